@@ -1,0 +1,4 @@
+/** The gluon catalogue: every LayerDef this framework contributes. */
+import type { LayerDef } from '../types';
+
+export const gluonLayers: LayerDef[] = [];

@@ -1,0 +1,15 @@
+/** All layer catalogues, indexed by canonical qualified name. */
+import { gluonLayers } from './gluon/index';
+import { kerasLayers } from './keras/index';
+import { mxsymLayers } from './mxsym/index';
+import { torchLayers } from './torch/index';
+import type { LayerDef } from './types';
+
+export const ALL_LAYERS: readonly LayerDef[] = [...torchLayers, ...kerasLayers, ...gluonLayers, ...mxsymLayers];
+
+const byName = new Map<string, LayerDef>();
+for (const def of ALL_LAYERS) for (const n of def.names) byName.set(n, def);
+
+export function findLayer(qualifiedName: string): LayerDef | undefined {
+  return byName.get(qualifiedName);
+}

@@ -1,0 +1,16 @@
+import type { RuleDoc } from './rule';
+
+export const invalidArgument: RuleDoc = {
+  code: 'SL008',
+  name: 'invalid-argument',
+  severity: 'error',
+  summary: 'An argument the framework rejects when the layer is built or first called.',
+  whatItDoes:
+    'Checks arguments against what each framework accepts: Gluon `activation=\'softmax\'`, PyTorch ' +
+    '`padding=\'same\'` with stride > 1, Keras `padding=\'causal\'` outside Conv1D, PyTorch pooling padding ' +
+    'larger than half the kernel, channels not divisible by `groups`.',
+  whyBad: 'The framework raises at construction or first forward, often far from where the argument was written.',
+  example: ["```python", "gluon.nn.Dense(2, activation='softmax')  # MXNet: Invalid Input: 'softmax'", '```'].join('\n'),
+  fix: 'Use a value the framework accepts (apply softmax separately in Gluon, explicit padding for strided convolutions).',
+  fixSafety: 'Fixes that change the computation are unsafe.',
+};

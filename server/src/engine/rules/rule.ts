@@ -1,0 +1,24 @@
+/** What every rule file exports. The same text feeds `shapelint rule`, docs/rules, SARIF and hovers. */
+import type { Severity } from '../types';
+
+export interface RuleDoc {
+  /** Stable code, never reused: `SL` + three digits. */
+  code: string;
+  /** Kebab-case name describing the problem; part of the public interface. */
+  name: string;
+  severity: Severity;
+  /** One line, for listings. */
+  summary: string;
+  /** Markdown sections. */
+  whatItDoes: string;
+  whyBad: string;
+  example: string;
+  fix: string;
+  fixSafety: string;
+}
+
+export const DOCS_BASE_URL = 'https://shapelint.dev/rules/';
+
+export function ruleUrl(rule: RuleDoc): string {
+  return `${DOCS_BASE_URL}${rule.name}`;
+}

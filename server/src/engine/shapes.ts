@@ -1,0 +1,68 @@
+/** Shape helpers shared by the layer catalogue and the interpreter. */
+import type { Dim, Shape } from './types';
+
+export const BATCH = 'N';
+
+export function ranked(dims: Dim[]): Shape {
+  return { dims, open: false };
+}
+
+/** A tensor about which only the trailing dims are known (rank unknown). */
+export function openShape(trailing: Dim[] = []): Shape {
+  return { dims: trailing, open: true };
+}
+
+export function isKnown(d: Dim): d is number {
+  return typeof d === 'number';
+}
+
+export function rankOf(s: Shape): number | null {
+  return s.open ? null : s.dims.length;
+}
+
+/**
+ * The dim at `axis` (negative counts from the end). Undefined when the axis cannot be
+ * located (positive axis on an open shape, or out of range); null when located but unknown.
+ */
+export function dimAt(s: Shape, axis: number): Dim | undefined {
+  if (axis < 0) {
+    const i = s.dims.length + axis;
+    if (i >= 0) return s.dims[i];
+    return s.open ? null : undefined;
+  }
+  if (s.open) return undefined;
+  return axis < s.dims.length ? s.dims[axis] : undefined;
+}
+
+/** Product of dims, null when any is not a known number. */
+export function product(dims: Dim[]): number | null {
+  let p = 1;
+  for (const d of dims) {
+    if (!isKnown(d)) return null;
+    p *= d;
+  }
+  return p;
+}
+
+export function formatDim(d: Dim): string {
+  if (d === null) return '?';
+  return String(d);
+}
+
+/** `(N, 128, 118, 1)` style; open shapes print a leading `…`. */
+export function formatShape(s: Shape | null): string {
+  if (!s) return '?';
+  const parts = s.dims.map(formatDim);
+  if (s.open) parts.unshift('…');
+  if (parts.length === 1 && !s.open) return `(${parts[0]},)`;
+  return `(${parts.join(', ')})`;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  return a.open === b.open && a.dims.length === b.dims.length && a.dims.every((d, i) => d === b.dims[i]);
+}
+
+/** Dim arithmetic that keeps unknowns unknown. */
+export function mapDim(d: Dim, f: (n: number) => number): Dim {
+  return isKnown(d) ? f(d) : null;
+}

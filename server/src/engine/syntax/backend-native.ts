@@ -1,0 +1,52 @@
+/**
+ * Native `tree-sitter` backend: an optional dependency the CLI may use. It is loaded lazily
+ * and only where installed; callers fall back to the WASM backend when it is missing.
+ */
+import type { ParsedTree, PythonParser, SyntaxNode, TreeEdit } from './tree';
+
+interface NativeTree {
+  rootNode: SyntaxNode;
+  edit(edit: TreeEdit): void;
+}
+interface NativeParser {
+  setLanguage(lang: unknown): void;
+  parse(input: string, old?: NativeTree | null, options?: { bufferSize?: number }): NativeTree;
+}
+
+/** Returns null when the native module (or its compiled binding) is not available. */
+export function createNativeParser(): PythonParser | null {
+  let ParserCtor: new () => NativeParser;
+  let python: unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    ParserCtor = require('tree-sitter');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    python = require('tree-sitter-python');
+  } catch {
+    return null;
+  }
+  const parser = new ParserCtor();
+  parser.setLanguage(python);
+  return {
+    backend: 'native',
+    parse(text, previous) {
+      // The native binding reads the input in chunks; a buffer as large as the text avoids
+      // its default 32 KiB limit on very long inputs.
+      const old = previous ? (previous as NativeTreeWrapper).tree : null;
+      const tree = parser.parse(text, old, { bufferSize: Math.max(32 * 1024, text.length * 2 + 16) });
+      return new NativeTreeWrapper(tree);
+    },
+    dispose() {},
+  };
+}
+
+class NativeTreeWrapper implements ParsedTree {
+  constructor(readonly tree: NativeTree) {}
+  get rootNode(): SyntaxNode {
+    return this.tree.rootNode;
+  }
+  edit(edit: TreeEdit): void {
+    this.tree.edit(edit);
+  }
+  dispose(): void {}
+}

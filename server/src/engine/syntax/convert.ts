@@ -1,0 +1,552 @@
+/**
+ * Converts a tree-sitter-python tree into the engine's AST (`ast.ts`). Never throws on any
+ * tree: unexpected shapes become `unknown`/`other` nodes, ERROR nodes are recorded as syntax
+ * problems, and nesting deeper than `MAX_DEPTH` is cut off rather than overflowing the stack.
+ */
+import type { TextRange } from '../types';
+import type { Arg, ClassDef, Expr, FunctionDef, Module, Param, Stmt } from './ast';
+import type { SyntaxNode } from './tree';
+
+const MAX_DEPTH = 400;
+
+export function convertModule(root: SyntaxNode): Module {
+  const c = new Converter();
+  const body = c.block(root, 0);
+  c.collectTrivia(root, 0);
+  return { body, comments: c.comments, syntaxErrors: c.syntaxErrors };
+}
+
+function rangeOf(n: SyntaxNode): TextRange {
+  return { start: n.startIndex, end: n.endIndex };
+}
+
+function namedChildren(n: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let i = 0; i < n.namedChildCount; i++) {
+    const c = n.namedChild(i);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+function children(n: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let i = 0; i < n.childCount; i++) {
+    const c = n.child(i);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+/** Children that carry meaning (skips comments, which tree-sitter puts anywhere). */
+function meaningful(n: SyntaxNode): SyntaxNode[] {
+  return namedChildren(n).filter((c) => c.type !== 'comment');
+}
+
+class Converter {
+  comments: { range: TextRange; text: string }[] = [];
+  syntaxErrors: { range: TextRange; message: string }[] = [];
+
+  /** Comments and syntax errors, found in one walk (iterative, so depth is no problem). */
+  collectTrivia(root: SyntaxNode, _depth: number): void {
+    const stack: SyntaxNode[] = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'comment') {
+        this.comments.push({ range: rangeOf(n), text: n.text });
+        continue;
+      }
+      if (n.type === 'ERROR') {
+        this.syntaxErrors.push({ range: rangeOf(n), message: 'invalid syntax' });
+      } else if (n.isMissing) {
+        this.syntaxErrors.push({ range: rangeOf(n), message: `expected '${n.type}'` });
+      }
+      if (!n.hasError && n.type !== 'module') {
+        // Only comments remain to find below an error-free node.
+        collectComments(n, this.comments);
+        continue;
+      }
+      for (let i = n.childCount - 1; i >= 0; i--) {
+        const c = n.child(i);
+        if (c) stack.push(c);
+      }
+    }
+    this.comments.sort((a, b) => a.range.start - b.range.start);
+    this.syntaxErrors.sort((a, b) => a.range.start - b.range.start);
+  }
+
+  block(n: SyntaxNode | null, depth: number): Stmt[] {
+    if (!n) return [];
+    const out: Stmt[] = [];
+    for (const c of meaningful(n)) {
+      // ERROR nodes can wrap statements that still parse; look inside them.
+      if (c.type === 'ERROR') {
+        out.push(...this.block(c, depth + 1));
+        continue;
+      }
+      const s = this.stmt(c, depth + 1);
+      if (s) out.push(...s);
+    }
+    return out;
+  }
+
+  stmt(n: SyntaxNode, depth: number): Stmt[] | null {
+    const r = rangeOf(n);
+    if (depth > MAX_DEPTH) return [{ k: 'other', r }];
+    switch (n.type) {
+      case 'expression_statement': {
+        const kids = meaningful(n);
+        if (kids.length === 1) {
+          const e = kids[0];
+          if (e.type === 'assignment') return [this.assignment(e, depth)];
+          if (e.type === 'augmented_assignment') {
+            return [
+              {
+                k: 'augassign',
+                target: this.expr(e.childForFieldName('left'), depth),
+                op: e.childForFieldName('operator')?.text ?? '',
+                value: this.expr(e.childForFieldName('right'), depth),
+                r,
+              },
+            ];
+          }
+          return [{ k: 'expr', value: this.expr(e, depth), r }];
+        }
+        return [{ k: 'expr', value: { k: 'tuple', elts: kids.map((x) => this.expr(x, depth)), r }, r }];
+      }
+      case 'return_statement': {
+        const kids = meaningful(n);
+        const value = kids.length === 0 ? null : kids.length === 1 ? this.expr(kids[0], depth) : { k: 'tuple' as const, elts: kids.map((x) => this.expr(x, depth)), r };
+        return [{ k: 'return', value, r }];
+      }
+      case 'function_definition':
+        return [this.funcDef(n, [], depth)];
+      case 'class_definition':
+        return [this.classDef(n, depth)];
+      case 'decorated_definition': {
+        const def = n.childForFieldName('definition');
+        if (!def) return [{ k: 'other', r }];
+        const decorators = meaningful(n)
+          .filter((c) => c.type === 'decorator')
+          .map((d) => this.expr(meaningful(d)[0] ?? null, depth));
+        if (def.type === 'function_definition') return [this.funcDef(def, decorators, depth)];
+        if (def.type === 'class_definition') return [this.classDef(def, depth)];
+        return [{ k: 'other', r }];
+      }
+      case 'with_statement': {
+        const clause = meaningful(n).find((c) => c.type === 'with_clause');
+        const items = clause
+          ? meaningful(clause)
+              .filter((c) => c.type === 'with_item')
+              .map((it) => {
+                const v = it.childForFieldName('value');
+                if (v && v.type === 'as_pattern') {
+                  const kids = meaningful(v);
+                  const alias = v.childForFieldName('alias');
+                  return { value: this.expr(kids[0] ?? null, depth), alias: alias ? this.expr(meaningful(alias)[0] ?? alias, depth) : null };
+                }
+                return { value: this.expr(v, depth), alias: null };
+              })
+          : [];
+        return [{ k: 'with', items, body: this.block(n.childForFieldName('body'), depth), r }];
+      }
+      case 'for_statement':
+        return [
+          {
+            k: 'for',
+            target: this.expr(n.childForFieldName('left'), depth),
+            iter: this.expr(n.childForFieldName('right'), depth),
+            body: this.block(n.childForFieldName('body'), depth),
+            orelse: this.block(n.childForFieldName('alternative')?.childForFieldName('body') ?? null, depth),
+            r,
+          },
+        ];
+      case 'while_statement':
+        return [
+          {
+            k: 'while',
+            test: this.expr(n.childForFieldName('condition'), depth),
+            body: this.block(n.childForFieldName('body'), depth),
+            orelse: this.block(n.childForFieldName('alternative')?.childForFieldName('body') ?? null, depth),
+            r,
+          },
+        ];
+      case 'if_statement':
+        return [this.ifStmt(n, depth)];
+      case 'try_statement': {
+        const kids = meaningful(n);
+        const handlers: Stmt[][] = [];
+        let orelse: Stmt[] = [];
+        let finalbody: Stmt[] = [];
+        for (const c of kids) {
+          if (c.type === 'except_clause' || c.type === 'except_group_clause') {
+            const b = meaningful(c).find((x) => x.type === 'block') ?? null;
+            handlers.push(this.block(b, depth));
+          } else if (c.type === 'else_clause') orelse = this.block(c.childForFieldName('body'), depth);
+          else if (c.type === 'finally_clause') finalbody = this.block(meaningful(c).find((x) => x.type === 'block') ?? null, depth);
+        }
+        return [{ k: 'try', body: this.block(n.childForFieldName('body'), depth), handlers, orelse, finalbody, r }];
+      }
+      case 'import_statement': {
+        const names = meaningful(n).map((c) => {
+          if (c.type === 'aliased_import') {
+            return { module: c.childForFieldName('name')?.text ?? '', alias: c.childForFieldName('alias')?.text ?? null };
+          }
+          return { module: c.text, alias: null };
+        });
+        return [{ k: 'import', names, r }];
+      }
+      case 'import_from_statement': {
+        const modNode = n.childForFieldName('module_name');
+        let module = modNode?.text ?? '';
+        let level = 0;
+        if (modNode?.type === 'relative_import') {
+          const prefix = meaningful(modNode).find((c) => c.type === 'import_prefix');
+          level = prefix ? prefix.text.length : 0;
+          module = meaningful(modNode).find((c) => c.type === 'dotted_name')?.text ?? '';
+        }
+        const star = meaningful(n).some((c) => c.type === 'wildcard_import');
+        const names: { name: string; alias: string | null }[] = [];
+        for (const c of meaningful(n)) {
+          if (c === modNode) continue;
+          if (c.type === 'dotted_name') names.push({ name: c.text, alias: null });
+          else if (c.type === 'aliased_import') {
+            names.push({ name: c.childForFieldName('name')?.text ?? '', alias: c.childForFieldName('alias')?.text ?? null });
+          }
+        }
+        return [{ k: 'from', module, level, names, star, r }];
+      }
+      case 'future_import_statement':
+      case 'pass_statement':
+      case 'comment':
+        return null;
+      default:
+        return [{ k: 'other', r }];
+    }
+  }
+
+  ifStmt(n: SyntaxNode, depth: number): Stmt {
+    const r = rangeOf(n);
+    const test = this.expr(n.childForFieldName('condition'), depth);
+    const body = this.block(n.childForFieldName('consequence'), depth);
+    // Fold `elif` clauses into nested ifs; the last `else` is the innermost orelse.
+    const alts = meaningful(n).filter((c) => c.type === 'elif_clause' || c.type === 'else_clause');
+    let orelse: Stmt[] = [];
+    for (let i = alts.length - 1; i >= 0; i--) {
+      const a = alts[i];
+      if (a.type === 'else_clause') orelse = this.block(a.childForFieldName('body'), depth);
+      else {
+        orelse = [
+          {
+            k: 'if',
+            test: this.expr(a.childForFieldName('condition'), depth),
+            body: this.block(a.childForFieldName('consequence'), depth),
+            orelse,
+            r: rangeOf(a),
+          },
+        ];
+      }
+    }
+    return { k: 'if', test, body, orelse, r };
+  }
+
+  assignment(n: SyntaxNode, depth: number): Stmt {
+    const targets: Expr[] = [];
+    let cur: SyntaxNode | null = n;
+    let annotation: Expr | null = null;
+    // `a = b = value` nests as assignment(left=a, right=assignment(left=b, right=value)).
+    while (cur && cur.type === 'assignment') {
+      targets.push(this.expr(cur.childForFieldName('left'), depth));
+      const t = cur.childForFieldName('type');
+      if (t) annotation = this.expr(t, depth);
+      const right = cur.childForFieldName('right');
+      if (!right) return { k: 'assign', targets, value: { k: 'unknown', r: rangeOf(n) }, annotation, r: rangeOf(n) };
+      cur = right;
+    }
+    return { k: 'assign', targets, value: this.expr(cur, depth), annotation, r: rangeOf(n) };
+  }
+
+  funcDef(n: SyntaxNode, decorators: Expr[], depth: number): FunctionDef {
+    const nameNode = n.childForFieldName('name');
+    const paramsNode = n.childForFieldName('parameters');
+    const body = n.childForFieldName('body');
+    const params: Param[] = [];
+    if (paramsNode) {
+      for (const p of meaningful(paramsNode)) {
+        const pr = rangeOf(p);
+        switch (p.type) {
+          case 'identifier':
+            params.push({ name: p.text, default: null, annotation: null, r: pr });
+            break;
+          case 'default_parameter':
+            params.push({ name: p.childForFieldName('name')?.text ?? '', default: this.expr(p.childForFieldName('value'), depth), annotation: null, r: pr });
+            break;
+          case 'typed_parameter': {
+            const id = meaningful(p).find((c) => c.type === 'identifier' || c.type === 'list_splat_pattern' || c.type === 'dictionary_splat_pattern');
+            const star = id?.type === 'list_splat_pattern' ? '*' : id?.type === 'dictionary_splat_pattern' ? '**' : undefined;
+            const name = star ? (id ? meaningful(id)[0]?.text ?? '' : '') : id?.text ?? '';
+            params.push({ name, default: null, annotation: this.expr(p.childForFieldName('type'), depth), star, r: pr });
+            break;
+          }
+          case 'typed_default_parameter':
+            params.push({
+              name: p.childForFieldName('name')?.text ?? '',
+              default: this.expr(p.childForFieldName('value'), depth),
+              annotation: this.expr(p.childForFieldName('type'), depth),
+              r: pr,
+            });
+            break;
+          case 'list_splat_pattern':
+            params.push({ name: meaningful(p)[0]?.text ?? '', default: null, annotation: null, star: '*', r: pr });
+            break;
+          case 'dictionary_splat_pattern':
+            params.push({ name: meaningful(p)[0]?.text ?? '', default: null, annotation: null, star: '**', r: pr });
+            break;
+          default:
+            break;
+        }
+      }
+    }
+    const headerEnd = body ? body.startIndex : n.endIndex;
+    return {
+      k: 'def',
+      name: nameNode?.text ?? '',
+      params,
+      body: this.block(body, depth),
+      decorators,
+      r: rangeOf(n),
+      nameRange: nameNode ? rangeOf(nameNode) : rangeOf(n),
+      headerRange: { start: n.startIndex, end: headerEnd },
+    };
+  }
+
+  classDef(n: SyntaxNode, depth: number): ClassDef {
+    const nameNode = n.childForFieldName('name');
+    const sup = n.childForFieldName('superclasses');
+    return {
+      k: 'class',
+      name: nameNode?.text ?? '',
+      bases: sup ? this.args(sup, depth) : [],
+      body: this.block(n.childForFieldName('body'), depth),
+      r: rangeOf(n),
+      nameRange: nameNode ? rangeOf(nameNode) : rangeOf(n),
+    };
+  }
+
+  args(n: SyntaxNode, depth: number): Arg[] {
+    const out: Arg[] = [];
+    for (const c of meaningful(n)) {
+      const r = rangeOf(c);
+      if (c.type === 'keyword_argument') {
+        out.push({ name: c.childForFieldName('name')?.text ?? '', value: this.expr(c.childForFieldName('value'), depth), r });
+      } else if (c.type === 'list_splat') {
+        out.push({ star: '*', value: this.expr(meaningful(c)[0] ?? null, depth), r });
+      } else if (c.type === 'dictionary_splat') {
+        out.push({ star: '**', value: this.expr(meaningful(c)[0] ?? null, depth), r });
+      } else {
+        out.push({ value: this.expr(c, depth), r });
+      }
+    }
+    return out;
+  }
+
+  expr(n: SyntaxNode | null, depth: number): Expr {
+    if (!n) return { k: 'unknown', r: { start: 0, end: 0 } };
+    const r = rangeOf(n);
+    if (depth > MAX_DEPTH) return { k: 'unknown', r };
+    const d = depth + 1;
+    switch (n.type) {
+      case 'identifier':
+        return { k: 'name', id: n.text, r };
+      case 'integer': {
+        const v = parseIntLiteral(n.text);
+        return v === null ? { k: 'unknown', r } : { k: 'num', value: v, isFloat: false, r };
+      }
+      case 'float': {
+        const v = Number(n.text.replace(/_/g, ''));
+        return Number.isFinite(v) ? { k: 'num', value: v, isFloat: true, r } : { k: 'unknown', r };
+      }
+      case 'true':
+        return { k: 'bool', value: true, r };
+      case 'false':
+        return { k: 'bool', value: false, r };
+      case 'none':
+        return { k: 'none', r };
+      case 'string':
+        return { k: 'str', value: stringValue(n), r };
+      case 'concatenated_string': {
+        const parts = meaningful(n).map(stringValue);
+        return { k: 'str', value: parts.every((p) => p !== null) ? parts.join('') : null, r };
+      }
+      case 'parenthesized_expression': {
+        const kids = meaningful(n);
+        return kids.length === 1 ? this.expr(kids[0], d) : { k: 'unknown', r };
+      }
+      case 'tuple':
+      case 'expression_list':
+      case 'pattern_list':
+      case 'tuple_pattern':
+        return { k: 'tuple', elts: meaningful(n).map((c) => this.expr(c, d)), r };
+      case 'list':
+      case 'list_pattern':
+        return { k: 'list', elts: meaningful(n).map((c) => this.expr(c, d)), r };
+      case 'set':
+        return { k: 'set', elts: meaningful(n).map((c) => this.expr(c, d)), r };
+      case 'dictionary':
+        return {
+          k: 'dict',
+          items: meaningful(n).map((p) =>
+            p.type === 'pair'
+              ? { key: this.expr(p.childForFieldName('key'), d), value: this.expr(p.childForFieldName('value'), d) }
+              : { key: null, value: this.expr(meaningful(p)[0] ?? null, d) },
+          ),
+          r,
+        };
+      case 'attribute': {
+        const attr = n.childForFieldName('attribute');
+        return { k: 'attr', obj: this.expr(n.childForFieldName('object'), d), name: attr?.text ?? '', nameRange: attr ? rangeOf(attr) : r, r };
+      }
+      case 'call': {
+        const argsNode = n.childForFieldName('arguments');
+        const func = this.expr(n.childForFieldName('function'), d);
+        if (argsNode && argsNode.type === 'generator_expression') {
+          return { k: 'call', func, args: [{ value: this.expr(argsNode, d), r: rangeOf(argsNode) }], argsRange: rangeOf(argsNode), r };
+        }
+        return { k: 'call', func, args: argsNode ? this.args(argsNode, d) : [], argsRange: argsNode ? rangeOf(argsNode) : r, r };
+      }
+      case 'subscript': {
+        const subs = [];
+        for (let i = 0; i < n.childCount; i++) {
+          if (n.fieldNameForChild?.(i) === 'subscript') {
+            const c = n.child(i);
+            if (c) subs.push(this.expr(c, d));
+          }
+        }
+        if (subs.length === 0) {
+          const s = n.childForFieldName('subscript');
+          if (s) subs.push(this.expr(s, d));
+        }
+        const index: Expr = subs.length === 1 ? subs[0] : { k: 'tuple', elts: subs, r };
+        return { k: 'sub', obj: this.expr(n.childForFieldName('value'), d), index, r };
+      }
+      case 'slice': {
+        // `a:b:c` has no fields; parts are split by ':' tokens.
+        const parts: (Expr | null)[] = [null, null, null];
+        let slot = 0;
+        for (const c of children(n)) {
+          if (c.type === ':') slot++;
+          else if (c.isNamed && c.type !== 'comment' && slot < 3) parts[slot] = this.expr(c, d);
+        }
+        return { k: 'slice', lower: parts[0], upper: parts[1], step: parts[2], r };
+      }
+      case 'binary_operator':
+        return {
+          k: 'bin',
+          op: n.childForFieldName('operator')?.text ?? '',
+          left: this.expr(n.childForFieldName('left'), d),
+          right: this.expr(n.childForFieldName('right'), d),
+          r,
+        };
+      case 'unary_operator':
+        return { k: 'unary', op: n.childForFieldName('operator')?.text ?? '', operand: this.expr(n.childForFieldName('argument'), d), r };
+      case 'not_operator':
+        return { k: 'boolop', op: 'not', operands: [this.expr(n.childForFieldName('argument'), d)], r };
+      case 'boolean_operator':
+        return {
+          k: 'boolop',
+          op: n.childForFieldName('operator')?.text === 'or' ? 'or' : 'and',
+          operands: [this.expr(n.childForFieldName('left'), d), this.expr(n.childForFieldName('right'), d)],
+          r,
+        };
+      case 'comparison_operator': {
+        const operands: Expr[] = [];
+        const ops: string[] = [];
+        for (const c of children(n)) {
+          if (c.isNamed && c.type !== 'comment') operands.push(this.expr(c, d));
+          else if (!c.isNamed) {
+            // `not in` and `is not` arrive as two tokens.
+            if (ops.length === operands.length) ops[ops.length - 1] += ' ' + c.type;
+            else ops.push(c.type);
+          }
+        }
+        return { k: 'compare', ops, operands, r };
+      }
+      case 'conditional_expression': {
+        const kids = meaningful(n);
+        if (kids.length !== 3) return { k: 'unknown', r };
+        return { k: 'cond', body: this.expr(kids[0], d), test: this.expr(kids[1], d), orelse: this.expr(kids[2], d), r };
+      }
+      case 'list_splat':
+        return { k: 'starred', value: this.expr(meaningful(n)[0] ?? null, d), r };
+      case 'list_comprehension':
+      case 'generator_expression':
+      case 'set_comprehension': {
+        const body = n.childForFieldName('body');
+        const clauses = meaningful(n).filter((c) => c.type === 'for_in_clause');
+        if (!body || clauses.length !== 1) return { k: 'unknown', r };
+        const clause = clauses[0];
+        const ifs = meaningful(n)
+          .filter((c) => c.type === 'if_clause')
+          .map((c) => this.expr(meaningful(c)[0] ?? null, d));
+        return {
+          k: 'comp',
+          kind: n.type === 'list_comprehension' ? 'list' : n.type === 'set_comprehension' ? 'set' : 'tuple',
+          elt: this.expr(body, d),
+          target: this.expr(clause.childForFieldName('left'), d),
+          iter: this.expr(clause.childForFieldName('right'), d),
+          ifs,
+          r,
+        };
+      }
+      default:
+        return { k: 'unknown', r };
+    }
+  }
+}
+
+function collectComments(n: SyntaxNode, out: { range: TextRange; text: string }[]): void {
+  // Comments are extras; they can sit at any depth. An explicit stack avoids recursion limits.
+  const stack: SyntaxNode[] = [n];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.type === 'comment') {
+      out.push({ range: rangeOf(x), text: x.text });
+      continue;
+    }
+    for (let i = x.childCount - 1; i >= 0; i--) {
+      const c = x.child(i);
+      if (c) stack.push(c);
+    }
+  }
+}
+
+function parseIntLiteral(text: string): number | null {
+  const t = text.replace(/_/g, '').toLowerCase();
+  let v: number;
+  if (t.startsWith('0x')) v = parseInt(t.slice(2), 16);
+  else if (t.startsWith('0o')) v = parseInt(t.slice(2), 8);
+  else if (t.startsWith('0b')) v = parseInt(t.slice(2), 2);
+  else if (/^[0-9]+$/.test(t)) v = Number(t);
+  else return null;
+  return Number.isSafeInteger(v) ? v : null;
+}
+
+/** The value of a plain string literal; null for f-strings or escapes we do not decode. */
+function stringValue(n: SyntaxNode): string | null {
+  const kids = children(n);
+  const start = kids.find((c) => c.type === 'string_start')?.text ?? '';
+  if (/[fFbB]/.test(start)) return null;
+  let out = '';
+  for (const c of kids) {
+    if (c.type === 'string_content') out += c.text;
+    else if (c.type === 'escape_sequence') out += decodeEscape(c.text);
+    else if (c.type === 'interpolation') return null;
+  }
+  // Escapes inside content are children of string_content in some grammar versions.
+  return /\\/.test(out) && !/[rR]/.test(start) ? null : out;
+}
+
+function decodeEscape(s: string): string {
+  const map: Record<string, string> = { '\\n': '\n', '\\t': '\t', "\\'": "'", '\\"': '"', '\\\\': '\\' };
+  return map[s] ?? s;
+}

@@ -1,0 +1,146 @@
+/**
+ * Public data types of the engine. Nothing here knows about LSP, terminals or files:
+ * offsets are UTF-16 code-unit offsets into the analysed text (what JavaScript strings use);
+ * `positions.ts` is the one place that converts them to lines and columns.
+ */
+
+/** A half-open span [start, end) of UTF-16 code units in the source text. */
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type Framework = 'keras' | 'gluon' | 'torch' | 'mxsym';
+
+/** One text replacement. `range` refers to the text the diagnostic was computed on. */
+export interface TextEdit {
+  range: TextRange;
+  newText: string;
+}
+
+/**
+ * A fix carried by a diagnostic. `safe` fixes keep the program's meaning apart from removing
+ * the error; `unsafe` fixes change behaviour (e.g. transposing the input) and need a human.
+ */
+export interface Fix {
+  title: string;
+  applicability: 'safe' | 'unsafe';
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation {
+  range: TextRange;
+  message: string;
+}
+
+export interface Diagnostic {
+  /** Stable code such as `SL001`. */
+  code: string;
+  /** Rule name such as `kernel-exceeds-input`. */
+  rule: string;
+  severity: Severity;
+  /** The framework's own error text, with the real numbers, as the first line. */
+  message: string;
+  /** Why it happens: the shape trace, one step per line. */
+  explanation: string[];
+  /** Where the framework would raise. */
+  range: TextRange;
+  related: RelatedLocation[];
+  /** Candidate fixes, best first. */
+  fixes: Fix[];
+  framework?: Framework;
+}
+
+/** A known dimension size, a symbolic name (the batch, e.g. `N`), or `null` when unknown. */
+export type Dim = number | string | null;
+
+/**
+ * A tensor shape. When `open` is true the rank is unknown: `dims` are the trailing
+ * dimensions and any number of leading dimensions may precede them.
+ */
+export interface Shape {
+  dims: Dim[];
+  open: boolean;
+}
+
+/** Arithmetic that produced one axis of a layer's output, for hovers. */
+export interface AxisTrace {
+  axis: string;
+  formula: string;
+}
+
+/** A layer as applied in a model, for summaries, hovers and inlay hints. */
+export interface LayerApplication {
+  /** Layer name as the framework would show it in a summary (`conv2d_1`, `conv0`, `0`). */
+  name: string;
+  /** Layer class, e.g. `Conv2D`. */
+  type: string;
+  framework: Framework;
+  /** Where the layer object was constructed. */
+  definedAt: TextRange;
+  /** Where it is applied (the call in forward/call, or the construction for containers). */
+  appliedAt: TextRange;
+  inputShapes: (Shape | null)[];
+  outputShape: Shape | null;
+  /** Axis names for the output, e.g. ['N','C','H','W'], when known. */
+  axisNames: string[] | null;
+  layout: string | null;
+  layoutSource: string | null;
+  params: number | null;
+  trainableParams: number | null;
+  trace: AxisTrace[];
+  /** True when this application reuses a layer (parameters shared, not counted again). */
+  reused: boolean;
+}
+
+export interface ModelSummary {
+  name: string;
+  framework: Framework;
+  /** Where the model is defined (class, Sequential call or Model(...) call). */
+  range: TextRange;
+  inputShapes: (Shape | null)[];
+  /** Where the input shape came from, when known. */
+  inputSource: TextRange | null;
+  layers: LayerApplication[];
+  totalParams: number | null;
+  trainableParams: number | null;
+  nonTrainableParams: number | null;
+}
+
+/** A shape known for a program variable at one point, for hovers on tensors. */
+export interface TensorFact {
+  range: TextRange;
+  name: string;
+  shape: Shape;
+}
+
+export interface SyntaxProblem {
+  range: TextRange;
+  message: string;
+}
+
+export interface AnalysisResult {
+  diagnostics: Diagnostic[];
+  models: ModelSummary[];
+  tensors: TensorFact[];
+  syntaxErrors: SyntaxProblem[];
+  /** Comments (range and text) for suppressions and directives. */
+  comments: { range: TextRange; text: string }[];
+  /** Set when the analysis stopped early (budget exhausted); results are partial. */
+  truncated: boolean;
+}
+
+export type KerasDataFormat = 'channels_last' | 'channels_first';
+
+export interface AnalyzeOptions {
+  /** Keras' global image_data_format (from keras.json or config). */
+  kerasDataFormat?: KerasDataFormat;
+  /** Where `kerasDataFormat` came from, for explanations (e.g. "keras.json at ~/.keras"). */
+  kerasDataFormatSource?: string;
+  /** Extra input shapes per model name (config), batch included, e.g. { model: [32, 3, 224, 224] }. */
+  inputShapes?: Record<string, (number | null)[]>;
+  /** Interpreter step budget; analysis degrades to partial results beyond it. */
+  maxSteps?: number;
+}
