@@ -3,7 +3,15 @@
  * engine, then apply the user's rule selection. Suppressions and per-file settings are
  * layered on here, never in the engine.
  */
-import { analyzeText, type AnalyzeOptions, type Diagnostic, type EngineResult, type PythonParser } from '../engine/index';
+import {
+  analyzeText,
+  analyzeTree,
+  type AnalyzeOptions,
+  type Diagnostic,
+  type EngineResult,
+  type ParsedTree,
+  type PythonParser,
+} from '../engine/index';
 
 export interface LintSettings extends AnalyzeOptions {
   /** Rule codes or names to report; empty or undefined means all. */
@@ -18,7 +26,18 @@ export interface LintResult {
 }
 
 export function lintText(parser: PythonParser, text: string, settings: LintSettings = {}): LintResult {
-  const engine = analyzeText(parser, text, settings);
+  return finishLint(analyzeText(parser, text, settings), settings);
+}
+
+/**
+ * `lintText` on a tree the caller already holds (the language server re-parses incrementally).
+ * The tree stays the caller's; both paths share `finishLint` so CLI and editor agree.
+ */
+export function lintTree(tree: ParsedTree, text: string, settings: LintSettings = {}): LintResult {
+  return finishLint(analyzeTree(tree, text, settings), settings);
+}
+
+function finishLint(engine: EngineResult, settings: LintSettings): LintResult {
   const diagnostics = engine.diagnostics.filter((d) => isSelected(d, settings));
   return { diagnostics, engine };
 }
