@@ -1,0 +1,61 @@
+/**
+ * Canonical qualified names. Users reach the same class through many paths
+ * (`tf.keras.layers.Conv2D`, `keras.layers.convolutional.Conv2D`, `nn.Conv2d`,
+ * `torch.nn.modules.conv.Conv2d`, `mx.nd.relu`); the catalogue registers one name each.
+ */
+
+const PREFIX_REWRITES: [RegExp, string][] = [
+  [/^tensorflow\.python\.keras\./, 'keras.'],
+  [/^tensorflow\.keras\./, 'keras.'],
+  [/^tf_keras\./, 'keras.'],
+  [/^keras\.src\./, 'keras.'],
+  [/^keras\.api\._v2\.keras\./, 'keras.'],
+  [/^mxnet\.nd\./, 'mxnet.ndarray.'],
+  [/^mxnet\.sym\./, 'mxnet.symbol.'],
+  [/^mxnet\.np\./, 'mxnet.numpy.'],
+];
+
+/** Submodules that only organise classes: `keras.layers.convolutional.Conv2D` is `keras.layers.Conv2D`. */
+const FLATTENED_PACKAGES: [RegExp, string][] = [
+  [/^keras\.layers\.(?:[a-z_0-9]+\.)+([A-Za-z_0-9]+)$/, 'keras.layers.$1'],
+  [/^keras\.(?:models|engine\.sequential|engine\.training|engine\.functional|models\.sequential|models\.model)\.(Sequential|Model)$/, 'keras.$1'],
+  [/^keras\.engine\.input_layer\.(Input|InputLayer)$/, 'keras.layers.$1'],
+  [/^keras\.models\.(Input)$/, 'keras.layers.Input'],
+  [/^keras\.(Input)$/, 'keras.layers.Input'],
+  [/^torch\.nn\.modules\.(?:[a-z_0-9]+\.)?([A-Za-z_0-9]+)$/, 'torch.nn.$1'],
+  [/^mxnet\.gluon\.nn\.(?:conv_layers|basic_layers|activations)\.([A-Za-z_0-9]+)$/, 'mxnet.gluon.nn.$1'],
+  [/^mxnet\.gluon\.rnn\.rnn_layer\.([A-Za-z_0-9]+)$/, 'mxnet.gluon.rnn.$1'],
+  [/^mxnet\.gluon\.block\.([A-Za-z_0-9]+)$/, 'mxnet.gluon.$1'],
+  [/^mxnet\.gluon\.nn\.(Block|HybridBlock)$/, 'mxnet.gluon.$1'],
+  [/^mxnet\.ndarray\.ndarray\.([A-Za-z_0-9]+)$/, 'mxnet.ndarray.$1'],
+  [/^mxnet\.symbol\.symbol\.([A-Za-z_0-9]+)$/, 'mxnet.symbol.$1'],
+  [/^torch\.nn\.functional\.([a-z_0-9]+)$/, 'torch.nn.functional.$1'],
+];
+
+/** Module aliases that name the same module (`mxnet.nd` is `mxnet.ndarray`). */
+export function canonicalModule(path: string): string {
+  return canonicalName(path);
+}
+
+export function canonicalName(path: string): string {
+  let p = path;
+  if (p === 'mxnet.nd') return 'mxnet.ndarray';
+  if (p === 'mxnet.sym') return 'mxnet.symbol';
+  if (p === 'tensorflow.keras' || p === 'keras.src' || p === 'tf_keras') return 'keras';
+  for (const [re, rep] of PREFIX_REWRITES) p = p.replace(re, rep);
+  for (const [re, rep] of FLATTENED_PACKAGES) {
+    if (re.test(p)) {
+      p = p.replace(re, rep);
+      break;
+    }
+  }
+  return p;
+}
+
+/** The framework a canonical name belongs to, for names the interpreter treats itself. */
+export function frameworkOf(qname: string): 'torch' | 'keras' | 'gluon' | null {
+  if (qname.startsWith('torch.')) return 'torch';
+  if (qname.startsWith('keras.')) return 'keras';
+  if (qname.startsWith('mxnet.')) return 'gluon';
+  return null;
+}

@@ -1,0 +1,103 @@
+/** Python operators on constant values (ints, floats, strings, tuples). */
+import { num, str, UNKNOWN_V, type Value } from './values';
+
+function n(v: Value): number | null {
+  if (v.t === 'num') return v.v;
+  if (v.t === 'bool') return v.v ? 1 : 0;
+  return null;
+}
+
+function isFloat(v: Value): boolean {
+  return v.t === 'num' && v.isFloat;
+}
+
+export function binaryOp(op: string, a: Value, b: Value): Value {
+  const x = n(a);
+  const y = n(b);
+  if (x !== null && y !== null) return numericOp(op, x, y, isFloat(a) || isFloat(b));
+  if (op === '+' && a.t === 'str' && b.t === 'str') return str(a.v + b.v);
+  if (op === '+' && (a.t === 'tuple' || a.t === 'list') && a.t === b.t) return { t: a.t, items: [...a.items, ...b.items] };
+  if (op === '*' && (a.t === 'tuple' || a.t === 'list') && y !== null && Number.isInteger(y) && y >= 0 && y * a.items.length <= 10000) {
+    const items: Value[] = [];
+    for (let i = 0; i < y; i++) items.push(...a.items);
+    return { t: a.t, items };
+  }
+  if (op === '*' && (b.t === 'tuple' || b.t === 'list') && x !== null) return binaryOp(op, b, a);
+  if (op === '*' && a.t === 'str' && y !== null && Number.isInteger(y) && y >= 0 && y * a.v.length <= 100000) return str(a.v.repeat(y));
+  return UNKNOWN_V;
+}
+
+function numericOp(op: string, x: number, y: number, float: boolean): Value {
+  switch (op) {
+    case '+':
+      return num(x + y, float);
+    case '-':
+      return num(x - y, float);
+    case '*':
+      return num(x * y, float);
+    case '/':
+      return y === 0 ? UNKNOWN_V : num(x / y, true);
+    case '//':
+      return y === 0 ? UNKNOWN_V : num(Math.floor(x / y), float);
+    case '%':
+      // Python's modulo takes the sign of the divisor.
+      return y === 0 ? UNKNOWN_V : num(((x % y) + y) % y, float);
+    case '**': {
+      const r = x ** y;
+      return Number.isFinite(r) && Math.abs(r) <= Number.MAX_SAFE_INTEGER ? num(r, float || y < 0) : UNKNOWN_V;
+    }
+    case '<<':
+      return Number.isInteger(x) && Number.isInteger(y) && y >= 0 && y < 31 ? num(x * 2 ** y) : UNKNOWN_V;
+    case '>>':
+      return Number.isInteger(x) && Number.isInteger(y) && y >= 0 ? num(Math.floor(x / 2 ** y)) : UNKNOWN_V;
+    default:
+      return UNKNOWN_V;
+  }
+}
+
+export function unaryOp(op: string, a: Value): Value {
+  const x = n(a);
+  if (x === null) return UNKNOWN_V;
+  if (op === '-') return num(-x, isFloat(a));
+  if (op === '+') return num(x, isFloat(a));
+  if (op === '~' && Number.isInteger(x)) return num(-x - 1);
+  return UNKNOWN_V;
+}
+
+export function compareOp(op: string, a: Value, b: Value): boolean | null {
+  const x = n(a);
+  const y = n(b);
+  if (x !== null && y !== null) {
+    switch (op) {
+      case '<':
+        return x < y;
+      case '<=':
+        return x <= y;
+      case '>':
+        return x > y;
+      case '>=':
+        return x >= y;
+      case '==':
+        return x === y;
+      case '!=':
+        return x !== y;
+    }
+  }
+  if (a.t === 'str' && b.t === 'str') {
+    if (op === '==') return a.v === b.v;
+    if (op === '!=') return a.v !== b.v;
+    if (op === 'in') return b.v.includes(a.v);
+  }
+  if (op === 'is' || op === 'is not') {
+    if (a.t === 'unknown' || b.t === 'unknown') return null;
+    const same = (a.t === 'none' && b.t === 'none') || a === b;
+    if (a.t === 'none' || b.t === 'none') return op === 'is' ? same : !same;
+    return null;
+  }
+  if ((op === 'in' || op === 'not in') && (b.t === 'tuple' || b.t === 'list')) {
+    if (a.t === 'unknown' || b.items.some((i) => i.t === 'unknown')) return null;
+    const found = b.items.some((i) => (n(i) !== null && n(i) === x) || (i.t === 'str' && a.t === 'str' && i.v === a.v));
+    return op === 'in' ? found : !found;
+  }
+  return null;
+}

@@ -1,0 +1,185 @@
+/**
+ * Abstract values of the interpreter. Python values the analysis can know (numbers, strings,
+ * tuples, layers, models, tensors) plus `unknown` for everything else.
+ */
+import type { LayerDef, TensorLib } from '../layers/types';
+import type { ClassDef, FunctionDef } from '../syntax/ast';
+import type { Dim, Framework, Shape, TextRange } from '../types';
+import type { Scope } from './scope';
+
+export type Value =
+  | { t: 'unknown' }
+  | { t: 'num'; v: number; isFloat: boolean }
+  | { t: 'str'; v: string }
+  | { t: 'bool'; v: boolean }
+  | { t: 'none' }
+  | { t: 'tuple' | 'list'; items: Value[] }
+  | { t: 'dict'; entries: [Value, Value][] }
+  | { t: 'range'; start: number; stop: number; step: number }
+  | { t: 'module'; path: string }
+  | { t: 'ext'; path: string }
+  | FuncValue
+  | ClassValue
+  | ObjectValue
+  | LayerValue
+  | TensorVal
+  | { t: 'method'; self: Value; name: string; range: TextRange }
+  | { t: 'super'; obj: ObjectValue };
+
+export interface FuncValue {
+  t: 'func';
+  def: FunctionDef;
+  closure: Scope;
+  /** Bound receiver for methods. */
+  self?: Value;
+  /** The class the method was found on (for `super()`). */
+  owner?: ClassValue;
+}
+
+export interface ClassValue {
+  t: 'class';
+  def: ClassDef;
+  closure: Scope;
+  bases: Value[];
+  attrs: Map<string, Value>;
+  /** Container/model family inherited from a known base (nn.Module, keras.Model, HybridBlock…). */
+  family: ModelFamily | null;
+}
+
+export type ModelFamily = 'torch.Module' | 'keras.Model' | 'keras.Layer' | 'gluon.Block' | 'gluon.HybridBlock';
+
+export type ContainerKind =
+  | 'torch.Sequential'
+  | 'torch.ModuleList'
+  | 'torch.ModuleDict'
+  | 'keras.Sequential'
+  | 'keras.Functional'
+  | 'gluon.Sequential'
+  | 'gluon.HybridSequential';
+
+/** An instance of a user class, or a built-in container. */
+export interface ObjectValue {
+  t: 'object';
+  id: number;
+  cls: ClassValue | null;
+  container: ContainerKind | null;
+  /** Children in registration order (containers' items; attribute layers are in attrs). */
+  items: Value[];
+  attrs: Map<string, Value>;
+  /** Attribute names in assignment order, for summaries. */
+  attrOrder: string[];
+  framework: Framework | null;
+  /** Where the object was created. */
+  range: TextRange;
+  /** Display name (variable it was assigned to, when known). */
+  varName: string | null;
+  /** Keras Sequential input shape (from input_shape= on the first layer or build()). */
+  kerasInput?: { shape: Shape; range: TextRange } | null;
+  /** Keras functional model: inputs/outputs values. */
+  functional?: { inputs: Value; outputs: Value };
+  hybridized?: boolean;
+  /** Set once the code itself called the model on a known tensor. */
+  ran?: boolean;
+}
+
+export interface LayerValue {
+  t: 'layer';
+  id: number;
+  def: LayerDef;
+  /** Canonical class name, e.g. `torch.nn.Conv2d`. */
+  qname: string;
+  args: import('./bind').Bound;
+  /** Range of the constructor call. */
+  range: TextRange;
+  /** Range of the constructor's argument list, for fixes. */
+  argsRange: TextRange;
+  callArgs: import('../syntax/ast').Arg[];
+  /** Keras `name=` or generated display name. */
+  name: string;
+  /** First-layer input shape declared with input_shape= / batch_input_shape= / input_dim=. */
+  declaredInput: Shape | null;
+}
+
+export interface TensorVal {
+  t: 'tensor';
+  shape: Shape | null;
+  lib: TensorLib;
+  /** Ids of layer applications that produced this tensor, in order (lineage). */
+  hist: number[];
+  /** Where this tensor's shape was first known (factory call, Input(), annotation). */
+  origin: TextRange | null;
+}
+
+export const UNKNOWN_V: Value = { t: 'unknown' };
+export const NONE_V: Value = { t: 'none' };
+
+export function num(v: number, isFloat = false): Value {
+  return { t: 'num', v, isFloat };
+}
+
+export function str(v: string): Value {
+  return { t: 'str', v };
+}
+
+export function tupleOf(items: Value[]): Value {
+  return { t: 'tuple', items };
+}
+
+export function tensorVal(shape: Shape | null, lib: TensorLib, hist: number[] = [], origin: TextRange | null = null): TensorVal {
+  return { t: 'tensor', shape, lib, hist, origin };
+}
+
+/** Dim as a value: numbers stay numbers, the rest is unknown. */
+export function dimValue(d: Dim | undefined): Value {
+  return typeof d === 'number' ? num(d) : UNKNOWN_V;
+}
+
+export function truthy(v: Value): boolean | null {
+  switch (v.t) {
+    case 'num':
+      return v.v !== 0;
+    case 'str':
+      return v.v.length > 0;
+    case 'bool':
+      return v.v;
+    case 'none':
+      return false;
+    case 'tuple':
+    case 'list':
+      return v.items.length > 0;
+    case 'dict':
+      return v.entries.length > 0;
+    case 'unknown':
+      return null;
+    default:
+      return true;
+  }
+}
+
+/** Python `==` for the values we can compare; null when unknown. */
+export function valuesEqual(a: Value, b: Value): boolean | null {
+  if (a.t === 'unknown' || b.t === 'unknown') return null;
+  if ((a.t === 'num' || a.t === 'bool') && (b.t === 'num' || b.t === 'bool')) {
+    return (a.t === 'num' ? a.v : a.v ? 1 : 0) === (b.t === 'num' ? b.v : b.v ? 1 : 0);
+  }
+  if (a.t === 'str' && b.t === 'str') return a.v === b.v;
+  if (a.t === 'none' || b.t === 'none') return a.t === b.t;
+  if ((a.t === 'tuple' || a.t === 'list') && a.t === b.t) {
+    if (a.items.length !== (b as typeof a).items.length) return false;
+    let all = true;
+    for (let i = 0; i < a.items.length; i++) {
+      const e = valuesEqual(a.items[i], (b as typeof a).items[i]);
+      if (e === null) return null;
+      all &&= e;
+    }
+    return all;
+  }
+  return a === b ? true : null;
+}
+
+/** Same value for merging branches: identical objects or equal constants. */
+export function sameValue(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a.t === 'tensor' && b.t === 'tensor') return false;
+  return valuesEqual(a, b) === true;
+}
