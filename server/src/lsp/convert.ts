@@ -1,0 +1,68 @@
+/** Engine results → LSP objects. Offsets become positions only through `LineIndex`. */
+import {
+  DiagnosticSeverity,
+  type Diagnostic as LspDiagnostic,
+  type Range,
+  type TextEdit as LspTextEdit,
+} from 'vscode-languageserver';
+import { findRule, ruleUrl, type Diagnostic, type Fix, type LineIndex, type TextRange } from '../engine/index';
+
+export const SOURCE = 'shapelint';
+
+/** A fix as shipped in `Diagnostic.data`, already in LSP coordinates of `version`. */
+export interface LspFix {
+  title: string;
+  applicability: 'safe' | 'unsafe';
+  edits: LspTextEdit[];
+}
+
+export interface DiagnosticData {
+  uri: string;
+  version: number;
+  rule: string;
+  fixes: LspFix[];
+}
+
+export function toRange(lines: LineIndex, r: TextRange): Range {
+  return { start: lines.toLsp(r.start), end: lines.toLsp(r.end) };
+}
+
+export function toFix(lines: LineIndex, f: Fix): LspFix {
+  return {
+    title: f.title,
+    applicability: f.applicability,
+    edits: f.edits.map((e) => ({ range: toRange(lines, e.range), newText: e.newText })),
+  };
+}
+
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
+
+export function toDiagnostic(d: Diagnostic, lines: LineIndex, uri: string, version: number): LspDiagnostic {
+  const rule = findRule(d.code) ?? findRule(d.rule);
+  const data: DiagnosticData = { uri, version, rule: d.rule, fixes: d.fixes.map((f) => toFix(lines, f)) };
+  const out: LspDiagnostic = {
+    range: toRange(lines, d.range),
+    severity: SEVERITY[d.severity] ?? DiagnosticSeverity.Error,
+    code: d.code,
+    source: SOURCE,
+    // The framework's own words first (what users search for), then the shape trace.
+    message: [d.message, ...d.explanation].join('\n'),
+    relatedInformation: d.related.map((r) => ({ location: { uri, range: toRange(lines, r.range) }, message: r.message })),
+    data,
+  };
+  if (rule) out.codeDescription = { href: ruleUrl(rule) };
+  return out;
+}
+
+/** True when `inner` lies within `outer` (positions compared line, then character). */
+export function rangeContains(outer: Range, inner: Range): boolean {
+  return comparePos(outer.start, inner.start) <= 0 && comparePos(inner.end, outer.end) <= 0;
+}
+
+export function rangesOverlap(a: Range, b: Range): boolean {
+  return comparePos(a.start, b.end) <= 0 && comparePos(b.start, a.end) <= 0;
+}
+
+export function comparePos(a: { line: number; character: number }, b: { line: number; character: number }): number {
+  return a.line - b.line || a.character - b.character;
+}

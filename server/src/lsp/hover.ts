@@ -1,0 +1,61 @@
+/**
+ * Hover: the shapes the engine inferred for the layer or tensor under the cursor, or the
+ * rule's documentation on a `# noqa: SLxxx` code.
+ */
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import { findRule, ruleUrl, type LayerApplication, type TextRange } from '../engine/index';
+import type { Analysis } from './analysis';
+import { toRange } from './convert';
+import { layerMarkdown, ruleMarkdown, tensorMarkdown } from './markdown';
+
+export function hover(analysis: Analysis, position: Position): Hover | null {
+  const lint = analysis.lint;
+  if (!lint) return null;
+  const offset = analysis.lines.fromLsp(position);
+  return ruleHover(analysis, offset) ?? layerHover(analysis, offset) ?? tensorHover(analysis, offset);
+}
+
+function markdown(value: string, analysis: Analysis, range: TextRange): Hover {
+  return { contents: { kind: MarkupKind.Markdown, value }, range: toRange(analysis.lines, range) };
+}
+
+const CODE = /[A-Za-z]+[0-9]+/g;
+
+function ruleHover(analysis: Analysis, offset: number): Hover | null {
+  const comment = analysis.lint!.engine.comments.find((c) => contains(c.range, offset));
+  if (!comment || !/noqa/i.test(comment.text)) return null;
+  for (const m of comment.text.matchAll(CODE)) {
+    const range = { start: comment.range.start + m.index!, end: comment.range.start + m.index! + m[0].length };
+    const rule = contains(range, offset) ? findRule(m[0]) : undefined;
+    if (rule) return markdown(ruleMarkdown(rule, ruleUrl(rule)), analysis, range);
+  }
+  return null;
+}
+
+function layerHover(analysis: Analysis, offset: number): Hover | null {
+  let best: { layer: LayerApplication; range: TextRange } | null = null;
+  for (const model of analysis.lint!.engine.models) {
+    for (const layer of model.layers) {
+      for (const range of [layer.appliedAt, layer.definedAt]) {
+        if (contains(range, offset) && (!best || width(range) < width(best.range))) best = { layer, range };
+      }
+    }
+  }
+  return best ? markdown(layerMarkdown(best.layer), analysis, best.range) : null;
+}
+
+function tensorHover(analysis: Analysis, offset: number): Hover | null {
+  const facts = analysis.lint!.engine.tensors.filter((t) => contains(t.range, offset));
+  if (facts.length === 0) return null;
+  const fact = facts.reduce((a, b) => (width(b.range) < width(a.range) ? b : a));
+  return markdown(tensorMarkdown(fact), analysis, fact.range);
+}
+
+/** Inclusive end, so a cursor just after a name (where editors often put it) still hovers it. */
+function contains(r: TextRange, offset: number): boolean {
+  return r.start <= offset && offset <= r.end;
+}
+
+function width(r: TextRange): number {
+  return r.end - r.start;
+}

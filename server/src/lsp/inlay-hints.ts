@@ -1,0 +1,28 @@
+/** Inlay hints: the output shape at the end of each line that applies a layer. */
+import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
+import type { Analysis } from './analysis';
+import { inlayLabel } from './markdown';
+
+export function inlayHints(analysis: Analysis, range: Range): InlayHint[] {
+  if (!analysis.lint || !analysis.settings.inlayHints.enabled) return [];
+  // Several layers may end on one line (`x = pool(conv(x))`): show them in call order.
+  const labelsByLine = new Map<number, string[]>();
+  for (const model of analysis.lint.engine.models) {
+    for (const layer of model.layers) {
+      const line = analysis.lines.lineOf(layer.appliedAt.end);
+      if (line < range.start.line || line > range.end.line) continue;
+      const labels = labelsByLine.get(line) ?? [];
+      const label = inlayLabel(layer.outputShape);
+      if (labels[labels.length - 1] !== label) labels.push(label);
+      labelsByLine.set(line, labels);
+    }
+  }
+  return [...labelsByLine.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([line, labels]) => ({
+      position: analysis.lines.toLsp(analysis.lines.lineEnd(line)),
+      label: labels.join(' '),
+      kind: InlayHintKind.Type,
+      paddingLeft: true,
+    }));
+}

@@ -1,0 +1,83 @@
+/** Markdown for hovers and the model summary: what the engine inferred, in words users read. */
+import { formatShape, type LayerApplication, type ModelSummary, type RuleDoc, type Shape, type TensorFact } from '../engine/index';
+
+export function layerMarkdown(layer: LayerApplication): string {
+  const out = [`**${layer.type}** \`${layer.name}\` · ${layer.framework}${layer.reused ? ' · reused (shared parameters)' : ''}`, ''];
+  const inputs = layer.inputShapes.map(formatShape).join(', ') || '?';
+  out.push(`input: \`${inputs}\`  `);
+  const axes = layer.axisNames ? ` — ${layer.axisNames.join(' ')}` : '';
+  out.push(`output: \`${formatShape(layer.outputShape)}\`${axes}  `);
+  if (layer.layout) out.push(`layout: \`${layer.layout}\`${layer.layoutSource ? ` (${layer.layoutSource})` : ''}  `);
+  if (layer.params !== null) out.push(`params: ${formatCount(layer.params)}${trainableNote(layer)}`);
+  if (layer.trace.length > 0) {
+    out.push('', '```text', ...layer.trace.map((t) => `${t.axis}: ${t.formula}`), '```');
+  }
+  return out.join('\n');
+}
+
+function trainableNote(layer: LayerApplication): string {
+  if (layer.trainableParams === null || layer.trainableParams === layer.params) return '';
+  return ` (${formatCount(layer.trainableParams)} trainable)`;
+}
+
+export function tensorMarkdown(fact: TensorFact): string {
+  return `\`${fact.name}\`: \`${formatShape(fact.shape)}\``;
+}
+
+export function ruleMarkdown(rule: RuleDoc, url: string): string {
+  return [
+    `**${rule.code}** \`${rule.name}\` — ${rule.summary}`,
+    '',
+    '**What it does**',
+    rule.whatItDoes,
+    '',
+    '**Why is this bad?**',
+    rule.whyBad,
+    '',
+    '**Example**',
+    rule.example,
+    '',
+    '**Fix**',
+    rule.fix,
+    '',
+    `*Fix safety:* ${rule.fixSafety}`,
+    '',
+    `[Documentation](${url})`,
+  ].join('\n');
+}
+
+/** A Keras-style `model.summary()` table, computed statically. */
+export function modelSummaryMarkdown(model: ModelSummary): string {
+  const out = [
+    `# ${model.name} (${model.framework})`,
+    '',
+    `Input: ${model.inputShapes.map(formatShape).join(', ') || 'unknown'}`,
+    '',
+    '| Layer | Type | Output shape | Axes | Params |',
+    '| --- | --- | --- | --- | ---: |',
+  ];
+  for (const l of model.layers) {
+    const params = l.reused ? '(shared)' : l.params === null ? '?' : formatCount(l.params);
+    out.push(`| ${cell(l.name)} | ${cell(l.type)} | \`${formatShape(l.outputShape)}\` | ${l.axisNames?.join(' ') ?? ''} | ${params} |`);
+  }
+  out.push('', `Total params: ${countOrUnknown(model.totalParams)}  `);
+  out.push(`Trainable params: ${countOrUnknown(model.trainableParams)}  `);
+  out.push(`Non-trainable params: ${countOrUnknown(model.nonTrainableParams)}`);
+  return out.join('\n');
+}
+
+export function inlayLabel(shape: Shape | null): string {
+  return `→ ${formatShape(shape)}`;
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+function countOrUnknown(n: number | null): string {
+  return n === null ? 'unknown' : formatCount(n);
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -1,0 +1,65 @@
+/**
+ * Project files that change a document's analysis, read with the CLI's own resolvers so the
+ * editor and `shapelint check` agree: the closest shapelint config (`.shapelint.toml`,
+ * `shapelint.toml`, `[tool.shapelint]` in `pyproject.toml`) and the `keras.json` Keras would
+ * read. Cached per folder; the server drops the caches when a watched file changes.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigResolver, isExcluded, lintSettingsFor } from '../host/config';
+import { KerasConfigFinder } from '../host/keras-config';
+import type { LintSettings } from '../host/lint';
+
+export const WATCHED_CONFIG_GLOBS = ['**/pyproject.toml', '**/shapelint.toml', '**/.shapelint.toml', '**/keras.json'];
+
+export interface ProjectSettings extends LintSettings {
+  /** The file matches the config's `exclude`: the CLI would not check it, so neither do we. */
+  excluded?: boolean;
+}
+
+export class ProjectConfig {
+  private resolver: ConfigResolver | null = null;
+  private keras: KerasConfigFinder | null = null;
+
+  constructor(
+    private readonly cwd: () => string,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  forDocument(uri: string): ProjectSettings {
+    const file = fileOf(uri);
+    if (!file) return {};
+    const dir = path.dirname(file);
+    this.resolver ??= new ConfigResolver({ cwd: this.cwd() });
+    this.keras ??= new KerasConfigFinder({ cwd: this.cwd(), home: os.homedir(), kerasHome: process.env.KERAS_HOME });
+    let settings: ProjectSettings = {};
+    try {
+      const config = this.resolver.forDir(dir);
+      settings = { ...lintSettingsFor(config, file), excluded: isExcluded(config, file) };
+      const configured = config.values.kerasDataFormat
+        ? { format: config.values.kerasDataFormat, source: config.file ?? 'shapelint config' }
+        : undefined;
+      const keras = this.keras.forDir(dir, configured);
+      settings.kerasDataFormat = keras.format;
+      settings.kerasDataFormatSource = keras.source;
+    } catch (e) {
+      // A broken config must not stop the editor: analyse with defaults and say why in the log.
+      this.log(`shapelint: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return settings;
+  }
+
+  clear(): void {
+    this.resolver = null;
+    this.keras = null;
+  }
+}
+
+function fileOf(uri: string): string | null {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * The shapelint language server. Only this folder speaks LSP: it keeps open documents and
+ * their trees, runs the shared lint pipeline (`host/lint.ts`, the same as the CLI), and turns
+ * the engine's results into diagnostics, code actions, hovers and inlay hints.
+ */
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
+  LSPErrorCodes,
+  ProposedFeatures,
+  ResponseError,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type ClientCapabilities,
+  type Connection,
+  type DocumentDiagnosticReport,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { fileURLToPath } from 'node:url';
+import type { PythonParser } from '../engine/index';
+import { loadParser } from '../host/parser';
+import { Analyzer, type Analysis } from './analysis';
+import { codeActions, FIX_ALL_KIND } from './code-actions';
+import { DocumentStore } from './documents';
+import { hover } from './hover';
+import { inlayHints } from './inlay-hints';
+import { ProjectConfig, WATCHED_CONFIG_GLOBS } from './project-config';
+import { modelSummary, ModelSummaryRequest, SyntaxTreeRequest, treeFingerprint } from './requests';
+import { BurstScheduler } from './scheduler';
+import { SettingsCache } from './settings';
+
+/** During a burst of edits, push diagnostics at most this often (the first one is immediate). */
+const PUSH_INTERVAL_MS = 150;
+
+export interface ServerOptions {
+  /** Defaults to a connection chosen by the command line (`--stdio`, `--node-ipc`, `--socket=`). */
+  connection?: Connection;
+  /** Creates the parser; defaults to the WASM backend, which is what editors can load. */
+  createParser?: () => Promise<PythonParser>;
+}
+
+export function startServer(options: ServerOptions = {}): Connection {
+  const connection = options.connection ?? createConnection(ProposedFeatures.all);
+  new ShapelintServer(connection, options.createParser ?? (() => loadParser('wasm'))).register();
+  // A bug in one handler must not end the editor session: log it and keep serving.
+  process.on('uncaughtException', (e) => connection.console.error(`shapelint: uncaught: ${e.stack ?? e.message}`));
+  process.on('unhandledRejection', (e) => connection.console.error(`shapelint: unhandled rejection: ${String(e)}`));
+  connection.listen();
+  return connection;
+}
+
+class ShapelintServer {
+  private readonly docs = new DocumentStore();
+  private readonly project = new ProjectConfig(
+    () => this.root,
+    (m) => this.connection.console.error(m),
+  );
+  /** The workspace root: relative paths in configs and messages start here, as in the CLI. */
+  private root = process.cwd();
+  private readonly settings: SettingsCache;
+  private analyzer: Analyzer | null = null;
+  private parser: PythonParser | null = null;
+  private capabilities: ClientCapabilities = {};
+  private pullMode = false;
+  /** Settings pushed in `didChangeConfiguration`, for clients without `workspace/configuration`. */
+  private pushedSettings: unknown = undefined;
+  private readonly resultIds = new WeakMap<Analysis, string>();
+  private nextResultId = 1;
+  private readonly scheduler: BurstScheduler;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly createParser: () => Promise<PythonParser>,
+  ) {
+    this.settings = new SettingsCache((uri) => this.fetchSettings(uri));
+    this.scheduler = new BurstScheduler(PUSH_INTERVAL_MS, (uri) => void this.publish(uri));
+  }
+
+  register(): void {
+    const c = this.connection;
+    c.onInitialize(async (params) => {
+      this.capabilities = params.capabilities;
+      this.root = workspaceRoot(params.workspaceFolders?.[0]?.uri ?? params.rootUri) ?? this.root;
+      this.pushedSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+      this.parser = await this.createParser();
+      this.analyzer = new Analyzer(this.parser, this.docs, this.settings, this.project, (m) => c.console.error(m));
+      return this.initializeResult();
+    });
+    c.onInitialized(() => this.registerDynamicCapabilities());
+    c.onDidOpenTextDocument(({ textDocument: d }) => {
+      this.docs.open(d.uri, d.languageId, d.version, d.text);
+      this.documentChanged(d.uri);
+    });
+    c.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+      const doc = this.docs.get(textDocument.uri);
+      if (!doc) return;
+      doc.applyChanges(contentChanges, textDocument.version ?? doc.version + 1);
+      this.documentChanged(doc.uri);
+    });
+    c.onDidCloseTextDocument(({ textDocument }) => this.closed(textDocument.uri));
+    c.onDidChangeConfiguration((p) => {
+      const s = (p.settings as { shapelint?: unknown } | null | undefined)?.shapelint;
+      if (s !== undefined) this.pushedSettings = s;
+      this.configChanged();
+    });
+    c.onDidChangeWatchedFiles(() => this.configChanged());
+    c.languages.diagnostics.on((p, token) => this.pull(p.textDocument.uri, p.previousResultId, token));
+    c.onCodeAction(async (p, token) => {
+      const a = await this.current(p.textDocument.uri, token);
+      return a ? codeActions(p, a) : null;
+    });
+    c.onHover(async (p, token) => {
+      const a = await this.current(p.textDocument.uri, token);
+      return a ? hover(a, p.position) : null;
+    });
+    c.languages.inlayHint.on(async (p, token) => {
+      const a = await this.current(p.textDocument.uri, token);
+      return a ? inlayHints(a, p.range) : null;
+    });
+    c.onRequest(ModelSummaryRequest, async (p, token) => {
+      const a = await this.current(p.textDocument.uri, token);
+      return a ? modelSummary(a, p.position) : null;
+    });
+    c.onRequest(SyntaxTreeRequest, (p) => this.syntaxTree(p.textDocument.uri));
+    c.onShutdown(() => this.shutdown());
+  }
+
+  private initializeResult(): InitializeResult {
+    this.pullMode = !!this.capabilities.textDocument?.diagnostic;
+    const result: InitializeResult = {
+      capabilities: {
+        positionEncoding: 'utf-16',
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        inlayHintProvider: true,
+      },
+      serverInfo: { name: 'shapelint', version: SERVER_VERSION },
+    };
+    if (this.pullMode) {
+      result.capabilities.diagnosticProvider = { identifier: 'shapelint', interFileDependencies: false, workspaceDiagnostics: false };
+    }
+    return result;
+  }
+
+  private registerDynamicCapabilities(): void {
+    const ws = this.capabilities.workspace;
+    if (ws?.didChangeConfiguration?.dynamicRegistration) {
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'shapelint' });
+    }
+    if (ws?.didChangeWatchedFiles?.dynamicRegistration) {
+      void this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: WATCHED_CONFIG_GLOBS.map((globPattern) => ({ globPattern })),
+      });
+    }
+  }
+
+  private fetchSettings(uri: string): Promise<unknown> {
+    if (this.capabilities.workspace?.configuration) {
+      return this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'shapelint' });
+    }
+    return Promise.resolve(this.pushedSettings);
+  }
+
+  private documentChanged(uri: string): void {
+    if (!this.pullMode) this.scheduler.schedule(uri);
+  }
+
+  private closed(uri: string): void {
+    this.docs.close(uri);
+    this.analyzer?.forget(uri);
+    this.scheduler.cancel(uri);
+    if (!this.pullMode) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private configChanged(): void {
+    this.analyzer?.invalidateConfig();
+    const ws = this.capabilities.workspace;
+    if (this.pullMode) {
+      if (ws?.diagnostics?.refreshSupport) void this.connection.languages.diagnostics.refresh();
+    } else {
+      for (const d of this.docs.all()) this.scheduler.schedule(d.uri);
+    }
+    if (ws?.inlayHint?.refreshSupport) void this.connection.languages.inlayHint.refresh();
+  }
+
+  /** Push mode: analyse and publish, unless the document moved on meanwhile (a newer run is queued). */
+  private async publish(uri: string): Promise<void> {
+    const a = await this.analyzer?.analyse(uri);
+    const doc = this.docs.get(uri);
+    if (!a || !doc || doc.version !== a.version) return;
+    await this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: a.diagnostics });
+  }
+
+  private async pull(uri: string, previousResultId: string | undefined, token: CancellationToken): Promise<DocumentDiagnosticReport> {
+    const a = await this.current(uri, token);
+    if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    let resultId = this.resultIds.get(a);
+    if (!resultId) {
+      resultId = String(this.nextResultId++);
+      this.resultIds.set(a, resultId);
+    }
+    if (previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+    return { kind: DocumentDiagnosticReportKind.Full, resultId, items: a.diagnostics };
+  }
+
+  /**
+   * The analysis of the document's latest text. Yields first so that queued edits and
+   * cancellations are read before the (synchronous) analysis starts.
+   */
+  private async current(uri: string, token: CancellationToken): Promise<Analysis | null> {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (token.isCancellationRequested) throw cancelled();
+    const a = (await this.analyzer?.analyse(uri)) ?? null;
+    if (token.isCancellationRequested) throw cancelled();
+    return a;
+  }
+
+  private syntaxTree(uri: string): { version: number; tree: string } | null {
+    const doc = this.docs.get(uri);
+    const tree = doc && this.parser ? doc.syntaxTree(this.parser) : null;
+    return doc && tree ? { version: doc.version, tree: treeFingerprint(tree.rootNode) } : null;
+  }
+
+  private shutdown(): void {
+    this.scheduler.dispose();
+    this.docs.disposeAll();
+    this.parser?.dispose();
+    this.parser = null;
+  }
+}
+
+function workspaceRoot(uri: string | null | undefined): string | null {
+  try {
+    return uri?.startsWith('file:') ? fileURLToPath(uri) : null;
+  } catch {
+    return null;
+  }
+}
+
+function cancelled(): ResponseError<{ retriggerRequest: boolean }> {
+  return new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
+}
+
+const SERVER_VERSION = '0.1.0';
