@@ -105,6 +105,11 @@ export interface LayerOutcome {
   layout?: string;
   layoutSource?: string;
   trace?: AxisTrace[];
+  /**
+   * Optional human lines on how the output came about ("in_channels inferred as 80", "Gluon has
+   * no 'same' padding: …"), for hovers and for explaining a later layer's failure.
+   */
+  notes?: string[];
   issue?: LayerIssue;
   /**
    * State to remember on the layer object after its first call (Keras built input dims,

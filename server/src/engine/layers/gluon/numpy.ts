@@ -1,0 +1,2 @@
+import type { LayerDef } from "../types";
+export const numpyLayers: LayerDef[] = [];
