@@ -1,0 +1,253 @@
+/**
+ * torch.nn.Conv{1,2,3}d, ConvTranspose{1,2,3}d and their Lazy variants.
+ * Checks follow aten/src/ATen/native/Convolution.cpp: rank (batchify), then the channel
+ * count, then the kernel against the padded input (check_shape_forward).
+ */
+import { isKnown } from '../../shapes';
+import type { AxisTrace, Dim } from '../../types';
+import { asInt, asTuple, type ArgValue, type BoundArgs, type LayerDef, type LayerIssue, type LayerOutcome, type ParamSpec, type TensorValue } from '../types';
+import {
+  asBool,
+  batchedDims,
+  channelsFirstNames,
+  failed,
+  firstTensor,
+  issue,
+  joinChannelsFirst,
+  msgDim,
+  msgSizes,
+  out,
+  pySource,
+  showShape,
+  SPATIAL_NAMES,
+  splitChannelsFirst,
+  type ChannelsFirst,
+} from './common';
+
+interface ConvSpec {
+  nsp: number;
+  transposed: boolean;
+  lazy: boolean;
+}
+
+/** Decoded constructor arguments; null entries are unknown. */
+interface ConvArgs {
+  inC: number | null;
+  outC: number | null;
+  k: number[] | null;
+  s: number[] | null;
+  /** Numeric padding, or 'same'/'valid'. */
+  p: number[] | 'same' | 'valid' | null;
+  d: number[] | null;
+  op: number[] | null;
+  groups: number | null;
+  bias: boolean | null;
+}
+
+const CONV_PARAMS: ParamSpec[] = [
+  { name: 'in_channels' },
+  { name: 'out_channels' },
+  { name: 'kernel_size' },
+  { name: 'stride', default: 1 },
+  { name: 'padding', default: 0 },
+  { name: 'dilation', default: 1 },
+  { name: 'groups', default: 1 },
+  { name: 'bias', default: true },
+  { name: 'padding_mode', default: 'zeros' },
+  { name: 'device', default: null },
+  { name: 'dtype', default: null },
+];
+
+/** ConvTranspose puts output_padding after padding, and dilation after bias. */
+const CONVT_PARAMS: ParamSpec[] = [
+  { name: 'in_channels' },
+  { name: 'out_channels' },
+  { name: 'kernel_size' },
+  { name: 'stride', default: 1 },
+  { name: 'padding', default: 0 },
+  { name: 'output_padding', default: 0 },
+  { name: 'groups', default: 1 },
+  { name: 'bias', default: true },
+  { name: 'dilation', default: 1 },
+  { name: 'padding_mode', default: 'zeros' },
+  { name: 'device', default: null },
+  { name: 'dtype', default: null },
+];
+
+function decode(args: BoundArgs, spec: ConvSpec, state: Record<string, Dim> | undefined): ConvArgs {
+  const n = spec.nsp;
+  const pad = args.get('padding');
+  const stateIn = state?.in_channels;
+  return {
+    inC: spec.lazy ? (typeof stateIn === 'number' ? stateIn : null) : asInt(args.get('in_channels')),
+    outC: asInt(args.get('out_channels')),
+    k: asTuple(args.get('kernel_size'), n),
+    s: asTuple(args.get('stride'), n),
+    p: pad === 'same' || pad === 'valid' ? pad : asTuple(pad, n),
+    d: asTuple(args.get('dilation'), n),
+    op: spec.transposed ? asTuple(args.get('output_padding'), n) : [],
+    groups: asInt(args.get('groups')),
+    bias: asBool(args.get('bias')),
+  };
+}
+
+/** _ConvNd.__init__ checks, in its order. */
+function constructCheck(args: BoundArgs, spec: ConvSpec): LayerIssue | null {
+  const groups = asInt(args.get('groups'));
+  const inC = spec.lazy ? null : asInt(args.get('in_channels'));
+  const outC = asInt(args.get('out_channels'));
+  const bad = (message: string, why: string): LayerIssue => issue('invalid-argument', message, [why]);
+  if (groups !== null && groups <= 0) return bad('groups must be a positive integer', `groups=${groups}`);
+  if (groups !== null && inC !== null && inC % groups !== 0)
+    return bad('in_channels must be divisible by groups', `in_channels=${inC} is not a multiple of groups=${groups}.`);
+  if (groups !== null && outC !== null && outC % groups !== 0)
+    return bad('out_channels must be divisible by groups', `out_channels=${outC} is not a multiple of groups=${groups}.`);
+  const pad = args.get('padding');
+  if (typeof pad === 'string' && !spec.transposed) {
+    if (pad !== 'same' && pad !== 'valid')
+      return bad(`Invalid padding string '${pad}', should be one of {'valid', 'same'}`, `padding='${pad}' is not a padding mode.`);
+    const s = asTuple(args.get('stride'), spec.nsp);
+    if (pad === 'same' && s !== null && s.some((x) => x !== 1))
+      return bad("padding='same' is not supported for strided convolutions", `stride=${pySource(s)} with padding='same'; PyTorch only pads 'same' for stride 1.`);
+  }
+  return null;
+}
+
+function className(spec: ConvSpec): string {
+  return `${spec.lazy ? 'Lazy' : ''}Conv${spec.transposed ? 'Transpose' : ''}${spec.nsp}d`;
+}
+
+function opName(spec: ConvSpec): string {
+  return `conv${spec.transposed ? '_transpose' : ''}${spec.nsp}d`;
+}
+
+function rankIssue(spec: ConvSpec, dims: Dim[]): LayerIssue {
+  const n = spec.nsp;
+  return issue(
+    'rank-mismatch',
+    `Expected ${n + 1}D (unbatched) or ${n + 2}D (batched) input to ${opName(spec)}, but got input of size: ${msgSizes(dims)}`,
+    [`${className(spec)} takes (C, ${SPATIAL_NAMES[n].join(', ')}) or (N, C, ${SPATIAL_NAMES[n].join(', ')}) but the input has ${dims.length} dims.`],
+  );
+}
+
+function channelIssue(spec: ConvSpec, a: ConvArgs, cf: ChannelsFirst, shapeText: string): LayerIssue | null {
+  const { inC, outC, k, groups } = a;
+  if (inC === null || !isKnown(cf.c) || cf.c === inC || groups === null || outC === null || k === null) return null;
+  const weight = spec.transposed ? [inC, outC / groups, ...k] : [outC, inC / groups, ...k];
+  const head = spec.transposed ? 'Given transposed=1' : `Given groups=${groups}`;
+  const names = channelsFirstNames(cf, spec.nsp).join(' ');
+  const fixes =
+    !spec.lazy && cf.c % groups === 0
+      ? [{ kind: 'set-arg' as const, name: 'in_channels', value: String(cf.c), title: `Set in_channels=${cf.c}`, applicability: 'safe' as const }]
+      : undefined;
+  return issue(
+    'channel-mismatch',
+    `${head}, weight of size ${msgSizes(weight)}, expected input${msgSizes(batchedDims(cf))} to have ${inC} channels, but got ${cf.c} channels instead`,
+    [`${className(spec)} expects ${inC} input channels (in_channels=${inC}) but the tensor ${shapeText} has ${cf.c} at axis ${cf.unbatched ? 0 : 'C'} (C of ${names}).`],
+    { fixes },
+  );
+}
+
+/** The padded size and effective kernel per axis; null entries when unknown. */
+function paddedAndKernel(a: ConvArgs, spatial: Dim[]): { padded: (number | null)[]; ek: (number | null)[] } {
+  const padded = spatial.map((n, i) => {
+    if (!isKnown(n) || a.p === null) return null;
+    if (a.p === 'valid') return n;
+    if (a.p === 'same') return a.d && a.k ? n + a.d[i] * (a.k[i] - 1) : null;
+    return n + 2 * a.p[i];
+  });
+  const ek = spatial.map((_, i) => (a.k && a.d ? a.d[i] * (a.k[i] - 1) + 1 : null));
+  return { padded, ek };
+}
+
+function kernelIssue(spec: ConvSpec, a: ConvArgs, cf: ChannelsFirst): LayerIssue | null {
+  if (spec.transposed) return null;
+  const { padded, ek } = paddedAndKernel(a, cf.spatial);
+  const bad = padded.some((p, i) => p !== null && ek[i] !== null && p < (ek[i] as number));
+  if (!bad) return null;
+  const names = SPATIAL_NAMES[spec.nsp];
+  const explanation = cf.spatial.map((n, i) =>
+    `${names[i]}: input ${msgDim(n)} padded to ${msgDim(padded[i])}, effective kernel ${msgDim(ek[i])}${padded[i] !== null && ek[i] !== null && padded[i]! < ek[i]! ? ' (too small)' : ''}`,
+  );
+  return issue(
+    'kernel-exceeds-input',
+    `Calculated padded input size per channel: (${padded.map(msgDim).join(' x ')}). Kernel size: (${ek.map(msgDim).join(' x ')}). Kernel size can't be greater than actual input size`,
+    [`${className(spec)}'s kernel does not fit in the input ${showShape(joinChannelsFirst(cf, cf.c, cf.spatial))}.`, ...explanation],
+    { fixes: paddingFix(a, padded, ek, cf.spatial) },
+  );
+}
+
+/** Suggests the smallest symmetric padding that makes the kernel fit (changes the output: unsafe). */
+function paddingFix(a: ConvArgs, padded: (number | null)[], ek: (number | null)[], spatial: Dim[]) {
+  if (!Array.isArray(a.p) || padded.some((p) => p === null) || ek.some((k) => k === null)) return undefined;
+  const cur = a.p;
+  const next = cur.map((p, i) => (padded[i]! < ek[i]! ? Math.max(p, Math.ceil((ek[i]! - (spatial[i] as number)) / 2)) : p));
+  const value = next.every((p) => p === next[0]) ? String(next[0]) : pySource(next);
+  return [{ kind: 'set-arg' as const, name: 'padding', value, title: `Set padding=${value}`, applicability: 'unsafe' as const }];
+}
+
+function outDim(spec: ConvSpec, a: ConvArgs, n: Dim, i: number): { dim: Dim; formula: string | null } {
+  if (!isKnown(n) || a.k === null || a.s === null || a.d === null || a.p === null) return { dim: null, formula: null };
+  const k = a.k[i], s = a.s[i], d = a.d[i];
+  if (spec.transposed) {
+    if (!Array.isArray(a.p) || a.op === null) return { dim: null, formula: null };
+    const p = a.p[i], op = a.op[i];
+    const o = (n - 1) * s - 2 * p + d * (k - 1) + op + 1;
+    return { dim: o > 0 ? o : null, formula: `(${n} − 1)·${s} − 2·${p} + ${d}·(${k} − 1) + ${op} + 1 = ${o}` };
+  }
+  if (a.p === 'same') return { dim: n, formula: `padding='same' keeps ${n}` };
+  const p = a.p === 'valid' ? 0 : a.p[i];
+  const o = Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
+  return { dim: o, formula: `(${n} + 2·${p} − ${d}·(${k} − 1) − 1)/${s} + 1 = ${o}` };
+}
+
+function paramCount(spec: ConvSpec, a: ConvArgs): number | null {
+  if (a.inC === null || a.outC === null || a.k === null || a.groups === null || a.bias === null) return null;
+  const kprod = a.k.reduce((x, y) => x * y, 1);
+  const w = spec.transposed ? a.inC * (a.outC / a.groups) * kprod : a.outC * (a.inC / a.groups) * kprod;
+  return w + (a.bias ? a.outC : 0);
+}
+
+function applyConv(spec: ConvSpec, args: BoundArgs, inputs: (TensorValue | ArgValue)[], state: Record<string, Dim> | undefined): LayerOutcome {
+  const x = firstTensor(inputs);
+  const a = decode(args, spec, state);
+  if (!x || !x.shape) return out(null, { params: spec.lazy ? null : paramCount(spec, a) });
+  const cf = splitChannelsFirst(x.shape, spec.nsp);
+  if (cf === 'rank') return failed(rankIssue(spec, x.shape.dims), spec.lazy ? null : paramCount(spec, a));
+  let newState: Record<string, Dim> | undefined;
+  if (spec.lazy && a.inC === null) {
+    a.inC = isKnown(cf.c) ? cf.c : null;
+    newState = { in_channels: a.inC };
+  }
+  const params = paramCount(spec, a);
+  const ch = channelIssue(spec, a, cf, showShape(x.shape));
+  if (ch) return { ...failed(ch, params), state: newState };
+  const kern = kernelIssue(spec, a, cf);
+  if (kern) return { ...failed(kern, params), state: newState };
+  const names = SPATIAL_NAMES[spec.nsp];
+  const trace: AxisTrace[] = [];
+  const spatial = cf.spatial.map((n, i) => {
+    const r = outDim(spec, a, n, i);
+    if (r.formula) trace.push({ axis: names[i], formula: r.formula });
+    return r.dim;
+  });
+  return out(joinChannelsFirst(cf, a.outC, spatial), { params, trace, axisNames: channelsFirstNames(cf, spec.nsp), state: newState });
+}
+
+function convDef(spec: ConvSpec): LayerDef {
+  let params = spec.transposed ? CONVT_PARAMS : CONV_PARAMS;
+  if (spec.lazy) params = params.filter((p) => p.name !== 'in_channels');
+  return {
+    framework: 'torch',
+    names: [`torch.nn.${className(spec)}`],
+    params,
+    kind: 'layer',
+    construct: (args) => constructCheck(args, spec),
+    apply: (args, inputs, _env, state) => applyConv(spec, args, inputs, state),
+    callParams: spec.transposed ? [{ name: 'output_size', default: null }] : undefined,
+  };
+}
+
+export const convLayers: LayerDef[] = [];
+for (const nsp of [1, 2, 3])
+  for (const transposed of [false, true]) for (const lazy of [false, true]) convLayers.push(convDef({ nsp, transposed, lazy }));

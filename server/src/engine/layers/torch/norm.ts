@@ -1,0 +1,170 @@
+/**
+ * Normalisation layers: BatchNorm{1,2,3}d, LayerNorm, GroupNorm, InstanceNorm{1,2,3}d.
+ * Parameter counts follow `sum(p.numel())`: buffers (running stats) are not parameters.
+ */
+import { isKnown } from '../../shapes';
+import type { Shape } from '../../types';
+import { asInt, type ArgValue, type BoundArgs, type LayerDef, type LayerIssue, type LayerOutcome, type TensorValue } from '../types';
+import { asBool, failed, firstTensor, inputShape, intList, issue, msgSizes, out, showShape } from './common';
+
+function applyBatchNorm(nsp: number, args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
+  const nf = asInt(args.get('num_features'));
+  const affine = asBool(args.get('affine'));
+  const track = asBool(args.get('track_running_stats'));
+  const params = nf !== null && affine !== null ? (affine ? 2 * nf : 0) : null;
+  const shape = firstTensor(inputs)?.shape ?? null;
+  if (!shape) return out(null, { params });
+  const r = shape.dims.length;
+  // _check_input_dim: BN1d takes 2-D or 3-D, BN2d 4-D, BN3d 5-D (no unbatched form).
+  const ok = nsp === 1 ? [2, 3] : [nsp + 2];
+  if (!shape.open && !ok.includes(r)) {
+    const want = nsp === 1 ? '2D or 3D' : `${nsp + 2}D`;
+    return failed(issue('rank-mismatch', `expected ${want} input (got ${r}D input)`, [`BatchNorm${nsp}d takes a ${want} input; got ${showShape(shape)}.`]), params);
+  }
+  const c = shape.open ? (nsp === 1 ? null : shape.dims[shape.dims.length - nsp - 1] ?? null) : shape.dims[1];
+  if (nf !== null && track === true && isKnown(c) && c !== nf) {
+    const fixes = [{ kind: 'set-arg' as const, name: 'num_features', value: String(c), title: `Set num_features=${c}`, applicability: 'safe' as const }];
+    return failed(
+      issue('channel-mismatch', `running_mean should contain ${c} elements not ${nf}`, [`BatchNorm${nsp}d(num_features=${nf}) but the tensor ${showShape(shape)} has ${c} channels at axis 1.`], { fixes }),
+      params,
+    );
+  }
+  return out(shape, { params });
+}
+
+function applyInstanceNorm(nsp: number, args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
+  const nf = asInt(args.get('num_features'));
+  const affine = asBool(args.get('affine'));
+  const params = nf !== null && affine !== null ? (affine ? 2 * nf : 0) : null;
+  const shape = firstTensor(inputs)?.shape ?? null;
+  if (!shape) return out(null, { params });
+  const r = shape.dims.length;
+  if (!shape.open && r !== nsp + 1 && r !== nsp + 2)
+    return failed(issue('rank-mismatch', `expected ${nsp + 1}D or ${nsp + 2}D input (got ${r}D input)`, [`InstanceNorm${nsp}d got ${showShape(shape)}.`]), params);
+  const featureDim = shape.open ? null : r - nsp - 1;
+  const c = shape.dims[shape.dims.length - nsp - 1] ?? null;
+  if (affine === true && nf !== null && isKnown(c) && c !== nf && featureDim !== null)
+    return failed(
+      issue('channel-mismatch', `expected input's size at dim=${featureDim} to match num_features (${nf}), but got: ${c}.`, [`InstanceNorm${nsp}d(num_features=${nf}) but the tensor ${showShape(shape)} has ${c} channels.`]),
+      params,
+    );
+  return out(shape, { params });
+}
+
+function normalizedShape(v: ArgValue | undefined): number[] | null {
+  return typeof v === 'number' ? [v] : intList(v);
+}
+
+/** LayerNorm and F.layer_norm: the trailing dims must equal normalized_shape. */
+export function layerNormIssue(shape: Shape, ns: number[]): LayerIssue | null {
+  const tail = shape.dims.slice(-ns.length);
+  const tooShort = !shape.open && shape.dims.length < ns.length;
+  const differs = tail.some((d, i) => isKnown(d) && d !== ns[ns.length - tail.length + i]);
+  if (!tooShort && !differs) return null;
+  return issue(
+    'features-mismatch',
+    `Given normalized_shape=${msgSizes(ns)}, expected input with shape [*, ${ns.join(', ')}], but got input of size${msgSizes(shape.dims)}`,
+    [`LayerNorm normalises the last ${ns.length} dims, which must be ${msgSizes(ns)}; the tensor is ${showShape(shape)}.`],
+  );
+}
+
+function applyLayerNorm(args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
+  const ns = normalizedShape(args.get('normalized_shape'));
+  const affine = asBool(args.get('elementwise_affine'));
+  const bias = asBool(args.get('bias'));
+  const n = ns ? ns.reduce((a, b) => a * b, 1) : null;
+  const params = n !== null && affine !== null && bias !== null ? (affine ? n * (bias ? 2 : 1) : 0) : null;
+  const shape = inputShape(args, inputs, 'input');
+  if (!shape) return out(null, { params });
+  const bad = ns ? layerNormIssue(shape, ns) : null;
+  return bad ? failed(bad, params) : out(shape, { params });
+}
+
+function groupNormConstruct(args: BoundArgs): LayerIssue | null {
+  const g = asInt(args.get('num_groups')), c = asInt(args.get('num_channels'));
+  if (g === null || c === null || g === 0 || c % g === 0) return null;
+  return issue('invalid-argument', `num_channels (${c}) must be divisible by num_groups (${g})`, [`GroupNorm splits ${c} channels into ${g} groups.`]);
+}
+
+function applyGroupNorm(args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
+  const c = asInt(args.get('num_channels'));
+  const affine = asBool(args.get('affine'));
+  const params = c !== null && affine !== null ? (affine ? 2 * c : 0) : null;
+  const shape = firstTensor(inputs)?.shape ?? null;
+  if (!shape) return out(null, { params });
+  const got = shape.open ? undefined : shape.dims[1];
+  if (affine === true && c !== null && isKnown(got ?? null) && got !== c)
+    return failed(
+      issue('channel-mismatch', `Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${c}] and input of shape ${msgSizes(shape.dims)}`, [
+        `GroupNorm(num_channels=${c}) but the tensor ${showShape(shape)} has ${got} channels at axis 1.`,
+      ]),
+      params,
+    );
+  return out(shape, { params });
+}
+
+const BN_PARAMS = [
+  { name: 'num_features' },
+  { name: 'eps', default: 1e-5 },
+  { name: 'momentum', default: 0.1 },
+  { name: 'affine', default: true },
+  { name: 'track_running_stats', default: true },
+];
+const IN_PARAMS = [
+  { name: 'num_features' },
+  { name: 'eps', default: 1e-5 },
+  { name: 'momentum', default: 0.1 },
+  { name: 'affine', default: false },
+  { name: 'track_running_stats', default: false },
+];
+
+export const normLayers: LayerDef[] = [
+  ...[1, 2, 3].map((n): LayerDef => ({
+    framework: 'torch',
+    names: [`torch.nn.BatchNorm${n}d`],
+    params: BN_PARAMS,
+    kind: 'layer',
+    apply: (args, inputs) => applyBatchNorm(n, args, inputs),
+  })),
+  ...[1, 2, 3].map((n): LayerDef => ({
+    framework: 'torch',
+    names: [`torch.nn.InstanceNorm${n}d`],
+    params: IN_PARAMS,
+    kind: 'layer',
+    apply: (args, inputs) => applyInstanceNorm(n, args, inputs),
+  })),
+  {
+    framework: 'torch',
+    names: ['torch.nn.LayerNorm'],
+    params: [{ name: 'normalized_shape' }, { name: 'eps', default: 1e-5 }, { name: 'elementwise_affine', default: true }, { name: 'bias', default: true }],
+    kind: 'layer',
+    apply: applyLayerNorm,
+  },
+  {
+    framework: 'torch',
+    names: ['torch.nn.functional.layer_norm'],
+    params: [{ name: 'input' }, { name: 'normalized_shape' }, { name: 'weight', default: null }, { name: 'bias', default: null }, { name: 'eps', default: 1e-5 }],
+    kind: 'op',
+    apply: (args, inputs) => {
+      const shape = inputShape(args, inputs, 'input');
+      const ns = normalizedShape(args.get('normalized_shape'));
+      const bad = shape && ns ? layerNormIssue(shape, ns) : null;
+      return bad ? failed(bad) : out(shape);
+    },
+  },
+  {
+    framework: 'torch',
+    names: ['torch.nn.GroupNorm'],
+    params: [{ name: 'num_groups' }, { name: 'num_channels' }, { name: 'eps', default: 1e-5 }, { name: 'affine', default: true }],
+    kind: 'layer',
+    construct: groupNormConstruct,
+    apply: applyGroupNorm,
+  },
+  {
+    framework: 'torch',
+    names: ['torch.nn.functional.batch_norm', 'torch.nn.functional.instance_norm', 'torch.nn.functional.group_norm'],
+    params: [{ name: 'input' }],
+    kind: 'op',
+    apply: (args, inputs) => out(inputShape(args, inputs, 'input')),
+  },
+];

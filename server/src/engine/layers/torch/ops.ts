@@ -1,0 +1,239 @@
+/**
+ * Shape ops shared by torch.* functions and torch.Tensor methods: reshape/view, cat/stack,
+ * broadcasting arithmetic, transpose/permute, (un)squeeze, reductions, matmul, size().
+ */
+import { isKnown } from '../../shapes';
+import type { Dim, Shape } from '../../types';
+import { isTensor, tensor, UNKNOWN, type ArgValue, type LayerIssue, type LayerOutcome, type TensorValue } from '../types';
+import { asBool, dimRangeMessage, failed, issue, knownProduct, msgDim, msgSizes, normAxis, out, showShape } from './common';
+
+/** Sizes of view/reshape: ints, -1, the batch symbol, or null for an unknown entry. */
+export function sizeEntries(v: ArgValue | undefined): Dim[] | null {
+  if (!Array.isArray(v)) return typeof v === 'number' ? [v] : null;
+  if (v.length === 1 && Array.isArray(v[0])) return sizeEntries(v[0]);
+  return v.map((x) => (typeof x === 'number' && Number.isInteger(x) ? x : typeof x === 'string' ? x : null));
+}
+
+function reshapeIssue(sizes: Dim[], numel: number | string, shape: Shape): LayerIssue {
+  return issue('reshape-mismatch', `shape '${msgSizes(sizes)}' is invalid for input of size ${numel}`, [
+    `The tensor ${showShape(shape)} has ${numel} elements; ${msgSizes(sizes)} cannot hold exactly that many.`,
+  ]);
+}
+
+/** view/reshape. A symbolic batch in both the input and the sizes cancels out. */
+export function applyReshape(shape: Shape | null, sizesV: ArgValue | undefined): LayerOutcome {
+  const sizes = sizeEntries(sizesV);
+  if (!sizes) return out(null);
+  if (sizes.filter((d) => d === -1).length > 1)
+    return failed(issue('reshape-mismatch', 'only one dimension can be inferred', [`${msgSizes(sizes)} has more than one -1.`]));
+  const fill = (v: Dim) => sizes.map((d) => (d === -1 ? v : d));
+  if (!shape || shape.open) return out({ dims: fill(null), open: false });
+  let inDims = [...shape.dims];
+  let rest = sizes.filter((d) => d !== -1);
+  for (const sym of new Set(rest.filter((d): d is string => typeof d === 'string'))) {
+    if (inDims.filter((d) => d === sym).length === 1 && rest.filter((d) => d === sym).length === 1) {
+      inDims = inDims.filter((d) => d !== sym);
+      rest = rest.filter((d) => d !== sym);
+    }
+  }
+  const numel = knownProduct(inDims);
+  const restProd = knownProduct(rest);
+  if (numel === null || restProd === null) return out({ dims: fill(null), open: false });
+  const symbolic = inDims.length !== shape.dims.length;
+  const shownNumel = symbolic ? `N·${numel}` : numel;
+  if (sizes.includes(-1)) {
+    if (restProd === 0 || numel % restProd !== 0) return failed(reshapeIssue(sizes, shownNumel, shape));
+    return out({ dims: fill(numel / restProd), open: false });
+  }
+  if (restProd !== numel) return failed(reshapeIssue(sizes, shownNumel, shape));
+  return out({ dims: sizes, open: false });
+}
+
+function tensorsOf(v: ArgValue | undefined): TensorValue[] | null {
+  return Array.isArray(v) && v.every(isTensor) ? (v as TensorValue[]) : null;
+}
+
+/** torch.cat / torch.concat. */
+export function applyCat(tv: ArgValue | undefined, dimV: ArgValue | undefined): LayerOutcome {
+  const ts = tensorsOf(tv);
+  const dim = typeof dimV === 'number' ? dimV : null;
+  if (!ts || ts.length === 0 || dim === null || ts.some((t) => !t.shape || t.shape.open)) return out(null);
+  const shapes = ts.map((t) => t.shape as Shape);
+  const r = shapes[0].dims.length;
+  for (const s of shapes)
+    if (s.dims.length !== r)
+      return failed(issue('merge-mismatch', `Tensors must have same number of dimensions: got ${r} and ${s.dims.length}`, [`cat needs tensors of one rank: ${shapes.map(showShape).join(', ')}.`]));
+  const d = normAxis(dim, r);
+  if (d === null) return failed(issue('rank-mismatch', dimRangeMessage(dim, r), [`cat(dim=${dim}) on ${r}-D tensors.`]));
+  for (let i = 1; i < shapes.length; i++)
+    for (let j = 0; j < r; j++) {
+      const a = shapes[0].dims[j], b = shapes[i].dims[j];
+      if (j !== d && isKnown(a) && isKnown(b) && a !== b)
+        return failed(
+          issue('merge-mismatch', `Sizes of tensors must match except in dimension ${d}. Expected size ${a} but got size ${b} for tensor number ${i} in the list.`, [
+            `cat along dim ${d}: tensor 0 is ${showShape(shapes[0])} but tensor ${i} is ${showShape(shapes[i])} (axis ${j} differs).`,
+          ]),
+        );
+    }
+  const dims = shapes[0].dims.map((x, j) => {
+    if (j !== d) return shapes.map((s) => s.dims[j]).find(isKnown) ?? x;
+    return knownProduct([]) === 1 && shapes.every((s) => isKnown(s.dims[j])) ? shapes.reduce((acc, s) => acc + (s.dims[j] as number), 0) : null;
+  });
+  return out({ dims, open: false });
+}
+
+export function applyStack(tv: ArgValue | undefined, dimV: ArgValue | undefined): LayerOutcome {
+  const ts = tensorsOf(tv);
+  const dim = typeof dimV === 'number' ? dimV : null;
+  if (!ts || ts.length === 0 || dim === null || ts.some((t) => !t.shape || t.shape.open)) return out(null);
+  const shapes = ts.map((t) => t.shape as Shape);
+  for (let i = 1; i < shapes.length; i++) {
+    const a = shapes[0].dims, b = shapes[i].dims;
+    if (a.length !== b.length || a.some((x, j) => isKnown(x) && isKnown(b[j]) && x !== b[j]))
+      return failed(issue('merge-mismatch', `stack expects each tensor to be equal size, but got ${msgSizes(a)} at entry 0 and ${msgSizes(b)} at entry ${i}`, [`stack needs equal shapes.`]));
+  }
+  const r = shapes[0].dims.length;
+  const d = normAxis(dim, r + 1);
+  if (d === null) return failed(issue('rank-mismatch', dimRangeMessage(dim, r + 1), [`stack(dim=${dim}) on ${r}-D tensors.`]));
+  const dims = [...shapes[0].dims];
+  dims.splice(d, 0, ts.length);
+  return out({ dims, open: false });
+}
+
+/** Broadcasting of elementwise binary ops; a number operand keeps the tensor's shape. */
+export function applyBroadcast(a: ArgValue | undefined, b: ArgValue | undefined): LayerOutcome {
+  const sa = isTensor(a) ? a.shape : typeof a === 'number' ? { dims: [], open: false } : null;
+  const sb = isTensor(b) ? b.shape : typeof b === 'number' ? { dims: [], open: false } : null;
+  if (!sa || !sb) return out(null);
+  const n = Math.max(sa.dims.length, sb.dims.length);
+  const dims: Dim[] = [];
+  for (let k = n; k >= 1; k--) {
+    const x = sa.dims[sa.dims.length - k], y = sb.dims[sb.dims.length - k];
+    if (x === undefined) dims.push(y);
+    else if (y === undefined) dims.push(x);
+    else if (x === 1) dims.push(y);
+    else if (y === 1) dims.push(x);
+    else if (isKnown(x) && isKnown(y) && x !== y) {
+      if (sa.open || sb.open) return out(null);
+      return failed(
+        issue('merge-mismatch', `The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${n - k}`, [
+          `${showShape(sa)} and ${showShape(sb)} do not broadcast at axis ${n - k}.`,
+        ]),
+      );
+    } else dims.push(x === y ? x : isKnown(x) ? x : isKnown(y) ? y : x);
+  }
+  return out({ dims, open: sa.open || sb.open });
+}
+
+function axisOf(shape: Shape, v: ArgValue | undefined, extra = 0): number | LayerIssue | null {
+  if (typeof v !== 'number' || shape.open) return null;
+  const r = shape.dims.length + extra;
+  const a = normAxis(v, Math.max(r, 1));
+  return a === null ? issue('rank-mismatch', dimRangeMessage(v, r), [`axis ${v} does not exist in ${showShape(shape)}.`]) : a;
+}
+
+export function applyTranspose(shape: Shape | null, d0: ArgValue | undefined, d1: ArgValue | undefined): LayerOutcome {
+  if (!shape) return out(null);
+  const a = axisOf(shape, d0), b = axisOf(shape, d1);
+  if (typeof a === 'object' && a !== null) return failed(a);
+  if (typeof b === 'object' && b !== null) return failed(b);
+  if (a === null || b === null) return out(null);
+  if (shape.dims.length === 0) return out(shape);
+  const dims = [...shape.dims];
+  [dims[a], dims[b]] = [dims[b], dims[a]];
+  return out({ dims, open: false });
+}
+
+export function applyPermute(shape: Shape | null, dimsV: ArgValue | undefined): LayerOutcome {
+  const order = sizeEntries(dimsV);
+  if (!shape || shape.open || !order || order.some((d) => typeof d !== 'number')) return out(null);
+  const r = shape.dims.length;
+  if (order.length !== r)
+    return failed(issue('rank-mismatch', `permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${r} is not equal to len(dims) = ${order.length}`, [`${showShape(shape)} has ${r} axes; permute got ${order.length}.`]));
+  const axes: number[] = [];
+  for (const o of order as number[]) {
+    const a = normAxis(o, r);
+    if (a === null) return failed(issue('rank-mismatch', dimRangeMessage(o, r), [`axis ${o} does not exist in ${showShape(shape)}.`]));
+    axes.push(a);
+  }
+  if (new Set(axes).size !== r) return out(null);
+  return out({ dims: axes.map((a) => shape.dims[a]), open: false });
+}
+
+export function applySqueeze(shape: Shape | null, dimV: ArgValue | undefined): LayerOutcome {
+  if (!shape || shape.open) return out(null);
+  if (dimV === null || dimV === undefined) {
+    if (shape.dims.some((d) => !isKnown(d) && d === null)) return out(null);
+    return out({ dims: shape.dims.filter((d) => d !== 1), open: false });
+  }
+  const list = typeof dimV === 'number' ? [dimV] : sizeEntries(dimV);
+  if (!list || list.some((d) => typeof d !== 'number')) return out(null);
+  const drop = new Set<number>();
+  for (const d of list as number[]) {
+    const a = axisOf(shape, d);
+    if (typeof a === 'object' && a !== null) return failed(a);
+    if (a !== null && shape.dims[a] === 1) drop.add(a);
+    else if (a !== null && shape.dims[a] === null) return out(null);
+  }
+  return out({ dims: shape.dims.filter((_, i) => !drop.has(i)), open: false });
+}
+
+export function applyUnsqueeze(shape: Shape | null, dimV: ArgValue | undefined): LayerOutcome {
+  if (!shape || shape.open) return out(null);
+  const a = axisOf(shape, dimV, 1);
+  if (typeof a === 'object' && a !== null) return failed(a);
+  if (a === null) return out(null);
+  const dims = [...shape.dims];
+  dims.splice(a, 0, 1);
+  return out({ dims, open: false });
+}
+
+/** mean/sum/amax...: dim=None reduces everything. */
+export function applyReduce(shape: Shape | null, dimV: ArgValue | undefined, keepV: ArgValue | undefined): LayerOutcome {
+  const keep = asBool(keepV);
+  if (!shape || keep === null) return out(null);
+  if (dimV === null || dimV === undefined) return out(keep && !shape.open ? { dims: shape.dims.map(() => 1), open: false } : keep ? null : { dims: [], open: false });
+  if (shape.open) return out(null);
+  const list = typeof dimV === 'number' ? [dimV] : sizeEntries(dimV);
+  if (!list || list.some((d) => typeof d !== 'number')) return out(null);
+  const axes = new Set<number>();
+  for (const d of list as number[]) {
+    const a = axisOf(shape, d);
+    if (typeof a === 'object' && a !== null) return failed(a);
+    if (a !== null) axes.add(a);
+  }
+  const dims = shape.dims.flatMap((d, i) => (axes.has(i) ? (keep ? [1] : []) : [d]));
+  return out({ dims, open: false });
+}
+
+/** torch.matmul for 1-D/2-D operands and batched stacks (broadcast batch dims). */
+export function applyMatmul(a: ArgValue | undefined, b: ArgValue | undefined): LayerOutcome {
+  const sa = isTensor(a) ? a.shape : null, sb = isTensor(b) ? b.shape : null;
+  if (!sa || !sb || sa.open || sb.open || sa.dims.length === 0 || sb.dims.length === 0) return out(null);
+  const A = sa.dims, B = sb.dims;
+  const k1 = A[A.length - 1], k2 = B.length === 1 ? B[0] : B[B.length - 2];
+  if (isKnown(k1) && isKnown(k2) && k1 !== k2) {
+    if (A.length === 2 && B.length === 2)
+      return failed(issue('features-mismatch', `mat1 and mat2 shapes cannot be multiplied (${msgDim(A[0])}x${k1} and ${k2}x${msgDim(B[1])})`, [`inner dims differ: ${showShape(sa)} @ ${showShape(sb)}.`]));
+    return out(null);
+  }
+  if (A.length === 1 && B.length === 1) return out({ dims: [], open: false });
+  if (A.length === 1) return out({ dims: [...B.slice(0, -2), B[B.length - 1]], open: false });
+  if (B.length === 1) return out({ dims: A.slice(0, -1), open: false });
+  const batch = applyBroadcast(tensor({ dims: A.slice(0, -2), open: false }, 'torch'), tensor({ dims: B.slice(0, -2), open: false }, 'torch'));
+  if (batch.issue || !isTensor(batch.output) || !batch.output.shape) return out(null);
+  return out({ dims: [...batch.output.shape.dims, A[A.length - 2], B[B.length - 1]], open: false });
+}
+
+/** x.size() / x.size(i): a dim is a number, the batch symbol, or UNKNOWN. */
+export function applySize(shape: Shape | null, dimV: ArgValue | undefined): LayerOutcome {
+  const asArg = (d: Dim | undefined): ArgValue => (d === null || d === undefined ? UNKNOWN : d);
+  if (!shape) return { output: UNKNOWN };
+  if (dimV === null || dimV === undefined) return { output: shape.open ? UNKNOWN : shape.dims.map(asArg) };
+  if (typeof dimV !== 'number') return { output: UNKNOWN };
+  if (shape.open) return { output: dimV < 0 ? asArg(shape.dims[shape.dims.length + dimV]) : UNKNOWN };
+  const a = normAxis(dimV, Math.max(shape.dims.length, 1));
+  if (a === null || shape.dims.length === 0)
+    return { output: UNKNOWN, issue: issue('rank-mismatch', dimRangeMessage(dimV, shape.dims.length), [`axis ${dimV} does not exist in ${showShape(shape)}.`]) };
+  return { output: asArg(shape.dims[a]) };
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Creates the oracle virtual environment (.oracle-venv/ at the repo root) with the real
+# frameworks the oracle tests compare against. Idempotent: a venv that already imports
+# everything is left alone.
+#
+# The machine's pip configuration supplies the package sources. `--retries 0` makes an
+# unreachable default index fail at once instead of retrying for minutes, so pip falls
+# through to the sources that do answer.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+venv="${ORACLE_VENV:-$repo_root/.oracle-venv}"
+python="${PYTHON:-python3}"
+
+ready() {
+  [ -x "$venv/bin/python" ] &&
+    "$venv/bin/python" -c 'import torch, keras, tensorflow, numpy; assert torch.__version__.startswith("2.13.0")' 2>/dev/null
+}
+
+if ready; then
+  echo "oracle venv ready: $venv"
+  exit 0
+fi
+
+start=$(date +%s)
+[ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+"$venv/bin/python" -m pip install --retries 0 --timeout 5 --disable-pip-version-check \
+  'torch==2.13.0+cpu' keras tensorflow-cpu numpy
+
+if ! ready; then
+  echo "oracle venv at $venv does not import torch/keras/tensorflow after install" >&2
+  exit 1
+fi
+echo "oracle venv ready: $venv ($(( $(date +%s) - start )) s)"
