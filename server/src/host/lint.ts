@@ -1,7 +1,7 @@
 /**
  * The lint pipeline shared by the CLI and the language server: analyse a text with the
- * engine, then apply the user's rule selection. Suppressions and per-file settings are
- * layered on here, never in the engine.
+ * engine, apply the user's rule selection, then the suppression comments. Suppressions and
+ * per-file settings are layered on here, never in the engine.
  */
 import {
   analyzeText,
@@ -12,38 +12,67 @@ import {
   type ParsedTree,
   type PythonParser,
 } from '../engine/index';
+import { applySuppressions, parseSuppressions, type Suppression } from '../engine/suppressions';
 
 export interface LintSettings extends AnalyzeOptions {
-  /** Rule codes or names to report; empty or undefined means all. */
+  /** Rule codes, code prefixes (`SL0`), names or `ALL` to report; empty or undefined means all. */
   select?: string[];
-  /** Rule codes or names never reported. */
+  /** Rule codes, prefixes or names never reported. */
   ignore?: string[];
+  /** Set to false to report suppressed diagnostics anyway (and no unused-suppression). */
+  suppressions?: boolean;
 }
 
 export interface LintResult {
+  /** Reported diagnostics: selected, not suppressed, plus unused-suppression ones. */
   diagnostics: Diagnostic[];
   engine: EngineResult;
+  /** Diagnostics hidden by a suppression comment. */
+  suppressed: Diagnostic[];
+  /** The suppression directives found in the file. */
+  directives: Suppression[];
 }
 
 export function lintText(parser: PythonParser, text: string, settings: LintSettings = {}): LintResult {
-  return finishLint(analyzeText(parser, text, settings), settings);
+  const engine = analyzeText(parser, text, settings);
+  return lintEngineResult(engine, text, settings);
 }
 
 /**
  * `lintText` on a tree the caller already holds (the language server re-parses incrementally).
- * The tree stays the caller's; both paths share `finishLint` so CLI and editor agree.
+ * The tree stays the caller's; both paths share `lintEngineResult` so CLI and editor agree.
  */
 export function lintTree(tree: ParsedTree, text: string, settings: LintSettings = {}): LintResult {
-  return finishLint(analyzeTree(tree, text, settings), settings);
+  return lintEngineResult(analyzeTree(tree, text, settings), text, settings);
 }
 
-function finishLint(engine: EngineResult, settings: LintSettings): LintResult {
-  const diagnostics = engine.diagnostics.filter((d) => isSelected(d, settings));
-  return { diagnostics, engine };
+/** The part of the pipeline after the engine (the language server reuses its own trees). */
+export function lintEngineResult(engine: EngineResult, text: string, settings: LintSettings = {}): LintResult {
+  const selected = engine.diagnostics.filter((d) => isSelected(d, settings));
+  if (settings.suppressions === false) return { diagnostics: selected, engine, suppressed: [], directives: [] };
+  const directives = parseSuppressions(engine.comments, text);
+  const outcome = applySuppressions(selected, directives, text, {
+    isEnabled: (code) => ruleEnabled(code, code, settings),
+  });
+  const unused = outcome.unused.filter((d) => isSelected(d, settings));
+  const diagnostics = [...outcome.kept, ...unused].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+  return { diagnostics, engine, suppressed: outcome.suppressed, directives };
 }
 
-function isSelected(d: Diagnostic, s: LintSettings): boolean {
-  const matches = (keys: string[] | undefined) => !!keys?.some((k) => k === d.rule || k.toUpperCase() === d.code);
+export function isSelected(d: Diagnostic, s: LintSettings): boolean {
+  return ruleEnabled(d.code, d.rule, s);
+}
+
+/** Whether a rule (by code and name) passes `select` and `ignore`. */
+export function ruleEnabled(code: string, name: string, s: LintSettings): boolean {
+  const matches = (keys: string[] | undefined) => !!keys?.some((k) => selectorMatches(k, code, name));
   if (s.select && s.select.length > 0 && !matches(s.select)) return false;
   return !matches(s.ignore);
+}
+
+/** `ALL`, an exact name, an exact code or a code prefix (`SL0` selects SL001…SL099). */
+export function selectorMatches(selector: string, code: string, name: string): boolean {
+  const k = selector.trim();
+  if (k.toUpperCase() === 'ALL' || k === name) return true;
+  return /^SL\d*$/i.test(k) && code.toUpperCase().startsWith(k.toUpperCase());
 }

@@ -1,0 +1,76 @@
+/**
+ * Source excerpts for the `full` format: numbered lines around a range with carets under
+ * it, and the lines a fix changes as a small diff. Tabs are shown as four spaces and
+ * carets count code points, matching the columns printed in locations.
+ */
+import { LineIndex, type TextRange } from '../engine/index';
+
+const TAB = '    ';
+const CONTEXT = 1;
+const MAX_SPAN_LINES = 6;
+
+export function visual(line: string): string {
+  return line.replace(/\t/g, TAB);
+}
+
+/** Visual width of `line.slice(0, upTo)` in code points, tabs expanded. */
+function width(line: string, upTo: number): number {
+  let w = 0;
+  for (const ch of line.slice(0, upTo)) w += ch === '\t' ? TAB.length : 1;
+  return w;
+}
+
+/** `--> location`, then the numbered lines with carets under `range`. */
+export function frame(index: LineIndex, range: TextRange, label: string, location: string): string[] {
+  const first = index.lineOf(range.start);
+  const last = Math.max(first, index.lineOf(Math.max(range.start, range.end - 1)));
+  const from = Math.max(0, first - CONTEXT);
+  const to = Math.min(index.lineCount - 1, last + CONTEXT);
+  const gutter = String(to + 1).length;
+  const pad = ' '.repeat(gutter);
+  const out = [`${pad}--> ${location}`, `${pad} |`];
+  for (let l = from; l <= to; l++) {
+    if (last - first >= MAX_SPAN_LINES && l === first + 3) {
+      out.push(`${pad} | ...`);
+      l = last - 2;
+      continue;
+    }
+    const text = index.lineText(l);
+    out.push(`${String(l + 1).padStart(gutter)} | ${visual(text)}`.trimEnd());
+    if (l < first || l > last) continue;
+    const startCol = l === first ? range.start - index.lineStart(l) : leadingSpace(text);
+    const endCol = l === last ? Math.max(range.end - index.lineStart(l), startCol + 1) : text.length;
+    const a = width(text, startCol);
+    const b = Math.max(a + 1, width(text, Math.min(endCol, Math.max(text.length, startCol + 1))));
+    const tag = l === last && label ? ` ${label}` : '';
+    out.push(`${pad} | ${' '.repeat(a)}${'^'.repeat(b - a)}${tag}`);
+  }
+  out.push(`${pad} |`);
+  return out;
+}
+
+function leadingSpace(text: string): number {
+  return text.length - text.trimStart().length;
+}
+
+/** The changed lines of `before` → `after` where only `[start, end)` of `before` was edited. */
+export function editPreview(before: string, after: string, start: number, end: number): string[] {
+  const index = new LineIndex(before);
+  const firstLine = index.lineOf(start);
+  const lastLine = index.lineOf(end);
+  const head = index.lineStart(firstLine);
+  // Whole lines, line break included, so deleting a line shows no empty "+" line.
+  const tail = lastLine + 1 < index.lineCount ? index.lineStart(lastLine + 1) : before.length;
+  const oldLines = splitLines(before.slice(head, tail));
+  const newLines = splitLines(after.slice(head, after.length - (before.length - tail)));
+  const gutter = String(firstLine + Math.max(oldLines.length, newLines.length)).length;
+  const out: string[] = [];
+  oldLines.forEach((t, i) => out.push(`${String(firstLine + i + 1).padStart(gutter)} - ${visual(t)}`.trimEnd()));
+  newLines.forEach((t, i) => out.push(`${String(firstLine + i + 1).padStart(gutter)} + ${visual(t)}`.trimEnd()));
+  return out;
+}
+
+function splitLines(s: string): string[] {
+  if (s === '') return [];
+  return s.replace(/(\r\n|\r|\n)$/, '').split(/\r\n|\r|\n/);
+}

@@ -1,0 +1,37 @@
+/**
+ * `github`: workflow commands that become annotations. Escaping follows GitHub's toolkit
+ * (`@actions/core`): data escapes `%`, CR and LF; properties additionally `:` and `,`.
+ */
+import { firstLine, type RunReport } from '../report';
+
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+const LEVEL = { error: 'error', warning: 'warning', info: 'notice' } as const;
+
+export function renderGithub(report: RunReport): string {
+  let out = '';
+  for (const file of report.files) {
+    for (const f of file.findings) {
+      const start = file.index.toCli(f.range.start);
+      const end = file.index.toCli(f.range.end);
+      const props: [string, string | number][] = [
+        ['title', f.code ? `shapelint (${f.code})` : 'shapelint (syntax error)'],
+        ['file', file.display],
+        ['line', start.row],
+      ];
+      // GitHub rejects col/endColumn on annotations spanning several lines.
+      if (start.row === end.row) props.push(['col', start.column]);
+      props.push(['endLine', end.row]);
+      if (start.row === end.row) props.push(['endColumn', end.column]);
+      const body = [`${file.display}:${start.row}:${start.column}: ${f.code ? `${f.code} ` : ''}${firstLine(f.message)}`, ...f.message.split(/\r?\n/).slice(1), ...f.explanation].join('\n');
+      out += `::${LEVEL[f.severity]} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(body)}\n`;
+    }
+  }
+  return out;
+}

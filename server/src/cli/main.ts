@@ -1,0 +1,202 @@
+/**
+ * The `shapelint` command line: argument parsing and dispatch. Every failure ends here as a
+ * message on stderr and an exit code (0 clean, 1 problems, 2 usage/config/internal error).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, looksInline, mergeValues, parseInlineConfig } from '../host/config';
+import { parseConfigTable, type ConfigValues } from '../host/config-schema';
+import type { BackendChoice } from '../host/parser';
+import { runCheck, type CheckOptions } from './check';
+import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './formats/index';
+import { EXIT, processIo, UsageError, type CliIo } from './io';
+import { runRule, runRules } from './rules';
+import { checkSummaryFormat, runSummary } from './summary';
+import { shapelintVersion } from './version';
+
+interface CommonFlags {
+  config?: string[];
+  isolated?: boolean;
+  backend?: string;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.clean;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function reportError(e: unknown, io: CliIo): number {
+  if (e instanceof CommanderError) {
+    // Help and version are successes; commander already printed its own error message.
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.clean : EXIT.error;
+  }
+  if (e instanceof ConfigError || e instanceof UsageError) {
+    io.stderr(`error: ${e.message}\n`);
+    return EXIT.error;
+  }
+  io.stderr(`error: internal error: ${(e as Error)?.stack ?? e}\n`);
+  return EXIT.error;
+}
+
+function buildProgram(io: CliIo, setCode: (c: number) => void): Command {
+  const program = new Command('shapelint')
+    .description('Static shape checker for Keras, MXNet Gluon and PyTorch model code')
+    .version(shapelintVersion(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run `shapelint --help` for usage)');
+  addCheck(program, io, setCode);
+  addSummary(program, io, setCode);
+  program
+    .command('rule')
+    .description('Show the documentation of a rule')
+    .argument('<name-or-code>', 'rule name (kernel-exceeds-input) or code (SL001)')
+    .action((key: string) => setCode(runRule(key, io)));
+  program
+    .command('rules')
+    .description('List every rule')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((o: { format: 'text' | 'json' }) => setCode(runRules(o.format, io)));
+  program
+    .command('server')
+    .description('Run the language server')
+    .option('--stdio', 'talk LSP over stdin/stdout')
+    .option('--node-ipc', 'talk LSP over Node IPC')
+    .allowUnknownOption(true)
+    .action(async () => setCode(await startLanguageServer(io)));
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  return program;
+}
+
+function addCheck(program: Command, io: CliIo, setCode: (c: number) => void): void {
+  program
+    .command('check')
+    .description('Check files and folders (default: the current folder)')
+    .argument('[paths...]', 'files or folders to check')
+    .option('--fix', 'apply safe fixes')
+    .option('--unsafe-fixes', 'also apply (and count as fixable) unsafe fixes')
+    .option('--diff', 'print the changes --fix would make instead of writing them')
+    .option('--show-fixes', 'list the fixes applied')
+    .option('--exit-non-zero-on-fix', 'exit 1 when a fix was applied, even if nothing remains')
+    .option('--exit-zero', 'exit 0 even when problems remain')
+    .option('--add-noqa', 'add `# noqa` comments suppressing every current diagnostic')
+    .addOption(new Option('--output-format <format>', `how to print results (env SHAPELINT_OUTPUT_FORMAT)`).choices(OUTPUT_FORMATS))
+    .option('--select <rules>', 'comma-separated rule codes or names to report')
+    .option('--ignore <rules>', 'comma-separated rule codes or names to skip')
+    .option('--extend-select <rules>', 'comma-separated rules added to the selection')
+    .option('--config <path-or-setting...>', 'a config file, or an inline `KEY = VALUE` override (repeatable)')
+    .option('--isolated', 'ignore every configuration file')
+    .option('--force-exclude', 'apply `exclude` to files named on the command line too')
+    .option('--no-respect-gitignore', 'check files .gitignore excludes')
+    .option('--no-cache', 'neither read nor write .shapelint_cache/')
+    .option('--threads <n>', 'worker threads (default: one per core)')
+    .addOption(new Option('--backend <backend>', 'parser backend').choices(['wasm', 'native', 'auto']).default('wasm').hideHelp())
+    .action(async (paths: string[], flags: Record<string, unknown>) => setCode(await runCheck(checkOptions(paths, flags, io), io)));
+}
+
+function addSummary(program: Command, io: CliIo, setCode: (c: number) => void): void {
+  program
+    .command('summary')
+    .description("Print a static model.summary() for each model in a file")
+    .argument('<file>', 'Python file')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--config <path-or-setting...>', 'a config file, or an inline `KEY = VALUE` override')
+    .option('--isolated', 'ignore every configuration file')
+    .addOption(new Option('--backend <backend>', 'parser backend').choices(['wasm', 'native', 'auto']).default('wasm').hideHelp())
+    .action(async (file: string, flags: CommonFlags & { format: string }) => {
+      const { configFile, overrides } = configFlags(flags.config, io.cwd);
+      const format = checkSummaryFormat(flags.format);
+      setCode(await runSummary({ file, format, configFile, overrides, isolated: !!flags.isolated, backend: flags.backend as BackendChoice }, io));
+    });
+}
+
+function checkOptions(paths: string[], f: Record<string, unknown>, io: CliIo): CheckOptions {
+  const { configFile, overrides } = configFlags(f.config as string[] | undefined, io.cwd);
+  const cli: Record<string, unknown> = {};
+  for (const [flag, key] of [['select', 'select'], ['ignore', 'ignore'], ['extendSelect', 'extend-select']] as const) {
+    if (typeof f[flag] === 'string') cli[key] = (f[flag] as string).split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  const fromFlags = Object.keys(cli).length ? parseConfigTable(cli, 'command line', io.cwd) : undefined;
+  if (f.addNoqa && (f.fix || f.diff)) throw new UsageError('--add-noqa cannot be combined with --fix or --diff');
+  return {
+    paths,
+    outputFormat: outputFormat(f.outputFormat as string | undefined, io),
+    fix: !!f.fix,
+    unsafeFixes: !!f.unsafeFixes,
+    diff: !!f.diff,
+    showFixes: !!f.showFixes,
+    exitNonZeroOnFix: !!f.exitNonZeroOnFix,
+    exitZero: !!f.exitZero,
+    addNoqa: !!f.addNoqa,
+    cache: f.cache !== false,
+    configFile,
+    overrides: overrides && fromFlags ? mergeValues(overrides, fromFlags) : (fromFlags ?? overrides),
+    isolated: !!f.isolated,
+    forceExclude: !!f.forceExclude,
+    respectGitignore: f.respectGitignore !== false,
+    threads: threads(f.threads as string | undefined),
+    backend: (f.backend as BackendChoice) ?? 'wasm',
+  };
+}
+
+/** `--config` values: at most one file, any number of inline `KEY = VALUE` overrides. */
+function configFlags(values: string[] | undefined, cwd: string): { configFile?: string; overrides?: ConfigValues } {
+  let configFile: string | undefined;
+  let overrides: ConfigValues | undefined;
+  for (const v of values ?? []) {
+    if (looksInline(v)) overrides = mergeValues(overrides ?? {}, parseInlineConfig(v, cwd));
+    else if (configFile) throw new UsageError(`--config names two files (${configFile}, ${v}); give one file and inline overrides`);
+    else configFile = v;
+  }
+  return { configFile, overrides };
+}
+
+function outputFormat(flag: string | undefined, io: CliIo): OutputFormat {
+  const env = io.env.SHAPELINT_OUTPUT_FORMAT;
+  if (flag) return flag as OutputFormat;
+  if (env) {
+    if (!isOutputFormat(env)) throw new UsageError(`SHAPELINT_OUTPUT_FORMAT=${env}: expected one of ${OUTPUT_FORMATS.join(', ')}`);
+    return env;
+  }
+  return io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'full';
+}
+
+function threads(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--threads ${v}: expected a positive integer`);
+  return n;
+}
+
+/**
+ * Loaded lazily and by a computed path: the language server is optional for the CLI, and
+ * a missing or broken server module must not break `shapelint check`.
+ */
+async function startLanguageServer(io: CliIo): Promise<number> {
+  const modulePath = ['..', 'lsp', 'server'].join('/');
+  let mod: { startServer?: () => unknown };
+  try {
+    mod = require(modulePath) as typeof mod;
+  } catch (e) {
+    io.stderr(`error: the language server is not available: ${(e as Error).message.split('\n')[0]}\n`);
+    return EXIT.error;
+  }
+  if (typeof mod.startServer !== 'function') {
+    io.stderr('error: the language server module does not export startServer()\n');
+    return EXIT.error;
+  }
+  mod.startServer();
+  // The connection keeps the process alive; the server exits on the LSP `exit` notification.
+  return await new Promise<number>(() => undefined);
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2), processIo()).then((code) => {
+    process.exitCode = code;
+  });
+}

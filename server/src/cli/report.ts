@@ -1,0 +1,68 @@
+/**
+ * What the CLI reports, independent of the output format: per file, the findings (shape
+ * diagnostics and syntax errors) with the text they point into.
+ */
+import { chooseFix, type FixMode } from '../engine/apply-fixes';
+import { LineIndex, type Diagnostic, type Fix, type RelatedLocation, type Severity, type SyntaxProblem, type TextRange } from '../engine/index';
+
+export interface Finding {
+  /** Rule code, or null for a syntax error (as Ruff reports them). */
+  code: string | null;
+  rule: string;
+  severity: Severity;
+  message: string;
+  explanation: string[];
+  range: TextRange;
+  related: RelatedLocation[];
+  fixes: Fix[];
+}
+
+export interface FileReport {
+  /** Absolute path. */
+  path: string;
+  /** Path relative to the working folder, `/`-separated, as printed. */
+  display: string;
+  text: string;
+  index: LineIndex;
+  findings: Finding[];
+}
+
+export interface RunReport {
+  files: FileReport[];
+  /** `--unsafe-fixes`: unsafe fixes count as applicable. */
+  fixMode: FixMode;
+  /** Fixes applied in this run (for the footer), per display path. */
+  fixed: number;
+}
+
+export function fileReport(abs: string, display: string, text: string, diagnostics: Diagnostic[], syntaxErrors: SyntaxProblem[]): FileReport {
+  const findings = [...syntaxErrors.map(syntaxFinding), ...diagnostics.map(diagnosticFinding)];
+  findings.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+  return { path: abs, display, text, index: new LineIndex(text), findings };
+}
+
+function diagnosticFinding(d: Diagnostic): Finding {
+  return { code: d.code, rule: d.rule, severity: d.severity, message: d.message, explanation: d.explanation, range: d.range, related: d.related, fixes: d.fixes };
+}
+
+function syntaxFinding(s: SyntaxProblem): Finding {
+  return { code: null, rule: 'syntax-error', severity: 'error', message: `SyntaxError: ${s.message}`, explanation: [], range: s.range, related: [], fixes: [] };
+}
+
+/** The fix `--fix` would apply (respecting `--unsafe-fixes`). */
+export function applicableFix(f: Finding, mode: FixMode): Fix | null {
+  return f.code ? chooseFix(f as unknown as Diagnostic, mode) : null;
+}
+
+/** The fix to show: the applicable one, else the best one (shown as needing --unsafe-fixes). */
+export function shownFix(f: Finding, mode: FixMode): Fix | null {
+  return applicableFix(f, mode) ?? f.fixes.find((x) => x.edits.length > 0) ?? null;
+}
+
+export function firstLine(message: string): string {
+  return message.split(/\r?\n/)[0];
+}
+
+export function allFindings(report: RunReport): { file: FileReport; finding: Finding }[] {
+  return report.files.flatMap((file) => file.findings.map((finding) => ({ file, finding })));
+}

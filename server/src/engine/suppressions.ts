@@ -1,0 +1,179 @@
+/**
+ * Suppression comments, as pure text logic shared by the CLI and the language server.
+ *
+ * Forms understood (case-insensitive keywords):
+ *  - `# noqa` on a line: suppresses every shapelint diagnostic starting on that line;
+ *  - `# noqa: SL001, SL003` (codes or rule names);
+ *  - `# shapelint: ignore` / `# shapelint: ignore[kernel-exceeds-input, SL003]` on a line;
+ *  - `# shapelint: ignore-file` / `# shapelint: ignore-file[rule, ...]` anywhere in the file.
+ *
+ * Codes other tools own (`# noqa: E501`) are ignored, so shared `noqa` comments keep working.
+ * A bare `# noqa` is never reported as unused: it usually belongs to another linter.
+ */
+import { LineIndex } from './positions';
+import { findRule } from './rules/index';
+import type { Diagnostic, TextEdit, TextRange } from './types';
+
+export interface Suppression {
+  /** `line` applies to diagnostics starting on `line`; `file` to the whole file. */
+  scope: 'line' | 'file';
+  /** Which comment syntax was used: `noqa` or `shapelint: ignore`. */
+  style: 'noqa' | 'shapelint';
+  /** 0-based line of the comment. */
+  line: number;
+  /** Rule codes (canonical `SL…`), or null for "all rules". */
+  codes: string[] | null;
+  /** The directive's own text range (from `#` to the end of its code list). */
+  range: TextRange;
+  /** The whole comment token. */
+  comment: TextRange;
+}
+
+export interface SuppressionOutcome {
+  /** Diagnostics left after suppression, in input order. */
+  kept: Diagnostic[];
+  suppressed: Diagnostic[];
+  /** `unused-suppression` diagnostics (each with a safe fix deleting the stale part). */
+  unused: Diagnostic[];
+}
+
+const NOQA = /#\s*noqa(?::\s*([A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*))?/gi;
+const SHAPELINT = /#\s*shapelint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?/gi;
+
+/** Finds every suppression directive in the file's comments. */
+export function parseSuppressions(comments: readonly { range: TextRange; text: string }[], text: string): Suppression[] {
+  const index = new LineIndex(text);
+  const out: Suppression[] = [];
+  for (const c of comments) {
+    const line = index.lineOf(c.range.start);
+    for (const m of c.text.matchAll(NOQA)) {
+      const range = { start: c.range.start + m.index!, end: c.range.start + m.index! + m[0].length };
+      const codes = m[1] === undefined ? null : canonicalCodes(m[1]);
+      // `# noqa: E501` names only other tools' codes: not ours to honour or report.
+      if (codes && codes.length === 0) continue;
+      out.push({ scope: 'line', style: 'noqa', line, codes, range, comment: c.range });
+    }
+    for (const m of c.text.matchAll(SHAPELINT)) {
+      const range = { start: c.range.start + m.index!, end: c.range.start + m.index! + m[0].length };
+      const codes = m[2] === undefined ? null : canonicalCodes(m[2]);
+      const scope = m[1].toLowerCase() === 'ignore-file' ? 'file' : 'line';
+      out.push({ scope, style: 'shapelint', line, codes, range, comment: c.range });
+    }
+  }
+  return out;
+}
+
+/** Rule codes for a comma-separated list of codes or names, dropping unknown ones. */
+function canonicalCodes(list: string): string[] {
+  const codes: string[] = [];
+  for (const raw of list.split(',')) {
+    const rule = findRule(raw.trim());
+    if (rule && !codes.includes(rule.code)) codes.push(rule.code);
+  }
+  return codes;
+}
+
+export interface ApplyOptions {
+  /** Whether a rule is enabled by configuration: only enabled codes can be reported unused. */
+  isEnabled?: (code: string) => boolean;
+}
+
+/** Drops suppressed diagnostics and reports suppressions that matched nothing. */
+export function applySuppressions(
+  diagnostics: readonly Diagnostic[],
+  suppressions: readonly Suppression[],
+  text: string,
+  options: ApplyOptions = {},
+): SuppressionOutcome {
+  const index = new LineIndex(text);
+  const used = suppressions.map(() => new Set<string>());
+  const kept: Diagnostic[] = [];
+  const suppressed: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const line = index.lineOf(d.range.start);
+    let hit = false;
+    suppressions.forEach((s, i) => {
+      if (s.scope === 'line' && s.line !== line) return;
+      if (s.codes && !s.codes.includes(d.code)) return;
+      used[i].add(d.code);
+      hit = true;
+    });
+    (hit ? suppressed : kept).push(d);
+  }
+  const isEnabled = options.isEnabled ?? (() => true);
+  const unused: Diagnostic[] = [];
+  suppressions.forEach((s, i) => {
+    const d = unusedDiagnostic(s, used[i], text, isEnabled);
+    if (d) unused.push(d);
+  });
+  return { kept, suppressed, unused };
+}
+
+function unusedDiagnostic(s: Suppression, used: Set<string>, text: string, isEnabled: (c: string) => boolean): Diagnostic | null {
+  if (used.size > 0 && s.codes === null) return null;
+  if (s.codes === null && s.style === 'noqa') return null;
+  const stale = s.codes === null ? [] : s.codes.filter((c) => !used.has(c) && isEnabled(c));
+  if (s.codes !== null && stale.length === 0) return null;
+  const keep = s.codes === null ? [] : s.codes.filter((c) => used.has(c));
+  const what = s.codes === null ? 'suppresses nothing' : `unused: ${stale.join(', ')}`;
+  const title = keep.length > 0 ? `Remove unused code${stale.length > 1 ? 's' : ''} ${stale.join(', ')}` : 'Remove unused suppression';
+  const edit = keep.length > 0 ? rewriteCodes(s, keep, text) : deleteDirective(s, text);
+  return {
+    code: 'SL100',
+    rule: 'unused-suppression',
+    severity: 'warning',
+    message: `Unused suppression (${what})`,
+    explanation: [],
+    range: s.range,
+    related: [],
+    fixes: [{ title, applicability: 'safe', edits: [edit] }],
+  };
+}
+
+/** Rewrites the directive keeping only `keep`, in the directive's own style. */
+function rewriteCodes(s: Suppression, keep: string[], text: string): TextEdit {
+  const original = text.slice(s.range.start, s.range.end);
+  const newText = s.style === 'noqa' ? `# noqa: ${keep.join(', ')}` : original.replace(/\[[^\]]*\]/, `[${keep.join(', ')}]`);
+  return { range: s.range, newText };
+}
+
+/**
+ * Deletes the directive and the blank space before it. When the comment held only the
+ * directive, the comment goes; when the line held only the comment, the whole line goes.
+ */
+function deleteDirective(s: Suppression, text: string): TextEdit {
+  const commentOnlyDirective = text.slice(s.comment.start, s.comment.end).trim() === text.slice(s.range.start, s.range.end).trim();
+  const end = commentOnlyDirective ? s.comment.end : s.range.end;
+  let start = s.range.start;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  const index = new LineIndex(text);
+  const line = index.lineOf(s.range.start);
+  if (start === index.lineStart(line) && end === index.lineEnd(line)) {
+    const next = line + 1 < index.lineCount ? index.lineStart(line + 1) : end;
+    return { range: { start, end: next }, newText: '' };
+  }
+  if (!commentOnlyDirective) {
+    // `# type: ignore  # noqa: SL001  # more` keeps the text after the directive.
+    let after = end;
+    while (after < s.comment.end && (text[after] === ' ' || text[after] === '\t')) after++;
+    if (after < s.comment.end) return { range: { start: s.range.start, end: after }, newText: '' };
+  }
+  return { range: { start, end }, newText: '' };
+}
+
+/**
+ * The edit `--add-noqa` makes on one line: appends `# noqa: CODES`, or merges the codes
+ * into an existing `# noqa: ...` directive on that line.
+ */
+export function noqaEdit(text: string, line: number, codes: readonly string[], existing: readonly Suppression[]): TextEdit | null {
+  const index = new LineIndex(text);
+  const current = existing.find((s) => s.scope === 'line' && s.style === 'noqa' && s.line === line);
+  if (current) {
+    if (current.codes === null) return null;
+    const merged = [...current.codes, ...codes.filter((c) => !current.codes!.includes(c))];
+    if (merged.length === current.codes.length) return null;
+    return { range: current.range, newText: `# noqa: ${merged.join(', ')}` };
+  }
+  const end = index.lineEnd(line);
+  return { range: { start: end, end }, newText: `  # noqa: ${codes.join(', ')}` };
+}

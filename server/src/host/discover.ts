@@ -1,0 +1,144 @@
+/**
+ * Which files a run checks: the paths given (files as they are, folders walked for `*.py`
+ * and `*.pyi`), minus what `exclude` and `.gitignore` rule out. Problems with the paths
+ * themselves are collected, not thrown, so one bad argument does not hide the others.
+ */
+import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { isExcluded, type ConfigResolver } from './config';
+
+export interface DiscoverOptions {
+  cwd: string;
+  resolver: ConfigResolver;
+  /** Apply `exclude` to files named on the command line too (pre-commit passes every file). */
+  forceExclude?: boolean;
+  respectGitignore?: boolean;
+}
+
+export interface Discovery {
+  /** Absolute paths, sorted, each once. */
+  files: string[];
+  /** Fatal path problems (missing paths): exit 2. */
+  errors: string[];
+  /** Worth telling, not fatal (symlink loops, duplicates, no Python found). */
+  warnings: string[];
+}
+
+const PYTHON = /\.pyi?$/;
+
+interface GitignoreLayer {
+  dir: string;
+  rules: Ignore;
+}
+
+export function discoverFiles(paths: string[], options: DiscoverOptions): Discovery {
+  const out: Discovery = { files: [], errors: [], warnings: [] };
+  const seen = new Set<string>();
+  const given = new Set<string>();
+  for (const p of paths.length ? paths : ['.']) {
+    const abs = path.resolve(options.cwd, p);
+    if (given.has(abs)) {
+      out.warnings.push(`\`${p}\` was given more than once; checking it once`);
+      continue;
+    }
+    given.add(abs);
+    let st: Stats;
+    try {
+      st = statSync(abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      out.errors.push(code === 'ELOOP' ? `\`${p}\`: too many levels of symbolic links` : `\`${p}\`: no such file or directory`);
+      continue;
+    }
+    const before = out.files.length;
+    if (st.isDirectory()) walk(abs, options, out, seen, gitignoresAbove(abs, options), new Set());
+    else if (!(options.forceExclude && isExcluded(options.resolver.forDir(path.dirname(abs)), abs))) add(abs, out, seen);
+    if (st.isDirectory() && out.files.length === before && !out.errors.length) {
+      out.warnings.push(`no Python files found under \`${p}\``);
+    }
+  }
+  out.files.sort();
+  return out;
+}
+
+function add(abs: string, out: Discovery, seen: Set<string>): void {
+  if (seen.has(abs)) return;
+  seen.add(abs);
+  out.files.push(abs);
+}
+
+function walk(dir: string, o: DiscoverOptions, out: Discovery, seen: Set<string>, layers: GitignoreLayer[], visiting: Set<string>): void {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    return;
+  }
+  if (visiting.has(real)) {
+    out.warnings.push(`skipping \`${path.relative(o.cwd, dir) || '.'}\`: symbolic link loop`);
+    return;
+  }
+  visiting.add(real);
+  const here = o.respectGitignore === false ? layers : [...layers, ...readGitignore(dir)];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch (e) {
+    out.warnings.push(`cannot read folder \`${path.relative(o.cwd, dir)}\`: ${(e as NodeJS.ErrnoException).code}`);
+    visiting.delete(real);
+    return;
+  }
+  const config = o.resolver.forDir(dir);
+  for (const name of entries) {
+    const abs = path.join(dir, name);
+    let st: Stats;
+    try {
+      st = statSync(abs);
+    } catch {
+      continue; // dangling symlink
+    }
+    if (isExcluded(config, abs) || gitignored(here, abs, st.isDirectory())) continue;
+    if (st.isDirectory()) walk(abs, o, out, seen, here, visiting);
+    else if (st.isFile() && PYTHON.test(name)) add(abs, out, seen);
+  }
+  visiting.delete(real);
+}
+
+function readGitignore(dir: string): GitignoreLayer[] {
+  try {
+    return [{ dir, rules: ignore().add(readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
+  } catch {
+    return [];
+  }
+}
+
+/** `.gitignore` files of the folders above `dir`, up to the repository root. */
+function gitignoresAbove(dir: string, o: DiscoverOptions): GitignoreLayer[] {
+  if (o.respectGitignore === false) return [];
+  const chain: string[] = [];
+  for (let cur = dir; !isDir(path.join(cur, '.git')); ) {
+    const parent = path.dirname(cur);
+    if (parent === cur) return []; // not in a repository: no .gitignore applies above
+    chain.unshift(parent);
+    cur = parent;
+  }
+  return chain.flatMap(readGitignore);
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function gitignored(layers: GitignoreLayer[], abs: string, isDirectory: boolean): boolean {
+  for (const l of layers) {
+    const rel = path.relative(l.dir, abs).split(path.sep).join('/');
+    if (!rel || rel.startsWith('..')) continue;
+    if (l.rules.ignores(isDirectory ? `${rel}/` : rel)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,84 @@
+/**
+ * Keras' default `image_data_format`, as the file being checked would see it: the config's
+ * `keras-data-format`, else the nearest project-local `keras.json` (the file's folder or an
+ * ancestor: keras-mxnet projects ship one), else `$KERAS_HOME/keras.json`, else
+ * `~/.keras/keras.json`, else Keras' own default `channels_last`.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { KerasDataFormat } from '../engine/index';
+import { relativeTo } from './globs';
+
+export interface KerasEnvironment {
+  cwd: string;
+  /** `$HOME`; tests set it so the machine's own files never matter. */
+  home?: string;
+  /** `$KERAS_HOME`. */
+  kerasHome?: string;
+}
+
+export interface KerasFormatChoice {
+  format: KerasDataFormat;
+  /** Human-readable origin, e.g. `examples/x/keras.json`, `~/.keras/keras.json`. */
+  source: string;
+}
+
+export class KerasConfigFinder {
+  private readonly byDir = new Map<string, KerasFormatChoice | null>();
+  private readonly global: KerasFormatChoice;
+
+  constructor(private readonly env: KerasEnvironment) {
+    this.global = this.globalChoice();
+  }
+
+  /** The choice for files in `dir`, unless the shapelint config names one (`configured`). */
+  forDir(dir: string, configured?: { format: KerasDataFormat; source: string }): KerasFormatChoice {
+    if (configured) return configured;
+    return this.local(path.resolve(dir)) ?? this.global;
+  }
+
+  private local(dir: string): KerasFormatChoice | null {
+    if (this.byDir.has(dir)) return this.byDir.get(dir)!;
+    const file = path.join(dir, 'keras.json');
+    const format = readFormat(file);
+    const parent = path.dirname(dir);
+    let result: KerasFormatChoice | null;
+    if (format) result = { format, source: relativeTo(this.env.cwd, file) ?? file };
+    else if (parent === dir || this.isGlobalFolder(parent)) result = null;
+    else result = this.local(parent);
+    this.byDir.set(dir, result);
+    return result;
+  }
+
+  /** The home folder's `.keras` is the global config, not a project-local one. */
+  private isGlobalFolder(dir: string): boolean {
+    return !!this.env.home && path.resolve(dir) === path.resolve(this.env.home, '.keras');
+  }
+
+  private globalChoice(): KerasFormatChoice {
+    if (this.env.kerasHome) {
+      const format = readFormat(path.join(this.env.kerasHome, 'keras.json'));
+      if (format) return { format, source: '$KERAS_HOME/keras.json' };
+    } else if (this.env.home) {
+      const format = readFormat(path.join(this.env.home, '.keras', 'keras.json'));
+      if (format) return { format, source: '~/.keras/keras.json' };
+    }
+    return { format: 'channels_last', source: 'Keras default (no keras.json found)' };
+  }
+}
+
+/** The `image_data_format` of a keras.json, or null when absent, unreadable or invalid. */
+export function readFormat(file: string): KerasDataFormat | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const v = (JSON.parse(text) as Record<string, unknown>).image_data_format;
+    return v === 'channels_first' || v === 'channels_last' ? v : null;
+  } catch {
+    return null;
+  }
+}

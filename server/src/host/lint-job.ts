@@ -1,0 +1,54 @@
+/**
+ * One unit of work for the CLI: lint (and optionally fix) one text. Jobs and results are
+ * plain data so they cross worker-thread boundaries and go into the cache unchanged.
+ */
+import type { FixMode } from '../engine/apply-fixes';
+import type { Diagnostic, ModelSummary, PythonParser, SyntaxProblem } from '../engine/index';
+import { fixText, type AppliedFix } from './fix-loop';
+import { lintText, type LintSettings } from './lint';
+
+export interface LintJob {
+  id: number;
+  text: string;
+  settings: LintSettings;
+  /** Set for `--fix`: which fixes to apply. */
+  fix: FixMode | null;
+}
+
+export interface LintJobResult {
+  id: number;
+  diagnostics: Diagnostic[];
+  syntaxErrors: SyntaxProblem[];
+  models: ModelSummary[];
+  internalError?: string;
+  truncated: boolean;
+  /** With `fix`: the text after fixing (equal to the input when nothing applied). */
+  fixedText?: string;
+  applied: AppliedFix[];
+}
+
+export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
+  try {
+    if (job.fix) {
+      const out = fixText(parser, job.text, job.settings, job.fix);
+      return { ...summarise(job.id, out.result), fixedText: out.text, applied: out.applied };
+    }
+    return summarise(job.id, lintText(parser, job.text, job.settings));
+  } catch (e) {
+    // The engine never throws; this guards the pipeline around it.
+    return { id: job.id, diagnostics: [], syntaxErrors: [], models: [], truncated: false, applied: [], internalError: String((e as Error)?.stack ?? e) };
+  }
+}
+
+function summarise(id: number, r: ReturnType<typeof lintText>): LintJobResult {
+  const out: LintJobResult = {
+    id,
+    diagnostics: r.diagnostics,
+    syntaxErrors: r.engine.syntaxErrors,
+    models: r.engine.models,
+    truncated: r.engine.truncated,
+    applied: [],
+  };
+  if (r.engine.internalError) out.internalError = r.engine.internalError;
+  return out;
+}
