@@ -149,7 +149,8 @@ export class ModelEngine {
 
   private adoptChild(value: Value, name: string): void {
     if (value.t === 'layer') {
-      if (!this.layerNames.has(value.id) || value.def.framework === 'torch') this.layerNames.set(value.id, name);
+      // Keras and Gluon name layers themselves (conv2d_1, conv0); PyTorch names them by attribute.
+      if (value.def.framework === 'torch') this.layerNames.set(value.id, name);
       this.childIds.add(value.id);
     } else if (value.t === 'object') {
       this.childIds.add(value.id);
@@ -906,10 +907,10 @@ function snakeCase(cls: string): string {
   const aliases: Record<string, string> = { Convolution1D: 'Conv1D', Convolution2D: 'Conv2D', Convolution3D: 'Conv3D' };
   const c = aliases[cls] ?? cls;
   return c
+    .replace(/(\d)D\b/g, '$1d')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/_(\d)d$/, '$1d');
+    .toLowerCase();
 }
 
 function gluonPrefix(cls: string): string {

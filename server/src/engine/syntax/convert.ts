@@ -208,7 +208,8 @@ class Converter {
         const star = meaningful(n).some((c) => c.type === 'wildcard_import');
         const names: { name: string; alias: string | null }[] = [];
         for (const c of meaningful(n)) {
-          if (c === modNode) continue;
+          // Node wrappers are fresh objects per access: compare positions, not identity.
+          if (modNode && c.startIndex === modNode.startIndex && c.endIndex === modNode.endIndex) continue;
           if (c.type === 'dotted_name') names.push({ name: c.text, alias: null });
           else if (c.type === 'aliased_import') {
             names.push({ name: c.childForFieldName('name')?.text ?? '', alias: c.childForFieldName('alias')?.text ?? null });
