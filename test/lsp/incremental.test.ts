@@ -1,0 +1,113 @@
+/**
+ * Incremental correctness: a seeded random sequence of 10,000+ edits on the founding examples,
+ * sent as LSP range changes. After every batch, the server's tree must equal a fresh parse of
+ * the same text, and its diagnostics a fresh analysis through the shared lint pipeline.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { loadParser } from '../../server/src/host/parser';
+import { lintText } from '../../server/src/host/lint';
+import type { PythonParser } from '../../server/src/engine/index';
+import { LineIndex } from '../../server/src/engine/positions';
+import { toDiagnostic } from '../../server/src/lsp/convert';
+import { treeFingerprint } from '../../server/src/lsp/requests';
+import { exampleText, positionAt, TestClient } from './harness';
+
+const EXAMPLE_FILES = ['gluon_naive_port.py', 'gluon_fixed_create_model.py', 'gluon_hybridblock_yournet.py', 'keras_original.py'];
+const TOTAL_EDITS = 10_400;
+const BATCH = 26;
+const SNIPPETS = ['(', ')', ':', '\n', '    ', ' ', '#', 'é', '𝒳', '\r\n', 'x', '2', ', ', "'", 'padding=(1, 1)', 'nn.', '\t'];
+
+/** mulberry32: small, seedable, good enough to spread edits. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Never splits a surrogate pair or a CRLF: LSP positions cannot address those points (a
+ * character past the line's content means its end), and editors never produce them.
+ */
+function safeOffset(text: string, o: number): number {
+  const c = text.charCodeAt(o - 1);
+  if (c >= 0xd800 && c <= 0xdbff) return o - 1;
+  if (c === 13 && text.charCodeAt(o) === 10) return o - 1;
+  return o;
+}
+
+function randomEdit(text: string, original: string, r: () => number): Edit {
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const start = safeOffset(text, Math.floor(r() * (text.length + 1)));
+  const kind = r();
+  if (text.length > original.length * 3) return { start: 0, end: text.length, text: original };
+  if (kind < 0.45) return { start, end: start, text: pick(SNIPPETS) };
+  const end = safeOffset(text, Math.min(text.length, start + Math.floor(r() * 12)));
+  if (kind < 0.8) return { start, end, text: '' };
+  // Paste a slice of the original file: keeps the text Python-like so analysis has work to do.
+  const from = Math.floor(r() * original.length);
+  return { start, end, text: original.slice(from, from + Math.floor(r() * 80)) };
+}
+
+function apply(text: string, e: Edit): string {
+  return text.slice(0, e.start) + e.text + text.slice(e.end);
+}
+
+async function runSequence(client: TestClient, parser: PythonParser, file: string, edits: number, seed: number): Promise<void> {
+  const original = exampleText(file);
+  const uri = `untitled:${file}`;
+  let text = original;
+  await client.open(uri, text);
+  const r = rng(seed);
+  for (let done = 0; done < edits; ) {
+    // Several changes per notification half of the time: each range refers to the text after the previous one.
+    const changes = [];
+    const perMessage = r() < 0.5 ? 1 : 1 + Math.floor(r() * 4);
+    for (let i = 0; i < perMessage && done < edits; i++, done++) {
+      const e = randomEdit(text, original, r);
+      changes.push({ range: { start: positionAt(text, e.start), end: positionAt(text, e.end) }, text: e.text });
+      text = apply(text, e);
+    }
+    await client.change(uri, changes);
+    if (done % BATCH < perMessage || done === edits) await compare(client, parser, uri, text, done);
+  }
+  await client.close(uri);
+}
+
+async function compare(client: TestClient, parser: PythonParser, uri: string, text: string, done: number): Promise<void> {
+  const fresh = parser.parse(text);
+  try {
+    const server = (await client.connection.sendRequest('shapelint/syntaxTree', { textDocument: { uri } })) as { tree: string };
+    assert.equal(server.tree, treeFingerprint(fresh.rootNode), `tree differs after ${done} edits`);
+  } finally {
+    fresh.dispose();
+  }
+  const version = client.version(uri);
+  const lines = new LineIndex(text);
+  const expected = lintText(parser, text, { select: [], ignore: [], inputShapes: {} }).diagnostics.map((d) => toDiagnostic(d, lines, uri, version));
+  assert.deepEqual(await client.pullDiagnostics(uri), JSON.parse(JSON.stringify(expected)), `diagnostics differ after ${done} edits`);
+}
+
+test(`${TOTAL_EDITS} random edits: incremental tree and diagnostics equal a fresh analysis`, { timeout: 300_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}) });
+  try {
+    const perFile = Math.ceil(TOTAL_EDITS / EXAMPLE_FILES.length);
+    for (const [i, file] of EXAMPLE_FILES.entries()) await runSequence(client, parser, file, perFile, 0x5eed + i);
+    assert.deepEqual(client.unexpected([]), []);
+  } finally {
+    parser.dispose();
+    assert.equal(await client.stop(), 0);
+  }
+});
