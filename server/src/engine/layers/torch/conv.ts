@@ -160,8 +160,23 @@ function paddedAndKernel(a: ConvArgs, spatial: Dim[]): { padded: (number | null)
   return { padded, ek };
 }
 
+/** slow_conv_transpose's shape check; 1-D runs as 2-D with a height of 1. */
+function outputPaddingIssue(spec: ConvSpec, a: ConvArgs): LayerIssue | null {
+  if (!spec.transposed || !a.op || !a.s || !a.d) return null;
+  const op = a.op, s = a.s, d = a.d;
+  if (!op.some((o, i) => o >= s[i] && o >= d[i])) return null;
+  const axes = spec.nsp === 3 ? ['depth', 'height', 'width'] : ['height', 'width'];
+  const pad1 = (v: number[], fill: number) => (spec.nsp === 1 ? [fill, ...v] : v);
+  const part = (label: string, v: number[]) => axes.map((ax, i) => `${label}_${ax}: ${v[i]}`).join(' ');
+  return issue(
+    'invalid-argument',
+    `output padding must be smaller than either stride or dilation, but got ${part('output_padding', pad1(op, 0))} ${part('stride', pad1(s, 1))} ${part('dilation', pad1(d, 1))}`,
+    [`output_padding=${pySource(op)} must be below stride=${pySource(s)} or dilation=${pySource(d)} on every axis.`],
+  );
+}
+
 function kernelIssue(spec: ConvSpec, a: ConvArgs, cf: ChannelsFirst): LayerIssue | null {
-  if (spec.transposed) return null;
+  if (spec.transposed) return outputPaddingIssue(spec, a);
   const { padded, ek } = paddedAndKernel(a, cf.spatial);
   const bad = padded.some((p, i) => p !== null && ek[i] !== null && p < (ek[i] as number));
   if (!bad) return null;

@@ -36,7 +36,7 @@ function reflectIssue(pad: number[], shape: Shape): LayerIssue | null {
     const d = shape.dims[axis];
     const [a, b] = [pad[2 * j], pad[2 * j + 1]];
     if (isKnown(d) && (a >= d || b >= d) && !shape.open)
-      return issue('kernel-exceeds-input', `Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${a}, ${b}) at dimension ${axis} of input ${msgSizes(shape.dims)}`, [
+      return issue('kernel-exceeds-input', `Argument #${4 + 2 * j}: Padding size should be less than the corresponding input dimension, but got: padding (${a}, ${b}) at dimension ${axis} of input ${msgSizes(shape.dims)}`, [
         `Reflection padding ${a}/${b} needs more than ${Math.max(a, b)} elements at axis ${axis}, which has ${d}.`,
       ]);
   }
@@ -108,7 +108,19 @@ export function applyInterpolate(shape: Shape | null, size: ArgValue | undefined
       return o;
     });
   } else return out(null);
+  const small = tooSmallIssue(spatial, outSp);
+  if (small) return failed(small);
   return out({ dims: [...shape.dims.slice(0, -nsp), ...outSp], open: shape.open }, { trace });
+}
+
+/** upsample_*_common_check: every output size must be positive. */
+function tooSmallIssue(spatial: Dim[], outSp: Dim[]): LayerIssue | null {
+  if (!outSp.some((o) => isKnown(o) && o < 1)) return null;
+  const names = ['D', 'H', 'W'].slice(3 - spatial.length);
+  const show = (ds: Dim[]) => ds.map((d, i) => `${names[i]}: ${msgDim(d)}`).join(', ');
+  return issue('invalid-argument', `Input and output sizes should be greater than 0, but got input (${show(spatial)})${spatial.length === 1 ? ' and' : ''} output (${show(outSp)})`, [
+    `Upsampling ${msgSizes(spatial)} gives ${msgSizes(outSp)}, which has an empty axis.`,
+  ]);
 }
 
 function applyPixelShuffle(args: BoundArgs, inputs: (TensorValue | ArgValue)[], down: boolean): LayerOutcome {

@@ -48,6 +48,10 @@ function applyInstanceNorm(nsp: number, args: BoundArgs, inputs: (TensorValue | 
       issue('channel-mismatch', `expected input's size at dim=${featureDim} to match num_features (${nf}), but got: ${c}.`, [`InstanceNorm${nsp}d(num_features=${nf}) but the tensor ${showShape(shape)} has ${c} channels.`]),
       params,
     );
+  const spatial = shape.open ? null : shape.dims.slice(r - nsp);
+  // Without running stats the input statistics are always used, and need 2+ elements.
+  if (asBool(args.get('track_running_stats')) === false && spatial && spatial.every((d) => d === 1))
+    return failed(issue('kernel-exceeds-input', `Expected more than 1 spatial element when training, got input size torch.Size(${msgSizes(shape.dims)})`, [`InstanceNorm${nsp}d normalises over the spatial axes of ${showShape(shape)}, which hold one element.`]), params);
   return out(shape, { params });
 }
 
@@ -93,6 +97,14 @@ function applyGroupNorm(args: BoundArgs, inputs: (TensorValue | ArgValue)[]): La
   const shape = firstTensor(inputs)?.shape ?? null;
   if (!shape) return out(null, { params });
   const got = shape.open ? undefined : shape.dims[1];
+  const groups = asInt(args.get('num_groups'));
+  if (groups !== null && groups > 0 && isKnown(got ?? null) && (got as number) % groups !== 0)
+    return failed(
+      issue('channel-mismatch', `Expected number of channels in input to be divisible by num_groups, but got input of shape ${msgSizes(shape.dims)} and num_groups=${groups}`, [
+        `GroupNorm(${groups}, …) cannot split the ${got} channels of ${showShape(shape)} into ${groups} groups.`,
+      ]),
+      params,
+    );
   if (affine === true && c !== null && isKnown(got ?? null) && got !== c)
     return failed(
       issue('channel-mismatch', `Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${c}] and input of shape ${msgSizes(shape.dims)}`, [
