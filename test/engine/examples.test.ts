@@ -39,7 +39,7 @@ describe('founding examples', () => {
     assert.ok(transpose, 'offers to transpose the input');
     assert.equal(transpose.applicability, 'unsafe');
     assert.equal(transpose.edits[0].newText, 'X.transpose((0, 3, 1, 2))');
-    assert.ok(d.related.some((rel) => lineOf(text, rel.range.start) === 21), 'points at where the input shape comes from');
+    assert.ok(d.related.some((rel) => lineOf(text, rel.range.start) === 22), 'points at where the input shape comes from');
   });
 
   it('gluon_fixed_create_model.py is clean, every shape known, 605,954 parameters', async () => {

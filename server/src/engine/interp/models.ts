@@ -669,7 +669,9 @@ export class ModelEngine {
     const first = recs[0];
     const origin = inputs[0]?.origin;
     const inShape = first ? first.app.inputShapes[0] : inputs[0]?.shape;
-    if (inShape) {
+    if (inShape && inShape.open && inShape.dims.length === 0) {
+      lines.push('input shape unknown (the model is not called on a visible tensor); channels follow from the layers');
+    } else if (inShape) {
       const where = origin ? ` (line ${this.lines.lineOf(origin.start) + 1})` : '';
       const axes = first?.app.axisNames ? ` read as ${first.app.axisNames.join(' ')}${first.app.layout ? ` (${first.app.layout}${first.app.layoutSource ? `, ${first.app.layoutSource}` : ''})` : ''}` : '';
       lines.push(`input ${formatShape(inShape)}${where}${axes}`);
@@ -772,7 +774,8 @@ export class ModelEngine {
     this.summariesOut.push({
       name: obj.varName ?? obj.cls?.def.name ?? obj.container ?? 'model',
       framework: obj.framework ?? 'torch',
-      range: obj.cls && obj.container === null ? obj.range : obj.range,
+      // A user class's model is where the class is written; containers where they are built.
+      range: obj.cls ? obj.cls.def.nameRange : obj.range,
       inputShapes: inputs.map((t) => t.shape),
       inputSource: inputs[0]?.origin ?? null,
       layers,

@@ -83,6 +83,10 @@ export function compareOp(op: string, a: Value, b: Value): boolean | null {
         return x !== y;
     }
   }
+  if ((op === '==' || op === '!=') && isConstant(a) && isConstant(b) && constKind(a) !== constKind(b)) {
+    // Python: values of different kinds (64 == "M") are never equal.
+    return op === '!=';
+  }
   if (a.t === 'str' && b.t === 'str') {
     if (op === '==') return a.v === b.v;
     if (op === '!=') return a.v !== b.v;
@@ -100,4 +104,12 @@ export function compareOp(op: string, a: Value, b: Value): boolean | null {
     return op === 'in' ? found : !found;
   }
   return null;
+}
+
+function isConstant(v: Value): boolean {
+  return v.t === 'num' || v.t === 'str' || v.t === 'bool' || v.t === 'none';
+}
+
+function constKind(v: Value): string {
+  return v.t === 'bool' ? 'num' : v.t;
 }

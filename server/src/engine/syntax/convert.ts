@@ -379,6 +379,19 @@ class Converter {
         const parts = meaningful(n).map(stringValue);
         return { k: 'str', value: parts.every((p) => p !== null) ? parts.join('') : null, r };
       }
+      case 'type': {
+        // Annotations are wrapped in a `type` node.
+        const kids = meaningful(n);
+        return kids.length === 1 ? this.expr(kids[0], d) : { k: 'unknown', r };
+      }
+      case 'generic_type': {
+        // `Float[Tensor, "b 3 32 32"]` in an annotation parses as a generic type.
+        const kids = meaningful(n);
+        const params = kids.find((c) => c.type === 'type_parameter');
+        if (!kids[0] || !params) return { k: 'unknown', r };
+        const elts = meaningful(params).map((c) => this.expr(c, d));
+        return { k: 'sub', obj: this.expr(kids[0], d), index: elts.length === 1 ? elts[0] : { k: 'tuple', elts, r: rangeOf(params) }, r };
+      }
       case 'parenthesized_expression': {
         const kids = meaningful(n);
         return kids.length === 1 ? this.expr(kids[0], d) : { k: 'unknown', r };
