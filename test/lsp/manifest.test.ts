@@ -1,0 +1,67 @@
+/**
+ * Ties the VS Code manifest to the server: every server setting is contributed with the same
+ * default, nothing else is contributed besides the client's own settings, and the activation,
+ * commands and trust declarations the extension relies on are present.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_SETTINGS, parseSettings } from '../../server/src/lsp/settings';
+import { REPO_ROOT } from './harness';
+
+/** Settings only the extension reads (how to start the server), never sent to it. */
+const CLIENT_ONLY = ['shapelint.path', 'shapelint.trace.server'];
+
+interface Manifest {
+  main: string;
+  activationEvents: string[];
+  capabilities: { untrustedWorkspaces: { supported: string | boolean; restrictedConfigurations?: string[] } };
+  contributes: {
+    configuration: { properties: Record<string, { default: unknown; type: unknown; enum?: string[] }> };
+    commands: { command: string }[];
+  };
+}
+
+const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
+
+function flatten(o: object, prefix: string, out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0) flatten(v, `${prefix}${k}.`, out);
+    else out[`${prefix}${k}`] = v;
+  }
+  return out;
+}
+
+test('contributed settings are exactly the server settings (plus client-only ones), with equal defaults', () => {
+  const contributed = manifest.contributes.configuration.properties;
+  const server = flatten(DEFAULT_SETTINGS, 'shapelint.');
+  assert.deepEqual(Object.keys(contributed).filter((k) => !CLIENT_ONLY.includes(k)).sort(), Object.keys(server).sort());
+  for (const [key, value] of Object.entries(server)) assert.deepEqual(contributed[key].default, value, key);
+});
+
+test('the server accepts every enum value the manifest offers, and the manifest defaults round-trip', () => {
+  const fmt = manifest.contributes.configuration.properties['shapelint.kerasDataFormat'];
+  for (const v of fmt.enum!) assert.equal(parseSettings({ kerasDataFormat: v }).kerasDataFormat, v);
+  const nested: Record<string, unknown> = {};
+  for (const [key, p] of Object.entries(manifest.contributes.configuration.properties)) {
+    if (CLIENT_ONLY.includes(key)) continue;
+    const parts = key.split('.').slice(1);
+    let at = nested;
+    for (const part of parts.slice(0, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
+    at[parts.at(-1)!] = p.default;
+  }
+  assert.deepEqual(parseSettings(nested), DEFAULT_SETTINGS);
+});
+
+test('activation, entry point, commands and restricted mode', () => {
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:python']);
+  assert.equal(manifest.main, './dist/client/extension.js');
+  const commands = manifest.contributes.commands.map((c) => c.command).sort();
+  assert.deepEqual(commands, ['shapelint.restartServer', 'shapelint.showModelSummary']);
+  const trust = manifest.capabilities.untrustedWorkspaces;
+  assert.equal(trust.supported, 'limited');
+  assert.deepEqual(trust.restrictedConfigurations, ['shapelint.path']);
+  const extension = readFileSync(path.join(REPO_ROOT, 'client', 'src', 'extension.ts'), 'utf8');
+  assert.match(extension, /custom && vscode\.workspace\.isTrusted/, 'shapelint.path only runs in trusted workspaces');
+});
