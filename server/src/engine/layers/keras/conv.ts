@@ -149,8 +149,8 @@ export function layoutLine(layout: LayoutInfo, shape: Shape, names: string[]): s
 function kernelShape(cfg: ConvConfig, h: ConvHyper, c: number): string {
   const k = h.kernel ?? [];
   let tail: number[];
-  if (cfg.kind === 'conv') tail = [c / (h.groups ?? 1), h.filters ?? 0];
-  else if (cfg.kind === 'separable') tail = [c, h.filters ?? 0];
+  // Keras prints the full input channel count here, even for grouped convolutions.
+  if (cfg.kind === 'conv' || cfg.kind === 'separable') tail = [c, h.filters ?? 0];
   else tail = [c, c * (h.depthMultiplier ?? 1)];
   return pyTuple([...k, ...tail].map(String));
 }
