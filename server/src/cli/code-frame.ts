@@ -25,7 +25,9 @@ export function frame(index: LineIndex, range: TextRange, label: string, locatio
   const first = index.lineOf(range.start);
   const last = Math.max(first, index.lineOf(Math.max(range.start, range.end - 1)));
   const from = Math.max(0, first - CONTEXT);
-  const to = Math.min(index.lineCount - 1, last + CONTEXT);
+  let to = Math.min(index.lineCount - 1, last + CONTEXT);
+  // The "line" after a final line break is not worth showing as context.
+  if (to > last && to === index.lineCount - 1 && index.lineText(to) === '') to--;
   const gutter = String(to + 1).length;
   const pad = ' '.repeat(gutter);
   const out = [`${pad}--> ${location}`, `${pad} |`];

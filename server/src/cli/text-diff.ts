@@ -47,8 +47,8 @@ function middle(a: string[], b: string[]): Op[] {
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) ops.push({ kind: ' ', text: a[i++] }), j++;
-    else if (j < b.length && (i === a.length || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j])) ops.push({ kind: '+', text: b[j++] });
-    else ops.push({ kind: '-', text: a[i++] });
+    else if (i < a.length && (j === b.length || lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])) ops.push({ kind: '-', text: a[i++] });
+    else ops.push({ kind: '+', text: b[j++] });
   }
   return ops;
 }

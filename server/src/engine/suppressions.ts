@@ -44,7 +44,10 @@ const SHAPELINT = /#\s*shapelint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?/gi;
 export function parseSuppressions(comments: readonly { range: TextRange; text: string }[], text: string): Suppression[] {
   const index = new LineIndex(text);
   const out: Suppression[] = [];
-  for (const c of comments) {
+  for (const raw of comments) {
+    // A comment token can end with the CR of a CRLF line break: that belongs to the line.
+    const text = raw.text.replace(/\r+$/, '');
+    const c = { text, range: { start: raw.range.start, end: raw.range.start + text.length } };
     const line = index.lineOf(c.range.start);
     for (const m of c.text.matchAll(NOQA)) {
       const range = { start: c.range.start + m.index!, end: c.range.start + m.index! + m[0].length };
