@@ -52,7 +52,8 @@ function concatenate(shapes: Shape[], axisArg: number): LayerOutcome {
       return { output: kerasTensor(null), issue: issue('merge-mismatch', msg,
         [`axis ${i} differs (${vals.join(' vs ')}); only the concatenation axis ${axisArg} may differ`]) };
     }
-    out.push(vals.length === 1 ? vals[0] : i === 0 ? ds[0] : null);
+    // Keras takes the other axes from the first input, None included.
+    out.push(ds[0]);
   }
   if (hasOnes) return unknownOutcome();
   return { output: kerasTensor(ranked(out)), trace: [{ axis: `axis ${axisArg}`,
