@@ -13,7 +13,97 @@ function hand(id: string, layers: string[], input: number[]): TorchCase {
   return { id, source, input, layers: [], spans, lazy: layers.some((l) => l.includes('Lazy')) };
 }
 
+/** A free-form source; `layers` are the module constructor texts in forward order. */
+function raw(id: string, source: string, layers: string[]): TorchCase {
+  let from = 0;
+  const spans: [number, number][] = layers.map((l) => {
+    const i = source.indexOf(l, from);
+    if (i < 0) throw new Error(`${id}: ${l} not in source`);
+    from = i + l.length;
+    return [i, i + l.length];
+  });
+  return { id, source, input: [], layers: [], spans, lazy: false };
+}
+
+const CLASS_HEAD = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n';
+
 export const HAND_CASES: TorchCase[] = [
+  raw(
+    'h-class-view',
+    `${CLASS_HEAD}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 32, 3)
+        self.fc = nn.Linear(32 * 13 * 13, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv(x)), 2)
+        x = x.view(x.size(0), -1)
+        return self.fc(x)
+
+
+model = Net()
+x = torch.randn(4, 1, 28, 28)
+y = model(x)
+`,
+    ['nn.Conv2d(1, 32, 3)', 'nn.Linear(32 * 13 * 13, 10)'],
+  ),
+  raw(
+    'h-class-view-bad',
+    `${CLASS_HEAD}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 32, 3)
+        self.fc = nn.Linear(32 * 14 * 14, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv(x)), 2)
+        x = torch.flatten(x, 1)
+        return self.fc(x)
+
+
+model = Net()
+x = torch.randn(4, 1, 28, 28)
+y = model(x)
+`,
+    ['nn.Conv2d(1, 32, 3)', 'nn.Linear(32 * 14 * 14, 10)'],
+  ),
+  raw(
+    'h-class-cat',
+    `${CLASS_HEAD}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 8, 3, padding=1)
+        self.b = nn.Conv2d(3, 8, 3)
+
+    def forward(self, x):
+        return torch.cat([self.a(x), self.b(x)], dim=1)
+
+
+model = Net()
+x = torch.randn(2, 3, 16, 16)
+y = model(x)
+`,
+    ['nn.Conv2d(3, 8, 3, padding=1)', 'nn.Conv2d(3, 8, 3)'],
+  ),
+  raw(
+    'h-class-reshape-bad',
+    `${CLASS_HEAD}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(24, 10)
+
+    def forward(self, x):
+        x = x.view(2, -1, 5)
+        return self.fc(x)
+
+
+model = Net()
+x = torch.randn(2, 3, 4)
+y = model(x)
+`,
+    ['nn.Linear(24, 10)'],
+  ),
   // §6.2: NHWC data fed to a channels-first model.
   hand('h-nhwc', ['nn.Conv2d(3, 128, 3)', 'nn.MaxPool2d(2, 2)', 'nn.Flatten()', 'nn.Linear(10, 2)'], [32, 80, 120, 3]),
   hand('h-nhwc-fixed-in', ['nn.Conv2d(80, 128, 3)', 'nn.MaxPool2d(2, 2)'], [32, 80, 120, 3]),

@@ -172,11 +172,18 @@ export const normLayers: LayerDef[] = [
     construct: groupNormConstruct,
     apply: applyGroupNorm,
   },
-  {
+  // Functional norms keep the shape; their checks need the weight tensors' shapes, so stay silent.
+  ...(
+    [
+      ['batch_norm', ['running_mean', 'running_var', 'weight', 'bias', 'training', 'momentum', 'eps']],
+      ['instance_norm', ['running_mean', 'running_var', 'weight', 'bias', 'use_input_stats', 'momentum', 'eps']],
+      ['group_norm', ['num_groups', 'weight', 'bias', 'eps']],
+    ] as const
+  ).map(([fn, rest]): LayerDef => ({
     framework: 'torch',
-    names: ['torch.nn.functional.batch_norm', 'torch.nn.functional.instance_norm', 'torch.nn.functional.group_norm'],
-    params: [{ name: 'input' }],
+    names: [`torch.nn.functional.${fn}`],
+    params: [{ name: 'input' }, ...rest.map((name) => ({ name, default: null }))],
     kind: 'op',
     apply: (args, inputs) => out(inputShape(args, inputs, 'input')),
-  },
+  })),
 ];
