@@ -105,6 +105,9 @@ export function toArgValue(v: Value): ArgValue {
       return { kind: 'dict', entries: v.entries.map(([a, b]) => [toArgValue(a), toArgValue(b)]) };
     case 'tensor':
       return { kind: 'tensor', shape: v.shape, lib: v.lib } satisfies TensorValue;
+    case 'layer':
+      // Wrapper layers (Keras Bidirectional, TimeDistributed) receive the wrapped layer object.
+      return { kind: 'layer', def: v.def, args: v.args } as unknown as ArgValue;
     default:
       return UNKNOWN;
   }

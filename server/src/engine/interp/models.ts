@@ -226,6 +226,7 @@ export class ModelEngine {
   }
 
   private addToContainer(obj: ObjectValue, item: Value, name?: string): void {
+    if (obj.container === 'keras.Sequential' && obj.items.length === 0 && this.kerasInputItem(obj, item)) return;
     const index = obj.items.length;
     obj.items.push(item);
     if (item.t === 'layer' && obj.framework === 'torch') this.layerNames.set(item.id, name ?? String(index));
@@ -233,6 +234,20 @@ export class ModelEngine {
     if (obj.container === 'keras.Sequential' && index === 0 && item.t === 'layer' && item.declaredInput) {
       obj.kerasInput = { shape: item.declaredInput, range: item.range };
     }
+  }
+
+  /** `Sequential([keras.Input((28, 28, 1)), ...])` or an InputLayer first: the model's input, not a layer. */
+  private kerasInputItem(obj: ObjectValue, item: Value): boolean {
+    if (item.t === 'tensor' && item.shape) {
+      obj.kerasInput = { shape: item.shape, range: item.origin ?? obj.range };
+      return true;
+    }
+    if (item.t === 'layer' && item.qname === 'keras.layers.InputLayer') {
+      const out = safely(() => item.def.apply(item.args, [], this.env(item, this.ambient), undefined).output, UNKNOWN as ArgValue);
+      if (isTensor(out) && out.shape) obj.kerasInput = { shape: out.shape, range: item.range };
+      return true;
+    }
+    return false;
   }
 
   private orderedDict(args: EvaluatedArgs): Value {

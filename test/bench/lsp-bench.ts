@@ -1,0 +1,139 @@
+/**
+ * Language-server benchmark (reported, not asserted):
+ *  - time from a one-character edit to fresh diagnostics (didChange + pull round trip) on
+ *    generated 2,000- and 20,000-line model files, median and p95, as a ratio to the
+ *    in-process incremental re-parse of the same edit;
+ *  - server resident memory after opening every example and 10,000 edits.
+ * Run: npx tsc -p . && node out/test/bench/lsp-bench.js
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { loadParser } from '../../server/src/host/parser';
+import { EXAMPLES, positionAt, TestClient } from '../lsp/harness';
+
+function generatedModel(lines: number): string {
+  const out = ['from tensorflow import keras', 'from tensorflow.keras import layers', '', 'inputs = keras.Input(shape=(64,))', 'x = inputs'];
+  while (out.length < lines - 2) out.push(`x = layers.Dense(${32 + (out.length % 4) * 16}, activation='relu')(x)`);
+  out.push('model = keras.Model(inputs, x)', '');
+  return out.join('\n');
+}
+
+function stats(xs: number[]): { median: number; p95: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], p95: s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] };
+}
+
+/** The edit: type a digit in the middle of the file, then delete it, alternately. */
+function editAt(text: string, i: number): { offset: number; insert: boolean } {
+  return { offset: text.indexOf('Dense(', Math.floor(text.length / 2)) + 6, insert: i % 2 === 0 };
+}
+
+async function parseTimes(text: string, runs: number): Promise<number[]> {
+  const parser = await loadParser('wasm');
+  let current = text;
+  let tree = parser.parse(current);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const { offset, insert } = editAt(text, i);
+    const next = insert ? current.slice(0, offset) + '1' + current.slice(offset) : current.slice(0, offset) + current.slice(offset + 1);
+    const p = positionAt(current, offset);
+    tree.edit({
+      startIndex: offset,
+      oldEndIndex: insert ? offset : offset + 1,
+      newEndIndex: insert ? offset + 1 : offset,
+      startPosition: { row: p.line, column: p.character },
+      oldEndPosition: { row: p.line, column: p.character + (insert ? 0 : 1) },
+      newEndPosition: { row: p.line, column: p.character + (insert ? 1 : 0) },
+    });
+    const t0 = process.hrtime.bigint();
+    const fresh = parser.parse(next, tree);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    tree.dispose();
+    tree = fresh;
+    current = next;
+  }
+  tree.dispose();
+  parser.dispose();
+  return times;
+}
+
+async function serverTimes(text: string, runs: number): Promise<{ times: number[]; diagnostics: number }> {
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}) });
+  try {
+    const uri = 'untitled:generated.py';
+    await client.open(uri, text);
+    let diagnostics = (await client.pullDiagnostics(uri)).length;
+    let current = text;
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const { offset, insert } = editAt(text, i);
+      const start = positionAt(current, offset);
+      const end = insert ? start : { line: start.line, character: start.character + 1 };
+      current = insert ? current.slice(0, offset) + '1' + current.slice(offset) : current.slice(0, offset) + current.slice(offset + 1);
+      const t0 = process.hrtime.bigint();
+      await client.change(uri, [{ range: { start, end }, text: insert ? '1' : '' }]);
+      diagnostics = (await client.pullDiagnostics(uri)).length;
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    return { times, diagnostics };
+  } finally {
+    await client.stop();
+  }
+}
+
+function examples(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? examples(p) : f.endsWith('.py') ? [p] : [];
+  });
+}
+
+async function memoryAfterEdits(edits: number): Promise<{ rssMb: number; rssAfterOpenMb: number }> {
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}) });
+  const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${client.proc.pid}/status`, 'utf8'))![1]) / 1024;
+  try {
+    const files = examples(EXAMPLES);
+    for (const f of files) {
+      await client.open(`untitled:${path.basename(f)}`, readFileSync(f, 'utf8'));
+      await client.pullDiagnostics(`untitled:${path.basename(f)}`);
+    }
+    const rssAfterOpen = rss();
+    const uri = `untitled:${path.basename(files[0])}`;
+    let text = readFileSync(files[0], 'utf8');
+    for (let i = 0; i < edits; i++) {
+      const offset = (i * 7919) % (text.length + 1);
+      const p = positionAt(text, offset);
+      const insert = i % 2 === 0 || text.length === 0;
+      const end = insert ? p : positionAt(text, Math.min(text.length, offset + 1));
+      const nextEnd = insert ? offset : Math.min(text.length, offset + 1);
+      text = text.slice(0, offset) + (insert ? 'x' : '') + text.slice(nextEnd);
+      await client.change(uri, [{ range: { start: p, end }, text: insert ? 'x' : '' }]);
+      if (i % 100 === 99) await client.pullDiagnostics(uri);
+    }
+    await client.pullDiagnostics(uri);
+    return { rssMb: rss(), rssAfterOpenMb: rssAfterOpen };
+  } finally {
+    await client.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  for (const [lines, runs] of [
+    [2_000, 60],
+    [20_000, 30],
+  ] as const) {
+    const text = generatedModel(lines);
+    const parse = stats(await parseTimes(text, runs));
+    const server = await serverTimes(text, runs);
+    const s = stats(server.times);
+    console.log(
+      `${lines} lines (${(text.length / 1024).toFixed(0)} KB): edit→diagnostics median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms; ` +
+        `incremental parse median ${parse.median.toFixed(2)} ms, p95 ${parse.p95.toFixed(2)} ms; ` +
+        `ratio median ${(s.median / parse.median).toFixed(0)}x, p95 ${(s.p95 / parse.p95).toFixed(0)}x; diagnostics ${server.diagnostics}`,
+    );
+  }
+  const mem = await memoryAfterEdits(10_000);
+  console.log(`server RSS: ${mem.rssAfterOpenMb.toFixed(0)} MB after opening every example, ${mem.rssMb.toFixed(0)} MB after 10,000 edits`);
+}
+
+void main();

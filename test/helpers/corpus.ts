@@ -1,0 +1,95 @@
+/** Inputs shared by fuzzing and benchmarks: the bundled examples, the fixtures, generated models. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { EXAMPLES, FIXTURES } from './paths';
+
+export function pythonFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    if (statSync(p).isDirectory()) return pythonFiles(p);
+    return f.endsWith('.py') ? [p] : [];
+  });
+}
+
+/** The texts of every example and engine fixture. */
+export function seedTexts(): string[] {
+  return [...pythonFiles(EXAMPLES), ...pythonFiles(path.join(FIXTURES, 'engine'))].map((f) => readFileSync(f, 'utf8'));
+}
+
+/** A deterministic PRNG (mulberry32), so fuzz and bench runs are reproducible. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A generated model file of about `lines` lines: many PyTorch, Keras and Gluon models in the
+ * styles the engine handles, each called on a known input, so every layer is analysed.
+ */
+export function generatedModelFile(lines: number, seed = 1): string {
+  const r = rng(seed);
+  const out = [
+    'import torch',
+    'import torch.nn as nn',
+    'import torch.nn.functional as F',
+    'from tensorflow import keras',
+    'from mxnet import gluon, nd',
+    '',
+  ];
+  let i = 0;
+  while (out.length < lines) {
+    const kind = Math.floor(r() * 3);
+    const c = 8 * (1 + Math.floor(r() * 4));
+    if (kind === 0) {
+      out.push(
+        `class Net${i}(nn.Module):`,
+        '    def __init__(self):',
+        '        super().__init__()',
+        `        self.conv1 = nn.Conv2d(3, ${c}, 3, padding=1)`,
+        `        self.conv2 = nn.Conv2d(${c}, ${2 * c}, 3, padding=1)`,
+        '        self.pool = nn.MaxPool2d(2)',
+        `        self.fc = nn.Linear(${2 * c} * 8 * 8, 10)`,
+        '',
+        '    def forward(self, x):',
+        '        x = self.pool(F.relu(self.conv1(x)))',
+        '        x = self.pool(F.relu(self.conv2(x)))',
+        '        x = torch.flatten(x, 1)',
+        '        return self.fc(x)',
+        '',
+        `net${i} = Net${i}()`,
+        `y${i} = net${i}(torch.randn(4, 3, 32, 32))`,
+        '',
+      );
+    } else if (kind === 1) {
+      out.push(
+        `model${i} = keras.Sequential([`,
+        `    keras.layers.Conv2D(${c}, 3, padding="same", activation="relu", input_shape=(32, 32, 3)),`,
+        '    keras.layers.MaxPooling2D(),',
+        `    keras.layers.Conv2D(${2 * c}, 3, activation="relu"),`,
+        '    keras.layers.Flatten(),',
+        '    keras.layers.Dense(10, activation="softmax"),',
+        '])',
+        '',
+      );
+    } else {
+      out.push(
+        `gnet${i} = gluon.nn.HybridSequential()`,
+        `with gnet${i}.name_scope():`,
+        `    gnet${i}.add(gluon.nn.Conv2D(${c}, kernel_size=3, padding=1, activation="relu"))`,
+        `    gnet${i}.add(gluon.nn.MaxPool2D(pool_size=2, strides=2))`,
+        `    gnet${i}.add(gluon.nn.Flatten())`,
+        `    gnet${i}.add(gluon.nn.Dense(10))`,
+        `gout${i} = gnet${i}(nd.zeros((2, 3, 28, 28)))`,
+        '',
+      );
+    }
+    i++;
+  }
+  return out.join('\n') + '\n';
+}
