@@ -89,7 +89,7 @@ function addCheck(program: Command, io: CliIo, setCode: (c: number) => void): vo
     .option('--select <rules>', 'comma-separated rule codes or names to report')
     .option('--ignore <rules>', 'comma-separated rule codes or names to skip')
     .option('--extend-select <rules>', 'comma-separated rules added to the selection')
-    .option('--config <path-or-setting...>', 'a config file, or an inline `KEY = VALUE` override (repeatable)')
+    .option('--config <path-or-setting>', 'a config file, or an inline `KEY = VALUE` override (repeatable)', collect)
     .option('--isolated', 'ignore every configuration file')
     .option('--force-exclude', 'apply `exclude` to files named on the command line too')
     .option('--no-respect-gitignore', 'check files .gitignore excludes')
@@ -105,7 +105,7 @@ function addSummary(program: Command, io: CliIo, setCode: (c: number) => void): 
     .description("Print a static model.summary() for each model in a file")
     .argument('<file>', 'Python file')
     .option('--format <format>', 'text or json', 'text')
-    .option('--config <path-or-setting...>', 'a config file, or an inline `KEY = VALUE` override')
+    .option('--config <path-or-setting>', 'a config file, or an inline `KEY = VALUE` override (repeatable)', collect)
     .option('--isolated', 'ignore every configuration file')
     .addOption(new Option('--backend <backend>', 'parser backend').choices(['wasm', 'native', 'auto']).default('wasm').hideHelp())
     .action(async (file: string, flags: CommonFlags & { format: string }) => {
@@ -154,6 +154,11 @@ function configFlags(values: string[] | undefined, cwd: string): { configFile?: 
     else configFile = v;
   }
   return { configFile, overrides };
+}
+
+/** Repeatable options accumulate (variadic ones would swallow the paths that follow). */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function outputFormat(flag: string | undefined, io: CliIo): OutputFormat {

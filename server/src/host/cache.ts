@@ -61,15 +61,15 @@ export function stableJson(v: unknown): string {
 }
 
 /**
- * Identifies the build: the version plus the size and time of every compiled engine and
- * host file, so a rebuilt engine never serves results computed by the previous one.
+ * Identifies the build: the version plus the content of every compiled engine and host
+ * file, so a changed engine never serves results computed by the previous one (content, not
+ * mtimes: rebuilding identical code keeps the cache).
  */
 export function buildId(version: string, roots: string[]): string {
   const h = createHash('sha256').update(version);
   for (const root of roots) {
     for (const f of listJs(root)) {
-      const st = statSync(f);
-      h.update(`${path.relative(root, f)}:${st.size}:${st.mtimeMs}\n`);
+      h.update(`${path.relative(root, f)}\0`).update(readFileSync(f)).update('\0');
     }
   }
   return h.digest('hex');

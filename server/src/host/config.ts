@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parseToml } from './toml';
 import { ConfigError, isTable, parseConfigTable, type AnchoredGlob, type ConfigValues } from './config-schema';
 import { globMatches, relativeTo } from './globs';
+import { describeFsError } from './source-file';
 import type { LintSettings } from './lint';
 
 export { ConfigError } from './config-schema';
@@ -31,14 +32,15 @@ export interface LoadedConfig {
 }
 
 /** Reads one config file (following `extend`). Null for a pyproject.toml without the table. */
-export function loadConfigFile(file: string, seen: string[] = []): LoadedConfig | null {
+export function loadConfigFile(file: string, seen: string[] = [], cwd = process.cwd()): LoadedConfig | null {
+  const display = (f: string) => displayPath(f, cwd);
   const abs = path.resolve(file);
-  if (seen.includes(abs)) throw new ConfigError(`${display(abs)}: \`extend\` cycle: ${[...seen, abs].map((f) => display(f)).join(' -> ')}`);
+  if (seen.includes(abs)) throw new ConfigError(`${display(abs)}: \`extend\` cycle: ${[...seen, abs].map(display).join(' -> ')}`);
   let source: string;
   try {
     source = readFileSync(abs, 'utf8');
   } catch (e) {
-    throw new ConfigError(`cannot read config file ${display(abs)}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    throw new ConfigError(`cannot read config file ${display(abs)}: ${describeFsError(e)}`);
   }
   let doc: Record<string, unknown>;
   try {
@@ -55,7 +57,7 @@ export function loadConfigFile(file: string, seen: string[] = []): LoadedConfig 
   const values = parseConfigTable(tool, where, root);
   if (!values.extend) return { file: abs, root, values };
   const baseFile = path.resolve(root, expandHome(values.extend));
-  const base = loadConfigFile(baseFile, [...seen, abs]);
+  const base = loadConfigFile(baseFile, [...seen, abs], cwd);
   if (!base) throw new ConfigError(`${where}: \`extend\` points to ${display(baseFile)}, which has no [tool.shapelint] table`);
   return { file: abs, root, values: mergeValues(base.values, values) };
 }
@@ -112,8 +114,8 @@ export class ConfigResolver {
   constructor(private readonly options: ResolverOptions) {
     if (options.isolated) this.fixed = { file: null, root: options.cwd, values: {} };
     else if (options.configFile) {
-      const c = loadConfigFile(path.resolve(options.cwd, options.configFile));
-      if (!c) throw new ConfigError(`${display(path.resolve(options.cwd, options.configFile))}: no [tool.shapelint] table`);
+      const c = loadConfigFile(path.resolve(options.cwd, options.configFile), [], options.cwd);
+      if (!c) throw new ConfigError(`${display(path.resolve(options.cwd, options.configFile), options.cwd)}: no [tool.shapelint] table`);
       this.fixed = c;
     } else this.fixed = null;
   }
@@ -131,7 +133,7 @@ export class ConfigResolver {
     let found: LoadedConfig | null = null;
     for (const name of CONFIG_FILES) {
       const candidate = path.join(dir, name);
-      if (existsFile(candidate)) found = loadConfigFile(candidate);
+      if (existsFile(candidate)) found = loadConfigFile(candidate, [], this.options.cwd);
       if (found) break;
     }
     const parent = path.dirname(dir);
@@ -173,6 +175,8 @@ function inputShapesFor(v: ConfigValues, file: string): Record<string, (number |
 export function display(abs: string, cwd = process.cwd()): string {
   return relativeTo(cwd, abs) ?? abs;
 }
+
+const displayPath = display;
 
 function expandHome(p: string): string {
   return p.startsWith('~/') ? path.join(process.env.HOME ?? '', p.slice(2)) : p;
