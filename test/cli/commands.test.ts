@@ -78,3 +78,25 @@ describe('summary', () => {
     assert.match(r.stderr, /cannot read nope\.py: no such file or directory/);
   });
 });
+
+describe('server', () => {
+  it('`shapelint server --stdio` answers an LSP initialize request', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'shapelint.js'), 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+    child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    let out = '';
+    const reply = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reply; got: ${out}`)), 15_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString('utf8');
+        if (/"id":1/.test(out) && /"capabilities"/.test(out)) {
+          clearTimeout(timer);
+          resolve(out);
+        }
+      });
+    });
+    child.kill();
+    assert.match(reply, /^Content-Length: \d+\r\n/);
+  });
+});
