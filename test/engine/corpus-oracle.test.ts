@@ -25,10 +25,7 @@ import { FIXTURES, REPO_ROOT } from '../helpers/paths';
  * Corpus files shapelint currently gets wrong (file → one-line reason). The test asserts they
  * still fail: when an engine fix makes one pass, remove it from this list.
  */
-const KNOWN_FAILURES: Record<string, string> = {
-  'gluon_resnet.py': '`for i, n in enumerate(xs)` loops are not unrolled: stages added in them have unknown shapes, params null',
-  'keras_lstm.py': 'Sequential([keras.Input(shape=(200,)), Embedding(20000, 64), ...]): Embedding input taken from input_dim, (N, 20000, 64) instead of (N, 200, 64)',
-};
+const KNOWN_FAILURES: Record<string, string> = {};
 
 /** Files the oracle cannot run (file → reason); shapelint is still checked on them. */
 const ORACLE_SKIP: Record<string, string> = {

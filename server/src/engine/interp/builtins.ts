@@ -71,6 +71,21 @@ export function callBuiltin(name: string, args: Value[]): Value | undefined {
       }
       return UNKNOWN_V;
     }
+    case 'enumerate': {
+      const items = itemsOf(args[0]);
+      const start = args[1]?.t === 'num' ? args[1].v : 0;
+      return items ? { t: 'list', items: items.map((v, i) => ({ t: 'tuple', items: [num(start + i), v] })) } : UNKNOWN_V;
+    }
+    case 'zip': {
+      const lists = args.map(itemsOf);
+      if (lists.length === 0 || lists.some((l) => l === null)) return UNKNOWN_V;
+      const n = Math.min(...lists.map((l) => l!.length));
+      return { t: 'list', items: Array.from({ length: n }, (_, i) => ({ t: 'tuple', items: lists.map((l) => l![i]) })) };
+    }
+    case 'reversed': {
+      const items = itemsOf(args[0]);
+      return items ? { t: 'list', items: [...items].reverse() } : UNKNOWN_V;
+    }
     case 'round': {
       const n = asNumber(args[0]);
       return n === null ? UNKNOWN_V : num(roundHalfEven(n));
@@ -113,4 +128,19 @@ function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'abs', 'min', 'max', 'sum', 'range', 'tuple', 'list', 'round']);
+export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'abs', 'min', 'max', 'sum', 'range', 'tuple', 'list', 'round', 'enumerate', 'zip', 'reversed']);
+
+/** Items of a finite sequence value (ranges expanded), or null. */
+function itemsOf(v: Value | undefined): Value[] | null {
+  if (!v) return null;
+  if (v.t === 'tuple' || v.t === 'list') return v.items;
+  if (v.t === 'range') {
+    const out: Value[] = [];
+    for (let x = v.start; v.step > 0 ? x < v.stop : x > v.stop; x += v.step) {
+      out.push(num(x));
+      if (out.length > 10000) return null;
+    }
+    return out;
+  }
+  return null;
+}

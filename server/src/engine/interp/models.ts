@@ -273,7 +273,7 @@ export class ModelEngine {
       argsRange: site.argsRange,
       callArgs: site.args,
       name: this.displayName(def, qname, bound.raw.get('name')),
-      declaredInput: def.framework === 'keras' ? declaredKerasInput(bound.raw) : null,
+      declaredInput: def.framework === 'keras' ? declaredKerasInput(bound.raw, qname) : null,
     };
     if (def.construct) {
       const issue = safely(() => def.construct!(bound, this.env(layer, this.currentRun())), null);
@@ -939,7 +939,7 @@ function gluonPrefix(cls: string): string {
 }
 
 /** Keras first-layer input declarations: input_shape / batch_input_shape / input_dim (+ batch_size). */
-function declaredKerasInput(raw: Map<string, Value>): Shape | null {
+function declaredKerasInput(raw: Map<string, Value>, qname: string): Shape | null {
   const batch = raw.get('batch_size');
   const b: Dim = batch && batch.t === 'num' ? batch.v : 'N';
   const bis = raw.get('batch_input_shape') ?? raw.get('batch_shape');
@@ -952,7 +952,8 @@ function declaredKerasInput(raw: Map<string, Value>): Shape | null {
     const s = shapeFromValue(is, false);
     if (s) return ranked([b, ...s.dims]);
   }
-  const dim = raw.get('input_dim');
+  // Embedding's input_dim is its vocabulary size, not an input shape.
+  const dim = qname === 'keras.layers.Embedding' ? undefined : raw.get('input_dim');
   if (dim && dim.t === 'num') return ranked([b, dim.v]);
   return null;
 }
