@@ -118,10 +118,10 @@ async function memoryAfterEdits(edits: number): Promise<{ rssMb: number; rssAfte
 }
 
 async function main(): Promise<void> {
-  for (const [lines, runs] of [
-    [2_000, 60],
-    [20_000, 30],
-  ] as const) {
+  // `node lsp-bench.js 2000 20000` (defaults) picks the sizes; `--no-memory` skips the memory run.
+  const sizes = process.argv.slice(2).filter((a) => /^\d+$/.test(a)).map(Number);
+  for (const lines of sizes.length ? sizes : [2_000, 20_000]) {
+    const runs = lines > 5_000 ? 30 : 60;
     const text = generatedModel(lines);
     const parse = stats(await parseTimes(text, runs));
     const server = await serverTimes(text, runs);
@@ -132,6 +132,7 @@ async function main(): Promise<void> {
         `ratio median ${(s.median / parse.median).toFixed(0)}x, p95 ${(s.p95 / parse.p95).toFixed(0)}x; diagnostics ${server.diagnostics}`,
     );
   }
+  if (process.argv.includes('--no-memory')) return;
   const mem = await memoryAfterEdits(10_000);
   console.log(`server RSS: ${mem.rssAfterOpenMb.toFixed(0)} MB after opening every example, ${mem.rssMb.toFixed(0)} MB after 10,000 edits`);
 }
