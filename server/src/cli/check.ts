@@ -87,7 +87,7 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
         if (o.showFixes) shownFixes.push(...describeFixes(item.display, r));
       } else failed = true;
     }
-    if (!o.diff) reports.push(fileReport(item.abs, item.display, text, o.diff ? [] : r.diagnostics, r.syntaxErrors));
+    if (!o.diff) reports.push(fileReport(item.abs, item.display, text, r.diagnostics, r.syntaxErrors));
   });
 
   if (o.diff) {
