@@ -55,6 +55,8 @@
       (unless preferred (check-fail "no preferred code action"))
       (check-note "applied" (plist-get preferred :title))
       (eglot--apply-workspace-edit (plist-get preferred :edit))
+      ;; In batch mode eglot's idle timer may not fire: send the change now.
+      (eglot--signal-textDocument/didChange)
       (progn
         (check-note "cleared"
                     (and (check-wait (lambda ()

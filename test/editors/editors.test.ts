@@ -33,7 +33,7 @@ const CASES: Case[] = [
       chmodSync(path.join(dir, 'model.py'), 0o644); // the examples may be checked out read-only
       return 'model.py';
     },
-    code: 'SL001',
+    code: 'SL005',
     message: 'kernel size (2) exceeds input (1 padded to 1)',
     written: (before, after) => assert.notEqual(after, before, 'the fix was written to disk'),
     hover: /MaxPool2D/,
