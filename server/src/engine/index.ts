@@ -2,7 +2,7 @@
  * The engine's public API. Pure: no file system, no LSP, no terminal. Never throws on any
  * input text; an internal failure is returned as `internalError` with partial results.
  */
-import { convertModule } from './syntax/convert';
+import { convertModule, type ConversionCache } from './syntax/convert';
 import type { ParsedTree, PythonParser } from './syntax/tree';
 import type { AnalysisResult, AnalyzeOptions } from './types';
 import { interpretModule } from './interp/interpreter';
@@ -13,6 +13,7 @@ export type { RuleDoc } from './rules/index';
 export { LineIndex } from './positions';
 export type { PythonParser, ParsedTree, TreeEdit } from './syntax/tree';
 export { formatShape } from './shapes';
+export { ConversionCache } from './syntax/convert';
 
 export interface EngineResult extends AnalysisResult {
   /** Set when analysis failed internally; diagnostics found before the failure are kept. */
@@ -20,10 +21,10 @@ export interface EngineResult extends AnalysisResult {
 }
 
 /** Analyses an already parsed tree of `text` (the language server keeps trees for re-parsing). */
-export function analyzeTree(tree: ParsedTree, text: string, options: AnalyzeOptions = {}): EngineResult {
+export function analyzeTree(tree: ParsedTree, text: string, options: AnalyzeOptions & { conversionCache?: ConversionCache } = {}): EngineResult {
   let module;
   try {
-    module = convertModule(tree.rootNode);
+    module = convertModule(tree.rootNode, options.conversionCache);
   } catch (e) {
     return { ...emptyResult(), internalError: describe(e) };
   }

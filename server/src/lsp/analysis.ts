@@ -79,7 +79,7 @@ export class Analyzer {
       const project = this.project.forDocument(doc.uri);
       if (tree && !project.excluded) {
         const options = lintSettings(settings, project);
-        lint = lintEngineResult(analyzeTree(tree, doc.text, options), doc.text, options);
+        lint = lintEngineResult(analyzeTree(tree, doc.text, { ...options, conversionCache: doc.conversionCache }), doc.text, options);
       }
     } catch (e) {
       // Never let one document's failure take the server down; report it in the log.

@@ -3,7 +3,7 @@
  * after a keystroke reuses the unchanged subtrees (tree.edit + parse(text, oldTree)).
  */
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { LineIndex, type ParsedTree, type PythonParser, type TreeEdit } from '../engine/index';
+import { ConversionCache, LineIndex, type ParsedTree, type PythonParser, type TreeEdit } from '../engine/index';
 
 /** Documents larger than this are tracked but never parsed or analysed (memory and latency bound). */
 export const MAX_ANALYSED_CHARS = 4_000_000;
@@ -14,6 +14,8 @@ export class OpenDocument {
   private tree: ParsedTree | null = null;
   /** True when edits were recorded on `tree` since it was last parsed. */
   private treeStale = false;
+  /** Converted top-level statements kept across edits (see ConversionCache). */
+  readonly conversionCache = new ConversionCache();
 
   constructor(
     readonly uri: string,

@@ -63,6 +63,8 @@ interface AppRecord {
 interface Run {
   model: ObjectValue | null;
   apps: number[];
+  /** Layer objects applied in this run, to mark reuse (shared parameters count once). */
+  layersSeen: Set<number>;
   state: Map<number, Record<string, Dim>>;
   /** Dry runs only count issues (layout re-runs): no diagnostics, no summaries. */
   dry: boolean;
@@ -512,7 +514,8 @@ export class ModelEngine {
     );
     if (outcome.state) run.state.set(layer.id, outcome.state);
     const inputHist = mergeHist(inputTensors);
-    const reused = run.apps.some((id) => this.apps.get(id)?.layerId === layer.id);
+    const reused = run.layersSeen.has(layer.id);
+    run.layersSeen.add(layer.id);
     const appId = this.nextId++;
     const lib = inputTensors[0]?.lib ?? libOf(layer.def.framework);
     const origin = inputTensors[0]?.origin ?? null;
@@ -712,6 +715,7 @@ export class ModelEngine {
     return {
       model,
       apps: [],
+      layersSeen: new Set(),
       state: new Map(),
       dry,
       issues: 0,

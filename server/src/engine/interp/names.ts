@@ -37,7 +37,19 @@ export function canonicalModule(path: string): string {
   return canonicalName(path);
 }
 
+const canonicalCache = new Map<string, string>();
+
+/** Memoised: the same few hundred paths recur in every file. */
 export function canonicalName(path: string): string {
+  let hit = canonicalCache.get(path);
+  if (hit === undefined) {
+    hit = computeCanonical(path);
+    if (canonicalCache.size < 50_000) canonicalCache.set(path, hit);
+  }
+  return hit;
+}
+
+function computeCanonical(path: string): string {
   let p = path;
   if (p === 'mxnet.nd') return 'mxnet.ndarray';
   if (p === 'mxnet.sym') return 'mxnet.symbol';

@@ -9,11 +9,67 @@ import type { SyntaxNode } from './tree';
 
 const MAX_DEPTH = 400;
 
-export function convertModule(root: SyntaxNode): Module {
+export function convertModule(root: SyntaxNode, cache?: ConversionCache): Module {
+  if (!cache) {
+    const c = new Converter();
+    const body = c.block(root, 0);
+    c.collectTrivia(root, 0);
+    return { body, comments: c.comments, syntaxErrors: c.syntaxErrors };
+  }
+  return cache.convert(root);
+}
+
+/**
+ * Reuses the conversion of top-level statements whose text did not change since the last
+ * analysis of the same document (the language server re-analyses on every edit; most of a
+ * large file is untouched). A reused part is shifted to its new offset.
+ */
+export class ConversionCache {
+  private parts = new Map<string, { start: number; part: Module }>();
+
+  convert(root: SyntaxNode): Module {
+    const next = new Map<string, { start: number; part: Module }>();
+    const out: Module = { body: [], comments: [], syntaxErrors: [] };
+    for (let i = 0; i < root.childCount; i++) {
+      const child = root.child(i);
+      if (!child) continue;
+      const key = child.text;
+      const hit = this.parts.get(key) ?? next.get(key);
+      const part = hit ? shiftRanges(hit.part, child.startIndex - hit.start) : convertTopLevel(child);
+      next.set(key, { start: child.startIndex, part });
+      out.body.push(...part.body);
+      out.comments.push(...part.comments);
+      out.syntaxErrors.push(...part.syntaxErrors);
+    }
+    // The module node itself may be missing pieces (e.g. an unterminated block at the end).
+    if (root.isMissing) out.syntaxErrors.push({ range: rangeOf(root), message: `expected '${root.type}'` });
+    this.parts = next;
+    return out;
+  }
+}
+
+function convertTopLevel(child: SyntaxNode): Module {
   const c = new Converter();
-  const body = c.block(root, 0);
-  c.collectTrivia(root, 0);
+  const body = child.type === 'ERROR' ? c.block(child, 1) : child.type === 'comment' ? [] : c.stmt(child, 1) ?? [];
+  c.collectTrivia(child, 0);
   return { body, comments: c.comments, syntaxErrors: c.syntaxErrors };
+}
+
+/** A copy with every range moved by `delta` (parts are shared, never mutated, when delta is 0). */
+function shiftRanges<T>(v: T, delta: number): T {
+  if (delta === 0) return v;
+  return shift(v, delta) as T;
+}
+
+function shift(v: unknown, d: number): unknown {
+  if (Array.isArray(v)) return v.map((x) => shift(x, d));
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 2 && typeof o.start === 'number' && typeof o.end === 'number') return { start: o.start + d, end: o.end + d };
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = shift(o[k], d);
+  return out;
 }
 
 function rangeOf(n: SyntaxNode): TextRange {
@@ -61,7 +117,7 @@ class Converter {
       } else if (n.isMissing) {
         this.syntaxErrors.push({ range: rangeOf(n), message: `expected '${n.type}'` });
       }
-      if (!n.hasError && n.type !== 'module') {
+      if (!n.hasError && n !== root) {
         // Only comments remain to find below an error-free node.
         collectComments(n, this.comments);
         continue;

@@ -19,6 +19,7 @@ export interface SyntaxNode {
   fieldNameForChild?(index: number): string | null;
 }
 
+
 export interface Point {
   row: number;
   column: number;
