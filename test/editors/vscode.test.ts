@@ -171,7 +171,10 @@ function vscodeLogs(): string {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (entry.name.endsWith('.log') && /exthost|shapelint|remoteagent|renderer/i.test(p)) {
+      else if (
+        entry.name.endsWith('.log') &&
+        (/^(remoteexthost|remoteagent)\.log$/.test(entry.name) || /shapelint/i.test(path.relative(userDataDir, p)))
+      ) {
         const text = readFileSync(p, 'utf8').trim();
         if (text) out.push(`--- ${path.relative(userDataDir, p)}\n${text.split('\n').slice(-40).join('\n')}`);
       }
@@ -218,6 +221,7 @@ test('VS Code (code-server): diagnostic, Problems, hover, inlay hint, quick fix 
   cpSync(path.join(REPO_ROOT, 'examples'), workspace, { recursive: true });
   chmodSync(path.join(workspace, FILE), 0o644); // the examples may be checked out read-only
   const env = serverEnv();
+  const source = readFileSync(path.join(workspace, FILE), 'utf8');
 
   // The extension, into a fresh extensions folder.
   const install = spawnSync(
@@ -345,8 +349,7 @@ test('VS Code (code-server): diagnostic, Problems, hover, inlay hint, quick fix 
   // everything shown there comes from shapelint's hover provider.
   const conv = await firstLineContaining(editor, 'Conv2D(channels=128');
   assert.ok(conv, 'the first Conv2D line is shown');
-  await conv.locator.getByText('Conv2D', { exact: false }).first().click();
-  await page.keyboard.press('Escape');
+  await goTo(page, source, 'Conv2D(channels=128');
   await page.keyboard.press('Control+K');
   await page.keyboard.press('Control+I');
   const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: '128, 118, 1' });
@@ -359,8 +362,7 @@ test('VS Code (code-server): diagnostic, Problems, hover, inlay hint, quick fix 
   await page.keyboard.press('Escape');
 
   // Then at the error: the problem and the shapes that caused it.
-  await firstPool.locator.getByText('MaxPool2D', { exact: false }).first().click();
-  await page.keyboard.press('Escape');
+  await goTo(page, source, 'MaxPool2D(');
   await page.keyboard.press('Control+K');
   await page.keyboard.press('Control+I');
   const errorHover = page.locator('.monaco-hover:not(.hidden)', { hasText: MESSAGE });
@@ -403,6 +405,22 @@ test('VS Code (code-server): diagnostic, Problems, hover, inlay hint, quick fix 
   assert.doesNotMatch(logs, /Activating extension 'shapelint\.shapelint' failed|Cannot find module|ENOENT.*\.wasm/, logs);
   console.log(`vscode test: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
+
+/** Puts the cursor on the first occurrence of `needle` with Go to Line (Ctrl+G `line:column`). */
+async function goTo(page: Page, text: string, needle: string): Promise<void> {
+  const offset = text.indexOf(needle);
+  assert.ok(offset >= 0, `${needle} is in the file`);
+  const before = text.slice(0, offset).split('\n');
+  const line = before.length;
+  const column = before[before.length - 1].length + 1;
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.statusbar', { hasText: `Ln ${line}, Col ${column}` }).waitFor({ timeout: 10_000 });
+}
 
 /** The `.view-line` with the smallest top among those containing `text` (DOM order is not line order). */
 async function firstLineContaining(
