@@ -76,6 +76,14 @@ describe('founding examples', () => {
     assert.match(d.explanation.join('\n'), /C=80, H=120, W=3/);
   });
 
+  it('under the keras-mxnet backend the same error carries MXNet\'s pooling message', async () => {
+    const text = read('keras_mxnet_channels_first/model.py');
+    const r = await analyze(text, { kerasDataFormat: 'channels_first', kerasDataFormatSource: 'keras.json', kerasBackend: 'mxnet' });
+    assert.equal(r.diagnostics.length, 1);
+    assert.match(r.diagnostics[0].message, /kernel size \(2\) exceeds input \(1 padded to 1\)$/);
+    assert.equal(lineOf(text, r.diagnostics[0].range.start), 10);
+  });
+
   it('keras_mxnet_channels_first/model.py is clean under the default channels_last', async () => {
     const r = await analyze(read('keras_mxnet_channels_first/model.py'));
     assert.deepEqual(r.diagnostics, []);

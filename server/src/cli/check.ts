@@ -131,7 +131,7 @@ function settingsFor(config: LoadedConfig, abs: string, keras: KerasConfigFinder
     ? { format: config.values.kerasDataFormat, source: o.overrides?.kerasDataFormat ? '--config' : `${config.file ? display(config.file, io.cwd) : 'configuration'} (keras-data-format)` }
     : undefined;
   const choice = keras.forDir(path.dirname(abs), configured);
-  return { ...lintSettingsFor(config, abs), kerasDataFormat: choice.format, kerasDataFormatSource: choice.source };
+  return { ...lintSettingsFor(config, abs), kerasDataFormat: choice.format, kerasDataFormatSource: choice.source, kerasBackend: choice.backend };
 }
 
 /** Lints every item, from the cache when possible; fix runs always lint afresh. */

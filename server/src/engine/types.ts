@@ -137,6 +137,8 @@ export type KerasDataFormat = 'channels_last' | 'channels_first';
 export interface AnalyzeOptions {
   /** Keras' global image_data_format (from keras.json or config). */
   kerasDataFormat?: KerasDataFormat;
+  /** Keras backend from keras.json (`mxnet` for keras-mxnet, whose errors are MXNet's). */
+  kerasBackend?: string;
   /** Where `kerasDataFormat` came from, for explanations (e.g. "keras.json at ~/.keras"). */
   kerasDataFormatSource?: string;
   /** Extra input shapes per model name (config), batch included, e.g. { model: [32, 3, 224, 224] }. */

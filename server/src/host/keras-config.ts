@@ -21,6 +21,8 @@ export interface KerasFormatChoice {
   format: KerasDataFormat;
   /** Human-readable origin, e.g. `examples/x/keras.json`, `~/.keras/keras.json`. */
   source: string;
+  /** keras.json's `backend` (e.g. `mxnet` for keras-mxnet), when the chosen file names one. */
+  backend?: string;
 }
 
 export class KerasConfigFinder {
@@ -40,10 +42,10 @@ export class KerasConfigFinder {
   private local(dir: string): KerasFormatChoice | null {
     if (this.byDir.has(dir)) return this.byDir.get(dir)!;
     const file = path.join(dir, 'keras.json');
-    const format = readFormat(file);
+    const { format, backend } = readKerasJson(file);
     const parent = path.dirname(dir);
     let result: KerasFormatChoice | null;
-    if (format) result = { format, source: relativeTo(this.env.cwd, file) ?? file };
+    if (format) result = { format, backend, source: relativeTo(this.env.cwd, file) ?? file };
     else if (parent === dir || this.isGlobalFolder(parent)) result = null;
     else result = this.local(parent);
     this.byDir.set(dir, result);
@@ -57,11 +59,11 @@ export class KerasConfigFinder {
 
   private globalChoice(): KerasFormatChoice {
     if (this.env.kerasHome) {
-      const format = readFormat(path.join(this.env.kerasHome, 'keras.json'));
-      if (format) return { format, source: '$KERAS_HOME/keras.json' };
+      const { format, backend } = readKerasJson(path.join(this.env.kerasHome, 'keras.json'));
+      if (format) return { format, backend, source: '$KERAS_HOME/keras.json' };
     } else if (this.env.home) {
-      const format = readFormat(path.join(this.env.home, '.keras', 'keras.json'));
-      if (format) return { format, source: '~/.keras/keras.json' };
+      const { format, backend } = readKerasJson(path.join(this.env.home, '.keras', 'keras.json'));
+      if (format) return { format, backend, source: '~/.keras/keras.json' };
     }
     return { format: 'channels_last', source: 'Keras default (no keras.json found)' };
   }
@@ -69,16 +71,18 @@ export class KerasConfigFinder {
 
 /** The `image_data_format` of a keras.json, or null when absent, unreadable or invalid. */
 export function readFormat(file: string): KerasDataFormat | null {
-  let text: string;
+  return readKerasJson(file).format;
+}
+
+/** `image_data_format` and `backend` of a keras.json; nulls when absent, unreadable or invalid. */
+export function readKerasJson(file: string): { format: KerasDataFormat | null; backend?: string } {
+  let json: Record<string, unknown>;
   try {
-    text = readFileSync(file, 'utf8');
+    json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch {
-    return null;
+    return { format: null };
   }
-  try {
-    const v = (JSON.parse(text) as Record<string, unknown>).image_data_format;
-    return v === 'channels_first' || v === 'channels_last' ? v : null;
-  } catch {
-    return null;
-  }
+  const v = json?.image_data_format;
+  const format = v === 'channels_first' || v === 'channels_last' ? v : null;
+  return { format, backend: typeof json?.backend === 'string' ? json.backend : undefined };
 }

@@ -98,6 +98,7 @@ export function lintSettings(s: ServerSettings, p: ProjectSettings): LintSetting
     select: s.select.length > 0 ? s.select : p.select,
     ignore: [...(p.ignore ?? []), ...s.ignore],
     inputShapes: { ...p.inputShapes, ...s.inputShapes },
+    kerasBackend: p.kerasBackend,
   };
   if (s.kerasDataFormat !== 'auto') {
     out.kerasDataFormat = s.kerasDataFormat;

@@ -10,7 +10,8 @@ export function inlayHints(analysis: Analysis, range: Range): InlayHint[] {
   for (const model of analysis.lint.engine.models) {
     for (const layer of model.layers) {
       const line = analysis.lines.lineOf(layer.appliedAt.end);
-      if (line < range.start.line || line > range.end.line) continue;
+      // An unknown shape (after an error, or with no input) is noise, not information.
+      if (line < range.start.line || line > range.end.line || !layer.outputShape) continue;
       const labels = labelsByLine.get(line) ?? [];
       const label = inlayLabel(layer.outputShape);
       if (labels[labels.length - 1] !== label) labels.push(label);

@@ -43,6 +43,7 @@ export class ProjectConfig {
       const keras = this.keras.forDir(dir, configured);
       settings.kerasDataFormat = keras.format;
       settings.kerasDataFormatSource = keras.source;
+      settings.kerasBackend = keras.backend;
     } catch (e) {
       // A broken config must not stop the editor: analyse with defaults and say why in the log.
       this.log(`shapelint: ${e instanceof Error ? e.message : String(e)}`);

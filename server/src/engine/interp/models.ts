@@ -20,7 +20,7 @@ import { argEdit } from './fixes';
 import type { Interpreter } from './interpreter';
 import { frameworkOf } from './names';
 import type { Scope } from './scope';
-import { num, tensorVal, UNKNOWN_V, type ClassValue, type FuncValue, type LayerValue, type ModelFamily, type ObjectValue, type TensorVal, type Value } from './values';
+import { num, tensorVal, UNKNOWN_V, type ClassValue, type FuncValue, type LayerValue, type ModelFamily, type ObjectValue, type SymNode, type TensorVal, type Value } from './values';
 import { parseInputDirective, parseJaxtyping } from './input-sources';
 
 type CallSite = Extract<Expr, { k: 'call' }>;
@@ -47,7 +47,9 @@ const OTHER_KNOWN = new Set([
   'collections.OrderedDict',
   'torchsummary.summary',
   'torchinfo.summary',
-  'mxnet.viz.print_summary',
+  'mxnet.visualization.print_summary',
+  'mxnet.module.Module',
+  'mxnet.io.NDArrayIter',
 ]);
 
 /** Methods that return their receiver (chainable) and change nothing we model. */
@@ -202,6 +204,9 @@ export class ModelEngine {
     if (path === 'keras.Model') return this.kerasFunctional(args, site);
     if (path === 'collections.OrderedDict') return this.orderedDict(args);
     if (path === 'torchsummary.summary' || path === 'torchinfo.summary') return this.torchSummary(path, args, site);
+    if (path === 'mxnet.module.Module') return this.symbolModule(args, site);
+    if (path === 'mxnet.io.NDArrayIter') return this.ndarrayIter(args, site);
+    if (path === 'mxnet.visualization.print_summary') return this.printSummary(args, site);
     const def = findLayer(path);
     if (!def) return UNKNOWN_V;
     if (def.kind === 'layer') return this.constructLayer(def, path, args, site);
@@ -326,6 +331,7 @@ export class ModelEngine {
   }
 
   private runObject(obj: ObjectValue, args: EvaluatedArgs): Value {
+    if (obj.symbol) return this.evalSymbol(obj, args.positional[0] ?? UNKNOWN_V);
     if (obj.container && obj.container !== 'torch.ModuleList' && obj.container !== 'torch.ModuleDict' && obj.container !== 'keras.Functional') {
       if (obj.cls) {
         const fwd = this.forwardMethod(obj);
@@ -404,6 +410,10 @@ export class ModelEngine {
       case 'hybridize':
         obj.hybridized = true;
         return UNKNOWN_V;
+      case 'bind':
+      case 'fit':
+        if (obj.symbol) this.bindSymbolModule(obj, name, args, site);
+        return UNKNOWN_V;
       case 'summary':
         if (obj.framework === 'gluon' && args.positional[0]?.t === 'tensor') this.callModelFromOutside(obj, args, inputRange);
         return UNKNOWN_V;
@@ -436,6 +446,10 @@ export class ModelEngine {
   }
 
   private tensorMethod(t: TensorVal, name: string, args: EvaluatedArgs, site: CallSite): Value {
+    if (t.sym && (name === 'infer_shape' || name === 'infer_shape_partial')) {
+      this.bindSymbol(t, [...args.keywords].map(([k, v]) => ({ name: k, value: v })), site, null);
+      return UNKNOWN_V;
+    }
     const prefix = TENSOR_METHOD_PREFIX[t.lib];
     const def = prefix ? findLayer(`${prefix}.${name}`) : undefined;
     if (def) return this.applyOp(def, { ...args, positional: [t, ...args.positional] }, site, t);
@@ -497,6 +511,7 @@ export class ModelEngine {
     return {
       kerasDataFormat: fmt,
       kerasDataFormatSource: src,
+      kerasBackend: this.interp.options.kerasBackend,
       layerName: this.layerNames.get(layer.id) ?? layer.name,
       hybridized: run.hybridized,
     };
@@ -562,7 +577,134 @@ export class ModelEngine {
       const lib = inputTensors[0]?.lib ?? libOf(def.framework);
       return tensorsIn(this.fromArg(outcome.output, hist, origin, lib)).length ? tensorVal(null, lib, hist, origin) : UNKNOWN_V;
     }
-    return this.fromArg(outcome.output, hist, origin, inputTensors[0]?.lib ?? libOf(def.framework));
+    const result = this.fromArg(outcome.output, hist, origin, inputTensors[0]?.lib ?? libOf(def.framework));
+    return this.attachSymbol(def, args, site, inputTensors, result);
+  }
+
+  // ------------------------------------------------------------ MXNet symbol API
+
+  /** Records how a symbol was built (Variable, or an op over symbols) for later binding. */
+  private attachSymbol(def: LayerDef, args: EvaluatedArgs, site: CallSite, inputs: TensorVal[], result: Value): Value {
+    if (result.t !== 'tensor' || !def.names[0].startsWith('mxnet.symbol.')) return result;
+    const nameArg = args.keywords.get('name') ?? (def.names[0].endsWith('.Variable') || def.names[0].endsWith('.var') ? args.positional[0] : undefined);
+    const name = nameArg && nameArg.t === 'str' ? nameArg.v : null;
+    if (def.names.some((n) => n === 'mxnet.symbol.Variable' || n === 'mxnet.symbol.var')) {
+      return { ...result, sym: { id: this.nextId++, kind: 'var', name, declared: result.shape } };
+    }
+    if (!inputs.some((t) => t.sym)) return result;
+    return { ...result, sym: { id: this.nextId++, kind: 'op', name, def, args, site } };
+  }
+
+  private symbolModule(args: EvaluatedArgs, site: CallSite): Value {
+    const symbol = args.keywords.get('symbol') ?? args.positional[0];
+    const obj = this.newObject(null, null, site.r, 'mxsym');
+    if (symbol && symbol.t === 'tensor' && symbol.sym) obj.symbol = symbol;
+    return obj;
+  }
+
+  private ndarrayIter(args: EvaluatedArgs, site: CallSite): Value {
+    const obj = this.newObject(null, null, site.r, null);
+    const data = args.keywords.get('data') ?? args.positional[0];
+    const batch = args.keywords.get('batch_size') ?? args.positional[2] ?? num(1);
+    const name = args.keywords.get('data_name');
+    if (data && data.t === 'tensor' && data.shape && !data.shape.open && batch.t === 'num') {
+      const shape = ranked([batch.v, ...data.shape.dims.slice(1)]);
+      const dataName = name && name.t === 'str' ? name.v : 'data';
+      obj.provideData = { name: dataName, shape };
+      const dims: Value[] = shape.dims.map((d) => this.interp.dim(d));
+      obj.attrs.set('provide_data', { t: 'list', items: [{ t: 'tuple', items: [{ t: 'str', v: dataName }, { t: 'tuple', items: dims }] }] });
+    }
+    return obj;
+  }
+
+  private printSummary(args: EvaluatedArgs, site: CallSite): Value {
+    const symbol = args.positional[0] ?? args.keywords.get('symbol');
+    const shape = args.keywords.get('shape') ?? args.positional[1];
+    if (!symbol || symbol.t !== 'tensor' || !symbol.sym || !shape || shape.t !== 'dict') return UNKNOWN_V;
+    const bindings = shape.entries.flatMap(([k, v]) => (k.t === 'str' ? [{ name: k.v, value: v }] : []));
+    this.bindSymbol(symbol, bindings, site, null);
+    return UNKNOWN_V;
+  }
+
+  private bindSymbolModule(obj: ObjectValue, method: string, args: EvaluatedArgs, site: CallSite): void {
+    if (method === 'fit') {
+      const iter = args.keywords.get('train_data') ?? args.positional[0];
+      if (iter && iter.t === 'object' && iter.provideData) {
+        const { name, shape } = iter.provideData;
+        this.bindSymbol(obj.symbol!, [{ name, value: this.interp.dim(null) }], site, obj, { name, shape, origin: iter.range });
+      }
+      return;
+    }
+    const shapes = args.keywords.get('data_shapes') ?? args.positional[0];
+    const items = shapes ? this.interp.iterate(shapes) : null;
+    const bindings = (items ?? []).flatMap((it) =>
+      (it.t === 'tuple' || it.t === 'list') && it.items.length === 2 && it.items[0].t === 'str' ? [{ name: it.items[0].v, value: it.items[1] }] : [],
+    );
+    this.bindSymbol(obj.symbol!, bindings, site, obj);
+  }
+
+  /** Evaluates a symbol with its input bound to a shape: a model run of the symbol's ops. */
+  private bindSymbol(
+    symbol: TensorVal,
+    bindings: { name: string; value: Value }[],
+    site: CallSite,
+    owner: ObjectValue | null,
+    direct?: { name: string; shape: Shape; origin: TextRange },
+  ): void {
+    const first = direct ? { name: direct.name, shape: direct.shape } : bindings.map((b) => ({ name: b.name, shape: shapeFromValue(b.value, false) })).find((b) => b.shape);
+    if (!first || !first.shape) return;
+    const obj = owner ?? this.newObject(null, null, site.r, 'mxsym');
+    if (obj.ran) return;
+    obj.symbol = symbol;
+    obj.symbolInput = first.name;
+    const input = tensorVal(first.shape, 'mxnet', [], direct?.origin ?? site.r);
+    this.topLevelRun(obj, { positional: [input], keywords: new Map(), opaque: false }, null, false);
+  }
+
+  private evalSymbol(obj: ObjectValue, input: Value): Value {
+    const memo = new Map<number, Value>();
+    const evalNode = (v: Value): Value => {
+      if (v.t === 'tuple' || v.t === 'list') return { ...v, items: v.items.map(evalNode) };
+      if (v.t !== 'tensor' || !v.sym) return v;
+      const node = v.sym;
+      const hit = memo.get(node.id);
+      if (hit) return hit;
+      let out: Value;
+      if (node.kind === 'var') {
+        out = node.name === obj.symbolInput ? input : tensorVal(node.declared ?? null, 'mxnet', [], null);
+      } else {
+        const a = node.args!;
+        const evaluated: EvaluatedArgs = {
+          positional: a.positional.map(evalNode),
+          keywords: new Map([...a.keywords].map(([k, x]) => [k, evalNode(x)])),
+          opaque: a.opaque,
+        };
+        out = this.applySymbolOp(node, evaluated);
+      }
+      memo.set(node.id, out);
+      return out;
+    };
+    return evalNode(obj.symbol!);
+  }
+
+  /** One op of a bound symbol, recorded like a layer so it appears in summaries and traces. */
+  private applySymbolOp(node: SymNode, args: EvaluatedArgs): Value {
+    const def = node.def!;
+    const site = node.site!;
+    const layer: LayerValue = {
+      t: 'layer',
+      id: node.id,
+      def,
+      qname: def.names[0],
+      args: bindArgs(def.params, args),
+      range: site.r,
+      argsRange: site.argsRange,
+      callArgs: site.args,
+      name: node.name ?? this.displayName(def, def.names[0], undefined),
+      declaredInput: null,
+    };
+    const tensors = [...args.positional, ...args.keywords.values()].flatMap(tensorsIn);
+    return this.applyLayer(layer, { positional: tensors, keywords: new Map(), opaque: false }, site.r);
   }
 
   /** Converts a def's ArgValue result back into interpreter values, attaching lineage. */

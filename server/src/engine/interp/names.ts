@@ -13,6 +13,10 @@ const PREFIX_REWRITES: [RegExp, string][] = [
   [/^mxnet\.nd\./, 'mxnet.ndarray.'],
   [/^mxnet\.sym\./, 'mxnet.symbol.'],
   [/^mxnet\.np\./, 'mxnet.numpy.'],
+  [/^mxnet\.mod\./, 'mxnet.module.'],
+  [/^mxnet\.viz\./, 'mxnet.visualization.'],
+  [/^mxnet\.module\.module\./, 'mxnet.module.'],
+  [/^mxnet\.io\.io\./, 'mxnet.io.'],
 ];
 
 /** Submodules that only organise classes: `keras.layers.convolutional.Conv2D` is `keras.layers.Conv2D`. */
@@ -53,6 +57,8 @@ function computeCanonical(path: string): string {
   let p = path;
   if (p === 'mxnet.nd') return 'mxnet.ndarray';
   if (p === 'mxnet.sym') return 'mxnet.symbol';
+  if (p === 'mxnet.mod') return 'mxnet.module';
+  if (p === 'mxnet.viz') return 'mxnet.visualization';
   if (p === 'tensorflow.keras' || p === 'keras.src' || p === 'tf_keras') return 'keras';
   for (const [re, rep] of PREFIX_REWRITES) p = p.replace(re, rep);
   for (const [re, rep] of FLATTENED_PACKAGES) {

@@ -75,6 +75,11 @@ export interface ObjectValue {
   varName: string | null;
   /** Keras Sequential input shape (from input_shape= on the first layer or build()). */
   kerasInput?: { shape: Shape; range: TextRange } | null;
+  /** MXNet symbol API: the symbol this module/summary evaluates, and the bound input's name. */
+  symbol?: TensorVal;
+  symbolInput?: string;
+  /** MXNet data iterators: the shape of one batch. */
+  provideData?: { name: string; shape: Shape };
   /** Keras functional model: inputs/outputs values. */
   functional?: { inputs: Value; outputs: Value };
   hybridized?: boolean;
@@ -108,6 +113,20 @@ export interface TensorVal {
   hist: number[];
   /** Where this tensor's shape was first known (factory call, Input(), annotation). */
   origin: TextRange | null;
+  /** MXNet symbol API: how this symbol was built, so it can be evaluated once shapes are bound. */
+  sym?: SymNode;
+}
+
+export interface SymNode {
+  id: number;
+  kind: 'var' | 'op';
+  /** Variable name (`data`) or the op's `name=`. */
+  name: string | null;
+  def?: import('../layers/types').LayerDef;
+  args?: import('./bind').EvaluatedArgs;
+  site?: Extract<import('../syntax/ast').Expr, { k: 'call' }>;
+  /** A Variable's own `shape=`. */
+  declared?: Shape | null;
 }
 
 export const UNKNOWN_V: Value = { t: 'unknown' };

@@ -57,6 +57,8 @@ export interface LayerEnv {
   kerasDataFormat: 'channels_last' | 'channels_first';
   /** Human text for where the Keras default came from ("default", "keras.json at …"). */
   kerasDataFormatSource: string;
+  /** keras.json's `backend` when known (`mxnet`: keras-mxnet raises MXNet's own errors). */
+  kerasBackend?: string;
   /** The layer's display name (for Keras messages like `layer "dense_1"`). */
   layerName: string;
   /** Gluon: inside a hybridized block (errors are wrapped in "Error in operator …"). */

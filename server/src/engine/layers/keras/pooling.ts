@@ -86,6 +86,7 @@ function applyPool(rank: Rank, args: BoundArgs, inputs: unknown[], env: LayerEnv
     outcome.output = kerasTensor(null);
     const t = trace.find((tr) => tr.axis === names[first + bad]) as AxisTrace;
     outcome.issue = poolTooSmall(h, shape, layout, names, t, first, outs[bad] as number);
+    if (env.kerasBackend === 'mxnet') outcome.issue = mxnetPoolIssue(outcome.issue, h, dims[first + bad], bad, rank);
   }
   return outcome;
 }
@@ -118,6 +119,29 @@ function poolTooSmall(
     versions,
     'tf.keras 2 raises "Negative dimension size caused by subtracting … from …" in the TF graph instead',
   ]);
+}
+
+/**
+ * keras-mxnet (keras.json `"backend": "mxnet"`) runs pooling through MXNet's Pooling op, which
+ * rejects a window larger than the padded input (Keras' valid padding is pad 0) with its own
+ * message, checking H before W as Keras does here.
+ */
+function mxnetPoolIssue(keras: LayerIssue, h: PoolHyper, n: Dim, axis: number, rank: Rank): LayerIssue {
+  const k = (h.pool as number[])[axis];
+  if (typeof n !== 'number' || n >= k) return keras;
+  const core = `kernel size (${k}) exceeds input (${n} padded to ${n})`;
+  const message = rank === 3
+    ? `Check failed: param.kernel[${axis}] <= dshape_ncdhw[${axis + 2}] + 2 * param.pad[${axis}] (${k} vs. ${n}) : kernel size exceeds input`
+    : `Check failed: param.kernel[${axis}] <= dshape[${axis + 2}] + 2 * param.pad[${axis}]: ${core}`;
+  return {
+    ...keras,
+    message,
+    explanation: [
+      'keras.json selects the mxnet backend (keras-mxnet): MXNet\'s Pooling op raises this.',
+      ...keras.explanation,
+      `With the TensorFlow backend, Keras 3.15 says: ${keras.message}`,
+    ],
+  };
 }
 
 function poolDef(rank: Rank, names: string[], maxPool: boolean): LayerDef {
