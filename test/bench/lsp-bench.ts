@@ -9,13 +9,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadParser } from '../../server/src/host/parser';
+import { generatedModelFile } from '../helpers/corpus';
 import { EXAMPLES, positionAt, TestClient } from '../lsp/harness';
 
+/** Many PyTorch, Keras and Gluon models, each called on a known input (see test/helpers/corpus.ts). */
 function generatedModel(lines: number): string {
-  const out = ['from tensorflow import keras', 'from tensorflow.keras import layers', '', 'inputs = keras.Input(shape=(64,))', 'x = inputs'];
-  while (out.length < lines - 2) out.push(`x = layers.Dense(${32 + (out.length % 4) * 16}, activation='relu')(x)`);
-  out.push('model = keras.Model(inputs, x)', '');
-  return out.join('\n');
+  return generatedModelFile(lines, 7);
 }
 
 function stats(xs: number[]): { median: number; p95: number } {
@@ -25,7 +24,7 @@ function stats(xs: number[]): { median: number; p95: number } {
 
 /** The edit: type a digit in the middle of the file, then delete it, alternately. */
 function editAt(text: string, i: number): { offset: number; insert: boolean } {
-  return { offset: text.indexOf('Dense(', Math.floor(text.length / 2)) + 6, insert: i % 2 === 0 };
+  return { offset: text.indexOf('Dense(10', Math.floor(text.length / 2)) + 6, insert: i % 2 === 0 };
 }
 
 async function parseTimes(text: string, runs: number): Promise<number[]> {
