@@ -12,23 +12,13 @@ import { LineIndex } from '../../server/src/engine/positions';
 import { toDiagnostic } from '../../server/src/lsp/convert';
 import { treeFingerprint } from '../../server/src/lsp/requests';
 import { exampleText, positionAt, TestClient } from './harness';
+import { rng } from '../helpers/corpus';
 
 const EXAMPLE_FILES = ['gluon_naive_port.py', 'gluon_fixed_create_model.py', 'gluon_hybridblock_yournet.py', 'keras_original.py'];
 const TOTAL_EDITS = 10_400;
 const BATCH = 26;
 const SNIPPETS = ['(', ')', ':', '\n', '    ', ' ', '#', 'é', '𝒳', '\r\n', 'x', '2', ', ', "'", 'padding=(1, 1)', 'nn.', '\t'];
 
-/** mulberry32: small, seedable, good enough to spread edits. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Edit {
   start: number;

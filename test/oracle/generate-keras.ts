@@ -6,6 +6,7 @@
  */
 import type { ArgValue } from '../../server/src/engine/layers/types';
 import type { LayerCall } from './keras-chain';
+import { rng } from '../helpers/corpus';
 
 export interface KerasCase {
   id: number;
@@ -17,17 +18,6 @@ export interface KerasCase {
   source: string;
 }
 
-/** mulberry32: small, fast, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly r: () => number) {}

@@ -8,6 +8,8 @@
 import type { ArgValue } from '../../server/src/engine/layers/types';
 import type { Dim, Shape } from '../../server/src/engine/types';
 import { runChain, type LayerCall } from './torch-chain';
+import { rng } from '../helpers/corpus';
+export { rng };
 
 export interface TorchCase {
   id: string;
@@ -20,17 +22,6 @@ export interface TorchCase {
   lazy: boolean;
 }
 
-/** mulberry32: small, fast and reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
