@@ -18,6 +18,17 @@ export function inlayHints(analysis: Analysis, range: Range): InlayHint[] {
       labelsByLine.set(line, labels);
     }
   }
+  // Tensor assignments in forward/call bodies (`x = x.view(x.size(0), -1)`) get their shape too,
+  // where no layer already labels the line.
+  const layerLines = new Set(labelsByLine.keys());
+  for (const fact of analysis.lint.engine.tensors) {
+    const line = analysis.lines.lineOf(fact.range.end);
+    if (line < range.start.line || line > range.end.line || layerLines.has(line) || fact.shape.open) continue;
+    const labels = labelsByLine.get(line) ?? [];
+    const label = inlayLabel(fact.shape);
+    if (!labels.includes(label)) labels.push(label);
+    labelsByLine.set(line, labels);
+  }
   return [...labelsByLine.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([line, labels]) => ({
