@@ -282,6 +282,7 @@ export class Interpreter {
       case 'str':
         return [...v.v].map(str);
       case 'object':
+        if (v.container === 'torch.ModuleDict') return v.attrOrder.map(str);
         if (v.container === 'torch.ModuleList' || v.container === 'torch.Sequential' || v.container?.startsWith('gluon.') || v.container === 'keras.Sequential') {
           return v.items;
         }
@@ -300,7 +301,7 @@ export class Interpreter {
       case 'attr': {
         const obj = this.eval(target.obj, scope);
         this.models.setAttribute(obj, target.name, value);
-        if (value.t === 'tensor' && value.shape) this.tensors.push({ range: target.r, name: target.name, shape: value.shape });
+        this.models.noteTensor(target.r, target.name, value);
         return;
       }
       case 'tuple':
@@ -326,6 +327,8 @@ export class Interpreter {
           const i = obj.entries.findIndex(([k]) => sameValue(k, key));
           if (i >= 0) obj.entries[i] = [key, value];
           else obj.entries.push([key, value]);
+        } else if (obj.t === 'object' && obj.container === 'torch.ModuleDict' && key.t === 'str') {
+          this.models.setContainerEntry(obj, key.v, value);
         } else if (obj.t === 'list' && key.t === 'num') {
           const idx = key.v < 0 ? obj.items.length + key.v : key.v;
           if (idx >= 0 && idx < obj.items.length) obj.items[idx] = value;

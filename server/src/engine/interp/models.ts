@@ -128,8 +128,13 @@ export class ModelEngine {
     if (cls.family) this.classes.push(cls);
   }
 
+  /** Tensor facts for hovers, except from dry runs (layout re-runs with a moved axis). */
+  noteTensor(range: TextRange, name: string, value: Value): void {
+    if (value.t === 'tensor' && value.shape && !this.currentRun().dry) this.interp.tensors.push({ range, name, shape: value.shape });
+  }
+
   noteAssignment(name: string, range: TextRange, value: Value): void {
-    if (value.t === 'tensor' && value.shape) this.interp.tensors.push({ range, name, shape: value.shape });
+    this.noteTensor(range, name, value);
     if (value.t === 'object' && !value.varName) value.varName = name;
   }
 
@@ -225,11 +230,22 @@ export class ModelEngine {
       if (first && (first.t === 'list' || first.t === 'tuple')) for (const it of first.items) this.addToContainer(obj, it);
       return;
     }
+    if (obj.container === 'torch.ModuleDict') {
+      const entries = first?.t === 'dict' ? first.entries : first && (first.t === 'list' || first.t === 'tuple') ? pairsOf(first.items) : [];
+      for (const [k, v] of entries) if (k.t === 'str') this.setContainerEntry(obj, k.v, v);
+      return;
+    }
     if (obj.container === 'torch.Sequential' && first?.t === 'dict') {
       for (const [k, v] of first.entries) this.addToContainer(obj, v, k.t === 'str' ? k.v : undefined);
       return;
     }
     if (obj.container === 'torch.Sequential') for (const it of args.positional) this.addToContainer(obj, it);
+  }
+
+  /** `ModuleDict` entries: registered children, reachable as `d["key"]` and `d.key`. */
+  setContainerEntry(obj: ObjectValue, key: string, item: Value): void {
+    if (!obj.attrs.has(key)) this.addToContainer(obj, item, key);
+    this.setAttribute(obj, key, item);
   }
 
   private addToContainer(obj: ObjectValue, item: Value, name?: string): void {
@@ -406,6 +422,21 @@ export class ModelEngine {
         const shape = shapeFromValue(args.positional[0] ?? args.keywords.get('input_shape') ?? UNKNOWN_V, true);
         if (shape && obj.framework === 'keras') obj.kerasInput = { shape, range: site.r };
         return UNKNOWN_V;
+      }
+      case 'items':
+      case 'keys':
+      case 'values':
+      case 'update': {
+        if (obj.container !== 'torch.ModuleDict') return UNKNOWN_V;
+        if (name === 'update') {
+          const arg = args.positional[0];
+          const entries = arg?.t === 'dict' ? arg.entries : arg && (arg.t === 'list' || arg.t === 'tuple') ? pairsOf(arg.items) : [];
+          for (const [k, v] of entries) if (k.t === 'str') this.setContainerEntry(obj, k.v, v);
+          return UNKNOWN_V;
+        }
+        const keys = obj.attrOrder.filter((k) => obj.attrs.has(k));
+        const pick = (k: string): Value => (name === 'keys' ? { t: 'str', v: k } : name === 'values' ? obj.attrs.get(k)! : { t: 'tuple', items: [{ t: 'str', v: k }, obj.attrs.get(k)!] });
+        return { t: 'list', items: keys.map(pick) };
       }
       case 'hybridize':
         obj.hybridized = true;
@@ -753,15 +784,24 @@ export class ModelEngine {
     return tensorVal(ranked(dims), t.lib, t.hist, t.origin);
   }
 
-  tensorBinary(op: string, a: Value, b: Value, _range: TextRange): Value {
+  tensorBinary(op: string, a: Value, b: Value, range: TextRange): Value {
     const ta = a.t === 'tensor' ? a : null;
     const tb = b.t === 'tensor' ? b : null;
     const base = (ta ?? tb)!;
     const hist = mergeHist([ta, tb].filter((x): x is TensorVal => !!x));
     if (op === '@') return tensorVal(null, base.lib, hist, base.origin);
     if (!ta || !tb) return tensorVal(base.shape, base.lib, hist, base.origin);
+    const origin = ta.origin ?? tb.origin;
+    if (ta.lib === 'torch' && tb.lib === 'torch') {
+      const issue = torchBroadcastIssue(ta.shape, tb.shape, op);
+      if (issue) {
+        const fake = { id: -1, name: op, def: { framework: 'torch' } } as unknown as LayerValue;
+        this.report(this.currentRun(), issue, fake, range, hist, 'torch', [ta, tb]);
+        return tensorVal(null, base.lib, hist, origin);
+      }
+    }
     const shape = broadcast(ta.shape, tb.shape);
-    return tensorVal(shape, base.lib, hist, ta.origin ?? tb.origin);
+    return tensorVal(shape, base.lib, hist, origin);
   }
 
   indexContainer(obj: ObjectValue, key: Value): Value {
@@ -1053,6 +1093,10 @@ function mergeHist(ts: TensorVal[]): number[] {
   return [...set].sort((a, b) => a - b);
 }
 
+function pairsOf(items: Value[]): [Value, Value][] {
+  return items.flatMap((p) => ((p.t === 'tuple' || p.t === 'list') && p.items.length === 2 ? [[p.items[0], p.items[1]] as [Value, Value]] : []));
+}
+
 function sameKey(a: Value, b: Value): boolean {
   return (a.t === 'str' && b.t === 'str' && a.v === b.v) || (a.t === 'num' && b.t === 'num' && a.v === b.v);
 }
@@ -1130,6 +1174,31 @@ function broadcast(a: Shape | null, b: Shape | null): Shape | null {
     else out.push(null);
   }
   return ranked(out);
+}
+
+/**
+ * PyTorch's elementwise broadcasting error (`TensorIterator`'s `infer_size`): dims are
+ * compared from the right and the first pair that differs with neither being 1 raises, naming
+ * the axis of the broadcast result. Silent when an unknown dim comes before the clash, since it
+ * could be the one that raises.
+ */
+function torchBroadcastIssue(a: Shape | null, b: Shape | null, op: string): LayerIssue | null {
+  if (!a || !b || a.open || b.open) return null;
+  const n = Math.max(a.dims.length, b.dims.length);
+  for (let i = n - 1; i >= 0; i--) {
+    const x = i - (n - a.dims.length) >= 0 ? a.dims[i - (n - a.dims.length)] : 1;
+    const y = i - (n - b.dims.length) >= 0 ? b.dims[i - (n - b.dims.length)] : 1;
+    if (x === 1 || y === 1 || x === y) continue;
+    if (typeof x !== 'number' || typeof y !== 'number') return null;
+    return {
+      rule: 'merge-mismatch',
+      message: `The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${i}`,
+      explanation: [
+        `\`${op}\` broadcasts ${formatShape(a)} with ${formatShape(b)}: aligned from the right, axis ${i} is ${x} against ${y}, and neither is 1.`,
+      ],
+    };
+  }
+  return null;
 }
 
 interface LayoutFlip {

@@ -13,6 +13,8 @@ const PREFIX_REWRITES: [RegExp, string][] = [
   [/^mxnet\.nd\./, 'mxnet.ndarray.'],
   [/^mxnet\.sym\./, 'mxnet.symbol.'],
   [/^mxnet\.np\./, 'mxnet.numpy.'],
+  // MXNet 2's `mx.np` mirrors the NumPy API (factories, reshape, transpose, expand_dims).
+  [/^mxnet\.numpy\./, 'numpy.'],
   [/^mxnet\.mod\./, 'mxnet.module.'],
   [/^mxnet\.viz\./, 'mxnet.visualization.'],
   [/^mxnet\.module\.module\./, 'mxnet.module.'],

@@ -2,6 +2,7 @@
 import type { LayerDef } from '../types';
 import { convLayers } from './conv';
 import { coreLayers } from './core';
+import { factoryOps } from './factories';
 import { mergeLayers } from './merge';
 import { poolingLayers } from './pooling';
 import { reshapingLayers } from './reshaping';
@@ -17,4 +18,5 @@ export const kerasLayers: LayerDef[] = [
   ...reshapingLayers,
   ...rnnLayers,
   ...mergeLayers,
+  ...factoryOps,
 ];
