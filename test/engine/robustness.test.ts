@@ -51,6 +51,16 @@ describe('robustness', () => {
     assert.ok(ms < 60_000, `took ${ms} ms`);
   });
 
+  it('a 20,000-layer functional chain (lineage stays linear)', async () => {
+    const lines = ['from tensorflow import keras', 'from tensorflow.keras import layers', 'inputs = keras.Input(shape=(64,))', 'x = inputs'];
+    for (let i = 0; i < 20_000; i++) lines.push(`x = layers.Dense(${32 + (i % 4) * 16})(x)`);
+    lines.push('model = keras.Model(inputs, x)');
+    const t0 = performance.now();
+    const r = await ok(lines.join('\n'));
+    assert.equal(r.models[0]?.layers.length, 20_000);
+    assert.ok(performance.now() - t0 < 60_000);
+  });
+
   it('deeply nested expressions', async () => {
     const depth = 3000;
     await ok(`x = ${'('.repeat(depth)}1${')'.repeat(depth)}\n`);

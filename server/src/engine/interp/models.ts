@@ -20,7 +20,7 @@ import { argEdit } from './fixes';
 import type { Interpreter } from './interpreter';
 import { frameworkOf } from './names';
 import type { Scope } from './scope';
-import { num, tensorVal, UNKNOWN_V, type ClassValue, type FuncValue, type LayerValue, type ModelFamily, type ObjectValue, type SymNode, type TensorVal, type Value } from './values';
+import { num, tensorVal, UNKNOWN_V, type ClassValue, type FuncValue, type LayerValue, type ModelFamily, type ObjectValue, type Lineage, type SymNode, type TensorVal, type Value, extendLineage, joinLineage, lineageIds } from './values';
 import { parseInputDirective, parseJaxtyping } from './input-sources';
 
 type CallSite = Extract<Expr, { k: 'call' }>;
@@ -59,7 +59,7 @@ interface AppRecord {
   app: LayerApplication;
   layerId: number;
   /** Input tensors' lineage, for explanations. */
-  inputHist: number[];
+  inputHist: Lineage | null;
 }
 
 interface Run {
@@ -300,7 +300,7 @@ export class ModelEngine {
     };
     if (def.construct) {
       const issue = safely(() => def.construct!(bound, this.env(layer, this.currentRun())), null);
-      if (issue) this.report(this.currentRun(), issue, layer, site.r, [], def.framework);
+      if (issue) this.report(this.currentRun(), issue, layer, site.r, null, def.framework);
     }
     return layer;
   }
@@ -503,7 +503,7 @@ export class ModelEngine {
       if (shape && path === 'torchsummary.summary') shape = ranked(['N', ...shape.dims]);
     }
     if (!shape) return UNKNOWN_V;
-    const x = tensorVal(shape, 'torch', [], site.r);
+    const x = tensorVal(shape, 'torch', null, site.r);
     return this.topLevelRun(model, { positional: [x], keywords: new Map(), opaque: false }, null, false);
   }
 
@@ -519,7 +519,7 @@ export class ModelEngine {
     obj.ran = true;
     const outs = tensorsIn(outputs);
     const ids = new Set<number>();
-    for (const o of outs) for (const h of o.hist) ids.add(h);
+    for (const o of outs) for (const h of lineageIds(o.hist)) ids.add(h);
     const ins = tensorsIn(inputs);
     const run = this.newRun(obj, false);
     run.apps = [...ids].sort((a, b) => a - b);
@@ -565,7 +565,8 @@ export class ModelEngine {
     const appId = this.nextId++;
     const lib = inputTensors[0]?.lib ?? libOf(layer.def.framework);
     const origin = inputTensors[0]?.origin ?? null;
-    const output = this.fromArg(outcome.output, [...inputHist, appId], origin, lib);
+    const outHist = extendLineage(inputHist, appId);
+    const output = this.fromArg(outcome.output, outHist, origin, lib);
     const firstOut = tensorsIn(output)[0];
     const app: LayerApplication = {
       name: this.layerNames.get(layer.id) ?? layer.name,
@@ -588,7 +589,7 @@ export class ModelEngine {
     if (outcome.issue) {
       this.report(run, outcome.issue, layer, site ?? layer.range, inputHist, layer.def.framework, inputTensors);
       // Stop the cascade: after an error nothing downstream is known.
-      return firstOut ? tensorVal(null, lib, [...inputHist, appId], origin) : UNKNOWN_V;
+      return firstOut ? tensorVal(null, lib, outHist, origin) : UNKNOWN_V;
     }
     return output;
   }
@@ -688,7 +689,7 @@ export class ModelEngine {
     if (obj.ran) return;
     obj.symbol = symbol;
     obj.symbolInput = first.name;
-    const input = tensorVal(first.shape, 'mxnet', [], direct?.origin ?? site.r);
+    const input = tensorVal(first.shape, 'mxnet', null, direct?.origin ?? site.r);
     this.topLevelRun(obj, { positional: [input], keywords: new Map(), opaque: false }, null, false);
   }
 
@@ -702,7 +703,7 @@ export class ModelEngine {
       if (hit) return hit;
       let out: Value;
       if (node.kind === 'var') {
-        out = node.name === obj.symbolInput ? input : tensorVal(node.declared ?? null, 'mxnet', [], null);
+        out = node.name === obj.symbolInput ? input : tensorVal(node.declared ?? null, 'mxnet', null, null);
       } else {
         const a = node.args!;
         const evaluated: EvaluatedArgs = {
@@ -739,7 +740,7 @@ export class ModelEngine {
   }
 
   /** Converts a def's ArgValue result back into interpreter values, attaching lineage. */
-  private fromArg(v: ArgValue, hist: number[], origin: TextRange | null, lib: TensorLib): Value {
+  private fromArg(v: ArgValue, hist: Lineage | null, origin: TextRange | null, lib: TensorLib): Value {
     if (v === UNKNOWN) return UNKNOWN_V;
     if (v === null) return { t: 'none' };
     if (typeof v === 'number') return num(v, !Number.isInteger(v));
@@ -825,7 +826,7 @@ export class ModelEngine {
 
   // ------------------------------------------------------------ diagnostics
 
-  private report(run: Run, issue: LayerIssue, layer: LayerValue, range: TextRange, hist: number[], framework: Framework, inputs: TensorVal[] = []): void {
+  private report(run: Run, issue: LayerIssue, layer: LayerValue, range: TextRange, hist: Lineage | null, framework: Framework, inputs: TensorVal[] = []): void {
     run.issues++;
     if (run.dry) return;
     const rule = findRule(issue.rule);
@@ -857,15 +858,16 @@ export class ModelEngine {
     if (run === this.ambient) this.emit(d);
   }
 
-  private originShape(hist: number[], inputs: TensorVal[]): Shape | null {
-    const first = hist.length ? this.apps.get(hist[0])?.app.inputShapes[0] : null;
+  private originShape(hist: Lineage | null, inputs: TensorVal[]): Shape | null {
+    const ids = lineageIds(hist);
+    const first = ids.length ? this.apps.get(ids[0])?.app.inputShapes[0] : null;
     return first ?? inputs[0]?.shape ?? null;
   }
 
   /** One line per layer that shaped the input, oldest first (the last eight). */
-  private historyLines(hist: number[], inputs: TensorVal[]): string[] {
+  private historyLines(hist: Lineage | null, inputs: TensorVal[]): string[] {
     const lines: string[] = [];
-    const recs = hist.map((id) => this.apps.get(id)).filter((r): r is AppRecord => !!r);
+    const recs = lineageIds(hist).map((id) => this.apps.get(id)).filter((r): r is AppRecord => !!r);
     const first = recs[0];
     const origin = inputs[0]?.origin;
     const inShape = first ? first.app.inputShapes[0] : inputs[0]?.shape;
@@ -1006,34 +1008,34 @@ export class ModelEngine {
         continue;
       }
       if (obj.framework === 'keras') continue;
-      const probe = tensorVal(openShape([]), libOf(obj.framework), [], null);
+      const probe = tensorVal(openShape([]), libOf(obj.framework), null, null);
       this.topLevelRun(obj, { positional: [probe], keywords: new Map(), opaque: false }, null, true);
     }
   }
 
   /** An input shape the code declares without calling the model. */
   private declaredInput(obj: ObjectValue): TensorVal | null {
-    if (obj.kerasInput) return tensorVal(obj.kerasInput.shape, 'keras', [], obj.kerasInput.range);
+    if (obj.kerasInput) return tensorVal(obj.kerasInput.shape, 'keras', null, obj.kerasInput.range);
     const line = this.lines.lineOf(obj.range.start);
     const direct = this.directives.get(line);
-    if (direct) return tensorVal(direct, libOf(obj.framework!), [], obj.range);
+    if (direct) return tensorVal(direct, libOf(obj.framework!), null, obj.range);
     if (obj.cls) {
       const classLine = this.lines.lineOf(obj.cls.def.r.start);
       const fromClass = this.directives.get(classLine);
-      if (fromClass) return tensorVal(fromClass, libOf(obj.framework!), [], obj.cls.def.nameRange);
+      if (fromClass) return tensorVal(fromClass, libOf(obj.framework!), null, obj.cls.def.nameRange);
       const fwd = this.forwardMethod(obj);
       if (fwd) {
         const fline = this.lines.lineOf(fwd.fn.def.r.start);
         const fromFwd = this.directives.get(fline);
-        if (fromFwd) return tensorVal(fromFwd, libOf(obj.framework!), [], fwd.fn.def.nameRange);
+        if (fromFwd) return tensorVal(fromFwd, libOf(obj.framework!), null, fwd.fn.def.nameRange);
         const params = fwd.fn.def.params.slice(fwd.withF ? 2 : 1);
         const ann = params[0]?.annotation;
         const shape = ann ? parseJaxtyping(ann) : null;
-        if (shape) return tensorVal(shape, libOf(obj.framework!), [], ann!.r);
+        if (shape) return tensorVal(shape, libOf(obj.framework!), null, ann!.r);
       }
     }
     const cfg = this.interp.options.inputShapes?.[obj.varName ?? ''];
-    if (cfg) return tensorVal(ranked(cfg), libOf(obj.framework!), [], null);
+    if (cfg) return tensorVal(ranked(cfg), libOf(obj.framework!), null, null);
     return null;
   }
 
@@ -1087,10 +1089,8 @@ function tensorsIn(v: Value): TensorVal[] {
   return [];
 }
 
-function mergeHist(ts: TensorVal[]): number[] {
-  const set = new Set<number>();
-  for (const t of ts) for (const h of t.hist) set.add(h);
-  return [...set].sort((a, b) => a - b);
+function mergeHist(ts: TensorVal[]): Lineage | null {
+  return joinLineage(ts.map((t) => t.hist));
 }
 
 function pairsOf(items: Value[]): [Value, Value][] {
@@ -1250,7 +1250,7 @@ function layoutFlip(obj: ObjectValue, input: TensorVal | null, keras: { effectiv
         ? { wrap: (a: string) => `${wrapParen(a)}.transpose((${permText}))`, describe: `.transpose((${permText}))` }
         : null;
   return {
-    input: { ...input, shape: moved, hist: [] },
+    input: { ...input, shape: moved, hist: null },
     to: firstName,
     explain: [
       `layout: the input ${formatShape(input.shape)} looks channels-last (${lastName}), but ${fw} reads ${firstName}: ${read}.`,

@@ -109,8 +109,8 @@ export interface TensorVal {
   t: 'tensor';
   shape: Shape | null;
   lib: TensorLib;
-  /** Ids of layer applications that produced this tensor, in order (lineage). */
-  hist: number[];
+  /** The layer applications that produced this tensor (a shared DAG, so long chains stay linear). */
+  hist: Lineage | null;
   /** Where this tensor's shape was first known (factory call, Input(), annotation). */
   origin: TextRange | null;
   /** MXNet symbol API: how this symbol was built, so it can be evaluated once shapes are bound. */
@@ -144,7 +144,40 @@ export function tupleOf(items: Value[]): Value {
   return { t: 'tuple', items };
 }
 
-export function tensorVal(shape: Shape | null, lib: TensorLib, hist: number[] = [], origin: TextRange | null = null): TensorVal {
+/** A node of a tensor's lineage: the application `id` (or -1 for a join) and where its inputs came from. */
+export interface Lineage {
+  readonly id: number;
+  readonly parents: readonly Lineage[];
+}
+
+/** Lineage of an application whose inputs had lineage `input`. */
+export function extendLineage(input: Lineage | null, id: number): Lineage {
+  return { id, parents: input ? [input] : [] };
+}
+
+/** Lineage of a value computed from several tensors. */
+export function joinLineage(parts: (Lineage | null)[]): Lineage | null {
+  const distinct = [...new Set(parts.filter((p): p is Lineage => p !== null))];
+  if (distinct.length <= 1) return distinct[0] ?? null;
+  return { id: -1, parents: distinct };
+}
+
+/** Every application id in a lineage, oldest first. */
+export function lineageIds(l: Lineage | null): number[] {
+  const seen = new Set<Lineage>();
+  const ids: number[] = [];
+  const stack = l ? [l] : [];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    if (n.id >= 0) ids.push(n.id);
+    stack.push(...n.parents);
+  }
+  return ids.sort((a, b) => a - b);
+}
+
+export function tensorVal(shape: Shape | null, lib: TensorLib, hist: Lineage | null = null, origin: TextRange | null = null): TensorVal {
   return { t: 'tensor', shape, lib, hist, origin };
 }
 
