@@ -14,7 +14,7 @@ import { LineIndex } from '../positions';
 import { findRule } from '../rules/index';
 import { formatShape, openShape, ranked } from '../shapes';
 import type { Arg, Expr } from '../syntax/ast';
-import type { Diagnostic, Dim, Framework, LayerApplication, ModelSummary, Shape, TextRange } from '../types';
+import type { Diagnostic, Dim, Framework, TextEdit, LayerApplication, ModelSummary, Shape, TextRange } from '../types';
 import { bindArgs, toArgValue, type EvaluatedArgs } from './bind';
 import { argEdit } from './fixes';
 import type { Interpreter } from './interpreter';
@@ -91,6 +91,8 @@ export class ModelEngine {
   private readonly childIds = new Set<number>();
   private readonly instantiated = new Set<ClassValue>();
   private readonly layerNames = new Map<number, string>();
+  /** Layer objects by id, for fixes that edit every layer of a run. */
+  private readonly layerObjects = new Map<number, LayerValue>();
   private readonly nameCounters = new Map<string, number>();
   private readonly diags: Diagnostic[] = [];
   private readonly diagKeys = new Set<string>();
@@ -559,6 +561,7 @@ export class ModelEngine {
       { output: UNKNOWN },
     );
     if (outcome.state) run.state.set(layer.id, outcome.state);
+    this.layerObjects.set(layer.id, layer);
     const inputHist = mergeHist(inputTensors);
     const reused = run.layersSeen.has(layer.id);
     run.layersSeen.add(layer.id);
@@ -951,12 +954,33 @@ export class ModelEngine {
         edits: [{ range: run.inputArgRange, newText: flip.transposeFix.wrap(argText) }],
       });
     }
+    const formatFix = flip.kerasFormat ? this.dataFormatFix(run, flip.kerasFormat) : null;
+    if (formatFix) fixes.unshift(formatFix);
     run.diagnostics[0] = {
       ...first,
       code: rule.code,
       rule: rule.name,
       explanation: [...flip.explain, ...first.explanation],
       fixes,
+    };
+  }
+
+  /**
+   * Keras: give every layer of the run that reads the layout an explicit `data_format`, which is
+   * exactly what the clean re-run assumed. Null when any of them cannot be edited.
+   */
+  private dataFormatFix(run: Run, format: string): Diagnostic['fixes'][number] | null {
+    const layers = new Map<number, LayerValue>();
+    for (const id of run.apps) {
+      const layer = this.layerObjects.get(this.apps.get(id)!.layerId);
+      if (layer && layer.def.params.some((p) => p.name === 'data_format') && !layer.args.explicit('data_format')) layers.set(layer.id, layer);
+    }
+    const edits = [...layers.values()].map((l) => argEdit(l, 'data_format', `'${format}'`, this.interp.text));
+    if (edits.length === 0 || edits.some((e) => !e)) return null;
+    return {
+      title: `Set data_format='${format}' on the ${edits.length} layers that read the layout`,
+      applicability: 'unsafe',
+      edits: edits as TextEdit[],
     };
   }
 
