@@ -10,6 +10,7 @@ import { isTensor, tensor, UNKNOWN } from '../types';
 import { ACT_TYPES, boolArg, checkMsg, checkOpMsg, defaultLayout, intArg, invalidActIssue, mkIssue, mxShape, parseLayout, shapeArg, tupleArg } from '../gluon/mxcore';
 import { convShape, type ConvSpec, poolShape, type PoolSpec } from '../gluon/mxops';
 import { fcShape } from '../gluon/basic';
+import { symbolParams } from './params';
 import { inferReshape } from './reshape';
 
 export const ND = 'mxnet.ndarray.';
@@ -424,7 +425,11 @@ function toDefs(prefix: string, framework: Framework): LayerDef[] {
     names: o.names.map((n) => prefix + n),
     params: o.params,
     kind: 'op' as const,
-    apply: (args: BoundArgs) => o.apply(args),
+    apply: (args: BoundArgs) => {
+      const out = o.apply(args);
+      // Symbol ops own implicit weights; NDArray ops take them as arguments.
+      return framework === 'mxsym' && out.params === undefined ? { ...out, params: symbolParams(o.names[0], args) } : out;
+    },
   }));
 }
 
