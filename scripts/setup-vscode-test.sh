@@ -38,6 +38,10 @@ if [ ! -f "$cs_dir/.installed" ]; then
   (
     cd "$cs_dir"
     echo '{"name":"shapelint-code-server","private":true}' > package.json
+    # Under `npm run`, the outer npm's environment (npm_config_user_agent names Node 20)
+    # would leak into this install, and code-server's install script reads its Node version
+    # from there: drop every inherited npm variable.
+    for v in $(compgen -e | grep -E '^(npm_|NODE$|INIT_CWD$)'); do unset "$v"; done
     PATH="$node_dir/bin:$PATH" \
       npm_config_nodedir="$node_dir" \
       npm_config_update_notifier=false \
