@@ -46,8 +46,8 @@ test('bad input never kills the server: garbage frames, unknown methods, out-of-
     assert.ok(tree.tree.startsWith('(module 0 '));
     assert.deepEqual(await client.pullDiagnostics(uri), []);
 
-    await client.open('file:///tmp/notes.txt', 'Conv2D(3)(x)', 'plaintext');
-    assert.deepEqual(await client.pullDiagnostics('file:///tmp/notes.txt'), []);
+    await client.open('file:///project/notes.txt', 'Conv2D(3)(x)', 'plaintext');
+    assert.deepEqual(await client.pullDiagnostics('file:///project/notes.txt'), []);
     const huge = 'x = [' + '1, '.repeat(2_000_000) + ']\n';
     await client.open('untitled:huge.py', huge);
     assert.deepEqual(await client.pullDiagnostics('untitled:huge.py'), []);
