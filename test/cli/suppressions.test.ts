@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyEdits } from '../../server/src/engine/apply-fixes';
 import { LineIndex, type Diagnostic } from '../../server/src/engine/index';
-import { applySuppressions, noqaEdit, parseSuppressions } from '../../server/src/engine/suppressions';
+import { noqaEdit, parseSuppressions } from '../../server/src/engine/suppressions';
 import { lintEngineResult } from '../../server/src/host/lint';
 
 interface Case {

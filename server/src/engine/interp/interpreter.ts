@@ -8,7 +8,7 @@
  * `models.ts`; this file is the Python part.
  */
 import { findLayer } from '../layers/index';
-import type { Arg, ClassDef, Expr, FunctionDef, Module, Stmt } from '../syntax/ast';
+import type { Arg, ClassDef, Expr, Module, Stmt } from '../syntax/ast';
 import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
 import { bindArgs, type EvaluatedArgs } from './bind';
 import { BUILTIN_NAMES, callBuiltin, callMath } from './builtins';

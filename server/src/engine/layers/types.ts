@@ -170,3 +170,19 @@ export function asTuple(v: ArgValue | undefined, n: number): number[] | null {
   }
   return null;
 }
+
+/**
+ * A shape argument: an int (`(n,)`) or a tuple/list of ints; entries that are not known ints
+ * (None, unknown) stay null. Null for anything that is not a shape.
+ */
+export function asDims(v: ArgValue | undefined): Dim[] | null {
+  if (typeof v === 'number') return Number.isInteger(v) ? [v] : null;
+  if (!Array.isArray(v)) return null;
+  const dims: Dim[] = [];
+  for (const x of v) {
+    if (typeof x === 'number' && Number.isInteger(x)) dims.push(x);
+    else if (isTensor(x) || typeof x === 'string' || typeof x === 'boolean' || Array.isArray(x)) return null;
+    else dims.push(null);
+  }
+  return dims;
+}

@@ -6,10 +6,10 @@
  * Gluon blocks are thin wrappers over these operators, so both catalogues call the same code
  * and can never disagree about a shape.
  */
-import type { AxisTrace, Dim, Shape } from '../../types';
+import type { Dim, Shape } from '../../types';
 import { formatShape, isKnown, ranked } from '../../shapes';
 import type { ArgValue, LayerEnv, LayerIssue, RuleName } from '../types';
-import { asInt, asTuple, isTensor } from '../types';
+import { asDims, asInt, asTuple, isTensor } from '../types';
 
 /** MXNet prints shapes as `[a,b,c]` (`include/mxnet/tuple.h`); unknown dims print as -1. */
 export function mxShape(dims: readonly Dim[]): string {
@@ -91,10 +91,6 @@ export function defaultLayout(nSpatial: number): string {
 // ---------------------------------------------------------------------------------------------
 // Formula text for traces and explanations
 
-function fmt(n: Dim): string {
-  return n === null ? '?' : String(n);
-}
-
 /** `(n + 2·p − ek)/s + 1 = out` with ⌊⌋ or ⌈⌉ when the division is not exact. */
 export function windowFormula(n: number, p: number, ek: number, s: number, out: number, ceil: boolean): string {
   const num = n + 2 * p - ek;
@@ -126,17 +122,7 @@ export function tupleArg(v: ArgValue | undefined, n: number): number[] | null {
 }
 
 /** A shape argument: an int (`(n,)`) or a tuple/list of ints (unknown entries stay null). */
-export function shapeArg(v: ArgValue | undefined): Dim[] | null {
-  if (typeof v === 'number') return Number.isInteger(v) ? [v] : null;
-  if (!Array.isArray(v)) return null;
-  const dims: Dim[] = [];
-  for (const x of v) {
-    if (typeof x === 'number' && Number.isInteger(x)) dims.push(x);
-    else if (isTensor(x) || typeof x === 'string' || typeof x === 'boolean' || Array.isArray(x)) return null;
-    else dims.push(null);
-  }
-  return dims;
-}
+export const shapeArg = asDims;
 
 export function boolArg(v: ArgValue | undefined, dflt: boolean): boolean | null {
   if (v === undefined || v === null) return dflt;

@@ -4,21 +4,10 @@
  * The shape is the first argument (batch included).
  */
 import { ranked } from '../../shapes';
-import type { Dim } from '../../types';
-import type { ArgValue, LayerDef, ParamSpec } from '../types';
-import { isTensor, tensor, UNKNOWN } from '../types';
+import type { LayerDef, ParamSpec } from '../types';
+import { asDims, tensor, UNKNOWN } from '../types';
 
-function dimsOf(v: ArgValue | undefined): Dim[] | null {
-  if (typeof v === 'number') return Number.isInteger(v) ? [v] : null;
-  if (!Array.isArray(v)) return null;
-  const dims: Dim[] = [];
-  for (const x of v) {
-    if (typeof x === 'number' && Number.isInteger(x)) dims.push(x);
-    else if (isTensor(x) || typeof x === 'string' || typeof x === 'boolean' || Array.isArray(x)) return null;
-    else dims.push(null);
-  }
-  return dims;
-}
+const dimsOf = asDims;
 
 function factory(names: string[], params: ParamSpec[]): LayerDef {
   return {
