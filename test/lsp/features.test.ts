@@ -172,6 +172,21 @@ test('hover on a layer shows shapes, axes, layout and the per-axis arithmetic', 
   }
 });
 
+test('hover on a tensor variable where it is used shows its shape', async () => {
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}) });
+  try {
+    const uri = exampleUri('gluon_fixed_create_model.py');
+    const text = exampleText('gluon_fixed_create_model.py');
+    await client.open(uri, text);
+    const use = text.indexOf('net(data)') + 'net('.length;
+    const h = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionAt(text, use + 1) })) as Hover | null;
+    assert.ok(h, 'hover on `data` in net(data)');
+    assert.match((h.contents as { value: string }).value, /\(16, 3, 80, 120\)/);
+  } finally {
+    assert.equal(await client.stop(), 0);
+  }
+});
+
 test('inlay hints: the output shape after each layer line; off when the setting says so', async () => {
   let settings: unknown = {};
   const { client } = await TestClient.start({ pull: true, settings: () => settings });

@@ -114,6 +114,8 @@ export interface TensorFact {
   range: TextRange;
   name: string;
   shape: Shape;
+  /** A read of the variable (hovers), rather than the assignment that bound it (hints too). */
+  use?: boolean;
 }
 
 export interface SyntaxProblem {

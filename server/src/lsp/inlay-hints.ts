@@ -23,7 +23,7 @@ export function inlayHints(analysis: Analysis, range: Range): InlayHint[] {
   const layerLines = new Set(labelsByLine.keys());
   for (const fact of analysis.lint.engine.tensors) {
     const line = analysis.lines.lineOf(fact.range.end);
-    if (line < range.start.line || line > range.end.line || layerLines.has(line) || fact.shape.open) continue;
+    if (fact.use || line < range.start.line || line > range.end.line || layerLines.has(line) || fact.shape.open) continue;
     const labels = labelsByLine.get(line) ?? [];
     const label = inlayLabel(fact.shape);
     if (!labels.includes(label)) labels.push(label);

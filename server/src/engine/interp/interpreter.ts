@@ -432,8 +432,11 @@ export class Interpreter {
         return { t: 'bool', v: e.value };
       case 'none':
         return NONE_V;
-      case 'name':
-        return this.lookupName(e.id, scope);
+      case 'name': {
+        const v = this.lookupName(e.id, scope);
+        this.models.noteTensor(e.r, e.id, v, true);
+        return v;
+      }
       case 'tuple':
       case 'list':
       case 'set': {

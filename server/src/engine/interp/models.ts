@@ -131,8 +131,9 @@ export class ModelEngine {
   }
 
   /** Tensor facts for hovers, except from dry runs (layout re-runs with a moved axis). */
-  noteTensor(range: TextRange, name: string, value: Value): void {
-    if (value.t === 'tensor' && value.shape && !this.currentRun().dry) this.interp.tensors.push({ range, name, shape: value.shape });
+  noteTensor(range: TextRange, name: string, value: Value, use = false): void {
+    if (value.t !== 'tensor' || !value.shape || this.currentRun().dry) return;
+    this.interp.tensors.push(use ? { range, name, shape: value.shape, use } : { range, name, shape: value.shape });
   }
 
   noteAssignment(name: string, range: TextRange, value: Value): void {
