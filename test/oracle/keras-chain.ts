@@ -4,7 +4,7 @@
  * unit tests and by the oracle test to check the catalogue on its own.
  */
 import { findLayer } from '../../server/src/engine/layers/index';
-import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerIssue, LayerOutcome } from '../../server/src/engine/layers/types';
+import type { ArgValue, LayerDef, LayerEnv, LayerIssue, LayerOutcome } from '../../server/src/engine/layers/types';
 import { isTensor, tensor } from '../../server/src/engine/layers/types';
 import { BATCH, ranked } from '../../server/src/engine/shapes';
 import type { Dim, Shape } from '../../server/src/engine/types';
@@ -15,28 +15,8 @@ export function kerasDef(cls: string): LayerDef {
   return d;
 }
 
-/** Binds positional and keyword arguments to `params` (defaults applied) like the interpreter. */
-export function bindArgs(d: LayerDef, pos: ArgValue[] = [], kw: Record<string, ArgValue> = {}): BoundArgs {
-  const values = new Map<string, ArgValue>();
-  const explicit = new Set<string>();
-  pos.forEach((v, i) => {
-    const p = d.params[i];
-    if (!p) throw new Error(`too many positional arguments for ${d.names[0]}`);
-    values.set(p.name, v);
-    explicit.add(p.name);
-  });
-  const extra: string[] = [];
-  for (const [k, v] of Object.entries(kw)) {
-    if (!d.params.some((p) => p.name === k)) extra.push(k);
-    values.set(k, v);
-    explicit.add(k);
-  }
-  return {
-    get: (name) => (values.has(name) ? values.get(name) : d.params.find((p) => p.name === name)?.default),
-    explicit: (name) => explicit.has(name),
-    extraKeywords: extra,
-  };
-}
+import { bindArgs } from '../helpers/bind-args';
+export { bindArgs };
 
 export function kerasEnv(layerName = 'layer', format: LayerEnv['kerasDataFormat'] = 'channels_last'): LayerEnv {
   return { kerasDataFormat: format, kerasDataFormatSource: 'Keras default', layerName, hybridized: false };

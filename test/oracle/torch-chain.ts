@@ -15,29 +15,8 @@ export function torchDef(name: string): LayerDef {
   return d;
 }
 
-/** Positional args fill params in order; a variadic param takes the rest as an array. */
-export function bind(d: LayerDef, pos: ArgValue[] = [], kw: Record<string, ArgValue> = {}): BoundArgs {
-  const values = new Map<string, ArgValue>();
-  let i = 0;
-  for (const p of d.params) {
-    if (i >= pos.length) break;
-    if (p.variadic) {
-      values.set(p.name, pos.slice(i));
-      i = pos.length;
-    } else values.set(p.name, pos[i++]);
-  }
-  if (i < pos.length) throw new Error(`too many positional arguments for ${d.names[0]}`);
-  const extra: string[] = [];
-  for (const [k, v] of Object.entries(kw)) {
-    if (!d.params.some((p) => p.name === k)) extra.push(k);
-    values.set(k, v);
-  }
-  return {
-    get: (name) => (values.has(name) ? values.get(name) : d.params.find((p) => p.name === name)?.default),
-    explicit: (name) => values.has(name),
-    extraKeywords: extra,
-  };
-}
+import { bindArgs as bind } from '../helpers/bind-args';
+export { bind };
 
 /** Calls an op def (function, method or factory) at once. */
 export function callOp(name: string, pos: ArgValue[] = [], kw: Record<string, ArgValue> = {}): LayerOutcome {
