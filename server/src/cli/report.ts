@@ -3,19 +3,10 @@
  * diagnostics and syntax errors) with the text they point into.
  */
 import { chooseFix, type FixMode } from '../engine/apply-fixes';
-import { LineIndex, type Diagnostic, type Fix, type RelatedLocation, type Severity, type SyntaxProblem, type TextRange } from '../engine/index';
+import { LineIndex, type Diagnostic, type Fix, type SyntaxProblem } from '../engine/index';
 
-export interface Finding {
-  /** Rule code, or null for a syntax error (as Ruff reports them). */
-  code: string | null;
-  rule: string;
-  severity: Severity;
-  message: string;
-  explanation: string[];
-  range: TextRange;
-  related: RelatedLocation[];
-  fixes: Fix[];
-}
+/** A diagnostic or a syntax error; syntax errors have no rule code (as Ruff reports them). */
+export type Finding = Omit<Diagnostic, 'code' | 'framework'> & { code: string | null };
 
 export interface FileReport {
   /** Absolute path. */
