@@ -109,14 +109,13 @@ export class Interpreter {
     switch (s.k) {
       case 'assign': {
         const value = this.eval(s.value, scope);
-        for (const t of s.targets) this.assign(t, value, scope, s.value);
-        if (s.annotation && s.targets.length === 1) this.models.noteAnnotation(s.targets[0], s.annotation, scope);
+        for (const t of s.targets) this.assign(t, value, scope);
         return;
       }
       case 'augassign': {
         const cur = this.eval(s.target, scope);
         const rhs = this.eval(s.value, scope);
-        this.assign(s.target, this.binary(s.op.replace('=', ''), cur, rhs, s.r), scope, null);
+        this.assign(s.target, this.binary(s.op.replace('=', ''), cur, rhs, s.r), scope);
         return;
       }
       case 'expr':
@@ -133,7 +132,7 @@ export class Interpreter {
       case 'with':
         for (const it of s.items) {
           const v = this.eval(it.value, scope);
-          if (it.alias) this.assign(it.alias, v, scope, null);
+          if (it.alias) this.assign(it.alias, v, scope);
         }
         this.execBlock(s.body, scope);
         return;
@@ -239,12 +238,12 @@ export class Interpreter {
     if (items === null) {
       // Unknown iterable: run the body once with an unknown target so definitions inside it
       // are seen, but treat its effects as uncertain.
-      this.assign(target, UNKNOWN_V, scope, null);
+      this.assign(target, UNKNOWN_V, scope);
       this.branch(() => this.execLoopBody(body, scope));
       return;
     }
     for (const item of items.slice(0, MAX_LOOP_ITERATIONS)) {
-      this.assign(target, item, scope, null);
+      this.assign(target, item, scope);
       try {
         this.execBlock(body, scope);
       } catch (e) {
@@ -292,7 +291,7 @@ export class Interpreter {
     }
   }
 
-  assign(target: Expr, value: Value, scope: Scope, source: Expr | null): void {
+  assign(target: Expr, value: Value, scope: Scope): void {
     switch (target.k) {
       case 'name':
         scope.set(target.id, value);
@@ -310,13 +309,13 @@ export class Interpreter {
         const starIdx = target.elts.findIndex((e) => e.k === 'starred');
         target.elts.forEach((t, i) => {
           if (t.k === 'starred') {
-            this.assign(t.value, UNKNOWN_V, scope, null);
+            this.assign(t.value, UNKNOWN_V, scope);
             return;
           }
           let v: Value = UNKNOWN_V;
           if (items && starIdx < 0 && items.length === target.elts.length) v = items[i];
           else if (items && starIdx < 0) v = UNKNOWN_V;
-          this.assign(t, v, scope, null);
+          this.assign(t, v, scope);
         });
         return;
       }
@@ -336,7 +335,6 @@ export class Interpreter {
         return;
       }
       default:
-        void source;
         return;
     }
   }
@@ -370,14 +368,13 @@ export class Interpreter {
     return visit(cls);
   }
 
-  callFunction(fn: FuncValue, args: EvaluatedArgs, site: TextRange): Value {
+  callFunction(fn: FuncValue, args: EvaluatedArgs): Value {
     if (this.callDepth >= MAX_CALL_DEPTH) return UNKNOWN_V;
     this.callDepth++;
     this.pendingReturns.push([]);
     const scope = new Scope(fn.closure, 'function');
     try {
       this.bindParams(fn, args, scope);
-      this.models.enterFunction(fn, scope);
       try {
         this.execBlock(fn.def.body, scope);
         return this.mergeReturns(this.pendingReturns[this.pendingReturns.length - 1].length ? NONE_V : undefined);
@@ -387,10 +384,8 @@ export class Interpreter {
         throw e;
       }
     } finally {
-      this.models.leaveFunction(fn);
       this.pendingReturns.pop();
       this.callDepth--;
-      void site;
     }
   }
 
@@ -516,7 +511,7 @@ export class Interpreter {
     const inner = new Scope(scope, 'function');
     const out: Value[] = [];
     for (const item of items) {
-      this.assign(e.target, item, inner, null);
+      this.assign(e.target, item, inner);
       let keep = true;
       for (const cond of e.ifs) {
         const t = truthy(this.eval(cond, inner));
@@ -659,7 +654,7 @@ export class Interpreter {
   call(callee: Value, args: EvaluatedArgs, site: Extract<Expr, { k: 'call' }>, scope: Scope): Value {
     switch (callee.t) {
       case 'func':
-        return this.callFunction(callee, args, site.r);
+        return this.callFunction(callee, args);
       case 'class':
         return this.models.instantiate(callee, args, site);
       case 'ext':

@@ -141,10 +141,6 @@ export class ModelEngine {
     if (value.t === 'object' && !value.varName) value.varName = name;
   }
 
-  noteAnnotation(_target: Expr, _annotation: Expr, _scope: Scope): void {}
-
-  enterFunction(_fn: FuncValue, _scope: Scope): void {}
-  leaveFunction(_fn: FuncValue): void {}
 
   setAttribute(obj: Value, name: string, value: Value): void {
     if (obj.t !== 'object') return;
@@ -177,7 +173,7 @@ export class ModelEngine {
     const obj = this.newObject(cls, null, site.r, frameworkOfFamily(cls.family));
     const init = this.interp.findClassAttr(cls, '__init__');
     if (init && init.value.t === 'func') {
-      this.interp.callFunction({ ...init.value, self: obj, owner: init.owner }, args, site.r);
+      this.interp.callFunction({ ...init.value, self: obj, owner: init.owner }, args);
     } else {
       // A subclass of a container (`class Net(nn.Sequential)` without __init__) takes its items.
       this.fillContainer(obj, args);
@@ -368,7 +364,7 @@ export class ModelEngine {
 
   private callForward(obj: ObjectValue, fwd: { fn: FuncValue; withF: boolean }, args: EvaluatedArgs): Value {
     const positional = fwd.withF ? [{ t: 'module', path: obj.hybridized ? 'mxnet.symbol' : 'mxnet.ndarray' } as Value, ...args.positional] : args.positional;
-    return this.interp.callFunction({ ...fwd.fn, self: obj }, { ...args, positional }, obj.range);
+    return this.interp.callFunction({ ...fwd.fn, self: obj }, { ...args, positional });
   }
 
   private forwardMethod(obj: ObjectValue): { fn: FuncValue; withF: boolean } | null {
