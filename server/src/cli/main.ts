@@ -11,7 +11,7 @@ import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './formats/ind
 import { EXIT, processIo, UsageError, type CliIo } from './io';
 import { runRule, runRules } from './rules';
 import { checkSummaryFormat, runSummary } from './summary';
-import { shapelintVersion } from './version';
+import { shapelintVersion } from '../host/version';
 
 interface CommonFlags {
   config?: string[];
