@@ -4,14 +4,15 @@
  * `positions.ts` is the one place that converts them to lines and columns.
  */
 import type { RuleName } from './rules/index';
+import type { Severity } from './rules/rule';
+
+export type { Severity };
 
 /** A half-open span [start, end) of UTF-16 code units in the source text. */
 export interface TextRange {
   start: number;
   end: number;
 }
-
-export type Severity = 'error' | 'warning' | 'info';
 
 export type Framework = 'keras' | 'gluon' | 'torch' | 'mxsym';
 

@@ -1,5 +1,7 @@
 /** What every rule file exports. The same text feeds `shapelint rule`, docs/rules, SARIF and hovers. */
-import type { Severity } from '../types';
+
+/** Declared here, not in `types.ts`, which derives `Diagnostic.rule` from the registry. */
+export type Severity = 'error' | 'warning' | 'info';
 
 export interface RuleDoc<Name extends string = string> {
   /** Stable code, never reused: `SL` + three digits. */
