@@ -38,6 +38,14 @@ describe('rule and rules', () => {
   });
 });
 
+describe('version', () => {
+  it('--version prints package.json\'s version', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
+    const r = await cli(['--version'], REPO);
+    assert.deepEqual([r.code, r.stdout.trim()], [0, version]);
+  });
+});
+
 describe('summary', () => {
   it('renders the Keras-style table from a model summary', () => {
     const shape = (dims: (number | string)[]) => ({ dims, open: false });

@@ -8,7 +8,7 @@ import type { LintResult } from '../../server/src/host/lint';
 import { runJob } from '../../server/src/host/lint-job';
 
 const d = (start: number, fixes: Diagnostic['fixes'], code = 'SL001', message = 'm'): Diagnostic => ({
-  code, rule: 'r', severity: 'error', message, explanation: [], range: { start, end: start + 1 }, related: [], fixes,
+  code, rule: 'kernel-exceeds-input', severity: 'error', message, explanation: [], range: { start, end: start + 1 }, related: [], fixes,
 });
 const edit = (start: number, end: number, newText: string) => ({ range: { start, end }, newText });
 

@@ -110,7 +110,7 @@ describe('gitlab', () => {
   });
   it('keeps fingerprints when lines move, changes them when the finding changes', () => {
     const text = 'import x\nnet(a)\nnet(a)\n';
-    const diag = (start: number) => ({ code: 'SL003', rule: 'features-mismatch', severity: 'error' as const, message: 'bad', explanation: [], range: { start, end: start + 6 }, related: [], fixes: [] });
+    const diag = (start: number) => ({ code: 'SL003', rule: 'features-mismatch' as const, severity: 'error' as const, message: 'bad', explanation: [], range: { start, end: start + 6 }, related: [], fixes: [] });
     const prints = (t: string, msg = 'bad') => {
       const starts = [...t.matchAll(/net\(a\)/g)].map((m) => m.index!);
       const r = fileReport('/p/f.py', 'f.py', t, starts.map((s) => ({ ...diag(s), message: msg })), []);

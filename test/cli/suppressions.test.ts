@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyEdits } from '../../server/src/engine/apply-fixes';
-import { LineIndex, type Diagnostic } from '../../server/src/engine/index';
+import { LineIndex, type Diagnostic, type RuleName } from '../../server/src/engine/index';
 import { noqaEdit, parseSuppressions } from '../../server/src/engine/suppressions';
 import { lintEngineResult } from '../../server/src/host/lint';
 
@@ -44,7 +44,7 @@ const CASES: Case[] = [
   { name: 'CRLF line endings', source: 'a = 1  # noqa: SL004\r\nb = 2\r\n', found: [], kept: [], unused: ['1:SL100'], fixed: 'a = 1\r\nb = 2\r\n' },
 ];
 
-const RULE_NAMES: Record<string, string> = { SL001: 'kernel-exceeds-input', SL002: 'channel-mismatch', SL003: 'features-mismatch', SL004: 'rank-mismatch' };
+const RULE_NAMES: Record<string, RuleName> = { SL001: 'kernel-exceeds-input', SL002: 'channel-mismatch', SL003: 'features-mismatch', SL004: 'rank-mismatch' };
 
 function diag(text: string, spec: string): Diagnostic {
   const [line, code] = spec.split(':');

@@ -1,7 +1,8 @@
 /**
  * Data-driven engine tests: every `test/fixtures/engine/**.py` file is analysed and checked
  * against its inline expectations (see `test/helpers/expectations.ts`), on both parser
- * backends, which must agree exactly.
+ * backends, which must agree exactly. Diagnostics are the lint pipeline's (the engine's plus
+ * suppression comments), what the CLI and the editor report.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,6 +10,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { formatShape } from '../../server/src/engine/index';
 import { createNativeParser } from '../../server/src/engine/syntax/backend-native';
+import { lintEngineResult } from '../../server/src/host/lint';
 import { analyze, lineOf } from '../helpers/engine';
 import { parseExpectations } from '../helpers/expectations';
 import { FIXTURES } from '../helpers/paths';
@@ -32,7 +34,7 @@ describe('engine fixtures', () => {
       const exp = parseExpectations(text);
       const result = await analyze(text, exp.options);
       assert.equal(result.internalError, undefined, result.internalError);
-      const got = result.diagnostics.map((d) => ({
+      const got = lintEngineResult(result, text, exp.options).diagnostics.map((d) => ({
         line: lineOf(text, d.range.start),
         rule: d.rule,
         severity: d.severity,

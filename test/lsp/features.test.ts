@@ -5,15 +5,19 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Diagnostic, Hover, InlayHint } from 'vscode-languageserver-protocol/node';
-import { applyLspEdits, EXAMPLES, exampleText, exampleUri, positionAt, TestClient } from './harness';
+import { applyLspEdits, EXAMPLES, exampleText, exampleUri, positionAt, REPO_ROOT, TestClient } from './harness';
 
 const NAIVE = 'gluon_naive_port.py';
 const MXNET_MESSAGE = 'kernel size (2) exceeds input (1 padded to 1)';
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 function firstPoolLine(text: string): number {
   return positionAt(text, text.indexOf('MaxPool2D')).line;
@@ -33,8 +37,9 @@ function assertFoundingDiagnostic(diagnostics: Diagnostic[], text: string): Diag
 }
 
 test('pull mode: the founding example is flagged; the working models are clean; nothing is pushed', async () => {
-  const { client } = await TestClient.start({ pull: true, settings: () => ({}) });
+  const { client, init } = await TestClient.start({ pull: true, settings: () => ({}) });
   try {
+    assert.deepEqual(init.serverInfo, { name: 'shapelint', version: packageVersion() }, 'serverInfo carries package.json\'s version');
     const text = exampleText(NAIVE);
     await client.open(exampleUri(NAIVE), text);
     assertFoundingDiagnostic(await client.pullDiagnostics(exampleUri(NAIVE)), text);

@@ -19,7 +19,7 @@ import { render, isHumanFormat, type OutputFormat } from './formats/index';
 import { EXIT, type CliIo } from './io';
 import { fileReport, type FileReport, type RunReport } from './report';
 import { unifiedDiff } from './text-diff';
-import { shapelintVersion } from './version';
+import { shapelintVersion } from '../host/version';
 
 export interface CheckOptions {
   paths: string[];

@@ -11,7 +11,7 @@ import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './formats/ind
 import { EXIT, processIo, UsageError, type CliIo } from './io';
 import { runRule, runRules } from './rules';
 import { checkSummaryFormat, runSummary } from './summary';
-import { shapelintVersion } from './version';
+import { shapelintVersion } from '../host/version';
 
 interface CommonFlags {
   config?: string[];
@@ -186,6 +186,7 @@ async function startLanguageServer(io: CliIo): Promise<number> {
   const modulePath = ['..', 'lsp', 'server'].join('/');
   let mod: { startServer?: () => unknown };
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a computed path, loaded only by `shapelint server`
     mod = require(modulePath) as typeof mod;
   } catch (e) {
     io.stderr(`error: the language server is not available: ${(e as Error).message.split('\n')[0]}\n`);

@@ -3,10 +3,10 @@
  * diagnostics and syntax errors) with the text they point into.
  */
 import { chooseFix, type FixMode } from '../engine/apply-fixes';
-import { LineIndex, type Diagnostic, type Fix, type SyntaxProblem } from '../engine/index';
+import { LineIndex, type Diagnostic, type Fix, type RuleName, type SyntaxProblem } from '../engine/index';
 
 /** A diagnostic or a syntax error; syntax errors have no rule code (as Ruff reports them). */
-export type Finding = Omit<Diagnostic, 'code' | 'framework'> & { code: string | null };
+export type Finding = Omit<Diagnostic, 'code' | 'rule' | 'framework'> & { code: string | null; rule: RuleName | 'syntax-error' };
 
 export interface FileReport {
   /** Absolute path. */

@@ -8,8 +8,8 @@ import type { AnalysisResult, AnalyzeOptions } from './types';
 import { interpretModule } from './interp/interpreter';
 
 export * from './types';
-export { RULES, findRule, ruleUrl } from './rules/index';
-export type { RuleDoc } from './rules/index';
+export { RULES, findRule, ruleByName, ruleUrl } from './rules/index';
+export type { Rule, RuleDoc, RuleName } from './rules/index';
 export { LineIndex } from './positions';
 export type { PythonParser, ParsedTree, TreeEdit } from './syntax/tree';
 export { formatShape } from './shapes';

@@ -11,7 +11,7 @@
  * A bare `# noqa` is never reported as unused: it usually belongs to another linter.
  */
 import { LineIndex } from './positions';
-import { findRule } from './rules/index';
+import { findRule, ruleByName } from './rules/index';
 import type { Diagnostic, TextEdit, TextRange } from './types';
 
 export interface Suppression {
@@ -121,10 +121,11 @@ function unusedDiagnostic(s: Suppression, used: Set<string>, text: string, isEna
   const what = s.codes === null ? 'suppresses nothing' : `unused: ${stale.join(', ')}`;
   const title = keep.length > 0 ? `Remove unused code${stale.length > 1 ? 's' : ''} ${stale.join(', ')}` : 'Remove unused suppression';
   const edit = keep.length > 0 ? rewriteCodes(s, keep, text) : deleteDirective(s, text);
+  const rule = ruleByName('unused-suppression');
   return {
-    code: 'SL100',
-    rule: 'unused-suppression',
-    severity: 'warning',
+    code: rule.code,
+    rule: rule.name,
+    severity: rule.severity,
     message: `Unused suppression (${what})`,
     explanation: [],
     range: s.range,

@@ -3,14 +3,16 @@
  * offsets are UTF-16 code-unit offsets into the analysed text (what JavaScript strings use);
  * `positions.ts` is the one place that converts them to lines and columns.
  */
+import type { RuleName } from './rules/index';
+import type { Severity } from './rules/rule';
+
+export type { Severity };
 
 /** A half-open span [start, end) of UTF-16 code units in the source text. */
 export interface TextRange {
   start: number;
   end: number;
 }
-
-export type Severity = 'error' | 'warning' | 'info';
 
 export type Framework = 'keras' | 'gluon' | 'torch' | 'mxsym';
 
@@ -39,7 +41,7 @@ export interface Diagnostic {
   /** Stable code such as `SL001`. */
   code: string;
   /** Rule name such as `kernel-exceeds-input`. */
-  rule: string;
+  rule: RuleName;
   severity: Severity;
   /** The framework's own error text, with the real numbers, as the first line. */
   message: string;

@@ -4,12 +4,12 @@
  * still break something are dropped (Ruff's fix invariants: converge, never break the code).
  */
 import { applyEdits, applyFixes, chooseFix, type FixMode } from '../engine/apply-fixes';
-import type { Diagnostic, PythonParser } from '../engine/index';
+import type { Diagnostic, PythonParser, RuleName } from '../engine/index';
 import { lintText, type LintResult, type LintSettings } from './lint';
 
 export interface AppliedFix {
   code: string;
-  rule: string;
+  rule: RuleName;
   title: string;
 }
 

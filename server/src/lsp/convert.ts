@@ -5,7 +5,7 @@ import {
   type Range,
   type TextEdit as LspTextEdit,
 } from 'vscode-languageserver';
-import { findRule, ruleUrl, type Diagnostic, type Fix, type LineIndex, type TextRange } from '../engine/index';
+import { ruleByName, ruleUrl, type Diagnostic, type Fix, type LineIndex, type RuleName, type TextRange } from '../engine/index';
 
 export const SOURCE = 'shapelint';
 
@@ -19,7 +19,7 @@ export interface LspFix {
 export interface DiagnosticData {
   uri: string;
   version: number;
-  rule: string;
+  rule: RuleName;
   fixes: LspFix[];
 }
 
@@ -38,9 +38,8 @@ export function toFix(lines: LineIndex, f: Fix): LspFix {
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
 
 export function toDiagnostic(d: Diagnostic, lines: LineIndex, uri: string, version: number): LspDiagnostic {
-  const rule = findRule(d.code) ?? findRule(d.rule);
   const data: DiagnosticData = { uri, version, rule: d.rule, fixes: d.fixes.map((f) => toFix(lines, f)) };
-  const out: LspDiagnostic = {
+  return {
     range: toRange(lines, d.range),
     severity: SEVERITY[d.severity] ?? DiagnosticSeverity.Error,
     code: d.code,
@@ -48,10 +47,9 @@ export function toDiagnostic(d: Diagnostic, lines: LineIndex, uri: string, versi
     // The framework's own words first (what users search for), then the shape trace.
     message: [d.message, ...d.explanation].join('\n'),
     relatedInformation: d.related.map((r) => ({ location: { uri, range: toRange(lines, r.range) }, message: r.message })),
+    codeDescription: { href: ruleUrl(ruleByName(d.rule)) },
     data,
   };
-  if (rule) out.codeDescription = { href: ruleUrl(rule) };
-  return out;
 }
 
 /** True when `inner` lies within `outer` (positions compared line, then character). */

@@ -22,6 +22,7 @@ import {
 import { fileURLToPath } from 'node:url';
 import type { PythonParser } from '../engine/index';
 import { loadParser } from '../host/parser';
+import { shapelintVersion } from '../host/version';
 import { Analyzer, type Analysis } from './analysis';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
 import { DocumentStore } from './documents';
@@ -138,7 +139,7 @@ class ShapelintServer {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         inlayHintProvider: true,
       },
-      serverInfo: { name: 'shapelint', version: SERVER_VERSION },
+      serverInfo: { name: 'shapelint', version: shapelintVersion() },
     };
     if (this.pullMode) {
       result.capabilities.diagnosticProvider = { identifier: 'shapelint', interFileDependencies: false, workspaceDiagnostics: false };
@@ -245,4 +246,3 @@ function cancelled(): ResponseError<{ retriggerRequest: boolean }> {
   return new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
 }
 
-const SERVER_VERSION = '0.1.0';

@@ -11,7 +11,7 @@
 import { findLayer } from '../layers/index';
 import { isTensor, UNKNOWN, type ArgValue, type LayerDef, type LayerEnv, type LayerIssue, type LayerOutcome, type TensorLib } from '../layers/types';
 import { LineIndex } from '../positions';
-import { findRule } from '../rules/index';
+import { ruleByName } from '../rules/index';
 import { formatShape, openShape, ranked } from '../shapes';
 import type { Arg, Expr } from '../syntax/ast';
 import type { Diagnostic, Dim, Framework, TextEdit, LayerApplication, ModelSummary, Shape, TextRange } from '../types';
@@ -829,8 +829,7 @@ export class ModelEngine {
   private report(run: Run, issue: LayerIssue, layer: LayerValue, range: TextRange, hist: Lineage | null, framework: Framework, inputs: TensorVal[] = []): void {
     run.issues++;
     if (run.dry) return;
-    const rule = findRule(issue.rule);
-    if (!rule) return;
+    const rule = ruleByName(issue.rule);
     const explanation = [...this.historyLines(hist, inputs), ...issue.explanation];
     const related = [];
     if (layer.id > 0 && (range.start !== layer.range.start || range.end !== layer.range.end)) {
@@ -941,7 +940,7 @@ export class ModelEngine {
     }
     if (rerun.issues > 0) return;
     const first = run.diagnostics[0];
-    const rule = findRule('layout-mismatch')!;
+    const rule = ruleByName('layout-mismatch');
     const fixes = [...first.fixes];
     if (flip.transposeFix && run.inputArgRange) {
       const argText = this.interp.text.slice(run.inputArgRange.start, run.inputArgRange.end);

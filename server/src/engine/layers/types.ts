@@ -10,7 +10,10 @@
  * Layer code must never guess: when an argument or a dim is unknown, the output dims that
  * depend on it are `null` and no issue is raised.
  */
+import type { RuleName } from '../rules/index';
 import type { AxisTrace, Dim, Framework, Shape } from '../types';
+
+export type { RuleName } from '../rules/index';
 
 /** Marker for a value the interpreter could not evaluate. */
 export const UNKNOWN: unique symbol = Symbol('unknown');
@@ -87,15 +90,6 @@ export interface LayerIssue {
   severity?: 'error' | 'warning' | 'info';
 }
 
-export type RuleName =
-  | 'kernel-exceeds-input'
-  | 'channel-mismatch'
-  | 'features-mismatch'
-  | 'rank-mismatch'
-  | 'layout-mismatch'
-  | 'reshape-mismatch'
-  | 'merge-mismatch'
-  | 'invalid-argument';
 
 export interface LayerOutcome {
   /** The call's result: a tensor, a tuple (array) of results, a number (x.size(0)), or UNKNOWN. */

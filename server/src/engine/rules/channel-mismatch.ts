@@ -1,6 +1,6 @@
-import type { RuleDoc } from './rule';
+import { defineRule } from './rule';
 
-export const channelMismatch: RuleDoc = {
+export const channelMismatch = defineRule({
   code: 'SL002',
   name: 'channel-mismatch',
   severity: 'error',
@@ -14,4 +14,4 @@ export const channelMismatch: RuleDoc = {
   example: ['```python', 'nn.Sequential(nn.Conv2d(3, 64, 3), nn.Conv2d(32, 64, 3))', '```'].join('\n'),
   fix: 'Set the layer\'s input channels to the value that arrives (shapelint offers the inferred number).',
   fixSafety: 'Correcting `in_channels` to the inferred value is safe: the model could not have run before.',
-};
+});

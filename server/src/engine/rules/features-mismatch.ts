@@ -1,6 +1,6 @@
-import type { RuleDoc } from './rule';
+import { defineRule } from './rule';
 
-export const featuresMismatch: RuleDoc = {
+export const featuresMismatch = defineRule({
   code: 'SL003',
   name: 'features-mismatch',
   severity: 'error',
@@ -15,4 +15,4 @@ export const featuresMismatch: RuleDoc = {
   example: ['```python', 'nn.Sequential(nn.Flatten(), nn.Linear(4096, 10))  # input (N, 64, 12, 12) flattens to 9216', '```'].join('\n'),
   fix: 'Set `in_features` to the inferred value, or use `nn.LazyLinear` / Gluon deferred `in_units`.',
   fixSafety: 'Correcting `in_features` to the inferred value is safe: the model could not have run before.',
-};
+});

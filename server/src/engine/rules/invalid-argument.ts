@@ -1,6 +1,6 @@
-import type { RuleDoc } from './rule';
+import { defineRule } from './rule';
 
-export const invalidArgument: RuleDoc = {
+export const invalidArgument = defineRule({
   code: 'SL008',
   name: 'invalid-argument',
   severity: 'error',
@@ -13,4 +13,4 @@ export const invalidArgument: RuleDoc = {
   example: ["```python", "gluon.nn.Dense(2, activation='softmax')  # MXNet: Invalid Input: 'softmax'", '```'].join('\n'),
   fix: 'Use a value the framework accepts (apply softmax separately in Gluon, explicit padding for strided convolutions).',
   fixSafety: 'Fixes that change the computation are unsafe.',
-};
+});

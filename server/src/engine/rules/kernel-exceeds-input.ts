@@ -1,6 +1,6 @@
-import type { RuleDoc } from './rule';
+import { defineRule } from './rule';
 
-export const kernelExceedsInput: RuleDoc = {
+export const kernelExceedsInput = defineRule({
   code: 'SL001',
   name: 'kernel-exceeds-input',
   severity: 'error',
@@ -27,4 +27,4 @@ export const kernelExceedsInput: RuleDoc = {
     'Pad the earlier convolutions (`padding=(1, 1)` for a 3x3 kernel in Gluon and PyTorch, `padding="same"` in Keras), ' +
     'use a smaller window, or feed the data in the layout the framework expects.',
   fixSafety: 'Adding padding changes the model\'s output shape and parameters downstream, so the fix is marked unsafe.',
-};
+});

@@ -1,6 +1,6 @@
-import type { RuleDoc } from './rule';
+import { defineRule } from './rule';
 
-export const layoutMismatch: RuleDoc = {
+export const layoutMismatch = defineRule({
   code: 'SL005',
   name: 'layout-mismatch',
   severity: 'error',
@@ -21,4 +21,4 @@ export const layoutMismatch: RuleDoc = {
   ].join('\n'),
   fix: 'Transpose the input to the framework\'s layout (`X.transpose((0, 3, 1, 2))`), or set `layout=`/`data_format=`.',
   fixSafety: 'Transposing the input changes what the model computes, so the fix is unsafe.',
-};
+});

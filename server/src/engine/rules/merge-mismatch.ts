@@ -1,6 +1,6 @@
-import type { RuleDoc } from './rule';
+import { defineRule } from './rule';
 
-export const mergeMismatch: RuleDoc = {
+export const mergeMismatch = defineRule({
   code: 'SL007',
   name: 'merge-mismatch',
   severity: 'error',
@@ -12,4 +12,4 @@ export const mergeMismatch: RuleDoc = {
   example: ['```python', 'torch.cat([torch.zeros(1, 8, 32, 32), torch.zeros(1, 8, 16, 16)], dim=1)', '```'].join('\n'),
   fix: 'Resize one branch (pooling, cropping, interpolation) or concatenate along the axis that differs.',
   fixSafety: 'No automatic fix.',
-};
+});

@@ -1,6 +1,6 @@
-import type { RuleDoc } from './rule';
+import { defineRule } from './rule';
 
-export const rankMismatch: RuleDoc = {
+export const rankMismatch = defineRule({
   code: 'SL004',
   name: 'rank-mismatch',
   severity: 'error',
@@ -14,4 +14,4 @@ export const rankMismatch: RuleDoc = {
   example: ['```python', 'Sequential([Conv2D(32, 3, input_shape=(32, 28, 28, 1))])  # batch included by mistake', '```'].join('\n'),
   fix: 'Drop the batch from Keras `input_shape`, add or remove an axis (`unsqueeze`, `reshape`) before the layer.',
   fixSafety: 'No automatic fix: which axis is wrong needs a human.',
-};
+});

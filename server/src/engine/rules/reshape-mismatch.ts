@@ -1,6 +1,6 @@
-import type { RuleDoc } from './rule';
+import { defineRule } from './rule';
 
-export const reshapeMismatch: RuleDoc = {
+export const reshapeMismatch = defineRule({
   code: 'SL006',
   name: 'reshape-mismatch',
   severity: 'error',
@@ -12,4 +12,4 @@ export const reshapeMismatch: RuleDoc = {
   example: ['```python', 'x = torch.zeros(4, 6)', 'x.view(5, -1)', '```'].join('\n'),
   fix: 'Use a target whose product matches the input, or `-1` for the axis that should absorb the rest.',
   fixSafety: 'No automatic fix.',
-};
+});

@@ -1,6 +1,6 @@
-import type { RuleDoc } from './rule';
+import { defineRule } from './rule';
 
-export const unusedSuppression: RuleDoc = {
+export const unusedSuppression = defineRule({
   code: 'SL100',
   name: 'unused-suppression',
   severity: 'warning',
@@ -10,4 +10,4 @@ export const unusedSuppression: RuleDoc = {
   example: ['```python', 'x = nn.Linear(10, 2)  # noqa: SL003', '```'].join('\n'),
   fix: 'Delete the suppression comment (or the unused code in it).',
   fixSafety: 'Deleting an unused suppression is safe.',
-};
+});

@@ -18,9 +18,9 @@ export function createNativeParser(): PythonParser | null {
   let ParserCtor: new () => NativeParser;
   let python: unknown;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional native module, loaded only when asked for
     ParserCtor = require('tree-sitter');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- its binding is native too
     python = require('tree-sitter-python');
   } catch {
     return null;
