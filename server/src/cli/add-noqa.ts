@@ -7,9 +7,10 @@ import { LineIndex, type TextEdit } from '../engine/index';
 import { noqaEdit } from '../engine/suppressions';
 import { lintText } from '../host/lint';
 import { loadParser, type BackendChoice } from '../host/parser';
-import { writeSourceAtomic } from '../host/source-file';
+import { writeSourceSafely } from '../host/source-file';
 import type { CheckItem } from './check';
 import type { CliIo } from './io';
+import { printable } from './report';
 
 /** Returns true when something failed (exit 2). */
 export async function addNoqa(items: CheckItem[], backend: BackendChoice, io: CliIo): Promise<boolean> {
@@ -35,14 +36,13 @@ export async function addNoqa(items: CheckItem[], backend: BackendChoice, io: Cl
       const text = applyEdits(item.text, edits);
       // A line inside a multi-line string cannot take a comment: never break the file.
       if (lintText(parser, text, { ...item.settings, select: ['SL100'] }).engine.syntaxErrors.length > r.engine.syntaxErrors.length) {
-        io.stderr(`warning: not adding noqa directives to ${item.display}: the result would not parse\n`);
+        io.stderr(`warning: not adding noqa directives to ${printable(item.display)}: the result would not parse\n`);
         continue;
       }
-      try {
-        writeSourceAtomic(item.abs, text, item.bom);
-        added += edits.length;
-      } catch (e) {
-        io.stderr(`error: cannot write ${item.display}: ${(e as NodeJS.ErrnoException).code ?? e}\n`);
+      const outcome = writeSourceSafely(item.abs, item, text);
+      if (outcome.ok) added += edits.length;
+      else {
+        io.stderr(`error: cannot write ${printable(item.display)}: ${outcome.reason}\n`);
         failed = true;
       }
     }
