@@ -119,23 +119,24 @@ function replaceKeeping(file: string, bytes: Buffer, st: Stats): boolean {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.shapelint-${process.pid}-${Date.now()}.tmp`);
   try {
     writeFileSync(tmp, bytes, { mode: st.mode & 0o7777, flag: 'wx' });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return false;
-    throw e;
-  }
-  try {
     if (root) chownSync(tmp, st.uid, st.gid);
     chmodSync(tmp, st.mode & 0o7777);
     renameSync(tmp, file);
     return true;
   } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
+    const code = (e as NodeJS.ErrnoException).code;
+    // `wx` never opens a file that was already there: any other failure left ours behind.
+    if (code !== 'EEXIST') removeQuietly(tmp);
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return false;
     throw e;
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    /* never created, or already gone */
   }
 }
 
