@@ -102,6 +102,15 @@ describe('adversarial: fixes land on the right file, as it was', () => {
     assert.doesNotMatch(stdout, /All checks passed!/);
   });
 
+  it('a file named twice (itself and a symlink to it) is fixed once, without an error', async () => {
+    const root = projectWith({ 'a.py': FIXABLE });
+    symlinkSync('a.py', path.join(root, 'b.py'));
+    const r = await fix(root, 'a.py', 'b.py');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(path.join(root, 'a.py'), 'utf8'), FIXED);
+    assert.ok(lstatSync(path.join(root, 'b.py')).isSymbolicLink());
+  });
+
   it('writeSourceSafely refuses a file whose content differs from what was read', () => {
     const root = projectWith({ 'a.py': 'import os\nx = 3\n' });
     const outcome = writeSourceSafely(path.join(root, 'a.py'), { text: FIXABLE, bom: false }, FIXED);

@@ -85,10 +85,13 @@ export function writeSourceSafely(file: string, original: { text: string; bom: b
   }
   if (!st.isFile()) return { ok: false, reason: 'not a regular file' };
   if ((st.mode & 0o222) === 0) return { ok: false, reason: 'the file is read-only (left unchanged)' };
-  if (!unchangedSince(target, sourceBytes(original.text, original.bom))) {
+  const bytes = sourceBytes(text, original.bom);
+  const current = currentBytes(target);
+  // Already fixed (the same file reached through another name, or by another run): nothing to do.
+  if (current?.equals(bytes)) return { ok: true };
+  if (!current?.equals(sourceBytes(original.text, original.bom))) {
     return { ok: false, reason: 'it changed since it was read (saved during the run?); not written, run again' };
   }
-  const bytes = sourceBytes(text, original.bom);
   try {
     if (st.nlink > 1 || !replaceKeeping(target, bytes, st)) writeInPlace(target, bytes);
     return { ok: true };
@@ -97,11 +100,14 @@ export function writeSourceSafely(file: string, original: { text: string; bom: b
   }
 }
 
-function unchangedSince(file: string, expected: Buffer): boolean {
+/** The file's bytes now, or null when it is no longer a readable regular file. */
+function currentBytes(file: string): Buffer | null {
   const fd = openNonBlocking(file, false);
-  if (typeof fd !== 'number') return false;
+  if (typeof fd !== 'number') return null;
   try {
-    return fstatSync(fd).isFile() && readFileSync(fd).equals(expected);
+    return fstatSync(fd).isFile() ? readFileSync(fd) : null;
+  } catch {
+    return null;
   } finally {
     closeSync(fd);
   }
