@@ -128,6 +128,12 @@ export function describeFsError(e: unknown): string {
       return 'no such file or directory';
     case 'EISDIR':
       return 'is a directory';
+    case 'EFBIG':
+      return 'file too large to write (EFBIG: file size limit)';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EROFS':
+      return 'read-only file system';
     default:
       return err.code ?? String(e);
   }

@@ -27,7 +27,6 @@ import {
 import * as path from 'node:path';
 import { describeFsError, openNonBlocking } from './safe-read';
 
-export { describeFsError } from './safe-read';
 
 export type SourceRead =
   | { kind: 'text'; text: string; bom: boolean; lossy: boolean }
