@@ -121,6 +121,8 @@ describe('adversarial: where config and keras.json are looked for', () => {
       const r = await cli(['check', '--no-cache', '--output-format', 'concise'], path.join(base, 'shared', 'proj'));
       assert.match(r.stdout, /naive\.py:13:15: SL005/, `mode ${mode.toString(8)}`);
       assert.doesNotMatch(r.stdout, /keras_model\.py/, `mode ${mode.toString(8)}`);
+      assert.match(r.stderr, /warning: ignoring config file .*shared\/pyproject\.toml: its folder is writable by every user/);
+      assert.match(r.stderr, /warning: ignoring .*shared\/keras\.json: its folder is writable by every user/);
     }
   });
 

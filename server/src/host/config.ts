@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parseToml } from './toml';
 import { ConfigError, isTable, parseConfigTable, type AnchoredGlob, type ConfigValues } from './config-schema';
 import { globMatches, relativeTo } from './globs';
-import { isSearchBoundary, isTrustedFolder, readSmallFile } from './safe-read';
+import { isSearchBoundary, mayReadIn, readSmallFile } from './safe-read';
 import type { LintSettings } from './lint';
 
 export { ConfigError } from './config-schema';
@@ -149,7 +149,8 @@ export class ConfigResolver {
   private search(dir: string): LoadedConfig {
     const cached = this.byDir.get(dir);
     if (cached) return cached;
-    const found = isTrustedFolder(dir) ? this.configIn(dir) : null;
+    const trusted = mayReadIn(dir, CONFIG_FILES, (f) => this.warn(`ignoring config file ${display(f, this.options.cwd)}: its folder is writable by every user`));
+    const found = trusted ? this.configIn(dir) : null;
     const parent = path.dirname(dir);
     const last = parent === dir || isSearchBoundary(dir, this.options.home);
     const result = found ?? (last ? { file: null, root: this.options.cwd, values: {} } : this.search(parent));

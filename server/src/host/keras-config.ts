@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { KerasDataFormat } from '../engine/index';
 import { relativeTo } from './globs';
-import { isSearchBoundary, isTrustedFolder, readSmallFile } from './safe-read';
+import { isSearchBoundary, mayReadIn, readSmallFile } from './safe-read';
 
 export interface KerasEnvironment {
   cwd: string;
@@ -48,7 +48,8 @@ export class KerasConfigFinder {
   private local(dir: string): KerasFormatChoice | null {
     if (this.byDir.has(dir)) return this.byDir.get(dir)!;
     const file = path.join(dir, 'keras.json');
-    const { format, backend } = isTrustedFolder(dir) ? this.read(file) : { format: null, backend: undefined };
+    const trusted = mayReadIn(dir, ['keras.json'], (f) => this.env.warn?.(`ignoring ${relativeTo(this.env.cwd, f) ?? f}: its folder is writable by every user`));
+    const { format, backend } = trusted ? this.read(file) : { format: null, backend: undefined };
     const parent = path.dirname(dir);
     let result: KerasFormatChoice | null;
     if (format) result = { format, backend, source: relativeTo(this.env.cwd, file) ?? file };

@@ -5,7 +5,7 @@
  * the opened descriptor (not the path, which could change in between) must be a regular file
  * under a size limit, and reading stops at the limit or the deadline.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 
 export type SmallRead =
@@ -101,6 +101,24 @@ export function isTrustedFolder(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether the files `names` in `dir` may be read (`isTrustedFolder`); when not, each of them
+ * that exists is passed to `ignored`, so the user learns why it has no effect.
+ */
+export function mayReadIn(dir: string, names: readonly string[], ignored: (file: string) => void): boolean {
+  if (isTrustedFolder(dir)) return true;
+  for (const name of names) {
+    const file = path.join(dir, name);
+    try {
+      lstatSync(file);
+      ignored(file);
+    } catch {
+      /* not there: nothing to say */
+    }
+  }
+  return false;
 }
 
 /**
