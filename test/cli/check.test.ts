@@ -195,8 +195,10 @@ describe('check: cache and workers', () => {
   it('the cache is written, reused and keyed by content', async () => {
     const root = tmp(corpus);
     const cold = await cli(['check', '--output-format', 'concise'], root);
-    assert.ok(existsSync(path.join(root, '.shapelint_cache', '.gitignore')));
-    const entries = () => readdirSync(path.join(root, '.shapelint_cache')).filter((d) => d !== '.gitignore').flatMap((d) => readdirSync(path.join(root, '.shapelint_cache', d)));
+    // The cache lives in the user's cache folder (the test's HOME), never in the project.
+    assert.ok(!existsSync(path.join(root, '.shapelint_cache')));
+    const cacheDir = path.join(root, '.no-home', '.cache', 'shapelint');
+    const entries = () => readdirSync(cacheDir).flatMap((d) => readdirSync(path.join(cacheDir, d)));
     assert.equal(entries().length, 2, 'two distinct contents, two entries');
     const warm = await cli(['check', '--output-format', 'concise'], root);
     assert.equal(warm.stdout, cold.stdout);

@@ -3,13 +3,15 @@
  * into an existing directive). A file whose result would not parse as before is left alone.
  */
 import { applyEdits } from '../engine/apply-fixes';
-import { LineIndex, type TextEdit } from '../engine/index';
+import { LineIndex, type PythonParser, type TextEdit } from '../engine/index';
+import type { SyntaxNode } from '../engine/syntax/tree';
 import { noqaEdit } from '../engine/suppressions';
-import { lintText } from '../host/lint';
+import { lintText, type LintResult } from '../host/lint';
 import { loadParser, type BackendChoice } from '../host/parser';
-import { writeSourceAtomic } from '../host/source-file';
+import { writeSourceSafely } from '../host/source-file';
 import type { CheckItem } from './check';
 import type { CliIo } from './io';
+import { printable } from './report';
 
 /** Returns true when something failed (exit 2). */
 export async function addNoqa(items: CheckItem[], backend: BackendChoice, io: CliIo): Promise<boolean> {
@@ -21,28 +23,18 @@ export async function addNoqa(items: CheckItem[], backend: BackendChoice, io: Cl
     for (const item of items) {
       if (item.lossy) continue;
       const r = lintText(parser, item.text, item.settings);
-      const index = new LineIndex(item.text);
-      const byLine = new Map<number, string[]>();
-      for (const d of r.diagnostics) {
-        if (d.code === 'SL100') continue;
-        const line = index.lineOf(d.range.start);
-        const codes = byLine.get(line) ?? [];
-        if (!codes.includes(d.code)) codes.push(d.code);
-        byLine.set(line, codes);
-      }
-      const edits = [...byLine].map(([line, codes]) => noqaEdit(item.text, line, codes, r.directives)).filter((e): e is TextEdit => e !== null);
+      const edits = noqaEdits(parser, item, r, io);
       if (edits.length === 0) continue;
       const text = applyEdits(item.text, edits);
-      // A line inside a multi-line string cannot take a comment: never break the file.
+      // Belt and braces: a result that parses worse than before is never written.
       if (lintText(parser, text, { ...item.settings, select: ['SL100'] }).engine.syntaxErrors.length > r.engine.syntaxErrors.length) {
-        io.stderr(`warning: not adding noqa directives to ${item.display}: the result would not parse\n`);
+        io.stderr(`warning: not adding noqa directives to ${printable(item.display)}: the result would not parse\n`);
         continue;
       }
-      try {
-        writeSourceAtomic(item.abs, text, item.bom);
-        added += edits.length;
-      } catch (e) {
-        io.stderr(`error: cannot write ${item.display}: ${(e as NodeJS.ErrnoException).code ?? e}\n`);
+      const outcome = writeSourceSafely(item.abs, item, text);
+      if (outcome.ok) added += edits.length;
+      else {
+        io.stderr(`error: cannot write ${printable(item.display)}: ${outcome.reason}\n`);
         failed = true;
       }
     }
@@ -51,4 +43,43 @@ export async function addNoqa(items: CheckItem[], backend: BackendChoice, io: Cl
   }
   io.stderr(`Added ${added} noqa directive${added === 1 ? '' : 's'}.\n`);
   return failed;
+}
+
+/** One edit per flagged line; a line that ends inside a multi-line string is skipped with a warning. */
+function noqaEdits(parser: PythonParser, item: CheckItem, r: LintResult, io: CliIo): TextEdit[] {
+  const index = new LineIndex(item.text);
+  const byLine = new Map<number, string[]>();
+  for (const d of r.diagnostics) {
+    if (d.code === 'SL100') continue;
+    const line = index.lineOf(d.range.start);
+    const codes = byLine.get(line) ?? [];
+    if (!codes.includes(d.code)) codes.push(d.code);
+    byLine.set(line, codes);
+  }
+  const tree = parser.parse(item.text);
+  try {
+    const edits: TextEdit[] = [];
+    for (const [line, codes] of byLine) {
+      if (insideString(tree.rootNode, index.lineEnd(line))) {
+        io.stderr(`warning: ${printable(item.display)}:${line + 1}: no \`# noqa\` added: the line ends inside a multi-line string, where a comment would become part of the string\n`);
+        continue;
+      }
+      const edit = noqaEdit(item.text, line, codes, r.directives);
+      if (edit) edits.push(edit);
+    }
+    return edits;
+  } finally {
+    tree.dispose();
+  }
+}
+
+/** Whether `offset` falls strictly inside a string literal (text appended there joins the string). */
+export function insideString(node: SyntaxNode, offset: number): boolean {
+  if (offset <= node.startIndex || offset >= node.endIndex) return false;
+  if (node.type === 'string') return true;
+  for (let i = 0; i < node.childCount; i++) {
+    const child = node.child(i);
+    if (child && insideString(child, offset)) return true;
+  }
+  return false;
 }

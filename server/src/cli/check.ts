@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import type { FixMode } from '../engine/apply-fixes';
-import { buildId, ResultCache } from '../host/cache';
+import { buildId, ResultCache, userCacheDir } from '../host/cache';
 import { ConfigResolver, display, lintSettingsFor, type LoadedConfig } from '../host/config';
 import type { ConfigValues } from '../host/config-schema';
 import { discoverFiles } from '../host/discover';
@@ -12,12 +12,12 @@ import { KerasConfigFinder } from '../host/keras-config';
 import type { LintSettings } from '../host/lint';
 import type { LintJob, LintJobResult } from '../host/lint-job';
 import type { BackendChoice } from '../host/parser';
-import { readSource, writeSourceAtomic } from '../host/source-file';
+import { readSource, writeSourceSafely } from '../host/source-file';
 import { runJobs } from '../host/worker-pool';
 import { addNoqa } from './add-noqa';
 import { render, isHumanFormat, type OutputFormat } from './formats/index';
 import { EXIT, type CliIo } from './io';
-import { fileReport, type FileReport, type RunReport } from './report';
+import { fileReport, printable, type FileReport, type RunReport } from './report';
 import { unifiedDiff } from './text-diff';
 import { shapelintVersion } from '../host/version';
 
@@ -53,10 +53,10 @@ export interface CheckItem {
 }
 
 export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
-  const resolver = new ConfigResolver({ cwd: io.cwd, configFile: o.configFile, overrides: o.overrides, isolated: o.isolated });
+  const resolver = new ConfigResolver({ cwd: io.cwd, configFile: o.configFile, overrides: o.overrides, isolated: o.isolated, home: io.env.HOME, warn: cliWarn(io) });
   const found = discoverFiles(o.paths, { cwd: io.cwd, resolver, forceExclude: o.forceExclude, respectGitignore: o.respectGitignore });
-  for (const w of found.warnings) io.stderr(`warning: ${w}\n`);
-  for (const e of found.errors) io.stderr(`error: ${e}\n`);
+  for (const w of found.warnings) io.stderr(`warning: ${printable(w)}\n`);
+  for (const e of found.errors) io.stderr(`error: ${printable(e)}\n`);
   let failed = found.errors.length > 0;
   const { items, readFailed } = readItems(found.files, resolver, io, o);
   failed ||= readFailed;
@@ -69,24 +69,31 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
   let fixed = 0;
   let wouldChange = 0;
   const shownFixes: string[] = [];
+  const unwritten: number[] = [];
   items.forEach((item, i) => {
     const r = results[i];
     if (r.internalError) {
       failed = true;
-      io.stderr(`error: internal error while checking ${item.display}: ${r.internalError.split('\n')[0]}\n`);
+      io.stderr(`error: internal error while checking ${printable(item.display)}: ${r.internalError.split('\n')[0]}\n`);
       if (io.env.SHAPELINT_DEBUG) io.stderr(`${r.internalError}\n`);
     }
-    let text = item.text;
-    if (r.fixedText !== undefined && r.fixedText !== item.text) {
-      if (o.diff) {
-        io.stdout(unifiedDiff(item.text, r.fixedText, item.display, item.display));
-        wouldChange += r.applied.length;
-      } else if (writeFixed(item, r.fixedText, io)) {
-        text = r.fixedText;
-        fixed += r.applied.length;
-        if (o.showFixes) shownFixes.push(...describeFixes(item.display, r));
-      } else failed = true;
-    }
+    // Only a fix run's own result may rewrite a file (a result from elsewhere never does).
+    if (!fixing || r.fixedText === undefined || r.fixedText === item.text) return;
+    if (o.diff) {
+      io.stdout(unifiedDiff(item.text, r.fixedText, printable(item.display), printable(item.display)));
+      wouldChange += r.applied.length;
+    } else if (writeFixed(item, r.fixedText, io)) {
+      fixed += r.applied.length;
+      if (o.showFixes) shownFixes.push(...describeFixes(item.display, r));
+    } else unwritten.push(i);
+  });
+  failed ||= unwritten.length > 0;
+  // A file whose fixes were not written is reported as it is on disk, not as it would have been.
+  const asOnDisk = unwritten.length ? await lintItems(unwritten.map((i) => items[i]), null, o, io) : [];
+  unwritten.forEach((i, k) => (results[i] = { ...asOnDisk[k], fixedText: undefined }));
+  items.forEach((item, i) => {
+    const r = results[i];
+    const text = fixing && r.fixedText !== undefined ? r.fixedText : item.text;
     if (!o.diff) reports.push(fileReport(item.abs, item.display, text, r.diagnostics, r.syntaxErrors));
   });
 
@@ -94,7 +101,7 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
     io.stderr(wouldChange ? `Would fix ${wouldChange} error${wouldChange === 1 ? '' : 's'}.\n` : 'No errors would be fixed.\n');
     return failed ? EXIT.error : wouldChange && !o.exitZero ? EXIT.problems : EXIT.clean;
   }
-  const report: RunReport = { files: reports, fixMode: mode, fixed };
+  const report: RunReport = { files: reports, fixMode: mode, fixed, unwritten: unwritten.length };
   if (shownFixes.length) (isHumanFormat(o.outputFormat) ? io.stdout : io.stderr)(`Fixed:\n${shownFixes.join('')}\n`);
   io.stdout(render(o.outputFormat, report, shapelintVersion()));
   const remaining = reports.reduce((n, f) => n + f.findings.length, 0);
@@ -104,26 +111,37 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
 }
 
 export function readItems(files: string[], resolver: ConfigResolver, io: CliIo, o: Pick<CheckOptions, "fix" | "diff" | "addNoqa" | "overrides">): { items: CheckItem[]; readFailed: boolean } {
-  const keras = new KerasConfigFinder({ cwd: io.cwd, home: io.env.HOME, kerasHome: io.env.KERAS_HOME });
+  const keras = new KerasConfigFinder({ cwd: io.cwd, home: io.env.HOME, kerasHome: io.env.KERAS_HOME, warn: cliWarn(io) });
   const items: CheckItem[] = [];
   let readFailed = false;
   for (const abs of files) {
     const shown = display(abs, io.cwd);
+    const named = printable(shown);
     const src = readSource(abs);
     if (src.kind === 'error') {
-      io.stderr(`error: cannot read ${shown}: ${src.message}\n`);
+      io.stderr(`error: cannot read ${named}: ${src.message}\n`);
       readFailed = true;
       continue;
     }
     if (src.kind === 'binary') {
-      io.stderr(`warning: skipping ${shown}: binary file (contains NUL bytes)\n`);
+      io.stderr(`warning: skipping ${named}: binary file (contains NUL bytes)\n`);
       continue;
     }
-    if (src.lossy && (o.fix || o.diff || o.addNoqa)) io.stderr(`warning: ${shown} is not valid UTF-8: checked with replacement characters, not fixed\n`);
+    if (src.lossy && (o.fix || o.diff || o.addNoqa)) io.stderr(`warning: ${named} is not valid UTF-8: checked with replacement characters, not fixed\n`);
     const config = resolver.forDir(path.dirname(abs));
     items.push({ abs, display: shown, text: src.text, bom: src.bom, lossy: src.lossy, settings: settingsFor(config, abs, keras, io, o) });
   }
   return { items, readFailed };
+}
+
+/** A warning line on stderr, each message once per run. */
+export function cliWarn(io: CliIo): (message: string) => void {
+  const said = new Set<string>();
+  return (message) => {
+    if (said.has(message)) return;
+    said.add(message);
+    io.stderr(`warning: ${printable(message)}\n`);
+  };
 }
 
 function settingsFor(config: LoadedConfig, abs: string, keras: KerasConfigFinder, io: CliIo, o: Pick<CheckOptions, "overrides">): LintSettings {
@@ -136,13 +154,14 @@ function settingsFor(config: LoadedConfig, abs: string, keras: KerasConfigFinder
 
 /** Lints every item, from the cache when possible; fix runs always lint afresh. */
 async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptions, io: CliIo): Promise<LintJobResult[]> {
-  const cache = o.cache && !mode ? new ResultCache(io.cwd, buildId(shapelintVersion(), [path.join(__dirname, '..', 'engine'), path.join(__dirname, '..', 'host')])) : null;
+  const cacheDir = o.cache && !mode ? userCacheDir(io.env) : null;
+  const cache = cacheDir ? new ResultCache(cacheDir, buildId(shapelintVersion(), [path.join(__dirname, '..', 'engine'), path.join(__dirname, '..', 'host')])) : null;
   const results: LintJobResult[] = new Array(items.length);
   const jobs: LintJob[] = [];
   const keys: string[] = [];
   items.forEach((item, id) => {
     const key = cache?.key(item.text, item.settings);
-    const hit = key ? cache!.get(key) : null;
+    const hit = key ? cache!.get(key, item.text) : null;
     if (hit) results[id] = { ...hit, id };
     else {
       jobs.push({ id, text: item.text, settings: item.settings, fix: item.lossy ? null : mode });
@@ -158,13 +177,9 @@ async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptio
 }
 
 function writeFixed(item: CheckItem, text: string, io: CliIo): boolean {
-  try {
-    writeSourceAtomic(item.abs, text, item.bom);
-    return true;
-  } catch (e) {
-    io.stderr(`error: cannot write ${item.display}: ${(e as NodeJS.ErrnoException).code ?? e}\n`);
-    return false;
-  }
+  const outcome = writeSourceSafely(item.abs, item, text);
+  if (!outcome.ok) io.stderr(`error: cannot fix ${printable(item.display)}: ${outcome.reason}\n`);
+  return outcome.ok;
 }
 
 function describeFixes(shown: string, r: LintJobResult): string[] {
@@ -173,5 +188,5 @@ function describeFixes(shown: string, r: LintJobResult): string[] {
     const k = `${a.code} (${a.rule})`;
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
-  return [`${shown}:\n`, ...[...counts].map(([k, n]) => `    ${n} × ${k}\n`)];
+  return [`${printable(shown)}:\n`, ...[...counts].map(([k, n]) => `    ${n} × ${k}\n`)];
 }

@@ -3,7 +3,8 @@
  * it, and the lines a fix changes as a small diff. Tabs are shown as four spaces and
  * carets count code points, matching the columns printed in locations.
  */
-import { LineIndex, type TextRange } from '../engine/index';
+import { applyEdits } from '../engine/apply-fixes';
+import { LineIndex, type TextEdit, type TextRange } from '../engine/index';
 
 const TAB = '    ';
 const CONTEXT = 1;
@@ -55,16 +56,20 @@ function leadingSpace(text: string): number {
   return text.length - text.trimStart().length;
 }
 
-/** The changed lines of `before` → `after` where only `[start, end)` of `before` was edited. */
-export function editPreview(before: string, after: string, start: number, end: number): string[] {
-  const index = new LineIndex(before);
-  const firstLine = index.lineOf(start);
-  const lastLine = index.lineOf(end);
+/**
+ * The lines `edits` change, before and after, as a small diff. Only those lines are sliced
+ * and edited (never the whole text), so a report with a preview per finding stays linear.
+ */
+export function editPreview(index: LineIndex, text: string, edits: readonly TextEdit[]): string[] {
+  const firstLine = index.lineOf(Math.min(...edits.map((e) => e.range.start)));
+  const lastLine = index.lineOf(Math.max(...edits.map((e) => e.range.end)));
   const head = index.lineStart(firstLine);
   // Whole lines, line break included, so deleting a line shows no empty "+" line.
-  const tail = lastLine + 1 < index.lineCount ? index.lineStart(lastLine + 1) : before.length;
-  const oldLines = splitLines(before.slice(head, tail));
-  const newLines = splitLines(after.slice(head, after.length - (before.length - tail)));
+  const tail = lastLine + 1 < index.lineCount ? index.lineStart(lastLine + 1) : text.length;
+  const before = text.slice(head, tail);
+  const after = applyEdits(before, edits.map((e) => ({ newText: e.newText, range: { start: e.range.start - head, end: e.range.end - head } })));
+  const oldLines = splitLines(before);
+  const newLines = splitLines(after);
   const gutter = String(firstLine + Math.max(oldLines.length, newLines.length)).length;
   const out: string[] = [];
   oldLines.forEach((t, i) => out.push(`${String(firstLine + i + 1).padStart(gutter)} - ${visual(t)}`.trimEnd()));

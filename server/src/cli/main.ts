@@ -9,6 +9,7 @@ import type { BackendChoice } from '../host/parser';
 import { runCheck, type CheckOptions } from './check';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './formats/index';
 import { EXIT, processIo, UsageError, type CliIo } from './io';
+import { printable } from './report';
 import { runRule, runRules } from './rules';
 import { checkSummaryFormat, runSummary } from './summary';
 import { shapelintVersion } from '../host/version';
@@ -36,7 +37,7 @@ function reportError(e: unknown, io: CliIo): number {
     return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.clean : EXIT.error;
   }
   if (e instanceof ConfigError || e instanceof UsageError) {
-    io.stderr(`error: ${e.message}\n`);
+    io.stderr(`error: ${printable(e.message)}\n`);
     return EXIT.error;
   }
   io.stderr(`error: internal error: ${(e as Error)?.stack ?? e}\n`);
@@ -93,7 +94,7 @@ function addCheck(program: Command, io: CliIo, setCode: (c: number) => void): vo
     .option('--isolated', 'ignore every configuration file')
     .option('--force-exclude', 'apply `exclude` to files named on the command line too')
     .option('--no-respect-gitignore', 'check files .gitignore excludes')
-    .option('--no-cache', 'neither read nor write .shapelint_cache/')
+    .option('--no-cache', 'neither read nor write the result cache (~/.cache/shapelint)')
     .option('--threads <n>', 'worker threads (default: one per core)')
     .addOption(new Option('--backend <backend>', 'parser backend').choices(['wasm', 'native', 'auto']).default('wasm').hideHelp())
     .action(async (paths: string[], flags: Record<string, unknown>) => setCode(await runCheck(checkOptions(paths, flags, io), io)));

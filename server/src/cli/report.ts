@@ -24,6 +24,8 @@ export interface RunReport {
   fixMode: FixMode;
   /** Fixes applied in this run (for the footer), per display path. */
   fixed: number;
+  /** Files whose fixes could not be written (errors on stderr; the footer says so). */
+  unwritten?: number;
 }
 
 export function fileReport(abs: string, display: string, text: string, diagnostics: Diagnostic[], syntaxErrors: SyntaxProblem[]): FileReport {
@@ -56,4 +58,19 @@ export function firstLine(message: string): string {
 
 export function allFindings(report: RunReport): { file: FileReport; finding: Finding }[] {
   return report.files.flatMap((file) => file.findings.map((finding) => ({ file, finding })));
+}
+
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A file name as terminal text: control characters (line breaks, ANSI escapes, C1 codes) and
+ * bidirectional overrides are shown as escapes, so a name can never forge or recolour a line.
+ */
+export function printable(name: string): string {
+  return name.replace(UNPRINTABLE, (c) => {
+    if (NAMED_ESCAPES[c]) return NAMED_ESCAPES[c];
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }

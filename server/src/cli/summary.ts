@@ -8,7 +8,8 @@ import type { ConfigValues } from '../host/config-schema';
 import { lintText } from '../host/lint';
 import { loadParser, type BackendChoice } from '../host/parser';
 import * as path from 'node:path';
-import { readItems } from './check';
+import { cliWarn, readItems } from './check';
+import { printable } from './report';
 import { EXIT, UsageError, type CliIo } from './io';
 
 export interface SummaryOptions {
@@ -22,16 +23,16 @@ export interface SummaryOptions {
 
 export async function runSummary(o: SummaryOptions, io: CliIo): Promise<number> {
   const abs = path.resolve(io.cwd, o.file);
-  const resolver = new ConfigResolver({ cwd: io.cwd, configFile: o.configFile, overrides: o.overrides, isolated: o.isolated });
+  const resolver = new ConfigResolver({ cwd: io.cwd, configFile: o.configFile, overrides: o.overrides, isolated: o.isolated, home: io.env.HOME, warn: cliWarn(io) });
   const { items, readFailed } = readItems([abs], resolver, io, { fix: false, diff: false, addNoqa: false, overrides: o.overrides });
   if (readFailed || items.length === 0) return EXIT.error;
   const parser = await loadParser(o.backend);
   try {
     const r = lintText(parser, items[0].text, items[0].settings);
-    if (r.engine.internalError) io.stderr(`error: internal error while analysing ${items[0].display}: ${r.engine.internalError.split('\n')[0]}\n`);
+    if (r.engine.internalError) io.stderr(`error: internal error while analysing ${printable(items[0].display)}: ${r.engine.internalError.split('\n')[0]}\n`);
     const models = r.engine.models;
     if (o.format === 'json') io.stdout(`${JSON.stringify(models.map(modelJson), null, 2)}\n`);
-    else io.stdout(models.length ? models.map(renderModel).join('\n') : `No models found in ${items[0].display}.\n`);
+    else io.stdout(models.length ? models.map(renderModel).join('\n') : `No models found in ${printable(items[0].display)}.\n`);
     return r.engine.internalError ? EXIT.error : EXIT.clean;
   } finally {
     parser.dispose();

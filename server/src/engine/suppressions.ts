@@ -3,12 +3,15 @@
  *
  * Forms understood (case-insensitive keywords):
  *  - `# noqa` on a line: suppresses every shapelint diagnostic starting on that line;
- *  - `# noqa: SL001, SL003` (codes or rule names);
+ *  - `# noqa: SL001, SL003` (codes or rule names, separated by commas or spaces, as Ruff reads
+ *    them; the list ends at the first word that is not a code, so an explanation may follow);
  *  - `# shapelint: ignore` / `# shapelint: ignore[kernel-exceeds-input, SL003]` on a line;
  *  - `# shapelint: ignore-file` / `# shapelint: ignore-file[rule, ...]` anywhere in the file.
  *
- * Codes other tools own (`# noqa: E501`) are ignored, so shared `noqa` comments keep working.
- * A bare `# noqa` is never reported as unused: it usually belongs to another linter.
+ * Codes other tools own (`# noqa: E501`) are ignored, and kept by every edit, so shared `noqa`
+ * comments keep working. A bare `# noqa` is never reported as unused: it usually belongs to
+ * another linter. `# noqa:` with no code after it (`# noqa: ,,,`) suppresses nothing (Ruff
+ * warns about it as missing codes): it is never taken for a bare `# noqa`.
  */
 import { LineIndex } from './positions';
 import { findRule, ruleByName } from './rules/index';
@@ -21,8 +24,10 @@ export interface Suppression {
   style: 'noqa' | 'shapelint';
   /** 0-based line of the comment. */
   line: number;
-  /** Rule codes (canonical `SL…`), or null for "all rules". */
+  /** Rule codes (canonical `SL…`), or null for "all rules". Empty: only other tools' codes. */
   codes: string[] | null;
+  /** `noqa` only: the listed codes as written, other tools' included, in order. */
+  written: string[];
   /** The directive's own text range (from `#` to the end of its code list). */
   range: TextRange;
   /** The whole comment token. */
@@ -37,8 +42,10 @@ export interface SuppressionOutcome {
   unused: Diagnostic[];
 }
 
-const NOQA = /#\s*noqa(?::\s*([A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*))?/gi;
+const NOQA = /#\s*noqa/gi;
 const SHAPELINT = /#\s*shapelint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?/gi;
+/** A code of another tool (`E501`, `PLR2004`): letters then digits. */
+const FOREIGN_CODE = /^[A-Za-z]+[0-9]+$/;
 
 /** Finds every suppression directive in the file's comments. */
 export function parseSuppressions(comments: readonly { range: TextRange; text: string }[], text: string): Suppression[] {
@@ -50,26 +57,46 @@ export function parseSuppressions(comments: readonly { range: TextRange; text: s
     const c = { text, range: { start: raw.range.start, end: raw.range.start + text.length } };
     const line = index.lineOf(c.range.start);
     for (const m of c.text.matchAll(NOQA)) {
-      const range = { start: c.range.start + m.index!, end: c.range.start + m.index! + m[0].length };
-      const codes = m[1] === undefined ? null : canonicalCodes(m[1]);
-      // `# noqa: E501` names only other tools' codes: not ours to honour or report.
-      if (codes && codes.length === 0) continue;
-      out.push({ scope: 'line', style: 'noqa', line, codes, range, comment: c.range });
+      const found = noqaAt(c.text, m.index! + m[0].length);
+      if (!found) continue;
+      const range = { start: c.range.start + m.index!, end: c.range.start + found.end };
+      out.push({ scope: 'line', style: 'noqa', line, codes: found.codes, written: found.written, range, comment: c.range });
     }
     for (const m of c.text.matchAll(SHAPELINT)) {
       const range = { start: c.range.start + m.index!, end: c.range.start + m.index! + m[0].length };
-      const codes = m[2] === undefined ? null : canonicalCodes(m[2]);
+      const codes = m[2] === undefined ? null : canonicalCodes(m[2].split(','));
       const scope = m[1].toLowerCase() === 'ignore-file' ? 'file' : 'line';
-      out.push({ scope, style: 'shapelint', line, codes, range, comment: c.range });
+      out.push({ scope, style: 'shapelint', line, codes, written: [], range, comment: c.range });
     }
   }
   return out;
 }
 
-/** Rule codes for a comma-separated list of codes or names, dropping unknown ones. */
-function canonicalCodes(list: string): string[] {
+/**
+ * What follows `# noqa` at `after`: nothing, a space or `#` makes it bare (all rules); a colon
+ * and a list of codes makes it specific. Anything else (`# noqa[SL001]`, `# noqa: ,,,`, a word
+ * glued on) is not a directive.
+ */
+function noqaAt(comment: string, after: number): { codes: string[] | null; written: string[]; end: number } | null {
+  const next = comment[after];
+  if (next === undefined || next === '#' || /\s/.test(next)) return { codes: null, written: [], end: after };
+  if (next !== ':') return null;
+  const written: string[] = [];
+  let end = after + 1;
+  const item = /[\s,]*([A-Za-z0-9_\-]+)/y;
+  item.lastIndex = end;
+  for (let m = item.exec(comment); m; m = item.exec(comment)) {
+    if (!findRule(m[1]) && !FOREIGN_CODE.test(m[1])) break; // an explanation starts here
+    written.push(m[1]);
+    end = item.lastIndex;
+  }
+  return written.length ? { codes: canonicalCodes(written), written, end } : null;
+}
+
+/** Rule codes for a list of codes or names, dropping other tools' ones. */
+function canonicalCodes(list: readonly string[]): string[] {
   const codes: string[] = [];
-  for (const raw of list.split(',')) {
+  for (const raw of list) {
     const rule = findRule(raw.trim());
     if (rule && !codes.includes(rule.code)) codes.push(rule.code);
   }
@@ -117,10 +144,10 @@ function unusedDiagnostic(s: Suppression, used: Set<string>, text: string, isEna
   if (s.codes === null && s.style === 'noqa') return null;
   const stale = s.codes === null ? [] : s.codes.filter((c) => !used.has(c) && isEnabled(c));
   if (s.codes !== null && stale.length === 0) return null;
-  const keep = s.codes === null ? [] : s.codes.filter((c) => used.has(c));
+  const remaining = remainingCodes(s, stale);
   const what = s.codes === null ? 'suppresses nothing' : `unused: ${stale.join(', ')}`;
-  const title = keep.length > 0 ? `Remove unused code${stale.length > 1 ? 's' : ''} ${stale.join(', ')}` : 'Remove unused suppression';
-  const edit = keep.length > 0 ? rewriteCodes(s, keep, text) : deleteDirective(s, text);
+  const title = remaining.length > 0 ? `Remove unused code${stale.length > 1 ? 's' : ''} ${stale.join(', ')}` : 'Remove unused suppression';
+  const edit = remaining.length > 0 ? rewriteCodes(s, remaining, text) : deleteDirective(s, text);
   const rule = ruleByName('unused-suppression');
   return {
     code: rule.code,
@@ -132,6 +159,16 @@ function unusedDiagnostic(s: Suppression, used: Set<string>, text: string, isEna
     related: [],
     fixes: [{ title, applicability: 'safe', edits: [edit] }],
   };
+}
+
+/** The codes a directive keeps once `stale` ones go: other tools' codes always stay, as written. */
+function remainingCodes(s: Suppression, stale: readonly string[]): string[] {
+  if (s.codes === null) return [];
+  if (s.style === 'shapelint') return s.codes.filter((c) => !stale.includes(c));
+  return s.written.filter((w) => {
+    const rule = findRule(w);
+    return !rule || !stale.includes(rule.code);
+  });
 }
 
 /** Rewrites the directive keeping only `keep`, in the directive's own style. */
@@ -174,9 +211,10 @@ export function noqaEdit(text: string, line: number, codes: readonly string[], e
   const current = existing.find((s) => s.scope === 'line' && s.style === 'noqa' && s.line === line);
   if (current) {
     if (current.codes === null) return null;
-    const merged = [...current.codes, ...codes.filter((c) => !current.codes!.includes(c))];
-    if (merged.length === current.codes.length) return null;
-    return { range: current.range, newText: `# noqa: ${merged.join(', ')}` };
+    const added = codes.filter((c) => !current.codes!.includes(c));
+    if (added.length === 0) return null;
+    // Other tools' codes in the same directive stay.
+    return { range: current.range, newText: `# noqa: ${[...current.written, ...added].join(', ')}` };
   }
   const end = index.lineEnd(line);
   return { range: { start: end, end }, newText: `  # noqa: ${codes.join(', ')}` };

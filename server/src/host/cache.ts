@@ -1,29 +1,63 @@
 /**
- * The content-hash cache (`.shapelint_cache/`): a result is keyed by the file's text, its
- * settings and the shapelint build, so a hit is exactly what a fresh run would report.
- * The cache is an optimisation: every failure to read or write it is silently ignored.
+ * The result cache. A result is keyed by the file's text, its settings and the shapelint
+ * build, so a hit is exactly what a fresh run would report.
+ *
+ * Trust model (see docs/ci.md): nothing in the checked repository is trusted. The cache lives
+ * in the user's cache folder (`$XDG_CACHE_HOME/shapelint`, else `~/.cache/shapelint`), never in
+ * the project, so a cloned repository can neither plant entries nor aim a symlink at the
+ * user's files. shapelint creates its folders itself (mode 0700) and uses them only while they
+ * are real folders (not symlinks) owned by the user and writable by nobody else; entries are
+ * read without following symlinks and replaced by rename. Each entry carries a format version
+ * and an HMAC keyed by the build over its key and content, so a corrupted, truncated, moved or
+ * hand-edited entry is a miss. Entries never hold source rewrites: only diagnostics, and a hit
+ * is re-validated before use. Any failure to read, verify or write is a silent cache miss.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LintSettings } from './lint';
 import type { LintJobResult } from './lint-job';
+import { readSmallFile } from './safe-read';
+
+const FORMAT = 'shapelint-cache';
+const VERSION = 1;
+/** Far above any real result; a bigger entry is not read. */
+const MAX_ENTRY_BYTES = 64 << 20;
+
+/** `$XDG_CACHE_HOME/shapelint`, else the platform's per-user cache folder; null without a home. */
+export function userCacheDir(env: NodeJS.ProcessEnv, platform = process.platform): string | null {
+  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, 'shapelint');
+  if (platform === 'win32') return env.LOCALAPPDATA ? path.join(env.LOCALAPPDATA, 'shapelint', 'Cache') : null;
+  if (!env.HOME) return null;
+  return platform === 'darwin' ? path.join(env.HOME, 'Library', 'Caches', 'shapelint') : path.join(env.HOME, '.cache', 'shapelint');
+}
 
 export class ResultCache {
+  private readonly root: string;
   private readonly dir: string;
-  private prepared = false;
+  /** Whether the folders were checked (or created) and found safe: null until first needed. */
+  private usable: boolean | null = null;
 
   constructor(root: string, private readonly buildId: string) {
-    this.dir = path.join(root, '.shapelint_cache', buildId.slice(0, 16));
+    this.root = path.resolve(root);
+    this.dir = path.join(this.root, buildId.slice(0, 16));
   }
 
   key(text: string, settings: LintSettings): string {
     return createHash('sha256').update(this.buildId).update('\0').update(stableJson(settings)).update('\0').update(text).digest('hex');
   }
 
-  get(key: string): LintJobResult | null {
+  /** The cached result for `key`, checked against `text`; null on any doubt. */
+  get(key: string, text: string): LintJobResult | null {
+    if (!this.ready(false)) return null;
+    const read = readSmallFile(path.join(this.dir, `${key}.json`), { maxBytes: MAX_ENTRY_BYTES, timeoutMs: 5000, noFollow: true });
+    if (read.kind !== 'text') return null;
     try {
-      return JSON.parse(readFileSync(path.join(this.dir, `${key}.json`), 'utf8')) as LintJobResult;
+      const envelope = JSON.parse(read.text) as Record<string, unknown>;
+      if (envelope.format !== FORMAT || envelope.version !== VERSION || envelope.key !== key) return null;
+      if (typeof envelope.result !== 'string' || typeof envelope.mac !== 'string') return null;
+      if (!sameMac(envelope.mac, this.mac(key, envelope.result))) return null;
+      return validResult(JSON.parse(envelope.result), text.length);
     } catch {
       return null;
     }
@@ -31,23 +65,118 @@ export class ResultCache {
 
   set(key: string, result: LintJobResult): void {
     try {
-      this.prepare();
+      if (!this.ready(true)) return;
+      // Never a rewrite: a cached result only ever reports.
+      const { fixedText: _fixed, applied: _applied, ...kept } = result;
+      const body = JSON.stringify({ ...kept, id: 0, applied: [] });
+      const entry = JSON.stringify({ format: FORMAT, version: VERSION, key, mac: this.mac(key, body), result: body });
       const file = path.join(this.dir, `${key}.json`);
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ ...result, id: 0 }));
-      renameSync(tmp, file);
+      const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+      writeNew(tmp, entry);
+      try {
+        renameSync(tmp, file); // replaces whatever is there, a symlink included, without following it
+      } catch (e) {
+        unlinkSync(tmp);
+        throw e;
+      }
     } catch {
-      /* a read-only checkout still lints, just without a cache */
+      /* the cache is an optimisation: a read-only home still lints */
     }
   }
 
-  private prepare(): void {
-    if (this.prepared) return;
-    mkdirSync(this.dir, { recursive: true });
-    // Like Ruff's cache: never committed by accident.
-    writeFileSync(path.join(path.dirname(this.dir), '.gitignore'), '# Automatically created by shapelint.\n*\n');
-    this.prepared = true;
+  private mac(key: string, body: string): string {
+    return createHmac('sha256', this.buildId).update(`${FORMAT}\0${VERSION}\0${key}\0`).update(body).digest('hex');
   }
+
+  private ready(create: boolean): boolean {
+    if (this.usable !== null && (this.usable || !create)) return this.usable;
+    const ok = ownPrivateDir(this.root, create, true) && ownPrivateDir(this.dir, create, false);
+    // A missing folder on read may still be created by the first write.
+    if (ok || create) this.usable = ok;
+    return ok;
+  }
+}
+
+/**
+ * Whether `dir` is a real folder (not a symlink) owned by this user that nobody else can write,
+ * creating it (mode 0700) when asked. `parents`: create missing parent folders too.
+ */
+function ownPrivateDir(dir: string, create: boolean, parents: boolean): boolean {
+  if (create) {
+    try {
+      if (parents) mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 });
+      mkdirSync(dir, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+    }
+  }
+  try {
+    const st = lstatSync(dir);
+    const uid = process.getuid?.();
+    return st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Creates `file` (failing if anything, a symlink included, is already there) with mode 0600. */
+function writeNew(file: string, content: string): void {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+  try {
+    const bytes = Buffer.from(content, 'utf8');
+    let done = 0;
+    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function sameMac(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/** A cached result whose every part the report can use, or null (then it is a miss). */
+export function validResult(v: unknown, textLength: number): LintJobResult | null {
+  if (!isObject(v)) return null;
+  const { diagnostics, syntaxErrors, models, truncated, internalError } = v;
+  if (!Array.isArray(diagnostics) || !diagnostics.every((d) => validDiagnostic(d, textLength))) return null;
+  if (!Array.isArray(syntaxErrors) || !syntaxErrors.every((s) => isObject(s) && typeof s.message === 'string' && validRange(s.range, textLength))) return null;
+  if (!Array.isArray(models) || typeof truncated !== 'boolean') return null;
+  if (internalError !== undefined && typeof internalError !== 'string') return null;
+  const { fixedText: _fixed, ...rest } = v;
+  return { ...(rest as unknown as LintJobResult), id: 0, applied: [] };
+}
+
+function validDiagnostic(d: unknown, n: number): boolean {
+  if (!isObject(d)) return false;
+  return (
+    typeof d.code === 'string' &&
+    typeof d.rule === 'string' &&
+    (d.severity === 'error' || d.severity === 'warning' || d.severity === 'info') &&
+    typeof d.message === 'string' &&
+    Array.isArray(d.explanation) &&
+    d.explanation.every((e) => typeof e === 'string') &&
+    validRange(d.range, n) &&
+    Array.isArray(d.related) &&
+    d.related.every((r) => isObject(r) && typeof r.message === 'string' && validRange(r.range, n)) &&
+    Array.isArray(d.fixes) &&
+    d.fixes.every(
+      (f) =>
+        isObject(f) &&
+        typeof f.title === 'string' &&
+        (f.applicability === 'safe' || f.applicability === 'unsafe') &&
+        Array.isArray(f.edits) &&
+        f.edits.every((e) => isObject(e) && typeof e.newText === 'string' && validRange(e.range, n)),
+    )
+  );
+}
+
+function validRange(r: unknown, n: number): boolean {
+  return isObject(r) && Number.isInteger(r.start) && Number.isInteger(r.end) && 0 <= (r.start as number) && (r.start as number) <= (r.end as number) && (r.end as number) <= n;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** JSON with sorted keys, so equal settings always hash alike. */

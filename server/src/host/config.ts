@@ -3,12 +3,12 @@
  * `[tool.shapelint]` table of `pyproject.toml`, the closest to each file winning, with
  * `extend` chains, `--config PATH`, inline `--config "KEY = VALUE"` and `--isolated`.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseToml } from './toml';
 import { ConfigError, isTable, parseConfigTable, type AnchoredGlob, type ConfigValues } from './config-schema';
 import { globMatches, relativeTo } from './globs';
-import { describeFsError } from './source-file';
+import { isSearchBoundary, mayReadIn, readSmallFile } from './safe-read';
 import type { LintSettings } from './lint';
 
 export { ConfigError } from './config-schema';
@@ -31,34 +31,43 @@ export interface LoadedConfig {
   values: ConfigValues;
 }
 
+/** Where warnings go: stderr in the CLI, the log in the language server. */
+export type Warn = (message: string) => void;
+
 /** Reads one config file (following `extend`). Null for a pyproject.toml without the table. */
-export function loadConfigFile(file: string, seen: string[] = [], cwd = process.cwd()): LoadedConfig | null {
-  const display = (f: string) => displayPath(f, cwd);
+export function loadConfigFile(file: string, seen: string[] = [], cwd = process.cwd(), warn: Warn = () => {}): LoadedConfig | null {
   const abs = path.resolve(file);
-  if (seen.includes(abs)) throw new ConfigError(`${display(abs)}: \`extend\` cycle: ${[...seen, abs].map(display).join(' -> ')}`);
-  let source: string;
-  try {
-    source = readFileSync(abs, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`cannot read config file ${display(abs)}: ${describeFsError(e)}`);
-  }
+  const read = readSmallFile(abs);
+  if (read.kind !== 'text') throw new ConfigError(`cannot read config file ${display(abs, cwd)}: ${read.kind === 'missing' ? 'no such file or directory' : read.reason}`);
+  return parseConfigFile(abs, read.text, seen, cwd, warn);
+}
+
+function parseConfigFile(abs: string, source: string, seen: string[], cwd: string, warn: Warn): LoadedConfig | null {
+  const shown = (f: string) => display(f, cwd);
+  if (seen.includes(abs)) throw new ConfigError(`${shown(abs)}: \`extend\` cycle: ${[...seen, abs].map(shown).join(' -> ')}`);
   let doc: Record<string, unknown>;
   try {
     doc = parseToml(source) as Record<string, unknown>;
   } catch (e) {
-    throw new ConfigError(`${display(abs)}: invalid TOML: ${(e as Error).message.split('\n')[0]}`);
+    throw new ConfigError(`${shown(abs)}: invalid TOML: ${(e as Error).message.split('\n')[0]}`);
   }
   const isPyproject = path.basename(abs) === 'pyproject.toml';
   const tool = isPyproject ? (doc.tool as Record<string, unknown> | undefined)?.shapelint : doc;
   if (tool === undefined) return null;
-  const where = isPyproject ? `${display(abs)} [tool.shapelint]` : display(abs);
+  const where = isPyproject ? `${shown(abs)} [tool.shapelint]` : shown(abs);
   if (!isTable(tool)) throw new ConfigError(`${where}: expected a table`);
   const root = path.dirname(abs);
   const values = parseConfigTable(tool, where, root);
   if (!values.extend) return { file: abs, root, values };
   const baseFile = path.resolve(root, expandHome(values.extend));
-  const base = loadConfigFile(baseFile, [...seen, abs], cwd);
-  if (!base) throw new ConfigError(`${where}: \`extend\` points to ${display(baseFile)}, which has no [tool.shapelint] table`);
+  const baseRead = readSmallFile(baseFile);
+  if (baseRead.kind === 'skipped') {
+    warn(`${where}: ignoring \`extend\` target ${shown(baseFile)}: ${baseRead.reason}`);
+    return { file: abs, root, values: mergeValues({}, values) };
+  }
+  if (baseRead.kind !== 'text') throw new ConfigError(`cannot read config file ${shown(baseFile)}: ${baseRead.kind === 'missing' ? 'no such file or directory' : baseRead.reason}`);
+  const base = parseConfigFile(baseFile, baseRead.text, [...seen, abs], cwd, warn);
+  if (!base) throw new ConfigError(`${where}: \`extend\` points to ${shown(baseFile)}, which has no [tool.shapelint] table`);
   return { file: abs, root, values: mergeValues(base.values, values) };
 }
 
@@ -102,19 +111,25 @@ export interface ResolverOptions {
   configFile?: string;
   /** Inline overrides, applied last. */
   overrides?: ConfigValues;
-  /** `--isolated`: ignore every config file. */
+  /** `--isolated`: ignore every configuration file. */
   isolated?: boolean;
+  /** The user's home folder: the upward search stops there (as it does at a repository root). */
+  home?: string;
+  /** Config files skipped as unsafe (not regular, too large) are reported here. */
+  warn?: Warn;
 }
 
 /** Resolves the effective config of each folder, caching the search per folder. */
 export class ConfigResolver {
   private readonly byDir = new Map<string, LoadedConfig>();
   private readonly fixed: LoadedConfig | null;
+  private readonly warn: Warn;
 
   constructor(private readonly options: ResolverOptions) {
+    this.warn = options.warn ?? (() => {});
     if (options.isolated) this.fixed = { file: null, root: options.cwd, values: {} };
     else if (options.configFile) {
-      const c = loadConfigFile(path.resolve(options.cwd, options.configFile), [], options.cwd);
+      const c = loadConfigFile(path.resolve(options.cwd, options.configFile), [], options.cwd, this.warn);
       if (!c) throw new ConfigError(`${display(path.resolve(options.cwd, options.configFile), options.cwd)}: no [tool.shapelint] table`);
       this.fixed = c;
     } else this.fixed = null;
@@ -127,19 +142,36 @@ export class ConfigResolver {
     return { ...base, values: mergeValues(base.values, this.options.overrides) };
   }
 
+  /**
+   * The closest config in `dir` or its ancestors, up to the repository root or the home
+   * folder; world-writable folders (like /tmp) are passed over, since anyone can write there.
+   */
   private search(dir: string): LoadedConfig {
     const cached = this.byDir.get(dir);
     if (cached) return cached;
-    let found: LoadedConfig | null = null;
-    for (const name of CONFIG_FILES) {
-      const candidate = path.join(dir, name);
-      if (existsFile(candidate)) found = loadConfigFile(candidate, [], this.options.cwd);
-      if (found) break;
-    }
+    const trusted = mayReadIn(dir, CONFIG_FILES, (f) => this.warn(`ignoring config file ${display(f, this.options.cwd)}: its folder is writable by every user`));
+    const found = trusted ? this.configIn(dir) : null;
     const parent = path.dirname(dir);
-    const result = found ?? (parent === dir ? { file: null, root: this.options.cwd, values: {} } : this.search(parent));
+    const last = parent === dir || isSearchBoundary(dir, this.options.home);
+    const result = found ?? (last ? { file: null, root: this.options.cwd, values: {} } : this.search(parent));
     this.byDir.set(dir, result);
     return result;
+  }
+
+  private configIn(dir: string): LoadedConfig | null {
+    for (const name of CONFIG_FILES) {
+      const candidate = path.join(dir, name);
+      const read = readSmallFile(candidate);
+      if (read.kind === 'missing') continue;
+      if (read.kind === 'skipped') {
+        this.warn(`skipping config file ${display(candidate, this.options.cwd)}: ${read.reason}`);
+        continue;
+      }
+      if (read.kind === 'error') throw new ConfigError(`cannot read config file ${display(candidate, this.options.cwd)}: ${read.reason}`);
+      const found = parseConfigFile(candidate, read.text, [], this.options.cwd, this.warn);
+      if (found) return found;
+    }
+    return null;
   }
 }
 
@@ -175,8 +207,6 @@ function inputShapesFor(v: ConfigValues, file: string): Record<string, (number |
 export function display(abs: string, cwd = process.cwd()): string {
   return relativeTo(cwd, abs) ?? abs;
 }
-
-const displayPath = display;
 
 function expandHome(p: string): string {
   return p.startsWith('~/') ? path.join(process.env.HOME ?? '', p.slice(2)) : p;

@@ -3,10 +3,11 @@
  * and `*.pyi`), minus what `exclude` and `.gitignore` rule out. Problems with the paths
  * themselves are collected, not thrown, so one bad argument does not hide the others.
  */
-import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { isExcluded, type ConfigResolver } from './config';
+import { readSmallFile } from './safe-read';
 
 export interface DiscoverOptions {
   cwd: string;
@@ -52,7 +53,7 @@ export function discoverFiles(paths: string[], options: DiscoverOptions): Discov
       continue;
     }
     const before = out.files.length;
-    if (st.isDirectory()) walk(abs, options, out, seen, gitignoresAbove(abs, options), new Set());
+    if (st.isDirectory()) walk(abs, options, out, seen, gitignoresAbove(abs, options, out), new Set());
     else if (!(options.forceExclude && isExcluded(options.resolver.forDir(path.dirname(abs)), abs))) add(abs, out, seen);
     if (st.isDirectory() && out.files.length === before && !out.errors.length) {
       out.warnings.push(`no Python files found under \`${p}\``);
@@ -80,7 +81,7 @@ function walk(dir: string, o: DiscoverOptions, out: Discovery, seen: Set<string>
     return;
   }
   visiting.add(real);
-  const here = o.respectGitignore === false ? layers : [...layers, ...readGitignore(dir)];
+  const here = o.respectGitignore === false ? layers : [...layers, ...readGitignore(dir, o, out)];
   let entries: string[];
   try {
     entries = readdirSync(dir).sort();
@@ -105,16 +106,16 @@ function walk(dir: string, o: DiscoverOptions, out: Discovery, seen: Set<string>
   visiting.delete(real);
 }
 
-function readGitignore(dir: string): GitignoreLayer[] {
-  try {
-    return [{ dir, rules: ignore().add(readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
-  } catch {
-    return [];
-  }
+/** A folder's `.gitignore`; one that is not a small regular file is skipped with a warning. */
+function readGitignore(dir: string, o: DiscoverOptions, out: Discovery): GitignoreLayer[] {
+  const file = path.join(dir, '.gitignore');
+  const read = readSmallFile(file);
+  if (read.kind === 'skipped') out.warnings.push(`skipping \`${path.relative(o.cwd, file)}\`: ${read.reason}`);
+  return read.kind === 'text' ? [{ dir, rules: ignore().add(read.text) }] : [];
 }
 
 /** `.gitignore` files of the folders above `dir`, up to the repository root. */
-function gitignoresAbove(dir: string, o: DiscoverOptions): GitignoreLayer[] {
+function gitignoresAbove(dir: string, o: DiscoverOptions, out: Discovery): GitignoreLayer[] {
   if (o.respectGitignore === false) return [];
   const chain: string[] = [];
   for (let cur = dir; !isDir(path.join(cur, '.git')); ) {
@@ -123,7 +124,7 @@ function gitignoresAbove(dir: string, o: DiscoverOptions): GitignoreLayer[] {
     chain.unshift(parent);
     cur = parent;
   }
-  return chain.flatMap(readGitignore);
+  return chain.flatMap((d) => readGitignore(d, o, out));
 }
 
 function isDir(p: string): boolean {

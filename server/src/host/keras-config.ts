@@ -4,10 +4,10 @@
  * ancestor: keras-mxnet projects ship one), else `$KERAS_HOME/keras.json`, else
  * `~/.keras/keras.json`, else Keras' own default `channels_last`.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { KerasDataFormat } from '../engine/index';
 import { relativeTo } from './globs';
+import { isSearchBoundary, mayReadIn, readSmallFile } from './safe-read';
 
 export interface KerasEnvironment {
   cwd: string;
@@ -15,6 +15,8 @@ export interface KerasEnvironment {
   home?: string;
   /** `$KERAS_HOME`. */
   kerasHome?: string;
+  /** keras.json files skipped as unsafe (not regular, too large) are reported here. */
+  warn?: (message: string) => void;
 }
 
 export interface KerasFormatChoice {
@@ -39,17 +41,26 @@ export class KerasConfigFinder {
     return this.local(path.resolve(dir)) ?? this.global;
   }
 
+  /**
+   * The nearest keras.json in `dir` or its ancestors, up to the repository root or the home
+   * folder, passing over world-writable folders (anyone could have put it there).
+   */
   private local(dir: string): KerasFormatChoice | null {
     if (this.byDir.has(dir)) return this.byDir.get(dir)!;
     const file = path.join(dir, 'keras.json');
-    const { format, backend } = readKerasJson(file);
+    const trusted = mayReadIn(dir, ['keras.json'], (f) => this.env.warn?.(`ignoring ${relativeTo(this.env.cwd, f) ?? f}: its folder is writable by every user`));
+    const { format, backend } = trusted ? this.read(file) : { format: null, backend: undefined };
     const parent = path.dirname(dir);
     let result: KerasFormatChoice | null;
     if (format) result = { format, backend, source: relativeTo(this.env.cwd, file) ?? file };
-    else if (parent === dir || this.isGlobalFolder(parent)) result = null;
+    else if (parent === dir || isSearchBoundary(dir, this.env.home) || this.isGlobalFolder(parent)) result = null;
     else result = this.local(parent);
     this.byDir.set(dir, result);
     return result;
+  }
+
+  private read(file: string): ReturnType<typeof readKerasJson> {
+    return readKerasJson(file, (reason) => this.env.warn?.(`skipping ${relativeTo(this.env.cwd, file) ?? file}: ${reason}`));
   }
 
   /** The home folder's `.keras` is the global config, not a project-local one. */
@@ -59,10 +70,10 @@ export class KerasConfigFinder {
 
   private globalChoice(): KerasFormatChoice {
     if (this.env.kerasHome) {
-      const { format, backend } = readKerasJson(path.join(this.env.kerasHome, 'keras.json'));
+      const { format, backend } = this.read(path.join(this.env.kerasHome, 'keras.json'));
       if (format) return { format, backend, source: '$KERAS_HOME/keras.json' };
     } else if (this.env.home) {
-      const { format, backend } = readKerasJson(path.join(this.env.home, '.keras', 'keras.json'));
+      const { format, backend } = this.read(path.join(this.env.home, '.keras', 'keras.json'));
       if (format) return { format, backend, source: '~/.keras/keras.json' };
     }
     return { format: 'channels_last', source: 'Keras default (no keras.json found)' };
@@ -74,11 +85,14 @@ export function readFormat(file: string): KerasDataFormat | null {
   return readKerasJson(file).format;
 }
 
-/** `image_data_format` and `backend` of a keras.json; nulls when absent, unreadable or invalid. */
-export function readKerasJson(file: string): { format: KerasDataFormat | null; backend?: string } {
+/** `image_data_format` and `backend` of a keras.json; nulls when absent, unreadable, unsafe or invalid. */
+export function readKerasJson(file: string, onSkip?: (reason: string) => void): { format: KerasDataFormat | null; backend?: string } {
+  const read = readSmallFile(file);
+  if (read.kind === 'skipped') onSkip?.(read.reason);
+  if (read.kind !== 'text') return { format: null };
   let json: Record<string, unknown>;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    json = JSON.parse(read.text) as Record<string, unknown>;
   } catch {
     return { format: null };
   }

@@ -31,8 +31,8 @@ export class ProjectConfig {
     const file = fileOf(uri);
     if (!file) return {};
     const dir = path.dirname(file);
-    this.resolver ??= new ConfigResolver({ cwd: this.cwd() });
-    this.keras ??= new KerasConfigFinder({ cwd: this.cwd(), home: os.homedir(), kerasHome: process.env.KERAS_HOME });
+    this.resolver ??= new ConfigResolver({ cwd: this.cwd(), home: os.homedir(), warn: (m) => this.log(`shapelint: ${m}`) });
+    this.keras ??= new KerasConfigFinder({ cwd: this.cwd(), home: os.homedir(), kerasHome: process.env.KERAS_HOME, warn: (m) => this.log(`shapelint: ${m}`) });
     let settings: ProjectSettings = {};
     try {
       const config = this.resolver.forDir(dir);

@@ -2,9 +2,8 @@
  * The human formats: `full` (Ruff's layout: header, location, code frame, notes, related
  * locations, help with the fix title and its diff) and `concise` (one line per finding).
  */
-import { applyEdits } from '../../engine/apply-fixes';
 import { editPreview, frame } from '../code-frame';
-import { applicableFix, firstLine, shownFix, type FileReport, type Finding, type RunReport } from '../report';
+import { applicableFix, firstLine, printable, shownFix, type FileReport, type Finding, type RunReport } from '../report';
 
 export function renderFull(report: RunReport): string {
   const blocks: string[] = [];
@@ -19,7 +18,7 @@ export function renderConcise(report: RunReport): string {
       const at = file.index.toCli(f.range.start);
       const mark = applicableFix(f, report.fixMode) ? ' [*]' : '';
       const head = f.code ? `${f.code}${mark} ` : '';
-      lines.push(`${file.display}:${at.row}:${at.column}: ${head}${firstLine(f.message)}`);
+      lines.push(`${printable(file.display)}:${at.row}:${at.column}: ${head}${firstLine(f.message)}`);
     }
   }
   return lines.map((l) => `${l}\n`).join('') + footer(report);
@@ -30,11 +29,11 @@ function fullFinding(file: FileReport, f: Finding, report: RunReport): string[] 
   const mark = applicableFix(f, report.fixMode) ? ' [*]' : '';
   const [head, ...rest] = f.message.split(/\r?\n/);
   const out = [f.code ? `${f.code}${mark} ${head}` : head];
-  out.push(...frame(file.index, f.range, f.code ? f.rule : '', `${file.display}:${at.row}:${at.column}`));
+  out.push(...frame(file.index, f.range, f.code ? f.rule : '', `${printable(file.display)}:${at.row}:${at.column}`));
   for (const note of [...rest, ...f.explanation]) out.push(`  = note: ${note}`);
   for (const r of f.related) {
     const rat = file.index.toCli(r.range.start);
-    out.push(`info: ${r.message}`, ...frame(file.index, r.range, '', `${file.display}:${rat.row}:${rat.column}`));
+    out.push(`info: ${r.message}`, ...frame(file.index, r.range, '', `${printable(file.display)}:${rat.row}:${rat.column}`));
   }
   const fix = shownFix(f, report.fixMode);
   if (fix) out.push(...fixHelp(file, fix, applicableFix(f, report.fixMode) !== null));
@@ -45,10 +44,7 @@ function fixHelp(file: FileReport, fix: NonNullable<ReturnType<typeof shownFix>>
   const note = fix.applicability === 'unsafe' ? (applicable ? ' (unsafe fix)' : ' (unsafe fix: enable with --unsafe-fixes)') : '';
   const out = [`help: ${fix.title}${note}`];
   try {
-    const after = applyEdits(file.text, fix.edits);
-    const start = Math.min(...fix.edits.map((e) => e.range.start));
-    const end = Math.max(...fix.edits.map((e) => e.range.end));
-    out.push(...editPreview(file.text, after, start, end).map((l) => `  ${l}`));
+    out.push(...editPreview(file.index, file.text, fix.edits).map((l) => `  ${l}`));
   } catch {
     /* overlapping edits: the title alone still helps */
   }
@@ -61,14 +57,16 @@ export function footer(report: RunReport): string {
   const remaining = all.length;
   const fixable = all.filter((f) => applicableFix(f, report.fixMode)).length;
   const hidden = report.fixMode === 'safe' ? all.filter((f) => !applicableFix(f, 'safe') && applicableFix(f, 'unsafe')).length : 0;
+  const unwritten = report.unwritten ? `${plural(report.unwritten, 'file')} could not be fixed (see the errors above).\n` : '';
   if (remaining === 0) {
+    if (unwritten) return unwritten;
     return report.fixed > 0 ? `Found ${plural(report.fixed, 'error')} (${report.fixed} fixed, 0 remaining).\n` : 'All checks passed!\n';
   }
   const total = remaining + report.fixed;
   let out = report.fixed > 0 ? `Found ${plural(total, 'error')} (${report.fixed} fixed, ${remaining} remaining).\n` : `Found ${plural(remaining, 'error')}.\n`;
   if (fixable > 0) out += `[*] ${fixable} fixable with --fix${report.fixMode === 'unsafe' ? ' --unsafe-fixes' : ''}.\n`;
   if (hidden > 0) out += `(${plural(hidden, 'hidden fix', 'hidden fixes')} can be enabled with --unsafe-fixes.)\n`;
-  return out;
+  return out + unwritten;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

@@ -2,7 +2,7 @@
  * `github`: workflow commands that become annotations. Escaping follows GitHub's toolkit
  * (`@actions/core`): data escapes `%`, CR and LF; properties additionally `:` and `,`.
  */
-import { firstLine, type RunReport } from '../report';
+import { firstLine, printable, type RunReport } from '../report';
 
 export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -17,19 +17,21 @@ const LEVEL = { error: 'error', warning: 'warning', info: 'notice' } as const;
 export function renderGithub(report: RunReport): string {
   let out = '';
   for (const file of report.files) {
+    // GitHub's escaping covers line breaks only; an ANSI escape in a name would still colour the log.
+    const name = printable(file.display);
     for (const f of file.findings) {
       const start = file.index.toCli(f.range.start);
       const end = file.index.toCli(f.range.end);
       const props: [string, string | number][] = [
         ['title', f.code ? `shapelint (${f.code})` : 'shapelint (syntax error)'],
-        ['file', file.display],
+        ['file', name],
         ['line', start.row],
       ];
       // GitHub rejects col/endColumn on annotations spanning several lines.
       if (start.row === end.row) props.push(['col', start.column]);
       props.push(['endLine', end.row]);
       if (start.row === end.row) props.push(['endColumn', end.column]);
-      const body = [`${file.display}:${start.row}:${start.column}: ${f.code ? `${f.code} ` : ''}${firstLine(f.message)}`, ...f.message.split(/\r?\n/).slice(1), ...f.explanation].join('\n');
+      const body = [`${name}:${start.row}:${start.column}: ${f.code ? `${f.code} ` : ''}${firstLine(f.message)}`, ...f.message.split(/\r?\n/).slice(1), ...f.explanation].join('\n');
       out += `::${LEVEL[f.severity]} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(body)}\n`;
     }
   }

@@ -1,5 +1,5 @@
 /** `junit`: one test suite per file, one failing test case per finding (Ruff's layout). */
-import { firstLine, type RunReport } from '../report';
+import { firstLine, printable, type RunReport } from '../report';
 
 export function escapeXml(s: string): string {
   // XML 1.0 cannot carry most control characters at all, even escaped.
@@ -19,7 +19,7 @@ export function renderJunit(report: RunReport): string {
   }
   for (const file of report.files) {
     if (file.findings.length === 0) continue;
-    const name = escapeXml(file.display);
+    const name = escapeXml(printable(file.display));
     lines.push(`  <testsuite name="${name}" tests="${file.findings.length}" failures="${file.findings.length}" errors="0">`);
     for (const f of file.findings) {
       const at = file.index.toCli(f.range.start);
