@@ -7,7 +7,7 @@ import type { Dim, Shape } from '../../types';
 import { dimAt, isKnown, product, ranked } from '../../shapes';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerIssue, LayerOutcome, ParamSpec } from '../types';
 import { isTensor, tensor } from '../types';
-import { ACT_TYPES, boolArg, gluonMessage, intArg, invalidActIssue, shapeInconsistent } from './mxcore';
+import { ACT_TYPES, boolArg, gluonMessage, intArg, invalidActIssue, shapeInconsistent } from '../mxnet/mxcore';
 
 const PREFIX = 'mxnet.gluon.nn.';
 

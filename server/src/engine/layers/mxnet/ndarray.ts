@@ -6,7 +6,7 @@ import type { Dim } from '../../types';
 import { isKnown, product, ranked } from '../../shapes';
 import type { ArgValue, BoundArgs, LayerDef, LayerOutcome, ParamSpec } from '../types';
 import { isTensor, tensor } from '../types';
-import { checkOpMsg, intArg, mkIssue, mxShape, shapeArg } from '../gluon/mxcore';
+import { checkOpMsg, intArg, mkIssue, mxShape, shapeArg } from './mxcore';
 import { inferReshape } from './reshape';
 import { expandDims, mx, ND, squeezeDims, swapDims, transposeDims } from './ops';
 

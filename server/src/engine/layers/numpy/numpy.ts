@@ -6,9 +6,9 @@ import type { Dim } from '../../types';
 import { isKnown, product, ranked } from '../../shapes';
 import type { ArgValue, BoundArgs, LayerDef, LayerOutcome, ParamSpec } from '../types';
 import { isTensor, tensor, UNKNOWN } from '../types';
-import { intArg, mkIssue, shapeArg } from './mxcore';
-import { squeezeDims, swapDims, transposeDims } from '../mxsym/ops';
-import { nestedDims } from '../mxsym/ndarray';
+import { intArg, mkIssue, shapeArg } from '../mxnet/mxcore';
+import { squeezeDims, swapDims, transposeDims } from '../mxnet/ops';
+import { nestedDims } from '../mxnet/ndarray';
 
 const NP = 'numpy.';
 
