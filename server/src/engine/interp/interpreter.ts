@@ -11,6 +11,7 @@ import { findLayer } from '../layers/index';
 import type { Arg, ClassDef, Expr, Module, Stmt } from '../syntax/ast';
 import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
 import { bindArgs, type EvaluatedArgs } from './bind';
+import { BudgetExceeded } from './budget';
 import { BUILTIN_NAMES, callBuiltin, callMath } from './builtins';
 import { canonicalName } from './names';
 import { binaryOp, compareOp, unaryOp } from './operators';
@@ -41,7 +42,7 @@ const DEFAULT_MAX_STEPS = 400_000;
 const MAX_CALL_DEPTH = 40;
 const MAX_LOOP_ITERATIONS = 512;
 
-export class BudgetExceeded extends Error {}
+export { BudgetExceeded };
 
 class ReturnSignal {
   constructor(readonly value: Value) {}

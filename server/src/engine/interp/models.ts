@@ -16,6 +16,7 @@ import { formatShape, openShape, ranked } from '../shapes';
 import type { Arg, Expr } from '../syntax/ast';
 import type { Diagnostic, Dim, Framework, TextEdit, LayerApplication, ModelSummary, Shape, TextRange } from '../types';
 import { bindArgs, toArgValue, type EvaluatedArgs } from './bind';
+import { BudgetExceeded } from './budget';
 import { argEdit } from './fixes';
 import type { Interpreter } from './interpreter';
 import { frameworkOf } from './names';
@@ -934,7 +935,7 @@ export class ModelEngine {
     try {
       this.runObject(obj, { positional: flip.input ? [flip.input] : [], keywords: new Map(), opaque: false });
     } catch (e) {
-      if (e instanceof Error && e.name === 'BudgetExceeded') throw e;
+      if (e instanceof BudgetExceeded) throw e;
       return;
     } finally {
       this.runs.pop();
@@ -1127,7 +1128,7 @@ function safely<T>(f: () => T, fallback: T): T {
     return f();
   } catch (e) {
     // A catalogue bug must not take the analysis down; the layer's result is unknown.
-    if (e instanceof Error && e.name === 'BudgetExceeded') throw e;
+    if (e instanceof BudgetExceeded) throw e;
     return fallback;
   }
 }
