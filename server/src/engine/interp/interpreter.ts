@@ -5,7 +5,8 @@
  * `unknown`, and unknown never produces a diagnostic.
  *
  * Model semantics (containers, model runs, layer application, diagnostics) live in
- * `models.ts`; this file is the Python part.
+ * `models.ts` and `models/`; this file is the Python part. The two sides talk only through
+ * `InterpreterHost` and `ModelLayer` (`models/host.ts`).
  */
 import { findLayer } from '../layers/index';
 import type { Arg, ClassDef, Expr, Module, Stmt } from '../syntax/ast';
@@ -16,6 +17,7 @@ import { BUILTIN_NAMES, callBuiltin, callMath } from './builtins';
 import { canonicalName } from './names';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
+import type { InterpreterHost, ModelLayer } from './models/host';
 import { Scope } from './scope';
 import {
   dimValue,
@@ -55,9 +57,9 @@ export function interpretModule(module: Module, text: string, options: AnalyzeOp
   return interp.run();
 }
 
-export class Interpreter {
+export class Interpreter implements InterpreterHost {
   readonly global = new Scope(null, 'module');
-  readonly models: ModelEngine;
+  readonly models: ModelLayer;
   readonly tensors: TensorFact[] = [];
   private steps = 0;
   private readonly maxSteps: number;
