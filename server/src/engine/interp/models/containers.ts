@@ -166,7 +166,7 @@ export class Containers {
     }
     if (item.t === 'layer' && item.qname === 'keras.layers.InputLayer') {
       const runs = this.ctx.runs;
-      const out = safely(() => item.def.apply(item.args, [], runs.env(item, runs.ambient), undefined).output, UNKNOWN as ArgValue);
+      const out = safely(() => item.def.apply(item.args, [], runs.env(this.ctx.layers.nameOf(item), runs.ambient), undefined).output, UNKNOWN as ArgValue);
       if (isTensor(out) && out.shape) obj.kerasInput = { shape: out.shape, range: item.range };
       return true;
     }

@@ -19,20 +19,21 @@ export class Diagnostics {
 
   constructor(private readonly ctx: ModelContext) {}
 
-  report(run: Run, issue: LayerIssue, layer: LayerValue, range: TextRange, hist: Lineage | null, framework: Framework, inputs: TensorVal[] = []): void {
+  /** `layer` is the layer object that raised, or null for ops and operators (no definition to point at, no constructor to fix). */
+  report(run: Run, issue: LayerIssue, layer: LayerValue | null, range: TextRange, hist: Lineage | null, framework: Framework, inputs: TensorVal[] = []): void {
     run.issues++;
     if (run.dry) return;
     const rule = findRule(issue.rule);
     if (!rule) return;
     const explanation = [...this.historyLines(hist, inputs), ...issue.explanation];
     const related = [];
-    if (layer.id > 0 && (range.start !== layer.range.start || range.end !== layer.range.end)) {
+    if (layer && layer.id > 0 && (range.start !== layer.range.start || range.end !== layer.range.end)) {
       related.push({ range: layer.range, message: `${layer.name} is defined here` });
     }
     const origin = inputs[0]?.origin;
     if (origin) related.push({ range: origin, message: `input shape ${formatShape(this.originShape(hist, inputs))} comes from here` });
     const fixes = (issue.fixes ?? []).flatMap((f) => {
-      if (layer.id <= 0) return [];
+      if (!layer || layer.id <= 0) return [];
       const edit = argEdit(layer, f.name, f.value, this.ctx.host.text);
       return edit ? [{ title: f.title, applicability: f.applicability, edits: [edit] }] : [];
     });

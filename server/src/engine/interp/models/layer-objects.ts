@@ -37,7 +37,7 @@ export class LayerObjects {
     };
     if (def.construct) {
       const runs = this.ctx.runs;
-      const issue = safely(() => def.construct!(bound, runs.env(layer, runs.currentRun())), null);
+      const issue = safely(() => def.construct!(bound, runs.env(this.nameOf(layer), runs.currentRun())), null);
       if (issue) this.ctx.diagnostics.report(runs.currentRun(), issue, layer, site.r, null, def.framework);
     }
     return layer;

@@ -14,7 +14,7 @@ import type { Run } from './runs';
 
 export function checkLayout(ctx: ModelContext, run: Run, obj: ObjectValue): void {
   const input = run.input;
-  const env = ctx.runs.env({ id: -1, name: '', def: { framework: 'keras' } } as unknown as LayerValue, run);
+  const env = ctx.runs.env('', run);
   const flip = layoutFlip(obj, input, { effective: env.kerasDataFormat, source: env.kerasDataFormatSource });
   if (!flip) return;
   const rerun = ctx.runs.newRun(obj, true);

@@ -157,7 +157,8 @@ export class Runs {
 
   // ------------------------------------------------------------ layer application
 
-  env(layer: LayerValue, run: Run): LayerEnv {
+  /** What a layer def may know of its call: the run's Keras layout and hybridization, the layer's display name. */
+  env(layerName: string, run: Run): LayerEnv {
     const options = this.ctx.host.options;
     const fmt = run.kerasFormat ?? options.kerasDataFormat ?? 'channels_last';
     const src =
@@ -167,7 +168,7 @@ export class Runs {
       kerasDataFormat: fmt,
       kerasDataFormatSource: src,
       kerasBackend: options.kerasBackend,
-      layerName: this.ctx.layers.nameOf(layer),
+      layerName,
       hybridized: run.hybridized,
     };
   }
@@ -179,7 +180,7 @@ export class Runs {
     const inputTensors = inputs.flatMap(tensorsIn);
     const state = run.state.get(layer.id);
     const outcome = safely<LayerOutcome>(
-      () => layer.def.apply(layer.args, inputs.map(toArgValue), this.env(layer, run), state),
+      () => layer.def.apply(layer.args, inputs.map(toArgValue), this.env(this.ctx.layers.nameOf(layer), run), state),
       { output: UNKNOWN },
     );
     if (outcome.state) run.state.set(layer.id, outcome.state);
@@ -224,13 +225,13 @@ export class Runs {
     const bound = bindArgs(def.params, args);
     const inputs = args.positional;
     const inputTensors = [...(receiver ? [receiver] : []), ...inputs.slice(receiver ? 1 : 0).flatMap(tensorsIn), ...[...args.keywords.values()].flatMap(tensorsIn)];
-    const fakeLayer = { id: -1, name: def.names[0].split('.').pop() ?? '', def } as unknown as LayerValue;
-    const outcome = safely<LayerOutcome>(() => def.apply(bound, inputs.map(toArgValue), this.env(fakeLayer, this.currentRun()), undefined), { output: UNKNOWN });
+    const opName = def.names[0].split('.').pop() ?? '';
+    const outcome = safely<LayerOutcome>(() => def.apply(bound, inputs.map(toArgValue), this.env(opName, this.currentRun()), undefined), { output: UNKNOWN });
     const hist = mergeHist(inputTensors);
     const factory = inputTensors.length === 0;
     const origin = factory ? site.r : inputTensors[0]?.origin ?? null;
     if (outcome.issue) {
-      this.ctx.diagnostics.report(this.currentRun(), outcome.issue, fakeLayer, site.r, hist, def.framework, inputTensors);
+      this.ctx.diagnostics.report(this.currentRun(), outcome.issue, null, site.r, hist, def.framework, inputTensors);
       const lib = inputTensors[0]?.lib ?? libOf(def.framework);
       return tensorsIn(fromArg(outcome.output, hist, origin, lib)).length ? tensorVal(null, lib, hist, origin) : UNKNOWN_V;
     }

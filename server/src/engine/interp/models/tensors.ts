@@ -9,7 +9,7 @@ import type { Expr } from '../../syntax/ast';
 import type { Dim, Shape, TextRange } from '../../types';
 import type { EvaluatedArgs } from '../bind';
 import type { Scope } from '../scope';
-import { num, tensorVal, UNKNOWN_V, type LayerValue, type TensorVal, type Value } from '../values';
+import { num, tensorVal, UNKNOWN_V, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './host';
 import { CHAINABLE, mergeHist } from './support';
@@ -58,8 +58,7 @@ export function tensorBinary(ctx: ModelContext, op: string, a: Value, b: Value, 
   if (ta.lib === 'torch' && tb.lib === 'torch') {
     const issue = torchBroadcastIssue(ta.shape, tb.shape, op);
     if (issue) {
-      const fake = { id: -1, name: op, def: { framework: 'torch' } } as unknown as LayerValue;
-      ctx.diagnostics.report(ctx.runs.currentRun(), issue, fake, range, hist, 'torch', [ta, tb]);
+      ctx.diagnostics.report(ctx.runs.currentRun(), issue, null, range, hist, 'torch', [ta, tb]);
       return tensorVal(null, base.lib, hist, origin);
     }
   }
