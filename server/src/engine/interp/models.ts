@@ -27,7 +27,7 @@ import { Containers } from './models/containers';
 import type { ModelContext } from './models/context';
 import { Diagnostics } from './models/diagnostics';
 import type { CallSite, InterpreterHost, ModelLayer } from './models/host';
-import { declaredInput, readDirectives, torchSummary } from './models/inputs';
+import { declaredInput, readDirectives, torchSummary } from './models/input-sources';
 import { LayerObjects } from './models/layer-objects';
 import { callMethod } from './models/methods';
 import { Runs } from './models/runs';

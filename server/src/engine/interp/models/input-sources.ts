@@ -6,7 +6,7 @@
 import { ranked } from '../../shapes';
 import type { Shape } from '../../types';
 import type { EvaluatedArgs } from '../bind';
-import { parseInputDirective, parseJaxtyping } from '../input-sources';
+import { parseInputDirective, parseJaxtyping } from './input-parsers';
 import { tensorVal, UNKNOWN_V, type ObjectValue, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './host';
