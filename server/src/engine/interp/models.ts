@@ -13,13 +13,14 @@
  *  - `diagnostics.ts`: issues to diagnostics (history lines, related places, fixes);
  *  - `summaries.ts`: per-model summaries;
  *  - `tensors.ts`, `methods.ts`: tensor values and method calls;
- *  - `inputs.ts`: input sources.
+ *  - `input-sources.ts`: the registry of input sources (every way the code shows an input shape);
+ *  - `sinks.ts`: the registry of target sinks (where a model's output meets a target).
  */
 import { findLayer } from '../layers/index';
 import { LineIndex } from '../positions';
 import { openShape } from '../shapes';
 import type { Expr } from '../syntax/ast';
-import type { Diagnostic, ModelSummary, Shape, TextRange } from '../types';
+import type { Diagnostic, ModelSummary, TextRange } from '../types';
 import type { EvaluatedArgs } from './bind';
 import type { Scope } from './scope';
 import { tensorVal, UNKNOWN_V, type ClassValue, type LayerValue, type ModelFamily, type ObjectValue, type TensorVal, type Value } from './values';
@@ -27,49 +28,52 @@ import { Containers } from './models/containers';
 import type { ModelContext } from './models/context';
 import { Diagnostics } from './models/diagnostics';
 import type { CallSite, InterpreterHost, ModelLayer } from './models/host';
-import { declaredInput, readDirectives, torchSummary } from './models/input-sources';
+import { declaredInput, inputFromCall, inputFromModelCall, isInputSourceCall } from './models/input-sources';
 import { LayerObjects } from './models/layer-objects';
 import { callMethod } from './models/methods';
 import { Runs } from './models/runs';
+import { checkSinkCall, checkSinkLayerCall, isSinkCall } from './models/sinks';
 import { Summaries } from './models/summaries';
 import { libOf } from './models/support';
-import { ndarrayIter, printSummary, symbolModule } from './models/symbols';
 import { indexTensor, prod, shapeTuple, tensorBinary } from './models/tensors';
 
-const OTHER_KNOWN = new Set([
-  'keras.Model',
-  'collections.OrderedDict',
-  'torchsummary.summary',
-  'torchinfo.summary',
-  'mxnet.visualization.print_summary',
-  'mxnet.module.Module',
-  'mxnet.io.NDArrayIter',
-]);
+const OTHER_KNOWN = new Set(['keras.Model', 'collections.OrderedDict']);
+
+/** The state the model layer's modules share; each part only keeps `this` for later calls. */
+class SharedContext implements ModelContext {
+  private idCounter = 1;
+  readonly lines: LineIndex;
+  readonly runs: Runs;
+  readonly containers: Containers;
+  readonly layers: LayerObjects;
+  readonly diagnostics: Diagnostics;
+  readonly summaries: Summaries;
+
+  constructor(readonly host: InterpreterHost) {
+    this.lines = new LineIndex(host.text);
+    this.runs = new Runs(this);
+    this.containers = new Containers(this);
+    this.layers = new LayerObjects(this);
+    this.diagnostics = new Diagnostics(this);
+    this.summaries = new Summaries(this);
+  }
+
+  nextId(): number {
+    return this.idCounter++;
+  }
+}
 
 export class ModelEngine implements ModelLayer {
-  private idCounter = 1;
   private readonly ctx: ModelContext;
-  private readonly directives: Map<number, Shape>;
 
   constructor(host: InterpreterHost) {
-    const ctx = {
-      host,
-      lines: new LineIndex(host.text),
-      nextId: () => this.idCounter++,
-    } as { -readonly [K in keyof ModelContext]: ModelContext[K] };
-    ctx.runs = new Runs(ctx);
-    ctx.containers = new Containers(ctx);
-    ctx.layers = new LayerObjects(ctx);
-    ctx.diagnostics = new Diagnostics(ctx);
-    ctx.summaries = new Summaries(ctx);
-    this.ctx = ctx;
-    this.directives = readDirectives(ctx);
+    this.ctx = new SharedContext(host);
   }
 
   // ------------------------------------------------------------ bookkeeping hooks
 
   isKnownClass(path: string): boolean {
-    return this.ctx.containers.isContainerOrBase(path) || OTHER_KNOWN.has(path);
+    return this.ctx.containers.isContainerOrBase(path) || OTHER_KNOWN.has(path) || isInputSourceCall(path) || isSinkCall(path);
   }
 
   familyOf(bases: Value[]): ModelFamily | null {
@@ -111,10 +115,9 @@ export class ModelEngine implements ModelLayer {
     if (container) return container;
     if (path === 'keras.Model') return ctx.containers.kerasFunctional(args, site);
     if (path === 'collections.OrderedDict') return ctx.containers.orderedDict(args);
-    if (path === 'torchsummary.summary' || path === 'torchinfo.summary') return torchSummary(ctx, path, args, site);
-    if (path === 'mxnet.module.Module') return symbolModule(ctx, args, site);
-    if (path === 'mxnet.io.NDArrayIter') return ndarrayIter(ctx, args, site);
-    if (path === 'mxnet.visualization.print_summary') return printSummary(ctx, args, site);
+    const learned = inputFromCall(ctx, path, args, site);
+    checkSinkCall(ctx, path, args, site);
+    if (learned !== undefined) return learned;
     const def = findLayer(path);
     if (!def) return UNKNOWN_V;
     if (def.kind === 'layer') return ctx.layers.construct(def, path, args, site);
@@ -122,7 +125,11 @@ export class ModelEngine implements ModelLayer {
   }
 
   callModel(callee: ObjectValue | LayerValue, args: EvaluatedArgs, site: CallSite): Value {
-    return this.ctx.runs.callModel(callee, args, site);
+    if (callee.t === 'layer') {
+      checkSinkLayerCall(this.ctx, callee, args, site);
+      return this.ctx.runs.applyLayer(callee, args, site.r);
+    }
+    return inputFromModelCall(this.ctx, callee, args, site);
   }
 
   callMethod(m: Extract<Value, { t: 'method' }>, args: EvaluatedArgs, site: CallSite): Value {
@@ -158,7 +165,7 @@ export class ModelEngine implements ModelLayer {
     const ctx = this.ctx;
     ctx.containers.instantiateUnused();
     for (const obj of ctx.containers.unrunModels()) {
-      const input = declaredInput(ctx, this.directives, obj);
+      const input = declaredInput(ctx, obj);
       if (input) {
         ctx.runs.topLevelRun(obj, { positional: [input], keywords: new Map(), opaque: false }, null, false);
         continue;

@@ -2,13 +2,13 @@
  * Model objects: built-in containers (Sequential, ModuleList, ModuleDict, HybridSequential…),
  * instances of user model classes, Keras functional models, their attributes and children.
  */
-import { isTensor, UNKNOWN, type ArgValue } from '../../layers/types';
 import type { Framework, TextRange } from '../../types';
 import type { EvaluatedArgs } from '../bind';
 import { UNKNOWN_V, type ClassValue, type ModelFamily, type ObjectValue, type Value, lineageIds } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './host';
-import { containerFamily, frameworkOfContainer, frameworkOfFamily, pairsOf, safely, tensorsIn } from './support';
+import { inputFromContainerItem } from './input-sources';
+import { containerFamily, frameworkOfContainer, frameworkOfFamily, pairsOf, tensorsIn } from './support';
 
 const CONTAINERS: Record<string, ObjectValue['container']> = {
   'torch.nn.Sequential': 'torch.Sequential',
@@ -148,7 +148,7 @@ export class Containers {
   }
 
   addToContainer(obj: ObjectValue, item: Value, name?: string): void {
-    if (obj.container === 'keras.Sequential' && obj.items.length === 0 && this.kerasInputItem(obj, item)) return;
+    if (inputFromContainerItem(this.ctx, obj, item)) return;
     const index = obj.items.length;
     obj.items.push(item);
     if (item.t === 'layer' && obj.framework === 'torch') this.ctx.layers.setName(item.id, name ?? String(index));
@@ -156,21 +156,6 @@ export class Containers {
     if (obj.container === 'keras.Sequential' && index === 0 && item.t === 'layer' && item.declaredInput) {
       obj.kerasInput = { shape: item.declaredInput, range: item.range };
     }
-  }
-
-  /** `Sequential([keras.Input((28, 28, 1)), ...])` or an InputLayer first: the model's input, not a layer. */
-  private kerasInputItem(obj: ObjectValue, item: Value): boolean {
-    if (item.t === 'tensor' && item.shape) {
-      obj.kerasInput = { shape: item.shape, range: item.origin ?? obj.range };
-      return true;
-    }
-    if (item.t === 'layer' && item.qname === 'keras.layers.InputLayer') {
-      const runs = this.ctx.runs;
-      const out = safely(() => item.def.apply(item.args, [], runs.env(this.ctx.layers.nameOf(item), runs.ambient), undefined).output, UNKNOWN as ArgValue);
-      if (isTensor(out) && out.shape) obj.kerasInput = { shape: out.shape, range: item.range };
-      return true;
-    }
-    return false;
   }
 
   orderedDict(args: EvaluatedArgs): Value {

@@ -4,13 +4,12 @@
  * applied so far (fixes that edit every layer of a run look them up).
  */
 import type { LayerDef } from '../../layers/types';
-import type { Dim, Shape } from '../../types';
 import { bindArgs, type EvaluatedArgs } from '../bind';
-import { ranked } from '../../shapes';
 import type { LayerValue, Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './host';
-import { safely, shapeFromValue } from './support';
+import { inputFromLayerArgs } from './input-sources';
+import { safely } from './support';
 
 export class LayerObjects {
   private readonly nameCounters = new Map<string, number>();
@@ -33,7 +32,7 @@ export class LayerObjects {
       argsRange: site.argsRange,
       callArgs: site.args,
       name: this.displayName(def, qname, bound.raw.get('name')),
-      declaredInput: def.framework === 'keras' ? declaredKerasInput(bound.raw, qname) : null,
+      declaredInput: def.framework === 'keras' ? inputFromLayerArgs(bound.raw, qname) : null,
     };
     if (def.construct) {
       const runs = this.ctx.runs;
@@ -87,24 +86,4 @@ function gluonPrefix(cls: string): string {
   if (/^Conv.*Transpose/.test(cls)) return 'conv';
   if (/^Conv/.test(cls)) return 'conv';
   return cls.replace(/\d+D$/, '').toLowerCase();
-}
-
-/** Keras first-layer input declarations: input_shape / batch_input_shape / input_dim (+ batch_size). */
-function declaredKerasInput(raw: Map<string, Value>, qname: string): Shape | null {
-  const batch = raw.get('batch_size');
-  const b: Dim = batch && batch.t === 'num' ? batch.v : 'N';
-  const bis = raw.get('batch_input_shape') ?? raw.get('batch_shape');
-  if (bis) {
-    const s = shapeFromValue(bis, true);
-    if (s) return s;
-  }
-  const is = raw.get('input_shape');
-  if (is) {
-    const s = shapeFromValue(is, false);
-    if (s) return ranked([b, ...s.dims]);
-  }
-  // Embedding's input_dim is its vocabulary size, not an input shape.
-  const dim = qname === 'keras.layers.Embedding' ? undefined : raw.get('input_dim');
-  if (dim && dim.t === 'num') return ranked([b, dim.v]);
-  return null;
 }

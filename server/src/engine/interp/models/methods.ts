@@ -1,11 +1,11 @@
 /** Method calls on model objects, tensors, lists and dicts (`model.add(...)`, `x.view(...)`, `l.append(...)`). */
-import type { TextRange } from '../../types';
 import type { EvaluatedArgs } from '../bind';
 import { UNKNOWN_V, type ObjectValue, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './host';
-import { CHAINABLE, sameKey, shapeFromValue } from './support';
-import { bindSymbolModule } from './symbols';
+import { inputFromMethod } from './input-sources';
+import { checkSinkMethod } from './sinks';
+import { CHAINABLE, sameKey } from './support';
 import { tensorMethod } from './tensors';
 
 export function callMethod(ctx: ModelContext, m: Extract<Value, { t: 'method' }>, args: EvaluatedArgs, site: CallSite): Value {
@@ -23,30 +23,15 @@ export function callMethod(ctx: ModelContext, m: Extract<Value, { t: 'method' }>
 }
 
 function objectMethod(ctx: ModelContext, obj: ObjectValue, name: string, args: EvaluatedArgs, site: CallSite): Value {
-  const inputRange: TextRange | null = site.args.find((a) => !a.name && !a.star)?.value.r ?? null;
   const containerResult = ctx.containers.containerMethod(obj, name, args);
   if (containerResult !== undefined) return containerResult;
+  const learned = inputFromMethod(ctx, obj, name, args, site);
+  checkSinkMethod(ctx, obj, name, args, site);
+  if (learned !== undefined) return learned;
   switch (name) {
-    case 'build': {
-      const shape = shapeFromValue(args.positional[0] ?? args.keywords.get('input_shape') ?? UNKNOWN_V, true);
-      if (shape && obj.framework === 'keras') obj.kerasInput = { shape, range: site.r };
-      return UNKNOWN_V;
-    }
     case 'hybridize':
       obj.hybridized = true;
       return UNKNOWN_V;
-    case 'bind':
-    case 'fit':
-      if (obj.symbol) bindSymbolModule(ctx, obj, name, args, site);
-      return UNKNOWN_V;
-    case 'summary':
-      if (obj.framework === 'gluon' && args.positional[0]?.t === 'tensor') ctx.runs.callModelFromOutside(obj, args, inputRange);
-      return UNKNOWN_V;
-    case 'forward':
-    case 'call':
-    case 'predict':
-    case '__call__':
-      return ctx.runs.callModelFromOutside(obj, args, inputRange);
     default:
       if (CHAINABLE.has(name)) return obj;
       return UNKNOWN_V;

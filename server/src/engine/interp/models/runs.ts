@@ -89,13 +89,6 @@ export class Runs {
 
   // ------------------------------------------------------------ calls
 
-  callModel(callee: ObjectValue | LayerValue, args: EvaluatedArgs, site: CallSite): Value {
-    const inputRange = site.args.find((a) => !a.name && !a.star)?.value.r ?? null;
-    if (callee.t === 'layer') return this.applyLayer(callee, args, site.r);
-    if (this.outside()) return this.topLevelRun(callee, args, inputRange, false);
-    return this.runObject(callee, args);
-  }
-
   callModelFromOutside(obj: ObjectValue, args: EvaluatedArgs, inputRange: TextRange | null): Value {
     if (this.outside()) return this.topLevelRun(obj, args, inputRange, false);
     return this.runObject(obj, args);

@@ -13,7 +13,7 @@ import { num, tensorVal, UNKNOWN_V, type TensorVal, type Value } from '../values
 import type { ModelContext } from './context';
 import type { CallSite } from './host';
 import { CHAINABLE, mergeHist } from './support';
-import { inferShape } from './symbols';
+import { inputFromTensorMethod } from './input-sources';
 
 export function shapeTuple(ctx: ModelContext, t: TensorVal): Value {
   if (!t.shape || t.shape.open) return UNKNOWN_V;
@@ -75,7 +75,8 @@ const TENSOR_METHOD_PREFIX: Record<TensorLib, string | null> = {
 };
 
 export function tensorMethod(ctx: ModelContext, t: TensorVal, name: string, args: EvaluatedArgs, site: CallSite): Value {
-  if (t.sym && (name === 'infer_shape' || name === 'infer_shape_partial')) return inferShape(ctx, t, args, site);
+  const learned = inputFromTensorMethod(ctx, t, name, args, site);
+  if (learned !== undefined) return learned;
   const prefix = TENSOR_METHOD_PREFIX[t.lib];
   const def = prefix ? findLayer(`${prefix}.${name}`) : undefined;
   if (def) return ctx.runs.applyOp(def, { ...args, positional: [t, ...args.positional] }, site, t);
