@@ -11,7 +11,7 @@
 import { findLayer } from '../layers/index';
 import type { Arg, ClassDef, Expr, Module, Stmt } from '../syntax/ast';
 import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
-import { bindArgs, type EvaluatedArgs } from './bind';
+import type { EvaluatedArgs } from './bind';
 import { BudgetExceeded } from './budget';
 import { BUILTIN_NAMES, callBuiltin, callMath } from './builtins';
 import { canonicalName } from './names';
@@ -682,12 +682,9 @@ export class Interpreter implements InterpreterHost {
       return callBuiltin(name, args.positional) ?? UNKNOWN_V;
     }
     if (path.startsWith('math.')) return callMath(path.slice(5), args.positional);
-    if (path === 'numpy.prod' || path === 'numpy.product') return this.models.prod(args.positional[0]);
     return this.models.callQualified(path, args, site);
   }
 
-  /** Binds args for a known def (used by ModelEngine). */
-  bind = bindArgs;
   dim = dimValue;
 }
 

@@ -111,6 +111,7 @@ export class ModelEngine implements ModelLayer {
 
   callQualified(path: string, args: EvaluatedArgs, site: CallSite): Value {
     const ctx = this.ctx;
+    if (path === 'numpy.prod' || path === 'numpy.product') return prod(args.positional[0]);
     const container = ctx.containers.construct(path, args, site);
     if (container) return container;
     if (path === 'keras.Model') return ctx.containers.kerasFunctional(args, site);
@@ -152,10 +153,6 @@ export class ModelEngine implements ModelLayer {
 
   indexContainer(obj: ObjectValue, key: Value): Value {
     return this.ctx.containers.indexContainer(obj, key);
-  }
-
-  prod(v: Value | undefined): Value {
-    return prod(v);
   }
 
   // ------------------------------------------------------------ end of the module

@@ -52,7 +52,6 @@ export interface ModelLayer {
   indexTensor(t: TensorVal, parts: Expr[], scope: Scope, range: TextRange): Value;
   tensorBinary(op: string, a: Value, b: Value, range: TextRange): Value;
   indexContainer(obj: ObjectValue, key: Value): Value;
-  prod(v: Value | undefined): Value;
   // End of the module
   finish(): void;
   diagnostics(): Diagnostic[];
