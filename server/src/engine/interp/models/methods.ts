@@ -28,14 +28,11 @@ function objectMethod(ctx: ModelContext, obj: ObjectValue, name: string, args: E
   const learned = inputFromMethod(ctx, obj, name, args, site);
   checkSinkMethod(ctx, obj, name, args, site);
   if (learned !== undefined) return learned;
-  switch (name) {
-    case 'hybridize':
-      obj.hybridized = true;
-      return UNKNOWN_V;
-    default:
-      if (CHAINABLE.has(name)) return obj;
-      return UNKNOWN_V;
+  if (name === 'hybridize') {
+    obj.hybridized = true;
+    return UNKNOWN_V;
   }
+  return CHAINABLE.has(name) ? obj : UNKNOWN_V;
 }
 
 function listMethod(ctx: ModelContext, list: { t: 'tuple' | 'list'; items: Value[] }, name: string, args: EvaluatedArgs): Value {
