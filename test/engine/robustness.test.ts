@@ -80,6 +80,23 @@ describe('robustness', () => {
     assert.equal(r.internalError, undefined);
   });
 
+  it('a step budget that runs out is reported as truncated, never as a different verdict', async () => {
+    // The founding example's verdict is layout-mismatch, decided by a re-run with the channel
+    // axis moved. A budget that ends inside that re-run must not leave the first run's rule.
+    const naive = readFileSync(path.join(EXAMPLES, 'gluon_naive_port.py'), 'utf8');
+    assert.deepEqual((await ok(naive)).diagnostics.map((d) => d.rule), ['layout-mismatch']);
+    const outcomes = new Set<string>();
+    for (let maxSteps = 20; maxSteps <= 400; maxSteps++) {
+      const r = await analyze(naive, { maxSteps });
+      assert.equal(r.internalError, undefined, r.internalError);
+      const rules = r.diagnostics.map((d) => d.rule).join(',');
+      if (!r.truncated) assert.equal(rules, 'layout-mismatch', `maxSteps=${maxSteps}: a complete analysis gives the full verdict`);
+      assert.ok(rules === '' || rules === 'layout-mismatch', `maxSteps=${maxSteps}: got ${rules}`);
+      outcomes.add(r.truncated ? 'truncated' : 'complete');
+    }
+    assert.deepEqual([...outcomes].sort(), ['complete', 'truncated'], 'the range covers both sides of the budget');
+  });
+
   it('odd encodings: CRLF, lone CR, BOM, non-ASCII identifiers', async () => {
     const naive = readFileSync(path.join(EXAMPLES, 'gluon_naive_port.py'), 'utf8');
     for (const text of [naive.replace(/\n/g, '\r\n'), '\uFEFF' + naive, naive.replace(/model/g, 'modèle_𝒳')]) {

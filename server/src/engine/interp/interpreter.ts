@@ -5,16 +5,19 @@
  * `unknown`, and unknown never produces a diagnostic.
  *
  * Model semantics (containers, model runs, layer application, diagnostics) live in
- * `models.ts`; this file is the Python part.
+ * `models.ts` and `models/`; this file is the Python part. The two sides talk only through
+ * `InterpreterHost` and `ModelLayer` (`models/interfaces.ts`).
  */
 import { findLayer } from '../layers/index';
 import type { Arg, ClassDef, Expr, Module, Stmt } from '../syntax/ast';
 import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
-import { bindArgs, type EvaluatedArgs } from './bind';
+import type { EvaluatedArgs } from './bind';
+import { BudgetExceeded } from './budget';
 import { BUILTIN_NAMES, callBuiltin, callMath } from './builtins';
 import { canonicalName } from './names';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
+import type { InterpreterHost, ModelLayer } from './models/interfaces';
 import { Scope } from './scope';
 import {
   dimValue,
@@ -41,7 +44,7 @@ const DEFAULT_MAX_STEPS = 400_000;
 const MAX_CALL_DEPTH = 40;
 const MAX_LOOP_ITERATIONS = 512;
 
-export class BudgetExceeded extends Error {}
+export { BudgetExceeded };
 
 class ReturnSignal {
   constructor(readonly value: Value) {}
@@ -54,9 +57,9 @@ export function interpretModule(module: Module, text: string, options: AnalyzeOp
   return interp.run();
 }
 
-export class Interpreter {
+export class Interpreter implements InterpreterHost {
   readonly global = new Scope(null, 'module');
-  readonly models: ModelEngine;
+  readonly models: ModelLayer;
   readonly tensors: TensorFact[] = [];
   private steps = 0;
   private readonly maxSteps: number;
@@ -679,12 +682,9 @@ export class Interpreter {
       return callBuiltin(name, args.positional) ?? UNKNOWN_V;
     }
     if (path.startsWith('math.')) return callMath(path.slice(5), args.positional);
-    if (path === 'numpy.prod' || path === 'numpy.product') return this.models.prod(args.positional[0]);
     return this.models.callQualified(path, args, site);
   }
 
-  /** Binds args for a known def (used by ModelEngine). */
-  bind = bindArgs;
   dim = dimValue;
 }
 

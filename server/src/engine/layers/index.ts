@@ -1,11 +1,12 @@
 /** All layer catalogues, indexed by canonical qualified name. */
 import { gluonLayers } from './gluon/index';
 import { kerasLayers } from './keras/index';
-import { mxsymLayers } from './mxsym/index';
+import { mxnetLayers } from './mxnet/index';
+import { numpyLayers } from './numpy/numpy';
 import { torchLayers } from './torch/index';
 import type { LayerDef } from './types';
 
-export const ALL_LAYERS: readonly LayerDef[] = [...torchLayers, ...kerasLayers, ...gluonLayers, ...mxsymLayers];
+export const ALL_LAYERS: readonly LayerDef[] = [...torchLayers, ...kerasLayers, ...gluonLayers, ...numpyLayers, ...mxnetLayers];
 
 const byName = new Map<string, LayerDef>();
 for (const def of ALL_LAYERS) for (const n of def.names) byName.set(n, def);

@@ -7,7 +7,8 @@ import type { Dim, Shape } from '../../types';
 import { dimAt, isKnown, product, ranked } from '../../shapes';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerIssue, LayerOutcome, ParamSpec } from '../types';
 import { isTensor, tensor } from '../types';
-import { ACT_TYPES, boolArg, gluonMessage, intArg, invalidActIssue, shapeInconsistent } from './mxcore';
+import { ACT_TYPES, boolArg, gluonMessage, intArg, invalidActIssue, shapeInconsistent } from '../mxnet/mxcore';
+import { fcShape } from '../mxnet/mxops';
 
 const PREFIX = 'mxnet.gluon.nn.';
 
@@ -44,16 +45,6 @@ const DENSE_PARAMS: ParamSpec[] = [
   { name: 'bias_initializer', default: 'zeros' },
   { name: 'in_units', default: 0 },
 ];
-
-/** `FullyConnectedShape`: the in-units the input implies and the output shape. */
-export function fcShape(x: Shape, units: number, flatten: boolean): { inUnits: Dim; out: Shape | null } {
-  if (flatten) {
-    if (x.open || x.dims.length === 0) return { inUnits: null, out: null };
-    return { inUnits: product(x.dims.slice(1)), out: ranked([x.dims[0], units]) };
-  }
-  if (x.dims.length === 0) return { inUnits: null, out: null };
-  return { inUnits: x.dims[x.dims.length - 1], out: { dims: [...x.dims.slice(0, -1), units], open: x.open } };
-}
 
 function denseApply(args: BoundArgs, inputs: ArgValue[], env: LayerEnv, state: Record<string, Dim> | undefined): LayerOutcome {
   const units = intArg(args.get('units'));

@@ -20,8 +20,8 @@ import {
   mkIssue,
   parseLayout,
   tupleArg,
-} from './mxcore';
-import { type ConvSpec, convShape, type OpResult } from './mxops';
+} from '../mxnet/mxcore';
+import { type ConvSpec, convShape, type OpResult } from '../mxnet/mxops';
 
 const PREFIX = 'mxnet.gluon.nn.';
 

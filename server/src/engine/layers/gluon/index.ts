@@ -1,9 +1,8 @@
-/** The gluon catalogue: Gluon blocks plus the NumPy functions and array methods. */
+/** The gluon catalogue: the Gluon blocks (`mxnet.gluon.nn.*`, `mxnet.gluon.rnn.*`). */
 import type { LayerDef } from '../types';
 import { basicLayers } from './basic';
 import { convLayers } from './conv';
-import { numpyLayers } from './numpy';
 import { poolLayers } from './pool';
 import { rnnLayers } from './rnn';
 
-export const gluonLayers: LayerDef[] = [...convLayers, ...poolLayers, ...basicLayers, ...rnnLayers, ...numpyLayers];
+export const gluonLayers: LayerDef[] = [...convLayers, ...poolLayers, ...basicLayers, ...rnnLayers];

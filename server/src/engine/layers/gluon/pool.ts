@@ -7,8 +7,8 @@
 import type { Dim } from '../../types';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerIssue, LayerOutcome, ParamSpec } from '../types';
 import { isTensor, tensor } from '../types';
-import { axisNamesFor, boolArg, defaultLayout, gluonMessage, kernelText, mkIssue, parseLayout, tupleArg } from './mxcore';
-import { type PoolSpec, poolShape } from './mxops';
+import { axisNamesFor, boolArg, defaultLayout, gluonMessage, kernelText, mkIssue, parseLayout, tupleArg } from '../mxnet/mxcore';
+import { type PoolSpec, poolShape } from '../mxnet/mxops';
 
 const PREFIX = 'mxnet.gluon.nn.';
 

@@ -8,7 +8,7 @@ import { isKnown, ranked } from '../../shapes';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerIssue, LayerOutcome, ParamSpec } from '../types';
 import { isTensor, tensor } from '../types';
 
-import { boolArg, checkOpMsg, gluonMessage, intArg, mkIssue } from './mxcore';
+import { boolArg, checkOpMsg, gluonMessage, intArg, mkIssue } from '../mxnet/mxcore';
 
 interface Kind {
   cls: string;

@@ -18,6 +18,9 @@ import type {
 import { isTensor, tensor } from '../types';
 import { pyShape } from './format';
 
+export { asBool, floorDiv } from '../args';
+export { product as prodKnown } from '../../shapes';
+
 export type Layout = 'channels_last' | 'channels_first';
 
 export interface LayoutInfo {
@@ -168,22 +171,3 @@ export function asPositiveInt(v: ArgValue | undefined): number | null {
   return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null;
 }
 
-export function asBool(v: ArgValue | undefined, dflt: boolean): boolean | null {
-  if (v === undefined) return dflt;
-  return typeof v === 'boolean' ? v : null;
-}
-
-/** Known product or null. */
-export function prodKnown(values: Dim[]): number | null {
-  let p = 1;
-  for (const v of values) {
-    if (typeof v !== 'number') return null;
-    p *= v;
-  }
-  return p;
-}
-
-/** Python floor division and ceil for ints. */
-export function floorDiv(a: number, b: number): number {
-  return Math.floor(a / b);
-}

@@ -20,22 +20,22 @@ import {
   unknownOutcome,
 } from './common';
 import { pyShape, pyTuple } from './format';
+import { intList } from '../args';
 
 function keras(names: string[]): string[] {
   return names.map((n) => `keras.layers.${n}`);
 }
 
-function intList(v: ArgValue | undefined): number[] | null {
-  const list = typeof v === 'number' ? [v] : v;
-  if (!Array.isArray(list) || !list.every((x) => typeof x === 'number' && Number.isInteger(x))) return null;
-  return list as number[];
+/** An int or a list of ints (`Reshape(target_shape=8)`, `Permute((2, 1))`). */
+function intOrList(v: ArgValue | undefined): number[] | null {
+  return intList(typeof v === 'number' ? [v] : v);
 }
 
 const TWO_UNKNOWN = 'There must be at most one unknown dimension (-1) in `target_shape`. Received: target_shape=';
 
 function applyReshape(args: BoundArgs, inputs: unknown[]): LayerOutcome {
   const x = inputTensor(inputs as ArgValue[]);
-  const target = intList(args.get('target_shape'));
+  const target = intOrList(args.get('target_shape'));
   if (!x || !x.shape || !target) return unknownOutcome();
   const neg = target.indexOf(-1);
   const outTarget: Dim[] = target.map((t) => (t === -1 ? null : t));
@@ -69,7 +69,7 @@ const RESHAPE: LayerDef = {
   params: params('target_shape'),
   kind: 'layer',
   construct: (args) => {
-    const target = intList(args.get('target_shape'));
+    const target = intOrList(args.get('target_shape'));
     if (target && target.filter((t) => t === -1).length > 1) {
       return issue('invalid-argument', `${TWO_UNKNOWN}${pyTuple(target.map(String))}.`,
         ['only one entry of target_shape may be -1']);
@@ -90,7 +90,7 @@ const PERMUTE: LayerDef = {
   params: params('dims'),
   kind: 'layer',
   construct: (args) => {
-    const dims = intList(args.get('dims'));
+    const dims = intOrList(args.get('dims'));
     if (dims && !permuteValid(dims)) {
       return issue('invalid-argument',
         'Invalid permutation argument `dims` for Permute Layer. The set of indices in `dims` must be consecutive ' +
@@ -101,7 +101,7 @@ const PERMUTE: LayerDef = {
   },
   apply: (args, inputs, env) => {
     const x = inputTensor(inputs as ArgValue[]);
-    const dims = intList(args.get('dims'));
+    const dims = intOrList(args.get('dims'));
     if (!x || !x.shape || !dims || !permuteValid(dims)) return unknownOutcome();
     const rankIssue = checkNdim(x.shape, { ndim: dims.length + 1 }, env);
     if (rankIssue) return { output: kerasTensor(null), issue: rankIssue };

@@ -2,7 +2,7 @@
  * Helpers shared by the PyTorch layer defs: argument decoding, message formatting with
  * PyTorch's own number layout, and the channels-first input split used by conv and pool.
  */
-import { dimAt, isKnown } from '../../shapes';
+import { dimAt } from '../../shapes';
 import type { AxisTrace, Dim, Shape } from '../../types';
 import {
   isTensor,
@@ -14,6 +14,9 @@ import {
   type RuleName,
   type TensorValue,
 } from '../types';
+
+export { asBool, floorDiv, intList, normAxis } from '../args';
+export { product as knownProduct } from '../../shapes';
 
 /** A dim as PyTorch would print it; unknown dims print as `?`, the batch symbol as itself. */
 export function msgDim(d: Dim): string {
@@ -62,14 +65,6 @@ export function inputShape(args: BoundArgs, inputs: (TensorValue | ArgValue)[], 
   return (tensorArg(args, name) ?? firstTensor(inputs))?.shape ?? null;
 }
 
-/** Python truthiness of a plain bool argument; null when unknown. */
-export function asBool(v: ArgValue | undefined): boolean | null {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v !== 0;
-  if (v === null) return false;
-  return null;
-}
-
 /** An int-or-tuple argument expanded to n ints; `None` entries allowed when `allowNone`. */
 export function intsOrNone(v: ArgValue | undefined, n: number): (number | null)[] | null {
   if (v === null) return new Array(n).fill(null);
@@ -78,13 +73,6 @@ export function intsOrNone(v: ArgValue | undefined, n: number): (number | null)[
     return v as (number | null)[];
   }
   return null;
-}
-
-/** A list of ints (the sizes of `view`, `torch.randn`, ...); null when any entry is unknown. */
-export function intList(v: ArgValue | undefined): number[] | null {
-  if (!Array.isArray(v)) return null;
-  if (v.length === 1 && Array.isArray(v[0])) return intList(v[0]);
-  return v.every((x) => typeof x === 'number' && Number.isInteger(x)) ? (v as number[]) : null;
 }
 
 /** Like intList but keeps unknown entries as null (the dims of a created tensor). */
@@ -143,22 +131,6 @@ export function traceAxis(axis: string, formula: string): AxisTrace {
   return { axis, formula };
 }
 
-/** Product of dims when all are known numbers. */
-export function knownProduct(dims: Dim[]): number | null {
-  let p = 1;
-  for (const d of dims) {
-    if (!isKnown(d)) return null;
-    p *= d;
-  }
-  return p;
-}
-
-/** Normalises a possibly negative axis against rank; null when out of range. */
-export function normAxis(axis: number, rank: number): number | null {
-  const a = axis < 0 ? axis + rank : axis;
-  return a >= 0 && a < rank ? a : null;
-}
-
 /** PyTorch's IndexError text for a bad dim (a rank-0 tensor counts as rank 1 here). */
 export function dimRangeMessage(axis: number, rank: number): string {
   const r = Math.max(rank, 1);
@@ -169,9 +141,4 @@ export function dimRangeMessage(axis: number, rank: number): string {
 export function pySource(v: number | number[]): string {
   if (typeof v === 'number') return String(v);
   return v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`;
-}
-
-/** Floor division that matches Python's for negative numerators. */
-export function floorDiv(a: number, b: number): number {
-  return Math.floor(a / b);
 }

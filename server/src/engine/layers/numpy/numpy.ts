@@ -5,10 +5,8 @@
 import type { Dim } from '../../types';
 import { isKnown, product, ranked } from '../../shapes';
 import type { ArgValue, BoundArgs, LayerDef, LayerOutcome, ParamSpec } from '../types';
-import { isTensor, tensor, UNKNOWN } from '../types';
-import { intArg, mkIssue, shapeArg } from './mxcore';
-import { squeezeDims, swapDims, transposeDims } from '../mxsym/ops';
-import { nestedDims } from '../mxsym/ndarray';
+import { asDims, asInt, isTensor, tensor, UNKNOWN } from '../types';
+import { nestedDims, squeezeDims, swapDims, transposeDims } from './dims';
 
 const NP = 'numpy.';
 
@@ -22,8 +20,8 @@ function closedDims(v: ArgValue | undefined): Dim[] | null {
 
 /** A `*dims` collection, or a single tuple passed where ints were expected. */
 function varDims(v: ArgValue | undefined): Dim[] | null {
-  if (Array.isArray(v) && v.length === 1 && Array.isArray(v[0])) return shapeArg(v[0]);
-  return shapeArg(v);
+  if (Array.isArray(v) && v.length === 1 && Array.isArray(v[0])) return asDims(v[0]);
+  return asDims(v);
 }
 
 function op(names: string[], params: ParamSpec[], f: (args: BoundArgs) => LayerOutcome): LayerDef {
@@ -35,7 +33,7 @@ function sized(param: string) {
   return (args: BoundArgs): LayerOutcome => {
     const size = args.get(param);
     if (size === null || size === undefined) return { output: UNKNOWN };
-    return np(shapeArg(size));
+    return np(asDims(size));
   };
 }
 
@@ -64,14 +62,14 @@ export function npReshape(d: Dim[], spec: Dim[] | null): LayerOutcome {
   const inferred = s.includes(-1) ? (known !== 0 && total % known === 0 ? total / known : null) : known === total ? 0 : null;
   if (inferred === null) {
     const msg = `cannot reshape array of size ${total} into shape ${npShapeText(s)}`;
-    return { output: tensor(null, 'numpy'), issue: mkIssue('reshape-mismatch', msg, [`The array has ${total} elements; shape ${npShapeText(s)} cannot hold exactly that many.`]) };
+    return { output: tensor(null, 'numpy'), issue: { rule: 'reshape-mismatch', message: msg, explanation: [`The array has ${total} elements; shape ${npShapeText(s)} cannot hold exactly that many.`] } };
   }
   return np(s.map((v) => (v === -1 ? inferred : v)));
 }
 
 function reshapeFn(args: BoundArgs): LayerOutcome {
   const d = closedDims(args.get('a'));
-  return d ? npReshape(d, shapeArg(args.get('newshape'))) : np(null);
+  return d ? npReshape(d, asDims(args.get('newshape'))) : np(null);
 }
 
 function transposeFn(args: BoundArgs): LayerOutcome {
@@ -83,7 +81,7 @@ function expandFn(args: BoundArgs): LayerOutcome {
   const d = closedDims(args.get('a'));
   const axis = args.get('axis');
   if (!d) return np(null);
-  const axes = typeof axis === 'number' ? [axis] : shapeArg(axis);
+  const axes = typeof axis === 'number' ? [axis] : asDims(axis);
   if (!axes || axes.some((a) => !isKnown(a))) return np(null);
   // NumPy inserts all the new axes at once, positions counted in the result's rank.
   const rank = d.length + axes.length;
@@ -98,7 +96,7 @@ function expandFn(args: BoundArgs): LayerOutcome {
 /** `np.concatenate` and its message (NumPy ≥ 1.20). */
 function concatenateFn(args: BoundArgs): LayerOutcome {
   const arrays = args.get('arrays');
-  const axis = intArg(args.get('axis'));
+  const axis = asInt(args.get('axis'));
   if (!Array.isArray(arrays) || arrays.length === 0 || axis === null) return np(null);
   const shapes = arrays.map(closedDims);
   if (shapes.some((s) => !s)) return np(null);
@@ -111,7 +109,7 @@ function concatenateFn(args: BoundArgs): LayerOutcome {
       const [x, y] = [all[0][j], all[i][j]];
       if (j !== a && isKnown(x) && isKnown(y) && x !== y) {
         const msg = `all the input array dimensions except for the concatenation axis must match exactly, but along dimension ${j}, the array at index 0 has size ${x} and the array at index ${i} has size ${y}`;
-        return { output: tensor(null, 'numpy'), issue: mkIssue('merge-mismatch', msg, [`np.concatenate joins along axis ${a}; every other axis must match.`]) };
+        return { output: tensor(null, 'numpy'), issue: { rule: 'merge-mismatch', message: msg, explanation: [`np.concatenate joins along axis ${a}; every other axis must match.`] } };
       }
     }
   }
@@ -122,8 +120,8 @@ function concatenateFn(args: BoundArgs): LayerOutcome {
 }
 
 const FUNCTIONS: LayerDef[] = [
-  op(['zeros', 'ones', 'empty'], [{ name: 'shape' }, { name: 'dtype', default: null }, { name: 'order', default: 'C' }], (a) => np(shapeArg(a.get('shape')))),
-  op(['full'], [{ name: 'shape' }, { name: 'fill_value' }, { name: 'dtype', default: null }], (a) => np(shapeArg(a.get('shape')))),
+  op(['zeros', 'ones', 'empty'], [{ name: 'shape' }, { name: 'dtype', default: null }, { name: 'order', default: 'C' }], (a) => np(asDims(a.get('shape')))),
+  op(['full'], [{ name: 'shape' }, { name: 'fill_value' }, { name: 'dtype', default: null }], (a) => np(asDims(a.get('shape')))),
   op(['zeros_like', 'ones_like', 'empty_like'], [{ name: 'a' }, { name: 'dtype', default: null }], (a) => np(closedDims(a.get('a')))),
   op(['random.rand', 'random.randn'], [{ name: 'dims', variadic: true }], dimsArgs),
   op(['random.uniform'], [{ name: 'low', default: 0 }, { name: 'high', default: 1 }, { name: 'size', default: null }], sized('size')),
@@ -140,7 +138,7 @@ const FUNCTIONS: LayerDef[] = [
   }),
   op(['swapaxes'], [{ name: 'a' }, { name: 'axis1' }, { name: 'axis2' }], (a) => {
     const d = closedDims(a.get('a'));
-    const [x, y] = [intArg(a.get('axis1')), intArg(a.get('axis2'))];
+    const [x, y] = [asInt(a.get('axis1')), asInt(a.get('axis2'))];
     return np(d && x !== null && y !== null ? swapDims(d, x, y) : null);
   }),
   op(['concatenate'], [{ name: 'arrays' }, { name: 'axis', default: 0 }], concatenateFn),
@@ -176,7 +174,7 @@ const METHODS: LayerDef[] = [
   method('ravel', [{ name: 'order', default: 'C' }], (d) => [product(d)]),
   method('squeeze', [{ name: 'axis', default: null }], (d, a) => squeezeDims(d, a.get('axis'))),
   method('swapaxes', [{ name: 'axis1' }, { name: 'axis2' }], (d, a) => {
-    const [x, y] = [intArg(a.get('axis1')), intArg(a.get('axis2'))];
+    const [x, y] = [asInt(a.get('axis1')), asInt(a.get('axis2'))];
     return x === null || y === null ? null : swapDims(d, x, y);
   }),
   method('astype', [{ name: 'dtype' }], (d) => d),

@@ -1,12 +1,13 @@
 /**
- * Shape inference of MXNet's `Convolution`, `Deconvolution` and `Pooling` operators, following
- * `ConvolutionShape`, `DeconvolutionShape` and `PoolingShape` in `src/operator/nn/` (1.9.1):
+ * Shape inference of MXNet's `Convolution`, `Deconvolution`, `Pooling` and `FullyConnected`
+ * operators, following `ConvolutionShape`, `DeconvolutionShape`, `PoolingShape` and
+ * `FullyConnectedShape` in `src/operator/nn/` (1.9.1):
  * the same checks, in the same order, with the same messages.
  *
  * Results carry the *core* message; callers add Gluon's hybridize wrapper when it applies.
  */
 import type { AxisTrace, Dim, Shape } from '../../types';
-import { isKnown, ranked } from '../../shapes';
+import { isKnown, product, ranked } from '../../shapes';
 import type { RuleName } from '../types';
 import {
   checkMsg,
@@ -361,4 +362,14 @@ function poolKernelIssue(spec: PoolSpec, x: Shape, i: number, n: number): OpIssu
   }
   if (spec.convention === 'full') expl.push('ceil_mode=True does not help: MXNet still requires the window to fit in the padded input.');
   return { rule: 'kernel-exceeds-input', message, explanation: expl };
+}
+
+/** `FullyConnectedShape`: the in-units the input implies and the output shape. */
+export function fcShape(x: Shape, units: number, flatten: boolean): { inUnits: Dim; out: Shape | null } {
+  if (flatten) {
+    if (x.open || x.dims.length === 0) return { inUnits: null, out: null };
+    return { inUnits: product(x.dims.slice(1)), out: ranked([x.dims[0], units]) };
+  }
+  if (x.dims.length === 0) return { inUnits: null, out: null };
+  return { inUnits: x.dims[x.dims.length - 1], out: { dims: [...x.dims.slice(0, -1), units], open: x.open } };
 }

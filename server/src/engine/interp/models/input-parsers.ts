@@ -4,9 +4,9 @@
  *  - shapelint's own directive, for code that shows nothing: `# shapelint: input=(N, 3, 224, 224)`
  *    on the line that creates the model, the class line or the forward/call line.
  */
-import { openShape, ranked } from '../shapes';
-import type { Expr } from '../syntax/ast';
-import type { Dim, Shape } from '../types';
+import { openShape, ranked } from '../../shapes';
+import type { Expr } from '../../syntax/ast';
+import type { Dim, Shape } from '../../types';
 
 const DIRECTIVE = /#\s*shapelint:\s*input(?:-shape)?\s*=\s*[([]([^)\]]*)[)\]]/;
 

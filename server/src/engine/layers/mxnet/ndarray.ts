@@ -6,21 +6,10 @@ import type { Dim } from '../../types';
 import { isKnown, product, ranked } from '../../shapes';
 import type { ArgValue, BoundArgs, LayerDef, LayerOutcome, ParamSpec } from '../types';
 import { isTensor, tensor } from '../types';
-import { checkOpMsg, intArg, mkIssue, mxShape, shapeArg } from '../gluon/mxcore';
+import { checkOpMsg, intArg, mkIssue, mxShape, shapeArg } from './mxcore';
 import { inferReshape } from './reshape';
-import { expandDims, mx, ND, squeezeDims, swapDims, transposeDims } from './ops';
-
-/** Dims of a nested list literal (`[[1, 2], [3, 4]]` → [2, 2]); null when ragged or unknown. */
-export function nestedDims(v: ArgValue | undefined): Dim[] | null {
-  if (typeof v === 'number' || typeof v === 'boolean') return [];
-  if (isTensor(v)) return v.shape && !v.shape.open ? v.shape.dims : null;
-  if (!Array.isArray(v)) return null;
-  if (v.length === 0) return [0];
-  const inner = v.map(nestedDims);
-  const first = inner[0];
-  if (!first || inner.some((d) => !d || d.length !== first.length || d.some((x, i) => x !== first[i]))) return null;
-  return [v.length, ...first];
-}
+import { expandDims, nestedDims, squeezeDims, swapDims, transposeDims } from '../numpy/dims';
+import { mx, ND } from './ops';
 
 /** `shape` as an int, a tuple, or (for `*shape` params) the collected positional ints. */
 function dimsFrom(v: ArgValue | undefined): Dim[] | null {

@@ -7,9 +7,11 @@ import type { Dim, Framework, Shape } from '../../types';
 import { dimAt, isKnown, product, ranked } from '../../shapes';
 import type { ArgValue, BoundArgs, LayerDef, LayerIssue, LayerOutcome, ParamSpec, TensorValue } from '../types';
 import { isTensor, tensor, UNKNOWN } from '../types';
-import { ACT_TYPES, boolArg, checkMsg, checkOpMsg, defaultLayout, intArg, invalidActIssue, mkIssue, mxShape, parseLayout, shapeArg, tupleArg } from '../gluon/mxcore';
-import { convShape, type ConvSpec, poolShape, type PoolSpec } from '../gluon/mxops';
-import { fcShape } from '../gluon/basic';
+import { ACT_TYPES, boolArg, checkMsg, checkOpMsg, defaultLayout, intArg, invalidActIssue, mkIssue, mxShape, parseLayout, shapeArg, tupleArg } from './mxcore';
+import { convShape, type ConvSpec, poolShape, type PoolSpec } from './mxops';
+import { normAxis } from '../args';
+import { expandDims, squeezeDims, swapDims, transposeDims } from '../numpy/dims';
+import { fcShape } from './mxops';
 import { symbolParams } from './params';
 import { inferReshape } from './reshape';
 
@@ -84,11 +86,6 @@ function flatten(args: BoundArgs): LayerOutcome {
   return { output: mx(ranked([d[0], product(d.slice(1))])) };
 }
 
-function normAxis(axis: number, rank: number): number | null {
-  const a = axis < 0 ? axis + rank : axis;
-  return a >= 0 && a < rank ? a : null;
-}
-
 /** `ConcatShape`: every input must match the merged shape except along `dim`. */
 function concat(args: BoundArgs): LayerOutcome {
   const data = args.get('data');
@@ -135,24 +132,10 @@ function reshape(args: BoundArgs): LayerOutcome {
   return reshapeWith(args.get('data'), args.get('shape'), args.get('reverse'));
 }
 
-export function transposeDims(d: Dim[], axes: ArgValue | undefined): Dim[] | null {
-  const ax = axes === null || axes === undefined || (Array.isArray(axes) && axes.length === 0) ? d.map((_, i) => d.length - 1 - i) : shapeArg(axes);
-  if (!ax || ax.length !== d.length) return null;
-  const norm = ax.map((a) => (isKnown(a) ? normAxis(a, d.length) : null));
-  if (norm.some((a) => a === null) || new Set(norm).size !== d.length) return null;
-  return (norm as number[]).map((a) => d[a]);
-}
-
 function transpose(args: BoundArgs): LayerOutcome {
   const d = closed(args.get('data'));
   const out = d && transposeDims(d, args.get('axes'));
   return { output: mx(out ? ranked(out) : null) };
-}
-
-export function expandDims(d: Dim[], axis: number): Dim[] | null {
-  const a = axis < 0 ? axis + d.length + 1 : axis;
-  if (a < 0 || a > d.length) return null;
-  return [...d.slice(0, a), 1, ...d.slice(a)];
 }
 
 function expand(args: BoundArgs): LayerOutcome {
@@ -162,27 +145,10 @@ function expand(args: BoundArgs): LayerOutcome {
   return { output: mx(out ? ranked(out) : null) };
 }
 
-export function squeezeDims(d: Dim[], axis: ArgValue | undefined): Dim[] | null {
-  if (axis === null || axis === undefined) return d.some((x) => !isKnown(x)) ? null : d.filter((x) => x !== 1);
-  const list = typeof axis === 'number' ? [axis] : shapeArg(axis);
-  if (!list || list.some((a) => !isKnown(a))) return null;
-  const idx = (list as number[]).map((a) => normAxis(a, d.length));
-  if (idx.some((i) => i === null || d[i] !== 1)) return null;
-  return d.filter((_, i) => !idx.includes(i));
-}
-
 function squeeze(args: BoundArgs): LayerOutcome {
   const d = closed(args.get('data'));
   const out = d && squeezeDims(d, args.get('axis'));
   return { output: mx(out ? ranked(out) : null) };
-}
-
-export function swapDims(d: Dim[], a1: number, a2: number): Dim[] | null {
-  const [i, j] = [normAxis(a1, d.length), normAxis(a2, d.length)];
-  if (i === null || j === null) return null;
-  const out = [...d];
-  [out[i], out[j]] = [out[j], out[i]];
-  return out;
 }
 
 function swapaxes(args: BoundArgs): LayerOutcome {

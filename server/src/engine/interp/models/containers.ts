@@ -1,0 +1,264 @@
+/**
+ * Model objects: built-in containers (Sequential, ModuleList, ModuleDict, HybridSequential…),
+ * instances of user model classes, Keras functional models, their attributes and children.
+ */
+import type { Framework, TextRange } from '../../types';
+import type { EvaluatedArgs } from '../bind';
+import { UNKNOWN_V, type ClassValue, type ModelFamily, type ObjectValue, type Value, lineageIds } from '../values';
+import type { ModelContext } from './context';
+import type { CallSite } from './interfaces';
+import { inputFromContainerItem } from './input-sources';
+import { containerFamily, frameworkOfContainer, frameworkOfFamily, pairsOf, tensorsIn } from './support';
+
+const CONTAINERS: Record<string, ObjectValue['container']> = {
+  'torch.nn.Sequential': 'torch.Sequential',
+  'torch.nn.ModuleList': 'torch.ModuleList',
+  'torch.nn.ModuleDict': 'torch.ModuleDict',
+  'keras.Sequential': 'keras.Sequential',
+  'mxnet.gluon.nn.Sequential': 'gluon.Sequential',
+  'mxnet.gluon.nn.HybridSequential': 'gluon.HybridSequential',
+};
+
+const BASE_FAMILIES: Record<string, ModelFamily> = {
+  'torch.nn.Module': 'torch.Module',
+  'keras.Model': 'keras.Model',
+  'keras.layers.Layer': 'keras.Layer',
+  'mxnet.gluon.Block': 'gluon.Block',
+  'mxnet.gluon.HybridBlock': 'gluon.HybridBlock',
+};
+
+export class Containers {
+  private readonly objects: ObjectValue[] = [];
+  private readonly classes: ClassValue[] = [];
+  private readonly childIds = new Set<number>();
+  private readonly instantiated = new Set<ClassValue>();
+
+  constructor(private readonly ctx: ModelContext) {}
+
+  isContainerOrBase(path: string): boolean {
+    return path in CONTAINERS || path in BASE_FAMILIES;
+  }
+
+  familyOf(bases: Value[]): ModelFamily | null {
+    for (const b of bases) {
+      if (b.t === 'ext' && BASE_FAMILIES[b.path]) return BASE_FAMILIES[b.path];
+      if (b.t === 'ext' && CONTAINERS[b.path]) return containerFamily(CONTAINERS[b.path]!);
+      if (b.t === 'class' && b.family) return b.family;
+    }
+    return null;
+  }
+
+  noteClass(cls: ClassValue): void {
+    if (cls.family) this.classes.push(cls);
+  }
+
+  setAttribute(obj: Value, name: string, value: Value): void {
+    if (obj.t !== 'object') return;
+    const prev = obj.attrs.get(name);
+    // In a branch that may not run, a conflicting assignment makes the attribute unknown.
+    if (this.ctx.host.uncertainDepth > 0 && prev && prev !== value) {
+      obj.attrs.set(name, UNKNOWN_V);
+      return;
+    }
+    if (!obj.attrs.has(name)) obj.attrOrder.push(name);
+    obj.attrs.set(name, value);
+    this.adoptChild(value, name);
+  }
+
+  private adoptChild(value: Value, name: string): void {
+    if (value.t === 'layer') {
+      // Keras and Gluon name layers themselves (conv2d_1, conv0); PyTorch names them by attribute.
+      if (value.def.framework === 'torch') this.ctx.layers.setName(value.id, name);
+      this.childIds.add(value.id);
+    } else if (value.t === 'object') {
+      this.childIds.add(value.id);
+      if (!value.varName) value.varName = name;
+    }
+  }
+
+  // ------------------------------------------------------------ construction
+
+  instantiate(cls: ClassValue, args: EvaluatedArgs, site: CallSite): Value {
+    this.instantiated.add(cls);
+    const obj = this.newObject(cls, null, site.r, frameworkOfFamily(cls.family));
+    const init = this.ctx.host.findClassAttr(cls, '__init__');
+    if (init && init.value.t === 'func') {
+      this.ctx.host.callFunction({ ...init.value, self: obj, owner: init.owner }, args);
+    } else {
+      // A subclass of a container (`class Net(nn.Sequential)` without __init__) takes its items.
+      this.fillContainer(obj, args);
+    }
+    return obj;
+  }
+
+  newObject(cls: ClassValue | null, container: ObjectValue['container'], range: TextRange, framework: Framework | null): ObjectValue {
+    const obj: ObjectValue = {
+      t: 'object',
+      id: this.ctx.nextId(),
+      cls,
+      container,
+      items: [],
+      attrs: new Map(),
+      attrOrder: [],
+      framework,
+      range,
+      varName: null,
+    };
+    this.objects.push(obj);
+    return obj;
+  }
+
+  /** `nn.Sequential(...)` and the other built-in containers; null for any other path. */
+  construct(path: string, args: EvaluatedArgs, site: CallSite): ObjectValue | null {
+    const container = CONTAINERS[path];
+    if (!container) return null;
+    const obj = this.newObject(null, container, site.r, frameworkOfContainer(container));
+    this.fillContainer(obj, args);
+    return obj;
+  }
+
+  private fillContainer(obj: ObjectValue, args: EvaluatedArgs): void {
+    const first = args.positional[0];
+    if (obj.container === 'keras.Sequential') {
+      const layers = first ?? args.keywords.get('layers');
+      const items = layers && (layers.t === 'list' || layers.t === 'tuple') ? layers.items : [];
+      for (const it of items) this.addToContainer(obj, it);
+      return;
+    }
+    if (obj.container === 'torch.ModuleList') {
+      if (first && (first.t === 'list' || first.t === 'tuple')) for (const it of first.items) this.addToContainer(obj, it);
+      return;
+    }
+    if (obj.container === 'torch.ModuleDict') {
+      const entries = first?.t === 'dict' ? first.entries : first && (first.t === 'list' || first.t === 'tuple') ? pairsOf(first.items) : [];
+      for (const [k, v] of entries) if (k.t === 'str') this.setContainerEntry(obj, k.v, v);
+      return;
+    }
+    if (obj.container === 'torch.Sequential' && first?.t === 'dict') {
+      for (const [k, v] of first.entries) this.addToContainer(obj, v, k.t === 'str' ? k.v : undefined);
+      return;
+    }
+    if (obj.container === 'torch.Sequential') for (const it of args.positional) this.addToContainer(obj, it);
+  }
+
+  /** `ModuleDict` entries: registered children, reachable as `d["key"]` and `d.key`. */
+  setContainerEntry(obj: ObjectValue, key: string, item: Value): void {
+    if (!obj.attrs.has(key)) this.addToContainer(obj, item, key);
+    this.setAttribute(obj, key, item);
+  }
+
+  addToContainer(obj: ObjectValue, item: Value, name?: string): void {
+    if (inputFromContainerItem(this.ctx, obj, item)) return;
+    const index = obj.items.length;
+    obj.items.push(item);
+    if (item.t === 'layer' && obj.framework === 'torch') this.ctx.layers.setName(item.id, name ?? String(index));
+    if (item.t === 'layer' || item.t === 'object') this.adoptChild(item, name ?? String(index));
+    if (obj.container === 'keras.Sequential' && index === 0 && item.t === 'layer' && item.declaredInput) {
+      obj.kerasInput = { shape: item.declaredInput, range: item.range };
+    }
+  }
+
+  orderedDict(args: EvaluatedArgs): Value {
+    const first = args.positional[0];
+    if (!first || (first.t !== 'list' && first.t !== 'tuple')) return { t: 'dict', entries: [] };
+    const entries: [Value, Value][] = [];
+    for (const pair of first.items) {
+      if ((pair.t === 'tuple' || pair.t === 'list') && pair.items.length === 2) entries.push([pair.items[0], pair.items[1]]);
+      else return UNKNOWN_V;
+    }
+    return { t: 'dict', entries };
+  }
+
+  kerasFunctional(args: EvaluatedArgs, site: CallSite): Value {
+    const inputs = args.positional[0] ?? args.keywords.get('inputs');
+    const outputs = args.positional[1] ?? args.keywords.get('outputs');
+    if (!inputs || !outputs) {
+      // `keras.Model()` with no graph: a subclassed-style model instance.
+      return UNKNOWN_V;
+    }
+    const obj = this.newObject(null, 'keras.Functional', site.r, 'keras');
+    obj.functional = { inputs, outputs };
+    obj.ran = true;
+    const outs = tensorsIn(outputs);
+    const ids = new Set<number>();
+    for (const o of outs) for (const h of lineageIds(o.hist)) ids.add(h);
+    const ins = tensorsIn(inputs);
+    const run = this.ctx.runs.newRun(obj, false);
+    run.apps = [...ids].sort((a, b) => a - b);
+    run.input = ins[0] ?? null;
+    this.ctx.summaries.push(run, obj, ins);
+    return obj;
+  }
+
+  indexContainer(obj: ObjectValue, key: Value): Value {
+    if (key.t === 'num' && Number.isInteger(key.v)) {
+      const i = key.v < 0 ? obj.items.length + key.v : key.v;
+      return obj.items[i] ?? UNKNOWN_V;
+    }
+    if (key.t === 'str') return obj.attrs.get(key.v) ?? UNKNOWN_V;
+    return UNKNOWN_V;
+  }
+
+  /** Container methods (`add`, `append`, `extend`, ModuleDict's `items`…); undefined for any other name. */
+  containerMethod(obj: ObjectValue, name: string, args: EvaluatedArgs): Value | undefined {
+    switch (name) {
+      case 'add':
+        if (obj.container === 'keras.Sequential' || obj.container?.startsWith('gluon.')) for (const it of args.positional) this.addToContainer(obj, it);
+        return UNKNOWN_V;
+      case 'append':
+      case 'add_module':
+      case 'register_child': {
+        const item = name === 'add_module' ? args.positional[1] : args.positional[0];
+        if (item) this.addToContainer(obj, item, name === 'add_module' && args.positional[0]?.t === 'str' ? args.positional[0].v : undefined);
+        if (name === 'add_module' && args.positional[0]?.t === 'str' && item) this.setAttribute(obj, args.positional[0].v, item);
+        return obj;
+      }
+      case 'extend': {
+        const items = this.ctx.host.iterate(args.positional[0] ?? UNKNOWN_V);
+        for (const it of items ?? []) this.addToContainer(obj, it);
+        return obj;
+      }
+      case 'items':
+      case 'keys':
+      case 'values':
+      case 'update': {
+        if (obj.container !== 'torch.ModuleDict') return UNKNOWN_V;
+        if (name === 'update') {
+          const arg = args.positional[0];
+          const entries = arg?.t === 'dict' ? arg.entries : arg && (arg.t === 'list' || arg.t === 'tuple') ? pairsOf(arg.items) : [];
+          for (const [k, v] of entries) if (k.t === 'str') this.setContainerEntry(obj, k.v, v);
+          return UNKNOWN_V;
+        }
+        const keys = obj.attrOrder.filter((k) => obj.attrs.has(k));
+        const pick = (k: string): Value => (name === 'keys' ? { t: 'str', v: k } : name === 'values' ? obj.attrs.get(k)! : { t: 'tuple', items: [{ t: 'str', v: k }, obj.attrs.get(k)!] });
+        return { t: 'list', items: keys.map(pick) };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  // ------------------------------------------------------------ end of the module
+
+  /** Instantiates model classes the code never instantiates, when `__init__` needs no arguments. */
+  instantiateUnused(): void {
+    for (const cls of this.classes) {
+      if (this.instantiated.has(cls)) continue;
+      const init = this.ctx.host.findClassAttr(cls, '__init__');
+      const needsArgs = init && init.value.t === 'func' && init.value.def.params.slice(1).some((p) => !p.default && !p.star);
+      if (needsArgs) continue;
+      const site: CallSite = { k: 'call', func: { k: 'unknown', r: cls.def.nameRange }, args: [], argsRange: cls.def.nameRange, r: cls.def.nameRange };
+      const obj = this.instantiate(cls, { positional: [], keywords: new Map(), opaque: false }, site) as ObjectValue;
+      obj.varName = cls.def.name;
+    }
+  }
+
+  /** Top-level models (not a child of another) that no run has reached yet, checked as the caller runs them. */
+  *unrunModels(): Generator<ObjectValue> {
+    for (const obj of [...this.objects]) {
+      if (obj.ran || this.childIds.has(obj.id) || obj.container === 'torch.ModuleList' || obj.container === 'keras.Functional') continue;
+      if (!obj.framework || (!obj.container && !obj.cls?.family)) continue;
+      yield obj;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Diagnostics: a layer's issue becomes a diagnostic with the shapes that led to it (one history
+ * line per layer), the related places (where the layer is defined, where the input comes from)
+ * and its fixes as text edits. Diagnostics of a run are held until the run ends (the layout
+ * re-run may reclassify them); those outside any run are emitted at once.
+ */
+import type { LayerIssue } from '../../layers/types';
+import { ruleByName } from '../../rules/index';
+import { formatShape } from '../../shapes';
+import type { Diagnostic, Framework, Shape, TextRange } from '../../types';
+import { argEdit } from '../fixes';
+import { lineageIds, type LayerValue, type Lineage, type TensorVal } from '../values';
+import type { ModelContext } from './context';
+import type { AppRecord, Run } from './runs';
+
+export class Diagnostics {
+  private readonly diags: Diagnostic[] = [];
+  private readonly diagKeys = new Set<string>();
+
+  constructor(private readonly ctx: ModelContext) {}
+
+  /** `layer` is the layer object that raised, or null for ops and operators (no definition to point at, no constructor to fix). */
+  report(run: Run, issue: LayerIssue, layer: LayerValue | null, range: TextRange, hist: Lineage | null, framework: Framework, inputs: TensorVal[] = []): void {
+    run.issues++;
+    if (run.dry) return;
+    const rule = ruleByName(issue.rule);
+    const explanation = [...this.historyLines(hist, inputs), ...issue.explanation];
+    const related = [];
+    if (layer && layer.id > 0 && (range.start !== layer.range.start || range.end !== layer.range.end)) {
+      related.push({ range: layer.range, message: `${layer.name} is defined here` });
+    }
+    const origin = inputs[0]?.origin;
+    if (origin) related.push({ range: origin, message: `input shape ${formatShape(this.originShape(hist, inputs))} comes from here` });
+    const fixes = (issue.fixes ?? []).flatMap((f) => {
+      if (!layer || layer.id <= 0) return [];
+      const edit = argEdit(layer, f.name, f.value, this.ctx.host.text);
+      return edit ? [{ title: f.title, applicability: f.applicability, edits: [edit] }] : [];
+    });
+    const d: Diagnostic = {
+      code: rule.code,
+      rule: rule.name,
+      severity: issue.severity ?? rule.severity,
+      message: issue.message,
+      explanation,
+      range,
+      related,
+      fixes,
+      framework,
+    };
+    run.diagnostics.push(d);
+    if (run === this.ctx.runs.ambient) this.emit(d);
+  }
+
+  private originShape(hist: Lineage | null, inputs: TensorVal[]): Shape | null {
+    const ids = lineageIds(hist);
+    const first = ids.length ? this.ctx.runs.apps.get(ids[0])?.app.inputShapes[0] : null;
+    return first ?? inputs[0]?.shape ?? null;
+  }
+
+  /** One line per layer that shaped the input, oldest first (the last eight). */
+  private historyLines(hist: Lineage | null, inputs: TensorVal[]): string[] {
+    const lines: string[] = [];
+    const recs = lineageIds(hist).map((id) => this.ctx.runs.apps.get(id)).filter((r): r is AppRecord => !!r);
+    const first = recs[0];
+    const origin = inputs[0]?.origin;
+    const inShape = first ? first.app.inputShapes[0] : inputs[0]?.shape;
+    if (inShape && inShape.open && inShape.dims.length === 0) {
+      lines.push('input shape unknown (the model is not called on a visible tensor); channels follow from the layers');
+    } else if (inShape) {
+      const where = origin ? ` (line ${this.ctx.lines.lineOf(origin.start) + 1})` : '';
+      const axes = first?.app.axisNames ? ` read as ${first.app.axisNames.join(' ')}${first.app.layout ? ` (${first.app.layout}${first.app.layoutSource ? `, ${first.app.layoutSource}` : ''})` : ''}` : '';
+      lines.push(`input ${formatShape(inShape)}${where}${axes}`);
+    }
+    for (const r of recs.slice(-8)) {
+      const line = this.ctx.lines.lineOf(r.app.appliedAt.start) + 1;
+      const formulas = r.app.trace.map((t) => `${t.axis}: ${t.formula}`).join('; ');
+      lines.push(`${r.app.type} (line ${line}): ${formatShape(r.app.inputShapes[0] ?? null)} → ${formatShape(r.app.outputShape)}${formulas ? ` — ${formulas}` : ''}`);
+    }
+    return lines;
+  }
+
+  emit(d: Diagnostic): void {
+    const key = `${d.rule}|${d.range.start}|${d.range.end}|${d.message}`;
+    if (this.diagKeys.has(key)) return;
+    this.diagKeys.add(key);
+    this.diags.push(d);
+  }
+
+  /** Every emitted diagnostic, in source order. */
+  all(): Diagnostic[] {
+    return [...this.diags].sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The two narrow interfaces between the Python interpreter and the model layer (as Pyright's
+ * checker and type evaluator talk through interfaces, not one class):
+ *  - `InterpreterHost`: what the interpreter offers the model layer (evaluating code, calling
+ *    user functions, iterating, the step budget, the source text and options);
+ *  - `ModelLayer`: what the model layer offers the interpreter (meaning for classes, objects,
+ *    layers, containers and tensors, and the results at the end).
+ */
+import type { Expr, Module } from '../../syntax/ast';
+import type { AnalyzeOptions, Diagnostic, Dim, ModelSummary, TensorFact, TextRange } from '../../types';
+import type { EvaluatedArgs } from '../bind';
+import type { Scope } from '../scope';
+import type { ClassValue, FuncValue, LayerValue, ModelFamily, ObjectValue, TensorVal, Value } from '../values';
+
+export type CallSite = Extract<Expr, { k: 'call' }>;
+
+export interface InterpreterHost {
+  readonly text: string;
+  readonly module: Module;
+  readonly options: AnalyzeOptions;
+  /** Tensor facts for hovers and inlay hints. */
+  readonly tensors: TensorFact[];
+  /** Depth of `if` branches whose condition is unknown (their effects are uncertain). */
+  readonly uncertainDepth: number;
+  eval(e: Expr, scope: Scope): Value;
+  callFunction(fn: FuncValue, args: EvaluatedArgs): Value;
+  /** The items of an iterable value, or null when unknown. */
+  iterate(v: Value): Value[] | null;
+  /** One step of the budget; throws `BudgetExceeded` when it runs out. */
+  tick(): void;
+  dim(d: Dim | undefined): Value;
+  findClassAttr(cls: ClassValue, name: string): { value: Value; owner: ClassValue } | null;
+}
+
+export interface ModelLayer {
+  // Names and classes
+  isKnownClass(path: string): boolean;
+  familyOf(bases: Value[]): ModelFamily | null;
+  noteClass(cls: ClassValue): void;
+  // Assignments (hover facts, attribute children, container entries)
+  noteTensor(range: TextRange, name: string, value: Value, use?: boolean): void;
+  noteAssignment(name: string, range: TextRange, value: Value): void;
+  setAttribute(obj: Value, name: string, value: Value): void;
+  setContainerEntry(obj: ObjectValue, key: string, item: Value): void;
+  // Calls
+  instantiate(cls: ClassValue, args: EvaluatedArgs, site: CallSite): Value;
+  callQualified(path: string, args: EvaluatedArgs, site: CallSite): Value;
+  callModel(callee: ObjectValue | LayerValue, args: EvaluatedArgs, site: CallSite): Value;
+  callMethod(m: Extract<Value, { t: 'method' }>, args: EvaluatedArgs, site: CallSite): Value;
+  // Tensors and containers as values
+  shapeTuple(t: TensorVal): Value;
+  indexTensor(t: TensorVal, parts: Expr[], scope: Scope, range: TextRange): Value;
+  tensorBinary(op: string, a: Value, b: Value, range: TextRange): Value;
+  indexContainer(obj: ObjectValue, key: Value): Value;
+  // End of the module
+  finish(): void;
+  diagnostics(): Diagnostic[];
+  summaries(): ModelSummary[];
+}

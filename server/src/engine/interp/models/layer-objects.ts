@@ -1,0 +1,89 @@
+/**
+ * Layer objects: constructing them from a catalogue def (`nn.Conv2d(3, 16, 3)`), the names the
+ * frameworks give them (`conv2d_1`, `conv0`, or the attribute name in PyTorch), and the layers
+ * applied so far (fixes that edit every layer of a run look them up).
+ */
+import type { LayerDef } from '../../layers/types';
+import { bindArgs, type EvaluatedArgs } from '../bind';
+import type { LayerValue, Value } from '../values';
+import type { ModelContext } from './context';
+import type { CallSite } from './interfaces';
+import { inputFromLayerArgs } from './input-sources';
+import { safely } from './support';
+
+export class LayerObjects {
+  private readonly nameCounters = new Map<string, number>();
+  /** Names given by the container or attribute that holds the layer (PyTorch). */
+  private readonly layerNames = new Map<number, string>();
+  /** Layer objects by id, for fixes that edit every layer of a run. */
+  private readonly applied = new Map<number, LayerValue>();
+
+  constructor(private readonly ctx: ModelContext) {}
+
+  construct(def: LayerDef, qname: string, args: EvaluatedArgs, site: CallSite): Value {
+    const bound = bindArgs(def.params, args);
+    const layer: LayerValue = {
+      t: 'layer',
+      id: this.ctx.nextId(),
+      def,
+      qname,
+      args: bound,
+      range: site.r,
+      argsRange: site.argsRange,
+      callArgs: site.args,
+      name: this.displayName(def, qname, bound.raw.get('name')),
+      declaredInput: def.framework === 'keras' ? inputFromLayerArgs(bound.raw, qname) : null,
+    };
+    if (def.construct) {
+      const runs = this.ctx.runs;
+      const issue = safely(() => def.construct!(bound, runs.env(this.nameOf(layer), runs.currentRun())), null);
+      if (issue) this.ctx.diagnostics.report(runs.currentRun(), issue, layer, site.r, null, def.framework);
+    }
+    return layer;
+  }
+
+  displayName(def: LayerDef, qname: string, explicit: Value | undefined): string {
+    if (explicit && explicit.t === 'str') return explicit.v;
+    const cls = def.names[0].split('.').pop() ?? qname;
+    if (def.framework === 'torch') return cls;
+    const base = def.framework === 'gluon' ? gluonPrefix(cls) : snakeCase(cls);
+    const n = this.nameCounters.get(base) ?? 0;
+    this.nameCounters.set(base, n + 1);
+    if (def.framework === 'gluon') return `${base}${n}`;
+    return n === 0 ? base : `${base}_${n}`;
+  }
+
+  /** PyTorch names a child by the attribute or container slot that holds it. */
+  setName(layerId: number, name: string): void {
+    this.layerNames.set(layerId, name);
+  }
+
+  nameOf(layer: LayerValue): string {
+    return this.layerNames.get(layer.id) ?? layer.name;
+  }
+
+  noteApplied(layer: LayerValue): void {
+    this.applied.set(layer.id, layer);
+  }
+
+  appliedLayer(id: number): LayerValue | undefined {
+    return this.applied.get(id);
+  }
+}
+
+function snakeCase(cls: string): string {
+  const aliases: Record<string, string> = { Convolution1D: 'Conv1D', Convolution2D: 'Conv2D', Convolution3D: 'Conv3D' };
+  const c = aliases[cls] ?? cls;
+  return c
+    .replace(/(\d)D\b/g, '$1d')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+function gluonPrefix(cls: string): string {
+  if (/Pool/.test(cls)) return 'pool';
+  if (/^Conv.*Transpose/.test(cls)) return 'conv';
+  if (/^Conv/.test(cls)) return 'conv';
+  return cls.replace(/\d+D$/, '').toLowerCase();
+}

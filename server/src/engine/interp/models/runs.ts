@@ -1,0 +1,252 @@
+/**
+ * Model runs. A *run* is one top-level call of a model on a tensor (`model(x)`, `net.summary(x)`,
+ * a Keras model built from `input_shape=`), or a *probe* of a model nobody calls, with an input
+ * whose rank and dims are unknown. Each run records the layer applications that become the
+ * model's summary, hovers and inlay hints.
+ */
+import type { LayerDef, LayerEnv, LayerOutcome, TensorLib, ArgValue } from '../../layers/types';
+import { isTensor, UNKNOWN } from '../../layers/types';
+import type { Diagnostic, Dim, LayerApplication, TextRange } from '../../types';
+import { bindArgs, toArgValue, type EvaluatedArgs } from '../bind';
+import { extendLineage, num, tensorVal, UNKNOWN_V, type FuncValue, type LayerValue, type Lineage, type ObjectValue, type TensorVal, type Value } from '../values';
+import type { ModelContext } from './context';
+import type { CallSite } from './interfaces';
+import { checkLayout } from './layout';
+import { libOf, mergeHist, safely, tensorsIn } from './support';
+import { attachSymbol, evalSymbol } from './symbols';
+
+export interface AppRecord {
+  app: LayerApplication;
+  layerId: number;
+  /** Input tensors' lineage, for explanations. */
+  inputHist: Lineage | null;
+}
+
+export interface Run {
+  model: ObjectValue | null;
+  apps: number[];
+  /** Layer objects applied in this run, to mark reuse (shared parameters count once). */
+  layersSeen: Set<number>;
+  state: Map<number, Record<string, Dim>>;
+  /** Dry runs only count issues (layout re-runs): no diagnostics, no summaries. */
+  dry: boolean;
+  issues: number;
+  diagnostics: Diagnostic[];
+  kerasFormat?: 'channels_last' | 'channels_first';
+  kerasFormatSource?: string;
+  hybridized: boolean;
+  input: TensorVal | null;
+  /** Where the input is passed (the argument expression), for the transpose fix. */
+  inputArgRange: TextRange | null;
+  probe: boolean;
+}
+
+export class Runs {
+  /** Layer applications by id, across runs (lineage refers to them). */
+  readonly apps = new Map<number, AppRecord>();
+  /** Outside any run: layer constructors and ops at module level report here. */
+  readonly ambient: Run;
+  private readonly stack: Run[] = [];
+
+  constructor(private readonly ctx: ModelContext) {
+    this.ambient = this.newRun(null, false);
+  }
+
+  newRun(model: ObjectValue | null, dry: boolean): Run {
+    return {
+      model,
+      apps: [],
+      layersSeen: new Set(),
+      state: new Map(),
+      dry,
+      issues: 0,
+      diagnostics: [],
+      hybridized: false,
+      input: null,
+      inputArgRange: null,
+      probe: false,
+    };
+  }
+
+  currentRun(): Run {
+    return this.stack[this.stack.length - 1] ?? this.ambient;
+  }
+
+  /** True outside any model run (a call from module level or a plain function). */
+  outside(): boolean {
+    return this.stack.length === 0;
+  }
+
+  /** Runs `f` with `run` as the current run. */
+  within<T>(run: Run, f: () => T): T {
+    this.stack.push(run);
+    try {
+      return f();
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  // ------------------------------------------------------------ calls
+
+  callModelFromOutside(obj: ObjectValue, args: EvaluatedArgs, inputRange: TextRange | null): Value {
+    if (this.outside()) return this.topLevelRun(obj, args, inputRange, false);
+    return this.runObject(obj, args);
+  }
+
+  /** Runs a model called from outside any model: a new run with its own summary. */
+  topLevelRun(obj: ObjectValue, args: EvaluatedArgs, inputRange: TextRange | null, probe: boolean, dry = false, kerasFormat?: Run['kerasFormat']): Value {
+    const run = this.newRun(obj, dry);
+    run.probe = probe;
+    run.kerasFormat = kerasFormat;
+    run.hybridized = !!obj.hybridized;
+    const first = args.positional[0];
+    run.input = first && first.t === 'tensor' ? first : null;
+    run.inputArgRange = inputRange;
+    if (!dry && !probe) obj.ran = true;
+    const out = this.within(run, () => this.runObject(obj, args));
+    if (!dry) this.finishRun(run, obj);
+    return out;
+  }
+
+  runObject(obj: ObjectValue, args: EvaluatedArgs): Value {
+    if (obj.symbol) return evalSymbol(this.ctx, obj, args.positional[0] ?? UNKNOWN_V);
+    if (obj.container && obj.container !== 'torch.ModuleList' && obj.container !== 'torch.ModuleDict' && obj.container !== 'keras.Functional') {
+      if (obj.cls) {
+        const fwd = this.forwardMethod(obj);
+        if (fwd) return this.callForward(obj, fwd, args);
+      }
+      let x: Value = args.positional[0] ?? UNKNOWN_V;
+      for (const item of obj.items) x = this.applyItem(item, x);
+      return x;
+    }
+    if (obj.container === 'keras.Functional') return obj.functional?.outputs ?? UNKNOWN_V;
+    const fwd = this.forwardMethod(obj);
+    if (!fwd) return UNKNOWN_V;
+    return this.callForward(obj, fwd, args);
+  }
+
+  private callForward(obj: ObjectValue, fwd: { fn: FuncValue; withF: boolean }, args: EvaluatedArgs): Value {
+    const positional = fwd.withF ? [{ t: 'module', path: obj.hybridized ? 'mxnet.symbol' : 'mxnet.ndarray' } as Value, ...args.positional] : args.positional;
+    return this.ctx.host.callFunction({ ...fwd.fn, self: obj }, { ...args, positional });
+  }
+
+  forwardMethod(obj: ObjectValue): { fn: FuncValue; withF: boolean } | null {
+    if (!obj.cls) return null;
+    const order = obj.framework === 'keras' ? ['call'] : obj.framework === 'gluon' ? ['hybrid_forward', 'forward'] : ['forward'];
+    for (const name of order) {
+      const found = this.ctx.host.findClassAttr(obj.cls, name);
+      if (found && found.value.t === 'func') return { fn: { ...found.value, owner: found.owner }, withF: name === 'hybrid_forward' };
+    }
+    return null;
+  }
+
+  private applyItem(item: Value, x: Value): Value {
+    const args: EvaluatedArgs = { positional: [x], keywords: new Map(), opaque: false };
+    if (item.t === 'layer') return this.applyLayer(item, args, null);
+    if (item.t === 'object') return this.runObject(item, args);
+    return x.t === 'tensor' ? tensorVal(null, x.lib, x.hist, x.origin) : UNKNOWN_V;
+  }
+
+  // ------------------------------------------------------------ layer application
+
+  /** What a layer def may know of its call: the run's Keras layout and hybridization, the layer's display name. */
+  env(layerName: string, run: Run): LayerEnv {
+    const options = this.ctx.host.options;
+    const fmt = run.kerasFormat ?? options.kerasDataFormat ?? 'channels_last';
+    const src =
+      run.kerasFormatSource ??
+      (run.kerasFormat ? 'shapelint layout check' : options.kerasDataFormatSource ?? (options.kerasDataFormat ? 'configuration' : 'Keras default'));
+    return {
+      kerasDataFormat: fmt,
+      kerasDataFormatSource: src,
+      kerasBackend: options.kerasBackend,
+      layerName,
+      hybridized: run.hybridized,
+    };
+  }
+
+  applyLayer(layer: LayerValue, args: EvaluatedArgs, site: TextRange | null): Value {
+    this.ctx.host.tick();
+    const run = this.currentRun();
+    const inputs = args.positional;
+    const inputTensors = inputs.flatMap(tensorsIn);
+    const state = run.state.get(layer.id);
+    const outcome = safely<LayerOutcome>(
+      () => layer.def.apply(layer.args, inputs.map(toArgValue), this.env(this.ctx.layers.nameOf(layer), run), state),
+      { output: UNKNOWN },
+    );
+    if (outcome.state) run.state.set(layer.id, outcome.state);
+    this.ctx.layers.noteApplied(layer);
+    const inputHist = mergeHist(inputTensors);
+    const reused = run.layersSeen.has(layer.id);
+    run.layersSeen.add(layer.id);
+    const appId = this.ctx.nextId();
+    const lib = inputTensors[0]?.lib ?? libOf(layer.def.framework);
+    const origin = inputTensors[0]?.origin ?? null;
+    const outHist = extendLineage(inputHist, appId);
+    const output = fromArg(outcome.output, outHist, origin, lib);
+    const firstOut = tensorsIn(output)[0];
+    const app: LayerApplication = {
+      name: this.ctx.layers.nameOf(layer),
+      type: layer.def.names[0].split('.').pop() ?? layer.qname,
+      framework: layer.def.framework,
+      definedAt: layer.range,
+      appliedAt: site ?? layer.range,
+      inputShapes: inputTensors.map((t) => t.shape),
+      outputShape: firstOut?.shape ?? null,
+      axisNames: outcome.axisNames ?? null,
+      layout: outcome.layout ?? null,
+      layoutSource: outcome.layoutSource ?? null,
+      params: outcome.params === undefined ? 0 : outcome.params,
+      trainableParams: outcome.trainableParams === undefined ? (outcome.params === undefined ? 0 : outcome.params) : outcome.trainableParams,
+      trace: outcome.trace ?? [],
+      reused,
+    };
+    this.apps.set(appId, { app, layerId: layer.id, inputHist });
+    run.apps.push(appId);
+    if (outcome.issue) {
+      this.ctx.diagnostics.report(run, outcome.issue, layer, site ?? layer.range, inputHist, layer.def.framework, inputTensors);
+      // Stop the cascade: after an error nothing downstream is known.
+      return firstOut ? tensorVal(null, lib, outHist, origin) : UNKNOWN_V;
+    }
+    return output;
+  }
+
+  applyOp(def: LayerDef, args: EvaluatedArgs, site: CallSite, receiver: TensorVal | null): Value {
+    this.ctx.host.tick();
+    const bound = bindArgs(def.params, args);
+    const inputs = args.positional;
+    const inputTensors = [...(receiver ? [receiver] : []), ...inputs.slice(receiver ? 1 : 0).flatMap(tensorsIn), ...[...args.keywords.values()].flatMap(tensorsIn)];
+    const opName = def.names[0].split('.').pop() ?? '';
+    const outcome = safely<LayerOutcome>(() => def.apply(bound, inputs.map(toArgValue), this.env(opName, this.currentRun()), undefined), { output: UNKNOWN });
+    const hist = mergeHist(inputTensors);
+    const factory = inputTensors.length === 0;
+    const origin = factory ? site.r : inputTensors[0]?.origin ?? null;
+    if (outcome.issue) {
+      this.ctx.diagnostics.report(this.currentRun(), outcome.issue, null, site.r, hist, def.framework, inputTensors);
+      const lib = inputTensors[0]?.lib ?? libOf(def.framework);
+      return tensorsIn(fromArg(outcome.output, hist, origin, lib)).length ? tensorVal(null, lib, hist, origin) : UNKNOWN_V;
+    }
+    const result = fromArg(outcome.output, hist, origin, inputTensors[0]?.lib ?? libOf(def.framework));
+    return attachSymbol(this.ctx, def, args, site, inputTensors, result);
+  }
+
+  private finishRun(run: Run, obj: ObjectValue): void {
+    if (run.diagnostics.length > 0) checkLayout(this.ctx, run, obj);
+    for (const d of run.diagnostics) this.ctx.diagnostics.emit(d);
+    if (run.input) this.ctx.summaries.push(run, obj, [run.input]);
+  }
+}
+
+/** Converts a def's ArgValue result back into interpreter values, attaching lineage. */
+function fromArg(v: ArgValue, hist: Lineage | null, origin: TextRange | null, lib: TensorLib): Value {
+  if (v === UNKNOWN) return UNKNOWN_V;
+  if (v === null) return { t: 'none' };
+  if (typeof v === 'number') return num(v, !Number.isInteger(v));
+  if (typeof v === 'string') return { t: 'str', v };
+  if (typeof v === 'boolean') return { t: 'bool', v };
+  if (Array.isArray(v)) return { t: 'tuple', items: v.map((x) => fromArg(x, hist, origin, lib)) };
+  if (isTensor(v)) return tensorVal(v.shape, v.lib === 'unknown' ? lib : v.lib, hist, origin);
+  return UNKNOWN_V;
+}

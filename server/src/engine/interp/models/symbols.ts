@@ -1,0 +1,149 @@
+/**
+ * The MXNet symbol API. Building a symbol records how it was made (a Variable, or an op over
+ * symbols); binding it to an input shape (`Module.bind`, `fit` with a data iterator,
+ * `infer_shape`, `print_summary`) evaluates it as a model run, op by op, so each op appears in
+ * summaries and traces like a layer.
+ */
+import type { LayerDef } from '../../layers/types';
+import { ranked } from '../../shapes';
+import type { Shape, TextRange } from '../../types';
+import { bindArgs, type EvaluatedArgs } from '../bind';
+import { num, tensorVal, UNKNOWN_V, type LayerValue, type ObjectValue, type SymNode, type TensorVal, type Value } from '../values';
+import type { ModelContext } from './context';
+import type { CallSite } from './interfaces';
+import { shapeFromValue, tensorsIn } from './support';
+
+/** Records how a symbol was built (Variable, or an op over symbols) for later binding. */
+export function attachSymbol(ctx: ModelContext, def: LayerDef, args: EvaluatedArgs, site: CallSite, inputs: TensorVal[], result: Value): Value {
+  if (result.t !== 'tensor' || !def.names[0].startsWith('mxnet.symbol.')) return result;
+  const nameArg = args.keywords.get('name') ?? (def.names[0].endsWith('.Variable') || def.names[0].endsWith('.var') ? args.positional[0] : undefined);
+  const name = nameArg && nameArg.t === 'str' ? nameArg.v : null;
+  if (def.names.some((n) => n === 'mxnet.symbol.Variable' || n === 'mxnet.symbol.var')) {
+    return { ...result, sym: { id: ctx.nextId(), kind: 'var', name, declared: result.shape } };
+  }
+  if (!inputs.some((t) => t.sym)) return result;
+  return { ...result, sym: { id: ctx.nextId(), kind: 'op', name, def, args, site } };
+}
+
+/** `mx.mod.Module(symbol=...)`: an object that evaluates its symbol once bound. */
+export function symbolModule(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): Value {
+  const symbol = args.keywords.get('symbol') ?? args.positional[0];
+  const obj = ctx.containers.newObject(null, null, site.r, 'mxsym');
+  if (symbol && symbol.t === 'tensor' && symbol.sym) obj.symbol = symbol;
+  return obj;
+}
+
+/** `mx.io.NDArrayIter(data, label, batch_size)`: remembers the shape of one batch. */
+export function ndarrayIter(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): Value {
+  const obj = ctx.containers.newObject(null, null, site.r, null);
+  const data = args.keywords.get('data') ?? args.positional[0];
+  const batch = args.keywords.get('batch_size') ?? args.positional[2] ?? num(1);
+  const name = args.keywords.get('data_name');
+  if (data && data.t === 'tensor' && data.shape && !data.shape.open && batch.t === 'num') {
+    const shape = ranked([batch.v, ...data.shape.dims.slice(1)]);
+    const dataName = name && name.t === 'str' ? name.v : 'data';
+    obj.provideData = { name: dataName, shape };
+    const dims: Value[] = shape.dims.map((d) => ctx.host.dim(d));
+    obj.attrs.set('provide_data', { t: 'list', items: [{ t: 'tuple', items: [{ t: 'str', v: dataName }, { t: 'tuple', items: dims }] }] });
+  }
+  return obj;
+}
+
+/** `mx.viz.print_summary(symbol, shape={'data': (...)})`. */
+export function printSummary(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): Value {
+  const symbol = args.positional[0] ?? args.keywords.get('symbol');
+  const shape = args.keywords.get('shape') ?? args.positional[1];
+  if (!symbol || symbol.t !== 'tensor' || !symbol.sym || !shape || shape.t !== 'dict') return UNKNOWN_V;
+  const bindings = shape.entries.flatMap(([k, v]) => (k.t === 'str' ? [{ name: k.v, value: v }] : []));
+  bindSymbol(ctx, symbol, bindings, site, null);
+  return UNKNOWN_V;
+}
+
+/** `sym.infer_shape(data=(...))`. */
+export function inferShape(ctx: ModelContext, t: TensorVal, args: EvaluatedArgs, site: CallSite): Value {
+  bindSymbol(ctx, t, [...args.keywords].map(([k, v]) => ({ name: k, value: v })), site, null);
+  return UNKNOWN_V;
+}
+
+/** `mod.bind(data_shapes=[('data', (...))])` or `mod.fit(train_iter)`. */
+export function bindSymbolModule(ctx: ModelContext, obj: ObjectValue, method: string, args: EvaluatedArgs, site: CallSite): void {
+  if (method === 'fit') {
+    const iter = args.keywords.get('train_data') ?? args.positional[0];
+    if (iter && iter.t === 'object' && iter.provideData) {
+      const { name, shape } = iter.provideData;
+      bindSymbol(ctx, obj.symbol!, [{ name, value: ctx.host.dim(null) }], site, obj, { name, shape, origin: iter.range });
+    }
+    return;
+  }
+  const shapes = args.keywords.get('data_shapes') ?? args.positional[0];
+  const items = shapes ? ctx.host.iterate(shapes) : null;
+  const bindings = (items ?? []).flatMap((it) =>
+    (it.t === 'tuple' || it.t === 'list') && it.items.length === 2 && it.items[0].t === 'str' ? [{ name: it.items[0].v, value: it.items[1] }] : [],
+  );
+  bindSymbol(ctx, obj.symbol!, bindings, site, obj);
+}
+
+/** Evaluates a symbol with its input bound to a shape: a model run of the symbol's ops. */
+function bindSymbol(
+  ctx: ModelContext,
+  symbol: TensorVal,
+  bindings: { name: string; value: Value }[],
+  site: CallSite,
+  owner: ObjectValue | null,
+  direct?: { name: string; shape: Shape; origin: TextRange },
+): void {
+  const first = direct ? { name: direct.name, shape: direct.shape } : bindings.map((b) => ({ name: b.name, shape: shapeFromValue(b.value, false) })).find((b) => b.shape);
+  if (!first || !first.shape) return;
+  const obj = owner ?? ctx.containers.newObject(null, null, site.r, 'mxsym');
+  if (obj.ran) return;
+  obj.symbol = symbol;
+  obj.symbolInput = first.name;
+  const input = tensorVal(first.shape, 'mxnet', null, direct?.origin ?? site.r);
+  ctx.runs.topLevelRun(obj, { positional: [input], keywords: new Map(), opaque: false }, null, false);
+}
+
+export function evalSymbol(ctx: ModelContext, obj: ObjectValue, input: Value): Value {
+  const memo = new Map<number, Value>();
+  const evalNode = (v: Value): Value => {
+    if (v.t === 'tuple' || v.t === 'list') return { ...v, items: v.items.map(evalNode) };
+    if (v.t !== 'tensor' || !v.sym) return v;
+    const node = v.sym;
+    const hit = memo.get(node.id);
+    if (hit) return hit;
+    let out: Value;
+    if (node.kind === 'var') {
+      out = node.name === obj.symbolInput ? input : tensorVal(node.declared ?? null, 'mxnet', null, null);
+    } else {
+      const a = node.args!;
+      const evaluated: EvaluatedArgs = {
+        positional: a.positional.map(evalNode),
+        keywords: new Map([...a.keywords].map(([k, x]) => [k, evalNode(x)])),
+        opaque: a.opaque,
+      };
+      out = applySymbolOp(ctx, node, evaluated);
+    }
+    memo.set(node.id, out);
+    return out;
+  };
+  return evalNode(obj.symbol!);
+}
+
+/** One op of a bound symbol, recorded like a layer so it appears in summaries and traces. */
+function applySymbolOp(ctx: ModelContext, node: SymNode, args: EvaluatedArgs): Value {
+  const def = node.def!;
+  const site = node.site!;
+  const layer: LayerValue = {
+    t: 'layer',
+    id: node.id,
+    def,
+    qname: def.names[0],
+    args: bindArgs(def.params, args),
+    range: site.r,
+    argsRange: site.argsRange,
+    callArgs: site.args,
+    name: node.name ?? ctx.layers.displayName(def, def.names[0], undefined),
+    declaredInput: null,
+  };
+  const tensors = [...args.positional, ...args.keywords.values()].flatMap(tensorsIn);
+  return ctx.runs.applyLayer(layer, { positional: tensors, keywords: new Map(), opaque: false }, site.r);
+}

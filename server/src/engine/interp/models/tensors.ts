@@ -1,0 +1,137 @@
+/**
+ * Tensors as values: `.shape`, indexing, elementwise operators (broadcasting, with PyTorch's
+ * error), tensor methods that are catalogue ops (`x.view(...)`, `x.reshape(...)`).
+ */
+import { findLayer } from '../../layers/index';
+import type { LayerIssue, TensorLib } from '../../layers/types';
+import { formatShape, ranked } from '../../shapes';
+import type { Expr } from '../../syntax/ast';
+import type { Dim, Shape, TextRange } from '../../types';
+import type { EvaluatedArgs } from '../bind';
+import type { Scope } from '../scope';
+import { num, tensorVal, UNKNOWN_V, type TensorVal, type Value } from '../values';
+import type { ModelContext } from './context';
+import type { CallSite } from './interfaces';
+import { CHAINABLE, mergeHist } from './support';
+import { inputFromTensorMethod } from './input-sources';
+
+export function shapeTuple(ctx: ModelContext, t: TensorVal): Value {
+  if (!t.shape || t.shape.open) return UNKNOWN_V;
+  return { t: 'tuple', items: t.shape.dims.map((d) => ctx.host.dim(d)) };
+}
+
+export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scope: Scope, _range: TextRange): Value {
+  if (!t.shape || t.shape.open) return tensorVal(null, t.lib, t.hist, t.origin);
+  const dims: Dim[] = [];
+  let axis = 0;
+  for (const p of parts) {
+    if (p.k === 'none') {
+      dims.push(1);
+      continue;
+    }
+    if (p.k === 'slice') {
+      const d = t.shape.dims[axis++];
+      const full = !p.lower && !p.upper && !p.step;
+      dims.push(full ? d : null);
+      continue;
+    }
+    if (p.k === 'unknown' || (p.k === 'name' && p.id === 'Ellipsis')) return tensorVal(null, t.lib, t.hist, t.origin);
+    const v = ctx.host.eval(p, scope);
+    if (v.t === 'num') {
+      axis++;
+      continue;
+    }
+    return tensorVal(null, t.lib, t.hist, t.origin);
+  }
+  dims.push(...t.shape.dims.slice(axis));
+  return tensorVal(ranked(dims), t.lib, t.hist, t.origin);
+}
+
+export function tensorBinary(ctx: ModelContext, op: string, a: Value, b: Value, range: TextRange): Value {
+  const ta = a.t === 'tensor' ? a : null;
+  const tb = b.t === 'tensor' ? b : null;
+  const base = (ta ?? tb)!;
+  const hist = mergeHist([ta, tb].filter((x): x is TensorVal => !!x));
+  if (op === '@') return tensorVal(null, base.lib, hist, base.origin);
+  if (!ta || !tb) return tensorVal(base.shape, base.lib, hist, base.origin);
+  const origin = ta.origin ?? tb.origin;
+  if (ta.lib === 'torch' && tb.lib === 'torch') {
+    const issue = torchBroadcastIssue(ta.shape, tb.shape, op);
+    if (issue) {
+      ctx.diagnostics.report(ctx.runs.currentRun(), issue, null, range, hist, 'torch', [ta, tb]);
+      return tensorVal(null, base.lib, hist, origin);
+    }
+  }
+  const shape = broadcast(ta.shape, tb.shape);
+  return tensorVal(shape, base.lib, hist, origin);
+}
+
+const TENSOR_METHOD_PREFIX: Record<TensorLib, string | null> = {
+  torch: 'torch.Tensor',
+  mxnet: 'mxnet.NDArray',
+  numpy: 'numpy.ndarray',
+  keras: null,
+  unknown: null,
+};
+
+export function tensorMethod(ctx: ModelContext, t: TensorVal, name: string, args: EvaluatedArgs, site: CallSite): Value {
+  const learned = inputFromTensorMethod(ctx, t, name, args, site);
+  if (learned !== undefined) return learned;
+  const prefix = TENSOR_METHOD_PREFIX[t.lib];
+  const def = prefix ? findLayer(`${prefix}.${name}`) : undefined;
+  if (def) return ctx.runs.applyOp(def, { ...args, positional: [t, ...args.positional] }, site, t);
+  if (CHAINABLE.has(name) || name === 'contiguous' || name === 'detach' || name === 'clone' || name === 'copy' || name === 'astype' || name === 'as_in_context') {
+    return t;
+  }
+  return UNKNOWN_V;
+}
+
+export function prod(v: Value | undefined): Value {
+  if (!v || (v.t !== 'tuple' && v.t !== 'list')) return UNKNOWN_V;
+  let p = 1;
+  for (const i of v.items) {
+    if (i.t !== 'num') return UNKNOWN_V;
+    p *= i.v;
+  }
+  return num(p);
+}
+
+function broadcast(a: Shape | null, b: Shape | null): Shape | null {
+  if (!a || !b || a.open || b.open) return null;
+  const n = Math.max(a.dims.length, b.dims.length);
+  const out: Dim[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a.dims[a.dims.length - n + i] ?? 1;
+    const y = b.dims[b.dims.length - n + i] ?? 1;
+    if (x === 1) out.push(y);
+    else if (y === 1) out.push(x);
+    else if (x === y) out.push(x);
+    else out.push(null);
+  }
+  return ranked(out);
+}
+
+/**
+ * PyTorch's elementwise broadcasting error (`TensorIterator`'s `infer_size`): dims are
+ * compared from the right and the first pair that differs with neither being 1 raises, naming
+ * the axis of the broadcast result. Silent when an unknown dim comes before the clash, since it
+ * could be the one that raises.
+ */
+function torchBroadcastIssue(a: Shape | null, b: Shape | null, op: string): LayerIssue | null {
+  if (!a || !b || a.open || b.open) return null;
+  const n = Math.max(a.dims.length, b.dims.length);
+  for (let i = n - 1; i >= 0; i--) {
+    const x = i - (n - a.dims.length) >= 0 ? a.dims[i - (n - a.dims.length)] : 1;
+    const y = i - (n - b.dims.length) >= 0 ? b.dims[i - (n - b.dims.length)] : 1;
+    if (x === 1 || y === 1 || x === y) continue;
+    if (typeof x !== 'number' || typeof y !== 'number') return null;
+    return {
+      rule: 'merge-mismatch',
+      message: `The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${i}`,
+      explanation: [
+        `\`${op}\` broadcasts ${formatShape(a)} with ${formatShape(b)}: aligned from the right, axis ${i} is ${x} against ${y}, and neither is 1.`,
+      ],
+    };
+  }
+  return null;
+}
