@@ -9,6 +9,7 @@
  * become the model's summary, hovers and inlay hints.
  */
 import { findLayer } from '../layers/index';
+import { versionedKerasInput } from '../layers/keras/index';
 import { isTensor, UNKNOWN, type ArgValue, type LayerDef, type LayerEnv, type LayerIssue, type LayerOutcome, type TensorLib } from '../layers/types';
 import { LineIndex } from '../positions';
 import { findRule } from '../rules/index';
@@ -295,7 +296,8 @@ export class ModelEngine {
       argsRange: site.argsRange,
       callArgs: site.args,
       name: this.displayName(def, qname, bound.raw.get('name')),
-      declaredInput: def.framework === 'keras' ? declaredKerasInput(bound.raw, qname) : null,
+      declaredInput: def.framework === 'keras'
+        ? versionedKerasInput(qname, bound, this.interp.options.kerasProbe) ?? declaredKerasInput(bound.raw, qname) : null,
     };
     if (def.construct) {
       const issue = safely(() => def.construct!(bound, this.env(layer, this.currentRun())), null);
@@ -542,6 +544,7 @@ export class ModelEngine {
       kerasDataFormat: fmt,
       kerasDataFormatSource: src,
       kerasBackend: this.interp.options.kerasBackend,
+      kerasVersion: this.interp.options.kerasProbe,
       layerName: this.layerNames.get(layer.id) ?? layer.name,
       hybridized: run.hybridized,
     };

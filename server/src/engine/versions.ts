@@ -1,0 +1,154 @@
+/**
+ * Keras versions. The same call can mean different things in Keras 1, 2 and 3
+ * (`Convolution2D(64, 5, 5)`: a 5x5 kernel, or a kernel of 5 with strides 5). The candidate
+ * versions are those the host allows (the `keras-version` setting or the project's pins)
+ * narrowed by what the code itself shows (Keras 1 keywords, `keras.ops`, `tensorflow_addons`,
+ * Keras 2 module paths). The module is interpreted once per reading of the candidates, and only
+ * when some layer call asked which version it runs on. A diagnostic found under every reading
+ * stays an error; one found under some becomes a warning naming the versions where it fails.
+ */
+import type { Diagnostic, KerasSemantics, KerasVersion, KerasVersionProbe } from './types';
+import { KERAS_VERSIONS } from './types';
+
+const SEMANTICS: Record<KerasVersion, KerasSemantics> = {
+  keras1: 'legacy',
+  'keras2.0-2.3': 'legacy',
+  'keras2.4+': 'keras2',
+  keras3: 'keras3',
+};
+
+const LABELS: Record<KerasVersion, string> = {
+  keras1: 'Keras 1',
+  'keras2.0-2.3': 'Keras 2.0–2.3',
+  'keras2.4+': 'Keras 2.4+ / tf.keras 2',
+  keras3: 'Keras 3',
+};
+
+const LEGACY: KerasVersion[] = ['keras1', 'keras2.0-2.3'];
+
+/** What a piece of code says about the Keras versions it was written for. */
+const CODE_HINTS: { pattern: RegExp; versions: KerasVersion[] }[] = [
+  // Keras 1 keywords in a call (Keras 2.0–2.3 still converted them).
+  {
+    pattern: /[(,]\s*(?:nb_filter|nb_row|nb_col|filter_length|border_mode|subsample|subsample_length|pool_length|dim_ordering|W_regularizer|b_regularizer|W_constraint|b_constraint|inner_init|inner_activation|consume_less|dropout_W|dropout_U|nb_epoch)\s*=/,
+    versions: LEGACY,
+  },
+  // Keras 3's backend-agnostic ops.
+  { pattern: /\bkeras\.ops\b|^\s*from\s+keras\s+import\s+[^\n]*\bops\b/m, versions: ['keras3'] },
+  // TensorFlow Addons only ever worked with tf.keras 2.
+  { pattern: /\btensorflow_addons\b/, versions: ['keras2.4+'] },
+  // Module paths Keras 3 removed.
+  {
+    pattern: /^\s*(?:from|import)\s+keras\.(?:layers\.(?:convolutional|core|recurrent|pooling|merge|normalization|embeddings|advanced_activations|wrappers|noise)|engine|utils\.np_utils)\b/m,
+    versions: ['keras1', 'keras2.0-2.3', 'keras2.4+'],
+  },
+];
+
+const TF_KERAS = /\btf\.keras\b|\btensorflow\.keras\b|^\s*from\s+tensorflow\s+import\s+[^\n]*\bkeras\b/m;
+const STANDALONE_KERAS = /^\s*(?:from\s+keras(?:\.|\s)|import\s+keras\b)/m;
+const KERAS_ANYWHERE = /\bkeras\b/;
+/** Keras 1 class spellings: the author most likely meant the Keras 1 reading. */
+const LEGACY_CLASSES = /\b(?:Convolution[123]D|Deconvolution2D)\s*\(/;
+
+/** The candidate versions, most likely first: what the host allows, narrowed by the code. */
+export function candidateVersions(text: string, allowed: readonly KerasVersion[] | undefined): KerasVersion[] {
+  const base = allowed && allowed.length > 0 ? KERAS_VERSIONS.filter((v) => allowed.includes(v)) : [...KERAS_VERSIONS];
+  if (!KERAS_ANYWHERE.test(text)) return base.slice(0, 1);
+  let narrowed = base;
+  for (const hint of CODE_HINTS) if (hint.pattern.test(text)) narrowed = narrowed.filter((v) => hint.versions.includes(v));
+  // tf.keras never converted Keras 1 calls (only multi-backend Keras 2.0–2.3 did).
+  if (TF_KERAS.test(text) && !STANDALONE_KERAS.test(text)) narrowed = narrowed.filter((v) => !LEGACY.includes(v));
+  // Code that contradicts the pins runs on the pinned versions: their errors are real.
+  const chosen = narrowed.length > 0 ? narrowed : base;
+  const newestFirst = [...chosen].reverse();
+  return LEGACY_CLASSES.test(text) ? [...chosen.filter((v) => LEGACY.includes(v)), ...newestFirst.filter((v) => !LEGACY.includes(v))] : newestFirst;
+}
+
+export interface VersionGroup {
+  semantics: KerasSemantics;
+  versions: KerasVersion[];
+}
+
+/** Candidates that read code the same way share one run. */
+export function versionGroups(versions: KerasVersion[]): VersionGroup[] {
+  const groups: VersionGroup[] = [];
+  for (const v of versions) {
+    const g = groups.find((x) => x.semantics === SEMANTICS[v]);
+    if (g) g.versions.push(v);
+    else groups.push({ semantics: SEMANTICS[v], versions: [v] });
+  }
+  return groups;
+}
+
+class Probe implements KerasVersionProbe {
+  asked = false;
+  constructor(private readonly value: KerasSemantics) {}
+  semantics(): KerasSemantics {
+    this.asked = true;
+    return this.value;
+  }
+}
+
+interface RunResult {
+  diagnostics: Diagnostic[];
+  truncated: boolean;
+}
+
+/**
+ * Runs `analyse` once per reading of `groups` (once only when no layer call asked) and merges
+ * the verdicts. Models and tensors come from the first (most likely) reading.
+ */
+export function analyseAcrossVersions<R extends RunResult>(
+  groups: VersionGroup[], analyse: (probe: KerasVersionProbe) => R, source?: string,
+): R {
+  const first = new Probe(groups[0].semantics);
+  const primary = analyse(first);
+  if (!first.asked || groups.length === 1) return primary;
+  const results = [primary, ...groups.slice(1).map((g) => analyse(new Probe(g.semantics)))];
+  return { ...primary, diagnostics: mergeVerdicts(results, groups, source), truncated: results.some((r) => r.truncated) };
+}
+
+function mergeVerdicts(results: RunResult[], groups: VersionGroup[], source: string | undefined): Diagnostic[] {
+  const byPlace = new Map<string, { found: Diagnostic[]; groups: number[] }>();
+  results.forEach((r, i) => {
+    for (const d of r.diagnostics) {
+      const key = `${d.code}:${d.range.start}:${d.range.end}`;
+      const entry = byPlace.get(key) ?? { found: [], groups: [] };
+      if (!entry.groups.includes(i)) {
+        entry.found.push(d);
+        entry.groups.push(i);
+      }
+      byPlace.set(key, entry);
+    }
+  });
+  const out: Diagnostic[] = [];
+  for (const { found, groups: failing } of byPlace.values()) {
+    const d = found[0];
+    const otherWordings = found.slice(1)
+      .map((o, k) => ({ message: o.message, group: groups[failing[k + 1]] }))
+      .filter((o) => o.message !== d.message)
+      .map((o) => `${label(o.group)} raises: ${o.message}`);
+    if (failing.length === results.length) {
+      out.push(otherWordings.length ? { ...d, explanation: [...d.explanation, ...otherWordings] } : d);
+      continue;
+    }
+    const passing = groups.filter((_, i) => !failing.includes(i));
+    const fails = versionList(failing.map((i) => groups[i]));
+    const accepts = versionList(passing);
+    const verb = passing.length === 1 && passing[0].versions.length === 1 ? 'accepts' : 'accept';
+    const note = `fails on ${fails}; ${accepts} ${verb} it (no single Keras version is pinned` +
+      `${source ? ` by ${source}` : ''}: set keras-version to decide)`;
+    out.push({ ...d, severity: 'warning', explanation: [note, ...d.explanation, ...otherWordings] });
+  }
+  return out.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+}
+
+function label(g: VersionGroup): string {
+  return versionList([g]);
+}
+
+/** "Keras 1, Keras 2.0–2.3 and Keras 3", oldest first. */
+function versionList(groups: VersionGroup[]): string {
+  const names = KERAS_VERSIONS.filter((v) => groups.some((g) => g.versions.includes(v))).map((v) => LABELS[v]);
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
