@@ -26,13 +26,11 @@ const LABELS: Record<KerasVersion, string> = {
 
 const LEGACY: KerasVersion[] = ['keras1', 'keras2.0-2.3'];
 
-/** What a piece of code says about the Keras versions it was written for. */
-const CODE_HINTS: { pattern: RegExp; versions: KerasVersion[] }[] = [
-  // Keras 1 keywords in a call (Keras 2.0–2.3 still converted them).
-  {
-    pattern: /[(,]\s*(?:nb_filter|nb_row|nb_col|filter_length|border_mode|subsample|subsample_length|pool_length|dim_ordering|W_regularizer|b_regularizer|W_constraint|b_constraint|inner_init|inner_activation|consume_less|dropout_W|dropout_U|nb_epoch)\s*=/,
-    versions: LEGACY,
-  },
+const TF_KERAS = /\btf\.keras\b|\btensorflow\.keras\b|^\s*from\s+tensorflow\s+import\s+[^\n]*\bkeras\b/m;
+const STANDALONE_KERAS = /^\s*(?:from\s+keras(?:\.|\s)|import\s+keras\b)/m;
+
+/** What a piece of code says about the Keras versions it was written for, strongest first. */
+const CODE_HINTS: { pattern: RegExp | ((text: string) => boolean); versions: KerasVersion[] }[] = [
   // Keras 3's backend-agnostic ops.
   { pattern: /\bkeras\.ops\b|^\s*from\s+keras\s+import\s+[^\n]*\bops\b/m, versions: ['keras3'] },
   // TensorFlow Addons only ever worked with tf.keras 2.
@@ -42,10 +40,15 @@ const CODE_HINTS: { pattern: RegExp; versions: KerasVersion[] }[] = [
     pattern: /^\s*(?:from|import)\s+keras\.(?:layers\.(?:convolutional|core|recurrent|pooling|merge|normalization|embeddings|advanced_activations|wrappers|noise)|engine|utils\.np_utils)\b/m,
     versions: ['keras1', 'keras2.0-2.3', 'keras2.4+'],
   },
+  // tf.keras never converted Keras 1 calls (only multi-backend Keras 2.0–2.3 did).
+  { pattern: (text) => TF_KERAS.test(text) && !STANDALONE_KERAS.test(text), versions: ['keras2.4+', 'keras3'] },
+  // Keras 1 keywords in a call (Keras 2.0–2.3 still converted them).
+  {
+    pattern: /[(,]\s*(?:nb_filter|nb_row|nb_col|filter_length|border_mode|subsample|subsample_length|pool_length|dim_ordering|W_regularizer|b_regularizer|W_constraint|b_constraint|inner_init|inner_activation|consume_less|dropout_W|dropout_U|nb_epoch)\s*=/,
+    versions: LEGACY,
+  },
 ];
 
-const TF_KERAS = /\btf\.keras\b|\btensorflow\.keras\b|^\s*from\s+tensorflow\s+import\s+[^\n]*\bkeras\b/m;
-const STANDALONE_KERAS = /^\s*(?:from\s+keras(?:\.|\s)|import\s+keras\b)/m;
 const KERAS_ANYWHERE = /\bkeras\b/;
 /** Keras 1 class spellings: the author most likely meant the Keras 1 reading. */
 const LEGACY_CLASSES = /\b(?:Convolution[123]D|Deconvolution2D)\s*\(/;
@@ -55,13 +58,16 @@ export function candidateVersions(text: string, allowed: readonly KerasVersion[]
   const base = allowed && allowed.length > 0 ? KERAS_VERSIONS.filter((v) => allowed.includes(v)) : [...KERAS_VERSIONS];
   if (!KERAS_ANYWHERE.test(text)) return base.slice(0, 1);
   let narrowed = base;
-  for (const hint of CODE_HINTS) if (hint.pattern.test(text)) narrowed = narrowed.filter((v) => hint.versions.includes(v));
-  // tf.keras never converted Keras 1 calls (only multi-backend Keras 2.0–2.3 did).
-  if (TF_KERAS.test(text) && !STANDALONE_KERAS.test(text)) narrowed = narrowed.filter((v) => !LEGACY.includes(v));
-  // Code that contradicts the pins runs on the pinned versions: their errors are real.
-  const chosen = narrowed.length > 0 ? narrowed : base;
-  const newestFirst = [...chosen].reverse();
-  return LEGACY_CLASSES.test(text) ? [...chosen.filter((v) => LEGACY.includes(v)), ...newestFirst.filter((v) => !LEGACY.includes(v))] : newestFirst;
+  // Stronger hints first; a hint that would leave nothing contradicts a stronger one and is ignored.
+  for (const hint of CODE_HINTS) {
+    const next = narrowed.filter((v) => hint.versions.includes(v));
+    const found = typeof hint.pattern === 'function' ? hint.pattern(text) : hint.pattern.test(text);
+    if (found && next.length > 0) narrowed = next;
+  }
+  // Code that contradicts the pins still runs on the pinned versions: their errors are real.
+  const newestFirst = [...narrowed].reverse();
+  if (!LEGACY_CLASSES.test(text)) return newestFirst;
+  return [...narrowed.filter((v) => LEGACY.includes(v)), ...newestFirst.filter((v) => !LEGACY.includes(v))];
 }
 
 export interface VersionGroup {
@@ -96,7 +102,7 @@ interface RunResult {
 
 /**
  * Runs `analyse` once per reading of `groups` (once only when no layer call asked) and merges
- * the verdicts. Models and tensors come from the first (most likely) reading.
+ * the verdicts.
  */
 export function analyseAcrossVersions<R extends RunResult>(
   groups: VersionGroup[], analyse: (probe: KerasVersionProbe) => R, source?: string,
@@ -105,7 +111,14 @@ export function analyseAcrossVersions<R extends RunResult>(
   const primary = analyse(first);
   if (!first.asked || groups.length === 1) return primary;
   const results = [primary, ...groups.slice(1).map((g) => analyse(new Probe(g.semantics)))];
-  return { ...primary, diagnostics: mergeVerdicts(results, groups, source), truncated: results.some((r) => r.truncated) };
+  // Summaries and hovers follow the reading under which the code fails least: the version it
+  // was most likely written for (ties: the likelier candidate).
+  const best = results.reduce((a, b) => (errorCount(b) < errorCount(a) ? b : a));
+  return { ...best, diagnostics: mergeVerdicts(results, groups, source), truncated: results.some((r) => r.truncated) };
+}
+
+function errorCount(r: RunResult): number {
+  return r.diagnostics.filter((d) => d.severity === 'error').length;
 }
 
 function mergeVerdicts(results: RunResult[], groups: VersionGroup[], source: string | undefined): Diagnostic[] {

@@ -9,7 +9,7 @@
  * become the model's summary, hovers and inlay hints.
  */
 import { findLayer } from '../layers/index';
-import { versionedKerasInput } from '../layers/keras/index';
+import { adjustedInputRank, versionedKerasInput } from '../layers/keras/index';
 import { isTensor, UNKNOWN, type ArgValue, type LayerDef, type LayerEnv, type LayerIssue, type LayerOutcome, type TensorLib } from '../layers/types';
 import { LineIndex } from '../positions';
 import { findRule } from '../rules/index';
@@ -355,6 +355,8 @@ export class ModelEngine {
         if (fwd) return this.callForward(obj, fwd, args);
       }
       let x: Value = args.positional[0] ?? UNKNOWN_V;
+      const adjusted = obj.kerasInput && x.t === 'tensor' && x.shape ? adjustedInputRank(obj.kerasInput.shape, x.shape, this.interp.options.kerasProbe) : null;
+      if (adjusted && x.t === 'tensor') x = { ...x, shape: adjusted };
       for (const item of obj.items) x = this.applyItem(item, x);
       return x;
     }

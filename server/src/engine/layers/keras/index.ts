@@ -11,7 +11,7 @@ import { withVersions } from './versions';
 
 export { kerasInputShape } from './core';
 export { asLayerObject, type LayerObjectValue } from './rnn';
-export { versionedKerasInput } from './versions';
+export { adjustedInputRank, versionedKerasInput } from './versions';
 
 /** Each def reads Keras 1 and Keras 2 spellings as the run's Keras version does (versions.ts). */
 export const kerasLayers: LayerDef[] = [

@@ -232,3 +232,20 @@ export function versionedKerasInput(qname: string, args: BoundArgs, probe: Keras
   if (semantics === 'keras3' || (conv1d && semantics === 'keras2')) return null;
   return ranked([batch, len, dim]);
 }
+
+/**
+ * A model built on a declared input, called on a tensor one trailing axis of size 1 longer or
+ * shorter: Keras 3 (`Functional._adjust_input_rank`, checked against Keras 3.15) and tf.keras 2
+ * (`Functional._conform_to_reference_input`) squeeze or expand that axis instead of raising;
+ * Keras 1 and 2.0–2.3 do not. The adjusted shape, or null when nothing changes.
+ */
+export function adjustedInputRank(declaredInput: Shape, x: Shape, probe: KerasVersionProbe | undefined): Shape | null {
+  if (declaredInput.open || x.open) return null;
+  const ref = declaredInput.dims;
+  const got = x.dims;
+  const squeeze = got.length === ref.length + 1 && got[got.length - 1] === 1;
+  const expand = got.length === ref.length - 1 && ref[ref.length - 1] === 1;
+  if (!squeeze && !expand) return null;
+  if (semanticsOf(probe) === 'legacy') return null;
+  return ranked(squeeze ? got.slice(0, -1) : [...got, 1]);
+}

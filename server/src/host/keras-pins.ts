@@ -1,0 +1,156 @@
+/**
+ * Which Keras versions a file may run on: the `keras-version` setting, else the `keras` and
+ * `tensorflow` pins of the nearest project files (`requirements*.txt`, `pyproject.toml`,
+ * `setup.cfg`) in the file's folder or its parents. The engine narrows these further with what
+ * the code shows, and warns instead of erroring when the remaining versions disagree.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { KerasVersion } from '../engine/index';
+import { relativeTo } from './globs';
+
+export type KerasVersionSetting = 'auto' | '1' | '2' | '3';
+
+export const KERAS_VERSION_SETTINGS: readonly KerasVersionSetting[] = ['auto', '1', '2', '3'];
+
+const BY_SETTING: Record<Exclude<KerasVersionSetting, 'auto'>, KerasVersion[]> = {
+  1: ['keras1'],
+  2: ['keras2.0-2.3', 'keras2.4+'],
+  3: ['keras3'],
+};
+
+/** The versions a non-`auto` setting stands for (`2` is both 2.0–2.3 and 2.4+). */
+export function kerasVersionsOf(setting: Exclude<KerasVersionSetting, 'auto'>): KerasVersion[] {
+  return BY_SETTING[setting];
+}
+
+export interface KerasVersionChoice {
+  versions?: KerasVersion[];
+  source?: string;
+}
+
+/** Project files are small; anything bigger is not a requirements list. */
+const MAX_BYTES = 256 * 1024;
+
+/** Sample releases of each generation, to test a version specifier against. */
+const KERAS_RELEASES: Record<KerasVersion, string[]> = {
+  keras1: ['1.0.0', '1.1.2', '1.2.2'],
+  'keras2.0-2.3': ['2.0.0', '2.0.9', '2.1.6', '2.2.4', '2.2.5', '2.3.0', '2.3.1'],
+  'keras2.4+': ['2.4.0', '2.4.3', '2.6.0', '2.8.0', '2.10.0', '2.11.0', '2.12.0', '2.13.1', '2.14.0', '2.15.0'],
+  keras3: ['3.0.0', '3.3.3', '3.6.0', '3.8.0', '3.10.0', '3.12.0', '3.15.0'],
+};
+const TF_KERAS2 = ['1.15.0', '2.0.0', '2.4.0', '2.8.0', '2.10.0', '2.12.0', '2.13.0', '2.15.0'];
+const TF_KERAS3 = ['2.16.1', '2.17.0', '2.18.0', '2.19.0', '2.20.0'];
+
+const PIN = /(?:^|[\s"',[])(keras|tensorflow(?:-cpu|-gpu|-macos|-intel)?)\s*(?:\[[^\]\n]*\])?\s*((?:(?:===?|>=|<=|!=|~=|<|>)\s*\d[\w.*]*\s*,?\s*)+)/gim;
+
+export class KerasPinFinder {
+  private readonly byDir = new Map<string, KerasVersionChoice>();
+
+  constructor(private readonly cwd: string) {}
+
+  /** The candidate versions for files in `dir`; the setting wins over the pins. */
+  forDir(dir: string, setting: KerasVersionSetting = 'auto', settingSource = 'keras-version setting'): KerasVersionChoice {
+    if (setting !== 'auto') return { versions: kerasVersionsOf(setting), source: settingSource };
+    return this.pins(path.resolve(dir));
+  }
+
+  private pins(dir: string): KerasVersionChoice {
+    const cached = this.byDir.get(dir);
+    if (cached) return cached;
+    const parent = path.dirname(dir);
+    const found = pinsIn(dir, this.cwd);
+    const result = found ?? (parent === dir ? {} : this.pins(parent));
+    this.byDir.set(dir, result);
+    return result;
+  }
+}
+
+function pinsIn(dir: string, cwd: string): KerasVersionChoice | null {
+  for (const file of projectFiles(dir)) {
+    const text = readSmall(file);
+    if (text === null) continue;
+    const versions = versionsFromPins(text);
+    if (versions) return { versions: versions.allowed, source: `${relativeTo(cwd, file) ?? file} (${versions.pins.join(', ')})` };
+  }
+  return null;
+}
+
+function projectFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const reqs = names.filter((n) => /^requirements.*\.txt$/i.test(n)).sort();
+  return [...reqs, ...['pyproject.toml', 'setup.cfg'].filter((n) => names.includes(n))].map((n) => path.join(dir, n));
+}
+
+/** A regular file's text, or null when it is missing, not a regular file or too big. */
+function readSmall(file: string): string | null {
+  try {
+    const st = statSync(file);
+    if (!st.isFile() || st.size > MAX_BYTES) return null;
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The versions the `keras`/`tensorflow` pins of a requirements text allow, or null without pins. */
+export function versionsFromPins(text: string): { allowed: KerasVersion[]; pins: string[] } | null {
+  const pins: string[] = [];
+  let allowed = Object.keys(KERAS_RELEASES) as KerasVersion[];
+  for (const m of text.matchAll(PIN)) {
+    const name = m[1].toLowerCase();
+    const spec = m[2].trim().replace(/,\s*$/, '');
+    pins.push(`${name}${spec}`);
+    if (name === 'keras') allowed = allowed.filter((v) => KERAS_RELEASES[v].some((r) => satisfies(r, spec)));
+    else {
+      if (!TF_KERAS3.some((r) => satisfies(r, spec))) allowed = allowed.filter((v) => v !== 'keras3');
+      if (!TF_KERAS2.some((r) => satisfies(r, spec))) allowed = allowed.filter((v) => v === 'keras3');
+    }
+  }
+  // Pins that allow nothing (or that we misread) say nothing.
+  return pins.length > 0 && allowed.length > 0 ? { allowed, pins } : null;
+}
+
+/** Whether a release satisfies a PEP 440 specifier list like `>=2.4,<3` or `==2.*`. */
+export function satisfies(release: string, spec: string): boolean {
+  return spec.split(',').map((s) => s.trim()).filter(Boolean).every((clause) => {
+    const m = /^(===?|>=|<=|!=|~=|<|>)\s*(.+)$/.exec(clause);
+    if (!m) return true;
+    const [, op, ver] = m;
+    if (ver.endsWith('.*')) {
+      const prefix = ver.slice(0, -2);
+      const match = release === prefix || release.startsWith(`${prefix}.`);
+      return op === '!=' ? !match : match;
+    }
+    const c = compare(release, ver);
+    switch (op) {
+      case '==': case '===': return c === 0;
+      case '!=': return c !== 0;
+      case '>=': return c >= 0;
+      case '<=': return c <= 0;
+      case '>': return c > 0;
+      case '<': return c < 0;
+      default: {
+        // ~=X.Y.Z means >=X.Y.Z and ==X.Y.*
+        const parts = ver.split('.');
+        const prefix = parts.slice(0, Math.max(1, parts.length - 1)).join('.');
+        return c >= 0 && (release === prefix || release.startsWith(`${prefix}.`));
+      }
+    }
+  });
+}
+
+function compare(a: string, b: string): number {
+  const pa = a.split('.').map((x) => parseInt(x, 10) || 0);
+  const pb = b.split('.').map((x) => parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
