@@ -32,15 +32,23 @@ export interface KerasVersionChoice {
 /** Project files are small; anything bigger is not a requirements list. */
 const MAX_BYTES = 256 * 1024;
 
-/** Sample releases of each generation, to test a version specifier against. */
-const KERAS_RELEASES: Record<KerasVersion, string[]> = {
-  keras1: ['1.0.0', '1.1.2', '1.2.2'],
-  'keras2.0-2.3': ['2.0.0', '2.0.9', '2.1.6', '2.2.4', '2.2.5', '2.3.0', '2.3.1'],
-  'keras2.4+': ['2.4.0', '2.4.3', '2.6.0', '2.8.0', '2.10.0', '2.11.0', '2.12.0', '2.13.1', '2.14.0', '2.15.0'],
-  keras3: ['3.0.0', '3.3.3', '3.6.0', '3.8.0', '3.10.0', '3.12.0', '3.15.0'],
-};
-const TF_KERAS2 = ['1.15.0', '2.0.0', '2.4.0', '2.8.0', '2.10.0', '2.12.0', '2.13.0', '2.15.0'];
-const TF_KERAS3 = ['2.16.1', '2.17.0', '2.18.0', '2.19.0', '2.20.0'];
+/** Sample releases to test a specifier against, besides the versions the specifier names. */
+const KERAS_RELEASES = ['1.0.0', '1.2.2', '2.0.0', '2.1.6', '2.2.4', '2.3.1', '2.4.0', '2.4.3', '2.6.0', '2.8.0',
+  '2.10.0', '2.12.0', '2.13.1', '2.15.0', '3.0.0', '3.3.3', '3.6.0', '3.10.0', '3.15.0'];
+const TF_RELEASES = ['1.15.0', '2.0.0', '2.4.0', '2.8.0', '2.12.0', '2.15.0', '2.16.1', '2.17.0', '2.20.0'];
+
+/** The Keras generation of a `keras` release. */
+function kerasGeneration(release: string): KerasVersion {
+  if (compare(release, '2') < 0) return 'keras1';
+  if (compare(release, '2.4') < 0) return 'keras2.0-2.3';
+  return compare(release, '3') < 0 ? 'keras2.4+' : 'keras3';
+}
+
+/** The releases a specifier allows among the samples and the versions it names. */
+function allowedReleases(spec: string, samples: string[]): string[] {
+  const named = [...spec.matchAll(/\d+(?:\.\d+)*/g)].map((m) => m[0]);
+  return [...samples, ...named].filter((r) => satisfies(r, spec));
+}
 
 const PIN = /(?:^|[\s"',[])(keras|tensorflow(?:-cpu|-gpu|-macos|-intel)?)\s*(?:\[[^\]\n]*\])?\s*((?:(?:===?|>=|<=|!=|~=|<|>)\s*\d[\w.*]*\s*,?\s*)+)/gim;
 
@@ -101,15 +109,19 @@ function readSmall(file: string): string | null {
 /** The versions the `keras`/`tensorflow` pins of a requirements text allow, or null without pins. */
 export function versionsFromPins(text: string): { allowed: KerasVersion[]; pins: string[] } | null {
   const pins: string[] = [];
-  let allowed = Object.keys(KERAS_RELEASES) as KerasVersion[];
+  let allowed: KerasVersion[] = ['keras1', 'keras2.0-2.3', 'keras2.4+', 'keras3'];
   for (const m of text.matchAll(PIN)) {
     const name = m[1].toLowerCase();
     const spec = m[2].trim().replace(/,\s*$/, '');
     pins.push(`${name}${spec}`);
-    if (name === 'keras') allowed = allowed.filter((v) => KERAS_RELEASES[v].some((r) => satisfies(r, spec)));
-    else {
-      if (!TF_KERAS3.some((r) => satisfies(r, spec))) allowed = allowed.filter((v) => v !== 'keras3');
-      if (!TF_KERAS2.some((r) => satisfies(r, spec))) allowed = allowed.filter((v) => v === 'keras3');
+    if (name === 'keras') {
+      const generations = allowedReleases(spec, KERAS_RELEASES).map(kerasGeneration);
+      allowed = allowed.filter((v) => generations.includes(v));
+    } else {
+      // TensorFlow 2.16 made tf.keras Keras 3.
+      const tf = allowedReleases(spec, TF_RELEASES);
+      if (!tf.some((r) => compare(r, '2.16') >= 0)) allowed = allowed.filter((v) => v !== 'keras3');
+      if (!tf.some((r) => compare(r, '2.16') < 0)) allowed = allowed.filter((v) => v === 'keras3');
     }
   }
   // Pins that allow nothing (or that we misread) say nothing.

@@ -93,7 +93,12 @@ function versionSensitive(def: LayerDef, args: BoundArgs): boolean {
   return legacyKeywords(args).length > 0 ||
     positionalKernel(def, args) !== null ||
     (!!defaults && Object.keys(defaults).some((n) => !args.explicit(n))) ||
-    args.explicit('batch_input_shape') && !def.names.includes('keras.layers.InputLayer');
+    layerBatchInputShape(def, args);
+}
+
+/** `batch_input_shape` on a layer: Keras 1/2 read it, Keras 3 only on InputLayer (keras.Input is left alone). */
+function layerBatchInputShape(def: LayerDef, args: BoundArgs): boolean {
+  return def.kind === 'layer' && args.explicit('batch_input_shape') && !def.names.includes('keras.layers.InputLayer');
 }
 
 function dimOrdering(v: ArgValue | undefined): ArgValue {
@@ -165,7 +170,7 @@ function modernConstructIssue(def: LayerDef, args: BoundArgs, semantics: 'keras2
     ]);
   }
   const unrecognized = [...legacy];
-  if (args.explicit('batch_input_shape') && !def.names.includes('keras.layers.InputLayer')) unrecognized.push('batch_input_shape');
+  if (layerBatchInputShape(def, args)) unrecognized.push('batch_input_shape');
   if (unrecognized.length === 0) return null;
   const dict = unrecognized.map((k) => `'${k}': ${pyRepr(k === 'batch_input_shape' ? args.get(k) : args.extra?.(k))}`).join(', ');
   return issue('invalid-argument', `Unrecognized keyword arguments passed to ${cls}: {${dict}}`, [
