@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { KERAS_VERSIONS } from '../../server/src/engine/index';
 import { KerasPinFinder, satisfies, versionsFromPins } from '../../server/src/host/keras-pins';
 import { cli, project, removeProject } from './helpers';
 
@@ -44,6 +45,7 @@ describe('PEP 440 specifiers (the subset requirements files use)', () => {
     assert.deepEqual(versionsFromPins('tensorflow-gpu<2.16\n')?.allowed, ['keras1', 'keras2.0-2.3', 'keras2.4+']);
     assert.deepEqual(versionsFromPins('dependencies = ["tensorflow>=2.16", "numpy"]')?.allowed, ['keras3']);
     assert.deepEqual(versionsFromPins('keras<3\ntensorflow==2.15.0\n')?.allowed, ['keras1', 'keras2.0-2.3', 'keras2.4+']);
+    assert.deepEqual(versionsFromPins('tensorflow>2.15.0\n')?.allowed, [...KERAS_VERSIONS]);
     assert.equal(versionsFromPins('keras\nkeras-tuner>=1.0\ntf-keras==2.15\n'), null);
   });
   it('finds the pins of the nearest project folder', () => {

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { KerasVersion } from '../engine/index';
+import { KERAS_VERSIONS, type KerasVersion } from '../engine/index';
 import { relativeTo } from './globs';
 
 export type KerasVersionSetting = 'auto' | '1' | '2' | '3';
@@ -46,7 +46,8 @@ function kerasGeneration(release: string): KerasVersion {
 
 /** The releases a specifier allows among the samples and the versions it names. */
 function allowedReleases(spec: string, samples: string[]): string[] {
-  const named = [...spec.matchAll(/\d+(?:\.\d+)*/g)].map((m) => m[0]);
+  // Each named version and one just above it (`>2.15.0` allows 2.15.1, still tf.keras 2).
+  const named = [...spec.matchAll(/\d+(?:\.\d+)*/g)].flatMap((m) => [m[0], `${m[0]}.1`]);
   return [...samples, ...named].filter((r) => satisfies(r, spec));
 }
 
@@ -109,7 +110,7 @@ function readSmall(file: string): string | null {
 /** The versions the `keras`/`tensorflow` pins of a requirements text allow, or null without pins. */
 export function versionsFromPins(text: string): { allowed: KerasVersion[]; pins: string[] } | null {
   const pins: string[] = [];
-  let allowed: KerasVersion[] = ['keras1', 'keras2.0-2.3', 'keras2.4+', 'keras3'];
+  let allowed = [...KERAS_VERSIONS];
   for (const m of text.matchAll(PIN)) {
     const name = m[1].toLowerCase();
     const spec = m[2].trim().replace(/,\s*$/, '');
