@@ -14,7 +14,7 @@
  * whose calls all read the same way is analysed once (see engine/versions.ts).
  */
 import { BATCH, ranked } from '../../shapes';
-import type { KerasSemantics, KerasVersionProbe, Shape } from '../../types';
+import type { AxisTrace, KerasSemantics, KerasVersionProbe, Shape } from '../../types';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerIssue, LayerOutcome, ParamSpec } from '../types';
 import { asInt, UNKNOWN } from '../types';
 import { issue, unknownOutcome } from './common';
@@ -186,12 +186,28 @@ function legacyHint(legacy: string[]): string[] {
   return renames.length ? [`Keras 2 names: ${renames.join(', ')}`] : [];
 }
 
+/** For hovers: how a Keras 1 call was read, and that later versions read it otherwise. */
+function legacyNote(def: LayerDef, args: BoundArgs): AxisTrace | null {
+  const kernel = positionalKernel(def, args);
+  const renames = legacyKeywords(args).filter((k) => RENAMED[k]).map((k) => `${k} → ${RENAMED[k]}`);
+  const parts = [
+    ...(kernel ? [`${className(def)}(${[args.get(def.params[0].name), ...kernel.map((n) => args.get(n))].map((v) => pyRepr(v as ArgValue)).join(', ')}) ` +
+      `is a ${kernel.map((n) => args.get(n)).join('x')} kernel`] : []),
+    ...(renames.length ? [renames.join(', ')] : []),
+  ];
+  if (parts.length === 0) return null;
+  return {
+    axis: 'Keras 1',
+    formula: `${parts.join('; ')} (Keras 2.0–2.3 convert this with a warning; Keras 2.4+ and 3 read it differently)`,
+  };
+}
+
 /** `def` reading its arguments the way the run's Keras version does. */
 export function withVersions(def: LayerDef): LayerDef {
-  const readArgs = (args: BoundArgs, env: LayerEnv): { args: BoundArgs; issue: LayerIssue | null } => {
+  const readArgs = (args: BoundArgs, env: LayerEnv): { args: BoundArgs; issue: LayerIssue | null; legacy?: boolean } => {
     if (!versionSensitive(def, args)) return { args, issue: null };
     const semantics = semanticsOf(env.kerasVersion);
-    if (semantics === 'legacy') return { args: overlay(args, legacyValues(def, args)), issue: null };
+    if (semantics === 'legacy') return { args: overlay(args, legacyValues(def, args)), issue: null, legacy: true };
     const defaults = semantics === 'keras2' ? KERAS2_DEFAULTS[className(def)] ?? {} : {};
     const values = new Map(Object.entries(defaults).filter(([n]) => !args.explicit(n)));
     return { args: overlay(args, values), issue: modernConstructIssue(def, args, semantics) };
@@ -206,7 +222,9 @@ export function withVersions(def: LayerDef): LayerDef {
       const read = readArgs(args, env);
       // The constructor raised: the layer never exists, nothing after it is known.
       if (read.issue) return unknownOutcome(null);
-      return def.apply(read.args, inputs, env, state);
+      const outcome = def.apply(read.args, inputs, env, state);
+      const note = read.legacy ? legacyNote(def, args) : null;
+      return note ? { ...outcome, trace: [...(outcome.trace ?? []), note] } : outcome;
     },
   };
 }
