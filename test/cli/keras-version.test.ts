@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { KERAS_VERSIONS } from '../../server/src/engine/index';
 import { KerasPinFinder, satisfies, versionsFromPins } from '../../server/src/host/keras-pins';
+import { lintSettings } from '../../server/src/lsp/analysis';
+import { parseSettings } from '../../server/src/lsp/settings';
 import { cli, project, removeProject } from './helpers';
 
 const roots: string[] = [];
@@ -75,5 +77,15 @@ describe('check: the verdict follows the Keras versions', () => {
     const bad = await cli(['check', '--no-cache', '--config', 'keras-version = 4'], root);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /keras-version.*"auto", 1, 2 or 3/);
+  });
+});
+
+describe('language server: shapelint.kerasVersion', () => {
+  it('wins over the project; auto keeps the project\'s versions; bad values are auto', () => {
+    const project = { kerasVersions: ['keras2.4+' as const], kerasVersionSource: 'requirements.txt (tensorflow==2.15.1)' };
+    assert.deepEqual(lintSettings(parseSettings({ kerasVersion: '3' }), project).kerasVersions, ['keras3']);
+    assert.deepEqual(lintSettings(parseSettings({ kerasVersion: 1 }), project).kerasVersions, ['keras1']);
+    assert.deepEqual(lintSettings(parseSettings({}), project).kerasVersions, ['keras2.4+']);
+    assert.equal(parseSettings({ kerasVersion: '4' }).kerasVersion, 'auto');
   });
 });
