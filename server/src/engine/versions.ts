@@ -7,7 +7,7 @@
  * when some layer call asked which version it runs on. A diagnostic found under every reading
  * stays an error; one found under some becomes a warning naming the versions where it fails.
  */
-import type { Diagnostic, KerasSemantics, KerasVersion, KerasVersionProbe } from './types';
+import type { Diagnostic, KerasSemantics, KerasVersion, KerasVersionProbe, ModelSummary } from './types';
 import { KERAS_VERSIONS } from './types';
 
 const SEMANTICS: Record<KerasVersion, KerasSemantics> = {
@@ -97,6 +97,7 @@ class Probe implements KerasVersionProbe {
 
 interface RunResult {
   diagnostics: Diagnostic[];
+  models: ModelSummary[];
   truncated: boolean;
 }
 
@@ -111,14 +112,16 @@ export function analyseAcrossVersions<R extends RunResult>(
   const primary = analyse(first);
   if (!first.asked || groups.length === 1) return primary;
   const results = [primary, ...groups.slice(1).map((g) => analyse(new Probe(g.semantics)))];
-  // Summaries and hovers follow the reading under which the code fails least: the version it
-  // was most likely written for (ties: the likelier candidate).
-  const best = results.reduce((a, b) => (errorCount(b) < errorCount(a) ? b : a));
+  // Summaries and hovers follow the reading the code was most likely written for: the one whose
+  // constructors raise least, then the one that knows the most shapes, then the likelier candidate.
+  const best = results.reduce((a, b) => (compareReadings(b, a) < 0 ? b : a));
   return { ...best, diagnostics: mergeVerdicts(results, groups, source), truncated: results.some((r) => r.truncated) };
 }
 
-function errorCount(r: RunResult): number {
-  return r.diagnostics.filter((d) => d.severity === 'error').length;
+function compareReadings(a: RunResult, b: RunResult): number {
+  const rejected = (r: RunResult) => r.diagnostics.filter((d) => d.rule === 'invalid-argument').length;
+  const known = (r: RunResult) => r.models.reduce((n, m) => n + m.layers.filter((l) => l.outputShape !== null).length, 0);
+  return rejected(a) - rejected(b) || known(b) - known(a);
 }
 
 function mergeVerdicts(results: RunResult[], groups: VersionGroup[], source: string | undefined): Diagnostic[] {
@@ -145,15 +148,26 @@ function mergeVerdicts(results: RunResult[], groups: VersionGroup[], source: str
       out.push(otherWordings.length ? { ...d, explanation: [...d.explanation, ...otherWordings] } : d);
       continue;
     }
-    const passing = groups.filter((_, i) => !failing.includes(i));
-    const fails = versionList(failing.map((i) => groups[i]));
-    const accepts = versionList(passing);
-    const verb = passing.length === 1 && passing[0].versions.length === 1 ? 'accepts' : 'accept';
-    const note = `fails on ${fails}; ${accepts} ${verb} it (no single Keras version is pinned` +
-      `${source ? ` by ${source}` : ''}: set keras-version to decide)`;
+    const passing = groups.map((g, i) => ({ g, i })).filter(({ i }) => !failing.includes(i));
+    // A shape error another version does not report may only be unknown there (no input shape).
+    const accepting = passing.filter(({ i }) => d.rule === 'invalid-argument' || shapesKnownAt(results[i], d));
+    const unknown = passing.filter((p) => !accepting.includes(p));
+    const clauses = [`fails on ${versionList(failing.map((i) => groups[i]))}`];
+    if (accepting.length) {
+      const single = accepting.length === 1 && accepting[0].g.versions.length === 1;
+      clauses.push(`${versionList(accepting.map((p) => p.g))} ${single ? 'accepts' : 'accept'} it`);
+    }
+    if (unknown.length) clauses.push(`on ${versionList(unknown.map((p) => p.g))} the shapes there are unknown`);
+    const note = `${clauses.join('; ')} (no single Keras version is pinned${source ? ` by ${source}` : ''}: set keras-version to decide)`;
     out.push({ ...d, severity: 'warning', explanation: [note, ...d.explanation, ...otherWordings] });
   }
   return out.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+}
+
+/** Whether a run knows the output shape of the layer a diagnostic points at. */
+function shapesKnownAt(r: RunResult, d: Diagnostic): boolean {
+  const at = (x: { start: number; end: number }) => x.start === d.range.start && x.end === d.range.end;
+  return r.models.some((m) => m.layers.some((l) => (at(l.definedAt) || at(l.appliedAt)) && l.outputShape !== null));
 }
 
 function label(g: VersionGroup): string {
