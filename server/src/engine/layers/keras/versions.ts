@@ -155,8 +155,8 @@ function modernConstructIssue(def: LayerDef, args: BoundArgs, semantics: 'keras2
   const missing = def.params.find((p) => p.default === undefined && !p.variadic && !args.explicit(p.name) &&
     (legacy.some((k) => RENAMED[k] === p.name) || (semantics === 'keras3' && KERAS2_DEFAULTS[cls]?.[p.name] !== undefined)));
   if (missing) {
-    const where = semantics === 'keras3' ? `${cls}.__init__()` : '__init__()';
-    return issue('invalid-argument', `${where} missing 1 required positional argument: '${missing.name}'`, [
+    // Python 3.10+ wording; older Pythons (possible with tf.keras 2) print `__init__()` alone.
+    return issue('invalid-argument', `${cls}.__init__() missing 1 required positional argument: '${missing.name}'`, [
       semantics === 'keras3' && KERAS2_DEFAULTS[cls]?.[missing.name] !== undefined
         ? `Keras 3 requires ${missing.name}; Keras 1 and 2 defaulted it to ${pyRepr(KERAS2_DEFAULTS[cls][missing.name])}`
         : `${missing.name} is spelled the Keras 1 way (${legacy.join(', ')}); Keras 2.0–2.3 converted it, later versions do not`,
