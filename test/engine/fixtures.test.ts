@@ -41,8 +41,8 @@ describe('engine fixtures', () => {
         text: [d.message, ...d.explanation].join('\n'),
       }));
       for (const e of exp.diagnostics) {
-        const match = got.find((g) => g.line === e.line && g.rule === e.rule && e.fragments.every((f) => g.text.includes(f)));
-        assert.ok(match, `expected ${e.rule} on line ${e.line} containing ${JSON.stringify(e.fragments)}; got:\n${describeAll(got)}`);
+        const match = got.find((g) => g.line === e.line && g.rule === e.rule && g.severity === e.severity && e.fragments.every((f) => g.text.includes(f)));
+        assert.ok(match, `expected ${e.severity} ${e.rule} on line ${e.line} containing ${JSON.stringify(e.fragments)}; got:\n${describeAll(got)}`);
       }
       for (const g of got) {
         const expected = exp.diagnostics.some((e) => e.line === g.line && e.rule === g.rule);

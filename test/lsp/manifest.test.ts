@@ -43,6 +43,8 @@ test('contributed settings are exactly the server settings (plus client-only one
 test('the server accepts every enum value the manifest offers, and the manifest defaults round-trip', () => {
   const fmt = manifest.contributes.configuration.properties['shapelint.kerasDataFormat'];
   for (const v of fmt.enum!) assert.equal(parseSettings({ kerasDataFormat: v }).kerasDataFormat, v);
+  const version = manifest.contributes.configuration.properties['shapelint.kerasVersion'];
+  for (const v of version.enum!) assert.equal(parseSettings({ kerasVersion: v }).kerasVersion, v);
   const nested: Record<string, unknown> = {};
   for (const [key, p] of Object.entries(manifest.contributes.configuration.properties)) {
     if (CLIENT_ONLY.includes(key)) continue;

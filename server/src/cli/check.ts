@@ -9,6 +9,7 @@ import { ConfigResolver, display, lintSettingsFor, type LoadedConfig } from '../
 import type { ConfigValues } from '../host/config-schema';
 import { discoverFiles } from '../host/discover';
 import { KerasConfigFinder } from '../host/keras-config';
+import { KerasPinFinder } from '../host/keras-pins';
 import type { LintSettings } from '../host/lint';
 import type { LintJob, LintJobResult } from '../host/lint-job';
 import type { BackendChoice } from '../host/parser';
@@ -112,6 +113,7 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
 
 export function readItems(files: string[], resolver: ConfigResolver, io: CliIo, o: Pick<CheckOptions, "fix" | "diff" | "addNoqa" | "overrides">): { items: CheckItem[]; readFailed: boolean } {
   const keras = new KerasConfigFinder({ cwd: io.cwd, home: io.env.HOME, kerasHome: io.env.KERAS_HOME, warn: cliWarn(io) });
+  const pins = new KerasPinFinder(io.cwd, io.env.HOME);
   const items: CheckItem[] = [];
   let readFailed = false;
   for (const abs of files) {
@@ -129,7 +131,7 @@ export function readItems(files: string[], resolver: ConfigResolver, io: CliIo, 
     }
     if (src.lossy && (o.fix || o.diff || o.addNoqa)) io.stderr(`warning: ${named} is not valid UTF-8: checked with replacement characters, not fixed\n`);
     const config = resolver.forDir(path.dirname(abs));
-    items.push({ abs, display: shown, text: src.text, bom: src.bom, lossy: src.lossy, settings: settingsFor(config, abs, keras, io, o) });
+    items.push({ abs, display: shown, text: src.text, bom: src.bom, lossy: src.lossy, settings: settingsFor(config, abs, { keras, pins }, io, o) });
   }
   return { items, readFailed };
 }
@@ -144,12 +146,18 @@ export function cliWarn(io: CliIo): (message: string) => void {
   };
 }
 
-function settingsFor(config: LoadedConfig, abs: string, keras: KerasConfigFinder, io: CliIo, o: Pick<CheckOptions, "overrides">): LintSettings {
+function settingsFor(config: LoadedConfig, abs: string, finders: { keras: KerasConfigFinder; pins: KerasPinFinder }, io: CliIo, o: Pick<CheckOptions, "overrides">): LintSettings {
+  const { keras, pins } = finders;
   const configured = config.values.kerasDataFormat
     ? { format: config.values.kerasDataFormat, source: o.overrides?.kerasDataFormat ? '--config' : `${config.file ? display(config.file, io.cwd) : 'configuration'} (keras-data-format)` }
     : undefined;
   const choice = keras.forDir(path.dirname(abs), configured);
-  return { ...lintSettingsFor(config, abs), kerasDataFormat: choice.format, kerasDataFormatSource: choice.source, kerasBackend: choice.backend };
+  const versionSource = o.overrides?.kerasVersion ? '--config' : `${config.file ? display(config.file, io.cwd) : 'configuration'} (keras-version)`;
+  const versions = pins.forDir(path.dirname(abs), config.values.kerasVersion, versionSource);
+  return {
+    ...lintSettingsFor(config, abs), kerasDataFormat: choice.format, kerasDataFormatSource: choice.source, kerasBackend: choice.backend,
+    ...(versions.versions ? { kerasVersions: versions.versions, kerasVersionSource: versions.source } : {}),
+  };
 }
 
 /** Lints every item, from the cache when possible; fix runs always lint afresh. */

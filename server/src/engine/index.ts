@@ -6,6 +6,7 @@ import { convertModule, type ConversionCache } from './syntax/convert';
 import type { ParsedTree, PythonParser } from './syntax/tree';
 import type { AnalysisResult, AnalyzeOptions } from './types';
 import { interpretModule } from './interp/interpreter';
+import { analyseAcrossVersions, candidateVersions, versionGroups } from './versions';
 
 export * from './types';
 export { RULES, findRule, ruleByName, ruleUrl } from './rules/index';
@@ -34,7 +35,8 @@ export function analyzeTree(tree: ParsedTree, text: string, options: AnalyzeOpti
     syntaxErrors: module.syntaxErrors,
   };
   try {
-    const r = interpretModule(module, text, options);
+    const groups = versionGroups(candidateVersions(text, options.kerasVersions));
+    const r = analyseAcrossVersions(groups, (kerasProbe) => interpretModule(module, text, { ...options, kerasProbe }), options.kerasVersionSource);
     return { ...base, diagnostics: r.diagnostics, models: r.models, tensors: r.tensors, truncated: r.truncated };
   } catch (e) {
     return { ...base, internalError: describe(e) };

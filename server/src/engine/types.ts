@@ -138,6 +138,23 @@ export interface AnalysisResult {
 
 export type KerasDataFormat = 'channels_last' | 'channels_first';
 
+/**
+ * The Keras generations whose layer signatures read the same code differently:
+ * Keras 1; multi-backend Keras 2.0–2.3 (converts Keras 1 calls, with a warning);
+ * Keras 2.4+ and tf.keras up to TF 2.15; Keras 3 (also tf.keras from TF 2.16).
+ */
+export type KerasVersion = 'keras1' | 'keras2.0-2.3' | 'keras2.4+' | 'keras3';
+
+export const KERAS_VERSIONS: readonly KerasVersion[] = ['keras1', 'keras2.0-2.3', 'keras2.4+', 'keras3'];
+
+/** How a version group reads a layer call: Keras 1 spellings, Keras 2.4+ / tf.keras 2, or Keras 3. */
+export type KerasSemantics = 'legacy' | 'keras2' | 'keras3';
+
+/** The version group one analysis run follows; `semantics()` records that a layer asked. */
+export interface KerasVersionProbe {
+  semantics(): KerasSemantics;
+}
+
 export interface AnalyzeOptions {
   /** Keras' global image_data_format (from keras.json or config). */
   kerasDataFormat?: KerasDataFormat;
@@ -147,6 +164,15 @@ export interface AnalyzeOptions {
   kerasDataFormatSource?: string;
   /** Extra input shapes per model name (config), batch included, e.g. { model: [32, 3, 224, 224] }. */
   inputShapes?: Record<string, (number | null)[]>;
+  /**
+   * Keras versions the code may run on (the `keras-version` setting or the project's pinned
+   * requirements); absent means any. A verdict that differs between them becomes a warning.
+   */
+  kerasVersions?: KerasVersion[];
+  /** Where `kerasVersions` came from, for explanations (e.g. "requirements.txt: keras==2.2.4"). */
+  kerasVersionSource?: string;
+  /** Set by the engine for each version run, never by hosts. */
+  kerasProbe?: KerasVersionProbe;
   /** Interpreter step budget; analysis degrades to partial results beyond it. */
   maxSteps?: number;
 }

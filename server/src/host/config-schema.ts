@@ -3,6 +3,7 @@
  * file, the key and the value expected, so a user can fix the config without the docs.
  */
 import { RULES } from '../engine/index';
+import { KERAS_VERSION_SETTINGS, type KerasVersionSetting } from './keras-pins';
 
 /** A glob with the folder it is relative to (the folder of the config that declared it). */
 export interface AnchoredGlob {
@@ -18,6 +19,8 @@ export interface ConfigValues {
   exclude?: AnchoredGlob[];
   extendExclude?: AnchoredGlob[];
   kerasDataFormat?: 'channels_last' | 'channels_first';
+  /** The Keras major version the code runs on; `auto` reads the project's pins. */
+  kerasVersion?: KerasVersionSetting;
   /** Keys are `model` (any file) or `path/glob.py:model`, relative to the config's folder. */
   inputShapes?: { glob: AnchoredGlob | null; model: string; dims: (number | null)[] }[];
   extend?: string;
@@ -33,6 +36,7 @@ export const CONFIG_KEYS = [
   'exclude',
   'extend-exclude',
   'keras-data-format',
+  'keras-version',
   'input-shapes',
   'extend',
 ] as const;
@@ -65,6 +69,12 @@ export function parseConfigTable(table: Record<string, unknown>, where: string, 
         if (value !== 'channels_last' && value !== 'channels_first') fail(ctx, '"channels_last" or "channels_first"', value);
         out.kerasDataFormat = value;
         break;
+      case 'keras-version': {
+        const v = typeof value === 'number' ? String(value) : value;
+        if (!KERAS_VERSION_SETTINGS.includes(v as KerasVersionSetting)) fail(ctx, '"auto", 1, 2 or 3', value);
+        out.kerasVersion = v as KerasVersionSetting;
+        break;
+      }
       case 'input-shapes':
         out.inputShapes = inputShapes(value, ctx, base);
         break;

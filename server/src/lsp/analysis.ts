@@ -5,6 +5,7 @@
  */
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { analyzeTree, type LineIndex, type PythonParser } from '../engine/index';
+import { kerasVersionsOf } from '../host/keras-pins';
 import { lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
 import type { DocumentStore, OpenDocument } from './documents';
 import { toDiagnostic } from './convert';
@@ -92,6 +93,12 @@ export class Analyzer {
   }
 }
 
+/** The editor's `shapelint.kerasVersion` wins over the project's config and pins. */
+function kerasVersionSettings(s: ServerSettings, p: ProjectSettings): Pick<LintSettings, 'kerasVersions' | 'kerasVersionSource'> {
+  if (s.kerasVersion !== 'auto') return { kerasVersions: kerasVersionsOf(s.kerasVersion), kerasVersionSource: 'the shapelint.kerasVersion setting' };
+  return p.kerasVersions ? { kerasVersions: p.kerasVersions, kerasVersionSource: p.kerasVersionSource } : {};
+}
+
 /** Editor settings win over project files when set, as Ruff's `editorFirst` does. */
 export function lintSettings(s: ServerSettings, p: ProjectSettings): LintSettings {
   const out: LintSettings = {
@@ -99,6 +106,7 @@ export function lintSettings(s: ServerSettings, p: ProjectSettings): LintSetting
     ignore: [...(p.ignore ?? []), ...s.ignore],
     inputShapes: { ...p.inputShapes, ...s.inputShapes },
     kerasBackend: p.kerasBackend,
+    ...kerasVersionSettings(s, p),
   };
   if (s.kerasDataFormat !== 'auto') {
     out.kerasDataFormat = s.kerasDataFormat;

@@ -9,9 +9,10 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigResolver, isExcluded, lintSettingsFor } from '../host/config';
 import { KerasConfigFinder } from '../host/keras-config';
+import { KerasPinFinder } from '../host/keras-pins';
 import type { LintSettings } from '../host/lint';
 
-export const WATCHED_CONFIG_GLOBS = ['**/pyproject.toml', '**/shapelint.toml', '**/.shapelint.toml', '**/keras.json'];
+export const WATCHED_CONFIG_GLOBS = ['**/pyproject.toml', '**/shapelint.toml', '**/.shapelint.toml', '**/keras.json', '**/requirements*.txt', '**/setup.cfg'];
 
 export interface ProjectSettings extends LintSettings {
   /** The file matches the config's `exclude`: the CLI would not check it, so neither do we. */
@@ -21,6 +22,7 @@ export interface ProjectSettings extends LintSettings {
 export class ProjectConfig {
   private resolver: ConfigResolver | null = null;
   private keras: KerasConfigFinder | null = null;
+  private pins: KerasPinFinder | null = null;
 
   constructor(
     private readonly cwd: () => string,
@@ -44,6 +46,10 @@ export class ProjectConfig {
       settings.kerasDataFormat = keras.format;
       settings.kerasDataFormatSource = keras.source;
       settings.kerasBackend = keras.backend;
+      this.pins ??= new KerasPinFinder(this.cwd(), os.homedir());
+      const versions = this.pins.forDir(dir, config.values.kerasVersion, `${config.file ?? 'shapelint config'} (keras-version)`);
+      if (versions.versions) settings.kerasVersions = versions.versions;
+      if (versions.source) settings.kerasVersionSource = versions.source;
     } catch (e) {
       // A broken config must not stop the editor: analyse with defaults and say why in the log.
       this.log(`shapelint: ${e instanceof Error ? e.message : String(e)}`);
@@ -54,6 +60,7 @@ export class ProjectConfig {
   clear(): void {
     this.resolver = null;
     this.keras = null;
+    this.pins = null;
   }
 }
 

@@ -4,12 +4,15 @@
  * may send anything, and a bad setting must degrade to the default, never crash the server.
  */
 import type { KerasDataFormat } from '../engine/index';
+import { KERAS_VERSION_SETTINGS, type KerasVersionSetting } from '../host/keras-pins';
 
 export interface ServerSettings {
   select: string[];
   ignore: string[];
   /** `auto` means: from the project's keras.json/config, else Keras' default (channels_last). */
   kerasDataFormat: KerasDataFormat | 'auto';
+  /** `auto` means: from the project config's keras-version, else the project's pins. */
+  kerasVersion: KerasVersionSetting;
   inputShapes: Record<string, (number | null)[]>;
   inlayHints: { enabled: boolean };
 }
@@ -19,6 +22,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   select: [],
   ignore: [],
   kerasDataFormat: 'auto',
+  kerasVersion: 'auto',
   inputShapes: {},
   inlayHints: { enabled: true },
 };
@@ -30,6 +34,7 @@ export function parseSettings(raw: unknown): ServerSettings {
     select: stringList(o.select),
     ignore: stringList(o.ignore),
     kerasDataFormat: o.kerasDataFormat === 'channels_first' || o.kerasDataFormat === 'channels_last' ? o.kerasDataFormat : 'auto',
+    kerasVersion: KERAS_VERSION_SETTINGS.find((v) => v === String(o.kerasVersion)) ?? 'auto',
     inputShapes: shapeMap(o.inputShapes),
     inlayHints: { enabled: typeof hints.enabled === 'boolean' ? hints.enabled : true },
   };

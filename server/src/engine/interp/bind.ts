@@ -16,7 +16,13 @@ export class Bound implements BoundArgs {
     readonly extraKeywords: string[],
     /** Raw interpreter values, for callers that need more than ArgValues. */
     readonly raw: Map<string, Value>,
+    readonly positionalCount = 0,
   ) {}
+
+  extra(name: string): ArgValue | undefined {
+    const v = this.extraKeywords.includes(name) ? this.raw.get(name) : undefined;
+    return v === undefined ? undefined : toArgValue(v);
+  }
 
   get(name: string): ArgValue | undefined {
     return this.values.get(name);
@@ -34,7 +40,7 @@ export class Bound implements BoundArgs {
       values.set(k, v);
       given.add(k);
     }
-    return new Bound(values, given, this.extraKeywords, this.raw);
+    return new Bound(values, given, this.extraKeywords, this.raw, this.positionalCount);
   }
 }
 
@@ -77,7 +83,7 @@ export function bindArgs(params: ParamSpec[], args: EvaluatedArgs): Bound {
     if (args.opaque) values.set(p.name, UNKNOWN);
     else if (p.default !== undefined) values.set(p.name, p.default);
   }
-  return new Bound(values, given, extra, raw);
+  return new Bound(values, given, extra, raw, args.positional.length);
 }
 
 export function toArgValue(v: Value): ArgValue {

@@ -11,7 +11,7 @@
  * depend on it are `null` and no issue is raised.
  */
 import type { RuleName } from '../rules/index';
-import type { AxisTrace, Dim, Framework, Shape } from '../types';
+import type { AxisTrace, Dim, Framework, KerasVersionProbe, Shape } from '../types';
 
 export type { RuleName } from '../rules/index';
 
@@ -52,8 +52,12 @@ export interface ParamSpec {
 export interface BoundArgs {
   get(name: string): ArgValue | undefined;
   explicit(name: string): boolean;
-  /** Keyword arguments the def does not declare (kept so defs can reject them). */
+  /** Keyword arguments the def does not declare (kept so defs can reject them), in call order. */
   extraKeywords: string[];
+  /** How many arguments were passed positionally (Keras 1 reads positions differently). */
+  positionalCount?: number;
+  /** The value of an undeclared keyword (one of `extraKeywords`). */
+  extra?(name: string): ArgValue | undefined;
 }
 
 export interface LayerEnv {
@@ -62,6 +66,8 @@ export interface LayerEnv {
   kerasDataFormatSource: string;
   /** keras.json's `backend` when known (`mxnet`: keras-mxnet raises MXNet's own errors). */
   kerasBackend?: string;
+  /** Which Keras version group this analysis run follows (absent: Keras 3). */
+  kerasVersion?: KerasVersionProbe;
   /** The layer's display name (for Keras messages like `layer "dense_1"`). */
   layerName: string;
   /** Gluon: inside a hybridized block (errors are wrapped in "Error in operator …"). */

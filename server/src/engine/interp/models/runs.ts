@@ -14,6 +14,7 @@ import type { CallSite } from './interfaces';
 import { checkLayout } from './layout';
 import { libOf, mergeHist, safely, tensorsIn } from './support';
 import { attachSymbol, evalSymbol } from './symbols';
+import { adjustedInputRank } from '../../layers/keras/index';
 
 export interface AppRecord {
   app: LayerApplication;
@@ -117,6 +118,9 @@ export class Runs {
         if (fwd) return this.callForward(obj, fwd, args);
       }
       let x: Value = args.positional[0] ?? UNKNOWN_V;
+      // Keras (tf.keras 2.4+ and 3) squeezes or expands one trailing axis of size 1 to the declared input's rank.
+      const adjusted = obj.kerasInput && x.t === 'tensor' && x.shape ? adjustedInputRank(obj.kerasInput.shape, x.shape, this.ctx.host.options.kerasProbe) : null;
+      if (adjusted && x.t === 'tensor') x = { ...x, shape: adjusted };
       for (const item of obj.items) x = this.applyItem(item, x);
       return x;
     }
@@ -161,6 +165,7 @@ export class Runs {
       kerasDataFormat: fmt,
       kerasDataFormatSource: src,
       kerasBackend: options.kerasBackend,
+      kerasVersion: options.kerasProbe,
       layerName,
       hybridized: run.hybridized,
     };

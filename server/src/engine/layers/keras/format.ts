@@ -5,6 +5,7 @@
  * (no alignment, used whenever a `None` is present).
  */
 import type { Dim } from '../../types';
+import type { ArgValue } from '../types';
 
 /** One dim as Python prints it in a shape tuple: unknown and symbolic dims are `None`. */
 export function pyDim(d: Dim): string {
@@ -32,4 +33,18 @@ export function npArray(values: (number | null)[]): string {
   if (values.some((v) => v === null)) return `[${values.map((v) => (v === null ? 'None' : String(v))).join(' ')}]`;
   const width = Math.max(...values.map((v) => String(v).length));
   return `[${values.map((v) => String(v).padStart(width)).join(' ')}]`;
+}
+
+/**
+ * `repr()` of a plain argument value, for messages that print the call's keywords. Tuples and
+ * lists both arrive as arrays and print as tuples (the usual Keras spelling); anything else
+ * prints as `…`.
+ */
+export function pyRepr(v: ArgValue | undefined): string {
+  if (v === null) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return `'${v}'`;
+  if (Array.isArray(v)) return pyTuple(v.map(pyRepr));
+  return '…';
 }

@@ -7,10 +7,13 @@ import { mergeLayers } from './merge';
 import { poolingLayers } from './pooling';
 import { reshapingLayers } from './reshaping';
 import { rnnLayers } from './rnn';
+import { withVersions } from './versions';
 
 export { kerasInputShape } from './core';
 export { asLayerObject, type LayerObjectValue } from './rnn';
+export { adjustedInputRank, versionedKerasInput } from './versions';
 
+/** Each def reads Keras 1 and Keras 2 spellings as the run's Keras version does (versions.ts). */
 export const kerasLayers: LayerDef[] = [
   ...convLayers,
   ...poolingLayers,
@@ -18,5 +21,4 @@ export const kerasLayers: LayerDef[] = [
   ...reshapingLayers,
   ...rnnLayers,
   ...mergeLayers,
-  ...factoryOps,
-];
+].map(withVersions).concat(factoryOps);

@@ -1,0 +1,181 @@
+/**
+ * Keras versions. The same call can mean different things in Keras 1, 2 and 3
+ * (`Convolution2D(64, 5, 5)`: a 5x5 kernel, or a kernel of 5 with strides 5). The candidate
+ * versions are those the host allows (the `keras-version` setting or the project's pins)
+ * narrowed by what the code itself shows (Keras 1 keywords, `keras.ops`, `tensorflow_addons`,
+ * Keras 2 module paths). The module is interpreted once per reading of the candidates, and only
+ * when some layer call asked which version it runs on. A diagnostic found under every reading
+ * stays an error; one found under some becomes a warning naming the versions where it fails.
+ */
+import type { Diagnostic, KerasSemantics, KerasVersion, KerasVersionProbe, ModelSummary } from './types';
+import { KERAS_VERSIONS } from './types';
+
+const SEMANTICS: Record<KerasVersion, KerasSemantics> = {
+  keras1: 'legacy',
+  'keras2.0-2.3': 'legacy',
+  'keras2.4+': 'keras2',
+  keras3: 'keras3',
+};
+
+const LABELS: Record<KerasVersion, string> = {
+  keras1: 'Keras 1',
+  'keras2.0-2.3': 'Keras 2.0–2.3',
+  'keras2.4+': 'Keras 2.4+ / tf.keras 2',
+  keras3: 'Keras 3',
+};
+
+const LEGACY: KerasVersion[] = ['keras1', 'keras2.0-2.3'];
+
+const TF_KERAS = /\btf\.keras\b|\btensorflow\.keras\b|^\s*from\s+tensorflow\s+import\s+[^\n]*\bkeras\b/m;
+const STANDALONE_KERAS = /^\s*(?:from\s+keras(?:\.|\s)|import\s+keras\b)/m;
+
+/** What a piece of code says about the Keras versions it was written for, strongest first. */
+const CODE_HINTS: { pattern: RegExp | ((text: string) => boolean); versions: KerasVersion[] }[] = [
+  // Keras 3's backend-agnostic ops.
+  { pattern: /\bkeras\.ops\b|^\s*from\s+keras\s+import\s+[^\n]*\bops\b/m, versions: ['keras3'] },
+  // TensorFlow Addons only ever worked with tf.keras 2.
+  { pattern: /\btensorflow_addons\b/, versions: ['keras2.4+'] },
+  // Module paths Keras 3 removed.
+  {
+    pattern: /^\s*(?:from|import)\s+keras\.(?:layers\.(?:convolutional|core|recurrent|pooling|merge|normalization|embeddings|advanced_activations|wrappers|noise)|engine|utils\.np_utils)\b/m,
+    versions: ['keras1', 'keras2.0-2.3', 'keras2.4+'],
+  },
+  // tf.keras never converted Keras 1 calls (only multi-backend Keras 2.0–2.3 did).
+  { pattern: (text) => TF_KERAS.test(text) && !STANDALONE_KERAS.test(text), versions: ['keras2.4+', 'keras3'] },
+  // Keras 1 keywords in a call (Keras 2.0–2.3 still converted them).
+  {
+    pattern: /[(,]\s*(?:nb_filter|nb_row|nb_col|filter_length|border_mode|subsample|subsample_length|pool_length|dim_ordering|W_regularizer|b_regularizer|W_constraint|b_constraint|inner_init|inner_activation|consume_less|dropout_W|dropout_U|nb_epoch)\s*=/,
+    versions: LEGACY,
+  },
+];
+
+const KERAS_ANYWHERE = /\bkeras\b/;
+/** Keras 1 class spellings: the author most likely meant the Keras 1 reading. */
+const LEGACY_CLASSES = /\b(?:Convolution[123]D|Deconvolution2D)\s*\(/;
+
+/** The candidate versions, most likely first: what the host allows, narrowed by the code. */
+export function candidateVersions(text: string, allowed: readonly KerasVersion[] | undefined): KerasVersion[] {
+  const base = allowed && allowed.length > 0 ? KERAS_VERSIONS.filter((v) => allowed.includes(v)) : [...KERAS_VERSIONS];
+  if (!KERAS_ANYWHERE.test(text)) return base.slice(0, 1);
+  let narrowed = base;
+  // Stronger hints first; a hint that would leave nothing contradicts a stronger one and is ignored.
+  for (const hint of CODE_HINTS) {
+    const next = narrowed.filter((v) => hint.versions.includes(v));
+    const found = typeof hint.pattern === 'function' ? hint.pattern(text) : hint.pattern.test(text);
+    if (found && next.length > 0) narrowed = next;
+  }
+  // Code that contradicts the pins still runs on the pinned versions: their errors are real.
+  const newestFirst = [...narrowed].reverse();
+  if (!LEGACY_CLASSES.test(text)) return newestFirst;
+  return [...narrowed.filter((v) => LEGACY.includes(v)), ...newestFirst.filter((v) => !LEGACY.includes(v))];
+}
+
+export interface VersionGroup {
+  semantics: KerasSemantics;
+  versions: KerasVersion[];
+}
+
+/** Candidates that read code the same way share one run. */
+export function versionGroups(versions: KerasVersion[]): VersionGroup[] {
+  const groups: VersionGroup[] = [];
+  for (const v of versions) {
+    const g = groups.find((x) => x.semantics === SEMANTICS[v]);
+    if (g) g.versions.push(v);
+    else groups.push({ semantics: SEMANTICS[v], versions: [v] });
+  }
+  return groups;
+}
+
+class Probe implements KerasVersionProbe {
+  asked = false;
+  constructor(private readonly value: KerasSemantics) {}
+  semantics(): KerasSemantics {
+    this.asked = true;
+    return this.value;
+  }
+}
+
+interface RunResult {
+  diagnostics: Diagnostic[];
+  models: ModelSummary[];
+  truncated: boolean;
+}
+
+/**
+ * Runs `analyse` once per reading of `groups` (once only when no layer call asked) and merges
+ * the verdicts.
+ */
+export function analyseAcrossVersions<R extends RunResult>(
+  groups: VersionGroup[], analyse: (probe: KerasVersionProbe) => R, source?: string,
+): R {
+  const first = new Probe(groups[0].semantics);
+  const primary = analyse(first);
+  if (!first.asked || groups.length === 1) return primary;
+  const results = [primary, ...groups.slice(1).map((g) => analyse(new Probe(g.semantics)))];
+  // Summaries and hovers follow the reading the code was most likely written for: the one whose
+  // constructors raise least, then the one that knows the most shapes, then the likelier candidate.
+  const best = results.reduce((a, b) => (compareReadings(b, a) < 0 ? b : a));
+  return { ...best, diagnostics: mergeVerdicts(results, groups, source), truncated: results.some((r) => r.truncated) };
+}
+
+function compareReadings(a: RunResult, b: RunResult): number {
+  const rejected = (r: RunResult) => r.diagnostics.filter((d) => d.rule === 'invalid-argument').length;
+  const known = (r: RunResult) => r.models.reduce((n, m) => n + m.layers.filter((l) => l.outputShape !== null).length, 0);
+  return rejected(a) - rejected(b) || known(b) - known(a);
+}
+
+function mergeVerdicts(results: RunResult[], groups: VersionGroup[], source: string | undefined): Diagnostic[] {
+  const byPlace = new Map<string, { found: Diagnostic[]; groups: number[] }>();
+  results.forEach((r, i) => {
+    for (const d of r.diagnostics) {
+      const key = `${d.code}:${d.range.start}:${d.range.end}`;
+      const entry = byPlace.get(key) ?? { found: [], groups: [] };
+      if (!entry.groups.includes(i)) {
+        entry.found.push(d);
+        entry.groups.push(i);
+      }
+      byPlace.set(key, entry);
+    }
+  });
+  const out: Diagnostic[] = [];
+  for (const { found, groups: failing } of byPlace.values()) {
+    const d = found[0];
+    const otherWordings = found.slice(1)
+      .map((o, k) => ({ message: o.message, group: groups[failing[k + 1]] }))
+      .filter((o) => o.message !== d.message)
+      .map((o) => `${label(o.group)} raises: ${o.message}`);
+    if (failing.length === results.length) {
+      out.push(otherWordings.length ? { ...d, explanation: [...d.explanation, ...otherWordings] } : d);
+      continue;
+    }
+    const passing = groups.map((g, i) => ({ g, i })).filter(({ i }) => !failing.includes(i));
+    // A shape error another version does not report may only be unknown there (no input shape).
+    const accepting = passing.filter(({ i }) => d.rule === 'invalid-argument' || shapesKnownAt(results[i], d));
+    const unknown = passing.filter((p) => !accepting.includes(p));
+    const clauses = [`fails on ${versionList(failing.map((i) => groups[i]))}`];
+    if (accepting.length) {
+      const single = accepting.length === 1 && accepting[0].g.versions.length === 1;
+      clauses.push(`${versionList(accepting.map((p) => p.g))} ${single ? 'accepts' : 'accept'} it`);
+    }
+    if (unknown.length) clauses.push(`on ${versionList(unknown.map((p) => p.g))} the shapes there are unknown`);
+    const note = `${clauses.join('; ')} (no single Keras version is pinned${source ? ` by ${source}` : ''}: set keras-version to decide)`;
+    out.push({ ...d, severity: 'warning', explanation: [note, ...d.explanation, ...otherWordings] });
+  }
+  return out.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+}
+
+/** Whether a run knows the output shape of the layer a diagnostic points at. */
+function shapesKnownAt(r: RunResult, d: Diagnostic): boolean {
+  const at = (x: { start: number; end: number }) => x.start === d.range.start && x.end === d.range.end;
+  return r.models.some((m) => m.layers.some((l) => (at(l.definedAt) || at(l.appliedAt)) && l.outputShape !== null));
+}
+
+function label(g: VersionGroup): string {
+  return versionList([g]);
+}
+
+/** "Keras 1, Keras 2.0–2.3 and Keras 3", oldest first. */
+function versionList(groups: VersionGroup[]): string {
+  const names = KERAS_VERSIONS.filter((v) => groups.some((g) => g.versions.includes(v))).map((v) => LABELS[v]);
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
