@@ -15,7 +15,7 @@ import { findRule } from '../rules/index';
 import { formatShape, openShape, ranked } from '../shapes';
 import type { Arg, Expr } from '../syntax/ast';
 import type { Diagnostic, Dim, Framework, TextEdit, LayerApplication, ModelSummary, Shape, TextRange } from '../types';
-import { bindArgs, toArgValue, type EvaluatedArgs } from './bind';
+import { bindArgs, layerCallInputs, toArgValue, type EvaluatedArgs } from './bind';
 import { argEdit } from './fixes';
 import type { Interpreter } from './interpreter';
 import { frameworkOf } from './names';
@@ -554,7 +554,7 @@ export class ModelEngine {
     const inputTensors = inputs.flatMap(tensorsIn);
     const state = run.state.get(layer.id);
     const outcome = safely<LayerOutcome>(
-      () => layer.def.apply(layer.args, inputs.map(toArgValue), this.env(layer, run), state),
+      () => layer.def.apply(layer.args, layerCallInputs(layer.def.callParams, args), this.env(layer, run), state),
       { output: UNKNOWN },
     );
     if (outcome.state) run.state.set(layer.id, outcome.state);
@@ -790,6 +790,8 @@ export class ModelEngine {
     const tb = b.t === 'tensor' ? b : null;
     const base = (ta ?? tb)!;
     const hist = mergeHist([ta, tb].filter((x): x is TensorVal => !!x));
+    if (op === '@' && ta?.lib === 'torch' && tb?.lib === 'torch')
+      return this.applyOp(findLayer('torch.matmul')!, { positional: [ta, tb], keywords: new Map(), opaque: false }, { k: 'call', func: { k: 'unknown', r: range }, args: [], argsRange: range, r: range }, null);
     if (op === '@') return tensorVal(null, base.lib, hist, base.origin);
     if (!ta || !tb) return tensorVal(base.shape, base.lib, hist, base.origin);
     const origin = ta.origin ?? tb.origin;

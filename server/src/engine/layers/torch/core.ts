@@ -10,15 +10,14 @@ import {
   failed,
   firstTensor,
   inputShape,
-  intList,
   issue,
   knownProduct,
   msgDim,
-  msgSizes,
   normAxis,
   out,
   showShape,
 } from './common';
+import { applyUnflattenOp } from './split';
 
 /** The `mat1 and mat2` message: mat1 is the input folded to 2-D, mat2 is weight.T. */
 export function matmulIssue(shape: Shape, inF: number, outF: Dim, layer: string, fixable: boolean): LayerIssue | null {
@@ -96,29 +95,6 @@ export function applyFlatten(shape: Shape | null, startV: ArgValue | undefined, 
   if (!shape || start === null || end === null) return out(null);
   const r = flattenShape(shape, start, end);
   return 'rule' in r ? failed(r) : out(r);
-}
-
-function applyUnflatten(args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
-  const shape = firstTensor(inputs)?.shape ?? null;
-  const dim = asInt(args.get('dim'));
-  const sizes = intList(args.get('unflattened_size'));
-  if (!shape || dim === null || sizes === null || shape.open) return out(null);
-  const a = normAxis(dim, shape.dims.length);
-  if (a === null) return failed(issue('rank-mismatch', dimRangeMessage(dim, shape.dims.length), [`Unflatten(dim=${dim}) on ${showShape(shape)}.`]));
-  const n = shape.dims[a];
-  const known = sizes.filter((x) => x !== -1).reduce((x, y) => x * y, 1);
-  let filled: Dim[] = sizes;
-  if (isKnown(n)) {
-    const inferred = sizes.includes(-1) ? (known > 0 && n % known === 0 ? n / known : null) : known === n ? -1 : null;
-    if (inferred === null)
-      return failed(
-        issue('reshape-mismatch', `unflatten: Provided sizes ${msgSizes(sizes)} don't multiply up to the size of dim ${dim} (${n}) in the input tensor`, [
-          `dim ${dim} of ${showShape(shape)} has ${n} elements; ${msgSizes(sizes)} does not split it.`,
-        ]),
-      );
-    filled = sizes.map((x) => (x === -1 ? inferred : x));
-  } else filled = sizes.map((x) => (x === -1 ? null : x));
-  return out({ dims: [...shape.dims.slice(0, a), ...filled, ...shape.dims.slice(a + 1)], open: false });
 }
 
 /** A shape-preserving module or op (activations, dropout, identity, casts). */
@@ -235,7 +211,7 @@ export const coreLayers: LayerDef[] = [
     names: ['torch.nn.Unflatten'],
     params: [{ name: 'dim' }, { name: 'unflattened_size' }],
     kind: 'layer',
-    apply: (args, inputs) => applyUnflatten(args, inputs),
+    apply: (args, inputs) => applyUnflattenOp(firstTensor(inputs)?.shape ?? null, args.get('dim'), args.get('unflattened_size')),
   },
   ...ACTIVATIONS.filter(([n]) => n !== 'PReLU').map(([n, p]) => preserving([`torch.nn.${n}`], p, 'layer')),
   prelu(),

@@ -8,9 +8,11 @@ import { isTensor, UNKNOWN, type ArgValue, type BoundArgs, type LayerDef, type L
 import { failed, inputShape, out } from './common';
 import { applyFlatten, matmulIssue } from './core';
 import {
+  applyBmm,
   applyBroadcast,
   applyCat,
   applyMatmul,
+  applyMm,
   applyPermute,
   applyReduce,
   applyReshape,
@@ -70,7 +72,9 @@ export const functionLayers: LayerDef[] = [
   op(['torch.cat', 'torch.concat', 'torch.concatenate'], [{ name: 'tensors' }, { name: 'dim', default: 0 }], (a) => applyCat(a.get('tensors'), a.get('dim'))),
   op(['torch.stack'], [{ name: 'tensors' }, { name: 'dim', default: 0 }], (a) => applyStack(a.get('tensors'), a.get('dim'))),
   ...both(['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'subtract', 'multiply'], [{ name: 'other' }, { name: 'alpha', default: 1 }], (a, s) => applyBroadcast(a.get(s), a.get('other'))),
-  ...both(['matmul', 'mm', 'bmm'], [{ name: 'other' }], (a, s) => applyMatmul(a.get(s), a.get('other'))),
+  ...both(['matmul'], [{ name: 'other' }], (a, s) => applyMatmul(a.get(s), a.get('other'))),
+  ...both(['mm'], [{ name: 'mat2' }], (a, s) => applyMm(a.get(s), a.get('mat2'))),
+  ...both(['bmm'], [{ name: 'mat2' }], (a, s) => applyBmm(a.get(s), a.get('mat2'))),
   op(['torch.reshape'], [{ name: 'input' }, { name: 'shape' }], (a) => applyReshape(shapeOf(a, 'input'), a.get('shape'))),
   op(['torch.Tensor.view', 'torch.Tensor.reshape'], [{ name: 'self' }, { name: 'shape', variadic: true }], (a) => applyReshape(shapeOf(a, 'self'), a.get('shape'))),
   op(['torch.Tensor.view_as', 'torch.Tensor.reshape_as', 'torch.Tensor.expand_as'], [{ name: 'self' }, { name: 'other' }], (a) => out(shapeOf(a, 'other'))),
