@@ -123,7 +123,7 @@ export function layerCallInputs(callParams: ParamSpec[] | undefined, args: Evalu
   for (let i = inputs.length - 1; i < callParams.length; i++) {
     const p = callParams[i];
     const kw = args.keywords.get(p.name);
-    inputs.push(kw ? toArgValue(kw) : args.opaque ? UNKNOWN : p.default ?? UNKNOWN);
+    inputs.push(kw ? toArgValue(kw) : args.opaque ? UNKNOWN : p.default !== undefined ? p.default : UNKNOWN);
   }
   return inputs;
 }

@@ -3,6 +3,7 @@ import { gluonLayers } from './gluon/index';
 import { kerasLayers } from './keras/index';
 import { mxsymLayers } from './mxsym/index';
 import { torchLayers } from './torch/index';
+import { unknownTorchModule } from './torch/unknown';
 import type { LayerDef } from './types';
 
 export const ALL_LAYERS: readonly LayerDef[] = [...torchLayers, ...kerasLayers, ...gluonLayers, ...mxsymLayers];
@@ -11,5 +12,5 @@ const byName = new Map<string, LayerDef>();
 for (const def of ALL_LAYERS) for (const n of def.names) byName.set(n, def);
 
 export function findLayer(qualifiedName: string): LayerDef | undefined {
-  return byName.get(qualifiedName);
+  return byName.get(qualifiedName) ?? unknownTorchModule(qualifiedName);
 }

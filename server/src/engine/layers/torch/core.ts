@@ -131,6 +131,11 @@ const ACTIVATIONS: [string, ParamSpec[]][] = [
   ['Softmax', [{ name: 'dim', default: null }]],
   ['LogSoftmax', [{ name: 'dim', default: null }]],
   ['Softmin', [{ name: 'dim', default: null }]],
+  ['Hardshrink', [{ name: 'lambd', default: 0.5 }]],
+  ['Softshrink', [{ name: 'lambd', default: 0.5 }]],
+  ['Threshold', [{ name: 'threshold' }, { name: 'value' }, { name: 'inplace', default: false }]],
+  ['RReLU', [{ name: 'lower', default: 1 / 8 }, { name: 'upper', default: 1 / 3 }, { name: 'inplace', default: false }]],
+  ['FeatureAlphaDropout', [{ name: 'p', default: 0.5 }, { name: 'inplace', default: false }]],
   ['Identity', []],
   ['Dropout', [{ name: 'p', default: 0.5 }, { name: 'inplace', default: false }]],
   ['Dropout1d', [{ name: 'p', default: 0.5 }, { name: 'inplace', default: false }]],
@@ -168,6 +173,11 @@ const ELEMENTWISE_FNS: [string[], ParamSpec[]][] = [
   [['softmax', 'log_softmax', 'softmin'], [{ name: 'input' }, { name: 'dim', default: null }, { name: '_stacklevel', default: 3 }, { name: 'dtype', default: null }]],
   [['dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'alpha_dropout'], [{ name: 'input' }, { name: 'p', default: 0.5 }, { name: 'training', default: true }, { name: 'inplace', default: false }]],
   [['normalize'], [{ name: 'input' }, { name: 'p', default: 2.0 }, { name: 'dim', default: 1 }, { name: 'eps', default: 1e-12 }]],
+  // Further elementwise functions: only `input` matters for the shape.
+  [
+    ['hardtanh', 'hardtanh_', 'softplus', 'hardshrink', 'softshrink', 'threshold', 'threshold_', 'rrelu', 'rrelu_', 'gumbel_softmax', 'celu_', 'elu_', 'leaky_relu_', 'selu_', 'feature_alpha_dropout', 'prelu'],
+    [{ name: 'input' }, { name: 'rest', variadic: true }],
+  ],
 ];
 
 const TORCH_ELEMENTWISE: [string[], ParamSpec[]][] = [

@@ -78,7 +78,7 @@ export const functionLayers: LayerDef[] = [
   op(['torch.reshape'], [{ name: 'input' }, { name: 'shape' }], (a) => applyReshape(shapeOf(a, 'input'), a.get('shape'))),
   op(['torch.Tensor.view', 'torch.Tensor.reshape'], [{ name: 'self' }, { name: 'shape', variadic: true }], (a) => applyReshape(shapeOf(a, 'self'), a.get('shape'))),
   op(['torch.Tensor.view_as', 'torch.Tensor.reshape_as', 'torch.Tensor.expand_as'], [{ name: 'self' }, { name: 'other' }], (a) => out(shapeOf(a, 'other'))),
-  ...both(['transpose', 'swapaxes'], [{ name: 'dim0' }, { name: 'dim1' }], (a, s) => applyTranspose(shapeOf(a, s), a.get('dim0'), a.get('dim1'))),
+  ...both(['transpose', 'swapaxes', 'swapdims'], [{ name: 'dim0' }, { name: 'dim1' }], (a, s) => applyTranspose(shapeOf(a, s), a.get('dim0'), a.get('dim1'))),
   ...both(['t'], [], (a, s) => {
     const shape = shapeOf(a, s);
     return shape && !shape.open && shape.dims.length === 2 ? out({ dims: [shape.dims[1], shape.dims[0]], open: false }) : out(shape && !shape.open && shape.dims.length < 2 ? shape : null);

@@ -11,7 +11,10 @@ import { miscLayers } from './misc';
 import { normLayers } from './norm';
 import { poolLayers } from './pool';
 import { rnnLayers } from './rnn';
+import { specialLayers } from './special';
 import { splitLayers } from './split';
+import { tensorOpLayers } from './tensor-ops';
+import { guardTupleInput } from './tuple-input';
 
 export const torchLayers: LayerDef[] = [
   ...convLayers,
@@ -24,6 +27,8 @@ export const torchLayers: LayerDef[] = [
   ...foldLayers,
   ...splitLayers,
   ...einsumLayers,
+  ...specialLayers,
+  ...tensorOpLayers,
   ...functionLayers,
   ...factoryLayers,
-];
+].map(guardTupleInput);
