@@ -5,7 +5,7 @@
 import { isKnown } from '../../shapes';
 import type { Dim, Shape } from '../../types';
 import { asTuple, type ArgValue, type BoundArgs, type LayerDef, type LayerOutcome, type ParamSpec, type TensorValue } from '../types';
-import { failed, inputShape, intList, issue, knownProduct, msgDim, msgSizes, out, showShape } from './common';
+import { failed, inputShape, intList, issue, knownProduct, msgDim, msgSizes, out, pySource, showShape } from './common';
 
 interface Blocks {
   k: number[] | null;
@@ -100,7 +100,7 @@ function applyUnpool(nsp: number, args: BoundArgs, inputs: (TensorValue | ArgVal
       if (def === null || !s || !isKnown(def)) continue;
       const [mn, mx] = [def - s[i], def + s[i]];
       if (!(mn < given[i] && given[i] < mx))
-        return failed(issue('invalid-argument', `invalid output_size "${msgSizes(given)}" (dim ${i} must be between ${mn} and ${mx})`, [`output_size may differ from the default ${def} by less than the stride ${s[i]}.`]));
+        return failed(issue('invalid-argument', `invalid output_size "${pySource(given)}" (dim ${i} must be between ${mn} and ${mx})`, [`output_size may differ from the default ${def} by less than the stride ${s[i]}.`]));
     }
     sizes = given;
   }
