@@ -101,6 +101,23 @@ function applyFBilinear(args: BoundArgs): LayerOutcome {
   return out({ dims: [...s.dims.slice(0, -1), w.dims[0]], open: s.open });
 }
 
+/** F.embedding_bag(input, weight, offsets): (B, dim) for 2-D input, (len(offsets), dim) for 1-D. */
+function applyFEmbeddingBag(args: BoundArgs): LayerOutcome {
+  const s = shapeArg(args, 'input'), w = shapeArg(args, 'weight'), o = shapeArg(args, 'offsets');
+  if (!s || !w || s.open || w.open || w.dims.length !== 2) return out(null);
+  const bags = s.dims.length === 2 ? s.dims[0] : o && !o.open && o.dims.length === 1 ? o.dims[0] : null;
+  return out({ dims: [bags, w.dims[1]], open: false });
+}
+
+/** F.conv_tbc(input (T, B, C), weight (k, C, O), bias, pad): (T + 2·pad − k + 1, B, O). */
+function applyConvTbc(args: BoundArgs): LayerOutcome {
+  const s = shapeArg(args, 'input'), w = shapeArg(args, 'weight');
+  const pad = asInt(args.get('pad'));
+  if (!s || !w || s.open || w.open || s.dims.length !== 3 || w.dims.length !== 3 || pad === null) return out(null);
+  const [t, b] = s.dims, [k, , o] = w.dims;
+  return out({ dims: [isKnown(t) && isKnown(k) ? t + 2 * pad - k + 1 : null, b, o], open: false });
+}
+
 function op(names: string[], params: ParamSpec[], apply: LayerDef['apply']): LayerDef {
   return { framework: 'torch', names, params, kind: 'op', apply };
 }
@@ -131,6 +148,8 @@ export const specialLayers: LayerDef[] = [
   op(['torch.nn.functional.one_hot'], [{ name: 'tensor' }, { name: 'num_classes', default: -1 }], applyOneHot),
   layer('EmbeddingBag', [{ name: 'num_embeddings' }, { name: 'embedding_dim' }, ...EMBEDDING_BAG], applyEmbeddingBag, [{ name: 'offsets', default: null }, { name: 'per_sample_weights', default: null }]),
   op(['torch.nn.functional.embedding'], [{ name: 'input' }, { name: 'weight' }, { name: 'rest', variadic: true }], applyFEmbedding),
+  op(['torch.nn.functional.embedding_bag'], [{ name: 'input' }, { name: 'weight' }, { name: 'offsets', default: null }, { name: 'rest', variadic: true }], applyFEmbeddingBag),
+  op(['torch.nn.functional.conv_tbc', 'torch.conv_tbc'], [{ name: 'input' }, { name: 'weight' }, { name: 'bias' }, { name: 'pad', default: 0 }], applyConvTbc),
   op(['torch.nn.functional.bilinear'], [{ name: 'input1' }, { name: 'input2' }, { name: 'weight' }, { name: 'bias', default: null }], applyFBilinear),
   op(['torch.nn.functional.scaled_dot_product_attention'], [{ name: 'query' }, { name: 'key' }, { name: 'value' }, { name: 'rest', variadic: true }], applySdpa),
   op(['torch.nn.functional.affine_grid'], [{ name: 'theta' }, { name: 'size' }, { name: 'align_corners', default: null }], applyAffineGrid),
