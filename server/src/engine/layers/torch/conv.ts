@@ -235,7 +235,7 @@ function outDim(spec: ConvSpec, a: ConvArgs, n: Dim, i: number): { dim: Dim; for
     if (!Array.isArray(a.p) || a.op === null) return { dim: null, formula: null };
     const p = a.p[i], op = a.op[i];
     const o = (n - 1) * s - 2 * p + d * (k - 1) + op + 1;
-    return { dim: o > 0 ? o : null, formula: `(${n} − 1)·${s} − 2·${p} + ${d}·(${k} − 1) + ${op} + 1 = ${o}` };
+    return { dim: o >= 0 ? o : null, formula: `(${n} − 1)·${s} − 2·${p} + ${d}·(${k} − 1) + ${op} + 1 = ${o}` };
   }
   if (a.p === 'same') return { dim: n, formula: `padding='same' keeps ${n}` };
   const p = a.p === 'valid' ? 0 : a.p[i];
@@ -278,7 +278,29 @@ function applyConv(spec: ConvSpec, args: BoundArgs, inputs: (TensorValue | ArgVa
     if (r.formula) trace.push({ axis: names[i], formula: r.formula });
     return r.dim;
   });
+  const empty = transposedTooSmall(spec, a, cf);
+  if (empty) return { ...failed(empty, params), state: newState };
   return out(joinChannelsFirst(cf, a.outC, spatial), { params, trace, axisNames: channelsFirstNames(cf, spec.nsp), state: newState });
+}
+
+/**
+ * An unbatched transposed convolution runs ATen's slow path, which rejects an output size below 1
+ * (1-D as 2-D with a height of 1). Batched inputs take another path (an empty output, or a backend
+ * error for negative sizes) and stay unchecked.
+ */
+function transposedTooSmall(spec: ConvSpec, a: ConvArgs, cf: ChannelsFirst): LayerIssue | null {
+  if (!spec.transposed || !cf.unbatched || !cf.spatial.every(isKnown)) return null;
+  const outs = cf.spatial.map((n, i) => rawTransposedSize(a, n as number, i));
+  if (outs.some((o) => o === null) || !outs.some((o) => (o as number) < 1)) return null;
+  const show = (v: Dim[]) => `(${(spec.nsp === 1 ? [1, ...v] : v).join(' x ')})`;
+  return issue('kernel-exceeds-input', `Given input size per channel: ${show(cf.spatial)}. Calculated output size per channel: ${show(outs)}. Output size is too small`, [
+    `${className(spec)} turns ${cf.spatial.join('x')} into ${outs.join('x')}, which has an empty axis.`,
+  ]);
+}
+
+function rawTransposedSize(a: ConvArgs, n: number, i: number): number | null {
+  if (!a.k || !a.s || !a.d || !Array.isArray(a.p) || !a.op) return null;
+  return (n - 1) * a.s[i] - 2 * a.p[i] + a.d[i] * (a.k[i] - 1) + a.op[i] + 1;
 }
 
 function convDef(spec: ConvSpec): LayerDef {

@@ -231,18 +231,12 @@ for (const nsp of [1, 2, 3]) {
   }
 }
 
-/** LPPool: an average pool of x^p without padding or dilation; only the output size is modelled. */
+/** LPPool: avg_pool of x^p without padding (so avg_pool's checks and messages), then a root. */
 function applyLpPool(nsp: number, args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
   const shape = inputShape(args, inputs, 'input');
-  if (!shape) return out(null);
-  const cf = splitChannelsFirst(shape, nsp);
-  if (cf === 'rank') return out(null);
-  const k = asTuple(args.get('kernel_size'), nsp);
-  const sv = args.get('stride');
-  const a: PoolArgs = { k, s: sv === null ? k : asTuple(sv, nsp), p: new Array(nsp).fill(0), d: new Array(nsp).fill(1), ceil: asBool(args.get('ceil_mode')) };
-  const { dims, trace } = outSizes(a, cf.spatial, SPATIAL_NAMES[nsp]);
-  if (dims.some((o) => isKnown(o) && o < 1)) return out(null);
-  return out(joinChannelsFirst(cf, cf.c, dims), { trace, axisNames: channelsFirstNames(cf, nsp) });
+  if (!shape || (!shape.open && splitChannelsFirst(shape, nsp) === 'rank')) return out(null);
+  const avg: BoundArgs = { get: (n) => (n === 'padding' ? 0 : args.get(n)), explicit: (n) => args.explicit(n), extraKeywords: args.extraKeywords };
+  return applyPool('avg', nsp, avg, [tensor(shape, 'torch')]);
 }
 
 /** FractionalMaxPool: output_size, or floor(n · output_ratio). */
@@ -255,6 +249,16 @@ function applyFractional(nsp: number, args: BoundArgs, inputs: (TensorValue | Ar
   const rv = args.get('output_ratio');
   const ratio = typeof rv === 'number' ? new Array(nsp).fill(rv) : Array.isArray(rv) && rv.length === nsp && rv.every((x) => typeof x === 'number') ? (rv as number[]) : null;
   const dims = cf.spatial.map((n, i) => (size && size[i] !== null ? size[i] : ratio && isKnown(n) ? Math.floor(n * ratio[i]) : null));
+  const k = asTuple(args.get('kernel_size'), nsp);
+  // fractional_max_pool*d: each output plus the window must fit in the input.
+  const axes = nsp === 3 ? ['time', 'height', 'width'] : ['height', 'width'];
+  for (let i = 0; k && i < nsp; i++) {
+    const n = cf.spatial[i], o = dims[i];
+    if (isKnown(n) && isKnown(o) && o + k[i] - 1 > n)
+      return failed(issue('kernel-exceeds-input', `fractional_max_pool${nsp}d${nsp === 3 ? '_out' : ''}(): pool ${axes[i]} ${k[i]} too large relative to input ${axes[i]} ${n}`, [
+        `an output of ${o} windows of ${k[i]} needs ${o + k[i] - 1} input positions; the ${axes[i]} axis has ${n}.`,
+      ]));
+  }
   const result = joinChannelsFirst(cf, cf.c, dims);
   const outcome = out(result, { axisNames: channelsFirstNames(cf, nsp) });
   if (asBool(args.get('return_indices')) === true) outcome.output = [tensor(result, 'torch'), tensor(result, 'torch')];

@@ -35,6 +35,15 @@ const BY_FUNCTION: Record<string, string[]> = {
   avg_pool1d: ['AvgPool1d'],
   max_pool2d: ['MaxPool2d'],
   avg_pool2d: ['AvgPool2d'],
+  max_pool3d: ['MaxPool3d'],
+  avg_pool3d: ['AvgPool3d'],
+  rms_norm: ['RMSNorm'],
+  hardshrink: ['Hardshrink'],
+  softshrink: ['Softshrink'],
+  rrelu: ['RReLU'],
+  threshold: ['Threshold'],
+  channel_shuffle: ['ChannelShuffle'],
+  feature_alpha_dropout: ['FeatureAlphaDropout'],
   adaptive_avg_pool1d: ['AdaptiveAvgPool1d'],
   adaptive_max_pool1d: ['AdaptiveMaxPool1d'],
   pad: ['ZeroPad1d', 'ZeroPad2d', 'ZeroPad3d', 'ConstantPad1d', 'ConstantPad2d', 'ConstantPad3d'],
@@ -43,7 +52,11 @@ const BY_FUNCTION: Record<string, string[]> = {
 };
 
 const BY_ATTRIBUTE: Record<string, string[]> = {
-  dim: ['Dropout1d', 'Dropout2d', 'Dropout3d', 'BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'GroupNorm', 'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d', 'LSTM', 'GRU', 'RNN', 'LSTMCell', 'GRUCell', 'RNNCell', 'Upsample', 'LocalResponseNorm'],
+  dim: ['Dropout1d', 'Dropout2d', 'Dropout3d', 'BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'GroupNorm', 'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d', 'LSTM', 'GRU', 'RNN', 'LSTMCell', 'GRUCell', 'RNNCell', 'Upsample', 'LocalResponseNorm', 'GLU', 'FractionalMaxPool2d', 'FractionalMaxPool3d', 'Softmax2d'],
+  shape: ['LazyLinear'],
+  pow: ['LPPool1d', 'LPPool2d', 'LPPool3d'],
+  dtype: ['TransformerEncoderLayer'],
+  size: ['AdaptiveAvgPool2d', 'AdaptiveMaxPool2d'],
   flatten: ['Flatten'],
   unflatten: ['Unflatten'],
   abs: ['Softsign'],
