@@ -95,11 +95,13 @@ function attend(m: Mha, q: Shape, k: Shape, v: Shape, kIsV: boolean, needWeights
   const [L, N, E] = Q;
   if (isKnown(E) && E !== m.e) return bad(`was expecting embedding dimension of ${m.e}, but got ${E}`, `MultiheadAttention(embed_dim=${m.e}) but the query ${showShape(q)} has ${E} features in its last axis.`);
   const separate = m.kdim !== m.e || m.vdim !== m.e;
+  // Two dims certainly differ only when both are known numbers.
+  const differ = (a: Dim[], b: Dim[]) => a.length !== b.length || a.some((d, i) => isKnown(d) && isKnown(b[i]) && d !== b[i]);
+  const allKnown = (a: Dim[]) => a.every(isKnown);
   if (separate) {
-    if (!K.slice(0, 2).every((d, i) => isKnown(d) && d === V[i])) {
-      if (K.slice(0, 2).some((d, i) => isKnown(d) && isKnown(V[i]) && d !== V[i]))
-        return bad(`key's sequence and batch dims ${torchSize(K.slice(0, 2))} do not match value's ${torchSize(V.slice(0, 2))}`, `key ${showShape(k)} and value ${showShape(v)} differ in length or batch.`);
-      return UNKNOWN_ATTENTION;
+    if (differ(K.slice(0, 2), V.slice(0, 2))) {
+      if (!allKnown([...K.slice(0, 2), ...V.slice(0, 2)])) return UNKNOWN_ATTENTION;
+      return bad(`key's sequence and batch dims ${torchSize(K.slice(0, 2))} do not match value's ${torchSize(V.slice(0, 2))}`, `key ${showShape(k)} and value ${showShape(v)} differ in length or batch.`);
     }
     for (const [name, dims, want] of [['key', K, m.kdim], ['value', V, m.vdim]] as const) {
       const got = dims[2];
@@ -107,10 +109,9 @@ function attend(m: Mha, q: Shape, k: Shape, v: Shape, kIsV: boolean, needWeights
         return bad(`expecting ${name} weights shape of (${m.e}, ${got}), but got ${torchSize([m.e, want])}`, `${name === 'key' ? 'kdim' : 'vdim'}=${want} but the ${name} ${showShape(name === 'key' ? k : v)} has ${got} features.`);
     }
   } else {
-    if (K.length !== V.length || K.some((d, i) => !isKnown(d) || d !== V[i])) {
-      if (K.some((d, i) => isKnown(d) && isKnown(V[i]) && d !== V[i]))
-        return bad(`key shape ${torchSize(K)} does not match value shape ${torchSize(V)}`, `key ${showShape(k)} and value ${showShape(v)} must have one shape.`);
-      return UNKNOWN_ATTENTION;
+    if (differ(K, V)) {
+      if (!allKnown([...K, ...V])) return UNKNOWN_ATTENTION;
+      return bad(`key shape ${torchSize(K)} does not match value shape ${torchSize(V)}`, `key ${showShape(k)} and value ${showShape(v)} must have one shape.`);
     }
     const kE = K[2];
     if (isKnown(kE) && kE !== m.e) {
