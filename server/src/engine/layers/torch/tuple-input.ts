@@ -4,7 +4,7 @@
  * next module; the text depends on how that module first touches its input, so each class maps
  * to the message a real torch 2.13 run gives. Classes not listed stay silent (unknown output).
  */
-import { tensor, type ArgValue, type LayerDef, type LayerOutcome, type TensorValue } from '../types';
+import { isTensor, tensor, type ArgValue, type LayerDef, type LayerOutcome, type TensorValue } from '../types';
 import { failed, issue } from './common';
 
 const typeError = (fn: string, arg = "'input' (position 1)") => `${fn}(): argument ${arg} must be Tensor, not tuple`;
@@ -70,9 +70,12 @@ for (const [fn, classes] of Object.entries(BY_FUNCTION)) for (const c of classes
 for (const [attr, classes] of Object.entries(BY_ATTRIBUTE)) for (const c of classes) MESSAGES.set(`torch.nn.${c}`, noAttr(attr));
 MESSAGES.set('torch.nn.Embedding', typeError('embedding', "'indices' (position 2)"));
 
-/** A forward input that is a Python tuple/list of values (a layer's tuple output). */
+/**
+ * A forward input that is a tuple of tensors (or of tuples of tensors), as a layer returns it.
+ * Other sequences (a list of ints, ...) are left alone: their TypeError names another type.
+ */
 function isTuple(v: TensorValue | ArgValue | undefined): boolean {
-  return Array.isArray(v);
+  return Array.isArray(v) && v.length > 0 && v.every((x) => isTensor(x) || isTuple(x));
 }
 
 /** Wraps a torch module def so that a tuple input raises PyTorch's error (or, for Identity, passes through). */
