@@ -181,7 +181,8 @@ const ELEMENTWISE_FNS: [string[], ParamSpec[]][] = [
 ];
 
 const TORCH_ELEMENTWISE: [string[], ParamSpec[]][] = [
-  [['relu', 'relu_', 'sigmoid', 'tanh', 'exp', 'log', 'abs', 'neg', 'sqrt', 'sin', 'cos', 'square', 'sign', 'floor', 'ceil', 'round', 'selu'], [{ name: 'input' }]],
+  [['relu', 'relu_', 'sigmoid', 'tanh', 'exp', 'log', 'abs', 'neg', 'sqrt', 'sin', 'cos', 'square', 'sign', 'floor', 'ceil', 'round', 'selu',
+    'tan', 'log1p', 'expm1', 'rsqrt', 'reciprocal', 'erf', 'trunc', 'sinh', 'cosh', 'asin', 'acos', 'atan', 'log2', 'log10', 'exp2', 'logit'], [{ name: 'input' }]],
   [['softmax', 'log_softmax'], [{ name: 'input' }, { name: 'dim', default: null }, { name: 'dtype', default: null }]],
   [['clamp', 'clip'], [{ name: 'input' }, { name: 'min', default: null }, { name: 'max', default: null }]],
   [['dropout'], [{ name: 'input' }, { name: 'p', default: 0.5 }, { name: 'train', default: true }]],

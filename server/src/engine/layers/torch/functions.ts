@@ -60,6 +60,9 @@ const SAME_SHAPE_METHODS = [
   'contiguous', 'float', 'double', 'half', 'bfloat16', 'long', 'int', 'bool', 'to', 'cuda', 'cpu', 'detach', 'clone',
   'relu', 'relu_', 'sigmoid', 'tanh', 'exp', 'log', 'abs', 'neg', 'sqrt', 'softmax', 'log_softmax', 'type', 'requires_grad_',
   'clamp', 'clip', 'pow', 'type_as', 'masked_fill', 'zero_', 'fill_', 'normal_', 'uniform_',
+  // More elementwise methods and in-place updates (an in-place op keeps self's shape).
+  'sin', 'cos', 'tan', 'log1p', 'expm1', 'rsqrt', 'reciprocal', 'sign', 'floor', 'ceil', 'round', 'square', 'erf', 'trunc',
+  'exp_', 'abs_', 'sqrt_', 'tanh_', 'sigmoid_', 'clamp_', 'clip_', 'add_', 'sub_', 'mul_', 'div_', 'pow_', 'masked_fill_', 'copy_', 'detach_',
 ];
 
 export const functionLayers: LayerDef[] = [
