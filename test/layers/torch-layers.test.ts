@@ -9,6 +9,8 @@ import { isTensor, tensor, UNKNOWN, type ArgValue, type LayerOutcome } from '../
 import { openShape, ranked } from '../../server/src/engine/shapes';
 import type { Dim, Shape } from '../../server/src/engine/types';
 import { bind, callOp, runChain, TORCH_ENV, torchDef, type LayerCall } from '../oracle/torch-chain';
+import { analyzeText } from '../../server/src/engine/index';
+import { loadParser } from '../../server/src/host/parser';
 
 function apply(cls: string, pos: ArgValue[], input: Shape, kw: Record<string, ArgValue> = {}, state?: Record<string, Dim>): LayerOutcome {
   const d = torchDef(cls);
@@ -243,5 +245,109 @@ describe('torch catalogue', () => {
     const r = chain([{ cls: 'Conv2d', pos: [80, 128, 3] }, { cls: 'MaxPool2d', pos: [2, 2] }, { cls: 'Flatten' }], [4, 80, 120, 3]);
     assert.equal(r.failedAt, 1);
     assert.equal(r.steps.length, 2);
+  });
+});
+
+describe('torch families of issue 7 (numbers from torch 2.13)', () => {
+  const out = (o: LayerOutcome, i: number) => {
+    const v = (o.output as ArgValue[])[i];
+    return isTensor(v) && v.shape ? v.shape.dims : null;
+  };
+
+  it('MultiheadAttention: parameters with bias, kdim/vdim and add_bias_kv; weights averaged or per head', () => {
+    const mha = torchDef('MultiheadAttention');
+    const q = tensor(ranked([5, 2, 16]), 'torch');
+    const run = (kw: Record<string, ArgValue>, call: ArgValue[]) => mha.apply(bind(mha, [16, 4], kw), call, TORCH_ENV, undefined);
+    assert.equal(run({}, [q, q, q]).params, 1088);
+    assert.equal(run({ bias: false }, [q, q, q]).params, 1024);
+    assert.equal(run({ kdim: 8, vdim: 6 }, [q, q, q]).params, 800);
+    assert.equal(run({ add_bias_kv: true }, [q, q, q]).params, 1120);
+    const per = run({}, [q, q, q, null, true, null, false]);
+    assert.deepEqual(out(per, 0), [5, 2, 16]);
+    assert.deepEqual(out(per, 1), [2, 4, 5, 5]);
+    assert.equal((run({}, [q, q, q, null, false]).output as ArgValue[])[1], null);
+  });
+
+  it('Transformer defaults count 44,140,544 parameters, as torch does', () => {
+    const t = torchDef('Transformer');
+    const o = t.apply(bind(t, []), [tensor(ranked([10, 2, 512]), 'torch'), tensor(ranked([7, 2, 512]), 'torch')], TORCH_ENV, undefined);
+    assert.equal(o.params, 44140544);
+    assert.deepEqual(dims(o), [7, 2, 512]);
+  });
+
+  it('chunk, tensor_split and split give torch\'s piece sizes', () => {
+    const x = tensor(ranked([2, 7, 4]), 'torch');
+    const sizes = (o: LayerOutcome) => (o.output as ArgValue[]).map((t) => (isTensor(t) && t.shape ? t.shape.dims[1] : null));
+    assert.deepEqual(sizes(callOp('torch.chunk', [x, 4, 1])), [2, 2, 2, 1]);
+    assert.deepEqual(sizes(callOp('torch.tensor_split', [x, 3], { dim: 1 })), [3, 2, 2]);
+    assert.deepEqual(sizes(callOp('torch.tensor_split', [x, [5, 1]], { dim: 1 })), [5, 0, 6]);
+    assert.deepEqual(sizes(callOp('torch.split', [x, 3, 1])), [3, 3, 1]);
+    assert.equal((callOp('torch.Tensor.unbind', [x, 1]).output as ArgValue[]).length, 7);
+  });
+
+  it('an unknown split axis leaves the whole result unknown', () => {
+    const x = tensor(ranked([2, null, 4]), 'torch');
+    assert.equal(callOp('torch.chunk', [x, 3, 1]).output, UNKNOWN);
+    assert.equal(callOp('torch.chunk', [x, 3, 1]).issue, undefined);
+  });
+
+  it('einsum: implicit output order, ellipsis broadcast, and the operand-rank message', () => {
+    const t = (...d: Dim[]) => tensor(ranked(d), 'torch');
+    assert.deepEqual(dims(callOp('torch.einsum', ['ba', t(3, 4)])), [4, 3]);
+    assert.deepEqual(dims(callOp('torch.einsum', ['...ij,...jk->...ik', t(6, 2, 3, 4), t(2, 4, 5)])), [6, 2, 3, 5]);
+    assert.equal(
+      callOp('torch.einsum', ['bij,bjk->bik', t(3, 4), t(2, 4, 5)]).issue?.message,
+      'einsum(): the number of subscripts in the equation (3) does not match the number of dimensions (2) for operand 0 and no ellipsis was given',
+    );
+  });
+
+  it('matmul words each operand-rank case as ATen does', () => {
+    const t = (...d: Dim[]) => tensor(ranked(d), 'torch');
+    assert.match(callOp('torch.matmul', [t(3), t(4)]).issue!.message, /^inconsistent tensor size, expected tensor \[3\] and src \[4\]/);
+    assert.equal(callOp('torch.matmul', [t(2, 3, 4), t(5)]).issue?.message, 'size mismatch, got input (6), mat (6x4), vec (5)');
+    assert.equal(callOp('torch.matmul', [t(3), t(2, 4, 5)]).issue?.message, 'Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4].');
+    assert.equal(callOp('torch.matmul', [t(2, 3, 4), t(3, 4, 6)]).issue?.message, 'The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0');
+    assert.deepEqual(dims(callOp('torch.matmul', [t(7, 1, 3, 4), t(2, 4, 6)])), [7, 2, 3, 6]);
+    assert.equal(callOp('torch.mm', [t(2, 3, 4), t(4, 5)]).issue?.message, 'self must be a matrix');
+  });
+});
+
+describe('torch models with modules the catalogue does not know', () => {
+  let parser: Awaited<ReturnType<typeof loadParser>>;
+  const analyze = async (src: string) => {
+    parser ??= await loadParser('wasm');
+    const r = analyzeText(parser, src);
+    assert.equal(r.internalError, undefined);
+    return r;
+  };
+
+  it('keep the model: the unknown layer is listed, later layers still run, and the total is unknown', async () => {
+    const r = await analyze(`import torch
+import torch.nn as nn
+model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.FutureBlock(8), nn.ReLU(), nn.Flatten())
+y = model(torch.randn(2, 3, 10, 10))
+`);
+    assert.equal(r.diagnostics.length, 0);
+    const m = r.models[0];
+    assert.deepEqual(m.layers.map((l) => l.type), ['Conv2d', 'FutureBlock', 'ReLU', 'Flatten']);
+    assert.equal(m.layers[1].params, null);
+    assert.equal(m.layers[1].outputShape, null);
+    assert.equal(m.totalParams, null);
+  });
+
+  it('count a known model exactly, and a loss module adds no unknown', async () => {
+    const r = await analyze(`import torch
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 3)
+        self.loss = nn.CrossEntropyLoss()
+    def forward(self, x, y):
+        return self.loss(self.fc(x), y)
+net = Net()
+out = net(torch.randn(2, 4), torch.zeros(2))
+`);
+    assert.equal(r.models[0].totalParams, 15);
   });
 });

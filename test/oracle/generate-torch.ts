@@ -56,7 +56,7 @@ function spatialLayer(r: Rand, s: Shape, nsp: number, fault: boolean): LayerCall
   const sp = s.dims.slice(-nsp).map(num);
   const minSp = Math.min(...sp);
   const d = `${nsp}d`;
-  const kind = pick(r, ['conv', 'conv', 'conv', 'pool', 'pool', 'bn', 'act', 'convT', 'adaptive', 'pad', 'up', 'avg', 'lazy', 'drop', 'gn']);
+  const kind = pick(r, ['conv', 'conv', 'conv', 'pool', 'pool', 'bn', 'act', 'convT', 'adaptive', 'pad', 'up', 'avg', 'lazy', 'drop', 'gn', 'lp', 'frac', 'lrn', 'shuffle', 'glu']);
   const inC = fault && chance(r, 0.6) ? pick(r, [c + 1, Math.max(1, c - 1), c * 2, 3]) : c;
   const small = () => int(r, 1, Math.max(1, Math.min(5, minSp)));
   switch (kind) {
@@ -113,6 +113,18 @@ function spatialLayer(r: Rand, s: Shape, nsp: number, fault: boolean): LayerCall
       return chance(r, 0.5) ? { cls: 'Upsample', kw: { scale_factor: pick(r, [2, 1.5, 0.5]) } } : { cls: 'Upsample', kw: { size: int(r, 2, 12) } };
     case 'drop':
       return { cls: pick(r, ['Dropout', `Dropout${nsp === 1 ? '1d' : d}`]), pos: [] };
+    case 'lp': {
+      const k = fault && chance(r, 0.5) ? minSp + 1 : int(r, 1, 3);
+      return { cls: `LPPool${d}`, pos: [pick(r, [1, 2]), k], kw: chance(r, 0.3) ? { stride: int(r, 1, 2), ceil_mode: chance(r, 0.5) } : {} };
+    }
+    case 'frac':
+      return nsp === 1 ? { cls: 'LocalResponseNorm', pos: [2] } : { cls: `FractionalMaxPool${d}`, pos: [2], kw: { output_size: Math.max(1, Math.floor(minSp / 2)) } };
+    case 'lrn':
+      return { cls: 'LocalResponseNorm', pos: [int(r, 1, 4)] };
+    case 'shuffle':
+      return nsp === 2 ? { cls: 'ChannelShuffle', pos: [fault ? c + 1 : pick(r, [1, 2].filter((g) => c % g === 0))] } : { cls: 'Hardshrink' };
+    case 'glu':
+      return c % 2 === 0 || fault ? { cls: 'GLU', pos: [1] } : pick(r, [{ cls: 'Softshrink' }, { cls: 'RReLU' }, { cls: 'Threshold', pos: [0.1, 0.0] }]);
     default:
       return { cls: pick(r, ['ReLU', 'GELU', 'Sigmoid', 'Tanh', 'LeakyReLU', 'SiLU', 'ELU', 'Hardswish', 'ReLU6', 'Identity']) };
   }
@@ -122,7 +134,7 @@ function spatialLayer(r: Rand, s: Shape, nsp: number, fault: boolean): LayerCall
 function vectorLayer(r: Rand, s: Shape, fault: boolean): LayerCall {
   const f = num(s.dims[s.dims.length - 1]);
   const inF = fault ? pick(r, [f + 1, Math.max(1, f - 1), f * 2, 10]) : f;
-  const kind = pick(r, ['linear', 'linear', 'linear', 'act', 'ln', 'bn1', 'lazy', 'drop']);
+  const kind = pick(r, ['linear', 'linear', 'linear', 'act', 'ln', 'bn1', 'lazy', 'drop', 'rms', 'glu', 'cell']);
   switch (kind) {
     case 'linear':
       return { cls: 'Linear', pos: [inF, pick(r, [2, 10, 16, 32])], kw: chance(r, 0.2) ? { bias: false } : {} };
@@ -134,6 +146,13 @@ function vectorLayer(r: Rand, s: Shape, fault: boolean): LayerCall {
       return s.dims.length === 2 ? { cls: 'BatchNorm1d', pos: [inF] } : { cls: 'LayerNorm', pos: [inF] };
     case 'drop':
       return { cls: 'Dropout', pos: [0.1] };
+    case 'rms':
+      return { cls: 'RMSNorm', pos: [inF] };
+    case 'glu':
+      return f % 2 === 0 || fault ? { cls: 'GLU' } : { cls: 'Linear', pos: [f, 2 * f] };
+    case 'cell':
+      // A cell on (N, H_in) returns h (GRU, RNN) or (h, c) (LSTM): a tuple the next module cannot take.
+      return s.dims.length === 2 ? { cls: pick(r, ['LSTMCell', 'GRUCell', 'RNNCell']), pos: [inF, pick(r, [4, 8])] } : { cls: 'Tanh' };
     default:
       return { cls: pick(r, ['ReLU', 'Tanh', 'Softmax']), kw: {} };
   }
@@ -160,6 +179,14 @@ function buildLayers(r: Rand, input: number[], family: number): LayerCall[] {
     const s: Shape | null = layers.length ? steps[steps.length - 1].shape : { dims: input, open: false };
     if (!s || s.dims.some((d) => typeof d !== 'number')) break;
     const fault = chance(r, 0.07);
+    if (family === 5 && chance(r, 0.25)) {
+      // A Transformer encoder layer keeps (L, N, E); a wrong d_model fails in its attention.
+      const e = num(s.dims[2]);
+      const d = fault ? e + 2 : e;
+      layers.push({ cls: 'TransformerEncoderLayer', pos: [d, pick(r, [1, 2].filter((h) => d % h === 0))], kw: { dim_feedforward: pick(r, [8, 16]) } });
+      if (chance(r, 0.5)) layers.push({ cls: 'Linear', pos: [e, 3] });
+      break;
+    }
     if (family === 5) {
       const cell = pick(r, ['LSTM', 'GRU', 'RNN']);
       const inSize = fault ? num(s.dims[2]) + 1 : num(s.dims[2]);
@@ -167,8 +194,11 @@ function buildLayers(r: Rand, input: number[], family: number): LayerCall[] {
       if (chance(r, 0.3)) kw.num_layers = 2;
       if (chance(r, 0.3)) kw.bidirectional = true;
       if (cell === 'LSTM' && chance(r, 0.2)) kw.proj_size = 3;
-      layers.push({ cls: cell, pos: [inSize, pick(r, [5, 8, 16])], kw });
-      break; // the tuple output ends the Sequential
+      const hidden = pick(r, [5, 8, 16]);
+      layers.push({ cls: cell, pos: [inSize, hidden], kw });
+      // The tuple output ends the Sequential; a module after it raises (TypeError/AttributeError).
+      if (chance(r, 0.2)) layers.push(pick(r, [{ cls: 'Linear', pos: [hidden, 2] }, { cls: 'ReLU' }, { cls: 'Dropout' }, { cls: 'LayerNorm', pos: [hidden] }]));
+      break;
     }
     if (!flattened && i >= target) {
       layers.push({ cls: 'Flatten' });

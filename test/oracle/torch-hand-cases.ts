@@ -26,6 +26,119 @@ function raw(id: string, source: string, layers: string[]): TorchCase {
 }
 
 const CLASS_HEAD = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n';
+/** A class model: `init` lines go into __init__, `forward` lines into forward(self, x). */
+function net(id: string, init: string[], forward: string[], input: number[], layers: string[]): TorchCase {
+  const source = `${CLASS_HEAD}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+${init.map((l) => `        ${l}\n`).join('')}
+    def forward(self, x):
+${forward.map((l) => `        ${l}\n`).join('')}
+
+model = Net()
+x = torch.randn(${input.join(', ')})
+y = model(x)
+`;
+  return raw(id, source, layers);
+}
+
+/** Issue 7 §4: the families added to the catalogue, each right and wrong. */
+export const COVERAGE_CASES: TorchCase[] = [
+  net('h-mha-bf', ['self.attn = nn.MultiheadAttention(16, 4, batch_first=True)', 'self.fc = nn.Linear(16, 3)'], ['out, w = self.attn(x, x, x)', 'return self.fc(out)'], [2, 5, 16], [
+    'nn.MultiheadAttention(16, 4, batch_first=True)',
+    'nn.Linear(16, 3)',
+  ]),
+  net('h-mha-embed', ['self.attn = nn.MultiheadAttention(16, 4)'], ['out, w = self.attn(x, x, x)', 'return out'], [5, 2, 12], ['nn.MultiheadAttention(16, 4)']),
+  net('h-mha-kv', ['self.attn = nn.MultiheadAttention(16, 4, kdim=8, vdim=6, bias=False)', 'self.fc = nn.Linear(16, 2)'], ['k = torch.randn(7, 2, 8)', 'v = torch.randn(7, 2, 6)', 'out, _ = self.attn(x, k, v)', 'return self.fc(out)'], [5, 2, 16], [
+    'nn.MultiheadAttention(16, 4, kdim=8, vdim=6, bias=False)',
+    'nn.Linear(16, 2)',
+  ]),
+  net('h-mha-kv-bad', ['self.attn = nn.MultiheadAttention(16, 4, kdim=8, vdim=6)'], ['k = torch.randn(7, 2, 9)', 'v = torch.randn(7, 2, 6)', 'return self.attn(x, k, v)[0]'], [5, 2, 16], ['nn.MultiheadAttention(16, 4, kdim=8, vdim=6)']),
+  net('h-mha-heads', ['self.attn = nn.MultiheadAttention(15, 4)'], ['return self.attn(x, x, x)[0]'], [5, 2, 15], ['nn.MultiheadAttention(15, 4)']),
+  net('h-mha-batch', ['self.attn = nn.MultiheadAttention(16, 4, add_zero_attn=True)'], ['k = torch.randn(7, 3, 16)', 'return self.attn(x, k, k)[0]'], [5, 2, 16], ['nn.MultiheadAttention(16, 4, add_zero_attn=True)']),
+  net('h-mha-unbatched', ['self.attn = nn.MultiheadAttention(16, 2, add_bias_kv=True)', 'self.fc = nn.Linear(16, 4)'], ['return self.fc(self.attn(x, x, x)[0])'], [5, 16], ['nn.MultiheadAttention(16, 2, add_bias_kv=True)', 'nn.Linear(16, 4)']),
+  hand('h-enc-layer', ['nn.TransformerEncoderLayer(16, 4, 32)', 'nn.Linear(16, 3)'], [5, 2, 16]),
+  hand('h-enc-layer-nf', ['nn.TransformerEncoderLayer(16, 4, 32, norm_first=True, bias=False)'], [5, 2, 12]),
+  hand('h-enc-layer-4d', ['nn.TransformerEncoderLayer(16, 4, 32)'], [5, 2, 3, 16]),
+  hand('h-encoder', ['nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 4, 32, batch_first=True), 3, norm=nn.LayerNorm(16))', 'nn.Linear(16, 2)'], [2, 5, 16]),
+  hand('h-encoder-bad', ['nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 4, 32), 2)'], [5, 2, 8]),
+  net('h-decoder', ['self.dec = nn.TransformerDecoder(nn.TransformerDecoderLayer(16, 4, 32), 2)', 'self.fc = nn.Linear(16, 2)'], ['mem = torch.randn(7, 2, 16)', 'return self.fc(self.dec(x, mem))'], [5, 2, 16], [
+    'nn.TransformerDecoder(nn.TransformerDecoderLayer(16, 4, 32), 2)',
+    'nn.Linear(16, 2)',
+  ]),
+  net('h-decoder-mem', ['self.dec = nn.TransformerDecoderLayer(16, 4, 32)'], ['mem = torch.randn(7, 2, 12)', 'return self.dec(x, mem)'], [5, 2, 16], ['nn.TransformerDecoderLayer(16, 4, 32)']),
+  net('h-transformer', ['self.t = nn.Transformer(16, 4, 2, 1, 32)', 'self.fc = nn.Linear(16, 5)'], ['tgt = torch.randn(6, 2, 16)', 'return self.fc(self.t(x, tgt))'], [9, 2, 16], ['nn.Transformer(16, 4, 2, 1, 32)', 'nn.Linear(16, 5)']),
+  net('h-transformer-bf', ['self.t = nn.Transformer(16, 4, 1, 1, 32, batch_first=True)'], ['tgt = torch.randn(3, 6, 16)', 'return self.t(x, tgt)'], [2, 9, 16], ['nn.Transformer(16, 4, 1, 1, 32, batch_first=True)']),
+  net('h-transformer-feat', ['self.t = nn.Transformer(16, 4, 1, 1, 32)'], ['tgt = torch.randn(6, 2, 12)', 'return self.t(x, tgt)'], [9, 2, 16], ['nn.Transformer(16, 4, 1, 1, 32)']),
+  hand('h-lstmcell', ['nn.LSTMCell(10, 20)'], [3, 10]),
+  hand('h-grucell-1d', ['nn.GRUCell(10, 20, bias=False)', 'nn.Linear(20, 4)'], [10]),
+  hand('h-rnncell-bad', ['nn.RNNCell(10, 20)'], [3, 12]),
+  hand('h-grucell-rank', ['nn.GRUCell(10, 20)'], [2, 3, 10]),
+  net('h-lstmcell-hx', ['self.cell = nn.LSTMCell(10, 20)'], ['h = torch.zeros(4, 20)', 'c = torch.zeros(4, 20)', 'return self.cell(x, (h, c))[0]'], [3, 10], ['nn.LSTMCell(10, 20)']),
+  net('h-grucell-hx', ['self.cell = nn.GRUCell(10, 20)'], ['h = torch.zeros(3, 21)', 'return self.cell(x, h)'], [3, 10], ['nn.GRUCell(10, 20)']),
+  hand('h-lrn', ['nn.LocalResponseNorm(3)', 'nn.Conv2d(4, 2, 3)'], [2, 4, 5, 5]),
+  hand('h-lrn-rank', ['nn.LocalResponseNorm(3)'], [2, 4]),
+  hand('h-unfold', ['nn.Unfold((2, 3), padding=1, stride=2)', 'nn.Linear(25, 4)'], [2, 3, 8, 9]),
+  hand('h-unfold-small', ['nn.Unfold(5)'], [2, 3, 3, 3]),
+  hand('h-fold', ['nn.Fold((4, 5), 2)', 'nn.Conv2d(3, 2, 2)'], [1, 12, 12]),
+  hand('h-fold-blocks', ['nn.Fold((4, 5), 2)'], [1, 12, 11]),
+  hand('h-fold-channels', ['nn.Fold((4, 5), 2)'], [1, 10, 12]),
+  net('h-unpool', ['self.pool = nn.MaxPool2d(2, return_indices=True)', 'self.unpool = nn.MaxUnpool2d(2)', 'self.conv = nn.Conv2d(3, 4, 3)'], ['y, i = self.pool(x)', 'return self.conv(self.unpool(y, i, output_size=(9, 9)))'], [2, 3, 8, 8], [
+    'nn.MaxPool2d(2, return_indices=True)',
+    'nn.MaxUnpool2d(2)',
+    'nn.Conv2d(3, 4, 3)',
+  ]),
+  net('h-unpool-bad', ['self.pool = nn.MaxPool1d(2, return_indices=True)', 'self.unpool = nn.MaxUnpool1d(2)'], ['y, i = self.pool(x)', 'return self.unpool(y, i, output_size=(12,))'], [2, 3, 8], [
+    'nn.MaxPool1d(2, return_indices=True)',
+    'nn.MaxUnpool1d(2)',
+  ]),
+  net('h-convT-size', ['self.up = nn.ConvTranspose2d(3, 8, 3, stride=2, padding=1)', 'self.conv = nn.Conv2d(8, 4, 3)'], ['return self.conv(self.up(x, output_size=(10, 10)))'], [2, 3, 5, 5], [
+    'nn.ConvTranspose2d(3, 8, 3, stride=2, padding=1)',
+    'nn.Conv2d(8, 4, 3)',
+  ]),
+  net('h-convT-size-bad', ['self.up = nn.ConvTranspose2d(3, 8, 3, stride=2, padding=1)'], ['return self.up(x, output_size=(11, 11))'], [2, 3, 5, 5], ['nn.ConvTranspose2d(3, 8, 3, stride=2, padding=1)']),
+  hand('h-seq-lstm-linear', ['nn.LSTM(10, 20)', 'nn.Linear(20, 5)'], [5, 3, 10]),
+  hand('h-seq-gru-relu', ['nn.GRU(10, 20)', 'nn.ReLU()'], [5, 3, 10]),
+  net('h-lstm-h0', ['self.lstm = nn.LSTM(10, 20, num_layers=2, bidirectional=True)'], ['h0 = torch.zeros(2, 3, 20)', 'c0 = torch.zeros(2, 3, 20)', 'return self.lstm(x, (h0, c0))[0]'], [5, 3, 10], [
+    'nn.LSTM(10, 20, num_layers=2, bidirectional=True)',
+  ]),
+  net('h-lstm-h0-ok', ['self.lstm = nn.LSTM(10, 20, num_layers=2, bidirectional=True)', 'self.fc = nn.Linear(40, 2)'], ['h0 = torch.zeros(4, 3, 20)', 'c0 = torch.zeros(4, 3, 20)', 'out, _ = self.lstm(x, (h0, c0))', 'return self.fc(out)'], [5, 3, 10], [
+    'nn.LSTM(10, 20, num_layers=2, bidirectional=True)',
+    'nn.Linear(40, 2)',
+  ]),
+  net('h-gru-h0-rank', ['self.gru = nn.GRU(10, 20)'], ['h0 = torch.zeros(3, 20)', 'return self.gru(x, h0)[0]'], [5, 3, 10], ['nn.GRU(10, 20)']),
+  net('h-gru-bf-h0', ['self.gru = nn.GRU(10, 20, batch_first=True)'], ['h0 = torch.zeros(1, 5, 20)', 'return self.gru(x, h0)[0]'], [3, 5, 10], ['nn.GRU(10, 20, batch_first=True)']),
+  net('h-chunk', ['self.fc = nn.Linear(3, 2)'], ['a, b, c = x.chunk(3, dim=1)', 'return self.fc(c)'], [2, 7, 4], ['nn.Linear(3, 2)']),
+  net('h-split', ['self.fc = nn.Linear(5, 2)'], ['a, b = torch.split(x, [2, 5], dim=-1)', 'return self.fc(b)'], [2, 7], ['nn.Linear(5, 2)']),
+  net('h-split-bad', ['self.fc = nn.Linear(5, 2)'], ['a, b = x.split([2, 4], 1)', 'return self.fc(b)'], [2, 7], ['nn.Linear(5, 2)']),
+  net('h-tensor-split', ['self.fc = nn.Linear(6, 2)'], ['a, b, c = torch.tensor_split(x, [1, 5], dim=1)', 'return self.fc(b.flatten(1))'], [2, 7, 3, 2], ['nn.Linear(6, 2)']),
+  net('h-unbind', ['self.fc = nn.Linear(4, 2)'], ['parts = x.unbind(1)', 'return self.fc(parts[2])'], [2, 7, 3], ['nn.Linear(4, 2)']),
+  net('h-unflatten', ['self.conv = nn.Conv2d(3, 4, 3)'], ['return self.conv(x.unflatten(-1, (6, -1)))'], [2, 3, 36], ['nn.Conv2d(3, 4, 3)']),
+  net('h-unflatten-bad', ['self.conv = nn.Conv2d(3, 4, 3)'], ['return self.conv(torch.unflatten(x, -1, (5, -1)))'], [2, 3, 36], ['nn.Conv2d(3, 4, 3)']),
+  net('h-einsum', ['self.fc = nn.Linear(5, 2)'], ['w = torch.randn(2, 4, 5)', 'return self.fc(torch.einsum("bij,bjk->bik", x, w))'], [2, 3, 4], ['nn.Linear(5, 2)']),
+  net('h-einsum-bad', ['self.fc = nn.Linear(5, 2)'], ['w = torch.randn(2, 5, 5)', 'return self.fc(torch.einsum("bij,bjk->bik", x, w))'], [2, 3, 4], ['nn.Linear(5, 2)']),
+  net('h-matmul-fold', ['self.fc = nn.Linear(6, 2)'], ['w = torch.randn(5, 6)', 'return self.fc(x @ w)'], [2, 3, 4], ['nn.Linear(6, 2)']),
+  net('h-matmul-batch', ['self.fc = nn.Linear(6, 2)'], ['w = torch.randn(2, 5, 6)', 'return self.fc(torch.matmul(x, w))'], [7, 2, 3, 4], ['nn.Linear(6, 2)']),
+  net('h-bmm', ['self.fc = nn.Linear(6, 2)'], ['w = torch.randn(3, 4, 6)', 'return self.fc(torch.bmm(x, w))'], [2, 3, 4], ['nn.Linear(6, 2)']),
+  net('h-cat-axis', ['self.fc = nn.Linear(6, 2)'], ['return self.fc(torch.cat([x, x], dim=2))'], [2, 3], ['nn.Linear(6, 2)']),
+  hand('h-flatten0', ['nn.Flatten(start_dim=0)', 'nn.Linear(24, 2)'], [2, 3, 4]),
+  hand('h-unbatched-pool', ['nn.Conv2d(3, 4, 3)', 'nn.AvgPool2d(2)', 'nn.MaxPool2d(2)'], [3, 10, 10]),
+  hand('h-glu', ['nn.GLU(1)', 'nn.Linear(4, 2)'], [2, 8]),
+  hand('h-glu-odd', ['nn.GLU(1)'], [2, 7]),
+  hand('h-lppool', ['nn.LPPool2d(2, 3, stride=2, ceil_mode=True)', 'nn.Conv2d(4, 2, 2)'], [2, 4, 10, 9]),
+  hand('h-fracpool', ['nn.FractionalMaxPool2d(3, output_size=5)', 'nn.Conv2d(4, 2, 2)'], [2, 4, 10, 9]),
+  hand('h-rmsnorm', ['nn.RMSNorm([4, 8])', 'nn.Linear(8, 2)'], [2, 4, 8]),
+  hand('h-rmsnorm-bad', ['nn.RMSNorm(8)'], [2, 7]),
+  hand('h-lazybn', ['nn.LazyBatchNorm2d()', 'nn.Conv2d(4, 2, 3)'], [2, 4, 5, 5]),
+  hand('h-channelshuffle', ['nn.ChannelShuffle(3)'], [2, 4, 3, 3]),
+  hand('h-crossmap', ['nn.CrossMapLRN2d(3)'], [2, 4, 3]),
+  hand('h-shrink', ['nn.Hardshrink()', 'nn.Softshrink()', 'nn.Threshold(0.1, 0.0)', 'nn.RReLU()', 'nn.Linear(5, 2)'], [2, 5]),
+  net('h-fconv', ['self.fc = nn.Linear(8, 2)'], ['w = torch.randn(6, 3, 3, 3)', 'return self.fc(F.conv2d(x, w, padding=1))'], [2, 3, 8, 8], ['nn.Linear(8, 2)']),
+  net('h-fconv-bad', ['self.fc = nn.Linear(8, 2)'], ['w = torch.randn(6, 3, 3, 3)', 'return self.fc(F.conv2d(x, w))'], [2, 4, 8, 8], ['nn.Linear(8, 2)']),
+  net('h-sdpa', ['self.fc = nn.Linear(6, 2)'], ['k = torch.randn(2, 4, 7, 8)', 'v = torch.randn(2, 4, 7, 6)', 'return self.fc(F.scaled_dot_product_attention(x, k, v))'], [2, 4, 5, 8], ['nn.Linear(6, 2)']),
+  net('h-cosine', ['self.cos = nn.CosineSimilarity(dim=1)', 'self.fc = nn.Linear(3, 2)'], ['return self.fc(self.cos(x, x))'], [2, 8, 3], ['nn.CosineSimilarity(dim=1)', 'nn.Linear(3, 2)']),
+];
+
 
 export const HAND_CASES: TorchCase[] = [
   raw(

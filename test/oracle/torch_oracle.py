@@ -25,21 +25,41 @@ def shape_of(value):
     return None
 
 
+# Modules whose forward shapelint models as one step (their children are internal to it).
+UNITS = (nn.MultiheadAttention, nn.Transformer, nn.TransformerEncoder, nn.TransformerDecoder,
+         nn.TransformerEncoderLayer, nn.TransformerDecoderLayer)
+
+
+def is_leaf(mod):
+    return not any(True for _ in mod.children())
+
+
 class Recorder:
-    """Global hooks: every leaf module's output, and which leaf is running."""
+    """Global hooks: every leaf (or unit) module's output, and which one is running."""
 
     def __init__(self):
+        self.reset()
+
+    def reset(self):
         self.shapes = []
         self.running = None
+        self.unit_depth = 0
 
     def pre(self, mod, _inputs):
-        if not any(True for _ in mod.children()):
+        if self.unit_depth == 0 and (is_leaf(mod) or isinstance(mod, UNITS)):
             self.running = len(self.shapes)
+        if isinstance(mod, UNITS):
+            self.unit_depth += 1
 
     def post(self, mod, _inputs, output):
-        if not any(True for _ in mod.children()):
-            self.shapes.append(shape_of(output))
-            self.running = None
+        if isinstance(mod, UNITS):
+            self.unit_depth -= 1
+            if self.unit_depth > 0:
+                return
+        elif self.unit_depth > 0 or not is_leaf(mod):
+            return
+        self.shapes.append(shape_of(output))
+        self.running = None
 
 
 def param_count(model):
@@ -50,7 +70,7 @@ def param_count(model):
 
 
 def run_case(case, rec):
-    rec.shapes, rec.running = [], None
+    rec.reset()
     ns = {}
     result = {"id": case["id"], "shapes": None, "params": None, "error": None}
     try:

@@ -118,3 +118,18 @@ export function toArgValue(v: Value): ArgValue {
       return UNKNOWN;
   }
 }
+
+/**
+ * A layer call's inputs in `callParams` order: the positional inputs, then each call parameter
+ * not given positionally, from its keyword or its default (`ct(x, output_size=(10, 10))`).
+ */
+export function layerCallInputs(callParams: ParamSpec[] | undefined, args: EvaluatedArgs): ArgValue[] {
+  const inputs = args.positional.map(toArgValue);
+  if (!callParams || inputs.length === 0) return inputs;
+  for (let i = inputs.length - 1; i < callParams.length; i++) {
+    const p = callParams[i];
+    const kw = args.keywords.get(p.name);
+    inputs.push(kw ? toArgValue(kw) : args.opaque ? UNKNOWN : p.default !== undefined ? p.default : UNKNOWN);
+  }
+  return inputs;
+}

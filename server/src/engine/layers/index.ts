@@ -4,6 +4,7 @@ import { kerasLayers } from './keras/index';
 import { mxnetLayers } from './mxnet/index';
 import { numpyLayers } from './numpy/numpy';
 import { torchLayers } from './torch/index';
+import { unknownTorchModule } from './torch/unknown';
 import type { LayerDef } from './types';
 
 export const ALL_LAYERS: readonly LayerDef[] = [...torchLayers, ...kerasLayers, ...gluonLayers, ...numpyLayers, ...mxnetLayers];
@@ -12,5 +13,5 @@ const byName = new Map<string, LayerDef>();
 for (const def of ALL_LAYERS) for (const n of def.names) byName.set(n, def);
 
 export function findLayer(qualifiedName: string): LayerDef | undefined {
-  return byName.get(qualifiedName);
+  return byName.get(qualifiedName) ?? unknownTorchModule(qualifiedName);
 }

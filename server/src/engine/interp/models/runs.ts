@@ -7,7 +7,7 @@
 import type { LayerDef, LayerEnv, LayerOutcome, TensorLib, ArgValue } from '../../layers/types';
 import { isTensor, UNKNOWN } from '../../layers/types';
 import type { Diagnostic, Dim, LayerApplication, TextRange } from '../../types';
-import { bindArgs, toArgValue, type EvaluatedArgs } from '../bind';
+import { bindArgs, layerCallInputs, toArgValue, type EvaluatedArgs } from '../bind';
 import { extendLineage, num, tensorVal, UNKNOWN_V, type FuncValue, type LayerValue, type Lineage, type ObjectValue, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
@@ -178,7 +178,7 @@ export class Runs {
     const inputTensors = inputs.flatMap(tensorsIn);
     const state = run.state.get(layer.id);
     const outcome = safely<LayerOutcome>(
-      () => layer.def.apply(layer.args, inputs.map(toArgValue), this.env(this.ctx.layers.nameOf(layer), run), state),
+      () => layer.def.apply(layer.args, layerCallInputs(layer.def.callParams, args), this.env(this.ctx.layers.nameOf(layer), run), state),
       { output: UNKNOWN },
     );
     if (outcome.state) run.state.set(layer.id, outcome.state);

@@ -52,6 +52,11 @@ export function tensorBinary(ctx: ModelContext, op: string, a: Value, b: Value, 
   const tb = b.t === 'tensor' ? b : null;
   const base = (ta ?? tb)!;
   const hist = mergeHist([ta, tb].filter((x): x is TensorVal => !!x));
+  if (op === '@' && ta?.lib === 'torch' && tb?.lib === 'torch') {
+    // `a @ b` is `torch.matmul(a, b)`: same shapes, same errors.
+    const site: CallSite = { k: 'call', func: { k: 'unknown', r: range }, args: [], argsRange: range, r: range };
+    return ctx.runs.applyOp(findLayer('torch.matmul')!, { positional: [ta, tb], keywords: new Map(), opaque: false }, site, null);
+  }
   if (op === '@') return tensorVal(null, base.lib, hist, base.origin);
   if (!ta || !tb) return tensorVal(base.shape, base.lib, hist, base.origin);
   const origin = ta.origin ?? tb.origin;

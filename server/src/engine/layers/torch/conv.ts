@@ -5,13 +5,14 @@
  */
 import { isKnown } from '../../shapes';
 import type { AxisTrace, Dim } from '../../types';
-import { asInt, asTuple, type ArgValue, type BoundArgs, type LayerDef, type LayerIssue, type LayerOutcome, type ParamSpec, type TensorValue } from '../types';
+import { asInt, asTuple, isTensor, UNKNOWN, type ArgValue, type BoundArgs, type LayerDef, type LayerIssue, type LayerOutcome, type ParamSpec, type TensorValue } from '../types';
 import {
   asBool,
   batchedDims,
   channelsFirstNames,
   failed,
   firstTensor,
+  intList,
   issue,
   joinChannelsFirst,
   msgDim,
@@ -28,6 +29,8 @@ interface ConvSpec {
   nsp: number;
   transposed: boolean;
   lazy: boolean;
+  /** F.conv*d: the weight tensor gives the channels and kernel; there is no in_channels to fix. */
+  functional?: boolean;
 }
 
 /** Decoded constructor arguments; null entries are unknown. */
@@ -137,7 +140,7 @@ function channelIssue(spec: ConvSpec, a: ConvArgs, cf: ChannelsFirst, shapeText:
   const head = spec.transposed ? 'Given transposed=1' : `Given groups=${groups}`;
   const names = channelsFirstNames(cf, spec.nsp).join(' ');
   const fixes =
-    !spec.lazy && cf.c % groups === 0
+    !spec.lazy && !spec.functional && cf.c % groups === 0
       ? [{ kind: 'set-arg' as const, name: 'in_channels', value: String(cf.c), title: `Set in_channels=${cf.c}`, applicability: 'safe' as const }]
       : undefined;
   return issue(
@@ -201,6 +204,30 @@ function paddingFix(a: ConvArgs, padded: (number | null)[], ek: (number | null)[
   return [{ kind: 'set-arg' as const, name: 'padding', value, title: `Set padding=${value}`, applicability: 'unsafe' as const }];
 }
 
+/**
+ * ConvTranspose's `output_size` call argument (_ConvTransposeNd._output_padding): it picks the
+ * output padding, and must lie within [minimum, minimum + stride − 1] on every axis. Null when
+ * something is unknown (the output is then unknown too).
+ */
+function outputPaddingFor(spec: ConvSpec, a: ConvArgs, dims: Dim[], cf: ChannelsFirst, sizeV: ArgValue): number[] | LayerIssue | null {
+  let size = intList(sizeV);
+  if (!size || cf.open || !a.k || !a.s || !a.d || !Array.isArray(a.p)) return null;
+  const n = spec.nsp, lead = cf.unbatched ? 1 : 2;
+  if (size.length === n + lead) size = size.slice(lead);
+  if (size.length !== n)
+    return issue('invalid-argument', `ConvTranspose${n}D: for ${dims.length}D input, output_size must have ${n} or ${n + lead} elements (got ${size.length})`, [`output_size gives the ${n} spatial sizes (optionally after N and C).`]);
+  if (!cf.spatial.every(isKnown)) return null;
+  const k = a.k, s = a.s, d = a.d, p = a.p;
+  const min = cf.spatial.map((x, i) => ((x as number) - 1) * s[i] - 2 * p[i] + d[i] * (k[i] - 1) + 1);
+  const max = min.map((m, i) => m + s[i] - 1);
+  const want = size;
+  if (want.some((x, i) => x < min[i] || x > max[i]))
+    return issue('invalid-argument', `requested an output size of ${pySource(want)}, but valid sizes range from ${msgSizes(min)} to ${msgSizes(max)} (for an input of torch.Size(${msgSizes(dims.slice(2))}))`, [
+      `with stride ${pySource(s)} the output can be ${min.join('x')} up to ${max.join('x')}; output_size picks the output padding within that range.`,
+    ]);
+  return want.map((x, i) => x - min[i]);
+}
+
 function outDim(spec: ConvSpec, a: ConvArgs, n: Dim, i: number): { dim: Dim; formula: string | null } {
   if (!isKnown(n) || a.k === null || a.s === null || a.d === null || a.p === null) return { dim: null, formula: null };
   const k = a.k[i], s = a.s[i], d = a.d[i];
@@ -208,7 +235,7 @@ function outDim(spec: ConvSpec, a: ConvArgs, n: Dim, i: number): { dim: Dim; for
     if (!Array.isArray(a.p) || a.op === null) return { dim: null, formula: null };
     const p = a.p[i], op = a.op[i];
     const o = (n - 1) * s - 2 * p + d * (k - 1) + op + 1;
-    return { dim: o > 0 ? o : null, formula: `(${n} − 1)·${s} − 2·${p} + ${d}·(${k} − 1) + ${op} + 1 = ${o}` };
+    return { dim: o >= 0 ? o : null, formula: `(${n} − 1)·${s} − 2·${p} + ${d}·(${k} − 1) + ${op} + 1 = ${o}` };
   }
   if (a.p === 'same') return { dim: n, formula: `padding='same' keeps ${n}` };
   const p = a.p === 'valid' ? 0 : a.p[i];
@@ -235,6 +262,11 @@ function applyConv(spec: ConvSpec, args: BoundArgs, inputs: (TensorValue | ArgVa
     newState = { in_channels: a.inC };
   }
   const params = paramCount(spec, a);
+  if (spec.transposed && inputs[1] !== null && inputs[1] !== undefined) {
+    const picked = outputPaddingFor(spec, a, x.shape.dims, cf, inputs[1] as ArgValue);
+    if (picked && !Array.isArray(picked)) return { ...failed(picked, params), state: newState };
+    a.op = picked;
+  }
   const ch = channelIssue(spec, a, cf, showShape(x.shape));
   if (ch) return { ...failed(ch, params), state: newState };
   const kern = kernelIssue(spec, a, cf);
@@ -246,7 +278,29 @@ function applyConv(spec: ConvSpec, args: BoundArgs, inputs: (TensorValue | ArgVa
     if (r.formula) trace.push({ axis: names[i], formula: r.formula });
     return r.dim;
   });
+  const empty = transposedTooSmall(spec, a, cf);
+  if (empty) return { ...failed(empty, params), state: newState };
   return out(joinChannelsFirst(cf, a.outC, spatial), { params, trace, axisNames: channelsFirstNames(cf, spec.nsp), state: newState });
+}
+
+/**
+ * An unbatched transposed convolution runs ATen's slow path, which rejects an output size below 1
+ * (1-D as 2-D with a height of 1). Batched inputs take another path (an empty output, or a backend
+ * error for negative sizes) and stay unchecked.
+ */
+function transposedTooSmall(spec: ConvSpec, a: ConvArgs, cf: ChannelsFirst): LayerIssue | null {
+  if (!spec.transposed || !cf.unbatched || !cf.spatial.every(isKnown)) return null;
+  const outs = cf.spatial.map((n, i) => rawTransposedSize(a, n as number, i));
+  if (outs.some((o) => o === null) || !outs.some((o) => (o as number) < 1)) return null;
+  const show = (v: Dim[]) => `(${(spec.nsp === 1 ? [1, ...v] : v).join(' x ')})`;
+  return issue('kernel-exceeds-input', `Given input size per channel: ${show(cf.spatial)}. Calculated output size per channel: ${show(outs)}. Output size is too small`, [
+    `${className(spec)} turns ${cf.spatial.join('x')} into ${outs.join('x')}, which has an empty axis.`,
+  ]);
+}
+
+function rawTransposedSize(a: ConvArgs, n: number, i: number): number | null {
+  if (!a.k || !a.s || !a.d || !Array.isArray(a.p) || !a.op) return null;
+  return (n - 1) * a.s[i] - 2 * a.p[i] + a.d[i] * (a.k[i] - 1) + a.op[i] + 1;
 }
 
 function convDef(spec: ConvSpec): LayerDef {
@@ -266,3 +320,44 @@ function convDef(spec: ConvSpec): LayerDef {
 export const convLayers: LayerDef[] = [];
 for (const nsp of [1, 2, 3])
   for (const transposed of [false, true]) for (const lazy of [false, true]) convLayers.push(convDef({ nsp, transposed, lazy }));
+
+/**
+ * F.conv{1,2,3}d and F.conv_transpose{1,2,3}d: the module's checks with in/out channels and
+ * the kernel read from the weight, (out, in/groups, *k) or, transposed, (in, out/groups, *k).
+ */
+function applyFunctionalConv(spec: ConvSpec, args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
+  const w = args.get('weight');
+  const wDims = isTensor(w) && w.shape && !w.shape.open && w.shape.dims.length === spec.nsp + 2 ? w.shape.dims : null;
+  const groups = asInt(args.get('groups'));
+  if (!wDims || groups === null || groups <= 0) return out(null);
+  const [w0, w1, ...k] = wDims;
+  const known = (d: Dim) => (isKnown(d) ? d : UNKNOWN);
+  const fromWeight: Record<string, ArgValue> = spec.transposed
+    ? { in_channels: known(w0), out_channels: isKnown(w1) ? w1 * groups : UNKNOWN, kernel_size: k.every(isKnown) ? (k as number[]) : UNKNOWN }
+    : { in_channels: isKnown(w1) ? w1 * groups : UNKNOWN, out_channels: known(w0), kernel_size: k.every(isKnown) ? (k as number[]) : UNKNOWN };
+  const bias = args.get('bias');
+  const bound: BoundArgs = {
+    get: (n) => (n in fromWeight ? fromWeight[n] : n === 'bias' ? bias !== null : args.get(n)),
+    explicit: (n) => args.explicit(n),
+    extraKeywords: args.extraKeywords,
+  };
+  const early = constructCheck(bound, spec);
+  if (early) return failed(early);
+  const r = applyConv(spec, bound, [args.get('input') as ArgValue, ...inputs.slice(1)].slice(0, 1), undefined);
+  return { ...r, params: undefined };
+}
+
+for (const nsp of [1, 2, 3])
+  for (const transposed of [false, true]) {
+    const spec: ConvSpec = { nsp, transposed, lazy: false, functional: true };
+    const tail: ParamSpec[] = transposed
+      ? [{ name: 'stride', default: 1 }, { name: 'padding', default: 0 }, { name: 'output_padding', default: 0 }, { name: 'groups', default: 1 }, { name: 'dilation', default: 1 }]
+      : [{ name: 'stride', default: 1 }, { name: 'padding', default: 0 }, { name: 'dilation', default: 1 }, { name: 'groups', default: 1 }];
+    convLayers.push({
+      framework: 'torch',
+      names: [`torch.nn.functional.${opName(spec)}`, `torch.${opName(spec)}`],
+      params: [{ name: 'input' }, { name: 'weight' }, { name: 'bias', default: null }, ...tail],
+      kind: 'op',
+      apply: (args, inputs) => applyFunctionalConv(spec, args, inputs),
+    });
+  }

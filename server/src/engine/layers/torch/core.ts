@@ -10,15 +10,14 @@ import {
   failed,
   firstTensor,
   inputShape,
-  intList,
   issue,
   knownProduct,
   msgDim,
-  msgSizes,
   normAxis,
   out,
   showShape,
 } from './common';
+import { applyUnflattenOp } from './split';
 
 /** The `mat1 and mat2` message: mat1 is the input folded to 2-D, mat2 is weight.T. */
 export function matmulIssue(shape: Shape, inF: number, outF: Dim, layer: string, fixable: boolean): LayerIssue | null {
@@ -98,29 +97,6 @@ export function applyFlatten(shape: Shape | null, startV: ArgValue | undefined, 
   return 'rule' in r ? failed(r) : out(r);
 }
 
-function applyUnflatten(args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
-  const shape = firstTensor(inputs)?.shape ?? null;
-  const dim = asInt(args.get('dim'));
-  const sizes = intList(args.get('unflattened_size'));
-  if (!shape || dim === null || sizes === null || shape.open) return out(null);
-  const a = normAxis(dim, shape.dims.length);
-  if (a === null) return failed(issue('rank-mismatch', dimRangeMessage(dim, shape.dims.length), [`Unflatten(dim=${dim}) on ${showShape(shape)}.`]));
-  const n = shape.dims[a];
-  const known = sizes.filter((x) => x !== -1).reduce((x, y) => x * y, 1);
-  let filled: Dim[] = sizes;
-  if (isKnown(n)) {
-    const inferred = sizes.includes(-1) ? (known > 0 && n % known === 0 ? n / known : null) : known === n ? -1 : null;
-    if (inferred === null)
-      return failed(
-        issue('reshape-mismatch', `unflatten: Provided sizes ${msgSizes(sizes)} don't multiply up to the size of dim ${dim} (${n}) in the input tensor`, [
-          `dim ${dim} of ${showShape(shape)} has ${n} elements; ${msgSizes(sizes)} does not split it.`,
-        ]),
-      );
-    filled = sizes.map((x) => (x === -1 ? inferred : x));
-  } else filled = sizes.map((x) => (x === -1 ? null : x));
-  return out({ dims: [...shape.dims.slice(0, a), ...filled, ...shape.dims.slice(a + 1)], open: false });
-}
-
 /** A shape-preserving module or op (activations, dropout, identity, casts). */
 function preserving(names: string[], params: ParamSpec[], kind: 'layer' | 'op', inputName = 'input'): LayerDef {
   return {
@@ -155,6 +131,11 @@ const ACTIVATIONS: [string, ParamSpec[]][] = [
   ['Softmax', [{ name: 'dim', default: null }]],
   ['LogSoftmax', [{ name: 'dim', default: null }]],
   ['Softmin', [{ name: 'dim', default: null }]],
+  ['Hardshrink', [{ name: 'lambd', default: 0.5 }]],
+  ['Softshrink', [{ name: 'lambd', default: 0.5 }]],
+  ['Threshold', [{ name: 'threshold' }, { name: 'value' }, { name: 'inplace', default: false }]],
+  ['RReLU', [{ name: 'lower', default: 1 / 8 }, { name: 'upper', default: 1 / 3 }, { name: 'inplace', default: false }]],
+  ['FeatureAlphaDropout', [{ name: 'p', default: 0.5 }, { name: 'inplace', default: false }]],
   ['Identity', []],
   ['Dropout', [{ name: 'p', default: 0.5 }, { name: 'inplace', default: false }]],
   ['Dropout1d', [{ name: 'p', default: 0.5 }, { name: 'inplace', default: false }]],
@@ -192,10 +173,16 @@ const ELEMENTWISE_FNS: [string[], ParamSpec[]][] = [
   [['softmax', 'log_softmax', 'softmin'], [{ name: 'input' }, { name: 'dim', default: null }, { name: '_stacklevel', default: 3 }, { name: 'dtype', default: null }]],
   [['dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'alpha_dropout'], [{ name: 'input' }, { name: 'p', default: 0.5 }, { name: 'training', default: true }, { name: 'inplace', default: false }]],
   [['normalize'], [{ name: 'input' }, { name: 'p', default: 2.0 }, { name: 'dim', default: 1 }, { name: 'eps', default: 1e-12 }]],
+  // Further elementwise functions: only `input` matters for the shape.
+  [
+    ['hardtanh', 'hardtanh_', 'softplus', 'hardshrink', 'softshrink', 'threshold', 'threshold_', 'rrelu', 'rrelu_', 'gumbel_softmax', 'celu_', 'elu_', 'leaky_relu_', 'selu_', 'feature_alpha_dropout', 'prelu'],
+    [{ name: 'input' }, { name: 'rest', variadic: true }],
+  ],
 ];
 
 const TORCH_ELEMENTWISE: [string[], ParamSpec[]][] = [
-  [['relu', 'relu_', 'sigmoid', 'tanh', 'exp', 'log', 'abs', 'neg', 'sqrt', 'sin', 'cos', 'square', 'sign', 'floor', 'ceil', 'round', 'selu'], [{ name: 'input' }]],
+  [['relu', 'relu_', 'sigmoid', 'tanh', 'exp', 'log', 'abs', 'neg', 'sqrt', 'sin', 'cos', 'square', 'sign', 'floor', 'ceil', 'round', 'selu',
+    'tan', 'log1p', 'expm1', 'rsqrt', 'reciprocal', 'erf', 'trunc', 'sinh', 'cosh', 'asin', 'acos', 'atan', 'log2', 'log10', 'exp2', 'logit'], [{ name: 'input' }]],
   [['softmax', 'log_softmax'], [{ name: 'input' }, { name: 'dim', default: null }, { name: 'dtype', default: null }]],
   [['clamp', 'clip'], [{ name: 'input' }, { name: 'min', default: null }, { name: 'max', default: null }]],
   [['dropout'], [{ name: 'input' }, { name: 'p', default: 0.5 }, { name: 'train', default: true }]],
@@ -235,7 +222,7 @@ export const coreLayers: LayerDef[] = [
     names: ['torch.nn.Unflatten'],
     params: [{ name: 'dim' }, { name: 'unflattened_size' }],
     kind: 'layer',
-    apply: (args, inputs) => applyUnflatten(args, inputs),
+    apply: (args, inputs) => applyUnflattenOp(firstTensor(inputs)?.shape ?? null, args.get('dim'), args.get('unflattened_size')),
   },
   ...ACTIVATIONS.filter(([n]) => n !== 'PReLU').map(([n, p]) => preserving([`torch.nn.${n}`], p, 'layer')),
   prelu(),

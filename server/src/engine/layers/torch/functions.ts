@@ -8,9 +8,11 @@ import { isTensor, UNKNOWN, type ArgValue, type BoundArgs, type LayerDef, type L
 import { failed, inputShape, out } from './common';
 import { applyFlatten, matmulIssue } from './core';
 import {
+  applyBmm,
   applyBroadcast,
   applyCat,
   applyMatmul,
+  applyMm,
   applyPermute,
   applyReduce,
   applyReshape,
@@ -58,6 +60,9 @@ const SAME_SHAPE_METHODS = [
   'contiguous', 'float', 'double', 'half', 'bfloat16', 'long', 'int', 'bool', 'to', 'cuda', 'cpu', 'detach', 'clone',
   'relu', 'relu_', 'sigmoid', 'tanh', 'exp', 'log', 'abs', 'neg', 'sqrt', 'softmax', 'log_softmax', 'type', 'requires_grad_',
   'clamp', 'clip', 'pow', 'type_as', 'masked_fill', 'zero_', 'fill_', 'normal_', 'uniform_',
+  // More elementwise methods and in-place updates (an in-place op keeps self's shape).
+  'sin', 'cos', 'tan', 'log1p', 'expm1', 'rsqrt', 'reciprocal', 'sign', 'floor', 'ceil', 'round', 'square', 'erf', 'trunc',
+  'exp_', 'abs_', 'sqrt_', 'tanh_', 'sigmoid_', 'clamp_', 'clip_', 'add_', 'sub_', 'mul_', 'div_', 'pow_', 'masked_fill_', 'copy_', 'detach_',
 ];
 
 export const functionLayers: LayerDef[] = [
@@ -70,11 +75,13 @@ export const functionLayers: LayerDef[] = [
   op(['torch.cat', 'torch.concat', 'torch.concatenate'], [{ name: 'tensors' }, { name: 'dim', default: 0 }], (a) => applyCat(a.get('tensors'), a.get('dim'))),
   op(['torch.stack'], [{ name: 'tensors' }, { name: 'dim', default: 0 }], (a) => applyStack(a.get('tensors'), a.get('dim'))),
   ...both(['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'subtract', 'multiply'], [{ name: 'other' }, { name: 'alpha', default: 1 }], (a, s) => applyBroadcast(a.get(s), a.get('other'))),
-  ...both(['matmul', 'mm', 'bmm'], [{ name: 'other' }], (a, s) => applyMatmul(a.get(s), a.get('other'))),
+  ...both(['matmul'], [{ name: 'other' }], (a, s) => applyMatmul(a.get(s), a.get('other'))),
+  ...both(['mm'], [{ name: 'mat2' }], (a, s) => applyMm(a.get(s), a.get('mat2'))),
+  ...both(['bmm'], [{ name: 'mat2' }], (a, s) => applyBmm(a.get(s), a.get('mat2'))),
   op(['torch.reshape'], [{ name: 'input' }, { name: 'shape' }], (a) => applyReshape(shapeOf(a, 'input'), a.get('shape'))),
   op(['torch.Tensor.view', 'torch.Tensor.reshape'], [{ name: 'self' }, { name: 'shape', variadic: true }], (a) => applyReshape(shapeOf(a, 'self'), a.get('shape'))),
   op(['torch.Tensor.view_as', 'torch.Tensor.reshape_as', 'torch.Tensor.expand_as'], [{ name: 'self' }, { name: 'other' }], (a) => out(shapeOf(a, 'other'))),
-  ...both(['transpose', 'swapaxes'], [{ name: 'dim0' }, { name: 'dim1' }], (a, s) => applyTranspose(shapeOf(a, s), a.get('dim0'), a.get('dim1'))),
+  ...both(['transpose', 'swapaxes', 'swapdims'], [{ name: 'dim0' }, { name: 'dim1' }], (a, s) => applyTranspose(shapeOf(a, s), a.get('dim0'), a.get('dim1'))),
   ...both(['t'], [], (a, s) => {
     const shape = shapeOf(a, s);
     return shape && !shape.open && shape.dims.length === 2 ? out({ dims: [shape.dims[1], shape.dims[0]], open: false }) : out(shape && !shape.open && shape.dims.length < 2 ? shape : null);

@@ -60,15 +60,15 @@ function normalizedShape(v: ArgValue | undefined): number[] | null {
 }
 
 /** LayerNorm and F.layer_norm: the trailing dims must equal normalized_shape. */
-export function layerNormIssue(shape: Shape, ns: number[]): LayerIssue | null {
+export function layerNormIssue(shape: Shape, ns: number[], rms = false): LayerIssue | null {
   const tail = shape.dims.slice(-ns.length);
   const tooShort = !shape.open && shape.dims.length < ns.length;
   const differs = tail.some((d, i) => isKnown(d) && d !== ns[ns.length - tail.length + i]);
   if (!tooShort && !differs) return null;
   return issue(
     'features-mismatch',
-    `Given normalized_shape=${msgSizes(ns)}, expected input with shape [*, ${ns.join(', ')}], but got input of size${msgSizes(shape.dims)}`,
-    [`LayerNorm normalises the last ${ns.length} dims, which must be ${msgSizes(ns)}; the tensor is ${showShape(shape)}.`],
+    `Given normalized_shape=${msgSizes(ns)}, expected input with shape [*${rms ? '' : ', '}${ns.join(', ')}], but got input of size${msgSizes(shape.dims)}`,
+    [`${rms ? 'RMSNorm' : 'LayerNorm'} normalises the last ${ns.length} dims, which must be ${msgSizes(ns)}; the tensor is ${showShape(shape)}.`],
   );
 }
 
@@ -115,6 +115,39 @@ function applyGroupNorm(args: BoundArgs, inputs: (TensorValue | ArgValue)[]): La
   return out(shape, { params });
 }
 
+function applyRmsNorm(args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
+  const ns = normalizedShape(args.get('normalized_shape'));
+  const affine = asBool(args.get('elementwise_affine'));
+  const params = ns && affine !== null ? (affine ? ns.reduce((a, b) => a * b, 1) : 0) : null;
+  const shape = inputShape(args, inputs, 'input');
+  const bad = shape && ns ? layerNormIssue(shape, ns, true) : null;
+  return bad ? failed(bad, params) : out(shape, { params });
+}
+
+/** Lazy BatchNorm/InstanceNorm: num_features is the input's channel count at the first call. */
+function applyLazyNorm(kind: 'batch' | 'instance', nsp: number, args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
+  const shape = firstTensor(inputs)?.shape ?? null;
+  const c = shape && !shape.open ? shape.dims[shape.dims.length - nsp - 1] ?? null : null;
+  const withC: BoundArgs = { get: (n) => (n === 'num_features' ? (isKnown(c) ? c : null) : args.get(n)), explicit: (n) => args.explicit(n), extraKeywords: args.extraKeywords };
+  return kind === 'batch' ? applyBatchNorm(nsp, withC, inputs) : applyInstanceNorm(nsp, withC, inputs);
+}
+
+function applyChannelShuffle(args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
+  const shape = inputShape(args, inputs, 'input');
+  const g = asInt(args.get('groups'));
+  const c = shape && !shape.open ? shape.dims[1] : null;
+  if (shape && g !== null && g > 0 && isKnown(c ?? null) && (c as number) % g !== 0)
+    return failed(issue('channel-mismatch', `Number of channels must be divisible by groups. Got ${c} channels and ${g} groups.`, [`ChannelShuffle(${g}) splits the ${c} channels of ${showShape(shape)} into ${g} groups.`]));
+  return out(shape);
+}
+
+function applyCrossMapLrn(_args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
+  const shape = firstTensor(inputs)?.shape ?? null;
+  if (shape && !shape.open && shape.dims.length !== 4)
+    return failed(issue('rank-mismatch', `CrossMapLRN2d: Expected input to be 4D, got ${shape.dims.length}D instead.`, [`CrossMapLRN2d takes (N, C, H, W); got ${showShape(shape)}.`]));
+  return out(shape);
+}
+
 const BN_PARAMS = [
   { name: 'num_features' },
   { name: 'eps', default: 1e-5 },
@@ -145,6 +178,43 @@ export const normLayers: LayerDef[] = [
     kind: 'layer',
     apply: (args, inputs) => applyInstanceNorm(n, args, inputs),
   })),
+  {
+    framework: 'torch',
+    names: ['torch.nn.SyncBatchNorm'],
+    params: [...BN_PARAMS, { name: 'process_group', default: null }],
+    kind: 'layer',
+    apply: (args, inputs) => {
+      // Any rank >= 2 with channels at axis 1; only the parameter count is modelled.
+      const nf = asInt(args.get('num_features')), affine = asBool(args.get('affine'));
+      return out(firstTensor(inputs)?.shape ?? null, { params: nf !== null && affine !== null ? (affine ? 2 * nf : 0) : null });
+    },
+  },
+  ...[1, 2, 3].flatMap((n): LayerDef[] => [
+    { framework: 'torch', names: [`torch.nn.LazyBatchNorm${n}d`], params: BN_PARAMS.slice(1), kind: 'layer', apply: (args, inputs) => applyLazyNorm('batch', n, args, inputs) },
+    { framework: 'torch', names: [`torch.nn.LazyInstanceNorm${n}d`], params: IN_PARAMS.slice(1), kind: 'layer', apply: (args, inputs) => applyLazyNorm('instance', n, args, inputs) },
+  ]),
+  {
+    framework: 'torch',
+    names: ['torch.nn.RMSNorm'],
+    params: [{ name: 'normalized_shape' }, { name: 'eps', default: null }, { name: 'elementwise_affine', default: true }, { name: 'device', default: null }, { name: 'dtype', default: null }],
+    kind: 'layer',
+    apply: applyRmsNorm,
+  },
+  {
+    framework: 'torch',
+    names: ['torch.nn.functional.rms_norm'],
+    params: [{ name: 'input' }, { name: 'normalized_shape' }, { name: 'weight', default: null }, { name: 'eps', default: null }],
+    kind: 'op',
+    apply: (args, inputs) => {
+      const shape = inputShape(args, inputs, 'input');
+      const ns = normalizedShape(args.get('normalized_shape'));
+      const bad = shape && ns ? layerNormIssue(shape, ns, true) : null;
+      return bad ? failed(bad) : out(shape);
+    },
+  },
+  { framework: 'torch', names: ['torch.nn.ChannelShuffle'], params: [{ name: 'groups' }], kind: 'layer', apply: applyChannelShuffle },
+  { framework: 'torch', names: ['torch.nn.functional.channel_shuffle', 'torch.nn.functional.native_channel_shuffle', 'torch.channel_shuffle'], params: [{ name: 'input' }, { name: 'groups' }], kind: 'op', apply: applyChannelShuffle },
+  { framework: 'torch', names: ['torch.nn.CrossMapLRN2d'], params: [{ name: 'size' }, { name: 'alpha', default: 1e-4 }, { name: 'beta', default: 0.75 }, { name: 'k', default: 1 }], kind: 'layer', apply: applyCrossMapLrn },
   {
     framework: 'torch',
     names: ['torch.nn.LayerNorm'],

@@ -60,11 +60,12 @@ export function applyCat(tv: ArgValue | undefined, dimV: ArgValue | undefined): 
   if (!ts || ts.length === 0 || dim === null || ts.some((t) => !t.shape || t.shape.open)) return out(null);
   const shapes = ts.map((t) => t.shape as Shape);
   const r = shapes[0].dims.length;
+  // The axis is wrapped against the first tensor's rank before the ranks are compared.
+  const d = normAxis(dim, r);
+  if (d === null) return failed(issue('rank-mismatch', dimRangeMessage(dim, r), [`cat(dim=${dim}) on ${shapes.map(showShape).join(', ')}: the first tensor has ${r} axes.`]));
   for (const s of shapes)
     if (s.dims.length !== r)
       return failed(issue('merge-mismatch', `Tensors must have same number of dimensions: got ${r} and ${s.dims.length}`, [`cat needs tensors of one rank: ${shapes.map(showShape).join(', ')}.`]));
-  const d = normAxis(dim, r);
-  if (d === null) return failed(issue('rank-mismatch', dimRangeMessage(dim, r), [`cat(dim=${dim}) on ${r}-D tensors.`]));
   for (let i = 1; i < shapes.length; i++)
     for (let j = 0; j < r; j++) {
       const a = shapes[0].dims[j], b = shapes[i].dims[j];
@@ -206,23 +207,69 @@ export function applyReduce(shape: Shape | null, dimV: ArgValue | undefined, kee
   return out({ dims, open: false });
 }
 
-/** torch.matmul for 1-D/2-D operands and batched stacks (broadcast batch dims). */
+/** torch.matmul: 1-D and 2-D operands, and batched stacks with broadcast batch dims (ATen's cases and messages). */
 export function applyMatmul(a: ArgValue | undefined, b: ArgValue | undefined): LayerOutcome {
   const sa = isTensor(a) ? a.shape : null, sb = isTensor(b) ? b.shape : null;
-  if (!sa || !sb || sa.open || sb.open || sa.dims.length === 0 || sb.dims.length === 0) return out(null);
+  if (!sa || !sb || sa.open || sb.open) return out(null);
   const A = sa.dims, B = sb.dims;
+  const why = [`${showShape(sa)} @ ${showShape(sb)}: the inner dims differ.`];
+  const mismatch = (message: string) => failed(issue('features-mismatch', message, why));
+  if (A.length === 0 || B.length === 0)
+    return failed(issue('rank-mismatch', `both arguments to matmul need to be at least 1D, but they are ${A.length}D and ${B.length}D`, [`matmul of ${showShape(sa)} and ${showShape(sb)}.`]));
   const k1 = A[A.length - 1], k2 = B.length === 1 ? B[0] : B[B.length - 2];
-  if (isKnown(k1) && isKnown(k2) && k1 !== k2) {
-    if (A.length === 2 && B.length === 2)
-      return failed(issue('features-mismatch', `mat1 and mat2 shapes cannot be multiplied (${msgDim(A[0])}x${k1} and ${k2}x${msgDim(B[1])})`, [`inner dims differ: ${showShape(sa)} @ ${showShape(sb)}.`]));
-    return out(null);
+  const differ = isKnown(k1) && isKnown(k2) && k1 !== k2;
+  if (A.length === 1 && B.length === 1) {
+    if (differ) return mismatch(`inconsistent tensor size, expected tensor [${k1}] and src [${k2}] to have the same number of elements, but got ${k1} and ${k2} elements respectively`);
+    return out({ dims: [], open: false });
   }
-  if (A.length === 1 && B.length === 1) return out({ dims: [], open: false });
-  if (A.length === 1) return out({ dims: [...B.slice(0, -2), B[B.length - 1]], open: false });
-  if (B.length === 1) return out({ dims: A.slice(0, -1), open: false });
-  const batch = applyBroadcast(tensor({ dims: A.slice(0, -2), open: false }, 'torch'), tensor({ dims: B.slice(0, -2), open: false }, 'torch'));
-  if (batch.issue || !isTensor(batch.output) || !batch.output.shape) return out(null);
-  return out({ dims: [...batch.output.shape.dims, A[A.length - 2], B[B.length - 1]], open: false });
+  if (B.length === 1) {
+    // mv on the input folded to 2-D.
+    const rows = knownProduct(A.slice(0, -1));
+    if (differ) return rows === null ? out(null) : mismatch(`size mismatch, got input (${rows}), mat (${rows}x${k1}), vec (${k2})`);
+    return out({ dims: A.slice(0, -1), open: false });
+  }
+  if (B.length === 2 && A.length <= 2 || (A.length >= 3 && B.length === 2)) {
+    // mm, with a 1-D left operand as one row and a batched left operand folded into rows.
+    const rows = A.length === 1 ? 1 : knownProduct(A.slice(0, -1));
+    if (differ) return rows === null ? out(null) : mismatch(`mat1 and mat2 shapes cannot be multiplied (${rows}x${k1} and ${k2}x${msgDim(B[1])})`);
+    return out({ dims: [...A.slice(0, -1), B[1]], open: false });
+  }
+  // bmm over the broadcast batch dims.
+  const batchA = A.length >= 3 ? A.slice(0, -2) : [], batchB = B.slice(0, -2);
+  const batch = applyBroadcast(tensor({ dims: batchA, open: false }, 'torch'), tensor({ dims: batchB, open: false }, 'torch'));
+  if (batch.issue) return failed(batch.issue);
+  if (!isTensor(batch.output) || !batch.output.shape) return out(null);
+  const bdims = batch.output.shape.dims;
+  if (differ) {
+    const n = knownProduct(bdims);
+    return n === null ? out(null) : mismatch(`Expected size for first two dimensions of batch2 tensor to be: [${n}, ${k1}] but got: [${n}, ${k2}].`);
+  }
+  const rowsDim = A.length === 1 ? [] : [A[A.length - 2]];
+  return out({ dims: [...bdims, ...rowsDim, B[B.length - 1]], open: false });
+}
+
+/** torch.mm: two matrices. */
+export function applyMm(a: ArgValue | undefined, b: ArgValue | undefined): LayerOutcome {
+  const sa = isTensor(a) ? a.shape : null, sb = isTensor(b) ? b.shape : null;
+  const notMatrix = (s: Shape | null) => !!s && !s.open && s.dims.length !== 2;
+  if (notMatrix(sa)) return failed(issue('rank-mismatch', 'self must be a matrix', [`mm takes 2-D operands; the first is ${showShape(sa!)}.`]));
+  if (notMatrix(sb)) return failed(issue('rank-mismatch', 'mat2 must be a matrix', [`mm takes 2-D operands; the second is ${showShape(sb!)}.`]));
+  return applyMatmul(a, b);
+}
+
+/** torch.bmm: two 3-D stacks with equal batch sizes. */
+export function applyBmm(a: ArgValue | undefined, b: ArgValue | undefined): LayerOutcome {
+  const sa = isTensor(a) ? a.shape : null, sb = isTensor(b) ? b.shape : null;
+  if (!sa || !sb || sa.open || sb.open) return out(null);
+  if (sa.dims.length !== 3) return failed(issue('rank-mismatch', 'batch1 must be a 3D tensor', [`bmm takes (B, n, m) @ (B, m, p); the first is ${showShape(sa)}.`]));
+  if (sb.dims.length !== 3) return failed(issue('rank-mismatch', 'batch2 must be a 3D tensor', [`bmm takes (B, n, m) @ (B, m, p); the second is ${showShape(sb)}.`]));
+  const [b1, n, m1] = sa.dims, [b2, m2, p] = sb.dims;
+  const bad = (isKnown(b1) && isKnown(b2) && b1 !== b2) || (isKnown(m1) && isKnown(m2) && m1 !== m2);
+  if (bad) {
+    if (!isKnown(b1) || !isKnown(m1) || !isKnown(b2) || !isKnown(m2)) return out(null);
+    return failed(issue('features-mismatch', `Expected size for first two dimensions of batch2 tensor to be: [${b1}, ${m1}] but got: [${b2}, ${m2}].`, [`${showShape(sa)} @ ${showShape(sb)}: batch2 must be (${b1}, ${m1}, p).`]));
+  }
+  return out({ dims: [isKnown(b1) ? b1 : b2, n, p], open: false });
 }
 
 /** x.size() / x.size(i): a dim is a number, the batch symbol, or UNKNOWN. */

@@ -230,3 +230,66 @@ for (const nsp of [1, 2, 3]) {
     poolLayers.push(def([`torch.nn.functional.adaptive_${kind}_pool${nsp}d`], [{ name: 'input' }, { name: 'output_size' }, ...extra], 'op', apply));
   }
 }
+
+/** LPPool: avg_pool of x^p without padding (so avg_pool's checks and messages), then a root. */
+function applyLpPool(nsp: number, args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
+  const shape = inputShape(args, inputs, 'input');
+  if (!shape || (!shape.open && splitChannelsFirst(shape, nsp) === 'rank')) return out(null);
+  const avg: BoundArgs = { get: (n) => (n === 'padding' ? 0 : args.get(n)), explicit: (n) => args.explicit(n), extraKeywords: args.extraKeywords };
+  return applyPool('avg', nsp, avg, [tensor(shape, 'torch')]);
+}
+
+/** FractionalMaxPool: output_size, or floor(n · output_ratio). */
+function applyFractional(nsp: number, args: BoundArgs, inputs: (TensorValue | ArgValue)[]): LayerOutcome {
+  const shape = inputShape(args, inputs, 'input');
+  if (!shape) return out(null);
+  const cf = splitChannelsFirst(shape, nsp);
+  if (cf === 'rank') return out(null);
+  const size = intsOrNone(args.get('output_size'), nsp);
+  const rv = args.get('output_ratio');
+  const ratio = typeof rv === 'number' ? new Array(nsp).fill(rv) : Array.isArray(rv) && rv.length === nsp && rv.every((x) => typeof x === 'number') ? (rv as number[]) : null;
+  const dims = cf.spatial.map((n, i) => (size && size[i] !== null ? size[i] : ratio && isKnown(n) ? Math.floor(n * ratio[i]) : null));
+  const k = asTuple(args.get('kernel_size'), nsp);
+  // fractional_max_pool*d: each output plus the window must fit in the input.
+  const axes = nsp === 3 ? ['time', 'height', 'width'] : ['height', 'width'];
+  for (let i = 0; k && i < nsp; i++) {
+    const n = cf.spatial[i], o = dims[i];
+    if (isKnown(n) && isKnown(o) && o + k[i] - 1 > n)
+      return failed(issue('kernel-exceeds-input', `fractional_max_pool${nsp}d${nsp === 3 ? '_out' : ''}(): pool ${axes[i]} ${k[i]} too large relative to input ${axes[i]} ${n}`, [
+        `an output of ${o} windows of ${k[i]} needs ${o + k[i] - 1} input positions; the ${axes[i]} axis has ${n}.`,
+      ]));
+  }
+  const result = joinChannelsFirst(cf, cf.c, dims);
+  const outcome = out(result, { axisNames: channelsFirstNames(cf, nsp) });
+  if (asBool(args.get('return_indices')) === true) outcome.output = [tensor(result, 'torch'), tensor(result, 'torch')];
+  return outcome;
+}
+
+/** The `*_with_indices` functions always return (output, indices). */
+function withIndices(apply: (a: BoundArgs, i: (TensorValue | ArgValue)[]) => LayerOutcome): LayerDef['apply'] {
+  return (args, inputs) => {
+    const o = apply(args, inputs);
+    return isTensorOutcome(o) ? { ...o, output: [o.output as ArgValue, o.output as ArgValue] } : o;
+  };
+}
+
+function isTensorOutcome(o: LayerOutcome): boolean {
+  return !o.issue && !Array.isArray(o.output);
+}
+
+const LP_MODULE: ParamSpec[] = [{ name: 'norm_type' }, { name: 'kernel_size' }, { name: 'stride', default: null }, { name: 'ceil_mode', default: false }];
+const FRACTIONAL: ParamSpec[] = [{ name: 'kernel_size' }, { name: 'output_size', default: null }, { name: 'output_ratio', default: null }, { name: 'return_indices', default: false }, { name: '_random_samples', default: null }];
+
+for (const nsp of [1, 2, 3]) {
+  const lp = (a: BoundArgs, i: (TensorValue | ArgValue)[]) => applyLpPool(nsp, a, i);
+  poolLayers.push(def([`torch.nn.LPPool${nsp}d`], LP_MODULE, 'layer', lp));
+  poolLayers.push(def([`torch.nn.functional.lp_pool${nsp}d`], [{ name: 'input' }, ...LP_MODULE], 'op', lp));
+  poolLayers.push(def([`torch.nn.functional.max_pool${nsp}d_with_indices`], MAX_FN, 'op', withIndices((a, i) => applyPool('max', nsp, a, i))));
+  poolLayers.push(
+    def([`torch.nn.functional.adaptive_max_pool${nsp}d_with_indices`], [{ name: 'input' }, { name: 'output_size' }, { name: 'return_indices', default: false }], 'op', withIndices((a, i) => applyAdaptive('max', nsp, a, i))),
+  );
+  if (nsp === 1) continue;
+  const frac = (a: BoundArgs, i: (TensorValue | ArgValue)[]) => applyFractional(nsp, a, i);
+  poolLayers.push(def([`torch.nn.FractionalMaxPool${nsp}d`], FRACTIONAL, 'layer', frac));
+  poolLayers.push(def([`torch.nn.functional.fractional_max_pool${nsp}d`, `torch.nn.functional.fractional_max_pool${nsp}d_with_indices`], [{ name: 'input' }, ...FRACTIONAL], 'op', frac));
+}
