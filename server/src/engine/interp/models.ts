@@ -12,7 +12,7 @@ import { findLayer } from '../layers/index';
 import { isTensor, UNKNOWN, type ArgValue, type LayerDef, type LayerEnv, type LayerIssue, type LayerOutcome, type TensorLib } from '../layers/types';
 import { LineIndex } from '../positions';
 import { findRule } from '../rules/index';
-import { formatShape, openShape, ranked } from '../shapes';
+import { broadcastShapes, formatShape, openShape, ranked } from '../shapes';
 import type { Arg, Expr } from '../syntax/ast';
 import type { Diagnostic, Dim, Framework, TextEdit, LayerApplication, ModelSummary, Shape, TextRange } from '../types';
 import { bindArgs, toArgValue, type EvaluatedArgs } from './bind';
@@ -20,7 +20,7 @@ import { argEdit } from './fixes';
 import type { Interpreter } from './interpreter';
 import { frameworkOf } from './names';
 import type { Scope } from './scope';
-import { num, tensorVal, UNKNOWN_V, type ClassValue, type FuncValue, type LayerValue, type ModelFamily, type ObjectValue, type Lineage, type SymNode, type TensorVal, type Value, extendLineage, joinLineage, lineageIds } from './values';
+import { num, scalarOperand, tensorVal, UNKNOWN_V, type ClassValue, type FuncValue, type LayerValue, type ModelFamily, type ObjectValue, type Lineage, type SymNode, type TensorVal, type Value, extendLineage, joinLineage, lineageIds } from './values';
 import { parseInputDirective, parseJaxtyping } from './input-sources';
 
 type CallSite = Extract<Expr, { k: 'call' }>;
@@ -791,7 +791,7 @@ export class ModelEngine {
     const base = (ta ?? tb)!;
     const hist = mergeHist([ta, tb].filter((x): x is TensorVal => !!x));
     if (op === '@') return tensorVal(null, base.lib, hist, base.origin);
-    if (!ta || !tb) return tensorVal(base.shape, base.lib, hist, base.origin);
+    if (!ta || !tb) return tensorVal(scalarOperand(ta ? b : a) ? base.shape : null, base.lib, hist, base.origin);
     const origin = ta.origin ?? tb.origin;
     if (ta.lib === 'torch' && tb.lib === 'torch') {
       const issue = torchBroadcastIssue(ta.shape, tb.shape, op);
@@ -801,7 +801,7 @@ export class ModelEngine {
         return tensorVal(null, base.lib, hist, origin);
       }
     }
-    const shape = broadcast(ta.shape, tb.shape);
+    const shape = broadcastShapes(ta.shape, tb.shape);
     return tensorVal(shape, base.lib, hist, origin);
   }
 
@@ -1180,21 +1180,6 @@ export function shapeFromValue(v: Value, noneIsBatch: boolean): Shape | null {
     else dims.push(null);
   });
   return ranked(dims);
-}
-
-function broadcast(a: Shape | null, b: Shape | null): Shape | null {
-  if (!a || !b || a.open || b.open) return null;
-  const n = Math.max(a.dims.length, b.dims.length);
-  const out: Dim[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = a.dims[a.dims.length - n + i] ?? 1;
-    const y = b.dims[b.dims.length - n + i] ?? 1;
-    if (x === 1) out.push(y);
-    else if (y === 1) out.push(x);
-    else if (x === y) out.push(x);
-    else out.push(null);
-  }
-  return ranked(out);
 }
 
 /**
