@@ -146,22 +146,15 @@ function mxnetPoolIssue(keras: LayerIssue, h: PoolHyper, n: Dim, axis: number, r
 
 function poolDef(rank: Rank, names: string[], maxPool: boolean): LayerDef {
   const dflt: ArgValue = rank === 1 ? 2 : new Array(rank).fill(2);
-  const className = names[0];
   return {
     framework: 'keras',
     names: names.map((n) => `keras.layers.${n}`),
-    // Keras 3 AveragePooling has no pool_size default (required positional argument).
-    params: params(maxPool ? ['pool_size', dflt] : 'pool_size', ['strides', null], ['padding', 'valid'],
-      ['data_format', null]),
+    // Keras 3 AveragePooling has no pool_size default ("missing 1 required positional argument:
+    // 'pool_size'"), Keras 2 defaults it to 2. Which Keras runs the code is not known here, so
+    // no error: if the layer is built at all, Keras 2 built it, with pool_size 2.
+    // TODO(keras-versions): warn "fails on Keras 3; Keras 2 accepts it" when unpinned.
+    params: params(['pool_size', dflt], ['strides', null], ['padding', 'valid'], ['data_format', null]),
     kind: 'layer',
-    construct: (args) => {
-      if (!maxPool && !args.explicit('pool_size')) {
-        return issue('invalid-argument',
-          `${className}.__init__() missing 1 required positional argument: 'pool_size'`,
-          ['Keras 3 requires pool_size for average pooling; tf.keras 2 defaulted it to 2 per axis']);
-      }
-      return null;
-    },
     apply: (args, inputs, env) => applyPool(rank, args, inputs, env),
   };
 }
