@@ -98,3 +98,19 @@ function broadcastDim(x: Dim | undefined, y: Dim | undefined): Dim {
   if (isKnown(y) && y !== 1 && !isKnown(x)) return y;
   return null;
 }
+
+/** A size a framework can hold: a finite, non-negative integer. */
+export function isSize(d: Dim): d is number {
+  return typeof d === 'number' && Number.isInteger(d) && d >= 0;
+}
+
+/**
+ * A layer's output shape as the interpreter keeps it: a number that is no size (Infinity,
+ * NaN, a fraction or a negative from arithmetic on an argument the framework would have
+ * rejected) becomes unknown rather than travel on into later layers and fixes.
+ */
+export function saneShape(s: Shape | null): Shape | null {
+  const insane = (d: Dim) => typeof d === 'number' && !isSize(d);
+  if (!s || !s.dims.some(insane)) return s;
+  return { dims: s.dims.map((d) => (insane(d) ? null : d)), open: s.open };
+}

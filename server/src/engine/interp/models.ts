@@ -12,7 +12,7 @@ import { findLayer } from '../layers/index';
 import { isTensor, UNKNOWN, type ArgValue, type LayerDef, type LayerEnv, type LayerIssue, type LayerOutcome, type TensorLib } from '../layers/types';
 import { LineIndex } from '../positions';
 import { findRule } from '../rules/index';
-import { broadcastShapes, formatShape, openShape, ranked } from '../shapes';
+import { broadcastShapes, formatShape, openShape, ranked, saneShape } from '../shapes';
 import type { Arg, Expr } from '../syntax/ast';
 import type { Diagnostic, Dim, Framework, TextEdit, LayerApplication, ModelSummary, Shape, TextRange } from '../types';
 import { bindArgs, toArgValue, type EvaluatedArgs } from './bind';
@@ -743,11 +743,11 @@ export class ModelEngine {
   private fromArg(v: ArgValue, hist: Lineage | null, origin: TextRange | null, lib: TensorLib): Value {
     if (v === UNKNOWN) return UNKNOWN_V;
     if (v === null) return { t: 'none' };
-    if (typeof v === 'number') return num(v, !Number.isInteger(v));
+    if (typeof v === 'number') return Number.isFinite(v) ? num(v, !Number.isInteger(v)) : UNKNOWN_V;
     if (typeof v === 'string') return { t: 'str', v };
     if (typeof v === 'boolean') return { t: 'bool', v };
     if (Array.isArray(v)) return { t: 'tuple', items: v.map((x) => this.fromArg(x, hist, origin, lib)) };
-    if (isTensor(v)) return tensorVal(v.shape, v.lib === 'unknown' ? lib : v.lib, hist, origin);
+    if (isTensor(v)) return tensorVal(saneShape(v.shape), v.lib === 'unknown' ? lib : v.lib, hist, origin);
     return UNKNOWN_V;
   }
 

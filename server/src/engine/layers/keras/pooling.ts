@@ -3,6 +3,7 @@
  * The zero-size check is Keras 3.15's `compute_pooling_output_shape`; 3.0–3.14 let a size of 0
  * through, so that case is explained as version-dependent.
  */
+import { sizeTupleIssue } from './arguments';
 import type { AxisTrace, Dim, Shape } from '../../types';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerIssue, LayerOutcome } from '../types';
 import { asTuple } from '../types';
@@ -155,6 +156,8 @@ function poolDef(rank: Rank, names: string[], maxPool: boolean): LayerDef {
     // TODO(keras-versions): warn "fails on Keras 3; Keras 2 accepts it" when unpinned.
     params: params(['pool_size', dflt], ['strides', null], ['padding', 'valid'], ['data_format', null]),
     kind: 'layer',
+    // Keras 3 checks pool_size > 0 and strides >= 0 here; strides=0 fails at call (division by zero).
+    construct: (args) => sizeTupleIssue('pool_size', args.get('pool_size'), rank) ?? sizeTupleIssue('strides', args.get('strides'), rank, true),
     apply: (args, inputs, env) => applyPool(rank, args, inputs, env),
   };
 }
