@@ -767,6 +767,8 @@ export class ModelEngine {
         dims.push(1);
         continue;
       }
+      // More indices than axes raises IndexError in every framework: nothing is known after it.
+      if (axis >= t.shape.dims.length) return tensorVal(null, t.lib, t.hist, t.origin);
       if (p.k === 'slice') {
         const d = t.shape.dims[axis++];
         const full = !p.lower && !p.upper && !p.step;
