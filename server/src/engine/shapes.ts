@@ -114,3 +114,12 @@ export function saneShape(s: Shape | null): Shape | null {
   if (!s || !s.dims.some(insane)) return s;
   return { dims: s.dims.map((d) => (insane(d) ? null : d)), open: s.open };
 }
+
+/**
+ * A shape given to MXNet's symbol API (`infer_shape`, `bind`, `print_summary`): there, in
+ * MXNet 1.x's legacy shape semantics, a 0 means "unknown", not an empty axis.
+ */
+export function mxLegacyShape(s: Shape | null): Shape | null {
+  if (!s || !s.dims.includes(0)) return s;
+  return { dims: s.dims.map((d) => (d === 0 ? null : d)), open: s.open };
+}

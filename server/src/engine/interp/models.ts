@@ -12,7 +12,7 @@ import { findLayer } from '../layers/index';
 import { isTensor, UNKNOWN, type ArgValue, type LayerDef, type LayerEnv, type LayerIssue, type LayerOutcome, type TensorLib } from '../layers/types';
 import { LineIndex } from '../positions';
 import { findRule } from '../rules/index';
-import { broadcastShapes, formatShape, openShape, ranked, saneShape } from '../shapes';
+import { broadcastShapes, formatShape, mxLegacyShape, openShape, ranked, saneShape } from '../shapes';
 import type { Arg, Expr } from '../syntax/ast';
 import type { Diagnostic, Dim, Framework, TextEdit, LayerApplication, ModelSummary, Shape, TextRange } from '../types';
 import { bindArgs, toArgValue, type EvaluatedArgs } from './bind';
@@ -683,7 +683,7 @@ export class ModelEngine {
     owner: ObjectValue | null,
     direct?: { name: string; shape: Shape; origin: TextRange },
   ): void {
-    const first = direct ? { name: direct.name, shape: direct.shape } : bindings.map((b) => ({ name: b.name, shape: shapeFromValue(b.value, false) })).find((b) => b.shape);
+    const first = direct ? { name: direct.name, shape: direct.shape } : bindings.map((b) => ({ name: b.name, shape: mxLegacyShape(shapeFromValue(b.value, false)) })).find((b) => b.shape);
     if (!first || !first.shape) return;
     const obj = owner ?? this.newObject(null, null, site.r, 'mxsym');
     if (obj.ran) return;
