@@ -16,6 +16,7 @@ import {
   joinChannelsFirst,
   msgDim,
   msgSizes,
+  negativeWeightIssue,
   out,
   pySource,
   showShape,
@@ -98,12 +99,6 @@ function constructCheck(args: BoundArgs, spec: ConvSpec): LayerIssue | null {
   const outC = asInt(args.get('out_channels'));
   const bad = (message: string, why: string): LayerIssue => issue('invalid-argument', message, [why]);
   if (groups !== null && groups <= 0) return bad('groups must be a positive integer', `groups=${groups}`);
-  const k = asTuple(args.get('kernel_size'), spec.nsp);
-  if (k && k.some((x) => x < 0) && inC !== null && outC !== null && groups !== null) {
-    const weight = spec.transposed ? [inC, outC / groups, ...k] : [outC, inC / groups, ...k];
-    return bad(`Trying to create tensor with negative dimension ${k.find((x) => x < 0)}: ${msgSizes(weight)}`,
-      `kernel_size=${pySource(k)} makes the weight ${msgSizes(weight)}, with a negative size.`);
-  }
   if (groups !== null && inC !== null && inC % groups !== 0)
     return bad('in_channels must be divisible by groups', `in_channels=${inC} is not a multiple of groups=${groups}.`);
   if (groups !== null && outC !== null && outC % groups !== 0)
@@ -116,7 +111,11 @@ function constructCheck(args: BoundArgs, spec: ConvSpec): LayerIssue | null {
     if (pad === 'same' && s !== null && s.some((x) => x !== 1))
       return bad("padding='same' is not supported for strided convolutions", `stride=${pySource(s)} with padding='same'; PyTorch only pads 'same' for stride 1.`);
   }
-  return null;
+  // Last, the weight is allocated: a negative size in it raises.
+  const k = asTuple(args.get('kernel_size'), spec.nsp);
+  if (!k || inC === null || outC === null || groups === null) return null;
+  const weight = spec.transposed ? [inC, Math.trunc(outC / groups), ...k] : [outC, Math.trunc(inC / groups), ...k];
+  return negativeWeightIssue(weight, `in_channels=${inC}, out_channels=${outC}, kernel_size=${pySource(k)}`);
 }
 
 function className(spec: ConvSpec): string {
@@ -143,6 +142,8 @@ function rankIssue(spec: ConvSpec, dims: Dim[]): LayerIssue {
 function paddingStrideIssue(spec: ConvSpec, a: ConvArgs): LayerIssue | null {
   if (Array.isArray(a.p) && a.p.some((x) => x < 0))
     return issue('invalid-argument', 'negative padding is not supported', [`padding=${pySource(a.p)}: ${className(spec)} padding cannot be negative.`]);
+  if (a.op && a.op.some((x) => x < 0))
+    return issue('invalid-argument', 'negative output_padding is not supported', [`output_padding=${pySource(a.op)}: it cannot be negative.`]);
   if (a.s && a.s.some((x) => x <= 0))
     return issue('invalid-argument', 'non-positive stride is not supported', [`stride=${pySource(a.s)}: every stride of ${className(spec)} must be at least 1.`]);
   return null;

@@ -15,6 +15,7 @@ import {
   knownProduct,
   msgDim,
   msgSizes,
+  negativeWeightIssue,
   normAxis,
   out,
   showShape,
@@ -207,6 +208,10 @@ export const coreLayers: LayerDef[] = [
     names: ['torch.nn.Linear'],
     params: [{ name: 'in_features' }, { name: 'out_features' }, { name: 'bias', default: true }, { name: 'device', default: null }, { name: 'dtype', default: null }],
     kind: 'layer',
+    construct: (args) => {
+      const [i, o] = [asInt(args.get('in_features')), asInt(args.get('out_features'))];
+      return negativeWeightIssue([o, i], `in_features=${i}, out_features=${o}`);
+    },
     apply: (args, inputs, _env, state) => applyLinear(args, inputs, state, false),
   },
   {
