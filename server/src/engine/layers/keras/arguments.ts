@@ -33,3 +33,17 @@ function pySetText(values: number[]): string {
   unique.sort((a, b) => slot(a) - slot(b));
   return `{${unique.join(', ')}}`;
 }
+
+/** BaseConv's `filters` / `depth_multiplier` check: a known number that is not > 0. */
+export function strictlyPositiveIssue(name: string, value: ArgValue | undefined): LayerIssue | null {
+  if (typeof value !== 'number' || value > 0) return null;
+  return issue('invalid-argument', `Invalid value for argument \`${name}\`. Expected a strictly positive value. Received ${name}=${value}.`,
+    [`${name} must be at least 1.`]);
+}
+
+/** Dense's `units` check: a known number that is not a positive int. */
+export function unitsIssue(value: ArgValue | undefined): LayerIssue | null {
+  if (typeof value !== 'number' || (Number.isInteger(value) && value > 0)) return null;
+  return issue('invalid-argument', `Received an invalid value for \`units\`, expected a positive integer. Received: units=${value}`,
+    ['units must be a positive integer.']);
+}

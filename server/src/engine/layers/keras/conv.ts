@@ -3,7 +3,7 @@
  * Check order follows Keras 3.15: constructor validation, then InputSpec (min_ndim, built
  * channel axis), then `build` (groups), then `compute_conv_output_shape` (zero or negative size).
  */
-import { sizeTupleIssue } from './arguments';
+import { sizeTupleIssue, strictlyPositiveIssue } from './arguments';
 import type { AxisTrace, Dim, Shape } from '../../types';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerIssue, LayerOutcome, ParamSpec } from '../types';
 import { asInt, asTuple } from '../types';
@@ -111,6 +111,9 @@ function constructCheck(cfg: ConvConfig, args: BoundArgs): LayerIssue | null {
       'tf.keras 2 also allowed it for SeparableConv1D',
     ]);
   }
+  const count = cfg.kind === 'depthwise' ? null : strictlyPositiveIssue('filters', args.get('filters'));
+  const multiplier = cfg.kind === 'depthwise' || cfg.kind === 'separable' ? strictlyPositiveIssue('depth_multiplier', args.get('depth_multiplier')) : null;
+  if (multiplier ?? count) return multiplier ?? count;
   if (cfg.kind === 'conv' && h.groups !== null) {
     if (h.groups <= 0) {
       return issue('invalid-argument', `The number of groups must be a positive integer. Received: groups=${h.groups}.`, [
