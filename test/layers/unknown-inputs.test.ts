@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALL_LAYERS } from '../../server/src/engine/layers/index';
 import { tensor, UNKNOWN, type ArgValue, type LayerDef, type LayerEnv, type TensorValue } from '../../server/src/engine/layers/types';
-import { openShape } from '../../server/src/engine/shapes';
+import { broadcastShapes, formatShape, openShape, ranked } from '../../server/src/engine/shapes';
 import { bindArgs } from '../helpers/bind-args';
 
 const ENV: LayerEnv = { kerasDataFormat: 'channels_last', kerasDataFormatSource: 'default', layerName: 'layer', hybridized: false };
@@ -71,4 +71,18 @@ describe('a def given only unknowns raises nothing', () => {
       assert.deepEqual(raised, []);
     });
   }
+});
+
+describe('broadcasting keeps unknowns unknown', () => {
+  const show = (s: ReturnType<typeof broadcastShapes>) => formatShape(s);
+  it('an unknown dim against 1 stays unknown; a known size other than 1 wins', () => {
+    assert.equal(show(broadcastShapes(ranked([null, 8]), ranked([1, 8]))), '(?, 8)');
+    assert.equal(show(broadcastShapes(ranked([null, 1]), ranked([4, 8]))), '(4, 8)');
+    assert.equal(show(broadcastShapes(ranked(['N', 3]), ranked([3]))), '(N, 3)');
+  });
+  it('an open shape keeps its rank unknown and its missing axes unknown, never 1', () => {
+    assert.equal(show(broadcastShapes(openShape([64]), ranked([64]))), '(…, 64)');
+    assert.equal(show(broadcastShapes(openShape([64]), ranked([1, 1, 64]))), '(…, ?, ?, 64)');
+    assert.equal(show(broadcastShapes(openShape([64]), ranked([2, 10, 64]))), '(…, 2, 10, 64)');
+  });
 });
