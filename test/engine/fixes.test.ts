@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { applyEdits } from '../../server/src/engine/apply-fixes';
+import { isSafeLiteral } from '../../server/src/engine/interp/fixes';
 import { fixText } from '../../server/src/host/fix-loop';
 import { analyze, lineOf, parser } from '../helpers/engine';
 import { parseExpectations } from '../helpers/expectations';
@@ -40,4 +41,11 @@ describe('every offered fix', () => {
     });
   }
   it('checked some fixes', () => assert.ok(checked > 0, 'no fix was exercised'));
+});
+
+describe('fix values', () => {
+  it('are finite sizes or short quoted names, never values a framework rejects', () => {
+    for (const ok of ['10', '(1, 1)', '(3,)', "'same'", "'channels_first'"]) assert.ok(isSafeLiteral(ok), ok);
+    for (const bad of ['Infinity', 'NaN', '-1', '(1, -1)', '2.5', '(Infinity, 3)', 'null', "'a b'"]) assert.ok(!isSafeLiteral(bad), bad);
+  });
 });

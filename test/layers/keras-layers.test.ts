@@ -126,6 +126,8 @@ describe('constructor checks', () => {
     assert.equal(construct('SeparableConv1D', [3, 3], { padding: 'causal' }), msg);
     assert.equal(construct('Conv1D', [3, 3], { padding: 'causal' }), null);
   });
+  // Read as Keras 3 (the catalogue's own reading); engine/versions.ts turns it into a warning when
+  // Keras 2, which defaulted pool_size to 2, may run the code (fixtures/engine/keras-versions).
   test('AveragePooling without pool_size; MaxPooling has a default', () => {
     assert.equal(construct('AveragePooling2D'), "AveragePooling2D.__init__() missing 1 required positional argument: 'pool_size'");
     assert.equal(construct('MaxPooling2D'), null);

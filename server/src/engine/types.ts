@@ -55,7 +55,11 @@ export interface Diagnostic {
   framework?: Framework;
 }
 
-/** A known dimension size, a symbolic name (the batch, e.g. `N`), or `null` when unknown. */
+/**
+ * A known dimension size, the batch symbol `N`, a named symbol (from a directive or a jaxtyping
+ * annotation), or `null` when unknown. No operation turns `null` into a number: only a source
+ * the code shows can make a dim known.
+ */
 export type Dim = number | string | null;
 
 /**

@@ -1,12 +1,14 @@
 /** Binds evaluated call arguments to a LayerDef's parameters (Python's positional/keyword rules). */
 import { UNKNOWN, type ArgValue, type BoundArgs, type ParamSpec, type TensorValue } from '../layers/types';
-import type { Value } from './values';
+import { UNKNOWN_V, type Value } from './values';
 
 export interface EvaluatedArgs {
   positional: Value[];
   keywords: Map<string, Value>;
   /** `*args`/`**kwargs` of unknown content were passed: anything may be bound. */
   opaque: boolean;
+  /** A `*args` of unknown length was passed: a variadic parameter's length is unknown too. */
+  unknownStar?: boolean;
 }
 
 export class Bound implements BoundArgs {
@@ -53,9 +55,9 @@ export function bindArgs(params: ParamSpec[], args: EvaluatedArgs): Bound {
     if (p.variadic) {
       const rest = args.positional.slice(i);
       i = args.positional.length;
-      values.set(p.name, rest.map(toArgValue));
-      raw.set(p.name, { t: 'tuple', items: rest });
-      if (rest.length) given.add(p.name);
+      values.set(p.name, args.unknownStar ? UNKNOWN : rest.map(toArgValue));
+      raw.set(p.name, args.unknownStar ? UNKNOWN_V : { t: 'tuple', items: rest });
+      if (rest.length || args.unknownStar) given.add(p.name);
       continue;
     }
     if (i < args.positional.length) {

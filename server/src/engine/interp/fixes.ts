@@ -7,6 +7,7 @@ import type { LayerValue } from './values';
  * appends `name=value` before the closing parenthesis.
  */
 export function argEdit(layer: LayerValue, name: string, value: string, text: string): TextEdit | null {
+  if (!isSafeLiteral(value)) return null;
   const kw = layer.callArgs.find((a) => a.name === name);
   if (kw) return { range: kw.value.r, newText: value };
   const index = layer.def.params.findIndex((p) => p.name === name);
@@ -21,4 +22,13 @@ export function argEdit(layer: LayerValue, name: string, value: string, text: st
   if (!last) return { range: { start: close, end: close }, newText: `${name}=${value}` };
   // Keep a trailing comma style: insert after the last argument.
   return { range: { start: last.r.end, end: last.r.end }, newText: `, ${name}=${value}` };
+}
+
+/**
+ * What a fix may write: a non-negative int, a tuple of them, or a short quoted identifier
+ * ('same', 'channels_first'). Never Infinity, NaN, a negative or a fraction: those come from
+ * arguments the framework rejects, which are reported, not fixed around.
+ */
+export function isSafeLiteral(value: string): boolean {
+  return /^(?:\d+|\((?:\d+, )*\d+,?\)|'[A-Za-z_]+')$/.test(value);
 }

@@ -632,20 +632,22 @@ export class Interpreter implements InterpreterHost {
     const positional: Value[] = [];
     const keywords = new Map<string, Value>();
     let opaque = false;
+    let unknownStar = false;
     for (const a of args) {
       if (a.star === '*') {
         const items = this.iterate(this.eval(a.value, scope));
-        if (items) positional.push(...items);
-        else opaque = true;
+        if (items && !unknownStar) positional.push(...items);
+        else opaque = unknownStar = true;
       } else if (a.star === '**') {
         const d = this.eval(a.value, scope);
         if (d.t === 'dict' && d.entries.every(([k]) => k.t === 'str')) {
           for (const [k, v] of d.entries) keywords.set((k as { v: string }).v, v);
         } else opaque = true;
       } else if (a.name) keywords.set(a.name, this.eval(a.value, scope));
+      else if (unknownStar) this.eval(a.value, scope); // its position after `*unknown` is unknown
       else positional.push(this.eval(a.value, scope));
     }
-    return { positional, keywords, opaque };
+    return { positional, keywords, opaque, unknownStar };
   }
 
   private evalCall(e: Extract<Expr, { k: 'call' }>, scope: Scope): Value {

@@ -235,3 +235,11 @@ export function sameValue(a: Value, b: Value): boolean {
   if (a.t === 'tensor' && b.t === 'tensor') return false;
   return valuesEqual(a, b) === true;
 }
+
+/**
+ * A Python number or bool: as the other operand of a tensor op it keeps the tensor's shape.
+ * Anything else unknown (it may be a tensor of any rank) makes the result's shape unknown.
+ */
+export function scalarOperand(v: Value): boolean {
+  return v.t === 'num' || v.t === 'bool';
+}

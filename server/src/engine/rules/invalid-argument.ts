@@ -8,7 +8,9 @@ export const invalidArgument = defineRule({
   whatItDoes:
     'Checks arguments against what each framework accepts: Gluon `activation=\'softmax\'`, PyTorch ' +
     '`padding=\'same\'` with stride > 1, Keras `padding=\'causal\'` outside Conv1D, PyTorch pooling padding ' +
-    'larger than half the kernel, channels not divisible by `groups`.',
+    'larger than half the kernel, channels not divisible by `groups`, and sizes no framework accepts ' +
+    '(a stride, kernel size or dilation of 0, a negative padding), quoted in the framework\'s own words. ' +
+    'No output size is computed from such a value and no fix is built on one.',
   whyBad: 'The framework raises at construction or first forward, often far from where the argument was written.',
   example: ["```python", "gluon.nn.Dense(2, activation='softmax')  # MXNet: Invalid Input: 'softmax'", '```'].join('\n'),
   fix: 'Use a value the framework accepts (apply softmax separately in Gluon, explicit padding for strided convolutions).',

@@ -4,6 +4,7 @@
  * whose rank and dims are unknown. Each run records the layer applications that become the
  * model's summary, hovers and inlay hints.
  */
+import { saneShape } from '../../shapes';
 import type { LayerDef, LayerEnv, LayerOutcome, TensorLib, ArgValue } from '../../layers/types';
 import { isTensor, UNKNOWN } from '../../layers/types';
 import type { Diagnostic, Dim, LayerApplication, TextRange } from '../../types';
@@ -248,10 +249,10 @@ export class Runs {
 function fromArg(v: ArgValue, hist: Lineage | null, origin: TextRange | null, lib: TensorLib): Value {
   if (v === UNKNOWN) return UNKNOWN_V;
   if (v === null) return { t: 'none' };
-  if (typeof v === 'number') return num(v, !Number.isInteger(v));
+  if (typeof v === 'number') return Number.isFinite(v) ? num(v, !Number.isInteger(v)) : UNKNOWN_V;
   if (typeof v === 'string') return { t: 'str', v };
   if (typeof v === 'boolean') return { t: 'bool', v };
   if (Array.isArray(v)) return { t: 'tuple', items: v.map((x) => fromArg(x, hist, origin, lib)) };
-  if (isTensor(v)) return tensorVal(v.shape, v.lib === 'unknown' ? lib : v.lib, hist, origin);
+  if (isTensor(v)) return tensorVal(saneShape(v.shape), v.lib === 'unknown' ? lib : v.lib, hist, origin);
   return UNKNOWN_V;
 }

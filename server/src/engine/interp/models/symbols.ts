@@ -5,7 +5,7 @@
  * summaries and traces like a layer.
  */
 import type { LayerDef } from '../../layers/types';
-import { ranked } from '../../shapes';
+import { mxLegacyShape, ranked } from '../../shapes';
 import type { Shape, TextRange } from '../../types';
 import { bindArgs, type EvaluatedArgs } from '../bind';
 import { num, tensorVal, UNKNOWN_V, type LayerValue, type ObjectValue, type SymNode, type TensorVal, type Value } from '../values';
@@ -92,7 +92,7 @@ function bindSymbol(
   owner: ObjectValue | null,
   direct?: { name: string; shape: Shape; origin: TextRange },
 ): void {
-  const first = direct ? { name: direct.name, shape: direct.shape } : bindings.map((b) => ({ name: b.name, shape: shapeFromValue(b.value, false) })).find((b) => b.shape);
+  const first = direct ? { name: direct.name, shape: direct.shape } : bindings.map((b) => ({ name: b.name, shape: mxLegacyShape(shapeFromValue(b.value, false)) })).find((b) => b.shape);
   if (!first || !first.shape) return;
   const obj = owner ?? ctx.containers.newObject(null, null, site.r, 'mxsym');
   if (obj.ran) return;

@@ -4,12 +4,12 @@
  */
 import { findLayer } from '../../layers/index';
 import type { LayerIssue, TensorLib } from '../../layers/types';
-import { formatShape, ranked } from '../../shapes';
+import { broadcastShapes, formatShape, ranked } from '../../shapes';
 import type { Expr } from '../../syntax/ast';
 import type { Dim, Shape, TextRange } from '../../types';
 import type { EvaluatedArgs } from '../bind';
 import type { Scope } from '../scope';
-import { num, tensorVal, UNKNOWN_V, type TensorVal, type Value } from '../values';
+import { num, scalarOperand, tensorVal, UNKNOWN_V, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { CHAINABLE, mergeHist } from './support';
@@ -29,6 +29,8 @@ export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scop
       dims.push(1);
       continue;
     }
+    // More indices than axes raises IndexError in every framework: nothing is known after it.
+    if (axis >= t.shape.dims.length) return tensorVal(null, t.lib, t.hist, t.origin);
     if (p.k === 'slice') {
       const d = t.shape.dims[axis++];
       const full = !p.lower && !p.upper && !p.step;
@@ -58,7 +60,7 @@ export function tensorBinary(ctx: ModelContext, op: string, a: Value, b: Value, 
     return ctx.runs.applyOp(findLayer('torch.matmul')!, { positional: [ta, tb], keywords: new Map(), opaque: false }, site, null);
   }
   if (op === '@') return tensorVal(null, base.lib, hist, base.origin);
-  if (!ta || !tb) return tensorVal(base.shape, base.lib, hist, base.origin);
+  if (!ta || !tb) return tensorVal(scalarOperand(ta ? b : a) ? base.shape : null, base.lib, hist, base.origin);
   const origin = ta.origin ?? tb.origin;
   if (ta.lib === 'torch' && tb.lib === 'torch') {
     const issue = torchBroadcastIssue(ta.shape, tb.shape, op);
@@ -67,7 +69,7 @@ export function tensorBinary(ctx: ModelContext, op: string, a: Value, b: Value, 
       return tensorVal(null, base.lib, hist, origin);
     }
   }
-  const shape = broadcast(ta.shape, tb.shape);
+  const shape = broadcastShapes(ta.shape, tb.shape);
   return tensorVal(shape, base.lib, hist, origin);
 }
 
@@ -101,20 +103,6 @@ export function prod(v: Value | undefined): Value {
   return num(p);
 }
 
-function broadcast(a: Shape | null, b: Shape | null): Shape | null {
-  if (!a || !b || a.open || b.open) return null;
-  const n = Math.max(a.dims.length, b.dims.length);
-  const out: Dim[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = a.dims[a.dims.length - n + i] ?? 1;
-    const y = b.dims[b.dims.length - n + i] ?? 1;
-    if (x === 1) out.push(y);
-    else if (y === 1) out.push(x);
-    else if (x === y) out.push(x);
-    else out.push(null);
-  }
-  return ranked(out);
-}
 
 /**
  * PyTorch's elementwise broadcasting error (`TensorIterator`'s `infer_size`): dims are

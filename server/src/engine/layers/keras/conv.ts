@@ -3,6 +3,7 @@
  * Check order follows Keras 3.15: constructor validation, then InputSpec (min_ndim, built
  * channel axis), then `build` (groups), then `compute_conv_output_shape` (zero or negative size).
  */
+import { sizeTupleIssue, strictlyPositiveIssue } from './arguments';
 import type { AxisTrace, Dim, Shape } from '../../types';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerIssue, LayerOutcome, ParamSpec } from '../types';
 import { asInt, asTuple } from '../types';
@@ -98,6 +99,10 @@ function readHyper(cfg: ConvConfig, args: BoundArgs): ConvHyper {
 const PADDING_MSG = "The `padding` argument must be a list/tuple or one of {'same', 'valid'}. Received: ";
 
 function constructCheck(cfg: ConvConfig, args: BoundArgs): LayerIssue | null {
+  for (const name of ['kernel_size', 'strides', 'dilation_rate']) {
+    const bad = sizeTupleIssue(name, args.get(name), cfg.rank);
+    if (bad) return bad;
+  }
   const h = readHyper(cfg, args);
   // Keras 3 allows `causal` only for rank-1 BaseConv, i.e. Conv1D.
   if (h.padding === 'causal' && !(cfg.kind === 'conv' && cfg.rank === 1)) {
@@ -106,6 +111,9 @@ function constructCheck(cfg: ConvConfig, args: BoundArgs): LayerIssue | null {
       'tf.keras 2 also allowed it for SeparableConv1D',
     ]);
   }
+  const count = cfg.kind === 'depthwise' ? null : strictlyPositiveIssue('filters', args.get('filters'));
+  const multiplier = cfg.kind === 'depthwise' || cfg.kind === 'separable' ? strictlyPositiveIssue('depth_multiplier', args.get('depth_multiplier')) : null;
+  if (multiplier ?? count) return multiplier ?? count;
   if (cfg.kind === 'conv' && h.groups !== null) {
     if (h.groups <= 0) {
       return issue('invalid-argument', `The number of groups must be a positive integer. Received: groups=${h.groups}.`, [

@@ -3,6 +3,7 @@
  * Lambda, InputLayer and the `keras.Input` function.
  */
 import { BATCH, ranked } from '../../shapes';
+import { unitsIssue } from './arguments';
 import type { Dim, Shape } from '../../types';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerOutcome } from '../types';
 import { asInt } from '../types';
@@ -50,6 +51,7 @@ const DENSE: LayerDef = {
     ['activity_regularizer', null], ['kernel_constraint', null], ['bias_constraint', null], ['lora_rank', null],
     ['lora_alpha', null], ['quantization_config', null]),
   kind: 'layer',
+  construct: (args) => unitsIssue(args.get('units')),
   apply: applyDense,
 };
 

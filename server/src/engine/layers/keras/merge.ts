@@ -94,7 +94,8 @@ function mergeElementwise(className: string, shapes: Shape[]): LayerOutcome {
     }
     acc = r;
   }
-  const batch = shapes.map((s) => s.dims[0]).find(known) ?? BATCH;
+  // A known batch size wins; the batch symbol only when every input has it (an unknown stays unknown).
+  const batch = shapes.map((s) => s.dims[0]).find(known) ?? (shapes.every((s) => s.dims[0] === BATCH) ? BATCH : null);
   return { output: kerasTensor(ranked([batch, ...acc])) };
 }
 

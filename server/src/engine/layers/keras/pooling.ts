@@ -3,6 +3,7 @@
  * The zero-size check is Keras 3.15's `compute_pooling_output_shape`; 3.0–3.14 let a size of 0
  * through, so that case is explained as version-dependent.
  */
+import { sizeTupleIssue } from './arguments';
 import type { AxisTrace, Dim, Shape } from '../../types';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerIssue, LayerOutcome } from '../types';
 import { asTuple } from '../types';
@@ -55,11 +56,17 @@ function prelude(rank: Rank, args: BoundArgs, inputs: unknown[], env: LayerEnv):
   return { shape: x.shape, dims, layout };
 }
 
-function applyPool(rank: Rank, args: BoundArgs, inputs: unknown[], env: LayerEnv): LayerOutcome {
+function applyPool(rank: Rank, args: BoundArgs, inputs: unknown[], env: LayerEnv, className = 'Pooling'): LayerOutcome {
   const pre = prelude(rank, args, inputs, env);
   if ('outcome' in pre) return pre.outcome;
   const { shape, dims, layout } = pre;
   const h = readPool(rank, args);
+  // strides=0 passes the constructor (zero allowed) and divides by zero in every call, known dims or not.
+  if (h.strides?.includes(0)) {
+    return { output: kerasTensor(null), issue: issue('invalid-argument',
+      `Exception encountered when calling ${className}.call(). division by zero`,
+      [`strides=${pyTuple(h.strides.map(String))}: the output size divides by each stride.`]) };
+  }
   const names = axisNames(rank, layout.layout);
   const first = layout.layout === 'channels_last' ? 1 : 2;
   const outs: Dim[] = [];
@@ -153,7 +160,9 @@ function poolDef(rank: Rank, names: string[], maxPool: boolean): LayerDef {
     params: params(maxPool ? ['pool_size', dflt] : 'pool_size', ['strides', null], ['padding', 'valid'],
       ['data_format', null]),
     kind: 'layer',
-    apply: (args, inputs, env) => applyPool(rank, args, inputs, env),
+    // Keras 3 checks pool_size > 0 and strides >= 0 here; strides=0 fails at call (division by zero).
+    construct: (args) => sizeTupleIssue('pool_size', args.get('pool_size'), rank) ?? sizeTupleIssue('strides', args.get('strides'), rank, true),
+    apply: (args, inputs, env) => applyPool(rank, args, inputs, env, names[0]),
   };
 }
 

@@ -13,7 +13,7 @@
  * A call asks the run's version probe only when its reading depends on the version, so a file
  * whose calls all read the same way is analysed once (see engine/versions.ts).
  */
-import { BATCH, ranked } from '../../shapes';
+import { BATCH, openShape, ranked } from '../../shapes';
 import type { AxisTrace, KerasSemantics, KerasVersionProbe, Shape } from '../../types';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerIssue, LayerOutcome, ParamSpec } from '../types';
 import { asInt, UNKNOWN } from '../types';
@@ -266,9 +266,14 @@ export function adjustedInputRank(declaredInput: Shape, x: Shape, probe: KerasVe
   if (declaredInput.open || x.open) return null;
   const ref = declaredInput.dims;
   const got = x.dims;
-  const squeeze = got.length === ref.length + 1 && got[got.length - 1] === 1;
-  const expand = got.length === ref.length - 1 && ref[ref.length - 1] === 1;
-  if (!squeeze && !expand) return null;
   if (semanticsOf(probe) === 'legacy') return null;
+  // Whether the axis is squeezed or expanded hangs on a size of 1 the code does not show: the
+  // rank Keras goes on with is unknown (it may also raise "Invalid input shape").
+  const oneMore = got.length === ref.length + 1;
+  const oneLess = got.length === ref.length - 1;
+  if ((oneMore && got[got.length - 1] === null) || (oneLess && ref[ref.length - 1] === null)) return openShape();
+  const squeeze = oneMore && got[got.length - 1] === 1;
+  const expand = oneLess && ref[ref.length - 1] === 1;
+  if (!squeeze && !expand) return null;
   return ranked(squeeze ? got.slice(0, -1) : [...got, 1]);
 }

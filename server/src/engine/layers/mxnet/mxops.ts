@@ -15,6 +15,7 @@ import {
   deconvFormula,
   kernelText,
   type LayoutInfo,
+  mxShape,
   shapeInconsistent,
   tupleText,
   windowFormula,
@@ -142,9 +143,26 @@ export function convShape(spec: ConvSpec, x: Shape): OpResult {
   if (rank) return { ...unknownResult(), issue: rank };
   const L = spec.layout;
   const c = x.dims[L.c];
-  const early = weightIssue(spec, c) ?? groupIssues(spec, c);
+  const early = weightIssue(spec, c) ?? groupIssues(spec, c) ?? (spec.kind === 'conv' ? convSizeArgIssue(spec) : null);
   if (early) return { shape: null, trace: [], lines: [], issue: early, inC: c };
   return spec.kind === 'conv' ? convSpatial(spec, x, c) : deconvSpatial(spec, x, c);
+}
+
+/**
+ * ConvolutionShape's `CHECK_GT(param_.kernel.Size(), 0U)` and the same for stride and dilate,
+ * after the group checks: a zero anywhere makes the product 0. Never computed with.
+ */
+function convSizeArgIssue(spec: ConvSpec): OpIssue | null {
+  const fields: [string, string, number[]][] = [['kernel', 'kernel', spec.kernel], ['stride', 'stride', spec.stride], ['dilate', 'dilate', spec.dilate]];
+  for (const [field, label, v] of fields) {
+    if (!v.some((x) => x === 0)) continue;
+    return {
+      rule: 'invalid-argument',
+      message: checkOpMsg(`param_.${field}.Size()`, '>', '0U', 0, 0, `incorrect ${label} size: ${mxShape(v)}`),
+      explanation: [`${spec.label}: ${field}=${mxShape(v)} has a 0, which MXNet rejects.`],
+    };
+  }
+  return null;
 }
 
 function convSpatial(spec: ConvSpec, x: Shape, c: Dim): OpResult {

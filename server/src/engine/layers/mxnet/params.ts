@@ -12,15 +12,17 @@ type Counter = (args: BoundArgs, input: Shape) => number | null;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);
 const bool = (v: unknown, dflt: boolean): boolean => (typeof v === 'boolean' ? v : dflt);
+/** An int argument with a default when absent; null when given but unknown (never the default). */
+const numOr = (v: unknown, dflt: number): number | null => (v === undefined || v === null ? dflt : num(v));
 const kernel = (v: unknown): number | null => (Array.isArray(v) && v.every((k) => typeof k === 'number') ? product(v as number[]) : num(v));
 
 function conv(noBiasDefault: boolean, transposed: boolean): Counter {
   return (args, input) => {
     const c = num(input.dims[1]);
     const f = num(args.get('num_filter'));
-    const g = num(args.get('num_group')) ?? 1;
+    const g = numOr(args.get('num_group'), 1);
     const k = kernel(args.get('kernel'));
-    if (c === null || f === null || k === null || g <= 0) return null;
+    if (c === null || f === null || k === null || g === null || g <= 0) return null;
     const weights = transposed ? c * (f / g) * k : f * (c / g) * k;
     return weights + (bool(args.get('no_bias'), noBiasDefault) ? 0 : f);
   };
@@ -38,8 +40,8 @@ const COUNTERS: Record<string, Counter> = {
   },
   // gamma and beta; the moving mean and variance are auxiliary states, not parameters.
   BatchNorm: (args, input) => {
-    const axis = num(args.get('axis')) ?? 1;
-    const c = num(input.dims[axis < 0 ? input.dims.length + axis : axis]);
+    const axis = numOr(args.get('axis'), 1);
+    const c = axis === null ? null : num(input.dims[axis < 0 ? input.dims.length + axis : axis]);
     return c === null ? null : 2 * c;
   },
   Embedding: (args) => {

@@ -142,3 +142,14 @@ export function pySource(v: number | number[]): string {
   if (typeof v === 'number') return String(v);
   return v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`;
 }
+
+/**
+ * torch.empty's check when a module allocates its weight: a negative size (from a negative
+ * in/out size or kernel) raises at construction, naming the first negative entry.
+ */
+export function negativeWeightIssue(weight: (number | null)[], argText: string): LayerIssue | null {
+  const neg = weight.find((d) => d !== null && d < 0);
+  if (neg === undefined || weight.some((d) => d === null)) return null;
+  return issue('invalid-argument', `Trying to create tensor with negative dimension ${neg}: ${msgSizes(weight)}`,
+    [`${argText} gives the weight ${msgSizes(weight)}, with a negative size.`]);
+}

@@ -17,6 +17,7 @@ import {
   joinChannelsFirst,
   msgDim,
   msgSizes,
+  negativeWeightIssue,
   out,
   pySource,
   showShape,
@@ -113,7 +114,11 @@ function constructCheck(args: BoundArgs, spec: ConvSpec): LayerIssue | null {
     if (pad === 'same' && s !== null && s.some((x) => x !== 1))
       return bad("padding='same' is not supported for strided convolutions", `stride=${pySource(s)} with padding='same'; PyTorch only pads 'same' for stride 1.`);
   }
-  return null;
+  // Last, the weight is allocated: a negative size in it raises.
+  const k = asTuple(args.get('kernel_size'), spec.nsp);
+  if (!k || inC === null || outC === null || groups === null) return null;
+  const weight = spec.transposed ? [inC, Math.trunc(outC / groups), ...k] : [outC, Math.trunc(inC / groups), ...k];
+  return negativeWeightIssue(weight, `in_channels=${inC}, out_channels=${outC}, kernel_size=${pySource(k)}`);
 }
 
 function className(spec: ConvSpec): string {
@@ -131,6 +136,45 @@ function rankIssue(spec: ConvSpec, dims: Dim[]): LayerIssue {
     `Expected ${n + 1}D (unbatched) or ${n + 2}D (batched) input to ${opName(spec)}, but got input of size: ${msgSizes(dims)}`,
     [`${className(spec)} takes (C, ${SPATIAL_NAMES[n].join(', ')}) or (N, C, ${SPATIAL_NAMES[n].join(', ')}) but the input has ${dims.length} dims.`],
   );
+}
+
+/**
+ * check_shape_forward's argument checks, before the channel count: padding, then stride.
+ * Values that are not a framework-accepted size never reach the output-size arithmetic.
+ */
+function paddingStrideIssue(spec: ConvSpec, a: ConvArgs): LayerIssue | null {
+  if (Array.isArray(a.p) && a.p.some((x) => x < 0))
+    return issue('invalid-argument', 'negative padding is not supported', [`padding=${pySource(a.p)}: ${className(spec)} padding cannot be negative.`]);
+  if (a.op && a.op.some((x) => x < 0))
+    return issue('invalid-argument', 'negative output_padding is not supported', [`output_padding=${pySource(a.op)}: it cannot be negative.`]);
+  if (a.s && a.s.some((x) => x <= 0))
+    return issue('invalid-argument', 'non-positive stride is not supported', [`stride=${pySource(a.s)}: every stride of ${className(spec)} must be at least 1.`]);
+  return null;
+}
+
+/** The kernels' own checks, after the channel count: kernel size, then dilation. */
+function kernelDilationIssue(spec: ConvSpec, a: ConvArgs): LayerIssue | null {
+  const badK = a.k !== null && a.k.some((x) => x <= 0);
+  const badD = a.d !== null && a.d.some((x) => x <= 0);
+  if (!badK && !badD) return null;
+  const n = spec.nsp;
+  // 1-D convolutions run as 2-D ones with a height of 1.
+  const hw = (v: number[]) => (n === 1 ? [1, ...v] : v);
+  if (badK) {
+    const k = a.k!;
+    const why = [`kernel_size=${pySource(k)}: every kernel size of ${className(spec)} must be at least 1.`];
+    if (!spec.transposed && badD) return issue('invalid-argument', `kernel size should be greater than zero, but got ${msgSizes(k)}`, why);
+    if (n === 3 && spec.transposed)
+      return issue('invalid-argument', `non-empty 5D (n_output_plane x n_input_plane x kernel_depth x kernel_height x kernel_width) tensor expected for weight, but got: ${msgSizes([a.inC, a.outC !== null && a.groups ? a.outC / a.groups : null, ...k])}`, why);
+    if (n === 3) return issue('invalid-argument', `kernel size should be greater than zero, but got: ${k.join(' x ')} (TxHxW)`, why);
+    const [kh, kw] = hw(k);
+    return issue('invalid-argument', `kernel size should be greater than zero, but got kernel_height: ${kh} kernel_width: ${kw}`, why);
+  }
+  const d = a.d!;
+  const why = [`dilation=${pySource(d)}: every dilation of ${className(spec)} must be at least 1.`];
+  if (!spec.transposed) return issue('invalid-argument', `dilation should be greater than zero, but got ${msgSizes(hw(d))}`, why);
+  const names = n === 3 ? ['depth', 'height', 'width'] : ['height', 'width'];
+  return issue('invalid-argument', `dilation should be greater than zero, but got ${hw(d).map((x, i) => `dilation_${names[i]}: ${x}`).join(', ')}`, why);
 }
 
 function channelIssue(spec: ConvSpec, a: ConvArgs, cf: ChannelsFirst, shapeText: string): LayerIssue | null {
@@ -267,8 +311,12 @@ function applyConv(spec: ConvSpec, args: BoundArgs, inputs: (TensorValue | ArgVa
     if (picked && !Array.isArray(picked)) return { ...failed(picked, params), state: newState };
     a.op = picked;
   }
+  const argIssue = paddingStrideIssue(spec, a);
+  if (argIssue) return { ...failed(argIssue, params), state: newState };
   const ch = channelIssue(spec, a, cf, showShape(x.shape));
   if (ch) return { ...failed(ch, params), state: newState };
+  const kd = kernelDilationIssue(spec, a);
+  if (kd) return { ...failed(kd, params), state: newState };
   const kern = kernelIssue(spec, a, cf);
   if (kern) return { ...failed(kern, params), state: newState };
   const names = SPATIAL_NAMES[spec.nsp];

@@ -13,6 +13,7 @@ import {
   issue,
   knownProduct,
   msgDim,
+  negativeWeightIssue,
   normAxis,
   out,
   showShape,
@@ -194,6 +195,10 @@ export const coreLayers: LayerDef[] = [
     names: ['torch.nn.Linear'],
     params: [{ name: 'in_features' }, { name: 'out_features' }, { name: 'bias', default: true }, { name: 'device', default: null }, { name: 'dtype', default: null }],
     kind: 'layer',
+    construct: (args) => {
+      const [i, o] = [asInt(args.get('in_features')), asInt(args.get('out_features'))];
+      return negativeWeightIssue([o, i], `in_features=${i}, out_features=${o}`);
+    },
     apply: (args, inputs, _env, state) => applyLinear(args, inputs, state, false),
   },
   {

@@ -2,7 +2,7 @@
  * Shape ops shared by torch.* functions and torch.Tensor methods: reshape/view, cat/stack,
  * broadcasting arithmetic, transpose/permute, (un)squeeze, reductions, matmul, size().
  */
-import { isKnown } from '../../shapes';
+import { broadcastShapes, isKnown } from '../../shapes';
 import type { Dim, Shape } from '../../types';
 import { isTensor, tensor, UNKNOWN, type ArgValue, type LayerIssue, type LayerOutcome, type TensorValue } from '../types';
 import { asBool, dimRangeMessage, failed, issue, knownProduct, msgDim, msgSizes, normAxis, out, showShape } from './common';
@@ -107,23 +107,25 @@ export function applyBroadcast(a: ArgValue | undefined, b: ArgValue | undefined)
   const sb = isTensor(b) ? b.shape : typeof b === 'number' ? { dims: [], open: false } : null;
   if (!sa || !sb) return out(null);
   const n = Math.max(sa.dims.length, sb.dims.length);
-  const dims: Dim[] = [];
-  for (let k = n; k >= 1; k--) {
+  // PyTorch compares from the right; an unknown pair before the clash could raise first.
+  let unsure = false;
+  for (let k = 1; k <= n; k++) {
     const x = sa.dims[sa.dims.length - k], y = sb.dims[sb.dims.length - k];
-    if (x === undefined) dims.push(y);
-    else if (y === undefined) dims.push(x);
-    else if (x === 1) dims.push(y);
-    else if (y === 1) dims.push(x);
-    else if (isKnown(x) && isKnown(y) && x !== y) {
-      if (sa.open || sb.open) return out(null);
+    if (x === undefined || y === undefined || x === 1 || y === 1 || x === y) continue;
+    if (!isKnown(x) || !isKnown(y)) {
+      unsure = true;
+      continue;
+    }
+    if (x !== y) {
+      if (unsure || sa.open || sb.open) return out(null);
       return failed(
         issue('merge-mismatch', `The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${n - k}`, [
           `${showShape(sa)} and ${showShape(sb)} do not broadcast at axis ${n - k}.`,
         ]),
       );
-    } else dims.push(x === y ? x : isKnown(x) ? x : isKnown(y) ? y : x);
+    }
   }
-  return out({ dims, open: sa.open || sb.open });
+  return out(broadcastShapes(sa, sb));
 }
 
 function axisOf(shape: Shape, v: ArgValue | undefined, extra = 0): number | LayerIssue | null {

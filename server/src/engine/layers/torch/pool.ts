@@ -70,6 +70,35 @@ function rankMessage(kind: PoolKind, nsp: number, dims: Dim[]): string {
   return `non-empty ${nsp + 1}D or ${nsp + 2}D (batch mode) tensor expected for input`;
 }
 
+/**
+ * Arguments no pooling accepts, in ATen's order: a zero stride and a negative pad
+ * (pooling_output_shape), then pool2d/3d_shape_check's kernel, stride and dilation.
+ * max_pool1d has its own checks and wording.
+ */
+function argIssue(kind: PoolKind, nsp: number, a: PoolArgs): LayerIssue | null {
+  const bad = (message: string, name: string, v: number[]) =>
+    issue('invalid-argument', message, [`${name}=${v.length === 1 ? v[0] : `(${v.join(', ')})`} is not a size ${kind === 'max' ? 'MaxPool' : 'AvgPool'}${nsp}d accepts.`]);
+  const { k, s, p, d } = a;
+  if (kind === 'max' && nsp === 1) {
+    if (k && k[0] <= 0) return bad(`max_pool1d() kernel_size must be greater than zero, but got ${k[0]}`, 'kernel_size', k);
+    if (s && s[0] <= 0) return bad(`max_pool1d() stride must be greater than zero, but got ${s[0]}`, 'stride', s);
+    if (p && p[0] < 0) return bad(`max_pool1d() padding must be non-negative, but got ${p[0]}`, 'padding', p);
+    if (d && d[0] <= 0) return bad(`max_pool1d() dilation must be greater than zero, but got ${d[0]}`, 'dilation', d);
+    return null;
+  }
+  if (s && s.some((x) => x === 0)) return bad('stride should not be zero', 'stride', s);
+  if (p && p.some((x) => x < 0)) return bad(`pad must be non-negative, but got pad: ${p.find((x) => x < 0)}`, 'padding', p);
+  // avg_pool1d runs as avg_pool2d with a height of 1; 3-D names the depth T.
+  const axes = (v: number[], prefix: string) => {
+    const names = nsp === 3 ? ['T', 'H', 'W'] : ['H', 'W'];
+    return (nsp === 1 ? [1, ...v] : v).map((x, i) => `${prefix}${names[i]}: ${x}`).join(' ');
+  };
+  if (k && k.some((x) => x <= 0)) return bad(`kernel size should be greater than zero, but got ${axes(k, 'k')}`, 'kernel_size', k);
+  if (s && s.some((x) => x < 0)) return bad(`stride should be greater than zero, but got ${axes(s, 'd')}`, 'stride', s);
+  if (d && d.some((x) => x <= 0)) return bad(`dilation should be greater than zero, but got ${axes(d, 'dilation')}`, 'dilation', d);
+  return null;
+}
+
 function padIssue(kind: PoolKind, nsp: number, a: PoolArgs): LayerIssue | null {
   if (!a.k || !a.p || !a.d) return null;
   const k = a.k, p = a.p, d = a.d;
@@ -147,6 +176,8 @@ function applyPool(kind: PoolKind, nsp: number, args: BoundArgs, inputs: (Tensor
     return failed(issue('rank-mismatch', msg, [`${kind === 'max' ? 'MaxPool' : 'AvgPool'}${nsp}d takes a ${nsp + 1}-D or ${nsp + 2}-D input, got ${shape.dims.length}-D ${showShape(shape)}.`]));
   }
   const a = decode(args, kind, nsp);
+  const invalid = argIssue(kind, nsp, a);
+  if (invalid) return failed(invalid);
   const pad = padIssue(kind, nsp, a);
   if (pad) return failed(pad);
   if (kind === 'avg' && nsp === 3) {
