@@ -1,14 +1,21 @@
 /** The keras catalogue: every LayerDef this framework contributes (Keras 3.15 semantics). */
 import type { LayerDef } from '../types';
+import { attentionLayers } from './attention';
+import { cellLayers } from './cells';
 import { convLayers } from './conv';
+import { convRnnLayers } from './convrnn';
 import { coreLayers } from './core';
 import { factoryOps } from './factories';
+import { legacyLayers } from './legacy';
 import { mergeLayers } from './merge';
+import { normalizationLayers } from './normalization';
 import { poolingLayers } from './pooling';
+import { preprocessingLayers } from './preprocessing';
 import { reshapingLayers } from './reshaping';
 import { rnnLayers } from './rnn';
 
 export { kerasInputShape } from './core';
+export { kerasFallbackLayer } from './fallback';
 export { asLayerObject, type LayerObjectValue } from './rnn';
 
 export const kerasLayers: LayerDef[] = [
@@ -19,4 +26,10 @@ export const kerasLayers: LayerDef[] = [
   ...rnnLayers,
   ...mergeLayers,
   ...factoryOps,
+  ...attentionLayers,
+  ...normalizationLayers,
+  ...preprocessingLayers,
+  ...convRnnLayers,
+  ...cellLayers,
+  ...legacyLayers,
 ];

@@ -1,0 +1,168 @@
+/**
+ * Keras preprocessing and augmentation layers (Keras 3.15 `layers/preprocessing/`): image
+ * resizing and cropping, the augmentation family (shape-preserving), feature normalization and
+ * rescaling, and the categorical encoders (CategoryEncoding, Discretization, Hashing,
+ * IntegerLookup, StringLookup, TextVectorization).
+ */
+import type { Dim, Shape } from '../../types';
+import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerOutcome, ParamSpec } from '../types';
+import { asInt } from '../types';
+import { dimAtAxis, inputTensor, kerasTensor, params, prodKnown, resolveLayout, unknownOutcome } from './common';
+
+function keras(name: string): string[] {
+  return [`keras.layers.${name}`];
+}
+
+/** Accepts any arguments: these layers' constructor arguments never change a shape. */
+const ANY_ARGS: ParamSpec[] = [{ name: 'args', variadic: true }];
+
+function sameShape(_args: BoundArgs, inputs: unknown[]): LayerOutcome {
+  const x = inputTensor(inputs as ArgValue[]);
+  return x?.shape ? { output: kerasTensor(x.shape) } : unknownOutcome();
+}
+
+/** Augmentation and colour layers: the output is the input shape, batched (rank 4) or not (rank 3). */
+const AUGMENTATION = [
+  'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness',
+  'RandomGrayscale', 'RandomHue', 'RandomSaturation', 'RandomSharpness', 'RandomShear', 'RandomColorDegeneration',
+  'RandomColorJitter', 'RandomErasing', 'RandomGaussianBlur', 'RandomInvert', 'RandomPerspective',
+  'RandomPosterization', 'RandomElasticTransform', 'AutoContrast', 'Equalization', 'Solarization', 'AugMix',
+  'RandAugment', 'CutMix', 'MixUp', 'ContrastLimitedAdaptiveHistogramEqualization', 'MaxNumBoundingBoxes',
+];
+
+/**
+ * Resizing, CenterCrop, RandomCrop: the two image axes become (height, width). A rank-3 input
+ * is one unbatched image; other ranks are not images (unknown, silent).
+ */
+function applyResize(args: BoundArgs, inputs: unknown[], env: LayerEnv): LayerOutcome {
+  const x = inputTensor(inputs as ArgValue[]);
+  const layout = resolveLayout(args, env);
+  if (!x || !x.shape || x.shape.open || !layout) return unknownOutcome();
+  const dims = x.shape.dims;
+  if (dims.length !== 3 && dims.length !== 4) return unknownOutcome();
+  const h = asInt(args.get('height'));
+  const w = asInt(args.get('width'));
+  const first = (dims.length === 4 ? 1 : 0) + (layout.layout === 'channels_first' ? 1 : 0);
+  const out = [...dims];
+  out[first] = h;
+  out[first + 1] = w;
+  return { output: kerasTensor({ dims: out, open: false }) };
+}
+
+function applyNormalization(args: BoundArgs, inputs: unknown[]): LayerOutcome {
+  const x = inputTensor(inputs as ArgValue[]);
+  if (!x || !x.shape) return unknownOutcome(null);
+  const given = (args.get('mean') ?? null) !== null && (args.get('variance') ?? null) !== null;
+  if (given) return { output: kerasTensor(x.shape), params: 0 };
+  // Non-trainable mean and variance over the kept axes, plus a scalar count.
+  const a = args.get('axis');
+  const list = a === null ? [] : typeof a === 'number' ? [a] : Array.isArray(a) ? a : null;
+  const kept: Dim[] = list && list.every((v) => typeof v === 'number')
+    ? (list as number[]).map((v) => dimAtAxis(x.shape!, v)) : [null];
+  const size = prodKnown(kept);
+  return { output: kerasTensor(x.shape), params: size === null ? null : 2 * size + 1, trainableParams: 0 };
+}
+
+/** CategoryEncoding's output rule, shared by every encoder with a one/multi-hot mode. */
+export function encodedShape(shape: Shape, mode: string, depth: Dim): Shape | null {
+  if (shape.open) return null;
+  const dims = shape.dims;
+  if (dims.length === 0) return { dims: [depth], open: false };
+  if (mode === 'one_hot' && dims[dims.length - 1] !== 1) return { dims: [...dims, depth], open: false };
+  return { dims: [...dims.slice(0, -1), depth], open: false };
+}
+
+const HOT_MODES = ['one_hot', 'multi_hot', 'count', 'tf_idf'];
+
+/** An encoder: `int` mode keeps the shape; the hot modes end in an axis of size `depth`. */
+function applyEncoder(depthOf: (args: BoundArgs) => Dim, defaultMode: string) {
+  return (args: BoundArgs, inputs: unknown[]): LayerOutcome => {
+    const x = inputTensor(inputs as ArgValue[]);
+    const mode = args.get('output_mode') ?? defaultMode;
+    if (!x || !x.shape || typeof mode !== 'string') return unknownOutcome();
+    if (mode === 'int') return { output: kerasTensor(x.shape) };
+    if (!HOT_MODES.includes(mode)) return unknownOutcome();
+    const out = encodedShape(x.shape, mode, depthOf(args));
+    return out ? { output: kerasTensor(out) } : unknownOutcome();
+  };
+}
+
+function discretizationDepth(args: BoundArgs): Dim {
+  const b = args.get('bin_boundaries');
+  if (Array.isArray(b)) return b.length + 1;
+  return asInt(args.get('num_bins'));
+}
+
+/**
+ * IntegerLookup/StringLookup encoded width: the literal vocabulary plus the OOV indices. The
+ * mask token has an index only in `int` mode, so it never widens a one-hot or multi-hot output.
+ */
+function lookupDepth(args: BoundArgs): Dim {
+  const maxTokens = asInt(args.get('max_tokens'));
+  if (args.get('pad_to_max_tokens') === true && maxTokens !== null) return maxTokens;
+  const vocab = args.get('vocabulary');
+  const oov = asInt(args.get('num_oov_indices'));
+  if (!Array.isArray(vocab) || oov === null) return null;
+  return vocab.length + oov;
+}
+
+/** TextVectorization in `int` mode: (batch, output_sequence_length) from (batch,) or (batch, 1). */
+function applyTextVectorization(args: BoundArgs, inputs: unknown[]): LayerOutcome {
+  const x = inputTensor(inputs as ArgValue[]);
+  const mode = args.get('output_mode');
+  if (!x || !x.shape || x.shape.open || mode !== 'int') return unknownOutcome();
+  const dims = x.shape.dims;
+  if (dims.length > 2 || (dims.length === 2 && dims[1] !== 1)) return unknownOutcome();
+  const length = asInt(args.get('output_sequence_length'));
+  return { output: kerasTensor({ dims: [dims[0] ?? null, length], open: false }) };
+}
+
+const LOOKUP_PARAMS = (maskDefault: ArgValue): ParamSpec[] => params(['max_tokens', null], ['num_oov_indices', 1],
+  ['mask_token', maskDefault], ['oov_token', null], ['vocabulary', null], ['vocabulary_dtype', null], ['idf_weights', null],
+  ['invert', false], ['output_mode', 'int'], ['sparse', false], ['pad_to_max_tokens', false], ['name', null]);
+
+export const preprocessingLayers: LayerDef[] = [
+  ...AUGMENTATION.map((n): LayerDef => ({ framework: 'keras', names: keras(n), params: ANY_ARGS, kind: 'layer', apply: sameShape })),
+  { framework: 'keras', names: keras('Rescaling'), params: params('scale', ['offset', 0]), kind: 'layer', apply: sameShape },
+  {
+    framework: 'keras', names: keras('Normalization'), kind: 'layer', apply: applyNormalization,
+    params: params(['axis', -1], ['mean', null], ['variance', null], ['invert', false]),
+  },
+  {
+    framework: 'keras', names: keras('Resizing'), kind: 'layer', apply: applyResize,
+    params: params('height', 'width', ['interpolation', 'bilinear'], ['crop_to_aspect_ratio', false],
+      ['pad_to_aspect_ratio', false], ['fill_mode', 'constant'], ['fill_value', 0], ['antialias', false],
+      ['data_format', null]),
+  },
+  {
+    framework: 'keras', names: keras('CenterCrop'), kind: 'layer', apply: applyResize,
+    params: params('height', 'width', ['data_format', null]),
+  },
+  {
+    framework: 'keras', names: keras('RandomCrop'), kind: 'layer', apply: applyResize,
+    params: params('height', 'width', ['seed', null], ['data_format', null]),
+  },
+  {
+    framework: 'keras', names: keras('CategoryEncoding'), kind: 'layer',
+    params: params(['num_tokens', null], ['output_mode', 'multi_hot'], ['sparse', false]),
+    apply: applyEncoder((args) => asInt(args.get('num_tokens')), 'multi_hot'),
+  },
+  {
+    framework: 'keras', names: keras('Discretization'), kind: 'layer',
+    params: params(['bin_boundaries', null], ['num_bins', null], ['epsilon', 0.01], ['output_mode', 'int'], ['sparse', false]),
+    apply: applyEncoder(discretizationDepth, 'int'),
+  },
+  {
+    framework: 'keras', names: keras('Hashing'), kind: 'layer',
+    params: params('num_bins', ['mask_value', null], ['salt', null], ['output_mode', 'int'], ['sparse', false]),
+    apply: applyEncoder((args) => asInt(args.get('num_bins')), 'int'),
+  },
+  { framework: 'keras', names: keras('IntegerLookup'), kind: 'layer', params: LOOKUP_PARAMS(null), apply: applyEncoder(lookupDepth, 'int') },
+  { framework: 'keras', names: keras('StringLookup'), kind: 'layer', params: LOOKUP_PARAMS(null), apply: applyEncoder(lookupDepth, 'int') },
+  {
+    framework: 'keras', names: keras('TextVectorization'), kind: 'layer', apply: applyTextVectorization,
+    params: params(['max_tokens', null], ['standardize', 'lower_and_strip_punctuation'], ['split', 'whitespace'],
+      ['ngrams', null], ['output_mode', 'int'], ['output_sequence_length', null], ['pad_to_max_tokens', false],
+      ['vocabulary', null], ['idf_weights', null], ['sparse', false], ['ragged', false], ['encoding', 'utf-8']),
+  },
+];
