@@ -5,6 +5,7 @@ import { cellLayers } from './cells';
 import { convLayers } from './conv';
 import { convRnnLayers } from './convrnn';
 import { coreLayers } from './core';
+import { denseLayers } from './dense';
 import { factoryOps } from './factories';
 import { legacyLayers } from './legacy';
 import { mergeLayers } from './merge';
@@ -32,4 +33,5 @@ export const kerasLayers: LayerDef[] = [
   ...convRnnLayers,
   ...cellLayers,
   ...legacyLayers,
+  ...denseLayers,
 ];

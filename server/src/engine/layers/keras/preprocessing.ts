@@ -8,6 +8,7 @@ import type { Dim, Shape } from '../../types';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerOutcome, ParamSpec } from '../types';
 import { asInt } from '../types';
 import { dimAtAxis, inputTensor, kerasTensor, params, prodKnown, resolveLayout, unknownOutcome } from './common';
+import { asLayerObject } from './rnn';
 
 function keras(name: string): string[] {
   return [`keras.layers.${name}`];
@@ -117,6 +118,43 @@ function applyTextVectorization(args: BoundArgs, inputs: unknown[]): LayerOutcom
   return { output: kerasTensor({ dims: [dims[0] ?? null, length], open: false }) };
 }
 
+/** HashedCrossing crosses a tuple of same-shaped features: `int` keeps the first one's shape. */
+function applyHashedCrossing(args: BoundArgs, inputs: unknown[]): LayerOutcome {
+  const list = (inputs as ArgValue[])[0];
+  const first = Array.isArray(list) ? list[0] : undefined;
+  return applyEncoder((a) => asInt(a.get('num_bins')), 'int')(args, [first]);
+}
+
+/** MelSpectrogram: (batch, samples) → (batch, num_mel_bins, frames), as Keras' compute_output_shape. */
+function applyMel(args: BoundArgs, inputs: unknown[]): LayerOutcome {
+  const x = inputTensor(inputs as ArgValue[]);
+  const bins = asInt(args.get('num_mel_bins'));
+  const stride = asInt(args.get('sequence_stride'));
+  if (!x || !x.shape || x.shape.open || x.shape.dims.length < 2 || stride === null || stride <= 0) return unknownOutcome();
+  const [batch, samples] = x.shape.dims;
+  const frames = typeof samples === 'number' ? Math.floor((samples + stride + 1) / stride) : null;
+  return { output: kerasTensor({ dims: [batch, bins, frames], open: false }) };
+}
+
+/** Pipeline([layers]): the layers applied in turn; the first issue stops it, as in Keras. */
+function applyPipeline(args: BoundArgs, inputs: unknown[], env: LayerEnv): LayerOutcome {
+  const list = args.get('layers');
+  if (!Array.isArray(list)) return unknownOutcome(null);
+  let x: ArgValue = (inputs as ArgValue[])[0];
+  let total: number | null = 0;
+  for (const item of list) {
+    const layer = asLayerObject(item);
+    if (!layer) return unknownOutcome(null);
+    const res = layer.def.apply(layer.args, [x], env, undefined);
+    // Keras wraps an inner failure in its own "Could not automatically infer" message: stay silent.
+    if (res.issue) return unknownOutcome(null);
+    const p = res.params === undefined ? 0 : res.params;
+    total = total === null || p === null ? null : total + p;
+    x = res.output;
+  }
+  return { output: x, params: total };
+}
+
 const LOOKUP_PARAMS = (maskDefault: ArgValue): ParamSpec[] => params(['max_tokens', null], ['num_oov_indices', 1],
   ['mask_token', maskDefault], ['oov_token', null], ['vocabulary', null], ['vocabulary_dtype', null], ['idf_weights', null],
   ['invert', false], ['output_mode', 'int'], ['sparse', false], ['pad_to_max_tokens', false], ['name', null]);
@@ -159,6 +197,17 @@ export const preprocessingLayers: LayerDef[] = [
   },
   { framework: 'keras', names: keras('IntegerLookup'), kind: 'layer', params: LOOKUP_PARAMS(null), apply: applyEncoder(lookupDepth, 'int') },
   { framework: 'keras', names: keras('StringLookup'), kind: 'layer', params: LOOKUP_PARAMS(null), apply: applyEncoder(lookupDepth, 'int') },
+  {
+    framework: 'keras', names: keras('HashedCrossing'), kind: 'layer', apply: applyHashedCrossing,
+    params: params('num_bins', ['output_mode', 'int'], ['sparse', false]),
+  },
+  {
+    framework: 'keras', names: keras('MelSpectrogram'), kind: 'layer', apply: applyMel,
+    params: params(['fft_length', 2048], ['sequence_stride', 512], ['sequence_length', null], ['window', 'hann'],
+      ['sampling_rate', 16000], ['num_mel_bins', 128], ['min_freq', 20], ['max_freq', null], ['power_to_db', true],
+      ['top_db', 80], ['mag_exp', 2], ['min_power', 1e-10], ['ref_power', 1]),
+  },
+  { framework: 'keras', names: keras('Pipeline'), kind: 'layer', apply: applyPipeline, params: params('layers') },
   {
     framework: 'keras', names: keras('TextVectorization'), kind: 'layer', apply: applyTextVectorization,
     params: params(['max_tokens', null], ['standardize', 'lower_and_strip_punctuation'], ['split', 'whitespace'],
