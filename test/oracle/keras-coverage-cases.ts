@@ -55,6 +55,18 @@ const AUGMENTATION: [string, CovArg[]][] = [
 const MERGE_FNS = ['add', 'multiply', 'average', 'maximum', 'minimum', 'subtract', 'concatenate'];
 
 export const KERAS_COVERAGE_CASES: CovCase[] = [
+  // Declared None axes: Keras' own unknowns
+  one('Dense on a None feature axis', [null], L('Dense', [4])),
+  one('Dense on a None last axis, rank 3', [3, null], L('Dense', [4])),
+  one('Dense on a None time axis', [null, 8], L('Dense', [4])),
+  one('Flatten of a None axis', [null, 8], L('Flatten')),
+  one('GroupNormalization on None channels', [4, 4, null], L('GroupNormalization', [2])),
+  one('LSTM over a None time axis', [null, 8], L('LSTM', [4], { return_sequences: true })),
+  one('Embedding of None tokens', [null], L('Embedding', [100, 8])),
+  one('ConvLSTM2D over None frames', [null, 8, 8, 2], L('ConvLSTM2D', [4, 3], { return_sequences: true })),
+  one('TimeDistributed over None steps', [null, 6, 2], L('TimeDistributed', [L('Flatten')])),
+  two('MultiHeadAttention over None lengths', [null, 8], [null, 8], L('MultiHeadAttention', [2, 4]), 'args'),
+  one('CategoryEncoding of None tokens', [null], L('CategoryEncoding', [5])),
   // Dot and keras.layers.dot
   two('Dot axes=1', [5], [5], L('Dot', [], { axes: 1 })),
   two('Dot axes=-1 rank 3', [3, 5], [4, 5], L('Dot', [], { axes: -1 })),

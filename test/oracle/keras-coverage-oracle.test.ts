@@ -9,8 +9,10 @@ import { test } from 'node:test';
 import { analyzeText } from '../../server/src/engine/index';
 import type { ArgValue, LayerOutcome } from '../../server/src/engine/layers/types';
 import { isTensor, tensor } from '../../server/src/engine/layers/types';
+import { KERAS_NONE } from '../../server/src/engine/layers/keras/common';
 import { loadParser } from '../../server/src/host/parser';
-import { bindArgs, kerasDef, kerasEnv, kerasInput } from './keras-chain';
+import { BATCH, ranked } from '../../server/src/engine/shapes';
+import { bindArgs, kerasDef, kerasEnv } from './keras-chain';
 import { type CovArg, type CovCase, type CovLayer, coverageSource, isCovLayer, KERAS_COVERAGE_CASES } from './keras-coverage-cases';
 import { kerasVenvMissing, normalizeKerasMessage, type OracleResult, type OracleShape, runKerasOracle } from './keras-oracle-run';
 
@@ -35,7 +37,8 @@ export function applyCase(c: CovCase): LayerOutcome {
   const env = kerasEnv('layer');
   const ctor = d.construct?.(args, env);
   if (ctor) return { output: tensor(null, 'keras'), issue: ctor };
-  const ts = c.inputs.map((s) => tensor(kerasInput(s), 'keras'));
+  // A None in a case's input is declared in its source (`keras.Input(shape=(None, 8))`).
+  const ts = c.inputs.map((s) => tensor(ranked([BATCH, ...s.map((d) => d ?? KERAS_NONE)]), 'keras'));
   const inputs: ArgValue[] = c.call === 'one' ? [ts[0]] : c.call === 'args' ? ts : [ts];
   return d.apply(args, inputs, env, undefined);
 }

@@ -6,7 +6,8 @@
 import type { Dim } from '../../types';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerOutcome } from '../types';
 import { asInt } from '../types';
-import { asBool, dimAtAxis, inputTensor, issue, kerasTensor, params, prodKnown, unknownOutcome } from './common';
+import { asBool, dimAtAxis, inputTensor, issue, KERAS_NONE, kerasTensor, params, prodKnown, unknownOutcome } from './common';
+import { pyShape } from './format';
 import { asLayerObject } from './rnn';
 
 function keras(name: string): string[] {
@@ -33,6 +34,11 @@ function applyGroupNorm(args: BoundArgs, inputs: unknown[]): LayerOutcome {
   const center = asBool(args.get('center'), true);
   const scale = asBool(args.get('scale'), true);
   const out = kerasTensor(x.shape);
+  if (c === KERAS_NONE && !x.shape.open) {
+    return { output: kerasTensor(null), params: null, issue: issue('channel-mismatch',
+      `Axis ${axis} of input tensor should have a defined dimension but the layer received an input with shape ${pyShape(x.shape.dims)}.`,
+      [`the channel axis ${axis} is declared None: GroupNormalization needs its size to make groups and weights`]) };
+  }
   if (typeof c !== 'number' || groups === null) return { output: out, params: null };
   if (c < groups) {
     return { output: kerasTensor(null), params: null, issue: issue('invalid-argument',
