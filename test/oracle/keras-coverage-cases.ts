@@ -103,6 +103,14 @@ export const KERAS_COVERAGE_CASES: CovCase[] = [
   two('MultiHeadAttention rank 2', [5], [6], L('MultiHeadAttention', [2, 4]), 'args'),
   { id: 'MultiHeadAttention key/value mismatch', inputs: [[3, 5], [4, 6], [5, 6]],
     layer: L('MultiHeadAttention', [2, 4]), call: 'args' },
+  two('GroupQueryAttention', [3, 8], [4, 8], L('GroupQueryAttention', [4, 4, 2]), 'args'),
+  { id: 'GroupQueryAttention separate key', inputs: [[3, 8], [4, 8], [4, 6]], layer: L('GroupQueryAttention', [4, 4, 2]), call: 'args' },
+  two('GroupQueryAttention no bias', [3, 8], [4, 8], L('GroupQueryAttention', [4, 4, 2], { use_bias: false }), 'args'),
+  // Not rank 4: Keras builds GroupQueryAttention's weights from axis 2, not the feature axis, there;
+  // the catalogue leaves that count unknown.
+  two('GroupQueryAttention query/value widths', [3, 5], [4, 6], L('GroupQueryAttention', [4, 4, 2]), 'args'),
+  { id: 'GroupQueryAttention key/value lengths', inputs: [[3, 8], [4, 8], [5, 8]], layer: L('GroupQueryAttention', [4, 4, 2]), call: 'args' },
+  two('GroupQueryAttention heads', [3, 8], [4, 8], L('GroupQueryAttention', [4, 3, 2]), 'args'),
   // Normalization and pass-through
   one('GroupNormalization', [4, 4, 6], L('GroupNormalization', [], { groups: 2 })),
   one('GroupNormalization default groups', [4, 4, 64], L('GroupNormalization')),

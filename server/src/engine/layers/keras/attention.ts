@@ -4,7 +4,7 @@
  * (`layers/merging/dot.py`, `layers/attention/*.py`).
  */
 import type { Dim, Shape } from '../../types';
-import type { ArgValue, BoundArgs, LayerDef, LayerOutcome, TensorValue } from '../types';
+import type { ArgValue, BoundArgs, LayerDef, LayerIssue, LayerOutcome, TensorValue } from '../types';
 import { isTensor } from '../types';
 import { asBool, asPositiveInt, issue, kerasTensor, params, prodKnown, unknownOutcome } from './common';
 import { pyList, pyShape } from './format';
@@ -107,6 +107,62 @@ function lastDim(s: Shape): Dim {
   return s.dims.length ? s.dims[s.dims.length - 1] : null;
 }
 
+/** MultiHeadAttention and GroupQueryAttention: keys pair with values position by position. */
+function checkKeyValue(v: Shape, key: Shape | null): LayerOutcome | null {
+  if (!key || key.open || v.open) return null;
+  const vMid = v.dims.slice(1, -1);
+  const kMid = key.dims.slice(1, -1);
+  const known = [...vMid, ...kMid].every((d) => typeof d === 'number');
+  const differ = vMid.length !== kMid.length || vMid.some((d, i) => d !== kMid[i]);
+  if (!known || !differ) return null;
+  const msg = 'All dimensions of `value` and `key`, except the last one, must be equal. ' +
+    `Received: value_shape=${pyShape(v.dims)} and key_shape=${pyShape(key.dims)}`;
+  return { output: kerasTensor(null), params: null, issue: issue('merge-mismatch', msg, [
+    'each key position must pair with a value position: only the feature (last) axis may differ',
+  ]) };
+}
+
+/** GroupQueryAttention's projections: query and output over all heads, key and value over the shared ones. */
+function gqaParams(args: BoundArgs, q: Dim, k: Dim, v: Dim): number | null {
+  const d = asPositiveInt(args.get('head_dim'));
+  const hq = asPositiveInt(args.get('num_query_heads'));
+  const hkv = asPositiveInt(args.get('num_key_value_heads'));
+  const bias = asBool(args.get('use_bias'), true);
+  if (d === null || hq === null || hkv === null || bias === null || args.get('use_gate') !== false) return null;
+  if (typeof q !== 'number' || typeof k !== 'number' || typeof v !== 'number') return null;
+  const b = bias ? 1 : 0;
+  return (q * hq * d + b * hq * d) + (k * hkv * d + b * hkv * d) + (v * hkv * d + b * hkv * d) + (hq * d * q + b * q);
+}
+
+function applyGqa(args: BoundArgs, inputs: (ArgValue | TensorValue)[]): LayerOutcome {
+  const [q, v, k] = inputs;
+  if (!isTensor(q) || !isTensor(v) || !q.shape || !v.shape) return unknownOutcome(null);
+  const key = isTensor(k) ? k : v;
+  const ql = lastDim(q.shape);
+  const vl = lastDim(v.shape);
+  if (!q.shape.open && !v.shape.open && typeof ql === 'number' && typeof vl === 'number' && ql !== vl) {
+    const msg = `The last dimension of \`query_shape\` and \`value_shape\` must be equal, but are ${ql}, ${vl}. ` +
+      `Received: query_shape=${pyShape(q.shape.dims)}, value_shape=${pyShape(v.shape.dims)}`;
+    return { output: kerasTensor(null), params: null, issue: issue('merge-mismatch', msg, [
+      'GroupQueryAttention adds its output back in the query space: query and value need the same feature size',
+    ]) };
+  }
+  const kvIssue = checkKeyValue(v.shape, key === v ? null : key.shape);
+  if (kvIssue) return kvIssue;
+  // Weight shapes are verified for (batch, length, features) inputs only.
+  const rank3 = !q.shape.open && q.shape.dims.length === 3;
+  const p = rank3 && key.shape ? gqaParams(args, ql, lastDim(key.shape), vl) : null;
+  return { output: kerasTensor(q.shape), params: p };
+}
+
+function checkGqaHeads(args: BoundArgs): LayerIssue | null {
+  const hq = asPositiveInt(args.get('num_query_heads'));
+  const hkv = asPositiveInt(args.get('num_key_value_heads'));
+  if (hq === null || hkv === null || hq % hkv === 0) return null;
+  return issue('invalid-argument', '`num_query_heads` must be divisible by `num_key_value_heads`.',
+    [`${hq} query heads cannot be shared evenly by ${hkv} key/value heads`]);
+}
+
 function applyMha(args: BoundArgs, inputs: (ArgValue | TensorValue)[]): LayerOutcome {
   const [q, v, k] = inputs;
   if (!isTensor(q) || !isTensor(v) || !q.shape || !v.shape) return unknownOutcome(null);
@@ -117,19 +173,8 @@ function applyMha(args: BoundArgs, inputs: (ArgValue | TensorValue)[]): LayerOut
   const outTail = outDims as number[] | null;
   const p = mhaParams(args, lastDim(q.shape), key.shape ? lastDim(key.shape) : null, lastDim(v.shape),
     outTail ? prodKnown(outTail) : null);
-  if (key.shape && !key.shape.open && !v.shape.open && key !== v) {
-    const vMid = v.shape.dims.slice(1, -1);
-    const kMid = key.shape.dims.slice(1, -1);
-    const known = [...vMid, ...kMid].every((d) => typeof d === 'number');
-    const differ = vMid.length !== kMid.length || vMid.some((d, i) => d !== kMid[i]);
-    if (known && differ) {
-      const msg = 'All dimensions of `value` and `key`, except the last one, must be equal. ' +
-        `Received: value_shape=${pyShape(v.shape.dims)} and key_shape=${pyShape(key.shape.dims)}`;
-      return { output: kerasTensor(null), params: null, issue: issue('merge-mismatch', msg, [
-        'each key position must pair with a value position: only the feature (last) axis may differ',
-      ]) };
-    }
-  }
+  const kvIssue = checkKeyValue(v.shape, key === v ? null : key.shape);
+  if (kvIssue) return kvIssue;
   if (q.shape.open && q.shape.dims.length === 0) return unknownOutcome(p);
   const tail = outTail ?? [lastDim(q.shape)];
   return { output: kerasTensor({ dims: [...q.shape.dims.slice(0, -1), ...tail], open: q.shape.open }), params: p };
@@ -161,5 +206,14 @@ export const attentionLayers: LayerDef[] = [
       ['bias_initializer', null], ['kernel_regularizer', null], ['bias_regularizer', null],
       ['activity_regularizer', null], ['kernel_constraint', null], ['bias_constraint', null], ['seed', null]),
     apply: (args, inputs) => applyMha(args, inputs),
+  },
+  {
+    framework: 'keras', names: ['keras.layers.GroupQueryAttention'], kind: 'layer',
+    params: params('head_dim', 'num_query_heads', 'num_key_value_heads', ['dropout', 0], ['use_bias', true],
+      ['sliding_window', null], ['flash_attention', null], ['kernel_initializer', null], ['bias_initializer', null],
+      ['kernel_regularizer', null], ['bias_regularizer', null], ['activity_regularizer', null],
+      ['kernel_constraint', null], ['bias_constraint', null], ['use_gate', false], ['seed', null]),
+    construct: (args) => checkGqaHeads(args),
+    apply: (args, inputs) => applyGqa(args, inputs),
   },
 ];
