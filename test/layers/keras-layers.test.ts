@@ -331,3 +331,15 @@ describe('coverage: models in the interpreter', () => {
     assert.deepEqual(r.models.map((m) => m.layers[0]?.name), expected.map(([, , n]) => n));
   });
 });
+
+describe('coverage: Bidirectional checks need known layers', () => {
+  test('a backward layer the catalogue does not know is never judged', () => {
+    const d = kerasDef('Bidirectional');
+    const future = findLayer('keras.layers.FutureRecurrentLayer')!;
+    const backward = { kind: 'layer', def: future, args: bindArgs(future, [4], { go_backwards: true }) } as unknown as ArgValue;
+    const args = bindArgs(d, [layerObject('LSTM', [4])], { backward_layer: backward });
+    assert.equal(d.construct?.(args, kerasEnv()) ?? null, null);
+    const same = bindArgs(d, [layerObject('LSTM', [4])], { backward_layer: layerObject('LSTM', [4]) });
+    assert.match(d.construct?.(same, kerasEnv())?.message ?? '', /should have different `go_backwards` value/);
+  });
+});

@@ -8,7 +8,8 @@ import type { ArgValue, LayerDef } from '../types';
 import { inputTensor, kerasTensor, unknownOutcome } from './common';
 
 /** Names under `keras.layers` that are base classes or helpers, not layers to call. */
-const NOT_LAYERS = new Set(['Layer', 'Wrapper', 'InputSpec', 'AbstractRNNCell', 'Pipeline']);
+const NOT_LAYERS = new Set(['Layer', 'Wrapper', 'InputSpec', 'AbstractRNNCell', 'PreprocessingLayer',
+  'BaseImageAugmentationLayer']);
 
 /**
  * Families whose output shape is always the input shape, and which have no weights:

@@ -95,7 +95,9 @@ function checkBackwardLayer(args: BoundArgs): LayerIssue | null {
   const fwd = asLayerObject(args.get('layer'));
   const bwd = asLayerObject(args.get('backward_layer'));
   if (!fwd || !bwd) return null;
-  const flag = (o: LayerObjectValue, name: string): boolean | null => asBool(o.args.get(name), false);
+  // Only a def that declares the attribute says what its value is (a fallback def does not).
+  const flag = (o: LayerObjectValue, name: string): boolean | null =>
+    o.def.params.some((p) => p.name === name) ? asBool(o.args.get(name), false) : null;
   const fg = flag(fwd, 'go_backwards');
   const bg = flag(bwd, 'go_backwards');
   if (fg !== null && fg === bg) {
