@@ -168,6 +168,16 @@ export const KERAS_COVERAGE_CASES: CovCase[] = [
   { id: 'HashedCrossing rank 2', inputs: [[3], [3]], dtype: 'int64', layer: L('HashedCrossing', [5]), call: 'list' },
   one('MelSpectrogram', [16000], L('MelSpectrogram')),
   one('MelSpectrogram small', [1001], L('MelSpectrogram', [], { fft_length: 256, sequence_stride: 100, num_mel_bins: 40 })),
+  // STFTSpectrogram with window=None: a named window needs SciPy, which the oracle venv lacks.
+  one('STFTSpectrogram', [1000, 1], L('STFTSpectrogram', [], { window: null })),
+  one('STFTSpectrogram frames', [1000, 2], L('STFTSpectrogram', [], { frame_length: 64, frame_step: 16, window: null })),
+  one('STFTSpectrogram stft mode', [1000, 1], L('STFTSpectrogram', [], { mode: 'stft', frame_length: 64, window: null })),
+  one('STFTSpectrogram real', [1000, 1], L('STFTSpectrogram', [], { mode: 'real', frame_length: 64, fft_length: 128, window: null })),
+  one('STFTSpectrogram imag same', [1000, 1], L('STFTSpectrogram', [], { mode: 'imag', frame_length: 100, padding: 'same', window: null })),
+  one('STFTSpectrogram expand_dims', [1000, 3], L('STFTSpectrogram', [], { frame_length: 64, expand_dims: true, window: null })),
+  one('STFTSpectrogram channels_first', [2, 1000], L('STFTSpectrogram', [], { frame_length: 64, data_format: 'channels_first', window: null })),
+  one('STFTSpectrogram channels_first expand', [2, 1000], L('STFTSpectrogram', [], { frame_length: 64, data_format: 'channels_first', expand_dims: true, window: null })),
+  one('STFTSpectrogram rank 2', [1000], L('STFTSpectrogram', [], { window: null })),
   one('Pipeline', [8, 8, 3], L('Pipeline', [[L('RandomFlip'), L('Resizing', [4, 4])]])),
   one('Pipeline of Dense', [8], L('Pipeline', [[L('Dense', [4]), L('Dense', [2])]])),
   // Dense-like

@@ -7,8 +7,9 @@
 import type { Dim, Shape } from '../../types';
 import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerOutcome, ParamSpec } from '../types';
 import { asInt } from '../types';
-import { dimAtAxis, inputTensor, kerasTensor, params, prodKnown, resolveLayout, unknownOutcome } from './common';
+import { checkNdim, dimAtAxis, inputTensor, kerasTensor, params, prodKnown, resolveLayout, unknownOutcome } from './common';
 import { asLayerObject } from './rnn';
+import { windowLength } from './spatial';
 
 function keras(name: string): string[] {
   return [`keras.layers.${name}`];
@@ -136,6 +137,45 @@ function applyMel(args: BoundArgs, inputs: unknown[]): LayerOutcome {
   return { output: kerasTensor({ dims: [batch, bins, frames], open: false }) };
 }
 
+/**
+ * STFTSpectrogram: a strided 1D convolution of (batch, samples, channels) with one real and one
+ * imaginary kernel of (frame_length, 1, fft_length // 2 + 1), as Keras' compute_output_shape.
+ */
+function applyStft(args: BoundArgs, inputs: unknown[], env: LayerEnv): LayerOutcome {
+  const x = inputTensor(inputs as ArgValue[]);
+  const layout = resolveLayout(args, env);
+  if (!x || !x.shape || !layout) return unknownOutcome(null);
+  const rankIssue = checkNdim(x.shape, { ndim: 3 }, env);
+  if (rankIssue) return { output: kerasTensor(null), params: null, issue: rankIssue };
+  const frame = asInt(args.get('frame_length'));
+  const stepArg = args.get('frame_step');
+  const fftArg = args.get('fft_length');
+  const mode = args.get('mode');
+  const padding = args.get('padding');
+  const expand = args.get('expand_dims');
+  if (x.shape.open || frame === null || frame < 1 || typeof mode !== 'string' || typeof expand !== 'boolean' ||
+      (padding !== 'valid' && padding !== 'same')) return unknownOutcome(null);
+  const step = stepArg === null ? Math.floor(frame / 2) : asInt(stepArg);
+  const fft = fftArg === null ? 2 ** Math.ceil(Math.log2(frame)) : asInt(fftArg);
+  if (step === null || step < 1 || fft === null) return unknownOutcome(null);
+  const freq = Math.floor(fft / 2) + 1;
+  const kernels = (mode !== 'imag' ? 1 : 0) + (mode !== 'real' ? 1 : 0);
+  const p = kernels * frame * freq;
+  const last = layout.layout === 'channels_last';
+  const [batch, a, b] = x.shape.dims;
+  const [samples, channels] = last ? [a, b] : [b, a];
+  const time = windowLength(samples, frame, step, padding).out;
+  if (typeof time === 'number' && time <= 0) return unknownOutcome(p);
+  const freqChannels = mode === 'stft' ? 2 * freq : freq;
+  const dims: Dim[] = expand
+    ? (last ? [batch, time, freqChannels, channels] : [batch, channels, time, freqChannels])
+    : (() => {
+      const c = typeof channels === 'number' ? freqChannels * channels : null;
+      return last ? [batch, time, c] : [batch, c, time];
+    })();
+  return { output: kerasTensor({ dims, open: false }), params: p };
+}
+
 /** Pipeline([layers]): the layers applied in turn; the first issue stops it, as in Keras. */
 function applyPipeline(args: BoundArgs, inputs: unknown[], env: LayerEnv): LayerOutcome {
   const list = args.get('layers');
@@ -206,6 +246,12 @@ export const preprocessingLayers: LayerDef[] = [
     params: params(['fft_length', 2048], ['sequence_stride', 512], ['sequence_length', null], ['window', 'hann'],
       ['sampling_rate', 16000], ['num_mel_bins', 128], ['min_freq', 20], ['max_freq', null], ['power_to_db', true],
       ['top_db', 80], ['mag_exp', 2], ['min_power', 1e-10], ['ref_power', 1]),
+  },
+  {
+    framework: 'keras', names: keras('STFTSpectrogram'), kind: 'layer', apply: applyStft,
+    params: params(['mode', 'log'], ['frame_length', 256], ['frame_step', null], ['fft_length', null],
+      ['window', 'hann'], ['periodic', false], ['scaling', 'density'], ['padding', 'valid'], ['expand_dims', false],
+      ['data_format', null]),
   },
   { framework: 'keras', names: keras('Pipeline'), kind: 'layer', apply: applyPipeline, params: params('layers') },
   {
