@@ -22,6 +22,17 @@ export interface KerasLayerList {
  */
 export const KERAS2_REMOVED = ['CuDNNGRU', 'CuDNNLSTM', 'DenseFeatures', 'LocallyConnected1D', 'LocallyConnected2D'];
 
+/** Catalogued layers whose rarer forms stay unknown (silent), by design or for now. */
+const PARTIAL = [
+  '`Lambda` (its function is not run)',
+  '`EinsumDense` with an ellipsis in the equation',
+  '`TextVectorization` outside `int` mode',
+  '`IntegerLookup`/`StringLookup` hot modes without a literal vocabulary',
+  '`GroupQueryAttention` weights for inputs of rank other than 3',
+  '`RNN` with several cells and `return_state=True`',
+  'calls with keyword-only inputs or call options such as `return_attention_scores=True`',
+];
+
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const LIST_PATH = path.join(REPO_ROOT, 'test', 'oracle', 'keras-layers.json');
 export const DOC_PATH = path.join(REPO_ROOT, 'docs', 'coverage-keras.md');
@@ -67,6 +78,8 @@ export function renderKerasCoverage(list: KerasLayerList): string {
     `Not catalogued: ${code(keras3.missing)}.`,
     '',
     `Catalogued: ${code(keras3.covered)}.`,
+    '',
+    `Left unknown within catalogued layers: ${PARTIAL.join('; ')}.`,
     '',
     `**Keras 2 only: ${keras2.covered.length} of ${keras2.covered.length + keras2.missing.length} catalogued (${percent(keras2)}).**`,
     `Catalogued: ${code(keras2.covered)}. Not catalogued: ${code(keras2.missing)}.`,
