@@ -208,7 +208,9 @@ export const attentionLayers: LayerDef[] = [
     apply: (args, inputs) => applyMha(args, inputs),
   },
   {
-    framework: 'keras', names: ['keras.layers.GroupQueryAttention'], kind: 'layer',
+    // The class is GroupedQueryAttention (its default name and summary type); Keras exports it as
+    // GroupQueryAttention.
+    framework: 'keras', names: ['keras.layers.GroupedQueryAttention', 'keras.layers.GroupQueryAttention'], kind: 'layer',
     params: params('head_dim', 'num_query_heads', 'num_key_value_heads', ['dropout', 0], ['use_bias', true],
       ['sliding_window', null], ['flash_attention', null], ['kernel_initializer', null], ['bias_initializer', null],
       ['kernel_regularizer', null], ['bias_regularizer', null], ['activity_regularizer', null],

@@ -101,6 +101,7 @@ export function checkDefinedLastAxis(shape: Shape, kernelTail: Dim[], env: Layer
   return issue('features-mismatch', msg, [
     `the last axis of the input ${pyShape(shape.dims)} is declared None, so "${env.layerName}" cannot size its kernel`,
     'a variable-length axis must be reduced (pooling, an RNN) before Dense, not flattened into the features',
+    'inside a model Keras prefixes the variable path with the model names (sequential/dense/kernel)',
     'tf.keras 2 words it: The last dimension of the inputs to a Dense layer should be defined. Found None.',
   ]);
 }
