@@ -7,6 +7,9 @@ import { describe, test } from 'node:test';
 import type { ArgValue, LayerOutcome } from '../../server/src/engine/layers/types';
 import { isTensor, tensor } from '../../server/src/engine/layers/types';
 import { openShape, ranked } from '../../server/src/engine/shapes';
+import { analyzeText } from '../../server/src/engine/index';
+import { findLayer } from '../../server/src/engine/layers/index';
+import { loadParser } from '../../server/src/host/parser';
 import { bindArgs, kerasDef, kerasEnv, kerasInput, keraslike, runChain, type LayerCall } from '../oracle/keras-chain';
 
 function apply(cls: string, input: ArgValue, pos: ArgValue[] = [], kw: Record<string, ArgValue> = {},
@@ -224,7 +227,9 @@ describe('inputs, recurrent outputs and wrappers', () => {
     assert.deepEqual(run([[4, 3]]), ['N', 4, 3]);
     assert.deepEqual(run([[4, 3]], { batch_size: 8 }), [8, 4, 3]);
     assert.deepEqual(run([], { batch_shape: [8, 4, 3] }), [8, 4, 3]);
-    assert.deepEqual(run([], { batch_input_shape: [null, 4, null] }), ['N', 4, null]);
+    // A declared None is Keras' own unknown, kept apart from what shapelint cannot see.
+    assert.deepEqual(run([], { batch_input_shape: [null, 4, null] }), ['N', 4, 'None']);
+    assert.deepEqual(run([[null, 3]]), ['N', 'None', 3]);
   });
   test('LSTM return_state gives three tensors', () => {
     const o = apply('LSTM', t([5, 8]), [16], { return_state: true });
@@ -252,5 +257,91 @@ describe('inputs, recurrent outputs and wrappers', () => {
     const o = apply('Lambda', t([5, 3]), ['f']);
     assert.equal(o.issue, undefined);
     assert.ok(isTensor(o.output) && o.output.shape === null);
+  });
+});
+
+const layerObject = (cls: string, pos: ArgValue[] = [], kw: Record<string, ArgValue> = {}): ArgValue =>
+  ({ kind: 'layer', def: kerasDef(cls), args: bindArgs(kerasDef(cls), pos, kw) }) as unknown as ArgValue;
+
+describe('coverage: wrappers, legacy layers and silence', () => {
+  test('Bidirectional with a narrower backward layer: the concatenated width is unknown, never a guess', () => {
+    const o = apply('Bidirectional', t([5, 6]), [layerObject('LSTM', [4], { return_sequences: true })],
+      { backward_layer: layerObject('LSTM', [3], { return_sequences: true, go_backwards: true }) });
+    assert.deepEqual(keraslike(o), [null, 5, null]);
+    assert.equal(o.issue, undefined);
+    // LSTM(4) on 6 features: 4·4·(6+4) + 16 = 176; LSTM(3): 4·3·(6+3) + 12 = 120.
+    assert.equal(o.params, 296);
+  });
+  test('Dot on an unknown axis size or an out-of-range axis stays silent', () => {
+    const a = t([3, null]);
+    assert.equal(apply('Dot', [a, t([4, 5])] as unknown as ArgValue, [], { axes: -1 }).issue, undefined);
+    const far = apply('Dot', [t([3, 5]), t([4, 5])] as unknown as ArgValue, [], { axes: 3 });
+    assert.equal(far.issue, undefined);
+    assert.ok(isTensor(far.output) && far.output.shape === null);
+  });
+  test('Keras 2 layers: cuDNN counts two biases per gate; RandomHeight/RandomWidth make one axis unknown', () => {
+    // Keras 2 CuDNNLSTM: 4·u·(f+u) weights + 8·u biases; CuDNNGRU: 3·u·(f+u) + 6·u.
+    assert.equal(apply('CuDNNLSTM', t([7, 5]), [10]).params, 4 * 10 * 15 + 80);
+    assert.equal(apply('CuDNNGRU', t([7, 5]), [10]).params, 3 * 10 * 15 + 60);
+    assert.deepEqual(keraslike(apply('RandomHeight', t([32, 32, 3]), [0.2])), [null, null, 32, 3]);
+    assert.deepEqual(keraslike(apply('RandomWidth', t([32, 32, 3]), [0.2])), [null, 32, null, 3]);
+    // tf.keras docs: LocallyConnected1D(64, 3) on 10 steps → (None, 8, 64), 8·(3·f·64) + 8·64 weights.
+    const lc = apply('LocallyConnected1D', t([10, 32]), [64, 3]);
+    assert.deepEqual([keraslike(lc), lc.params], [[null, 8, 64], 8 * 3 * 32 * 64 + 8 * 64]);
+  });
+  test('uncatalogued keras.layers classes get a def that keeps the model; base classes do not', () => {
+    const unknown = findLayer('keras.layers.SomeFutureLayer');
+    assert.ok(unknown && unknown.kind === 'layer');
+    const o = unknown.apply(bindArgs(unknown, [1, 2], { units: 3 }), [t([4, 5])], kerasEnv(), undefined);
+    assert.ok(isTensor(o.output) && o.output.shape === null);
+    assert.equal(o.params, null);
+    const aug = findLayer('keras.layers.RandomSomething');
+    const same = aug!.apply(bindArgs(aug!, [0.1]), [t([8, 8, 3])], kerasEnv(), undefined);
+    assert.deepEqual([keraslike(same), same.params], [[null, 8, 8, 3], undefined]);
+    for (const base of ['Layer', 'Wrapper', 'InputSpec']) assert.equal(findLayer(`keras.layers.${base}`), undefined, base);
+    assert.equal(findLayer('keras.layers.experimental'), undefined);
+  });
+});
+
+describe('coverage: models in the interpreter', () => {
+  const parserP = loadParser('wasm');
+  test('a model with an uncatalogued layer stays in the summary, with an unknown total', async () => {
+    const r = analyzeText(await parserP, [
+      'import keras', 'from keras import layers',
+      'model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(4), layers.SomeFutureLayer(2), layers.Dense(2)])', '',
+    ].join('\n'));
+    const m = r.models[0];
+    assert.deepEqual(m.layers.map((l) => l.type), ['Dense', 'SomeFutureLayer', 'Dense']);
+    assert.deepEqual(m.layers.map((l) => l.params), [36, null, null]);
+    assert.equal(m.totalParams, null);
+    assert.deepEqual(r.diagnostics, []);
+  });
+  test('default layer names are Keras 3 to_snake_case names', async () => {
+    // Printed by Keras 3.15.1 for each class's first instance (`layer.name`).
+    const image = '(8, 8, 3)';
+    const expected: [string, string, string][] = [
+      ['Conv2DTranspose(2, 3)', image, 'conv2d_transpose'], ['ConvLSTM2D(2, 3)', '(4, 8, 8, 3)', 'conv_lstm2d'],
+      ['PReLU()', image, 'p_re_lu'], ['MaxPooling2D()', image, 'max_pooling2d'],
+      ['BatchNormalization()', image, 'batch_normalization'], ['LeakyReLU()', image, 'leaky_re_lu'],
+      ['UpSampling2D()', image, 'up_sampling2d'], ['ZeroPadding2D()', image, 'zero_padding2d'],
+      ['SeparableConv2D(2, 3)', image, 'separable_conv2d'], ['DepthwiseConv2D(3)', image, 'depthwise_conv2d'],
+      ['Convolution2D(2, 3)', image, 'conv2d'], ['GlobalAveragePooling1D()', '(4, 3)', 'global_average_pooling1d'],
+    ];
+    const source = ['import keras', 'from keras import layers',
+      ...expected.map(([ctor, shape], i) => `m${i} = keras.Sequential([keras.Input(shape=${shape}), layers.${ctor}])`), ''];
+    const r = analyzeText(await parserP, source.join('\n'));
+    assert.deepEqual(r.models.map((m) => m.layers[0]?.name), expected.map(([, , n]) => n));
+  });
+});
+
+describe('coverage: Bidirectional checks need known layers', () => {
+  test('a backward layer the catalogue does not know is never judged', () => {
+    const d = kerasDef('Bidirectional');
+    const future = findLayer('keras.layers.FutureRecurrentLayer')!;
+    const backward = { kind: 'layer', def: future, args: bindArgs(future, [4], { go_backwards: true }) } as unknown as ArgValue;
+    const args = bindArgs(d, [layerObject('LSTM', [4])], { backward_layer: backward });
+    assert.equal(d.construct?.(args, kerasEnv()) ?? null, null);
+    const same = bindArgs(d, [layerObject('LSTM', [4])], { backward_layer: layerObject('LSTM', [4]) });
+    assert.match(d.construct?.(same, kerasEnv())?.message ?? '', /should have different `go_backwards` value/);
   });
 });

@@ -85,6 +85,30 @@ function reshapeLayer(g: Gen, rank: Family, fmt: string): LayerCall {
   return { cls: `UpSampling${rank}D`, pos: [g.size(rank, 1, 3)], kw };
 }
 
+/**
+ * Shape-preserving or image layers of the wider catalogue: normalization, augmentation and
+ * resizing. GroupNormalization draws its group count freely, so it sometimes raises.
+ */
+function extraLayer(g: Gen, rank: Family | 0, fmt: string): LayerCall {
+  const axis = fmt === 'channels_last' ? -1 : 1;
+  const choices: (() => LayerCall)[] = [
+    () => ({ cls: 'GroupNormalization', pos: [g.pick([1, 2, 3, 4])], kw: { axis } }),
+    () => ({ cls: 'UnitNormalization' }),
+    () => ({ cls: 'RMSNormalization' }),
+    () => ({ cls: 'Identity' }),
+    () => ({ cls: 'AlphaDropout', pos: [0.1] }),
+  ];
+  if (rank === 2) {
+    choices.push(
+      () => ({ cls: 'Resizing', pos: [g.int(1, 12), g.int(1, 12)], kw: { data_format: fmt } }),
+      () => ({ cls: 'CenterCrop', pos: [g.int(1, 12), g.int(1, 12)], kw: { data_format: fmt } }),
+      () => ({ cls: 'RandomFlip', pos: ['horizontal'] }),
+      () => ({ cls: 'Rescaling', pos: [0.5] }),
+    );
+  }
+  return g.pick(choices)();
+}
+
 function spatialStack(g: Gen, rank: Family, fmt: string): LayerCall[] {
   const out: LayerCall[] = [];
   const n = g.int(1, 5);
@@ -93,7 +117,8 @@ function spatialStack(g: Gen, rank: Family, fmt: string): LayerCall[] {
     if (r < 0.4) out.push(convLayer(g, rank, fmt));
     else if (r < 0.7) out.push(poolLayer(g, rank, fmt));
     else if (r < 0.85) out.push(reshapeLayer(g, rank, fmt));
-    else if (r < 0.92) out.push({ cls: 'BatchNormalization', kw: { axis: fmt === 'channels_last' ? -1 : 1 } });
+    else if (r < 0.9) out.push({ cls: 'BatchNormalization', kw: { axis: fmt === 'channels_last' ? -1 : 1 } });
+    else if (r < 0.95) out.push(extraLayer(g, rank, fmt));
     else out.push(g.pick<LayerCall>([{ cls: 'Dropout', pos: [0.25] }, { cls: 'Activation', pos: ['relu'] }]));
   }
   const tail = g.r();
@@ -129,7 +154,8 @@ function denseStack(g: Gen): LayerCall[] {
     else if (r < 0.7) out.push({ cls: 'BatchNormalization' });
     else if (r < 0.8) out.push({ cls: 'RepeatVector', pos: [g.int(1, 4)] }, { cls: 'Flatten' });
     else if (r < 0.9) out.push({ cls: 'Reshape', pos: [g.pick<ArgValue>([[-1, 2], [2, -1], [4, 3], [-1]])] }, { cls: 'Flatten' });
-    else out.push({ cls: 'LayerNormalization' });
+    else if (r < 0.95) out.push({ cls: 'LayerNormalization' });
+    else out.push(extraLayer(g, 0, 'channels_last'));
   }
   return out;
 }

@@ -5,9 +5,6 @@
  * shapes, parameter counts, and whether and where the build raises (with the message).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import { analyzeText } from '../../server/src/engine/index';
 import { loadParser } from '../../server/src/host/parser';
@@ -15,40 +12,10 @@ import { generateKerasCases, type KerasCase } from './generate-keras';
 import { keraslike, runChain } from './keras-chain';
 import { kerasInput } from './keras-chain';
 import type { Shape } from '../../server/src/engine/types';
+import { kerasVenvMissing, normalizeKerasMessage as normalize, runKerasOracle, type OracleResult } from './keras-oracle-run';
 
 const CASES = 1000;
 const SEED = 1;
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const venv = process.env.ORACLE_VENV ?? path.join(repoRoot, '.oracle-venv');
-const python = path.join(venv, 'bin', 'python');
-
-interface OracleLayer { cls: string; output: (number | null)[] | (number | null)[][]; params: number }
-interface OracleResult {
-  id: number;
-  layers?: OracleLayer[];
-  total?: number;
-  error?: string;
-  errorType?: string;
-  errorLayer?: number | null;
-}
-
-function runOracle(cases: KerasCase[]): OracleResult[] {
-  const script = path.join(repoRoot, 'test', 'oracle', 'keras_oracle.py');
-  const res = spawnSync(python, [script], {
-    input: JSON.stringify(cases.map((c) => ({ id: c.id, source: c.source }))),
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 150_000,
-    env: { ...process.env, KERAS_BACKEND: 'tensorflow' },
-  });
-  assert.equal(res.status, 0, `keras oracle failed: ${res.stderr?.slice(-2000)}`);
-  return (JSON.parse(res.stdout) as { results: OracleResult[] }).results;
-}
-
-/** Keras numbers layers per class across the process: compare messages without the names. */
-function normalize(msg: string): string {
-  return msg.replace(/layer '[A-Za-z0-9_]+'/g, "layer '…'");
-}
 
 function sameShape(a: (number | null)[] | null, b: unknown): boolean {
   return a !== null && JSON.stringify(a) === JSON.stringify(b);
@@ -126,14 +93,14 @@ function report(label: string, verdicts: { c: KerasCase; v: Verdict }[]): string
 }
 
 test('keras oracle: generated stacks agree with real Keras 3', { timeout: 240_000 }, async (t) => {
-  if (!existsSync(python)) {
-    const msg = `keras oracle venv missing (${path.relative(repoRoot, venv)}); run test/oracle/setup-venv.sh`;
+  const msg = kerasVenvMissing();
+  if (msg) {
     if (process.env.CI) assert.fail(msg);
     t.skip(msg);
     return;
   }
   const cases = generateKerasCases(CASES, SEED);
-  const oracle = runOracle(cases);
+  const oracle = runKerasOracle(cases.map((c) => ({ id: c.id, source: c.source })));
   assert.equal(oracle.length, cases.length);
   const failing = oracle.filter((o) => o.error !== undefined).length;
   // The generator must exercise both outcomes, or the comparison proves little.

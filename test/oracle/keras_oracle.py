@@ -1,9 +1,10 @@
 """Keras oracle: runs model-building sources with real Keras 3 (TensorFlow backend).
 
-Reads a JSON list of cases ({"id", "source"}) on stdin. Each source defines `model`, usually
-`keras.Sequential([...])`. Prints one JSON list with, per case: every layer's output shape,
+Reads a JSON list of cases ({"id", "source"}) on stdin. Each source defines `model`, a
+`keras.Sequential([...])` or a functional `keras.Model(inputs, outputs)`. Prints one JSON list with, per case: every layer's output shape,
 count_params(), the model's total params, or the first line of the error and the index of the
-layer that raised it (among the model's layers, InputLayer excluded).
+layer that raised it (among a Sequential model's layers, InputLayer excluded; null for a
+functional model).
 """
 import json
 import os
@@ -61,6 +62,13 @@ def shape_list(shape):
     return [d if d is None else int(d) for d in shape]
 
 
+def output_shapes(out):
+    """A layer's output shape, or a (nested) list of them for layers that return several tensors."""
+    if isinstance(out, (list, tuple)):
+        return [output_shapes(t) for t in out]
+    return shape_list(out.shape)
+
+
 def run_case(case):
     namespace = {}
     try:
@@ -80,9 +88,10 @@ def run_case(case):
         return {"id": case["id"], "error": "model not built", "errorType": "NotBuilt", "errorLayer": None}
     layers = []
     for layer in model.layers:
-        out = layer.output
-        shapes = [shape_list(t.shape) for t in out] if isinstance(out, (list, tuple)) else shape_list(out.shape)
-        layers.append({"cls": type(layer).__name__, "output": shapes, "params": int(layer.count_params())})
+        # Functional models list their InputLayers too; Sequential models never do.
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        layers.append({"cls": type(layer).__name__, "output": output_shapes(layer.output), "params": int(layer.count_params())})
     return {"id": case["id"], "layers": layers, "total": int(model.count_params())}
 
 

@@ -1,6 +1,6 @@
 /** All layer catalogues, indexed by canonical qualified name. */
 import { gluonLayers } from './gluon/index';
-import { kerasLayers } from './keras/index';
+import { kerasFallbackLayer, kerasLayers } from './keras/index';
 import { mxnetLayers } from './mxnet/index';
 import { numpyLayers } from './numpy/numpy';
 import { torchLayers } from './torch/index';
@@ -12,6 +12,7 @@ export const ALL_LAYERS: readonly LayerDef[] = [...torchLayers, ...kerasLayers, 
 const byName = new Map<string, LayerDef>();
 for (const def of ALL_LAYERS) for (const n of def.names) byName.set(n, def);
 
+/** The catalogued def, else (Keras) a def that keeps an unknown layer in the model. */
 export function findLayer(qualifiedName: string): LayerDef | undefined {
-  return byName.get(qualifiedName) ?? unknownTorchModule(qualifiedName);
+  return byName.get(qualifiedName) ?? unknownTorchModule(qualifiedName) ?? kerasFallbackLayer(qualifiedName);
 }

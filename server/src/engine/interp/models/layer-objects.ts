@@ -73,13 +73,14 @@ export class LayerObjects {
   }
 }
 
+/** Keras' default layer name prefix: `keras.src.utils.naming.to_snake_case` (Conv2DTranspose → conv2d_transpose). */
 function snakeCase(cls: string): string {
   const aliases: Record<string, string> = { Convolution1D: 'Conv1D', Convolution2D: 'Conv2D', Convolution3D: 'Conv3D' };
   const c = aliases[cls] ?? cls;
   return c
-    .replace(/(\d)D\b/g, '$1d')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase();
 }
 

@@ -87,6 +87,28 @@ export function kerasTensor(shape: Shape | null): TensorValue {
   return tensor(shape, 'keras');
 }
 
+/**
+ * A dim the code declares as `None` (`keras.Input(shape=(None, 8))`): Keras itself does not know
+ * it, unlike a dim shapelint cannot see (`null`). Layers that need a defined size raise on it.
+ */
+export const KERAS_NONE = 'None';
+
+/**
+ * Keras 3 creates a layer's kernel from the input's last axis; a declared `None` there fails.
+ * Keras prefixes the path with the enclosing models' names (`sequential/dense/kernel`).
+ */
+export function checkDefinedLastAxis(shape: Shape, kernelTail: Dim[], env: LayerEnv): LayerIssue | null {
+  if (shape.open || shape.dims.length < 2 || shape.dims[shape.dims.length - 1] !== KERAS_NONE) return null;
+  const msg = 'Shapes used to initialize variables must be fully-defined (no `None` dimensions). ' +
+    `Received: shape=${pyShape([null, ...kernelTail])} for variable path='${env.layerName}/kernel'`;
+  return issue('features-mismatch', msg, [
+    `the last axis of the input ${pyShape(shape.dims)} is declared None, so "${env.layerName}" cannot size its kernel`,
+    'a variable-length axis must be reduced (pooling, an RNN) before Dense, not flattened into the features',
+    'inside a model Keras prefixes the variable path with the model names (sequential/dense/kernel)',
+    'tf.keras 2 words it: The last dimension of the inputs to a Dense layer should be defined. Found None.',
+  ]);
+}
+
 /** Start of every InputSpec message in Keras 3.13+. */
 function specPrefix(env: LayerEnv): string {
   return `Input 0 with name 'None' of layer '${env.layerName}' is incompatible with the layer: `;

@@ -10,8 +10,10 @@ import { asInt } from '../types';
 import {
   asBool,
   checkBuiltAxis,
+  checkDefinedLastAxis,
   checkNdim,
   inputTensor,
+  KERAS_NONE,
   kerasTensor,
   params,
   prodKnown,
@@ -30,7 +32,8 @@ function applyDense(args: BoundArgs, inputs: unknown[], env: LayerEnv, state: Re
   const shape = x.shape;
   const rankIssue = checkNdim(shape, { minNdim: 2 }, env);
   if (rankIssue) return { output: kerasTensor(null), params: null, issue: rankIssue };
-  const axisIssue = checkBuiltAxis(shape, -1, state?.features, 'features-mismatch', env);
+  const axisIssue = checkBuiltAxis(shape, -1, state?.features, 'features-mismatch', env) ??
+    checkDefinedLastAxis(shape, [units], env);
   if (axisIssue) return { output: kerasTensor(null), params: null, issue: axisIssue };
   const last = shape.dims.length > 0 ? shape.dims[shape.dims.length - 1] : null;
   const dims = shape.dims.length > 0 ? [...shape.dims.slice(0, -1), units] : [units];
@@ -63,10 +66,10 @@ function applyFlatten(_args: BoundArgs, inputs: unknown[], env: LayerEnv): Layer
   if (x.shape.open) return { output: kerasTensor(ranked([null, null])) };
   const [batch, ...rest] = x.shape.dims;
   // channels_first input is transposed before flattening: the size does not change.
-  const size = rest.length === 0 ? 1 : prodKnown(rest);
+  const size = rest.length === 0 ? 1 : rest.includes(KERAS_NONE) ? KERAS_NONE : prodKnown(rest);
   return {
     output: kerasTensor(ranked([batch, size])),
-    trace: size !== null && rest.length > 0 ? [{ axis: 'features', formula: `${rest.join(' × ')} = ${size}` }] : [],
+    trace: typeof size === 'number' && rest.length > 0 ? [{ axis: 'features', formula: `${rest.join(' × ')} = ${size}` }] : [],
   };
 }
 
@@ -192,6 +195,7 @@ function firstPresent(args: BoundArgs, names: string[]): ArgValue | undefined {
 }
 
 function dimOf(v: ArgValue): Dim {
+  if (v === null) return KERAS_NONE;
   return typeof v === 'number' && Number.isInteger(v) ? v : null;
 }
 

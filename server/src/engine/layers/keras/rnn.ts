@@ -3,11 +3,12 @@
  * TimeDistributed. Input is (batch, time, features); Keras 3 has no `time_major`.
  */
 import type { Dim, Shape } from '../../types';
-import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerOutcome, TensorValue } from '../types';
+import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerIssue, LayerOutcome, TensorValue } from '../types';
 import { asInt, isTensor } from '../types';
-import { asBool, checkNdim, inputTensor, kerasTensor, outShape, params, rankView, unknownOutcome } from './common';
+import { asBool, checkNdim, inputTensor, issue, kerasTensor, outShape, params, rankView, unknownOutcome } from './common';
+import { pyShape } from './format';
 
-type Cell = 'lstm' | 'gru' | 'simple';
+export type Cell = 'lstm' | 'gru' | 'simple';
 
 /**
  * How the interpreter passes a layer object as an argument (Bidirectional, TimeDistributed):
@@ -26,7 +27,7 @@ export function asLayerObject(v: unknown): LayerObjectValue | null {
   return o.kind === 'layer' && o.def !== undefined && o.args !== undefined ? (o as LayerObjectValue) : null;
 }
 
-function rnnParams(cell: Cell, args: BoundArgs, f: Dim): number | null {
+export function rnnParams(cell: Cell, args: BoundArgs, f: Dim): number | null {
   const u = asInt(args.get('units'));
   const bias = asBool(args.get('use_bias'), true);
   if (u === null || typeof f !== 'number' || bias === null) return null;
@@ -87,35 +88,100 @@ function rnnDef(cell: Cell, name: string): LayerDef {
   };
 }
 
+const pyBool = (v: boolean): string => (v ? 'True' : 'False');
+
+/** Keras' `_verify_layer_config`: the two directions must agree on everything but the direction. */
+function checkBackwardLayer(args: BoundArgs): LayerIssue | null {
+  const fwd = asLayerObject(args.get('layer'));
+  const bwd = asLayerObject(args.get('backward_layer'));
+  if (!fwd || !bwd) return null;
+  // Only a def that declares the attribute says what its value is (a fallback def does not).
+  const flag = (o: LayerObjectValue, name: string): boolean | null =>
+    o.def.params.some((p) => p.name === name) ? asBool(o.args.get(name), false) : null;
+  const fg = flag(fwd, 'go_backwards');
+  const bg = flag(bwd, 'go_backwards');
+  if (fg !== null && fg === bg) {
+    return issue('invalid-argument', 'Forward layer and backward layer should have different `go_backwards` value. ' +
+      `Received: forward_layer.go_backwards ${pyBool(fg)}, backward_layer.go_backwards=${pyBool(bg as boolean)}`,
+    ['the backward layer must read the sequence the other way: pass go_backwards=True to it']);
+  }
+  for (const a of ['stateful', 'return_sequences', 'return_state']) {
+    const f = flag(fwd, a);
+    const b = flag(bwd, a);
+    if (f !== null && b !== null && f !== b) {
+      return issue('invalid-argument', 'Forward layer and backward layer are expected to have the same value for ' +
+        `attribute "${a}", got "${pyBool(f)}" for forward layer and "${pyBool(b)}" for backward layer`,
+      [`both directions must be built with the same ${a}`]);
+    }
+  }
+  return null;
+}
+
+/** One direction's result split into its output and its states (return_state=True). */
+function splitStates(o: ArgValue, withStates: boolean): { out: ArgValue; states: ArgValue[] } {
+  if (withStates && Array.isArray(o)) return { out: o[0], states: o.slice(1) };
+  return { out: o, states: [] };
+}
+
+/** Keras' merge of the two directions; null when the result cannot be known. */
+function mergeDirections(mode: ArgValue | undefined, f: ArgValue, b: ArgValue): TensorValue | null {
+  if (!isTensor(f) || !isTensor(b) || !f.shape || !b.shape) return null;
+  if (mode === 'sum' || mode === 'mul' || mode === 'ave') {
+    const same = f.shape.open === b.shape.open && f.shape.dims.length === b.shape.dims.length &&
+      f.shape.dims.every((d, i) => d === b.shape!.dims[i]);
+    return same ? f : null;
+  }
+  if (mode !== 'concat' || f.shape.dims.length === 0) return null;
+  const dims = [...f.shape.dims];
+  const fl = dims[dims.length - 1];
+  const bl = b.shape.dims[b.shape.dims.length - 1];
+  // Keras' static shape doubles the forward width even when the backward layer is narrower,
+  // while the run concatenates both: with different widths the size is not one number.
+  dims[dims.length - 1] = typeof fl === 'number' && fl === bl ? 2 * fl : null;
+  return kerasTensor({ dims, open: f.shape.open });
+}
+
 function applyBidirectional(args: BoundArgs, inputs: unknown[], env: LayerEnv): LayerOutcome {
-  const inner = asLayerObject(args.get('layer'));
+  const fwd = asLayerObject(args.get('layer'));
+  const bwdArg = args.get('backward_layer') ?? null;
+  const bwd = bwdArg === null ? fwd : asLayerObject(bwdArg);
   const mode = args.get('merge_mode');
-  if (!inner || (args.get('backward_layer') ?? null) !== null) return unknownOutcome(null);
-  const res = inner.def.apply(inner.args, inputs as ArgValue[], env, undefined);
-  if (res.issue) return { output: kerasTensor(null), params: null, issue: res.issue };
-  const params2 = typeof res.params === 'number' ? 2 * res.params : null;
-  if (!isTensor(res.output)) return unknownOutcome(params2);
-  const out: TensorValue = res.output;
-  if (mode === null) return { output: [out, out], params: params2 };
-  if (mode === 'sum' || mode === 'mul' || mode === 'ave') return { output: out, params: params2 };
-  if (mode !== 'concat' || !out.shape) return unknownOutcome(params2);
-  const dims = [...out.shape.dims];
-  const last = dims[dims.length - 1];
-  dims[dims.length - 1] = typeof last === 'number' ? 2 * last : null;
-  return { output: kerasTensor({ dims, open: out.shape.open }), params: params2 };
+  if (!fwd || !bwd) return unknownOutcome(null);
+  const rf = fwd.def.apply(fwd.args, inputs as ArgValue[], env, undefined);
+  if (rf.issue) return { output: kerasTensor(null), params: null, issue: rf.issue };
+  const rb = bwdArg === null ? rf : bwd.def.apply(bwd.args, inputs as ArgValue[], env, undefined);
+  if (rb.issue) return { output: kerasTensor(null), params: null, issue: rb.issue };
+  const p = typeof rf.params === 'number' && typeof rb.params === 'number' ? rf.params + rb.params : null;
+  const withStates = asBool(fwd.args.get('return_state'), false);
+  if (withStates === null) return unknownOutcome(p);
+  const f = splitStates(rf.output, withStates);
+  const b = splitStates(rb.output, withStates);
+  const states = [...f.states, ...b.states];
+  if (mode === null) return { output: [f.out, b.out, ...states], params: p };
+  const merged = mergeDirections(mode, f.out, b.out);
+  if (!merged) return unknownOutcome(p);
+  return { output: states.length ? [merged, ...states] : merged, params: p };
 }
 
 function applyTimeDistributed(args: BoundArgs, inputs: unknown[], env: LayerEnv,
   state: Record<string, Dim> | undefined): LayerOutcome {
   const inner = asLayerObject(args.get('layer'));
   const x = inputTensor(inputs as ArgValue[]);
-  if (!inner || !x || !x.shape || x.shape.open || x.shape.dims.length < 3) return unknownOutcome(null);
+  if (!inner || !x || !x.shape || x.shape.open) return unknownOutcome(null);
+  if (x.shape.dims.length < 3) {
+    const msg = '`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions, ' +
+      `received: ${pyShape(x.shape.dims)}`;
+    return { output: kerasTensor(null), params: null, issue: issue('rank-mismatch', msg, [
+      'TimeDistributed needs (batch, time, ...): it applies the wrapped layer to each step of axis 1',
+    ]) };
+  }
   const [batch, time, ...rest] = x.shape.dims;
   const innerIn: Shape = { dims: [batch, ...rest], open: false };
   const res = inner.def.apply(inner.args, [kerasTensor(innerIn)], env, state);
   if (res.issue) return { output: kerasTensor(null), params: null, issue: res.issue };
   const o = res.output;
-  const params1 = res.params ?? null;
+  // A layer without weights reports no count (undefined): that is 0, not unknown.
+  const params1 = res.params === undefined ? 0 : res.params;
   if (!isTensor(o) || !o.shape || o.shape.open) return unknownOutcome(params1);
   const outcome: LayerOutcome = { output: kerasTensor({ dims: [o.shape.dims[0], time, ...o.shape.dims.slice(1)], open: false }), params: params1 };
   if (res.state) outcome.state = res.state;
@@ -131,6 +197,7 @@ export const rnnLayers: LayerDef[] = [
     names: ['keras.layers.Bidirectional'],
     params: params('layer', ['merge_mode', 'concat'], ['weights', null], ['backward_layer', null]),
     kind: 'layer',
+    construct: (args) => checkBackwardLayer(args),
     apply: (args, inputs, env) => applyBidirectional(args, inputs, env),
   },
   {
