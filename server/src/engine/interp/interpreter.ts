@@ -7,6 +7,7 @@
  * Model semantics (containers, model runs, layer application, diagnostics) live in
  * `models.ts`; this file is the Python part.
  */
+import { BudgetExceeded, budgetDiagnostic, type Meter } from '../budget';
 import { findLayer } from '../layers/index';
 import type { Arg, ClassDef, Expr, Module, Stmt } from '../syntax/ast';
 import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
@@ -16,6 +17,7 @@ import { canonicalName } from './names';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
 import { Scope } from './scope';
+import { forgetInPlace, loopWrites, WIDEN_AFTER } from './widening';
 import {
   dimValue,
   NONE_V,
@@ -37,11 +39,15 @@ export interface InterpretResult {
   truncated: boolean;
 }
 
-const DEFAULT_MAX_STEPS = 400_000;
 const MAX_CALL_DEPTH = 40;
 const MAX_LOOP_ITERATIONS = 512;
+/** Share of the budgets the module body may use; the rest runs the models it defined. */
+const BODY_SHARE = 0.8;
 
-export class BudgetExceeded extends Error {}
+export { BudgetExceeded };
+
+/** Values that belong to a model: a loop that computes one is never widened. */
+const MODEL_VALUES = new Set<Value['t']>(['tensor', 'layer', 'object', 'class', 'super']);
 
 class ReturnSignal {
   constructor(readonly value: Value) {}
@@ -49,8 +55,8 @@ class ReturnSignal {
 class BreakSignal {}
 class ContinueSignal {}
 
-export function interpretModule(module: Module, text: string, options: AnalyzeOptions): InterpretResult {
-  const interp = new Interpreter(module, text, options);
+export function interpretModule(module: Module, text: string, options: AnalyzeOptions, meter: Meter): InterpretResult {
+  const interp = new Interpreter(module, text, options, meter);
   return interp.run();
 }
 
@@ -58,9 +64,13 @@ export class Interpreter {
   readonly global = new Scope(null, 'module');
   readonly models: ModelEngine;
   readonly tensors: TensorFact[] = [];
-  private steps = 0;
-  private readonly maxSteps: number;
   private callDepth = 0;
+  /** How many model values (tensors, layers, model objects) have been computed so far. */
+  private modelTouches = 0;
+  /** Lists and dicts mutated by the loops running now (innermost last), for widening. */
+  private loopMutations: Set<Value>[] = [];
+  /** The innermost statement being executed, to place a note when a budget runs out. */
+  private lastStmt: Stmt | null = null;
   /** Modules imported with `from X import *`, searched for otherwise unbound names. */
   private readonly starModules: string[] = [];
   /** Depth of `if` branches whose condition is unknown (their effects are uncertain). */
@@ -72,30 +82,45 @@ export class Interpreter {
     readonly module: Module,
     readonly text: string,
     readonly options: AnalyzeOptions,
+    readonly meter: Meter,
   ) {
-    this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
     this.models = new ModelEngine(this);
   }
 
+  /**
+   * Runs the module body within most of the budgets, then the models it defined within the
+   * rest: a budget used up by code after a model does not hide the model's own errors.
+   */
   run(): InterpretResult {
-    let truncated = false;
+    let stop: { budget: BudgetExceeded; at: number } | null = null;
+    let topStart = 0;
+    this.meter.allow(BODY_SHARE);
     try {
-      this.execBlock(this.module.body, this.global);
+      for (const part of this.module.body) {
+        topStart = part.start;
+        for (const s of part.convert()) {
+          topStart = s.r.start;
+          this.exec(s, this.global);
+        }
+      }
     } catch (e) {
-      if (e instanceof BudgetExceeded) truncated = true;
+      if (e instanceof BudgetExceeded) stop = { budget: e, at: topStart };
       else if (!(e instanceof ReturnSignal || e instanceof BreakSignal || e instanceof ContinueSignal)) throw e;
     }
+    this.meter.allow(1);
     try {
-      if (!truncated) this.models.finish();
+      this.models.finish();
     } catch (e) {
-      if (e instanceof BudgetExceeded) truncated = true;
-      else throw e;
+      if (!(e instanceof BudgetExceeded)) throw e;
+      stop ??= { budget: e, at: this.lastStmt?.r.start ?? 0 };
     }
-    return { diagnostics: this.models.diagnostics(), models: this.models.summaries(), tensors: this.tensors, truncated };
+    const diagnostics = this.models.diagnostics();
+    if (stop) diagnostics.push(budgetDiagnostic(stop.budget.budget, stop.at, this.text, this.meter.limits));
+    return { diagnostics, models: this.models.summaries(), tensors: this.tensors, truncated: stop !== null };
   }
 
-  tick(): void {
-    if (++this.steps > this.maxSteps) throw new BudgetExceeded('step budget exhausted');
+  tick(n = 1): void {
+    this.meter.charge(n);
   }
 
   // ---------------------------------------------------------------- statements
@@ -106,6 +131,7 @@ export class Interpreter {
 
   exec(s: Stmt, scope: Scope): void {
     this.tick();
+    this.lastStmt = s;
     switch (s.k) {
       case 'assign': {
         const value = this.eval(s.value, scope);
@@ -127,6 +153,7 @@ export class Interpreter {
         scope.set(s.name, { t: 'func', def: s, closure: scope });
         return;
       case 'class':
+        this.modelTouches++;
         scope.set(s.name, this.defineClass(s, scope));
         return;
       case 'with':
@@ -187,6 +214,7 @@ export class Interpreter {
     if (t === true) return this.execBlock(body, scope);
     if (t === false) return this.execBlock(orelse, scope);
     // Unknown condition: explore both branches and keep only what they agree on.
+    this.tick(2 * scope.size);
     const a = scope.fork();
     const b = scope.fork();
     const ra = this.branch(() => this.execBlock(body, a));
@@ -195,10 +223,11 @@ export class Interpreter {
     const names = new Set<string>();
     for (const [k] of a.entries()) names.add(k);
     for (const [k] of b.entries()) names.add(k);
+    this.tick(names.size);
     for (const k of names) {
       const va = a.has(k) ? a.lookup(k)! : undefined;
       const vb = b.has(k) ? b.lookup(k)! : undefined;
-      if (va && vb) merged.set(k, sameValue(va, vb) ? va : UNKNOWN_V);
+      if (va && vb) merged.set(k, this.same(va, vb) ? va : UNKNOWN_V);
       else merged.set(k, UNKNOWN_V);
     }
     scope.replaceWith(merged);
@@ -229,29 +258,72 @@ export class Interpreter {
     const pending = this.pendingReturns[this.pendingReturns.length - 1] ?? [];
     const all = extra ? [...pending, extra] : pending;
     if (all.length === 0) return NONE_V;
-    return all.every((v) => sameValue(v, all[0])) ? all[0] : UNKNOWN_V;
+    return all.every((v) => this.same(v, all[0])) ? all[0] : UNKNOWN_V;
+  }
+
+  /** `sameValue`, charged for the items it compares. */
+  same(a: Value, b: Value): boolean {
+    return sameValue(a, b, (n) => this.tick(n));
   }
 
   private execFor(target: Expr, iterExpr: Expr, body: Stmt[], scope: Scope): void {
     const iter = this.eval(iterExpr, scope);
     const items = this.iterate(iter);
-    if (items === null) {
-      // Unknown iterable: run the body once with an unknown target so definitions inside it
-      // are seen, but treat its effects as uncertain.
+    if (items === null || items.length > MAX_LOOP_ITERATIONS) {
+      // Unknown (or too long) iterable: run the body once with an unknown target so
+      // definitions inside it are seen, but treat its effects as uncertain.
       this.assign(target, UNKNOWN_V, scope);
       this.branch(() => this.execLoopBody(body, scope));
       return;
     }
-    for (const item of items.slice(0, MAX_LOOP_ITERATIONS)) {
-      this.assign(target, item, scope);
-      try {
-        this.execBlock(body, scope);
-      } catch (e) {
-        if (e instanceof BreakSignal) break;
-        if (e instanceof ContinueSignal) continue;
-        throw e;
+    const touchesBefore = this.modelTouches;
+    const mutations = new Set<Value>();
+    this.loopMutations.push(mutations);
+    try {
+      for (let i = 0; i < items.length; i++) {
+        this.assign(target, items[i], scope);
+        try {
+          this.execBlock(body, scope);
+        } catch (e) {
+          if (e instanceof BreakSignal) break;
+          if (e instanceof ContinueSignal) continue;
+          throw e;
+        } finally {
+          this.tick();
+        }
+        const plain = this.modelTouches === touchesBefore;
+        if (plain && i + 1 >= WIDEN_AFTER && i + 1 < items.length) {
+          this.widen(target, body, scope, mutations);
+          break;
+        }
       }
+    } finally {
+      this.loopMutations.pop();
+      const outer = this.loopMutations[this.loopMutations.length - 1];
+      if (outer) for (const m of mutations) outer.add(m);
     }
+  }
+
+  /**
+   * Stops a loop that has only computed plain values so far: whatever the remaining
+   * iterations could change becomes unknown (see widening.ts).
+   */
+  private widen(target: Expr, body: Stmt[], scope: Scope, mutations: Set<Value>): void {
+    const writes = loopWrites(body, target);
+    this.tick(writes.names.size + writes.mutated.size + mutations.size);
+    for (const name of writes.mutated) {
+      const v = scope.lookup(name);
+      if (v) forgetInPlace(v);
+    }
+    for (const m of mutations) forgetInPlace(m);
+    for (const name of writes.names) scope.set(name, UNKNOWN_V);
+    // A later iteration could have returned: the function's result is then unknown.
+    if (writes.returns) this.pendingReturns[this.pendingReturns.length - 1]?.push(UNKNOWN_V);
+  }
+
+  /** Records that a list or dict was mutated, for the loops running now. */
+  private noteMutation(v: Value): void {
+    this.loopMutations[this.loopMutations.length - 1]?.add(v);
   }
 
   private execLoopBody(body: Stmt[], scope: Scope): void {
@@ -277,8 +349,10 @@ export class Interpreter {
         return out;
       }
       case 'dict':
+        this.tick(v.entries.length);
         return v.entries.map(([k]) => k);
       case 'str':
+        this.tick(v.v.length);
         return [...v.v].map(str);
       case 'object':
         if (v.container === 'torch.ModuleDict') return v.attrOrder.map(str);
@@ -323,14 +397,19 @@ export class Interpreter {
         const obj = this.eval(target.obj, scope);
         const key = this.eval(target.index, scope);
         if (obj.t === 'dict') {
-          const i = obj.entries.findIndex(([k]) => sameValue(k, key));
+          this.noteMutation(obj);
+          const i = obj.entries.findIndex(([k]) => this.same(k, key));
           if (i >= 0) obj.entries[i] = [key, value];
-          else obj.entries.push([key, value]);
+          else if (this.meter.roomFor(obj.entries.length + 1)) obj.entries.push([key, value]);
+          else forgetInPlace(obj);
         } else if (obj.t === 'object' && obj.container === 'torch.ModuleDict' && key.t === 'str') {
           this.models.setContainerEntry(obj, key.v, value);
-        } else if (obj.t === 'list' && key.t === 'num') {
-          const idx = key.v < 0 ? obj.items.length + key.v : key.v;
+        } else if (obj.t === 'list') {
+          this.noteMutation(obj);
+          const idx = key.t === 'num' ? (key.v < 0 ? obj.items.length + key.v : key.v) : -1;
           if (idx >= 0 && idx < obj.items.length) obj.items[idx] = value;
+          // A slice or an unknown index changes the list in ways not followed.
+          else forgetInPlace(obj);
         }
         return;
       }
@@ -353,19 +432,23 @@ export class Interpreter {
 
   /** Finds an attribute on a class or its user-defined bases (MRO approximated depth-first). */
   findClassAttr(cls: ClassValue, name: string): { value: Value; owner: ClassValue } | null {
+    // Depth-first, bases left to right, with an explicit stack: inheritance chains of any
+    // length cannot overflow the call stack.
     const seen = new Set<ClassValue>();
-    const visit = (c: ClassValue): { value: Value; owner: ClassValue } | null => {
-      if (seen.has(c)) return null;
+    const stack: ClassValue[] = [cls];
+    while (stack.length) {
+      const c = stack.pop()!;
+      if (seen.has(c)) continue;
       seen.add(c);
+      this.tick();
       const v = c.attrs.get(name);
       if (v) return { value: v, owner: c };
-      for (const b of c.bases) if (b.t === 'class') {
-        const r = visit(b);
-        if (r) return r;
+      for (let i = c.bases.length - 1; i >= 0; i--) {
+        const b = c.bases[i];
+        if (b.t === 'class') stack.push(b);
       }
-      return null;
-    };
-    return visit(cls);
+    }
+    return null;
   }
 
   callFunction(fn: FuncValue, args: EvaluatedArgs): Value {
@@ -418,6 +501,12 @@ export class Interpreter {
 
   eval(e: Expr, scope: Scope): Value {
     this.tick();
+    const v = this.evalExpr(e, scope);
+    if (MODEL_VALUES.has(v.t)) this.modelTouches++;
+    return v;
+  }
+
+  private evalExpr(e: Expr, scope: Scope): Value {
     switch (e.k) {
       case 'num':
         return num(e.value, e.isFloat);
@@ -439,7 +528,7 @@ export class Interpreter {
         for (const x of e.elts) {
           if (x.k === 'starred') {
             const inner = this.iterate(this.eval(x.value, scope));
-            if (!inner) return UNKNOWN_V;
+            if (!inner || !this.meter.roomFor(items.length + inner.length)) return UNKNOWN_V;
             items.push(...inner);
           } else items.push(this.eval(x, scope));
         }
@@ -451,7 +540,7 @@ export class Interpreter {
         for (const it of e.items) {
           if (!it.key) {
             const inner = this.eval(it.value, scope);
-            if (inner.t !== 'dict') return UNKNOWN_V;
+            if (inner.t !== 'dict' || !this.meter.roomFor(entries.length + inner.entries.length)) return UNKNOWN_V;
             entries.push(...inner.entries);
           } else entries.push([this.eval(it.key, scope), this.eval(it.value, scope)]);
         }
@@ -469,6 +558,8 @@ export class Interpreter {
         return unaryOp(e.op, this.eval(e.operand, scope));
       case 'compare': {
         const vals = e.operands.map((o) => this.eval(o, scope));
+        // `in` scans a sequence: charge its length.
+        for (const v of vals) if (v.t === 'list' || v.t === 'tuple') this.tick(v.items.length);
         let result: boolean | null = true;
         for (let i = 0; i < e.ops.length && result !== false; i++) {
           const r = compareOp(e.ops[i], vals[i], vals[i + 1]);
@@ -492,7 +583,7 @@ export class Interpreter {
         if (t === null) {
           const a = this.eval(e.body, scope);
           const b = this.eval(e.orelse, scope);
-          return sameValue(a, b) ? a : UNKNOWN_V;
+          return this.same(a, b) ? a : UNKNOWN_V;
         }
         return this.eval(t ? e.body : e.orelse, scope);
       }
@@ -511,6 +602,7 @@ export class Interpreter {
     const inner = new Scope(scope, 'function');
     const out: Value[] = [];
     for (const item of items) {
+      this.tick();
       this.assign(e.target, item, inner);
       let keep = true;
       for (const cond of e.ifs) {
@@ -593,7 +685,7 @@ export class Interpreter {
       const lo = indexExpr.lower ? this.eval(indexExpr.lower, scope) : NONE_V;
       const hi = indexExpr.upper ? this.eval(indexExpr.upper, scope) : NONE_V;
       const st = indexExpr.step ? this.eval(indexExpr.step, scope) : NONE_V;
-      if (obj.t === 'tuple' || obj.t === 'list' || obj.t === 'str') return sliceValue(obj, lo, hi, st);
+      if (obj.t === 'tuple' || obj.t === 'list' || obj.t === 'str') return sliceValue(obj, lo, hi, st, this.meter);
       if (obj.t === 'object' && obj.container) return UNKNOWN_V;
       if (obj.t === 'tensor') return this.models.indexTensor(obj, [indexExpr], scope, range);
       return UNKNOWN_V;
@@ -612,7 +704,7 @@ export class Interpreter {
       return i >= 0 && i < obj.v.length ? str(obj.v[i]) : UNKNOWN_V;
     }
     if (obj.t === 'dict') {
-      const hit = obj.entries.find(([k]) => sameValue(k, key));
+      const hit = obj.entries.find(([k]) => this.same(k, key));
       return hit ? hit[1] : UNKNOWN_V;
     }
     if (obj.t === 'object') return this.models.indexContainer(obj, key);
@@ -622,7 +714,7 @@ export class Interpreter {
 
   binary(op: string, a: Value, b: Value, range: TextRange): Value {
     if (a.t === 'tensor' || b.t === 'tensor') return this.models.tensorBinary(op, a, b, range);
-    return binaryOp(op, a, b);
+    return binaryOp(op, a, b, this.meter);
   }
 
   evalArgs(args: Arg[], scope: Scope): EvaluatedArgs {
@@ -632,7 +724,7 @@ export class Interpreter {
     for (const a of args) {
       if (a.star === '*') {
         const items = this.iterate(this.eval(a.value, scope));
-        if (items) positional.push(...items);
+        if (items && this.meter.roomFor(positional.length + items.length)) positional.push(...items);
         else opaque = true;
       } else if (a.star === '**') {
         const d = this.eval(a.value, scope);
@@ -663,10 +755,28 @@ export class Interpreter {
       case 'layer':
         return this.models.callModel(callee, args, site);
       case 'method':
+        if (callee.self.t === 'list' || callee.self.t === 'dict') return this.callContainerMethod(callee, args, site);
         return this.models.callMethod(callee, args, site);
       default:
         return UNKNOWN_V;
     }
+  }
+
+  /**
+   * A method of a list or dict. It may mutate the receiver (recorded for widening); growing a
+   * list past the size cap makes it unknown instead.
+   */
+  private callContainerMethod(callee: Extract<Value, { t: 'method' }>, args: EvaluatedArgs, site: Extract<Expr, { k: 'call' }>): Value {
+    const self = callee.self;
+    this.noteMutation(self);
+    if (self.t === 'list') {
+      const added = callee.name === 'extend' ? this.iterate(args.positional[0] ?? UNKNOWN_V)?.length ?? 1 : callee.name === 'append' || callee.name === 'insert' ? 1 : 0;
+      if (added > 0 && !this.meter.roomFor(self.items.length + added)) {
+        forgetInPlace(self);
+        return UNKNOWN_V;
+      }
+    } else if (self.t === 'dict') this.tick(self.entries.length);
+    return this.models.callMethod(callee, args, site);
   }
 
   private callExternal(path: string, args: EvaluatedArgs, site: Extract<Expr, { k: 'call' }>, scope: Scope): Value {
@@ -676,9 +786,9 @@ export class Interpreter {
         const self = scope.lookup('self');
         return self && self.t === 'object' ? { t: 'super', obj: self } : UNKNOWN_V;
       }
-      return callBuiltin(name, args.positional) ?? UNKNOWN_V;
+      return callBuiltin(name, args.positional, this.meter) ?? UNKNOWN_V;
     }
-    if (path.startsWith('math.')) return callMath(path.slice(5), args.positional);
+    if (path.startsWith('math.')) return callMath(path.slice(5), args.positional, this.meter);
     if (path === 'numpy.prod' || path === 'numpy.product') return this.models.prod(args.positional[0]);
     return this.models.callQualified(path, args, site);
   }
@@ -688,7 +798,7 @@ export class Interpreter {
   dim = dimValue;
 }
 
-function sliceValue(obj: Value & { t: 'tuple' | 'list' | 'str' }, lo: Value, hi: Value, st: Value): Value {
+function sliceValue(obj: Value & { t: 'tuple' | 'list' | 'str' }, lo: Value, hi: Value, st: Value, meter: Meter): Value {
   const len = obj.t === 'str' ? obj.v.length : obj.items.length;
   const get = (v: Value, dflt: number) => (v.t === 'none' ? dflt : v.t === 'num' && Number.isInteger(v.v) ? v.v : null);
   const step = get(st, 1);
@@ -704,6 +814,8 @@ function sliceValue(obj: Value & { t: 'tuple' | 'list' | 'str' }, lo: Value, hi:
   start = norm(start, false);
   stop = lo.t === 'none' && step < 0 ? norm(start, false) : norm(stop, true);
   if (hi.t === 'none' && step < 0) stop = -1;
+  const count = Math.max(0, Math.ceil((stop - start) / step));
+  if (!meter.roomFor(count, obj.t === 'str' ? 'chars' : 'items')) return UNKNOWN_V;
   const idx: number[] = [];
   for (let i = start; step > 0 ? i < stop : i > stop; i += step) idx.push(i);
   if (obj.t === 'str') return str(idx.map((i) => obj.v[i]).join(''));

@@ -1,4 +1,5 @@
 /** The rule registry: one line per rule. Codes are stable and never reused. */
+import { analysisIncomplete } from './analysis-incomplete';
 import { channelMismatch } from './channel-mismatch';
 import { featuresMismatch } from './features-mismatch';
 import { invalidArgument } from './invalid-argument';
@@ -23,6 +24,7 @@ export const RULES: readonly RuleDoc[] = [
   mergeMismatch,
   invalidArgument,
   unusedSuppression,
+  analysisIncomplete,
 ];
 
 const byKey = new Map<string, RuleDoc>();

@@ -2,21 +2,34 @@
  * Converts a tree-sitter-python tree into the engine's AST (`ast.ts`). Never throws on any
  * tree: unexpected shapes become `unknown`/`other` nodes, ERROR nodes are recorded as syntax
  * problems, and nesting deeper than `MAX_DEPTH` is cut off rather than overflowing the stack.
+ *
+ * Comments and syntax errors are collected for the whole file up front; statements are
+ * converted one top-level statement at a time, when the interpreter reaches them, and
+ * charged to the meter. So a budget that runs out also stops the conversion, and the AST of
+ * a huge file never exists all at once.
  */
+import type { Meter } from '../budget';
 import type { TextRange } from '../types';
-import type { Arg, ClassDef, Expr, FunctionDef, Module, Param, Stmt } from './ast';
+import type { Arg, ClassDef, Expr, FunctionDef, LazyStatement, Module, Param, Stmt } from './ast';
 import type { SyntaxNode } from './tree';
 
 const MAX_DEPTH = 400;
 
-export function convertModule(root: SyntaxNode, cache?: ConversionCache): Module {
-  if (!cache) {
-    const c = new Converter();
-    const body = c.block(root, 0);
-    c.collectTrivia(root, 0);
-    return { body, comments: c.comments, syntaxErrors: c.syntaxErrors };
+type Trivia = Pick<Module, 'comments' | 'syntaxErrors'>;
+
+export function convertModule(root: SyntaxNode, meter: Meter, cache?: ConversionCache): Module {
+  if (cache) return cache.convert(root, meter);
+  const trivia = collectTrivia(root);
+  return { ...trivia, body: topLevel(root, (child) => ({ start: child.startIndex, convert: () => convertTopLevel(child, meter) })) };
+}
+
+/** The top-level statements of `root` (by child index), in order, read one at a time. */
+function* topLevel(root: SyntaxNode, wrap: (child: SyntaxNode, index: number) => LazyStatement): Generator<LazyStatement> {
+  const count = root.childCount;
+  for (let i = 0; i < count; i++) {
+    const child = root.child(i);
+    if (child && child.isNamed && child.type !== 'comment') yield wrap(child, i);
   }
-  return cache.convert(root);
 }
 
 /**
@@ -25,40 +38,51 @@ export function convertModule(root: SyntaxNode, cache?: ConversionCache): Module
  * large file is untouched). A reused part is shifted to its new offset.
  */
 export class ConversionCache {
-  private parts = new Map<string, { start: number; part: Module }>();
+  private parts = new Map<string, CachedPart>();
 
-  convert(root: SyntaxNode): Module {
-    const next = new Map<string, { start: number; part: Module }>();
+  convert(root: SyntaxNode, meter: Meter): Module {
+    const previous = this.parts;
+    const next = new Map<string, CachedPart>();
+    this.parts = next;
+    const byChild = new Map<number, CachedPart>();
     const out: Module = { body: [], comments: [], syntaxErrors: [] };
     for (let i = 0; i < root.childCount; i++) {
       const child = root.child(i);
       if (!child) continue;
       const key = child.text;
-      const hit = this.parts.get(key) ?? next.get(key);
-      const part = hit ? shiftRanges(hit.part, child.startIndex - hit.start) : convertTopLevel(child);
-      next.set(key, { start: child.startIndex, part });
-      out.body.push(...part.body);
-      out.comments.push(...part.comments);
-      out.syntaxErrors.push(...part.syntaxErrors);
+      const hit = previous.get(key) ?? next.get(key);
+      const part: CachedPart = hit ? shiftPart(hit, child.startIndex) : { start: child.startIndex, trivia: collectTrivia(child), body: null };
+      next.set(key, part);
+      byChild.set(i, part);
+      out.comments.push(...part.trivia.comments);
+      out.syntaxErrors.push(...part.trivia.syntaxErrors);
     }
     // The module node itself may be missing pieces (e.g. an unterminated block at the end).
     if (root.isMissing) out.syntaxErrors.push({ range: rangeOf(root), message: `expected '${root.type}'` });
-    this.parts = next;
+    out.body = topLevel(root, (child, index) => {
+      const part = byChild.get(index);
+      return { start: child.startIndex, convert: () => (part ? (part.body ??= convertTopLevel(child, meter)) : convertTopLevel(child, meter)) };
+    });
     return out;
   }
 }
 
-function convertTopLevel(child: SyntaxNode): Module {
-  const c = new Converter();
-  const body = child.type === 'ERROR' ? c.block(child, 1) : child.type === 'comment' ? [] : c.stmt(child, 1) ?? [];
-  c.collectTrivia(child, 0);
-  return { body, comments: c.comments, syntaxErrors: c.syntaxErrors };
+interface CachedPart {
+  start: number;
+  trivia: Trivia;
+  /** Converted statements, once the interpreter asked for them. */
+  body: Stmt[] | null;
 }
 
-/** A copy with every range moved by `delta` (parts are shared, never mutated, when delta is 0). */
-function shiftRanges<T>(v: T, delta: number): T {
-  if (delta === 0) return v;
-  return shift(v, delta) as T;
+function shiftPart(p: CachedPart, start: number): CachedPart {
+  const d = start - p.start;
+  if (d === 0) return p;
+  return { start, trivia: shift(p.trivia, d) as Trivia, body: p.body && (shift(p.body, d) as Stmt[]) };
+}
+
+function convertTopLevel(child: SyntaxNode, meter: Meter): Stmt[] {
+  const c = new Converter(meter);
+  return child.type === 'ERROR' ? c.block(child, 1) : c.stmt(child, 1) ?? [];
 }
 
 function shift(v: unknown, d: number): unknown {
@@ -70,6 +94,31 @@ function shift(v: unknown, d: number): unknown {
   const out: Record<string, unknown> = {};
   for (const k of keys) out[k] = shift(o[k], d);
   return out;
+}
+
+/**
+ * Comments (for suppressions and directives) and syntax errors of a subtree. Errors are
+ * found by descending only into subtrees that contain one; comments, which can sit at any
+ * depth, in one call where the backend offers it.
+ */
+function collectTrivia(root: SyntaxNode): Trivia {
+  const syntaxErrors: Trivia['syntaxErrors'] = [];
+  const stack: SyntaxNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'ERROR') syntaxErrors.push({ range: rangeOf(n), message: 'invalid syntax' });
+    else if (n.isMissing) syntaxErrors.push({ range: rangeOf(n), message: `expected '${n.type}'` });
+    if (!n.hasError) continue;
+    for (let i = n.childCount - 1; i >= 0; i--) {
+      const c = n.child(i);
+      if (c) stack.push(c);
+    }
+  }
+  const nodes = root.type === 'comment' ? [root] : root.descendantsOfType ? root.descendantsOfType('comment') : commentNodes(root);
+  const comments = nodes.filter((c): c is SyntaxNode => c !== null).map((c) => ({ range: rangeOf(c), text: c.text }));
+  comments.sort((a, b) => a.range.start - b.range.start);
+  syntaxErrors.sort((a, b) => a.range.start - b.range.start);
+  return { comments, syntaxErrors };
 }
 
 function rangeOf(n: SyntaxNode): TextRange {
@@ -100,36 +149,7 @@ function meaningful(n: SyntaxNode): SyntaxNode[] {
 }
 
 class Converter {
-  comments: { range: TextRange; text: string }[] = [];
-  syntaxErrors: { range: TextRange; message: string }[] = [];
-
-  /** Comments and syntax errors, found in one walk (iterative, so depth is no problem). */
-  collectTrivia(root: SyntaxNode, _depth: number): void {
-    const stack: SyntaxNode[] = [root];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'comment') {
-        this.comments.push({ range: rangeOf(n), text: n.text });
-        continue;
-      }
-      if (n.type === 'ERROR') {
-        this.syntaxErrors.push({ range: rangeOf(n), message: 'invalid syntax' });
-      } else if (n.isMissing) {
-        this.syntaxErrors.push({ range: rangeOf(n), message: `expected '${n.type}'` });
-      }
-      if (!n.hasError && n !== root) {
-        // Only comments remain to find below an error-free node.
-        collectComments(n, this.comments);
-        continue;
-      }
-      for (let i = n.childCount - 1; i >= 0; i--) {
-        const c = n.child(i);
-        if (c) stack.push(c);
-      }
-    }
-    this.comments.sort((a, b) => a.range.start - b.range.start);
-    this.syntaxErrors.sort((a, b) => a.range.start - b.range.start);
-  }
+  constructor(private readonly meter: Meter) {}
 
   block(n: SyntaxNode | null, depth: number): Stmt[] {
     if (!n) return [];
@@ -147,6 +167,7 @@ class Converter {
   }
 
   stmt(n: SyntaxNode, depth: number): Stmt[] | null {
+    this.meter.charge();
     const r = rangeOf(n);
     if (depth > MAX_DEPTH) return [{ k: 'other', r }];
     switch (n.type) {
@@ -409,6 +430,7 @@ class Converter {
 
   expr(n: SyntaxNode | null, depth: number): Expr {
     if (!n) return { k: 'unknown', r: { start: 0, end: 0 } };
+    this.meter.charge();
     const r = rangeOf(n);
     if (depth > MAX_DEPTH) return { k: 'unknown', r };
     const d = depth + 1;
@@ -574,13 +596,14 @@ class Converter {
   }
 }
 
-function collectComments(n: SyntaxNode, out: { range: TextRange; text: string }[]): void {
+function commentNodes(root: SyntaxNode): SyntaxNode[] {
   // Comments are extras; they can sit at any depth. An explicit stack avoids recursion limits.
-  const stack: SyntaxNode[] = [n];
+  const out: SyntaxNode[] = [];
+  const stack: SyntaxNode[] = [root];
   while (stack.length) {
     const x = stack.pop()!;
     if (x.type === 'comment') {
-      out.push({ range: rangeOf(x), text: x.text });
+      out.push(x);
       continue;
     }
     for (let i = x.childCount - 1; i >= 0; i--) {
@@ -588,6 +611,7 @@ function collectComments(n: SyntaxNode, out: { range: TextRange; text: string }[
       if (c) stack.push(c);
     }
   }
+  return out;
 }
 
 function parseIntLiteral(text: string): number | null {
