@@ -25,7 +25,7 @@ export interface EngineResult extends AnalysisResult {
 }
 
 /** Share of the time budget parsing may use before only a prefix of the file is parsed. */
-const PARSE_SHARE = 0.3;
+const PARSE_SHARE = 0.15;
 
 type TreeOptions = AnalyzeOptions & { conversionCache?: ConversionCache };
 

@@ -16,9 +16,10 @@ export const analysisIncomplete: RuleDoc = {
     'It is not an error in your program.',
   example: [
     '```python',
-    'table = []',
-    'for i in range(10**6):  # info: [analysis-incomplete] the step budget ran out',
-    '    table = table + [i]',
+    'weights = [0.1] * 10_000',
+    'for step in range(500):  # info: the step budget (2,000,000 steps) ran out here',
+    '    out = model(torch.randn(8, 20))  # runs the model: every iteration is analysed',
+    '    norm = sum(weights)              # 10,000 steps each time',
     '```',
   ].join('\n'),
   fix:
