@@ -93,6 +93,23 @@ describe('interpreter bombs', () => {
     assert.equal(incompleteNote(m)?.line, 2);
   });
 
+  it('a list of 10,000 references to one 10,000-item list, handed to layers', (t) => {
+    const m = lint(
+      t,
+      'shared-references',
+      lines(
+        'import torch',
+        'import torch.nn as nn',
+        'row = [0] * 10000',
+        'grid = [row for _ in row]',
+        'layer = nn.Linear(grid, 3)',
+        'for i in range(400):',
+        '    y = torch.cat([torch.zeros(2), grid])',
+      ),
+    );
+    assert.equal(incompleteNote(m)?.line, 6, 'reading the nested list is charged: 100 million items would be');
+  });
+
   it('deep, exponential and mutual recursion', (t) => {
     const m = lint(
       t,

@@ -713,7 +713,7 @@ export class Interpreter {
   }
 
   binary(op: string, a: Value, b: Value, range: TextRange): Value {
-    if (a.t === 'tensor' || b.t === 'tensor') return this.models.tensorBinary(op, a, b, range);
+    if (a.t === 'tensor' || b.t === 'tensor') return this.models.tensorBinary(op, this.fitForModels(a), this.fitForModels(b), range);
     return binaryOp(op, a, b, this.meter);
   }
 
@@ -748,15 +748,15 @@ export class Interpreter {
       case 'func':
         return this.callFunction(callee, args);
       case 'class':
-        return this.models.instantiate(callee, args, site);
+        return this.models.instantiate(callee, this.boundedArgs(args), site);
       case 'ext':
         return this.callExternal(callee.path, args, site, scope);
       case 'object':
       case 'layer':
-        return this.models.callModel(callee, args, site);
+        return this.models.callModel(callee, this.boundedArgs(args), site);
       case 'method':
         if (callee.self.t === 'list' || callee.self.t === 'dict') return this.callContainerMethod(callee, args, site);
-        return this.models.callMethod(callee, args, site);
+        return this.models.callMethod(callee, this.boundedArgs(args), site);
       default:
         return UNKNOWN_V;
     }
@@ -789,8 +789,43 @@ export class Interpreter {
       return callBuiltin(name, args.positional, this.meter) ?? UNKNOWN_V;
     }
     if (path.startsWith('math.')) return callMath(path.slice(5), args.positional, this.meter);
-    if (path === 'numpy.prod' || path === 'numpy.product') return this.models.prod(args.positional[0]);
-    return this.models.callQualified(path, args, site);
+    const bounded = this.boundedArgs(args);
+    if (path === 'numpy.prod' || path === 'numpy.product') return this.models.prod(bounded.positional[0]);
+    return this.models.callQualified(path, bounded, site);
+  }
+
+  /**
+   * Arguments for the model engine, which reads values deeply (layer arguments, nested
+   * inputs): a list, tuple or dict with more nested items than the size cap becomes unknown.
+   * Shared references could otherwise make a list of 10,000 references to one 10,000-item
+   * list cost 100 million steps there, uncharged.
+   */
+  private boundedArgs(args: EvaluatedArgs): EvaluatedArgs {
+    const all = [...args.positional, ...args.keywords.values()];
+    if (all.every((v) => this.fitsDeeply(v))) return args;
+    const keywords = new Map<string, Value>();
+    for (const [k, v] of args.keywords) keywords.set(k, this.fitForModels(v));
+    return { positional: args.positional.map((v) => this.fitForModels(v)), keywords, opaque: args.opaque };
+  }
+
+  private fitForModels(v: Value): Value {
+    return this.fitsDeeply(v) ? v : UNKNOWN_V;
+  }
+
+  /** Whether `v` has at most `maxItems` nested items (counted with repeats); charges the count. */
+  private fitsDeeply(v: Value): boolean {
+    if (v.t !== 'list' && v.t !== 'tuple' && v.t !== 'dict') return true;
+    const max = this.meter.limits.maxItems;
+    const stack: Value[] = [v];
+    let count = 0;
+    while (stack.length && count <= max) {
+      const x = stack.pop()!;
+      count++;
+      if (x.t === 'list' || x.t === 'tuple') stack.push(...x.items);
+      else if (x.t === 'dict') for (const [k, val] of x.entries) stack.push(k, val);
+    }
+    this.tick(count);
+    return count <= max;
   }
 
   /** Binds args for a known def (used by ModelEngine). */

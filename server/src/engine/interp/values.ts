@@ -213,10 +213,13 @@ export function truthy(v: Value): boolean | null {
   }
 }
 
+/** Sequences nested deeper than this compare as unknown (a loop can nest lists without bound). */
+const MAX_COMPARE_DEPTH = 100;
+
 /** Python `==` for the values we can compare; null when unknown. `charge` pays for each item compared. */
-export function valuesEqual(a: Value, b: Value, charge?: (n: number) => void): boolean | null {
+export function valuesEqual(a: Value, b: Value, charge?: (n: number) => void, depth = 0): boolean | null {
   charge?.(1);
-  if (a.t === 'unknown' || b.t === 'unknown') return null;
+  if (a.t === 'unknown' || b.t === 'unknown' || depth > MAX_COMPARE_DEPTH) return null;
   if ((a.t === 'num' || a.t === 'bool') && (b.t === 'num' || b.t === 'bool')) {
     return (a.t === 'num' ? a.v : a.v ? 1 : 0) === (b.t === 'num' ? b.v : b.v ? 1 : 0);
   }
@@ -226,7 +229,7 @@ export function valuesEqual(a: Value, b: Value, charge?: (n: number) => void): b
     if (a.items.length !== (b as typeof a).items.length) return false;
     let all = true;
     for (let i = 0; i < a.items.length; i++) {
-      const e = valuesEqual(a.items[i], (b as typeof a).items[i], charge);
+      const e = valuesEqual(a.items[i], (b as typeof a).items[i], charge, depth + 1);
       if (e === null) return null;
       all &&= e;
     }
