@@ -135,6 +135,34 @@ describe('interpreter bombs', () => {
     assert.equal(incompleteNote(m)?.line, 15, 'fib(90) explores 2**40 calls: the step budget stops it');
   });
 
+  it('recursion through deeply nested expressions and blocks keeps the stack', (t) => {
+    let nested = 'again(n)';
+    for (let i = 0; i < 390; i++) nested = i % 2 ? `[${nested}]` : `wrap(k=${nested})`;
+    const blocks = ['def branchy(n):'];
+    for (let i = 1; i <= 95; i++) blocks.push(`${'    '.repeat(i)}if n:`);
+    blocks.push(`${'    '.repeat(96)}n = branchy(n)`, '    return n');
+    const m = lint(
+      t,
+      'deep-nesting',
+      lines(
+        'import torch.nn as nn',
+        'def wrap(*a, **k):',
+        '    return a',
+        'def again(n):',
+        `    return ${nested}`,
+        ...blocks,
+        'first = again(1)',
+        'second = branchy(1)',
+        'net = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Conv2d(4, 8, 3))',
+      ),
+    );
+    assert.deepEqual(
+      m.diagnostics.map((d) => d.rule),
+      ['channel-mismatch'],
+      'the nesting ends in unknown values, and the model after it is still checked',
+    );
+  });
+
   it('a 5,000-class inheritance chain', (t) => {
     const chain = ['import torch.nn as nn', 'class Level0(nn.Module):', '    width = 3', '    def forward(self, x):', '        return x'];
     for (let i = 1; i < 5000; i++) chain.push(`class Level${i}(Level${i - 1}):`, '    pass');

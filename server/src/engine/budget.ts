@@ -7,7 +7,8 @@
 import { analysisIncomplete } from './rules/analysis-incomplete';
 import type { AnalysisBudgets, AnalyzeOptions, Diagnostic } from './types';
 
-export type BudgetName = 'time' | 'steps';
+/** `depth`: nesting (recursion through deep expressions) beyond what the call stack holds. */
+export type BudgetName = 'time' | 'steps' | 'depth';
 
 /** The defaults, documented in docs/ci.md (`time-budget`, `step-budget`, `max-items`, `max-string`). */
 export const DEFAULT_BUDGETS: Readonly<Required<AnalysisBudgets>> = {
@@ -110,8 +111,10 @@ export function budgetDiagnostic(budget: BudgetName, at: number, text: string, l
   const what =
     budget === 'time'
       ? `the time budget (${formatNumber(limits.timeMs / 1000)} s per file) ran out`
-      : `the step budget (${formatNumber(limits.steps)} steps) ran out`;
-  const key = budget === 'time' ? 'time-budget' : 'step-budget';
+      : budget === 'steps'
+        ? `the step budget (${formatNumber(limits.steps)} steps) ran out`
+        : 'calls and expressions nest too deeply';
+  const advice = budget === 'depth' ? 'Simplify the recursion or the nesting to analyse further.' : `Raise \`${budget === 'time' ? 'time-budget' : 'step-budget'}\` in [tool.shapelint] to analyse further.`;
   return {
     code: analysisIncomplete.code,
     rule: analysisIncomplete.name,
@@ -119,7 +122,7 @@ export function budgetDiagnostic(budget: BudgetName, at: number, text: string, l
     message: `Analysis incomplete: ${what} here`,
     explanation: [
       'Findings made before the analysis stopped are reported; code from here on may hide more.',
-      `Raise \`${key}\` in [tool.shapelint] to analyse further.`,
+      advice,
     ],
     range: { start: at, end: Math.max(at, end) },
     related: [],

@@ -40,6 +40,13 @@ export interface InterpretResult {
 }
 
 const MAX_CALL_DEPTH = 40;
+/**
+ * Nesting of statements and expressions being executed, across calls. Past these, calls and
+ * expressions are unknown: deeply nested code in a recursive function would otherwise
+ * overflow the JavaScript stack.
+ */
+const MAX_NESTING = 500;
+const MAX_NESTING_TO_CALL = 300;
 const MAX_LOOP_ITERATIONS = 512;
 /** Share of the budgets the module body may use; the rest runs the models it defined. */
 const BODY_SHARE = 0.8;
@@ -65,6 +72,7 @@ export class Interpreter {
   readonly models: ModelEngine;
   readonly tensors: TensorFact[] = [];
   private callDepth = 0;
+  private nesting = 0;
   /** How many model values (tensors, layers, model objects) have been computed so far. */
   private modelTouches = 0;
   /** Lists and dicts mutated by the loops running now (innermost last), for widening. */
@@ -72,7 +80,7 @@ export class Interpreter {
   /** The innermost statement being executed, to place a note when a budget runs out. */
   private lastStmt: Stmt | null = null;
   /** Modules imported with `from X import *`, searched for otherwise unbound names. */
-  private readonly starModules: string[] = [];
+  private readonly starModules = new Set<string>();
   /** Depth of `if` branches whose condition is unknown (their effects are uncertain). */
   uncertainDepth = 0;
   /** Return values seen inside uncertain branches of the current function call. */
@@ -104,15 +112,17 @@ export class Interpreter {
         }
       }
     } catch (e) {
-      if (e instanceof BudgetExceeded) stop = { budget: e, at: topStart };
+      const budget = asBudgetStop(e);
+      if (budget) stop = { budget, at: topStart };
       else if (!(e instanceof ReturnSignal || e instanceof BreakSignal || e instanceof ContinueSignal)) throw e;
     }
     this.meter.allow(1);
     try {
       this.models.finish();
     } catch (e) {
-      if (!(e instanceof BudgetExceeded)) throw e;
-      stop ??= { budget: e, at: this.lastStmt?.r.start ?? 0 };
+      const budget = asBudgetStop(e);
+      if (!budget) throw e;
+      stop ??= { budget, at: this.lastStmt?.r.start ?? 0 };
     }
     const diagnostics = this.models.diagnostics();
     if (stop) diagnostics.push(budgetDiagnostic(stop.budget.budget, stop.at, this.text, this.meter.limits));
@@ -132,6 +142,15 @@ export class Interpreter {
   exec(s: Stmt, scope: Scope): void {
     this.tick();
     this.lastStmt = s;
+    this.nesting++;
+    try {
+      this.execStmt(s, scope);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private execStmt(s: Stmt, scope: Scope): void {
     switch (s.k) {
       case 'assign': {
         const value = this.eval(s.value, scope);
@@ -191,7 +210,7 @@ export class Interpreter {
         if (s.level > 0 && !s.module) return;
         const base = s.level > 0 ? s.module : s.module;
         if (s.star) {
-          this.starModules.push(canonicalName(base));
+          this.starModules.add(canonicalName(base));
           return;
         }
         for (const n of s.names) scope.set(n.alias ?? n.name, this.importedName(base, n.name));
@@ -452,7 +471,7 @@ export class Interpreter {
   }
 
   callFunction(fn: FuncValue, args: EvaluatedArgs): Value {
-    if (this.callDepth >= MAX_CALL_DEPTH) return UNKNOWN_V;
+    if (this.callDepth >= MAX_CALL_DEPTH || this.nesting >= MAX_NESTING_TO_CALL) return UNKNOWN_V;
     this.callDepth++;
     this.pendingReturns.push([]);
     const scope = new Scope(fn.closure, 'function');
@@ -501,9 +520,15 @@ export class Interpreter {
 
   eval(e: Expr, scope: Scope): Value {
     this.tick();
-    const v = this.evalExpr(e, scope);
-    if (MODEL_VALUES.has(v.t)) this.modelTouches++;
-    return v;
+    if (this.nesting >= MAX_NESTING) return UNKNOWN_V;
+    this.nesting++;
+    try {
+      const v = this.evalExpr(e, scope);
+      if (MODEL_VALUES.has(v.t)) this.modelTouches++;
+      return v;
+    } finally {
+      this.nesting--;
+    }
   }
 
   private evalExpr(e: Expr, scope: Scope): Value {
@@ -558,8 +583,8 @@ export class Interpreter {
         return unaryOp(e.op, this.eval(e.operand, scope));
       case 'compare': {
         const vals = e.operands.map((o) => this.eval(o, scope));
-        // `in` scans a sequence: charge its length.
-        for (const v of vals) if (v.t === 'list' || v.t === 'tuple') this.tick(v.items.length);
+        // `in` and `==` scan sequences and strings: charge their length.
+        for (const v of vals) this.tick(v.t === 'list' || v.t === 'tuple' ? v.items.length : v.t === 'str' ? v.v.length : 0);
         let result: boolean | null = true;
         for (let i = 0; i < e.ops.length && result !== false; i++) {
           const r = compareOp(e.ops[i], vals[i], vals[i + 1]);
@@ -831,6 +856,16 @@ export class Interpreter {
   /** Binds args for a known def (used by ModelEngine). */
   bind = bindArgs;
   dim = dimValue;
+}
+
+/**
+ * A budget that stopped the analysis: `BudgetExceeded`, or a JavaScript stack overflow, which
+ * the nesting limits should prevent but which must not lose the findings made so far.
+ */
+function asBudgetStop(e: unknown): BudgetExceeded | null {
+  if (e instanceof BudgetExceeded) return e;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return new BudgetExceeded('depth');
+  return null;
 }
 
 function sliceValue(obj: Value & { t: 'tuple' | 'list' | 'str' }, lo: Value, hi: Value, st: Value, meter: Meter): Value {
