@@ -9,7 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it, type TestContext } from 'node:test';
+import { lintSettingsFor, parseInlineConfig } from '../../server/src/host/config';
+import { lintText } from '../../server/src/host/lint';
 import { generatedModelFile } from '../helpers/corpus';
+import { parser } from '../helpers/engine';
 import { measureInChild, type Measurement } from '../helpers/measure-analysis';
 
 const MAX_MS = 10_000;
@@ -200,5 +203,20 @@ describe('interpreter bombs', () => {
       lines('table = {}', 'for i in range(500):', '    for j in range(500):', '        table[i * 500 + j] = i', 'items = [1]', 'while True:', '    items = items + items', '    items.append(items)'),
     );
     assert.deepEqual(m.diagnostics, []);
+  });
+});
+
+describe('budgets from the configuration', () => {
+  it('step-budget, max-collection-size and time-budget reach the engine', async () => {
+    const settingsFrom = (toml: string) => lintSettingsFor({ file: null, root: dir, values: parseInlineConfig(toml, dir) }, path.join(dir, 'model.py'));
+    const text = lines('import torch.nn as nn', 'net = nn.Linear(4, 2)', 'sizes = [1] * 20', 'for i in range(300):', '    net = nn.Linear(4, len(sizes))');
+    const p = await parser();
+    const noted = (toml: string) => lintText(p, text, settingsFrom(toml)).diagnostics.find((d) => d.rule === 'analysis-incomplete')?.message;
+    assert.equal(noted('step-budget = 100000'), undefined);
+    assert.match(noted('step-budget = 500') ?? '', /step budget \(500 steps\) ran out/);
+    // A cap below the list's length makes `sizes` unknown, and the layer with it silent.
+    assert.equal(lintText(p, `${text}m = nn.Sequential(nn.Linear(4, len(sizes)), nn.Linear(3, 1))\n`, settingsFrom('max-collection-size = 10')).diagnostics.length, 0);
+    assert.equal(lintText(p, `${text}m = nn.Sequential(nn.Linear(4, len(sizes)), nn.Linear(3, 1))\n`, settingsFrom('max-collection-size = 100')).diagnostics.length, 1);
+    assert.match(noted('time-budget = 0.000001') ?? '', /time budget \(0.001 ms per file\) ran out/);
   });
 });

@@ -110,7 +110,7 @@ export function budgetDiagnostic(budget: BudgetName, at: number, text: string, l
   const end = lineEnd < 0 ? text.length : lineEnd > at && text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
   const what =
     budget === 'time'
-      ? `the time budget (${formatNumber(limits.timeMs / 1000)} s per file) ran out`
+      ? `the time budget (${limits.timeMs < 1000 ? `${formatNumber(limits.timeMs)} ms` : `${formatNumber(limits.timeMs / 1000)} s`} per file) ran out`
       : budget === 'steps'
         ? `the step budget (${formatNumber(limits.steps)} steps) ran out`
         : 'calls and expressions nest too deeply';
