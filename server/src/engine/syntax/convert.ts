@@ -20,7 +20,8 @@ type Trivia = Pick<Module, 'comments' | 'syntaxErrors'>;
 export function convertModule(root: SyntaxNode, meter: Meter, cache?: ConversionCache): Module {
   if (cache) return cache.convert(root, meter);
   const trivia = collectTrivia(root);
-  return { ...trivia, body: topLevel(root, (child) => ({ start: child.startIndex, convert: () => convertTopLevel(child, meter) })) };
+  const names = new Names();
+  return { ...trivia, body: topLevel(root, (child) => ({ start: child.startIndex, convert: () => convertTopLevel(child, meter, names) })) };
 }
 
 /** The top-level statements of `root` (by child index), in order, read one at a time. */
@@ -59,9 +60,10 @@ export class ConversionCache {
     }
     // The module node itself may be missing pieces (e.g. an unterminated block at the end).
     if (root.isMissing) out.syntaxErrors.push({ range: rangeOf(root), message: `expected '${root.type}'` });
+    const names = new Names();
     out.body = topLevel(root, (child, index) => {
       const part = byChild.get(index);
-      return { start: child.startIndex, convert: () => (part ? (part.body ??= convertTopLevel(child, meter)) : convertTopLevel(child, meter)) };
+      return { start: child.startIndex, convert: () => (part ? (part.body ??= convertTopLevel(child, meter, names)) : convertTopLevel(child, meter, names)) };
     });
     return out;
   }
@@ -80,8 +82,8 @@ function shiftPart(p: CachedPart, start: number): CachedPart {
   return { start, trivia: shift(p.trivia, d) as Trivia, body: p.body && (shift(p.body, d) as Stmt[]) };
 }
 
-function convertTopLevel(child: SyntaxNode, meter: Meter): Stmt[] {
-  const c = new Converter(meter);
+function convertTopLevel(child: SyntaxNode, meter: Meter, names: Names): Stmt[] {
+  const c = new Converter(meter, names);
   return child.type === 'ERROR' ? c.block(child, 1) : c.stmt(child, 1) ?? [];
 }
 
@@ -148,8 +150,28 @@ function meaningful(n: SyntaxNode): SyntaxNode[] {
   return namedChildren(n).filter((c) => c.type !== 'comment');
 }
 
+/**
+ * One copy of each name and operator per analysis: the same identifiers (`self`, `x`, `nn`)
+ * recur all over a file, and each read of a node's text is a fresh string.
+ */
+class Names {
+  private readonly seen = new Map<string, string>();
+
+  of(n: SyntaxNode | null | undefined): string {
+    if (!n) return '';
+    const text = n.text;
+    const known = this.seen.get(text);
+    if (known !== undefined) return known;
+    if (text.length <= 64) this.seen.set(text, text);
+    return text;
+  }
+}
+
 class Converter {
-  constructor(private readonly meter: Meter) {}
+  constructor(
+    private readonly meter: Meter,
+    private readonly names: Names,
+  ) {}
 
   block(n: SyntaxNode | null, depth: number): Stmt[] {
     if (!n) return [];
@@ -181,7 +203,7 @@ class Converter {
               {
                 k: 'augassign',
                 target: this.expr(e.childForFieldName('left'), depth),
-                op: e.childForFieldName('operator')?.text ?? '',
+                op: this.names.of(e.childForFieldName('operator')),
                 value: this.expr(e.childForFieldName('right'), depth),
                 r,
               },
@@ -416,7 +438,7 @@ class Converter {
     for (const c of meaningful(n)) {
       const r = rangeOf(c);
       if (c.type === 'keyword_argument') {
-        out.push({ name: c.childForFieldName('name')?.text ?? '', value: this.expr(c.childForFieldName('value'), depth), r });
+        out.push({ name: this.names.of(c.childForFieldName('name')), value: this.expr(c.childForFieldName('value'), depth), r });
       } else if (c.type === 'list_splat') {
         out.push({ star: '*', value: this.expr(meaningful(c)[0] ?? null, depth), r });
       } else if (c.type === 'dictionary_splat') {
@@ -436,7 +458,7 @@ class Converter {
     const d = depth + 1;
     switch (n.type) {
       case 'identifier':
-        return { k: 'name', id: n.text, r };
+        return { k: 'name', id: this.names.of(n), r };
       case 'integer': {
         const v = parseIntLiteral(n.text);
         return v === null ? { k: 'unknown', r } : { k: 'num', value: v, isFloat: false, r };
@@ -496,7 +518,7 @@ class Converter {
         };
       case 'attribute': {
         const attr = n.childForFieldName('attribute');
-        return { k: 'attr', obj: this.expr(n.childForFieldName('object'), d), name: attr?.text ?? '', nameRange: attr ? rangeOf(attr) : r, r };
+        return { k: 'attr', obj: this.expr(n.childForFieldName('object'), d), name: this.names.of(attr), nameRange: attr ? rangeOf(attr) : r, r };
       }
       case 'call': {
         const argsNode = n.childForFieldName('arguments');
@@ -534,13 +556,13 @@ class Converter {
       case 'binary_operator':
         return {
           k: 'bin',
-          op: n.childForFieldName('operator')?.text ?? '',
+          op: this.names.of(n.childForFieldName('operator')),
           left: this.expr(n.childForFieldName('left'), d),
           right: this.expr(n.childForFieldName('right'), d),
           r,
         };
       case 'unary_operator':
-        return { k: 'unary', op: n.childForFieldName('operator')?.text ?? '', operand: this.expr(n.childForFieldName('argument'), d), r };
+        return { k: 'unary', op: this.names.of(n.childForFieldName('operator')), operand: this.expr(n.childForFieldName('argument'), d), r };
       case 'not_operator':
         return { k: 'boolop', op: 'not', operands: [this.expr(n.childForFieldName('argument'), d)], r };
       case 'boolean_operator':
