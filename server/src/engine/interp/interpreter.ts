@@ -17,7 +17,7 @@ import { canonicalName } from './names';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
 import { Scope } from './scope';
-import { forgetInPlace, loopWrites, WIDEN_AFTER } from './widening';
+import { forgetInPlace, loopWrites, WIDEN_AFTER, type LoopWrites } from './widening';
 import {
   dimValue,
   NONE_V,
@@ -311,10 +311,7 @@ export class Interpreter {
           this.tick();
         }
         const plain = this.modelTouches === touchesBefore;
-        if (plain && i + 1 >= WIDEN_AFTER && i + 1 < items.length) {
-          this.widen(target, body, scope, mutations);
-          break;
-        }
+        if (plain && i + 1 === WIDEN_AFTER && i + 1 < items.length && this.widen(target, body, scope, mutations)) break;
       }
     } finally {
       this.loopMutations.pop();
@@ -324,20 +321,52 @@ export class Interpreter {
   }
 
   /**
-   * Stops a loop that has only computed plain values so far: whatever the remaining
-   * iterations could change becomes unknown (see widening.ts).
+   * Stops a loop that has only computed plain values so far, unless its code could still
+   * reach a model: whatever the remaining iterations could change becomes unknown (see
+   * widening.ts). Returns whether it widened.
    */
-  private widen(target: Expr, body: Stmt[], scope: Scope, mutations: Set<Value>): void {
+  private widen(target: Expr, body: Stmt[], scope: Scope, mutations: Set<Value>): boolean {
     const writes = loopWrites(body, target);
-    this.tick(writes.names.size + writes.mutated.size + mutations.size);
+    const alsoMutated: Value[] = [];
+    if (!this.staysPlain(writes, scope, alsoMutated, new Set())) return false;
+    this.tick(writes.names.size + writes.mutated.size + mutations.size + alsoMutated.length);
     for (const name of writes.mutated) {
       const v = scope.lookup(name);
       if (v) forgetInPlace(v);
     }
-    for (const m of mutations) forgetInPlace(m);
+    for (const m of [...mutations, ...alsoMutated]) forgetInPlace(m);
     for (const name of writes.names) scope.set(name, UNKNOWN_V);
     // A later iteration could have returned: the function's result is then unknown.
     if (writes.returns) this.pendingReturns[this.pendingReturns.length - 1]?.push(UNKNOWN_V);
+    return true;
+  }
+
+  /**
+   * Whether code that reads `writes.reads` in `scope` can never reach a model: no name it
+   * reads is bound to one, and the same holds for the bodies of the functions it names.
+   * The lists and dicts those functions may mutate outside themselves go to `mutated`.
+   */
+  private staysPlain(writes: LoopWrites, scope: Scope, mutated: Value[], seen: Set<FuncValue['def']>): boolean {
+    for (const name of writes.reads) {
+      const v = scope.lookup(name);
+      this.tick();
+      if (!v) continue;
+      if (MODEL_VALUES.has(v.t)) return false;
+      if (v.t !== 'func' || seen.has(v.def)) continue;
+      seen.add(v.def);
+      const inner = loopWrites(v.def.body, null);
+      const params = new Set(v.def.params.map((p) => p.name));
+      const locals = new Set([...inner.names, ...params]);
+      for (const root of inner.mutated) {
+        // A helper that mutates a parameter may mutate any list the loop hands it.
+        if (params.has(root)) for (const n of writes.reads) mutated.push(scope.lookup(n) ?? UNKNOWN_V);
+        const target = locals.has(root) ? undefined : v.closure.lookup(root);
+        if (target) mutated.push(target);
+      }
+      const outside = { ...inner, reads: new Set([...inner.reads].filter((n) => !locals.has(n))) };
+      if (!this.staysPlain(outside, v.closure, mutated, seen)) return false;
+    }
+    return true;
   }
 
   /** Records that a list or dict was mutated, for the loops running now. */

@@ -1,9 +1,10 @@
 /**
  * Widening of long loops over plain values. A loop whose first iterations touch no model,
- * layer or tensor is stopped early, and everything it may still change becomes unknown: the
- * names its body assigns, and the lists and dicts it mutates. The result is what any number
- * of further iterations could give (unknown), so nothing is guessed, and a learning-rate
- * schedule of 40,000 iterations costs a few hundred.
+ * layer or tensor, and whose code (every branch, and the functions it calls) names none, is
+ * stopped early, and everything it may still change becomes unknown: the names its body
+ * assigns, and the lists and dicts it mutates. The result is what any number of further
+ * iterations could give (unknown), so nothing is guessed, and a learning-rate schedule of
+ * 40,000 iterations costs a few hundred.
  */
 import type { Expr, Stmt } from '../syntax/ast';
 import { UNKNOWN_V, type Value } from './values';
@@ -17,13 +18,15 @@ export interface LoopWrites {
   names: Set<string>;
   /** Names whose value the body may mutate: `x.append(...)`, `x[k] = v`, `x.attr = v`. */
   mutated: Set<string>;
+  /** Every name the body reads (calls included). */
+  reads: Set<string>;
   /** Whether the body can `return` (the function's result is then unknown). */
   returns: boolean;
 }
 
-export function loopWrites(body: Stmt[], target: Expr): LoopWrites {
-  const w: LoopWrites = { names: new Set(), mutated: new Set(), returns: false };
-  bindTarget(target, w);
+export function loopWrites(body: Stmt[], target: Expr | null): LoopWrites {
+  const w: LoopWrites = { names: new Set(), mutated: new Set(), reads: new Set(), returns: false };
+  if (target) bindTarget(target, w);
   const stack: Stmt[] = [...body];
   while (stack.length) {
     const s = stack.pop()!;
@@ -34,6 +37,7 @@ export function loopWrites(body: Stmt[], target: Expr): LoopWrites {
         break;
       case 'augassign':
         bindTarget(s.target, w);
+        exprWrites(s.target, w);
         exprWrites(s.value, w);
         break;
       case 'expr':
@@ -105,11 +109,12 @@ function bindTarget(t: Expr, w: LoopWrites): void {
   }
 }
 
-/** Receivers of method calls anywhere in an expression (`a.b.append(x)` may mutate `a`). */
+/** Names read, and receivers of method calls (`a.b.append(x)` may mutate `a`), in an expression. */
 function exprWrites(e: Expr, w: LoopWrites): void {
   const stack: Expr[] = [e];
   while (stack.length) {
     const x = stack.pop()!;
+    if (x.k === 'name') w.reads.add(x.id);
     if (x.k === 'call' && x.func.k === 'attr') {
       const root = rootName(x.func.obj);
       if (root) w.mutated.add(root);
