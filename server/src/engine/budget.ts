@@ -10,7 +10,7 @@ import type { AnalysisBudgets, AnalyzeOptions, Diagnostic } from './types';
 /** `depth`: nesting (recursion through deep expressions) beyond what the call stack holds. */
 export type BudgetName = 'time' | 'steps' | 'depth';
 
-/** The defaults, documented in docs/ci.md (`time-budget`, `step-budget`, `max-items`, `max-string`). */
+/** The defaults, documented in docs/ci.md (`time-budget`, `step-budget`, `max-collection-size`, `max-string-length`). */
 export const DEFAULT_BUDGETS: Readonly<Required<AnalysisBudgets>> = {
   timeMs: 5_000,
   steps: 2_000_000,
@@ -61,7 +61,7 @@ export class Meter {
     return this.clock !== null && this.clock() > this.start + this.limits.timeMs * share;
   }
 
-  checkClock(): void {
+  private checkClock(): void {
     if (this.clock && this.clock() > this.deadline) throw new BudgetExceeded('time');
   }
 
@@ -84,10 +84,6 @@ export class Meter {
     }
     this.charge(1 + n);
     return true;
-  }
-
-  get used(): number {
-    return this.steps;
   }
 }
 
