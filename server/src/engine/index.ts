@@ -1,8 +1,11 @@
 /**
  * The engine's public API. Pure: no file system, no LSP, no terminal. Never throws on any
  * input text; an internal failure is returned as `internalError` with partial results.
+ * Every analysis runs within the budgets of `budget.ts`.
  */
+import { BudgetExceeded, budgetDiagnostic, Meter } from './budget';
 import { convertModule, type ConversionCache } from './syntax/convert';
+import type { Module } from './syntax/ast';
 import type { ParsedTree, PythonParser } from './syntax/tree';
 import type { AnalysisResult, AnalyzeOptions } from './types';
 import { interpretModule } from './interp/interpreter';
@@ -12,50 +15,84 @@ export * from './types';
 export { RULES, findRule, ruleByName, ruleUrl } from './rules/index';
 export type { Rule, RuleDoc, RuleName } from './rules/index';
 export { LineIndex } from './positions';
-export type { PythonParser, ParsedTree, TreeEdit } from './syntax/tree';
+export type { PythonParser, ParsedTree, TreeEdit, ParseOptions } from './syntax/tree';
 export { formatShape } from './shapes';
 export { ConversionCache } from './syntax/convert';
+export { DEFAULT_BUDGETS } from './budget';
 
 export interface EngineResult extends AnalysisResult {
   /** Set when analysis failed internally; diagnostics found before the failure are kept. */
   internalError?: string;
 }
 
+/** Share of the time budget parsing may use before only a prefix of the file is parsed. */
+const PARSE_SHARE = 0.15;
+
+type TreeOptions = AnalyzeOptions & { conversionCache?: ConversionCache };
+
 /** Analyses an already parsed tree of `text` (the language server keeps trees for re-parsing). */
-export function analyzeTree(tree: ParsedTree, text: string, options: AnalyzeOptions & { conversionCache?: ConversionCache } = {}): EngineResult {
-  let module;
+export function analyzeTree(tree: ParsedTree, text: string, options: TreeOptions = {}): EngineResult {
+  return analyzeWithin(new Meter(options), tree, text, options);
+}
+
+/** Parses and analyses `text` in one go; the time budget covers the parse. */
+export function analyzeText(parser: PythonParser, text: string, options: AnalyzeOptions = {}): EngineResult {
+  const meter = new Meter(options);
+  let tree: ParsedTree;
   try {
-    module = convertModule(tree.rootNode, options.conversionCache);
+    tree = parser.parse(text, undefined, options.clock ? { shouldStop: () => meter.pastShare(PARSE_SHARE) } : undefined);
+  } catch (e) {
+    return { ...emptyResult(), internalError: describe(e) };
+  }
+  try {
+    return analyzeWithin(meter, tree, text, options);
+  } finally {
+    tree.dispose();
+  }
+}
+
+function analyzeWithin(meter: Meter, tree: ParsedTree, text: string, options: TreeOptions): EngineResult {
+  let module: Module;
+  try {
+    module = convertModule(tree.rootNode, meter, options.conversionCache);
   } catch (e) {
     return { ...emptyResult(), internalError: describe(e) };
   }
   const base: AnalysisResult = {
     ...emptyResult(),
     comments: module.comments,
-    syntaxErrors: module.syntaxErrors,
+    syntaxErrors: tree.cutAt === undefined ? module.syntaxErrors : module.syntaxErrors.filter((p) => p.range.end < lastStatementStart(tree)),
   };
   try {
     const groups = versionGroups(candidateVersions(text, options.kerasVersions));
-    const r = analyseAcrossVersions(groups, (kerasProbe) => interpretModule(module, text, { ...options, kerasProbe }), options.kerasVersionSource);
-    return { ...base, diagnostics: r.diagnostics, models: r.models, tensors: r.tensors, truncated: r.truncated };
+    // The first reading shares the parse's meter; each further Keras reading gets a budget of its own.
+    let readings = 0;
+    const r = analyseAcrossVersions(
+      groups,
+      (kerasProbe) => interpretModule(module, text, { ...options, kerasProbe }, readings++ === 0 ? meter : new Meter(options)),
+      options.kerasVersionSource,
+    );
+    const result = { ...base, diagnostics: r.diagnostics, models: r.models, tensors: r.tensors, truncated: r.truncated };
+    if (tree.cutAt !== undefined && !r.truncated) {
+      // The parse itself ran out of time: the rest of the file was never read.
+      result.diagnostics.push(budgetDiagnostic('time', tree.cutAt, text, meter.limits));
+      result.truncated = true;
+    }
+    return result;
   } catch (e) {
+    if (e instanceof BudgetExceeded) return { ...base, truncated: true, diagnostics: [budgetDiagnostic(e.budget, 0, text, meter.limits)] };
     return { ...base, internalError: describe(e) };
   }
 }
 
-/** Parses and analyses `text` in one go. */
-export function analyzeText(parser: PythonParser, text: string, options: AnalyzeOptions = {}): EngineResult {
-  let tree: ParsedTree;
-  try {
-    tree = parser.parse(text);
-  } catch (e) {
-    return { ...emptyResult(), internalError: describe(e) };
-  }
-  try {
-    return analyzeTree(tree, text, options);
-  } finally {
-    tree.dispose();
-  }
+/**
+ * Where the last top-level statement of a tree cut short starts: a syntax error from there on
+ * may come from the cut, not the file.
+ */
+function lastStatementStart(tree: ParsedTree): number {
+  const root = tree.rootNode;
+  const last = root.childCount > 0 ? root.child(root.childCount - 1) : null;
+  return last ? last.startIndex : 0;
 }
 
 function emptyResult(): AnalysisResult {

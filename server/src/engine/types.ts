@@ -136,8 +136,27 @@ export interface AnalysisResult {
   syntaxErrors: SyntaxProblem[];
   /** Comments (range and text) for suppressions and directives. */
   comments: { range: TextRange; text: string }[];
-  /** Set when the analysis stopped early (budget exhausted); results are partial. */
+  /**
+   * Set when the analysis stopped early because a budget ran out; results are partial and an
+   * `analysis-incomplete` diagnostic says which budget and where.
+   */
   truncated: boolean;
+}
+
+/**
+ * Limits on one file's analysis (defaults in `budget.ts`, documented in docs/ci.md). Past the
+ * time or step budget the analysis stops with partial results; a value larger than a size cap
+ * becomes unknown.
+ */
+export interface AnalysisBudgets {
+  /** Wall-clock milliseconds per file (needs `clock`). */
+  timeMs?: number;
+  /** Interpreter steps: statements, expressions, and the work inside builtins and operators. */
+  steps?: number;
+  /** Longest list, tuple or dict the interpreter tracks. */
+  maxItems?: number;
+  /** Longest string the interpreter tracks. */
+  maxChars?: number;
 }
 
 export type KerasDataFormat = 'channels_last' | 'channels_first';
@@ -177,6 +196,11 @@ export interface AnalyzeOptions {
   kerasVersionSource?: string;
   /** Set by the engine for each version run, never by hosts. */
   kerasProbe?: KerasVersionProbe;
-  /** Interpreter step budget; analysis degrades to partial results beyond it. */
-  maxSteps?: number;
+  /** Overrides of the default budgets. */
+  budgets?: AnalysisBudgets;
+  /**
+   * A monotonic clock in milliseconds (the host passes `performance.now`); without it there is
+   * no time budget. Not plain data: hosts add it just before calling the engine.
+   */
+  clock?: () => number;
 }

@@ -24,6 +24,11 @@ export interface ConfigValues {
   /** Keys are `model` (any file) or `path/glob.py:model`, relative to the config's folder. */
   inputShapes?: { glob: AnchoredGlob | null; model: string; dims: (number | null)[] }[];
   extend?: string;
+  /** Per-file analysis budgets (`time-budget` is in seconds in the file, milliseconds here). */
+  timeBudgetMs?: number;
+  stepBudget?: number;
+  maxCollectionSize?: number;
+  maxStringLength?: number;
 }
 
 export class ConfigError extends Error {}
@@ -39,6 +44,10 @@ export const CONFIG_KEYS = [
   'keras-version',
   'input-shapes',
   'extend',
+  'time-budget',
+  'step-budget',
+  'max-collection-size',
+  'max-string-length',
 ] as const;
 
 /** Validates one `[tool.shapelint]` table. `where` names the source for messages. */
@@ -82,6 +91,18 @@ export function parseConfigTable(table: Record<string, unknown>, where: string, 
         if (typeof value !== 'string' || value === '') fail(ctx, 'a path to another config file', value);
         out.extend = value;
         break;
+      case 'time-budget':
+        out.timeBudgetMs = positive(value, ctx, 'a positive number of seconds (e.g. 5 or 0.5)', false) * 1000;
+        break;
+      case 'step-budget':
+        out.stepBudget = positive(value, ctx, 'a positive integer number of steps (e.g. 2000000)', true);
+        break;
+      case 'max-collection-size':
+        out.maxCollectionSize = positive(value, ctx, 'a positive integer number of items (e.g. 10000)', true);
+        break;
+      case 'max-string-length':
+        out.maxStringLength = positive(value, ctx, 'a positive integer number of characters (e.g. 10000)', true);
+        break;
       default:
         throw new ConfigError(`${where}: unknown key \`${key}\`; expected one of: ${CONFIG_KEYS.join(', ')}`);
     }
@@ -104,6 +125,13 @@ function show(v: unknown): string {
   } catch {
     return String(v);
   }
+}
+
+function positive(value: unknown, ctx: Ctx, expected: string, integer: boolean): number {
+  // TOML integers may arrive as bigint.
+  const n = typeof value === 'bigint' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) fail(ctx, expected, value);
+  return n;
 }
 
 function strings(value: unknown, ctx: Ctx, expected: string): string[] {

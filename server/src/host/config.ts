@@ -192,6 +192,8 @@ export function lintSettingsFor(config: LoadedConfig, file: string): LintSetting
   if (select) settings.select = select;
   const shapes = inputShapesFor(v, file);
   if (shapes) settings.inputShapes = shapes;
+  const budgets = { timeMs: v.timeBudgetMs, steps: v.stepBudget, maxItems: v.maxCollectionSize, maxChars: v.maxStringLength };
+  if (Object.values(budgets).some((b) => b !== undefined)) settings.budgets = budgets;
   return settings;
 }
 

@@ -34,8 +34,16 @@ export interface LintResult {
 }
 
 export function lintText(parser: PythonParser, text: string, settings: LintSettings = {}): LintResult {
-  const engine = analyzeText(parser, text, settings);
+  const engine = analyzeText(parser, text, engineOptions(settings));
   return lintEngineResult(engine, text, settings);
+}
+
+/**
+ * The engine's options for a lint: the settings (plain data, so they cross worker threads)
+ * plus this process's clock, which the engine needs for the time budget.
+ */
+export function engineOptions(settings: LintSettings): AnalyzeOptions {
+  return { ...settings, clock: settings.clock ?? (() => performance.now()) };
 }
 
 /**
@@ -43,7 +51,7 @@ export function lintText(parser: PythonParser, text: string, settings: LintSetti
  * The tree stays the caller's; both paths share `lintEngineResult` so CLI and editor agree.
  */
 export function lintTree(tree: ParsedTree, text: string, settings: LintSettings = {}): LintResult {
-  return lintEngineResult(analyzeTree(tree, text, settings), text, settings);
+  return lintEngineResult(analyzeTree(tree, text, engineOptions(settings)), text, settings);
 }
 
 /** The part of the pipeline after the engine (the language server reuses its own trees). */

@@ -6,7 +6,7 @@
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { analyzeTree, type LineIndex, type PythonParser } from '../engine/index';
 import { kerasVersionsOf } from '../host/keras-pins';
-import { lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
+import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
 import type { DocumentStore, OpenDocument } from './documents';
 import { toDiagnostic } from './convert';
 import type { ProjectConfig, ProjectSettings } from './project-config';
@@ -80,7 +80,7 @@ export class Analyzer {
       const project = this.project.forDocument(doc.uri);
       if (tree && !project.excluded) {
         const options = lintSettings(settings, project);
-        lint = lintEngineResult(analyzeTree(tree, doc.text, { ...options, conversionCache: doc.conversionCache }), doc.text, options);
+        lint = lintEngineResult(analyzeTree(tree, doc.text, { ...engineOptions(options), conversionCache: doc.conversionCache }), doc.text, options);
       }
     } catch (e) {
       // Never let one document's failure take the server down; report it in the log.
@@ -107,6 +107,7 @@ export function lintSettings(s: ServerSettings, p: ProjectSettings): LintSetting
     inputShapes: { ...p.inputShapes, ...s.inputShapes },
     kerasBackend: p.kerasBackend,
     ...kerasVersionSettings(s, p),
+    budgets: p.budgets,
   };
   if (s.kerasDataFormat !== 'auto') {
     out.kerasDataFormat = s.kerasDataFormat;

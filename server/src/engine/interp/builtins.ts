@@ -1,4 +1,8 @@
-/** Python built-ins and `math` functions the constant evaluator understands. */
+/**
+ * Python built-ins and `math` functions the constant evaluator understands. Each charges the
+ * meter for the items it reads or builds (`sum(x)` over n items costs n steps).
+ */
+import type { Meter } from '../budget';
 import { num, UNKNOWN_V, type Value } from './values';
 
 function asNumber(v: Value | undefined): number | null {
@@ -8,7 +12,7 @@ function asNumber(v: Value | undefined): number | null {
   return null;
 }
 
-export function callBuiltin(name: string, args: Value[]): Value | undefined {
+export function callBuiltin(name: string, args: Value[], meter: Meter): Value | undefined {
   switch (name) {
     case 'len': {
       const a = args[0];
@@ -37,6 +41,7 @@ export function callBuiltin(name: string, args: Value[]): Value | undefined {
     case 'min':
     case 'max': {
       const items = args.length === 1 && (args[0].t === 'tuple' || args[0].t === 'list') ? args[0].items : args;
+      meter.charge(items.length);
       const ns = items.map(asNumber);
       if (ns.length === 0 || ns.some((x) => x === null)) return UNKNOWN_V;
       return num(name === 'min' ? Math.min(...(ns as number[])) : Math.max(...(ns as number[])));
@@ -44,6 +49,7 @@ export function callBuiltin(name: string, args: Value[]): Value | undefined {
     case 'sum': {
       const a = args[0];
       if (!a || (a.t !== 'tuple' && a.t !== 'list')) return UNKNOWN_V;
+      meter.charge(a.items.length);
       const ns = a.items.map(asNumber);
       return ns.some((x) => x === null) ? UNKNOWN_V : num((ns as number[]).reduce((x, y) => x + y, 0));
     }
@@ -60,30 +66,22 @@ export function callBuiltin(name: string, args: Value[]): Value | undefined {
     case 'list': {
       const a = args[0];
       if (!a) return { t: name, items: [] };
-      if (a.t === 'tuple' || a.t === 'list') return { t: name, items: [...a.items] };
-      if (a.t === 'range') {
-        const items: Value[] = [];
-        for (let x = a.start; a.step > 0 ? x < a.stop : x > a.stop; x += a.step) {
-          items.push(num(x));
-          if (items.length > 10000) return UNKNOWN_V;
-        }
-        return { t: name, items };
-      }
-      return UNKNOWN_V;
+      const items = itemsOf(a, meter);
+      return items ? { t: name, items: a.t === 'range' ? items : [...items] } : UNKNOWN_V;
     }
     case 'enumerate': {
-      const items = itemsOf(args[0]);
+      const items = itemsOf(args[0], meter);
       const start = args[1]?.t === 'num' ? args[1].v : 0;
       return items ? { t: 'list', items: items.map((v, i) => ({ t: 'tuple', items: [num(start + i), v] })) } : UNKNOWN_V;
     }
     case 'zip': {
-      const lists = args.map(itemsOf);
+      const lists = args.map((a) => itemsOf(a, meter));
       if (lists.length === 0 || lists.some((l) => l === null)) return UNKNOWN_V;
       const n = Math.min(...lists.map((l) => l!.length));
       return { t: 'list', items: Array.from({ length: n }, (_, i) => ({ t: 'tuple', items: lists.map((l) => l![i]) })) };
     }
     case 'reversed': {
-      const items = itemsOf(args[0]);
+      const items = itemsOf(args[0], meter);
       return items ? { t: 'list', items: [...items].reverse() } : UNKNOWN_V;
     }
     case 'round': {
@@ -102,10 +100,11 @@ export function callBuiltin(name: string, args: Value[]): Value | undefined {
   }
 }
 
-export function callMath(name: string, args: Value[]): Value {
+export function callMath(name: string, args: Value[], meter: Meter): Value {
   if (name === 'prod') {
     const a = args[0];
     if (!a || (a.t !== 'tuple' && a.t !== 'list')) return UNKNOWN_V;
+    meter.charge(a.items.length);
     const ns = a.items.map(asNumber);
     return ns.some((x) => x === null) ? UNKNOWN_V : num((ns as number[]).reduce((x, y) => x * y, 1));
   }
@@ -130,16 +129,18 @@ function roundHalfEven(x: number): number {
 
 export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'abs', 'min', 'max', 'sum', 'range', 'tuple', 'list', 'round', 'enumerate', 'zip', 'reversed']);
 
-/** Items of a finite sequence value (ranges expanded), or null. */
-function itemsOf(v: Value | undefined): Value[] | null {
+/**
+ * Items of a finite sequence value (ranges expanded), or null. Charged as if copied: the
+ * callers build a sequence of the same length.
+ */
+function itemsOf(v: Value | undefined, meter: Meter): Value[] | null {
   if (!v) return null;
-  if (v.t === 'tuple' || v.t === 'list') return v.items;
+  if (v.t === 'tuple' || v.t === 'list') return meter.roomFor(v.items.length) ? v.items : null;
   if (v.t === 'range') {
+    const length = Math.max(0, Math.ceil((v.stop - v.start) / v.step));
+    if (!meter.roomFor(length)) return null;
     const out: Value[] = [];
-    for (let x = v.start; v.step > 0 ? x < v.stop : x > v.stop; x += v.step) {
-      out.push(num(x));
-      if (out.length > 10000) return null;
-    }
+    for (let x = v.start; v.step > 0 ? x < v.stop : x > v.stop; x += v.step) out.push(num(x));
     return out;
   }
   return null;

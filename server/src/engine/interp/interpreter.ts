@@ -8,17 +8,18 @@
  * `models.ts` and `models/`; this file is the Python part. The two sides talk only through
  * `InterpreterHost` and `ModelLayer` (`models/interfaces.ts`).
  */
+import { BudgetExceeded, budgetDiagnostic, type Meter } from '../budget';
 import { findLayer } from '../layers/index';
 import type { Arg, ClassDef, Expr, Module, Stmt } from '../syntax/ast';
 import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
 import type { EvaluatedArgs } from './bind';
-import { BudgetExceeded } from './budget';
 import { BUILTIN_NAMES, callBuiltin, callMath } from './builtins';
 import { canonicalName } from './names';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
 import type { InterpreterHost, ModelLayer } from './models/interfaces';
 import { Scope } from './scope';
+import { forgetInPlace, loopWrites, WIDEN_AFTER, type LoopWrites } from './widening';
 import {
   dimValue,
   NONE_V,
@@ -40,11 +41,22 @@ export interface InterpretResult {
   truncated: boolean;
 }
 
-const DEFAULT_MAX_STEPS = 400_000;
 const MAX_CALL_DEPTH = 40;
+/**
+ * Nesting of statements and expressions being executed, across calls. Past these, calls and
+ * expressions are unknown: deeply nested code in a recursive function would otherwise
+ * overflow the JavaScript stack.
+ */
+const MAX_NESTING = 500;
+const MAX_NESTING_TO_CALL = 300;
 const MAX_LOOP_ITERATIONS = 512;
+/** Share of the budgets the module body may use; the rest runs the models it defined. */
+const BODY_SHARE = 0.8;
 
 export { BudgetExceeded };
+
+/** Values that belong to a model: a loop that computes one is never widened. */
+const MODEL_VALUES = new Set<Value['t']>(['tensor', 'layer', 'object', 'class', 'super']);
 
 class ReturnSignal {
   constructor(readonly value: Value) {}
@@ -52,8 +64,8 @@ class ReturnSignal {
 class BreakSignal {}
 class ContinueSignal {}
 
-export function interpretModule(module: Module, text: string, options: AnalyzeOptions): InterpretResult {
-  const interp = new Interpreter(module, text, options);
+export function interpretModule(module: Module, text: string, options: AnalyzeOptions, meter: Meter): InterpretResult {
+  const interp = new Interpreter(module, text, options, meter);
   return interp.run();
 }
 
@@ -61,11 +73,16 @@ export class Interpreter implements InterpreterHost {
   readonly global = new Scope(null, 'module');
   readonly models: ModelLayer;
   readonly tensors: TensorFact[] = [];
-  private steps = 0;
-  private readonly maxSteps: number;
   private callDepth = 0;
+  private nesting = 0;
+  /** How many model values (tensors, layers, model objects) have been computed so far. */
+  private modelTouches = 0;
+  /** Lists and dicts mutated by the loops running now (innermost last), for widening. */
+  private loopMutations: Set<Value>[] = [];
+  /** The innermost statement being executed, to place a note when a budget runs out. */
+  private lastStmt: Stmt | null = null;
   /** Modules imported with `from X import *`, searched for otherwise unbound names. */
-  private readonly starModules: string[] = [];
+  private readonly starModules = new Set<string>();
   /** Depth of `if` branches whose condition is unknown (their effects are uncertain). */
   uncertainDepth = 0;
   /** Return values seen inside uncertain branches of the current function call. */
@@ -75,30 +92,47 @@ export class Interpreter implements InterpreterHost {
     readonly module: Module,
     readonly text: string,
     readonly options: AnalyzeOptions,
+    readonly meter: Meter,
   ) {
-    this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
     this.models = new ModelEngine(this);
   }
 
+  /**
+   * Runs the module body within most of the budgets, then the models it defined within the
+   * rest: a budget used up by code after a model does not hide the model's own errors.
+   */
   run(): InterpretResult {
-    let truncated = false;
+    let stop: { budget: BudgetExceeded; at: number } | null = null;
+    let topStart = 0;
+    this.meter.allow(BODY_SHARE);
     try {
-      this.execBlock(this.module.body, this.global);
+      for (const part of this.module.body) {
+        topStart = part.start;
+        for (const s of part.convert()) {
+          topStart = s.r.start;
+          this.exec(s, this.global);
+        }
+      }
     } catch (e) {
-      if (e instanceof BudgetExceeded) truncated = true;
+      const budget = asBudgetStop(e);
+      if (budget) stop = { budget, at: topStart };
       else if (!(e instanceof ReturnSignal || e instanceof BreakSignal || e instanceof ContinueSignal)) throw e;
     }
+    this.meter.allow(1);
     try {
-      if (!truncated) this.models.finish();
+      this.models.finish();
     } catch (e) {
-      if (e instanceof BudgetExceeded) truncated = true;
-      else throw e;
+      const budget = asBudgetStop(e);
+      if (!budget) throw e;
+      stop ??= { budget, at: this.lastStmt?.r.start ?? 0 };
     }
-    return { diagnostics: this.models.diagnostics(), models: this.models.summaries(), tensors: this.tensors, truncated };
+    const diagnostics = this.models.diagnostics();
+    if (stop) diagnostics.push(budgetDiagnostic(stop.budget.budget, stop.at, this.text, this.meter.limits));
+    return { diagnostics, models: this.models.summaries(), tensors: this.tensors, truncated: stop !== null };
   }
 
-  tick(): void {
-    if (++this.steps > this.maxSteps) throw new BudgetExceeded('step budget exhausted');
+  tick(n = 1): void {
+    this.meter.charge(n);
   }
 
   // ---------------------------------------------------------------- statements
@@ -109,6 +143,16 @@ export class Interpreter implements InterpreterHost {
 
   exec(s: Stmt, scope: Scope): void {
     this.tick();
+    this.lastStmt = s;
+    this.nesting++;
+    try {
+      this.execStmt(s, scope);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private execStmt(s: Stmt, scope: Scope): void {
     switch (s.k) {
       case 'assign': {
         const value = this.eval(s.value, scope);
@@ -130,6 +174,7 @@ export class Interpreter implements InterpreterHost {
         scope.set(s.name, { t: 'func', def: s, closure: scope });
         return;
       case 'class':
+        this.modelTouches++;
         scope.set(s.name, this.defineClass(s, scope));
         return;
       case 'with':
@@ -167,7 +212,7 @@ export class Interpreter implements InterpreterHost {
         if (s.level > 0 && !s.module) return;
         const base = s.level > 0 ? s.module : s.module;
         if (s.star) {
-          this.starModules.push(canonicalName(base));
+          this.starModules.add(canonicalName(base));
           return;
         }
         for (const n of s.names) scope.set(n.alias ?? n.name, this.importedName(base, n.name));
@@ -190,6 +235,7 @@ export class Interpreter implements InterpreterHost {
     if (t === true) return this.execBlock(body, scope);
     if (t === false) return this.execBlock(orelse, scope);
     // Unknown condition: explore both branches and keep only what they agree on.
+    this.tick(2 * scope.size);
     const a = scope.fork();
     const b = scope.fork();
     const ra = this.branch(() => this.execBlock(body, a));
@@ -198,10 +244,11 @@ export class Interpreter implements InterpreterHost {
     const names = new Set<string>();
     for (const [k] of a.entries()) names.add(k);
     for (const [k] of b.entries()) names.add(k);
+    this.tick(names.size);
     for (const k of names) {
       const va = a.has(k) ? a.lookup(k)! : undefined;
       const vb = b.has(k) ? b.lookup(k)! : undefined;
-      if (va && vb) merged.set(k, sameValue(va, vb) ? va : UNKNOWN_V);
+      if (va && vb) merged.set(k, this.same(va, vb) ? va : UNKNOWN_V);
       else merged.set(k, UNKNOWN_V);
     }
     scope.replaceWith(merged);
@@ -232,29 +279,101 @@ export class Interpreter implements InterpreterHost {
     const pending = this.pendingReturns[this.pendingReturns.length - 1] ?? [];
     const all = extra ? [...pending, extra] : pending;
     if (all.length === 0) return NONE_V;
-    return all.every((v) => sameValue(v, all[0])) ? all[0] : UNKNOWN_V;
+    return all.every((v) => this.same(v, all[0])) ? all[0] : UNKNOWN_V;
+  }
+
+  /** `sameValue`, charged for the items it compares. */
+  same(a: Value, b: Value): boolean {
+    return sameValue(a, b, (n) => this.tick(n));
   }
 
   private execFor(target: Expr, iterExpr: Expr, body: Stmt[], scope: Scope): void {
     const iter = this.eval(iterExpr, scope);
     const items = this.iterate(iter);
-    if (items === null) {
-      // Unknown iterable: run the body once with an unknown target so definitions inside it
-      // are seen, but treat its effects as uncertain.
+    if (items === null || items.length > MAX_LOOP_ITERATIONS) {
+      // Unknown (or too long) iterable: run the body once with an unknown target so
+      // definitions inside it are seen, but treat its effects as uncertain.
       this.assign(target, UNKNOWN_V, scope);
       this.branch(() => this.execLoopBody(body, scope));
       return;
     }
-    for (const item of items.slice(0, MAX_LOOP_ITERATIONS)) {
-      this.assign(target, item, scope);
-      try {
-        this.execBlock(body, scope);
-      } catch (e) {
-        if (e instanceof BreakSignal) break;
-        if (e instanceof ContinueSignal) continue;
-        throw e;
+    const touchesBefore = this.modelTouches;
+    const mutations = new Set<Value>();
+    this.loopMutations.push(mutations);
+    try {
+      for (let i = 0; i < items.length; i++) {
+        this.assign(target, items[i], scope);
+        try {
+          this.execBlock(body, scope);
+        } catch (e) {
+          if (e instanceof BreakSignal) break;
+          if (e instanceof ContinueSignal) continue;
+          throw e;
+        } finally {
+          this.tick();
+        }
+        const plain = this.modelTouches === touchesBefore;
+        if (plain && i + 1 === WIDEN_AFTER && i + 1 < items.length && this.widen(target, body, scope, mutations)) break;
       }
+    } finally {
+      this.loopMutations.pop();
+      const outer = this.loopMutations[this.loopMutations.length - 1];
+      if (outer) for (const m of mutations) outer.add(m);
     }
+  }
+
+  /**
+   * Stops a loop that has only computed plain values so far, unless its code could still
+   * reach a model: whatever the remaining iterations could change becomes unknown (see
+   * widening.ts). Returns whether it widened.
+   */
+  private widen(target: Expr, body: Stmt[], scope: Scope, mutations: Set<Value>): boolean {
+    const writes = loopWrites(body, target);
+    const alsoMutated: Value[] = [];
+    if (!this.staysPlain(writes, scope, alsoMutated, new Set())) return false;
+    this.tick(writes.names.size + writes.mutated.size + mutations.size + alsoMutated.length);
+    for (const name of writes.mutated) {
+      const v = scope.lookup(name);
+      if (v) forgetInPlace(v);
+    }
+    for (const m of [...mutations, ...alsoMutated]) forgetInPlace(m);
+    for (const name of writes.names) scope.set(name, UNKNOWN_V);
+    // A later iteration could have returned: the function's result is then unknown.
+    if (writes.returns) this.pendingReturns[this.pendingReturns.length - 1]?.push(UNKNOWN_V);
+    return true;
+  }
+
+  /**
+   * Whether code that reads `writes.reads` in `scope` can never reach a model: no name it
+   * reads is bound to one, and the same holds for the bodies of the functions it names.
+   * The lists and dicts those functions may mutate outside themselves go to `mutated`.
+   */
+  private staysPlain(writes: LoopWrites, scope: Scope, mutated: Value[], seen: Set<FuncValue['def']>): boolean {
+    for (const name of writes.reads) {
+      const v = scope.lookup(name);
+      this.tick();
+      if (!v) continue;
+      if (MODEL_VALUES.has(v.t)) return false;
+      if (v.t !== 'func' || seen.has(v.def)) continue;
+      seen.add(v.def);
+      const inner = loopWrites(v.def.body, null);
+      const params = new Set(v.def.params.map((p) => p.name));
+      const locals = new Set([...inner.names, ...params]);
+      for (const root of inner.mutated) {
+        // A helper that mutates a parameter may mutate any list the loop hands it.
+        if (params.has(root)) for (const n of writes.reads) mutated.push(scope.lookup(n) ?? UNKNOWN_V);
+        const target = locals.has(root) ? undefined : v.closure.lookup(root);
+        if (target) mutated.push(target);
+      }
+      const outside = { ...inner, reads: new Set([...inner.reads].filter((n) => !locals.has(n))) };
+      if (!this.staysPlain(outside, v.closure, mutated, seen)) return false;
+    }
+    return true;
+  }
+
+  /** Records that a list or dict was mutated, for the loops running now. */
+  private noteMutation(v: Value): void {
+    this.loopMutations[this.loopMutations.length - 1]?.add(v);
   }
 
   private execLoopBody(body: Stmt[], scope: Scope): void {
@@ -280,8 +399,10 @@ export class Interpreter implements InterpreterHost {
         return out;
       }
       case 'dict':
+        this.tick(v.entries.length);
         return v.entries.map(([k]) => k);
       case 'str':
+        this.tick(v.v.length);
         return [...v.v].map(str);
       case 'object':
         if (v.container === 'torch.ModuleDict') return v.attrOrder.map(str);
@@ -326,14 +447,19 @@ export class Interpreter implements InterpreterHost {
         const obj = this.eval(target.obj, scope);
         const key = this.eval(target.index, scope);
         if (obj.t === 'dict') {
-          const i = obj.entries.findIndex(([k]) => sameValue(k, key));
+          this.noteMutation(obj);
+          const i = obj.entries.findIndex(([k]) => this.same(k, key));
           if (i >= 0) obj.entries[i] = [key, value];
-          else obj.entries.push([key, value]);
+          else if (this.meter.roomFor(obj.entries.length + 1)) obj.entries.push([key, value]);
+          else forgetInPlace(obj);
         } else if (obj.t === 'object' && obj.container === 'torch.ModuleDict' && key.t === 'str') {
           this.models.setContainerEntry(obj, key.v, value);
-        } else if (obj.t === 'list' && key.t === 'num') {
-          const idx = key.v < 0 ? obj.items.length + key.v : key.v;
+        } else if (obj.t === 'list') {
+          this.noteMutation(obj);
+          const idx = key.t === 'num' ? (key.v < 0 ? obj.items.length + key.v : key.v) : -1;
           if (idx >= 0 && idx < obj.items.length) obj.items[idx] = value;
+          // A slice or an unknown index changes the list in ways not followed.
+          else forgetInPlace(obj);
         }
         return;
       }
@@ -356,23 +482,27 @@ export class Interpreter implements InterpreterHost {
 
   /** Finds an attribute on a class or its user-defined bases (MRO approximated depth-first). */
   findClassAttr(cls: ClassValue, name: string): { value: Value; owner: ClassValue } | null {
+    // Depth-first, bases left to right, with an explicit stack: inheritance chains of any
+    // length cannot overflow the call stack.
     const seen = new Set<ClassValue>();
-    const visit = (c: ClassValue): { value: Value; owner: ClassValue } | null => {
-      if (seen.has(c)) return null;
+    const stack: ClassValue[] = [cls];
+    while (stack.length) {
+      const c = stack.pop()!;
+      if (seen.has(c)) continue;
       seen.add(c);
+      this.tick();
       const v = c.attrs.get(name);
       if (v) return { value: v, owner: c };
-      for (const b of c.bases) if (b.t === 'class') {
-        const r = visit(b);
-        if (r) return r;
+      for (let i = c.bases.length - 1; i >= 0; i--) {
+        const b = c.bases[i];
+        if (b.t === 'class') stack.push(b);
       }
-      return null;
-    };
-    return visit(cls);
+    }
+    return null;
   }
 
   callFunction(fn: FuncValue, args: EvaluatedArgs): Value {
-    if (this.callDepth >= MAX_CALL_DEPTH) return UNKNOWN_V;
+    if (this.callDepth >= MAX_CALL_DEPTH || this.nesting >= MAX_NESTING_TO_CALL) return UNKNOWN_V;
     this.callDepth++;
     this.pendingReturns.push([]);
     const scope = new Scope(fn.closure, 'function');
@@ -421,6 +551,18 @@ export class Interpreter implements InterpreterHost {
 
   eval(e: Expr, scope: Scope): Value {
     this.tick();
+    if (this.nesting >= MAX_NESTING) return UNKNOWN_V;
+    this.nesting++;
+    try {
+      const v = this.evalExpr(e, scope);
+      if (MODEL_VALUES.has(v.t)) this.modelTouches++;
+      return v;
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private evalExpr(e: Expr, scope: Scope): Value {
     switch (e.k) {
       case 'num':
         return num(e.value, e.isFloat);
@@ -442,7 +584,7 @@ export class Interpreter implements InterpreterHost {
         for (const x of e.elts) {
           if (x.k === 'starred') {
             const inner = this.iterate(this.eval(x.value, scope));
-            if (!inner) return UNKNOWN_V;
+            if (!inner || !this.meter.roomFor(items.length + inner.length)) return UNKNOWN_V;
             items.push(...inner);
           } else items.push(this.eval(x, scope));
         }
@@ -454,7 +596,7 @@ export class Interpreter implements InterpreterHost {
         for (const it of e.items) {
           if (!it.key) {
             const inner = this.eval(it.value, scope);
-            if (inner.t !== 'dict') return UNKNOWN_V;
+            if (inner.t !== 'dict' || !this.meter.roomFor(entries.length + inner.entries.length)) return UNKNOWN_V;
             entries.push(...inner.entries);
           } else entries.push([this.eval(it.key, scope), this.eval(it.value, scope)]);
         }
@@ -472,6 +614,8 @@ export class Interpreter implements InterpreterHost {
         return unaryOp(e.op, this.eval(e.operand, scope));
       case 'compare': {
         const vals = e.operands.map((o) => this.eval(o, scope));
+        // `in` and `==` scan sequences and strings: charge their length.
+        for (const v of vals) this.tick(v.t === 'list' || v.t === 'tuple' ? v.items.length : v.t === 'str' ? v.v.length : 0);
         let result: boolean | null = true;
         for (let i = 0; i < e.ops.length && result !== false; i++) {
           const r = compareOp(e.ops[i], vals[i], vals[i + 1]);
@@ -495,7 +639,7 @@ export class Interpreter implements InterpreterHost {
         if (t === null) {
           const a = this.eval(e.body, scope);
           const b = this.eval(e.orelse, scope);
-          return sameValue(a, b) ? a : UNKNOWN_V;
+          return this.same(a, b) ? a : UNKNOWN_V;
         }
         return this.eval(t ? e.body : e.orelse, scope);
       }
@@ -514,6 +658,7 @@ export class Interpreter implements InterpreterHost {
     const inner = new Scope(scope, 'function');
     const out: Value[] = [];
     for (const item of items) {
+      this.tick();
       this.assign(e.target, item, inner);
       let keep = true;
       for (const cond of e.ifs) {
@@ -596,7 +741,7 @@ export class Interpreter implements InterpreterHost {
       const lo = indexExpr.lower ? this.eval(indexExpr.lower, scope) : NONE_V;
       const hi = indexExpr.upper ? this.eval(indexExpr.upper, scope) : NONE_V;
       const st = indexExpr.step ? this.eval(indexExpr.step, scope) : NONE_V;
-      if (obj.t === 'tuple' || obj.t === 'list' || obj.t === 'str') return sliceValue(obj, lo, hi, st);
+      if (obj.t === 'tuple' || obj.t === 'list' || obj.t === 'str') return sliceValue(obj, lo, hi, st, this.meter);
       if (obj.t === 'object' && obj.container) return UNKNOWN_V;
       if (obj.t === 'tensor') return this.models.indexTensor(obj, [indexExpr], scope, range);
       return UNKNOWN_V;
@@ -615,7 +760,7 @@ export class Interpreter implements InterpreterHost {
       return i >= 0 && i < obj.v.length ? str(obj.v[i]) : UNKNOWN_V;
     }
     if (obj.t === 'dict') {
-      const hit = obj.entries.find(([k]) => sameValue(k, key));
+      const hit = obj.entries.find(([k]) => this.same(k, key));
       return hit ? hit[1] : UNKNOWN_V;
     }
     if (obj.t === 'object') return this.models.indexContainer(obj, key);
@@ -624,8 +769,8 @@ export class Interpreter implements InterpreterHost {
   }
 
   binary(op: string, a: Value, b: Value, range: TextRange): Value {
-    if (a.t === 'tensor' || b.t === 'tensor') return this.models.tensorBinary(op, a, b, range);
-    return binaryOp(op, a, b);
+    if (a.t === 'tensor' || b.t === 'tensor') return this.models.tensorBinary(op, this.fitForModels(a), this.fitForModels(b), range);
+    return binaryOp(op, a, b, this.meter);
   }
 
   evalArgs(args: Arg[], scope: Scope): EvaluatedArgs {
@@ -636,7 +781,7 @@ export class Interpreter implements InterpreterHost {
     for (const a of args) {
       if (a.star === '*') {
         const items = this.iterate(this.eval(a.value, scope));
-        if (items && !unknownStar) positional.push(...items);
+        if (items && !unknownStar && this.meter.roomFor(positional.length + items.length)) positional.push(...items);
         else opaque = unknownStar = true;
       } else if (a.star === '**') {
         const d = this.eval(a.value, scope);
@@ -661,17 +806,35 @@ export class Interpreter implements InterpreterHost {
       case 'func':
         return this.callFunction(callee, args);
       case 'class':
-        return this.models.instantiate(callee, args, site);
+        return this.models.instantiate(callee, this.boundedArgs(args), site);
       case 'ext':
         return this.callExternal(callee.path, args, site, scope);
       case 'object':
       case 'layer':
-        return this.models.callModel(callee, args, site);
+        return this.models.callModel(callee, this.boundedArgs(args), site);
       case 'method':
-        return this.models.callMethod(callee, args, site);
+        if (callee.self.t === 'list' || callee.self.t === 'dict') return this.callContainerMethod(callee, args, site);
+        return this.models.callMethod(callee, this.boundedArgs(args), site);
       default:
         return UNKNOWN_V;
     }
+  }
+
+  /**
+   * A method of a list or dict. It may mutate the receiver (recorded for widening); growing a
+   * list past the size cap makes it unknown instead.
+   */
+  private callContainerMethod(callee: Extract<Value, { t: 'method' }>, args: EvaluatedArgs, site: Extract<Expr, { k: 'call' }>): Value {
+    const self = callee.self;
+    this.noteMutation(self);
+    if (self.t === 'list') {
+      const added = callee.name === 'extend' ? this.iterate(args.positional[0] ?? UNKNOWN_V)?.length ?? 1 : callee.name === 'append' || callee.name === 'insert' ? 1 : 0;
+      if (added > 0 && !this.meter.roomFor(self.items.length + added)) {
+        forgetInPlace(self);
+        return UNKNOWN_V;
+      }
+    } else if (self.t === 'dict') this.tick(self.entries.length);
+    return this.models.callMethod(callee, args, site);
   }
 
   private callExternal(path: string, args: EvaluatedArgs, site: Extract<Expr, { k: 'call' }>, scope: Scope): Value {
@@ -681,16 +844,61 @@ export class Interpreter implements InterpreterHost {
         const self = scope.lookup('self');
         return self && self.t === 'object' ? { t: 'super', obj: self } : UNKNOWN_V;
       }
-      return callBuiltin(name, args.positional) ?? UNKNOWN_V;
+      return callBuiltin(name, args.positional, this.meter) ?? UNKNOWN_V;
     }
-    if (path.startsWith('math.')) return callMath(path.slice(5), args.positional);
-    return this.models.callQualified(path, args, site);
+    if (path.startsWith('math.')) return callMath(path.slice(5), args.positional, this.meter);
+    const bounded = this.boundedArgs(args);
+    return this.models.callQualified(path, bounded, site);
+  }
+
+  /**
+   * Arguments for the model engine, which reads values deeply (layer arguments, nested
+   * inputs): a list, tuple or dict with more nested items than the size cap becomes unknown.
+   * Shared references could otherwise make a list of 10,000 references to one 10,000-item
+   * list cost 100 million steps there, uncharged.
+   */
+  private boundedArgs(args: EvaluatedArgs): EvaluatedArgs {
+    const all = [...args.positional, ...args.keywords.values()];
+    if (all.every((v) => this.fitsDeeply(v))) return args;
+    const keywords = new Map<string, Value>();
+    for (const [k, v] of args.keywords) keywords.set(k, this.fitForModels(v));
+    return { positional: args.positional.map((v) => this.fitForModels(v)), keywords, opaque: args.opaque };
+  }
+
+  private fitForModels(v: Value): Value {
+    return this.fitsDeeply(v) ? v : UNKNOWN_V;
+  }
+
+  /** Whether `v` has at most `maxItems` nested items (counted with repeats); charges the count. */
+  private fitsDeeply(v: Value): boolean {
+    if (v.t !== 'list' && v.t !== 'tuple' && v.t !== 'dict') return true;
+    const max = this.meter.limits.maxItems;
+    const stack: Value[] = [v];
+    let count = 0;
+    while (stack.length && count <= max) {
+      const x = stack.pop()!;
+      count++;
+      if (x.t === 'list' || x.t === 'tuple') stack.push(...x.items);
+      else if (x.t === 'dict') for (const [k, val] of x.entries) stack.push(k, val);
+    }
+    this.tick(count);
+    return count <= max;
   }
 
   dim = dimValue;
 }
 
-function sliceValue(obj: Value & { t: 'tuple' | 'list' | 'str' }, lo: Value, hi: Value, st: Value): Value {
+/**
+ * A budget that stopped the analysis: `BudgetExceeded`, or a JavaScript stack overflow, which
+ * the nesting limits should prevent but which must not lose the findings made so far.
+ */
+function asBudgetStop(e: unknown): BudgetExceeded | null {
+  if (e instanceof BudgetExceeded) return e;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return new BudgetExceeded('depth');
+  return null;
+}
+
+function sliceValue(obj: Value & { t: 'tuple' | 'list' | 'str' }, lo: Value, hi: Value, st: Value, meter: Meter): Value {
   const len = obj.t === 'str' ? obj.v.length : obj.items.length;
   const get = (v: Value, dflt: number) => (v.t === 'none' ? dflt : v.t === 'num' && Number.isInteger(v.v) ? v.v : null);
   const step = get(st, 1);
@@ -706,6 +914,8 @@ function sliceValue(obj: Value & { t: 'tuple' | 'list' | 'str' }, lo: Value, hi:
   start = norm(start, false);
   stop = lo.t === 'none' && step < 0 ? norm(start, false) : norm(stop, true);
   if (hi.t === 'none' && step < 0) stop = -1;
+  const count = Math.max(0, Math.ceil((stop - start) / step));
+  if (!meter.roomFor(count, obj.t === 'str' ? 'chars' : 'items')) return UNKNOWN_V;
   const idx: number[] = [];
   for (let i = start; step > 0 ? i < stop : i > stop; i += step) idx.push(i);
   if (obj.t === 'str') return str(idx.map((i) => obj.v[i]).join(''));

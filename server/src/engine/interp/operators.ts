@@ -1,4 +1,8 @@
-/** Python operators on constant values (ints, floats, strings, tuples). */
+/**
+ * Python operators on constant values (ints, floats, strings, tuples). Building a sequence is
+ * charged to the meter for every item, and a result past the size caps is unknown.
+ */
+import type { Meter } from '../budget';
 import { num, str, UNKNOWN_V, type Value } from './values';
 
 function n(v: Value): number | null {
@@ -11,19 +15,26 @@ function isFloat(v: Value): boolean {
   return v.t === 'num' && v.isFloat;
 }
 
-export function binaryOp(op: string, a: Value, b: Value): Value {
+export function binaryOp(op: string, a: Value, b: Value, meter: Meter): Value {
   const x = n(a);
   const y = n(b);
   if (x !== null && y !== null) return numericOp(op, x, y, isFloat(a) || isFloat(b));
-  if (op === '+' && a.t === 'str' && b.t === 'str') return str(a.v + b.v);
-  if (op === '+' && (a.t === 'tuple' || a.t === 'list') && a.t === b.t) return { t: a.t, items: [...a.items, ...b.items] };
-  if (op === '*' && (a.t === 'tuple' || a.t === 'list') && y !== null && Number.isInteger(y) && y >= 0 && y * a.items.length <= 10000) {
+  if (op === '+' && a.t === 'str' && b.t === 'str') return meter.roomFor(a.v.length + b.v.length, 'chars') ? str(a.v + b.v) : UNKNOWN_V;
+  if (op === '+' && (a.t === 'tuple' || a.t === 'list') && a.t === b.t) {
+    return meter.roomFor(a.items.length + b.items.length) ? { t: a.t, items: [...a.items, ...b.items] } : UNKNOWN_V;
+  }
+  const count = y !== null && Number.isInteger(y) ? Math.max(0, y) : null;
+  if (op === '*' && (a.t === 'tuple' || a.t === 'list') && count !== null) {
+    if (!meter.roomFor(count * a.items.length)) return UNKNOWN_V;
     const items: Value[] = [];
-    for (let i = 0; i < y; i++) items.push(...a.items);
+    if (a.items.length > 0) for (let i = 0; i < count; i++) items.push(...a.items);
     return { t: a.t, items };
   }
-  if (op === '*' && (b.t === 'tuple' || b.t === 'list') && x !== null) return binaryOp(op, b, a);
-  if (op === '*' && a.t === 'str' && y !== null && Number.isInteger(y) && y >= 0 && y * a.v.length <= 100000) return str(a.v.repeat(y));
+  if (op === '*' && (b.t === 'tuple' || b.t === 'list' || b.t === 'str') && x !== null) return binaryOp(op, b, a, meter);
+  if (op === '*' && a.t === 'str' && count !== null) {
+    if (a.v.length === 0) return a;
+    return meter.roomFor(count * a.v.length, 'chars') ? str(a.v.repeat(count)) : UNKNOWN_V;
+  }
   return UNKNOWN_V;
 }
 

@@ -22,6 +22,10 @@ export class Scope {
     this.vars.set(name, v);
   }
 
+  get size(): number {
+    return this.vars.size;
+  }
+
   has(name: string): boolean {
     return this.vars.has(name);
   }

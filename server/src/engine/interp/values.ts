@@ -132,7 +132,12 @@ export interface SymNode {
 export const UNKNOWN_V: Value = { t: 'unknown' };
 export const NONE_V: Value = { t: 'none' };
 
+/**
+ * A number value. Integers beyond 2**53 (Python's are unbounded, JavaScript's lose digits) and
+ * non-finite results are unknown, so a huge number never stands in for the real one.
+ */
 export function num(v: number, isFloat = false): Value {
+  if (!Number.isFinite(v) || (!isFloat && !Number.isSafeInteger(v) && Number.isInteger(v))) return UNKNOWN_V;
   return { t: 'num', v, isFloat };
 }
 
@@ -208,9 +213,13 @@ export function truthy(v: Value): boolean | null {
   }
 }
 
-/** Python `==` for the values we can compare; null when unknown. */
-export function valuesEqual(a: Value, b: Value): boolean | null {
-  if (a.t === 'unknown' || b.t === 'unknown') return null;
+/** Sequences nested deeper than this compare as unknown (a loop can nest lists without bound). */
+const MAX_COMPARE_DEPTH = 100;
+
+/** Python `==` for the values we can compare; null when unknown. `charge` pays for each item compared. */
+export function valuesEqual(a: Value, b: Value, charge?: (n: number) => void, depth = 0): boolean | null {
+  charge?.(1);
+  if (a.t === 'unknown' || b.t === 'unknown' || depth > MAX_COMPARE_DEPTH) return null;
   if ((a.t === 'num' || a.t === 'bool') && (b.t === 'num' || b.t === 'bool')) {
     return (a.t === 'num' ? a.v : a.v ? 1 : 0) === (b.t === 'num' ? b.v : b.v ? 1 : 0);
   }
@@ -220,7 +229,7 @@ export function valuesEqual(a: Value, b: Value): boolean | null {
     if (a.items.length !== (b as typeof a).items.length) return false;
     let all = true;
     for (let i = 0; i < a.items.length; i++) {
-      const e = valuesEqual(a.items[i], (b as typeof a).items[i]);
+      const e = valuesEqual(a.items[i], (b as typeof a).items[i], charge, depth + 1);
       if (e === null) return null;
       all &&= e;
     }
@@ -230,10 +239,10 @@ export function valuesEqual(a: Value, b: Value): boolean | null {
 }
 
 /** Same value for merging branches: identical objects or equal constants. */
-export function sameValue(a: Value, b: Value): boolean {
+export function sameValue(a: Value, b: Value, charge?: (n: number) => void): boolean {
   if (a === b) return true;
   if (a.t === 'tensor' && b.t === 'tensor') return false;
-  return valuesEqual(a, b) === true;
+  return valuesEqual(a, b, charge) === true;
 }
 
 /**

@@ -2,6 +2,7 @@
  * The rule registry: one line per rule. Codes are stable and never reused. `RuleName` is
  * derived from this list, so naming a rule that is not registered here fails the build.
  */
+import { analysisIncomplete } from './analysis-incomplete';
 import { channelMismatch } from './channel-mismatch';
 import { featuresMismatch } from './features-mismatch';
 import { invalidArgument } from './invalid-argument';
@@ -25,6 +26,7 @@ export const RULES = [
   mergeMismatch,
   invalidArgument,
   unusedSuppression,
+  analysisIncomplete,
 ] as const;
 
 /** A registered rule. */

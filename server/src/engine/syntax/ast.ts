@@ -79,8 +79,15 @@ export type Stmt =
   | { k: 'from'; module: string; level: number; names: { name: string; alias: string | null }[]; star: boolean; r: TextRange }
   | { k: 'other'; r: TextRange };
 
+/** A top-level statement (or a few, for an ERROR node wrapping several), converted on demand. */
+export interface LazyStatement {
+  readonly start: number;
+  convert(): Stmt[];
+}
+
 export interface Module {
-  body: Stmt[];
+  /** Top-level statements in order, each converted only when the interpreter reaches it. */
+  body: Iterable<LazyStatement>;
   comments: { range: TextRange; text: string }[];
   syntaxErrors: { range: TextRange; message: string }[];
 }

@@ -4,7 +4,7 @@
  * engine never touches the file system.
  */
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
-import type { ParsedTree, PythonParser, SyntaxNode, TreeEdit } from './tree';
+import { cutPoint, type ParsedTree, type PythonParser, type SyntaxNode, type TreeEdit } from './tree';
 
 let initialised: Promise<void> | null = null;
 
@@ -20,11 +20,21 @@ export async function createWasmParser(
   parser.setLanguage(language);
   return {
     backend: 'wasm',
-    parse(text, previous) {
+    parse(text, previous, options) {
       const old = previous ? (previous as WasmTree).tree : null;
-      const tree = parser.parse(text, old);
-      if (!tree) throw new Error('web-tree-sitter returned no tree');
-      return new WasmTree(tree);
+      let reached = 0;
+      const stop = options?.shouldStop;
+      // The callback's result cancels the parse (its declared type says void).
+      const progressCallback = stop ? ((state: { currentOffset: number }) => ((reached = state.currentOffset), stop())) as unknown as () => void : undefined;
+      const tree = parser.parse(text, old, progressCallback ? { progressCallback } : undefined);
+      if (tree) return new WasmTree(tree);
+      if (!stop) throw new Error('web-tree-sitter returned no tree');
+      // Stopped: parse a prefix instead, from scratch.
+      parser.reset();
+      const cutAt = cutPoint(text, reached);
+      const prefix = parser.parse(text.slice(0, cutAt));
+      if (!prefix) throw new Error('web-tree-sitter returned no tree');
+      return new WasmTree(prefix, cutAt);
     },
     dispose() {
       parser.delete();
@@ -33,7 +43,10 @@ export async function createWasmParser(
 }
 
 class WasmTree implements ParsedTree {
-  constructor(readonly tree: Tree) {}
+  constructor(
+    readonly tree: Tree,
+    readonly cutAt?: number,
+  ) {}
   get rootNode(): SyntaxNode {
     return this.tree.rootNode as unknown as SyntaxNode;
   }

@@ -2,21 +2,55 @@
  * Converts a tree-sitter-python tree into the engine's AST (`ast.ts`). Never throws on any
  * tree: unexpected shapes become `unknown`/`other` nodes, ERROR nodes are recorded as syntax
  * problems, and nesting deeper than `MAX_DEPTH` is cut off rather than overflowing the stack.
+ *
+ * Comments and syntax errors are collected for the whole file up front; statements are
+ * converted one top-level statement at a time, when the interpreter reaches them, and
+ * charged to the meter. So a budget that runs out also stops the conversion, and the AST of
+ * a huge file never exists all at once.
  */
+import type { Meter } from '../budget';
 import type { TextRange } from '../types';
-import type { Arg, ClassDef, Expr, FunctionDef, Module, Param, Stmt } from './ast';
+import type { Arg, ClassDef, Expr, FunctionDef, LazyStatement, Module, Param, Stmt } from './ast';
 import type { SyntaxNode } from './tree';
 
 const MAX_DEPTH = 400;
 
-export function convertModule(root: SyntaxNode, cache?: ConversionCache): Module {
-  if (!cache) {
-    const c = new Converter();
-    const body = c.block(root, 0);
-    c.collectTrivia(root, 0);
-    return { body, comments: c.comments, syntaxErrors: c.syntaxErrors };
-  }
-  return cache.convert(root);
+type Trivia = Pick<Module, 'comments' | 'syntaxErrors'>;
+
+export function convertModule(root: SyntaxNode, meter: Meter, cache?: ConversionCache): Module {
+  if (cache) return cache.convert(root, meter);
+  const trivia = collectTrivia(root);
+  const names = new Names();
+  return {
+    ...trivia,
+    body: topLevel(root, (child) => {
+      let body: Stmt[] | null = null;
+      return { start: child.startIndex, convert: () => (body ??= convertTopLevel(child, meter, names)) };
+    }),
+  };
+}
+
+/**
+ * The top-level statements of `root` (by child index), in order, read one at a time. The
+ * module may be interpreted more than once (once per Keras reading), so statements read once
+ * are kept and replayed.
+ */
+function topLevel(root: SyntaxNode, wrap: (child: SyntaxNode, index: number) => LazyStatement): Iterable<LazyStatement> {
+  const read: LazyStatement[] = [];
+  let next = 0;
+  return {
+    *[Symbol.iterator]() {
+      for (let k = 0; ; k++) {
+        while (k >= read.length && next < root.childCount) {
+          const i = next++;
+          const child = root.child(i);
+          if (child && child.isNamed && child.type !== 'comment') read.push(wrap(child, i));
+        }
+        if (k >= read.length) return;
+        yield read[k];
+      }
+    },
+  };
 }
 
 /**
@@ -25,40 +59,52 @@ export function convertModule(root: SyntaxNode, cache?: ConversionCache): Module
  * large file is untouched). A reused part is shifted to its new offset.
  */
 export class ConversionCache {
-  private parts = new Map<string, { start: number; part: Module }>();
+  private parts = new Map<string, CachedPart>();
 
-  convert(root: SyntaxNode): Module {
-    const next = new Map<string, { start: number; part: Module }>();
+  convert(root: SyntaxNode, meter: Meter): Module {
+    const previous = this.parts;
+    const next = new Map<string, CachedPart>();
+    this.parts = next;
+    const byChild = new Map<number, CachedPart>();
     const out: Module = { body: [], comments: [], syntaxErrors: [] };
     for (let i = 0; i < root.childCount; i++) {
       const child = root.child(i);
       if (!child) continue;
       const key = child.text;
-      const hit = this.parts.get(key) ?? next.get(key);
-      const part = hit ? shiftRanges(hit.part, child.startIndex - hit.start) : convertTopLevel(child);
-      next.set(key, { start: child.startIndex, part });
-      out.body.push(...part.body);
-      out.comments.push(...part.comments);
-      out.syntaxErrors.push(...part.syntaxErrors);
+      const hit = previous.get(key) ?? next.get(key);
+      const part: CachedPart = hit ? shiftPart(hit, child.startIndex) : { start: child.startIndex, trivia: collectTrivia(child), body: null };
+      next.set(key, part);
+      byChild.set(i, part);
+      out.comments.push(...part.trivia.comments);
+      out.syntaxErrors.push(...part.trivia.syntaxErrors);
     }
     // The module node itself may be missing pieces (e.g. an unterminated block at the end).
     if (root.isMissing) out.syntaxErrors.push({ range: rangeOf(root), message: `expected '${root.type}'` });
-    this.parts = next;
+    const names = new Names();
+    out.body = topLevel(root, (child, index) => {
+      const part = byChild.get(index);
+      return { start: child.startIndex, convert: () => (part ? (part.body ??= convertTopLevel(child, meter, names)) : convertTopLevel(child, meter, names)) };
+    });
     return out;
   }
 }
 
-function convertTopLevel(child: SyntaxNode): Module {
-  const c = new Converter();
-  const body = child.type === 'ERROR' ? c.block(child, 1) : child.type === 'comment' ? [] : c.stmt(child, 1) ?? [];
-  c.collectTrivia(child, 0);
-  return { body, comments: c.comments, syntaxErrors: c.syntaxErrors };
+interface CachedPart {
+  start: number;
+  trivia: Trivia;
+  /** Converted statements, once the interpreter asked for them. */
+  body: Stmt[] | null;
 }
 
-/** A copy with every range moved by `delta` (parts are shared, never mutated, when delta is 0). */
-function shiftRanges<T>(v: T, delta: number): T {
-  if (delta === 0) return v;
-  return shift(v, delta) as T;
+function shiftPart(p: CachedPart, start: number): CachedPart {
+  const d = start - p.start;
+  if (d === 0) return p;
+  return { start, trivia: shift(p.trivia, d) as Trivia, body: p.body && (shift(p.body, d) as Stmt[]) };
+}
+
+function convertTopLevel(child: SyntaxNode, meter: Meter, names: Names): Stmt[] {
+  const c = new Converter(meter, names);
+  return child.type === 'ERROR' ? c.block(child, 1) : c.stmt(child, 1) ?? [];
 }
 
 function shift(v: unknown, d: number): unknown {
@@ -70,6 +116,31 @@ function shift(v: unknown, d: number): unknown {
   const out: Record<string, unknown> = {};
   for (const k of keys) out[k] = shift(o[k], d);
   return out;
+}
+
+/**
+ * Comments (for suppressions and directives) and syntax errors of a subtree. Errors are
+ * found by descending only into subtrees that contain one; comments, which can sit at any
+ * depth, in one call where the backend offers it.
+ */
+function collectTrivia(root: SyntaxNode): Trivia {
+  const syntaxErrors: Trivia['syntaxErrors'] = [];
+  const stack: SyntaxNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'ERROR') syntaxErrors.push({ range: rangeOf(n), message: 'invalid syntax' });
+    else if (n.isMissing) syntaxErrors.push({ range: rangeOf(n), message: `expected '${n.type}'` });
+    if (!n.hasError) continue;
+    for (let i = n.childCount - 1; i >= 0; i--) {
+      const c = n.child(i);
+      if (c) stack.push(c);
+    }
+  }
+  const nodes = root.type === 'comment' ? [root] : root.descendantsOfType ? root.descendantsOfType('comment') : commentNodes(root);
+  const comments = nodes.filter((c): c is SyntaxNode => c !== null).map((c) => ({ range: rangeOf(c), text: c.text }));
+  comments.sort((a, b) => a.range.start - b.range.start);
+  syntaxErrors.sort((a, b) => a.range.start - b.range.start);
+  return { comments, syntaxErrors };
 }
 
 function rangeOf(n: SyntaxNode): TextRange {
@@ -99,37 +170,28 @@ function meaningful(n: SyntaxNode): SyntaxNode[] {
   return namedChildren(n).filter((c) => c.type !== 'comment');
 }
 
-class Converter {
-  comments: { range: TextRange; text: string }[] = [];
-  syntaxErrors: { range: TextRange; message: string }[] = [];
+/**
+ * One copy of each name and operator per analysis: the same identifiers (`self`, `x`, `nn`)
+ * recur all over a file, and each read of a node's text is a fresh string.
+ */
+class Names {
+  private readonly seen = new Map<string, string>();
 
-  /** Comments and syntax errors, found in one walk (iterative, so depth is no problem). */
-  collectTrivia(root: SyntaxNode, _depth: number): void {
-    const stack: SyntaxNode[] = [root];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'comment') {
-        this.comments.push({ range: rangeOf(n), text: n.text });
-        continue;
-      }
-      if (n.type === 'ERROR') {
-        this.syntaxErrors.push({ range: rangeOf(n), message: 'invalid syntax' });
-      } else if (n.isMissing) {
-        this.syntaxErrors.push({ range: rangeOf(n), message: `expected '${n.type}'` });
-      }
-      if (!n.hasError && n !== root) {
-        // Only comments remain to find below an error-free node.
-        collectComments(n, this.comments);
-        continue;
-      }
-      for (let i = n.childCount - 1; i >= 0; i--) {
-        const c = n.child(i);
-        if (c) stack.push(c);
-      }
-    }
-    this.comments.sort((a, b) => a.range.start - b.range.start);
-    this.syntaxErrors.sort((a, b) => a.range.start - b.range.start);
+  of(n: SyntaxNode | null | undefined): string {
+    if (!n) return '';
+    const text = n.text;
+    const known = this.seen.get(text);
+    if (known !== undefined) return known;
+    if (text.length <= 64) this.seen.set(text, text);
+    return text;
   }
+}
+
+class Converter {
+  constructor(
+    private readonly meter: Meter,
+    private readonly names: Names,
+  ) {}
 
   block(n: SyntaxNode | null, depth: number): Stmt[] {
     if (!n) return [];
@@ -147,6 +209,7 @@ class Converter {
   }
 
   stmt(n: SyntaxNode, depth: number): Stmt[] | null {
+    this.meter.charge();
     const r = rangeOf(n);
     if (depth > MAX_DEPTH) return [{ k: 'other', r }];
     switch (n.type) {
@@ -160,7 +223,7 @@ class Converter {
               {
                 k: 'augassign',
                 target: this.expr(e.childForFieldName('left'), depth),
-                op: e.childForFieldName('operator')?.text ?? '',
+                op: this.names.of(e.childForFieldName('operator')),
                 value: this.expr(e.childForFieldName('right'), depth),
                 r,
               },
@@ -395,7 +458,7 @@ class Converter {
     for (const c of meaningful(n)) {
       const r = rangeOf(c);
       if (c.type === 'keyword_argument') {
-        out.push({ name: c.childForFieldName('name')?.text ?? '', value: this.expr(c.childForFieldName('value'), depth), r });
+        out.push({ name: this.names.of(c.childForFieldName('name')), value: this.expr(c.childForFieldName('value'), depth), r });
       } else if (c.type === 'list_splat') {
         out.push({ star: '*', value: this.expr(meaningful(c)[0] ?? null, depth), r });
       } else if (c.type === 'dictionary_splat') {
@@ -409,12 +472,13 @@ class Converter {
 
   expr(n: SyntaxNode | null, depth: number): Expr {
     if (!n) return { k: 'unknown', r: { start: 0, end: 0 } };
+    this.meter.charge();
     const r = rangeOf(n);
     if (depth > MAX_DEPTH) return { k: 'unknown', r };
     const d = depth + 1;
     switch (n.type) {
       case 'identifier':
-        return { k: 'name', id: n.text, r };
+        return { k: 'name', id: this.names.of(n), r };
       case 'integer': {
         const v = parseIntLiteral(n.text);
         return v === null ? { k: 'unknown', r } : { k: 'num', value: v, isFloat: false, r };
@@ -474,7 +538,7 @@ class Converter {
         };
       case 'attribute': {
         const attr = n.childForFieldName('attribute');
-        return { k: 'attr', obj: this.expr(n.childForFieldName('object'), d), name: attr?.text ?? '', nameRange: attr ? rangeOf(attr) : r, r };
+        return { k: 'attr', obj: this.expr(n.childForFieldName('object'), d), name: this.names.of(attr), nameRange: attr ? rangeOf(attr) : r, r };
       }
       case 'call': {
         const argsNode = n.childForFieldName('arguments');
@@ -512,13 +576,13 @@ class Converter {
       case 'binary_operator':
         return {
           k: 'bin',
-          op: n.childForFieldName('operator')?.text ?? '',
+          op: this.names.of(n.childForFieldName('operator')),
           left: this.expr(n.childForFieldName('left'), d),
           right: this.expr(n.childForFieldName('right'), d),
           r,
         };
       case 'unary_operator':
-        return { k: 'unary', op: n.childForFieldName('operator')?.text ?? '', operand: this.expr(n.childForFieldName('argument'), d), r };
+        return { k: 'unary', op: this.names.of(n.childForFieldName('operator')), operand: this.expr(n.childForFieldName('argument'), d), r };
       case 'not_operator':
         return { k: 'boolop', op: 'not', operands: [this.expr(n.childForFieldName('argument'), d)], r };
       case 'boolean_operator':
@@ -574,13 +638,14 @@ class Converter {
   }
 }
 
-function collectComments(n: SyntaxNode, out: { range: TextRange; text: string }[]): void {
+function commentNodes(root: SyntaxNode): SyntaxNode[] {
   // Comments are extras; they can sit at any depth. An explicit stack avoids recursion limits.
-  const stack: SyntaxNode[] = [n];
+  const out: SyntaxNode[] = [];
+  const stack: SyntaxNode[] = [root];
   while (stack.length) {
     const x = stack.pop()!;
     if (x.type === 'comment') {
-      out.push({ range: rangeOf(x), text: x.text });
+      out.push(x);
       continue;
     }
     for (let i = x.childCount - 1; i >= 0; i--) {
@@ -588,6 +653,7 @@ function collectComments(n: SyntaxNode, out: { range: TextRange; text: string }[
       if (c) stack.push(c);
     }
   }
+  return out;
 }
 
 function parseIntLiteral(text: string): number | null {

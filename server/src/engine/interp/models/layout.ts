@@ -6,7 +6,7 @@
 import { ruleByName } from '../../rules/index';
 import { formatShape, ranked } from '../../shapes';
 import type { Diagnostic, TextEdit } from '../../types';
-import { BudgetExceeded } from '../budget';
+import { BudgetExceeded } from '../../budget';
 import { argEdit } from '../fixes';
 import type { LayerValue, ObjectValue, TensorVal } from '../values';
 import type { ModelContext } from './context';

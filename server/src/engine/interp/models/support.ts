@@ -2,7 +2,7 @@
 import type { TensorLib } from '../../layers/types';
 import { ranked } from '../../shapes';
 import type { Dim, Framework, Shape } from '../../types';
-import { BudgetExceeded } from '../budget';
+import { BudgetExceeded } from '../../budget';
 import { frameworkOf } from '../names';
 import { joinLineage, type Lineage, type ModelFamily, type ObjectValue, type TensorVal, type Value } from '../values';
 
