@@ -14,6 +14,7 @@ import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } 
 import type { EvaluatedArgs } from './bind';
 import { BudgetExceeded } from './budget';
 import { BUILTIN_NAMES, callBuiltin, callMath } from './builtins';
+import { callDict, newDict, setDictItem } from './dicts';
 import { canonicalName } from './names';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
@@ -325,11 +326,8 @@ export class Interpreter implements InterpreterHost {
       case 'sub': {
         const obj = this.eval(target.obj, scope);
         const key = this.eval(target.index, scope);
-        if (obj.t === 'dict') {
-          const i = obj.entries.findIndex(([k]) => sameValue(k, key));
-          if (i >= 0) obj.entries[i] = [key, value];
-          else obj.entries.push([key, value]);
-        } else if (obj.t === 'object' && obj.container === 'torch.ModuleDict' && key.t === 'str') {
+        if (obj.t === 'dict') setDictItem(obj, key, value, this.uncertainDepth);
+        else if (obj.t === 'object' && obj.container === 'torch.ModuleDict' && key.t === 'str') {
           this.models.setContainerEntry(obj, key.v, value);
         } else if (obj.t === 'list' && key.t === 'num') {
           const idx = key.v < 0 ? obj.items.length + key.v : key.v;
@@ -405,7 +403,7 @@ export class Interpreter implements InterpreterHost {
       if (p.star === '**') {
         const entries: [Value, Value][] = [];
         for (const [k, v] of args.keywords) if (!params.some((q) => q.name === k && !q.star)) entries.push([str(k), v]);
-        scope.set(p.name, args.opaque ? UNKNOWN_V : { t: 'dict', entries });
+        scope.set(p.name, args.opaque ? UNKNOWN_V : newDict(entries, this.uncertainDepth));
         continue;
       }
       let v: Value | undefined;
@@ -458,7 +456,7 @@ export class Interpreter implements InterpreterHost {
             entries.push(...inner.entries);
           } else entries.push([this.eval(it.key, scope), this.eval(it.value, scope)]);
         }
-        return { t: 'dict', entries };
+        return newDict(entries, this.uncertainDepth);
       }
       case 'attr':
         return this.getAttr(this.eval(e.obj, scope), e.name, e.r);
@@ -679,6 +677,7 @@ export class Interpreter implements InterpreterHost {
         const self = scope.lookup('self');
         return self && self.t === 'object' ? { t: 'super', obj: self } : UNKNOWN_V;
       }
+      if (name === 'dict') return callDict(args, this.uncertainDepth);
       return callBuiltin(name, args.positional) ?? UNKNOWN_V;
     }
     if (path.startsWith('math.')) return callMath(path.slice(5), args.positional);
