@@ -9,6 +9,7 @@
  * `InterpreterHost` and `ModelLayer` (`models/interfaces.ts`).
  */
 import { findLayer } from '../layers/index';
+import { TABLE_ARRAY_ATTRIBUTES } from '../layers/numpy/loads';
 import type { Arg, ClassDef, Expr, Module, Stmt } from '../syntax/ast';
 import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
 import type { EvaluatedArgs } from './bind';
@@ -575,6 +576,7 @@ export class Interpreter implements InterpreterHost {
       case 'tensor':
         if (name === 'shape') return this.models.shapeTuple(obj);
         if (name === 'ndim') return obj.shape && !obj.shape.open ? num(obj.shape.dims.length) : UNKNOWN_V;
+        if (!obj.shape && obj.lib === 'numpy' && TABLE_ARRAY_ATTRIBUTES.has(name)) return { ...obj };
         if (name === 'T' && obj.shape && !obj.shape.open) {
           return { ...obj, shape: { dims: [...obj.shape.dims].reverse(), open: false } };
         }
