@@ -10,14 +10,15 @@
  *
  * Keras 3 (checked against 3.15) raises at the call when the ranks differ after its rank
  * adjustment (`Functional._adjust_input_rank`: one missing or extra trailing axis of size 1 is
- * expanded or squeezed). Different sizes of the same rank are not checked at the input (the
- * first layer whose weights read that axis raises), so they are not reported here. Silent
- * whenever the array's rank or the declared input is unknown.
+ * expanded or squeezed). Sizes are not checked at the input: a Sequential's layers were built
+ * on the declared input, so the first Dense or convolution whose weights the array would change
+ * raises its input-spec error (found by running the model dry on both). Silent whenever the
+ * array's rank or the declared input is unknown.
  */
 import { adjustedInputRank } from '../../layers/keras/index';
 import type { LayerIssue } from '../../layers/types';
 import { BATCH, ranked } from '../../shapes';
-import type { Shape } from '../../types';
+import type { LayerApplication, Shape } from '../../types';
 import type { EvaluatedArgs } from '../bind';
 import { tensorVal, UNKNOWN_V, type ObjectValue, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
@@ -62,6 +63,51 @@ function rankIssue(obj: ObjectValue, declared: Shape, x: Shape): LayerIssue {
   };
 }
 
+/** Keras 3 layers whose input spec pins the axis their weights read (`InputSpec(axes={…})`). */
+const SPEC_PINNED = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose', 'SeparableConv1D', 'SeparableConv2D', 'DepthwiseConv1D', 'DepthwiseConv2D']);
+
+/** The layer applications of a dry run of `obj` on `x`, or null when the run raised. */
+function dryApps(ctx: ModelContext, obj: ObjectValue, x: TensorVal): LayerApplication[] | null {
+  const run = ctx.runs.newRun(obj, true);
+  ctx.runs.within(run, () => ctx.runs.runObject(obj, { positional: [x], keywords: new Map(), opaque: false }));
+  return run.issues ? null : run.apps.map((id) => ctx.runs.apps.get(id)!.app);
+}
+
+/** The one axis where two input shapes have different known sizes (the batch is a symbol), or null. */
+function onlyDifferingAxis(a: Shape | null, b: Shape | null): number | null {
+  if (!a || !b || a.open || b.open || a.dims.length !== b.dims.length) return null;
+  const axes = a.dims.flatMap((d, i) => (typeof d === 'number' && typeof b.dims[i] === 'number' && d !== b.dims[i] ? [i] : []));
+  return axes.length === 1 ? axes[0] : null;
+}
+
+/**
+ * The first layer built on the declared input whose weights the array would change (its
+ * parameter count differs): Keras 3 raises there, before the array reaches anything else.
+ */
+function weightClash(ctx: ModelContext, obj: ObjectValue, declared: Shape, fed: TensorVal): LayerIssue | null {
+  if (obj.container !== 'keras.Sequential') return null;
+  const built = dryApps(ctx, obj, tensorVal(declared, 'keras', null, null));
+  const given = dryApps(ctx, obj, fed);
+  if (!built || !given || built.length !== given.length) return null;
+  for (let i = 0; i < built.length; i++) {
+    const [b, g] = [built[i], given[i]];
+    if (b.params === g.params) continue;
+    if (!b.params || !g.params || !SPEC_PINNED.has(b.type)) return null;
+    const [want, got] = [b.inputShapes[0] ?? null, g.inputShapes[0] ?? null];
+    const axis = onlyDifferingAxis(want, got);
+    if (axis === null) return null;
+    const shown = axis === want!.dims.length - 1 ? -1 : axis;
+    return {
+      rule: b.type === 'Dense' ? 'features-mismatch' : 'channel-mismatch',
+      message: `Input 0 of layer '${b.name}' is incompatible with the layer: expected axis ${shown} of input shape to have value ${want!.dims[axis]}, but received input with shape ${pyDims(got!)}`,
+      explanation: [
+        `The model was built on its declared input ${pyDims(declared)}, so ${b.name}'s weights expect ${want!.dims[axis]} on axis ${shown}; the array ${pyDims(fed.shape!)} gives it ${pyDims(got!)}.`,
+      ],
+    };
+  }
+  return null;
+}
+
 /** The array a data method gets (`x=` or the first positional), or null when it is not one tensor. */
 function dataArray(args: EvaluatedArgs): TensorVal | null {
   const x = args.positional[0] ?? args.keywords.get('x');
@@ -80,6 +126,11 @@ export function kerasDataArray(ctx: ModelContext, obj: ObjectValue, method: stri
       ctx.diagnostics.report(ctx.runs.currentRun(), rankIssue(obj, declared, fed.shape), null, site.r, x.hist, 'keras', [x]);
       return tensorVal(null, 'keras', x.hist, x.origin);
     }
+  }
+  const clash = declared && fed.shape && ctx.runs.outside() ? weightClash(ctx, obj, declared, fed) : null;
+  if (clash) {
+    ctx.diagnostics.report(ctx.runs.currentRun(), clash, null, site.r, x.hist, 'keras', [x]);
+    return tensorVal(null, 'keras', x.hist, x.origin);
   }
   const range = site.args.find((a) => !a.star && (!a.name || a.name === 'x'))?.value.r ?? null;
   return ctx.runs.callModelFromOutside(obj, { positional: [fed], keywords: new Map(), opaque: false }, range);
