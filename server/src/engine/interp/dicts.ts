@@ -3,24 +3,55 @@
  * methods, so keyword dicts forwarded with `**kw` into layer constructors keep what the code
  * shows (`conv_args = dict(kernel_size=3); nn.Conv2d(3, 8, **conv_args)`).
  *
- * A mutation inside a branch whose condition is unknown is uncertain: the entry it touches
- * becomes unknown (unless the dict itself was made in that branch), so a keyword set under
- * `if args.downsample:` never reaches a layer as if it were always set.
+ * A mutation inside a branch whose condition is unknown is uncertain (unless the dict or list
+ * itself was made in that branch): the dict entry it touches becomes unknown, so a keyword set
+ * under `if args.downsample:` never reaches a layer as if it were always set; a list appended
+ * to gets an unknown item and an unknown length, so `layers.append(nn.MaxPool2d(2))` under an
+ * unknown condition never counts as always there.
  */
 import type { EvaluatedArgs } from './bind';
 import { sameValue, UNKNOWN_V, type Value } from './values';
 
 export type DictValue = Extract<Value, { t: 'dict' }>;
 
-/** The uncertain-branch depth each dict was made at (dicts made elsewhere count as depth 0). */
-const madeAtDepth = new WeakMap<DictValue, number>();
+/** The uncertain-branch depth each dict or list was made at (values made elsewhere count as depth 0). */
+const madeAtDepth = new WeakMap<object, number>();
+
+/** Lists an uncertain mutation reached: their length is unknown. */
+const uncertainLength = new WeakSet<object>();
+
+/** Records that `v` (a new list or dict) was made at branch depth `depth`; returns it. */
+export function madeAt<V extends Value>(v: V, depth: number): V {
+  madeAtDepth.set(v, depth);
+  return v;
+}
+
+/** A mutation of `v` at branch depth `depth` happens on every path that made `v`. */
+function certainAt(v: object, depth: number): boolean {
+  return depth <= (madeAtDepth.get(v) ?? 0);
+}
+
+/** `len()` of a list is unknown once an uncertain mutation reached it. */
+export function lengthUnknown(v: Value | undefined): boolean {
+  return !!v && uncertainLength.has(v);
+}
+
+/**
+ * `list.append`/`extend`/`insert` at branch depth `depth`. Certain ones change the list; an
+ * uncertain one adds one unknown item (iterating then meets something unknown) and makes the
+ * length unknown.
+ */
+export function growList(list: Extract<Value, { t: 'list' | 'tuple' }>, add: () => void, depth: number): void {
+  if (certainAt(list, depth)) return add();
+  list.items.push(UNKNOWN_V);
+  uncertainLength.add(list);
+}
 
 /** A new dict made at branch depth `depth`; later keys replace earlier ones, as in Python. */
 export function newDict(entries: [Value, Value][], depth: number): DictValue {
   const d: DictValue = { t: 'dict', entries: [] };
   for (const [k, v] of entries) putEntry(d, k, v);
-  madeAtDepth.set(d, depth);
-  return d;
+  return madeAt(d, depth);
 }
 
 function putEntry(d: DictValue, key: Value, value: Value): void {
@@ -31,7 +62,7 @@ function putEntry(d: DictValue, key: Value, value: Value): void {
 
 /** `d[key] = value` at branch depth `depth`. */
 export function setDictItem(d: DictValue, key: Value, value: Value, depth: number): void {
-  const certain = depth <= (madeAtDepth.get(d) ?? 0);
+  const certain = certainAt(d, depth);
   if (key.t === 'unknown') forgetContents(d);
   else if (certain) putEntry(d, key, value);
   else {
@@ -106,7 +137,7 @@ export function dictMethod(d: DictValue, name: string, args: EvaluatedArgs, dept
     case 'pop': {
       const hit = find(a);
       if (!hit) return hasUnknownKey(d) ? UNKNOWN_V : (b ?? UNKNOWN_V);
-      if (depth <= (madeAtDepth.get(d) ?? 0)) d.entries = d.entries.filter((e) => e !== hit);
+      if (certainAt(d, depth)) d.entries = d.entries.filter((e) => e !== hit);
       else setDictItem(d, hit[0], UNKNOWN_V, depth);
       return hit[1];
     }

@@ -15,7 +15,7 @@ import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } 
 import type { EvaluatedArgs } from './bind';
 import { BudgetExceeded } from './budget';
 import { BUILTIN_NAMES, callBuiltin, callMath } from './builtins';
-import { callDict, newDict, setDictItem } from './dicts';
+import { callDict, lengthUnknown, madeAt, newDict, setDictItem } from './dicts';
 import { canonicalName } from './names';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
@@ -446,7 +446,7 @@ export class Interpreter implements InterpreterHost {
           } else items.push(this.eval(x, scope));
         }
         if (e.k === 'set') return UNKNOWN_V;
-        return { t: e.k, items };
+        return madeAt({ t: e.k, items }, this.uncertainDepth);
       }
       case 'dict': {
         const entries: [Value, Value][] = [];
@@ -522,7 +522,7 @@ export class Interpreter implements InterpreterHost {
       }
       if (keep) out.push(this.eval(e.elt, inner));
     }
-    return e.kind === 'set' ? UNKNOWN_V : { t: e.kind === 'list' ? 'list' : 'tuple', items: out };
+    return e.kind === 'set' ? UNKNOWN_V : madeAt({ t: e.kind === 'list' ? 'list' : 'tuple', items: out }, this.uncertainDepth);
   }
 
   lookupName(id: string, scope: Scope): Value {
@@ -680,7 +680,9 @@ export class Interpreter implements InterpreterHost {
         return self && self.t === 'object' ? { t: 'super', obj: self } : UNKNOWN_V;
       }
       if (name === 'dict') return callDict(args, this.uncertainDepth);
-      return callBuiltin(name, args.positional) ?? UNKNOWN_V;
+      if (name === 'len' && lengthUnknown(args.positional[0])) return UNKNOWN_V;
+      const result = callBuiltin(name, args.positional) ?? UNKNOWN_V;
+      return result.t === 'list' ? madeAt(result, this.uncertainDepth) : result;
     }
     if (path.startsWith('math.')) return callMath(path.slice(5), args.positional);
     return this.models.callQualified(path, args, site);

@@ -1,6 +1,6 @@
 /** Method calls on model objects, tensors, lists and dicts (`model.add(...)`, `x.view(...)`, `l.append(...)`). */
 import type { EvaluatedArgs } from '../bind';
-import { dictMethod } from '../dicts';
+import { dictMethod, growList } from '../dicts';
 import { UNKNOWN_V, type ObjectValue, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
@@ -32,13 +32,14 @@ function objectMethod(ctx: ModelContext, obj: ObjectValue, name: string, args: E
 }
 
 function listMethod(ctx: ModelContext, list: { t: 'tuple' | 'list'; items: Value[] }, name: string, args: EvaluatedArgs): Value {
-  if (name === 'append' && args.positional[0]) list.items.push(args.positional[0]);
+  const [a, b] = args.positional;
+  const grow = (add: () => void) => growList(list, add, ctx.host.uncertainDepth);
+  if (name === 'append' && a) grow(() => list.items.push(a));
   else if (name === 'extend') {
-    const items = ctx.host.iterate(args.positional[0] ?? UNKNOWN_V);
-    if (items) list.items.push(...items);
-    else list.items.push(UNKNOWN_V);
-  } else if (name === 'insert' && args.positional[0]?.t === 'num' && args.positional[1]) {
-    list.items.splice(args.positional[0].v, 0, args.positional[1]);
+    const items = ctx.host.iterate(a ?? UNKNOWN_V);
+    grow(() => list.items.push(...(items ?? [UNKNOWN_V])));
+  } else if (name === 'insert' && a?.t === 'num' && b) {
+    grow(() => list.items.splice(a.v, 0, b));
   } else if (name === 'pop') return list.items.pop() ?? UNKNOWN_V;
   return UNKNOWN_V;
 }
