@@ -26,8 +26,8 @@ export function madeAt<V extends Value>(v: V, depth: number): V {
   return v;
 }
 
-/** A mutation of `v` at branch depth `depth` happens on every path that made `v`. */
-function certainAt(v: object, depth: number): boolean {
+/** A mutation of `v` (a dict, list or container) at branch depth `depth` happens on every path that made `v`. */
+export function certainAt(v: object, depth: number): boolean {
   return depth <= (madeAtDepth.get(v) ?? 0);
 }
 
