@@ -32,6 +32,10 @@ const CASES: Record<string, Case[]> = {
     { code: `${TORCH}import torchinfo\nmodel = nn.Sequential(nn.Linear(4, 8))\ntorchinfo.summary(model, input_size=(3, 4))\n`, input: '(3, 4)' },
   ],
   'predict and explicit calls': [{ code: `${TORCH}model = nn.Sequential(nn.Linear(4, 8))\ny = model.forward(torch.randn(7, 4))\n`, input: '(7, 4)' }],
+  'Keras data arrays': [
+    { code: "import numpy as np\nfrom tensorflow import keras\nmodel = keras.Sequential([keras.layers.Dense(8)])\nmodel.fit(np.zeros((100, 4)), np.zeros((100, 8)))\n", input: '(N, 4)' },
+    { code: "import numpy as np\nfrom tensorflow import keras\nmodel = keras.Sequential([keras.layers.Dense(8)])\np = model.predict(np.zeros((3, 4)))\n", input: '(3, 4)' },
+  ],
   iterators: [{ code: `${SYMBOL}it = mx.io.NDArrayIter(np.zeros((100, 4)), np.zeros(100), batch_size=10)\nmod = mx.mod.Module(symbol=net)\nmod.fit(it)\n`, input: '(10, 4)' }],
   'symbol binding': [
     { code: `${SYMBOL}mod = mx.mod.Module(symbol=net)\nmod.bind(data_shapes=[('data', (2, 4))])\n`, input: '(2, 4)' },

@@ -88,7 +88,10 @@ describe('numpy.ndarray methods', () => {
     assert.deepEqual(dimsOf(callOp(M + 'squeeze', [t([2, 1, 3], 'numpy')])), [2, 3]);
     assert.deepEqual(dimsOf(callOp(M + 'swapaxes', [x, 1, 3])), [8, 3, 120, 80]);
   });
-  it('unknown receiver: unknown output', () => {
-    assert.equal(dimsOf(callOp(M + 'reshape', [{ kind: 'tensor', shape: null, lib: 'numpy' }, 2, 3])), null);
+  it('unknown receiver: reshape keeps the written dims, -1 stays unknown; other methods unknown', () => {
+    const unknown = { kind: 'tensor', shape: null, lib: 'numpy' } as const;
+    assert.deepEqual(dimsOf(callOp(M + 'reshape', [unknown, 2, 3])), [2, 3]);
+    assert.deepEqual(dimsOf(callOp(M + 'reshape', [unknown, -1, 28, 28, 1])), [null, 28, 28, 1]);
+    assert.equal(dimsOf(callOp(M + 'transpose', [unknown, 1, 0])), null);
   });
 });

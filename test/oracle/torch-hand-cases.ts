@@ -42,6 +42,22 @@ y = model(x)
   return raw(id, source, layers);
 }
 
+const VALUES_HEAD = 'import numpy as np\nimport torch\nimport torch.nn as nn\n';
+
+/** Issue 7 §4 "Values": keyword dicts forwarded with **, legacy size/data tensor constructors. */
+export const VALUES_CASES: TorchCase[] = [
+  raw('h-val-dict-kwargs', `${VALUES_HEAD}conv_args = dict(kernel_size=3, padding=1)\nmodel = nn.Sequential(nn.Conv2d(3, 8, **conv_args), nn.Conv2d(8, 8, **dict(conv_args, stride=2)))\nx = torch.FloatTensor(2, 3, 16, 16)\ny = model(x)\n`, [
+    'nn.Conv2d(3, 8, **conv_args)',
+    'nn.Conv2d(8, 8, **dict(conv_args, stride=2))',
+  ]),
+  raw('h-val-dict-display', `${VALUES_HEAD}base = {'kernel_size': 5, 'padding': 2}\nmodel = nn.Sequential(nn.Conv2d(3, 4, **{**base, 'padding': 0}))\nx = torch.Tensor(1, 3, 4, 4)\ny = model(x)\n`, [
+    "nn.Conv2d(3, 4, **{**base, 'padding': 0})",
+  ]),
+  raw('h-val-size-ctor-bad', `${VALUES_HEAD}model = nn.Sequential(nn.Linear(10, 4))\nx = torch.LongTensor(8, 20).float()\ny = model(x)\n`, ['nn.Linear(10, 4)']),
+  raw('h-val-data-ctor', `${VALUES_HEAD}model = nn.Sequential(nn.Linear(2, 4))\nx = torch.FloatTensor([8, 20])\ny = model(x)\n`, ['nn.Linear(2, 4)']),
+  raw('h-val-array-ctor', `${VALUES_HEAD}model = nn.Sequential(nn.Linear(5, 3))\nx = torch.Tensor(np.zeros((4, 5)))\ny = model(x)\n`, ['nn.Linear(5, 3)']),
+];
+
 /** Issue 7 §4: the families added to the catalogue, each right and wrong. */
 export const COVERAGE_CASES: TorchCase[] = [
   net('h-mha-bf', ['self.attn = nn.MultiheadAttention(16, 4, batch_first=True)', 'self.fc = nn.Linear(16, 3)'], ['out, w = self.attn(x, x, x)', 'return self.fc(out)'], [2, 5, 16], [

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { analyzeText } from '../../server/src/engine/index';
 import { loadParser } from '../../server/src/host/parser';
 import { generateTorchCases, type TorchCase } from './generate-torch';
-import { COVERAGE_CASES, HAND_CASES } from './torch-hand-cases';
+import { COVERAGE_CASES, HAND_CASES, VALUES_CASES } from './torch-hand-cases';
 import { compareCase, oraclePython, runTorchOracle } from './torch-oracle-run';
 
 const GENERATED = 1200;
@@ -24,7 +24,7 @@ describe('torch oracle', { skip: !python && !process.env.CI ? missing : false },
 
   it(`agrees with torch on ${GENERATED} generated stacks and the hand-written cases`, { timeout: 300_000 }, async () => {
     assert.ok(python, missing);
-    const cases: TorchCase[] = [...generateTorchCases(GENERATED), ...HAND_CASES, ...COVERAGE_CASES];
+    const cases: TorchCase[] = [...generateTorchCases(GENERATED), ...HAND_CASES, ...COVERAGE_CASES, ...VALUES_CASES];
     const results = runTorchOracle(python, cases.map(({ id, source }) => ({ id, source })));
     const parser = await loadParser('wasm');
     const bad: string[] = [];

@@ -1,5 +1,5 @@
 /** Binds evaluated call arguments to a LayerDef's parameters (Python's positional/keyword rules). */
-import { UNKNOWN, type ArgValue, type BoundArgs, type ParamSpec, type TensorValue } from '../layers/types';
+import { TUPLE_ARGS, UNKNOWN, type ArgValue, type BoundArgs, type ParamSpec, type TensorValue } from '../layers/types';
 import { UNKNOWN_V, type Value } from './values';
 
 export interface EvaluatedArgs {
@@ -98,7 +98,11 @@ export function toArgValue(v: Value): ArgValue {
       return v.v;
     case 'none':
       return null;
-    case 'tuple':
+    case 'tuple': {
+      const items = v.items.map(toArgValue);
+      TUPLE_ARGS.add(items);
+      return items;
+    }
     case 'list':
       return v.items.map(toArgValue);
     case 'range': {

@@ -10,10 +10,12 @@
  */
 import { BudgetExceeded, budgetDiagnostic, type Meter } from '../budget';
 import { findLayer } from '../layers/index';
+import { TABLE_ARRAY_ATTRIBUTES } from '../layers/numpy/loads';
 import type { Arg, ClassDef, Expr, Module, Stmt } from '../syntax/ast';
 import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
 import type { EvaluatedArgs } from './bind';
 import { BUILTIN_NAMES, callBuiltin, callMath } from './builtins';
+import { callDict, lengthUnknown, madeAt, newDict, setDictItem } from './dicts';
 import { canonicalName } from './names';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
@@ -448,9 +450,8 @@ export class Interpreter implements InterpreterHost {
         const key = this.eval(target.index, scope);
         if (obj.t === 'dict') {
           this.noteMutation(obj);
-          const i = obj.entries.findIndex(([k]) => this.same(k, key));
-          if (i >= 0) obj.entries[i] = [key, value];
-          else if (this.meter.roomFor(obj.entries.length + 1)) obj.entries.push([key, value]);
+          const known = obj.entries.some(([k]) => this.same(k, key));
+          if (known || this.meter.roomFor(obj.entries.length + 1)) setDictItem(obj, key, value, this.uncertainDepth);
           else forgetInPlace(obj);
         } else if (obj.t === 'object' && obj.container === 'torch.ModuleDict' && key.t === 'str') {
           this.models.setContainerEntry(obj, key.v, value);
@@ -535,7 +536,7 @@ export class Interpreter implements InterpreterHost {
       if (p.star === '**') {
         const entries: [Value, Value][] = [];
         for (const [k, v] of args.keywords) if (!params.some((q) => q.name === k && !q.star)) entries.push([str(k), v]);
-        scope.set(p.name, args.opaque ? UNKNOWN_V : { t: 'dict', entries });
+        scope.set(p.name, args.opaque ? UNKNOWN_V : newDict(entries, this.uncertainDepth));
         continue;
       }
       let v: Value | undefined;
@@ -589,7 +590,7 @@ export class Interpreter implements InterpreterHost {
           } else items.push(this.eval(x, scope));
         }
         if (e.k === 'set') return UNKNOWN_V;
-        return { t: e.k, items };
+        return madeAt({ t: e.k, items }, this.uncertainDepth);
       }
       case 'dict': {
         const entries: [Value, Value][] = [];
@@ -600,7 +601,7 @@ export class Interpreter implements InterpreterHost {
             entries.push(...inner.entries);
           } else entries.push([this.eval(it.key, scope), this.eval(it.value, scope)]);
         }
-        return { t: 'dict', entries };
+        return newDict(entries, this.uncertainDepth);
       }
       case 'attr':
         return this.getAttr(this.eval(e.obj, scope), e.name, e.r);
@@ -668,7 +669,7 @@ export class Interpreter implements InterpreterHost {
       }
       if (keep) out.push(this.eval(e.elt, inner));
     }
-    return e.kind === 'set' ? UNKNOWN_V : { t: e.kind === 'list' ? 'list' : 'tuple', items: out };
+    return e.kind === 'set' ? UNKNOWN_V : madeAt({ t: e.kind === 'list' ? 'list' : 'tuple', items: out }, this.uncertainDepth);
   }
 
   lookupName(id: string, scope: Scope): Value {
@@ -722,6 +723,7 @@ export class Interpreter implements InterpreterHost {
       case 'tensor':
         if (name === 'shape') return this.models.shapeTuple(obj);
         if (name === 'ndim') return obj.shape && !obj.shape.open ? num(obj.shape.dims.length) : UNKNOWN_V;
+        if (!obj.shape && obj.lib === 'numpy' && TABLE_ARRAY_ATTRIBUTES.has(name)) return { ...obj };
         if (name === 'T' && obj.shape && !obj.shape.open) {
           return { ...obj, shape: { dims: [...obj.shape.dims].reverse(), open: false } };
         }
@@ -844,7 +846,10 @@ export class Interpreter implements InterpreterHost {
         const self = scope.lookup('self');
         return self && self.t === 'object' ? { t: 'super', obj: self } : UNKNOWN_V;
       }
-      return callBuiltin(name, args.positional, this.meter) ?? UNKNOWN_V;
+      if (name === 'dict') return callDict(args, this.uncertainDepth);
+      if (name === 'len' && lengthUnknown(args.positional[0])) return UNKNOWN_V;
+      const result = callBuiltin(name, args.positional, this.meter) ?? UNKNOWN_V;
+      return result.t === 'list' ? madeAt(result, this.uncertainDepth) : result;
     }
     if (path.startsWith('math.')) return callMath(path.slice(5), args.positional, this.meter);
     const bounded = this.boundedArgs(args);

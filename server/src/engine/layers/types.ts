@@ -40,6 +40,12 @@ export interface DictValue {
  */
 export type ArgValue = number | string | boolean | null | ArgValue[] | TensorValue | DictValue | Unknown;
 
+/**
+ * Argument arrays that were Python tuples (a `torch.Size` is one), for the few defs where a
+ * tuple and a list mean different things (`torch.FloatTensor(x.size())` against `([1, 2])`).
+ */
+export const TUPLE_ARGS = new WeakSet<ArgValue[]>();
+
 export interface ParamSpec {
   name: string;
   /** Default when not passed. Omit for a required parameter. */

@@ -9,6 +9,10 @@ import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { inputFromContainerItem } from './input-sources';
 import { containerFamily, frameworkOfContainer, frameworkOfFamily, pairsOf, tensorsIn } from './support';
+import { certainAt, madeAt } from '../dicts';
+
+/** Container methods that add children. */
+const GROWING = new Set(['add', 'append', 'add_module', 'register_child', 'extend']);
 
 const CONTAINERS: Record<string, ObjectValue['container']> = {
   'torch.nn.Sequential': 'torch.Sequential',
@@ -112,7 +116,7 @@ export class Containers {
   construct(path: string, args: EvaluatedArgs, site: CallSite): ObjectValue | null {
     const container = CONTAINERS[path];
     if (!container) return null;
-    const obj = this.newObject(null, container, site.r, frameworkOfContainer(container));
+    const obj = madeAt(this.newObject(null, container, site.r, frameworkOfContainer(container)), this.ctx.host.uncertainDepth);
     this.fillContainer(obj, args);
     return obj;
   }
@@ -201,6 +205,11 @@ export class Containers {
 
   /** Container methods (`add`, `append`, `extend`, ModuleDict's `items`…); undefined for any other name. */
   containerMethod(obj: ObjectValue, name: string, args: EvaluatedArgs): Value | undefined {
+    if (GROWING.has(name) && obj.container && !certainAt(obj, this.ctx.host.uncertainDepth)) {
+      // Added under a condition the code does not show: the model may or may not have it.
+      obj.items.push(UNKNOWN_V);
+      return name === 'add' ? UNKNOWN_V : obj;
+    }
     switch (name) {
       case 'add':
         if (obj.container === 'keras.Sequential' || obj.container?.startsWith('gluon.')) for (const it of args.positional) this.addToContainer(obj, it);

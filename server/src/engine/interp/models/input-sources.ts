@@ -24,6 +24,7 @@ import { tensorVal, UNKNOWN_V, type ObjectValue, type TensorVal, type Value } fr
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { parseInputDirective, parseJaxtyping } from './input-parsers';
+import { KERAS_DATA_METHODS, kerasDataArray } from './keras-data';
 import { libOf, safely, shapeFromValue } from './support';
 import { bindSymbolModule, inferShape, ndarrayIter, printSummary, symbolModule } from './symbols';
 
@@ -86,14 +87,20 @@ export const INPUT_SOURCES: readonly InputSource[] = [
   },
   {
     name: 'predict and explicit calls',
-    doc: '`model.predict(x)`, `model.forward(x)`, `model.call(x)`, `model.__call__(x)` on a tensor the code shows.',
+    doc: '`model.predict(x)` (other than Keras), `model.forward(x)`, `model.call(x)`, `model.__call__(x)` on a tensor the code shows.',
     hooks: [
       {
         kind: 'method',
         methods: ['forward', 'call', 'predict', '__call__'],
-        learn: (ctx, obj, _method, args, site) => ctx.runs.callModelFromOutside(obj, args, firstArgRange(site)),
+        learn: (ctx, obj, method, args, site) =>
+          method === 'predict' && obj.framework === 'keras' ? undefined : ctx.runs.callModelFromOutside(obj, args, firstArgRange(site)),
       },
     ],
+  },
+  {
+    name: 'Keras data arrays',
+    doc: 'Keras `predict`/`fit`/`evaluate` (and `*_on_batch`) on an array the code shows: its rank is checked against the declared input (Keras 3 adds or drops one trailing axis of size 1), then the model runs on it.',
+    hooks: [{ kind: 'method', methods: KERAS_DATA_METHODS, learn: kerasDataArray }],
   },
   {
     name: 'iterators',

@@ -1,11 +1,12 @@
 /** Method calls on model objects, tensors, lists and dicts (`model.add(...)`, `x.view(...)`, `l.append(...)`). */
 import type { EvaluatedArgs } from '../bind';
+import { dictMethod, growList } from '../dicts';
 import { UNKNOWN_V, type ObjectValue, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { inputFromMethod } from './input-sources';
 import { checkSinkMethod } from './sinks';
-import { CHAINABLE, sameKey } from './support';
+import { CHAINABLE } from './support';
 import { tensorMethod } from './tensors';
 
 export function callMethod(ctx: ModelContext, m: Extract<Value, { t: 'method' }>, args: EvaluatedArgs, site: CallSite): Value {
@@ -13,12 +14,7 @@ export function callMethod(ctx: ModelContext, m: Extract<Value, { t: 'method' }>
   if (self.t === 'object') return objectMethod(ctx, self, m.name, args, site);
   if (self.t === 'tensor') return tensorMethod(ctx, self, m.name, args, site);
   if (self.t === 'list') return listMethod(ctx, self, m.name, args);
-  if (self.t === 'dict') {
-    if (m.name === 'items') return { t: 'list', items: self.entries.map(([k, v]) => ({ t: 'tuple', items: [k, v] })) };
-    if (m.name === 'keys') return { t: 'list', items: self.entries.map(([k]) => k) };
-    if (m.name === 'values') return { t: 'list', items: self.entries.map(([, v]) => v) };
-    if (m.name === 'get') return self.entries.find(([k]) => args.positional[0] && sameKey(k, args.positional[0]))?.[1] ?? args.positional[1] ?? UNKNOWN_V;
-  }
+  if (self.t === 'dict') return dictMethod(self, m.name, args, ctx.host.uncertainDepth) ?? UNKNOWN_V;
   return UNKNOWN_V;
 }
 
@@ -36,13 +32,14 @@ function objectMethod(ctx: ModelContext, obj: ObjectValue, name: string, args: E
 }
 
 function listMethod(ctx: ModelContext, list: { t: 'tuple' | 'list'; items: Value[] }, name: string, args: EvaluatedArgs): Value {
-  if (name === 'append' && args.positional[0]) list.items.push(args.positional[0]);
+  const [a, b] = args.positional;
+  const grow = (add: () => void) => growList(list, add, ctx.host.uncertainDepth);
+  if (name === 'append' && a) grow(() => list.items.push(a));
   else if (name === 'extend') {
-    const items = ctx.host.iterate(args.positional[0] ?? UNKNOWN_V);
-    if (items) list.items.push(...items);
-    else list.items.push(UNKNOWN_V);
-  } else if (name === 'insert' && args.positional[0]?.t === 'num' && args.positional[1]) {
-    list.items.splice(args.positional[0].v, 0, args.positional[1]);
+    const items = ctx.host.iterate(a ?? UNKNOWN_V);
+    grow(() => list.items.push(...(items ?? [UNKNOWN_V])));
+  } else if (name === 'insert' && a?.t === 'num' && b) {
+    grow(() => list.items.splice(a.v, 0, b));
   } else if (name === 'pop') return list.items.pop() ?? UNKNOWN_V;
   return UNKNOWN_V;
 }

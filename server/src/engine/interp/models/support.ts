@@ -45,10 +45,6 @@ export function pairsOf(items: Value[]): [Value, Value][] {
   return items.flatMap((p) => ((p.t === 'tuple' || p.t === 'list') && p.items.length === 2 ? [[p.items[0], p.items[1]] as [Value, Value]] : []));
 }
 
-export function sameKey(a: Value, b: Value): boolean {
-  return (a.t === 'str' && b.t === 'str' && a.v === b.v) || (a.t === 'num' && b.t === 'num' && a.v === b.v);
-}
-
 export function safely<T>(f: () => T, fallback: T): T {
   try {
     return f();

@@ -30,12 +30,13 @@ function concatenate(shapes: Shape[], axisArg: number): LayerOutcome {
   const rank = shapes[0].dims.length;
   const sameRank = shapes.every((s) => s.dims.length === rank);
   const axis = axisArg < 0 ? axisArg + rank : axisArg;
-  if (rank === 0 || axis < 0 || axis >= rank) return unknownOutcome();
+  const msg = 'A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. ' +
+    `Received: input_shape=${inputsText(shapes)}`;
+  if (rank === 0) return unknownOutcome();
+  if (axis < 0 || axis >= rank) return sameRank ? axisOutOfRange(shapes, axisArg, msg) : unknownOutcome();
   // Keras drops size-1 axes before comparing, which lets some mismatches through to the op:
   // stay silent whenever a 1 is involved.
   const hasOnes = shapes.some((s) => s.dims.some((d, i) => i > 0 && i !== axis && d === 1));
-  const msg = 'A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. ' +
-    `Received: input_shape=${inputsText(shapes)}`;
   if (!sameRank) {
     if (hasOnes) return unknownOutcome();
     return { output: kerasTensor(null), issue: issue('merge-mismatch', msg, ['the inputs have different ranks']) };
@@ -58,6 +59,22 @@ function concatenate(shapes: Shape[], axisArg: number): LayerOutcome {
   if (hasOnes) return unknownOutcome();
   return { output: kerasTensor(ranked(out)), trace: [{ axis: `axis ${axisArg}`,
     formula: shapes.map((s) => String(s.dims[axis] ?? '?')).join(' + ') + ` = ${out[axis] ?? '?'}` }] };
+}
+
+/**
+ * `Concatenate(axis=...)` with an axis outside the inputs' rank (Keras 3.15, checked): `build`
+ * deletes the axis from each shape, so a negative one raises IndexError there; a positive one
+ * deletes nothing, so the whole shapes are compared (the usual message when a known dim
+ * differs) and otherwise `call` raises IndexError. Silent when a size-1 axis is involved,
+ * since `build` first drops those.
+ */
+function axisOutOfRange(shapes: Shape[], axisArg: number, msg: string): LayerOutcome {
+  const rank = shapes[0].dims.length;
+  const why = [`axis=${axisArg} is outside the inputs' ${rank} axes (batch included), valid axes are ${-rank}..${rank - 1}`];
+  if (axisArg < 0) return { output: kerasTensor(null), issue: issue('rank-mismatch', 'list assignment index out of range', why) };
+  if (shapes.some((s) => s.dims.some((d, i) => i > 0 && d === 1))) return unknownOutcome();
+  const clash = shapes[0].dims.some((_, i) => new Set(shapes.map((s) => s.dims[i]).filter(known)).size > 1);
+  return { output: kerasTensor(null), issue: issue(clash ? 'merge-mismatch' : 'rank-mismatch', clash ? msg : 'list index out of range', why) };
 }
 
 /** Keras' `_compute_elemwise_op_output_shape` on batch-less shapes; a string is an error. */

@@ -36,10 +36,10 @@ const TWO_UNKNOWN = 'There must be at most one unknown dimension (-1) in `target
 function applyReshape(args: BoundArgs, inputs: unknown[]): LayerOutcome {
   const x = inputTensor(inputs as ArgValue[]);
   const target = intOrList(args.get('target_shape'));
-  if (!x || !x.shape || !target) return unknownOutcome();
+  if (!x || !target) return unknownOutcome();
   const neg = target.indexOf(-1);
   const outTarget: Dim[] = target.map((t) => (t === -1 ? null : t));
-  if (x.shape.open) return { output: kerasTensor(outShape([null, ...outTarget], false)) };
+  if (!x.shape || x.shape.open) return { output: kerasTensor(outShape([null, ...outTarget], false)) };
   const [batch, ...rest] = x.shape.dims;
   const total = prodKnown(rest);
   const known = target.filter((t) => t !== -1).reduce((a, b) => a * b, 1);

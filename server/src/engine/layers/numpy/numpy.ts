@@ -7,6 +7,7 @@ import { isKnown, product, ranked } from '../../shapes';
 import type { ArgValue, BoundArgs, LayerDef, LayerOutcome, ParamSpec } from '../types';
 import { asDims, asInt, isTensor, tensor, UNKNOWN } from '../types';
 import { nestedDims, squeezeDims, swapDims, transposeDims } from './dims';
+import { loadLayers } from './loads';
 
 const NP = 'numpy.';
 
@@ -52,11 +53,16 @@ function npShapeText(spec: number[]): string {
   return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(',')})`;
 }
 
-export function npReshape(d: Dim[], spec: Dim[] | null): LayerOutcome {
-  if (!spec || spec.some((v) => !isKnown(v))) return np(null);
+/**
+ * `reshape` of an array with dims `d` (null: rank unknown) to `spec`. When the size or an entry
+ * is unknown the result still has the spec's rank and its written dims; -1 then stays unknown.
+ */
+export function npReshape(d: Dim[] | null, spec: Dim[] | null): LayerOutcome {
+  if (!spec) return np(null);
+  if (spec.some((v) => !isKnown(v))) return np(spec.map((v) => (isKnown(v) && v >= 0 ? v : null)));
   const s = spec as number[];
   if (s.filter((v) => v === -1).length > 1 || s.some((v) => v < -1)) return np(null);
-  const total = product(d);
+  const total = d && product(d);
   const known = product(s.filter((v) => v !== -1));
   if (total === null || known === null) return np(s.includes(-1) ? s.map((v) => (v === -1 ? null : v)) : s);
   const inferred = s.includes(-1) ? (known !== 0 && total % known === 0 ? total / known : null) : known === total ? 0 : null;
@@ -68,8 +74,7 @@ export function npReshape(d: Dim[], spec: Dim[] | null): LayerOutcome {
 }
 
 function reshapeFn(args: BoundArgs): LayerOutcome {
-  const d = closedDims(args.get('a'));
-  return d ? npReshape(d, asDims(args.get('newshape'))) : np(null);
+  return npReshape(closedDims(args.get('a')), asDims(args.get('newshape')));
 }
 
 function transposeFn(args: BoundArgs): LayerOutcome {
@@ -147,7 +152,8 @@ const FUNCTIONS: LayerDef[] = [
 // ---------------------------------------------------------------------------------------------
 // numpy.ndarray methods (receiver first, as `self`)
 
-function method(name: string, params: ParamSpec[], f: (d: Dim[], args: BoundArgs) => LayerOutcome | Dim[] | null): LayerDef {
+/** A method; `f` runs only on a receiver of known rank unless `unknownRank` says it reads none. */
+function method(name: string, params: ParamSpec[], f: (d: Dim[], args: BoundArgs) => LayerOutcome | Dim[] | null, unknownRank?: (args: BoundArgs) => LayerOutcome): LayerDef {
   return {
     framework: 'gluon',
     names: [`${NP}ndarray.${name}`],
@@ -155,6 +161,7 @@ function method(name: string, params: ParamSpec[], f: (d: Dim[], args: BoundArgs
     kind: 'op',
     apply(args: BoundArgs): LayerOutcome {
       const d = closedDims(args.get('self'));
+      if (!d && unknownRank) return unknownRank(args);
       const r = d ? f(d, args) : null;
       if (r === null) return np(null);
       return Array.isArray(r) ? np(r) : r;
@@ -168,7 +175,7 @@ function unwrapVar(v: ArgValue | undefined): ArgValue | undefined {
 }
 
 const METHODS: LayerDef[] = [
-  method('reshape', [{ name: 'shape', variadic: true }, { name: 'order', default: 'C' }], (d, a) => npReshape(d, varDims(a.get('shape')))),
+  method('reshape', [{ name: 'shape', variadic: true }, { name: 'order', default: 'C' }], (d, a) => npReshape(d, varDims(a.get('shape'))), (a) => npReshape(null, varDims(a.get('shape')))),
   method('transpose', [{ name: 'axes', variadic: true }], (d, a) => transposeDims(d, unwrapVar(a.get('axes')))),
   method('flatten', [{ name: 'order', default: 'C' }], (d) => [product(d)]),
   method('ravel', [{ name: 'order', default: 'C' }], (d) => [product(d)]),
@@ -179,6 +186,7 @@ const METHODS: LayerDef[] = [
   }),
   method('astype', [{ name: 'dtype' }], (d) => d),
   method('copy', [], (d) => d),
+  method('to_numpy', [], (d) => d),
 ];
 
-export const numpyLayers: LayerDef[] = [...FUNCTIONS, ...METHODS];
+export const numpyLayers: LayerDef[] = [...FUNCTIONS, ...METHODS, ...loadLayers];

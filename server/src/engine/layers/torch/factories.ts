@@ -2,8 +2,8 @@
  * Tensor factories: torch.randn/rand/zeros/ones/empty/full/randint/tensor/... Sizes arrive
  * as varargs (`randn(2, 3)`), one tuple (`randn((2, 3))`) or `size=`.
  */
-import type { Dim } from '../../types';
-import { isTensor, UNKNOWN, type ArgValue, type LayerDef, type ParamSpec } from '../types';
+import type { Dim, Shape } from '../../types';
+import { isTensor, TUPLE_ARGS, UNKNOWN, type ArgValue, type LayerDef, type ParamSpec } from '../types';
 import { dimList, out } from './common';
 
 const OPTS: ParamSpec[] = ['out', 'dtype', 'layout', 'device', 'requires_grad', 'pin_memory', 'generator', 'memory_format'].map((name) => ({ name, default: null }));
@@ -28,6 +28,29 @@ function literalShape(v: ArgValue | undefined): Dim[] | null {
   const first = JSON.stringify(inner[0]);
   if (inner.some((s) => JSON.stringify(s) !== first)) return null;
   return [v.length, ...(inner[0] as Dim[])];
+}
+
+/** The legacy tensor types, constructors by size or by data (`torch.FloatTensor(2, 3)`, `torch.FloatTensor([1, 2])`). */
+const LEGACY_TYPES = ['Tensor', 'FloatTensor', 'DoubleTensor', 'HalfTensor', 'BFloat16Tensor', 'ByteTensor', 'CharTensor', 'ShortTensor', 'IntTensor', 'LongTensor', 'BoolTensor'];
+
+/**
+ * `torch.Tensor(*args)` and the typed constructors (checked against PyTorch 2): no argument is
+ * an empty `(0,)` tensor; ints are sizes (`FloatTensor(5)` is `(5,)`, `Tensor(2, 3)` is
+ * `(2, 3)`); one tensor or array is copied with its shape; one list is data (`[1, 2, 3]` is
+ * `(3,)`). A tuple of ints may be a `torch.Size` (sizes) or data, so its shape is unknown, as is
+ * any argument the code does not show.
+ */
+function legacyConstructorShape(v: ArgValue | undefined): Shape | null {
+  if (!Array.isArray(v)) return null;
+  if (v.length === 0) return { dims: [0], open: false };
+  const ints = v.every((x) => x === UNKNOWN || (typeof x === 'number' && Number.isInteger(x) && x >= 0));
+  if (v.length > 1) return ints ? { dims: v.map((x) => (typeof x === 'number' ? x : null)), open: false } : null;
+  const [only] = v;
+  if (typeof only === 'number') return ints ? { dims: [only], open: false } : null;
+  if (isTensor(only)) return only.shape;
+  if (!Array.isArray(only) || TUPLE_ARGS.has(only)) return null;
+  const dims = literalShape(only);
+  return dims ? { dims, open: false } : null;
 }
 
 const sized = (names: string[], lead: ParamSpec[] = []): LayerDef => ({
@@ -67,7 +90,7 @@ export const factoryLayers: LayerDef[] = [
   },
   {
     framework: 'torch',
-    names: ['torch.tensor', 'torch.as_tensor', 'torch.Tensor'],
+    names: ['torch.tensor', 'torch.as_tensor'],
     params: [{ name: 'data' }, ...OPTS],
     kind: 'op',
     apply: (args) => {
@@ -76,6 +99,13 @@ export const factoryLayers: LayerDef[] = [
       const dims = literalShape(d);
       return out(dims ? { dims, open: false } : null);
     },
+  },
+  {
+    framework: 'torch',
+    names: LEGACY_TYPES.flatMap((t) => [`torch.${t}`, `torch.cuda.${t}`]),
+    params: [{ name: 'args', variadic: true }, { name: 'device', default: null }],
+    kind: 'op',
+    apply: (args) => out(legacyConstructorShape(args.get('args'))),
   },
   {
     framework: 'torch',
