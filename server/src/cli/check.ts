@@ -13,7 +13,7 @@ import type { LintSettings } from '../host/lint';
 import type { LintJob, LintJobResult } from '../host/lint-job';
 import type { BackendChoice } from '../host/parser';
 import { readSource, writeSourceAtomic } from '../host/source-file';
-import { runJobs } from '../host/worker-pool';
+import { LintPool } from '../host/worker-pool';
 import { addNoqa } from './add-noqa';
 import { render, isHumanFormat, type OutputFormat } from './formats/index';
 import { EXIT, type CliIo } from './io';
@@ -53,6 +53,9 @@ export interface CheckItem {
 }
 
 export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
+  // Files are linted in isolated processes; start one now so its start-up overlaps discovery.
+  const pool = new LintPool({ threads: o.threads, backend: o.backend });
+  if (!o.addNoqa) pool.warm();
   const resolver = new ConfigResolver({ cwd: io.cwd, configFile: o.configFile, overrides: o.overrides, isolated: o.isolated });
   const found = discoverFiles(o.paths, { cwd: io.cwd, resolver, forceExclude: o.forceExclude, respectGitignore: o.respectGitignore });
   for (const w of found.warnings) io.stderr(`warning: ${w}\n`);
@@ -64,7 +67,7 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
 
   const mode: FixMode = o.unsafeFixes ? 'unsafe' : 'safe';
   const fixing = o.fix || o.diff;
-  const results = await lintItems(items, fixing ? mode : null, o, io);
+  const results = await lintItems(items, fixing ? mode : null, o, io, pool);
   const reports: FileReport[] = [];
   let fixed = 0;
   let wouldChange = 0;
@@ -135,7 +138,7 @@ function settingsFor(config: LoadedConfig, abs: string, keras: KerasConfigFinder
 }
 
 /** Lints every item, from the cache when possible; fix runs always lint afresh. */
-async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptions, io: CliIo): Promise<LintJobResult[]> {
+async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptions, io: CliIo, pool: LintPool): Promise<LintJobResult[]> {
   const cache = o.cache && !mode ? new ResultCache(io.cwd, buildId(shapelintVersion(), [path.join(__dirname, '..', 'engine'), path.join(__dirname, '..', 'host')])) : null;
   const results: LintJobResult[] = new Array(items.length);
   const jobs: LintJob[] = [];
@@ -149,7 +152,7 @@ async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptio
       if (key) keys[id] = key;
     }
   });
-  const fresh = await runJobs(jobs, { threads: o.threads, backend: o.backend });
+  const fresh = await pool.run(jobs);
   for (const r of fresh) {
     results[r.id] = r;
     if (cache && keys[r.id] && !r.internalError) cache.set(keys[r.id], r);

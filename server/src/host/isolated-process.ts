@@ -1,0 +1,131 @@
+/**
+ * A child process that runs one request at a time, with a heap limit and a wall-clock limit,
+ * so that a fatal error in the engine (V8 abort, out of memory, a hang) ends that child and
+ * not the CLI run or the language server. Worker threads are no such boundary: V8's fatal
+ * errors ("JavaScript heap out of memory", "invalid size error") abort the whole process even
+ * inside a worker with `resourceLimits` (measured with a list-doubling loop).
+ *
+ * The child is started on first use and again after a crash; a crash or timeout rejects the
+ * pending request with an `IsolatedCrash` saying what happened.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+
+/** V8 heap limit of a child. With code, stacks and the grammar's WASM memory it stays under 1 GB. */
+export const HEAP_LIMIT_MB = 768;
+
+export class IsolatedCrash extends Error {}
+
+export interface IsolatedProcessOptions {
+  /** The compiled entry script (see `serveRequests`). */
+  script: string;
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  heapLimitMb?: number;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (e: Error) => void;
+  timer?: NodeJS.Timeout;
+  timedOutAfterMs?: number;
+}
+
+export class IsolatedProcess {
+  private child: ChildProcess | null = null;
+  private pending: Pending | null = null;
+  /** The end of the child's stderr, where V8 says why it died. */
+  private stderrTail = '';
+
+  constructor(private readonly options: IsolatedProcessOptions) {}
+
+  /** True while a request is in flight. */
+  get busy(): boolean {
+    return this.pending !== null;
+  }
+
+  /** Starts the child now (it loads the grammar while the caller does other work). */
+  warm(): void {
+    this.ensureChild();
+  }
+
+  /** Sends one request; rejects with `IsolatedCrash` if the child dies or exceeds `timeoutMs`. */
+  request<T>(message: unknown, timeoutMs?: number): Promise<T> {
+    if (this.pending) return Promise.reject(new Error('IsolatedProcess: one request at a time'));
+    const child = this.ensureChild();
+    return new Promise<T>((resolve, reject) => {
+      const pending: Pending = { resolve: resolve as (v: unknown) => void, reject };
+      if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
+        pending.timer = setTimeout(() => {
+          pending.timedOutAfterMs = timeoutMs;
+          child.kill('SIGKILL');
+        }, timeoutMs);
+      }
+      this.pending = pending;
+      // While a request is pending, the child keeps the parent alive (until its 'exit').
+      child.ref();
+      child.channel?.ref();
+      child.send(message as object);
+    });
+  }
+
+  /** Ends the child (a pending request is rejected as cancelled). */
+  terminate(reason = 'cancelled'): void {
+    const child = this.child;
+    if (!child) return;
+    this.detach(child);
+    child.kill('SIGKILL');
+    this.settle((p) => p.reject(new IsolatedCrash(reason)));
+  }
+
+  private ensureChild(): ChildProcess {
+    if (this.child) return this.child;
+    const heap = this.options.heapLimitMb ?? HEAP_LIMIT_MB;
+    const child = fork(this.options.script, this.options.args ?? [], {
+      execArgv: [`--max-old-space-size=${heap}`],
+      env: this.options.env ?? process.env,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.child = child;
+    this.stderrTail = '';
+    child.stderr!.on('data', (b: Buffer) => {
+      this.stderrTail = (this.stderrTail + b.toString()).slice(-4000);
+    });
+    child.on('message', (m) => this.settle((p) => p.resolve(m)));
+    child.on('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.detach(child);
+      this.settle((p) => p.reject(new IsolatedCrash(this.describeExit(p, code, signal, heap))));
+    });
+    child.on('error', () => {
+      /* 'exit' follows and reports it */
+    });
+    // An idle child must not keep the parent alive.
+    child.unref();
+    child.channel?.unref();
+    return child;
+  }
+
+  private detach(child: ChildProcess): void {
+    if (this.child === child) this.child = null;
+    child.removeAllListeners('message');
+  }
+
+  private settle(action: (p: Pending) => void): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    clearTimeout(p.timer);
+    this.child?.unref();
+    this.child?.channel?.unref();
+    action(p);
+  }
+
+  private describeExit(p: Pending, code: number | null, signal: NodeJS.Signals | null, heapMb: number): string {
+    if (p.timedOutAfterMs !== undefined) return `analysis stopped: it ran longer than ${p.timedOutAfterMs / 1000} s`;
+    if (/out of memory|invalid size error|invalid array length/i.test(this.stderrTail)) {
+      return `analysis ran out of memory (limit ${heapMb} MB) and was stopped`;
+    }
+    return `analysis process crashed (${signal ?? `exit code ${code}`})`;
+  }
+}
