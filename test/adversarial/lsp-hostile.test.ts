@@ -10,9 +10,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Hover } from 'vscode-languageserver-protocol/node';
+import { LineIndex } from '../../server/src/engine/positions';
 import { loadParser } from '../../server/src/host/parser';
 import { treeFingerprint } from '../../server/src/lsp/requests';
 import { FRAMING_ERROR_EXIT } from '../../server/src/lsp/transport';
+import { rng } from '../helpers/corpus';
 import { positionAt, TestClient, withTimeout } from '../lsp/harness';
 
 const HANG = 'TEST-HANG-HERE';
@@ -83,6 +85,25 @@ describe('edits with positions LSP does not allow', () => {
     } finally {
       parser.dispose();
       assert.equal(await client.stop(), 0);
+    }
+  });
+});
+
+describe('the line index kept across edits', () => {
+  it('equals a fresh index after random edits that split and join \\r, \\n and \\r\\n', () => {
+    const r = rng(8);
+    const pieces = ['\r', '\n', '\r\n', 'x', 'ab', '', '\n\n', 'é𝒳'];
+    let text = 'a\r\nb\rc\nd';
+    let index = new LineIndex(text);
+    for (let i = 0; i < 3000; i++) {
+      const start = Math.floor(r() * (text.length + 1));
+      const end = Math.min(text.length, start + Math.floor(r() * 4));
+      const inserted = pieces[Math.floor(r() * pieces.length)];
+      text = text.slice(0, start) + inserted + text.slice(end);
+      index = index.edited(start, end, inserted, text);
+      const fresh = new LineIndex(text);
+      assert.equal(index.lineCount, fresh.lineCount, `edit ${i}: ${JSON.stringify(text)}`);
+      for (let line = 0; line < fresh.lineCount; line++) assert.equal(index.lineStart(line), fresh.lineStart(line), `edit ${i}, line ${line}`);
     }
   });
 });

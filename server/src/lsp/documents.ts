@@ -25,7 +25,7 @@ export class OpenDocument {
     return this.currentText;
   }
 
-  /** Built on demand: a burst of edits re-indexes a large document once, not once per edit. */
+  /** Built on demand, then updated edit by edit (only the lines around each edit are scanned). */
   get lines(): LineIndex {
     this.index ??= new LineIndex(this.currentText);
     return this.index;
@@ -59,11 +59,12 @@ export class OpenDocument {
 
   private applyRangeChange(range: { start: LspPos; end: LspPos }, newText: string): void {
     // fromLsp clamps out-of-range positions, so a bad edit degrades instead of throwing.
-    let start = this.lines.fromLsp(range.start);
-    let end = this.lines.fromLsp(range.end);
+    const before = this.lines;
+    let start = before.fromLsp(range.start);
+    let end = before.fromLsp(range.end);
     if (end < start) [start, end] = [end, start];
     this.currentText = this.currentText.slice(0, start) + newText + this.currentText.slice(end);
-    this.index = null;
+    this.index = before.edited(start, end, newText, this.currentText);
   }
 }
 
