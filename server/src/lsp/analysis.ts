@@ -150,7 +150,8 @@ export class Analyzer {
     const doc = this.docs.get(uri);
     if (!doc) return this.settle(uri, () => true, null);
     const analysis = await this.compute(doc, settings, generation);
-    if (this.docs.get(uri) !== doc) return this.settle(uri, () => true, null);
+    // Closed meanwhile (its waiters were answered by `forget`), or reopened: the next run serves it.
+    if (this.docs.get(uri) !== doc) return;
     this.completed.set(uri, analysis);
     this.onAnalysed(analysis);
     this.settle(uri, (w) => w.version <= analysis.version && w.generation <= analysis.generation, analysis);
