@@ -13,7 +13,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 /** V8 heap limit of a child. With code, stacks and the grammar's WASM memory it stays under 1 GB. */
 export const HEAP_LIMIT_MB = 768;
 
-export class IsolatedCrash extends Error {}
+export class IsolatedCrash extends Error {
+  constructor(
+    message: string,
+    /** The end of the child's stderr (V8's fatal error report), for debugging. */
+    readonly stderr = '',
+  ) {
+    super(message);
+  }
+}
 
 export interface IsolatedProcessOptions {
   /** The compiled entry script (see `serveRequests`). */
@@ -95,7 +103,7 @@ export class IsolatedProcess {
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
       this.detach(child);
-      this.settle((p) => p.reject(new IsolatedCrash(this.describeExit(p, code, signal, heap))));
+      this.settle((p) => p.reject(new IsolatedCrash(this.describeExit(p, code, signal, heap), this.stderrTail)));
     });
     child.on('error', () => {
       /* 'exit' follows and reports it */

@@ -83,7 +83,8 @@ async function runIsolated(p: IsolatedProcess, job: LintJob, timeoutMs: number):
   try {
     return await p.request<LintJobResult>(job, timeoutMs);
   } catch (e) {
-    if (e instanceof IsolatedCrash) return failedJob(job.id, e.message);
+    // The first line is what users see; SHAPELINT_DEBUG shows V8's report below it.
+    if (e instanceof IsolatedCrash) return failedJob(job.id, `${e.message}\n${e.stderr}`);
     throw e;
   }
 }
