@@ -27,7 +27,6 @@ export interface IsolatedProcessOptions {
   /** The compiled entry script (see `serveRequests`). */
   script: string;
   args?: string[];
-  env?: NodeJS.ProcessEnv;
   heapLimitMb?: number;
 }
 
@@ -45,11 +44,6 @@ export class IsolatedProcess {
   private stderrTail = '';
 
   constructor(private readonly options: IsolatedProcessOptions) {}
-
-  /** True while a request is in flight. */
-  get busy(): boolean {
-    return this.pending !== null;
-  }
 
   /** Starts the child now (it loads the grammar while the caller does other work). */
   warm(): void {
@@ -90,7 +84,6 @@ export class IsolatedProcess {
     const heap = this.options.heapLimitMb ?? HEAP_LIMIT_MB;
     const child = fork(this.options.script, this.options.args ?? [], {
       execArgv: [`--max-old-space-size=${heap}`],
-      env: this.options.env ?? process.env,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
@@ -108,9 +101,10 @@ export class IsolatedProcess {
     child.on('error', () => {
       /* 'exit' follows and reports it */
     });
-    // An idle child must not keep the parent alive.
+    // An idle child must not keep the parent alive (nor its stderr pipe, ever).
     child.unref();
     child.channel?.unref();
+    (child.stderr as { unref?: () => void } | null)?.unref?.();
     return child;
   }
 

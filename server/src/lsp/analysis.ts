@@ -110,12 +110,14 @@ export class Analyzer {
   /**
    * For requests that must answer at once: the current analysis if it is ready within `waitMs`,
    * else the last completed one (its text may be older than the document's; see text-delta.ts).
-   * A document with no completed analysis yet waits up to `firstWaitMs` for its first one.
+   * A document with no completed analysis under the current settings waits up to `firstWaitMs`
+   * (answers computed with the old settings would be wrong, not just late).
    */
   async recent(uri: string, waitMs: number, firstWaitMs: number): Promise<Analysis | null> {
+    const usable = this.completed.get(uri)?.generation === this.configGeneration;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), this.completed.has(uri) ? waitMs : firstWaitMs);
+      timer = setTimeout(() => resolve(undefined), usable ? waitMs : firstWaitMs);
     });
     const fresh = await Promise.race([this.analyse(uri), timeout]);
     clearTimeout(timer);
