@@ -94,6 +94,13 @@ describe('crash isolation in the CLI', () => {
     }
   });
 
+  it('a run that fails before linting does not wait for the analysis process it started', async () => {
+    const root = files({ 'plain.py': 'y = 1\n' });
+    const run = await check(root, ['--config', 'missing.toml', 'plain.py']);
+    assert.equal(run.code, 2, run.stderr);
+    assert.ok(run.ms < 20_000, `took ${run.ms} ms`);
+  });
+
   it('without the test variable the marker is an ordinary comment', async () => {
     const root = files({ 'crash.py': `x = 1  # ${MARKER}\n` });
     const run = await check(root, ['crash.py']);

@@ -88,7 +88,10 @@ const parser = loadParser('wasm');
 
 serveRequests(async (message) => {
   const request = message as AnalysisRequest;
-  if (request.kind === 'forget') return forget(request.uri) ?? {};
+  if (request.kind === 'forget') {
+    forget(request.uri);
+    return {};
+  }
   const p = await parser;
   const doc = tracked(request.uri);
   if (request.kind === 'syntaxTree') return { tree: treeFingerprint(doc.treeFor(p, request.text).rootNode) };
