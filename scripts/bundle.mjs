@@ -1,4 +1,4 @@
-// Bundles the VS Code extension and the language server into dist/ with esbuild: one file
+// Bundles the VS Code extension, the language server and its analysis process into dist/ with esbuild: one file
 // each, plus the two .wasm files the server loads (the grammar stays in grammars/, where
 // host/parser.ts looks for it beside the bundle). Native modules are never bundled.
 import { build } from 'esbuild';
@@ -32,8 +32,10 @@ mkdirSync(dist, { recursive: true });
 await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'client/extension.js') }),
   build({ ...common, entryPoints: [path.join(root, 'server/src/lsp/main.ts')], outfile: path.join(dist, 'server.js') }),
+  // The server runs analyses in a child process started from this file, beside server.js.
+  build({ ...common, entryPoints: [path.join(root, 'server/src/lsp/analysis-process.ts')], outfile: path.join(dist, 'analysis-process.js') }),
 ]);
 // web-tree-sitter looks for its runtime next to the script that loaded it.
 const runtime = path.join(path.dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm');
 copyFileSync(runtime, path.join(dist, 'web-tree-sitter.wasm'));
-console.log('bundled: dist/client/extension.js, dist/server.js, dist/web-tree-sitter.wasm');
+console.log('bundled: dist/client/extension.js, dist/server.js, dist/analysis-process.js, dist/web-tree-sitter.wasm');

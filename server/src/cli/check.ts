@@ -14,7 +14,7 @@ import type { LintSettings } from '../host/lint';
 import type { LintJob, LintJobResult } from '../host/lint-job';
 import type { BackendChoice } from '../host/parser';
 import { readSource, writeSourceSafely } from '../host/source-file';
-import { runJobs } from '../host/worker-pool';
+import { LintPool } from '../host/worker-pool';
 import { addNoqa } from './add-noqa';
 import { render, isHumanFormat, type OutputFormat } from './formats/index';
 import { EXIT, type CliIo } from './io';
@@ -54,6 +54,9 @@ export interface CheckItem {
 }
 
 export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
+  // Files are linted in isolated processes; start one now so its start-up overlaps discovery.
+  const pool = new LintPool({ threads: o.threads, backend: o.backend });
+  if (!o.addNoqa) pool.warm();
   const resolver = new ConfigResolver({ cwd: io.cwd, configFile: o.configFile, overrides: o.overrides, isolated: o.isolated, home: io.env.HOME, warn: cliWarn(io) });
   const found = discoverFiles(o.paths, { cwd: io.cwd, resolver, forceExclude: o.forceExclude, respectGitignore: o.respectGitignore });
   for (const w of found.warnings) io.stderr(`warning: ${printable(w)}\n`);
@@ -65,7 +68,7 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
 
   const mode: FixMode = o.unsafeFixes ? 'unsafe' : 'safe';
   const fixing = o.fix || o.diff;
-  const results = await lintItems(items, fixing ? mode : null, o, io);
+  const results = await lintItems(items, fixing ? mode : null, o, io, pool);
   const reports: FileReport[] = [];
   let fixed = 0;
   let wouldChange = 0;
@@ -90,7 +93,7 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
   });
   failed ||= unwritten.length > 0;
   // A file whose fixes were not written is reported as it is on disk, not as it would have been.
-  const asOnDisk = unwritten.length ? await lintItems(unwritten.map((i) => items[i]), null, o, io) : [];
+  const asOnDisk = unwritten.length ? await lintItems(unwritten.map((i) => items[i]), null, o, io, pool) : [];
   unwritten.forEach((i, k) => (results[i] = { ...asOnDisk[k], fixedText: undefined }));
   items.forEach((item, i) => {
     const r = results[i];
@@ -161,7 +164,7 @@ function settingsFor(config: LoadedConfig, abs: string, finders: { keras: KerasC
 }
 
 /** Lints every item, from the cache when possible; fix runs always lint afresh. */
-async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptions, io: CliIo): Promise<LintJobResult[]> {
+async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptions, io: CliIo, pool: LintPool): Promise<LintJobResult[]> {
   const cacheDir = o.cache && !mode ? userCacheDir(io.env) : null;
   const cache = cacheDir ? new ResultCache(cacheDir, buildId(shapelintVersion(), [path.join(__dirname, '..', 'engine'), path.join(__dirname, '..', 'host')])) : null;
   const results: LintJobResult[] = new Array(items.length);
@@ -176,7 +179,7 @@ async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptio
       if (key) keys[id] = key;
     }
   });
-  const fresh = await runJobs(jobs, { threads: o.threads, backend: o.backend });
+  const fresh = await pool.run(jobs);
   for (const r of fresh) {
     results[r.id] = r;
     if (cache && keys[r.id] && !r.internalError) cache.set(keys[r.id], r);

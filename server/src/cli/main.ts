@@ -95,7 +95,7 @@ function addCheck(program: Command, io: CliIo, setCode: (c: number) => void): vo
     .option('--force-exclude', 'apply `exclude` to files named on the command line too')
     .option('--no-respect-gitignore', 'check files .gitignore excludes')
     .option('--no-cache', 'neither read nor write the result cache (~/.cache/shapelint)')
-    .option('--threads <n>', 'worker threads (default: one per core)')
+    .option('--threads <n>', 'analysis processes (default: one, or one per core from 1,000 files)')
     .addOption(new Option('--backend <backend>', 'parser backend').choices(['wasm', 'native', 'auto']).default('wasm').hideHelp())
     .action(async (paths: string[], flags: Record<string, unknown>) => setCode(await runCheck(checkOptions(paths, flags, io), io)));
 }

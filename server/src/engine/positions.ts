@@ -21,19 +21,38 @@ export interface CliPosition {
 
 export class LineIndex {
   /** Offsets at which each line starts. Lines end at \n, \r\n or a lone \r (as Python and LSP do). */
-  private readonly lineStarts: number[];
+  private readonly lineStarts: Uint32Array;
 
-  constructor(private readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === 10) starts.push(i + 1);
-      else if (ch === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.lineStarts = starts;
+  constructor(
+    private readonly text: string,
+    /** Only for `edited`, which computes them from the previous index. */
+    lineStarts?: Uint32Array,
+  ) {
+    this.lineStarts = lineStarts ?? Uint32Array.from(scanLineStarts(text, 0, text.length, [0]));
+  }
+
+  /**
+   * The index of `text`, which is this index's text with [start, end) replaced by `inserted`.
+   * Only the lines around the edit are scanned, the other line starts are copied or shifted, so
+   * an edit to a large document costs little (the language server applies each keystroke).
+   * Equal to `new LineIndex(text)`.
+   */
+  edited(start: number, end: number, inserted: string, text: string): LineIndex {
+    const old = this.lineStarts;
+    const delta = inserted.length - (end - start);
+    // From the line before the edit (a lone \r there may join an inserted \n) ...
+    const first = Math.max(0, this.lineOf(start) - 1);
+    // ... to a line start two lines past it, which the edit cannot touch.
+    const resume = Math.min(this.lineOf(end) + 2, old.length);
+    const stop = resume < old.length ? old[resume] + delta : text.length;
+    // Line starts in (old[first], stop); `stop` itself, if not the end, comes from the shifted suffix.
+    const middle = scanLineStarts(text, old[first], stop, []).filter((s) => resume === old.length || s < stop);
+    const starts = new Uint32Array(first + 1 + middle.length + (old.length - resume));
+    starts.set(old.subarray(0, first + 1));
+    starts.set(middle, first + 1);
+    let k = first + 1 + middle.length;
+    for (let j = resume; j < old.length; j++) starts[k++] = old[j] + delta;
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {
@@ -99,6 +118,19 @@ export class LineIndex {
     }
     return o;
   }
+}
+
+/** Appends to `starts` the start of every line that begins after a line break in text[from, to). */
+function scanLineStarts(text: string, from: number, to: number, starts: number[]): number[] {
+  for (let i = from; i < to; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10) starts.push(i + 1);
+    else if (ch === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
 }
 
 function codePointLength(text: string, start: number, end: number): number {

@@ -36,8 +36,13 @@ export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
     return summarise(job.id, lintText(parser, job.text, job.settings));
   } catch (e) {
     // The engine never throws; this guards the pipeline around it.
-    return { id: job.id, diagnostics: [], syntaxErrors: [], models: [], truncated: false, applied: [], internalError: String((e as Error)?.stack ?? e) };
+    return failedJob(job.id, String((e as Error)?.stack ?? e));
   }
+}
+
+/** The result of a job that produced nothing: an internal error, or a crash of its process. */
+export function failedJob(id: number, internalError: string): LintJobResult {
+  return { id, diagnostics: [], syntaxErrors: [], models: [], truncated: false, applied: [], internalError };
 }
 
 function summarise(id: number, r: ReturnType<typeof lintText>): LintJobResult {

@@ -1,12 +1,19 @@
-/** Worker-thread entry: loads its own parser (WASM state is per thread) and runs jobs. */
-import { parentPort, workerData } from 'node:worker_threads';
+/**
+ * Entry of an isolated lint process (see `isolated-process.ts`): loads its own parser once,
+ * then lints one job per request. Started by the worker pool with the backend as argument.
+ */
+import { serveRequests, testFault } from './isolated-child';
+import { failedJob, runJob, type LintJob } from './lint-job';
 import { loadParser, type BackendChoice } from './parser';
-import { runJob, type LintJob } from './lint-job';
 
-async function main(): Promise<void> {
-  const parser = await loadParser((workerData?.backend as BackendChoice) ?? 'wasm');
-  parentPort!.on('message', (job: LintJob) => parentPort!.postMessage(runJob(parser, job)));
-  parentPort!.postMessage({ ready: true });
-}
+const parser = loadParser((process.argv[2] as BackendChoice | undefined) ?? 'wasm');
 
-void main().catch((e) => parentPort!.postMessage({ fatal: String((e as Error)?.stack ?? e) }));
+serveRequests(async (message) => {
+  const job = message as LintJob;
+  testFault(job.text);
+  try {
+    return runJob(await parser, job);
+  } catch (e) {
+    return failedJob(job.id, `cannot load the parser: ${(e as Error)?.message ?? e}`);
+  }
+});

@@ -1,44 +1,68 @@
 /**
- * Runs the shared lint pipeline on an open document and caches the result per document
- * version and configuration generation, so diagnostics, code actions, hovers and inlay hints
- * of one version all come from one analysis.
+ * Runs the shared lint pipeline on open documents in an isolated analysis process
+ * (`analysis-process.ts`), off the server's main thread: requests keep being answered while a
+ * document is analysed, and a document that crashes, exhausts or hangs the engine costs only
+ * its own analysis (it gets a diagnostic saying so; the process restarts on the next request).
+ *
+ * One analysis runs at a time. Edits are coalesced: while one runs, later requests for a
+ * document wait for a single run on its latest text. Results are cached per document version
+ * and configuration generation, so diagnostics, code actions, hovers and inlay hints of one
+ * version all come from one analysis.
  */
-import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
-import { analyzeTree, type LineIndex, type PythonParser } from '../engine/index';
+import * as path from 'node:path';
+import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import type { LineIndex } from '../engine/index';
+import { IsolatedCrash, IsolatedProcess } from '../host/isolated-process';
+import type { LintResult, LintSettings } from '../host/lint';
+import { DEFAULT_FILE_TIMEOUT_MS } from '../host/worker-pool';
+import type { AnalysisRequest, LintReply } from './analysis-process';
+import { SOURCE, toDiagnostic } from './convert';
 import { kerasVersionsOf } from '../host/keras-pins';
-import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
 import type { DocumentStore, OpenDocument } from './documents';
-import { toDiagnostic } from './convert';
 import type { ProjectConfig, ProjectSettings } from './project-config';
 import type { ServerSettings, SettingsCache } from './settings';
 
 export interface Analysis {
   uri: string;
   version: number;
+  /** The configuration generation it was computed with. */
+  generation: number;
   text: string;
   lines: LineIndex;
   settings: ServerSettings;
-  /** Null when the document is not analysed (not Python, or too large). */
+  /** Null when the document is not analysed (not Python, too large, excluded, or the analysis failed). */
   lint: LintResult | null;
   diagnostics: LspDiagnostic[];
 }
 
-interface CacheEntry {
-  stamp: string;
-  analysis: Analysis;
+interface Waiter {
+  version: number;
+  generation: number;
+  resolve: (a: Analysis | null) => void;
 }
 
 export class Analyzer {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly completed = new Map<string, Analysis>();
+  private readonly waiting = new Map<string, Waiter[]>();
+  private running: string | null = null;
   private configGeneration = 0;
+  private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js') });
+  /** Requests to the analysis process, one at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly parser: PythonParser,
     private readonly docs: DocumentStore,
     private readonly settings: SettingsCache,
     private readonly project: ProjectConfig,
     private readonly log: (message: string) => void,
+    /** Called after each completed analysis (the server refreshes inlay hints served stale). */
+    private readonly onAnalysed: (a: Analysis) => void = () => undefined,
   ) {}
+
+  /** Starts the analysis process (it loads the grammar meanwhile). */
+  warm(): void {
+    this.worker.warm();
+  }
 
   /** Settings or project files changed: every cached analysis is stale. */
   invalidateConfig(): void {
@@ -47,50 +71,146 @@ export class Analyzer {
     this.project.clear();
   }
 
+  /** The document closed: drop its results; an analysis of it still running is stopped. */
   forget(uri: string): void {
-    this.cache.delete(uri);
+    this.completed.delete(uri);
     this.settings.forget(uri);
+    this.settle(uri, () => true, null);
+    if (this.running === uri) this.worker.terminate(`${uri} was closed`);
+    else void this.call({ kind: 'forget', uri }).catch(() => undefined);
   }
 
-  /** The analysis of the document's current version (computed now if not cached). */
-  async analyse(uri: string): Promise<Analysis | null> {
+  dispose(): void {
+    this.worker.terminate('the server is shutting down');
+  }
+
+  /** An analysis of the document's current version or a newer one (null once it is closed). */
+  analyse(uri: string): Promise<Analysis | null> {
+    const doc = this.docs.get(uri);
+    if (!doc) return Promise.resolve(null);
+    const done = this.completed.get(uri);
+    if (done && done.version >= doc.version && done.generation >= this.configGeneration && done.text === doc.text) return Promise.resolve(done);
+    return new Promise((resolve) => {
+      const list = this.waiting.get(uri) ?? [];
+      list.push({ version: doc.version, generation: this.configGeneration, resolve });
+      this.waiting.set(uri, list);
+      this.pump();
+    });
+  }
+
+  /** An analysis of exactly the current text (code actions must not edit another version). */
+  async current(uri: string): Promise<Analysis | null> {
+    for (;;) {
+      const a = await this.analyse(uri);
+      const doc = this.docs.get(uri);
+      if (!a || !doc) return null;
+      if (a.text === doc.text) return a;
+    }
+  }
+
+  /**
+   * For requests that must answer at once: the current analysis if it is ready within `waitMs`,
+   * else the last completed one (its text may be older than the document's; see text-delta.ts).
+   * A document with no completed analysis under the current settings waits up to `firstWaitMs`
+   * (answers computed with the old settings would be wrong, not just late).
+   */
+  async recent(uri: string, waitMs: number, firstWaitMs: number): Promise<Analysis | null> {
+    const usable = this.completed.get(uri)?.generation === this.configGeneration;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), usable ? waitMs : firstWaitMs);
+    });
+    const fresh = await Promise.race([this.analyse(uri), timeout]);
+    clearTimeout(timer);
+    return fresh ?? (this.docs.get(uri) ? this.completed.get(uri) ?? null : null);
+  }
+
+  /** The fingerprint of the analysis process's tree of the current text (for tests). */
+  async syntaxTree(uri: string): Promise<{ version: number; tree: string } | null> {
+    const doc = this.docs.get(uri);
+    if (!doc?.analysable) return null;
+    const reply = await this.call<{ tree: string }>({ kind: 'syntaxTree', uri, text: doc.text });
+    return { version: doc.version, tree: reply.tree };
+  }
+
+  private pump(): void {
+    if (this.running !== null) return;
+    const uri = this.waiting.keys().next().value;
+    if (uri === undefined) return;
+    this.running = uri;
+    void this.runOne(uri)
+      .catch((e) => this.log(`shapelint: analysis of ${uri} failed: ${describe(e)}`))
+      .finally(() => {
+        this.running = null;
+        this.pump();
+      });
+  }
+
+  private async runOne(uri: string): Promise<void> {
     const generation = this.configGeneration;
     const settings = await this.settings.get(uri);
     // The document may have changed or closed while the client answered; read it afresh.
     const doc = this.docs.get(uri);
-    if (!doc) return null;
-    const stamp = `${doc.version}:${generation}:${this.configGeneration}`;
-    const hit = this.cache.get(uri);
-    if (hit && hit.stamp === stamp && hit.analysis.text === doc.text) return hit.analysis;
-    const analysis = this.compute(doc, settings);
-    this.cache.set(uri, { stamp, analysis });
-    return analysis;
+    if (!doc) return this.settle(uri, () => true, null);
+    const analysis = await this.compute(doc, settings, generation);
+    // Closed meanwhile (its waiters were answered by `forget`), or reopened: the next run serves it.
+    if (this.docs.get(uri) !== doc) return;
+    this.completed.set(uri, analysis);
+    this.onAnalysed(analysis);
+    this.settle(uri, (w) => w.version <= analysis.version && w.generation <= analysis.generation, analysis);
   }
 
-  /** The last analysis, even if stale; for requests that must not wait. */
-  cached(uri: string): Analysis | undefined {
-    return this.cache.get(uri)?.analysis;
+  private settle(uri: string, served: (w: Waiter) => boolean, analysis: Analysis | null): void {
+    const list = this.waiting.get(uri) ?? [];
+    const rest = list.filter((w) => !served(w));
+    for (const w of list) if (served(w)) w.resolve(analysis);
+    if (rest.length) this.waiting.set(uri, rest);
+    else this.waiting.delete(uri);
   }
 
-  private compute(doc: OpenDocument, settings: ServerSettings): Analysis {
-    const base = { uri: doc.uri, version: doc.version, text: doc.text, lines: doc.lines, settings };
-    let lint: LintResult | null = null;
+  private async compute(doc: OpenDocument, settings: ServerSettings, generation: number): Promise<Analysis> {
+    const text = doc.text;
+    const base = { uri: doc.uri, version: doc.version, generation, text, lines: doc.lines, settings };
+    const project = doc.analysable ? this.project.forDocument(doc.uri) : null;
+    if (!project || project.excluded) return { ...base, lint: null, diagnostics: [] };
+    let reply: LintReply;
     try {
-      const tree = doc.syntaxTree(this.parser);
-      const project = this.project.forDocument(doc.uri);
-      if (tree && !project.excluded) {
-        const options = lintSettings(settings, project);
-        lint = lintEngineResult(analyzeTree(tree, doc.text, { ...engineOptions(options), conversionCache: doc.conversionCache }), doc.text, options);
-      }
+      reply = await this.call<LintReply>({ kind: 'lint', uri: doc.uri, text, settings: lintSettings(settings, project) }, DEFAULT_FILE_TIMEOUT_MS);
     } catch (e) {
-      // Never let one document's failure take the server down; report it in the log.
-      this.log(`shapelint: analysis of ${doc.uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-      doc.disposeTree();
+      if (!(e instanceof IsolatedCrash)) throw e;
+      this.log(`shapelint: analysis of ${doc.uri} failed: ${e.message}`);
+      return { ...base, lint: null, diagnostics: [analysisFailed(e.message)] };
     }
-    if (lint?.engine.internalError) this.log(`shapelint: internal error on ${doc.uri}: ${lint.engine.internalError}`);
-    const diagnostics = lint ? lint.diagnostics.map((d) => toDiagnostic(d, doc.lines, doc.uri, doc.version)) : [];
-    return { ...base, lint, diagnostics };
+    if ('error' in reply) {
+      // Never let one document's failure take the server down; report it in the log.
+      this.log(`shapelint: analysis of ${doc.uri} failed: ${reply.error}`);
+      return { ...base, lint: null, diagnostics: [] };
+    }
+    const lint = reply.lint;
+    if (lint.engine.internalError) this.log(`shapelint: internal error on ${doc.uri}: ${lint.engine.internalError}`);
+    return { ...base, lint, diagnostics: lint.diagnostics.map((d) => toDiagnostic(d, base.lines, doc.uri, doc.version)) };
   }
+
+  private call<T>(request: AnalysisRequest, timeoutMs?: number): Promise<T> {
+    const result = this.queue.then(() => this.worker.request<T>(request, timeoutMs));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** Shown on the first line of a document whose analysis process died or timed out. */
+function analysisFailed(reason: string): LspDiagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Warning,
+    source: SOURCE,
+    code: 'analysis-failed',
+    message: `shapelint could not analyse this file: ${reason}. Its shape errors are not shown; the next edit tries again.`,
+  };
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.stack ?? e.message : String(e);
 }
 
 /** The editor's `shapelint.kerasVersion` wins over the project's config and pins. */

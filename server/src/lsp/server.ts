@@ -20,32 +20,36 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { fileURLToPath } from 'node:url';
-import type { PythonParser } from '../engine/index';
-import { loadParser } from '../host/parser';
 import { shapelintVersion } from '../host/version';
 import { Analyzer, type Analysis } from './analysis';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
-import { DocumentStore } from './documents';
-import { hover } from './hover';
-import { inlayHints } from './inlay-hints';
+import { DocumentStore, type OpenDocument } from './documents';
 import { ProjectConfig, WATCHED_CONFIG_GLOBS } from './project-config';
-import { modelSummary, ModelSummaryRequest, SyntaxTreeRequest, treeFingerprint } from './requests';
+import { ModelSummaryRequest, SyntaxTreeRequest } from './requests';
 import { BurstScheduler } from './scheduler';
 import { SettingsCache } from './settings';
+import { hoverAt, inlayHintsIn, modelSummaryAt } from './stale';
+import { connectionFromCommandLine } from './transport';
 
 /** During a burst of edits, push diagnostics at most this often (the first one is immediate). */
 const PUSH_INTERVAL_MS = 150;
 
+/**
+ * Hovers, inlay hints and model summaries wait this long for the analysis of the current text,
+ * then answer from the last completed one, so they stay fast while a long analysis runs.
+ */
+const RECENT_WAIT_MS = 30;
+/** A document's first analysis has nothing older to answer from: wait for it (cancellable) up to this. */
+const FIRST_ANALYSIS_WAIT_MS = 10_000;
+
 export interface ServerOptions {
   /** Defaults to a connection chosen by the command line (`--stdio`, `--node-ipc`, `--socket=`). */
   connection?: Connection;
-  /** Creates the parser; defaults to the WASM backend, which is what editors can load. */
-  createParser?: () => Promise<PythonParser>;
 }
 
 export function startServer(options: ServerOptions = {}): Connection {
-  const connection = options.connection ?? createConnection(ProposedFeatures.all);
-  new ShapelintServer(connection, options.createParser ?? (() => loadParser('wasm'))).register();
+  const connection = options.connection ?? connectionFromCommandLine() ?? createConnection(ProposedFeatures.all);
+  new ShapelintServer(connection).register();
   // A bug in one handler must not end the editor session: log it and keep serving.
   process.on('uncaughtException', (e) => connection.console.error(`shapelint: uncaught: ${e.stack ?? e.message}`));
   process.on('unhandledRejection', (e) => connection.console.error(`shapelint: unhandled rejection: ${String(e)}`));
@@ -63,7 +67,6 @@ class ShapelintServer {
   private root = process.cwd();
   private readonly settings: SettingsCache;
   private analyzer: Analyzer | null = null;
-  private parser: PythonParser | null = null;
   private capabilities: ClientCapabilities = {};
   private pullMode = false;
   /** Settings pushed in `didChangeConfiguration`, for clients without `workspace/configuration`. */
@@ -71,11 +74,10 @@ class ShapelintServer {
   private readonly resultIds = new WeakMap<Analysis, string>();
   private nextResultId = 1;
   private readonly scheduler: BurstScheduler;
+  /** Documents whose inlay hints were last served from an older analysis. */
+  private readonly staleHints = new Set<string>();
 
-  constructor(
-    private readonly connection: Connection,
-    private readonly createParser: () => Promise<PythonParser>,
-  ) {
+  constructor(private readonly connection: Connection) {
     this.settings = new SettingsCache((uri) => this.fetchSettings(uri));
     this.scheduler = new BurstScheduler(PUSH_INTERVAL_MS, (uri) => void this.publish(uri));
   }
@@ -86,20 +88,22 @@ class ShapelintServer {
       this.capabilities = params.capabilities;
       this.root = workspaceRoot(params.workspaceFolders?.[0]?.uri ?? params.rootUri) ?? this.root;
       this.pushedSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
-      this.parser = await this.createParser();
-      this.analyzer = new Analyzer(this.parser, this.docs, this.settings, this.project, (m) => c.console.error(m));
+      this.analyzer = new Analyzer(this.docs, this.settings, this.project, (m) => c.console.error(m), (a) => this.analysed(a));
+      this.analyzer.warm();
       return this.initializeResult();
     });
     c.onInitialized(() => this.registerDynamicCapabilities());
     c.onDidOpenTextDocument(({ textDocument: d }) => {
+      this.analyzer?.forget(d.uri);
       this.docs.open(d.uri, d.languageId, d.version, d.text);
       this.documentChanged(d.uri);
     });
     c.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
       const doc = this.docs.get(textDocument.uri);
       if (!doc) return;
-      doc.applyChanges(contentChanges, textDocument.version ?? doc.version + 1);
-      this.documentChanged(doc.uri);
+      const rejected = doc.applyChanges(contentChanges, textDocument.version ?? doc.version + 1);
+      if (rejected) c.console.error(`shapelint: ${doc.uri}: ${rejected}`);
+      else this.documentChanged(doc.uri);
     });
     c.onDidCloseTextDocument(({ textDocument }) => this.closed(textDocument.uri));
     c.onDidChangeConfiguration((p) => {
@@ -114,18 +118,19 @@ class ShapelintServer {
       return a ? codeActions(p, a) : null;
     });
     c.onHover(async (p, token) => {
-      const a = await this.current(p.textDocument.uri, token);
-      return a ? hover(a, p.position) : null;
+      const r = await this.recent(p.textDocument.uri, token);
+      return r ? hoverAt(r.analysis, r.doc, p.position) : null;
     });
     c.languages.inlayHint.on(async (p, token) => {
-      const a = await this.current(p.textDocument.uri, token);
-      return a ? inlayHints(a, p.range) : null;
+      const r = await this.recent(p.textDocument.uri, token);
+      if (r && r.analysis.text !== r.doc.text) this.staleHints.add(r.doc.uri);
+      return r ? inlayHintsIn(r.analysis, r.doc, p.range) : null;
     });
     c.onRequest(ModelSummaryRequest, async (p, token) => {
-      const a = await this.current(p.textDocument.uri, token);
-      return a ? modelSummary(a, p.position) : null;
+      const r = await this.recent(p.textDocument.uri, token);
+      return r ? modelSummaryAt(r.analysis, r.doc, p.position) : null;
     });
-    c.onRequest(SyntaxTreeRequest, (p) => this.syntaxTree(p.textDocument.uri));
+    c.onRequest(SyntaxTreeRequest, async (p) => (await this.analyzer?.syntaxTree(p.textDocument.uri)) ?? null);
     c.onShutdown(() => this.shutdown());
   }
 
@@ -172,6 +177,7 @@ class ShapelintServer {
 
   private closed(uri: string): void {
     this.docs.close(uri);
+    this.staleHints.delete(uri);
     this.analyzer?.forget(uri);
     this.scheduler.cancel(uri);
     if (!this.pullMode) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -197,7 +203,7 @@ class ShapelintServer {
   }
 
   private async pull(uri: string, previousResultId: string | undefined, token: CancellationToken): Promise<DocumentDiagnosticReport> {
-    const a = await this.current(uri, token);
+    const a = await untilCancelled(this.analyzer?.analyse(uri) ?? null, token);
     if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     let resultId = this.resultIds.get(a);
     if (!resultId) {
@@ -208,30 +214,48 @@ class ShapelintServer {
     return { kind: DocumentDiagnosticReportKind.Full, resultId, items: a.diagnostics };
   }
 
-  /**
-   * The analysis of the document's latest text. Yields first so that queued edits and
-   * cancellations are read before the (synchronous) analysis starts.
-   */
-  private async current(uri: string, token: CancellationToken): Promise<Analysis | null> {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (token.isCancellationRequested) throw cancelled();
-    const a = (await this.analyzer?.analyse(uri)) ?? null;
-    if (token.isCancellationRequested) throw cancelled();
-    return a;
+  /** The analysis of exactly the document's current text (it runs in the analysis process). */
+  private current(uri: string, token: CancellationToken): Promise<Analysis | null> {
+    return untilCancelled(this.analyzer?.current(uri) ?? null, token);
   }
 
-  private syntaxTree(uri: string): { version: number; tree: string } | null {
+  /** A recent analysis and the document to map it onto (see RECENT_WAIT_MS). */
+  private async recent(uri: string, token: CancellationToken): Promise<{ analysis: Analysis; doc: OpenDocument } | null> {
+    const analysis = await untilCancelled(this.analyzer?.recent(uri, RECENT_WAIT_MS, FIRST_ANALYSIS_WAIT_MS) ?? null, token);
     const doc = this.docs.get(uri);
-    const tree = doc && this.parser ? doc.syntaxTree(this.parser) : null;
-    return doc && tree ? { version: doc.version, tree: treeFingerprint(tree.rootNode) } : null;
+    return analysis && doc ? { analysis, doc } : null;
+  }
+
+  /** Inlay hints served from an older text are asked for again once the current one is analysed. */
+  private analysed(a: Analysis): void {
+    if (!this.staleHints.delete(a.uri)) return;
+    if (this.capabilities.workspace?.inlayHint?.refreshSupport) void this.connection.languages.inlayHint.refresh();
   }
 
   private shutdown(): void {
     this.scheduler.dispose();
     this.docs.disposeAll();
-    this.parser?.dispose();
-    this.parser = null;
+    this.analyzer?.dispose();
   }
+}
+
+/** Resolves with `work`, or rejects as cancelled as soon as the client cancels (the work goes on). */
+function untilCancelled<T>(work: Promise<T> | T, token: CancellationToken): Promise<T> {
+  if (token.isCancellationRequested) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const listener = token.onCancellationRequested(() => reject(cancelled()));
+    Promise.resolve(work).then(
+      (v) => {
+        listener.dispose();
+        if (token.isCancellationRequested) reject(cancelled());
+        else resolve(v);
+      },
+      (e) => {
+        listener.dispose();
+        reject(e);
+      },
+    );
+  });
 }
 
 function workspaceRoot(uri: string | null | undefined): string | null {

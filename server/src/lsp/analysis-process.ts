@@ -1,0 +1,108 @@
+/**
+ * Entry of the language server's analysis process (started by `analysis-service.ts`): it keeps
+ * a syntax tree per document and runs the shared lint pipeline, off the server's main thread
+ * and in its own heap, so a document that crashes or hangs the engine cannot take the server
+ * down. Each request carries the document's whole text; the tree is updated incrementally
+ * from the difference with the text it last saw (one edit spanning the changed region), so
+ * the tree can never drift from the text.
+ */
+import { analyzeTree, ConversionCache, LineIndex, type ParsedTree, type PythonParser } from '../engine/index';
+import { serveRequests, testFault } from '../host/isolated-child';
+import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
+import { loadParser } from '../host/parser';
+import { changedRegion } from './text-delta';
+import { treeFingerprint } from './requests';
+
+export type AnalysisRequest =
+  | { kind: 'lint'; uri: string; text: string; settings: LintSettings }
+  | { kind: 'syntaxTree'; uri: string; text: string }
+  | { kind: 'forget'; uri: string };
+
+export type LintReply = { lint: LintResult } | { error: string };
+
+/** Trees of at most this many documents are kept (least recently used are dropped). */
+const MAX_TREES = 16;
+
+class TrackedDocument {
+  private text = '';
+  private tree: ParsedTree | null = null;
+  readonly conversionCache = new ConversionCache();
+
+  /** The tree of `text`, re-parsed incrementally from the previous one. */
+  treeFor(parser: PythonParser, text: string): ParsedTree {
+    if (this.tree && text === this.text) return this.tree;
+    if (this.tree) this.tree.edit(treeEdit(this.text, text));
+    const next = parser.parse(text, this.tree ?? undefined);
+    this.tree?.dispose();
+    this.tree = next;
+    this.text = text;
+    return next;
+  }
+
+  dispose(): void {
+    this.tree?.dispose();
+    this.tree = null;
+  }
+}
+
+function treeEdit(before: string, after: string) {
+  const region = changedRegion(before, after);
+  const oldLines = new LineIndex(before);
+  const newLines = new LineIndex(after);
+  // Tree-sitter points for string input count columns in UTF-16 units, like LSP.
+  const point = (lines: LineIndex, offset: number) => {
+    const p = lines.toLsp(offset);
+    return { row: p.line, column: p.character };
+  };
+  return {
+    startIndex: region.start,
+    oldEndIndex: region.oldEnd,
+    newEndIndex: region.newEnd,
+    startPosition: point(oldLines, region.start),
+    oldEndPosition: point(oldLines, region.oldEnd),
+    newEndPosition: point(newLines, region.newEnd),
+  };
+}
+
+const documents = new Map<string, TrackedDocument>();
+
+function tracked(uri: string): TrackedDocument {
+  let doc = documents.get(uri);
+  if (doc) documents.delete(uri); // re-inserted below: Map order is recency
+  else doc = new TrackedDocument();
+  documents.set(uri, doc);
+  for (const [old, d] of documents) {
+    if (documents.size <= MAX_TREES) break;
+    d.dispose();
+    documents.delete(old);
+  }
+  return doc;
+}
+
+function forget(uri: string): void {
+  documents.get(uri)?.dispose();
+  documents.delete(uri);
+}
+
+const parser = loadParser('wasm');
+
+serveRequests(async (message) => {
+  const request = message as AnalysisRequest;
+  if (request.kind === 'forget') {
+    forget(request.uri);
+    return {};
+  }
+  const p = await parser;
+  const doc = tracked(request.uri);
+  if (request.kind === 'syntaxTree') return { tree: treeFingerprint(doc.treeFor(p, request.text).rootNode) };
+  testFault(request.text);
+  try {
+    const tree = doc.treeFor(p, request.text);
+    const engine = analyzeTree(tree, request.text, { ...engineOptions(request.settings), conversionCache: doc.conversionCache });
+    return { lint: lintEngineResult(engine, request.text, request.settings) } satisfies LintReply;
+  } catch (e) {
+    // The engine never throws; this guards parsing and the pipeline. Start afresh next time.
+    forget(request.uri);
+    return { error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies LintReply;
+  }
+});

@@ -1,0 +1,54 @@
+/**
+ * The difference between two versions of a text as one changed region (the longest common
+ * prefix and suffix are unchanged). Used to update a syntax tree from a new text, and to map
+ * offsets between a document and the text of an older analysis, so that hovers can be served
+ * from the last completed analysis while a newer one runs.
+ */
+
+export interface ChangedRegion {
+  /** Offsets before `start` are the same in both texts. */
+  start: number;
+  /** End of the changed region in the old text; what follows equals what follows `newEnd`. */
+  oldEnd: number;
+  newEnd: number;
+}
+
+export function changedRegion(before: string, after: string): ChangedRegion {
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let suffix = 0;
+  while (suffix < shorter - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
+}
+
+/** Maps offsets between an old and a new text; offsets inside the changed region have no counterpart. */
+export class OffsetMap {
+  private readonly region: ChangedRegion;
+
+  constructor(oldText: string, newText: string) {
+    this.region = changedRegion(oldText, newText);
+  }
+
+  toOld(offset: number): number | undefined {
+    return shift(offset, this.region.start, this.region.newEnd, this.region.oldEnd);
+  }
+
+  toNew(offset: number): number | undefined {
+    return shift(offset, this.region.start, this.region.oldEnd, this.region.newEnd);
+  }
+
+  /** An old range in new offsets, unless it touches the changed region. */
+  rangeToNew(start: number, end: number): { start: number; end: number } | undefined {
+    const s = this.toNew(start);
+    const e = this.toNew(end);
+    if (s === undefined || e === undefined || (start < this.region.start && end > this.region.oldEnd)) return undefined;
+    return { start: s, end: e };
+  }
+}
+
+function shift(offset: number, start: number, fromEnd: number, toEnd: number): number | undefined {
+  if (offset <= start) return offset;
+  if (offset >= fromEnd) return offset - fromEnd + toEnd;
+  return undefined;
+}
