@@ -25,7 +25,7 @@ import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { parseInputDirective, parseJaxtyping } from './input-parsers';
 import { libOf, safely, shapeFromValue } from './support';
-import { bindSymbolModule, inferShape, ndarrayIter, printSummary, symbolModule } from './symbols';
+import { bindSymbolModule, feedForward, fitFeedForward, inferShape, ndarrayIter, printSummary, symbolModule } from './symbols';
 
 export type InputHook =
   | { kind: 'call'; paths: readonly string[]; learn(ctx: ModelContext, path: string, args: EvaluatedArgs, site: CallSite): Value | undefined }
@@ -118,6 +118,21 @@ export const INPUT_SOURCES: readonly InputSource[] = [
         kind: 'tensor-method',
         methods: ['infer_shape', 'infer_shape_partial'],
         learn: (ctx, t, _method, args, site) => (t.sym ? inferShape(ctx, t, args, site) : undefined),
+      },
+    ],
+  },
+  {
+    name: 'FeedForward fit',
+    doc: 'Legacy MXNet `mx.model.FeedForward(symbol=…)` then `fit(X=…, y=…)`: an iterator\'s batch, or an array batched by `numpy_batch_size` (128).',
+    hooks: [
+      { kind: 'call', paths: ['mxnet.model.FeedForward'], learn: (ctx, _path, args, site) => feedForward(ctx, args, site) },
+      {
+        kind: 'method',
+        methods: ['fit'],
+        learn(ctx, obj, _method, args, site) {
+          if (obj.symbol && obj.attrs.has('numpy_batch_size')) fitFeedForward(ctx, obj, args, site);
+          return UNKNOWN_V;
+        },
       },
     ],
   },

@@ -33,6 +33,36 @@ export function symbolModule(ctx: ModelContext, args: EvaluatedArgs, site: CallS
   return obj;
 }
 
+/**
+ * Legacy `mx.model.FeedForward(symbol, ctx, num_epoch, ..., numpy_batch_size=128)`: a model
+ * object that evaluates its symbol when `fit` gives it data (python/mxnet/model.py).
+ */
+export function feedForward(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): Value {
+  const obj = symbolModule(ctx, args, site);
+  if (obj.t === 'object') obj.attrs.set('numpy_batch_size', args.keywords.get('numpy_batch_size') ?? num(128));
+  return obj;
+}
+
+/**
+ * `FeedForward.fit(X, y=None, ...)`: an iterator is read as by `Module.fit`; an array becomes
+ * `NDArrayIter(X, y, min(X.shape[0], numpy_batch_size))` with data name 'data' (`_init_iter`).
+ */
+export function fitFeedForward(ctx: ModelContext, obj: ObjectValue, args: EvaluatedArgs, site: CallSite): void {
+  const x = args.keywords.get('X') ?? args.positional[0];
+  if (!x || !obj.symbol) return;
+  if (x.t === 'object' && x.provideData) {
+    const { name, shape } = x.provideData;
+    bindSymbol(ctx, obj.symbol, [], site, obj, { name, shape, origin: x.range });
+    return;
+  }
+  if (x.t !== 'tensor' || !x.shape || x.shape.open || x.shape.dims.length === 0) return;
+  const bs = obj.attrs.get('numpy_batch_size');
+  const n = x.shape.dims[0];
+  const batch = bs && bs.t === 'num' && typeof n === 'number' ? Math.min(n, bs.v) : null;
+  const origin = x.origin ?? site.r;
+  bindSymbol(ctx, obj.symbol, [], site, obj, { name: 'data', shape: ranked([batch, ...x.shape.dims.slice(1)]), origin });
+}
+
 /** `mx.io.NDArrayIter(data, label, batch_size)`: remembers the shape of one batch. */
 export function ndarrayIter(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): Value {
   const obj = ctx.containers.newObject(null, null, site.r, null);

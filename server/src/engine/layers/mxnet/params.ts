@@ -8,6 +8,16 @@ import { product } from '../../shapes';
 import type { Shape } from '../../types';
 import { isTensor, type BoundArgs } from '../types';
 
+/** Fused RNN weights (Gluon's RNN layers and the `RNN` op), per layer and direction: G·H·F + G·H·H + 2·G·H; later layers see F = D·H. */
+export function rnnParamCount(gates: number, hidden: number, layers: number, dirs: number, inputSize: number): number {
+  let total = 0;
+  for (let l = 0; l < layers; l++) {
+    const f = l === 0 ? inputSize : dirs * hidden;
+    total += dirs * (gates * hidden * f + gates * hidden * hidden + 2 * gates * hidden);
+  }
+  return total;
+}
+
 type Counter = (args: BoundArgs, input: Shape) => number | null;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);
@@ -41,6 +51,31 @@ const COUNTERS: Record<string, Counter> = {
     const axis = num(args.get('axis')) ?? 1;
     const c = num(input.dims[axis < 0 ? input.dims.length + axis : axis]);
     return c === null ? null : 2 * c;
+  },
+  // gamma and beta over the normalised axis (src/operator/nn/layer_norm.cc, instance_norm-inl.h).
+  LayerNorm: (args, input) => {
+    const axis = num(args.get('axis')) ?? -1;
+    const c = num(input.dims[axis < 0 ? input.dims.length + axis : axis]);
+    return c === null ? null : 2 * c;
+  },
+  InstanceNorm: (_args, input) => {
+    const c = num(input.dims[1]);
+    return c === null ? null : 2 * c;
+  },
+  // MXNet 1.x GroupNorm keeps one gamma and beta per group (src/operator/nn/group_norm-inl.h).
+  GroupNorm: (args) => {
+    const g = num(args.get('num_groups'));
+    return g === null ? null : 2 * g;
+  },
+  // The fused `parameters` vector (src/operator/rnn-inl.h, `GetRnnParamSize`).
+  RNN: (args, input) => {
+    const gates = ({ lstm: 4, gru: 3, rnn_relu: 1, rnn_tanh: 1 } as Record<string, number>)[String(args.get('mode'))];
+    const h = num(args.get('state_size'));
+    const layers = num(args.get('num_layers'));
+    const inSize = num(input.dims[2]);
+    const dirs = bool(args.get('bidirectional'), false) ? 2 : 1;
+    if (!gates || h === null || layers === null || inSize === null || input.dims.length !== 3) return null;
+    return rnnParamCount(gates, h, layers, dirs, inSize);
   },
   Embedding: (args) => {
     const i = num(args.get('input_dim'));
