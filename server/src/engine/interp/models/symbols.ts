@@ -4,7 +4,7 @@
  * `infer_shape`, `print_summary`) evaluates it as a model run, op by op, so each op appears in
  * summaries and traces like a layer.
  */
-import type { LayerDef } from '../../layers/types';
+import { UNKNOWN, type LayerDef } from '../../layers/types';
 import { ranked } from '../../shapes';
 import type { Shape, TextRange } from '../../types';
 import { bindArgs, type EvaluatedArgs } from '../bind';
@@ -15,14 +15,42 @@ import { shapeFromValue, tensorsIn } from './support';
 
 /** Records how a symbol was built (Variable, or an op over symbols) for later binding. */
 export function attachSymbol(ctx: ModelContext, def: LayerDef, args: EvaluatedArgs, site: CallSite, inputs: TensorVal[], result: Value): Value {
-  if (result.t !== 'tensor' || !def.names[0].startsWith('mxnet.symbol.')) return result;
+  if (!def.names[0].startsWith('mxnet.symbol.')) return result;
   const nameArg = args.keywords.get('name') ?? (def.names[0].endsWith('.Variable') || def.names[0].endsWith('.var') ? args.positional[0] : undefined);
   const name = nameArg && nameArg.t === 'str' ? nameArg.v : null;
+  if (result.t !== 'tensor') return inputs.some((t) => t.sym) ? attachOutputs(ctx, def, args, site, name, result) : result;
   if (def.names.some((n) => n === 'mxnet.symbol.Variable' || n === 'mxnet.symbol.var')) {
     return { ...result, sym: { id: ctx.nextId(), kind: 'var', name, declared: result.shape } };
   }
   if (!inputs.some((t) => t.sym)) return result;
   return { ...result, sym: { id: ctx.nextId(), kind: 'op', name, def, args, site } };
+}
+
+/**
+ * A multi-output op (`split`/`SliceChannel`, `RNN(state_outputs=True)`, `topk(ret_typ='both')`):
+ * each output is its own symbol node, so `parts[0]` keeps the graph connected.
+ */
+function attachOutputs(ctx: ModelContext, def: LayerDef, args: EvaluatedArgs, site: CallSite, name: string | null, result: Value): Value {
+  if ((result.t !== 'tuple' && result.t !== 'list') || !result.items.every((v) => v.t === 'tensor')) return result;
+  const items = result.items.map((v, i) => ({ ...(v as TensorVal), sym: { id: ctx.nextId(), kind: 'op' as const, name, def: outputOf(def, i), args, site } }));
+  return { ...result, items };
+}
+
+const outputDefs = new WeakMap<LayerDef, LayerDef[]>();
+
+/** `def` reduced to its i-th output; the op's weights are counted with output 0 only. */
+function outputOf(def: LayerDef, i: number): LayerDef {
+  const list = outputDefs.get(def) ?? [];
+  outputDefs.set(def, list);
+  list[i] ??= {
+    ...def,
+    apply(args, inputs, env, state) {
+      const out = def.apply(args, inputs, env, state);
+      const item = Array.isArray(out.output) ? out.output[i] : undefined;
+      return { ...out, output: item ?? UNKNOWN, params: i === 0 ? out.params : 0 };
+    },
+  };
+  return list[i];
 }
 
 /** `mx.mod.Module(symbol=...)`: an object that evaluates its symbol once bound. */

@@ -311,12 +311,17 @@ function reduce(args: BoundArgs): LayerOutcome {
   return { output: mx(ranked(out.length ? out : [1])) };
 }
 
+/** More outputs than this are left as one unknown value. */
+const MAX_OUTPUTS = 1024;
+
 function split(args: BoundArgs): LayerOutcome {
   const d = closed(args.get('data'));
   const n = intArg(args.get('num_outputs'));
   const axis = intArg(args.get('axis'));
   const sq = boolArg(args.get('squeeze_axis'), false);
-  if (!d || n === null || n < 1 || axis === null || sq === null) return { output: UNKNOWN };
+  if (n === null || n < 1 || n > MAX_OUTPUTS) return { output: UNKNOWN };
+  // The number of outputs is known from num_outputs alone (a symbol is split before it is bound).
+  if (!d || axis === null || sq === null) return { output: n === 1 ? mx(null) : Array.from({ length: n }, () => mx(null)) };
   const a = normAxis(axis, d.length);
   const size = a === null ? undefined : dimAt(ranked(d), a);
   if (a === null || size === undefined || (isKnown(size) && size % n !== 0)) return { output: UNKNOWN };

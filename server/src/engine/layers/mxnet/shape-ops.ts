@@ -397,7 +397,8 @@ export const SHAPE_OPS: OpSpec[] = [
   { names: ['LayerNorm'], params: p('data', ['gamma', null], ['beta', null], ['axis', -1], ['eps', 1e-5], ['output_mean_var', false]), apply: sameData },
   { names: ['GroupNorm'], params: p('data', ['gamma', null], ['beta', null], ['num_groups', 1], ['eps', 1e-5], ['output_mean_var', false]), apply: sameData },
   // The loss heads: the forward output is the data's shape (src/operator/softmax_output-inl.h, regression_output-inl.h, svm_output-inl.h).
-  { names: ['SoftmaxOutput', 'Softmax', 'LinearRegressionOutput', 'LogisticRegressionOutput', 'MAERegressionOutput', 'SVMOutput'], params: p('data', ['label', null]), apply: sameData },
+  // One entry each, so summaries name the right head.
+  ...[['SoftmaxOutput', 'Softmax'], ['LinearRegressionOutput'], ['LogisticRegressionOutput'], ['MAERegressionOutput'], ['SVMOutput']].map((names) => ({ names, params: p('data', ['label', null]), apply: sameData })),
 ];
 
 /** `concat`'s axis check, `CheckAxis` in src/operator/operator_common.h. */
