@@ -96,6 +96,26 @@ describe('documented operator shapes (both prefixes)', () => {
     ['arcsinh', [t([2, 3])], {}, [2, 3]],
     ['broadcast_greater', [t([2, 1]), t([1, 3])], {}, [2, 3]],
     ['norm', [t([2, 3])], { axis: 1 }, [2]],
+    ['sum_axis', [t([2, 3])], { axis: 1 }, [2]],
+    ['argmax_channel', [t([2, 3])], {}, [2]],
+    ['batch_take', [t([3, 2]), t([3])], {}, [3]],
+    ['gather_nd', [t([2, 3, 4]), t([2, 5])], {}, [5, 4]],
+    ['scatter_nd', [t([5]), t([2, 5])], { shape: [2, 3] }, [2, 3]],
+    ['diag', [t([3])], {}, [3, 3]],
+    ['diag', [t([3])], { k: 1 }, [4, 4]],
+    ['diag', [t([3, 4])], {}, [3]],
+    ['diag', [t([3, 4])], { k: 2 }, [2]],
+    ['diag', [t([3, 4])], { k: -1 }, [2]],
+    ['khatri_rao', [t([2, 3]), t([4, 3])], {}, [8, 3]],
+    ['moments', [t([2, 3, 4])], { axes: [0, 2] }, [3]],
+    ['ravel_multi_index', [t([2, 5])], { shape: [3, 4] }, [5]],
+    ['unravel_index', [t([5])], { shape: [3, 4] }, [2, 5]],
+    ['im2col', [t([1, 3, 8, 8])], { kernel: [3, 3] }, [1, 27, 36]],
+    ['im2col', [t([1, 3, 8, 8])], { kernel: [3, 3], stride: [2, 2], pad: [1, 1] }, [1, 27, 16]],
+    ['col2im', [t([1, 27, 36])], { output_size: [8, 8], kernel: [3, 3] }, [1, 3, 8, 8]],
+    ['Correlation', [t([2, 16, 32, 32]), t([2, 16, 32, 32])], { kernel_size: 1, max_displacement: 4, stride1: 1, stride2: 1, pad_size: 4 }, [2, 81, 32, 32]],
+    ['Correlation', [t([2, 16, 32, 32]), t([2, 16, 32, 32])], { kernel_size: 1, max_displacement: 20, stride1: 1, stride2: 2, pad_size: 20 }, [2, 441, 32, 32]],
+    ['Convolution_v1', [t([2, 3, 8, 8])], { kernel: [3, 3], num_filter: 4 }, [2, 4, 6, 6]],
   ];
   for (const prefix of [ND, SYM]) {
     for (const [name, pos, kw, out] of cases) {
@@ -190,6 +210,33 @@ describe('Gluon blocks', () => {
       assert.equal((st as ArgValue[]).length, states);
       assert.equal(o.params, gateWeights(gates, 20, 10));
     }
+  });
+});
+
+describe('contrib recurrent cells and deformable convolutions', () => {
+  it('Conv2DLSTMCell: state (N, hc, H\', W\') from input_shape; weights G·hc·(C·∏k_i2h + hc·∏k_h2h) + 2·G·hc', () => {
+    const o = applyLayer('mxnet.gluon.contrib.rnn.Conv2DLSTMCell', [[3, 16, 16], 8, [3, 3], [3, 3]], { i2h_pad: [1, 1] }, [t([4, 3, 16, 16])]);
+    const [y, st] = o.output as ArgValue[];
+    assert.deepEqual(dimsOf(y), [4, 8, 16, 16]);
+    assert.equal((st as ArgValue[]).length, 2);
+    assert.equal(o.params, 4 * 8 * 3 * 9 + 4 * 8 + 4 * 8 * 8 * 9 + 4 * 8);
+    const g = applyLayer('mxnet.gluon.contrib.rnn.Conv1DGRUCell', [[2, 10], 5, 3, 3], {}, [t([4, 2, 10])]);
+    assert.deepEqual(dimsOf((g.output as ArgValue[])[0]), [4, 5, 8]);
+  });
+  it('LSTMPCell: output (N, P), states r (N, P) and c (N, H)', () => {
+    const o = applyLayer('mxnet.gluon.contrib.rnn.LSTMPCell', [16, 8], {}, [t([4, 10])]);
+    const [y, st] = o.output as ArgValue[];
+    assert.deepEqual(dimsOf(y), [4, 8]);
+    assert.deepEqual((st as ArgValue[]).map((v) => dimsOf(v)), [[4, 8], [4, 16]]);
+    assert.equal(o.params, 4 * 16 * 10 + 4 * 16 * 8 + 8 * 16 + 2 * 4 * 16);
+  });
+  it('DeformableConvolution: a Conv2D output plus an offset convolution of 2·kh·kw·ndg channels', () => {
+    const o = applyLayer('mxnet.gluon.contrib.cnn.DeformableConvolution', [8], { kernel_size: [3, 3], padding: [1, 1] }, t([2, 4, 10, 10]));
+    assert.deepEqual(dimsOf(o), [2, 8, 10, 10]);
+    assert.equal(o.params, 8 * 4 * 9 + 8 + 18 * 4 * 9 + 18);
+    const m = applyLayer('mxnet.gluon.contrib.cnn.ModulatedDeformableConvolution', [8], { kernel_size: [3, 3], strides: [2, 2] }, t([2, 4, 10, 10]));
+    assert.deepEqual(dimsOf(m), [2, 8, 4, 4]);
+    assert.equal(m.params, 8 * 4 * 9 + 8 + 27 * 4 * 9 + 27);
   });
 });
 

@@ -43,10 +43,41 @@ function cell(cls: string, gates: number, states: number, params: ParamSpec[]): 
   };
 }
 
+/** `LSTMPCell(hidden_size, projection_size, ...)`: output and r state (N, P), c state (N, H); h2h sees P, h2r is (P, H) (contrib/rnn/rnn_cell.py). */
+function lstmpApply(args: BoundArgs, inputs: ArgValue[]): LayerOutcome {
+  const [h, proj] = [intArg(args.get('hidden_size')), intArg(args.get('projection_size'))];
+  const x = inputs[0];
+  const d = isTensor(x) && x.shape && !x.shape.open && x.shape.dims.length >= 2 ? x.shape.dims : null;
+  const given = intArg(args.get('input_size'));
+  const units = given !== null && given > 0 ? given : d ? product(d.slice(1)) : null;
+  const count = h === null || proj === null || units === null ? null : 4 * h * units + 4 * h * proj + proj * h + 8 * h;
+  if (h === null || proj === null || !d) return { output: [tensor(null, 'mxnet'), tensor(null, 'mxnet')], params: count, trainableParams: count };
+  const r = tensor(ranked([d[0], proj]), 'mxnet');
+  return { output: [r, [r, tensor(ranked([d[0], h]), 'mxnet')]], params: count, trainableParams: count };
+}
+
+/** `DropoutCell(rate)` passes its input and states through; `ResidualCell(base)` adds the input to the base cell's output. */
+function passThrough(withStates: boolean) {
+  return (_args: BoundArgs, inputs: ArgValue[]): LayerOutcome => {
+    const x = isTensor(inputs[0]) ? inputs[0] : tensor(null, 'mxnet');
+    return { output: [x, withStates ? inputs[1] ?? [] : tensor(null, 'mxnet')], params: withStates ? 0 : null };
+  };
+}
+
 export const cellLayers: LayerDef[] = [
   cell('RNNCell', 1, 1, [{ name: 'hidden_size' }, { name: 'activation', default: 'tanh' }, ...INIT]),
   cell('LSTMCell', 4, 2, [{ name: 'hidden_size' }, ...INIT]),
   cell('GRUCell', 3, 1, [{ name: 'hidden_size' }, ...INIT]),
+  { framework: 'gluon', names: ['mxnet.gluon.rnn.DropoutCell'], params: [{ name: 'rate' }, { name: 'axes', default: [] }], kind: 'layer', callParams: [{ name: 'states', default: null }], apply: passThrough(true) },
+  { framework: 'gluon', names: ['mxnet.gluon.rnn.ResidualCell'], params: [{ name: 'base_cell' }], kind: 'layer', callParams: [{ name: 'states', default: null }], apply: passThrough(false) },
+  {
+    framework: 'gluon',
+    names: ['mxnet.gluon.contrib.rnn.LSTMPCell'],
+    params: [{ name: 'hidden_size' }, { name: 'projection_size' }, { name: 'i2h_weight_initializer', default: null }, { name: 'h2h_weight_initializer', default: null }, { name: 'h2r_weight_initializer', default: null }, { name: 'i2h_bias_initializer', default: 'zeros' }, { name: 'h2h_bias_initializer', default: 'zeros' }, { name: 'input_size', default: 0 }],
+    kind: 'layer',
+    callParams: [{ name: 'states', default: null }],
+    apply: lstmpApply,
+  },
 ];
 
 /** `PixelShuffle{1,2,3}D(factor)`: (N, C·∏f, *S) to (N, C, *S·f) (contrib/nn/basic_layers.py). */

@@ -5,5 +5,6 @@ import { convLayers } from './conv';
 import { poolLayers } from './pool';
 import { rnnLayers } from './rnn';
 import { cellLayers, contribLayers } from './contrib';
+import { convCellLayers } from './conv-cells';
 
-export const gluonLayers: LayerDef[] = [...convLayers, ...poolLayers, ...basicLayers, ...rnnLayers, ...cellLayers, ...contribLayers];
+export const gluonLayers: LayerDef[] = [...convLayers, ...poolLayers, ...basicLayers, ...rnnLayers, ...cellLayers, ...contribLayers, ...convCellLayers];

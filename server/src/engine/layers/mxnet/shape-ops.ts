@@ -335,6 +335,127 @@ function roiPooling(args: BoundArgs): LayerOutcome {
   return d && r && d.length === 4 && r.length === 2 && ps && ps.length === 2 ? out([r[0], d[1], ps[0], ps[1]]) : unknown();
 }
 
+/** `argmax_channel(data)`: the index of the largest entry of each row, (N, C) to (N,) (broadcast_reduce_op_index.cc). */
+function argmaxChannel(args: BoundArgs): LayerOutcome {
+  const d = closed(args.get('data'));
+  return d && d.length === 2 ? out([d[0]]) : unknown();
+}
+
+/** `batch_take(a, indices)`: one entry of each row of a, shaped like indices (indexing_op.cc). */
+function batchTake(args: BoundArgs): LayerOutcome {
+  return { output: mx(shapeOf(args.get('indices'))) };
+}
+
+/** `gather_nd(data, indices)`: indices (M, Y…) give (Y…) + data.shape[M:] (indexing_op.h `GatherNDShape`). */
+function gatherNd(args: BoundArgs): LayerOutcome {
+  const [d, idx] = [closed(args.get('data')), closed(args.get('indices'))];
+  if (!d || !idx || idx.length === 0 || !isKnown(idx[0]) || idx[0] > d.length) return unknown();
+  return out([...idx.slice(1), ...d.slice(idx[0])]);
+}
+
+/** `scatter_nd(data, indices, shape)`: the written shape. */
+function scatterNd(args: BoundArgs): LayerOutcome {
+  return out(shapeArg(args.get('shape')));
+}
+
+/** `diag(data, k=0)`: a vector becomes a (n+|k|)² matrix, a matrix gives its k-th diagonal (diag_op-inl.h). */
+function diag(args: BoundArgs): LayerOutcome {
+  const d = closed(args.get('data'));
+  const k = intArg(args.get('k'));
+  if (!d || k === null || (args.get('axis1') ?? 0) !== 0 || (args.get('axis2') ?? 1) !== 1) return unknown();
+  if (d.length === 1) return out(isKnown(d[0]) ? [d[0] + Math.abs(k), d[0] + Math.abs(k)] : [null, null]);
+  if (d.length !== 2 || !isKnown(d[0]) || !isKnown(d[1])) return d.length === 2 ? out([null]) : unknown();
+  const n = k >= 0 ? Math.min(d[0], d[1] - k) : Math.min(d[0] + k, d[1]);
+  return out([Math.max(n, 0)]);
+}
+
+/** `khatri_rao(*args)`: column-wise Kronecker product, (M_i, N) to (∏M_i, N) (src/operator/contrib/krprod.cc). */
+function khatriRao(args: BoundArgs): LayerOutcome {
+  const data = args.get('args');
+  if (!Array.isArray(data) || data.length === 0) return unknown();
+  const shapes = data.map((v) => closed(v));
+  if (shapes.some((s) => !s || s.length !== 2)) return unknown();
+  const rows = (shapes as Dim[][]).map((s) => s[0]);
+  return out([product(rows), (shapes as Dim[][]).map((s) => s[1]).find(isKnown) ?? null]);
+}
+
+/** `moments(data, axes, keepdims)`: mean and variance, each reduced over the axes (src/operator/nn/moments-inl.h). */
+function moments(args: BoundArgs): LayerOutcome {
+  const d = closed(args.get('data'));
+  const axes = shapeArg(args.get('axes'));
+  const keep = boolArg(args.get('keepdims'), false);
+  if (!d || keep === null || (axes && axes.some((a) => !isKnown(a)))) return unknown();
+  const idx = axes ? (axes as number[]).map((a) => normAxis(a, d.length)) : d.map((_, i) => i);
+  if (idx.some((a) => a === null)) return unknown();
+  const r = keep ? d.map((x, i) => (idx.includes(i) ? 1 : x)) : d.filter((_, i) => !idx.includes(i));
+  const m = mx(ranked(r.length ? r : [1]));
+  return { output: [m, m] };
+}
+
+/** `ravel_multi_index(data, shape)`: (ndim, N) to (N,); `unravel_index(data, shape)`: (N,) to (ndim, N) (ravel.cc). */
+function ravel(unravel: boolean) {
+  return (args: BoundArgs): LayerOutcome => {
+    const d = closed(args.get('data'));
+    const s = shapeArg(args.get('shape'));
+    if (!d || !s) return unknown();
+    if (unravel) return d.length === 1 ? out([s.length, d[0]]) : unknown();
+    return d.length === 2 ? out([d[1]]) : unknown();
+  };
+}
+
+/** Spatial output sizes of a sliding window with dilation (the Convolution formula). */
+function windowOut(n: Dim, k: number, s: number, p: number, dil: number): Dim {
+  const ek = dil * (k - 1) + 1;
+  return isKnown(n) && n + 2 * p >= ek ? Math.floor((n + 2 * p - ek) / s) + 1 : null;
+}
+
+function windowArgs(args: BoundArgs, nd: number): { k: number[]; s: number[]; p: number[]; dil: number[] } | null {
+  const k = shapeArg(args.get('kernel'));
+  const opt = (name: string, dflt: number) => {
+    const v = shapeArg(args.get(name));
+    return v === null ? null : v.length === 0 ? new Array<number>(nd).fill(dflt) : v;
+  };
+  const [s, p, dil] = [opt('stride', 1), opt('pad', 0), opt('dilate', 1)];
+  const all = [k, s, p, dil];
+  if (all.some((v) => !v || v.length !== nd || v.some((x) => !isKnown(x)))) return null;
+  return { k: k as number[], s: s as number[], p: p as number[], dil: dil as number[] };
+}
+
+/** `im2col(data, kernel, stride, dilate, pad)`: (N, C·∏k, ∏out) (src/operator/nn/im2col.cc). */
+function im2col(args: BoundArgs): LayerOutcome {
+  const d = closed(args.get('data'));
+  const kArg = shapeArg(args.get('kernel'));
+  if (!d || !kArg || d.length !== kArg.length + 2) return unknown();
+  const w = windowArgs(args, kArg.length);
+  if (!w) return unknown();
+  const outs = d.slice(2).map((n, i) => windowOut(n, w.k[i], w.s[i], w.p[i], w.dil[i]));
+  return out([d[0], mul(d[1], w.k.reduce((a, b) => a * b, 1)), product(outs)]);
+}
+
+/** `col2im(data, output_size, kernel, ...)`: (N, C·∏k, L) to (N, C, *output_size) (src/operator/nn/im2col.cc). */
+function col2im(args: BoundArgs): LayerOutcome {
+  const d = closed(args.get('data'));
+  const size = shapeArg(args.get('output_size'));
+  const k = shapeArg(args.get('kernel'));
+  if (!d || d.length !== 3 || !size || !k || k.some((x) => !isKnown(x))) return unknown();
+  const kk = (k as number[]).reduce((a, b) => a * b, 1);
+  return out([d[0], isKnown(d[1]) && d[1] % kk === 0 ? d[1] / kk : null, ...size]);
+}
+
+/**
+ * `Correlation(data1, data2, kernel_size=1, max_displacement=1, stride1=1, stride2=1, pad_size=0)`
+ * (src/operator/correlation-inl.h): (N, (2·⌊d/s2⌋+1)², ⌈(H+2p−2b)/s1⌉, ⌈(W+2p−2b)/s1⌉), b = d + (k−1)/2.
+ */
+function correlation(args: BoundArgs): LayerOutcome {
+  const d = closed(args.get('data1'));
+  const [k, md, s1, s2, pad] = ['kernel_size', 'max_displacement', 'stride1', 'stride2', 'pad_size'].map((n) => intArg(args.get(n)));
+  if (!d || d.length !== 4 || k === null || md === null || s1 === null || s2 === null || pad === null || s1 < 1 || s2 < 1) return unknown();
+  const border = md + Math.floor((k - 1) / 2);
+  const grid = 2 * Math.floor(md / s2) + 1;
+  const side = (n: Dim): Dim => (isKnown(n) && n + 2 * pad - 2 * border > 0 ? Math.ceil((n + 2 * pad - 2 * border) / s1) : null);
+  return out([d[0], grid * grid, side(d[2]), side(d[3])]);
+}
+
 /** The ops whose output has the shape of `data` for every valid input. */
 function sameData(args: BoundArgs): LayerOutcome {
   return { output: mx(shapeOf(args.get('data'))) };
@@ -384,6 +505,18 @@ export const SHAPE_OPS: OpSpec[] = [
   { names: ['GridGenerator'], params: p('data', ['transform_type', 'affine'], ['target_shape', [0, 0]]), apply: gridGenerator },
   { names: ['SpatialTransformer'], params: p('data', 'loc', ['target_shape', [0, 0]], ['transform_type', 'affine'], ['sampler_type', 'bilinear'], ['cudnn_off', null]), apply: spatialTransformer },
   { names: ['ROIPooling'], params: p('data', 'rois', 'pooled_size', 'spatial_scale'), apply: roiPooling },
+  { names: ['argmax_channel'], params: p('data'), apply: argmaxChannel },
+  { names: ['batch_take'], params: p('a', 'indices'), apply: batchTake },
+  { names: ['gather_nd'], params: p('data', 'indices'), apply: gatherNd },
+  { names: ['scatter_nd'], params: p('data', 'indices', 'shape'), apply: scatterNd },
+  { names: ['diag'], params: p('data', ['k', 0], ['axis1', 0], ['axis2', 1]), apply: diag },
+  { names: ['khatri_rao'], params: p(['*', 'args']), apply: khatriRao },
+  { names: ['moments'], params: p('data', ['axes', null], ['keepdims', false]), apply: moments },
+  { names: ['ravel_multi_index'], params: p('data', 'shape'), apply: ravel(false) },
+  { names: ['unravel_index'], params: p('data', 'shape'), apply: ravel(true) },
+  { names: ['im2col'], params: p('data', 'kernel', ['stride', []], ['dilate', []], ['pad', []]), apply: im2col },
+  { names: ['col2im'], params: p('data', 'output_size', 'kernel', ['stride', []], ['dilate', []], ['pad', []]), apply: col2im },
+  { names: ['Correlation'], params: p('data1', 'data2', ['kernel_size', 1], ['max_displacement', 1], ['stride1', 1], ['stride2', 1], ['pad_size', 0], ['is_multiply', true]), apply: correlation },
   { names: UNARY_SAME, params: p('data'), apply: sameData },
   { names: ['clip'], params: p('data', 'a_min', 'a_max'), apply: sameData },
   { names: ['Cast', 'cast'], params: p('data', 'dtype'), apply: sameData },
