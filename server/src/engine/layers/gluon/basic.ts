@@ -198,8 +198,6 @@ export const basicLayers: LayerDef[] = [
   layer('Swish', [{ name: 'beta', default: 1.0 }], identityApply),
   layer('GELU', [], identityApply),
   layer('BatchNorm', BN_PARAMS, normApply(1, bnCounts)),
-  // 1.8+: BatchNorm fused with a ReLU, same parameters (basic_layers.py).
-  layer('BatchNormReLU', BN_PARAMS, normApply(1, bnCounts)),
   // One gamma and beta per group in MXNet 1.x (basic_layers.py `GroupNorm`, shape (num_groups,)).
   layer('GroupNorm', ['num_groups', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer'].map((name, i) => ({ name, default: [1, 1e-5, true, true, 'zeros', 'ones'][i] as ArgValue })), groupNormApply),
   layer(

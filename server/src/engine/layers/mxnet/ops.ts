@@ -54,7 +54,8 @@ function concat(args: BoundArgs): LayerOutcome {
   const shapes = data.map((v) => closed(v));
   if (shapes.some((s) => !s)) return unknown();
   const all = shapes as Dim[][];
-  // `ConcatShape` checks the axis against each operand's rank, in order (src/operator/nn/concat.cc).
+  // `ConcatShape` checks the axis against each operand's rank, in order (src/operator/nn/concat.cc);
+  // an operand of unknown rank has returned above, so an unknown never raises.
   const short = all.find((d) => normAxis(dim, d.length) === null);
   if (short) return concatAxisIssue(dim, short);
   const axis = normAxis(dim, all[0].length);

@@ -534,7 +534,7 @@ export const SHAPE_OPS: OpSpec[] = [
   ...[['SoftmaxOutput', 'Softmax'], ['LinearRegressionOutput'], ['LogisticRegressionOutput'], ['MAERegressionOutput'], ['SVMOutput']].map((names) => ({ names, params: p('data', ['label', null]), apply: sameData })),
 ];
 
-/** `concat`'s axis check, `CheckAxis` in src/operator/operator_common.h. */
+/** `ConcatShape` (src/operator/nn/concat.cc) runs `CheckAxis` (src/operator/tensor/broadcast_reduce_op.h) on each operand in turn. */
 export function concatAxisIssue(dim: number, operand: Dim[]): LayerOutcome {
   const rank = operand.length;
   const msg = checkMsg('axis < ndim && axis >= -ndim', `axis ${dim} exceeds the input dimension of ${rank}`);
