@@ -116,6 +116,8 @@ describe('documented operator shapes (both prefixes)', () => {
     ['Correlation', [t([2, 16, 32, 32]), t([2, 16, 32, 32])], { kernel_size: 1, max_displacement: 4, stride1: 1, stride2: 1, pad_size: 4 }, [2, 81, 32, 32]],
     ['Correlation', [t([2, 16, 32, 32]), t([2, 16, 32, 32])], { kernel_size: 1, max_displacement: 20, stride1: 1, stride2: 2, pad_size: 20 }, [2, 441, 32, 32]],
     ['Convolution_v1', [t([2, 3, 8, 8])], { kernel: [3, 3], num_filter: 4 }, [2, 4, 6, 6]],
+    ['softmax_cross_entropy', [t([4, 10]), t([4])], {}, [1]],
+    ['CTCLoss', [t([20, 4, 30]), t([4, 8])], {}, [4]],
   ];
   for (const prefix of [ND, SYM]) {
     for (const [name, pos, kw, out] of cases) {

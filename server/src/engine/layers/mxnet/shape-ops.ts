@@ -517,6 +517,16 @@ export const SHAPE_OPS: OpSpec[] = [
   { names: ['im2col'], params: p('data', 'kernel', ['stride', []], ['dilate', []], ['pad', []]), apply: im2col },
   { names: ['col2im'], params: p('data', 'output_size', 'kernel', ['stride', []], ['dilate', []], ['pad', []]), apply: col2im },
   { names: ['Correlation'], params: p('data1', 'data2', ['kernel_size', 1], ['max_displacement', 1], ['stride1', 1], ['stride2', 1], ['pad_size', 0], ['is_multiply', true]), apply: correlation },
+  // Losses: `softmax_cross_entropy` sums to shape (1,) (src/operator/loss_binary_op.cc); CTC gives one loss per sequence, (T, N, C) to (N,) (src/operator/nn/ctc_loss.cc).
+  { names: ['softmax_cross_entropy'], params: p('data', 'label'), apply: (args) => (closed(args.get('data')) ? out([1]) : unknown()) },
+  {
+    names: ['CTCLoss', 'ctc_loss'],
+    params: p('data', 'label', ['data_lengths', null], ['label_lengths', null], ['use_data_lengths', false], ['use_label_lengths', false], ['blank_label', 'first']),
+    apply: (args) => {
+      const d = closed(args.get('data'));
+      return d && d.length === 3 ? out([d[1]]) : unknown();
+    },
+  },
   { names: UNARY_SAME, params: p('data'), apply: sameData },
   { names: ['clip'], params: p('data', 'a_min', 'a_max'), apply: sameData },
   { names: ['Cast', 'cast'], params: p('data', 'dtype'), apply: sameData },
