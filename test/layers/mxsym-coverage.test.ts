@@ -146,6 +146,13 @@ describe('symbol weight counts', () => {
     assert.equal(o.params, 2 * gateWeights(4, 16, 8) + 2 * gateWeights(4, 16, 32));
     assert.equal(callOp(SYM + 'RNN', [t([5, 2, 8])], { state_size: 16, num_layers: 1, mode: 'gru' }).params, gateWeights(3, 16, 8));
   });
+  it('LeakyReLU learns a slope per channel only as prelu; bilinear UpSampling a (C, 1, k, k) kernel, k = 2s − s % 2', () => {
+    assert.equal(callOp(SYM + 'LeakyReLU', [t([2, 6, 4, 4])], { act_type: 'prelu' }).params, 6);
+    assert.equal(callOp(SYM + 'LeakyReLU', [t([2, 6, 4, 4])], {}).params, 0);
+    assert.equal(callOp(SYM + 'UpSampling', [t([2, 6, 4, 4])], { scale: 2, sample_type: 'bilinear', num_filter: 6 }).params, 6 * 4 * 4);
+    assert.equal(callOp(SYM + 'UpSampling', [t([2, 6, 4, 4])], { scale: 3, sample_type: 'bilinear', num_filter: 6 }).params, 6 * 5 * 5);
+    assert.equal(callOp(SYM + 'UpSampling', [t([2, 6, 4, 4])], { scale: 2, sample_type: 'nearest' }).params, 0);
+  });
   it('LayerNorm, InstanceNorm: gamma and beta over the channel; GroupNorm per group', () => {
     assert.equal(callOp(SYM + 'LayerNorm', [t([2, 8, 5])], {}).params, 10);
     assert.equal(callOp(SYM + 'InstanceNorm', [t([2, 8, 5])], {}).params, 16);

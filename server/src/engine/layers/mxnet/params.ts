@@ -77,6 +77,17 @@ const COUNTERS: Record<string, Counter> = {
     if (!gates || h === null || layers === null || inSize === null || input.dims.length !== 3) return null;
     return rnnParamCount(gates, h, layers, dirs, inSize);
   },
+  // PReLU learns one slope per channel (src/operator/leaky_relu-inl.h, gamma (C,)); the other act_types learn nothing.
+  LeakyReLU: (args, input) => (args.get('act_type') === 'prelu' ? num(input.dims[1]) : 0),
+  // Bilinear upsampling is a grouped deconvolution with a (C, 1, k, k) weight, k = 2·scale − scale % 2 (src/operator/nn/upsampling-inl.h).
+  UpSampling: (args, input) => {
+    if (args.get('sample_type') !== 'bilinear') return 0;
+    const c = num(input.dims[1]);
+    const scale = num(args.get('scale'));
+    if (c === null || scale === null) return null;
+    const k = 2 * scale - (scale % 2);
+    return c * k * k;
+  },
   Embedding: (args) => {
     const i = num(args.get('input_dim'));
     const o = num(args.get('output_dim'));
@@ -88,7 +99,9 @@ const COUNTERS: Record<string, Counter> = {
 export function symbolParams(op: string, args: BoundArgs): number | null {
   const counter = COUNTERS[op];
   if (!counter) return 0;
-  const data = args.get('data');
+  // Variadic ops (UpSampling) take their inputs as a list; the first one sets the shapes.
+  const raw = args.get('data');
+  const data = Array.isArray(raw) ? raw[0] : raw;
   if (!isTensor(data) || !data.shape || data.shape.open) return null;
   return counter(args, data.shape);
 }
