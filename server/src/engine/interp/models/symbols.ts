@@ -38,7 +38,11 @@ function attachOutputs(ctx: ModelContext, def: LayerDef, args: EvaluatedArgs, si
 
 const outputDefs = new WeakMap<LayerDef, LayerDef[]>();
 
-/** `def` reduced to its i-th output; the op's weights are counted with output 0 only. */
+/**
+ * `def` reduced to its i-th output. Output 0 carries the op's weights; another output of an op
+ * with weights says "unknown", since the weights are counted only if output 0 is used too (a
+ * total is then unknown, never short).
+ */
 function outputOf(def: LayerDef, i: number): LayerDef {
   const list = outputDefs.get(def) ?? [];
   outputDefs.set(def, list);
@@ -47,7 +51,7 @@ function outputOf(def: LayerDef, i: number): LayerDef {
     apply(args, inputs, env, state) {
       const out = def.apply(args, inputs, env, state);
       const item = Array.isArray(out.output) ? out.output[i] : undefined;
-      return { ...out, output: item ?? UNKNOWN, params: i === 0 ? out.params : 0 };
+      return { ...out, output: item ?? UNKNOWN, params: i === 0 || out.params === 0 ? out.params : null };
     },
   };
   return list[i];

@@ -12,6 +12,8 @@ import { boolArg, checkMsg, intArg, mkIssue, mxShape, shapeArg } from './mxcore'
 import { closed, issueOut, mx, type OpSpec, p, shapeOf, unknown } from './opspec';
 
 const out = (dims: Dim[] | null): LayerOutcome => (dims ? { output: mx(ranked(dims)) } : unknown());
+/** `n` outputs of unknown shape (a single one when n is 1). */
+const unknownOutputs = (n: number): LayerOutcome => (n === 1 ? unknown() : { output: Array.from({ length: n }, () => mx(null)) });
 const mul = (d: Dim, k: number): Dim => (isKnown(d) ? d * k : null);
 
 /** An optional int entry of `begin`/`end`/`step` (None stays null). */
@@ -154,7 +156,9 @@ function rnnOp(args: BoundArgs): LayerOutcome {
   const bi = boolArg(args.get('bidirectional'), false);
   const states = boolArg(args.get('state_outputs'), false);
   const proj = args.get('projection_size');
-  if (!d || d.length !== 3 || h === null || layers === null || bi === null || states === null || (proj !== null && proj !== undefined)) return unknown();
+  // How many outputs there are is known before any shape is (a symbol is recorded unbound).
+  const outputs = states === true ? (args.get('mode') === 'lstm' ? 3 : 2) : 1;
+  if (!d || d.length !== 3 || h === null || layers === null || bi === null || states === null || (proj !== null && proj !== undefined)) return unknownOutputs(outputs);
   const dirs = bi ? 2 : 1;
   const y = mx(ranked([d[0], d[1], h * dirs]));
   if (!states) return { output: y };
@@ -208,11 +212,11 @@ function topk(args: BoundArgs): LayerOutcome {
   const axis = args.get('axis');
   const k = intArg(args.get('k'));
   const ret = args.get('ret_typ');
-  if (!d || k === null || k < 1 || (ret !== 'indices' && ret !== 'value' && ret !== 'mask' && ret !== 'both')) return unknown();
+  if (!d || k === null || k < 1 || (ret !== 'indices' && ret !== 'value' && ret !== 'mask' && ret !== 'both')) return unknownOutputs(ret === 'both' ? 2 : 1);
   if (ret === 'mask') return out(d);
-  if (axis === null) return ret === 'both' ? unknown() : out([k]);
+  if (axis === null) return ret === 'both' ? unknownOutputs(2) : out([k]);
   const a = typeof axis === 'number' ? normAxis(axis, d.length) : null;
-  if (a === null) return unknown();
+  if (a === null) return unknownOutputs(ret === 'both' ? 2 : 1);
   const r = mx(ranked(d.map((x, i) => (i === a ? k : x))));
   return { output: ret === 'both' ? [r, r] : r };
 }
@@ -384,9 +388,9 @@ function moments(args: BoundArgs): LayerOutcome {
   const d = closed(args.get('data'));
   const axes = shapeArg(args.get('axes'));
   const keep = boolArg(args.get('keepdims'), false);
-  if (!d || keep === null || (axes && axes.some((a) => !isKnown(a)))) return unknown();
+  if (!d || keep === null || (axes && axes.some((a) => !isKnown(a)))) return unknownOutputs(2);
   const idx = axes ? (axes as number[]).map((a) => normAxis(a, d.length)) : d.map((_, i) => i);
-  if (idx.some((a) => a === null)) return unknown();
+  if (idx.some((a) => a === null)) return unknownOutputs(2);
   const r = keep ? d.map((x, i) => (idx.includes(i) ? 1 : x)) : d.filter((_, i) => !idx.includes(i));
   const m = mx(ranked(r.length ? r : [1]));
   return { output: [m, m] };
