@@ -9,10 +9,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ArgValue } from '../../server/src/engine/layers/types';
+import { type ArgValue, UNKNOWN } from '../../server/src/engine/layers/types';
 import { findLayer } from '../../server/src/engine/layers/index';
 import type { Dim } from '../../server/src/engine/types';
-import { applyLayer, callOp, dimsOf, t } from './gluon-helpers';
+import { applyLayer, bind, callOp, def, dimsOf, t } from './gluon-helpers';
 
 const ND = 'mxnet.ndarray.';
 const SYM = 'mxnet.symbol.';
@@ -231,6 +231,17 @@ describe('contrib recurrent cells and deformable convolutions', () => {
     assert.equal(o.params, 4 * 8 * 3 * 9 + 4 * 8 + 4 * 8 * 8 * 9 + 4 * 8);
     const g = applyLayer('mxnet.gluon.contrib.rnn.Conv1DGRUCell', [[2, 10], 5, 3, 3], {}, [t([4, 2, 10])]);
     assert.deepEqual(dimsOf((g.output as ArgValue[])[0]), [4, 5, 8]);
+  });
+  it('modifier cells run their base cell: Zoneout/VariationalDropout keep its output, Residual has the input\'s shape', () => {
+    const base = { kind: 'layer', def: def('mxnet.gluon.rnn.GRUCell'), args: bind(def('mxnet.gluon.rnn.GRUCell'), [10]) } as unknown as ArgValue;
+    for (const cls of ['mxnet.gluon.rnn.ZoneoutCell', 'mxnet.gluon.contrib.rnn.VariationalDropoutCell', 'mxnet.gluon.rnn.ResidualCell']) {
+      const o = applyLayer(cls, [base], {}, [t([4, 10])]);
+      assert.deepEqual(dimsOf((o.output as ArgValue[])[0]), [4, 10], cls);
+      assert.equal(o.params, gateWeights(3, 10, 10), cls);
+    }
+    const z = applyLayer('mxnet.gluon.rnn.ZoneoutCell', [{ kind: 'layer', def: def('mxnet.gluon.rnn.LSTMCell'), args: bind(def('mxnet.gluon.rnn.LSTMCell'), [6]) } as unknown as ArgValue], {}, [t([4, 10])]);
+    assert.deepEqual(dimsOf((z.output as ArgValue[])[0]), [4, 6]);
+    assert.equal(applyLayer('mxnet.gluon.rnn.ZoneoutCell', [UNKNOWN], {}, [t([4, 10])]).params, null);
   });
   it('LSTMPCell: output (N, P), states r (N, P) and c (N, H)', () => {
     const o = applyLayer('mxnet.gluon.contrib.rnn.LSTMPCell', [16, 8], {}, [t([4, 10])]);

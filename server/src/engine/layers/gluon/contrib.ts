@@ -8,7 +8,7 @@
  */
 import type { Dim } from '../../types';
 import { isKnown, product, ranked } from '../../shapes';
-import type { ArgValue, BoundArgs, LayerDef, LayerOutcome, ParamSpec } from '../types';
+import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerOutcome, ParamSpec } from '../types';
 import { isTensor, tensor } from '../types';
 import { intArg } from '../mxnet/mxcore';
 import { rnnParamCount } from '../mxnet/params';
@@ -56,20 +56,40 @@ function lstmpApply(args: BoundArgs, inputs: ArgValue[]): LayerOutcome {
   return { output: [r, [r, tensor(ranked([d[0], h]), 'mxnet')]], params: count, trainableParams: count };
 }
 
-/** `DropoutCell(rate)` passes its input and states through; `ResidualCell(base)` adds the input to the base cell's output. */
-function passThrough(withStates: boolean) {
-  return (_args: BoundArgs, inputs: ArgValue[]): LayerOutcome => {
+/** `DropoutCell(rate)` passes its input and states through. */
+function dropoutCell(_args: BoundArgs, inputs: ArgValue[]): LayerOutcome {
+  const x = isTensor(inputs[0]) ? inputs[0] : tensor(null, 'mxnet');
+  return { output: [x, inputs[1] ?? []], params: 0 };
+}
+
+/**
+ * Modifier cells run their `base_cell` (rnn_cell.py `ModifierCell`): `ZoneoutCell` and
+ * `VariationalDropoutCell` keep its output and states; `ResidualCell` adds the input to its
+ * output, so the output has the input's shape. The weights are the base cell's.
+ */
+function modifierCell(residual: boolean) {
+  return (args: BoundArgs, inputs: ArgValue[], env: LayerEnv, state: Record<string, Dim> | undefined): LayerOutcome => {
+    const base = args.get('base_cell') as { kind?: string; def?: LayerDef; args?: BoundArgs } | undefined;
+    if (!base || base.kind !== 'layer' || !base.def || !base.args) return { output: [tensor(null, 'mxnet'), tensor(null, 'mxnet')], params: null };
+    const out = base.def.apply(base.args, inputs, env, state);
+    if (!residual || !Array.isArray(out.output)) return out;
     const x = isTensor(inputs[0]) ? inputs[0] : tensor(null, 'mxnet');
-    return { output: [x, withStates ? inputs[1] ?? [] : tensor(null, 'mxnet')], params: withStates ? 0 : null };
+    return { ...out, output: [x, out.output[1]] };
   };
+}
+
+function modifier(name: string, residual: boolean, extra: ParamSpec[]): LayerDef {
+  return { framework: 'gluon', names: [name], params: [{ name: 'base_cell' }, ...extra], kind: 'layer', callParams: [{ name: 'states', default: null }], apply: modifierCell(residual) };
 }
 
 export const cellLayers: LayerDef[] = [
   cell('RNNCell', 1, 1, [{ name: 'hidden_size' }, { name: 'activation', default: 'tanh' }, ...INIT]),
   cell('LSTMCell', 4, 2, [{ name: 'hidden_size' }, ...INIT]),
   cell('GRUCell', 3, 1, [{ name: 'hidden_size' }, ...INIT]),
-  { framework: 'gluon', names: ['mxnet.gluon.rnn.DropoutCell'], params: [{ name: 'rate' }, { name: 'axes', default: [] }], kind: 'layer', callParams: [{ name: 'states', default: null }], apply: passThrough(true) },
-  { framework: 'gluon', names: ['mxnet.gluon.rnn.ResidualCell'], params: [{ name: 'base_cell' }], kind: 'layer', callParams: [{ name: 'states', default: null }], apply: passThrough(false) },
+  { framework: 'gluon', names: ['mxnet.gluon.rnn.DropoutCell'], params: [{ name: 'rate' }, { name: 'axes', default: [] }], kind: 'layer', callParams: [{ name: 'states', default: null }], apply: dropoutCell },
+  modifier('mxnet.gluon.rnn.ResidualCell', true, []),
+  modifier('mxnet.gluon.rnn.ZoneoutCell', false, [{ name: 'zoneout_outputs', default: 0 }, { name: 'zoneout_states', default: 0 }]),
+  modifier('mxnet.gluon.contrib.rnn.VariationalDropoutCell', false, [{ name: 'drop_inputs', default: 0 }, { name: 'drop_states', default: 0 }, { name: 'drop_outputs', default: 0 }]),
   {
     framework: 'gluon',
     names: ['mxnet.gluon.contrib.rnn.LSTMPCell'],
