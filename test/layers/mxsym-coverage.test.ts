@@ -117,6 +117,11 @@ describe('documented operator shapes (both prefixes)', () => {
     ['Correlation', [t([2, 16, 32, 32]), t([2, 16, 32, 32])], { kernel_size: 1, max_displacement: 20, stride1: 1, stride2: 2, pad_size: 20 }, [2, 441, 32, 32]],
     ['Convolution_v1', [t([2, 3, 8, 8])], { kernel: [3, 3], num_filter: 4 }, [2, 4, 6, 6]],
     ['softmax_cross_entropy', [t([4, 10]), t([4])], {}, [1]],
+    ['contrib.BilinearResize2D', [t([2, 3, 8, 8])], { height: 16, width: 12 }, [2, 3, 16, 12]],
+    ['contrib.BilinearResize2D', [t([2, 3, 8, 8])], { scale_height: 2, scale_width: 0.5 }, [2, 3, 16, 4]],
+    ['contrib.AdaptiveAvgPooling2D', [t([2, 3, 9, 9])], { output_size: 1 }, [2, 3, 1, 1]],
+    ['contrib.AdaptiveAvgPooling2D', [t([2, 3, 9, 9])], { output_size: [4, 2] }, [2, 3, 4, 2]],
+    ['contrib.ROIAlign', [t([1, 256, 32, 32]), t([10, 5])], { pooled_size: [7, 7], spatial_scale: 0.0625 }, [10, 256, 7, 7]],
     ['CTCLoss', [t([20, 4, 30]), t([4, 8])], {}, [4]],
   ];
   for (const prefix of [ND, SYM]) {

@@ -460,6 +460,29 @@ function correlation(args: BoundArgs): LayerOutcome {
   return out([d[0], grid * grid, side(d[2]), side(d[3])]);
 }
 
+/** `contrib.BilinearResize2D(data, height, width, scale_height, scale_width)`: (N, C, h, w) (src/operator/contrib/bilinear_resize-inl.h). */
+function bilinearResize(args: BoundArgs): LayerOutcome {
+  const d = closed(args.get('data'));
+  if (!d || d.length !== 4 || (args.get('mode') ?? 'size') !== 'size') return unknown();
+  const sh = args.get('scale_height');
+  const sw = args.get('scale_width');
+  if (sh !== null || sw !== null) {
+    const scaled = (n: Dim, sc: ArgValue | undefined) => (isKnown(n) && typeof sc === 'number' ? Math.floor(n * sc) : null);
+    return out([d[0], d[1], scaled(d[2], sh), scaled(d[3], sw)]);
+  }
+  const [h, w] = [intArg(args.get('height')), intArg(args.get('width'))];
+  return h !== null && w !== null && h > 0 && w > 0 ? out([d[0], d[1], h, w]) : unknown();
+}
+
+/** `contrib.AdaptiveAvgPooling2D(data, output_size)`: (N, C, oh, ow); an int is square (src/operator/contrib/adaptive_avg_pooling-inl.h). */
+function adaptiveAvgPool(args: BoundArgs): LayerOutcome {
+  const d = closed(args.get('data'));
+  const size = args.get('output_size');
+  const hw = typeof size === 'number' ? [size, size] : shapeArg(size);
+  if (!d || d.length !== 4 || !hw || (hw.length !== 1 && hw.length !== 2)) return unknown();
+  return out([d[0], d[1], hw[0], hw.length === 2 ? hw[1] : hw[0]]);
+}
+
 /** The ops whose output has the shape of `data` for every valid input. */
 function sameData(args: BoundArgs): LayerOutcome {
   return { output: mx(shapeOf(args.get('data'))) };
@@ -531,6 +554,9 @@ export const SHAPE_OPS: OpSpec[] = [
       return d && d.length === 3 ? out([d[1]]) : unknown();
     },
   },
+  { names: ['contrib.BilinearResize2D'], params: p('data', ['like', null], ['height', 1], ['width', 1], ['scale_height', null], ['scale_width', null], ['mode', 'size'], ['align_corners', true]), apply: bilinearResize },
+  { names: ['contrib.AdaptiveAvgPooling2D'], params: p('data', ['output_size', []]), apply: adaptiveAvgPool },
+  { names: ['contrib.ROIAlign'], params: p('data', 'rois', 'pooled_size', 'spatial_scale', ['sample_ratio', -1], ['position_sensitive', false], ['aligned', false]), apply: roiPooling },
   { names: UNARY_SAME, params: p('data'), apply: sameData },
   { names: ['clip'], params: p('data', 'a_min', 'a_max'), apply: sameData },
   { names: ['Cast', 'cast'], params: p('data', 'dtype'), apply: sameData },
