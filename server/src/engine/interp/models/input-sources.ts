@@ -25,7 +25,7 @@ import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { parseInputDirective, parseJaxtyping } from './input-parsers';
 import { libOf, safely, shapeFromValue } from './support';
-import { bindSymbolModule, feedForward, fitFeedForward, inferShape, ndarrayIter, printSummary, symbolModule } from './symbols';
+import { bindSymbolModule, createFeedForward, feedForward, fitFeedForward, inferShape, ndarrayIter, printSummary, symbolModule } from './symbols';
 
 export type InputHook =
   | { kind: 'call'; paths: readonly string[]; learn(ctx: ModelContext, path: string, args: EvaluatedArgs, site: CallSite): Value | undefined }
@@ -123,9 +123,10 @@ export const INPUT_SOURCES: readonly InputSource[] = [
   },
   {
     name: 'FeedForward fit',
-    doc: 'Legacy MXNet `mx.model.FeedForward(symbol=…)` then `fit(X=…, y=…)`: an iterator\'s batch, or an array batched by `numpy_batch_size` (128).',
+    doc: 'Legacy MXNet `mx.model.FeedForward(symbol=…)` then `fit(X=…, y=…)`, or `FeedForward.create(symbol, X, y)`: an iterator\'s batch, or an array batched by `numpy_batch_size` (128).',
     hooks: [
       { kind: 'call', paths: ['mxnet.model.FeedForward'], learn: (ctx, _path, args, site) => feedForward(ctx, args, site) },
+      { kind: 'call', paths: ['mxnet.model.FeedForward.create'], learn: (ctx, _path, args, site) => createFeedForward(ctx, args, site) },
       {
         kind: 'method',
         methods: ['fit'],

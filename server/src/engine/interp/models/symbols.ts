@@ -95,6 +95,15 @@ export function fitFeedForward(ctx: ModelContext, obj: ObjectValue, args: Evalua
   bindSymbol(ctx, obj.symbol, [], site, obj, { name: 'data', shape: ranked([batch, ...x.shape.dims.slice(1)]), origin });
 }
 
+/** `FeedForward.create(symbol, X, y=None, ...)`: constructs the model and fits it at once. */
+export function createFeedForward(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): Value {
+  const rest = new Map([...args.keywords].filter(([k]) => k !== 'X' && k !== 'y'));
+  const obj = feedForward(ctx, { positional: args.positional.slice(0, 1), keywords: rest, opaque: args.opaque }, site);
+  const x = args.keywords.get('X') ?? args.positional[1];
+  if (obj.t === 'object' && x) fitFeedForward(ctx, obj, { positional: [x], keywords: new Map(), opaque: false }, site);
+  return obj;
+}
+
 /** `mx.io.NDArrayIter(data, label, batch_size)`: remembers the shape of one batch. */
 export function ndarrayIter(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): Value {
   const obj = ctx.containers.newObject(null, null, site.r, null);
