@@ -42,6 +42,12 @@ const CASES: Record<string, Case[]> = {
     { code: `${SYMBOL}net.infer_shape(data=(3, 4))\n`, input: '(3, 4)' },
     { code: `${SYMBOL}mx.viz.print_summary(net, shape={'data': (5, 4)})\n`, input: '(5, 4)' },
   ],
+  'FeedForward fit': [
+    { code: `${SYMBOL}model = mx.model.FeedForward(symbol=net, num_epoch=1)\nmodel.fit(X=np.zeros((1000, 4)), y=np.zeros(1000))\n`, input: '(128, 4)' },
+    { code: `${SYMBOL}model = mx.model.FeedForward(net, numpy_batch_size=64)\nmodel.fit(np.zeros((50, 4)), np.zeros(50))\n`, input: '(50, 4)' },
+    { code: `${SYMBOL}it = mx.io.NDArrayIter(np.zeros((100, 4)), np.zeros(100), batch_size=10)\nmodel = mx.model.FeedForward(net)\nmodel.fit(X=it)\n`, input: '(10, 4)' },
+    { code: `${SYMBOL}model = mx.model.FeedForward.create(net, X=np.zeros((300, 4)), y=np.zeros(300), num_epoch=1)\n`, input: '(128, 4)' },
+  ],
   directive: [{ code: `${TORCH}model = nn.Sequential(nn.Linear(4, 8))  # shapelint: input=(N, 4)\n`, input: '(N, 4)' }],
   jaxtyping: [
     {

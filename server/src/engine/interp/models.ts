@@ -17,6 +17,7 @@
  *  - `sinks.ts`: the registry of target sinks (where a model's output meets a target).
  */
 import { findLayer } from '../layers/index';
+import { constructRnnCell, isRnnCellClass } from './models/mx-rnn-cells';
 import { LineIndex } from '../positions';
 import { openShape } from '../shapes';
 import type { Expr } from '../syntax/ast';
@@ -119,6 +120,7 @@ export class ModelEngine implements ModelLayer {
     const learned = inputFromCall(ctx, path, args, site);
     checkSinkCall(ctx, path, args, site);
     if (learned !== undefined) return learned;
+    if (isRnnCellClass(path)) return constructRnnCell(ctx, path, args, site);
     const def = findLayer(path);
     if (!def) return UNKNOWN_V;
     if (def.kind === 'layer') return ctx.layers.construct(def, path, args, site);

@@ -5,6 +5,8 @@ import { mxnetLayers } from './mxnet/index';
 import { numpyLayers } from './numpy/numpy';
 import { torchLayers } from './torch/index';
 import { unknownTorchModule } from './torch/unknown';
+import { unknownGluonBlock } from './gluon/unknown';
+import { unknownMxnetOp } from './mxnet/unknown';
 import type { LayerDef } from './types';
 
 export const ALL_LAYERS: readonly LayerDef[] = [...torchLayers, ...kerasLayers, ...gluonLayers, ...numpyLayers, ...mxnetLayers];
@@ -14,5 +16,11 @@ for (const def of ALL_LAYERS) for (const n of def.names) byName.set(n, def);
 
 /** The catalogued def, else (Keras) a def that keeps an unknown layer in the model. */
 export function findLayer(qualifiedName: string): LayerDef | undefined {
-  return byName.get(qualifiedName) ?? unknownTorchModule(qualifiedName) ?? kerasFallbackLayer(qualifiedName);
+  return (
+    byName.get(qualifiedName) ??
+    unknownTorchModule(qualifiedName) ??
+    kerasFallbackLayer(qualifiedName) ??
+    unknownGluonBlock(qualifiedName) ??
+    unknownMxnetOp(qualifiedName)
+  );
 }

@@ -26,7 +26,7 @@ import type { CallSite } from './interfaces';
 import { parseInputDirective, parseJaxtyping } from './input-parsers';
 import { KERAS_DATA_METHODS, kerasDataArray } from './keras-data';
 import { libOf, safely, shapeFromValue } from './support';
-import { bindSymbolModule, inferShape, ndarrayIter, printSummary, symbolModule } from './symbols';
+import { bindSymbolModule, createFeedForward, feedForward, fitFeedForward, inferShape, ndarrayIter, printSummary, symbolModule } from './symbols';
 
 export type InputHook =
   | { kind: 'call'; paths: readonly string[]; learn(ctx: ModelContext, path: string, args: EvaluatedArgs, site: CallSite): Value | undefined }
@@ -125,6 +125,22 @@ export const INPUT_SOURCES: readonly InputSource[] = [
         kind: 'tensor-method',
         methods: ['infer_shape', 'infer_shape_partial'],
         learn: (ctx, t, _method, args, site) => (t.sym ? inferShape(ctx, t, args, site) : undefined),
+      },
+    ],
+  },
+  {
+    name: 'FeedForward fit',
+    doc: 'Legacy MXNet `mx.model.FeedForward(symbol=…)` then `fit(X=…, y=…)`, or `FeedForward.create(symbol, X, y)`: an iterator\'s batch, or an array batched by `numpy_batch_size` (128).',
+    hooks: [
+      { kind: 'call', paths: ['mxnet.model.FeedForward'], learn: (ctx, _path, args, site) => feedForward(ctx, args, site) },
+      { kind: 'call', paths: ['mxnet.model.FeedForward.create'], learn: (ctx, _path, args, site) => createFeedForward(ctx, args, site) },
+      {
+        kind: 'method',
+        methods: ['fit'],
+        learn(ctx, obj, _method, args, site) {
+          if (obj.symbol && obj.attrs.has('numpy_batch_size')) fitFeedForward(ctx, obj, args, site);
+          return UNKNOWN_V;
+        },
       },
     ],
   },

@@ -5,6 +5,7 @@ import { UNKNOWN_V, type ObjectValue, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { inputFromMethod } from './input-sources';
+import { rnnCellMethod } from './mx-rnn-cells';
 import { checkSinkMethod } from './sinks';
 import { CHAINABLE } from './support';
 import { tensorMethod } from './tensors';
@@ -19,6 +20,8 @@ export function callMethod(ctx: ModelContext, m: Extract<Value, { t: 'method' }>
 }
 
 function objectMethod(ctx: ModelContext, obj: ObjectValue, name: string, args: EvaluatedArgs, site: CallSite): Value {
+  const cellResult = rnnCellMethod(ctx, obj, name, args, site);
+  if (cellResult !== undefined) return cellResult;
   const containerResult = ctx.containers.containerMethod(obj, name, args);
   if (containerResult !== undefined) return containerResult;
   const learned = inputFromMethod(ctx, obj, name, args, site);

@@ -4,7 +4,7 @@
  * `infer_shape`, `print_summary`) evaluates it as a model run, op by op, so each op appears in
  * summaries and traces like a layer.
  */
-import type { LayerDef } from '../../layers/types';
+import { UNKNOWN, type LayerDef } from '../../layers/types';
 import { mxLegacyShape, ranked } from '../../shapes';
 import type { Shape, TextRange } from '../../types';
 import { bindArgs, type EvaluatedArgs } from '../bind';
@@ -15,9 +15,10 @@ import { shapeFromValue, tensorsIn } from './support';
 
 /** Records how a symbol was built (Variable, or an op over symbols) for later binding. */
 export function attachSymbol(ctx: ModelContext, def: LayerDef, args: EvaluatedArgs, site: CallSite, inputs: TensorVal[], result: Value): Value {
-  if (result.t !== 'tensor' || !def.names[0].startsWith('mxnet.symbol.')) return result;
+  if (!def.names[0].startsWith('mxnet.symbol.')) return result;
   const nameArg = args.keywords.get('name') ?? (def.names[0].endsWith('.Variable') || def.names[0].endsWith('.var') ? args.positional[0] : undefined);
   const name = nameArg && nameArg.t === 'str' ? nameArg.v : null;
+  if (result.t !== 'tensor') return inputs.some((t) => t.sym) ? attachOutputs(ctx, def, args, site, name, result) : result;
   if (def.names.some((n) => n === 'mxnet.symbol.Variable' || n === 'mxnet.symbol.var')) {
     return { ...result, sym: { id: ctx.nextId(), kind: 'var', name, declared: result.shape } };
   }
@@ -25,11 +26,81 @@ export function attachSymbol(ctx: ModelContext, def: LayerDef, args: EvaluatedAr
   return { ...result, sym: { id: ctx.nextId(), kind: 'op', name, def, args, site } };
 }
 
+/**
+ * A multi-output op (`split`/`SliceChannel`, `RNN(state_outputs=True)`, `topk(ret_typ='both')`):
+ * each output is its own symbol node, so `parts[0]` keeps the graph connected.
+ */
+function attachOutputs(ctx: ModelContext, def: LayerDef, args: EvaluatedArgs, site: CallSite, name: string | null, result: Value): Value {
+  if ((result.t !== 'tuple' && result.t !== 'list') || !result.items.every((v) => v.t === 'tensor')) return result;
+  const items = result.items.map((v, i) => ({ ...(v as TensorVal), sym: { id: ctx.nextId(), kind: 'op' as const, name, def: outputOf(def, i), args, site } }));
+  return { ...result, items };
+}
+
+const outputDefs = new WeakMap<LayerDef, LayerDef[]>();
+
+/**
+ * `def` reduced to its i-th output. Output 0 carries the op's weights; another output of an op
+ * with weights says "unknown", since the weights are counted only if output 0 is used too (a
+ * total is then unknown, never short).
+ */
+function outputOf(def: LayerDef, i: number): LayerDef {
+  const list = outputDefs.get(def) ?? [];
+  outputDefs.set(def, list);
+  list[i] ??= {
+    ...def,
+    apply(args, inputs, env, state) {
+      const out = def.apply(args, inputs, env, state);
+      const item = Array.isArray(out.output) ? out.output[i] : undefined;
+      return { ...out, output: item ?? UNKNOWN, params: i === 0 || out.params === 0 ? out.params : null };
+    },
+  };
+  return list[i];
+}
+
 /** `mx.mod.Module(symbol=...)`: an object that evaluates its symbol once bound. */
 export function symbolModule(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): Value {
   const symbol = args.keywords.get('symbol') ?? args.positional[0];
   const obj = ctx.containers.newObject(null, null, site.r, 'mxsym');
   if (symbol && symbol.t === 'tensor' && symbol.sym) obj.symbol = symbol;
+  return obj;
+}
+
+/**
+ * Legacy `mx.model.FeedForward(symbol, ctx, num_epoch, ..., numpy_batch_size=128)`: a model
+ * object that evaluates its symbol when `fit` gives it data (python/mxnet/model.py).
+ */
+export function feedForward(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): Value {
+  const obj = symbolModule(ctx, args, site);
+  if (obj.t === 'object') obj.attrs.set('numpy_batch_size', args.keywords.get('numpy_batch_size') ?? num(128));
+  return obj;
+}
+
+/**
+ * `FeedForward.fit(X, y=None, ...)`: an iterator is read as by `Module.fit`; an array becomes
+ * `NDArrayIter(X, y, min(X.shape[0], numpy_batch_size))` with data name 'data' (`_init_iter`).
+ */
+export function fitFeedForward(ctx: ModelContext, obj: ObjectValue, args: EvaluatedArgs, site: CallSite): void {
+  const x = args.keywords.get('X') ?? args.positional[0];
+  if (!x || !obj.symbol) return;
+  if (x.t === 'object' && x.provideData) {
+    const { name, shape } = x.provideData;
+    bindSymbol(ctx, obj.symbol, [], site, obj, { name, shape, origin: x.range });
+    return;
+  }
+  if (x.t !== 'tensor' || !x.shape || x.shape.open || x.shape.dims.length === 0) return;
+  const bs = obj.attrs.get('numpy_batch_size');
+  const n = x.shape.dims[0];
+  const batch = bs && bs.t === 'num' && typeof n === 'number' ? Math.min(n, bs.v) : null;
+  const origin = x.origin ?? site.r;
+  bindSymbol(ctx, obj.symbol, [], site, obj, { name: 'data', shape: ranked([batch, ...x.shape.dims.slice(1)]), origin });
+}
+
+/** `FeedForward.create(symbol, X, y=None, ...)`: constructs the model and fits it at once. */
+export function createFeedForward(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): Value {
+  const rest = new Map([...args.keywords].filter(([k]) => k !== 'X' && k !== 'y'));
+  const obj = feedForward(ctx, { positional: args.positional.slice(0, 1), keywords: rest, opaque: args.opaque }, site);
+  const x = args.keywords.get('X') ?? args.positional[1];
+  if (obj.t === 'object' && x) fitFeedForward(ctx, obj, { positional: [x], keywords: new Map(), opaque: false }, site);
   return obj;
 }
 

@@ -91,7 +91,7 @@ function denseMismatch(units: number, provided: number, inferred: number, flatte
 // ---------------------------------------------------------------------------------------------
 // Shape-preserving and simple blocks
 
-function identityApply(_args: BoundArgs, inputs: ArgValue[]): LayerOutcome {
+export function identityApply(_args: BoundArgs, inputs: ArgValue[]): LayerOutcome {
   return { output: tensor(inputShape(inputs[0]), 'mxnet') };
 }
 
@@ -111,7 +111,7 @@ function activationApply(args: BoundArgs, inputs: ArgValue[], env: LayerEnv): La
 }
 
 /** Normalisation over one axis: `total` params per channel, `trainable` of them trainable. */
-function normApply(axisDefault: number, perChannel: (args: BoundArgs) => { total: number; trainable: number } | null) {
+export function normApply(axisDefault: number, perChannel: (args: BoundArgs) => { total: number; trainable: number } | null) {
   return (args: BoundArgs, inputs: ArgValue[]): LayerOutcome => {
     const x = inputShape(inputs[0]);
     const axis = intArg(args.get('axis') ?? axisDefault);
@@ -128,7 +128,7 @@ function normApply(axisDefault: number, perChannel: (args: BoundArgs) => { total
  * An explicit in_channels that disagrees is not caught by 1.9.1's shape inference
  * (`BatchNormShape` overwrites the parameter shapes), so no issue is raised.
  */
-function bnCounts(args: BoundArgs): { total: number; trainable: number } | null {
+export function bnCounts(args: BoundArgs): { total: number; trainable: number } | null {
   const center = boolArg(args.get('center'), true);
   const scale = boolArg(args.get('scale'), true);
   if (center === null || scale === null) return null;
@@ -140,7 +140,7 @@ function lnCounts(args: BoundArgs): { total: number; trainable: number } | null 
   return c && { total: 2, trainable: c.trainable };
 }
 
-function embeddingApply(args: BoundArgs, inputs: ArgValue[]): LayerOutcome {
+export function embeddingApply(args: BoundArgs, inputs: ArgValue[]): LayerOutcome {
   const inDim = intArg(args.get('input_dim'));
   const outDim = intArg(args.get('output_dim'));
   const x = inputShape(inputs[0]);
@@ -172,6 +172,19 @@ function opaqueApply(): LayerOutcome {
   return { output: tensor(null, 'mxnet') };
 }
 
+export const BN_PARAMS: ParamSpec[] = ['axis', 'momentum', 'epsilon', 'center', 'scale', 'use_global_stats', 'beta_initializer', 'gamma_initializer', 'running_mean_initializer', 'running_variance_initializer', 'in_channels'].map(
+      (name, i) => ({ name, default: [1, 0.9, 1e-5, true, true, false, 'zeros', 'ones', 'zeros', 'ones', 0][i] as ArgValue }),
+    );
+
+function groupNormApply(args: BoundArgs, inputs: ArgValue[]): LayerOutcome {
+  const g = intArg(args.get('num_groups'));
+  const center = boolArg(args.get('center'), true);
+  const scale = boolArg(args.get('scale'), true);
+  const params = g === null ? null : 2 * g;
+  const trainable = g === null || center === null || scale === null ? null : g * ((center ? 1 : 0) + (scale ? 1 : 0));
+  return { output: tensor(inputShape(inputs[0]), 'mxnet'), params, trainableParams: trainable };
+}
+
 export const basicLayers: LayerDef[] = [
   layer('Dense', DENSE_PARAMS, denseApply),
   layer('Flatten', [], flattenApply),
@@ -184,13 +197,9 @@ export const basicLayers: LayerDef[] = [
   layer('SELU', [], identityApply),
   layer('Swish', [{ name: 'beta', default: 1.0 }], identityApply),
   layer('GELU', [], identityApply),
-  layer(
-    'BatchNorm',
-    ['axis', 'momentum', 'epsilon', 'center', 'scale', 'use_global_stats', 'beta_initializer', 'gamma_initializer', 'running_mean_initializer', 'running_variance_initializer', 'in_channels'].map(
-      (name, i) => ({ name, default: [1, 0.9, 1e-5, true, true, false, 'zeros', 'ones', 'zeros', 'ones', 0][i] as ArgValue }),
-    ),
-    normApply(1, bnCounts),
-  ),
+  layer('BatchNorm', BN_PARAMS, normApply(1, bnCounts)),
+  // One gamma and beta per group in MXNet 1.x (basic_layers.py `GroupNorm`, shape (num_groups,)).
+  layer('GroupNorm', ['num_groups', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer'].map((name, i) => ({ name, default: [1, 1e-5, true, true, 'zeros', 'ones'][i] as ArgValue })), groupNormApply),
   layer(
     'LayerNorm',
     ['axis', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer', 'in_channels'].map((name, i) => ({

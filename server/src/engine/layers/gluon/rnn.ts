@@ -9,6 +9,7 @@ import type { ArgValue, BoundArgs, LayerDef, LayerEnv, LayerIssue, LayerOutcome,
 import { isTensor, tensor } from '../types';
 
 import { boolArg, checkOpMsg, gluonMessage, intArg, mkIssue } from '../mxnet/mxcore';
+import { rnnParamCount } from '../mxnet/params';
 
 interface Kind {
   cls: string;
@@ -49,15 +50,6 @@ const RNN: Kind = {
   ),
 };
 
-/** Per layer and direction: G·H·F + G·H·H + 2·G·H; later layers see F = D·H. */
-export function rnnParamCount(gates: number, hidden: number, layers: number, dirs: number, inputSize: number): number {
-  let total = 0;
-  for (let l = 0; l < layers; l++) {
-    const f = l === 0 ? inputSize : dirs * hidden;
-    total += dirs * (gates * hidden * f + gates * hidden * hidden + 2 * gates * hidden);
-  }
-  return total;
-}
 
 function rankIssue(rank: number, env: LayerEnv): LayerIssue {
   const msg = checkOpMsg('dshape.ndim()', '==', '3U', rank, 3, 'Input data should be rank-3 tensor of dim [sequence length, batch size, input size]');

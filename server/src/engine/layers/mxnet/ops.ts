@@ -5,62 +5,22 @@
  */
 import type { Dim, Framework, Shape } from '../../types';
 import { dimAt, isKnown, product, ranked } from '../../shapes';
-import type { ArgValue, BoundArgs, LayerDef, LayerIssue, LayerOutcome, ParamSpec, TensorValue } from '../types';
-import { isTensor, tensor, UNKNOWN } from '../types';
-import { ACT_TYPES, boolArg, checkMsg, checkOpMsg, defaultLayout, intArg, invalidActIssue, mkIssue, mxShape, parseLayout, shapeArg, tupleArg } from './mxcore';
+import type { ArgValue, BoundArgs, LayerDef, LayerIssue, LayerOutcome } from '../types';
+import { UNKNOWN } from '../types';
+import { ACT_TYPES, boolArg, checkMsg, checkOpMsg, defaultLayout, intArg, invalidActIssue, mkIssue, mxShape, parseLayout, shapeArg, shapeInconsistent, tupleArg } from './mxcore';
 import { convShape, type ConvSpec, poolShape, type PoolSpec } from './mxops';
 import { normAxis } from '../args';
 import { expandDims, squeezeDims, swapDims, transposeDims } from '../numpy/dims';
 import { fcShape } from './mxops';
 import { symbolParams } from './params';
 import { inferReshape } from './reshape';
+import { concatAxisIssue, SHAPE_OPS } from './shape-ops';
+import { closed, issueOut, mx, nodeName, type OpSpec, p, shapeOf, unknown } from './opspec';
+
+export { mx } from './opspec';
 
 export const ND = 'mxnet.ndarray.';
 export const SYM = 'mxnet.symbol.';
-
-type Apply = (args: BoundArgs) => LayerOutcome;
-
-interface OpSpec {
-  names: string[];
-  params: ParamSpec[];
-  apply: Apply;
-}
-
-function p(...names: (string | [string, ArgValue] | ['*', string])[]): ParamSpec[] {
-  const out: ParamSpec[] = names.map((n) =>
-    typeof n === 'string' ? { name: n } : n[0] === '*' ? { name: n[1] as string, variadic: true } : { name: n[0], default: n[1] },
-  );
-  // Every operator takes `name=`; it names the node in symbolic error messages.
-  out.push({ name: 'name', default: null });
-  return out;
-}
-
-export function mx(shape: Shape | null): TensorValue {
-  return tensor(shape, 'mxnet');
-}
-
-function unknown(): LayerOutcome {
-  return { output: mx(null) };
-}
-
-/** The tensor argument's shape, or null. */
-function shapeOf(v: ArgValue | undefined): Shape | null {
-  return isTensor(v) && v.shape ? v.shape : null;
-}
-
-function closed(v: ArgValue | undefined): Dim[] | null {
-  const s = shapeOf(v);
-  return s && !s.open ? s.dims : null;
-}
-
-function nodeName(args: BoundArgs): string {
-  const n = args.get('name');
-  return typeof n === 'string' ? n : '…';
-}
-
-function issueOut(issue: LayerIssue): LayerOutcome {
-  return { output: mx(null), issue };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Element-wise and activations
@@ -94,6 +54,10 @@ function concat(args: BoundArgs): LayerOutcome {
   const shapes = data.map((v) => closed(v));
   if (shapes.some((s) => !s)) return unknown();
   const all = shapes as Dim[][];
+  // `ConcatShape` checks the axis against each operand's rank, in order (src/operator/nn/concat.cc);
+  // an operand of unknown rank has returned above, so an unknown never raises.
+  const short = all.find((d) => normAxis(dim, d.length) === null);
+  if (short) return concatAxisIssue(dim, short);
   const axis = normAxis(dim, all[0].length);
   if (axis === null) return unknown();
   const merged = all[0].map((d, i) => (i === axis ? null : d));
@@ -231,12 +195,29 @@ function fullyConnected(args: BoundArgs): LayerOutcome {
   const flat = boolArg(args.get('flatten'), true);
   if (!x || units === null || flat === null) return unknown();
   const { inUnits, out } = fcShape(x, units, flat);
-  const w = closed(args.get('weight'));
-  if (w && w.length === 2 && isKnown(w[1]) && isKnown(inUnits) && w[1] !== inUnits && w[0] === units) {
-    const msg = `Shape inconsistent, Provided = ${mxShape(w)}, inferred shape=${mxShape([units, inUnits])}`;
-    return issueOut(mkIssue('features-mismatch', msg, [`FullyConnected: the weight has ${w[1]} input units, the input gives ${inUnits}.`]));
+  const issue = fcWeightIssue(closed(args.get('weight')), units, inUnits);
+  return issue ? issueOut(issue) : { output: mx(out) };
+}
+
+/**
+ * A weight given by the user (`weight=mx.sym.Variable('w', shape=...)`) must be exactly
+ * `(num_hidden, in_units)`: `SHAPE_ASSIGN_CHECK(*in_shape, fullc::kWeight, Shape2(num_hidden, num_input))`
+ * in src/operator/nn/fully_connected.cc. An unknown entry of either side matches anything.
+ */
+function fcWeightIssue(w: Dim[] | null, units: number, inUnits: Dim): LayerIssue | null {
+  if (!w) return null;
+  const inferred: Dim[] = [units, inUnits];
+  const differs = (a: Dim, b: Dim) => isKnown(a) && isKnown(b) && a !== b;
+  if (w.length === 2 && !differs(w[0], units) && !differs(w[1], inUnits)) return null;
+  if (w.length !== 2 && w.length !== 0) {
+    const msg = shapeInconsistent(w, inferred);
+    return mkIssue('features-mismatch', msg, [`FullyConnected: the weight must be 2-D, (num_hidden, in_units) = ${mxShape(inferred)}; it has shape ${mxShape(w)}.`]);
   }
-  return { output: mx(out) };
+  if (w.length !== 2) return null;
+  const why = differs(w[0], units)
+    ? `the weight has ${w[0]} rows but num_hidden=${units}`
+    : `the weight has ${w[1]} input units, the input gives ${inUnits}`;
+  return mkIssue('features-mismatch', shapeInconsistent(w, inferred), [`FullyConnected: ${why}; MXNet requires the weight to be (num_hidden, in_units) = ${mxShape(inferred)}.`]);
 }
 
 function upsampling(args: BoundArgs): LayerOutcome {
@@ -331,12 +312,17 @@ function reduce(args: BoundArgs): LayerOutcome {
   return { output: mx(ranked(out.length ? out : [1])) };
 }
 
+/** More outputs than this are left as one unknown value. */
+const MAX_OUTPUTS = 1024;
+
 function split(args: BoundArgs): LayerOutcome {
   const d = closed(args.get('data'));
   const n = intArg(args.get('num_outputs'));
   const axis = intArg(args.get('axis'));
   const sq = boolArg(args.get('squeeze_axis'), false);
-  if (!d || n === null || n < 1 || axis === null || sq === null) return { output: UNKNOWN };
+  if (n === null || n < 1 || n > MAX_OUTPUTS) return { output: UNKNOWN };
+  // The number of outputs is known from num_outputs alone (a symbol is split before it is bound).
+  if (!d || axis === null || sq === null) return { output: n === 1 ? mx(null) : Array.from({ length: n }, () => mx(null)) };
   const a = normAxis(axis, d.length);
   const size = a === null ? undefined : dimAt(ranked(d), a);
   if (a === null || size === undefined || (isKnown(size) && size % n !== 0)) return { output: UNKNOWN };
@@ -356,15 +342,12 @@ function variable(args: BoundArgs): LayerOutcome {
 // Registry
 
 const OPS: OpSpec[] = [
-  { names: ['relu', 'sigmoid', 'tanh', 'softsign', 'exp', 'log', 'sqrt', 'abs', 'negative', 'identity', 'stop_gradient', 'BlockGrad', 'make_loss', 'MakeLoss'], params: p('data'), apply: same },
   { names: ['softmax', 'log_softmax'], params: p('data', ['axis', -1], ['temperature', null]), apply: same },
   { names: ['SoftmaxActivation'], params: p('data', ['mode', 'instance']), apply: same },
-  { names: ['SoftmaxOutput', 'LinearRegressionOutput', 'LogisticRegressionOutput'], params: p('data', ['label', null]), apply: same },
   { names: ['Activation'], params: p('data', 'act_type'), apply: activation },
   { names: ['LeakyReLU'], params: p('data', ['gamma', null], ['act_type', 'leaky'], ['slope', 0.25]), apply: same },
   { names: ['Dropout'], params: p('data', ['p', 0.5], ['mode', 'training'], ['axes', []]), apply: same },
-  { names: ['BatchNorm'], params: p('data', ['gamma', null], ['beta', null], ['moving_mean', null], ['moving_var', null], ['eps', 0.001], ['momentum', 0.9], ['fix_gamma', true], ['use_global_stats', false], ['output_mean_var', false], ['axis', 1]), apply: same },
-  { names: ['LayerNorm', 'InstanceNorm', 'L2Normalization'], params: p('data', ['gamma', null], ['beta', null], ['axis', -1]), apply: same },
+  { names: ['BatchNorm', 'BatchNorm_v1'], params: p('data', ['gamma', null], ['beta', null], ['moving_mean', null], ['moving_var', null], ['eps', 0.001], ['momentum', 0.9], ['fix_gamma', true], ['use_global_stats', false], ['output_mean_var', false], ['axis', 1]), apply: same },
   { names: ['flatten', 'Flatten'], params: p('data'), apply: flatten },
   { names: ['concat', 'Concat'], params: p(['*', 'data'], ['dim', 1], ['num_args', null]), apply: concat },
   { names: ['reshape', 'Reshape'], params: p('data', ['shape', null], ['reverse', false]), apply: reshape },
@@ -372,17 +355,25 @@ const OPS: OpSpec[] = [
   { names: ['expand_dims'], params: p('data', 'axis'), apply: expand },
   { names: ['squeeze'], params: p('data', ['axis', null]), apply: squeeze },
   { names: ['swapaxes', 'SwapAxis'], params: p('data', ['dim1', 0], ['dim2', 0]), apply: swapaxes },
-  { names: ['Pooling'], params: p('data', ['kernel', null], ['pool_type', 'max'], ['global_pool', false], ['cudnn_off', false], ['pooling_convention', 'valid'], ['stride', null], ['pad', null], ['p_value', null], ['count_include_pad', null], ['layout', null]), apply: pooling },
-  { names: ['Convolution'], params: p('data', ['weight', null], ['bias', null], ['kernel', null], ['stride', null], ['dilate', null], ['pad', null], ['num_filter', null], ['num_group', 1], ['workspace', 1024], ['no_bias', false], ['cudnn_tune', null], ['cudnn_off', false], ['layout', null]), apply: convolution('conv') },
+  { names: ['Pooling', 'Pooling_v1'], params: p('data', ['kernel', null], ['pool_type', 'max'], ['global_pool', false], ['cudnn_off', false], ['pooling_convention', 'valid'], ['stride', null], ['pad', null], ['p_value', null], ['count_include_pad', null], ['layout', null]), apply: pooling },
+  { names: ['Convolution', 'Convolution_v1'], params: p('data', ['weight', null], ['bias', null], ['kernel', null], ['stride', null], ['dilate', null], ['pad', null], ['num_filter', null], ['num_group', 1], ['workspace', 1024], ['no_bias', false], ['cudnn_tune', null], ['cudnn_off', false], ['layout', null]), apply: convolution('conv') },
   { names: ['Deconvolution'], params: p('data', ['weight', null], ['bias', null], ['kernel', null], ['stride', null], ['dilate', null], ['pad', null], ['adj', null], ['target_shape', null], ['num_filter', null], ['num_group', 1], ['workspace', 512], ['no_bias', true], ['cudnn_tune', null], ['cudnn_off', false], ['layout', null]), apply: convolution('deconv') },
   { names: ['FullyConnected'], params: p('data', ['weight', null], ['bias', null], ['num_hidden', null], ['no_bias', false], ['flatten', true]), apply: fullyConnected },
   { names: ['UpSampling'], params: p(['*', 'data'], ['scale', null], ['num_filter', 0], ['sample_type', 'nearest'], ['multi_input_mode', 'concat'], ['num_args', 1]), apply: upsampling },
   { names: ['Embedding'], params: p('data', ['weight', null], ['input_dim', null], ['output_dim', null]), apply: embedding },
-  { names: ['broadcast_add', 'broadcast_plus', 'broadcast_sub', 'broadcast_minus', 'broadcast_mul', 'broadcast_div', 'broadcast_maximum', 'broadcast_minimum'], params: p('lhs', 'rhs'), apply: broadcast },
+  {
+    names: ['add', 'subtract', 'multiply', 'divide', 'modulo', 'power', 'maximum', 'minimum', 'hypot', 'equal', 'not_equal', 'greater', 'greater_equal', 'lesser', 'lesser_equal', 'logical_and', 'logical_or', 'logical_xor']
+      .map((n) => `broadcast_${n}`)
+      .concat(['broadcast_plus', 'broadcast_minus', 'broadcast_sub', 'broadcast_mul', 'broadcast_div', 'broadcast_mod']),
+    params: p('lhs', 'rhs'),
+    apply: broadcast,
+  },
   { names: ['elemwise_add', 'elemwise_sub', 'elemwise_mul', 'elemwise_div'], params: p('lhs', 'rhs'), apply: elemwise },
   { names: ['add_n', 'ElementWiseSum'], params: p(['*', 'args']), apply: addN },
-  { names: ['mean', 'sum', 'max', 'min', 'prod'], params: p('data', ['axis', null], ['keepdims', false], ['exclude', false]), apply: reduce },
+  { names: ['mean', 'sum', 'max', 'min', 'prod', 'sum_axis', 'max_axis', 'min_axis'], params: p('data', ['axis', null], ['keepdims', false], ['exclude', false]), apply: reduce },
   { names: ['SliceChannel', 'split'], params: p('data', 'num_outputs', ['axis', 1], ['squeeze_axis', false]), apply: split },
+  { names: ['nansum', 'nanprod', 'norm'], params: p('data', ['axis', null], ['keepdims', false], ['exclude', false]), apply: reduce },
+  ...SHAPE_OPS,
 ];
 
 function toDefs(prefix: string, framework: Framework): LayerDef[] {

@@ -8,6 +8,16 @@ import { product } from '../../shapes';
 import type { Shape } from '../../types';
 import { isTensor, type BoundArgs } from '../types';
 
+/** Fused RNN weights (Gluon's RNN layers and the `RNN` op), per layer and direction: G·H·F + G·H·H + 2·G·H; later layers see F = D·H. */
+export function rnnParamCount(gates: number, hidden: number, layers: number, dirs: number, inputSize: number): number {
+  let total = 0;
+  for (let l = 0; l < layers; l++) {
+    const f = l === 0 ? inputSize : dirs * hidden;
+    total += dirs * (gates * hidden * f + gates * hidden * hidden + 2 * gates * hidden);
+  }
+  return total;
+}
+
 type Counter = (args: BoundArgs, input: Shape) => number | null;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);
@@ -44,6 +54,42 @@ const COUNTERS: Record<string, Counter> = {
     const c = axis === null ? null : num(input.dims[axis < 0 ? input.dims.length + axis : axis]);
     return c === null ? null : 2 * c;
   },
+  // gamma and beta over the normalised axis (src/operator/nn/layer_norm.cc, instance_norm-inl.h).
+  LayerNorm: (args, input) => {
+    const axis = num(args.get('axis')) ?? -1;
+    const c = num(input.dims[axis < 0 ? input.dims.length + axis : axis]);
+    return c === null ? null : 2 * c;
+  },
+  InstanceNorm: (_args, input) => {
+    const c = num(input.dims[1]);
+    return c === null ? null : 2 * c;
+  },
+  // MXNet 1.x GroupNorm keeps one gamma and beta per group (src/operator/nn/group_norm-inl.h).
+  GroupNorm: (args) => {
+    const g = num(args.get('num_groups'));
+    return g === null ? null : 2 * g;
+  },
+  // The fused `parameters` vector (src/operator/rnn-inl.h, `GetRnnParamSize`).
+  RNN: (args, input) => {
+    const gates = ({ lstm: 4, gru: 3, rnn_relu: 1, rnn_tanh: 1 } as Record<string, number>)[String(args.get('mode'))];
+    const h = num(args.get('state_size'));
+    const layers = num(args.get('num_layers'));
+    const inSize = num(input.dims[2]);
+    const dirs = bool(args.get('bidirectional'), false) ? 2 : 1;
+    if (!gates || h === null || layers === null || inSize === null || input.dims.length !== 3) return null;
+    return rnnParamCount(gates, h, layers, dirs, inSize);
+  },
+  // PReLU learns one slope per channel (src/operator/leaky_relu-inl.h, gamma (C,)); the other act_types learn nothing.
+  LeakyReLU: (args, input) => (args.get('act_type') === 'prelu' ? num(input.dims[1]) : 0),
+  // Bilinear upsampling is a grouped deconvolution with a (C, 1, k, k) weight, k = 2·scale − scale % 2 (src/operator/nn/upsampling-inl.h).
+  UpSampling: (args, input) => {
+    if (args.get('sample_type') !== 'bilinear') return 0;
+    const c = num(input.dims[1]);
+    const scale = num(args.get('scale'));
+    if (c === null || scale === null) return null;
+    const k = 2 * scale - (scale % 2);
+    return c * k * k;
+  },
   Embedding: (args) => {
     const i = num(args.get('input_dim'));
     const o = num(args.get('output_dim'));
@@ -55,7 +101,9 @@ const COUNTERS: Record<string, Counter> = {
 export function symbolParams(op: string, args: BoundArgs): number | null {
   const counter = COUNTERS[op];
   if (!counter) return 0;
-  const data = args.get('data');
+  // Variadic ops (UpSampling) take their inputs as a list; the first one sets the shapes.
+  const raw = args.get('data');
+  const data = Array.isArray(raw) ? raw[0] : raw;
   if (!isTensor(data) || !data.shape || data.shape.open) return null;
   return counter(args, data.shape);
 }
