@@ -30,6 +30,11 @@ const KNOWN_FAILURES: Record<string, string> = {};
 /** Files the oracle cannot run (file → reason); shapelint is still checked on them. */
 const ORACLE_SKIP: Record<string, string> = {
   'torch_unknown_libraries.py': 'torchvision is not installed in the oracle venv',
+  'keras1_mnist_cnn.py': 'Keras 1 only (Convolution2D(n, 3, 3), border_mode, nb_epoch); the venv has Keras 3',
+  'keras1_imdb_lstm.py': 'Keras 1 only (dropout_W/dropout_U, nb_words, nb_epoch); the venv has Keras 3',
+  'keras1_functional_merge.py': 'Keras 1 only (merge(mode=...), Model(input=, output=), dim_ordering); the venv has Keras 3',
+  'keras2_cifar10_legacy_paths.py': 'Keras 2.0-2.3 only (keras.layers.convolutional, rmsprop(lr=), fit_generator); the venv has Keras 3',
+  'keras2_vgg_like.py': 'Keras 2 only (SGD(lr=..., decay=...)); the venv has Keras 3',
 };
 
 const CORPUS = path.join(FIXTURES, 'engine', 'corpus');
@@ -37,7 +42,7 @@ const files = readdirSync(CORPUS).filter((f) => f.endsWith('.py')).sort();
 
 function frameworkOf(text: string): 'torch' | 'keras' | 'mxnet' {
   if (/^\s*import torch\b/m.test(text)) return 'torch';
-  if (/^\s*(import|from) keras\b/m.test(text)) return 'keras';
+  if (/^\s*(import|from) (tensorflow\.)?keras\b|^\s*from tensorflow import keras\b/m.test(text)) return 'keras';
   return 'mxnet';
 }
 

@@ -104,7 +104,9 @@ export class Runs {
     const first = args.positional[0];
     run.input = first && first.t === 'tensor' ? first : null;
     run.inputArgRange = inputRange;
-    if (!dry && !probe) obj.ran = true;
+    // A call on data of unknown shape (a loader's batch, an unmodelled load) shows no input:
+    // the model still gets its declared-input or probe run at the end, and so its summary.
+    if (!dry && !probe && run.input) obj.ran = true;
     const out = this.within(run, () => this.runObject(obj, args));
     if (!dry) this.finishRun(run, obj);
     return out;

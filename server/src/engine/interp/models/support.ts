@@ -34,6 +34,8 @@ export function libOf(f: Framework): TensorLib {
 export function tensorsIn(v: Value): TensorVal[] {
   if (v.t === 'tensor') return [v];
   if (v.t === 'tuple' || v.t === 'list') return v.items.flatMap(tensorsIn);
+  // Keras models take and return dicts of named tensors (`outputs={"priority": p, ...}`).
+  if (v.t === 'dict') return v.entries.flatMap(([, x]) => tensorsIn(x));
   return [];
 }
 
