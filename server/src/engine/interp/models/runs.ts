@@ -12,7 +12,7 @@ import { extendLineage, num, tensorVal, UNKNOWN_V, type FuncValue, type LayerVal
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { checkLayout } from './layout';
-import { libOf, mergeHist, safely, tensorsIn } from './support';
+import { libOf, mergeHist, safely, showsShape, tensorsIn } from './support';
 import { attachSymbol, evalSymbol } from './symbols';
 import { adjustedInputRank } from '../../layers/keras/index';
 
@@ -106,7 +106,7 @@ export class Runs {
     run.inputArgRange = inputRange;
     // A call on data of unknown shape (a loader's batch, an unmodelled load) shows no input:
     // the model still gets its declared-input or probe run at the end, and so its summary.
-    if (!dry && !probe && run.input) obj.ran = true;
+    if (!dry && !probe && showsShape(run.input)) obj.ran = true;
     const out = this.within(run, () => this.runObject(obj, args));
     if (!dry) this.finishRun(run, obj);
     return out;

@@ -3,16 +3,22 @@ import type { ModelSummary } from '../../types';
 import type { ObjectValue, TensorVal } from '../values';
 import type { ModelContext } from './context';
 import type { Run } from './runs';
+import { showsShape } from './support';
 
 export class Summaries {
   private readonly summariesOut: ModelSummary[] = [];
-  private readonly summarized = new Set<number>();
+  /** Model id → its summary's index, and whether that summary's run showed an input shape. */
+  private readonly summarized = new Map<number, { index: number; shown: boolean }>();
 
   constructor(private readonly ctx: ModelContext) {}
 
+  /** The first run with an input shape summarizes a model; a run on data of unknown shape only until then. */
   push(run: Run, obj: ObjectValue, inputs: TensorVal[]): void {
-    if (this.summarized.has(obj.id)) return;
-    this.summarized.add(obj.id);
+    const shown = inputs.some(showsShape);
+    const earlier = this.summarized.get(obj.id);
+    if (earlier && (earlier.shown || !shown)) return;
+    const index = earlier ? earlier.index : this.summariesOut.length;
+    this.summarized.set(obj.id, { index, shown });
     const apps = this.ctx.runs.apps;
     const layers = run.apps.map((id) => apps.get(id)!.app);
     const seen = new Set<number>();
@@ -25,7 +31,7 @@ export class Summaries {
       total = rec.app.params === null || total === null ? null : total + rec.app.params;
       trainable = rec.app.trainableParams === null || trainable === null ? null : trainable + rec.app.trainableParams;
     }
-    this.summariesOut.push({
+    this.summariesOut[index] = {
       name: obj.varName ?? obj.cls?.def.name ?? obj.container ?? 'model',
       framework: obj.framework ?? 'torch',
       // A user class's model is where the class is written; containers where they are built.
@@ -36,7 +42,7 @@ export class Summaries {
       totalParams: total,
       trainableParams: trainable,
       nonTrainableParams: total !== null && trainable !== null ? total - trainable : null,
-    });
+    };
   }
 
   all(): ModelSummary[] {

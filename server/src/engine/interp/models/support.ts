@@ -39,6 +39,11 @@ export function tensorsIn(v: Value): TensorVal[] {
   return [];
 }
 
+/** True when a model's input tells something of its shape (not absent, not of unknown rank). */
+export function showsShape(input: TensorVal | null): boolean {
+  return !!input?.shape && !(input.shape.open && input.shape.dims.length === 0);
+}
+
 export function mergeHist(ts: TensorVal[]): Lineage | null {
   return joinLineage(ts.map((t) => t.hist));
 }
