@@ -194,6 +194,8 @@ export class Runs {
     const outHist = extendLineage(inputHist, appId);
     const output = fromArg(outcome.output, outHist, origin, lib);
     const firstOut = tensorsIn(output)[0];
+    // A tied parameter is counted once by the framework: which layer holds it is not ours to guess.
+    const tied = this.ctx.layers.parametersReplaced(layer);
     const app: LayerApplication = {
       name: this.ctx.layers.nameOf(layer),
       type: layer.def.names[0].split('.').pop() ?? layer.qname,
@@ -205,8 +207,8 @@ export class Runs {
       axisNames: outcome.axisNames ?? null,
       layout: outcome.layout ?? null,
       layoutSource: outcome.layoutSource ?? null,
-      params: outcome.params === undefined ? 0 : outcome.params,
-      trainableParams: outcome.trainableParams === undefined ? (outcome.params === undefined ? 0 : outcome.params) : outcome.trainableParams,
+      params: tied ? null : outcome.params === undefined ? 0 : outcome.params,
+      trainableParams: tied ? null : outcome.trainableParams === undefined ? (outcome.params === undefined ? 0 : outcome.params) : outcome.trainableParams,
       trace: outcome.trace ?? [],
       reused,
     };
