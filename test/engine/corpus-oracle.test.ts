@@ -25,9 +25,7 @@ import { FIXTURES, REPO_ROOT } from '../helpers/paths';
  * Corpus files shapelint currently gets wrong (file → one-line reason). The test asserts they
  * still fail: when an engine fix makes one pass, remove it from this list.
  */
-const KNOWN_FAILURES: Record<string, string> = {
-  'torch_unused_submodule.py': 'a PyTorch total counts only the layers a run applied; an unused registered submodule is left out',
-};
+const KNOWN_FAILURES: Record<string, string> = {};
 
 /** Files the oracle cannot run (file → reason); shapelint is still checked on them. */
 const ORACLE_SKIP: Record<string, string> = {

@@ -1,6 +1,6 @@
 /** Model summaries: one per model, with every layer application of its run and the parameter totals. */
 import type { ModelSummary } from '../../types';
-import type { ObjectValue, TensorVal } from '../values';
+import type { ObjectValue, TensorVal, Value } from '../values';
 import type { ModelContext } from './context';
 import type { Run } from './runs';
 import { showsShape } from './support';
@@ -31,6 +31,12 @@ export class Summaries {
       total = rec.app.params === null || total === null ? null : total + rec.app.params;
       trainable = rec.app.trainableParams === null || trainable === null ? null : trainable + rec.app.trainableParams;
     }
+    // PyTorch counts every registered parameter, used in forward or not: a registered layer this
+    // run never applied makes the total unknown rather than short.
+    if (obj.framework === 'torch' && registeredLayerIds(obj).some((id) => !seen.has(id))) {
+      total = null;
+      trainable = null;
+    }
     this.summariesOut[index] = {
       name: obj.varName ?? obj.cls?.def.name ?? obj.container ?? 'model',
       framework: obj.framework ?? 'torch',
@@ -48,4 +54,12 @@ export class Summaries {
   all(): ModelSummary[] {
     return this.summariesOut;
   }
+}
+
+/** Ids of the layers registered anywhere under a model (attributes and container items, nested). */
+function registeredLayerIds(obj: ObjectValue, visited = new Set<number>()): number[] {
+  if (visited.has(obj.id)) return [];
+  visited.add(obj.id);
+  const children: Value[] = [...obj.attrs.values(), ...obj.items];
+  return children.flatMap((v) => (v.t === 'layer' ? [v.id] : v.t === 'object' ? registeredLayerIds(v, visited) : []));
 }
