@@ -6,7 +6,9 @@
  * shape shapelint knows must be one the framework produced for the layer built on that line,
  * every model parameter total must equal the framework's, and every `# shape:` comment must be
  * a shape the framework produced on that line (where the framework saw a layer there).
- * Gluon/symbol files are checked against their hand-computed expectations only.
+ * Gluon/symbol files are checked against their hand-computed expectations only; files for Keras 1
+ * or 2 only (ORACLE_SKIP) by shapelint alone. tf.keras files run under the venv's TensorFlow
+ * (Keras 3), and Keras dataset downloads are replaced by small arrays of the documented shapes.
  *
  * Interpreter: `.oracle-venv/bin/python` (test/oracle/setup-venv.sh) or $SHAPELINT_ORACLE_PYTHON.
  * Without one the oracle part fails under CI and is skipped elsewhere.
