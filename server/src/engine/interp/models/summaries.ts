@@ -3,7 +3,7 @@ import type { ModelSummary } from '../../types';
 import type { ObjectValue, TensorVal, Value } from '../values';
 import type { ModelContext } from './context';
 import type { Run } from './runs';
-import { showsShape } from './support';
+import { showsShape, tensorsIn } from './support';
 
 export class Summaries {
   private readonly summariesOut: ModelSummary[] = [];
@@ -32,8 +32,9 @@ export class Summaries {
       trainable = rec.app.trainableParams === null || trainable === null ? null : trainable + rec.app.trainableParams;
     }
     // PyTorch counts every registered parameter, used in forward or not: a registered layer this
-    // run never applied makes the total unknown rather than short.
-    if (obj.framework === 'torch' && registeredLayerIds(obj).some((id) => !seen.has(id))) {
+    // run never applied makes the total unknown rather than short. So does a Keras functional
+    // graph whose outputs the engine cannot trace back (an op it does not model cut the lineage).
+    if ((obj.framework === 'torch' && registeredLayerIds(obj).some((id) => !seen.has(id))) || functionalGraphCut(obj)) {
       total = null;
       trainable = null;
     }
@@ -62,4 +63,20 @@ function registeredLayerIds(obj: ObjectValue, visited = new Set<number>()): numb
   visited.add(obj.id);
   const children: Value[] = [...obj.attrs.values(), ...obj.items];
   return children.flatMap((v) => (v.t === 'layer' ? [v.id] : v.t === 'object' ? registeredLayerIds(v, visited) : []));
+}
+
+/** A Keras functional model with an output that is not a tensor traced back to its layers or inputs. */
+function functionalGraphCut(obj: ObjectValue): boolean {
+  if (obj.container !== 'keras.Functional' || !obj.functional) return false;
+  const inputs = tensorsIn(obj.functional.inputs);
+  const outputs = leaves(obj.functional.outputs);
+  if (outputs.length === 0) return true;
+  return outputs.some((v) => v.t !== 'tensor' || (v.hist === null && !inputs.includes(v)));
+}
+
+/** The values in a (nested) list, tuple or dict of model outputs. */
+function leaves(v: Value): Value[] {
+  if (v.t === 'tuple' || v.t === 'list') return v.items.flatMap(leaves);
+  if (v.t === 'dict') return v.entries.flatMap(([, x]) => leaves(x));
+  return [v];
 }
