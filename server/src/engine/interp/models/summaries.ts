@@ -33,8 +33,9 @@ export class Summaries {
     }
     // PyTorch counts every registered parameter, used in forward or not: a registered layer this
     // run never applied makes the total unknown rather than short. So does a Keras functional
-    // graph whose outputs the engine cannot trace back (an op it does not model cut the lineage).
-    if ((obj.framework === 'torch' && registeredLayerIds(obj).some((id) => !seen.has(id))) || functionalGraphCut(obj)) {
+    // graph whose outputs the engine cannot trace back (an op it does not model cut the lineage),
+    // or a container holding a layer the engine does not model.
+    if ((obj.framework === 'torch' && registeredLayerIds(obj).some((id) => !seen.has(id))) || functionalGraphCut(obj) || hasUnknownItem(obj)) {
       total = null;
       trainable = null;
     }
@@ -79,4 +80,9 @@ function leaves(v: Value): Value[] {
   if (v.t === 'tuple' || v.t === 'list') return v.items.flatMap(leaves);
   if (v.t === 'dict') return v.entries.flatMap(([, x]) => leaves(x));
   return [v];
+}
+
+/** A container (Sequential, HybridSequential, ...) with an item that is not a known layer or model. */
+function hasUnknownItem(obj: ObjectValue): boolean {
+  return obj.container !== null && obj.items.some((v) => v.t !== 'layer' && v.t !== 'object');
 }
