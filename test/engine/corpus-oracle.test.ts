@@ -6,7 +6,9 @@
  * shape shapelint knows must be one the framework produced for the layer built on that line,
  * every model parameter total must equal the framework's, and every `# shape:` comment must be
  * a shape the framework produced on that line (where the framework saw a layer there).
- * Gluon/symbol files are checked against their hand-computed expectations only.
+ * Gluon/symbol files are checked against their hand-computed expectations only; files for Keras 1
+ * or 2 only (ORACLE_SKIP) by shapelint alone. tf.keras files run under the venv's TensorFlow
+ * (Keras 3), and Keras dataset downloads are replaced by small arrays of the documented shapes.
  *
  * Interpreter: `.oracle-venv/bin/python` (test/oracle/setup-venv.sh) or $SHAPELINT_ORACLE_PYTHON.
  * Without one the oracle part fails under CI and is skipped elsewhere.
@@ -30,6 +32,11 @@ const KNOWN_FAILURES: Record<string, string> = {};
 /** Files the oracle cannot run (file → reason); shapelint is still checked on them. */
 const ORACLE_SKIP: Record<string, string> = {
   'torch_unknown_libraries.py': 'torchvision is not installed in the oracle venv',
+  'keras1_mnist_cnn.py': 'Keras 1 only (Convolution2D(n, 3, 3), border_mode, nb_epoch); the venv has Keras 3',
+  'keras1_imdb_lstm.py': 'Keras 1 only (dropout_W/dropout_U, nb_words, nb_epoch); the venv has Keras 3',
+  'keras1_functional_merge.py': 'Keras 1 only (merge(mode=...), Model(input=, output=), dim_ordering); the venv has Keras 3',
+  'keras2_cifar10_legacy_paths.py': 'Keras 2.0-2.3 only (keras.layers.convolutional, rmsprop(lr=), fit_generator); the venv has Keras 3',
+  'keras2_vgg_like.py': 'Keras 2 only (SGD(lr=..., decay=...)); the venv has Keras 3',
 };
 
 const CORPUS = path.join(FIXTURES, 'engine', 'corpus');
@@ -37,7 +44,7 @@ const files = readdirSync(CORPUS).filter((f) => f.endsWith('.py')).sort();
 
 function frameworkOf(text: string): 'torch' | 'keras' | 'mxnet' {
   if (/^\s*import torch\b/m.test(text)) return 'torch';
-  if (/^\s*(import|from) keras\b/m.test(text)) return 'keras';
+  if (/^\s*(import|from) (tensorflow\.)?keras\b|^\s*from tensorflow import keras\b/m.test(text)) return 'keras';
   return 'mxnet';
 }
 

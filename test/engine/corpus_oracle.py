@@ -9,6 +9,7 @@ Usage: corpus_oracle.py FILE...  Prints one JSON object {"results": [...]}, one 
 Lines are 1-based lines of the file. The construction line is the innermost frame of the file
 that is not the object's own __init__ (so `super().__init__()` does not count).
 """
+import contextlib
 import json
 import os
 import re
@@ -111,6 +112,53 @@ def install_keras():
     return params
 
 
+# Small stand-ins for the Keras dataset downloads (the oracle has no network): arrays with the
+# documented per-sample shapes and dtypes, a few hundred samples instead of the full sets.
+def _image_set(n_train, n_test, sample, label_shape):
+    import numpy as np
+
+    def load_data(*_args, **_kwargs):
+        rng = np.random.default_rng(0)
+        def split(n):
+            return rng.integers(0, 256, size=(n,) + sample, dtype=np.uint8), rng.integers(0, 10, size=(n,) + label_shape, dtype=np.uint8)
+        return split(n_train), split(n_test)
+
+    return load_data
+
+
+def _imdb_load_data(num_words=None, **_kwargs):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    vocab = num_words or 1000
+    def split(n):
+        x = np.empty(n, dtype=object)
+        for i in range(n):
+            x[i] = list(rng.integers(1, vocab, size=int(rng.integers(10, 120))))
+        return x, rng.integers(0, 2, size=(n,))
+    return split(64), split(32)
+
+
+DATASETS = {
+    "mnist": _image_set(256, 64, (28, 28), ()),
+    "fashion_mnist": _image_set(256, 64, (28, 28), ()),
+    "cifar10": _image_set(256, 64, (32, 32, 3), (1,)),
+    "imdb": _imdb_load_data,
+}
+
+
+def install_datasets():
+    """Replaces load_data in every imported Keras datasets module (keras.*, tensorflow.keras.*)."""
+    try:
+        import tensorflow.keras.datasets  # noqa: F401 - imports the tf.keras aliases too
+    except Exception:  # noqa: BLE001 - TensorFlow is optional
+        pass
+    for name, module in list(sys.modules.items()):
+        leaf = name.rsplit(".", 1)[-1]
+        if ".datasets." in name and leaf in DATASETS and hasattr(module, "load_data"):
+            module.load_data = DATASETS[leaf]
+
+
 def class_lines(source):
     return {m.group(1): source[: m.start()].count("\n") + 1 for m in re.finditer(r"^[ \t]*class[ \t]+(\w+)", source, re.M)}
 
@@ -122,7 +170,9 @@ def run(path, counters):
     STATE["calls"], STATE["objects"] = [], []
     error = None
     try:
-        exec(compile(source, STATE["file"], "exec"), {"__name__": "__main__", "__file__": STATE["file"]})
+        # The file's own prints (training logs) must not mix with the JSON on stdout.
+        with contextlib.redirect_stdout(sys.stderr):
+            exec(compile(source, STATE["file"], "exec"), {"__name__": "__main__", "__file__": STATE["file"]})
     except Exception as e:  # noqa: BLE001 - the exception is the data
         error = f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
     classes = class_lines(source)
@@ -146,6 +196,7 @@ def main():
         counters.append(install_torch())
     if any("keras" in open(f, encoding="utf-8").read() for f in files):
         counters.append(install_keras())
+        install_datasets()
     results = [run(f, counters) for f in files]
     json.dump({"results": results}, sys.stdout)
 

@@ -57,6 +57,8 @@ export class Containers {
   }
 
   setAttribute(obj: Value, name: string, value: Value): void {
+    // `self.wte.weight = self.lm_head.weight`: a PyTorch parameter tied to another layer's.
+    if (obj.t === 'layer' && obj.def.framework === 'torch' && /^(weight|bias)/.test(name)) this.ctx.layers.noteParameterReplaced(obj);
     if (obj.t !== 'object') return;
     const prev = obj.attrs.get(name);
     // In a branch that may not run, a conflicting assignment makes the attribute unknown.

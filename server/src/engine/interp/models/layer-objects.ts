@@ -18,6 +18,8 @@ export class LayerObjects {
   private readonly layerNames = new Map<number, string>();
   /** Layer objects by id, for fixes that edit every layer of a run. */
   private readonly applied = new Map<number, LayerValue>();
+  /** Layers whose parameter tensors the code reassigned (tied to another layer's). */
+  private readonly replacedParams = new Set<number>();
 
   constructor(private readonly ctx: ModelContext) {}
 
@@ -66,6 +68,15 @@ export class LayerObjects {
 
   noteApplied(layer: LayerValue): void {
     this.applied.set(layer.id, layer);
+  }
+
+  /** `layer.weight = other.weight` (weight tying): the layer's own parameter count is no longer known. */
+  noteParameterReplaced(layer: LayerValue): void {
+    this.replacedParams.add(layer.id);
+  }
+
+  parametersReplaced(layer: LayerValue): boolean {
+    return this.replacedParams.has(layer.id);
   }
 
   appliedLayer(id: number): LayerValue | undefined {

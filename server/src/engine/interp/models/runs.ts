@@ -13,7 +13,7 @@ import { extendLineage, num, tensorVal, UNKNOWN_V, type FuncValue, type LayerVal
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { checkLayout } from './layout';
-import { libOf, mergeHist, safely, tensorsIn } from './support';
+import { libOf, mergeHist, safely, showsShape, tensorsIn } from './support';
 import { attachSymbol, evalSymbol } from './symbols';
 import { adjustedInputRank } from '../../layers/keras/index';
 
@@ -105,7 +105,9 @@ export class Runs {
     const first = args.positional[0];
     run.input = first && first.t === 'tensor' ? first : null;
     run.inputArgRange = inputRange;
-    if (!dry && !probe) obj.ran = true;
+    // A call on data of unknown shape (a loader's batch, an unmodelled load) shows no input:
+    // the model still gets its declared-input or probe run at the end, and so its summary.
+    if (!dry && !probe && showsShape(run.input)) obj.ran = true;
     const out = this.within(run, () => this.runObject(obj, args));
     if (!dry) this.finishRun(run, obj);
     return out;
@@ -193,6 +195,8 @@ export class Runs {
     const outHist = extendLineage(inputHist, appId);
     const output = fromArg(outcome.output, outHist, origin, lib);
     const firstOut = tensorsIn(output)[0];
+    // A tied parameter is counted once by the framework: which layer holds it is not ours to guess.
+    const tied = this.ctx.layers.parametersReplaced(layer);
     const app: LayerApplication = {
       name: this.ctx.layers.nameOf(layer),
       type: layer.def.names[0].split('.').pop() ?? layer.qname,
@@ -204,8 +208,8 @@ export class Runs {
       axisNames: outcome.axisNames ?? null,
       layout: outcome.layout ?? null,
       layoutSource: outcome.layoutSource ?? null,
-      params: outcome.params === undefined ? 0 : outcome.params,
-      trainableParams: outcome.trainableParams === undefined ? (outcome.params === undefined ? 0 : outcome.params) : outcome.trainableParams,
+      params: tied ? null : outcome.params === undefined ? 0 : outcome.params,
+      trainableParams: tied ? null : outcome.trainableParams === undefined ? (outcome.params === undefined ? 0 : outcome.params) : outcome.trainableParams,
       trace: outcome.trace ?? [],
       reused,
     };

@@ -1,18 +1,24 @@
 /** Model summaries: one per model, with every layer application of its run and the parameter totals. */
 import type { ModelSummary } from '../../types';
-import type { ObjectValue, TensorVal } from '../values';
+import type { ObjectValue, TensorVal, Value } from '../values';
 import type { ModelContext } from './context';
 import type { Run } from './runs';
+import { showsShape, tensorsIn } from './support';
 
 export class Summaries {
   private readonly summariesOut: ModelSummary[] = [];
-  private readonly summarized = new Set<number>();
+  /** Model id → its summary's index, and whether that summary's run showed an input shape. */
+  private readonly summarized = new Map<number, { index: number; shown: boolean }>();
 
   constructor(private readonly ctx: ModelContext) {}
 
+  /** The first run with an input shape summarizes a model; a run on data of unknown shape only until then. */
   push(run: Run, obj: ObjectValue, inputs: TensorVal[]): void {
-    if (this.summarized.has(obj.id)) return;
-    this.summarized.add(obj.id);
+    const shown = inputs.some(showsShape);
+    const earlier = this.summarized.get(obj.id);
+    if (earlier && (earlier.shown || !shown)) return;
+    const index = earlier ? earlier.index : this.summariesOut.length;
+    this.summarized.set(obj.id, { index, shown });
     const apps = this.ctx.runs.apps;
     const layers = run.apps.map((id) => apps.get(id)!.app);
     const seen = new Set<number>();
@@ -25,7 +31,15 @@ export class Summaries {
       total = rec.app.params === null || total === null ? null : total + rec.app.params;
       trainable = rec.app.trainableParams === null || trainable === null ? null : trainable + rec.app.trainableParams;
     }
-    this.summariesOut.push({
+    // PyTorch counts every registered parameter, used in forward or not: a registered layer this
+    // run never applied makes the total unknown rather than short. So does a Keras functional
+    // graph whose outputs the engine cannot trace back (an op it does not model cut the lineage),
+    // or a container holding a layer the engine does not model.
+    if ((obj.framework === 'torch' && registeredLayerIds(obj).some((id) => !seen.has(id))) || functionalGraphCut(obj) || hasUnknownItem(obj)) {
+      total = null;
+      trainable = null;
+    }
+    this.summariesOut[index] = {
       name: obj.varName ?? obj.cls?.def.name ?? obj.container ?? 'model',
       framework: obj.framework ?? 'torch',
       // A user class's model is where the class is written; containers where they are built.
@@ -36,10 +50,39 @@ export class Summaries {
       totalParams: total,
       trainableParams: trainable,
       nonTrainableParams: total !== null && trainable !== null ? total - trainable : null,
-    });
+    };
   }
 
   all(): ModelSummary[] {
     return this.summariesOut;
   }
+}
+
+/** Ids of the layers registered anywhere under a model (attributes and container items, nested). */
+function registeredLayerIds(obj: ObjectValue, visited = new Set<number>()): number[] {
+  if (visited.has(obj.id)) return [];
+  visited.add(obj.id);
+  const children: Value[] = [...obj.attrs.values(), ...obj.items];
+  return children.flatMap((v) => (v.t === 'layer' ? [v.id] : v.t === 'object' ? registeredLayerIds(v, visited) : []));
+}
+
+/** A Keras functional model with an output that is not a tensor traced back to its layers or inputs. */
+function functionalGraphCut(obj: ObjectValue): boolean {
+  if (obj.container !== 'keras.Functional' || !obj.functional) return false;
+  const inputs = tensorsIn(obj.functional.inputs);
+  const outputs = leaves(obj.functional.outputs);
+  if (outputs.length === 0) return true;
+  return outputs.some((v) => v.t !== 'tensor' || (v.hist === null && !inputs.includes(v)));
+}
+
+/** The values in a (nested) list, tuple or dict of model outputs. */
+function leaves(v: Value): Value[] {
+  if (v.t === 'tuple' || v.t === 'list') return v.items.flatMap(leaves);
+  if (v.t === 'dict') return v.entries.flatMap(([, x]) => leaves(x));
+  return [v];
+}
+
+/** A container (Sequential, HybridSequential, ...) with an item that is not a known layer or model. */
+function hasUnknownItem(obj: ObjectValue): boolean {
+  return obj.container !== null && obj.items.some((v) => v.t !== 'layer' && v.t !== 'object');
 }

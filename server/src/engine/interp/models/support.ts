@@ -34,7 +34,14 @@ export function libOf(f: Framework): TensorLib {
 export function tensorsIn(v: Value): TensorVal[] {
   if (v.t === 'tensor') return [v];
   if (v.t === 'tuple' || v.t === 'list') return v.items.flatMap(tensorsIn);
+  // Keras models take and return dicts of named tensors (`outputs={"priority": p, ...}`).
+  if (v.t === 'dict') return v.entries.flatMap(([, x]) => tensorsIn(x));
   return [];
+}
+
+/** True when a model's input tells something of its shape (not absent, not of unknown rank). */
+export function showsShape(input: TensorVal | null): boolean {
+  return !!input?.shape && !(input.shape.open && input.shape.dims.length === 0);
 }
 
 export function mergeHist(ts: TensorVal[]): Lineage | null {
