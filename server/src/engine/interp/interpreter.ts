@@ -810,6 +810,8 @@ export class Interpreter implements InterpreterHost {
       case 'class':
         return this.models.instantiate(callee, this.boundedArgs(args), site);
       case 'ext':
+      // A lowercase attribute of a module (`math.sqrt`) reads as a submodule until it is called.
+      case 'module':
         return this.callExternal(callee.path, args, site, scope);
       case 'object':
       case 'layer':

@@ -224,6 +224,13 @@ export class Containers {
         if (name === 'add_module' && args.positional[0]?.t === 'str' && item) this.setAttribute(obj, args.positional[0].v, item);
         return obj;
       }
+      case 'register_buffer':
+      case 'register_parameter': {
+        // `self.register_buffer('pe', pe)` makes `self.pe` that tensor (no parameter count here).
+        const [key, value] = args.positional;
+        if (key?.t === 'str') this.setAttribute(obj, key.v, value ?? UNKNOWN_V);
+        return UNKNOWN_V;
+      }
       case 'extend': {
         const items = this.ctx.host.iterate(args.positional[0] ?? UNKNOWN_V);
         for (const it of items ?? []) this.addToContainer(obj, it);

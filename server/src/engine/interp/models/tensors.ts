@@ -34,7 +34,7 @@ export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scop
     if (p.k === 'slice') {
       const d = t.shape.dims[axis++];
       const full = !p.lower && !p.upper && !p.step;
-      dims.push(full ? d : null);
+      dims.push(full ? d : slicedSize(ctx, d, p, scope));
       continue;
     }
     if (p.k === 'unknown' || (p.k === 'name' && p.id === 'Ellipsis')) return tensorVal(null, t.lib, t.hist, t.origin);
@@ -47,6 +47,24 @@ export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scop
   }
   dims.push(...t.shape.dims.slice(axis));
   return tensorVal(ranked(dims), t.lib, t.hist, t.origin);
+}
+
+/** The size of `d[lower:upper:step]` when the code shows every part (Python's `slice.indices`). */
+function slicedSize(ctx: ModelContext, d: Dim, p: Extract<Expr, { k: 'slice' }>, scope: Scope): Dim {
+  if (typeof d !== 'number') return null;
+  const part = (e: Expr | null | undefined): number | undefined | null => {
+    if (!e) return undefined;
+    const v = ctx.host.eval(e, scope);
+    return v.t === 'num' && Number.isInteger(v.v) ? v.v : null;
+  };
+  const [start, stop, step] = [part(p.lower), part(p.upper), part(p.step)];
+  if (start === null || stop === null || step === null) return null;
+  // A step of 0 raises; a negative one is NumPy-only (PyTorch raises): leave both unknown.
+  if (step !== undefined && step <= 0) return null;
+  const clamp = (i: number | undefined, dflt: number) => (i === undefined ? dflt : i < 0 ? Math.max(0, i + d) : Math.min(i, d));
+  const lo = clamp(start, 0);
+  const hi = clamp(stop, d);
+  return Math.max(0, Math.ceil((hi - lo) / (step ?? 1)));
 }
 
 export function tensorBinary(ctx: ModelContext, op: string, a: Value, b: Value, range: TextRange): Value {

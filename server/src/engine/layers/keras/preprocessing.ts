@@ -70,6 +70,8 @@ export function encodedShape(shape: Shape, mode: string, depth: Dim): Shape | nu
   if (shape.open) return null;
   const dims = shape.dims;
   if (dims.length === 0) return { dims: [depth], open: false };
+  // one_hot replaces a last axis of size 1 and adds an axis otherwise: an unknown one leaves the rank unknown.
+  if (mode === 'one_hot' && dims[dims.length - 1] === null) return null;
   if (mode === 'one_hot' && dims[dims.length - 1] !== 1) return { dims: [...dims, depth], open: false };
   return { dims: [...dims.slice(0, -1), depth], open: false };
 }

@@ -171,7 +171,8 @@ function applyCell(cell: Cell, args: BoundArgs, inputs: (TensorValue | ArgValue)
   if (inSize !== null && isKnown(f) && f !== inSize)
     return failed(issue('features-mismatch', `input has inconsistent input_size: got ${f} expected ${inSize}`, [`${name}(input_size=${inSize}) but the input ${showShape(shape)} has ${f} features.`]), params);
   const batch: Dim[] = r === 2 ? [shape.dims[0]] : [];
-  const stateIssue = cellStateIssue(states, r, batch[0] ?? 1, h);
+  // An unbatched input is a batch of one; an unknown batch stays unknown.
+  const stateIssue = cellStateIssue(states, r, r === 2 ? shape.dims[0] : 1, h);
   if (stateIssue) return failed(stateIssue, params);
   const hOut = tensor({ dims: [...batch, h], open: false }, 'torch');
   return { output: cell === 'LSTM' ? [hOut, tensor({ dims: [...batch, h], open: false }, 'torch')] : hOut, params };
