@@ -18,7 +18,7 @@ import { LintPool } from '../host/worker-pool';
 import { addNoqa } from './add-noqa';
 import { render, isHumanFormat, type OutputFormat } from './formats/index';
 import { EXIT, type CliIo } from './io';
-import { fileReport, printable, type FileReport, type RunReport } from './report';
+import { fileReport, isProblem, printable, type FileReport, type RunReport } from './report';
 import { unifiedDiff } from './text-diff';
 import { shapelintVersion } from '../host/version';
 
@@ -108,7 +108,7 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
   const report: RunReport = { files: reports, fixMode: mode, fixed, unwritten: unwritten.length };
   if (shownFixes.length) (isHumanFormat(o.outputFormat) ? io.stdout : io.stderr)(`Fixed:\n${shownFixes.join('')}\n`);
   io.stdout(render(o.outputFormat, report, shapelintVersion()));
-  const remaining = reports.reduce((n, f) => n + f.findings.length, 0);
+  const remaining = reports.reduce((n, f) => n + f.findings.filter(isProblem).length, 0);
   if (failed) return EXIT.error;
   if (o.exitNonZeroOnFix && fixed > 0) return EXIT.problems;
   return remaining > 0 && !o.exitZero ? EXIT.problems : EXIT.clean;

@@ -8,6 +8,14 @@ import { LineIndex, type Diagnostic, type Fix, type RuleName, type SyntaxProblem
 /** A diagnostic or a syntax error; syntax errors have no rule code (as Ruff reports them). */
 export type Finding = Omit<Diagnostic, 'code' | 'rule' | 'framework'> & { code: string | null; rule: RuleName | 'syntax-error' };
 
+/**
+ * Whether a finding is a problem: info notes (`analysis-incomplete`) say how far the analysis got,
+ * so they are printed but neither counted as errors nor change the exit code.
+ */
+export function isProblem(f: Finding): boolean {
+  return f.severity !== 'info';
+}
+
 export interface FileReport {
   /** Absolute path. */
   path: string;

@@ -3,7 +3,7 @@
  * locations, help with the fix title and its diff) and `concise` (one line per finding).
  */
 import { editPreview, frame } from '../code-frame';
-import { applicableFix, firstLine, printable, shownFix, type FileReport, type Finding, type RunReport } from '../report';
+import { applicableFix, firstLine, isProblem, printable, shownFix, type FileReport, type Finding, type RunReport } from '../report';
 
 export function renderFull(report: RunReport): string {
   const blocks: string[] = [];
@@ -53,20 +53,22 @@ function fixHelp(file: FileReport, fix: NonNullable<ReturnType<typeof shownFix>>
 
 /** Ruff's footer; machine formats never print it. */
 export function footer(report: RunReport): string {
-  const all = report.files.flatMap((f) => f.findings);
+  const all = report.files.flatMap((f) => f.findings.filter(isProblem));
   const remaining = all.length;
+  const notes = report.files.reduce((n, f) => n + f.findings.filter((x) => x.rule === 'analysis-incomplete').length, 0);
+  const noted = notes ? `${plural(notes, 'note')}: the analysis was incomplete (see above).\n` : '';
   const fixable = all.filter((f) => applicableFix(f, report.fixMode)).length;
   const hidden = report.fixMode === 'safe' ? all.filter((f) => !applicableFix(f, 'safe') && applicableFix(f, 'unsafe')).length : 0;
   const unwritten = report.unwritten ? `${plural(report.unwritten, 'file')} could not be fixed (see the errors above).\n` : '';
   if (remaining === 0) {
-    if (unwritten) return unwritten;
-    return report.fixed > 0 ? `Found ${plural(report.fixed, 'error')} (${report.fixed} fixed, 0 remaining).\n` : 'All checks passed!\n';
+    if (unwritten) return unwritten + noted;
+    return (report.fixed > 0 ? `Found ${plural(report.fixed, 'error')} (${report.fixed} fixed, 0 remaining).\n` : 'All checks passed!\n') + noted;
   }
   const total = remaining + report.fixed;
   let out = report.fixed > 0 ? `Found ${plural(total, 'error')} (${report.fixed} fixed, ${remaining} remaining).\n` : `Found ${plural(remaining, 'error')}.\n`;
   if (fixable > 0) out += `[*] ${fixable} fixable with --fix${report.fixMode === 'unsafe' ? ' --unsafe-fixes' : ''}.\n`;
   if (hidden > 0) out += `(${plural(hidden, 'hidden fix', 'hidden fixes')} can be enabled with --unsafe-fixes.)\n`;
-  return out + unwritten;
+  return out + unwritten + noted;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
