@@ -11,8 +11,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { project, removeProject, REPO } from '../cli/helpers';
+import { describe, it } from 'node:test';
+import { projectsRemovedAfter, REPO } from '../cli/helpers';
 import { runJobs } from '../../server/src/host/worker-pool';
 
 const SHAPELINT = path.join(REPO, 'bin', 'shapelint.js');
@@ -62,13 +62,7 @@ function check(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promis
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started })));
 }
 
-const roots: string[] = [];
-function files(contents: Record<string, string>): string {
-  const root = project(contents);
-  roots.push(root);
-  return root;
-}
-after(() => roots.forEach(removeProject));
+const files = projectsRemovedAfter();
 
 describe('crash isolation in the CLI', () => {
   for (const kind of ['abort', 'oom'] as const) {

@@ -2,18 +2,12 @@
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { cli, FIXED_PORT, NAIVE_PORT, project, read, removeProject } from './helpers';
+import { describe, it } from 'node:test';
+import { cli, FIXED_PORT, NAIVE_PORT, projectsRemovedAfter, read } from './helpers';
 
 const naive = readFileSync(NAIVE_PORT, 'utf8');
 const fixedPort = readFileSync(FIXED_PORT, 'utf8');
-const roots: string[] = [];
-function tmp(files: Record<string, string | Buffer>): string {
-  const r = project(files);
-  roots.push(r);
-  return r;
-}
-after(() => roots.forEach(removeProject));
+const tmp = projectsRemovedAfter();
 
 describe('check: the founding example', () => {
   it('flags the first MaxPool2D of the naive port, exit 1', async () => {

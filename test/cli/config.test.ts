@@ -2,18 +2,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { cli, NAIVE_PORT, project, REPO, removeProject } from './helpers';
+import { describe, it } from 'node:test';
+import { cli, NAIVE_PORT, projectsRemovedAfter, REPO } from './helpers';
 
 const naive = readFileSync(NAIVE_PORT, 'utf8');
 const kerasModel = readFileSync(path.join(REPO, 'examples', 'keras_mxnet_channels_first', 'model.py'), 'utf8');
-const roots: string[] = [];
-function tmp(files: Record<string, string>): string {
-  const r = project(files);
-  roots.push(r);
-  return r;
-}
-after(() => roots.forEach(removeProject));
+const tmp = projectsRemovedAfter();
 
 async function codes(root: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<string[]> {
   const r = await cli(['check', '--no-cache', '--output-format', 'json', ...args], root, env);

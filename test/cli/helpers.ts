@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { after } from 'node:test';
 import { runCli } from '../../server/src/cli/main';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -40,6 +41,17 @@ export function project(files: Record<string, string | Buffer>): string {
 
 export function removeProject(root: string): void {
   rmSync(root, { recursive: true, force: true });
+}
+
+/** `project` for one test file: every folder it makes is removed after the file's tests. */
+export function projectsRemovedAfter(): (files: Record<string, string | Buffer>) => string {
+  const roots: string[] = [];
+  after(() => roots.forEach(removeProject));
+  return (files) => {
+    const root = project(files);
+    roots.push(root);
+    return root;
+  };
 }
 
 export function read(root: string, rel: string): string {

@@ -4,20 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { KERAS_VERSIONS } from '../../server/src/engine/index';
 import { KerasPinFinder, satisfies, versionsFromPins } from '../../server/src/host/keras-pins';
 import { lintSettings } from '../../server/src/lsp/analysis';
 import { parseSettings } from '../../server/src/lsp/settings';
-import { cli, project, removeProject } from './helpers';
+import { cli, projectsRemovedAfter } from './helpers';
 
-const roots: string[] = [];
-function tmp(files: Record<string, string>): string {
-  const r = project(files);
-  roots.push(r);
-  return r;
-}
-after(() => roots.forEach(removeProject));
+const tmp = projectsRemovedAfter();
 
 /** Fails on Keras 3 only: AveragePooling2D lost its pool_size default. */
 const TF_KERAS = 'from tensorflow.keras import layers, models\n' +
