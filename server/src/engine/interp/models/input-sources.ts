@@ -17,8 +17,9 @@
  * for the `declared` hooks. A source never guesses: when a dim is not written it stays unknown.
  */
 import { ranked } from '../../shapes';
-import type { Dim, Shape, TextRange } from '../../types';
-import type { EvaluatedArgs } from '../bind';
+import type { Dim, KerasVersionProbe, Shape, TextRange } from '../../types';
+import type { Bound, EvaluatedArgs } from '../bind';
+import { versionedKerasInput } from '../../layers/keras/index';
 import { isTensor, UNKNOWN, type ArgValue } from '../../layers/types';
 import { tensorVal, UNKNOWN_V, type ObjectValue, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
@@ -34,7 +35,7 @@ export type InputHook =
   | { kind: 'tensor-method'; methods: readonly string[]; learn(ctx: ModelContext, t: TensorVal, method: string, args: EvaluatedArgs, site: CallSite): Value | undefined }
   | { kind: 'model-call'; learn(ctx: ModelContext, obj: ObjectValue, args: EvaluatedArgs, site: CallSite): Value }
   /** Keras layers only: the other frameworks' constructors declare no input. */
-  | { kind: 'layer-args'; learn(raw: Map<string, Value>, qname: string): Shape | null }
+  | { kind: 'layer-args'; learn(args: Bound, qname: string, kerasProbe: KerasVersionProbe | undefined): Shape | null }
   | { kind: 'container-item'; learn(ctx: ModelContext, container: ObjectValue, item: Value): boolean }
   | { kind: 'declared'; learn(ctx: ModelContext, obj: ObjectValue): TensorVal | null };
 
@@ -51,7 +52,9 @@ export const INPUT_SOURCES: readonly InputSource[] = [
     name: 'declared inputs',
     doc: 'Keras `input_shape=`/`batch_input_shape=`/`input_dim=` on the first layer, `keras.Input(...)` or an `InputLayer` first in a Sequential, `model.build(shape)`.',
     hooks: [
-      { kind: 'layer-args', learn: declaredKerasInput },
+      // Keras 1/2 forms first (`input_dim` + `input_length` on recurrent layers, `Embedding(input_length=)`), per version.
+      { kind: 'layer-args', learn: (args, qname, probe) => versionedKerasInput(qname, args, probe) },
+      { kind: 'layer-args', learn: (args, qname) => declaredKerasInput(args.raw, qname) },
       { kind: 'container-item', learn: kerasInputItem },
       {
         kind: 'method',
@@ -229,9 +232,9 @@ export function inputFromModelCall(ctx: ModelContext, obj: ObjectValue, args: Ev
 }
 
 /** `layer-args` hooks: the input shape a layer's constructor arguments declare. */
-export function inputFromLayerArgs(raw: Map<string, Value>, qname: string): Shape | null {
+export function inputFromLayerArgs(args: Bound, qname: string, kerasProbe: KerasVersionProbe | undefined): Shape | null {
   for (const h of LAYER_ARGS_HOOKS) {
-    const shape = h.learn(raw, qname);
+    const shape = h.learn(args, qname, kerasProbe);
     if (shape) return shape;
   }
   return null;

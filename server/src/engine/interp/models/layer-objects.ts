@@ -9,7 +9,6 @@ import type { LayerValue, Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { inputFromLayerArgs } from './input-sources';
-import { versionedKerasInput } from '../../layers/keras/index';
 import { safely } from './support';
 
 export class LayerObjects {
@@ -35,8 +34,7 @@ export class LayerObjects {
       argsRange: site.argsRange,
       callArgs: site.args,
       name: this.displayName(def, qname, bound.raw.get('name')),
-      declaredInput:
-        def.framework === 'keras' ? versionedKerasInput(qname, bound, this.ctx.host.options.kerasProbe) ?? inputFromLayerArgs(bound.raw, qname) : null,
+      declaredInput: def.framework === 'keras' ? inputFromLayerArgs(bound, qname, this.ctx.host.options.kerasProbe) : null,
     };
     if (def.construct) {
       const runs = this.ctx.runs;
