@@ -56,6 +56,7 @@ describe('summary', () => {
     const out = renderModel({
       name: 'model', framework: 'keras', range: { start: 0, end: 1 }, inputShapes: [shape(['N', 8])], inputSource: null,
       layers: [layer('dense', 'Dense', ['N', 4], 36), layer('dense', 'Dense', ['N', 4], 36, true), layer('odd', 'Lambda', ['N', 4], null)],
+      layerInputs: [[-1], [0], [1]],
       totalParams: 36, trainableParams: 36, nonTrainableParams: 0,
     });
     assert.equal(out.split('\n').slice(0, 9).join('\n'), [

@@ -105,14 +105,15 @@ function addSummary(program: Command, io: CliIo, setCode: (c: number) => void): 
     .command('summary')
     .description("Print a static model.summary() for each model in a file")
     .argument('<file>', 'Python file')
-    .option('--format <format>', 'text or json', 'text')
+    .option('--format <format>', 'text, json, or a drawing of the layer graph: mermaid, dot or svg', 'text')
+    .option('--model <name>', 'only the model with this variable or class name')
     .option('--config <path-or-setting>', 'a config file, or an inline `KEY = VALUE` override (repeatable)', collect)
     .option('--isolated', 'ignore every configuration file')
     .addOption(new Option('--backend <backend>', 'parser backend').choices(['wasm', 'native', 'auto']).default('wasm').hideHelp())
-    .action(async (file: string, flags: CommonFlags & { format: string }) => {
+    .action(async (file: string, flags: CommonFlags & { format: string; model?: string }) => {
       const { configFile, overrides } = configFlags(flags.config, io.cwd);
       const format = checkSummaryFormat(flags.format);
-      setCode(await runSummary({ file, format, configFile, overrides, isolated: !!flags.isolated, backend: flags.backend as BackendChoice }, io));
+      setCode(await runSummary({ file, format, model: flags.model, configFile, overrides, isolated: !!flags.isolated, backend: flags.backend as BackendChoice }, io));
     });
 }
 

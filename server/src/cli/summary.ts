@@ -1,7 +1,11 @@
 /**
  * `shapelint summary FILE`: a static `model.summary()` for each model the engine found:
- * layer, type, output shape and parameter counts, then the totals.
+ * layer, type, output shape and parameter counts, then the totals. `--format mermaid|dot|svg`
+ * draws one model's layer graph instead (server/src/diagram).
  */
+import { modelGraph } from '../diagram/graph';
+import { toSvg } from '../diagram/svg';
+import { toDot, toMermaid } from '../diagram/text-formats';
 import { formatShape, type LayerApplication, type ModelSummary } from '../engine/index';
 import { ConfigResolver } from '../host/config';
 import type { ConfigValues } from '../host/config-schema';
@@ -12,9 +16,15 @@ import { cliWarn, readItems } from './check';
 import { printable } from './report';
 import { EXIT, UsageError, type CliIo } from './io';
 
+const FORMATS = ['text', 'json', 'mermaid', 'dot', 'svg'] as const;
+export type SummaryFormat = (typeof FORMATS)[number];
+const GRAPH_FORMATS: Partial<Record<SummaryFormat, (g: ReturnType<typeof modelGraph>) => string>> = { mermaid: toMermaid, dot: toDot, svg: toSvg };
+
 export interface SummaryOptions {
   file: string;
-  format: 'text' | 'json';
+  format: SummaryFormat;
+  /** Only this model (its variable or class name). */
+  model?: string;
   configFile?: string;
   overrides?: ConfigValues;
   isolated: boolean;
@@ -30,18 +40,40 @@ export async function runSummary(o: SummaryOptions, io: CliIo): Promise<number> 
   try {
     const r = lintText(parser, items[0].text, items[0].settings);
     if (r.engine.internalError) io.stderr(`error: internal error while analysing ${printable(items[0].display)}: ${r.engine.internalError.split('\n')[0]}\n`);
-    const models = r.engine.models;
-    if (o.format === 'json') io.stdout(`${JSON.stringify(models.map(modelJson), null, 2)}\n`);
+    const models = o.model === undefined ? r.engine.models : r.engine.models.filter((m) => m.name === o.model);
+    const draw = GRAPH_FORMATS[o.format];
+    if (o.model !== undefined && models.length === 0) return noSuchModel(o.model, r.engine.models, io);
+    if (draw) {
+      if (models.length === 0) io.stderr(`No models found in ${printable(items[0].display)}.\n`);
+      else if (models.length > 1) return severalModels(models, io);
+      else io.stdout(draw(modelGraph(models[0], items[0].text, r.diagnostics)));
+    } else if (o.format === 'json') io.stdout(`${JSON.stringify(models.map(modelJson), null, 2)}\n`);
     else io.stdout(models.length ? models.map(renderModel).join('\n') : `No models found in ${printable(items[0].display)}.\n`);
-    return r.engine.internalError ? EXIT.error : EXIT.clean;
+    return r.engine.internalError || (draw && models.length === 0) ? EXIT.error : EXIT.clean;
   } finally {
     parser.dispose();
   }
 }
 
-export function checkSummaryFormat(f: string): 'text' | 'json' {
-  if (f !== 'text' && f !== 'json') throw new UsageError(`invalid --format \`${f}\` for summary: expected text or json`);
-  return f;
+export function checkSummaryFormat(f: string): SummaryFormat {
+  const known = FORMATS.find((k) => k === f);
+  if (!known) throw new UsageError(`invalid --format \`${f}\` for summary: expected ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS.at(-1)}`);
+  return known;
+}
+
+function noSuchModel(name: string, all: ModelSummary[], io: CliIo): number {
+  io.stderr(`error: no model named \`${name}\`${all.length ? `; the models are: ${modelNames(all)}` : ': no models found'}\n`);
+  return EXIT.error;
+}
+
+/** A picture shows one model: with several, the user picks one, as with `--model`. */
+function severalModels(models: ModelSummary[], io: CliIo): number {
+  io.stderr(`error: the file has ${models.length} models; pick one with --model NAME (${modelNames(models)})\n`);
+  return EXIT.error;
+}
+
+function modelNames(models: ModelSummary[]): string {
+  return [...new Set(models.map((m) => m.name))].join(', ');
 }
 
 const COLUMNS = ['Layer (type)', 'Output Shape', 'Param #'];

@@ -110,6 +110,11 @@ export interface ModelSummary {
   /** Where the input shape came from, when known. */
   inputSource: TextRange | null;
   layers: LayerApplication[];
+  /**
+   * For each layer, the layers whose outputs it consumes, as indices into `layers`; -1 stands for
+   * the model's input. Branches and merges (residual adds, concatenations) show as several entries.
+   */
+  layerInputs: number[][];
   totalParams: number | null;
   trainableParams: number | null;
   nonTrainableParams: number | null;

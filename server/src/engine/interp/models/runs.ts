@@ -22,6 +22,8 @@ export interface AppRecord {
   layerId: number;
   /** Input tensors' lineage, for explanations. */
   inputHist: Lineage | null;
+  /** Some input tensor has no lineage (a model input, a factory): the layer graph draws an edge from the input. */
+  takesRawInput: boolean;
 }
 
 export interface Run {
@@ -213,7 +215,7 @@ export class Runs {
       trace: outcome.trace ?? [],
       reused,
     };
-    this.apps.set(appId, { app, layerId: layer.id, inputHist });
+    this.apps.set(appId, { app, layerId: layer.id, inputHist, takesRawInput: inputTensors.some((t) => t.hist === null) });
     run.apps.push(appId);
     if (outcome.issue) {
       this.ctx.diagnostics.report(run, outcome.issue, layer, site ?? layer.range, inputHist, layer.def.framework, inputTensors);

@@ -1,8 +1,8 @@
 /** Model summaries: one per model, with every layer application of its run and the parameter totals. */
 import type { ModelSummary } from '../../types';
-import type { ObjectValue, TensorVal, Value } from '../values';
+import type { Lineage, ObjectValue, TensorVal, Value } from '../values';
 import type { ModelContext } from './context';
-import type { Run } from './runs';
+import type { AppRecord, Run } from './runs';
 import { showsShape, tensorsIn } from './support';
 
 export class Summaries {
@@ -47,6 +47,7 @@ export class Summaries {
       inputShapes: inputs.map((t) => t.shape),
       inputSource: inputs[0]?.origin ?? null,
       layers,
+      layerInputs: layerInputs(run.apps, (id) => apps.get(id)!),
       totalParams: total,
       trainableParams: trainable,
       nonTrainableParams: total !== null && trainable !== null ? total - trainable : null,
@@ -56,6 +57,31 @@ export class Summaries {
   all(): ModelSummary[] {
     return this.summariesOut;
   }
+}
+
+/**
+ * The producers of each application's input, as indices into `appIds`: the nearest applications
+ * up its lineage. Lineage nodes without an application (joins, ops) are looked through; an
+ * application from outside this run (an enclosing model) counts as the model's input (-1).
+ */
+function layerInputs(appIds: number[], record: (id: number) => AppRecord): number[][] {
+  const index = new Map(appIds.map((id, i) => [id, i]));
+  return appIds.map((id) => {
+    const { inputHist, takesRawInput } = record(id);
+    const found = new Set<number>(takesRawInput ? [-1] : []);
+    const seen = new Set<Lineage>();
+    const stack: Lineage[] = inputHist ? [inputHist] : [];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (seen.has(node)) continue;
+      seen.add(node);
+      const at = index.get(node.id);
+      if (at !== undefined) found.add(at);
+      else if (node.id < 0) stack.push(...node.parents);
+      else found.add(-1);
+    }
+    return found.size ? [...found].sort((a, b) => a - b) : [-1];
+  });
 }
 
 /** Ids of the layers registered anywhere under a model (attributes and container items, nested). */
