@@ -23,6 +23,18 @@ const ModelSummaryRequest = new RequestType<
   void
 >('shapelint/modelSummary');
 
+interface ModelGraphResult {
+  name: string;
+  framework: string;
+  svg: string;
+}
+
+const ModelGraphRequest = new RequestType<
+  { textDocument: { uri: string }; position?: vscode.Position; name?: string },
+  ModelGraphResult | null,
+  void
+>('shapelint/modelGraph');
+
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -30,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand('shapelint.restartServer', () => client?.restart()),
     vscode.commands.registerCommand('shapelint.showModelSummary', () => showModelSummary(context)),
+    vscode.commands.registerCommand('shapelint.showModel', () => showModel(context)),
     // Trusting the workspace unlocks `shapelint.path`: restart to honour it.
     vscode.workspace.onDidGrantWorkspaceTrust(() => restart(context)),
   );
@@ -96,6 +109,88 @@ async function showModelSummary(context: vscode.ExtensionContext): Promise<void>
   });
   panel.webview.html = await renderMarkdown(result.markdown);
   context.subscriptions.push(panel);
+}
+
+/** How long the diagram waits after the last keystroke before it asks for a new one. */
+const REDRAW_DELAY_MS = 300;
+
+/**
+ * "Show Model": the layer graph of the model under the cursor in a webview beside the editor.
+ * It follows that model (by name) as the code changes, takes its colours from the theme (the
+ * SVG uses VS Code's CSS variables), and a click on a layer moves the editor to that line.
+ */
+async function showModel(context: vscode.ExtensionContext): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!client || !editor || editor.document.languageId !== 'python') {
+    void vscode.window.showInformationMessage('shapelint: open a Python file with a model first.');
+    return;
+  }
+  const document = editor.document;
+  const first = await requestGraph(document, editor.selection.active);
+  if (!first) {
+    void vscode.window.showInformationMessage('shapelint: no model found in this file.');
+    return;
+  }
+  const panel = vscode.window.createWebviewPanel('shapelint.model', `Model: ${first.name}`, vscode.ViewColumn.Beside, {
+    enableScripts: true,
+    localResourceRoots: [],
+  });
+  panel.webview.html = diagramHtml(first.svg);
+  let name = first.name;
+  let timer: NodeJS.Timeout | undefined;
+  const redraw = async () => {
+    const next = await requestGraph(document, undefined, name);
+    if (!next) return;
+    name = next.name;
+    panel.title = `Model: ${name}`;
+    void panel.webview.postMessage({ type: 'svg', svg: next.svg });
+  };
+  const soon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void redraw(), REDRAW_DELAY_MS);
+  };
+  const subscriptions = [
+    vscode.workspace.onDidChangeTextDocument((e) => e.document === document && soon()),
+    vscode.languages.onDidChangeDiagnostics((e) => e.uris.some((u) => u.toString() === document.uri.toString()) && soon()),
+    panel.webview.onDidReceiveMessage((m: { type?: string; line?: number }) => {
+      if (m.type === 'reveal' && typeof m.line === 'number') void revealLine(document, m.line);
+    }),
+  ];
+  panel.onDidDispose(() => {
+    clearTimeout(timer);
+    subscriptions.forEach((s) => s.dispose());
+  });
+  context.subscriptions.push(panel);
+}
+
+async function requestGraph(document: vscode.TextDocument, position?: vscode.Position, name?: string): Promise<ModelGraphResult | null> {
+  try {
+    return (await client?.sendRequest(ModelGraphRequest, { textDocument: { uri: document.uri.toString() }, position, name })) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function revealLine(document: vscode.TextDocument, line: number): Promise<void> {
+  const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+  const at = new vscode.Position(Math.min(line, document.lineCount - 1), 0);
+  editor.selection = new vscode.Selection(at, at);
+  editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+/** The webview page: the SVG, and a script that swaps in new drawings and reports clicks on layers. */
+function diagramHtml(svg: string): string {
+  const nonce = [...Array(24)].map(() => Math.floor(Math.random() * 36).toString(36)).join('');
+  const csp = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}';">`;
+  const script = `
+    const vscode = acquireVsCodeApi();
+    const root = document.getElementById('diagram');
+    window.addEventListener('message', (e) => { if (e.data && e.data.type === 'svg') root.innerHTML = e.data.svg; });
+    root.addEventListener('click', (e) => {
+      const node = e.target.closest('[data-line]');
+      if (node) vscode.postMessage({ type: 'reveal', line: Number(node.getAttribute('data-line')) });
+    });`;
+  return `<!DOCTYPE html><html><head>${csp}<style>body{margin:0;padding:8px;background:var(--vscode-editor-background)}</style></head><body><div id="diagram">${svg}</div><script nonce="${nonce}">${script}</script></body></html>`;
 }
 
 /** VS Code's own markdown renderer (sanitised HTML); plain text if it is unavailable. */

@@ -408,6 +408,27 @@ test('VS Code (code-server): diagnostic, Problems, hover, inlay hint, quick fix 
   await screenshot(page, 'fixed');
   assert.equal(await squiggle.count(), 0, 'no error squiggle after the fix');
 
+  // "shapelint: Show Model": the layer graph beside the code. A click on a layer moves the
+  // cursor to its line; undoing the fix brings the error back, and the drawing follows.
+  await page.keyboard.press('F1');
+  const palette = page.locator('.quick-input-widget input');
+  await palette.waitFor({ state: 'visible', timeout: 10_000 });
+  await palette.fill('>shapelint: Show Model');
+  const showModel = page.locator('.quick-input-widget .monaco-list-row', { hasText: /Show Model$/ });
+  await expectVisible(page, showModel, 'the Show Model command');
+  await showModel.first().click();
+  const diagram = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('svg.shapelint-model');
+  await expectVisible(page, diagram.locator('g.node.layer').first(), 'the model diagram in a webview', 60_000);
+  assert.equal(await diagram.locator('g.node.failing').count(), 0, 'no failing layer once fixed');
+  const convNode = diagram.locator('g.node[data-id="n0"]');
+  const convLine = Number(await convNode.getAttribute('data-line'));
+  await screenshot(page, 'model-diagram');
+  await convNode.click();
+  await expectVisible(page, page.locator('.statusbar', { hasText: `Ln ${convLine + 1}, Col 1` }), 'the cursor on the clicked layer\'s line');
+  await page.keyboard.press('Control+Z');
+  await expectVisible(page, diagram.locator('g.node.failing', { hasText: 'MaxPool2D' }), 'the failing pool in the redrawn diagram', 30_000);
+  await screenshot(page, 'model-diagram-error');
+
   // The extension host logged no activation failure.
   const logs = vscodeLogs();
   assert.doesNotMatch(logs, /Activating extension 'shapelint\.shapelint' failed|Cannot find module|ENOENT.*\.wasm/, logs);

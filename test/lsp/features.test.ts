@@ -291,3 +291,28 @@ test('model summary request: a static summary of the model under the cursor', as
     assert.equal(await client.stop(), 0);
   }
 });
+
+test('model graph request: the layer graph as SVG, following the model by name, with clickable lines', async () => {
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}) });
+  try {
+    const name = 'gluon_naive_port.py';
+    const text = exampleText(name);
+    await client.open(exampleUri(name), text);
+    const r = (await client.connection.sendRequest('shapelint/modelGraph', {
+      textDocument: { uri: exampleUri(name) },
+      position: { line: 0, character: 0 },
+    })) as { name: string; svg: string } | null;
+    assert.ok(r);
+    assert.match(r.svg, /^<svg /);
+    const failing = /<g class="node layer failing" data-line="(\d+)"/.exec(r.svg);
+    assert.ok(failing, 'the failing pool is marked');
+    assert.match(text.split('\n')[Number(failing[1])], /pool|MaxPool2D/, 'its data-line is the line that applies the pool');
+    const again = (await client.connection.sendRequest('shapelint/modelGraph', {
+      textDocument: { uri: exampleUri(name) },
+      name: r.name,
+    })) as { name: string } | null;
+    assert.equal(again?.name, r.name);
+  } finally {
+    assert.equal(await client.stop(), 0);
+  }
+});

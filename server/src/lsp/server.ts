@@ -25,10 +25,10 @@ import { Analyzer, type Analysis } from './analysis';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
 import { DocumentStore, type OpenDocument } from './documents';
 import { ProjectConfig, WATCHED_CONFIG_GLOBS } from './project-config';
-import { ModelSummaryRequest, SyntaxTreeRequest } from './requests';
+import { graphResult, ModelGraphRequest, ModelSummaryRequest, summaryResult, SyntaxTreeRequest } from './requests';
 import { BurstScheduler } from './scheduler';
 import { SettingsCache } from './settings';
-import { hoverAt, inlayHintsIn, modelSummaryAt } from './stale';
+import { hoverAt, inlayHintsIn, modelAt } from './stale';
 import { connectionFromCommandLine } from './transport';
 
 /** During a burst of edits, push diagnostics at most this often (the first one is immediate). */
@@ -128,7 +128,13 @@ class ShapelintServer {
     });
     c.onRequest(ModelSummaryRequest, async (p, token) => {
       const r = await this.recent(p.textDocument.uri, token);
-      return r ? modelSummaryAt(r.analysis, r.doc, p.position) : null;
+      const model = r && modelAt(r.analysis, r.doc, p.position, p.name);
+      return model ? summaryResult(model) : null;
+    });
+    c.onRequest(ModelGraphRequest, async (p, token) => {
+      const r = await this.recent(p.textDocument.uri, token);
+      const model = r && modelAt(r.analysis, r.doc, p.position, p.name);
+      return model ? graphResult(r.analysis, model) : null;
     });
     c.onRequest(SyntaxTreeRequest, async (p) => (await this.analyzer?.syntaxTree(p.textDocument.uri)) ?? null);
     c.onShutdown(() => this.shutdown());

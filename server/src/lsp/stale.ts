@@ -8,7 +8,8 @@ import type { Analysis } from './analysis';
 import type { OpenDocument } from './documents';
 import { hover } from './hover';
 import { inlayHints } from './inlay-hints';
-import { modelSummary, type ModelSummaryResult } from './requests';
+import type { ModelSummary } from '../engine/index';
+import { modelAround } from './requests';
 import { OffsetMap } from './text-delta';
 
 export function hoverAt(a: Analysis, doc: OpenDocument, position: Position): Hover | null {
@@ -36,8 +37,8 @@ export function inlayHintsIn(a: Analysis, doc: OpenDocument, range: Range): Inla
   return hints;
 }
 
-export function modelSummaryAt(a: Analysis, doc: OpenDocument, position: Position | undefined): ModelSummaryResult | null {
-  if (a.text === doc.text || !position) return modelSummary(a, position);
+export function modelAt(a: Analysis, doc: OpenDocument, position: Position | undefined, name?: string): ModelSummary | null {
+  if (a.text === doc.text || !position) return modelAround(a, position, name);
   const old = new OffsetMap(a.text, doc.text).toOld(doc.lines.fromLsp(position));
-  return modelSummary(a, old === undefined ? undefined : a.lines.toLsp(old));
+  return modelAround(a, old === undefined ? undefined : a.lines.toLsp(old), name);
 }
