@@ -102,6 +102,7 @@ export function compareOp(op: string, a: Value, b: Value): boolean | null {
     if (op === '==') return a.v === b.v;
     if (op === '!=') return a.v !== b.v;
     if (op === 'in') return b.v.includes(a.v);
+    if (op === 'not in') return !b.v.includes(a.v);
   }
   if (op === 'is' || op === 'is not') {
     if (a.t === 'unknown' || b.t === 'unknown') return null;
