@@ -60,15 +60,14 @@ export interface StubAnalysis {
 }
 
 export async function analyzeStub(file: string, snippet: string): Promise<StubAnalysis> {
-  const { text, offset } = stubProgram(file, snippet);
+  const { text } = stubProgram(file, snippet);
   const start = performance.now();
   const result = await analyze(text, { clock: () => performance.now() });
   const ms = performance.now() - start;
   const model = result.models.find((m) => m.name === 'model') ?? result.models.at(-1);
-  const firstSnippetOffset = text.length - snippet.length;
-  const y = result.tensors.filter((t) => t.name === 'y' && t.range.start >= firstSnippetOffset).at(-1);
+  const snippetStart = text.length - snippet.length;
+  const y = result.tensors.filter((t) => t.name === 'y' && t.range.start >= snippetStart).at(-1);
   const last = model?.layers.at(-1);
   const output = y ? formatShape(y.shape) : last?.outputShape ? formatShape(last.outputShape) : null;
-  void offset;
   return { result, ms, params: model?.totalParams ?? null, output };
 }
