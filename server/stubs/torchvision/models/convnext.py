@@ -98,17 +98,25 @@ def _convnext(block_setting, weights, kwargs):
     return ConvNeXt(block_setting, **kwargs)
 
 
-def convnext_tiny(*, weights=None, progress=True, **kwargs):
+def convnext_tiny(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = ConvNeXt_Tiny_Weights.IMAGENET1K_V1
     return _convnext([(96, 192, 3), (192, 384, 3), (384, 768, 9), (768, None, 3)], weights, kwargs)
 
 
-def convnext_small(*, weights=None, progress=True, **kwargs):
+def convnext_small(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = ConvNeXt_Small_Weights.IMAGENET1K_V1
     return _convnext([(96, 192, 3), (192, 384, 3), (384, 768, 27), (768, None, 3)], weights, kwargs)
 
 
-def convnext_base(*, weights=None, progress=True, **kwargs):
+def convnext_base(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = ConvNeXt_Base_Weights.IMAGENET1K_V1
     return _convnext([(128, 256, 3), (256, 512, 3), (512, 1024, 27), (1024, None, 3)], weights, kwargs)
 
 
-def convnext_large(*, weights=None, progress=True, **kwargs):
+def convnext_large(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = ConvNeXt_Large_Weights.IMAGENET1K_V1
     return _convnext([(192, 384, 3), (384, 768, 3), (768, 1536, 27), (1536, None, 3)], weights, kwargs)

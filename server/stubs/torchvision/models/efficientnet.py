@@ -240,45 +240,67 @@ def _efficientnet(settings, dropout, last_channel, weights, kwargs):
     return EfficientNet(settings, dropout, last_channel=last_channel, **kwargs)
 
 
-def efficientnet_b0(*, weights=None, progress=True, **kwargs):
+def efficientnet_b0(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = EfficientNet_B0_Weights.IMAGENET1K_V1
     return _efficientnet(_v1_settings(1.0, 1.0), 0.2, None, weights, kwargs)
 
 
-def efficientnet_b1(*, weights=None, progress=True, **kwargs):
+def efficientnet_b1(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = EfficientNet_B1_Weights.IMAGENET1K_V1
     return _efficientnet(_v1_settings(1.0, 1.1), 0.2, None, weights, kwargs)
 
 
-def efficientnet_b2(*, weights=None, progress=True, **kwargs):
+def efficientnet_b2(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = EfficientNet_B2_Weights.IMAGENET1K_V1
     return _efficientnet(_v1_settings(1.1, 1.2), 0.3, None, weights, kwargs)
 
 
-def efficientnet_b3(*, weights=None, progress=True, **kwargs):
+def efficientnet_b3(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = EfficientNet_B3_Weights.IMAGENET1K_V1
     return _efficientnet(_v1_settings(1.2, 1.4), 0.3, None, weights, kwargs)
 
 
-def efficientnet_b4(*, weights=None, progress=True, **kwargs):
+def efficientnet_b4(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = EfficientNet_B4_Weights.IMAGENET1K_V1
     return _efficientnet(_v1_settings(1.4, 1.8), 0.4, None, weights, kwargs)
 
 
-def efficientnet_b5(*, weights=None, progress=True, **kwargs):
+def efficientnet_b5(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = EfficientNet_B5_Weights.IMAGENET1K_V1
     return _efficientnet(_v1_settings(1.6, 2.2), 0.4, None, weights, kwargs)
 
 
-def efficientnet_b6(*, weights=None, progress=True, **kwargs):
+def efficientnet_b6(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = EfficientNet_B6_Weights.IMAGENET1K_V1
     return _efficientnet(_v1_settings(1.8, 2.6), 0.5, None, weights, kwargs)
 
 
-def efficientnet_b7(*, weights=None, progress=True, **kwargs):
+def efficientnet_b7(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = EfficientNet_B7_Weights.IMAGENET1K_V1
     return _efficientnet(_v1_settings(2.0, 3.1), 0.5, None, weights, kwargs)
 
 
-def efficientnet_v2_s(*, weights=None, progress=True, **kwargs):
+def efficientnet_v2_s(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = EfficientNet_V2_S_Weights.IMAGENET1K_V1
     return _efficientnet(V2_SETTINGS["s"], 0.2, 1280, weights, kwargs)
 
 
-def efficientnet_v2_m(*, weights=None, progress=True, **kwargs):
+def efficientnet_v2_m(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = EfficientNet_V2_M_Weights.IMAGENET1K_V1
     return _efficientnet(V2_SETTINGS["m"], 0.3, 1280, weights, kwargs)
 
 
-def efficientnet_v2_l(*, weights=None, progress=True, **kwargs):
+def efficientnet_v2_l(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = EfficientNet_V2_L_Weights.IMAGENET1K_V1
     return _efficientnet(V2_SETTINGS["l"], 0.4, 1280, weights, kwargs)

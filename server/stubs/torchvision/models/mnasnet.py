@@ -135,7 +135,9 @@ def mnasnet0_5(*, weights=None, progress=True, pretrained=False, **kwargs):
     return _mnasnet(0.5, weights, kwargs)
 
 
-def mnasnet0_75(*, weights=None, progress=True, **kwargs):
+def mnasnet0_75(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = MNASNet0_75_Weights.IMAGENET1K_V1
     return _mnasnet(0.75, weights, kwargs)
 
 
@@ -145,5 +147,7 @@ def mnasnet1_0(*, weights=None, progress=True, pretrained=False, **kwargs):
     return _mnasnet(1.0, weights, kwargs)
 
 
-def mnasnet1_3(*, weights=None, progress=True, **kwargs):
+def mnasnet1_3(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = MNASNet1_3_Weights.IMAGENET1K_V1
     return _mnasnet(1.3, weights, kwargs)

@@ -143,31 +143,45 @@ def _regnet(name, weights, kwargs):
     return RegNet(STAGES[name], **kwargs)
 
 
-def regnet_y_400mf(*, weights=None, progress=True, **kwargs):
+def regnet_y_400mf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_Y_400MF_Weights.IMAGENET1K_V1
     return _regnet("regnet_y_400mf", weights, kwargs)
 
 
-def regnet_y_800mf(*, weights=None, progress=True, **kwargs):
+def regnet_y_800mf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_Y_800MF_Weights.IMAGENET1K_V1
     return _regnet("regnet_y_800mf", weights, kwargs)
 
 
-def regnet_y_1_6gf(*, weights=None, progress=True, **kwargs):
+def regnet_y_1_6gf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_Y_1_6GF_Weights.IMAGENET1K_V1
     return _regnet("regnet_y_1_6gf", weights, kwargs)
 
 
-def regnet_y_3_2gf(*, weights=None, progress=True, **kwargs):
+def regnet_y_3_2gf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_Y_3_2GF_Weights.IMAGENET1K_V1
     return _regnet("regnet_y_3_2gf", weights, kwargs)
 
 
-def regnet_y_8gf(*, weights=None, progress=True, **kwargs):
+def regnet_y_8gf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_Y_8GF_Weights.IMAGENET1K_V1
     return _regnet("regnet_y_8gf", weights, kwargs)
 
 
-def regnet_y_16gf(*, weights=None, progress=True, **kwargs):
+def regnet_y_16gf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_Y_16GF_Weights.IMAGENET1K_V1
     return _regnet("regnet_y_16gf", weights, kwargs)
 
 
-def regnet_y_32gf(*, weights=None, progress=True, **kwargs):
+def regnet_y_32gf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_Y_32GF_Weights.IMAGENET1K_V1
     return _regnet("regnet_y_32gf", weights, kwargs)
 
 
@@ -175,29 +189,43 @@ def regnet_y_128gf(*, weights=None, progress=True, **kwargs):
     return _regnet("regnet_y_128gf", weights, kwargs)
 
 
-def regnet_x_400mf(*, weights=None, progress=True, **kwargs):
+def regnet_x_400mf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_X_400MF_Weights.IMAGENET1K_V1
     return _regnet("regnet_x_400mf", weights, kwargs)
 
 
-def regnet_x_800mf(*, weights=None, progress=True, **kwargs):
+def regnet_x_800mf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_X_800MF_Weights.IMAGENET1K_V1
     return _regnet("regnet_x_800mf", weights, kwargs)
 
 
-def regnet_x_1_6gf(*, weights=None, progress=True, **kwargs):
+def regnet_x_1_6gf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_X_1_6GF_Weights.IMAGENET1K_V1
     return _regnet("regnet_x_1_6gf", weights, kwargs)
 
 
-def regnet_x_3_2gf(*, weights=None, progress=True, **kwargs):
+def regnet_x_3_2gf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_X_3_2GF_Weights.IMAGENET1K_V1
     return _regnet("regnet_x_3_2gf", weights, kwargs)
 
 
-def regnet_x_8gf(*, weights=None, progress=True, **kwargs):
+def regnet_x_8gf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_X_8GF_Weights.IMAGENET1K_V1
     return _regnet("regnet_x_8gf", weights, kwargs)
 
 
-def regnet_x_16gf(*, weights=None, progress=True, **kwargs):
+def regnet_x_16gf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_X_16GF_Weights.IMAGENET1K_V1
     return _regnet("regnet_x_16gf", weights, kwargs)
 
 
-def regnet_x_32gf(*, weights=None, progress=True, **kwargs):
+def regnet_x_32gf(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = RegNet_X_32GF_Weights.IMAGENET1K_V1
     return _regnet("regnet_x_32gf", weights, kwargs)

@@ -216,7 +216,9 @@ def resnext101_32x8d(*, weights=None, progress=True, pretrained=False, **kwargs)
     return _resnet(Bottleneck, [3, 4, 23, 3], _legacy(weights, pretrained, ResNeXt101_32X8D_Weights.IMAGENET1K_V1), kwargs)
 
 
-def resnext101_64x4d(*, weights=None, progress=True, **kwargs):
+def resnext101_64x4d(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = ResNeXt101_64X4D_Weights.IMAGENET1K_V1
     kwargs["groups"] = 64
     kwargs["width_per_group"] = 4
     return _resnet(Bottleneck, [3, 4, 23, 3], weights, kwargs)

@@ -145,9 +145,13 @@ def shufflenet_v2_x1_0(*, weights=None, progress=True, pretrained=False, **kwarg
     return _shufflenetv2(weights, [4, 8, 4], [24, 116, 232, 464, 1024], kwargs)
 
 
-def shufflenet_v2_x1_5(*, weights=None, progress=True, **kwargs):
+def shufflenet_v2_x1_5(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = ShuffleNet_V2_X1_5_Weights.IMAGENET1K_V1
     return _shufflenetv2(weights, [4, 8, 4], [24, 176, 352, 704, 1024], kwargs)
 
 
-def shufflenet_v2_x2_0(*, weights=None, progress=True, **kwargs):
+def shufflenet_v2_x2_0(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = ShuffleNet_V2_X2_0_Weights.IMAGENET1K_V1
     return _shufflenetv2(weights, [4, 8, 4], [24, 244, 488, 976, 2048], kwargs)

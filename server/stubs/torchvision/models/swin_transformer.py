@@ -150,13 +150,19 @@ def _swin(embed_dim, depths, num_heads, weights, kwargs):
     return SwinTransformer(4, embed_dim, depths, num_heads, 7, **kwargs)
 
 
-def swin_t(*, weights=None, progress=True, **kwargs):
+def swin_t(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = Swin_T_Weights.IMAGENET1K_V1
     return _swin(96, [2, 2, 6, 2], [3, 6, 12, 24], weights, kwargs)
 
 
-def swin_s(*, weights=None, progress=True, **kwargs):
+def swin_s(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = Swin_S_Weights.IMAGENET1K_V1
     return _swin(96, [2, 2, 18, 2], [3, 6, 12, 24], weights, kwargs)
 
 
-def swin_b(*, weights=None, progress=True, **kwargs):
+def swin_b(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = Swin_B_Weights.IMAGENET1K_V1
     return _swin(128, [2, 2, 18, 2], [4, 8, 16, 32], weights, kwargs)

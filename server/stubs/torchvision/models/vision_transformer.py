@@ -160,19 +160,27 @@ def _weights(weights, enum, prefix):
     return weights
 
 
-def vit_b_16(*, weights=None, progress=True, **kwargs):
+def vit_b_16(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = ViT_B_16_Weights.IMAGENET1K_V1
     return _vision_transformer(16, 12, 12, 768, 3072, _weights(weights, ViT_B_16_Weights, "ViT_B_16_Weights."), kwargs)
 
 
-def vit_b_32(*, weights=None, progress=True, **kwargs):
+def vit_b_32(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = ViT_B_32_Weights.IMAGENET1K_V1
     return _vision_transformer(32, 12, 12, 768, 3072, _weights(weights, ViT_B_32_Weights, "ViT_B_32_Weights."), kwargs)
 
 
-def vit_l_16(*, weights=None, progress=True, **kwargs):
+def vit_l_16(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = ViT_L_16_Weights.IMAGENET1K_V1
     return _vision_transformer(16, 24, 16, 1024, 4096, _weights(weights, ViT_L_16_Weights, "ViT_L_16_Weights."), kwargs)
 
 
-def vit_l_32(*, weights=None, progress=True, **kwargs):
+def vit_l_32(*, weights=None, progress=True, pretrained=False, **kwargs):
+    if pretrained:
+        weights = ViT_L_32_Weights.IMAGENET1K_V1
     return _vision_transformer(32, 24, 16, 1024, 4096, _weights(weights, ViT_L_32_Weights, "ViT_L_32_Weights."), kwargs)
 
 
