@@ -12,9 +12,14 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="${ORACLE_VENV:-$repo_root/.oracle-venv}"
 python="${PYTHON:-python3}"
 
+# torchvision's compiled ops need not match the CPU torch build: the oracle only builds models
+# (pure Python), so registering its fake ops is skipped before the import.
+import_torchvision='import torch.library; torch.library.register_fake = lambda *a, **k: (lambda f: f); import torchvision; assert torchvision.__version__.startswith("0.28.0")'
+
 ready() {
   [ -x "$venv/bin/python" ] &&
-    "$venv/bin/python" -c 'import torch, keras, tensorflow, numpy; assert torch.__version__.startswith("2.13.0")' 2>/dev/null
+    "$venv/bin/python" -c 'import torch, keras, tensorflow, numpy; assert torch.__version__.startswith("2.13.0")' 2>/dev/null &&
+    "$venv/bin/python" -c "$import_torchvision" 2>/dev/null
 }
 
 if ready; then
@@ -25,10 +30,10 @@ fi
 start=$(date +%s)
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --retries 0 --timeout 5 --disable-pip-version-check \
-  'torch==2.13.0+cpu' keras tensorflow-cpu numpy
+  'torch==2.13.0+cpu' 'torchvision==0.28.0' keras tensorflow-cpu numpy
 
 if ! ready; then
-  echo "oracle venv at $venv does not import torch/keras/tensorflow after install" >&2
+  echo "oracle venv at $venv does not import torch/torchvision/keras/tensorflow after install" >&2
   exit 1
 fi
 echo "oracle venv ready: $venv ($(( $(date +%s) - start )) s)"

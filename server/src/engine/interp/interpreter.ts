@@ -32,6 +32,7 @@ import {
   UNKNOWN_V,
   type ClassValue,
   type FuncValue,
+  type LayerValue,
   type ObjectValue,
   type Value,
 } from './values';
@@ -729,6 +730,7 @@ export class Interpreter implements InterpreterHost {
         }
         return { t: 'method', self: obj, name, range };
       case 'layer':
+        return torchLayerSize(obj, name) ?? { t: 'method', self: obj, name, range };
       case 'list':
       case 'dict':
       case 'tuple':
@@ -930,3 +932,12 @@ function sliceValue(obj: Value & { t: 'tuple' | 'list' | 'str' }, lo: Value, hi:
 }
 
 export type { ObjectValue };
+
+/** Size attributes a torch.nn module keeps exactly as its constructor got them (`model.fc.in_features`). */
+const TORCH_SIZE_ATTRIBUTES = new Set(['in_features', 'out_features', 'in_channels', 'out_channels', 'num_features', 'embed_dim', 'num_heads', 'groups', 'input_size', 'hidden_size', 'num_layers', 'num_embeddings', 'embedding_dim']);
+
+function torchLayerSize(layer: LayerValue, name: string): Value | null {
+  if (layer.def.framework !== 'torch' || !TORCH_SIZE_ATTRIBUTES.has(name)) return null;
+  const v = layer.args.get(name);
+  return typeof v === 'number' ? num(v) : null;
+}

@@ -117,6 +117,7 @@ export class ModelEngine implements ModelLayer {
     if (container) return container;
     if (path === 'keras.Model') return ctx.containers.kerasFunctional(args, site);
     if (path === 'collections.OrderedDict') return ctx.containers.orderedDict(args);
+    if (path === 'torch.nn.Parameter') return ctx.containers.parameter(args);
     const learned = inputFromCall(ctx, path, args, site);
     checkSinkCall(ctx, path, args, site);
     if (learned !== undefined) return learned;

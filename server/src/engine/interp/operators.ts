@@ -3,7 +3,7 @@
  * charged to the meter for every item, and a result past the size caps is unknown.
  */
 import type { Meter } from '../budget';
-import { num, str, UNKNOWN_V, type Value } from './values';
+import { num, sameValue, str, UNKNOWN_V, type Value } from './values';
 
 function n(v: Value): number | null {
   if (v.t === 'num') return v.v;
@@ -102,6 +102,7 @@ export function compareOp(op: string, a: Value, b: Value): boolean | null {
     if (op === '==') return a.v === b.v;
     if (op === '!=') return a.v !== b.v;
     if (op === 'in') return b.v.includes(a.v);
+    if (op === 'not in') return !b.v.includes(a.v);
   }
   if (op === 'is' || op === 'is not') {
     if (a.t === 'unknown' || b.t === 'unknown') return null;
@@ -109,12 +110,27 @@ export function compareOp(op: string, a: Value, b: Value): boolean | null {
     if (a.t === 'none' || b.t === 'none') return op === 'is' ? same : !same;
     return null;
   }
+  if ((op === 'in' || op === 'not in') && b.t === 'dict') {
+    const found = keyInDict(a, b);
+    return found === null ? null : op === 'in' ? found : !found;
+  }
   if ((op === 'in' || op === 'not in') && (b.t === 'tuple' || b.t === 'list')) {
     if (a.t === 'unknown' || b.items.some((i) => i.t === 'unknown')) return null;
     const found = b.items.some((i) => (n(i) !== null && n(i) === x) || (i.t === 'str' && a.t === 'str' && i.v === a.v));
     return op === 'in' ? found : !found;
   }
   return null;
+}
+
+/**
+ * `key in d` for a constant key: known when the dict's keys are all known. An entry whose value
+ * is unknown may have been set under an unknown condition (it may be missing), so it says nothing.
+ */
+function keyInDict(key: Value, d: Extract<Value, { t: 'dict' }>): boolean | null {
+  if (!isConstant(key) || d.entries.some(([k]) => k.t === 'unknown')) return null;
+  const hit = d.entries.find(([k]) => sameValue(k, key));
+  if (!hit) return false;
+  return hit[1].t === 'unknown' ? null : true;
 }
 
 function isConstant(v: Value): boolean {

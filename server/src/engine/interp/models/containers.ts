@@ -4,7 +4,7 @@
  */
 import type { Framework, TextRange } from '../../types';
 import type { EvaluatedArgs } from '../bind';
-import { UNKNOWN_V, type ClassValue, type ModelFamily, type ObjectValue, type Value, lineageIds } from '../values';
+import { tensorVal, UNKNOWN_V, type ClassValue, type TensorVal, type ModelFamily, type ObjectValue, type Value, lineageIds } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { inputFromContainerItem } from './input-sources';
@@ -36,6 +36,8 @@ export class Containers {
   private readonly classes: ClassValue[] = [];
   private readonly childIds = new Set<number>();
   private readonly instantiated = new Set<ClassValue>();
+  /** Tensors made by `nn.Parameter(...)`: a module attribute holding one registers its elements as parameters. */
+  readonly parameters = new WeakSet<TensorVal>();
 
   constructor(private readonly ctx: ModelContext) {}
 
@@ -162,6 +164,14 @@ export class Containers {
     if (obj.container === 'keras.Sequential' && index === 0 && item.t === 'layer' && item.declaredInput) {
       obj.kerasInput = { shape: item.declaredInput, range: item.range };
     }
+  }
+
+  /** `nn.Parameter(data)`: the same tensor (a fresh value with no layer history), marked as a parameter. */
+  parameter(args: EvaluatedArgs): TensorVal {
+    const data = args.positional[0] ?? args.keywords.get('data');
+    const p = tensorVal(data?.t === 'tensor' ? data.shape : null, 'torch', null, data?.t === 'tensor' ? data.origin : null);
+    this.parameters.add(p);
+    return p;
   }
 
   orderedDict(args: EvaluatedArgs): Value {

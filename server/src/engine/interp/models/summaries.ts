@@ -4,6 +4,7 @@ import type { Lineage, ObjectValue, TensorVal, Value } from '../values';
 import type { ModelContext } from './context';
 import type { AppRecord, Run } from './runs';
 import { showsShape, tensorsIn } from './support';
+import { product } from '../../shapes';
 
 export class Summaries {
   private readonly summariesOut: ModelSummary[] = [];
@@ -39,6 +40,10 @@ export class Summaries {
       total = null;
       trainable = null;
     }
+    // Tensors registered with `nn.Parameter` count too (a class token, a position embedding).
+    const own = parameterElements(obj, this.ctx.containers.parameters);
+    total = total === null || own === null ? null : total + own;
+    trainable = trainable === null || own === null ? null : trainable + own;
     this.summariesOut[index] = {
       name: obj.varName ?? obj.cls?.def.name ?? obj.container ?? 'model',
       framework: obj.framework ?? 'torch',
@@ -90,6 +95,22 @@ function registeredLayerIds(obj: ObjectValue, visited = new Set<number>()): numb
   visited.add(obj.id);
   const children: Value[] = [...obj.attrs.values(), ...obj.items];
   return children.flatMap((v) => (v.t === 'layer' ? [v.id] : v.t === 'object' ? registeredLayerIds(v, visited) : []));
+}
+
+/** Elements of the `nn.Parameter` tensors registered anywhere under a model; null when one's shape is unknown. */
+function parameterElements(obj: ObjectValue, parameters: WeakSet<TensorVal>, visited = new Set<number>()): number | null {
+  if (visited.has(obj.id)) return 0;
+  visited.add(obj.id);
+  let sum: number | null = 0;
+  for (const v of [...obj.attrs.values(), ...obj.items]) {
+    const n = v.t === 'tensor' && parameters.has(v) ? numel(v) : v.t === 'object' ? parameterElements(v, parameters, visited) : 0;
+    sum = sum === null || n === null ? null : sum + n;
+  }
+  return sum;
+}
+
+function numel(t: TensorVal): number | null {
+  return t.shape && !t.shape.open ? product(t.shape.dims) : null;
 }
 
 /** A Keras functional model with an output that is not a tensor traced back to its layers or inputs. */
