@@ -261,7 +261,7 @@ export class Containers {
   /** Instantiates model classes the code never instantiates, when `__init__` needs no arguments. */
   instantiateUnused(): void {
     for (const cls of this.classes) {
-      if (this.instantiated.has(cls)) continue;
+      if (this.instantiated.has(cls) || !this.ctx.host.inEntry(cls.def.r)) continue;
       const init = this.ctx.host.findClassAttr(cls, '__init__');
       const needsArgs = init && init.value.t === 'func' && init.value.def.params.slice(1).some((p) => !p.default && !p.star);
       if (needsArgs) continue;

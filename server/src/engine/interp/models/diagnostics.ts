@@ -23,8 +23,13 @@ export class Diagnostics {
   report(run: Run, issue: LayerIssue, layer: LayerValue | null, range: TextRange, hist: Lineage | null, framework: Framework, inputs: TensorVal[] = []): void {
     run.issues++;
     if (run.dry) return;
+    const shown = this.ctx.host.userRange(range);
+    if (!shown) return;
     const rule = ruleByName(issue.rule);
     const explanation = [...this.historyLines(hist, inputs), ...issue.explanation];
+    // Raised inside a library model (a stub): shown at the user's call, naming the library layer.
+    if (shown !== range) explanation.unshift(`raised inside the library model by ${layer ? `${layer.name} (${layer.qname})` : 'an operation'}`);
+    range = shown;
     const related = [];
     if (layer && layer.id > 0 && (range.start !== layer.range.start || range.end !== layer.range.end)) {
       related.push({ range: layer.range, message: `${layer.name} is defined here` });

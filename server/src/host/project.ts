@@ -1,0 +1,144 @@
+/**
+ * Module resolution for a project's own code, as Python resolves absolute imports from the
+ * folders on `sys.path` (the engine stays pure: it asks a `ModuleProvider` for dotted names).
+ *
+ * - The project root is the nearest folder above a file holding `pyproject.toml`, `setup.cfg`,
+ *   `setup.py` or `.git` (else the file's own folder).
+ * - Import roots are the `src` setting's folders when set (like Ruff's), else the root and
+ *   `root/src` (the `src/` layout); a script outside any package also sees its own folder (as
+ *   `python script.py` puts it first on `sys.path`).
+ * - A name is a module `a/b.py` or a package `a/b/__init__.py` in the first root that has one;
+ *   else a folder `a/b/` in any root is a namespace package. Framework names (`torch`, `keras`,
+ *   ...) never become namespace packages: a stray `torch/` folder must not hide the framework.
+ * - After the project, an exact stub module in `server/stubs/` (`keras/applications/__init__.py`).
+ *
+ * `sys.path` manipulation in code (`sys.path.insert`), `.pth` files and installed packages
+ * are not followed. Every file is read through `safe-read.ts` with a size limit; a module whose
+ * real path leaves its import root (a symlink out of the project) is not read.
+ */
+import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ModuleProvider, ModuleSource, PythonParser } from '../engine/index';
+import { readSmallFile } from './safe-read';
+
+/** Where a file sits in its project: plain data, so it crosses to the lint processes. */
+export interface ProjectSpec {
+  /** Folders absolute imports resolve from, in order. */
+  roots: string[];
+  /** The file's own dotted module name ('' when it is in no root). */
+  moduleName: string;
+  isPackage: boolean;
+}
+
+const ROOT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', '.git'];
+/** Imported modules larger than this are not read (an import of it is then unknown). */
+const MAX_MODULE_BYTES = 2 << 20;
+const NO_NAMESPACE = new Set(['torch', 'torchvision', 'keras', 'tensorflow', 'tf_keras', 'mxnet', 'gluoncv', 'numpy', 'jax', 'scipy', 'pandas', 'sklearn']);
+const IDENTIFIER = /^[A-Za-z_][A-Za-z_0-9]*$/;
+
+/** The project root of a file: the nearest folder above it with a project marker, else its folder. */
+export function projectRoot(file: string): string {
+  const start = path.dirname(path.resolve(file));
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (ROOT_MARKERS.some((m) => existsSync(path.join(dir, m)))) return dir;
+    if (path.dirname(dir) === dir) return start;
+  }
+}
+
+/** The import roots and module name of `file`; `src` is the configured `src` setting (absolute folders). */
+export function projectSpecFor(file: string, src?: string[]): ProjectSpec {
+  const abs = path.resolve(file);
+  const root = projectRoot(abs);
+  const configured = src && src.length ? src : [root, path.join(root, 'src')];
+  const roots = configured.filter((r) => isDir(r));
+  const dir = path.dirname(abs);
+  if (!existsSync(path.join(dir, '__init__.py')) && !roots.includes(dir)) roots.unshift(dir);
+  // The most specific root that holds the file names it.
+  const holder = roots.filter((r) => abs.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
+  if (!holder) return { roots, moduleName: '', isPackage: false };
+  const parts = path.relative(holder, abs).replace(/\.pyi?$/, '').split(path.sep);
+  const isPackage = parts[parts.length - 1] === '__init__';
+  if (isPackage) parts.pop();
+  return { roots, moduleName: parts.every((p) => IDENTIFIER.test(p)) ? parts.join('.') : '', isPackage };
+}
+
+/** The folder of library-model stubs shipped with shapelint (beside `out/` or the bundle in `dist/`). */
+export function stubsDir(): string | null {
+  for (const candidate of [
+    path.join(__dirname, '..', '..', '..', '..', 'server', 'stubs'), // out/server/src/host
+    path.join(__dirname, '..', 'server', 'stubs'), // dist/
+    path.join(__dirname, '..', '..', 'stubs'), // server/src/host run from source
+  ]) {
+    if (isDir(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** A provider over the file system for one project (cached: one lookup per name). */
+export function fileModuleProvider(spec: ProjectSpec, parser: PythonParser, stubs: string | null = stubsDir()): ModuleProvider & { textOf(file: string): string | undefined } {
+  const cache = new Map<string, ModuleSource | undefined>();
+  const byPath = new Map<string, string>();
+  const realRoots = spec.roots.map(realOrNull);
+  const find = (name: string): ModuleSource | undefined => {
+    if (cache.has(name)) return cache.get(name);
+    const found = findInProject(name, spec.roots, realRoots) ?? (stubs ? findStub(name, stubs) : undefined);
+    cache.set(name, found);
+    if (found) byPath.set(found.path, found.text);
+    return found;
+  };
+  return { parser, find, textOf: (file) => byPath.get(file) };
+}
+
+function findInProject(name: string, roots: string[], realRoots: (string | null)[]): ModuleSource | undefined {
+  const parts = name.split('.');
+  if (!parts.every((p) => IDENTIFIER.test(p))) return undefined;
+  let namespace: ModuleSource | undefined;
+  for (let i = 0; i < roots.length; i++) {
+    const realRoot = realRoots[i];
+    if (!realRoot) continue;
+    const base = path.join(roots[i], ...parts);
+    const regular = readModule(path.join(base, '__init__.py'), realRoot, true) ?? readModule(`${base}.py`, realRoot, false);
+    if (regular) return regular;
+    if (!namespace && !NO_NAMESPACE.has(parts[0]) && isDir(base) && inside(realOrNull(base), realRoot)) {
+      namespace = { path: base, text: '', isPackage: true, stub: false };
+    }
+  }
+  return namespace;
+}
+
+function findStub(name: string, stubs: string): ModuleSource | undefined {
+  const parts = name.split('.');
+  if (!parts.every((p) => IDENTIFIER.test(p))) return undefined;
+  const base = path.join(stubs, ...parts);
+  const pkg = readModule(path.join(base, '__init__.py'), null, true);
+  const found = pkg ?? readModule(`${base}.py`, null, false);
+  return found && { ...found, stub: true };
+}
+
+/** A module file's source, if it is a regular file under the size limit whose real path stays in `realRoot`. */
+function readModule(file: string, realRoot: string | null, isPackage: boolean): ModuleSource | undefined {
+  if (realRoot !== null && !inside(realOrNull(file), realRoot)) return undefined;
+  const read = readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
+  if (read.kind !== 'text') return undefined;
+  return { path: file, text: read.text, isPackage, stub: false };
+}
+
+function inside(real: string | null, root: string): boolean {
+  return real !== null && (real === root || real.startsWith(root + path.sep));
+}
+
+function realOrNull(p: string): string | null {
+  try {
+    return realpathSync(p);
+  } catch {
+    return null;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory() || statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
