@@ -4,6 +4,7 @@
  */
 import type { FixMode } from '../engine/apply-fixes';
 import type { Diagnostic, ImportedModule, ModelSummary, PythonParser, SyntaxProblem } from '../engine/index';
+import { contentHash } from './cache';
 import { fixText, type AppliedFix } from './fix-loop';
 import { lintText, type LintSettings } from './lint';
 import { fileModuleProvider, type ProjectSpec } from './project';
@@ -28,8 +29,8 @@ export interface LintJobResult {
   /** With `fix`: the text after fixing (equal to the input when nothing applied). */
   fixedText?: string;
   applied: AppliedFix[];
-  /** The project modules and stubs the analysis read (for the cache and the import graph). */
-  imports?: ImportedModule[];
+  /** The project modules and stubs the analysis read, with their text's hash (cache validation, import graph). */
+  imports?: (ImportedModule & { hash: string })[];
 }
 
 export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
@@ -42,7 +43,9 @@ export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
       const out = fixText(parser, job.text, settings, job.fix);
       return { ...summarise(job.id, out.result), fixedText: out.text, applied: out.applied };
     }
-    return summarise(job.id, lintText(parser, job.text, settings, provider?.textOf));
+    const out = summarise(job.id, lintText(parser, job.text, settings, provider?.textOf));
+    if (out.imports && provider) out.imports = out.imports.map((m) => ({ ...m, hash: contentHash(provider.textOf(m.path) ?? '') }));
+    return out;
   } catch (e) {
     // The engine never throws; this guards the pipeline around it.
     return failedJob(job.id, String((e as Error)?.stack ?? e));
@@ -64,6 +67,6 @@ function summarise(id: number, r: ReturnType<typeof lintText>): LintJobResult {
     applied: [],
   };
   if (r.engine.internalError) out.internalError = r.engine.internalError;
-  if (r.engine.imports?.length) out.imports = r.engine.imports;
+  if (r.engine.imports?.length) out.imports = r.engine.imports.map((m) => ({ ...m, hash: '' }));
   return out;
 }

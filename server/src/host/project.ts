@@ -32,7 +32,7 @@ export interface ProjectSpec {
 
 const ROOT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', '.git'];
 /** Imported modules larger than this are not read (an import of it is then unknown). */
-const MAX_MODULE_BYTES = 2 << 20;
+export const MAX_MODULE_BYTES = 2 << 20;
 const NO_NAMESPACE = new Set(['torch', 'torchvision', 'keras', 'tensorflow', 'tf_keras', 'mxnet', 'gluoncv', 'numpy', 'jax', 'scipy', 'pandas', 'sklearn']);
 const IDENTIFIER = /^[A-Za-z_][A-Za-z_0-9]*$/;
 

@@ -138,6 +138,13 @@ export class Interpreter implements InterpreterHost {
     return this.program.lineOf(offset);
   }
 
+  lineLabel(offset: number, from: number): string {
+    const line = `line ${this.program.lineOf(offset) + 1}`;
+    const m = this.program.moduleAt(offset);
+    if (m === this.program.moduleAt(from)) return line;
+    return m.name ? `${line} of module ${m.name}` : `${line} of the analysed file`;
+  }
+
   /** Runs an imported module's body in its own scope, outside whatever branch or loop imported it. */
   private runModuleBody(mod: LoadedModule, ast: Module): void {
     const saved = { uncertain: this.uncertainDepth, pending: this.pendingReturns, loops: this.loopMutations, depth: this.callDepth };
