@@ -36,7 +36,7 @@ export function modelSummary(analysis: Analysis, position: Position | undefined)
   if (models.length === 0) return null;
   const offset = position ? analysis.lines.fromLsp(position) : -1;
   const inRange = (r: { start: number; end: number }) => r.start <= offset && offset <= r.end;
-  const around = (m: ModelSummary) => inRange(m.range) || m.layers.some((l) => inRange(l.appliedAt) || inRange(l.definedAt));
+  const around = (m: ModelSummary) => inRange(m.range) || m.layers.some((l) => l.file === undefined && (inRange(l.appliedAt) || inRange(l.definedAt)));
   const model = models.find(around) ?? models[0];
   return { name: model.name, framework: model.framework, markdown: modelSummaryMarkdown(model) };
 }

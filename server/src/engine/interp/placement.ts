@@ -42,6 +42,11 @@ export function placeResults(program: Program, result: InterpretResult): Interpr
     };
     if (p.file === undefined) models.push(summary);
     else bucket(p.file).models.push(summary);
+    // A model created in one file from a class in another: that file's hovers see its layers too.
+    for (const file of new Set(summary.layers.flatMap((l) => (l.file !== undefined ? [l.file] : [])))) {
+      const layers = summary.layers.filter((l) => l.file === file).map(({ file: _file, ...l }) => l);
+      bucket(file).models.push({ ...summary, range: layers[0].definedAt, inputSource: null, layers });
+    }
   }
   return { ...result, diagnostics, tensors, models, imports: program.imports(), elsewhere: [...elsewhere.values()] };
 }
