@@ -81,7 +81,7 @@ export function fileModuleProvider(spec: ProjectSpec, parser: PythonParser, stub
   const realRoots = spec.roots.map(realOrNull);
   const find = (name: string): ModuleSource | undefined => {
     if (cache.has(name)) return cache.get(name);
-    const found = findInProject(name, spec.roots, realRoots) ?? (stubs ? findStub(name, stubs) : undefined);
+    const found = findInProject(name, spec.roots, realRoots, find) ?? (stubs ? findStub(name, stubs) : undefined);
     cache.set(name, found);
     if (found) byPath.set(found.path, found.text);
     return found;
@@ -89,14 +89,26 @@ export function fileModuleProvider(spec: ProjectSpec, parser: PythonParser, stub
   return { parser, find, textOf: (file) => byPath.get(file) };
 }
 
-function findInProject(name: string, roots: string[], realRoots: (string | null)[]): ModuleSource | undefined {
+/**
+ * `a.b.c` in the project: a top-level name in the roots; a submodule only inside its parent
+ * package (a regular package's own folder, or every root's portion of a namespace package),
+ * as Python's import system searches a package's `__path__`.
+ */
+function findInProject(name: string, roots: string[], realRoots: (string | null)[], find: (name: string) => ModuleSource | undefined): ModuleSource | undefined {
   const parts = name.split('.');
   if (!parts.every((p) => IDENTIFIER.test(p))) return undefined;
+  let dirs = roots.map((r, i) => ({ dir: r, realRoot: realRoots[i] }));
+  if (parts.length > 1) {
+    const parent = find(parts.slice(0, -1).join('.'));
+    if (!parent || parent.stub || !parent.isPackage) return undefined;
+    const parentDirs = parent.path.endsWith('__init__.py') ? [path.dirname(parent.path)] : dirs.map((d) => path.join(d.dir, ...parts.slice(0, -1)));
+    dirs = parentDirs.map((dir) => ({ dir, realRoot: dirs.find((d) => dir.startsWith(d.dir + path.sep))?.realRoot ?? null }));
+  }
+  const last = parts[parts.length - 1];
   let namespace: ModuleSource | undefined;
-  for (let i = 0; i < roots.length; i++) {
-    const realRoot = realRoots[i];
+  for (const { dir, realRoot } of dirs) {
     if (!realRoot) continue;
-    const base = path.join(roots[i], ...parts);
+    const base = path.join(dir, last);
     const regular = readModule(path.join(base, '__init__.py'), realRoot, true) ?? readModule(`${base}.py`, realRoot, false);
     if (regular) return regular;
     if (!namespace && !NO_NAMESPACE.has(parts[0]) && isDir(base) && inside(realOrNull(base), realRoot)) {
