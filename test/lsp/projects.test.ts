@@ -92,3 +92,24 @@ test('an edit in the model module updates the diagnostic of the open script', as
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('the workspace index: a model file shows what a script that is not open does to it', async () => {
+  const root = copyProject('torch_script');
+  const { client } = await TestClient.start({ pull: false, settings: () => ({}), rootUri: pathToFileURL(root).href });
+  try {
+    const model = path.join(root, 'nets', 'lenet.py');
+    const modelUri = pathToFileURL(model).href;
+    const modelText = readFileSync(model, 'utf8');
+    await client.open(modelUri, modelText);
+    const found = await pushedAfter(client, 0, modelUri, hasCode('SL002'));
+    assert.ok(found.find((d) => d.code === 'SL002')!.relatedInformation?.some((r) => r.location.uri.endsWith('/train.py')));
+    // Editing the open model re-analyses the closed script that imports it.
+    const before = client.notifications.length;
+    const offset = modelText.indexOf('Conv2d(1') + 7;
+    await client.change(modelUri, [{ range: { start: positionAt(modelText, offset), end: positionAt(modelText, offset + 1) }, text: '3' }]);
+    await pushedAfter(client, before, modelUri, lacks('SL002'));
+  } finally {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -15,7 +15,7 @@ import type { LintJob, LintJobResult } from '../host/lint-job';
 import type { BackendChoice } from '../host/parser';
 import { readSource, writeSourceSafely } from '../host/source-file';
 import { LintPool } from '../host/worker-pool';
-import { projectRoot, projectSpecFor, type ProjectSpec } from '../host/project';
+import { importsAny, projectRoot, projectSpecFor, type ProjectSpec } from '../host/project';
 import { projectReports } from './project-report';
 import { addNoqa } from './add-noqa';
 import { render, isHumanFormat, type OutputFormat } from './formats/index';
@@ -171,15 +171,6 @@ function importerItems(items: CheckItem[], resolver: ConfigResolver, io: CliIo, 
     wanted = hits.map((h) => h.project.moduleName).filter((n) => n);
   }
   return importers;
-}
-
-/** Whether an import line of `text` names one of `names` (a cheap, generous pre-filter). */
-function importsAny(text: string, names: Set<string>): boolean {
-  for (const m of text.matchAll(/^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+)?import[ \t]+([^\n#]+)/gm)) {
-    const words = `${m[1] ?? ''} ${m[2]}`.split(/[^\w]+/);
-    if (words.some((w) => names.has(w))) return true;
-  }
-  return false;
 }
 
 /**

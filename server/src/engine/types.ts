@@ -5,7 +5,8 @@
  */
 import type { RuleName } from './rules/index';
 import type { Severity } from './rules/rule';
-import type { PythonParser } from './syntax/tree';
+import type { ConversionCache } from './syntax/convert';
+import type { ParsedTree, PythonParser } from './syntax/tree';
 
 export type { Severity };
 
@@ -197,6 +198,11 @@ export interface ModuleSource {
 export interface ModuleProvider {
   parser: PythonParser;
   find(name: string): ModuleSource | undefined;
+  /**
+   * Optional: a tree of `source.text` the host keeps (and disposes) itself, with a conversion
+   * cache, so a module many files import is parsed once per process rather than once per file.
+   */
+  parsed?(source: ModuleSource): { tree: ParsedTree; conversions: ConversionCache } | undefined;
 }
 
 /**

@@ -18,7 +18,7 @@
  */
 import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ModuleProvider, ModuleSource, PythonParser } from '../engine/index';
+import { ConversionCache, type ModuleProvider, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
 import { readSmallFile } from './safe-read';
 
 /** Where a file sits in its project: plain data, so it crosses to the lint processes. */
@@ -86,7 +86,38 @@ export function fileModuleProvider(spec: ProjectSpec, parser: PythonParser, stub
     if (found) byPath.set(found.path, found.text);
     return found;
   };
-  return { parser, find, textOf: (file) => byPath.get(file) };
+  const generation = ++analysisGeneration;
+  return { parser, find, textOf: (file) => byPath.get(file), parsed: (source) => keptTree(parser, source, generation) };
+}
+
+/** Trees of imported modules kept by this process (least recently used dropped), by path. */
+const KEPT_TREES = 256;
+const kept = new Map<string, { text: string; tree: ParsedTree; conversions: ConversionCache; used: number }>();
+/** One per provider (one analysis): a tree the running analysis uses is never dropped under it. */
+let analysisGeneration = 0;
+
+/** The kept tree of a module's current text, parsed on first use: one parse per module per process. */
+function keptTree(parser: PythonParser, source: ModuleSource, generation: number): { tree: ParsedTree; conversions: ConversionCache } | undefined {
+  const hit = kept.get(source.path);
+  if (hit && hit.text === source.text) {
+    kept.delete(source.path);
+    kept.set(source.path, hit);
+    hit.used = generation;
+    return hit;
+  }
+  // Another text of a module this analysis already uses: parse it just for this analysis.
+  if (hit && hit.used === generation) return undefined;
+  hit?.tree.dispose();
+  kept.delete(source.path);
+  const entry = { text: source.text, tree: parser.parse(source.text), conversions: new ConversionCache(), used: generation };
+  kept.set(source.path, entry);
+  for (const [p, e] of kept) {
+    if (kept.size <= KEPT_TREES) break;
+    if (e.used === generation) continue;
+    e.tree.dispose();
+    kept.delete(p);
+  }
+  return entry;
 }
 
 /**
@@ -153,4 +184,22 @@ function isDir(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether an import line of `text` names one of `names` (module name parts): a cheap, generous
+ * pre-filter for the files that may import a module, before any analysis.
+ */
+export function importsAny(text: string, names: Set<string>): boolean {
+  for (const w of importWords(text)) if (names.has(w)) return true;
+  return false;
+}
+
+/** The words of a text's import lines (module and imported names). */
+export function importWords(text: string): Set<string> {
+  const words = new Set<string>();
+  for (const m of text.matchAll(/^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+)?import[ \t]+([^\n#]+)/gm)) {
+    for (const w of `${m[1] ?? ''} ${m[2]}`.split(/[^\w]+/)) if (w) words.add(w);
+  }
+  return words;
 }

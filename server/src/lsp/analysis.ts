@@ -21,7 +21,7 @@ import { DEFAULT_FILE_TIMEOUT_MS } from '../host/worker-pool';
 import type { AnalysisRequest, LintReply } from './analysis-process';
 import { SOURCE, toDiagnostic } from './convert';
 import { kerasVersionsOf } from '../host/keras-pins';
-import type { DocumentStore, OpenDocument } from './documents';
+import { OpenDocument, type DocumentStore } from './documents';
 import type { ProjectConfig, ProjectSettings } from './project-config';
 import type { ServerSettings, SettingsCache } from './settings';
 
@@ -52,6 +52,8 @@ interface Waiter {
 
 export class Analyzer {
   private readonly completed = new Map<string, Analysis>();
+  /** Analyses of files that are not open (importers of open modules), by URI. */
+  private readonly background = new Map<string, Analysis>();
   private readonly waiting = new Map<string, Waiter[]>();
   private running: string | null = null;
   private configGeneration = 0;
@@ -76,18 +78,47 @@ export class Analyzer {
   /** Settings or project files changed: every cached analysis is stale. */
   invalidateConfig(): void {
     this.configGeneration++;
+    this.background.clear();
     this.settings.clear();
     this.project.clear();
   }
 
-  /** Open documents whose last analysis read `file` (they must be analysed again when it changes). */
+  /** Documents (open, or analysed in the background) whose last analysis read `file`. */
   dependentsOf(file: string): string[] {
-    return [...this.completed.values()].filter((a) => a.imports.includes(file)).map((a) => a.uri);
+    return this.analyses().filter((a) => a.imports.includes(file)).map((a) => a.uri);
   }
 
-  /** Completed analyses, for what they found in other files (cross-file diagnostics and facts). */
+  /** Completed analyses of open documents and of files analysed in the background. */
   analyses(): Analysis[] {
-    return [...this.completed.values()];
+    return [...this.completed.values(), ...this.background.values()];
+  }
+
+  /** Whether `uri` was analysed in the background (a file that is not open). */
+  isBackground(uri: string): boolean {
+    return this.background.has(uri);
+  }
+
+  /**
+   * Analyses a file that is not open (an importer of an open module), from disk, for what it
+   * finds in the modules it imports. Reported through `onAnalysed` like any analysis.
+   */
+  async analyseClosed(file: string): Promise<void> {
+    const uri = pathToFileURL(file).href;
+    if (this.docs.get(uri)) return;
+    const read = readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
+    if (read.kind !== 'text') return;
+    const doc = new OpenDocument(uri, 'python', 0, read.text);
+    const generation = this.configGeneration;
+    const analysis = await this.compute(doc, await this.settings.get(uri), generation);
+    // Opened meanwhile: the editor's text and its own analysis win.
+    if (this.docs.get(uri)) return;
+    this.background.set(uri, analysis);
+    this.onAnalysed(analysis);
+  }
+
+  /** The file was opened: its background analysis gives way to the document's own. */
+  dropBackground(uri: string): void {
+    this.background.delete(uri);
   }
 
   /** A module the document imports changed: its analysis is stale although its text is not. */

@@ -21,6 +21,7 @@ import {
 } from 'vscode-languageserver/node';
 import { fileURLToPath } from 'node:url';
 import { CrossFileDiagnostics, withProjectFacts } from './cross-file';
+import { WorkspaceIndex } from './workspace-index';
 import { shapelintVersion } from '../host/version';
 import { Analyzer, type Analysis } from './analysis';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
@@ -79,6 +80,12 @@ class ShapelintServer {
   private readonly staleHints = new Set<string>();
   /** Diagnostics that one document's analysis found in other files (the modules it imports). */
   private readonly cross = new CrossFileDiagnostics();
+  private readonly index = new WorkspaceIndex(
+    () => this.root,
+    (m) => this.connection.console.error(m),
+  );
+  /** Modules whose unopened importers were analysed in the background (once per configuration). */
+  private readonly indexed = new Set<string>();
 
   constructor(private readonly connection: Connection) {
     this.settings = new SettingsCache((uri) => this.fetchSettings(uri));
@@ -98,8 +105,11 @@ class ShapelintServer {
     c.onInitialized(() => this.registerDynamicCapabilities());
     c.onDidOpenTextDocument(({ textDocument: d }) => {
       this.analyzer?.forget(d.uri);
+      this.analyzer?.dropBackground(d.uri);
       this.docs.open(d.uri, d.languageId, d.version, d.text);
       this.documentChanged(d.uri);
+      // After this turn: the open's own analysis goes first.
+      setTimeout(() => this.analyseImporters(d.uri), 0);
     });
     c.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
       const doc = this.docs.get(textDocument.uri);
@@ -185,10 +195,27 @@ class ShapelintServer {
     if (!file || !this.analyzer) return;
     const dependents = this.analyzer.dependentsOf(file).filter((d) => d !== uri);
     for (const d of dependents) {
+      if (this.analyzer.isBackground(d)) {
+        const closed = workspaceRoot(d);
+        if (closed) void this.analyzer.analyseClosed(closed);
+        continue;
+      }
       this.analyzer.invalidate(d);
       if (!this.pullMode) this.scheduler.schedule(d);
     }
     if (this.pullMode && dependents.length) this.refreshPulled();
+  }
+
+  /**
+   * The importers of an opened module that are not open are analysed in the background (from the
+   * workspace index), so the module shows what the project's scripts do to it.
+   */
+  private analyseImporters(uri: string): void {
+    const file = workspaceRoot(uri);
+    if (!file || !file.endsWith('.py') || this.indexed.has(file) || !this.analyzer) return;
+    this.indexed.add(file);
+    const open = new Set(this.docs.all().flatMap((d) => workspaceRoot(d.uri) ?? []));
+    for (const importer of this.index.importersOf(file, open)) void this.analyzer.analyseClosed(importer);
   }
 
   private refreshPulled(): void {
@@ -225,6 +252,8 @@ class ShapelintServer {
 
   private configChanged(): void {
     this.analyzer?.invalidateConfig();
+    this.index.invalidate();
+    this.indexed.clear();
     const ws = this.capabilities.workspace;
     if (this.pullMode) {
       if (ws?.diagnostics?.refreshSupport) void this.connection.languages.diagnostics.refresh();

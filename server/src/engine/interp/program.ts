@@ -83,10 +83,12 @@ export class Program {
     this.joined = null;
     this.modules.push(mod);
     this.byName.set(name, mod);
-    const tree = this.provider.parser.parse(source.text);
-    this.trees.push(tree);
+    // A tree the host keeps is shared between analyses; one parsed here is disposed at the end.
+    const kept = this.provider.parsed?.(source);
+    const tree = kept?.tree ?? this.provider.parser.parse(source.text);
+    if (!kept) this.trees.push(tree);
     try {
-      const ast = convertModuleAt(tree.rootNode, this.meter, base);
+      const ast = convertModuleAt(tree.rootNode, this.meter, base, kept?.conversions);
       mod.comments = ast.comments;
       run(mod, ast);
     } finally {

@@ -35,8 +35,8 @@ export function convertModule(root: SyntaxNode, meter: Meter, cache?: Conversion
  * module of a multi-file analysis): every range is shifted by `base`, so offsets stay unique
  * across the modules of one analysis.
  */
-export function convertModuleAt(root: SyntaxNode, meter: Meter, base: number): Module {
-  const m = convertModule(root, meter);
+export function convertModuleAt(root: SyntaxNode, meter: Meter, base: number, cache?: ConversionCache): Module {
+  const m = convertModule(root, meter, cache);
   if (base === 0) return m;
   const trivia = shift({ comments: m.comments, syntaxErrors: m.syntaxErrors }, base) as Trivia;
   const body: LazyStatement[] = [];
