@@ -120,6 +120,10 @@ test('an error raised inside a stub is shown at the user call site, never in the
   assert.ok(d.related.every((r) => r.file === undefined));
   const ok = await analyseProject(entry.replace('1, 1, 32', '1, 3, 32'), files);
   assert.deepEqual(ok.result.diagnostics, []);
+  // The library model is the user's model, placed at their call (its layers stay in the stub).
+  const model = ok.result.models.find((m) => entry.slice(m.range.start, m.range.end) === 'tinylib.models.tinynet()');
+  assert.ok(model, JSON.stringify(ok.result.models.map((m) => m.range)));
+  assert.equal(model.totalParams, 3 * 8 * 9 + 8);
 });
 
 test('a project module of the same name wins over the framework catalogue', async () => {
