@@ -187,7 +187,7 @@ function diagramHtml(svg: string): string {
     const root = document.getElementById('diagram');
     window.addEventListener('message', (e) => { if (e.data && e.data.type === 'svg') root.innerHTML = e.data.svg; });
     root.addEventListener('click', (e) => {
-      const node = e.target.closest('[data-line]');
+      const node = e.target.closest('[data-line]:not([data-line="-1"])');
       if (node) vscode.postMessage({ type: 'reveal', line: Number(node.getAttribute('data-line')) });
     });`;
   return `<!DOCTYPE html><html><head>${csp}<style>body{margin:0;padding:8px;background:var(--vscode-editor-background)}</style></head><body><div id="diagram">${svg}</div><script nonce="${nonce}">${script}</script></body></html>`;

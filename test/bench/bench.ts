@@ -8,6 +8,7 @@ import { analyzeText, type PythonParser } from '../../server/src/engine/index';
 import { loadParser } from '../../server/src/host/parser';
 import { generatedModelFile, pythonFiles } from '../helpers/corpus';
 import { EXAMPLES } from '../helpers/paths';
+import { projectBenchmarks } from './project-bench';
 
 interface Row {
   backend: string;
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
       `| ${r.backend} | ${r.corpus} | ${r.files} | ${r.lines} | ${r.parseMs.toFixed(1)} | ${r.lintMs.toFixed(1)} | ${(r.lintMs / r.parseMs).toFixed(2)} | ${fps.toFixed(0)} | ${lps.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`,
     );
   }
+  await projectBenchmarks();
 }
 
 void main();

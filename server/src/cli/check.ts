@@ -15,10 +15,12 @@ import type { LintJob, LintJobResult } from '../host/lint-job';
 import type { BackendChoice } from '../host/parser';
 import { readSource, writeSourceSafely } from '../host/source-file';
 import { LintPool } from '../host/worker-pool';
+import { importsAny, projectRoot, projectSpecFor, type ProjectSpec } from '../host/project';
+import { projectReports } from './project-report';
 import { addNoqa } from './add-noqa';
 import { render, isHumanFormat, type OutputFormat } from './formats/index';
 import { EXIT, type CliIo } from './io';
-import { fileReport, isProblem, printable, type FileReport, type RunReport } from './report';
+import { isProblem, printable, type FileReport, type RunReport } from './report';
 import { unifiedDiff } from './text-diff';
 import { shapelintVersion } from '../host/version';
 
@@ -51,6 +53,8 @@ export interface CheckItem {
   /** Invalid UTF-8 was replaced: analyse, but never write. */
   lossy: boolean;
   settings: LintSettings;
+  /** Where the file sits in its project (its imports are followed). */
+  project: ProjectSpec;
 }
 
 export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
@@ -68,7 +72,10 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
 
   const mode: FixMode = o.unsafeFixes ? 'unsafe' : 'safe';
   const fixing = o.fix || o.diff;
-  const results = await lintItems(items, fixing ? mode : null, o, io, pool);
+  // Unchecked files that import a checked one: their runs can reach errors in the checked files.
+  const importers = importerItems(items, resolver, io, o);
+  const allResults = await lintItems([...items, ...importers], fixing ? mode : null, o, io, pool);
+  const results = allResults.slice(0, items.length);
   const reports: FileReport[] = [];
   let fixed = 0;
   let wouldChange = 0;
@@ -95,11 +102,10 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
   // A file whose fixes were not written is reported as it is on disk, not as it would have been.
   const asOnDisk = unwritten.length ? await lintItems(unwritten.map((i) => items[i]), null, o, io, pool) : [];
   unwritten.forEach((i, k) => (results[i] = { ...asOnDisk[k], fixedText: undefined }));
-  items.forEach((item, i) => {
-    const r = results[i];
-    const text = fixing && r.fixedText !== undefined ? r.fixedText : item.text;
-    if (!o.diff) reports.push(fileReport(item.abs, item.display, text, r.diagnostics, r.syntaxErrors));
-  });
+  if (!o.diff) {
+    const texts = items.map((item, i) => (fixing && results[i].fixedText !== undefined ? results[i].fixedText! : item.text));
+    reports.push(...projectReports(items, results, texts, io.cwd, { items: importers, results: allResults.slice(items.length) }));
+  }
 
   if (o.diff) {
     io.stderr(wouldChange ? `Would fix ${wouldChange} error${wouldChange === 1 ? '' : 's'}.\n` : 'No errors would be fixed.\n');
@@ -134,9 +140,46 @@ export function readItems(files: string[], resolver: ConfigResolver, io: CliIo, 
     }
     if (src.lossy && (o.fix || o.diff || o.addNoqa)) io.stderr(`warning: ${named} is not valid UTF-8: checked with replacement characters, not fixed\n`);
     const config = resolver.forDir(path.dirname(abs));
-    items.push({ abs, display: shown, text: src.text, bom: src.bom, lossy: src.lossy, settings: settingsFor(config, abs, { keras, pins }, io, o) });
+    const project = projectSpecFor(abs, config.values.src);
+    items.push({ abs, display: shown, text: src.text, bom: src.bom, lossy: src.lossy, settings: settingsFor(config, abs, { keras, pins }, io, o), project });
   }
   return { items, readFailed };
+}
+
+/**
+ * The files of the checked files' projects that import one of them, directly or through each
+ * other (found by their import lines naming a checked module), excluding checked files. Read
+ * and filtered as discovery does (excludes, .gitignore); unreadable ones are skipped silently.
+ */
+function importerItems(items: CheckItem[], resolver: ConfigResolver, io: CliIo, o: CheckOptions): CheckItem[] {
+  const checked = new Set(items.map((i) => i.abs));
+  const roots = [...new Set(items.map((i) => projectRoot(i.abs)))];
+  const found = discoverFiles(roots, { cwd: io.cwd, resolver, forceExclude: true, respectGitignore: o.respectGitignore });
+  const candidates = found.files.filter((f) => !checked.has(f));
+  if (candidates.length === 0) return [];
+  const quiet: CliIo = { ...io, stderr: () => {} };
+  const { items: read } = readItems(candidates, resolver, quiet, { fix: false, diff: false, addNoqa: false, overrides: o.overrides });
+  const importers: CheckItem[] = [];
+  let wanted = items.map((i) => i.project.moduleName).filter((n) => n);
+  let pending = read;
+  // Importers of importers, a bounded number of rounds.
+  for (let round = 0; round < 8 && wanted.length && pending.length; round++) {
+    const names = new Set(wanted.flatMap((n) => n.split('.')));
+    const hits = pending.filter((c) => importsAny(c.text, names));
+    importers.push(...hits);
+    pending = pending.filter((c) => !hits.includes(c));
+    wanted = hits.map((h) => h.project.moduleName).filter((n) => n);
+  }
+  return importers;
+}
+
+/**
+ * What of a file's place in its project its result can depend on: the import roots, and its own
+ * module name only when it has a relative import (so equal files in one folder share an entry).
+ */
+function cacheScope(item: CheckItem): object {
+  const relative = /^[ \t]*from[ \t]+\./m.test(item.text);
+  return { roots: item.project.roots, ...(relative ? { moduleName: item.project.moduleName, isPackage: item.project.isPackage } : {}) };
 }
 
 /** A warning line on stderr, each message once per run. */
@@ -171,11 +214,11 @@ async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptio
   const jobs: LintJob[] = [];
   const keys: string[] = [];
   items.forEach((item, id) => {
-    const key = cache?.key(item.text, item.settings);
+    const key = cache?.key(item.text, item.settings, cacheScope(item));
     const hit = key ? cache!.get(key, item.text) : null;
     if (hit) results[id] = { ...hit, id };
     else {
-      jobs.push({ id, text: item.text, settings: item.settings, fix: item.lossy ? null : mode });
+      jobs.push({ id, text: item.text, settings: item.settings, fix: item.lossy ? null : mode, project: item.project });
       if (key) keys[id] = key;
     }
   });

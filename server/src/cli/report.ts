@@ -16,6 +16,14 @@ export function isProblem(f: Finding): boolean {
   return f.severity !== 'info';
 }
 
+/** A file a related place may point into (another module of the project). */
+export interface SourceRef {
+  path: string;
+  display: string;
+  text: string;
+  index: LineIndex;
+}
+
 export interface FileReport {
   /** Absolute path. */
   path: string;
@@ -24,6 +32,25 @@ export interface FileReport {
   text: string;
   index: LineIndex;
   findings: Finding[];
+  /** Files by absolute path, for related places in other files (`RelatedLocation.file`). */
+  sources?: Map<string, SourceRef>;
+}
+
+/**
+ * Related places in other files as `file:row:col: message` lines, for the formats without
+ * related locations (GitHub, JUnit), so a cross-file chain still names every file.
+ */
+export function relatedLines(file: FileReport, f: Finding): string[] {
+  return f.related.filter((r) => r.file !== undefined).map((r) => {
+    const src = relatedSource(file, r);
+    const at = src.index.toCli(r.range.start);
+    return `${printable(src.display)}:${at.row}:${at.column}: ${firstLine(r.message)}`;
+  });
+}
+
+/** The file a related place is in: its own `file` when set (and known), else the finding's file. */
+export function relatedSource(file: FileReport, related: { file?: string }): SourceRef {
+  return (related.file !== undefined && file.sources?.get(related.file)) || file;
 }
 
 export interface RunReport {

@@ -16,7 +16,7 @@ export interface GraphNode {
   /** Parameter count as text (`1,216`, `?`), empty for input and output nodes. */
   params: string;
   kind: 'input' | 'layer' | 'output';
-  /** 0-based line where the layer is applied (the editor jumps there). */
+  /** 0-based line where the layer is applied (the editor jumps there); -1 when it is in another file. */
   line: number;
   /** The framework's error raised at this layer, first line only. */
   error?: string;
@@ -45,14 +45,18 @@ export function modelGraph(model: ModelSummary, text: string, diagnostics: reado
   const edges: GraphEdge[] = [];
   const consumed = new Set<number>();
   model.layers.forEach((layer, i) => {
-    const error = diagnostics.find((d) => d.severity === 'error' && d.range.start === layer.appliedAt.start && d.range.end === layer.appliedAt.end);
+    // A layer written in an imported module has ranges into that module's text, which we do not hold.
+    const here = layer.file === undefined;
+    const error = diagnostics.find(
+      (d) => d.severity === 'error' && d.file === layer.file && d.range.start === layer.appliedAt.start && d.range.end === layer.appliedAt.end,
+    );
     nodes.push({
       id: `n${i}`,
       title: `${layer.name} (${layer.type})`,
-      args: constructorArgs(text.slice(layer.definedAt.start, layer.definedAt.end)),
+      args: here ? constructorArgs(text.slice(layer.definedAt.start, layer.definedAt.end)) : '',
       params: layer.reused ? '0 (shared)' : layer.params === null ? '?' : layer.params.toLocaleString('en-US'),
       kind: 'layer',
-      line: lines.lineOf(layer.appliedAt.start),
+      line: here ? lines.lineOf(layer.appliedAt.start) : -1,
       ...(error ? { error: error.message.split('\n')[0] } : {}),
     });
     for (const from of model.layerInputs[i] ?? [-1]) {

@@ -111,5 +111,5 @@ const STYLE = `<style>
 .shapelint-model .edge path { fill: none; stroke: var(--line); stroke-width: 1.2; }
 .shapelint-model .edge text { fill: var(--muted); paint-order: stroke; stroke: var(--bg); stroke-width: 3px; }
 .shapelint-model .arrowhead { fill: var(--line); }
-.shapelint-model [data-line] { cursor: pointer; }
+.shapelint-model [data-line]:not([data-line="-1"]) { cursor: pointer; }
 </style>`;

@@ -8,6 +8,8 @@ export type FixMode = 'safe' | 'unsafe';
 
 /** The fix `--fix` (or `--fix --unsafe-fixes`) would apply for a diagnostic: the best allowed one. */
 export function chooseFix(d: Diagnostic, mode: FixMode): Fix | null {
+  // A fix edits the diagnostic's own file: one in an imported module is not this text's to apply.
+  if (d.file !== undefined) return null;
   return d.fixes.find((f) => f.edits.length > 0 && (mode === 'unsafe' || f.applicability === 'safe')) ?? null;
 }
 

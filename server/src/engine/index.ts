@@ -72,7 +72,9 @@ function analyzeWithin(meter: Meter, tree: ParsedTree, text: string, options: Tr
       (kerasProbe) => interpretModule(module, text, { ...options, kerasProbe }, readings++ === 0 ? meter : new Meter(options)),
       options.kerasVersionSource,
     );
-    const result = { ...base, diagnostics: r.diagnostics, models: r.models, tensors: r.tensors, truncated: r.truncated };
+    const result: AnalysisResult = { ...base, diagnostics: r.diagnostics, models: r.models, tensors: r.tensors, truncated: r.truncated };
+    if (r.imports) result.imports = r.imports;
+    if (r.elsewhere) result.elsewhere = r.elsewhere;
     if (tree.cutAt !== undefined && !r.truncated) {
       // The parse itself ran out of time: the rest of the file was never read.
       result.diagnostics.push(budgetDiagnostic('time', tree.cutAt, text, meter.limits));

@@ -5,6 +5,8 @@
  */
 import type { RuleName } from './rules/index';
 import type { Severity } from './rules/rule';
+import type { ConversionCache } from './syntax/convert';
+import type { ParsedTree, PythonParser } from './syntax/tree';
 
 export type { Severity };
 
@@ -35,6 +37,8 @@ export interface Fix {
 export interface RelatedLocation {
   range: TextRange;
   message: string;
+  /** The module file the range is in (`ModuleSource.path`); absent means the analysed text. */
+  file?: string;
 }
 
 export interface Diagnostic {
@@ -53,6 +57,11 @@ export interface Diagnostic {
   /** Candidate fixes, best first. */
   fixes: Fix[];
   framework?: Framework;
+  /**
+   * The module file the range and fixes are in (`ModuleSource.path`), when the failing layer is
+   * in a module the analysed file imports; absent means the analysed text.
+   */
+  file?: string;
 }
 
 /**
@@ -99,6 +108,8 @@ export interface LayerApplication {
   trace: AxisTrace[];
   /** True when this application reuses a layer (parameters shared, not counted again). */
   reused: boolean;
+  /** The module file the ranges are in, when not the summary's own file (`ModuleSource.path`). */
+  file?: string;
 }
 
 export interface ModelSummary {
@@ -146,6 +157,57 @@ export interface AnalysisResult {
    * `analysis-incomplete` diagnostic says which budget and where.
    */
   truncated: boolean;
+  /** The modules the analysis read (project modules and stubs), for cache keys and dependents. */
+  imports?: ImportedModule[];
+  /**
+   * What the analysis learnt inside imported project modules (ranges local to each), for hovers
+   * and inlay hints there: the shapes the entry file's runs gave them.
+   */
+  elsewhere?: ElsewhereFacts[];
+}
+
+/** What an analysis learnt inside one imported project module, ranges local to it. */
+export interface ElsewhereFacts {
+  file: string;
+  tensors: TensorFact[];
+  models: ModelSummary[];
+  /** The module's comments, for its suppression comments. */
+  comments: { range: TextRange; text: string }[];
+}
+
+export interface ImportedModule {
+  name: string;
+  path: string;
+  stub: boolean;
+}
+
+/**
+ * One module as the host found it for a dotted name: a project file, a package's
+ * `__init__.py`, a namespace package (a folder without one: no text) or a library stub.
+ */
+export interface ModuleSource {
+  /** How the host names the file (its path); the engine only hands it back. */
+  path: string;
+  text: string;
+  /** A package (`__init__.py` or a namespace folder): relative imports start at the module itself. */
+  isPackage: boolean;
+  /** A library-model stub (`server/stubs/`): its diagnostics go to the user's call site. */
+  stub: boolean;
+}
+
+/**
+ * What the host offers for imports (the engine never reads files): the module a dotted name
+ * resolves to, project first, then a stub. `undefined` means not a project module or stub
+ * (a framework the engine knows, or an unknown library).
+ */
+export interface ModuleProvider {
+  parser: PythonParser;
+  find(name: string): ModuleSource | undefined;
+  /**
+   * Optional: a tree of `source.text` the host keeps (and disposes) itself, with a conversion
+   * cache, so a module many files import is parsed once per process rather than once per file.
+   */
+  parsed?(source: ModuleSource): { tree: ParsedTree; conversions: ConversionCache } | undefined;
 }
 
 /**
@@ -208,4 +270,10 @@ export interface AnalyzeOptions {
    * no time budget. Not plain data: hosts add it just before calling the engine.
    */
   clock?: () => number;
+  /** Imports of project modules and stubs (absent: single-file analysis). Not plain data. */
+  modules?: ModuleProvider;
+  /** The analysed file's own dotted module name, for relative imports and import cycles. */
+  moduleName?: string;
+  /** The analysed file is a package's `__init__.py`. */
+  isPackage?: boolean;
 }

@@ -128,7 +128,7 @@ function mergeVerdicts(results: RunResult[], groups: VersionGroup[], source: str
   const byPlace = new Map<string, { found: Diagnostic[]; groups: number[] }>();
   results.forEach((r, i) => {
     for (const d of r.diagnostics) {
-      const key = `${d.code}:${d.range.start}:${d.range.end}`;
+      const key = `${d.file ?? ''}:${d.code}:${d.range.start}:${d.range.end}`;
       const entry = byPlace.get(key) ?? { found: [], groups: [] };
       if (!entry.groups.includes(i)) {
         entry.found.push(d);

@@ -17,6 +17,7 @@ import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, read
 import * as path from 'node:path';
 import type { LintSettings } from './lint';
 import type { LintJobResult } from './lint-job';
+import { MAX_MODULE_BYTES } from './project';
 import { readSmallFile } from './safe-read';
 
 const FORMAT = 'shapelint-cache';
@@ -43,11 +44,16 @@ export class ResultCache {
     this.dir = path.join(this.root, buildId.slice(0, 16));
   }
 
-  key(text: string, settings: LintSettings): string {
-    return createHash('sha256').update(this.buildId).update('\0').update(stableJson(settings)).update('\0').update(text).digest('hex');
+  /** The key of a file's result: its text, settings and place in its project (what it imports is checked on `get`). */
+  key(text: string, settings: LintSettings, project?: unknown): string {
+    return createHash('sha256').update(this.buildId).update('\0').update(stableJson(settings)).update('\0').update(stableJson(project ?? null)).update('\0').update(text).digest('hex');
   }
 
-  /** The cached result for `key`, checked against `text`; null on any doubt. */
+  /**
+   * The cached result for `key`, checked against `text`; null on any doubt. A result that read
+   * other modules (imports, stubs) is valid only while each of them still has the content hash
+   * it had: the key is the file's text, the entry carries the hashes of what it imports.
+   */
   get(key: string, text: string): LintJobResult | null {
     if (!this.ready(false)) return null;
     const read = readSmallFile(path.join(this.dir, `${key}.json`), { maxBytes: MAX_ENTRY_BYTES, timeoutMs: 5000, noFollow: true });
@@ -57,7 +63,8 @@ export class ResultCache {
       if (envelope.format !== FORMAT || envelope.version !== VERSION || envelope.key !== key) return null;
       if (typeof envelope.result !== 'string' || typeof envelope.mac !== 'string') return null;
       if (!sameMac(envelope.mac, this.mac(key, envelope.result))) return null;
-      return validResult(JSON.parse(envelope.result), text.length);
+      const result = validResult(JSON.parse(envelope.result), text.length);
+      return result && importsUnchanged(result) ? result : null;
     } catch {
       return null;
     }
@@ -147,8 +154,24 @@ export function validResult(v: unknown, textLength: number): LintJobResult | nul
   return { ...(rest as unknown as LintJobResult), id: 0, applied: [] };
 }
 
-function validDiagnostic(d: unknown, n: number): boolean {
+/** Whether every module a cached result read still has the content it had (size-limited reads). */
+function importsUnchanged(result: LintJobResult): boolean {
+  return (result.imports ?? []).every((m) => {
+    if (typeof m?.path !== 'string' || typeof m.hash !== 'string') return false;
+    const read = readSmallFile(m.path, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
+    return read.kind === 'text' && contentHash(read.text) === m.hash;
+  });
+}
+
+export function contentHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function validDiagnostic(d: unknown, textLength: number): boolean {
   if (!isObject(d)) return false;
+  // A diagnostic in an imported module has ranges in that module's text, not this one's.
+  const n = typeof d.file === 'string' ? Number.MAX_SAFE_INTEGER : textLength;
+  const related = (r: unknown) => isObject(r) && typeof r.message === 'string' && validRange(r.range, typeof r.file === 'string' ? Number.MAX_SAFE_INTEGER : textLength);
   return (
     typeof d.code === 'string' &&
     typeof d.rule === 'string' &&
@@ -158,7 +181,7 @@ function validDiagnostic(d: unknown, n: number): boolean {
     d.explanation.every((e) => typeof e === 'string') &&
     validRange(d.range, n) &&
     Array.isArray(d.related) &&
-    d.related.every((r) => isObject(r) && typeof r.message === 'string' && validRange(r.range, n)) &&
+    d.related.every(related) &&
     Array.isArray(d.fixes) &&
     d.fixes.every(
       (f) =>

@@ -2,6 +2,7 @@
  * The `[tool.shapelint]` keys, their validation and their meaning. Every error names the
  * file, the key and the value expected, so a user can fix the config without the docs.
  */
+import * as path from 'node:path';
 import { RULES } from '../engine/index';
 import { KERAS_VERSION_SETTINGS, type KerasVersionSetting } from './keras-pins';
 
@@ -29,6 +30,8 @@ export interface ConfigValues {
   stepBudget?: number;
   maxCollectionSize?: number;
   maxStringLength?: number;
+  /** Folders absolute imports resolve from (like Ruff's `src`), absolute. */
+  src?: string[];
 }
 
 export class ConfigError extends Error {}
@@ -48,6 +51,7 @@ export const CONFIG_KEYS = [
   'step-budget',
   'max-collection-size',
   'max-string-length',
+  'src',
 ] as const;
 
 /** Validates one `[tool.shapelint]` table. `where` names the source for messages. */
@@ -102,6 +106,9 @@ export function parseConfigTable(table: Record<string, unknown>, where: string, 
         break;
       case 'max-string-length':
         out.maxStringLength = positive(value, ctx, 'a positive integer number of characters (e.g. 10000)', true);
+        break;
+      case 'src':
+        out.src = strings(value, ctx, 'an array of folder paths (e.g. ["src", "."])').map((p) => path.resolve(base, p));
         break;
       default:
         throw new ConfigError(`${where}: unknown key \`${key}\`; expected one of: ${CONFIG_KEYS.join(', ')}`);

@@ -3,9 +3,11 @@
  * plain data so they cross worker-thread boundaries and go into the cache unchanged.
  */
 import type { FixMode } from '../engine/apply-fixes';
-import type { Diagnostic, ModelSummary, PythonParser, SyntaxProblem } from '../engine/index';
+import type { Diagnostic, ImportedModule, ModelSummary, PythonParser, SyntaxProblem } from '../engine/index';
+import { contentHash } from './cache';
 import { fixText, type AppliedFix } from './fix-loop';
 import { lintText, type LintSettings } from './lint';
+import { fileModuleProvider, type ProjectSpec } from './project';
 
 export interface LintJob {
   id: number;
@@ -13,6 +15,8 @@ export interface LintJob {
   settings: LintSettings;
   /** Set for `--fix`: which fixes to apply. */
   fix: FixMode | null;
+  /** Where the file sits in its project: its imports of project modules and stubs are followed. */
+  project?: ProjectSpec;
 }
 
 export interface LintJobResult {
@@ -25,15 +29,23 @@ export interface LintJobResult {
   /** With `fix`: the text after fixing (equal to the input when nothing applied). */
   fixedText?: string;
   applied: AppliedFix[];
+  /** The project modules and stubs the analysis read, with their text's hash (cache validation, import graph). */
+  imports?: (ImportedModule & { hash: string })[];
 }
 
 export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
   try {
+    const provider = job.project ? fileModuleProvider(job.project, parser) : undefined;
+    const settings: LintSettings = provider && job.project
+      ? { ...job.settings, modules: provider, moduleName: job.project.moduleName, isPackage: job.project.isPackage }
+      : job.settings;
     if (job.fix) {
-      const out = fixText(parser, job.text, job.settings, job.fix);
+      const out = fixText(parser, job.text, settings, job.fix);
       return { ...summarise(job.id, out.result), fixedText: out.text, applied: out.applied };
     }
-    return summarise(job.id, lintText(parser, job.text, job.settings));
+    const out = summarise(job.id, lintText(parser, job.text, settings, provider?.textOf));
+    if (out.imports && provider) out.imports = out.imports.map((m) => ({ ...m, hash: contentHash(provider.textOf(m.path) ?? '') }));
+    return out;
   } catch (e) {
     // The engine never throws; this guards the pipeline around it.
     return failedJob(job.id, String((e as Error)?.stack ?? e));
@@ -55,5 +67,6 @@ function summarise(id: number, r: ReturnType<typeof lintText>): LintJobResult {
     applied: [],
   };
   if (r.engine.internalError) out.internalError = r.engine.internalError;
+  if (r.engine.imports?.length) out.imports = r.engine.imports.map((m) => ({ ...m, hash: '' }));
   return out;
 }

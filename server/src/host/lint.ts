@@ -33,9 +33,9 @@ export interface LintResult {
   directives: Suppression[];
 }
 
-export function lintText(parser: PythonParser, text: string, settings: LintSettings = {}): LintResult {
+export function lintText(parser: PythonParser, text: string, settings: LintSettings = {}, textOf?: (file: string) => string | undefined): LintResult {
   const engine = analyzeText(parser, text, engineOptions(settings));
-  return lintEngineResult(engine, text, settings);
+  return lintEngineResult(engine, text, settings, textOf);
 }
 
 /**
@@ -55,16 +55,39 @@ export function lintTree(tree: ParsedTree, text: string, settings: LintSettings 
 }
 
 /** The part of the pipeline after the engine (the language server reuses its own trees). */
-export function lintEngineResult(engine: EngineResult, text: string, settings: LintSettings = {}): LintResult {
-  const selected = engine.diagnostics.filter((d) => isSelected(d, settings));
-  if (settings.suppressions === false) return { diagnostics: selected, engine, suppressed: [], directives: [] };
+export function lintEngineResult(engine: EngineResult, text: string, settings: LintSettings = {}, textOf?: (file: string) => string | undefined): LintResult {
+  const all = engine.diagnostics.filter((d) => isSelected(d, settings));
+  if (settings.suppressions === false) return { diagnostics: all, engine, suppressed: [], directives: [] };
+  const selected = all.filter((d) => d.file === undefined);
+  const elsewhere = suppressElsewhere(all.filter((d) => d.file !== undefined), engine, settings, textOf);
   const directives = parseSuppressions(engine.comments, text);
   const outcome = applySuppressions(selected, directives, text, {
     isEnabled: (code) => ruleEnabled(code, code, settings),
   });
   const unused = outcome.unused.filter((d) => isSelected(d, settings));
   const diagnostics = [...outcome.kept, ...unused].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
-  return { diagnostics, engine, suppressed: outcome.suppressed, directives };
+  return { diagnostics: [...diagnostics, ...elsewhere.kept], engine, suppressed: [...outcome.suppressed, ...elsewhere.suppressed], directives };
+}
+
+/**
+ * Diagnostics located in imported modules obey those modules' own suppression comments
+ * (their unused suppressions are reported by the modules' own lints, not here).
+ */
+function suppressElsewhere(found: Diagnostic[], engine: EngineResult, settings: LintSettings, textOf?: (file: string) => string | undefined): { kept: Diagnostic[]; suppressed: Diagnostic[] } {
+  const out = { kept: [] as Diagnostic[], suppressed: [] as Diagnostic[] };
+  for (const file of new Set(found.map((d) => d.file!))) {
+    const here = found.filter((d) => d.file === file);
+    const text = textOf?.(file);
+    const comments = engine.elsewhere?.find((e) => e.file === file)?.comments ?? [];
+    if (text === undefined) {
+      out.kept.push(...here);
+      continue;
+    }
+    const outcome = applySuppressions(here, parseSuppressions(comments, text), text, { isEnabled: (code) => ruleEnabled(code, code, settings) });
+    out.kept.push(...outcome.kept);
+    out.suppressed.push(...outcome.suppressed);
+  }
+  return out;
 }
 
 export function isSelected(d: Diagnostic, s: LintSettings): boolean {

@@ -7,18 +7,29 @@
  * the tree can never drift from the text.
  */
 import { analyzeTree, ConversionCache, LineIndex, type ParsedTree, type PythonParser } from '../engine/index';
+import { contentHash } from '../host/cache';
 import { serveRequests, testFault } from '../host/isolated-child';
 import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
 import { loadParser } from '../host/parser';
+import { fileModuleProvider, type ProjectSpec } from '../host/project';
 import { changedRegion } from './text-delta';
 import { treeFingerprint } from './requests';
 
 export type AnalysisRequest =
-  | { kind: 'lint'; uri: string; text: string; settings: LintSettings }
+  | {
+      kind: 'lint';
+      uri: string;
+      text: string;
+      settings: LintSettings;
+      /** The file's place in its project; `overlays` are open documents' texts by path (unsaved edits win over disk). */
+      project?: ProjectSpec;
+      overlays?: Record<string, string>;
+    }
   | { kind: 'syntaxTree'; uri: string; text: string }
   | { kind: 'forget'; uri: string };
 
-export type LintReply = { lint: LintResult } | { error: string };
+/** `importHashes`: the content hash of each project module the analysis read, by path. */
+export type LintReply = { lint: LintResult; importHashes?: Record<string, string> } | { error: string };
 
 /** Trees of at most this many documents are kept (least recently used are dropped). */
 const MAX_TREES = 16;
@@ -84,6 +95,16 @@ function forget(uri: string): void {
   documents.delete(uri);
 }
 
+/** A provider whose modules open in the editor read as the editor has them. */
+function withOverlays(base: ReturnType<typeof fileModuleProvider>, overlays: Record<string, string>): ReturnType<typeof fileModuleProvider> {
+  const find: typeof base.find = (name) => {
+    const found = base.find(name);
+    const open = found && !found.stub ? overlays[found.path] : undefined;
+    return open === undefined ? found : { ...found!, text: open };
+  };
+  return { ...base, find, textOf: (file) => overlays[file] ?? base.textOf(file) };
+}
+
 const parser = loadParser('wasm');
 
 serveRequests(async (message) => {
@@ -98,8 +119,12 @@ serveRequests(async (message) => {
   testFault(request.text);
   try {
     const tree = doc.treeFor(p, request.text);
-    const engine = analyzeTree(tree, request.text, { ...engineOptions(request.settings), conversionCache: doc.conversionCache });
-    return { lint: lintEngineResult(engine, request.text, request.settings) } satisfies LintReply;
+    const modules = request.project ? withOverlays(fileModuleProvider(request.project, p), request.overlays ?? {}) : undefined;
+    const project = modules && request.project ? { modules, moduleName: request.project.moduleName, isPackage: request.project.isPackage } : {};
+    const engine = analyzeTree(tree, request.text, { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache });
+    const importHashes: Record<string, string> = {};
+    for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = contentHash(modules?.textOf(m.path) ?? '');
+    return { lint: lintEngineResult(engine, request.text, request.settings, modules?.textOf), importHashes } satisfies LintReply;
   } catch (e) {
     // The engine never throws; this guards parsing and the pipeline. Start afresh next time.
     forget(request.uri);

@@ -10,15 +10,18 @@
  * version all come from one analysis.
  */
 import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
-import type { LineIndex } from '../engine/index';
+import { LineIndex, type Diagnostic } from '../engine/index';
+import { MAX_MODULE_BYTES } from '../host/project';
+import { readSmallFile } from '../host/safe-read';
 import { IsolatedCrash, IsolatedProcess } from '../host/isolated-process';
 import type { LintResult, LintSettings } from '../host/lint';
 import { DEFAULT_FILE_TIMEOUT_MS } from '../host/worker-pool';
 import type { AnalysisRequest, LintReply } from './analysis-process';
 import { SOURCE, toDiagnostic } from './convert';
 import { kerasVersionsOf } from '../host/keras-pins';
-import type { DocumentStore, OpenDocument } from './documents';
+import { OpenDocument, type DocumentStore } from './documents';
 import type { ProjectConfig, ProjectSettings } from './project-config';
 import type { ServerSettings, SettingsCache } from './settings';
 
@@ -33,6 +36,12 @@ export interface Analysis {
   /** Null when the document is not analysed (not Python, too large, excluded, or the analysis failed). */
   lint: LintResult | null;
   diagnostics: LspDiagnostic[];
+  /** Paths of the project modules the analysis read (it depends on them). */
+  imports: string[];
+  /** Diagnostics located in other files (the failing layer is in a module this document imports), by URI. */
+  foreign: Map<string, LspDiagnostic[]>;
+  /** The content hash of each project module the analysis read, by path. */
+  importHashes: Record<string, string>;
 }
 
 interface Waiter {
@@ -43,6 +52,8 @@ interface Waiter {
 
 export class Analyzer {
   private readonly completed = new Map<string, Analysis>();
+  /** Analyses of files that are not open (importers of open modules), by URI. */
+  private readonly background = new Map<string, Analysis>();
   private readonly waiting = new Map<string, Waiter[]>();
   private running: string | null = null;
   private configGeneration = 0;
@@ -67,8 +78,52 @@ export class Analyzer {
   /** Settings or project files changed: every cached analysis is stale. */
   invalidateConfig(): void {
     this.configGeneration++;
+    this.background.clear();
     this.settings.clear();
     this.project.clear();
+  }
+
+  /** Documents (open, or analysed in the background) whose last analysis read `file`. */
+  dependentsOf(file: string): string[] {
+    return this.analyses().filter((a) => a.imports.includes(file)).map((a) => a.uri);
+  }
+
+  /** Completed analyses of open documents and of files analysed in the background. */
+  analyses(): Analysis[] {
+    return [...this.completed.values(), ...this.background.values()];
+  }
+
+  /** Whether `uri` was analysed in the background (a file that is not open). */
+  isBackground(uri: string): boolean {
+    return this.background.has(uri);
+  }
+
+  /**
+   * Analyses a file that is not open (an importer of an open module), from disk, for what it
+   * finds in the modules it imports. Reported through `onAnalysed` like any analysis.
+   */
+  async analyseClosed(file: string): Promise<void> {
+    const uri = pathToFileURL(file).href;
+    if (this.docs.get(uri)) return;
+    const read = readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
+    if (read.kind !== 'text') return;
+    const doc = new OpenDocument(uri, 'python', 0, read.text);
+    const generation = this.configGeneration;
+    const analysis = await this.compute(doc, await this.settings.get(uri), generation);
+    // Opened meanwhile: the editor's text and its own analysis win.
+    if (this.docs.get(uri)) return;
+    this.background.set(uri, analysis);
+    this.onAnalysed(analysis);
+  }
+
+  /** The file was opened: its background analysis gives way to the document's own. */
+  dropBackground(uri: string): void {
+    this.background.delete(uri);
+  }
+
+  /** A module the document imports changed: its analysis is stale although its text is not. */
+  invalidate(uri: string): void {
+    this.completed.delete(uri);
   }
 
   /** The document closed: drop its results; an analysis of it still running is stopped. */
@@ -170,12 +225,14 @@ export class Analyzer {
 
   private async compute(doc: OpenDocument, settings: ServerSettings, generation: number): Promise<Analysis> {
     const text = doc.text;
-    const base = { uri: doc.uri, version: doc.version, generation, text, lines: doc.lines, settings };
+    const overlays = this.openTexts(doc.uri);
+    const base = { uri: doc.uri, version: doc.version, generation, text, lines: doc.lines, settings, imports: [], foreign: new Map(), importHashes: {} };
     const project = doc.analysable ? this.project.forDocument(doc.uri) : null;
     if (!project || project.excluded) return { ...base, lint: null, diagnostics: [] };
     let reply: LintReply;
     try {
-      reply = await this.call<LintReply>({ kind: 'lint', uri: doc.uri, text, settings: lintSettings(settings, project) }, DEFAULT_FILE_TIMEOUT_MS);
+      const request: AnalysisRequest = { kind: 'lint', uri: doc.uri, text, settings: lintSettings(settings, project), project: project.project, overlays };
+      reply = await this.call<LintReply>(request, DEFAULT_FILE_TIMEOUT_MS);
     } catch (e) {
       if (!(e instanceof IsolatedCrash)) throw e;
       this.log(`shapelint: analysis of ${doc.uri} failed: ${e.message}`);
@@ -186,15 +243,81 @@ export class Analyzer {
       this.log(`shapelint: analysis of ${doc.uri} failed: ${reply.error}`);
       return { ...base, lint: null, diagnostics: [] };
     }
-    const lint = reply.lint;
-    if (lint.engine.internalError) this.log(`shapelint: internal error on ${doc.uri}: ${lint.engine.internalError}`);
-    return { ...base, lint, diagnostics: lint.diagnostics.map((d) => toDiagnostic(d, base.lines, doc.uri, doc.version)) };
+    const found = reply.lint;
+    if (found.engine.internalError) this.log(`shapelint: internal error on ${doc.uri}: ${found.engine.internalError}`);
+    // Code actions and hovers work on this document's own diagnostics; the others belong to their files.
+    const lint = { ...found, diagnostics: found.diagnostics.filter((d) => d.file === undefined) };
+    const place = new Placer(doc, (uri) => this.docs.get(uri));
+    const foreign = new Map<string, LspDiagnostic[]>();
+    for (const d of found.diagnostics) {
+      if (d.file === undefined) continue;
+      const converted = place.diagnostic(d);
+      if (!converted) continue;
+      const uri = pathToFileURL(d.file).href;
+      foreign.set(uri, [...(foreign.get(uri) ?? []), converted]);
+    }
+    const importHashes = reply.importHashes ?? {};
+    return { ...base, lint, imports: Object.keys(importHashes), importHashes, foreign, diagnostics: lint.diagnostics.map((d) => place.diagnostic(d)!).filter((d) => d) };
+  }
+
+  /** The texts of the other open documents by path, for the modules the analysis imports. */
+  private openTexts(except: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const d of this.docs.all()) {
+      if (d.uri === except || !d.uri.startsWith('file:')) continue;
+      try {
+        out[fileURLToPath(d.uri)] = d.text;
+      } catch {
+        /* not a local file */
+      }
+    }
+    return out;
   }
 
   private call<T>(request: AnalysisRequest, timeoutMs?: number): Promise<T> {
     const result = this.queue.then(() => this.worker.request<T>(request, timeoutMs));
     this.queue = result.catch(() => undefined);
     return result;
+  }
+}
+
+/**
+ * Converts engine diagnostics of one analysis to LSP, each range with the lines of its own file:
+ * the analysed document, an open document, or the file on disk (read like any project file).
+ */
+class Placer {
+  private readonly lines = new Map<string, LineIndex | null>();
+
+  constructor(
+    private readonly doc: OpenDocument,
+    private readonly openDoc: (uri: string) => OpenDocument | undefined,
+  ) {}
+
+  diagnostic(d: Diagnostic): LspDiagnostic | null {
+    const uri = d.file === undefined ? this.doc.uri : pathToFileURL(d.file).href;
+    const lines = this.linesOf(uri, d.file);
+    if (!lines) return null;
+    const version = d.file === undefined ? this.doc.version : this.openDoc(uri)?.version ?? 0;
+    const out = toDiagnostic({ ...d, related: [] }, lines, uri, version);
+    // A related place without a file is in the analysed document, whichever file the diagnostic is in.
+    out.relatedInformation = d.related.flatMap((r) => {
+      const rUri = r.file === undefined ? this.doc.uri : pathToFileURL(r.file).href;
+      const rLines = this.linesOf(rUri, r.file);
+      return rLines ? [{ location: { uri: rUri, range: { start: rLines.toLsp(r.range.start), end: rLines.toLsp(r.range.end) } }, message: r.message }] : [];
+    });
+    return out;
+  }
+
+  private linesOf(uri: string, file: string | undefined): LineIndex | null {
+    if (file === undefined || uri === this.doc.uri) return this.doc.lines;
+    let l = this.lines.get(uri);
+    if (l === undefined) {
+      const open = this.openDoc(uri);
+      const read = open ? null : readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
+      l = open ? open.lines : read?.kind === 'text' ? new LineIndex(read.text) : null;
+      this.lines.set(uri, l);
+    }
+    return l;
   }
 }
 

@@ -36,6 +36,7 @@ function layerHover(analysis: Analysis, offset: number): Hover | null {
   let best: { layer: LayerApplication; range: TextRange } | null = null;
   for (const model of analysis.lint!.engine.models) {
     for (const layer of model.layers) {
+      if (layer.file !== undefined) continue; // applied in another file
       for (const range of [layer.appliedAt, layer.definedAt]) {
         if (contains(range, offset) && (!best || width(range) < width(best.range))) best = { layer, range };
       }

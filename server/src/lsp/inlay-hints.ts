@@ -9,6 +9,7 @@ export function inlayHints(analysis: Analysis, range: Range): InlayHint[] {
   const labelsByLine = new Map<number, string[]>();
   for (const model of analysis.lint.engine.models) {
     for (const layer of model.layers) {
+      if (layer.file !== undefined) continue; // applied in another file
       const line = analysis.lines.lineOf(layer.appliedAt.end);
       // An unknown shape (after an error, or with no input) is noise, not information.
       if (line < range.start.line || line > range.end.line || !layer.outputShape) continue;

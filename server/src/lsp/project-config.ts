@@ -11,12 +11,15 @@ import { ConfigResolver, isExcluded, lintSettingsFor } from '../host/config';
 import { KerasConfigFinder } from '../host/keras-config';
 import { KerasPinFinder } from '../host/keras-pins';
 import type { LintSettings } from '../host/lint';
+import { projectSpecFor, type ProjectSpec } from '../host/project';
 
 export const WATCHED_CONFIG_GLOBS = ['**/pyproject.toml', '**/shapelint.toml', '**/.shapelint.toml', '**/keras.json', '**/requirements*.txt', '**/setup.cfg'];
 
 export interface ProjectSettings extends LintSettings {
   /** The file matches the config's `exclude`: the CLI would not check it, so neither do we. */
   excluded?: boolean;
+  /** Where the file sits in its project: its imports of project modules and stubs are followed. */
+  project?: ProjectSpec;
 }
 
 export class ProjectConfig {
@@ -38,7 +41,7 @@ export class ProjectConfig {
     let settings: ProjectSettings = {};
     try {
       const config = this.resolver.forDir(dir);
-      settings = { ...lintSettingsFor(config, file), excluded: isExcluded(config, file) };
+      settings = { ...lintSettingsFor(config, file), excluded: isExcluded(config, file), project: projectSpecFor(file, config.values.src) };
       const configured = config.values.kerasDataFormat
         ? { format: config.values.kerasDataFormat, source: config.file ?? 'shapelint config' }
         : undefined;

@@ -55,7 +55,8 @@ export function modelAround(analysis: Analysis, position: Position | undefined, 
   if (named) return named;
   const offset = position ? analysis.lines.fromLsp(position) : -1;
   const inRange = (r: { start: number; end: number }) => r.start <= offset && offset <= r.end;
-  const around = (m: ModelSummary) => inRange(m.range) || m.layers.some((l) => inRange(l.appliedAt) || inRange(l.definedAt));
+  // A layer written in another module has offsets into that module's text, not this one.
+  const around = (m: ModelSummary) => inRange(m.range) || m.layers.some((l) => l.file === undefined && (inRange(l.appliedAt) || inRange(l.definedAt)));
   return models.find(around) ?? models[0];
 }
 

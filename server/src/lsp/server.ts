@@ -20,6 +20,8 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { fileURLToPath } from 'node:url';
+import { CrossFileDiagnostics, withProjectFacts } from './cross-file';
+import { WorkspaceIndex } from './workspace-index';
 import { shapelintVersion } from '../host/version';
 import { Analyzer, type Analysis } from './analysis';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
@@ -76,6 +78,14 @@ class ShapelintServer {
   private readonly scheduler: BurstScheduler;
   /** Documents whose inlay hints were last served from an older analysis. */
   private readonly staleHints = new Set<string>();
+  /** Diagnostics that one document's analysis found in other files (the modules it imports). */
+  private readonly cross = new CrossFileDiagnostics();
+  private readonly index = new WorkspaceIndex(
+    () => this.root,
+    (m) => this.connection.console.error(m),
+  );
+  /** Modules whose unopened importers were analysed in the background (once per configuration). */
+  private readonly indexed = new Set<string>();
 
   constructor(private readonly connection: Connection) {
     this.settings = new SettingsCache((uri) => this.fetchSettings(uri));
@@ -95,8 +105,11 @@ class ShapelintServer {
     c.onInitialized(() => this.registerDynamicCapabilities());
     c.onDidOpenTextDocument(({ textDocument: d }) => {
       this.analyzer?.forget(d.uri);
+      this.analyzer?.dropBackground(d.uri);
       this.docs.open(d.uri, d.languageId, d.version, d.text);
       this.documentChanged(d.uri);
+      // After this turn: the open's own analysis goes first.
+      setTimeout(() => this.analyseImporters(d.uri), 0);
     });
     c.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
       const doc = this.docs.get(textDocument.uri);
@@ -119,12 +132,12 @@ class ShapelintServer {
     });
     c.onHover(async (p, token) => {
       const r = await this.recent(p.textDocument.uri, token);
-      return r ? hoverAt(r.analysis, r.doc, p.position) : null;
+      return r ? hoverAt(this.withFacts(r.analysis, r.doc), r.doc, p.position) : null;
     });
     c.languages.inlayHint.on(async (p, token) => {
       const r = await this.recent(p.textDocument.uri, token);
       if (r && r.analysis.text !== r.doc.text) this.staleHints.add(r.doc.uri);
-      return r ? inlayHintsIn(r.analysis, r.doc, p.range) : null;
+      return r ? inlayHintsIn(this.withFacts(r.analysis, r.doc), r.doc, p.range) : null;
     });
     c.onRequest(ModelSummaryRequest, async (p, token) => {
       const r = await this.recent(p.textDocument.uri, token);
@@ -153,7 +166,7 @@ class ShapelintServer {
       serverInfo: { name: 'shapelint', version: shapelintVersion() },
     };
     if (this.pullMode) {
-      result.capabilities.diagnosticProvider = { identifier: 'shapelint', interFileDependencies: false, workspaceDiagnostics: false };
+      result.capabilities.diagnosticProvider = { identifier: 'shapelint', interFileDependencies: true, workspaceDiagnostics: false };
     }
     return result;
   }
@@ -179,6 +192,57 @@ class ShapelintServer {
 
   private documentChanged(uri: string): void {
     if (!this.pullMode) this.scheduler.schedule(uri);
+    this.dependentsChanged(uri);
+  }
+
+  /** The open documents that import `uri`'s module are analysed again (their results depend on its text). */
+  private dependentsChanged(uri: string): void {
+    const file = workspaceRoot(uri);
+    if (!file || !this.analyzer) return;
+    const dependents = this.analyzer.dependentsOf(file).filter((d) => d !== uri);
+    for (const d of dependents) {
+      if (this.analyzer.isBackground(d)) {
+        const closed = workspaceRoot(d);
+        if (closed) void this.analyzer.analyseClosed(closed);
+        continue;
+      }
+      this.analyzer.invalidate(d);
+      if (!this.pullMode) this.scheduler.schedule(d);
+    }
+    if (this.pullMode && dependents.length) this.refreshPulled();
+  }
+
+  /**
+   * The importers of an opened module that are not open are analysed in the background (from the
+   * workspace index), so the module shows what the project's scripts do to it.
+   */
+  private analyseImporters(uri: string): void {
+    const file = workspaceRoot(uri);
+    if (!file || !file.endsWith('.py') || this.indexed.has(file) || !this.analyzer) return;
+    this.indexed.add(file);
+    const open = new Set(this.docs.all().flatMap((d) => workspaceRoot(d.uri) ?? []));
+    for (const importer of this.index.importersOf(file, open)) void this.analyzer.analyseClosed(importer);
+  }
+
+  private refreshPulled(): void {
+    if (this.capabilities.workspace?.diagnostics?.refreshSupport) void this.connection.languages.diagnostics.refresh();
+  }
+
+  /** Diagnostics found in other files changed: show them there (pushed for files that are not open). */
+  private crossChanged(targets: string[]): void {
+    let refresh = false;
+    for (const t of targets) {
+      if (!this.docs.get(t)) void this.connection.sendDiagnostics({ uri: t, diagnostics: this.cross.for(t, []) });
+      else if (this.pullMode) refresh = true;
+      else this.scheduler.schedule(t);
+    }
+    if (refresh) this.refreshPulled();
+  }
+
+  /** An analysis plus the shapes that open dependents' runs gave this document's layers. */
+  private withFacts(a: Analysis, doc: OpenDocument): Analysis {
+    const file = workspaceRoot(doc.uri);
+    return file && a.text === doc.text ? withProjectFacts(a, file, this.analyzer?.analyses() ?? []) : a;
   }
 
   private closed(uri: string): void {
@@ -186,11 +250,16 @@ class ShapelintServer {
     this.staleHints.delete(uri);
     this.analyzer?.forget(uri);
     this.scheduler.cancel(uri);
-    if (!this.pullMode) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    const targets = this.cross.forget(uri);
+    // Errors other documents' runs find in it stay shown while it is closed.
+    if (!this.pullMode || this.cross.for(uri, []).length) void this.connection.sendDiagnostics({ uri, diagnostics: this.cross.for(uri, []) });
+    this.crossChanged(targets);
   }
 
   private configChanged(): void {
     this.analyzer?.invalidateConfig();
+    this.index.invalidate();
+    this.indexed.clear();
     const ws = this.capabilities.workspace;
     if (this.pullMode) {
       if (ws?.diagnostics?.refreshSupport) void this.connection.languages.diagnostics.refresh();
@@ -205,19 +274,21 @@ class ShapelintServer {
     const a = await this.analyzer?.analyse(uri);
     const doc = this.docs.get(uri);
     if (!a || !doc || doc.version !== a.version) return;
-    await this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: a.diagnostics });
+    await this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: this.cross.for(uri, a.diagnostics) });
   }
 
   private async pull(uri: string, previousResultId: string | undefined, token: CancellationToken): Promise<DocumentDiagnosticReport> {
     const a = await untilCancelled(this.analyzer?.analyse(uri) ?? null, token);
     if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    let resultId = this.resultIds.get(a);
-    if (!resultId) {
-      resultId = String(this.nextResultId++);
-      this.resultIds.set(a, resultId);
+    let id = this.resultIds.get(a);
+    if (!id) {
+      id = String(this.nextResultId++);
+      this.resultIds.set(a, id);
     }
+    // Diagnostics other documents found here change the result too.
+    const resultId = `${id}.${this.cross.generation(uri)}`;
     if (previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-    return { kind: DocumentDiagnosticReportKind.Full, resultId, items: a.diagnostics };
+    return { kind: DocumentDiagnosticReportKind.Full, resultId, items: this.cross.for(uri, a.diagnostics) };
   }
 
   /** The analysis of exactly the document's current text (it runs in the analysis process). */
@@ -234,6 +305,7 @@ class ShapelintServer {
 
   /** Inlay hints served from an older text are asked for again once the current one is analysed. */
   private analysed(a: Analysis): void {
+    this.crossChanged(this.cross.update(a.uri, a.foreign));
     if (!this.staleHints.delete(a.uri)) return;
     if (this.capabilities.workspace?.inlayHint?.refreshSupport) void this.connection.languages.inlayHint.refresh();
   }

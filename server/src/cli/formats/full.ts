@@ -3,7 +3,7 @@
  * locations, help with the fix title and its diff) and `concise` (one line per finding).
  */
 import { editPreview, frame } from '../code-frame';
-import { applicableFix, firstLine, isProblem, printable, shownFix, type FileReport, type Finding, type RunReport } from '../report';
+import { applicableFix, firstLine, isProblem, printable, relatedSource, shownFix, type FileReport, type Finding, type RunReport } from '../report';
 
 export function renderFull(report: RunReport): string {
   const blocks: string[] = [];
@@ -32,8 +32,9 @@ function fullFinding(file: FileReport, f: Finding, report: RunReport): string[] 
   out.push(...frame(file.index, f.range, f.code ? f.rule : '', `${printable(file.display)}:${at.row}:${at.column}`));
   for (const note of [...rest, ...f.explanation]) out.push(`  = note: ${note}`);
   for (const r of f.related) {
-    const rat = file.index.toCli(r.range.start);
-    out.push(`info: ${r.message}`, ...frame(file.index, r.range, '', `${printable(file.display)}:${rat.row}:${rat.column}`));
+    const src = relatedSource(file, r);
+    const rat = src.index.toCli(r.range.start);
+    out.push(`info: ${r.message}`, ...frame(src.index, r.range, '', `${printable(src.display)}:${rat.row}:${rat.column}`));
   }
   const fix = shownFix(f, report.fixMode);
   if (fix) out.push(...fixHelp(file, fix, applicableFix(f, report.fixMode) !== null));

@@ -2,7 +2,7 @@
  * `github`: workflow commands that become annotations. Escaping follows GitHub's toolkit
  * (`@actions/core`): data escapes `%`, CR and LF; properties additionally `:` and `,`.
  */
-import { firstLine, printable, type RunReport } from '../report';
+import { firstLine, printable, relatedLines, type RunReport } from '../report';
 
 export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -31,7 +31,7 @@ export function renderGithub(report: RunReport): string {
       if (start.row === end.row) props.push(['col', start.column]);
       props.push(['endLine', end.row]);
       if (start.row === end.row) props.push(['endColumn', end.column]);
-      const body = [`${name}:${start.row}:${start.column}: ${f.code ? `${f.code} ` : ''}${firstLine(f.message)}`, ...f.message.split(/\r?\n/).slice(1), ...f.explanation].join('\n');
+      const body = [`${name}:${start.row}:${start.column}: ${f.code ? `${f.code} ` : ''}${firstLine(f.message)}`, ...f.message.split(/\r?\n/).slice(1), ...f.explanation, ...relatedLines(file, f)].join('\n');
       out += `::${LEVEL[f.severity]} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(body)}\n`;
     }
   }

@@ -1,6 +1,6 @@
 /** `json` and `json-lines`: Ruff's JSON shape, plus the rule `name` and `severity`. */
 import { ruleUrl, findRule } from '../../engine/index';
-import { shownFix, type FileReport, type Finding, type RunReport } from '../report';
+import { relatedSource, shownFix, type FileReport, type Finding, type RunReport } from '../report';
 
 export interface JsonLocation {
   row: number;
@@ -32,7 +32,10 @@ function jsonMessage(file: FileReport, f: Finding, report: RunReport): object {
     filename: file.path,
     location: file.index.toCli(f.range.start),
     end_location: file.index.toCli(f.range.end),
-    related: f.related.map((r) => ({ message: r.message, location: file.index.toCli(r.range.start), end_location: file.index.toCli(r.range.end) })),
+    related: f.related.map((r) => {
+      const at = relatedSource(file, r);
+      return { message: r.message, filename: at.path, location: at.index.toCli(r.range.start), end_location: at.index.toCli(r.range.end) };
+    }),
     fix: fix && {
       applicability: fix.applicability,
       message: fix.title,

@@ -1,5 +1,5 @@
 /** `junit`: one test suite per file, one failing test case per finding (Ruff's layout). */
-import { firstLine, printable, type RunReport } from '../report';
+import { firstLine, printable, relatedLines, type RunReport } from '../report';
 
 export function escapeXml(s: string): string {
   // XML 1.0 cannot carry most control characters at all, even escaped.
@@ -24,7 +24,7 @@ export function renderJunit(report: RunReport): string {
     for (const f of file.findings) {
       const at = file.index.toCli(f.range.start);
       const caseName = escapeXml(`org.shapelint.${f.code ?? 'SyntaxError'}`);
-      const body = escapeXml([`line ${at.row}, col ${at.column}, ${f.message}`, ...f.explanation].join('\n'));
+      const body = escapeXml([`line ${at.row}, col ${at.column}, ${f.message}`, ...f.explanation, ...relatedLines(file, f)].join('\n'));
       lines.push(
         `    <testcase name="${caseName}" classname="${name}" file="${name}" line="${at.row}" column="${at.column}">`,
         `      <failure message="${escapeXml(firstLine(f.message))}">${body}</failure>`,

@@ -4,7 +4,7 @@
  */
 import { findRule, ruleUrl, type RuleDoc } from '../../engine/index';
 import { ruleMarkdown } from '../rule-docs';
-import { firstLine, shownFix, type FileReport, type RunReport } from '../report';
+import { firstLine, relatedSource, shownFix, type FileReport, type RunReport, type SourceRef } from '../report';
 import { fingerprints } from './fingerprint';
 import type { TextRange } from '../../engine/index';
 
@@ -48,7 +48,7 @@ function sarifRule(rule: RuleDoc): object {
 
 function fileResults(file: FileReport, report: RunReport, fired: RuleDoc[]): object[] {
   const prints = fingerprints(file);
-  const location = (range: TextRange) => ({ artifactLocation: { uri: encodeUri(file.display) }, region: region(file, range) });
+  const location = (range: TextRange, at: SourceRef = file) => ({ artifactLocation: { uri: encodeUri(at.display) }, region: region(at, range) });
   return file.findings.map((f) => {
     const fix = shownFix(f, report.fixMode);
     const index = f.code ? fired.findIndex((r) => r.code === f.code) : -1;
@@ -61,7 +61,7 @@ function fileResults(file: FileReport, report: RunReport, fired: RuleDoc[]): obj
     };
     if (index >= 0) result.ruleIndex = index;
     if (f.related.length) {
-      result.relatedLocations = f.related.map((r, i) => ({ id: i + 1, physicalLocation: location(r.range), message: { text: firstLine(r.message) } }));
+      result.relatedLocations = f.related.map((r, i) => ({ id: i + 1, physicalLocation: location(r.range, relatedSource(file, r)), message: { text: firstLine(r.message) } }));
     }
     if (fix) {
       result.fixes = [
@@ -80,7 +80,7 @@ function fileResults(file: FileReport, report: RunReport, fired: RuleDoc[]): obj
   });
 }
 
-function region(file: FileReport, range: TextRange): object {
+function region(file: SourceRef, range: TextRange): object {
   const s = file.index.toCli(range.start);
   const e = file.index.toCli(range.end);
   return { startLine: s.row, startColumn: s.column, endLine: e.row, endColumn: e.column };

@@ -12,7 +12,7 @@ import { BudgetExceeded, budgetDiagnostic, type Meter } from '../budget';
 import { findLayer } from '../layers/index';
 import { TABLE_ARRAY_ATTRIBUTES } from '../layers/numpy/loads';
 import type { Arg, ClassDef, Expr, Module, Stmt } from '../syntax/ast';
-import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
+import type { AnalysisResult, AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
 import type { EvaluatedArgs } from './bind';
 import { BUILTIN_NAMES, callBuiltin, callMath } from './builtins';
 import { callDict, lengthUnknown, madeAt, newDict, setDictItem } from './dicts';
@@ -22,6 +22,9 @@ import { ModelEngine } from './models';
 import type { InterpreterHost, ModelLayer } from './models/interfaces';
 import { Scope } from './scope';
 import { forgetInPlace, loopWrites, WIDEN_AFTER, type LoopWrites } from './widening';
+import { Imports, moduleScope } from './imports';
+import { placeResults } from './placement';
+import { Program, type LoadedModule } from './program';
 import {
   dimValue,
   NONE_V,
@@ -42,6 +45,8 @@ export interface InterpretResult {
   models: ModelSummary[];
   tensors: TensorFact[];
   truncated: boolean;
+  imports?: AnalysisResult['imports'];
+  elsewhere?: AnalysisResult['elsewhere'];
 }
 
 const MAX_CALL_DEPTH = 40;
@@ -69,7 +74,11 @@ class ContinueSignal {}
 
 export function interpretModule(module: Module, text: string, options: AnalyzeOptions, meter: Meter): InterpretResult {
   const interp = new Interpreter(module, text, options, meter);
-  return interp.run();
+  try {
+    return interp.run();
+  } finally {
+    interp.program.dispose();
+  }
 }
 
 export class Interpreter implements InterpreterHost {
@@ -84,8 +93,11 @@ export class Interpreter implements InterpreterHost {
   private loopMutations: Set<Value>[] = [];
   /** The innermost statement being executed, to place a note when a budget runs out. */
   private lastStmt: Stmt | null = null;
-  /** Modules imported with `from X import *`, searched for otherwise unbound names. */
-  private readonly starModules = new Set<string>();
+  /** The analysed module and the modules it imports, in one program text. */
+  readonly program: Program;
+  private readonly imports: Imports;
+  /** Call sites being executed (innermost last), to place errors raised inside library stubs. */
+  private readonly callSites: TextRange[] = [];
   /** Depth of `if` branches whose condition is unknown (their effects are uncertain). */
   uncertainDepth = 0;
   /** Return values seen inside uncertain branches of the current function call. */
@@ -93,11 +105,63 @@ export class Interpreter implements InterpreterHost {
 
   constructor(
     readonly module: Module,
-    readonly text: string,
+    text: string,
     readonly options: AnalyzeOptions,
     readonly meter: Meter,
   ) {
+    const entry: LoadedModule = { name: options.moduleName ?? '', source: null, isPackage: !!options.isPackage, base: 0, end: text.length, scope: this.global, running: true };
+    this.global.module = entry;
+    this.program = new Program(text, entry, options.modules, meter);
+    this.imports = new Imports(this.program, (mod, ast) => this.runModuleBody(mod, ast));
     this.models = new ModelEngine(this);
+  }
+
+  /** The program text: the analysed file, then the modules it imported. */
+  get text(): string {
+    return this.program.text;
+  }
+
+  /**
+   * Where a diagnostic raised at `r` is shown: `r` itself in the user's code; for a place inside
+   * a library stub, the innermost call site in the user's code (null when there is none).
+   */
+  userRange(r: TextRange): TextRange | null {
+    if (!this.program.isStub(r)) return r;
+    for (let i = this.callSites.length - 1; i >= 0; i--) if (!this.program.isStub(this.callSites[i])) return this.callSites[i];
+    return null;
+  }
+
+  inEntry(r: TextRange): boolean {
+    return this.program.inEntry(r);
+  }
+
+  lineOf(offset: number): number {
+    return this.program.lineOf(offset);
+  }
+
+  lineLabel(offset: number, from: number): string {
+    const line = `line ${this.program.lineOf(offset) + 1}`;
+    const m = this.program.moduleAt(offset);
+    if (m === this.program.moduleAt(from)) return line;
+    return m.name ? `${line} of module ${m.name}` : `${line} of the analysed file`;
+  }
+
+  /** Runs an imported module's body in its own scope, outside whatever branch or loop imported it. */
+  private runModuleBody(mod: LoadedModule, ast: Module): void {
+    const saved = { uncertain: this.uncertainDepth, pending: this.pendingReturns, loops: this.loopMutations, depth: this.callDepth };
+    this.uncertainDepth = 0;
+    this.pendingReturns = [];
+    this.loopMutations = [];
+    try {
+      for (const part of ast.body) for (const s of part.convert()) this.exec(s, mod.scope);
+    } catch (e) {
+      if (!(e instanceof ReturnSignal || e instanceof BreakSignal || e instanceof ContinueSignal)) throw e;
+    } finally {
+      this.uncertainDepth = saved.uncertain;
+      this.pendingReturns = saved.pending;
+      this.loopMutations = saved.loops;
+      this.callDepth = saved.depth;
+    }
   }
 
   /**
@@ -129,9 +193,14 @@ export class Interpreter implements InterpreterHost {
       if (!budget) throw e;
       stop ??= { budget, at: this.lastStmt?.r.start ?? 0 };
     }
+    this.global.module!.running = false;
     const diagnostics = this.models.diagnostics();
-    if (stop) diagnostics.push(budgetDiagnostic(stop.budget.budget, stop.at, this.text, this.meter.limits));
-    return { diagnostics, models: this.models.summaries(), tensors: this.tensors, truncated: stop !== null };
+    if (stop) {
+      const at = this.program.inEntry({ start: stop.at, end: stop.at }) ? stop.at : 0;
+      diagnostics.push(budgetDiagnostic(stop.budget.budget, at, this.text, this.meter.limits));
+    }
+    const result = { diagnostics, models: this.models.summaries(), tensors: this.tensors, truncated: stop !== null };
+    return this.program.multiFile ? placeResults(this.program, result) : result;
   }
 
   tick(n = 1): void {
@@ -203,19 +272,15 @@ export class Interpreter implements InterpreterHost {
         this.execBlock(s.finalbody, scope);
         return;
       case 'import':
-        for (const n of s.names) {
-          if (n.alias) scope.set(n.alias, { t: 'module', path: canonicalName(n.module) });
-          else {
-            const top = n.module.split('.')[0];
-            scope.set(top, { t: 'module', path: top });
-          }
-        }
+        this.imports.execImport(s, scope);
         return;
       case 'from': {
+        if (this.program.multiFile && this.imports.execFrom(s, scope)) return;
         if (s.level > 0 && !s.module) return;
-        const base = s.level > 0 ? s.module : s.module;
+        const base = s.module;
         if (s.star) {
-          this.starModules.add(canonicalName(base));
+          const global = moduleScope(scope);
+          (global.starModules ??= new Set()).add(canonicalName(base));
           return;
         }
         for (const n of s.names) scope.set(n.alias ?? n.name, this.importedName(base, n.name));
@@ -677,7 +742,7 @@ export class Interpreter implements InterpreterHost {
     const v = scope.lookup(id);
     if (v) return v;
     if (BUILTIN_NAMES.has(id) || id === 'super' || id === 'print' || id === 'isinstance') return { t: 'ext', path: `builtins.${id}` };
-    for (const m of this.starModules) {
+    for (const m of moduleScope(scope).starModules ?? []) {
       const path = canonicalName(`${m}.${id}`);
       if (findLayer(path) || this.models.isKnownClass(path)) return { t: 'ext', path };
     }
@@ -687,6 +752,9 @@ export class Interpreter implements InterpreterHost {
   getAttr(obj: Value, name: string, range: TextRange): Value {
     switch (obj.t) {
       case 'module': {
+        if (obj.mod) return this.imports.attribute(obj.mod, name) ?? UNKNOWN_V;
+        const stub = this.imports.frameworkAttribute(obj.path, name);
+        if (stub) return stub;
         const path = canonicalName(`${obj.path}.${name}`);
         if (findLayer(path) || this.models.isKnownClass(path)) return { t: 'ext', path };
         return /^[a-z_0-9]+$/.test(name) && !findLayer(path) ? { t: 'module', path } : { t: 'ext', path };
@@ -806,6 +874,15 @@ export class Interpreter implements InterpreterHost {
   }
 
   call(callee: Value, args: EvaluatedArgs, site: Extract<Expr, { k: 'call' }>, scope: Scope): Value {
+    this.callSites.push(site.r);
+    try {
+      return this.dispatchCall(callee, args, site, scope);
+    } finally {
+      this.callSites.pop();
+    }
+  }
+
+  private dispatchCall(callee: Value, args: EvaluatedArgs, site: Extract<Expr, { k: 'call' }>, scope: Scope): Value {
     switch (callee.t) {
       case 'func':
         return this.callFunction(callee, args);
@@ -814,7 +891,7 @@ export class Interpreter implements InterpreterHost {
       case 'ext':
       // A lowercase attribute of a module (`math.sqrt`) reads as a submodule until it is called.
       case 'module':
-        return this.callExternal(callee.path, args, site, scope);
+        return callee.t === 'module' && callee.mod ? UNKNOWN_V : this.callExternal(callee.path, args, site, scope);
       case 'object':
       case 'layer':
         return this.models.callModel(callee, this.boundedArgs(args), site);

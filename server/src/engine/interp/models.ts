@@ -18,7 +18,6 @@
  */
 import { findLayer } from '../layers/index';
 import { constructRnnCell, isRnnCellClass } from './models/mx-rnn-cells';
-import { LineIndex } from '../positions';
 import { openShape } from '../shapes';
 import type { Expr } from '../syntax/ast';
 import type { Diagnostic, ModelSummary, TextRange } from '../types';
@@ -43,7 +42,7 @@ const OTHER_KNOWN = new Set(['keras.Model', 'collections.OrderedDict']);
 /** The state the model layer's modules share; each part only keeps `this` for later calls. */
 class SharedContext implements ModelContext {
   private idCounter = 1;
-  readonly lines: LineIndex;
+  readonly lines: { lineOf(offset: number): number };
   readonly runs: Runs;
   readonly containers: Containers;
   readonly layers: LayerObjects;
@@ -51,7 +50,7 @@ class SharedContext implements ModelContext {
   readonly summaries: Summaries;
 
   constructor(readonly host: InterpreterHost) {
-    this.lines = new LineIndex(host.text);
+    this.lines = { lineOf: (offset) => host.lineOf(offset) };
     this.runs = new Runs(this);
     this.containers = new Containers(this);
     this.layers = new LayerObjects(this);
@@ -165,6 +164,8 @@ export class ModelEngine implements ModelLayer {
     const ctx = this.ctx;
     ctx.containers.instantiateUnused();
     for (const obj of ctx.containers.unrunModels()) {
+      // Models of imported modules are checked by those modules' own analyses.
+      if (!ctx.host.inEntry(obj.range)) continue;
       const input = declaredInput(ctx, obj);
       if (input) {
         ctx.runs.topLevelRun(obj, { positional: [input], keywords: new Map(), opaque: false }, null, false);

@@ -1,8 +1,13 @@
 /** Lexical scopes: module globals, function locals and class bodies. */
+import type { LoadedModule } from './program';
 import type { Value } from './values';
 
 export class Scope {
   private readonly vars = new Map<string, Value>();
+  /** On a module's global scope: the module, for relative imports. */
+  module?: LoadedModule;
+  /** On a module's global scope: framework modules imported with `from X import *`. */
+  starModules?: Set<string>;
 
   constructor(
     readonly parent: Scope | null,
@@ -37,6 +42,8 @@ export class Scope {
   /** A copy for exploring one branch of an `if` whose test is unknown. */
   fork(): Scope {
     const s = new Scope(this.parent, this.kind);
+    s.module = this.module;
+    s.starModules = this.starModules;
     for (const [k, v] of this.vars) s.vars.set(k, v);
     return s;
   }

@@ -5,6 +5,7 @@
 import type { LayerDef, TensorLib } from '../layers/types';
 import type { ClassDef, FunctionDef } from '../syntax/ast';
 import type { Dim, Framework, Shape, TextRange } from '../types';
+import type { LoadedModule } from './program';
 import type { Scope } from './scope';
 
 export type Value =
@@ -16,7 +17,8 @@ export type Value =
   | { t: 'tuple' | 'list'; items: Value[] }
   | { t: 'dict'; entries: [Value, Value][] }
   | { t: 'range'; start: number; stop: number; step: number }
-  | { t: 'module'; path: string }
+  /** A module: a framework's (by path) or, with `mod`, a project module or stub the host provided. */
+  | { t: 'module'; path: string; mod?: LoadedModule }
   | { t: 'ext'; path: string }
   | FuncValue
   | ClassValue

@@ -31,6 +31,31 @@ export function convertModule(root: SyntaxNode, meter: Meter, cache?: Conversion
 }
 
 /**
+ * `convertModule` for a module placed at offset `base` of a program's text (an imported
+ * module of a multi-file analysis): every range is shifted by `base`, so offsets stay unique
+ * across the modules of one analysis.
+ */
+export function convertModuleAt(root: SyntaxNode, meter: Meter, base: number, cache?: ConversionCache): Module {
+  const m = convertModule(root, meter, cache);
+  if (base === 0) return m;
+  const trivia = shift({ comments: m.comments, syntaxErrors: m.syntaxErrors }, base) as Trivia;
+  const body: LazyStatement[] = [];
+  const shifted: Iterable<LazyStatement> = {
+    *[Symbol.iterator]() {
+      let k = 0;
+      for (const part of m.body) {
+        if (k === body.length) {
+          let stmts: Stmt[] | null = null;
+          body.push({ start: part.start + base, convert: () => (stmts ??= shift(part.convert(), base) as Stmt[]) });
+        }
+        yield body[k++];
+      }
+    },
+  };
+  return { ...trivia, body: shifted };
+}
+
+/**
  * The top-level statements of `root` (by child index), in order, read one at a time. The
  * module may be interpreted more than once (once per Keras reading), so statements read once
  * are kept and replayed.

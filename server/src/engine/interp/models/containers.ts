@@ -100,6 +100,8 @@ export class Containers {
   }
 
   newObject(cls: ClassValue | null, container: ObjectValue['container'], range: TextRange, framework: Framework | null): ObjectValue {
+    // A model built inside a library stub is the user's: it is placed at their call.
+    range = this.ctx.host.userRange(range) ?? range;
     const obj: ObjectValue = {
       t: 'object',
       id: this.ctx.nextId(),
@@ -271,7 +273,7 @@ export class Containers {
   /** Instantiates model classes the code never instantiates, when `__init__` needs no arguments. */
   instantiateUnused(): void {
     for (const cls of this.classes) {
-      if (this.instantiated.has(cls)) continue;
+      if (this.instantiated.has(cls) || !this.ctx.host.inEntry(cls.def.r)) continue;
       const init = this.ctx.host.findClassAttr(cls, '__init__');
       const needsArgs = init && init.value.t === 'func' && init.value.def.params.slice(1).some((p) => !p.default && !p.star);
       if (needsArgs) continue;

@@ -4,7 +4,6 @@
  * summaries). Stateless concerns (symbol binding, the layout re-run, tensor values, methods,
  * input sources) are functions over this context.
  */
-import type { LineIndex } from '../../positions';
 import type { Containers } from './containers';
 import type { Diagnostics } from './diagnostics';
 import type { InterpreterHost } from './interfaces';
@@ -14,7 +13,8 @@ import type { Summaries } from './summaries';
 
 export interface ModelContext {
   readonly host: InterpreterHost;
-  readonly lines: LineIndex;
+  /** Lines of program offsets, each within its own file. */
+  readonly lines: { lineOf(offset: number): number };
   /** Ids for objects, layers, applications and symbol nodes (one sequence, so ids never collide). */
   nextId(): number;
   readonly runs: Runs;

@@ -23,8 +23,13 @@ export class Diagnostics {
   report(run: Run, issue: LayerIssue, layer: LayerValue | null, range: TextRange, hist: Lineage | null, framework: Framework, inputs: TensorVal[] = []): void {
     run.issues++;
     if (run.dry) return;
+    const shown = this.ctx.host.userRange(range);
+    if (!shown) return;
     const rule = ruleByName(issue.rule);
-    const explanation = [...this.historyLines(hist, inputs), ...issue.explanation];
+    const explanation = [...this.historyLines(hist, inputs, shown), ...issue.explanation];
+    // Raised inside a library model (a stub): shown at the user's call, naming the library layer.
+    if (shown !== range) explanation.unshift(`raised inside the library model by ${layer ? `${layer.name} (${layer.qname})` : 'an operation'}`);
+    range = shown;
     const related = [];
     if (layer && layer.id > 0 && (range.start !== layer.range.start || range.end !== layer.range.end)) {
       related.push({ range: layer.range, message: `${layer.name} is defined here` });
@@ -58,7 +63,8 @@ export class Diagnostics {
   }
 
   /** One line per layer that shaped the input, oldest first (the last eight). */
-  private historyLines(hist: Lineage | null, inputs: TensorVal[]): string[] {
+  private historyLines(hist: Lineage | null, inputs: TensorVal[], at: TextRange): string[] {
+    const lineOf = (offset: number) => this.ctx.host.lineLabel(offset, at.start);
     const lines: string[] = [];
     const recs = lineageIds(hist).map((id) => this.ctx.runs.apps.get(id)).filter((r): r is AppRecord => !!r);
     const first = recs[0];
@@ -67,14 +73,13 @@ export class Diagnostics {
     if (inShape && inShape.open && inShape.dims.length === 0) {
       lines.push('input shape unknown (the model is not called on a visible tensor); channels follow from the layers');
     } else if (inShape) {
-      const where = origin ? ` (line ${this.ctx.lines.lineOf(origin.start) + 1})` : '';
+      const where = origin ? ` (${lineOf(origin.start)})` : '';
       const axes = first?.app.axisNames ? ` read as ${first.app.axisNames.join(' ')}${first.app.layout ? ` (${first.app.layout}${first.app.layoutSource ? `, ${first.app.layoutSource}` : ''})` : ''}` : '';
       lines.push(`input ${formatShape(inShape)}${where}${axes}`);
     }
     for (const r of recs.slice(-8)) {
-      const line = this.ctx.lines.lineOf(r.app.appliedAt.start) + 1;
       const formulas = r.app.trace.map((t) => `${t.axis}: ${t.formula}`).join('; ');
-      lines.push(`${r.app.type} (line ${line}): ${formatShape(r.app.inputShapes[0] ?? null)} → ${formatShape(r.app.outputShape)}${formulas ? ` — ${formulas}` : ''}`);
+      lines.push(`${r.app.type} (${lineOf(r.app.appliedAt.start)}): ${formatShape(r.app.inputShapes[0] ?? null)} → ${formatShape(r.app.outputShape)}${formulas ? ` — ${formulas}` : ''}`);
     }
     return lines;
   }

@@ -332,14 +332,16 @@ function directives(ctx: ModelContext): Map<number, Shape> {
 
 /** A directive on the line that creates the model, its class line or its forward/call line. */
 function fromDirective(ctx: ModelContext, obj: ObjectValue): TensorVal | null {
-  const byLine = directives(ctx);
-  const direct = byLine.get(ctx.lines.lineOf(obj.range.start));
+  const entryLines = directives(ctx);
+  // The directives are the analysed file's comments: a place in an imported module has none.
+  const byLine = { get: (at: number) => (ctx.host.inEntry({ start: at, end: at }) ? entryLines.get(ctx.lines.lineOf(at)) : undefined) };
+  const direct = byLine.get(obj.range.start);
   if (direct) return tensorVal(direct, libOf(obj.framework!), null, obj.range);
   if (!obj.cls) return null;
-  const fromClass = byLine.get(ctx.lines.lineOf(obj.cls.def.r.start));
+  const fromClass = byLine.get(obj.cls.def.r.start);
   if (fromClass) return tensorVal(fromClass, libOf(obj.framework!), null, obj.cls.def.nameRange);
   const fwd = ctx.runs.forwardMethod(obj);
-  const fromFwd = fwd ? byLine.get(ctx.lines.lineOf(fwd.fn.def.r.start)) : undefined;
+  const fromFwd = fwd ? byLine.get(fwd.fn.def.r.start) : undefined;
   return fwd && fromFwd ? tensorVal(fromFwd, libOf(obj.framework!), null, fwd.fn.def.nameRange) : null;
 }
 

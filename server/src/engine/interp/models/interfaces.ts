@@ -30,6 +30,14 @@ export interface InterpreterHost {
   tick(): void;
   dim(d: Dim | undefined): Value;
   findClassAttr(cls: ClassValue, name: string): { value: Value; owner: ClassValue } | null;
+  /** Where an error at `r` is shown: `r`, or for a place in a library stub the user's call site (null: nowhere). */
+  userRange(r: TextRange): TextRange | null;
+  /** Whether `r` is in the analysed file itself (not a module it imports). */
+  inEntry(r: TextRange): boolean;
+  /** The 0-based line of a program offset within its own file. */
+  lineOf(offset: number): number;
+  /** `line N` of a program offset, naming its module when it is not in the same file as `from`. */
+  lineLabel(offset: number, from: number): string;
 }
 
 export interface ModelLayer {

@@ -47,8 +47,9 @@ export class Summaries {
     this.summariesOut[index] = {
       name: obj.varName ?? obj.cls?.def.name ?? obj.container ?? 'model',
       framework: obj.framework ?? 'torch',
-      // A user class's model is where the class is written; containers where they are built.
-      range: obj.cls ? obj.cls.def.nameRange : obj.range,
+      // A user class's model is where the class is written; containers, and library models (a
+      // class in a stub), where they are built.
+      range: obj.cls && this.ctx.host.userRange(obj.cls.def.nameRange) === obj.cls.def.nameRange ? obj.cls.def.nameRange : obj.range,
       inputShapes: inputs.map((t) => t.shape),
       inputSource: inputs[0]?.origin ?? null,
       layers,

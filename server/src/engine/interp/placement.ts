@@ -1,0 +1,98 @@
+/**
+ * Turns a multi-file analysis's program offsets back into places in files: each diagnostic,
+ * related location, fix, model summary, layer application and tensor fact gets the range
+ * local to its own file, and `file` when that file is not the analysed one. Nothing is ever
+ * placed in a library stub: diagnostics raised there were moved to the user's call site when
+ * reported (`userRange`); related places and facts inside stubs are dropped.
+ */
+import type { Diagnostic, ElsewhereFacts, Fix, LayerApplication, ModelSummary, RelatedLocation, TensorFact, TextRange } from '../types';
+import type { InterpretResult } from './interpreter';
+import type { LoadedModule, Program } from './program';
+
+export function placeResults(program: Program, result: InterpretResult): InterpretResult {
+  const place = (r: TextRange) => placeRange(program, r);
+  const diagnostics = result.diagnostics.flatMap((d) => placeDiagnostic(program, d));
+  const elsewhere = new Map<string, ElsewhereFacts>();
+  const bucket = (file: string) => {
+    let b = elsewhere.get(file);
+    if (!b) elsewhere.set(file, (b = { file, tensors: [], models: [], comments: [] }));
+    return b;
+  };
+  for (const m of program.modules) {
+    if (!m.source || m.source.stub || !m.comments?.length || !diagnostics.some((d) => d.file === m.source!.path)) continue;
+    bucket(m.source.path).comments = m.comments.map((c) => ({ ...c, range: { start: c.range.start - m.base, end: c.range.end - m.base } }));
+  }
+  const tensors: TensorFact[] = [];
+  for (const t of result.tensors) {
+    const p = place(t.range);
+    if (!p) continue;
+    const fact = { ...t, range: p.range };
+    if (p.file === undefined) tensors.push(fact);
+    else bucket(p.file).tensors.push(fact);
+  }
+  const models: ModelSummary[] = [];
+  for (const m of result.models) {
+    const p = place(m.range);
+    if (!p) continue;
+    const summary: ModelSummary = {
+      ...m,
+      range: p.range,
+      inputSource: m.inputSource && samePlace(place(m.inputSource), p.file),
+      layers: m.layers.flatMap((l) => placeLayer(program, l, p.file)),
+    };
+    if (p.file === undefined) models.push(summary);
+    else bucket(p.file).models.push(summary);
+    // A model created in one file from a class in another: that file's hovers see its layers too.
+    for (const file of new Set(summary.layers.flatMap((l) => (l.file !== undefined ? [l.file] : [])))) {
+      const layers = summary.layers.filter((l) => l.file === file).map(({ file: _file, ...l }) => l);
+      bucket(file).models.push({ ...summary, range: layers[0].definedAt, inputSource: null, layers });
+    }
+  }
+  return { ...result, diagnostics, tensors, models, imports: program.imports(), elsewhere: [...elsewhere.values()] };
+}
+
+interface Placed {
+  range: TextRange;
+  /** Absent for the analysed file. */
+  file: string | undefined;
+}
+
+function placeRange(program: Program, r: TextRange): Placed | null {
+  const m: LoadedModule = program.moduleAt(r.start);
+  if (m.source?.stub) return null;
+  const end = Math.min(r.end, m.end);
+  return { range: { start: r.start - m.base, end: Math.max(r.start, end) - m.base }, file: m.source?.path };
+}
+
+function samePlace(p: Placed | null, file: string | undefined): TextRange | null {
+  return p && p.file === file ? p.range : null;
+}
+
+function placeDiagnostic(program: Program, d: Diagnostic): Diagnostic[] {
+  const at = placeRange(program, d.range);
+  if (!at) return [];
+  const related: RelatedLocation[] = d.related.flatMap((r) => {
+    const p = placeRange(program, r.range);
+    if (!p) return [];
+    return [p.file === undefined ? { ...r, range: p.range } : { ...r, range: p.range, file: p.file }];
+  });
+  const fixes: Fix[] = d.fixes.flatMap((f) => {
+    const edits = f.edits.map((e) => ({ e, p: placeRange(program, e.range) }));
+    // A fix applies to the diagnostic's own file only.
+    if (edits.some(({ p }) => !p || p.file !== at.file)) return [];
+    return [{ ...f, edits: edits.map(({ e, p }) => ({ ...e, range: p!.range })) }];
+  });
+  const placed: Diagnostic = { ...d, range: at.range, related, fixes };
+  if (at.file !== undefined) placed.file = at.file;
+  return [placed];
+}
+
+function placeLayer(program: Program, l: LayerApplication, summaryFile: string | undefined): LayerApplication[] {
+  const applied = placeRange(program, l.appliedAt);
+  if (!applied) return [];
+  const defined = placeRange(program, l.definedAt);
+  const definedAt = defined && defined.file === applied.file ? defined.range : applied.range;
+  const out: LayerApplication = { ...l, appliedAt: applied.range, definedAt };
+  if (applied.file !== summaryFile && applied.file !== undefined) out.file = applied.file;
+  return [out];
+}

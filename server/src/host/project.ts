@@ -1,0 +1,205 @@
+/**
+ * Module resolution for a project's own code, as Python resolves absolute imports from the
+ * folders on `sys.path` (the engine stays pure: it asks a `ModuleProvider` for dotted names).
+ *
+ * - The project root is the nearest folder above a file holding `pyproject.toml`, `setup.cfg`,
+ *   `setup.py` or `.git` (else the file's own folder).
+ * - Import roots are the `src` setting's folders when set (like Ruff's), else the root and
+ *   `root/src` (the `src/` layout); a script outside any package also sees its own folder (as
+ *   `python script.py` puts it first on `sys.path`).
+ * - A name is a module `a/b.py` or a package `a/b/__init__.py` in the first root that has one;
+ *   else a folder `a/b/` in any root is a namespace package. Framework names (`torch`, `keras`,
+ *   ...) never become namespace packages: a stray `torch/` folder must not hide the framework.
+ * - After the project, an exact stub module in `server/stubs/` (`keras/applications/__init__.py`).
+ *
+ * `sys.path` manipulation in code (`sys.path.insert`), `.pth` files and installed packages
+ * are not followed. Every file is read through `safe-read.ts` with a size limit; a module whose
+ * real path leaves its import root (a symlink out of the project) is not read.
+ */
+import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { ConversionCache, type ModuleProvider, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
+import { readSmallFile } from './safe-read';
+
+/** Where a file sits in its project: plain data, so it crosses to the lint processes. */
+export interface ProjectSpec {
+  /** Folders absolute imports resolve from, in order. */
+  roots: string[];
+  /** The file's own dotted module name ('' when it is in no root). */
+  moduleName: string;
+  isPackage: boolean;
+}
+
+const ROOT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', '.git'];
+/** Imported modules larger than this are not read (an import of it is then unknown). */
+export const MAX_MODULE_BYTES = 2 << 20;
+const NO_NAMESPACE = new Set(['torch', 'torchvision', 'keras', 'tensorflow', 'tf_keras', 'mxnet', 'gluoncv', 'numpy', 'jax', 'scipy', 'pandas', 'sklearn']);
+const IDENTIFIER = /^[A-Za-z_][A-Za-z_0-9]*$/;
+
+/** The project root of a file: the nearest folder above it with a project marker, else its folder. */
+export function projectRoot(file: string): string {
+  const start = path.dirname(path.resolve(file));
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (ROOT_MARKERS.some((m) => existsSync(path.join(dir, m)))) return dir;
+    if (path.dirname(dir) === dir) return start;
+  }
+}
+
+/** The import roots and module name of `file`; `src` is the configured `src` setting (absolute folders). */
+export function projectSpecFor(file: string, src?: string[]): ProjectSpec {
+  const abs = path.resolve(file);
+  const root = projectRoot(abs);
+  const configured = src && src.length ? src : [root, path.join(root, 'src')];
+  const roots = configured.filter((r) => isDir(r));
+  const dir = path.dirname(abs);
+  if (!existsSync(path.join(dir, '__init__.py')) && !roots.includes(dir)) roots.unshift(dir);
+  // The most specific root that holds the file names it.
+  const holder = roots.filter((r) => abs.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
+  if (!holder) return { roots, moduleName: '', isPackage: false };
+  const parts = path.relative(holder, abs).replace(/\.pyi?$/, '').split(path.sep);
+  const isPackage = parts[parts.length - 1] === '__init__';
+  if (isPackage) parts.pop();
+  return { roots, moduleName: parts.every((p) => IDENTIFIER.test(p)) ? parts.join('.') : '', isPackage };
+}
+
+/** The folder of library-model stubs shipped with shapelint (beside `out/` or the bundle in `dist/`). */
+export function stubsDir(): string | null {
+  for (const candidate of [
+    path.join(__dirname, '..', '..', '..', '..', 'server', 'stubs'), // out/server/src/host
+    path.join(__dirname, '..', 'server', 'stubs'), // dist/
+    path.join(__dirname, '..', '..', 'stubs'), // server/src/host run from source
+  ]) {
+    if (isDir(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** A provider over the file system for one project (cached: one lookup per name). */
+export function fileModuleProvider(spec: ProjectSpec, parser: PythonParser, stubs: string | null = stubsDir()): ModuleProvider & { textOf(file: string): string | undefined } {
+  const cache = new Map<string, ModuleSource | undefined>();
+  const byPath = new Map<string, string>();
+  const realRoots = spec.roots.map(realOrNull);
+  const find = (name: string): ModuleSource | undefined => {
+    if (cache.has(name)) return cache.get(name);
+    const found = findInProject(name, spec.roots, realRoots, find) ?? (stubs ? findStub(name, stubs) : undefined);
+    cache.set(name, found);
+    if (found) byPath.set(found.path, found.text);
+    return found;
+  };
+  const generation = ++analysisGeneration;
+  return { parser, find, textOf: (file) => byPath.get(file), parsed: (source) => keptTree(parser, source, generation) };
+}
+
+/** Trees of imported modules kept by this process (least recently used dropped), by path. */
+const KEPT_TREES = 256;
+const kept = new Map<string, { text: string; tree: ParsedTree; conversions: ConversionCache; used: number }>();
+/** One per provider (one analysis): a tree the running analysis uses is never dropped under it. */
+let analysisGeneration = 0;
+
+/** The kept tree of a module's current text, parsed on first use: one parse per module per process. */
+function keptTree(parser: PythonParser, source: ModuleSource, generation: number): { tree: ParsedTree; conversions: ConversionCache } | undefined {
+  const hit = kept.get(source.path);
+  if (hit && hit.text === source.text) {
+    kept.delete(source.path);
+    kept.set(source.path, hit);
+    hit.used = generation;
+    return hit;
+  }
+  // Another text of a module this analysis already uses: parse it just for this analysis.
+  if (hit && hit.used === generation) return undefined;
+  hit?.tree.dispose();
+  kept.delete(source.path);
+  const entry = { text: source.text, tree: parser.parse(source.text), conversions: new ConversionCache(), used: generation };
+  kept.set(source.path, entry);
+  for (const [p, e] of kept) {
+    if (kept.size <= KEPT_TREES) break;
+    if (e.used === generation) continue;
+    e.tree.dispose();
+    kept.delete(p);
+  }
+  return entry;
+}
+
+/**
+ * `a.b.c` in the project: a top-level name in the roots; a submodule only inside its parent
+ * package (a regular package's own folder, or every root's portion of a namespace package),
+ * as Python's import system searches a package's `__path__`.
+ */
+function findInProject(name: string, roots: string[], realRoots: (string | null)[], find: (name: string) => ModuleSource | undefined): ModuleSource | undefined {
+  const parts = name.split('.');
+  if (!parts.every((p) => IDENTIFIER.test(p))) return undefined;
+  let dirs = roots.map((r, i) => ({ dir: r, realRoot: realRoots[i] }));
+  if (parts.length > 1) {
+    const parent = find(parts.slice(0, -1).join('.'));
+    if (!parent || parent.stub || !parent.isPackage) return undefined;
+    const parentDirs = parent.path.endsWith('__init__.py') ? [path.dirname(parent.path)] : dirs.map((d) => path.join(d.dir, ...parts.slice(0, -1)));
+    dirs = parentDirs.map((dir) => ({ dir, realRoot: dirs.find((d) => dir.startsWith(d.dir + path.sep))?.realRoot ?? null }));
+  }
+  const last = parts[parts.length - 1];
+  let namespace: ModuleSource | undefined;
+  for (const { dir, realRoot } of dirs) {
+    if (!realRoot) continue;
+    const base = path.join(dir, last);
+    const regular = readModule(path.join(base, '__init__.py'), realRoot, true) ?? readModule(`${base}.py`, realRoot, false);
+    if (regular) return regular;
+    if (!namespace && !NO_NAMESPACE.has(parts[0]) && isDir(base) && inside(realOrNull(base), realRoot)) {
+      namespace = { path: base, text: '', isPackage: true, stub: false };
+    }
+  }
+  return namespace;
+}
+
+function findStub(name: string, stubs: string): ModuleSource | undefined {
+  const parts = name.split('.');
+  if (!parts.every((p) => IDENTIFIER.test(p))) return undefined;
+  const base = path.join(stubs, ...parts);
+  const pkg = readModule(path.join(base, '__init__.py'), null, true);
+  const found = pkg ?? readModule(`${base}.py`, null, false);
+  return found && { ...found, stub: true };
+}
+
+/** A module file's source, if it is a regular file under the size limit whose real path stays in `realRoot`. */
+function readModule(file: string, realRoot: string | null, isPackage: boolean): ModuleSource | undefined {
+  if (realRoot !== null && !inside(realOrNull(file), realRoot)) return undefined;
+  const read = readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
+  if (read.kind !== 'text') return undefined;
+  return { path: file, text: read.text, isPackage, stub: false };
+}
+
+function inside(real: string | null, root: string): boolean {
+  return real !== null && (real === root || real.startsWith(root + path.sep));
+}
+
+function realOrNull(p: string): string | null {
+  try {
+    return realpathSync(p);
+  } catch {
+    return null;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory() || statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether an import line of `text` names one of `names` (module name parts): a cheap, generous
+ * pre-filter for the files that may import a module, before any analysis.
+ */
+export function importsAny(text: string, names: Set<string>): boolean {
+  for (const w of importWords(text)) if (names.has(w)) return true;
+  return false;
+}
+
+/** The words of a text's import lines (module and imported names). */
+export function importWords(text: string): Set<string> {
+  const words = new Set<string>();
+  for (const m of text.matchAll(/^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+)?import[ \t]+([^\n#]+)/gm)) {
+    for (const w of `${m[1] ?? ''} ${m[2]}`.split(/[^\w]+/)) if (w) words.add(w);
+  }
+  return words;
+}

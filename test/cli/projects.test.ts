@@ -1,0 +1,115 @@
+/**
+ * Multi-file fixture projects (`test/fixtures/projects/<name>/`), checked through the CLI.
+ * Inline expectations (`# error: [rule] "fragment"`) sit on the failing layer's line in whatever
+ * file of the project it is; a project without any (the `_ok` near-misses) must be clean.
+ * Every flagged project has its input in another file, so each error must also carry a related
+ * place in another file (the cross-file chain).
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { parseExpectations } from '../helpers/expectations';
+import { FIXTURES } from '../helpers/paths';
+import { cli } from './helpers';
+
+const PROJECTS = path.join(FIXTURES, 'projects');
+
+interface JsonDiagnostic {
+  name: string;
+  message: string;
+  explanation: string[];
+  filename: string;
+  location: { row: number };
+  related: { filename: string; message: string }[];
+}
+
+function pythonFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = path.join(dir, n);
+    if (statSync(p).isDirectory()) return pythonFiles(p);
+    return n.endsWith('.py') ? [p] : [];
+  });
+}
+
+async function checkJson(root: string, args: string[] = ['.']): Promise<JsonDiagnostic[]> {
+  const r = await cli(['check', '--no-cache', '--output-format', 'json', ...args], root);
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  return JSON.parse(r.stdout) as JsonDiagnostic[];
+}
+
+const projects = readdirSync(PROJECTS).filter((n) => statSync(path.join(PROJECTS, n)).isDirectory()).sort();
+
+describe('multi-file fixture projects through the CLI', () => {
+  it('there are at least 12, each flagged one with a clean near-miss', () => {
+    assert.ok(projects.length >= 12);
+    for (const p of projects.filter((n) => !n.endsWith('_ok'))) assert.ok(projects.includes(`${p}_ok`), `${p} has no near-miss`);
+  });
+
+  for (const name of projects) {
+    it(name, async () => {
+      const root = path.join(PROJECTS, name);
+      const expected = pythonFiles(root).flatMap((file) => parseExpectations(readFileSync(file, 'utf8')).diagnostics.map((d) => ({ ...d, file })));
+      const found = await checkJson(root);
+      const show = JSON.stringify(found.map((d) => `${path.relative(root, d.filename)}:${d.location.row} [${d.name}] ${d.message}`));
+      assert.equal(found.length, expected.length, show);
+      for (const e of expected) {
+        const d = found.find((f) => f.filename === e.file && f.location.row === e.line && f.name === e.rule);
+        assert.ok(d, `expected [${e.rule}] at ${path.relative(root, e.file)}:${e.line}; found ${show}`);
+        for (const frag of e.fragments) assert.ok([d.message, ...d.explanation].some((t) => t.includes(frag)), `"${frag}" in ${d.message}`);
+        assert.ok(d.related.some((r) => r.filename !== d.filename), `a related place in another file: ${JSON.stringify(d.related)}`);
+      }
+    });
+  }
+});
+
+describe('checking part of a project', () => {
+  const root = path.join(PROJECTS, 'torch_script');
+  const model = path.join(root, 'nets', 'lenet.py');
+
+  it('the training script alone reports the error where it is, in the model module', async () => {
+    const found = await checkJson(root, ['train.py']);
+    assert.deepEqual(found.map((d) => [d.filename, d.location.row]), [[model, 12]]);
+  });
+
+  it('the model module alone reports the error its unchecked importer causes', async () => {
+    const found = await checkJson(root, ['nets/lenet.py']);
+    assert.deepEqual(found.map((d) => [d.filename, d.location.row]), [[model, 12]]);
+    assert.ok(found[0].related.some((r) => r.filename === path.join(root, 'train.py')));
+  });
+
+  it('an unchecked importer reports nothing in its own files', async () => {
+    const found = await checkJson(path.join(PROJECTS, 'cycle'), ['layers_factory.py']);
+    assert.deepEqual(found, []);
+  });
+});
+
+describe('every output format names the right files', () => {
+  const root = path.join(PROJECTS, 'torch_script');
+  const run = async (format: string) => (await cli(['check', '--no-cache', '--output-format', format, '.'], root)).stdout;
+
+  it('sarif: the result in the model module, the related input in the script', async () => {
+    const sarif = JSON.parse(await run('sarif'));
+    const result = sarif.runs[0].results[0];
+    assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'nets/lenet.py');
+    const uris = result.relatedLocations.map((r: { physicalLocation: { artifactLocation: { uri: string } } }) => r.physicalLocation.artifactLocation.uri);
+    assert.deepEqual(uris.sort(), ['nets/lenet.py', 'train.py']);
+  });
+
+  it('github, gitlab and junit', async () => {
+    const github = await run('github');
+    assert.match(github, /^::error [^:]*file=nets\/lenet\.py,line=12,/);
+    assert.match(github, /train\.py:5:10: input shape \(16, 3, 28, 28\) comes from here/);
+    const gitlab = JSON.parse(await run('gitlab'));
+    assert.deepEqual(gitlab.map((i: { location: { path: string; positions: { begin: { line: number } } } }) => [i.location.path, i.location.positions.begin.line]), [['nets/lenet.py', 12]]);
+    const junit = await run('junit');
+    assert.match(junit, /<testcase name="org\.shapelint\.SL002" classname="nets\/lenet\.py" file="nets\/lenet\.py" line="12"/);
+    assert.match(junit, /train\.py:5:10: input shape/);
+  });
+
+  it('full: the code frames of the related places show their own files', async () => {
+    const full = await run('full');
+    assert.match(full, /--> nets\/lenet\.py:12:23/);
+    assert.match(full, /--> train\.py:5:10\n/);
+  });
+});
