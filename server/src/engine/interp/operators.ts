@@ -18,7 +18,7 @@ function isFloat(v: Value): boolean {
 export function binaryOp(op: string, a: Value, b: Value, meter: Meter): Value {
   const x = n(a);
   const y = n(b);
-  if (x !== null && y !== null) return numericOp(op, x, y, isFloat(a) || isFloat(b));
+  if (x !== null && y !== null) return fromDefault(numericOp(op, x, y, isFloat(a) || isFloat(b)), a, b);
   if (op === '+' && a.t === 'str' && b.t === 'str') return meter.roomFor(a.v.length + b.v.length, 'chars') ? str(a.v + b.v) : UNKNOWN_V;
   if (op === '+' && (a.t === 'tuple' || a.t === 'list') && a.t === b.t) {
     return meter.roomFor(a.items.length + b.items.length) ? { t: a.t, items: [...a.items, ...b.items] } : UNKNOWN_V;
@@ -36,6 +36,12 @@ export function binaryOp(op: string, a: Value, b: Value, meter: Meter): Value {
     return meter.roomFor(count * a.v.length, 'chars') ? str(a.v.repeat(count)) : UNKNOWN_V;
   }
   return UNKNOWN_V;
+}
+
+/** A number computed from a script default keeps it (`args.image_size // 4`). */
+function fromDefault(r: Value, a: Value, b: Value): Value {
+  const from = (a.t === 'num' && a.from) || (b.t === 'num' && b.from);
+  return from && r.t === 'num' ? { ...r, from } : r;
 }
 
 function numericOp(op: string, x: number, y: number, float: boolean): Value {

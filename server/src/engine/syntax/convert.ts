@@ -493,6 +493,8 @@ class Converter {
         return { k: 'bool', value: false, r };
       case 'none':
         return { k: 'none', r };
+      case 'ellipsis':
+        return { k: 'name', id: 'Ellipsis', r };
       case 'string':
         return { k: 'str', value: stringValue(n), r };
       case 'concatenated_string': {

@@ -11,6 +11,7 @@ import type { Diagnostic, Framework, Shape, TextRange } from '../../types';
 import { argEdit } from '../fixes';
 import { lineageIds, type LayerValue, type Lineage, type TensorVal } from '../values';
 import type { ModelContext } from './context';
+import { dedupe, defaultsOf } from './data-objects';
 import type { AppRecord, Run } from './runs';
 
 export class Diagnostics {
@@ -24,8 +25,9 @@ export class Diagnostics {
     run.issues++;
     if (run.dry) return;
     const rule = ruleByName(issue.rule);
-    const explanation = [...this.historyLines(hist, inputs), ...issue.explanation];
-    const related = [];
+    const defaults = dedupe([...(run.input?.defaults ?? []), ...defaultsOf(...inputs, ...(layer ? layer.args.raw.values() : []))]);
+    const explanation = [...defaults.map((d) => `with the default \`${d.text}\` (line ${this.ctx.lines.lineOf(d.range.start) + 1})`), ...this.historyLines(hist, inputs), ...issue.explanation];
+    const related = defaults.map((d) => ({ range: d.range, message: `the default \`${d.text}\` is set here` }));
     if (layer && layer.id > 0 && (range.start !== layer.range.start || range.end !== layer.range.end)) {
       related.push({ range: layer.range, message: `${layer.name} is defined here` });
     }

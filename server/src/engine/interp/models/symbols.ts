@@ -111,13 +111,16 @@ export function ndarrayIter(ctx: ModelContext, args: EvaluatedArgs, site: CallSi
   const batch = args.keywords.get('batch_size') ?? args.positional[2] ?? num(1);
   const name = args.keywords.get('data_name');
   if (data && data.t === 'tensor' && data.shape && !data.shape.open && batch.t === 'num') {
-    const shape = ranked([batch.v, ...data.shape.dims.slice(1)]);
-    const dataName = name && name.t === 'str' ? name.v : 'data';
-    obj.provideData = { name: dataName, shape };
-    const dims: Value[] = shape.dims.map((d) => ctx.host.dim(d));
-    obj.attrs.set('provide_data', { t: 'list', items: [{ t: 'tuple', items: [{ t: 'str', v: dataName }, { t: 'tuple', items: dims }] }] });
+    provideBatch(ctx, obj, name && name.t === 'str' ? name.v : 'data', ranked([batch.v, ...data.shape.dims.slice(1)]));
   }
   return obj;
+}
+
+/** An MXNet data iterator's batch: read by `Module.fit` and the code's own `provide_data`. */
+export function provideBatch(ctx: ModelContext, obj: ObjectValue, dataName: string, shape: Shape): void {
+  obj.provideData = { name: dataName, shape };
+  const dims: Value[] = shape.dims.map((d) => ctx.host.dim(d));
+  obj.attrs.set('provide_data', { t: 'list', items: [{ t: 'tuple', items: [{ t: 'str', v: dataName }, { t: 'tuple', items: dims }] }] });
 }
 
 /** `mx.viz.print_summary(symbol, shape={'data': (...)})`. */
