@@ -38,10 +38,12 @@ export function binaryOp(op: string, a: Value, b: Value, meter: Meter): Value {
   return UNKNOWN_V;
 }
 
-/** A number computed from a script default keeps it (`args.image_size // 4`). */
+/** A number computed from script defaults keeps them (`args.image_size // 4`). */
 function fromDefault(r: Value, a: Value, b: Value): Value {
-  const from = (a.t === 'num' && a.from) || (b.t === 'num' && b.from);
-  return from && r.t === 'num' ? { ...r, from } : r;
+  const da = (a.t === 'num' && a.defaults) || [];
+  const db = (b.t === 'num' && b.defaults) || [];
+  if (r.t !== 'num' || da.length + db.length === 0) return r;
+  return { ...r, defaults: [...da, ...db.filter((d) => !da.some((x) => x.text === d.text))] };
 }
 
 function numericOp(op: string, x: number, y: number, float: boolean): Value {

@@ -9,8 +9,8 @@ import type { Scope } from './scope';
 
 export type Value =
   | { t: 'unknown' }
-  /** `from`: the script default (argparse, click) the number is or was computed from. */
-  | { t: 'num'; v: number; isFloat: boolean; from?: ScriptDefault }
+  /** `defaults`: the script defaults (argparse, click) the number is or was computed from. */
+  | { t: 'num'; v: number; isFloat: boolean; defaults?: readonly ScriptDefault[] }
   | { t: 'str'; v: string }
   | { t: 'bool'; v: boolean }
   | { t: 'none' }

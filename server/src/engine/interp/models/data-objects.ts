@@ -114,7 +114,7 @@ export function defaultsOf(...vs: (Value | undefined)[]): ScriptDefault[] {
   const out: ScriptDefault[] = [];
   const visit = (v: Value | undefined, depth: number) => {
     if (!v || depth > 4) return;
-    if (v.t === 'num' && v.from) out.push(v.from);
+    if (v.t === 'num' && v.defaults) out.push(...v.defaults);
     else if (v.t === 'tuple' || v.t === 'list') for (const i of v.items.slice(0, 8)) visit(i, depth + 1);
     else if (v.t === 'tensor' && v.defaults) out.push(...v.defaults);
   };

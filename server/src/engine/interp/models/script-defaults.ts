@@ -6,7 +6,7 @@
  *  - `click`: `@click.option('--batch-size', default=64)` fills the decorated function's
  *    parameter when the script calls it without one (`interpreter.bindParams`);
  *  - `argparse.Namespace(**kw)` / `types.SimpleNamespace(**kw)`.
- * A number taken from a default carries it (`from`), so a shape computed from it can say "with
+ * A number taken from a default carries it (`defaults`), so a shape computed from it can say "with
  * the default `--image-size 224`". Arguments given on a command line the code does not show
  * (`parse_args(['--lr', '3'])`) make every option unknown.
  */
@@ -44,7 +44,7 @@ function converted(dflt: Value, type: Value | undefined): Value {
 function noted(v: Value, flag: string, site: CallSite): Value {
   if (v.t !== 'num') return v;
   const text = pyText(v);
-  return { ...v, from: { text: `${flag} ${text}`, range: site.r } };
+  return { ...v, defaults: [{ text: `${flag} ${text}`, range: site.r }] };
 }
 
 /** The default one option declares (`add_argument` / `click.option`), or undefined for no option. */
