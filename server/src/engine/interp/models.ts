@@ -90,7 +90,8 @@ export class ModelEngine implements ModelLayer {
   /** Tensor facts for hovers, except from dry runs (layout re-runs with a moved axis). */
   noteTensor(range: TextRange, name: string, value: Value, use = false): void {
     if (value.t !== 'tensor' || !value.shape || this.ctx.runs.currentRun().dry) return;
-    this.ctx.host.tensors.push(use ? { range, name, shape: value.shape, use } : { range, name, shape: value.shape });
+    const fact = use ? { range, name, shape: value.shape, use } : { range, name, shape: value.shape };
+    this.ctx.host.tensors.push(value.dtype ? { ...fact, dtype: value.dtype } : fact);
   }
 
   noteAssignment(name: string, range: TextRange, value: Value): void {

@@ -186,8 +186,7 @@ function tvMakers(): Record<string, Maker> {
       const name = dtypeName(arg(args, 0, 'dtype'));
       return (v) => withDtype(v, name);
     },
-    // Normalize reads tensors only (a PIL image raises): same shape and dtype.
-    Normalize: () => (v) => (v.t === 'tensor' ? v : UNKNOWN_V),
+    Normalize: (args) => normalize(arg(args, 0, 'mean'), arg(args, 1, 'std')),
     RandomApply: (args) => {
       const inner = compose(arg(args, 0, 'transforms'));
       // Applied or not at random: known only when applying changes nothing of the shape.
@@ -197,6 +196,23 @@ function tvMakers(): Record<string, Maker> {
   };
   for (const n of TV_PRESERVING) makers[n] = () => (v) => v;
   return makers;
+}
+
+/**
+ * `Normalize(mean, std)` reads tensors only (a PIL image raises). v1 normalizes in place, so
+ * channels must match the mean and std or be broadcast by them (one value); v2 computes
+ * `(x - mean) / std`, which also broadcasts a one-channel image to the mean's length. The two
+ * agree except there; the v2 result is taken only when it is the same as v1's, else unknown.
+ */
+function normalize(mean: Value | undefined, std: Value | undefined): Apply {
+  const len = (v: Value | undefined) => (v && (v.t === 'list' || v.t === 'tuple') ? v.items.length : v?.t === 'num' ? 1 : null);
+  const m = Math.max(len(mean) ?? -1, len(std) ?? -1);
+  const known = len(mean) !== null && len(std) !== null;
+  return (v) => {
+    if (v.t !== 'tensor' || !v.shape || v.shape.open || v.shape.dims.length < 3) return UNKNOWN_V;
+    const c = v.shape.dims[v.shape.dims.length - 3];
+    return known && (m === 1 || c === m) ? v : UNKNOWN_V;
+  };
 }
 
 function sameShape(a: Value, b: Value): Value {
