@@ -654,6 +654,8 @@ export class Interpreter implements InterpreterHost {
       }
       case 'comp':
         return this.evalComprehension(e, scope);
+      case 'lambda':
+        return { t: 'func', def: e.def, closure: scope };
       case 'slice':
       case 'starred':
       case 'unknown':
