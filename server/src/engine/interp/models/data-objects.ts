@@ -162,13 +162,14 @@ export function collate(sample: Value, batch: Dim, lib: TensorLib, defaults: rea
 }
 
 /** One item of a sample: a tensor without its first axis (`TensorDataset`, `from_tensor_slices`). */
-export function sliceFirst(v: Value, lib: TensorLib): Value {
+export function sliceFirst(v: Value, lib: TensorLib, depth = 0): Value {
+  if (depth > 4) return UNKNOWN_V;
   if (v.t === 'tensor') {
     const shape = v.shape && !v.shape.open && v.shape.dims.length > 0 ? v.shape.dims.slice(1) : null;
     return dataTensor(shape, lib, v.origin, v.dtype, v.defaults);
   }
-  if (v.t === 'tuple' || v.t === 'list') return { t: 'tuple', items: v.items.map((i) => sliceFirst(i, lib)) };
-  if (v.t === 'dict') return { t: 'dict', entries: v.entries.map(([k, x]) => [k, sliceFirst(x, lib)] as [Value, Value]) };
+  if (v.t === 'tuple' || v.t === 'list') return { t: 'tuple', items: v.items.map((i) => sliceFirst(i, lib, depth + 1)) };
+  if (v.t === 'dict') return { t: 'dict', entries: v.entries.map(([k, x]) => [k, sliceFirst(x, lib, depth + 1)] as [Value, Value]) };
   return UNKNOWN_V;
 }
 

@@ -113,10 +113,11 @@ function tfDataset(ctx: ModelContext, site: CallSite, each: Value, length: numbe
 }
 
 /** Elements of a tf.data dataset are TensorFlow tensors (the Keras tensor family here). */
-function asTf(v: Value): Value {
+function asTf(v: Value, depth = 0): Value {
+  if (depth > 4) return UNKNOWN_V;
   if (v.t === 'tensor') return { ...v, lib: 'keras' };
-  if (v.t === 'tuple' || v.t === 'list') return { t: 'tuple', items: v.items.map(asTf) };
-  if (v.t === 'dict') return { t: 'dict', entries: v.entries.map(([k, x]) => [k, asTf(x)] as [Value, Value]) };
+  if (v.t === 'tuple' || v.t === 'list') return { t: 'tuple', items: v.items.map((x) => asTf(x, depth + 1)) };
+  if (v.t === 'dict') return { t: 'dict', entries: v.entries.map(([k, x]) => [k, asTf(x, depth + 1)] as [Value, Value]) };
   return v;
 }
 

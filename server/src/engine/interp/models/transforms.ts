@@ -15,6 +15,7 @@ import { UNKNOWN_V, type ScriptDefault, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { dataObject, dataOf, dataTensor, dedupe, defaultsOf } from './data-objects';
+import { safely } from './support';
 
 type Apply = (v: Value) => Value;
 
@@ -295,6 +296,8 @@ export function makeTransform(ctx: ModelContext, path: string, args: EvaluatedAr
   const gluon = path.startsWith('mxnet.');
   const table = gluon ? GLUON : TV;
   const maker = Object.hasOwn(table, name) && !args.opaque ? table[name] : null;
-  const apply = (maker ? maker(args) : null) ?? (() => UNKNOWN_V);
+  const inner = (maker ? safely(() => maker(args), null) : null) ?? (() => UNKNOWN_V);
+  // A transform's arithmetic must not take the analysis down: its result is unknown then.
+  const apply = (v: Value) => safely(() => inner(v), UNKNOWN_V);
   return dataObject(ctx, site.r, { kind: 'transform', framework: gluon ? 'gluon' : 'torch', apply });
 }
