@@ -104,7 +104,7 @@ export function mnistIter(ctx: ModelContext, _path: string, args: EvaluatedArgs,
   const bs = args.keywords.get('batch_size') ?? num(128);
   const flat = args.keywords.get('flat');
   if (bs.t !== 'num' || (flat && flat.t !== 'bool')) return obj;
-  provideBatch(ctx, obj, 'data', ranked(flat?.t === 'bool' && flat.v ? [bs.v, 784] : [bs.v, 1, 28, 28]));
+  provideBatch(ctx, obj, 'data', ranked(flat?.t === 'bool' && flat.v ? [bs.v, 784] : [bs.v, 1, 28, 28]), ranked([bs.v]));
   return obj;
 }
 
@@ -114,6 +114,8 @@ export function imageRecordIter(ctx: ModelContext, _path: string, args: Evaluate
   const bs = args.keywords.get('batch_size');
   const shape = args.keywords.get('data_shape');
   if (bs?.t !== 'num' || !shape || (shape.t !== 'tuple' && shape.t !== 'list') || !shape.items.every((i) => i.t === 'num')) return obj;
-  provideBatch(ctx, obj, 'data', ranked([bs.v, ...shape.items.map((i) => (i as { v: number }).v)]));
+  const width = args.keywords.get('label_width');
+  const label = !width || (width.t === 'num' && width.v === 1) ? ranked([bs.v]) : width.t === 'num' ? ranked([bs.v, width.v]) : null;
+  provideBatch(ctx, obj, 'data', ranked([bs.v, ...shape.items.map((i) => (i as { v: number }).v)]), label);
   return obj;
 }
