@@ -8,7 +8,8 @@
  * num_classes), `utils/sequence_utils.py` (`pad_sequences`: (len, maxlen), int32),
  * `utils/image_dataset_utils.py` (images float32 (batch, h, w, channels); labels int32 (batch,),
  * binary float32 (batch, 1), categorical float32 (batch, classes)) and the legacy
- * `preprocessing/image.py` iterators (float32 batches).
+ * `preprocessing/image.py` iterators of Keras 2 / tf.keras 2 (float32 batches; Keras 3 removed
+ * `ImageDataGenerator`).
  */
 import { BATCH } from '../../shapes';
 import type { Dim } from '../../types';
