@@ -18,6 +18,9 @@ interface Case {
 }
 
 const TORCH = 'import torch\nimport torch.nn as nn\n';
+const TV = 'from torchvision import datasets, transforms\n';
+const KERAS = 'import keras\n';
+const GLUON = 'from mxnet import gluon\nfrom mxnet.gluon import nn\n';
 const SYMBOL = "import mxnet as mx\nimport numpy as np\nnet = mx.sym.FullyConnected(mx.sym.Variable('data'), num_hidden=8)\n";
 
 const CASES: Record<string, Case[]> = {
@@ -36,7 +39,49 @@ const CASES: Record<string, Case[]> = {
     { code: "import numpy as np\nfrom tensorflow import keras\nmodel = keras.Sequential([keras.layers.Dense(8)])\nmodel.fit(np.zeros((100, 4)), np.zeros((100, 8)))\n", input: '(N, 4)' },
     { code: "import numpy as np\nfrom tensorflow import keras\nmodel = keras.Sequential([keras.layers.Dense(8)])\np = model.predict(np.zeros((3, 4)))\n", input: '(3, 4)' },
   ],
-  iterators: [{ code: `${SYMBOL}it = mx.io.NDArrayIter(np.zeros((100, 4)), np.zeros(100), batch_size=10)\nmod = mx.mod.Module(symbol=net)\nmod.fit(it)\n`, input: '(10, 4)' }],
+  iterators: [
+    { code: `${SYMBOL}it = mx.io.NDArrayIter(np.zeros((100, 4)), np.zeros(100), batch_size=10)\nmod = mx.mod.Module(symbol=net)\nmod.fit(it)\n`, input: '(10, 4)' },
+    { code: `${SYMBOL}it = mx.io.MNISTIter(image='i', label='l', batch_size=50, flat=True)\nmod = mx.mod.Module(symbol=net)\nmod.fit(it)\n`, input: '(50, 784)' },
+    { code: `${SYMBOL}it = mx.io.ImageRecordIter(path_imgrec='r', data_shape=(3, 8, 8), batch_size=4)\nmod = mx.mod.Module(symbol=net)\nmod.fit(it)\n`, input: '(4, 3, 8, 8)' },
+  ],
+  'torchvision datasets': [
+    { code: `${TORCH}${TV}ds = datasets.MNIST('d', train=False, transform=transforms.ToTensor())\nx, y = ds[0]\nmodel = nn.Sequential(nn.Flatten(), nn.Linear(784, 8))\nmodel(x)\n`, input: '(1, 28, 28)' },
+    { code: `${TORCH}${TV}ds = datasets.FakeData(image_size=(3, 64, 48), transform=transforms.ToTensor())\nx, y = ds[0]\nmodel = nn.Sequential(nn.Conv2d(3, 8, 3))\nmodel(x)\n`, input: '(3, 64, 48)' },
+  ],
+  'image transforms': [
+    { code: `${TORCH}${TV}t = transforms.Compose([transforms.Resize(40), transforms.CenterCrop(36), transforms.Grayscale(), transforms.ToTensor()])\nx, y = datasets.CIFAR10('d', transform=t)[0]\nmodel = nn.Sequential(nn.Conv2d(1, 8, 3))\nmodel(x)\n`, input: '(1, 36, 36)' },
+    {
+      code: `${GLUON}from mxnet.gluon.data.vision import transforms\nds = gluon.data.vision.CIFAR10().transform_first(transforms.Compose([transforms.Resize((40, 30)), transforms.ToTensor()]))\nx, y = ds[0]\nnet = nn.Sequential()\nnet.add(nn.Dense(4))\nnet.initialize()\nnet(x)\n`,
+      input: '(3, 30, 40)',
+    },
+  ],
+  'PyTorch loaders': [
+    { code: `${TORCH}from torch.utils.data import DataLoader, TensorDataset\nds = TensorDataset(torch.randn(100, 6), torch.zeros(100))\nmodel = nn.Sequential(nn.Linear(6, 2))\nfor x, y in DataLoader(ds, batch_size=10):\n    model(x)\n`, input: '(10, 6)' },
+    { code: `${TORCH}from torch.utils.data import DataLoader, TensorDataset\nds = TensorDataset(torch.randn(100, 6))\nmodel = nn.Sequential(nn.Linear(6, 2))\nx, = next(iter(DataLoader(ds, batch_size=16)))\nmodel(x)\n`, input: '(N, 6)' },
+  ],
+  'Keras datasets': [
+    { code: `${KERAS}(x, y), _ = keras.datasets.boston_housing.load_data()\nmodel = keras.Sequential([keras.layers.Dense(1)])\nmodel.fit(x, y)\n`, input: '(N, 13)' },
+    { code: `${KERAS}(x, y), _ = keras.datasets.imdb.load_data()\nx = keras.utils.pad_sequences(x, maxlen=80)\nmodel = keras.Sequential([keras.layers.Embedding(1000, 8), keras.layers.Flatten(), keras.layers.Dense(1)])\nmodel.predict(x)\n`, input: '(25000, 80)' },
+  ],
+  'tf.data': [
+    { code: `${KERAS}import tensorflow as tf\nds = tf.data.Dataset.from_tensor_slices((tf.zeros((64, 5)), tf.zeros((64,)))).batch(8)\nmodel = keras.Sequential([keras.layers.Dense(1)])\nmodel.fit(ds)\n`, input: '(N, 5)' },
+  ],
+  'Keras image directories and generators': [
+    { code: `${KERAS}ds = keras.utils.image_dataset_from_directory('d', image_size=(20, 30), color_mode='grayscale')\nmodel = keras.Sequential([keras.layers.Conv2D(4, 3)])\nmodel.fit(ds)\n`, input: '(N, 20, 30, 1)' },
+    {
+      code: `${KERAS}from keras.preprocessing.image import ImageDataGenerator\ng = ImageDataGenerator().flow_from_directory('d', target_size=(16, 16))\nmodel = keras.Sequential([keras.layers.Conv2D(4, 3)])\nmodel.fit(g)\n`,
+      input: '(N, 16, 16, 3)',
+    },
+  ],
+  'Gluon datasets and loaders': [
+    { code: `${GLUON}loader = gluon.data.DataLoader(gluon.data.vision.MNIST(train=False), batch_size=100)\nnet = nn.Sequential()\nnet.add(nn.Dense(4))\nnet.initialize()\nfor x, y in loader:\n    net(x)\n`, input: '(100, 28, 28, 1)' },
+  ],
+  'script defaults': [
+    {
+      code: `${TORCH}import argparse\np = argparse.ArgumentParser()\np.add_argument('--features', type=int, default=12)\nargs = p.parse_args()\nmodel = nn.Sequential(nn.Linear(args.features, 2))\nmodel(torch.randn(3, args.features))\n`,
+      input: '(3, 12)',
+    },
+  ],
   'symbol binding': [
     { code: `${SYMBOL}mod = mx.mod.Module(symbol=net)\nmod.bind(data_shapes=[('data', (2, 4))])\n`, input: '(2, 4)' },
     { code: `${SYMBOL}net.infer_shape(data=(3, 4))\n`, input: '(3, 4)' },

@@ -38,6 +38,9 @@ const HEADS: RegExp[] = [
   /\bInput\(/g,
   /\bsummary\([^,()]*,\s*(?=[([])/g,
   /\.build\(/g,
+  // Data sources: dataset image sizes, transforms' sizes, loader and pipeline arguments.
+  /\b(?:image_size|target_size)\s*=\s*(?=[([])/g,
+  /\b(?:Resize|CenterCrop|RandomCrop|RandomResizedCrop|Pad|DataLoader|TensorDataset|from_tensor_slices|batch|to_categorical|pad_sequences)\(/g,
 ];
 
 /** Index of the bracket closing the one at `open`, or -1. Strings and comments are not special here. */

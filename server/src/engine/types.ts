@@ -138,6 +138,8 @@ export interface TensorFact {
   shape: Shape;
   /** A read of the variable (hovers), rather than the assignment that bound it (hints too). */
   use?: boolean;
+  /** Element type when an input source fixes it ('float32', 'int64', ...). */
+  dtype?: string;
 }
 
 export interface SyntaxProblem {

@@ -127,7 +127,7 @@ function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'abs', 'min', 'max', 'sum', 'range', 'tuple', 'list', 'round', 'enumerate', 'zip', 'reversed', 'dict']);
+export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'abs', 'min', 'max', 'sum', 'range', 'tuple', 'list', 'round', 'enumerate', 'zip', 'reversed', 'dict', 'iter', 'next', 'vars']);
 
 /**
  * Items of a finite sequence value (ranges expanded), or null. Charged as if copied: the

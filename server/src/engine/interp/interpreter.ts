@@ -359,9 +359,10 @@ export class Interpreter implements InterpreterHost {
     const iter = this.eval(iterExpr, scope);
     const items = this.iterate(iter);
     if (items === null || items.length > MAX_LOOP_ITERATIONS) {
-      // Unknown (or too long) iterable: run the body once with an unknown target so
-      // definitions inside it are seen, but treat its effects as uncertain.
-      this.assign(target, UNKNOWN_V, scope);
+      // Unknown (or too long) iterable: run the body once with an unknown target (or the
+      // item a loader gives every time) so definitions inside it are seen, but treat its
+      // effects as uncertain.
+      this.assign(target, (items === null ? this.models.iterationItem(iter) : null) ?? UNKNOWN_V, scope);
       this.branch(() => this.execLoopBody(body, scope));
       return;
     }
@@ -610,8 +611,15 @@ export class Interpreter implements InterpreterHost {
       else if (args.keywords.has(p.name)) v = args.keywords.get(p.name);
       else if (args.opaque) v = UNKNOWN_V;
       else if (p.default) v = this.eval(p.default, fn.closure);
+      else v = this.clickDefault(fn, p.name);
       scope.set(p.name, v ?? UNKNOWN_V);
     }
+  }
+
+  /** `@click.option('--batch-size', default=64)` on a function called without that parameter. */
+  private clickDefault(fn: FuncValue, name: string): Value | undefined {
+    const options = fn.def.decorators.filter((d) => d.k === 'call' && d.func.k === 'attr' && d.func.name === 'option');
+    return options.length ? this.models.decoratorDefault(options.map((d) => this.eval(d, fn.closure)), name) : undefined;
   }
 
   // ---------------------------------------------------------------- expressions
@@ -712,6 +720,8 @@ export class Interpreter implements InterpreterHost {
       }
       case 'comp':
         return this.evalComprehension(e, scope);
+      case 'lambda':
+        return { t: 'func', def: e.def, closure: scope };
       case 'slice':
       case 'starred':
       case 'unknown':
@@ -928,6 +938,8 @@ export class Interpreter implements InterpreterHost {
         return self && self.t === 'object' ? { t: 'super', obj: self } : UNKNOWN_V;
       }
       if (name === 'dict') return callDict(args, this.uncertainDepth);
+      const data = this.models.dataBuiltin(name, args.positional, site.r);
+      if (data) return data;
       if (name === 'len' && lengthUnknown(args.positional[0])) return UNKNOWN_V;
       const result = callBuiltin(name, args.positional, this.meter) ?? UNKNOWN_V;
       return result.t === 'list' ? madeAt(result, this.uncertainDepth) : result;

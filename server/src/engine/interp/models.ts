@@ -25,6 +25,8 @@ import type { EvaluatedArgs } from './bind';
 import type { Scope } from './scope';
 import { tensorVal, UNKNOWN_V, type ClassValue, type LayerValue, type ModelFamily, type ObjectValue, type TensorVal, type Value } from './values';
 import { Containers } from './models/containers';
+import { dataBuiltin, dataCall, dataIndex, iterationItem } from './models/data-objects';
+import { decoratorDefault } from './models/script-defaults';
 import type { ModelContext } from './models/context';
 import { Diagnostics } from './models/diagnostics';
 import type { CallSite, InterpreterHost, ModelLayer } from './models/interfaces';
@@ -87,7 +89,8 @@ export class ModelEngine implements ModelLayer {
   /** Tensor facts for hovers, except from dry runs (layout re-runs with a moved axis). */
   noteTensor(range: TextRange, name: string, value: Value, use = false): void {
     if (value.t !== 'tensor' || !value.shape || this.ctx.runs.currentRun().dry) return;
-    this.ctx.host.tensors.push(use ? { range, name, shape: value.shape, use } : { range, name, shape: value.shape });
+    const fact = use ? { range, name, shape: value.shape, use } : { range, name, shape: value.shape };
+    this.ctx.host.tensors.push(value.dtype ? { ...fact, dtype: value.dtype } : fact);
   }
 
   noteAssignment(name: string, range: TextRange, value: Value): void {
@@ -132,7 +135,7 @@ export class ModelEngine implements ModelLayer {
       checkSinkLayerCall(this.ctx, callee, args, site);
       return this.ctx.runs.applyLayer(callee, args, site.r);
     }
-    return inputFromModelCall(this.ctx, callee, args, site);
+    return dataCall(callee, args) ?? inputFromModelCall(this.ctx, callee, args, site);
   }
 
   callMethod(m: Extract<Value, { t: 'method' }>, args: EvaluatedArgs, site: CallSite): Value {
@@ -154,7 +157,19 @@ export class ModelEngine implements ModelLayer {
   }
 
   indexContainer(obj: ObjectValue, key: Value): Value {
-    return this.ctx.containers.indexContainer(obj, key);
+    return dataIndex(obj) ?? this.ctx.containers.indexContainer(obj, key);
+  }
+
+  iterationItem(v: Value): Value | null {
+    return iterationItem(v);
+  }
+
+  dataBuiltin(name: string, args: Value[], range: TextRange): Value | undefined {
+    return dataBuiltin(this.ctx, name, args, range);
+  }
+
+  decoratorDefault(decorators: Value[], name: string): Value | undefined {
+    return decoratorDefault(decorators, name);
   }
 
   // ------------------------------------------------------------ end of the module

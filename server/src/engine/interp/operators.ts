@@ -18,7 +18,7 @@ function isFloat(v: Value): boolean {
 export function binaryOp(op: string, a: Value, b: Value, meter: Meter): Value {
   const x = n(a);
   const y = n(b);
-  if (x !== null && y !== null) return numericOp(op, x, y, isFloat(a) || isFloat(b));
+  if (x !== null && y !== null) return fromDefault(numericOp(op, x, y, isFloat(a) || isFloat(b)), a, b);
   if (op === '+' && a.t === 'str' && b.t === 'str') return meter.roomFor(a.v.length + b.v.length, 'chars') ? str(a.v + b.v) : UNKNOWN_V;
   if (op === '+' && (a.t === 'tuple' || a.t === 'list') && a.t === b.t) {
     return meter.roomFor(a.items.length + b.items.length) ? { t: a.t, items: [...a.items, ...b.items] } : UNKNOWN_V;
@@ -36,6 +36,14 @@ export function binaryOp(op: string, a: Value, b: Value, meter: Meter): Value {
     return meter.roomFor(count * a.v.length, 'chars') ? str(a.v.repeat(count)) : UNKNOWN_V;
   }
   return UNKNOWN_V;
+}
+
+/** A number computed from script defaults keeps them (`args.image_size // 4`). */
+function fromDefault(r: Value, a: Value, b: Value): Value {
+  const da = (a.t === 'num' && a.defaults) || [];
+  const db = (b.t === 'num' && b.defaults) || [];
+  if (r.t !== 'num' || da.length + db.length === 0) return r;
+  return { ...r, defaults: [...da, ...db.filter((d) => !da.some((x) => x.text === d.text))] };
 }
 
 function numericOp(op: string, x: number, y: number, float: boolean): Value {

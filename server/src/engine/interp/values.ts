@@ -10,7 +10,8 @@ import type { Scope } from './scope';
 
 export type Value =
   | { t: 'unknown' }
-  | { t: 'num'; v: number; isFloat: boolean }
+  /** `defaults`: the script defaults (argparse, click) the number is or was computed from. */
+  | { t: 'num'; v: number; isFloat: boolean; defaults?: readonly ScriptDefault[] }
   | { t: 'str'; v: string }
   | { t: 'bool'; v: boolean }
   | { t: 'none' }
@@ -87,6 +88,8 @@ export interface ObjectValue {
   hybridized?: boolean;
   /** Set once the code itself called the model on a known tensor. */
   ran?: boolean;
+  /** Datasets, loaders, transforms, parsers: a data object of an input source (`models/data-objects.ts`). */
+  data?: import('./models/data-objects').DataObject;
 }
 
 export interface LayerValue {
@@ -115,8 +118,20 @@ export interface TensorVal {
   hist: Lineage | null;
   /** Where this tensor's shape was first known (factory call, Input(), annotation). */
   origin: TextRange | null;
+  /** Element type when known ('float32', 'int64', 'uint8', 'bool', ...); absent means unknown. */
+  dtype?: string;
   /** MXNet symbol API: how this symbol was built, so it can be evaluated once shapes are bound. */
   sym?: SymNode;
+
+  /** Script defaults (argparse, click) this tensor's shape depends on, for the diagnostics' trace. */
+  defaults?: readonly ScriptDefault[];
+}
+
+/** A value a script takes from its command-line defaults: `--image-size 224`, set at `range`. */
+export interface ScriptDefault {
+  /** As a user would type it: `--image-size 224`. */
+  text: string;
+  range: TextRange;
 }
 
 export interface SymNode {

@@ -158,6 +158,9 @@ function subExpressions(e: Expr): Expr[] {
       return e.operands;
     case 'comp':
       return [e.elt, e.iter, ...e.ifs];
+    case 'lambda':
+      // A lambda's body may reach a model when called: its names count as read.
+      return e.def.body.flatMap((s) => (s.k === 'return' && s.value ? [s.value] : []));
     default:
       return [];
   }

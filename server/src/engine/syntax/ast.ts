@@ -24,6 +24,7 @@ export type Expr =
   | { k: 'compare'; ops: string[]; operands: Expr[]; r: TextRange }
   | { k: 'boolop'; op: 'and' | 'or' | 'not'; operands: Expr[]; r: TextRange }
   | { k: 'comp'; kind: 'list' | 'tuple' | 'set'; elt: Expr; target: Expr; iter: Expr; ifs: Expr[]; r: TextRange }
+  | { k: 'lambda'; def: FunctionDef; r: TextRange }
   | { k: 'unknown'; r: TextRange };
 
 export interface Arg {

@@ -413,8 +413,37 @@ class Converter {
 
   funcDef(n: SyntaxNode, decorators: Expr[], depth: number): FunctionDef {
     const nameNode = n.childForFieldName('name');
-    const paramsNode = n.childForFieldName('parameters');
     const body = n.childForFieldName('body');
+    const headerEnd = body ? body.startIndex : n.endIndex;
+    return {
+      k: 'def',
+      name: nameNode?.text ?? '',
+      params: this.params(n.childForFieldName('parameters'), depth),
+      body: this.block(body, depth),
+      decorators,
+      r: rangeOf(n),
+      nameRange: nameNode ? rangeOf(nameNode) : rangeOf(n),
+      headerRange: { start: n.startIndex, end: headerEnd },
+    };
+  }
+
+  /** `lambda x, y: body` as a function whose body returns the expression. */
+  lambdaDef(n: SyntaxNode, depth: number): FunctionDef {
+    const body = n.childForFieldName('body');
+    const r = rangeOf(n);
+    return {
+      k: 'def',
+      name: '<lambda>',
+      params: this.params(n.childForFieldName('parameters'), depth),
+      body: [{ k: 'return', value: this.expr(body, depth), r: body ? rangeOf(body) : r }],
+      decorators: [],
+      r,
+      nameRange: r,
+      headerRange: { start: n.startIndex, end: body ? body.startIndex : n.endIndex },
+    };
+  }
+
+  private params(paramsNode: SyntaxNode | null, depth: number): Param[] {
     const params: Param[] = [];
     if (paramsNode) {
       for (const p of meaningful(paramsNode)) {
@@ -452,17 +481,7 @@ class Converter {
         }
       }
     }
-    const headerEnd = body ? body.startIndex : n.endIndex;
-    return {
-      k: 'def',
-      name: nameNode?.text ?? '',
-      params,
-      body: this.block(body, depth),
-      decorators,
-      r: rangeOf(n),
-      nameRange: nameNode ? rangeOf(nameNode) : rangeOf(n),
-      headerRange: { start: n.startIndex, end: headerEnd },
-    };
+    return params;
   }
 
   classDef(n: SyntaxNode, depth: number): ClassDef {
@@ -518,6 +537,10 @@ class Converter {
         return { k: 'bool', value: false, r };
       case 'none':
         return { k: 'none', r };
+      case 'ellipsis':
+        return { k: 'name', id: 'Ellipsis', r };
+      case 'lambda':
+        return { k: 'lambda', def: this.lambdaDef(n, d), r };
       case 'string':
         return { k: 'str', value: stringValue(n), r };
       case 'concatenated_string': {

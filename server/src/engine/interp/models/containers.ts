@@ -92,11 +92,28 @@ export class Containers {
     const init = this.ctx.host.findClassAttr(cls, '__init__');
     if (init && init.value.t === 'func') {
       this.ctx.host.callFunction({ ...init.value, self: obj, owner: init.owner }, args);
+    } else if (!cls.family) {
+      this.setFields(obj, cls, args);
     } else {
       // A subclass of a container (`class Net(nn.Sequential)` without __init__) takes its items.
       this.fillContainer(obj, args);
     }
     return obj;
+  }
+
+  /**
+   * A plain class without `__init__` called with arguments is a dataclass (or NamedTuple): the
+   * arguments fill its annotated fields in order, over the class defaults. Arguments it cannot
+   * place make every field unknown rather than leave a default that was overridden.
+   */
+  private setFields(obj: ObjectValue, cls: ClassValue, args: EvaluatedArgs): void {
+    if (args.positional.length === 0 && args.keywords.size === 0 && !args.opaque) return;
+    const fields = cls.def.body.flatMap((s) => (s.k === 'assign' && s.annotation && s.targets.length === 1 && s.targets[0].k === 'name' ? [s.targets[0].id] : []));
+    const placed = args.positional.length <= fields.length && [...args.keywords.keys()].every((k) => fields.includes(k));
+    fields.forEach((f, i) => {
+      const v = !placed || args.opaque ? UNKNOWN_V : (args.positional[i] ?? args.keywords.get(f));
+      if (v) obj.attrs.set(f, v);
+    });
   }
 
   newObject(cls: ClassValue | null, container: ObjectValue['container'], range: TextRange, framework: Framework | null): ObjectValue {

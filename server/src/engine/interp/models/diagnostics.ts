@@ -7,10 +7,11 @@
 import type { LayerIssue } from '../../layers/types';
 import { ruleByName } from '../../rules/index';
 import { formatShape } from '../../shapes';
-import type { Diagnostic, Framework, Shape, TextRange } from '../../types';
+import type { Diagnostic, Framework, RelatedLocation, Shape, TextRange } from '../../types';
 import { argEdit } from '../fixes';
 import { lineageIds, type LayerValue, type Lineage, type TensorVal } from '../values';
 import type { ModelContext } from './context';
+import { dedupe, defaultsOf } from './data-objects';
 import type { AppRecord, Run } from './runs';
 
 export class Diagnostics {
@@ -26,11 +27,16 @@ export class Diagnostics {
     const shown = this.ctx.host.userRange(range);
     if (!shown) return;
     const rule = ruleByName(issue.rule);
-    const explanation = [...this.historyLines(hist, inputs, shown), ...issue.explanation];
+    const defaults = dedupe([...(run.input?.defaults ?? []), ...defaultsOf(...inputs, ...(layer ? layer.args.raw.values() : []))]);
+    const explanation = [
+      ...defaults.map((d) => `with the default \`${d.text}\` (line ${this.ctx.lines.lineOf(d.range.start) + 1})`),
+      ...this.historyLines(hist, inputs, shown),
+      ...issue.explanation,
+    ];
     // Raised inside a library model (a stub): shown at the user's call, naming the library layer.
     if (shown !== range) explanation.unshift(`raised inside the library model by ${layer ? `${layer.name} (${layer.qname})` : 'an operation'}`);
     range = shown;
-    const related = [];
+    const related: RelatedLocation[] = defaults.map((d) => ({ range: d.range, message: `the default \`${d.text}\` is set here` }));
     if (layer && layer.id > 0 && (range.start !== layer.range.start || range.end !== layer.range.end)) {
       related.push({ range: layer.range, message: `${layer.name} is defined here` });
     }

@@ -27,6 +27,25 @@ import type { CallSite } from './interfaces';
 import { parseInputDirective, parseJaxtyping } from './input-parsers';
 import { KERAS_DATA_METHODS, kerasDataArray } from './keras-data';
 import { libOf, safely, shapeFromValue } from './support';
+import { arrayDataset, gluonDataLoader, gluonTransformMethod, GLUON_DATASETS, gluonVisionDataset, imageRecordIter, mnistIter } from './gluon-data';
+import {
+  generatorFlow,
+  imageDataGenerator,
+  imageDatasetFromDirectory,
+  KERAS_DATASET_LOADERS,
+  kerasLoadData,
+  padSequences,
+  tfCast,
+  TF_DATASET_METHODS,
+  tfDatasetMethod,
+  tfFromTensors,
+  tfImageResize,
+  tfOneHot,
+  toCategorical,
+} from './keras-datasets';
+import { argumentParser, clickOption, namespaceCall, PARSER_METHODS, parserMethod } from './script-defaults';
+import { dataLoader, randomSplit, subset, tensorDataset, TORCHVISION_DATASETS, torchvisionDataset } from './torch-data';
+import { GLUON_TRANSFORMS, makeTransform, TORCHVISION_TRANSFORMS } from './transforms';
 import { bindSymbolModule, createFeedForward, feedForward, fitFeedForward, inferShape, ndarrayIter, printSummary, symbolModule } from './symbols';
 
 export type InputHook =
@@ -107,8 +126,85 @@ export const INPUT_SOURCES: readonly InputSource[] = [
   },
   {
     name: 'iterators',
-    doc: "MXNet `mx.io.NDArrayIter(data, label, batch_size)`: one batch's shape, read by `Module.fit` and `provide_data`.",
-    hooks: [{ kind: 'call', paths: ['mxnet.io.NDArrayIter'], learn: (ctx, _path, args, site) => ndarrayIter(ctx, args, site) }],
+    doc: "MXNet `mx.io.NDArrayIter(data, label, batch_size)`, `MNISTIter(batch_size, flat)`, `ImageRecordIter(data_shape, batch_size)`: one batch's shape, read by `Module.fit` and `provide_data`.",
+    hooks: [
+      { kind: 'call', paths: ['mxnet.io.NDArrayIter'], learn: (ctx, _path, args, site) => ndarrayIter(ctx, args, site) },
+      { kind: 'call', paths: ['mxnet.io.MNISTIter'], learn: mnistIter },
+      { kind: 'call', paths: ['mxnet.io.ImageRecordIter'], learn: imageRecordIter },
+    ],
+  },
+  {
+    name: 'torchvision datasets',
+    doc: '`torchvision.datasets` MNIST family, CIFAR, SVHN, STL10, CelebA, ImageNet, `ImageFolder`, `FakeData(image_size=…)`: PIL images of the dataset\'s size and int64 labels, through the `transform=` given.',
+    hooks: [{ kind: 'call', paths: TORCHVISION_DATASETS, learn: torchvisionDataset }],
+  },
+  {
+    name: 'image transforms',
+    doc: 'torchvision `transforms` v1/v2 (`Compose`, `Resize`, crops, `Pad`, `Grayscale`, `ToTensor`, `PILToTensor`, `ToImage`/`ToDtype`, `Normalize`; `Lambda` is unknown) and Gluon `vision.transforms` (`ToTensor` HWC → CHW, `Resize`, crops, `Normalize`).',
+    hooks: [{ kind: 'call', paths: [...TORCHVISION_TRANSFORMS, ...GLUON_TRANSFORMS], learn: makeTransform }],
+  },
+  {
+    name: 'PyTorch loaders',
+    doc: '`TensorDataset`, `random_split`, `Subset`, a `Dataset` class with a visible `__getitem__`, and `DataLoader(batch_size, drop_last)` batches of the default collate, read by `for x, y in loader`, `enumerate`, `next(iter(...))`.',
+    hooks: [
+      { kind: 'call', paths: ['torch.utils.data.TensorDataset'], learn: (ctx, _path, args, site) => tensorDataset(ctx, args, site) },
+      { kind: 'call', paths: ['torch.utils.data.Subset'], learn: (ctx, _path, args, site) => subset(ctx, args, site) },
+      { kind: 'call', paths: ['torch.utils.data.random_split'], learn: (ctx, _path, args, site) => randomSplit(ctx, args, site) },
+      { kind: 'call', paths: ['torch.utils.data.DataLoader'], learn: (ctx, _path, args, site) => dataLoader(ctx, args, site) },
+    ],
+  },
+  {
+    name: 'Keras datasets',
+    doc: '`keras.datasets.*.load_data()` with each dataset\'s shapes and dtypes, then `to_categorical(y, n)` → (N, n) and `pad_sequences(maxlen=…)` → (N, maxlen).',
+    hooks: [
+      { kind: 'call', paths: KERAS_DATASET_LOADERS, learn: kerasLoadData },
+      { kind: 'call', paths: ['keras.utils.to_categorical', 'keras.utils.np_utils.to_categorical', 'keras.utils.numerical_utils.to_categorical'], learn: toCategorical },
+      { kind: 'call', paths: ['keras.preprocessing.sequence.pad_sequences', 'keras.utils.pad_sequences'], learn: padSequences },
+    ],
+  },
+  {
+    name: 'tf.data',
+    doc: '`tf.data.Dataset.from_tensor_slices`/`from_tensors`, then `batch`, `map` (with `tf.image.resize`, `tf.cast`, `tf.one_hot`), `shuffle`, `prefetch`…, read by Keras `fit`/`evaluate`/`predict` and by iteration.',
+    hooks: [
+      { kind: 'call', paths: ['tensorflow.data.Dataset.from_tensor_slices', 'tensorflow.data.Dataset.from_tensors'], learn: tfFromTensors },
+      { kind: 'call', paths: ['tensorflow.image.resize'], learn: tfImageResize },
+      { kind: 'call', paths: ['tensorflow.cast'], learn: tfCast },
+      { kind: 'call', paths: ['tensorflow.one_hot'], learn: tfOneHot },
+      { kind: 'method', methods: TF_DATASET_METHODS, learn: tfDatasetMethod },
+    ],
+  },
+  {
+    name: 'Keras image directories and generators',
+    doc: '`image_dataset_from_directory(image_size, batch_size, color_mode, label_mode)`, `ImageDataGenerator().flow(x, y)` / `flow_from_directory(target_size, color_mode, class_mode)`, and `keras.utils.Sequence` classes with a visible `__getitem__`, read by `fit`/`evaluate`/`predict`.',
+    hooks: [
+      {
+        kind: 'call',
+        paths: ['keras.utils.image_dataset_from_directory', 'keras.preprocessing.image_dataset_from_directory', 'keras.utils.image_dataset_utils.image_dataset_from_directory'],
+        learn: imageDatasetFromDirectory,
+      },
+      { kind: 'call', paths: ['keras.preprocessing.image.ImageDataGenerator'], learn: imageDataGenerator },
+      { kind: 'method', methods: ['flow', 'flow_from_directory'], learn: generatorFlow },
+    ],
+  },
+  {
+    name: 'Gluon datasets and loaders',
+    doc: '`gluon.data.vision` MNIST/FashionMNIST (28, 28, 1) and CIFAR (32, 32, 3) uint8 HWC with int32 labels, `ImageFolderDataset`, `ImageRecordDataset`, `ArrayDataset`, `transform_first`/`transform`, `gluon.data.DataLoader(batch_size, last_batch)`.',
+    hooks: [
+      { kind: 'call', paths: GLUON_DATASETS, learn: gluonVisionDataset },
+      { kind: 'call', paths: ['mxnet.gluon.data.ArrayDataset', 'mxnet.gluon.data.dataset.ArrayDataset'], learn: arrayDataset },
+      { kind: 'call', paths: ['mxnet.gluon.data.DataLoader', 'mxnet.gluon.data.dataloader.DataLoader'], learn: gluonDataLoader },
+      { kind: 'method', methods: ['transform_first', 'transform'], learn: gluonTransformMethod },
+    ],
+  },
+  {
+    name: 'script defaults',
+    doc: '`argparse` `add_argument(default=, type=)` read through `parse_args()` (in any function, or `vars(args)`), `click.option(default=)`, `argparse.Namespace`/`SimpleNamespace`: numbers remember the default they came from for the diagnostics\' trace.',
+    hooks: [
+      { kind: 'call', paths: ['argparse.ArgumentParser'], learn: argumentParser },
+      { kind: 'call', paths: ['argparse.Namespace', 'types.SimpleNamespace'], learn: namespaceCall },
+      { kind: 'call', paths: ['click.option'], learn: clickOption },
+      { kind: 'method', methods: PARSER_METHODS, learn: parserMethod },
+    ],
   },
   {
     name: 'symbol binding',

@@ -23,9 +23,10 @@ import type { EvaluatedArgs } from '../bind';
 import { tensorVal, UNKNOWN_V, type ObjectValue, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
+import { kerasBatches } from './data-objects';
 
 /** Methods that feed the model an array. */
-export const KERAS_DATA_METHODS = ['predict', 'predict_on_batch', 'fit', 'evaluate', 'train_on_batch', 'test_on_batch'] as const;
+export const KERAS_DATA_METHODS = ['predict', 'predict_on_batch', 'fit', 'evaluate', 'train_on_batch', 'test_on_batch', 'fit_generator', 'evaluate_generator', 'predict_generator'] as const;
 
 /** The declared input of a Keras model (Sequential's `Input`/`input_shape=`, a functional model's single input). */
 function declaredInput(obj: ObjectValue): Shape | null {
@@ -41,7 +42,7 @@ function pyDims(s: Shape): string {
 
 /** `fit` and `evaluate` feed batches from a dataset whose batch dim is unknown (None in the message). */
 function inBatches(method: string): boolean {
-  return method === 'fit' || method === 'evaluate';
+  return method === 'fit' || method === 'evaluate' || method === 'fit_generator' || method === 'evaluate_generator';
 }
 
 /**
@@ -108,16 +109,25 @@ function weightClash(ctx: ModelContext, obj: ObjectValue, declared: Shape, fed: 
   return null;
 }
 
-/** The array a data method gets (`x=` or the first positional), or null when it is not one tensor. */
-function dataArray(args: EvaluatedArgs): TensorVal | null {
+/**
+ * The array a data method gets (`x=` or the first positional), or the `x` batch of a dataset,
+ * generator or `keras.utils.Sequence` it gets (`data-objects.ts`); null when it is not one tensor.
+ * A Sequence's batch is its `__getitem__(0)`: later batches (the last) may be shorter, so its
+ * first axis is the batch symbol.
+ */
+function dataArray(ctx: ModelContext, args: EvaluatedArgs): TensorVal | null {
   const x = args.positional[0] ?? args.keywords.get('x');
-  return x?.t === 'tensor' ? x : null;
+  if (x?.t === 'tensor') return x;
+  const batch = kerasBatches(ctx, x)?.x;
+  if (batch?.t !== 'tensor') return null;
+  if (x?.t === 'object' && x.data) return batch;
+  return batch.shape && !batch.shape.open && batch.shape.dims.length > 0 ? { ...batch, shape: ranked([BATCH, ...batch.shape.dims.slice(1)]) } : batch;
 }
 
 /** The `method` hook: undefined for models of other frameworks (other sources handle them). */
 export function kerasDataArray(ctx: ModelContext, obj: ObjectValue, method: string, args: EvaluatedArgs, site: CallSite): Value | undefined {
   if (obj.framework !== 'keras') return undefined;
-  const x = dataArray(args);
+  const x = dataArray(ctx, args);
   if (!x) return UNKNOWN_V;
   const declared = declaredInput(obj);
   const fed = inBatches(method) && x.shape && !x.shape.open && x.shape.dims.length > 0 ? { ...x, shape: ranked([BATCH, ...x.shape.dims.slice(1)]) } : x;

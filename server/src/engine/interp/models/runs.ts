@@ -15,6 +15,7 @@ import type { CallSite } from './interfaces';
 import { checkLayout } from './layout';
 import { libOf, mergeHist, safely, showsShape, tensorsIn } from './support';
 import { attachSymbol, evalSymbol } from './symbols';
+import { defaultsOf } from './data-objects';
 import { adjustedInputRank } from '../../layers/keras/index';
 
 export interface AppRecord {
@@ -240,7 +241,7 @@ export class Runs {
       const lib = inputTensors[0]?.lib ?? libOf(def.framework);
       return tensorsIn(fromArg(outcome.output, hist, origin, lib)).length ? tensorVal(null, lib, hist, origin) : UNKNOWN_V;
     }
-    const result = fromArg(outcome.output, hist, origin, inputTensors[0]?.lib ?? libOf(def.framework));
+    const result = carryDefaults(fromArg(outcome.output, hist, origin, inputTensors[0]?.lib ?? libOf(def.framework)), [...args.positional, ...args.keywords.values()]);
     return attachSymbol(this.ctx, def, args, site, inputTensors, result);
   }
 
@@ -249,6 +250,13 @@ export class Runs {
     for (const d of run.diagnostics) this.ctx.diagnostics.emit(d);
     if (run.input) this.ctx.summaries.push(run, obj, [run.input]);
   }
+}
+
+/** An op's tensor result depends on the script defaults its operands and arguments came from (`torch.randn(args.batch_size, …)`). */
+function carryDefaults(result: Value, from: Value[]): Value {
+  if (result.t !== 'tensor') return result;
+  const defaults = defaultsOf(...from);
+  return defaults.length ? { ...result, defaults } : result;
 }
 
 /** Converts a def's ArgValue result back into interpreter values, attaching lineage. */

@@ -111,13 +111,24 @@ export function ndarrayIter(ctx: ModelContext, args: EvaluatedArgs, site: CallSi
   const batch = args.keywords.get('batch_size') ?? args.positional[2] ?? num(1);
   const name = args.keywords.get('data_name');
   if (data && data.t === 'tensor' && data.shape && !data.shape.open && batch.t === 'num') {
-    const shape = ranked([batch.v, ...data.shape.dims.slice(1)]);
-    const dataName = name && name.t === 'str' ? name.v : 'data';
-    obj.provideData = { name: dataName, shape };
-    const dims: Value[] = shape.dims.map((d) => ctx.host.dim(d));
-    obj.attrs.set('provide_data', { t: 'list', items: [{ t: 'tuple', items: [{ t: 'str', v: dataName }, { t: 'tuple', items: dims }] }] });
+    const label = args.keywords.get('label') ?? args.positional[1];
+    const labelName = args.keywords.get('label_name');
+    const labelShape = label?.t === 'tensor' && label.shape && !label.shape.open ? ranked([batch.v, ...label.shape.dims.slice(1)]) : null;
+    provideBatch(ctx, obj, name && name.t === 'str' ? name.v : 'data', ranked([batch.v, ...data.shape.dims.slice(1)]), labelShape, labelName?.t === 'str' ? labelName.v : undefined);
   }
   return obj;
+}
+
+/**
+ * An MXNet data iterator's batch: read by `Module.fit` and the code's own `provide_data`, and
+ * its label batch as `provide_label` (named `softmax_label` unless `label_name=` says), for
+ * the checks of outputs against labels.
+ */
+export function provideBatch(ctx: ModelContext, obj: ObjectValue, dataName: string, shape: Shape, label: Shape | null = null, labelName = 'softmax_label'): void {
+  obj.provideData = { name: dataName, shape };
+  const desc = (n: string, s: Shape): Value => ({ t: 'tuple', items: [{ t: 'str', v: n }, { t: 'tuple', items: s.dims.map((d) => ctx.host.dim(d)) }] });
+  obj.attrs.set('provide_data', { t: 'list', items: [desc(dataName, shape)] });
+  if (label) obj.attrs.set('provide_label', { t: 'list', items: [desc(labelName, label)] });
 }
 
 /** `mx.viz.print_summary(symbol, shape={'data': (...)})`. */

@@ -14,6 +14,7 @@ import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { CHAINABLE, mergeHist } from './support';
 import { inputFromTensorMethod } from './input-sources';
+import { dtypeName } from './transforms';
 
 export function shapeTuple(ctx: ModelContext, t: TensorVal): Value {
   if (!t.shape || t.shape.open) return UNKNOWN_V;
@@ -24,9 +25,22 @@ export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scop
   if (!t.shape || t.shape.open) return tensorVal(null, t.lib, t.hist, t.origin);
   const dims: Dim[] = [];
   let axis = 0;
+  const isEllipsis = (p: Expr) => p.k === 'name' && p.id === 'Ellipsis';
+  // `np.newaxis` is None: a new axis of 1.
+  const isNewAxis = (p: Expr) => p.k === 'none' || (p.k === 'attr' && p.name === 'newaxis');
+  // One `...` stands for the axes the other indices do not consume.
+  const consumed = parts.filter((p) => !isNewAxis(p) && !isEllipsis(p)).length;
+  if (parts.filter(isEllipsis).length > 1) return tensorVal(null, t.lib, t.hist, t.origin);
   for (const p of parts) {
-    if (p.k === 'none') {
+    if (isNewAxis(p)) {
       dims.push(1);
+      continue;
+    }
+    if (isEllipsis(p)) {
+      const span = t.shape.dims.length - consumed;
+      if (span < 0) return tensorVal(null, t.lib, t.hist, t.origin);
+      dims.push(...t.shape.dims.slice(axis, axis + span));
+      axis += span;
       continue;
     }
     // More indices than axes raises IndexError in every framework: nothing is known after it.
@@ -37,7 +51,7 @@ export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scop
       dims.push(full ? d : slicedSize(ctx, d, p, scope));
       continue;
     }
-    if (p.k === 'unknown' || (p.k === 'name' && p.id === 'Ellipsis')) return tensorVal(null, t.lib, t.hist, t.origin);
+    if (p.k === 'unknown') return tensorVal(null, t.lib, t.hist, t.origin);
     const v = ctx.host.eval(p, scope);
     if (v.t === 'num') {
       axis++;
@@ -105,10 +119,33 @@ export function tensorMethod(ctx: ModelContext, t: TensorVal, name: string, args
   const prefix = TENSOR_METHOD_PREFIX[t.lib];
   const def = prefix ? findLayer(`${prefix}.${name}`) : undefined;
   if (def) return ctx.runs.applyOp(def, { ...args, positional: [t, ...args.positional] }, site, t);
-  if (CHAINABLE.has(name) || name === 'contiguous' || name === 'detach' || name === 'clone' || name === 'copy' || name === 'astype' || name === 'as_in_context') {
+  const dtype = castTo(t, name, args);
+  if (dtype !== undefined) return dtype ? { ...t, dtype } : withoutDtype(t);
+  if (CHAINABLE.has(name) || name === 'contiguous' || name === 'detach' || name === 'clone' || name === 'copy' || name === 'as_in_context') {
     return t;
   }
   return UNKNOWN_V;
+}
+
+/** `x.float()`, `x.long()`, `x.astype('float32')`, `x.to(torch.float16)`: the new dtype ('' unknown), undefined for no cast. */
+const CASTS: Record<string, string> = { float: 'float32', double: 'float64', half: 'float16', long: 'int64', int: 'int32', bool: 'bool', byte: 'uint8' };
+
+function castTo(t: TensorVal, name: string, args: EvaluatedArgs): string | undefined {
+  if (t.lib === 'torch' && CASTS[name] && args.positional.length === 0) return CASTS[name];
+  if (name === 'to' && t.lib === 'torch') {
+    // `.to(device)` keeps the dtype; `.to(torch.float16)` / `.to(other)` take the one given.
+    const other = args.positional.find((v) => v.t === 'tensor');
+    if (other?.t === 'tensor') return other.dtype ?? '';
+    const named = [...args.positional, args.keywords.get('dtype')].map(dtypeName).find((d) => d !== undefined);
+    return named ?? t.dtype ?? '';
+  }
+  if ((name === 'astype' || name === 'type') && (args.positional.length > 0 || args.keywords.has('dtype'))) return dtypeName(args.positional[0] ?? args.keywords.get('dtype')) ?? '';
+  return undefined;
+}
+
+function withoutDtype(t: TensorVal): TensorVal {
+  const { dtype: _dtype, ...rest } = t;
+  return rest;
 }
 
 export function prod(v: Value | undefined): Value {
