@@ -13,13 +13,14 @@ import { KerasPinFinder } from '../host/keras-pins';
 import type { LintSettings } from '../host/lint';
 import type { LintJob, LintJobResult } from '../host/lint-job';
 import type { BackendChoice } from '../host/parser';
-import { readSource, writeSourceSafely } from '../host/source-file';
+import { readSource } from '../host/source-file';
+import { notebookWithProgram, type CellMap, type Notebook } from '../engine/index';
 import { LintPool } from '../host/worker-pool';
 import { addNoqa } from './add-noqa';
 import { render, isHumanFormat, type OutputFormat } from './formats/index';
 import { EXIT, type CliIo } from './io';
 import { fileReport, isProblem, printable, type FileReport, type RunReport } from './report';
-import { unifiedDiff } from './text-diff';
+import { programDiff, programOf, writeProgram } from './item-text';
 import { shapelintVersion } from '../host/version';
 
 export interface CheckOptions {
@@ -46,11 +47,14 @@ export interface CheckOptions {
 export interface CheckItem {
   abs: string;
   display: string;
+  /** The text analysed: the file's, or a notebook's code cells as one program. */
   text: string;
   bom: boolean;
   /** Invalid UTF-8 was replaced: analyse, but never write. */
   lossy: boolean;
   settings: LintSettings;
+  /** Set for a `.ipynb` file. */
+  notebook?: Notebook;
 }
 
 export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
@@ -84,7 +88,7 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
     // Only a fix run's own result may rewrite a file (a result from elsewhere never does).
     if (!fixing || r.fixedText === undefined || r.fixedText === item.text) return;
     if (o.diff) {
-      io.stdout(unifiedDiff(item.text, r.fixedText, printable(item.display), printable(item.display)));
+      io.stdout(programDiff(item, r.fixedText));
       wouldChange += r.applied.length;
     } else if (writeFixed(item, r.fixedText, io)) {
       fixed += r.applied.length;
@@ -98,7 +102,7 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
   items.forEach((item, i) => {
     const r = results[i];
     const text = fixing && r.fixedText !== undefined ? r.fixedText : item.text;
-    if (!o.diff) reports.push(fileReport(item.abs, item.display, text, r.diagnostics, r.syntaxErrors));
+    if (!o.diff) reports.push(fileReport(item.abs, item.display, text, r.diagnostics, r.syntaxErrors, cellsAfter(item, text)));
   });
 
   if (o.diff) {
@@ -133,8 +137,16 @@ export function readItems(files: string[], resolver: ConfigResolver, io: CliIo, 
       continue;
     }
     if (src.lossy && (o.fix || o.diff || o.addNoqa)) io.stderr(`warning: ${named} is not valid UTF-8: checked with replacement characters, not fixed\n`);
+    const read = programOf(abs, src.text);
+    if ('error' in read) {
+      // One unreadable notebook is an error for that file; the others are still checked.
+      io.stderr(`error: cannot check ${named}: ${read.error}\n`);
+      readFailed = true;
+      continue;
+    }
     const config = resolver.forDir(path.dirname(abs));
-    items.push({ abs, display: shown, text: src.text, bom: src.bom, lossy: src.lossy, settings: settingsFor(config, abs, { keras, pins }, io, o) });
+    const settings = { ...settingsFor(config, abs, { keras, pins }, io, o), ...(read.notebook ? { cells: [...read.notebook.cells.spans] } : {}) };
+    items.push({ abs, display: shown, text: read.program, bom: src.bom, lossy: src.lossy, settings, ...(read.notebook ? { notebook: read.notebook } : {}) });
   }
   return { items, readFailed };
 }
@@ -187,8 +199,21 @@ async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptio
   return results;
 }
 
+/** A notebook's cells in the text reported (a fix that added lines in a cell moves the later cells). */
+function cellsAfter(item: CheckItem, text: string): CellMap | undefined {
+  if (!item.notebook) return undefined;
+  if (text === item.text) return item.notebook.cells;
+  const read = programOf(item.abs, notebookJson(item, text));
+  return 'notebook' in read && read.notebook && read.program === text ? read.notebook.cells : item.notebook.cells;
+}
+
+function notebookJson(item: CheckItem, program: string): string {
+  const out = notebookWithProgram(item.notebook!, program);
+  return out.ok ? out.json : item.notebook!.json;
+}
+
 function writeFixed(item: CheckItem, text: string, io: CliIo): boolean {
-  const outcome = writeSourceSafely(item.abs, item, text);
+  const outcome = writeProgram(item, text);
   if (!outcome.ok) io.stderr(`error: cannot fix ${printable(item.display)}: ${outcome.reason}\n`);
   return outcome.ok;
 }

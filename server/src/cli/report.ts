@@ -3,7 +3,7 @@
  * diagnostics and syntax errors) with the text they point into.
  */
 import { chooseFix, type FixMode } from '../engine/apply-fixes';
-import { LineIndex, type Diagnostic, type Fix, type RuleName, type SyntaxProblem } from '../engine/index';
+import { LineIndex, type CellMap, type CliPosition, type Diagnostic, type Fix, type RuleName, type SyntaxProblem, type TextRange } from '../engine/index';
 
 /** A diagnostic or a syntax error; syntax errors have no rule code (as Ruff reports them). */
 export type Finding = Omit<Diagnostic, 'code' | 'rule' | 'framework'> & { code: string | null; rule: RuleName | 'syntax-error' };
@@ -24,6 +24,8 @@ export interface FileReport {
   text: string;
   index: LineIndex;
   findings: Finding[];
+  /** For a notebook: its cells' lines in `text` (the analysed program). */
+  cells?: CellMap;
 }
 
 export interface RunReport {
@@ -36,10 +38,33 @@ export interface RunReport {
   unwritten?: number;
 }
 
-export function fileReport(abs: string, display: string, text: string, diagnostics: Diagnostic[], syntaxErrors: SyntaxProblem[]): FileReport {
+export function fileReport(abs: string, display: string, text: string, diagnostics: Diagnostic[], syntaxErrors: SyntaxProblem[], cells?: CellMap): FileReport {
   const findings = [...syntaxErrors.map(syntaxFinding), ...diagnostics.map(diagnosticFinding)];
   findings.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
-  return { path: abs, display, text, index: new LineIndex(text), findings };
+  return { path: abs, display, text, index: new LineIndex(text), findings, ...(cells ? { cells } : {}) };
+}
+
+/** Where an offset is, as printed: row and column, counted inside its cell in a notebook. */
+export function locate(file: FileReport, offset: number): CliPosition & { cell: number | null } {
+  return file.cells ? file.cells.toCell(file.index, offset) : { cell: null, ...file.index.toCli(offset) };
+}
+
+/**
+ * A range as lines (and columns) of the file on disk, for formats that annotate the file
+ * itself. In a notebook that is the JSON line holding each cell line, without columns (the
+ * JSON escapes make them meaningless); the message names the cell.
+ */
+export function fileSpan(file: FileReport, range: TextRange): { startLine: number; endLine: number; startColumn?: number; endColumn?: number } {
+  if (file.cells) return { startLine: file.cells.fileLine(file.index, range.start), endLine: file.cells.fileLine(file.index, Math.max(range.start, range.end - 1)) };
+  const s = file.index.toCli(range.start);
+  const e = file.index.toCli(range.end);
+  return { startLine: s.row, startColumn: s.column, endLine: e.row, endColumn: e.column };
+}
+
+/** `path:row:column`, or `notebook.ipynb:cell 3:4:5` (Ruff's spelling). */
+export function whereLabel(file: FileReport, offset: number): string {
+  const at = locate(file, offset);
+  return `${printable(file.display)}:${at.cell === null ? '' : `cell ${at.cell}:`}${at.row}:${at.column}`;
 }
 
 function diagnosticFinding(d: Diagnostic): Finding {

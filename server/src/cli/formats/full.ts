@@ -3,7 +3,7 @@
  * locations, help with the fix title and its diff) and `concise` (one line per finding).
  */
 import { editPreview, frame } from '../code-frame';
-import { applicableFix, firstLine, isProblem, printable, shownFix, type FileReport, type Finding, type RunReport } from '../report';
+import { applicableFix, firstLine, isProblem, shownFix, whereLabel, type FileReport, type Finding, type RunReport } from '../report';
 
 export function renderFull(report: RunReport): string {
   const blocks: string[] = [];
@@ -15,25 +15,22 @@ export function renderConcise(report: RunReport): string {
   const lines: string[] = [];
   for (const file of report.files) {
     for (const f of file.findings) {
-      const at = file.index.toCli(f.range.start);
       const mark = applicableFix(f, report.fixMode) ? ' [*]' : '';
       const head = f.code ? `${f.code}${mark} ` : '';
-      lines.push(`${printable(file.display)}:${at.row}:${at.column}: ${head}${firstLine(f.message)}`);
+      lines.push(`${whereLabel(file, f.range.start)}: ${head}${firstLine(f.message)}`);
     }
   }
   return lines.map((l) => `${l}\n`).join('') + footer(report);
 }
 
 function fullFinding(file: FileReport, f: Finding, report: RunReport): string[] {
-  const at = file.index.toCli(f.range.start);
   const mark = applicableFix(f, report.fixMode) ? ' [*]' : '';
   const [head, ...rest] = f.message.split(/\r?\n/);
   const out = [f.code ? `${f.code}${mark} ${head}` : head];
-  out.push(...frame(file.index, f.range, f.code ? f.rule : '', `${printable(file.display)}:${at.row}:${at.column}`));
+  out.push(...frame(file.index, f.range, f.code ? f.rule : '', whereLabel(file, f.range.start), file.cells));
   for (const note of [...rest, ...f.explanation]) out.push(`  = note: ${note}`);
   for (const r of f.related) {
-    const rat = file.index.toCli(r.range.start);
-    out.push(`info: ${r.message}`, ...frame(file.index, r.range, '', `${printable(file.display)}:${rat.row}:${rat.column}`));
+    out.push(`info: ${r.message}`, ...frame(file.index, r.range, '', whereLabel(file, r.range.start), file.cells));
   }
   const fix = shownFix(f, report.fixMode);
   if (fix) out.push(...fixHelp(file, fix, applicableFix(f, report.fixMode) !== null));
@@ -44,7 +41,7 @@ function fixHelp(file: FileReport, fix: NonNullable<ReturnType<typeof shownFix>>
   const note = fix.applicability === 'unsafe' ? (applicable ? ' (unsafe fix)' : ' (unsafe fix: enable with --unsafe-fixes)') : '';
   const out = [`help: ${fix.title}${note}`];
   try {
-    out.push(...editPreview(file.index, file.text, fix.edits).map((l) => `  ${l}`));
+    out.push(...editPreview(file.index, file.text, fix.edits, file.cells).map((l) => `  ${l}`));
   } catch {
     /* overlapping edits: the title alone still helps */
   }

@@ -6,6 +6,7 @@
  */
 import type { LayerIssue } from '../../layers/types';
 import { ruleByName } from '../../rules/index';
+import { lineName } from '../../positions';
 import { formatShape } from '../../shapes';
 import type { Diagnostic, Framework, Shape, TextRange } from '../../types';
 import { argEdit } from '../fixes';
@@ -67,14 +68,14 @@ export class Diagnostics {
     if (inShape && inShape.open && inShape.dims.length === 0) {
       lines.push('input shape unknown (the model is not called on a visible tensor); channels follow from the layers');
     } else if (inShape) {
-      const where = origin ? ` (line ${this.ctx.lines.lineOf(origin.start) + 1})` : '';
+      const where = origin ? ` (${lineName(this.ctx.lines, origin.start, this.ctx.host.options.cells)})` : '';
       const axes = first?.app.axisNames ? ` read as ${first.app.axisNames.join(' ')}${first.app.layout ? ` (${first.app.layout}${first.app.layoutSource ? `, ${first.app.layoutSource}` : ''})` : ''}` : '';
       lines.push(`input ${formatShape(inShape)}${where}${axes}`);
     }
     for (const r of recs.slice(-8)) {
-      const line = this.ctx.lines.lineOf(r.app.appliedAt.start) + 1;
+      const line = lineName(this.ctx.lines, r.app.appliedAt.start, this.ctx.host.options.cells);
       const formulas = r.app.trace.map((t) => `${t.axis}: ${t.formula}`).join('; ');
-      lines.push(`${r.app.type} (line ${line}): ${formatShape(r.app.inputShapes[0] ?? null)} → ${formatShape(r.app.outputShape)}${formulas ? ` — ${formulas}` : ''}`);
+      lines.push(`${r.app.type} (${line}): ${formatShape(r.app.inputShapes[0] ?? null)} → ${formatShape(r.app.outputShape)}${formulas ? ` — ${formulas}` : ''}`);
     }
     return lines;
   }
