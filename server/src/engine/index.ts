@@ -15,7 +15,7 @@ export * from './types';
 export { RULES, findRule, ruleByName, ruleUrl } from './rules/index';
 export type { Rule, RuleDoc, RuleName } from './rules/index';
 export { CellMap, LineIndex, type CellPosition, type CellSpan, type CliPosition } from './positions';
-export { notebookWithProgram, readNotebook, type Notebook, type NotebookWrite } from './notebook';
+export { cellsProgram, notebookWithProgram, readNotebook, type Notebook, type NotebookWrite } from './notebook';
 export type { PythonParser, ParsedTree, TreeEdit, ParseOptions } from './syntax/tree';
 export { formatShape } from './shapes';
 export { ConversionCache } from './syntax/convert';

@@ -39,25 +39,32 @@ export function readNotebook(json: string): NotebookRead {
   if (typeof shape === 'string') return { ok: false, error: shape };
   const root = parseTree(json);
   const jsonIndex = new LineIndex(json);
+  const nodes = shape.cells.map((_, i) => (root && findNodeAtLocation(root, ['cells', i, 'source'])) || undefined);
+  const cells = shape.cells.map((cell, i) => ({ source: joinSource(cell.source), python: shape.python && cell.cell_type === 'code' && !!nodes[i] }));
+  const built = cellsProgram(cells, (i, lineCount) => fileLines(nodes[i]!, lineCount, jsonIndex));
+  const codeCells = built.cells.spans.map((span) => ({ ...span, source: cells[span.cell - 1].source, node: nodes[span.cell - 1]! }));
+  return { ok: true, notebook: { json, program: built.program, cells: built.cells, codeCells } };
+}
+
+/**
+ * The program of a notebook's cells, in order (`python`: a code cell of a Python notebook). A
+ * cell of another language (`%%bash`) or kind contributes nothing but still counts in numbering.
+ * `fileLinesOf` says where each line of cell `i` (0-based) sits in the file, when there is one.
+ */
+export function cellsProgram(cells: { source: string; python: boolean }[], fileLinesOf: (i: number, lineCount: number) => number[] = () => []): { program: string; cells: CellMap } {
   const spans: CellSpan[] = [];
-  const codeCells: CodeCell[] = [];
   const parts: string[] = [];
   let line = 0;
-  shape.cells.forEach((cell, i) => {
-    const node = root && findNodeAtLocation(root, ['cells', i, 'source']);
-    if (cell.cell_type !== 'code' || !node || !shape.python) return;
-    const source = joinSource(cell.source);
-    const code = pythonOf(source);
+  cells.forEach((cell, i) => {
+    const code = cell.python ? pythonOf(cell.source) : null;
     if (!code) return;
     const text = code.text.endsWith('\n') || code.text.endsWith('\r') || code.text === '' ? code.text : `${code.text}\n`;
     const lineCount = countLines(text);
-    const span: CellSpan = { cell: i + 1, firstLine: line, lineCount, fileLines: fileLines(node, lineCount, jsonIndex), ipython: code.ipython };
-    spans.push(span);
-    codeCells.push({ ...span, source, node });
+    spans.push({ cell: i + 1, firstLine: line, lineCount, fileLines: fileLinesOf(i, lineCount), ipython: code.ipython });
     parts.push(text);
     line += lineCount;
   });
-  return { ok: true, notebook: { json, program: parts.join(''), cells: new CellMap(spans), codeCells } };
+  return { program: parts.join(''), cells: new CellMap(spans) };
 }
 
 interface NotebookShape {

@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
-import type { LineIndex } from '../engine/index';
+import type { CellSpan, LineIndex } from '../engine/index';
 import { IsolatedCrash, IsolatedProcess } from '../host/isolated-process';
 import type { LintResult, LintSettings } from '../host/lint';
 import { DEFAULT_FILE_TIMEOUT_MS } from '../host/worker-pool';
@@ -57,6 +57,8 @@ export class Analyzer {
     private readonly log: (message: string) => void,
     /** Called after each completed analysis (the server refreshes inlay hints served stale). */
     private readonly onAnalysed: (a: Analysis) => void = () => undefined,
+    /** A notebook's cells in its program (explanations then name cells), read with its text. */
+    private readonly cellsOf: (uri: string) => CellSpan[] | undefined = () => undefined,
   ) {}
 
   /** Starts the analysis process (it loads the grammar meanwhile). */
@@ -170,12 +172,13 @@ export class Analyzer {
 
   private async compute(doc: OpenDocument, settings: ServerSettings, generation: number): Promise<Analysis> {
     const text = doc.text;
+    const cells = this.cellsOf(doc.uri);
     const base = { uri: doc.uri, version: doc.version, generation, text, lines: doc.lines, settings };
     const project = doc.analysable ? this.project.forDocument(doc.uri) : null;
     if (!project || project.excluded) return { ...base, lint: null, diagnostics: [] };
     let reply: LintReply;
     try {
-      reply = await this.call<LintReply>({ kind: 'lint', uri: doc.uri, text, settings: lintSettings(settings, project) }, DEFAULT_FILE_TIMEOUT_MS);
+      reply = await this.call<LintReply>({ kind: 'lint', uri: doc.uri, text, settings: { ...lintSettings(settings, project), ...(cells ? { cells } : {}) } }, DEFAULT_FILE_TIMEOUT_MS);
     } catch (e) {
       if (!(e instanceof IsolatedCrash)) throw e;
       this.log(`shapelint: analysis of ${doc.uri} failed: ${e.message}`);
