@@ -124,7 +124,7 @@ class ShapelintServer {
       const cells = this.notebooks.codeCells(p.notebookDocument.uri);
       this.notebooks.close(p.notebookDocument.uri);
       this.closed(p.notebookDocument.uri);
-      if (!this.pullMode) for (const uri of cells) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      for (const uri of cells) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     });
     c.onDidChangeConfiguration((p) => {
       const s = (p.settings as { shapelint?: unknown } | null | undefined)?.shapelint;
@@ -206,8 +206,12 @@ class ShapelintServer {
     return Promise.resolve(this.pushedSettings);
   }
 
+  /**
+   * Notebook cells get pushed diagnostics even from a client that pulls: VS Code's client pulls
+   * only for documents shown in tabs, and a notebook's tab is not its cells.
+   */
   private documentChanged(uri: string): void {
-    if (!this.pullMode) this.scheduler.schedule(uri);
+    if (!this.pullMode || this.notebooks.isNotebook(uri)) this.scheduler.schedule(uri);
   }
 
   private closed(uri: string): void {
@@ -221,15 +225,12 @@ class ShapelintServer {
   private configChanged(): void {
     this.analyzer?.invalidateConfig();
     const ws = this.capabilities.workspace;
-    if (this.pullMode) {
-      if (ws?.diagnostics?.refreshSupport) void this.connection.languages.diagnostics.refresh();
-    } else {
-      for (const d of this.docs.all()) this.scheduler.schedule(d.uri);
-    }
+    if (this.pullMode && ws?.diagnostics?.refreshSupport) void this.connection.languages.diagnostics.refresh();
+    for (const d of this.docs.all()) if (!this.pullMode || this.notebooks.isNotebook(d.uri)) this.scheduler.schedule(d.uri);
     if (ws?.inlayHint?.refreshSupport) void this.connection.languages.inlayHint.refresh();
   }
 
-  /** Push mode: analyse and publish, unless the document moved on meanwhile (a newer run is queued). */
+  /** Push mode (and notebooks): analyse and publish, unless the document moved on meanwhile (a newer run is queued). */
   private async publish(uri: string): Promise<void> {
     const a = await this.analyzer?.analyse(uri);
     const doc = this.docs.get(uri);
