@@ -22,6 +22,8 @@ import { EXIT, type CliIo } from './io';
 import { fileReport, isProblem, printable, type FileReport, type RunReport } from './report';
 import { programDiff, programOf, writeProgram } from './item-text';
 import { shapelintVersion } from '../host/version';
+import { renderStatistics } from './statistics';
+import { Progress } from './terminal';
 
 export interface CheckOptions {
   paths: string[];
@@ -41,6 +43,13 @@ export interface CheckOptions {
   respectGitignore: boolean;
   threads?: number;
   backend: BackendChoice;
+  /** Colour the human formats. */
+  color: boolean;
+  statistics: boolean;
+  quiet: boolean;
+  silent: boolean;
+  /** Read the text from stdin, checked as if it were this file (`-` or no path). */
+  stdinFilename?: string;
 }
 
 /** One file to check, with everything the lint needs. */
@@ -55,6 +64,8 @@ export interface CheckItem {
   settings: LintSettings;
   /** Set for a `.ipynb` file. */
   notebook?: Notebook;
+  /** Read from stdin: fixes go to stdout, never to a file. */
+  stdin?: boolean;
 }
 
 export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
@@ -62,17 +73,16 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
   const pool = new LintPool({ threads: o.threads, backend: o.backend });
   if (!o.addNoqa) pool.warm();
   const resolver = new ConfigResolver({ cwd: io.cwd, configFile: o.configFile, overrides: o.overrides, isolated: o.isolated, home: io.env.HOME, warn: cliWarn(io) });
-  const found = discoverFiles(o.paths, { cwd: io.cwd, resolver, forceExclude: o.forceExclude, respectGitignore: o.respectGitignore });
-  for (const w of found.warnings) io.stderr(`warning: ${printable(w)}\n`);
-  for (const e of found.errors) io.stderr(`error: ${printable(e)}\n`);
-  let failed = found.errors.length > 0;
-  const { items, readFailed } = readItems(found.files, resolver, io, o);
-  failed ||= readFailed;
+  const found = o.stdinFilename !== undefined ? await stdinItems(o.stdinFilename, resolver, io, o) : filesItems(resolver, io, o);
+  const { items } = found;
+  let failed = found.failed;
   if (o.addNoqa) return (await addNoqa(items, o.backend, io)) || failed ? EXIT.error : EXIT.clean;
 
   const mode: FixMode = o.unsafeFixes ? 'unsafe' : 'safe';
   const fixing = o.fix || o.diff;
-  const results = await lintItems(items, fixing ? mode : null, o, io, pool);
+  const progress = new Progress(io, Progress.wanted(io, o.quiet || o.silent));
+  const results = await lintItems(items, fixing ? mode : null, o, io, pool, (done, total) => progress.update(done, total));
+  progress.clear();
   const reports: FileReport[] = [];
   let fixed = 0;
   let wouldChange = 0;
@@ -88,7 +98,7 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
     // Only a fix run's own result may rewrite a file (a result from elsewhere never does).
     if (!fixing || r.fixedText === undefined || r.fixedText === item.text) return;
     if (o.diff) {
-      io.stdout(programDiff(item, r.fixedText));
+      if (!o.silent) io.stdout(programDiff(item, r.fixedText));
       wouldChange += r.applied.length;
     } else if (writeFixed(item, r.fixedText, io)) {
       fixed += r.applied.length;
@@ -96,6 +106,7 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
     } else unwritten.push(i);
   });
   failed ||= unwritten.length > 0;
+  if (o.fix && !o.diff) items.forEach((item, i) => item.stdin && io.stdout(stdinOutput(item, results[i].fixedText ?? item.text)));
   // A file whose fixes were not written is reported as it is on disk, not as it would have been.
   const asOnDisk = unwritten.length ? await lintItems(unwritten.map((i) => items[i]), null, o, io, pool) : [];
   unwritten.forEach((i, k) => (results[i] = { ...asOnDisk[k], fixedText: undefined }));
@@ -106,21 +117,48 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
   });
 
   if (o.diff) {
-    io.stderr(wouldChange ? `Would fix ${wouldChange} error${wouldChange === 1 ? '' : 's'}.\n` : 'No errors would be fixed.\n');
+    if (!o.quiet && !o.silent) io.stderr(wouldChange ? `Would fix ${wouldChange} error${wouldChange === 1 ? '' : 's'}.\n` : 'No errors would be fixed.\n');
     return failed ? EXIT.error : wouldChange && !o.exitZero ? EXIT.problems : EXIT.clean;
   }
-  const report: RunReport = { files: reports, fixMode: mode, fixed, unwritten: unwritten.length };
-  if (shownFixes.length) (isHumanFormat(o.outputFormat) ? io.stdout : io.stderr)(`Fixed:\n${shownFixes.join('')}\n`);
-  io.stdout(render(o.outputFormat, report, shapelintVersion()));
+  const report: RunReport = { files: reports, fixMode: mode, fixed, unwritten: unwritten.length, color: o.color, quiet: o.quiet };
+  // Fixed text read from stdin goes to stdout (an editor replaces its buffer with it): the report goes to stderr.
+  const out = o.stdinFilename !== undefined && o.fix ? io.stderr : io.stdout;
+  if (shownFixes.length && !o.silent) (isHumanFormat(o.outputFormat) ? out : io.stderr)(`Fixed:\n${shownFixes.join('')}\n`);
+  if (!o.silent) out(o.statistics ? renderStatistics(report, o.outputFormat === 'json') : render(o.outputFormat, report, shapelintVersion()));
   const remaining = reports.reduce((n, f) => n + f.findings.filter(isProblem).length, 0);
   if (failed) return EXIT.error;
   if (o.exitNonZeroOnFix && fixed > 0) return EXIT.problems;
   return remaining > 0 && !o.exitZero ? EXIT.problems : EXIT.clean;
 }
 
+function filesItems(resolver: ConfigResolver, io: CliIo, o: CheckOptions): { items: CheckItem[]; failed: boolean } {
+  const found = discoverFiles(o.paths, { cwd: io.cwd, resolver, forceExclude: o.forceExclude, respectGitignore: o.respectGitignore });
+  for (const w of found.warnings) io.stderr(`warning: ${printable(w)}\n`);
+  for (const e of found.errors) io.stderr(`error: ${printable(e)}\n`);
+  const { items, readFailed } = readItems(found.files, resolver, io, o);
+  return { items, failed: found.errors.length > 0 || readFailed };
+}
+
+/** The text on stdin as one item named `name` (its settings are those of that path). */
+async function stdinItems(name: string, resolver: ConfigResolver, io: CliIo, o: CheckOptions): Promise<{ items: CheckItem[]; failed: boolean }> {
+  const abs = path.resolve(io.cwd, name || 'stdin.py');
+  const text = (await io.readStdin?.()) ?? '';
+  const read = programOf(abs, text);
+  if ('error' in read) {
+    io.stderr(`error: cannot check ${printable(name || '-')}: ${read.error}\n`);
+    return { items: [], failed: true };
+  }
+  const settings = { ...settingsFor(resolver.forDir(path.dirname(abs)), abs, finders(io), io, o), ...(read.notebook ? { cells: [...read.notebook.cells.spans] } : {}) };
+  const item: CheckItem = { abs, display: name || '-', text: read.program, bom: false, lossy: false, settings, stdin: true, ...(read.notebook ? { notebook: read.notebook } : {}) };
+  return { items: [item], failed: false };
+}
+
+function finders(io: CliIo): { keras: KerasConfigFinder; pins: KerasPinFinder } {
+  return { keras: new KerasConfigFinder({ cwd: io.cwd, home: io.env.HOME, kerasHome: io.env.KERAS_HOME, warn: cliWarn(io) }), pins: new KerasPinFinder(io.cwd, io.env.HOME) };
+}
+
 export function readItems(files: string[], resolver: ConfigResolver, io: CliIo, o: Pick<CheckOptions, "fix" | "diff" | "addNoqa" | "overrides">): { items: CheckItem[]; readFailed: boolean } {
-  const keras = new KerasConfigFinder({ cwd: io.cwd, home: io.env.HOME, kerasHome: io.env.KERAS_HOME, warn: cliWarn(io) });
-  const pins = new KerasPinFinder(io.cwd, io.env.HOME);
+  const { keras, pins } = finders(io);
   const items: CheckItem[] = [];
   let readFailed = false;
   for (const abs of files) {
@@ -176,7 +214,7 @@ function settingsFor(config: LoadedConfig, abs: string, finders: { keras: KerasC
 }
 
 /** Lints every item, from the cache when possible; fix runs always lint afresh. */
-async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptions, io: CliIo, pool: LintPool): Promise<LintJobResult[]> {
+async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptions, io: CliIo, pool: LintPool, onDone?: (done: number, total: number) => void): Promise<LintJobResult[]> {
   const cacheDir = o.cache && !mode ? userCacheDir(io.env) : null;
   const cache = cacheDir ? new ResultCache(cacheDir, buildId(shapelintVersion(), [path.join(__dirname, '..', 'engine'), path.join(__dirname, '..', 'host')])) : null;
   const results: LintJobResult[] = new Array(items.length);
@@ -191,7 +229,7 @@ async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptio
       if (key) keys[id] = key;
     }
   });
-  const fresh = await pool.run(jobs);
+  const fresh = await pool.run(jobs, onDone);
   for (const r of fresh) {
     results[r.id] = r;
     if (cache && keys[r.id] && !r.internalError) cache.set(keys[r.id], r);
@@ -207,12 +245,19 @@ function cellsAfter(item: CheckItem, text: string): CellMap | undefined {
   return 'notebook' in read && read.notebook && read.program === text ? read.notebook.cells : item.notebook.cells;
 }
 
+/** `--fix` on stdin: the whole text, fixed (a notebook's JSON, when it was one). */
+function stdinOutput(item: CheckItem, program: string): string {
+  return item.notebook ? notebookJson(item, program) : program;
+}
+
 function notebookJson(item: CheckItem, program: string): string {
   const out = notebookWithProgram(item.notebook!, program);
   return out.ok ? out.json : item.notebook!.json;
 }
 
 function writeFixed(item: CheckItem, text: string, io: CliIo): boolean {
+  // Text from stdin is printed whole once the run is over (stdinOutput), fixed or not.
+  if (item.stdin) return true;
   const outcome = writeProgram(item, text);
   if (!outcome.ok) io.stderr(`error: cannot fix ${printable(item.display)}: ${outcome.reason}\n`);
   return outcome.ok;

@@ -36,6 +36,10 @@ export interface RunReport {
   fixed: number;
   /** Files whose fixes could not be written (errors on stderr; the footer says so). */
   unwritten?: number;
+  /** Colour the human formats (`--color`). */
+  color?: boolean;
+  /** `--quiet`: the findings only, no summary footer. */
+  quiet?: boolean;
 }
 
 export function fileReport(abs: string, display: string, text: string, diagnostics: Diagnostic[], syntaxErrors: SyntaxProblem[], cells?: CellMap): FileReport {
