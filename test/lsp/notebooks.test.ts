@@ -36,7 +36,7 @@ test('notebook cells: diagnostics, hover, inlay hints and quick fix in cell coor
     assert.equal(rest.length, 0);
     assert.equal(d.code, 'SL003');
     assert.deepEqual(d.range, { start: { line: 2, character: 9 }, end: { line: 2, character: 14 } });
-    assert.match(d.message, /^mat1 and mat2 shapes cannot be multiplied \(4x20 and 10x5\)/);
+    assert.match(d.message, /^Linear expects 10 input features \(in_features=10\) but the tensor \(4, 20\) has 20 in its last axis\.\nmat1 and mat2 shapes cannot be multiplied \(4x20 and 10x5\)\n/);
     assert.match(d.message, /input \(4, 20\) \(cell 1, line 4\)/);
     assert.deepEqual(d.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line]), [[cellUri(3), 1], [cellUri(1), 3]]);
     assert.deepEqual(await client.pullDiagnostics(cellUri(1)), []);
@@ -44,6 +44,11 @@ test('notebook cells: diagnostics, hover, inlay hints and quick fix in cell coor
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: cellUri(1) }, position: { line: 3, character: 1 } })) as Hover | null;
     assert.match(JSON.stringify(hover?.contents), /\(4, 20\)/);
     assert.equal(hover?.range?.start.line, 3);
+    // The error hover: the sentence, the framework's words, then the trace as a table.
+    const errorHover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: cellUri(3) }, position: { line: 2, character: 10 } })) as Hover;
+    const md = (errorHover.contents as { value: string }).value;
+    assert.equal(md.split('\n').slice(0, 3).join('\n'), '**Linear expects 10 input features (in\\_features=10) but the tensor (4, 20) has 20 in its last axis.** · SL003\n\n> mat1 and mat2 shapes cannot be multiplied (4x20 and 10x5)  ');
+    assert.match(md, /\| step \| shape \| where \|\n\| --- \| --- \| --- \|\n\| input \| `\(4, 20\)` \| cell 1, line 4 \|/);
 
     const hints = (await client.connection.sendRequest('textDocument/inlayHint', {
       textDocument: { uri: cellUri(1) },
