@@ -24,7 +24,8 @@ const common = {
   external: ['vscode', 'tree-sitter', 'tree-sitter-python'],
   // Its ESM build finds its .wasm through import.meta.url, which a CommonJS bundle lacks;
   // the CommonJS build uses __dirname, i.e. dist/.
-  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
+  // jsonc-parser's CommonJS build is UMD with computed requires esbuild cannot follow: use its ESM build.
+  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter'), 'jsonc-parser': path.join(path.dirname(require.resolve('jsonc-parser/package.json')), 'lib/esm/main.js') },
 };
 
 rmSync(dist, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /**
  * The shapelint VS Code extension: starts the bundled language server (over IPC) for Python
- * files and adds two commands. All analysis happens in the server; this file only wires it.
+ * files and Jupyter notebooks, and adds two commands. All analysis happens in the server; this file only wires it.
  */
 import * as vscode from 'vscode';
 import {
@@ -62,9 +62,12 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
 
 function createClient(context: vscode.ExtensionContext): LanguageClient {
   const clientOptions: LanguageClientOptions = {
+    // Notebook cells: the server syncs whole notebooks (LSP notebookDocumentSync); this entry
+    // sends it the hover, inlay hint, code action and diagnostic requests of Python cells.
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
+      { notebook: '*', language: 'python' },
     ],
     synchronize: {
       fileEvents: vscode.workspace.createFileSystemWatcher('**/{pyproject.toml,shapelint.toml,.shapelint.toml,keras.json}'),

@@ -28,7 +28,10 @@ function assertFoundingDiagnostic(diagnostics: Diagnostic[], text: string): Diag
   const d = diagnostics.find((x) => x.code === 'SL005');
   assert.ok(d, `SL005 expected, got ${JSON.stringify(diagnostics.map((x) => x.message))}`);
   assert.equal(d.range.start.line, firstPoolLine(text), 'on the first MaxPool2D');
-  assert.ok(d.message.split('\n')[0].includes(MXNET_MESSAGE), d.message);
+  // The first line says in plain words what is wrong; MXNet's raw `Check failed: …` follows.
+  const [head, framework] = d.message.split('\n');
+  assert.match(head, /^layout: the input \(32, 80, 120, 3\) looks channels-last \(NHWC\), but Gluon reads NCHW/, d.message);
+  assert.ok(framework.startsWith('Check failed: ') && framework.includes(MXNET_MESSAGE), d.message);
   assert.equal(d.source, 'shapelint');
   assert.equal(d.severity, 1);
   assert.match(d.codeDescription?.href ?? '', /layout-mismatch$/);
@@ -314,5 +317,24 @@ test('model graph request: the layer graph as SVG, following the model by name, 
     assert.equal(again?.name, r.name);
   } finally {
     assert.equal(await client.stop(), 0);
+  }
+});
+
+test('the error hover leads with a sentence, then MXNet\'s words, the trace as a table, then the layer\'s facts', async () => {
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}) });
+  try {
+    const text = exampleText(NAIVE);
+    await client.open(exampleUri(NAIVE), text);
+    await client.pullDiagnostics(exampleUri(NAIVE));
+    const at = positionAt(text, text.indexOf('MaxPool2D(') + 2);
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: exampleUri(NAIVE) }, position: at })) as Hover;
+    const md = (hover.contents as { value: string }).value;
+    const [head, , quote] = md.split('\n');
+    assert.match(head, /^\*\*layout: the input \(32, 80, 120, 3\) looks channels-last \(NHWC\), but Gluon reads NCHW.*\*\* · SL005$/);
+    assert.match(quote, /^> Check failed: .*kernel size \(2\) exceeds input \(1 padded to 1\)/);
+    assert.match(md, /\| step \| shape \| where \|\n\| --- \| --- \| --- \|\n\| input[^|]*\| `\(32, 80, 120, 3\)` \| line 22 \|\n\| Conv2D \| `\(32, 80, 120, 3\) → \(32, 128, 118, 1\)` \| line 12 \|/);
+    assert.match(md, /\n---\n\n\*\*MaxPool2D\*\*/, 'the layer\'s facts follow the error');
+  } finally {
+    await client.stop();
   }
 });

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_SETTINGS, parseSettings } from '../../server/src/lsp/settings';
 import { REPO_ROOT } from './harness';
@@ -57,7 +57,7 @@ test('the server accepts every enum value the manifest offers, and the manifest 
 });
 
 test('activation, entry point, commands and restricted mode', () => {
-  assert.deepEqual(manifest.activationEvents, ['onLanguage:python']);
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:python', 'onNotebook:jupyter-notebook']);
   assert.equal(manifest.main, './dist/client/extension.js');
   const commands = manifest.contributes.commands.map((c) => c.command).sort();
   assert.deepEqual(commands, ['shapelint.restartServer', 'shapelint.showModelSummary']);
@@ -66,4 +66,19 @@ test('activation, entry point, commands and restricted mode', () => {
   assert.deepEqual(trust.restrictedConfigurations, ['shapelint.path']);
   const extension = readFileSync(path.join(REPO_ROOT, 'client', 'src', 'extension.ts'), 'utf8');
   assert.match(extension, /custom && vscode\.workspace\.isTrusted/, 'shapelint.path only runs in trusted workspaces');
+});
+
+test('the package: MIT licence file, PNG icon, repository, marketplace readme for editor users', () => {
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, unknown> & { scripts: Record<string, string>; repository: { url: string } };
+  assert.equal(pkg.license, 'MIT');
+  assert.match(readFileSync(path.join(REPO_ROOT, 'LICENSE'), 'utf8'), /^MIT License\n/);
+  const icon = readFileSync(path.join(REPO_ROOT, pkg.icon as string));
+  assert.deepEqual([...icon.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'the icon is a PNG');
+  assert.match(pkg.repository.url, /^https:\/\//);
+  assert.doesNotMatch(pkg.scripts.package, /--skip-license|--allow-missing-repository/);
+  const readme = pkg.scripts.package.match(/--readme-path (\S+)/)?.[1];
+  assert.ok(readme, 'vsce is given the editor readme');
+  const text = readFileSync(path.join(REPO_ROOT, readme), 'utf8');
+  for (const image of text.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) assert.ok(existsSync(path.join(REPO_ROOT, image[1])), image[1]);
+  assert.doesNotMatch(text, /npm ci|npm test/, 'written for editor users, not for developers');
 });

@@ -8,9 +8,9 @@ import type { SyntaxNode } from '../engine/syntax/tree';
 import { noqaEdit } from '../engine/suppressions';
 import { lintText, type LintResult } from '../host/lint';
 import { loadParser, type BackendChoice } from '../host/parser';
-import { writeSourceSafely } from '../host/source-file';
 import type { CheckItem } from './check';
 import type { CliIo } from './io';
+import { writeProgram } from './item-text';
 import { printable } from './report';
 
 /** Returns true when something failed (exit 2). */
@@ -31,7 +31,7 @@ export async function addNoqa(items: CheckItem[], backend: BackendChoice, io: Cl
         io.stderr(`warning: not adding noqa directives to ${printable(item.display)}: the result would not parse\n`);
         continue;
       }
-      const outcome = writeSourceSafely(item.abs, item, text);
+      const outcome = writeProgram(item, text);
       if (outcome.ok) added += edits.length;
       else {
         io.stderr(`error: cannot write ${printable(item.display)}: ${outcome.reason}\n`);

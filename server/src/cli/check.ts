@@ -13,7 +13,8 @@ import { KerasPinFinder } from '../host/keras-pins';
 import type { LintSettings } from '../host/lint';
 import type { LintJob, LintJobResult } from '../host/lint-job';
 import type { BackendChoice } from '../host/parser';
-import { readSource, writeSourceSafely } from '../host/source-file';
+import { readSource } from '../host/source-file';
+import { notebookWithProgram, type CellMap, type Notebook } from '../engine/index';
 import { LintPool } from '../host/worker-pool';
 import { importsAny, projectRoot, projectSpecFor, type ProjectSpec } from '../host/project';
 import { projectReports } from './project-report';
@@ -21,8 +22,10 @@ import { addNoqa } from './add-noqa';
 import { render, isHumanFormat, type OutputFormat } from './formats/index';
 import { EXIT, type CliIo } from './io';
 import { isProblem, printable, type FileReport, type RunReport } from './report';
-import { unifiedDiff } from './text-diff';
+import { programDiff, programOf, writeProgram } from './item-text';
 import { shapelintVersion } from '../host/version';
+import { renderStatistics } from './statistics';
+import { Progress } from './terminal';
 
 export interface CheckOptions {
   paths: string[];
@@ -42,12 +45,20 @@ export interface CheckOptions {
   respectGitignore: boolean;
   threads?: number;
   backend: BackendChoice;
+  /** Colour the human formats. */
+  color: boolean;
+  statistics: boolean;
+  quiet: boolean;
+  silent: boolean;
+  /** Read the text from stdin, checked as if it were this file (`-` or no path). */
+  stdinFilename?: string;
 }
 
 /** One file to check, with everything the lint needs. */
 export interface CheckItem {
   abs: string;
   display: string;
+  /** The text analysed: the file's, or a notebook's code cells as one program. */
   text: string;
   bom: boolean;
   /** Invalid UTF-8 was replaced: analyse, but never write. */
@@ -55,6 +66,10 @@ export interface CheckItem {
   settings: LintSettings;
   /** Where the file sits in its project (its imports are followed). */
   project: ProjectSpec;
+  /** Set for a `.ipynb` file. */
+  notebook?: Notebook;
+  /** Read from stdin: fixes go to stdout, never to a file. */
+  stdin?: boolean;
 }
 
 export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
@@ -62,19 +77,18 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
   const pool = new LintPool({ threads: o.threads, backend: o.backend });
   if (!o.addNoqa) pool.warm();
   const resolver = new ConfigResolver({ cwd: io.cwd, configFile: o.configFile, overrides: o.overrides, isolated: o.isolated, home: io.env.HOME, warn: cliWarn(io) });
-  const found = discoverFiles(o.paths, { cwd: io.cwd, resolver, forceExclude: o.forceExclude, respectGitignore: o.respectGitignore });
-  for (const w of found.warnings) io.stderr(`warning: ${printable(w)}\n`);
-  for (const e of found.errors) io.stderr(`error: ${printable(e)}\n`);
-  let failed = found.errors.length > 0;
-  const { items, readFailed } = readItems(found.files, resolver, io, o);
-  failed ||= readFailed;
+  const found = o.stdinFilename !== undefined ? await stdinItems(o.stdinFilename, resolver, io, o) : filesItems(resolver, io, o);
+  const { items } = found;
+  let failed = found.failed;
   if (o.addNoqa) return (await addNoqa(items, o.backend, io)) || failed ? EXIT.error : EXIT.clean;
 
   const mode: FixMode = o.unsafeFixes ? 'unsafe' : 'safe';
   const fixing = o.fix || o.diff;
+  const progress = new Progress(io, Progress.wanted(io, o.quiet || o.silent));
   // Unchecked files that import a checked one: their runs can reach errors in the checked files.
   const importers = importerItems(items, resolver, io, o);
-  const allResults = await lintItems([...items, ...importers], fixing ? mode : null, o, io, pool);
+  const allResults = await lintItems([...items, ...importers], fixing ? mode : null, o, io, pool, (done, total) => progress.update(done, total));
+  progress.clear();
   const results = allResults.slice(0, items.length);
   const reports: FileReport[] = [];
   let fixed = 0;
@@ -91,7 +105,7 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
     // Only a fix run's own result may rewrite a file (a result from elsewhere never does).
     if (!fixing || r.fixedText === undefined || r.fixedText === item.text) return;
     if (o.diff) {
-      io.stdout(unifiedDiff(item.text, r.fixedText, printable(item.display), printable(item.display)));
+      if (!o.silent) io.stdout(programDiff(item, r.fixedText));
       wouldChange += r.applied.length;
     } else if (writeFixed(item, r.fixedText, io)) {
       fixed += r.applied.length;
@@ -99,30 +113,62 @@ export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
     } else unwritten.push(i);
   });
   failed ||= unwritten.length > 0;
+  if (o.fix && !o.diff) items.forEach((item, i) => item.stdin && io.stdout(stdinOutput(item, results[i].fixedText ?? item.text)));
   // A file whose fixes were not written is reported as it is on disk, not as it would have been.
   const asOnDisk = unwritten.length ? await lintItems(unwritten.map((i) => items[i]), null, o, io, pool) : [];
   unwritten.forEach((i, k) => (results[i] = { ...asOnDisk[k], fixedText: undefined }));
   if (!o.diff) {
     const texts = items.map((item, i) => (fixing && results[i].fixedText !== undefined ? results[i].fixedText! : item.text));
-    reports.push(...projectReports(items, results, texts, io.cwd, { items: importers, results: allResults.slice(items.length) }));
+    const cells = items.map((item, i) => cellsAfter(item, texts[i]));
+    reports.push(...projectReports(items, results, texts, io.cwd, { items: importers, results: allResults.slice(items.length) }, cells));
   }
 
   if (o.diff) {
-    io.stderr(wouldChange ? `Would fix ${wouldChange} error${wouldChange === 1 ? '' : 's'}.\n` : 'No errors would be fixed.\n');
+    if (!o.quiet && !o.silent) io.stderr(wouldChange ? `Would fix ${wouldChange} error${wouldChange === 1 ? '' : 's'}.\n` : 'No errors would be fixed.\n');
     return failed ? EXIT.error : wouldChange && !o.exitZero ? EXIT.problems : EXIT.clean;
   }
-  const report: RunReport = { files: reports, fixMode: mode, fixed, unwritten: unwritten.length };
-  if (shownFixes.length) (isHumanFormat(o.outputFormat) ? io.stdout : io.stderr)(`Fixed:\n${shownFixes.join('')}\n`);
-  io.stdout(render(o.outputFormat, report, shapelintVersion()));
+  const report: RunReport = { files: reports, fixMode: mode, fixed, unwritten: unwritten.length, color: o.color, quiet: o.quiet };
+  // Fixed text read from stdin goes to stdout (an editor replaces its buffer with it): the report goes to stderr.
+  const out = o.stdinFilename !== undefined && o.fix ? io.stderr : io.stdout;
+  if (shownFixes.length && !o.silent) (isHumanFormat(o.outputFormat) ? out : io.stderr)(`Fixed:\n${shownFixes.join('')}\n`);
+  if (!o.silent) out(o.statistics ? renderStatistics(report, o.outputFormat === 'json') : render(o.outputFormat, report, shapelintVersion()));
   const remaining = reports.reduce((n, f) => n + f.findings.filter(isProblem).length, 0);
   if (failed) return EXIT.error;
   if (o.exitNonZeroOnFix && fixed > 0) return EXIT.problems;
   return remaining > 0 && !o.exitZero ? EXIT.problems : EXIT.clean;
 }
 
+function filesItems(resolver: ConfigResolver, io: CliIo, o: CheckOptions): { items: CheckItem[]; failed: boolean } {
+  const found = discoverFiles(o.paths, { cwd: io.cwd, resolver, forceExclude: o.forceExclude, respectGitignore: o.respectGitignore });
+  for (const w of found.warnings) io.stderr(`warning: ${printable(w)}\n`);
+  for (const e of found.errors) io.stderr(`error: ${printable(e)}\n`);
+  const { items, readFailed } = readItems(found.files, resolver, io, o);
+  return { items, failed: found.errors.length > 0 || readFailed };
+}
+
+/** The text on stdin as one item named `name` (its settings are those of that path). */
+async function stdinItems(name: string, resolver: ConfigResolver, io: CliIo, o: CheckOptions): Promise<{ items: CheckItem[]; failed: boolean }> {
+  const abs = path.resolve(io.cwd, name || 'stdin.py');
+  const text = (await io.readStdin?.()) ?? '';
+  const read = programOf(abs, text);
+  if ('error' in read) {
+    io.stderr(`error: cannot check ${printable(name || '-')}: ${read.error}\n`);
+    return { items: [], failed: true };
+  }
+  const config = resolver.forDir(path.dirname(abs));
+  const settings = { ...settingsFor(config, abs, finders(io), io, o), ...(read.notebook ? { cells: [...read.notebook.cells.spans] } : {}) };
+  // Text from stdin stands for the file it names: its imports resolve from that file's project.
+  const project = projectSpecFor(abs, config.values.src);
+  const item: CheckItem = { abs, display: name || '-', text: read.program, bom: false, lossy: false, settings, project, stdin: true, ...(read.notebook ? { notebook: read.notebook } : {}) };
+  return { items: [item], failed: false };
+}
+
+function finders(io: CliIo): { keras: KerasConfigFinder; pins: KerasPinFinder } {
+  return { keras: new KerasConfigFinder({ cwd: io.cwd, home: io.env.HOME, kerasHome: io.env.KERAS_HOME, warn: cliWarn(io) }), pins: new KerasPinFinder(io.cwd, io.env.HOME) };
+}
+
 export function readItems(files: string[], resolver: ConfigResolver, io: CliIo, o: Pick<CheckOptions, "fix" | "diff" | "addNoqa" | "overrides">): { items: CheckItem[]; readFailed: boolean } {
-  const keras = new KerasConfigFinder({ cwd: io.cwd, home: io.env.HOME, kerasHome: io.env.KERAS_HOME, warn: cliWarn(io) });
-  const pins = new KerasPinFinder(io.cwd, io.env.HOME);
+  const { keras, pins } = finders(io);
   const items: CheckItem[] = [];
   let readFailed = false;
   for (const abs of files) {
@@ -139,9 +185,17 @@ export function readItems(files: string[], resolver: ConfigResolver, io: CliIo, 
       continue;
     }
     if (src.lossy && (o.fix || o.diff || o.addNoqa)) io.stderr(`warning: ${named} is not valid UTF-8: checked with replacement characters, not fixed\n`);
+    const read = programOf(abs, src.text);
+    if ('error' in read) {
+      // One unreadable notebook is an error for that file; the others are still checked.
+      io.stderr(`error: cannot check ${named}: ${read.error}\n`);
+      readFailed = true;
+      continue;
+    }
     const config = resolver.forDir(path.dirname(abs));
+    const settings = { ...settingsFor(config, abs, { keras, pins }, io, o), ...(read.notebook ? { cells: [...read.notebook.cells.spans] } : {}) };
     const project = projectSpecFor(abs, config.values.src);
-    items.push({ abs, display: shown, text: src.text, bom: src.bom, lossy: src.lossy, settings: settingsFor(config, abs, { keras, pins }, io, o), project });
+    items.push({ abs, display: shown, text: read.program, bom: src.bom, lossy: src.lossy, settings, project, ...(read.notebook ? { notebook: read.notebook } : {}) });
   }
   return { items, readFailed };
 }
@@ -207,7 +261,7 @@ function settingsFor(config: LoadedConfig, abs: string, finders: { keras: KerasC
 }
 
 /** Lints every item, from the cache when possible; fix runs always lint afresh. */
-async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptions, io: CliIo, pool: LintPool): Promise<LintJobResult[]> {
+async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptions, io: CliIo, pool: LintPool, onDone?: (done: number, total: number) => void): Promise<LintJobResult[]> {
   const cacheDir = o.cache && !mode ? userCacheDir(io.env) : null;
   const cache = cacheDir ? new ResultCache(cacheDir, buildId(shapelintVersion(), [path.join(__dirname, '..', 'engine'), path.join(__dirname, '..', 'host')])) : null;
   const results: LintJobResult[] = new Array(items.length);
@@ -222,7 +276,7 @@ async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptio
       if (key) keys[id] = key;
     }
   });
-  const fresh = await pool.run(jobs);
+  const fresh = await pool.run(jobs, onDone);
   for (const r of fresh) {
     results[r.id] = r;
     if (cache && keys[r.id] && !r.internalError) cache.set(keys[r.id], r);
@@ -230,8 +284,28 @@ async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptio
   return results;
 }
 
+/** A notebook's cells in the text reported (a fix that added lines in a cell moves the later cells). */
+function cellsAfter(item: CheckItem, text: string): CellMap | undefined {
+  if (!item.notebook) return undefined;
+  if (text === item.text) return item.notebook.cells;
+  const read = programOf(item.abs, notebookJson(item, text));
+  return 'notebook' in read && read.notebook && read.program === text ? read.notebook.cells : item.notebook.cells;
+}
+
+/** `--fix` on stdin: the whole text, fixed (a notebook's JSON, when it was one). */
+function stdinOutput(item: CheckItem, program: string): string {
+  return item.notebook ? notebookJson(item, program) : program;
+}
+
+function notebookJson(item: CheckItem, program: string): string {
+  const out = notebookWithProgram(item.notebook!, program);
+  return out.ok ? out.json : item.notebook!.json;
+}
+
 function writeFixed(item: CheckItem, text: string, io: CliIo): boolean {
-  const outcome = writeSourceSafely(item.abs, item, text);
+  // Text from stdin is printed whole once the run is over (stdinOutput), fixed or not.
+  if (item.stdin) return true;
+  const outcome = writeProgram(item, text);
   if (!outcome.ok) io.stderr(`error: cannot fix ${printable(item.display)}: ${outcome.reason}\n`);
   return outcome.ok;
 }

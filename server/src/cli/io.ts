@@ -4,6 +4,13 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Whether stdout / stderr are terminals (colour and progress depend on it). */
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
+  /** All of standard input (`--stdin-filename`, a path of `-`). */
+  readStdin?: () => Promise<string>;
+  /** Ends `--watch` (tests; a terminal ends it with Ctrl+C). */
+  signal?: AbortSignal;
 }
 
 export function processIo(): CliIo {
@@ -12,6 +19,13 @@ export function processIo(): CliIo {
     env: process.env,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
+    stdoutIsTTY: process.stdout.isTTY,
+    stderrIsTTY: process.stderr.isTTY,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
 }
 

@@ -7,6 +7,8 @@ import { ConfigError, looksInline, mergeValues, parseInlineConfig } from '../hos
 import { parseConfigTable, type ConfigValues } from '../host/config-schema';
 import type { BackendChoice } from '../host/parser';
 import { runCheck, type CheckOptions } from './check';
+import { useColor, type ColorChoice } from './terminal';
+import { runWatch } from './watch';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './formats/index';
 import { EXIT, processIo, UsageError, type CliIo } from './io';
 import { printable } from './report';
@@ -96,8 +98,17 @@ function addCheck(program: Command, io: CliIo, setCode: (c: number) => void): vo
     .option('--no-respect-gitignore', 'check files .gitignore excludes')
     .option('--no-cache', 'neither read nor write the result cache (~/.cache/shapelint)')
     .option('--threads <n>', 'analysis processes (default: one, or one per core from 1,000 files)')
+    .addOption(new Option('--color <when>', 'colour the output: auto (on a terminal; honours NO_COLOR and FORCE_COLOR), always, never').choices(['auto', 'always', 'never']).default('auto'))
+    .option('--statistics', 'print a count per rule instead of each finding')
+    .option('--stdin-filename <name>', 'read the text from stdin, checked as this file (also with `-` as the path)')
+    .option('-w, --watch', 'check again whenever a file changes')
+    .option('-q, --quiet', 'print the findings only (no summary)')
+    .option('-s, --silent', 'print nothing; only the exit code tells')
     .addOption(new Option('--backend <backend>', 'parser backend').choices(['wasm', 'native', 'auto']).default('wasm').hideHelp())
-    .action(async (paths: string[], flags: Record<string, unknown>) => setCode(await runCheck(checkOptions(paths, flags, io), io)));
+    .action(async (paths: string[], flags: Record<string, unknown>) => {
+      const o = checkOptions(paths, flags, io);
+      setCode(flags.watch ? await runWatch(o, io) : await runCheck(o, io));
+    });
 }
 
 function addSummary(program: Command, io: CliIo, setCode: (c: number) => void): void {
@@ -125,6 +136,9 @@ function checkOptions(paths: string[], f: Record<string, unknown>, io: CliIo): C
   }
   const fromFlags = Object.keys(cli).length ? parseConfigTable(cli, 'command line', io.cwd) : undefined;
   if (f.addNoqa && (f.fix || f.diff)) throw new UsageError('--add-noqa cannot be combined with --fix or --diff');
+  const stdin = paths.length === 1 && paths[0] === '-' ? ((f.stdinFilename as string | undefined) ?? '') : paths.length === 0 ? (f.stdinFilename as string | undefined) : undefined;
+  if (paths.includes('-') && paths.length > 1) throw new UsageError('`-` (stdin) cannot be combined with other paths');
+  if (stdin !== undefined && (f.watch || f.addNoqa)) throw new UsageError(`${f.watch ? '--watch' : '--add-noqa'} cannot read from stdin`);
   return {
     paths,
     outputFormat: outputFormat(f.outputFormat as string | undefined, io),
@@ -143,6 +157,11 @@ function checkOptions(paths: string[], f: Record<string, unknown>, io: CliIo): C
     respectGitignore: f.respectGitignore !== false,
     threads: threads(f.threads as string | undefined),
     backend: (f.backend as BackendChoice) ?? 'wasm',
+    color: useColor((f.color as ColorChoice | undefined) ?? 'auto', io),
+    statistics: !!f.statistics,
+    quiet: !!f.quiet || !!f.silent,
+    silent: !!f.silent,
+    ...(stdin !== undefined ? { stdinFilename: stdin } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * however many entries reach it, and its related places name their own files. A module that was
  * not among the checked files still gets its findings: they come from a checked file's code.
  */
-import { LineIndex, type Diagnostic } from '../engine/index';
+import { LineIndex, type CellMap, type Diagnostic } from '../engine/index';
 import { display } from '../host/config';
 import type { LintJobResult } from '../host/lint-job';
 import { readSource } from '../host/source-file';
@@ -23,7 +23,16 @@ interface Collected {
  * `importers` are unchecked files analysed because they import a checked one: only their
  * findings located in a checked file are reported.
  */
-export function projectReports(items: CheckItem[], results: LintJobResult[], texts: string[], cwd: string, importers?: { items: CheckItem[]; results: LintJobResult[] }): FileReport[] {
+export function projectReports(
+  items: CheckItem[],
+  results: LintJobResult[],
+  texts: string[],
+  cwd: string,
+  importers?: { items: CheckItem[]; results: LintJobResult[] },
+  /** Per checked item: its notebook's cells, for cell locations. */
+  cells: (CellMap | undefined)[] = [],
+): FileReport[] {
+  const cellsOf = new Map(items.map((item, i) => [item.abs, cells[i]]));
   const files = new Map<string, Collected>();
   items.forEach((item, i) => files.set(item.abs, { display: item.display, text: texts[i], diagnostics: [], keys: new Set(), syntaxErrors: results[i].syntaxErrors }));
   const target = (abs: string): Collected | null => {
@@ -53,11 +62,14 @@ export function projectReports(items: CheckItem[], results: LintJobResult[], tex
     }
   }
   const sources = new Map<string, SourceRef>();
-  for (const [abs, c] of files) sources.set(abs, { path: abs, display: c.display, text: c.text, index: new LineIndex(c.text) });
+  for (const [abs, c] of files) {
+    const cellsHere = cellsOf.get(abs);
+    sources.set(abs, { path: abs, display: c.display, text: c.text, index: new LineIndex(c.text), ...(cellsHere ? { cells: cellsHere } : {}) });
+  }
   const imported = [...files.keys()].filter((abs) => !checked.has(abs) && files.get(abs)!.diagnostics.length > 0);
   const reports = [...items.map((item) => item.abs), ...imported].map((abs) => {
     const c = files.get(abs)!;
-    const report = fileReport(abs, c.display, c.text, c.diagnostics, c.syntaxErrors);
+    const report = fileReport(abs, c.display, c.text, c.diagnostics, c.syntaxErrors, cellsOf.get(abs));
     report.sources = sources;
     return report;
   });

@@ -3,7 +3,7 @@
  * diagnostics and syntax errors) with the text they point into.
  */
 import { chooseFix, type FixMode } from '../engine/apply-fixes';
-import { LineIndex, type Diagnostic, type Fix, type RuleName, type SyntaxProblem } from '../engine/index';
+import { LineIndex, type CellMap, type CliPosition, type Diagnostic, type Fix, type RuleName, type SyntaxProblem, type TextRange } from '../engine/index';
 
 /** A diagnostic or a syntax error; syntax errors have no rule code (as Ruff reports them). */
 export type Finding = Omit<Diagnostic, 'code' | 'rule' | 'framework'> & { code: string | null; rule: RuleName | 'syntax-error' };
@@ -22,6 +22,8 @@ export interface SourceRef {
   display: string;
   text: string;
   index: LineIndex;
+  /** For a notebook: its cells' lines in `text` (the analysed program). */
+  cells?: CellMap;
 }
 
 export interface FileReport {
@@ -34,6 +36,8 @@ export interface FileReport {
   findings: Finding[];
   /** Files by absolute path, for related places in other files (`RelatedLocation.file`). */
   sources?: Map<string, SourceRef>;
+  /** For a notebook: its cells' lines in `text` (the analysed program). */
+  cells?: CellMap;
 }
 
 /**
@@ -41,11 +45,7 @@ export interface FileReport {
  * related locations (GitHub, JUnit), so a cross-file chain still names every file.
  */
 export function relatedLines(file: FileReport, f: Finding): string[] {
-  return f.related.filter((r) => r.file !== undefined).map((r) => {
-    const src = relatedSource(file, r);
-    const at = src.index.toCli(r.range.start);
-    return `${printable(src.display)}:${at.row}:${at.column}: ${firstLine(r.message)}`;
-  });
+  return f.related.filter((r) => r.file !== undefined).map((r) => `${whereLabel(relatedSource(file, r), r.range.start)}: ${firstLine(r.message)}`);
 }
 
 /** The file a related place is in: its own `file` when set (and known), else the finding's file. */
@@ -61,12 +61,39 @@ export interface RunReport {
   fixed: number;
   /** Files whose fixes could not be written (errors on stderr; the footer says so). */
   unwritten?: number;
+  /** Colour the human formats (`--color`). */
+  color?: boolean;
+  /** `--quiet`: the findings only, no summary footer. */
+  quiet?: boolean;
 }
 
-export function fileReport(abs: string, display: string, text: string, diagnostics: Diagnostic[], syntaxErrors: SyntaxProblem[]): FileReport {
+export function fileReport(abs: string, display: string, text: string, diagnostics: Diagnostic[], syntaxErrors: SyntaxProblem[], cells?: CellMap): FileReport {
   const findings = [...syntaxErrors.map(syntaxFinding), ...diagnostics.map(diagnosticFinding)];
   findings.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
-  return { path: abs, display, text, index: new LineIndex(text), findings };
+  return { path: abs, display, text, index: new LineIndex(text), findings, ...(cells ? { cells } : {}) };
+}
+
+/** Where an offset is, as printed: row and column, counted inside its cell in a notebook. */
+export function locate(file: SourceRef, offset: number): CliPosition & { cell: number | null } {
+  return file.cells ? file.cells.toCell(file.index, offset) : { cell: null, ...file.index.toCli(offset) };
+}
+
+/**
+ * A range as lines (and columns) of the file on disk, for formats that annotate the file
+ * itself. In a notebook that is the JSON line holding each cell line, without columns (the
+ * JSON escapes make them meaningless); the message names the cell.
+ */
+export function fileSpan(file: SourceRef, range: TextRange): { startLine: number; endLine: number; startColumn?: number; endColumn?: number } {
+  if (file.cells) return { startLine: file.cells.fileLine(file.index, range.start), endLine: file.cells.fileLine(file.index, Math.max(range.start, range.end - 1)) };
+  const s = file.index.toCli(range.start);
+  const e = file.index.toCli(range.end);
+  return { startLine: s.row, startColumn: s.column, endLine: e.row, endColumn: e.column };
+}
+
+/** `path:row:column`, or `notebook.ipynb:cell 3:4:5` (Ruff's spelling). */
+export function whereLabel(file: SourceRef, offset: number): string {
+  const at = locate(file, offset);
+  return `${printable(file.display)}:${at.cell === null ? '' : `cell ${at.cell}:`}${at.row}:${at.column}`;
 }
 
 function diagnosticFinding(d: Diagnostic): Finding {

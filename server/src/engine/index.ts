@@ -14,7 +14,8 @@ import { analyseAcrossVersions, candidateVersions, versionGroups } from './versi
 export * from './types';
 export { RULES, findRule, ruleByName, ruleUrl } from './rules/index';
 export type { Rule, RuleDoc, RuleName } from './rules/index';
-export { LineIndex } from './positions';
+export { CellMap, LineIndex, type CellPosition, type CellSpan, type CliPosition } from './positions';
+export { cellsProgram, notebookWithProgram, readNotebook, type Notebook, type NotebookWrite } from './notebook';
 export type { PythonParser, ParsedTree, TreeEdit, ParseOptions } from './syntax/tree';
 export { formatShape } from './shapes';
 export { ConversionCache } from './syntax/convert';

@@ -149,3 +149,77 @@ function isHighSurrogate(c: number): boolean {
 function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
 }
+
+/** A notebook cell's lines in the analysed program (see notebook.ts). */
+export interface CellSpan {
+  /** 1-based, counting every cell of the notebook (markdown and raw included). */
+  cell: number;
+  /** 0-based program line of the cell's first line. */
+  firstLine: number;
+  lineCount: number;
+  /** 1-based line of the notebook file (its JSON text) where each of the cell's lines is written. */
+  fileLines: number[];
+  /** The IPython lines the program replaced by `pass`, by 0-based line in the cell: what the cell shows. */
+  ipython: Record<number, string>;
+}
+
+export interface CellPosition extends CliPosition {
+  /** 1-based cell number; `row` counts from the cell's first line. */
+  cell: number;
+}
+
+/** Program lines to notebook cells: a cell's rows count from 1; columns are the program's. */
+export class CellMap {
+  constructor(readonly spans: readonly CellSpan[]) {}
+
+  /** The cell holding 0-based program line `line` (the last cell for a line past the end). */
+  spanOf(line: number): CellSpan {
+    let lo = 0;
+    let hi = this.spans.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.spans[mid].firstLine <= line) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.spans[lo] ?? { cell: 1, firstLine: 0, lineCount: 0, fileLines: [], ipython: {} };
+  }
+
+  toCell(index: LineIndex, offset: number): CellPosition {
+    const at = index.toCli(offset);
+    const span = this.spanOf(at.row - 1);
+    return { cell: span.cell, row: at.row - span.firstLine, column: at.column };
+  }
+
+  /** The text of program line `line` as the cell shows it (IPython lines as written). */
+  lineText(index: LineIndex, line: number): string {
+    const span = this.spanOf(line);
+    return span.ipython[line - span.firstLine] ?? index.lineText(line);
+  }
+
+  /** 1-based row inside its cell of 0-based program line `line`. */
+  rowInCell(line: number): number {
+    return line - this.spanOf(line).firstLine + 1;
+  }
+
+  /**
+   * The 1-based line of the notebook file holding `offset`'s line: what annotations on the
+   * file itself (SARIF, GitHub, GitLab) point at.
+   */
+  fileLine(index: LineIndex, offset: number): number {
+    const line = index.lineOf(offset);
+    const span = this.spanOf(line);
+    return span.fileLines[Math.min(line - span.firstLine, span.fileLines.length - 1)] ?? 1;
+  }
+}
+
+/** How an explanation names the line holding `offset`: `line 12`, or `cell 3, line 4` in a notebook. */
+export function lineName(index: LineIndex, offset: number, cells?: readonly CellSpan[]): string {
+  return lineNumberName(index.lineOf(offset), cells);
+}
+
+/** `line 4`, or `cell 2, line 3` for a 0-based program line of a notebook. */
+export function lineNumberName(line: number, cells?: readonly CellSpan[]): string {
+  if (!cells?.length) return `line ${line + 1}`;
+  const span = new CellMap(cells).spanOf(line);
+  return `cell ${span.cell}, line ${line - span.firstLine + 1}`;
+}

@@ -3,6 +3,7 @@
  * offsets are UTF-16 code-unit offsets into the analysed text (what JavaScript strings use);
  * `positions.ts` is the one place that converts them to lines and columns.
  */
+import type { CellSpan } from './positions';
 import type { RuleName } from './rules/index';
 import type { Severity } from './rules/rule';
 import type { ConversionCache } from './syntax/convert';
@@ -267,6 +268,8 @@ export interface AnalyzeOptions {
   kerasProbe?: KerasVersionProbe;
   /** Overrides of the default budgets. */
   budgets?: AnalysisBudgets;
+  /** For a notebook's program (notebook.ts): its cells, so explanations say `cell 3, line 4`. */
+  cells?: CellSpan[];
   /**
    * A monotonic clock in milliseconds (the host passes `performance.now`); without it there is
    * no time budget. Not plain data: hosts add it just before calling the engine.

@@ -1,6 +1,6 @@
 /**
- * Which files a run checks: the paths given (files as they are, folders walked for `*.py`
- * and `*.pyi`), minus what `exclude` and `.gitignore` rule out. Problems with the paths
+ * Which files a run checks: the paths given (files as they are, folders walked for `*.py`,
+ * `*.pyi` and `*.ipynb`), minus what `exclude` and `.gitignore` rule out. Problems with the paths
  * themselves are collected, not thrown, so one bad argument does not hide the others.
  */
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
@@ -26,7 +26,7 @@ export interface Discovery {
   warnings: string[];
 }
 
-const PYTHON = /\.pyi?$/;
+const PYTHON = /\.(pyi?|ipynb)$/;
 
 interface GitignoreLayer {
   dir: string;

@@ -45,15 +45,18 @@ export class LintPool {
     this.process(0).warm();
   }
 
-  async run(jobs: LintJob[]): Promise<LintJobResult[]> {
+  /** `onDone` is told after each file (a progress line). */
+  async run(jobs: LintJob[], onDone: (done: number, total: number) => void = () => undefined): Promise<LintJobResult[]> {
     const wanted = this.options.threads ?? (jobs.length < MIN_JOBS_FOR_PARALLEL ? 1 : defaultThreads());
     const count = Math.min(wanted, jobs.length);
     const results: LintJobResult[] = new Array(jobs.length);
     let next = 0;
+    let done = 0;
     const drain = async (p: IsolatedProcess) => {
       while (next < jobs.length) {
         const index = next++;
         results[index] = await runIsolated(p, jobs[index], this.options.timeoutMs ?? DEFAULT_FILE_TIMEOUT_MS);
+        onDone(++done, jobs.length);
       }
     };
     try {

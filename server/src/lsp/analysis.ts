@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
-import { LineIndex, type Diagnostic } from '../engine/index';
+import { LineIndex, type CellSpan, type Diagnostic } from '../engine/index';
 import { MAX_MODULE_BYTES } from '../host/project';
 import { readSmallFile } from '../host/safe-read';
 import { IsolatedCrash, IsolatedProcess } from '../host/isolated-process';
@@ -68,6 +68,8 @@ export class Analyzer {
     private readonly log: (message: string) => void,
     /** Called after each completed analysis (the server refreshes inlay hints served stale). */
     private readonly onAnalysed: (a: Analysis) => void = () => undefined,
+    /** A notebook's cells in its program (explanations then name cells), read with its text. */
+    private readonly cellsOf: (uri: string) => CellSpan[] | undefined = () => undefined,
   ) {}
 
   /** Starts the analysis process (it loads the grammar meanwhile). */
@@ -226,12 +228,14 @@ export class Analyzer {
   private async compute(doc: OpenDocument, settings: ServerSettings, generation: number): Promise<Analysis> {
     const text = doc.text;
     const overlays = this.openTexts(doc.uri);
+    const cells = this.cellsOf(doc.uri);
     const base = { uri: doc.uri, version: doc.version, generation, text, lines: doc.lines, settings, imports: [], foreign: new Map(), importHashes: {} };
     const project = doc.analysable ? this.project.forDocument(doc.uri) : null;
     if (!project || project.excluded) return { ...base, lint: null, diagnostics: [] };
     let reply: LintReply;
     try {
-      const request: AnalysisRequest = { kind: 'lint', uri: doc.uri, text, settings: lintSettings(settings, project), project: project.project, overlays };
+      const settingsNow = { ...lintSettings(settings, project), ...(cells ? { cells } : {}) };
+      const request: AnalysisRequest = { kind: 'lint', uri: doc.uri, text, settings: settingsNow, project: project.project, overlays };
       reply = await this.call<LintReply>(request, DEFAULT_FILE_TIMEOUT_MS);
     } catch (e) {
       if (!(e instanceof IsolatedCrash)) throw e;

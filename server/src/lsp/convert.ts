@@ -44,12 +44,32 @@ export function toDiagnostic(d: Diagnostic, lines: LineIndex, uri: string, versi
     severity: SEVERITY[d.severity] ?? DiagnosticSeverity.Error,
     code: d.code,
     source: SOURCE,
-    // The framework's own words first (what users search for), then the shape trace.
-    message: [d.message, ...d.explanation].join('\n'),
+    // What is wrong in plain words, then the framework's own words (what users search for), then the trace.
+    message: messageLines(d).join('\n'),
     relatedInformation: d.related.map((r) => ({ location: { uri, range: toRange(lines, r.range) }, message: r.message })),
     codeDescription: { href: ruleUrl(ruleByName(d.rule)) },
     data,
   };
+}
+
+/** A line of the shape trace: `input (…) (line 4) …` or `Conv2d (cell 3, line 8): (…) → (…)`. */
+const TRACE = /^(input \(|[\w.]+ \((cell \d+, )?line \d+\): )/;
+
+export function isTraceLine(line: string): boolean {
+  return TRACE.test(line);
+}
+
+/**
+ * The first line of an editor's message: the explanation's sentence saying what is wrong in plain
+ * terms (as Ruff and rust-analyzer lead), when there is one; the framework's raw words follow.
+ */
+export function headline(d: Pick<Diagnostic, 'explanation'>): string | null {
+  return d.explanation.find((l) => !isTraceLine(l)) ?? null;
+}
+
+function messageLines(d: Diagnostic): string[] {
+  const head = headline(d);
+  return head ? [head, d.message, ...d.explanation.filter((l) => l !== head)] : [d.message, ...d.explanation];
 }
 
 /** True when `inner` lies within `outer` (positions compared line, then character). */

@@ -6,13 +6,28 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { findRule, ruleUrl, type LayerApplication, type TextRange } from '../engine/index';
 import type { Analysis } from './analysis';
 import { toRange } from './convert';
-import { layerMarkdown, ruleMarkdown, tensorMarkdown } from './markdown';
+import { errorMarkdown, layerMarkdown, ruleMarkdown, tensorMarkdown } from './markdown';
 
 export function hover(analysis: Analysis, position: Position): Hover | null {
   const lint = analysis.lint;
   if (!lint) return null;
   const offset = analysis.lines.fromLsp(position);
-  return ruleHover(analysis, offset) ?? layerHover(analysis, offset) ?? tensorHover(analysis, offset);
+  const rule = ruleHover(analysis, offset);
+  if (rule) return rule;
+  const facts = layerHover(analysis, offset) ?? tensorHover(analysis, offset);
+  const error = errorHover(analysis, offset);
+  if (!error) return facts;
+  // The error first, then the layer's own facts below a rule.
+  const value = facts ? `${error.value}\n\n---\n\n${(facts.contents as { value: string }).value}` : error.value;
+  return { contents: { kind: MarkupKind.Markdown, value }, range: facts?.range ?? toRange(analysis.lines, error.range) };
+}
+
+/** The shape error (not a suppression or budget note) whose range holds the offset, narrowest first. */
+function errorHover(analysis: Analysis, offset: number): { value: string; range: TextRange } | null {
+  const hits = analysis.lint!.diagnostics.filter((d) => d.code !== 'SL100' && d.code !== 'SL101' && contains(d.range, offset));
+  if (hits.length === 0) return null;
+  const d = hits.reduce((a, b) => (width(b.range) < width(a.range) ? b : a));
+  return { value: errorMarkdown(d), range: d.range };
 }
 
 function markdown(value: string, analysis: Analysis, range: TextRange): Hover {

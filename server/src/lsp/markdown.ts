@@ -1,5 +1,6 @@
 /** Markdown for hovers and the model summary: what the engine inferred, in words users read. */
-import { formatShape, type LayerApplication, type ModelSummary, type RuleDoc, type Shape, type TensorFact } from '../engine/index';
+import { formatShape, type Diagnostic, type LayerApplication, type ModelSummary, type RuleDoc, type Shape, type TensorFact } from '../engine/index';
+import { headline, isTraceLine } from './convert';
 
 export function layerMarkdown(layer: LayerApplication): string {
   const out = [`**${layer.type}** \`${layer.name}\` · ${layer.framework}${layer.reused ? ' · reused (shared parameters)' : ''}`, ''];
@@ -18,6 +19,33 @@ export function layerMarkdown(layer: LayerApplication): string {
 function trainableNote(layer: LayerApplication): string {
   if (layer.trainableParams === null || layer.trainableParams === layer.params) return '';
   return ` (${formatCount(layer.trainableParams)} trainable)`;
+}
+
+/**
+ * The error at the cursor: one readable sentence (what fails and why), the framework's message,
+ * the shape trace as a compact table, then the rest of the explanation.
+ */
+export function errorMarkdown(d: Diagnostic): string {
+  const head = headline(d);
+  const out = [`**${escape(head ?? d.message.split('\n')[0])}** · ${d.code}`, '', ...d.message.split('\n').map((l) => `> ${escape(l)}  `)];
+  const trace = d.explanation.filter(isTraceLine).map(traceRow);
+  if (trace.length) out.push('', '| step | shape | where |', '| --- | --- | --- |', ...trace);
+  const rest = d.explanation.filter((l) => !isTraceLine(l) && l !== head);
+  if (rest.length) out.push('', ...rest.map((l) => `${escape(l)}  `));
+  return out.join('\n');
+}
+
+/** `Conv2d (line 12): (8, 3, 32, 32) → (8, 16, 32, 32) — H: …` → a table row. */
+function traceRow(line: string): string {
+  const input = /^input (\([^)]*\))(?: \(((?:cell \d+, )?line \d+)\))?(.*)$/.exec(line);
+  if (input) return `| input${cell(input[3])} | \`${input[1]}\` | ${input[2] ?? ''} |`;
+  const layer = /^([\w.]+) \(((?:cell \d+, )?line \d+)\): (.*?)(?: — .*)?$/.exec(line);
+  if (!layer) return `| ${cell(line)} | | |`;
+  return `| ${cell(layer[1])} | \`${cell(layer[3])}\` | ${layer[2]} |`;
+}
+
+function escape(s: string): string {
+  return s.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
 }
 
 export function tensorMarkdown(fact: TensorFact): string {

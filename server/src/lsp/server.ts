@@ -15,6 +15,8 @@ import {
   TextDocumentSyncKind,
   type CancellationToken,
   type ClientCapabilities,
+  type CodeAction,
+  type CodeActionParams,
   type Connection,
   type DocumentDiagnosticReport,
   type InitializeResult,
@@ -23,11 +25,13 @@ import { fileURLToPath } from 'node:url';
 import { CrossFileDiagnostics, withProjectFacts } from './cross-file';
 import { WorkspaceIndex } from './workspace-index';
 import { shapelintVersion } from '../host/version';
+import type { ModelSummary } from '../engine/index';
 import { Analyzer, type Analysis } from './analysis';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
 import { DocumentStore, type OpenDocument } from './documents';
 import { ProjectConfig, WATCHED_CONFIG_GLOBS } from './project-config';
-import { graphResult, ModelGraphRequest, ModelSummaryRequest, summaryResult, SyntaxTreeRequest } from './requests';
+import { NOTEBOOK_SYNC, Notebooks } from './notebooks';
+import { graphResult, ModelGraphRequest, ModelSummaryRequest, summaryResult, SyntaxTreeRequest, type ModelSummaryParams } from './requests';
 import { BurstScheduler } from './scheduler';
 import { SettingsCache } from './settings';
 import { hoverAt, inlayHintsIn, modelAt } from './stale';
@@ -61,6 +65,8 @@ export function startServer(options: ServerOptions = {}): Connection {
 
 class ShapelintServer {
   private readonly docs = new DocumentStore();
+  /** Open notebooks: each one's program is a document in `docs` under the notebook's URI. */
+  private readonly notebooks = new Notebooks(this.docs);
   private readonly project = new ProjectConfig(
     () => this.root,
     (m) => this.connection.console.error(m),
@@ -98,7 +104,7 @@ class ShapelintServer {
       this.capabilities = params.capabilities;
       this.root = workspaceRoot(params.workspaceFolders?.[0]?.uri ?? params.rootUri) ?? this.root;
       this.pushedSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
-      this.analyzer = new Analyzer(this.docs, this.settings, this.project, (m) => c.console.error(m), (a) => this.analysed(a));
+      this.analyzer = new Analyzer(this.docs, this.settings, this.project, (m) => c.console.error(m), (a) => this.analysed(a), (uri) => this.notebooks.cellSpans(uri));
       this.analyzer.warm();
       return this.initializeResult();
     });
@@ -119,6 +125,21 @@ class ShapelintServer {
       else this.documentChanged(doc.uri);
     });
     c.onDidCloseTextDocument(({ textDocument }) => this.closed(textDocument.uri));
+    c.notebooks.synchronization.onDidOpenNotebookDocument((p) => {
+      this.analyzer?.forget(p.notebookDocument.uri);
+      this.documentChanged(this.notebooks.open(p));
+    });
+    c.notebooks.synchronization.onDidChangeNotebookDocument((p) => {
+      const rejected = this.notebooks.change(p);
+      if (rejected) c.console.error(`shapelint: ${p.notebookDocument.uri}: ${rejected}`);
+      this.documentChanged(p.notebookDocument.uri);
+    });
+    c.notebooks.synchronization.onDidCloseNotebookDocument((p) => {
+      const cells = this.notebooks.codeCells(p.notebookDocument.uri);
+      this.notebooks.close(p.notebookDocument.uri);
+      this.closed(p.notebookDocument.uri);
+      for (const uri of cells) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    });
     c.onDidChangeConfiguration((p) => {
       const s = (p.settings as { shapelint?: unknown } | null | undefined)?.shapelint;
       if (s !== undefined) this.pushedSettings = s;
@@ -127,27 +148,38 @@ class ShapelintServer {
     c.onDidChangeWatchedFiles(() => this.configChanged());
     c.languages.diagnostics.on((p, token) => this.pull(p.textDocument.uri, p.previousResultId, token));
     c.onCodeAction(async (p, token) => {
+      const cell = this.notebooks.notebookOf(p.textDocument.uri);
+      if (cell) return this.cellCodeActions(p, cell, token);
       const a = await this.current(p.textDocument.uri, token);
       return a ? codeActions(p, a) : null;
     });
     c.onHover(async (p, token) => {
-      const r = await this.recent(p.textDocument.uri, token);
-      return r ? hoverAt(this.withFacts(r.analysis, r.doc), r.doc, p.position) : null;
+      const at = this.notebooks.toProgram(p.textDocument.uri, p.position);
+      const r = await this.recent(at?.uri ?? p.textDocument.uri, token);
+      const h = r ? hoverAt(this.withFacts(r.analysis, r.doc), r.doc, at?.position ?? p.position) : null;
+      if (!at || !h?.range) return h;
+      const range = this.notebooks.toCell(at.uri, h.range);
+      return range?.uri === p.textDocument.uri ? { ...h, range: range.range } : { contents: h.contents };
     });
     c.languages.inlayHint.on(async (p, token) => {
-      const r = await this.recent(p.textDocument.uri, token);
+      const range = this.notebooks.rangeToProgram(p.textDocument.uri, p.range);
+      const uri = range ? this.notebooks.notebookOf(p.textDocument.uri)! : p.textDocument.uri;
+      const r = await this.recent(uri, token);
       if (r && r.analysis.text !== r.doc.text) this.staleHints.add(r.doc.uri);
-      return r ? inlayHintsIn(this.withFacts(r.analysis, r.doc), r.doc, p.range) : null;
+      const hints = r ? inlayHintsIn(this.withFacts(r.analysis, r.doc), r.doc, range ?? p.range) : null;
+      if (!range || !hints) return hints;
+      return hints.flatMap((h) => {
+        const at = this.notebooks.toCell(uri, { start: h.position, end: h.position });
+        return at?.uri === p.textDocument.uri ? [{ ...h, position: at.range.start }] : [];
+      });
     });
     c.onRequest(ModelSummaryRequest, async (p, token) => {
-      const r = await this.recent(p.textDocument.uri, token);
-      const model = r && modelAt(r.analysis, r.doc, p.position, p.name);
-      return model ? summaryResult(model) : null;
+      const found = await this.modelFor(p, token);
+      return found ? summaryResult(found.model) : null;
     });
     c.onRequest(ModelGraphRequest, async (p, token) => {
-      const r = await this.recent(p.textDocument.uri, token);
-      const model = r && modelAt(r.analysis, r.doc, p.position, p.name);
-      return model ? graphResult(r.analysis, model) : null;
+      const found = await this.modelFor(p, token);
+      return found ? graphResult(found.analysis, found.model) : null;
     });
     c.onRequest(SyntaxTreeRequest, async (p) => (await this.analyzer?.syntaxTree(p.textDocument.uri)) ?? null);
     c.onShutdown(() => this.shutdown());
@@ -159,6 +191,7 @@ class ShapelintServer {
       capabilities: {
         positionEncoding: 'utf-16',
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        notebookDocumentSync: NOTEBOOK_SYNC,
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         inlayHintProvider: true,
@@ -190,8 +223,12 @@ class ShapelintServer {
     return Promise.resolve(this.pushedSettings);
   }
 
+  /**
+   * Notebook cells get pushed diagnostics even from a client that pulls: VS Code's client pulls
+   * only for documents shown in tabs, and a notebook's tab is not its cells.
+   */
   private documentChanged(uri: string): void {
-    if (!this.pullMode) this.scheduler.schedule(uri);
+    if (!this.pullMode || this.notebooks.isNotebook(uri)) this.scheduler.schedule(uri);
     this.dependentsChanged(uri);
   }
 
@@ -261,23 +298,28 @@ class ShapelintServer {
     this.index.invalidate();
     this.indexed.clear();
     const ws = this.capabilities.workspace;
-    if (this.pullMode) {
-      if (ws?.diagnostics?.refreshSupport) void this.connection.languages.diagnostics.refresh();
-    } else {
-      for (const d of this.docs.all()) this.scheduler.schedule(d.uri);
-    }
+    if (this.pullMode && ws?.diagnostics?.refreshSupport) void this.connection.languages.diagnostics.refresh();
+    for (const d of this.docs.all()) if (!this.pullMode || this.notebooks.isNotebook(d.uri)) this.scheduler.schedule(d.uri);
     if (ws?.inlayHint?.refreshSupport) void this.connection.languages.inlayHint.refresh();
   }
 
-  /** Push mode: analyse and publish, unless the document moved on meanwhile (a newer run is queued). */
+  /** Push mode (and notebooks): analyse and publish, unless the document moved on meanwhile (a newer run is queued). */
   private async publish(uri: string): Promise<void> {
     const a = await this.analyzer?.analyse(uri);
     const doc = this.docs.get(uri);
     if (!a || !doc || doc.version !== a.version) return;
-    await this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: this.cross.for(uri, a.diagnostics) });
+    if (!this.notebooks.isNotebook(uri)) return void (await this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: this.cross.for(uri, a.diagnostics) }));
+    for (const cell of this.notebooks.codeCells(uri)) {
+      await this.connection.sendDiagnostics({ uri: cell, diagnostics: this.notebooks.cellDiagnostics(uri, cell, a.diagnostics) });
+    }
   }
 
   private async pull(uri: string, previousResultId: string | undefined, token: CancellationToken): Promise<DocumentDiagnosticReport> {
+    const notebook = this.notebooks.notebookOf(uri);
+    if (notebook) {
+      const a = await untilCancelled(this.analyzer?.analyse(notebook) ?? null, token);
+      return { kind: DocumentDiagnosticReportKind.Full, items: a ? this.notebooks.cellDiagnostics(notebook, uri, a.diagnostics) : [] };
+    }
     const a = await untilCancelled(this.analyzer?.analyse(uri) ?? null, token);
     if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     let id = this.resultIds.get(a);
@@ -289,6 +331,28 @@ class ShapelintServer {
     const resultId = `${id}.${this.cross.generation(uri)}`;
     if (previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
     return { kind: DocumentDiagnosticReportKind.Full, resultId, items: this.cross.for(uri, a.diagnostics) };
+  }
+
+  /** Code actions in a notebook cell: computed on the program, their edits moved back into cells. */
+  private async cellCodeActions(p: CodeActionParams, notebook: string, token: CancellationToken): Promise<CodeAction[] | null> {
+    const a = await this.current(notebook, token);
+    const range = this.notebooks.rangeToProgram(p.textDocument.uri, p.range);
+    if (!a || !range) return null;
+    // Diagnostics are matched again by code and program range: their data held no cell coordinates.
+    const diagnostics = p.context.diagnostics.flatMap((d) => {
+      const r = this.notebooks.rangeToProgram(p.textDocument.uri, d.range);
+      return r ? [{ ...d, range: r, data: undefined }] : [];
+    });
+    const actions = codeActions({ ...p, textDocument: { uri: notebook }, range, context: { ...p.context, diagnostics } }, a);
+    return actions.map((x) => ({ ...x, diagnostics: x.diagnostics && p.context.diagnostics, edit: this.notebooks.editToCells(notebook, x.edit) }));
+  }
+
+  /** The model a summary or graph request asks for; a notebook cell's position is moved into the notebook's program. */
+  private async modelFor(p: ModelSummaryParams, token: CancellationToken): Promise<{ analysis: Analysis; model: ModelSummary } | null> {
+    const at = p.position ? this.notebooks.toProgram(p.textDocument.uri, p.position) : undefined;
+    const r = await this.recent(at?.uri ?? this.notebooks.notebookOf(p.textDocument.uri) ?? p.textDocument.uri, token);
+    const model = r && modelAt(r.analysis, r.doc, at?.position ?? p.position, p.name);
+    return model ? { analysis: r.analysis, model } : null;
   }
 
   /** The analysis of exactly the document's current text (it runs in the analysis process). */

@@ -3,49 +3,50 @@
  * locations, help with the fix title and its diff) and `concise` (one line per finding).
  */
 import { editPreview, frame } from '../code-frame';
-import { applicableFix, firstLine, isProblem, printable, relatedSource, shownFix, type FileReport, type Finding, type RunReport } from '../report';
+import { palette, type Palette } from '../terminal';
+import { applicableFix, firstLine, isProblem, relatedSource, shownFix, whereLabel, type FileReport, type Finding, type RunReport } from '../report';
 
 export function renderFull(report: RunReport): string {
   const blocks: string[] = [];
-  for (const file of report.files) for (const f of file.findings) blocks.push(fullFinding(file, f, report).join('\n'));
+  const pal = palette(!!report.color);
+  for (const file of report.files) for (const f of file.findings) blocks.push(fullFinding(file, f, report, pal).join('\n'));
   return blocks.map((b) => `${b}\n\n`).join('') + footer(report);
 }
 
 export function renderConcise(report: RunReport): string {
   const lines: string[] = [];
+  const pal = palette(!!report.color);
   for (const file of report.files) {
     for (const f of file.findings) {
-      const at = file.index.toCli(f.range.start);
-      const mark = applicableFix(f, report.fixMode) ? ' [*]' : '';
-      const head = f.code ? `${f.code}${mark} ` : '';
-      lines.push(`${printable(file.display)}:${at.row}:${at.column}: ${head}${firstLine(f.message)}`);
+      const mark = applicableFix(f, report.fixMode) ? ` ${pal.fixable('[*]')}` : '';
+      const head = f.code ? `${pal.code(f.code)}${mark} ` : '';
+      lines.push(`${pal.location(whereLabel(file, f.range.start))}: ${head}${firstLine(f.message)}`);
     }
   }
   return lines.map((l) => `${l}\n`).join('') + footer(report);
 }
 
-function fullFinding(file: FileReport, f: Finding, report: RunReport): string[] {
-  const at = file.index.toCli(f.range.start);
-  const mark = applicableFix(f, report.fixMode) ? ' [*]' : '';
+function fullFinding(file: FileReport, f: Finding, report: RunReport, pal: Palette): string[] {
+  const mark = applicableFix(f, report.fixMode) ? ` ${pal.fixable('[*]')}` : '';
   const [head, ...rest] = f.message.split(/\r?\n/);
-  const out = [f.code ? `${f.code}${mark} ${head}` : head];
-  out.push(...frame(file.index, f.range, f.code ? f.rule : '', `${printable(file.display)}:${at.row}:${at.column}`));
-  for (const note of [...rest, ...f.explanation]) out.push(`  = note: ${note}`);
+  const out = [f.code ? `${pal.code(f.code)}${mark} ${pal.note(head)}` : pal.note(head)];
+  const view = { cells: file.cells, pal };
+  out.push(...frame(file.index, f.range, f.code ? f.rule : '', whereLabel(file, f.range.start), view));
+  for (const note of [...rest, ...f.explanation]) out.push(`  ${pal.gutter('=')} ${pal.note('note')}: ${note}`);
   for (const r of f.related) {
     const src = relatedSource(file, r);
-    const rat = src.index.toCli(r.range.start);
-    out.push(`info: ${r.message}`, ...frame(src.index, r.range, '', `${printable(src.display)}:${rat.row}:${rat.column}`));
+    out.push(`${pal.note('info')}: ${r.message}`, ...frame(src.index, r.range, '', whereLabel(src, r.range.start), { cells: src.cells, pal }));
   }
   const fix = shownFix(f, report.fixMode);
-  if (fix) out.push(...fixHelp(file, fix, applicableFix(f, report.fixMode) !== null));
+  if (fix) out.push(...fixHelp(file, fix, applicableFix(f, report.fixMode) !== null, pal));
   return out;
 }
 
-function fixHelp(file: FileReport, fix: NonNullable<ReturnType<typeof shownFix>>, applicable: boolean): string[] {
+function fixHelp(file: FileReport, fix: NonNullable<ReturnType<typeof shownFix>>, applicable: boolean, pal: Palette): string[] {
   const note = fix.applicability === 'unsafe' ? (applicable ? ' (unsafe fix)' : ' (unsafe fix: enable with --unsafe-fixes)') : '';
-  const out = [`help: ${fix.title}${note}`];
+  const out = [`${pal.help('help')}: ${fix.title}${note}`];
   try {
-    out.push(...editPreview(file.index, file.text, fix.edits).map((l) => `  ${l}`));
+    out.push(...editPreview(file.index, file.text, fix.edits, { cells: file.cells, pal }).map((l) => `  ${l}`));
   } catch {
     /* overlapping edits: the title alone still helps */
   }
@@ -54,6 +55,7 @@ function fixHelp(file: FileReport, fix: NonNullable<ReturnType<typeof shownFix>>
 
 /** Ruff's footer; machine formats never print it. */
 export function footer(report: RunReport): string {
+  if (report.quiet) return '';
   const all = report.files.flatMap((f) => f.findings.filter(isProblem));
   const remaining = all.length;
   const notes = report.files.reduce((n, f) => n + f.findings.filter((x) => x.rule === 'analysis-incomplete').length, 0);

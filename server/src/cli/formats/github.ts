@@ -2,7 +2,7 @@
  * `github`: workflow commands that become annotations. Escaping follows GitHub's toolkit
  * (`@actions/core`): data escapes `%`, CR and LF; properties additionally `:` and `,`.
  */
-import { firstLine, printable, relatedLines, type RunReport } from '../report';
+import { fileSpan, firstLine, printable, relatedLines, whereLabel, type RunReport } from '../report';
 
 export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -20,18 +20,19 @@ export function renderGithub(report: RunReport): string {
     // GitHub's escaping covers line breaks only; an ANSI escape in a name would still colour the log.
     const name = printable(file.display);
     for (const f of file.findings) {
-      const start = file.index.toCli(f.range.start);
-      const end = file.index.toCli(f.range.end);
+      // A notebook's annotation points at the notebook's line; its body names the cell.
+      const span = fileSpan(file, f.range);
+      const oneLine = span.startLine === span.endLine && span.startColumn !== undefined;
       const props: [string, string | number][] = [
         ['title', f.code ? `shapelint (${f.code})` : 'shapelint (syntax error)'],
         ['file', name],
-        ['line', start.row],
+        ['line', span.startLine],
       ];
       // GitHub rejects col/endColumn on annotations spanning several lines.
-      if (start.row === end.row) props.push(['col', start.column]);
-      props.push(['endLine', end.row]);
-      if (start.row === end.row) props.push(['endColumn', end.column]);
-      const body = [`${name}:${start.row}:${start.column}: ${f.code ? `${f.code} ` : ''}${firstLine(f.message)}`, ...f.message.split(/\r?\n/).slice(1), ...f.explanation, ...relatedLines(file, f)].join('\n');
+      if (oneLine) props.push(['col', span.startColumn!]);
+      props.push(['endLine', span.endLine]);
+      if (oneLine) props.push(['endColumn', span.endColumn!]);
+      const body = [`${whereLabel(file, f.range.start)}: ${f.code ? `${f.code} ` : ''}${firstLine(f.message)}`, ...f.message.split(/\r?\n/).slice(1), ...f.explanation, ...relatedLines(file, f)].join('\n');
       out += `::${LEVEL[f.severity]} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(body)}\n`;
     }
   }

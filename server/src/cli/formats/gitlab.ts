@@ -1,5 +1,5 @@
 /** `gitlab`: the Code Quality report (a JSON array of issues). */
-import { firstLine, type RunReport } from '../report';
+import { fileSpan, firstLine, whereLabel, type RunReport } from '../report';
 import { fingerprints } from './fingerprint';
 
 const SEVERITY = { error: 'major', warning: 'minor', info: 'info' } as const;
@@ -8,17 +8,18 @@ export function renderGitlab(report: RunReport): string {
   const issues = report.files.flatMap((file) => {
     const prints = fingerprints(file);
     return file.findings.map((f) => {
-      const start = file.index.toCli(f.range.start);
-      const end = file.index.toCli(f.range.end);
+      const span = fileSpan(file, f.range);
+      const where = file.cells ? `${whereLabel(file, f.range.start)}: ` : '';
+      const positions =
+        span.startColumn === undefined
+          ? { lines: { begin: span.startLine, end: span.endLine } }
+          : { positions: { begin: { line: span.startLine, column: span.startColumn }, end: { line: span.endLine, column: span.endColumn } } };
       return {
-        description: f.code ? `${f.code} ${firstLine(f.message)}` : firstLine(f.message),
+        description: `${where}${f.code ? `${f.code} ${firstLine(f.message)}` : firstLine(f.message)}`,
         check_name: f.code ? `${f.code} ${f.rule}` : 'syntax-error',
         fingerprint: prints.get(f),
         severity: SEVERITY[f.severity],
-        location: {
-          path: file.display,
-          positions: { begin: { line: start.row, column: start.column }, end: { line: end.row, column: end.column } },
-        },
+        location: { path: file.display, ...positions },
       };
     });
   });

@@ -1,6 +1,6 @@
 /** `json` and `json-lines`: Ruff's JSON shape, plus the rule `name` and `severity`. */
 import { ruleUrl, findRule } from '../../engine/index';
-import { relatedSource, shownFix, type FileReport, type Finding, type RunReport } from '../report';
+import { locate, relatedSource, shownFix, type FileReport, type Finding, type RunReport, type SourceRef } from '../report';
 
 export interface JsonLocation {
   row: number;
@@ -22,26 +22,32 @@ export function renderJsonLines(report: RunReport): string {
 function jsonMessage(file: FileReport, f: Finding, report: RunReport): object {
   const fix = shownFix(f, report.fixMode);
   const rule = f.code ? findRule(f.code) : undefined;
+  // In a notebook, rows count from the first line of the cell `cell` (Ruff's layout).
+  const at = (offset: number, src: SourceRef = file): JsonLocation => {
+    const { row, column } = locate(src, offset);
+    return { row, column };
+  };
   return {
-    cell: null,
+    cell: locate(file, f.range.start).cell,
     code: f.code,
     name: f.rule,
     severity: f.severity,
     message: f.message,
     explanation: f.explanation,
     filename: file.path,
-    location: file.index.toCli(f.range.start),
-    end_location: file.index.toCli(f.range.end),
+    location: at(f.range.start),
+    end_location: at(f.range.end),
     related: f.related.map((r) => {
-      const at = relatedSource(file, r);
-      return { message: r.message, filename: at.path, location: at.index.toCli(r.range.start), end_location: at.index.toCli(r.range.end) };
+      const src = relatedSource(file, r);
+      const where = (offset: number) => at(offset, src);
+      return { message: r.message, filename: src.path, ...(src.cells ? { cell: locate(src, r.range.start).cell } : {}), location: where(r.range.start), end_location: where(r.range.end) };
     }),
     fix: fix && {
       applicability: fix.applicability,
       message: fix.title,
-      edits: fix.edits.map((e) => ({ content: e.newText, location: file.index.toCli(e.range.start), end_location: file.index.toCli(e.range.end) })),
+      edits: fix.edits.map((e) => ({ content: e.newText, location: at(e.range.start), end_location: at(e.range.end) })),
     },
-    noqa_row: f.code ? file.index.toCli(f.range.start).row : null,
+    noqa_row: f.code ? at(f.range.start).row : null,
     url: rule ? ruleUrl(rule) : null,
   };
 }

@@ -1,5 +1,5 @@
 /** `junit`: one test suite per file, one failing test case per finding (Ruff's layout). */
-import { firstLine, printable, relatedLines, type RunReport } from '../report';
+import { fileSpan, firstLine, locate, printable, relatedLines, type RunReport } from '../report';
 
 export function escapeXml(s: string): string {
   // XML 1.0 cannot carry most control characters at all, even escaped.
@@ -22,11 +22,14 @@ export function renderJunit(report: RunReport): string {
     const name = escapeXml(printable(file.display));
     lines.push(`  <testsuite name="${name}" tests="${file.findings.length}" failures="${file.findings.length}" errors="0">`);
     for (const f of file.findings) {
-      const at = file.index.toCli(f.range.start);
+      const at = locate(file, f.range.start);
       const caseName = escapeXml(`org.shapelint.${f.code ?? 'SyntaxError'}`);
-      const body = escapeXml([`line ${at.row}, col ${at.column}, ${f.message}`, ...f.explanation, ...relatedLines(file, f)].join('\n'));
+      const cell = at.cell === null ? '' : `cell ${at.cell}, `;
+      const body = escapeXml([`${cell}line ${at.row}, col ${at.column}, ${f.message}`, ...f.explanation, ...relatedLines(file, f)].join('\n'));
+      const span = fileSpan(file, f.range);
+      const column = span.startColumn === undefined ? '' : ` column="${span.startColumn}"`;
       lines.push(
-        `    <testcase name="${caseName}" classname="${name}" file="${name}" line="${at.row}" column="${at.column}">`,
+        `    <testcase name="${caseName}" classname="${name}" file="${name}" line="${span.startLine}"${column}>`,
         `      <failure message="${escapeXml(firstLine(f.message))}">${body}</failure>`,
         '    </testcase>',
       );

@@ -4,7 +4,7 @@
  */
 import { findRule, ruleUrl, type RuleDoc } from '../../engine/index';
 import { ruleMarkdown } from '../rule-docs';
-import { firstLine, relatedSource, shownFix, type FileReport, type RunReport, type SourceRef } from '../report';
+import { fileSpan, firstLine, relatedSource, shownFix, whereLabel, type FileReport, type RunReport, type SourceRef } from '../report';
 import { fingerprints } from './fingerprint';
 import type { TextRange } from '../../engine/index';
 
@@ -55,7 +55,8 @@ function fileResults(file: FileReport, report: RunReport, fired: RuleDoc[]): obj
     const result: Record<string, unknown> = {
       ruleId: f.code ?? 'syntax-error',
       level: LEVEL[f.severity],
-      message: { text: [f.message, ...f.explanation].join('\n') },
+      // A notebook's region is the JSON line of the cell line; the text names the cell.
+      message: { text: [`${file.cells ? `${whereLabel(file, f.range.start)}: ` : ''}${f.message}`, ...f.explanation].join('\n') },
       locations: [{ physicalLocation: location(f.range) }],
       partialFingerprints: { 'shapelint/v1': prints.get(f) },
     };
@@ -63,7 +64,8 @@ function fileResults(file: FileReport, report: RunReport, fired: RuleDoc[]): obj
     if (f.related.length) {
       result.relatedLocations = f.related.map((r, i) => ({ id: i + 1, physicalLocation: location(r.range, relatedSource(file, r)), message: { text: firstLine(r.message) } }));
     }
-    if (fix) {
+    // A fix's regions would be JSON lines of a notebook, not its code: notebooks get none here.
+    if (fix && !file.cells) {
       result.fixes = [
         {
           description: { text: fix.title },
@@ -81,9 +83,7 @@ function fileResults(file: FileReport, report: RunReport, fired: RuleDoc[]): obj
 }
 
 function region(file: SourceRef, range: TextRange): object {
-  const s = file.index.toCli(range.start);
-  const e = file.index.toCli(range.end);
-  return { startLine: s.row, startColumn: s.column, endLine: e.row, endColumn: e.column };
+  return fileSpan(file, range);
 }
 
 /** A relative URI reference: path segments percent-encoded (spaces, non-ASCII). */

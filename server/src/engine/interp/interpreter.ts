@@ -25,6 +25,7 @@ import { forgetInPlace, loopWrites, WIDEN_AFTER, type LoopWrites } from './widen
 import { Imports, moduleScope } from './imports';
 import { placeResults } from './placement';
 import { Program, type LoadedModule } from './program';
+import { lineNumberName } from '../positions';
 import {
   dimValue,
   NONE_V,
@@ -140,8 +141,9 @@ export class Interpreter implements InterpreterHost {
   }
 
   lineLabel(offset: number, from: number): string {
-    const line = `line ${this.program.lineOf(offset) + 1}`;
     const m = this.program.moduleAt(offset);
+    // A notebook's cells are the analysed file's; an imported module is a plain file.
+    const line = lineNumberName(this.program.lineOf(offset), m === this.program.entry ? this.options.cells : undefined);
     if (m === this.program.moduleAt(from)) return line;
     return m.name ? `${line} of module ${m.name}` : `${line} of the analysed file`;
   }

@@ -29,7 +29,7 @@ export class Diagnostics {
     const rule = ruleByName(issue.rule);
     const defaults = dedupe([...(run.input?.defaults ?? []), ...defaultsOf(...inputs, ...(layer ? layer.args.raw.values() : []))]);
     const explanation = [
-      ...defaults.map((d) => `with the default \`${d.text}\` (line ${this.ctx.lines.lineOf(d.range.start) + 1})`),
+      ...defaults.map((d) => `with the default \`${d.text}\` (${this.ctx.host.lineLabel(d.range.start, range.start)})`),
       ...this.historyLines(hist, inputs, shown),
       ...issue.explanation,
     ];
