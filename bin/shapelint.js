@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// Launcher: the CLI is compiled TypeScript under out/ (built by `npm run build` / `prepare`).
-const { runCli } = require('../out/server/src/cli/main.js');
-const { processIo } = require('../out/server/src/cli/io.js');
+// Launcher: the bundled CLI in dist/ (built by `prepare` and `npm run build`, shipped by
+// `npm pack`; it needs no node_modules).
+const { runCli, processIo } = require('../dist/cli.js');
 
 runCli(process.argv.slice(2), processIo()).then((code) => {
   process.exitCode = code;

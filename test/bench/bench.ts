@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     ['one 20,000-line file', [generatedModelFile(20_000, 7)], 3],
   ];
   const rows: Row[] = [];
-  for (const backend of ['wasm', 'native'] as const) {
+  for (const backend of ['wasm'] as const) {
     let parser: PythonParser;
     try {
       parser = await loadParser(backend);

@@ -32,7 +32,7 @@ import * as path from 'node:path';
 import { REPO_ROOT } from '../lsp/harness';
 
 // Only types are imported statically: the module itself may be missing (then the test says so).
-import type { Browser, Locator, Page } from 'playwright-core';
+import { hasPlaywright, playwrightChromium, type Browser, type Locator, type Page } from './playwright';
 
 const NODE_VERSION = '24.21.0';
 const CODE_SERVER_VERSION = '4.139.1';
@@ -53,11 +53,7 @@ function missingTools(): string[] {
   if (!existsSync(CODE_SERVER)) missing.push(`code-server ${CODE_SERVER_VERSION} in .test-tools/`);
   if (!existsSync(CHROMIUM)) missing.push(CHROMIUM);
   if (!existsSync('/usr/bin/setsid')) missing.push('setsid');
-  try {
-    require.resolve('playwright-core');
-  } catch {
-    missing.push('playwright-core');
-  }
+  if (!hasPlaywright(TOOLS)) missing.push('playwright-core in .test-tools/');
   return missing;
 }
 
@@ -295,7 +291,7 @@ test('VS Code (code-server): diagnostic, Problems, hover, inlay hint, quick fix 
   }
   assert.ok(up, `code-server did not start:\n${vscodeLogs()}`);
 
-  const { chromium } = await import('playwright-core');
+  const chromium = playwrightChromium(TOOLS);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

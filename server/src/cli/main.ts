@@ -5,7 +5,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, looksInline, mergeValues, parseInlineConfig } from '../host/config';
 import { parseConfigTable, type ConfigValues } from '../host/config-schema';
-import type { BackendChoice } from '../host/parser';
 import { runCheck, type CheckOptions } from './check';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './formats/index';
 import { EXIT, processIo, UsageError, type CliIo } from './io';
@@ -14,10 +13,12 @@ import { runRule, runRules } from './rules';
 import { checkSummaryFormat, runSummary } from './summary';
 import { shapelintVersion } from '../host/version';
 
+/** The launcher (bin/shapelint.js) runs the CLI on this process's streams. */
+export { processIo };
+
 interface CommonFlags {
   config?: string[];
   isolated?: boolean;
-  backend?: string;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -96,7 +97,6 @@ function addCheck(program: Command, io: CliIo, setCode: (c: number) => void): vo
     .option('--no-respect-gitignore', 'check files .gitignore excludes')
     .option('--no-cache', 'neither read nor write the result cache (~/.cache/shapelint)')
     .option('--threads <n>', 'analysis processes (default: one, or one per core from 1,000 files)')
-    .addOption(new Option('--backend <backend>', 'parser backend').choices(['wasm', 'native', 'auto']).default('wasm').hideHelp())
     .action(async (paths: string[], flags: Record<string, unknown>) => setCode(await runCheck(checkOptions(paths, flags, io), io)));
 }
 
@@ -108,11 +108,10 @@ function addSummary(program: Command, io: CliIo, setCode: (c: number) => void): 
     .option('--format <format>', 'text or json', 'text')
     .option('--config <path-or-setting>', 'a config file, or an inline `KEY = VALUE` override (repeatable)', collect)
     .option('--isolated', 'ignore every configuration file')
-    .addOption(new Option('--backend <backend>', 'parser backend').choices(['wasm', 'native', 'auto']).default('wasm').hideHelp())
     .action(async (file: string, flags: CommonFlags & { format: string }) => {
       const { configFile, overrides } = configFlags(flags.config, io.cwd);
       const format = checkSummaryFormat(flags.format);
-      setCode(await runSummary({ file, format, configFile, overrides, isolated: !!flags.isolated, backend: flags.backend as BackendChoice }, io));
+      setCode(await runSummary({ file, format, configFile, overrides, isolated: !!flags.isolated }, io));
     });
 }
 
@@ -141,7 +140,6 @@ function checkOptions(paths: string[], f: Record<string, unknown>, io: CliIo): C
     forceExclude: !!f.forceExclude,
     respectGitignore: f.respectGitignore !== false,
     threads: threads(f.threads as string | undefined),
-    backend: (f.backend as BackendChoice) ?? 'wasm',
   };
 }
 
@@ -184,14 +182,19 @@ function threads(v: string | undefined): number | undefined {
  * a missing or broken server module must not break `shapelint check`.
  */
 async function startLanguageServer(io: CliIo): Promise<number> {
-  const modulePath = ['..', 'lsp', 'server'].join('/');
-  let mod: { startServer?: () => unknown };
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a computed path, loaded only by `shapelint server`
-    mod = require(modulePath) as typeof mod;
-  } catch (e) {
-    io.stderr(`error: the language server is not available: ${(e as Error).message.split('\n')[0]}\n`);
-    return EXIT.error;
+  let mod: { startServer?: () => unknown } = {};
+  // Compiled (out/): the server module beside cli/; bundled (dist/): server.js beside cli.js.
+  for (const modulePath of [['..', 'lsp', 'server'].join('/'), ['.', 'server.js'].join('/')]) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a computed path, loaded only by `shapelint server`
+      mod = require(modulePath) as typeof mod;
+      break;
+    } catch (e) {
+      if (modulePath.endsWith('.js')) {
+        io.stderr(`error: the language server is not available: ${(e as Error).message.split('\n')[0]}\n`);
+        return EXIT.error;
+      }
+    }
   }
   if (typeof mod.startServer !== 'function') {
     io.stderr('error: the language server module does not export startServer()\n');

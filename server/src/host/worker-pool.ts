@@ -8,11 +8,9 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { IsolatedCrash, IsolatedProcess } from './isolated-process';
 import { failedJob, type LintJob, type LintJobResult } from './lint-job';
-import type { BackendChoice } from './parser';
 
 export interface PoolOptions {
   threads?: number;
-  backend?: BackendChoice;
   /** Wall-clock limit per file; a process still busy after it is killed. */
   timeoutMs?: number;
 }
@@ -69,13 +67,13 @@ export class LintPool {
   }
 
   private process(i: number): IsolatedProcess {
-    while (this.processes.length <= i) this.processes.push(lintProcess(this.options.backend ?? 'wasm'));
+    while (this.processes.length <= i) this.processes.push(lintProcess());
     return this.processes[i];
   }
 }
 
-export function lintProcess(backend: BackendChoice): IsolatedProcess {
-  return new IsolatedProcess({ script: path.join(__dirname, 'lint-worker.js'), args: [backend] });
+export function lintProcess(): IsolatedProcess {
+  return new IsolatedProcess({ script: path.join(__dirname, 'lint-worker.js') });
 }
 
 /** One job in `p`; a crash or timeout becomes this job's internal error (the process restarts on next use). */
