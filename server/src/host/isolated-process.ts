@@ -36,6 +36,8 @@ export interface IsolatedProcessOptions {
   script: string;
   args?: string[];
   heapLimitMb?: number;
+  /** Further V8 flags for the child. */
+  v8Flags?: string[];
 }
 
 interface Pending {
@@ -98,7 +100,7 @@ export class IsolatedProcess {
     if (this.child) return this.child;
     const heap = this.options.heapLimitMb ?? HEAP_LIMIT_MB;
     const child = fork(this.options.script, this.options.args ?? [], {
-      execArgv: [`--max-old-space-size=${heap}`],
+      execArgv: [`--max-old-space-size=${heap}`, ...(this.options.v8Flags ?? [])],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
