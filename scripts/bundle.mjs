@@ -62,6 +62,8 @@ await Promise.all([
   entry('server/src/cli/main.ts', 'cli.bundle.js'),
   // `shapelint check` lints in child processes started from lint-worker.js, beside cli.js.
   entry('server/src/host/lint-worker.ts', 'lint-worker.bundle.js'),
+  // Small: bin/shapelint.js starts the first lint process with it before loading the CLI.
+  entry('server/src/host/lint-process.ts', 'lint-process.js'),
 ]);
 // The CLI and its lint processes start through the code-cache loader (start-up time).
 copyFileSync(path.join(root, 'scripts/code-cache-loader.js'), path.join(dist, 'code-cache-loader.js'));

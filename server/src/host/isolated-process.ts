@@ -22,6 +22,9 @@ export const MEMORY_LIMIT_MB = 960;
 const MEMORY_POLL_MS = 50;
 
 export class IsolatedCrash extends Error {
+  /** Brand for `isIsolatedCrash`: a process started by another bundle has another class. */
+  readonly isolatedCrash = true;
+
   constructor(
     message: string,
     /** The end of the child's stderr (V8's fatal error report), for debugging. */
@@ -29,6 +32,11 @@ export class IsolatedCrash extends Error {
   ) {
     super(message);
   }
+}
+
+/** `e instanceof IsolatedCrash`, also for the prestarted lint process (bundled apart, see lint-process.ts). */
+export function isIsolatedCrash(e: unknown): e is IsolatedCrash {
+  return e instanceof Error && (e as Partial<IsolatedCrash>).isolatedCrash === true;
 }
 
 export interface IsolatedProcessOptions {

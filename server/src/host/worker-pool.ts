@@ -5,9 +5,9 @@
  * `runJobs` returns them indexed like the input so output order never depends on timing.
  */
 import { availableParallelism } from 'node:os';
-import * as path from 'node:path';
-import { IsolatedCrash, IsolatedProcess } from './isolated-process';
+import { isIsolatedCrash, type IsolatedProcess } from './isolated-process';
 import { failedJob, type LintJob, type LintJobResult } from './lint-job';
+import { lintProcess, takePrestartedLintProcess } from './lint-process';
 
 export interface PoolOptions {
   threads?: number;
@@ -67,19 +67,12 @@ export class LintPool {
   }
 
   private process(i: number): IsolatedProcess {
-    while (this.processes.length <= i) this.processes.push(lintProcess());
+    // The first may have been started before the CLI loaded (bin/shapelint.js).
+    while (this.processes.length <= i) this.processes.push((this.processes.length === 0 && takePrestartedLintProcess()) || lintProcess());
     return this.processes[i];
   }
 }
 
-/**
- * `--liftoff-only`: V8's optimising tier-up of the grammar's WebAssembly costs more than it
- * saves in a lint process (the first small file took 250-330 ms to lint with it, 40-100 ms
- * without; bulk parse time unchanged within noise).
- */
-export function lintProcess(): IsolatedProcess {
-  return new IsolatedProcess({ script: path.join(__dirname, 'lint-worker.js'), v8Flags: ['--liftoff-only'] });
-}
 
 /** One job in `p`; a crash or timeout becomes this job's internal error (the process restarts on next use). */
 async function runIsolated(p: IsolatedProcess, job: LintJob, timeoutMs: number): Promise<LintJobResult> {
@@ -87,7 +80,7 @@ async function runIsolated(p: IsolatedProcess, job: LintJob, timeoutMs: number):
     return await p.request<LintJobResult>(job, timeoutMs);
   } catch (e) {
     // The first line is what users see; SHAPELINT_DEBUG shows V8's report below it.
-    if (e instanceof IsolatedCrash) return failedJob(job.id, `${e.message}\n${e.stderr}`);
+    if (isIsolatedCrash(e)) return failedJob(job.id, `${e.message}\n${e.stderr}`);
     throw e;
   }
 }
