@@ -4,11 +4,12 @@ import { loadParser } from '../../server/src/host/parser';
 
 let loaded: Promise<PythonParser> | undefined;
 
-export function parser(): Promise<PythonParser> {
+/** The argument is what callers named when there were two backends. */
+export function parser(_backend: 'wasm' = 'wasm'): Promise<PythonParser> {
   return (loaded ??= loadParser());
 }
 
-export async function analyze(text: string, options: AnalyzeOptions = {}): Promise<EngineResult> {
+export async function analyze(text: string, options: AnalyzeOptions = {}, _backend: 'wasm' = 'wasm'): Promise<EngineResult> {
   return analyzeText(await parser(), text, options);
 }
 
