@@ -1,8 +1,25 @@
 #!/usr/bin/env node
 'use strict';
-// Launcher: the CLI is compiled TypeScript under out/ (built by `npm run build` / `prepare`).
-const { runCli } = require('../out/server/src/cli/main.js');
-const { processIo } = require('../out/server/src/cli/io.js');
+// Launcher. The package ships the bundled CLI in dist/ (built by `prepare` and `npm run build`;
+// it needs no node_modules). In a clone, `tsc` alone updates out/ and not dist/: whichever of
+// the two was built last runs, so a stale bundle never answers for new code.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const builtAt = (file) => {
+  try {
+    return fs.statSync(path.join(root, file)).mtimeMs;
+  } catch {
+    return -1;
+  }
+};
+const compiled = builtAt('out/server/src/cli/main.js') > builtAt('dist/cli.bundle.js');
+const from = (bundled, outFile) => require(path.join(root, compiled ? outFile : bundled));
+
+// `check` lints in a child process: start it first, so that it boots while the CLI loads.
+if (process.argv[2] === 'check') from('dist/lint-process.js', 'out/server/src/host/lint-process.js').prestartLintProcess();
+const { runCli, processIo } = from('dist/cli.js', 'out/server/src/cli/main.js');
 
 runCli(process.argv.slice(2), processIo()).then((code) => {
   process.exitCode = code;

@@ -1,8 +1,13 @@
-// Bundles the VS Code extension, the language server and its analysis process into dist/ with esbuild: one file
-// each, plus the two .wasm files the server loads (the grammar stays in grammars/, where
-// host/parser.ts looks for it beside the bundle). Native modules are never bundled.
+// Bundles with esbuild into dist/, one file per entry point: the `shapelint` CLI and its lint
+// process, the language server and its analysis process, and the VS Code extension; plus the
+// web-tree-sitter runtime .wasm (the grammar stays in grammars/, where host/parser.ts looks for it
+// beside the bundle). The bundles need no node_modules: `npm pack` ships them alone, so
+// installing shapelint (pre-commit does, on every first run) installs no dependencies.
+// `--cli-only` skips the extension (whose vscode-languageclient is a dev dependency).
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +16,26 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
+const cliOnly = process.argv.includes('--cli-only');
+
+// A model with one error, so the check exercises analysis, diagnostics and output.
+const SAMPLE = `import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 16, kernel_size=3, padding=1)
+        self.fc = nn.Linear(16 * 32 * 32, 10)
+
+    def forward(self, x):
+        x = torch.relu(self.conv(x))
+        return self.fc(x.flatten(1))
+
+
+y = Net()(torch.randn(8, 3, 30, 30))
+`;
 
 const common = {
   bundle: true,
@@ -20,8 +45,7 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  // `tree-sitter` is the optional native backend: editors use web-tree-sitter instead.
-  external: ['vscode', 'tree-sitter', 'tree-sitter-python'],
+  external: ['vscode'],
   // Its ESM build finds its .wasm through import.meta.url, which a CommonJS bundle lacks;
   // the CommonJS build uses __dirname, i.e. dist/.
   // jsonc-parser's CommonJS build is UMD with computed requires esbuild cannot follow: use its ESM build.
@@ -30,13 +54,46 @@ const common = {
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
+const entry = (source, out) => build({ ...common, entryPoints: [path.join(root, source)], outfile: path.join(dist, out) });
 await Promise.all([
-  build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'client/extension.js') }),
-  build({ ...common, entryPoints: [path.join(root, 'server/src/lsp/main.ts')], outfile: path.join(dist, 'server.js') }),
+  cliOnly ? null : entry('client/src/extension.ts', 'client/extension.js'),
+  entry('server/src/lsp/main.ts', 'server.js'),
   // The server runs analyses in a child process started from this file, beside server.js.
-  build({ ...common, entryPoints: [path.join(root, 'server/src/lsp/analysis-process.ts')], outfile: path.join(dist, 'analysis-process.js') }),
+  entry('server/src/lsp/analysis-process.ts', 'analysis-process.js'),
+  entry('server/src/cli/main.ts', 'cli.bundle.js'),
+  // `shapelint check` lints in child processes started from lint-worker.js, beside cli.js.
+  entry('server/src/host/lint-worker.ts', 'lint-worker.bundle.js'),
+  // Small: bin/shapelint.js starts the first lint process with it before loading the CLI.
+  entry('server/src/host/lint-process.ts', 'lint-process.js'),
 ]);
+// The CLI and its lint processes start through the code-cache loader (start-up time).
+copyFileSync(path.join(root, 'scripts/code-cache-loader.js'), path.join(dist, 'code-cache-loader.js'));
+for (const name of ['cli', 'lint-worker']) {
+  const stub = `'use strict';\nmodule.exports = require('./code-cache-loader.js')(require('node:path').join(__dirname, '${name}.bundle.js'));\n`;
+  writeFileSync(path.join(dist, `${name}.js`), stub);
+}
 // web-tree-sitter looks for its runtime next to the script that loaded it.
 const runtime = path.join(path.dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm');
 copyFileSync(runtime, path.join(dist, 'web-tree-sitter.wasm'));
-console.log('bundled: dist/client/extension.js, dist/server.js, dist/analysis-process.js, dist/web-tree-sitter.wasm');
+produceCodeCaches();
+/**
+ * Writes V8 code caches for the CLI and lint-process bundles by running one check, so the
+ * functions a check compiles are cached too. Best effort: without a cache they still run.
+ */
+function produceCodeCaches() {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'shapelint-cache-'));
+  try {
+    writeFileSync(path.join(scratch, 'model.py'), SAMPLE);
+    const r = spawnSync(process.execPath, [path.join(root, 'bin/shapelint.js'), 'check', '--no-cache', '--isolated', 'model.py'], {
+      cwd: scratch,
+      env: { ...process.env, SHAPELINT_CODE_CACHE: 'produce' },
+      encoding: 'utf8',
+    });
+    if (r.status !== 1) console.warn(`code caches not written: the sample check exited ${r.status}\n${r.stderr}`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+console.log(`bundled: ${cliOnly ? '' : 'dist/client/extension.js, '}dist/cli.js, dist/lint-worker.js, dist/server.js, dist/analysis-process.js, dist/web-tree-sitter.wasm`);
+

@@ -4,11 +4,13 @@
 # Node 24 to install. Everything lands in .test-tools/ at the repo root (gitignored).
 # Idempotent: a finished install leaves a marker and is not repeated.
 # Needs the Debian packages of scripts/setup-test-deps.sh (libkrb5-dev for a native module
-# of code-server; chromium for the browser) and playwright-core (a devDependency).
+# of code-server; chromium for the browser). Also playwright-core, into .test-tools/playwright
+# (not a devDependency, so installing shapelint does not pull in editor-test tools).
 set -euo pipefail
 
 NODE_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
+PLAYWRIGHT_VERSION=1.65.1
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.test-tools"
@@ -53,9 +55,12 @@ if [ ! -f "$cs_dir/.installed" ]; then
   touch "$cs_dir/.installed"
 fi
 
-if ! (cd "$root" && node -e "require.resolve('playwright-core')" 2>/dev/null); then
-  echo "setup-vscode-test: playwright-core is missing: run npm install (it is a devDependency)" >&2
-  exit 1
+pw_dir="$tools/playwright"
+if [ ! -f "$pw_dir/node_modules/playwright-core/package.json" ]; then
+  echo "setup-vscode-test: installing playwright-core $PLAYWRIGHT_VERSION"
+  mkdir -p "$pw_dir"
+  echo '{"name":"shapelint-playwright","private":true}' > "$pw_dir/package.json"
+  (cd "$pw_dir" && npm install --no-save --no-audit --no-fund --ignore-scripts "playwright-core@$PLAYWRIGHT_VERSION")
 fi
 if [ ! -x /usr/bin/chromium ]; then
   echo "setup-vscode-test: /usr/bin/chromium is missing: run sh scripts/setup-test-deps.sh" >&2

@@ -9,19 +9,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { hasPlaywright, playwrightChromium, type Browser } from '../editors/playwright';
 import { cli, FIXTURES, REPO } from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO, 'test-artifacts', 'diagram');
+const TOOLS = path.join(REPO, '.test-tools');
 
 function missing(): string | null {
   if (!existsSync(CHROMIUM)) return CHROMIUM;
-  try {
-    require.resolve('playwright-core');
-  } catch {
-    return 'playwright-core';
-  }
+  if (!hasPlaywright(TOOLS)) return 'playwright-core in .test-tools/';
   return null;
 }
 
@@ -36,8 +33,7 @@ if (lacking && process.env.CI) throw new Error(`the diagram browser test needs $
 describe('the SVG diagram in a real browser', { skip: lacking ? `needs ${lacking}` : false }, () => {
   let browser: Browser;
   before(async () => {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
+    browser = await playwrightChromium(TOOLS).launch({
       executablePath: CHROMIUM,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

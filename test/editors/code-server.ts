@@ -14,8 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../lsp/harness';
 
-// Only types are imported statically: the module itself may be missing (then the test says so).
-import type { Browser, Locator, Page } from 'playwright-core';
+import { hasPlaywright, playwrightChromium, type Browser, type Locator, type Page } from './playwright';
 
 const NODE_VERSION = '24.21.0';
 const CODE_SERVER_VERSION = '4.139.1';
@@ -32,11 +31,7 @@ function missingTools(): string[] {
   if (!existsSync(CODE_SERVER)) missing.push(`code-server ${CODE_SERVER_VERSION} in .test-tools/`);
   if (!existsSync(CHROMIUM)) missing.push(CHROMIUM);
   if (!existsSync('/usr/bin/setsid')) missing.push('setsid');
-  try {
-    require.resolve('playwright-core');
-  } catch {
-    missing.push('playwright-core');
-  }
+  if (!hasPlaywright(TOOLS)) missing.push('playwright-core in .test-tools/');
   return missing;
 }
 
@@ -201,8 +196,7 @@ export class CodeServerSession {
     }
     assert.ok(up, `code-server did not start:\n${this.logs()}`);
 
-    const { chromium } = await import('playwright-core');
-    this.browser = await chromium.launch({
+    this.browser = await playwrightChromium(TOOLS).launch({
       executablePath: CHROMIUM,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

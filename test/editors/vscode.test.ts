@@ -15,7 +15,7 @@ import { chmodSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../lsp/harness';
 import { CodeServerSession, requireTools, skip, sleep } from './code-server';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator, Page } from './playwright';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'vscode');
 const FILE = 'gluon_naive_port.py';

@@ -1,7 +1,6 @@
 /**
  * Data-driven engine tests: every `test/fixtures/engine/**.py` file is analysed and checked
- * against its inline expectations (see `test/helpers/expectations.ts`), on both parser
- * backends, which must agree exactly. Diagnostics are the lint pipeline's (the engine's plus
+ * against its inline expectations (see `test/helpers/expectations.ts`). Diagnostics are the lint pipeline's (the engine's plus
  * suppression comments), what the CLI and the editor report.
  */
 import assert from 'node:assert/strict';
@@ -9,7 +8,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { formatShape } from '../../server/src/engine/index';
-import { createNativeParser } from '../../server/src/engine/syntax/backend-native';
 import { lintEngineResult } from '../../server/src/host/lint';
 import { analyze, lineOf } from '../helpers/engine';
 import { parseExpectations } from '../helpers/expectations';
@@ -24,7 +22,6 @@ function listPy(dir: string): string[] {
 }
 
 const root = path.join(FIXTURES, 'engine');
-const nativeAvailable = createNativeParser() !== null;
 
 describe('engine fixtures', () => {
   for (const file of listPy(root)) {
@@ -59,18 +56,10 @@ describe('engine fixtures', () => {
         assert.ok(model, `no model defined on line ${p.line} (models: ${result.models.map((m) => `${m.name}@${lineOf(text, m.range.start)}`).join(', ')})`);
         assert.equal(model.totalParams, p.count, `params of ${model.name}`);
       }
-      if (nativeAvailable) {
-        const native = await analyze(text, exp.options, 'native');
-        assert.deepEqual(strip(native), strip(result), 'wasm and native backends disagree');
-      }
     });
   }
 });
 
 function describeAll(got: { line: number; rule: string; text: string }[]): string {
   return got.map((g) => `  line ${g.line} [${g.rule}] ${g.text.split('\n')[0]}`).join('\n') || '  (none)';
-}
-
-function strip(r: object): unknown {
-  return JSON.parse(JSON.stringify(r));
 }

@@ -93,3 +93,19 @@ export function generatedModelFile(lines: number, seed = 1): string {
   }
   return out.join('\n') + '\n';
 }
+
+/**
+ * A model zoo of about `lines` lines in the styles users write: copies of the founding examples
+ * and of the reported-bug reproductions (so it has errors), between working corpus files.
+ */
+export function modelZooFile(lines: number): string {
+  const read = (dir: string) => pythonFiles(dir).sort().map((f) => readFileSync(f, 'utf8'));
+  const pool = [...read(EXAMPLES), ...read(path.join(FIXTURES, 'engine', 'bugs')), ...read(path.join(FIXTURES, 'engine', 'corpus'))];
+  const parts: string[] = [];
+  for (let n = 0, i = 0; n < lines; i++) {
+    const text = pool[i % pool.length];
+    parts.push(text);
+    n += text.split('\n').length;
+  }
+  return parts.join('\n');
+}

@@ -1,20 +1,16 @@
-/** Shared engine access for tests: one parser per backend, loaded once. */
+/** Shared engine access for tests: one parser, loaded once. */
 import { analyzeText, type AnalyzeOptions, type EngineResult, type PythonParser } from '../../server/src/engine/index';
 import { loadParser } from '../../server/src/host/parser';
 
-const parsers = new Map<string, Promise<PythonParser>>();
+let loaded: Promise<PythonParser> | undefined;
 
-export function parser(backend: 'wasm' | 'native' = 'wasm'): Promise<PythonParser> {
-  let p = parsers.get(backend);
-  if (!p) {
-    p = loadParser(backend);
-    parsers.set(backend, p);
-  }
-  return p;
+/** The argument is what callers named when there were two backends. */
+export function parser(_backend: 'wasm' = 'wasm'): Promise<PythonParser> {
+  return (loaded ??= loadParser());
 }
 
-export async function analyze(text: string, options: AnalyzeOptions = {}, backend: 'wasm' | 'native' = 'wasm'): Promise<EngineResult> {
-  return analyzeText(await parser(backend), text, options);
+export async function analyze(text: string, options: AnalyzeOptions = {}, _backend: 'wasm' = 'wasm'): Promise<EngineResult> {
+  return analyzeText(await parser(), text, options);
 }
 
 /** 1-based line of an offset. */

@@ -7,16 +7,16 @@ import { LineIndex, type PythonParser, type TextEdit } from '../engine/index';
 import type { SyntaxNode } from '../engine/syntax/tree';
 import { noqaEdit } from '../engine/suppressions';
 import { lintText, type LintResult } from '../host/lint';
-import { loadParser, type BackendChoice } from '../host/parser';
+import { loadParser } from '../host/parser';
 import type { CheckItem } from './check';
 import type { CliIo } from './io';
 import { writeProgram } from './item-text';
 import { printable } from './report';
 
 /** Returns true when something failed (exit 2). */
-export async function addNoqa(items: CheckItem[], backend: BackendChoice, io: CliIo): Promise<boolean> {
+export async function addNoqa(items: CheckItem[], io: CliIo): Promise<boolean> {
   if (items.length === 0) return false;
-  const parser = await loadParser(backend);
+  const parser = await loadParser();
   let added = 0;
   let failed = false;
   try {

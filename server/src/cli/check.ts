@@ -12,7 +12,6 @@ import { KerasConfigFinder } from '../host/keras-config';
 import { KerasPinFinder } from '../host/keras-pins';
 import type { LintSettings } from '../host/lint';
 import type { LintJob, LintJobResult } from '../host/lint-job';
-import type { BackendChoice } from '../host/parser';
 import { readSource } from '../host/source-file';
 import { notebookWithProgram, type CellMap, type Notebook } from '../engine/index';
 import { LintPool } from '../host/worker-pool';
@@ -44,7 +43,6 @@ export interface CheckOptions {
   forceExclude: boolean;
   respectGitignore: boolean;
   threads?: number;
-  backend: BackendChoice;
   /** Colour the human formats. */
   color: boolean;
   statistics: boolean;
@@ -74,13 +72,13 @@ export interface CheckItem {
 
 export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
   // Files are linted in isolated processes; start one now so its start-up overlaps discovery.
-  const pool = new LintPool({ threads: o.threads, backend: o.backend });
+  const pool = new LintPool({ threads: o.threads });
   if (!o.addNoqa) pool.warm();
   const resolver = new ConfigResolver({ cwd: io.cwd, configFile: o.configFile, overrides: o.overrides, isolated: o.isolated, home: io.env.HOME, warn: cliWarn(io) });
   const found = o.stdinFilename !== undefined ? await stdinItems(o.stdinFilename, resolver, io, o) : filesItems(resolver, io, o);
   const { items } = found;
   let failed = found.failed;
-  if (o.addNoqa) return (await addNoqa(items, o.backend, io)) || failed ? EXIT.error : EXIT.clean;
+  if (o.addNoqa) return (await addNoqa(items, io)) || failed ? EXIT.error : EXIT.clean;
 
   const mode: FixMode = o.unsafeFixes ? 'unsafe' : 'safe';
   const fixing = o.fix || o.diff;
@@ -260,10 +258,15 @@ function settingsFor(config: LoadedConfig, abs: string, finders: { keras: KerasC
   };
 }
 
+/** The code a result depends on: the compiled engine and host (out/), or the lint bundle beside this one (dist/). */
+function engineCode(): string[] {
+  return [path.join(__dirname, '..', 'engine'), path.join(__dirname, '..', 'host'), path.join(__dirname, 'lint-worker.bundle.js')];
+}
+
 /** Lints every item, from the cache when possible; fix runs always lint afresh. */
 async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptions, io: CliIo, pool: LintPool, onDone?: (done: number, total: number) => void): Promise<LintJobResult[]> {
   const cacheDir = o.cache && !mode ? userCacheDir(io.env) : null;
-  const cache = cacheDir ? new ResultCache(cacheDir, buildId(shapelintVersion(), [path.join(__dirname, '..', 'engine'), path.join(__dirname, '..', 'host')])) : null;
+  const cache = cacheDir ? new ResultCache(cacheDir, buildId(shapelintVersion(), engineCode())) : null;
   const results: LintJobResult[] = new Array(items.length);
   const jobs: LintJob[] = [];
   const keys: string[] = [];

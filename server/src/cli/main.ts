@@ -5,7 +5,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, looksInline, mergeValues, parseInlineConfig } from '../host/config';
 import { parseConfigTable, type ConfigValues } from '../host/config-schema';
-import type { BackendChoice } from '../host/parser';
 import { runCheck, type CheckOptions } from './check';
 import { useColor, type ColorChoice } from './terminal';
 import { runWatch } from './watch';
@@ -16,10 +15,12 @@ import { runRule, runRules } from './rules';
 import { checkSummaryFormat, runSummary } from './summary';
 import { shapelintVersion } from '../host/version';
 
+/** The launcher (bin/shapelint.js) runs the CLI on this process's streams. */
+export { processIo };
+
 interface CommonFlags {
   config?: string[];
   isolated?: boolean;
-  backend?: string;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -104,7 +105,6 @@ function addCheck(program: Command, io: CliIo, setCode: (c: number) => void): vo
     .option('-w, --watch', 'check again whenever a file changes')
     .option('-q, --quiet', 'print the findings only (no summary)')
     .option('-s, --silent', 'print nothing; only the exit code tells')
-    .addOption(new Option('--backend <backend>', 'parser backend').choices(['wasm', 'native', 'auto']).default('wasm').hideHelp())
     .action(async (paths: string[], flags: Record<string, unknown>) => {
       const o = checkOptions(paths, flags, io);
       setCode(flags.watch ? await runWatch(o, io) : await runCheck(o, io));
@@ -120,11 +120,10 @@ function addSummary(program: Command, io: CliIo, setCode: (c: number) => void): 
     .option('--model <name>', 'only the model with this variable or class name')
     .option('--config <path-or-setting>', 'a config file, or an inline `KEY = VALUE` override (repeatable)', collect)
     .option('--isolated', 'ignore every configuration file')
-    .addOption(new Option('--backend <backend>', 'parser backend').choices(['wasm', 'native', 'auto']).default('wasm').hideHelp())
     .action(async (file: string, flags: CommonFlags & { format: string; model?: string }) => {
       const { configFile, overrides } = configFlags(flags.config, io.cwd);
       const format = checkSummaryFormat(flags.format);
-      setCode(await runSummary({ file, format, model: flags.model, configFile, overrides, isolated: !!flags.isolated, backend: flags.backend as BackendChoice }, io));
+      setCode(await runSummary({ file, format, model: flags.model, configFile, overrides, isolated: !!flags.isolated }, io));
     });
 }
 
@@ -156,7 +155,6 @@ function checkOptions(paths: string[], f: Record<string, unknown>, io: CliIo): C
     forceExclude: !!f.forceExclude,
     respectGitignore: f.respectGitignore !== false,
     threads: threads(f.threads as string | undefined),
-    backend: (f.backend as BackendChoice) ?? 'wasm',
     color: useColor((f.color as ColorChoice | undefined) ?? 'auto', io),
     statistics: !!f.statistics,
     quiet: !!f.quiet || !!f.silent,
@@ -204,14 +202,19 @@ function threads(v: string | undefined): number | undefined {
  * a missing or broken server module must not break `shapelint check`.
  */
 async function startLanguageServer(io: CliIo): Promise<number> {
-  const modulePath = ['..', 'lsp', 'server'].join('/');
-  let mod: { startServer?: () => unknown };
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a computed path, loaded only by `shapelint server`
-    mod = require(modulePath) as typeof mod;
-  } catch (e) {
-    io.stderr(`error: the language server is not available: ${(e as Error).message.split('\n')[0]}\n`);
-    return EXIT.error;
+  let mod: { startServer?: () => unknown } = {};
+  // Compiled (out/): the server module beside cli/; bundled (dist/): server.js beside cli.js.
+  for (const modulePath of [['..', 'lsp', 'server'].join('/'), ['.', 'server.js'].join('/')]) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a computed path, loaded only by `shapelint server`
+      mod = require(modulePath) as typeof mod;
+      break;
+    } catch (e) {
+      if (modulePath.endsWith('.js')) {
+        io.stderr(`error: the language server is not available: ${(e as Error).message.split('\n')[0]}\n`);
+        return EXIT.error;
+      }
+    }
   }
   if (typeof mod.startServer !== 'function') {
     io.stderr('error: the language server module does not export startServer()\n');

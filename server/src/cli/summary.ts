@@ -10,7 +10,7 @@ import { formatShape, type LayerApplication, type ModelSummary } from '../engine
 import { ConfigResolver } from '../host/config';
 import type { ConfigValues } from '../host/config-schema';
 import { lintText } from '../host/lint';
-import { loadParser, type BackendChoice } from '../host/parser';
+import { loadParser } from '../host/parser';
 import * as path from 'node:path';
 import { cliWarn, readItems } from './check';
 import { printable } from './report';
@@ -28,7 +28,6 @@ export interface SummaryOptions {
   configFile?: string;
   overrides?: ConfigValues;
   isolated: boolean;
-  backend: BackendChoice;
 }
 
 export async function runSummary(o: SummaryOptions, io: CliIo): Promise<number> {
@@ -36,7 +35,7 @@ export async function runSummary(o: SummaryOptions, io: CliIo): Promise<number> 
   const resolver = new ConfigResolver({ cwd: io.cwd, configFile: o.configFile, overrides: o.overrides, isolated: o.isolated, home: io.env.HOME, warn: cliWarn(io) });
   const { items, readFailed } = readItems([abs], resolver, io, { fix: false, diff: false, addNoqa: false, overrides: o.overrides });
   if (readFailed || items.length === 0) return EXIT.error;
-  const parser = await loadParser(o.backend);
+  const parser = await loadParser();
   try {
     const r = lintText(parser, items[0].text, items[0].settings);
     if (r.engine.internalError) io.stderr(`error: internal error while analysing ${printable(items[0].display)}: ${r.engine.internalError.split('\n')[0]}\n`);

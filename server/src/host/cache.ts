@@ -227,9 +227,11 @@ export function buildId(version: string, roots: string[]): string {
   return h.digest('hex');
 }
 
+/** The .js files under `dir`; a `dir` that is itself a .js file (a bundle) is that file. */
 function listJs(dir: string): string[] {
   let names: string[];
   try {
+    if (dir.endsWith('.js')) return statSync(dir).isFile() ? [dir] : [];
     names = readdirSync(dir).sort();
   } catch {
     return [];

@@ -22,6 +22,9 @@ export const MEMORY_LIMIT_MB = 960;
 const MEMORY_POLL_MS = 50;
 
 export class IsolatedCrash extends Error {
+  /** Brand for `isIsolatedCrash`: a process started by another bundle has another class. */
+  readonly isolatedCrash = true;
+
   constructor(
     message: string,
     /** The end of the child's stderr (V8's fatal error report), for debugging. */
@@ -31,11 +34,18 @@ export class IsolatedCrash extends Error {
   }
 }
 
+/** `e instanceof IsolatedCrash`, also for the prestarted lint process (bundled apart, see lint-process.ts). */
+export function isIsolatedCrash(e: unknown): e is IsolatedCrash {
+  return e instanceof Error && (e as Partial<IsolatedCrash>).isolatedCrash === true;
+}
+
 export interface IsolatedProcessOptions {
   /** The compiled entry script (see `serveRequests`). */
   script: string;
   args?: string[];
   heapLimitMb?: number;
+  /** Further V8 flags for the child. */
+  v8Flags?: string[];
 }
 
 interface Pending {
@@ -98,7 +108,7 @@ export class IsolatedProcess {
     if (this.child) return this.child;
     const heap = this.options.heapLimitMb ?? HEAP_LIMIT_MB;
     const child = fork(this.options.script, this.options.args ?? [], {
-      execArgv: [`--max-old-space-size=${heap}`],
+      execArgv: [`--max-old-space-size=${heap}`, ...(this.options.v8Flags ?? [])],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

@@ -1,12 +1,12 @@
 /**
  * Entry of an isolated lint process (see `isolated-process.ts`): loads its own parser once,
- * then lints one job per request. Started by the worker pool with the backend as argument.
+ * then lints one job per request. Started by the worker pool.
  */
 import { serveRequests, testFault } from './isolated-child';
 import { failedJob, runJob, type LintJob } from './lint-job';
-import { loadParser, type BackendChoice } from './parser';
+import { loadParser } from './parser';
 
-const parser = loadParser((process.argv[2] as BackendChoice | undefined) ?? 'wasm');
+const parser = loadParser();
 
 serveRequests(async (message) => {
   const job = message as LintJob;

@@ -4,11 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createNativeParser } from '../engine/syntax/backend-native';
 import { createWasmParser } from '../engine/syntax/backend-wasm';
 import type { PythonParser } from '../engine/syntax/tree';
 
-export type BackendChoice = 'wasm' | 'native' | 'auto';
 
 /** Finds `grammars/tree-sitter-python.wasm` from the compiled file or a bundle beside it. */
 export function grammarPath(): string {
@@ -29,14 +27,9 @@ export function grammarPath(): string {
 }
 
 /**
- * `auto` uses the native module when it loaded (it is optional) and WASM otherwise.
- * See ARCHITECTURE.md for the measurements behind that choice.
+ * The WASM parser: the only backend (ARCHITECTURE.md says why the native one was retired).
+ * Tests may still name it: `loadParser('wasm')`.
  */
-export async function loadParser(choice: BackendChoice = 'wasm'): Promise<PythonParser> {
-  if (choice !== 'wasm') {
-    const native = createNativeParser();
-    if (native) return native;
-    if (choice === 'native') throw new Error('the native tree-sitter module is not installed');
-  }
+export async function loadParser(_backend: 'wasm' = 'wasm'): Promise<PythonParser> {
   return createWasmParser(new Uint8Array(readFileSync(grammarPath())));
 }

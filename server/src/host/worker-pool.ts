@@ -5,14 +5,12 @@
  * `runJobs` returns them indexed like the input so output order never depends on timing.
  */
 import { availableParallelism } from 'node:os';
-import * as path from 'node:path';
-import { IsolatedCrash, IsolatedProcess } from './isolated-process';
+import { isIsolatedCrash, type IsolatedProcess } from './isolated-process';
 import { failedJob, type LintJob, type LintJobResult } from './lint-job';
-import type { BackendChoice } from './parser';
+import { lintProcess, takePrestartedLintProcess } from './lint-process';
 
 export interface PoolOptions {
   threads?: number;
-  backend?: BackendChoice;
   /** Wall-clock limit per file; a process still busy after it is killed. */
   timeoutMs?: number;
 }
@@ -72,14 +70,12 @@ export class LintPool {
   }
 
   private process(i: number): IsolatedProcess {
-    while (this.processes.length <= i) this.processes.push(lintProcess(this.options.backend ?? 'wasm'));
+    // The first may have been started before the CLI loaded (bin/shapelint.js).
+    while (this.processes.length <= i) this.processes.push((this.processes.length === 0 && takePrestartedLintProcess()) || lintProcess());
     return this.processes[i];
   }
 }
 
-export function lintProcess(backend: BackendChoice): IsolatedProcess {
-  return new IsolatedProcess({ script: path.join(__dirname, 'lint-worker.js'), args: [backend] });
-}
 
 /** One job in `p`; a crash or timeout becomes this job's internal error (the process restarts on next use). */
 async function runIsolated(p: IsolatedProcess, job: LintJob, timeoutMs: number): Promise<LintJobResult> {
@@ -87,7 +83,7 @@ async function runIsolated(p: IsolatedProcess, job: LintJob, timeoutMs: number):
     return await p.request<LintJobResult>(job, timeoutMs);
   } catch (e) {
     // The first line is what users see; SHAPELINT_DEBUG shows V8's report below it.
-    if (e instanceof IsolatedCrash) return failedJob(job.id, `${e.message}\n${e.stderr}`);
+    if (isIsolatedCrash(e)) return failedJob(job.id, `${e.message}\n${e.stderr}`);
     throw e;
   }
 }

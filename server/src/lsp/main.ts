@@ -1,4 +1,10 @@
-/** Entry point for `node main.js --stdio|--node-ipc` until the CLI's `shapelint server` is wired. */
+/**
+ * Entry point of the bundled language server (`node dist/server.js --stdio|--node-ipc`, as the
+ * VS Code extension starts it). The bundled CLI's `shapelint server` requires this file instead
+ * and calls `startServer` itself.
+ */
 import { startServer } from './server';
 
-startServer();
+export { startServer };
+
+if (require.main === module) startServer();

@@ -1,7 +1,6 @@
 /**
- * The engine's view of a tree-sitter tree. Both backends (web-tree-sitter and the native
- * `tree-sitter` module) expose these members with the same meaning, and both count
- * `startIndex`/`endIndex` in UTF-16 code units when given a JavaScript string.
+ * The engine's view of a tree-sitter tree, as web-tree-sitter exposes it (`backend-wasm.ts`):
+ * `startIndex`/`endIndex` count UTF-16 code units when given a JavaScript string.
  */
 export interface SyntaxNode {
   readonly type: string;
@@ -56,7 +55,7 @@ export interface ParseOptions {
 }
 
 export interface PythonParser {
-  readonly backend: 'wasm' | 'native';
+  readonly backend: 'wasm';
   parse(text: string, previous?: ParsedTree, options?: ParseOptions): ParsedTree;
   dispose(): void;
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Times the pre-commit hook as a user meets it: a `.pre-commit-config.yaml` that pins this
+# repository at a commit (default HEAD), a fresh pre-commit store, the first run (which
+# installs the hook: npm install, npm pack, global install) and a second run on the same files.
+# Needs Debian's pre-commit and the npm registry. Usage: scripts/bench-pre-commit.sh [rev]
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+rev="$(git -C "$repo" rev-parse "${1:-HEAD}")"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+export PRE_COMMIT_HOME="$scratch/store" GIT_AUTHOR_NAME=b GIT_AUTHOR_EMAIL=b@b GIT_COMMITTER_NAME=b GIT_COMMITTER_EMAIL=b@b
+mkdir "$scratch/work"
+cp "$repo/examples/gluon_fixed_create_model.py" "$repo/examples/keras_original.py" "$scratch/work/" 2>/dev/null || cp "$repo"/examples/*.py "$scratch/work/"
+cat > "$scratch/work/.pre-commit-config.yaml" <<YAML
+repos:
+  - repo: $repo
+    rev: $rev
+    hooks:
+      - id: shapelint
+YAML
+cd "$scratch/work"
+git init --quiet && git add . && git commit --quiet -m bench
+run() {
+  local start end
+  start=$(date +%s.%N)
+  pre-commit run --all-files >"$scratch/out.txt" 2>&1 || true
+  end=$(date +%s.%N)
+  echo "$1: $(echo "$end - $start" | bc) s (goal: $2)"
+}
+run "pre-commit first run (install + check)" "<= 60 s"
+run "pre-commit later run" "<= 1 s"
+tail -3 "$scratch/out.txt"
