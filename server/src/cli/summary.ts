@@ -6,6 +6,7 @@ import { formatShape, type LayerApplication, type ModelSummary } from '../engine
 import { ConfigResolver } from '../host/config';
 import type { ConfigValues } from '../host/config-schema';
 import { lintText } from '../host/lint';
+import { fileModuleProvider } from '../host/project';
 import { loadParser, type BackendChoice } from '../host/parser';
 import * as path from 'node:path';
 import { cliWarn, readItems } from './check';
@@ -28,9 +29,13 @@ export async function runSummary(o: SummaryOptions, io: CliIo): Promise<number> 
   if (readFailed || items.length === 0) return EXIT.error;
   const parser = await loadParser(o.backend);
   try {
-    const r = lintText(parser, items[0].text, items[0].settings);
+    // The file's imports of project modules and library stubs are followed, as `check` does.
+    const { project } = items[0];
+    const modules = fileModuleProvider(project, parser);
+    const r = lintText(parser, items[0].text, { ...items[0].settings, modules, moduleName: project.moduleName, isPackage: project.isPackage }, modules.textOf);
     if (r.engine.internalError) io.stderr(`error: internal error while analysing ${printable(items[0].display)}: ${r.engine.internalError.split('\n')[0]}\n`);
-    const models = r.engine.models;
+    // Models this file builds from classes in other project files are summarised too.
+    const models = [...r.engine.models, ...(r.engine.elsewhere ?? []).flatMap((e) => e.models)];
     if (o.format === 'json') io.stdout(`${JSON.stringify(models.map(modelJson), null, 2)}\n`);
     else io.stdout(models.length ? models.map(renderModel).join('\n') : `No models found in ${printable(items[0].display)}.\n`);
     return r.engine.internalError ? EXIT.error : EXIT.clean;
