@@ -150,3 +150,29 @@ function pythonFilesUnder(dir: string): string[] {
     return n.endsWith('.py') ? [p] : [];
   }).sort();
 }
+
+test('pull mode: the model module pulls the diagnostic the script found; the server asks for a refresh when it changes', async () => {
+  const root = copyProject('torch_script');
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}), rootUri: pathToFileURL(root).href });
+  try {
+    const scriptUri = pathToFileURL(path.join(root, 'train.py')).href;
+    const modelUri = pathToFileURL(path.join(root, 'nets', 'lenet.py')).href;
+    const scriptText = readFileSync(path.join(root, 'train.py'), 'utf8');
+    await client.open(scriptUri, scriptText);
+    await client.open(modelUri, readFileSync(path.join(root, 'nets', 'lenet.py'), 'utf8'));
+    assert.deepEqual(await client.pullDiagnostics(scriptUri), []);
+    assert.ok(hasCode('SL002')(await client.pullDiagnostics(modelUri)));
+    const refreshes = () => client.requests.filter((r) => r.method === 'workspace/diagnostic/refresh').length;
+    const before = refreshes();
+    const offset = scriptText.indexOf('16, 3, 28') + 4;
+    await client.change(scriptUri, [{ range: { start: positionAt(scriptText, offset), end: positionAt(scriptText, offset + 1) }, text: '1' }]);
+    assert.deepEqual(await client.pullDiagnostics(scriptUri), []);
+    assert.ok(lacks('SL002')(await client.pullDiagnostics(modelUri)));
+    const deadline = Date.now() + 5000;
+    while (refreshes() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(refreshes() > before, 'the client is asked to pull again');
+  } finally {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
