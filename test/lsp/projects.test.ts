@@ -6,11 +6,13 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Hover } from 'vscode-languageserver-protocol/node';
+import { ruleByName, type RuleName } from '../../server/src/engine/index';
+import { parseExpectations } from '../helpers/expectations';
 import { positionAt, REPO_ROOT, TestClient } from './harness';
 
 function copyProject(name: string): string {
@@ -108,6 +110,67 @@ test('the workspace index: a model file shows what a script that is not open doe
     const offset = modelText.indexOf('Conv2d(1') + 7;
     await client.change(modelUri, [{ range: { start: positionAt(modelText, offset), end: positionAt(modelText, offset + 1) }, text: '3' }]);
     await pushedAfter(client, before, modelUri, lacks('SL002'));
+  } finally {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('every fixture project through the server: the last diagnostics of each file match its expectations', async () => {
+  const projects = path.join(REPO_ROOT, 'test', 'fixtures', 'projects');
+  const { client } = await TestClient.start({ pull: false, settings: () => ({}), rootUri: pathToFileURL(projects).href });
+  try {
+    const files = pythonFilesUnder(projects);
+    for (const f of files) await client.open(pathToFileURL(f).href, readFileSync(f, 'utf8'));
+    const uris = files.map((f) => pathToFileURL(f).href);
+    // Every file pushed at least once, then quiet for a while: the cross-file pushes have landed.
+    const deadline = Date.now() + 120_000;
+    let lastCount = -1;
+    while (Date.now() < deadline) {
+      const pushed = new Set(client.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics').map((n) => (n.params as { uri: string }).uri));
+      if (uris.every((u) => pushed.has(u)) && client.notifications.length === lastCount) break;
+      lastCount = client.notifications.length;
+      await new Promise((r) => setTimeout(r, 1500));
+    }
+    for (const [i, file] of files.entries()) {
+      const pushes = client.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { uri: string }).uri === uris[i]);
+      const last = (pushes[pushes.length - 1]?.params as { diagnostics: Diagnostic[] } | undefined)?.diagnostics ?? [];
+      const expected = parseExpectations(readFileSync(file, 'utf8')).diagnostics.map((d) => `${d.line - 1}:${ruleByName(d.rule as RuleName).code}`);
+      assert.deepEqual(last.map((d) => `${d.range.start.line}:${d.code}`).sort(), expected.sort(), path.relative(projects, file));
+    }
+  } finally {
+    await client.stop();
+  }
+});
+
+function pythonFilesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = path.join(dir, n);
+    if (statSync(p).isDirectory()) return pythonFilesUnder(p);
+    return n.endsWith('.py') ? [p] : [];
+  }).sort();
+}
+
+test('pull mode: the model module pulls the diagnostic the script found; the server asks for a refresh when it changes', async () => {
+  const root = copyProject('torch_script');
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}), rootUri: pathToFileURL(root).href });
+  try {
+    const scriptUri = pathToFileURL(path.join(root, 'train.py')).href;
+    const modelUri = pathToFileURL(path.join(root, 'nets', 'lenet.py')).href;
+    const scriptText = readFileSync(path.join(root, 'train.py'), 'utf8');
+    await client.open(scriptUri, scriptText);
+    await client.open(modelUri, readFileSync(path.join(root, 'nets', 'lenet.py'), 'utf8'));
+    assert.deepEqual(await client.pullDiagnostics(scriptUri), []);
+    assert.ok(hasCode('SL002')(await client.pullDiagnostics(modelUri)));
+    const refreshes = () => client.requests.filter((r) => r.method === 'workspace/diagnostic/refresh').length;
+    const before = refreshes();
+    const offset = scriptText.indexOf('16, 3, 28') + 4;
+    await client.change(scriptUri, [{ range: { start: positionAt(scriptText, offset), end: positionAt(scriptText, offset + 1) }, text: '1' }]);
+    assert.deepEqual(await client.pullDiagnostics(scriptUri), []);
+    assert.ok(lacks('SL002')(await client.pullDiagnostics(modelUri)));
+    const deadline = Date.now() + 5000;
+    while (refreshes() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(refreshes() > before, 'the client is asked to pull again');
   } finally {
     await client.stop();
     rmSync(root, { recursive: true, force: true });

@@ -15,7 +15,7 @@ import type { LintJob, LintJobResult } from '../host/lint-job';
 import { readSource } from '../host/source-file';
 import { notebookWithProgram, type CellMap, type Notebook } from '../engine/index';
 import { LintPool } from '../host/worker-pool';
-import { importsAny, projectRoot, projectSpecFor, type ProjectSpec } from '../host/project';
+import { importsAny, isProjectRoot, projectRoot, projectSpecFor, type ProjectSpec } from '../host/project';
 import { projectReports } from './project-report';
 import { addNoqa } from './add-noqa';
 import { render, isHumanFormat, type OutputFormat } from './formats/index';
@@ -199,13 +199,17 @@ export function readItems(files: string[], resolver: ConfigResolver, io: CliIo, 
 }
 
 /**
- * The files of the checked files' projects that import one of them, directly or through each
- * other (found by their import lines naming a checked module), excluding checked files. Read
+ * The files of the checked files' projects (folders with a project marker) that import one of
+ * them, directly or through each other (found by their import lines naming a checked module),
+ * excluding checked files. Read
  * and filtered as discovery does (excludes, .gitignore); unreadable ones are skipped silently.
  */
 function importerItems(items: CheckItem[], resolver: ConfigResolver, io: CliIo, o: CheckOptions): CheckItem[] {
   const checked = new Set(items.map((i) => i.abs));
-  const roots = [...new Set(items.map((i) => projectRoot(i.abs)))];
+  // Only real projects (a marker found above the file): a loose file in a big folder (a home
+  // folder, Downloads) must not make the run walk everything beside it.
+  const roots = [...new Set(items.map((i) => projectRoot(i.abs)))].filter(isProjectRoot);
+  if (roots.length === 0) return [];
   const found = discoverFiles(roots, { cwd: io.cwd, resolver, forceExclude: true, respectGitignore: o.respectGitignore });
   const candidates = found.files.filter((f) => !checked.has(f));
   if (candidates.length === 0) return [];

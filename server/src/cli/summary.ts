@@ -10,6 +10,7 @@ import { formatShape, type LayerApplication, type ModelSummary } from '../engine
 import { ConfigResolver } from '../host/config';
 import type { ConfigValues } from '../host/config-schema';
 import { lintText } from '../host/lint';
+import { fileModuleProvider } from '../host/project';
 import { loadParser } from '../host/parser';
 import * as path from 'node:path';
 import { cliWarn, readItems } from './check';
@@ -37,15 +38,26 @@ export async function runSummary(o: SummaryOptions, io: CliIo): Promise<number> 
   if (readFailed || items.length === 0) return EXIT.error;
   const parser = await loadParser();
   try {
-    const r = lintText(parser, items[0].text, items[0].settings);
+    // The file's imports of project modules and library stubs are followed, as `check` does.
+    const { project } = items[0];
+    const modules = fileModuleProvider(project, parser);
+    const r = lintText(parser, items[0].text, { ...items[0].settings, modules, moduleName: project.moduleName, isPackage: project.isPackage }, modules.textOf);
     if (r.engine.internalError) io.stderr(`error: internal error while analysing ${printable(items[0].display)}: ${r.engine.internalError.split('\n')[0]}\n`);
-    const models = o.model === undefined ? r.engine.models : r.engine.models.filter((m) => m.name === o.model);
+    // Models this file builds from classes in other project files are summarised too; their
+    // ranges are in those files, so their drawings carry no source arguments or lines.
+    const found = [
+      ...r.engine.models.map((model) => ({ model, text: items[0].text as string | null })),
+      ...(r.engine.elsewhere ?? []).flatMap((e) => e.models.map((model) => ({ model, text: null }))),
+    ];
+    const all = found.map((f) => f.model);
+    const picked = o.model === undefined ? found : found.filter((f) => f.model.name === o.model);
+    const models = picked.map((f) => f.model);
     const draw = GRAPH_FORMATS[o.format];
-    if (o.model !== undefined && models.length === 0) return noSuchModel(o.model, r.engine.models, io);
+    if (o.model !== undefined && models.length === 0) return noSuchModel(o.model, all, io);
     if (draw) {
       if (models.length === 0) io.stderr(`No models found in ${printable(items[0].display)}.\n`);
       else if (models.length > 1) return severalModels(models, io);
-      else io.stdout(draw(modelGraph(models[0], items[0].text, r.diagnostics)));
+      else io.stdout(draw(modelGraph(models[0], picked[0].text, r.diagnostics)));
     } else if (o.format === 'json') io.stdout(`${JSON.stringify(models.map(modelJson), null, 2)}\n`);
     else io.stdout(models.length ? models.map(renderModel).join('\n') : `No models found in ${printable(items[0].display)}.\n`);
     return r.engine.internalError || (draw && models.length === 0) ? EXIT.error : EXIT.clean;

@@ -38,17 +38,22 @@ export interface ModelGraph {
 
 const ARGS_MAX = 44;
 
-export function modelGraph(model: ModelSummary, text: string, diagnostics: readonly Diagnostic[]): ModelGraph {
-  const lines = new LineIndex(text);
+/**
+ * `text` is the analysed file's; null for a model summarised from another file (its ranges are
+ * there), which is drawn without source arguments, lines or errors.
+ */
+export function modelGraph(model: ModelSummary, text: string | null, diagnostics: readonly Diagnostic[]): ModelGraph {
+  const lines = new LineIndex(text ?? '');
   const inputShape = model.inputShapes.map(formatShape).join(', ') || '?';
-  const nodes: GraphNode[] = [{ id: 'input', title: 'input', args: '', params: '', kind: 'input', line: lines.lineOf(model.inputSource?.start ?? model.range.start) }];
+  const modelLine = text === null ? -1 : lines.lineOf(model.range.start);
+  const nodes: GraphNode[] = [{ id: 'input', title: 'input', args: '', params: '', kind: 'input', line: text === null ? -1 : lines.lineOf(model.inputSource?.start ?? model.range.start) }];
   const edges: GraphEdge[] = [];
   const consumed = new Set<number>();
   model.layers.forEach((layer, i) => {
     // A layer written in an imported module has ranges into that module's text, which we do not hold.
-    const here = layer.file === undefined;
+    const here = text !== null && layer.file === undefined;
     const error = diagnostics.find(
-      (d) => d.severity === 'error' && d.file === layer.file && d.range.start === layer.appliedAt.start && d.range.end === layer.appliedAt.end,
+      (d) => text !== null && d.severity === 'error' && d.file === layer.file && d.range.start === layer.appliedAt.start && d.range.end === layer.appliedAt.end,
     );
     nodes.push({
       id: `n${i}`,
@@ -67,7 +72,7 @@ export function modelGraph(model: ModelSummary, text: string, diagnostics: reado
   // Layers whose output no other layer consumes are the model's outputs.
   const sinks = model.layers.map((_, i) => i).filter((i) => !consumed.has(i));
   if (sinks.length) {
-    nodes.push({ id: 'output', title: 'output', args: '', params: '', kind: 'output', line: lines.lineOf(model.range.start) });
+    nodes.push({ id: 'output', title: 'output', args: '', params: '', kind: 'output', line: modelLine });
     for (const i of sinks) edges.push({ from: `n${i}`, to: 'output', label: formatShape(model.layers[i].outputShape) });
   }
   return { name: model.name, framework: model.framework, nodes, edges };

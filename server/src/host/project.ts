@@ -40,9 +40,14 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z_0-9]*$/;
 export function projectRoot(file: string): string {
   const start = path.dirname(path.resolve(file));
   for (let dir = start; ; dir = path.dirname(dir)) {
-    if (ROOT_MARKERS.some((m) => existsSync(path.join(dir, m)))) return dir;
+    if (isProjectRoot(dir)) return dir;
     if (path.dirname(dir) === dir) return start;
   }
+}
+
+/** Whether `dir` holds a project marker (a real project, whose files may be searched for importers). */
+export function isProjectRoot(dir: string): boolean {
+  return ROOT_MARKERS.some((m) => existsSync(path.join(dir, m)));
 }
 
 /** The import roots and module name of `file`; `src` is the configured `src` setting (absolute folders). */
