@@ -199,6 +199,11 @@ export interface AnalyzeOptions {
   /** Overrides of the default budgets. */
   budgets?: AnalysisBudgets;
   /**
+   * Called at each loss or `fit` call a target sink looked at, with whether both shapes were
+   * known enough to decide (the bench's reach report). Not plain data, like `clock`.
+   */
+  onTargetCheck?: (site: TextRange, checked: boolean) => void;
+  /**
    * A monotonic clock in milliseconds (the host passes `performance.now`); without it there is
    * no time budget. Not plain data: hosts add it just before calling the engine.
    */

@@ -28,6 +28,7 @@ import { tensorVal, UNKNOWN_V, type ClassValue, type LayerValue, type ModelFamil
 import { Containers } from './models/containers';
 import type { ModelContext } from './models/context';
 import { Diagnostics } from './models/diagnostics';
+import { factoryDtype, withDtype } from './models/dtypes';
 import type { CallSite, InterpreterHost, ModelLayer } from './models/interfaces';
 import { declaredInput, inputFromCall, inputFromModelCall, isInputSourceCall } from './models/input-sources';
 import { LayerObjects } from './models/layer-objects';
@@ -124,7 +125,7 @@ export class ModelEngine implements ModelLayer {
     const def = findLayer(path);
     if (!def) return UNKNOWN_V;
     if (def.kind === 'layer') return ctx.layers.construct(def, path, args, site);
-    return ctx.runs.applyOp(def, args, site, null);
+    return withDtype(ctx.runs.applyOp(def, args, site, null), factoryDtype(path, args));
   }
 
   callModel(callee: ObjectValue | LayerValue, args: EvaluatedArgs, site: CallSite): Value {

@@ -113,6 +113,8 @@ export interface TensorVal {
   hist: Lineage | null;
   /** Where this tensor's shape was first known (factory call, Input(), annotation). */
   origin: TextRange | null;
+  /** Element type when known ('float32', 'int64', 'uint8', 'bool', ...); absent means unknown. */
+  dtype?: string;
   /** MXNet symbol API: how this symbol was built, so it can be evaluated once shapes are bound. */
   sym?: SymNode;
 }

@@ -14,6 +14,7 @@ import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { CHAINABLE, mergeHist } from './support';
 import { inputFromTensorMethod } from './input-sources';
+import { methodDtype, withDtype } from './dtypes';
 
 export function shapeTuple(ctx: ModelContext, t: TensorVal): Value {
   if (!t.shape || t.shape.open) return UNKNOWN_V;
@@ -46,7 +47,7 @@ export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scop
     return tensorVal(null, t.lib, t.hist, t.origin);
   }
   dims.push(...t.shape.dims.slice(axis));
-  return tensorVal(ranked(dims), t.lib, t.hist, t.origin);
+  return withDtype(tensorVal(ranked(dims), t.lib, t.hist, t.origin), t.dtype);
 }
 
 /** The size of `d[lower:upper:step]` when the code shows every part (Python's `slice.indices`). */
@@ -100,6 +101,10 @@ const TENSOR_METHOD_PREFIX: Record<TensorLib, string | null> = {
 };
 
 export function tensorMethod(ctx: ModelContext, t: TensorVal, name: string, args: EvaluatedArgs, site: CallSite): Value {
+  return withDtype(tensorMethodShape(ctx, t, name, args, site), methodDtype(t, name, args));
+}
+
+function tensorMethodShape(ctx: ModelContext, t: TensorVal, name: string, args: EvaluatedArgs, site: CallSite): Value {
   const learned = inputFromTensorMethod(ctx, t, name, args, site);
   if (learned !== undefined) return learned;
   const prefix = TENSOR_METHOD_PREFIX[t.lib];
