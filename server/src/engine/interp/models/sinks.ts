@@ -125,7 +125,7 @@ function checkTorch(ctx: ModelContext, loss: TorchLoss | undefined, args: Evalua
   const target = args.positional[1] ?? args.keywords.get('target');
   if (!loss || input?.t !== 'tensor' || target?.t !== 'tensor') return noteCheck(ctx, site, false);
   if (!input.shape || !target.shape) return noteCheck(ctx, site, false);
-  const verdict = torchLossVerdict(loss, input.shape, target.shape, target.dtype);
+  const verdict = torchLossVerdict(loss, input.shape, target.shape, target.dtype, input.dtype);
   report(ctx, verdict, site, input, target, 'torch', { target: argExpr(site, 1, 'target'), lossName: null });
 }
 

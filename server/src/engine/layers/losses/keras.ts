@@ -78,7 +78,8 @@ function looksLikeIndices(t: Shape, p: Shape): boolean {
  * the batch as None.
  */
 export function kerasLossVerdict(loss: KerasLoss, yTrue: Shape, yPred: Shape, semantics: KerasSemantics, batchNone = false): LossVerdict {
-  if (yTrue.open || yPred.open) return UNKNOWN_VERDICT;
+  // Rank-0 labels or predictions take paths of their own in Keras (an IndexError, or a rank error before the squeeze).
+  if (yTrue.open || yPred.open || yTrue.dims.length === 0 || yPred.dims.length === 0) return UNKNOWN_VERDICT;
   if (semantics !== 'keras3') return olderKeras(loss, yTrue, yPred, semantics, batchNone);
   const adjusted = sameRank(yTrue, yPred);
   if (!adjusted) return UNKNOWN_VERDICT;
@@ -91,7 +92,6 @@ export function kerasLossVerdict(loss: KerasLoss, yTrue: Shape, yPred: Shape, se
       const why = fix
         ? [`The labels ${pyTuple(yTrue, batchNone)} are class indices, but categorical_crossentropy takes one-hot labels of the output's shape ${pyTuple(yPred, batchNone)}.`]
         : [`${loss} compares the labels ${pyTuple(yTrue, batchNone)} with the output ${pyTuple(yPred, batchNone)} element by element.`];
-      if (t.dims.length < 1) return raise(`Arguments \`target\` and \`output\` must be at least rank 1. Received: ${shapes}`, why);
       if (t.dims.length !== p.dims.length) return raise(`Arguments \`target\` and \`output\` must have the same rank (ndim). Received: ${shapes}`, why, fix);
       const agree = leadingDimsAgree(t, p);
       if (agree === false) return raise(`Arguments \`target\` and \`output\` must have the same shape. Received: ${shapes}`, why, fix);

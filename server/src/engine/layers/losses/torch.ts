@@ -42,7 +42,7 @@ export function torchSize(s: Shape): string {
 }
 
 /** The verdict of `loss(input, target)`; `targetDtype` undefined means unknown. */
-export function torchLossVerdict(loss: TorchLoss, input: Shape, target: Shape, targetDtype: string | undefined): LossVerdict {
+export function torchLossVerdict(loss: TorchLoss, input: Shape, target: Shape, targetDtype: string | undefined, inputDtype?: string): LossVerdict {
   if (input.open || target.open) return UNKNOWN_VERDICT;
   switch (loss) {
     case 'cross_entropy':
@@ -50,7 +50,7 @@ export function torchLossVerdict(loss: TorchLoss, input: Shape, target: Shape, t
       return classIndexLoss(loss, input, target, targetDtype);
     case 'binary_cross_entropy':
     case 'binary_cross_entropy_with_logits':
-      return binaryLoss(loss, input, target, targetDtype);
+      return binaryLoss(loss, input, target, targetDtype, inputDtype);
     case 'kl_div':
       return klDiv(input, target, targetDtype);
     default:
@@ -85,13 +85,19 @@ function classIndexLoss(loss: 'cross_entropy' | 'nll_loss', input: Shape, target
     }
   }
   const indices = i.length === 1 ? [] : [i[0], ...i.slice(2)];
+  const oneIndex = ['An unbatched input (C,) takes one class index as its target.'];
   if (i.length === 1) {
+    // Unbatched: the rank, then the dtype, then the size.
+    if (t.length > 1) return raise('0D or 1D target tensor expected, multi-target not supported', oneIndex);
+    const d = indexDtype(dtype);
+    if (d.outcome !== 'pass') return d;
     if (t.length === 1 && t[0] !== 1) {
       if (typeof t[0] !== 'number') return UNKNOWN_VERDICT;
-      return raise(`For 1D input, 1D target must have size 1, but got target size: ${t[0]}`, ['An unbatched input (C,) takes one class index as its target.']);
+      return raise(`For 1D input, 1D target must have size 1, but got target size: ${t[0]}`, oneIndex);
     }
-    if (t.length > 1) return raise('0D or 1D target tensor expected, multi-target not supported', ['An unbatched input (C,) takes one class index as its target.']);
-  } else if (i.length === 2) {
+    return PASS;
+  }
+  if (i.length === 2) {
     if (t.length > 1) {
       const fix: LossFix | undefined = t.length === 2 && t[1] === 1 ? { title: 'Squeeze the target to class indices (.squeeze(1))', on: 'target', append: '.squeeze(1)' } : undefined;
       return raise(
@@ -103,26 +109,37 @@ function classIndexLoss(loss: 'cross_entropy' | 'nll_loss', input: Shape, target
         fix,
       );
     }
-  } else {
+    return indexDtype(dtype);
+  }
+  const perPosition = [`The output ${listText(input)} is (N, C, d1, …) scores with classes on axis 1, so the target must hold one class index per position: ${listText(indices)}.`];
+  const squeezeLast: LossFix | undefined =
+    t.length === indices.length + 1 && t[t.length - 1] === 1 && shapeEq({ dims: t.slice(0, -1), open: false }, { dims: indices, open: false }) === true
+      ? { title: `Squeeze the target's last axis (.squeeze(${t.length - 1}))`, on: 'target', append: `.squeeze(${t.length - 1})` }
+      : undefined;
+  if (i.length === 4) {
+    // nll_loss2d: the target's rank, then its dtype, then its sizes.
+    if (t.length !== 3) return raise(`only batches of spatial targets supported (3D tensors) but got targets of dimension: ${t.length}`, perPosition, squeezeLast);
+    const d = indexDtype(dtype, true);
+    if (d.outcome !== 'pass') return d;
     const eq = shapeEq(target, { dims: indices, open: false });
     if (eq === null) return UNKNOWN_VERDICT;
-    if (!eq) {
-      const fix: LossFix | undefined =
-        t.length === indices.length + 1 && t[t.length - 1] === 1 && shapeEq({ dims: t.slice(0, -1), open: false }, { dims: indices, open: false }) === true
-          ? { title: `Squeeze the target's last axis (.squeeze(${t.length - 1}))`, on: 'target', append: `.squeeze(${t.length - 1})` }
-          : undefined;
-      return raise(
-        `Expected target size ${listText(indices)}, got ${listText(target)}`,
-        [`The output ${listText(input)} is (N, C, d1, …) scores with classes on axis 1, so the target must hold one class index per position: ${listText(indices)}.`],
-        fix,
-      );
-    }
+    return eq ? PASS : raise(`size mismatch (got input: ${listText(input)} , target: ${listText(target)}`, perPosition);
   }
+  const eq = shapeEq(target, { dims: indices, open: false });
+  if (eq === null) return UNKNOWN_VERDICT;
+  if (!eq) return raise(`Expected target size ${listText(indices)}, got ${listText(target)}`, perPosition, squeezeLast);
+  return indexDtype(dtype, true);
+}
+
+/** Class indices must be Long or Byte. */
+function indexDtype(dtype: string | undefined, spatial = false): LossVerdict {
   if (dtype === undefined) return UNKNOWN_VERDICT;
-  if (dtype === 'int64' || dtype === 'uint8') return PASS;
+  if (dtype === 'int64') return PASS;
+  // Byte targets pass the (N, C) kernel only; the spatial one takes Long alone.
+  if (dtype === 'uint8') return spatial ? raise('expected scalar type Long but found Byte', ['Per-position class indices must be torch.long.'], { title: 'Convert the target to torch.long (.long())', on: 'target', append: '.long()' }) : PASS;
   return raise(`expected target dtype to be Long or Byte, but got ${typeName(dtype)}`, [
     `Class-index targets must be integers (torch.long); this one is ${dtype}.`,
-  ], { title: 'Convert the target to class indices (.long())', on: 'target', append: '.long()' });
+  ], /^u?int/.test(dtype) ? { title: 'Convert the target to torch.long (.long())', on: 'target', append: '.long()' } : undefined);
 }
 
 /** The fix that gives the target the input's shape when one axis of size 1 is the whole difference. */
@@ -137,7 +154,7 @@ function reshapeTarget(input: Shape, target: Shape): LossFix | undefined {
   return undefined;
 }
 
-function binaryLoss(loss: 'binary_cross_entropy' | 'binary_cross_entropy_with_logits', input: Shape, target: Shape, dtype: string | undefined): LossVerdict {
+function binaryLoss(loss: 'binary_cross_entropy' | 'binary_cross_entropy_with_logits', input: Shape, target: Shape, dtype: string | undefined, inputDtype: string | undefined): LossVerdict {
   const same = shapeEq(input, target);
   if (same === null) return UNKNOWN_VERDICT;
   if (!same) {
@@ -148,6 +165,12 @@ function binaryLoss(loss: 'binary_cross_entropy' | 'binary_cross_entropy_with_lo
     return raise(message, [`${loss} compares the output and the target element by element; it does not broadcast.`], reshapeTarget(input, target));
   }
   if (dtype === undefined) return UNKNOWN_VERDICT;
+  if (loss === 'binary_cross_entropy' && isFloatDtype(dtype)) {
+    // binary_cross_entropy takes the input's own float type.
+    if (inputDtype === undefined) return UNKNOWN_VERDICT;
+    if (dtype === inputDtype) return PASS;
+    return raise(`Found dtype ${typeName(dtype)} but expected ${typeName(inputDtype)}`, [`binary_cross_entropy needs the target in the input's dtype (${inputDtype}); this one is ${dtype}.`]);
+  }
   if (isFloatDtype(dtype)) return PASS;
   const message = loss === 'binary_cross_entropy' ? `Found dtype ${typeName(dtype)} but expected Float` : `result type Float can't be cast to the desired output type ${typeName(dtype)}`;
   return raise(message, [`Binary targets must be floating point (0.0 / 1.0); this one is ${dtype}.`], { title: 'Convert the target to float (.float())', on: 'target', append: '.float()' });
@@ -170,10 +193,10 @@ function regressionLoss(loss: TorchLoss, input: Shape, target: Shape): LossVerdi
 }
 
 function klDiv(input: Shape, target: Shape, dtype: string | undefined): LossVerdict {
+  // The dtype is checked first; an unknown dtype still lets a broadcast clash raise.
+  if (dtype !== undefined && !isFloatDtype(dtype)) return raise('kl_div: Integral inputs not supported.', ['kl_div takes a probability (or log-probability) target, which must be floating point.']);
   const b = broadcastVerdict(target, input);
   if (b === null) return UNKNOWN_VERDICT;
   if (b !== 'same' && b !== 'broadcast') return raise(broadcastMessage(b), [`kl_div broadcasts the target ${listText(target)} with the input ${listText(input)}, and axis ${b.axis} is ${b.x} against ${b.y}.`]);
-  if (dtype === undefined) return UNKNOWN_VERDICT;
-  if (!isFloatDtype(dtype)) return raise('kl_div: Integral inputs not supported.', ['kl_div takes a probability (or log-probability) target, which must be floating point.']);
-  return PASS;
+  return dtype === undefined ? UNKNOWN_VERDICT : PASS;
 }
