@@ -22,7 +22,7 @@ import type { LossFinding, LossVerdict } from '../../layers/losses/verdict';
 import { semanticsOf } from '../../layers/keras/versions';
 import { BATCH, formatShape, ranked } from '../../shapes';
 import type { Expr } from '../../syntax/ast';
-import type { Fix, Framework, RelatedLocation, Shape, TextEdit } from '../../types';
+import type { Dim, Fix, Framework, RelatedLocation, Shape, TextEdit } from '../../types';
 import type { EvaluatedArgs } from '../bind';
 import { lineageIds, UNKNOWN_V, type LayerValue, type ObjectValue, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
@@ -185,8 +185,21 @@ function kerasOutput(ctx: ModelContext, obj: ObjectValue, x: Value | undefined, 
   return ctx.runs.within(run, () => ctx.runs.runObject(obj, { positional: [input], keywords: new Map(), opaque: false }));
 }
 
-function batched(s: Shape | null): Shape | null {
-  return s && !s.open && s.dims.length > 0 ? ranked([BATCH, ...s.dims.slice(1)]) : s;
+/** `s` with its first axis replaced by the batch `fit` feeds first (a size, or the batch symbol when unknown). */
+function batched(s: Shape | null, batch: Dim): Shape | null {
+  return s && !s.open && s.dims.length > 0 ? ranked([batch ?? BATCH, ...s.dims.slice(1)]) : s;
+}
+
+/**
+ * The size of the first batch: `fit`/`evaluate` slice `batch_size` rows (32 by default) from
+ * arrays whose row count the code shows; `*_on_batch` take the whole array.
+ */
+function firstBatch(method: string, args: EvaluatedArgs, x: Value | undefined): Dim {
+  const rows = x?.t === 'tensor' && x.shape && !x.shape.open ? x.shape.dims[0] : null;
+  if (typeof rows !== 'number') return null;
+  if (method.endsWith('_on_batch')) return rows;
+  const b = args.keywords.get('batch_size') ?? { t: 'num', v: 32, isFloat: false };
+  return b.t === 'num' && Number.isInteger(b.v) && b.v > 0 ? Math.min(b.v, rows) : null;
 }
 
 function checkKerasFit(ctx: ModelContext, obj: ObjectValue, method: string, args: EvaluatedArgs, site: CallSite, result: Value | undefined): void {
@@ -213,7 +226,8 @@ function checkKerasFit(ctx: ModelContext, obj: ObjectValue, method: string, args
       const label = labelFor(ys, o.key, i, outputs.length === 1);
       const kind = lossKindOf(o.loss);
       if (!kind || label.t !== 'tensor') return noteCheck(ctx, site, false);
-      const [p, t] = [batched(o.out.shape), batched(label.shape)];
+      const batch = xs === x || !args.keywords.has('validation_batch_size') ? firstBatch(method, args, xs) : null;
+      const [p, t] = [batched(o.out.shape, batch), batched(label.shape, batch)];
       checkKeras(ctx, kind, { ...o.out, shape: p }, { ...label, shape: t }, site, { target: outputs.length === 1 ? yExpr : null, lossName: o.expr }, true);
     });
   }

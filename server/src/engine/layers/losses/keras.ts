@@ -74,8 +74,8 @@ function looksLikeIndices(t: Shape, p: Shape): boolean {
 }
 
 /**
- * The verdict of a Keras loss on `(y_true, y_pred)`. `batchNone`: shapes inside `fit` print
- * the batch as None.
+ * The verdict of a Keras loss on `(y_true, y_pred)`. `batchNone`: the loss runs inside `fit`
+ * (a batch the code does not show prints as None; TensorFlow words errors as in a graph).
  */
 export function kerasLossVerdict(loss: KerasLoss, yTrue: Shape, yPred: Shape, semantics: KerasSemantics, batchNone = false): LossVerdict {
   // Rank-0 labels or predictions take paths of their own in Keras (an IndexError, or a rank error before the squeeze).
@@ -120,7 +120,11 @@ export function kerasLossVerdict(loss: KerasLoss, yTrue: Shape, yPred: Shape, se
       if (b === null) return UNKNOWN_VERDICT;
       if (b === 'same' || b === 'broadcast') return PASS;
       const list = (s: Shape) => `[${s.dims.map((d, i) => (batchNone && i === 0 && typeof d !== 'number' ? '?' : String(d))).join(',')}]`;
-      return raise(`Incompatible shapes: ${list(t)} vs. ${list(p)}`, [
+      // Eagerly TensorFlow says "Incompatible shapes"; inside `fit` the traced graph says "Dimensions must be equal".
+      const message = batchNone
+        ? `Dimensions must be equal, but are ${b.x} and ${b.y} for '{{node compile_loss/…/sub}}' with input shapes: ${list(t)}, ${list(p)}.`
+        : `Incompatible shapes: ${list(t)} vs. ${list(p)}`;
+      return raise(message, [
         `The loss subtracts the output ${pyTuple(yPred, batchNone)} from the labels ${pyTuple(yTrue, batchNone)} (after Keras drops or adds one trailing axis of size 1), and they do not broadcast.`,
       ]);
     }
