@@ -191,15 +191,17 @@ function batched(s: Shape | null, batch: Dim): Shape | null {
 }
 
 /**
- * The size of the first batch: `fit`/`evaluate` slice `batch_size` rows (32 by default) from
- * arrays whose row count the code shows; `*_on_batch` take the whole array.
+ * The batch size the loss sees: `*_on_batch` take the whole array; `fit`/`evaluate` slice
+ * `batch_size` rows (32 by default), a size TensorFlow traces only when every batch has it (the
+ * rows divide evenly), else the batch is None.
  */
 function firstBatch(method: string, args: EvaluatedArgs, x: Value | undefined): Dim {
   const rows = x?.t === 'tensor' && x.shape && !x.shape.open ? x.shape.dims[0] : null;
   if (typeof rows !== 'number') return null;
   if (method.endsWith('_on_batch')) return rows;
   const b = args.keywords.get('batch_size') ?? { t: 'num', v: 32, isFloat: false };
-  return b.t === 'num' && Number.isInteger(b.v) && b.v > 0 ? Math.min(b.v, rows) : null;
+  if (b.t !== 'num' || !Number.isInteger(b.v) || b.v <= 0) return null;
+  return rows <= b.v ? rows : rows % b.v === 0 ? b.v : null;
 }
 
 function checkKerasFit(ctx: ModelContext, obj: ObjectValue, method: string, args: EvaluatedArgs, site: CallSite, result: Value | undefined): void {

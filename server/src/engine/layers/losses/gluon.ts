@@ -3,8 +3,9 @@
  * so these follow the source):
  *  - `SoftmaxCrossEntropyLoss(sparse_label=True)` picks the label's class with
  *    `F.pick(pred, label, axis=axis)`, whose shape inference (`PickOpShape`,
- *    src/operator/tensor/broadcast_reduce_op_index.cc) assigns the label the prediction's shape
- *    without the class axis: one-hot labels of the prediction's shape are inconsistent;
+ *    src/operator/tensor/broadcast_reduce_op.h) assigns the label the prediction's shape with
+ *    the class axis dropped, or kept as 1 for a label of the prediction's rank: one-hot labels
+ *    of the prediction's shape are inconsistent;
  *  - with `sparse_label=False`, and in `SigmoidBinaryCrossEntropyLoss`, `L1Loss`, `L2Loss`, the
  *    label is reshaped to the prediction's shape (`_reshape_like`): any shape of the same size
  *    works ((N,) against (N, 1) is fine), a smaller label cannot be reshaped.
@@ -35,9 +36,9 @@ export function gluonLossVerdict(loss: GluonLoss, pred: Shape, label: Shape, spa
   if (loss === 'softmax_ce' && sparseLabel) {
     const ax = axis < 0 ? axis + pred.dims.length : axis;
     if (ax < 0 || ax >= pred.dims.length) return UNKNOWN_VERDICT;
-    const expected: Shape = { dims: pred.dims.filter((_, i) => i !== ax), open: false };
-    // A label with the class axis kept as 1 is left to the framework (not certain either way).
-    if (label.dims.length === pred.dims.length && label.dims[ax] === 1) return UNKNOWN_VERDICT;
+    // A label of the prediction's rank keeps the class axis as 1; any other rank drops it.
+    const keep = label.dims.length === pred.dims.length;
+    const expected: Shape = { dims: keep ? pred.dims.map((d, i) => (i === ax ? 1 : d)) : pred.dims.filter((_, i) => i !== ax), open: false };
     const eq = shapeEq(label, expected);
     if (eq === null) return UNKNOWN_VERDICT;
     if (eq) return PASS;

@@ -137,7 +137,7 @@ export function kerasLossVerdict(loss: KerasLoss, yTrue: Shape, yPred: Shape, se
  * layer before training, in words that name the layer; they are left silent here.
  */
 function olderKeras(loss: KerasLoss, t: Shape, p: Shape, semantics: KerasSemantics, batchNone: boolean): LossVerdict {
-  if (semantics !== 'keras2' || loss !== 'categorical_crossentropy' || !looksLikeIndices(t, p) || t.dims.length !== p.dims.length) return UNKNOWN_VERDICT;
+  if (semantics !== 'keras2' || loss !== 'categorical_crossentropy' || !looksLikeIndices(t, p)) return UNKNOWN_VERDICT;
   return raise(`Shapes ${pyTuple(t, batchNone)} and ${pyTuple(p, batchNone)} are incompatible`, [
     `The labels ${pyTuple(t, batchNone)} are class indices, but categorical_crossentropy takes one-hot labels of the output's shape.`,
   ], INDEX_FIX);
