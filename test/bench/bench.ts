@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: engine speed as ratios against a baseline measured in the same run.
  * For each parser backend and corpus: bare parse time, full analysis time, their ratio,
- * files per second and peak memory. Printed as a table; nothing is asserted.
+ * files per second and peak memory; then the reach on the reach corpus (`reach.ts`). Printed as
+ * tables; nothing is asserted.
  */
 import { readFileSync } from 'node:fs';
 import { analyzeText, type PythonParser } from '../../server/src/engine/index';
 import { loadParser } from '../../server/src/host/parser';
 import { generatedModelFile, pythonFiles } from '../helpers/corpus';
 import { EXAMPLES } from '../helpers/paths';
+import { measureReach, printReach } from './reach';
 
 interface Row {
   backend: string;
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
       `| ${r.backend} | ${r.corpus} | ${r.files} | ${r.lines} | ${r.parseMs.toFixed(1)} | ${r.lintMs.toFixed(1)} | ${(r.lintMs / r.parseMs).toFixed(2)} | ${fps.toFixed(0)} | ${lps.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`,
     );
   }
+  printReach(measureReach(await loadParser('wasm')));
 }
 
 void main();

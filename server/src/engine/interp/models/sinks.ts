@@ -82,7 +82,7 @@ export const TARGET_SINKS: readonly TargetSink[] = [
           const [yTrue, yPred] = [args.positional[0] ?? args.keywords.get('y_true'), args.positional[1] ?? args.keywords.get('y_pred')];
           if (kind && yTrue?.t === 'tensor' && yPred?.t === 'tensor') {
             checkKeras(ctx, kind, yPred, yTrue, site, { target: argExpr(site, 0, 'y_true'), lossName: null }, false);
-          }
+          } else noteCheck(ctx, site, false);
         },
       },
     ],
@@ -96,11 +96,11 @@ export const TARGET_SINKS: readonly TargetSink[] = [
         classes: Object.keys(GLUON_LOSS_CLASSES).map((c) => `mxnet.gluon.loss.${c}`),
         check(ctx, layer, args, site) {
           const [pred, label] = args.positional;
-          if (pred?.t !== 'tensor' || label?.t !== 'tensor' || !pred.shape || !label.shape) return;
           const kind = GLUON_LOSS_CLASSES[layer.qname.split('.').pop()!];
           const sparse = layer.args.get('sparse_label');
           const axis = layer.args.get('axis');
-          if (kind === 'softmax_ce' && (typeof sparse !== 'boolean' || typeof axis !== 'number')) return;
+          const unknownArgs = kind === 'softmax_ce' && (typeof sparse !== 'boolean' || typeof axis !== 'number');
+          if (pred?.t !== 'tensor' || label?.t !== 'tensor' || !pred.shape || !label.shape || unknownArgs) return noteCheck(ctx, site, false);
           const verdict = gluonLossVerdict(kind, pred.shape, label.shape, sparse === true, typeof axis === 'number' ? axis : -1);
           report(ctx, verdict, site, pred, label, 'gluon', { target: argExpr(site, 1, 'label'), lossName: null, layer });
         },
@@ -216,8 +216,8 @@ function checkKerasFit(ctx: ModelContext, obj: ObjectValue, method: string, args
     pairs.push([val.items[0], val.items[1], valExpr && (valExpr.k === 'tuple' || valExpr.k === 'list') ? valExpr.elts[1] ?? null : null]);
   }
   for (const [xs, ys, yExpr] of pairs) {
-    if (!ys || ys.t === 'none') continue;
-    if (!c) {
+    // Labels inside a dataset or generator (`fit(train_ds)`) are not visible yet.
+    if (!ys || ys.t === 'none' || !c) {
       noteCheck(ctx, site, false);
       continue;
     }
