@@ -62,8 +62,11 @@ export function torchLossCases(n: number, seed = 10): LossCase[] {
     const [fn, mod] = pick(TORCH_LOSSES);
     const dtype = pick(TORCH_DTYPES);
     const targetExpr = dtype.startsWith('float') ? `torch.rand(${tuple(target)}, dtype=torch.${dtype})` : `torch.randint(0, 1, ${tuple(target)}, dtype=torch.${dtype})`;
-    const call = r() < 0.5 ? `F.${fn}(out, y)` : `nn.${mod}()(out, y)`;
-    const source = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', `out = torch.rand${tuple(out)}`, `y = ${targetExpr}`, `loss = ${call}`, ''].join('\n');
+    // Every tenth case is a margin ranking loss: two scores (the second of a related shape) and a target.
+    const ranking = i % 10 === 9;
+    const call = ranking ? (r() < 0.5 ? 'F.margin_ranking_loss(out, out2, y)' : 'nn.MarginRankingLoss()(out, out2, y)') : r() < 0.5 ? `F.${fn}(out, y)` : `nn.${mod}()(out, y)`;
+    const second = ranking ? [`out2 = torch.rand(${tuple(r() < 0.6 ? out : targetShape(out, pick, r))})`] : [];
+    const source = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', `out = torch.rand${tuple(out)}`, ...second, `y = ${ranking ? `torch.rand(${tuple(target)})` : targetExpr}`, `loss = ${call}`, ''].join('\n');
     return { id: `torch-${i}`, framework: 'torch' as const, source };
   });
 }

@@ -200,3 +200,26 @@ function klDiv(input: Shape, target: Shape, dtype: string | undefined): LossVerd
   if (b !== 'same' && b !== 'broadcast') return raise(broadcastMessage(b), [`kl_div broadcasts the target ${listText(target)} with the input ${listText(input)}, and axis ${b.axis} is ${b.x} against ${b.y}.`]);
   return dtype === undefined ? UNKNOWN_VERDICT : PASS;
 }
+
+/**
+ * `margin_ranking_loss(input1, input2, target)`: all three of the same rank (checked in Python
+ * first), then `-target * (input1 - input2)` broadcasts.
+ */
+export function marginRankingVerdict(x1: Shape, x2: Shape, target: Shape): LossVerdict {
+  if (x1.open || x2.open || target.open) return UNKNOWN_VERDICT;
+  if (x1.dims.length !== x2.dims.length || x1.dims.length !== target.dims.length) {
+    return raise(
+      `margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: ${torchSize(x1)}, input2: ${torchSize(x2)}, target: ${torchSize(target)}`,
+      [`The two scores and the target must have the same rank: ${listText(x1)}, ${listText(x2)} and ${listText(target)}.`],
+      reshapeTarget(x1, target),
+    );
+  }
+  const diff = broadcastVerdict(x1, x2);
+  if (diff === null) return UNKNOWN_VERDICT;
+  if (diff !== 'same' && diff !== 'broadcast') return raise(broadcastMessage(diff), [`input1 ${listText(x1)} and input2 ${listText(x2)} do not broadcast.`]);
+  const merged: Shape = { dims: x1.dims.map((d, i) => (d === 1 ? x2.dims[i] : d)), open: false };
+  const b = broadcastVerdict(target, merged);
+  if (b === null) return UNKNOWN_VERDICT;
+  if (b !== 'same' && b !== 'broadcast') return raise(broadcastMessage(b), [`The target ${listText(target)} does not broadcast with the scores ${listText(merged)}.`]);
+  return PASS;
+}
