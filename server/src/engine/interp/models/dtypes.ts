@@ -35,12 +35,16 @@ const FACTORY_DEFAULTS: Record<string, string> = {
   'numpy.random.randint': 'int64',
 };
 
+/** Factories whose default dtype follows their data (`torch.tensor([1, 2])`), known only from an explicit `dtype=`. */
+const DTYPE_FROM_DATA = new Set(['torch.tensor', 'torch.as_tensor', 'torch.full', 'torch.arange', 'numpy.array', 'numpy.asarray', 'numpy.full', 'numpy.arange']);
+
 /** The dtype of a factory call's result: its `dtype=` when it names one, else the factory's default. */
 export function factoryDtype(path: string, args: EvaluatedArgs): string | undefined {
-  if (!(path in FACTORY_DEFAULTS)) return undefined;
+  const known = path in FACTORY_DEFAULTS;
+  if (!known && !DTYPE_FROM_DATA.has(path)) return undefined;
   const given = args.keywords.get('dtype');
   if (given) return dtypeName(given);
-  return FACTORY_DEFAULTS[path];
+  return known ? FACTORY_DEFAULTS[path] : undefined;
 }
 
 /** Methods that return the receiver's elements unchanged, only arranged differently. */
