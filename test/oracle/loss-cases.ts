@@ -78,7 +78,7 @@ const COMPILE_NAMES: Record<string, string> = {
 };
 
 /** Keras cases: loss objects on arrays, and (every `fitEvery`-th case) `compile` + `fit` on a Dense model. */
-export function kerasLossCases(n: number, seed = 11, fitEvery = 20): LossCase[] {
+export function kerasLossCases(n: number, seed = 11, fitEvery = 30): LossCase[] {
   const r = rng(seed);
   const pick = picker(r);
   return Array.from({ length: n }, (_, i) => {
