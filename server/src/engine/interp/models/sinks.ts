@@ -17,7 +17,7 @@
  */
 import { gluonLossVerdict, GLUON_LOSS_CLASSES } from '../../layers/losses/gluon';
 import { kerasLossKind, kerasLossVerdict, type KerasLoss } from '../../layers/losses/keras';
-import { marginRankingVerdict, TORCH_LOSS_MODULES, torchLossVerdict, type TorchLoss } from '../../layers/losses/torch';
+import { ctcVerdict, marginRankingVerdict, TORCH_LOSS_MODULES, torchLossVerdict, type TorchLoss } from '../../layers/losses/torch';
 import type { LossFinding, LossVerdict } from '../../layers/losses/verdict';
 import { semanticsOf } from '../../layers/keras/versions';
 import { BATCH, formatShape, ranked } from '../../shapes';
@@ -47,7 +47,7 @@ const KERAS_FIT_METHODS = ['fit', 'evaluate', 'train_on_batch', 'test_on_batch']
 export const TARGET_SINKS: readonly TargetSink[] = [
   {
     name: 'PyTorch losses',
-    doc: '`F.cross_entropy(out, y)`, `nn.CrossEntropyLoss()(out, y)` and the other losses of `torch.nn.functional` / `torch.nn` (`MarginRankingLoss` with its two scores): the output against the target\'s shape and dtype.',
+    doc: '`F.cross_entropy(out, y)`, `nn.CrossEntropyLoss()(out, y)` and the other losses of `torch.nn.functional` / `torch.nn` (`MarginRankingLoss` with its two scores, `CTCLoss` lengths): the output against the target\'s shape and dtype.',
     hooks: [
       {
         kind: 'call',
@@ -61,6 +61,8 @@ export const TARGET_SINKS: readonly TargetSink[] = [
       },
       { kind: 'call', paths: ['torch.nn.functional.margin_ranking_loss'], check: (ctx, _path, args, site) => checkMarginRanking(ctx, args, site) },
       { kind: 'layer-call', classes: ['torch.nn.MarginRankingLoss'], check: (ctx, _layer, args, site) => checkMarginRanking(ctx, args, site) },
+      { kind: 'call', paths: ['torch.nn.functional.ctc_loss'], check: (ctx, _path, args, site) => checkCtc(ctx, args, site) },
+      { kind: 'layer-call', classes: ['torch.nn.CTCLoss'], check: (ctx, _layer, args, site) => checkCtc(ctx, args, site) },
     ],
   },
   {
@@ -135,6 +137,14 @@ function checkMarginRanking(ctx: ModelContext, args: EvaluatedArgs, site: CallSi
   const [x1, x2, target] = [args.positional[0] ?? args.keywords.get('input1'), args.positional[1] ?? args.keywords.get('input2'), args.positional[2] ?? args.keywords.get('target')];
   if (x1?.t !== 'tensor' || x2?.t !== 'tensor' || target?.t !== 'tensor' || !x1.shape || !x2.shape || !target.shape) return noteCheck(ctx, site, false);
   report(ctx, marginRankingVerdict(x1.shape, x2.shape, target.shape), site, x1, target, 'torch', { target: argExpr(site, 2, 'target'), lossName: null });
+}
+
+function checkCtc(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): void {
+  const names = ['log_probs', 'targets', 'input_lengths', 'target_lengths'];
+  const vals = names.map((n, i) => args.positional[i] ?? args.keywords.get(n));
+  const ts = vals.flatMap((v) => (v?.t === 'tensor' && v.shape ? [v] : []));
+  if (ts.length !== 4) return noteCheck(ctx, site, false);
+  report(ctx, ctcVerdict(ts[0].shape!, ts[1].shape!, ts[2].shape!, ts[3].shape!), site, ts[0], ts[2], 'torch', { target: null, lossName: null });
 }
 
 // ------------------------------------------------------------ Keras

@@ -223,3 +223,31 @@ export function marginRankingVerdict(x1: Shape, x2: Shape, target: Shape): LossV
   if (b !== 'same' && b !== 'broadcast') return raise(broadcastMessage(b), [`The target ${listText(target)} does not broadcast with the scores ${listText(merged)}.`]);
   return PASS;
 }
+
+/**
+ * `ctc_loss(log_probs, targets, input_lengths, target_lengths)`: log_probs are (T, N, C), so the
+ * batch is axis 1; the lengths need one entry per batch item, then padded targets (N, S) one row
+ * per item (checked in that order; `LossCTC.cpp`).
+ */
+export function ctcVerdict(logProbs: Shape, targets: Shape, inputLengths: Shape, targetLengths: Shape): LossVerdict {
+  if ([logProbs, targets, inputLengths, targetLengths].some((s) => s.open) || logProbs.dims.length !== 3) return UNKNOWN_VERDICT;
+  const batch = logProbs.dims[1];
+  const size = (s: Shape) => s.dims.reduce<number | null>((n, d) => (n === null || typeof d !== 'number' ? null : n * d), 1);
+  const batchFirst = `log_probs ${listText(logProbs)} are read as (T, N, C): the batch is axis 1 (${batch}).`;
+  for (const [lengths, name] of [[inputLengths, 'input_lengths'], [targetLengths, 'target_lengths']] as const) {
+    const n = size(lengths);
+    if (n === null || typeof batch !== 'number') return UNKNOWN_VERDICT;
+    if (n !== batch) return raise(`${name} must be of size batch_size`, [batchFirst, `${name} has ${n} entries.`]);
+  }
+  if (targets.dims.length === 2) {
+    const rows = targets.dims[0];
+    if (typeof rows !== 'number') return UNKNOWN_VERDICT;
+    if (rows !== batch) {
+      return raise(`Expected tensor to have size ${batch} at dimension 0, but got size ${rows} for argument #2 'targets' (while checking arguments for ctc_loss_allocate_outputs)`, [
+        batchFirst,
+        `Padded targets (N, S) need one row per batch item; these have ${rows}.`,
+      ]);
+    }
+  }
+  return PASS;
+}
