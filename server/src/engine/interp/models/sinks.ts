@@ -297,7 +297,7 @@ function fixesOf(ctx: ModelContext, verdict: LossFinding, where: FixPlaces): Fix
   const fix = verdict.fix;
   if (!fix) return [];
   let edit: TextEdit | null = null;
-  if ((fix.on === 'target' || fix.on === 'output') && where.target && fix.on === 'target' && ATOMIC.has(where.target.k)) {
+  if (fix.on === 'target' && where.target && ATOMIC.has(where.target.k)) {
     edit = { range: { start: where.target.r.end, end: where.target.r.end }, newText: fix.append };
   } else if (fix.on === 'loss-name' && where.lossName?.k === 'str') {
     const quote = ctx.host.text[where.lossName.r.start] === '"' ? '"' : "'";

@@ -6,9 +6,9 @@
  */
 import type { Dim, Shape } from '../../types';
 
-/** A certain fix: append to the target or output expression, rename the loss, or set a loss argument. */
+/** A certain fix: append to the target expression, rename the loss, or set a loss argument. */
 export type LossFix =
-  | { title: string; on: 'target' | 'output'; append: string }
+  | { title: string; on: 'target'; append: string }
   | { title: string; on: 'loss-name'; name: string }
   | { title: string; on: 'loss-arg'; name: string; value: string };
 
