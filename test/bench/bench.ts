@@ -9,6 +9,8 @@
  *  - server: edit → fresh diagnostics inside one model of a 2,000-line model zoo with errors,
  *    against the incremental re-parse of the same edit; RSS after opening many files and edits.
  * pre-commit's first run needs the npm registry: `scripts/bench-pre-commit.sh` (docs/ci.md).
+ *  - reach: on the training scripts of `test/fixtures/reach/`, the share of layers whose output
+ *    shape is fully known and of loss and `fit` calls checked (`reach.ts`).
  * `npm run bench -- --quick`: smaller sizes.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,6 +24,7 @@ import { generatedModelFile, modelZooFile, pythonFiles } from '../helpers/corpus
 import { EXAMPLES, REPO_ROOT } from '../helpers/paths';
 import { memoryAfterEdits, parseTimes, serverTimes, stats } from './lsp-bench';
 import { projectBenchmarks } from './project-bench';
+import { measureReach, printReach } from './reach';
 
 const quick = process.argv.includes('--quick');
 const BIN = path.join(REPO_ROOT, 'bin', 'shapelint.js');
@@ -91,6 +94,7 @@ async function engineSection(parser: PythonParser): Promise<void> {
       `| ${r.corpus} | ${r.files} | ${r.lines} | ${r.parseMs.toFixed(1)} | ${r.lintMs.toFixed(1)} | ${(r.lintMs / r.parseMs).toFixed(2)} | ${fps.toFixed(0)} | ${lps.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`,
     );
   }
+  printReach(measureReach(await loadParser()));
 }
 
 /** A tree of real-style files: big model zoos, long scripts and many ordinary model files. */

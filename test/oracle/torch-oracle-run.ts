@@ -25,17 +25,26 @@ export interface OracleResult {
 
 /** Runs the oracle once for all cases; results are cached in test-artifacts/ by content hash. */
 export function runTorchOracle(python: string, cases: { id: string; source: string }[]): OracleResult[] {
+  return runOracleScript<OracleResult>(python, 'torch_oracle.py', 'torch', cases);
+}
+
+/**
+ * Runs one oracle script of test/oracle on all cases in one Python process (the script reads the
+ * cases' JSON file and prints `{results: [...]}`); results are cached in test-artifacts/ by the
+ * hash of the cases and the script.
+ */
+export function runOracleScript<R>(python: string, scriptName: string, prefix: string, cases: unknown[]): R[] {
   const input = JSON.stringify(cases);
-  const script = path.join(REPO_ROOT, 'test', 'oracle', 'torch_oracle.py');
+  const script = path.join(REPO_ROOT, 'test', 'oracle', scriptName);
   const key = createHash('sha256').update(input).update(readFileSync(script)).digest('hex').slice(0, 16);
   const dir = path.join(REPO_ROOT, 'test-artifacts', 'oracle');
-  const cache = path.join(dir, `torch-${key}.json`);
+  const cache = path.join(dir, `${prefix}-${key}.json`);
   if (existsSync(cache)) return JSON.parse(readFileSync(cache, 'utf8')).results;
   mkdirSync(dir, { recursive: true });
-  const casesFile = path.join(dir, `torch-cases-${key}.json`);
+  const casesFile = path.join(dir, `${prefix}-cases-${key}.json`);
   writeFileSync(casesFile, input);
-  const r = spawnSync(python, [script, casesFile], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`torch oracle failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  const r = spawnSync(python, [script, casesFile], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`${scriptName} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   writeFileSync(cache, r.stdout);
   return JSON.parse(r.stdout).results;
 }

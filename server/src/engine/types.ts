@@ -271,6 +271,11 @@ export interface AnalyzeOptions {
   /** For a notebook's program (notebook.ts): its cells, so explanations say `cell 3, line 4`. */
   cells?: CellSpan[];
   /**
+   * Called at each loss or `fit` call a target sink looked at, with whether both shapes were
+   * known enough to decide (the bench's reach report). Not plain data, like `clock`.
+   */
+  onTargetCheck?: (site: TextRange, checked: boolean) => void;
+  /**
    * A monotonic clock in milliseconds (the host passes `performance.now`); without it there is
    * no time budget. Not plain data: hosts add it just before calling the engine.
    */

@@ -29,6 +29,7 @@ import { dataBuiltin, dataCall, dataIndex, iterationItem } from './models/data-o
 import { decoratorDefault } from './models/script-defaults';
 import type { ModelContext } from './models/context';
 import { Diagnostics } from './models/diagnostics';
+import { factoryDtype, withDtype } from './models/dtypes';
 import type { CallSite, InterpreterHost, ModelLayer } from './models/interfaces';
 import { declaredInput, inputFromCall, inputFromModelCall, isInputSourceCall } from './models/input-sources';
 import { LayerObjects } from './models/layer-objects';
@@ -127,7 +128,7 @@ export class ModelEngine implements ModelLayer {
     const def = findLayer(path);
     if (!def) return UNKNOWN_V;
     if (def.kind === 'layer') return ctx.layers.construct(def, path, args, site);
-    return ctx.runs.applyOp(def, args, site, null);
+    return withDtype(ctx.runs.applyOp(def, args, site, null), factoryDtype(path, args));
   }
 
   callModel(callee: ObjectValue | LayerValue, args: EvaluatedArgs, site: CallSite): Value {

@@ -7,6 +7,7 @@ import { torchLayers } from './torch/index';
 import { unknownTorchModule } from './torch/unknown';
 import { unknownGluonBlock } from './gluon/unknown';
 import { unknownMxnetOp } from './mxnet/unknown';
+import { lossClass } from './losses/objects';
 import type { LayerDef } from './types';
 
 export const ALL_LAYERS: readonly LayerDef[] = [...torchLayers, ...kerasLayers, ...gluonLayers, ...numpyLayers, ...mxnetLayers];
@@ -21,6 +22,7 @@ export function findLayer(qualifiedName: string): LayerDef | undefined {
     unknownTorchModule(qualifiedName) ??
     kerasFallbackLayer(qualifiedName) ??
     unknownGluonBlock(qualifiedName) ??
-    unknownMxnetOp(qualifiedName)
+    unknownMxnetOp(qualifiedName) ??
+    lossClass(qualifiedName)
   );
 }

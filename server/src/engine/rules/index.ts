@@ -11,6 +11,7 @@ import { layoutMismatch } from './layout-mismatch';
 import { mergeMismatch } from './merge-mismatch';
 import { rankMismatch } from './rank-mismatch';
 import { reshapeMismatch } from './reshape-mismatch';
+import { targetMismatch } from './target-mismatch';
 import { unusedSuppression } from './unused-suppression';
 
 export type { RuleDoc } from './rule';
@@ -25,6 +26,7 @@ export const RULES = [
   reshapeMismatch,
   mergeMismatch,
   invalidArgument,
+  targetMismatch,
   unusedSuppression,
   analysisIncomplete,
 ] as const;

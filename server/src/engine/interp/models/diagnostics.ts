@@ -7,7 +7,7 @@
 import type { LayerIssue } from '../../layers/types';
 import { ruleByName } from '../../rules/index';
 import { formatShape } from '../../shapes';
-import type { Diagnostic, Framework, RelatedLocation, Shape, TextRange } from '../../types';
+import type { Diagnostic, Fix, Framework, RelatedLocation, Shape, TextRange } from '../../types';
 import { argEdit } from '../fixes';
 import { lineageIds, type LayerValue, type Lineage, type TensorVal } from '../values';
 import type { ModelContext } from './context';
@@ -21,7 +21,8 @@ export class Diagnostics {
   constructor(private readonly ctx: ModelContext) {}
 
   /** `layer` is the layer object that raised, or null for ops and operators (no definition to point at, no constructor to fix). */
-  report(run: Run, issue: LayerIssue, layer: LayerValue | null, range: TextRange, hist: Lineage | null, framework: Framework, inputs: TensorVal[] = []): void {
+  /** `extra`: more related places and ready-made fixes (a target sink's target trace and its edits). */
+  report(run: Run, issue: LayerIssue, layer: LayerValue | null, range: TextRange, hist: Lineage | null, framework: Framework, inputs: TensorVal[] = [], extra?: { related: RelatedLocation[]; fixes: Fix[] }): void {
     run.issues++;
     if (run.dry) return;
     const shown = this.ctx.host.userRange(range);
@@ -47,6 +48,10 @@ export class Diagnostics {
       const edit = argEdit(layer, f.name, f.value, this.ctx.host.text);
       return edit ? [{ title: f.title, applicability: f.applicability, edits: [edit] }] : [];
     });
+    if (extra) {
+      related.push(...extra.related);
+      fixes.push(...extra.fixes);
+    }
     const d: Diagnostic = {
       code: rule.code,
       rule: rule.name,

@@ -18,7 +18,7 @@ import { num, UNKNOWN_V, type ObjectValue, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { batchDim, collate, dataObject, dataOf, dataTensor, defaultsOf, firstDim, iterationItem, sliceFirst } from './data-objects';
-import { dtypeName } from './transforms';
+import { dtypeName } from './dtypes';
 
 function arg(args: EvaluatedArgs, i: number, name: string): Value | undefined {
   return args.keywords.get(name) ?? args.positional[i];

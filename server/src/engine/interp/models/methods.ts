@@ -25,7 +25,7 @@ function objectMethod(ctx: ModelContext, obj: ObjectValue, name: string, args: E
   const containerResult = ctx.containers.containerMethod(obj, name, args);
   if (containerResult !== undefined) return containerResult;
   const learned = inputFromMethod(ctx, obj, name, args, site);
-  checkSinkMethod(ctx, obj, name, args, site);
+  checkSinkMethod(ctx, obj, name, args, site, learned);
   if (learned !== undefined) return learned;
   if (name === 'hybridize') {
     obj.hybridized = true;

@@ -2,7 +2,7 @@
  * Target sinks: the places where a model's output meets a target, so a shape mismatch between
  * prediction and labels can be checked (`loss(out, y)`, `F.cross_entropy(out, y)`,
  * `model.fit(x, y)`, `mod.fit(train_iter)`). One entry per kind of sink, like the input
- * sources (`input-sources.ts`); the registry starts empty.
+ * sources (`input-sources.ts`).
  *
  * An entry names the sink, says in one line what it checks, and lists its hooks:
  *  - `call`:       a call of a qualified function (`torch.nn.functional.cross_entropy(out, y)`);
@@ -15,15 +15,24 @@
  * the argument tensor's `shape`; its lineage (`hist`) leads back to the layers that made it.
  * As everywhere, an unknown dim or rank on either side says nothing.
  */
+import { gluonLossVerdict, GLUON_LOSS_CLASSES } from '../../layers/losses/gluon';
+import { kerasLossKind, kerasLossVerdict, type KerasLoss } from '../../layers/losses/keras';
+import { ctcVerdict, marginRankingVerdict, TORCH_LOSS_MODULES, torchLossVerdict, type TorchLoss } from '../../layers/losses/torch';
+import type { LossFinding, LossVerdict } from '../../layers/losses/verdict';
+import { semanticsOf } from '../../layers/keras/versions';
+import { BATCH, formatShape, ranked } from '../../shapes';
+import type { Expr } from '../../syntax/ast';
+import type { Dim, Fix, Framework, RelatedLocation, Shape, TextEdit } from '../../types';
 import type { EvaluatedArgs } from '../bind';
-import type { LayerValue, ObjectValue } from '../values';
+import { lineageIds, UNKNOWN_V, type LayerValue, type ObjectValue, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 
 export type SinkHook =
   | { kind: 'call'; paths: readonly string[]; check(ctx: ModelContext, path: string, args: EvaluatedArgs, site: CallSite): void }
   | { kind: 'layer-call'; classes: readonly string[]; check(ctx: ModelContext, layer: LayerValue, args: EvaluatedArgs, site: CallSite): void }
-  | { kind: 'method'; methods: readonly string[]; check(ctx: ModelContext, obj: ObjectValue, method: string, args: EvaluatedArgs, site: CallSite): void };
+  /** `result`: what the input sources made of the call (the model's output for Keras `fit`), if anything. */
+  | { kind: 'method'; methods: readonly string[]; check(ctx: ModelContext, obj: ObjectValue, method: string, args: EvaluatedArgs, site: CallSite, result: Value | undefined): void };
 
 export interface TargetSink {
   name: string;
@@ -32,7 +41,283 @@ export interface TargetSink {
   hooks: readonly SinkHook[];
 }
 
-export const TARGET_SINKS: readonly TargetSink[] = [];
+const TORCH_FUNCTIONS: TorchLoss[] = ['cross_entropy', 'nll_loss', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'kl_div'];
+const KERAS_FIT_METHODS = ['fit', 'evaluate', 'train_on_batch', 'test_on_batch'];
+
+export const TARGET_SINKS: readonly TargetSink[] = [
+  {
+    name: 'PyTorch losses',
+    doc: '`F.cross_entropy(out, y)`, `nn.CrossEntropyLoss()(out, y)` and the other losses of `torch.nn.functional` / `torch.nn` (`MarginRankingLoss` with its two scores, `CTCLoss` lengths): the output against the target\'s shape and dtype.',
+    hooks: [
+      {
+        kind: 'call',
+        paths: TORCH_FUNCTIONS.map((f) => `torch.nn.functional.${f}`),
+        check: (ctx, path, args, site) => checkTorch(ctx, path.split('.').pop() as TorchLoss, args, site),
+      },
+      {
+        kind: 'layer-call',
+        classes: Object.keys(TORCH_LOSS_MODULES).map((c) => `torch.nn.${c}`),
+        check: (ctx, layer, args, site) => checkTorch(ctx, TORCH_LOSS_MODULES[layer.qname.split('.').pop()!], args, site),
+      },
+      { kind: 'call', paths: ['torch.nn.functional.margin_ranking_loss'], check: (ctx, _path, args, site) => checkMarginRanking(ctx, args, site) },
+      { kind: 'layer-call', classes: ['torch.nn.MarginRankingLoss'], check: (ctx, _layer, args, site) => checkMarginRanking(ctx, args, site) },
+      { kind: 'call', paths: ['torch.nn.functional.ctc_loss'], check: (ctx, _path, args, site) => checkCtc(ctx, args, site) },
+      { kind: 'layer-call', classes: ['torch.nn.CTCLoss'], check: (ctx, _layer, args, site) => checkCtc(ctx, args, site) },
+    ],
+  },
+  {
+    name: 'Keras compile and fit',
+    doc: '`model.compile(loss=...)` then `fit`/`evaluate`/`train_on_batch(x, y)` and `validation_data=(x, y)`: each output against its labels (lists and dicts of losses for multi-output models); loss objects called as `loss(y_true, y_pred)`.',
+    hooks: [
+      {
+        kind: 'method',
+        methods: ['compile'],
+        check(_ctx, obj, _method, args, site) {
+          const lossArg = site.args.find((a) => a.name === 'loss') ?? site.args.filter((a) => !a.name && !a.star)[1];
+          if (obj.framework === 'keras') compiled.set(obj, { loss: args.keywords.get('loss') ?? args.positional[1] ?? UNKNOWN_V, expr: lossArg?.value ?? null });
+        },
+      },
+      { kind: 'method', methods: KERAS_FIT_METHODS, check: checkKerasFit },
+      {
+        kind: 'layer-call',
+        classes: KERAS_LOSS_CLASSES(),
+        check(ctx, layer, args, site) {
+          const kind = kerasLossKind(layer.qname.split('.').pop()!);
+          const [yTrue, yPred] = [args.positional[0] ?? args.keywords.get('y_true'), args.positional[1] ?? args.keywords.get('y_pred')];
+          if (kind && yTrue?.t === 'tensor' && yPred?.t === 'tensor') {
+            checkKeras(ctx, kind, yPred, yTrue, site, { target: argExpr(site, 0, 'y_true'), lossName: null }, false);
+          } else noteCheck(ctx, site, false);
+        },
+      },
+    ],
+  },
+  {
+    name: 'Gluon losses',
+    doc: '`gluon.loss.SoftmaxCrossEntropyLoss(sparse_label=..., axis=...)`, `SigmoidBinaryCrossEntropyLoss`, `L1Loss`, `L2Loss` applied to `(pred, label)`.',
+    hooks: [
+      {
+        kind: 'layer-call',
+        classes: Object.keys(GLUON_LOSS_CLASSES).map((c) => `mxnet.gluon.loss.${c}`),
+        check(ctx, layer, args, site) {
+          const [pred, label] = args.positional;
+          const kind = GLUON_LOSS_CLASSES[layer.qname.split('.').pop()!];
+          const sparse = layer.args.get('sparse_label');
+          const axis = layer.args.get('axis');
+          const unknownArgs = kind === 'softmax_ce' && (typeof sparse !== 'boolean' || typeof axis !== 'number');
+          if (pred?.t !== 'tensor' || label?.t !== 'tensor' || !pred.shape || !label.shape || unknownArgs) return noteCheck(ctx, site, false);
+          const verdict = gluonLossVerdict(kind, pred.shape, label.shape, sparse === true, typeof axis === 'number' ? axis : -1);
+          report(ctx, verdict, site, pred, label, 'gluon', { target: argExpr(site, 1, 'label'), lossName: null, layer });
+        },
+      },
+    ],
+  },
+];
+
+/** Every `keras.losses` class a Keras loss kind is known for. */
+function KERAS_LOSS_CLASSES(): string[] {
+  return ['CategoricalCrossentropy', 'SparseCategoricalCrossentropy', 'BinaryCrossentropy', 'MeanSquaredError', 'MeanAbsoluteError', 'MeanSquaredLogarithmicError', 'MeanAbsolutePercentageError'].map((c) => `keras.losses.${c}`);
+}
+
+// ------------------------------------------------------------ PyTorch
+
+function argExpr(site: CallSite, index: number, name: string): Expr | null {
+  return (site.args.find((a) => a.name === name) ?? site.args.filter((a) => !a.name && !a.star)[index])?.value ?? null;
+}
+
+function checkTorch(ctx: ModelContext, loss: TorchLoss | undefined, args: EvaluatedArgs, site: CallSite): void {
+  const input = args.positional[0] ?? args.keywords.get('input');
+  const target = args.positional[1] ?? args.keywords.get('target');
+  if (!loss || input?.t !== 'tensor' || target?.t !== 'tensor') return noteCheck(ctx, site, false);
+  if (!input.shape || !target.shape) return noteCheck(ctx, site, false);
+  const verdict = torchLossVerdict(loss, input.shape, target.shape, target.dtype, input.dtype);
+  report(ctx, verdict, site, input, target, 'torch', { target: argExpr(site, 1, 'target'), lossName: null });
+}
+
+function checkMarginRanking(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): void {
+  const [x1, x2, target] = [args.positional[0] ?? args.keywords.get('input1'), args.positional[1] ?? args.keywords.get('input2'), args.positional[2] ?? args.keywords.get('target')];
+  if (x1?.t !== 'tensor' || x2?.t !== 'tensor' || target?.t !== 'tensor' || !x1.shape || !x2.shape || !target.shape) return noteCheck(ctx, site, false);
+  report(ctx, marginRankingVerdict(x1.shape, x2.shape, target.shape), site, x1, target, 'torch', { target: argExpr(site, 2, 'target'), lossName: null });
+}
+
+function checkCtc(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): void {
+  const names = ['log_probs', 'targets', 'input_lengths', 'target_lengths'];
+  const vals = names.map((n, i) => args.positional[i] ?? args.keywords.get(n));
+  const ts = vals.flatMap((v) => (v?.t === 'tensor' && v.shape ? [v] : []));
+  if (ts.length !== 4) return noteCheck(ctx, site, false);
+  report(ctx, ctcVerdict(ts[0].shape!, ts[1].shape!, ts[2].shape!, ts[3].shape!), site, ts[0], ts[2], 'torch', { target: null, lossName: null });
+}
+
+// ------------------------------------------------------------ Keras
+
+const compiled = new WeakMap<ObjectValue, { loss: Value; expr: Expr | null }>();
+
+/** The Keras loss kind of a `compile(loss=...)` entry: a name, a `keras.losses` function or class object. */
+function lossKindOf(v: Value): KerasLoss | undefined {
+  if (v.t === 'str') return kerasLossKind(v.v);
+  if (v.t === 'ext') return kerasLossKind(v.path.split('.').pop()!);
+  if (v.t === 'layer' && v.qname.startsWith('keras.losses.')) return kerasLossKind(v.qname.split('.').pop()!);
+  return undefined;
+}
+
+/** The name Keras gives the layer that made a tensor (for dict losses keyed by output name). */
+function producerName(ctx: ModelContext, t: TensorVal): string | null {
+  const ids = lineageIds(t.hist);
+  return ids.length ? ctx.runs.apps.get(ids[ids.length - 1])?.app.name ?? null : null;
+}
+
+/** Outputs of a Keras model as (name, tensor, loss, loss expression) for the compiled losses. */
+function pairedOutputs(ctx: ModelContext, out: Value, loss: Value, lossExpr: Expr | null): { key: string | number; out: TensorVal; loss: Value; expr: Expr | null }[] {
+  const outs: [string | number, Value][] =
+    out.t === 'tensor' ? [[0, out]] : out.t === 'list' || out.t === 'tuple' ? out.items.map((x, i) => [i, x]) : out.t === 'dict' ? out.entries.map(([k, x]) => [k.t === 'str' ? k.v : -1, x]) : [];
+  return outs.flatMap(([key, o], i) => {
+    if (o.t !== 'tensor') return [];
+    const name = typeof key === 'string' ? key : producerName(ctx, o);
+    if (loss.t === 'list' || loss.t === 'tuple') {
+      const elt = lossExpr && (lossExpr.k === 'list' || lossExpr.k === 'tuple') ? lossExpr.elts[i] ?? null : null;
+      return loss.items.length === outs.length ? [{ key, out: o, loss: loss.items[i], expr: elt }] : [];
+    }
+    if (loss.t === 'dict') {
+      const entry = loss.entries.find(([k]) => k.t === 'str' && k.v === name);
+      const item = lossExpr?.k === 'dict' ? lossExpr.items.find((it) => it.key?.k === 'str' && it.key.value === name)?.value ?? null : null;
+      return entry ? [{ key: name ?? key, out: o, loss: entry[1], expr: item }] : [];
+    }
+    return [{ key, out: o, loss, expr: lossExpr }];
+  });
+}
+
+/** The label array for one output: the single y, or its item by position or output name. */
+function labelFor(y: Value, key: string | number, index: number, single: boolean): Value {
+  if (single) return y;
+  if (y.t === 'list' || y.t === 'tuple') return y.items[index] ?? UNKNOWN_V;
+  if (y.t === 'dict') return y.entries.find(([k]) => k.t === 'str' && k.v === key)?.[1] ?? UNKNOWN_V;
+  return UNKNOWN_V;
+}
+
+/** The model's output on `x` (or on its declared input), from a dry run: no diagnostics, no summary. */
+function kerasOutput(ctx: ModelContext, obj: ObjectValue, x: Value | undefined, result: Value | undefined): Value {
+  if (result && result.t !== 'unknown') return result;
+  const input = x?.t === 'tensor' && x.shape ? x : obj.kerasInput ? { t: 'tensor' as const, shape: obj.kerasInput.shape, lib: 'keras' as const, hist: null, origin: null } : null;
+  if (obj.container === 'keras.Functional') return obj.functional?.outputs ?? UNKNOWN_V;
+  if (!input) return UNKNOWN_V;
+  const run = ctx.runs.newRun(obj, true);
+  return ctx.runs.within(run, () => ctx.runs.runObject(obj, { positional: [input], keywords: new Map(), opaque: false }));
+}
+
+/** `s` with its first axis replaced by the batch `fit` feeds first (a size, or the batch symbol when unknown). */
+function batched(s: Shape | null, batch: Dim): Shape | null {
+  return s && !s.open && s.dims.length > 0 ? ranked([batch ?? BATCH, ...s.dims.slice(1)]) : s;
+}
+
+/**
+ * The batch size the loss sees: `*_on_batch` take the whole array; `fit`/`evaluate` slice
+ * `batch_size` rows (32 by default), a size TensorFlow traces only when every batch has it (the
+ * rows divide evenly), else the batch is None.
+ */
+function firstBatch(method: string, args: EvaluatedArgs, x: Value | undefined): Dim {
+  const rows = x?.t === 'tensor' && x.shape && !x.shape.open ? x.shape.dims[0] : null;
+  if (typeof rows !== 'number') return null;
+  if (method.endsWith('_on_batch')) return rows;
+  const b = args.keywords.get('batch_size') ?? { t: 'num', v: 32, isFloat: false };
+  if (b.t !== 'num' || !Number.isInteger(b.v) || b.v <= 0) return null;
+  return rows <= b.v ? rows : rows % b.v === 0 ? b.v : null;
+}
+
+function checkKerasFit(ctx: ModelContext, obj: ObjectValue, method: string, args: EvaluatedArgs, site: CallSite, result: Value | undefined): void {
+  if (obj.framework !== 'keras') return;
+  const c = compiled.get(obj);
+  const x = args.positional[0] ?? args.keywords.get('x');
+  const y = args.positional[1] ?? args.keywords.get('y');
+  const pairs: [Value | undefined, Value | undefined, Expr | null][] = [[x, y, argExpr(site, 1, 'y')]];
+  const val = args.keywords.get('validation_data');
+  if (method === 'fit' && val && (val.t === 'tuple' || val.t === 'list') && val.items.length >= 2) {
+    const valExpr = argExpr(site, -1, 'validation_data');
+    pairs.push([val.items[0], val.items[1], valExpr && (valExpr.k === 'tuple' || valExpr.k === 'list') ? valExpr.elts[1] ?? null : null]);
+  }
+  for (const [xs, ys, yExpr] of pairs) {
+    // Labels inside a dataset or generator (`fit(train_ds)`) are not visible yet.
+    if (!ys || ys.t === 'none' || !c) {
+      noteCheck(ctx, site, false);
+      continue;
+    }
+    const out = kerasOutput(ctx, obj, xs, xs === x ? result : undefined);
+    const outputs = pairedOutputs(ctx, out, c.loss, c.expr);
+    if (outputs.length === 0) noteCheck(ctx, site, false);
+    outputs.forEach((o, i) => {
+      const label = labelFor(ys, o.key, i, outputs.length === 1);
+      const kind = lossKindOf(o.loss);
+      if (!kind || label.t !== 'tensor') return noteCheck(ctx, site, false);
+      const batch = xs === x || !args.keywords.has('validation_batch_size') ? firstBatch(method, args, xs) : null;
+      const [p, t] = [batched(o.out.shape, batch), batched(label.shape, batch)];
+      checkKeras(ctx, kind, { ...o.out, shape: p }, { ...label, shape: t }, site, { target: outputs.length === 1 ? yExpr : null, lossName: o.expr }, true);
+    });
+  }
+}
+
+function checkKeras(ctx: ModelContext, kind: KerasLoss, yPred: TensorVal, yTrue: TensorVal, site: CallSite, where: FixPlaces, inFit: boolean): void {
+  if (!yPred.shape || !yTrue.shape) return noteCheck(ctx, site, false);
+  // Keras 3 first, without asking the version: only a finding needs each version's reading.
+  let verdict = kerasLossVerdict(kind, yTrue.shape, yPred.shape, 'keras3', inFit);
+  if (verdict.outcome === 'raise' || verdict.outcome === 'warn') verdict = kerasLossVerdict(kind, yTrue.shape, yPred.shape, semanticsOf(ctx.host.options.kerasProbe), inFit);
+  report(ctx, verdict, site, yPred, yTrue, 'keras', where);
+}
+
+// ------------------------------------------------------------ reporting
+
+interface FixPlaces {
+  /** The target expression (for `.squeeze(1)` and the like). */
+  target: Expr | null;
+  /** The loss name's string literal in `compile(loss=...)`. */
+  lossName: Expr | null;
+  /** The loss object (for an argument of its constructor). */
+  layer?: LayerValue;
+}
+
+/** Where a call's targets were checked (bench reach); `checked` false when something was unknown. */
+function noteCheck(ctx: ModelContext, site: CallSite, checked: boolean): void {
+  if (!ctx.runs.currentRun().dry) ctx.host.options.onTargetCheck?.(site.r, checked);
+}
+
+function report(ctx: ModelContext, verdict: LossVerdict, site: CallSite, output: TensorVal, target: TensorVal, framework: Framework, where: FixPlaces): void {
+  noteCheck(ctx, site, verdict.outcome !== 'unknown');
+  if (verdict.outcome !== 'raise' && verdict.outcome !== 'warn') return;
+  const line = (t: TensorVal) => (t.origin ? ` (line ${ctx.lines.lineOf(t.origin.start) + 1})` : '');
+  const explanation = [
+    `output ${formatShape(output.shape)}; target ${formatShape(target.shape)}${target.dtype ? ` ${target.dtype}` : ''}${line(target)}`,
+    ...verdict.explanation,
+  ];
+  const related: RelatedLocation[] = target.origin ? [{ range: target.origin, message: `target shape ${formatShape(target.shape)} comes from here` }] : [];
+  const issue = { rule: 'target-mismatch' as const, message: verdict.message, explanation, ...(verdict.outcome === 'warn' ? { severity: 'warning' as const } : {}) };
+  ctx.diagnostics.report(ctx.runs.currentRun(), issue, null, site.r, output.hist, framework, [output], { related, fixes: fixesOf(ctx, verdict, where) });
+}
+
+/** Expressions a method call can be appended to without parentheses. */
+const ATOMIC = new Set(['name', 'attr', 'call', 'sub']);
+
+function fixesOf(ctx: ModelContext, verdict: LossFinding, where: FixPlaces): Fix[] {
+  const fix = verdict.fix;
+  if (!fix) return [];
+  let edit: TextEdit | null = null;
+  if (fix.on === 'target' && where.target && ATOMIC.has(where.target.k)) {
+    edit = { range: { start: where.target.r.end, end: where.target.r.end }, newText: fix.append };
+  } else if (fix.on === 'loss-name' && where.lossName?.k === 'str') {
+    const quote = ctx.host.text[where.lossName.r.start] === '"' ? '"' : "'";
+    edit = { range: where.lossName.r, newText: `${quote}${fix.name}${quote}` };
+  } else if (fix.on === 'loss-arg' && where.layer) {
+    edit = keywordEdit(ctx, where.layer, fix.name, fix.value);
+  }
+  return edit ? [{ title: fix.title, applicability: 'unsafe', edits: [edit] }] : [];
+}
+
+/** Sets `name=value` on a loss constructor: replaces the keyword's value, or adds it when no argument is positional. */
+function keywordEdit(ctx: ModelContext, layer: LayerValue, name: string, value: string): TextEdit | null {
+  const kw = layer.callArgs.find((a) => a.name === name);
+  if (kw) return { range: kw.value.r, newText: value };
+  if (layer.callArgs.some((a) => !a.name || a.star)) return null;
+  const close = layer.argsRange.end - 1;
+  if (ctx.host.text[close] !== ')') return null;
+  const last = layer.callArgs[layer.callArgs.length - 1];
+  return last ? { range: { start: last.r.end, end: last.r.end }, newText: `, ${name}=${value}` } : { range: { start: close, end: close }, newText: `${name}=${value}` };
+}
 
 // ------------------------------------------------------------ dispatch, one function per hook kind
 
@@ -55,6 +340,6 @@ export function checkSinkLayerCall(ctx: ModelContext, layer: LayerValue, args: E
   for (const h of hooksOf('layer-call', (x) => x.classes, layer.qname)) h.check(ctx, layer, args, site);
 }
 
-export function checkSinkMethod(ctx: ModelContext, obj: ObjectValue, method: string, args: EvaluatedArgs, site: CallSite): void {
-  for (const h of hooksOf('method', (x) => x.methods, method)) h.check(ctx, obj, method, args, site);
+export function checkSinkMethod(ctx: ModelContext, obj: ObjectValue, method: string, args: EvaluatedArgs, site: CallSite, result?: Value): void {
+  for (const h of hooksOf('method', (x) => x.methods, method)) h.check(ctx, obj, method, args, site, result);
 }

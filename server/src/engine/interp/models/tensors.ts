@@ -14,7 +14,7 @@ import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { CHAINABLE, mergeHist } from './support';
 import { inputFromTensorMethod } from './input-sources';
-import { dtypeName } from './transforms';
+import { methodDtype, withDtype } from './dtypes';
 
 export function shapeTuple(ctx: ModelContext, t: TensorVal): Value {
   if (!t.shape || t.shape.open) return UNKNOWN_V;
@@ -60,7 +60,7 @@ export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scop
     return tensorVal(null, t.lib, t.hist, t.origin);
   }
   dims.push(...t.shape.dims.slice(axis));
-  return tensorVal(ranked(dims), t.lib, t.hist, t.origin);
+  return withDtype(tensorVal(ranked(dims), t.lib, t.hist, t.origin), t.dtype);
 }
 
 /** The size of `d[lower:upper:step]` when the code shows every part (Python's `slice.indices`). */
@@ -114,39 +114,31 @@ const TENSOR_METHOD_PREFIX: Record<TensorLib, string | null> = {
 };
 
 export function tensorMethod(ctx: ModelContext, t: TensorVal, name: string, args: EvaluatedArgs, site: CallSite): Value {
+  return withDtype(tensorMethodShape(ctx, t, name, args, site), methodDtype(t, name, args));
+}
+
+function tensorMethodShape(ctx: ModelContext, t: TensorVal, name: string, args: EvaluatedArgs, site: CallSite): Value {
   const learned = inputFromTensorMethod(ctx, t, name, args, site);
   if (learned !== undefined) return learned;
   const prefix = TENSOR_METHOD_PREFIX[t.lib];
   const def = prefix ? findLayer(`${prefix}.${name}`) : undefined;
   if (def) return ctx.runs.applyOp(def, { ...args, positional: [t, ...args.positional] }, site, t);
-  const dtype = castTo(t, name, args);
-  if (dtype !== undefined) return dtype ? { ...t, dtype } : withoutDtype(t);
+  // A conversion keeps the shape; `tensorMethod` sets the dtype it gives.
+  if (isConversion(t, name, args)) return t;
   if (CHAINABLE.has(name) || name === 'contiguous' || name === 'detach' || name === 'clone' || name === 'copy' || name === 'as_in_context') {
     return t;
   }
   return UNKNOWN_V;
 }
 
-/** `x.float()`, `x.long()`, `x.astype('float32')`, `x.to(torch.float16)`: the new dtype ('' unknown), undefined for no cast. */
-const CASTS: Record<string, string> = { float: 'float32', double: 'float64', half: 'float16', long: 'int64', int: 'int32', bool: 'bool', byte: 'uint8' };
-
-function castTo(t: TensorVal, name: string, args: EvaluatedArgs): string | undefined {
-  if (t.lib === 'torch' && CASTS[name] && args.positional.length === 0) return CASTS[name];
-  if (name === 'to' && t.lib === 'torch') {
-    // `.to(device)` keeps the dtype; `.to(torch.float16)` / `.to(other)` take the one given.
-    const other = args.positional.find((v) => v.t === 'tensor');
-    if (other?.t === 'tensor') return other.dtype ?? '';
-    const named = [...args.positional, args.keywords.get('dtype')].map(dtypeName).find((d) => d !== undefined);
-    return named ?? t.dtype ?? '';
-  }
-  if ((name === 'astype' || name === 'type') && (args.positional.length > 0 || args.keywords.has('dtype'))) return dtypeName(args.positional[0] ?? args.keywords.get('dtype')) ?? '';
-  return undefined;
+/** `x.float()`, `x.long()`, `x.to(...)` (PyTorch), `x.astype(...)` / `x.type(...)`: same shape, another dtype. */
+function isConversion(t: TensorVal, name: string, args: EvaluatedArgs): boolean {
+  if (t.lib === 'torch' && (name in CONVERSIONS) && args.positional.length === 0) return true;
+  if (name === 'to' && t.lib === 'torch') return true;
+  return (name === 'astype' || name === 'type') && (args.positional.length > 0 || args.keywords.has('dtype'));
 }
 
-function withoutDtype(t: TensorVal): TensorVal {
-  const { dtype: _dtype, ...rest } = t;
-  return rest;
-}
+const CONVERSIONS = { float: 1, double: 1, half: 1, long: 1, int: 1, bool: 1, byte: 1 };
 
 export function prod(v: Value | undefined): Value {
   if (!v || (v.t !== 'tuple' && v.t !== 'list')) return UNKNOWN_V;

@@ -15,6 +15,7 @@ import { UNKNOWN_V, type ScriptDefault, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { dataObject, dataOf, dataTensor, dedupe, defaultsOf } from './data-objects';
+import { dtypeName } from './dtypes';
 import { safely } from './support';
 
 type Apply = (v: Value) => Value;
@@ -93,22 +94,6 @@ function withChannels(v: Value, c: number): Value {
   dims[dims.length - 3] = c;
   return dataTensor(dims, v.lib, v.origin, v.dtype, v.defaults);
 }
-
-/** `torch.float32`, `'float32'`, `np.float32` → 'float32'. */
-export function dtypeName(v: Value | undefined): string | undefined {
-  if (!v) return undefined;
-  if (v.t === 'str') return NUMPY_NAMES[v.v] ?? (DTYPE.test(v.v) ? v.v : undefined);
-  if (v.t === 'ext' || v.t === 'module') {
-    const name = v.path.split('.').pop()!;
-    const aliases: Record<string, string> = { float: 'float32', long: 'int64', int: 'int32', double: 'float64', half: 'float16' };
-    return DTYPE.test(name) ? name : v.path.startsWith('torch.') ? aliases[name] : v.path.startsWith('builtins.') ? NUMPY_NAMES[name] : undefined;
-  }
-  return undefined;
-}
-
-const DTYPE = /^(u?int\d+|float\d+|bfloat16|bool|complex\d+)$/;
-/** NumPy's names for Python types (`astype('float')`, `astype(int)`). */
-const NUMPY_NAMES: Record<string, string> = { float: 'float64', int: 'int64', bool: 'bool' };
 
 function withDtype(v: Value, dtype: string | undefined): Value {
   if (v.t !== 'tensor') return UNKNOWN_V;

@@ -1,0 +1,32 @@
+import { defineRule } from './rule';
+
+export const targetMismatch = defineRule({
+  code: 'SL009',
+  name: 'target-mismatch',
+  severity: 'error',
+  summary: "A model's output and its target do not fit the loss.",
+  whatItDoes:
+    'Checks each loss where the prediction meets the target: PyTorch losses as modules and functions ' +
+    '(`CrossEntropyLoss`/`NLLLoss` class indices or probabilities, `BCELoss`/`BCEWithLogitsLoss`, `MSELoss` and the other ' +
+    'regression losses, `KLDivLoss`, `MarginRankingLoss`, `CTCLoss` lengths against the (T, N, C) batch), Keras `compile(loss=...)` with `fit`/`evaluate`/`train_on_batch` and `validation_data` ' +
+    '(single and multi-output models, loss objects called directly) and Gluon losses (`SoftmaxCrossEntropyLoss` with ' +
+    '`sparse_label`, `SigmoidBinaryCrossEntropyLoss`, `L1Loss`/`L2Loss`). Shapes and dtypes come from the code; ' +
+    'an unknown shape or dtype says nothing.',
+  whyBad:
+    'The framework raises at the first training step (`Expected input batch_size (64) to match target batch_size (32).`, ' +
+    '`0D or 1D target tensor expected, multi-target not supported`, `Target size (torch.Size([32])) must be the same as input ' +
+    'size (torch.Size([32, 1]))`, Keras `Arguments target and output must have the same rank (ndim)`), or, worse, PyTorch ' +
+    'only warns (`Using a target size ... that is different to the input size`) and trains on a broadcast loss that ' +
+    'compares every prediction with every target. Reported at the loss or `fit` call as a warning when the framework only warns.',
+  example: [
+    '```python',
+    'model.compile(loss="categorical_crossentropy", optimizer="adam")  # labels are class indices (N,)',
+    'model.fit(x_train, y_train)',
+    'loss = nn.BCEWithLogitsLoss()(model(x), y)  # output (N, 1), target (N,)',
+    '```',
+  ].join('\n'),
+  fix:
+    'Match the loss to the labels (`sparse_categorical_crossentropy` for class indices, `categorical_crossentropy` for one-hot; ' +
+    'Gluon `sparse_label=False` for one-hot), or give the target the output\'s shape (`.squeeze(1)`, `.unsqueeze(1)`, `.view(-1)`).',
+  fixSafety: 'Offered as unsafe fixes where one is certain: they change what the code trains on, so a human should confirm them.',
+});

@@ -1,0 +1,70 @@
+/**
+ * Every target sink of the registry, shown by the smallest code that reaches it: a mismatch
+ * flagged in the framework's words, and the same code with a fitting target left alone. A new
+ * registry entry needs cases here. (The rule fixtures and the loss oracle test the verdicts.)
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TARGET_SINKS } from '../../server/src/engine/interp/models/sinks';
+import { analyze } from '../helpers/engine';
+
+interface Case {
+  /** Code with `TARGET` where the target goes. */
+  code: string;
+  flagged: { target: string; message: string };
+  clean: string;
+}
+
+const TORCH = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nout = nn.Linear(4, 3)(torch.randn(8, 4))\n';
+const KERAS = "from keras import ops\nimport numpy as np\nimport keras\nmodel = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])\n";
+const GLUON = 'from mxnet import nd\nfrom mxnet.gluon import loss as gloss, nn\nnet = nn.Dense(3)\nnet.initialize()\n';
+
+const CASES: Record<string, Case[]> = {
+  'PyTorch losses': [
+    { code: `${TORCH}l = F.cross_entropy(out, TARGET)\n`, flagged: { target: 'torch.randint(0, 3, (8, 1))', message: '0D or 1D target tensor expected' }, clean: 'torch.randint(0, 3, (8,))' },
+    { code: `${TORCH}l = nn.MSELoss()(out, TARGET)\n`, flagged: { target: 'torch.randn(8, 1)', message: 'Using a target size (torch.Size([8, 1]))' }, clean: 'torch.randn(8, 3)' },
+  ],
+  'Keras compile and fit': [
+    {
+      code: `${KERAS}model.compile(loss='categorical_crossentropy')\nmodel.fit(np.zeros((64, 4)), TARGET)\n`,
+      flagged: { target: 'np.zeros((64, 1))', message: 'Arguments `target` and `output` must have the same shape. Received: target.shape=(32, 1), output.shape=(32, 3)' },
+      clean: 'np.zeros((64, 3))',
+    },
+    {
+      code: `${KERAS}l = keras.losses.SparseCategoricalCrossentropy()(TARGET, np.zeros((8, 3)))\n`,
+      flagged: { target: 'np.zeros((8, 3))', message: 'Argument `output` must have rank (ndim) `target.ndim - 1`' },
+      clean: 'np.zeros((8,))',
+    },
+  ],
+  'Gluon losses': [
+    { code: `${GLUON}l = gloss.SoftmaxCrossEntropyLoss()(net(nd.zeros((8, 4))), TARGET)\n`, flagged: { target: 'nd.zeros((8, 3))', message: 'Shape inconsistent, Provided = [8,3], inferred shape=[8,1]' }, clean: 'nd.zeros((8,))' },
+  ],
+};
+
+describe('target sinks', () => {
+  it('every registry entry has a name, a one-line doc, hooks and cases here', () => {
+    const names = TARGET_SINKS.map((s) => s.name);
+    assert.equal(new Set(names).size, names.length, 'names are unique');
+    for (const s of TARGET_SINKS) {
+      assert.ok(s.doc.length > 0 && !s.doc.includes('\n'), `${s.name}: one-line doc`);
+      assert.ok(s.hooks.length > 0, `${s.name}: hooks`);
+    }
+    assert.deepEqual([...names].sort(), Object.keys(CASES).sort());
+  });
+
+  for (const [name, cases] of Object.entries(CASES)) {
+    it(name, async () => {
+      for (const c of cases) {
+        const flagged = await analyze(c.code.replace('TARGET', c.flagged.target));
+        assert.deepEqual(flagged.diagnostics.map((d) => [d.rule, d.message.includes(c.flagged.message)]), [['target-mismatch', true]], `${c.code}\n${flagged.diagnostics.map((d) => d.message).join('\n')}`);
+        const clean = await analyze(c.code.replace('TARGET', c.clean));
+        assert.deepEqual(clean.diagnostics, [], c.code);
+      }
+    });
+  }
+
+  it('an unknown target says nothing', async () => {
+    const r = await analyze(`${TORCH}l = F.cross_entropy(out, torch.load('y.pt'))\n`);
+    assert.deepEqual(r.diagnostics, []);
+  });
+});
