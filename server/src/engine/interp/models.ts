@@ -24,7 +24,7 @@ import type { Expr } from '../syntax/ast';
 import type { Diagnostic, ModelSummary, TextRange } from '../types';
 import type { EvaluatedArgs } from './bind';
 import type { Scope } from './scope';
-import { tensorVal, UNKNOWN_V, type ClassValue, type LayerValue, type ModelFamily, type ObjectValue, type TensorVal, type Value } from './values';
+import { str, tensorVal, UNKNOWN_V, type ClassValue, type LayerValue, type ModelFamily, type ObjectValue, type TensorVal, type Value } from './values';
 import { Containers } from './models/containers';
 import type { ModelContext } from './models/context';
 import { Diagnostics } from './models/diagnostics';
@@ -116,6 +116,10 @@ export class ModelEngine implements ModelLayer {
     const container = ctx.containers.construct(path, args, site);
     if (container) return container;
     if (path === 'keras.Model') return ctx.containers.kerasFunctional(args, site);
+    if (path === 'keras.config.image_data_format' || path === 'keras.backend.image_data_format') {
+      // Keras' own default when no keras.json says otherwise, as the layers read it.
+      return str(ctx.host.options.kerasDataFormat ?? 'channels_last');
+    }
     if (path === 'collections.OrderedDict') return ctx.containers.orderedDict(args);
     const learned = inputFromCall(ctx, path, args, site);
     checkSinkCall(ctx, path, args, site);
@@ -173,6 +177,10 @@ export class ModelEngine implements ModelLayer {
       const probe = tensorVal(openShape([]), libOf(obj.framework!), null, null);
       ctx.runs.topLevelRun(obj, { positional: [probe], keywords: new Map(), opaque: false }, null, true);
     }
+  }
+
+  report(d: Diagnostic): void {
+    this.ctx.diagnostics.emit(d);
   }
 
   diagnostics(): Diagnostic[] {

@@ -3,7 +3,7 @@
  * charged to the meter for every item, and a result past the size caps is unknown.
  */
 import type { Meter } from '../budget';
-import { num, str, UNKNOWN_V, type Value } from './values';
+import { num, str, UNKNOWN_V, valuesEqual, type Value } from './values';
 
 function n(v: Value): number | null {
   if (v.t === 'num') return v.v;
@@ -110,11 +110,21 @@ export function compareOp(op: string, a: Value, b: Value): boolean | null {
     return null;
   }
   if ((op === 'in' || op === 'not in') && (b.t === 'tuple' || b.t === 'list')) {
-    if (a.t === 'unknown' || b.items.some((i) => i.t === 'unknown')) return null;
-    const found = b.items.some((i) => (n(i) !== null && n(i) === x) || (i.t === 'str' && a.t === 'str' && i.v === a.v));
+    const equal = b.items.map((i) => valuesEqual(a, i));
+    if (equal.some((e) => e === null)) return null;
+    const found = equal.includes(true);
     return op === 'in' ? found : !found;
   }
+  if ((op === '==' || op === '!=') && isSequence(a) && isSequence(b)) {
+    // Python: a tuple never equals a list; same kinds compare item by item.
+    const equal = a.t === b.t ? valuesEqual(a, b) : false;
+    return equal === null ? null : equal === (op === '==');
+  }
   return null;
+}
+
+function isSequence(v: Value): v is Value & { t: 'tuple' | 'list' } {
+  return v.t === 'tuple' || v.t === 'list';
 }
 
 function isConstant(v: Value): boolean {

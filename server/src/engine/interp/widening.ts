@@ -78,6 +78,13 @@ export function loopWrites(body: Stmt[], target: Expr | null): LoopWrites {
       case 'from':
         for (const n of s.names) w.names.add(n.alias ?? n.name);
         break;
+      case 'raise':
+        if (s.exc) exprWrites(s.exc, w);
+        break;
+      case 'assert':
+        exprWrites(s.test, w);
+        if (s.msg) exprWrites(s.msg, w);
+        break;
       case 'other':
         break;
     }
@@ -158,6 +165,8 @@ function subExpressions(e: Expr): Expr[] {
       return e.operands;
     case 'comp':
       return [e.elt, e.iter, ...e.ifs];
+    case 'str':
+      return (e.parts ?? []).flatMap((p) => (typeof p === 'string' ? [] : [p.expr]));
     default:
       return [];
   }

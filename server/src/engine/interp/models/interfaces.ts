@@ -52,6 +52,8 @@ export interface ModelLayer {
   indexTensor(t: TensorVal, parts: Expr[], scope: Scope, range: TextRange): Value;
   tensorBinary(op: string, a: Value, b: Value, range: TextRange): Value;
   indexContainer(obj: ObjectValue, key: Value): Value;
+  /** Emits a diagnostic found by the interpreter itself (a library stub's raise). */
+  report(d: Diagnostic): void;
   // End of the module
   finish(): void;
   diagnostics(): Diagnostic[];
