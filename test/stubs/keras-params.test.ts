@@ -22,6 +22,8 @@ export const KERAS_APPLICATIONS: [string, string, number, number][] = [
   ['resnet', 'ResNet101V2', 44_675_560, 224],
   ['resnet', 'ResNet152V2', 60_380_648, 224],
   ['inception_v3', 'InceptionV3', 23_851_784, 299],
+  ['inception_resnet_v2', 'InceptionResNetV2', 55_873_736, 299],
+  ['mobilenet', 'MobileNet', 4_253_864, 224],
   ['mobilenet_v2', 'MobileNetV2', 3_538_984, 224],
   ['densenet', 'DenseNet121', 8_062_504, 224],
   ['densenet', 'DenseNet169', 14_307_880, 224],
@@ -34,6 +36,11 @@ export const KERAS_APPLICATIONS: [string, string, number, number][] = [
   ['efficientnet', 'EfficientNetB5', 30_562_527, 456],
   ['efficientnet', 'EfficientNetB6', 43_265_143, 528],
   ['efficientnet', 'EfficientNetB7', 66_658_687, 600],
+  ['convnext', 'ConvNeXtTiny', 28_589_128, 224],
+  ['convnext', 'ConvNeXtSmall', 50_223_688, 224],
+  ['convnext', 'ConvNeXtBase', 88_591_464, 224],
+  ['convnext', 'ConvNeXtLarge', 197_767_336, 224],
+  ['convnext', 'ConvNeXtXLarge', 350_196_968, 224],
 ];
 
 describe('keras.applications stubs: parameters and output shape', () => {

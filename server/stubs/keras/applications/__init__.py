@@ -2,9 +2,12 @@
 
 Each family is one module; this package re-exports them as Keras does.
 """
+from .convnext import *
 from .densenet import *
 from .efficientnet import *
+from .inception_resnet_v2 import *
 from .inception_v3 import *
+from .mobilenet import *
 from .mobilenet_v2 import *
 from .resnet import *
 from .vgg import *

@@ -53,6 +53,12 @@ def obtain_input_shape(input_shape, default_size, min_size, data_format, require
     return input_shape
 
 
+def check_imagenet_classes(weights, include_top, classes, message):
+    """The ImageNet head has 1000 classes; each family words the error its own way."""
+    if weights == "imagenet" and include_top and classes != 1000:
+        raise ValueError(message)
+
+
 def input_tensor_or_new(input_tensor, input_shape):
     """``input_tensor`` when given (Keras wraps a non-Keras tensor in an Input of that shape)."""
     if input_tensor is None:
@@ -93,3 +99,13 @@ def correct_pad(x, kernel_size, channels_first, rows_declared):
 def declared_rows(input_shape, data_format):
     """The input height the model was declared with (None when Keras does not know it)."""
     return input_shape[1] if data_format == "channels_first" else input_shape[0]
+
+
+def square_default_size(input_shape, data_format, sizes):
+    """The MobileNets' default size: the declared one when square and pretrained at that size."""
+    if input_shape is None:
+        return 224
+    rows, cols = (input_shape[1], input_shape[2]) if data_format == "channels_first" else (input_shape[0], input_shape[1])
+    if rows == cols and rows in sizes:
+        return rows
+    return 224

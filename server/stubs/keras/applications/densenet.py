@@ -9,7 +9,7 @@ only. Argument checks and messages as in Keras 3.
 import keras
 from keras import layers
 
-from ._common import classifier_head, image_data_format, input_tensor_or_new, obtain_input_shape
+from ._common import check_imagenet_classes, classifier_head, image_data_format, input_tensor_or_new, obtain_input_shape
 
 __all__ = ["DenseNet121", "DenseNet169", "DenseNet201"]
 
@@ -40,8 +40,7 @@ def _densenet(blocks, include_top, weights, input_tensor, input_shape, pooling, 
             "DenseNet does not support the `channels_first` image data format. Switch to "
             "`channels_last` by editing your local config file at ~/.keras/keras.json"
         )
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError('If using `weights` as `"imagenet"` with `include_top` as true, `classes` should be 1000')
+    check_imagenet_classes(weights, include_top, classes, 'If using `weights` as `"imagenet"` with `include_top` as true, `classes` should be 1000')
     input_shape = obtain_input_shape(input_shape, 224, 32, data_format, include_top, weights)
     img_input = input_tensor_or_new(input_tensor, input_shape)
 

@@ -12,7 +12,7 @@ import math
 import keras
 from keras import layers
 
-from ._common import correct_pad, declared_rows, image_data_format, input_tensor_or_new, obtain_input_shape, pooled
+from ._common import check_imagenet_classes, correct_pad, declared_rows, image_data_format, input_tensor_or_new, obtain_input_shape, pooled
 
 __all__ = [
     "EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
@@ -66,8 +66,7 @@ def _mbconv(inputs, filters_in, filters_out, kernel, stride, expansion, drop_rat
 
 
 def _efficientnet(width, depth, default_size, dropout_rate, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name):
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError('If using `weights="imagenet"` with `include_top` as true, `classes` should be 1000')
+    check_imagenet_classes(weights, include_top, classes, 'If using `weights="imagenet"` with `include_top` as true, `classes` should be 1000')
     data_format = image_data_format()
     input_shape = obtain_input_shape(input_shape, default_size, 32, data_format, include_top, weights)
     img_input = input_tensor_or_new(input_tensor, input_shape)

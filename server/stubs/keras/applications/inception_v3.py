@@ -9,7 +9,7 @@ least 75. Argument checks and messages as in Keras 3.
 import keras
 from keras import layers
 
-from ._common import classifier_head, image_data_format, input_tensor_or_new, obtain_input_shape
+from ._common import check_imagenet_classes, classifier_head, image_data_format, input_tensor_or_new, obtain_input_shape
 
 __all__ = ["InceptionV3"]
 
@@ -51,11 +51,7 @@ def _module_8(x, ax):
 
 
 def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="inception_v3"):
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError(
-            'If using `weights="imagenet"` with `include_top=True`, '
-            f"`classes` should be 1000. Received classes={classes}"
-        )
+    check_imagenet_classes(weights, include_top, classes, 'If using `weights="imagenet"` with `include_top=True`, ' f"`classes` should be 1000. Received classes={classes}")
     data_format = image_data_format()
     input_shape = obtain_input_shape(input_shape, 299, 75, data_format, include_top, weights)
     img_input = input_tensor_or_new(input_tensor, input_shape)

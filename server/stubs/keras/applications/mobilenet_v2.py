@@ -10,7 +10,7 @@ messages as in Keras 3.
 import keras
 from keras import layers
 
-from ._common import classifier_head, correct_pad, declared_rows, image_data_format, input_tensor_or_new, obtain_input_shape
+from ._common import check_imagenet_classes, classifier_head, correct_pad, declared_rows, square_default_size, image_data_format, input_tensor_or_new, obtain_input_shape
 
 __all__ = ["MobileNetV2"]
 
@@ -53,23 +53,10 @@ def _inverted_residual(inputs, width, stride, expansion, alpha, first, ax, rows_
     return x
 
 
-def _default_size(input_shape, data_format):
-    if input_shape is None:
-        return 224
-    rows, cols = (input_shape[1], input_shape[2]) if data_format == "channels_first" else (input_shape[0], input_shape[1])
-    if rows == cols and rows in (96, 128, 160, 192, 224):
-        return rows
-    return 224
-
-
 def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet", input_tensor=None, pooling=None, classes=1000, classifier_activation="softmax", name=None):
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError(
-            'If using `weights="imagenet"` with `include_top` '
-            f"as true, `classes` should be 1000. Received `classes={classes}`"
-        )
+    check_imagenet_classes(weights, include_top, classes, 'If using `weights="imagenet"` with `include_top` ' f"as true, `classes` should be 1000. Received `classes={classes}`")
     data_format = image_data_format()
-    default_size = _default_size(input_shape, data_format)
+    default_size = square_default_size(input_shape, data_format, (96, 128, 160, 192, 224))
     input_shape = obtain_input_shape(input_shape, default_size, 32, data_format, include_top, weights)
     if weights == "imagenet" and alpha not in (0.35, 0.50, 0.75, 1.0, 1.3, 1.4):
         raise ValueError(

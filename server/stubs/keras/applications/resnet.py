@@ -8,7 +8,7 @@ with the stride in the last block of a stage. Argument checks and messages as in
 import keras
 from keras import layers
 
-from ._common import classifier_head, image_data_format, input_tensor_or_new, obtain_input_shape
+from ._common import check_imagenet_classes, classifier_head, image_data_format, input_tensor_or_new, obtain_input_shape
 
 __all__ = ["ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2"]
 
@@ -66,11 +66,7 @@ def _stage_v2(x, filters, blocks, bn_axis, stride=2):
 
 
 def _resnet(depths, preact, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name):
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError(
-            "If using `weights='imagenet'` with `include_top=True`, "
-            f"`classes` should be 1000.  Received classes={classes}"
-        )
+    check_imagenet_classes(weights, include_top, classes, "If using `weights='imagenet'` with `include_top=True`, " f"`classes` should be 1000.  Received classes={classes}")
     data_format = image_data_format()
     input_shape = obtain_input_shape(input_shape, 224, 32, data_format, include_top, weights)
     img_input = input_tensor_or_new(input_tensor, input_shape)

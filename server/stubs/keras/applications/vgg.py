@@ -8,17 +8,13 @@ and messages as in Keras 3.
 import keras
 from keras import layers
 
-from ._common import image_data_format, pooled, input_tensor_or_new, obtain_input_shape
+from ._common import check_imagenet_classes, image_data_format, pooled, input_tensor_or_new, obtain_input_shape
 
 __all__ = ["VGG16", "VGG19"]
 
 
 def _vgg(convs_per_block, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name):
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError(
-            "If using `weights='imagenet'` with `include_top=True`, "
-            f"`classes` should be 1000.  Received classes={classes}"
-        )
+    check_imagenet_classes(weights, include_top, classes, "If using `weights='imagenet'` with `include_top=True`, " f"`classes` should be 1000.  Received classes={classes}")
     input_shape = obtain_input_shape(input_shape, 224, 32, image_data_format(), include_top, weights)
     img_input = input_tensor_or_new(input_tensor, input_shape)
     x = img_input
