@@ -5,7 +5,7 @@
  * A stub's relative imports (`from ._input_shape import ...`) are satisfied by putting the
  * imported stub module's text first.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AnalyzeOptions, EngineResult } from '../../server/src/engine/index';
 import { analyze } from './engine';
@@ -20,8 +20,10 @@ export function stubText(dotted: string, seen = new Set<string>()): string {
   if (seen.has(dotted)) return '';
   seen.add(dotted);
   const parts = dotted.split('.');
-  const own = readFileSync(path.join(STUBS, ...parts) + '.py', 'utf8');
-  const pkg = parts.slice(0, -1).join('.');
+  // A package is its __init__.py, and its relative imports are its own submodules.
+  const isPackage = existsSync(path.join(STUBS, ...parts, '__init__.py'));
+  const own = readFileSync(isPackage ? path.join(STUBS, ...parts, '__init__.py') : path.join(STUBS, ...parts) + '.py', 'utf8');
+  const pkg = isPackage ? dotted : parts.slice(0, -1).join('.');
   const before: string[] = [];
   const body = own.replace(RELATIVE_IMPORT, (_line, sibling: string) => {
     before.push(stubText(`${pkg}.${sibling}`, seen));

@@ -14,7 +14,7 @@ import { TABLE_ARRAY_ATTRIBUTES } from '../layers/numpy/loads';
 import type { Arg, ClassDef, Expr, Module, Stmt, StrPart } from '../syntax/ast';
 import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
 import type { EvaluatedArgs } from './bind';
-import { BUILTIN_NAMES, callBuiltin, callMath } from './builtins';
+import { BUILTIN_NAMES, callBuiltin, callMath, callStrMethod, STR_METHODS } from './builtins';
 import { callDict, lengthUnknown, madeAt, newDict, setDictItem } from './dicts';
 import { canonicalName } from './names';
 import { binaryOp, compareOp, unaryOp } from './operators';
@@ -148,6 +148,10 @@ export class Interpreter implements InterpreterHost {
     } catch (e) {
       if (!(e instanceof RaiseSignal)) throw e;
     }
+  }
+
+  userSite(range: TextRange): TextRange | null {
+    return this.stubs.userSite(range);
   }
 
   tick(n = 1): void {
@@ -798,6 +802,8 @@ export class Interpreter implements InterpreterHost {
         }
         return { t: 'method', self: UNKNOWN_V, name: '__super__', range };
       }
+      case 'str':
+        return STR_METHODS.has(name) ? { t: 'method', self: obj, name, range } : UNKNOWN_V;
       case 'tensor':
         if (name === 'shape') return this.models.shapeTuple(obj);
         if (name === 'ndim') return obj.shape && !obj.shape.open ? num(obj.shape.dims.length) : UNKNOWN_V;
@@ -912,6 +918,7 @@ export class Interpreter implements InterpreterHost {
       case 'layer':
         return this.models.callModel(callee, this.boundedArgs(args), site);
       case 'method':
+        if (callee.self.t === 'str') return callStrMethod(callee.self.v, callee.name, args.positional, this.meter);
         if (callee.self.t === 'list' || callee.self.t === 'dict') return this.callContainerMethod(callee, args, site);
         return this.models.callMethod(callee, this.boundedArgs(args), site);
       default:

@@ -3,6 +3,7 @@
  * charged to the meter for every item, and a result past the size caps is unknown.
  */
 import type { Meter } from '../budget';
+import { lengthUnknown } from './dicts';
 import { num, str, UNKNOWN_V, valuesEqual, type Value } from './values';
 
 function n(v: Value): number | null {
@@ -109,8 +110,10 @@ export function compareOp(op: string, a: Value, b: Value): boolean | null {
     if (a.t === 'none' || b.t === 'none') return op === 'is' ? same : !same;
     return null;
   }
-  if ((op === 'in' || op === 'not in') && (b.t === 'tuple' || b.t === 'list')) {
-    const equal = b.items.map((i) => valuesEqual(a, i));
+  if ((op === 'in' || op === 'not in') && (b.t === 'tuple' || b.t === 'list' || b.t === 'dict')) {
+    // A list or dict grown under an unknown condition may hold more than it shows.
+    if (lengthUnknown(b)) return null;
+    const equal = (b.t === 'dict' ? b.entries.map(([k]) => k) : b.items).map((i) => valuesEqual(a, i));
     if (equal.some((e) => e === null)) return null;
     const found = equal.includes(true);
     return op === 'in' ? found : !found;

@@ -57,6 +57,15 @@ export class StubRaises {
     return { report, unwind: user !== null || uncertainDepth > 0 };
   }
 
+  /**
+   * Where a diagnostic found at `range` is reported: there, unless it lies in stub code; then
+   * at the user's call that led into the stub (the library's own files are never pointed at).
+   */
+  userSite(range: TextRange): TextRange | null {
+    if (!this.isStubCode(range)) return range;
+    return this.userFrame()?.site ?? null;
+  }
+
   /** The innermost call made from user code. */
   private userFrame(): CallFrame | null {
     for (let i = this.frames.length - 1; i >= 0; i--) if (!this.isStubCode(this.frames[i].site)) return this.frames[i];

@@ -378,8 +378,9 @@ class Converter {
     const parts: StrPart[] = [];
     for (const c of kids) {
       if (c.type === 'string_content') {
-        if (/[\\{}]/.test(c.text)) return null;
-        parts.push(c.text);
+        const text = /[{}]/.test(c.text) ? null : decodeEscapes(c.text);
+        if (text === null) return null;
+        parts.push(text);
       } else if (c.type === 'interpolation') {
         const inner = meaningful(c).filter((x) => x.type !== '{' && x.type !== '}');
         const conversion = inner[1]?.type === 'type_conversion' ? inner[1].text : null;
@@ -715,14 +716,29 @@ function stringValue(n: SyntaxNode): string | null {
   const kids = children(n);
   const start = kids.find((c) => c.type === 'string_start')?.text ?? '';
   if (/[fFbB]/.test(start)) return null;
+  const raw = /[rR]/.test(start);
   let out = '';
   for (const c of kids) {
-    if (c.type === 'string_content') out += c.text;
-    else if (c.type === 'escape_sequence') out += decodeEscape(c.text);
+    if (c.type === 'string_content') {
+      // Escapes inside content are children of string_content in some grammar versions.
+      const text = raw ? c.text : decodeEscapes(c.text);
+      if (text === null) return null;
+      out += text;
+    } else if (c.type === 'escape_sequence') out += decodeEscape(c.text);
     else if (c.type === 'interpolation') return null;
   }
-  // Escapes inside content are children of string_content in some grammar versions.
-  return /\\/.test(out) && !/[rR]/.test(start) ? null : out;
+  return out;
+}
+
+/** The common escapes of a string's text; null when it has any other (octal, unicode...). */
+export function decodeEscapes(text: string): string | null {
+  let unknown = false;
+  const out = text.replace(/\\(.?)/gs, (m) => {
+    const d = decodeEscape(m);
+    if (d === m) unknown = true;
+    return d;
+  });
+  return unknown ? null : out;
 }
 
 function decodeEscape(s: string): string {

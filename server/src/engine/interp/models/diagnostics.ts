@@ -26,13 +26,21 @@ export class Diagnostics {
     const rule = ruleByName(issue.rule);
     const explanation = [...this.historyLines(hist, inputs), ...issue.explanation];
     const related = [];
-    if (layer && layer.id > 0 && (range.start !== layer.range.start || range.end !== layer.range.end)) {
+    // Inside a library model's stub: reported at the user's call, naming the stub's layer.
+    const site = this.ctx.host.userSite(range);
+    if (!site) return;
+    const inStub = site !== range;
+    if (inStub) {
+      explanation.push(`raised inside the library model, by its ${layer?.name ?? 'layer'} layer`);
+      range = site;
+    }
+    if (!inStub && layer && layer.id > 0 && (range.start !== layer.range.start || range.end !== layer.range.end)) {
       related.push({ range: layer.range, message: `${layer.name} is defined here` });
     }
     const origin = inputs[0]?.origin;
-    if (origin) related.push({ range: origin, message: `input shape ${formatShape(this.originShape(hist, inputs))} comes from here` });
+    if (origin && this.ctx.host.userSite(origin) === origin) related.push({ range: origin, message: `input shape ${formatShape(this.originShape(hist, inputs))} comes from here` });
     const fixes = (issue.fixes ?? []).flatMap((f) => {
-      if (!layer || layer.id <= 0) return [];
+      if (!layer || layer.id <= 0 || inStub) return [];
       const edit = argEdit(layer, f.name, f.value, this.ctx.host.text);
       return edit ? [{ title: f.title, applicability: f.applicability, edits: [edit] }] : [];
     });

@@ -22,6 +22,8 @@ export interface InterpreterHost {
   readonly tensors: TensorFact[];
   /** Depth of `if` branches whose condition is unknown (their effects are uncertain). */
   readonly uncertainDepth: number;
+  /** Where a diagnostic at `range` is reported: the user's call into a library stub when `range` is in stub code, null when no user call led there. */
+  userSite(range: TextRange): TextRange | null;
   eval(e: Expr, scope: Scope): Value;
   callFunction(fn: FuncValue, args: EvaluatedArgs): Value;
   /** The items of an iterable value, or null when unknown. */
