@@ -50,12 +50,16 @@ describe('library stub fixtures', () => {
         const facts = result.tensors.filter((t) => t.range.start >= program.snippetStart && lineIn(t.range.start) === s.line).map((t) => formatShape(t.shape));
         assert.ok(facts.includes(s.shape), `line ${s.line}: expected shape ${s.shape}, got ${JSON.stringify(facts)}`);
       }
-      // A stub's models are all defined at the same place inside the stub: the n-th `# params:`
-      // line is the n-th model built (a fixture puts them on the calls that build one).
+      // A stub's models are defined inside the stub: the model of a `# params:` line is the one
+      // named after the variable that line assigns (Gluon blocks), else the n-th model the stub
+      // built (Keras functional models, which keep their container's name).
       const built = result.models.filter((m) => m.range.start < program.snippetStart);
+      const lines = snippet.split(/\r?\n/);
       exp.params.forEach((p, i) => {
-        assert.ok(built[i], `no model built for line ${p.line}`);
-        assert.equal(built[i].totalParams, p.count, `params of the model built on line ${p.line}`);
+        const variable = /^\s*(\w+)\s*=/.exec(lines[p.line - 1] ?? '')?.[1];
+        const model = built.find((m) => m.name === variable) ?? built[i];
+        assert.ok(model, `no model built for line ${p.line}`);
+        assert.equal(model.totalParams, p.count, `params of the model built on line ${p.line}`);
       });
     });
   }

@@ -13,11 +13,12 @@ __all__ = ["AlexNet", "alexnet"]
 
 
 class AlexNet(HybridBlock):
-    # `pretrained_in_units` stands for the weights a pretrained model loads (0: inferred).
-    def __init__(self, classes=1000, pretrained_in_units=0, **kwargs):
+    # `pretrained_in_units` / `pretrained_in_channels` stand for the weights a pretrained model
+    # loads, which fix the first Dense's input and the input channels (0: inferred).
+    def __init__(self, classes=1000, pretrained_in_units=0, pretrained_in_channels=0, **kwargs):
         super(AlexNet, self).__init__(**kwargs)
         self.features = nn.HybridSequential(prefix="")
-        self.features.add(nn.Conv2D(64, kernel_size=11, strides=4, padding=2, activation="relu"))
+        self.features.add(nn.Conv2D(64, kernel_size=11, strides=4, padding=2, activation="relu", in_channels=pretrained_in_channels))
         self.features.add(nn.MaxPool2D(pool_size=3, strides=2))
         self.features.add(nn.Conv2D(192, kernel_size=5, padding=2, activation="relu"))
         self.features.add(nn.MaxPool2D(pool_size=3, strides=2))
@@ -37,4 +38,6 @@ class AlexNet(HybridBlock):
 
 
 def alexnet(pretrained=False, ctx=None, root=None, **kwargs):
-    return AlexNet(pretrained_in_units=256 * 6 * 6 if pretrained else 0, **kwargs)
+    if pretrained:
+        return AlexNet(pretrained_in_units=256 * 6 * 6, pretrained_in_channels=3, **kwargs)
+    return AlexNet(**kwargs)

@@ -124,13 +124,14 @@ def _resnet_stage(block, layers, channels, stride, in_channels):
 
 
 class ResNetV1(HybridBlock):
-    def __init__(self, block, layers, channels, classes=1000, thumbnail=False, **kwargs):
+    # `pretrained_in_channels` stands for the loaded weights, which fix the input channels at 3 (0: inferred).
+    def __init__(self, block, layers, channels, classes=1000, thumbnail=False, pretrained_in_channels=0, **kwargs):
         super(ResNetV1, self).__init__(**kwargs)
         self.features = nn.HybridSequential(prefix="")
         if thumbnail:
             self.features.add(_resnet_conv3x3(channels[0], 1, 0))
         else:
-            self.features.add(nn.Conv2D(channels[0], 7, 2, 3, use_bias=False))
+            self.features.add(nn.Conv2D(channels[0], 7, 2, 3, use_bias=False, in_channels=pretrained_in_channels))
             self.features.add(nn.BatchNorm())
             self.features.add(nn.Activation("relu"))
             self.features.add(nn.MaxPool2D(3, 2, 1))
@@ -144,14 +145,15 @@ class ResNetV1(HybridBlock):
 
 
 class ResNetV2(HybridBlock):
-    def __init__(self, block, layers, channels, classes=1000, thumbnail=False, **kwargs):
+    # `pretrained_in_channels` stands for the loaded weights, which fix the input channels at 3 (0: inferred).
+    def __init__(self, block, layers, channels, classes=1000, thumbnail=False, pretrained_in_channels=0, **kwargs):
         super(ResNetV2, self).__init__(**kwargs)
         self.features = nn.HybridSequential(prefix="")
         self.features.add(nn.BatchNorm(scale=False, center=False))
         if thumbnail:
             self.features.add(_resnet_conv3x3(channels[0], 1, 0))
         else:
-            self.features.add(nn.Conv2D(channels[0], 7, 2, 3, use_bias=False))
+            self.features.add(nn.Conv2D(channels[0], 7, 2, 3, use_bias=False, in_channels=pretrained_in_channels))
             self.features.add(nn.BatchNorm())
             self.features.add(nn.Activation("relu"))
             self.features.add(nn.MaxPool2D(3, 2, 1))
@@ -182,9 +184,10 @@ def get_resnet(version, num_layers, pretrained=False, ctx=None, root=None, **kwa
     assert num_layers in _RESNET_SPEC, f"Invalid number of layers: {num_layers}. Options are {list(_RESNET_SPEC.keys())}"
     assert 1 <= version <= 2, f"Invalid resnet version: {version}. Options are 1 and 2."
     kind, layers, channels = _RESNET_SPEC[num_layers]
+    stem = 3 if pretrained else 0
     if version == 1:
-        return ResNetV1(BasicBlockV1 if kind == "basic" else BottleneckV1, layers, channels, **kwargs)
-    return ResNetV2(BasicBlockV2 if kind == "basic" else BottleneckV2, layers, channels, **kwargs)
+        return ResNetV1(BasicBlockV1 if kind == "basic" else BottleneckV1, layers, channels, pretrained_in_channels=stem, **kwargs)
+    return ResNetV2(BasicBlockV2 if kind == "basic" else BottleneckV2, layers, channels, pretrained_in_channels=stem, **kwargs)
 
 
 def resnet18_v1(**kwargs):

@@ -20,13 +20,16 @@ _VGG_SPEC = {
 
 
 class VGG(HybridBlock):
-    # `pretrained_in_units` stands for the weights a pretrained model loads (0: inferred).
-    def __init__(self, layers, filters, classes=1000, batch_norm=False, pretrained_in_units=0, **kwargs):
+    # `pretrained_in_units` / `pretrained_in_channels` stand for the weights a pretrained model
+    # loads, which fix the first Dense's input and the input channels (0: inferred).
+    def __init__(self, layers, filters, classes=1000, batch_norm=False, pretrained_in_units=0, pretrained_in_channels=0, **kwargs):
         super(VGG, self).__init__(**kwargs)
         self.features = nn.HybridSequential(prefix="")
+        in_channels = pretrained_in_channels
         for i, num in enumerate(layers):
             for _ in range(num):
-                self.features.add(nn.Conv2D(filters[i], kernel_size=3, padding=1))
+                self.features.add(nn.Conv2D(filters[i], kernel_size=3, padding=1, in_channels=in_channels))
+                in_channels = filters[i] if pretrained_in_channels else 0
                 if batch_norm:
                     self.features.add(nn.BatchNorm())
                 self.features.add(nn.Activation("relu"))
@@ -43,7 +46,9 @@ class VGG(HybridBlock):
 
 def get_vgg(num_layers, pretrained=False, ctx=None, root=None, **kwargs):
     layers, filters = _VGG_SPEC[num_layers]
-    return VGG(layers, filters, pretrained_in_units=512 * 7 * 7 if pretrained else 0, **kwargs)
+    if pretrained:
+        return VGG(layers, filters, pretrained_in_units=512 * 7 * 7, pretrained_in_channels=3, **kwargs)
+    return VGG(layers, filters, **kwargs)
 
 
 def vgg11(**kwargs):
