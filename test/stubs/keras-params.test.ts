@@ -25,6 +25,8 @@ export const KERAS_APPLICATIONS: [string, string, number, number][] = [
   ['inception_resnet_v2', 'InceptionResNetV2', 55_873_736, 299],
   ['mobilenet', 'MobileNet', 4_253_864, 224],
   ['mobilenet_v2', 'MobileNetV2', 3_538_984, 224],
+  ['mobilenet_v3', 'MobileNetV3Small', 2_554_968, 224],
+  ['mobilenet_v3', 'MobileNetV3Large', 5_507_432, 224],
   ['densenet', 'DenseNet121', 8_062_504, 224],
   ['densenet', 'DenseNet169', 14_307_880, 224],
   ['densenet', 'DenseNet201', 20_242_984, 224],

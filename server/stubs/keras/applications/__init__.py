@@ -9,6 +9,7 @@ from .inception_resnet_v2 import *
 from .inception_v3 import *
 from .mobilenet import *
 from .mobilenet_v2 import *
+from .mobilenet_v3 import *
 from .resnet import *
 from .vgg import *
 from .xception import *
