@@ -80,9 +80,11 @@ export class Diagnostics {
       lines.push(`input ${formatShape(inShape)}${where}${axes}`);
     }
     for (const r of recs.slice(-8)) {
-      const line = this.ctx.lines.lineOf(r.app.appliedAt.start) + 1;
+      // A layer of a library stub is named, never located: its lines are not the user's.
+      const inUserCode = this.ctx.host.userSite(r.app.appliedAt) === r.app.appliedAt;
+      const where = inUserCode ? ` (line ${this.ctx.lines.lineOf(r.app.appliedAt.start) + 1})` : ' (in the library model)';
       const formulas = r.app.trace.map((t) => `${t.axis}: ${t.formula}`).join('; ');
-      lines.push(`${r.app.type} (line ${line}): ${formatShape(r.app.inputShapes[0] ?? null)} → ${formatShape(r.app.outputShape)}${formulas ? ` — ${formulas}` : ''}`);
+      lines.push(`${r.app.type}${where}: ${formatShape(r.app.inputShapes[0] ?? null)} → ${formatShape(r.app.outputShape)}${formulas ? ` — ${formulas}` : ''}`);
     }
     return lines;
   }
