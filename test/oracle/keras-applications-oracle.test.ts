@@ -49,6 +49,8 @@ const CASES: [string, string][] = [
   ['efficientnet', 'EfficientNetB0(include_top=False, weights=None, input_shape=(33, 47, 1))'],
   ['efficientnet', 'EfficientNetB3(weights=None, classes=7)'],
   ['efficientnet', 'EfficientNetB1(include_top=False, weights=None, input_shape=(30, 64, 3))'],
+  ['efficientnet_v2', 'EfficientNetV2B0(include_top=False, weights=None, input_shape=(65, 47, 1))'],
+  ['efficientnet_v2', 'EfficientNetV2S(weights=None, input_shape=(96, 96, 3), classes=12)'],
   ['convnext', 'ConvNeXtTiny(include_top=False, weights=None, input_shape=(64, 96, 3), pooling="avg")'],
   ['convnext', 'ConvNeXtSmall(include_top=False, weights=None, input_shape=(64, 64, 1))'],
 ];

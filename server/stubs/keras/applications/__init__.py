@@ -5,6 +5,7 @@ Each family is one module; this package re-exports them as Keras does.
 from .convnext import *
 from .densenet import *
 from .efficientnet import *
+from .efficientnet_v2 import *
 from .inception_resnet_v2 import *
 from .inception_v3 import *
 from .mobilenet import *
