@@ -74,6 +74,16 @@ def classifier_head(x, include_top, pooling, classes, classifier_activation):
     return pooled(x, pooling)
 
 
+def dropout_classifier_head(x, include_top, pooling, dropout_rate, classes, classifier_activation):
+    """The EfficientNets' top: average pool, dropout and Dense, or the chosen pooling."""
+    if not include_top:
+        return pooled(x, pooling)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    if dropout_rate > 0:
+        x = keras.layers.Dropout(dropout_rate)(x)
+    return keras.layers.Dense(classes, activation=classifier_activation)(x)
+
+
 def pooled(x, pooling):
     """The optional pooling of a model without its top."""
     if pooling == "avg":

@@ -12,7 +12,7 @@ import math
 import keras
 from keras import layers
 
-from ._common import check_imagenet_classes, correct_pad, declared_rows, image_data_format, input_tensor_or_new, obtain_input_shape, pooled
+from ._common import check_imagenet_classes, correct_pad, declared_rows, image_data_format, input_tensor_or_new, obtain_input_shape, dropout_classifier_head
 
 __all__ = [
     "EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
@@ -97,13 +97,7 @@ def _efficientnet(width, depth, default_size, dropout_rate, include_top, weights
     x = layers.Conv2D(_round_filters(1280, width), 1, padding="same", use_bias=False)(x)
     x = layers.BatchNormalization(axis=ax)(x)
     x = layers.Activation("swish")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        if dropout_rate > 0:
-            x = layers.Dropout(dropout_rate)(x)
-        x = layers.Dense(classes, activation=classifier_activation)(x)
-    else:
-        x = pooled(x, pooling)
+    x = dropout_classifier_head(x, include_top, pooling, dropout_rate, classes, classifier_activation)
     return keras.Model(img_input, x, name=name)
 
 

@@ -14,7 +14,7 @@ import math
 import keras
 from keras import layers
 
-from ._common import check_imagenet_classes, image_data_format, input_tensor_or_new, obtain_input_shape, pooled
+from ._common import check_imagenet_classes, image_data_format, input_tensor_or_new, obtain_input_shape, dropout_classifier_head
 
 __all__ = [
     "EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2", "EfficientNetV2B3",
@@ -109,13 +109,7 @@ def _efficientnet_v2(stages, width, depth, default_size, dropout_rate, b_variant
 
     x = layers.Conv2D(_round_filters(1280, width), kernel_size=1, strides=1, padding="same", use_bias=False)(x)
     x = layers.Activation("swish")(_bn(x, ax))
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        if dropout_rate > 0:
-            x = layers.Dropout(dropout_rate)(x)
-        x = layers.Dense(classes, activation=classifier_activation)(x)
-    else:
-        x = pooled(x, pooling)
+    x = dropout_classifier_head(x, include_top, pooling, dropout_rate, classes, classifier_activation)
     return keras.Model(img_input, x, name=name)
 
 
