@@ -276,6 +276,11 @@ export interface AnalyzeOptions {
    */
   onTargetCheck?: (site: TextRange, checked: boolean) => void;
   /**
+   * Offsets below this are library stub code (a stub module's text followed by the user's
+   * snippet, analysed as one program): its raises become diagnostics at the user's call.
+   */
+  stubCodeEnd?: number;
+  /**
    * A monotonic clock in milliseconds (the host passes `performance.now`); without it there is
    * no time budget. Not plain data: hosts add it just before calling the engine.
    */

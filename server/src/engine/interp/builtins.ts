@@ -145,3 +145,30 @@ function itemsOf(v: Value | undefined, meter: Meter): Value[] | null {
   }
   return null;
 }
+
+/** The `str` methods the evaluator knows (pure, on known text); others are unknown. */
+export const STR_METHODS = new Set(['lower', 'upper', 'strip', 'join', 'startswith', 'endswith']);
+
+export function callStrMethod(s: string, name: string, args: Value[], meter: Meter): Value {
+  const arg = args[0];
+  switch (name) {
+    case 'lower':
+      return { t: 'str', v: s.toLowerCase() };
+    case 'upper':
+      return { t: 'str', v: s.toUpperCase() };
+    case 'strip':
+      return args.length === 0 ? { t: 'str', v: s.trim() } : UNKNOWN_V;
+    case 'startswith':
+    case 'endswith':
+      if (arg?.t !== 'str') return UNKNOWN_V;
+      return { t: 'bool', v: name === 'startswith' ? s.startsWith(arg.v) : s.endsWith(arg.v) };
+    case 'join': {
+      const items = itemsOf(arg, meter);
+      if (!items || !items.every((i) => i.t === 'str')) return UNKNOWN_V;
+      const out = items.map((i) => (i as { v: string }).v).join(s);
+      return meter.roomFor(out.length, 'chars') ? { t: 'str', v: out } : UNKNOWN_V;
+    }
+    default:
+      return UNKNOWN_V;
+  }
+}

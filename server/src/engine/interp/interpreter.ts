@@ -11,16 +11,18 @@
 import { BudgetExceeded, budgetDiagnostic, type Meter } from '../budget';
 import { findLayer } from '../layers/index';
 import { TABLE_ARRAY_ATTRIBUTES } from '../layers/numpy/loads';
-import type { Arg, ClassDef, Expr, Module, Stmt } from '../syntax/ast';
+import type { Arg, ClassDef, Expr, Module, Stmt, StrPart } from '../syntax/ast';
 import type { AnalysisResult, AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
 import type { EvaluatedArgs } from './bind';
-import { BUILTIN_NAMES, callBuiltin, callMath } from './builtins';
+import { BUILTIN_NAMES, callBuiltin, callMath, callStrMethod, STR_METHODS } from './builtins';
 import { callDict, lengthUnknown, madeAt, newDict, setDictItem } from './dicts';
 import { canonicalName } from './names';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
 import type { InterpreterHost, ModelLayer } from './models/interfaces';
+import { pyRepr, pyStr } from './python-str';
 import { Scope } from './scope';
+import { RaiseSignal, StubRaises } from './stub-raises';
 import { forgetInPlace, loopWrites, WIDEN_AFTER, type LoopWrites } from './widening';
 import { Imports, moduleScope } from './imports';
 import { placeResults } from './placement';
@@ -64,6 +66,9 @@ const BODY_SHARE = 0.8;
 
 export { BudgetExceeded };
 
+/** A built-in exception class a stub may raise (`ValueError`, `AssertionError`...). */
+const EXCEPTION_NAME = /^[A-Z][A-Za-z]*(Error|Exception)$/;
+
 /** Values that belong to a model: a loop that computes one is never widened. */
 const MODEL_VALUES = new Set<Value['t']>(['tensor', 'layer', 'object', 'class', 'super']);
 
@@ -98,11 +103,12 @@ export class Interpreter implements InterpreterHost {
   readonly program: Program;
   private readonly imports: Imports;
   /** Call sites being executed (innermost last), to place errors raised inside library stubs. */
-  private readonly callSites: TextRange[] = [];
   /** Depth of `if` branches whose condition is unknown (their effects are uncertain). */
   uncertainDepth = 0;
   /** Return values seen inside uncertain branches of the current function call. */
   private pendingReturns: Value[][] = [];
+  /** Call frames and the raises of library stub code (see stub-raises.ts). */
+  readonly stubs: StubRaises;
 
   constructor(
     readonly module: Module,
@@ -115,6 +121,7 @@ export class Interpreter implements InterpreterHost {
     this.program = new Program(text, entry, options.modules, meter);
     this.imports = new Imports(this.program, (mod, ast) => this.runModuleBody(mod, ast));
     this.models = new ModelEngine(this);
+    this.stubs = new StubRaises((r) => r.start < (options.stubCodeEnd ?? 0) || this.program.isStub(r));
   }
 
   /** The program text: the analysed file, then the modules it imported. */
@@ -127,9 +134,7 @@ export class Interpreter implements InterpreterHost {
    * a library stub, the innermost call site in the user's code (null when there is none).
    */
   userRange(r: TextRange): TextRange | null {
-    if (!this.program.isStub(r)) return r;
-    for (let i = this.callSites.length - 1; i >= 0; i--) if (!this.program.isStub(this.callSites[i])) return this.callSites[i];
-    return null;
+    return this.stubs.userSite(r);
   }
 
   inEntry(r: TextRange): boolean {
@@ -179,7 +184,7 @@ export class Interpreter implements InterpreterHost {
         topStart = part.start;
         for (const s of part.convert()) {
           topStart = s.r.start;
-          this.exec(s, this.global);
+          this.execTopLevel(s);
         }
       }
     } catch (e) {
@@ -203,6 +208,19 @@ export class Interpreter implements InterpreterHost {
     }
     const result = { diagnostics, models: this.models.summaries(), tensors: this.tensors, truncated: stop !== null };
     return this.program.multiFile ? placeResults(this.program, result) : result;
+  }
+
+  /** A top-level statement; a raise of stub code that no frame catches ends only this statement. */
+  private execTopLevel(s: Stmt): void {
+    try {
+      this.exec(s, this.global);
+    } catch (e) {
+      if (!(e instanceof RaiseSignal)) throw e;
+    }
+  }
+
+  userSite(range: TextRange): TextRange | null {
+    return this.stubs.userSite(range);
   }
 
   tick(n = 1): void {
@@ -269,10 +287,13 @@ export class Interpreter implements InterpreterHost {
         this.execIf(s.test, s.body, s.orelse, scope);
         return;
       case 'try':
-        this.execBlock(s.body, scope);
-        this.execBlock(s.orelse, scope);
+        if (this.execTryBody(s.body, s.handlers.length > 0, scope)) this.execBlock(s.orelse, scope);
         this.execBlock(s.finalbody, scope);
         return;
+      case 'raise':
+        return this.execRaise(s.exc, s.r, scope);
+      case 'assert':
+        return this.execAssert(s.test, s.msg, s.r, scope);
       case 'import':
         this.imports.execImport(s, scope);
         return;
@@ -291,6 +312,52 @@ export class Interpreter implements InterpreterHost {
       case 'other':
         return;
     }
+  }
+
+  /** A `try` body; false when a stub raise ended it (a handler may have caught it). */
+  private execTryBody(body: Stmt[], hasHandlers: boolean, scope: Scope): boolean {
+    if (!hasHandlers) {
+      this.execBlock(body, scope);
+      return true;
+    }
+    this.stubs.handlerDepth++;
+    try {
+      this.execBlock(body, scope);
+      return true;
+    } catch (e) {
+      if (e instanceof RaiseSignal) return false;
+      throw e;
+    } finally {
+      this.stubs.handlerDepth--;
+    }
+  }
+
+  /**
+   * `raise Error(message)`. Only stub code's raises mean anything (see stub-raises.ts); in the
+   * user's code a raise changes nothing, as before.
+   */
+  private execRaise(exc: Expr | null, at: TextRange, scope: Scope): void {
+    if (!this.stubs.isStubCode(at)) return;
+    const named = exc?.k === 'call' && exc.func.k === 'name' && EXCEPTION_NAME.test(exc.func.id) && !scope.lookup(exc.func.id) ? exc : null;
+    const first = named?.args[0] && !named.args[0].name && !named.args[0].star ? named.args[0].value : null;
+    const message = first ? this.eval(first, scope) : UNKNOWN_V;
+    this.stubRaise(named?.func.k === 'name' ? named.func.id : null, message, at);
+  }
+
+  /** `assert cond, msg` in stub code: a known false condition raises AssertionError. */
+  private execAssert(test: Expr, msg: Expr | null, at: TextRange, scope: Scope): void {
+    if (!this.stubs.isStubCode(at) || truthy(this.eval(test, scope)) !== false) return;
+    this.stubRaise('AssertionError', msg ? this.eval(msg, scope) : UNKNOWN_V, at);
+  }
+
+  /** Reports the raise when the path to it is known, then unwinds to whoever catches it. */
+  private stubRaise(exception: string | null, message: Value, at: TextRange): void {
+    const verdict = this.stubs.verdict(at, this.uncertainDepth);
+    const text = pyStr(message);
+    if (verdict.report && exception && text !== null && message.t === 'str') {
+      this.models.report(this.stubs.diagnostic(verdict.report, exception, text));
+    }
+    if (verdict.unwind) throw new RaiseSignal();
   }
 
   private importedName(module: string, name: string): Value {
@@ -338,7 +405,7 @@ export class Interpreter implements InterpreterHost {
         this.pendingReturns[this.pendingReturns.length - 1]?.push(e.value);
         return 'returned';
       }
-      if (e instanceof BreakSignal || e instanceof ContinueSignal) return 'fell-through';
+      if (e instanceof BreakSignal || e instanceof ContinueSignal || e instanceof RaiseSignal) return 'fell-through';
       throw e;
     } finally {
       this.uncertainDepth--;
@@ -644,7 +711,8 @@ export class Interpreter implements InterpreterHost {
       case 'num':
         return num(e.value, e.isFloat);
       case 'str':
-        return e.value === null ? UNKNOWN_V : str(e.value);
+        if (e.value !== null) return str(e.value);
+        return e.parts ? this.formatString(e.parts, scope) : UNKNOWN_V;
       case 'bool':
         return { t: 'bool', v: e.value };
       case 'none':
@@ -731,6 +799,17 @@ export class Interpreter implements InterpreterHost {
     }
   }
 
+  /** An f-string: known when every interpolated value has a known text. */
+  private formatString(parts: StrPart[], scope: Scope): Value {
+    let out = '';
+    for (const p of parts) {
+      const text = typeof p === 'string' ? p : (p.repr ? pyRepr : pyStr)(this.eval(p.expr, scope));
+      if (text === null) return UNKNOWN_V;
+      out += text;
+    }
+    return this.meter.roomFor(out.length, 'chars') ? str(out) : UNKNOWN_V;
+  }
+
   private evalComprehension(e: Extract<Expr, { k: 'comp' }>, scope: Scope): Value {
     const items = this.iterate(this.eval(e.iter, scope));
     if (!items) return UNKNOWN_V;
@@ -801,6 +880,8 @@ export class Interpreter implements InterpreterHost {
         }
         return { t: 'method', self: UNKNOWN_V, name: '__super__', range };
       }
+      case 'str':
+        return STR_METHODS.has(name) ? { t: 'method', self: obj, name, range } : UNKNOWN_V;
       case 'tensor':
         if (name === 'shape') return this.models.shapeTuple(obj);
         if (name === 'ndim') return obj.shape && !obj.shape.open ? num(obj.shape.dims.length) : UNKNOWN_V;
@@ -885,16 +966,24 @@ export class Interpreter implements InterpreterHost {
     return this.call(callee, args, e, scope);
   }
 
+  /**
+   * A call, as one frame of the stub-raise machinery: a raise in stub code below the user's
+   * call unwinds to it, and the call's value is then unknown.
+   */
   call(callee: Value, args: EvaluatedArgs, site: Extract<Expr, { k: 'call' }>, scope: Scope): Value {
-    this.callSites.push(site.r);
+    const fromUser = !this.stubs.isStubCode(site.r);
+    this.stubs.enter(site.r, callee.t === 'func' || callee.t === 'class' ? callee.def.name : null, this.uncertainDepth);
     try {
-      return this.dispatchCall(callee, args, site, scope);
+      return this.callValue(callee, args, site, scope);
+    } catch (e) {
+      if (e instanceof RaiseSignal && fromUser) return UNKNOWN_V;
+      throw e;
     } finally {
-      this.callSites.pop();
+      this.stubs.leave();
     }
   }
 
-  private dispatchCall(callee: Value, args: EvaluatedArgs, site: Extract<Expr, { k: 'call' }>, scope: Scope): Value {
+  private callValue(callee: Value, args: EvaluatedArgs, site: Extract<Expr, { k: 'call' }>, scope: Scope): Value {
     switch (callee.t) {
       case 'func':
         return this.callFunction(callee, args);
@@ -908,6 +997,7 @@ export class Interpreter implements InterpreterHost {
       case 'layer':
         return this.models.callModel(callee, this.boundedArgs(args), site);
       case 'method':
+        if (callee.self.t === 'str') return callStrMethod(callee.self.v, callee.name, args.positional, this.meter);
         if (callee.self.t === 'list' || callee.self.t === 'dict') return this.callContainerMethod(callee, args, site);
         return this.models.callMethod(callee, this.boundedArgs(args), site);
       default:
@@ -947,6 +1037,9 @@ export class Interpreter implements InterpreterHost {
       return result.t === 'list' ? madeAt(result, this.uncertainDepth) : result;
     }
     if (path.startsWith('math.')) return callMath(path.slice(5), args.positional, this.meter);
+    if (path === 'torch._assert' && truthy(args.positional[0] ?? UNKNOWN_V) === false) {
+      this.stubRaise('AssertionError', args.positional[1] ?? args.keywords.get('message') ?? UNKNOWN_V, site.r);
+    }
     const bounded = this.boundedArgs(args);
     return this.models.callQualified(path, bounded, site);
   }

@@ -23,7 +23,7 @@ import type { Expr } from '../syntax/ast';
 import type { Diagnostic, ModelSummary, TextRange } from '../types';
 import type { EvaluatedArgs } from './bind';
 import type { Scope } from './scope';
-import { tensorVal, UNKNOWN_V, type ClassValue, type LayerValue, type ModelFamily, type ObjectValue, type TensorVal, type Value } from './values';
+import { str, tensorVal, UNKNOWN_V, type ClassValue, type LayerValue, type ModelFamily, type ObjectValue, type TensorVal, type Value } from './values';
 import { Containers } from './models/containers';
 import { dataBuiltin, dataCall, dataIndex, iterationItem } from './models/data-objects';
 import { decoratorDefault } from './models/script-defaults';
@@ -119,6 +119,10 @@ export class ModelEngine implements ModelLayer {
     const container = ctx.containers.construct(path, args, site);
     if (container) return container;
     if (path === 'keras.Model') return ctx.containers.kerasFunctional(args, site);
+    if (path === 'keras.config.image_data_format' || path === 'keras.backend.image_data_format') {
+      // Keras' own default when no keras.json says otherwise, as the layers read it.
+      return str(ctx.host.options.kerasDataFormat ?? 'channels_last');
+    }
     if (path === 'collections.OrderedDict') return ctx.containers.orderedDict(args);
     if (path === 'torch.nn.Parameter') return ctx.containers.parameter(args);
     const learned = inputFromCall(ctx, path, args, site);
@@ -191,6 +195,10 @@ export class ModelEngine implements ModelLayer {
       const probe = tensorVal(openShape([]), libOf(obj.framework!), null, null);
       ctx.runs.topLevelRun(obj, { positional: [probe], keywords: new Map(), opaque: false }, null, true);
     }
+  }
+
+  report(d: Diagnostic): void {
+    this.ctx.diagnostics.emit(d);
   }
 
   diagnostics(): Diagnostic[] {

@@ -3,7 +3,8 @@
  * charged to the meter for every item, and a result past the size caps is unknown.
  */
 import type { Meter } from '../budget';
-import { num, sameValue, str, UNKNOWN_V, type Value } from './values';
+import { lengthUnknown } from './dicts';
+import { num, sameValue, str, UNKNOWN_V, valuesEqual, type Value } from './values';
 
 function n(v: Value): number | null {
   if (v.t === 'num') return v.v;
@@ -123,9 +124,17 @@ export function compareOp(op: string, a: Value, b: Value): boolean | null {
     return found === null ? null : op === 'in' ? found : !found;
   }
   if ((op === 'in' || op === 'not in') && (b.t === 'tuple' || b.t === 'list')) {
-    if (a.t === 'unknown' || b.items.some((i) => i.t === 'unknown')) return null;
-    const found = b.items.some((i) => (n(i) !== null && n(i) === x) || (i.t === 'str' && a.t === 'str' && i.v === a.v));
+    // A list grown under an unknown condition may hold more than it shows.
+    if (lengthUnknown(b)) return null;
+    const equal = b.items.map((i) => valuesEqual(a, i));
+    if (equal.some((e) => e === null)) return null;
+    const found = equal.includes(true);
     return op === 'in' ? found : !found;
+  }
+  if ((op === '==' || op === '!=') && isSequence(a) && isSequence(b)) {
+    // Python: a tuple never equals a list; same kinds compare item by item.
+    const equal = a.t === b.t ? valuesEqual(a, b) : false;
+    return equal === null ? null : equal === (op === '==');
   }
   return null;
 }
@@ -139,6 +148,10 @@ function keyInDict(key: Value, d: Extract<Value, { t: 'dict' }>): boolean | null
   const hit = d.entries.find(([k]) => sameValue(k, key));
   if (!hit) return false;
   return hit[1].t === 'unknown' ? null : true;
+}
+
+function isSequence(v: Value): v is Value & { t: 'tuple' | 'list' } {
+  return v.t === 'tuple' || v.t === 'list';
 }
 
 function isConstant(v: Value): boolean {

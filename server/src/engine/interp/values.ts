@@ -242,6 +242,8 @@ export function valuesEqual(a: Value, b: Value, charge?: (n: number) => void, de
   }
   if (a.t === 'str' && b.t === 'str') return a.v === b.v;
   if (a.t === 'none' || b.t === 'none') return a.t === b.t;
+  // A number and a string (or a sequence and a constant) are never equal.
+  if ((a.t === 'str') !== (b.t === 'str') && isPlain(a) && isPlain(b)) return false;
   if ((a.t === 'tuple' || a.t === 'list') && a.t === b.t) {
     if (a.items.length !== (b as typeof a).items.length) return false;
     let all = true;
@@ -253,6 +255,11 @@ export function valuesEqual(a: Value, b: Value, charge?: (n: number) => void, de
     return all;
   }
   return a === b ? true : null;
+}
+
+/** A constant or a tuple/list: values whose equality Python decides by kind first. */
+function isPlain(v: Value): boolean {
+  return v.t === 'num' || v.t === 'bool' || v.t === 'str' || v.t === 'tuple' || v.t === 'list';
 }
 
 /** Same value for merging branches: identical objects or equal constants. */

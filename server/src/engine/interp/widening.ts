@@ -78,6 +78,13 @@ export function loopWrites(body: Stmt[], target: Expr | null): LoopWrites {
       case 'from':
         for (const n of s.names) w.names.add(n.alias ?? n.name);
         break;
+      case 'raise':
+        if (s.exc) exprWrites(s.exc, w);
+        break;
+      case 'assert':
+        exprWrites(s.test, w);
+        if (s.msg) exprWrites(s.msg, w);
+        break;
       case 'other':
         break;
     }
@@ -161,6 +168,8 @@ function subExpressions(e: Expr): Expr[] {
     case 'lambda':
       // A lambda's body may reach a model when called: its names count as read.
       return e.def.body.flatMap((s) => (s.k === 'return' && s.value ? [s.value] : []));
+    case 'str':
+      return (e.parts ?? []).flatMap((p) => (typeof p === 'string' ? [] : [p.expr]));
     default:
       return [];
   }

@@ -9,7 +9,9 @@ export const invalidArgument = defineRule({
     'Checks arguments against what each framework accepts: Gluon `activation=\'softmax\'`, PyTorch ' +
     '`padding=\'same\'` with stride > 1, Keras `padding=\'causal\'` outside Conv1D, PyTorch pooling padding ' +
     'larger than half the kernel, channels not divisible by `groups`, and sizes no framework accepts ' +
-    '(a stride, kernel size or dilation of 0, a negative padding), quoted in the framework\'s own words. ' +
+    '(a stride, kernel size or dilation of 0, a negative padding), quoted in the framework\'s own words; ' +
+    'and the argument checks library models make themselves (keras.applications\' `input_shape` and ' +
+    '`classes` rules, an unknown Gluon `get_model` name), reported at your call with the library\'s message. ' +
     'No output size is computed from such a value and no fix is built on one.',
   whyBad: 'The framework raises at construction or first forward, often far from where the argument was written.',
   example: ["```python", "gluon.nn.Dense(2, activation='softmax')  # MXNet: Invalid Input: 'softmax'", '```'].join('\n'),

@@ -8,7 +8,8 @@ import type { TextRange } from '../types';
 export type Expr =
   | { k: 'name'; id: string; r: TextRange }
   | { k: 'num'; value: number; isFloat: boolean; r: TextRange }
-  | { k: 'str'; value: string | null; r: TextRange }
+  /** A string literal; an f-string has `value` null and, when every piece is plain, its `parts`. */
+  | { k: 'str'; value: string | null; parts?: StrPart[]; r: TextRange }
   | { k: 'bool'; value: boolean; r: TextRange }
   | { k: 'none'; r: TextRange }
   | { k: 'tuple' | 'list' | 'set'; elts: Expr[]; r: TextRange }
@@ -26,6 +27,9 @@ export type Expr =
   | { k: 'comp'; kind: 'list' | 'tuple' | 'set'; elt: Expr; target: Expr; iter: Expr; ifs: Expr[]; r: TextRange }
   | { k: 'lambda'; def: FunctionDef; r: TextRange }
   | { k: 'unknown'; r: TextRange };
+
+/** A piece of an f-string: literal text, or an interpolated expression (`{x}` or `{x!r}`). */
+export type StrPart = string | { expr: Expr; repr: boolean };
 
 export interface Arg {
   /** Keyword name, or undefined for positional. */
@@ -78,6 +82,8 @@ export type Stmt =
   | { k: 'try'; body: Stmt[]; handlers: Stmt[][]; orelse: Stmt[]; finalbody: Stmt[]; r: TextRange }
   | { k: 'import'; names: { module: string; alias: string | null }[]; r: TextRange }
   | { k: 'from'; module: string; level: number; names: { name: string; alias: string | null }[]; star: boolean; r: TextRange }
+  | { k: 'raise'; exc: Expr | null; r: TextRange }
+  | { k: 'assert'; test: Expr; msg: Expr | null; r: TextRange }
   | { k: 'other'; r: TextRange };
 
 /** A top-level statement (or a few, for an ERROR node wrapping several), converted on demand. */

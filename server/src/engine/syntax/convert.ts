@@ -10,7 +10,7 @@
  */
 import type { Meter } from '../budget';
 import type { TextRange } from '../types';
-import type { Arg, ClassDef, Expr, FunctionDef, LazyStatement, Module, Param, Stmt } from './ast';
+import type { Arg, ClassDef, Expr, FunctionDef, LazyStatement, Module, Param, Stmt, StrPart } from './ast';
 import type { SyntaxNode } from './tree';
 
 const MAX_DEPTH = 400;
@@ -361,6 +361,15 @@ class Converter {
         }
         return [{ k: 'from', module, level, names, star, r }];
       }
+      case 'raise_statement': {
+        // `raise X from Y`: the cause does not change what is raised.
+        const exc = meaningful(n)[0];
+        return [{ k: 'raise', exc: exc ? this.expr(exc, depth) : null, r }];
+      }
+      case 'assert_statement': {
+        const kids = meaningful(n);
+        return [{ k: 'assert', test: this.expr(kids[0] ?? null, depth), msg: kids[1] ? this.expr(kids[1], depth) : null, r }];
+      }
       case 'future_import_statement':
       case 'pass_statement':
       case 'comment':
@@ -368,6 +377,43 @@ class Converter {
       default:
         return [{ k: 'other', r }];
     }
+  }
+
+  /** One string literal, or several written next to each other (Python joins them). */
+  private stringLiteral(pieces: SyntaxNode[], r: TextRange, depth: number): Expr {
+    const values = pieces.map(stringValue);
+    if (values.every((v) => v !== null)) return { k: 'str', value: values.join(''), r };
+    const parts: StrPart[] = [];
+    for (let i = 0; i < pieces.length; i++) {
+      const own = values[i] ?? this.fStringParts(pieces[i], depth);
+      if (own === null) return { k: 'str', value: null, r };
+      parts.push(...(typeof own === 'string' ? [own] : own));
+    }
+    return { k: 'str', value: null, parts, r };
+  }
+
+  /**
+   * The pieces of an f-string whose interpolations are plain `{expr}` or `{expr!r}`; null for
+   * anything else (format specs, `!s`/`!a`, `=`, escapes), which leaves the string unknown.
+   */
+  private fStringParts(n: SyntaxNode, depth: number): StrPart[] | null {
+    const kids = children(n);
+    const start = kids.find((c) => c.type === 'string_start')?.text ?? '';
+    if (!/[fF]/.test(start) || /[bB]/.test(start)) return null;
+    const parts: StrPart[] = [];
+    for (const c of kids) {
+      if (c.type === 'string_content') {
+        const text = /[{}]/.test(c.text) ? null : decodeEscapes(c.text);
+        if (text === null) return null;
+        parts.push(text);
+      } else if (c.type === 'interpolation') {
+        const inner = meaningful(c).filter((x) => x.type !== '{' && x.type !== '}');
+        const conversion = inner[1]?.type === 'type_conversion' ? inner[1].text : null;
+        if (inner.length > (conversion ? 2 : 1) || (conversion !== null && conversion !== '!r')) return null;
+        parts.push({ expr: this.expr(inner[0] ?? null, depth), repr: conversion === '!r' });
+      } else if (c.type !== 'string_start' && c.type !== 'string_end') return null;
+    }
+    return parts;
   }
 
   ifStmt(n: SyntaxNode, depth: number): Stmt {
@@ -542,11 +588,9 @@ class Converter {
       case 'lambda':
         return { k: 'lambda', def: this.lambdaDef(n, d), r };
       case 'string':
-        return { k: 'str', value: stringValue(n), r };
-      case 'concatenated_string': {
-        const parts = meaningful(n).map(stringValue);
-        return { k: 'str', value: parts.every((p) => p !== null) ? parts.join('') : null, r };
-      }
+        return this.stringLiteral([n], r, d);
+      case 'concatenated_string':
+        return this.stringLiteral(meaningful(n), r, d);
       case 'type': {
         // Annotations are wrapped in a `type` node.
         const kids = meaningful(n);
@@ -720,14 +764,29 @@ function stringValue(n: SyntaxNode): string | null {
   const kids = children(n);
   const start = kids.find((c) => c.type === 'string_start')?.text ?? '';
   if (/[fFbB]/.test(start)) return null;
+  const raw = /[rR]/.test(start);
   let out = '';
   for (const c of kids) {
-    if (c.type === 'string_content') out += c.text;
-    else if (c.type === 'escape_sequence') out += decodeEscape(c.text);
+    if (c.type === 'string_content') {
+      // Escapes inside content are children of string_content in some grammar versions.
+      const text = raw ? c.text : decodeEscapes(c.text);
+      if (text === null) return null;
+      out += text;
+    } else if (c.type === 'escape_sequence') out += decodeEscape(c.text);
     else if (c.type === 'interpolation') return null;
   }
-  // Escapes inside content are children of string_content in some grammar versions.
-  return /\\/.test(out) && !/[rR]/.test(start) ? null : out;
+  return out;
+}
+
+/** The common escapes of a string's text; null when it has any other (octal, unicode...). */
+export function decodeEscapes(text: string): string | null {
+  let unknown = false;
+  const out = text.replace(/\\(.?)/gs, (m) => {
+    const d = decodeEscape(m);
+    if (d === m) unknown = true;
+    return d;
+  });
+  return unknown ? null : out;
 }
 
 function decodeEscape(s: string): string {

@@ -34,17 +34,18 @@ export class Diagnostics {
       ...this.historyLines(hist, inputs, shown),
       ...issue.explanation,
     ];
-    // Raised inside a library model (a stub): shown at the user's call, naming the library layer.
-    if (shown !== range) explanation.unshift(`raised inside the library model by ${layer ? `${layer.name} (${layer.qname})` : 'an operation'}`);
+    // Inside a library model's stub: reported at the user's call, naming the stub's layer.
+    const inStub = shown !== range;
+    if (inStub) explanation.push(`raised inside the library model, by its ${layer ? `${layer.name} (${layer.qname})` : 'an operation'}`);
     range = shown;
     const related: RelatedLocation[] = defaults.map((d) => ({ range: d.range, message: `the default \`${d.text}\` is set here` }));
-    if (layer && layer.id > 0 && (range.start !== layer.range.start || range.end !== layer.range.end)) {
+    if (!inStub && layer && layer.id > 0 && (range.start !== layer.range.start || range.end !== layer.range.end)) {
       related.push({ range: layer.range, message: `${layer.name} is defined here` });
     }
     const origin = inputs[0]?.origin;
-    if (origin) related.push({ range: origin, message: `input shape ${formatShape(this.originShape(hist, inputs))} comes from here` });
+    if (origin && this.ctx.host.userSite(origin) === origin) related.push({ range: origin, message: `input shape ${formatShape(this.originShape(hist, inputs))} comes from here` });
     const fixes = (issue.fixes ?? []).flatMap((f) => {
-      if (!layer || layer.id <= 0) return [];
+      if (!layer || layer.id <= 0 || inStub) return [];
       const edit = argEdit(layer, f.name, f.value, this.ctx.host.text);
       return edit ? [{ title: f.title, applicability: f.applicability, edits: [edit] }] : [];
     });
@@ -89,8 +90,11 @@ export class Diagnostics {
       lines.push(`input ${formatShape(inShape)}${where}${axes}`);
     }
     for (const r of recs.slice(-8)) {
+      // A layer of a library stub is named, never located: its lines are not the user's.
+      const inUserCode = this.ctx.host.userSite(r.app.appliedAt) === r.app.appliedAt;
+      const where = inUserCode ? ` (${lineOf(r.app.appliedAt.start)})` : ' (in the library model)';
       const formulas = r.app.trace.map((t) => `${t.axis}: ${t.formula}`).join('; ');
-      lines.push(`${r.app.type} (${lineOf(r.app.appliedAt.start)}): ${formatShape(r.app.inputShapes[0] ?? null)} → ${formatShape(r.app.outputShape)}${formulas ? ` — ${formulas}` : ''}`);
+      lines.push(`${r.app.type}${where}: ${formatShape(r.app.inputShapes[0] ?? null)} → ${formatShape(r.app.outputShape)}${formulas ? ` — ${formulas}` : ''}`);
     }
     return lines;
   }

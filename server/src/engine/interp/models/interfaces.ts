@@ -22,6 +22,8 @@ export interface InterpreterHost {
   readonly tensors: TensorFact[];
   /** Depth of `if` branches whose condition is unknown (their effects are uncertain). */
   readonly uncertainDepth: number;
+  /** Where a diagnostic at `range` is reported: the user's call into a library stub when `range` is in stub code, null when no user call led there. */
+  userSite(range: TextRange): TextRange | null;
   eval(e: Expr, scope: Scope): Value;
   callFunction(fn: FuncValue, args: EvaluatedArgs): Value;
   /** The items of an iterable value, or null when unknown. */
@@ -67,6 +69,8 @@ export interface ModelLayer {
   dataBuiltin(name: string, args: Value[], range: TextRange): Value | undefined;
   /** The default a decorator (`@click.option`) gives a parameter the call leaves out, else undefined. */
   decoratorDefault(decorators: Value[], name: string): Value | undefined;
+  /** Emits a diagnostic found by the interpreter itself (a library stub's raise). */
+  report(d: Diagnostic): void;
   // End of the module
   finish(): void;
   diagnostics(): Diagnostic[];

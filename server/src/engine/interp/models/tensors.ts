@@ -9,7 +9,7 @@ import type { Expr } from '../../syntax/ast';
 import type { Dim, Shape, TextRange } from '../../types';
 import type { EvaluatedArgs } from '../bind';
 import type { Scope } from '../scope';
-import { num, scalarOperand, tensorVal, UNKNOWN_V, type TensorVal, type Value } from '../values';
+import { NONE_V, num, scalarOperand, tensorVal, UNKNOWN_V, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { CHAINABLE, mergeHist } from './support';
@@ -18,7 +18,8 @@ import { methodDtype, withDtype } from './dtypes';
 
 export function shapeTuple(ctx: ModelContext, t: TensorVal): Value {
   if (!t.shape || t.shape.open) return UNKNOWN_V;
-  return { t: 'tuple', items: t.shape.dims.map((d) => ctx.host.dim(d)) };
+  // A Keras `None` dim (declared unknown size) reads as Python's None, as KerasTensor.shape gives it.
+  return { t: 'tuple', items: t.shape.dims.map((d) => (d === 'None' ? NONE_V : ctx.host.dim(d))) };
 }
 
 export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scope: Scope, _range: TextRange): Value {

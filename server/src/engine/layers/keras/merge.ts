@@ -35,8 +35,9 @@ function concatenate(shapes: Shape[], axisArg: number): LayerOutcome {
   if (rank === 0) return unknownOutcome();
   if (axis < 0 || axis >= rank) return sameRank ? axisOutOfRange(shapes, axisArg, msg) : unknownOutcome();
   // Keras drops size-1 axes before comparing, which lets some mismatches through to the op:
-  // stay silent whenever a 1 is involved.
-  const hasOnes = shapes.some((s) => s.dims.some((d, i) => i > 0 && i !== axis && d === 1));
+  // stay silent whenever a 1 is involved, unless every input has the same other axes.
+  const sameOthers = sameRank && shapes.every((s) => s.dims.every((d, i) => i === 0 || i === axis || (known(d) && d === shapes[0].dims[i])));
+  const hasOnes = !sameOthers && shapes.some((s) => s.dims.some((d, i) => i > 0 && i !== axis && d === 1));
   if (!sameRank) {
     if (hasOnes) return unknownOutcome();
     return { output: kerasTensor(null), issue: issue('merge-mismatch', msg, ['the inputs have different ranks']) };

@@ -1,0 +1,2 @@
+"""tf.keras.applications is keras.applications."""
+from keras.applications import *
