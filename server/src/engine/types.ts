@@ -99,7 +99,14 @@ export interface LayerApplication {
   trace: AxisTrace[];
   /** True when this application reuses a layer (parameters shared, not counted again). */
   reused: boolean;
+  /** The layer's arguments, defaults applied, as plain values; one the code does not show is absent (for `shapelint port`). */
+  args?: Record<string, PlainArg>;
+  /** Per input tensor: the index in the run's layers of the application that made it, -1 for the model's input, null when not traceable. */
+  inputsFrom?: (number | null)[];
 }
+
+/** A plain argument value (JSON-safe). */
+export type PlainArg = number | string | boolean | null | PlainArg[];
 
 export interface ModelSummary {
   name: string;

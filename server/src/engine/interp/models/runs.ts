@@ -7,7 +7,7 @@
 import { saneShape } from '../../shapes';
 import type { LayerDef, LayerEnv, LayerOutcome, TensorLib, ArgValue } from '../../layers/types';
 import { isTensor, UNKNOWN } from '../../layers/types';
-import type { Diagnostic, Dim, LayerApplication, TextRange } from '../../types';
+import type { Diagnostic, Dim, LayerApplication, PlainArg, TextRange } from '../../types';
 import { bindArgs, layerCallInputs, toArgValue, type EvaluatedArgs } from '../bind';
 import { extendLineage, num, tensorVal, UNKNOWN_V, type FuncValue, type LayerValue, type Lineage, type ObjectValue, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
@@ -22,6 +22,8 @@ export interface AppRecord {
   layerId: number;
   /** Input tensors' lineage, for explanations. */
   inputHist: Lineage | null;
+  /** Per input tensor, the application that made it (null: the model's input; -1: a join of several). */
+  inputIds: (number | null)[];
 }
 
 export interface Run {
@@ -212,8 +214,9 @@ export class Runs {
       trainableParams: tied ? null : outcome.trainableParams === undefined ? (outcome.params === undefined ? 0 : outcome.params) : outcome.trainableParams,
       trace: outcome.trace ?? [],
       reused,
+      args: plainArgs(layer),
     };
-    this.apps.set(appId, { app, layerId: layer.id, inputHist });
+    this.apps.set(appId, { app, layerId: layer.id, inputHist, inputIds: inputTensors.map((t) => t.hist?.id ?? null) });
     run.apps.push(appId);
     if (outcome.issue) {
       this.ctx.diagnostics.report(run, outcome.issue, layer, site ?? layer.range, inputHist, layer.def.framework, inputTensors);
@@ -247,6 +250,25 @@ export class Runs {
     for (const d of run.diagnostics) this.ctx.diagnostics.emit(d);
     if (run.input) this.ctx.summaries.push(run, obj, [run.input]);
   }
+}
+
+/** A layer's bound arguments as plain values (for `shapelint port`); unknowns, tensors and dicts are left out. */
+function plainArgs(layer: LayerValue): Record<string, PlainArg> {
+  const out: Record<string, PlainArg> = {};
+  for (const p of layer.def.params ?? []) {
+    const v = plain(layer.args.get(p.name));
+    if (v !== undefined) out[p.name] = v;
+  }
+  return out;
+}
+
+function plain(v: ArgValue | undefined): PlainArg | undefined {
+  if (v === undefined || v === UNKNOWN || isTensor(v)) return undefined;
+  if (Array.isArray(v)) {
+    const items = v.map(plain);
+    return items.every((x) => x !== undefined) ? (items as PlainArg[]) : undefined;
+  }
+  return typeof v === 'object' && v !== null ? undefined : v;
 }
 
 /** Converts a def's ArgValue result back into interpreter values, attaching lineage. */
