@@ -12,6 +12,7 @@ import { EXIT, processIo, UsageError, type CliIo } from './io';
 import { printable } from './report';
 import { runRule, runRules } from './rules';
 import { checkSummaryFormat, runSummary } from './summary';
+import { runPort } from './port';
 import { shapelintVersion } from '../host/version';
 
 interface CommonFlags {
@@ -53,6 +54,7 @@ function buildProgram(io: CliIo, setCode: (c: number) => void): Command {
     .showHelpAfterError('(run `shapelint --help` for usage)');
   addCheck(program, io, setCode);
   addSummary(program, io, setCode);
+  addPort(program, io, setCode);
   program
     .command('rule')
     .description('Show the documentation of a rule')
@@ -113,6 +115,24 @@ function addSummary(program: Command, io: CliIo, setCode: (c: number) => void): 
       const { configFile, overrides } = configFlags(flags.config, io.cwd);
       const format = checkSummaryFormat(flags.format);
       setCode(await runSummary({ file, format, configFile, overrides, isolated: !!flags.isolated, backend: flags.backend as BackendChoice }, io));
+    });
+}
+
+function addPort(program: Command, io: CliIo, setCode: (c: number) => void): void {
+  program
+    .command('port')
+    .description('Translate a model to another framework (checked by shapelint before it is written)')
+    .argument('<file>', 'Python file')
+    .requiredOption('--to <framework>', 'keras, gluon or pytorch')
+    .option('--model <name>', 'the model to port (default: the last one found)')
+    .option('-o, --output <file>', 'write the port here instead of stdout')
+    .option('--with-weights', "add load_weights(): the source framework's saved weights, converted")
+    .option('--config <path-or-setting>', 'a config file, or an inline `KEY = VALUE` override (repeatable)', collect)
+    .option('--isolated', 'ignore every configuration file')
+    .addOption(new Option('--backend <backend>', 'parser backend').choices(['wasm', 'native', 'auto']).default('wasm').hideHelp())
+    .action(async (file: string, flags: CommonFlags & { to: string; model?: string; output?: string; withWeights?: boolean }) => {
+      const { configFile, overrides } = configFlags(flags.config, io.cwd);
+      setCode(await runPort({ file, to: flags.to, model: flags.model, output: flags.output, withWeights: !!flags.withWeights, configFile, overrides, isolated: !!flags.isolated, backend: flags.backend as BackendChoice }, io));
     });
 }
 

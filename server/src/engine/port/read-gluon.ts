@@ -1,0 +1,6 @@
+/** Reads Gluon layers into port ops. */
+import { stub, type LayerView, type ReadResult } from './read';
+
+export function readGluonLayer(v: LayerView): ReadResult {
+  return [stub(`${v.app.type} is not in the port catalogue`)];
+}
