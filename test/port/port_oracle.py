@@ -105,7 +105,8 @@ def main():
                 res = {"error": f"{type(e).__name__}: {e}", "trace": traceback.format_exc()[-1500:]}
             res["id"] = case["id"]
             results.append(res)
-            keras.backend.clear_session()
+            if len(results) % 100 == 0:
+                keras.backend.clear_session()
     json.dump({"results": results}, sys.stdout)
 
 

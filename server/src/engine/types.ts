@@ -205,6 +205,8 @@ export interface AnalyzeOptions {
   kerasProbe?: KerasVersionProbe;
   /** Overrides of the default budgets. */
   budgets?: AnalysisBudgets;
+  /** Also list functional ops applied inside a model run (`F.relu(x)`, `x.view(...)`) in its summary (for `shapelint port`). */
+  recordOps?: boolean;
   /**
    * A monotonic clock in milliseconds (the host passes `performance.now`); without it there is
    * no time budget. Not plain data: hosts add it just before calling the engine.

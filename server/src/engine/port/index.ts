@@ -8,7 +8,7 @@ import { analyzeText } from '../index';
 import { LineIndex } from '../positions';
 import type { PythonParser } from '../syntax/tree';
 import type { AnalyzeOptions, ModelSummary } from '../types';
-import type { PortFramework, PortGraph } from './ir';
+import type { Layout, PortFramework, PortGraph } from './ir';
 import { makePlan } from './plan';
 import { readModel } from './read';
 import { verifyPort, type PortCheck } from './verify';
@@ -37,10 +37,12 @@ export interface PortResult {
   stubs: number;
   check?: PortCheck;
   graph?: PortGraph;
+  /** Where the port's input and output keep their channels (the source's are channels-last in the graph). */
+  layouts?: { input: Layout; output: Layout };
 }
 
 export function portText(parser: PythonParser, text: string, options: AnalyzeOptions, req: PortRequest): PortResult {
-  const analysis = analyzeText(parser, text, options);
+  const analysis = analyzeText(parser, text, { ...options, recordOps: true });
   if (analysis.internalError) return { problems: [`internal error: ${analysis.internalError.split('\n')[0]}`], stubs: 0 };
   const picked = pickModel(analysis.models, req.model);
   if (typeof picked === 'string') return { problems: [picked], stubs: 0 };
@@ -65,7 +67,28 @@ export function portGraph(parser: PythonParser, graph: PortGraph, req: PortReque
     ...stubs.map((n) => `not ported: ${n.type} '${n.name}' (line ${n.line}): ${n.op.kind === 'stub' ? n.op.reason : ''}; a marked stub stands in its place`),
     ...check.problems,
   ];
-  return { code: written.code, source: graph.source, modelName: graph.modelName, problems, stubs: stubs.length, check, graph };
+  return {
+    code: wrapComments(written.code), source: graph.source, modelName: graph.modelName, problems, stubs: stubs.length, check, graph,
+    layouts: { input: plan.layout[0], output: plan.layout[graph.output] },
+  };
+}
+
+/** PEP 8: comment lines wrap at 79 columns, at word boundaries, keeping their indentation. */
+export function wrapComments(code: string): string {
+  return code.split('\n').flatMap((line) => {
+    const m = /^(\s*)# (.*)$/.exec(line);
+    if (!m || line.length <= 79) return [line];
+    const out: string[] = [];
+    let cur = '';
+    for (const word of m[2].split(' ')) {
+      if (cur && m[1].length + 2 + cur.length + 1 + word.length > 79) {
+        out.push(`${m[1]}# ${cur}`);
+        cur = word;
+      } else cur = cur ? `${cur} ${word}` : word;
+    }
+    if (cur) out.push(`${m[1]}# ${cur}`);
+    return out;
+  }).join('\n');
 }
 
 function pickModel(models: ModelSummary[], name: string | undefined): ModelSummary | string {

@@ -9,7 +9,7 @@ import type { Dim } from '../types';
 export type PortFramework = 'keras' | 'gluon' | 'torch';
 
 export type ActivationName =
-  | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'selu' | 'softplus' | 'softsign' | 'gelu' | 'silu' | 'relu6' | 'leaky_relu';
+  | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'selu' | 'softplus' | 'softsign' | 'gelu' | 'silu' | 'relu6' | 'leaky_relu' | 'log_softmax';
 
 /** Where a tensor's channel axis is: last (canonical) or right after the batch. */
 export type Layout = 'cl' | 'cf';
@@ -63,6 +63,8 @@ export interface PortGraph {
   output: number;
   totalParams: number | null;
   trainableParams: number | null;
+  /** The layout the source feeds its input in. */
+  inputLayout: Layout;
 }
 
 export function shapeText(dims: readonly Dim[] | null): string {

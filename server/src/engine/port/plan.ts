@@ -151,7 +151,7 @@ export function demoBatch(g: PortGraph): number {
 
 /** The source layer a node came from, for comments. */
 export function origin(n: PortNode): string {
-  return `${n.type} '${n.name}' (line ${n.line})`;
+  return n.type.includes('.') ? `${n.name}() (line ${n.line})` : `${n.type} '${n.name}' (line ${n.line})`;
 }
 
 /** The zero-padding a node carries on some axis before or after. */
@@ -166,7 +166,7 @@ export function anyPad(before: number[], after: number[]): boolean {
 /** Keras activation names for `activation=` (leaky ReLU keeps its own layer for the slope). */
 export const KERAS_ACT_NAME: Partial<Record<string, string>> = {
   relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu', selu: 'selu', softplus: 'softplus',
-  softsign: 'softsign', gelu: 'gelu', silu: 'silu', relu6: 'relu6',
+  softsign: 'softsign', gelu: 'gelu', silu: 'silu', relu6: 'relu6', log_softmax: 'log_softmax',
 };
 
 /** In Keras an activation right after the only use of a Conv/Dense becomes its `activation=`. */

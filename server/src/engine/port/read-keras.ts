@@ -6,7 +6,7 @@ import { stub, type LayerView, type ReadResult } from './read';
 const ACTIVATIONS: Record<string, ActivationName | 'linear'> = {
   relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu', selu: 'selu',
   softplus: 'softplus', softsign: 'softsign', gelu: 'gelu', swish: 'silu', silu: 'silu', relu6: 'relu6',
-  leaky_relu: 'leaky_relu', linear: 'linear',
+  leaky_relu: 'leaky_relu', linear: 'linear', log_softmax: 'log_softmax',
 };
 
 /** The activation op of an `activation=` argument: [] for none or 'linear', a stub for an unknown one. */

@@ -4,7 +4,7 @@
  * a reader cannot translate exactly, becomes a stub node that keeps its shapes.
  */
 import type { Dim, LayerApplication, ModelSummary, PlainArg } from '../types';
-import { toChannelsLast, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
+import { shapeText, toChannelsLast, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
 import { readKerasLayer } from './read-keras';
 import { readTorchLayer } from './read-torch';
 import { readGluonLayer } from './read-gluon';
@@ -42,6 +42,7 @@ const READERS: Record<PortFramework, Reader> = {
 
 /** PyTorch and Gluon: convolutions, pooling and normalisation are channels-first; dense, recurrent and embedding layers work on the last axis. */
 function channelsFirstLayer(app: LayerApplication): Layout | null {
+  if (app.type.includes('.')) return /^(max_pool|avg_pool|Pooling|Convolution|BatchNorm)/.test(app.name) ? 'cf' : null;
   if (/^(Conv|MaxPool|AvgPool|Avg|Max|Adaptive|GlobalAvg|GlobalMax|BatchNorm|ZeroPad|ConstantPad|ReflectionPad|InstanceNorm)/.test(app.type)) return 'cf';
   if (/^(Linear|Dense|LSTM|GRU|RNN|Embedding|LayerNorm)$/.test(app.type)) return 'cl';
   return null;
@@ -54,8 +55,8 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
   const input = m.inputShapes[0];
   if (!input || input.open || m.inputShapes.length !== 1) return 'the model has no single input of known rank: give it one (a `# shapelint: input=(N, ...)` directive)';
   const reader = READERS[source];
-  const firstUser = m.layers.find((l) => l.inputsFrom?.includes(-1));
-  const inputLayout = (firstUser && reader.layout(firstUser)) ?? 'cl';
+  // The input's layout: the first layer that has one decides (an activation or dropout before it has none).
+  const inputLayout = m.layers.map((l) => reader.layout(l)).find((l) => l !== null) ?? 'cl';
   const inputDims = canonical(input.dims, inputLayout);
   const layouts: Layout[] = [inputLayout];
   const nodes: PortNode[] = [{ id: 0, op: { kind: 'input', dtype: 'float' }, inputs: [], shape: inputDims, params: 0, name: 'input', type: 'Input', line: lineOf(m.range.start) }];
@@ -71,7 +72,9 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
       layout,
     };
     let ops: PortOp[];
-    if (app.reused) ops = [stub(`the layer ${app.name} is applied a second time (shared weights)`)];
+    const unseen = producers.some((p, k) => p !== null && !sameAfterBatch(nodes[p].shape, view.inputs[k]));
+    if (unseen) ops = [stub(`an operation shapelint port cannot see changes the shape before ${app.name} (from ${shapeText(nodes[producers[0] ?? 0].shape)})`)];
+    else if (app.reused) ops = [stub(`the layer ${app.name} is applied a second time (shared weights)`)];
     else if (producers.some((p) => p === null) || producers.length === 0) ops = [stub('its input could not be traced in the model')];
     else ops = reader.read(view);
     let inputs = producers as number[];
@@ -90,8 +93,13 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
   markIntegerInputs(nodes);
   return {
     source, modelName: m.name, nodes, output: nodes.length - 1,
-    totalParams: m.totalParams, trainableParams: m.trainableParams,
+    totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout,
   };
+}
+
+function sameAfterBatch(a: Dim[] | null, b: Dim[] | null): boolean {
+  if (!a || !b) return true;
+  return a.length === b.length && a.every((d, i) => i === 0 || d === null || b[i] === null || d === b[i]);
 }
 
 /** Canonical (channels-last) dims of a shape in `layout`. */

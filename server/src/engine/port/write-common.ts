@@ -36,7 +36,7 @@ function range(a: number, b: number): number[] {
 /** The note at the top of forward when the model reads channels-first data the source fed channels-last. */
 export function channelsFirstNote(plan: Plan, target: string, how: string): string[] {
   const src = plan.graph.nodes[0].shape;
-  if (plan.layout[0] !== 'cf' || !src) return [];
+  if (plan.layout[0] !== 'cf' || plan.graph.inputLayout !== 'cl' || !src) return [];
   const rank = src.length;
   const axes = [0, rank - 1, ...range(1, rank - 1)];
   const transposed = how === 'x.permute' ? `x.permute(${axes.join(', ')})` : `x.transpose(${pyTuple(axes)})`;
@@ -68,7 +68,7 @@ export function nextWeighted(plan: Plan, id: number): PortNode | null {
     if (users.length !== 1) return null;
     const n = plan.graph.nodes[users[0]];
     if (n.op.kind === 'dense') return n;
-    if (n.op.kind !== 'dropout' && n.op.kind !== 'act') return null;
+    if (n.op.kind !== 'dropout' && n.op.kind !== 'act' && n.op.kind !== 'flatten') return null;
     cur = n.id;
   }
 }

@@ -8,7 +8,7 @@ const GLUON_ACT: Record<string, string> = {
   relu: 'F.relu(X)', sigmoid: 'F.sigmoid(X)', tanh: 'F.tanh(X)', softplus: "F.Activation(X, act_type='softrelu')",
   softsign: "F.Activation(X, act_type='softsign')", elu: "F.LeakyReLU(X, act_type='elu', slope=1.0)",
   selu: "F.LeakyReLU(X, act_type='selu')", gelu: "F.LeakyReLU(X, act_type='gelu')", silu: 'X * F.sigmoid(X)',
-  relu6: 'F.clip(X, 0, 6)',
+  relu6: 'F.clip(X, 0, 6)', log_softmax: 'F.log_softmax(X, axis=-1)',
 };
 
 export function writeGluon(plan: Plan, withWeights: string | null): Written {

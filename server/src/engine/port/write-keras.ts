@@ -20,10 +20,10 @@ export function writeKeras(plan: Plan, withWeights: string | null): Written {
     'import keras',
     'import numpy as np',
     'from keras import layers',
-    '',
   ];
   for (const n of stubs) lines.push(...stubClass(plan, n));
-  lines.push('', 'def build_model():');
+  lines.push('', '', 'def build_model():');
+  for (const c of channelsLastNote(plan)) lines.push(`    # ${c}`);
   if (plan.chain) {
     lines.push('    model = keras.Sequential(', `        [`, `            ${inputLine},`);
     for (const it of items) {
@@ -64,6 +64,14 @@ export function writeKeras(plan: Plan, withWeights: string | null): Written {
 /** Layers with weights keep a name, so load_weights can find them. */
 function nameArg(plan: Plan, n: PortNode): string {
   return `, name='${plan.attr[n.id]}'`;
+}
+
+/** A channels-first source's data must be transposed once for Keras. */
+function channelsLastNote(plan: Plan): string[] {
+  const s = plan.graph.nodes[0].shape;
+  if (plan.graph.inputLayout !== 'cf' || !s || s.length < 3) return [];
+  const axes = [0, ...Array.from({ length: s.length - 2 }, (_, i) => i + 2), 1];
+  return [`The source reads channels first; Keras layers read channels last: transpose the data once, x.transpose(${axes.join(', ')}).`];
 }
 
 function activationArg(plan: Plan, n: PortNode): string {

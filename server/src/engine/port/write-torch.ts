@@ -6,6 +6,7 @@ import { channelsFirstNote, flattenNote, layoutConversion, rnnNote, softmaxNote,
 const TORCH_ACT: Record<string, string> = {
   relu: 'torch.relu(X)', sigmoid: 'torch.sigmoid(X)', tanh: 'torch.tanh(X)', elu: 'F.elu(X)', selu: 'F.selu(X)',
   softplus: 'F.softplus(X)', softsign: 'F.softsign(X)', gelu: 'F.gelu(X)', silu: 'F.silu(X)', relu6: 'F.relu6(X)',
+  log_softmax: 'torch.log_softmax(X, dim=-1)',
 };
 
 export function writeTorch(plan: Plan, withWeights: string | null): Written {
