@@ -174,6 +174,159 @@ export function generateKerasModels(count: number, seed: number): GeneratedModel
   return out;
 }
 
-export function generateTorchModels(_count: number, _seed: number): GeneratedModel[] {
-  return [];
+// ---------------------------------------------------------------------------------- PyTorch
+
+const TORCH_ACTS = ['nn.ReLU()', 'nn.Tanh()', 'nn.Sigmoid()', 'nn.ELU()', 'nn.GELU()', 'nn.SiLU()', 'nn.LeakyReLU(0.1)', 'nn.Softplus()'];
+
+function torchCnn(g: Gen, rank: 1 | 2): { input: number[]; lines: string[] } {
+  let spatial = Array.from({ length: rank }, () => g.int(8, 16));
+  let ch = g.int(1, 4);
+  const input = [ch, ...spatial];
+  const lines: string[] = [];
+  const d = `${rank}d`;
+  for (let b = g.int(1, 3); b > 0; b--) {
+    const k = g.int(1, Math.min(5, ...spatial));
+    const same = g.chance(0.3);
+    const s = !same && g.chance(0.3) ? 2 : 1;
+    const p = same ? 0 : g.int(0, Math.floor(k / 2));
+    const next = spatial.map((x) => (same ? x : Math.floor((x + 2 * p - k) / s) + 1));
+    if (next.some((x) => x < 1)) break;
+    const f = g.int(2, 8);
+    lines.push(`nn.Conv${d}(${ch}, ${f}, ${k}${s > 1 ? `, stride=${s}` : ''}${same ? ", padding='same'" : p ? `, padding=${p}` : ''}${g.chance(0.15) ? ', bias=False' : ''})`);
+    ch = f;
+    spatial = next;
+    if (g.chance(0.3)) lines.push(`nn.BatchNorm${d}(${ch})`);
+    if (g.chance(0.8)) lines.push(g.pick(TORCH_ACTS));
+    if (g.chance(0.5) && spatial.every((x) => x >= 2)) {
+      const max = g.chance(0.6);
+      const pk = g.int(2, Math.min(3, ...spatial));
+      const pp = !max && g.chance(0.3) ? 1 : 0;
+      lines.push(`nn.${max ? 'Max' : 'Avg'}Pool${d}(${pk}${pp ? `, padding=${pp}` : ''})`);
+      spatial = spatial.map((x) => Math.floor((x + 2 * pp - pk) / pk) + 1);
+    }
+    if (g.chance(0.2)) lines.push('nn.Dropout(0.25)');
+  }
+  lines.push('nn.Flatten()');
+  let features = ch * spatial.reduce((a, b) => a * b, 1);
+  if (g.chance(0.5)) {
+    const h = g.int(3, 16);
+    lines.push(`nn.Linear(${features}, ${h})`, g.pick(TORCH_ACTS));
+    features = h;
+  }
+  lines.push(`nn.Linear(${features}, ${g.int(2, 6)})`);
+  if (g.chance(0.3)) lines.push('nn.Softmax(dim=1)');
+  return { input, lines };
+}
+
+function torchMlp(g: Gen): { input: number[]; lines: string[] } {
+  let f = g.int(2, 30);
+  const input = [f];
+  const lines: string[] = [];
+  for (let i = g.int(1, 4); i > 0; i--) {
+    const h = g.int(2, 20);
+    lines.push(`nn.Linear(${f}, ${h}${g.chance(0.15) ? ', bias=False' : ''})`);
+    f = h;
+    if (g.chance(0.3)) lines.push(`nn.BatchNorm1d(${f})`);
+    if (g.chance(0.7)) lines.push(g.pick(TORCH_ACTS));
+    if (g.chance(0.2)) lines.push('nn.Dropout(0.5)');
+  }
+  return { input, lines };
+}
+
+function sequential(input: number[], lines: string[]): string {
+  return ['import torch', 'from torch import nn', '', 'model = nn.Sequential(', ...lines.map((l) => `    ${l},`), ')', `model(torch.randn(2, ${input.join(', ')}))`, ''].join('\n');
+}
+
+/** A module whose forward uses functional ops: conv, F.relu, F.max_pool2d, view/flatten, linear, log_softmax. */
+function torchFunctional(g: Gen): { input: number[]; source: string } {
+  const size = g.int(12, 20);
+  const c = g.int(1, 3);
+  const f1 = g.int(2, 6);
+  const f2 = g.int(2, 8);
+  const k = g.pick([3, 5]);
+  const cat = g.chance(0.4);
+  let s = Math.floor((size - k + 1) / 2);
+  const ch = cat ? 2 * f1 : f2;
+  if (cat) s = Math.floor(size / 2);
+  const feats = ch * s * s;
+  const flat = g.pick(['x = x.view(x.size(0), -1)', 'x = torch.flatten(x, 1)']);
+  const act = g.pick(['F.relu', 'torch.tanh', 'torch.sigmoid', 'F.gelu']);
+  const body = cat
+    ? [`        a = ${act}(self.conv1(x))`, '        b = self.conv2(x)', '        x = torch.cat([a, b], dim=1)', '        x = F.max_pool2d(x, 2)']
+    : [`        x = ${act}(self.conv1(x))`, '        x = F.max_pool2d(x, 2)'];
+  const source = [
+    'import torch',
+    'import torch.nn.functional as F',
+    'from torch import nn',
+    '',
+    '',
+    'class Net(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    cat ? `        self.conv1 = nn.Conv2d(${c}, ${f1}, 3, padding=1)` : `        self.conv1 = nn.Conv2d(${c}, ${f2}, ${k})`,
+    cat ? `        self.conv2 = nn.Conv2d(${c}, ${f1}, 5, padding=2)` : '',
+    `        self.fc = nn.Linear(${feats}, ${g.int(2, 6)})`,
+    '',
+    '    def forward(self, x):',
+    ...body,
+    `        ${flat}`,
+    '        x = self.fc(x)',
+    g.chance(0.5) ? '        return F.log_softmax(x, dim=1)' : '        return x',
+    '',
+    '',
+    'model = Net()',
+    `model(torch.randn(2, ${c}, ${size}, ${size}))`,
+    '',
+  ].filter((l, i) => l !== '' || i !== 9).join('\n');
+  return { input: [c, size, size], source };
+}
+
+/** Embedding or features, a batch_first recurrent layer (all steps), a Linear on every step. */
+function torchRecurrent(g: Gen): { input: number[]; source: string; intHigh?: number } {
+  const steps = g.int(3, 8);
+  const cell = g.pick(['LSTM', 'GRU', 'RNN']);
+  const h = g.int(3, 8);
+  const emb = g.chance(0.5);
+  const vocab = g.int(10, 40);
+  const e = g.int(3, 8);
+  const f = emb ? e : g.int(2, 6);
+  const source = [
+    'import torch',
+    'from torch import nn',
+    '',
+    '',
+    'class Tagger(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    ...(emb ? [`        self.emb = nn.Embedding(${vocab}, ${e})`] : []),
+    `        self.rnn = nn.${cell}(${f}, ${h}, batch_first=True)`,
+    `        self.out = nn.Linear(${h}, ${g.int(2, 5)})`,
+    '',
+    '    def forward(self, x):',
+    ...(emb ? ['        x = self.emb(x)'] : []),
+    '        x, _ = self.rnn(x)',
+    '        return self.out(x)',
+    '',
+    '',
+    'model = Tagger()',
+    emb ? `model(torch.randint(0, ${vocab}, (2, ${steps})))` : `model(torch.randn(2, ${steps}, ${f}))`,
+    '',
+  ].join('\n');
+  return emb ? { input: [steps], source, intHigh: vocab } : { input: [steps, f], source };
+}
+
+export function generateTorchModels(count: number, seed: number): GeneratedModel[] {
+  const out: GeneratedModel[] = [];
+  for (let id = 0; id < count; id++) {
+    const g = new Gen(seed * 100_003 + id);
+    const kind = g.pick(['2d', '2d', '2d', '1d', 'mlp', 'functional', 'functional', 'rnn', 'rnn'] as const);
+    if (kind === 'functional' || kind === 'rnn') {
+      const m = kind === 'functional' ? torchFunctional(g) : torchRecurrent(g);
+      out.push({ id, framework: 'torch', source: m.source, inputShape: [2, ...m.input], intHigh: 'intHigh' in m ? (m.intHigh as number | undefined) : undefined });
+      continue;
+    }
+    const m = kind === 'mlp' ? torchMlp(g) : torchCnn(g, kind === '1d' ? 1 : 2);
+    out.push({ id, framework: 'torch', source: sequential(m.input, m.lines), inputShape: [2, ...m.input] });
+  }
+  return out;
 }

@@ -64,7 +64,7 @@ function compare(direction: 'keras->torch' | 'torch->keras', ported: Ported[]): 
   const cases = ported.map(({ model, port }) => ({
     id: model.id, direction, source: model.source, port: port.code, className: 'Net', weights: true,
     inputShape: model.inputShape, intHigh: model.intHigh,
-    channelsFirstInput: direction === 'keras->torch' ? port.layouts!.input === 'cf' : port.layouts!.input === 'cl' && model.inputShape.length >= 3 && !model.intHigh,
+    channelsFirstInput: direction === 'keras->torch' ? port.layouts!.input === 'cf' : port.graph!.inputLayout === 'cf' && model.inputShape.length >= 3,
     channelsFirstOutput: direction === 'keras->torch' ? port.layouts!.output === 'cf' : false,
   }));
   const results = runPortOracle(cases);

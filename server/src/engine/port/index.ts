@@ -9,7 +9,7 @@ import { LineIndex } from '../positions';
 import type { PythonParser } from '../syntax/tree';
 import type { AnalyzeOptions, ModelSummary } from '../types';
 import type { Layout, PortFramework, PortGraph } from './ir';
-import { makePlan } from './plan';
+import { makePlan, withTargetLimits } from './plan';
 import { readModel } from './read';
 import { verifyPort, type PortCheck } from './verify';
 import { writeGluon } from './write-gluon';
@@ -58,7 +58,7 @@ export function portText(parser: PythonParser, text: string, options: AnalyzeOpt
 
 /** Writes and checks a graph for the request's target. */
 export function portGraph(parser: PythonParser, graph: PortGraph, req: PortRequest): PortResult {
-  const plan = makePlan(graph, req.to !== 'keras');
+  const plan = makePlan(withTargetLimits(graph, req.to), req.to !== 'keras');
   const weights = req.withWeights ? weightLoader(plan, req.to) : null;
   const written = req.to === 'torch' ? writeTorch(plan, weights) : req.to === 'gluon' ? writeGluon(plan, weights) : writeKeras(plan, weights);
   const check = verifyPort(parser, plan, req.to, written);

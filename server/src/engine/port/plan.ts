@@ -4,7 +4,7 @@
  * each framework (they differ for BatchNorm's running statistics and recurrent biases).
  */
 import type { Dim } from '../types';
-import { toChannelsFirst, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
+import { samePadding, toChannelsFirst, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
 
 /** The layout a node needs its input in, in a channels-first target. */
 export function neededLayout(op: PortOp, inputRank: number): Layout | 'any' {
@@ -175,4 +175,28 @@ export function kerasFused(plan: Plan, id: number): boolean {
   if (n.op.kind !== 'act' || !KERAS_ACT_NAME[n.op.fn] || n.inputs.length !== 1) return false;
   const prev = plan.graph.nodes[n.inputs[0]];
   return (prev.op.kind === 'conv' || prev.op.kind === 'dense') && plan.consumers[prev.id].length === 1;
+}
+
+/** Nodes the target cannot express exactly become stubs (a max pool padded other than TensorFlow's 'same' in Keras pads with zeros, not -inf; Gluon's recurrent layers always have biases). */
+export function withTargetLimits(g: PortGraph, to: PortFramework): PortGraph {
+  const nodes = g.nodes.map((n): PortNode => {
+    const op = n.op;
+    if (to === 'keras' && op.kind === 'pool' && op.mode === 'max' && anyPad(op.padBefore, op.padAfter) && !tfSame(g, n, op.kernel, op.strides, op.padBefore, op.padAfter)) {
+      return { ...n, op: { kind: 'stub', reason: "Keras max pooling pads only as 'same'; this padding would need -inf padding" } };
+    }
+    if (to === 'gluon' && op.kind === 'rnn' && !op.bias) return { ...n, op: { kind: 'stub', reason: 'Gluon recurrent layers always have biases' } };
+    return n;
+  });
+  return { ...g, nodes };
+}
+
+/** Whether explicit pads are what TensorFlow's 'same' gives on this node's input. */
+export function tfSame(g: PortGraph, n: PortNode, kernel: number[], strides: number[], before: number[], after: number[], dilation?: number[]): boolean {
+  const dims = g.nodes[n.inputs[0]]?.shape?.slice(1, -1) ?? [];
+  return kernel.every((k, i) => {
+    const size = dims[i];
+    if (typeof size !== 'number') return false;
+    const [b, a] = samePadding(size, k, strides[i], dilation?.[i] ?? 1);
+    return b === before[i] && a === after[i];
+  });
 }

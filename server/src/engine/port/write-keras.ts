@@ -1,6 +1,6 @@
 /** Writes a port graph as Keras: a Sequential model for a plain chain, the functional API for a graph. */
-import { samePadding, shapeText, type PortNode, type PortOp } from './ir';
-import { anyPad, asymmetric, demoBatch, KERAS_ACT_NAME, kerasFused, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
+import { shapeText, type PortNode, type PortOp } from './ir';
+import { anyPad, asymmetric, demoBatch, KERAS_ACT_NAME, kerasFused, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
 import { flattenNote, softmaxNote, type Written } from './write-common';
 
 export function writeKeras(plan: Plan, withWeights: string | null): Written {
@@ -81,20 +81,11 @@ function activationArg(plan: Plan, n: PortNode): string {
   return op.kind === 'act' ? `, activation='${KERAS_ACT_NAME[op.fn]}'` : '';
 }
 
-/** Keras' padding for explicit pads: 'same' when TensorFlow would pad exactly so, else 'valid' after a ZeroPadding layer. */
-function kerasPadding(n: PortNode, op: Extract<PortOp, { kind: 'conv' | 'pool' }>, input: PortNode): { padding: string; pre: string | null } | null {
+/** Keras' padding for explicit pads: 'same' when TensorFlow would pad exactly so, else 'valid' after a ZeroPadding layer (max pooling padded otherwise is a stub, see withTargetLimits). */
+function kerasPadding(plan: Plan, n: PortNode, op: Extract<PortOp, { kind: 'conv' | 'pool' }>): { padding: string; pre: string | null } {
   if (!anyPad(op.padBefore, op.padAfter)) return { padding: 'valid', pre: null };
-  const dims = input.shape?.slice(1, -1) ?? [];
-  const dilation = op.kind === 'conv' ? op.dilation : op.kernel.map(() => 1);
-  const same = op.kernel.every((k, i) => {
-    const size = dims[i];
-    if (typeof size !== 'number') return false;
-    const [b, a] = samePadding(size, k, op.strides[i], dilation[i]);
-    return b === op.padBefore[i] && a === op.padAfter[i];
-  });
-  if (same) return { padding: 'same', pre: null };
-  // Max pooling pads with -inf in the other frameworks; zero padding would change the maximum.
-  if (op.kind === 'pool' && op.mode === 'max') return null;
+  const dilation = op.kind === 'conv' ? op.dilation : undefined;
+  if (tfSame(plan.graph, n, op.kernel, op.strides, op.padBefore, op.padAfter, dilation)) return { padding: 'same', pre: null };
   return { padding: 'valid', pre: zeroPadLayer(op.rank, op.padBefore, op.padAfter) };
 }
 
@@ -106,11 +97,9 @@ function zeroPadLayer(rank: number, before: number[], after: number[]): string {
 
 function kerasLayers(plan: Plan, n: PortNode): string[] {
   const op = n.op;
-  const input = plan.graph.nodes[n.inputs[0]];
   switch (op.kind) {
     case 'conv': case 'pool': {
-      const pad = kerasPadding(n, op, input);
-      if (!pad) return [`NotPorted_${plan.attr[n.id]}()`];
+      const pad = kerasPadding(plan, n, op);
       const pre = pad.pre ? [pad.pre] : [];
       if (op.kind === 'pool') {
         const args = [pySize(op.kernel)];

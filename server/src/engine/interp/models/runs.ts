@@ -242,7 +242,7 @@ export class Runs {
       return tensorsIn(fromArg(outcome.output, hist, origin, lib)).length ? tensorVal(null, lib, hist, origin) : UNKNOWN_V;
     }
     const lib = inputTensors[0]?.lib ?? libOf(def.framework);
-    const recorded = this.ctx.host.options.recordOps && !this.outside() && !factory ? this.recordOp(def, bound, site, inputTensors, hist, outcome.output) : null;
+    const recorded = this.ctx.host.options.recordOps && !this.outside() && !factory && tensorsIn(fromArg(outcome.output, hist, origin, lib)).length > 0 ? this.recordOp(def, bound, site, inputTensors, hist, outcome.output) : null;
     const result = fromArg(outcome.output, recorded ?? hist, origin, lib);
     return attachSymbol(this.ctx, def, args, site, inputTensors, result);
   }
