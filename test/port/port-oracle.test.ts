@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { portText, type PortResult } from '../../server/src/engine/port/index';
@@ -106,4 +107,18 @@ test(`${COUNT} generated PyTorch models ported to Keras run in real Keras with t
   parser.dispose();
   failures.push(...compare('torch->keras', ported));
   assert.equal(failures.length, 0, `${failures.length} of ${COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
+});
+
+test('the founding Keras model ported to PyTorch runs in real PyTorch: output (2, 2), 605,954 parameters, and with the Keras weights the same outputs', { skip, timeout: 300_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const source = readFileSync(path.join(REPO_ROOT, 'examples', 'keras_original.py'), 'utf8');
+  const port = portText(parser, source, {}, { to: 'torch', withWeights: true });
+  parser.dispose();
+  assert.deepEqual(port.problems, []);
+  const [o] = runPortOracle([{ id: 0, direction: 'keras->torch', source, port: port.code, className: 'Net', weights: true, channelsFirstInput: true }]);
+  assert.equal(o.error, undefined, o.trace);
+  assert.deepEqual(o.portShape, [2, 2]);
+  assert.equal(o.portParams, 605_954);
+  assert.equal(o.sourceParams, 605_954);
+  assert.ok(o.maxDiff !== null && o.maxDiff !== undefined && o.maxDiff <= TOLERANCE, `outputs differ by ${o.maxDiff}`);
 });

@@ -74,7 +74,7 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
     let ops: PortOp[];
     const unseen = producers.some((p, k) => p !== null && !sameAfterBatch(nodes[p].shape, view.inputs[k]));
     if (unseen) ops = [stub(`an operation shapelint port cannot see changes the shape before ${app.name} (from ${shapeText(nodes[producers[0] ?? 0].shape)})`)];
-    else if (app.reused) ops = [stub(`the layer ${app.name} is applied a second time (shared weights)`)];
+    else if (app.reused && app.params !== 0) ops = [stub(`the layer ${app.name} is applied a second time (shared weights)`)];
     else if (producers.some((p) => p === null) || producers.length === 0) ops = [stub('its input could not be traced in the model')];
     else ops = reader.read(view);
     let inputs = producers as number[];

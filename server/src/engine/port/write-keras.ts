@@ -85,7 +85,9 @@ function activationArg(plan: Plan, n: PortNode): string {
 function kerasPadding(plan: Plan, n: PortNode, op: Extract<PortOp, { kind: 'conv' | 'pool' }>): { padding: string; pre: string | null } {
   if (!anyPad(op.padBefore, op.padAfter)) return { padding: 'valid', pre: null };
   const dilation = op.kind === 'conv' ? op.dilation : undefined;
-  if (tfSame(plan.graph, n, op.kernel, op.strides, op.padBefore, op.padAfter, dilation)) return { padding: 'same', pre: null };
+  // Keras' 'same' average pooling leaves the padding out of the mean; the other frameworks count it.
+  const averages = op.kind === 'pool' && op.mode === 'avg';
+  if (!averages && tfSame(plan.graph, n, op.kernel, op.strides, op.padBefore, op.padAfter, dilation)) return { padding: 'same', pre: null };
   return { padding: 'valid', pre: zeroPadLayer(op.rank, op.padBefore, op.padAfter) };
 }
 
