@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { analyzeText, type AnalyzeOptions, type ModelSummary, type PythonParser } from '../../server/src/engine/index';
 import { portText, type PortFramework } from '../../server/src/engine/port/index';
+import { compareModels } from '../../server/src/engine/port/compare';
 import { loadParser } from '../../server/src/host/parser';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -151,4 +152,25 @@ test('BatchNorm momentum and recurrent layouts are converted and explained', () 
   assert.deepEqual(gluon.problems, []);
   assert.match(gluon.code!, /rnn\.LSTM\(6, layout='NTC', input_size=5\)/);
   assert.match(gluon.code!, /nn\.BatchNorm\(axis=1, momentum=0\.99, epsilon=0\.001, in_channels=6\)/);
+});
+
+test('--compare finds the founding port’s three divergences: the layout, the padding and the head', () => {
+  const a = { text: example('keras_original.py'), options: {}, label: 'A' };
+  const b = { text: example('gluon_naive_port.py'), options: {}, label: 'B' };
+  const r = compareModels(parser, a, b);
+  assert.equal(r.error, undefined);
+  const text = r.divergences.join('\n');
+  assert.match(text, /input: both are fed \(N, 80, 120, 3\); A \(Keras\) reads it channels last as H=80, W=120, C=3, B \(Gluon\) channels first as H=120, W=3, C=80; transpose B's input once: \.transpose\(0, 3, 1, 2\)/);
+  assert.match(text, /layer 1, Conv2D 'block1_conv1' \(line 6\) \/ Conv2D 'conv0' \(line 12\): padding: A pads \(1, 1\) \('same'\), B pads \(0, 0\)/);
+  assert.match(text, /Dense 'final_fully_connected' \(line 11\) \/ Dense 'dense0' \(line 18\): activation: A softmax, B relu/);
+});
+
+test('--compare: the founding model and its fixed ports agree', () => {
+  for (const name of ['gluon_hybridblock_yournet.py', 'gluon_fixed_create_model.py']) {
+    const r = compareModels(parser, { text: example('keras_original.py'), options: {}, label: 'A' }, { text: example(name), options: {}, label: 'B' });
+    // The fixed create_model leaves the softmax to the caller (nd.softmax after the net).
+    const expected = name === 'gluon_fixed_create_model.py' ? [/activation: A softmax, B none/] : [];
+    assert.equal(r.divergences.length, expected.length, r.divergences.join('\n'));
+    expected.forEach((re, i) => assert.match(r.divergences[i], re));
+  }
 });

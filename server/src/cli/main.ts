@@ -122,17 +122,18 @@ function addPort(program: Command, io: CliIo, setCode: (c: number) => void): voi
   program
     .command('port')
     .description('Translate a model to another framework (checked by shapelint before it is written)')
-    .argument('<file>', 'Python file')
-    .requiredOption('--to <framework>', 'keras, gluon or pytorch')
+    .argument('<files...>', 'the Python file (two with --compare: A.py[::Model] B.py[::Model])')
+    .option('--to <framework>', 'keras, gluon or pytorch')
+    .option('--compare', 'compare two models layer by layer instead: shapes, parameters, activations, padding')
     .option('--model <name>', 'the model to port (default: the last one found)')
     .option('-o, --output <file>', 'write the port here instead of stdout')
     .option('--with-weights', "add load_weights(): the source framework's saved weights, converted")
     .option('--config <path-or-setting>', 'a config file, or an inline `KEY = VALUE` override (repeatable)', collect)
     .option('--isolated', 'ignore every configuration file')
     .addOption(new Option('--backend <backend>', 'parser backend').choices(['wasm', 'native', 'auto']).default('wasm').hideHelp())
-    .action(async (file: string, flags: CommonFlags & { to: string; model?: string; output?: string; withWeights?: boolean }) => {
+    .action(async (files: string[], flags: CommonFlags & { to?: string; compare?: boolean; model?: string; output?: string; withWeights?: boolean }) => {
       const { configFile, overrides } = configFlags(flags.config, io.cwd);
-      setCode(await runPort({ file, to: flags.to, model: flags.model, output: flags.output, withWeights: !!flags.withWeights, configFile, overrides, isolated: !!flags.isolated, backend: flags.backend as BackendChoice }, io));
+      setCode(await runPort({ files, to: flags.to, compare: !!flags.compare, model: flags.model, output: flags.output, withWeights: !!flags.withWeights, configFile, overrides, isolated: !!flags.isolated, backend: flags.backend as BackendChoice }, io));
     });
 }
 

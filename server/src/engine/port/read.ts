@@ -5,7 +5,7 @@
  */
 import type { Dim, LayerApplication, ModelSummary, PlainArg } from '../types';
 import { shapeText, toChannelsLast, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
-import { readKerasLayer } from './read-keras';
+import { kerasActivation, readKerasLayer } from './read-keras';
 import { readTorchLayer } from './read-torch';
 import { readGluonLayer } from './read-gluon';
 
@@ -77,6 +77,8 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
     else if (app.reused && app.params !== 0) ops = [stub(`the layer ${app.name} is applied a second time (shared weights)`)];
     else if (producers.some((p) => p === null) || producers.length === 0) ops = [stub('its input could not be traced in the model')];
     else ops = reader.read(view);
+    // A layer that cannot be translated still shows its `activation=` (for comparisons).
+    if (ops.length === 1 && ops[0].kind === 'stub' && typeof view.args.activation === 'string') ops.push(...kerasActivation(view.args.activation).filter((o) => o.kind === 'act'));
     let inputs = producers as number[];
     ops.forEach((op, k) => {
       const id = nodes.length;
