@@ -4,7 +4,7 @@
  * source framework's layout. Readers (`read-*.ts`) build it from the engine's model summary;
  * writers (`write-*.ts`) turn it into code for one framework.
  */
-import type { Dim } from '../types';
+import type { Dim, LayerApplication, PlainArg } from '../types';
 
 export type PortFramework = 'keras' | 'gluon' | 'torch';
 
@@ -106,4 +106,23 @@ export function intsOf(v: unknown, n: number): number[] | null {
 
 export function isNum(d: Dim | undefined): d is number {
   return typeof d === 'number';
+}
+
+/** What a reader sees of one layer application. */
+export interface LayerView {
+  app: LayerApplication;
+  args: Record<string, PlainArg>;
+  /** Input shapes, channels-last. */
+  inputs: (Dim[] | null)[];
+  /** Output shape, channels-last. */
+  output: Dim[] | null;
+  /** The layout the source framework runs this layer in. */
+  layout: Layout;
+}
+
+/** A reader's answer: the node ops for one layer, applied one after the other (a fused activation is a second op). */
+export type ReadResult = PortOp[];
+
+export function stub(reason: string): PortOp {
+  return { kind: 'stub', reason };
 }

@@ -4,8 +4,7 @@
  * them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { intsOf, type PortOp } from './ir';
-import { stub, type LayerView, type ReadResult } from './read';
+import { intsOf, type PortOp, stub, type LayerView, type ReadResult } from './ir';
 import { ACTIVATION_NAMES, softmax } from './read-torch';
 
 export function readGluonLayer(v: LayerView): ReadResult {

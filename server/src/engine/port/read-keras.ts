@@ -1,7 +1,6 @@
 /** Reads Keras layers (Keras 1 to 3, tf.keras) into port ops. */
 import type { Dim, PlainArg } from '../types';
-import { intsOf, isNum, samePadding, type ActivationName, type PortOp } from './ir';
-import { stub, type LayerView, type ReadResult } from './read';
+import { intsOf, isNum, samePadding, type ActivationName, type PortOp, stub, type LayerView, type ReadResult } from './ir';
 
 const ACTIVATIONS: Record<string, ActivationName | 'linear'> = {
   relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu', selu: 'selu',

@@ -4,8 +4,7 @@
  * channels-first; `read.ts` has already moved them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { intsOf, isNum, samePadding, type ActivationName } from './ir';
-import { stub, type LayerView, type ReadResult } from './read';
+import { intsOf, isNum, samePadding, type ActivationName, stub, type LayerView, type ReadResult } from './ir';
 
 /** Activations by the name a module class or a function has (lower-cased), shared with Gluon. */
 export const ACTIVATION_NAMES: Record<string, ActivationName> = {

@@ -3,30 +3,11 @@
  * class turns the layer's arguments and inferred shapes into a node; what no reader knows, or
  * a reader cannot translate exactly, becomes a stub node that keeps its shapes.
  */
-import type { Dim, LayerApplication, ModelSummary, PlainArg } from '../types';
-import { shapeText, toChannelsLast, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
+import type { Dim, LayerApplication, ModelSummary } from '../types';
+import { shapeText, stub, toChannelsLast, type LayerView, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp, type ReadResult } from './ir';
 import { kerasActivation, readKerasLayer } from './read-keras';
 import { readTorchLayer } from './read-torch';
 import { readGluonLayer } from './read-gluon';
-
-/** What a reader sees of one layer application. */
-export interface LayerView {
-  app: LayerApplication;
-  args: Record<string, PlainArg>;
-  /** Input shapes, channels-last. */
-  inputs: (Dim[] | null)[];
-  /** Output shape, channels-last. */
-  output: Dim[] | null;
-  /** The layout the source framework runs this layer in. */
-  layout: Layout;
-}
-
-/** A reader's answer: the node ops for one layer, applied one after the other (a fused activation is a second op). */
-export type ReadResult = PortOp[];
-
-export function stub(reason: string): PortOp {
-  return { kind: 'stub', reason };
-}
 
 /** A framework's reader: the layer's ops, and the layout the layer works in (null: its input's). */
 export interface Reader {
