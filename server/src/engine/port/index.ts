@@ -16,6 +16,7 @@ import { writeGluon } from './write-gluon';
 import { writeKeras } from './write-keras';
 import { writeTorch } from './write-torch';
 import { weightLoader } from './weights';
+import { pep8Lines } from './pep8';
 
 export type { PortFramework } from './ir';
 
@@ -60,7 +61,8 @@ export function portText(parser: PythonParser, text: string, options: AnalyzeOpt
 export function portGraph(parser: PythonParser, graph: PortGraph, req: PortRequest): PortResult {
   const plan = makePlan(withTargetLimits(graph, req.to), req.to !== 'keras');
   const weights = req.withWeights ? weightLoader(plan, req.to) : null;
-  const written = req.to === 'torch' ? writeTorch(plan, weights) : req.to === 'gluon' ? writeGluon(plan, weights) : writeKeras(plan, weights);
+  const raw = req.to === 'torch' ? writeTorch(plan, weights) : req.to === 'gluon' ? writeGluon(plan, weights) : writeKeras(plan, weights);
+  const written = { ...raw, code: pep8Lines(raw.code) };
   const check = verifyPort(parser, plan, req.to, written);
   const stubs = graph.nodes.filter((n) => n.op.kind === 'stub');
   const problems = [
@@ -68,27 +70,9 @@ export function portGraph(parser: PythonParser, graph: PortGraph, req: PortReque
     ...check.problems,
   ];
   return {
-    code: wrapComments(written.code), source: graph.source, modelName: graph.modelName, problems, stubs: stubs.length, check, graph,
+    code: written.code, source: graph.source, modelName: graph.modelName, problems, stubs: stubs.length, check, graph,
     layouts: { input: plan.layout[0], output: plan.layout[graph.output] },
   };
-}
-
-/** PEP 8: comment lines wrap at 79 columns, at word boundaries, keeping their indentation. */
-export function wrapComments(code: string): string {
-  return code.split('\n').flatMap((line) => {
-    const m = /^(\s*)# (.*)$/.exec(line);
-    if (!m || line.length <= 79) return [line];
-    const out: string[] = [];
-    let cur = '';
-    for (const word of m[2].split(' ')) {
-      if (cur && m[1].length + 2 + cur.length + 1 + word.length > 79) {
-        out.push(`${m[1]}# ${cur}`);
-        cur = word;
-      } else cur = cur ? `${cur} ${word}` : word;
-    }
-    if (cur) out.push(`${m[1]}# ${cur}`);
-    return out;
-  }).join('\n');
 }
 
 function pickModel(models: ModelSummary[], name: string | undefined): ModelSummary | string {

@@ -20,8 +20,19 @@ const TORCH_COPY = [
 
 /** Gluon names parameters with the block's prefix: find one by its own name. */
 const GLUON_PARAM = [
-  'def _param(block, name):',
-  `${INDENT}return next(p for key, p in block.collect_params().items() if key.endswith(name))`,
+  'def _set(block, name, array):',
+  `${INDENT}import mxnet as mx`,
+  '',
+  `${INDENT}params = block.collect_params().items()`,
+  `${INDENT}param = next(p for key, p in params if key.endswith(name))`,
+  `${INDENT}param.set_data(mx.nd.array(array))`,
+  '',
+  '',
+];
+
+const KERAS_ASSIGN = [
+  'def _assign(model, name, arrays):',
+  `${INDENT}model.get_layer(name).set_weights(arrays)`,
   '',
   '',
 ];
@@ -29,7 +40,7 @@ const GLUON_PARAM = [
 export function weightLoader(plan: Plan, to: PortFramework): string {
   const g = plan.graph;
   const weighted = g.nodes.filter((n) => ['conv', 'dense', 'bn', 'embedding', 'rnn'].includes(n.op.kind));
-  const body: string[] = [...readSource(g), 'w = {}  # layer name -> arrays in the neutral (Keras) layouts'];
+  const body: string[] = [...readSource(g, weighted), 'w = {}  # layer name -> arrays in the neutral (Keras) layouts'];
   for (const n of weighted) body.push(...readNode(g, n));
   body.push('');
   for (const n of weighted) body.push(...reorderFlatten(plan, n), ...writeNode(plan, n, to));
@@ -39,16 +50,19 @@ export function weightLoader(plan: Plan, to: PortFramework): string {
     '',
     '',
     'def _swap_first_gates(a):',
-    `${INDENT}"""GRU gates: Keras orders them (z, r, h), PyTorch and MXNet (r, z, n); swapping the first two blocks converts both ways."""`,
+    `${INDENT}"""GRU gates: Keras (z, r, h) <-> PyTorch and MXNet (r, z, n)."""`,
     `${INDENT}import numpy as np`,
     '',
     `${INDENT}z, r, h = np.split(a, 3, axis=-1)`,
     `${INDENT}return np.concatenate([r, z, h], axis=-1)`,
     '',
     '',
-    ...(to === 'gluon' ? GLUON_PARAM : to === 'torch' ? TORCH_COPY : []),
+    ...(to === 'gluon' ? GLUON_PARAM : to === 'torch' ? TORCH_COPY : KERAS_ASSIGN),
     `def load_weights(${arg}, path):`,
-    `${INDENT}"""Copies the weights of ${from} into this port, converted."""`,
+    `${INDENT}"""Copies the weights at path into this port, converted.`,
+    '',
+    `${INDENT}path: ${from}.`,
+    `${INDENT}"""`,
     `${INDENT}import numpy as np`,
     ...(to === 'gluon' || g.source === 'gluon' ? [`${INDENT}import mxnet as mx`] : []),
     ...(to !== 'torch' && g.source === 'torch' ? [`${INDENT}import torch`] : []),
@@ -58,12 +72,19 @@ export function weightLoader(plan: Plan, to: PortFramework): string {
 }
 
 /** Statements that define `src`: source layer name → the raw saved arrays. */
-function readSource(g: PortGraph): string[] {
+function readSource(g: PortGraph, weighted: PortNode[]): string[] {
   if (g.source === 'keras') {
     return [
       'import keras',
       'saved = keras.models.load_model(path, compile=False)',
-      'raw = {layer.name: [np.asarray(w) for w in layer.get_weights()] for layer in saved.layers}',
+      "# Keras numbers default layer names per process ('dense_3'): match by order.",
+      'names = [',
+      ...weighted.map((n) => `${INDENT}${JSON.stringify(n.name)},`),
+      ']',
+      'layers = [la for la in saved.layers if la.get_weights()]',
+      'raw = {}',
+      'for name, layer in zip(names, layers):',
+      `${INDENT}raw[name] = [np.asarray(a) for a in layer.get_weights()]`,
     ];
   }
   if (g.source === 'torch') {
@@ -143,7 +164,8 @@ function reorderFlatten(plan: Plan, n: PortNode): string[] {
   return [
     `# Flatten order: the source's rows are ${have === 'cl' ? '(H, W, C)' : '(C, H, W)'} features, the port's ${want === 'cl' ? '(H, W, C)' : '(C, H, W)'}.`,
     `kernel = w[${key}][0]`,
-    `w[${key}][0] = kernel.reshape(${axes(dims)}, -1).transpose(${axes(perm)}).reshape(kernel.shape)`,
+    `moved = kernel.reshape(${axes(dims)}, -1).transpose(${axes(perm)})`,
+    `w[${key}][0] = moved.reshape(kernel.shape)`,
   ];
 }
 
@@ -158,10 +180,10 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
       const bias = op.cell === 'gru' ? `np.stack([${arrays}[2], ${arrays}[3]])` : `${arrays}[2] + ${arrays}[3]`;
       return [
         `# ${n.type} '${n.name}': ${op.cell === 'gru' ? 'input and recurrent biases stacked (reset_after=True)' : 'Keras has one bias: the sum of the input and recurrent biases'}.`,
-        `model.get_layer(${JSON.stringify(attr)}).set_weights([${arrays}[0], ${arrays}[1]${op.bias ? `, ${bias}` : ''}])`,
+        `_assign(model, ${JSON.stringify(attr)}, [${arrays}[0], ${arrays}[1]${op.bias ? `, ${bias}` : ''}])`,
       ];
     }
-    return [`model.get_layer(${JSON.stringify(attr)}).set_weights(${arrays})`];
+    return [`_assign(model, ${JSON.stringify(attr)}, ${arrays})`];
   }
   const gates = (x: string) => (op.kind === 'rnn' && op.cell === 'gru' ? `_swap_first_gates(${x})` : x);
   const names = targetNames(op.kind, to, op.kind === 'bn' && !op.affine);
@@ -187,7 +209,7 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
   if (to === 'torch') {
     return [...comment, ...values.map((v, i) => `_copy(model.${attr}.${names[i]}, ${v})`)];
   }
-  return [...comment, ...values.map((v, i) => `_param(net.${attr}, ${JSON.stringify(names[i])}).set_data(mx.nd.array(${v}))`)];
+  return [...comment, ...values.map((v, i) => `_set(net.${attr}, ${JSON.stringify(names[i])}, ${v})`)];
 }
 
 function targetNames(kind: string, to: PortFramework, statsOnly: boolean): string[] {
