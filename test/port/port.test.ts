@@ -49,8 +49,8 @@ test('the founding Keras model ported to PyTorch: 605,954 parameters, output (2,
   const code = port.code!;
   assert.match(code, /nn\.Conv2d\(3, 128, kernel_size=3, padding=1\)/);
   assert.match(code, /nn\.Linear\(153600, 2\)/);
-  assert.match(code, /transpose the data once,\s+(# )?x\.permute\(0, 3, 1, 2\)/);
-  assert.match(code, /PyTorch flattens \(C, H, W\), the source flattened \(H, W, C\)/);
+  assert.match(code, /transpose\s+(# )?the\s+(# )?data\s+(# )?once,\s+(# )?x\.permute\(0, 3, 1, 2\)/);
+  assert.match(code.replace(/\n\s*# /g, ' '), /PyTorch flattens \(C, H, W\), the source flattened \(H, W, C\)/);
   assert.match(code, /nn\.CrossEntropyLoss/);
   assert.match(code, /if __name__ == "__main__":\n {4}model = Net\(\)\n {4}x = torch\.randn\(2, 3, 80, 120\)/);
   for (const line of code.split('\n')) assert.ok(line.length <= 99, `long line: ${line}`);

@@ -6,7 +6,20 @@
 const WIDTH = 79;
 
 export function pep8Lines(code: string): string {
-  return code.split('\n').flatMap(wrapLine).join('\n');
+  return joinSentences(code.split('\n')).flatMap(wrapLine).join('\n');
+}
+
+/** A comment sentence the writer split over lines is one paragraph again before wrapping. */
+function joinSentences(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    const prev = out[out.length - 1];
+    const here = /^(\s*)# (.*)$/.exec(line);
+    const before = prev === undefined ? null : /^(\s*)# (.*)$/.exec(prev);
+    if (here && before && here[1] === before[1] && !/[.;:]$/.test(before[2])) out[out.length - 1] = `${prev} ${here[2]}`;
+    else out.push(line);
+  }
+  return out;
 }
 
 function wrapLine(line: string): string[] {

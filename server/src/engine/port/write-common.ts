@@ -41,7 +41,7 @@ export function channelsFirstNote(plan: Plan, target: string, how: string): stri
   const axes = [0, rank - 1, ...range(1, rank - 1)];
   const transposed = how === 'x.permute' ? `x.permute(${axes.join(', ')})` : `x.transpose(${pyTuple(axes)})`;
   return [
-    `x: ${shapeText(toChannelsFirst(src))}, channels first. The source read ${shapeText(src)} (channels last);`,
+    `x: ${shapeText(toChannelsFirst(src))}, channels first. The source read ${shapeText(src)} (channels last),`,
     `${target} convolutions read channels first: transpose the data once, ${transposed}.`,
   ];
 }
