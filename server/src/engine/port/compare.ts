@@ -30,6 +30,14 @@ export interface CompareResult {
 const FRAMEWORK: Record<string, string> = { keras: 'Keras', gluon: 'Gluon', torch: 'PyTorch' };
 
 export function compareModels(parser: PythonParser, a: CompareInput, b: CompareInput): CompareResult {
+  try {
+    return compareUnsafe(parser, a, b);
+  } catch (e) {
+    return { divergences: [], error: `internal error while comparing: ${(e as Error)?.message ?? e}`, aligned: 0 };
+  }
+}
+
+function compareUnsafe(parser: PythonParser, a: CompareInput, b: CompareInput): CompareResult {
   const ga = graphOf(parser, a);
   const gb = graphOf(parser, b);
   if (typeof ga === 'string') return { divergences: [], error: `${a.label}: ${ga}`, aligned: 0 };

@@ -43,6 +43,15 @@ export interface PortResult {
 }
 
 export function portText(parser: PythonParser, text: string, options: AnalyzeOptions, req: PortRequest): PortResult {
+  // The engine never throws: a bug in a reader or writer is a problem of this port, reported.
+  try {
+    return portUnsafe(parser, text, options, req);
+  } catch (e) {
+    return { problems: [`internal error while porting: ${(e as Error)?.message ?? e}`], stubs: 0 };
+  }
+}
+
+function portUnsafe(parser: PythonParser, text: string, options: AnalyzeOptions, req: PortRequest): PortResult {
   const analysis = analyzeText(parser, text, { ...options, recordOps: true });
   if (analysis.internalError) return { problems: [`internal error: ${analysis.internalError.split('\n')[0]}`], stubs: 0 };
   const picked = pickModel(analysis.models, req.model);

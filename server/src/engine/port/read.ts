@@ -60,7 +60,9 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
     else ops = reader.read(view);
     // A layer that cannot be translated still shows its `activation=` (for comparisons).
     if (ops.length === 1 && ops[0].kind === 'stub' && typeof view.args.activation === 'string') ops.push(...kerasActivation(view.args.activation).filter((o) => o.kind === 'act'));
-    let inputs = producers as number[];
+    // An untraceable input (a stub already says so) hangs the node on the node before it.
+    const traced = producers.filter((x): x is number => x !== null);
+    let inputs = traced.length ? traced : [nodes.length - 1];
     ops.forEach((op, k) => {
       const id = nodes.length;
       nodes.push({
