@@ -13,6 +13,7 @@ import { EXIT, processIo, UsageError, type CliIo } from './io';
 import { printable } from './report';
 import { runRule, runRules } from './rules';
 import { checkSummaryFormat, runSummary } from './summary';
+import { runPort } from './port';
 import { shapelintVersion } from '../host/version';
 
 /** The launcher (bin/shapelint.js) runs the CLI on this process's streams. */
@@ -56,6 +57,7 @@ function buildProgram(io: CliIo, setCode: (c: number) => void): Command {
     .showHelpAfterError('(run `shapelint --help` for usage)');
   addCheck(program, io, setCode);
   addSummary(program, io, setCode);
+  addPort(program, io, setCode);
   program
     .command('rule')
     .description('Show the documentation of a rule')
@@ -124,6 +126,24 @@ function addSummary(program: Command, io: CliIo, setCode: (c: number) => void): 
       const { configFile, overrides } = configFlags(flags.config, io.cwd);
       const format = checkSummaryFormat(flags.format);
       setCode(await runSummary({ file, format, model: flags.model, configFile, overrides, isolated: !!flags.isolated }, io));
+    });
+}
+
+function addPort(program: Command, io: CliIo, setCode: (c: number) => void): void {
+  program
+    .command('port')
+    .description('Translate a model to another framework (checked by shapelint before it is written)')
+    .argument('<files...>', 'the Python file (two with --compare: A.py[::Model] B.py[::Model])')
+    .option('--to <framework>', 'keras, gluon or pytorch')
+    .option('--compare', 'compare two models layer by layer instead: shapes, parameters, activations, padding')
+    .option('--model <name>', 'the model to port (default: the last one found)')
+    .option('-o, --output <file>', 'write the port here instead of stdout')
+    .option('--with-weights', "add load_weights(): the source framework's saved weights, converted")
+    .option('--config <path-or-setting>', 'a config file, or an inline `KEY = VALUE` override (repeatable)', collect)
+    .option('--isolated', 'ignore every configuration file')
+    .action(async (files: string[], flags: CommonFlags & { to?: string; compare?: boolean; model?: string; output?: string; withWeights?: boolean }) => {
+      const { configFile, overrides } = configFlags(flags.config, io.cwd);
+      setCode(await runPort({ files, to: flags.to, compare: !!flags.compare, model: flags.model, output: flags.output, withWeights: !!flags.withWeights, configFile, overrides, isolated: !!flags.isolated }, io));
     });
 }
 

@@ -111,7 +111,14 @@ export interface LayerApplication {
   reused: boolean;
   /** The module file the ranges are in, when not the summary's own file (`ModuleSource.path`). */
   file?: string;
+  /** The layer's arguments, defaults applied, as plain values; one the code does not show is absent (for `shapelint port`). */
+  args?: Record<string, PlainArg>;
+  /** Per input tensor: the index in the run's layers of the application that made it, -1 for the model's input, null when not traceable. */
+  inputsFrom?: (number | null)[];
 }
+
+/** A plain argument value (JSON-safe). */
+export type PlainArg = number | string | boolean | null | PlainArg[];
 
 export interface ModelSummary {
   name: string;
@@ -280,6 +287,8 @@ export interface AnalyzeOptions {
    * snippet, analysed as one program): its raises become diagnostics at the user's call.
    */
   stubCodeEnd?: number;
+  /** Also list functional ops applied inside a model run (`F.relu(x)`, `x.view(...)`) in its summary (for `shapelint port`). */
+  recordOps?: boolean;
   /**
    * A monotonic clock in milliseconds (the host passes `performance.now`); without it there is
    * no time budget. Not plain data: hosts add it just before calling the engine.

@@ -7,8 +7,8 @@
 import { saneShape } from '../../shapes';
 import type { LayerDef, LayerEnv, LayerOutcome, TensorLib, ArgValue } from '../../layers/types';
 import { isTensor, UNKNOWN } from '../../layers/types';
-import type { Diagnostic, Dim, LayerApplication, TextRange } from '../../types';
-import { bindArgs, layerCallInputs, toArgValue, type EvaluatedArgs } from '../bind';
+import type { Diagnostic, Dim, LayerApplication, PlainArg, TextRange } from '../../types';
+import { bindArgs, layerCallInputs, toArgValue, type Bound, type EvaluatedArgs } from '../bind';
 import { extendLineage, num, tensorVal, UNKNOWN_V, type FuncValue, type LayerValue, type Lineage, type ObjectValue, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
@@ -25,6 +25,8 @@ export interface AppRecord {
   inputHist: Lineage | null;
   /** Some input tensor has no lineage (a model input, a factory): the layer graph draws an edge from the input. */
   takesRawInput: boolean;
+  /** Per input tensor, the application that made it (null: the model's input; -1: a join of several). */
+  inputIds: (number | null)[];
 }
 
 export interface Run {
@@ -215,8 +217,9 @@ export class Runs {
       trainableParams: tied ? null : outcome.trainableParams === undefined ? (outcome.params === undefined ? 0 : outcome.params) : outcome.trainableParams,
       trace: outcome.trace ?? [],
       reused,
+      args: plainArgs(layer.def, layer.args),
     };
-    this.apps.set(appId, { app, layerId: layer.id, inputHist, takesRawInput: inputTensors.some((t) => t.hist === null) });
+    this.apps.set(appId, { app, layerId: layer.id, inputHist, takesRawInput: inputTensors.some((t) => t.hist === null), inputIds: inputTensors.map((t) => t.hist?.id ?? null) });
     run.apps.push(appId);
     if (outcome.issue) {
       this.ctx.diagnostics.report(run, outcome.issue, layer, site ?? layer.range, inputHist, layer.def.framework, inputTensors);
@@ -241,8 +244,25 @@ export class Runs {
       const lib = inputTensors[0]?.lib ?? libOf(def.framework);
       return tensorsIn(fromArg(outcome.output, hist, origin, lib)).length ? tensorVal(null, lib, hist, origin) : UNKNOWN_V;
     }
-    const result = carryDefaults(fromArg(outcome.output, hist, origin, inputTensors[0]?.lib ?? libOf(def.framework)), [...args.positional, ...args.keywords.values()]);
+    const lib = inputTensors[0]?.lib ?? libOf(def.framework);
+    const recorded = this.ctx.host.options.recordOps && !this.outside() && !factory && tensorsIn(fromArg(outcome.output, hist, origin, lib)).length > 0 ? this.recordOp(def, bound, site, inputTensors, hist, outcome.output) : null;
+    const result = carryDefaults(fromArg(outcome.output, recorded ?? hist, origin, lib), [...args.positional, ...args.keywords.values()]);
     return attachSymbol(this.ctx, def, args, site, inputTensors, result);
+  }
+
+  /** Lists an op in the run's layers (only for `recordOps`), so a port sees `F.relu(x)` and `x.view(...)` too. */
+  private recordOp(def: LayerDef, bound: Bound, site: CallSite, inputs: TensorVal[], hist: Lineage | null, output: ArgValue): Lineage {
+    const run = this.currentRun();
+    const appId = this.ctx.nextId();
+    const app: LayerApplication = {
+      // The name as called (`sigmoid` in `torch.sigmoid(x)`): one def may serve several functions.
+      name: site.func.k === 'attr' ? site.func.name : site.func.k === 'name' ? site.func.id : (def.names[0].split('.').pop() ?? ''), type: def.names[0], framework: def.framework, definedAt: site.r, appliedAt: site.r,
+      inputShapes: inputs.map((t) => t.shape), outputShape: isTensor(output) ? saneShape(output.shape) : null, axisNames: null, layout: null, layoutSource: null,
+      params: 0, trainableParams: 0, trace: [], reused: false, args: plainArgs(def, bound),
+    };
+    this.apps.set(appId, { app, layerId: -appId, inputHist: hist, takesRawInput: inputs.some((t) => t.hist === null), inputIds: inputs.map((t) => t.hist?.id ?? null) });
+    run.apps.push(appId);
+    return extendLineage(hist, appId);
   }
 
   private finishRun(run: Run, obj: ObjectValue): void {
@@ -257,6 +277,25 @@ function carryDefaults(result: Value, from: Value[]): Value {
   if (result.t !== 'tensor') return result;
   const defaults = defaultsOf(...from);
   return defaults.length ? { ...result, defaults } : result;
+}
+
+/** A layer's bound arguments as plain values (for `shapelint port`); unknowns, tensors and dicts are left out. */
+function plainArgs(def: LayerDef, args: Bound): Record<string, PlainArg> {
+  const out: Record<string, PlainArg> = {};
+  for (const p of def.params ?? []) {
+    const v = plain(args.get(p.name));
+    if (v !== undefined) out[p.name] = v;
+  }
+  return out;
+}
+
+function plain(v: ArgValue | undefined): PlainArg | undefined {
+  if (v === undefined || v === UNKNOWN || isTensor(v)) return undefined;
+  if (Array.isArray(v)) {
+    const items = v.map(plain);
+    return items.every((x) => x !== undefined) ? (items as PlainArg[]) : undefined;
+  }
+  return typeof v === 'object' && v !== null ? undefined : v;
 }
 
 /** Converts a def's ArgValue result back into interpreter values, attaching lineage. */

@@ -21,7 +21,12 @@ export class Summaries {
     const index = earlier ? earlier.index : this.summariesOut.length;
     this.summarized.set(obj.id, { index, shown });
     const apps = this.ctx.runs.apps;
-    const layers = run.apps.map((id) => apps.get(id)!.app);
+    const position = new Map(run.apps.map((id, i) => [id, i]));
+    // Where each layer's inputs came from, as indices into this run's layers (for `shapelint port`).
+    const layers = run.apps.map((id) => {
+      const rec = apps.get(id)!;
+      return { ...rec.app, inputsFrom: rec.inputIds.map((p) => (p === null ? -1 : position.get(p) ?? null)) };
+    });
     const seen = new Set<number>();
     let total: number | null = 0;
     let trainable: number | null = 0;

@@ -1,0 +1,128 @@
+/**
+ * The framework-neutral model that `shapelint port` translates: a graph of layer nodes whose
+ * shapes are written channels-last (Keras' default: batch first, channels last), whatever the
+ * source framework's layout. Readers (`read-*.ts`) build it from the engine's model summary;
+ * writers (`write-*.ts`) turn it into code for one framework.
+ */
+import type { Dim, LayerApplication, PlainArg } from '../types';
+
+export type PortFramework = 'keras' | 'gluon' | 'torch';
+
+export type ActivationName =
+  | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'selu' | 'softplus' | 'softsign' | 'gelu' | 'silu' | 'relu6' | 'leaky_relu' | 'log_softmax';
+
+/** Where a tensor's channel axis is: last (canonical) or right after the batch. */
+export type Layout = 'cl' | 'cf';
+
+export type PortOp =
+  | { kind: 'input'; dtype: 'float' | 'int' }
+  | {
+      kind: 'conv'; rank: number; filters: number; inChannels: number; kernel: number[]; strides: number[];
+      dilation: number[]; padBefore: number[]; padAfter: number[]; bias: boolean; groups: number;
+    }
+  | { kind: 'dense'; units: number; inFeatures: number; bias: boolean }
+  | { kind: 'pool'; rank: number; mode: 'max' | 'avg'; kernel: number[]; strides: number[]; padBefore: number[]; padAfter: number[] }
+  | { kind: 'gpool'; rank: number; mode: 'max' | 'avg' }
+  /** `order`: the order the source flattens in (channels-last or channels-first feature maps). */
+  | { kind: 'flatten'; order: Layout }
+  | { kind: 'dropout'; rate: number }
+  /** `momentum` in Keras' and Gluon's convention: the share of the running statistic kept per step. */
+  | { kind: 'bn'; channels: number; eps: number; momentum: number; affine: boolean }
+  | { kind: 'act'; fn: ActivationName; alpha?: number }
+  | { kind: 'zeropad'; rank: number; before: number[]; after: number[] }
+  /** Target shape without the batch, channels-last. */
+  | { kind: 'reshape'; target: number[] }
+  /** Keras' Permute dims: 1-based, without the batch. */
+  | { kind: 'permute'; dims: number[] }
+  | { kind: 'embedding'; inputDim: number; outputDim: number }
+  | { kind: 'rnn'; cell: 'lstm' | 'gru' | 'rnn'; units: number; inFeatures: number; returnSequences: boolean; bias: boolean }
+  /** `axis`: positive, counting the batch, in the channels-last shape. */
+  | { kind: 'concat'; axis: number }
+  | { kind: 'add' }
+  | { kind: 'stub'; reason: string };
+
+export interface PortNode {
+  id: number;
+  op: PortOp;
+  inputs: number[];
+  /** Output shape, channels-last, batch first; null when unknown. */
+  shape: Dim[] | null;
+  /** The source's parameter count for this node (its layer's count on the layer's first node). */
+  params: number | null;
+  /** The source layer's name and class, for comments and weight loading. */
+  name: string;
+  type: string;
+  /** 1-based source line of the layer. */
+  line: number;
+}
+
+export interface PortGraph {
+  source: PortFramework;
+  modelName: string;
+  nodes: PortNode[];
+  output: number;
+  totalParams: number | null;
+  trainableParams: number | null;
+  /** The layout the source feeds its input in. */
+  inputLayout: Layout;
+}
+
+export function shapeText(dims: readonly Dim[] | null): string {
+  if (!dims) return '(?)';
+  const parts = dims.map((d) => (d === null ? '?' : String(d)));
+  return `(${parts.join(', ')}${parts.length === 1 ? ',' : ''})`;
+}
+
+/** Moves the channel axis of a channels-last shape right after the batch. */
+export function toChannelsFirst<T>(dims: readonly T[]): T[] {
+  if (dims.length < 3) return [...dims];
+  return [dims[0], dims[dims.length - 1], ...dims.slice(1, -1)];
+}
+
+/** Moves the channel axis of a channels-first shape to the end. */
+export function toChannelsLast<T>(dims: readonly T[]): T[] {
+  if (dims.length < 3) return [...dims];
+  return [dims[0], ...dims.slice(2), dims[1]];
+}
+
+/**
+ * TensorFlow's 'same' padding for one spatial axis: the total pad makes the output
+ * ceil(in / stride), and the extra odd pixel goes after (bottom/right).
+ */
+export function samePadding(size: number, kernel: number, stride: number, dilation: number): [number, number] {
+  const effective = (kernel - 1) * dilation + 1;
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + effective - size, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
+/** An int or a list of ints, as a list of `n` ints; null when neither. */
+export function intsOf(v: unknown, n: number): number[] | null {
+  if (typeof v === 'number' && Number.isInteger(v)) return new Array(n).fill(v);
+  if (Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isInteger(x))) return v as number[];
+  return null;
+}
+
+export function isNum(d: Dim | undefined): d is number {
+  return typeof d === 'number';
+}
+
+/** What a reader sees of one layer application. */
+export interface LayerView {
+  app: LayerApplication;
+  args: Record<string, PlainArg>;
+  /** Input shapes, channels-last. */
+  inputs: (Dim[] | null)[];
+  /** Output shape, channels-last. */
+  output: Dim[] | null;
+  /** The layout the source framework runs this layer in. */
+  layout: Layout;
+}
+
+/** A reader's answer: the node ops for one layer, applied one after the other (a fused activation is a second op). */
+export type ReadResult = PortOp[];
+
+export function stub(reason: string): PortOp {
+  return { kind: 'stub', reason };
+}

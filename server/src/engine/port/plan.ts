@@ -1,0 +1,202 @@
+/**
+ * What every writer decides the same way: the layout each tensor has in the target, the
+ * attribute names, whether the graph is a plain chain, and the parameter count each node has in
+ * each framework (they differ for BatchNorm's running statistics and recurrent biases).
+ */
+import type { Dim } from '../types';
+import { samePadding, toChannelsFirst, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
+
+/** The layout a node needs its input in, in a channels-first target. */
+export function neededLayout(op: PortOp, inputRank: number): Layout | 'any' {
+  if (inputRank < 3) return 'any';
+  switch (op.kind) {
+    case 'conv': case 'pool': case 'gpool': case 'zeropad': case 'bn':
+      return 'cf';
+    case 'dense': case 'rnn': case 'reshape': case 'permute': case 'stub':
+      return 'cl';
+    default:
+      return 'any';
+  }
+}
+
+export interface Plan {
+  graph: PortGraph;
+  /** Per node: the layout its output has in the target (channels-first targets only). */
+  layout: Layout[];
+  /** Per node: the layout its inputs are converted to before it runs. */
+  inputLayout: (Layout | 'any')[];
+  /** Attribute name per node that holds a layer object. */
+  attr: string[];
+  /** Every node has one input, the node before it, and is used once. */
+  chain: boolean;
+  consumers: number[][];
+}
+
+/** Lays out a graph for a target: `channelsFirst` for PyTorch and Gluon, false for Keras. */
+export function makePlan(g: PortGraph, channelsFirst: boolean): Plan {
+  const consumers: number[][] = g.nodes.map(() => []);
+  for (const n of g.nodes) for (const i of n.inputs) consumers[i].push(n.id);
+  const layout: Layout[] = [];
+  const inputLayout: (Layout | 'any')[] = [];
+  for (const n of g.nodes) {
+    if (n.op.kind === 'input') {
+      const first = consumers[0][0];
+      const need = channelsFirst && first !== undefined ? neededLayout(g.nodes[first].op, rankOf(n)) : 'any';
+      layout.push(need === 'cf' ? 'cf' : 'cl');
+      inputLayout.push('any');
+      continue;
+    }
+    const inRank = g.nodes[n.inputs[0]]?.shape?.length ?? 0;
+    const need = channelsFirst ? neededLayout(n.op, inRank) : 'cl';
+    const inLayout = need === 'any' ? layout[n.inputs[0]] : need;
+    inputLayout.push(need === 'any' ? inLayout : need);
+    const outRank = rankOf(n);
+    layout.push(outRank < 3 ? 'cl' : producesChannelsFirst(n.op) && channelsFirst ? 'cf' : n.op.kind === 'flatten' ? 'cl' : inLayout);
+  }
+  const chain = g.nodes.every((n, i) => i === 0 || (n.inputs.length === 1 && n.inputs[0] === i - 1)) && consumers.every((c) => c.length <= 1);
+  return { graph: g, layout, inputLayout, attr: attributeNames(g.nodes), chain, consumers };
+}
+
+function producesChannelsFirst(op: PortOp): boolean {
+  return op.kind === 'conv' || op.kind === 'pool' || op.kind === 'zeropad' || op.kind === 'bn';
+}
+
+export function rankOf(n: PortNode): number {
+  return n.shape?.length ?? 0;
+}
+
+/** A node's output shape in the target's layout. */
+export function targetShape(plan: Plan, id: number): Dim[] | null {
+  const s = plan.graph.nodes[id].shape;
+  if (!s) return null;
+  return plan.layout[id] === 'cf' ? toChannelsFirst(s) : [...s];
+}
+
+/** Python identifiers from the source's layer names, unique, for nodes that hold a layer. */
+function attributeNames(nodes: PortNode[]): string[] {
+  const used = new Set<string>();
+  return nodes.map((n) => {
+    if (!holdsLayer(n.op)) return '';
+    let base = n.name.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase();
+    if (!/^[a-z_]/.test(base) || PY_KEYWORDS.has(base)) base = `${n.op.kind}${base ? `_${base}` : ''}`;
+    let name = base;
+    for (let k = 1; used.has(name); k++) name = `${base}_${k}`;
+    used.add(name);
+    return name;
+  });
+}
+
+const PY_KEYWORDS = new Set(['input', 'self', 'lambda', 'class', 'def', 'pass', 'in', 'is', 'not', 'and', 'or', 'if', 'for', 'while', 'return', 'import', 'from', 'as', 'with', 'global', 'none', 'true', 'false', 'forward', 'f', 'x', 'nn', 'torch', 'keras', 'layers', 'mx', 'gluon', 'nd']);
+
+/** Nodes written as layer objects (the others are functions in forward). */
+export function holdsLayer(op: PortOp): boolean {
+  return ['conv', 'dense', 'pool', 'dropout', 'bn', 'embedding', 'rnn', 'stub'].includes(op.kind);
+}
+
+/** The parameter count a node's layer has in a framework (what its summary prints). */
+export function paramsIn(op: PortOp, fw: PortFramework): number {
+  switch (op.kind) {
+    case 'conv':
+      return op.filters * (op.inChannels / op.groups) * op.kernel.reduce((a, b) => a * b, 1) + (op.bias ? op.filters : 0);
+    case 'dense':
+      return op.units * op.inFeatures + (op.bias ? op.units : 0);
+    case 'bn':
+      // PyTorch counts gamma and beta; Keras and Gluon also count the running mean and variance.
+      return (op.affine ? 2 * op.channels : 0) + (fw === 'torch' ? 0 : 2 * op.channels);
+    case 'embedding':
+      return op.inputDim * op.outputDim;
+    case 'rnn': {
+      const gates = op.cell === 'lstm' ? 4 : op.cell === 'gru' ? 3 : 1;
+      const h = op.units;
+      // Keras' LSTM and SimpleRNN have one bias per gate, PyTorch and Gluon two (input and hidden);
+      // Keras' GRU (reset_after=True) also has two.
+      const biases = !op.bias ? 0 : fw === 'keras' && op.cell !== 'gru' ? 1 : 2;
+      return gates * (h * op.inFeatures + h * h + biases * h);
+    }
+    default:
+      return 0;
+  }
+}
+
+/** The trainable part of `paramsIn`. */
+export function trainableIn(op: PortOp, fw: PortFramework): number {
+  return op.kind === 'bn' ? (op.affine ? 2 * op.channels : 0) : paramsIn(op, fw);
+}
+
+export function totalIn(g: PortGraph, fw: PortFramework): number {
+  return g.nodes.reduce((s, n) => s + paramsIn(n.op, fw), 0);
+}
+
+/** Python's spelling of a tuple of ints. */
+export function pyTuple(xs: readonly (number | string)[]): string {
+  return xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`;
+}
+
+/** Python's spelling of an int, or a tuple when the axes differ. */
+export function pySize(xs: readonly number[]): string {
+  return xs.every((x) => x === xs[0]) ? String(xs[0]) : pyTuple(xs);
+}
+
+export function className(modelName: string): string {
+  const base = /^[A-Za-z_][A-Za-z0-9_]*$/.test(modelName) ? modelName : 'Net';
+  const pascal = base.split('_').filter(Boolean).map((p) => p[0].toUpperCase() + p.slice(1)).join('');
+  return pascal && !/^(Model|Net|Sequential)$/.test(pascal) ? pascal : 'Net';
+}
+
+/** The batch size for the generated demo: the source's when it is a number, else 2. */
+export function demoBatch(g: PortGraph): number {
+  const b = g.nodes[0].shape?.[0];
+  return typeof b === 'number' ? b : 2;
+}
+
+/** The source layer a node came from, for comments. */
+export function origin(n: PortNode): string {
+  return n.type.includes('.') ? `${n.name}() (line ${n.line})` : `${n.type} '${n.name}' (line ${n.line})`;
+}
+
+/** The zero-padding a node carries on some axis before or after. */
+export function asymmetric(before: number[], after: number[]): boolean {
+  return before.some((b, i) => b !== after[i]);
+}
+
+export function anyPad(before: number[], after: number[]): boolean {
+  return before.some((b, i) => b > 0 || after[i] > 0);
+}
+
+/** Keras activation names for `activation=` (leaky ReLU keeps its own layer for the slope). */
+export const KERAS_ACT_NAME: Partial<Record<string, string>> = {
+  relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu', selu: 'selu', softplus: 'softplus',
+  softsign: 'softsign', gelu: 'gelu', silu: 'silu', relu6: 'relu6', log_softmax: 'log_softmax',
+};
+
+/** In Keras an activation right after the only use of a Conv/Dense becomes its `activation=`. */
+export function kerasFused(plan: Plan, id: number): boolean {
+  const n = plan.graph.nodes[id];
+  if (n.op.kind !== 'act' || !KERAS_ACT_NAME[n.op.fn] || n.inputs.length !== 1) return false;
+  const prev = plan.graph.nodes[n.inputs[0]];
+  return (prev.op.kind === 'conv' || prev.op.kind === 'dense') && plan.consumers[prev.id].length === 1;
+}
+
+/** Nodes the target cannot express exactly become stubs (a max pool padded other than TensorFlow's 'same' in Keras pads with zeros, not -inf; Gluon's recurrent layers always have biases). */
+export function withTargetLimits(g: PortGraph, to: PortFramework): PortGraph {
+  const nodes = g.nodes.map((n): PortNode => {
+    const op = n.op;
+    if (to === 'keras' && op.kind === 'pool' && op.mode === 'max' && anyPad(op.padBefore, op.padAfter) && !tfSame(g, n, op.kernel, op.strides, op.padBefore, op.padAfter)) {
+      return { ...n, op: { kind: 'stub', reason: "Keras max pooling pads only as 'same'; this padding would need -inf padding" } };
+    }
+    if (to === 'gluon' && op.kind === 'rnn' && !op.bias) return { ...n, op: { kind: 'stub', reason: 'Gluon recurrent layers always have biases' } };
+    return n;
+  });
+  return { ...g, nodes };
+}
+
+/** Whether explicit pads are what TensorFlow's 'same' gives on this node's input. */
+export function tfSame(g: PortGraph, n: PortNode, kernel: number[], strides: number[], before: number[], after: number[], dilation?: number[]): boolean {
+  const dims = g.nodes[n.inputs[0]]?.shape?.slice(1, -1) ?? [];
+  return kernel.every((k, i) => {
+    const size = dims[i];
+    if (typeof size !== 'number') return false;
+    const [b, a] = samePadding(size, k, strides[i], dilation?.[i] ?? 1);
+    return b === before[i] && a === after[i];
+  });
+}

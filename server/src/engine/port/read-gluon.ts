@@ -1,0 +1,134 @@
+/**
+ * Reads Gluon blocks (mxnet.gluon.nn / rnn), and the `F.*` ops a `hybrid_forward` applies, into
+ * port ops. Shapes arrive channels-first (NCHW, Gluon's default); `read.ts` has already moved
+ * them to the neutral channels-last form.
+ */
+import type { PlainArg } from '../types';
+import { intsOf, type PortOp, stub, type LayerView, type ReadResult } from './ir';
+import { ACTIVATION_NAMES, softmax } from './read-torch';
+
+export function readGluonLayer(v: LayerView): ReadResult {
+  if (v.app.type.includes('.')) return readGluonOp(v);
+  const t = v.app.type;
+  const a = v.args;
+  const rank = Number(/([123])D$/.exec(t)?.[1] ?? 0);
+  if (a.layout !== undefined && a.layout !== null && !/^NC/.test(String(a.layout)) && a.layout !== 'NTC') return [stub(`layout=${JSON.stringify(a.layout)} has no translation yet`)];
+  if (/^Conv[123]D$/.test(t)) return conv(v, rank);
+  if (t === 'Dense') return dense(v);
+  if (/^(Max|Avg)Pool[123]D$/.test(t)) return pool(v, rank, t.startsWith('Max') ? 'max' : 'avg');
+  if (/^Global(Max|Avg)Pool[123]D$/.test(t)) {
+    // Gluon keeps the pooled axes as 1s: (N, C, 1, 1).
+    const ch = v.output?.[v.output.length - 1];
+    return typeof ch === 'number' ? [{ kind: 'gpool', rank, mode: t.includes('Max') ? 'max' : 'avg' }, { kind: 'reshape', target: [...new Array(rank).fill(1), ch] }] : [stub('its channels are unknown')];
+  }
+  if (t === 'Flatten') return [{ kind: 'flatten', order: v.layout }];
+  if (t === 'Dropout') return typeof a.rate === 'number' && (!Array.isArray(a.axes) || a.axes.length === 0) ? [{ kind: 'dropout', rate: a.rate }] : [stub('its rate or axes are unknown')];
+  if (t === 'BatchNorm') return batchNorm(v);
+  if (t === 'Activation') return activation(a.activation);
+  if (t === 'LeakyReLU') return typeof a.alpha === 'number' ? [{ kind: 'act', fn: 'leaky_relu', alpha: a.alpha }] : [stub('its slope is unknown')];
+  if (t === 'ELU') return a.alpha === 1 ? [{ kind: 'act', fn: 'elu' }] : [stub('ELU with alpha != 1')];
+  if (t === 'SELU' || t === 'GELU') return [{ kind: 'act', fn: t === 'SELU' ? 'selu' : 'gelu' }];
+  if (t === 'Swish') return a.beta === 1 ? [{ kind: 'act', fn: 'silu' }] : [stub('Swish with beta != 1')];
+  if (t === 'Embedding') {
+    return typeof a.input_dim === 'number' && typeof a.output_dim === 'number' ? [{ kind: 'embedding', inputDim: a.input_dim, outputDim: a.output_dim }] : [stub('its sizes are unknown')];
+  }
+  if (t === 'LSTM' || t === 'GRU' || t === 'RNN') return recurrent(v, t === 'LSTM' ? 'lstm' : t === 'GRU' ? 'gru' : 'rnn');
+  if (t === 'Identity') return [];
+  return [stub(`${t} is not in the port catalogue`)];
+}
+
+function activation(name: PlainArg | undefined): ReadResult {
+  if (name === null) return [];
+  const fn = typeof name === 'string' ? ACTIVATION_NAMES[name] : undefined;
+  return fn ? [{ kind: 'act', fn }] : [stub(`activation ${JSON.stringify(name)} has no translation`)];
+}
+
+function inChannels(v: LayerView): number | null {
+  const input = v.inputs[0];
+  const c = input?.[input.length - 1];
+  return typeof c === 'number' ? c : null;
+}
+
+function conv(v: LayerView, rank: number): ReadResult {
+  const a = v.args;
+  const kernel = intsOf(a.kernel_size, rank);
+  const strides = intsOf(a.strides, rank);
+  const pad = intsOf(a.padding, rank);
+  const dilation = intsOf(a.dilation, rank);
+  const inCh = inChannels(v);
+  if (typeof a.channels !== 'number' || !kernel || !strides || !pad || !dilation || inCh === null) return [stub('its arguments or input channels are unknown')];
+  const op: PortOp = {
+    kind: 'conv', rank, filters: a.channels, inChannels: inCh, kernel, strides, dilation, padBefore: pad, padAfter: pad,
+    bias: a.use_bias !== false, groups: typeof a.groups === 'number' ? a.groups : 1,
+  };
+  return [op, ...activation(a.activation)];
+}
+
+function dense(v: LayerView): ReadResult {
+  const a = v.args;
+  const input = v.inputs[0];
+  if (typeof a.units !== 'number' || !input) return [stub('its units are unknown')];
+  // Gluon's Dense flattens every axis after the batch unless flatten=False.
+  const flattens = a.flatten !== false && input.length > 2;
+  const last = flattens ? input.slice(1).reduce<number | null>((p, d) => (p !== null && typeof d === 'number' ? p * d : null), 1) : input[input.length - 1];
+  if (typeof last !== 'number') return [stub('its input features are unknown')];
+  const ops: PortOp[] = flattens ? [{ kind: 'flatten', order: v.layout }] : [];
+  return [...ops, { kind: 'dense', units: a.units, inFeatures: last, bias: a.use_bias !== false }, ...activation(a.activation)];
+}
+
+function pool(v: LayerView, rank: number, mode: 'max' | 'avg'): ReadResult {
+  const a = v.args;
+  const kernel = intsOf(a.pool_size, rank);
+  const strides = a.strides === null ? kernel : intsOf(a.strides, rank);
+  const pad = intsOf(a.padding, rank);
+  if (!kernel || !strides || !pad) return [stub('its window is unknown')];
+  if (a.ceil_mode === true) return [stub('ceil_mode=True pooling has no translation yet')];
+  if (mode === 'avg' && a.count_include_pad === false && pad.some((p) => p > 0)) return [stub('count_include_pad=False')];
+  return [{ kind: 'pool', rank, mode, kernel, strides, padBefore: pad, padAfter: pad }];
+}
+
+function batchNorm(v: LayerView): ReadResult {
+  const a = v.args;
+  const ch = inChannels(v);
+  if (a.axis !== 1 || ch === null || typeof a.momentum !== 'number' || typeof a.epsilon !== 'number') return [stub('BatchNorm over another axis than the channels, or unknown sizes')];
+  if (a.center !== a.scale) return [stub('BatchNorm with only one of center/scale')];
+  return [{ kind: 'bn', channels: ch, eps: a.epsilon, momentum: a.momentum, affine: a.center !== false }];
+}
+
+function recurrent(v: LayerView, cell: 'lstm' | 'gru' | 'rnn'): ReadResult {
+  const a = v.args;
+  const input = v.inputs[0];
+  const inF = input?.[input.length - 1];
+  if (typeof a.hidden_size !== 'number' || typeof inF !== 'number') return [stub('its sizes are unknown')];
+  if (a.layout !== 'NTC' || a.num_layers !== 1 || a.bidirectional === true || (cell === 'rnn' && a.activation !== 'tanh')) {
+    return [stub("only one-layer, one-direction recurrent layers with layout='NTC' are ported yet")];
+  }
+  return [{ kind: 'rnn', cell, units: a.hidden_size, inFeatures: inF, returnSequences: true, bias: true }];
+}
+
+/** `F.*` ops of a hybrid_forward (and `nd.*` ones of a forward). */
+function readGluonOp(v: LayerView): ReadResult {
+  const name = v.app.name;
+  const a = v.args;
+  const act = ACTIVATION_NAMES[name];
+  if (act) return [{ kind: 'act', fn: act }];
+  switch (name) {
+    case 'softmax': case 'log_softmax': {
+      const ops = softmax(v, a.axis);
+      return name === 'log_softmax' && ops[0]?.kind === 'act' ? [{ kind: 'act', fn: 'log_softmax' }] : ops;
+    }
+    case 'Activation':
+      return activation(a.act_type);
+    case 'flatten': case 'Flatten':
+      return [{ kind: 'flatten', order: v.layout }];
+    case 'concat': case 'Concat': {
+      const rank = v.output?.length ?? 0;
+      const dim = typeof a.dim === 'number' ? a.dim : 1;
+      let d = dim < 0 ? rank + dim : dim;
+      if (v.layout === 'cf' && rank >= 3) d = d === 1 ? rank - 1 : d > 1 ? d - 1 : d;
+      return rank && v.inputs.length >= 2 ? [{ kind: 'concat', axis: d }] : [stub('a concatenation of unknown axis')];
+    }
+    default:
+      return [stub(`F.${name}() is not in the port catalogue`)];
+  }
+}

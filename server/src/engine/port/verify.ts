@@ -1,0 +1,88 @@
+/**
+ * The check every port passes before it is shown: the generated program is parsed and analysed
+ * by the engine like any user file. It must raise no diagnostic, each generated layer must have
+ * the source layer's shape (in the target's layout) and the parameter count that layer has in
+ * the target, and the model's output shape and total must match.
+ */
+import { analyzeText } from '../index';
+import type { PythonParser } from '../syntax/tree';
+import type { Dim, LayerApplication, ModelSummary } from '../types';
+import { shapeText, type PortFramework } from './ir';
+import { paramsIn, targetShape, totalIn, type Plan } from './plan';
+import type { Written } from './write-common';
+
+export interface PortCheck {
+  problems: string[];
+  /** Layers compared one by one, and the totals. */
+  layersCompared: number;
+  sourceTotal: number | null;
+  targetTotal: number | null;
+  outputShape: Dim[] | null;
+}
+
+export function verifyPort(parser: PythonParser, plan: Plan, target: PortFramework, written: Written): PortCheck {
+  const problems: string[] = [];
+  const r = analyzeText(parser, written.code, {});
+  const check: PortCheck = { problems, layersCompared: 0, sourceTotal: plan.graph.totalParams, targetTotal: null, outputShape: null };
+  if (r.internalError) {
+    problems.push(`internal error re-analysing the port: ${r.internalError.split('\n')[0]}`);
+    return check;
+  }
+  for (const d of r.diagnostics) if (d.severity !== 'info') problems.push(`the port raises ${d.code} ${d.rule}: ${d.message.split('\n')[0]}`);
+  const model = r.models.find((m) => m.framework === (target === 'torch' ? 'torch' : target));
+  if (!model) {
+    problems.push('shapelint found no model in the generated code');
+    return check;
+  }
+  check.targetTotal = model.totalParams;
+  const hasStub = plan.graph.nodes.some((n) => n.op.kind === 'stub');
+  compareLayers(plan, target, written, model, problems, check, hasStub);
+  const expectTotal = totalIn(plan.graph, target);
+  if (!hasStub && model.totalParams !== expectTotal) problems.push(`the port has ${model.totalParams ?? '?'} parameters, expected ${expectTotal}`);
+  const y = [...r.tensors].reverse().find((t) => t.name === 'y' && !t.use);
+  check.outputShape = y ? y.shape.dims : null;
+  const want = targetShape(plan, plan.graph.output);
+  if (!hasStub && !sameDims(check.outputShape, want)) problems.push(`the port's output is ${shapeText(check.outputShape)}, the source's ${shapeText(want)}`);
+  checkSourceCounts(plan, problems);
+  return check;
+}
+
+function compareLayers(plan: Plan, target: PortFramework, written: Written, model: ModelSummary, problems: string[], check: PortCheck, hasStub: boolean): void {
+  const expected = written.applied;
+  const apps: LayerApplication[] = model.layers;
+  if (apps.length !== expected.length && !hasStub) {
+    problems.push(`the port applies ${apps.length} layers, expected ${expected.length}`);
+    return;
+  }
+  for (let i = 0; i < Math.min(apps.length, expected.length); i++) {
+    if (expected[i] < 0) continue;
+    const n = plan.graph.nodes[expected[i]];
+    if (n.op.kind === 'stub') continue;
+    const app = apps[i];
+    const want = paramsIn(n.op, target);
+    if (app.params !== want) problems.push(`${n.type} '${n.name}': ${app.params ?? '?'} parameters in the port, expected ${want}`);
+    const recurrentLast = n.op.kind === 'rnn' && !n.op.returnSequences;
+    const got = app.outputShape && !app.outputShape.open ? app.outputShape.dims : null;
+    if (!recurrentLast && !sameDims(got, targetShape(plan, n.id))) {
+      problems.push(`${n.type} '${n.name}': shape ${shapeText(got)} in the port, ${shapeText(targetShape(plan, n.id))} expected`);
+    }
+    check.layersCompared++;
+  }
+}
+
+/** The graph's own arithmetic must give the source's counts: a misread argument shows here. */
+function checkSourceCounts(plan: Plan, problems: string[]): void {
+  for (const n of plan.graph.nodes) {
+    if (n.op.kind === 'stub' || n.params === null || n.op.kind === 'input') continue;
+    const mine = paramsIn(n.op, plan.graph.source);
+    if (mine !== n.params && !(plan.graph.source === 'torch' && n.op.kind === 'bn')) {
+      problems.push(`${n.type} '${n.name}': read as ${mine} parameters, the source has ${n.params}`);
+    }
+  }
+}
+
+/** Equal dims after the batch (the batch is a symbol in the source, a number in the demo). */
+export function sameDims(a: readonly Dim[] | null, b: readonly Dim[] | null): boolean {
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((d, i) => i === 0 || d === b[i]);
+}

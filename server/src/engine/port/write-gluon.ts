@@ -1,0 +1,201 @@
+/** Writes a port graph as a Gluon 1.x `HybridBlock` with `hybrid_forward(self, F, x)`. */
+import { shapeText, type PortNode, type PortOp } from './ir';
+import { anyPad, asymmetric, className, demoBatch, origin, pyTuple, targetShape, type Plan } from './plan';
+import { channelsFirstNote, flattenNote, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
+import { padWords, targetAxis } from './write-torch';
+
+const GLUON_ACT: Record<string, string> = {
+  relu: 'F.relu(X)', sigmoid: 'F.sigmoid(X)', tanh: 'F.tanh(X)', softplus: "F.Activation(X, act_type='softrelu')",
+  softsign: "F.Activation(X, act_type='softsign')", elu: "F.LeakyReLU(X, act_type='elu', slope=1.0)",
+  selu: "F.LeakyReLU(X, act_type='selu')", gelu: "F.LeakyReLU(X, act_type='gelu')", silu: 'X * F.sigmoid(X)',
+  relu6: 'F.clip(X, 0, 6)', log_softmax: 'F.log_softmax(X, axis=-1)',
+};
+
+export function writeGluon(plan: Plan, withWeights: string | null): Written {
+  const g = plan.graph;
+  const cls = className(g.modelName);
+  const init: string[] = [];
+  const body: string[] = [];
+  const v = writerVars(plan);
+  const applied: number[] = [];
+  for (const n of g.nodes.slice(1)) {
+    const ins = n.inputs.map((i, k) => {
+      const conv = layoutConversion(plan, i, plan.inputLayout[n.id], 'gluon');
+      if (!conv) return v.of(i);
+      const name = v.converted(i, k, n.id);
+      body.push(`${name} = ${conv.replace('X', v.of(i))}`);
+      return name;
+    });
+    const module = gluonBlock(n.op, plan, n);
+    if (module) applied.push(n.id);
+    if (module) init.push(`self.${plan.attr[n.id]} = ${module}`);
+    for (const c of comments(plan, n)) body.push(`# ${c}`);
+    body.push(...forwardLines(plan, n, ins, v.def(n.id)));
+  }
+  const usesRnn = g.nodes.some((n) => n.op.kind === 'rnn');
+  const lines: string[] = [
+    `"""${g.modelName} (${g.source === 'keras' ? 'Keras' : g.source === 'torch' ? 'PyTorch' : 'Gluon'}), ported to Gluon (MXNet 1.x) by shapelint port."""`,
+    'from mxnet import gluon, nd',
+    `from mxnet.gluon import nn${usesRnn ? ', rnn' : ''}`,
+    '',
+    '',
+    `class ${cls}(gluon.HybridBlock):`,
+    '    def __init__(self, **kwargs):',
+    `        super(${cls}, self).__init__(**kwargs)`,
+    '        with self.name_scope():',
+    ...init.map((l) => `            ${l}`),
+    ...(init.length ? [] : ['            pass']),
+    '',
+    '    def hybrid_forward(self, F, x):',
+    ...channelsFirstNote(plan, 'Gluon', 'nd').map((l) => `        # ${l}`),
+    ...body.map((l) => `        ${l}`),
+    `        return ${v.of(g.output)}`,
+    ...stubMethods(plan),
+  ];
+  if (withWeights) lines.push(...withWeights.split('\n'));
+  const shape = targetShape(plan, 0)!.map((d, i) => (i === 0 ? demoBatch(g) : d));
+  lines.push('', '', 'if __name__ == "__main__":', `    net = ${cls}()`, '    net.initialize()', '    net.hybridize()');
+  if (withWeights) lines.push('    # load_weights(net, "weights-file")  # the source framework\'s saved weights');
+  lines.push(`    x = ${demoInput(plan, shape as number[])}`, '    y = net(x)', '    print("output shape:", y.shape)',
+    '    print("parameters:", sum(p.data().size for p in net.collect_params().values()))', '');
+  return { code: lines.join('\n'), className: cls, applied };
+}
+
+function demoInput(plan: Plan, dims: number[]): string {
+  const emb = plan.graph.nodes.find((n) => n.inputs.includes(0) && n.op.kind === 'embedding')?.op;
+  if (emb?.kind === 'embedding') return `nd.random.randint(0, ${emb.inputDim}, shape=${pyTuple(dims)}).astype('float32')`;
+  return `nd.random.uniform(shape=${pyTuple(dims)})`;
+}
+
+function gluonSize(xs: number[]): string {
+  return pyTuple(xs);
+}
+
+function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
+  switch (op.kind) {
+    case 'conv': {
+      const args = [`channels=${op.filters}`, `kernel_size=${gluonSize(op.kernel)}`];
+      if (op.strides.some((s) => s !== 1)) args.push(`strides=${gluonSize(op.strides)}`);
+      if (!asymmetric(op.padBefore, op.padAfter) && anyPad(op.padBefore, op.padAfter)) args.push(`padding=${gluonSize(op.padBefore)}`);
+      if (op.dilation.some((d) => d !== 1)) args.push(`dilation=${gluonSize(op.dilation)}`);
+      if (op.groups !== 1) args.push(`groups=${op.groups}`);
+      if (!op.bias) args.push('use_bias=False');
+      args.push(`in_channels=${op.inChannels}`);
+      return `nn.Conv${op.rank}D(${args.join(', ')})`;
+    }
+    case 'dense': {
+      const rank = plan.graph.nodes[n.inputs[0]].shape?.length ?? 2;
+      const args = [String(op.units)];
+      if (!op.bias) args.push('use_bias=False');
+      if (rank > 2) args.push('flatten=False');
+      args.push(`in_units=${op.inFeatures}`);
+      return `nn.Dense(${args.join(', ')})`;
+    }
+    case 'pool': {
+      const args = [`pool_size=${gluonSize(op.kernel)}`, `strides=${gluonSize(op.strides)}`];
+      if (!asymmetric(op.padBefore, op.padAfter) && anyPad(op.padBefore, op.padAfter)) args.push(`padding=${gluonSize(op.padBefore)}`);
+      return `nn.${op.mode === 'max' ? 'Max' : 'Avg'}Pool${op.rank}D(${args.join(', ')})`;
+    }
+    case 'dropout':
+      return `nn.Dropout(${op.rate})`;
+    case 'bn': {
+      const args = ['axis=1', `momentum=${op.momentum}`, `epsilon=${op.eps}`];
+      if (!op.affine) args.push('center=False', 'scale=False');
+      args.push(`in_channels=${op.channels}`);
+      return `nn.BatchNorm(${args.join(', ')})`;
+    }
+    case 'embedding':
+      return `nn.Embedding(${op.inputDim}, ${op.outputDim})`;
+    case 'rnn':
+      return `rnn.${op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'RNN'}(${op.units}, layout='NTC', input_size=${op.inFeatures})`;
+    default:
+      return null;
+  }
+}
+
+function comments(plan: Plan, n: PortNode): string[] {
+  const op = n.op;
+  switch (op.kind) {
+    case 'conv': case 'pool':
+      if (!anyPad(op.padBefore, op.padAfter)) return [];
+      if (asymmetric(op.padBefore, op.padAfter)) return [`${origin(n)}: TensorFlow's 'same' pads ${padWords(op.padBefore, op.padAfter)};`, "Gluon has no 'same' and pads symmetrically, so F.pad pads explicitly."];
+      return [`${origin(n)}: Gluon has no 'same' padding: ${pyTuple(op.padBefore)} keeps the size for this odd kernel.`];
+    case 'flatten':
+      return flattenNote(plan, n, 'Gluon');
+    case 'dense':
+      return (plan.graph.nodes[n.inputs[0]].shape?.length ?? 2) > 2 ? ['Gluon Dense flattens its input unless flatten=False; Keras Dense maps the last axis.'] : [];
+    case 'bn':
+      return [`BatchNorm: momentum ${op.momentum} as in Keras (Gluon's default is 0.9), epsilon ${op.eps} (Gluon's 1e-5).`];
+    case 'act':
+      return op.fn === 'softmax' ? softmaxNote('gluon.loss.SoftmaxCrossEntropyLoss') : [];
+    case 'rnn':
+      return [...rnnNote(op, 'Gluon', "layout='NTC'"), 'Gluon returns every step (no return_sequences switch).'];
+    default:
+      return [];
+  }
+}
+
+/** MXNet's pad_width: (before, after) for every axis, batch and channels first; 4-D and 5-D only. */
+function padWidth(before: number[], after: number[]): number[] {
+  return [0, 0, 0, 0, ...before.flatMap((b, i) => [b, after[i]])];
+}
+
+function padLines(x: string, before: number[], after: number[], value: string | null): string[] {
+  const valueArg = value ? `, constant_value=${value}` : '';
+  if (before.length >= 2) return [`${x} = F.pad(${x}, mode='constant', pad_width=${pyTuple(padWidth(before, after))}${valueArg})`];
+  // F.pad takes 4-D and 5-D data: give a 1-D signal a unit height while padding.
+  return [
+    `${x} = F.reshape(${x}, shape=(0, 0, 1, -1))`,
+    `${x} = F.pad(${x}, mode='constant', pad_width=${pyTuple(padWidth([0, ...before], [0, ...after]))}${valueArg})`,
+    `${x} = F.reshape(${x}, shape=(0, 0, -1))`,
+  ];
+}
+
+function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): string[] {
+  const op = n.op;
+  const x = ins[0];
+  const attr = plan.attr[n.id];
+  const rank = plan.graph.nodes[n.inputs[0]]?.shape?.length ?? 0;
+  switch (op.kind) {
+    case 'conv': case 'pool': {
+      const pre = asymmetric(op.padBefore, op.padAfter) ? padLines(x, op.padBefore, op.padAfter, op.kind === 'pool' && op.mode === 'max' ? "float('-inf')" : null) : [];
+      return [...pre, `${out} = self.${attr}(${x})`];
+    }
+    case 'dense': case 'dropout': case 'bn': case 'embedding':
+      return [`${out} = self.${attr}(${x})`];
+    case 'rnn':
+      return op.returnSequences ? [`${out} = self.${attr}(${x})`] : [`${out} = self.${attr}(${x})`, `${out} = F.squeeze(F.slice_axis(${out}, axis=1, begin=-1, end=None), axis=1)  # the last step`];
+    case 'gpool':
+      return [`${out} = F.${op.mode === 'max' ? 'max' : 'mean'}(${x}, axis=${pyTuple(Array.from({ length: op.rank }, (_, i) => i + 2))})`];
+    case 'flatten':
+      return [`${out} = F.flatten(${x})`];
+    case 'act':
+      if (op.fn === 'softmax') return [`${out} = F.softmax(${x}, axis=${rank >= 3 && plan.layout[n.inputs[0]] === 'cf' ? 1 : -1})`];
+      if (op.fn === 'leaky_relu') return [`${out} = F.LeakyReLU(${x}, act_type='leaky', slope=${op.alpha})`];
+      return [`${out} = ${GLUON_ACT[op.fn].split('X').join(x)}`];
+    case 'zeropad':
+      return [...(out === x ? [] : [`${out} = ${x}`]), ...padLines(out, op.before, op.after, null)];
+    case 'reshape':
+      return [`${out} = F.reshape(${x}, shape=(0, ${op.target.join(', ')}))`];
+    case 'permute':
+      return [`${out} = F.transpose(${x}, axes=(0, ${op.dims.join(', ')}))`];
+    case 'concat':
+      return [`${out} = F.concat(${ins.join(', ')}, dim=${targetAxis(plan, n, op.axis)})`];
+    case 'add':
+      return [`${out} = ${ins.join(' + ')}`];
+    case 'stub':
+      return [...stubLines(plan, n, 'gluon'), `${out} = self.${attr}(F, ${x})`];
+    default:
+      return [`${out} = ${x}`];
+  }
+}
+
+function stubMethods(plan: Plan): string[] {
+  const out: string[] = [];
+  for (const n of plan.graph.nodes) {
+    if (n.op.kind !== 'stub') continue;
+    out.push('', `    def ${plan.attr[n.id]}(self, F, x):`, `        # NOT PORTED: ${origin(n)}: ${n.op.reason}.`,
+      `        raise NotImplementedError("shapelint port: write ${n.type} '${n.name}' here; it must return shape ${shapeText(targetShape(plan, n.id))}")`);
+  }
+  return out;
+}

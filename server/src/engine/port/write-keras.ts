@@ -1,0 +1,179 @@
+/** Writes a port graph as Keras: a Sequential model for a plain chain, the functional API for a graph. */
+import { shapeText, type PortNode, type PortOp } from './ir';
+import { anyPad, asymmetric, demoBatch, KERAS_ACT_NAME, kerasFused, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
+import { flattenNote, softmaxNote, type Written } from './write-common';
+
+export function writeKeras(plan: Plan, withWeights: string | null): Written {
+  const g = plan.graph;
+  const input = g.nodes[0];
+  const intInput = input.op.kind === 'input' && input.op.dtype === 'int';
+  const inputLine = `keras.Input(shape=${pyTuple((input.shape ?? []).slice(1).map(String))}${intInput ? ", dtype='int32'" : ''})`;
+  const items: { node: PortNode; code: string[]; comments: string[] }[] = [];
+  for (const n of g.nodes.slice(1)) {
+    if (kerasFused(plan, n.id)) continue;
+    items.push({ node: n, code: kerasLayers(plan, n), comments: kerasComments(plan, n) });
+  }
+  const stubs = g.nodes.filter((n) => n.op.kind === 'stub');
+  const applied = items.flatMap((it) => it.code.map((_, k) => (k === it.code.length - 1 ? it.node.id : -1)));
+  const lines: string[] = [
+    `"""${g.modelName} (${g.source === 'torch' ? 'PyTorch' : g.source === 'gluon' ? 'Gluon' : 'Keras'}), ported to Keras by shapelint port."""`,
+    'import keras',
+    'import numpy as np',
+    'from keras import layers',
+  ];
+  for (const n of stubs) lines.push(...stubClass(plan, n));
+  lines.push('', '', 'def build_model():');
+  for (const c of channelsLastNote(plan)) lines.push(`    # ${c}`);
+  if (plan.chain) {
+    lines.push('    model = keras.Sequential(', `        [`, `            ${inputLine},`);
+    for (const it of items) {
+      for (const c of it.comments) lines.push(`            # ${c}`);
+      for (const l of it.code) lines.push(`            ${l},`);
+    }
+    lines.push('        ]', '    )', '    return model');
+  } else {
+    lines.push(`    inputs = ${inputLine}`);
+    const names = new Map<number, string>([[0, 'inputs']]);
+    for (const it of items) {
+      const ins = it.node.inputs.map((i) => names.get(i) ?? 'inputs');
+      const arg = ins.length === 1 ? ins[0] : `[${ins.join(', ')}]`;
+      for (const c of it.comments) lines.push(`    # ${c}`);
+      let cur = arg;
+      it.code.forEach((l, k) => {
+        const out = `x${it.node.id}${k < it.code.length - 1 ? `_${k}` : ''}`;
+        lines.push(`    ${out} = ${l}(${cur})`);
+        cur = out;
+      });
+      names.set(it.node.id, cur);
+      // A fused activation's node stands for the same tensor.
+      const after = plan.consumers[it.node.id].find((c) => kerasFused(plan, c));
+      if (after !== undefined) names.set(after, cur);
+    }
+    lines.push(`    return keras.Model(inputs, ${names.get(g.output) ?? 'inputs'})`);
+  }
+  if (withWeights) lines.push(...withWeights.split('\n'));
+  const dims = (input.shape ?? []).map((d, i) => (i === 0 ? demoBatch(g) : d));
+  const emb = g.nodes.find((n) => n.inputs.includes(0) && n.op.kind === 'embedding')?.op;
+  const demo = intInput && emb?.kind === 'embedding' ? `np.random.randint(0, ${emb.inputDim}, size=${pyTuple(dims as number[])})` : `np.random.rand(${dims.join(', ')}).astype("float32")`;
+  lines.push('', '', 'if __name__ == "__main__":', '    model = build_model()');
+  if (withWeights) lines.push('    # load_weights(model, "weights-file")  # the source framework\'s saved weights');
+  lines.push(`    x = ${demo}`, '    y = model(x)', '    print("output shape:", tuple(y.shape))', '    print("parameters:", model.count_params())', '');
+  return { code: lines.join('\n'), className: 'build_model', applied };
+}
+
+/** Layers with weights keep a name, so load_weights can find them. */
+function nameArg(plan: Plan, n: PortNode): string {
+  return `, name='${plan.attr[n.id]}'`;
+}
+
+/** A channels-first source's data must be transposed once for Keras. */
+function channelsLastNote(plan: Plan): string[] {
+  const s = plan.graph.nodes[0].shape;
+  if (plan.graph.inputLayout !== 'cf' || !s || s.length < 3) return [];
+  const axes = [0, ...Array.from({ length: s.length - 2 }, (_, i) => i + 2), 1];
+  return [`The source reads channels first; Keras layers read channels last: transpose the data once, x.transpose(${axes.join(', ')}).`];
+}
+
+function activationArg(plan: Plan, n: PortNode): string {
+  const user = plan.consumers[n.id].find((c) => kerasFused(plan, c));
+  if (user === undefined) return '';
+  const op = plan.graph.nodes[user].op;
+  return op.kind === 'act' ? `, activation='${KERAS_ACT_NAME[op.fn]}'` : '';
+}
+
+/** Keras' padding for explicit pads: 'same' when TensorFlow would pad exactly so, else 'valid' after a ZeroPadding layer (max pooling padded otherwise is a stub, see withTargetLimits). */
+function kerasPadding(plan: Plan, n: PortNode, op: Extract<PortOp, { kind: 'conv' | 'pool' }>): { padding: string; pre: string | null } {
+  if (!anyPad(op.padBefore, op.padAfter)) return { padding: 'valid', pre: null };
+  const dilation = op.kind === 'conv' ? op.dilation : undefined;
+  // Keras' 'same' average pooling leaves the padding out of the mean; the other frameworks count it.
+  const averages = op.kind === 'pool' && op.mode === 'avg';
+  if (!averages && tfSame(plan.graph, n, op.kernel, op.strides, op.padBefore, op.padAfter, dilation)) return { padding: 'same', pre: null };
+  return { padding: 'valid', pre: zeroPadLayer(op.rank, op.padBefore, op.padAfter) };
+}
+
+function zeroPadLayer(rank: number, before: number[], after: number[]): string {
+  const pairs = before.map((b, i) => (b === after[i] ? String(b) : pyTuple([b, after[i]])));
+  const arg = rank === 1 ? (asymmetric(before, after) ? pyTuple([before[0], after[0]]) : String(before[0])) : pyTuple(pairs);
+  return `layers.ZeroPadding${rank}D(${arg})`;
+}
+
+function kerasLayers(plan: Plan, n: PortNode): string[] {
+  const op = n.op;
+  switch (op.kind) {
+    case 'conv': case 'pool': {
+      const pad = kerasPadding(plan, n, op);
+      const pre = pad.pre ? [pad.pre] : [];
+      if (op.kind === 'pool') {
+        const args = [pySize(op.kernel)];
+        if (op.strides.some((s, i) => s !== op.kernel[i])) args.push(`strides=${pySize(op.strides)}`);
+        if (pad.padding === 'same') args.push("padding='same'");
+        return [...pre, `layers.${op.mode === 'max' ? 'Max' : 'Average'}Pooling${op.rank}D(${args.join(', ')})`];
+      }
+      const args = [String(op.filters), pySize(op.kernel)];
+      if (op.strides.some((s) => s !== 1)) args.push(`strides=${pySize(op.strides)}`);
+      if (pad.padding === 'same') args.push("padding='same'");
+      if (op.dilation.some((d) => d !== 1)) args.push(`dilation_rate=${pySize(op.dilation)}`);
+      if (op.groups !== 1) args.push(`groups=${op.groups}`);
+      if (!op.bias) args.push('use_bias=False');
+      return [...pre, `layers.Conv${op.rank}D(${args.join(', ')}${activationArg(plan, n)}${nameArg(plan, n)})`];
+    }
+    case 'dense':
+      return [`layers.Dense(${op.units}${op.bias ? '' : ', use_bias=False'}${activationArg(plan, n)}${nameArg(plan, n)})`];
+    case 'gpool':
+      return [`layers.Global${op.mode === 'max' ? 'Max' : 'Average'}Pooling${op.rank}D()`];
+    case 'flatten':
+      return ['layers.Flatten()'];
+    case 'dropout':
+      return [`layers.Dropout(${op.rate})`];
+    case 'bn':
+      return [`layers.BatchNormalization(momentum=${op.momentum}, epsilon=${op.eps}${op.affine ? '' : ', center=False, scale=False'}${nameArg(plan, n)})`];
+    case 'act':
+      if (op.fn === 'leaky_relu') return [`layers.LeakyReLU(negative_slope=${op.alpha})`];
+      return [`layers.Activation('${KERAS_ACT_NAME[op.fn]}')`];
+    case 'zeropad':
+      return [zeroPadLayer(op.rank, op.before, op.after)];
+    case 'reshape':
+      return [`layers.Reshape(${pyTuple(op.target)})`];
+    case 'permute':
+      return [`layers.Permute(${pyTuple(op.dims)})`];
+    case 'embedding':
+      return [`layers.Embedding(${op.inputDim}, ${op.outputDim}${nameArg(plan, n)})`];
+    case 'rnn':
+      return [`layers.${op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'SimpleRNN'}(${op.units}${op.returnSequences ? ', return_sequences=True' : ''}${op.bias ? '' : ', use_bias=False'}${nameArg(plan, n)})`];
+    case 'concat':
+      return [`layers.Concatenate(axis=${op.axis === (n.shape?.length ?? 0) - 1 ? -1 : op.axis})`];
+    case 'add':
+      return ['layers.Add()'];
+    case 'stub':
+      return [`NotPorted_${plan.attr[n.id]}()`];
+    default:
+      return [];
+  }
+}
+
+function kerasComments(plan: Plan, n: PortNode): string[] {
+  const op = n.op;
+  switch (op.kind) {
+    case 'conv': case 'pool':
+      if (!anyPad(op.padBefore, op.padAfter) || plan.graph.source === 'keras') return [];
+      return [`${origin(n)} pads ${pyTuple(op.padBefore)} before, ${pyTuple(op.padAfter)} after.`];
+    case 'flatten':
+      return flattenNote(plan, n, 'Keras');
+    case 'bn':
+      return plan.graph.source === 'torch' ? [`PyTorch momentum ${Math.round((1 - op.momentum) * 1e9) / 1e9} (share of the new batch) is Keras momentum ${op.momentum}.`] : [];
+    case 'act':
+      return op.fn === 'softmax' && !kerasFused(plan, n.id) ? softmaxNote('a from_logits=True loss') : [];
+    case 'rnn':
+      return op.cell === 'gru' ? [] : [`Keras ${op.cell.toUpperCase()} has one bias per gate where the source has two: load_weights sums them.`];
+    case 'stub':
+      return [`NOT PORTED: ${origin(n)}: ${op.reason}.`, `It must map ${shapeText(targetShape(plan, n.inputs[0]))} to ${shapeText(targetShape(plan, n.id))}.`];
+    default:
+      return [];
+  }
+}
+
+function stubClass(plan: Plan, n: PortNode): string[] {
+  const name = `NotPorted_${plan.attr[n.id]}`;
+  return ['', '', `class ${name}(layers.Layer):`, `    """NOT PORTED: ${origin(n)}. Must return shape ${shapeText(targetShape(plan, n.id))}."""`, '',
+    '    def call(self, x):', `        raise NotImplementedError("shapelint port: write ${n.type} '${n.name}' here")`];
+}

@@ -1,0 +1,216 @@
+/** Writes a port graph as a PyTorch `nn.Module` with `__init__` and `forward`. */
+import { shapeText, type PortNode, type PortOp } from './ir';
+import { anyPad, asymmetric, className, demoBatch, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
+import { channelsFirstNote, flattenNote, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
+
+const TORCH_ACT: Record<string, string> = {
+  relu: 'torch.relu(X)', sigmoid: 'torch.sigmoid(X)', tanh: 'torch.tanh(X)', elu: 'F.elu(X)', selu: 'F.selu(X)',
+  softplus: 'F.softplus(X)', softsign: 'F.softsign(X)', gelu: 'F.gelu(X)', silu: 'F.silu(X)', relu6: 'F.relu6(X)',
+  log_softmax: 'torch.log_softmax(X, dim=-1)',
+};
+
+export function writeTorch(plan: Plan, withWeights: string | null): Written {
+  const g = plan.graph;
+  const cls = className(g.modelName);
+  const init: string[] = [];
+  const body: string[] = [];
+  const v = writerVars(plan);
+  const applied: number[] = [];
+  for (const n of g.nodes.slice(1)) {
+    const attr = plan.attr[n.id];
+    const ins = n.inputs.map((i, k) => {
+      const conv = layoutConversion(plan, i, plan.inputLayout[n.id], 'torch');
+      if (!conv) return v.of(i);
+      const name = v.converted(i, k, n.id);
+      body.push(`${name} = ${conv.replace('X', v.of(i))}`);
+      return name;
+    });
+    const out = v.def(n.id);
+    const x = ins[0];
+    const op = n.op;
+    const module = torchModule(op, n);
+    if (module) applied.push(n.id);
+    if (module) init.push(`self.${attr} = ${module}`);
+    for (const c of opComments(plan, n)) body.push(`# ${c}`);
+    body.push(...forwardLines(plan, n, op, attr, x, ins, out));
+  }
+  const inShape = targetShape(plan, 0)!;
+  const lines: string[] = [
+    `"""${g.modelName} (${g.source === 'keras' ? 'Keras' : g.source === 'gluon' ? 'Gluon' : 'PyTorch'}), ported to PyTorch by shapelint port."""`,
+    'import torch',
+    'import torch.nn.functional as F',
+    'from torch import nn',
+    '',
+    '',
+    `class ${cls}(nn.Module):`,
+    `    def __init__(self):`,
+    `        super().__init__()`,
+    ...init.map((l) => `        ${l}`),
+    ...(init.length ? [] : ['        pass']),
+    '',
+    `    def forward(self, x):`,
+    ...channelsFirstNote(plan, 'PyTorch', 'x.permute').map((l) => `        # ${l}`),
+    ...body.map((l) => `        ${l}`),
+    `        return ${v.of(g.output)}`,
+    ...stubMethods(plan),
+  ];
+  if (withWeights) lines.push(...withWeights.split('\n'));
+  lines.push('', '', 'if __name__ == "__main__":', `    model = ${cls}()`);
+  if (withWeights) lines.push('    # load_weights(model, "weights-file")  # the source framework\'s saved weights');
+  lines.push(`    x = ${demoInput(plan, inShape)}`, '    model.eval()', '    with torch.no_grad():', '        y = model(x)',
+    '    print("output shape:", tuple(y.shape))', '    print("parameters:", sum(p.numel() for p in model.parameters()))', '');
+  return { code: lines.join('\n'), className: cls, applied };
+}
+
+function demoInput(plan: Plan, shape: (number | string | null)[]): string {
+  const dims = shape.map((d, i) => (i === 0 ? demoBatch(plan.graph) : d));
+  const input = plan.graph.nodes[0].op;
+  if (input.kind === 'input' && input.dtype === 'int') {
+    const emb = plan.graph.nodes.find((n) => n.inputs.includes(0) && n.op.kind === 'embedding')?.op;
+    const hi = emb?.kind === 'embedding' ? emb.inputDim : 2;
+    return `torch.randint(0, ${hi}, ${pyTuple(dims as number[])})`;
+  }
+  return `torch.randn(${dims.join(', ')})`;
+}
+
+function torchModule(op: PortOp, n: PortNode): string | null {
+  switch (op.kind) {
+    case 'conv': {
+      const args = [String(op.inChannels), String(op.filters), `kernel_size=${pySize(op.kernel)}`];
+      if (op.strides.some((s) => s !== 1)) args.push(`stride=${pySize(op.strides)}`);
+      if (!asymmetric(op.padBefore, op.padAfter) && anyPad(op.padBefore, op.padAfter)) args.push(`padding=${pySize(op.padBefore)}`);
+      if (op.dilation.some((d) => d !== 1)) args.push(`dilation=${pySize(op.dilation)}`);
+      if (op.groups !== 1) args.push(`groups=${op.groups}`);
+      if (!op.bias) args.push('bias=False');
+      return `nn.Conv${op.rank}d(${args.join(', ')})`;
+    }
+    case 'dense':
+      return `nn.Linear(${op.inFeatures}, ${op.units}${op.bias ? '' : ', bias=False'})`;
+    case 'pool': {
+      const args = [`kernel_size=${pySize(op.kernel)}`];
+      if (op.strides.some((s, i) => s !== op.kernel[i])) args.push(`stride=${pySize(op.strides)}`);
+      if (!asymmetric(op.padBefore, op.padAfter) && anyPad(op.padBefore, op.padAfter)) args.push(`padding=${pySize(op.padBefore)}`);
+      return `nn.${op.mode === 'max' ? 'Max' : 'Avg'}Pool${op.rank}d(${args.join(', ')})`;
+    }
+    case 'dropout':
+      return `nn.Dropout(${op.rate})`;
+    case 'bn': {
+      const rank = Math.max(1, (n.shape?.length ?? 3) - 2);
+      const args = [String(op.channels), `eps=${op.eps}`, `momentum=${round(1 - op.momentum)}`];
+      if (!op.affine) args.push('affine=False');
+      return `nn.BatchNorm${rank}d(${args.join(', ')})`;
+    }
+    case 'embedding':
+      return `nn.Embedding(${op.inputDim}, ${op.outputDim})`;
+    case 'rnn':
+      return `nn.${op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'RNN'}(${op.inFeatures}, ${op.units}, batch_first=True${op.bias ? '' : ', bias=False'})`;
+    default:
+      return null;
+  }
+}
+
+export function round(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
+/** Short comments where the frameworks differ, right above the statement. */
+function opComments(plan: Plan, n: PortNode): string[] {
+  const op = n.op;
+  const from = origin(n);
+  switch (op.kind) {
+    case 'conv': case 'pool':
+      if (!anyPad(op.padBefore, op.padAfter)) return [];
+      if (asymmetric(op.padBefore, op.padAfter)) {
+        return [`${from}: TensorFlow's 'same' pads ${padWords(op.padBefore, op.padAfter)} here`, "(even kernel or stride > 1); PyTorch's padding= is symmetric, so F.pad pads explicitly."];
+      }
+      return [`${from}: 'same' padding = ${pySize(op.padBefore)} on each side (symmetric for this kernel).`];
+    case 'flatten':
+      return flattenNote(plan, n, 'PyTorch');
+    case 'bn':
+      return [`${from}: Keras/Gluon momentum ${op.momentum} keeps that share of the running stats;`, `PyTorch's momentum is the share of the new batch: ${round(1 - op.momentum)}.`];
+    case 'act':
+      return op.fn === 'softmax' ? softmaxNote('nn.CrossEntropyLoss') : [];
+    case 'rnn':
+      return rnnNote(op, 'PyTorch', 'batch_first=True');
+    case 'dropout':
+      return ['Dropout is active in model.train() and off in model.eval(), like Keras at fit/predict.'];
+    default:
+      return [];
+  }
+}
+
+export function padWords(before: number[], after: number[]): string {
+  return `(before, after) = ${before.map((b, i) => `(${b}, ${after[i]})`).join(', ')} per spatial axis`;
+}
+
+function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: string, ins: string[], out: string): string[] {
+  const rank = plan.graph.nodes[n.inputs[0]]?.shape?.length ?? 0;
+  switch (op.kind) {
+    case 'conv': case 'pool': {
+      const lines: string[] = [];
+      if (asymmetric(op.padBefore, op.padAfter)) {
+        const pads = torchPadArgs(op.padBefore, op.padAfter);
+        lines.push(`${x} = F.pad(${x}, ${pyTuple(pads)}${op.kind === 'pool' && op.mode === 'max' ? ", value=float('-inf')" : ''})`);
+      }
+      lines.push(`${out} = self.${attr}(${x})`);
+      return lines;
+    }
+    case 'dense': case 'dropout': case 'bn': case 'embedding':
+      return [`${out} = self.${attr}(${x})`];
+    case 'rnn':
+      return op.returnSequences ? [`${out}, _ = self.${attr}(${x})`] : [`${out}, _ = self.${attr}(${x})`, `${out} = ${out}[:, -1]  # return_sequences=False: the last step`];
+    case 'gpool': {
+      const dims = pyTuple(Array.from({ length: op.rank }, (_, i) => i + 2));
+      return [`${out} = ${x}.${op.mode === 'max' ? 'amax' : 'mean'}(dim=${dims})`];
+    }
+    case 'flatten':
+      return [`${out} = torch.flatten(${x}, 1)`];
+    case 'act': {
+      if (op.fn === 'softmax') return [`${out} = torch.softmax(${x}, dim=${rank >= 3 && plan.layout[n.inputs[0]] === 'cf' ? 1 : -1})`];
+      if (op.fn === 'leaky_relu') return [`${out} = F.leaky_relu(${x}, ${op.alpha})`];
+      return [`${out} = ${TORCH_ACT[op.fn].replace('X', x)}`];
+    }
+    case 'zeropad':
+      return [`${out} = F.pad(${x}, ${pyTuple(torchPadArgs(op.before, op.after))})`];
+    case 'reshape':
+      return [`${out} = ${x}.reshape(${x}.size(0), ${op.target.join(', ')})`];
+    case 'permute':
+      return [`${out} = ${x}.permute(0, ${op.dims.join(', ')})`];
+    case 'concat': {
+      const axis = targetAxis(plan, n, op.axis);
+      return [`${out} = torch.cat([${ins.join(', ')}], dim=${axis})`];
+    }
+    case 'add':
+      return [`${out} = ${ins.join(' + ')}`];
+    case 'stub':
+      return [...stubLines(plan, n, 'torch'), `${out} = self.${attr}(${x})`];
+    default:
+      return [`${out} = ${x}`];
+  }
+}
+
+/** F.pad's order: the last axis first, (before, after) each. */
+export function torchPadArgs(before: number[], after: number[]): number[] {
+  const out: number[] = [];
+  for (let i = before.length - 1; i >= 0; i--) out.push(before[i], after[i]);
+  return out;
+}
+
+/** A channels-last axis in the target's layout of the node's inputs. */
+export function targetAxis(plan: Plan, n: PortNode, axis: number): number {
+  const rank = n.shape?.length ?? 0;
+  if (plan.inputLayout[n.id] !== 'cf' || rank < 3) return axis;
+  return axis === rank - 1 ? 1 : axis === 0 ? 0 : axis + 1;
+}
+
+/** Stubs: a method that raises, stating the shapes it must produce. */
+function stubMethods(plan: Plan): string[] {
+  const out: string[] = [];
+  for (const n of plan.graph.nodes) {
+    if (n.op.kind !== 'stub') continue;
+    const shape = targetShape(plan, n.id);
+    out.push('', `    def ${plan.attr[n.id]}(self, x):`, `        # NOT PORTED: ${origin(n)}: ${n.op.reason}.`,
+      `        raise NotImplementedError("shapelint port: write ${n.type} '${n.name}' here; it must return shape ${shapeText(shape)}")`);
+  }
+  return out;
+}

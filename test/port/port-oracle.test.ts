@@ -1,0 +1,124 @@
+/**
+ * Port oracle: generated Keras and PyTorch models are ported to the other framework with
+ * `--with-weights`, then both run in the real frameworks in one Python process per direction
+ * (test/port/port_oracle.py): the output shapes (after layout) and parameter counts must be
+ * equal, and with the source's weights loaded into the port the outputs must agree. Every model
+ * is also ported to Gluon and checked by the engine (MXNet cannot be installed here).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { portText, type PortResult } from '../../server/src/engine/port/index';
+import { totalIn } from '../../server/src/engine/port/plan';
+import { loadParser } from '../../server/src/host/parser';
+import { KERAS_PYTHON, kerasVenvMissing, REPO_ROOT } from '../oracle/keras-oracle-run';
+import { generateKerasModels, generateTorchModels, type GeneratedModel } from './generate-models';
+
+const COUNT = 220;
+const TOLERANCE = 1e-4;
+
+export interface OracleOutcome {
+  id: number;
+  sourceShape?: number[];
+  portShape?: number[];
+  sourceParams?: number;
+  portParams?: number;
+  maxDiff?: number | null;
+  error?: string;
+  trace?: string;
+}
+
+export function runPortOracle(cases: object[]): OracleOutcome[] {
+  const script = path.join(REPO_ROOT, 'test', 'port', 'port_oracle.py');
+  const res = spawnSync(KERAS_PYTHON, [script], {
+    input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 600_000,
+    env: { ...process.env, KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '3' },
+  });
+  assert.equal(res.status, 0, `port oracle failed: ${res.stderr?.slice(-2000)}`);
+  return (JSON.parse(res.stdout) as { results: OracleOutcome[] }).results;
+}
+
+/** The channels-first version of a channels-last shape (or the reverse), as the port lays it out. */
+function moved(shape: number[], toFirst: boolean): number[] {
+  if (shape.length < 3) return shape;
+  return toFirst ? [shape[0], shape[shape.length - 1], ...shape.slice(1, -1)] : [shape[0], ...shape.slice(2), shape[1]];
+}
+
+interface Ported { model: GeneratedModel; port: PortResult }
+
+function portAll(models: GeneratedModel[], to: 'torch' | 'keras', parser: Awaited<ReturnType<typeof loadParser>>): { ported: Ported[]; failures: string[] } {
+  const ported: Ported[] = [];
+  const failures: string[] = [];
+  for (const model of models) {
+    const port = portText(parser, model.source, {}, { to, withWeights: true });
+    if (port.problems.length || !port.code) failures.push(`#${model.id}: ${port.problems.join('; ')}\n${model.source}`);
+    else ported.push({ model, port });
+    const gluon = portText(parser, model.source, {}, { to: 'gluon' });
+    if (gluon.problems.length) failures.push(`#${model.id} to Gluon: ${gluon.problems.join('; ')}\n${model.source}\n${gluon.code}`);
+  }
+  return { ported, failures };
+}
+
+function compare(direction: 'keras->torch' | 'torch->keras', ported: Ported[]): string[] {
+  const cases = ported.map(({ model, port }) => ({
+    id: model.id, direction, source: model.source, port: port.code, className: 'Net', weights: true,
+    inputShape: model.inputShape, intHigh: model.intHigh,
+    channelsFirstInput: direction === 'keras->torch' ? port.layouts!.input === 'cf' : port.graph!.inputLayout === 'cf' && model.inputShape.length >= 3,
+    channelsFirstOutput: direction === 'keras->torch' ? port.layouts!.output === 'cf' : false,
+  }));
+  const results = runPortOracle(cases);
+  const failures: string[] = [];
+  for (const [i, o] of results.entries()) {
+    const { model, port } = ported[i];
+    const why = verdict(o, port, direction);
+    if (why) failures.push(`#${model.id}: ${why}\n${model.source}\n--- port ---\n${port.code}`);
+  }
+  return failures;
+}
+
+function verdict(o: OracleOutcome, port: PortResult, direction: string): string | null {
+  if (o.error) return `${o.error}\n${o.trace ?? ''}`;
+  const target = direction === 'keras->torch' ? 'torch' : 'keras';
+  const graph = port.graph!;
+  // The port's own layout: channels-first PyTorch output of a channels-last Keras model.
+  const want = direction === 'keras->torch' && port.layouts!.output === 'cf' ? moved(o.sourceShape!, true) : o.sourceShape!;
+  if (JSON.stringify(want) !== JSON.stringify(o.portShape)) return `output ${JSON.stringify(o.portShape)}, source ${JSON.stringify(o.sourceShape)}`;
+  if (o.portParams !== totalIn(graph, target)) return `the real port has ${o.portParams} parameters, shapelint expected ${totalIn(graph, target)}`;
+  if (o.sourceParams !== totalIn(graph, graph.source)) return `the real source has ${o.sourceParams} parameters, shapelint read ${totalIn(graph, graph.source)}`;
+  if (o.maxDiff === null || o.maxDiff === undefined || !(o.maxDiff <= TOLERANCE)) return `outputs differ by ${o.maxDiff}`;
+  return null;
+}
+
+const skip = kerasVenvMissing() ?? false;
+
+test(`${COUNT} generated Keras models ported to PyTorch run in real PyTorch with the same shapes, parameters and outputs`, { skip, timeout: 900_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const { ported, failures } = portAll(generateKerasModels(COUNT, 1), 'torch', parser);
+  parser.dispose();
+  failures.push(...compare('keras->torch', ported));
+  assert.equal(failures.length, 0, `${failures.length} of ${COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
+});
+
+test(`${COUNT} generated PyTorch models ported to Keras run in real Keras with the same shapes, parameters and outputs`, { skip, timeout: 900_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const { ported, failures } = portAll(generateTorchModels(COUNT, 2), 'keras', parser);
+  parser.dispose();
+  failures.push(...compare('torch->keras', ported));
+  assert.equal(failures.length, 0, `${failures.length} of ${COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
+});
+
+test('the founding Keras model ported to PyTorch runs in real PyTorch: output (2, 2), 605,954 parameters, and with the Keras weights the same outputs', { skip, timeout: 300_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const source = readFileSync(path.join(REPO_ROOT, 'examples', 'keras_original.py'), 'utf8');
+  const port = portText(parser, source, {}, { to: 'torch', withWeights: true });
+  parser.dispose();
+  assert.deepEqual(port.problems, []);
+  const [o] = runPortOracle([{ id: 0, direction: 'keras->torch', source, port: port.code, className: 'Net', weights: true, channelsFirstInput: true }]);
+  assert.equal(o.error, undefined, o.trace);
+  assert.deepEqual(o.portShape, [2, 2]);
+  assert.equal(o.portParams, 605_954);
+  assert.equal(o.sourceParams, 605_954);
+  assert.ok(o.maxDiff !== null && o.maxDiff !== undefined && o.maxDiff <= TOLERANCE, `outputs differ by ${o.maxDiff}`);
+});

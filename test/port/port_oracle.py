@@ -1,0 +1,114 @@
+"""Oracle for `shapelint port`: runs source models and their ports in the real frameworks.
+
+Reads a JSON list of cases on stdin: {id, direction: "keras->torch" | "torch->keras", source, port,
+weights: bool}. Each source defines `model` (Keras) or a model object `model` (PyTorch); each
+port defines `load_weights` when `weights` is set and a builder (the port's class `Net` for
+PyTorch, `build_model()` for Keras). Prints {results: [{id, sourceShape, portShape,
+sourceParams, portParams, maxDiff, error}]}: output shapes and parameter counts of both, and with
+weights the largest absolute difference of their outputs on the same random input.
+"""
+import json
+import os
+import sys
+import tempfile
+import traceback
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import keras  # noqa: E402
+
+
+def to_channels_first(x):
+    return np.moveaxis(x, -1, 1) if x.ndim >= 3 else x
+
+
+def to_channels_last(x):
+    return np.moveaxis(x, 1, -1) if x.ndim >= 3 else x
+
+
+def make_input(shape, int_high):
+    if int_high:
+        return np.random.randint(0, int_high, size=shape).astype("int64")
+    return np.random.rand(*shape).astype("float32")
+
+
+def keras_to_torch(case, tmp):
+    env = {}
+    exec(compile(case["source"], "source.py", "exec"), env)
+    src = env["model"]
+    port_env = {"__name__": "port"}
+    exec(compile(case["port"], "port.py", "exec"), port_env)
+    net = port_env[case["className"]]()
+    net.eval()
+    shape = [2] + list(src.input_shape[1:])
+    x = make_input(shape, case.get("intHigh"))
+    y_src = np.asarray(src(x, training=False))
+    out = {"sourceParams": int(src.count_params()), "portParams": int(sum(p.numel() for p in net.parameters())),
+           "sourceTrainable": int(sum(np.prod(w.shape) for w in src.trainable_weights))}
+    xt = x if case.get("intHigh") or not case.get("channelsFirstInput") else to_channels_first(x)
+    if case["weights"]:
+        path = os.path.join(tmp, f"m{case['id']}.keras")
+        src.save(path)
+        port_env["load_weights"](net, path)
+    with torch.no_grad():
+        y_port = net(torch.from_numpy(np.ascontiguousarray(xt))).numpy()
+    out["sourceShape"] = list(y_src.shape)
+    out["portShape"] = list(y_port.shape)
+    if case["weights"]:
+        y_cmp = to_channels_last(y_port) if case.get("channelsFirstOutput") else y_port
+        out["maxDiff"] = float(np.max(np.abs(y_cmp - y_src))) if y_cmp.shape == y_src.shape else None
+    return out
+
+
+def torch_to_keras(case, tmp):
+    env = {"__name__": "source"}
+    exec(compile(case["source"], "source.py", "exec"), env)
+    src = env["model"]
+    src.eval()
+    port_env = {"__name__": "port"}
+    exec(compile(case["port"], "port.py", "exec"), port_env)
+    net = port_env["build_model"]()
+    shape = [2] + list(case["inputShape"][1:])
+    x = make_input(shape, case.get("intHigh"))
+    with torch.no_grad():
+        y_src = src(torch.from_numpy(x)).numpy()
+    out = {"sourceParams": int(sum(p.numel() for p in src.parameters())), "portParams": int(net.count_params()),
+           "portTrainable": int(sum(np.prod(w.shape) for w in net.trainable_weights))}
+    xk = x if case.get("intHigh") or not case.get("channelsFirstInput") else to_channels_last(x)
+    if case["weights"]:
+        path = os.path.join(tmp, f"m{case['id']}.pt")
+        torch.save(src.state_dict(), path)
+        port_env["load_weights"](net, path)
+    y_port = np.asarray(net(xk, training=False))
+    out["sourceShape"] = list(y_src.shape)
+    out["portShape"] = list(y_port.shape)
+    if case["weights"]:
+        y_cmp = to_channels_first(y_port) if case.get("channelsFirstOutput") else y_port
+        out["maxDiff"] = float(np.max(np.abs(y_cmp - y_src))) if y_cmp.shape == y_src.shape else None
+    return out
+
+
+def main():
+    cases = json.load(sys.stdin)
+    results = []
+    np.random.seed(0)
+    torch.manual_seed(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in cases:
+            try:
+                run = keras_to_torch if case["direction"] == "keras->torch" else torch_to_keras
+                res = run(case, tmp)
+            except Exception as e:  # a failing case is a result, not a crash of the batch
+                res = {"error": f"{type(e).__name__}: {e}", "trace": traceback.format_exc()[-1500:]}
+            res["id"] = case["id"]
+            results.append(res)
+            if len(results) % 100 == 0:
+                keras.backend.clear_session()
+    json.dump({"results": results}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
