@@ -60,7 +60,12 @@ test('VS Code (code-server): a notebook gets squiggle, Problems entry, inlay hin
 
   // The cursor into the squiggled `fc(x)`.
   const clickError = async (): Promise<void> => {
-    const box = await squiggle.first().boundingBox();
+    // A republished diagnostic redraws the squiggle: between the two it has no box for a moment.
+    let box = await squiggle.first().boundingBox();
+    for (let i = 0; i < 40 && !box; i++) {
+      await sleep(250);
+      box = await squiggle.first().boundingBox();
+    }
     assert.ok(box, 'the squiggle has a position');
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   };
