@@ -8,6 +8,7 @@ import { INPUT_SOURCES } from '../../server/src/engine/interp/models/input-sourc
 import { formatShape } from '../../server/src/engine/shapes';
 import type { AnalyzeOptions } from '../../server/src/engine/types';
 import { analyze } from '../helpers/engine';
+import { assertRegistryCovered } from '../helpers/registry';
 
 interface Case {
   code: string;
@@ -104,13 +105,7 @@ const CASES: Record<string, Case[]> = {
 
 describe('input sources', () => {
   it('every registry entry has a name, a one-line doc, hooks and cases here', () => {
-    const names = INPUT_SOURCES.map((s) => s.name);
-    assert.equal(new Set(names).size, names.length, 'names are unique');
-    for (const s of INPUT_SOURCES) {
-      assert.ok(s.doc.length > 0 && !s.doc.includes('\n'), `${s.name}: one-line doc`);
-      assert.ok(s.hooks.length > 0, `${s.name}: hooks`);
-    }
-    assert.deepEqual([...names].sort(), Object.keys(CASES).sort());
+    assertRegistryCovered(INPUT_SOURCES, CASES);
   });
 
   for (const [name, cases] of Object.entries(CASES)) {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TARGET_SINKS } from '../../server/src/engine/interp/models/sinks';
 import { analyze } from '../helpers/engine';
+import { assertRegistryCovered } from '../helpers/registry';
 
 interface Case {
   /** Code with `TARGET` where the target goes. */
@@ -43,13 +44,7 @@ const CASES: Record<string, Case[]> = {
 
 describe('target sinks', () => {
   it('every registry entry has a name, a one-line doc, hooks and cases here', () => {
-    const names = TARGET_SINKS.map((s) => s.name);
-    assert.equal(new Set(names).size, names.length, 'names are unique');
-    for (const s of TARGET_SINKS) {
-      assert.ok(s.doc.length > 0 && !s.doc.includes('\n'), `${s.name}: one-line doc`);
-      assert.ok(s.hooks.length > 0, `${s.name}: hooks`);
-    }
-    assert.deepEqual([...names].sort(), Object.keys(CASES).sort());
+    assertRegistryCovered(TARGET_SINKS, CASES);
   });
 
   for (const [name, cases] of Object.entries(CASES)) {
