@@ -6,11 +6,14 @@
  *  - loss and fit calls: the call sites in the text (loss objects called, `F.<loss>(...)`,
  *    `.fit/.evaluate/.train_on_batch/.test_on_batch(...)`), and those a target sink could decide
  *    (both shapes known: `onTargetCheck` reported them checked).
- * Each file is analysed alone (the project resolver is not used here). Nothing is asserted.
+ * Each file is analysed as `shapelint check` analyses it: following its imports of project
+ * modules and library stubs, so a script counts the layers of the model it imports and builds
+ * (`elsewhere`). Nothing is asserted.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeText, type PythonParser } from '../../server/src/engine/index';
+import { fileModuleProvider, projectSpecFor } from '../../server/src/host/project';
 import type { LayerApplication } from '../../server/src/engine/types';
 import { pythonFiles } from '../helpers/corpus';
 import { FIXTURES } from '../helpers/paths';
@@ -54,9 +57,16 @@ export function measureReach(parser: PythonParser): ReachRow[] {
     const text = readFileSync(file, 'utf8');
     const checkedLines = new Set<number>();
     const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
-    const result = analyzeText(parser, text, { onTargetCheck: (site, checked) => checked && checkedLines.add(lineOf(site.start)) });
+    const spec = projectSpecFor(file);
+    const modules = fileModuleProvider(spec, parser);
+    const result = analyzeText(parser, text, {
+      onTargetCheck: (site, checked) => checked && checkedLines.add(lineOf(site.start)),
+      modules,
+      moduleName: spec.moduleName,
+      isPackage: spec.isPackage,
+    });
     row.files++;
-    for (const m of result.models) {
+    for (const m of [...result.models, ...(result.elsewhere ?? []).flatMap((e) => e.models)]) {
       row.layers += m.layers.length;
       row.layersKnown += m.layers.filter(fullyKnown).length;
     }
@@ -72,7 +82,7 @@ export function measureReach(parser: PythonParser): ReachRow[] {
 
 export function printReach(rows: ReachRow[]): void {
   const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(0)}%` : '–');
-  console.log('\nReach on test/fixtures/reach (each file alone):');
+  console.log('\nReach on test/fixtures/reach (each file as `check` analyses it, imports followed):');
   console.log('| corpus | files | layers | fully known | loss/fit calls | checked |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
