@@ -6,11 +6,13 @@
  * from the difference with the text it last saw (one edit spanning the changed region), so
  * the tree can never drift from the text.
  */
+import { fileURLToPath } from 'node:url';
 import { analyzeTree, ConversionCache, LineIndex, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
 import { serveRequests, testFault } from '../host/isolated-child';
 import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
 import { loadParser } from '../host/parser';
+import { withPortOf } from '../host/port-of';
 import { fileModuleProvider, type ProjectSpec } from '../host/project';
 import { changedRegion } from './text-delta';
 import { treeFingerprint } from './requests';
@@ -121,7 +123,10 @@ serveRequests(async (message) => {
     const tree = doc.treeFor(p, request.text);
     const modules = request.project ? withOverlays(fileModuleProvider(request.project, p), request.overlays ?? {}) : undefined;
     const project = modules && request.project ? { modules, moduleName: request.project.moduleName, isPackage: request.project.isPackage } : {};
-    const engine = analyzeTree(tree, request.text, { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache });
+    const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache };
+    const analysed = analyzeTree(tree, request.text, options);
+    const file = request.uri.startsWith('file:') ? fileURLToPath(request.uri) : undefined;
+    const engine = withPortOf(p, analysed, request.text, engineOptions(request.settings), { file, textOf: (f) => request.overlays?.[f] });
     const importHashes: Record<string, string> = {};
     for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = contentHash(modules?.textOf(m.path) ?? '');
     return { lint: lintEngineResult(engine, request.text, request.settings, modules?.textOf), importHashes } satisfies LintReply;
