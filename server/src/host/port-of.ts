@@ -20,9 +20,14 @@ export interface PortOfContext {
   textOf?: (file: string) => string | undefined;
 }
 
+/** Whether a text carries the directive (its lint then depends on another file). */
+export function hasPortOf(text: string): boolean {
+  return DIRECTIVE.test(text);
+}
+
 /** The engine's result with one `port-divergence` warning per divergence of each marked model. */
 export function withPortOf(parser: PythonParser, engine: EngineResult, text: string, options: AnalyzeOptions, ctx: PortOfContext): EngineResult {
-  if (!ctx.file || !DIRECTIVE.test(text)) return engine;
+  if (!ctx.file || !hasPortOf(text)) return engine;
   const lines = new LineIndex(text);
   const found: Diagnostic[] = [];
   for (const comment of engine.comments) {
@@ -48,13 +53,13 @@ function divergences(parser: PythonParser, text: string, options: AnalyzeOptions
   const relative = at > 0 ? spec.slice(0, at) : spec;
   const file = path.resolve(path.dirname(ctx.file!), relative);
   const original = ctx.textOf?.(file) ?? readOriginal(file);
-  if (typeof original !== 'string') return [`cannot compare with ${spec}: ${original.reason}`];
+  if (typeof original !== 'string') return [`cannot compare: ${original.reason}`];
   const result = compareModels(
     parser,
     { text: original, options, model: at > 0 ? spec.slice(at + 2) || undefined : undefined, label: relative },
     { text, options, model: model.name, label: model.name },
   );
-  return result.error ? [`cannot compare with ${spec}: ${result.error}`] : result.divergences;
+  return result.error ? [`cannot compare: ${result.error}`] : result.divergences;
 }
 
 function readOriginal(file: string): string | { reason: string } {
