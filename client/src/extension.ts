@@ -1,6 +1,6 @@
 /**
  * The shapelint VS Code extension: starts the bundled language server (over IPC) for Python
- * files and Jupyter notebooks, and adds two commands. All analysis happens in the server; this file only wires it.
+ * files and Jupyter notebooks, and adds its commands. All analysis happens in the server; this file only wires it.
  */
 import * as vscode from 'vscode';
 import {
@@ -35,6 +35,18 @@ const ModelGraphRequest = new RequestType<
   void
 >('shapelint/modelGraph');
 
+type PortTarget = 'keras' | 'gluon' | 'torch';
+
+interface PortResult {
+  code?: string;
+  model?: string;
+  from?: PortTarget;
+  to: PortTarget;
+  problems: string[];
+}
+
+const PortRequest = new RequestType<{ textDocument: { uri: string }; model?: string; to: PortTarget }, PortResult | null, void>('shapelint/port');
+
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -43,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('shapelint.restartServer', () => client?.restart()),
     vscode.commands.registerCommand('shapelint.showModelSummary', () => showModelSummary(context)),
     vscode.commands.registerCommand('shapelint.showModel', () => showModel(context)),
+    vscode.commands.registerCommand('shapelint.portModel', (uri?: string, model?: string, to?: PortTarget) => portModel(uri, model, to)),
     // Trusting the workspace unlocks `shapelint.path`: restart to honour it.
     vscode.workspace.onDidGrantWorkspaceTrust(() => restart(context)),
   );
@@ -112,6 +125,35 @@ async function showModelSummary(context: vscode.ExtensionContext): Promise<void>
   });
   panel.webview.html = await renderMarkdown(result.markdown);
   context.subscriptions.push(panel);
+}
+
+const FRAMEWORK_NAMES: Record<PortTarget, string> = { torch: 'PyTorch', keras: 'Keras', gluon: 'Gluon' };
+
+/**
+ * "Port this model to …" (the server's code action passes the document, the model and the
+ * target; from the command palette, the active editor's last model and a picked target): the
+ * server ports it and the result opens as a new untitled document, which LSP itself cannot open.
+ */
+async function portModel(uri?: string, model?: string, to?: PortTarget): Promise<void> {
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+  if (!client || !target) return;
+  const picked = to ?? (await pickTarget());
+  if (!picked) return;
+  const result = await client.sendRequest(PortRequest, { textDocument: { uri: target }, model, to: picked });
+  if (!result?.code) {
+    void vscode.window.showWarningMessage(`shapelint: cannot port: ${result?.problems[0] ?? 'no model found in this file'}`);
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument({ language: 'python', content: result.code });
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside });
+  if (result.problems.length) {
+    void vscode.window.showWarningMessage(`shapelint: the port of ${result.model} to ${FRAMEWORK_NAMES[picked]} is incomplete: ${result.problems.join('; ')}`);
+  }
+}
+
+async function pickTarget(): Promise<PortTarget | undefined> {
+  const items = (Object.keys(FRAMEWORK_NAMES) as PortTarget[]).map((to) => ({ label: FRAMEWORK_NAMES[to], to }));
+  return (await vscode.window.showQuickPick(items, { placeHolder: 'Port the model to' }))?.to;
 }
 
 /** How long the diagram waits after the last keystroke before it asks for a new one. */

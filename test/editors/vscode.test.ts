@@ -3,7 +3,8 @@
  * (Debian's, through playwright-core) is the user. The test installs the packaged
  * `shapelint.vsix`, opens a scratch copy of `examples/`, opens the founding Gluon port from
  * the Explorer and checks what a user sees: the squiggle, the Problems entry, the hover, an
- * inlay hint, the quick fix applied and saved, and the problem gone.
+ * inlay hint, the quick fix applied and saved, the problem gone, the model diagram, and the
+ * "Port this model to PyTorch" code action opening the port.
  *
  * Needs `npm run test:setup` (Node 24 and code-server in `.test-tools/`, Debian's chromium,
  * playwright-core). Without them the test is skipped locally and FAILS when `CI` is set.
@@ -96,22 +97,10 @@ test('VS Code (code-server): diagnostic, Problems, hover, inlay hint, quick fix 
   await screenshot(page, 'hover-error');
   await page.keyboard.press('Escape');
 
-  // Quick fix: Ctrl+. on the error, choose the transpose. On a loaded machine the first Ctrl+.
-  // can land before the editor has its focus back from the hover, so put the cursor on the
-  // error again and retry a few times before failing.
-  const widget = page.locator('.action-widget');
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await goTo(page, source, 'MaxPool2D(');
-    await page.keyboard.press('Control+.');
-    const shown = await widget.first().waitFor({ state: 'visible', timeout: 8_000 }).then(() => true, () => false);
-    if (shown) break;
-    await page.keyboard.press('Escape');
-  }
-  await expectVisible(page, widget, 'the quick fix menu');
-  const fix = widget.locator('.monaco-list-row', { hasText: /transpose/i });
-  await expectVisible(page, fix, 'a transpose quick fix');
+  // Quick fix: Ctrl+. on the error, choose the transpose.
+  const fix = await openCodeAction(page, source, 'MaxPool2D(', /transpose/i);
   await screenshot(page, 'quick-fix');
-  await fix.first().click();
+  await fix.click();
   await expectVisible(page, editor.locator('.view-line', { hasText: 'transpose' }), 'the fix in the editor');
   await page.keyboard.press('Control+S');
 
@@ -154,11 +143,40 @@ test('VS Code (code-server): diagnostic, Problems, hover, inlay hint, quick fix 
   await expectVisible(page, diagram.locator('g.node.failing', { hasText: 'MaxPool2D' }), 'the failing pool in the redrawn diagram', 30_000);
   await screenshot(page, 'model-diagram-error');
 
+  // "Port this model to PyTorch" (a code action on the model): redo the fix, then the port opens
+  // as a new untitled document beside the code.
+  await page.keyboard.press('Control+Y');
+  await squiggle.first().waitFor({ state: 'detached', timeout: 20_000 });
+  await (await openCodeAction(page, source, 'gluon.nn.Sequential()', /Port this model to PyTorch/)).click();
+  const ported = page.locator('.editor-instance .view-line', { hasText: 'class Net(nn.Module):' });
+  await expectVisible(page, ported, 'the PyTorch port in a new editor', 30_000);
+  await screenshot(page, 'ported');
+
   // The extension host logged no activation failure.
   const logs = vscodeLogs();
   assert.doesNotMatch(logs, /Activating extension 'shapelint\.shapelint' failed|Cannot find module|ENOENT.*\.wasm/, logs);
   console.log(`vscode test: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
+
+/**
+ * Ctrl+. at `needle` and the action titled `title` in the menu. On a loaded machine the first
+ * Ctrl+. can land before the editor has its focus back (from a hover), so put the cursor there
+ * again and retry a few times before failing.
+ */
+async function openCodeAction(page: Page, text: string, needle: string, title: RegExp): Promise<Locator> {
+  const widget = page.locator('.action-widget');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await goTo(page, text, needle);
+    await page.keyboard.press('Control+.');
+    const shown = await widget.first().waitFor({ state: 'visible', timeout: 8_000 }).then(() => true, () => false);
+    if (shown) break;
+    await page.keyboard.press('Escape');
+  }
+  await session!.expectVisible(widget, 'the code action menu');
+  const action = widget.locator('.monaco-list-row', { hasText: title });
+  await session!.expectVisible(action, `the code action ${title}`);
+  return action.first();
+}
 
 /** Puts the cursor on the first occurrence of `needle` with Go to Line (Ctrl+G `line:column`). */
 async function goTo(page: Page, text: string, needle: string): Promise<void> {

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { formatShape } from '../../server/src/engine/index';
 import { lintEngineResult } from '../../server/src/host/lint';
-import { analyze, lineOf } from '../helpers/engine';
+import { withPortOf } from '../../server/src/host/port-of';
+import { analyze, lineOf, parser } from '../helpers/engine';
 import { parseExpectations } from '../helpers/expectations';
 import { FIXTURES } from '../helpers/paths';
 
@@ -31,7 +32,9 @@ describe('engine fixtures', () => {
       const exp = parseExpectations(text);
       const result = await analyze(text, exp.options);
       assert.equal(result.internalError, undefined, result.internalError);
-      const got = lintEngineResult(result, text, exp.options).diagnostics.map((d) => ({
+      // The pipeline as the editor and `check` run it, with the file's `port-of` directives compared.
+      const withPorts = withPortOf(await parser(), result, text, exp.options, { file });
+      const got = lintEngineResult(withPorts, text, exp.options).diagnostics.map((d) => ({
         line: lineOf(text, d.range.start),
         rule: d.rule,
         severity: d.severity,

@@ -60,7 +60,7 @@ test('activation, entry point, commands and restricted mode', () => {
   assert.deepEqual(manifest.activationEvents, ['onLanguage:python', 'onNotebook:jupyter-notebook']);
   assert.equal(manifest.main, './dist/client/extension.js');
   const commands = manifest.contributes.commands.map((c) => c.command).sort();
-  assert.deepEqual(commands, ['shapelint.restartServer', 'shapelint.showModel', 'shapelint.showModelSummary']);
+  assert.deepEqual(commands, ['shapelint.portModel', 'shapelint.restartServer', 'shapelint.showModel', 'shapelint.showModelSummary']);
   const trust = manifest.capabilities.untrustedWorkspaces;
   assert.equal(trust.supported, 'limited');
   assert.deepEqual(trust.restrictedConfigurations, ['shapelint.path']);

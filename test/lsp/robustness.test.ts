@@ -15,7 +15,7 @@ test('initialize advertises incremental sync, pull diagnostics only to pull clie
     assert.ok(caps.diagnosticProvider);
     assert.ok(caps.hoverProvider);
     assert.ok(caps.inlayHintProvider);
-    assert.deepEqual((caps.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds, ['quickfix', 'source.fixAll.shapelint']);
+    assert.deepEqual((caps.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds, ['quickfix', 'source.fixAll.shapelint', 'refactor.rewrite.shapelint.port']);
     assert.equal(push.init.capabilities.diagnosticProvider, undefined);
     // Watching config files and settings changes is registered dynamically.
     const registrations = pull.client.requests.filter((r) => r.method === 'client/registerCapability');

@@ -54,3 +54,23 @@ test('port -o writes the file; a stub makes exit 1; bad arguments exit 2', () =>
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('check: a port-of directive compares the marked model with its original, afresh on every run', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'shapelint-port-of-'));
+  try {
+    const original = path.join(dir, 'original.py');
+    writeFileSync(original, readFileSync(path.join(REPO_ROOT, 'examples', 'keras_original.py'), 'utf8'));
+    const port = readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'engine', 'rules', 'port_gluon_relu_head.py'), 'utf8')
+      .replace('../../../../examples/keras_original.py', 'original.py');
+    writeFileSync(path.join(dir, 'port.py'), port);
+    const flagged = shapelint('check', path.join(dir, 'port.py'));
+    assert.equal(flagged.status, 1, flagged.stderr);
+    assert.match(flagged.stdout, /SL010 port of original\.py::model: .*activation: original\.py softmax, model relu/);
+    // The original changes, the port does not: the next check sees it (no stale cached result).
+    writeFileSync(original, readFileSync(original, 'utf8').replace("activation='softmax'", "activation='relu'"));
+    const agreed = shapelint('check', path.join(dir, 'port.py'));
+    assert.equal(agreed.status, 0, agreed.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

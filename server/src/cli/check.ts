@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import type { FixMode } from '../engine/apply-fixes';
 import { buildId, ResultCache, userCacheDir } from '../host/cache';
+import { hasPortOf } from '../host/port-of';
 import { ConfigResolver, display, lintSettingsFor, type LoadedConfig } from '../host/config';
 import type { ConfigValues } from '../host/config-schema';
 import { discoverFiles } from '../host/discover';
@@ -275,11 +276,12 @@ async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptio
   const jobs: LintJob[] = [];
   const keys: string[] = [];
   items.forEach((item, id) => {
-    const key = cache?.key(item.text, item.settings, cacheScope(item));
+    // A `port-of` directive makes the result depend on another file, which the cache does not track.
+    const key = hasPortOf(item.text) ? undefined : cache?.key(item.text, item.settings, cacheScope(item));
     const hit = key ? cache!.get(key, item.text) : null;
     if (hit) results[id] = { ...hit, id };
     else {
-      jobs.push({ id, text: item.text, settings: item.settings, fix: item.lossy ? null : mode, project: item.project });
+      jobs.push({ id, text: item.text, settings: item.settings, fix: item.lossy ? null : mode, project: item.project, file: item.abs });
       if (key) keys[id] = key;
     }
   });

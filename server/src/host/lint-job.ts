@@ -6,7 +6,9 @@ import type { FixMode } from '../engine/apply-fixes';
 import type { Diagnostic, ImportedModule, ModelSummary, PythonParser, SyntaxProblem } from '../engine/index';
 import { contentHash } from './cache';
 import { fixText, type AppliedFix } from './fix-loop';
-import { lintText, type LintSettings } from './lint';
+import { analyzeText } from '../engine/index';
+import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from './lint';
+import { withPortOf } from './port-of';
 import { fileModuleProvider, type ProjectSpec } from './project';
 
 export interface LintJob {
@@ -17,6 +19,8 @@ export interface LintJob {
   fix: FixMode | null;
   /** Where the file sits in its project: its imports of project modules and stubs are followed. */
   project?: ProjectSpec;
+  /** The file's path, for its `port-of` directives (relative to its folder). */
+  file?: string;
 }
 
 export interface LintJobResult {
@@ -43,7 +47,8 @@ export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
       const out = fixText(parser, job.text, settings, job.fix);
       return { ...summarise(job.id, out.result), fixedText: out.text, applied: out.applied };
     }
-    const out = summarise(job.id, lintText(parser, job.text, settings, provider?.textOf));
+    const engine = withPortOf(parser, analyzeText(parser, job.text, engineOptions(settings)), job.text, engineOptions(settings), { file: job.file });
+    const out = summarise(job.id, lintEngineResult(engine, job.text, settings, provider?.textOf));
     if (out.imports && provider) out.imports = out.imports.map((m) => ({ ...m, hash: contentHash(provider.textOf(m.path) ?? '') }));
     return out;
   } catch (e) {
@@ -57,7 +62,7 @@ export function failedJob(id: number, internalError: string): LintJobResult {
   return { id, diagnostics: [], syntaxErrors: [], models: [], truncated: false, applied: [], internalError };
 }
 
-function summarise(id: number, r: ReturnType<typeof lintText>): LintJobResult {
+function summarise(id: number, r: LintResult): LintJobResult {
   const out: LintJobResult = {
     id,
     diagnostics: r.diagnostics,

@@ -6,11 +6,14 @@
  * from the difference with the text it last saw (one edit spanning the changed region), so
  * the tree can never drift from the text.
  */
+import { fileURLToPath } from 'node:url';
 import { analyzeTree, ConversionCache, LineIndex, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
 import { serveRequests, testFault } from '../host/isolated-child';
 import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
 import { loadParser } from '../host/parser';
+import { withPortOf } from '../host/port-of';
+import { portText, type PortFramework, type PortResult } from '../engine/port/index';
 import { fileModuleProvider, type ProjectSpec } from '../host/project';
 import { changedRegion } from './text-delta';
 import { treeFingerprint } from './requests';
@@ -26,6 +29,8 @@ export type AnalysisRequest =
       overlays?: Record<string, string>;
     }
   | { kind: 'syntaxTree'; uri: string; text: string }
+  /** `shapelint/port`: the model translated to another framework (the engine's `port`). */
+  | { kind: 'port'; uri: string; text: string; settings: LintSettings; model?: string; to: PortFramework; project?: ProjectSpec; overlays?: Record<string, string> }
   | { kind: 'forget'; uri: string };
 
 /** `importHashes`: the content hash of each project module the analysis read, by path. */
@@ -114,14 +119,17 @@ serveRequests(async (message) => {
     return {};
   }
   const p = await parser;
+  if (request.kind === 'port') return port(p, request);
   const doc = tracked(request.uri);
   if (request.kind === 'syntaxTree') return { tree: treeFingerprint(doc.treeFor(p, request.text).rootNode) };
   testFault(request.text);
   try {
     const tree = doc.treeFor(p, request.text);
-    const modules = request.project ? withOverlays(fileModuleProvider(request.project, p), request.overlays ?? {}) : undefined;
-    const project = modules && request.project ? { modules, moduleName: request.project.moduleName, isPackage: request.project.isPackage } : {};
-    const engine = analyzeTree(tree, request.text, { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache });
+    const { modules, project } = projectOptions(p, request);
+    const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache };
+    const analysed = analyzeTree(tree, request.text, options);
+    const file = request.uri.startsWith('file:') ? fileURLToPath(request.uri) : undefined;
+    const engine = withPortOf(p, analysed, request.text, engineOptions(request.settings), { file, textOf: (f) => request.overlays?.[f] });
     const importHashes: Record<string, string> = {};
     for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = contentHash(modules?.textOf(m.path) ?? '');
     return { lint: lintEngineResult(engine, request.text, request.settings, modules?.textOf), importHashes } satisfies LintReply;
@@ -131,3 +139,18 @@ serveRequests(async (message) => {
     return { error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies LintReply;
   }
 });
+
+/** The engine's view of the document's project: its modules, open documents' texts winning. */
+function projectOptions(p: PythonParser, request: { project?: ProjectSpec; overlays?: Record<string, string> }) {
+  const modules = request.project ? withOverlays(fileModuleProvider(request.project, p), request.overlays ?? {}) : undefined;
+  const project = modules && request.project ? { modules, moduleName: request.project.moduleName, isPackage: request.project.isPackage } : {};
+  return { modules, project };
+}
+
+/** A port is a one-off: the whole text is analysed afresh (the lint's tree stays untouched). */
+function port(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'port' }>): { port: PortResult } {
+  const { project } = projectOptions(p, request);
+  const result = portText(p, request.text, { ...engineOptions(request.settings), ...project }, { model: request.model, to: request.to });
+  // The graph and check are the engine's working data; the client needs the code and the verdict.
+  return { port: { ...result, graph: undefined } };
+}

@@ -19,6 +19,7 @@ import { IsolatedCrash, IsolatedProcess } from '../host/isolated-process';
 import type { LintResult, LintSettings } from '../host/lint';
 import { DEFAULT_FILE_TIMEOUT_MS } from '../host/worker-pool';
 import type { AnalysisRequest, LintReply } from './analysis-process';
+import type { PortFramework, PortResult } from '../engine/port/index';
 import { SOURCE, toDiagnostic } from './convert';
 import { kerasVersionsOf } from '../host/keras-pins';
 import { OpenDocument, type DocumentStore } from './documents';
@@ -180,6 +181,16 @@ export class Analyzer {
     const fresh = await Promise.race([this.analyse(uri), timeout]);
     clearTimeout(timer);
     return fresh ?? (this.docs.get(uri) ? this.completed.get(uri) ?? null : null);
+  }
+
+  /** The document's model `model` (else its last) ported to `to`, analysed in the analysis process. */
+  async port(uri: string, model: string | undefined, to: PortFramework): Promise<PortResult | null> {
+    const doc = this.docs.get(uri);
+    const project = doc?.analysable ? this.project.forDocument(uri) : null;
+    if (!doc || !project || project.excluded) return null;
+    const settings = lintSettings(await this.settings.get(uri), project);
+    const request: AnalysisRequest = { kind: 'port', uri, text: doc.text, settings, model, to, project: project.project, overlays: this.openTexts(uri) };
+    return (await this.call<{ port: PortResult }>(request, DEFAULT_FILE_TIMEOUT_MS)).port;
   }
 
   /** The fingerprint of the analysis process's tree of the current text (for tests). */

@@ -15,8 +15,17 @@ import type { Analysis } from './analysis';
 import { applyFixes, chooseFix } from '../engine/apply-fixes';
 import { noqaEdit as engineNoqaEdit } from '../engine/suppressions';
 import { comparePos, SOURCE, toRange, type DiagnosticData } from './convert';
+import type { PortFramework } from '../engine/port/ir';
+import { modelContaining, PORT_COMMAND } from './requests';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.shapelint`;
+export const PORT_KIND = `${CodeActionKind.RefactorRewrite}.shapelint.port`;
+
+const PORT_TARGETS: { to: PortFramework; name: string }[] = [
+  { to: 'torch', name: 'PyTorch' },
+  { to: 'keras', name: 'Keras' },
+  { to: 'gluon', name: 'Gluon' },
+];
 
 export function codeActions(params: CodeActionParams, analysis: Analysis): CodeAction[] {
   const only = params.context.only;
@@ -29,6 +38,7 @@ export function codeActions(params: CodeActionParams, analysis: Analysis): CodeA
       if (current) actions.push(...quickFixes(current, analysis));
     }
   }
+  if (wants(PORT_KIND)) actions.push(...portActions(params, analysis));
   if (wants(FIX_ALL_KIND)) {
     const fixAll = fixAllAction(analysis);
     if (fixAll) actions.push(fixAll);
@@ -67,6 +77,21 @@ function quickFixes(d: LspDiagnostic, analysis: Analysis): CodeAction[] {
     });
   }
   return out;
+}
+
+/**
+ * "Port this model to …" for the model whose definition holds the range: a command the client
+ * runs (it asks `shapelint/port` and opens the code as a new document; LSP cannot open untitled ones).
+ */
+function portActions(params: CodeActionParams, analysis: Analysis): CodeAction[] {
+  const models = (analysis.lint?.engine.models ?? []).filter((m) => m.framework !== 'mxsym');
+  const model = modelContaining(models, analysis, params.range.start);
+  if (!model) return [];
+  return PORT_TARGETS.filter((t) => t.to !== model.framework).map((t) => ({
+    title: `Port this model to ${t.name}`,
+    kind: PORT_KIND,
+    command: { title: `Port ${model.name} to ${t.name}`, command: PORT_COMMAND, arguments: [analysis.uri, model.name, t.to] },
+  }));
 }
 
 /** "Disable for this line": the same edit as the CLI's `--add-noqa`. */

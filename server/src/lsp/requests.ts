@@ -1,13 +1,15 @@
 /**
  * Custom requests. `shapelint/modelSummary` backs the VS Code command "Show Model Summary",
  * `shapelint/modelGraph` the command "Show Model" (the layer graph as SVG, server/src/diagram);
- * `shapelint/syntaxTree` exists for tests, to compare the incrementally maintained tree with
+ * `shapelint/port` the code action "Port this model to …" (the client opens the code as a new
+ * document; docs/editors.md), `shapelint/syntaxTree` exists for tests, to compare the incrementally maintained tree with
  * a fresh parse.
  */
 import { RequestType, type Position, type TextDocumentIdentifier } from 'vscode-languageserver';
 import { modelGraph } from '../diagram/graph';
 import { toSvg } from '../diagram/svg';
 import type { ModelSummary } from '../engine/index';
+import type { PortFramework } from '../engine/port/ir';
 import type { SyntaxNode } from '../engine/syntax/tree';
 import type { Analysis } from './analysis';
 import { modelSummaryMarkdown } from './markdown';
@@ -36,6 +38,29 @@ export interface ModelGraphResult {
 
 export const ModelGraphRequest = new RequestType<ModelSummaryParams, ModelGraphResult | null, void>('shapelint/modelGraph');
 
+export interface PortParams {
+  textDocument: TextDocumentIdentifier;
+  /** The model's name in the document (as the code action names it); absent: the last model. */
+  model?: string;
+  /** `keras`, `gluon` or `torch`. */
+  to: PortFramework;
+}
+
+export interface PortResultMessage {
+  /** The generated program, checked by shapelint; absent when nothing could be generated. */
+  code?: string;
+  model?: string;
+  from?: PortFramework;
+  to: PortFramework;
+  /** Why the port is incomplete (stubs, check failures) or impossible; empty for a complete, checked port. */
+  problems: string[];
+}
+
+export const PortRequest = new RequestType<PortParams, PortResultMessage | null, void>('shapelint/port');
+
+/** The code action's command, executed by the client (VS Code: the extension opens an untitled document). */
+export const PORT_COMMAND = 'shapelint.portModel';
+
 export interface SyntaxTreeParams {
   textDocument: TextDocumentIdentifier;
 }
@@ -53,11 +78,17 @@ export function modelAround(analysis: Analysis, position: Position | undefined, 
   if (models.length === 0) return null;
   const named = name === undefined ? undefined : models.find((m) => m.name === name);
   if (named) return named;
-  const offset = position ? analysis.lines.fromLsp(position) : -1;
+  return (position && modelContaining(models, analysis, position)) || models[0];
+}
+
+/** The model whose definition, or a layer of which, holds the position. */
+export function modelContaining(models: ModelSummary[], analysis: Analysis, position: Position): ModelSummary | undefined {
+  const offset = analysis.lines.fromLsp(position);
   const inRange = (r: { start: number; end: number }) => r.start <= offset && offset <= r.end;
+  const onLine = (r: { start: number }) => analysis.lines.lineOf(r.start) === position.line;
   // A layer written in another module has offsets into that module's text, not this one.
-  const around = (m: ModelSummary) => inRange(m.range) || m.layers.some((l) => l.file === undefined && (inRange(l.appliedAt) || inRange(l.definedAt)));
-  return models.find(around) ?? models[0];
+  const around = (m: ModelSummary) => inRange(m.range) || onLine(m.range) || m.layers.some((l) => l.file === undefined && (inRange(l.appliedAt) || inRange(l.definedAt)));
+  return models.find(around);
 }
 
 export function summaryResult(model: ModelSummary): ModelSummaryResult {

@@ -27,11 +27,11 @@ import { WorkspaceIndex } from './workspace-index';
 import { shapelintVersion } from '../host/version';
 import type { ModelSummary } from '../engine/index';
 import { Analyzer, type Analysis } from './analysis';
-import { codeActions, FIX_ALL_KIND } from './code-actions';
+import { codeActions, FIX_ALL_KIND, PORT_KIND } from './code-actions';
 import { DocumentStore, type OpenDocument } from './documents';
 import { ProjectConfig, WATCHED_CONFIG_GLOBS } from './project-config';
 import { NOTEBOOK_SYNC, Notebooks } from './notebooks';
-import { graphResult, ModelGraphRequest, ModelSummaryRequest, summaryResult, SyntaxTreeRequest, type ModelSummaryParams } from './requests';
+import { graphResult, ModelGraphRequest, ModelSummaryRequest, summaryResult, SyntaxTreeRequest, PortRequest, type ModelSummaryParams } from './requests';
 import { BurstScheduler } from './scheduler';
 import { SettingsCache } from './settings';
 import { hoverAt, inlayHintsIn, modelAt } from './stale';
@@ -181,6 +181,10 @@ class ShapelintServer {
       const found = await this.modelFor(p, token);
       return found ? graphResult(found.analysis, found.model) : null;
     });
+    c.onRequest(PortRequest, async (p) => {
+      const r = await this.analyzer?.port(p.textDocument.uri, p.model, p.to);
+      return r ? { code: r.code, model: r.modelName, from: r.source, to: p.to, problems: r.problems } : null;
+    });
     c.onRequest(SyntaxTreeRequest, async (p) => (await this.analyzer?.syntaxTree(p.textDocument.uri)) ?? null);
     c.onShutdown(() => this.shutdown());
   }
@@ -193,7 +197,7 @@ class ShapelintServer {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         notebookDocumentSync: NOTEBOOK_SYNC,
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, PORT_KIND] },
         inlayHintProvider: true,
       },
       serverInfo: { name: 'shapelint', version: shapelintVersion() },

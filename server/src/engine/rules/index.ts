@@ -9,6 +9,7 @@ import { invalidArgument } from './invalid-argument';
 import { kernelExceedsInput } from './kernel-exceeds-input';
 import { layoutMismatch } from './layout-mismatch';
 import { mergeMismatch } from './merge-mismatch';
+import { portDivergence } from './port-divergence';
 import { rankMismatch } from './rank-mismatch';
 import { reshapeMismatch } from './reshape-mismatch';
 import { targetMismatch } from './target-mismatch';
@@ -27,6 +28,7 @@ export const RULES = [
   mergeMismatch,
   invalidArgument,
   targetMismatch,
+  portDivergence,
   unusedSuppression,
   analysisIncomplete,
 ] as const;
