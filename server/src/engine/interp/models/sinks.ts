@@ -16,6 +16,7 @@
  * As everywhere, an unknown dim or rank on either side says nothing.
  */
 import { gluonLossVerdict, GLUON_LOSS_CLASSES } from '../../layers/losses/gluon';
+import { MX_OUTPUT_HEADS, mxOutputVerdict } from '../../layers/losses/mxnet-symbol';
 import { kerasLossKind, kerasLossVerdict, type KerasLoss } from '../../layers/losses/keras';
 import { ctcVerdict, marginRankingVerdict, TORCH_LOSS_MODULES, torchLossVerdict, type TorchLoss } from '../../layers/losses/torch';
 import type { LossFinding, LossVerdict } from '../../layers/losses/verdict';
@@ -24,9 +25,10 @@ import { BATCH, formatShape, ranked } from '../../shapes';
 import type { Expr } from '../../syntax/ast';
 import type { Dim, Fix, Framework, RelatedLocation, Shape, TextEdit } from '../../types';
 import type { EvaluatedArgs } from '../bind';
-import { lineageIds, UNKNOWN_V, type LayerValue, type ObjectValue, type TensorVal, type Value } from '../values';
+import { extendLineage, lineageIds, tensorVal, UNKNOWN_V, type LayerValue, type ObjectValue, type SymNode, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
+import { shapeFromValue, tensorsIn } from './support';
 
 export type SinkHook =
   | { kind: 'call'; paths: readonly string[]; check(ctx: ModelContext, path: string, args: EvaluatedArgs, site: CallSite): void }
@@ -111,6 +113,11 @@ export const TARGET_SINKS: readonly TargetSink[] = [
       },
     ],
   },
+  {
+    name: 'MXNet symbol outputs',
+    doc: '`mx.sym.SoftmaxOutput` (`multi_output`), `LinearRegressionOutput`, `LogisticRegressionOutput`, `MAERegressionOutput` in a module bound with `Module.bind(label_shapes=...)` or fitted on an iterator\'s `provide_label`: the head\'s data against its label.',
+    hooks: [{ kind: 'method', methods: ['bind', 'fit'], check: checkSymbolHeads }],
+  },
 ];
 
 /** Every `keras.losses` class a Keras loss kind is known for. */
@@ -145,6 +152,73 @@ function checkCtc(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): void 
   const ts = vals.flatMap((v) => (v?.t === 'tensor' && v.shape ? [v] : []));
   if (ts.length !== 4) return noteCheck(ctx, site, false);
   report(ctx, ctcVerdict(ts[0].shape!, ts[1].shape!, ts[2].shape!, ts[3].shape!), site, ts[0], ts[2], 'torch', { target: null, lossName: null });
+}
+
+// ------------------------------------------------------------ MXNet symbol API
+
+/** Label shapes by name: `bind(label_shapes=[('softmax_label', (64,))])`, or the iterator's `provide_label` in `fit`. */
+function boundLabels(ctx: ModelContext, method: string, args: EvaluatedArgs, site: CallSite): Map<string, { shape: Shape; origin: TensorVal['origin'] }> {
+  const labels = new Map<string, { shape: Shape; origin: TensorVal['origin'] }>();
+  let list: Value | undefined;
+  let origin: TensorVal['origin'] = null;
+  if (method === 'fit') {
+    const iter = args.keywords.get('train_data') ?? args.positional[0];
+    if (iter?.t === 'object') [list, origin] = [iter.attrs.get('provide_label'), iter.range];
+  } else [list, origin] = [args.keywords.get('label_shapes') ?? args.positional[1], argExpr(site, 1, 'label_shapes')?.r ?? null];
+  for (const item of (list && ctx.host.iterate(list)) ?? []) {
+    if ((item.t !== 'tuple' && item.t !== 'list') || item.items.length !== 2 || item.items[0].t !== 'str') continue;
+    const shape = shapeFromValue(item.items[1], false);
+    if (shape) labels.set(item.items[0].v, { shape, origin });
+  }
+  return labels;
+}
+
+/** The loss heads of a symbol graph (each node once). */
+function symbolHeads(root: Value): SymNode[] {
+  const heads: SymNode[] = [];
+  const seen = new Set<number>();
+  const stack = tensorsIn(root);
+  while (stack.length) {
+    const node = stack.pop()!.sym;
+    if (!node || seen.has(node.id)) continue;
+    seen.add(node.id);
+    if (node.kind !== 'op' || !node.args) continue;
+    if (node.def && MX_OUTPUT_HEADS[node.def.names[0].split('.').pop()!]) heads.push(node);
+    stack.push(...[...node.args.positional, ...node.args.keywords.values()].flatMap(tensorsIn));
+  }
+  return heads;
+}
+
+/** A head's label variable: its `label=` Variable, or the `<name>_label` MXNet creates for it. */
+function labelName(node: SymNode): string | null {
+  const label = node.args!.keywords.get('label') ?? node.args!.positional[1];
+  if (label) return label.t === 'tensor' && label.sym?.kind === 'var' ? label.sym.name : null;
+  return node.name ? `${node.name}_label` : null;
+}
+
+/** After the module bound its symbol: each loss head's data (its output, of the same shape) against its bound label. */
+function checkSymbolHeads(ctx: ModelContext, obj: ObjectValue, method: string, args: EvaluatedArgs, site: CallSite): void {
+  if (!obj.symbol || obj.framework === 'keras') return;
+  const labels = boundLabels(ctx, method, args, site);
+  for (const node of symbolHeads(obj.symbol)) {
+    const name = labelName(node);
+    const label = name ? labels.get(name) : undefined;
+    const appId = [...ctx.runs.apps].reverse().find(([, rec]) => rec.layerId === node.id)?.[0];
+    const data = appId === undefined ? null : ctx.runs.apps.get(appId)!.app.outputShape;
+    if (!label || !data || appId === undefined) {
+      noteCheck(ctx, site, false);
+      continue;
+    }
+    const multi = node.args!.keywords.get('multi_output');
+    if (multi && multi.t !== 'bool') {
+      noteCheck(ctx, site, false);
+      continue;
+    }
+    const head = MX_OUTPUT_HEADS[node.def!.names[0].split('.').pop()!];
+    const verdict = mxOutputVerdict(head, data, label.shape, node.name, multi?.t === 'bool' && multi.v);
+    const output = tensorVal(data, 'mxnet', extendLineage(ctx.runs.apps.get(appId)!.inputHist, appId));
+    report(ctx, verdict, site, output, tensorVal(label.shape, 'mxnet', null, label.origin), 'mxsym', { target: null, lossName: null });
+  }
 }
 
 // ------------------------------------------------------------ Keras

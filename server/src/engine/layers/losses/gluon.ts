@@ -26,7 +26,8 @@ export const GLUON_LOSS_CLASSES: Record<string, GluonLoss> = {
   L2Loss: 'reshape_like',
 };
 
-function mxShape(s: Shape): string {
+/** A shape as MXNet's `TShape` prints it: `[64,10]`. */
+export function mxShape(s: Shape): string {
   return `[${s.dims.map((d) => (d === null ? '?' : String(d))).join(',')}]`;
 }
 
