@@ -25,6 +25,7 @@ const CASES: Record<string, Case[]> = {
   'PyTorch losses': [
     { code: `${TORCH}l = F.cross_entropy(out, TARGET)\n`, flagged: { target: 'torch.randint(0, 3, (8, 1))', message: '0D or 1D target tensor expected' }, clean: 'torch.randint(0, 3, (8,))' },
     { code: `${TORCH}l = nn.MSELoss()(out, TARGET)\n`, flagged: { target: 'torch.randn(8, 1)', message: 'Using a target size (torch.Size([8, 1]))' }, clean: 'torch.randn(8, 3)' },
+    { code: `${TORCH}l = nn.CosineEmbeddingLoss()(out, out, TARGET)\n`, flagged: { target: 'torch.ones(8, 1)', message: '0D or 1D target tensor expected' }, clean: 'torch.ones(8)' },
   ],
   'Keras compile and fit': [
     {

@@ -18,7 +18,7 @@
 import { gluonLossVerdict, GLUON_LOSS_CLASSES } from '../../layers/losses/gluon';
 import { MX_OUTPUT_HEADS, mxOutputVerdict } from '../../layers/losses/mxnet-symbol';
 import { kerasLossKind, kerasLossVerdict, type KerasLoss } from '../../layers/losses/keras';
-import { ctcVerdict, marginRankingVerdict, TORCH_LOSS_MODULES, torchLossVerdict, type TorchLoss } from '../../layers/losses/torch';
+import { cosineEmbeddingVerdict, ctcVerdict, marginRankingVerdict, TORCH_LOSS_MODULES, torchLossVerdict, type TorchLoss } from '../../layers/losses/torch';
 import type { LossFinding, LossVerdict } from '../../layers/losses/verdict';
 import { semanticsOf } from '../../layers/keras/versions';
 import { BATCH, formatShape, ranked } from '../../shapes';
@@ -49,7 +49,7 @@ const KERAS_FIT_METHODS = ['fit', 'evaluate', 'train_on_batch', 'test_on_batch']
 export const TARGET_SINKS: readonly TargetSink[] = [
   {
     name: 'PyTorch losses',
-    doc: '`F.cross_entropy(out, y)`, `nn.CrossEntropyLoss()(out, y)` and the other losses of `torch.nn.functional` / `torch.nn` (`MarginRankingLoss` with its two scores, `CTCLoss` lengths): the output against the target\'s shape and dtype.',
+    doc: '`F.cross_entropy(out, y)`, `nn.CrossEntropyLoss()(out, y)` and the other losses of `torch.nn.functional` / `torch.nn` (`MarginRankingLoss` and `CosineEmbeddingLoss` with their two inputs, `CTCLoss` lengths): the output against the target\'s shape and dtype.',
     hooks: [
       {
         kind: 'call',
@@ -61,8 +61,10 @@ export const TARGET_SINKS: readonly TargetSink[] = [
         classes: Object.keys(TORCH_LOSS_MODULES).map((c) => `torch.nn.${c}`),
         check: (ctx, layer, args, site) => checkTorch(ctx, TORCH_LOSS_MODULES[layer.qname.split('.').pop()!], args, site),
       },
-      { kind: 'call', paths: ['torch.nn.functional.margin_ranking_loss'], check: (ctx, _path, args, site) => checkMarginRanking(ctx, args, site) },
-      { kind: 'layer-call', classes: ['torch.nn.MarginRankingLoss'], check: (ctx, _layer, args, site) => checkMarginRanking(ctx, args, site) },
+      { kind: 'call', paths: ['torch.nn.functional.margin_ranking_loss'], check: (ctx, _path, args, site) => checkPairLoss(ctx, marginRankingVerdict, args, site) },
+      { kind: 'layer-call', classes: ['torch.nn.MarginRankingLoss'], check: (ctx, _layer, args, site) => checkPairLoss(ctx, marginRankingVerdict, args, site) },
+      { kind: 'call', paths: ['torch.nn.functional.cosine_embedding_loss'], check: (ctx, _path, args, site) => checkPairLoss(ctx, cosineEmbeddingVerdict, args, site) },
+      { kind: 'layer-call', classes: ['torch.nn.CosineEmbeddingLoss'], check: (ctx, _layer, args, site) => checkPairLoss(ctx, cosineEmbeddingVerdict, args, site) },
       { kind: 'call', paths: ['torch.nn.functional.ctc_loss'], check: (ctx, _path, args, site) => checkCtc(ctx, args, site) },
       { kind: 'layer-call', classes: ['torch.nn.CTCLoss'], check: (ctx, _layer, args, site) => checkCtc(ctx, args, site) },
     ],
@@ -140,10 +142,11 @@ function checkTorch(ctx: ModelContext, loss: TorchLoss | undefined, args: Evalua
   report(ctx, verdict, site, input, target, 'torch', { target: argExpr(site, 1, 'target'), lossName: null });
 }
 
-function checkMarginRanking(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): void {
+/** Losses of two inputs and a target (`margin_ranking_loss`, `cosine_embedding_loss`). */
+function checkPairLoss(ctx: ModelContext, verdictOf: (x1: Shape, x2: Shape, target: Shape) => LossVerdict, args: EvaluatedArgs, site: CallSite): void {
   const [x1, x2, target] = [args.positional[0] ?? args.keywords.get('input1'), args.positional[1] ?? args.keywords.get('input2'), args.positional[2] ?? args.keywords.get('target')];
   if (x1?.t !== 'tensor' || x2?.t !== 'tensor' || target?.t !== 'tensor' || !x1.shape || !x2.shape || !target.shape) return noteCheck(ctx, site, false);
-  report(ctx, marginRankingVerdict(x1.shape, x2.shape, target.shape), site, x1, target, 'torch', { target: argExpr(site, 2, 'target'), lossName: null });
+  report(ctx, verdictOf(x1.shape, x2.shape, target.shape), site, x1, target, 'torch', { target: argExpr(site, 2, 'target'), lossName: null });
 }
 
 function checkCtc(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): void {
