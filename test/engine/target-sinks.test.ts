@@ -41,6 +41,7 @@ const CASES: Record<string, Case[]> = {
   ],
   'Gluon losses': [
     { code: `${GLUON}l = gloss.SoftmaxCrossEntropyLoss()(net(nd.zeros((8, 4))), TARGET)\n`, flagged: { target: 'nd.zeros((8, 3))', message: 'Shape inconsistent, Provided = [8,3], inferred shape=[8,1]' }, clean: 'nd.zeros((8,))' },
+    { code: `${GLUON}l = gloss.KLDivLoss()(net(nd.zeros((8, 4))), TARGET)\n`, flagged: { target: 'nd.zeros((8,))', message: 'operands could not be broadcast together with shapes [8] [8,3]' }, clean: 'nd.zeros((8, 3))' },
   ],
   'MXNet symbol outputs': [
     {

@@ -15,7 +15,7 @@
  * the argument tensor's `shape`; its lineage (`hist`) leads back to the layers that made it.
  * As everywhere, an unknown dim or rank on either side says nothing.
  */
-import { gluonLossVerdict, GLUON_LOSS_CLASSES } from '../../layers/losses/gluon';
+import { gluonCtcVerdict, gluonKlDivVerdict, gluonLossVerdict, GLUON_LOSS_CLASSES } from '../../layers/losses/gluon';
 import { MX_OUTPUT_HEADS, mxOutputVerdict } from '../../layers/losses/mxnet-symbol';
 import { kerasLossKind, kerasLossVerdict, type KerasLoss } from '../../layers/losses/keras';
 import { cosineEmbeddingVerdict, ctcVerdict, marginRankingVerdict, TORCH_LOSS_MODULES, torchLossVerdict, type TorchLoss } from '../../layers/losses/torch';
@@ -97,7 +97,7 @@ export const TARGET_SINKS: readonly TargetSink[] = [
   },
   {
     name: 'Gluon losses',
-    doc: '`gluon.loss.SoftmaxCrossEntropyLoss(sparse_label=..., axis=...)`, `SigmoidBinaryCrossEntropyLoss`, `L1Loss`, `L2Loss` applied to `(pred, label)`.',
+    doc: '`gluon.loss.SoftmaxCrossEntropyLoss(sparse_label=..., axis=...)`, `SigmoidBinaryCrossEntropyLoss`, `L1Loss`, `L2Loss`, `KLDivLoss` applied to `(pred, label)`; `CTCLoss(layout, label_layout)` with its lengths.',
     hooks: [
       {
         kind: 'layer-call',
@@ -105,6 +105,7 @@ export const TARGET_SINKS: readonly TargetSink[] = [
         check(ctx, layer, args, site) {
           const [pred, label] = args.positional;
           const kind = GLUON_LOSS_CLASSES[layer.qname.split('.').pop()!];
+          if (kind === 'ctc' || kind === 'kl_div') return checkGluonSequenceLoss(ctx, kind, layer, args, site);
           const sparse = layer.args.get('sparse_label');
           const axis = layer.args.get('axis');
           const unknownArgs = kind === 'softmax_ce' && (typeof sparse !== 'boolean' || typeof axis !== 'number');
@@ -155,6 +156,22 @@ function checkCtc(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): void 
   const ts = vals.flatMap((v) => (v?.t === 'tensor' && v.shape ? [v] : []));
   if (ts.length !== 4) return noteCheck(ctx, site, false);
   report(ctx, ctcVerdict(ts[0].shape!, ts[1].shape!, ts[2].shape!, ts[3].shape!), site, ts[0], ts[2], 'torch', { target: null, lossName: null });
+}
+
+// ------------------------------------------------------------ Gluon
+
+/** `KLDivLoss()(pred, label)` and `CTCLoss(layout, label_layout)(pred, label, pred_lengths, label_lengths)`. */
+function checkGluonSequenceLoss(ctx: ModelContext, kind: 'ctc' | 'kl_div', layer: LayerValue, args: EvaluatedArgs, site: CallSite): void {
+  const arg = (i: number, name: string) => args.positional[i] ?? args.keywords.get(name);
+  const [pred, label] = [arg(0, 'pred'), arg(1, 'label')];
+  if (pred?.t !== 'tensor' || label?.t !== 'tensor' || !pred.shape || !label.shape) return noteCheck(ctx, site, false);
+  if (kind === 'kl_div') return report(ctx, gluonKlDivVerdict(pred.shape, label.shape), site, pred, label, 'gluon', { target: argExpr(site, 1, 'label'), lossName: null });
+  // A length array the code passes but whose shape is unknown could fail: nothing is said then.
+  const lengths = [arg(2, 'pred_lengths'), arg(3, 'label_lengths')].map((v) => (!v || v.t === 'none' ? null : v.t === 'tensor' && v.shape ? v.shape : undefined));
+  const [layout, labelLayout] = [layer.args.get('layout'), layer.args.get('label_layout')];
+  if (lengths.includes(undefined) || (layout !== 'NTC' && layout !== 'TNC') || (labelLayout !== 'NT' && labelLayout !== 'TN')) return noteCheck(ctx, site, false);
+  const verdict = gluonCtcVerdict({ pred: pred.shape, label: label.shape, predLengths: lengths[0] ?? null, labelLengths: lengths[1] ?? null, layout, labelLayout });
+  report(ctx, verdict, site, pred, label, 'gluon', { target: argExpr(site, 1, 'label'), lossName: null });
 }
 
 // ------------------------------------------------------------ MXNet symbol API
