@@ -220,6 +220,8 @@ function labelName(node: SymNode): string | null {
 function checkSymbolHeads(ctx: ModelContext, obj: ObjectValue, method: string, args: EvaluatedArgs, site: CallSite): void {
   if (!obj.symbol || obj.framework === 'keras') return;
   const labels = boundLabels(ctx, method, args, site);
+  // A bind without label shapes (inference) meets no target.
+  if (method === 'bind' && !(args.keywords.get('label_shapes') ?? args.positional[1])) return;
   for (const node of symbolHeads(obj.symbol)) {
     const name = labelName(node);
     const label = name ? labels.get(name) : undefined;
