@@ -18,12 +18,14 @@ interface Case {
 
 const TORCH = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nout = nn.Linear(4, 3)(torch.randn(8, 4))\n';
 const KERAS = "from keras import ops\nimport numpy as np\nimport keras\nmodel = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])\n";
+const MXSYM = "import mxnet as mx\nnet = mx.sym.SoftmaxOutput(data=mx.sym.FullyConnected(data=mx.sym.Variable('data'), num_hidden=3), name='softmax')\nmod = mx.mod.Module(symbol=net)\n";
 const GLUON = 'from mxnet import nd\nfrom mxnet.gluon import loss as gloss, nn\nnet = nn.Dense(3)\nnet.initialize()\n';
 
 const CASES: Record<string, Case[]> = {
   'PyTorch losses': [
     { code: `${TORCH}l = F.cross_entropy(out, TARGET)\n`, flagged: { target: 'torch.randint(0, 3, (8, 1))', message: '0D or 1D target tensor expected' }, clean: 'torch.randint(0, 3, (8,))' },
     { code: `${TORCH}l = nn.MSELoss()(out, TARGET)\n`, flagged: { target: 'torch.randn(8, 1)', message: 'Using a target size (torch.Size([8, 1]))' }, clean: 'torch.randn(8, 3)' },
+    { code: `${TORCH}l = nn.CosineEmbeddingLoss()(out, out, TARGET)\n`, flagged: { target: 'torch.ones(8, 1)', message: '0D or 1D target tensor expected' }, clean: 'torch.ones(8)' },
   ],
   'Keras compile and fit': [
     {
@@ -39,6 +41,14 @@ const CASES: Record<string, Case[]> = {
   ],
   'Gluon losses': [
     { code: `${GLUON}l = gloss.SoftmaxCrossEntropyLoss()(net(nd.zeros((8, 4))), TARGET)\n`, flagged: { target: 'nd.zeros((8, 3))', message: 'Shape inconsistent, Provided = [8,3], inferred shape=[8,1]' }, clean: 'nd.zeros((8,))' },
+    { code: `${GLUON}l = gloss.KLDivLoss()(net(nd.zeros((8, 4))), TARGET)\n`, flagged: { target: 'nd.zeros((8,))', message: 'operands could not be broadcast together with shapes [8] [8,3]' }, clean: 'nd.zeros((8, 3))' },
+  ],
+  'MXNet symbol outputs': [
+    {
+      code: `${MXSYM}mod.bind(data_shapes=[('data', (8, 4))], label_shapes=[('softmax_label', TARGET)])\n`,
+      flagged: { target: '(8, 1)', message: 'Error in operator softmax: Shape inconsistent, Provided = [8,1], inferred shape=[8]' },
+      clean: '(8,)',
+    },
   ],
 };
 

@@ -58,14 +58,18 @@ export function torchLossCases(n: number, seed = 10): LossCase[] {
   const pick = picker(r);
   return Array.from({ length: n }, (_, i) => {
     const out = outputShape(pick, r);
-    const target = targetShape(out, pick, r);
+    let target = targetShape(out, pick, r);
     const [fn, mod] = pick(TORCH_LOSSES);
     const dtype = pick(TORCH_DTYPES);
-    const targetExpr = dtype.startsWith('float') ? `torch.rand(${tuple(target)}, dtype=torch.${dtype})` : `torch.randint(0, 1, ${tuple(target)}, dtype=torch.${dtype})`;
-    // Every tenth case is a margin ranking loss: two scores (the second of a related shape) and a target.
+    // Every tenth case is a margin ranking loss, and every tenth another a cosine embedding loss:
+    // two inputs (the second of a related shape) and a target (for cosine, often one per row).
     const ranking = i % 10 === 9;
-    const call = ranking ? (r() < 0.5 ? 'F.margin_ranking_loss(out, out2, y)' : 'nn.MarginRankingLoss()(out, out2, y)') : r() < 0.5 ? `F.${fn}(out, y)` : `nn.${mod}()(out, y)`;
-    const second = ranking ? [`out2 = torch.rand(${tuple(r() < 0.6 ? out : targetShape(out, pick, r))})`] : [];
+    const cosine = i % 10 === 4;
+    if (cosine && r() < 0.5) target = out.length === 1 ? [] : [out[0]];
+    const targetExpr = dtype.startsWith('float') ? `torch.rand(${tuple(target)}, dtype=torch.${dtype})` : `torch.randint(0, 1, ${tuple(target)}, dtype=torch.${dtype})`;
+    const pairCall = ranking ? ['F.margin_ranking_loss', 'nn.MarginRankingLoss()'] : ['F.cosine_embedding_loss', 'nn.CosineEmbeddingLoss()'];
+    const call = ranking || cosine ? `${r() < 0.5 ? pairCall[0] : pairCall[1]}(out, out2, y)` : r() < 0.5 ? `F.${fn}(out, y)` : `nn.${mod}()(out, y)`;
+    const second = ranking || cosine ? [`out2 = torch.rand(${tuple(r() < 0.6 ? out : targetShape(out, pick, r))})`] : [];
     const source = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', `out = torch.rand${tuple(out)}`, ...second, `y = ${ranking ? `torch.rand(${tuple(target)})` : targetExpr}`, `loss = ${call}`, ''].join('\n');
     return { id: `torch-${i}`, framework: 'torch' as const, source };
   });

@@ -8,9 +8,11 @@ export const targetMismatch = defineRule({
   whatItDoes:
     'Checks each loss where the prediction meets the target: PyTorch losses as modules and functions ' +
     '(`CrossEntropyLoss`/`NLLLoss` class indices or probabilities, `BCELoss`/`BCEWithLogitsLoss`, `MSELoss` and the other ' +
-    'regression losses, `KLDivLoss`, `MarginRankingLoss`, `CTCLoss` lengths against the (T, N, C) batch), Keras `compile(loss=...)` with `fit`/`evaluate`/`train_on_batch` and `validation_data` ' +
+    'regression losses, `KLDivLoss`, `MarginRankingLoss`, `CosineEmbeddingLoss` (one +1/-1 target per pair of rows), `CTCLoss` lengths against the (T, N, C) batch), Keras `compile(loss=...)` with `fit`/`evaluate`/`train_on_batch` and `validation_data` ' +
     '(single and multi-output models, loss objects called directly) and Gluon losses (`SoftmaxCrossEntropyLoss` with ' +
-    '`sparse_label`, `SigmoidBinaryCrossEntropyLoss`, `L1Loss`/`L2Loss`). Shapes and dtypes come from the code; ' +
+    '`sparse_label`, `SigmoidBinaryCrossEntropyLoss`, `L1Loss`/`L2Loss`, `KLDivLoss`, `CTCLoss` with its layouts and lengths), and MXNet symbol heads (`SoftmaxOutput` with ' +
+    '`multi_output`, `LinearRegressionOutput`, `LogisticRegressionOutput`, `MAERegressionOutput`) against the label shapes of ' +
+    '`Module.bind(label_shapes=...)` or an iterator\'s `provide_label` in `Module.fit`. Shapes and dtypes come from the code; ' +
     'an unknown shape or dtype says nothing.',
   whyBad:
     'The framework raises at the first training step (`Expected input batch_size (64) to match target batch_size (32).`, ' +

@@ -15,18 +15,20 @@
  * the argument tensor's `shape`; its lineage (`hist`) leads back to the layers that made it.
  * As everywhere, an unknown dim or rank on either side says nothing.
  */
-import { gluonLossVerdict, GLUON_LOSS_CLASSES } from '../../layers/losses/gluon';
+import { gluonCtcVerdict, gluonKlDivVerdict, gluonLossVerdict, GLUON_LOSS_CLASSES } from '../../layers/losses/gluon';
+import { MX_OUTPUT_HEADS, mxOutputVerdict } from '../../layers/losses/mxnet-symbol';
 import { kerasLossKind, kerasLossVerdict, type KerasLoss } from '../../layers/losses/keras';
-import { ctcVerdict, marginRankingVerdict, TORCH_LOSS_MODULES, torchLossVerdict, type TorchLoss } from '../../layers/losses/torch';
+import { cosineEmbeddingVerdict, ctcVerdict, marginRankingVerdict, TORCH_LOSS_MODULES, torchLossVerdict, type TorchLoss } from '../../layers/losses/torch';
 import type { LossFinding, LossVerdict } from '../../layers/losses/verdict';
 import { semanticsOf } from '../../layers/keras/versions';
 import { BATCH, formatShape, ranked } from '../../shapes';
 import type { Expr } from '../../syntax/ast';
 import type { Dim, Fix, Framework, RelatedLocation, Shape, TextEdit } from '../../types';
 import type { EvaluatedArgs } from '../bind';
-import { lineageIds, UNKNOWN_V, type LayerValue, type ObjectValue, type TensorVal, type Value } from '../values';
+import { extendLineage, lineageIds, tensorVal, UNKNOWN_V, type LayerValue, type ObjectValue, type SymNode, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
+import { shapeFromValue, tensorsIn } from './support';
 
 export type SinkHook =
   | { kind: 'call'; paths: readonly string[]; check(ctx: ModelContext, path: string, args: EvaluatedArgs, site: CallSite): void }
@@ -47,7 +49,7 @@ const KERAS_FIT_METHODS = ['fit', 'evaluate', 'train_on_batch', 'test_on_batch']
 export const TARGET_SINKS: readonly TargetSink[] = [
   {
     name: 'PyTorch losses',
-    doc: '`F.cross_entropy(out, y)`, `nn.CrossEntropyLoss()(out, y)` and the other losses of `torch.nn.functional` / `torch.nn` (`MarginRankingLoss` with its two scores, `CTCLoss` lengths): the output against the target\'s shape and dtype.',
+    doc: '`F.cross_entropy(out, y)`, `nn.CrossEntropyLoss()(out, y)` and the other losses of `torch.nn.functional` / `torch.nn` (`MarginRankingLoss` and `CosineEmbeddingLoss` with their two inputs, `CTCLoss` lengths): the output against the target\'s shape and dtype.',
     hooks: [
       {
         kind: 'call',
@@ -59,8 +61,10 @@ export const TARGET_SINKS: readonly TargetSink[] = [
         classes: Object.keys(TORCH_LOSS_MODULES).map((c) => `torch.nn.${c}`),
         check: (ctx, layer, args, site) => checkTorch(ctx, TORCH_LOSS_MODULES[layer.qname.split('.').pop()!], args, site),
       },
-      { kind: 'call', paths: ['torch.nn.functional.margin_ranking_loss'], check: (ctx, _path, args, site) => checkMarginRanking(ctx, args, site) },
-      { kind: 'layer-call', classes: ['torch.nn.MarginRankingLoss'], check: (ctx, _layer, args, site) => checkMarginRanking(ctx, args, site) },
+      { kind: 'call', paths: ['torch.nn.functional.margin_ranking_loss'], check: (ctx, _path, args, site) => checkPairLoss(ctx, marginRankingVerdict, args, site) },
+      { kind: 'layer-call', classes: ['torch.nn.MarginRankingLoss'], check: (ctx, _layer, args, site) => checkPairLoss(ctx, marginRankingVerdict, args, site) },
+      { kind: 'call', paths: ['torch.nn.functional.cosine_embedding_loss'], check: (ctx, _path, args, site) => checkPairLoss(ctx, cosineEmbeddingVerdict, args, site) },
+      { kind: 'layer-call', classes: ['torch.nn.CosineEmbeddingLoss'], check: (ctx, _layer, args, site) => checkPairLoss(ctx, cosineEmbeddingVerdict, args, site) },
       { kind: 'call', paths: ['torch.nn.functional.ctc_loss'], check: (ctx, _path, args, site) => checkCtc(ctx, args, site) },
       { kind: 'layer-call', classes: ['torch.nn.CTCLoss'], check: (ctx, _layer, args, site) => checkCtc(ctx, args, site) },
     ],
@@ -93,7 +97,7 @@ export const TARGET_SINKS: readonly TargetSink[] = [
   },
   {
     name: 'Gluon losses',
-    doc: '`gluon.loss.SoftmaxCrossEntropyLoss(sparse_label=..., axis=...)`, `SigmoidBinaryCrossEntropyLoss`, `L1Loss`, `L2Loss` applied to `(pred, label)`.',
+    doc: '`gluon.loss.SoftmaxCrossEntropyLoss(sparse_label=..., axis=...)`, `SigmoidBinaryCrossEntropyLoss`, `L1Loss`, `L2Loss`, `KLDivLoss` applied to `(pred, label)`; `CTCLoss(layout, label_layout)` with its lengths.',
     hooks: [
       {
         kind: 'layer-call',
@@ -101,6 +105,7 @@ export const TARGET_SINKS: readonly TargetSink[] = [
         check(ctx, layer, args, site) {
           const [pred, label] = args.positional;
           const kind = GLUON_LOSS_CLASSES[layer.qname.split('.').pop()!];
+          if (kind === 'ctc' || kind === 'kl_div') return checkGluonSequenceLoss(ctx, kind, layer, args, site);
           const sparse = layer.args.get('sparse_label');
           const axis = layer.args.get('axis');
           const unknownArgs = kind === 'softmax_ce' && (typeof sparse !== 'boolean' || typeof axis !== 'number');
@@ -110,6 +115,11 @@ export const TARGET_SINKS: readonly TargetSink[] = [
         },
       },
     ],
+  },
+  {
+    name: 'MXNet symbol outputs',
+    doc: '`mx.sym.SoftmaxOutput` (`multi_output`), `LinearRegressionOutput`, `LogisticRegressionOutput`, `MAERegressionOutput` in a module bound with `Module.bind(label_shapes=...)` or fitted on an iterator\'s `provide_label`: the head\'s data against its label.',
+    hooks: [{ kind: 'method', methods: ['bind', 'fit'], check: checkSymbolHeads }],
   },
 ];
 
@@ -133,10 +143,11 @@ function checkTorch(ctx: ModelContext, loss: TorchLoss | undefined, args: Evalua
   report(ctx, verdict, site, input, target, 'torch', { target: argExpr(site, 1, 'target'), lossName: null });
 }
 
-function checkMarginRanking(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): void {
+/** Losses of two inputs and a target (`margin_ranking_loss`, `cosine_embedding_loss`). */
+function checkPairLoss(ctx: ModelContext, verdictOf: (x1: Shape, x2: Shape, target: Shape) => LossVerdict, args: EvaluatedArgs, site: CallSite): void {
   const [x1, x2, target] = [args.positional[0] ?? args.keywords.get('input1'), args.positional[1] ?? args.keywords.get('input2'), args.positional[2] ?? args.keywords.get('target')];
   if (x1?.t !== 'tensor' || x2?.t !== 'tensor' || target?.t !== 'tensor' || !x1.shape || !x2.shape || !target.shape) return noteCheck(ctx, site, false);
-  report(ctx, marginRankingVerdict(x1.shape, x2.shape, target.shape), site, x1, target, 'torch', { target: argExpr(site, 2, 'target'), lossName: null });
+  report(ctx, verdictOf(x1.shape, x2.shape, target.shape), site, x1, target, 'torch', { target: argExpr(site, 2, 'target'), lossName: null });
 }
 
 function checkCtc(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): void {
@@ -145,6 +156,91 @@ function checkCtc(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): void 
   const ts = vals.flatMap((v) => (v?.t === 'tensor' && v.shape ? [v] : []));
   if (ts.length !== 4) return noteCheck(ctx, site, false);
   report(ctx, ctcVerdict(ts[0].shape!, ts[1].shape!, ts[2].shape!, ts[3].shape!), site, ts[0], ts[2], 'torch', { target: null, lossName: null });
+}
+
+// ------------------------------------------------------------ Gluon
+
+/** `KLDivLoss()(pred, label)` and `CTCLoss(layout, label_layout)(pred, label, pred_lengths, label_lengths)`. */
+function checkGluonSequenceLoss(ctx: ModelContext, kind: 'ctc' | 'kl_div', layer: LayerValue, args: EvaluatedArgs, site: CallSite): void {
+  const arg = (i: number, name: string) => args.positional[i] ?? args.keywords.get(name);
+  const [pred, label] = [arg(0, 'pred'), arg(1, 'label')];
+  if (pred?.t !== 'tensor' || label?.t !== 'tensor' || !pred.shape || !label.shape) return noteCheck(ctx, site, false);
+  if (kind === 'kl_div') return report(ctx, gluonKlDivVerdict(pred.shape, label.shape), site, pred, label, 'gluon', { target: argExpr(site, 1, 'label'), lossName: null });
+  // A length array the code passes but whose shape is unknown could fail: nothing is said then.
+  const lengths = [arg(2, 'pred_lengths'), arg(3, 'label_lengths')].map((v) => (!v || v.t === 'none' ? null : v.t === 'tensor' && v.shape ? v.shape : undefined));
+  const [layout, labelLayout] = [layer.args.get('layout'), layer.args.get('label_layout')];
+  if (lengths.includes(undefined) || (layout !== 'NTC' && layout !== 'TNC') || (labelLayout !== 'NT' && labelLayout !== 'TN')) return noteCheck(ctx, site, false);
+  const verdict = gluonCtcVerdict({ pred: pred.shape, label: label.shape, predLengths: lengths[0] ?? null, labelLengths: lengths[1] ?? null, layout, labelLayout });
+  report(ctx, verdict, site, pred, label, 'gluon', { target: argExpr(site, 1, 'label'), lossName: null });
+}
+
+// ------------------------------------------------------------ MXNet symbol API
+
+/** Label shapes by name: `bind(label_shapes=[('softmax_label', (64,))])`, or the iterator's `provide_label` in `fit`. */
+function boundLabels(ctx: ModelContext, method: string, args: EvaluatedArgs, site: CallSite): Map<string, { shape: Shape; origin: TensorVal['origin'] }> {
+  const labels = new Map<string, { shape: Shape; origin: TensorVal['origin'] }>();
+  let list: Value | undefined;
+  let origin: TensorVal['origin'] = null;
+  if (method === 'fit') {
+    const iter = args.keywords.get('train_data') ?? args.positional[0];
+    if (iter?.t === 'object') [list, origin] = [iter.attrs.get('provide_label'), iter.range];
+  } else [list, origin] = [args.keywords.get('label_shapes') ?? args.positional[1], argExpr(site, 1, 'label_shapes')?.r ?? null];
+  for (const item of (list && ctx.host.iterate(list)) ?? []) {
+    if ((item.t !== 'tuple' && item.t !== 'list') || item.items.length !== 2 || item.items[0].t !== 'str') continue;
+    const shape = shapeFromValue(item.items[1], false);
+    if (shape) labels.set(item.items[0].v, { shape, origin });
+  }
+  return labels;
+}
+
+/** The loss heads of a symbol graph (each node once). */
+function symbolHeads(root: Value): SymNode[] {
+  const heads: SymNode[] = [];
+  const seen = new Set<number>();
+  const stack = tensorsIn(root);
+  while (stack.length) {
+    const node = stack.pop()!.sym;
+    if (!node || seen.has(node.id)) continue;
+    seen.add(node.id);
+    if (node.kind !== 'op' || !node.args) continue;
+    if (node.def && MX_OUTPUT_HEADS[node.def.names[0].split('.').pop()!]) heads.push(node);
+    stack.push(...[...node.args.positional, ...node.args.keywords.values()].flatMap(tensorsIn));
+  }
+  return heads;
+}
+
+/** A head's label variable: its `label=` Variable, or the `<name>_label` MXNet creates for it. */
+function labelName(node: SymNode): string | null {
+  const label = node.args!.keywords.get('label') ?? node.args!.positional[1];
+  if (label) return label.t === 'tensor' && label.sym?.kind === 'var' ? label.sym.name : null;
+  return node.name ? `${node.name}_label` : null;
+}
+
+/** After the module bound its symbol: each loss head's data (its output, of the same shape) against its bound label. */
+function checkSymbolHeads(ctx: ModelContext, obj: ObjectValue, method: string, args: EvaluatedArgs, site: CallSite): void {
+  if (!obj.symbol || obj.framework === 'keras') return;
+  const labels = boundLabels(ctx, method, args, site);
+  // A bind without label shapes (inference) meets no target.
+  if (method === 'bind' && !(args.keywords.get('label_shapes') ?? args.positional[1])) return;
+  for (const node of symbolHeads(obj.symbol)) {
+    const name = labelName(node);
+    const label = name ? labels.get(name) : undefined;
+    const appId = [...ctx.runs.apps].reverse().find(([, rec]) => rec.layerId === node.id)?.[0];
+    const data = appId === undefined ? null : ctx.runs.apps.get(appId)!.app.outputShape;
+    if (!label || !data || appId === undefined) {
+      noteCheck(ctx, site, false);
+      continue;
+    }
+    const multi = node.args!.keywords.get('multi_output');
+    if (multi && multi.t !== 'bool') {
+      noteCheck(ctx, site, false);
+      continue;
+    }
+    const head = MX_OUTPUT_HEADS[node.def!.names[0].split('.').pop()!];
+    const verdict = mxOutputVerdict(head, data, label.shape, node.name, multi?.t === 'bool' && multi.v);
+    const output = tensorVal(data, 'mxnet', extendLineage(ctx.runs.apps.get(appId)!.inputHist, appId));
+    report(ctx, verdict, site, output, tensorVal(label.shape, 'mxnet', null, label.origin), 'mxsym', { target: null, lossName: null });
+  }
 }
 
 // ------------------------------------------------------------ Keras

@@ -15,6 +15,8 @@ const GLUON_PARAMS: Record<string, ParamSpec[]> = {
   SigmoidBCELoss: [{ name: 'from_sigmoid', default: false }, { name: 'weight', default: null }, { name: 'batch_axis', default: 0 }],
   L1Loss: [{ name: 'weight', default: null }, { name: 'batch_axis', default: 0 }],
   L2Loss: [{ name: 'weight', default: 1 }, { name: 'batch_axis', default: 0 }],
+  KLDivLoss: [{ name: 'from_logits', default: true }, { name: 'axis', default: -1 }, { name: 'weight', default: null }, { name: 'batch_axis', default: 0 }],
+  CTCLoss: [{ name: 'layout', default: 'NTC' }, { name: 'label_layout', default: 'NT' }, { name: 'weight', default: null }],
 };
 
 const cache = new Map<string, LayerDef>();

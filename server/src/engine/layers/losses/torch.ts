@@ -251,3 +251,29 @@ export function ctcVerdict(logProbs: Shape, targets: Shape, inputLengths: Shape,
   }
   return PASS;
 }
+
+/**
+ * `cosine_embedding_loss(input1, input2, target)` (aten/src/ATen/native/Loss.cpp): a target of
+ * rank 0 or 1 (else the multi-target error), 1D inputs for a 0D target and 2D inputs for a 1D
+ * target; then `input1 * input2` broadcasts, and the per-row cosine (the product without its
+ * last axis) broadcasts with the target. Any target dtype passes (`target == 1` compares).
+ */
+export function cosineEmbeddingVerdict(x1: Shape, x2: Shape, target: Shape): LossVerdict {
+  if (x1.open || x2.open || target.open) return UNKNOWN_VERDICT;
+  const rank = target.dims.length;
+  const rows = [`CosineEmbeddingLoss compares row i of input1 and input2 (each (N, D), or (D) unbatched) and reads target i as +1 or -1: one target per row, shape (N,) or ().`];
+  if (rank > 1) return raise('0D or 1D target tensor expected, multi-target not supported', rows, target.dims.every((d, i) => i === 0 || d === 1) && rank === 2 ? { title: 'Squeeze the target to one entry per row (.squeeze(1))', on: 'target', append: '.squeeze(1)' } : undefined);
+  const want = rank + 1;
+  if (x1.dims.length !== want || x2.dims.length !== want) {
+    return raise(`${rank}D target tensor expects ${want}D input tensors, but found inputs with sizes ${listText(x1)} and ${listText(x2)}.`, rows);
+  }
+  const product = broadcastVerdict(x1, x2);
+  if (product === null) return UNKNOWN_VERDICT;
+  if (product !== 'same' && product !== 'broadcast') return raise(broadcastMessage(product), [`input1 ${listText(x1)} and input2 ${listText(x2)} are multiplied element by element and do not broadcast.`]);
+  if (rank === 0) return PASS;
+  const n = x1.dims[0] === 1 ? x2.dims[0] : x1.dims[0];
+  const b = broadcastVerdict(target, { dims: [n], open: false });
+  if (b === null) return UNKNOWN_VERDICT;
+  if (b !== 'same' && b !== 'broadcast') return raise(broadcastMessage(b), [...rows, `The inputs have ${n} rows and the target ${b.x} entries.`]);
+  return PASS;
+}
