@@ -88,6 +88,19 @@ describe('summary of a library model', () => {
     assert.equal(counted, m.totalParams);
   });
 
+  it('--format mermaid draws one node per block, chained in order from the input to the output', async () => {
+    const r = await cli(['summary', path.join(FIXTURES, 'resnet18.py'), '--format', 'mermaid'], REPO);
+    assert.equal(r.code, 0, r.stderr);
+    const nodes = [...r.stdout.matchAll(/^ {2}(n\d+)\["([^<]+)<br\/>params: ([\d,?]+)"\]$/gm)].map((m) => [m[2], m[3]]);
+    assert.deepEqual(nodes.map(([title]) => title), [
+      'conv1 (Conv2d)', 'bn1 (BatchNorm2d)', 'relu (ReLU)', 'maxpool (MaxPool2d)',
+      'layer1 (12 layers)', 'layer2 (14 layers)', 'layer3 (14 layers)', 'layer4 (14 layers)', 'avgpool (AdaptiveAvgPool2d)', 'fc (Linear)',
+    ]);
+    assert.deepEqual(nodes[7], ['layer4 (14 layers)', '8,393,728']);
+    const edges = [...r.stdout.matchAll(/^ {2}(\w+) -->\|"([^"]+)"\| (\w+)$/gm)].map((m) => `${m[1]}>${m[3]}`);
+    assert.deepEqual(edges, ['input>n0', ...nodes.slice(1).map((_, k) => `n${k}>n${k + 1}`), 'n9>output']);
+  });
+
   it('a user model is not collapsed: no blocks', async () => {
     const r = await cli(['summary', 'examples/keras_original.py', '--format', 'json'], REPO);
     const models = JSON.parse(r.stdout) as JsonModel[];
