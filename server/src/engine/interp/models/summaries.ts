@@ -18,7 +18,12 @@ export class Summaries {
   push(run: Run, obj: ObjectValue, inputs: TensorVal[]): void {
     const shown = inputs.some(showsShape);
     const earlier = this.summarized.get(obj.id);
-    if (earlier && (earlier.shown || !shown)) return;
+    if (earlier && (earlier.shown || !shown)) {
+      // A model summarised while it was built (a Keras functional model inside a library stub)
+      // takes the name of the variable it was then assigned to.
+      if (obj.varName) this.summariesOut[earlier.index].name = obj.varName;
+      return;
+    }
     const index = earlier ? earlier.index : this.summariesOut.length;
     this.summarized.set(obj.id, { index, shown });
     const apps = this.ctx.runs.apps;
