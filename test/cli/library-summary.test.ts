@@ -74,6 +74,22 @@ describe('summary of a library model', () => {
     assert.equal(counted, m.totalParams);
   });
 
+  it('torchvision mobilenet_v2: the `features` container holding most of the model is split into its parts', async () => {
+    // Real torchvision: for each child of `features`, its parameters, output shape and leaf modules.
+    const real: [number, string, number][] = [
+      [928, '(1, 32, 112, 112)', 3], [896, '(1, 16, 112, 112)', 5], [5136, '(1, 24, 56, 56)', 8], [8832, '(1, 24, 56, 56)', 8],
+      [10000, '(1, 32, 28, 28)', 8], [14848, '(1, 32, 28, 28)', 8], [14848, '(1, 32, 28, 28)', 8], [21056, '(1, 64, 14, 14)', 8],
+      [54272, '(1, 64, 14, 14)', 8], [54272, '(1, 64, 14, 14)', 8], [54272, '(1, 64, 14, 14)', 8], [66624, '(1, 96, 14, 14)', 8],
+      [118272, '(1, 96, 14, 14)', 8], [118272, '(1, 96, 14, 14)', 8], [155264, '(1, 160, 7, 7)', 8], [320000, '(1, 160, 7, 7)', 8],
+      [320000, '(1, 160, 7, 7)', 8], [473920, '(1, 320, 7, 7)', 8], [412160, '(1, 1280, 7, 7)', 3],
+    ];
+    const m = await summaryJson('mobilenet_v2.py');
+    assert.equal(m.totalParams, 3_504_872);
+    const features = m.blocks!.filter((b) => b.name.startsWith('features.'));
+    assert.deepEqual(features.map((b) => b.name), real.map((_, i) => `features.${i}`));
+    assert.deepEqual(features.map((b) => [b.params, b.outputShape, b.layers.length]), real);
+  });
+
   it('keras.applications ResNet50: the four stages are blocks equal to Keras\' conv2..conv5 layers', async () => {
     const m = await summaryJson('keras_resnet50.py');
     assert.equal(m.totalParams, 25_636_712);

@@ -15,12 +15,23 @@ export function libraryBlocks(obj: ObjectValue, records: AppRecord[]): (string |
   return stubCallBlocks(records);
 }
 
-/** Layer id → the name of the top-level child (attribute or container index) holding it, for layers nested below one. */
-function topLevelOwners(obj: ObjectValue): Map<number, string> {
+/**
+ * Layer id → the name of the top-level child (attribute or container index) holding it, for
+ * layers nested below one. A plain container holding most of the model's layers (the `features`
+ * of MobileNet or Gluon's zoo ResNet) is split into its own children (`features.4`), as one block
+ * would hide the whole network; one of plain layers only (VGG's `features`) stays one block.
+ */
+function topLevelOwners(obj: ObjectValue, prefix = '', visited = new Set<number>([obj.id])): Map<number, string> {
   const owners = new Map<number, string>();
+  const total = layerIdsUnder(obj, new Set()).length;
   const children: [string, Value][] = [...obj.attrs.entries(), ...obj.items.map((v, i): [string, Value] => [String(i), v])];
   for (const [name, child] of children) {
-    if (child.t === 'object') for (const id of layerIdsUnder(child, new Set())) if (!owners.has(id)) owners.set(id, name);
+    if (child.t !== 'object' || visited.has(child.id)) continue;
+    visited.add(child.id);
+    const ids = layerIdsUnder(child, new Set());
+    const split = child.container !== null && ids.length * 2 > total && [...child.attrs.values(), ...child.items].some((v) => v.t === 'object');
+    const parts = split ? topLevelOwners(child, `${prefix}${name}.`, visited) : null;
+    for (const id of ids) if (!owners.has(id) && !(parts && !parts.has(id))) owners.set(id, parts?.get(id) ?? `${prefix}${name}`);
   }
   return owners;
 }
