@@ -122,10 +122,11 @@ function addSummary(program: Command, io: CliIo, setCode: (c: number) => void): 
     .option('--model <name>', 'only the model with this variable or class name')
     .option('--config <path-or-setting>', 'a config file, or an inline `KEY = VALUE` override (repeatable)', collect)
     .option('--isolated', 'ignore every configuration file')
-    .action(async (file: string, flags: CommonFlags & { format: string; model?: string }) => {
+    .option('--expand', "list every layer of a library model's blocks (text; collapsed by block by default)")
+    .action(async (file: string, flags: CommonFlags & { format: string; model?: string; expand?: boolean }) => {
       const { configFile, overrides } = configFlags(flags.config, io.cwd);
       const format = checkSummaryFormat(flags.format);
-      setCode(await runSummary({ file, format, model: flags.model, configFile, overrides, isolated: !!flags.isolated }, io));
+      setCode(await runSummary({ file, format, model: flags.model, configFile, overrides, isolated: !!flags.isolated, expand: !!flags.expand }, io));
     });
 }
 

@@ -6,7 +6,7 @@
 import { modelGraph } from '../diagram/graph';
 import { toSvg } from '../diagram/svg';
 import { toDot, toMermaid } from '../diagram/text-formats';
-import { formatShape, type LayerApplication, type ModelSummary } from '../engine/index';
+import { formatShape, summaryRows, type LayerApplication, type ModelSummary, type SummaryRow } from '../engine/index';
 import { ConfigResolver } from '../host/config';
 import type { ConfigValues } from '../host/config-schema';
 import { lintText } from '../host/lint';
@@ -29,6 +29,8 @@ export interface SummaryOptions {
   configFile?: string;
   overrides?: ConfigValues;
   isolated: boolean;
+  /** Text: list the layers of each block of a library model under its row. */
+  expand?: boolean;
 }
 
 export async function runSummary(o: SummaryOptions, io: CliIo): Promise<number> {
@@ -59,7 +61,7 @@ export async function runSummary(o: SummaryOptions, io: CliIo): Promise<number> 
       else if (models.length > 1) return severalModels(models, io);
       else io.stdout(draw(modelGraph(models[0], picked[0].text, r.diagnostics)));
     } else if (o.format === 'json') io.stdout(`${JSON.stringify(models.map(modelJson), null, 2)}\n`);
-    else io.stdout(models.length ? models.map(renderModel).join('\n') : `No models found in ${printable(items[0].display)}.\n`);
+    else io.stdout(models.length ? models.map((m) => renderModel(m, o.expand)).join('\n') : `No models found in ${printable(items[0].display)}.\n`);
     return r.engine.internalError || (draw && models.length === 0) ? EXIT.error : EXIT.clean;
   } finally {
     parser.dispose();
@@ -89,9 +91,13 @@ function modelNames(models: ModelSummary[]): string {
 
 const COLUMNS = ['Layer (type)', 'Output Shape', 'Param #'];
 
-/** Keras' summary layout, in plain ASCII. Unknown values print as `?`. */
-export function renderModel(m: ModelSummary): string {
-  const rows = m.layers.map((l) => [`${l.name} (${l.type})`, l.outputShape ? formatShape(l.outputShape) : '?', paramCell(l)]);
+/**
+ * Keras' summary layout, in plain ASCII. Unknown values print as `?`. A library model's blocks
+ * are one row each (`layer1 (block, 6 layers)`), their layers indented below with `expand`.
+ */
+export function renderModel(m: ModelSummary, expand = false): string {
+  const layerRow = (l: LayerApplication, indent: string) => [`${indent}${l.name} (${l.type})`, shapeCell(l.outputShape), paramCell(l)];
+  const rows = summaryRows(m).flatMap((r) => (r.block ? [blockRow(r), ...(expand ? r.layers.map((i) => layerRow(m.layers[i], '  ')) : [])] : [layerRow(m.layers[r.layers[0]], '')]));
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)) + 2);
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('').trimEnd();
   const rule = (ch: string) => ch.repeat(widths.reduce((a, b) => a + b, 0));
@@ -110,6 +116,14 @@ export function renderModel(m: ModelSummary): string {
     rule('_'),
     '',
   ].join('\n');
+}
+
+function blockRow(r: SummaryRow): string[] {
+  return [`${r.name} (block, ${r.layers.length} layer${r.layers.length === 1 ? '' : 's'})`, shapeCell(r.outputShape), count(r.params)];
+}
+
+function shapeCell(s: LayerApplication['outputShape']): string {
+  return s ? formatShape(s) : '?';
 }
 
 function paramCell(l: LayerApplication): string {
@@ -133,7 +147,10 @@ function modelJson(m: ModelSummary): object {
       params: l.params,
       trainableParams: l.trainableParams,
       reused: l.reused,
+      ...(l.block !== undefined ? { block: l.block } : {}),
     })),
+    // A library model's layers collapsed by the stub's blocks (rows of one layer stay layers).
+    ...(m.library ? { blocks: summaryRows(m).filter((r) => r.block).map((r) => ({ name: r.name, outputShape: r.outputShape ? formatShape(r.outputShape) : null, params: r.params, layers: r.layers })) } : {}),
     totalParams: m.totalParams,
     trainableParams: m.trainableParams,
     nonTrainableParams: m.nonTrainableParams,

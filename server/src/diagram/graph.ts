@@ -4,7 +4,7 @@
  * layer's constructor arguments, its line) and from the diagnostics (which layer fails).
  * The three renderers (mermaid, dot, svg) all draw this one structure.
  */
-import { formatShape, type Diagnostic, type ModelSummary } from '../engine/index';
+import { formatShape, summaryRows, type Diagnostic, type ModelSummary } from '../engine/index';
 import { LineIndex } from '../engine/positions';
 
 export interface GraphNode {
@@ -47,6 +47,7 @@ export function modelGraph(model: ModelSummary, text: string | null, diagnostics
   const inputShape = model.inputShapes.map(formatShape).join(', ') || '?';
   const modelLine = text === null ? -1 : lines.lineOf(model.range.start);
   const nodes: GraphNode[] = [{ id: 'input', title: 'input', args: '', params: '', kind: 'input', line: text === null ? -1 : lines.lineOf(model.inputSource?.start ?? model.range.start) }];
+  if (model.library) return libraryGraph(model, nodes, modelLine);
   const edges: GraphEdge[] = [];
   const consumed = new Set<number>();
   model.layers.forEach((layer, i) => {
@@ -75,6 +76,40 @@ export function modelGraph(model: ModelSummary, text: string | null, diagnostics
     nodes.push({ id: 'output', title: 'output', args: '', params: '', kind: 'output', line: modelLine });
     for (const i of sinks) edges.push({ from: `n${i}`, to: 'output', label: formatShape(model.layers[i].outputShape) });
   }
+  return { name: model.name, framework: model.framework, nodes, edges };
+}
+
+/**
+ * A library model drawn one node per block (its hundreds of layers would hide the picture):
+ * an edge joins two nodes where a layer of one feeds a layer of the other. Every node is at the
+ * user's call that built the model; the stub's own code is never shown.
+ */
+function libraryGraph(model: ModelSummary, nodes: GraphNode[], modelLine: number): ModelGraph {
+  const rows = summaryRows(model);
+  const rowOf = new Map(rows.flatMap((r, k) => r.layers.map((i): [number, number] => [i, k])));
+  const edges: GraphEdge[] = [];
+  const drawn = new Set<string>();
+  const fed = new Set<number>();
+  const edge = (from: string, to: string, label: string) => {
+    if (drawn.has(`${from} ${to}`)) return;
+    drawn.add(`${from} ${to}`);
+    edges.push({ from, to, label });
+  };
+  rows.forEach((r, k) => {
+    const title = r.block ? `${r.name} (${r.layers.length} layers)` : `${r.name} (${r.type})`;
+    nodes.push({ id: `n${k}`, title, args: '', params: r.params === null ? '?' : r.params.toLocaleString('en-US'), kind: 'layer', line: modelLine });
+    for (const i of r.layers) {
+      for (const from of model.layerInputs[i] ?? [-1]) {
+        const source = from < 0 ? -1 : rowOf.get(from)!;
+        if (source === k) continue;
+        if (source >= 0) fed.add(source);
+        edge(source < 0 ? 'input' : `n${source}`, `n${k}`, from < 0 ? model.inputShapes.map(formatShape).join(', ') || '?' : formatShape(model.layers[from].outputShape));
+      }
+    }
+  });
+  const sinks = rows.map((_, k) => k).filter((k) => !fed.has(k));
+  if (sinks.length) nodes.push({ id: 'output', title: 'output', args: '', params: '', kind: 'output', line: modelLine });
+  for (const k of sinks) edge(`n${k}`, 'output', formatShape(rows[k].outputShape));
   return { name: model.name, framework: model.framework, nodes, edges };
 }
 

@@ -18,6 +18,7 @@ export { CellMap, LineIndex, type CellPosition, type CellSpan, type CliPosition 
 export { cellsProgram, notebookWithProgram, readNotebook, type Notebook, type NotebookWrite } from './notebook';
 export type { PythonParser, ParsedTree, TreeEdit, ParseOptions } from './syntax/tree';
 export { formatShape } from './shapes';
+export { summaryRows, type SummaryRow } from './summary-blocks';
 export { ConversionCache } from './syntax/convert';
 export { DEFAULT_BUDGETS } from './budget';
 

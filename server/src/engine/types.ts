@@ -115,6 +115,11 @@ export interface LayerApplication {
   args?: Record<string, PlainArg>;
   /** Per input tensor: the index in the run's layers of the application that made it, -1 for the model's input, null when not traceable. */
   inputsFrom?: (number | null)[];
+  /**
+   * Layers of a model built by a library stub: the stub's part this layer belongs to (ResNet's
+   * `layer1`, a Keras application's stage), absent for a layer of the model's own top level.
+   */
+  block?: string;
 }
 
 /** A plain argument value (JSON-safe). */
@@ -134,6 +139,11 @@ export interface ModelSummary {
    * the model's input. Branches and merges (residual adds, concatenations) show as several entries.
    */
   layerInputs: number[][];
+  /**
+   * Built by a library stub (torchvision, keras.applications...): its layers' positions are the
+   * user's call that built it (the stub's own are never shown), and they carry their `block`.
+   */
+  library?: boolean;
   totalParams: number | null;
   trainableParams: number | null;
   nonTrainableParams: number | null;

@@ -167,7 +167,8 @@ function mergeVerdicts(results: RunResult[], groups: VersionGroup[], source: str
 /** Whether a run knows the output shape of the layer a diagnostic points at. */
 function shapesKnownAt(r: RunResult, d: Diagnostic): boolean {
   const at = (x: { start: number; end: number }) => x.start === d.range.start && x.end === d.range.end;
-  return r.models.some((m) => m.layers.some((l) => (at(l.definedAt) || at(l.appliedAt)) && l.outputShape !== null));
+  // A library model's layers all sit at the user's call: they say nothing of one layer's shape.
+  return r.models.some((m) => !m.library && m.layers.some((l) => (at(l.definedAt) || at(l.appliedAt)) && l.outputShape !== null));
 }
 
 function label(g: VersionGroup): string {

@@ -6,7 +6,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { findRule, ruleUrl, type LayerApplication, type TextRange } from '../engine/index';
 import type { Analysis } from './analysis';
 import { toRange } from './convert';
-import { errorMarkdown, layerMarkdown, ruleMarkdown, tensorMarkdown } from './markdown';
+import { errorMarkdown, layerMarkdown, modelSummaryMarkdown, ruleMarkdown, tensorMarkdown } from './markdown';
 
 export function hover(analysis: Analysis, position: Position): Hover | null {
   const lint = analysis.lint;
@@ -14,7 +14,7 @@ export function hover(analysis: Analysis, position: Position): Hover | null {
   const offset = analysis.lines.fromLsp(position);
   const rule = ruleHover(analysis, offset);
   if (rule) return rule;
-  const facts = layerHover(analysis, offset) ?? tensorHover(analysis, offset);
+  const facts = layerHover(analysis, offset) ?? libraryModelHover(analysis, offset) ?? tensorHover(analysis, offset);
   const error = errorHover(analysis, offset);
   if (!error) return facts;
   // The error first, then the layer's own facts below a rule.
@@ -50,6 +50,7 @@ function ruleHover(analysis: Analysis, offset: number): Hover | null {
 function layerHover(analysis: Analysis, offset: number): Hover | null {
   let best: { layer: LayerApplication; range: TextRange } | null = null;
   for (const model of analysis.lint!.engine.models) {
+    if (model.library) continue; // its layers all sit at the call that built it: the model's hover shows them
     for (const layer of model.layers) {
       if (layer.file !== undefined) continue; // applied in another file
       for (const range of [layer.appliedAt, layer.definedAt]) {
@@ -58,6 +59,29 @@ function layerHover(analysis: Analysis, offset: number): Hover | null {
     }
   }
   return best ? markdown(layerMarkdown(best.layer), analysis, best.range) : null;
+}
+
+/**
+ * A model built by a library stub (`torchvision.models.resnet18()`): its summary collapsed by
+ * block, on the call that built it or on a use of the variable holding it.
+ */
+function libraryModelHover(analysis: Analysis, offset: number): Hover | null {
+  const word = wordAt(analysis.text, offset);
+  for (const model of analysis.lint!.engine.models) {
+    if (!model.library) continue;
+    if (contains(model.range, offset)) return markdown(modelSummaryMarkdown(model), analysis, model.range);
+    if (word && word.text === model.name) return markdown(modelSummaryMarkdown(model), analysis, word.range);
+  }
+  return null;
+}
+
+/** The Python identifier under the cursor, if any. */
+function wordAt(text: string, offset: number): { text: string; range: TextRange } | null {
+  let start = offset;
+  let end = offset;
+  while (start > 0 && /\w/.test(text[start - 1])) start--;
+  while (end < text.length && /\w/.test(text[end])) end++;
+  return end > start ? { text: text.slice(start, end), range: { start, end } } : null;
 }
 
 function tensorHover(analysis: Analysis, offset: number): Hover | null {

@@ -8,6 +8,7 @@ export function inlayHints(analysis: Analysis, range: Range): InlayHint[] {
   // Several layers may end on one line (`x = pool(conv(x))`): show them in call order.
   const labelsByLine = new Map<number, string[]>();
   for (const model of analysis.lint.engine.models) {
+    if (model.library) continue; // its layers are the stub's, placed at the user's call
     for (const layer of model.layers) {
       if (layer.file !== undefined) continue; // applied in another file
       const line = analysis.lines.lineOf(layer.appliedAt.end);

@@ -1,5 +1,5 @@
 /** Markdown for hovers and the model summary: what the engine inferred, in words users read. */
-import { formatShape, type Diagnostic, type LayerApplication, type ModelSummary, type RuleDoc, type Shape, type TensorFact } from '../engine/index';
+import { formatShape, summaryRows, type Diagnostic, type LayerApplication, type ModelSummary, type RuleDoc, type Shape, type TensorFact } from '../engine/index';
 import { headline, isTraceLine } from './convert';
 
 export function layerMarkdown(layer: LayerApplication): string {
@@ -84,7 +84,14 @@ export function modelSummaryMarkdown(model: ModelSummary): string {
     '| Layer | Type | Output shape | Axes | Params |',
     '| --- | --- | --- | --- | ---: |',
   ];
-  for (const l of model.layers) {
+  // A library model's blocks are one row each (its hundreds of layers would bury the shapes).
+  for (const row of summaryRows(model)) {
+    if (row.block) {
+      const n = row.layers.length;
+      out.push(`| ${cell(row.name)} | block (${n} layer${n === 1 ? '' : 's'}) | \`${formatShape(row.outputShape)}\` | | ${row.params === null ? '?' : formatCount(row.params)} |`);
+      continue;
+    }
+    const l = model.layers[row.layers[0]];
     const params = l.reused ? '(shared)' : l.params === null ? '?' : formatCount(l.params);
     out.push(`| ${cell(l.name)} | ${cell(l.type)} | \`${formatShape(l.outputShape)}\` | ${l.axisNames?.join(' ') ?? ''} | ${params} |`);
   }

@@ -137,6 +137,10 @@ export class Interpreter implements InterpreterHost {
     return this.stubs.userSite(r);
   }
 
+  stubPath(except: TextRange): string[] {
+    return this.stubs.stubPath(except);
+  }
+
   inEntry(r: TextRange): boolean {
     return this.program.inEntry(r);
   }

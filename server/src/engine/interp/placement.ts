@@ -3,7 +3,8 @@
  * related location, fix, model summary, layer application and tensor fact gets the range
  * local to its own file, and `file` when that file is not the analysed one. Nothing is ever
  * placed in a library stub: diagnostics raised there were moved to the user's call site when
- * reported (`userRange`); related places and facts inside stubs are dropped.
+ * reported (`userRange`); related places and facts inside stubs are dropped, and a library
+ * model's layers take the place of the user's call that built the model.
  */
 import type { Diagnostic, ElsewhereFacts, Fix, LayerApplication, ModelSummary, RelatedLocation, TensorFact, TextRange } from '../types';
 import type { InterpretResult } from './interpreter';
@@ -38,7 +39,8 @@ export function placeResults(program: Program, result: InterpretResult): Interpr
       ...m,
       range: p.range,
       inputSource: m.inputSource && samePlace(place(m.inputSource), p.file),
-      layers: m.layers.flatMap((l) => placeLayer(program, l, p.file)),
+      // A library model's layers are in the stub: they are shown at the user's call that built it.
+      layers: m.library ? m.layers.map((l) => ({ ...l, appliedAt: p.range, definedAt: p.range })) : m.layers.flatMap((l) => placeLayer(program, l, p.file)),
     };
     if (p.file === undefined) models.push(summary);
     else bucket(p.file).models.push(summary);

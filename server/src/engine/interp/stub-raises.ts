@@ -23,10 +23,13 @@ interface CallFrame {
   callee: string | null;
   /** `uncertainDepth` when the call was made: deeper at the raise means an unknown condition on the way. */
   uncertainDepth: number;
+  /** Which call this is, in the order calls were made (tells a loop's calls at one site apart). */
+  serial: number;
 }
 
 export class StubRaises {
   private readonly frames: CallFrame[] = [];
+  private calls = 0;
   /** `try` bodies with handlers being executed: a raise there may be caught. */
   handlerDepth = 0;
 
@@ -38,7 +41,7 @@ export class StubRaises {
   }
 
   enter(site: TextRange, callee: string | null, uncertainDepth: number): void {
-    this.frames.push({ site, callee, uncertainDepth });
+    this.frames.push({ site, callee, uncertainDepth, serial: this.calls++ });
   }
 
   leave(): void {
@@ -64,6 +67,17 @@ export class StubRaises {
   userSite(range: TextRange): TextRange | null {
     if (!this.isStubCode(range)) return range;
     return this.userFrame()?.site ?? null;
+  }
+
+  /**
+   * The calls being made inside stub code below the innermost user call, as `callee@serial` keys
+   * (outermost first); `except` leaves out the call at that site (a layer's own constructor).
+   */
+  stubPath(except: TextRange): string[] {
+    const user = this.userFrame();
+    const from = user ? this.frames.lastIndexOf(user) + 1 : 0;
+    const inStub = this.frames.slice(from).filter((f) => this.isStubCode(f.site) && f.site.start !== except.start);
+    return inStub.map((f) => `${f.callee ?? 'call'}@${f.serial}`);
   }
 
   /** The innermost call made from user code. */

@@ -108,6 +108,8 @@ export interface LayerValue {
   name: string;
   /** First-layer input shape declared with input_shape= / batch_input_shape= / input_dim=. */
   declaredInput: Shape | null;
+  /** Built in a library stub: the stub calls it was built under (they group a library model's layers into blocks). */
+  stubPath?: string[];
 }
 
 export interface TensorVal {

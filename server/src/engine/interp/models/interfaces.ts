@@ -34,6 +34,8 @@ export interface InterpreterHost {
   findClassAttr(cls: ClassValue, name: string): { value: Value; owner: ClassValue } | null;
   /** Where an error at `r` is shown: `r`, or for a place in a library stub the user's call site (null: nowhere). */
   userRange(r: TextRange): TextRange | null;
+  /** The stub calls being executed below the user's call into a library stub (see `StubRaises.stubPath`). */
+  stubPath(except: TextRange): string[];
   /** Whether `r` is in the analysed file itself (not a module it imports). */
   inEntry(r: TextRange): boolean;
   /** The 0-based line of a program offset within its own file. */

@@ -27,6 +27,8 @@ export interface AppRecord {
   takesRawInput: boolean;
   /** Per input tensor, the application that made it (null: the model's input; -1: a join of several). */
   inputIds: (number | null)[];
+  /** The layer's `stubPath` (built in a library stub). */
+  stubPath?: string[];
 }
 
 export interface Run {
@@ -219,7 +221,7 @@ export class Runs {
       reused,
       args: plainArgs(layer.def, layer.args),
     };
-    this.apps.set(appId, { app, layerId: layer.id, inputHist, takesRawInput: inputTensors.some((t) => t.hist === null), inputIds: inputTensors.map((t) => t.hist?.id ?? null) });
+    this.apps.set(appId, { app, layerId: layer.id, inputHist, takesRawInput: inputTensors.some((t) => t.hist === null), inputIds: inputTensors.map((t) => t.hist?.id ?? null), stubPath: layer.stubPath });
     run.apps.push(appId);
     if (outcome.issue) {
       this.ctx.diagnostics.report(run, outcome.issue, layer, site ?? layer.range, inputHist, layer.def.framework, inputTensors);

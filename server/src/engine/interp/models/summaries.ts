@@ -5,6 +5,7 @@ import type { ModelContext } from './context';
 import type { AppRecord, Run } from './runs';
 import { showsShape, tensorsIn } from './support';
 import { product } from '../../shapes';
+import { libraryBlocks } from './library-blocks';
 
 export class Summaries {
   private readonly summariesOut: ModelSummary[] = [];
@@ -17,7 +18,12 @@ export class Summaries {
   push(run: Run, obj: ObjectValue, inputs: TensorVal[]): void {
     const shown = inputs.some(showsShape);
     const earlier = this.summarized.get(obj.id);
-    if (earlier && (earlier.shown || !shown)) return;
+    if (earlier && (earlier.shown || !shown)) {
+      // A model summarised while it was built (a Keras functional model inside a library stub)
+      // takes the name of the variable it was then assigned to.
+      if (obj.varName) this.summariesOut[earlier.index].name = obj.varName;
+      return;
+    }
     const index = earlier ? earlier.index : this.summariesOut.length;
     this.summarized.set(obj.id, { index, shown });
     const apps = this.ctx.runs.apps;
@@ -27,6 +33,14 @@ export class Summaries {
       const rec = apps.get(id)!;
       return { ...rec.app, inputsFrom: rec.inputIds.map((p) => (p === null ? -1 : position.get(p) ?? null)) };
     });
+    // A model whose every layer a library stub built is shown collapsed by the stub's blocks.
+    const library = run.apps.length > 0 && run.apps.every((id) => apps.get(id)!.stubPath !== undefined);
+    if (library) {
+      const blocks = libraryBlocks(obj, run.apps.map((id) => apps.get(id)!));
+      layers.forEach((l, i) => {
+        if (blocks[i] !== undefined) l.block = blocks[i];
+      });
+    }
     const seen = new Set<number>();
     let total: number | null = 0;
     let trainable: number | null = 0;
@@ -59,6 +73,7 @@ export class Summaries {
       inputSource: inputs[0]?.origin ?? null,
       layers,
       layerInputs: layerInputs(run.apps, (id) => apps.get(id)!),
+      ...(library ? { library } : {}),
       totalParams: total,
       trainableParams: trainable,
       nonTrainableParams: total !== null && trainable !== null ? total - trainable : null,

@@ -1,0 +1,53 @@
+/**
+ * A library model in the editor: hovering the call that built it, or its variable, shows its
+ * summary collapsed by block; the stub's layers give no hovers or inlay hints of their own.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Hover, InlayHint } from 'vscode-languageserver-protocol/node';
+import { positionAt, REPO_ROOT, TestClient } from './harness';
+
+async function opened(name: string): Promise<{ client: TestClient; uri: string; text: string; hoverAt: (offset: number) => Promise<string> }> {
+  const file = path.join(REPO_ROOT, 'test', 'fixtures', 'library-summary', name);
+  const uri = pathToFileURL(file).href;
+  const text = readFileSync(file, 'utf8');
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}) });
+  await client.open(uri, text);
+  const hoverAt = async (offset: number) =>
+    JSON.stringify(((await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionAt(text, offset) })) as Hover | null)?.contents ?? '');
+  return { client, uri, text, hoverAt };
+}
+
+test('hover on a torchvision model shows its blocks; its stub layers leave no inlay hints', async () => {
+  const { client, uri, text, hoverAt } = await opened('resnet18.py');
+  try {
+    for (const offset of [text.indexOf('resnet18()') + 2, text.indexOf('model(') + 1]) {
+      const shown = await hoverAt(offset);
+      assert.match(shown, /\| layer1 \| block \(12 layers\) \| `\(1, 64, 56, 56\)` \| \| 147,968 \|/, shown);
+      assert.match(shown, /\| fc \| Linear \| `\(1, 1000\)`/);
+      assert.match(shown, /Total params: 11,689,512/);
+      assert.doesNotMatch(shown, /BasicBlock|downsample/, 'collapsed: no layer inside a block');
+    }
+    const range = { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } };
+    const hints = (await client.connection.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range })) as InlayHint[];
+    const buildLine = positionAt(text, text.indexOf('resnet18()')).line;
+    assert.deepEqual(hints.filter((h) => h.position.line === buildLine), [], 'no hints from the stub\'s layers');
+  } finally {
+    await client.stop();
+  }
+});
+
+test('hover on a keras.applications model variable shows its stages collapsed', async () => {
+  const { client, text, hoverAt } = await opened('keras_resnet50.py');
+  try {
+    const shown = await hoverAt(text.indexOf('model(') + 2);
+    assert.match(shown, /# model \(keras\)/, shown);
+    assert.match(shown, /\| stage_v1 #3 \| block \(62 layers\) \| `\(N, 14, 14, 1024\)` \| \| 7,129,088 \|/);
+    assert.match(shown, /Total params: 25,636,712/);
+  } finally {
+    await client.stop();
+  }
+});
