@@ -9,16 +9,16 @@ rev="$(git -C "$repo" rev-parse "${1:-HEAD}")"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 export PRE_COMMIT_HOME="$scratch/store" GIT_AUTHOR_NAME=b GIT_AUTHOR_EMAIL=b@b GIT_COMMITTER_NAME=b GIT_COMMITTER_EMAIL=b@b
-mkdir "$scratch/work"
-cp "$repo/examples/gluon_fixed_create_model.py" "$repo/examples/keras_original.py" "$scratch/work/" 2>/dev/null || cp "$repo"/examples/*.py "$scratch/work/"
-cat > "$scratch/work/.pre-commit-config.yaml" <<YAML
+mkdir "$scratch/project"
+cp "$repo/examples/gluon_fixed_create_model.py" "$repo/examples/keras_original.py" "$scratch/project/" 2>/dev/null || cp "$repo"/examples/*.py "$scratch/project/"
+cat > "$scratch/project/.pre-commit-config.yaml" <<YAML
 repos:
   - repo: $repo
     rev: $rev
     hooks:
       - id: shapelint
 YAML
-cd "$scratch/work"
+cd "$scratch/project"
 git init --quiet && git add . && git commit --quiet -m bench
 run() {
   local start end
