@@ -15,7 +15,7 @@ import { UNKNOWN_V, type ScriptDefault, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { dataObject, dataOf, dataTensor, dedupe, defaultsOf } from './data-objects';
-import { dtypeName } from './dtypes';
+import { dtypeName, withDtype } from './dtypes';
 import { safely } from './support';
 
 type Apply = (v: Value) => Value;
@@ -95,12 +95,9 @@ function withChannels(v: Value, c: number): Value {
   return dataTensor(dims, v.lib, v.origin, v.dtype, v.defaults);
 }
 
-function withDtype(v: Value, dtype: string | undefined): Value {
-  if (v.t !== 'tensor') return UNKNOWN_V;
-  const t = { ...v };
-  if (dtype) t.dtype = dtype;
-  else delete t.dtype;
-  return t;
+/** A dtype transform: a tensor gets `dtype` (unknown when undefined); anything else (a PIL image) is unknown. */
+function castTo(v: Value, dtype: string | undefined): Value {
+  return v.t === 'tensor' ? withDtype(v, dtype) : UNKNOWN_V;
 }
 
 // ------------------------------------------------------------ torchvision
@@ -166,11 +163,11 @@ function tvMakers(): Record<string, Maker> {
     ToDtype: (args) => {
       const d = arg(args, 0, 'dtype');
       const name = dtypeName(d);
-      return (v) => withDtype(v, name);
+      return (v) => castTo(v, name);
     },
     ConvertImageDtype: (args) => {
       const name = dtypeName(arg(args, 0, 'dtype'));
-      return (v) => withDtype(v, name);
+      return (v) => castTo(v, name);
     },
     Normalize: (args) => normalize(arg(args, 0, 'mean'), arg(args, 1, 'std')),
     RandomApply: (args) => {
@@ -259,7 +256,7 @@ function gluonMakers(): Record<string, Maker> {
     Normalize: () => (v) => (v.t === 'tensor' ? v : UNKNOWN_V),
     Cast: (args) => {
       const name = dtypeName(arg(args, 0, 'dtype') ?? { t: 'str', v: 'float32' });
-      return (v) => withDtype(v, name);
+      return (v) => castTo(v, name);
     },
   };
   for (const n of ['RandomFlipLeftRight', 'RandomFlipTopBottom', 'RandomBrightness', 'RandomContrast', 'RandomSaturation', 'RandomHue', 'RandomColorJitter', 'RandomLighting']) {
