@@ -129,14 +129,6 @@ export class Interpreter implements InterpreterHost {
     return this.program.text;
   }
 
-  /**
-   * Where a diagnostic raised at `r` is shown: `r` itself in the user's code; for a place inside
-   * a library stub, the innermost call site in the user's code (null when there is none).
-   */
-  userRange(r: TextRange): TextRange | null {
-    return this.stubs.userSite(r);
-  }
-
   stubPath(except: TextRange): string[] {
     return this.stubs.stubPath(except);
   }
@@ -223,6 +215,10 @@ export class Interpreter implements InterpreterHost {
     }
   }
 
+  /**
+   * Where a diagnostic raised at `range` is shown: `range` itself in the user's code; for a place
+   * inside a library stub, the innermost call site in the user's code (null when there is none).
+   */
   userSite(range: TextRange): TextRange | null {
     return this.stubs.userSite(range);
   }

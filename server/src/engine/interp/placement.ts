@@ -3,7 +3,7 @@
  * related location, fix, model summary, layer application and tensor fact gets the range
  * local to its own file, and `file` when that file is not the analysed one. Nothing is ever
  * placed in a library stub: diagnostics raised there were moved to the user's call site when
- * reported (`userRange`); related places and facts inside stubs are dropped, and a library
+ * reported (`userSite`); related places and facts inside stubs are dropped, and a library
  * model's layers take the place of the user's call that built the model.
  */
 import type { Diagnostic, ElsewhereFacts, Fix, LayerApplication, ModelSummary, RelatedLocation, TensorFact, TextRange } from '../types';

@@ -118,7 +118,7 @@ export class Containers {
 
   newObject(cls: ClassValue | null, container: ObjectValue['container'], range: TextRange, framework: Framework | null): ObjectValue {
     // A model built inside a library stub is the user's: it is placed at their call.
-    range = this.ctx.host.userRange(range) ?? range;
+    range = this.ctx.host.userSite(range) ?? range;
     const obj: ObjectValue = {
       t: 'object',
       id: this.ctx.nextId(),

@@ -25,7 +25,7 @@ export class Diagnostics {
   report(run: Run, issue: LayerIssue, layer: LayerValue | null, range: TextRange, hist: Lineage | null, framework: Framework, inputs: TensorVal[] = [], extra?: { related: RelatedLocation[]; fixes: Fix[] }): void {
     run.issues++;
     if (run.dry) return;
-    const shown = this.ctx.host.userRange(range);
+    const shown = this.ctx.host.userSite(range);
     if (!shown) return;
     const rule = ruleByName(issue.rule);
     const defaults = dedupe([...(run.input?.defaults ?? []), ...defaultsOf(...inputs, ...(layer ? layer.args.raw.values() : []))]);

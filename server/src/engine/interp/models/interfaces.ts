@@ -32,8 +32,6 @@ export interface InterpreterHost {
   tick(): void;
   dim(d: Dim | undefined): Value;
   findClassAttr(cls: ClassValue, name: string): { value: Value; owner: ClassValue } | null;
-  /** Where an error at `r` is shown: `r`, or for a place in a library stub the user's call site (null: nowhere). */
-  userRange(r: TextRange): TextRange | null;
   /** The stub calls being executed below the user's call into a library stub (see `StubRaises.stubPath`). */
   stubPath(except: TextRange): string[];
   /** Whether `r` is in the analysed file itself (not a module it imports). */

@@ -23,8 +23,6 @@ export interface AppRecord {
   layerId: number;
   /** Input tensors' lineage, for explanations. */
   inputHist: Lineage | null;
-  /** Some input tensor has no lineage (a model input, a factory): the layer graph draws an edge from the input. */
-  takesRawInput: boolean;
   /** Per input tensor, the application that made it (null: the model's input; -1: a join of several). */
   inputIds: (number | null)[];
   /** The layer's `stubPath` (built in a library stub). */
@@ -221,7 +219,7 @@ export class Runs {
       reused,
       args: plainArgs(layer.def, layer.args),
     };
-    this.apps.set(appId, { app, layerId: layer.id, inputHist, takesRawInput: inputTensors.some((t) => t.hist === null), inputIds: inputTensors.map((t) => t.hist?.id ?? null), stubPath: layer.stubPath });
+    this.apps.set(appId, { app, layerId: layer.id, inputHist, inputIds: inputTensors.map((t) => t.hist?.id ?? null), stubPath: layer.stubPath });
     run.apps.push(appId);
     if (outcome.issue) {
       this.ctx.diagnostics.report(run, outcome.issue, layer, site ?? layer.range, inputHist, layer.def.framework, inputTensors);
@@ -262,7 +260,7 @@ export class Runs {
       inputShapes: inputs.map((t) => t.shape), outputShape: isTensor(output) ? saneShape(output.shape) : null, axisNames: null, layout: null, layoutSource: null,
       params: 0, trainableParams: 0, trace: [], reused: false, args: plainArgs(def, bound),
     };
-    this.apps.set(appId, { app, layerId: -appId, inputHist: hist, takesRawInput: inputs.some((t) => t.hist === null), inputIds: inputs.map((t) => t.hist?.id ?? null) });
+    this.apps.set(appId, { app, layerId: -appId, inputHist: hist, inputIds: inputs.map((t) => t.hist?.id ?? null) });
     run.apps.push(appId);
     return extendLineage(hist, appId);
   }

@@ -68,7 +68,7 @@ export class Summaries {
       framework: obj.framework ?? 'torch',
       // A user class's model is where the class is written; containers, and library models (a
       // class in a stub), where they are built.
-      range: obj.cls && this.ctx.host.userRange(obj.cls.def.nameRange) === obj.cls.def.nameRange ? obj.cls.def.nameRange : obj.range,
+      range: obj.cls && this.ctx.host.userSite(obj.cls.def.nameRange) === obj.cls.def.nameRange ? obj.cls.def.nameRange : obj.range,
       inputShapes: inputs.map((t) => t.shape),
       inputSource: inputs[0]?.origin ?? null,
       layers,
@@ -93,8 +93,9 @@ export class Summaries {
 function layerInputs(appIds: number[], record: (id: number) => AppRecord): number[][] {
   const index = new Map(appIds.map((id, i) => [id, i]));
   return appIds.map((id) => {
-    const { inputHist, takesRawInput } = record(id);
-    const found = new Set<number>(takesRawInput ? [-1] : []);
+    const { inputHist, inputIds } = record(id);
+    // An input tensor without lineage (a model input, a factory) is drawn as coming from the input.
+    const found = new Set<number>(inputIds.includes(null) ? [-1] : []);
     const seen = new Set<Lineage>();
     const stack: Lineage[] = inputHist ? [inputHist] : [];
     while (stack.length) {
