@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { hasPlaywright, playwrightChromium, type Browser } from '../editors/playwright';
+import { hasPlaywright, launchChromium, type Browser } from '../editors/playwright';
 import { cli, FIXTURES, REPO } from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -33,11 +33,7 @@ if (lacking && process.env.CI) throw new Error(`the diagram browser test needs $
 describe('the SVG diagram in a real browser', { skip: lacking ? `needs ${lacking}` : false }, () => {
   let browser: Browser;
   before(async () => {
-    browser = await playwrightChromium(TOOLS).launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium(TOOLS, CHROMIUM);
     mkdirSync(ARTIFACTS, { recursive: true });
   });
   after(async () => browser?.close());

@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../lsp/harness';
 
-import { hasPlaywright, playwrightChromium, type Browser, type Locator, type Page } from './playwright';
+import { hasPlaywright, launchChromium, type Browser, type Locator, type Page } from './playwright';
 
 const NODE_VERSION = '24.21.0';
 const CODE_SERVER_VERSION = '4.139.1';
@@ -196,11 +196,7 @@ export class CodeServerSession {
     }
     assert.ok(up, `code-server did not start:\n${this.logs()}`);
 
-    this.browser = await playwrightChromium(TOOLS).launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    this.browser = await launchChromium(TOOLS, CHROMIUM);
     this.page = await this.browser.newPage({ viewport: { width: 1600, height: 900 } });
     await this.page.goto(`${base}/?folder=${encodeURIComponent(this.workspace)}`);
   }
