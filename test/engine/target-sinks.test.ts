@@ -38,6 +38,11 @@ const CASES: Record<string, Case[]> = {
       flagged: { target: 'np.zeros((8, 3))', message: 'Argument `output` must have rank (ndim) `target.ndim - 1`' },
       clean: 'np.zeros((8,))',
     },
+    {
+      code: `${KERAS}l = keras.losses.categorical_crossentropy(TARGET, np.zeros((8, 3)))\n`,
+      flagged: { target: 'np.zeros((8, 1))', message: 'Arguments `target` and `output` must have the same shape. Received: target.shape=(8, 1), output.shape=(8, 3)' },
+      clean: 'np.zeros((8, 3))',
+    },
   ],
   'Gluon losses': [
     { code: `${GLUON}l = gloss.SoftmaxCrossEntropyLoss()(net(nd.zeros((8, 4))), TARGET)\n`, flagged: { target: 'nd.zeros((8, 3))', message: 'Shape inconsistent, Provided = [8,3], inferred shape=[8,1]' }, clean: 'nd.zeros((8,))' },

@@ -81,7 +81,25 @@ const COMPILE_NAMES: Record<string, string> = {
   BinaryCrossentropy: 'binary_crossentropy', MeanSquaredError: 'mse', MeanAbsoluteError: 'mae',
 };
 
-/** Keras cases: loss objects on arrays, and (every `fitEvery`-th case) `compile` + `fit` on a Dense model. */
+/** The `keras.losses` function each loss class wraps. */
+const FUNCTION_NAMES: Record<string, string> = {
+  CategoricalCrossentropy: 'categorical_crossentropy', SparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
+  BinaryCrossentropy: 'binary_crossentropy', MeanSquaredError: 'mean_squared_error', MeanAbsoluteError: 'mean_absolute_error',
+};
+
+/** How a case calls its loss on arrays: a loss object, or the function directly (`keras.losses.x` / `tf.keras.losses.x`). */
+function kerasCall(loss: string, i: number): { imports: string[]; call: string } {
+  if (i % 3 === 1) return { imports: [], call: `keras.losses.${FUNCTION_NAMES[loss]}(y_true, y_pred)` };
+  // Under `tf.keras.losses`, Keras 3 spells the elementwise functions `mse`, `mae`.
+  const tfName = ({ MeanSquaredError: 'mse', MeanAbsoluteError: 'mae' } as Record<string, string>)[loss] ?? FUNCTION_NAMES[loss];
+  if (i % 3 === 2) return { imports: ['import tensorflow as tf'], call: `tf.keras.losses.${tfName}(y_true, y_pred)` };
+  return { imports: [], call: `keras.losses.${loss}()(y_true, y_pred)` };
+}
+
+/**
+ * Keras cases: loss objects and loss functions called directly on arrays, and (every
+ * `fitEvery`-th case) `compile` + `fit` on a Dense model.
+ */
 export function kerasLossCases(n: number, seed = 11, fitEvery = 30): LossCase[] {
   const r = rng(seed);
   const pick = picker(r);
@@ -108,12 +126,14 @@ export function kerasLossCases(n: number, seed = 11, fitEvery = 30): LossCase[] 
     }
     const out = outputShape(pick, r);
     const target = notScalar(targetShape(out, pick, r));
+    const { imports, call } = kerasCall(loss, i);
     const source = [
       'import numpy as np',
       'import keras',
+      ...imports,
       `y_pred = np.random.rand${tuple(out)}.astype('float32')`,
       `y_true = ${labels(target)}`,
-      `loss = keras.losses.${loss}()(y_true, y_pred)`,
+      `loss = ${call}`,
       '',
     ].join('\n');
     return { id: `keras-${i}`, framework: 'keras' as const, source };

@@ -263,6 +263,8 @@ export type KerasSemantics = 'legacy' | 'keras2' | 'keras3';
 /** The version group one analysis run follows; `semantics()` records that a layer asked. */
 export interface KerasVersionProbe {
   semantics(): KerasSemantics;
+  /** Every candidate version of this analysis (all readings), most likely first; reading it does not count as asking. */
+  readonly candidates?: readonly KerasVersion[];
 }
 
 export interface AnalyzeOptions {

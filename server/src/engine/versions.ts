@@ -88,7 +88,7 @@ export function versionGroups(versions: KerasVersion[]): VersionGroup[] {
 
 class Probe implements KerasVersionProbe {
   asked = false;
-  constructor(private readonly value: KerasSemantics) {}
+  constructor(private readonly value: KerasSemantics, readonly candidates: readonly KerasVersion[]) {}
   semantics(): KerasSemantics {
     this.asked = true;
     return this.value;
@@ -108,10 +108,11 @@ interface RunResult {
 export function analyseAcrossVersions<R extends RunResult>(
   groups: VersionGroup[], analyse: (probe: KerasVersionProbe) => R, source?: string,
 ): R {
-  const first = new Probe(groups[0].semantics);
+  const candidates = groups.flatMap((g) => g.versions);
+  const first = new Probe(groups[0].semantics, candidates);
   const primary = analyse(first);
   if (!first.asked || groups.length === 1) return primary;
-  const results = [primary, ...groups.slice(1).map((g) => analyse(new Probe(g.semantics)))];
+  const results = [primary, ...groups.slice(1).map((g) => analyse(new Probe(g.semantics, candidates)))];
   // Summaries and hovers follow the reading the code was most likely written for: the one whose
   // constructors raise least, then the one that knows the most shapes, then the likelier candidate.
   const best = results.reduce((a, b) => (compareReadings(b, a) < 0 ? b : a));
@@ -152,13 +153,11 @@ function mergeVerdicts(results: RunResult[], groups: VersionGroup[], source: str
     // A shape error another version does not report may only be unknown there (no input shape).
     const accepting = passing.filter(({ i }) => d.rule === 'invalid-argument' || shapesKnownAt(results[i], d));
     const unknown = passing.filter((p) => !accepting.includes(p));
-    const clauses = [`fails on ${versionList(failing.map((i) => groups[i]))}`];
-    if (accepting.length) {
-      const single = accepting.length === 1 && accepting[0].g.versions.length === 1;
-      clauses.push(`${versionList(accepting.map((p) => p.g))} ${single ? 'accepts' : 'accept'} it`);
-    }
-    if (unknown.length) clauses.push(`on ${versionList(unknown.map((p) => p.g))} the shapes there are unknown`);
-    const note = `${clauses.join('; ')} (no single Keras version is pinned${source ? ` by ${source}` : ''}: set keras-version to decide)`;
+    const versionsOf = (gs: VersionGroup[]) => gs.flatMap((g) => g.versions);
+    const note = versionNote(
+      versionsOf(failing.map((i) => groups[i])), versionsOf(accepting.map((p) => p.g)),
+      { versions: versionsOf(unknown.map((p) => p.g)), why: 'the shapes there are unknown' }, source,
+    );
     out.push({ ...d, severity: 'warning', explanation: [note, ...d.explanation, ...otherWordings] });
   }
   return out.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
@@ -171,12 +170,25 @@ function shapesKnownAt(r: RunResult, d: Diagnostic): boolean {
   return r.models.some((m) => !m.library && m.layers.some((l) => (at(l.definedAt) || at(l.appliedAt)) && l.outputShape !== null));
 }
 
+/**
+ * The note on a finding that only some candidate versions raise: "fails on Keras 3; Keras 2.4+ /
+ * tf.keras 2 accepts it; on Keras 1 the shapes there are unknown (no single Keras version is pinned: …)".
+ */
+export function versionNote(
+  failing: readonly KerasVersion[], accepting: readonly KerasVersion[], others: { versions: readonly KerasVersion[]; why: string }, source: string | undefined,
+): string {
+  const clauses = [`fails on ${versionList(failing)}`];
+  if (accepting.length) clauses.push(`${versionList(accepting)} ${accepting.length === 1 ? 'accepts' : 'accept'} it`);
+  if (others.versions.length) clauses.push(`on ${versionList(others.versions)} ${others.why}`);
+  return `${clauses.join('; ')} (no single Keras version is pinned${source ? ` by ${source}` : ''}: set keras-version to decide)`;
+}
+
 function label(g: VersionGroup): string {
-  return versionList([g]);
+  return versionList(g.versions);
 }
 
 /** "Keras 1, Keras 2.0–2.3 and Keras 3", oldest first. */
-function versionList(groups: VersionGroup[]): string {
-  const names = KERAS_VERSIONS.filter((v) => groups.some((g) => g.versions.includes(v))).map((v) => LABELS[v]);
+export function versionList(versions: readonly KerasVersion[]): string {
+  const names = KERAS_VERSIONS.filter((v) => versions.includes(v)).map((v) => LABELS[v]);
   return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }

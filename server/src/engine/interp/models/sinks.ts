@@ -17,13 +17,13 @@
  */
 import { gluonCtcVerdict, gluonKlDivVerdict, gluonLossVerdict, GLUON_LOSS_CLASSES } from '../../layers/losses/gluon';
 import { MX_OUTPUT_HEADS, mxOutputVerdict } from '../../layers/losses/mxnet-symbol';
-import { kerasLossKind, kerasLossVerdict, type KerasLoss } from '../../layers/losses/keras';
+import { kerasLossKind, kerasVersionVerdict, type KerasLoss, type KerasLossCall, type LegacyFitTarget } from '../../layers/losses/keras';
 import { cosineEmbeddingVerdict, ctcVerdict, marginRankingVerdict, TORCH_LOSS_MODULES, torchLossVerdict, type TorchLoss } from '../../layers/losses/torch';
-import type { LossFinding, LossVerdict } from '../../layers/losses/verdict';
-import { semanticsOf } from '../../layers/keras/versions';
+import type { LossFinding, LossFix, LossVerdict } from '../../layers/losses/verdict';
 import { BATCH, formatShape, ranked } from '../../shapes';
 import type { Expr } from '../../syntax/ast';
-import type { Dim, Fix, Framework, RelatedLocation, Shape, TextEdit } from '../../types';
+import type { Dim, Fix, Framework, KerasVersion, RelatedLocation, Shape, TextEdit } from '../../types';
+import { versionList, versionNote } from '../../versions';
 import type { EvaluatedArgs } from '../bind';
 import { extendLineage, lineageIds, tensorVal, UNKNOWN_V, type LayerValue, type ObjectValue, type SymNode, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
@@ -45,6 +45,15 @@ export interface TargetSink {
 
 const TORCH_FUNCTIONS: TorchLoss[] = ['cross_entropy', 'nll_loss', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'kl_div'];
 const KERAS_FIT_METHODS = ['fit', 'evaluate', 'train_on_batch', 'test_on_batch'];
+/**
+ * The `keras.losses` functions a Keras loss kind is known for. Keras 3 spells the elementwise ones
+ * in full under `keras.losses` and as `mse`/`mae`/… under `tf.keras.losses`; Keras 2 had both.
+ */
+const KERAS_LOSS_FUNCTIONS = [
+  'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy', 'mean_squared_error', 'mean_absolute_error',
+  'mean_squared_logarithmic_error', 'mean_absolute_percentage_error', 'mse', 'mae', 'msle', 'mape',
+];
+
 
 export const TARGET_SINKS: readonly TargetSink[] = [
   {
@@ -71,7 +80,7 @@ export const TARGET_SINKS: readonly TargetSink[] = [
   },
   {
     name: 'Keras compile and fit',
-    doc: '`model.compile(loss=...)` then `fit`/`evaluate`/`train_on_batch(x, y)` and `validation_data=(x, y)`: each output against its labels (lists and dicts of losses for multi-output models); loss objects called as `loss(y_true, y_pred)`.',
+    doc: '`model.compile(loss=...)` then `fit`/`evaluate`/`train_on_batch(x, y)` and `validation_data=(x, y)`: each output against its labels (lists and dicts of losses for multi-output models), in the words of each candidate Keras version; loss objects called as `loss(y_true, y_pred)` and `keras.losses` functions called directly.',
     hooks: [
       {
         kind: 'method',
@@ -89,7 +98,20 @@ export const TARGET_SINKS: readonly TargetSink[] = [
           const kind = kerasLossKind(layer.qname.split('.').pop()!);
           const [yTrue, yPred] = [args.positional[0] ?? args.keywords.get('y_true'), args.positional[1] ?? args.keywords.get('y_pred')];
           if (kind && yTrue?.t === 'tensor' && yPred?.t === 'tensor') {
-            checkKeras(ctx, kind, yPred, yTrue, site, { target: argExpr(site, 0, 'y_true'), lossName: null }, false);
+            checkKeras(ctx, kind, yPred, yTrue, site, { target: argExpr(site, 0, 'y_true'), lossName: null }, { batchNone: false, direct: false }, null);
+          } else noteCheck(ctx, site, false);
+        },
+      },
+      {
+        kind: 'call',
+        paths: KERAS_LOSS_FUNCTIONS.map((f) => `keras.losses.${f}`),
+        check(ctx, path, args, site) {
+          const kind = kerasLossKind(path.split('.').pop()!);
+          const [yTrue, yPred] = [args.positional[0] ?? args.keywords.get('y_true'), args.positional[1] ?? args.keywords.get('y_pred')];
+          // Keyword options (`from_logits`, `axis`, `label_smoothing`) other than the default class axis are not modelled.
+          const axis = args.keywords.get('axis') ?? args.positional[4];
+          if (kind && yTrue?.t === 'tensor' && yPred?.t === 'tensor' && (!axis || (axis.t === 'num' && axis.v === -1))) {
+            checkKeras(ctx, kind, yPred, yTrue, site, { target: argExpr(site, 0, 'y_true'), lossName: null }, { batchNone: false, direct: true }, null);
           } else noteCheck(ctx, site, false);
         },
       },
@@ -344,17 +366,57 @@ function checkKerasFit(ctx: ModelContext, obj: ObjectValue, method: string, args
       if (!kind || label.t !== 'tensor') return noteCheck(ctx, site, false);
       const batch = xs === x || !args.keywords.has('validation_batch_size') ? firstBatch(method, args, xs) : null;
       const [p, t] = [batched(o.out.shape, batch), batched(label.shape, batch)];
-      checkKeras(ctx, kind, { ...o.out, shape: p }, { ...label, shape: t }, site, { target: outputs.length === 1 ? yExpr : null, lossName: o.expr }, true);
+      const legacy = legacyTarget(ctx, obj, o.out, label, o.loss);
+      checkKeras(ctx, kind, { ...o.out, shape: p }, { ...label, shape: t }, site, { target: outputs.length === 1 ? yExpr : null, lossName: o.expr }, { batchNone: true, direct: false }, legacy);
     });
   }
 }
 
-function checkKeras(ctx: ModelContext, kind: KerasLoss, yPred: TensorVal, yTrue: TensorVal, site: CallSite, where: FixPlaces, inFit: boolean): void {
+/**
+ * What Keras 1 and 2.0–2.3 check before training: only on Sequential and functional models, and
+ * only for a loss given by name or as a `keras.losses` function.
+ */
+function legacyTarget(ctx: ModelContext, obj: ObjectValue, out: TensorVal, label: TensorVal, loss: Value): LegacyFitTarget | null {
+  if ((obj.container !== 'keras.Sequential' && obj.container !== 'keras.Functional') || !label.shape) return null;
+  return { labels: label.shape, names: legacyLayerNames(ctx, out), named: loss.t === 'str' || loss.t === 'ext' };
+}
+
+/**
+ * The name Keras 1 and 2.0–2.3 give the layer that made `t`: an explicit `name=`, else the
+ * Keras 3 name counted from 1 (`dense` → `dense_1`, `dense_1` → `dense_2`); Keras 1 spelled the
+ * prefix as the lower-cased class name, so its name is known only where both spellings agree.
+ */
+function legacyLayerNames(ctx: ModelContext, t: TensorVal): LegacyFitTarget['names'] {
+  const ids = lineageIds(t.hist);
+  const rec = ids.length ? ctx.runs.apps.get(ids[ids.length - 1]) : undefined;
+  const layer = rec ? ctx.layers.appliedLayer(rec.layerId) : undefined;
+  if (!layer || layer.def.framework !== 'keras') return { keras1: null, keras2: null };
+  if (layer.callArgs.some((a) => a.name === 'name')) return layer.args.get('name') === layer.name ? { keras1: layer.name, keras2: layer.name } : { keras1: null, keras2: null };
+  const m = /^(.*?)(?:_(\d+))?$/.exec(layer.name)!;
+  const n = m[2] ? Number(m[2]) + 1 : 1;
+  const cls = layer.qname.split('.').pop()!.toLowerCase();
+  return { keras1: cls === m[1] ? `${cls}_${n}` : null, keras2: `${m[1]}_${n}` };
+}
+
+/**
+ * Checks a Keras loss under every candidate version at once (the verdicts are pure functions, so
+ * no re-analysis is needed): an error when every candidate raises, in the likeliest one's words
+ * and the others' in the explanation; a warning naming the versions when only some raise.
+ */
+function checkKeras(ctx: ModelContext, kind: KerasLoss, yPred: TensorVal, yTrue: TensorVal, site: CallSite, where: FixPlaces, call: KerasLossCall, legacy: LegacyFitTarget | null): void {
   if (!yPred.shape || !yTrue.shape) return noteCheck(ctx, site, false);
-  // Keras 3 first, without asking the version: only a finding needs each version's reading.
-  let verdict = kerasLossVerdict(kind, yTrue.shape, yPred.shape, 'keras3', inFit);
-  if (verdict.outcome === 'raise' || verdict.outcome === 'warn') verdict = kerasLossVerdict(kind, yTrue.shape, yPred.shape, semanticsOf(ctx.host.options.kerasProbe), inFit);
-  report(ctx, verdict, site, yPred, yTrue, 'keras', where);
+  const candidates: readonly KerasVersion[] = ctx.host.options.kerasProbe?.candidates ?? ['keras3'];
+  const verdicts = candidates.map((v) => ({ v, verdict: kerasVersionVerdict(v, kind, yTrue.shape!, yPred.shape!, call, legacy) }));
+  const failing = verdicts.filter((x): x is { v: KerasVersion; verdict: LossFinding } => x.verdict.outcome === 'raise' || x.verdict.outcome === 'warn');
+  if (failing.length === 0) return noteCheck(ctx, site, verdicts.some((x) => x.verdict.outcome !== 'unknown'));
+  const first = failing[0].verdict;
+  const others = failing.slice(1).filter((f) => f.verdict.message !== first.message).map((f) => `${versionList([f.v])} raises: ${f.verdict.message}`);
+  if (failing.length === verdicts.length) return report(ctx, { ...first, explanation: [...first.explanation, ...others] }, site, yPred, yTrue, 'keras', where);
+  const note = versionNote(
+    failing.map((f) => f.v), verdicts.filter((x) => x.verdict.outcome === 'pass').map((x) => x.v),
+    { versions: verdicts.filter((x) => x.verdict.outcome === 'unknown').map((x) => x.v), why: 'this is not checked' }, ctx.host.options.kerasVersionSource,
+  );
+  report(ctx, { ...first, outcome: 'warn', explanation: [note, ...first.explanation, ...others] }, site, yPred, yTrue, 'keras', where);
 }
 
 // ------------------------------------------------------------ reporting
@@ -383,17 +445,24 @@ function report(ctx: ModelContext, verdict: LossVerdict, site: CallSite, output:
   ];
   const related: RelatedLocation[] = target.origin ? [{ range: target.origin, message: `target shape ${formatShape(target.shape)} comes from here` }] : [];
   const issue = { rule: 'target-mismatch' as const, message: verdict.message, explanation, ...(verdict.outcome === 'warn' ? { severity: 'warning' as const } : {}) };
-  ctx.diagnostics.report(ctx.runs.currentRun(), issue, null, site.r, output.hist, framework, [output], { related, fixes: fixesOf(ctx, verdict, where) });
+  ctx.diagnostics.report(ctx.runs.currentRun(), issue, null, site.r, output.hist, framework, [output], { related, fixes: fixesOf(ctx, verdict, where, target) });
 }
 
 /** Expressions a method call can be appended to without parentheses. */
 const ATOMIC = new Set(['name', 'attr', 'call', 'sub']);
 
-function fixesOf(ctx: ModelContext, verdict: LossFinding, where: FixPlaces): Fix[] {
-  const fix = verdict.fix;
-  if (!fix) return [];
+function fixesOf(ctx: ModelContext, verdict: LossFinding, where: FixPlaces, target: TensorVal): Fix[] {
+  return (verdict.fixes ?? []).flatMap((fix) => {
+    const edit = fixEdit(ctx, fix, where, target);
+    return edit ? [{ title: fix.title, applicability: 'unsafe' as const, edits: [edit] }] : [];
+  });
+}
+
+function fixEdit(ctx: ModelContext, fix: LossFix, where: FixPlaces, target: TensorVal): TextEdit | null {
   let edit: TextEdit | null = null;
-  if (fix.on === 'target' && where.target && ATOMIC.has(where.target.k)) {
+  if (fix.on === 'to-categorical') {
+    edit = toCategoricalEdit(ctx, fix.classes, where.target, target);
+  } else if (fix.on === 'target' && where.target && ATOMIC.has(where.target.k)) {
     edit = { range: { start: where.target.r.end, end: where.target.r.end }, newText: fix.append };
   } else if (fix.on === 'loss-name' && where.lossName?.k === 'str') {
     const quote = ctx.host.text[where.lossName.r.start] === '"' ? '"' : "'";
@@ -401,7 +470,29 @@ function fixesOf(ctx: ModelContext, verdict: LossFinding, where: FixPlaces): Fix
   } else if (fix.on === 'loss-arg' && where.layer) {
     edit = keywordEdit(ctx, where.layer, fix.name, fix.value);
   }
-  return edit ? [{ title: fix.title, applicability: 'unsafe', edits: [edit] }] : [];
+  return edit;
+}
+
+/** How the file can call `to_categorical`: a direct import, or through the `keras` / `tensorflow` it imports. */
+const TO_CATEGORICAL_SPELLINGS: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^[ \t]*from[ \t]+(?:tensorflow\.)?keras\.utils(?:\.np_utils)?[ \t]+import[ \t]+[^\n#]*\bto_categorical\b(?![ \t]+as\b)/m, () => 'to_categorical'],
+  [/^[ \t]*import[ \t]+keras[ \t]*$/m, () => 'keras.utils.to_categorical'],
+  [/^[ \t]*from[ \t]+tensorflow[ \t]+import[ \t]+(?:[^\n#]*,[ \t]*)?keras[ \t]*(?:,|$)/m, () => 'keras.utils.to_categorical'],
+  [/^[ \t]*import[ \t]+tensorflow[ \t]+as[ \t]+(\w+)[ \t]*$/m, (m) => `${m[1]}.keras.utils.to_categorical`],
+];
+
+/**
+ * Wraps class-index labels in `to_categorical(y, C)`, only for integer labels (float labels would
+ * all become class 0) and where the file already imports a way to call it.
+ */
+function toCategoricalEdit(ctx: ModelContext, classes: number, expr: Expr | null, target: TensorVal): TextEdit | null {
+  if (!expr || !target.dtype || !/^u?int/.test(target.dtype)) return null;
+  const text = ctx.host.text;
+  for (const [pattern, spell] of TO_CATEGORICAL_SPELLINGS) {
+    const m = pattern.exec(text);
+    if (m) return { range: expr.r, newText: `${spell(m)}(${text.slice(expr.r.start, expr.r.end)}, ${classes})` };
+  }
+  return null;
 }
 
 /** Sets `name=value` on a loss constructor: replaces the keyword's value, or adds it when no argument is positional. */

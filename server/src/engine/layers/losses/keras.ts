@@ -7,11 +7,21 @@
  * then `categorical_crossentropy` / `binary_crossentropy` require the same rank and shape,
  * `sparse_categorical_crossentropy` squeezes a trailing 1 of the target and requires the
  * prediction's rank minus one and its leading axes, and the elementwise losses (`mse`, `mae`, …)
- * broadcast. Keras 2.4+ / tf.keras 2 raise on categorical crossentropy's class axis in their own
- * words (`target.shape.assert_is_compatible_with(output.shape)` in `keras/backend.py`). Where the
- * reading of an older version is not certain, it is left silent.
+ * broadcast. The loss functions called directly (`keras.losses.categorical_crossentropy(y, p)`)
+ * skip that first step for the crossentropies; the elementwise ones take it themselves
+ * (keras/src/losses/losses.py).
+ *
+ * Every version words its errors its own way, and `kerasVersionVerdict` gives each one's:
+ *  - Keras 2.4+ / tf.keras 2: categorical crossentropy runs `target.shape.assert_is_compatible_with(output.shape)`
+ *    (`categorical_crossentropy` in keras/backend.py, tensorflow/python/keras/backend.py) after a loss
+ *    object dropped one squeezable axis (`losses_utils.squeeze_or_expand_dimensions`): "Shapes (None, 1)
+ *    and (None, 10) are incompatible". Its other losses are left silent.
+ *  - Keras 1 and Keras 2.0–2.3 check the label arrays of `fit`/`evaluate`/`*_on_batch` against the
+ *    output layer before training (`standardize_input_data` and `check_loss_and_target_compatibility`:
+ *    keras/engine/training_utils.py in Keras 2.2–2.3, keras/engine/training.py in Keras 1 and 2.0),
+ *    in words that name the output layer. Their loss functions called directly are left silent.
  */
-import type { KerasSemantics, Shape } from '../../types';
+import type { KerasSemantics, KerasVersion, Shape } from '../../types';
 import { broadcastVerdict, PASS, pyTuple, raise, UNKNOWN_VERDICT, type LossFix, type LossVerdict } from './verdict';
 
 export type KerasLoss = 'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'binary_crossentropy' | 'elementwise';
@@ -65,6 +75,17 @@ function leadingDimsAgree(t: Shape, p: Shape): boolean | null {
 const INDEX_FIX: LossFix = { title: "Use 'sparse_categorical_crossentropy' for class-index labels", on: 'loss-name', name: 'sparse_categorical_crossentropy' };
 const ONE_HOT_FIX: LossFix = { title: "Use 'categorical_crossentropy' for one-hot labels", on: 'loss-name', name: 'categorical_crossentropy' };
 
+/**
+ * The fixes for class-index labels against a categorical loss: the sparse loss, or one-hot labels
+ * made with `to_categorical(y, C)` when the output's class axis C is known. (The reverse, `argmax`
+ * of one-hot labels for a sparse loss, is never offered: soft or mixed labels would silently lose
+ * their meaning.)
+ */
+function indexFixes(p: Shape): LossFix[] {
+  const classes = p.dims[p.dims.length - 1];
+  return typeof classes === 'number' ? [INDEX_FIX, { title: `One-hot encode the labels (to_categorical(…, ${classes}))`, on: 'to-categorical', classes }] : [INDEX_FIX];
+}
+
 /** Class-index labels against a class axis: (N,) or (N, 1) labels for (N, C) with C > 1. */
 function looksLikeIndices(t: Shape, p: Shape): boolean {
   const last = p.dims[p.dims.length - 1];
@@ -73,22 +94,32 @@ function looksLikeIndices(t: Shape, p: Shape): boolean {
   return typeof last === 'number' && last > 1 && tDims.length === lead.length && leadingDimsAgree({ dims: tDims, open: false }, { dims: lead, open: false }) === true;
 }
 
+/** How the loss is reached: inside `fit` (a batch the code does not show prints as None), and as a function called directly. */
+export interface KerasLossCall {
+  batchNone: boolean;
+  direct: boolean;
+}
+
+const IN_FIT: KerasLossCall = { batchNone: true, direct: false };
+
 /**
- * The verdict of a Keras loss on `(y_true, y_pred)`. `batchNone`: the loss runs inside `fit`
- * (a batch the code does not show prints as None; TensorFlow words errors as in a graph).
+ * The verdict of a Keras loss on `(y_true, y_pred)`. `call.batchNone`: the loss runs inside `fit`
+ * (TensorFlow words errors as in a graph); `call.direct`: a `keras.losses` function, not a loss object.
  */
-export function kerasLossVerdict(loss: KerasLoss, yTrue: Shape, yPred: Shape, semantics: KerasSemantics, batchNone = false): LossVerdict {
+export function kerasLossVerdict(loss: KerasLoss, yTrue: Shape, yPred: Shape, semantics: KerasSemantics, call: KerasLossCall = IN_FIT): LossVerdict {
   // Rank-0 labels or predictions take paths of their own in Keras (an IndexError, or a rank error before the squeeze).
   if (yTrue.open || yPred.open || yTrue.dims.length === 0 || yPred.dims.length === 0) return UNKNOWN_VERDICT;
-  if (semantics !== 'keras3') return olderKeras(loss, yTrue, yPred, semantics, batchNone);
-  const adjusted = sameRank(yTrue, yPred);
+  if (semantics === 'keras2') return tfKeras2(loss, yTrue, yPred, call);
+  if (semantics !== 'keras3') return UNKNOWN_VERDICT;
+  const batchNone = call.batchNone;
+  const adjusted = call.direct && loss !== 'elementwise' ? [yTrue, yPred] : sameRank(yTrue, yPred);
   if (!adjusted) return UNKNOWN_VERDICT;
   const [t, p] = adjusted;
   const shapes = `target.shape=${pyTuple(t, batchNone)}, output.shape=${pyTuple(p, batchNone)}`;
   switch (loss) {
     case 'categorical_crossentropy':
     case 'binary_crossentropy': {
-      const fix = loss === 'categorical_crossentropy' && looksLikeIndices(t, p) ? INDEX_FIX : undefined;
+      const fix = loss === 'categorical_crossentropy' && looksLikeIndices(t, p) ? indexFixes(p) : undefined;
       const why = fix
         ? [`The labels ${pyTuple(yTrue, batchNone)} are class indices, but categorical_crossentropy takes one-hot labels of the output's shape ${pyTuple(yPred, batchNone)}.`]
         : [`${loss} compares the labels ${pyTuple(yTrue, batchNone)} with the output ${pyTuple(yPred, batchNone)} element by element.`];
@@ -131,14 +162,107 @@ export function kerasLossVerdict(loss: KerasLoss, yTrue: Shape, yPred: Shape, se
   }
 }
 
-/**
- * Keras 2.4+ / tf.keras 2: only the class-axis clash of categorical crossentropy against
- * class-index labels, in its own words. Keras 1 and 2.0–2.3 check targets against the output
- * layer before training, in words that name the layer; they are left silent here.
- */
-function olderKeras(loss: KerasLoss, t: Shape, p: Shape, semantics: KerasSemantics, batchNone: boolean): LossVerdict {
-  if (semantics !== 'keras2' || loss !== 'categorical_crossentropy' || !looksLikeIndices(t, p)) return UNKNOWN_VERDICT;
-  return raise(`Shapes ${pyTuple(t, batchNone)} and ${pyTuple(p, batchNone)} are incompatible`, [
-    `The labels ${pyTuple(t, batchNone)} are class indices, but categorical_crossentropy takes one-hot labels of the output's shape.`,
-  ], INDEX_FIX);
+/** tf.keras 2's `remove_squeezable_dimensions(labels, predictions)`: one trailing 1 goes when the ranks differ by one. */
+function tf2Squeeze(t: Shape, p: Shape): [Shape, Shape] {
+  const drop = (s: Shape): Shape => ({ dims: s.dims.slice(0, -1), open: false });
+  const [a, b] = [t.dims, p.dims];
+  // squeeze_or_expand_dimensions leaves index-like labels alone: one rank less and a class axis other than 1.
+  if (b.length - a.length === 1 && b[b.length - 1] !== 1) return [t, p];
+  if (b.length - a.length === 1 && b[b.length - 1] === 1) return [t, drop(p)];
+  if (a.length - b.length === 1 && a[a.length - 1] === 1) return [drop(t), p];
+  return [t, p];
 }
+
+/**
+ * Keras 2.4+ / tf.keras 2: categorical crossentropy's `target.shape.assert_is_compatible_with(output.shape)`
+ * ("Shapes (None, 1) and (None, 10) are incompatible"); a loss object first drops a squeezable
+ * axis, the function called directly does not. Other losses are left silent.
+ */
+function tfKeras2(loss: KerasLoss, yTrue: Shape, yPred: Shape, call: KerasLossCall): LossVerdict {
+  if (loss !== 'categorical_crossentropy') return UNKNOWN_VERDICT;
+  const [t, p] = call.direct ? [yTrue, yPred] : tf2Squeeze(yTrue, yPred);
+  const agree = t.dims.length === p.dims.length ? leadingDimsAgree(t, p) : false;
+  if (agree === true) return PASS;
+  if (agree === null) return UNKNOWN_VERDICT;
+  const indices = looksLikeIndices(t, p);
+  return raise(`Shapes ${pyTuple(t, call.batchNone)} and ${pyTuple(p, call.batchNone)} are incompatible`, [
+    indices
+      ? `The labels ${pyTuple(t, call.batchNone)} are class indices, but categorical_crossentropy takes one-hot labels of the output's shape.`
+      : `categorical_crossentropy takes labels of the output's shape ${pyTuple(p, call.batchNone)}.`,
+  ], indices ? indexFixes(p) : undefined);
+}
+
+/** What Keras 1 and 2.0–2.3 see of a `fit`-like call on a Sequential or functional model. */
+export interface LegacyFitTarget {
+  /** The label array's whole shape, as passed. */
+  labels: Shape;
+  /** The output layer's name in Keras 1 and in Keras 2.0–2.3 (both count layers from 1), null when not known. */
+  names: { keras1: string | null; keras2: string | null };
+  /** The loss was named (or a `keras.losses` function): only then is the target checked against the output. */
+  named: boolean;
+}
+
+/** Keras 1 and 2.0–2.3 word the same checks differently: prefix, shapes whole or without the batch, the import hint. */
+const LEGACY_WORDING = {
+  keras1: { prefix: 'model target', wholeShapes: true, toCategorical: 'from keras.utils.np_utils import to_categorical' },
+  'keras2.0-2.3': { prefix: 'target', wholeShapes: false, toCategorical: 'from keras.utils import to_categorical' },
+} as const;
+
+/**
+ * Keras 1 / 2.0–2.3 before training: 1-D labels become (N, 1); the labels must have the rank of the
+ * output (for the sparse loss, the output with a last axis of 1) and its sizes after the batch axis;
+ * then categorical crossentropy rejects labels whose last axis is 1. A loss object, an unknown
+ * output size or an unknown layer name leave it silent.
+ */
+export function legacyFitVerdict(loss: KerasLoss, version: 'keras1' | 'keras2.0-2.3', fit: LegacyFitTarget, output: Shape): LossVerdict {
+  const name = version === 'keras1' ? fit.names.keras1 : fit.names.keras2;
+  const y = fit.labels;
+  if (!fit.named || !name || y.open || output.open || y.dims.length === 0 || output.dims.length < 2) return UNKNOWN_VERDICT;
+  // The message prints the label array's whole shape: every size must be known.
+  if (!y.dims.every((d) => typeof d === 'number')) return UNKNOWN_VERDICT;
+  const o = output.dims;
+  // Keras 2.2+ moves the sparse loss's 1 to axis 1 for channels_first 4-D/5-D outputs: left silent.
+  if (loss === 'sparse_categorical_crossentropy' && o.length >= 4) return UNKNOWN_VERDICT;
+  const feed: Shape = { dims: [null, ...(loss === 'sparse_categorical_crossentropy' ? [...o.slice(1, -1), 1] : o.slice(1))], open: false };
+  if (!feed.dims.slice(1).every((d) => typeof d === 'number')) return UNKNOWN_VERDICT;
+  const labels: Shape = y.dims.length === 1 ? { dims: [...y.dims, 1], open: false } : y;
+  const words = LEGACY_WORDING[version];
+  const tail = (s: Shape): Shape => ({ dims: s.dims.slice(1), open: false });
+  const [shown, got] = words.wholeShapes ? [feed, labels] : [tail(feed), tail(labels)];
+  const why = legacyExplanation(loss, y, output);
+  if (labels.dims.length !== feed.dims.length) {
+    return raise(`Error when checking ${words.prefix}: expected ${name} to have ${feed.dims.length} dimensions, but got array with shape ${pyTuple(labels)}`, why, legacyFixes(loss, y, output));
+  }
+  if (feed.dims.some((d, i) => i > 0 && d !== 0 && d !== labels.dims[i])) {
+    return raise(`Error when checking ${words.prefix}: expected ${name} to have shape ${pyTuple(shown)} but got array with shape ${pyTuple(got)}`, why, legacyFixes(loss, y, output));
+  }
+  if (loss === 'categorical_crossentropy' && labels.dims[labels.dims.length - 1] === 1) {
+    return raise(`You are passing a target array of shape ${pyTuple(labels)} while using as loss \`categorical_crossentropy\`. \`categorical_crossentropy\` expects targets to be binary matrices (1s and 0s) of shape (samples, classes).`, [
+      'If your targets are integer classes, you can convert them to the expected format via: '
+        + `\`${words.toCategorical}\`, \`y_binary = to_categorical(y_int)\`. Alternatively, you can use the loss function \`sparse_categorical_crossentropy\` instead, which does expect integer targets.`,
+    ], INDEX_FIX);
+  }
+  return PASS;
+}
+
+function legacyExplanation(loss: KerasLoss, y: Shape, output: Shape): string[] {
+  const out = pyTuple({ dims: [null, ...output.dims.slice(1)], open: false });
+  if (loss === 'sparse_categorical_crossentropy') return [`sparse_categorical_crossentropy takes one class index per sample (labels of shape (N,) or (N, 1)) for the output ${out}; the labels are ${pyTuple(y)}.`];
+  return [`${loss === 'elementwise' ? 'The loss' : loss} takes labels of the output's shape ${out}; the labels are ${pyTuple(y)}.`];
+}
+
+function legacyFixes(loss: KerasLoss, y: Shape, output: Shape): LossFix[] | undefined {
+  // The labels are the whole array, the output one batch of it: compare them past the batch axis.
+  const out: Shape = { dims: [y.dims[0], ...output.dims.slice(1)], open: false };
+  if (loss === 'categorical_crossentropy' && looksLikeIndices(y, out)) return indexFixes(out);
+  if (loss === 'sparse_categorical_crossentropy' && y.dims.length === output.dims.length && leadingDimsAgree({ dims: y.dims.slice(1), open: false }, { dims: output.dims.slice(1), open: false }) === true) return [ONE_HOT_FIX];
+  return undefined;
+}
+
+/** The verdict of one candidate version (`legacy` null: no `fit` on a Sequential/functional model, so Keras 1/2.0–2.3 say nothing). */
+export function kerasVersionVerdict(version: KerasVersion, loss: KerasLoss, yTrue: Shape, yPred: Shape, call: KerasLossCall, legacy: LegacyFitTarget | null): LossVerdict {
+  if (version === 'keras3') return kerasLossVerdict(loss, yTrue, yPred, 'keras3', call);
+  if (version === 'keras2.4+') return kerasLossVerdict(loss, yTrue, yPred, 'keras2', call);
+  return legacy ? legacyFitVerdict(loss, version, legacy, yPred) : UNKNOWN_VERDICT;
+}
+

@@ -6,18 +6,22 @@
  */
 import type { Dim, Shape } from '../../types';
 
-/** A certain fix: append to the target expression, rename the loss, or set a loss argument. */
+/**
+ * A certain fix: append to the target expression, rename the loss, set a loss argument, or wrap
+ * the target in `to_categorical(target, classes)` (the sink spells the function as the file imports it).
+ */
 export type LossFix =
   | { title: string; on: 'target'; append: string }
   | { title: string; on: 'loss-name'; name: string }
-  | { title: string; on: 'loss-arg'; name: string; value: string };
+  | { title: string; on: 'loss-arg'; name: string; value: string }
+  | { title: string; on: 'to-categorical'; classes: number };
 
 export interface LossFinding {
   outcome: 'raise' | 'warn';
   /** The framework's own message. */
   message: string;
   explanation: string[];
-  fix?: LossFix;
+  fixes?: LossFix[];
 }
 
 export type LossVerdict = { outcome: 'pass' } | { outcome: 'unknown' } | LossFinding;
@@ -25,12 +29,17 @@ export type LossVerdict = { outcome: 'pass' } | { outcome: 'unknown' } | LossFin
 export const PASS: LossVerdict = { outcome: 'pass' };
 export const UNKNOWN_VERDICT: LossVerdict = { outcome: 'unknown' };
 
-export function raise(message: string, explanation: string[], fix?: LossFix): LossFinding {
-  return fix ? { outcome: 'raise', message, explanation, fix } : { outcome: 'raise', message, explanation };
+export function raise(message: string, explanation: string[], fix?: LossFix | LossFix[]): LossFinding {
+  return finding('raise', message, explanation, fix);
 }
 
-export function warn(message: string, explanation: string[], fix?: LossFix): LossFinding {
-  return fix ? { outcome: 'warn', message, explanation, fix } : { outcome: 'warn', message, explanation };
+export function warn(message: string, explanation: string[], fix?: LossFix | LossFix[]): LossFinding {
+  return finding('warn', message, explanation, fix);
+}
+
+function finding(outcome: LossFinding['outcome'], message: string, explanation: string[], fix: LossFix | LossFix[] | undefined): LossFinding {
+  const fixes = fix === undefined ? [] : Array.isArray(fix) ? fix : [fix];
+  return fixes.length ? { outcome, message, explanation, fixes } : { outcome, message, explanation };
 }
 
 export function isFloatDtype(d: string): boolean {
