@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TARGET_SINKS } from '../../server/src/engine/interp/models/sinks';
+import { applyEdits } from '../../server/src/engine/apply-fixes';
 import { analyze } from '../helpers/engine';
 import { assertRegistryCovered } from '../helpers/registry';
 
@@ -76,5 +77,39 @@ describe('target sinks', () => {
   it('an unknown target says nothing', async () => {
     const r = await analyze(`${TORCH}l = F.cross_entropy(out, torch.load('y.pt'))\n`);
     assert.deepEqual(r.diagnostics, []);
+  });
+
+  describe('the to_categorical fix', () => {
+    const fit = (imports: string, labels: string) =>
+      `${imports}\nimport numpy as np\nx = np.zeros((64, 4))\ny = ${labels}\nmodel = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])\nmodel.compile(loss='categorical_crossentropy')\nmodel.fit(x, y)\n`;
+    const titles = async (code: string) => (await analyze(code, { kerasVersions: ['keras3'] })).diagnostics.flatMap((d) => d.fixes.map((f) => f.title));
+
+    for (const [imports, spelled] of [
+      ['import keras', 'keras.utils.to_categorical(y, 3)'],
+      ['import keras\nfrom keras.utils import to_categorical', 'to_categorical(y, 3)'],
+      ['import tensorflow as tf\nkeras = tf.keras', 'tf.keras.utils.to_categorical(y, 3)'],
+    ]) {
+      it(`wraps integer labels as the file imports it: ${spelled}`, async () => {
+        const code = fit(imports, 'np.random.randint(0, 3, (64,))');
+        const r = await analyze(code, { kerasVersions: ['keras3'] });
+        const fix = r.diagnostics.flatMap((d) => d.fixes).find((f) => f.title.startsWith('One-hot encode'));
+        assert.ok(fix, r.diagnostics.map((d) => d.message).join('\n'));
+        const fixed = applyEdits(code, fix.edits);
+        assert.ok(fixed.includes(`model.fit(x, ${spelled})`), fixed);
+        assert.deepEqual((await analyze(fixed, { kerasVersions: ['keras3'] })).diagnostics, []);
+      });
+    }
+
+    it('is not offered for float labels (they would all become class 0) or without a Keras import to spell it', async () => {
+      assert.ok(!(await titles(fit('import keras', 'np.random.rand(64)'))).some((t) => t.startsWith('One-hot')));
+      const noImport = fit('from keras import Sequential, Input, layers', 'np.random.randint(0, 3, (64,))')
+        .replace('keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])', 'Sequential([Input((4,)), layers.Dense(3)])');
+      assert.deepEqual(await titles(noImport), ["Use 'sparse_categorical_crossentropy' for class-index labels"]);
+    });
+
+    it('is never the reverse: one-hot labels for a sparse loss get only the loss name', async () => {
+      const code = fit('import keras', 'np.zeros((64, 3))').replace('categorical_crossentropy', 'sparse_categorical_crossentropy');
+      assert.deepEqual(await titles(code), ["Use 'categorical_crossentropy' for one-hot labels"]);
+    });
   });
 });
