@@ -431,7 +431,7 @@ export class Interpreter implements InterpreterHost {
       // Unknown (or too long) iterable: run the body once with an unknown target (or the
       // item a loader gives every time) so definitions inside it are seen, but treat its
       // effects as uncertain.
-      this.assign(target, (items === null ? this.models.iterationItem(iter) : null) ?? UNKNOWN_V, scope);
+      this.assign(target, (items === null ? this.models.iterationItem(iter, iterExpr.r) : null) ?? UNKNOWN_V, scope);
       this.branch(() => this.execLoopBody(body, scope));
       return;
     }

@@ -25,7 +25,7 @@ import type { EvaluatedArgs } from './bind';
 import type { Scope } from './scope';
 import { str, tensorVal, UNKNOWN_V, type ClassValue, type LayerValue, type ModelFamily, type ObjectValue, type TensorVal, type Value } from './values';
 import { Containers } from './models/containers';
-import { dataBuiltin, dataCall, dataIndex, iterationItem } from './models/data-objects';
+import { dataBuiltin, dataCall, dataIndex, readItem } from './models/data-objects';
 import { decoratorDefault } from './models/script-defaults';
 import type { ModelContext } from './models/context';
 import { Diagnostics } from './models/diagnostics';
@@ -140,7 +140,7 @@ export class ModelEngine implements ModelLayer {
       checkSinkLayerCall(this.ctx, callee, args, site);
       return this.ctx.runs.applyLayer(callee, args, site.r);
     }
-    return dataCall(callee, args) ?? inputFromModelCall(this.ctx, callee, args, site);
+    return dataCall(this.ctx, callee, args, site.r) ?? inputFromModelCall(this.ctx, callee, args, site);
   }
 
   callMethod(m: Extract<Value, { t: 'method' }>, args: EvaluatedArgs, site: CallSite): Value {
@@ -165,8 +165,8 @@ export class ModelEngine implements ModelLayer {
     return dataIndex(obj) ?? this.ctx.containers.indexContainer(obj, key);
   }
 
-  iterationItem(v: Value): Value | null {
-    return iterationItem(v);
+  iterationItem(v: Value, range: TextRange): Value | null {
+    return readItem(this.ctx, v, range);
   }
 
   dataBuiltin(name: string, args: Value[], range: TextRange): Value | undefined {

@@ -12,9 +12,12 @@ export const invalidArgument = defineRule({
     '(a stride, kernel size or dilation of 0, a negative padding), quoted in the framework\'s own words; ' +
     'and the argument checks library models make themselves (keras.applications\' `input_shape` and ' +
     '`classes` rules, an unknown Gluon `get_model` name), reported at your call with the library\'s message. ' +
+    'In PyTorch data pipelines: a torchvision `RandomCrop` larger than the (padded) image without `pad_if_needed`, and PIL images ' +
+    '(a dataset without `ToTensor`/`PILToTensor`) reaching a `DataLoader`\'s default collate, reported where the code reads a sample or ' +
+    'batch (the `for` over the loader, `next(iter(loader))`, a direct call of the transform), as torch raises there; only when the image sizes are known. ' +
     'No output size is computed from such a value and no fix is built on one.',
   whyBad: 'The framework raises at construction or first forward, often far from where the argument was written.',
   example: ["```python", "gluon.nn.Dense(2, activation='softmax')  # MXNet: Invalid Input: 'softmax'", '```'].join('\n'),
-  fix: 'Use a value the framework accepts (apply softmax separately in Gluon, explicit padding for strided convolutions).',
+  fix: 'Use a value the framework accepts (apply softmax separately in Gluon, explicit padding for strided convolutions, `ToTensor()` before batching images, a crop that fits or `pad_if_needed=True`).',
   fixSafety: 'Fixes that change the computation are unsafe.',
 });

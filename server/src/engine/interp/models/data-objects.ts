@@ -19,7 +19,13 @@ import { num, tensorVal, UNKNOWN_V, type ObjectValue, type ScriptDefault, type T
 import type { ModelContext } from './context';
 import { safely } from './support';
 
-export type DataKind = 'dataset' | 'loader' | 'iterator' | 'generator' | 'transform' | 'image' | 'parser' | 'namespace' | 'option';
+export type DataKind = 'dataset' | 'loader' | 'iterator' | 'generator' | 'transform' | 'image' | 'parser' | 'namespace' | 'option' | 'failure';
+
+/** An error the library raises when a sample is made or a batch collated, in its own words. */
+export interface DataFailure {
+  message: string;
+  explanation: string[];
+}
 
 export interface DataObject {
   kind: DataKind;
@@ -33,13 +39,19 @@ export interface DataObject {
   /** A transform: what calling it does to a value (unknown when it cannot tell). */
   apply?: (v: Value) => Value;
   /** A PIL image before `ToTensor` (torchvision), height, width and channels. */
-  image?: { h: Dim; w: Dim; c: Dim; defaults?: readonly ScriptDefault[] };
+  image?: { h: Dim; w: Dim; c: Dim; defaults?: readonly ScriptDefault[]; mayRaise?: boolean };
   /** Parsers and click options: the options' defaults by destination name. */
   options?: Map<string, Value>;
   /** A click option: the parameter it fills. */
   dest?: string;
   /** tf.data: whether the elements are batches (so `unbatch` removes the batch axis). */
   batched?: boolean;
+  /**
+   * Kind `failure`: the value a transform gave where the library raises. On a dataset, loader or
+   * iterator: reading an item raises it (reported where the code reads one: the `for` over the
+   * loader, `next(...)`).
+   */
+  failure?: DataFailure;
 }
 
 /** A new data object created at `range`. */
@@ -58,20 +70,58 @@ export function dataOf(v: Value | undefined, kind?: DataKind): DataObject | null
 export function iterationItem(v: Value): Value | null {
   const d = dataOf(v);
   if (!d) return null;
+  if (d.failure) return UNKNOWN_V;
   return d.each ?? d.sample ?? UNKNOWN_V;
 }
+
+/** One item read from `v` at `range` (a `for` over it, `next(it)`): a failure the library raises there is reported. */
+export function readItem(ctx: ModelContext, v: Value, range: TextRange): Value | null {
+  const failure = dataOf(v)?.failure;
+  if (failure && dataOf(v)?.kind !== 'failure') reportFailure(ctx, failure, range);
+  return iterationItem(v);
+}
+
+function reportFailure(ctx: ModelContext, failure: DataFailure, range: TextRange): void {
+  ctx.diagnostics.report(ctx.runs.currentRun(), { rule: 'invalid-argument', message: failure.message, explanation: failure.explanation }, null, range, null, 'torch');
+}
+
+/** A value a transform gave where the library raises (`RandomCrop` larger than the image). */
+export function failedValue(ctx: ModelContext, range: TextRange, failure: DataFailure): ObjectValue {
+  return dataObject(ctx, range, { kind: 'failure', framework: 'torch', failure });
+}
+
+/** The first failure in a sample (items in order), or null; an unknown before it could raise first, so it hides it. */
+export function failureIn(v: Value, depth = 0): DataFailure | null {
+  const d = dataOf(v);
+  if (d?.kind === 'failure') return d.failure ?? null;
+  if (depth > 4) return null;
+  const items = v.t === 'tuple' || v.t === 'list' ? v.items : v.t === 'dict' ? v.entries.map(([, x]) => x) : [];
+  for (const item of items) {
+    const f = failureIn(item, depth + 1);
+    if (f) return f;
+    if (item.t === 'unknown') return null;
+  }
+  return null;
+}
+
+/** While a user dataset's `__getitem__` runs to find its sample: a failure is the sample's, raised when the loader reads it. */
+let sampling = 0;
 
 /** `obj[i]` on a data object. */
 export function dataIndex(obj: ObjectValue): Value | undefined {
   return obj.data ? (obj.data.sample ?? UNKNOWN_V) : undefined;
 }
 
-/** Calling a data object (a transform on an image). */
-export function dataCall(obj: ObjectValue, args: EvaluatedArgs): Value | undefined {
+/** Calling a data object (a transform on an image); a transform that raises on it is reported at the call. */
+export function dataCall(ctx: ModelContext, obj: ObjectValue, args: EvaluatedArgs, range: TextRange): Value | undefined {
   if (!obj.data) return undefined;
   const f = obj.data.apply;
   const x = args.positional[0];
-  return f && x ? safely(() => f(x), UNKNOWN_V) : UNKNOWN_V;
+  const out = f && x ? safely(() => f(x), UNKNOWN_V) : UNKNOWN_V;
+  const failure = dataOf(out, 'failure')?.failure;
+  if (!failure || sampling > 0) return out;
+  reportFailure(ctx, failure, range);
+  return UNKNOWN_V;
 }
 
 /**
@@ -85,11 +135,11 @@ export function dataBuiltin(ctx: ModelContext, name: string, args: Value[], rang
   switch (name) {
     case 'enumerate':
       // The counter's value is not known in a loop over an unknown number of batches.
-      return dataObject(ctx, range, { kind: 'iterator', framework: d.framework, each: { t: 'tuple', items: [UNKNOWN_V, iterationItem(a)!] } });
+      return dataObject(ctx, range, { kind: 'iterator', framework: d.framework, each: { t: 'tuple', items: [UNKNOWN_V, iterationItem(a)!] }, ...failureOf(d) });
     case 'iter':
-      return dataObject(ctx, range, { kind: 'iterator', framework: d.framework, each: iterationItem(a)! });
+      return dataObject(ctx, range, { kind: 'iterator', framework: d.framework, each: iterationItem(a)!, ...failureOf(d) });
     case 'next':
-      return iterationItem(a)!;
+      return readItem(ctx, a, range)!;
     case 'len':
       return typeof d.length === 'number' ? num(d.length) : UNKNOWN_V;
     case 'vars':
@@ -97,6 +147,10 @@ export function dataBuiltin(ctx: ModelContext, name: string, args: Value[], rang
     default:
       return undefined;
   }
+}
+
+function failureOf(d: DataObject): { failure?: DataFailure } {
+  return d.failure && d.kind !== 'failure' ? { failure: d.failure } : {};
 }
 
 // ------------------------------------------------------------ samples and batches
@@ -190,18 +244,61 @@ export function userSample(ctx: ModelContext, v: Value): { sample: Value; length
   if (!get || get.value.t !== 'func') return null;
   const call = (fn: Value, args: Value[]) =>
     fn.t === 'func' ? ctx.host.callFunction({ ...fn, self: v, owner: get.owner }, { positional: args, keywords: new Map(), opaque: false }) : UNKNOWN_V;
-  const sample = call(get.value, [num(0)]);
+  sampling++;
+  let sample: Value;
+  try {
+    sample = call(get.value, [num(0)]);
+  } finally {
+    sampling--;
+  }
   const len = ctx.host.findClassAttr(v.cls, '__len__');
   const n = len ? call(len.value, []) : UNKNOWN_V;
   return { sample, length: n.t === 'num' && Number.isInteger(n.v) ? n.v : null };
 }
 
-/** Sample and length of any dataset value: a data object, a user dataset class, or null. */
-export function datasetOf(ctx: ModelContext, v: Value | undefined): { sample: Value; length: number | null } | null {
+/** Sample and length of any dataset value (a data object, a user dataset class), with the failure reading a sample raises; or null. */
+export function datasetOf(ctx: ModelContext, v: Value | undefined): { sample: Value; length: number | null; failure?: DataFailure } | null {
   if (!v) return null;
   const d = dataOf(v, 'dataset');
-  if (d) return { sample: d.sample ?? UNKNOWN_V, length: d.length ?? null };
-  return userSample(ctx, v);
+  if (d) return { sample: d.sample ?? UNKNOWN_V, length: d.length ?? null, ...failureOf(d) };
+  const user = userSample(ctx, v);
+  const failure = user && failureIn(user.sample);
+  return user && failure ? { sample: UNKNOWN_V, length: user.length, failure } : user;
+}
+
+/** A dataset data object whose sample may hold a transform's failure: then reading any sample raises it. */
+export function datasetObject(ctx: ModelContext, range: TextRange, framework: Framework, sample: Value, length: number | null, failure?: DataFailure | null): ObjectValue {
+  const f = failure ?? failureIn(sample);
+  return dataObject(ctx, range, f ? { kind: 'dataset', framework, sample: UNKNOWN_V, length, failure: f } : { kind: 'dataset', framework, sample, length });
+}
+
+/**
+ * PyTorch's `default_collate` on a sample: a PIL image (a torchvision dataset without
+ * `ToTensor`/`PILToTensor`) raises its TypeError; only when every item before it is one the
+ * collate takes (tensors, numbers, tuples, lists, dicts).
+ */
+export function collateFailure(sample: Value, depth = 0): DataFailure | null | 'unknown' {
+  const image = dataOf(sample, 'image')?.image;
+  // A transform of an image of unknown size may have raised first (`mayRaise`): nothing is certain then.
+  if (image?.mayRaise) return 'unknown';
+  if (image) {
+    return {
+      message: "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found <class 'PIL.Image.Image'>",
+      explanation: [
+        'The dataset gives PIL images (its transform has no ToTensor() or PILToTensor()), and the DataLoader\'s default collate stacks only tensors, arrays and numbers.',
+        'Add transforms.ToTensor() (or PILToTensor()) to the dataset\'s transform.',
+      ],
+    };
+  }
+  if (sample.t === 'tensor' || sample.t === 'num' || sample.t === 'bool') return null;
+  if (depth > 4) return 'unknown';
+  const items = sample.t === 'tuple' || sample.t === 'list' ? sample.items : sample.t === 'dict' ? sample.entries.map(([, x]) => x) : null;
+  if (!items) return 'unknown';
+  for (const item of items) {
+    const f = collateFailure(item, depth + 1);
+    if (f) return f;
+  }
+  return null;
 }
 
 /**

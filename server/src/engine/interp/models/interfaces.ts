@@ -64,7 +64,7 @@ export interface ModelLayer {
   indexContainer(obj: ObjectValue, key: Value): Value;
   // Data objects of input sources (datasets, loaders, parsers; `data-objects.ts`)
   /** One item of iterating `v` when its length is unknown but its items are (a loader's batch), else null. */
-  iterationItem(v: Value): Value | null;
+  iterationItem(v: Value, range: TextRange): Value | null;
   /** `enumerate`/`iter`/`next`/`len`/`vars` of a data object, else undefined. */
   dataBuiltin(name: string, args: Value[], range: TextRange): Value | undefined;
   /** The default a decorator (`@click.option`) gives a parameter the call leaves out, else undefined. */

@@ -12,7 +12,7 @@ import type { EvaluatedArgs } from '../bind';
 import { num, UNKNOWN_V, type ScriptDefault, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
-import { batchDim, collate, dataObject, dataOf, datasetOf, dataTensor, defaultsOf, firstDim, sliceFirst } from './data-objects';
+import { batchDim, collate, collateFailure, dataObject, dataOf, datasetObject, datasetOf, dataTensor, defaultsOf, firstDim, sliceFirst } from './data-objects';
 import { pilImage } from './transforms';
 
 interface VisionSet {
@@ -111,7 +111,7 @@ export function torchvisionDataset(ctx: ModelContext, path: string, args: Evalua
   const transform = args.keywords.get('transform') ?? (tfIndex >= 0 ? args.positional[tfIndex] : undefined);
   const targetTransform = args.keywords.get('target_transform') ?? (tfIndex >= 0 ? args.positional[tfIndex + 1] : undefined);
   const sample: Value = { t: 'tuple', items: [transformOf(transform)(image), transformOf(targetTransform)(target)] };
-  return dataObject(ctx, site.r, { kind: 'dataset', framework: 'torch', sample, length });
+  return datasetObject(ctx, site.r, 'torch', sample, length);
 }
 
 /** `TensorDataset(*tensors)`: sample i is each tensor's row i. */
@@ -131,7 +131,7 @@ export function subset(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): 
   const ds = datasetOf(ctx, arg(args, 0, 'dataset'));
   const idx = arg(args, 1, 'indices');
   const length = idx && (idx.t === 'list' || idx.t === 'tuple') ? idx.items.length : idx?.t === 'range' ? Math.max(0, Math.ceil((idx.stop - idx.start) / idx.step)) : null;
-  return dataObject(ctx, site.r, { kind: 'dataset', framework: 'torch', sample: ds?.sample ?? UNKNOWN_V, length });
+  return datasetObject(ctx, site.r, 'torch', ds?.sample ?? UNKNOWN_V, length, ds?.failure);
 }
 
 /** `random_split(dataset, lengths)`: one Subset per length (fractions give unknown lengths). */
@@ -142,7 +142,7 @@ export function randomSplit(ctx: ModelContext, args: EvaluatedArgs, site: CallSi
   return {
     t: 'list',
     items: lengths.items.map((l) =>
-      dataObject(ctx, site.r, { kind: 'dataset', framework: 'torch', sample: ds?.sample ?? UNKNOWN_V, length: l.t === 'num' && Number.isInteger(l.v) ? l.v : null }),
+      datasetObject(ctx, site.r, 'torch', ds?.sample ?? UNKNOWN_V, l.t === 'num' && Number.isInteger(l.v) ? l.v : null, ds?.failure),
     ),
   };
 }
@@ -151,16 +151,20 @@ export function randomSplit(ctx: ModelContext, args: EvaluatedArgs, site: CallSi
  * `DataLoader(dataset, batch_size=1, shuffle, sampler, batch_sampler, num_workers, collate_fn,
  * pin_memory, drop_last)`: batches of the default collate. A custom `collate_fn` or a sample of
  * unknown shape gives unknown batches; a custom sampler or batch sampler, batches whose size
- * is the batch symbol.
+ * is the batch symbol. Reading a batch raises what reading a sample raises, and the default
+ * collate's TypeError on PIL images.
  */
 export function dataLoader(ctx: ModelContext, args: EvaluatedArgs, site: CallSite): Value {
   const ds = args.opaque ? null : datasetOf(ctx, arg(args, 0, 'dataset'));
   const collateFn = arg(args, 6, 'collate_fn');
   const loader = (each: Value) => dataObject(ctx, site.r, { kind: 'loader', framework: 'torch', each });
+  if (ds?.failure) return dataObject(ctx, site.r, { kind: 'loader', framework: 'torch', each: UNKNOWN_V, failure: ds.failure });
   if (!ds || (collateFn && collateFn.t !== 'none')) return loader(UNKNOWN_V);
   const bs = arg(args, 1, 'batch_size') ?? num(1);
-  // batch_size=None: samples one by one, converted but not stacked.
+  // batch_size=None: samples one by one, converted but not stacked (a PIL image passes through).
   if (bs.t === 'none') return loader(ds.sample);
+  const failure = collateFailure(ds.sample);
+  if (failure && failure !== 'unknown') return dataObject(ctx, site.r, { kind: 'loader', framework: 'torch', each: UNKNOWN_V, failure });
   const sampler = arg(args, 3, 'sampler');
   const batchSampler = arg(args, 4, 'batch_sampler');
   const custom = (sampler && sampler.t !== 'none') || (batchSampler && batchSampler.t !== 'none');

@@ -14,7 +14,7 @@ import type { EvaluatedArgs } from '../bind';
 import { UNKNOWN_V, type ScriptDefault, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
-import { dataObject, dataOf, dataTensor, dedupe, defaultsOf } from './data-objects';
+import { dataObject, dataOf, dataTensor, dedupe, defaultsOf, failedValue, type DataFailure } from './data-objects';
 import { dtypeName, withDtype } from './dtypes';
 import { safely } from './support';
 
@@ -124,7 +124,8 @@ const TV_PRESERVING = [
   'RandomPhotometricDistort', 'Identity', 'ToPureTensor',
 ];
 
-type Maker = (args: EvaluatedArgs) => Apply | null;
+/** Builds a transform's apply from its arguments; `fail` makes the value of a call the library raises on. */
+type Maker = (args: EvaluatedArgs, env: { v2: boolean; fail: (f: DataFailure) => Value }) => Apply | null;
 
 function tvMakers(): Record<string, Maker> {
   const sized = (f: (size: number[]) => (h: Dim, w: Dim) => [Dim, Dim] | null) => (args: EvaluatedArgs) => {
@@ -135,14 +136,15 @@ function tvMakers(): Record<string, Maker> {
     return (v: Value) => spatial(v, f(size), defaults);
   };
   const makers: Record<string, Maker> = {
-    Compose: (args) => compose(arg(args, 0, 'transforms')),
+    // v2's Compose rejects an empty list ("Pass at least one transform").
+    Compose: (args, env) => (env.v2 && isEmptyList(arg(args, 0, 'transforms')) ? null : compose(arg(args, 0, 'transforms'))),
     Resize: (args) => {
       const maxSize = arg(args, 2, 'max_size');
       if (maxSize && maxSize.t !== 'none') return null;
       return sized((size) => (h, w) => resized(size, h, w))(args);
     },
     CenterCrop: sized((size) => () => cropSize(size)),
-    RandomCrop: sized((size) => () => cropSize(size)),
+    RandomCrop: randomCrop,
     RandomResizedCrop: sized((size) => () => cropSize(size)),
     Pad: (args) => {
       const p = ints(arg(args, 0, 'padding'));
@@ -181,6 +183,58 @@ function tvMakers(): Record<string, Maker> {
   return makers;
 }
 
+/** The image's (height, width) when both are known numbers: a PIL image, or a tensor's last two axes. */
+function knownSize(v: Value): [number, number] | null {
+  const img = dataOf(v, 'image')?.image;
+  const [h, w] = img ? [img.h, img.w] : v.t === 'tensor' && v.shape && !v.shape.open && v.shape.dims.length >= 2 ? v.shape.dims.slice(-2) : [null, null];
+  return typeof h === 'number' && typeof w === 'number' ? [h, w] : null;
+}
+
+/**
+ * `RandomCrop(size, padding=None, pad_if_needed=False)`: pads by `padding`, then (with
+ * `pad_if_needed`) up to the crop, and raises when the crop is still larger than the image
+ * (transforms.py `get_params`; v2 `_geometry.py` `make_params`, whose words add "padded" and a period).
+ */
+function randomCrop(args: EvaluatedArgs, env: { v2: boolean; fail: (f: DataFailure) => Value }): Apply | null {
+  const sizeArg = arg(args, 0, 'size');
+  const size = ints(sizeArg);
+  const paddingArg = arg(args, 1, 'padding');
+  const padding = !paddingArg || paddingArg.t === 'none' ? null : ints(paddingArg);
+  const padIfNeeded = arg(args, 2, 'pad_if_needed');
+  if (!size || size.length > 2 || (paddingArg && paddingArg.t !== 'none' && !padding)) return null;
+  const [th, tw] = cropSize(size) as [number, number];
+  const defaults = defaultsOf(sizeArg);
+  // Whether it may raise is known only for a literal pad_if_needed.
+  const mayRaise = !padIfNeeded || (padIfNeeded.t === 'bool' && !padIfNeeded.v);
+  return (v) => {
+    // After a step that may have raised, this one's error is not certain to be the one raised.
+    const hw = dataOf(v, 'image')?.image?.mayRaise ? null : knownSize(v);
+    const padded = hw && (padding ? paddedSize(padding, hw) : hw);
+    if (mayRaise && padded && (padded[0] < th || padded[1] < tw)) {
+      const [h, w] = padded;
+      const message = env.v2
+        ? `Required crop size (${th}, ${tw}) is larger than ${padding ? 'padded ' : ''}input image size (${h}, ${w}).`
+        : `Required crop size (${th}, ${tw}) is larger than input image size (${h}, ${w})`;
+      return env.fail({
+        message,
+        explanation: [
+          `RandomCrop(${size.join(', ')}) crops ${th}×${tw} out of a ${h}×${w} image${padding ? ' (after its padding)' : ''}.`,
+          'Resize the image first, crop smaller, or pass pad_if_needed=True.',
+        ],
+      });
+    }
+    const out = spatial(v, () => [th, tw], defaults);
+    // Whether it raised is unknown when the image's size is: the crop's later errors are not certain.
+    const img = !padded && mayRaise ? dataOf(out, 'image')?.image : undefined;
+    return img ? pil(out, { ...img, mayRaise: true }) : out;
+  };
+}
+
+function paddedSize(p: number[], [h, w]: [number, number]): [number, number] | null {
+  const out = padded(p, h, w);
+  return out && typeof out[0] === 'number' && typeof out[1] === 'number' ? [out[0], out[1]] : null;
+}
+
 /**
  * `Normalize(mean, std)` reads tensors only (a PIL image raises). v1 normalizes in place, so
  * channels must match the mean and std or be broadcast by them (one value); v2 computes
@@ -205,6 +259,10 @@ function sameShape(a: Value, b: Value): Value {
   return UNKNOWN_V;
 }
 
+function isEmptyList(v: Value | undefined): boolean {
+  return !!v && (v.t === 'list' || v.t === 'tuple') && v.items.length === 0;
+}
+
 /** `Compose([...])`: each item must be a transform the engine knows, else the result is unknown. */
 function compose(list: Value | undefined): Apply | null {
   if (!list || (list.t !== 'list' && list.t !== 'tuple')) return null;
@@ -214,7 +272,8 @@ function compose(list: Value | undefined): Apply | null {
     if (!f) return null;
     steps.push(f);
   }
-  return (v) => steps.reduce((acc, f) => (acc.t === 'unknown' ? acc : f(acc)), v);
+  // An unknown stays unknown; a step that raised ends the chain with its failure.
+  return (v) => steps.reduce((acc, f) => (acc.t === 'unknown' || dataOf(acc, 'failure') ? acc : f(acc)), v);
 }
 
 // ------------------------------------------------------------ Gluon
@@ -278,7 +337,8 @@ export function makeTransform(ctx: ModelContext, path: string, args: EvaluatedAr
   const gluon = path.startsWith('mxnet.');
   const table = gluon ? GLUON : TV;
   const maker = Object.hasOwn(table, name) && !args.opaque ? table[name] : null;
-  const inner = (maker ? safely(() => maker(args), null) : null) ?? (() => UNKNOWN_V);
+  const env = { v2: path.includes('.v2.'), fail: (f: DataFailure) => failedValue(ctx, site.r, f) };
+  const inner = (maker ? safely(() => maker(args, env), null) : null) ?? (() => UNKNOWN_V);
   // A transform's arithmetic must not take the analysis down: its result is unknown then.
   const apply = (v: Value) => safely(() => inner(v), UNKNOWN_V);
   return dataObject(ctx, site.r, { kind: 'transform', framework: gluon ? 'gluon' : 'torch', apply });
