@@ -784,7 +784,8 @@ export class Interpreter implements InterpreterHost {
         if (t === null) {
           const a = this.eval(e.body, scope);
           const b = this.eval(e.orelse, scope);
-          return this.same(a, b) ? a : UNKNOWN_V;
+          if (this.same(a, b)) return a;
+          return isStr(a) && isStr(b) ? SOME_STR : UNKNOWN_V;
         }
         return this.eval(t ? e.body : e.orelse, scope);
       }
@@ -825,6 +826,11 @@ export class Interpreter implements InterpreterHost {
         keep &&= t;
       }
       if (keep) out.push(this.eval(e.elt, inner));
+    }
+    if (e.kind === 'dict') {
+      // Each item is the (key, value) tuple of `elt`; only known keys make a known dict.
+      const pairs = out.map((kv) => (kv.t === 'tuple' && (kv.items[0].t === 'str' || kv.items[0].t === 'num') ? [kv.items[0], kv.items[1]] as [Value, Value] : null));
+      return pairs.every((p) => p) ? newDict(pairs as [Value, Value][], this.uncertainDepth) : UNKNOWN_V;
     }
     return e.kind === 'set' ? UNKNOWN_V : madeAt({ t: e.kind === 'list' ? 'list' : 'tuple', items: out }, this.uncertainDepth);
   }
@@ -885,6 +891,8 @@ export class Interpreter implements InterpreterHost {
       case 'tensor':
         if (name === 'shape') return this.models.shapeTuple(obj);
         if (name === 'ndim') return obj.shape && !obj.shape.open ? num(obj.shape.dims.length) : UNKNOWN_V;
+        // `x.dtype` as the library names it (`torch.float32`), so `dtype=x.dtype` keeps it.
+        if (name === 'dtype' && obj.dtype && (obj.lib === 'torch' || obj.lib === 'numpy')) return { t: 'ext', path: `${obj.lib}.${obj.dtype}` };
         if (!obj.shape && obj.lib === 'numpy' && TABLE_ARRAY_ATTRIBUTES.has(name)) return { ...obj };
         if (name === 'T' && obj.shape && !obj.shape.open) {
           return { ...obj, shape: { dims: [...obj.shape.dims].reverse(), open: false } };
@@ -1124,4 +1132,11 @@ function torchLayerSize(layer: LayerValue, name: string): Value | null {
   if (layer.def.framework !== 'torch' || !TORCH_SIZE_ATTRIBUTES.has(name)) return null;
   const v = layer.args.get(name);
   return typeof v === 'number' ? num(v) : null;
+}
+
+/** A value that is some string, unknown which (both arms of a conditional are strings). */
+const SOME_STR: Value = { t: 'unknown', str: true };
+
+function isStr(v: Value): boolean {
+  return v.t === 'str' || (v.t === 'unknown' && v.str === true);
 }

@@ -9,7 +9,8 @@ import type { LoadedModule } from './program';
 import type { Scope } from './scope';
 
 export type Value =
-  | { t: 'unknown' }
+  /** `str`: known to be some string (`"cuda" if ok else "cpu"`), just not which. */
+  | { t: 'unknown'; str?: true }
   /** `defaults`: the script defaults (argparse, click) the number is or was computed from. */
   | { t: 'num'; v: number; isFloat: boolean; defaults?: readonly ScriptDefault[] }
   | { t: 'str'; v: string }

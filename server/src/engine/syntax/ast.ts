@@ -24,7 +24,8 @@ export type Expr =
   | { k: 'cond'; test: Expr; body: Expr; orelse: Expr; r: TextRange }
   | { k: 'compare'; ops: string[]; operands: Expr[]; r: TextRange }
   | { k: 'boolop'; op: 'and' | 'or' | 'not'; operands: Expr[]; r: TextRange }
-  | { k: 'comp'; kind: 'list' | 'tuple' | 'set'; elt: Expr; target: Expr; iter: Expr; ifs: Expr[]; r: TextRange }
+  /** `kind: 'dict'`: `elt` is the `(key, value)` tuple of each entry. */
+  | { k: 'comp'; kind: 'list' | 'tuple' | 'set' | 'dict'; elt: Expr; target: Expr; iter: Expr; ifs: Expr[]; r: TextRange }
   | { k: 'lambda'; def: FunctionDef; r: TextRange }
   | { k: 'unknown'; r: TextRange };
 

@@ -706,18 +706,21 @@ class Converter {
         return { k: 'starred', value: this.expr(meaningful(n)[0] ?? null, d), r };
       case 'list_comprehension':
       case 'generator_expression':
-      case 'set_comprehension': {
+      case 'set_comprehension':
+      case 'dictionary_comprehension': {
         const body = n.childForFieldName('body');
         const clauses = meaningful(n).filter((c) => c.type === 'for_in_clause');
         if (!body || clauses.length !== 1) return { k: 'unknown', r };
+        const pair = n.type === 'dictionary_comprehension' ? [body.childForFieldName('key'), body.childForFieldName('value')] : null;
+        if (pair && (!pair[0] || !pair[1])) return { k: 'unknown', r };
         const clause = clauses[0];
         const ifs = meaningful(n)
           .filter((c) => c.type === 'if_clause')
           .map((c) => this.expr(meaningful(c)[0] ?? null, d));
         return {
           k: 'comp',
-          kind: n.type === 'list_comprehension' ? 'list' : n.type === 'set_comprehension' ? 'set' : 'tuple',
-          elt: this.expr(body, d),
+          kind: n.type === 'list_comprehension' ? 'list' : n.type === 'set_comprehension' ? 'set' : pair ? 'dict' : 'tuple',
+          elt: pair ? { k: 'tuple', elts: [this.expr(pair[0], d), this.expr(pair[1], d)], r: { start: body.startIndex, end: body.endIndex } } : this.expr(body, d),
           target: this.expr(clause.childForFieldName('left'), d),
           iter: this.expr(clause.childForFieldName('right'), d),
           ifs,

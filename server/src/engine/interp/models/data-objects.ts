@@ -19,7 +19,7 @@ import { num, tensorVal, UNKNOWN_V, type ObjectValue, type ScriptDefault, type T
 import type { ModelContext } from './context';
 import { safely } from './support';
 
-export type DataKind = 'dataset' | 'loader' | 'iterator' | 'generator' | 'transform' | 'image' | 'parser' | 'namespace' | 'option' | 'failure';
+export type DataKind = 'dataset' | 'loader' | 'iterator' | 'generator' | 'transform' | 'image' | 'parser' | 'namespace' | 'option' | 'failure' | 'device';
 
 /** An error the library raises when a sample is made or a batch collated, in its own words. */
 export interface DataFailure {

@@ -71,8 +71,8 @@ export function methodDtype(t: TensorVal, method: string, args: EvaluatedArgs): 
   if (method === 'to') {
     const named = [...args.positional, ...args.keywords.values()].map(dtypeName).find((d) => d !== undefined);
     if (named) return named;
-    // `.to('cuda')`, `.to(torch.device(...))`: a device only; anything unknown may be a dtype.
-    const onlyDevices = [...args.positional, ...args.keywords.values()].every((v) => v.t === 'str' || v.t === 'bool' || v.t === 'object');
+    // `.to('cuda')`, `.to(device)` with some string, `.to(torch.device(...))`: a device only; anything unknown may be a dtype.
+    const onlyDevices = [...args.positional, ...args.keywords.values()].every((v) => v.t === 'str' || v.t === 'bool' || v.t === 'object' || (v.t === 'unknown' && v.str));
     return onlyDevices ? t.dtype : undefined;
   }
   return KEEPS_DTYPE.has(method) ? t.dtype : undefined;

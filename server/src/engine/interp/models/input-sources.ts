@@ -22,6 +22,7 @@ import type { Bound, EvaluatedArgs } from '../bind';
 import { versionedKerasInput } from '../../layers/keras/index';
 import { isTensor, UNKNOWN, type ArgValue } from '../../layers/types';
 import { tensorVal, UNKNOWN_V, type ObjectValue, type TensorVal, type Value } from '../values';
+import { dataObject } from './data-objects';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { parseInputDirective, parseJaxtyping } from './input-parsers';
@@ -151,6 +152,10 @@ export const INPUT_SOURCES: readonly InputSource[] = [
       { kind: 'call', paths: ['torch.utils.data.Subset'], learn: (ctx, _path, args, site) => subset(ctx, args, site) },
       { kind: 'call', paths: ['torch.utils.data.random_split'], learn: (ctx, _path, args, site) => randomSplit(ctx, args, site) },
       { kind: 'call', paths: ['torch.utils.data.DataLoader'], learn: (ctx, _path, args, site) => dataLoader(ctx, args, site) },
+      // `torch.device(...)`: a device object, so `.to(device)` keeps a batch's dtype.
+      { kind: 'call', paths: ['torch.device'], learn: (ctx, _path, _args, site) => dataObject(ctx, site.r, { kind: 'device', framework: 'torch' }) },
+      // `DataParallel(model)` scatters each batch over devices and gathers the outputs: the wrapped model's shapes.
+      { kind: 'call', paths: ['torch.nn.DataParallel', 'torch.nn.parallel.DataParallel', 'torch.nn.parallel.DistributedDataParallel'], learn: (_ctx, _path, args) => wrappedModel(args) },
     ],
   },
   {
@@ -448,4 +453,10 @@ function fromJaxtyping(ctx: ModelContext, obj: ObjectValue): TensorVal | null {
   const ann = params[0]?.annotation;
   const shape = ann ? parseJaxtyping(ann) : null;
   return shape ? tensorVal(shape, libOf(obj.framework!), null, ann!.r) : null;
+}
+
+/** The module a parallel wrapper wraps (`module=` or first), when it is a model or layer. */
+function wrappedModel(args: EvaluatedArgs): Value | undefined {
+  const m = args.keywords.get('module') ?? args.positional[0];
+  return m && (m.t === 'object' || m.t === 'layer') ? m : undefined;
 }
