@@ -38,7 +38,7 @@ export function applyReshape(shape: Shape | null, sizesV: ArgValue | undefined):
   }
   const numel = knownProduct(inDims);
   const restProd = knownProduct(rest);
-  if (numel === null || restProd === null) return out({ dims: fill(null), open: false });
+  if (numel === null || restProd === null) return out({ dims: fill(batchForMinusOne(inDims, rest, sizes)), open: false });
   const symbolic = inDims.length !== shape.dims.length;
   const shownNumel = symbolic ? `N·${numel}` : numel;
   if (sizes.includes(-1)) {
@@ -47,6 +47,18 @@ export function applyReshape(shape: Shape | null, sizesV: ArgValue | undefined):
   }
   if (restProd !== numel) return failed(reshapeIssue(sizes, shownNumel, shape));
   return out({ dims: sizes, open: false });
+}
+
+/**
+ * The -1 of `x.view(-1, 784)` on an (N, 1, 28, 28) input: the one symbolic input dim itself,
+ * when the other input dims hold exactly as many elements as the known sizes (else unknown: k·N
+ * is no dim, and a size that does not divide may still fit some N).
+ */
+function batchForMinusOne(inDims: Dim[], rest: Dim[], sizes: Dim[]): Dim {
+  const symbols = inDims.filter((d) => typeof d === 'string');
+  if (!sizes.includes(-1) || symbols.length !== 1 || rest.some((d) => typeof d !== 'number')) return null;
+  const others = knownProduct(inDims.filter((d) => typeof d !== 'string'));
+  return others !== null && others === knownProduct(rest) ? symbols[0] : null;
 }
 
 function tensorsOf(v: ArgValue | undefined): TensorValue[] | null {
