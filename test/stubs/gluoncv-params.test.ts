@@ -31,6 +31,40 @@ function vgg16Tsn(classes: number): number {
   return total + dense(512 * 7 * 7, 4096) + dense(4096, 4096) + dense(4096, classes);
 }
 
+/** Gluon counts a batch norm's gamma, beta, running mean and running variance. */
+const bn = (c: number) => 4 * c;
+const convNoBias = (kernel: number, cin: number, cout: number) => kernel * cin * cout;
+
+/**
+ * GluonCV ResNetV1b (unbiased convolutions, each with a batch norm): the 7x7 stem, or for
+ * v1c/v1d the deep stem of three 3x3 convolutions (w, w, 2w with w = 32; 64 for v1e/v1s); basic
+ * blocks (18, 34) or bottlenecks; 1x1 projections where the shape changes (v1d's average pool
+ * adds none); `head` classes on a Dense of 512 * expansion inputs. The same sums come from
+ * torchvision's ResNets (same layers) with their running statistics, in real torch.
+ */
+function resnetV1b(depth: number, stemWidth: number | null, head: number): number {
+  const layers: Record<number, number[]> = { 18: [2, 2, 2, 2], 34: [3, 4, 6, 3], 50: [3, 4, 6, 3], 101: [3, 4, 23, 3], 152: [3, 8, 36, 3] };
+  const expansion = depth < 50 ? 1 : 4;
+  let total = 0;
+  let inplanes = 64;
+  if (stemWidth === null) total += convNoBias(49, 3, 64) + bn(64);
+  else {
+    const w = stemWidth;
+    total += convNoBias(9, 3, w) + bn(w) + convNoBias(9, w, w) + bn(w) + convNoBias(9, w, 2 * w) + bn(2 * w);
+    inplanes = 2 * w;
+  }
+  layers[depth].forEach((blocks, stage) => {
+    const planes = 64 * 2 ** stage;
+    for (let i = 0; i < blocks; i++) {
+      if (expansion === 1) total += convNoBias(9, i ? planes : inplanes, planes) + bn(planes) + convNoBias(9, planes, planes) + bn(planes);
+      else total += convNoBias(1, i ? planes * 4 : inplanes, planes) + bn(planes) + convNoBias(9, planes, planes) + bn(planes) + convNoBias(1, planes, planes * 4) + bn(planes * 4);
+      if (i === 0 && (stage > 0 || inplanes !== planes * expansion)) total += convNoBias(1, inplanes, planes * expansion) + bn(planes * expansion);
+    }
+    inplanes = planes * expansion;
+  });
+  return total + dense(512 * expansion, head);
+}
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -38,7 +72,32 @@ const CASES: [string, number, string, string][] = [
   ['vgg16_hmdb51', vgg16Tsn(51), '(2, 3, 224, 224)', '(2, 51)'],
   ['vgg16_kinetics400', vgg16Tsn(400), '(2, 3, 224, 224)', '(2, 400)'],
   ['vgg16_sthsthv2', vgg16Tsn(174), '(2, 3, 224, 224)', '(2, 174)'],
+  ['resnet18_v1b', resnetV1b(18, null, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet34_v1b', resnetV1b(34, null, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet50_v1b', resnetV1b(50, null, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet101_v1b', resnetV1b(101, null, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet152_v1b', resnetV1b(152, null, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet50_v1c', resnetV1b(50, 32, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet101_v1d', resnetV1b(101, 32, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet152_v1d', resnetV1b(152, 32, 1000), '(2, 3, 160, 160)', '(2, 1000)'],
+  ['resnet50_v1e', resnetV1b(50, 64, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet101_v1s', resnetV1b(101, 64, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet50_v1b_kinetics400', resnetV1b(50, null, 400), '(2, 3, 224, 224)', '(2, 400)'],
+  ['resnet18_v1b_kinetics400', resnetV1b(18, null, 400), '(2, 3, 224, 224)', '(2, 400)'],
+  ['resnet50_v1b_sthsthv2', resnetV1b(50, null, 174), '(2, 3, 224, 224)', '(2, 174)'],
+  ['resnet50_v1b_hmdb51', resnetV1b(50, null, 51), '(2, 3, 224, 224)', '(2, 51)'],
 ];
+
+describe('gluoncv.model_zoo stubs: the ResNetV1b formula', () => {
+  // The sums real torch gives for the same layers (torchvision's ResNets, with the deep stem
+  // swapped in, counting running statistics), so the formula itself is checked.
+  it('equals the counts computed in real PyTorch', () => {
+    assert.deepEqual(
+      [resnetV1b(18, null, 1000), resnetV1b(50, null, 1000), resnetV1b(101, 32, 1000), resnetV1b(152, 64, 1000), resnetV1b(50, null, 400)],
+      [11_699_112, 25_610_152, 44_673_864, 60_468_392, 24_380_752],
+    );
+  });
+});
 
 describe('gluoncv.model_zoo stubs: parameters by formula', () => {
   for (const [name, params, input, output] of CASES) {
