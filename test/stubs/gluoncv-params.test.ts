@@ -65,6 +65,35 @@ function resnetV1b(depth: number, stemWidth: number | null, head: number): numbe
   return total + dense(512 * expansion, head);
 }
 
+/**
+ * GluonCV I3D ResNet-50: the ResNetV1b-50 layers inflated to 3-D (the stem 5x7x7; a block's
+ * first convolution 3x1x1 where GluonCV's inflate list says 1, else 1x1x1), the same batch norms,
+ * and a `classes` head on 2048 inputs.
+ */
+function i3dResnet50(classes: number): number {
+  const inflate = [[1, 1, 1], [1, 0, 1, 0], [1, 0, 1, 0, 1, 0], [0, 1, 0]];
+  let total = convNoBias(5 * 49, 3, 64) + bn(64);
+  let inplanes = 64;
+  inflate.forEach((stage, i) => {
+    const planes = 64 * 2 ** i;
+    stage.forEach((inflated, b) => {
+      const cin = b === 0 ? inplanes : planes * 4;
+      total += convNoBias(inflated ? 3 : 1, cin, planes) + bn(planes) + convNoBias(9, planes, planes) + bn(planes) + convNoBias(1, planes, planes * 4) + bn(planes * 4);
+      if (b === 0) total += convNoBias(1, inplanes, planes * 4) + bn(planes * 4);
+    });
+    inplanes = planes * 4;
+  });
+  return total + dense(2048, classes);
+}
+
+/**
+ * R(2+1)D ResNet-18/34 with 400 classes: GluonCV's layers are those of torchvision's video
+ * R(2+1)D, so these are real torch's counts (`r2plus1d_18(num_classes=400)` and the same
+ * VideoResNet with 3-4-6-3 blocks) plus the batch norms' running statistics that Gluon counts.
+ */
+const R2PLUS1D_18 = 31_530_675;
+const R2PLUS1D_34 = 61_881_139;
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -86,6 +115,10 @@ const CASES: [string, number, string, string][] = [
   ['resnet18_v1b_kinetics400', resnetV1b(18, null, 400), '(2, 3, 224, 224)', '(2, 400)'],
   ['resnet50_v1b_sthsthv2', resnetV1b(50, null, 174), '(2, 3, 224, 224)', '(2, 174)'],
   ['resnet50_v1b_hmdb51', resnetV1b(50, null, 51), '(2, 3, 224, 224)', '(2, 51)'],
+  ['i3d_resnet50_v1_kinetics400', i3dResnet50(400), '(2, 3, 32, 224, 224)', '(2, 400)'],
+  ['i3d_resnet50_v1_ucf101', i3dResnet50(101), '(2, 3, 8, 112, 112)', '(2, 101)'],
+  ['r2plus1d_resnet18_kinetics400', R2PLUS1D_18, '(2, 3, 16, 112, 112)', '(2, 400)'],
+  ['r2plus1d_resnet34_kinetics400', R2PLUS1D_34, '(2, 3, 16, 112, 112)', '(2, 400)'],
 ];
 
 describe('gluoncv.model_zoo stubs: the ResNetV1b formula', () => {

@@ -5,6 +5,8 @@ A name without a stub gives an unknown model (GluonCV's own error for an unknown
 several hundred models, which a stub does not reproduce), never an error.
 """
 from .action_recognition import *
+from .i3d_resnet import *
+from .r2plus1d import *
 from .resnetv1b import *
 
 _MODELS = {
@@ -13,6 +15,10 @@ _MODELS = {
     "vgg16_hmdb51": vgg16_hmdb51,
     "vgg16_kinetics400": vgg16_kinetics400,
     "vgg16_sthsthv2": vgg16_sthsthv2,
+    "i3d_resnet50_v1_kinetics400": i3d_resnet50_v1_kinetics400, "i3d_resnet101_v1_kinetics400": i3d_resnet101_v1_kinetics400,
+    "i3d_resnet50_v1_sthsthv2": i3d_resnet50_v1_sthsthv2, "i3d_resnet50_v1_hmdb51": i3d_resnet50_v1_hmdb51,
+    "i3d_resnet50_v1_ucf101": i3d_resnet50_v1_ucf101,
+    "r2plus1d_resnet18_kinetics400": r2plus1d_resnet18_kinetics400, "r2plus1d_resnet34_kinetics400": r2plus1d_resnet34_kinetics400,
     "resnet18_v1b": resnet18_v1b, "resnet34_v1b": resnet34_v1b, "resnet50_v1b": resnet50_v1b,
     "resnet101_v1b": resnet101_v1b, "resnet152_v1b": resnet152_v1b, "resnet50_v1c": resnet50_v1c,
     "resnet101_v1c": resnet101_v1c, "resnet152_v1c": resnet152_v1c, "resnet50_v1d": resnet50_v1d,
