@@ -94,6 +94,23 @@ function i3dResnet50(classes: number): number {
 const R2PLUS1D_18 = 31_530_675;
 const R2PLUS1D_34 = 61_881_139;
 
+/**
+ * GluonCV SlowFast ResNet-50 (`fusionKernel` 5 for 4x16, 7 for 8x8): the fast pathway at 1/8
+ * width with 3x1x1 first convolutions, four lateral k x1x1 convolutions doubling 8, 32, 64 and 128
+ * channels, the slow pathway whose stages also take the laterals' channels (80, 320, 640, 1280
+ * inputs; 3x1x1 first convolutions in its last two stages), and a head on 2048 + 256 features.
+ */
+function slowfastResnet50(fusionKernel: number, classes: number): number {
+  const block = (cin: number, planes: number, temporal: boolean, project: boolean) =>
+    convNoBias(temporal ? 3 : 1, cin, planes) + bn(planes) + convNoBias(9, planes, planes) + bn(planes) + convNoBias(1, planes, planes * 4) + bn(planes * 4) +
+    (project ? convNoBias(1, cin, planes * 4) + bn(planes * 4) : 0);
+  const stage = (cin: number, planes: number, blocks: number, temporal: boolean) => block(cin, planes, temporal, true) + (blocks - 1) * block(planes * 4, planes, temporal, false);
+  const fast = convNoBias(5 * 49, 3, 8) + bn(8) + stage(8, 8, 3, true) + stage(32, 16, 4, true) + stage(64, 32, 6, true) + stage(128, 64, 3, true);
+  const laterals = [8, 32, 64, 128].reduce((t, c) => t + convNoBias(fusionKernel, c, 2 * c) + bn(2 * c), 0);
+  const slow = convNoBias(49, 3, 64) + bn(64) + stage(80, 64, 3, false) + stage(320, 128, 4, false) + stage(640, 256, 6, true) + stage(1280, 512, 3, true);
+  return fast + laterals + slow + dense(2048 + 256, classes);
+}
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -117,6 +134,8 @@ const CASES: [string, number, string, string][] = [
   ['resnet50_v1b_hmdb51', resnetV1b(50, null, 51), '(2, 3, 224, 224)', '(2, 51)'],
   ['i3d_resnet50_v1_kinetics400', i3dResnet50(400), '(2, 3, 32, 224, 224)', '(2, 400)'],
   ['i3d_resnet50_v1_ucf101', i3dResnet50(101), '(2, 3, 8, 112, 112)', '(2, 101)'],
+  ['slowfast_4x16_resnet50_kinetics400', slowfastResnet50(5, 400), '(2, 3, 36, 224, 224)', '(2, 400)'],
+  ['slowfast_8x8_resnet50_kinetics400', slowfastResnet50(7, 400), '(2, 3, 40, 224, 224)', '(2, 400)'],
   ['r2plus1d_resnet18_kinetics400', R2PLUS1D_18, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['r2plus1d_resnet34_kinetics400', R2PLUS1D_34, '(2, 3, 16, 112, 112)', '(2, 400)'],
 ];

@@ -7,6 +7,7 @@ several hundred models, which a stub does not reproduce), never an error.
 from .action_recognition import *
 from .i3d_resnet import *
 from .r2plus1d import *
+from .slowfast import *
 from .resnetv1b import *
 
 _MODELS = {
@@ -18,6 +19,8 @@ _MODELS = {
     "i3d_resnet50_v1_kinetics400": i3d_resnet50_v1_kinetics400, "i3d_resnet101_v1_kinetics400": i3d_resnet101_v1_kinetics400,
     "i3d_resnet50_v1_sthsthv2": i3d_resnet50_v1_sthsthv2, "i3d_resnet50_v1_hmdb51": i3d_resnet50_v1_hmdb51,
     "i3d_resnet50_v1_ucf101": i3d_resnet50_v1_ucf101,
+    "slowfast_4x16_resnet50_kinetics400": slowfast_4x16_resnet50_kinetics400,
+    "slowfast_8x8_resnet50_kinetics400": slowfast_8x8_resnet50_kinetics400,
     "r2plus1d_resnet18_kinetics400": r2plus1d_resnet18_kinetics400, "r2plus1d_resnet34_kinetics400": r2plus1d_resnet34_kinetics400,
     "resnet18_v1b": resnet18_v1b, "resnet34_v1b": resnet34_v1b, "resnet50_v1b": resnet50_v1b,
     "resnet101_v1b": resnet101_v1b, "resnet152_v1b": resnet152_v1b, "resnet50_v1c": resnet50_v1c,
