@@ -111,6 +111,31 @@ function slowfastResnet50(fusionKernel: number, classes: number): number {
   return fast + laterals + slow + dense(2048 + 256, classes);
 }
 
+/**
+ * GluonCV MobileNetV3 from its table rows [kernel, expansion, out, squeeze-excitation, stride]:
+ * the 3x3 stem to 16; per unit a 1x1 expansion (unless expansion == out), the depthwise k x k,
+ * squeeze-excitation (two biased 1x1 convolutions through ceil(exp / 4 / 8) * 8 channels) and the
+ * 1x1 projection, each unbiased convolution with a batch norm; the 1x1 to `squeeze` with a batch
+ * norm, the unbiased 1x1 to 1280 and the biased 1x1 classifier.
+ */
+function mobilenetV3(rows: number[][], squeeze: number, classes: number): number {
+  const divisible = (x: number) => Math.ceil(x / 8) * 8;
+  let total = convNoBias(9, 3, 16) + bn(16);
+  let cin = 16;
+  for (const [k, exp, out, se] of rows) {
+    if (exp !== out) total += convNoBias(1, cin, exp) + bn(exp);
+    total += k * k * exp + bn(exp);
+    if (se) total += conv(1, exp, divisible(Math.floor(exp / 4))) + conv(1, divisible(Math.floor(exp / 4)), exp);
+    total += convNoBias(1, exp, out) + bn(out);
+    cin = out;
+  }
+  return total + convNoBias(1, cin, squeeze) + bn(squeeze) + convNoBias(1, squeeze, 1280) + conv(1, 1280, classes);
+}
+const MOBILENET_V3_LARGE = [[3, 16, 16, 0], [3, 64, 24, 0], [3, 72, 24, 0], [5, 72, 40, 1], [5, 120, 40, 1], [5, 120, 40, 1], [3, 240, 80, 0], [3, 200, 80, 0],
+  [3, 184, 80, 0], [3, 184, 80, 0], [3, 480, 112, 1], [3, 672, 112, 1], [5, 672, 160, 1], [5, 960, 160, 1], [5, 960, 160, 1]];
+const MOBILENET_V3_SMALL = [[3, 16, 16, 1], [3, 72, 24, 0], [3, 88, 24, 0], [5, 96, 40, 1], [5, 240, 40, 1], [5, 240, 40, 1], [5, 120, 48, 1], [5, 144, 48, 1],
+  [5, 288, 96, 1], [5, 576, 96, 1], [5, 576, 96, 1]];
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -132,6 +157,8 @@ const CASES: [string, number, string, string][] = [
   ['resnet18_v1b_kinetics400', resnetV1b(18, null, 400), '(2, 3, 224, 224)', '(2, 400)'],
   ['resnet50_v1b_sthsthv2', resnetV1b(50, null, 174), '(2, 3, 224, 224)', '(2, 174)'],
   ['resnet50_v1b_hmdb51', resnetV1b(50, null, 51), '(2, 3, 224, 224)', '(2, 51)'],
+  ['mobilenetv3_large', mobilenetV3(MOBILENET_V3_LARGE, 960, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['mobilenetv3_small', mobilenetV3(MOBILENET_V3_SMALL, 576, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
   ['i3d_resnet50_v1_kinetics400', i3dResnet50(400), '(2, 3, 32, 224, 224)', '(2, 400)'],
   ['i3d_resnet50_v1_ucf101', i3dResnet50(101), '(2, 3, 8, 112, 112)', '(2, 101)'],
   ['slowfast_4x16_resnet50_kinetics400', slowfastResnet50(5, 400), '(2, 3, 36, 224, 224)', '(2, 400)'],

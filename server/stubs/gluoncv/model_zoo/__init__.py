@@ -6,6 +6,7 @@ several hundred models, which a stub does not reproduce), never an error.
 """
 from .action_recognition import *
 from .i3d_resnet import *
+from .mobilenetv3 import *
 from .r2plus1d import *
 from .slowfast import *
 from .resnetv1b import *
@@ -19,6 +20,7 @@ _MODELS = {
     "i3d_resnet50_v1_kinetics400": i3d_resnet50_v1_kinetics400, "i3d_resnet101_v1_kinetics400": i3d_resnet101_v1_kinetics400,
     "i3d_resnet50_v1_sthsthv2": i3d_resnet50_v1_sthsthv2, "i3d_resnet50_v1_hmdb51": i3d_resnet50_v1_hmdb51,
     "i3d_resnet50_v1_ucf101": i3d_resnet50_v1_ucf101,
+    "mobilenetv3_large": mobilenet_v3_large, "mobilenetv3_small": mobilenet_v3_small,
     "slowfast_4x16_resnet50_kinetics400": slowfast_4x16_resnet50_kinetics400,
     "slowfast_8x8_resnet50_kinetics400": slowfast_8x8_resnet50_kinetics400,
     "r2plus1d_resnet18_kinetics400": r2plus1d_resnet18_kinetics400, "r2plus1d_resnet34_kinetics400": r2plus1d_resnet34_kinetics400,
