@@ -136,6 +136,16 @@ const MOBILENET_V3_LARGE = [[3, 16, 16, 0], [3, 64, 24, 0], [3, 72, 24, 0], [5, 
 const MOBILENET_V3_SMALL = [[3, 16, 16, 1], [3, 72, 24, 0], [3, 88, 24, 0], [5, 96, 40, 1], [5, 240, 40, 1], [5, 240, 40, 1], [5, 120, 48, 1], [5, 144, 48, 1],
   [5, 288, 96, 1], [5, 576, 96, 1], [5, 576, 96, 1]];
 
+/**
+ * GluonCV ResNeXt: the layers of torchvision's ResNeXt (`ResNet(Bottleneck, layers, groups,
+ * width_per_group=4)`), so real torch's count plus running statistics; SE adds per block two
+ * biased 1x1 convolutions 4c -> c/4 -> 4c (c = 64, 128, 256, 512 by stage).
+ */
+const RESNEXT: Record<string, number> = {
+  resnext50_32x4d: 25_097_128, resnext101_32x4d: 44_315_560, resnext101_64x4d: 83_658_152,
+  se_resnext50_32x4d: 27_628_120, se_resnext101_32x4d: 49_093_272, se_resnext101_64x4d: 88_435_864,
+};
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -157,6 +167,7 @@ const CASES: [string, number, string, string][] = [
   ['resnet18_v1b_kinetics400', resnetV1b(18, null, 400), '(2, 3, 224, 224)', '(2, 400)'],
   ['resnet50_v1b_sthsthv2', resnetV1b(50, null, 174), '(2, 3, 224, 224)', '(2, 174)'],
   ['resnet50_v1b_hmdb51', resnetV1b(50, null, 51), '(2, 3, 224, 224)', '(2, 51)'],
+  ...Object.entries(RESNEXT).map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 224, 224)', '(2, 1000)']),
   ['mobilenetv3_large', mobilenetV3(MOBILENET_V3_LARGE, 960, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
   ['mobilenetv3_small', mobilenetV3(MOBILENET_V3_SMALL, 576, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
   ['i3d_resnet50_v1_kinetics400', i3dResnet50(400), '(2, 3, 32, 224, 224)', '(2, 400)'],

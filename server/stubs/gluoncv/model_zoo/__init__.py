@@ -8,6 +8,7 @@ from .action_recognition import *
 from .i3d_resnet import *
 from .mobilenetv3 import *
 from .r2plus1d import *
+from .resnext import *
 from .slowfast import *
 from .resnetv1b import *
 
@@ -20,6 +21,8 @@ _MODELS = {
     "i3d_resnet50_v1_kinetics400": i3d_resnet50_v1_kinetics400, "i3d_resnet101_v1_kinetics400": i3d_resnet101_v1_kinetics400,
     "i3d_resnet50_v1_sthsthv2": i3d_resnet50_v1_sthsthv2, "i3d_resnet50_v1_hmdb51": i3d_resnet50_v1_hmdb51,
     "i3d_resnet50_v1_ucf101": i3d_resnet50_v1_ucf101,
+    "resnext50_32x4d": resnext50_32x4d, "resnext101_32x4d": resnext101_32x4d, "resnext101_64x4d": resnext101_64x4d,
+    "se_resnext50_32x4d": se_resnext50_32x4d, "se_resnext101_32x4d": se_resnext101_32x4d, "se_resnext101_64x4d": se_resnext101_64x4d,
     "mobilenetv3_large": mobilenet_v3_large, "mobilenetv3_small": mobilenet_v3_small,
     "slowfast_4x16_resnet50_kinetics400": slowfast_4x16_resnet50_kinetics400,
     "slowfast_8x8_resnet50_kinetics400": slowfast_8x8_resnet50_kinetics400,
