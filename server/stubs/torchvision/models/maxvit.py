@@ -110,7 +110,8 @@ class PartitionAttentionLayer(nn.Module):
         # Partition the map (B, C, H, W) into (B, H/p * W/p, p * p, C), from its own size.
         b, c, h, w = x.shape
         x = x.reshape(b, c, h // p, p, w // p, p)
-        x = x.permute(0, 2, 4, 3, 5, 1).reshape(b, (h // p) * (w // p), p * p, c)
+        # -1 for the partition count: after a failed split the count stays unknown (torch stops there).
+        x = x.permute(0, 2, 4, 3, 5, 1).reshape(b, -1, p * p, c)
         if self.partition_type == "grid":
             x = x.transpose(-2, -3)
         x = x + self.attn(self.attn_norm(x))
