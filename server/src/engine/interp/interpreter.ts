@@ -883,6 +883,8 @@ export class Interpreter implements InterpreterHost {
             }
           }
         }
+        // `super().train(mode)` in a module that overrides train(): nn.Module's own, which sets the mode.
+        if (name === 'train' || name === 'eval') return { t: 'method', self: obj.obj, name, range };
         return { t: 'method', self: UNKNOWN_V, name: '__super__', range };
       }
       case 'str':
