@@ -53,6 +53,12 @@ const CASES: [string, string][] = [
   ['efficientnet_v2', 'EfficientNetV2S(weights=None, input_shape=(96, 96, 3), classes=12)'],
   ['convnext', 'ConvNeXtTiny(include_top=False, weights=None, input_shape=(64, 96, 3), pooling="avg")'],
   ['convnext', 'ConvNeXtSmall(include_top=False, weights=None, input_shape=(64, 64, 1))'],
+  ['nasnet', 'NASNetMobile(include_top=False, weights=None, input_shape=(32, 32, 3))'],
+  ['nasnet', 'NASNetMobile(include_top=False, weights=None, input_shape=(31, 64, 3))'],
+  ['nasnet', 'NASNetMobile(weights=None, input_shape=(97, 131, 3), classes=3)'],
+  ['nasnet', 'NASNetMobile(weights="imagenet", classes=10)'],
+  ['nasnet', 'NASNetLarge(weights="imagenet", include_top=False, input_shape=(None, None, 3))'],
+  ['nasnet', 'NASNetLarge(include_top=False, weights=None, input_shape=(65, 65, 3), pooling="avg")'],
 ];
 
 interface Built { params?: number; input?: (number | null)[]; output?: (number | null)[]; error?: string; type?: string }

@@ -13,7 +13,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { lineOf } from '../helpers/engine';
+import { formatShape } from '../../server/src/engine/index';
+import { analyze, lineOf } from '../helpers/engine';
 import { analyzeStub, stubProgram, stubText, TORCHVISION_STUBS, torchvisionRows, usage, type StubRow } from '../stubs/torchvision-table';
 import { oraclePython, REPO_ROOT } from './torch-oracle-run';
 
@@ -43,6 +44,8 @@ const FORWARD: Record<string, (number | [number, number])[]> = {
   'regnet_x_400mf()': [224, 8],
   'convnext_tiny()': [224, 97, 2],
   'swin_t()': [224, 97, 2],
+  'swin_v2_t()': [256, 224, 16],
+  'maxvit_t()': [224, 256, 448],
   'vit_b_32()': [224, 256, [1, 224]],
   'vit_b_16()': [224],
 };
@@ -58,6 +61,8 @@ const KNOWN: Record<string, string> = {
 
 interface Run {
   shape: number[] | null;
+  /** The output was a tuple (Inception v3 / GoogLeNet in training mode). */
+  tuple?: boolean;
   error: { type: string; message: string; line: number | null } | null;
 }
 
@@ -75,6 +80,8 @@ interface OracleCase {
   call: string;
   real: string;
   inputs: [number, number, number][];
+  /** Run after `model.eval()` (the default is training mode, as built). */
+  eval?: boolean;
 }
 
 function inputsOf(row: StubRow): [number, number, number][] {
@@ -140,6 +147,39 @@ describe('torchvision oracle', { skip: !hasTorchvision && !process.env.CI ? miss
     }
     console.log(`torchvision oracle: ${rows.length} constructors, ${runs} runs (${raised} raise in torchvision), ${bad.length} disagreements`);
     assert.ok(raised >= 8, 'the sizes must include inputs torchvision rejects');
+    assert.equal(bad.length, 0, bad.join('\n'));
+  });
+});
+
+/** The models whose forward depends on train/eval mode, run both ways at sizes where it matters (75: Inception's auxiliary head fails). */
+const MODE_CASES: { call: string; file: string; size: number }[] = [
+  { call: 'inception_v3()', file: 'inception.py', size: 75 },
+  { call: 'inception_v3()', file: 'inception.py', size: 299 },
+  { call: 'googlenet()', file: 'googlenet.py', size: 224 },
+];
+
+describe('torchvision oracle: train/eval mode', { skip: !hasTorchvision && !process.env.CI ? missing : false }, () => {
+  it('the engine follows model.eval() as torchvision does (output kind, auxiliary-head errors)', { timeout: 600_000 }, async () => {
+    assert.ok(hasTorchvision, missing);
+    const cases = MODE_CASES.flatMap((m) => [false, true].map((ev) => ({ id: `${m.call} ${m.size} ${ev ? 'eval' : 'train'}`, file: m.file, call: m.call, real: m.call, inputs: [[3, m.size, m.size]] as [number, number, number][], eval: ev })));
+    const results = runOracle(cases);
+    const bad: string[] = [];
+    for (const [i, c] of cases.entries()) {
+      const real = results[i].real_runs![0];
+      const stub = results[i].stub_runs![0];
+      if (!!real.error !== !!stub.error || real.tuple !== stub.tuple) bad.push(`${c.id}: the stub in torch differs from torchvision`);
+      const snippet = `model = ${c.call}\n${c.eval ? 'model.eval()\n' : ''}y = model(torch.randn(2, 3, ${c.inputs[0][1]}, ${c.inputs[0][2]}))\n`;
+      const { text } = stubProgram(c.file, snippet);
+      const a = await analyze(text, { stubCodeEnd: text.length - snippet.length });
+      const flagged = a.diagnostics.map((d) => d.message);
+      const y = a.tensors.filter((t) => t.name === 'y' && t.range.start >= text.length - snippet.length).at(-1);
+      if (real.error && !flagged.some((m) => m.includes(real.error!.message))) bad.push(`${c.id}: torchvision raises "${real.error.message}", the engine flags ${JSON.stringify(flagged)}`);
+      if (!real.error && flagged.length) bad.push(`${c.id}: torchvision runs, the engine flags ${JSON.stringify(flagged)}`);
+      // A tensor result is a tensor fact for y with torchvision's shape; a tuple is none.
+      if (!real.error && !real.tuple && (!y || formatShape(y.shape) !== shapeText(real.shape!))) bad.push(`${c.id}: torchvision returns a tensor ${shapeText(real.shape!)}, the engine ${y ? formatShape(y.shape) : 'no tensor'}`);
+      if (!real.error && real.tuple && y) bad.push(`${c.id}: torchvision returns a tuple, the engine a tensor ${formatShape(y.shape)}`);
+    }
+    console.log(`torchvision oracle, train/eval: ${cases.length} runs, ${bad.length} disagreements`);
     assert.equal(bad.length, 0, bad.join('\n'));
   });
 });

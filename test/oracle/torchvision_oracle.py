@@ -1,11 +1,11 @@
 """torchvision oracle: runs shapelint's torchvision stub files in real PyTorch next to the real
 torchvision models and reports what each does.
 
-Reads a JSON object {"stubs": dir, "cases": [{"id", "file", "call", "real", "inputs": [[c, h, w], ...]}]}
-from the file named on the command line. For every case it prints one JSON record with, for
-the stub and for the real model: the parameter count (sum of p.numel()) and, per input (a batch
-of 2, training mode as after construction), the output shape (the logits of a training-mode
-tuple) or the exception (type, first line of the message, and for the stub the line of the stub
+Reads a JSON object {"stubs": dir, "cases": [{"id", "file", "call", "real", "inputs": [[c, h, w], ...],
+"eval": bool}]} from the file named on the command line. For every case it prints one JSON record
+with, for the stub and for the real model: the parameter count (sum of p.numel()) and, per input
+(a batch of 2, training mode as after construction unless "eval" asks for model.eval()), the
+output shape (the logits of a training-mode tuple), whether the output was a tuple, or the exception (type, first line of the message, and for the stub the line of the stub
 file that raised, as shapelint reports it: the call of the failing module or function, or for a
 module run by a container such as nn.Sequential, the line that constructed it).
 """
@@ -91,7 +91,7 @@ def run(model, shape, stub_path):
         torch.manual_seed(0)
         with torch.no_grad():
             out = model(torch.randn(2, *shape))
-        return {"shape": first_tensor(out), "error": None}
+        return {"shape": first_tensor(out), "tuple": isinstance(out, tuple), "error": None}
     except Exception as e:
         # The innermost stub line on the stack is the call that failed, unless that call went
         # through a container (nn.Sequential runs its items): then the failing leaf's constructor.
@@ -122,6 +122,9 @@ def main():
             finally:
                 restore()
             real = eval(case["real"], vars(tv_models))
+            if case.get("eval"):
+                stub.eval()
+                real.eval()
             rec["stub_runs"] = [run(stub, s, path) for s in case["inputs"]]
             rec["real_runs"] = [run(real, s, None) for s in case["inputs"]]
             del stub, real

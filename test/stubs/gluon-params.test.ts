@@ -2,7 +2,7 @@
  * Every mxnet.gluon.model_zoo.vision stub against the published numbers: the parameter counts
  * of MXNet's Gluon model zoo table (docs/api/python/gluon/model_zoo.md in MXNet 1.x; Gluon
  * counts each batch norm's running mean and variance), built through `get_model` and called
- * on a 224x224 NCHW batch. MXNet does not install here, so these published counts are the
+ * on a 224x224 NCHW batch (299x299 for Inception v3). MXNet does not install here, so these published counts are the
  * independent truth.
  */
 import assert from 'node:assert/strict';
@@ -10,13 +10,14 @@ import { describe, it } from 'node:test';
 import { formatShape } from '../../server/src/engine/index';
 import { analyzeWithStub } from '../helpers/stubs';
 
-/** [get_model name, published parameter count]. */
-export const GLUON_MODEL_ZOO: [string, number][] = [
+/** [get_model name, published parameter count, input size when not 224]. */
+export const GLUON_MODEL_ZOO: [string, number, number?][] = [
   ['alexnet', 61_100_840],
   ['densenet121', 8_062_504],
   ['densenet161', 28_900_936],
   ['densenet169', 14_307_880],
   ['densenet201', 20_242_984],
+  ['inceptionv3', 23_869_000, 299],
   ['mobilenet0.25', 475_544],
   ['mobilenet0.5', 1_342_536],
   ['mobilenet0.75', 2_601_976],
@@ -48,9 +49,9 @@ export const GLUON_MODEL_ZOO: [string, number][] = [
 ];
 
 describe('mxnet.gluon.model_zoo.vision stubs: published parameter counts', () => {
-  for (const [name, params] of GLUON_MODEL_ZOO) {
+  for (const [name, params, size = 224] of GLUON_MODEL_ZOO) {
     it(`${name}: ${params.toLocaleString('en')} parameters`, async () => {
-      const snippet = `import mxnet as mx\nnet = get_model('${name}')\nout = net(mx.nd.zeros((2, 3, 224, 224)))\n`;
+      const snippet = `import mxnet as mx\nnet = get_model('${name}')\nout = net(mx.nd.zeros((2, 3, ${size}, ${size})))\n`;
       const start = performance.now();
       const { program, result } = await analyzeWithStub('mxnet.gluon.model_zoo.vision', snippet);
       const ms = performance.now() - start;

@@ -31,6 +31,121 @@ function vgg16Tsn(classes: number): number {
   return total + dense(512 * 7 * 7, 4096) + dense(4096, 4096) + dense(4096, classes);
 }
 
+/** Gluon counts a batch norm's gamma, beta, running mean and running variance. */
+const bn = (c: number) => 4 * c;
+const convNoBias = (kernel: number, cin: number, cout: number) => kernel * cin * cout;
+
+/**
+ * GluonCV ResNetV1b (unbiased convolutions, each with a batch norm): the 7x7 stem, or for
+ * v1c/v1d the deep stem of three 3x3 convolutions (w, w, 2w with w = 32; 64 for v1e/v1s); basic
+ * blocks (18, 34) or bottlenecks; 1x1 projections where the shape changes (v1d's average pool
+ * adds none); `head` classes on a Dense of 512 * expansion inputs. The same sums come from
+ * torchvision's ResNets (same layers) with their running statistics, in real torch.
+ */
+function resnetV1b(depth: number, stemWidth: number | null, head: number): number {
+  const layers: Record<number, number[]> = { 18: [2, 2, 2, 2], 34: [3, 4, 6, 3], 50: [3, 4, 6, 3], 101: [3, 4, 23, 3], 152: [3, 8, 36, 3] };
+  const expansion = depth < 50 ? 1 : 4;
+  let total = 0;
+  let inplanes = 64;
+  if (stemWidth === null) total += convNoBias(49, 3, 64) + bn(64);
+  else {
+    const w = stemWidth;
+    total += convNoBias(9, 3, w) + bn(w) + convNoBias(9, w, w) + bn(w) + convNoBias(9, w, 2 * w) + bn(2 * w);
+    inplanes = 2 * w;
+  }
+  layers[depth].forEach((blocks, stage) => {
+    const planes = 64 * 2 ** stage;
+    for (let i = 0; i < blocks; i++) {
+      if (expansion === 1) total += convNoBias(9, i ? planes : inplanes, planes) + bn(planes) + convNoBias(9, planes, planes) + bn(planes);
+      else total += convNoBias(1, i ? planes * 4 : inplanes, planes) + bn(planes) + convNoBias(9, planes, planes) + bn(planes) + convNoBias(1, planes, planes * 4) + bn(planes * 4);
+      if (i === 0 && (stage > 0 || inplanes !== planes * expansion)) total += convNoBias(1, inplanes, planes * expansion) + bn(planes * expansion);
+    }
+    inplanes = planes * expansion;
+  });
+  return total + dense(512 * expansion, head);
+}
+
+/**
+ * GluonCV I3D ResNet-50: the ResNetV1b-50 layers inflated to 3-D (the stem 5x7x7; a block's
+ * first convolution 3x1x1 where GluonCV's inflate list says 1, else 1x1x1), the same batch norms,
+ * and a `classes` head on 2048 inputs.
+ */
+function i3dResnet50(classes: number): number {
+  const inflate = [[1, 1, 1], [1, 0, 1, 0], [1, 0, 1, 0, 1, 0], [0, 1, 0]];
+  let total = convNoBias(5 * 49, 3, 64) + bn(64);
+  let inplanes = 64;
+  inflate.forEach((stage, i) => {
+    const planes = 64 * 2 ** i;
+    stage.forEach((inflated, b) => {
+      const cin = b === 0 ? inplanes : planes * 4;
+      total += convNoBias(inflated ? 3 : 1, cin, planes) + bn(planes) + convNoBias(9, planes, planes) + bn(planes) + convNoBias(1, planes, planes * 4) + bn(planes * 4);
+      if (b === 0) total += convNoBias(1, inplanes, planes * 4) + bn(planes * 4);
+    });
+    inplanes = planes * 4;
+  });
+  return total + dense(2048, classes);
+}
+
+/**
+ * R(2+1)D ResNet-18/34 with 400 classes: GluonCV's layers are those of torchvision's video
+ * R(2+1)D, so these are real torch's counts (`r2plus1d_18(num_classes=400)` and the same
+ * VideoResNet with 3-4-6-3 blocks) plus the batch norms' running statistics that Gluon counts.
+ */
+const R2PLUS1D_18 = 31_530_675;
+const R2PLUS1D_34 = 61_881_139;
+
+/**
+ * GluonCV SlowFast ResNet-50 (`fusionKernel` 5 for 4x16, 7 for 8x8): the fast pathway at 1/8
+ * width with 3x1x1 first convolutions, four lateral k x1x1 convolutions doubling 8, 32, 64 and 128
+ * channels, the slow pathway whose stages also take the laterals' channels (80, 320, 640, 1280
+ * inputs; 3x1x1 first convolutions in its last two stages), and a head on 2048 + 256 features.
+ */
+function slowfastResnet50(fusionKernel: number, classes: number): number {
+  const block = (cin: number, planes: number, temporal: boolean, project: boolean) =>
+    convNoBias(temporal ? 3 : 1, cin, planes) + bn(planes) + convNoBias(9, planes, planes) + bn(planes) + convNoBias(1, planes, planes * 4) + bn(planes * 4) +
+    (project ? convNoBias(1, cin, planes * 4) + bn(planes * 4) : 0);
+  const stage = (cin: number, planes: number, blocks: number, temporal: boolean) => block(cin, planes, temporal, true) + (blocks - 1) * block(planes * 4, planes, temporal, false);
+  const fast = convNoBias(5 * 49, 3, 8) + bn(8) + stage(8, 8, 3, true) + stage(32, 16, 4, true) + stage(64, 32, 6, true) + stage(128, 64, 3, true);
+  const laterals = [8, 32, 64, 128].reduce((t, c) => t + convNoBias(fusionKernel, c, 2 * c) + bn(2 * c), 0);
+  const slow = convNoBias(49, 3, 64) + bn(64) + stage(80, 64, 3, false) + stage(320, 128, 4, false) + stage(640, 256, 6, true) + stage(1280, 512, 3, true);
+  return fast + laterals + slow + dense(2048 + 256, classes);
+}
+
+/**
+ * GluonCV MobileNetV3 from its table rows [kernel, expansion, out, squeeze-excitation, stride]:
+ * the 3x3 stem to 16; per unit a 1x1 expansion (unless expansion == out), the depthwise k x k,
+ * squeeze-excitation (two biased 1x1 convolutions through ceil(exp / 4 / 8) * 8 channels) and the
+ * 1x1 projection, each unbiased convolution with a batch norm; the 1x1 to `squeeze` with a batch
+ * norm, the unbiased 1x1 to 1280 and the biased 1x1 classifier.
+ */
+function mobilenetV3(rows: number[][], squeeze: number, classes: number): number {
+  const divisible = (x: number) => Math.ceil(x / 8) * 8;
+  let total = convNoBias(9, 3, 16) + bn(16);
+  let cin = 16;
+  for (const [k, exp, out, se] of rows) {
+    if (exp !== out) total += convNoBias(1, cin, exp) + bn(exp);
+    total += k * k * exp + bn(exp);
+    if (se) total += conv(1, exp, divisible(Math.floor(exp / 4))) + conv(1, divisible(Math.floor(exp / 4)), exp);
+    total += convNoBias(1, exp, out) + bn(out);
+    cin = out;
+  }
+  return total + convNoBias(1, cin, squeeze) + bn(squeeze) + convNoBias(1, squeeze, 1280) + conv(1, 1280, classes);
+}
+const MOBILENET_V3_LARGE = [[3, 16, 16, 0], [3, 64, 24, 0], [3, 72, 24, 0], [5, 72, 40, 1], [5, 120, 40, 1], [5, 120, 40, 1], [3, 240, 80, 0], [3, 200, 80, 0],
+  [3, 184, 80, 0], [3, 184, 80, 0], [3, 480, 112, 1], [3, 672, 112, 1], [5, 672, 160, 1], [5, 960, 160, 1], [5, 960, 160, 1]];
+const MOBILENET_V3_SMALL = [[3, 16, 16, 1], [3, 72, 24, 0], [3, 88, 24, 0], [5, 96, 40, 1], [5, 240, 40, 1], [5, 240, 40, 1], [5, 120, 48, 1], [5, 144, 48, 1],
+  [5, 288, 96, 1], [5, 576, 96, 1], [5, 576, 96, 1]];
+
+/**
+ * GluonCV ResNeXt: the layers of torchvision's ResNeXt (`ResNet(Bottleneck, layers, groups,
+ * width_per_group=4)`), so real torch's count plus running statistics; SE adds per block two
+ * biased 1x1 convolutions 4c -> c/4 -> 4c (c = 64, 128, 256, 512 by stage).
+ */
+const RESNEXT: Record<string, number> = {
+  resnext50_32x4d: 25_097_128, resnext101_32x4d: 44_315_560, resnext101_64x4d: 83_658_152,
+  se_resnext50_32x4d: 27_628_120, se_resnext101_32x4d: 49_093_272, se_resnext101_64x4d: 88_435_864,
+};
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -38,7 +153,41 @@ const CASES: [string, number, string, string][] = [
   ['vgg16_hmdb51', vgg16Tsn(51), '(2, 3, 224, 224)', '(2, 51)'],
   ['vgg16_kinetics400', vgg16Tsn(400), '(2, 3, 224, 224)', '(2, 400)'],
   ['vgg16_sthsthv2', vgg16Tsn(174), '(2, 3, 224, 224)', '(2, 174)'],
+  ['resnet18_v1b', resnetV1b(18, null, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet34_v1b', resnetV1b(34, null, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet50_v1b', resnetV1b(50, null, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet101_v1b', resnetV1b(101, null, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet152_v1b', resnetV1b(152, null, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet50_v1c', resnetV1b(50, 32, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet101_v1d', resnetV1b(101, 32, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet152_v1d', resnetV1b(152, 32, 1000), '(2, 3, 160, 160)', '(2, 1000)'],
+  ['resnet50_v1e', resnetV1b(50, 64, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet101_v1s', resnetV1b(101, 64, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet50_v1b_kinetics400', resnetV1b(50, null, 400), '(2, 3, 224, 224)', '(2, 400)'],
+  ['resnet18_v1b_kinetics400', resnetV1b(18, null, 400), '(2, 3, 224, 224)', '(2, 400)'],
+  ['resnet50_v1b_sthsthv2', resnetV1b(50, null, 174), '(2, 3, 224, 224)', '(2, 174)'],
+  ['resnet50_v1b_hmdb51', resnetV1b(50, null, 51), '(2, 3, 224, 224)', '(2, 51)'],
+  ...Object.entries(RESNEXT).map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 224, 224)', '(2, 1000)']),
+  ['mobilenetv3_large', mobilenetV3(MOBILENET_V3_LARGE, 960, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['mobilenetv3_small', mobilenetV3(MOBILENET_V3_SMALL, 576, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['i3d_resnet50_v1_kinetics400', i3dResnet50(400), '(2, 3, 32, 224, 224)', '(2, 400)'],
+  ['i3d_resnet50_v1_ucf101', i3dResnet50(101), '(2, 3, 8, 112, 112)', '(2, 101)'],
+  ['slowfast_4x16_resnet50_kinetics400', slowfastResnet50(5, 400), '(2, 3, 36, 224, 224)', '(2, 400)'],
+  ['slowfast_8x8_resnet50_kinetics400', slowfastResnet50(7, 400), '(2, 3, 40, 224, 224)', '(2, 400)'],
+  ['r2plus1d_resnet18_kinetics400', R2PLUS1D_18, '(2, 3, 16, 112, 112)', '(2, 400)'],
+  ['r2plus1d_resnet34_kinetics400', R2PLUS1D_34, '(2, 3, 16, 112, 112)', '(2, 400)'],
 ];
+
+describe('gluoncv.model_zoo stubs: the ResNetV1b formula', () => {
+  // The sums real torch gives for the same layers (torchvision's ResNets, with the deep stem
+  // swapped in, counting running statistics), so the formula itself is checked.
+  it('equals the counts computed in real PyTorch', () => {
+    assert.deepEqual(
+      [resnetV1b(18, null, 1000), resnetV1b(50, null, 1000), resnetV1b(101, 32, 1000), resnetV1b(152, 64, 1000), resnetV1b(50, null, 400)],
+      [11_699_112, 25_610_152, 44_673_864, 60_468_392, 24_380_752],
+    );
+  });
+});
 
 describe('gluoncv.model_zoo stubs: parameters by formula', () => {
   for (const [name, params, input, output] of CASES) {

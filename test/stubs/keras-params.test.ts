@@ -50,6 +50,8 @@ export const KERAS_APPLICATIONS: [string, string, number, number][] = [
   ['convnext', 'ConvNeXtBase', 88_591_464, 224],
   ['convnext', 'ConvNeXtLarge', 197_767_336, 224],
   ['convnext', 'ConvNeXtXLarge', 350_196_968, 224],
+  ['nasnet', 'NASNetMobile', 5_326_716, 224],
+  ['nasnet', 'NASNetLarge', 88_949_818, 331],
 ];
 
 describe('keras.applications stubs: parameters and output shape', () => {

@@ -1,6 +1,6 @@
 /**
  * Library-model stub fixtures: each `test/fixtures/stubs/**.py` names the stub module it uses on
- * its first line (`# stub: keras.applications.resnet`) and is analysed after that stub's text
+ * its first line (`# stub: keras.applications.resnet`; after an `# options:` line, its second) and is analysed after that stub's text
  * as one program (test/helpers/stubs.ts). Its inline expectations (`# error:`, `# shape:`,
  * `# params:`, see test/helpers/expectations.ts) are checked on the fixture's own lines, and no
  * diagnostic may land inside the stub.
@@ -32,7 +32,7 @@ describe('library stub fixtures', () => {
   for (const file of FOLDERS.flatMap((f) => listPy(path.join(root, f)))) {
     it(path.relative(root, file), async () => {
       const snippet = readFileSync(file, 'utf8');
-      const stub = /^#\s*stub:\s*([\w.]+)/.exec(snippet)?.[1];
+      const stub = /^#\s*stub:\s*([\w.]+)/m.exec(snippet)?.[1];
       assert.ok(stub, 'the first line must name the stub module: # stub: keras.applications.resnet');
       const exp = parseExpectations(snippet);
       const { program, result } = await analyzeWithStub(stub, snippet, exp.options);

@@ -23,6 +23,7 @@ import type { InterpreterHost, ModelLayer } from './models/interfaces';
 import { pyRepr, pyStr } from './python-str';
 import { Scope } from './scope';
 import { RaiseSignal, StubRaises } from './stub-raises';
+import { trainingAttribute } from './train-mode';
 import { forgetInPlace, loopWrites, WIDEN_AFTER, type LoopWrites } from './widening';
 import { Imports, moduleScope } from './imports';
 import { placeResults } from './placement';
@@ -131,6 +132,10 @@ export class Interpreter implements InterpreterHost {
 
   stubPath(except: TextRange): string[] {
     return this.stubs.stubPath(except);
+  }
+
+  stubUncertain(): boolean {
+    return this.stubs.uncertainSinceUserCall(this.uncertainDepth);
   }
 
   inEntry(r: TextRange): boolean {
@@ -859,7 +864,7 @@ export class Interpreter implements InterpreterHost {
       case 'ext':
         return { t: 'ext', path: canonicalName(`${obj.path}.${name}`) };
       case 'object': {
-        const a = obj.attrs.get(name);
+        const a = obj.attrs.get(name) ?? (name === 'training' ? trainingAttribute(obj) : undefined);
         if (a) return a;
         if (obj.cls) {
           const found = this.findClassAttr(obj.cls, name);
@@ -884,6 +889,8 @@ export class Interpreter implements InterpreterHost {
             }
           }
         }
+        // `super().train(mode)` in a module that overrides train(): nn.Module's own, which sets the mode.
+        if (name === 'train' || name === 'eval') return { t: 'method', self: obj.obj, name, range };
         return { t: 'method', self: UNKNOWN_V, name: '__super__', range };
       }
       case 'str':

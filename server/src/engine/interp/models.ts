@@ -198,6 +198,12 @@ export class ModelEngine implements ModelLayer {
   }
 
   report(d: Diagnostic): void {
+    // A library's raise met while re-running a model dry (another layout) is one of that run's issues, never a diagnostic.
+    const run = this.ctx.runs.currentRun();
+    if (run.dry) {
+      run.issues++;
+      return;
+    }
     this.ctx.diagnostics.emit(d);
   }
 

@@ -70,6 +70,16 @@ export class StubRaises {
   }
 
   /**
+   * Whether stub code running now was reached under a condition the user's call did not fix (an
+   * `if` on an unknown value explored both ways, such as a module's `self.training` when its mode
+   * is unknown): a diagnostic found there may be on a path that never runs, so it stays silent.
+   */
+  uncertainSinceUserCall(uncertainDepth: number): boolean {
+    const user = this.userFrame();
+    return user !== null && uncertainDepth > user.uncertainDepth;
+  }
+
+  /**
    * The calls being made inside stub code below the innermost user call, as `callee@serial` keys
    * (outermost first); `except` leaves out the call at that site (a layer's own constructor).
    */

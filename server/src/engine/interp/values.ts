@@ -87,6 +87,8 @@ export interface ObjectValue {
   /** Keras functional model: inputs/outputs values. */
   functional?: { inputs: Value; outputs: Value };
   hybridized?: boolean;
+  /** PyTorch module mode (`train-mode.ts`): absent = as built, training; null = unknown. */
+  training?: boolean | null;
   /** Set once the code itself called the model on a known tensor. */
   ran?: boolean;
   /** Datasets, loaders, transforms, parsers: a data object of an input source (`models/data-objects.ts`). */

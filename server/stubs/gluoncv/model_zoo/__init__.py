@@ -1,9 +1,16 @@
-"""Shape stubs of gluoncv.model_zoo: get_model for the families stubbed so far.
+"""Shape stubs of gluoncv.model_zoo: get_model for the families stubbed so far (ResNetV1b
+classification models and their TSN action-recognition heads; C3D, VGG16 TSN).
 
 A name without a stub gives an unknown model (GluonCV's own error for an unknown name lists
 several hundred models, which a stub does not reproduce), never an error.
 """
 from .action_recognition import *
+from .i3d_resnet import *
+from .mobilenetv3 import *
+from .r2plus1d import *
+from .resnext import *
+from .slowfast import *
+from .resnetv1b import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -11,6 +18,25 @@ _MODELS = {
     "vgg16_hmdb51": vgg16_hmdb51,
     "vgg16_kinetics400": vgg16_kinetics400,
     "vgg16_sthsthv2": vgg16_sthsthv2,
+    "i3d_resnet50_v1_kinetics400": i3d_resnet50_v1_kinetics400, "i3d_resnet101_v1_kinetics400": i3d_resnet101_v1_kinetics400,
+    "i3d_resnet50_v1_sthsthv2": i3d_resnet50_v1_sthsthv2, "i3d_resnet50_v1_hmdb51": i3d_resnet50_v1_hmdb51,
+    "i3d_resnet50_v1_ucf101": i3d_resnet50_v1_ucf101,
+    "resnext50_32x4d": resnext50_32x4d, "resnext101_32x4d": resnext101_32x4d, "resnext101_64x4d": resnext101_64x4d,
+    "se_resnext50_32x4d": se_resnext50_32x4d, "se_resnext101_32x4d": se_resnext101_32x4d, "se_resnext101_64x4d": se_resnext101_64x4d,
+    "mobilenetv3_large": mobilenet_v3_large, "mobilenetv3_small": mobilenet_v3_small,
+    "slowfast_4x16_resnet50_kinetics400": slowfast_4x16_resnet50_kinetics400,
+    "slowfast_8x8_resnet50_kinetics400": slowfast_8x8_resnet50_kinetics400,
+    "r2plus1d_resnet18_kinetics400": r2plus1d_resnet18_kinetics400, "r2plus1d_resnet34_kinetics400": r2plus1d_resnet34_kinetics400,
+    "resnet18_v1b": resnet18_v1b, "resnet34_v1b": resnet34_v1b, "resnet50_v1b": resnet50_v1b,
+    "resnet101_v1b": resnet101_v1b, "resnet152_v1b": resnet152_v1b, "resnet50_v1c": resnet50_v1c,
+    "resnet101_v1c": resnet101_v1c, "resnet152_v1c": resnet152_v1c, "resnet50_v1d": resnet50_v1d,
+    "resnet101_v1d": resnet101_v1d, "resnet152_v1d": resnet152_v1d, "resnet50_v1e": resnet50_v1e,
+    "resnet101_v1e": resnet101_v1e, "resnet152_v1e": resnet152_v1e, "resnet50_v1s": resnet50_v1s,
+    "resnet101_v1s": resnet101_v1s, "resnet152_v1s": resnet152_v1s, "resnet18_v1b_kinetics400": resnet18_v1b_kinetics400,
+    "resnet34_v1b_kinetics400": resnet34_v1b_kinetics400, "resnet50_v1b_kinetics400": resnet50_v1b_kinetics400, "resnet101_v1b_kinetics400": resnet101_v1b_kinetics400,
+    "resnet152_v1b_kinetics400": resnet152_v1b_kinetics400, "resnet18_v1b_sthsthv2": resnet18_v1b_sthsthv2, "resnet34_v1b_sthsthv2": resnet34_v1b_sthsthv2,
+    "resnet50_v1b_sthsthv2": resnet50_v1b_sthsthv2, "resnet101_v1b_sthsthv2": resnet101_v1b_sthsthv2, "resnet152_v1b_sthsthv2": resnet152_v1b_sthsthv2,
+    "resnet50_v1b_hmdb51": resnet50_v1b_hmdb51,
 }
 
 

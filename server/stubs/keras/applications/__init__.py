@@ -11,6 +11,7 @@ from .inception_v3 import *
 from .mobilenet import *
 from .mobilenet_v2 import *
 from .mobilenet_v3 import *
+from .nasnet import *
 from .resnet import *
 from .vgg import *
 from .xception import *

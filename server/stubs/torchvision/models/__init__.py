@@ -10,6 +10,7 @@ from .densenet import *
 from .efficientnet import *
 from .googlenet import *
 from .inception import *
+from .maxvit import *
 from .mnasnet import *
 from .mobilenetv2 import *
 from .mobilenetv3 import *
@@ -29,7 +30,7 @@ _MODELS = {
     "efficientnet_b3": efficientnet_b3, "efficientnet_b4": efficientnet_b4, "efficientnet_b5": efficientnet_b5,
     "efficientnet_b6": efficientnet_b6, "efficientnet_b7": efficientnet_b7,
     "efficientnet_v2_s": efficientnet_v2_s, "efficientnet_v2_m": efficientnet_v2_m, "efficientnet_v2_l": efficientnet_v2_l,
-    "googlenet": googlenet, "inception_v3": inception_v3,
+    "googlenet": googlenet, "inception_v3": inception_v3, "maxvit_t": maxvit_t,
     "mnasnet0_5": mnasnet0_5, "mnasnet0_75": mnasnet0_75, "mnasnet1_0": mnasnet1_0, "mnasnet1_3": mnasnet1_3,
     "mobilenet_v2": mobilenet_v2, "mobilenet_v3_large": mobilenet_v3_large, "mobilenet_v3_small": mobilenet_v3_small,
     "regnet_y_400mf": regnet_y_400mf, "regnet_y_800mf": regnet_y_800mf, "regnet_y_1_6gf": regnet_y_1_6gf,
@@ -43,7 +44,7 @@ _MODELS = {
     "shufflenet_v2_x0_5": shufflenet_v2_x0_5, "shufflenet_v2_x1_0": shufflenet_v2_x1_0,
     "shufflenet_v2_x1_5": shufflenet_v2_x1_5, "shufflenet_v2_x2_0": shufflenet_v2_x2_0,
     "squeezenet1_0": squeezenet1_0, "squeezenet1_1": squeezenet1_1,
-    "swin_t": swin_t, "swin_s": swin_s, "swin_b": swin_b,
+    "swin_t": swin_t, "swin_s": swin_s, "swin_b": swin_b, "swin_v2_t": swin_v2_t, "swin_v2_s": swin_v2_s, "swin_v2_b": swin_v2_b,
     "vgg11": vgg11, "vgg11_bn": vgg11_bn, "vgg13": vgg13, "vgg13_bn": vgg13_bn,
     "vgg16": vgg16, "vgg16_bn": vgg16_bn, "vgg19": vgg19, "vgg19_bn": vgg19_bn,
     "vit_b_16": vit_b_16, "vit_b_32": vit_b_32, "vit_l_16": vit_l_16, "vit_l_32": vit_l_32, "vit_h_14": vit_h_14,

@@ -23,10 +23,11 @@ export class Diagnostics {
   /** `layer` is the layer object that raised, or null for ops and operators (no definition to point at, no constructor to fix). */
   /** `extra`: more related places and ready-made fixes (a target sink's target trace and its edits). */
   report(run: Run, issue: LayerIssue, layer: LayerValue | null, range: TextRange, hist: Lineage | null, framework: Framework, inputs: TensorVal[] = [], extra?: { related: RelatedLocation[]; fixes: Fix[] }): void {
-    run.issues++;
-    if (run.dry) return;
     const shown = this.ctx.host.userSite(range);
-    if (!shown) return;
+    // Inside a library stub, a path the user's call does not decide (unknown train/eval mode) stays silent.
+    if (shown !== range && this.ctx.host.stubUncertain()) return;
+    run.issues++;
+    if (run.dry || !shown) return;
     const rule = ruleByName(issue.rule);
     const defaults = dedupe([...(run.input?.defaults ?? []), ...defaultsOf(...inputs, ...(layer ? layer.args.raw.values() : []))]);
     const explanation = [

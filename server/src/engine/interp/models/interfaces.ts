@@ -34,6 +34,8 @@ export interface InterpreterHost {
   findClassAttr(cls: ClassValue, name: string): { value: Value; owner: ClassValue } | null;
   /** The stub calls being executed below the user's call into a library stub (see `StubRaises.stubPath`). */
   stubPath(except: TextRange): string[];
+  /** Whether stub code now runs under an unknown condition met since the user's call into it (see `StubRaises.uncertainSinceUserCall`). */
+  stubUncertain(): boolean;
   /** Whether `r` is in the analysed file itself (not a module it imports). */
   inEntry(r: TextRange): boolean;
   /** The 0-based line of a program offset within its own file. */

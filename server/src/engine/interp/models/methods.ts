@@ -9,6 +9,7 @@ import { rnnCellMethod } from './mx-rnn-cells';
 import { checkSinkMethod } from './sinks';
 import { CHAINABLE } from './support';
 import { tensorMethod } from './tensors';
+import { setTrainingMode } from '../train-mode';
 
 export function callMethod(ctx: ModelContext, m: Extract<Value, { t: 'method' }>, args: EvaluatedArgs, site: CallSite): Value {
   const self = m.self;
@@ -27,6 +28,7 @@ function objectMethod(ctx: ModelContext, obj: ObjectValue, name: string, args: E
   const learned = inputFromMethod(ctx, obj, name, args, site);
   checkSinkMethod(ctx, obj, name, args, site, learned);
   if (learned !== undefined) return learned;
+  if (setTrainingMode(obj, name, args, ctx.host.uncertainDepth)) return obj;
   if (name === 'hybridize') {
     obj.hybridized = true;
     return UNKNOWN_V;

@@ -4,6 +4,7 @@ Each family is one module; this package re-exports them and maps the names as MX
 """
 from .alexnet import *
 from .densenet import *
+from .inception import *
 from .mobilenet import *
 from .resnet import *
 from .squeezenet import *
@@ -22,8 +23,7 @@ _MODELS = {
     "mobilenet1.0": mobilenet1_0, "mobilenet0.75": mobilenet0_75, "mobilenet0.5": mobilenet0_5, "mobilenet0.25": mobilenet0_25,
     "mobilenetv2_1.0": mobilenet_v2_1_0, "mobilenetv2_0.75": mobilenet_v2_0_75,
     "mobilenetv2_0.5": mobilenet_v2_0_5, "mobilenetv2_0.25": mobilenet_v2_0_25,
-    # No stub yet: the model is unknown, never an error.
-    "inceptionv3": None,
+    "inceptionv3": inception_v3,
 }
 
 # The names in Python's sorted order, as MXNet lists them in its error.

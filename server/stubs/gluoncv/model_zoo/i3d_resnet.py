@@ -1,0 +1,117 @@
+"""Shape stub: gluoncv.model_zoo I3D ResNet action recognition (`i3d_resnet50_v1_kinetics400` ...).
+
+Architecture from Carreira and Zisserman, "Quo Vadis, Action Recognition? A New Model and the
+Kinetics Dataset" (2017): a 2-D ResNet-50/101 inflated to 3-D, as GluonCV builds it
+(`gluoncv/model_zoo/action_recognition/i3d_resnet.py`, NCTHW clips (N, 3, T, H, W)): a
+5x7x7 stem convolution with strides (2, 2, 2), batch norm, ReLU and a 1x3x3 max pool with
+strides (2, 2, 2); bottleneck stages whose first convolution is inflated to 3x1x1 in the blocks
+GluonCV lists ((1, 1, 1), (1, 0, 1, 0), (1, 0, 1, 0, 1, 0), (0, 1, 0) for ResNet-50) and 1x1x1
+elsewhere, a 1x3x3 second convolution carrying the spatial stride, and 1x1x1 projections; a
+2x1x1 temporal max pool after the first stage; a global spatio-temporal average pool, the
+segments averaged after a reshape to (-1, num_segments * num_crop, 2048), dropout and a Dense
+head of fixed `in_units`. A clip needs at least 5 frames (the temporal pool after the first
+stage needs 2); a 4-D image batch fails in the first Conv3D.
+"""
+from mxnet.gluon import HybridBlock, nn
+
+__all__ = ["I3D_ResNetV1", "i3d_resnet50_v1_kinetics400", "i3d_resnet101_v1_kinetics400", "i3d_resnet50_v1_sthsthv2",
+           "i3d_resnet50_v1_hmdb51", "i3d_resnet50_v1_ucf101"]
+
+_INFLATE = {
+    50: ((1, 1, 1), (1, 0, 1, 0), (1, 0, 1, 0, 1, 0), (0, 1, 0)),
+    101: ((1, 1, 1), (1, 0, 1, 0), (1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1), (0, 1, 0)),
+}
+
+
+class Bottleneck3D(HybridBlock):
+    expansion = 4
+
+    def __init__(self, inplanes, planes, spatial_stride=1, downsample=None, inflate=True, **kwargs):
+        super(Bottleneck3D, self).__init__()
+        if inflate:
+            self.conv1 = nn.Conv3D(in_channels=inplanes, channels=planes, kernel_size=(3, 1, 1), padding=(1, 0, 0), use_bias=False)
+        else:
+            self.conv1 = nn.Conv3D(in_channels=inplanes, channels=planes, kernel_size=1, use_bias=False)
+        self.bn1 = nn.BatchNorm(in_channels=planes)
+        self.conv2 = nn.Conv3D(in_channels=planes, channels=planes, kernel_size=(1, 3, 3), strides=(1, spatial_stride, spatial_stride),
+                               padding=(0, 1, 1), use_bias=False)
+        self.bn2 = nn.BatchNorm(in_channels=planes)
+        self.conv3 = nn.Conv3D(in_channels=planes, channels=planes * 4, kernel_size=1, use_bias=False)
+        self.bn3 = nn.BatchNorm(in_channels=planes * 4)
+        self.relu = nn.Activation("relu")
+        self.downsample = downsample
+
+    def hybrid_forward(self, F, x):
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        identity = x if self.downsample is None else self.downsample(x)
+        return F.Activation(out + identity, act_type="relu")
+
+
+class I3D_ResNetV1(HybridBlock):
+    def __init__(self, nclass, depth, num_segments=1, num_crop=1, dropout_ratio=0.5, inflate_freq=None, **kwargs):
+        super(I3D_ResNetV1, self).__init__()
+        self.num_segments = num_segments
+        self.num_crop = num_crop
+        self.feat_dim = 2048
+        stage_blocks = {50: (3, 4, 6, 3), 101: (3, 4, 23, 3)}[depth]
+        if inflate_freq is None:
+            inflate_freq = _INFLATE[depth]
+        self.first_stage = nn.HybridSequential(prefix="")
+        self.first_stage.add(nn.Conv3D(in_channels=3, channels=64, kernel_size=(5, 7, 7), strides=(2, 2, 2), padding=(2, 3, 3), use_bias=False))
+        self.first_stage.add(nn.BatchNorm(in_channels=64))
+        self.first_stage.add(nn.Activation("relu"))
+        self.first_stage.add(nn.MaxPool3D(pool_size=(1, 3, 3), strides=(2, 2, 2), padding=(0, 1, 1)))
+        self.pool2 = nn.MaxPool3D(pool_size=(2, 1, 1), strides=(2, 1, 1), padding=(0, 0, 0))
+        layers = []
+        inplanes = 64
+        for i, num_blocks in enumerate(stage_blocks):
+            planes = 64 * 2 ** i
+            stride = 1 if i == 0 else 2
+            downsample = nn.HybridSequential(prefix="")
+            downsample.add(nn.Conv3D(in_channels=inplanes, channels=planes * 4, kernel_size=1, strides=(1, stride, stride), use_bias=False))
+            downsample.add(nn.BatchNorm(in_channels=planes * 4))
+            layer = nn.HybridSequential(prefix="")
+            layer.add(Bottleneck3D(inplanes, planes, stride, downsample, inflate_freq[i][0] == 1))
+            inplanes = planes * 4
+            for b in range(1, num_blocks):
+                layer.add(Bottleneck3D(inplanes, planes, 1, None, inflate_freq[i][b] == 1))
+            layers.append(layer)
+        self.layer1, self.layer2, self.layer3, self.layer4 = layers
+        self.st_avg = nn.GlobalAvgPool3D()
+        self.head = nn.HybridSequential(prefix="")
+        self.head.add(nn.Dropout(rate=dropout_ratio))
+        self.head.add(nn.Dense(in_units=self.feat_dim, units=nclass))
+
+    def hybrid_forward(self, F, x):
+        x = self.pool2(self.layer1(self.first_stage(x)))
+        x = self.layer4(self.layer3(self.layer2(x)))
+        x = F.squeeze(self.st_avg(x), axis=(2, 3, 4))
+        x = F.reshape(x, shape=(-1, self.num_segments * self.num_crop, self.feat_dim))
+        x = F.mean(x, axis=1)
+        return self.head(x)
+
+
+def _i3d(depth, nclass, pretrained=False, pretrained_base=True, ctx=None, root=None, num_segments=1, num_crop=1, dropout_ratio=0.5, **kwargs):
+    return I3D_ResNetV1(nclass, depth, num_segments=num_segments, num_crop=num_crop, dropout_ratio=dropout_ratio)
+
+
+def i3d_resnet50_v1_kinetics400(nclass=400, **kwargs):
+    return _i3d(50, nclass, **kwargs)
+
+
+def i3d_resnet101_v1_kinetics400(nclass=400, **kwargs):
+    return _i3d(101, nclass, **kwargs)
+
+
+def i3d_resnet50_v1_sthsthv2(nclass=174, **kwargs):
+    return _i3d(50, nclass, **kwargs)
+
+
+def i3d_resnet50_v1_hmdb51(nclass=51, **kwargs):
+    return _i3d(50, nclass, dropout_ratio=0.8, **kwargs)
+
+
+def i3d_resnet50_v1_ucf101(nclass=101, **kwargs):
+    return _i3d(50, nclass, dropout_ratio=0.8, **kwargs)
