@@ -69,7 +69,7 @@ function graphOf(parser: PythonParser, input: CompareInput): PortGraph | string 
   const m: ModelSummary | undefined = input.model ? models.find((x) => x.name === input.model) : models[models.length - 1];
   if (!m) return input.model ? `no model named ${input.model}` : 'no model with a known input shape';
   const index = new LineIndex(input.text);
-  return readModel(m, (offset) => index.lineOf(offset) + 1);
+  return readModel(m, (offset) => index.lineOf(offset) + 1, (start, end) => input.text.slice(start, end));
 }
 
 /** A layer with its activations (a Keras `activation=` and a separate ReLU line up the same). */

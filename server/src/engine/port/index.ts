@@ -61,7 +61,7 @@ function portUnsafe(parser: PythonParser, text: string, options: AnalyzeOptions,
     return { problems: [`the source model does not run: ${errors[0].message.split('\n')[0]} (see \`shapelint check\`); fix it first`], stubs: 0, modelName: picked.name };
   }
   const index = new LineIndex(text);
-  const graph = readModel(picked, (offset) => index.lineOf(offset) + 1);
+  const graph = readModel(picked, (offset) => index.lineOf(offset) + 1, (start, end) => text.slice(start, end));
   if (typeof graph === 'string') return { problems: [graph], stubs: 0, modelName: picked.name };
   return portGraph(parser, graph, req);
 }

@@ -4,7 +4,7 @@
  * channels-first; `read.ts` has already moved them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { intsOf, isNum, samePadding, type ActivationName, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, intsOf, isNum, samePadding, type ActivationName, stub, type LayerView, type ReadResult } from './ir';
 
 /** Activations by the name a module class or a function has (lower-cased), shared with Gluon. */
 export const ACTIVATION_NAMES: Record<string, ActivationName> = {
@@ -19,6 +19,11 @@ export function readTorchLayer(v: LayerView): ReadResult {
   const a = v.args;
   const rank = Number(/([123])d$/.exec(t)?.[1] ?? 0);
   if (/^Conv[123]d$/.test(t)) return conv(v, rank);
+  if (/^ConvTranspose[123]d$/.test(t)) return convTranspose(v, rank);
+  if (t === 'Upsample') return upsample(v, a);
+  if (t === 'LayerNorm') return layerNorm(v);
+  if (t === 'MultiheadAttention') return attention(v);
+  if (t === 'PReLU') return prelu(v);
   if (t === 'Linear') {
     return typeof a.in_features === 'number' && typeof a.out_features === 'number' ? [{ kind: 'dense', units: a.out_features, inFeatures: a.in_features, bias: a.bias !== false }] : [stub('its sizes are unknown')];
   }
@@ -131,6 +136,8 @@ function readTorchOp(v: LayerView): ReadResult {
       return v.inputs.length === 2 ? [{ kind: 'add' }] : [stub('add with a scalar')];
     case 'dropout':
       return [stub('F.dropout depends on its training flag; use nn.Dropout')];
+    case 'interpolate': case 'upsample':
+      return upsample(v, a);
     default:
       return [stub(`${name}() is not in the port catalogue`)];
   }
@@ -152,4 +159,69 @@ function catOp(v: LayerView, dim: PlainArg | undefined): ReadResult {
   let d = dim < 0 ? rank + dim : dim;
   if (v.layout === 'cf' && rank >= 3) d = d === 1 ? rank - 1 : d > 1 ? d - 1 : d;
   return [{ kind: 'concat', axis: d }];
+}
+
+/** ConvTranspose: padding crops both ends of the full output, output_padding gives some back at the end. */
+function convTranspose(v: LayerView, rank: number): ReadResult {
+  const a = v.args;
+  const kernel = intsOf(a.kernel_size, rank);
+  const strides = intsOf(a.stride, rank);
+  const pad = intsOf(a.padding, rank);
+  const extra = intsOf(a.output_padding, rank);
+  if (typeof a.out_channels !== 'number' || typeof a.in_channels !== 'number' || !kernel || !strides || !pad || !extra) return [stub('its arguments are unknown')];
+  if (a.groups !== 1 || !(intsOf(a.dilation, rank) ?? [0]).every((d) => d === 1) || a.padding_mode !== 'zeros') {
+    return [stub('grouped or dilated transposed convolutions have no translation yet')];
+  }
+  return [{
+    kind: 'convT', rank, filters: a.out_channels, inChannels: a.in_channels, kernel, strides,
+    cropBefore: pad, cropAfter: pad.map((p, i) => p - extra[i]), bias: a.bias !== false,
+  }];
+}
+
+/** nn.Upsample / F.interpolate by a whole factor, read from the shapes; nearest, or bilinear without align_corners. */
+export function upsample(v: LayerView, a: Record<string, PlainArg>): ReadResult {
+  const scale = wholeScale(v);
+  const mode = a.mode === 'nearest-exact' ? 'nearest' : a.mode;
+  if (!scale) return [stub('upsampling by a factor that is not a whole number on every axis')];
+  if (mode === 'bilinear' && scale.length === 2 && a.align_corners !== true && a.antialias !== true) return [{ kind: 'upsample', rank: 2, scale, mode: 'bilinear' }];
+  if (mode === 'nearest') return [{ kind: 'upsample', rank: scale.length, scale, mode: 'nearest' }];
+  return [stub(`mode=${JSON.stringify(a.mode)}${a.align_corners === true ? ' with align_corners=True' : ''} has no translation`)];
+}
+
+/** The whole factor each spatial axis grows by (channels-last shapes), or null. */
+export function wholeScale(v: LayerView): number[] | null {
+  const input = v.inputs[0];
+  const out = v.output;
+  if (!input || !out || input.length < 3 || out.length !== input.length || input[input.length - 1] !== out[out.length - 1]) return null;
+  const scale = input.slice(1, -1).map((d, i) => (isNum(d) && isNum(out[i + 1]) && (out[i + 1] as number) % d === 0 ? (out[i + 1] as number) / d : null));
+  return scale.every((s): s is number => s !== null && s >= 1) ? scale : null;
+}
+
+function layerNorm(v: LayerView): ReadResult {
+  const a = v.args;
+  const ns = Array.isArray(a.normalized_shape) && a.normalized_shape.length === 1 ? a.normalized_shape[0] : a.normalized_shape;
+  if (typeof ns !== 'number' || typeof a.eps !== 'number') return [stub('LayerNorm over more than the last axis')];
+  if (a.elementwise_affine !== false && a.bias === false) return [stub('LayerNorm with a scale but no bias')];
+  return [{ kind: 'layernorm', size: ns, eps: a.eps, affine: a.elementwise_affine !== false }];
+}
+
+/** nn.MultiheadAttention(batch_first=True) called as attn(query, key, value): the neutral op takes query, value, key. */
+function attention(v: LayerView): ReadResult {
+  const a = v.args;
+  if (typeof a.embed_dim !== 'number' || typeof a.num_heads !== 'number' || a.batch_first !== true) return [stub('only batch_first=True attention is ported (the neutral layout is batch, time, features)')];
+  if (a.add_bias_kv === true || a.add_zero_attn === true || (a.kdim !== null && a.kdim !== a.embed_dim) || (a.vdim !== null && a.vdim !== a.embed_dim)) {
+    return [stub('add_bias_kv, add_zero_attn and kdim/vdim other than embed_dim have no translation yet')];
+  }
+  if (v.inputs.length !== 3 || callMentions(v, /mask|causal/)) return [stub('attention masks have no translation yet')];
+  return [{ kind: 'mha', heads: a.num_heads, embed: a.embed_dim, bias: a.bias !== false, dropout: typeof a.dropout === 'number' ? a.dropout : 0 }];
+}
+
+function prelu(v: LayerView): ReadResult {
+  const n = v.args.num_parameters;
+  const input = v.inputs[0];
+  if (typeof n !== 'number' || !input) return [stub('its size is unknown')];
+  // PyTorch's slopes run along dim 1: the channels of a feature map, the features of (N, F).
+  const channelAxis = input.length >= 3 ? v.layout === 'cf' : true;
+  if (n !== 1 && !channelAxis) return [stub('PReLU slopes along an axis that is not the channels')];
+  return [{ kind: 'prelu', channels: n }];
 }

@@ -6,6 +6,7 @@
 import type { Dim, LayerApplication, ModelSummary } from '../types';
 import { shapeText, stub, toChannelsLast, type LayerView, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp, type ReadResult } from './ir';
 import { kerasActivation, readKerasLayer } from './read-keras';
+import { paramsIn } from './plan';
 import { readTorchLayer } from './read-torch';
 import { readGluonLayer } from './read-gluon';
 
@@ -30,7 +31,7 @@ function channelsFirstLayer(app: LayerApplication): Layout | null {
 }
 
 /** The port graph of a model, or a reason it cannot be read. */
-export function readModel(m: ModelSummary, lineOf: (offset: number) => number): PortGraph | string {
+export function readModel(m: ModelSummary, lineOf: (offset: number) => number, textOf: (start: number, end: number) => string = () => ''): PortGraph | string {
   const source = m.framework === 'mxsym' ? null : (m.framework as PortFramework);
   if (!source) return 'MXNet symbol graphs cannot be ported yet; port the Gluon or Keras code instead';
   const input = m.inputShapes[0];
@@ -51,6 +52,7 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
       inputs: app.inputShapes.map((s) => (s && !s.open ? canonical(s.dims, layout) : null)),
       output: app.outputShape && !app.outputShape.open ? canonical(app.outputShape.dims, layout) : null,
       layout,
+      callText: textOf(app.appliedAt.start, app.appliedAt.end),
     };
     let ops: PortOp[];
     const unseen = producers.some((p, k) => p !== null && !sameAfterBatch(nodes[p].shape, view.inputs[k]));
@@ -61,13 +63,15 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
     // A layer that cannot be translated still shows its `activation=` (for comparisons).
     if (ops.length === 1 && ops[0].kind === 'stub' && typeof view.args.activation === 'string') ops.push(...kerasActivation(view.args.activation).filter((o) => o.kind === 'act'));
     // An untraceable input (a stub already says so) hangs the node on the node before it.
-    const traced = producers.filter((x): x is number => x !== null);
+    const traced = attentionInputs(ops, source, producers.filter((x): x is number => x !== null));
     let inputs = traced.length ? traced : [nodes.length - 1];
+    const counts = opParams(ops, app.params, source);
+    const parts = weightedParts(ops);
     ops.forEach((op, k) => {
       const id = nodes.length;
       nodes.push({
-        id, op, inputs, shape: view.output, params: k === 0 ? app.params : 0,
-        name: app.name, type: app.type, line: lineOf(app.definedAt.start),
+        id, op, inputs, shape: k < ops.length - 1 ? innerShape(op, view, nodes[inputs[0]]?.shape ?? null) : view.output, params: counts[k],
+        name: app.name, type: app.type, line: lineOf(app.definedAt.start), ...(parts[k] ? { part: parts[k] } : {}),
       });
       layouts.push(layout);
       inputs = [id];
@@ -80,6 +84,35 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
     source, modelName: m.name, nodes, output: nodes.length - 1,
     totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout,
   };
+}
+
+/** Attention's neutral inputs are PyTorch's (query, key, value); Keras calls it with (query, value[, key]). */
+function attentionInputs(ops: PortOp[], source: PortFramework, producers: number[]): number[] {
+  if (ops[0]?.kind !== 'mha' || source !== 'keras') return producers;
+  const [q, v, k] = producers;
+  return [q, k ?? v, v];
+}
+
+/** A layer read as several ops: each op's own count when they add up to the layer's, else the layer's count on the first. */
+function opParams(ops: PortOp[], total: number | null, fw: PortFramework): (number | null)[] {
+  const own = ops.map((op) => paramsIn(op, fw));
+  if (ops.length > 1 && total !== null && own.reduce((a, b) => a + b, 0) === total) return own;
+  return ops.map((_, k) => (k === 0 ? total : 0));
+}
+
+/** Names for the weighted parts of a layer read as two weighted ops (a separable convolution). */
+function weightedParts(ops: PortOp[]): (string | undefined)[] {
+  const weighted = ops.filter((op) => op.kind === 'conv');
+  if (weighted.length !== 2) return ops.map(() => undefined);
+  return ops.map((op) => (op === weighted[0] ? 'depthwise' : op === weighted[1] ? 'pointwise' : undefined));
+}
+
+/** The shape between the ops of one layer: a separable convolution's depthwise output; otherwise the layer's output. */
+function innerShape(op: PortOp, v: LayerView, input: Dim[] | null): Dim[] | null {
+  if (op.kind === 'conv' && v.output && op.groups > 1) return [...v.output.slice(0, -1), op.filters];
+  if (op.kind === 'gpool' && input) return [input[0], input[input.length - 1]];
+  if (op.kind === 'flatten' && input) return [input[0], input.slice(1).reduce<Dim>((p, d) => (typeof p === 'number' && typeof d === 'number' ? p * d : null), 1)];
+  return v.output;
 }
 
 function sameAfterBatch(a: Dim[] | null, b: Dim[] | null): boolean {
