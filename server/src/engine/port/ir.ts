@@ -85,6 +85,8 @@ export interface PortGraph {
   trainableParams: number | null;
   /** The layout the source feeds its input in. */
   inputLayout: Layout;
+  /** The layout of the source's output (a feature map of a channels-first source is channels-first). */
+  outputLayout?: Layout;
 }
 
 export function shapeText(dims: readonly Dim[] | null): string {

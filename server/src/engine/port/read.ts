@@ -46,11 +46,13 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
   for (const app of m.layers) {
     const producers = (app.inputsFrom ?? []).map((i) => (i === null ? null : i === -1 ? 0 : lastNodeOfApp[i] ?? null));
     const layout = reader.layout(app) ?? layouts[producers[0] ?? 0] ?? 'cl';
+    // A reshape's new axes are no feature map whose channels could be first.
+    const outLayout = RESHAPES.test(app.name) && app.type.includes('.') ? 'cl' : layout;
     const view: LayerView = {
       app,
       args: app.args ?? {},
       inputs: app.inputShapes.map((s) => (s && !s.open ? canonical(s.dims, layout) : null)),
-      output: app.outputShape && !app.outputShape.open ? canonical(app.outputShape.dims, layout) : null,
+      output: app.outputShape && !app.outputShape.open ? canonical(app.outputShape.dims, outLayout) : null,
       layout,
       callText: textOf(app.appliedAt.start, app.appliedAt.end),
     };
@@ -73,7 +75,7 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
         id, op, inputs, shape: k < ops.length - 1 ? innerShape(op, view, nodes[inputs[0]]?.shape ?? null) : view.output, params: counts[k],
         name: app.name, type: app.type, line: lineOf(app.definedAt.start), ...(parts[k] ? { part: parts[k] } : {}),
       });
-      layouts.push(layout);
+      layouts.push(outLayout);
       inputs = [id];
     });
     lastNodeOfApp.push(nodes.length - 1);
@@ -82,9 +84,11 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
   markIntegerInputs(nodes);
   return {
     source, modelName: m.name, nodes, output: nodes.length - 1,
-    totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout,
+    totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout, outputLayout: layouts[nodes.length - 1],
   };
 }
+
+const RESHAPES = /^(view|reshape|flatten|Flatten|Reshape)$/;
 
 /** Attention's neutral inputs are PyTorch's (query, key, value); Keras calls it with (query, value[, key]). */
 function attentionInputs(ops: PortOp[], source: PortFramework, producers: number[]): number[] {

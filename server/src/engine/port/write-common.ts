@@ -56,8 +56,20 @@ export function flattenNote(plan: Plan, n: PortNode, target: string): string[] {
   const order = (l: Layout) => (l === 'cf' ? '(C, H, W)' : '(H, W, C)');
   return [
     `${target} flattens ${order(here)}, the source flattened ${order(n.op.order)}: same features, another order.`,
-    next ? `Trained weights of the next layer need their rows reordered (load_weights does it).` : 'No layer with weights follows, so the order only matters to code reading these features.',
+    next ? `Trained weights of the next layer need their rows reordered (load_weights does it).` : "No dense layer follows whose weights could absorb the order: the axes move to the source's order first.",
   ];
+}
+
+/**
+ * The axes (batch first) that bring a Flatten's input into the order the source flattened,
+ * when the orders differ and no dense layer follows whose rows load_weights reorders; else null.
+ */
+export function flattenReorder(plan: Plan, n: PortNode): number[] | null {
+  if (n.op.kind !== 'flatten') return null;
+  const rank = plan.graph.nodes[n.inputs[0]].shape?.length ?? 0;
+  const here = plan.layout[n.inputs[0]];
+  if (rank < 3 || here === n.op.order || nextWeighted(plan, n.id)) return null;
+  return here === 'cf' ? [0, ...range(2, rank), 1] : [0, rank - 1, ...range(1, rank - 1)];
 }
 
 /** The next node with weights after `id`, through nodes that keep the feature order (dropout, activations). */

@@ -1,7 +1,7 @@
 /** Writes a port graph as a Gluon 1.x `HybridBlock` with `hybrid_forward(self, F, x)`. */
 import { shapeText, type PortNode, type PortOp } from './ir';
 import { anyPad, asymmetric, className, demoBatch, origin, pyTuple, targetShape, type Plan } from './plan';
-import { catalogueNotes, channelsFirstNote, flattenNote, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
+import { catalogueNotes, channelsFirstNote, flattenNote, flattenReorder, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
 import { padWords, targetAxis } from './write-torch';
 
 const GLUON_ACT: Record<string, string> = {
@@ -190,8 +190,10 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
       return op.returnSequences ? [`${out} = self.${attr}(${x})`] : [`${out} = self.${attr}(${x})`, `${out} = F.squeeze(F.slice_axis(${out}, axis=1, begin=-1, end=None), axis=1)  # the last step`];
     case 'gpool':
       return [`${out} = F.${op.mode === 'max' ? 'max' : 'mean'}(${x}, axis=${pyTuple(Array.from({ length: op.rank }, (_, i) => i + 2))})`];
-    case 'flatten':
-      return [`${out} = F.flatten(${x})`];
+    case 'flatten': {
+      const axes = flattenReorder(plan, n);
+      return [`${out} = F.flatten(${axes ? `F.transpose(${x}, axes=${pyTuple(axes)})` : x})`];
+    }
     case 'act':
       if (op.fn === 'softmax') return [`${out} = F.softmax(${x}, axis=${rank >= 3 && plan.layout[n.inputs[0]] === 'cf' ? 1 : -1})`];
       if (op.fn === 'leaky_relu') return [`${out} = F.LeakyReLU(${x}, act_type='leaky', slope=${op.alpha})`];

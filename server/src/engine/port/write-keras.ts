@@ -1,7 +1,7 @@
 /** Writes a port graph as Keras: a Sequential model for a plain chain, the functional API for a graph. */
 import { shapeText, type PortNode, type PortOp } from './ir';
 import { anyPad, asymmetric, demoBatch, isDepthwise, KERAS_ACT_NAME, kerasFused, kerasTransposePadding, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
-import { catalogueNotes, flattenNote, softmaxNote, type Written } from './write-common';
+import { catalogueNotes, flattenNote, flattenReorder, softmaxNote, type Written } from './write-common';
 
 export function writeKeras(plan: Plan, withWeights: string | null): Written {
   const g = plan.graph;
@@ -172,8 +172,10 @@ function kerasLayers(plan: Plan, n: PortNode): string[] {
       return [`layers.Dense(${op.units}${op.bias ? '' : ', use_bias=False'}${activationArg(plan, n)}${nameArg(plan, n)})`];
     case 'gpool':
       return [`layers.Global${op.mode === 'max' ? 'Max' : 'Average'}Pooling${op.rank}D()`];
-    case 'flatten':
-      return ['layers.Flatten()'];
+    case 'flatten': {
+      const axes = flattenReorder(plan, n);
+      return [...(axes ? [`layers.Permute(${pyTuple(axes.slice(1))})`] : []), 'layers.Flatten()'];
+    }
     case 'dropout':
       return [`layers.Dropout(${op.rate})`];
     case 'bn':

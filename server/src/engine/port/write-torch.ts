@@ -1,7 +1,7 @@
 /** Writes a port graph as a PyTorch `nn.Module` with `__init__` and `forward`. */
 import { shapeText, type PortNode, type PortOp } from './ir';
 import { anyPad, asymmetric, className, demoBatch, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
-import { catalogueNotes, channelsFirstNote, flattenNote, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
+import { catalogueNotes, channelsFirstNote, flattenNote, flattenReorder, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
 
 const TORCH_ACT: Record<string, string> = {
   relu: 'torch.relu(X)', sigmoid: 'torch.sigmoid(X)', tanh: 'torch.tanh(X)', elu: 'F.elu(X)', selu: 'F.selu(X)',
@@ -192,8 +192,10 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
       const dims = pyTuple(Array.from({ length: op.rank }, (_, i) => i + 2));
       return [`${out} = ${x}.${op.mode === 'max' ? 'amax' : 'mean'}(dim=${dims})`];
     }
-    case 'flatten':
-      return [`${out} = torch.flatten(${x}, 1)`];
+    case 'flatten': {
+      const axes = flattenReorder(plan, n);
+      return [`${out} = torch.flatten(${axes ? `${x}.permute(${axes.join(', ')})` : x}, 1)`];
+    }
     case 'act': {
       if (op.fn === 'softmax') return [`${out} = torch.softmax(${x}, dim=${rank >= 3 && plan.layout[n.inputs[0]] === 'cf' ? 1 : -1})`];
       if (op.fn === 'leaky_relu') return [`${out} = F.leaky_relu(${x}, ${op.alpha})`];
