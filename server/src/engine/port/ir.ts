@@ -57,6 +57,8 @@ export type PortOp =
   /** A learned leaky slope per channel (`channels`), or one shared slope (1). */
   | { kind: 'prelu'; channels: number }
   | { kind: 'add' }
+  /** A transpose between channels-first and channels-last: the same data in the neutral (channels-last) graph. */
+  | { kind: 'relayout' }
   | { kind: 'stub'; reason: string };
 
 export interface PortNode {

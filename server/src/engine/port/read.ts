@@ -46,8 +46,9 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
   for (const app of m.layers) {
     const producers = (app.inputsFrom ?? []).map((i) => (i === null ? null : i === -1 ? 0 : lastNodeOfApp[i] ?? null));
     const layout = reader.layout(app) ?? layouts[producers[0] ?? 0] ?? 'cl';
-    // A reshape's new axes are no feature map whose channels could be first.
-    const outLayout = RESHAPES.test(app.name) && app.type.includes('.') ? 'cl' : layout;
+    // A reshape's new axes are no feature map whose channels could be first; a transpose may switch the layout.
+    const switched = relayout(app, layout);
+    const outLayout = switched ?? (RESHAPES.test(app.name) && app.type.includes('.') ? 'cl' : layout);
     const view: LayerView = {
       app,
       args: app.args ?? {},
@@ -61,7 +62,7 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
     if (unseen) ops = [stub(`an operation shapelint port cannot see changes the shape before ${app.name} (from ${shapeText(nodes[producers[0] ?? 0].shape)})`)];
     else if (app.reused && app.params !== 0) ops = [stub(`the layer ${app.name} is applied a second time (shared weights)`)];
     else if (producers.some((p) => p === null) || producers.length === 0) ops = [stub('its input could not be traced in the model')];
-    else ops = reader.read(view);
+    else ops = switched ? [{ kind: 'relayout' }] : reader.read(view);
     // A layer that cannot be translated still shows its `activation=` (for comparisons).
     if (ops.length === 1 && ops[0].kind === 'stub' && typeof view.args.activation === 'string') ops.push(...kerasActivation(view.args.activation).filter((o) => o.kind === 'act'));
     // An untraceable input (a stub already says so) hangs the node on the node before it.
@@ -89,6 +90,20 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
 }
 
 const RESHAPES = /^(view|reshape|flatten|Flatten|Reshape)$/;
+
+/** The layout after a PyTorch permute or MXNet transpose that moves the channels of a feature map between first and last; null for any other op. */
+function relayout(app: LayerApplication, layout: Layout): Layout | null {
+  if (!app.type.includes('.') || !/^(permute|transpose)$/.test(app.name)) return null;
+  const rank = app.inputShapes[0]?.dims.length ?? 0;
+  const a = app.args ?? {};
+  const axes = Array.isArray(a.axes) ? a.axes : Array.isArray(a.dims) ? a.dims : null;
+  if (rank < 3 || !axes || axes.length !== rank) return null;
+  const toLast = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
+  const toFirst = [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)];
+  if (layout === 'cf' && axes.every((x, i) => x === toLast[i])) return 'cl';
+  if (layout === 'cl' && axes.every((x, i) => x === toFirst[i])) return 'cf';
+  return null;
+}
 
 /** Attention's neutral inputs are PyTorch's (query, key, value); Keras calls it with (query, value[, key]). */
 function attentionInputs(ops: PortOp[], source: PortFramework, producers: number[]): number[] {

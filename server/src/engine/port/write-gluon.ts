@@ -208,6 +208,9 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
       return [`${out} = F.concat(${ins.join(', ')}, dim=${targetAxis(plan, n, op.axis)})`];
     case 'add':
       return [`${out} = ${ins.join(' + ')}`];
+    case 'relayout':
+      // The source's transpose between channels-first and -last: the port places its own.
+      return out === x ? [] : [`${out} = ${x}`];
     case 'stub':
       return [...stubLines(plan, n, 'gluon'), `${out} = self.${attr}(F, ${x})`];
     default:

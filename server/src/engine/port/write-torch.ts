@@ -213,6 +213,9 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
     }
     case 'add':
       return [`${out} = ${ins.join(' + ')}`];
+    case 'relayout':
+      // The source's transpose between channels-first and -last: the port places its own.
+      return out === x ? [] : [`${out} = ${x}`];
     case 'stub':
       return [...stubLines(plan, n, 'torch'), `${out} = self.${attr}(${x})`];
     default:
