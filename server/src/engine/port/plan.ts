@@ -8,7 +8,7 @@ import { samePadding, toChannelsFirst, type Layout, type PortFramework, type Por
 
 /** The layout a node needs its input in, in a channels-first target. */
 export function neededLayout(op: PortOp, inputRank: number): Layout | 'any' {
-  if (inputRank < 3) return 'any';
+  if (inputRank < 3 || (op.kind === 'prelu' && op.channels === 1)) return 'any';
   switch (op.kind) {
     case 'conv': case 'pool': case 'gpool': case 'zeropad': case 'bn': case 'convT': case 'upsample': case 'crop': case 'prelu':
       return 'cf';
@@ -58,7 +58,7 @@ export function makePlan(g: PortGraph, channelsFirst: boolean): Plan {
 }
 
 function producesChannelsFirst(op: PortOp): boolean {
-  return ['conv', 'pool', 'zeropad', 'bn', 'convT', 'upsample', 'crop', 'prelu'].includes(op.kind);
+  return ['conv', 'pool', 'zeropad', 'bn', 'convT', 'upsample', 'crop'].includes(op.kind);
 }
 
 export function rankOf(n: PortNode): number {

@@ -24,7 +24,9 @@ const READERS: Record<PortFramework, Reader> = {
 
 /** PyTorch and Gluon: convolutions, pooling and normalisation are channels-first; dense, recurrent and embedding layers work on the last axis. */
 function channelsFirstLayer(app: LayerApplication): Layout | null {
-  if (app.type.includes('.')) return /^(max_pool|avg_pool|Pooling|Convolution|BatchNorm)/.test(app.name) ? 'cf' : null;
+  if (app.type.includes('.')) return /^(max_pool|avg_pool|Pooling|Convolution|BatchNorm|interpolate|upsample|UpSampling)/.test(app.name) ? 'cf' : null;
+  // Upsampling reads (N, C, spatial...); PReLU's slopes run along axis 1 unless there is one for all.
+  if (app.type === 'Upsample' || (app.type === 'PReLU' && (app.args?.num_parameters ?? app.args?.in_channels) !== 1)) return 'cf';
   if (/^(Conv|MaxPool|AvgPool|Avg|Max|Adaptive|GlobalAvg|GlobalMax|BatchNorm|ZeroPad|ConstantPad|ReflectionPad|InstanceNorm)/.test(app.type)) return 'cf';
   if (/^(Linear|Dense|LSTM|GRU|RNN|Embedding|LayerNorm)$/.test(app.type)) return 'cl';
   return null;
@@ -126,9 +128,9 @@ function weightedParts(ops: PortOp[]): (string | undefined)[] {
   return ops.map((op) => (op === weighted[0] ? 'depthwise' : op === weighted[1] ? 'pointwise' : undefined));
 }
 
-/** The shape between the ops of one layer: a separable convolution's depthwise output; otherwise the layer's output. */
+/** The shape between the ops of one layer (a separable convolution's depthwise output, a pooling before its reshape). */
 function innerShape(op: PortOp, v: LayerView, input: Dim[] | null): Dim[] | null {
-  if (op.kind === 'conv' && v.output && op.groups > 1) return [...v.output.slice(0, -1), op.filters];
+  if (op.kind === 'conv' && v.output) return [...v.output.slice(0, -1), op.filters];
   if (op.kind === 'gpool' && input) return [input[0], input[input.length - 1]];
   if (op.kind === 'flatten' && input) return [input[0], input.slice(1).reduce<Dim>((p, d) => (typeof p === 'number' && typeof d === 'number' ? p * d : null), 1)];
   return v.output;

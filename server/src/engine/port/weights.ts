@@ -112,7 +112,7 @@ function readNode(g: PortGraph, n: PortNode): string[] {
   const op = n.op;
   if (g.source === 'keras') {
     const raw = `raw[${JSON.stringify(n.name)}]`;
-    if (op.kind === 'conv' && op.groups > 1 && op.groups === op.inChannels && /^(Depthwise|Separable)/.test(n.type)) {
+    if (op.kind === 'conv' && /^(Depthwise|Separable)/.test(n.type) && n.part !== 'pointwise') {
       // Keras' depthwise kernel (*kernel, in, multiplier) is a grouped kernel (*kernel, 1, in * multiplier), in the same channel order.
       const rest = n.part === 'depthwise' ? '' : `, *${raw}[1:]`;
       return [`w[${key}] = [${raw}[0].reshape(${raw}[0].shape[:-2] + (1, -1))${rest}]`];
