@@ -1,7 +1,7 @@
 /**
  * Seeded generator of Keras and PyTorch models built from the wider port catalogue: transposed,
  * depthwise and separable convolutions, upsampling (nearest and bilinear), cropping, layer
- * normalisation, PReLU and multi-head self-attention. Shapes are tracked so every model builds;
+ * normalisation, PReLU, multi-head self-attention, adaptive and keepdims global pooling. Shapes are tracked so every model builds;
  * which layers, sizes and paddings it picks is random.
  */
 import { Gen, type GeneratedModel } from './generate-models';
@@ -70,7 +70,7 @@ function kerasImageModel(g: Gen): { input: number[]; lines: string[] } {
   for (let i = g.int(2, 4); i > 0; i--) lines.push(kerasImageBlock(g, state));
   const head = g.pick(['map', 'flatten', 'gap'] as const);
   if (head === 'flatten') lines.push('layers.Flatten()', `layers.Dense(${g.int(2, 5)})`);
-  if (head === 'gap') lines.push('layers.GlobalAveragePooling2D()', `layers.Dense(${g.int(2, 5)}, activation='softmax')`);
+  if (head === 'gap') lines.push(`layers.GlobalAveragePooling2D(${g.chance(0.3) ? 'keepdims=True' : ''})`, `layers.Dense(${g.int(2, 5)}, activation='softmax')`);
   return { input, lines };
 }
 
@@ -166,7 +166,9 @@ function torchImageModel(g: Gen): { input: number[]; source: string } {
   const input = [state.ch, ...state.hw];
   const lines: string[] = [];
   for (let i = g.int(2, 4); i > 0; i--) lines.push(torchImageBlock(g, state));
-  if (g.chance(0.5)) lines.push('nn.Flatten()', `nn.Linear(${state.ch * state.hw[0] * state.hw[1]}, ${g.int(2, 5)})`);
+  const head = g.pick(['map', 'flatten', 'adaptive'] as const);
+  if (head === 'flatten') lines.push('nn.Flatten()', `nn.Linear(${state.ch * state.hw[0] * state.hw[1]}, ${g.int(2, 5)})`);
+  if (head === 'adaptive') lines.push(`nn.Adaptive${g.pick(['Avg', 'Max'])}Pool2d(1)`, 'nn.Flatten()', `nn.Linear(${state.ch}, ${g.int(2, 5)})`);
   const source = ['import torch', 'from torch import nn', '', 'model = nn.Sequential(', ...lines.map((l) => `    ${l},`), ')', `model(torch.randn(2, ${input.join(', ')}))`, ''].join('\n');
   return { input, source };
 }

@@ -131,7 +131,7 @@ test(`${CATALOGUE_COUNT} generated Keras models of the wider catalogue (transpos
   assert.equal(failures.length, 0, `${failures.length} of ${CATALOGUE_COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
 });
 
-test(`${CATALOGUE_COUNT} generated PyTorch models of the wider catalogue (ConvTranspose2d, depthwise Conv2d, Upsample, PReLU, LayerNorm, MultiheadAttention) ported to Keras agree with PyTorch`, { skip, timeout: 900_000 }, async () => {
+test(`${CATALOGUE_COUNT} generated PyTorch models of the wider catalogue (ConvTranspose2d, depthwise Conv2d, Upsample, PReLU, LayerNorm, MultiheadAttention, AdaptiveAvg/MaxPool2d) ported to Keras agree with PyTorch`, { skip, timeout: 900_000 }, async () => {
   const parser = await loadParser('wasm');
   const { ported, failures } = portAll(generateTorchCatalogueModels(CATALOGUE_COUNT, 4), 'keras', parser, GLUON_GAPS);
   parser.dispose();

@@ -28,6 +28,7 @@ export function readTorchLayer(v: LayerView): ReadResult {
     return typeof a.in_features === 'number' && typeof a.out_features === 'number' ? [{ kind: 'dense', units: a.out_features, inFeatures: a.in_features, bias: a.bias !== false }] : [stub('its sizes are unknown')];
   }
   if (/^(Max|Avg)Pool[123]d$/.test(t)) return pool(v, rank, t.startsWith('Max') ? 'max' : 'avg', a);
+  if (/^Adaptive(Max|Avg)Pool[123]d$/.test(t)) return adaptivePool(v, rank, t.includes('Max') ? 'max' : 'avg');
   if (t === 'Flatten') return a.start_dim === 1 && a.end_dim === -1 ? flatten(v) : [stub('a Flatten over other axes than 1..-1')];
   if (t === 'Dropout') return typeof a.p === 'number' ? [{ kind: 'dropout', rate: a.p }] : [stub('its rate is unknown')];
   if (/^BatchNorm[123]d$/.test(t)) return batchNorm(a);
@@ -138,6 +139,8 @@ function readTorchOp(v: LayerView): ReadResult {
       return [stub('F.dropout depends on its training flag; use nn.Dropout')];
     case 'interpolate': case 'upsample':
       return upsample(v, a);
+    case 'adaptive_avg_pool1d': case 'adaptive_avg_pool2d': case 'adaptive_avg_pool3d': case 'adaptive_max_pool1d': case 'adaptive_max_pool2d': case 'adaptive_max_pool3d':
+      return adaptivePool(v, Number(name.slice(-2, -1)), name.includes('max') ? 'max' : 'avg');
     default:
       return [stub(`${name}() is not in the port catalogue`)];
   }
@@ -224,4 +227,23 @@ function prelu(v: LayerView): ReadResult {
   const channelAxis = input.length >= 3 ? v.layout === 'cf' : true;
   if (n !== 1 && !channelAxis) return [stub('PReLU slopes along an axis that is not the channels')];
   return [{ kind: 'prelu', channels: n }];
+}
+
+/**
+ * Adaptive pooling to an output that divides the input: to 1 on every axis it is global pooling
+ * that keeps the axes; otherwise a plain pooling with window and stride input / output.
+ */
+function adaptivePool(v: LayerView, rank: number, mode: 'max' | 'avg'): ReadResult {
+  const input = v.inputs[0];
+  const out = v.output;
+  if (!input || !out || input.length !== rank + 2) return [stub('its input is unknown')];
+  const ins = input.slice(1, -1);
+  const outs = out.slice(1, -1);
+  const ch = out[out.length - 1];
+  if (!isNum(ch) || !ins.every(isNum) || !outs.every(isNum)) return [stub('its sizes are unknown')];
+  if (outs.every((o) => o === 1)) return [{ kind: 'gpool', rank, mode }, { kind: 'reshape', target: [...outs as number[], ch] }];
+  const kernel = ins.map((n, i) => ((n as number) % (outs[i] as number) === 0 ? (n as number) / (outs[i] as number) : 0));
+  if (kernel.some((k) => k === 0)) return [stub('adaptive pooling to a size that does not divide the input has uneven windows')];
+  const zeros = kernel.map(() => 0);
+  return [{ kind: 'pool', rank, mode, kernel, strides: kernel, padBefore: zeros, padAfter: zeros }];
 }
