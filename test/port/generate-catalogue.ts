@@ -1,7 +1,8 @@
 /**
  * Seeded generator of Keras and PyTorch models built from the wider port catalogue: transposed,
  * depthwise and separable convolutions, upsampling (nearest and bilinear), cropping, layer
- * normalisation, PReLU, multi-head self-attention, adaptive and keepdims global pooling. Shapes are tracked so every model builds;
+ * normalisation, PReLU, multi-head self-attention, adaptive and keepdims global pooling,
+ * element-wise merges and group normalisation. Shapes are tracked so every model builds;
  * which layers, sizes and paddings it picks is random.
  */
 import { Gen, type GeneratedModel } from './generate-models';
@@ -97,12 +98,37 @@ function kerasAttentionModel(g: Gen): { input: number[]; source: string } {
   return { input: [t, e], source };
 }
 
+/** Two convolution branches merged element-wise, then GroupNormalization. */
+function kerasMergeModel(g: Gen): { input: number[]; source: string } {
+  const size = g.int(5, 10);
+  const c = g.int(1, 3);
+  const groups = g.int(1, 3);
+  const f = groups * g.int(1, 3);
+  const merge = g.pick(['Multiply', 'Subtract', 'Average', 'Maximum', 'Minimum']);
+  const source = [
+    'import keras',
+    'from keras import layers',
+    '',
+    `inputs = keras.Input(shape=(${size}, ${size}, ${c}))`,
+    `a = layers.Conv2D(${f}, 3, padding='same', activation='tanh')(inputs)`,
+    `b = layers.Conv2D(${f}, 1)(inputs)`,
+    `x = layers.${merge}()([a, b])`,
+    `x = layers.GroupNormalization(groups=${groups}${g.chance(0.5) ? ', epsilon=1e-5' : ''})(x)`,
+    g.chance(0.5) ? 'x = layers.GlobalMaxPooling2D()(x)' : 'x = layers.Flatten()(x)',
+    `outputs = layers.Dense(${g.int(2, 5)})(x)`,
+    'model = keras.Model(inputs, outputs)',
+    '',
+  ].join('\n');
+  return { input: [size, size, c], source };
+}
+
 export function generateKerasCatalogueModels(count: number, seed: number): GeneratedModel[] {
   const out: GeneratedModel[] = [];
   for (let id = 0; id < count; id++) {
     const g = new Gen(seed * 100_003 + id);
-    if (g.chance(0.3)) {
-      const m = kerasAttentionModel(g);
+    const functional = g.pick(['attention', 'merge', 'sequential', 'sequential', 'sequential'] as const);
+    if (functional !== 'sequential') {
+      const m = functional === 'merge' ? kerasMergeModel(g) : kerasAttentionModel(g);
       out.push({ id, framework: 'keras', source: m.source, inputShape: [2, ...m.input] });
       continue;
     }
@@ -206,11 +232,45 @@ function torchAttentionModel(g: Gen): { input: number[]; source: string } {
   return { input: [t, e], source };
 }
 
+/** Two convolution branches merged by a torch function, then GroupNorm. */
+function torchMergeModel(g: Gen): { input: number[]; source: string } {
+  const size = g.int(5, 10);
+  const c = g.int(1, 3);
+  const groups = g.int(1, 3);
+  const f = groups * g.int(1, 3);
+  const merge = g.pick(['torch.mul', 'torch.sub', 'torch.maximum', 'torch.minimum', 'torch.add']);
+  const source = [
+    'import torch',
+    'from torch import nn',
+    '',
+    '',
+    'class Merge(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    `        self.a = nn.Conv2d(${c}, ${f}, 3, padding=1)`,
+    `        self.b = nn.Conv2d(${c}, ${f}, 1)`,
+    `        self.norm = nn.GroupNorm(${groups}, ${f}${g.chance(0.3) ? ', affine=False' : ''})`,
+    `        self.out = nn.Linear(${f * size * size}, ${g.int(2, 5)})`,
+    '',
+    '    def forward(self, x):',
+    `        x = ${merge}(torch.tanh(self.a(x)), self.b(x))`,
+    '        x = self.norm(x)',
+    '        return self.out(torch.flatten(x, 1))',
+    '',
+    '',
+    'model = Merge()',
+    `model(torch.randn(2, ${c}, ${size}, ${size}))`,
+    '',
+  ].join('\n');
+  return { input: [c, size, size], source };
+}
+
 export function generateTorchCatalogueModels(count: number, seed: number): GeneratedModel[] {
   const out: GeneratedModel[] = [];
   for (let id = 0; id < count; id++) {
     const g = new Gen(seed * 100_003 + id);
-    const m = g.chance(0.3) ? torchAttentionModel(g) : torchImageModel(g);
+    const kind = g.pick(['attention', 'merge', 'image', 'image', 'image'] as const);
+    const m = kind === 'attention' ? torchAttentionModel(g) : kind === 'merge' ? torchMergeModel(g) : torchImageModel(g);
     out.push({ id, framework: 'torch', source: m.source, inputShape: [2, ...m.input] });
   }
   return out;

@@ -11,6 +11,8 @@ export type PortFramework = 'keras' | 'gluon' | 'torch';
 export type ActivationName =
   | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'selu' | 'softplus' | 'softsign' | 'gelu' | 'silu' | 'relu6' | 'leaky_relu' | 'log_softmax';
 
+export type MergeFn = 'mul' | 'sub' | 'avg' | 'max' | 'min';
+
 /** Where a tensor's channel axis is: last (canonical) or right after the batch. */
 export type Layout = 'cl' | 'cf';
 
@@ -57,6 +59,10 @@ export type PortOp =
   /** A learned leaky slope per channel (`channels`), or one shared slope (1). */
   | { kind: 'prelu'; channels: number }
   | { kind: 'add' }
+  /** Element-wise merges of same-shaped tensors besides the sum. */
+  | { kind: 'merge'; fn: MergeFn }
+  /** Normalisation over channel groups (contiguous, like PyTorch and Keras), one scale and offset per channel when `affine`. */
+  | { kind: 'groupnorm'; groups: number; channels: number; eps: number; affine: boolean }
   /** A transpose between channels-first and channels-last: the same data in the neutral (channels-last) graph. */
   | { kind: 'relayout' }
   | { kind: 'stub'; reason: string };

@@ -10,7 +10,7 @@ import { samePadding, toChannelsFirst, type Layout, type PortFramework, type Por
 export function neededLayout(op: PortOp, inputRank: number): Layout | 'any' {
   if (inputRank < 3 || (op.kind === 'prelu' && op.channels === 1)) return 'any';
   switch (op.kind) {
-    case 'conv': case 'pool': case 'gpool': case 'zeropad': case 'bn': case 'convT': case 'upsample': case 'crop': case 'prelu':
+    case 'conv': case 'pool': case 'gpool': case 'zeropad': case 'bn': case 'convT': case 'upsample': case 'crop': case 'prelu': case 'groupnorm':
       return 'cf';
     case 'dense': case 'rnn': case 'reshape': case 'permute': case 'stub': case 'layernorm': case 'mha':
       return 'cl';
@@ -58,7 +58,7 @@ export function makePlan(g: PortGraph, channelsFirst: boolean): Plan {
 }
 
 function producesChannelsFirst(op: PortOp): boolean {
-  return ['conv', 'pool', 'zeropad', 'bn', 'convT', 'upsample', 'crop'].includes(op.kind);
+  return ['conv', 'pool', 'zeropad', 'bn', 'convT', 'upsample', 'crop', 'groupnorm'].includes(op.kind);
 }
 
 export function rankOf(n: PortNode): number {
@@ -90,7 +90,7 @@ const PY_KEYWORDS = new Set(['input', 'self', 'lambda', 'class', 'def', 'pass', 
 
 /** Nodes written as layer objects (the others are functions in forward). */
 export function holdsLayer(op: PortOp): boolean {
-  return ['conv', 'dense', 'pool', 'dropout', 'bn', 'embedding', 'rnn', 'stub', 'convT', 'upsample', 'layernorm', 'mha', 'prelu'].includes(op.kind);
+  return ['conv', 'dense', 'pool', 'dropout', 'bn', 'embedding', 'rnn', 'stub', 'convT', 'upsample', 'layernorm', 'mha', 'prelu', 'groupnorm'].includes(op.kind);
 }
 
 /** The parameter count a node's layer has in a framework (what its summary prints). */
@@ -104,6 +104,8 @@ export function paramsIn(op: PortOp, fw: PortFramework): number {
       return op.units * op.inFeatures + (op.bias ? op.units : 0);
     case 'layernorm':
       return op.affine ? 2 * op.size : 0;
+    case 'groupnorm':
+      return op.affine ? 2 * op.channels : 0;
     case 'mha':
       // Query, key, value and output projections, each embed x embed (+ embed biases).
       return 4 * op.embed * op.embed + (op.bias ? 4 * op.embed : 0);
@@ -207,6 +209,7 @@ export function withTargetLimits(g: PortGraph, to: PortFramework): PortGraph {
 
 /** Why the target has no layer for an op of the wider catalogue, or null. */
 function catalogueLimit(op: PortOp, to: PortFramework): string | null {
+  if (to === 'gluon' && op.kind === 'groupnorm') return "MXNet 1.x's GroupNorm learns one scale and offset per group, not per channel";
   if (to === 'gluon' && op.kind === 'mha') return 'Gluon (MXNet 1.x) has no multi-head attention block; write one from nn.Dense projections and F.batch_dot';
   if (to === 'gluon' && op.kind === 'upsample' && op.mode === 'bilinear') {
     return "bilinear upsampling: MXNet's F.contrib.BilinearResize2D(align_corners=False) is the candidate, but it cannot be checked against the source here";

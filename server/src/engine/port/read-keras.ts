@@ -1,6 +1,6 @@
 /** Reads Keras layers (Keras 1 to 3, tf.keras) into port ops. */
 import type { Dim, PlainArg } from '../types';
-import { callMentions, intsOf, isNum, samePadding, type ActivationName, type PortOp, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, intsOf, isNum, samePadding, type ActivationName, type MergeFn, type PortOp, stub, type LayerView, type ReadResult } from './ir';
 
 const ACTIVATIONS: Record<string, ActivationName | 'linear'> = {
   relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu', selu: 'selu',
@@ -54,8 +54,22 @@ export function readKerasLayer(v: LayerView): ReadResult {
   if (t === 'LSTM' || t === 'GRU' || t === 'SimpleRNN') return recurrent(v, t === 'LSTM' ? 'lstm' : t === 'GRU' ? 'gru' : 'rnn');
   if (t === 'Concatenate') return concat(v);
   if (t === 'Add') return v.inputs.length >= 2 ? [{ kind: 'add' }] : [stub('Add needs two inputs')];
+  const merge = KERAS_MERGES[t];
+  if (merge) return v.inputs.length >= 2 ? [{ kind: 'merge', fn: merge }] : [stub(`${t} needs two inputs`)];
+  if (t === 'GroupNormalization') return groupNorm(v);
   if (t === 'Lambda') return [stub('a Lambda layer runs arbitrary code')];
   return [stub(`${t} is not in the port catalogue`)];
+}
+
+const KERAS_MERGES: Record<string, MergeFn> = { Multiply: 'mul', Subtract: 'sub', Average: 'avg', Maximum: 'max', Minimum: 'min' };
+
+function groupNorm(v: LayerView): ReadResult {
+  const input = v.inputs[0];
+  const ch = input?.[input.length - 1];
+  const a = v.args;
+  if (!input || !isNum(ch) || (a.axis !== -1 && a.axis !== input.length - 1) || typeof a.groups !== 'number' || a.groups < 1) return [stub('GroupNormalization over another axis than the channels, or groups=-1')];
+  if (a.center !== a.scale) return [stub('GroupNormalization with only one of center/scale')];
+  return [{ kind: 'groupnorm', groups: a.groups, channels: ch, eps: typeof a.epsilon === 'number' ? a.epsilon : 0.001, affine: a.center !== false }];
 }
 
 function intList(v: PlainArg | undefined): boolean {

@@ -4,7 +4,7 @@
  * channels-first; `read.ts` has already moved them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { callMentions, intsOf, isNum, samePadding, type ActivationName, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, intsOf, isNum, samePadding, type ActivationName, type MergeFn, stub, type LayerView, type ReadResult } from './ir';
 
 /** Activations by the name a module class or a function has (lower-cased), shared with Gluon. */
 export const ACTIVATION_NAMES: Record<string, ActivationName> = {
@@ -22,6 +22,10 @@ export function readTorchLayer(v: LayerView): ReadResult {
   if (/^ConvTranspose[123]d$/.test(t)) return convTranspose(v, rank);
   if (t === 'Upsample') return upsample(v, a);
   if (t === 'LayerNorm') return layerNorm(v);
+  if (t === 'GroupNorm') {
+    return typeof a.num_groups === 'number' && typeof a.num_channels === 'number' && typeof a.eps === 'number'
+      ? [{ kind: 'groupnorm', groups: a.num_groups, channels: a.num_channels, eps: a.eps, affine: a.affine !== false }] : [stub('its sizes are unknown')];
+  }
   if (t === 'MultiheadAttention') return attention(v);
   if (t === 'PReLU') return prelu(v);
   if (t === 'Linear') {
@@ -112,6 +116,8 @@ export function softmax(v: LayerView, dim: PlainArg | undefined): ReadResult {
   return [stub('softmax over an axis other than the channels')];
 }
 
+const TORCH_MERGES: Record<string, MergeFn> = { mul: 'mul', multiply: 'mul', maximum: 'max', minimum: 'min' };
+
 /** Functional ops recorded in a forward. */
 function readTorchOp(v: LayerView): ReadResult {
   const name = v.app.name;
@@ -134,7 +140,11 @@ function readTorchOp(v: LayerView): ReadResult {
     case 'cat': case 'concat':
       return catOp(v, a.dim);
     case 'add':
-      return v.inputs.length === 2 ? [{ kind: 'add' }] : [stub('add with a scalar')];
+      return v.inputs.length === 2 && (a.alpha ?? 1) === 1 ? [{ kind: 'add' }] : [stub('add with a scalar or alpha')];
+    case 'mul': case 'multiply': case 'maximum': case 'minimum':
+      return v.inputs.length === 2 ? [{ kind: 'merge', fn: TORCH_MERGES[name] }] : [stub(`${name} with a scalar`)];
+    case 'sub': case 'subtract':
+      return v.inputs.length === 2 && (a.alpha ?? 1) === 1 ? [{ kind: 'merge', fn: 'sub' }] : [stub('sub with a scalar or alpha')];
     case 'dropout':
       return [stub('F.dropout depends on its training flag; use nn.Dropout')];
     case 'interpolate': case 'upsample':

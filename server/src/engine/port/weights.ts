@@ -39,7 +39,7 @@ const KERAS_ASSIGN = [
 
 export function weightLoader(plan: Plan, to: PortFramework): string {
   const g = plan.graph;
-  const weighted = g.nodes.filter((n) => ['conv', 'dense', 'bn', 'embedding', 'rnn', 'convT', 'layernorm', 'mha', 'prelu'].includes(n.op.kind) && paramsIn(n.op, g.source) > 0);
+  const weighted = g.nodes.filter((n) => ['conv', 'dense', 'bn', 'embedding', 'rnn', 'convT', 'layernorm', 'mha', 'prelu', 'groupnorm'].includes(n.op.kind) && paramsIn(n.op, g.source) > 0);
   const body: string[] = [...readSource(g, weighted), 'w = {}  # layer name -> arrays in the neutral (Keras) layouts'];
   for (const n of weighted) body.push(...readNode(g, n));
   body.push('');
@@ -148,7 +148,7 @@ function readNode(g: PortGraph, n: PortNode): string[] {
       return [`# ${n.type} '${n.name}': (in, out, *kernel) → Keras (*kernel, out, in).`,
         `w[${key}] = [${p('weight')}.transpose(${axes([...seq(2, r + 2), 1, 0])})${op.bias ? `, ${p('bias')}` : ''}]`];
     }
-    case 'layernorm': {
+    case 'layernorm': case 'groupnorm': {
       const names = g.source === 'torch' ? ['weight', 'bias'] : ['gamma', 'beta'];
       return op.affine ? [`w[${key}] = [${names.map(p).join(', ')}]`] : [];
     }
@@ -278,7 +278,7 @@ function targetNames(kind: string, to: PortFramework, statsOnly: boolean): strin
   switch (kind) {
     case 'conv': case 'dense': case 'convT':
       return ['weight', 'bias'];
-    case 'layernorm':
+    case 'layernorm': case 'groupnorm':
       return to === 'torch' ? ['weight', 'bias'] : ['gamma', 'beta'];
     case 'prelu':
       return to === 'torch' ? ['weight'] : ['alpha'];

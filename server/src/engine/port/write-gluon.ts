@@ -2,7 +2,7 @@
 import { shapeText, type PortNode, type PortOp } from './ir';
 import { anyPad, asymmetric, className, demoBatch, origin, pyTuple, targetShape, type Plan } from './plan';
 import { catalogueNotes, channelsFirstNote, flattenNote, flattenReorder, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
-import { padWords, targetAxis } from './write-torch';
+import { mergeExpr, padWords, targetAxis } from './write-torch';
 
 const GLUON_ACT: Record<string, string> = {
   relu: 'F.relu(X)', sigmoid: 'F.sigmoid(X)', tanh: 'F.tanh(X)', softplus: "F.Activation(X, act_type='softrelu')",
@@ -208,6 +208,8 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
       return [`${out} = F.concat(${ins.join(', ')}, dim=${targetAxis(plan, n, op.axis)})`];
     case 'add':
       return [`${out} = ${ins.join(' + ')}`];
+    case 'merge':
+      return [`${out} = ${mergeExpr(op.fn, ins, 'F.maximum', 'F.minimum')}`];
     case 'relayout':
       // The source's transpose between channels-first and -last: the port places its own.
       return out === x ? [] : [`${out} = ${x}`];

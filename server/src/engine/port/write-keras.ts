@@ -1,5 +1,5 @@
 /** Writes a port graph as Keras: a Sequential model for a plain chain, the functional API for a graph. */
-import { shapeText, type PortNode, type PortOp } from './ir';
+import { shapeText, type MergeFn, type PortNode, type PortOp } from './ir';
 import { anyPad, asymmetric, demoBatch, isDepthwise, KERAS_ACT_NAME, kerasFused, kerasTransposePadding, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
 import { catalogueNotes, flattenNote, flattenReorder, softmaxNote, type Written } from './write-common';
 
@@ -60,6 +60,8 @@ export function writeKeras(plan: Plan, withWeights: string | null): Written {
   lines.push(`    x = ${demo}`, '    y = model(x)', '    print("output shape:", tuple(y.shape))', '    print("parameters:", model.count_params())', '');
   return { code: lines.join('\n'), className: 'build_model', applied };
 }
+
+const KERAS_MERGE_LAYER: Record<MergeFn, string> = { mul: 'Multiply', sub: 'Subtract', avg: 'Average', max: 'Maximum', min: 'Minimum' };
 
 /** Keras calls attention with (query, value) and a key only when it differs from the value; the neutral inputs are (query, key, value). */
 function attentionArgs([q, k, v]: string[]): string {
@@ -168,6 +170,10 @@ function kerasLayers(plan: Plan, n: PortNode): string[] {
       return [`layers.MultiHeadAttention(num_heads=${op.heads}, key_dim=${op.embed / op.heads}${op.dropout ? `, dropout=${op.dropout}` : ''}${op.bias ? '' : ', use_bias=False'}${nameArg(plan, n)})`];
     case 'prelu':
       return [preluLayer(plan, n, op.channels)];
+    case 'groupnorm':
+      return [`layers.GroupNormalization(groups=${op.groups}, epsilon=${op.eps}${op.affine ? '' : ', center=False, scale=False'}${nameArg(plan, n)})`];
+    case 'merge':
+      return [`layers.${KERAS_MERGE_LAYER[op.fn]}()`];
     case 'dense':
       return [`layers.Dense(${op.units}${op.bias ? '' : ', use_bias=False'}${activationArg(plan, n)}${nameArg(plan, n)})`];
     case 'gpool':

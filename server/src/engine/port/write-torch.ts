@@ -1,5 +1,5 @@
 /** Writes a port graph as a PyTorch `nn.Module` with `__init__` and `forward`. */
-import { shapeText, type PortNode, type PortOp } from './ir';
+import { shapeText, type MergeFn, type PortNode, type PortOp } from './ir';
 import { anyPad, asymmetric, className, demoBatch, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
 import { catalogueNotes, channelsFirstNote, flattenNote, flattenReorder, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
 
@@ -107,6 +107,8 @@ function torchModule(op: PortOp, n: PortNode): string | null {
     }
     case 'prelu':
       return `nn.PReLU(${op.channels === 1 ? '' : op.channels})`;
+    case 'groupnorm':
+      return `nn.GroupNorm(${op.groups}, ${op.channels}, eps=${op.eps}${op.affine ? '' : ', affine=False'})`;
     case 'pool': {
       const args = [`kernel_size=${pySize(op.kernel)}`];
       if (op.strides.some((s, i) => s !== op.kernel[i])) args.push(`stride=${pySize(op.strides)}`);
@@ -180,7 +182,7 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
       lines.push(`${out} = self.${attr}(${x})`);
       return lines;
     }
-    case 'dense': case 'dropout': case 'bn': case 'embedding': case 'convT': case 'upsample': case 'layernorm': case 'prelu':
+    case 'dense': case 'dropout': case 'bn': case 'embedding': case 'convT': case 'upsample': case 'layernorm': case 'prelu': case 'groupnorm':
       return [`${out} = self.${attr}(${x})`];
     case 'mha':
       return [`${out}, _ = self.${attr}(${ins.join(', ')}, need_weights=False)`];
@@ -213,6 +215,8 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
     }
     case 'add':
       return [`${out} = ${ins.join(' + ')}`];
+    case 'merge':
+      return [`${out} = ${mergeExpr(op.fn, ins, 'torch.maximum', 'torch.minimum')}`];
     case 'relayout':
       // The source's transpose between channels-first and -last: the port places its own.
       return out === x ? [] : [`${out} = ${x}`];
@@ -220,6 +224,20 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
       return [...stubLines(plan, n, 'torch'), `${out} = self.${attr}(${x})`];
     default:
       return [`${out} = ${x}`];
+  }
+}
+
+/** An element-wise merge of the inputs (`max`/`min`: the framework's pairwise function, folded). */
+export function mergeExpr(fn: MergeFn, ins: string[], max: string, min: string): string {
+  switch (fn) {
+    case 'mul':
+      return ins.join(' * ');
+    case 'sub':
+      return `${ins[0]} - ${ins[1]}`;
+    case 'avg':
+      return `(${ins.join(' + ')}) / ${ins.length}`;
+    default:
+      return ins.slice(1).reduce((acc, x) => `${fn === 'max' ? max : min}(${acc}, ${x})`, ins[0]);
   }
 }
 
