@@ -98,12 +98,17 @@ function kerasAttentionModel(g: Gen): { input: number[]; source: string } {
   return { input: [t, e], source };
 }
 
-/** Two convolution branches merged element-wise, then GroupNormalization. */
-function kerasMergeModel(g: Gen): { input: number[]; source: string } {
+/** Sizes of a merge model: image side, input channels, groups and filters (a multiple of the groups). */
+function mergeSizes(g: Gen): { size: number; c: number; groups: number; f: number } {
   const size = g.int(5, 10);
   const c = g.int(1, 3);
   const groups = g.int(1, 3);
-  const f = groups * g.int(1, 3);
+  return { size, c, groups, f: groups * g.int(1, 3) };
+}
+
+/** Two convolution branches merged element-wise, then GroupNormalization. */
+function kerasMergeModel(g: Gen): { input: number[]; source: string } {
+  const { size, c, groups, f } = mergeSizes(g);
   const merge = g.pick(['Multiply', 'Subtract', 'Average', 'Maximum', 'Minimum']);
   const source = [
     'import keras',
@@ -234,10 +239,7 @@ function torchAttentionModel(g: Gen): { input: number[]; source: string } {
 
 /** Two convolution branches merged by a torch function, then GroupNorm. */
 function torchMergeModel(g: Gen): { input: number[]; source: string } {
-  const size = g.int(5, 10);
-  const c = g.int(1, 3);
-  const groups = g.int(1, 3);
-  const f = groups * g.int(1, 3);
+  const { size, c, groups, f } = mergeSizes(g);
   const merge = g.pick(['torch.mul', 'torch.sub', 'torch.maximum', 'torch.minimum', 'torch.add']);
   const source = [
     'import torch',
