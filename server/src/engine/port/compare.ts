@@ -92,7 +92,13 @@ function steps(g: PortGraph): Step[] {
       if (out.length) out[out.length - 1].acts.push(n.op.fn);
       continue;
     }
-    if (n.op.kind === 'dropout') continue;
+    if (n.op.kind === 'dropout' || n.op.kind === 'relayout') continue;
+    // A port may crop a transposed convolution's output in a second step: one layer, as in the source.
+    const prev = out[out.length - 1];
+    if (n.op.kind === 'crop' && prev?.kind === 'convT' && n.inputs[0] === prev.node.id) {
+      prev.node = { ...prev.node, shape: n.shape };
+      continue;
+    }
     out.push({ node: n, kind: kindOf(n), acts: [] });
   }
   return out;

@@ -139,6 +139,8 @@ function readTorchOp(v: LayerView): ReadResult {
       return reshapeOp(v);
     case 'cat': case 'concat':
       return catOp(v, a.dim);
+    case 'pad':
+      return padOp(v, a);
     case 'add':
       return v.inputs.length === 2 && (a.alpha ?? 1) === 1 ? [{ kind: 'add' }] : [stub('add with a scalar or alpha')];
     case 'mul': case 'multiply': case 'maximum': case 'minimum':
@@ -156,14 +158,35 @@ function readTorchOp(v: LayerView): ReadResult {
   }
 }
 
-/** `x.view(N, -1)` of a feature map is a flatten; a reshape between 2-D shapes keeps its meaning; others are not ported. */
+/** `x.view(N, -1)` of a feature map is a flatten; a reshape of a 2-D or channels-last tensor keeps its meaning; others are not ported. */
 function reshapeOp(v: LayerView): ReadResult {
   const input = v.inputs[0];
   const out = v.output;
   if (!input || !out) return [stub('a reshape of unknown shape')];
   if (out.length === 2 && input.length >= 2) return [{ kind: 'flatten', order: v.layout }];
-  if (input.length <= 2 && out.slice(1).every(isNum)) return [{ kind: 'reshape', target: out.slice(1) as number[] }];
+  // A 2-D input, or one already channels last in memory, reshapes the same in the neutral graph.
+  if ((input.length <= 2 || v.layout === 'cl') && out.slice(1).every(isNum)) return [{ kind: 'reshape', target: out.slice(1) as number[] }];
   return [stub('a reshape of a multi-axis tensor depends on the memory layout')];
+}
+
+/** F.pad with zeros on the spatial axes of a feature map: positive widths pad, negative ones crop. */
+function padOp(v: LayerView, a: Record<string, PlainArg>): ReadResult {
+  const rank = (v.inputs[0]?.length ?? 0) - 2;
+  const widths = Array.isArray(a.pad) && a.pad.every((x) => typeof x === 'number' && Number.isInteger(x)) ? (a.pad as number[]) : null;
+  if (rank < 1 || v.layout !== 'cf' || !widths || widths.length > 2 * rank || widths.length % 2 || (a.mode ?? 'constant') !== 'constant' || ![null, 0, undefined].includes(a.value as null)) {
+    return [stub('F.pad other than zeros on the spatial axes of a feature map')];
+  }
+  // F.pad lists (before, after) from the last axis backwards.
+  const before = new Array(rank).fill(0);
+  const after = new Array(rank).fill(0);
+  for (let k = 0; k < widths.length / 2; k++) {
+    before[rank - 1 - k] = widths[2 * k];
+    after[rank - 1 - k] = widths[2 * k + 1];
+  }
+  const all = [...before, ...after];
+  if (all.every((x) => x >= 0)) return [{ kind: 'zeropad', rank, before, after }];
+  if (all.every((x) => x <= 0)) return [{ kind: 'crop', rank, before: before.map((x) => -x), after: after.map((x) => -x) }];
+  return [stub('F.pad that pads one side and crops another')];
 }
 
 function catOp(v: LayerView, dim: PlainArg | undefined): ReadResult {

@@ -187,7 +187,8 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
     case 'mha':
       return [`${out}, _ = self.${attr}(${ins.join(', ')}, need_weights=False)`];
     case 'crop':
-      return [`${out} = ${x}[:, :, ${op.before.map((b, i) => `${b}:${op.after[i] ? -op.after[i] : ''}`).join(', ')}]`];
+      // Negative widths make F.pad crop (a slice would do the same, but shapelint reads F.pad back).
+      return [`${out} = F.pad(${x}, ${pyTuple(torchPadArgs(op.before.map((b) => -b), op.after.map((a) => -a)))})`];
     case 'rnn':
       return op.returnSequences ? [`${out}, _ = self.${attr}(${x})`] : [`${out}, _ = self.${attr}(${x})`, `${out} = ${out}[:, -1]  # return_sequences=False: the last step`];
     case 'gpool': {
