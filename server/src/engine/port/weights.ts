@@ -173,31 +173,28 @@ function readNode(g: PortGraph, n: PortNode): string[] {
 function attentionToNeutral(n: PortNode, op: Extract<PortNode['op'], { kind: 'mha' }>, key: string): string[] {
   const p = (s: string) => `raw[${JSON.stringify(`${n.name}.${s}`)}]`;
   const [e, h, d] = [op.embed, op.heads, op.embed / op.heads];
-  const lines = [
-    `# ${n.type} '${n.name}': in_proj_weight rows are query, key, value (out, in); Keras kernels are (in, heads, head size).`,
-    `q, k, v = np.split(${p('in_proj_weight')}, 3)`,
-  ];
-  if (!op.bias) return [...lines, `w[${key}] = [m.T.reshape(${e}, ${h}, ${d}) for m in (q, k, v)] + [${p('out_proj.weight')}.T.reshape(${h}, ${d}, ${e})]`];
+  const projections = op.bias ? `zip(np.split(${p('in_proj_weight')}, 3), np.split(${p('in_proj_bias')}, 3))` : `np.split(${p('in_proj_weight')}, 3)`;
   return [
-    ...lines,
-    `bq, bk, bv = np.split(${p('in_proj_bias')}, 3)`,
-    `w[${key}] = [q.T.reshape(${e}, ${h}, ${d}), bq.reshape(${h}, ${d}), k.T.reshape(${e}, ${h}, ${d}), bk.reshape(${h}, ${d}),`,
-    `${INDENT}v.T.reshape(${e}, ${h}, ${d}), bv.reshape(${h}, ${d}), ${p('out_proj.weight')}.T.reshape(${h}, ${d}, ${e}), ${p('out_proj.bias')}]`,
+    `# ${n.type} '${n.name}': in_proj_weight rows are query, key, value (out, in); Keras kernels are (in, heads, head size).`,
+    `w[${key}] = []`,
+    `for ${op.bias ? 'kernel, bias' : 'kernel'} in ${projections}:`,
+    `${INDENT}w[${key}] += [kernel.T.reshape(${e}, ${h}, ${d})${op.bias ? `, bias.reshape(${h}, ${d})` : ''}]`,
+    `w[${key}] += [${p('out_proj.weight')}.T.reshape(${h}, ${d}, ${e})${op.bias ? `, ${p('out_proj.bias')}` : ''}]`,
   ];
 }
 
 /** Keras' per-head attention kernels joined into PyTorch's in_proj_weight and out_proj. */
 function attentionFromNeutral(n: PortNode, op: Extract<PortNode['op'], { kind: 'mha' }>, attr: string): string[] {
-  const a = `w[${keyOf(n)}]`;
   const e = op.embed;
-  const kernels = op.bias ? [0, 2, 4, 6] : [0, 1, 2, 3];
-  const join = (idx: number[], f: (x: string) => string) => `np.concatenate([${idx.map((i) => f(`${a}[${i}]`)).join(', ')}])`;
+  const step = op.bias ? 2 : 1;
+  const kernels = [0, step, 2 * step].join(', ');
   return [
     `# ${n.type} '${n.name}': Keras kernels (in, heads, head size) → in_proj_weight rows query, key, value (out, in).`,
-    `_copy(model.${attr}.in_proj_weight, ${join(kernels.slice(0, 3), (x) => `${x}.reshape(${e}, ${e}).T`)})`,
-    ...(op.bias ? [`_copy(model.${attr}.in_proj_bias, ${join([1, 3, 5], (x) => `${x}.reshape(-1)`)})`] : []),
-    `_copy(model.${attr}.out_proj.weight, ${a}[${kernels[3]}].reshape(${e}, ${e}).T)`,
-    ...(op.bias ? [`_copy(model.${attr}.out_proj.bias, ${a}[7])`] : []),
+    `arrays = w[${keyOf(n)}]`,
+    `_copy(model.${attr}.in_proj_weight, np.concatenate([arrays[i].reshape(${e}, ${e}).T for i in (${kernels})]))`,
+    ...(op.bias ? [`_copy(model.${attr}.in_proj_bias, np.concatenate([arrays[i].reshape(-1) for i in (1, 3, 5)]))`] : []),
+    `_copy(model.${attr}.out_proj.weight, arrays[${3 * step}].reshape(${e}, ${e}).T)`,
+    ...(op.bias ? [`_copy(model.${attr}.out_proj.bias, arrays[7])`] : []),
   ];
 }
 
