@@ -16,7 +16,7 @@ export interface GeneratedModel {
   intHigh?: number;
 }
 
-class Gen {
+export class Gen {
   readonly r: () => number;
   constructor(seed: number) {
     this.r = rng(seed);

@@ -15,6 +15,7 @@ import { totalIn } from '../../server/src/engine/port/plan';
 import { loadParser } from '../../server/src/host/parser';
 import { KERAS_PYTHON, kerasVenvMissing, REPO_ROOT } from '../oracle/keras-oracle-run';
 import { generateKerasModels, generateTorchModels, type GeneratedModel } from './generate-models';
+import { generateKerasCatalogueModels, generateTorchCatalogueModels } from './generate-catalogue';
 
 const COUNT = 220;
 const TOLERANCE = 1e-4;
@@ -48,7 +49,8 @@ function moved(shape: number[], toFirst: boolean): number[] {
 
 interface Ported { model: GeneratedModel; port: PortResult }
 
-function portAll(models: GeneratedModel[], to: 'torch' | 'keras', parser: Awaited<ReturnType<typeof loadParser>>): { ported: Ported[]; failures: string[] } {
+/** `gluonGaps`: the stubs a Gluon port may have (layers Gluon 1.x has no block for); any other problem fails. */
+function portAll(models: GeneratedModel[], to: 'torch' | 'keras', parser: Awaited<ReturnType<typeof loadParser>>, gluonGaps?: RegExp): { ported: Ported[]; failures: string[] } {
   const ported: Ported[] = [];
   const failures: string[] = [];
   for (const model of models) {
@@ -56,7 +58,8 @@ function portAll(models: GeneratedModel[], to: 'torch' | 'keras', parser: Awaite
     if (port.problems.length || !port.code) failures.push(`#${model.id}: ${port.problems.join('; ')}\n${model.source}`);
     else ported.push({ model, port });
     const gluon = portText(parser, model.source, {}, { to: 'gluon' });
-    if (gluon.problems.length) failures.push(`#${model.id} to Gluon: ${gluon.problems.join('; ')}\n${model.source}\n${gluon.code}`);
+    const unexpected = gluon.problems.filter((p) => !gluonGaps?.test(p));
+    if (unexpected.length) failures.push(`#${model.id} to Gluon: ${gluon.problems.join('; ')}\n${model.source}\n${gluon.code}`);
   }
   return { ported, failures };
 }
@@ -66,7 +69,7 @@ function compare(direction: 'keras->torch' | 'torch->keras', ported: Ported[]): 
     id: model.id, direction, source: model.source, port: port.code, className: 'Net', weights: true,
     inputShape: model.inputShape, intHigh: model.intHigh,
     channelsFirstInput: direction === 'keras->torch' ? port.layouts!.input === 'cf' : port.graph!.inputLayout === 'cf' && model.inputShape.length >= 3,
-    channelsFirstOutput: direction === 'keras->torch' ? port.layouts!.output === 'cf' : false,
+    channelsFirstOutput: direction === 'keras->torch' ? port.layouts!.output === 'cf' : sourceChannelsFirstOutput(port),
   }));
   const results = runPortOracle(cases);
   const failures: string[] = [];
@@ -78,12 +81,19 @@ function compare(direction: 'keras->torch' | 'torch->keras', ported: Ported[]): 
   return failures;
 }
 
+/** A PyTorch source whose output is a feature map: channels first, where the Keras port's is last. */
+function sourceChannelsFirstOutput(port: PortResult): boolean {
+  const g = port.graph!;
+  return g.outputLayout === 'cf' && (g.nodes[g.output].shape?.length ?? 0) >= 3;
+}
+
 function verdict(o: OracleOutcome, port: PortResult, direction: string): string | null {
   if (o.error) return `${o.error}\n${o.trace ?? ''}`;
   const target = direction === 'keras->torch' ? 'torch' : 'keras';
   const graph = port.graph!;
-  // The port's own layout: channels-first PyTorch output of a channels-last Keras model.
-  const want = direction === 'keras->torch' && port.layouts!.output === 'cf' ? moved(o.sourceShape!, true) : o.sourceShape!;
+  // The port's own layout: channels-first PyTorch output of a channels-last Keras model, and the reverse.
+  const want = direction === 'keras->torch' && port.layouts!.output === 'cf' ? moved(o.sourceShape!, true)
+    : direction === 'torch->keras' && sourceChannelsFirstOutput(port) ? moved(o.sourceShape!, false) : o.sourceShape!;
   if (JSON.stringify(want) !== JSON.stringify(o.portShape)) return `output ${JSON.stringify(o.portShape)}, source ${JSON.stringify(o.sourceShape)}`;
   if (o.portParams !== totalIn(graph, target)) return `the real port has ${o.portParams} parameters, shapelint expected ${totalIn(graph, target)}`;
   if (o.sourceParams !== totalIn(graph, graph.source)) return `the real source has ${o.sourceParams} parameters, shapelint read ${totalIn(graph, graph.source)}`;
@@ -107,6 +117,26 @@ test(`${COUNT} generated PyTorch models ported to Keras run in real Keras with t
   parser.dispose();
   failures.push(...compare('torch->keras', ported));
   assert.equal(failures.length, 0, `${failures.length} of ${COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
+});
+
+const CATALOGUE_COUNT = 120;
+/** Gluon 1.x has no multi-head attention block nor per-channel GroupNorm, and its bilinear resize cannot be checked here: those become marked stubs. */
+const GLUON_GAPS = /^not ported: .*(no multi-head attention block|bilinear upsampling|GroupNorm learns one scale)/;
+
+test(`${CATALOGUE_COUNT} generated Keras models of the wider catalogue (transposed, depthwise and separable convolutions, upsampling, cropping, LayerNormalization, GroupNormalization, PReLU, MultiHeadAttention, merges) ported to PyTorch agree with Keras`, { skip, timeout: 900_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const { ported, failures } = portAll(generateKerasCatalogueModels(CATALOGUE_COUNT, 3), 'torch', parser, GLUON_GAPS);
+  parser.dispose();
+  failures.push(...compare('keras->torch', ported));
+  assert.equal(failures.length, 0, `${failures.length} of ${CATALOGUE_COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
+});
+
+test(`${CATALOGUE_COUNT} generated PyTorch models of the wider catalogue (ConvTranspose2d, depthwise Conv2d, Upsample, PReLU, LayerNorm, GroupNorm, MultiheadAttention, AdaptiveAvg/MaxPool2d, torch.mul/sub/maximum/minimum) ported to Keras agree with PyTorch`, { skip, timeout: 900_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const { ported, failures } = portAll(generateTorchCatalogueModels(CATALOGUE_COUNT, 4), 'keras', parser, GLUON_GAPS);
+  parser.dispose();
+  failures.push(...compare('torch->keras', ported));
+  assert.equal(failures.length, 0, `${failures.length} of ${CATALOGUE_COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
 });
 
 test('the founding Keras model ported to PyTorch runs in real PyTorch: output (2, 2), 605,954 parameters, and with the Keras weights the same outputs', { skip, timeout: 300_000 }, async () => {

@@ -69,7 +69,7 @@ function graphOf(parser: PythonParser, input: CompareInput): PortGraph | string 
   const m: ModelSummary | undefined = input.model ? models.find((x) => x.name === input.model) : models[models.length - 1];
   if (!m) return input.model ? `no model named ${input.model}` : 'no model with a known input shape';
   const index = new LineIndex(input.text);
-  return readModel(m, (offset) => index.lineOf(offset) + 1);
+  return readModel(m, (offset) => index.lineOf(offset) + 1, (start, end) => input.text.slice(start, end));
 }
 
 /** A layer with its activations (a Keras `activation=` and a separate ReLU line up the same). */
@@ -92,7 +92,13 @@ function steps(g: PortGraph): Step[] {
       if (out.length) out[out.length - 1].acts.push(n.op.fn);
       continue;
     }
-    if (n.op.kind === 'dropout') continue;
+    if (n.op.kind === 'dropout' || n.op.kind === 'relayout') continue;
+    // A port may crop a transposed convolution's output in a second step: one layer, as in the source.
+    const prev = out[out.length - 1];
+    if (n.op.kind === 'crop' && prev?.kind === 'convT' && n.inputs[0] === prev.node.id) {
+      prev.node = { ...prev.node, shape: n.shape };
+      continue;
+    }
     out.push({ node: n, kind: kindOf(n), acts: [] });
   }
   return out;

@@ -61,19 +61,21 @@ function portUnsafe(parser: PythonParser, text: string, options: AnalyzeOptions,
     return { problems: [`the source model does not run: ${errors[0].message.split('\n')[0]} (see \`shapelint check\`); fix it first`], stubs: 0, modelName: picked.name };
   }
   const index = new LineIndex(text);
-  const graph = readModel(picked, (offset) => index.lineOf(offset) + 1);
+  const graph = readModel(picked, (offset) => index.lineOf(offset) + 1, (start, end) => text.slice(start, end));
   if (typeof graph === 'string') return { problems: [graph], stubs: 0, modelName: picked.name };
   return portGraph(parser, graph, req);
 }
 
 /** Writes and checks a graph for the request's target. */
 export function portGraph(parser: PythonParser, graph: PortGraph, req: PortRequest): PortResult {
-  const plan = makePlan(withTargetLimits(graph, req.to), req.to !== 'keras');
+  const limited = withTargetLimits(graph, req.to);
+  const plan = makePlan(limited, req.to !== 'keras');
   const weights = req.withWeights ? weightLoader(plan, req.to) : null;
   const raw = req.to === 'torch' ? writeTorch(plan, weights) : req.to === 'gluon' ? writeGluon(plan, weights) : writeKeras(plan, weights);
   const written = { ...raw, code: pep8Lines(raw.code) };
   const check = verifyPort(parser, plan, req.to, written);
-  const stubs = graph.nodes.filter((n) => n.op.kind === 'stub');
+  // Stubs of the source, and layers the target has no equivalent for.
+  const stubs = limited.nodes.filter((n) => n.op.kind === 'stub');
   const problems = [
     ...stubs.map((n) => `not ported: ${n.type} '${n.name}' (line ${n.line}): ${n.op.kind === 'stub' ? n.op.reason : ''}; a marked stub stands in its place`),
     ...check.problems,

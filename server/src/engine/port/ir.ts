@@ -11,6 +11,8 @@ export type PortFramework = 'keras' | 'gluon' | 'torch';
 export type ActivationName =
   | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'selu' | 'softplus' | 'softsign' | 'gelu' | 'silu' | 'relu6' | 'leaky_relu' | 'log_softmax';
 
+export type MergeFn = 'mul' | 'sub' | 'avg' | 'max' | 'min';
+
 /** Where a tensor's channel axis is: last (canonical) or right after the batch. */
 export type Layout = 'cl' | 'cf';
 
@@ -38,7 +40,31 @@ export type PortOp =
   | { kind: 'rnn'; cell: 'lstm' | 'gru' | 'rnn'; units: number; inFeatures: number; returnSequences: boolean; bias: boolean }
   /** `axis`: positive, counting the batch, in the channels-last shape. */
   | { kind: 'concat'; axis: number }
+  /**
+   * A transposed convolution: the full output ((in - 1) * stride + kernel) cropped by
+   * `cropBefore` at the start and `cropAfter` at the end of each spatial axis (a negative
+   * `cropAfter` extends the output with positions only the bias reaches, like output_padding).
+   */
+  | { kind: 'convT'; rank: number; filters: number; inChannels: number; kernel: number[]; strides: number[]; cropBefore: number[]; cropAfter: number[]; bias: boolean }
+  /** Integer upsampling of the spatial axes. */
+  | { kind: 'upsample'; rank: number; scale: number[]; mode: 'nearest' | 'bilinear' }
+  /** Normalisation over the last (channels-last) axis of size `size`; `affine`: a learned scale and offset. */
+  | { kind: 'layernorm'; size: number; eps: number; affine: boolean }
+  | { kind: 'crop'; rank: number; before: number[]; after: number[] }
+  /**
+   * Multi-head attention over the time axis of (batch, time, features) tensors whose features all
+   * equal `embed` = heads * head size. Inputs: query, key, value (PyTorch's order).
+   */
+  | { kind: 'mha'; heads: number; embed: number; bias: boolean; dropout: number }
+  /** A learned leaky slope per channel (`channels`), or one shared slope (1). */
+  | { kind: 'prelu'; channels: number }
   | { kind: 'add' }
+  /** Element-wise merges of same-shaped tensors besides the sum. */
+  | { kind: 'merge'; fn: MergeFn }
+  /** Normalisation over channel groups (contiguous, like PyTorch and Keras), one scale and offset per channel when `affine`. */
+  | { kind: 'groupnorm'; groups: number; channels: number; eps: number; affine: boolean }
+  /** A transpose between channels-first and channels-last: the same data in the neutral (channels-last) graph. */
+  | { kind: 'relayout' }
   | { kind: 'stub'; reason: string };
 
 export interface PortNode {
@@ -54,6 +80,8 @@ export interface PortNode {
   type: string;
   /** 1-based source line of the layer. */
   line: number;
+  /** Which part of a source layer read as several weighted nodes (a separable convolution's 'depthwise' and 'pointwise'). */
+  part?: string;
 }
 
 export interface PortGraph {
@@ -65,6 +93,8 @@ export interface PortGraph {
   trainableParams: number | null;
   /** The layout the source feeds its input in. */
   inputLayout: Layout;
+  /** The layout of the source's output (a feature map of a channels-first source is channels-first). */
+  outputLayout?: Layout;
 }
 
 export function shapeText(dims: readonly Dim[] | null): string {
@@ -118,6 +148,14 @@ export interface LayerView {
   output: Dim[] | null;
   /** The layout the source framework runs this layer in. */
   layout: Layout;
+  /** The source text of the call that applies the layer (call keywords such as masks are not in `args`). */
+  callText: string;
+}
+
+/** Whether the layer's call passes something the port would drop (a mask, a causal flag). */
+export function callMentions(v: LayerView, words: RegExp): boolean {
+  const open = v.callText.indexOf('(');
+  return words.test(open >= 0 ? v.callText.slice(open) : v.callText);
 }
 
 /** A reader's answer: the node ops for one layer, applied one after the other (a fused activation is a second op). */

@@ -8,11 +8,11 @@ import { samePadding, toChannelsFirst, type Layout, type PortFramework, type Por
 
 /** The layout a node needs its input in, in a channels-first target. */
 export function neededLayout(op: PortOp, inputRank: number): Layout | 'any' {
-  if (inputRank < 3) return 'any';
+  if (inputRank < 3 || (op.kind === 'prelu' && op.channels === 1)) return 'any';
   switch (op.kind) {
-    case 'conv': case 'pool': case 'gpool': case 'zeropad': case 'bn':
+    case 'conv': case 'pool': case 'gpool': case 'zeropad': case 'bn': case 'convT': case 'upsample': case 'crop': case 'prelu': case 'groupnorm':
       return 'cf';
-    case 'dense': case 'rnn': case 'reshape': case 'permute': case 'stub':
+    case 'dense': case 'rnn': case 'reshape': case 'permute': case 'stub': case 'layernorm': case 'mha':
       return 'cl';
     default:
       return 'any';
@@ -58,7 +58,7 @@ export function makePlan(g: PortGraph, channelsFirst: boolean): Plan {
 }
 
 function producesChannelsFirst(op: PortOp): boolean {
-  return op.kind === 'conv' || op.kind === 'pool' || op.kind === 'zeropad' || op.kind === 'bn';
+  return ['conv', 'pool', 'zeropad', 'bn', 'convT', 'upsample', 'crop', 'groupnorm'].includes(op.kind);
 }
 
 export function rankOf(n: PortNode): number {
@@ -77,7 +77,7 @@ function attributeNames(nodes: PortNode[]): string[] {
   const used = new Set<string>();
   return nodes.map((n) => {
     if (!holdsLayer(n.op)) return '';
-    let base = n.name.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase();
+    let base = (n.part ? `${n.name}_${n.part}` : n.name).replace(/[^A-Za-z0-9_]/g, '_').toLowerCase();
     if (!/^[a-z_]/.test(base) || PY_KEYWORDS.has(base)) base = `${n.op.kind}${base ? `_${base}` : ''}`;
     let name = base;
     for (let k = 1; used.has(name); k++) name = `${base}_${k}`;
@@ -90,7 +90,7 @@ const PY_KEYWORDS = new Set(['input', 'self', 'lambda', 'class', 'def', 'pass', 
 
 /** Nodes written as layer objects (the others are functions in forward). */
 export function holdsLayer(op: PortOp): boolean {
-  return ['conv', 'dense', 'pool', 'dropout', 'bn', 'embedding', 'rnn', 'stub'].includes(op.kind);
+  return ['conv', 'dense', 'pool', 'dropout', 'bn', 'embedding', 'rnn', 'stub', 'convT', 'upsample', 'layernorm', 'mha', 'prelu', 'groupnorm'].includes(op.kind);
 }
 
 /** The parameter count a node's layer has in a framework (what its summary prints). */
@@ -98,8 +98,19 @@ export function paramsIn(op: PortOp, fw: PortFramework): number {
   switch (op.kind) {
     case 'conv':
       return op.filters * (op.inChannels / op.groups) * op.kernel.reduce((a, b) => a * b, 1) + (op.bias ? op.filters : 0);
+    case 'convT':
+      return op.filters * op.inChannels * op.kernel.reduce((a, b) => a * b, 1) + (op.bias ? op.filters : 0);
     case 'dense':
       return op.units * op.inFeatures + (op.bias ? op.units : 0);
+    case 'layernorm':
+      return op.affine ? 2 * op.size : 0;
+    case 'groupnorm':
+      return op.affine ? 2 * op.channels : 0;
+    case 'mha':
+      // Query, key, value and output projections, each embed x embed (+ embed biases).
+      return 4 * op.embed * op.embed + (op.bias ? 4 * op.embed : 0);
+    case 'prelu':
+      return op.channels;
     case 'bn':
       // PyTorch counts gamma and beta; Keras and Gluon also count the running mean and variance.
       return (op.affine ? 2 * op.channels : 0) + (fw === 'torch' ? 0 : 2 * op.channels);
@@ -154,6 +165,11 @@ export function origin(n: PortNode): string {
   return n.type.includes('.') ? `${n.name}() (line ${n.line})` : `${n.type} '${n.name}' (line ${n.line})`;
 }
 
+/** A grouped convolution with one group per input channel: Keras writes it as DepthwiseConv1D/2D. */
+export function isDepthwise(op: PortOp): boolean {
+  return op.kind === 'conv' && op.groups > 1 && op.groups === op.inChannels && op.rank <= 2;
+}
+
 /** The zero-padding a node carries on some axis before or after. */
 export function asymmetric(before: number[], after: number[]): boolean {
   return before.some((b, i) => b !== after[i]);
@@ -174,7 +190,7 @@ export function kerasFused(plan: Plan, id: number): boolean {
   const n = plan.graph.nodes[id];
   if (n.op.kind !== 'act' || !KERAS_ACT_NAME[n.op.fn] || n.inputs.length !== 1) return false;
   const prev = plan.graph.nodes[n.inputs[0]];
-  return (prev.op.kind === 'conv' || prev.op.kind === 'dense') && plan.consumers[prev.id].length === 1;
+  return (prev.op.kind === 'conv' || prev.op.kind === 'dense' || prev.op.kind === 'convT') && plan.consumers[prev.id].length === 1;
 }
 
 /** Nodes the target cannot express exactly become stubs (a max pool padded other than TensorFlow's 'same' in Keras pads with zeros, not -inf; Gluon's recurrent layers always have biases). */
@@ -185,9 +201,92 @@ export function withTargetLimits(g: PortGraph, to: PortFramework): PortGraph {
       return { ...n, op: { kind: 'stub', reason: "Keras max pooling pads only as 'same'; this padding would need -inf padding" } };
     }
     if (to === 'gluon' && op.kind === 'rnn' && !op.bias) return { ...n, op: { kind: 'stub', reason: 'Gluon recurrent layers always have biases' } };
-    return n;
+    const limit = catalogueLimit(op, to);
+    return limit ? { ...n, op: { kind: 'stub', reason: limit } } : n;
   });
-  return { ...g, nodes };
+  return splitTransposeCrops({ ...g, nodes }, to);
+}
+
+/** Why the target has no layer for an op of the wider catalogue, or null. */
+function catalogueLimit(op: PortOp, to: PortFramework): string | null {
+  if (to === 'gluon' && op.kind === 'groupnorm') return "MXNet 1.x's GroupNorm learns one scale and offset per group, not per channel";
+  if (to === 'gluon' && op.kind === 'mha') return 'Gluon (MXNet 1.x) has no multi-head attention block; write one from nn.Dense projections and F.batch_dot';
+  if (to === 'gluon' && op.kind === 'upsample' && op.mode === 'bilinear') {
+    return "bilinear upsampling: MXNet's F.contrib.BilinearResize2D(align_corners=False) is the candidate, but it cannot be checked against the source here";
+  }
+  if (to === 'keras' && op.kind === 'upsample' && op.mode === 'bilinear' && op.rank !== 2) return 'Keras interpolates bilinearly in UpSampling2D only';
+  return null;
+}
+
+/**
+ * A transposed convolution crops its full output; each target's layer crops only in its own
+ * way (PyTorch and Gluon: `padding` at both ends, `output_padding` back at the end; Keras:
+ * 'same' or 'valid' with `output_padding`). What the layer cannot do becomes a crop node after it.
+ */
+function splitTransposeCrops(g: PortGraph, to: PortFramework): PortGraph {
+  const nodes: PortNode[] = [];
+  const newId: number[] = [];
+  for (const n of g.nodes) {
+    const op = n.op;
+    const inputs = n.inputs.map((i) => newId[i]);
+    const split = op.kind === 'convT' ? layerCrop(g, n, op, to) : null;
+    if (op.kind !== 'convT' || !split || (sameList(split.before, op.cropBefore) && sameList(split.after, op.cropAfter))) {
+      newId.push(nodes.length);
+      nodes.push({ ...n, id: nodes.length, inputs, op: op.kind === 'convT' && !split ? { kind: 'stub', reason: 'this cropping of a transposed convolution has no translation' } : op });
+      continue;
+    }
+    const layer = { ...op, cropBefore: split.before, cropAfter: split.after };
+    const cropBefore = op.cropBefore.map((b, i) => b - split.before[i]);
+    const cropAfter = op.cropAfter.map((a, i) => a - split.after[i]);
+    const full = n.shape ? [n.shape[0], ...n.shape.slice(1, -1).map((d, i) => (typeof d === 'number' ? d + cropBefore[i] + cropAfter[i] : d)), n.shape[n.shape.length - 1]] : null;
+    nodes.push({ ...n, id: nodes.length, inputs, op: layer, shape: full });
+    nodes.push({ ...n, id: nodes.length, inputs: [nodes.length - 1], op: { kind: 'crop', rank: op.rank, before: cropBefore, after: cropAfter }, params: 0 });
+    newId.push(nodes.length - 1);
+  }
+  return { ...g, nodes, output: newId[g.output] };
+}
+
+function sameList(a: number[], b: number[]): boolean {
+  return a.every((x, i) => x === b[i]);
+}
+
+/** The crops a target's transposed-convolution layer does itself for this node (the rest is a crop after it); null: none it can do. */
+function layerCrop(g: PortGraph, n: PortNode, op: Extract<PortOp, { kind: 'convT' }>, to: PortFramework): { before: number[]; after: number[] } | null {
+  const before: number[] = [];
+  const after: number[] = [];
+  const keras = to === 'keras' && kerasTransposePadding(g, n, op) === 'same';
+  for (let i = 0; i < op.rank; i++) {
+    const [b, a, s] = [op.cropBefore[i], op.cropAfter[i], op.strides[i]];
+    if (a <= -s) return null;
+    if (keras) {
+      before.push(b);
+      after.push(a);
+    } else if (to === 'keras') {
+      // 'valid' crops nothing; output_padding extends the end.
+      before.push(0);
+      after.push(Math.min(a, 0));
+    } else {
+      // padding = b at both ends; output_padding = b - after gives back up to stride - 1 at the end.
+      const back = Math.min(Math.max(b - a, 0), s - 1);
+      if (a < b - back) return null;
+      before.push(b);
+      after.push(b - back);
+    }
+  }
+  return { before, after };
+}
+
+/** Keras' padding for a transposed convolution node: 'same' when its crops are the ones TensorFlow picks for an output of in * stride. */
+export function kerasTransposePadding(g: PortGraph, n: PortNode, op: Extract<PortOp, { kind: 'convT' }>): 'same' | 'valid' {
+  const dims = g.nodes[n.inputs[0]]?.shape?.slice(1, -1) ?? [];
+  const same = op.kernel.every((k, i) => {
+    const size = dims[i];
+    if (typeof size !== 'number') return false;
+    const total = (size - 1) * op.strides[i] + k - size * op.strides[i];
+    const b = Math.floor(Math.max(total, 0) / 2);
+    return op.cropBefore[i] === b && op.cropAfter[i] === total - b;
+  });
+  return same ? 'same' : 'valid';
 }
 
 /** Whether explicit pads are what TensorFlow's 'same' gives on this node's input. */

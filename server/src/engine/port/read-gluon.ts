@@ -5,7 +5,7 @@
  */
 import type { PlainArg } from '../types';
 import { intsOf, type PortOp, stub, type LayerView, type ReadResult } from './ir';
-import { ACTIVATION_NAMES, softmax } from './read-torch';
+import { ACTIVATION_NAMES, softmax, upsample } from './read-torch';
 
 export function readGluonLayer(v: LayerView): ReadResult {
   if (v.app.type.includes('.')) return readGluonOp(v);
@@ -14,6 +14,9 @@ export function readGluonLayer(v: LayerView): ReadResult {
   const rank = Number(/([123])D$/.exec(t)?.[1] ?? 0);
   if (a.layout !== undefined && a.layout !== null && !/^NC/.test(String(a.layout)) && a.layout !== 'NTC') return [stub(`layout=${JSON.stringify(a.layout)} has no translation yet`)];
   if (/^Conv[123]D$/.test(t)) return conv(v, rank);
+  if (/^Conv[123]DTranspose$/.test(t)) return convTranspose(v, Number(/([123])D/.exec(t)![1]));
+  if (t === 'LayerNorm') return layerNorm(v);
+  if (t === 'PReLU') return prelu(v);
   if (t === 'Dense') return dense(v);
   if (/^(Max|Avg)Pool[123]D$/.test(t)) return pool(v, rank, t.startsWith('Max') ? 'max' : 'avg');
   if (/^Global(Max|Avg)Pool[123]D$/.test(t)) {
@@ -128,7 +131,46 @@ function readGluonOp(v: LayerView): ReadResult {
       if (v.layout === 'cf' && rank >= 3) d = d === 1 ? rank - 1 : d > 1 ? d - 1 : d;
       return rank && v.inputs.length >= 2 ? [{ kind: 'concat', axis: d }] : [stub('a concatenation of unknown axis')];
     }
+    case 'UpSampling':
+      return a.sample_type === 'nearest' && v.inputs.length === 1 ? upsample(v, { mode: 'nearest' }) : [stub('bilinear or multi-input UpSampling has no translation yet')];
+    case 'repeat':
+      // Repeating a feature map along one spatial axis is nearest upsampling of that axis.
+      return typeof a.axis === 'number' && a.axis >= 2 && v.layout === 'cf' && (v.inputs[0]?.length ?? 0) >= 3 ? upsample(v, { mode: 'nearest' }) : [stub('F.repeat along another axis than a spatial one')];
     default:
       return [stub(`F.${name}() is not in the port catalogue`)];
   }
+}
+
+function convTranspose(v: LayerView, rank: number): ReadResult {
+  const a = v.args;
+  const kernel = intsOf(a.kernel_size, rank);
+  const strides = intsOf(a.strides, rank);
+  const pad = intsOf(a.padding, rank);
+  const extra = intsOf(a.output_padding, rank);
+  const inCh = inChannels(v);
+  if (typeof a.channels !== 'number' || !kernel || !strides || !pad || !extra || inCh === null) return [stub('its arguments or input channels are unknown')];
+  if (a.groups !== 1 || !(intsOf(a.dilation, rank) ?? [0]).every((d) => d === 1)) return [stub('grouped or dilated transposed convolutions have no translation yet')];
+  const op: PortOp = {
+    kind: 'convT', rank, filters: a.channels, inChannels: inCh, kernel, strides,
+    cropBefore: pad, cropAfter: pad.map((p, i) => p - extra[i]), bias: a.use_bias !== false,
+  };
+  return [op, ...activation(a.activation)];
+}
+
+function layerNorm(v: LayerView): ReadResult {
+  const a = v.args;
+  const input = v.inputs[0];
+  const size = input?.[input.length - 1];
+  if (!input || typeof size !== 'number' || (a.axis !== -1 && a.axis !== input.length - 1) || typeof a.epsilon !== 'number') return [stub('LayerNorm over another axis than the last')];
+  if (a.center !== a.scale) return [stub('LayerNorm with only one of center/scale')];
+  return [{ kind: 'layernorm', size, eps: a.epsilon, affine: a.center !== false }];
+}
+
+/** Gluon's PReLU: `in_channels` slopes along axis 1 (the channels of NCHW data). */
+function prelu(v: LayerView): ReadResult {
+  const n = v.args.in_channels;
+  const input = v.inputs[0];
+  if (typeof n !== 'number' || !input) return [stub('its size is unknown')];
+  if (n !== 1 && input.length >= 3 && v.layout !== 'cf') return [stub('PReLU slopes along an axis that is not the channels')];
+  return [{ kind: 'prelu', channels: n }];
 }

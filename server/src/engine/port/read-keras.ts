@@ -1,6 +1,6 @@
 /** Reads Keras layers (Keras 1 to 3, tf.keras) into port ops. */
 import type { Dim, PlainArg } from '../types';
-import { intsOf, isNum, samePadding, type ActivationName, type PortOp, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, intsOf, isNum, samePadding, type ActivationName, type MergeFn, type PortOp, stub, type LayerView, type ReadResult } from './ir';
 
 const ACTIVATIONS: Record<string, ActivationName | 'linear'> = {
   relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu', selu: 'selu',
@@ -22,10 +22,22 @@ export function readKerasLayer(v: LayerView): ReadResult {
   const rankMatch = /([123])D$/.exec(t);
   const rank = rankMatch ? Number(rankMatch[1]) : 0;
   if (/^Conv[123]D$/.test(t)) return conv(v, rank);
+  if (/^Conv[123]DTranspose$/.test(t)) return convTranspose(v, Number(/([123])D/.exec(t)![1]));
+  if (/^DepthwiseConv[12]D$/.test(t)) return depthwise(v, rank);
+  if (/^SeparableConv[12]D$/.test(t)) return separable(v, rank);
+  if (/^UpSampling[123]D$/.test(t)) return upsample(v, rank);
+  if (/^Cropping[123]D$/.test(t)) return crop(v, rank);
+  if (t === 'LayerNormalization') return layerNorm(v);
+  if (t === 'MultiHeadAttention') return attention(v);
+  if (t === 'PReLU') return prelu(v);
   if (t === 'Dense') return dense(v);
   if (/^(Max|Average)Pooling[123]D$/.test(t)) return pool(v, rank, t.startsWith('Max') ? 'max' : 'avg');
   if (/^Global(Max|Average)Pooling[123]D$/.test(t)) {
-    return v.args.keepdims ? [stub('keepdims=True global pooling has no translation yet')] : [{ kind: 'gpool', rank, mode: t.includes('Max') ? 'max' : 'avg' }];
+    const op: PortOp = { kind: 'gpool', rank, mode: t.includes('Max') ? 'max' : 'avg' };
+    const ch = v.output?.[v.output.length - 1];
+    if (!v.args.keepdims) return [op];
+    // keepdims=True keeps the pooled axes as 1s.
+    return isNum(ch) ? [op, { kind: 'reshape', target: [...new Array(rank).fill(1), ch] }] : [stub('its channels are unknown')];
   }
   if (t === 'Flatten') return [{ kind: 'flatten', order: v.layout }];
   if (t === 'Dropout') return typeof v.args.rate === 'number' ? [{ kind: 'dropout', rate: v.args.rate }] : [stub('its rate is unknown')];
@@ -42,8 +54,22 @@ export function readKerasLayer(v: LayerView): ReadResult {
   if (t === 'LSTM' || t === 'GRU' || t === 'SimpleRNN') return recurrent(v, t === 'LSTM' ? 'lstm' : t === 'GRU' ? 'gru' : 'rnn');
   if (t === 'Concatenate') return concat(v);
   if (t === 'Add') return v.inputs.length >= 2 ? [{ kind: 'add' }] : [stub('Add needs two inputs')];
+  const merge = KERAS_MERGES[t];
+  if (merge) return v.inputs.length >= 2 ? [{ kind: 'merge', fn: merge }] : [stub(`${t} needs two inputs`)];
+  if (t === 'GroupNormalization') return groupNorm(v);
   if (t === 'Lambda') return [stub('a Lambda layer runs arbitrary code')];
   return [stub(`${t} is not in the port catalogue`)];
+}
+
+const KERAS_MERGES: Record<string, MergeFn> = { Multiply: 'mul', Subtract: 'sub', Average: 'avg', Maximum: 'max', Minimum: 'min' };
+
+function groupNorm(v: LayerView): ReadResult {
+  const input = v.inputs[0];
+  const ch = input?.[input.length - 1];
+  const a = v.args;
+  if (!input || !isNum(ch) || (a.axis !== -1 && a.axis !== input.length - 1) || typeof a.groups !== 'number' || a.groups < 1) return [stub('GroupNormalization over another axis than the channels, or groups=-1')];
+  if (a.center !== a.scale) return [stub('GroupNormalization with only one of center/scale')];
+  return [{ kind: 'groupnorm', groups: a.groups, channels: ch, eps: typeof a.epsilon === 'number' ? a.epsilon : 0.001, affine: a.center !== false }];
 }
 
 function intList(v: PlainArg | undefined): boolean {
@@ -123,15 +149,27 @@ function leaky(v: LayerView): ReadResult {
 }
 
 function zeroPad(v: LayerView, rank: number): ReadResult {
-  const p = v.args.padding;
+  const pairs = padPairs(v.args.padding, rank);
+  if (!pairs) return [stub('its padding is unknown')];
+  return [{ kind: 'zeropad', rank, before: pairs.map((q) => q[0]), after: pairs.map((q) => q[1]) }];
+}
+
+function crop(v: LayerView, rank: number): ReadResult {
+  const pairs = padPairs(v.args.cropping, rank);
+  if (!pairs) return [stub('its cropping is unknown')];
+  return [{ kind: 'crop', rank, before: pairs.map((q) => q[0]), after: pairs.map((q) => q[1]) }];
+}
+
+/** Keras' padding/cropping argument: an int, one int or pair per axis, or for 1-D one pair. */
+function padPairs(p: PlainArg | undefined, rank: number): number[][] | null {
   let pairs: number[][] | null = null;
   if (typeof p === 'number') pairs = new Array(rank).fill([p, p]);
   else if (Array.isArray(p) && p.length === rank) {
     pairs = p.map((x) => (typeof x === 'number' ? [x, x] : Array.isArray(x) && x.length === 2 ? (x as number[]) : [NaN, NaN]));
   }
   if (rank === 1 && Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'number')) pairs = [p as number[]];
-  if (!pairs || pairs.some((q) => q.some((x) => !Number.isInteger(x)))) return [stub('its padding is unknown')];
-  return [{ kind: 'zeropad', rank, before: pairs.map((q) => q[0]), after: pairs.map((q) => q[1]) }];
+  if (!pairs || pairs.some((q) => q.some((x) => !Number.isInteger(x)))) return null;
+  return pairs;
 }
 
 function reshape(v: LayerView): ReadResult {
@@ -165,4 +203,104 @@ function concat(v: LayerView): ReadResult {
   // A channels-first Keras layer's axis 1 is the channel axis, last in the neutral shape.
   if (v.layout === 'cf' && rank >= 3) pos = pos === 1 ? rank - 1 : pos > 1 ? pos - 1 : pos;
   return [{ kind: 'concat', axis: pos }];
+}
+
+/** Conv*DTranspose: the crops of the full output follow from the known input and output sizes. */
+function convTranspose(v: LayerView, rank: number): ReadResult {
+  const a = v.args;
+  const kernel = intsOf(a.kernel_size, rank);
+  const strides = intsOf(a.strides, rank);
+  const input = v.inputs[0];
+  const out = v.output;
+  const inCh = input?.[input.length - 1];
+  if (typeof a.filters !== 'number' || !kernel || !strides || !isNum(inCh) || !input || !out) return [stub('its arguments or input channels are unknown')];
+  if (!(intsOf(a.dilation_rate, rank) ?? [0]).every((d) => d === 1)) return [stub('a dilated transposed convolution has no translation yet')];
+  const crops = transposeCrops(input.slice(1, -1), out.slice(1, -1), kernel, strides, a.padding === 'same');
+  if (!crops) return [stub('its sizes are unknown')];
+  return [{ kind: 'convT', rank, filters: a.filters, inChannels: inCh, kernel, strides, cropBefore: crops[0], cropAfter: crops[1], bias: a.use_bias !== false }, ...kerasActivation(a.activation)];
+}
+
+/** What TensorFlow crops from a transposed convolution's full output: 'valid' nothing at the start, 'same' half the excess (the odd one after). */
+function transposeCrops(inSizes: Dim[], outSizes: Dim[], kernel: number[], strides: number[], same: boolean): [number[], number[]] | null {
+  const before: number[] = [];
+  const after: number[] = [];
+  for (let i = 0; i < kernel.length; i++) {
+    const [n, o] = [inSizes[i], outSizes[i]];
+    if (!isNum(n) || !isNum(o)) return null;
+    const total = (n - 1) * strides[i] + kernel[i] - o;
+    const b = same ? Math.floor(Math.max(total, 0) / 2) : 0;
+    before.push(b);
+    after.push(total - b);
+  }
+  return [before, after];
+}
+
+/** DepthwiseConv: a convolution with one group per input channel and depth_multiplier filters each. */
+function depthwise(v: LayerView, rank: number): ReadResult {
+  const ops = conv({ ...v, args: { ...v.args, filters: depthFilters(v) } }, rank);
+  return ops[0].kind === 'conv' ? [{ ...ops[0], groups: ops[0].inChannels }, ...ops.slice(1)] : ops;
+}
+
+function depthFilters(v: LayerView): PlainArg {
+  const input = v.inputs[0];
+  const inCh = input?.[input.length - 1];
+  return isNum(inCh) && typeof v.args.depth_multiplier === 'number' ? inCh * v.args.depth_multiplier : null;
+}
+
+/** SeparableConv: a depthwise convolution without bias, then a 1x1 convolution with the layer's bias and activation. */
+function separable(v: LayerView, rank: number): ReadResult {
+  const dw = depthwise({ ...v, args: { ...v.args, use_bias: false, activation: null } }, rank);
+  const first = dw[0];
+  if (first.kind !== 'conv' || typeof v.args.filters !== 'number') return [stub('its arguments or input channels are unknown')];
+  const ones = first.kernel.map(() => 1);
+  const zeros = first.kernel.map(() => 0);
+  return [first, {
+    kind: 'conv', rank, filters: v.args.filters, inChannels: first.filters, kernel: ones, strides: ones, dilation: ones,
+    padBefore: zeros, padAfter: zeros, bias: v.args.use_bias !== false, groups: 1,
+  }, ...kerasActivation(v.args.activation)];
+}
+
+function upsample(v: LayerView, rank: number): ReadResult {
+  const scale = intsOf(v.args.size, rank);
+  const mode = rank === 2 ? v.args.interpolation : 'nearest';
+  if (!scale) return [stub('its size is unknown')];
+  if (mode !== 'nearest' && mode !== 'bilinear') return [stub(`interpolation=${JSON.stringify(mode)} has no translation`)];
+  return [{ kind: 'upsample', rank, scale, mode }];
+}
+
+function layerNorm(v: LayerView): ReadResult {
+  const input = v.inputs[0];
+  const size = input?.[input.length - 1];
+  const axis = Array.isArray(v.args.axis) && v.args.axis.length === 1 ? v.args.axis[0] : v.args.axis;
+  if (!isNum(size) || !input || (axis !== -1 && axis !== input.length - 1)) return [stub('LayerNormalization over other axes than the last')];
+  if (v.args.center !== v.args.scale || v.args.rms_scaling === true) return [stub('LayerNormalization with only one of center/scale, or rms_scaling')];
+  return [{ kind: 'layernorm', size, eps: typeof v.args.epsilon === 'number' ? v.args.epsilon : 0.001, affine: v.args.center !== false }];
+}
+
+/** MultiHeadAttention whose heads split the features evenly (PyTorch's only kind) over (batch, time, features). */
+function attention(v: LayerView): ReadResult {
+  const a = v.args;
+  const q = v.inputs[0];
+  const embed = q?.[2];
+  if (typeof a.num_heads !== 'number' || typeof a.key_dim !== 'number' || !q || q.length !== 3 || !isNum(embed)) return [stub('its sizes are unknown, or its inputs are not (batch, time, features)')];
+  if (a.num_heads * a.key_dim !== embed || (a.value_dim !== null && a.value_dim !== a.key_dim) || a.output_shape !== null || (a.attention_axes !== null && a.attention_axes !== undefined)) {
+    return [stub('only attention with num_heads * key_dim = the query features (and the default value_dim, output_shape and attention_axes) has a PyTorch equivalent')];
+  }
+  if (v.inputs.length < 2 || v.inputs.some((s) => !s || s.length !== 3 || s[2] !== embed) || callMentions(v, /mask|causal|return_attention_scores/)) {
+    return [stub('attention masks, attention scores and key/value features other than the query\'s have no translation yet')];
+  }
+  return [{ kind: 'mha', heads: a.num_heads, embed, bias: a.use_bias !== false, dropout: typeof a.dropout === 'number' ? a.dropout : 0 }];
+}
+
+/** PReLU with one slope per channel (or one for all): the slopes shared over every other axis. */
+function prelu(v: LayerView): ReadResult {
+  const input = v.inputs[0];
+  const ch = input?.[input.length - 1];
+  if (!input || !isNum(ch)) return [stub('its input is unknown')];
+  const shared = v.args.shared_axes === null ? [] : Array.isArray(v.args.shared_axes) ? v.args.shared_axes : [v.args.shared_axes];
+  const others = Array.from({ length: input.length - 2 }, (_, i) => i + 1);
+  const has = (axes: number[]) => axes.length === shared.length && axes.every((x) => shared.includes(x));
+  if (has(others)) return [{ kind: 'prelu', channels: ch }];
+  if (has([...others, input.length - 1])) return [{ kind: 'prelu', channels: 1 }];
+  return [stub('PReLU with a slope per position (shared_axes other than all but the channels) has no PyTorch or Gluon equivalent')];
 }

@@ -4,7 +4,7 @@
  * channels-first; `read.ts` has already moved them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { intsOf, isNum, samePadding, type ActivationName, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, intsOf, isNum, samePadding, type ActivationName, type MergeFn, stub, type LayerView, type ReadResult } from './ir';
 
 /** Activations by the name a module class or a function has (lower-cased), shared with Gluon. */
 export const ACTIVATION_NAMES: Record<string, ActivationName> = {
@@ -19,10 +19,20 @@ export function readTorchLayer(v: LayerView): ReadResult {
   const a = v.args;
   const rank = Number(/([123])d$/.exec(t)?.[1] ?? 0);
   if (/^Conv[123]d$/.test(t)) return conv(v, rank);
+  if (/^ConvTranspose[123]d$/.test(t)) return convTranspose(v, rank);
+  if (t === 'Upsample') return upsample(v, a);
+  if (t === 'LayerNorm') return layerNorm(v);
+  if (t === 'GroupNorm') {
+    return typeof a.num_groups === 'number' && typeof a.num_channels === 'number' && typeof a.eps === 'number'
+      ? [{ kind: 'groupnorm', groups: a.num_groups, channels: a.num_channels, eps: a.eps, affine: a.affine !== false }] : [stub('its sizes are unknown')];
+  }
+  if (t === 'MultiheadAttention') return attention(v);
+  if (t === 'PReLU') return prelu(v);
   if (t === 'Linear') {
     return typeof a.in_features === 'number' && typeof a.out_features === 'number' ? [{ kind: 'dense', units: a.out_features, inFeatures: a.in_features, bias: a.bias !== false }] : [stub('its sizes are unknown')];
   }
   if (/^(Max|Avg)Pool[123]d$/.test(t)) return pool(v, rank, t.startsWith('Max') ? 'max' : 'avg', a);
+  if (/^Adaptive(Max|Avg)Pool[123]d$/.test(t)) return adaptivePool(v, rank, t.includes('Max') ? 'max' : 'avg');
   if (t === 'Flatten') return a.start_dim === 1 && a.end_dim === -1 ? flatten(v) : [stub('a Flatten over other axes than 1..-1')];
   if (t === 'Dropout') return typeof a.p === 'number' ? [{ kind: 'dropout', rate: a.p }] : [stub('its rate is unknown')];
   if (/^BatchNorm[123]d$/.test(t)) return batchNorm(a);
@@ -106,6 +116,8 @@ export function softmax(v: LayerView, dim: PlainArg | undefined): ReadResult {
   return [stub('softmax over an axis other than the channels')];
 }
 
+const TORCH_MERGES: Record<string, MergeFn> = { mul: 'mul', multiply: 'mul', maximum: 'max', minimum: 'min' };
+
 /** Functional ops recorded in a forward. */
 function readTorchOp(v: LayerView): ReadResult {
   const name = v.app.name;
@@ -127,23 +139,54 @@ function readTorchOp(v: LayerView): ReadResult {
       return reshapeOp(v);
     case 'cat': case 'concat':
       return catOp(v, a.dim);
+    case 'pad':
+      return padOp(v, a);
     case 'add':
-      return v.inputs.length === 2 ? [{ kind: 'add' }] : [stub('add with a scalar')];
+      return v.inputs.length === 2 && (a.alpha ?? 1) === 1 ? [{ kind: 'add' }] : [stub('add with a scalar or alpha')];
+    case 'mul': case 'multiply': case 'maximum': case 'minimum':
+      return v.inputs.length === 2 ? [{ kind: 'merge', fn: TORCH_MERGES[name] }] : [stub(`${name} with a scalar`)];
+    case 'sub': case 'subtract':
+      return v.inputs.length === 2 && (a.alpha ?? 1) === 1 ? [{ kind: 'merge', fn: 'sub' }] : [stub('sub with a scalar or alpha')];
     case 'dropout':
       return [stub('F.dropout depends on its training flag; use nn.Dropout')];
+    case 'interpolate': case 'upsample':
+      return upsample(v, a);
+    case 'adaptive_avg_pool1d': case 'adaptive_avg_pool2d': case 'adaptive_avg_pool3d': case 'adaptive_max_pool1d': case 'adaptive_max_pool2d': case 'adaptive_max_pool3d':
+      return adaptivePool(v, Number(name.slice(-2, -1)), name.includes('max') ? 'max' : 'avg');
     default:
       return [stub(`${name}() is not in the port catalogue`)];
   }
 }
 
-/** `x.view(N, -1)` of a feature map is a flatten; a reshape between 2-D shapes keeps its meaning; others are not ported. */
+/** `x.view(N, -1)` of a feature map is a flatten; a reshape of a 2-D or channels-last tensor keeps its meaning; others are not ported. */
 function reshapeOp(v: LayerView): ReadResult {
   const input = v.inputs[0];
   const out = v.output;
   if (!input || !out) return [stub('a reshape of unknown shape')];
   if (out.length === 2 && input.length >= 2) return [{ kind: 'flatten', order: v.layout }];
-  if (input.length <= 2 && out.slice(1).every(isNum)) return [{ kind: 'reshape', target: out.slice(1) as number[] }];
+  // A 2-D input, or one already channels last in memory, reshapes the same in the neutral graph.
+  if ((input.length <= 2 || v.layout === 'cl') && out.slice(1).every(isNum)) return [{ kind: 'reshape', target: out.slice(1) as number[] }];
   return [stub('a reshape of a multi-axis tensor depends on the memory layout')];
+}
+
+/** F.pad with zeros on the spatial axes of a feature map: positive widths pad, negative ones crop. */
+function padOp(v: LayerView, a: Record<string, PlainArg>): ReadResult {
+  const rank = (v.inputs[0]?.length ?? 0) - 2;
+  const widths = Array.isArray(a.pad) && a.pad.every((x) => typeof x === 'number' && Number.isInteger(x)) ? (a.pad as number[]) : null;
+  if (rank < 1 || v.layout !== 'cf' || !widths || widths.length > 2 * rank || widths.length % 2 || (a.mode ?? 'constant') !== 'constant' || ![null, 0, undefined].includes(a.value as null)) {
+    return [stub('F.pad other than zeros on the spatial axes of a feature map')];
+  }
+  // F.pad lists (before, after) from the last axis backwards.
+  const before = new Array(rank).fill(0);
+  const after = new Array(rank).fill(0);
+  for (let k = 0; k < widths.length / 2; k++) {
+    before[rank - 1 - k] = widths[2 * k];
+    after[rank - 1 - k] = widths[2 * k + 1];
+  }
+  const all = [...before, ...after];
+  if (all.every((x) => x >= 0)) return [{ kind: 'zeropad', rank, before, after }];
+  if (all.every((x) => x <= 0)) return [{ kind: 'crop', rank, before: before.map((x) => -x), after: after.map((x) => -x) }];
+  return [stub('F.pad that pads one side and crops another')];
 }
 
 function catOp(v: LayerView, dim: PlainArg | undefined): ReadResult {
@@ -152,4 +195,88 @@ function catOp(v: LayerView, dim: PlainArg | undefined): ReadResult {
   let d = dim < 0 ? rank + dim : dim;
   if (v.layout === 'cf' && rank >= 3) d = d === 1 ? rank - 1 : d > 1 ? d - 1 : d;
   return [{ kind: 'concat', axis: d }];
+}
+
+/** ConvTranspose: padding crops both ends of the full output, output_padding gives some back at the end. */
+function convTranspose(v: LayerView, rank: number): ReadResult {
+  const a = v.args;
+  const kernel = intsOf(a.kernel_size, rank);
+  const strides = intsOf(a.stride, rank);
+  const pad = intsOf(a.padding, rank);
+  const extra = intsOf(a.output_padding, rank);
+  if (typeof a.out_channels !== 'number' || typeof a.in_channels !== 'number' || !kernel || !strides || !pad || !extra) return [stub('its arguments are unknown')];
+  if (a.groups !== 1 || !(intsOf(a.dilation, rank) ?? [0]).every((d) => d === 1) || a.padding_mode !== 'zeros') {
+    return [stub('grouped or dilated transposed convolutions have no translation yet')];
+  }
+  return [{
+    kind: 'convT', rank, filters: a.out_channels, inChannels: a.in_channels, kernel, strides,
+    cropBefore: pad, cropAfter: pad.map((p, i) => p - extra[i]), bias: a.bias !== false,
+  }];
+}
+
+/** nn.Upsample / F.interpolate by a whole factor, read from the shapes; nearest, or bilinear without align_corners. */
+export function upsample(v: LayerView, a: Record<string, PlainArg>): ReadResult {
+  const scale = wholeScale(v);
+  const mode = a.mode === 'nearest-exact' ? 'nearest' : a.mode;
+  if (!scale) return [stub('upsampling by a factor that is not a whole number on every axis')];
+  if (mode === 'bilinear' && scale.length === 2 && a.align_corners !== true && a.antialias !== true) return [{ kind: 'upsample', rank: 2, scale, mode: 'bilinear' }];
+  if (mode === 'nearest') return [{ kind: 'upsample', rank: scale.length, scale, mode: 'nearest' }];
+  return [stub(`mode=${JSON.stringify(a.mode)}${a.align_corners === true ? ' with align_corners=True' : ''} has no translation`)];
+}
+
+/** The whole factor each spatial axis grows by (channels-last shapes), or null. */
+export function wholeScale(v: LayerView): number[] | null {
+  const input = v.inputs[0];
+  const out = v.output;
+  if (!input || !out || input.length < 3 || out.length !== input.length || input[input.length - 1] !== out[out.length - 1]) return null;
+  const scale = input.slice(1, -1).map((d, i) => (isNum(d) && isNum(out[i + 1]) && (out[i + 1] as number) % d === 0 ? (out[i + 1] as number) / d : null));
+  return scale.every((s): s is number => s !== null && s >= 1) ? scale : null;
+}
+
+function layerNorm(v: LayerView): ReadResult {
+  const a = v.args;
+  const ns = Array.isArray(a.normalized_shape) && a.normalized_shape.length === 1 ? a.normalized_shape[0] : a.normalized_shape;
+  if (typeof ns !== 'number' || typeof a.eps !== 'number') return [stub('LayerNorm over more than the last axis')];
+  if (a.elementwise_affine !== false && a.bias === false) return [stub('LayerNorm with a scale but no bias')];
+  return [{ kind: 'layernorm', size: ns, eps: a.eps, affine: a.elementwise_affine !== false }];
+}
+
+/** nn.MultiheadAttention(batch_first=True) called as attn(query, key, value): the neutral op takes query, value, key. */
+function attention(v: LayerView): ReadResult {
+  const a = v.args;
+  if (typeof a.embed_dim !== 'number' || typeof a.num_heads !== 'number' || a.batch_first !== true) return [stub('only batch_first=True attention is ported (the neutral layout is batch, time, features)')];
+  if (a.add_bias_kv === true || a.add_zero_attn === true || (a.kdim !== null && a.kdim !== a.embed_dim) || (a.vdim !== null && a.vdim !== a.embed_dim)) {
+    return [stub('add_bias_kv, add_zero_attn and kdim/vdim other than embed_dim have no translation yet')];
+  }
+  if (v.inputs.length !== 3 || callMentions(v, /mask|causal/)) return [stub('attention masks have no translation yet')];
+  return [{ kind: 'mha', heads: a.num_heads, embed: a.embed_dim, bias: a.bias !== false, dropout: typeof a.dropout === 'number' ? a.dropout : 0 }];
+}
+
+function prelu(v: LayerView): ReadResult {
+  const n = v.args.num_parameters;
+  const input = v.inputs[0];
+  if (typeof n !== 'number' || !input) return [stub('its size is unknown')];
+  // PyTorch's slopes run along dim 1: the channels of a feature map, the features of (N, F).
+  const channelAxis = input.length >= 3 ? v.layout === 'cf' : true;
+  if (n !== 1 && !channelAxis) return [stub('PReLU slopes along an axis that is not the channels')];
+  return [{ kind: 'prelu', channels: n }];
+}
+
+/**
+ * Adaptive pooling to an output that divides the input: to 1 on every axis it is global pooling
+ * that keeps the axes; otherwise a plain pooling with window and stride input / output.
+ */
+function adaptivePool(v: LayerView, rank: number, mode: 'max' | 'avg'): ReadResult {
+  const input = v.inputs[0];
+  const out = v.output;
+  if (!input || !out || input.length !== rank + 2) return [stub('its input is unknown')];
+  const ins = input.slice(1, -1);
+  const outs = out.slice(1, -1);
+  const ch = out[out.length - 1];
+  if (!isNum(ch) || !ins.every(isNum) || !outs.every(isNum)) return [stub('its sizes are unknown')];
+  if (outs.every((o) => o === 1)) return [{ kind: 'gpool', rank, mode }, { kind: 'reshape', target: [...outs as number[], ch] }];
+  const kernel = ins.map((n, i) => ((n as number) % (outs[i] as number) === 0 ? (n as number) / (outs[i] as number) : 0));
+  if (kernel.some((k) => k === 0)) return [stub('adaptive pooling to a size that does not divide the input has uneven windows')];
+  const zeros = kernel.map(() => 0);
+  return [{ kind: 'pool', rank, mode, kernel, strides: kernel, padBefore: zeros, padAfter: zeros }];
 }

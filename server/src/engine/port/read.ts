@@ -6,6 +6,7 @@
 import type { Dim, LayerApplication, ModelSummary } from '../types';
 import { shapeText, stub, toChannelsLast, type LayerView, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp, type ReadResult } from './ir';
 import { kerasActivation, readKerasLayer } from './read-keras';
+import { paramsIn } from './plan';
 import { readTorchLayer } from './read-torch';
 import { readGluonLayer } from './read-gluon';
 
@@ -23,14 +24,16 @@ const READERS: Record<PortFramework, Reader> = {
 
 /** PyTorch and Gluon: convolutions, pooling and normalisation are channels-first; dense, recurrent and embedding layers work on the last axis. */
 function channelsFirstLayer(app: LayerApplication): Layout | null {
-  if (app.type.includes('.')) return /^(max_pool|avg_pool|Pooling|Convolution|BatchNorm)/.test(app.name) ? 'cf' : null;
-  if (/^(Conv|MaxPool|AvgPool|Avg|Max|Adaptive|GlobalAvg|GlobalMax|BatchNorm|ZeroPad|ConstantPad|ReflectionPad|InstanceNorm)/.test(app.type)) return 'cf';
+  if (app.type.includes('.')) return /^(max_pool|avg_pool|Pooling|Convolution|BatchNorm|interpolate|upsample|UpSampling|adaptive_)/.test(app.name) ? 'cf' : null;
+  // Upsampling reads (N, C, spatial...); PReLU's slopes run along axis 1 unless there is one for all.
+  if (app.type === 'Upsample' || (app.type === 'PReLU' && (app.args?.num_parameters ?? app.args?.in_channels) !== 1)) return 'cf';
+  if (/^(Conv|MaxPool|AvgPool|Avg|Max|Adaptive|GlobalAvg|GlobalMax|BatchNorm|ZeroPad|ConstantPad|ReflectionPad|InstanceNorm|GroupNorm)/.test(app.type)) return 'cf';
   if (/^(Linear|Dense|LSTM|GRU|RNN|Embedding|LayerNorm)$/.test(app.type)) return 'cl';
   return null;
 }
 
 /** The port graph of a model, or a reason it cannot be read. */
-export function readModel(m: ModelSummary, lineOf: (offset: number) => number): PortGraph | string {
+export function readModel(m: ModelSummary, lineOf: (offset: number) => number, textOf: (start: number, end: number) => string = () => ''): PortGraph | string {
   const source = m.framework === 'mxsym' ? null : (m.framework as PortFramework);
   if (!source) return 'MXNet symbol graphs cannot be ported yet; port the Gluon or Keras code instead';
   const input = m.inputShapes[0];
@@ -45,31 +48,37 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
   for (const app of m.layers) {
     const producers = (app.inputsFrom ?? []).map((i) => (i === null ? null : i === -1 ? 0 : lastNodeOfApp[i] ?? null));
     const layout = reader.layout(app) ?? layouts[producers[0] ?? 0] ?? 'cl';
+    // A reshape's new axes are no feature map whose channels could be first; a transpose may switch the layout.
+    const switched = relayout(app, layout);
+    const outLayout = switched ?? (RESHAPES.test(app.name) && app.type.includes('.') ? 'cl' : layout);
     const view: LayerView = {
       app,
       args: app.args ?? {},
       inputs: app.inputShapes.map((s) => (s && !s.open ? canonical(s.dims, layout) : null)),
-      output: app.outputShape && !app.outputShape.open ? canonical(app.outputShape.dims, layout) : null,
+      output: app.outputShape && !app.outputShape.open ? canonical(app.outputShape.dims, outLayout) : null,
       layout,
+      callText: textOf(app.appliedAt.start, app.appliedAt.end),
     };
     let ops: PortOp[];
     const unseen = producers.some((p, k) => p !== null && !sameAfterBatch(nodes[p].shape, view.inputs[k]));
     if (unseen) ops = [stub(`an operation shapelint port cannot see changes the shape before ${app.name} (from ${shapeText(nodes[producers[0] ?? 0].shape)})`)];
     else if (app.reused && app.params !== 0) ops = [stub(`the layer ${app.name} is applied a second time (shared weights)`)];
     else if (producers.some((p) => p === null) || producers.length === 0) ops = [stub('its input could not be traced in the model')];
-    else ops = reader.read(view);
+    else ops = switched ? [{ kind: 'relayout' }] : reader.read(view);
     // A layer that cannot be translated still shows its `activation=` (for comparisons).
     if (ops.length === 1 && ops[0].kind === 'stub' && typeof view.args.activation === 'string') ops.push(...kerasActivation(view.args.activation).filter((o) => o.kind === 'act'));
     // An untraceable input (a stub already says so) hangs the node on the node before it.
-    const traced = producers.filter((x): x is number => x !== null);
+    const traced = attentionInputs(ops, source, producers.filter((x): x is number => x !== null));
     let inputs = traced.length ? traced : [nodes.length - 1];
+    const counts = opParams(ops, app.params, source);
+    const parts = weightedParts(ops);
     ops.forEach((op, k) => {
       const id = nodes.length;
       nodes.push({
-        id, op, inputs, shape: view.output, params: k === 0 ? app.params : 0,
-        name: app.name, type: app.type, line: lineOf(app.definedAt.start),
+        id, op, inputs, shape: k < ops.length - 1 ? innerShape(op, view, nodes[inputs[0]]?.shape ?? null) : view.output, params: counts[k],
+        name: app.name, type: app.type, line: lineOf(app.definedAt.start), ...(parts[k] ? { part: parts[k] } : {}),
       });
-      layouts.push(layout);
+      layouts.push(outLayout);
       inputs = [id];
     });
     lastNodeOfApp.push(nodes.length - 1);
@@ -78,8 +87,53 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
   markIntegerInputs(nodes);
   return {
     source, modelName: m.name, nodes, output: nodes.length - 1,
-    totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout,
+    totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout, outputLayout: layouts[nodes.length - 1],
   };
+}
+
+const RESHAPES = /^(view|reshape|flatten|Flatten|Reshape)$/;
+
+/** The layout after a PyTorch permute or MXNet transpose that moves the channels of a feature map between first and last; null for any other op. */
+function relayout(app: LayerApplication, layout: Layout): Layout | null {
+  if (!app.type.includes('.') || !/^(permute|transpose)$/.test(app.name)) return null;
+  const rank = app.inputShapes[0]?.dims.length ?? 0;
+  const a = app.args ?? {};
+  const axes = Array.isArray(a.axes) ? a.axes : Array.isArray(a.dims) ? a.dims : null;
+  if (rank < 3 || !axes || axes.length !== rank) return null;
+  const toLast = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
+  const toFirst = [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)];
+  if (layout === 'cf' && axes.every((x, i) => x === toLast[i])) return 'cl';
+  if (layout === 'cl' && axes.every((x, i) => x === toFirst[i])) return 'cf';
+  return null;
+}
+
+/** Attention's neutral inputs are PyTorch's (query, key, value); Keras calls it with (query, value[, key]). */
+function attentionInputs(ops: PortOp[], source: PortFramework, producers: number[]): number[] {
+  if (ops[0]?.kind !== 'mha' || source !== 'keras') return producers;
+  const [q, v, k] = producers;
+  return [q, k ?? v, v];
+}
+
+/** A layer read as several ops: each op's own count when they add up to the layer's, else the layer's count on the first. */
+function opParams(ops: PortOp[], total: number | null, fw: PortFramework): (number | null)[] {
+  const own = ops.map((op) => paramsIn(op, fw));
+  if (ops.length > 1 && total !== null && own.reduce((a, b) => a + b, 0) === total) return own;
+  return ops.map((_, k) => (k === 0 ? total : 0));
+}
+
+/** Names for the weighted parts of a layer read as two weighted ops (a separable convolution). */
+function weightedParts(ops: PortOp[]): (string | undefined)[] {
+  const weighted = ops.filter((op) => op.kind === 'conv');
+  if (weighted.length !== 2) return ops.map(() => undefined);
+  return ops.map((op) => (op === weighted[0] ? 'depthwise' : op === weighted[1] ? 'pointwise' : undefined));
+}
+
+/** The shape between the ops of one layer (a separable convolution's depthwise output, a pooling before its reshape). */
+function innerShape(op: PortOp, v: LayerView, input: Dim[] | null): Dim[] | null {
+  if (op.kind === 'conv' && v.output) return [...v.output.slice(0, -1), op.filters];
+  if (op.kind === 'gpool' && input) return [input[0], input[input.length - 1]];
+  if (op.kind === 'flatten' && input) return [input[0], input.slice(1).reduce<Dim>((p, d) => (typeof p === 'number' && typeof d === 'number' ? p * d : null), 1)];
+  return v.output;
 }
 
 function sameAfterBatch(a: Dim[] | null, b: Dim[] | null): boolean {

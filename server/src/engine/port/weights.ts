@@ -7,7 +7,7 @@
  * recurrent gate order) each carry a comment.
  */
 import type { PortFramework, PortGraph, PortNode } from './ir';
-import type { Plan } from './plan';
+import { isDepthwise, paramsIn, type Plan } from './plan';
 
 const INDENT = '    ';
 
@@ -39,7 +39,7 @@ const KERAS_ASSIGN = [
 
 export function weightLoader(plan: Plan, to: PortFramework): string {
   const g = plan.graph;
-  const weighted = g.nodes.filter((n) => ['conv', 'dense', 'bn', 'embedding', 'rnn'].includes(n.op.kind));
+  const weighted = g.nodes.filter((n) => ['conv', 'dense', 'bn', 'embedding', 'rnn', 'convT', 'layernorm', 'mha', 'prelu', 'groupnorm'].includes(n.op.kind) && paramsIn(n.op, g.source) > 0);
   const body: string[] = [...readSource(g, weighted), 'w = {}  # layer name -> arrays in the neutral (Keras) layouts'];
   for (const n of weighted) body.push(...readNode(g, n));
   body.push('');
@@ -79,7 +79,7 @@ function readSource(g: PortGraph, weighted: PortNode[]): string[] {
       'saved = keras.models.load_model(path, compile=False)',
       "# Keras numbers default layer names per process ('dense_3'): match by order.",
       'names = [',
-      ...weighted.map((n) => `${INDENT}${JSON.stringify(n.name)},`),
+      ...[...new Set(weighted.map((n) => n.name))].map((name) => `${INDENT}${JSON.stringify(name)},`),
       ']',
       'layers = [la for la in saved.layers if la.get_weights()]',
       'raw = {}',
@@ -101,11 +101,24 @@ function seq(a: number, b: number): number[] {
   return Array.from({ length: b - a }, (_, i) => a + i);
 }
 
+/** The key of a node's arrays in `w`: the layer's name, and the part of a layer read as two weighted nodes. */
+function keyOf(n: PortNode): string {
+  return JSON.stringify(n.part ? `${n.name}/${n.part}` : n.name);
+}
+
 /** `w[name] = [...]` in the neutral (Keras) layouts, from the raw source arrays. */
 function readNode(g: PortGraph, n: PortNode): string[] {
-  const key = JSON.stringify(n.name);
+  const key = keyOf(n);
   const op = n.op;
   if (g.source === 'keras') {
+    const raw = `raw[${JSON.stringify(n.name)}]`;
+    if (op.kind === 'conv' && /^(Depthwise|Separable)/.test(n.type) && n.part !== 'pointwise') {
+      // Keras' depthwise kernel (*kernel, in, multiplier) is a grouped kernel (*kernel, 1, in * multiplier), in the same channel order.
+      const rest = n.part === 'depthwise' ? '' : `, *${raw}[1:]`;
+      return [`w[${key}] = [${raw}[0].reshape(${raw}[0].shape[:-2] + (1, -1))${rest}]`];
+    }
+    if (n.part === 'pointwise') return [`w[${key}] = ${raw}[1:]`];
+    if (op.kind === 'prelu') return [`w[${key}] = [${raw}[0].reshape(-1)]`];
     if (op.kind === 'rnn') {
       return [
         `kernel, recurrent, *bias = raw[${key}]`,
@@ -130,6 +143,19 @@ function readNode(g: PortGraph, n: PortNode): string[] {
       const names = g.source === 'torch' ? ['weight', 'bias', 'running_mean', 'running_var'] : ['gamma', 'beta', 'running_mean', 'running_var'];
       return [`w[${key}] = [${(op.affine ? names : names.slice(2)).map(p).join(', ')}]`];
     }
+    case 'convT': {
+      const r = op.rank;
+      return [`# ${n.type} '${n.name}': (in, out, *kernel) → Keras (*kernel, out, in).`,
+        `w[${key}] = [${p('weight')}.transpose(${axes([...seq(2, r + 2), 1, 0])})${op.bias ? `, ${p('bias')}` : ''}]`];
+    }
+    case 'layernorm': case 'groupnorm': {
+      const names = g.source === 'torch' ? ['weight', 'bias'] : ['gamma', 'beta'];
+      return op.affine ? [`w[${key}] = [${names.map(p).join(', ')}]`] : [];
+    }
+    case 'prelu':
+      return [`w[${key}] = [${p(g.source === 'torch' ? 'weight' : 'alpha')}]`];
+    case 'mha':
+      return attentionToNeutral(n, op, key);
     case 'embedding':
       return [`w[${key}] = [${p('weight')}]`];
     case 'rnn': {
@@ -141,6 +167,35 @@ function readNode(g: PortGraph, n: PortNode): string[] {
     default:
       return [];
   }
+}
+
+/** PyTorch's joined in_proj_weight (3E, E) and out_proj (E, E) as Keras' per-head query/key/value/output kernels. */
+function attentionToNeutral(n: PortNode, op: Extract<PortNode['op'], { kind: 'mha' }>, key: string): string[] {
+  const p = (s: string) => `raw[${JSON.stringify(`${n.name}.${s}`)}]`;
+  const [e, h, d] = [op.embed, op.heads, op.embed / op.heads];
+  const projections = op.bias ? `zip(np.split(${p('in_proj_weight')}, 3), np.split(${p('in_proj_bias')}, 3))` : `np.split(${p('in_proj_weight')}, 3)`;
+  return [
+    `# ${n.type} '${n.name}': in_proj_weight rows are query, key, value (out, in); Keras kernels are (in, heads, head size).`,
+    `w[${key}] = []`,
+    `for ${op.bias ? 'kernel, bias' : 'kernel'} in ${projections}:`,
+    `${INDENT}w[${key}] += [kernel.T.reshape(${e}, ${h}, ${d})${op.bias ? `, bias.reshape(${h}, ${d})` : ''}]`,
+    `w[${key}] += [${p('out_proj.weight')}.T.reshape(${h}, ${d}, ${e})${op.bias ? `, ${p('out_proj.bias')}` : ''}]`,
+  ];
+}
+
+/** Keras' per-head attention kernels joined into PyTorch's in_proj_weight and out_proj. */
+function attentionFromNeutral(n: PortNode, op: Extract<PortNode['op'], { kind: 'mha' }>, attr: string): string[] {
+  const e = op.embed;
+  const step = op.bias ? 2 : 1;
+  const kernels = [0, step, 2 * step].join(', ');
+  return [
+    `# ${n.type} '${n.name}': Keras kernels (in, heads, head size) → in_proj_weight rows query, key, value (out, in).`,
+    `arrays = w[${keyOf(n)}]`,
+    `_copy(model.${attr}.in_proj_weight, np.concatenate([arrays[i].reshape(${e}, ${e}).T for i in (${kernels})]))`,
+    ...(op.bias ? [`_copy(model.${attr}.in_proj_bias, np.concatenate([arrays[i].reshape(-1) for i in (1, 3, 5)]))`] : []),
+    `_copy(model.${attr}.out_proj.weight, arrays[${3 * step}].reshape(${e}, ${e}).T)`,
+    ...(op.bias ? [`_copy(model.${attr}.out_proj.bias, arrays[7])`] : []),
+  ];
 }
 
 /** The Flatten before a dense layer hands its features on in the source's order; reorder the kernel's rows for the target's. */
@@ -171,11 +226,13 @@ function reorderFlatten(plan: Plan, n: PortNode): string[] {
 
 /** Statements that copy `w[name]` (neutral layouts) into the target model's layer. */
 function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
-  const key = JSON.stringify(n.name);
+  const key = keyOf(n);
   const attr = plan.attr[n.id];
   const op = n.op;
   const arrays = `w[${key}]`;
   if (to === 'keras') {
+    if (isDepthwise(op)) return [`# ${n.type} '${n.name}': grouped kernel (*kernel, 1, in * multiplier) → depthwise (*kernel, in, multiplier).`, `_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(${arrays}[0].shape[:-2] + (${op.kind === 'conv' ? op.inChannels : 1}, -1)), *${arrays}[1:]])`];
+    if (op.kind === 'prelu') return [`_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(model.get_layer(${JSON.stringify(attr)}).weights[0].shape)])`];
     if (op.kind === 'rnn') {
       const bias = op.cell === 'gru' ? `np.stack([${arrays}[2], ${arrays}[3]])` : `${arrays}[2] + ${arrays}[3]`;
       return [
@@ -185,11 +242,12 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
     }
     return [`_assign(model, ${JSON.stringify(attr)}, ${arrays})`];
   }
+  if (op.kind === 'mha') return to === 'torch' ? attentionFromNeutral(n, op, attr) : [];
   const gates = (x: string) => (op.kind === 'rnn' && op.cell === 'gru' ? `_swap_first_gates(${x})` : x);
   const names = targetNames(op.kind, to, op.kind === 'bn' && !op.affine);
   let values: string[];
   switch (op.kind) {
-    case 'conv': {
+    case 'conv': case 'convT': {
       const r = op.rank;
       values = [`${arrays}[0].transpose(${axes([r + 1, r, ...seq(0, r)])})`, ...(op.bias ? [`${arrays}[1]`] : [])];
       break;
@@ -204,6 +262,7 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
       values = names.map((_, i) => `${arrays}[${i}]`);
   }
   const comment = op.kind === 'conv' ? [`# ${n.type} '${n.name}': Keras kernel (*kernel, in, out) → (out, in, *kernel).`]
+    : op.kind === 'convT' ? [`# ${n.type} '${n.name}': Keras kernel (*kernel, out, in) → (in, out, *kernel).`]
     : op.kind === 'dense' ? [`# ${n.type} '${n.name}': (in, out) → (out, in).`]
     : op.kind === 'rnn' && op.cell === 'gru' ? [`# ${n.type} '${n.name}': gates (z, r, h) → (r, z, n), transposed.`] : [];
   if (to === 'torch') {
@@ -214,8 +273,12 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
 
 function targetNames(kind: string, to: PortFramework, statsOnly: boolean): string[] {
   switch (kind) {
-    case 'conv': case 'dense':
+    case 'conv': case 'dense': case 'convT':
       return ['weight', 'bias'];
+    case 'layernorm': case 'groupnorm':
+      return to === 'torch' ? ['weight', 'bias'] : ['gamma', 'beta'];
+    case 'prelu':
+      return to === 'torch' ? ['weight'] : ['alpha'];
     case 'bn': {
       const all = to === 'torch' ? ['weight', 'bias', 'running_mean', 'running_var'] : ['gamma', 'beta', 'running_mean', 'running_var'];
       return statsOnly ? all.slice(2) : all;

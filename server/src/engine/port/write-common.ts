@@ -1,6 +1,6 @@
 /** What the writers share: variable names, layout conversions and the comments that explain differences. */
 import { shapeText, toChannelsFirst, type Layout, type PortNode, type PortOp } from './ir';
-import { origin, pyTuple, targetShape, type Plan } from './plan';
+import { isDepthwise, origin, pyTuple, targetShape, type Plan } from './plan';
 
 export interface Written {
   code: string;
@@ -56,8 +56,20 @@ export function flattenNote(plan: Plan, n: PortNode, target: string): string[] {
   const order = (l: Layout) => (l === 'cf' ? '(C, H, W)' : '(H, W, C)');
   return [
     `${target} flattens ${order(here)}, the source flattened ${order(n.op.order)}: same features, another order.`,
-    next ? `Trained weights of the next layer need their rows reordered (load_weights does it).` : 'No layer with weights follows, so the order only matters to code reading these features.',
+    next ? `Trained weights of the next layer need their rows reordered (load_weights does it).` : "No dense layer follows whose weights could absorb the order: the axes move to the source's order first.",
   ];
+}
+
+/**
+ * The axes (batch first) that bring a Flatten's input into the order the source flattened,
+ * when the orders differ and no dense layer follows whose rows load_weights reorders; else null.
+ */
+export function flattenReorder(plan: Plan, n: PortNode): number[] | null {
+  if (n.op.kind !== 'flatten') return null;
+  const rank = plan.graph.nodes[n.inputs[0]].shape?.length ?? 0;
+  const here = plan.layout[n.inputs[0]];
+  if (rank < 3 || here === n.op.order || nextWeighted(plan, n.id)) return null;
+  return here === 'cf' ? [0, ...range(2, rank), 1] : [0, rank - 1, ...range(1, rank - 1)];
 }
 
 /** The next node with weights after `id`, through nodes that keep the feature order (dropout, activations). */
@@ -93,4 +105,51 @@ export function stubLines(plan: Plan, n: PortNode, _fw: string): string[] {
     `NOT PORTED: ${origin(n)}: ${n.op.reason}.`,
     `It must map ${shapeText(inShape)} to ${shapeText(targetShape(plan, n.id))}.`,
   ].map((l) => `# ${l}`);
+}
+
+/** Comments for the layers beyond the basic CNN/RNN set, where the frameworks differ. */
+export function catalogueNotes(plan: Plan, n: PortNode, target: 'PyTorch' | 'Gluon' | 'Keras'): string[] {
+  const op = n.op;
+  const from = origin(n);
+  const firstOnly = target === 'Keras' ? 'Keras' : 'PyTorch and Gluon';
+  switch (op.kind) {
+    case 'convT': {
+      const how = target === 'Keras'
+        ? "Keras' 'same' crops like TensorFlow, 'valid' crops nothing and output_padding extends the end"
+        : `${target}'s padding crops both ends and output_padding gives some back at the end`;
+      return [
+        `${from}: a transposed convolution's full output ((in - 1) * stride + kernel) is cropped ${cropWords(op.cropBefore, op.cropAfter)} here; ${how}.`,
+        'Kernels: Keras (*kernel, out, in), PyTorch and Gluon (in, out, *kernel); load_weights moves the axes.',
+      ];
+    }
+    case 'crop':
+      return /Transpose/i.test(n.type) ? [`The rest of ${from}'s crop, which the ${target} layer cannot do itself.`] : [];
+    case 'upsample':
+      if (op.mode === 'bilinear') return [`${from}: bilinear with half-pixel centres (TensorFlow's resize, PyTorch's align_corners=False).`];
+      return target === 'Gluon'
+        ? ['Gluon 1.x has no upsampling block: F.repeat along each spatial axis is nearest upsampling by a whole factor (F.UpSampling does it only for one factor on every axis).']
+        : [`${from}: nearest upsampling by ${pyTuple(op.scale)}: every pixel repeated.`];
+    case 'groupnorm':
+      return [`${from}: ${op.groups} groups of consecutive channels in every framework; epsilon ${op.eps} kept from the source (defaults: Keras 1e-3, PyTorch 1e-5).`];
+    case 'layernorm':
+      return [`${from}: epsilon ${op.eps} kept from the source (defaults: Keras 1e-3, PyTorch and Gluon 1e-5); normalises the last axis${(n.shape?.length ?? 0) >= 3 ? ', the channels' : ''}.`];
+    case 'mha':
+      return [
+        target === 'Keras'
+          ? "Keras' MultiHeadAttention is called (query, value, key); PyTorch's (query, key, value)."
+          : "batch_first=True reads (batch, time, features) like Keras; PyTorch's call is (query, key, value), Keras' (query, value, key).",
+        `Heads split the ${op.embed} features into ${op.heads} of ${op.embed / op.heads}; load_weights ${target === 'Keras' ? 'splits PyTorch\'s in_proj_weight into' : 'joins Keras\''} query/key/value projections.`,
+      ];
+    case 'prelu':
+      return [`${from}: ${op.channels === 1 ? 'one slope shared by all channels' : 'one slope per channel'}; ${firstOnly === 'Keras' ? 'alpha_initializer keeps PyTorch and Gluon\'s starting slope 0.25 (Keras starts at 0)' : 'PyTorch and Gluon start the slopes at 0.25, Keras at 0'}.`];
+    case 'conv':
+      if (n.part === 'depthwise') return [`${from} is a depthwise convolution (one group per input channel, no bias), then a 1x1 pointwise one.`];
+      return target === 'Keras' && isDepthwise(op) ? [`${from}: groups = in_channels, a depthwise convolution (depth_multiplier ${op.filters / op.inChannels}).`] : [];
+    default:
+      return [];
+  }
+}
+
+function cropWords(before: number[], after: number[]): string {
+  return `(start, end) = ${before.map((b, i) => `(${b}, ${after[i]})`).join(', ')} per axis`;
 }

@@ -1,8 +1,8 @@
 /** Writes a port graph as a Gluon 1.x `HybridBlock` with `hybrid_forward(self, F, x)`. */
 import { shapeText, type PortNode, type PortOp } from './ir';
 import { anyPad, asymmetric, className, demoBatch, origin, pyTuple, targetShape, type Plan } from './plan';
-import { channelsFirstNote, flattenNote, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
-import { padWords, targetAxis } from './write-torch';
+import { catalogueNotes, channelsFirstNote, flattenNote, flattenReorder, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
+import { mergeExpr, padWords, targetAxis } from './write-torch';
 
 const GLUON_ACT: Record<string, string> = {
   relu: 'F.relu(X)', sigmoid: 'F.sigmoid(X)', tanh: 'F.tanh(X)', softplus: "F.Activation(X, act_type='softrelu')",
@@ -96,6 +96,20 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
       if (!asymmetric(op.padBefore, op.padAfter) && anyPad(op.padBefore, op.padAfter)) args.push(`padding=${gluonSize(op.padBefore)}`);
       return `nn.${op.mode === 'max' ? 'Max' : 'Avg'}Pool${op.rank}D(${args.join(', ')})`;
     }
+    case 'convT': {
+      const args = [`channels=${op.filters}`, `kernel_size=${gluonSize(op.kernel)}`];
+      if (op.strides.some((s) => s !== 1)) args.push(`strides=${gluonSize(op.strides)}`);
+      if (op.cropBefore.some((b) => b !== 0)) args.push(`padding=${gluonSize(op.cropBefore)}`);
+      const extra = op.cropBefore.map((b, i) => b - op.cropAfter[i]);
+      if (extra.some((e) => e !== 0)) args.push(`output_padding=${gluonSize(extra)}`);
+      if (!op.bias) args.push('use_bias=False');
+      args.push(`in_channels=${op.inChannels}`);
+      return `nn.Conv${op.rank}DTranspose(${args.join(', ')})`;
+    }
+    case 'layernorm':
+      return `nn.LayerNorm(axis=-1, epsilon=${op.eps}${op.affine ? '' : ', center=False, scale=False'}, in_channels=${op.size})`;
+    case 'prelu':
+      return `nn.PReLU(in_channels=${op.channels})`;
     case 'dropout':
       return `nn.Dropout(${op.rate})`;
     case 'bn': {
@@ -114,6 +128,10 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
 }
 
 function comments(plan: Plan, n: PortNode): string[] {
+  return n.op.kind === 'conv' ? [...catalogueNotes(plan, n, 'Gluon'), ...differences(plan, n)] : differences(plan, n);
+}
+
+function differences(plan: Plan, n: PortNode): string[] {
   const op = n.op;
   switch (op.kind) {
     case 'conv': case 'pool':
@@ -131,7 +149,7 @@ function comments(plan: Plan, n: PortNode): string[] {
     case 'rnn':
       return [...rnnNote(op, 'Gluon', "layout='NTC'"), 'Gluon returns every step (no return_sequences switch).'];
     default:
-      return [];
+      return catalogueNotes(plan, n, 'Gluon');
   }
 }
 
@@ -161,14 +179,21 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
       const pre = asymmetric(op.padBefore, op.padAfter) ? padLines(x, op.padBefore, op.padAfter, op.kind === 'pool' && op.mode === 'max' ? "float('-inf')" : null) : [];
       return [...pre, `${out} = self.${attr}(${x})`];
     }
-    case 'dense': case 'dropout': case 'bn': case 'embedding':
+    case 'dense': case 'dropout': case 'bn': case 'embedding': case 'convT': case 'layernorm': case 'prelu':
       return [`${out} = self.${attr}(${x})`];
+    case 'upsample':
+      // Nearest upsampling by whole factors: each spatial axis (2, 3, ... in NCHW) repeated.
+      return chainLines(x, out, op.scale.map((s, i) => (s === 1 ? null : `F.repeat(X, repeats=${s}, axis=${i + 2})`)));
+    case 'crop':
+      return chainLines(x, out, op.before.map((b, i) => (b || op.after[i] ? `F.slice_axis(X, axis=${i + 2}, begin=${b}, end=${op.after[i] ? -op.after[i] : 'None'})` : null)));
     case 'rnn':
       return op.returnSequences ? [`${out} = self.${attr}(${x})`] : [`${out} = self.${attr}(${x})`, `${out} = F.squeeze(F.slice_axis(${out}, axis=1, begin=-1, end=None), axis=1)  # the last step`];
     case 'gpool':
       return [`${out} = F.${op.mode === 'max' ? 'max' : 'mean'}(${x}, axis=${pyTuple(Array.from({ length: op.rank }, (_, i) => i + 2))})`];
-    case 'flatten':
-      return [`${out} = F.flatten(${x})`];
+    case 'flatten': {
+      const axes = flattenReorder(plan, n);
+      return [`${out} = F.flatten(${axes ? `F.transpose(${x}, axes=${pyTuple(axes)})` : x})`];
+    }
     case 'act':
       if (op.fn === 'softmax') return [`${out} = F.softmax(${x}, axis=${rank >= 3 && plan.layout[n.inputs[0]] === 'cf' ? 1 : -1})`];
       if (op.fn === 'leaky_relu') return [`${out} = F.LeakyReLU(${x}, act_type='leaky', slope=${op.alpha})`];
@@ -183,11 +208,28 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
       return [`${out} = F.concat(${ins.join(', ')}, dim=${targetAxis(plan, n, op.axis)})`];
     case 'add':
       return [`${out} = ${ins.join(' + ')}`];
+    case 'merge':
+      return [`${out} = ${mergeExpr(op.fn, ins, 'F.maximum', 'F.minimum')}`];
+    case 'relayout':
+      // The source's transpose between channels-first and -last: the port places its own.
+      return out === x ? [] : [`${out} = ${x}`];
     case 'stub':
       return [...stubLines(plan, n, 'gluon'), `${out} = self.${attr}(F, ${x})`];
     default:
       return [`${out} = ${x}`];
   }
+}
+
+/** One statement per step (`X`: the tensor so far), each applied to the previous one's result. */
+function chainLines(x: string, out: string, steps: (string | null)[]): string[] {
+  const lines: string[] = [];
+  let cur = x;
+  for (const step of steps) {
+    if (!step) continue;
+    lines.push(`${out} = ${step.replace('X', cur)}`);
+    cur = out;
+  }
+  return lines.length ? lines : [`${out} = ${x}`];
 }
 
 function stubMethods(plan: Plan): string[] {

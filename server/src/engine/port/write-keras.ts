@@ -1,7 +1,7 @@
 /** Writes a port graph as Keras: a Sequential model for a plain chain, the functional API for a graph. */
-import { shapeText, type PortNode, type PortOp } from './ir';
-import { anyPad, asymmetric, demoBatch, KERAS_ACT_NAME, kerasFused, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
-import { flattenNote, softmaxNote, type Written } from './write-common';
+import { shapeText, type MergeFn, type PortNode, type PortOp } from './ir';
+import { anyPad, asymmetric, demoBatch, isDepthwise, KERAS_ACT_NAME, kerasFused, kerasTransposePadding, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
+import { catalogueNotes, flattenNote, flattenReorder, softmaxNote, type Written } from './write-common';
 
 export function writeKeras(plan: Plan, withWeights: string | null): Written {
   const g = plan.graph;
@@ -36,7 +36,7 @@ export function writeKeras(plan: Plan, withWeights: string | null): Written {
     const names = new Map<number, string>([[0, 'inputs']]);
     for (const it of items) {
       const ins = it.node.inputs.map((i) => names.get(i) ?? 'inputs');
-      const arg = ins.length === 1 ? ins[0] : `[${ins.join(', ')}]`;
+      const arg = it.node.op.kind === 'mha' ? attentionArgs(ins) : ins.length === 1 ? ins[0] : `[${ins.join(', ')}]`;
       for (const c of it.comments) lines.push(`    # ${c}`);
       let cur = arg;
       it.code.forEach((l, k) => {
@@ -59,6 +59,13 @@ export function writeKeras(plan: Plan, withWeights: string | null): Written {
   if (withWeights) lines.push('    # load_weights(model, "weights-file")  # the source framework\'s saved weights');
   lines.push(`    x = ${demo}`, '    y = model(x)', '    print("output shape:", tuple(y.shape))', '    print("parameters:", model.count_params())', '');
   return { code: lines.join('\n'), className: 'build_model', applied };
+}
+
+const KERAS_MERGE_LAYER: Record<MergeFn, string> = { mul: 'Multiply', sub: 'Subtract', avg: 'Average', max: 'Maximum', min: 'Minimum' };
+
+/** Keras calls attention with (query, value) and a key only when it differs from the value; the neutral inputs are (query, key, value). */
+function attentionArgs([q, k, v]: string[]): string {
+  return k === v ? `${q}, ${v}` : `${q}, ${v}, key=${k}`;
 }
 
 /** Layers with weights keep a name, so load_weights can find them. */
@@ -92,9 +99,42 @@ function kerasPadding(plan: Plan, n: PortNode, op: Extract<PortOp, { kind: 'conv
 }
 
 function zeroPadLayer(rank: number, before: number[], after: number[]): string {
+  return `layers.ZeroPadding${rank}D(${pairsArg(rank, before, after)})`;
+}
+
+/** ZeroPadding's and Cropping's argument: one int or (before, after) per axis. */
+function pairsArg(rank: number, before: number[], after: number[]): string {
   const pairs = before.map((b, i) => (b === after[i] ? String(b) : pyTuple([b, after[i]])));
-  const arg = rank === 1 ? (asymmetric(before, after) ? pyTuple([before[0], after[0]]) : String(before[0])) : pyTuple(pairs);
-  return `layers.ZeroPadding${rank}D(${arg})`;
+  return rank === 1 ? (asymmetric(before, after) ? pyTuple([before[0], after[0]]) : String(before[0])) : pyTuple(pairs);
+}
+
+/** Keras' Conv*DTranspose for a node whose crops the layer does itself (see splitTransposeCrops). */
+function transposeLayer(plan: Plan, n: PortNode, op: Extract<PortOp, { kind: 'convT' }>): string {
+  const args = [String(op.filters), pySize(op.kernel)];
+  if (op.strides.some((s) => s !== 1)) args.push(`strides=${pySize(op.strides)}`);
+  if (kerasTransposePadding(plan.graph, n, op) === 'same') args.push("padding='same'");
+  // 'valid' without output_padding extends a kernel smaller than the stride to in * stride: say what is meant.
+  else if (op.cropAfter.some((a, i) => a !== 0 || op.kernel[i] < op.strides[i])) args.push(`output_padding=${pySize(op.cropAfter.map((a) => -a))}`);
+  if (!op.bias) args.push('use_bias=False');
+  return `layers.Conv${op.rank}DTranspose(${args.join(', ')}${activationArg(plan, n)}${nameArg(plan, n)})`;
+}
+
+function depthwiseLayer(plan: Plan, n: PortNode, op: Extract<PortOp, { kind: 'conv' }>, padding: string): string {
+  const args = [pySize(op.kernel)];
+  if (op.strides.some((s) => s !== 1)) args.push(`strides=${pySize(op.strides)}`);
+  if (padding === 'same') args.push("padding='same'");
+  if (op.filters !== op.inChannels) args.push(`depth_multiplier=${op.filters / op.inChannels}`);
+  if (op.dilation.some((d) => d !== 1)) args.push(`dilation_rate=${pySize(op.dilation)}`);
+  if (!op.bias) args.push('use_bias=False');
+  return `layers.DepthwiseConv${op.rank}D(${args.join(', ')}${activationArg(plan, n)}${nameArg(plan, n)})`;
+}
+
+/** PReLU sharing its slopes over every axis but the channels (or over all of them for one slope). */
+function preluLayer(plan: Plan, n: PortNode, channels: number): string {
+  const rank = n.shape?.length ?? 2;
+  const shared = Array.from({ length: channels === 1 ? rank - 1 : rank - 2 }, (_, i) => i + 1);
+  const args = [...(shared.length ? [`shared_axes=[${shared.join(', ')}]`] : []), ...(plan.graph.source === 'keras' ? [] : ['alpha_initializer=keras.initializers.Constant(0.25)'])];
+  return `layers.PReLU(${args.join(', ')}${nameArg(plan, n).replace(/^, /, args.length ? ', ' : '')})`;
 }
 
 function kerasLayers(plan: Plan, n: PortNode): string[] {
@@ -109,6 +149,7 @@ function kerasLayers(plan: Plan, n: PortNode): string[] {
         if (pad.padding === 'same') args.push("padding='same'");
         return [...pre, `layers.${op.mode === 'max' ? 'Max' : 'Average'}Pooling${op.rank}D(${args.join(', ')})`];
       }
+      if (isDepthwise(op)) return [...pre, depthwiseLayer(plan, n, op, pad.padding)];
       const args = [String(op.filters), pySize(op.kernel)];
       if (op.strides.some((s) => s !== 1)) args.push(`strides=${pySize(op.strides)}`);
       if (pad.padding === 'same') args.push("padding='same'");
@@ -117,12 +158,30 @@ function kerasLayers(plan: Plan, n: PortNode): string[] {
       if (!op.bias) args.push('use_bias=False');
       return [...pre, `layers.Conv${op.rank}D(${args.join(', ')}${activationArg(plan, n)}${nameArg(plan, n)})`];
     }
+    case 'convT':
+      return [transposeLayer(plan, n, op)];
+    case 'upsample':
+      return [`layers.UpSampling${op.rank}D(${op.rank === 1 ? op.scale[0] : pyTuple(op.scale)}${op.mode === 'bilinear' ? ", interpolation='bilinear'" : ''})`];
+    case 'crop':
+      return [`layers.Cropping${op.rank}D(${pairsArg(op.rank, op.before, op.after)})`];
+    case 'layernorm':
+      return [`layers.LayerNormalization(epsilon=${op.eps}${op.affine ? '' : ', center=False, scale=False'}${nameArg(plan, n)})`];
+    case 'mha':
+      return [`layers.MultiHeadAttention(num_heads=${op.heads}, key_dim=${op.embed / op.heads}${op.dropout ? `, dropout=${op.dropout}` : ''}${op.bias ? '' : ', use_bias=False'}${nameArg(plan, n)})`];
+    case 'prelu':
+      return [preluLayer(plan, n, op.channels)];
+    case 'groupnorm':
+      return [`layers.GroupNormalization(groups=${op.groups}, epsilon=${op.eps}${op.affine ? '' : ', center=False, scale=False'}${nameArg(plan, n)})`];
+    case 'merge':
+      return [`layers.${KERAS_MERGE_LAYER[op.fn]}()`];
     case 'dense':
       return [`layers.Dense(${op.units}${op.bias ? '' : ', use_bias=False'}${activationArg(plan, n)}${nameArg(plan, n)})`];
     case 'gpool':
       return [`layers.Global${op.mode === 'max' ? 'Max' : 'Average'}Pooling${op.rank}D()`];
-    case 'flatten':
-      return ['layers.Flatten()'];
+    case 'flatten': {
+      const axes = flattenReorder(plan, n);
+      return [...(axes ? [`layers.Permute(${pyTuple(axes.slice(1))})`] : []), 'layers.Flatten()'];
+    }
     case 'dropout':
       return [`layers.Dropout(${op.rate})`];
     case 'bn':
@@ -152,6 +211,10 @@ function kerasLayers(plan: Plan, n: PortNode): string[] {
 }
 
 function kerasComments(plan: Plan, n: PortNode): string[] {
+  return n.op.kind === 'conv' ? [...catalogueNotes(plan, n, 'Keras'), ...differences(plan, n)] : differences(plan, n);
+}
+
+function differences(plan: Plan, n: PortNode): string[] {
   const op = n.op;
   switch (op.kind) {
     case 'conv': case 'pool':
@@ -168,7 +231,7 @@ function kerasComments(plan: Plan, n: PortNode): string[] {
     case 'stub':
       return [`NOT PORTED: ${origin(n)}: ${op.reason}.`, `It must map ${shapeText(targetShape(plan, n.inputs[0]))} to ${shapeText(targetShape(plan, n.id))}.`];
     default:
-      return [];
+      return plan.graph.source === 'keras' ? [] : catalogueNotes(plan, n, 'Keras');
   }
 }
 

@@ -1,7 +1,7 @@
 /** Writes a port graph as a PyTorch `nn.Module` with `__init__` and `forward`. */
-import { shapeText, type PortNode, type PortOp } from './ir';
+import { shapeText, type MergeFn, type PortNode, type PortOp } from './ir';
 import { anyPad, asymmetric, className, demoBatch, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
-import { channelsFirstNote, flattenNote, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
+import { catalogueNotes, channelsFirstNote, flattenNote, flattenReorder, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
 
 const TORCH_ACT: Record<string, string> = {
   relu: 'torch.relu(X)', sigmoid: 'torch.sigmoid(X)', tanh: 'torch.tanh(X)', elu: 'F.elu(X)', selu: 'F.selu(X)',
@@ -86,6 +86,29 @@ function torchModule(op: PortOp, n: PortNode): string | null {
     }
     case 'dense':
       return `nn.Linear(${op.inFeatures}, ${op.units}${op.bias ? '' : ', bias=False'})`;
+    case 'convT': {
+      const args = [String(op.inChannels), String(op.filters), `kernel_size=${pySize(op.kernel)}`];
+      if (op.strides.some((s) => s !== 1)) args.push(`stride=${pySize(op.strides)}`);
+      if (op.cropBefore.some((b) => b !== 0)) args.push(`padding=${pySize(op.cropBefore)}`);
+      const extra = op.cropBefore.map((b, i) => b - op.cropAfter[i]);
+      if (extra.some((e) => e !== 0)) args.push(`output_padding=${pySize(extra)}`);
+      if (!op.bias) args.push('bias=False');
+      return `nn.ConvTranspose${op.rank}d(${args.join(', ')})`;
+    }
+    case 'upsample':
+      return `nn.Upsample(scale_factor=${op.scale.every((s) => s === op.scale[0]) ? op.scale[0] : pyTuple(op.scale)}, mode='${op.mode}')`;
+    case 'layernorm':
+      return `nn.LayerNorm(${op.size}, eps=${op.eps}${op.affine ? '' : ', elementwise_affine=False'})`;
+    case 'mha': {
+      const args = [String(op.embed), String(op.heads)];
+      if (op.dropout) args.push(`dropout=${op.dropout}`);
+      if (!op.bias) args.push('bias=False');
+      return `nn.MultiheadAttention(${args.join(', ')}, batch_first=True)`;
+    }
+    case 'prelu':
+      return `nn.PReLU(${op.channels === 1 ? '' : op.channels})`;
+    case 'groupnorm':
+      return `nn.GroupNorm(${op.groups}, ${op.channels}, eps=${op.eps}${op.affine ? '' : ', affine=False'})`;
     case 'pool': {
       const args = [`kernel_size=${pySize(op.kernel)}`];
       if (op.strides.some((s, i) => s !== op.kernel[i])) args.push(`stride=${pySize(op.strides)}`);
@@ -115,6 +138,10 @@ export function round(x: number): number {
 
 /** Short comments where the frameworks differ, right above the statement. */
 function opComments(plan: Plan, n: PortNode): string[] {
+  return n.op.kind === 'conv' ? [...catalogueNotes(plan, n, 'PyTorch'), ...differences(plan, n)] : differences(plan, n);
+}
+
+function differences(plan: Plan, n: PortNode): string[] {
   const op = n.op;
   const from = origin(n);
   switch (op.kind) {
@@ -135,7 +162,7 @@ function opComments(plan: Plan, n: PortNode): string[] {
     case 'dropout':
       return ['Dropout is active in model.train() and off in model.eval(), like Keras at fit/predict.'];
     default:
-      return [];
+      return catalogueNotes(plan, n, 'PyTorch');
   }
 }
 
@@ -155,16 +182,23 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
       lines.push(`${out} = self.${attr}(${x})`);
       return lines;
     }
-    case 'dense': case 'dropout': case 'bn': case 'embedding':
+    case 'dense': case 'dropout': case 'bn': case 'embedding': case 'convT': case 'upsample': case 'layernorm': case 'prelu': case 'groupnorm':
       return [`${out} = self.${attr}(${x})`];
+    case 'mha':
+      return [`${out}, _ = self.${attr}(${ins.join(', ')}, need_weights=False)`];
+    case 'crop':
+      // Negative widths make F.pad crop (a slice would do the same, but shapelint reads F.pad back).
+      return [`${out} = F.pad(${x}, ${pyTuple(torchPadArgs(op.before.map((b) => -b), op.after.map((a) => -a)))})`];
     case 'rnn':
       return op.returnSequences ? [`${out}, _ = self.${attr}(${x})`] : [`${out}, _ = self.${attr}(${x})`, `${out} = ${out}[:, -1]  # return_sequences=False: the last step`];
     case 'gpool': {
       const dims = pyTuple(Array.from({ length: op.rank }, (_, i) => i + 2));
       return [`${out} = ${x}.${op.mode === 'max' ? 'amax' : 'mean'}(dim=${dims})`];
     }
-    case 'flatten':
-      return [`${out} = torch.flatten(${x}, 1)`];
+    case 'flatten': {
+      const axes = flattenReorder(plan, n);
+      return [`${out} = torch.flatten(${axes ? `${x}.permute(${axes.join(', ')})` : x}, 1)`];
+    }
     case 'act': {
       if (op.fn === 'softmax') return [`${out} = torch.softmax(${x}, dim=${rank >= 3 && plan.layout[n.inputs[0]] === 'cf' ? 1 : -1})`];
       if (op.fn === 'leaky_relu') return [`${out} = F.leaky_relu(${x}, ${op.alpha})`];
@@ -182,10 +216,29 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
     }
     case 'add':
       return [`${out} = ${ins.join(' + ')}`];
+    case 'merge':
+      return [`${out} = ${mergeExpr(op.fn, ins, 'torch.maximum', 'torch.minimum')}`];
+    case 'relayout':
+      // The source's transpose between channels-first and -last: the port places its own.
+      return out === x ? [] : [`${out} = ${x}`];
     case 'stub':
       return [...stubLines(plan, n, 'torch'), `${out} = self.${attr}(${x})`];
     default:
       return [`${out} = ${x}`];
+  }
+}
+
+/** An element-wise merge of the inputs (`max`/`min`: the framework's pairwise function, folded). */
+export function mergeExpr(fn: MergeFn, ins: string[], max: string, min: string): string {
+  switch (fn) {
+    case 'mul':
+      return ins.join(' * ');
+    case 'sub':
+      return `${ins[0]} - ${ins[1]}`;
+    case 'avg':
+      return `(${ins.join(' + ')}) / ${ins.length}`;
+    default:
+      return ins.slice(1).reduce((acc, x) => `${fn === 'max' ? max : min}(${acc}, ${x})`, ins[0]);
   }
 }
 
