@@ -95,7 +95,7 @@ async function timeCli(root: string, cacheHome: string): Promise<{ ms: number; o
   return { ms: performance.now() - t0, out };
 }
 
-async function projectBench(): Promise<void> {
+export async function projectBench(): Promise<void> {
   const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'shapelint-bench-project-')));
   const cacheHome = path.join(root, '.cache-home');
   try {
@@ -143,7 +143,7 @@ async function allPushed(client: TestClient, from: number, uris: string[], ok: (
   return [...times.values()];
 }
 
-async function serverBench(): Promise<void> {
+export async function serverBench(): Promise<void> {
   const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'shapelint-bench-server-')));
   const model = 'import torch.nn as nn\n\n\ndef make():\n    return nn.Linear(8, 2)\n';
   write(root, 'pyproject.toml', '');

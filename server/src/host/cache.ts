@@ -17,7 +17,7 @@ import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, read
 import * as path from 'node:path';
 import type { LintSettings } from './lint';
 import type { LintJobResult } from './lint-job';
-import { MAX_MODULE_BYTES } from './project';
+import { MAX_MODULE_BYTES, moduleHash } from './project';
 import { readSmallFile } from './safe-read';
 
 const FORMAT = 'shapelint-cache';
@@ -163,9 +163,8 @@ function importsUnchanged(result: LintJobResult): boolean {
   });
 }
 
-export function contentHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+/** The content hash of a source text (what shared module evaluations are keyed by). */
+export const contentHash = moduleHash;
 
 function validDiagnostic(d: unknown, textLength: number): boolean {
   if (!isObject(d)) return false;

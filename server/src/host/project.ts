@@ -16,9 +16,10 @@
  * are not followed. Every file is read through `safe-read.ts` with a size limit; a module whose
  * real path leaves its import root (a symlink out of the project) is not read.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConversionCache, type ModuleProvider, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
+import { ConversionCache, SharedModules, type ModuleProvider, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
 import { readSmallFile } from './safe-read';
 
 /** Where a file sits in its project: plain data, so it crosses to the lint processes. */
@@ -92,7 +93,19 @@ export function fileModuleProvider(spec: ProjectSpec, parser: PythonParser, stub
     return found;
   };
   const generation = ++analysisGeneration;
-  return { parser, find, textOf: (file) => byPath.get(file), parsed: (source) => keptTree(parser, source, generation) };
+  return { parser, find, textOf: (file) => byPath.get(file), parsed: (source) => keptTree(parser, source, generation), shared: SHARED_MODULES };
+}
+
+/**
+ * This process's module evaluations, shared by every analysis it runs (a lint process's files,
+ * the server's documents): keyed by each module's content hash and checked against how its
+ * imports resolve now (`engine/interp/shared-modules.ts`).
+ */
+const SHARED_MODULES = new SharedModules();
+
+/** The content hash a module's evaluation is shared under (the same as the cache's). */
+export function moduleHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Trees of imported modules kept by this process (least recently used dropped), by path. */
@@ -168,7 +181,7 @@ function readModule(file: string, realRoot: string | null, isPackage: boolean): 
   if (realRoot !== null && !inside(realOrNull(file), realRoot)) return undefined;
   const read = readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
   if (read.kind !== 'text') return undefined;
-  return { path: file, text: read.text, isPackage, stub: false };
+  return { path: file, text: read.text, isPackage, stub: false, hash: moduleHash(read.text) };
 }
 
 function inside(real: string | null, root: string): boolean {
