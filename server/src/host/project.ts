@@ -82,16 +82,8 @@ export function stubsDir(): string | null {
 
 /** A provider over the file system for one project (cached: one lookup per name). */
 export function fileModuleProvider(spec: ProjectSpec, parser: PythonParser, stubs: string | null = stubsDir()): ModuleProvider & { textOf(file: string): string | undefined } {
-  const cache = new Map<string, ModuleSource | undefined>();
   const byPath = new Map<string, string>();
-  const realRoots = spec.roots.map(realOrNull);
-  const find = (name: string): ModuleSource | undefined => {
-    if (cache.has(name)) return cache.get(name);
-    const found = findInProject(name, spec.roots, realRoots, find) ?? (stubs ? findStub(name, stubs) : undefined);
-    cache.set(name, found);
-    if (found) byPath.set(found.path, found.text);
-    return found;
-  };
+  const find = moduleFinder(spec, stubs, (found) => byPath.set(found.path, found.text));
   const generation = ++analysisGeneration;
   return { parser, find, textOf: (file) => byPath.get(file), parsed: (source) => keptTree(parser, source, generation), shared: SHARED_MODULES };
 }
@@ -106,6 +98,20 @@ const SHARED_MODULES = new SharedModules();
 /** The content hash a module's evaluation is shared under (the same as the cache's). */
 export function moduleHash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** How `spec`'s project resolves dotted names (cached: one lookup per name); `onFound` sees each module read. */
+export function moduleFinder(spec: ProjectSpec, stubs: string | null = stubsDir(), onFound?: (found: ModuleSource) => void): (name: string) => ModuleSource | undefined {
+  const cache = new Map<string, ModuleSource | undefined>();
+  const realRoots = spec.roots.map(realOrNull);
+  const find = (name: string): ModuleSource | undefined => {
+    if (cache.has(name)) return cache.get(name);
+    const found = findInProject(name, spec.roots, realRoots, find) ?? (stubs ? findStub(name, stubs) : undefined);
+    cache.set(name, found);
+    if (found) onFound?.(found);
+    return found;
+  };
+  return find;
 }
 
 /** Trees of imported modules kept by this process (least recently used dropped), by path. */
