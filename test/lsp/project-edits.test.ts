@@ -1,0 +1,136 @@
+/**
+ * Edits across project files: after seeded random edits of an imported model module (some sent
+ * back to back, so runs in flight go stale), the diagnostics the server pushes for every open
+ * dependent must settle on exactly what a fresh analysis of that dependent gives (the lint
+ * pipeline with the module's current text, no module evaluation shared).
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver-protocol/node';
+import { LineIndex } from '../../server/src/engine/index';
+import { lintText } from '../../server/src/host/lint';
+import { toDiagnostic } from '../../server/src/lsp/convert';
+import { fileModuleProvider, projectSpecFor } from '../../server/src/host/project';
+import { parser } from '../helpers/engine';
+import { positionAt, TestClient } from './harness';
+
+const BLOCKS = `import torch.nn as nn
+
+
+def make(width=8):
+    return nn.Sequential(nn.Linear(width, 16), nn.ReLU(), nn.Linear(16, 4))
+
+
+def head():
+    return nn.Linear(4, 2)
+`;
+const WIDTHS = [2, 4, 6, 8, 16];
+const SCRIPTS = 6;
+const ROUNDS = 14;
+
+function script(i: number): string {
+  const fed = WIDTHS[i % WIDTHS.length];
+  return `import torch\nimport torch.nn as nn\n\nfrom blocks import head, make\n\nnet = make()\nout = net(torch.randn(3, 8))\ny = nn.Linear(${i % 2 ? 4 : 16}, ${fed})(out)\nz = head()(torch.randn(3, ${fed}))\n`;
+}
+
+/** A small seeded generator (mulberry32), so a failure replays. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Key = string;
+const keyOf = (code: unknown, line: number, character: number, message: string): Key => `${String(code)}@${line}:${character} ${message}`;
+
+/** What a fresh analysis of `file` reports in it, with `blocks` as the module's text. */
+async function fresh(file: string, text: string, blocksPath: string, blocks: string): Promise<Key[]> {
+  const p = await parser();
+  const spec = projectSpecFor(file);
+  const base = fileModuleProvider(spec, p);
+  const modules = {
+    ...base,
+    shared: undefined,
+    find: (name: string) => {
+      const found = base.find(name);
+      return found && found.path === blocksPath ? { ...found, text: blocks, hash: undefined } : found;
+    },
+  };
+  const lines = new LineIndex(text);
+  return lintText(p, text, { modules, moduleName: spec.moduleName, isPackage: spec.isPackage })
+    .diagnostics.filter((d) => d.file === undefined)
+    .map((d) => {
+      // As the server converts it (message and explanation in one text).
+      const lsp = toDiagnostic(d, lines, pathToFileURL(file).href, 1);
+      return keyOf(lsp.code, lsp.range.start.line, lsp.range.start.character, lsp.message);
+    })
+    .sort();
+}
+
+const pushedKeys = (ds: Diagnostic[]): Key[] => ds.map((d) => keyOf(d.code, d.range.start.line, d.range.start.character, d.message)).sort();
+
+/** The last push for `uri` after `from`, once it equals `expected` (or the last one seen at the deadline). */
+async function settled(client: TestClient, from: number, uri: string, expected: Key[], timeoutMs = 20_000): Promise<Key[] | null> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Key[] | null = null;
+  while (Date.now() < deadline) {
+    const pushes = client.notifications.slice(from).filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { uri: string }).uri === uri);
+    if (pushes.length) last = pushedKeys((pushes[pushes.length - 1].params as { diagnostics: Diagnostic[] }).diagnostics);
+    if (last && JSON.stringify(last) === JSON.stringify(expected)) return last;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return last;
+}
+
+test('after random edits of an imported module, every open dependent settles on a fresh analysis', async () => {
+  const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'shapelint-lsp-edits-')));
+  writeFileSync(path.join(root, 'pyproject.toml'), '');
+  const blocksPath = path.join(root, 'blocks.py');
+  writeFileSync(blocksPath, BLOCKS);
+  const scripts = Array.from({ length: SCRIPTS }, (_, i) => {
+    const file = path.join(root, `s${i}.py`);
+    const text = script(i);
+    writeFileSync(file, text);
+    return { file, text, uri: pathToFileURL(file).href };
+  });
+  const { client } = await TestClient.start({ pull: false, settings: () => ({}), rootUri: pathToFileURL(root).href });
+  const next = random(9);
+  try {
+    const blocksUri = pathToFileURL(blocksPath).href;
+    await client.open(blocksUri, BLOCKS);
+    for (const s of scripts) await client.open(s.uri, s.text);
+    let current = BLOCKS;
+    let flagged = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const from = client.notifications.length;
+      // One to three edits back to back: a number of the module replaced by another.
+      const burst = 1 + Math.floor(next() * 3);
+      for (let e = 0; e < burst; e++) {
+        const numbers = [...current.matchAll(/\b\d+\b/g)];
+        const pick = numbers[Math.floor(next() * numbers.length)];
+        const start = pick.index!;
+        const replacement = String(WIDTHS[Math.floor(next() * WIDTHS.length)]);
+        await client.change(blocksUri, [{ range: { start: positionAt(current, start), end: positionAt(current, start + pick[0].length) }, text: replacement }]);
+        current = current.slice(0, start) + replacement + current.slice(start + pick[0].length);
+      }
+      for (const s of scripts) {
+        const expected = await fresh(s.file, s.text, blocksPath, current);
+        flagged += expected.length ? 1 : 0;
+        const got = await settled(client, from, s.uri, expected);
+        assert.deepEqual(got, expected, `round ${round}, ${path.basename(s.file)}, module:\n${current}`);
+      }
+    }
+    assert.ok(flagged > 5, `the edits flagged dependents ${flagged} times`);
+  } finally {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
