@@ -15,6 +15,7 @@ import { LineIndex } from '../../server/src/engine/index';
 import { lintText } from '../../server/src/host/lint';
 import { toDiagnostic } from '../../server/src/lsp/convert';
 import { fileModuleProvider, projectSpecFor } from '../../server/src/host/project';
+import { rng } from '../helpers/corpus';
 import { parser } from '../helpers/engine';
 import { positionAt, TestClient } from './harness';
 
@@ -35,17 +36,6 @@ const ROUNDS = 14;
 function script(i: number): string {
   const fed = WIDTHS[i % WIDTHS.length];
   return `import torch\nimport torch.nn as nn\n\nfrom blocks import head, make\n\nnet = make()\nout = net(torch.randn(3, 8))\ny = nn.Linear(${i % 2 ? 4 : 16}, ${fed})(out)\nz = head()(torch.randn(3, ${fed}))\n`;
-}
-
-/** A small seeded generator (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Key = string;
@@ -102,7 +92,7 @@ test('after random edits of an imported module, every open dependent settles on 
     return { file, text, uri: pathToFileURL(file).href };
   });
   const { client } = await TestClient.start({ pull: false, settings: () => ({}), rootUri: pathToFileURL(root).href });
-  const next = random(9);
+  const next = rng(9);
   try {
     const blocksUri = pathToFileURL(blocksPath).href;
     await client.open(blocksUri, BLOCKS);
