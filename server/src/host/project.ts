@@ -179,7 +179,7 @@ function findStub(name: string, stubs: string): ModuleSource | undefined {
   const base = path.join(stubs, ...parts);
   const pkg = readModule(path.join(base, '__init__.py'), null, true);
   const found = pkg ?? readModule(`${base}.py`, null, false);
-  return found && { ...found, stub: true };
+  return found && withHash({ path: found.path, text: found.text, isPackage: found.isPackage, stub: true });
 }
 
 /** A module file's source, if it is a regular file under the size limit whose real path stays in `realRoot`. */
@@ -187,7 +187,13 @@ function readModule(file: string, realRoot: string | null, isPackage: boolean): 
   if (realRoot !== null && !inside(realOrNull(file), realRoot)) return undefined;
   const read = readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
   if (read.kind !== 'text') return undefined;
-  return { path: file, text: read.text, isPackage, stub: false, hash: moduleHash(read.text) };
+  return withHash({ path: file, text: read.text, isPackage, stub: false });
+}
+
+/** The source with its content hash, computed on first use (resolving a name alone never needs it). */
+export function withHash(source: Omit<ModuleSource, 'hash'>): ModuleSource {
+  let hash: string | undefined;
+  return Object.defineProperty(source, 'hash', { get: () => (hash ??= moduleHash(source.text)), enumerable: true }) as ModuleSource;
 }
 
 function inside(real: string | null, root: string): boolean {

@@ -14,7 +14,7 @@ import { engineOptions, lintEngineResult, type LintResult, type LintSettings } f
 import { loadParser } from '../host/parser';
 import { withPortOf } from '../host/port-of';
 import { portText, type PortFramework, type PortResult } from '../engine/port/index';
-import { fileModuleProvider, moduleHash, type ProjectSpec } from '../host/project';
+import { fileModuleProvider, withHash, type ProjectSpec } from '../host/project';
 import { changedRegion } from './text-delta';
 import { treeFingerprint } from './requests';
 
@@ -111,7 +111,7 @@ function withOverlays(base: ReturnType<typeof fileModuleProvider>, overlays: Rec
   const find: typeof base.find = (name) => {
     const found = base.find(name);
     const open = found && !found.stub ? overlays[found.path] : undefined;
-    return open === undefined ? found : { ...found!, text: open, hash: moduleHash(open) };
+    return open === undefined ? found : withHash({ path: found!.path, text: open, isPackage: found!.isPackage, stub: found!.stub });
   };
   return { ...base, find, textOf: (file) => overlays[file] ?? base.textOf(file) };
 }

@@ -243,19 +243,20 @@ export class Analyzer {
     }
     const sent = this.openVersions();
     const analyses = jobs.length === 1 ? [await this.compute(jobs[0].doc, jobs[0].settings, generation)] : await this.computeMany(jobs, generation);
+    const now = this.openVersions();
     analyses.forEach((analysis, i) => {
       const { doc } = jobs[i];
       // Closed meanwhile (its waiters were answered by `forget`), or reopened: the next run serves it.
       if (this.docs.get(doc.uri) !== doc) return;
       // A module it imports was edited meanwhile: the result is stale; its waiters wait for the next run.
-      if (this.importsEdited(analysis, sent)) return;
+      if (analysis.imports.some((file) => now.get(file) !== sent.get(file))) return;
       this.completed.set(doc.uri, analysis);
       this.onAnalysed(analysis);
       this.settle(doc.uri, (w) => w.version <= analysis.version && w.generation <= analysis.generation, analysis);
     });
   }
 
-  /** The version of each open document by path, when a request is sent. */
+  /** The version of each open document by path (compared before and after a request: were its imports edited meanwhile?). */
   private openVersions(): Map<string, number> {
     const out = new Map<string, number>();
     for (const d of this.docs.all()) {
@@ -263,13 +264,6 @@ export class Analyzer {
       if (file) out.set(file, d.version);
     }
     return out;
-  }
-
-  private importsEdited(a: Analysis, sent: Map<string, number>): boolean {
-    return a.imports.some((file) => {
-      const doc = this.docs.get(pathToFileURL(file).href);
-      return (doc?.version ?? -1) !== (sent.get(file) ?? -1);
-    });
   }
 
   private settle(uri: string, served: (w: Waiter) => boolean, analysis: Analysis | null): void {
