@@ -67,14 +67,15 @@ async function fresh(file: string, text: string, blocksPath: string, blocks: str
 
 const pushedKeys = (ds: Diagnostic[]): Key[] => ds.map((d) => keyOf(d.code, d.range.start.line, d.range.start.character, d.message)).sort();
 
-/** The last push for `uri` after `from`, once it equals `expected` (or the last one seen at the deadline). */
-async function settled(client: TestClient, from: number, uri: string, expected: Key[], timeoutMs = 20_000): Promise<Key[] | null> {
+/** The last push for `uri` after `from`, once it equals `expected` or satisfies it (else the last one seen at the deadline). */
+async function settled(client: TestClient, from: number, uri: string, expected: Key[] | ((keys: Key[]) => boolean), timeoutMs = 20_000): Promise<Key[] | null> {
+  const ok = typeof expected === 'function' ? expected : (keys: Key[]) => JSON.stringify(keys) === JSON.stringify(expected);
   const deadline = Date.now() + timeoutMs;
   let last: Key[] | null = null;
   while (Date.now() < deadline) {
     const pushes = client.notifications.slice(from).filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { uri: string }).uri === uri);
     if (pushes.length) last = pushedKeys((pushes[pushes.length - 1].params as { diagnostics: Diagnostic[] }).diagnostics);
-    if (last && JSON.stringify(last) === JSON.stringify(expected)) return last;
+    if (last && ok(last)) return last;
     await new Promise((r) => setTimeout(r, 20));
   }
   return last;
@@ -122,5 +123,43 @@ test('after random edits of an imported module, every open dependent settles on 
   } finally {
     await client.stop();
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a dependent that crashes the analysis process costs only itself when the dependents are analysed together', async () => {
+  const ABORT = 'TEST-ABORT-HERE';
+  const saved = process.env.SHAPELINT_TEST_FAULT;
+  process.env.SHAPELINT_TEST_FAULT = `abort:${ABORT}`;
+  const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'shapelint-lsp-edits-')));
+  writeFileSync(path.join(root, 'pyproject.toml'), '');
+  const blocksPath = path.join(root, 'blocks.py');
+  writeFileSync(blocksPath, BLOCKS);
+  const texts = [script(1), script(3), `${script(5)}# ${ABORT}\n`];
+  const uris = texts.map((text, i) => {
+    const file = path.join(root, `s${i}.py`);
+    writeFileSync(file, text);
+    return pathToFileURL(file).href;
+  });
+  const { client } = await TestClient.start({ pull: false, settings: () => ({}), rootUri: pathToFileURL(root).href });
+  try {
+    const blocksUri = pathToFileURL(blocksPath).href;
+    await client.open(blocksUri, BLOCKS);
+    for (let i = 0; i < texts.length; i++) await client.open(uris[i], texts[i]);
+    const from = client.notifications.length;
+    // The net's output becomes 2 wide: the scripts' Linear(4, …) now fails.
+    const at = BLOCKS.indexOf('Linear(16, 4)') + 11;
+    await client.change(blocksUri, [{ range: { start: positionAt(BLOCKS, at), end: positionAt(BLOCKS, at + 1) }, text: '2' }]);
+    const expected = await fresh(path.join(root, 's0.py'), texts[0], blocksPath, BLOCKS.slice(0, at) + '2' + BLOCKS.slice(at + 1));
+    assert.ok(expected.some((k) => k.startsWith('SL003')));
+    assert.deepEqual(await settled(client, from, uris[0], expected), expected);
+    const flagged = (code: string) => (keys: Key[]) => keys.some((k) => k.startsWith(code));
+    assert.ok(flagged('SL003')((await settled(client, from, uris[1], flagged('SL003'))) ?? []), 'the other healthy dependent');
+    const culprit = await settled(client, from, uris[2], flagged('analysis-failed'));
+    assert.ok(culprit && flagged('analysis-failed')(culprit), JSON.stringify(culprit));
+  } finally {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+    if (saved === undefined) delete process.env.SHAPELINT_TEST_FAULT;
+    else process.env.SHAPELINT_TEST_FAULT = saved;
   }
 });
