@@ -108,23 +108,29 @@ export class Analyzer {
   }
 
   /**
-   * Analyses a file that is not open (an importer of an open module), from disk, for what it
-   * finds in the modules it imports. Reported through `onAnalysed` like any analysis.
+   * Analyses files that are not open (importers of an open module), from disk, for what they
+   * find in the modules they import. Reported through `onAnalysed` like any analysis.
    */
-  async analyseClosed(file: string): Promise<void> {
-    const uri = pathToFileURL(file).href;
-    if (this.docs.get(uri)) return;
-    const read = readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
-    if (read.kind !== 'text') return;
-    const doc = new OpenDocument(uri, 'python', 0, read.text);
-    // Open documents first: a closed importer waits until no open document waits for an analysis.
+  async analyseClosed(files: string[]): Promise<void> {
+    const docs = files.flatMap((file) => {
+      const uri = pathToFileURL(file).href;
+      if (this.docs.get(uri)) return [];
+      const read = readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
+      return read.kind === 'text' ? [new OpenDocument(uri, 'python', 0, read.text)] : [];
+    });
+    if (!docs.length) return;
+    // Open documents first: closed importers wait until no open document waits for an analysis.
     while (this.running.length || this.waiting.size) await new Promise<void>((resolve) => this.idle.push(resolve));
     const generation = this.configGeneration;
-    const analysis = await this.compute(doc, await this.settings.get(uri), generation);
-    // Opened meanwhile: the editor's text and its own analysis win.
-    if (this.docs.get(uri)) return;
-    this.background.set(uri, analysis);
-    this.onAnalysed(analysis);
+    const jobs = await Promise.all(docs.map(async (doc) => ({ doc, settings: await this.settings.get(doc.uri) })));
+    // Several go in one request, as an open module's dependents do.
+    const analyses = jobs.length === 1 ? [await this.compute(jobs[0].doc, jobs[0].settings, generation)] : await this.computeMany(jobs, generation);
+    for (const analysis of analyses) {
+      // Opened meanwhile: the editor's text and its own analysis win.
+      if (this.docs.get(analysis.uri)) continue;
+      this.background.set(analysis.uri, analysis);
+      this.onAnalysed(analysis);
+    }
   }
 
   /** The file was opened: its background analysis gives way to the document's own. */

@@ -253,15 +253,17 @@ class ShapelintServer {
     const file = workspaceRoot(uri);
     if (!file || !this.analyzer) return;
     const dependents = this.analyzer.dependentsOf(file).filter((d) => d !== uri);
+    const closed: string[] = [];
     for (const d of dependents) {
+      const onDisk = workspaceRoot(d);
       if (this.analyzer.isBackground(d)) {
-        const closed = workspaceRoot(d);
-        if (closed) void this.analyzer.analyseClosed(closed);
+        if (onDisk) closed.push(onDisk);
         continue;
       }
       this.analyzer.invalidate(d);
       if (!this.pullMode) this.scheduler.schedule(d);
     }
+    if (closed.length) void this.analyzer.analyseClosed(closed);
     if (this.pullMode && dependents.length) this.refreshPulled();
   }
 
@@ -274,7 +276,7 @@ class ShapelintServer {
     if (!file || !file.endsWith('.py') || this.indexed.has(file) || !this.analyzer) return;
     this.indexed.add(file);
     const open = new Set(this.docs.all().flatMap((d) => workspaceRoot(d.uri) ?? []));
-    for (const importer of this.index.importersOf(file, open)) void this.analyzer.analyseClosed(importer);
+    void this.analyzer.analyseClosed(this.index.importersOf(file, open));
   }
 
   /**
@@ -289,11 +291,12 @@ class ShapelintServer {
     this.index.invalidate();
     const names = new Set(files.map(moduleWord));
     let pulled = false;
+    const closed: string[] = [];
     for (const a of this.analyzer.analyses()) {
       if (!importsAny(a.text, names) && !files.some((f) => a.imports.includes(f))) continue;
       const file = workspaceRoot(a.uri);
       if (this.analyzer.isBackground(a.uri)) {
-        if (file && !files.includes(file)) void this.analyzer.analyseClosed(file);
+        if (file && !files.includes(file)) closed.push(file);
         continue;
       }
       this.analyzer.invalidate(a.uri);
@@ -301,6 +304,7 @@ class ShapelintServer {
       else this.scheduler.schedule(a.uri);
     }
     if (pulled) this.refreshPulled();
+    if (closed.length) void this.analyzer.analyseClosed(closed);
   }
 
   private refreshPulled(): void {
