@@ -3,8 +3,11 @@
  *  - a generated 500-file project (model, data and training modules importing each other):
  *    `shapelint check` cold (empty cache) and warm (cache hits) wall time, and in-process engine
  *    time for the project analysis against the same files analysed one by one (imports not followed);
- *  - the language server with a model module imported by 50 open scripts: after an edit of the
- *    model module, time until every open dependent has fresh diagnostics (goal ≤ 50 ms median).
+ *    (with the module evaluations shared between entries, as the lint processes do, and without);
+ *  - the language server with a model module imported by 50 open scripts (push diagnostics): after
+ *    an edit of the model module, the time from sending `didChange` until the last of the 50
+ *    dependents has a `publishDiagnostics` with the diagnostics of the edited module's new text
+ *    (goal ≤ 50 ms median). Edits come 300 ms apart, so the burst throttle is not what is measured.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +15,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { runCli } from '../../server/src/cli/main';
-import { analyzeText } from '../../server/src/engine/index';
+import { analyzeText, SharedModules } from '../../server/src/engine/index';
 import { loadParser } from '../../server/src/host/parser';
 import { fileModuleProvider, projectSpecFor } from '../../server/src/host/project';
 import { positionAt, TestClient } from '../lsp/harness';
@@ -95,7 +98,7 @@ async function timeCli(root: string, cacheHome: string): Promise<{ ms: number; o
   return { ms: performance.now() - t0, out };
 }
 
-async function projectBench(): Promise<void> {
+export async function projectBench(): Promise<void> {
   const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'shapelint-bench-project-')));
   const cacheHome = path.join(root, '.cache-home');
   try {
@@ -107,20 +110,31 @@ async function projectBench(): Promise<void> {
     let t0 = performance.now();
     files.forEach((f, i) => analyzeText(parser, texts[i]));
     const single = performance.now() - t0;
-    t0 = performance.now();
-    files.forEach((f, i) => {
-      const spec = projectSpecFor(f);
-      analyzeText(parser, texts[i], { modules: fileModuleProvider(spec, parser), moduleName: spec.moduleName, isPackage: spec.isPackage });
-    });
-    const project = performance.now() - t0;
+    const projectRun = (shared: boolean) => {
+      const store = new SharedModules();
+      const t = performance.now();
+      files.forEach((f, i) => {
+        const spec = projectSpecFor(f);
+        const modules = { ...fileModuleProvider(spec, parser), shared: shared ? store : undefined };
+        analyzeText(parser, texts[i], { modules, moduleName: spec.moduleName, isPackage: spec.isPackage });
+      });
+      return { ms: performance.now() - t, reuses: store.reuses };
+    };
+    // Alternated, the best of two each: the first run also warms the JIT up.
+    const runs = [false, true, false, true].map(projectRun);
+    const best = (xs: { ms: number; reuses: number }[]) => xs.reduce((a, b) => (b.ms < a.ms ? b : a));
+    const unshared = best([runs[0], runs[2]]);
+    const shared = best([runs[1], runs[3]]);
+    const project = shared.ms;
     const summary = cold.out.trim().split('\n').pop();
     console.log(`\n## Project: ${files.length} files (${MODELS} models, ${DATA} data modules, ${SCRIPTS} training scripts)`);
     console.log('| measure | ms |\n|---|---:|');
     console.log(`| shapelint check, cold cache | ${cold.ms.toFixed(0)} |`);
     console.log(`| shapelint check, warm cache | ${warm.ms.toFixed(0)} |`);
     console.log(`| engine, files analysed one by one (imports not followed) | ${single.toFixed(0)} |`);
-    console.log(`| engine, project analysis (imports followed) | ${project.toFixed(0)} |`);
-    console.log(`project / one by one: ${(project / single).toFixed(2)}; warm / cold: ${(warm.ms / cold.ms).toFixed(2)}; check said: ${summary}`);
+    console.log(`| engine, project analysis (imports followed), module evaluations not shared | ${unshared.ms.toFixed(0)} |`);
+    console.log(`| engine, project analysis (imports followed), module evaluations shared | ${project.toFixed(0)} |`);
+    console.log(`project / one by one: ${(project / single).toFixed(2)} (not shared: ${(unshared.ms / single).toFixed(2)}; ${shared.reuses} imports took a shared evaluation); warm / cold: ${(warm.ms / cold.ms).toFixed(2)}; check said: ${summary}`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -143,7 +157,7 @@ async function allPushed(client: TestClient, from: number, uris: string[], ok: (
   return [...times.values()];
 }
 
-async function serverBench(): Promise<void> {
+export async function serverBench(): Promise<void> {
   const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'shapelint-bench-server-')));
   const model = 'import torch.nn as nn\n\n\ndef make():\n    return nn.Linear(8, 2)\n';
   write(root, 'pyproject.toml', '');
@@ -163,6 +177,7 @@ async function serverBench(): Promise<void> {
     const perDependent: number[] = [];
     let current = model;
     for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 300));
       const broken = i % 2 === 0;
       const offset = current.indexOf('Linear(') + 7;
       const from = client.notifications.length;
@@ -176,7 +191,7 @@ async function serverBench(): Promise<void> {
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     console.log('\n## Server: an edit in a model module imported by 50 open scripts');
     console.log(`| measure | median ms | goal ms |\n|---|---:|---:|`);
-    console.log(`| until every dependent has fresh diagnostics | ${med(allFresh).toFixed(0)} | ${GOAL_MS} |`);
+    console.log(`| didChange → the last dependent's fresh publishDiagnostics | ${med(allFresh).toFixed(0)} | ${GOAL_MS} |`);
     console.log(`| per dependent | ${med(perDependent).toFixed(0)} | |`);
     console.log(med(allFresh) <= GOAL_MS ? 'goal met' : `goal not met: ${(med(allFresh) / GOAL_MS).toFixed(1)}× the goal`);
   } finally {

@@ -6,12 +6,12 @@
  * place in another file (the cross-file chain).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseExpectations } from '../helpers/expectations';
 import { FIXTURES } from '../helpers/paths';
-import { cli } from './helpers';
+import { cli, project } from './helpers';
 
 const PROJECTS = path.join(FIXTURES, 'projects');
 
@@ -111,5 +111,33 @@ describe('every output format names the right files', () => {
     const full = await run('full');
     assert.match(full, /--> nets\/lenet\.py:12:23/);
     assert.match(full, /--> train\.py:5:10\n/);
+  });
+});
+
+describe('the cache and new modules', () => {
+  const MAKE = (n: number) => `import torch.nn as nn\n\n\ndef make():\n    return nn.Linear(${n}, 5)\n`;
+  const MAIN = 'import torch\n\nfrom pkg.utils import make\n\nlayer = make()\nlayer(torch.randn(2, 4))\n';
+
+  it('a cached result is not used once a new module changes how an import resolves', async () => {
+    const root = project({ 'pyproject.toml': '', 'pkg/__init__.py': '', 'pkg/utils.py': MAKE(4), 'main.py': MAIN });
+    const env = { XDG_CACHE_HOME: path.join(root, '.cache-home') };
+    const check = async () => (await cli(['check', '--output-format', 'concise', 'main.py'], root, env)).stdout;
+    try {
+      assert.doesNotMatch(await check(), /SL003/);
+      assert.doesNotMatch(await check(), /SL003/, 'a warm run, from the cache');
+      // A package pkg/utils/ now shadows pkg/utils.py (Python imports the package): its layer needs 6 features.
+      mkdirSync(path.join(root, 'pkg', 'utils'));
+      writeFileSync(path.join(root, 'pkg', 'utils', '__init__.py'), MAKE(6));
+      assert.match(await check(), /SL003/);
+      rmSync(path.join(root, 'pkg', 'utils'), { recursive: true });
+      assert.doesNotMatch(await check(), /SL003/, 'and back when it goes');
+      // A module appearing where there was none: `helpers` was unknown (no diagnostic), now it is followed.
+      writeFileSync(path.join(root, 'main.py'), MAIN.replace('pkg.utils', 'helpers'));
+      assert.doesNotMatch(await check(), /SL003/);
+      writeFileSync(path.join(root, 'helpers.py'), MAKE(6));
+      assert.match(await check(), /SL003/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -171,6 +171,38 @@ test('pull mode: the model module pulls the diagnostic the script found; the ser
     const deadline = Date.now() + 5000;
     while (refreshes() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.ok(refreshes() > before, 'the client is asked to pull again');
+  } finally {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a new module that shadows an import changes the diagnostics of the open importer (watched files and file operations)', async () => {
+  const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'shapelint-lsp-project-')));
+  const make = (n: number) => `import torch.nn as nn\n\n\ndef make():\n    return nn.Linear(${n}, 5)\n`;
+  const main = 'import torch\n\nfrom pkg.utils import make\n\nlayer = make()\nlayer(torch.randn(2, 4))\n';
+  writeFileSync(path.join(root, 'pyproject.toml'), '');
+  mkdirSync(path.join(root, 'pkg'));
+  writeFileSync(path.join(root, 'pkg', '__init__.py'), '');
+  writeFileSync(path.join(root, 'pkg', 'utils.py'), make(4));
+  writeFileSync(path.join(root, 'main.py'), main);
+  const { client } = await TestClient.start({ pull: false, settings: () => ({}), rootUri: pathToFileURL(root).href });
+  try {
+    const mainUri = pathToFileURL(path.join(root, 'main.py')).href;
+    await client.open(mainUri, main);
+    await pushedAfter(client, 0, mainUri, (d) => d.length === 0);
+    // A package pkg/utils/ now shadows pkg/utils.py; the editor's file watcher reports it.
+    mkdirSync(path.join(root, 'pkg', 'utils'));
+    const init = path.join(root, 'pkg', 'utils', '__init__.py');
+    writeFileSync(init, make(6));
+    let before = client.notifications.length;
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(init).href, type: 1 }] });
+    await pushedAfter(client, before, mainUri, hasCode('SL003'));
+    // Deleted through the editor (workspace/didDeleteFiles): the module it shadowed is back.
+    rmSync(path.join(root, 'pkg', 'utils'), { recursive: true });
+    before = client.notifications.length;
+    await client.connection.sendNotification('workspace/didDeleteFiles', { files: [{ uri: pathToFileURL(path.join(root, 'pkg', 'utils')).href }] });
+    await pushedAfter(client, before, mainUri, lacks('SL003'));
   } finally {
     await client.stop();
     rmSync(root, { recursive: true, force: true });

@@ -16,7 +16,7 @@ import type { LintJob, LintJobResult } from '../host/lint-job';
 import { readSource } from '../host/source-file';
 import { notebookWithProgram, type CellMap, type Notebook } from '../engine/index';
 import { LintPool } from '../host/worker-pool';
-import { importsAny, isProjectRoot, projectRoot, projectSpecFor, type ProjectSpec } from '../host/project';
+import { importsAny, isProjectRoot, moduleFinder, projectRoot, projectSpecFor, type ProjectSpec } from '../host/project';
 import { projectReports } from './project-report';
 import { addNoqa } from './add-noqa';
 import { render, isHumanFormat, type OutputFormat } from './formats/index';
@@ -275,10 +275,11 @@ async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptio
   const results: LintJobResult[] = new Array(items.length);
   const jobs: LintJob[] = [];
   const keys: string[] = [];
+  const resolvers = new Map<string, (name: string) => string | null>();
   items.forEach((item, id) => {
     // A `port-of` directive makes the result depend on another file, which the cache does not track.
     const key = hasPortOf(item.text) ? undefined : cache?.key(item.text, item.settings, cacheScope(item));
-    const hit = key ? cache!.get(key, item.text) : null;
+    const hit = key ? cache!.get(key, item.text, resolverFor(item.project, resolvers)) : null;
     if (hit) results[id] = { ...hit, id };
     else {
       jobs.push({ id, text: item.text, settings: item.settings, fix: item.lossy ? null : mode, project: item.project, file: item.abs });
@@ -291,6 +292,17 @@ async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptio
     if (cache && keys[r.id] && !r.internalError) cache.set(keys[r.id], r);
   }
   return results;
+}
+
+/** How a project's module names resolve now (one finder per set of import roots, for the cache's check). */
+function resolverFor(project: ProjectSpec, resolvers: Map<string, (name: string) => string | null>): (name: string) => string | null {
+  const key = project.roots.join('\0');
+  let resolve = resolvers.get(key);
+  if (!resolve) {
+    const find = moduleFinder(project);
+    resolvers.set(key, (resolve = (name) => find(name)?.path ?? null));
+  }
+  return resolve;
 }
 
 /** A notebook's cells in the text reported (a fix that added lines in a cell moves the later cells). */

@@ -20,6 +20,7 @@ export type { PythonParser, ParsedTree, TreeEdit, ParseOptions } from './syntax/
 export { formatShape } from './shapes';
 export { summaryRows, type SummaryRow } from './summary-blocks';
 export { ConversionCache } from './syntax/convert';
+export { SharedModules } from './interp/shared-modules';
 export { DEFAULT_BUDGETS } from './budget';
 
 export interface EngineResult extends AnalysisResult {

@@ -8,6 +8,7 @@ import type { RuleName } from './rules/index';
 import type { Severity } from './rules/rule';
 import type { ConversionCache } from './syntax/convert';
 import type { ParsedTree, PythonParser } from './syntax/tree';
+import type { SharedModules } from './interp/shared-modules';
 
 export type { Severity };
 
@@ -213,6 +214,8 @@ export interface ModuleSource {
   isPackage: boolean;
   /** A library-model stub (`server/stubs/`): its diagnostics go to the user's call site. */
   stub: boolean;
+  /** The host's content hash of `text` (shared module evaluations are keyed by it; absent: the text itself). */
+  hash?: string;
 }
 
 /**
@@ -228,6 +231,11 @@ export interface ModuleProvider {
    * cache, so a module many files import is parsed once per process rather than once per file.
    */
   parsed?(source: ModuleSource): { tree: ParsedTree; conversions: ConversionCache } | undefined;
+  /**
+   * Optional: the process's store of module evaluations shared between analyses
+   * (`interp/shared-modules.ts`); only with `parsed` (a shared evaluation keeps its syntax).
+   */
+  shared?: SharedModules;
 }
 
 /**

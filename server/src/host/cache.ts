@@ -17,11 +17,11 @@ import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, read
 import * as path from 'node:path';
 import type { LintSettings } from './lint';
 import type { LintJobResult } from './lint-job';
-import { MAX_MODULE_BYTES } from './project';
+import { MAX_MODULE_BYTES, moduleHash } from './project';
 import { readSmallFile } from './safe-read';
 
 const FORMAT = 'shapelint-cache';
-const VERSION = 1;
+const VERSION = 2;
 /** Far above any real result; a bigger entry is not read. */
 const MAX_ENTRY_BYTES = 64 << 20;
 
@@ -52,9 +52,11 @@ export class ResultCache {
   /**
    * The cached result for `key`, checked against `text`; null on any doubt. A result that read
    * other modules (imports, stubs) is valid only while each of them still has the content hash
-   * it had: the key is the file's text, the entry carries the hashes of what it imports.
+   * it had, and while every module name it asked for still resolves (`resolve`) to the file it
+   * found then, or still to none: the key is the file's text, the entry carries the hashes of what
+   * it imports and its resolutions.
    */
-  get(key: string, text: string): LintJobResult | null {
+  get(key: string, text: string, resolve?: (name: string) => string | null): LintJobResult | null {
     if (!this.ready(false)) return null;
     const read = readSmallFile(path.join(this.dir, `${key}.json`), { maxBytes: MAX_ENTRY_BYTES, timeoutMs: 5000, noFollow: true });
     if (read.kind !== 'text') return null;
@@ -64,7 +66,7 @@ export class ResultCache {
       if (typeof envelope.result !== 'string' || typeof envelope.mac !== 'string') return null;
       if (!sameMac(envelope.mac, this.mac(key, envelope.result))) return null;
       const result = validResult(JSON.parse(envelope.result), text.length);
-      return result && importsUnchanged(result) ? result : null;
+      return result && importsUnchanged(result) && resolutionUnchanged(result, resolve) ? result : null;
     } catch {
       return null;
     }
@@ -163,9 +165,16 @@ function importsUnchanged(result: LintJobResult): boolean {
   });
 }
 
-export function contentHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/** Whether every module name the cached analysis asked for still resolves to the same file (or still to none). */
+function resolutionUnchanged(result: LintJobResult, resolve?: (name: string) => string | null): boolean {
+  const resolved: unknown = result.resolved;
+  if (resolved === undefined) return true;
+  if (!isObject(resolved) || !resolve) return false;
+  return Object.entries(resolved).every(([name, file]) => (typeof file === 'string' || file === null) && resolve(name) === file);
 }
+
+/** The content hash of a source text (what shared module evaluations are keyed by). */
+export const contentHash = moduleHash;
 
 function validDiagnostic(d: unknown, textLength: number): boolean {
   if (!isObject(d)) return false;

@@ -3,7 +3,7 @@
  * plain data so they cross worker-thread boundaries and go into the cache unchanged.
  */
 import type { FixMode } from '../engine/apply-fixes';
-import type { Diagnostic, ImportedModule, ModelSummary, PythonParser, SyntaxProblem } from '../engine/index';
+import type { Diagnostic, ImportedModule, ModelSummary, ModuleProvider, PythonParser, SyntaxProblem } from '../engine/index';
 import { contentHash } from './cache';
 import { fixText, type AppliedFix } from './fix-loop';
 import { analyzeText } from '../engine/index';
@@ -35,11 +35,18 @@ export interface LintJobResult {
   applied: AppliedFix[];
   /** The project modules and stubs the analysis read, with their text's hash (cache validation, import graph). */
   imports?: (ImportedModule & { hash: string })[];
+  /**
+   * Every module name the analysis asked for and the file it resolved to (null: none, a framework
+   * or unknown library): a cached result is used only while each still resolves alike, so a new
+   * module that shadows an import is noticed.
+   */
+  resolved?: Record<string, string | null>;
 }
 
 export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
   try {
-    const provider = job.project ? fileModuleProvider(job.project, parser) : undefined;
+    const resolved: Record<string, string | null> = {};
+    const provider = job.project ? recordingResolution(fileModuleProvider(job.project, parser), resolved) : undefined;
     const settings: LintSettings = provider && job.project
       ? { ...job.settings, modules: provider, moduleName: job.project.moduleName, isPackage: job.project.isPackage }
       : job.settings;
@@ -50,11 +57,24 @@ export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
     const engine = withPortOf(parser, analyzeText(parser, job.text, engineOptions(settings)), job.text, engineOptions(settings), { file: job.file });
     const out = summarise(job.id, lintEngineResult(engine, job.text, settings, provider?.textOf));
     if (out.imports && provider) out.imports = out.imports.map((m) => ({ ...m, hash: contentHash(provider.textOf(m.path) ?? '') }));
+    if (provider) out.resolved = resolved;
     return out;
   } catch (e) {
     // The engine never throws; this guards the pipeline around it.
     return failedJob(job.id, String((e as Error)?.stack ?? e));
   }
+}
+
+/** The provider, writing down every name asked for and the file it resolved to. */
+function recordingResolution<P extends ModuleProvider>(provider: P, resolved: Record<string, string | null>): P {
+  return {
+    ...provider,
+    find: (name: string) => {
+      const found = provider.find(name);
+      resolved[name] = found?.path ?? null;
+      return found;
+    },
+  };
 }
 
 /** The result of a job that produced nothing: an internal error, or a crash of its process. */

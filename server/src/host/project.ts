@@ -16,9 +16,10 @@
  * are not followed. Every file is read through `safe-read.ts` with a size limit; a module whose
  * real path leaves its import root (a symlink out of the project) is not read.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConversionCache, type ModuleProvider, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
+import { ConversionCache, SharedModules, type ModuleProvider, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
 import { readSmallFile } from './safe-read';
 
 /** Where a file sits in its project: plain data, so it crosses to the lint processes. */
@@ -81,18 +82,36 @@ export function stubsDir(): string | null {
 
 /** A provider over the file system for one project (cached: one lookup per name). */
 export function fileModuleProvider(spec: ProjectSpec, parser: PythonParser, stubs: string | null = stubsDir()): ModuleProvider & { textOf(file: string): string | undefined } {
-  const cache = new Map<string, ModuleSource | undefined>();
   const byPath = new Map<string, string>();
+  const find = moduleFinder(spec, stubs, (found) => byPath.set(found.path, found.text));
+  const generation = ++analysisGeneration;
+  return { parser, find, textOf: (file) => byPath.get(file), parsed: (source) => keptTree(parser, source, generation), shared: SHARED_MODULES };
+}
+
+/**
+ * This process's module evaluations, shared by every analysis it runs (a lint process's files,
+ * the server's documents): keyed by each module's content hash and checked against how its
+ * imports resolve now (`engine/interp/shared-modules.ts`).
+ */
+const SHARED_MODULES = new SharedModules();
+
+/** The content hash a module's evaluation is shared under (the same as the cache's). */
+export function moduleHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** How `spec`'s project resolves dotted names (cached: one lookup per name); `onFound` sees each module read. */
+export function moduleFinder(spec: ProjectSpec, stubs: string | null = stubsDir(), onFound?: (found: ModuleSource) => void): (name: string) => ModuleSource | undefined {
+  const cache = new Map<string, ModuleSource | undefined>();
   const realRoots = spec.roots.map(realOrNull);
   const find = (name: string): ModuleSource | undefined => {
     if (cache.has(name)) return cache.get(name);
     const found = findInProject(name, spec.roots, realRoots, find) ?? (stubs ? findStub(name, stubs) : undefined);
     cache.set(name, found);
-    if (found) byPath.set(found.path, found.text);
+    if (found) onFound?.(found);
     return found;
   };
-  const generation = ++analysisGeneration;
-  return { parser, find, textOf: (file) => byPath.get(file), parsed: (source) => keptTree(parser, source, generation) };
+  return find;
 }
 
 /** Trees of imported modules kept by this process (least recently used dropped), by path. */
@@ -160,7 +179,7 @@ function findStub(name: string, stubs: string): ModuleSource | undefined {
   const base = path.join(stubs, ...parts);
   const pkg = readModule(path.join(base, '__init__.py'), null, true);
   const found = pkg ?? readModule(`${base}.py`, null, false);
-  return found && { ...found, stub: true };
+  return found && withHash({ path: found.path, text: found.text, isPackage: found.isPackage, stub: true });
 }
 
 /** A module file's source, if it is a regular file under the size limit whose real path stays in `realRoot`. */
@@ -168,7 +187,13 @@ function readModule(file: string, realRoot: string | null, isPackage: boolean): 
   if (realRoot !== null && !inside(realOrNull(file), realRoot)) return undefined;
   const read = readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
   if (read.kind !== 'text') return undefined;
-  return { path: file, text: read.text, isPackage, stub: false };
+  return withHash({ path: file, text: read.text, isPackage, stub: false });
+}
+
+/** The source with its content hash, computed on first use (resolving a name alone never needs it). */
+export function withHash(source: Omit<ModuleSource, 'hash'>): ModuleSource {
+  let hash: string | undefined;
+  return Object.defineProperty(source, 'hash', { get: () => (hash ??= moduleHash(source.text)), enumerable: true }) as ModuleSource;
 }
 
 function inside(real: string | null, root: string): boolean {

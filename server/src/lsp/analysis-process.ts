@@ -14,7 +14,7 @@ import { engineOptions, lintEngineResult, type LintResult, type LintSettings } f
 import { loadParser } from '../host/parser';
 import { withPortOf } from '../host/port-of';
 import { portText, type PortFramework, type PortResult } from '../engine/port/index';
-import { fileModuleProvider, type ProjectSpec } from '../host/project';
+import { fileModuleProvider, withHash, type ProjectSpec } from '../host/project';
 import { changedRegion } from './text-delta';
 import { treeFingerprint } from './requests';
 
@@ -28,6 +28,8 @@ export type AnalysisRequest =
       project?: ProjectSpec;
       overlays?: Record<string, string>;
     }
+  /** Several documents in one request (an edited module's dependents), sharing `overlays` and the module evaluations. */
+  | { kind: 'lintMany'; items: { uri: string; text: string; settings: LintSettings; project?: ProjectSpec }[]; overlays?: Record<string, string> }
   | { kind: 'syntaxTree'; uri: string; text: string }
   /** `shapelint/port`: the model translated to another framework (the engine's `port`). */
   | { kind: 'port'; uri: string; text: string; settings: LintSettings; model?: string; to: PortFramework; project?: ProjectSpec; overlays?: Record<string, string> }
@@ -35,9 +37,13 @@ export type AnalysisRequest =
 
 /** `importHashes`: the content hash of each project module the analysis read, by path. */
 export type LintReply = { lint: LintResult; importHashes?: Record<string, string> } | { error: string };
+export type LintManyReply = { replies: LintReply[] };
 
-/** Trees of at most this many documents are kept (least recently used are dropped). */
-const MAX_TREES = 16;
+/**
+ * Trees of at most this many documents are kept (least recently used are dropped): enough for a
+ * module's open dependents, re-analysed together after each edit of it, to keep theirs.
+ */
+const MAX_TREES = 64;
 
 class TrackedDocument {
   private text = '';
@@ -105,7 +111,7 @@ function withOverlays(base: ReturnType<typeof fileModuleProvider>, overlays: Rec
   const find: typeof base.find = (name) => {
     const found = base.find(name);
     const open = found && !found.stub ? overlays[found.path] : undefined;
-    return open === undefined ? found : { ...found!, text: open };
+    return open === undefined ? found : withHash({ path: found!.path, text: open, isPackage: found!.isPackage, stub: found!.stub });
   };
   return { ...base, find, textOf: (file) => overlays[file] ?? base.textOf(file) };
 }
@@ -120,31 +126,50 @@ serveRequests(async (message) => {
   }
   const p = await parser;
   if (request.kind === 'port') return port(p, request);
+  if (request.kind === 'lintMany') {
+    // One provider per set of import roots: the batch resolves and reads each module once.
+    const providers = new Map<string, ReturnType<typeof fileModuleProvider>>();
+    return { replies: request.items.map((item) => lint(p, { kind: 'lint', ...item, overlays: request.overlays }, providers)) } satisfies LintManyReply;
+  }
+  if (request.kind === 'syntaxTree') return { tree: treeFingerprint(tracked(request.uri).treeFor(p, request.text).rootNode) };
+  return lint(p, request);
+});
+
+function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' }>, providers?: Map<string, ReturnType<typeof fileModuleProvider>>): LintReply {
   const doc = tracked(request.uri);
-  if (request.kind === 'syntaxTree') return { tree: treeFingerprint(doc.treeFor(p, request.text).rootNode) };
   testFault(request.text);
   try {
     const tree = doc.treeFor(p, request.text);
-    const { modules, project } = projectOptions(p, request);
+    const { modules, project } = projectOptions(p, request, providers);
     const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache };
     const analysed = analyzeTree(tree, request.text, options);
     const file = request.uri.startsWith('file:') ? fileURLToPath(request.uri) : undefined;
     const engine = withPortOf(p, analysed, request.text, engineOptions(request.settings), { file, textOf: (f) => request.overlays?.[f] });
     const importHashes: Record<string, string> = {};
     for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = contentHash(modules?.textOf(m.path) ?? '');
-    return { lint: lintEngineResult(engine, request.text, request.settings, modules?.textOf), importHashes } satisfies LintReply;
+    return { lint: lintEngineResult(engine, request.text, request.settings, modules?.textOf), importHashes };
   } catch (e) {
     // The engine never throws; this guards parsing and the pipeline. Start afresh next time.
     forget(request.uri);
-    return { error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies LintReply;
+    return { error: e instanceof Error ? e.stack ?? e.message : String(e) };
   }
-});
+}
 
 /** The engine's view of the document's project: its modules, open documents' texts winning. */
-function projectOptions(p: PythonParser, request: { project?: ProjectSpec; overlays?: Record<string, string> }) {
-  const modules = request.project ? withOverlays(fileModuleProvider(request.project, p), request.overlays ?? {}) : undefined;
+function projectOptions(p: PythonParser, request: { project?: ProjectSpec; overlays?: Record<string, string> }, providers?: Map<string, ReturnType<typeof fileModuleProvider>>) {
+  const modules = request.project ? providerFor(p, request.project, request.overlays ?? {}, providers) : undefined;
   const project = modules && request.project ? { modules, moduleName: request.project.moduleName, isPackage: request.project.isPackage } : {};
   return { modules, project };
+}
+
+/** The provider of a project's modules (only its import roots matter), from `providers` when it has one for the same roots. */
+function providerFor(p: PythonParser, spec: ProjectSpec, overlays: Record<string, string>, providers?: Map<string, ReturnType<typeof fileModuleProvider>>) {
+  const key = spec.roots.join('\0');
+  const known = providers?.get(key);
+  if (known) return known;
+  const provider = withOverlays(fileModuleProvider(spec, p), overlays);
+  providers?.set(key, provider);
+  return provider;
 }
 
 /** A port is a one-off: the whole text is analysed afresh (the lint's tree stays untouched). */

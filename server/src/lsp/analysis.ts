@@ -18,7 +18,7 @@ import { readSmallFile } from '../host/safe-read';
 import { IsolatedCrash, IsolatedProcess } from '../host/isolated-process';
 import type { LintResult, LintSettings } from '../host/lint';
 import { DEFAULT_FILE_TIMEOUT_MS } from '../host/worker-pool';
-import type { AnalysisRequest, LintReply } from './analysis-process';
+import type { AnalysisRequest, LintManyReply, LintReply } from './analysis-process';
 import type { PortFramework, PortResult } from '../engine/port/index';
 import { SOURCE, toDiagnostic } from './convert';
 import { kerasVersionsOf } from '../host/keras-pins';
@@ -45,6 +45,9 @@ export interface Analysis {
   importHashes: Record<string, string>;
 }
 
+/** Most documents analysed in one request (their results are published together). */
+const MAX_BATCH = 64;
+
 interface Waiter {
   version: number;
   generation: number;
@@ -56,9 +59,12 @@ export class Analyzer {
   /** Analyses of files that are not open (importers of open modules), by URI. */
   private readonly background = new Map<string, Analysis>();
   private readonly waiting = new Map<string, Waiter[]>();
-  private running: string | null = null;
+  /** The documents of the analysis request under way (one document, or a batch of dependents). */
+  private running: string[] = [];
   private configGeneration = 0;
   private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js') });
+  /** Background analyses waiting until no open document waits (`analyseClosed`). */
+  private readonly idle: (() => void)[] = [];
   /** Requests to the analysis process, one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -102,21 +108,29 @@ export class Analyzer {
   }
 
   /**
-   * Analyses a file that is not open (an importer of an open module), from disk, for what it
-   * finds in the modules it imports. Reported through `onAnalysed` like any analysis.
+   * Analyses files that are not open (importers of an open module), from disk, for what they
+   * find in the modules they import. Reported through `onAnalysed` like any analysis.
    */
-  async analyseClosed(file: string): Promise<void> {
-    const uri = pathToFileURL(file).href;
-    if (this.docs.get(uri)) return;
-    const read = readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
-    if (read.kind !== 'text') return;
-    const doc = new OpenDocument(uri, 'python', 0, read.text);
+  async analyseClosed(files: string[]): Promise<void> {
+    const docs = files.flatMap((file) => {
+      const uri = pathToFileURL(file).href;
+      if (this.docs.get(uri)) return [];
+      const read = readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
+      return read.kind === 'text' ? [new OpenDocument(uri, 'python', 0, read.text)] : [];
+    });
+    if (!docs.length) return;
+    // Open documents first: closed importers wait until no open document waits for an analysis.
+    while (this.running.length || this.waiting.size) await new Promise<void>((resolve) => this.idle.push(resolve));
     const generation = this.configGeneration;
-    const analysis = await this.compute(doc, await this.settings.get(uri), generation);
-    // Opened meanwhile: the editor's text and its own analysis win.
-    if (this.docs.get(uri)) return;
-    this.background.set(uri, analysis);
-    this.onAnalysed(analysis);
+    const jobs = await Promise.all(docs.map(async (doc) => ({ doc, settings: await this.settings.get(doc.uri) })));
+    // Several go in one request, as an open module's dependents do.
+    const analyses = jobs.length === 1 ? [await this.compute(jobs[0].doc, jobs[0].settings, generation)] : await this.computeMany(jobs, generation);
+    for (const analysis of analyses) {
+      // Opened meanwhile: the editor's text and its own analysis win.
+      if (this.docs.get(analysis.uri)) continue;
+      this.background.set(analysis.uri, analysis);
+      this.onAnalysed(analysis);
+    }
   }
 
   /** The file was opened: its background analysis gives way to the document's own. */
@@ -134,7 +148,8 @@ export class Analyzer {
     this.completed.delete(uri);
     this.settings.forget(uri);
     this.settle(uri, () => true, null);
-    if (this.running === uri) this.worker.terminate(`${uri} was closed`);
+    // A batch goes on for its other documents; the closed one's result is dropped.
+    if (this.running.length === 1 && this.running[0] === uri) this.worker.terminate(`${uri} was closed`);
     else void this.call({ kind: 'forget', uri }).catch(() => undefined);
   }
 
@@ -201,31 +216,60 @@ export class Analyzer {
     return { version: doc.version, tree: reply.tree };
   }
 
+  /**
+   * Starts the next request: every document waiting (up to `MAX_BATCH`, in the order they were
+   * asked for) goes in one request, so an edited module's dependents cost one round trip and
+   * share the module's evaluation in the analysis process.
+   */
   private pump(): void {
-    if (this.running !== null) return;
-    const uri = this.waiting.keys().next().value;
-    if (uri === undefined) return;
-    this.running = uri;
-    void this.runOne(uri)
-      .catch((e) => this.log(`shapelint: analysis of ${uri} failed: ${describe(e)}`))
+    if (this.running.length) return;
+    const batch = [...this.waiting.keys()].slice(0, MAX_BATCH);
+    if (!batch.length) {
+      for (const resolve of this.idle.splice(0)) resolve();
+      return;
+    }
+    this.running = batch;
+    void this.runBatch(batch)
+      .catch((e) => this.log(`shapelint: analysis of ${batch.join(', ')} failed: ${describe(e)}`))
       .finally(() => {
-        this.running = null;
+        this.running = [];
         this.pump();
       });
   }
 
-  private async runOne(uri: string): Promise<void> {
+  private async runBatch(uris: string[]): Promise<void> {
     const generation = this.configGeneration;
-    const settings = await this.settings.get(uri);
-    // The document may have changed or closed while the client answered; read it afresh.
-    const doc = this.docs.get(uri);
-    if (!doc) return this.settle(uri, () => true, null);
-    const analysis = await this.compute(doc, settings, generation);
-    // Closed meanwhile (its waiters were answered by `forget`), or reopened: the next run serves it.
-    if (this.docs.get(uri) !== doc) return;
-    this.completed.set(uri, analysis);
-    this.onAnalysed(analysis);
-    this.settle(uri, (w) => w.version <= analysis.version && w.generation <= analysis.generation, analysis);
+    const jobs: { doc: OpenDocument; settings: ServerSettings }[] = [];
+    for (const uri of uris) {
+      const settings = await this.settings.get(uri);
+      // The document may have changed or closed while the client answered; read it afresh.
+      const doc = this.docs.get(uri);
+      if (doc) jobs.push({ doc, settings });
+      else this.settle(uri, () => true, null);
+    }
+    const sent = this.openVersions();
+    const analyses = jobs.length === 1 ? [await this.compute(jobs[0].doc, jobs[0].settings, generation)] : await this.computeMany(jobs, generation);
+    const now = this.openVersions();
+    analyses.forEach((analysis, i) => {
+      const { doc } = jobs[i];
+      // Closed meanwhile (its waiters were answered by `forget`), or reopened: the next run serves it.
+      if (this.docs.get(doc.uri) !== doc) return;
+      // A module it imports was edited meanwhile: the result is stale; its waiters wait for the next run.
+      if (analysis.imports.some((file) => now.get(file) !== sent.get(file))) return;
+      this.completed.set(doc.uri, analysis);
+      this.onAnalysed(analysis);
+      this.settle(doc.uri, (w) => w.version <= analysis.version && w.generation <= analysis.generation, analysis);
+    });
+  }
+
+  /** The version of each open document by path (compared before and after a request: were its imports edited meanwhile?). */
+  private openVersions(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const d of this.docs.all()) {
+      const file = localPath(d.uri);
+      if (file) out.set(file, d.version);
+    }
+    return out;
   }
 
   private settle(uri: string, served: (w: Waiter) => boolean, analysis: Analysis | null): void {
@@ -237,22 +281,50 @@ export class Analyzer {
   }
 
   private async compute(doc: OpenDocument, settings: ServerSettings, generation: number): Promise<Analysis> {
-    const text = doc.text;
-    const overlays = this.openTexts(doc.uri);
-    const cells = this.cellsOf(doc.uri);
-    const base = { uri: doc.uri, version: doc.version, generation, text, lines: doc.lines, settings, imports: [], foreign: new Map(), importHashes: {} };
-    const project = doc.analysable ? this.project.forDocument(doc.uri) : null;
-    if (!project || project.excluded) return { ...base, lint: null, diagnostics: [] };
+    const job = this.lintJob(doc, settings, generation);
+    if (!('request' in job)) return job;
     let reply: LintReply;
     try {
-      const settingsNow = { ...lintSettings(settings, project), ...(cells ? { cells } : {}) };
-      const request: AnalysisRequest = { kind: 'lint', uri: doc.uri, text, settings: settingsNow, project: project.project, overlays };
-      reply = await this.call<LintReply>(request, DEFAULT_FILE_TIMEOUT_MS);
+      reply = await this.call<LintReply>({ kind: 'lint', ...job.request, overlays: this.openTexts(doc.uri) }, DEFAULT_FILE_TIMEOUT_MS);
     } catch (e) {
       if (!(e instanceof IsolatedCrash)) throw e;
       this.log(`shapelint: analysis of ${doc.uri} failed: ${e.message}`);
-      return { ...base, lint: null, diagnostics: [analysisFailed(e.message)] };
+      return { ...job.base, lint: null, diagnostics: [analysisFailed(e.message)] };
     }
+    return this.fromReply(doc, job.base, reply);
+  }
+
+  /**
+   * Several documents in one request to the analysis process (the dependents of an edited
+   * module). Should the process die on one of them, each is analysed again on its own, so only
+   * the culprit gets the failure.
+   */
+  private async computeMany(jobs: { doc: OpenDocument; settings: ServerSettings }[], generation: number): Promise<Analysis[]> {
+    const prepared = jobs.map(({ doc, settings }) => this.lintJob(doc, settings, generation));
+    const items = prepared.flatMap((j) => ('request' in j ? [j.request] : []));
+    let replies: LintReply[];
+    try {
+      const overlays = this.openTexts('');
+      replies = items.length ? (await this.call<LintManyReply>({ kind: 'lintMany', items, overlays }, DEFAULT_FILE_TIMEOUT_MS * items.length)).replies : [];
+    } catch (e) {
+      if (!(e instanceof IsolatedCrash)) throw e;
+      return Promise.all(jobs.map(({ doc, settings }) => this.compute(doc, settings, generation)));
+    }
+    let next = 0;
+    return prepared.map((j, i) => ('request' in j ? this.fromReply(jobs[i].doc, j.base, replies[next++]) : j));
+  }
+
+  /** The request that lints a document, or its analysis when it is not analysed (not Python, excluded). */
+  private lintJob(doc: OpenDocument, settings: ServerSettings, generation: number): Analysis | { base: Omit<Analysis, 'lint' | 'diagnostics'>; request: Omit<Extract<AnalysisRequest, { kind: 'lint' }>, 'kind' | 'overlays'> } {
+    const cells = this.cellsOf(doc.uri);
+    const base = { uri: doc.uri, version: doc.version, generation, text: doc.text, lines: doc.lines, settings, imports: [], foreign: new Map(), importHashes: {} };
+    const project = doc.analysable ? this.project.forDocument(doc.uri) : null;
+    if (!project || project.excluded) return { ...base, lint: null, diagnostics: [] };
+    const settingsNow = { ...lintSettings(settings, project), ...(cells ? { cells } : {}) };
+    return { base, request: { uri: doc.uri, text: doc.text, settings: settingsNow, project: project.project } };
+  }
+
+  private fromReply(doc: OpenDocument, base: Omit<Analysis, 'lint' | 'diagnostics'>, reply: LintReply): Analysis {
     if ('error' in reply) {
       // Never let one document's failure take the server down; report it in the log.
       this.log(`shapelint: analysis of ${doc.uri} failed: ${reply.error}`);
@@ -345,6 +417,14 @@ function analysisFailed(reason: string): LspDiagnostic {
     code: 'analysis-failed',
     message: `shapelint could not analyse this file: ${reason}. Its shape errors are not shown; the next edit tries again.`,
   };
+}
+
+function localPath(uri: string): string | null {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : null;
+  } catch {
+    return null;
+  }
 }
 
 function describe(e: unknown): string {

@@ -9,6 +9,7 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
+  FileOperationPatternKind,
   LSPErrorCodes,
   ProposedFeatures,
   ResponseError,
@@ -21,7 +22,9 @@ import {
   type DocumentDiagnosticReport,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importsAny } from '../host/project';
 import { CrossFileDiagnostics, withProjectFacts } from './cross-file';
 import { WorkspaceIndex } from './workspace-index';
 import { shapelintVersion } from '../host/version';
@@ -145,7 +148,15 @@ class ShapelintServer {
       if (s !== undefined) this.pushedSettings = s;
       this.configChanged();
     });
-    c.onDidChangeWatchedFiles(() => this.configChanged());
+    c.onDidChangeWatchedFiles(({ changes }) => {
+      const modules = changes.filter((x) => /\.pyi?$/.test(x.uri));
+      if (modules.length < changes.length) this.configChanged();
+      else this.modulesChanged(modules.map((x) => x.uri));
+    });
+    // A module created, deleted or renamed may change how other files' imports resolve.
+    c.workspace.onDidCreateFiles(({ files }) => this.modulesChanged(files.map((f) => f.uri)));
+    c.workspace.onDidDeleteFiles(({ files }) => this.modulesChanged(files.map((f) => f.uri)));
+    c.workspace.onDidRenameFiles(({ files }) => this.modulesChanged(files.flatMap((f) => [f.oldUri, f.newUri])));
     c.languages.diagnostics.on((p, token) => this.pull(p.textDocument.uri, p.previousResultId, token));
     c.onCodeAction(async (p, token) => {
       const cell = this.notebooks.notebookOf(p.textDocument.uri);
@@ -199,6 +210,7 @@ class ShapelintServer {
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, PORT_KIND] },
         inlayHintProvider: true,
+        workspace: { fileOperations: { didCreate: MODULE_OPERATIONS, didDelete: MODULE_OPERATIONS, didRename: MODULE_OPERATIONS } },
       },
       serverInfo: { name: 'shapelint', version: shapelintVersion() },
     };
@@ -215,7 +227,7 @@ class ShapelintServer {
     }
     if (ws?.didChangeWatchedFiles?.dynamicRegistration) {
       void this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: WATCHED_CONFIG_GLOBS.map((globPattern) => ({ globPattern })),
+        watchers: [...WATCHED_CONFIG_GLOBS, '**/*.py'].map((globPattern) => ({ globPattern })),
       });
     }
   }
@@ -241,15 +253,17 @@ class ShapelintServer {
     const file = workspaceRoot(uri);
     if (!file || !this.analyzer) return;
     const dependents = this.analyzer.dependentsOf(file).filter((d) => d !== uri);
+    const closed: string[] = [];
     for (const d of dependents) {
+      const onDisk = workspaceRoot(d);
       if (this.analyzer.isBackground(d)) {
-        const closed = workspaceRoot(d);
-        if (closed) void this.analyzer.analyseClosed(closed);
+        if (onDisk) closed.push(onDisk);
         continue;
       }
       this.analyzer.invalidate(d);
       if (!this.pullMode) this.scheduler.schedule(d);
     }
+    if (closed.length) void this.analyzer.analyseClosed(closed);
     if (this.pullMode && dependents.length) this.refreshPulled();
   }
 
@@ -262,7 +276,35 @@ class ShapelintServer {
     if (!file || !file.endsWith('.py') || this.indexed.has(file) || !this.analyzer) return;
     this.indexed.add(file);
     const open = new Set(this.docs.all().flatMap((d) => workspaceRoot(d.uri) ?? []));
-    for (const importer of this.index.importersOf(file, open)) void this.analyzer.analyseClosed(importer);
+    void this.analyzer.analyseClosed(this.index.importersOf(file, open));
+  }
+
+  /**
+   * Python files (or folders) were created, deleted, renamed or changed on disk: an analysis whose
+   * imports name one of them may now resolve an import to another file (a new module shadowing the
+   * one found before) or read another text, so it runs again. Open documents' own texts win over
+   * disk, so a change on disk to an open file changes nothing.
+   */
+  private modulesChanged(uris: string[]): void {
+    const files = uris.flatMap((u) => workspaceRoot(u) ?? []).filter((f) => !this.docs.get(pathToFileURL(f).href));
+    if (!files.length || !this.analyzer) return;
+    this.index.invalidate();
+    const names = new Set(files.map(moduleWord));
+    let pulled = false;
+    const closed: string[] = [];
+    for (const a of this.analyzer.analyses()) {
+      if (!importsAny(a.text, names) && !files.some((f) => a.imports.includes(f))) continue;
+      const file = workspaceRoot(a.uri);
+      if (this.analyzer.isBackground(a.uri)) {
+        if (file && !files.includes(file)) closed.push(file);
+        continue;
+      }
+      this.analyzer.invalidate(a.uri);
+      if (this.pullMode && !this.notebooks.isNotebook(a.uri)) pulled = true;
+      else this.scheduler.schedule(a.uri);
+    }
+    if (pulled) this.refreshPulled();
+    if (closed.length) void this.analyzer.analyseClosed(closed);
   }
 
   private refreshPulled(): void {
@@ -402,6 +444,16 @@ function untilCancelled<T>(work: Promise<T> | T, token: CancellationToken): Prom
       },
     );
   });
+}
+
+/** File operations on Python files and on folders (packages) change how imports resolve. */
+const MODULE_OPERATIONS = { filters: [{ pattern: { glob: '**/*.{py,pyi}' } }, { pattern: { glob: '**/*', matches: FileOperationPatternKind.folder } }] };
+
+/** The word an import names a file or folder by: `utils` for `utils.py`, `pkg` for `pkg/__init__.py` or the folder `pkg`. */
+function moduleWord(file: string): string {
+  const base = path.basename(file);
+  if (/^__init__\.pyi?$/.test(base)) return path.basename(path.dirname(file));
+  return base.replace(/\.pyi?$/, '');
 }
 
 function workspaceRoot(uri: string | null | undefined): string | null {

@@ -6,7 +6,7 @@ import type { LayerValue } from './values';
  * Replaces the argument's value where the user passed it (by keyword or position), or
  * appends `name=value` before the closing parenthesis.
  */
-export function argEdit(layer: LayerValue, name: string, value: string, text: string): TextEdit | null {
+export function argEdit(layer: LayerValue, name: string, value: string, source: (start: number, end: number) => string): TextEdit | null {
   if (!isSafeLiteral(value)) return null;
   const kw = layer.callArgs.find((a) => a.name === name);
   if (kw) return { range: kw.value.r, newText: value };
@@ -17,7 +17,7 @@ export function argEdit(layer: LayerValue, name: string, value: string, text: st
   }
   if (layer.callArgs.some((a) => a.star)) return null;
   const close = layer.argsRange.end - 1;
-  if (text[close] !== ')') return null;
+  if (source(close, close + 1) !== ')') return null;
   const last = layer.callArgs[layer.callArgs.length - 1];
   if (!last) return { range: { start: close, end: close }, newText: `${name}=${value}` };
   // Keep a trailing comma style: insert after the last argument.

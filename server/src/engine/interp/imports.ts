@@ -8,9 +8,9 @@
  * `torchvision.models`) loads the stub. Nothing here reads files: the host's `ModuleProvider`
  * does (via `Program`).
  */
-import type { Module, Stmt } from '../syntax/ast';
+import type { Stmt } from '../syntax/ast';
 import { canonicalName } from './names';
-import type { LoadedModule, Program } from './program';
+import type { LoadedModule, ModuleRunner, Program } from './program';
 import type { Scope } from './scope';
 import { UNKNOWN_V, type Value } from './values';
 
@@ -31,8 +31,8 @@ export function moduleScope(scope: Scope): Scope {
 export class Imports {
   constructor(
     private readonly program: Program,
-    /** Runs a freshly loaded module's body in its own scope. */
-    private readonly runBody: (mod: LoadedModule, ast: Module) => void,
+    /** Runs a freshly loaded module's body in its own scope (or counts a shared evaluation's). */
+    private readonly runner: ModuleRunner,
   ) {}
 
   /** `import a.b.c` / `import a.b.c as d`. Returns false for names left to the framework catalogue. */
@@ -132,7 +132,7 @@ export class Imports {
   }
 
   private load(name: string): LoadedModule | null {
-    return this.program.load(name, this.runBody);
+    return this.program.load(name, this.runner);
   }
 
   /** The absolute name of `from ..x import` in the module owning `scope`, or null. */

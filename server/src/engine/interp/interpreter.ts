@@ -21,7 +21,8 @@ import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
 import type { InterpreterHost, ModelLayer } from './models/interfaces';
 import { pyRepr, pyStr } from './python-str';
-import { Scope } from './scope';
+import { Scope, withScopeOverlay } from './scope';
+import { optionsKey, type BodyEffects } from './shared-modules';
 import { RaiseSignal, StubRaises } from './stub-raises';
 import { trainingAttribute } from './train-mode';
 import { forgetInPlace, loopWrites, WIDEN_AFTER, type LoopWrites } from './widening';
@@ -82,7 +83,7 @@ class ContinueSignal {}
 export function interpretModule(module: Module, text: string, options: AnalyzeOptions, meter: Meter): InterpretResult {
   const interp = new Interpreter(module, text, options, meter);
   try {
-    return interp.run();
+    return withScopeOverlay(() => interp.run());
   } finally {
     interp.program.dispose();
   }
@@ -119,8 +120,14 @@ export class Interpreter implements InterpreterHost {
   ) {
     const entry: LoadedModule = { name: options.moduleName ?? '', source: null, isPackage: !!options.isPackage, base: 0, end: text.length, scope: this.global, running: true };
     this.global.module = entry;
-    this.program = new Program(text, entry, options.modules, meter);
-    this.imports = new Imports(this.program, (mod, ast) => this.runModuleBody(mod, ast));
+    this.program = new Program(text, entry, options.modules, meter, options.modules?.shared ? optionsKey(options) : '');
+    this.imports = new Imports(this.program, {
+      run: (mod, ast) => this.runModuleBody(mod, ast),
+      reused: (effects) => {
+        this.modelTouches += effects.touches;
+        this.stubs.skipCalls(effects.calls);
+      },
+    });
     this.models = new ModelEngine(this);
     this.stubs = new StubRaises((r) => r.start < (options.stubCodeEnd ?? 0) || this.program.isStub(r));
   }
@@ -142,6 +149,10 @@ export class Interpreter implements InterpreterHost {
     return this.program.inEntry(r);
   }
 
+  sourceText(start: number, end: number): string {
+    return this.program.sourceText(start, end);
+  }
+
   lineOf(offset: number): number {
     return this.program.lineOf(offset);
   }
@@ -154,8 +165,12 @@ export class Interpreter implements InterpreterHost {
     return m.name ? `${line} of module ${m.name}` : `${line} of the analysed file`;
   }
 
-  /** Runs an imported module's body in its own scope, outside whatever branch or loop imported it. */
-  private runModuleBody(mod: LoadedModule, ast: Module): void {
+  /**
+   * Runs an imported module's body in its own scope, outside whatever branch or loop imported it,
+   * and says whether it made anything besides names (model values, tensor facts, diagnostics).
+   */
+  private runModuleBody(mod: LoadedModule, ast: Module): BodyEffects {
+    const before = { made: this.models.madeCount(), tensors: this.tensors.length, touches: this.modelTouches, calls: this.stubs.callCount };
     const saved = { uncertain: this.uncertainDepth, pending: this.pendingReturns, loops: this.loopMutations, depth: this.callDepth };
     this.uncertainDepth = 0;
     this.pendingReturns = [];
@@ -170,6 +185,11 @@ export class Interpreter implements InterpreterHost {
       this.loopMutations = saved.loops;
       this.callDepth = saved.depth;
     }
+    return {
+      pure: this.models.madeCount() === before.made && this.tensors.length === before.tensors,
+      touches: this.modelTouches - before.touches,
+      calls: this.stubs.callCount - before.calls,
+    };
   }
 
   /**

@@ -64,10 +64,16 @@ class SharedContext implements ModelContext {
   nextId(): number {
     return this.idCounter++;
   }
+
+  /** How many ids were handed out (a module body that made none made no model value). */
+  get idsMade(): number {
+    return this.idCounter;
+  }
 }
 
 export class ModelEngine implements ModelLayer {
-  private readonly ctx: ModelContext;
+  private readonly ctx: SharedContext;
+  private reported = 0;
 
   constructor(host: InterpreterHost) {
     this.ctx = new SharedContext(host);
@@ -204,7 +210,12 @@ export class ModelEngine implements ModelLayer {
       run.issues++;
       return;
     }
+    this.reported++;
     this.ctx.diagnostics.emit(d);
+  }
+
+  madeCount(): number {
+    return this.ctx.idsMade + this.reported;
   }
 
   diagnostics(): Diagnostic[] {

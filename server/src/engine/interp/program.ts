@@ -1,12 +1,15 @@
 /**
  * The modules of one multi-file analysis. The analysed file (the entry) and every module it
- * imports live in one program text: the entry at offset 0, each imported module appended after
- * it, so an offset names a place in exactly one module and the interpreter and model layer keep
- * working on plain offsets. `locate` maps an offset back to its module and local offset.
+ * imports live in one space of offsets: the entry at offset 0, each unshared imported module
+ * appended after it, and each module shared between analyses (`shared-modules.ts`) at the fixed
+ * offsets of its one evaluation, far above. An offset names a place in exactly one module, so the
+ * interpreter and model layer keep working on plain offsets; `moduleAt` maps an offset back to
+ * its module and `sourceText` reads the text there.
  *
  * Modules are loaded lazily, on the first import that names them, and run once (their scope is
- * cached). A module imported while it is still running (an import cycle) is handed out as it
- * is so far, as Python hands out a partially initialised module.
+ * cached), or taken from the host's shared evaluations when every import they made still
+ * resolves the same way. A module imported while it is still running (an import cycle) is handed
+ * out as it is so far, as Python hands out a partially initialised module.
  */
 import type { Meter } from '../budget';
 import type { Module } from '../syntax/ast';
@@ -15,6 +18,7 @@ import { convertModuleAt } from '../syntax/convert';
 import type { ParsedTree } from '../syntax/tree';
 import type { ImportedModule, ModuleProvider, ModuleSource, TextRange } from '../types';
 import { Scope } from './scope';
+import { identityOf, immutableScope, type BodyEffects, type Lookup, type SharedEvaluation } from './shared-modules';
 
 /** Most modules one analysis loads; past it, imports are unknown (a bounded analysis). */
 const MAX_MODULES = 1000;
@@ -24,7 +28,7 @@ export interface LoadedModule {
   /** Null for the entry. */
   source: ModuleSource | null;
   isPackage: boolean;
-  /** Where the module's text starts and ends in the program text. */
+  /** Where the module's text starts and ends in the program's offsets. */
   base: number;
   end: number;
   scope: Scope;
@@ -33,29 +37,64 @@ export interface LoadedModule {
   lines?: LineIndex;
   /** Comments of an imported module (program offsets), for its suppression comments. */
   comments?: Module['comments'];
+  /** Set on a module evaluated once and shared between analyses (its scope is frozen). */
+  shared?: SharedEvaluation;
+}
+
+/** What runs a module's body for the program (the interpreter). */
+export interface ModuleRunner {
+  /** Runs a freshly loaded module's body in its own scope and says what else it did. */
+  run(mod: LoadedModule, ast: Module): BodyEffects;
+  /** A shared evaluation was taken instead of running the body: count what that body did. */
+  reused(effects: BodyEffects): void;
+}
+
+/** The lookups and shared modules of a module being evaluated, while it may still become shared. */
+interface Recording {
+  mod: LoadedModule;
+  lookups: Lookup[];
+  modules: LoadedModule[];
+  /** False once it depends on something no other analysis would see alike (a partial or unshared module). */
+  ok: boolean;
 }
 
 export class Program {
   private pieces: string[];
   private joined: string | null = null;
-  /** By base, ascending (modules are appended). */
+  private contiguousEnd: number;
+  /** By base, ascending. */
   readonly modules: LoadedModule[] = [];
+  /** The imported modules in the order they were loaded (or taken shared). */
+  private readonly loaded: LoadedModule[] = [];
   private readonly byName = new Map<string, LoadedModule | null>();
   private readonly trees: ParsedTree[] = [];
+  /** Modules being evaluated that may become shared (innermost last). */
+  private readonly recordings: Recording[] = [];
 
   constructor(
     entryText: string,
     readonly entry: LoadedModule,
     private readonly provider: ModuleProvider | undefined,
     private readonly meter: Meter,
+    /** The options a shared evaluation must have been made with (`optionsKey`). */
+    private readonly optionsKey = '',
   ) {
     this.pieces = [entryText];
+    this.contiguousEnd = entryText.length;
     this.modules.push(entry);
     if (entry.name) this.byName.set(entry.name, entry);
   }
 
+  /** The entry and the unshared modules appended to it (shared modules' offsets lie beyond). */
   get text(): string {
     return (this.joined ??= this.pieces.join(''));
+  }
+
+  /** The source between two offsets of one module. */
+  sourceText(start: number, end: number): string {
+    const m = this.moduleAt(start);
+    const own = m.source ? m.source.text : this.pieces[0];
+    return own.slice(start - m.base, end - m.base);
   }
 
   get multiFile(): boolean {
@@ -63,26 +102,45 @@ export class Program {
   }
 
   /**
-   * The module a dotted name resolves to, loaded (its body run by `run`) on first use, or null
+   * The module a dotted name resolves to, loaded (its body run by `runner`) on first use, or null
    * when the host knows no such project module or stub.
    */
-  load(name: string, run: (mod: LoadedModule, ast: Module) => void): LoadedModule | null {
+  load(name: string, runner: ModuleRunner): LoadedModule | null {
     const cached = this.byName.get(name);
-    if (cached !== undefined) return cached;
-    if (!this.provider || this.modules.length >= MAX_MODULES || !/^[A-Za-z_][\w.]*$/.test(name)) return null;
+    if (cached !== undefined) {
+      this.noteCached(name, cached);
+      return cached;
+    }
+    if (!this.provider || this.modules.length >= MAX_MODULES || !/^[A-Za-z_][\w.]*$/.test(name)) {
+      this.spoilRecordings(0);
+      return null;
+    }
     const source = this.provider.find(name) ?? null;
+    const lookup: Lookup = { name, path: source?.path ?? null, identity: source ? identityOf(source) : null };
+    for (const r of this.recordings) r.lookups.push(lookup);
     if (!source) {
       this.byName.set(name, null);
       return null;
     }
+    const store = this.provider.shared && this.provider.parsed ? this.provider.shared : undefined;
+    const key = store?.key(source, this.optionsKey);
+    const reused = key !== undefined ? this.reuse(store!.get(key), runner) : null;
+    if (reused) {
+      store!.reuses++;
+      lookup.mod = reused;
+      return reused;
+    }
+    const stepsBefore = this.meter.used;
     this.meter.charge(1 + Math.ceil(source.text.length / 100));
-    const base = this.text.length + 1;
+    const shareable = store && key !== undefined && !store.isImpure(key);
+    const base = shareable ? store.allocate(source.text.length) : this.append(source.text);
     const mod: LoadedModule = { name, source, isPackage: source.isPackage, base, end: base + source.text.length, scope: new Scope(null, 'module'), running: true };
     mod.scope.module = mod;
-    this.pieces.push('\n', source.text);
-    this.joined = null;
-    this.modules.push(mod);
+    this.insert(mod);
     this.byName.set(name, mod);
+    const recording: Recording | null = shareable ? { mod, lookups: [], modules: [], ok: true } : null;
+    if (recording) this.recordings.push(recording);
+    let effects: BodyEffects;
     // A tree the host keeps is shared between analyses; one parsed here is disposed at the end.
     const kept = this.provider.parsed?.(source);
     const tree = kept?.tree ?? this.provider.parser.parse(source.text);
@@ -90,9 +148,19 @@ export class Program {
     try {
       const ast = convertModuleAt(tree.rootNode, this.meter, base, kept?.conversions);
       mod.comments = ast.comments;
-      run(mod, ast);
+      effects = runner.run(mod, ast);
     } finally {
       mod.running = false;
+      if (recording) this.recordings.pop();
+    }
+    if (recording && kept && recording.ok && effects.pure && immutableScope(mod)) {
+      const modules = [...new Set([...recording.modules, mod])];
+      store!.put(key!, { mod, lookups: uniqueLookups(recording.lookups), modules, steps: this.meter.used - stepsBefore, effects });
+      lookup.mod = mod;
+      for (const r of this.recordings) r.modules.push(mod);
+    } else {
+      if (recording && (!effects.pure || !immutableScope(mod))) store!.markImpure(key!);
+      this.spoilRecordings(0);
     }
     return mod;
   }
@@ -100,8 +168,81 @@ export class Program {
   /** Whether the host knows `name` as a module, without loading it. */
   has(name: string): boolean {
     const cached = this.byName.get(name);
-    if (cached !== undefined) return cached !== null;
-    return !!this.provider?.find(name);
+    if (cached !== undefined) {
+      this.noteCached(name, cached);
+      return cached !== null;
+    }
+    const source = this.provider?.find(name);
+    for (const r of this.recordings) r.lookups.push({ name, path: source?.path ?? null, identity: source ? identityOf(source) : null });
+    return !!source;
+  }
+
+  /**
+   * A shared evaluation, taken when every lookup it made resolves alike here (the same file
+   * with the same content, or still nothing) and its modules fit in with those already loaded.
+   */
+  private reuse(e: SharedEvaluation | undefined, runner: ModuleRunner): LoadedModule | null {
+    if (!e || this.modules.length + e.modules.length > MAX_MODULES) return null;
+    if (!e.lookups.every((l) => this.resolvesAs(l))) return null;
+    if (e.modules.some((m) => this.byName.has(m.name) && this.byName.get(m.name) !== m)) return null;
+    for (const m of e.modules) {
+      if (this.byName.has(m.name)) continue;
+      this.insert(m);
+      this.byName.set(m.name, m);
+    }
+    this.meter.charge(e.steps);
+    runner.reused(e.effects);
+    for (const r of this.recordings) {
+      r.lookups.push(...e.lookups);
+      r.modules.push(...e.modules);
+    }
+    return e.mod;
+  }
+
+  private resolvesAs(l: Lookup): boolean {
+    const cached = this.byName.get(l.name);
+    if (cached === null) return l.path === null;
+    if (cached !== undefined) return l.mod ? cached === l.mod : (cached.source?.path ?? null) === l.path;
+    const now = this.provider!.find(l.name);
+    return now ? now.path === l.path && identityOf(now) === l.identity : l.path === null;
+  }
+
+  /** A module already loaded is named again: evaluations under way now depend on it. */
+  private noteCached(name: string, cached: LoadedModule | null): void {
+    if (!this.recordings.length) return;
+    if (cached === null) {
+      for (const r of this.recordings) r.lookups.push({ name, path: null, identity: null });
+      return;
+    }
+    if (cached.shared) {
+      const lookup: Lookup = { name, path: cached.source!.path, identity: identityOf(cached.source!), mod: cached };
+      for (const r of this.recordings) r.lookups.push(lookup, ...cached.shared.lookups), r.modules.push(...cached.shared.modules);
+      return;
+    }
+    // A partial module (a cycle) or an unshared one: what reads it can only be shared from outside the cycle.
+    const owner = this.recordings.findIndex((r) => r.mod === cached);
+    this.spoilRecordings(owner + 1);
+  }
+
+  /** Evaluations under way from `from` on (innermost last) can no longer be shared. */
+  private spoilRecordings(from: number): void {
+    for (let i = from; i < this.recordings.length; i++) this.recordings[i].ok = false;
+  }
+
+  /** Appends an unshared module's text after the entry's; returns its base. */
+  private append(text: string): number {
+    const base = this.contiguousEnd + 1;
+    this.pieces.push('\n', text);
+    this.joined = null;
+    this.contiguousEnd = base + text.length;
+    return base;
+  }
+
+  private insert(mod: LoadedModule): void {
+    this.loaded.push(mod);
+    let i = this.modules.length;
+    while (i > 0 && this.modules[i - 1].base > mod.base) i--;
+    this.modules.splice(i, 0, mod);
   }
 
   /** The module holding `offset` (the entry for offsets in no imported module). */
@@ -127,16 +268,30 @@ export class Program {
   /** The line of `offset` within its own module (0-based). */
   lineOf(offset: number): number {
     const m = this.moduleAt(offset);
-    m.lines ??= new LineIndex(this.text.slice(m.base, m === this.entry ? this.pieces[0].length : m.end));
+    m.lines ??= new LineIndex(m.source ? m.source.text : this.pieces[0]);
     return m.lines.lineOf(offset - m.base);
   }
 
   imports(): ImportedModule[] {
-    return this.modules.filter((m) => m.source).map((m) => ({ name: m.name, path: m.source!.path, stub: m.source!.stub }));
+    return this.loaded.map((m) => ({ name: m.name, path: m.source!.path, stub: m.source!.stub }));
   }
 
   dispose(): void {
     for (const t of this.trees) t.dispose();
     this.trees.length = 0;
   }
+}
+
+/** The lookups once each (a module imported twice is looked up twice). */
+function uniqueLookups(lookups: Lookup[]): Lookup[] {
+  const seen = new Map<string, Lookup>();
+  const out: Lookup[] = [];
+  for (const l of lookups) {
+    const k = `${l.name}\0${l.path}\0${l.identity}`;
+    const prev = seen.get(k);
+    if (prev && prev.mod === l.mod) continue;
+    seen.set(k, l);
+    out.push(l);
+  }
+  return out;
 }

@@ -48,6 +48,16 @@ export class StubRaises {
     this.frames.pop();
   }
 
+  /** Calls made so far (each call's serial). */
+  get callCount(): number {
+    return this.calls;
+  }
+
+  /** Counts `n` calls made elsewhere (a shared module's evaluation), so later serials are as in a fresh analysis. */
+  skipCalls(n: number): void {
+    this.calls += n;
+  }
+
   /**
    * What a raise in stub code at `at` does: report it (all conditions known, nothing may catch
    * it), unwind silently (a user call or an uncertain branch will catch the signal), or nothing

@@ -47,7 +47,7 @@ export class Diagnostics {
     if (origin && this.ctx.host.userSite(origin) === origin) related.push({ range: origin, message: `input shape ${formatShape(this.originShape(hist, inputs))} comes from here` });
     const fixes = (issue.fixes ?? []).flatMap((f) => {
       if (!layer || layer.id <= 0 || inStub) return [];
-      const edit = argEdit(layer, f.name, f.value, this.ctx.host.text);
+      const edit = argEdit(layer, f.name, f.value, (a, b) => this.ctx.host.sourceText(a, b));
       return edit ? [{ title: f.title, applicability: f.applicability, edits: [edit] }] : [];
     });
     if (extra) {

@@ -15,7 +15,10 @@ import type { ClassValue, FuncValue, LayerValue, ModelFamily, ObjectValue, Tenso
 export type CallSite = Extract<Expr, { k: 'call' }>;
 
 export interface InterpreterHost {
+  /** The analysed file and the unshared modules it imported (offsets of shared modules lie beyond it: use `sourceText`). */
   readonly text: string;
+  /** The program's source between two offsets, in whichever module they are. */
+  sourceText(start: number, end: number): string;
   readonly module: Module;
   readonly options: AnalyzeOptions;
   /** Tensor facts for hovers and inlay hints. */
@@ -73,6 +76,8 @@ export interface ModelLayer {
   decoratorDefault(decorators: Value[], name: string): Value | undefined;
   /** Emits a diagnostic found by the interpreter itself (a library stub's raise). */
   report(d: Diagnostic): void;
+  /** Grows with every model value made and diagnostic reported (a shared module's body must leave it unchanged). */
+  madeCount(): number;
   // End of the module
   finish(): void;
   diagnostics(): Diagnostic[];

@@ -32,7 +32,7 @@ export function checkLayout(ctx: ModelContext, run: Run, obj: ObjectValue): void
   const rule = ruleByName('layout-mismatch');
   const fixes = [...first.fixes];
   if (flip.transposeFix && run.inputArgRange) {
-    const argText = ctx.host.text.slice(run.inputArgRange.start, run.inputArgRange.end);
+    const argText = ctx.host.sourceText(run.inputArgRange.start, run.inputArgRange.end);
     fixes.unshift({
       title: `Transpose the input to ${flip.to} (${flip.transposeFix.describe})`,
       applicability: 'unsafe',
@@ -60,7 +60,7 @@ function dataFormatFix(ctx: ModelContext, run: Run, format: string): Diagnostic[
     const layer = ctx.layers.appliedLayer(ctx.runs.apps.get(id)!.layerId);
     if (layer && layer.def.params.some((p) => p.name === 'data_format') && !layer.args.explicit('data_format')) layers.set(layer.id, layer);
   }
-  const edits = [...layers.values()].map((l) => argEdit(l, 'data_format', `'${format}'`, ctx.host.text));
+  const edits = [...layers.values()].map((l) => argEdit(l, 'data_format', `'${format}'`, (a, b) => ctx.host.sourceText(a, b)));
   if (edits.length === 0 || edits.some((e) => !e)) return null;
   return {
     title: `Set data_format='${format}' on the ${edits.length} layers that read the layout`,

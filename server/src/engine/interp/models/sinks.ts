@@ -465,7 +465,7 @@ function fixEdit(ctx: ModelContext, fix: LossFix, where: FixPlaces, target: Tens
   } else if (fix.on === 'target' && where.target && ATOMIC.has(where.target.k)) {
     edit = { range: { start: where.target.r.end, end: where.target.r.end }, newText: fix.append };
   } else if (fix.on === 'loss-name' && where.lossName?.k === 'str') {
-    const quote = ctx.host.text[where.lossName.r.start] === '"' ? '"' : "'";
+    const quote = ctx.host.sourceText(where.lossName.r.start, where.lossName.r.start + 1) === '"' ? '"' : "'";
     edit = { range: where.lossName.r, newText: `${quote}${fix.name}${quote}` };
   } else if (fix.on === 'loss-arg' && where.layer) {
     edit = keywordEdit(ctx, where.layer, fix.name, fix.value);
@@ -501,7 +501,7 @@ function keywordEdit(ctx: ModelContext, layer: LayerValue, name: string, value: 
   if (kw) return { range: kw.value.r, newText: value };
   if (layer.callArgs.some((a) => !a.name || a.star)) return null;
   const close = layer.argsRange.end - 1;
-  if (ctx.host.text[close] !== ')') return null;
+  if (ctx.host.sourceText(close, close + 1) !== ')') return null;
   const last = layer.callArgs[layer.callArgs.length - 1];
   return last ? { range: { start: last.r.end, end: last.r.end }, newText: `, ${name}=${value}` } : { range: { start: close, end: close }, newText: `${name}=${value}` };
 }
