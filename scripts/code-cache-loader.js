@@ -5,8 +5,10 @@
 // (another node version, another bundle) only costs the compile it would have cost anyway.
 // With SHAPELINT_CODE_CACHE=produce the cache is (re)written after the process's first
 // answer to its parent, or at exit: functions compiled by then are cached too. The cache
-// starts with the SHA-256 of the source it was made from (V8 itself only checks the length).
-const crypto = require('node:crypto');
+// starts with a fingerprint of the source it was made from (V8 itself only checks the length),
+// and counts only when it is not older than the bundle (a bundle edited after the build). The
+// fingerprint samples the source instead of hashing all of it: loading node:crypto and hashing
+// the 1.5 MB CLI bundle took ~30 ms of a one-file check's ~0.2 s.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -16,11 +18,11 @@ module.exports = function loadBundle(file) {
   const filename = path.resolve(file);
   const cacheFile = `${filename}.cache`;
   const source = fs.readFileSync(filename, 'utf8');
-  const hash = crypto.createHash('sha256').update(source).digest();
+  const hash = fingerprint(source);
   let cachedData;
   try {
-    const file = fs.readFileSync(cacheFile);
-    if (file.subarray(0, hash.length).equals(hash)) cachedData = file.subarray(hash.length);
+    const file = fs.statSync(cacheFile).mtimeMs >= fs.statSync(filename).mtimeMs ? fs.readFileSync(cacheFile) : null;
+    if (file && file.subarray(0, hash.length).equals(hash)) cachedData = file.subarray(hash.length);
   } catch {
     cachedData = undefined;
   }
@@ -37,6 +39,13 @@ module.exports = function loadBundle(file) {
   mod.loaded = true;
   return mod.exports;
 };
+
+/** 32 bytes: the source's length and an FNV-1a hash of every 61st character. */
+function fingerprint(source) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < source.length; i += 61) h = Math.imul(h ^ source.charCodeAt(i), 0x01000193);
+  return Buffer.from(`shapelint-cc ${source.length} ${(h >>> 0).toString(16)}`.padEnd(32).slice(0, 32));
+}
 
 function produceLater(script, cacheFile, hash) {
   let written = false;
