@@ -145,10 +145,10 @@ function sameMac(a: string, b: string): boolean {
 /** A cached result whose every part the report can use, or null (then it is a miss). */
 export function validResult(v: unknown, textLength: number): LintJobResult | null {
   if (!isObject(v)) return null;
-  const { diagnostics, syntaxErrors, models, truncated, internalError } = v;
+  const { diagnostics, syntaxErrors, truncated, internalError } = v;
   if (!Array.isArray(diagnostics) || !diagnostics.every((d) => validDiagnostic(d, textLength))) return null;
   if (!Array.isArray(syntaxErrors) || !syntaxErrors.every((s) => isObject(s) && typeof s.message === 'string' && validRange(s.range, textLength))) return null;
-  if (!Array.isArray(models) || typeof truncated !== 'boolean') return null;
+  if (typeof truncated !== 'boolean') return null;
   if (internalError !== undefined && typeof internalError !== 'string') return null;
   const { fixedText: _fixed, ...rest } = v;
   return { ...(rest as unknown as LintJobResult), id: 0, applied: [] };
