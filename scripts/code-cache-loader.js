@@ -5,10 +5,12 @@
 // (another node version, another bundle) only costs the compile it would have cost anyway.
 // With SHAPELINT_CODE_CACHE=produce the cache is (re)written after the process's first
 // answer to its parent, or at exit: functions compiled by then are cached too. The cache
-// starts with a fingerprint of the source it was made from (V8 itself only checks the length),
-// and counts only when it is not older than the bundle (a bundle edited after the build). The
-// fingerprint samples the source instead of hashing all of it: loading node:crypto and hashing
-// the 1.5 MB CLI bundle took ~30 ms of a one-file check's ~0.2 s.
+// starts with a fingerprint of the source it was made from (V8 itself only checks the length):
+// the length and a hash of a sample of the characters, against accidents (a bundle edited by
+// hand after the build; the build itself starts from an empty dist/ and writes both). Not
+// against attacks: whoever can write the cache can write the bundle. Hashing all of the 1.5 MB
+// CLI bundle with node:crypto took ~30 ms of a one-file check's ~0.2 s. (File times cannot
+// help: installing the packed package gives every file the time it was unpacked.)
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -21,8 +23,8 @@ module.exports = function loadBundle(file) {
   const hash = fingerprint(source);
   let cachedData;
   try {
-    const file = fs.statSync(cacheFile).mtimeMs >= fs.statSync(filename).mtimeMs ? fs.readFileSync(cacheFile) : null;
-    if (file && file.subarray(0, hash.length).equals(hash)) cachedData = file.subarray(hash.length);
+    const file = fs.readFileSync(cacheFile);
+    if (file.subarray(0, hash.length).equals(hash)) cachedData = file.subarray(hash.length);
   } catch {
     cachedData = undefined;
   }
