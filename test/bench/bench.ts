@@ -151,15 +151,20 @@ function coldStartSection(): void {
   try {
     const file = path.join(root, 'model.py');
     writeFileSync(file, readFileSync(path.join(EXAMPLES, 'gluon_naive_port.py'), 'utf8') + '\n'.repeat(7));
+    writeFileSync(path.join(root, 'other.py'), readFileSync(path.join(EXAMPLES, 'keras_original.py'), 'utf8'));
     const runs = quick ? 5 : 15;
     const node: number[] = [];
     const check: number[] = [];
+    // Two files are linted in a lint process (one small file in the CLI's own): pre-commit's case.
+    const two: number[] = [];
     for (let i = 0; i < runs; i++) {
       node.push(time(() => spawnSync(process.execPath, ['-e', '0'])) / 1000);
       check.push(time(() => spawnSync(process.execPath, [BIN, 'check', '--no-cache', 'model.py'], { cwd: root })) / 1000);
+      two.push(time(() => spawnSync(process.execPath, [BIN, 'check', '--no-cache', 'model.py', 'other.py'], { cwd: root })) / 1000);
     }
     console.log('\n## Cold start\n');
     report('one-file check of a 30-line file, whole process (median)', `${median(check).toFixed(3)} s; node -e 0 here: ${median(node).toFixed(3)} s`, '<= 0.25 s', median(check) <= 0.25);
+    console.log(`        two-file check (in a lint process), whole process (median): ${median(two).toFixed(3)} s`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
