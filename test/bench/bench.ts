@@ -5,7 +5,8 @@
  *  - engine: analysis time against bare parse time per corpus, files per second, peak memory;
  *  - CLI: `shapelint check` on a generated tree (model zoos, long scripts) against a bare read +
  *    parse of the same files in one process, with one thread and with the worker pool;
- *  - cold start: a one-file check as a whole process, next to `node -e 0`;
+ *  - cold start: a one-file check as a whole process, next to `node -e 0` (and a two-file check,
+ *    which starts a lint process);
  *  - server: edit → fresh diagnostics inside one model of a 2,000-line model zoo with errors,
  *    against the incremental re-parse of the same edit; RSS after opening many files and edits.
  * pre-commit's first run needs the npm registry: `scripts/bench-pre-commit.sh` (docs/ci.md).
