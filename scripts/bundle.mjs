@@ -77,19 +77,24 @@ const runtime = path.join(path.dirname(require.resolve('web-tree-sitter')), 'web
 copyFileSync(runtime, path.join(dist, 'web-tree-sitter.wasm'));
 produceCodeCaches();
 /**
- * Writes V8 code caches for the CLI and lint-process bundles by running one check, so the
- * functions a check compiles are cached too. Best effort: without a cache they still run.
+ * Writes V8 code caches for the CLI and lint-process bundles by running checks, so the
+ * functions a check compiles are cached too: two files first (linted in a lint process, which
+ * writes its cache), then one (linted in the CLI's own process, host/worker-pool.ts), whose
+ * cache of the CLI bundle is the one kept. Best effort: without a cache they still run.
  */
 function produceCodeCaches() {
   const scratch = mkdtempSync(path.join(tmpdir(), 'shapelint-cache-'));
   try {
     writeFileSync(path.join(scratch, 'model.py'), SAMPLE);
-    const r = spawnSync(process.execPath, [path.join(root, 'bin/shapelint.js'), 'check', '--no-cache', '--isolated', 'model.py'], {
-      cwd: scratch,
-      env: { ...process.env, SHAPELINT_CODE_CACHE: 'produce' },
-      encoding: 'utf8',
-    });
-    if (r.status !== 1) console.warn(`code caches not written: the sample check exited ${r.status}\n${r.stderr}`);
+    writeFileSync(path.join(scratch, 'other.py'), SAMPLE);
+    for (const files of [['model.py', 'other.py'], ['model.py']]) {
+      const r = spawnSync(process.execPath, [path.join(root, 'bin/shapelint.js'), 'check', '--no-cache', '--isolated', ...files], {
+        cwd: scratch,
+        env: { ...process.env, SHAPELINT_CODE_CACHE: 'produce' },
+        encoding: 'utf8',
+      });
+      if (r.status !== 1) console.warn(`code caches not written: the sample check exited ${r.status}\n${r.stderr}`);
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -78,7 +78,7 @@ describe('adversarial: the cache lives outside the project', () => {
     const entry = onlyEntry(cacheRoot);
     const key = path.basename(entry, '.json');
     // Even a correctly signed entry is ignored when it sits in the project.
-    const clean = { id: 0, diagnostics: [], syntaxErrors: [], models: [], truncated: false, applied: [] };
+    const clean = { id: 0, diagnostics: [], syntaxErrors: [], truncated: false, applied: [] };
     for (const dir of [path.join(root, '.shapelint_cache'), path.join(root, '.shapelint_cache', BUILD.slice(0, 16))]) {
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, `${key}.json`), signedEntry(key, clean));
@@ -133,9 +133,9 @@ describe('adversarial: poisoned entries in the user cache are misses', () => {
 
   it('a signed but malformed result (wrong types, ranges past the text): a miss, never an error', async () => {
     for (const bad of [
-      { diagnostics: 5, syntaxErrors: [], models: [], truncated: false },
-      { diagnostics: [{ code: 'SL005' }], syntaxErrors: [], models: [], truncated: false },
-      { diagnostics: [], syntaxErrors: [{ message: 'x', range: { start: 0, end: 1e9 } }], models: [], truncated: false },
+      { diagnostics: 5, syntaxErrors: [], truncated: false },
+      { diagnostics: [{ code: 'SL005' }], syntaxErrors: [], truncated: false },
+      { diagnostics: [], syntaxErrors: [{ message: 'x', range: { start: 0, end: 1e9 } }], truncated: false },
     ]) {
       const { cold, warm } = await poisoned((entry, key) => writeFileSync(entry, signedEntry(key, bad)));
       assert.equal(warm.code, 1, warm.stderr);
@@ -186,7 +186,7 @@ describe('cache entries, unit level', () => {
     const root = path.join(tempDir(), 'c');
     const cache = new ResultCache(root, BUILD);
     const key = cache.key('x = 1\n', {});
-    cache.set(key, { id: 3, diagnostics: [], syntaxErrors: [], models: [], truncated: false, applied: [{ code: 'SL100', rule: 'unused-suppression', title: 't' }], fixedText: 'EVIL' });
+    cache.set(key, { id: 3, diagnostics: [], syntaxErrors: [], truncated: false, applied: [{ code: 'SL100', rule: 'unused-suppression', title: 't' }], fixedText: 'EVIL' });
     assert.doesNotMatch(readFileSync(path.join(root, BUILD.slice(0, 16), `${key}.json`), 'utf8'), /EVIL/);
     const hit = cache.get(key, 'x = 1\n');
     assert.ok(hit);
@@ -196,7 +196,7 @@ describe('cache entries, unit level', () => {
   });
 
   it('validResult drops fixedText and rejects ranges outside the text', () => {
-    const ok = { diagnostics: [], syntaxErrors: [], models: [], truncated: false, fixedText: 'x' };
+    const ok = { diagnostics: [], syntaxErrors: [], truncated: false, fixedText: 'x' };
     assert.equal(validResult(ok, 10)?.fixedText, undefined);
     assert.equal(validResult({ ...ok, syntaxErrors: [{ message: 'm', range: { start: 5, end: 11 } }] }, 10), null);
     assert.equal(validResult({ ...ok, syntaxErrors: [{ message: 'm', range: { start: -1, end: 2 } }] }, 10), null);

@@ -12,13 +12,13 @@
  * hand-edited entry is a miss. Entries never hold source rewrites: only diagnostics, and a hit
  * is re-validated before use. Any failure to read, verify or write is a silent cache miss.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LintSettings } from './lint';
 import type { LintJobResult } from './lint-job';
 import { MAX_MODULE_BYTES, moduleHash } from './project';
 import { readSmallFile } from './safe-read';
+import { crypto } from './lazy-builtins';
 
 const FORMAT = 'shapelint-cache';
 const VERSION = 2;
@@ -46,7 +46,7 @@ export class ResultCache {
 
   /** The key of a file's result: its text, settings and place in its project (what it imports is checked on `get`). */
   key(text: string, settings: LintSettings, project?: unknown): string {
-    return createHash('sha256').update(this.buildId).update('\0').update(stableJson(settings)).update('\0').update(stableJson(project ?? null)).update('\0').update(text).digest('hex');
+    return crypto().createHash('sha256').update(this.buildId).update('\0').update(stableJson(settings)).update('\0').update(stableJson(project ?? null)).update('\0').update(text).digest('hex');
   }
 
   /**
@@ -94,7 +94,7 @@ export class ResultCache {
   }
 
   private mac(key: string, body: string): string {
-    return createHmac('sha256', this.buildId).update(`${FORMAT}\0${VERSION}\0${key}\0`).update(body).digest('hex');
+    return crypto().createHmac('sha256', this.buildId).update(`${FORMAT}\0${VERSION}\0${key}\0`).update(body).digest('hex');
   }
 
   private ready(create: boolean): boolean {
@@ -141,16 +141,16 @@ function writeNew(file: string, content: string): void {
 }
 
 function sameMac(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  return a.length === b.length && crypto().timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 /** A cached result whose every part the report can use, or null (then it is a miss). */
 export function validResult(v: unknown, textLength: number): LintJobResult | null {
   if (!isObject(v)) return null;
-  const { diagnostics, syntaxErrors, models, truncated, internalError } = v;
+  const { diagnostics, syntaxErrors, truncated, internalError } = v;
   if (!Array.isArray(diagnostics) || !diagnostics.every((d) => validDiagnostic(d, textLength))) return null;
   if (!Array.isArray(syntaxErrors) || !syntaxErrors.every((s) => isObject(s) && typeof s.message === 'string' && validRange(s.range, textLength))) return null;
-  if (!Array.isArray(models) || typeof truncated !== 'boolean') return null;
+  if (typeof truncated !== 'boolean') return null;
   if (internalError !== undefined && typeof internalError !== 'string') return null;
   const { fixedText: _fixed, ...rest } = v;
   return { ...(rest as unknown as LintJobResult), id: 0, applied: [] };
@@ -227,7 +227,7 @@ export function stableJson(v: unknown): string {
  * mtimes: rebuilding identical code keeps the cache).
  */
 export function buildId(version: string, roots: string[]): string {
-  const h = createHash('sha256').update(version);
+  const h = crypto().createHash('sha256').update(version);
   for (const root of roots) {
     for (const f of listJs(root)) {
       h.update(`${path.relative(root, f)}\0`).update(readFileSync(f)).update('\0');

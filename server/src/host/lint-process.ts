@@ -6,6 +6,7 @@
  * `isolated-process.ts`; the CLI's pool adopts the process through a global symbol, since the
  * two bundles do not share module instances.
  */
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { IsolatedProcess } from './isolated-process';
 
@@ -19,6 +20,34 @@ type Registry = Record<symbol, IsolatedProcess | undefined>;
  */
 export function lintProcess(): IsolatedProcess {
   return new IsolatedProcess({ script: path.join(__dirname, 'lint-worker.js'), v8Flags: ['--liftoff-only'] });
+}
+
+/** The largest text `check` analyses in its own process when it is the run's only file (worker-pool.ts). */
+export const IN_PROCESS_MAX_CHARS = 64 * 1024;
+
+/**
+ * Whether a `check` of these arguments will most likely lint one small file in its own process,
+ * so that starting a lint process early would only compete with it for the CPU: exactly one
+ * argument names an existing file of at most `IN_PROCESS_MAX_CHARS` bytes and none a folder.
+ * A guess from the command line only (option values are looked at too); the pool decides on
+ * the real jobs and starts a process when one is needed.
+ */
+export function expectsOneSmallFile(args: string[], cwd: string): boolean {
+  let files = 0;
+  for (const arg of args) {
+    if (arg.startsWith('-')) continue;
+    let size: number;
+    try {
+      const s = statSync(path.resolve(cwd, arg));
+      if (s.isDirectory()) return false;
+      if (!s.isFile()) continue;
+      size = s.size;
+    } catch {
+      continue;
+    }
+    if (size > IN_PROCESS_MAX_CHARS || ++files > 1) return false;
+  }
+  return files === 1;
 }
 
 /** Starts a lint process now, for the next `takePrestartedLintProcess()` of this process. */

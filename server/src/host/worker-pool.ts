@@ -6,8 +6,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { isIsolatedCrash, type IsolatedProcess } from './isolated-process';
-import { failedJob, type LintJob, type LintJobResult } from './lint-job';
-import { lintProcess, takePrestartedLintProcess } from './lint-process';
+import { failedJob, runJob, type LintJob, type LintJobResult } from './lint-job';
+import { IN_PROCESS_MAX_CHARS, lintProcess, takePrestartedLintProcess } from './lint-process';
+import { loadParser } from './parser';
+import type { PythonParser } from '../engine/index';
 
 export interface PoolOptions {
   threads?: number;
@@ -45,6 +47,12 @@ export class LintPool {
 
   /** `onDone` is told after each file (a progress line). */
   async run(jobs: LintJob[], onDone: (done: number, total: number) => void = () => undefined): Promise<LintJobResult[]> {
+    if (inProcess(jobs)) {
+      this.close();
+      const result = runJob(await inProcessParser(), jobs[0]);
+      onDone(1, 1);
+      return [result];
+    }
     const wanted = this.options.threads ?? (jobs.length < MIN_JOBS_FOR_PARALLEL ? 1 : defaultThreads());
     const count = Math.min(wanted, jobs.length);
     const results: LintJobResult[] = new Array(jobs.length);
@@ -76,6 +84,22 @@ export class LintPool {
   }
 }
 
+/**
+ * A run of one small file analyses it in this process: a lint process costs a second Node
+ * start-up, most of a one-file check (measured on 2 loaded cores: 0.46 s against 0.91 s, with
+ * `node -e 0` at 0.25 s), and with one file there are no other results for a crash to take down.
+ * The engine's own budgets (time, steps, collection and string sizes) bound the analysis; the
+ * process limits (heap, resident memory, 60 s) stay the backstop for every run of more files.
+ */
+function inProcess(jobs: LintJob[]): boolean {
+  return jobs.length === 1 && jobs[0].text.length <= IN_PROCESS_MAX_CHARS;
+}
+
+let parser: Promise<PythonParser> | null = null;
+
+function inProcessParser(): Promise<PythonParser> {
+  return (parser ??= loadParser());
+}
 
 /** One job in `p`; a crash or timeout becomes this job's internal error (the process restarts on next use). */
 async function runIsolated(p: IsolatedProcess, job: LintJob, timeoutMs: number): Promise<LintJobResult> {

@@ -3,7 +3,7 @@
  * message and the flagged source text (never the line number), plus an occurrence counter
  * for identical findings in one file. Moving code up or down keeps them unchanged.
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../../host/lazy-builtins';
 import type { FileReport, Finding } from '../report';
 
 export function fingerprints(file: FileReport): Map<Finding, string> {
@@ -14,7 +14,7 @@ export function fingerprints(file: FileReport): Map<Finding, string> {
     const base = [file.display, f.code ?? 'syntax-error', f.message.split(/\r?\n/)[0], snippet].join('\0');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
-    out.set(f, createHash('sha256').update(`${base}\0${n}`).digest('hex').slice(0, 32));
+    out.set(f, crypto().createHash('sha256').update(`${base}\0${n}`).digest('hex').slice(0, 32));
   }
   return out;
 }

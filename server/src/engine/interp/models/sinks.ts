@@ -510,8 +510,24 @@ function keywordEdit(ctx: ModelContext, layer: LayerValue, name: string, value: 
 
 type HookOf<K extends SinkHook['kind']> = Extract<SinkHook, { kind: K }>;
 
+/**
+ * Each hook kind's hooks by the name they watch, in registry order. Built on first use: every
+ * call, method call and layer call the interpreter evaluates asks (scanning the registry each
+ * time was ~2% of a check).
+ */
+const hookIndex = new Map<SinkHook['kind'], Map<string, SinkHook[]>>();
+
 function hooksOf<K extends SinkHook['kind']>(kind: K, watches: (h: HookOf<K>) => readonly string[], name: string): HookOf<K>[] {
-  return TARGET_SINKS.flatMap((s) => s.hooks.filter((h): h is HookOf<K> => h.kind === kind && watches(h as HookOf<K>).includes(name)));
+  let index = hookIndex.get(kind);
+  if (!index) {
+    index = new Map();
+    for (const h of TARGET_SINKS.flatMap((s) => s.hooks)) {
+      if (h.kind !== kind) continue;
+      for (const watched of new Set(watches(h as HookOf<K>))) index.set(watched, [...(index.get(watched) ?? []), h]);
+    }
+    hookIndex.set(kind, index);
+  }
+  return (index.get(name) ?? []) as HookOf<K>[];
 }
 
 /** Qualified functions some sink checks (the interpreter keeps them as known names). */

@@ -266,11 +266,12 @@ export function adjustedInputRank(declaredInput: Shape, x: Shape, probe: KerasVe
   if (declaredInput.open || x.open) return null;
   const ref = declaredInput.dims;
   const got = x.dims;
-  if (semanticsOf(probe) === 'legacy') return null;
-  // Whether the axis is squeezed or expanded hangs on a size of 1 the code does not show: the
-  // rank Keras goes on with is unknown (it may also raise "Invalid input shape").
   const oneMore = got.length === ref.length + 1;
   const oneLess = got.length === ref.length - 1;
+  // Asked only when the ranks differ by one: asking makes the whole file run once per reading.
+  if ((!oneMore && !oneLess) || semanticsOf(probe) === 'legacy') return null;
+  // Whether the axis is squeezed or expanded hangs on a size of 1 the code does not show: the
+  // rank Keras goes on with is unknown (it may also raise "Invalid input shape").
   if ((oneMore && got[got.length - 1] === null) || (oneLess && ref[ref.length - 1] === null)) return openShape();
   const squeeze = oneMore && got[got.length - 1] === 1;
   const expand = oneLess && ref[ref.length - 1] === 1;
