@@ -46,6 +46,11 @@ export class Meter {
     this.deadline = this.clock ? this.start + this.limits.timeMs : Infinity;
   }
 
+  /** The steps charged so far. */
+  get used(): number {
+    return this.steps;
+  }
+
   /** Charges `n` steps of work; throws when a budget is used up. */
   charge(n = 1): void {
     this.steps += n;

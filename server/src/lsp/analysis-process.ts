@@ -7,7 +7,7 @@
  * the tree can never drift from the text.
  */
 import { fileURLToPath } from 'node:url';
-import { analyzeTree, ConversionCache, LineIndex, type ParsedTree, type PythonParser } from '../engine/index';
+import { AnalysisCache, analyzeTree, ConversionCache, LineIndex, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
 import { serveRequests, testFault } from '../host/isolated-child';
 import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
@@ -43,6 +43,8 @@ class TrackedDocument {
   private text = '';
   private tree: ParsedTree | null = null;
   readonly conversionCache = new ConversionCache();
+  /** Block runs of the last analysis: an edit inside one model re-runs only its block (engine/incremental.ts). */
+  readonly analysisCache = new AnalysisCache();
 
   /** The tree of `text`, re-parsed incrementally from the previous one. */
   treeFor(parser: PythonParser, text: string): ParsedTree {
@@ -126,7 +128,7 @@ serveRequests(async (message) => {
   try {
     const tree = doc.treeFor(p, request.text);
     const { modules, project } = projectOptions(p, request);
-    const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache };
+    const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache, analysisCache: doc.analysisCache };
     const analysed = analyzeTree(tree, request.text, options);
     const file = request.uri.startsWith('file:') ? fileURLToPath(request.uri) : undefined;
     const engine = withPortOf(p, analysed, request.text, engineOptions(request.settings), { file, textOf: (f) => request.overlays?.[f] });

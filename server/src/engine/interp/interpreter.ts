@@ -52,6 +52,23 @@ export interface InterpretResult {
   elsewhere?: AnalysisResult['elsewhere'];
 }
 
+/**
+ * What the incremental cache (engine/incremental.ts) hands a run of some of the module's
+ * top-level statements, and reads back: the frameworks' layer-name counters are the one piece
+ * of model state a later statement sees without reaching it through a name.
+ */
+export interface RunCarry {
+  /** Layer-name counters (Keras `dense_1`, Gluon `dense0`) at the start; the run updates them. */
+  layerNames: Map<string, number>;
+  /** Set by the run: the counters when the module body ended (before the models were probed). */
+  bodyEnd?: Map<string, number>;
+  /**
+   * Set by the run: the number of summaries and tensor facts when the body ended, when unused
+   * classes were instantiated, when the models the body made were probed, and at the end.
+   */
+  marks?: { models: number; tensors: number }[];
+}
+
 const MAX_CALL_DEPTH = 40;
 /**
  * Nesting of statements and expressions being executed, across calls. Past these, calls and
@@ -78,8 +95,8 @@ class ReturnSignal {
 class BreakSignal {}
 class ContinueSignal {}
 
-export function interpretModule(module: Module, text: string, options: AnalyzeOptions, meter: Meter): InterpretResult {
-  const interp = new Interpreter(module, text, options, meter);
+export function interpretModule(module: Module, text: string, options: AnalyzeOptions, meter: Meter, carry?: RunCarry): InterpretResult {
+  const interp = new Interpreter(module, text, options, meter, carry);
   try {
     return interp.run();
   } finally {
@@ -115,12 +132,13 @@ export class Interpreter implements InterpreterHost {
     text: string,
     readonly options: AnalyzeOptions,
     readonly meter: Meter,
+    private readonly carry?: RunCarry,
   ) {
     const entry: LoadedModule = { name: options.moduleName ?? '', source: null, isPackage: !!options.isPackage, base: 0, end: text.length, scope: this.global, running: true };
     this.global.module = entry;
     this.program = new Program(text, entry, options.modules, meter);
     this.imports = new Imports(this.program, (mod, ast) => this.runModuleBody(mod, ast));
-    this.models = new ModelEngine(this);
+    this.models = new ModelEngine(this, carry?.layerNames);
     this.stubs = new StubRaises((r) => r.start < (options.stubCodeEnd ?? 0) || this.program.isStub(r));
   }
 
@@ -189,14 +207,22 @@ export class Interpreter implements InterpreterHost {
       else if (!(e instanceof ReturnSignal || e instanceof BreakSignal || e instanceof ContinueSignal)) throw e;
     }
     this.meter.allow(1);
+    const carry = this.carry;
+    const mark = () => carry?.marks?.push({ models: this.models.summaries().length, tensors: this.tensors.length });
+    if (carry) {
+      carry.bodyEnd = new Map(carry.layerNames);
+      carry.marks = [];
+      mark();
+    }
     try {
-      this.models.finish();
+      this.models.finish(mark);
     } catch (e) {
       const budget = asBudgetStop(e);
       if (!budget) throw e;
       stop ??= { budget, at: this.lastStmt?.r.start ?? 0 };
     }
     this.global.module!.running = false;
+    mark();
     const diagnostics = this.models.diagnostics();
     if (stop) {
       const at = this.program.inEntry({ start: stop.at, end: stop.at }) ? stop.at : 0;

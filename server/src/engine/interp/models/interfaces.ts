@@ -72,7 +72,8 @@ export interface ModelLayer {
   /** Emits a diagnostic found by the interpreter itself (a library stub's raise). */
   report(d: Diagnostic): void;
   // End of the module
-  finish(): void;
+  /** `mark` is called between its phases (instantiating unused classes, probing the body's models, the rest). */
+  finish(mark?: () => void): void;
   diagnostics(): Diagnostic[];
   summaries(): ModelSummary[];
 }

@@ -1,0 +1,247 @@
+/**
+ * Incremental analysis for the language server: the module's top-level statements are split
+ * into blocks that run apart (blocks.ts), and each block's run is kept, keyed by everything it
+ * reads, so an edit inside one model re-runs only that model's block. A block's key:
+ *  - the text of its span (from the end of the statement before it to the start of the one
+ *    after it, so comments and directives around it count) and the line it starts on (messages
+ *    name lines);
+ *  - the text of every prelude import, and where it stands against the block;
+ *  - the layer-name counters the blocks before it left (Keras `dense_1`), and the options and
+ *    Keras reading.
+ * A reused block's offsets move with its span. The merged result equals one run of the whole
+ * module (the 10,000-edit test in test/lsp/incremental.test.ts compares them): diagnostics in
+ * source order, summaries and tensor facts in the phases one run makes them (the body in order,
+ * then unused classes instantiated, then the body's models probed, then the unused classes').
+ * Falls back to that one run (null) whenever this cannot be promised: dependencies that cannot
+ * be determined, a module that imports project modules or stubs, a budget reached, a model
+ * probed at the end that names layers before a later block.
+ */
+import { Meter } from './budget';
+import { planBlocks, type Unit } from './blocks';
+import { interpretModule, type InterpretResult, type RunCarry } from './interp/interpreter';
+import { LineIndex, shiftRange } from './positions';
+import type { LazyStatement, Module, Stmt } from './syntax/ast';
+import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from './types';
+import { mergeReadings, Probe, type VersionGroup } from './versions';
+
+/** The runs of one document's blocks, from its last analysis. */
+export class AnalysisCache {
+  private runs = new Map<string, BlockRun>();
+  /** Runs reused and made by the last analysis (for tests and the benchmark). */
+  lastReused = 0;
+  lastRan = 0;
+
+  /** Replaced by the runs one analysis used: runs of text no longer there are dropped. */
+  private next = new Map<string, BlockRun>();
+
+  begin(): void {
+    this.next = new Map();
+    this.lastReused = 0;
+    this.lastRan = 0;
+  }
+
+  get(key: string): BlockRun | undefined {
+    const hit = this.runs.get(key) ?? this.next.get(key);
+    if (hit) {
+      this.next.set(key, hit);
+      this.lastReused++;
+    }
+    return hit;
+  }
+
+  set(key: string, run: BlockRun): void {
+    this.next.set(key, run);
+    this.lastRan++;
+  }
+
+  commit(): void {
+    this.runs = this.next;
+  }
+}
+
+interface BlockRun {
+  /** Where the block's span started in the text it ran on. */
+  spanStart: number;
+  result: InterpretResult;
+  /** Summaries and tensor facts at each phase boundary (RunCarry.marks). */
+  marks: { models: number; tensors: number }[];
+  /** Layer-name counters after the block's body, and after its end phase. */
+  bodyEnd: Map<string, number>;
+  end: Map<string, number>;
+  asked: boolean;
+  steps: number;
+}
+
+/** A block run placed in the current text. */
+interface PlacedRun extends BlockRun {
+  delta: number;
+}
+
+/** Share of the step budget the blocks may use together; past it one whole run decides. */
+const STEP_SHARE = 0.5;
+
+/**
+ * The interpretation of `module` assembled from block runs (reused or made now), or null when
+ * the whole module must run at once. `meter` is charged nothing: each block has its own budget.
+ */
+export function interpretIncrementally(module: Module, text: string, options: AnalyzeOptions, groups: VersionGroup[], cache: AnalysisCache): InterpretResult | null {
+  if (options.onTargetCheck || options.stubCodeEnd !== undefined) return null;
+  const parts = [...module.body];
+  const units: Unit[] = parts.map((p) => {
+    const stmts = p.convert();
+    return { start: p.start, end: stmts.reduce((e, s) => Math.max(e, s.r.end), p.start), stmts };
+  });
+  const plan = planBlocks(units);
+  if (!plan) return null;
+  const key = optionsKey(options, groups, units);
+  if (key === null) return null;
+  cache.begin();
+  const ctx: RunContext = { module, parts, units, plan, text, options, cache, lines: new LineIndex(text), optionsKey: key };
+  const first = runReading(ctx, groups[0]);
+  if (!first) return null;
+  let result: InterpretResult;
+  if (groups.length > 1 && first.some((r) => r.asked)) {
+    const readings = [first];
+    for (const g of groups.slice(1)) {
+      const runs = runReading(ctx, g);
+      if (!runs) return null;
+      readings.push(runs);
+    }
+    result = mergeReadings(readings.map(assemble), groups, options.kerasVersionSource);
+  } else result = assemble(first);
+  cache.commit();
+  return result;
+}
+
+interface RunContext {
+  module: Module;
+  parts: LazyStatement[];
+  units: Unit[];
+  plan: NonNullable<ReturnType<typeof planBlocks>>;
+  text: string;
+  options: AnalyzeOptions;
+  cache: AnalysisCache;
+  lines: LineIndex;
+  optionsKey: string;
+}
+
+/** Every block's run under one Keras reading, in order, or null to fall back. */
+function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
+  const { plan, units, text } = ctx;
+  const out: PlacedRun[] = [];
+  let names = new Map<string, number>();
+  let steps = 0;
+  const limit = new Meter(ctx.options).limits.steps * STEP_SHARE;
+  for (const [b, [first, last]] of plan.blocks.entries()) {
+    const spanStart = first > 0 ? units[first - 1].end : 0;
+    const spanEnd = last + 1 < units.length ? units[last + 1].start : text.length;
+    const preludeKey = units.flatMap((u, i) => (plan.prelude[i] && (i < first || i > last) ? [`${i < first ? 'B' : 'A'}${text.slice(u.start, u.end)}`] : []));
+    const key = JSON.stringify([ctx.optionsKey, group.semantics, [...names], ctx.lines.toLsp(spanStart).line, preludeKey, text.slice(spanStart, spanEnd)]);
+    let run = ctx.cache.get(key);
+    if (!run) {
+      run = runBlock(ctx, group, first, last, names) ?? undefined;
+      if (!run || !within(run.result, spanStart, spanEnd)) return null;
+      run.spanStart = spanStart;
+      ctx.cache.set(key, run);
+    }
+    // A model probed at the end that names layers would take later blocks' names in one run.
+    if (b < plan.blocks.length - 1 && !sameCounts(run.bodyEnd, run.end)) return null;
+    steps += run.steps;
+    if (steps > limit) return null;
+    out.push({ ...run, delta: spanStart - run.spanStart });
+    names = run.bodyEnd;
+  }
+  return out;
+}
+
+function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: number, names: Map<string, number>): BlockRun | null {
+  const body = ctx.parts.filter((_, i) => ctx.plan.prelude[i] || (i >= first && i <= last));
+  const carry: RunCarry = { layerNames: new Map(names) };
+  const probe = new Probe(group.semantics);
+  const meter = new Meter(ctx.options);
+  const result = interpretModule({ ...ctx.module, body }, ctx.text, { ...ctx.options, kerasProbe: probe }, meter, carry);
+  if (result.truncated || result.imports?.length || result.elsewhere?.length || !carry.marks || !carry.bodyEnd) return null;
+  return { spanStart: 0, result, marks: carry.marks, bodyEnd: carry.bodyEnd, end: carry.layerNames, asked: probe.asked, steps: meter.used };
+}
+
+function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+}
+
+/** The result of one whole run, from its blocks' runs. */
+function assemble(runs: PlacedRun[]): InterpretResult {
+  const diagnostics = runs.flatMap((r) => r.result.diagnostics.map((d) => moveDiagnostic(d, r.delta)));
+  // The order Diagnostics.all() gives one run (ties are within one block, already in order).
+  diagnostics.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
+  const models: ModelSummary[] = [];
+  const tensors: TensorFact[] = [];
+  const phases = runs[0]?.marks.length ?? 0;
+  for (let p = 0; p < phases; p++) {
+    for (const r of runs) {
+      const from = p === 0 ? { models: 0, tensors: 0 } : r.marks[p - 1];
+      const to = r.marks[p];
+      for (const m of r.result.models.slice(from.models, to.models)) models.push(moveModel(m, r.delta));
+      for (const t of r.result.tensors.slice(from.tensors, to.tensors)) tensors.push({ ...t, range: shiftRange(t.range, r.delta) });
+    }
+  }
+  return { diagnostics, models, tensors, truncated: false };
+}
+
+function moveDiagnostic(d: Diagnostic, delta: number): Diagnostic {
+  if (delta === 0) return d;
+  return {
+    ...d,
+    range: shiftRange(d.range, delta),
+    related: d.related.map((r) => ({ ...r, range: shiftRange(r.range, delta) })),
+    fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, range: shiftRange(e.range, delta) })) })),
+  };
+}
+
+function moveModel(m: ModelSummary, delta: number): ModelSummary {
+  if (delta === 0) return m;
+  return {
+    ...m,
+    range: shiftRange(m.range, delta),
+    inputSource: m.inputSource && shiftRange(m.inputSource, delta),
+    layers: m.layers.map((l) => ({ ...l, definedAt: shiftRange(l.definedAt, delta), appliedAt: shiftRange(l.appliedAt, delta) })),
+  };
+}
+
+/** Whether every place the run reports lies in the block's span (else it cannot move with it). */
+function within(r: InterpretResult, start: number, end: number): boolean {
+  const ranges: TextRange[] = [
+    ...r.diagnostics.flatMap((d) => [d.range, ...d.related.map((x) => x.range), ...d.fixes.flatMap((f) => f.edits.map((e) => e.range))]),
+    ...r.models.flatMap((m) => [m.range, ...(m.inputSource ? [m.inputSource] : []), ...m.layers.flatMap((l) => [l.definedAt, l.appliedAt])]),
+    ...r.tensors.map((t) => t.range),
+  ];
+  if (r.diagnostics.some((d) => d.file !== undefined || d.related.some((x) => x.file !== undefined))) return false;
+  return ranges.every((x) => x.start >= start && x.end <= end);
+}
+
+const NOT_OPTIONS = new Set(['clock', 'modules', 'kerasProbe', 'conversionCache', 'analysisCache', 'onTargetCheck']);
+
+/**
+ * The options a block's run depends on, as text (functions and caches left out), and which
+ * imported names the host resolves to a module now (a module that appears later changes runs).
+ */
+function optionsKey(options: AnalyzeOptions, groups: VersionGroup[], units: Unit[]): string | null {
+  const plain = Object.entries(options).filter(([k]) => !NOT_OPTIONS.has(k));
+  const found: string[] = [];
+  if (options.modules) {
+    for (const s of importsIn(units.flatMap((u) => u.stmts))) {
+      if (s.k === 'from' && s.level > 0) return null;
+      const names = s.k === 'import' ? s.names.map((n) => n.module) : [s.module, ...s.names.map((n) => `${s.module}.${n.name}`)];
+      for (const n of names) if (options.modules.find(n)) found.push(n);
+    }
+  }
+  return JSON.stringify([plain.sort(([a], [b]) => a.localeCompare(b)), groups, found]);
+}
+
+/** Import statements anywhere in `stmts` (functions import too, when called). */
+function* importsIn(stmts: Stmt[]): Generator<Extract<Stmt, { k: 'import' | 'from' }>> {
+  for (const s of stmts) {
+    if (s.k === 'import' || s.k === 'from') yield s;
+    for (const key of ['body', 'orelse', 'finalbody'] as const) if (key in s) yield* importsIn((s as Record<typeof key, Stmt[]>)[key]);
+    if (s.k === 'try') for (const h of s.handlers) yield* importsIn(h);
+  }
+}
