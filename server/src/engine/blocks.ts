@@ -144,10 +144,12 @@ class Walker {
     private readonly n: UnitNames,
     private readonly own: Set<string> | null,
     private readonly late: boolean,
+    /** At the top level: names this statement itself bound on the way to the code being walked. */
+    private readonly shadow = new Set<string>(),
   ) {}
 
   private read(name: string): void {
-    if (this.own?.has(name)) return;
+    if (this.own?.has(name) || (this.own === null && this.shadow.has(name))) return;
     (this.late ? this.n.late : this.n.reads).add(name);
   }
 
@@ -155,6 +157,7 @@ class Walker {
     switch (target.k) {
       case 'name':
         if (this.own === null) {
+          this.shadow.add(target.id);
           this.n.binds.add(target.id);
           if (sure) this.n.sure.add(target.id);
         } else if (sure) this.own.add(target.id);
@@ -216,30 +219,37 @@ class Walker {
         this.bindName(s.name, sure);
         return;
       }
-      case 'with':
+      case 'with': {
+        const inner = this.branch();
         for (const it of s.items) {
-          this.expr(it.value);
-          if (it.alias) this.bind(it.alias, false);
+          inner.expr(it.value);
+          if (it.alias) inner.bind(it.alias, false);
         }
-        this.stmts(s.body);
+        inner.stmts(s.body);
         return;
-      case 'for':
+      }
+      case 'for': {
         this.expr(s.iter);
+        // The body runs only once the target is bound.
+        const body = this.branch();
+        body.bind(s.target, false);
+        body.stmts(s.body);
         this.bind(s.target, false);
-        this.stmts(s.body);
-        this.stmts(s.orelse);
+        this.branch().stmts(s.orelse);
         return;
+      }
       case 'while':
       case 'if':
         this.expr(s.test);
-        this.stmts(s.body);
-        this.stmts(s.orelse);
+        this.branch().stmts(s.body);
+        this.branch().stmts(s.orelse);
         return;
       case 'try':
-        this.stmts(s.body);
-        for (const h of s.handlers) this.stmts(h);
-        this.stmts(s.orelse);
-        this.stmts(s.finalbody);
+        // A handler or `finally` may run after any part of the body: they start from before it.
+        this.branch().stmts(s.body);
+        for (const h of s.handlers) this.branch().stmts(h);
+        this.branch().stmts(s.orelse);
+        this.branch().stmts(s.finalbody);
         return;
       case 'import':
         for (const m of s.names) this.bindName(m.alias ?? m.module.split('.')[0], sure);
@@ -262,6 +272,11 @@ class Walker {
 
   private stmts(body: Stmt[]): void {
     for (const s of body) this.stmt(s, false);
+  }
+
+  /** A walker for a nested body: what it binds is seen by the rest of that body only. */
+  private branch(): Walker {
+    return this.own === null ? new Walker(this.n, null, false, new Set(this.shadow)) : this;
   }
 
   /** A function or lambda: defaults and annotations are read now, the body when it is called. */
