@@ -28,6 +28,12 @@ export interface BlockPlan {
   prelude: boolean[];
   /** Blocks as ranges of unit indices [first, last], in order; prelude units in between belong to none. */
   blocks: [number, number][];
+  /**
+   * Per block: whether a function body in it names something a later block binds. Code that
+   * runs after the module body (a model probed) would see that later binding: when `endLinks` was
+   * off, such a block is only right if nothing of it ran then.
+   */
+  laterBound: boolean[];
 }
 
 interface UnitNames {
@@ -45,8 +51,12 @@ interface UnitNames {
   definesClass: boolean;
 }
 
-/** The block plan, or null when the statements' dependencies cannot be determined. */
-export function planBlocks(units: Unit[]): BlockPlan | null {
+/**
+ * The block plan, or null when the statements' dependencies cannot be determined. With
+ * `endLinks`, code that may run after the body (methods, probed) also depends on the last
+ * bindings in the file; without, the caller checks `laterBound` against what ran at the end.
+ */
+export function planBlocks(units: Unit[], endLinks = true): BlockPlan | null {
   const names = units.map(unitNames);
   if (names.some((n) => n.starImport)) return null;
   const boundByCode = new Set<string>();
@@ -68,7 +78,7 @@ export function planBlocks(units: Unit[]): BlockPlan | null {
     spans[Math.min(a, b)]++;
     spans[Math.max(a, b)]--;
   };
-  const atEnd = runsAtEnd(names, binders);
+  const atEnd = endLinks ? runsAtEnd(names, binders) : new Set<number>();
   names.forEach((n, j) => {
     if (prelude[j]) return;
     for (const x of n.reads) for (const i of bindersSeenAt(binders.get(x) ?? [], names, x, j)) link(i, j);
@@ -94,7 +104,8 @@ export function planBlocks(units: Unit[]): BlockPlan | null {
     open += spans[k];
   }
   if (current) blocks.push(current);
-  return { prelude, blocks };
+  const laterBound = blocks.map(([first, last]) => names.slice(first, last + 1).some((n) => [...n.late].some((x) => (binders.get(x) ?? []).some((i) => i > last))));
+  return { prelude, blocks, laterBound };
 }
 
 /**
@@ -153,21 +164,25 @@ class Walker {
     (this.late ? this.n.late : this.n.reads).add(name);
   }
 
-  private bind(target: Expr, sure: boolean): void {
+  /**
+   * `sure`: the module surely has the binding after this statement. `seen`: the code walked next
+   * by this walker (the rest of its body) sees it (not so after a loop, which may not run).
+   */
+  private bind(target: Expr, sure: boolean, seen = true): void {
     switch (target.k) {
       case 'name':
         if (this.own === null) {
-          this.shadow.add(target.id);
+          if (seen) this.shadow.add(target.id);
           this.n.binds.add(target.id);
           if (sure) this.n.sure.add(target.id);
-        } else if (sure) this.own.add(target.id);
+        } else if (seen) this.own.add(target.id);
         return;
       case 'tuple':
       case 'list':
-        for (const e of target.elts) this.bind(e, sure);
+        for (const e of target.elts) this.bind(e, sure, seen);
         return;
       case 'starred':
-        this.bind(target.value, sure);
+        this.bind(target.value, sure, seen);
         return;
       default:
         // `x.a = …`, `x[i] = …`: reads x (and changes what it holds).
@@ -219,22 +234,21 @@ class Walker {
         this.bindName(s.name, sure);
         return;
       }
-      case 'with': {
-        const inner = this.branch();
+      case 'with':
+        // Its body always runs: what it binds is seen after it.
         for (const it of s.items) {
-          inner.expr(it.value);
-          if (it.alias) inner.bind(it.alias, false);
+          this.expr(it.value);
+          if (it.alias) this.bind(it.alias, sure);
         }
-        inner.stmts(s.body);
+        for (const b of s.body) this.stmt(b, sure);
         return;
-      }
       case 'for': {
         this.expr(s.iter);
-        // The body runs only once the target is bound.
+        // The body runs only once the target is bound; after the loop it may not be.
         const body = this.branch();
         body.bind(s.target, false);
         body.stmts(s.body);
-        this.bind(s.target, false);
+        this.bind(s.target, false, false);
         this.branch().stmts(s.orelse);
         return;
       }
@@ -274,9 +288,9 @@ class Walker {
     for (const s of body) this.stmt(s, false);
   }
 
-  /** A walker for a nested body: what it binds is seen by the rest of that body only. */
+  /** A walker for a nested body that may not run: what it binds is seen by the rest of that body only. */
   private branch(): Walker {
-    return this.own === null ? new Walker(this.n, null, false, new Set(this.shadow)) : this;
+    return new Walker(this.n, this.own && new Set(this.own), this.late, new Set(this.shadow));
   }
 
   /** A function or lambda: defaults and annotations are read now, the body when it is called. */

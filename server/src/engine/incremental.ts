@@ -70,6 +70,8 @@ interface BlockRun {
   end: Map<string, number>;
   asked: boolean;
   steps: number;
+  /** Steps run after the block's body (RunCarry.endSteps). */
+  endSteps: number;
 }
 
 /** A block run placed in the current text. */
@@ -91,14 +93,21 @@ export function interpretIncrementally(module: Module, text: string, options: An
     const stmts = p.convert();
     return { start: p.start, end: stmts.reduce((e, s) => Math.max(e, s.r.end), p.start), stmts };
   });
-  const plan = planBlocks(units);
-  if (!plan) return null;
   const key = optionsKey(options, groups, units);
   if (key === null) return null;
   cache.begin();
-  const ctx: RunContext = { module, parts, units, plan, text, options, cache, lines: new LineIndex(text), optionsKey: key };
-  const first = runReading(ctx, groups[0]);
-  if (!first) return null;
+  const lines = new LineIndex(text);
+  // First the fine plan; the coarse one when code that ran after a block's body could see a later block's bindings.
+  let first: PlacedRun[] | null = null;
+  let ctx: RunContext | null = null;
+  for (const endLinks of [false, true]) {
+    const plan = planBlocks(units, endLinks);
+    if (!plan) return null;
+    ctx = { module, parts, units, plan, text, options, cache, lines, optionsKey: key };
+    first = runReading(ctx, groups[0]);
+    if (!first || !first.some((r, b) => r.endSteps > 0 && plan.laterBound[b])) break;
+  }
+  if (!first || !ctx) return null;
   let result: InterpretResult;
   if (groups.length > 1 && first.some((r) => r.asked)) {
     const readings = [first];
@@ -161,7 +170,7 @@ function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: num
   const meter = new Meter(ctx.options);
   const result = interpretModule({ ...ctx.module, body }, ctx.text, { ...ctx.options, kerasProbe: probe }, meter, carry);
   if (result.truncated || result.imports?.length || result.elsewhere?.length || !carry.marks || !carry.bodyEnd) return null;
-  return { spanStart: 0, result, marks: carry.marks, bodyEnd: carry.bodyEnd, end: carry.layerNames, asked: probe.asked, steps: meter.used };
+  return { spanStart: 0, result, marks: carry.marks, bodyEnd: carry.bodyEnd, end: carry.layerNames, asked: probe.asked, steps: meter.used, endSteps: carry.endSteps ?? 0 };
 }
 
 function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {

@@ -67,6 +67,8 @@ export interface RunCarry {
    * classes were instantiated, when the models the body made were probed, and at the end.
    */
   marks?: { models: number; tensors: number }[];
+  /** Set by the run: the steps spent after the body (instantiating unused classes, probing models). */
+  endSteps?: number;
 }
 
 const MAX_CALL_DEPTH = 40;
@@ -209,6 +211,7 @@ export class Interpreter implements InterpreterHost {
     this.meter.allow(1);
     const carry = this.carry;
     const mark = () => carry?.marks?.push({ models: this.models.summaries().length, tensors: this.tensors.length });
+    const bodySteps = this.meter.used;
     if (carry) {
       carry.bodyEnd = new Map(carry.layerNames);
       carry.marks = [];
@@ -223,6 +226,7 @@ export class Interpreter implements InterpreterHost {
     }
     this.global.module!.running = false;
     mark();
+    if (carry) carry.endSteps = this.meter.used - bodySteps;
     const diagnostics = this.models.diagnostics();
     if (stop) {
       const at = this.program.inEntry({ start: stop.at, end: stop.at }) ? stop.at : 0;
