@@ -16,13 +16,6 @@
  */
 import type { Arg, Expr, FunctionDef, Stmt } from './syntax/ast';
 
-export interface Unit {
-  /** Range of the top-level statement (or statements, for an error node) in the text. */
-  start: number;
-  end: number;
-  stmts: Stmt[];
-}
-
 export interface BlockPlan {
   /** Imports every block runs. */
   prelude: boolean[];
@@ -36,7 +29,8 @@ export interface BlockPlan {
   laterBound: boolean[];
 }
 
-interface UnitNames {
+/** What one top-level statement (or the statements of an error node) binds, reads and imports. */
+export interface UnitNames {
   /** Bound at the top level; `sure` when unconditionally (not under if/for/try/with/while). */
   binds: Set<string>;
   sure: Set<string>;
@@ -49,6 +43,9 @@ interface UnitNames {
   starImport: boolean;
   isImport: boolean;
   definesClass: boolean;
+  /** Dotted names of the modules it imports anywhere (functions import when called); `relative` for `from . import`. */
+  imports: string[];
+  relativeImport: boolean;
 }
 
 /**
@@ -56,8 +53,8 @@ interface UnitNames {
  * `endLinks`, code that may run after the body (methods, probed) also depends on the last
  * bindings in the file; without, the caller checks `laterBound` against what ran at the end.
  */
-export function planBlocks(units: Unit[], endLinks = true): BlockPlan | null {
-  const names = units.map(unitNames);
+export function planBlocks(names: UnitNames[], endLinks = true): BlockPlan | null {
+  const count = names.length;
   if (names.some((n) => n.starImport)) return null;
   const boundByCode = new Set<string>();
   for (const n of names) if (!n.isImport) for (const b of n.binds) boundByCode.add(b);
@@ -72,7 +69,7 @@ export function planBlocks(units: Unit[], endLinks = true): BlockPlan | null {
     for (const b of n.binds) binders.set(b, [...(binders.get(b) ?? []), i]);
   });
   // spans[k] > 0: some dependency crosses the boundary between unit k and k + 1.
-  const spans = new Array<number>(units.length + 1).fill(0);
+  const spans = new Array<number>(count + 1).fill(0);
   const link = (a: number, b: number) => {
     if (a === b) return;
     spans[Math.min(a, b)]++;
@@ -86,12 +83,12 @@ export function planBlocks(units: Unit[], endLinks = true): BlockPlan | null {
     // is in the same block, and so is every binding between the two: only earlier ones link.
     for (const x of n.late) for (const i of bindersSeenAt(binders.get(x) ?? [], names, x, j)) link(i, j);
     // Code that may run when the module ended (models probed) sees the last bindings.
-    if (atEnd.has(j)) for (const x of n.late) for (const i of bindersSeenAt(binders.get(x) ?? [], names, x, units.length)) link(i, j);
+    if (atEnd.has(j)) for (const x of n.late) for (const i of bindersSeenAt(binders.get(x) ?? [], names, x, count)) link(i, j);
   });
   const blocks: [number, number][] = [];
   let open = 0;
   let current: [number, number] | null = null;
-  for (let k = 0; k < units.length; k++) {
+  for (let k = 0; k < count; k++) {
     if (!prelude[k]) {
       if (current && open === 0 && current[1] < k) {
         // No dependency reaches past the previous code unit: a new block starts here.
@@ -136,11 +133,23 @@ function bindersSeenAt(all: number[], names: UnitNames[], x: string, j: number):
   return before.slice(from);
 }
 
-function unitNames(unit: Unit): UnitNames {
-  const n: UnitNames = { binds: new Set(), sure: new Set(), reads: new Set(), late: new Set(), mutated: new Set(), starImport: false, isImport: false, definesClass: false };
-  n.isImport = unit.stmts.length > 0 && unit.stmts.every((s) => (s.k === 'import' || s.k === 'from') && !(s.k === 'from' && s.level > 0));
+/** The names of one unit: a top-level statement, or the statements of an error node. */
+export function unitNames(stmts: Stmt[]): UnitNames {
+  const n: UnitNames = {
+    binds: new Set(),
+    sure: new Set(),
+    reads: new Set(),
+    late: new Set(),
+    mutated: new Set(),
+    starImport: false,
+    isImport: false,
+    definesClass: false,
+    imports: [],
+    relativeImport: false,
+  };
+  n.isImport = stmts.length > 0 && stmts.every((s) => (s.k === 'import' || s.k === 'from') && !(s.k === 'from' && s.level > 0));
   const top = new Walker(n, null, false);
-  for (const s of unit.stmts) top.stmt(s, true);
+  for (const s of stmts) top.stmt(s, true);
   return n;
 }
 
@@ -266,10 +275,15 @@ class Walker {
         this.branch().stmts(s.finalbody);
         return;
       case 'import':
-        for (const m of s.names) this.bindName(m.alias ?? m.module.split('.')[0], sure);
+        for (const m of s.names) {
+          this.n.imports.push(m.module);
+          this.bindName(m.alias ?? m.module.split('.')[0], sure);
+        }
         return;
       case 'from':
         if (s.star) this.n.starImport = true;
+        if (s.level > 0) this.n.relativeImport = true;
+        this.n.imports.push(s.module, ...s.names.map((m) => `${s.module}.${m.name}`));
         for (const m of s.names) this.bindName(m.alias ?? m.name, sure);
         return;
       case 'raise':

@@ -17,10 +17,10 @@
  * probed at the end that names layers before a later block.
  */
 import { Meter } from './budget';
-import { planBlocks, type Unit } from './blocks';
+import { planBlocks, unitNames, type UnitNames } from './blocks';
 import { interpretModule, type InterpretResult, type RunCarry } from './interp/interpreter';
 import { LineIndex, shiftRange } from './positions';
-import type { LazyStatement, Module, Stmt } from './syntax/ast';
+import type { LazyStatement, Module } from './syntax/ast';
 import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from './types';
 import { mergeReadings, Probe, type VersionGroup } from './versions';
 
@@ -31,11 +31,32 @@ export class AnalysisCache {
   lastReused = 0;
   lastRan = 0;
 
+  /** Short ids for the long parts of keys that every block shares (options, the prelude's text). */
+  private readonly ids = new Map<string, number>();
+
+  idOf(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      if (this.ids.size > 1000) {
+        // Ids are reused after this: no kept run may carry an old one.
+        this.ids.clear();
+        this.runs.clear();
+        this.next.clear();
+      }
+      this.ids.set(s, (id = this.ids.size + 1));
+    }
+    return id;
+  }
+
   /** Replaced by the runs one analysis used: runs of text no longer there are dropped. */
   private next = new Map<string, BlockRun>();
+  /** The names of each top-level statement, by its text (so unchanged statements are not converted). */
+  private names = new Map<string, UnitNames>();
+  private nextNames = new Map<string, UnitNames>();
 
   begin(): void {
     this.next = new Map();
+    this.nextNames = new Map();
     this.lastReused = 0;
     this.lastRan = 0;
   }
@@ -56,6 +77,13 @@ export class AnalysisCache {
 
   commit(): void {
     this.runs = this.next;
+    this.names = this.nextNames;
+  }
+
+  namesOf(text: string, part: LazyStatement): UnitNames {
+    const found = this.names.get(text) ?? this.nextNames.get(text) ?? unitNames(part.convert());
+    this.nextNames.set(text, found);
+    return found;
   }
 }
 
@@ -89,19 +117,17 @@ const STEP_SHARE = 0.5;
 export function interpretIncrementally(module: Module, text: string, options: AnalyzeOptions, groups: VersionGroup[], cache: AnalysisCache): InterpretResult | null {
   if (options.onTargetCheck || options.stubCodeEnd !== undefined) return null;
   const parts = [...module.body];
-  const units: Unit[] = parts.map((p) => {
-    const stmts = p.convert();
-    return { start: p.start, end: stmts.reduce((e, s) => Math.max(e, s.r.end), p.start), stmts };
-  });
-  const key = optionsKey(options, groups, units);
-  if (key === null) return null;
   cache.begin();
-  const lines = new LineIndex(text);
+  const units: Unit[] = parts.map((p) => ({ start: p.start, end: p.end, names: cache.namesOf(text.slice(p.start, p.end), p) }));
+  const optionsText = optionsKey(options, groups, units);
+  if (optionsText === null) return null;
+  const key = cache.idOf(optionsText);
+  const lines = lineCounter(text);
   // First the fine plan; the coarse one when code that ran after a block's body could see a later block's bindings.
   let first: PlacedRun[] | null = null;
   let ctx: RunContext | null = null;
   for (const endLinks of [false, true]) {
-    const plan = planBlocks(units, endLinks);
+    const plan = planBlocks(units.map((u) => u.names), endLinks);
     if (!plan) return null;
     ctx = { module, parts, units, plan, text, options, cache, lines, optionsKey: key };
     first = runReading(ctx, groups[0]);
@@ -111,15 +137,23 @@ export function interpretIncrementally(module: Module, text: string, options: An
   let result: InterpretResult;
   if (groups.length > 1 && first.some((r) => r.asked)) {
     const readings = [first];
+    const plan = ctx.plan;
     for (const g of groups.slice(1)) {
       const runs = runReading(ctx, g);
-      if (!runs) return null;
+      if (!runs || runs.some((r, b) => r.endSteps > 0 && plan.laterBound[b])) return null;
       readings.push(runs);
     }
     result = mergeReadings(readings.map(assemble), groups, options.kerasVersionSource);
   } else result = assemble(first);
   cache.commit();
   return result;
+}
+
+/** A top-level statement: where it is and its names. */
+interface Unit {
+  start: number;
+  end: number;
+  names: UnitNames;
 }
 
 interface RunContext {
@@ -130,22 +164,25 @@ interface RunContext {
   text: string;
   options: AnalyzeOptions;
   cache: AnalysisCache;
-  lines: LineIndex;
-  optionsKey: string;
+  /** The line of an offset, asked in increasing order. */
+  lines: (offset: number) => number;
+  optionsKey: number;
 }
 
 /** Every block's run under one Keras reading, in order, or null to fall back. */
 function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
   const { plan, units, text } = ctx;
   const out: PlacedRun[] = [];
+  const prelude = preludeTexts(ctx);
   let names = new Map<string, number>();
   let steps = 0;
   const limit = new Meter(ctx.options).limits.steps * STEP_SHARE;
   for (const [b, [first, last]] of plan.blocks.entries()) {
     const spanStart = first > 0 ? units[first - 1].end : 0;
     const spanEnd = last + 1 < units.length ? units[last + 1].start : text.length;
-    const preludeKey = units.flatMap((u, i) => (plan.prelude[i] && (i < first || i > last) ? [`${i < first ? 'B' : 'A'}${text.slice(u.start, u.end)}`] : []));
-    const key = JSON.stringify([ctx.optionsKey, group.semantics, [...names], ctx.lines.toLsp(spanStart).line, preludeKey, text.slice(spanStart, spanEnd)]);
+    // The prelude's text, and how many of its imports come before the block and inside it.
+    const head = [ctx.optionsKey, group.semantics, [...names], ctx.lines(spanStart), prelude.id, prelude.before[first], prelude.before[last + 1]];
+    const key = `${JSON.stringify(head)}${text.slice(spanStart, spanEnd)}`;
     let run = ctx.cache.get(key);
     if (!run) {
       run = runBlock(ctx, group, first, last, names) ?? undefined;
@@ -161,6 +198,18 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
     names = run.bodyEnd;
   }
   return out;
+}
+
+/** The prelude's imports as one text, and for each unit index how many prelude units come before it. */
+function preludeTexts(ctx: RunContext): { id: number; before: number[] } {
+  const texts: string[] = [];
+  const before: number[] = [];
+  ctx.units.forEach((u, i) => {
+    before.push(texts.length);
+    if (ctx.plan.prelude[i]) texts.push(ctx.text.slice(u.start, u.end));
+  });
+  before.push(texts.length);
+  return { id: ctx.cache.idOf(JSON.stringify(texts)), before };
 }
 
 function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: number, names: Map<string, number>): BlockRun | null {
@@ -216,6 +265,28 @@ function moveModel(m: ModelSummary, delta: number): ModelSummary {
   };
 }
 
+/**
+ * The line of each offset asked, in increasing order, counting line ends the way LineIndex does
+ * (the interpreter's line numbers); scanning only for `\n` when the text has no `\r`.
+ */
+function lineCounter(text: string): (offset: number) => number {
+  if (text.includes('\r')) {
+    const index = new LineIndex(text);
+    return (offset) => index.toLsp(offset).line;
+  }
+  let at = 0;
+  let line = 0;
+  return (offset) => {
+    if (offset < at) {
+      at = 0;
+      line = 0;
+    }
+    for (let i = text.indexOf('\n', at); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    at = offset;
+    return line;
+  };
+}
+
 /** Whether every place the run reports lies in the block's span (else it cannot move with it). */
 function within(r: InterpretResult, start: number, end: number): boolean {
   const ranges: TextRange[] = [
@@ -237,20 +308,8 @@ function optionsKey(options: AnalyzeOptions, groups: VersionGroup[], units: Unit
   const plain = Object.entries(options).filter(([k]) => !NOT_OPTIONS.has(k));
   const found: string[] = [];
   if (options.modules) {
-    for (const s of importsIn(units.flatMap((u) => u.stmts))) {
-      if (s.k === 'from' && s.level > 0) return null;
-      const names = s.k === 'import' ? s.names.map((n) => n.module) : [s.module, ...s.names.map((n) => `${s.module}.${n.name}`)];
-      for (const n of names) if (options.modules.find(n)) found.push(n);
-    }
+    if (units.some((u) => u.names.relativeImport)) return null;
+    for (const n of new Set(units.flatMap((u) => u.names.imports))) if (options.modules.find(n)) found.push(n);
   }
   return JSON.stringify([plain.sort(([a], [b]) => a.localeCompare(b)), groups, found]);
-}
-
-/** Import statements anywhere in `stmts` (functions import too, when called). */
-function* importsIn(stmts: Stmt[]): Generator<Extract<Stmt, { k: 'import' | 'from' }>> {
-  for (const s of stmts) {
-    if (s.k === 'import' || s.k === 'from') yield s;
-    for (const key of ['body', 'orelse', 'finalbody'] as const) if (key in s) yield* importsIn((s as Record<typeof key, Stmt[]>)[key]);
-    if (s.k === 'try') for (const h of s.handlers) yield* importsIn(h);
-  }
 }
