@@ -52,7 +52,8 @@ function randomEdit(text: string, original: string, r: () => number): string {
   const lineEnd = text.indexOf('\n', at) === -1 ? text.length : text.indexOf('\n', at) + 1;
   if (kind < 0.65) return text.slice(0, lineEnd) + text.slice(lineStart, lineEnd) + text.slice(lineEnd);
   if (kind < 0.8) return text.slice(0, lineStart) + text.slice(lineEnd);
-  if (kind < 0.9) return text.slice(0, at) + ['(', ')', ':', ' ', 'x', '\n'][Math.floor(r() * 6)] + text.slice(at);
+  // `return` at the top level ends the whole module body.
+  if (kind < 0.9) return text.slice(0, at) + ['(', ')', ':', ' ', 'x', '\n', '\nreturn\n', '\nglobal x\n'][Math.floor(r() * 8)] + text.slice(at);
   const from = Math.floor(r() * original.length);
   return text.slice(0, at) + original.slice(from, from + Math.floor(r() * 120)) + text.slice(at);
 }
@@ -137,6 +138,9 @@ describe('incremental analysis equals a fresh one', () => {
         ['y = 3\n', ''],
         ['z = b(torch.randn(2, 12))', 'z = b(torch.randn(2, WIDTH))\nWIDTH = 5'],
         ['\nWIDTH = 5', '\n\n\nWIDTH = 5'],
+        // The interpreter stops the module body at a top-level return: later models never run.
+        ['b = B()', 'return\nb = B()'],
+        ['return\n', ''],
       ];
       let text = base;
       assertSame(parser, session, text, 'the first analysis');

@@ -2,7 +2,8 @@
  * Incremental correctness: a seeded random sequence of 10,000+ edits on the founding examples,
  * and further edits on a model zoo with many models and errors, sent as LSP range changes.
  * After every batch, the server's tree must equal a fresh parse of the same text, and its
- * diagnostics a fresh analysis through the shared lint pipeline.
+ * diagnostics and inlay hints (made from the model summaries and tensor facts, which the analysis
+ * process sends as a delta against its last reply) a fresh analysis through the shared lint pipeline.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -10,7 +11,9 @@ import { loadParser } from '../../server/src/host/parser';
 import { lintText } from '../../server/src/host/lint';
 import type { PythonParser } from '../../server/src/engine/index';
 import { LineIndex } from '../../server/src/engine/positions';
+import type { Analysis } from '../../server/src/lsp/analysis';
 import { toDiagnostic } from '../../server/src/lsp/convert';
+import { inlayHints } from '../../server/src/lsp/inlay-hints';
 import { treeFingerprint } from '../../server/src/lsp/requests';
 import { exampleText, positionAt, TestClient } from './harness';
 import { modelZooFile, rng } from '../helpers/corpus';
@@ -85,12 +88,17 @@ async function compare(client: TestClient, parser: PythonParser, uri: string, te
   }
   const version = client.version(uri);
   const lines = new LineIndex(text);
-  const expected = lintText(parser, text, { select: [], ignore: [], inputShapes: {} }).diagnostics.map((d) => toDiagnostic(d, lines, uri, version));
+  const lint = lintText(parser, text, { select: [], ignore: [], inputShapes: {} });
+  const expected = lint.diagnostics.map((d) => toDiagnostic(d, lines, uri, version));
   const actual = await client.pullDiagnostics(uri);
   // An analysis cut short by its time budget (a loaded machine) legitimately differs.
   const timedOut = (ds: { message: string; data?: unknown }[]) => ds.some((d) => (d.data as { rule?: string } | undefined)?.rule === 'analysis-incomplete' && /time/.test(d.message));
   if (timedOut(actual) || timedOut(expected)) return;
   assert.deepEqual(actual, JSON.parse(JSON.stringify(expected)), `diagnostics differ after ${done} edits`);
+  const everywhere = { start: { line: 0, character: 0 }, end: lines.toLsp(text.length) };
+  const hints = await client.connection.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: everywhere });
+  const freshHints = inlayHints({ lint, lines, settings: { inlayHints: { enabled: true } } } as unknown as Analysis, everywhere);
+  assert.deepEqual(hints, JSON.parse(JSON.stringify(freshHints)), `inlay hints differ after ${done} edits`);
 }
 
 test(`${TOTAL_EDITS} random edits: incremental tree and diagnostics equal a fresh analysis`, { timeout: 300_000 }, async () => {

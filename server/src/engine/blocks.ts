@@ -11,8 +11,9 @@
  *    end when unused models are probed): every statement that binds it.
  * A block boundary is where no dependency crosses. Plain imports whose names nothing else binds
  * are the shared prelude: every block runs them in place (and so any edit of one re-runs all).
- * What the analysis cannot follow (a star import, a prelude name assigned into, a budget) makes
- * the caller fall back to one run of the whole module.
+ * What the analysis cannot follow (a star import, a prelude name assigned into, a `return` at
+ * the top level, which ends the whole body, a budget) makes the caller fall back to one run of
+ * the whole module.
  */
 import type { Arg, Expr, FunctionDef, Stmt } from './syntax/ast';
 
@@ -41,6 +42,8 @@ export interface UnitNames {
   /** Roots of attribute or item assignments, augmented assignments (`x.a = …`, `x[0] = …`, `x += …`). */
   mutated: Set<string>;
   starImport: boolean;
+  /** A `return` outside any function: the interpreter stops the whole module body there. */
+  topReturn: boolean;
   isImport: boolean;
   definesClass: boolean;
   /** Dotted names of the modules it imports anywhere (functions import when called); `relative` for `from . import`. */
@@ -55,7 +58,7 @@ export interface UnitNames {
  */
 export function planBlocks(names: UnitNames[], endLinks = true): BlockPlan | null {
   const count = names.length;
-  if (names.some((n) => n.starImport)) return null;
+  if (names.some((n) => n.starImport || n.topReturn)) return null;
   const boundByCode = new Set<string>();
   for (const n of names) if (!n.isImport) for (const b of n.binds) boundByCode.add(b);
   const prelude = names.map((n) => n.isImport && [...n.binds].every((b) => !boundByCode.has(b)));
@@ -142,6 +145,7 @@ export function unitNames(stmts: Stmt[]): UnitNames {
     late: new Set(),
     mutated: new Set(),
     starImport: false,
+    topReturn: false,
     isImport: false,
     definesClass: false,
     imports: [],
@@ -227,6 +231,7 @@ class Walker {
         this.expr(s.value);
         return;
       case 'return':
+        if (!this.late) this.n.topReturn = true;
         if (s.value) this.expr(s.value);
         return;
       case 'def':

@@ -24,8 +24,21 @@ import type { LazyStatement, Module } from './syntax/ast';
 import type { AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from './types';
 import { mergeReadings, Probe, type VersionGroup } from './versions';
 
+/**
+ * Where a summary or tensor fact of an assembled result came from: item `index` of a block run
+ * (the same object while the run is reused), moved by `delta`. A host that sends results
+ * elsewhere can send only what changed (lsp/result-delta.ts).
+ */
+export interface Origin {
+  run: object;
+  index: number;
+  delta: number;
+}
+
 /** The runs of one document's blocks, from its last analysis. */
 export class AnalysisCache {
+  /** The origins of the last result's summaries and tensor facts; null when it was not assembled from blocks. */
+  lastOrigins: { models: Origin[]; tensors: Origin[] } | null = null;
   private runs = new Map<string, BlockRun>();
   /** Runs reused and made by the last analysis (for tests and the benchmark). */
   lastReused = 0;
@@ -55,6 +68,7 @@ export class AnalysisCache {
   private nextNames = new Map<string, UnitNames>();
 
   begin(): void {
+    this.lastOrigins = null;
     this.next = new Map();
     this.nextNames = new Map();
     this.lastReused = 0;
@@ -105,6 +119,8 @@ interface BlockRun {
 /** A block run placed in the current text. */
 interface PlacedRun extends BlockRun {
   delta: number;
+  /** The cached run itself (its identity says a later result reuses it). */
+  source: BlockRun;
 }
 
 /** Share of the step budget the blocks may use together; past it one whole run decides. */
@@ -143,8 +159,12 @@ export function interpretIncrementally(module: Module, text: string, options: An
       if (!runs || runs.some((r, b) => r.endSteps > 0 && plan.laterBound[b])) return null;
       readings.push(runs);
     }
-    result = mergeReadings(readings.map(assemble), groups, options.kerasVersionSource);
-  } else result = assemble(first);
+    result = mergeReadings(readings.map((r) => assemble(r)), groups, options.kerasVersionSource);
+  } else {
+    const origins = { models: [] as Origin[], tensors: [] as Origin[] };
+    result = assemble(first, origins);
+    cache.lastOrigins = origins;
+  }
   cache.commit();
   return result;
 }
@@ -194,7 +214,7 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
     if (b < plan.blocks.length - 1 && !sameCounts(run.bodyEnd, run.end)) return null;
     steps += run.steps;
     if (steps > limit) return null;
-    out.push({ ...run, delta: spanStart - run.spanStart });
+    out.push({ ...run, delta: spanStart - run.spanStart, source: run });
     names = run.bodyEnd;
   }
   return out;
@@ -227,7 +247,7 @@ function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
 }
 
 /** The result of one whole run, from its blocks' runs. */
-function assemble(runs: PlacedRun[]): InterpretResult {
+function assemble(runs: PlacedRun[], origins?: { models: Origin[]; tensors: Origin[] }): InterpretResult {
   const diagnostics = runs.flatMap((r) => r.result.diagnostics.map((d) => moveDiagnostic(d, r.delta)));
   // The order Diagnostics.all() gives one run (ties are within one block, already in order).
   diagnostics.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
@@ -238,8 +258,14 @@ function assemble(runs: PlacedRun[]): InterpretResult {
     for (const r of runs) {
       const from = p === 0 ? { models: 0, tensors: 0 } : r.marks[p - 1];
       const to = r.marks[p];
-      for (const m of r.result.models.slice(from.models, to.models)) models.push(moveModel(m, r.delta));
-      for (const t of r.result.tensors.slice(from.tensors, to.tensors)) tensors.push({ ...t, range: shiftRange(t.range, r.delta) });
+      for (let i = from.models; i < to.models; i++) {
+        models.push(moveModel(r.result.models[i], r.delta));
+        origins?.models.push({ run: r.source, index: i, delta: r.delta });
+      }
+      for (let i = from.tensors; i < to.tensors; i++) {
+        tensors.push(moveTensor(r.result.tensors[i], r.delta));
+        origins?.tensors.push({ run: r.source, index: i, delta: r.delta });
+      }
     }
   }
   return { diagnostics, models, tensors, truncated: false };
@@ -255,7 +281,11 @@ function moveDiagnostic(d: Diagnostic, delta: number): Diagnostic {
   };
 }
 
-function moveModel(m: ModelSummary, delta: number): ModelSummary {
+export function moveTensor(t: TensorFact, delta: number): TensorFact {
+  return delta === 0 ? t : { ...t, range: shiftRange(t.range, delta) };
+}
+
+export function moveModel(m: ModelSummary, delta: number): ModelSummary {
   if (delta === 0) return m;
   return {
     ...m,

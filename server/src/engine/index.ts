@@ -21,7 +21,7 @@ export type { PythonParser, ParsedTree, TreeEdit, ParseOptions } from './syntax/
 export { formatShape } from './shapes';
 export { summaryRows, type SummaryRow } from './summary-blocks';
 export { ConversionCache } from './syntax/convert';
-export { AnalysisCache } from './incremental';
+export { AnalysisCache, moveModel, moveTensor, type Origin } from './incremental';
 export { DEFAULT_BUDGETS } from './budget';
 
 export interface EngineResult extends AnalysisResult {

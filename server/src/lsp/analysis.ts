@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
-import { LineIndex, type CellSpan, type Diagnostic } from '../engine/index';
+import { LineIndex, type CellSpan, type Diagnostic, type ModelSummary, type TensorFact } from '../engine/index';
 import { MAX_MODULE_BYTES } from '../host/project';
 import { readSmallFile } from '../host/safe-read';
 import { IsolatedCrash, IsolatedProcess } from '../host/isolated-process';
@@ -21,6 +21,7 @@ import { DEFAULT_FILE_TIMEOUT_MS } from '../host/worker-pool';
 import type { AnalysisRequest, LintReply } from './analysis-process';
 import type { PortFramework, PortResult } from '../engine/port/index';
 import { SOURCE, toDiagnostic } from './convert';
+import { decodeFacts } from './result-delta';
 import { kerasVersionsOf } from '../host/keras-pins';
 import { OpenDocument, type DocumentStore } from './documents';
 import type { ProjectConfig, ProjectSettings } from './project-config';
@@ -61,6 +62,8 @@ export class Analyzer {
   private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js') });
   /** Requests to the analysis process, one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Per document, the last reply's models and tensor facts, which the next reply may build on (result-delta.ts). */
+  private readonly facts = new Map<string, { seq: number; models: ModelSummary[]; tensors: TensorFact[] }>();
 
   constructor(
     private readonly docs: DocumentStore,
@@ -132,6 +135,7 @@ export class Analyzer {
   /** The document closed: drop its results; an analysis of it still running is stopped. */
   forget(uri: string): void {
     this.completed.delete(uri);
+    this.facts.delete(uri);
     this.settings.forget(uri);
     this.settle(uri, () => true, null);
     if (this.running === uri) this.worker.terminate(`${uri} was closed`);
@@ -247,8 +251,11 @@ export class Analyzer {
     try {
       const settingsNow = { ...lintSettings(settings, project), ...(cells ? { cells } : {}) };
       const request: AnalysisRequest = { kind: 'lint', uri: doc.uri, text, settings: settingsNow, project: project.project, overlays };
-      reply = await this.call<LintReply>(request, DEFAULT_FILE_TIMEOUT_MS);
+      const first = this.withFacts(doc.uri, await this.call<LintReply>({ ...request, have: this.facts.get(doc.uri)?.seq }, DEFAULT_FILE_TIMEOUT_MS));
+      // The reply built on a reply this server no longer holds (cannot happen in order; be safe): ask for all of it.
+      reply = first ?? this.withFacts(doc.uri, await this.call<LintReply>(request, DEFAULT_FILE_TIMEOUT_MS))!;
     } catch (e) {
+      this.facts.delete(doc.uri);
       if (!(e instanceof IsolatedCrash)) throw e;
       this.log(`shapelint: analysis of ${doc.uri} failed: ${e.message}`);
       return { ...base, lint: null, diagnostics: [analysisFailed(e.message)] };
@@ -273,6 +280,22 @@ export class Analyzer {
     }
     const importHashes = reply.importHashes ?? {};
     return { ...base, lint, imports: Object.keys(importHashes), importHashes, foreign, diagnostics: lint.diagnostics.map((d) => place.diagnostic(d)!).filter((d) => d) };
+  }
+
+  /** The reply with its models and tensor facts whole (null when its delta builds on a reply not held). */
+  private withFacts(uri: string, reply: LintReply): LintReply | null {
+    if (!('lint' in reply) || !reply.facts) {
+      this.facts.delete(uri);
+      return reply;
+    }
+    const { seq, base, delta } = reply.facts;
+    const held = this.facts.get(uri);
+    this.facts.delete(uri);
+    if (delta && held?.seq !== base) return null;
+    const engine = reply.lint.engine;
+    const facts = delta ? decodeFacts(delta, held!) : { models: engine.models, tensors: engine.tensors };
+    this.facts.set(uri, { seq, ...facts });
+    return { ...reply, lint: { ...reply.lint, engine: { ...engine, ...facts } } };
   }
 
   /** The texts of the other open documents by path, for the modules the analysis imports. */
