@@ -84,6 +84,24 @@ describe('incremental analysis equals a fresh one', () => {
     }
   });
 
+  it('a cancelled analysis stops, and the next one still equals a fresh analysis', async () => {
+    const parser = await loadParser('wasm');
+    try {
+      const zoo = modelZooFile(600);
+      const session = new Session(parser);
+      assertSame(parser, session, zoo, 'the first analysis');
+      const edited = zoo.replace('Dense(10', 'Dense(12');
+      const tree = parser.parse(edited);
+      const cancelled = analyzeTree(tree, edited, { conversionCache: session.conversions, analysisCache: session.cache, clock: () => performance.now(), cancelled: () => true });
+      tree.dispose();
+      assert.equal(cancelled.truncated, true);
+      assert.equal(cancelled.internalError, undefined);
+      assertSame(parser, session, edited, 'after a cancelled analysis');
+    } finally {
+      parser.dispose();
+    }
+  });
+
   it('edits of code several models share', async () => {
     const parser = await loadParser('wasm');
     try {

@@ -204,6 +204,7 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
     const head = [ctx.optionsKey, group.semantics, [...names], ctx.lines(spanStart), prelude.id, prelude.before[first], prelude.before[last + 1]];
     const key = `${JSON.stringify(head)}${text.slice(spanStart, spanEnd)}`;
     let run = ctx.cache.get(key);
+    if (!run && ctx.options.cancelled?.()) return null;
     if (!run) {
       run = runBlock(ctx, group, first, last, names) ?? undefined;
       if (!run || !within(run.result, spanStart, spanEnd)) return null;
@@ -328,7 +329,7 @@ function within(r: InterpretResult, start: number, end: number): boolean {
   return ranges.every((x) => x.start >= start && x.end <= end);
 }
 
-const NOT_OPTIONS = new Set(['clock', 'modules', 'kerasProbe', 'conversionCache', 'analysisCache', 'onTargetCheck']);
+const NOT_OPTIONS = new Set(['clock', 'cancelled', 'modules', 'kerasProbe', 'conversionCache', 'analysisCache', 'onTargetCheck']);
 
 /**
  * The options a block's run depends on, as text (functions and caches left out), and which

@@ -73,6 +73,8 @@ function analyzeWithin(meter: Meter, tree: ParsedTree, text: string, options: Tr
     // The first reading shares the parse's meter; each further Keras reading gets a budget of its own.
     let readings = 0;
     const incremental = options.analysisCache && tree.cutAt === undefined ? interpretIncrementally(module, text, withoutCaches(options), groups, options.analysisCache) : null;
+    // Cancelled: what the blocks left is discarded anyway; no whole run.
+    if (!incremental && options.cancelled?.()) return { ...base, truncated: true };
     const r = incremental ?? analyseAcrossVersions(
       groups,
       (kerasProbe) => interpretModule(module, text, { ...withoutCaches(options), kerasProbe }, readings++ === 0 ? meter : new Meter(options)),

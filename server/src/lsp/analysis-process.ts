@@ -6,6 +6,7 @@
  * from the difference with the text it last saw (one edit spanning the changed region), so
  * the tree can never drift from the text.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AnalysisCache, analyzeTree, ConversionCache, LineIndex, type EngineResult, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
@@ -30,6 +31,8 @@ export type AnalysisRequest =
       overlays?: Record<string, string>;
       /** The `facts.seq` of the last reply for this document the server holds (see result-delta.ts). */
       have?: number;
+      /** Writing this number into the cancel file (the process's argument) cancels the request. */
+      id?: number;
     }
   | { kind: 'syntaxTree'; uri: string; text: string }
   /** `shapelint/port`: the model translated to another framework (the engine's `port`). */
@@ -41,7 +44,11 @@ export type AnalysisRequest =
  * the reply's number, and with `delta` its models and tensor facts as a delta against reply
  * `base` (`lint.engine.models` and `tensors` are then empty).
  */
-export type LintReply = { lint: LintResult; importHashes?: Record<string, string>; facts?: { seq: number; base?: number; delta?: FactsDelta } } | { error: string };
+export type LintReply =
+  | { lint: LintResult; importHashes?: Record<string, string>; facts?: { seq: number; base?: number; delta?: FactsDelta } }
+  | { error: string }
+  /** A newer edit made the request stale before it finished. */
+  | { cancelled: true };
 
 /** Trees of at most this many documents are kept (least recently used are dropped). */
 const MAX_TREES = 16;
@@ -137,8 +144,10 @@ serveRequests(async (message) => {
   try {
     const tree = doc.treeFor(p, request.text);
     const { modules, project } = projectOptions(p, request);
-    const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache, analysisCache: doc.analysisCache };
+    const cancelled = cancelCheck(request.id);
+    const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache, analysisCache: doc.analysisCache, cancelled };
     const analysed = analyzeTree(tree, request.text, options);
+    if (cancelled(true)) return { cancelled: true } satisfies LintReply;
     const file = request.uri.startsWith('file:') ? fileURLToPath(request.uri) : undefined;
     const engine = withPortOf(p, analysed, request.text, engineOptions(request.settings), { file, textOf: (f) => request.overlays?.[f] });
     const importHashes: Record<string, string> = {};
@@ -151,6 +160,28 @@ serveRequests(async (message) => {
     return { error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies LintReply;
   }
 });
+
+/** The file the server writes a request's id into to cancel it (the process's argument). */
+const cancelFile = process.argv[2] as string | undefined;
+/** Reading the cancel file at most this often. */
+const CANCEL_POLL_MS = 5;
+
+/** Whether the server cancelled request `id` (`now`: read the file whatever the last reading). */
+function cancelCheck(id: number | undefined): (now?: boolean) => boolean {
+  let lastRead = performance.now();
+  let cancelled = false;
+  return (now = false) => {
+    if (cancelled || id === undefined || !cancelFile) return cancelled;
+    if (!now && performance.now() - lastRead < CANCEL_POLL_MS) return false;
+    lastRead = performance.now();
+    try {
+      cancelled = readFileSync(cancelFile, 'utf8') === String(id);
+    } catch {
+      /* no file: nothing cancelled yet */
+    }
+    return cancelled;
+  };
+}
 
 let replies = Date.now();
 

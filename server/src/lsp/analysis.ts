@@ -9,6 +9,9 @@
  * and configuration generation, so diagnostics, code actions, hovers and inlay hints of one
  * version all come from one analysis.
  */
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
@@ -59,7 +62,12 @@ export class Analyzer {
   private readonly waiting = new Map<string, Waiter[]>();
   private running: string | null = null;
   private configGeneration = 0;
-  private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js') });
+  /** Writing a lint request's id here cancels it (the analysis process polls the file while it runs). */
+  private readonly cancelFile = path.join(tmpdir(), `shapelint-cancel-${process.pid}-${randomBytes(6).toString('hex')}`);
+  private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js'), args: [this.cancelFile] });
+  private requests = 0;
+  /** The lint request the analysis process is working on. */
+  private inFlight: { uri: string; version: number; id: number } | null = null;
   /** Requests to the analysis process, one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Per document, the last reply's models and tensor facts, which the next reply may build on (result-delta.ts). */
@@ -117,7 +125,7 @@ export class Analyzer {
     const generation = this.configGeneration;
     const analysis = await this.compute(doc, await this.settings.get(uri), generation);
     // Opened meanwhile: the editor's text and its own analysis win.
-    if (this.docs.get(uri)) return;
+    if (!analysis || this.docs.get(uri)) return;
     this.background.set(uri, analysis);
     this.onAnalysed(analysis);
   }
@@ -144,6 +152,7 @@ export class Analyzer {
 
   dispose(): void {
     this.worker.terminate('the server is shutting down');
+    rmSync(this.cancelFile, { force: true });
   }
 
   /** An analysis of the document's current version or a newer one (null once it is closed). */
@@ -152,6 +161,7 @@ export class Analyzer {
     if (!doc) return Promise.resolve(null);
     const done = this.completed.get(uri);
     if (done && done.version >= doc.version && done.generation >= this.configGeneration && done.text === doc.text) return Promise.resolve(done);
+    this.cancelStale(uri, doc.version);
     return new Promise((resolve) => {
       const list = this.waiting.get(uri) ?? [];
       list.push({ version: doc.version, generation: this.configGeneration, resolve });
@@ -205,6 +215,19 @@ export class Analyzer {
     return { version: doc.version, tree: reply.tree };
   }
 
+  /**
+   * A newer version of the document being analysed is wanted: the analysis in flight is
+   * stale, so it stops (its waiters are served by the next run, on the latest text).
+   */
+  private cancelStale(uri: string, version: number): void {
+    if (this.inFlight?.uri !== uri || this.inFlight.version >= version) return;
+    try {
+      writeFileSync(this.cancelFile, String(this.inFlight.id));
+    } catch (e) {
+      this.log(`shapelint: could not cancel a stale analysis: ${describe(e)}`);
+    }
+  }
+
   private pump(): void {
     if (this.running !== null) return;
     const uri = this.waiting.keys().next().value;
@@ -225,8 +248,9 @@ export class Analyzer {
     const doc = this.docs.get(uri);
     if (!doc) return this.settle(uri, () => true, null);
     const analysis = await this.compute(doc, settings, generation);
-    // Closed meanwhile (its waiters were answered by `forget`), or reopened: the next run serves it.
-    if (this.docs.get(uri) !== doc) return;
+    // Cancelled by a newer edit (its waiters stay for the next run), closed meanwhile (its waiters
+    // were answered by `forget`), or reopened: the next run serves it.
+    if (!analysis || this.docs.get(uri) !== doc) return;
     this.completed.set(uri, analysis);
     this.onAnalysed(analysis);
     this.settle(uri, (w) => w.version <= analysis.version && w.generation <= analysis.generation, analysis);
@@ -240,7 +264,8 @@ export class Analyzer {
     else this.waiting.delete(uri);
   }
 
-  private async compute(doc: OpenDocument, settings: ServerSettings, generation: number): Promise<Analysis> {
+  /** The document's analysis; null when a newer edit cancelled it. */
+  private async compute(doc: OpenDocument, settings: ServerSettings, generation: number): Promise<Analysis | null> {
     const text = doc.text;
     const overlays = this.openTexts(doc.uri);
     const cells = this.cellsOf(doc.uri);
@@ -250,10 +275,17 @@ export class Analyzer {
     let reply: LintReply;
     try {
       const settingsNow = { ...lintSettings(settings, project), ...(cells ? { cells } : {}) };
-      const request: AnalysisRequest = { kind: 'lint', uri: doc.uri, text, settings: settingsNow, project: project.project, overlays };
-      const first = this.withFacts(doc.uri, await this.call<LintReply>({ ...request, have: this.facts.get(doc.uri)?.seq }, DEFAULT_FILE_TIMEOUT_MS));
-      // The reply built on a reply this server no longer holds (cannot happen in order; be safe): ask for all of it.
-      reply = first ?? this.withFacts(doc.uri, await this.call<LintReply>(request, DEFAULT_FILE_TIMEOUT_MS))!;
+      const id = ++this.requests;
+      const request: AnalysisRequest = { kind: 'lint', uri: doc.uri, text, settings: settingsNow, project: project.project, overlays, id };
+      this.inFlight = { uri: doc.uri, version: doc.version, id };
+      try {
+        const first = this.withFacts(doc.uri, await this.call<LintReply>({ ...request, have: this.facts.get(doc.uri)?.seq }, DEFAULT_FILE_TIMEOUT_MS));
+        // The reply built on a reply this server no longer holds (cannot happen in order; be safe): ask for all of it.
+        reply = first ?? this.withFacts(doc.uri, await this.call<LintReply>(request, DEFAULT_FILE_TIMEOUT_MS))!;
+      } finally {
+        if (this.inFlight?.id === id) this.inFlight = null;
+      }
+      if ('cancelled' in reply) return null;
     } catch (e) {
       this.facts.delete(doc.uri);
       if (!(e instanceof IsolatedCrash)) throw e;
@@ -284,6 +316,7 @@ export class Analyzer {
 
   /** The reply with its models and tensor facts whole (null when its delta builds on a reply not held). */
   private withFacts(uri: string, reply: LintReply): LintReply | null {
+    if ('cancelled' in reply) return reply;
     if (!('lint' in reply) || !reply.facts) {
       this.facts.delete(uri);
       return reply;
