@@ -136,6 +136,14 @@ function bindersSeenAt(all: number[], names: UnitNames[], x: string, j: number):
   return before.slice(from);
 }
 
+/** Whether two units have the same names (so the same plan). */
+export function sameNames(a: UnitNames, b: UnitNames): boolean {
+  if (a === b) return true;
+  const sets = (['binds', 'sure', 'reads', 'late', 'mutated'] as const).every((k) => a[k].size === b[k].size && [...a[k]].every((x) => b[k].has(x)));
+  const flags = (['starImport', 'topReturn', 'isImport', 'definesClass', 'relativeImport'] as const).every((k) => a[k] === b[k]);
+  return sets && flags && a.imports.length === b.imports.length && a.imports.every((x, i) => x === b.imports[i]);
+}
+
 /** The names of one unit: a top-level statement, or the statements of an error node. */
 export function unitNames(stmts: Stmt[]): UnitNames {
   const n: UnitNames = {

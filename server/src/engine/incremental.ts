@@ -17,7 +17,7 @@
  * probed at the end that names layers before a later block.
  */
 import { Meter } from './budget';
-import { planBlocks, unitNames, type UnitNames } from './blocks';
+import { planBlocks, sameNames, unitNames, type BlockPlan, type UnitNames } from './blocks';
 import { interpretModule, type InterpretResult, type RunCarry } from './interp/interpreter';
 import { LineIndex, shiftRange } from './positions';
 import type { LazyStatement, Module } from './syntax/ast';
@@ -94,6 +94,18 @@ export class AnalysisCache {
     this.names = this.nextNames;
   }
 
+  /** The last plan made with and without end links, and the names it was made from. */
+  private plans = new Map<boolean, { names: UnitNames[]; plan: BlockPlan | null }>();
+
+  /** The block plan of `names`: the last one when the names are the same (an edit inside a statement rarely changes them). */
+  planOf(names: UnitNames[], endLinks: boolean): BlockPlan | null {
+    const last = this.plans.get(endLinks);
+    if (last && last.names.length === names.length && names.every((n, i) => sameNames(n, last.names[i]))) return last.plan;
+    const plan = planBlocks(names, endLinks);
+    this.plans.set(endLinks, { names, plan });
+    return plan;
+  }
+
   namesOf(text: string, part: LazyStatement): UnitNames {
     const found = this.names.get(text) ?? this.nextNames.get(text) ?? unitNames(part.convert());
     this.nextNames.set(text, found);
@@ -143,7 +155,7 @@ export function interpretIncrementally(module: Module, text: string, options: An
   let first: PlacedRun[] | null = null;
   let ctx: RunContext | null = null;
   for (const endLinks of [false, true]) {
-    const plan = planBlocks(units.map((u) => u.names), endLinks);
+    const plan = cache.planOf(units.map((u) => u.names), endLinks);
     if (!plan) return null;
     ctx = { module, parts, units, plan, text, options, cache, lines, optionsKey: key };
     first = runReading(ctx, groups[0]);
@@ -180,7 +192,7 @@ interface RunContext {
   module: Module;
   parts: LazyStatement[];
   units: Unit[];
-  plan: NonNullable<ReturnType<typeof planBlocks>>;
+  plan: BlockPlan;
   text: string;
   options: AnalyzeOptions;
   cache: AnalysisCache;

@@ -91,26 +91,25 @@ export class ConversionCache {
     const previous = this.parts;
     const next = new Map<string, CachedPart>();
     this.parts = next;
-    const byChild = new Map<number, CachedPart>();
-    const out: Module = { body: [], comments: [], syntaxErrors: [] };
-    for (let i = 0; i < root.childCount; i++) {
-      const child = root.child(i);
+    const body: LazyStatement[] = [];
+    const out: Module = { body, comments: [], syntaxErrors: [] };
+    const names = new Names();
+    // Every child is read here anyway: all at once (one call into the parser) when the backend can.
+    const children = root.children ?? Array.from({ length: root.childCount }, (_, i) => root.child(i));
+    for (const child of children) {
       if (!child) continue;
-      const key = text === undefined ? child.text : text.slice(child.startIndex, child.endIndex);
+      const start = child.startIndex;
+      const end = child.endIndex;
+      const key = text === undefined ? child.text : text.slice(start, end);
       const hit = previous.get(key) ?? next.get(key);
-      const part: CachedPart = hit ? shiftPart(hit, child.startIndex) : { start: child.startIndex, trivia: collectTrivia(child), body: null };
+      const part: CachedPart = hit ? shiftPart(hit, start) : { start, trivia: collectTrivia(child), body: null };
       next.set(key, part);
-      byChild.set(i, part);
       out.comments.push(...part.trivia.comments);
       out.syntaxErrors.push(...part.trivia.syntaxErrors);
+      if (child.isNamed && child.type !== 'comment') body.push({ start, end, convert: () => (part.body ??= convertPart(part, child, meter, names)) });
     }
     // The module node itself may be missing pieces (e.g. an unterminated block at the end).
     if (root.isMissing) out.syntaxErrors.push({ range: rangeOf(root), message: `expected '${root.type}'` });
-    const names = new Names();
-    out.body = topLevel(root, (child, index) => {
-      const part = byChild.get(index);
-      return { start: child.startIndex, end: child.endIndex, convert: () => (part ? (part.body ??= convertPart(part, child, meter, names)) : convertTopLevel(child, meter, names)) };
-    });
     return out;
   }
 }
