@@ -50,7 +50,7 @@ export class AnalysisCache {
   idOf(s: string): number {
     let id = this.ids.get(s);
     if (id === undefined) {
-      if (this.ids.size > 1000) {
+      if (this.ids.size > MAX_IDS) {
         // Ids are reused after this: no kept run may carry an old one.
         this.ids.clear();
         this.runs.clear();
@@ -134,6 +134,9 @@ interface PlacedRun extends BlockRun {
   /** The cached run itself (its identity says a later result reuses it). */
   source: BlockRun;
 }
+
+/** Distinct options and prelude texts kept per document (each edit of an import makes one; bounded memory). */
+const MAX_IDS = 64;
 
 /** Share of the step budget the blocks may use together; past it one whole run decides. */
 const STEP_SHARE = 0.5;
