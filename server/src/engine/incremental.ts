@@ -157,21 +157,23 @@ export function interpretIncrementally(module: Module, text: string, options: An
   // First the fine plan; the coarse one when code that ran after a block's body could see a later block's bindings.
   let first: PlacedRun[] | null = null;
   let ctx: RunContext | null = null;
+  // With the fine plan, whether a block ran code after its body that could see a later block's bindings.
+  let unsure = (runs: PlacedRun[]) => runs.some((r, b) => r.endSteps > 0 && ctx!.plan.laterBound[b]);
   for (const endLinks of [false, true]) {
     const plan = cache.planOf(units.map((u) => u.names), endLinks);
     if (!plan) return null;
     ctx = { module, parts, units, plan, text, options, cache, lines, optionsKey: key };
     first = runReading(ctx, groups[0]);
-    if (!first || !first.some((r, b) => r.endSteps > 0 && plan.laterBound[b])) break;
+    if (!first || !unsure(first)) break;
+    unsure = () => false;
   }
   if (!first || !ctx) return null;
   let result: InterpretResult;
   if (groups.length > 1 && first.some((r) => r.asked)) {
     const readings = [first];
-    const plan = ctx.plan;
     for (const g of groups.slice(1)) {
       const runs = runReading(ctx, g);
-      if (!runs || runs.some((r, b) => r.endSteps > 0 && plan.laterBound[b])) return null;
+      if (!runs || unsure(runs)) return null;
       readings.push(runs);
     }
     result = mergeReadings(readings.map((r) => assemble(r)), groups, options.kerasVersionSource);
