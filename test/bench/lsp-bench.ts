@@ -9,6 +9,8 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { AnalysisCache, analyzeTree, ConversionCache } from '../../server/src/engine/index';
+import { engineOptions, lintEngineResult } from '../../server/src/host/lint';
 import { loadParser } from '../../server/src/host/parser';
 import { generatedModelFile } from '../helpers/corpus';
 import { EXAMPLES, positionAt, TestClient } from '../lsp/harness';
@@ -30,11 +32,18 @@ function editAt(text: string, i: number): { offset: number; insert: boolean } {
   return { offset: at >= 0 ? at + 6 : text.indexOf('kernel_size=3', Math.floor(text.length / 2)) + 12, insert: i % 2 === 0 };
 }
 
-export async function parseTimes(text: string, runs: number): Promise<number[]> {
+/**
+ * The same edits in this process: the incremental re-parse, and with `analyse` the analysis
+ * process's work on it (engine with its per-document caches, then the lint pipeline), with how
+ * many blocks each analysis reused and ran (engine/incremental.ts).
+ */
+export async function editTimes(text: string, runs: number, analyse = true): Promise<{ parse: number[]; analysis: number[]; reused: number[]; ran: number[] }> {
   const parser = await loadParser('wasm');
+  const caches = { conversionCache: new ConversionCache(), analysisCache: new AnalysisCache() };
   let current = text;
   let tree = parser.parse(current);
-  const times: number[] = [];
+  if (analyse) lintEngineResult(analyzeTree(tree, current, { ...engineOptions({}), ...caches }), current);
+  const out = { parse: [] as number[], analysis: [] as number[], reused: [] as number[], ran: [] as number[] };
   for (let i = 0; i < runs; i++) {
     const { offset, insert } = editAt(text, i);
     const next = insert ? current.slice(0, offset) + '1' + current.slice(offset) : current.slice(0, offset) + current.slice(offset + 1);
@@ -47,16 +56,22 @@ export async function parseTimes(text: string, runs: number): Promise<number[]> 
       oldEndPosition: { row: p.line, column: p.character + (insert ? 0 : 1) },
       newEndPosition: { row: p.line, column: p.character + (insert ? 1 : 0) },
     });
-    const t0 = process.hrtime.bigint();
+    const t0 = performance.now();
     const fresh = parser.parse(next, tree);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    out.parse.push(performance.now() - t0);
     tree.dispose();
     tree = fresh;
     current = next;
+    if (!analyse) continue;
+    const t1 = performance.now();
+    lintEngineResult(analyzeTree(tree, current, { ...engineOptions({}), ...caches }), current);
+    out.analysis.push(performance.now() - t1);
+    out.reused.push(caches.analysisCache.lastReused);
+    out.ran.push(caches.analysisCache.lastRan);
   }
   tree.dispose();
   parser.dispose();
-  return times;
+  return out;
 }
 
 export async function serverTimes(text: string, runs: number): Promise<{ times: number[]; diagnostics: number }> {
@@ -130,13 +145,16 @@ async function main(): Promise<void> {
   for (const lines of sizes.length ? sizes : [2_000, 20_000]) {
     const runs = lines > 5_000 ? 30 : 60;
     const text = generatedModel(lines);
-    const parse = stats(await parseTimes(text, runs));
+    const edits = await editTimes(text, runs);
+    const parse = stats(edits.parse);
+    const analysis = stats(edits.analysis);
     const server = await serverTimes(text, runs);
     const s = stats(server.times);
     console.log(
       `${lines} lines (${(text.length / 1024).toFixed(0)} KB): edit→diagnostics median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms; ` +
         `incremental parse median ${parse.median.toFixed(2)} ms, p95 ${parse.p95.toFixed(2)} ms; ` +
-        `ratio median ${(s.median / parse.median).toFixed(0)}x, p95 ${(s.p95 / parse.p95).toFixed(0)}x; diagnostics ${server.diagnostics}`,
+        `ratio median ${(s.median / parse.median).toFixed(0)}x, p95 ${(s.p95 / parse.p95).toFixed(0)}x; diagnostics ${server.diagnostics}; ` +
+        `in one process, incremental analysis + lint median ${analysis.median.toFixed(1)} ms`,
     );
   }
   if (process.argv.includes('--no-memory')) return;

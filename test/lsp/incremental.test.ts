@@ -2,7 +2,8 @@
  * Incremental correctness: a seeded random sequence of 10,000+ edits on the founding examples,
  * and further edits on a model zoo with many models and errors, sent as LSP range changes.
  * After every batch, the server's tree must equal a fresh parse of the same text, and its
- * diagnostics a fresh analysis through the shared lint pipeline.
+ * diagnostics and inlay hints (made from the model summaries and tensor facts, which the analysis
+ * process sends as a delta against its last reply) a fresh analysis through the shared lint pipeline.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -10,7 +11,9 @@ import { loadParser } from '../../server/src/host/parser';
 import { lintText } from '../../server/src/host/lint';
 import type { PythonParser } from '../../server/src/engine/index';
 import { LineIndex } from '../../server/src/engine/positions';
+import type { Analysis } from '../../server/src/lsp/analysis';
 import { toDiagnostic } from '../../server/src/lsp/convert';
+import { inlayHints } from '../../server/src/lsp/inlay-hints';
 import { treeFingerprint } from '../../server/src/lsp/requests';
 import { exampleText, positionAt, TestClient } from './harness';
 import { modelZooFile, rng } from '../helpers/corpus';
@@ -85,12 +88,17 @@ async function compare(client: TestClient, parser: PythonParser, uri: string, te
   }
   const version = client.version(uri);
   const lines = new LineIndex(text);
-  const expected = lintText(parser, text, { select: [], ignore: [], inputShapes: {} }).diagnostics.map((d) => toDiagnostic(d, lines, uri, version));
+  const lint = lintText(parser, text, { select: [], ignore: [], inputShapes: {} });
+  const expected = lint.diagnostics.map((d) => toDiagnostic(d, lines, uri, version));
   const actual = await client.pullDiagnostics(uri);
   // An analysis cut short by its time budget (a loaded machine) legitimately differs.
   const timedOut = (ds: { message: string; data?: unknown }[]) => ds.some((d) => (d.data as { rule?: string } | undefined)?.rule === 'analysis-incomplete' && /time/.test(d.message));
   if (timedOut(actual) || timedOut(expected)) return;
   assert.deepEqual(actual, JSON.parse(JSON.stringify(expected)), `diagnostics differ after ${done} edits`);
+  const everywhere = { start: { line: 0, character: 0 }, end: lines.toLsp(text.length) };
+  const hints = await client.connection.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: everywhere });
+  const freshHints = inlayHints({ lint, lines, settings: { inlayHints: { enabled: true } } } as unknown as Analysis, everywhere);
+  assert.deepEqual(hints, JSON.parse(JSON.stringify(freshHints)), `inlay hints differ after ${done} edits`);
 }
 
 test(`${TOTAL_EDITS} random edits: incremental tree and diagnostics equal a fresh analysis`, { timeout: 300_000 }, async () => {
@@ -118,6 +126,34 @@ test(`${ZOO_EDITS} random edits on a model zoo with many models and errors equal
     assert.ok(start.engine.models.length >= 10, `${start.engine.models.length} models`);
     assert.ok(start.diagnostics.filter((d) => d.severity === 'error').length >= 3, `${start.diagnostics.length} diagnostics`);
     await runSequence(client, parser, 'zoo.py', ZOO_EDITS, 0x200, zoo);
+    assert.deepEqual(client.unexpected([]), []);
+  } finally {
+    parser.dispose();
+    assert.equal(await client.stop(), 0);
+  }
+});
+
+test('an edit while the document is analysed cancels the stale analysis: every pending pull gets the latest text’s diagnostics', { timeout: 300_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}) });
+  try {
+    const uri = 'untitled:big-zoo.py';
+    // Big enough that its first analysis (no block is cached yet) is still running after the pause below.
+    const zoo = modelZooFile(6_000);
+    await client.open(uri, zoo);
+    const stale = client.pullDiagnostics(uri);
+    await new Promise((r) => setTimeout(r, 300));
+    // The edit adds an error at the end, so the stale text's diagnostics differ from the latest text's.
+    const added = '\nimport torch.nn as nn\nnn.Linear(4, 2)(torch.zeros(3, 5))\n';
+    await client.change(uri, [{ range: { start: positionAt(zoo, zoo.length), end: positionAt(zoo, zoo.length) }, text: added }]);
+    const latest = client.pullDiagnostics(uri);
+    const text = zoo + added;
+    const lines = new LineIndex(text);
+    // A whole run of this file may reach the time budget on a loaded machine; the server's block runs each have their own.
+    const expected = JSON.parse(JSON.stringify(lintText(parser, text, { budgets: { timeMs: 600_000 } }).diagnostics.map((d) => toDiagnostic(d, lines, uri, client.version(uri)))));
+    assert.deepEqual(await latest, expected);
+    // The pull made before the edit was answered by the analysis of the latest text, not the stale one.
+    assert.deepEqual(await stale, expected);
     assert.deepEqual(client.unexpected([]), []);
   } finally {
     parser.dispose();

@@ -37,10 +37,12 @@ export class Meter {
   private readonly start: number;
   private nextClockReading = CLOCK_EVERY;
   private readonly clock: (() => number) | null;
+  private readonly cancelled: (() => boolean) | undefined;
 
   constructor(options: AnalyzeOptions) {
     this.limits = resolveBudgets(options.budgets);
     this.clock = options.clock ?? null;
+    this.cancelled = options.cancelled;
     this.start = this.clock ? this.clock() : 0;
     this.stepLimit = this.limits.steps;
     this.deadline = this.clock ? this.start + this.limits.timeMs : Infinity;
@@ -67,7 +69,7 @@ export class Meter {
   }
 
   private checkClock(): void {
-    if (this.clock && this.clock() > this.deadline) throw new BudgetExceeded('time');
+    if ((this.clock && this.clock() > this.deadline) || this.cancelled?.()) throw new BudgetExceeded('time');
   }
 
   /**

@@ -10,6 +10,7 @@ import type { ParsedTree, PythonParser } from './syntax/tree';
 import type { AnalysisResult, AnalyzeOptions } from './types';
 import { interpretModule } from './interp/interpreter';
 import { analyseAcrossVersions, candidateVersions, versionGroups } from './versions';
+import { interpretIncrementally, type AnalysisCache } from './incremental';
 
 export * from './types';
 export { RULES, findRule, ruleByName, ruleUrl } from './rules/index';
@@ -21,6 +22,7 @@ export { formatShape } from './shapes';
 export { summaryRows, type SummaryRow } from './summary-blocks';
 export { ConversionCache } from './syntax/convert';
 export { SharedModules } from './interp/shared-modules';
+export { AnalysisCache, moveModel, moveTensor, type Origin } from './incremental';
 export { DEFAULT_BUDGETS } from './budget';
 
 export interface EngineResult extends AnalysisResult {
@@ -31,7 +33,8 @@ export interface EngineResult extends AnalysisResult {
 /** Share of the time budget parsing may use before only a prefix of the file is parsed. */
 const PARSE_SHARE = 0.15;
 
-type TreeOptions = AnalyzeOptions & { conversionCache?: ConversionCache };
+/** The language server keeps both caches per document (see incremental.ts). */
+type TreeOptions = AnalyzeOptions & { conversionCache?: ConversionCache; analysisCache?: AnalysisCache };
 
 /** Analyses an already parsed tree of `text` (the language server keeps trees for re-parsing). */
 export function analyzeTree(tree: ParsedTree, text: string, options: TreeOptions = {}): EngineResult {
@@ -57,7 +60,7 @@ export function analyzeText(parser: PythonParser, text: string, options: Analyze
 function analyzeWithin(meter: Meter, tree: ParsedTree, text: string, options: TreeOptions): EngineResult {
   let module: Module;
   try {
-    module = convertModule(tree.rootNode, meter, options.conversionCache);
+    module = convertModule(tree.rootNode, meter, options.conversionCache, tree.cutAt === undefined ? text : undefined);
   } catch (e) {
     return { ...emptyResult(), internalError: describe(e) };
   }
@@ -70,9 +73,12 @@ function analyzeWithin(meter: Meter, tree: ParsedTree, text: string, options: Tr
     const groups = versionGroups(candidateVersions(text, options.kerasVersions));
     // The first reading shares the parse's meter; each further Keras reading gets a budget of its own.
     let readings = 0;
-    const r = analyseAcrossVersions(
+    const incremental = options.analysisCache && tree.cutAt === undefined ? interpretIncrementally(module, text, withoutCaches(options), groups, options.analysisCache) : null;
+    // Cancelled: what the blocks left is discarded anyway; no whole run.
+    if (!incremental && options.cancelled?.()) return { ...base, truncated: true };
+    const r = incremental ?? analyseAcrossVersions(
       groups,
-      (kerasProbe) => interpretModule(module, text, { ...options, kerasProbe }, readings++ === 0 ? meter : new Meter(options)),
+      (kerasProbe) => interpretModule(module, text, { ...withoutCaches(options), kerasProbe }, readings++ === 0 ? meter : new Meter(options)),
       options.kerasVersionSource,
     );
     const result: AnalysisResult = { ...base, diagnostics: r.diagnostics, models: r.models, tensors: r.tensors, truncated: r.truncated };
@@ -88,6 +94,12 @@ function analyzeWithin(meter: Meter, tree: ParsedTree, text: string, options: Tr
     if (e instanceof BudgetExceeded) return { ...base, truncated: true, diagnostics: [budgetDiagnostic(e.budget, 0, text, meter.limits)] };
     return { ...base, internalError: describe(e) };
   }
+}
+
+/** The options as the interpreter sees them (the caches are this module's business). */
+function withoutCaches(options: TreeOptions): AnalyzeOptions {
+  const { conversionCache: _c, analysisCache: _a, ...rest } = options;
+  return rest;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { TextRange } from './types';
+
 /**
  * The one place where offsets become lines and columns.
  *
@@ -222,4 +224,9 @@ export function lineNumberName(line: number, cells?: readonly CellSpan[]): strin
   if (!cells?.length) return `line ${line + 1}`;
   const span = new CellMap(cells).spanOf(line);
   return `cell ${span.cell}, line ${line - span.firstLine + 1}`;
+}
+
+/** `r` moved by `delta` offsets (a result reused after the text above it changed length). */
+export function shiftRange(r: TextRange, delta: number): TextRange {
+  return delta === 0 ? r : { start: r.start + delta, end: r.end + delta };
 }

@@ -314,6 +314,11 @@ export interface AnalyzeOptions {
    * no time budget. Not plain data: hosts add it just before calling the engine.
    */
   clock?: () => number;
+  /**
+   * Asked as often as the clock: true when the host no longer needs this analysis (a newer edit
+   * arrived). The analysis then ends as its time budget ends; the host discards the result.
+   */
+  cancelled?: () => boolean;
   /** Imports of project modules and stubs (absent: single-file analysis). Not plain data. */
   modules?: ModuleProvider;
   /** The analysed file's own dotted module name, for relative imports and import cycles. */

@@ -86,7 +86,7 @@ export function versionGroups(versions: KerasVersion[]): VersionGroup[] {
   return groups;
 }
 
-class Probe implements KerasVersionProbe {
+export class Probe implements KerasVersionProbe {
   asked = false;
   constructor(private readonly value: KerasSemantics, readonly candidates: readonly KerasVersion[]) {}
   semantics(): KerasSemantics {
@@ -95,7 +95,7 @@ class Probe implements KerasVersionProbe {
   }
 }
 
-interface RunResult {
+export interface RunResult {
   diagnostics: Diagnostic[];
   models: ModelSummary[];
   truncated: boolean;
@@ -112,7 +112,11 @@ export function analyseAcrossVersions<R extends RunResult>(
   const first = new Probe(groups[0].semantics, candidates);
   const primary = analyse(first);
   if (!first.asked || groups.length === 1) return primary;
-  const results = [primary, ...groups.slice(1).map((g) => analyse(new Probe(g.semantics, candidates)))];
+  return mergeReadings([primary, ...groups.slice(1).map((g) => analyse(new Probe(g.semantics, candidates)))], groups, source);
+}
+
+/** The verdicts of one run per reading of `groups` (in their order), merged. */
+export function mergeReadings<R extends RunResult>(results: R[], groups: VersionGroup[], source?: string): R {
   // Summaries and hovers follow the reading the code was most likely written for: the one whose
   // constructors raise least, then the one that knows the most shapes, then the likelier candidate.
   const best = results.reduce((a, b) => (compareReadings(b, a) < 0 ? b : a));

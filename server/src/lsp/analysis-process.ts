@@ -6,8 +6,9 @@
  * from the difference with the text it last saw (one edit spanning the changed region), so
  * the tree can never drift from the text.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { analyzeTree, ConversionCache, LineIndex, type ParsedTree, type PythonParser } from '../engine/index';
+import { AnalysisCache, analyzeTree, ConversionCache, LineIndex, type EngineResult, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
 import { serveRequests, testFault } from '../host/isolated-child';
 import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
@@ -16,6 +17,7 @@ import { withPortOf } from '../host/port-of';
 import { portText, type PortFramework, type PortResult } from '../engine/port/index';
 import { fileModuleProvider, withHash, type ProjectSpec } from '../host/project';
 import { changedRegion } from './text-delta';
+import { encodeDelta, type FactsDelta, type SentFacts } from './result-delta';
 import { treeFingerprint } from './requests';
 
 export type AnalysisRequest =
@@ -27,6 +29,10 @@ export type AnalysisRequest =
       /** The file's place in its project; `overlays` are open documents' texts by path (unsaved edits win over disk). */
       project?: ProjectSpec;
       overlays?: Record<string, string>;
+      /** The `facts.seq` of the last reply for this document the server holds (see result-delta.ts). */
+      have?: number;
+      /** Writing this number into the cancel file (the process's argument) cancels the request. */
+      id?: number;
     }
   /** Several documents in one request (an edited module's dependents), sharing `overlays` and the module evaluations. */
   | { kind: 'lintMany'; items: { uri: string; text: string; settings: LintSettings; project?: ProjectSpec }[]; overlays?: Record<string, string> }
@@ -35,8 +41,16 @@ export type AnalysisRequest =
   | { kind: 'port'; uri: string; text: string; settings: LintSettings; model?: string; to: PortFramework; project?: ProjectSpec; overlays?: Record<string, string> }
   | { kind: 'forget'; uri: string };
 
-/** `importHashes`: the content hash of each project module the analysis read, by path. */
-export type LintReply = { lint: LintResult; importHashes?: Record<string, string> } | { error: string };
+/**
+ * `importHashes`: the content hash of each project module the analysis read, by path. `facts`:
+ * the reply's number, and with `delta` its models and tensor facts as a delta against reply
+ * `base` (`lint.engine.models` and `tensors` are then empty).
+ */
+export type LintReply =
+  | { lint: LintResult; importHashes?: Record<string, string>; facts?: { seq: number; base?: number; delta?: FactsDelta } }
+  | { error: string }
+  /** A newer edit made the request stale before it finished. */
+  | { cancelled: true };
 export type LintManyReply = { replies: LintReply[] };
 
 /**
@@ -49,6 +63,10 @@ class TrackedDocument {
   private text = '';
   private tree: ParsedTree | null = null;
   readonly conversionCache = new ConversionCache();
+  /** Block runs of the last analysis: an edit inside one model re-runs only its block (engine/incremental.ts). */
+  readonly analysisCache = new AnalysisCache();
+  /** The last reply sent for this document, when its facts came from blocks. */
+  sent: SentFacts | null = null;
 
   /** The tree of `text`, re-parsed incrementally from the previous one. */
   treeFor(parser: PythonParser, text: string): ParsedTree {
@@ -141,18 +159,58 @@ function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' 
   try {
     const tree = doc.treeFor(p, request.text);
     const { modules, project } = projectOptions(p, request, providers);
-    const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache };
+    const cancelled = cancelCheck(request.id);
+    const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache, analysisCache: doc.analysisCache, cancelled };
     const analysed = analyzeTree(tree, request.text, options);
+    if (cancelled(true)) return { cancelled: true } satisfies LintReply;
     const file = request.uri.startsWith('file:') ? fileURLToPath(request.uri) : undefined;
     const engine = withPortOf(p, analysed, request.text, engineOptions(request.settings), { file, textOf: (f) => request.overlays?.[f] });
     const importHashes: Record<string, string> = {};
     for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = contentHash(modules?.textOf(m.path) ?? '');
-    return { lint: lintEngineResult(engine, request.text, request.settings, modules?.textOf), importHashes };
+    const lint = lintEngineResult(engine, request.text, request.settings, modules?.textOf);
+    return { ...withFactsDelta(doc, request.have, lint, analysed), importHashes } satisfies LintReply;
   } catch (e) {
     // The engine never throws; this guards parsing and the pipeline. Start afresh next time.
     forget(request.uri);
     return { error: e instanceof Error ? e.stack ?? e.message : String(e) };
   }
+}
+
+/** The file the server writes a request's id into to cancel it (the process's argument). */
+const cancelFile = process.argv[2] as string | undefined;
+/** Reading the cancel file at most this often. */
+const CANCEL_POLL_MS = 5;
+
+/** Whether the server cancelled request `id` (`now`: read the file whatever the last reading). */
+function cancelCheck(id: number | undefined): (now?: boolean) => boolean {
+  let lastRead = performance.now();
+  let cancelled = false;
+  return (now = false) => {
+    if (cancelled || id === undefined || !cancelFile) return cancelled;
+    if (!now && performance.now() - lastRead < CANCEL_POLL_MS) return false;
+    lastRead = performance.now();
+    try {
+      cancelled = readFileSync(cancelFile, 'utf8') === String(id);
+    } catch {
+      /* no file: nothing cancelled yet */
+    }
+    return cancelled;
+  };
+}
+
+let replies = Date.now();
+
+/** The reply, its models and tensor facts sent as a delta when the server holds the last reply. */
+function withFactsDelta(doc: TrackedDocument, have: number | undefined, lint: LintResult, analysed: EngineResult): Pick<Extract<LintReply, { lint: unknown }>, 'lint' | 'facts'> {
+  const origins = doc.analysisCache.lastOrigins;
+  const previous = doc.sent;
+  doc.sent = null;
+  if (!origins || lint.engine.models !== analysed.models || lint.engine.tensors !== analysed.tensors) return { lint };
+  const seq = ++replies;
+  doc.sent = { seq, ...origins };
+  if (!previous || previous.seq !== have) return { lint, facts: { seq } };
+  const delta = { models: encodeDelta(lint.engine.models, origins.models, previous.models), tensors: encodeDelta(lint.engine.tensors, origins.tensors, previous.tensors) };
+  return { lint: { ...lint, engine: { ...lint.engine, models: [], tensors: [] } }, facts: { seq, base: have, delta } };
 }
 
 /** The engine's view of the document's project: its modules, open documents' texts winning. */

@@ -9,10 +9,13 @@
  * and configuration generation, so diagnostics, code actions, hovers and inlay hints of one
  * version all come from one analysis.
  */
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
-import { LineIndex, type CellSpan, type Diagnostic } from '../engine/index';
+import { LineIndex, type CellSpan, type Diagnostic, type ModelSummary, type TensorFact } from '../engine/index';
 import { MAX_MODULE_BYTES } from '../host/project';
 import { readSmallFile } from '../host/safe-read';
 import { IsolatedCrash, IsolatedProcess } from '../host/isolated-process';
@@ -21,6 +24,7 @@ import { DEFAULT_FILE_TIMEOUT_MS } from '../host/worker-pool';
 import type { AnalysisRequest, LintManyReply, LintReply } from './analysis-process';
 import type { PortFramework, PortResult } from '../engine/port/index';
 import { SOURCE, toDiagnostic } from './convert';
+import { decodeFacts } from './result-delta';
 import { kerasVersionsOf } from '../host/keras-pins';
 import { OpenDocument, type DocumentStore } from './documents';
 import type { ProjectConfig, ProjectSettings } from './project-config';
@@ -62,11 +66,18 @@ export class Analyzer {
   /** The documents of the analysis request under way (one document, or a batch of dependents). */
   private running: string[] = [];
   private configGeneration = 0;
-  private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js') });
+  /** Writing a lint request's id here cancels it (the analysis process polls the file while it runs). */
+  private readonly cancelFile = path.join(tmpdir(), `shapelint-cancel-${process.pid}-${randomBytes(6).toString('hex')}`);
+  private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js'), args: [this.cancelFile] });
+  private requests = 0;
+  /** The lint request the analysis process is working on. */
+  private inFlight: { uri: string; version: number; id: number } | null = null;
   /** Background analyses waiting until no open document waits (`analyseClosed`). */
   private readonly idle: (() => void)[] = [];
   /** Requests to the analysis process, one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Per document, the last reply's models and tensor facts, which the next reply may build on (result-delta.ts). */
+  private readonly facts = new Map<string, { seq: number; models: ModelSummary[]; tensors: TensorFact[] }>();
 
   constructor(
     private readonly docs: DocumentStore,
@@ -126,8 +137,8 @@ export class Analyzer {
     // Several go in one request, as an open module's dependents do.
     const analyses = jobs.length === 1 ? [await this.compute(jobs[0].doc, jobs[0].settings, generation)] : await this.computeMany(jobs, generation);
     for (const analysis of analyses) {
-      // Opened meanwhile: the editor's text and its own analysis win.
-      if (this.docs.get(analysis.uri)) continue;
+      // Cancelled, or opened meanwhile: the editor's text and its own analysis win.
+      if (!analysis || this.docs.get(analysis.uri)) continue;
       this.background.set(analysis.uri, analysis);
       this.onAnalysed(analysis);
     }
@@ -146,6 +157,7 @@ export class Analyzer {
   /** The document closed: drop its results; an analysis of it still running is stopped. */
   forget(uri: string): void {
     this.completed.delete(uri);
+    this.facts.delete(uri);
     this.settings.forget(uri);
     this.settle(uri, () => true, null);
     // A batch goes on for its other documents; the closed one's result is dropped.
@@ -155,6 +167,7 @@ export class Analyzer {
 
   dispose(): void {
     this.worker.terminate('the server is shutting down');
+    rmSync(this.cancelFile, { force: true });
   }
 
   /** An analysis of the document's current version or a newer one (null once it is closed). */
@@ -163,6 +176,7 @@ export class Analyzer {
     if (!doc) return Promise.resolve(null);
     const done = this.completed.get(uri);
     if (done && done.version >= doc.version && done.generation >= this.configGeneration && done.text === doc.text) return Promise.resolve(done);
+    this.cancelStale(uri, doc.version);
     return new Promise((resolve) => {
       const list = this.waiting.get(uri) ?? [];
       list.push({ version: doc.version, generation: this.configGeneration, resolve });
@@ -217,6 +231,19 @@ export class Analyzer {
   }
 
   /**
+   * A newer version of the document being analysed is wanted: the analysis in flight is
+   * stale, so it stops (its waiters are served by the next run, on the latest text).
+   */
+  private cancelStale(uri: string, version: number): void {
+    if (this.inFlight?.uri !== uri || this.inFlight.version >= version) return;
+    try {
+      writeFileSync(this.cancelFile, String(this.inFlight.id));
+    } catch (e) {
+      this.log(`shapelint: could not cancel a stale analysis: ${describe(e)}`);
+    }
+  }
+
+  /**
    * Starts the next request: every document waiting (up to `MAX_BATCH`, in the order they were
    * asked for) goes in one request, so an edited module's dependents cost one round trip and
    * share the module's evaluation in the analysis process.
@@ -252,8 +279,9 @@ export class Analyzer {
     const now = this.openVersions();
     analyses.forEach((analysis, i) => {
       const { doc } = jobs[i];
-      // Closed meanwhile (its waiters were answered by `forget`), or reopened: the next run serves it.
-      if (this.docs.get(doc.uri) !== doc) return;
+      // Cancelled by a newer edit (its waiters stay for the next run), closed meanwhile (its
+      // waiters were answered by `forget`), or reopened: the next run serves it.
+      if (!analysis || this.docs.get(doc.uri) !== doc) return;
       // A module it imports was edited meanwhile: the result is stale; its waiters wait for the next run.
       if (analysis.imports.some((file) => now.get(file) !== sent.get(file))) return;
       this.completed.set(doc.uri, analysis);
@@ -280,13 +308,25 @@ export class Analyzer {
     else this.waiting.delete(uri);
   }
 
-  private async compute(doc: OpenDocument, settings: ServerSettings, generation: number): Promise<Analysis> {
+  /** The document's analysis; null when a newer edit cancelled it. */
+  private async compute(doc: OpenDocument, settings: ServerSettings, generation: number): Promise<Analysis | null> {
     const job = this.lintJob(doc, settings, generation);
     if (!('request' in job)) return job;
     let reply: LintReply;
     try {
-      reply = await this.call<LintReply>({ kind: 'lint', ...job.request, overlays: this.openTexts(doc.uri) }, DEFAULT_FILE_TIMEOUT_MS);
+      const id = ++this.requests;
+      const request: AnalysisRequest = { kind: 'lint', ...job.request, overlays: this.openTexts(doc.uri), id };
+      this.inFlight = { uri: doc.uri, version: doc.version, id };
+      try {
+        const first = this.withFacts(doc.uri, await this.call<LintReply>({ ...request, have: this.facts.get(doc.uri)?.seq }, DEFAULT_FILE_TIMEOUT_MS));
+        // The reply built on a reply this server no longer holds (cannot happen in order; be safe): ask for all of it.
+        reply = first ?? this.withFacts(doc.uri, await this.call<LintReply>(request, DEFAULT_FILE_TIMEOUT_MS))!;
+      } finally {
+        if (this.inFlight?.id === id) this.inFlight = null;
+      }
+      if ('cancelled' in reply) return null;
     } catch (e) {
+      this.facts.delete(doc.uri);
       if (!(e instanceof IsolatedCrash)) throw e;
       this.log(`shapelint: analysis of ${doc.uri} failed: ${e.message}`);
       return { ...job.base, lint: null, diagnostics: [analysisFailed(e.message)] };
@@ -299,7 +339,7 @@ export class Analyzer {
    * module). Should the process die on one of them, each is analysed again on its own, so only
    * the culprit gets the failure.
    */
-  private async computeMany(jobs: { doc: OpenDocument; settings: ServerSettings }[], generation: number): Promise<Analysis[]> {
+  private async computeMany(jobs: { doc: OpenDocument; settings: ServerSettings }[], generation: number): Promise<(Analysis | null)[]> {
     const prepared = jobs.map(({ doc, settings }) => this.lintJob(doc, settings, generation));
     const items = prepared.flatMap((j) => ('request' in j ? [j.request] : []));
     let replies: LintReply[];
@@ -311,7 +351,12 @@ export class Analyzer {
       return Promise.all(jobs.map(({ doc, settings }) => this.compute(doc, settings, generation)));
     }
     let next = 0;
-    return prepared.map((j, i) => ('request' in j ? this.fromReply(jobs[i].doc, j.base, replies[next++]) : j));
+    return prepared.map((j, i) => {
+      if (!('request' in j)) return j;
+      const reply = replies[next++];
+      // Batch items ask for no delta, so their facts come whole; held for the document's next reply.
+      return this.fromReply(jobs[i].doc, j.base, this.withFacts(jobs[i].doc.uri, reply) ?? reply);
+    });
   }
 
   /** The request that lints a document, or its analysis when it is not analysed (not Python, excluded). */
@@ -324,7 +369,8 @@ export class Analyzer {
     return { base, request: { uri: doc.uri, text: doc.text, settings: settingsNow, project: project.project } };
   }
 
-  private fromReply(doc: OpenDocument, base: Omit<Analysis, 'lint' | 'diagnostics'>, reply: LintReply): Analysis {
+  private fromReply(doc: OpenDocument, base: Omit<Analysis, 'lint' | 'diagnostics'>, reply: LintReply): Analysis | null {
+    if ('cancelled' in reply) return null;
     if ('error' in reply) {
       // Never let one document's failure take the server down; report it in the log.
       this.log(`shapelint: analysis of ${doc.uri} failed: ${reply.error}`);
@@ -345,6 +391,23 @@ export class Analyzer {
     }
     const importHashes = reply.importHashes ?? {};
     return { ...base, lint, imports: Object.keys(importHashes), importHashes, foreign, diagnostics: lint.diagnostics.map((d) => place.diagnostic(d)!).filter((d) => d) };
+  }
+
+  /** The reply with its models and tensor facts whole (null when its delta builds on a reply not held). */
+  private withFacts(uri: string, reply: LintReply): LintReply | null {
+    if ('cancelled' in reply) return reply;
+    if (!('lint' in reply) || !reply.facts) {
+      this.facts.delete(uri);
+      return reply;
+    }
+    const { seq, base, delta } = reply.facts;
+    const held = this.facts.get(uri);
+    this.facts.delete(uri);
+    if (delta && held?.seq !== base) return null;
+    const engine = reply.lint.engine;
+    const facts = delta ? decodeFacts(delta, held!) : { models: engine.models, tensors: engine.tensors };
+    this.facts.set(uri, { seq, ...facts });
+    return { ...reply, lint: { ...reply.lint, engine: { ...engine, ...facts } } };
   }
 
   /** The texts of the other open documents by path, for the modules the analysis imports. */

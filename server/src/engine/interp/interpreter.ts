@@ -54,6 +54,25 @@ export interface InterpretResult {
   elsewhere?: AnalysisResult['elsewhere'];
 }
 
+/**
+ * What the incremental cache (engine/incremental.ts) hands a run of some of the module's
+ * top-level statements, and reads back: the frameworks' layer-name counters are the one piece
+ * of model state a later statement sees without reaching it through a name.
+ */
+export interface RunCarry {
+  /** Layer-name counters (Keras `dense_1`, Gluon `dense0`) at the start; the run updates them. */
+  layerNames: Map<string, number>;
+  /** Set by the run: the counters when the module body ended (before the models were probed). */
+  bodyEnd?: Map<string, number>;
+  /**
+   * Set by the run: the number of summaries and tensor facts when the body ended, when unused
+   * classes were instantiated, when the models the body made were probed, and at the end.
+   */
+  marks?: { models: number; tensors: number }[];
+  /** Set by the run: the steps spent after the body (instantiating unused classes, probing models). */
+  endSteps?: number;
+}
+
 const MAX_CALL_DEPTH = 40;
 /**
  * Nesting of statements and expressions being executed, across calls. Past these, calls and
@@ -80,8 +99,8 @@ class ReturnSignal {
 class BreakSignal {}
 class ContinueSignal {}
 
-export function interpretModule(module: Module, text: string, options: AnalyzeOptions, meter: Meter): InterpretResult {
-  const interp = new Interpreter(module, text, options, meter);
+export function interpretModule(module: Module, text: string, options: AnalyzeOptions, meter: Meter, carry?: RunCarry): InterpretResult {
+  const interp = new Interpreter(module, text, options, meter, carry);
   try {
     return withScopeOverlay(() => interp.run());
   } finally {
@@ -117,6 +136,7 @@ export class Interpreter implements InterpreterHost {
     text: string,
     readonly options: AnalyzeOptions,
     readonly meter: Meter,
+    private readonly carry?: RunCarry,
   ) {
     const entry: LoadedModule = { name: options.moduleName ?? '', source: null, isPackage: !!options.isPackage, base: 0, end: text.length, scope: this.global, running: true };
     this.global.module = entry;
@@ -128,7 +148,7 @@ export class Interpreter implements InterpreterHost {
         this.stubs.skipCalls(effects.calls);
       },
     });
-    this.models = new ModelEngine(this);
+    this.models = new ModelEngine(this, carry?.layerNames);
     this.stubs = new StubRaises((r) => r.start < (options.stubCodeEnd ?? 0) || this.program.isStub(r));
   }
 
@@ -214,14 +234,24 @@ export class Interpreter implements InterpreterHost {
       else if (!(e instanceof ReturnSignal || e instanceof BreakSignal || e instanceof ContinueSignal)) throw e;
     }
     this.meter.allow(1);
+    const carry = this.carry;
+    const mark = () => carry?.marks?.push({ models: this.models.summaries().length, tensors: this.tensors.length });
+    const bodySteps = this.meter.used;
+    if (carry) {
+      carry.bodyEnd = new Map(carry.layerNames);
+      carry.marks = [];
+      mark();
+    }
     try {
-      this.models.finish();
+      this.models.finish(mark);
     } catch (e) {
       const budget = asBudgetStop(e);
       if (!budget) throw e;
       stop ??= { budget, at: this.lastStmt?.r.start ?? 0 };
     }
     this.global.module!.running = false;
+    mark();
+    if (carry) carry.endSteps = this.meter.used - bodySteps;
     const diagnostics = this.models.diagnostics();
     if (stop) {
       const at = this.program.inEntry({ start: stop.at, end: stop.at }) ? stop.at : 0;

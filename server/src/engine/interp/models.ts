@@ -52,11 +52,14 @@ class SharedContext implements ModelContext {
   readonly diagnostics: Diagnostics;
   readonly summaries: Summaries;
 
-  constructor(readonly host: InterpreterHost) {
+  constructor(
+    readonly host: InterpreterHost,
+    layerNames?: Map<string, number>,
+  ) {
     this.lines = { lineOf: (offset) => host.lineOf(offset) };
     this.runs = new Runs(this);
     this.containers = new Containers(this);
-    this.layers = new LayerObjects(this);
+    this.layers = new LayerObjects(this, layerNames);
     this.diagnostics = new Diagnostics(this);
     this.summaries = new Summaries(this);
   }
@@ -75,8 +78,8 @@ export class ModelEngine implements ModelLayer {
   private readonly ctx: SharedContext;
   private reported = 0;
 
-  constructor(host: InterpreterHost) {
-    this.ctx = new SharedContext(host);
+  constructor(host: InterpreterHost, layerNames?: Map<string, number>) {
+    this.ctx = new SharedContext(host, layerNames);
   }
 
   // ------------------------------------------------------------ bookkeeping hooks
@@ -186,21 +189,31 @@ export class ModelEngine implements ModelLayer {
   // ------------------------------------------------------------ end of the module
 
   /** After the module ran: build Keras models from input_shape, probe models nobody called. */
-  finish(): void {
+  finish(mark: () => void = () => undefined): void {
     const ctx = this.ctx;
+    const made = ctx.containers.objectCount();
     ctx.containers.instantiateUnused();
-    for (const obj of ctx.containers.unrunModels()) {
-      // Models of imported modules are checked by those modules' own analyses.
-      if (!ctx.host.inEntry(obj.range)) continue;
-      const input = declaredInput(ctx, obj);
-      if (input) {
-        ctx.runs.topLevelRun(obj, { positional: [input], keywords: new Map(), opaque: false }, null, false);
-        continue;
-      }
-      if (obj.framework === 'keras') continue;
-      const probe = tensorVal(openShape([]), libOf(obj.framework!), null, null);
-      ctx.runs.topLevelRun(obj, { positional: [probe], keywords: new Map(), opaque: false }, null, true);
+    mark();
+    const all = ctx.containers.objectCount();
+    // The body's models first, then the unused classes' instances (the incremental cache orders results by these phases).
+    for (const obj of ctx.containers.unrunModels(0, made)) this.probe(obj);
+    mark();
+    for (const obj of ctx.containers.unrunModels(made, all)) this.probe(obj);
+  }
+
+  /** Runs a model nobody called on its declared input, or (not Keras) on an input of unknown shape. */
+  private probe(obj: ObjectValue): void {
+    const ctx = this.ctx;
+    // Models of imported modules are checked by those modules' own analyses.
+    if (!ctx.host.inEntry(obj.range)) return;
+    const input = declaredInput(ctx, obj);
+    if (input) {
+      ctx.runs.topLevelRun(obj, { positional: [input], keywords: new Map(), opaque: false }, null, false);
+      return;
     }
+    if (obj.framework === 'keras') return;
+    const probe = tensorVal(openShape([]), libOf(obj.framework!), null, null);
+    ctx.runs.topLevelRun(obj, { positional: [probe], keywords: new Map(), opaque: false }, null, true);
   }
 
   report(d: Diagnostic): void {

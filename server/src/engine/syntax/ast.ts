@@ -90,6 +90,7 @@ export type Stmt =
 /** A top-level statement (or a few, for an ERROR node wrapping several), converted on demand. */
 export interface LazyStatement {
   readonly start: number;
+  readonly end: number;
   convert(): Stmt[];
 }
 

@@ -17,15 +17,15 @@ const MAX_DEPTH = 400;
 
 type Trivia = Pick<Module, 'comments' | 'syntaxErrors'>;
 
-export function convertModule(root: SyntaxNode, meter: Meter, cache?: ConversionCache): Module {
-  if (cache) return cache.convert(root, meter);
+export function convertModule(root: SyntaxNode, meter: Meter, cache?: ConversionCache, text?: string): Module {
+  if (cache) return cache.convert(root, meter, text);
   const trivia = collectTrivia(root);
   const names = new Names();
   return {
     ...trivia,
     body: topLevel(root, (child) => {
       let body: Stmt[] | null = null;
-      return { start: child.startIndex, convert: () => (body ??= convertTopLevel(child, meter, names)) };
+      return { start: child.startIndex, end: child.endIndex, convert: () => (body ??= convertTopLevel(child, meter, names)) };
     }),
   };
 }
@@ -46,7 +46,7 @@ export function convertModuleAt(root: SyntaxNode, meter: Meter, base: number, ca
       for (const part of m.body) {
         if (k === body.length) {
           let stmts: Stmt[] | null = null;
-          body.push({ start: part.start + base, convert: () => (stmts ??= shift(part.convert(), base) as Stmt[]) });
+          body.push({ start: part.start + base, end: part.end + base, convert: () => (stmts ??= shift(part.convert(), base) as Stmt[]) });
         }
         yield body[k++];
       }
@@ -86,30 +86,30 @@ function topLevel(root: SyntaxNode, wrap: (child: SyntaxNode, index: number) => 
 export class ConversionCache {
   private parts = new Map<string, CachedPart>();
 
-  convert(root: SyntaxNode, meter: Meter): Module {
+  /** `text`, the tree's text when the caller has it, spares reading each statement's text out of the tree. */
+  convert(root: SyntaxNode, meter: Meter, text?: string): Module {
     const previous = this.parts;
     const next = new Map<string, CachedPart>();
     this.parts = next;
-    const byChild = new Map<number, CachedPart>();
-    const out: Module = { body: [], comments: [], syntaxErrors: [] };
-    for (let i = 0; i < root.childCount; i++) {
-      const child = root.child(i);
+    const body: LazyStatement[] = [];
+    const out: Module = { body, comments: [], syntaxErrors: [] };
+    const names = new Names();
+    // Every child is read here anyway: all at once (one call into the parser) when the backend can.
+    const children = root.children ?? Array.from({ length: root.childCount }, (_, i) => root.child(i));
+    for (const child of children) {
       if (!child) continue;
-      const key = child.text;
+      const start = child.startIndex;
+      const end = child.endIndex;
+      const key = text === undefined ? child.text : text.slice(start, end);
       const hit = previous.get(key) ?? next.get(key);
-      const part: CachedPart = hit ? shiftPart(hit, child.startIndex) : { start: child.startIndex, trivia: collectTrivia(child), body: null };
+      const part: CachedPart = hit ? shiftPart(hit, start) : { start, trivia: collectTrivia(child), body: null };
       next.set(key, part);
-      byChild.set(i, part);
       out.comments.push(...part.trivia.comments);
       out.syntaxErrors.push(...part.trivia.syntaxErrors);
+      if (child.isNamed && child.type !== 'comment') body.push({ start, end, convert: () => (part.body ??= convertPart(part, child, meter, names)) });
     }
     // The module node itself may be missing pieces (e.g. an unterminated block at the end).
     if (root.isMissing) out.syntaxErrors.push({ range: rangeOf(root), message: `expected '${root.type}'` });
-    const names = new Names();
-    out.body = topLevel(root, (child, index) => {
-      const part = byChild.get(index);
-      return { start: child.startIndex, convert: () => (part ? (part.body ??= convertTopLevel(child, meter, names)) : convertTopLevel(child, meter, names)) };
-    });
     return out;
   }
 }
@@ -119,12 +119,19 @@ interface CachedPart {
   trivia: Trivia;
   /** Converted statements, once the interpreter asked for them. */
   body: Stmt[] | null;
+  /** Statements converted at another place, shifted only when asked for (an incremental analysis may never ask). */
+  moved?: { body: Stmt[]; delta: number };
 }
 
 function shiftPart(p: CachedPart, start: number): CachedPart {
   const d = start - p.start;
   if (d === 0) return p;
-  return { start, trivia: shift(p.trivia, d) as Trivia, body: p.body && (shift(p.body, d) as Stmt[]) };
+  const moved = p.body ? { body: p.body, delta: d } : p.moved && { body: p.moved.body, delta: p.moved.delta + d };
+  return { start, trivia: shift(p.trivia, d) as Trivia, body: null, moved };
+}
+
+function convertPart(part: CachedPart, child: SyntaxNode, meter: Meter, names: Names): Stmt[] {
+  return part.moved ? (shift(part.moved.body, part.moved.delta) as Stmt[]) : convertTopLevel(child, meter, names);
 }
 
 function convertTopLevel(child: SyntaxNode, meter: Meter, names: Names): Stmt[] {

@@ -16,6 +16,8 @@ export interface SyntaxNode {
   namedChild(index: number): SyntaxNode | null;
   childForFieldName(name: string): SyntaxNode | null;
   fieldNameForChild?(index: number): string | null;
+  /** Every child in one call (faster than `child(i)` one by one). */
+  readonly children?: (SyntaxNode | null)[];
   /** Every descendant of a type in one call (much faster than walking node by node). */
   descendantsOfType?(type: string): (SyntaxNode | null)[];
 }

@@ -300,9 +300,17 @@ export class Containers {
     }
   }
 
-  /** Top-level models (not a child of another) that no run has reached yet, checked as the caller runs them. */
-  *unrunModels(): Generator<ObjectValue> {
-    for (const obj of [...this.objects]) {
+  /** How many model objects were made so far (in order of making). */
+  objectCount(): number {
+    return this.objects.length;
+  }
+
+  /**
+   * Top-level models (not a child of another) among the objects made `from` … `to`, that no run
+   * has reached yet, checked as the caller runs them.
+   */
+  *unrunModels(from: number, to: number): Generator<ObjectValue> {
+    for (const obj of this.objects.slice(from, to)) {
       if (obj.ran || this.childIds.has(obj.id) || obj.container === 'torch.ModuleList' || obj.container === 'keras.Functional') continue;
       if (!obj.framework || (!obj.container && !obj.cls?.family)) continue;
       yield obj;

@@ -79,7 +79,8 @@ export interface ModelLayer {
   /** Grows with every model value made and diagnostic reported (a shared module's body must leave it unchanged). */
   madeCount(): number;
   // End of the module
-  finish(): void;
+  /** `mark` is called between its phases (instantiating unused classes, probing the body's models, the rest). */
+  finish(mark?: () => void): void;
   diagnostics(): Diagnostic[];
   summaries(): ModelSummary[];
 }

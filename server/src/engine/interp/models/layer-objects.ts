@@ -12,7 +12,8 @@ import { inputFromLayerArgs } from './input-sources';
 import { safely } from './support';
 
 export class LayerObjects {
-  private readonly nameCounters = new Map<string, number>();
+  /** Per base name; the incremental cache passes the counters earlier statements left. */
+  private readonly nameCounters: Map<string, number>;
   /** Names given by the container or attribute that holds the layer (PyTorch). */
   private readonly layerNames = new Map<number, string>();
   /** Layer objects by id, for fixes that edit every layer of a run. */
@@ -20,7 +21,12 @@ export class LayerObjects {
   /** Layers whose parameter tensors the code reassigned (tied to another layer's). */
   private readonly replacedParams = new Set<number>();
 
-  constructor(private readonly ctx: ModelContext) {}
+  constructor(
+    private readonly ctx: ModelContext,
+    nameCounters?: Map<string, number>,
+  ) {
+    this.nameCounters = nameCounters ?? new Map();
+  }
 
   construct(def: LayerDef, qname: string, args: EvaluatedArgs, site: CallSite): Value {
     const bound = bindArgs(def.params, args);

@@ -1,0 +1,365 @@
+/**
+ * Incremental analysis for the language server: the module's top-level statements are split
+ * into blocks that run apart (blocks.ts), and each block's run is kept, keyed by everything it
+ * reads, so an edit inside one model re-runs only that model's block. A block's key:
+ *  - the text of its span (from the end of the statement before it to the start of the one
+ *    after it, so comments and directives around it count) and the line it starts on (messages
+ *    name lines);
+ *  - the text of every prelude import, and where it stands against the block;
+ *  - the layer-name counters the blocks before it left (Keras `dense_1`), and the options and
+ *    Keras reading.
+ * A reused block's offsets move with its span. The merged result equals one run of the whole
+ * module (the 10,000-edit test in test/lsp/incremental.test.ts compares them): diagnostics in
+ * source order, summaries and tensor facts in the phases one run makes them (the body in order,
+ * then unused classes instantiated, then the body's models probed, then the unused classes').
+ * Falls back to that one run (null) whenever this cannot be promised: dependencies that cannot
+ * be determined, a module that imports project modules or stubs, a budget reached, a model
+ * probed at the end that names layers before a later block.
+ */
+import { Meter } from './budget';
+import { planBlocks, sameNames, unitNames, type BlockPlan, type UnitNames } from './blocks';
+import { interpretModule, type InterpretResult, type RunCarry } from './interp/interpreter';
+import { LineIndex, shiftRange } from './positions';
+import type { LazyStatement, Module } from './syntax/ast';
+import type { AnalyzeOptions, Diagnostic, KerasVersion, ModelSummary, TensorFact, TextRange } from './types';
+import { mergeReadings, Probe, type VersionGroup } from './versions';
+
+/**
+ * Where a summary or tensor fact of an assembled result came from: item `index` of a block run
+ * (the same object while the run is reused), moved by `delta`. A host that sends results
+ * elsewhere can send only what changed (lsp/result-delta.ts).
+ */
+export interface Origin {
+  run: object;
+  index: number;
+  delta: number;
+}
+
+/** The runs of one document's blocks, from its last analysis. */
+export class AnalysisCache {
+  /** The origins of the last result's summaries and tensor facts; null when it was not assembled from blocks. */
+  lastOrigins: { models: Origin[]; tensors: Origin[] } | null = null;
+  private runs = new Map<string, BlockRun>();
+  /** Runs reused and made by the last analysis (for tests and the benchmark). */
+  lastReused = 0;
+  lastRan = 0;
+
+  /** Short ids for the long parts of keys that every block shares (options, the prelude's text). */
+  private readonly ids = new Map<string, number>();
+
+  idOf(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      if (this.ids.size > MAX_IDS) {
+        // Ids are reused after this: no kept run may carry an old one.
+        this.ids.clear();
+        this.runs.clear();
+        this.next.clear();
+      }
+      this.ids.set(s, (id = this.ids.size + 1));
+    }
+    return id;
+  }
+
+  /** Replaced by the runs one analysis used: runs of text no longer there are dropped. */
+  private next = new Map<string, BlockRun>();
+  /** The names of each top-level statement, by its text (so unchanged statements are not converted). */
+  private names = new Map<string, UnitNames>();
+  private nextNames = new Map<string, UnitNames>();
+
+  begin(): void {
+    this.lastOrigins = null;
+    this.next = new Map();
+    this.nextNames = new Map();
+    this.lastReused = 0;
+    this.lastRan = 0;
+  }
+
+  get(key: string): BlockRun | undefined {
+    const hit = this.runs.get(key) ?? this.next.get(key);
+    if (hit) {
+      this.next.set(key, hit);
+      this.lastReused++;
+    }
+    return hit;
+  }
+
+  set(key: string, run: BlockRun): void {
+    this.next.set(key, run);
+    this.lastRan++;
+  }
+
+  commit(): void {
+    this.runs = this.next;
+    this.names = this.nextNames;
+  }
+
+  /** The last plan made with and without end links, and the names it was made from. */
+  private plans = new Map<boolean, { names: UnitNames[]; plan: BlockPlan | null }>();
+
+  /** The block plan of `names`: the last one when the names are the same (an edit inside a statement rarely changes them). */
+  planOf(names: UnitNames[], endLinks: boolean): BlockPlan | null {
+    const last = this.plans.get(endLinks);
+    if (last && last.names.length === names.length && names.every((n, i) => sameNames(n, last.names[i]))) return last.plan;
+    const plan = planBlocks(names, endLinks);
+    this.plans.set(endLinks, { names, plan });
+    return plan;
+  }
+
+  namesOf(text: string, part: LazyStatement): UnitNames {
+    const found = this.names.get(text) ?? this.nextNames.get(text) ?? unitNames(part.convert());
+    this.nextNames.set(text, found);
+    return found;
+  }
+}
+
+interface BlockRun {
+  /** Where the block's span started in the text it ran on. */
+  spanStart: number;
+  result: InterpretResult;
+  /** Summaries and tensor facts at each phase boundary (RunCarry.marks). */
+  marks: { models: number; tensors: number }[];
+  /** Layer-name counters after the block's body, and after its end phase. */
+  bodyEnd: Map<string, number>;
+  end: Map<string, number>;
+  asked: boolean;
+  steps: number;
+  /** Steps run after the block's body (RunCarry.endSteps). */
+  endSteps: number;
+}
+
+/** A block run placed in the current text. */
+interface PlacedRun extends BlockRun {
+  delta: number;
+  /** The cached run itself (its identity says a later result reuses it). */
+  source: BlockRun;
+}
+
+/** Distinct options and prelude texts kept per document (each edit of an import makes one; bounded memory). */
+const MAX_IDS = 64;
+
+/** Share of the step budget the blocks may use together; past it one whole run decides. */
+const STEP_SHARE = 0.5;
+
+/**
+ * The interpretation of `module` assembled from block runs (reused or made now), or null when
+ * the whole module must run at once. `meter` is charged nothing: each block has its own budget.
+ */
+export function interpretIncrementally(module: Module, text: string, options: AnalyzeOptions, groups: VersionGroup[], cache: AnalysisCache): InterpretResult | null {
+  if (options.onTargetCheck || options.stubCodeEnd !== undefined) return null;
+  const parts = [...module.body];
+  cache.begin();
+  const units: Unit[] = parts.map((p) => ({ start: p.start, end: p.end, names: cache.namesOf(text.slice(p.start, p.end), p) }));
+  const optionsText = optionsKey(options, groups, units);
+  if (optionsText === null) return null;
+  const key = cache.idOf(optionsText);
+  const lines = lineCounter(text);
+  // First the fine plan; the coarse one when code that ran after a block's body could see a later block's bindings.
+  let first: PlacedRun[] | null = null;
+  let ctx: RunContext | null = null;
+  // With the fine plan, whether a block ran code after its body that could see a later block's bindings.
+  let unsure = (runs: PlacedRun[]) => runs.some((r, b) => r.endSteps > 0 && ctx!.plan.laterBound[b]);
+  for (const endLinks of [false, true]) {
+    const plan = cache.planOf(units.map((u) => u.names), endLinks);
+    if (!plan) return null;
+    ctx = { module, parts, units, plan, text, options, cache, lines, optionsKey: key, candidates: groups.flatMap((g) => g.versions) };
+    first = runReading(ctx, groups[0]);
+    if (!first || !unsure(first)) break;
+    unsure = () => false;
+  }
+  if (!first || !ctx) return null;
+  let result: InterpretResult;
+  if (groups.length > 1 && first.some((r) => r.asked)) {
+    const readings = [first];
+    for (const g of groups.slice(1)) {
+      const runs = runReading(ctx, g);
+      if (!runs || unsure(runs)) return null;
+      readings.push(runs);
+    }
+    result = mergeReadings(readings.map((r) => assemble(r)), groups, options.kerasVersionSource);
+  } else {
+    const origins = { models: [] as Origin[], tensors: [] as Origin[] };
+    result = assemble(first, origins);
+    cache.lastOrigins = origins;
+  }
+  cache.commit();
+  return result;
+}
+
+/** A top-level statement: where it is and its names. */
+interface Unit {
+  start: number;
+  end: number;
+  names: UnitNames;
+}
+
+interface RunContext {
+  module: Module;
+  parts: LazyStatement[];
+  units: Unit[];
+  plan: BlockPlan;
+  text: string;
+  options: AnalyzeOptions;
+  cache: AnalysisCache;
+  /** The line of an offset, asked in increasing order. */
+  lines: (offset: number) => number;
+  optionsKey: number;
+  /** Every Keras version the code may run under (the loss checks judge each at once). */
+  candidates: readonly KerasVersion[];
+}
+
+/** Every block's run under one Keras reading, in order, or null to fall back. */
+function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
+  const { plan, units, text } = ctx;
+  const out: PlacedRun[] = [];
+  const prelude = preludeTexts(ctx);
+  let names = new Map<string, number>();
+  let steps = 0;
+  const limit = new Meter(ctx.options).limits.steps * STEP_SHARE;
+  for (const [b, [first, last]] of plan.blocks.entries()) {
+    const spanStart = first > 0 ? units[first - 1].end : 0;
+    const spanEnd = last + 1 < units.length ? units[last + 1].start : text.length;
+    // The prelude's text, and how many of its imports come before the block and inside it.
+    const head = [ctx.optionsKey, group.semantics, [...names], ctx.lines(spanStart), prelude.id, prelude.before[first], prelude.before[last + 1]];
+    const key = `${JSON.stringify(head)}${text.slice(spanStart, spanEnd)}`;
+    let run = ctx.cache.get(key);
+    if (!run && ctx.options.cancelled?.()) return null;
+    if (!run) {
+      run = runBlock(ctx, group, first, last, names) ?? undefined;
+      if (!run || !within(run.result, spanStart, spanEnd)) return null;
+      run.spanStart = spanStart;
+      ctx.cache.set(key, run);
+    }
+    // A model probed at the end that names layers would take later blocks' names in one run.
+    if (b < plan.blocks.length - 1 && !sameCounts(run.bodyEnd, run.end)) return null;
+    steps += run.steps;
+    if (steps > limit) return null;
+    out.push({ ...run, delta: spanStart - run.spanStart, source: run });
+    names = run.bodyEnd;
+  }
+  return out;
+}
+
+/** The prelude's imports as one text, and for each unit index how many prelude units come before it. */
+function preludeTexts(ctx: RunContext): { id: number; before: number[] } {
+  const texts: string[] = [];
+  const before: number[] = [];
+  ctx.units.forEach((u, i) => {
+    before.push(texts.length);
+    if (ctx.plan.prelude[i]) texts.push(ctx.text.slice(u.start, u.end));
+  });
+  before.push(texts.length);
+  return { id: ctx.cache.idOf(JSON.stringify(texts)), before };
+}
+
+function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: number, names: Map<string, number>): BlockRun | null {
+  const body = ctx.parts.filter((_, i) => ctx.plan.prelude[i] || (i >= first && i <= last));
+  const carry: RunCarry = { layerNames: new Map(names) };
+  const probe = new Probe(group.semantics, ctx.candidates);
+  const meter = new Meter(ctx.options);
+  const result = interpretModule({ ...ctx.module, body }, ctx.text, { ...ctx.options, kerasProbe: probe }, meter, carry);
+  if (result.truncated || result.imports?.length || result.elsewhere?.length || !carry.marks || !carry.bodyEnd) return null;
+  return { spanStart: 0, result, marks: carry.marks, bodyEnd: carry.bodyEnd, end: carry.layerNames, asked: probe.asked, steps: meter.used, endSteps: carry.endSteps ?? 0 };
+}
+
+function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+}
+
+/** The result of one whole run, from its blocks' runs. */
+function assemble(runs: PlacedRun[], origins?: { models: Origin[]; tensors: Origin[] }): InterpretResult {
+  const diagnostics = runs.flatMap((r) => r.result.diagnostics.map((d) => moveDiagnostic(d, r.delta)));
+  // The order Diagnostics.all() gives one run (ties are within one block, already in order).
+  diagnostics.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
+  const models: ModelSummary[] = [];
+  const tensors: TensorFact[] = [];
+  const phases = runs[0]?.marks.length ?? 0;
+  for (let p = 0; p < phases; p++) {
+    for (const r of runs) {
+      const from = p === 0 ? { models: 0, tensors: 0 } : r.marks[p - 1];
+      const to = r.marks[p];
+      for (let i = from.models; i < to.models; i++) {
+        models.push(moveModel(r.result.models[i], r.delta));
+        origins?.models.push({ run: r.source, index: i, delta: r.delta });
+      }
+      for (let i = from.tensors; i < to.tensors; i++) {
+        tensors.push(moveTensor(r.result.tensors[i], r.delta));
+        origins?.tensors.push({ run: r.source, index: i, delta: r.delta });
+      }
+    }
+  }
+  return { diagnostics, models, tensors, truncated: false };
+}
+
+function moveDiagnostic(d: Diagnostic, delta: number): Diagnostic {
+  if (delta === 0) return d;
+  return {
+    ...d,
+    range: shiftRange(d.range, delta),
+    related: d.related.map((r) => ({ ...r, range: shiftRange(r.range, delta) })),
+    fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, range: shiftRange(e.range, delta) })) })),
+  };
+}
+
+export function moveTensor(t: TensorFact, delta: number): TensorFact {
+  return delta === 0 ? t : { ...t, range: shiftRange(t.range, delta) };
+}
+
+export function moveModel(m: ModelSummary, delta: number): ModelSummary {
+  if (delta === 0) return m;
+  return {
+    ...m,
+    range: shiftRange(m.range, delta),
+    inputSource: m.inputSource && shiftRange(m.inputSource, delta),
+    layers: m.layers.map((l) => ({ ...l, definedAt: shiftRange(l.definedAt, delta), appliedAt: shiftRange(l.appliedAt, delta) })),
+  };
+}
+
+/**
+ * The line of each offset asked, in increasing order, counting line ends the way LineIndex does
+ * (the interpreter's line numbers); scanning only for `\n` when the text has no `\r`.
+ */
+function lineCounter(text: string): (offset: number) => number {
+  if (text.includes('\r')) {
+    const index = new LineIndex(text);
+    return (offset) => index.toLsp(offset).line;
+  }
+  let at = 0;
+  let line = 0;
+  return (offset) => {
+    if (offset < at) {
+      at = 0;
+      line = 0;
+    }
+    for (let i = text.indexOf('\n', at); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    at = offset;
+    return line;
+  };
+}
+
+/** Whether every place the run reports lies in the block's span (else it cannot move with it). */
+function within(r: InterpretResult, start: number, end: number): boolean {
+  const ranges: TextRange[] = [
+    ...r.diagnostics.flatMap((d) => [d.range, ...d.related.map((x) => x.range), ...d.fixes.flatMap((f) => f.edits.map((e) => e.range))]),
+    ...r.models.flatMap((m) => [m.range, ...(m.inputSource ? [m.inputSource] : []), ...m.layers.flatMap((l) => [l.definedAt, l.appliedAt])]),
+    ...r.tensors.map((t) => t.range),
+  ];
+  if (r.diagnostics.some((d) => d.file !== undefined || d.related.some((x) => x.file !== undefined))) return false;
+  return ranges.every((x) => x.start >= start && x.end <= end);
+}
+
+const NOT_OPTIONS = new Set(['clock', 'cancelled', 'modules', 'kerasProbe', 'conversionCache', 'analysisCache', 'onTargetCheck']);
+
+/**
+ * The options a block's run depends on, as text (functions and caches left out), and which
+ * imported names the host resolves to a module now (a module that appears later changes runs).
+ */
+function optionsKey(options: AnalyzeOptions, groups: VersionGroup[], units: Unit[]): string | null {
+  const plain = Object.entries(options).filter(([k]) => !NOT_OPTIONS.has(k));
+  const found: string[] = [];
+  if (options.modules) {
+    if (units.some((u) => u.names.relativeImport)) return null;
+    for (const n of new Set(units.flatMap((u) => u.names.imports))) if (options.modules.find(n)) found.push(n);
+  }
+  return JSON.stringify([plain.sort(([a], [b]) => a.localeCompare(b)), groups, found]);
+}

@@ -1,0 +1,174 @@
+/**
+ * The incremental analysis (engine/incremental.ts) gives exactly what a fresh analysis gives:
+ * diagnostics, model summaries and tensor facts, after every edit of seeded random sequences on
+ * a model zoo with many models and errors, and after edits of the code models share (imports,
+ * module constants, helper functions, Keras layer names that depend on earlier models).
+ * test/lsp/incremental.test.ts checks the same through the language server.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AnalysisCache, analyzeText, analyzeTree, ConversionCache, type EngineResult, type PythonParser } from '../../server/src/engine/index';
+import { loadParser } from '../../server/src/host/parser';
+import { modelZooFile, rng } from '../helpers/corpus';
+
+class Session {
+  readonly conversions = new ConversionCache();
+  readonly cache = new AnalysisCache();
+  constructor(private readonly parser: PythonParser) {}
+
+  analyse(text: string): EngineResult {
+    const tree = this.parser.parse(text);
+    try {
+      return analyzeTree(tree, text, { conversionCache: this.conversions, analysisCache: this.cache });
+    } finally {
+      tree.dispose();
+    }
+  }
+}
+
+/** The parts of a result an analysis computes (comments and syntax errors come from the tree). */
+function facts(r: EngineResult) {
+  return { diagnostics: r.diagnostics, models: r.models, tensors: r.tensors, truncated: r.truncated, internalError: r.internalError };
+}
+
+function assertSame(parser: PythonParser, session: Session, text: string, what: string): EngineResult {
+  const incremental = session.analyse(text);
+  const fresh = analyzeText(parser, text);
+  assert.deepEqual(facts(incremental), facts(fresh), what);
+  return incremental;
+}
+
+/** An edit that keeps code Python-like: a digit changed, a line duplicated or dropped, a slice of the file pasted. */
+function randomEdit(text: string, original: string, r: () => number): string {
+  const at = Math.floor(r() * text.length);
+  const kind = r();
+  if (kind < 0.5) {
+    const m = /\d/.exec(text.slice(at));
+    if (!m) return text;
+    const o = at + m.index;
+    return text.slice(0, o) + String(Math.floor(r() * 10)) + text.slice(o + 1);
+  }
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  const lineEnd = text.indexOf('\n', at) === -1 ? text.length : text.indexOf('\n', at) + 1;
+  if (kind < 0.65) return text.slice(0, lineEnd) + text.slice(lineStart, lineEnd) + text.slice(lineEnd);
+  if (kind < 0.8) return text.slice(0, lineStart) + text.slice(lineEnd);
+  // `return` at the top level ends the whole module body.
+  if (kind < 0.9) return text.slice(0, at) + ['(', ')', ':', ' ', 'x', '\n', '\nreturn\n', '\nglobal x\n'][Math.floor(r() * 8)] + text.slice(at);
+  const from = Math.floor(r() * original.length);
+  return text.slice(0, at) + original.slice(from, from + Math.floor(r() * 120)) + text.slice(at);
+}
+
+describe('incremental analysis equals a fresh one', () => {
+  it('random edits across a 2,000-line model zoo', { timeout: 600_000 }, async () => {
+    const parser = await loadParser('wasm');
+    try {
+      const zoo = modelZooFile(2_000);
+      const session = new Session(parser);
+      const first = assertSame(parser, session, zoo, 'the first analysis');
+      assert.ok(first.models.length >= 30 && first.diagnostics.length >= 10, `${first.models.length} models, ${first.diagnostics.length} diagnostics`);
+      const r = rng(0x1c4);
+      let text = zoo;
+      let reused = 0;
+      const edits = 120;
+      for (let i = 0; i < edits; i++) {
+        text = randomEdit(text, zoo, r);
+        // Drift back to the zoo now and then, so the file stays mostly valid.
+        if (i % 40 === 39) text = zoo;
+        assertSame(parser, session, text, `after ${i + 1} edits`);
+        if (session.cache.lastReused > 0) reused++;
+      }
+      // The point: most edits reuse most blocks.
+      assert.ok(reused > edits / 2, `${reused} of ${edits} analyses reused blocks`);
+    } finally {
+      parser.dispose();
+    }
+  });
+
+  it('a cancelled analysis stops, and the next one still equals a fresh analysis', async () => {
+    const parser = await loadParser('wasm');
+    try {
+      const zoo = modelZooFile(600);
+      const session = new Session(parser);
+      assertSame(parser, session, zoo, 'the first analysis');
+      const edited = zoo.replace('Dense(10', 'Dense(12');
+      const tree = parser.parse(edited);
+      const cancelled = analyzeTree(tree, edited, { conversionCache: session.conversions, analysisCache: session.cache, clock: () => performance.now(), cancelled: () => true });
+      tree.dispose();
+      assert.equal(cancelled.truncated, true);
+      assert.equal(cancelled.internalError, undefined);
+      assertSame(parser, session, edited, 'after a cancelled analysis');
+    } finally {
+      parser.dispose();
+    }
+  });
+
+  it('edits of code several models share', async () => {
+    const parser = await loadParser('wasm');
+    try {
+      const base = [
+        'import torch',
+        'import torch.nn as nn',
+        'from tensorflow import keras',
+        '',
+        'WIDTH = 16',
+        '',
+        'def head(n):',
+        '    return nn.Linear(WIDTH, n)',
+        '',
+        'class A(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.fc = nn.Linear(8, WIDTH)',
+        '        self.out = head(4)',
+        '    def forward(self, x):',
+        '        return self.out(self.fc(x))',
+        '',
+        'a = A()',
+        'y = a(torch.randn(2, 8))',
+        '',
+        'm1 = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(5), keras.layers.Dense(3)])',
+        'm1.predict(keras.ops.zeros((1, 10)))',
+        '',
+        'class B(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.fc = nn.Linear(WIDTH, 2)',
+        '    def forward(self, x):',
+        '        return self.fc(x)',
+        '',
+        'b = B()',
+        'z = b(torch.randn(2, 12))',
+        '',
+        'm2 = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(7), keras.layers.Conv2D(2, 3)])',
+        'm2.predict(keras.ops.zeros((1, 4)))',
+        '',
+      ].join('\n');
+      const session = new Session(parser);
+      const edits: [string, string][] = [
+        ['WIDTH = 16', 'WIDTH = 12'],
+        ['WIDTH = 12', 'WIDTH = 16'],
+        ['return nn.Linear(WIDTH, n)', 'return nn.Linear(WIDTH + 1, n)'],
+        // One more Keras layer before m2: its layers' names move on (dense_3 becomes dense_4).
+        ['keras.layers.Dense(5), ', 'keras.layers.Dense(5), keras.layers.Dense(6), '],
+        ['import torch.nn as nn', 'import torch.nn as nn\nnn.Linear = None'],
+        ['nn.Linear = None', 'from torch.nn import *'],
+        ['from torch.nn import *', 'y = 3'],
+        ['y = 3\n', ''],
+        ['z = b(torch.randn(2, 12))', 'z = b(torch.randn(2, WIDTH))\nWIDTH = 5'],
+        ['\nWIDTH = 5', '\n\n\nWIDTH = 5'],
+        // The interpreter stops the module body at a top-level return: later models never run.
+        ['b = B()', 'return\nb = B()'],
+        ['return\n', ''],
+      ];
+      let text = base;
+      assertSame(parser, session, text, 'the first analysis');
+      for (const [from, to] of edits) {
+        assert.ok(text.includes(from), from);
+        text = text.replace(from, to);
+        assertSame(parser, session, text, `after ${JSON.stringify(from)} → ${JSON.stringify(to)}`);
+      }
+    } finally {
+      parser.dispose();
+    }
+  });
+});
