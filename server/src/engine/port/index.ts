@@ -73,7 +73,8 @@ export function portGraph(parser: PythonParser, graph: PortGraph, req: PortReque
   const raw = req.to === 'torch' ? writeTorch(plan, weights) : req.to === 'gluon' ? writeGluon(plan, weights) : writeKeras(plan, weights);
   const written = { ...raw, code: pep8Lines(raw.code) };
   const check = verifyPort(parser, plan, req.to, written);
-  const stubs = graph.nodes.filter((n) => n.op.kind === 'stub');
+  // The plan's graph: a node the target cannot express is a stub there too.
+  const stubs = plan.graph.nodes.filter((n) => n.op.kind === 'stub');
   const problems = [
     ...stubs.map((n) => `not ported: ${n.type} '${n.name}' (line ${n.line}): ${n.op.kind === 'stub' ? n.op.reason : ''}; a marked stub stands in its place`),
     ...check.problems,

@@ -35,11 +35,51 @@ export type PortOp =
   /** Keras' Permute dims: 1-based, without the batch. */
   | { kind: 'permute'; dims: number[] }
   | { kind: 'embedding'; inputDim: number; outputDim: number }
-  | { kind: 'rnn'; cell: 'lstm' | 'gru' | 'rnn'; units: number; inFeatures: number; returnSequences: boolean; bias: boolean }
+  | RnnOp
   /** `axis`: positive, counting the batch, in the channels-last shape. */
   | { kind: 'concat'; axis: number }
   | { kind: 'add' }
   | { kind: 'stub'; reason: string };
+
+/** How a bidirectional layer joins its two directions (Keras' merge_mode; PyTorch and Gluon concatenate). */
+export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
+
+/**
+ * A recurrent layer: `layers` stacked layers (PyTorch's and Gluon's num_layers; Keras writes one
+ * layer each), each reading the previous one's whole sequence, in one or two directions.
+ */
+export interface RnnOp {
+  kind: 'rnn';
+  cell: 'lstm' | 'gru' | 'rnn';
+  units: number;
+  inFeatures: number;
+  returnSequences: boolean;
+  bias: boolean;
+  layers: number;
+  bidirectional: boolean;
+  merge: MergeMode;
+  /** Dropout between stacked layers (training only). */
+  dropout: number;
+  /** What the source does that the port states in a comment but needs no code for (stateful, return_state, per-step dropout). */
+  notes: string[];
+}
+
+export function rnnOp(cell: RnnOp['cell'], units: number, inFeatures: number, more: Partial<RnnOp> = {}): RnnOp {
+  return {
+    kind: 'rnn', cell, units, inFeatures, returnSequences: true, bias: true, layers: 1, bidirectional: false, merge: 'concat', dropout: 0, notes: [],
+    ...more,
+  };
+}
+
+/** The features one layer of a recurrent op hands on (both directions concatenated). */
+export function rnnWidth(op: RnnOp): number {
+  return op.units * (op.bidirectional ? 2 : 1);
+}
+
+/** The features the recurrent op's output has after merging the directions. */
+export function rnnOutFeatures(op: RnnOp): number {
+  return op.bidirectional && op.merge !== 'concat' ? op.units : rnnWidth(op);
+}
 
 export interface PortNode {
   id: number;
@@ -118,6 +158,8 @@ export interface LayerView {
   output: Dim[] | null;
   /** The layout the source framework runs this layer in. */
   layout: Layout;
+  /** How many layer inputs in the model read this layer's output(s). */
+  uses: number;
 }
 
 /** A reader's answer: the node ops for one layer, applied one after the other (a fused activation is a second op). */

@@ -4,7 +4,7 @@
  * each framework (they differ for BatchNorm's running statistics and recurrent biases).
  */
 import type { Dim } from '../types';
-import { samePadding, toChannelsFirst, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
+import { rnnWidth, samePadding, toChannelsFirst, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
 
 /** The layout a node needs its input in, in a channels-first target. */
 export function neededLayout(op: PortOp, inputRank: number): Layout | 'any' {
@@ -111,7 +111,12 @@ export function paramsIn(op: PortOp, fw: PortFramework): number {
       // Keras' LSTM and SimpleRNN have one bias per gate, PyTorch and Gluon two (input and hidden);
       // Keras' GRU (reset_after=True) also has two.
       const biases = !op.bias ? 0 : fw === 'keras' && op.cell !== 'gru' ? 1 : 2;
-      return gates * (h * op.inFeatures + h * h + biases * h);
+      let total = 0;
+      for (let l = 0; l < op.layers; l++) {
+        const inputs = l === 0 ? op.inFeatures : rnnWidth(op);
+        total += (op.bidirectional ? 2 : 1) * gates * (h * inputs + h * h + biases * h);
+      }
+      return total;
     }
     default:
       return 0;

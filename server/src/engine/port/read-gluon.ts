@@ -4,7 +4,7 @@
  * them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { intsOf, type PortOp, stub, type LayerView, type ReadResult } from './ir';
+import { intsOf, rnnOp, type PortOp, stub, type LayerView, type ReadResult } from './ir';
 import { ACTIVATION_NAMES, softmax } from './read-torch';
 
 export function readGluonLayer(v: LayerView): ReadResult {
@@ -99,11 +99,10 @@ function recurrent(v: LayerView, cell: 'lstm' | 'gru' | 'rnn'): ReadResult {
   const a = v.args;
   const input = v.inputs[0];
   const inF = input?.[input.length - 1];
-  if (typeof a.hidden_size !== 'number' || typeof inF !== 'number') return [stub('its sizes are unknown')];
-  if (a.layout !== 'NTC' || a.num_layers !== 1 || a.bidirectional === true || (cell === 'rnn' && a.activation !== 'tanh')) {
-    return [stub("only one-layer, one-direction recurrent layers with layout='NTC' are ported yet")];
-  }
-  return [{ kind: 'rnn', cell, units: a.hidden_size, inFeatures: inF, returnSequences: true, bias: true }];
+  if (typeof a.hidden_size !== 'number' || typeof inF !== 'number' || typeof a.num_layers !== 'number' || typeof a.dropout !== 'number') return [stub('its sizes are unknown')];
+  if (a.layout !== 'NTC') return [stub("layout='TNC' (time-major) recurrent layers are not ported yet")];
+  if (cell === 'rnn' && a.activation !== 'tanh') return [stub("Gluon's RNN defaults to activation='relu'; only tanh ports to the other frameworks' defaults")];
+  return [rnnOp(cell, a.hidden_size, inF, { layers: a.num_layers, bidirectional: a.bidirectional === true, dropout: a.num_layers > 1 ? a.dropout : 0 })];
 }
 
 /** `F.*` ops of a hybrid_forward (and `nd.*` ones of a forward). */

@@ -42,7 +42,8 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
   const layouts: Layout[] = [inputLayout];
   const nodes: PortNode[] = [{ id: 0, op: { kind: 'input', dtype: 'float' }, inputs: [], shape: inputDims, params: 0, name: 'input', type: 'Input', line: lineOf(m.range.start) }];
   const lastNodeOfApp: number[] = [];
-  for (const app of m.layers) {
+  const uses = m.layers.map((_, i) => m.layers.reduce((k, l) => k + (l.inputsFrom ?? []).filter((f) => f === i).length, 0));
+  for (const [appIndex, app] of m.layers.entries()) {
     const producers = (app.inputsFrom ?? []).map((i) => (i === null ? null : i === -1 ? 0 : lastNodeOfApp[i] ?? null));
     const layout = reader.layout(app) ?? layouts[producers[0] ?? 0] ?? 'cl';
     const view: LayerView = {
@@ -51,6 +52,7 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
       inputs: app.inputShapes.map((s) => (s && !s.open ? canonical(s.dims, layout) : null)),
       output: app.outputShape && !app.outputShape.open ? canonical(app.outputShape.dims, layout) : null,
       layout,
+      uses: uses[appIndex],
     };
     let ops: PortOp[];
     const unseen = producers.some((p, k) => p !== null && !sameAfterBatch(nodes[p].shape, view.inputs[k]));

@@ -6,7 +6,8 @@
  * change the numbers' arrangement (kernel axes, dense transposes, the Flatten row order,
  * recurrent gate order) each carry a comment.
  */
-import type { PortFramework, PortGraph, PortNode } from './ir';
+import type { PortFramework, PortGraph, PortNode, RnnOp } from './ir';
+import { kerasRnnName } from './write-keras';
 import type { Plan } from './plan';
 
 const INDENT = '    ';
@@ -30,6 +31,23 @@ const GLUON_PARAM = [
   '',
 ];
 
+/** Keras' recurrent weights in the neutral form; a GRU with reset_after=True stacks its two biases. */
+const KERAS_RNN = [
+  'def _from_keras_rnn(arrays):',
+  `${INDENT}# [kernel, recurrent, bias?] -> [kernel, recurrent, input bias, recurrent bias]`,
+  `${INDENT}import numpy as np`,
+  '',
+  `${INDENT}kernel, recurrent, *bias = arrays`,
+  `${INDENT}zeros = np.zeros(recurrent.shape[1], "float32")`,
+  `${INDENT}if not bias:`,
+  `${INDENT}${INDENT}return [kernel, recurrent, zeros, zeros]`,
+  `${INDENT}if bias[0].ndim == 2:`,
+  `${INDENT}${INDENT}return [kernel, recurrent, bias[0][0], bias[0][1]]`,
+  `${INDENT}return [kernel, recurrent, bias[0], zeros]`,
+  '',
+  '',
+];
+
 const KERAS_ASSIGN = [
   'def _assign(model, name, arrays):',
   `${INDENT}model.get_layer(name).set_weights(arrays)`,
@@ -49,6 +67,7 @@ export function weightLoader(plan: Plan, to: PortFramework): string {
   return [
     '',
     '',
+    ...(g.source === 'keras' && weighted.some((n) => n.op.kind === 'rnn') ? KERAS_RNN : []),
     'def _swap_first_gates(a):',
     `${INDENT}"""GRU gates: Keras (z, r, h) <-> PyTorch and MXNet (r, z, n)."""`,
     `${INDENT}import numpy as np`,
@@ -107,11 +126,11 @@ function readNode(g: PortGraph, n: PortNode): string[] {
   const op = n.op;
   if (g.source === 'keras') {
     if (op.kind === 'rnn') {
+      // A Bidirectional layer's weights: the forward layer's, then the backward layer's.
+      const dirs = op.bidirectional ? 2 : 1;
       return [
-        `kernel, recurrent, *bias = raw[${key}]`,
-        op.cell === 'gru'
-          ? `w[${key}] = [kernel, recurrent, *(bias[0] if bias else np.zeros((2, recurrent.shape[1]), "float32"))]`
-          : `w[${key}] = [kernel, recurrent, *(bias or [np.zeros(recurrent.shape[1], "float32")]), np.zeros(recurrent.shape[1], "float32")]`,
+        `per = len(raw[${key}]) // ${dirs}`,
+        `w[${key}] = [[_from_keras_rnn(raw[${key}][d * per:(d + 1) * per]) for d in range(${dirs})]]`,
       ];
     }
     return [`w[${key}] = raw[${key}]`];
@@ -133,10 +152,17 @@ function readNode(g: PortGraph, n: PortNode): string[] {
     case 'embedding':
       return [`w[${key}] = [${p('weight')}]`];
     case 'rnn': {
-      const [wi, wh, bi, bh] = g.source === 'torch'
-        ? ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
-        : ['l0_i2h_weight', 'l0_h2h_weight', 'l0_i2h_bias', 'l0_h2h_bias'];
-      return [`w[${key}] = [${gates(`${p(wi)}.T`)}, ${gates(`${p(wh)}.T`)}, ${gates(p(bi))}, ${gates(p(bh))}]`];
+      // Per stacked layer, per direction: [kernel, recurrent kernel, input bias, recurrent bias].
+      const lines = [`w[${key}] = []`];
+      for (let l = 0; l < op.layers; l++) {
+        const parts = directions(op).map((d) => {
+          const [wi, wh, bi, bh] = rnnParamNames(g.source, l, d);
+          const zeros = `np.zeros(${p(wi)}.shape[0], "float32")`;
+          return `[${gates(`${p(wi)}.T`)}, ${gates(`${p(wh)}.T`)}, ${op.bias ? `${gates(p(bi))}, ${gates(p(bh))}` : `${zeros}, ${zeros}`}]`;
+        });
+        lines.push(`w[${key}].append([`, ...parts.map((x) => `${INDENT}${x},`), '])');
+      }
+      return lines;
     }
     default:
       return [];
@@ -177,11 +203,17 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
   const arrays = `w[${key}]`;
   if (to === 'keras') {
     if (op.kind === 'rnn') {
-      const bias = op.cell === 'gru' ? `np.stack([${arrays}[2], ${arrays}[3]])` : `${arrays}[2] + ${arrays}[3]`;
-      return [
-        `# ${n.type} '${n.name}': ${op.cell === 'gru' ? 'input and recurrent biases stacked (reset_after=True)' : 'Keras has one bias: the sum of the input and recurrent biases'}.`,
-        `_assign(model, ${JSON.stringify(attr)}, [${arrays}[0], ${arrays}[1]${op.bias ? `, ${bias}` : ''}])`,
-      ];
+      const both = op.bidirectional ? "; the forward layer's weights, then the backward one's" : '';
+      const lines = [`# ${n.type} '${n.name}': ${op.cell === 'gru' ? 'input and recurrent biases stacked (reset_after=True)' : 'Keras has one bias: the sum of the input and recurrent biases'}${both}.`];
+      for (let l = 0; l < op.layers; l++) {
+        const one = (x: string) => {
+          const bias = op.cell === 'gru' ? `np.stack([${x}[2], ${x}[3]])` : `${x}[2] + ${x}[3]`;
+          return `${x}[0], ${x}[1]${op.bias ? `, ${bias}` : ''}`;
+        };
+        const all = directions(op).map((d) => one(`${arrays}[${l}][${d}]`)).join(', ');
+        lines.push(`_assign(model, ${JSON.stringify(kerasRnnName(op, attr, l))}, [${all}])`);
+      }
+      return lines;
     }
     return [`_assign(model, ${JSON.stringify(attr)}, ${arrays})`];
   }
@@ -197,15 +229,24 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
     case 'dense':
       values = [`${arrays}[0].T`, ...(op.bias ? [`${arrays}[1]`] : [])];
       break;
-    case 'rnn':
-      values = [gates(`${arrays}[0]`) + '.T', gates(`${arrays}[1]`) + '.T', ...(op.bias ? [gates(`${arrays}[2]`), gates(`${arrays}[3]`)] : [])];
-      break;
+    case 'rnn': {
+      const comment = op.cell === 'gru' ? `gates (z, r, h) → (r, z, n), transposed` : 'kernels transposed';
+      const lines = [`# ${n.type} '${n.name}': ${comment}.`];
+      for (let l = 0; l < op.layers; l++) {
+        for (const d of directions(op)) {
+          const x = `${arrays}[${l}][${d}]`;
+          const names = rnnParamNames(to, l, d);
+          const vals = [`${gates(`${x}[0]`)}.T`, `${gates(`${x}[1]`)}.T`, ...(op.bias ? [gates(`${x}[2]`), gates(`${x}[3]`)] : [])];
+          lines.push(...vals.map((v, i) => (to === 'torch' ? `_copy(model.${attr}.${names[i]}, ${v})` : `_set(net.${attr}, ${JSON.stringify(names[i])}, ${v})`)));
+        }
+      }
+      return lines;
+    }
     default:
       values = names.map((_, i) => `${arrays}[${i}]`);
   }
   const comment = op.kind === 'conv' ? [`# ${n.type} '${n.name}': Keras kernel (*kernel, in, out) → (out, in, *kernel).`]
-    : op.kind === 'dense' ? [`# ${n.type} '${n.name}': (in, out) → (out, in).`]
-    : op.kind === 'rnn' && op.cell === 'gru' ? [`# ${n.type} '${n.name}': gates (z, r, h) → (r, z, n), transposed.`] : [];
+    : op.kind === 'dense' ? [`# ${n.type} '${n.name}': (in, out) → (out, in).`] : [];
   if (to === 'torch') {
     return [...comment, ...values.map((v, i) => `_copy(model.${attr}.${names[i]}, ${v})`)];
   }
@@ -222,9 +263,17 @@ function targetNames(kind: string, to: PortFramework, statsOnly: boolean): strin
     }
     case 'embedding':
       return ['weight'];
-    case 'rnn':
-      return to === 'torch' ? ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'] : ['l0_i2h_weight', 'l0_h2h_weight', 'l0_i2h_bias', 'l0_h2h_bias'];
     default:
       return [];
   }
+}
+
+function directions(op: RnnOp): number[] {
+  return op.bidirectional ? [0, 1] : [0];
+}
+
+/** A recurrent module's parameter names for stacked layer `l`, direction `d` (1: backward): input and recurrent weights, then biases. */
+function rnnParamNames(fw: PortFramework, l: number, d: number): string[] {
+  if (fw === 'torch') return ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'].map((x) => `${x}_l${l}${d ? '_reverse' : ''}`);
+  return ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias'].map((x) => `${d ? 'r' : 'l'}${l}_${x}`);
 }

@@ -1,7 +1,7 @@
 /** Writes a port graph as a Gluon 1.x `HybridBlock` with `hybrid_forward(self, F, x)`. */
 import { shapeText, type PortNode, type PortOp } from './ir';
 import { anyPad, asymmetric, className, demoBatch, origin, pyTuple, targetShape, type Plan } from './plan';
-import { channelsFirstNote, flattenNote, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
+import { channelsFirstNote, flattenNote, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, stubLines, writerVars, type Written } from './write-common';
 import { padWords, targetAxis } from './write-torch';
 
 const GLUON_ACT: Record<string, string> = {
@@ -106,8 +106,16 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
     }
     case 'embedding':
       return `nn.Embedding(${op.inputDim}, ${op.outputDim})`;
-    case 'rnn':
-      return `rnn.${op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'RNN'}(${op.units}, layout='NTC', input_size=${op.inFeatures})`;
+    case 'rnn': {
+      const args = [String(op.units)];
+      if (op.layers > 1) args.push(`num_layers=${op.layers}`);
+      if (op.cell === 'rnn') args.push("activation='tanh'");
+      args.push("layout='NTC'");
+      if (op.bidirectional) args.push('bidirectional=True');
+      if (op.dropout > 0) args.push(`dropout=${op.dropout}`);
+      args.push(`input_size=${op.inFeatures}`);
+      return `rnn.${op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'RNN'}(${args.join(', ')})`;
+    }
     default:
       return null;
   }
@@ -164,7 +172,7 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
     case 'dense': case 'dropout': case 'bn': case 'embedding':
       return [`${out} = self.${attr}(${x})`];
     case 'rnn':
-      return op.returnSequences ? [`${out} = self.${attr}(${x})`] : [`${out} = self.${attr}(${x})`, `${out} = F.squeeze(F.slice_axis(${out}, axis=1, begin=-1, end=None), axis=1)  # the last step`];
+      return [`${out} = self.${attr}(${x})`, ...rnnOutputLines(op, out, 'gluon')];
     case 'gpool':
       return [`${out} = F.${op.mode === 'max' ? 'max' : 'mean'}(${x}, axis=${pyTuple(Array.from({ length: op.rank }, (_, i) => i + 2))})`];
     case 'flatten':

@@ -1,5 +1,5 @@
 /** Writes a port graph as Keras: a Sequential model for a plain chain, the functional API for a graph. */
-import { shapeText, type PortNode, type PortOp } from './ir';
+import { shapeText, type PortNode, type PortOp, type RnnOp } from './ir';
 import { anyPad, asymmetric, demoBatch, KERAS_ACT_NAME, kerasFused, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
 import { flattenNote, softmaxNote, type Written } from './write-common';
 
@@ -139,7 +139,7 @@ function kerasLayers(plan: Plan, n: PortNode): string[] {
     case 'embedding':
       return [`layers.Embedding(${op.inputDim}, ${op.outputDim}${nameArg(plan, n)})`];
     case 'rnn':
-      return [`layers.${op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'SimpleRNN'}(${op.units}${op.returnSequences ? ', return_sequences=True' : ''}${op.bias ? '' : ', use_bias=False'}${nameArg(plan, n)})`];
+      return kerasRecurrent(op, plan.attr[n.id]);
     case 'concat':
       return [`layers.Concatenate(axis=${op.axis === (n.shape?.length ?? 0) - 1 ? -1 : op.axis})`];
     case 'add':
@@ -149,6 +149,25 @@ function kerasLayers(plan: Plan, n: PortNode): string[] {
     default:
       return [];
   }
+}
+
+/** The Keras layer name of a recurrent op's layer `l` (one layer per stacked layer). */
+export function kerasRnnName(op: RnnOp, attr: string, l: number): string {
+  return op.layers === 1 ? attr : `${attr}_l${l}`;
+}
+
+/** One Keras layer per stacked layer, every one but the last returning every step; Bidirectional when the source is. */
+function kerasRecurrent(op: RnnOp, attr: string): string[] {
+  const cls = op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'SimpleRNN';
+  const out: string[] = [];
+  for (let l = 0; l < op.layers; l++) {
+    const seq = l < op.layers - 1 || op.returnSequences;
+    const inner = `layers.${cls}(${op.units}${seq ? ', return_sequences=True' : ''}${op.bias ? '' : ', use_bias=False'}`;
+    const name = `, name='${kerasRnnName(op, attr, l)}'`;
+    out.push(op.bidirectional ? `layers.Bidirectional(${inner})${op.merge === 'concat' ? '' : `, merge_mode='${op.merge}'`}${name})` : `${inner}${name})`);
+    if (l < op.layers - 1 && op.dropout > 0) out.push(`layers.Dropout(${op.dropout})`);
+  }
+  return out;
 }
 
 function kerasComments(plan: Plan, n: PortNode): string[] {
@@ -163,8 +182,11 @@ function kerasComments(plan: Plan, n: PortNode): string[] {
       return plan.graph.source === 'torch' ? [`PyTorch momentum ${Math.round((1 - op.momentum) * 1e9) / 1e9} (share of the new batch) is Keras momentum ${op.momentum}.`] : [];
     case 'act':
       return op.fn === 'softmax' && !kerasFused(plan, n.id) ? softmaxNote('a from_logits=True loss') : [];
-    case 'rnn':
-      return op.cell === 'gru' ? [] : [`Keras ${op.cell.toUpperCase()} has one bias per gate where the source has two: load_weights sums them.`];
+    case 'rnn': {
+      const lines = op.cell === 'gru' || !op.bias ? [] : [`Keras ${op.cell.toUpperCase()} has one bias per gate where the source has two: load_weights sums them.`];
+      if (op.layers > 1) lines.push(`The source's num_layers=${op.layers}: one Keras layer each${op.dropout > 0 ? `, with its dropout=${op.dropout} between them` : ''}.`);
+      return [...lines, ...op.notes.map((x) => `${x}.`)];
+    }
     case 'stub':
       return [`NOT PORTED: ${origin(n)}: ${op.reason}.`, `It must map ${shapeText(targetShape(plan, n.inputs[0]))} to ${shapeText(targetShape(plan, n.id))}.`];
     default:

@@ -1,7 +1,7 @@
 /** Writes a port graph as a PyTorch `nn.Module` with `__init__` and `forward`. */
 import { shapeText, type PortNode, type PortOp } from './ir';
 import { anyPad, asymmetric, className, demoBatch, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
-import { channelsFirstNote, flattenNote, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
+import { channelsFirstNote, flattenNote, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, stubLines, writerVars, type Written } from './write-common';
 
 const TORCH_ACT: Record<string, string> = {
   relu: 'torch.relu(X)', sigmoid: 'torch.sigmoid(X)', tanh: 'torch.tanh(X)', elu: 'F.elu(X)', selu: 'F.selu(X)',
@@ -102,8 +102,15 @@ function torchModule(op: PortOp, n: PortNode): string | null {
     }
     case 'embedding':
       return `nn.Embedding(${op.inputDim}, ${op.outputDim})`;
-    case 'rnn':
-      return `nn.${op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'RNN'}(${op.inFeatures}, ${op.units}, batch_first=True${op.bias ? '' : ', bias=False'})`;
+    case 'rnn': {
+      const args = [String(op.inFeatures), String(op.units)];
+      if (op.layers > 1) args.push(`num_layers=${op.layers}`);
+      args.push('batch_first=True');
+      if (op.bidirectional) args.push('bidirectional=True');
+      if (op.dropout > 0) args.push(`dropout=${op.dropout}`);
+      if (!op.bias) args.push('bias=False');
+      return `nn.${op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'RNN'}(${args.join(', ')})`;
+    }
     default:
       return null;
   }
@@ -158,7 +165,7 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
     case 'dense': case 'dropout': case 'bn': case 'embedding':
       return [`${out} = self.${attr}(${x})`];
     case 'rnn':
-      return op.returnSequences ? [`${out}, _ = self.${attr}(${x})`] : [`${out}, _ = self.${attr}(${x})`, `${out} = ${out}[:, -1]  # return_sequences=False: the last step`];
+      return [`${out}, _ = self.${attr}(${x})`, ...rnnOutputLines(op, out, 'torch')];
     case 'gpool': {
       const dims = pyTuple(Array.from({ length: op.rank }, (_, i) => i + 2));
       return [`${out} = ${x}.${op.mode === 'max' ? 'amax' : 'mean'}(dim=${dims})`];
