@@ -70,6 +70,22 @@ export const TORCH_RNN: Source[] = [
   ['two-layer bidirectional GRU', torchModel(['self.rnn = nn.GRU(3, 4, num_layers=2, batch_first=True, bidirectional=True)'], ['x, _ = self.rnn(x)', 'return x'], '2, 8, 3'), [2, 8, 3]],
 ];
 
+export const KERAS_POOL: Source[] = [
+  ['same average and max pooling, odd and even sizes, strides 1 and 2', sequential('shape=(9, 8, 3)',
+    "layers.AveragePooling2D(2, padding='same')", "layers.Conv2D(4, 3, padding='same')", "layers.AveragePooling2D(3, strides=1, padding='same')",
+    "layers.AveragePooling2D(3, strides=2, padding='same')", "layers.MaxPooling2D(2, padding='same')", 'layers.Flatten()', 'layers.Dense(2)'), [2, 9, 8, 3]],
+  ['same average pooling in 1-D', sequential('shape=(11, 2)', "layers.AveragePooling1D(4, strides=3, padding='same')", "layers.AveragePooling1D(3, strides=1, padding='same')"), [2, 11, 2]],
+  ['same average pooling in 3-D', sequential('shape=(5, 6, 7, 2)', "layers.AveragePooling3D(2, padding='same')", 'layers.GlobalAveragePooling3D()'), [2, 5, 6, 7, 2]],
+  ['same average pooling with an even window, stride 1', sequential('shape=(6, 7, 1)', "layers.AveragePooling2D(4, strides=1, padding='same')", 'layers.Flatten()'), [2, 6, 7, 1]],
+];
+
+export const TORCH_POOL: Source[] = [
+  ['count_include_pad=False, stride 1', torchModel(['self.pool = nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)', 'self.out = nn.Linear(2 * 7 * 7, 3)'],
+    ['x = self.pool(x)', 'return self.out(torch.flatten(x, 1))'], '2, 2, 7, 7'), [2, 2, 7, 7]],
+  ['count_include_pad=False in 1-D, stride 2', torchModel(['self.pool = nn.AvgPool1d(3, stride=2, padding=1, count_include_pad=False)', 'self.out = nn.Linear(3 * 4, 2)'],
+    ['x = self.pool(x)', 'return self.out(torch.flatten(x, 1))'], '2, 3, 7'), [2, 3, 7]],
+];
+
 interface Case { name: string; source: string; input: number[]; port: PortResult; gluon: PortResult; gluonStub: boolean }
 
 async function portAll(sources: Source[], to: 'torch' | 'keras'): Promise<Case[]> {
@@ -117,5 +133,15 @@ test(`${KERAS_RNN.length} Keras recurrent models (bidirectional, stacked, return
 
 test(`${TORCH_RNN.length} PyTorch multi-layer and bidirectional recurrent models ported to Keras compute the same outputs`, { skip, timeout: 300_000 }, async () => {
   const failures = await oracleFailures(TORCH_RNN, 'torch->keras');
+  assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
+});
+
+test(`${KERAS_POOL.length} Keras models with 'same' pooling ported to PyTorch compute the same outputs`, { skip, timeout: 300_000 }, async () => {
+  const failures = await oracleFailures(KERAS_POOL, 'keras->torch');
+  assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
+});
+
+test(`${TORCH_POOL.length} PyTorch models averaging without the padding ported to Keras compute the same outputs`, { skip, timeout: 300_000 }, async () => {
+  const failures = await oracleFailures(TORCH_POOL, 'torch->keras');
   assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
 });

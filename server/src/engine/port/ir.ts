@@ -21,7 +21,8 @@ export type PortOp =
       dilation: number[]; padBefore: number[]; padAfter: number[]; bias: boolean; groups: number;
     }
   | { kind: 'dense'; units: number; inFeatures: number; bias: boolean }
-  | { kind: 'pool'; rank: number; mode: 'max' | 'avg'; kernel: number[]; strides: number[]; padBefore: number[]; padAfter: number[] }
+  /** `excludePad`: the average leaves the padding out of the count (Keras' 'same', count_include_pad=False). */
+  | { kind: 'pool'; rank: number; mode: 'max' | 'avg'; kernel: number[]; strides: number[]; padBefore: number[]; padAfter: number[]; excludePad?: boolean }
   | { kind: 'gpool'; rank: number; mode: 'max' | 'avg' }
   /** `order`: the order the source flattens in (channels-last or channels-first feature maps). */
   | { kind: 'flatten'; order: Layout }

@@ -189,10 +189,18 @@ export function withTargetLimits(g: PortGraph, to: PortFramework): PortGraph {
     if (to === 'keras' && op.kind === 'pool' && op.mode === 'max' && anyPad(op.padBefore, op.padAfter) && !tfSame(g, n, op.kernel, op.strides, op.padBefore, op.padAfter)) {
       return { ...n, op: { kind: 'stub', reason: "Keras max pooling pads only as 'same'; this padding would need -inf padding" } };
     }
+    if (to === 'keras' && op.kind === 'pool' && excludesPad(op) && !tfSame(g, n, op.kernel, op.strides, op.padBefore, op.padAfter)) {
+      return { ...n, op: { kind: 'stub', reason: "an average that leaves padding out (count_include_pad=False) pads in Keras only as 'same'" } };
+    }
     if (to === 'gluon' && op.kind === 'rnn' && !op.bias) return { ...n, op: { kind: 'stub', reason: 'Gluon recurrent layers always have biases' } };
     return n;
   });
   return { ...g, nodes };
+}
+
+/** An average pool whose padding changes the divisor at the borders. */
+export function excludesPad(op: PortOp): boolean {
+  return op.kind === 'pool' && op.mode === 'avg' && op.excludePad === true && anyPad(op.padBefore, op.padAfter);
 }
 
 /** Whether explicit pads are what TensorFlow's 'same' gives on this node's input. */

@@ -83,8 +83,7 @@ function pool(v: LayerView, rank: number, mode: 'max' | 'avg'): ReadResult {
   const pad = intsOf(a.padding, rank);
   if (!kernel || !strides || !pad) return [stub('its window is unknown')];
   if (a.ceil_mode === true) return [stub('ceil_mode=True pooling has no translation yet')];
-  if (mode === 'avg' && a.count_include_pad === false && pad.some((p) => p > 0)) return [stub('count_include_pad=False')];
-  return [{ kind: 'pool', rank, mode, kernel, strides, padBefore: pad, padAfter: pad }];
+  return [{ kind: 'pool', rank, mode, kernel, strides, padBefore: pad, padAfter: pad, ...(mode === 'avg' && a.count_include_pad === false ? { excludePad: true } : {}) }];
 }
 
 function batchNorm(v: LayerView): ReadResult {

@@ -99,10 +99,8 @@ function pool(v: LayerView, rank: number, mode: 'max' | 'avg'): ReadResult {
   if (!kernel || !strides || !input) return [stub('its pool size or strides are unknown')];
   const pads = padsOf(v.args.padding, input.slice(1, -1), kernel, strides, kernel.map(() => 1));
   if (typeof pads === 'string') return [stub(pads)];
-  if (mode === 'avg' && pads[0].some((p, i) => p > 0 || pads[1][i] > 0)) {
-    return [stub("'same' average pooling divides by the window's unpadded size at the borders; no target pools that way")];
-  }
-  return [{ kind: 'pool', rank, mode, kernel, strides, padBefore: pads[0], padAfter: pads[1] }];
+  // Keras' 'same' average divides each window by its cells inside the input.
+  return [{ kind: 'pool', rank, mode, kernel, strides, padBefore: pads[0], padAfter: pads[1], ...(mode === 'avg' ? { excludePad: true } : {}) }];
 }
 
 function batchNorm(v: LayerView): ReadResult {

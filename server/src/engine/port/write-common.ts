@@ -1,6 +1,6 @@
 /** What the writers share: variable names, layout conversions and the comments that explain differences. */
-import { shapeText, toChannelsFirst, type Layout, type PortNode, type RnnOp } from './ir';
-import { origin, pyTuple, targetShape, type Plan } from './plan';
+import { shapeText, toChannelsFirst, type Layout, type PortNode, type PortOp, type RnnOp } from './ir';
+import { asymmetric, origin, pyTuple, targetShape, type Plan } from './plan';
 
 export interface Written {
   code: string;
@@ -44,6 +44,14 @@ export function channelsFirstNote(plan: Plan, target: string, how: string): stri
     `x: ${shapeText(toChannelsFirst(src))}, channels first. The source read ${shapeText(src)} (channels last),`,
     `${target} convolutions read channels first: transpose the data once, ${transposed}.`,
   ];
+}
+
+/** Why an average pool that leaves its padding out is written as it is. */
+export function excludePadNote(from: string, op: Extract<PortOp, { kind: 'pool' }>, target: string): string[] {
+  const why = `${from}: the average leaves the padding out (each window divided by its cells inside the input)`;
+  if (!asymmetric(op.padBefore, op.padAfter)) return [`${why}: count_include_pad=False.`];
+  return [`${why}, and pads (before, after) = ${op.padBefore.map((b, i) => `(${b}, ${op.padAfter[i]})`).join(", ")} per spatial axis.`,
+    `${target} pads symmetrically only: pad explicitly, then divide by each window's count of real cells (the pooled padded ones).`];
 }
 
 /** The feature order a Flatten hands on, when the source flattened the other layout. */

@@ -1,7 +1,7 @@
 /** Writes a port graph as a Gluon 1.x `HybridBlock` with `hybrid_forward(self, F, x)`. */
 import { shapeText, type PortNode, type PortOp } from './ir';
-import { anyPad, asymmetric, className, demoBatch, origin, pyTuple, targetShape, type Plan } from './plan';
-import { channelsFirstNote, flattenNote, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, stubLines, writerVars, type Written } from './write-common';
+import { anyPad, asymmetric, className, demoBatch, excludesPad, origin, pyTuple, targetShape, type Plan } from './plan';
+import { channelsFirstNote, excludePadNote, flattenNote, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, stubLines, writerVars, type Written } from './write-common';
 import { padWords, targetAxis } from './write-torch';
 
 const GLUON_ACT: Record<string, string> = {
@@ -93,7 +93,10 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
     }
     case 'pool': {
       const args = [`pool_size=${gluonSize(op.kernel)}`, `strides=${gluonSize(op.strides)}`];
-      if (!asymmetric(op.padBefore, op.padAfter) && anyPad(op.padBefore, op.padAfter)) args.push(`padding=${gluonSize(op.padBefore)}`);
+      if (!asymmetric(op.padBefore, op.padAfter) && anyPad(op.padBefore, op.padAfter)) {
+        args.push(`padding=${gluonSize(op.padBefore)}`);
+        if (excludesPad(op)) args.push('count_include_pad=False');
+      }
       return `nn.${op.mode === 'max' ? 'Max' : 'Avg'}Pool${op.rank}D(${args.join(', ')})`;
     }
     case 'dropout':
@@ -126,6 +129,7 @@ function comments(plan: Plan, n: PortNode): string[] {
   switch (op.kind) {
     case 'conv': case 'pool':
       if (!anyPad(op.padBefore, op.padAfter)) return [];
+      if (op.kind === 'pool' && excludesPad(op)) return excludePadNote(origin(n), op, 'Gluon');
       if (asymmetric(op.padBefore, op.padAfter)) return [`${origin(n)}: TensorFlow's 'same' pads ${padWords(op.padBefore, op.padAfter)};`, "Gluon has no 'same' and pads symmetrically, so F.pad pads explicitly."];
       return [`${origin(n)}: Gluon has no 'same' padding: ${pyTuple(op.padBefore)} keeps the size for this odd kernel.`];
     case 'flatten':
@@ -167,6 +171,14 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
   switch (op.kind) {
     case 'conv': case 'pool': {
       const pre = asymmetric(op.padBefore, op.padAfter) ? padLines(x, op.padBefore, op.padAfter, op.kind === 'pool' && op.mode === 'max' ? "float('-inf')" : null) : [];
+      if (op.kind === 'pool' && excludesPad(op) && pre.length) {
+        const count = [
+          `count = F.ones_like(F.slice_axis(${x}, axis=1, begin=0, end=1))`,
+          ...padLines('count', op.padBefore, op.padAfter, null),
+          `count = F.Pooling(count, kernel=${pyTuple(op.kernel)}, stride=${pyTuple(op.strides)}, pool_type='avg')`,
+        ];
+        return [...count, ...pre, `${out} = self.${attr}(${x}) / count`];
+      }
       return [...pre, `${out} = self.${attr}(${x})`];
     }
     case 'dense': case 'dropout': case 'bn': case 'embedding':

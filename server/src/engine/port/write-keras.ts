@@ -1,6 +1,6 @@
 /** Writes a port graph as Keras: a Sequential model for a plain chain, the functional API for a graph. */
 import { shapeText, type PortNode, type PortOp, type RnnOp } from './ir';
-import { anyPad, asymmetric, demoBatch, KERAS_ACT_NAME, kerasFused, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
+import { anyPad, asymmetric, demoBatch, excludesPad, KERAS_ACT_NAME, kerasFused, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
 import { flattenNote, softmaxNote, type Written } from './write-common';
 
 export function writeKeras(plan: Plan, withWeights: string | null): Written {
@@ -85,9 +85,9 @@ function activationArg(plan: Plan, n: PortNode): string {
 function kerasPadding(plan: Plan, n: PortNode, op: Extract<PortOp, { kind: 'conv' | 'pool' }>): { padding: string; pre: string | null } {
   if (!anyPad(op.padBefore, op.padAfter)) return { padding: 'valid', pre: null };
   const dilation = op.kind === 'conv' ? op.dilation : undefined;
-  // Keras' 'same' average pooling leaves the padding out of the mean; the other frameworks count it.
-  const averages = op.kind === 'pool' && op.mode === 'avg';
-  if (!averages && tfSame(plan.graph, n, op.kernel, op.strides, op.padBefore, op.padAfter, dilation)) return { padding: 'same', pre: null };
+  // Keras' 'same' average pooling leaves the padding out of the mean: right only for an average that does too.
+  const countsPad = op.kind === 'pool' && op.mode === 'avg' && !excludesPad(op);
+  if (!countsPad && tfSame(plan.graph, n, op.kernel, op.strides, op.padBefore, op.padAfter, dilation)) return { padding: 'same', pre: null };
   return { padding: 'valid', pre: zeroPadLayer(op.rank, op.padBefore, op.padAfter) };
 }
 

@@ -1,7 +1,7 @@
 /** Writes a port graph as a PyTorch `nn.Module` with `__init__` and `forward`. */
 import { shapeText, type PortNode, type PortOp } from './ir';
-import { anyPad, asymmetric, className, demoBatch, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
-import { channelsFirstNote, flattenNote, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, stubLines, writerVars, type Written } from './write-common';
+import { anyPad, asymmetric, className, demoBatch, excludesPad, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
+import { channelsFirstNote, excludePadNote, flattenNote, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, stubLines, writerVars, type Written } from './write-common';
 
 const TORCH_ACT: Record<string, string> = {
   relu: 'torch.relu(X)', sigmoid: 'torch.sigmoid(X)', tanh: 'torch.tanh(X)', elu: 'F.elu(X)', selu: 'F.selu(X)',
@@ -89,7 +89,10 @@ function torchModule(op: PortOp, n: PortNode): string | null {
     case 'pool': {
       const args = [`kernel_size=${pySize(op.kernel)}`];
       if (op.strides.some((s, i) => s !== op.kernel[i])) args.push(`stride=${pySize(op.strides)}`);
-      if (!asymmetric(op.padBefore, op.padAfter) && anyPad(op.padBefore, op.padAfter)) args.push(`padding=${pySize(op.padBefore)}`);
+      if (!asymmetric(op.padBefore, op.padAfter) && anyPad(op.padBefore, op.padAfter)) {
+        args.push(`padding=${pySize(op.padBefore)}`);
+        if (excludesPad(op)) args.push('count_include_pad=False');
+      }
       return `nn.${op.mode === 'max' ? 'Max' : 'Avg'}Pool${op.rank}d(${args.join(', ')})`;
     }
     case 'dropout':
@@ -127,6 +130,7 @@ function opComments(plan: Plan, n: PortNode): string[] {
   switch (op.kind) {
     case 'conv': case 'pool':
       if (!anyPad(op.padBefore, op.padAfter)) return [];
+      if (op.kind === 'pool' && excludesPad(op)) return excludePadNote(from, op, 'PyTorch');
       if (asymmetric(op.padBefore, op.padAfter)) {
         return [`${from}: TensorFlow's 'same' pads ${padWords(op.padBefore, op.padAfter)} here`, "(even kernel or stride > 1); PyTorch's padding= is symmetric, so F.pad pads explicitly."];
       }
@@ -155,11 +159,13 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
   switch (op.kind) {
     case 'conv': case 'pool': {
       const lines: string[] = [];
+      const divided = op.kind === 'pool' && excludesPad(op) && asymmetric(op.padBefore, op.padAfter);
       if (asymmetric(op.padBefore, op.padAfter)) {
-        const pads = torchPadArgs(op.padBefore, op.padAfter);
-        lines.push(`${x} = F.pad(${x}, ${pyTuple(pads)}${op.kind === 'pool' && op.mode === 'max' ? ", value=float('-inf')" : ''})`);
+        const pads = pyTuple(torchPadArgs(op.padBefore, op.padAfter));
+        if (divided) lines.push(`count = F.avg_pool${op.rank}d(F.pad(torch.ones_like(${x}[:, :1]), ${pads}), ${pySize(op.kernel)}, ${pySize(op.strides)})`);
+        lines.push(`${x} = F.pad(${x}, ${pads}${op.kind === 'pool' && op.mode === 'max' ? ", value=float('-inf')" : ''})`);
       }
-      lines.push(`${out} = self.${attr}(${x})`);
+      lines.push(`${out} = self.${attr}(${x})${divided ? ' / count' : ''}`);
       return lines;
     }
     case 'dense': case 'dropout': case 'bn': case 'embedding':
