@@ -110,7 +110,7 @@ export function portReport(r: PortResult, file: string, to: PortFramework, outpu
     return `${lines.join('\n')}\n`;
   }
   const c = r.check;
-  const head = `${r.source ? NAMES[r.source] : '?'} model ${r.modelName} → ${NAMES[to]}${output ? ` (written to ${printable(output)})` : ''}`;
+  const head = `${r.graph?.symbolic ? 'MXNet symbol' : r.source ? NAMES[r.source] : '?'} model ${r.modelName} → ${NAMES[to]}${output ? ` (written to ${printable(output)})` : ''}`;
   lines.push(r.problems.length ? `port: ${head}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}` : `port: ${head}`);
   if (c) {
     const total = c.targetTotal === null ? '?' : c.targetTotal.toLocaleString('en-US');

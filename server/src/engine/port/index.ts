@@ -63,6 +63,9 @@ function portUnsafe(parser: PythonParser, text: string, options: AnalyzeOptions,
   const index = new LineIndex(text);
   const graph = readModel(picked, (offset) => index.lineOf(offset) + 1);
   if (typeof graph === 'string') return { problems: [graph], stubs: 0, modelName: picked.name };
+  if (graph.symbolic && req.withWeights) {
+    return { problems: ['--with-weights: loading an MXNet symbol checkpoint (arg:/aux: names) is not supported yet; port without it'], stubs: 0, modelName: picked.name };
+  }
   return portGraph(parser, graph, req);
 }
 
@@ -86,7 +89,7 @@ export function portGraph(parser: PythonParser, graph: PortGraph, req: PortReque
 }
 
 function pickModel(models: ModelSummary[], name: string | undefined): ModelSummary | string {
-  const usable = models.filter((m) => m.framework !== 'mxsym' || name);
+  const usable = models;
   if (name) {
     const found = models.find((m) => m.name === name);
     return found ?? `no model named ${name} (found: ${models.map((m) => m.name).join(', ') || 'none'})`;

@@ -106,6 +106,8 @@ export interface PortGraph {
   trainableParams: number | null;
   /** The layout the source feeds its input in. */
   inputLayout: Layout;
+  /** The source is an MXNet symbol graph (read as Gluon: same layouts and parameters, BatchNorm's moving statistics aside). */
+  symbolic?: boolean;
 }
 
 export function shapeText(dims: readonly Dim[] | null): string {

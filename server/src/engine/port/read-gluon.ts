@@ -104,6 +104,15 @@ function recurrent(v: LayerView, cell: 'lstm' | 'gru' | 'rnn'): ReadResult {
   return [rnnOp(cell, a.hidden_size, inF, { layers: a.num_layers, bidirectional: a.bidirectional === true, dropout: a.num_layers > 1 ? a.dropout : 0 })];
 }
 
+/** MXNet's concat (`dim`, 1 by default), on the neutral channels-last axes. */
+export function mxConcat(v: LayerView): ReadResult {
+  const rank = v.output?.length ?? 0;
+  const dim = typeof v.args.dim === 'number' ? v.args.dim : 1;
+  let d = dim < 0 ? rank + dim : dim;
+  if (v.layout === 'cf' && rank >= 3) d = d === 1 ? rank - 1 : d > 1 ? d - 1 : d;
+  return rank && v.inputs.length >= 2 ? [{ kind: 'concat', axis: d }] : [stub('a concatenation of unknown axis')];
+}
+
 /** `F.*` ops of a hybrid_forward (and `nd.*` ones of a forward). */
 function readGluonOp(v: LayerView): ReadResult {
   const name = v.app.name;
@@ -119,13 +128,8 @@ function readGluonOp(v: LayerView): ReadResult {
       return activation(a.act_type);
     case 'flatten': case 'Flatten':
       return [{ kind: 'flatten', order: v.layout }];
-    case 'concat': case 'Concat': {
-      const rank = v.output?.length ?? 0;
-      const dim = typeof a.dim === 'number' ? a.dim : 1;
-      let d = dim < 0 ? rank + dim : dim;
-      if (v.layout === 'cf' && rank >= 3) d = d === 1 ? rank - 1 : d > 1 ? d - 1 : d;
-      return rank && v.inputs.length >= 2 ? [{ kind: 'concat', axis: d }] : [stub('a concatenation of unknown axis')];
-    }
+    case 'concat': case 'Concat':
+      return mxConcat(v);
     default:
       return [stub(`F.${name}() is not in the port catalogue`)];
   }

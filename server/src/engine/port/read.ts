@@ -8,6 +8,7 @@ import { shapeText, stub, toChannelsLast, type LayerView, type Layout, type Port
 import { kerasActivation, readKerasLayer } from './read-keras';
 import { readTorchLayer } from './read-torch';
 import { readGluonLayer } from './read-gluon';
+import { mxsymLayout, readMxsymLayer } from './read-mxsym';
 
 /** A framework's reader: the layer's ops, and the layout the layer works in (null: its input's). */
 export interface Reader {
@@ -21,6 +22,8 @@ const READERS: Record<PortFramework, Reader> = {
   gluon: { read: readGluonLayer, layout: (app) => channelsFirstLayer(app) },
 };
 
+const MXSYM_READER: Reader = { read: readMxsymLayer, layout: mxsymLayout };
+
 /** PyTorch and Gluon: convolutions, pooling and normalisation are channels-first; dense, recurrent and embedding layers work on the last axis. */
 function channelsFirstLayer(app: LayerApplication): Layout | null {
   if (app.type.includes('.')) return /^(max_pool|avg_pool|Pooling|Convolution|BatchNorm)/.test(app.name) ? 'cf' : null;
@@ -31,11 +34,11 @@ function channelsFirstLayer(app: LayerApplication): Layout | null {
 
 /** The port graph of a model, or a reason it cannot be read. */
 export function readModel(m: ModelSummary, lineOf: (offset: number) => number): PortGraph | string {
-  const source = m.framework === 'mxsym' ? null : (m.framework as PortFramework);
-  if (!source) return 'MXNet symbol graphs cannot be ported yet; port the Gluon or Keras code instead';
+  const symbolic = m.framework === 'mxsym';
+  const source: PortFramework = symbolic ? 'gluon' : (m.framework as PortFramework);
   const input = m.inputShapes[0];
   if (!input || input.open || m.inputShapes.length !== 1) return 'the model has no single input of known rank: give it one (a `# shapelint: input=(N, ...)` directive)';
-  const reader = READERS[source];
+  const reader = symbolic ? MXSYM_READER : READERS[source];
   // The input's layout: the first layer that has one decides (an activation or dropout before it has none).
   const inputLayout = m.layers.map((l) => reader.layout(l)).find((l) => l !== null) ?? 'cl';
   const inputDims = canonical(input.dims, inputLayout);
@@ -68,7 +71,7 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
     ops.forEach((op, k) => {
       const id = nodes.length;
       nodes.push({
-        id, op, inputs, shape: view.output, params: k === 0 ? app.params : 0,
+        id, op, inputs, shape: k === ops.length - 1 ? view.output : innerShape(op, view), params: k === 0 ? app.params : 0,
         name: app.name, type: app.type, line: lineOf(app.definedAt.start),
       });
       layouts.push(layout);
@@ -80,8 +83,17 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number): 
   markIntegerInputs(nodes);
   return {
     source, modelName: m.name, nodes, output: nodes.length - 1,
-    totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout,
+    totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout, ...(symbolic ? { symbolic } : {}),
   };
+}
+
+/** The shape after an op that a reader put before the layer's last one (the flatten of a Gluon Dense, the pooling before a keep-dims reshape). */
+function innerShape(op: PortOp, view: LayerView): Dim[] | null {
+  const input = view.inputs[0];
+  const out = view.output;
+  if (op.kind === 'gpool' && out) return [out[0], out[out.length - 1]];
+  if (op.kind === 'flatten' && input) return [input[0], input.slice(1).reduce<Dim>((p, d) => (typeof p === 'number' && typeof d === 'number' ? p * d : null), 1)];
+  return out;
 }
 
 function sameAfterBatch(a: Dim[] | null, b: Dim[] | null): boolean {

@@ -89,7 +89,8 @@ function checkSourceCounts(plan: Plan, problems: string[]): void {
   for (const n of plan.graph.nodes) {
     if (n.op.kind === 'stub' || n.params === null || n.op.kind === 'input') continue;
     const mine = paramsIn(n.op, plan.graph.source);
-    if (mine !== n.params && !(plan.graph.source === 'torch' && n.op.kind === 'bn')) {
+    // PyTorch and the symbol API count BatchNorm's moving statistics apart from its parameters.
+    if (mine !== n.params && !((plan.graph.source === 'torch' || plan.graph.symbolic) && n.op.kind === 'bn')) {
       problems.push(`${n.type} '${n.name}': read as ${mine} parameters, the source has ${n.params}`);
     }
   }

@@ -1,5 +1,5 @@
 /** What the writers share: variable names, layout conversions and the comments that explain differences. */
-import { shapeText, toChannelsFirst, type Layout, type PortNode, type PortOp, type RnnOp } from './ir';
+import { shapeText, toChannelsFirst, type Layout, type PortGraph, type PortNode, type PortOp, type RnnOp } from './ir';
 import { asymmetric, origin, pyTuple, targetShape, type Plan } from './plan';
 
 export interface Written {
@@ -7,6 +7,11 @@ export interface Written {
   className: string;
   /** The node each layer object applied in the port stands for, in order; -1 for a helper layer (Keras' ZeroPadding before a 'valid' conv). */
   applied: number[];
+}
+
+/** The source framework as the port's docstring names it. */
+export function sourceName(g: PortGraph): string {
+  return g.symbolic ? 'MXNet symbol graph' : g.source === 'keras' ? 'Keras' : g.source === 'torch' ? 'PyTorch' : 'Gluon';
 }
 
 /** Variable names in forward: `x` all along a plain chain, one name per node in a graph. */

@@ -1,7 +1,7 @@
 /** Writes a port graph as a Gluon 1.x `HybridBlock` with `hybrid_forward(self, F, x)`. */
 import { shapeText, type PortNode, type PortOp } from './ir';
 import { anyPad, asymmetric, className, demoBatch, excludesPad, origin, pyTuple, targetShape, type Plan } from './plan';
-import { channelsFirstNote, excludePadNote, flattenNote, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, stubLines, writerVars, type Written } from './write-common';
+import { channelsFirstNote, excludePadNote, sourceName, flattenNote, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, stubLines, writerVars, type Written } from './write-common';
 import { padWords, targetAxis } from './write-torch';
 
 const GLUON_ACT: Record<string, string> = {
@@ -34,7 +34,7 @@ export function writeGluon(plan: Plan, withWeights: string | null): Written {
   }
   const usesRnn = g.nodes.some((n) => n.op.kind === 'rnn');
   const lines: string[] = [
-    `"""${g.modelName} (${g.source === 'keras' ? 'Keras' : g.source === 'torch' ? 'PyTorch' : 'Gluon'}), ported to Gluon (MXNet 1.x) by shapelint port."""`,
+    `"""${g.modelName} (${sourceName(g)}), ported to Gluon (MXNet 1.x) by shapelint port."""`,
     'from mxnet import gluon, nd',
     `from mxnet.gluon import nn${usesRnn ? ', rnn' : ''}`,
     '',

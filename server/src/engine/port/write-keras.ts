@@ -1,7 +1,7 @@
 /** Writes a port graph as Keras: a Sequential model for a plain chain, the functional API for a graph. */
 import { shapeText, type PortNode, type PortOp, type RnnOp } from './ir';
 import { anyPad, asymmetric, demoBatch, excludesPad, KERAS_ACT_NAME, kerasFused, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
-import { flattenNote, softmaxNote, type Written } from './write-common';
+import { flattenNote, softmaxNote, sourceName, type Written } from './write-common';
 
 export function writeKeras(plan: Plan, withWeights: string | null): Written {
   const g = plan.graph;
@@ -16,7 +16,7 @@ export function writeKeras(plan: Plan, withWeights: string | null): Written {
   const stubs = g.nodes.filter((n) => n.op.kind === 'stub');
   const applied = items.flatMap((it) => it.code.map((_, k) => (k === it.code.length - 1 ? it.node.id : -1)));
   const lines: string[] = [
-    `"""${g.modelName} (${g.source === 'torch' ? 'PyTorch' : g.source === 'gluon' ? 'Gluon' : 'Keras'}), ported to Keras by shapelint port."""`,
+    `"""${g.modelName} (${sourceName(g)}), ported to Keras by shapelint port."""`,
     'import keras',
     'import numpy as np',
     'from keras import layers',

@@ -1,7 +1,7 @@
 /** Writes a port graph as a PyTorch `nn.Module` with `__init__` and `forward`. */
 import { shapeText, type PortNode, type PortOp } from './ir';
 import { anyPad, asymmetric, className, demoBatch, excludesPad, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
-import { channelsFirstNote, excludePadNote, flattenNote, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, stubLines, writerVars, type Written } from './write-common';
+import { channelsFirstNote, excludePadNote, sourceName, flattenNote, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, stubLines, writerVars, type Written } from './write-common';
 
 const TORCH_ACT: Record<string, string> = {
   relu: 'torch.relu(X)', sigmoid: 'torch.sigmoid(X)', tanh: 'torch.tanh(X)', elu: 'F.elu(X)', selu: 'F.selu(X)',
@@ -36,7 +36,7 @@ export function writeTorch(plan: Plan, withWeights: string | null): Written {
   }
   const inShape = targetShape(plan, 0)!;
   const lines: string[] = [
-    `"""${g.modelName} (${g.source === 'keras' ? 'Keras' : g.source === 'gluon' ? 'Gluon' : 'PyTorch'}), ported to PyTorch by shapelint port."""`,
+    `"""${g.modelName} (${sourceName(g)}), ported to PyTorch by shapelint port."""`,
     'import torch',
     'import torch.nn.functional as F',
     'from torch import nn',
