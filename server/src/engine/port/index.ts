@@ -17,6 +17,7 @@ import { writeKeras } from './write-keras';
 import { writeTorch } from './write-torch';
 import { weightLoader } from './weights';
 import { pep8Lines } from './pep8';
+import { portLibraryModel } from './library';
 
 export type { PortFramework } from './ir';
 
@@ -36,6 +37,8 @@ export interface PortResult {
   problems: string[];
   /** Layers written as stubs. */
   stubs: number;
+  /** Differences the port keeps on purpose (a library model's other parameter count), one line each. */
+  notes?: string[];
   check?: PortCheck;
   graph?: PortGraph;
   /** Where the port's input and output keep their channels (the source's are channels-last in the graph). */
@@ -60,6 +63,10 @@ function portUnsafe(parser: PythonParser, text: string, options: AnalyzeOptions,
   if (errors.length) {
     return { problems: [`the source model does not run: ${errors[0].message.split('\n')[0]} (see \`shapelint check\`); fix it first`], stubs: 0, modelName: picked.name };
   }
+  // A library model ports to the target library's constructor (its layers are the library's own;
+  // the analysis that records functional ops does not list them, so the plain one tells).
+  const library = picked.library || picked.layers.length === 0 ? analyzeText(parser, text, options).models.find((m) => m.name === picked.name && m.library) : undefined;
+  if (library) return portLibraryModel(parser, text, library, options, req.to, req.withWeights === true);
   const index = new LineIndex(text);
   const graph = readModel(picked, (offset) => index.lineOf(offset) + 1);
   if (typeof graph === 'string') return { problems: [graph], stubs: 0, modelName: picked.name };
