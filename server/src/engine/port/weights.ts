@@ -6,7 +6,7 @@
  * change the numbers' arrangement (kernel axes, dense transposes, the Flatten row order,
  * recurrent gate order) each carry a comment.
  */
-import type { PortFramework, PortGraph, PortNode, RnnOp } from './ir';
+import type { PortFramework, PortGraph, PortNode } from './ir';
 import { kerasRnnName } from './write-keras';
 import type { Plan } from './plan';
 
@@ -33,17 +33,23 @@ const GLUON_PARAM = [
 
 /** Keras' recurrent weights in the neutral form; a GRU with reset_after=True stacks its two biases. */
 const KERAS_RNN = [
-  'def _from_keras_rnn(arrays):',
-  `${INDENT}# [kernel, recurrent, bias?] -> [kernel, recurrent, input bias, recurrent bias]`,
+  'def _from_keras_rnn(arrays, directions):',
+  `${INDENT}# Per direction (a Bidirectional layer holds the forward layer's weights,`,
+  `${INDENT}# then the backward one's): [kernel, recurrent, input bias, recurrent bias].`,
   `${INDENT}import numpy as np`,
   '',
-  `${INDENT}kernel, recurrent, *bias = arrays`,
-  `${INDENT}zeros = np.zeros(recurrent.shape[1], "float32")`,
-  `${INDENT}if not bias:`,
-  `${INDENT}${INDENT}return [kernel, recurrent, zeros, zeros]`,
-  `${INDENT}if bias[0].ndim == 2:`,
-  `${INDENT}${INDENT}return [kernel, recurrent, bias[0][0], bias[0][1]]`,
-  `${INDENT}return [kernel, recurrent, bias[0], zeros]`,
+  `${INDENT}per = len(arrays) // directions`,
+  `${INDENT}out = []`,
+  `${INDENT}for d in range(directions):`,
+  `${INDENT}${INDENT}kernel, recurrent, *bias = arrays[d * per:(d + 1) * per]`,
+  `${INDENT}${INDENT}zeros = np.zeros(recurrent.shape[1], "float32")`,
+  `${INDENT}${INDENT}if not bias:`,
+  `${INDENT}${INDENT}${INDENT}out.append([kernel, recurrent, zeros, zeros])`,
+  `${INDENT}${INDENT}elif bias[0].ndim == 2:  # GRU(reset_after=True): both biases, stacked`,
+  `${INDENT}${INDENT}${INDENT}out.append([kernel, recurrent, bias[0][0], bias[0][1]])`,
+  `${INDENT}${INDENT}else:`,
+  `${INDENT}${INDENT}${INDENT}out.append([kernel, recurrent, bias[0], zeros])`,
+  `${INDENT}return out`,
   '',
   '',
 ];
@@ -58,6 +64,7 @@ const KERAS_ASSIGN = [
 export function weightLoader(plan: Plan, to: PortFramework): string {
   const g = plan.graph;
   const weighted = g.nodes.filter((n) => ['conv', 'dense', 'bn', 'embedding', 'rnn'].includes(n.op.kind));
+  const rnns = weighted.some((n) => n.op.kind === 'rnn');
   const body: string[] = [...readSource(g, weighted), 'w = {}  # layer name -> arrays in the neutral (Keras) layouts'];
   for (const n of weighted) body.push(...readNode(g, n));
   body.push('');
@@ -67,7 +74,9 @@ export function weightLoader(plan: Plan, to: PortFramework): string {
   return [
     '',
     '',
-    ...(g.source === 'keras' && weighted.some((n) => n.op.kind === 'rnn') ? KERAS_RNN : []),
+    ...(rnns && g.source === 'keras' ? KERAS_RNN : []),
+    ...(rnns && g.source !== 'keras' ? readRnnHelper(g.source) : []),
+    ...(rnns && to === 'keras' ? KERAS_RNN_WEIGHTS : []),
     'def _swap_first_gates(a):',
     `${INDENT}"""GRU gates: Keras (z, r, h) <-> PyTorch and MXNet (r, z, n)."""`,
     `${INDENT}import numpy as np`,
@@ -126,17 +135,11 @@ function readNode(g: PortGraph, n: PortNode): string[] {
   const op = n.op;
   if (g.source === 'keras') {
     if (op.kind === 'rnn') {
-      // A Bidirectional layer's weights: the forward layer's, then the backward layer's.
-      const dirs = op.bidirectional ? 2 : 1;
-      return [
-        `per = len(raw[${key}]) // ${dirs}`,
-        `w[${key}] = [[_from_keras_rnn(raw[${key}][d * per:(d + 1) * per]) for d in range(${dirs})]]`,
-      ];
+      return [`w[${key}] = [_from_keras_rnn(raw[${key}], ${op.bidirectional ? 2 : 1})]`];
     }
     return [`w[${key}] = raw[${key}]`];
   }
   const p = (s: string) => `raw[${JSON.stringify(`${n.name}.${s}`)}]`;
-  const gates = (x: string) => (op.kind === 'rnn' && op.cell === 'gru' ? `_swap_first_gates(${x})` : x);
   switch (op.kind) {
     case 'conv': {
       const r = op.rank;
@@ -151,19 +154,9 @@ function readNode(g: PortGraph, n: PortNode): string[] {
     }
     case 'embedding':
       return [`w[${key}] = [${p('weight')}]`];
-    case 'rnn': {
+    case 'rnn':
       // Per stacked layer, per direction: [kernel, recurrent kernel, input bias, recurrent bias].
-      const lines = [`w[${key}] = []`];
-      for (let l = 0; l < op.layers; l++) {
-        const parts = directions(op).map((d) => {
-          const [wi, wh, bi, bh] = rnnParamNames(g.source, l, d);
-          const zeros = `np.zeros(${p(wi)}.shape[0], "float32")`;
-          return `[${gates(`${p(wi)}.T`)}, ${gates(`${p(wh)}.T`)}, ${op.bias ? `${gates(p(bi))}, ${gates(p(bh))}` : `${zeros}, ${zeros}`}]`;
-        });
-        lines.push(`w[${key}].append([`, ...parts.map((x) => `${INDENT}${x},`), '])');
-      }
-      return lines;
-    }
+      return [`w[${key}] = _read_rnn(raw, ${JSON.stringify(n.name)}, ${op.layers}, ${op.bidirectional ? 2 : 1}, gru=${op.cell === 'gru' ? 'True' : 'False'})`];
     default:
       return [];
   }
@@ -204,20 +197,16 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
   if (to === 'keras') {
     if (op.kind === 'rnn') {
       const both = op.bidirectional ? "; the forward layer's weights, then the backward one's" : '';
-      const lines = [`# ${n.type} '${n.name}': ${op.cell === 'gru' ? 'input and recurrent biases stacked (reset_after=True)' : 'Keras has one bias: the sum of the input and recurrent biases'}${both}.`];
-      for (let l = 0; l < op.layers; l++) {
-        const one = (x: string) => {
-          const bias = op.cell === 'gru' ? `np.stack([${x}[2], ${x}[3]])` : `${x}[2] + ${x}[3]`;
-          return `${x}[0], ${x}[1]${op.bias ? `, ${bias}` : ''}`;
-        };
-        const all = directions(op).map((d) => one(`${arrays}[${l}][${d}]`)).join(', ');
-        lines.push(`_assign(model, ${JSON.stringify(kerasRnnName(op, attr, l))}, [${all}])`);
-      }
-      return lines;
+      const how = op.cell === 'gru' ? 'input and recurrent biases stacked (reset_after=True)' : 'Keras has one bias: the sum of the input and recurrent biases';
+      const names = Array.from({ length: op.layers }, (_, l) => kerasRnnName(op, attr, l));
+      return [
+        `# ${n.type} '${n.name}': ${how}${both}.`,
+        `for name, layer in zip([${names.map((x) => JSON.stringify(x)).join(', ')}], ${arrays}):`,
+        `${INDENT}_assign(model, name, _keras_rnn(layer, gru=${op.cell === 'gru' ? 'True' : 'False'}, bias=${op.bias ? 'True' : 'False'}))`,
+      ];
     }
     return [`_assign(model, ${JSON.stringify(attr)}, ${arrays})`];
   }
-  const gates = (x: string) => (op.kind === 'rnn' && op.cell === 'gru' ? `_swap_first_gates(${x})` : x);
   const names = targetNames(op.kind, to, op.kind === 'bn' && !op.affine);
   let values: string[];
   switch (op.kind) {
@@ -231,16 +220,22 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
       break;
     case 'rnn': {
       const comment = op.cell === 'gru' ? `gates (z, r, h) → (r, z, n), transposed` : 'kernels transposed';
-      const lines = [`# ${n.type} '${n.name}': ${comment}.`];
-      for (let l = 0; l < op.layers; l++) {
-        for (const d of directions(op)) {
-          const x = `${arrays}[${l}][${d}]`;
-          const names = rnnParamNames(to, l, d);
-          const vals = [`${gates(`${x}[0]`)}.T`, `${gates(`${x}[1]`)}.T`, ...(op.bias ? [gates(`${x}[2]`), gates(`${x}[3]`)] : [])];
-          lines.push(...vals.map((v, i) => (to === 'torch' ? `_copy(model.${attr}.${names[i]}, ${v})` : `_set(net.${attr}, ${JSON.stringify(names[i])}, ${v})`)));
-        }
-      }
-      return lines;
+      // PyTorch names a layer's parameters weight_ih_l0(_reverse), Gluon l0_i2h_weight / r0_...
+      const [name, kinds] = to === 'torch'
+        ? [`f"{kind}_l{k}{'_reverse' if d else ''}"`, ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']]
+        : [`f"{'r' if d else 'l'}{k}_{kind}"`, ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias']];
+      const set = to === 'torch' ? `_copy(getattr(model.${attr}, ${name}), value)` : `_set(net.${attr}, ${name}, value)`;
+      const values = ['kernel.T', 'recurrent.T', ...(op.bias ? ['b_in', 'b_rec'] : [])];
+      const arraysOf = op.cell === 'gru' ? '[_swap_first_gates(a) for a in arrays]' : 'arrays';
+      return [
+        `# ${n.type} '${n.name}': ${comment}.`,
+        `for k, layer in enumerate(${arrays}):`,
+        `${INDENT}for d, arrays in enumerate(layer):`,
+        `${INDENT}${INDENT}kernel, recurrent, b_in, b_rec = ${arraysOf}`,
+        `${INDENT}${INDENT}values = [${values.join(', ')}]`,
+        `${INDENT}${INDENT}for kind, value in zip(${JSON.stringify(kinds.slice(0, values.length)).replace(/","/g, '", "')}, values):`,
+        `${INDENT}${INDENT}${INDENT}${set}`,
+      ];
     }
     default:
       values = names.map((_, i) => `${arrays}[${i}]`);
@@ -268,12 +263,54 @@ function targetNames(kind: string, to: PortFramework, statsOnly: boolean): strin
   }
 }
 
-function directions(op: RnnOp): number[] {
-  return op.bidirectional ? [0, 1] : [0];
+/**
+ * A recurrent module's parameter names as Python f-string bodies of `k` (the stacked layer) and
+ * `d` (1: backward): input and recurrent weights, then biases.
+ */
+function rnnParamNames(fw: PortFramework, k: string, d: string): string[] {
+  if (fw === 'torch') return ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'].map((x) => `${x}_l${k}{'_reverse' if ${d.slice(1, -1)} else ''}`);
+  return ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias'].map((x) => `{'r' if ${d.slice(1, -1)} else 'l'}${k}_${x}`);
 }
 
-/** A recurrent module's parameter names for stacked layer `l`, direction `d` (1: backward): input and recurrent weights, then biases. */
-function rnnParamNames(fw: PortFramework, l: number, d: number): string[] {
-  if (fw === 'torch') return ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'].map((x) => `${x}_l${l}${d ? '_reverse' : ''}`);
-  return ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias'].map((x) => `${d ? 'r' : 'l'}${l}_${x}`);
+/** Python that reads a source's recurrent layer into the neutral form (`_read_rnn`), for a PyTorch or Gluon source. */
+function readRnnHelper(fw: PortFramework): string[] {
+  const [wi, wh, bi, bh] = rnnParamNames(fw, '{k}', '{d}');
+  return [
+    'def _read_rnn(raw, prefix, layers, directions, gru):',
+    `${INDENT}# Per stacked layer, per direction: [kernel, recurrent kernel, input bias,`,
+    `${INDENT}# recurrent bias], kernels (in, gates * units) in Keras' gate order.`,
+    `${INDENT}import numpy as np`,
+    '',
+    `${INDENT}def gates(a):`,
+    `${INDENT}${INDENT}return _swap_first_gates(a) if gru else a`,
+    '',
+    `${INDENT}out = []`,
+    `${INDENT}for k in range(layers):`,
+    `${INDENT}${INDENT}out.append([])`,
+    `${INDENT}${INDENT}for d in range(directions):`,
+    `${INDENT}${INDENT}${INDENT}kernel = raw[f"{prefix}.${wi}"]`,
+    `${INDENT}${INDENT}${INDENT}recurrent = raw[f"{prefix}.${wh}"]`,
+    `${INDENT}${INDENT}${INDENT}zeros = np.zeros(kernel.shape[0], "float32")`,
+    `${INDENT}${INDENT}${INDENT}b_in = raw.get(f"{prefix}.${bi}", zeros)`,
+    `${INDENT}${INDENT}${INDENT}b_rec = raw.get(f"{prefix}.${bh}", zeros)`,
+    `${INDENT}${INDENT}${INDENT}out[k].append([gates(kernel.T), gates(recurrent.T), gates(b_in), gates(b_rec)])`,
+    `${INDENT}return out`,
+    '',
+    '',
+  ];
 }
+
+/** Keras' weights of one recurrent layer from the neutral form: one bias (the sum), or a GRU's two stacked. */
+const KERAS_RNN_WEIGHTS = [
+  'def _keras_rnn(directions, gru, bias):',
+  `${INDENT}import numpy as np`,
+  '',
+  `${INDENT}out = []`,
+  `${INDENT}for kernel, recurrent, b_in, b_rec in directions:`,
+  `${INDENT}${INDENT}out += [kernel, recurrent]`,
+  `${INDENT}${INDENT}if bias:`,
+  `${INDENT}${INDENT}${INDENT}out.append(np.stack([b_in, b_rec]) if gru else b_in + b_rec)`,
+  `${INDENT}return out`,
+  '',
+  '',
+];
