@@ -2,7 +2,7 @@
 import { shapeText, type PortNode, type PortOp } from './ir';
 import { anyPad, asymmetric, className, demoBatch, excludesPad, origin, pyTuple, targetShape, type Plan } from './plan';
 import { channelsFirstNote, excludePadNote, sourceName, flattenNote, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, stubLines, writerVars, type Written } from './write-common';
-import { padWords, targetAxis } from './write-torch';
+import { asymmetricWhy, padWords, targetAxis } from './write-torch';
 
 const GLUON_ACT: Record<string, string> = {
   relu: 'F.relu(X)', sigmoid: 'F.sigmoid(X)', tanh: 'F.tanh(X)', softplus: "F.Activation(X, act_type='softrelu')",
@@ -130,7 +130,7 @@ function comments(plan: Plan, n: PortNode): string[] {
     case 'conv': case 'pool':
       if (!anyPad(op.padBefore, op.padAfter)) return [];
       if (op.kind === 'pool' && excludesPad(op)) return excludePadNote(origin(n), op, 'Gluon');
-      if (asymmetric(op.padBefore, op.padAfter)) return [`${origin(n)}: TensorFlow's 'same' pads ${padWords(op.padBefore, op.padAfter)};`, "Gluon has no 'same' and pads symmetrically, so F.pad pads explicitly."];
+      if (asymmetric(op.padBefore, op.padAfter)) return [`${origin(n)}: ${asymmetricWhy(plan)} ${padWords(op.padBefore, op.padAfter)};`, "Gluon has no 'same' and pads symmetrically, so F.pad pads explicitly."];
       return [`${origin(n)}: Gluon has no 'same' padding: ${pyTuple(op.padBefore)} keeps the size for this odd kernel.`];
     case 'flatten':
       return flattenNote(plan, n, 'Gluon');

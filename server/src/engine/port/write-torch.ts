@@ -132,7 +132,7 @@ function opComments(plan: Plan, n: PortNode): string[] {
       if (!anyPad(op.padBefore, op.padAfter)) return [];
       if (op.kind === 'pool' && excludesPad(op)) return excludePadNote(from, op, 'PyTorch');
       if (asymmetric(op.padBefore, op.padAfter)) {
-        return [`${from}: TensorFlow's 'same' pads ${padWords(op.padBefore, op.padAfter)} here`, "(even kernel or stride > 1); PyTorch's padding= is symmetric, so F.pad pads explicitly."];
+        return [`${from}: ${asymmetricWhy(plan)} ${padWords(op.padBefore, op.padAfter)} here;`, "PyTorch's padding= is symmetric, so F.pad pads explicitly."];
       }
       return [`${from}: 'same' padding = ${pySize(op.padBefore)} on each side (symmetric for this kernel).`];
     case 'flatten':
@@ -148,6 +148,11 @@ function opComments(plan: Plan, n: PortNode): string[] {
     default:
       return [];
   }
+}
+
+/** Why a source pads one side more: TensorFlow's 'same' (even kernel or stride > 1), or MXNet's 'full' pooling. */
+export function asymmetricWhy(plan: Plan): string {
+  return plan.graph.symbolic ? "pooling_convention='full' rounds the output up: it pads" : "TensorFlow's 'same' (even kernel or stride > 1) pads";
 }
 
 export function padWords(before: number[], after: number[]): string {
