@@ -191,6 +191,8 @@ function recurrent(v: LayerView, cell: RnnOp['cell'], a: Record<string, PlainArg
   const inF = input?.[input.length - 1];
   if (typeof a.units !== 'number' || !isNum(inF) || input?.length !== 3) return [stub('its units or input features are unknown')];
   if (a.go_backwards) return [stub('go_backwards=True has no translation yet')];
+  // The call's initial_state (or mask) is no layer input the port sees: dropping it would start from zeros.
+  if (callMentions(v, /\b(initial_state|mask|constants)\s*=\s*(?!None\b)/)) return [stub('an initial_state= or mask= in the call has no translation yet')];
   // The states come out as extra outputs; a port can stand in only when nothing reads them.
   if (a.return_state && (v.uses !== 1 || more.bidirectional)) return [stub('return_state=True with the states used: pass them on by hand')];
   if (a.activation !== 'tanh' || (cell !== 'rnn' && a.recurrent_activation !== 'sigmoid')) return [stub('PyTorch and Gluon recurrent layers use tanh and sigmoid only')];
