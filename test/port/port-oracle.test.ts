@@ -6,46 +6,17 @@
  * is also ported to Gluon and checked by the engine (MXNet cannot be installed here).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { portText, type PortResult } from '../../server/src/engine/port/index';
-import { totalIn } from '../../server/src/engine/port/plan';
 import { loadParser } from '../../server/src/host/parser';
-import { KERAS_PYTHON, kerasVenvMissing, REPO_ROOT } from '../oracle/keras-oracle-run';
+import { kerasVenvMissing, REPO_ROOT } from '../oracle/keras-oracle-run';
+import { runPortOracle, sourceChannelsFirstOutput, TOLERANCE, verdict } from './port-oracle-run';
 import { generateKerasModels, generateTorchModels, type GeneratedModel } from './generate-models';
 import { generateKerasCatalogueModels, generateTorchCatalogueModels } from './generate-catalogue';
 
 const COUNT = 220;
-const TOLERANCE = 1e-4;
-
-export interface OracleOutcome {
-  id: number;
-  sourceShape?: number[];
-  portShape?: number[];
-  sourceParams?: number;
-  portParams?: number;
-  maxDiff?: number | null;
-  error?: string;
-  trace?: string;
-}
-
-export function runPortOracle(cases: object[]): OracleOutcome[] {
-  const script = path.join(REPO_ROOT, 'test', 'port', 'port_oracle.py');
-  const res = spawnSync(KERAS_PYTHON, [script], {
-    input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 600_000,
-    env: { ...process.env, KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '3' },
-  });
-  assert.equal(res.status, 0, `port oracle failed: ${res.stderr?.slice(-2000)}`);
-  return (JSON.parse(res.stdout) as { results: OracleOutcome[] }).results;
-}
-
-/** The channels-first version of a channels-last shape (or the reverse), as the port lays it out. */
-function moved(shape: number[], toFirst: boolean): number[] {
-  if (shape.length < 3) return shape;
-  return toFirst ? [shape[0], shape[shape.length - 1], ...shape.slice(1, -1)] : [shape[0], ...shape.slice(2), shape[1]];
-}
 
 interface Ported { model: GeneratedModel; port: PortResult }
 
@@ -79,26 +50,6 @@ function compare(direction: 'keras->torch' | 'torch->keras', ported: Ported[]): 
     if (why) failures.push(`#${model.id}: ${why}\n${model.source}\n--- port ---\n${port.code}`);
   }
   return failures;
-}
-
-/** A PyTorch source whose output is a feature map: channels first, where the Keras port's is last. */
-function sourceChannelsFirstOutput(port: PortResult): boolean {
-  const g = port.graph!;
-  return g.outputLayout === 'cf' && (g.nodes[g.output].shape?.length ?? 0) >= 3;
-}
-
-function verdict(o: OracleOutcome, port: PortResult, direction: string): string | null {
-  if (o.error) return `${o.error}\n${o.trace ?? ''}`;
-  const target = direction === 'keras->torch' ? 'torch' : 'keras';
-  const graph = port.graph!;
-  // The port's own layout: channels-first PyTorch output of a channels-last Keras model, and the reverse.
-  const want = direction === 'keras->torch' && port.layouts!.output === 'cf' ? moved(o.sourceShape!, true)
-    : direction === 'torch->keras' && sourceChannelsFirstOutput(port) ? moved(o.sourceShape!, false) : o.sourceShape!;
-  if (JSON.stringify(want) !== JSON.stringify(o.portShape)) return `output ${JSON.stringify(o.portShape)}, source ${JSON.stringify(o.sourceShape)}`;
-  if (o.portParams !== totalIn(graph, target)) return `the real port has ${o.portParams} parameters, shapelint expected ${totalIn(graph, target)}`;
-  if (o.sourceParams !== totalIn(graph, graph.source)) return `the real source has ${o.sourceParams} parameters, shapelint read ${totalIn(graph, graph.source)}`;
-  if (o.maxDiff === null || o.maxDiff === undefined || !(o.maxDiff <= TOLERANCE)) return `outputs differ by ${o.maxDiff}`;
-  return null;
 }
 
 const skip = kerasVenvMissing() ?? false;

@@ -113,6 +113,23 @@ test('a Lambda becomes a marked stub that states its shapes, and the port is inc
   }
 });
 
+test("a Keras recurrent layer called with initial_state= is a stub, not a port that starts from zeros; mask=None changes nothing", () => {
+  const src = (call: string) => [
+    'import keras',
+    'from keras import layers',
+    'inp = keras.Input((10, 4))',
+    'h = layers.Dense(8)(layers.Flatten()(inp))',
+    `out = layers.LSTM(8)(${call})`,
+    'model = keras.Model(inp, out)',
+  ].join('\n');
+  for (const to of TARGETS.filter((t) => t !== 'keras')) {
+    const withState = portText(parser, src('inp, initial_state=[h, h]'), {}, { to });
+    assert.equal(withState.stubs, 1, withState.code);
+    assert.match(withState.problems.join('\n'), /not ported: LSTM .*initial_state= or mask= in the call/);
+    assert.deepEqual(portText(parser, src('inp, mask=None'), {}, { to }).problems, []);
+  }
+});
+
 test("'same' padding TensorFlow pads asymmetrically (even kernel, stride 2) becomes an explicit pad", () => {
   const src = [
     'import keras',

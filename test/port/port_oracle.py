@@ -1,14 +1,18 @@
 """Oracle for `shapelint port`: runs source models and their ports in the real frameworks.
 
-Reads a JSON list of cases on stdin: {id, direction: "keras->torch" | "torch->keras", source, port,
+Reads a JSON list of cases on stdin: {id, direction: "keras->torch" | "torch->keras" | "run", source, port,
 weights: bool}. Each source defines `model` (Keras) or a model object `model` (PyTorch); each
 port defines `load_weights` when `weights` is set and a builder (the port's class `Net` for
 PyTorch, `build_model()` for Keras). Prints {results: [{id, sourceShape, portShape,
 sourceParams, portParams, maxDiff, error}]}: output shapes and parameter counts of both, and with
-weights the largest absolute difference of their outputs on the same random input.
+weights the largest absolute difference of their outputs on the same random input. "run" runs
+only the port (a source MXNet cannot run here) and reports its printed shape and parameters.
 """
+import contextlib
+import io
 import json
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -91,6 +95,25 @@ def torch_to_keras(case, tmp):
     return out
 
 
+def run_port(case, tmp):
+    """Runs the port as a script: its __main__ block prints the output shape and the parameter count."""
+    if "torchvision" in case["port"]:
+        # The oracle's torchvision wheel registers compiled ops this torch build lacks; the model
+        # definitions are plain Python and need none of them.
+        import torch.library
+        torch.library.register_fake = lambda *a, **k: (lambda f: f)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(case["port"], "port.py", "exec"), {"__name__": "__main__"})
+    text = out.getvalue()
+    shape = re.search(r"output shape: \(([^)]*)\)", text)
+    params = re.search(r"parameters: (\d+)", text)
+    return {"portShape": [int(d) for d in shape.group(1).split(",") if d.strip()], "portParams": int(params.group(1))}
+
+
+RUNS = {"keras->torch": keras_to_torch, "torch->keras": torch_to_keras, "run": run_port}
+
+
 def main():
     cases = json.load(sys.stdin)
     results = []
@@ -99,8 +122,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for case in cases:
             try:
-                run = keras_to_torch if case["direction"] == "keras->torch" else torch_to_keras
-                res = run(case, tmp)
+                res = RUNS[case["direction"]](case, tmp)
             except Exception as e:  # a failing case is a result, not a crash of the batch
                 res = {"error": f"{type(e).__name__}: {e}", "trace": traceback.format_exc()[-1500:]}
             res["id"] = case["id"]

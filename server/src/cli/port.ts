@@ -9,6 +9,7 @@ import { ConfigResolver } from '../host/config';
 import type { ConfigValues } from '../host/config-schema';
 import { engineOptions } from '../host/lint';
 import { loadParser } from '../host/parser';
+import { fileModuleProvider, type ProjectSpec } from '../host/project';
 import { portText, type PortFramework, type PortResult } from '../engine/port/index';
 import { compareModels } from '../engine/port/compare';
 import { cliWarn, readItems } from './check';
@@ -45,7 +46,11 @@ export async function runPort(o: PortOptions, io: CliIo): Promise<number> {
   const parser = await loadParser();
   let result: PortResult;
   try {
-    result = portText(parser, items[0].text, items[0].settings, { model: o.model, to, withWeights: o.withWeights });
+    // The file's imports of project modules and library stubs are followed, as `check` does.
+    const { project } = items[0];
+    const modules = fileModuleProvider(project, parser);
+    const settings = { ...items[0].settings, modules, moduleName: project.moduleName, isPackage: project.isPackage };
+    result = portText(parser, items[0].text, settings, { model: o.model, to, withWeights: o.withWeights });
   } finally {
     parser.dispose();
   }
@@ -63,13 +68,13 @@ function splitTarget(spec: string): { file: string; model?: string } {
   return at > 0 ? { file: spec.slice(0, at), model: spec.slice(at + 2) || undefined } : { file: spec };
 }
 
-function readSources(specs: { file: string }[], o: PortOptions, io: CliIo): { text: string; settings: ReturnType<typeof engineOptions>; display: string }[] | null {
+function readSources(specs: { file: string }[], o: PortOptions, io: CliIo): { text: string; settings: ReturnType<typeof engineOptions>; display: string; project: ProjectSpec }[] | null {
   const resolver = new ConfigResolver({ cwd: io.cwd, configFile: o.configFile, overrides: o.overrides, isolated: o.isolated, home: io.env.HOME, warn: cliWarn(io) });
   const out = [];
   for (const spec of specs) {
     const { items, readFailed } = readItems([path.resolve(io.cwd, spec.file)], resolver, io, { fix: false, diff: false, addNoqa: false, overrides: o.overrides });
     if (readFailed || items.length === 0) return null;
-    out.push({ text: items[0].text, settings: engineOptions(items[0].settings), display: items[0].display });
+    out.push({ text: items[0].text, settings: engineOptions(items[0].settings), display: items[0].display, project: items[0].project });
   }
   return out;
 }
@@ -110,7 +115,7 @@ export function portReport(r: PortResult, file: string, to: PortFramework, outpu
     return `${lines.join('\n')}\n`;
   }
   const c = r.check;
-  const head = `${r.source ? NAMES[r.source] : '?'} model ${r.modelName} → ${NAMES[to]}${output ? ` (written to ${printable(output)})` : ''}`;
+  const head = `${r.graph?.symbolic ? 'MXNet symbol' : r.source ? NAMES[r.source] : '?'} model ${r.modelName} → ${NAMES[to]}${output ? ` (written to ${printable(output)})` : ''}`;
   lines.push(r.problems.length ? `port: ${head}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}` : `port: ${head}`);
   if (c) {
     const total = c.targetTotal === null ? '?' : c.targetTotal.toLocaleString('en-US');
@@ -118,5 +123,6 @@ export function portReport(r: PortResult, file: string, to: PortFramework, outpu
     lines.push(`  checked by shapelint: ${c.layersCompared} layers compared, output ${c.outputShape ? `(${c.outputShape.join(', ')})` : '?'}, ${total} parameters (source ${source})`);
   }
   for (const p of r.problems) lines.push(`  - ${p}`);
+  for (const n of r.notes ?? []) lines.push(`  note: ${n}`);
   return `${lines.join('\n')}\n`;
 }

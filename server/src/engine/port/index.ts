@@ -17,6 +17,7 @@ import { writeKeras } from './write-keras';
 import { writeTorch } from './write-torch';
 import { weightLoader } from './weights';
 import { pep8Lines } from './pep8';
+import { portLibraryModel } from './library';
 
 export type { PortFramework } from './ir';
 
@@ -36,6 +37,8 @@ export interface PortResult {
   problems: string[];
   /** Layers written as stubs. */
   stubs: number;
+  /** Differences the port keeps on purpose (a library model's other parameter count), one line each. */
+  notes?: string[];
   check?: PortCheck;
   graph?: PortGraph;
   /** Where the port's input and output keep their channels (the source's are channels-last in the graph). */
@@ -60,9 +63,16 @@ function portUnsafe(parser: PythonParser, text: string, options: AnalyzeOptions,
   if (errors.length) {
     return { problems: [`the source model does not run: ${errors[0].message.split('\n')[0]} (see \`shapelint check\`); fix it first`], stubs: 0, modelName: picked.name };
   }
+  // A library model ports to the target library's constructor (its layers are the library's own;
+  // the analysis that records functional ops does not list them, so the plain one tells).
+  const library = picked.library || picked.layers.length === 0 ? analyzeText(parser, text, options).models.find((m) => m.name === picked.name && m.library) : undefined;
+  if (library) return portLibraryModel(parser, text, library, options, req.to, req.withWeights === true);
   const index = new LineIndex(text);
   const graph = readModel(picked, (offset) => index.lineOf(offset) + 1, (start, end) => text.slice(start, end));
   if (typeof graph === 'string') return { problems: [graph], stubs: 0, modelName: picked.name };
+  if (graph.symbolic && req.withWeights) {
+    return { problems: ['--with-weights: loading an MXNet symbol checkpoint (arg:/aux: names) is not supported yet; port without it'], stubs: 0, modelName: picked.name };
+  }
   return portGraph(parser, graph, req);
 }
 
@@ -74,8 +84,8 @@ export function portGraph(parser: PythonParser, graph: PortGraph, req: PortReque
   const raw = req.to === 'torch' ? writeTorch(plan, weights) : req.to === 'gluon' ? writeGluon(plan, weights) : writeKeras(plan, weights);
   const written = { ...raw, code: pep8Lines(raw.code) };
   const check = verifyPort(parser, plan, req.to, written);
-  // Stubs of the source, and layers the target has no equivalent for.
-  const stubs = limited.nodes.filter((n) => n.op.kind === 'stub');
+  // The plan's graph: stubs of the source, and layers the target has no equivalent for.
+  const stubs = plan.graph.nodes.filter((n) => n.op.kind === 'stub');
   const problems = [
     ...stubs.map((n) => `not ported: ${n.type} '${n.name}' (line ${n.line}): ${n.op.kind === 'stub' ? n.op.reason : ''}; a marked stub stands in its place`),
     ...check.problems,
@@ -87,7 +97,7 @@ export function portGraph(parser: PythonParser, graph: PortGraph, req: PortReque
 }
 
 function pickModel(models: ModelSummary[], name: string | undefined): ModelSummary | string {
-  const usable = models.filter((m) => m.framework !== 'mxsym' || name);
+  const usable = models;
   if (name) {
     const found = models.find((m) => m.name === name);
     return found ?? `no model named ${name} (found: ${models.map((m) => m.name).join(', ') || 'none'})`;

@@ -23,7 +23,8 @@ export type PortOp =
       dilation: number[]; padBefore: number[]; padAfter: number[]; bias: boolean; groups: number;
     }
   | { kind: 'dense'; units: number; inFeatures: number; bias: boolean }
-  | { kind: 'pool'; rank: number; mode: 'max' | 'avg'; kernel: number[]; strides: number[]; padBefore: number[]; padAfter: number[] }
+  /** `excludePad`: the average leaves the padding out of the count (Keras' 'same', count_include_pad=False). */
+  | { kind: 'pool'; rank: number; mode: 'max' | 'avg'; kernel: number[]; strides: number[]; padBefore: number[]; padAfter: number[]; excludePad?: boolean }
   | { kind: 'gpool'; rank: number; mode: 'max' | 'avg' }
   /** `order`: the order the source flattens in (channels-last or channels-first feature maps). */
   | { kind: 'flatten'; order: Layout }
@@ -37,7 +38,7 @@ export type PortOp =
   /** Keras' Permute dims: 1-based, without the batch. */
   | { kind: 'permute'; dims: number[] }
   | { kind: 'embedding'; inputDim: number; outputDim: number }
-  | { kind: 'rnn'; cell: 'lstm' | 'gru' | 'rnn'; units: number; inFeatures: number; returnSequences: boolean; bias: boolean }
+  | RnnOp
   /** `axis`: positive, counting the batch, in the channels-last shape. */
   | { kind: 'concat'; axis: number }
   /**
@@ -67,6 +68,46 @@ export type PortOp =
   | { kind: 'relayout' }
   | { kind: 'stub'; reason: string };
 
+/** How a bidirectional layer joins its two directions (Keras' merge_mode; PyTorch and Gluon concatenate). */
+export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
+
+/**
+ * A recurrent layer: `layers` stacked layers (PyTorch's and Gluon's num_layers; Keras writes one
+ * layer each), each reading the previous one's whole sequence, in one or two directions.
+ */
+export interface RnnOp {
+  kind: 'rnn';
+  cell: 'lstm' | 'gru' | 'rnn';
+  units: number;
+  inFeatures: number;
+  returnSequences: boolean;
+  bias: boolean;
+  layers: number;
+  bidirectional: boolean;
+  merge: MergeMode;
+  /** Dropout between stacked layers (training only). */
+  dropout: number;
+  /** What the source does that the port states in a comment but needs no code for (stateful, return_state, per-step dropout). */
+  notes: string[];
+}
+
+export function rnnOp(cell: RnnOp['cell'], units: number, inFeatures: number, more: Partial<RnnOp> = {}): RnnOp {
+  return {
+    kind: 'rnn', cell, units, inFeatures, returnSequences: true, bias: true, layers: 1, bidirectional: false, merge: 'concat', dropout: 0, notes: [],
+    ...more,
+  };
+}
+
+/** The features one layer of a recurrent op hands on (both directions concatenated). */
+export function rnnWidth(op: RnnOp): number {
+  return op.units * (op.bidirectional ? 2 : 1);
+}
+
+/** The features the recurrent op's output has after merging the directions. */
+export function rnnOutFeatures(op: RnnOp): number {
+  return op.bidirectional && op.merge !== 'concat' ? op.units : rnnWidth(op);
+}
+
 export interface PortNode {
   id: number;
   op: PortOp;
@@ -95,6 +136,8 @@ export interface PortGraph {
   inputLayout: Layout;
   /** The layout of the source's output (a feature map of a channels-first source is channels-first). */
   outputLayout?: Layout;
+  /** The source is an MXNet symbol graph (read as Gluon: same layouts and parameters, BatchNorm's moving statistics aside). */
+  symbolic?: boolean;
 }
 
 export function shapeText(dims: readonly Dim[] | null): string {
@@ -148,6 +191,8 @@ export interface LayerView {
   output: Dim[] | null;
   /** The layout the source framework runs this layer in. */
   layout: Layout;
+  /** How many layer inputs in the model read this layer's output(s). */
+  uses: number;
   /** The source text of the call that applies the layer (call keywords such as masks are not in `args`). */
   callText: string;
 }

@@ -4,7 +4,7 @@
  * each framework (they differ for BatchNorm's running statistics and recurrent biases).
  */
 import type { Dim } from '../types';
-import { samePadding, toChannelsFirst, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
+import { rnnWidth, samePadding, toChannelsFirst, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
 
 /** The layout a node needs its input in, in a channels-first target. */
 export function neededLayout(op: PortOp, inputRank: number): Layout | 'any' {
@@ -122,7 +122,12 @@ export function paramsIn(op: PortOp, fw: PortFramework): number {
       // Keras' LSTM and SimpleRNN have one bias per gate, PyTorch and Gluon two (input and hidden);
       // Keras' GRU (reset_after=True) also has two.
       const biases = !op.bias ? 0 : fw === 'keras' && op.cell !== 'gru' ? 1 : 2;
-      return gates * (h * op.inFeatures + h * h + biases * h);
+      let total = 0;
+      for (let l = 0; l < op.layers; l++) {
+        const inputs = l === 0 ? op.inFeatures : rnnWidth(op);
+        total += (op.bidirectional ? 2 : 1) * gates * (h * inputs + h * h + biases * h);
+      }
+      return total;
     }
     default:
       return 0;
@@ -199,6 +204,9 @@ export function withTargetLimits(g: PortGraph, to: PortFramework): PortGraph {
     const op = n.op;
     if (to === 'keras' && op.kind === 'pool' && op.mode === 'max' && anyPad(op.padBefore, op.padAfter) && !tfSame(g, n, op.kernel, op.strides, op.padBefore, op.padAfter)) {
       return { ...n, op: { kind: 'stub', reason: "Keras max pooling pads only as 'same'; this padding would need -inf padding" } };
+    }
+    if (to === 'keras' && op.kind === 'pool' && excludesPad(op) && !tfSame(g, n, op.kernel, op.strides, op.padBefore, op.padAfter)) {
+      return { ...n, op: { kind: 'stub', reason: "an average that leaves padding out (count_include_pad=False) pads in Keras only as 'same'" } };
     }
     if (to === 'gluon' && op.kind === 'rnn' && !op.bias) return { ...n, op: { kind: 'stub', reason: 'Gluon recurrent layers always have biases' } };
     const limit = catalogueLimit(op, to);
@@ -287,6 +295,11 @@ export function kerasTransposePadding(g: PortGraph, n: PortNode, op: Extract<Por
     return op.cropBefore[i] === b && op.cropAfter[i] === total - b;
   });
   return same ? 'same' : 'valid';
+}
+
+/** An average pool whose padding changes the divisor at the borders. */
+export function excludesPad(op: PortOp): boolean {
+  return op.kind === 'pool' && op.mode === 'avg' && op.excludePad === true && anyPad(op.padBefore, op.padAfter);
 }
 
 /** Whether explicit pads are what TensorFlow's 'same' gives on this node's input. */

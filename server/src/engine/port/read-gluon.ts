@@ -4,7 +4,7 @@
  * them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { intsOf, type PortOp, stub, type LayerView, type ReadResult } from './ir';
+import { intsOf, rnnOp, type PortOp, stub, type LayerView, type ReadResult } from './ir';
 import { ACTIVATION_NAMES, softmax, upsample } from './read-torch';
 
 export function readGluonLayer(v: LayerView): ReadResult {
@@ -86,8 +86,7 @@ function pool(v: LayerView, rank: number, mode: 'max' | 'avg'): ReadResult {
   const pad = intsOf(a.padding, rank);
   if (!kernel || !strides || !pad) return [stub('its window is unknown')];
   if (a.ceil_mode === true) return [stub('ceil_mode=True pooling has no translation yet')];
-  if (mode === 'avg' && a.count_include_pad === false && pad.some((p) => p > 0)) return [stub('count_include_pad=False')];
-  return [{ kind: 'pool', rank, mode, kernel, strides, padBefore: pad, padAfter: pad }];
+  return [{ kind: 'pool', rank, mode, kernel, strides, padBefore: pad, padAfter: pad, ...(mode === 'avg' && a.count_include_pad === false ? { excludePad: true } : {}) }];
 }
 
 function batchNorm(v: LayerView): ReadResult {
@@ -102,11 +101,19 @@ function recurrent(v: LayerView, cell: 'lstm' | 'gru' | 'rnn'): ReadResult {
   const a = v.args;
   const input = v.inputs[0];
   const inF = input?.[input.length - 1];
-  if (typeof a.hidden_size !== 'number' || typeof inF !== 'number') return [stub('its sizes are unknown')];
-  if (a.layout !== 'NTC' || a.num_layers !== 1 || a.bidirectional === true || (cell === 'rnn' && a.activation !== 'tanh')) {
-    return [stub("only one-layer, one-direction recurrent layers with layout='NTC' are ported yet")];
-  }
-  return [{ kind: 'rnn', cell, units: a.hidden_size, inFeatures: inF, returnSequences: true, bias: true }];
+  if (typeof a.hidden_size !== 'number' || typeof inF !== 'number' || typeof a.num_layers !== 'number' || typeof a.dropout !== 'number') return [stub('its sizes are unknown')];
+  if (a.layout !== 'NTC') return [stub("layout='TNC' (time-major) recurrent layers are not ported yet")];
+  if (cell === 'rnn' && a.activation !== 'tanh') return [stub("Gluon's RNN defaults to activation='relu'; only tanh ports to the other frameworks' defaults")];
+  return [rnnOp(cell, a.hidden_size, inF, { layers: a.num_layers, bidirectional: a.bidirectional === true, dropout: a.num_layers > 1 ? a.dropout : 0 })];
+}
+
+/** MXNet's concat (`dim`, 1 by default), on the neutral channels-last axes. */
+export function mxConcat(v: LayerView): ReadResult {
+  const rank = v.output?.length ?? 0;
+  const dim = typeof v.args.dim === 'number' ? v.args.dim : 1;
+  let d = dim < 0 ? rank + dim : dim;
+  if (v.layout === 'cf' && rank >= 3) d = d === 1 ? rank - 1 : d > 1 ? d - 1 : d;
+  return rank && v.inputs.length >= 2 ? [{ kind: 'concat', axis: d }] : [stub('a concatenation of unknown axis')];
 }
 
 /** `F.*` ops of a hybrid_forward (and `nd.*` ones of a forward). */
@@ -124,13 +131,8 @@ function readGluonOp(v: LayerView): ReadResult {
       return activation(a.act_type);
     case 'flatten': case 'Flatten':
       return [{ kind: 'flatten', order: v.layout }];
-    case 'concat': case 'Concat': {
-      const rank = v.output?.length ?? 0;
-      const dim = typeof a.dim === 'number' ? a.dim : 1;
-      let d = dim < 0 ? rank + dim : dim;
-      if (v.layout === 'cf' && rank >= 3) d = d === 1 ? rank - 1 : d > 1 ? d - 1 : d;
-      return rank && v.inputs.length >= 2 ? [{ kind: 'concat', axis: d }] : [stub('a concatenation of unknown axis')];
-    }
+    case 'concat': case 'Concat':
+      return mxConcat(v);
     case 'UpSampling':
       return a.sample_type === 'nearest' && v.inputs.length === 1 ? upsample(v, { mode: 'nearest' }) : [stub('bilinear or multi-input UpSampling has no translation yet')];
     case 'repeat':

@@ -1,6 +1,6 @@
 /** Reads Keras layers (Keras 1 to 3, tf.keras) into port ops. */
 import type { Dim, PlainArg } from '../types';
-import { callMentions, intsOf, isNum, samePadding, type ActivationName, type MergeFn, type PortOp, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, intsOf, isNum, rnnOp, samePadding, type ActivationName, type MergeFn, type PortOp, type RnnOp, stub, type LayerView, type ReadResult } from './ir';
 
 const ACTIVATIONS: Record<string, ActivationName | 'linear'> = {
   relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu', selu: 'selu',
@@ -51,7 +51,8 @@ export function readKerasLayer(v: LayerView): ReadResult {
   if (t === 'Reshape') return reshape(v);
   if (t === 'Permute') return intList(v.args.dims) ? [{ kind: 'permute', dims: v.args.dims as number[] }] : [stub('its dims are unknown')];
   if (t === 'Embedding') return embedding(v);
-  if (t === 'LSTM' || t === 'GRU' || t === 'SimpleRNN') return recurrent(v, t === 'LSTM' ? 'lstm' : t === 'GRU' ? 'gru' : 'rnn');
+  if (RNN_CELLS[t]) return recurrent(v, RNN_CELLS[t], v.args);
+  if (t === 'Bidirectional') return bidirectional(v);
   if (t === 'Concatenate') return concat(v);
   if (t === 'Add') return v.inputs.length >= 2 ? [{ kind: 'add' }] : [stub('Add needs two inputs')];
   const merge = KERAS_MERGES[t];
@@ -124,10 +125,8 @@ function pool(v: LayerView, rank: number, mode: 'max' | 'avg'): ReadResult {
   if (!kernel || !strides || !input) return [stub('its pool size or strides are unknown')];
   const pads = padsOf(v.args.padding, input.slice(1, -1), kernel, strides, kernel.map(() => 1));
   if (typeof pads === 'string') return [stub(pads)];
-  if (mode === 'avg' && pads[0].some((p, i) => p > 0 || pads[1][i] > 0)) {
-    return [stub("'same' average pooling divides by the window's unpadded size at the borders; no target pools that way")];
-  }
-  return [{ kind: 'pool', rank, mode, kernel, strides, padBefore: pads[0], padAfter: pads[1] }];
+  // Keras' 'same' average divides each window by its cells inside the input.
+  return [{ kind: 'pool', rank, mode, kernel, strides, padBefore: pads[0], padAfter: pads[1], ...(mode === 'avg' ? { excludePad: true } : {}) }];
 }
 
 function batchNorm(v: LayerView): ReadResult {
@@ -184,15 +183,43 @@ function embedding(v: LayerView): ReadResult {
   return [{ kind: 'embedding', inputDim: n, outputDim: d }];
 }
 
-function recurrent(v: LayerView, cell: 'lstm' | 'gru' | 'rnn'): ReadResult {
-  const a = v.args;
+const RNN_CELLS: Record<string, RnnOp['cell']> = { LSTM: 'lstm', GRU: 'gru', SimpleRNN: 'rnn' };
+
+/** A recurrent layer from its arguments `a` (the layer's own, or a Bidirectional's wrapped layer's). */
+function recurrent(v: LayerView, cell: RnnOp['cell'], a: Record<string, PlainArg>, more: Partial<RnnOp> = {}): ReadResult {
   const input = v.inputs[0];
   const inF = input?.[input.length - 1];
   if (typeof a.units !== 'number' || !isNum(inF) || input?.length !== 3) return [stub('its units or input features are unknown')];
-  if (a.return_state || a.go_backwards || a.stateful) return [stub('return_state, go_backwards and stateful recurrent layers have no translation yet')];
+  if (a.go_backwards) return [stub('go_backwards=True has no translation yet')];
+  // The call's initial_state (or mask) is no layer input the port sees: dropping it would start from zeros.
+  if (callMentions(v, /\b(initial_state|mask|constants)\s*=\s*(?!None\b)/)) return [stub('an initial_state= or mask= in the call has no translation yet')];
+  // The states come out as extra outputs; a port can stand in only when nothing reads them.
+  if (a.return_state && (v.uses !== 1 || more.bidirectional)) return [stub('return_state=True with the states used: pass them on by hand')];
   if (a.activation !== 'tanh' || (cell !== 'rnn' && a.recurrent_activation !== 'sigmoid')) return [stub('PyTorch and Gluon recurrent layers use tanh and sigmoid only')];
-  if (cell === 'gru' && a.reset_after === false) return [stub('GRU(reset_after=False) differs from the cuDNN-style GRU of PyTorch and Gluon')];
-  return [{ kind: 'rnn', cell, units: a.units, inFeatures: inF, returnSequences: a.return_sequences === true, bias: a.use_bias !== false }];
+  if (cell === 'gru' && a.reset_after === false) {
+    return [stub("GRU(reset_after=False) applies the reset gate before the recurrent matmul; PyTorch's and Gluon's GRU (like reset_after=True) after it")];
+  }
+  const notes: string[] = [];
+  if (a.stateful) notes.push("stateful=True: Keras carries each batch's final state into the next call until reset_states(); this port starts every call from zeros; to carry it, pass the state returned by the last call");
+  if (a.return_state) notes.push('return_state=True: only the output is used, so the states are dropped');
+  if ((typeof a.dropout === 'number' && a.dropout > 0) || (typeof a.recurrent_dropout === 'number' && a.recurrent_dropout > 0)) {
+    notes.push('dropout=/recurrent_dropout= mask each step in training only; the target has no such argument, inference is the same');
+  }
+  return [rnnOp(cell, a.units, inF, { returnSequences: a.return_sequences === true, bias: a.use_bias !== false, notes, ...more })];
+}
+
+/** Bidirectional(LSTM(...)): the wrapped layer's arguments arrive as `layer.units` and so on. */
+function bidirectional(v: LayerView): ReadResult {
+  const inner = typeof v.args.layer === 'string' ? RNN_CELLS[v.args.layer] : undefined;
+  if (!inner) return [stub('a Bidirectional wrapper around an unknown layer')];
+  if (v.args.backward_layer !== null) return [stub('a separate backward_layer has no translation')];
+  const merge = v.args.merge_mode;
+  if (merge !== 'concat' && merge !== 'sum' && merge !== 'mul' && merge !== 'ave') {
+    return [stub(`merge_mode=${JSON.stringify(merge)} returns the two directions apart (PyTorch and Gluon concatenate them)`)];
+  }
+  const a: Record<string, PlainArg> = {};
+  for (const [k, x] of Object.entries(v.args)) if (k.startsWith('layer.')) a[k.slice(6)] = x;
+  return recurrent(v, inner, a, { bidirectional: true, merge });
 }
 
 function concat(v: LayerView): ReadResult {

@@ -4,7 +4,7 @@
  * channels-first; `read.ts` has already moved them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { callMentions, intsOf, isNum, samePadding, type ActivationName, type MergeFn, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, intsOf, isNum, rnnOp, samePadding, type ActivationName, type MergeFn, stub, type LayerView, type ReadResult } from './ir';
 
 /** Activations by the name a module class or a function has (lower-cased), shared with Gluon. */
 export const ACTIVATION_NAMES: Record<string, ActivationName> = {
@@ -83,8 +83,7 @@ function pool(v: LayerView, rank: number, mode: 'max' | 'avg', a: Record<string,
   const pad = intsOf(a.padding ?? 0, rank);
   if (!kernel || !strides || !pad) return [stub('its window is unknown')];
   if (a.ceil_mode === true || (a.dilation !== undefined && a.dilation !== 1)) return [stub('ceil_mode or dilation in pooling has no translation yet')];
-  if (mode === 'avg' && a.count_include_pad === false && pad.some((p) => p > 0)) return [stub('count_include_pad=False')];
-  return [{ kind: 'pool', rank, mode, kernel, strides, padBefore: pad, padAfter: pad }];
+  return [{ kind: 'pool', rank, mode, kernel, strides, padBefore: pad, padAfter: pad, ...(mode === 'avg' && a.count_include_pad === false ? { excludePad: true } : {}) }];
 }
 
 function flatten(v: LayerView): ReadResult {
@@ -99,11 +98,11 @@ function batchNorm(a: Record<string, PlainArg>): ReadResult {
 
 function recurrent(v: LayerView, cell: 'lstm' | 'gru' | 'rnn'): ReadResult {
   const a = v.args;
-  if (typeof a.input_size !== 'number' || typeof a.hidden_size !== 'number') return [stub('its sizes are unknown')];
-  if (a.num_layers !== 1 || a.bidirectional === true || a.batch_first !== true || (cell === 'rnn' && a.nonlinearity !== 'tanh') || a.proj_size) {
-    return [stub('only one-layer, one-direction, batch_first recurrent layers are ported yet')];
-  }
-  return [{ kind: 'rnn', cell, units: a.hidden_size, inFeatures: a.input_size, returnSequences: true, bias: a.bias !== false }];
+  if (typeof a.input_size !== 'number' || typeof a.hidden_size !== 'number' || typeof a.num_layers !== 'number' || typeof a.dropout !== 'number') return [stub('its sizes are unknown')];
+  if (a.batch_first !== true) return [stub('batch_first=False (time-major) recurrent layers are not ported yet')];
+  if (cell === 'rnn' && a.nonlinearity !== 'tanh') return [stub("nonlinearity='relu' has no Keras SimpleRNN default; set activation='relu' by hand")];
+  if (a.proj_size) return [stub('proj_size (a projected LSTM) has no translation')];
+  return [rnnOp(cell, a.hidden_size, a.input_size, { bias: a.bias !== false, layers: a.num_layers, bidirectional: a.bidirectional === true, dropout: a.num_layers > 1 ? a.dropout : 0 })];
 }
 
 /** A softmax over `dim` of a PyTorch tensor: the channel axis (1) or the last. */

@@ -9,6 +9,7 @@ import { kerasActivation, readKerasLayer } from './read-keras';
 import { paramsIn } from './plan';
 import { readTorchLayer } from './read-torch';
 import { readGluonLayer } from './read-gluon';
+import { mxsymLayout, readMxsymLayer } from './read-mxsym';
 
 /** A framework's reader: the layer's ops, and the layout the layer works in (null: its input's). */
 export interface Reader {
@@ -22,6 +23,8 @@ const READERS: Record<PortFramework, Reader> = {
   gluon: { read: readGluonLayer, layout: (app) => channelsFirstLayer(app) },
 };
 
+const MXSYM_READER: Reader = { read: readMxsymLayer, layout: mxsymLayout };
+
 /** PyTorch and Gluon: convolutions, pooling and normalisation are channels-first; dense, recurrent and embedding layers work on the last axis. */
 function channelsFirstLayer(app: LayerApplication): Layout | null {
   if (app.type.includes('.')) return /^(max_pool|avg_pool|Pooling|Convolution|BatchNorm|interpolate|upsample|UpSampling|adaptive_)/.test(app.name) ? 'cf' : null;
@@ -34,18 +37,19 @@ function channelsFirstLayer(app: LayerApplication): Layout | null {
 
 /** The port graph of a model, or a reason it cannot be read. */
 export function readModel(m: ModelSummary, lineOf: (offset: number) => number, textOf: (start: number, end: number) => string = () => ''): PortGraph | string {
-  const source = m.framework === 'mxsym' ? null : (m.framework as PortFramework);
-  if (!source) return 'MXNet symbol graphs cannot be ported yet; port the Gluon or Keras code instead';
+  const symbolic = m.framework === 'mxsym';
+  const source: PortFramework = symbolic ? 'gluon' : (m.framework as PortFramework);
   const input = m.inputShapes[0];
   if (!input || input.open || m.inputShapes.length !== 1) return 'the model has no single input of known rank: give it one (a `# shapelint: input=(N, ...)` directive)';
-  const reader = READERS[source];
+  const reader = symbolic ? MXSYM_READER : READERS[source];
   // The input's layout: the first layer that has one decides (an activation or dropout before it has none).
   const inputLayout = m.layers.map((l) => reader.layout(l)).find((l) => l !== null) ?? 'cl';
   const inputDims = canonical(input.dims, inputLayout);
   const layouts: Layout[] = [inputLayout];
   const nodes: PortNode[] = [{ id: 0, op: { kind: 'input', dtype: 'float' }, inputs: [], shape: inputDims, params: 0, name: 'input', type: 'Input', line: lineOf(m.range.start) }];
   const lastNodeOfApp: number[] = [];
-  for (const app of m.layers) {
+  const uses = m.layers.map((_, i) => m.layers.reduce((k, l) => k + (l.inputsFrom ?? []).filter((f) => f === i).length, 0));
+  for (const [appIndex, app] of m.layers.entries()) {
     const producers = (app.inputsFrom ?? []).map((i) => (i === null ? null : i === -1 ? 0 : lastNodeOfApp[i] ?? null));
     const layout = reader.layout(app) ?? layouts[producers[0] ?? 0] ?? 'cl';
     // A reshape's new axes are no feature map whose channels could be first; a transpose may switch the layout.
@@ -57,6 +61,7 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
       inputs: app.inputShapes.map((s) => (s && !s.open ? canonical(s.dims, layout) : null)),
       output: app.outputShape && !app.outputShape.open ? canonical(app.outputShape.dims, outLayout) : null,
       layout,
+      uses: uses[appIndex],
       callText: textOf(app.appliedAt.start, app.appliedAt.end),
     };
     let ops: PortOp[];
@@ -75,7 +80,7 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
     ops.forEach((op, k) => {
       const id = nodes.length;
       nodes.push({
-        id, op, inputs, shape: k < ops.length - 1 ? innerShape(op, view, nodes[inputs[0]]?.shape ?? null) : view.output, params: counts[k],
+        id, op, inputs, shape: k < ops.length - 1 ? innerShape(op, view, nodes[inputs[0]]?.shape ?? view.inputs[0] ?? null) : view.output, params: counts[k],
         name: app.name, type: app.type, line: lineOf(app.definedAt.start), ...(parts[k] ? { part: parts[k] } : {}),
       });
       layouts.push(outLayout);
@@ -87,7 +92,7 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
   markIntegerInputs(nodes);
   return {
     source, modelName: m.name, nodes, output: nodes.length - 1,
-    totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout, outputLayout: layouts[nodes.length - 1],
+    totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout, outputLayout: layouts[nodes.length - 1], ...(symbolic ? { symbolic } : {}),
   };
 }
 
@@ -128,7 +133,10 @@ function weightedParts(ops: PortOp[]): (string | undefined)[] {
   return ops.map((op) => (op === weighted[0] ? 'depthwise' : op === weighted[1] ? 'pointwise' : undefined));
 }
 
-/** The shape between the ops of one layer (a separable convolution's depthwise output, a pooling before its reshape). */
+/**
+ * The shape after an op that a reader put before the layer's last one (a separable convolution's
+ * depthwise output, the flatten of a Gluon Dense or FullyConnected, the pooling before a keep-dims reshape).
+ */
 function innerShape(op: PortOp, v: LayerView, input: Dim[] | null): Dim[] | null {
   if (op.kind === 'conv' && v.output) return [...v.output.slice(0, -1), op.filters];
   if (op.kind === 'gpool' && input) return [input[0], input[input.length - 1]];

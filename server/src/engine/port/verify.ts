@@ -7,7 +7,7 @@
 import { analyzeText } from '../index';
 import type { PythonParser } from '../syntax/tree';
 import type { Dim, LayerApplication, ModelSummary } from '../types';
-import { shapeText, type PortFramework } from './ir';
+import { rnnWidth, shapeText, type PortFramework } from './ir';
 import { paramsIn, targetShape, totalIn, type Plan } from './plan';
 import type { Written } from './write-common';
 
@@ -54,22 +54,34 @@ function compareLayers(plan: Plan, target: PortFramework, written: Written, mode
     problems.push(`the port applies ${apps.length} layers, expected ${expected.length}`);
     return;
   }
+  // Helper layers (-1: a ZeroPadding, a stacked recurrent layer) count towards the node they lead to.
+  let helperParams: number | null = 0;
   for (let i = 0; i < Math.min(apps.length, expected.length); i++) {
-    if (expected[i] < 0) continue;
-    const n = plan.graph.nodes[expected[i]];
-    if (n.op.kind === 'stub') continue;
     const app = apps[i];
-    // After a stub (whose output the engine cannot know) a layer may be unknown too; that is the stub's doing.
-    if (hasStub && (app.params === null || !app.outputShape || app.outputShape.open)) continue;
-    const want = paramsIn(n.op, target);
-    if (app.params !== want) problems.push(`${n.type} '${n.name}': ${app.params ?? '?'} parameters in the port, expected ${want}`);
-    const recurrentLast = n.op.kind === 'rnn' && !n.op.returnSequences;
-    const got = app.outputShape && !app.outputShape.open ? app.outputShape.dims : null;
-    if (!recurrentLast && !sameDims(got, targetShape(plan, n.id))) {
-      problems.push(`${n.type} '${n.name}': shape ${shapeText(got)} in the port, ${shapeText(targetShape(plan, n.id))} expected`);
+    if (expected[i] < 0) {
+      helperParams = helperParams === null || app.params === null ? null : helperParams + app.params;
+      continue;
     }
+    const n = plan.graph.nodes[expected[i]];
+    const params = helperParams === null || app.params === null ? null : helperParams + app.params;
+    helperParams = 0;
+    // After a stub (whose output the engine cannot know) a layer may be unknown too; that is the stub's doing.
+    if (n.op.kind === 'stub' || (hasStub && (params === null || !app.outputShape || app.outputShape.open))) continue;
+    const want = paramsIn(n.op, target);
+    if (params !== want) problems.push(`${n.type} '${n.name}': ${params ?? '?'} parameters in the port, expected ${want}`);
+    const got = app.outputShape && !app.outputShape.open ? app.outputShape.dims : null;
+    const shape = moduleShape(plan, n.id, target);
+    if (!sameDims(got, shape)) problems.push(`${n.type} '${n.name}': shape ${shapeText(got)} in the port, ${shapeText(shape)} expected`);
     check.layersCompared++;
   }
+}
+
+/** The output a node's layer object gives: a PyTorch or Gluon recurrent module returns every step of both directions (forward code then picks and merges). */
+function moduleShape(plan: Plan, id: number, target: PortFramework): Dim[] | null {
+  const n = plan.graph.nodes[id];
+  const input = plan.graph.nodes[n.inputs[0]]?.shape;
+  if (n.op.kind !== 'rnn' || target === 'keras') return targetShape(plan, id);
+  return input && input.length === 3 ? [input[0], input[1], rnnWidth(n.op)] : null;
 }
 
 /** The graph's own arithmetic must give the source's counts: a misread argument shows here. */
@@ -77,7 +89,8 @@ function checkSourceCounts(plan: Plan, problems: string[]): void {
   for (const n of plan.graph.nodes) {
     if (n.op.kind === 'stub' || n.params === null || n.op.kind === 'input') continue;
     const mine = paramsIn(n.op, plan.graph.source);
-    if (mine !== n.params && !(plan.graph.source === 'torch' && n.op.kind === 'bn')) {
+    // PyTorch and the symbol API count BatchNorm's moving statistics apart from its parameters.
+    if (mine !== n.params && !((plan.graph.source === 'torch' || plan.graph.symbolic) && n.op.kind === 'bn')) {
       problems.push(`${n.type} '${n.name}': read as ${mine} parameters, the source has ${n.params}`);
     }
   }

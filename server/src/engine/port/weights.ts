@@ -7,6 +7,7 @@
  * recurrent gate order) each carry a comment.
  */
 import type { PortFramework, PortGraph, PortNode } from './ir';
+import { kerasRnnName } from './write-keras';
 import { isDepthwise, paramsIn, type Plan } from './plan';
 
 const INDENT = '    ';
@@ -30,6 +31,29 @@ const GLUON_PARAM = [
   '',
 ];
 
+/** Keras' recurrent weights in the neutral form; a GRU with reset_after=True stacks its two biases. */
+const KERAS_RNN = [
+  'def _from_keras_rnn(arrays, directions):',
+  `${INDENT}# Per direction (a Bidirectional layer holds the forward layer's weights,`,
+  `${INDENT}# then the backward one's): [kernel, recurrent, input bias, recurrent bias].`,
+  `${INDENT}import numpy as np`,
+  '',
+  `${INDENT}per = len(arrays) // directions`,
+  `${INDENT}out = []`,
+  `${INDENT}for d in range(directions):`,
+  `${INDENT}${INDENT}kernel, recurrent, *bias = arrays[d * per:(d + 1) * per]`,
+  `${INDENT}${INDENT}zeros = np.zeros(recurrent.shape[1], "float32")`,
+  `${INDENT}${INDENT}if not bias:`,
+  `${INDENT}${INDENT}${INDENT}out.append([kernel, recurrent, zeros, zeros])`,
+  `${INDENT}${INDENT}elif bias[0].ndim == 2:  # GRU(reset_after=True): both biases, stacked`,
+  `${INDENT}${INDENT}${INDENT}out.append([kernel, recurrent, bias[0][0], bias[0][1]])`,
+  `${INDENT}${INDENT}else:`,
+  `${INDENT}${INDENT}${INDENT}out.append([kernel, recurrent, bias[0], zeros])`,
+  `${INDENT}return out`,
+  '',
+  '',
+];
+
 const KERAS_ASSIGN = [
   'def _assign(model, name, arrays):',
   `${INDENT}model.get_layer(name).set_weights(arrays)`,
@@ -40,6 +64,7 @@ const KERAS_ASSIGN = [
 export function weightLoader(plan: Plan, to: PortFramework): string {
   const g = plan.graph;
   const weighted = g.nodes.filter((n) => ['conv', 'dense', 'bn', 'embedding', 'rnn', 'convT', 'layernorm', 'mha', 'prelu', 'groupnorm'].includes(n.op.kind) && paramsIn(n.op, g.source) > 0);
+  const rnns = weighted.some((n) => n.op.kind === 'rnn');
   const body: string[] = [...readSource(g, weighted), 'w = {}  # layer name -> arrays in the neutral (Keras) layouts'];
   for (const n of weighted) body.push(...readNode(g, n));
   body.push('');
@@ -49,6 +74,9 @@ export function weightLoader(plan: Plan, to: PortFramework): string {
   return [
     '',
     '',
+    ...(rnns && g.source === 'keras' ? KERAS_RNN : []),
+    ...(rnns && g.source !== 'keras' ? readRnnHelper(g.source) : []),
+    ...(rnns && to === 'keras' ? KERAS_RNN_WEIGHTS : []),
     'def _swap_first_gates(a):',
     `${INDENT}"""GRU gates: Keras (z, r, h) <-> PyTorch and MXNet (r, z, n)."""`,
     `${INDENT}import numpy as np`,
@@ -120,17 +148,11 @@ function readNode(g: PortGraph, n: PortNode): string[] {
     if (n.part === 'pointwise') return [`w[${key}] = ${raw}[1:]`];
     if (op.kind === 'prelu') return [`w[${key}] = [${raw}[0].reshape(-1)]`];
     if (op.kind === 'rnn') {
-      return [
-        `kernel, recurrent, *bias = raw[${key}]`,
-        op.cell === 'gru'
-          ? `w[${key}] = [kernel, recurrent, *(bias[0] if bias else np.zeros((2, recurrent.shape[1]), "float32"))]`
-          : `w[${key}] = [kernel, recurrent, *(bias or [np.zeros(recurrent.shape[1], "float32")]), np.zeros(recurrent.shape[1], "float32")]`,
-      ];
+      return [`w[${key}] = [_from_keras_rnn(${raw}, ${op.bidirectional ? 2 : 1})]`];
     }
     return [`w[${key}] = raw[${key}]`];
   }
   const p = (s: string) => `raw[${JSON.stringify(`${n.name}.${s}`)}]`;
-  const gates = (x: string) => (op.kind === 'rnn' && op.cell === 'gru' ? `_swap_first_gates(${x})` : x);
   switch (op.kind) {
     case 'conv': {
       const r = op.rank;
@@ -158,12 +180,9 @@ function readNode(g: PortGraph, n: PortNode): string[] {
       return attentionToNeutral(n, op, key);
     case 'embedding':
       return [`w[${key}] = [${p('weight')}]`];
-    case 'rnn': {
-      const [wi, wh, bi, bh] = g.source === 'torch'
-        ? ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
-        : ['l0_i2h_weight', 'l0_h2h_weight', 'l0_i2h_bias', 'l0_h2h_bias'];
-      return [`w[${key}] = [${gates(`${p(wi)}.T`)}, ${gates(`${p(wh)}.T`)}, ${gates(p(bi))}, ${gates(p(bh))}]`];
-    }
+    case 'rnn':
+      // Per stacked layer, per direction: [kernel, recurrent kernel, input bias, recurrent bias].
+      return [`w[${key}] = _read_rnn(raw, ${JSON.stringify(n.name)}, ${op.layers}, ${op.bidirectional ? 2 : 1}, gru=${op.cell === 'gru' ? 'True' : 'False'})`];
     default:
       return [];
   }
@@ -234,16 +253,18 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
     if (isDepthwise(op)) return [`# ${n.type} '${n.name}': grouped kernel (*kernel, 1, in * multiplier) → depthwise (*kernel, in, multiplier).`, `_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(${arrays}[0].shape[:-2] + (${op.kind === 'conv' ? op.inChannels : 1}, -1)), *${arrays}[1:]])`];
     if (op.kind === 'prelu') return [`_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(model.get_layer(${JSON.stringify(attr)}).weights[0].shape)])`];
     if (op.kind === 'rnn') {
-      const bias = op.cell === 'gru' ? `np.stack([${arrays}[2], ${arrays}[3]])` : `${arrays}[2] + ${arrays}[3]`;
+      const both = op.bidirectional ? "; the forward layer's weights, then the backward one's" : '';
+      const how = op.cell === 'gru' ? 'input and recurrent biases stacked (reset_after=True)' : 'Keras has one bias: the sum of the input and recurrent biases';
+      const names = Array.from({ length: op.layers }, (_, l) => kerasRnnName(op, attr, l));
       return [
-        `# ${n.type} '${n.name}': ${op.cell === 'gru' ? 'input and recurrent biases stacked (reset_after=True)' : 'Keras has one bias: the sum of the input and recurrent biases'}.`,
-        `_assign(model, ${JSON.stringify(attr)}, [${arrays}[0], ${arrays}[1]${op.bias ? `, ${bias}` : ''}])`,
+        `# ${n.type} '${n.name}': ${how}${both}.`,
+        `for name, layer in zip([${names.map((x) => JSON.stringify(x)).join(', ')}], ${arrays}):`,
+        `${INDENT}_assign(model, name, _keras_rnn(layer, gru=${op.cell === 'gru' ? 'True' : 'False'}, bias=${op.bias ? 'True' : 'False'}))`,
       ];
     }
     return [`_assign(model, ${JSON.stringify(attr)}, ${arrays})`];
   }
   if (op.kind === 'mha') return to === 'torch' ? attentionFromNeutral(n, op, attr) : [];
-  const gates = (x: string) => (op.kind === 'rnn' && op.cell === 'gru' ? `_swap_first_gates(${x})` : x);
   const names = targetNames(op.kind, to, op.kind === 'bn' && !op.affine);
   let values: string[];
   switch (op.kind) {
@@ -255,16 +276,31 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
     case 'dense':
       values = [`${arrays}[0].T`, ...(op.bias ? [`${arrays}[1]`] : [])];
       break;
-    case 'rnn':
-      values = [gates(`${arrays}[0]`) + '.T', gates(`${arrays}[1]`) + '.T', ...(op.bias ? [gates(`${arrays}[2]`), gates(`${arrays}[3]`)] : [])];
-      break;
+    case 'rnn': {
+      const comment = op.cell === 'gru' ? `gates (z, r, h) → (r, z, n), transposed` : 'kernels transposed';
+      // PyTorch names a layer's parameters weight_ih_l0(_reverse), Gluon l0_i2h_weight / r0_...
+      const [name, kinds] = to === 'torch'
+        ? [`f"{kind}_l{k}{'_reverse' if d else ''}"`, ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']]
+        : [`f"{'r' if d else 'l'}{k}_{kind}"`, ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias']];
+      const set = to === 'torch' ? `_copy(getattr(model.${attr}, ${name}), value)` : `_set(net.${attr}, ${name}, value)`;
+      const values = ['kernel.T', 'recurrent.T', ...(op.bias ? ['b_in', 'b_rec'] : [])];
+      const arraysOf = op.cell === 'gru' ? '[_swap_first_gates(a) for a in arrays]' : 'arrays';
+      return [
+        `# ${n.type} '${n.name}': ${comment}.`,
+        `for k, layer in enumerate(${arrays}):`,
+        `${INDENT}for d, arrays in enumerate(layer):`,
+        `${INDENT}${INDENT}kernel, recurrent, b_in, b_rec = ${arraysOf}`,
+        `${INDENT}${INDENT}values = [${values.join(', ')}]`,
+        `${INDENT}${INDENT}for kind, value in zip(${JSON.stringify(kinds.slice(0, values.length)).replace(/","/g, '", "')}, values):`,
+        `${INDENT}${INDENT}${INDENT}${set}`,
+      ];
+    }
     default:
       values = names.map((_, i) => `${arrays}[${i}]`);
   }
   const comment = op.kind === 'conv' ? [`# ${n.type} '${n.name}': Keras kernel (*kernel, in, out) → (out, in, *kernel).`]
     : op.kind === 'convT' ? [`# ${n.type} '${n.name}': Keras kernel (*kernel, out, in) → (in, out, *kernel).`]
-    : op.kind === 'dense' ? [`# ${n.type} '${n.name}': (in, out) → (out, in).`]
-    : op.kind === 'rnn' && op.cell === 'gru' ? [`# ${n.type} '${n.name}': gates (z, r, h) → (r, z, n), transposed.`] : [];
+    : op.kind === 'dense' ? [`# ${n.type} '${n.name}': (in, out) → (out, in).`] : [];
   if (to === 'torch') {
     return [...comment, ...values.map((v, i) => `_copy(model.${attr}.${names[i]}, ${v})`)];
   }
@@ -285,9 +321,59 @@ function targetNames(kind: string, to: PortFramework, statsOnly: boolean): strin
     }
     case 'embedding':
       return ['weight'];
-    case 'rnn':
-      return to === 'torch' ? ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'] : ['l0_i2h_weight', 'l0_h2h_weight', 'l0_i2h_bias', 'l0_h2h_bias'];
     default:
       return [];
   }
 }
+
+/**
+ * A recurrent module's parameter names as Python f-string bodies of `k` (the stacked layer) and
+ * `d` (1: backward): input and recurrent weights, then biases.
+ */
+function rnnParamNames(fw: PortFramework, k: string, d: string): string[] {
+  if (fw === 'torch') return ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'].map((x) => `${x}_l${k}{'_reverse' if ${d.slice(1, -1)} else ''}`);
+  return ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias'].map((x) => `{'r' if ${d.slice(1, -1)} else 'l'}${k}_${x}`);
+}
+
+/** Python that reads a source's recurrent layer into the neutral form (`_read_rnn`), for a PyTorch or Gluon source. */
+function readRnnHelper(fw: PortFramework): string[] {
+  const [wi, wh, bi, bh] = rnnParamNames(fw, '{k}', '{d}');
+  return [
+    'def _read_rnn(raw, prefix, layers, directions, gru):',
+    `${INDENT}# Per stacked layer, per direction: [kernel, recurrent kernel, input bias,`,
+    `${INDENT}# recurrent bias], kernels (in, gates * units) in Keras' gate order.`,
+    `${INDENT}import numpy as np`,
+    '',
+    `${INDENT}def gates(a):`,
+    `${INDENT}${INDENT}return _swap_first_gates(a) if gru else a`,
+    '',
+    `${INDENT}out = []`,
+    `${INDENT}for k in range(layers):`,
+    `${INDENT}${INDENT}out.append([])`,
+    `${INDENT}${INDENT}for d in range(directions):`,
+    `${INDENT}${INDENT}${INDENT}kernel = raw[f"{prefix}.${wi}"]`,
+    `${INDENT}${INDENT}${INDENT}recurrent = raw[f"{prefix}.${wh}"]`,
+    `${INDENT}${INDENT}${INDENT}zeros = np.zeros(kernel.shape[0], "float32")`,
+    `${INDENT}${INDENT}${INDENT}b_in = raw.get(f"{prefix}.${bi}", zeros)`,
+    `${INDENT}${INDENT}${INDENT}b_rec = raw.get(f"{prefix}.${bh}", zeros)`,
+    `${INDENT}${INDENT}${INDENT}out[k].append([gates(kernel.T), gates(recurrent.T), gates(b_in), gates(b_rec)])`,
+    `${INDENT}return out`,
+    '',
+    '',
+  ];
+}
+
+/** Keras' weights of one recurrent layer from the neutral form: one bias (the sum), or a GRU's two stacked. */
+const KERAS_RNN_WEIGHTS = [
+  'def _keras_rnn(directions, gru, bias):',
+  `${INDENT}import numpy as np`,
+  '',
+  `${INDENT}out = []`,
+  `${INDENT}for kernel, recurrent, b_in, b_rec in directions:`,
+  `${INDENT}${INDENT}out += [kernel, recurrent]`,
+  `${INDENT}${INDENT}if bias:`,
+  `${INDENT}${INDENT}${INDENT}out.append(np.stack([b_in, b_rec]) if gru else b_in + b_rec)`,
+  `${INDENT}return out`,
+  '',
+  '',
+];

@@ -1,12 +1,17 @@
 /** What the writers share: variable names, layout conversions and the comments that explain differences. */
-import { shapeText, toChannelsFirst, type Layout, type PortNode, type PortOp } from './ir';
-import { isDepthwise, origin, pyTuple, targetShape, type Plan } from './plan';
+import { shapeText, toChannelsFirst, type Layout, type PortGraph, type PortNode, type PortOp, type RnnOp } from './ir';
+import { asymmetric, isDepthwise, origin, pyTuple, targetShape, type Plan } from './plan';
 
 export interface Written {
   code: string;
   className: string;
   /** The node each layer object applied in the port stands for, in order; -1 for a helper layer (Keras' ZeroPadding before a 'valid' conv). */
   applied: number[];
+}
+
+/** The source framework as the port's docstring names it. */
+export function sourceName(g: PortGraph): string {
+  return g.symbolic ? 'MXNet symbol graph' : g.source === 'keras' ? 'Keras' : g.source === 'torch' ? 'PyTorch' : 'Gluon';
 }
 
 /** Variable names in forward: `x` all along a plain chain, one name per node in a graph. */
@@ -44,6 +49,14 @@ export function channelsFirstNote(plan: Plan, target: string, how: string): stri
     `x: ${shapeText(toChannelsFirst(src))}, channels first. The source read ${shapeText(src)} (channels last),`,
     `${target} convolutions read channels first: transpose the data once, ${transposed}.`,
   ];
+}
+
+/** Why an average pool that leaves its padding out is written as it is. */
+export function excludePadNote(from: string, op: Extract<PortOp, { kind: 'pool' }>, target: string): string[] {
+  const why = `${from}: the average leaves the padding out (each window divided by its cells inside the input)`;
+  if (!asymmetric(op.padBefore, op.padAfter)) return [`${why}: count_include_pad=False.`];
+  return [`${why}, and pads (before, after) = ${op.padBefore.map((b, i) => `(${b}, ${op.padAfter[i]})`).join(", ")} per spatial axis.`,
+    `${target} pads symmetrically only: pad explicitly, then divide by each window's count of real cells (the pooled padded ones).`];
 }
 
 /** The feature order a Flatten hands on, when the source flattened the other layout. */
@@ -89,12 +102,49 @@ export function softmaxNote(loss: string): string[] {
   return [`The source applies softmax in the model. To train with ${loss}, which`, 'takes logits and applies log-softmax itself, return the line before this one.'];
 }
 
-export function rnnNote(op: Extract<PortOp, { kind: 'rnn' }>, target: string, layoutWords: string): string[] {
+export function rnnNote(op: RnnOp, target: string, layoutWords: string): string[] {
   const gates = op.cell === 'lstm' ? 'gates i, f, g(c), o in the same order as Keras'
     : op.cell === 'gru' ? "gates r, z, n (Keras: z, r, h), cuDNN-style like Keras' reset_after=True"
     : 'a tanh cell';
-  const bias = op.cell === 'gru' ? '' : `; two biases (input and hidden) where Keras has one: +${(op.cell === 'lstm' ? 4 : 1) * op.units} parameters, same function with the hidden bias 0`;
-  return [`${target} ${op.cell.toUpperCase()}: ${layoutWords} (batch, time, features); ${gates}${bias}.`];
+  const layers = op.layers * (op.bidirectional ? 2 : 1);
+  const bias = op.cell === 'gru' || !op.bias ? '' : `; two biases (input and hidden) where Keras has one: +${(op.cell === 'lstm' ? 4 : 1) * op.units * layers} parameters, same function with the hidden bias 0`;
+  const lines = [`${target} ${op.cell.toUpperCase()}: ${layoutWords} (batch, time, features); ${gates}${bias}.`];
+  if (op.layers > 1) lines.push(`num_layers=${op.layers}: Keras writes this as ${op.layers} stacked layers, each returning every step.`);
+  if (op.bidirectional) lines.push(`bidirectional: the output holds the forward ${op.units} features, then the backward ${op.units}.`);
+  if (op.dropout > 0) lines.push(`dropout=${op.dropout} between stacked layers, in training only.`);
+  return [...lines, ...op.notes.map((n) => `${n}.`)];
+}
+
+/**
+ * Lines after a PyTorch or Gluon recurrent module (whose output `out` holds every step, both
+ * directions concatenated) that give the source's output: the last step, Keras' merge modes.
+ */
+export function rnnOutputLines(op: RnnOp, out: string, fw: 'torch' | 'gluon'): string[] {
+  const h = op.units;
+  if (!op.bidirectional) {
+    return op.returnSequences ? [] : [`${out} = ${pick(fw, out, '-1', null)}  # return_sequences=False: the last step`];
+  }
+  if (op.returnSequences && op.merge === 'concat') return [];
+  const fwd = pick(fw, out, op.returnSequences ? null : '-1', [0, h]);
+  const bwd = pick(fw, out, op.returnSequences ? null : '0', [h, null]);
+  const why = op.returnSequences ? [] : ["# return_sequences=False: the forward direction ends at the last step, the backward one at step 0."];
+  const merged = op.merge === 'concat' ? (fw === 'torch' ? 'torch.cat([forward, backward], dim=-1)' : 'F.concat(forward, backward, dim=-1)')
+    : op.merge === 'sum' ? 'forward + backward' : op.merge === 'mul' ? 'forward * backward' : '(forward + backward) / 2';
+  const how = op.merge === 'concat' ? [] : [`# merge_mode='${op.merge}': the two directions' ${h} features combined.`];
+  return [...why, ...how, `forward = ${fwd}`, `backward = ${bwd}`, `${out} = ${merged}`];
+}
+
+/** One step (`-1` or `0`, or every step: null) and a feature range of a (batch, time, features) tensor. */
+function pick(fw: 'torch' | 'gluon', x: string, step: '-1' | '0' | null, features: [number, number | null] | null): string {
+  if (fw === 'torch') {
+    const f = features ? `${features[0] || ''}:${features[1] ?? ''}` : null;
+    if (step === null) return `${x}[..., ${f}]`;
+    return f ? `${x}[:, ${step}, ${f}]` : `${x}[:, ${step}]`;
+  }
+  let e = x;
+  if (step !== null) e = `F.squeeze(F.slice_axis(${e}, axis=1, begin=${step}, end=${step === '0' ? 1 : 'None'}), axis=1)`;
+  if (features) e = `F.slice_axis(${e}, axis=-1, begin=${features[0]}, end=${features[1] ?? 'None'})`;
+  return e;
 }
 
 /** The marker lines above a stub: what it was, why it is not ported, the shapes it must produce. */

@@ -1,8 +1,8 @@
 /** Writes a port graph as a Gluon 1.x `HybridBlock` with `hybrid_forward(self, F, x)`. */
 import { shapeText, type PortNode, type PortOp } from './ir';
-import { anyPad, asymmetric, className, demoBatch, origin, pyTuple, targetShape, type Plan } from './plan';
-import { catalogueNotes, channelsFirstNote, flattenNote, flattenReorder, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
-import { mergeExpr, padWords, targetAxis } from './write-torch';
+import { anyPad, asymmetric, className, demoBatch, excludesPad, origin, pyTuple, targetShape, type Plan } from './plan';
+import { catalogueNotes, channelsFirstNote, excludePadNote, flattenNote, flattenReorder, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, sourceName, stubLines, writerVars, type Written } from './write-common';
+import { asymmetricWhy, mergeExpr, padWords, targetAxis } from './write-torch';
 
 const GLUON_ACT: Record<string, string> = {
   relu: 'F.relu(X)', sigmoid: 'F.sigmoid(X)', tanh: 'F.tanh(X)', softplus: "F.Activation(X, act_type='softrelu')",
@@ -34,7 +34,7 @@ export function writeGluon(plan: Plan, withWeights: string | null): Written {
   }
   const usesRnn = g.nodes.some((n) => n.op.kind === 'rnn');
   const lines: string[] = [
-    `"""${g.modelName} (${g.source === 'keras' ? 'Keras' : g.source === 'torch' ? 'PyTorch' : 'Gluon'}), ported to Gluon (MXNet 1.x) by shapelint port."""`,
+    `"""${g.modelName} (${sourceName(g)}), ported to Gluon (MXNet 1.x) by shapelint port."""`,
     'from mxnet import gluon, nd',
     `from mxnet.gluon import nn${usesRnn ? ', rnn' : ''}`,
     '',
@@ -93,7 +93,10 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
     }
     case 'pool': {
       const args = [`pool_size=${gluonSize(op.kernel)}`, `strides=${gluonSize(op.strides)}`];
-      if (!asymmetric(op.padBefore, op.padAfter) && anyPad(op.padBefore, op.padAfter)) args.push(`padding=${gluonSize(op.padBefore)}`);
+      if (!asymmetric(op.padBefore, op.padAfter) && anyPad(op.padBefore, op.padAfter)) {
+        args.push(`padding=${gluonSize(op.padBefore)}`);
+        if (excludesPad(op)) args.push('count_include_pad=False');
+      }
       return `nn.${op.mode === 'max' ? 'Max' : 'Avg'}Pool${op.rank}D(${args.join(', ')})`;
     }
     case 'convT': {
@@ -120,8 +123,16 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
     }
     case 'embedding':
       return `nn.Embedding(${op.inputDim}, ${op.outputDim})`;
-    case 'rnn':
-      return `rnn.${op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'RNN'}(${op.units}, layout='NTC', input_size=${op.inFeatures})`;
+    case 'rnn': {
+      const args = [String(op.units)];
+      if (op.layers > 1) args.push(`num_layers=${op.layers}`);
+      if (op.cell === 'rnn') args.push("activation='tanh'");
+      args.push("layout='NTC'");
+      if (op.bidirectional) args.push('bidirectional=True');
+      if (op.dropout > 0) args.push(`dropout=${op.dropout}`);
+      args.push(`input_size=${op.inFeatures}`);
+      return `rnn.${op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'RNN'}(${args.join(', ')})`;
+    }
     default:
       return null;
   }
@@ -136,7 +147,8 @@ function differences(plan: Plan, n: PortNode): string[] {
   switch (op.kind) {
     case 'conv': case 'pool':
       if (!anyPad(op.padBefore, op.padAfter)) return [];
-      if (asymmetric(op.padBefore, op.padAfter)) return [`${origin(n)}: TensorFlow's 'same' pads ${padWords(op.padBefore, op.padAfter)};`, "Gluon has no 'same' and pads symmetrically, so F.pad pads explicitly."];
+      if (op.kind === 'pool' && excludesPad(op)) return excludePadNote(origin(n), op, 'Gluon');
+      if (asymmetric(op.padBefore, op.padAfter)) return [`${origin(n)}: ${asymmetricWhy(plan)} ${padWords(op.padBefore, op.padAfter)};`, "Gluon has no 'same' and pads symmetrically, so F.pad pads explicitly."];
       return [`${origin(n)}: Gluon has no 'same' padding: ${pyTuple(op.padBefore)} keeps the size for this odd kernel.`];
     case 'flatten':
       return flattenNote(plan, n, 'Gluon');
@@ -177,6 +189,14 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
   switch (op.kind) {
     case 'conv': case 'pool': {
       const pre = asymmetric(op.padBefore, op.padAfter) ? padLines(x, op.padBefore, op.padAfter, op.kind === 'pool' && op.mode === 'max' ? "float('-inf')" : null) : [];
+      if (op.kind === 'pool' && excludesPad(op) && pre.length) {
+        const count = [
+          `count = F.ones_like(F.slice_axis(${x}, axis=1, begin=0, end=1))`,
+          ...padLines('count', op.padBefore, op.padAfter, null),
+          `count = F.Pooling(count, kernel=${pyTuple(op.kernel)}, stride=${pyTuple(op.strides)}, pool_type='avg')`,
+        ];
+        return [...count, ...pre, `${out} = self.${attr}(${x}) / count`];
+      }
       return [...pre, `${out} = self.${attr}(${x})`];
     }
     case 'dense': case 'dropout': case 'bn': case 'embedding': case 'convT': case 'layernorm': case 'prelu':
@@ -187,7 +207,7 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
     case 'crop':
       return chainLines(x, out, op.before.map((b, i) => (b || op.after[i] ? `F.slice_axis(X, axis=${i + 2}, begin=${b}, end=${op.after[i] ? -op.after[i] : 'None'})` : null)));
     case 'rnn':
-      return op.returnSequences ? [`${out} = self.${attr}(${x})`] : [`${out} = self.${attr}(${x})`, `${out} = F.squeeze(F.slice_axis(${out}, axis=1, begin=-1, end=None), axis=1)  # the last step`];
+      return [`${out} = self.${attr}(${x})`, ...rnnOutputLines(op, out, 'gluon')];
     case 'gpool':
       return [`${out} = F.${op.mode === 'max' ? 'max' : 'mean'}(${x}, axis=${pyTuple(Array.from({ length: op.rank }, (_, i) => i + 2))})`];
     case 'flatten': {

@@ -1,7 +1,7 @@
 /** Writes a port graph as Keras: a Sequential model for a plain chain, the functional API for a graph. */
-import { shapeText, type MergeFn, type PortNode, type PortOp } from './ir';
-import { anyPad, asymmetric, demoBatch, isDepthwise, KERAS_ACT_NAME, kerasFused, kerasTransposePadding, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
-import { catalogueNotes, flattenNote, flattenReorder, softmaxNote, type Written } from './write-common';
+import { shapeText, type MergeFn, type PortNode, type PortOp, type RnnOp } from './ir';
+import { anyPad, asymmetric, demoBatch, excludesPad, isDepthwise, KERAS_ACT_NAME, kerasFused, kerasTransposePadding, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
+import { catalogueNotes, flattenNote, flattenReorder, softmaxNote, sourceName, type Written } from './write-common';
 
 export function writeKeras(plan: Plan, withWeights: string | null): Written {
   const g = plan.graph;
@@ -16,7 +16,7 @@ export function writeKeras(plan: Plan, withWeights: string | null): Written {
   const stubs = g.nodes.filter((n) => n.op.kind === 'stub');
   const applied = items.flatMap((it) => it.code.map((_, k) => (k === it.code.length - 1 ? it.node.id : -1)));
   const lines: string[] = [
-    `"""${g.modelName} (${g.source === 'torch' ? 'PyTorch' : g.source === 'gluon' ? 'Gluon' : 'Keras'}), ported to Keras by shapelint port."""`,
+    `"""${g.modelName} (${sourceName(g)}), ported to Keras by shapelint port."""`,
     'import keras',
     'import numpy as np',
     'from keras import layers',
@@ -92,9 +92,9 @@ function activationArg(plan: Plan, n: PortNode): string {
 function kerasPadding(plan: Plan, n: PortNode, op: Extract<PortOp, { kind: 'conv' | 'pool' }>): { padding: string; pre: string | null } {
   if (!anyPad(op.padBefore, op.padAfter)) return { padding: 'valid', pre: null };
   const dilation = op.kind === 'conv' ? op.dilation : undefined;
-  // Keras' 'same' average pooling leaves the padding out of the mean; the other frameworks count it.
-  const averages = op.kind === 'pool' && op.mode === 'avg';
-  if (!averages && tfSame(plan.graph, n, op.kernel, op.strides, op.padBefore, op.padAfter, dilation)) return { padding: 'same', pre: null };
+  // Keras' 'same' average pooling leaves the padding out of the mean: right only for an average that does too.
+  const countsPad = op.kind === 'pool' && op.mode === 'avg' && !excludesPad(op);
+  if (!countsPad && tfSame(plan.graph, n, op.kernel, op.strides, op.padBefore, op.padAfter, dilation)) return { padding: 'same', pre: null };
   return { padding: 'valid', pre: zeroPadLayer(op.rank, op.padBefore, op.padAfter) };
 }
 
@@ -198,7 +198,7 @@ function kerasLayers(plan: Plan, n: PortNode): string[] {
     case 'embedding':
       return [`layers.Embedding(${op.inputDim}, ${op.outputDim}${nameArg(plan, n)})`];
     case 'rnn':
-      return [`layers.${op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'SimpleRNN'}(${op.units}${op.returnSequences ? ', return_sequences=True' : ''}${op.bias ? '' : ', use_bias=False'}${nameArg(plan, n)})`];
+      return kerasRecurrent(op, plan.attr[n.id]);
     case 'concat':
       return [`layers.Concatenate(axis=${op.axis === (n.shape?.length ?? 0) - 1 ? -1 : op.axis})`];
     case 'add':
@@ -208,6 +208,25 @@ function kerasLayers(plan: Plan, n: PortNode): string[] {
     default:
       return [];
   }
+}
+
+/** The Keras layer name of a recurrent op's layer `l` (one layer per stacked layer). */
+export function kerasRnnName(op: RnnOp, attr: string, l: number): string {
+  return op.layers === 1 ? attr : `${attr}_l${l}`;
+}
+
+/** One Keras layer per stacked layer, every one but the last returning every step; Bidirectional when the source is. */
+function kerasRecurrent(op: RnnOp, attr: string): string[] {
+  const cls = op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'SimpleRNN';
+  const out: string[] = [];
+  for (let l = 0; l < op.layers; l++) {
+    const seq = l < op.layers - 1 || op.returnSequences;
+    const inner = `layers.${cls}(${op.units}${seq ? ', return_sequences=True' : ''}${op.bias ? '' : ', use_bias=False'}`;
+    const name = `, name='${kerasRnnName(op, attr, l)}'`;
+    out.push(op.bidirectional ? `layers.Bidirectional(${inner})${op.merge === 'concat' ? '' : `, merge_mode='${op.merge}'`}${name})` : `${inner}${name})`);
+    if (l < op.layers - 1 && op.dropout > 0) out.push(`layers.Dropout(${op.dropout})`);
+  }
+  return out;
 }
 
 function kerasComments(plan: Plan, n: PortNode): string[] {
@@ -226,8 +245,11 @@ function differences(plan: Plan, n: PortNode): string[] {
       return plan.graph.source === 'torch' ? [`PyTorch momentum ${Math.round((1 - op.momentum) * 1e9) / 1e9} (share of the new batch) is Keras momentum ${op.momentum}.`] : [];
     case 'act':
       return op.fn === 'softmax' && !kerasFused(plan, n.id) ? softmaxNote('a from_logits=True loss') : [];
-    case 'rnn':
-      return op.cell === 'gru' ? [] : [`Keras ${op.cell.toUpperCase()} has one bias per gate where the source has two: load_weights sums them.`];
+    case 'rnn': {
+      const lines = op.cell === 'gru' || !op.bias ? [] : [`Keras ${op.cell.toUpperCase()} has one bias per gate where the source has two: load_weights sums them.`];
+      if (op.layers > 1) lines.push(`The source's num_layers=${op.layers}: one Keras layer each${op.dropout > 0 ? `, with its dropout=${op.dropout} between them` : ''}.`);
+      return [...lines, ...op.notes.map((x) => `${x}.`)];
+    }
     case 'stub':
       return [`NOT PORTED: ${origin(n)}: ${op.reason}.`, `It must map ${shapeText(targetShape(plan, n.inputs[0]))} to ${shapeText(targetShape(plan, n.id))}.`];
     default:

@@ -1,7 +1,7 @@
 /** Writes a port graph as a PyTorch `nn.Module` with `__init__` and `forward`. */
 import { shapeText, type MergeFn, type PortNode, type PortOp } from './ir';
-import { anyPad, asymmetric, className, demoBatch, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
-import { catalogueNotes, channelsFirstNote, flattenNote, flattenReorder, layoutConversion, rnnNote, softmaxNote, stubLines, writerVars, type Written } from './write-common';
+import { anyPad, asymmetric, className, demoBatch, excludesPad, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
+import { catalogueNotes, channelsFirstNote, excludePadNote, flattenNote, flattenReorder, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, sourceName, stubLines, writerVars, type Written } from './write-common';
 
 const TORCH_ACT: Record<string, string> = {
   relu: 'torch.relu(X)', sigmoid: 'torch.sigmoid(X)', tanh: 'torch.tanh(X)', elu: 'F.elu(X)', selu: 'F.selu(X)',
@@ -36,7 +36,7 @@ export function writeTorch(plan: Plan, withWeights: string | null): Written {
   }
   const inShape = targetShape(plan, 0)!;
   const lines: string[] = [
-    `"""${g.modelName} (${g.source === 'keras' ? 'Keras' : g.source === 'gluon' ? 'Gluon' : 'PyTorch'}), ported to PyTorch by shapelint port."""`,
+    `"""${g.modelName} (${sourceName(g)}), ported to PyTorch by shapelint port."""`,
     'import torch',
     'import torch.nn.functional as F',
     'from torch import nn',
@@ -112,7 +112,10 @@ function torchModule(op: PortOp, n: PortNode): string | null {
     case 'pool': {
       const args = [`kernel_size=${pySize(op.kernel)}`];
       if (op.strides.some((s, i) => s !== op.kernel[i])) args.push(`stride=${pySize(op.strides)}`);
-      if (!asymmetric(op.padBefore, op.padAfter) && anyPad(op.padBefore, op.padAfter)) args.push(`padding=${pySize(op.padBefore)}`);
+      if (!asymmetric(op.padBefore, op.padAfter) && anyPad(op.padBefore, op.padAfter)) {
+        args.push(`padding=${pySize(op.padBefore)}`);
+        if (excludesPad(op)) args.push('count_include_pad=False');
+      }
       return `nn.${op.mode === 'max' ? 'Max' : 'Avg'}Pool${op.rank}d(${args.join(', ')})`;
     }
     case 'dropout':
@@ -125,8 +128,15 @@ function torchModule(op: PortOp, n: PortNode): string | null {
     }
     case 'embedding':
       return `nn.Embedding(${op.inputDim}, ${op.outputDim})`;
-    case 'rnn':
-      return `nn.${op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'RNN'}(${op.inFeatures}, ${op.units}, batch_first=True${op.bias ? '' : ', bias=False'})`;
+    case 'rnn': {
+      const args = [String(op.inFeatures), String(op.units)];
+      if (op.layers > 1) args.push(`num_layers=${op.layers}`);
+      args.push('batch_first=True');
+      if (op.bidirectional) args.push('bidirectional=True');
+      if (op.dropout > 0) args.push(`dropout=${op.dropout}`);
+      if (!op.bias) args.push('bias=False');
+      return `nn.${op.cell === 'lstm' ? 'LSTM' : op.cell === 'gru' ? 'GRU' : 'RNN'}(${args.join(', ')})`;
+    }
     default:
       return null;
   }
@@ -147,8 +157,9 @@ function differences(plan: Plan, n: PortNode): string[] {
   switch (op.kind) {
     case 'conv': case 'pool':
       if (!anyPad(op.padBefore, op.padAfter)) return [];
+      if (op.kind === 'pool' && excludesPad(op)) return excludePadNote(from, op, 'PyTorch');
       if (asymmetric(op.padBefore, op.padAfter)) {
-        return [`${from}: TensorFlow's 'same' pads ${padWords(op.padBefore, op.padAfter)} here`, "(even kernel or stride > 1); PyTorch's padding= is symmetric, so F.pad pads explicitly."];
+        return [`${from}: ${asymmetricWhy(plan)} ${padWords(op.padBefore, op.padAfter)} here;`, "PyTorch's padding= is symmetric, so F.pad pads explicitly."];
       }
       return [`${from}: 'same' padding = ${pySize(op.padBefore)} on each side (symmetric for this kernel).`];
     case 'flatten':
@@ -166,6 +177,11 @@ function differences(plan: Plan, n: PortNode): string[] {
   }
 }
 
+/** Why a source pads one side more: TensorFlow's 'same' (even kernel or stride > 1), or MXNet's 'full' pooling. */
+export function asymmetricWhy(plan: Plan): string {
+  return plan.graph.symbolic ? "pooling_convention='full' rounds the output up: it pads" : "TensorFlow's 'same' (even kernel or stride > 1) pads";
+}
+
 export function padWords(before: number[], after: number[]): string {
   return `(before, after) = ${before.map((b, i) => `(${b}, ${after[i]})`).join(', ')} per spatial axis`;
 }
@@ -175,11 +191,13 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
   switch (op.kind) {
     case 'conv': case 'pool': {
       const lines: string[] = [];
+      const divided = op.kind === 'pool' && excludesPad(op) && asymmetric(op.padBefore, op.padAfter);
       if (asymmetric(op.padBefore, op.padAfter)) {
-        const pads = torchPadArgs(op.padBefore, op.padAfter);
-        lines.push(`${x} = F.pad(${x}, ${pyTuple(pads)}${op.kind === 'pool' && op.mode === 'max' ? ", value=float('-inf')" : ''})`);
+        const pads = pyTuple(torchPadArgs(op.padBefore, op.padAfter));
+        if (divided) lines.push(`count = F.avg_pool${op.rank}d(F.pad(torch.ones_like(${x}[:, :1]), ${pads}), ${pySize(op.kernel)}, ${pySize(op.strides)})`);
+        lines.push(`${x} = F.pad(${x}, ${pads}${op.kind === 'pool' && op.mode === 'max' ? ", value=float('-inf')" : ''})`);
       }
-      lines.push(`${out} = self.${attr}(${x})`);
+      lines.push(`${out} = self.${attr}(${x})${divided ? ' / count' : ''}`);
       return lines;
     }
     case 'dense': case 'dropout': case 'bn': case 'embedding': case 'convT': case 'upsample': case 'layernorm': case 'prelu': case 'groupnorm':
@@ -190,7 +208,7 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
       // Negative widths make F.pad crop (a slice would do the same, but shapelint reads F.pad back).
       return [`${out} = F.pad(${x}, ${pyTuple(torchPadArgs(op.before.map((b) => -b), op.after.map((a) => -a)))})`];
     case 'rnn':
-      return op.returnSequences ? [`${out}, _ = self.${attr}(${x})`] : [`${out}, _ = self.${attr}(${x})`, `${out} = ${out}[:, -1]  # return_sequences=False: the last step`];
+      return [`${out}, _ = self.${attr}(${x})`, ...rnnOutputLines(op, out, 'torch')];
     case 'gpool': {
       const dims = pyTuple(Array.from({ length: op.rank }, (_, i) => i + 2));
       return [`${out} = ${x}.${op.mode === 'max' ? 'amax' : 'mean'}(dim=${dims})`];

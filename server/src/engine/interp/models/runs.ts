@@ -5,7 +5,7 @@
  * model's summary, hovers and inlay hints.
  */
 import { saneShape } from '../../shapes';
-import type { LayerDef, LayerEnv, LayerOutcome, TensorLib, ArgValue } from '../../layers/types';
+import type { LayerDef, LayerEnv, LayerOutcome, TensorLib, ArgValue, BoundArgs } from '../../layers/types';
 import { isTensor, UNKNOWN } from '../../layers/types';
 import type { Diagnostic, Dim, LayerApplication, PlainArg, TextRange } from '../../types';
 import { bindArgs, layerCallInputs, toArgValue, type Bound, type EvaluatedArgs } from '../bind';
@@ -17,6 +17,7 @@ import { libOf, mergeHist, safely, showsShape, tensorsIn } from './support';
 import { attachSymbol, evalSymbol } from './symbols';
 import { defaultsOf } from './data-objects';
 import { adjustedInputRank } from '../../layers/keras/index';
+import { asLayerObject } from '../../layers/keras/rnn';
 
 export interface AppRecord {
   app: LayerApplication;
@@ -280,11 +281,18 @@ function carryDefaults(result: Value, from: Value[]): Value {
 }
 
 /** A layer's bound arguments as plain values (for `shapelint port`); unknowns, tensors and dicts are left out. */
-function plainArgs(def: LayerDef, args: Bound): Record<string, PlainArg> {
+function plainArgs(def: LayerDef, args: BoundArgs): Record<string, PlainArg> {
   const out: Record<string, PlainArg> = {};
   for (const p of def.params ?? []) {
-    const v = plain(args.get(p.name));
+    const arg = args.get(p.name);
+    const v = plain(arg);
     if (v !== undefined) out[p.name] = v;
+    // A wrapped layer (Keras Bidirectional's `layer`): its class, and its arguments as `layer.units`.
+    const wrapped = asLayerObject(arg);
+    if (wrapped) {
+      out[p.name] = wrapped.def.names[0].split('.').pop() ?? '';
+      for (const [k, x] of Object.entries(plainArgs(wrapped.def, wrapped.args))) out[`${p.name}.${k}`] = x;
+    }
   }
   return out;
 }

@@ -1,0 +1,162 @@
+/**
+ * Port oracle for the semantic hard cases: stacked, bidirectional, stateful and return_state
+ * recurrent layers, and Keras' 'same' pooling (the average leaves the padding out). Each model is
+ * ported with `--with-weights` and both run in the real frameworks: same output shape (after
+ * layout), the parameter count shapelint expects, and with the source's weights the same outputs
+ * within 1e-4. Every model is also ported to Gluon and checked by the engine.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { portText, type PortResult } from '../../server/src/engine/port/index';
+import { loadParser } from '../../server/src/host/parser';
+import { kerasVenvMissing } from '../oracle/keras-oracle-run';
+import { runPortOracle, sourceChannelsFirstOutput, verdict } from './port-oracle-run';
+
+/** Name, source, input shape with batch 2, and 'stub' when the Gluon port must be a marked stub. */
+type Source = [string, string, number[], ('stub' | undefined)?];
+
+const keras = (...lines: string[]) => ['import keras', 'from keras import layers', '', ...lines, ''].join('\n');
+const sequential = (input: string, ...layerLines: string[]) => keras('model = keras.Sequential([', `    keras.Input(${input}),`, ...layerLines.map((l) => `    ${l},`), '])');
+
+/** A PyTorch module `Net` with these `__init__` and `forward` bodies, and `model` built and called. */
+const torchModel = (init: string[], forward: string[], input: string) => `import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+${init.map((l) => `        ${l}\n`).join('')}
+    def forward(self, x):
+${forward.map((l) => `        ${l}\n`).join('')}
+
+model = Net()
+model(torch.randn(${input}))
+`;
+
+export const KERAS_RNN: Source[] = [
+  ['bidirectional LSTM, every step', sequential('shape=(7, 5)', 'layers.Bidirectional(layers.LSTM(6, return_sequences=True))', 'layers.Dense(3)'), [2, 7, 5]],
+  ['bidirectional GRU, sum, last step', sequential('shape=(6, 4)', "layers.Bidirectional(layers.GRU(5), merge_mode='sum')", 'layers.Dense(2)'), [2, 6, 4]],
+  ['bidirectional SimpleRNN, mul, every step', sequential('shape=(5, 3)', "layers.Bidirectional(layers.SimpleRNN(4, return_sequences=True), merge_mode='mul')"), [2, 5, 3]],
+  ['bidirectional LSTM, ave, last step', sequential('shape=(8, 2)', "layers.Bidirectional(layers.LSTM(3), merge_mode='ave')"), [2, 8, 2]],
+  ['bidirectional LSTM, concat, last step', sequential('shape=(6, 3)', 'layers.Bidirectional(layers.LSTM(4))', 'layers.Dense(2)'), [2, 6, 3]],
+  ['bidirectional GRU without bias, stacked on a bidirectional LSTM', sequential('shape=(5, 4)', 'layers.Bidirectional(layers.LSTM(3, return_sequences=True))', 'layers.Bidirectional(layers.GRU(4, use_bias=False))'), [2, 5, 4], 'stub'],
+  ['stacked LSTMs', sequential('shape=(9, 3)', 'layers.LSTM(8, return_sequences=True)', 'layers.LSTM(8, return_sequences=True)', 'layers.LSTM(4)', 'layers.Dense(2)'), [2, 9, 3]],
+  ['stacked GRUs with dropout', sequential('shape=(6, 3)', 'layers.GRU(5, return_sequences=True, dropout=0.2)', 'layers.GRU(5, recurrent_dropout=0.1)'), [2, 6, 3]],
+  ['return_state with only the output used', keras(
+    'inputs = keras.Input(shape=(6, 4))',
+    'out, h, c = layers.LSTM(5, return_state=True)(inputs)',
+    'outputs = layers.Dense(2)(out)',
+    'model = keras.Model(inputs, outputs)',
+  ), [2, 6, 4]],
+  ['stateful LSTM', sequential('batch_shape=(2, 6, 3)', 'layers.LSTM(4, stateful=True)', 'layers.Dense(2)'), [2, 6, 3]],
+  ['bidirectional GRU after an embedding', keras(
+    'model = keras.Sequential([',
+    "    keras.Input(shape=(7,), dtype='int32'),",
+    '    layers.Embedding(20, 6),',
+    '    layers.Bidirectional(layers.GRU(4, return_sequences=True)),',
+    '    layers.GlobalAveragePooling1D(),',
+    '    layers.Dense(3),',
+    '])',
+  ), [2, 7]],
+];
+
+export const TORCH_RNN: Source[] = [
+  ['two-layer LSTM', torchModel(['self.rnn = nn.LSTM(5, 6, num_layers=2, batch_first=True)', 'self.out = nn.Linear(6, 3)'], ['x, _ = self.rnn(x)', 'return self.out(x)'], '2, 7, 5'), [2, 7, 5]],
+  ['bidirectional GRU', torchModel(['self.rnn = nn.GRU(4, 3, batch_first=True, bidirectional=True)', 'self.out = nn.Linear(6, 2)'], ['x, _ = self.rnn(x)', 'return self.out(x)'], '2, 6, 4'), [2, 6, 4]],
+  ['three-layer bidirectional LSTM with dropout', torchModel(['self.rnn = nn.LSTM(3, 4, num_layers=3, batch_first=True, bidirectional=True, dropout=0.1)'], ['x, _ = self.rnn(x)', 'return x'], '2, 5, 3'), [2, 5, 3]],
+  // Gluon's recurrent layers always have biases: its port is a marked stub.
+  ['two-layer RNN without bias', torchModel(['self.rnn = nn.RNN(4, 5, num_layers=2, batch_first=True, bias=False)', 'self.out = nn.Linear(5, 2)'], ['x, _ = self.rnn(x)', 'return self.out(x)'], '2, 6, 4'), [2, 6, 4], 'stub'],
+  ['two-layer bidirectional GRU', torchModel(['self.rnn = nn.GRU(3, 4, num_layers=2, batch_first=True, bidirectional=True)'], ['x, _ = self.rnn(x)', 'return x'], '2, 8, 3'), [2, 8, 3]],
+];
+
+export const KERAS_POOL: Source[] = [
+  ['same average and max pooling, odd and even sizes, strides 1 and 2', sequential('shape=(9, 8, 3)',
+    "layers.AveragePooling2D(2, padding='same')", "layers.Conv2D(4, 3, padding='same')", "layers.AveragePooling2D(3, strides=1, padding='same')",
+    "layers.AveragePooling2D(3, strides=2, padding='same')", "layers.MaxPooling2D(2, padding='same')", 'layers.Flatten()', 'layers.Dense(2)'), [2, 9, 8, 3]],
+  ['same average pooling in 1-D', sequential('shape=(11, 2)', "layers.AveragePooling1D(4, strides=3, padding='same')", "layers.AveragePooling1D(3, strides=1, padding='same')"), [2, 11, 2]],
+  ['same average pooling in 3-D', sequential('shape=(5, 6, 7, 2)', "layers.AveragePooling3D(2, padding='same')", 'layers.GlobalAveragePooling3D()'), [2, 5, 6, 7, 2]],
+  ['same average pooling with an even window, stride 1', sequential('shape=(6, 7, 1)', "layers.AveragePooling2D(4, strides=1, padding='same')", 'layers.Flatten()'), [2, 6, 7, 1]],
+];
+
+export const TORCH_POOL: Source[] = [
+  ['count_include_pad=False, stride 1', torchModel(['self.pool = nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)', 'self.out = nn.Linear(2 * 7 * 7, 3)'],
+    ['x = self.pool(x)', 'return self.out(torch.flatten(x, 1))'], '2, 2, 7, 7'), [2, 2, 7, 7]],
+  ['count_include_pad=False in 1-D, stride 2', torchModel(['self.pool = nn.AvgPool1d(3, stride=2, padding=1, count_include_pad=False)', 'self.out = nn.Linear(3 * 4, 2)'],
+    ['x = self.pool(x)', 'return self.out(torch.flatten(x, 1))'], '2, 3, 7'), [2, 3, 7]],
+];
+
+interface Case { name: string; source: string; input: number[]; port: PortResult; gluon: PortResult; gluonStub: boolean }
+
+async function portAll(sources: Source[], to: 'torch' | 'keras'): Promise<Case[]> {
+  const parser = await loadParser('wasm');
+  try {
+    return sources.map(([name, source, input, gluon]) => ({
+      name, source, input, gluonStub: gluon === 'stub',
+      port: portText(parser, source, {}, { to, withWeights: true }),
+      gluon: portText(parser, source, {}, { to: 'gluon' }),
+    }));
+  } finally {
+    parser.dispose();
+  }
+}
+
+/** Ports every source, runs source and port in the oracle, and lists what failed. */
+export async function oracleFailures(sources: Source[], direction: 'keras->torch' | 'torch->keras'): Promise<string[]> {
+  const cases = await portAll(sources, direction === 'keras->torch' ? 'torch' : 'keras');
+  const failures: string[] = [];
+  for (const c of cases) {
+    if (c.port.problems.length || !c.port.code) failures.push(`${c.name}: ${c.port.problems.join('; ')}\n${c.port.code}`);
+    const gluonOk = c.gluonStub ? c.gluon.stubs === 1 && /^not ported: /.test(c.gluon.problems[0] ?? '') : c.gluon.problems.length === 0;
+    if (!gluonOk) failures.push(`${c.name} to Gluon: ${c.gluon.problems.join('; ')}\n${c.gluon.code}`);
+  }
+  const runnable = cases.filter((c) => c.port.code && !c.port.problems.length);
+  const intInput = (c: Case) => (/Embedding\((\d+)/.exec(c.source) ? Number(/Embedding\((\d+)/.exec(c.source)![1]) : undefined);
+  const outcomes = runPortOracle(runnable.map((c, id) => ({
+    id, direction, source: c.source, port: c.port.code, className: 'Net', weights: true, inputShape: c.input, intHigh: intInput(c),
+    channelsFirstInput: direction === 'keras->torch' ? c.port.layouts!.input === 'cf' : c.port.graph!.inputLayout === 'cf' && c.input.length >= 3,
+    channelsFirstOutput: direction === 'keras->torch' ? c.port.layouts!.output === 'cf' : sourceChannelsFirstOutput(c.port),
+  })));
+  outcomes.forEach((o, i) => {
+    const why = verdict(o, runnable[i].port, direction);
+    if (why) failures.push(`${runnable[i].name}: ${why}\n${runnable[i].source}\n--- port ---\n${runnable[i].port.code}`);
+  });
+  return failures;
+}
+
+const skip = kerasVenvMissing() ?? false;
+
+test('every hard case ports to Gluon, checked by the engine (MXNet cannot run here): no problem, or the one expected stub', async () => {
+  const all = [...KERAS_RNN, ...KERAS_POOL, ...TORCH_RNN, ...TORCH_POOL];
+  const cases = [...await portAll([...KERAS_RNN, ...KERAS_POOL], 'torch'), ...await portAll([...TORCH_RNN, ...TORCH_POOL], 'keras')];
+  assert.equal(cases.length, all.length);
+  for (const c of cases) {
+    const ok = c.gluonStub ? c.gluon.stubs === 1 && /^not ported: /.test(c.gluon.problems[0] ?? '') : c.gluon.problems.length === 0;
+    assert.ok(ok, `${c.name}: ${c.gluon.problems.join('; ')}\n${c.gluon.code}`);
+  }
+  const bidirectional = cases[0].gluon.code!;
+  assert.match(bidirectional, /rnn\.LSTM\(\s*6, layout='NTC', bidirectional=True, input_size=5\)/);
+  const pooled = cases[KERAS_RNN.length].gluon.code!;
+  assert.match(pooled, /count_include_pad=False/);
+  assert.match(pooled, /count = F\.Pooling\(\s*count, kernel=\(2, 2\), stride=\(2, 2\), pool_type='avg'\)/);
+});
+
+test(`${KERAS_RNN.length} Keras recurrent models (bidirectional, stacked, return_state, stateful) ported to PyTorch compute the same outputs`, { skip, timeout: 300_000 }, async () => {
+  const failures = await oracleFailures(KERAS_RNN, 'keras->torch');
+  assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
+});
+
+test(`${TORCH_RNN.length} PyTorch multi-layer and bidirectional recurrent models ported to Keras compute the same outputs`, { skip, timeout: 300_000 }, async () => {
+  const failures = await oracleFailures(TORCH_RNN, 'torch->keras');
+  assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
+});
+
+test(`${KERAS_POOL.length} Keras models with 'same' pooling ported to PyTorch compute the same outputs`, { skip, timeout: 300_000 }, async () => {
+  const failures = await oracleFailures(KERAS_POOL, 'keras->torch');
+  assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
+});
+
+test(`${TORCH_POOL.length} PyTorch models averaging without the padding ported to Keras compute the same outputs`, { skip, timeout: 300_000 }, async () => {
+  const failures = await oracleFailures(TORCH_POOL, 'torch->keras');
+  assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
+});

@@ -1,0 +1,75 @@
+/**
+ * Library models port to the target library's constructor of the same family. The parameter
+ * counts differ between libraries (torchvision's resnet50 has 25,557,032, Keras' ResNet50
+ * 25,636,712): the port says so in a note instead of failing the count check. The PyTorch and
+ * Keras ports run in the real frameworks and print the output shape and the count the engine's
+ * library stubs give.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { PythonParser } from '../../server/src/engine/index';
+import { portText, type PortFramework } from '../../server/src/engine/port/index';
+import { loadParser } from '../../server/src/host/parser';
+import { fileModuleProvider, projectSpecFor } from '../../server/src/host/project';
+import { kerasVenvMissing } from '../oracle/keras-oracle-run';
+import { runPortOracle } from './port-oracle-run';
+
+const KERAS_RESNET = 'import keras\n\nmodel = keras.applications.ResNet50(weights=None)\n';
+const TORCH_RESNET = 'import torch\nfrom torchvision import models\n\nmodel = models.resnet50(weights=None, num_classes=10)\nmodel(torch.randn(2, 3, 224, 224))\n';
+const TORCH_RESNET18 = 'import torch\nfrom torchvision import models\n\nmodel = models.resnet18(weights=None)\nmodel(torch.randn(2, 3, 224, 224))\n';
+
+let parser: PythonParser;
+let dir: string;
+before(async () => {
+  parser = await loadParser('wasm');
+  dir = mkdtempSync(path.join(tmpdir(), 'port-library-'));
+});
+after(() => {
+  parser.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Ports a source with its imports followed, as the CLI does. */
+function port(text: string, to: PortFramework) {
+  const file = path.join(dir, 'model.py');
+  writeFileSync(file, text);
+  const spec = projectSpecFor(file);
+  return portText(parser, text, { modules: fileModuleProvider(spec, parser), moduleName: spec.moduleName }, { to });
+}
+
+test("Keras' ResNet50 ports to torchvision's resnet50 and the Gluon zoo's resnet50_v1, with the parameter difference stated", () => {
+  const torch = port(KERAS_RESNET, 'torch');
+  assert.deepEqual(torch.problems, []);
+  assert.match(torch.code!, /return models\.resnet50\(weights=None, num_classes=1000\)/);
+  assert.match(torch.code!, /y = torch\.softmax\(model\(x\), dim=1\)/);
+  assert.equal(torch.check?.sourceTotal, 25_636_712);
+  assert.equal(torch.check?.targetTotal, 25_557_032);
+  assert.match(torch.notes![0], /parameter counts differ between the libraries: keras\.applications ResNet50 has 25,636,712, torchvision\.models resnet50 25,557,032/);
+  const gluon = port(KERAS_RESNET, 'gluon');
+  assert.deepEqual(gluon.problems, []);
+  assert.match(gluon.code!, /return vision\.resnet50_v1\(classes=1000\)/);
+  assert.deepEqual(gluon.check?.outputShape, [2, 1000]);
+});
+
+test("torchvision's resnet50 ports to Keras' ResNet50 without the softmax head; resnet18 has no Keras equivalent", () => {
+  const keras = port(TORCH_RESNET, 'keras');
+  assert.deepEqual(keras.problems, []);
+  assert.match(keras.code!, /keras\.applications\.ResNet50\(weights=None, classes=10, classifier_activation=None\)/);
+  assert.equal(keras.check?.sourceTotal, 23_528_522);
+  const none = port(TORCH_RESNET18, 'keras');
+  assert.equal(none.code, undefined);
+  assert.match(none.problems[0], /torchvision\.models resnet18 has no equivalent in keras\.applications/);
+});
+
+test('library ports run in real PyTorch and Keras with the shape and parameter count the engine expects', { skip: kerasVenvMissing() ?? false, timeout: 300_000 }, () => {
+  const ports = [port(KERAS_RESNET, 'torch'), port(TORCH_RESNET, 'keras')];
+  const outcomes = runPortOracle(ports.map((p, id) => ({ id, direction: 'run', port: p.code })));
+  assert.deepEqual(outcomes.map((o) => [o.error, o.portShape, o.portParams]), [
+    [undefined, [2, 1000], 25_557_032],
+    [undefined, [2, 10], 23_608_202],
+  ]);
+  assert.deepEqual(ports.map((p) => p.check?.targetTotal), [25_557_032, 23_608_202]);
+});
