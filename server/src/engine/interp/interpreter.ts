@@ -993,7 +993,7 @@ export class Interpreter implements InterpreterHost {
       const hit = obj.entries.find(([k]) => this.same(k, key));
       return hit ? hit[1] : UNKNOWN_V;
     }
-    if (obj.t === 'object') return this.models.indexContainer(obj, key);
+    if (obj.t === 'object') return this.models.indexContainer(obj, key, range);
     if (obj.t === 'range' && key.t === 'num') return num(obj.start + key.v * obj.step);
     return UNKNOWN_V;
   }

@@ -170,8 +170,8 @@ export class ModelEngine implements ModelLayer {
     return tensorBinary(this.ctx, op, a, b, range);
   }
 
-  indexContainer(obj: ObjectValue, key: Value): Value {
-    return dataIndex(obj) ?? this.ctx.containers.indexContainer(obj, key);
+  indexContainer(obj: ObjectValue, key: Value, range: TextRange): Value {
+    return dataIndex(this.ctx, obj, range) ?? this.ctx.containers.indexContainer(obj, key);
   }
 
   iterationItem(v: Value, range: TextRange): Value | null {

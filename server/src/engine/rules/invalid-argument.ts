@@ -14,7 +14,7 @@ export const invalidArgument = defineRule({
     '`classes` rules, an unknown Gluon `get_model` name), reported at your call with the library\'s message. ' +
     'In PyTorch data pipelines: a torchvision `RandomCrop` larger than the (padded) image without `pad_if_needed`, and PIL images ' +
     '(a dataset without `ToTensor`/`PILToTensor`) reaching a `DataLoader`\'s default collate, reported where the code reads a sample or ' +
-    'batch (the `for` over the loader, `next(iter(loader))`, a direct call of the transform), as torch raises there; only when the image sizes are known. ' +
+    'batch (the `for` over the loader, `next(iter(loader))`, `dataset[i]` for the crop, a direct call of the transform), as torch raises there, once per pipeline; only when the image sizes are known. ' +
     'No output size is computed from such a value and no fix is built on one.',
   whyBad: 'The framework raises at construction or first forward, often far from where the argument was written.',
   example: ["```python", "gluon.nn.Dense(2, activation='softmax')  # MXNet: Invalid Input: 'softmax'", '```'].join('\n'),

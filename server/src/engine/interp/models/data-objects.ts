@@ -81,8 +81,19 @@ export function readItem(ctx: ModelContext, v: Value, range: TextRange): Value |
   return iterationItem(v);
 }
 
+/**
+ * Failures already reported, per analysis: Python stops at the first read that raises, so later
+ * reads of the same pipeline (a loop after `ds[0]`, a dataset and its loader) are never reached.
+ */
+const reportedFailures = new WeakMap<ModelContext, WeakSet<DataFailure>>();
+
 function reportFailure(ctx: ModelContext, failure: DataFailure, range: TextRange): void {
-  ctx.diagnostics.report(ctx.runs.currentRun(), { rule: 'invalid-argument', message: failure.message, explanation: failure.explanation }, null, range, null, 'torch');
+  const run = ctx.runs.currentRun();
+  const seen = reportedFailures.get(ctx) ?? new WeakSet<DataFailure>();
+  reportedFailures.set(ctx, seen);
+  if (seen.has(failure)) return;
+  if (!run.dry) seen.add(failure);
+  ctx.diagnostics.report(run, { rule: 'invalid-argument', message: failure.message, explanation: failure.explanation }, null, range, null, 'torch');
 }
 
 /** A value a transform gave where the library raises (`RandomCrop` larger than the image). */
@@ -107,9 +118,19 @@ export function failureIn(v: Value, depth = 0): DataFailure | null {
 /** While a user dataset's `__getitem__` runs to find its sample: a failure is the sample's, raised when the loader reads it. */
 let sampling = 0;
 
-/** `obj[i]` on a data object. */
-export function dataIndex(obj: ObjectValue): Value | undefined {
-  return obj.data ? (obj.data.sample ?? UNKNOWN_V) : undefined;
+/**
+ * `obj[i]` on a data object. A dataset runs its transforms in `__getitem__`, so a sample that
+ * raises (`RandomCrop` larger than the image) raises here; inside another dataset's
+ * `__getitem__` it becomes that dataset's failing sample. (PIL samples index fine: only the
+ * loader's collate rejects them.)
+ */
+export function dataIndex(ctx: ModelContext, obj: ObjectValue, range: TextRange): Value | undefined {
+  if (!obj.data) return undefined;
+  const failure = obj.data.kind === 'dataset' ? obj.data.failure : undefined;
+  if (!failure) return obj.data.sample ?? UNKNOWN_V;
+  if (sampling > 0) return failedValue(ctx, range, failure);
+  reportFailure(ctx, failure, range);
+  return UNKNOWN_V;
 }
 
 /** Calling a data object (a transform on an image); a transform that raises on it is reported at the call. */

@@ -66,7 +66,8 @@ export interface ModelLayer {
   shapeTuple(t: TensorVal): Value;
   indexTensor(t: TensorVal, parts: Expr[], scope: Scope, range: TextRange): Value;
   tensorBinary(op: string, a: Value, b: Value, range: TextRange): Value;
-  indexContainer(obj: ObjectValue, key: Value): Value;
+  /** `obj[key]` at `range` (a dataset whose sample raises reports it there). */
+  indexContainer(obj: ObjectValue, key: Value, range: TextRange): Value;
   // Data objects of input sources (datasets, loaders, parsers; `data-objects.ts`)
   /** One item of iterating `v` when its length is unknown but its items are (a loader's batch), else null. */
   iterationItem(v: Value, range: TextRange): Value | null;
