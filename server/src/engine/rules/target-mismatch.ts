@@ -25,8 +25,11 @@ export const targetMismatch = defineRule({
     'Keras 2.0–2.3 `Error when checking target: expected dense_2 to have shape (10,) but got array with shape (1,)`, Keras 1 ' +
     '`Error when checking model target: …`; the message is the likeliest version\'s and the explanation quotes the others. ' +
     'When the versions the code may run on (the `keras-version` setting, the project\'s pins, what the code shows) disagree, ' +
-    'it is a warning that names the versions that fail and those that accept it (Keras 3 broadcasts `(N, 1)` labels against an ' +
-    '`(N, 10)` mean-squared-error output; Keras 2.0–2.3 reject them before training).',
+    'it is a warning that names the versions that fail and those that accept it (Keras 3 and tf.keras 2 broadcast `(N, 1)` labels against an ' +
+    '`(N, 10)` mean-squared-error output; Keras 2.0–2.3 reject them before training). tf.keras 2 is checked for categorical ' +
+    'crossentropy; for its other losses only what it surely accepts is known (elementwise losses that broadcast, binary ' +
+    'crossentropy on equal shapes, one class index per prediction for the sparse loss), so a mismatch there is not ' +
+    'checked on tf.keras 2.',
   example: [
     '```python',
     'model.compile(loss="categorical_crossentropy", optimizer="adam")  # labels are class indices (N,)',

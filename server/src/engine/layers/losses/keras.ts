@@ -15,14 +15,16 @@
  *  - Keras 2.4+ / tf.keras 2: categorical crossentropy runs `target.shape.assert_is_compatible_with(output.shape)`
  *    (`categorical_crossentropy` in keras/backend.py, tensorflow/python/keras/backend.py) after a loss
  *    object dropped one squeezable axis (`losses_utils.squeeze_or_expand_dimensions`): "Shapes (None, 1)
- *    and (None, 10) are incompatible". Its other losses are left silent.
+ *    and (None, 10) are incompatible". Its other losses only pass where tf.keras 2 certainly does not raise
+ *    (see `tfKeras2`): elementwise losses that broadcast, which tf.keras 2 trains on without a word
+ *    while Keras 3 may reject them, so a version-merged finding says which versions accept the code.
  *  - Keras 1 and Keras 2.0–2.3 check the label arrays of `fit`/`evaluate`/`*_on_batch` against the
  *    output layer before training (`standardize_input_data` and `check_loss_and_target_compatibility`:
  *    keras/engine/training_utils.py in Keras 2.2–2.3, keras/engine/training.py in Keras 1 and 2.0),
  *    in words that name the output layer. Their loss functions called directly are left silent.
  */
 import type { KerasSemantics, KerasVersion, Shape } from '../../types';
-import { broadcastVerdict, PASS, pyTuple, raise, UNKNOWN_VERDICT, type LossFix, type LossVerdict } from './verdict';
+import { broadcastVerdict, PASS, pyTuple, raise, shapeEq, UNKNOWN_VERDICT, type LossFix, type LossVerdict } from './verdict';
 
 export type KerasLoss = 'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'binary_crossentropy' | 'elementwise';
 
@@ -174,12 +176,56 @@ function tf2Squeeze(t: Shape, p: Shape): [Shape, Shape] {
 }
 
 /**
- * Keras 2.4+ / tf.keras 2: categorical crossentropy's `target.shape.assert_is_compatible_with(output.shape)`
- * ("Shapes (None, 1) and (None, 10) are incompatible"); a loss object first drops a squeezable
- * axis, the function called directly does not. Other losses are left silent.
+ * tf2Squeeze where every size it tests is known: `squeeze_or_expand_dimensions` squeezes a label
+ * axis that is merely compatible with 1 (tensorflow/python/keras/utils/losses_utils.py), and a
+ * size unknown here is a number to TensorFlow.
+ */
+function tf2SqueezeKnown(t: Shape, p: Shape): [Shape, Shape] | null {
+  const [a, b] = [t.dims, p.dims];
+  if (Math.abs(a.length - b.length) === 1 && typeof (a.length > b.length ? a : b)[Math.max(a.length, b.length) - 1] !== 'number') return null;
+  return tf2Squeeze(t, p);
+}
+
+/**
+ * Keras 2.4+ / tf.keras 2. Categorical crossentropy raises (`tfKeras2Categorical`). The other
+ * losses pass where tf.keras 2 certainly does not raise, and say nothing otherwise (their errors
+ * are worded by TensorFlow's ops, differently across TensorFlow releases):
+ *  - the elementwise losses (tensorflow/python/keras/losses.py: `mean_squared_error` is
+ *    `mean(squared_difference(y_pred, y_true), axis=-1)`, the others alike) broadcast, after a
+ *    loss object's squeeze; (N, 10) against (N, 1) trains silently on the wrong loss;
+ *  - binary crossentropy passes on equal shapes only (with a sigmoid output it calls
+ *    `sigmoid_cross_entropy_with_logits`, which asserts equal shapes; otherwise it broadcasts);
+ *  - sparse categorical crossentropy passes on one class index per prediction, (N,) or (N, 1)
+ *    for (N, C) (backend.py flattens the labels when their rank is not the output's minus one).
  */
 function tfKeras2(loss: KerasLoss, yTrue: Shape, yPred: Shape, call: KerasLossCall): LossVerdict {
-  if (loss !== 'categorical_crossentropy') return UNKNOWN_VERDICT;
+  if (loss === 'categorical_crossentropy') return tfKeras2Categorical(yTrue, yPred, call);
+  const adjusted = call.direct ? [yTrue, yPred] : tf2SqueezeKnown(yTrue, yPred);
+  if (!adjusted) return UNKNOWN_VERDICT;
+  const [t, p] = adjusted;
+  switch (loss) {
+    case 'elementwise': {
+      const b = broadcastVerdict(t, p);
+      return b === 'same' || b === 'broadcast' ? PASS : UNKNOWN_VERDICT;
+    }
+    case 'binary_crossentropy':
+      return shapeEq(t, p) === true ? PASS : UNKNOWN_VERDICT;
+    case 'sparse_categorical_crossentropy': {
+      const classes = p.dims[p.dims.length - 1];
+      if (p.dims.length < 2 || typeof classes !== 'number' || classes === 1) return UNKNOWN_VERDICT;
+      const lead: Shape = { dims: p.dims.slice(0, -1), open: false };
+      const indices = t.dims.length === p.dims.length && t.dims[t.dims.length - 1] === 1 ? { dims: t.dims.slice(0, -1), open: false } : t;
+      return indices.dims.length === lead.dims.length && leadingDimsAgree(indices, lead) === true ? PASS : UNKNOWN_VERDICT;
+    }
+  }
+}
+
+/**
+ * tf.keras 2's categorical crossentropy: `target.shape.assert_is_compatible_with(output.shape)`
+ * ("Shapes (None, 1) and (None, 10) are incompatible"); a loss object first drops a squeezable
+ * axis, the function called directly does not.
+ */
+function tfKeras2Categorical(yTrue: Shape, yPred: Shape, call: KerasLossCall): LossVerdict {
   const [t, p] = call.direct ? [yTrue, yPred] : tf2Squeeze(yTrue, yPred);
   const agree = t.dims.length === p.dims.length ? leadingDimsAgree(t, p) : false;
   if (agree === true) return PASS;
