@@ -27,9 +27,9 @@ export const targetMismatch = defineRule({
     'When the versions the code may run on (the `keras-version` setting, the project\'s pins, what the code shows) disagree, ' +
     'it is a warning that names the versions that fail and those that accept it (Keras 3 and tf.keras 2 broadcast `(N, 1)` labels against an ' +
     '`(N, 10)` mean-squared-error output; Keras 2.0–2.3 reject them before training). tf.keras 2 is checked for categorical ' +
-    'crossentropy; for its other losses only what it surely accepts is known (elementwise losses that broadcast, binary ' +
-    'crossentropy on equal shapes, one class index per prediction for the sparse loss), so a mismatch there is not ' +
-    'checked on tf.keras 2.',
+    'crossentropy and the elementwise losses (`Dimensions must be equal, but are 10 and 3 for \'{{node …}}\' with input shapes: ' +
+    '[?,10], [?,3].` inside `fit`, `Incompatible shapes: [32,10] vs. [32,3]` called directly); for binary and sparse crossentropy only ' +
+    'what it surely accepts is known (equal shapes; one class index per prediction), so a mismatch there is not checked on tf.keras 2.',
   example: [
     '```python',
     'model.compile(loss="categorical_crossentropy", optimizer="adam")  # labels are class indices (N,)',

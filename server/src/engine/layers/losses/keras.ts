@@ -26,7 +26,8 @@
 import type { KerasSemantics, KerasVersion, Shape } from '../../types';
 import { broadcastVerdict, PASS, pyTuple, raise, shapeEq, UNKNOWN_VERDICT, type LossFix, type LossVerdict } from './verdict';
 
-export type KerasLoss = 'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'binary_crossentropy' | 'elementwise';
+/** `percentage`: mean absolute percentage error, elementwise but with the labels first in tf.keras 2's subtraction. */
+export type KerasLoss = 'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'binary_crossentropy' | 'elementwise' | 'percentage';
 
 /** Loss names and classes (as `compile` accepts them) → the check they get. */
 const KERAS_LOSSES: Record<string, KerasLoss> = {
@@ -39,8 +40,17 @@ const KERAS_LOSSES: Record<string, KerasLoss> = {
   mse: 'elementwise', mean_squared_error: 'elementwise', MeanSquaredError: 'elementwise',
   mae: 'elementwise', mean_absolute_error: 'elementwise', MeanAbsoluteError: 'elementwise',
   msle: 'elementwise', mean_squared_logarithmic_error: 'elementwise', MeanSquaredLogarithmicError: 'elementwise',
-  mape: 'elementwise', mean_absolute_percentage_error: 'elementwise', MeanAbsolutePercentageError: 'elementwise',
+  mape: 'percentage', mean_absolute_percentage_error: 'percentage', MeanAbsolutePercentageError: 'percentage',
 };
+
+/** A shape as TensorFlow prints it in op errors: `[?,10]` (an unknown batch inside `fit` is ?). */
+function tfShape(s: Shape, batchNone: boolean): string {
+  return `[${s.dims.map((d, i) => (batchNone && i === 0 && typeof d !== 'number' ? '?' : String(d))).join(',')}]`;
+}
+
+function isElementwise(loss: KerasLoss): boolean {
+  return loss === 'elementwise' || loss === 'percentage';
+}
 
 export function kerasLossKind(name: string): KerasLoss | undefined {
   return Object.prototype.hasOwnProperty.call(KERAS_LOSSES, name) ? KERAS_LOSSES[name] : undefined;
@@ -114,7 +124,7 @@ export function kerasLossVerdict(loss: KerasLoss, yTrue: Shape, yPred: Shape, se
   if (semantics === 'keras2') return tfKeras2(loss, yTrue, yPred, call);
   if (semantics !== 'keras3') return UNKNOWN_VERDICT;
   const batchNone = call.batchNone;
-  const adjusted = call.direct && loss !== 'elementwise' ? [yTrue, yPred] : sameRank(yTrue, yPred);
+  const adjusted = call.direct && !isElementwise(loss) ? [yTrue, yPred] : sameRank(yTrue, yPred);
   if (!adjusted) return UNKNOWN_VERDICT;
   const [t, p] = adjusted;
   const shapes = `target.shape=${pyTuple(t, batchNone)}, output.shape=${pyTuple(p, batchNone)}`;
@@ -148,15 +158,15 @@ export function kerasLossVerdict(loss: KerasLoss, yTrue: Shape, yPred: Shape, se
       if (agree === false) return raise(`Arguments \`target\` and \`output\` must have the same shape up until the last dimension: ${received}`, why);
       return agree ? PASS : UNKNOWN_VERDICT;
     }
-    case 'elementwise': {
+    case 'elementwise':
+    case 'percentage': {
       const b = broadcastVerdict(t, p);
       if (b === null) return UNKNOWN_VERDICT;
       if (b === 'same' || b === 'broadcast') return PASS;
-      const list = (s: Shape) => `[${s.dims.map((d, i) => (batchNone && i === 0 && typeof d !== 'number' ? '?' : String(d))).join(',')}]`;
       // Eagerly TensorFlow says "Incompatible shapes"; inside `fit` the traced graph says "Dimensions must be equal".
       const message = batchNone
-        ? `Dimensions must be equal, but are ${b.x} and ${b.y} for '{{node compile_loss/…/sub}}' with input shapes: ${list(t)}, ${list(p)}.`
-        : `Incompatible shapes: ${list(t)} vs. ${list(p)}`;
+        ? `Dimensions must be equal, but are ${b.x} and ${b.y} for '{{node compile_loss/…/sub}}' with input shapes: ${tfShape(t, batchNone)}, ${tfShape(p, batchNone)}.`
+        : `Incompatible shapes: ${tfShape(t, batchNone)} vs. ${tfShape(p, batchNone)}`;
       return raise(message, [
         `The loss subtracts the output ${pyTuple(yPred, batchNone)} from the labels ${pyTuple(yTrue, batchNone)} (after Keras drops or adds one trailing axis of size 1), and they do not broadcast.`,
       ]);
@@ -190,9 +200,8 @@ function tf2SqueezeKnown(t: Shape, p: Shape): [Shape, Shape] | null {
  * Keras 2.4+ / tf.keras 2. Categorical crossentropy raises (`tfKeras2Categorical`). The other
  * losses pass where tf.keras 2 certainly does not raise, and say nothing otherwise (their errors
  * are worded by TensorFlow's ops, differently across TensorFlow releases):
- *  - the elementwise losses (tensorflow/python/keras/losses.py: `mean_squared_error` is
- *    `mean(squared_difference(y_pred, y_true), axis=-1)`, the others alike) broadcast, after a
- *    loss object's squeeze; (N, 10) against (N, 1) trains silently on the wrong loss;
+ *  - the elementwise losses broadcast, after a loss object's squeeze: (N, 10) against (N, 1)
+ *    trains silently on the wrong loss; sizes that do not broadcast raise (`tfKeras2Elementwise`);
  *  - binary crossentropy passes on equal shapes only (with a sigmoid output it calls
  *    `sigmoid_cross_entropy_with_logits`, which asserts equal shapes; otherwise it broadcasts);
  *  - sparse categorical crossentropy passes on one class index per prediction, (N,) or (N, 1)
@@ -204,10 +213,9 @@ function tfKeras2(loss: KerasLoss, yTrue: Shape, yPred: Shape, call: KerasLossCa
   if (!adjusted) return UNKNOWN_VERDICT;
   const [t, p] = adjusted;
   switch (loss) {
-    case 'elementwise': {
-      const b = broadcastVerdict(t, p);
-      return b === 'same' || b === 'broadcast' ? PASS : UNKNOWN_VERDICT;
-    }
+    case 'elementwise':
+    case 'percentage':
+      return tfKeras2Elementwise(loss, yTrue, yPred, t, p, call.batchNone);
     case 'binary_crossentropy':
       return shapeEq(t, p) === true ? PASS : UNKNOWN_VERDICT;
     case 'sparse_categorical_crossentropy': {
@@ -218,6 +226,29 @@ function tfKeras2(loss: KerasLoss, yTrue: Shape, yPred: Shape, call: KerasLossCa
       return indices.dims.length === lead.dims.length && leadingDimsAgree(indices, lead) === true ? PASS : UNKNOWN_VERDICT;
     }
   }
+}
+
+/**
+ * tf.keras 2's elementwise losses (tensorflow/python/keras/losses.py, keras/losses.py in Keras 2.x):
+ * `mean_squared_error` is `squared_difference(y_pred, y_true)`, `mean_absolute_error`
+ * `abs(y_pred - y_true)`, `mean_squared_logarithmic_error` the squared difference of the logs
+ * (prediction first), `mean_absolute_percentage_error` `abs((y_true - y_pred) / …)`. Inside `fit`
+ * the traced graph's shape inference raises "Dimensions must be equal, but are 10 and 3 for
+ * '{{node …}}' with input shapes: [?,10], [?,3]."; called directly, the eager op raises
+ * "Incompatible shapes: [32,10] vs. [32,3]". Both name the operands in the op's order.
+ */
+function tfKeras2Elementwise(loss: KerasLoss, yTrue: Shape, yPred: Shape, t: Shape, p: Shape, batchNone: boolean): LossVerdict {
+  const [first, second] = loss === 'percentage' ? [t, p] : [p, t];
+  const b = broadcastVerdict(first, second);
+  if (b === 'same' || b === 'broadcast') return PASS;
+  // Every size is printed (inside `fit`, an unknown batch as ?): all others must be known.
+  if (b === null || ![first, second].every((s) => s.dims.slice(batchNone ? 1 : 0).every((d) => typeof d === 'number'))) return UNKNOWN_VERDICT;
+  const message = batchNone
+    ? `Dimensions must be equal, but are ${b.x} and ${b.y} for '{{node …}}' with input shapes: ${tfShape(first, batchNone)}, ${tfShape(second, batchNone)}.`
+    : `Incompatible shapes: ${tfShape(first, batchNone)} vs. ${tfShape(second, batchNone)}`;
+  return raise(message, [
+    `The loss compares the output ${pyTuple(yPred, batchNone)} with the labels ${pyTuple(yTrue, batchNone)} element by element (after tf.keras drops one trailing axis of size 1), and they do not broadcast.`,
+  ]);
 }
 
 /**
@@ -294,7 +325,7 @@ export function legacyFitVerdict(loss: KerasLoss, version: 'keras1' | 'keras2.0-
 function legacyExplanation(loss: KerasLoss, y: Shape, output: Shape): string[] {
   const out = pyTuple({ dims: [null, ...output.dims.slice(1)], open: false });
   if (loss === 'sparse_categorical_crossentropy') return [`sparse_categorical_crossentropy takes one class index per sample (labels of shape (N,) or (N, 1)) for the output ${out}; the labels are ${pyTuple(y)}.`];
-  return [`${loss === 'elementwise' ? 'The loss' : loss} takes labels of the output's shape ${out}; the labels are ${pyTuple(y)}.`];
+  return [`${isElementwise(loss) ? 'The loss' : loss} takes labels of the output's shape ${out}; the labels are ${pyTuple(y)}.`];
 }
 
 function legacyFixes(loss: KerasLoss, y: Shape, output: Shape): LossFix[] | undefined {
