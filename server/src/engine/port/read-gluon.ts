@@ -133,6 +133,12 @@ function readGluonOp(v: LayerView): ReadResult {
       return [{ kind: 'flatten', order: v.layout }];
     case 'concat': case 'Concat':
       return mxConcat(v);
+    case 'add': case 'elemwise_add': case 'broadcast_add': case 'broadcast_plus':
+      return v.inputs.length === 2 ? [{ kind: 'add' }] : [stub('an addition of a scalar')];
+    case 'mul': case 'elemwise_mul': case 'broadcast_mul':
+      return v.inputs.length === 2 ? [{ kind: 'merge', fn: 'mul' }] : [stub('a product with a scalar')];
+    case 'sub': case 'elemwise_sub': case 'broadcast_sub': case 'broadcast_minus':
+      return v.inputs.length === 2 ? [{ kind: 'merge', fn: 'sub' }] : [stub('a subtraction of a scalar')];
     case 'UpSampling':
       return a.sample_type === 'nearest' && v.inputs.length === 1 ? upsample(v, { mode: 'nearest' }) : [stub('bilinear or multi-input UpSampling has no translation yet')];
     case 'repeat':
