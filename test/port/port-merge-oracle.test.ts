@@ -56,6 +56,16 @@ export const TORCH_MERGES: Source[] = [
   ], '2, 8'), [2, 8]],
 ];
 
+/** InstanceNorm has no Keras 3 layer: GroupNormalization with one channel per group is the same computation. */
+export const TORCH_INSTANCE_NORMS: Source[] = [
+  // Gluon's InstanceNorm is not written yet (its center/scale defaults and parameter count differ): one stub each.
+  ['InstanceNorm2d, affine', torchModel(['self.conv = nn.Conv2d(3, 4, 3)', 'self.norm = nn.InstanceNorm2d(4, affine=True)', 'self.out = nn.Conv2d(4, 2, 1)'], [
+    'return self.out(torch.relu(self.norm(self.conv(x))))',
+  ], '2, 3, 8, 7'), [2, 3, 8, 7], 'stub'],
+  ['InstanceNorm2d without affine', torchModel(['self.conv = nn.Conv2d(3, 4, 3)', 'self.norm = nn.InstanceNorm2d(4)'], ['return self.norm(self.conv(x))'], '2, 3, 6, 6'), [2, 3, 6, 6], 'stub'],
+  ['InstanceNorm1d, affine, eps 1e-3', torchModel(['self.conv = nn.Conv1d(2, 3, 3)', 'self.norm = nn.InstanceNorm1d(3, eps=1e-3, affine=True)'], ['return self.norm(self.conv(x))'], '2, 2, 9'), [2, 2, 9], 'stub'],
+];
+
 let parser: PythonParser;
 before(async () => {
   parser = await loadParser('wasm');
@@ -130,5 +140,20 @@ const skip = kerasVenvMissing() ?? false;
 
 test(`${TORCH_MERGES.length} PyTorch models with residual sums, gates and concatenations ported to Keras compute the same outputs`, { skip, timeout: 300_000 }, async () => {
   const failures = await oracleFailures(TORCH_MERGES, 'torch->keras');
+  assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
+});
+
+test('InstanceNorm ports to Keras as GroupNormalization(groups=channels); with running statistics it is a stub', () => {
+  const [affine, plain] = [keras(TORCH_INSTANCE_NORMS[0][1]), keras(TORCH_INSTANCE_NORMS[1][1])];
+  assert.deepEqual([...affine.problems, ...plain.problems], []);
+  assert.match(affine.code!, /layers\.GroupNormalization\(groups=4, epsilon=0\.00001, name='norm'\)/);
+  assert.match(plain.code!, /layers\.GroupNormalization\(\s*groups=4,\s*epsilon=0\.00001,\s*center=False,\s*scale=False/);
+  const tracked = keras(torchModel(['self.norm = nn.InstanceNorm2d(3, track_running_stats=True)'], ['return self.norm(x)'], '2, 3, 5, 5'));
+  assert.equal(tracked.stubs, 1);
+  assert.match(tracked.problems[0], /track_running_stats=True/);
+});
+
+test(`${TORCH_INSTANCE_NORMS.length} PyTorch models with InstanceNorm ported to Keras compute the same outputs`, { skip, timeout: 300_000 }, async () => {
+  const failures = await oracleFailures(TORCH_INSTANCE_NORMS, 'torch->keras');
   assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
 });
