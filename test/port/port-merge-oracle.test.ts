@@ -12,7 +12,7 @@ import type { PythonParser } from '../../server/src/engine/index';
 import { portText } from '../../server/src/engine/port/index';
 import { loadParser } from '../../server/src/host/parser';
 import { kerasVenvMissing } from '../oracle/keras-oracle-run';
-import { oracleFailures, torchModel, type Source } from './port-oracle-cases';
+import { oracleFailures, sequential, torchModel, type Source } from './port-oracle-cases';
 
 const BASIC_BLOCK_INIT = [
   'self.conv1 = nn.Conv2d(3, 6, 3, stride=2, padding=1, bias=False)',
@@ -155,5 +155,36 @@ test('InstanceNorm ports to Keras as GroupNormalization(groups=channels); with r
 
 test(`${TORCH_INSTANCE_NORMS.length} PyTorch models with InstanceNorm ported to Keras compute the same outputs`, { skip, timeout: 300_000 }, async () => {
   const failures = await oracleFailures(TORCH_INSTANCE_NORMS, 'torch->keras');
+  assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
+});
+
+/** Spatial dropout drops whole channels in training and is the identity at inference, in every framework. */
+export const KERAS_SPATIAL_DROPOUT: Source[] = [
+  ['SpatialDropout2D between convolutions', sequential('shape=(7, 6, 3)', 'layers.Conv2D(4, 3)', 'layers.SpatialDropout2D(0.3)', 'layers.Conv2D(2, 1)'), [2, 7, 6, 3]],
+  ['SpatialDropout1D after a 1-D convolution', sequential('shape=(9, 2)', 'layers.Conv1D(3, 3)', 'layers.SpatialDropout1D(0.5)', 'layers.Flatten()', 'layers.Dense(2)'), [2, 9, 2]],
+];
+export const TORCH_SPATIAL_DROPOUT: Source[] = [
+  ['Dropout2d between convolutions', torchModel(['self.conv = nn.Conv2d(3, 4, 3)', 'self.drop = nn.Dropout2d(0.25)', 'self.out = nn.Conv2d(4, 2, 1)'], ['return self.out(self.drop(self.conv(x)))'], '2, 3, 6, 6'), [2, 3, 6, 6]],
+];
+
+test('spatial dropout ports as SpatialDropout2D, nn.Dropout2d and Gluon Dropout(axes=(2, 3)); on a tensor of another rank it is a stub', () => {
+  const source = KERAS_SPATIAL_DROPOUT[0][1];
+  assert.match(portText(parser, source, {}, { to: 'torch' }).code!, /nn\.Dropout2d\(0\.3\)/);
+  assert.match(portText(parser, source, {}, { to: 'gluon' }).code!, /nn\.Dropout\(0\.3, axes=\(2, 3\)\)/);
+  const back = keras(TORCH_SPATIAL_DROPOUT[0][1]);
+  assert.deepEqual(back.problems, []);
+  assert.match(back.code!, /layers\.SpatialDropout2D\(0\.25\)/);
+  assert.match(back.code!.replace(/\n\s*# /g, ' '), /whole channels dropped in training .*the identity at inference/);
+  const onVectors = keras(torchModel(['self.fc = nn.Linear(4, 4)', 'self.drop = nn.Dropout2d(0.5)', 'self.out = nn.Linear(4, 2)'], ['return self.out(self.drop(self.fc(x)))'], '2, 3, 4'));
+  assert.equal(onVectors.stubs, 1);
+});
+
+test(`${KERAS_SPATIAL_DROPOUT.length} Keras models with spatial dropout ported to PyTorch compute the same outputs`, { skip, timeout: 300_000 }, async () => {
+  const failures = await oracleFailures(KERAS_SPATIAL_DROPOUT, 'keras->torch');
+  assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
+});
+
+test(`${TORCH_SPATIAL_DROPOUT.length} PyTorch model with Dropout2d ported to Keras computes the same outputs`, { skip, timeout: 300_000 }, async () => {
+  const failures = await oracleFailures(TORCH_SPATIAL_DROPOUT, 'torch->keras');
   assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
 });

@@ -4,7 +4,7 @@
  * channels-first; `read.ts` has already moved them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { callMentions, intsOf, isNum, rnnOp, samePadding, type ActivationName, type MergeFn, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, intsOf, isNum, rnnOp, samePadding, spatialDropout, type ActivationName, type MergeFn, stub, type LayerView, type ReadResult } from './ir';
 
 /** Activations by the name a module class or a function has (lower-cased), shared with Gluon. */
 export const ACTIVATION_NAMES: Record<string, ActivationName> = {
@@ -36,6 +36,7 @@ export function readTorchLayer(v: LayerView): ReadResult {
   if (/^Adaptive(Max|Avg)Pool[123]d$/.test(t)) return adaptivePool(v, rank, t.includes('Max') ? 'max' : 'avg');
   if (t === 'Flatten') return a.start_dim === 1 && a.end_dim === -1 ? flatten(v) : [stub('a Flatten over other axes than 1..-1')];
   if (t === 'Dropout') return typeof a.p === 'number' ? [{ kind: 'dropout', rate: a.p }] : [stub('its rate is unknown')];
+  if (/^Dropout[123]d$/.test(t)) return spatialDropout(v, a.p, rank);
   if (/^BatchNorm[123]d$/.test(t)) return batchNorm(a);
   if (t === 'Embedding') {
     return typeof a.num_embeddings === 'number' && typeof a.embedding_dim === 'number' ? [{ kind: 'embedding', inputDim: a.num_embeddings, outputDim: a.embedding_dim }] : [stub('its sizes are unknown')];

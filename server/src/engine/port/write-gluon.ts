@@ -114,7 +114,7 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
     case 'prelu':
       return `nn.PReLU(in_channels=${op.channels})`;
     case 'dropout':
-      return `nn.Dropout(${op.rate})`;
+      return op.spatial ? `nn.Dropout(${op.rate}, axes=${pyTuple(Array.from({ length: op.spatial }, (_, i) => i + 2))})` : `nn.Dropout(${op.rate})`;
     case 'bn': {
       const args = ['axis=1', `momentum=${op.momentum}`, `epsilon=${op.eps}`];
       if (!op.affine) args.push('center=False', 'scale=False');
