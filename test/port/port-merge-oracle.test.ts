@@ -188,3 +188,20 @@ test(`${TORCH_SPATIAL_DROPOUT.length} PyTorch model with Dropout2d ported to Ker
   const failures = await oracleFailures(TORCH_SPATIAL_DROPOUT, 'torch->keras');
   assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
 });
+
+export const KERAS_REPEAT: Source[] = [
+  ['RepeatVector before an LSTM', sequential('shape=(5,)', 'layers.Dense(4)', 'layers.RepeatVector(3)', 'layers.LSTM(2, return_sequences=True)'), [2, 5]],
+];
+
+test("Keras' RepeatVector ports as x.unsqueeze(1).repeat(1, n, 1) and Gluon's F.repeat(F.expand_dims(...)); the PyTorch idiom read back is still a stub", () => {
+  const source = KERAS_REPEAT[0][1];
+  assert.match(portText(parser, source, {}, { to: 'torch' }).code!, /= x\d*\.unsqueeze\(1\)\.repeat\(1, 3, 1\)/);
+  assert.match(portText(parser, source, {}, { to: 'gluon' }).code!, /F\.repeat\(F\.expand_dims\(x\d*, axis=1\), repeats=3, axis=1\)/);
+  const back = keras(torchModel(['self.fc = nn.Linear(5, 4)', 'self.out = nn.Linear(4, 2)'], ['return self.out(self.fc(x).unsqueeze(1).repeat(1, 3, 1))'], '2, 5'));
+  assert.equal(back.stubs, 2);
+});
+
+test(`${KERAS_REPEAT.length} Keras model with RepeatVector ported to PyTorch computes the same outputs`, { skip, timeout: 300_000 }, async () => {
+  const failures = await oracleFailures(KERAS_REPEAT, 'keras->torch');
+  assert.equal(failures.length, 0, failures.slice(0, 2).join('\n\n'));
+});

@@ -61,6 +61,8 @@ export type PortOp =
   /** A learned leaky slope per channel (`channels`), or one shared slope (1). */
   | { kind: 'prelu'; channels: number }
   | { kind: 'add' }
+  /** Keras' RepeatVector: (batch, features) to (batch, times, features). */
+  | { kind: 'repeat'; times: number }
   /** Element-wise merges of same-shaped tensors besides the sum. */
   | { kind: 'merge'; fn: MergeFn }
   /** Normalisation over channel groups (contiguous, like PyTorch and Keras), one scale and offset per channel when `affine`. */

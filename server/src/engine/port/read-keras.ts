@@ -41,6 +41,7 @@ export function readKerasLayer(v: LayerView): ReadResult {
   }
   if (t === 'Flatten') return [{ kind: 'flatten', order: v.layout }];
   if (t === 'Dropout') return typeof v.args.rate === 'number' ? [{ kind: 'dropout', rate: v.args.rate }] : [stub('its rate is unknown')];
+  if (t === 'RepeatVector') return typeof v.args.n === 'number' && v.inputs[0]?.length === 2 ? [{ kind: 'repeat', times: v.args.n }] : [stub('its count or input is unknown')];
   if (/^SpatialDropout[123]D$/.test(t)) return spatialDropout(v, v.args.rate, Number(t.slice(-2, -1)));
   if (t === 'BatchNormalization') return batchNorm(v);
   if (t === 'Activation') return kerasActivation(v.args.activation);

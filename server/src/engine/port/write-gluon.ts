@@ -228,6 +228,8 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
       return [`${out} = F.concat(${ins.join(', ')}, dim=${targetAxis(plan, n, op.axis)})`];
     case 'add':
       return [`${out} = ${ins.join(' + ')}`];
+    case 'repeat':
+      return [`${out} = F.repeat(F.expand_dims(${x}, axis=1), repeats=${op.times}, axis=1)`];
     case 'merge':
       return [`${out} = ${mergeExpr(op.fn, ins, 'F.maximum', 'F.minimum')}`];
     case 'relayout':

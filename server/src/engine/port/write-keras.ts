@@ -203,6 +203,8 @@ function kerasLayers(plan: Plan, n: PortNode): string[] {
       return [`layers.Concatenate(axis=${op.axis === (n.shape?.length ?? 0) - 1 ? -1 : op.axis})`];
     case 'add':
       return ['layers.Add()'];
+    case 'repeat':
+      return [`layers.RepeatVector(${op.times})`];
     case 'stub':
       return [`NotPorted_${plan.attr[n.id]}()`];
     default:

@@ -234,6 +234,8 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
     }
     case 'add':
       return [`${out} = ${ins.join(' + ')}`];
+    case 'repeat':
+      return [`${out} = ${x}.unsqueeze(1).repeat(1, ${op.times}, 1)`];
     case 'merge':
       return [`${out} = ${mergeExpr(op.fn, ins, 'torch.maximum', 'torch.minimum')}`];
     case 'relayout':
