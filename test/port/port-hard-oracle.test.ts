@@ -7,32 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { portText, type PortResult } from '../../server/src/engine/port/index';
-import { loadParser } from '../../server/src/host/parser';
 import { kerasVenvMissing } from '../oracle/keras-oracle-run';
-import { runPortOracle, sourceChannelsFirstOutput, verdict } from './port-oracle-run';
-
-/** Name, source, input shape with batch 2, and 'stub' when the Gluon port must be a marked stub. */
-type Source = [string, string, number[], ('stub' | undefined)?];
-
-const keras = (...lines: string[]) => ['import keras', 'from keras import layers', '', ...lines, ''].join('\n');
-const sequential = (input: string, ...layerLines: string[]) => keras('model = keras.Sequential([', `    keras.Input(${input}),`, ...layerLines.map((l) => `    ${l},`), '])');
-
-/** A PyTorch module `Net` with these `__init__` and `forward` bodies, and `model` built and called. */
-const torchModel = (init: string[], forward: string[], input: string) => `import torch
-from torch import nn
-
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-${init.map((l) => `        ${l}\n`).join('')}
-    def forward(self, x):
-${forward.map((l) => `        ${l}\n`).join('')}
-
-model = Net()
-model(torch.randn(${input}))
-`;
+import { keras, oracleFailures, portAll, sequential, torchModel, type Source } from './port-oracle-cases';
 
 export const KERAS_RNN: Source[] = [
   ['bidirectional LSTM, every step', sequential('shape=(7, 5)', 'layers.Bidirectional(layers.LSTM(6, return_sequences=True))', 'layers.Dense(3)'), [2, 7, 5]],
@@ -85,44 +61,6 @@ export const TORCH_POOL: Source[] = [
   ['count_include_pad=False in 1-D, stride 2', torchModel(['self.pool = nn.AvgPool1d(3, stride=2, padding=1, count_include_pad=False)', 'self.out = nn.Linear(3 * 4, 2)'],
     ['x = self.pool(x)', 'return self.out(torch.flatten(x, 1))'], '2, 3, 7'), [2, 3, 7]],
 ];
-
-interface Case { name: string; source: string; input: number[]; port: PortResult; gluon: PortResult; gluonStub: boolean }
-
-async function portAll(sources: Source[], to: 'torch' | 'keras'): Promise<Case[]> {
-  const parser = await loadParser('wasm');
-  try {
-    return sources.map(([name, source, input, gluon]) => ({
-      name, source, input, gluonStub: gluon === 'stub',
-      port: portText(parser, source, {}, { to, withWeights: true }),
-      gluon: portText(parser, source, {}, { to: 'gluon' }),
-    }));
-  } finally {
-    parser.dispose();
-  }
-}
-
-/** Ports every source, runs source and port in the oracle, and lists what failed. */
-export async function oracleFailures(sources: Source[], direction: 'keras->torch' | 'torch->keras'): Promise<string[]> {
-  const cases = await portAll(sources, direction === 'keras->torch' ? 'torch' : 'keras');
-  const failures: string[] = [];
-  for (const c of cases) {
-    if (c.port.problems.length || !c.port.code) failures.push(`${c.name}: ${c.port.problems.join('; ')}\n${c.port.code}`);
-    const gluonOk = c.gluonStub ? c.gluon.stubs === 1 && /^not ported: /.test(c.gluon.problems[0] ?? '') : c.gluon.problems.length === 0;
-    if (!gluonOk) failures.push(`${c.name} to Gluon: ${c.gluon.problems.join('; ')}\n${c.gluon.code}`);
-  }
-  const runnable = cases.filter((c) => c.port.code && !c.port.problems.length);
-  const intInput = (c: Case) => (/Embedding\((\d+)/.exec(c.source) ? Number(/Embedding\((\d+)/.exec(c.source)![1]) : undefined);
-  const outcomes = runPortOracle(runnable.map((c, id) => ({
-    id, direction, source: c.source, port: c.port.code, className: 'Net', weights: true, inputShape: c.input, intHigh: intInput(c),
-    channelsFirstInput: direction === 'keras->torch' ? c.port.layouts!.input === 'cf' : c.port.graph!.inputLayout === 'cf' && c.input.length >= 3,
-    channelsFirstOutput: direction === 'keras->torch' ? c.port.layouts!.output === 'cf' : sourceChannelsFirstOutput(c.port),
-  })));
-  outcomes.forEach((o, i) => {
-    const why = verdict(o, runnable[i].port, direction);
-    if (why) failures.push(`${runnable[i].name}: ${why}\n${runnable[i].source}\n--- port ---\n${runnable[i].port.code}`);
-  });
-  return failures;
-}
 
 const skip = kerasVenvMissing() ?? false;
 

@@ -145,6 +145,11 @@ export interface ModelSummary {
    * user's call that built it (the stub's own are never shown), and they carry their `block`.
    */
   library?: boolean;
+  /**
+   * Only when ops are recorded (`shapelint port`): what the model returned, as the index in
+   * `layers` of the application that made it (null when not traceable), and its shape.
+   */
+  output?: { from: number | null; shape: Shape | null };
   totalParams: number | null;
   trainableParams: number | null;
   nonTrainableParams: number | null;

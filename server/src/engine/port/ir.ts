@@ -28,7 +28,8 @@ export type PortOp =
   | { kind: 'gpool'; rank: number; mode: 'max' | 'avg' }
   /** `order`: the order the source flattens in (channels-last or channels-first feature maps). */
   | { kind: 'flatten'; order: Layout }
-  | { kind: 'dropout'; rate: number }
+  /** `spatial`: the rank of a feature map whose whole channels are dropped (SpatialDropout2D, Dropout2d); the same identity at inference. */
+  | { kind: 'dropout'; rate: number; spatial?: number }
   /** `momentum` in Keras' and Gluon's convention: the share of the running statistic kept per step. */
   | { kind: 'bn'; channels: number; eps: number; momentum: number; affine: boolean }
   | { kind: 'act'; fn: ActivationName; alpha?: number }
@@ -60,6 +61,8 @@ export type PortOp =
   /** A learned leaky slope per channel (`channels`), or one shared slope (1). */
   | { kind: 'prelu'; channels: number }
   | { kind: 'add' }
+  /** Keras' RepeatVector: (batch, features) to (batch, times, features). */
+  | { kind: 'repeat'; times: number }
   /** Element-wise merges of same-shaped tensors besides the sum. */
   | { kind: 'merge'; fn: MergeFn }
   /** Normalisation over channel groups (contiguous, like PyTorch and Keras), one scale and offset per channel when `affine`. */
@@ -205,6 +208,12 @@ export function callMentions(v: LayerView, words: RegExp): boolean {
 
 /** A reader's answer: the node ops for one layer, applied one after the other (a fused activation is a second op). */
 export type ReadResult = PortOp[];
+
+/** Dropout of whole channels of a feature map with `rank` spatial axes (the input must be one, with a batch). */
+export function spatialDropout(v: LayerView, rate: PlainArg | undefined, rank: number): ReadResult {
+  if (typeof rate !== 'number' || v.inputs[0]?.length !== rank + 2) return [stub('its rate is unknown, or the input is not a batch of feature maps of its rank')];
+  return [{ kind: 'dropout', rate, spatial: rank }];
+}
 
 export function stub(reason: string): PortOp {
   return { kind: 'stub', reason };

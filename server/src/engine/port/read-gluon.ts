@@ -4,7 +4,7 @@
  * them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { intsOf, rnnOp, type PortOp, stub, type LayerView, type ReadResult } from './ir';
+import { intsOf, rnnOp, spatialDropout, type PortOp, stub, type LayerView, type ReadResult } from './ir';
 import { ACTIVATION_NAMES, softmax, upsample } from './read-torch';
 
 export function readGluonLayer(v: LayerView): ReadResult {
@@ -25,7 +25,7 @@ export function readGluonLayer(v: LayerView): ReadResult {
     return typeof ch === 'number' ? [{ kind: 'gpool', rank, mode: t.includes('Max') ? 'max' : 'avg' }, { kind: 'reshape', target: [...new Array(rank).fill(1), ch] }] : [stub('its channels are unknown')];
   }
   if (t === 'Flatten') return [{ kind: 'flatten', order: v.layout }];
-  if (t === 'Dropout') return typeof a.rate === 'number' && (!Array.isArray(a.axes) || a.axes.length === 0) ? [{ kind: 'dropout', rate: a.rate }] : [stub('its rate or axes are unknown')];
+  if (t === 'Dropout') return typeof a.rate === 'number' && (!Array.isArray(a.axes) || a.axes.length === 0) ? [{ kind: 'dropout', rate: a.rate }] : gluonSpatialDropout(v);
   if (t === 'BatchNorm') return batchNorm(v);
   if (t === 'Activation') return activation(a.activation);
   if (t === 'LeakyReLU') return typeof a.alpha === 'number' ? [{ kind: 'act', fn: 'leaky_relu', alpha: a.alpha }] : [stub('its slope is unknown')];
@@ -38,6 +38,14 @@ export function readGluonLayer(v: LayerView): ReadResult {
   if (t === 'LSTM' || t === 'GRU' || t === 'RNN') return recurrent(v, t === 'LSTM' ? 'lstm' : t === 'GRU' ? 'gru' : 'rnn');
   if (t === 'Identity') return [];
   return [stub(`${t} is not in the port catalogue`)];
+}
+
+/** Gluon's Dropout with `axes` = the spatial axes of an (N, C, ...) feature map shares its mask over them: whole channels drop. */
+function gluonSpatialDropout(v: LayerView): ReadResult {
+  const rank = (v.inputs[0]?.length ?? 0) - 2;
+  const axes = v.args.axes;
+  const spatial = Array.isArray(axes) && rank >= 1 && axes.length === rank && axes.every((x, i) => x === i + 2);
+  return spatial && v.layout === 'cf' ? spatialDropout(v, v.args.rate, rank) : [stub('its rate or axes are unknown, or the axes are not the spatial ones of a feature map')];
 }
 
 function activation(name: PlainArg | undefined): ReadResult {
@@ -133,6 +141,12 @@ function readGluonOp(v: LayerView): ReadResult {
       return [{ kind: 'flatten', order: v.layout }];
     case 'concat': case 'Concat':
       return mxConcat(v);
+    case 'add': case 'elemwise_add': case 'broadcast_add': case 'broadcast_plus':
+      return v.inputs.length === 2 ? [{ kind: 'add' }] : [stub('an addition of a scalar')];
+    case 'mul': case 'elemwise_mul': case 'broadcast_mul':
+      return v.inputs.length === 2 ? [{ kind: 'merge', fn: 'mul' }] : [stub('a product with a scalar')];
+    case 'sub': case 'elemwise_sub': case 'broadcast_sub': case 'broadcast_minus':
+      return v.inputs.length === 2 ? [{ kind: 'merge', fn: 'sub' }] : [stub('a subtraction of a scalar')];
     case 'UpSampling':
       return a.sample_type === 'nearest' && v.inputs.length === 1 ? upsample(v, { mode: 'nearest' }) : [stub('bilinear or multi-input UpSampling has no translation yet')];
     case 'repeat':

@@ -1,6 +1,6 @@
 /** Reads Keras layers (Keras 1 to 3, tf.keras) into port ops. */
 import type { Dim, PlainArg } from '../types';
-import { callMentions, intsOf, isNum, rnnOp, samePadding, type ActivationName, type MergeFn, type PortOp, type RnnOp, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, intsOf, isNum, rnnOp, samePadding, type ActivationName, type MergeFn, type PortOp, type RnnOp, spatialDropout, stub, type LayerView, type ReadResult } from './ir';
 
 const ACTIVATIONS: Record<string, ActivationName | 'linear'> = {
   relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu', selu: 'selu',
@@ -41,6 +41,8 @@ export function readKerasLayer(v: LayerView): ReadResult {
   }
   if (t === 'Flatten') return [{ kind: 'flatten', order: v.layout }];
   if (t === 'Dropout') return typeof v.args.rate === 'number' ? [{ kind: 'dropout', rate: v.args.rate }] : [stub('its rate is unknown')];
+  if (t === 'RepeatVector') return typeof v.args.n === 'number' && v.inputs[0]?.length === 2 ? [{ kind: 'repeat', times: v.args.n }] : [stub('its count or input is unknown')];
+  if (/^SpatialDropout[123]D$/.test(t)) return spatialDropout(v, v.args.rate, Number(t.slice(-2, -1)));
   if (t === 'BatchNormalization') return batchNorm(v);
   if (t === 'Activation') return kerasActivation(v.args.activation);
   if (t === 'ReLU') return v.args.max_value === null && !v.args.negative_slope && !v.args.threshold ? [{ kind: 'act', fn: 'relu' }] : [stub('ReLU with max_value/negative_slope/threshold has no translation yet')];

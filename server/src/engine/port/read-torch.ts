@@ -4,7 +4,7 @@
  * channels-first; `read.ts` has already moved them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { callMentions, intsOf, isNum, rnnOp, samePadding, type ActivationName, type MergeFn, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, intsOf, isNum, rnnOp, samePadding, spatialDropout, type ActivationName, type MergeFn, stub, type LayerView, type ReadResult } from './ir';
 
 /** Activations by the name a module class or a function has (lower-cased), shared with Gluon. */
 export const ACTIVATION_NAMES: Record<string, ActivationName> = {
@@ -26,6 +26,7 @@ export function readTorchLayer(v: LayerView): ReadResult {
     return typeof a.num_groups === 'number' && typeof a.num_channels === 'number' && typeof a.eps === 'number'
       ? [{ kind: 'groupnorm', groups: a.num_groups, channels: a.num_channels, eps: a.eps, affine: a.affine !== false }] : [stub('its sizes are unknown')];
   }
+  if (/^InstanceNorm[123]d$/.test(t)) return instanceNorm(v, rank);
   if (t === 'MultiheadAttention') return attention(v);
   if (t === 'PReLU') return prelu(v);
   if (t === 'Linear') {
@@ -35,6 +36,7 @@ export function readTorchLayer(v: LayerView): ReadResult {
   if (/^Adaptive(Max|Avg)Pool[123]d$/.test(t)) return adaptivePool(v, rank, t.includes('Max') ? 'max' : 'avg');
   if (t === 'Flatten') return a.start_dim === 1 && a.end_dim === -1 ? flatten(v) : [stub('a Flatten over other axes than 1..-1')];
   if (t === 'Dropout') return typeof a.p === 'number' ? [{ kind: 'dropout', rate: a.p }] : [stub('its rate is unknown')];
+  if (/^Dropout[123]d$/.test(t)) return spatialDropout(v, a.p, rank);
   if (/^BatchNorm[123]d$/.test(t)) return batchNorm(a);
   if (t === 'Embedding') {
     return typeof a.num_embeddings === 'number' && typeof a.embedding_dim === 'number' ? [{ kind: 'embedding', inputDim: a.num_embeddings, outputDim: a.embedding_dim }] : [stub('its sizes are unknown')];
@@ -94,6 +96,18 @@ function batchNorm(a: Record<string, PlainArg>): ReadResult {
   if (typeof a.num_features !== 'number' || typeof a.momentum !== 'number' || typeof a.eps !== 'number') return [stub('BatchNorm with momentum=None or unknown sizes')];
   if (a.track_running_stats === false) return [stub('track_running_stats=False')];
   return [{ kind: 'bn', channels: a.num_features, eps: a.eps, momentum: Math.round((1 - a.momentum) * 1e9) / 1e9, affine: a.affine !== false }];
+}
+
+/**
+ * Instance normalisation is group normalisation with one channel per group (statistics per
+ * sample and channel over the spatial axes); Keras 3 has no InstanceNormalization layer but
+ * GroupNormalization(groups=channels). Running statistics (used in eval) have no translation.
+ */
+function instanceNorm(v: LayerView, rank: number): ReadResult {
+  const a = v.args;
+  if (typeof a.num_features !== 'number' || typeof a.eps !== 'number' || v.inputs[0]?.length !== rank + 2) return [stub('its sizes are unknown, or the input has no batch axis')];
+  if (a.track_running_stats === true) return [stub('track_running_stats=True: in eval mode it normalises with running statistics, which group normalisation has not')];
+  return [{ kind: 'groupnorm', groups: a.num_features, channels: a.num_features, eps: a.eps, affine: a.affine === true }];
 }
 
 function recurrent(v: LayerView, cell: 'lstm' | 'gru' | 'rnn'): ReadResult {

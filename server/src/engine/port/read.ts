@@ -69,7 +69,7 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
     if (unseen) ops = [stub(`an operation shapelint port cannot see changes the shape before ${app.name} (from ${shapeText(nodes[producers[0] ?? 0].shape)})`)];
     else if (app.reused && app.params !== 0) ops = [stub(`the layer ${app.name} is applied a second time (shared weights)`)];
     else if (producers.some((p) => p === null) || producers.length === 0) ops = [stub('its input could not be traced in the model')];
-    else ops = switched ? [{ kind: 'relayout' }] : reader.read(view);
+    else ops = switched ? [{ kind: 'relayout' }] : unevenMerge(reader.read(view), view, producers.map((p) => layouts[p ?? 0]));
     // A layer that cannot be translated still shows its `activation=` (for comparisons).
     if (ops.length === 1 && ops[0].kind === 'stub' && typeof view.args.activation === 'string') ops.push(...kerasActivation(view.args.activation).filter((o) => o.kind === 'act'));
     // An untraceable input (a stub already says so) hangs the node on the node before it.
@@ -89,11 +89,38 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
     lastNodeOfApp.push(nodes.length - 1);
     if (ops.some((o) => o.kind === 'input')) return `internal: reader produced an input node for ${app.name}`;
   }
+  const lost = lostOutput(m);
+  if (lost) return lost;
   markIntegerInputs(nodes);
   return {
     source, modelName: m.name, nodes, output: nodes.length - 1,
     totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout, outputLayout: layouts[nodes.length - 1], ...(symbolic ? { symbolic } : {}),
   };
+}
+
+/**
+ * Why the model's output is not the last layer's (an operation after it the port cannot see, a
+ * layer whose result the model never returns), or null when it is or the engine did not say.
+ */
+function lostOutput(m: ModelSummary): string | null {
+  if (!m.output || m.layers.length === 0) return null;
+  const last = m.layers.length - 1;
+  const { from, shape } = m.output;
+  const lastShape = m.layers[last].outputShape;
+  const sameShape = !shape || !lastShape || shape.open || lastShape.open || (shape.dims.length === lastShape.dims.length && shape.dims.every((d, i) => i === 0 || d === lastShape.dims[i]));
+  if (from === last && sameShape) return null;
+  const what = from === null ? 'something shapelint port cannot trace' : from === last ? `the result of ${m.layers[last].name} reshaped or sliced` : from === -1 ? 'its input' : `the result of ${m.layers[from].name}, not of the last layer ${m.layers[last].name}`;
+  return `the model returns ${what}: a port would compute something else (port the forward by hand, or make the last operation a layer)`;
+}
+
+/** A merge (sum, product, concatenation) of inputs in different layouts or, except a concatenation, of different shapes (broadcasting) is not ported. */
+function unevenMerge(ops: PortOp[], v: LayerView, inputLayouts: Layout[]): PortOp[] {
+  if (ops.length !== 1 || !['add', 'merge', 'concat'].includes(ops[0].kind)) return ops;
+  if (inputLayouts.some((l) => l !== inputLayouts[0]) || inputLayouts[0] !== v.layout) return [stub('a merge of tensors in different layouts (channels first and last)')];
+  if (ops[0].kind === 'concat') return ops;
+  const [a, ...rest] = v.inputs;
+  const same = a !== null && rest.every((b) => b !== null && b.length === a.length && b.every((d, i) => i === 0 || (d !== null && d === a[i])));
+  return same ? ops : [stub('an elementwise operation on tensors of different (broadcast) or unknown shapes')];
 }
 
 const RESHAPES = /^(view|reshape|flatten|Flatten|Reshape)$/;

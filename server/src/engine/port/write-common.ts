@@ -179,8 +179,10 @@ export function catalogueNotes(plan: Plan, n: PortNode, target: 'PyTorch' | 'Glu
       return target === 'Gluon'
         ? ['Gluon 1.x has no upsampling block: F.repeat along each spatial axis is nearest upsampling by a whole factor (F.UpSampling does it only for one factor on every axis).']
         : [`${from}: nearest upsampling by ${pyTuple(op.scale)}: every pixel repeated.`];
+    case 'dropout':
+      return op.spatial ? [`${from}: spatial dropout, whole channels dropped in training (one mask per channel); the identity at inference.`] : [];
     case 'groupnorm':
-      return [`${from}: ${op.groups} groups of consecutive channels in every framework; epsilon ${op.eps} kept from the source (defaults: Keras 1e-3, PyTorch 1e-5).`];
+      return [`${from}: ${op.groups === op.channels ? 'one channel per group, which is instance normalisation (statistics per sample and channel)' : `${op.groups} groups of consecutive channels in every framework`}; epsilon ${op.eps} kept from the source (defaults: Keras 1e-3, PyTorch 1e-5).`];
     case 'layernorm':
       return [`${from}: epsilon ${op.eps} kept from the source (defaults: Keras 1e-3, PyTorch and Gluon 1e-5); normalises the last axis${(n.shape?.length ?? 0) >= 3 ? ', the channels' : ''}.`];
     case 'mha':

@@ -114,7 +114,7 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
     case 'prelu':
       return `nn.PReLU(in_channels=${op.channels})`;
     case 'dropout':
-      return `nn.Dropout(${op.rate})`;
+      return op.spatial ? `nn.Dropout(${op.rate}, axes=${pyTuple(Array.from({ length: op.spatial }, (_, i) => i + 2))})` : `nn.Dropout(${op.rate})`;
     case 'bn': {
       const args = ['axis=1', `momentum=${op.momentum}`, `epsilon=${op.eps}`];
       if (!op.affine) args.push('center=False', 'scale=False');
@@ -228,6 +228,8 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
       return [`${out} = F.concat(${ins.join(', ')}, dim=${targetAxis(plan, n, op.axis)})`];
     case 'add':
       return [`${out} = ${ins.join(' + ')}`];
+    case 'repeat':
+      return [`${out} = F.repeat(F.expand_dims(${x}, axis=1), repeats=${op.times}, axis=1)`];
     case 'merge':
       return [`${out} = ${mergeExpr(op.fn, ins, 'F.maximum', 'F.minimum')}`];
     case 'relayout':

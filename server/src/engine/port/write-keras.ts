@@ -183,7 +183,7 @@ function kerasLayers(plan: Plan, n: PortNode): string[] {
       return [...(axes ? [`layers.Permute(${pyTuple(axes.slice(1))})`] : []), 'layers.Flatten()'];
     }
     case 'dropout':
-      return [`layers.Dropout(${op.rate})`];
+      return [op.spatial ? `layers.SpatialDropout${op.spatial}D(${op.rate})` : `layers.Dropout(${op.rate})`];
     case 'bn':
       return [`layers.BatchNormalization(momentum=${op.momentum}, epsilon=${op.eps}${op.affine ? '' : ', center=False, scale=False'}${nameArg(plan, n)})`];
     case 'act':
@@ -203,6 +203,8 @@ function kerasLayers(plan: Plan, n: PortNode): string[] {
       return [`layers.Concatenate(axis=${op.axis === (n.shape?.length ?? 0) - 1 ? -1 : op.axis})`];
     case 'add':
       return ['layers.Add()'];
+    case 'repeat':
+      return [`layers.RepeatVector(${op.times})`];
     case 'stub':
       return [`NotPorted_${plan.attr[n.id]}()`];
     default:

@@ -119,7 +119,7 @@ function torchModule(op: PortOp, n: PortNode): string | null {
       return `nn.${op.mode === 'max' ? 'Max' : 'Avg'}Pool${op.rank}d(${args.join(', ')})`;
     }
     case 'dropout':
-      return `nn.Dropout(${op.rate})`;
+      return op.spatial ? `nn.Dropout${op.spatial}d(${op.rate})` : `nn.Dropout(${op.rate})`;
     case 'bn': {
       const rank = Math.max(1, (n.shape?.length ?? 3) - 2);
       const args = [String(op.channels), `eps=${op.eps}`, `momentum=${round(1 - op.momentum)}`];
@@ -171,7 +171,7 @@ function differences(plan: Plan, n: PortNode): string[] {
     case 'rnn':
       return rnnNote(op, 'PyTorch', 'batch_first=True');
     case 'dropout':
-      return ['Dropout is active in model.train() and off in model.eval(), like Keras at fit/predict.'];
+      return ['Dropout is active in model.train() and off in model.eval(), like Keras at fit/predict.', ...catalogueNotes(plan, n, 'PyTorch')];
     default:
       return catalogueNotes(plan, n, 'PyTorch');
   }
@@ -234,6 +234,8 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
     }
     case 'add':
       return [`${out} = ${ins.join(' + ')}`];
+    case 'repeat':
+      return [`${out} = ${x}.unsqueeze(1).repeat(1, ${op.times}, 1)`];
     case 'merge':
       return [`${out} = ${mergeExpr(op.fn, ins, 'torch.maximum', 'torch.minimum')}`];
     case 'relayout':

@@ -7,7 +7,7 @@
 import { saneShape } from '../../shapes';
 import type { LayerDef, LayerEnv, LayerOutcome, TensorLib, ArgValue, BoundArgs } from '../../layers/types';
 import { isTensor, UNKNOWN } from '../../layers/types';
-import type { Diagnostic, Dim, LayerApplication, PlainArg, TextRange } from '../../types';
+import type { Diagnostic, Dim, Framework, LayerApplication, PlainArg, Shape, TextRange } from '../../types';
 import { bindArgs, layerCallInputs, toArgValue, type Bound, type EvaluatedArgs } from '../bind';
 import { extendLineage, num, tensorVal, UNKNOWN_V, type FuncValue, type LayerValue, type Lineage, type ObjectValue, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
@@ -47,6 +47,8 @@ export interface Run {
   /** Where the input is passed (the argument expression), for the transpose fix. */
   inputArgRange: TextRange | null;
   probe: boolean;
+  /** The lineage and shape of what the model returned (for `shapelint port`: is it the last recorded layer's?). */
+  output?: { hist: Lineage | null; shape: Shape | null } | null;
 }
 
 export class Runs {
@@ -115,6 +117,7 @@ export class Runs {
     // the model still gets its declared-input or probe run at the end, and so its summary.
     if (!dry && !probe && showsShape(run.input)) obj.ran = true;
     const out = this.within(run, () => this.runObject(obj, args));
+    if (this.ctx.host.options.recordOps) run.output = out.t === 'tensor' ? { hist: out.hist, shape: out.shape } : null;
     if (!dry) this.finishRun(run, obj);
     return out;
   }
@@ -253,13 +256,31 @@ export class Runs {
 
   /** Lists an op in the run's layers (only for `recordOps`), so a port sees `F.relu(x)` and `x.view(...)` too. */
   private recordOp(def: LayerDef, bound: Bound, site: CallSite, inputs: TensorVal[], hist: Lineage | null, output: ArgValue): Lineage {
+    // The name as called (`sigmoid` in `torch.sigmoid(x)`): one def may serve several functions.
+    const name = site.func.k === 'attr' ? site.func.name : site.func.k === 'name' ? site.func.id : (def.names[0].split('.').pop() ?? '');
+    const outputShape = isTensor(output) ? saneShape(output.shape) : null;
+    return this.recordApp(name, def.names[0], def.framework, site.r, inputs, hist, outputShape, plainArgs(def, bound));
+  }
+
+  /**
+   * Lists an elementwise operator (`x + y`, `x * 0.5`) in the run's layers as op `name`
+   * (`add`, `mul`...) of `lib`, so a port sees a residual sum instead of dropping it; null when
+   * ops are not recorded (only `shapelint port` records them).
+   */
+  recordOperator(name: string, lib: TensorLib, range: TextRange, inputs: TensorVal[], outputShape: Shape | null): Lineage | null {
+    if (!this.ctx.host.options.recordOps || this.outside()) return null;
+    const framework = lib === 'mxnet' ? 'gluon' : lib === 'torch' ? 'torch' : null;
+    if (!framework) return null;
+    return this.recordApp(name, `${lib}.operator.${name}`, framework, range, inputs, mergeHist(inputs), outputShape, {});
+  }
+
+  private recordApp(name: string, type: string, framework: Framework, range: TextRange, inputs: TensorVal[], hist: Lineage | null, outputShape: Shape | null, args: Record<string, PlainArg>): Lineage {
     const run = this.currentRun();
     const appId = this.ctx.nextId();
     const app: LayerApplication = {
-      // The name as called (`sigmoid` in `torch.sigmoid(x)`): one def may serve several functions.
-      name: site.func.k === 'attr' ? site.func.name : site.func.k === 'name' ? site.func.id : (def.names[0].split('.').pop() ?? ''), type: def.names[0], framework: def.framework, definedAt: site.r, appliedAt: site.r,
-      inputShapes: inputs.map((t) => t.shape), outputShape: isTensor(output) ? saneShape(output.shape) : null, axisNames: null, layout: null, layoutSource: null,
-      params: 0, trainableParams: 0, trace: [], reused: false, args: plainArgs(def, bound),
+      name, type, framework, definedAt: range, appliedAt: range,
+      inputShapes: inputs.map((t) => t.shape), outputShape, axisNames: null, layout: null, layoutSource: null,
+      params: 0, trainableParams: 0, trace: [], reused: false, args,
     };
     this.apps.set(appId, { app, layerId: -appId, inputHist: hist, inputIds: inputs.map((t) => t.hist?.id ?? null) });
     run.apps.push(appId);

@@ -74,6 +74,7 @@ export class Summaries {
       layers,
       layerInputs: layerInputs(run.apps, (id) => apps.get(id)!),
       ...(library ? { library } : {}),
+      ...(run.output !== undefined ? { output: { from: run.output?.hist ? position.get(run.output.hist.id) ?? null : null, shape: run.output?.shape ?? null } } : {}),
       totalParams: total,
       trainableParams: trainable,
       nonTrainableParams: total !== null && trainable !== null ? total - trainable : null,

@@ -93,7 +93,10 @@ export function tensorBinary(ctx: ModelContext, op: string, a: Value, b: Value, 
     return ctx.runs.applyOp(findLayer('torch.matmul')!, { positional: [ta, tb], keywords: new Map(), opaque: false }, site, null);
   }
   if (op === '@') return tensorVal(null, base.lib, hist, base.origin);
-  if (!ta || !tb) return tensorVal(scalarOperand(ta ? b : a) ? base.shape : null, base.lib, hist, base.origin);
+  if (!ta || !tb) {
+    const shape = scalarOperand(ta ? b : a) ? base.shape : null;
+    return tensorVal(shape, base.lib, recordOperator(ctx, op, [base], shape, range) ?? hist, base.origin);
+  }
   const origin = ta.origin ?? tb.origin;
   if (ta.lib === 'torch' && tb.lib === 'torch') {
     const issue = torchBroadcastIssue(ta.shape, tb.shape, op);
@@ -103,7 +106,15 @@ export function tensorBinary(ctx: ModelContext, op: string, a: Value, b: Value, 
     }
   }
   const shape = broadcastShapes(ta.shape, tb.shape);
-  return tensorVal(shape, base.lib, hist, origin);
+  return tensorVal(shape, base.lib, recordOperator(ctx, op, [ta, tb], shape, range) ?? hist, origin);
+}
+
+/** Operators by the op name a port reads them as (a residual `x + y` is `add`). */
+const OPERATOR_NAMES: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
+
+/** Records the operator for `shapelint port` (null when ops are not recorded); one it has no name for is still listed, so it is never dropped silently. */
+function recordOperator(ctx: ModelContext, op: string, inputs: TensorVal[], shape: Shape | null, range: TextRange): ReturnType<ModelContext['runs']['recordOperator']> {
+  return ctx.runs.recordOperator(OPERATOR_NAMES[op] ?? `operator${op}`, inputs[0].lib, range, inputs, shape);
 }
 
 const TENSOR_METHOD_PREFIX: Record<TensorLib, string | null> = {
