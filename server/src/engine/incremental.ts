@@ -22,7 +22,7 @@ import { interpretModule, type InterpretResult, type RunCarry } from './interp/i
 import { LineIndex, shiftRange } from './positions';
 import type { LazyStatement, Module } from './syntax/ast';
 import type { AnalyzeOptions, Diagnostic, KerasVersion, ModelSummary, TensorFact, TextRange } from './types';
-import { mergeReadings, Probe, type VersionGroup } from './versions';
+import { mergeReadings, Probe, versionsOf, type VersionGroup } from './versions';
 
 /**
  * Where a summary or tensor fact of an assembled result came from: item `index` of a block run
@@ -162,7 +162,7 @@ export function interpretIncrementally(module: Module, text: string, options: An
   for (const endLinks of [false, true]) {
     const plan = cache.planOf(units.map((u) => u.names), endLinks);
     if (!plan) return null;
-    ctx = { module, parts, units, plan, text, options, cache, lines, optionsKey: key, candidates: groups.flatMap((g) => g.versions) };
+    ctx = { module, parts, units, plan, text, options, cache, lines, optionsKey: key, candidates: versionsOf(groups) };
     first = runReading(ctx, groups[0]);
     if (!first || !unsure(first)) break;
     unsure = () => false;

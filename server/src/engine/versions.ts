@@ -101,6 +101,11 @@ export interface RunResult {
   truncated: boolean;
 }
 
+/** Every version the code may run under, over all readings (the loss checks judge each at once). */
+export function versionsOf(groups: VersionGroup[]): KerasVersion[] {
+  return groups.flatMap((g) => g.versions);
+}
+
 /**
  * Runs `analyse` once per reading of `groups` (once only when no layer call asked) and merges
  * the verdicts.
@@ -108,7 +113,7 @@ export interface RunResult {
 export function analyseAcrossVersions<R extends RunResult>(
   groups: VersionGroup[], analyse: (probe: KerasVersionProbe) => R, source?: string,
 ): R {
-  const candidates = groups.flatMap((g) => g.versions);
+  const candidates = versionsOf(groups);
   const first = new Probe(groups[0].semantics, candidates);
   const primary = analyse(first);
   if (!first.asked || groups.length === 1) return primary;
@@ -157,7 +162,6 @@ function mergeVerdicts(results: RunResult[], groups: VersionGroup[], source: str
     // A shape error another version does not report may only be unknown there (no input shape).
     const accepting = passing.filter(({ i }) => d.rule === 'invalid-argument' || shapesKnownAt(results[i], d));
     const unknown = passing.filter((p) => !accepting.includes(p));
-    const versionsOf = (gs: VersionGroup[]) => gs.flatMap((g) => g.versions);
     const note = versionNote(
       versionsOf(failing.map((i) => groups[i])), versionsOf(accepting.map((p) => p.g)),
       { versions: versionsOf(unknown.map((p) => p.g)), why: 'the shapes there are unknown' }, source,

@@ -155,6 +155,13 @@ export function toChannelsFirst<T>(dims: readonly T[]): T[] {
   return [dims[0], dims[dims.length - 1], ...dims.slice(1, -1)];
 }
 
+/** A source layer's axis (negative from the end) on the neutral channels-last axes: a channels-first layer's axis 1 is the channel axis, last there. */
+export function neutralAxis(axis: number, rank: number, layout: Layout): number {
+  const d = axis < 0 ? rank + axis : axis;
+  if (layout !== 'cf' || rank < 3) return d;
+  return d === 1 ? rank - 1 : d > 1 ? d - 1 : d;
+}
+
 /** Moves the channel axis of a channels-first shape to the end. */
 export function toChannelsLast<T>(dims: readonly T[]): T[] {
   if (dims.length < 3) return [...dims];

@@ -4,8 +4,8 @@
  * them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { intsOf, rnnOp, spatialDropout, type PortOp, stub, type LayerView, type ReadResult } from './ir';
-import { ACTIVATION_NAMES, softmax, upsample } from './read-torch';
+import { intsOf, neutralAxis, rnnOp, spatialDropout, type PortOp, stub, type LayerView, type ReadResult } from './ir';
+import { ACTIVATION_NAMES, functionalActivation, upsample } from './read-torch';
 
 export function readGluonLayer(v: LayerView): ReadResult {
   if (v.app.type.includes('.')) return readGluonOp(v);
@@ -119,22 +119,16 @@ function recurrent(v: LayerView, cell: 'lstm' | 'gru' | 'rnn'): ReadResult {
 export function mxConcat(v: LayerView): ReadResult {
   const rank = v.output?.length ?? 0;
   const dim = typeof v.args.dim === 'number' ? v.args.dim : 1;
-  let d = dim < 0 ? rank + dim : dim;
-  if (v.layout === 'cf' && rank >= 3) d = d === 1 ? rank - 1 : d > 1 ? d - 1 : d;
-  return rank && v.inputs.length >= 2 ? [{ kind: 'concat', axis: d }] : [stub('a concatenation of unknown axis')];
+  return rank && v.inputs.length >= 2 ? [{ kind: 'concat', axis: neutralAxis(dim, rank, v.layout) }] : [stub('a concatenation of unknown axis')];
 }
 
 /** `F.*` ops of a hybrid_forward (and `nd.*` ones of a forward). */
 function readGluonOp(v: LayerView): ReadResult {
   const name = v.app.name;
   const a = v.args;
-  const act = ACTIVATION_NAMES[name];
-  if (act) return [{ kind: 'act', fn: act }];
+  const fn = functionalActivation(v, a.axis);
+  if (fn) return fn;
   switch (name) {
-    case 'softmax': case 'log_softmax': {
-      const ops = softmax(v, a.axis);
-      return name === 'log_softmax' && ops[0]?.kind === 'act' ? [{ kind: 'act', fn: 'log_softmax' }] : ops;
-    }
     case 'Activation':
       return activation(a.act_type);
     case 'flatten': case 'Flatten':

@@ -1,6 +1,6 @@
 /** Reads Keras layers (Keras 1 to 3, tf.keras) into port ops. */
 import type { Dim, PlainArg } from '../types';
-import { callMentions, intsOf, isNum, rnnOp, samePadding, type ActivationName, type MergeFn, type PortOp, type RnnOp, spatialDropout, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, intsOf, isNum, neutralAxis, rnnOp, samePadding, type ActivationName, type MergeFn, type PortOp, type RnnOp, spatialDropout, stub, type LayerView, type ReadResult } from './ir';
 
 const ACTIVATIONS: Record<string, ActivationName | 'linear'> = {
   relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu', selu: 'selu',
@@ -228,10 +228,7 @@ function concat(v: LayerView): ReadResult {
   const rank = v.output?.length;
   const axis = v.args.axis;
   if (typeof axis !== 'number' || !rank) return [stub('its axis is unknown')];
-  let pos = axis < 0 ? rank + axis : axis;
-  // A channels-first Keras layer's axis 1 is the channel axis, last in the neutral shape.
-  if (v.layout === 'cf' && rank >= 3) pos = pos === 1 ? rank - 1 : pos > 1 ? pos - 1 : pos;
-  return [{ kind: 'concat', axis: pos }];
+  return [{ kind: 'concat', axis: neutralAxis(axis, rank, v.layout) }];
 }
 
 /** Conv*DTranspose: the crops of the full output follow from the known input and output sizes. */

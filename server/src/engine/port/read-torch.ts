@@ -4,7 +4,7 @@
  * channels-first; `read.ts` has already moved them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { callMentions, intsOf, isNum, rnnOp, samePadding, spatialDropout, type ActivationName, type MergeFn, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, intsOf, isNum, neutralAxis, rnnOp, samePadding, spatialDropout, type ActivationName, type MergeFn, stub, type LayerView, type ReadResult } from './ir';
 
 /** Activations by the name a module class or a function has (lower-cased), shared with Gluon. */
 export const ACTIVATION_NAMES: Record<string, ActivationName> = {
@@ -129,19 +129,25 @@ export function softmax(v: LayerView, dim: PlainArg | undefined): ReadResult {
   return [stub('softmax over an axis other than the channels')];
 }
 
+/** A functional activation, or a (log_)softmax over `axis` (PyTorch's and MXNet's alike); null for any other op. */
+export function functionalActivation(v: LayerView, axis: PlainArg | undefined): ReadResult | null {
+  const name = v.app.name;
+  const act = ACTIVATION_NAMES[name];
+  if (act) return [{ kind: 'act', fn: act }];
+  if (name !== 'softmax' && name !== 'log_softmax') return null;
+  const ops = softmax(v, axis);
+  return name === 'log_softmax' && ops[0]?.kind === 'act' ? [{ kind: 'act', fn: 'log_softmax' }] : ops;
+}
+
 const TORCH_MERGES: Record<string, MergeFn> = { mul: 'mul', multiply: 'mul', maximum: 'max', minimum: 'min' };
 
 /** Functional ops recorded in a forward. */
 function readTorchOp(v: LayerView): ReadResult {
   const name = v.app.name;
   const a = v.args;
-  const act = ACTIVATION_NAMES[name];
-  if (act) return [{ kind: 'act', fn: act }];
+  const activation = functionalActivation(v, a.dim);
+  if (activation) return activation;
   switch (name) {
-    case 'softmax': case 'log_softmax': {
-      const ops = softmax(v, a.dim);
-      return name === 'log_softmax' && ops[0]?.kind === 'act' ? [{ kind: 'act', fn: 'log_softmax' }] : ops;
-    }
     case 'leaky_relu':
       return typeof a.negative_slope === 'number' ? [{ kind: 'act', fn: 'leaky_relu', alpha: a.negative_slope }] : [stub('its slope is unknown')];
     case 'max_pool1d': case 'max_pool2d': case 'max_pool3d': case 'avg_pool1d': case 'avg_pool2d': case 'avg_pool3d':
@@ -205,9 +211,7 @@ function padOp(v: LayerView, a: Record<string, PlainArg>): ReadResult {
 function catOp(v: LayerView, dim: PlainArg | undefined): ReadResult {
   const rank = v.output?.length ?? 0;
   if (typeof dim !== 'number' || !rank || v.inputs.length < 2) return [stub('a concatenation of unknown axis')];
-  let d = dim < 0 ? rank + dim : dim;
-  if (v.layout === 'cf' && rank >= 3) d = d === 1 ? rank - 1 : d > 1 ? d - 1 : d;
-  return [{ kind: 'concat', axis: d }];
+  return [{ kind: 'concat', axis: neutralAxis(dim, rank, v.layout) }];
 }
 
 /** ConvTranspose: padding crops both ends of the full output, output_padding gives some back at the end. */
