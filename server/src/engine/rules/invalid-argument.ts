@@ -12,6 +12,8 @@ export const invalidArgument = defineRule({
     '(a stride, kernel size or dilation of 0, a negative padding), quoted in the framework\'s own words; ' +
     'and the argument checks library models make themselves (keras.applications\' `input_shape` and ' +
     '`classes` rules, an unknown Gluon `get_model` name), reported at your call with the library\'s message. ' +
+    'MXNet\'s `slice`/`crop` and `slice_axis` bounds: a begin or end outside an axis of known length, which MXNet 1.x rejects ' +
+    'where Python would clamp (`slicing with end[2]=32 exceeds limit of input dimension[2]=16`). ' +
     'In PyTorch data pipelines: a torchvision `RandomCrop` larger than the (padded) image without `pad_if_needed`, and PIL images ' +
     '(a dataset without `ToTensor`/`PILToTensor`) reaching a `DataLoader`\'s default collate, reported where the code reads a sample or ' +
     'batch (the `for` over the loader, `next(iter(loader))`, `dataset[i]` for the crop, a direct call of the transform), as torch raises there, once per pipeline; only when the image sizes are known. ' +

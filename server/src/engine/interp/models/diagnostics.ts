@@ -37,7 +37,7 @@ export class Diagnostics {
     ];
     // Inside a library model's stub: reported at the user's call, naming the stub's layer.
     const inStub = shown !== range;
-    if (inStub) explanation.push(`raised inside the library model, by its ${layer ? `${layer.name} (${layer.qname})` : 'an operation'}`);
+    if (inStub) explanation.push(`raised inside the library model, by ${layer ? `its ${layer.name} (${layer.qname})` : 'an operation'}`);
     range = shown;
     const related: RelatedLocation[] = defaults.map((d) => ({ range: d.range, message: `the default \`${d.text}\` is set here` }));
     if (!inStub && layer && layer.id > 0 && (range.start !== layer.range.start || range.end !== layer.range.end)) {

@@ -8,7 +8,7 @@ import type { Dim } from '../../types';
 import { isKnown, product, ranked } from '../../shapes';
 import type { ArgValue, BoundArgs, LayerOutcome } from '../types';
 import { normAxis } from '../args';
-import { boolArg, checkMsg, intArg, mkIssue, mxShape, shapeArg } from './mxcore';
+import { boolArg, checkMsg, checkOpMsg, intArg, mkIssue, mxShape, shapeArg } from './mxcore';
 import { closed, issueOut, mx, type OpSpec, p, shapeOf, unknown } from './opspec';
 
 const out = (dims: Dim[] | null): LayerOutcome => (dims ? { output: mx(ranked(dims)) } : unknown());
@@ -24,42 +24,96 @@ function optInts(v: ArgValue | undefined, n: number): (number | null)[] | null {
   return v as (number | null)[];
 }
 
-/** Python-style slice length with MXNet's clamping (`GetIndexRange`, src/operator/tensor/matrix_op-inl.h). */
-export function sliceLength(len: number, b: number | null, e: number | null, s: number): number {
-  if (s > 0) {
-    let lo = b ?? 0, hi = e ?? len;
-    if (lo < 0) lo += len;
-    if (hi < 0) hi += len;
-    lo = Math.min(Math.max(lo, 0), len);
-    hi = Math.min(Math.max(hi, 0), len);
-    return hi > lo ? Math.ceil((hi - lo) / s) : 0;
-  }
-  let lo = b ?? len - 1, hi = e ?? -1;
-  if (b !== null && lo < 0) lo += len;
-  if (e !== null && hi < 0) hi += len;
-  lo = Math.min(lo, len - 1);
-  hi = Math.max(hi, -1);
-  return lo > hi ? Math.ceil((lo - hi) / -s) : 0;
+/** The slice arguments `slice` checks, per axis: begin, end and step (None stays null). */
+interface SliceArgs {
+  begin: (number | null)[];
+  end: (number | null)[];
+  step: (number | null)[];
 }
 
-/** `slice` / `crop` (an alias in 1.x): `SliceOpShape`, src/operator/tensor/matrix_op-inl.h. */
+/**
+ * MXNet 1.9's bounds checks and output length for one sliced axis of known length `len`
+ * (`GetIndexRange` then `SetSliceOpOutputDimSize`, src/operator/tensor/matrix_op-inl.h): unlike
+ * Python it does not clamp, it fails. Returns the output length, or the failed check's message.
+ */
+function sliceAxisRange(i: number, len: number, begin: number | null, end: number | null, s: number): number | string {
+  if (s === 0) return checkOpMsg('s', '!=', '0', 0, 0, `slice op step[${i}] cannot be 0`);
+  if (len <= 0) return len;
+  let b = begin ?? (s < 0 ? len - 1 : 0);
+  let e = end ?? (s < 0 ? -1 : len);
+  const limit = (what: string, v: number) => `slicing with ${what}[${i}]=${v} exceeds limit of input dimension[${i}]=${len}`;
+  if (b < 0) {
+    b += len;
+    if (b < 0) return checkOpMsg('b', '>=', '0', b, 0, limit('begin', b - len));
+  }
+  if (!(b < len)) return checkOpMsg('b', '<', 'len', b, len, limit('begin', b));
+  if (e < 0 && end !== null) {
+    e += len;
+    if (e < 0) return checkOpMsg('e', '>=', '0', e, 0, limit('end', e - len));
+  }
+  if (!(e <= len)) return checkOpMsg('e', '<=', 'len', e, len, limit('end', e));
+  if (b === e) return checkOpMsg('b', '!=', 'e', b, e, `slicing with begin[${i}]=end[${i}]=${e} results in an empty tensor and is not supported`);
+  const invalid = `slicing with begin=[${i}]=${b}, end[${i}]=${e}, and step[${i}]=${s} is invalid`;
+  if (s > 0) return b < e ? Math.floor((e - b - 1) / s) + 1 : checkOpMsg('b', '<', 'e', b, e, invalid);
+  return e < b ? Math.floor((b - e - 1) / -s) + 1 : checkOpMsg('e', '<', 'b', e, b, invalid);
+}
+
+/** The argument-count checks at the top of `GetIndexRange`, in MXNet's words; null when they pass. */
+function sliceArgCountIssue(a: SliceArgs, rank: number): LayerOutcome | null {
+  const fail = (rule: 'rank-mismatch' | 'invalid-argument', msg: string, why: string) => issueOut(mkIssue(rule, msg, [why]));
+  for (const [name, n] of [['param_begin', a.begin.length], ['param_end', a.end.length]] as const) {
+    if (n > rank) return fail('rank-mismatch', checkOpMsg(`${name}.ndim()`, '<=', 'dshape.ndim()', n, rank, 'Slicing axis exceeds data dimensions'),
+      `slice: ${n} ${name === 'param_begin' ? 'begin' : 'end'} entries for a rank-${rank} input.`);
+  }
+  if (a.begin.length !== a.end.length) {
+    return fail('invalid-argument', checkOpMsg('param_begin.ndim()', '==', 'param_end.ndim()', a.begin.length, a.end.length, 'begin and end must have the same length'),
+      `slice: begin has ${a.begin.length} entries, end ${a.end.length}.`);
+  }
+  if (a.step.length > 0 && a.step.length !== a.begin.length) {
+    return fail('invalid-argument', checkOpMsg('param_step.ndim()', '==', 'param_begin.ndim()', a.step.length, a.begin.length, 'step and begin must have the same length'),
+      `slice: step has ${a.step.length} entries, begin ${a.begin.length}.`);
+  }
+  return null;
+}
+
+/**
+ * `slice` / `crop` (an alias in 1.x): `SliceOpShape`, src/operator/tensor/matrix_op-inl.h. A
+ * begin or end outside an axis of known length fails as in MXNet; an axis of unknown length whose
+ * range is not the whole axis leaves later axes unchecked (MXNet might fail there first).
+ */
 function slice(args: BoundArgs): LayerOutcome {
   const d = closed(args.get('data'));
   const begin = optInts(args.get('begin'), 0);
   if (!d || !begin) return unknown();
   const end = optInts(args.get('end'), begin.length);
   const stepRaw = args.get('step');
-  const step = optInts(Array.isArray(stepRaw) && stepRaw.length === 0 ? null : stepRaw, begin.length);
-  if (!end || !step || end.length !== begin.length || begin.length > d.length) return unknown();
-  const dims = d.map((len, i) => {
-    if (i >= begin.length) return len;
+  const emptyStep = stepRaw === undefined || stepRaw === null || (Array.isArray(stepRaw) && stepRaw.length === 0);
+  const step = emptyStep ? [] : optInts(stepRaw, begin.length);
+  if (!end || !step) return unknown();
+  const countIssue = sliceArgCountIssue({ begin, end, step }, d.length);
+  if (countIssue) return countIssue;
+  const dims: Dim[] = [...d];
+  let checked = true;
+  for (let i = 0; i < begin.length; i++) {
     const s = step[i] ?? 1;
-    return isKnown(len) && s !== 0 ? sliceLength(len, begin[i], end[i], s) : null;
-  });
+    const len = d[i];
+    if (!isKnown(len)) {
+      dims[i] = null;
+      if (begin[i] !== null || end[i] !== null || s !== 1) checked = false;
+      continue;
+    }
+    const r = sliceAxisRange(i, len, begin[i], end[i], s);
+    if (typeof r === 'number') dims[i] = r;
+    else if (!checked) return unknown();
+    else return issueOut(mkIssue('invalid-argument', r, [`slice: axis ${i} of the input ${mxShape(d)} has length ${len}; begin=${fmtOpt(begin)}, end=${fmtOpt(end)}.`]));
+  }
   return out(dims);
 }
 
-/** `slice_axis`: `SliceAxisShape`, src/operator/tensor/matrix_op-inl.h. */
+/** A begin/end tuple as MXNet prints it: `(None,None,32,None,None)`. */
+const fmtOpt = (v: (number | null)[]): string => `(${v.map((x) => (x === null ? 'None' : String(x))).join(',')})`;
+
+/** `slice_axis`: `SliceAxisShape` and `GetSliceAxisParams`, src/operator/tensor/matrix_op-inl.h (1.x). */
 function sliceAxis(args: BoundArgs): LayerOutcome {
   const d = closed(args.get('data'));
   const axis = intArg(args.get('axis'));
@@ -68,13 +122,29 @@ function sliceAxis(args: BoundArgs): LayerOutcome {
   const e = eRaw === null ? null : intArg(eRaw);
   if (!d || axis === null || b === null || (eRaw !== null && e === null)) return unknown();
   const a = normAxis(axis, d.length);
-  if (a === null) return unknown();
+  if (a === null) {
+    const msg = checkMsg('*axis < ishape.ndim() && *axis >= 0',
+      `Transformed axis must be smaller than the source ndim and larger than zero! Recieved axis=${axis}, src_ndim=${d.length}, transformed axis=${axis < 0 ? axis + d.length : axis}`);
+    return issueOut(mkIssue('rank-mismatch', msg, [`slice_axis: axis ${axis} of a rank-${d.length} input ${mxShape(d)}.`]));
+  }
   const len = d[a];
   if (!isKnown(len)) return out(d.map((x, i) => (i === a ? null : x)));
-  const lo = b < 0 ? b + len : b, hi = e === null ? len : e < 0 ? e + len : e;
-  // MXNet rejects an empty or reversed range; its message is not reproduced, so stay silent.
-  if (!(lo >= 0 && lo < hi && hi <= len)) return unknown();
-  return out(d.map((x, i) => (i === a ? hi - lo : x)));
+  const r = sliceAxisBounds(len, b, e);
+  if (typeof r === 'string') return issueOut(mkIssue('invalid-argument', r, [`slice_axis: axis ${a} of the input ${mxShape(d)} has length ${len}.`]));
+  return out(d.map((x, i) => (i === a ? r : x)));
+}
+
+/** `GetSliceAxisParams`' checks in their order; the output length, or the failed check's message. */
+function sliceAxisBounds(len: number, begin: number, end: number | null): number | string {
+  const lo = begin < 0 ? begin + len : begin;
+  if (len <= 0) return 0;
+  const hi = end === null ? len : end < 0 ? end + len : end;
+  const invalid = `Invalid begin, end, get begin=${begin}, end=${end === null ? 'None' : end}`;
+  if (!(hi <= len)) return checkMsg('*end <= axis_size', `Invalid end for end=${hi} as axis_size is ${len}`);
+  if (!(lo < hi)) return checkMsg('(*begin < *end)', invalid);
+  if (!(hi >= 0)) return checkMsg('*end >= 0', invalid);
+  if (!(lo >= 0)) return checkMsg('*begin >= 0', `Invalid begin for begin=${begin}`);
+  return hi - lo;
 }
 
 /** `slice_like(data, shape_like, axes=())`: src/operator/tensor/matrix_op-inl.h. */
