@@ -146,6 +146,27 @@ const RESNEXT: Record<string, number> = {
   se_resnext50_32x4d: 27_628_120, se_resnext101_32x4d: 49_093_272, se_resnext101_64x4d: 88_435_864,
 };
 
+/**
+ * GluonCV's plain ResNet V1/V2 (`gluoncv/model_zoo/resnet.py`) are the Gluon model zoo's layers:
+ * the counts MXNet publishes in its Gluon model zoo table (docs/api/python/gluon/model_zoo.md).
+ */
+const GLUON_RESNET: Record<string, number> = {
+  resnet18_v1: 11_699_112, resnet34_v1: 21_814_696, resnet50_v1: 25_629_032, resnet101_v1: 44_695_144, resnet152_v1: 60_404_072,
+  resnet18_v2: 11_695_796, resnet34_v2: 21_811_380, resnet50_v2: 25_595_060, resnet101_v2: 44_639_412, resnet152_v2: 60_329_140,
+};
+
+/**
+ * SE-ResNet: the published ResNet plus, per block, the gate's two unbiased Dense layers
+ * C -> C // 16 -> C (C the block's output channels: 64-512 for 18/34, 256-2048 for 50-152).
+ */
+function seResnet(name: string): number {
+  const depth = Number(/resnet(\d+)/.exec(name)?.[1]);
+  const blocks: Record<number, number[]> = { 18: [2, 2, 2, 2], 34: [3, 4, 6, 3], 50: [3, 4, 6, 3], 101: [3, 4, 23, 3], 152: [3, 8, 36, 3] };
+  const widths = depth < 50 ? [64, 128, 256, 512] : [256, 512, 1024, 2048];
+  const gates = blocks[depth].reduce((t, n, i) => t + n * 2 * widths[i] * Math.floor(widths[i] / 16), 0);
+  return GLUON_RESNET[name.replace('se_', '')] + gates;
+}
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -176,6 +197,8 @@ const CASES: [string, number, string, string][] = [
   ['slowfast_8x8_resnet50_kinetics400', slowfastResnet50(7, 400), '(2, 3, 40, 224, 224)', '(2, 400)'],
   ['r2plus1d_resnet18_kinetics400', R2PLUS1D_18, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['r2plus1d_resnet34_kinetics400', R2PLUS1D_34, '(2, 3, 16, 112, 112)', '(2, 400)'],
+  ...Object.entries(GLUON_RESNET).map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 224, 224)', '(2, 1000)']),
+  ...Object.keys(GLUON_RESNET).map((name): [string, number, string, string] => [`se_${name}`, seResnet(`se_${name}`), '(2, 3, 224, 224)', '(2, 1000)']),
 ];
 
 describe('gluoncv.model_zoo stubs: the ResNetV1b formula', () => {

@@ -11,6 +11,7 @@ from .r2plus1d import *
 from .resnext import *
 from .slowfast import *
 from .resnetv1b import *
+from .resnet import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -37,6 +38,13 @@ _MODELS = {
     "resnet152_v1b_kinetics400": resnet152_v1b_kinetics400, "resnet18_v1b_sthsthv2": resnet18_v1b_sthsthv2, "resnet34_v1b_sthsthv2": resnet34_v1b_sthsthv2,
     "resnet50_v1b_sthsthv2": resnet50_v1b_sthsthv2, "resnet101_v1b_sthsthv2": resnet101_v1b_sthsthv2, "resnet152_v1b_sthsthv2": resnet152_v1b_sthsthv2,
     "resnet50_v1b_hmdb51": resnet50_v1b_hmdb51,
+    "resnet18_v1": resnet18_v1, "resnet34_v1": resnet34_v1, "resnet50_v1": resnet50_v1, "resnet101_v1": resnet101_v1,
+    "resnet152_v1": resnet152_v1, "resnet18_v2": resnet18_v2, "resnet34_v2": resnet34_v2, "resnet50_v2": resnet50_v2,
+    "resnet101_v2": resnet101_v2, "resnet152_v2": resnet152_v2,
+    "se_resnet18_v1": se_resnet18_v1, "se_resnet34_v1": se_resnet34_v1, "se_resnet50_v1": se_resnet50_v1,
+    "se_resnet101_v1": se_resnet101_v1, "se_resnet152_v1": se_resnet152_v1, "se_resnet18_v2": se_resnet18_v2,
+    "se_resnet34_v2": se_resnet34_v2, "se_resnet50_v2": se_resnet50_v2, "se_resnet101_v2": se_resnet101_v2,
+    "se_resnet152_v2": se_resnet152_v2,
 }
 
 
