@@ -95,21 +95,29 @@ const R2PLUS1D_18 = 31_530_675;
 const R2PLUS1D_34 = 61_881_139;
 
 /**
- * GluonCV SlowFast ResNet-50 (`fusionKernel` 5 for 4x16, 7 for 8x8): the fast pathway at 1/8
- * width with 3x1x1 first convolutions, four lateral k x1x1 convolutions doubling 8, 32, 64 and 128
- * channels, the slow pathway whose stages also take the laterals' channels (80, 320, 640, 1280
- * inputs; 3x1x1 first convolutions in its last two stages), and a head on 2048 + 256 features.
+ * GluonCV SlowFast ResNet-50/101 (`blocks` 3-4-6-3 or 3-4-23-3; `fusionKernel` 5, or 7 for the
+ * R50 8x8): the fast pathway at 1/8 width with 3x1x1 first convolutions, four lateral k x1x1
+ * convolutions doubling 8, 32, 64 and 128 channels, the slow pathway whose stages also take the
+ * laterals' channels (80, 320, 640, 1280 inputs; 3x1x1 first convolutions in its last two
+ * stages), and a head on 2048 + 256 features. `temporal` limits the 3x1x1 convolutions of both
+ * fourth stages to their first blocks (GluonCV's num_block_temp_kernel, the `_50_50` model).
  */
-function slowfastResnet50(fusionKernel: number, classes: number): number {
-  const block = (cin: number, planes: number, temporal: boolean, project: boolean) =>
-    convNoBias(temporal ? 3 : 1, cin, planes) + bn(planes) + convNoBias(9, planes, planes) + bn(planes) + convNoBias(1, planes, planes * 4) + bn(planes * 4) +
+function slowfast(blocks: number[], fusionKernel: number, classes: number, temporal = Infinity): number {
+  const block = (cin: number, planes: number, temporalConv: boolean, project: boolean) =>
+    convNoBias(temporalConv ? 3 : 1, cin, planes) + bn(planes) + convNoBias(9, planes, planes) + bn(planes) + convNoBias(1, planes, planes * 4) + bn(planes * 4) +
     (project ? convNoBias(1, cin, planes * 4) + bn(planes * 4) : 0);
-  const stage = (cin: number, planes: number, blocks: number, temporal: boolean) => block(cin, planes, temporal, true) + (blocks - 1) * block(planes * 4, planes, temporal, false);
-  const fast = convNoBias(5 * 49, 3, 8) + bn(8) + stage(8, 8, 3, true) + stage(32, 16, 4, true) + stage(64, 32, 6, true) + stage(128, 64, 3, true);
+  const stage = (cin: number, planes: number, n: number, temporalConv: boolean, limit = Infinity) => {
+    let total = block(cin, planes, temporalConv, true);
+    for (let i = 1; i < n; i++) total += block(planes * 4, planes, temporalConv && i < limit, false);
+    return total;
+  };
+  const fast = convNoBias(5 * 49, 3, 8) + bn(8) + stage(8, 8, blocks[0], true) + stage(32, 16, blocks[1], true) + stage(64, 32, blocks[2], true, temporal) + stage(128, 64, blocks[3], true);
   const laterals = [8, 32, 64, 128].reduce((t, c) => t + convNoBias(fusionKernel, c, 2 * c) + bn(2 * c), 0);
-  const slow = convNoBias(49, 3, 64) + bn(64) + stage(80, 64, 3, false) + stage(320, 128, 4, false) + stage(640, 256, 6, true) + stage(1280, 512, 3, true);
+  const slow = convNoBias(49, 3, 64) + bn(64) + stage(80, 64, blocks[0], false) + stage(320, 128, blocks[1], false) + stage(640, 256, blocks[2], true, temporal) + stage(1280, 512, blocks[3], true);
   return fast + laterals + slow + dense(2048 + 256, classes);
 }
+const R50 = [3, 4, 6, 3];
+const R101 = [3, 4, 23, 3];
 
 /**
  * GluonCV MobileNetV3 from its table rows [kernel, expansion, out, squeeze-excitation, stride]:
@@ -193,8 +201,11 @@ const CASES: [string, number, string, string][] = [
   ['mobilenetv3_small', mobilenetV3(MOBILENET_V3_SMALL, 576, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
   ['i3d_resnet50_v1_kinetics400', i3dResnet50(400), '(2, 3, 32, 224, 224)', '(2, 400)'],
   ['i3d_resnet50_v1_ucf101', i3dResnet50(101), '(2, 3, 8, 112, 112)', '(2, 101)'],
-  ['slowfast_4x16_resnet50_kinetics400', slowfastResnet50(5, 400), '(2, 3, 36, 224, 224)', '(2, 400)'],
-  ['slowfast_8x8_resnet50_kinetics400', slowfastResnet50(7, 400), '(2, 3, 40, 224, 224)', '(2, 400)'],
+  ['slowfast_4x16_resnet50_kinetics400', slowfast(R50, 5, 400), '(2, 3, 36, 224, 224)', '(2, 400)'],
+  ['slowfast_8x8_resnet50_kinetics400', slowfast(R50, 7, 400), '(2, 3, 40, 224, 224)', '(2, 400)'],
+  ['slowfast_8x8_resnet101_kinetics400', slowfast(R101, 5, 400), '(1, 3, 40, 224, 224)', '(1, 400)'],
+  ['slowfast_16x8_resnet101_kinetics400', slowfast(R101, 5, 400), '(1, 3, 80, 224, 224)', '(1, 400)'],
+  ['slowfast_16x8_resnet101_50_50_kinetics400', slowfast(R101, 5, 400, 6), '(1, 3, 80, 224, 224)', '(1, 400)'],
   ['r2plus1d_resnet18_kinetics400', R2PLUS1D_18, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['r2plus1d_resnet34_kinetics400', R2PLUS1D_34, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ...Object.entries(GLUON_RESNET).map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 224, 224)', '(2, 1000)']),

@@ -1,4 +1,5 @@
-"""Shape stub: gluoncv.model_zoo SlowFast (`slowfast_4x16_resnet50_kinetics400`, `slowfast_8x8_resnet50_kinetics400`).
+"""Shape stub: gluoncv.model_zoo SlowFast (`slowfast_4x16_resnet50_kinetics400`, `slowfast_8x8_resnet50_kinetics400`,
+`slowfast_8x8_resnet101_kinetics400`, `slowfast_16x8_resnet101_kinetics400`, `slowfast_16x8_resnet101_50_50_kinetics400`).
 
 Architecture from Feichtenhofer et al., "SlowFast Networks for Video Recognition" (2019), as
 GluonCV builds it (`gluoncv/model_zoo/action_recognition/slowfast.py`, NCTHW): one input clip
@@ -10,12 +11,16 @@ bottleneck; after its max pool and each of its first three stages a lateral 5x1x
 onto the slow pathway (a full-width ResNet-50 with a 1x7x7 stem, 3x1x1 first convolutions only
 in its last two stages). Both end in a global average pool; the features (2048 + 256) are
 concatenated, the segments averaged after a reshape to (-1, num_segments * num_crop, 2304), and
-a Dense head of fixed `in_units` classifies. A clip must hold the frames both pathways slice out,
+a Dense head of fixed `in_units` classifies. The ResNet-101 versions have 3-4-23-3 blocks, lateral
+kernels of 5, alpha 4, and 32 + 8 (8x8) or 64 + 16 (16x8) frames; `_50_50` keeps the 3x1x1 first
+convolutions only in the first 6 blocks of each pathway's fourth stage (GluonCV's
+`num_block_temp_kernel_fast/slow`), as ResNet-50 has it. A clip must hold the frames both pathways slice out,
 and its fast frames must shrink by alpha to the slow frame count for the concatenations.
 """
 from mxnet.gluon import HybridBlock, nn
 
-__all__ = ["SlowFast", "slowfast_4x16_resnet50_kinetics400", "slowfast_8x8_resnet50_kinetics400"]
+__all__ = ["SlowFast", "slowfast_4x16_resnet50_kinetics400", "slowfast_8x8_resnet50_kinetics400", "slowfast_8x8_resnet101_kinetics400",
+           "slowfast_16x8_resnet101_kinetics400", "slowfast_16x8_resnet101_50_50_kinetics400"]
 
 
 class Bottleneck(HybridBlock):
@@ -43,7 +48,8 @@ class Bottleneck(HybridBlock):
         return F.Activation(out + identity, act_type="relu")
 
 
-def _res_layer(inplanes, planes, num_blocks, strides, head_conv):
+def _res_layer(inplanes, planes, num_blocks, strides, head_conv, temporal_blocks=None):
+    # `temporal_blocks` (GluonCV's num_block_temp_kernel): only the first blocks keep head_conv, the rest are 1x1x1.
     downsample = None
     if strides != 1 or inplanes != planes * 4:
         downsample = nn.HybridSequential(prefix="")
@@ -51,8 +57,8 @@ def _res_layer(inplanes, planes, num_blocks, strides, head_conv):
         downsample.add(nn.BatchNorm(in_channels=planes * 4))
     layers = nn.HybridSequential(prefix="")
     layers.add(Bottleneck(inplanes, planes, strides, downsample, head_conv))
-    for _ in range(1, num_blocks):
-        layers.add(Bottleneck(planes * 4, planes, 1, None, head_conv))
+    for i in range(1, num_blocks):
+        layers.add(Bottleneck(planes * 4, planes, 1, None, head_conv if temporal_blocks is None or i < temporal_blocks else 1))
     return layers
 
 
@@ -67,7 +73,7 @@ def _lateral(channels, alpha, fusion_kernel_size):
 
 class SlowFast(HybridBlock):
     def __init__(self, nclass, layers, num_segments=1, num_crop=1, feat_ext=False, dropout_ratio=0.5, alpha=8, fusion_kernel_size=5,
-                 slow_frames=4, fast_frames=32, **kwargs):
+                 slow_frames=4, fast_frames=32, temporal_blocks=None, **kwargs):
         super(SlowFast, self).__init__()
         self.num_segments = num_segments
         self.num_crop = num_crop
@@ -81,7 +87,7 @@ class SlowFast(HybridBlock):
         self.fast_maxpool = nn.MaxPool3D(pool_size=(1, 3, 3), strides=(1, 2, 2), padding=(0, 1, 1))
         self.fast_res2 = _res_layer(8, 8, layers[0], 1, 3)
         self.fast_res3 = _res_layer(32, 16, layers[1], 2, 3)
-        self.fast_res4 = _res_layer(64, 32, layers[2], 2, 3)
+        self.fast_res4 = _res_layer(64, 32, layers[2], 2, 3, temporal_blocks)
         self.fast_res5 = _res_layer(128, 64, layers[3], 2, 3)
         self.lateral_p1 = _lateral(8, alpha, fusion_kernel_size)
         self.lateral_res2 = _lateral(32, alpha, fusion_kernel_size)
@@ -93,7 +99,7 @@ class SlowFast(HybridBlock):
         self.slow_maxpool = nn.MaxPool3D(pool_size=(1, 3, 3), strides=(1, 2, 2), padding=(0, 1, 1))
         self.slow_res2 = _res_layer(64 + 16, 64, layers[0], 1, 1)
         self.slow_res3 = _res_layer(256 + 64, 128, layers[1], 2, 1)
-        self.slow_res4 = _res_layer(512 + 128, 256, layers[2], 2, 3)
+        self.slow_res4 = _res_layer(512 + 128, 256, layers[2], 2, 3, temporal_blocks)
         self.slow_res5 = _res_layer(1024 + 256, 512, layers[3], 2, 3)
         self.avg = nn.GlobalAvgPool3D()
         self.dp = nn.Dropout(rate=dropout_ratio)
@@ -138,3 +144,20 @@ def slowfast_4x16_resnet50_kinetics400(nclass=400, pretrained=False, pretrained_
 def slowfast_8x8_resnet50_kinetics400(nclass=400, pretrained=False, pretrained_base=True, num_segments=1, num_crop=1, feat_ext=False, ctx=None, root=None, **kwargs):
     return SlowFast(nclass, [3, 4, 6, 3], num_segments=num_segments, num_crop=num_crop, feat_ext=feat_ext, alpha=4, fusion_kernel_size=7,
                     slow_frames=8, fast_frames=32)
+
+
+def _slowfast_r101(nclass, slow_frames, fast_frames, temporal_blocks=None, num_segments=1, num_crop=1, feat_ext=False):
+    return SlowFast(nclass, [3, 4, 23, 3], num_segments=num_segments, num_crop=num_crop, feat_ext=feat_ext, alpha=4, fusion_kernel_size=5,
+                    slow_frames=slow_frames, fast_frames=fast_frames, temporal_blocks=temporal_blocks)
+
+
+def slowfast_8x8_resnet101_kinetics400(nclass=400, pretrained=False, pretrained_base=True, num_segments=1, num_crop=1, feat_ext=False, ctx=None, root=None, **kwargs):
+    return _slowfast_r101(nclass, 8, 32, num_segments=num_segments, num_crop=num_crop, feat_ext=feat_ext)
+
+
+def slowfast_16x8_resnet101_kinetics400(nclass=400, pretrained=False, pretrained_base=True, num_segments=1, num_crop=1, feat_ext=False, ctx=None, root=None, **kwargs):
+    return _slowfast_r101(nclass, 16, 64, num_segments=num_segments, num_crop=num_crop, feat_ext=feat_ext)
+
+
+def slowfast_16x8_resnet101_50_50_kinetics400(nclass=400, pretrained=False, pretrained_base=True, num_segments=1, num_crop=1, feat_ext=False, ctx=None, root=None, **kwargs):
+    return _slowfast_r101(nclass, 16, 64, temporal_blocks=6, num_segments=num_segments, num_crop=num_crop, feat_ext=feat_ext)
