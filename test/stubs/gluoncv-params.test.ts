@@ -66,12 +66,14 @@ function resnetV1b(depth: number, stemWidth: number | null, head: number): numbe
 }
 
 /**
- * GluonCV I3D ResNet-50: the ResNetV1b-50 layers inflated to 3-D (the stem 5x7x7; a block's
+ * GluonCV I3D ResNet-50/101: the ResNetV1b layers inflated to 3-D (the stem 5x7x7; a block's
  * first convolution 3x1x1 where GluonCV's inflate list says 1, else 1x1x1), the same batch norms,
- * and a `classes` head on 2048 inputs.
+ * and a `classes` head on 2048 inputs. `nonlocal` lists, per stage, the blocks followed by a
+ * non-local block on C channels: biased 1x1x1 theta, phi, g (C -> C/2) and W (C/2 -> C)
+ * convolutions and a batch norm.
  */
-function i3dResnet50(classes: number): number {
-  const inflate = [[1, 1, 1], [1, 0, 1, 0], [1, 0, 1, 0, 1, 0], [0, 1, 0]];
+function i3dResnet(inflate: number[][], classes: number, nonlocal: number[][] = []): number {
+  const nonLocalBlock = (c: number) => 3 * conv(1, c, c / 2) + conv(1, c / 2, c) + bn(c);
   let total = convNoBias(5 * 49, 3, 64) + bn(64);
   let inplanes = 64;
   inflate.forEach((stage, i) => {
@@ -80,11 +82,20 @@ function i3dResnet50(classes: number): number {
       const cin = b === 0 ? inplanes : planes * 4;
       total += convNoBias(inflated ? 3 : 1, cin, planes) + bn(planes) + convNoBias(9, planes, planes) + bn(planes) + convNoBias(1, planes, planes * 4) + bn(planes * 4);
       if (b === 0) total += convNoBias(1, inplanes, planes * 4) + bn(planes * 4);
+      if (nonlocal[i]?.[b]) total += nonLocalBlock(planes * 4);
     });
     inplanes = planes * 4;
   });
   return total + dense(2048, classes);
 }
+const INFLATE_50 = [[1, 1, 1], [1, 0, 1, 0], [1, 0, 1, 0, 1, 0], [0, 1, 0]];
+const INFLATE_101 = [[1, 1, 1], [1, 0, 1, 0], Array.from({ length: 23 }, (_, i) => (i % 2 === 0 ? 1 : 0)), [0, 1, 0]];
+/** GluonCV's nonlocal_freq of the nl5/nl10 models (the 1s mark blocks with a non-local block). */
+const every = (n: number, pick: (i: number) => boolean) => Array.from({ length: n }, (_, i) => (pick(i) ? 1 : 0));
+const NL5_50 = [[], every(4, (i) => i % 2 === 1), every(6, (i) => i % 2 === 1), []];
+const NL10_50 = [[], every(4, () => true), every(6, () => true), []];
+const NL5_101 = [[], every(4, (i) => i % 2 === 1), every(23, (i) => i === 6 || i === 13 || i === 20), []];
+const NL10_101 = [[], every(4, () => true), every(23, (i) => i % 4 === 2), []];
 
 /**
  * R(2+1)D ResNet-18/34 with 400 classes: GluonCV's layers are those of torchvision's video
@@ -199,8 +210,13 @@ const CASES: [string, number, string, string][] = [
   ...Object.entries(RESNEXT).map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 224, 224)', '(2, 1000)']),
   ['mobilenetv3_large', mobilenetV3(MOBILENET_V3_LARGE, 960, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
   ['mobilenetv3_small', mobilenetV3(MOBILENET_V3_SMALL, 576, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
-  ['i3d_resnet50_v1_kinetics400', i3dResnet50(400), '(2, 3, 32, 224, 224)', '(2, 400)'],
-  ['i3d_resnet50_v1_ucf101', i3dResnet50(101), '(2, 3, 8, 112, 112)', '(2, 101)'],
+  ['i3d_resnet50_v1_kinetics400', i3dResnet(INFLATE_50, 400), '(2, 3, 32, 224, 224)', '(2, 400)'],
+  ['i3d_resnet50_v1_ucf101', i3dResnet(INFLATE_50, 101), '(2, 3, 8, 112, 112)', '(2, 101)'],
+  ['i3d_resnet101_v1_kinetics400', i3dResnet(INFLATE_101, 400), '(1, 3, 32, 224, 224)', '(1, 400)'],
+  ['i3d_nl5_resnet50_v1_kinetics400', i3dResnet(INFLATE_50, 400, NL5_50), '(1, 3, 32, 224, 224)', '(1, 400)'],
+  ['i3d_nl10_resnet50_v1_kinetics400', i3dResnet(INFLATE_50, 400, NL10_50), '(1, 3, 32, 224, 224)', '(1, 400)'],
+  ['i3d_nl5_resnet101_v1_kinetics400', i3dResnet(INFLATE_101, 400, NL5_101), '(1, 3, 32, 224, 224)', '(1, 400)'],
+  ['i3d_nl10_resnet101_v1_kinetics400', i3dResnet(INFLATE_101, 400, NL10_101), '(1, 3, 32, 224, 224)', '(1, 400)'],
   ['slowfast_4x16_resnet50_kinetics400', slowfast(R50, 5, 400), '(2, 3, 36, 224, 224)', '(2, 400)'],
   ['slowfast_8x8_resnet50_kinetics400', slowfast(R50, 7, 400), '(2, 3, 40, 224, 224)', '(2, 400)'],
   ['slowfast_8x8_resnet101_kinetics400', slowfast(R101, 5, 400), '(1, 3, 40, 224, 224)', '(1, 400)'],

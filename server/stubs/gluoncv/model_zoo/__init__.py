@@ -22,6 +22,8 @@ _MODELS = {
     "i3d_resnet50_v1_kinetics400": i3d_resnet50_v1_kinetics400, "i3d_resnet101_v1_kinetics400": i3d_resnet101_v1_kinetics400,
     "i3d_resnet50_v1_sthsthv2": i3d_resnet50_v1_sthsthv2, "i3d_resnet50_v1_hmdb51": i3d_resnet50_v1_hmdb51,
     "i3d_resnet50_v1_ucf101": i3d_resnet50_v1_ucf101,
+    "i3d_nl5_resnet50_v1_kinetics400": i3d_nl5_resnet50_v1_kinetics400, "i3d_nl10_resnet50_v1_kinetics400": i3d_nl10_resnet50_v1_kinetics400,
+    "i3d_nl5_resnet101_v1_kinetics400": i3d_nl5_resnet101_v1_kinetics400, "i3d_nl10_resnet101_v1_kinetics400": i3d_nl10_resnet101_v1_kinetics400,
     "resnext50_32x4d": resnext50_32x4d, "resnext101_32x4d": resnext101_32x4d, "resnext101_64x4d": resnext101_64x4d,
     "se_resnext50_32x4d": se_resnext50_32x4d, "se_resnext101_32x4d": se_resnext101_32x4d, "se_resnext101_64x4d": se_resnext101_64x4d,
     "mobilenetv3_large": mobilenet_v3_large, "mobilenetv3_small": mobilenet_v3_small,

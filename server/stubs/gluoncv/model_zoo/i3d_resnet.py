@@ -11,22 +11,66 @@ elsewhere, a 1x3x3 second convolution carrying the spatial stride, and 1x1x1 pro
 segments averaged after a reshape to (-1, num_segments * num_crop, 2048), dropout and a Dense
 head of fixed `in_units`. A clip needs at least 5 frames (the temporal pool after the first
 stage needs 2); a 4-D image batch fails in the first Conv3D.
+
+The non-local versions (`i3d_nl5_*`, `i3d_nl10_*`; Wang et al., "Non-local Neural Networks",
+2018; `gluoncv/model_zoo/action_recognition/non_local.py`) append a gaussian non-local block to
+the blocks GluonCV's `nonlocal_freq` marks in the second and third stages (5 or 10 in all): biased
+1x1x1 theta, phi and g convolutions to half the channels (phi and g max-pooled 1x2x2), the
+attention of every position over the pooled ones by two batch_dots, the result reshaped back to
+(N, C/2, T, H, W), a biased 1x1x1 convolution back to C and a batch norm, added to the block's
+output. The pools need H and W of at least 2 there, which any input that passes the stem gives.
 """
 from mxnet.gluon import HybridBlock, nn
 
 __all__ = ["I3D_ResNetV1", "i3d_resnet50_v1_kinetics400", "i3d_resnet101_v1_kinetics400", "i3d_resnet50_v1_sthsthv2",
-           "i3d_resnet50_v1_hmdb51", "i3d_resnet50_v1_ucf101"]
+           "i3d_resnet50_v1_hmdb51", "i3d_resnet50_v1_ucf101", "i3d_nl5_resnet50_v1_kinetics400", "i3d_nl10_resnet50_v1_kinetics400",
+           "i3d_nl5_resnet101_v1_kinetics400", "i3d_nl10_resnet101_v1_kinetics400"]
 
 _INFLATE = {
     50: ((1, 1, 1), (1, 0, 1, 0), (1, 0, 1, 0, 1, 0), (0, 1, 0)),
     101: ((1, 1, 1), (1, 0, 1, 0), (1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1), (0, 1, 0)),
 }
 
+# Which blocks of each stage carry a non-local block (GluonCV's nonlocal_freq per model).
+_NONLOCAL = {
+    "nl5_50": ((0, 0, 0), (0, 1, 0, 1), (0, 1, 0, 1, 0, 1), (0, 0, 0)),
+    "nl10_50": ((0, 0, 0), (1, 1, 1, 1), (1, 1, 1, 1, 1, 1), (0, 0, 0)),
+    "nl5_101": ((0, 0, 0), (0, 1, 0, 1), (0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0), (0, 0, 0)),
+    "nl10_101": ((0, 0, 0), (1, 1, 1, 1), (0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1), (0, 0, 0)),
+}
+
+
+class NonLocal3D(HybridBlock):
+    """A gaussian embedded non-local block with sub-sampling and a batch-normed output projection."""
+
+    def __init__(self, in_channels, **kwargs):
+        super(NonLocal3D, self).__init__()
+        embed = in_channels // 2
+        self.theta = nn.Conv3D(in_channels=in_channels, channels=embed, kernel_size=(1, 1, 1))
+        self.sub_phi = nn.HybridSequential(prefix="")
+        self.sub_phi.add(nn.Conv3D(in_channels=in_channels, channels=embed, kernel_size=(1, 1, 1)))
+        self.sub_phi.add(nn.MaxPool3D(pool_size=(1, 2, 2)))
+        self.sub_g = nn.HybridSequential(prefix="")
+        self.sub_g.add(nn.Conv3D(in_channels=in_channels, channels=embed, kernel_size=(1, 1, 1)))
+        self.sub_g.add(nn.MaxPool3D(pool_size=(1, 2, 2)))
+        self.W_bn = nn.HybridSequential(prefix="")
+        self.W_bn.add(nn.Conv3D(in_channels=embed, channels=in_channels, kernel_size=(1, 1, 1)))
+        self.W_bn.add(nn.BatchNorm(in_channels=in_channels))
+
+    def hybrid_forward(self, F, x):
+        theta = F.reshape(self.theta(x), (0, 0, -1))
+        phi = F.reshape(self.sub_phi(x), (0, 0, -1))
+        g = F.reshape(self.sub_g(x), (0, 0, -1))
+        attn = F.softmax(F.batch_dot(theta, phi, transpose_a=True), axis=2)
+        y = F.batch_dot(g, attn, transpose_b=True)
+        y = F.reshape_like(y, x, lhs_begin=2, lhs_end=None, rhs_begin=2, rhs_end=None)
+        return self.W_bn(y) + x
+
 
 class Bottleneck3D(HybridBlock):
     expansion = 4
 
-    def __init__(self, inplanes, planes, spatial_stride=1, downsample=None, inflate=True, **kwargs):
+    def __init__(self, inplanes, planes, spatial_stride=1, downsample=None, inflate=True, nonlocal_block=False, **kwargs):
         super(Bottleneck3D, self).__init__()
         if inflate:
             self.conv1 = nn.Conv3D(in_channels=inplanes, channels=planes, kernel_size=(3, 1, 1), padding=(1, 0, 0), use_bias=False)
@@ -40,17 +84,21 @@ class Bottleneck3D(HybridBlock):
         self.bn3 = nn.BatchNorm(in_channels=planes * 4)
         self.relu = nn.Activation("relu")
         self.downsample = downsample
+        self.nonlocal_block = NonLocal3D(planes * 4) if nonlocal_block else None
 
     def hybrid_forward(self, F, x):
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.relu(self.bn2(self.conv2(out)))
         out = self.bn3(self.conv3(out))
         identity = x if self.downsample is None else self.downsample(x)
-        return F.Activation(out + identity, act_type="relu")
+        out = F.Activation(out + identity, act_type="relu")
+        if self.nonlocal_block is not None:
+            out = self.nonlocal_block(out)
+        return out
 
 
 class I3D_ResNetV1(HybridBlock):
-    def __init__(self, nclass, depth, num_segments=1, num_crop=1, dropout_ratio=0.5, inflate_freq=None, **kwargs):
+    def __init__(self, nclass, depth, num_segments=1, num_crop=1, dropout_ratio=0.5, inflate_freq=None, nonlocal_freq=None, **kwargs):
         super(I3D_ResNetV1, self).__init__()
         self.num_segments = num_segments
         self.num_crop = num_crop
@@ -73,10 +121,11 @@ class I3D_ResNetV1(HybridBlock):
             downsample.add(nn.Conv3D(in_channels=inplanes, channels=planes * 4, kernel_size=1, strides=(1, stride, stride), use_bias=False))
             downsample.add(nn.BatchNorm(in_channels=planes * 4))
             layer = nn.HybridSequential(prefix="")
-            layer.add(Bottleneck3D(inplanes, planes, stride, downsample, inflate_freq[i][0] == 1))
+            nl = nonlocal_freq[i] if nonlocal_freq is not None else (0,) * num_blocks
+            layer.add(Bottleneck3D(inplanes, planes, stride, downsample, inflate_freq[i][0] == 1, nl[0] == 1))
             inplanes = planes * 4
             for b in range(1, num_blocks):
-                layer.add(Bottleneck3D(inplanes, planes, 1, None, inflate_freq[i][b] == 1))
+                layer.add(Bottleneck3D(inplanes, planes, 1, None, inflate_freq[i][b] == 1, nl[b] == 1))
             layers.append(layer)
         self.layer1, self.layer2, self.layer3, self.layer4 = layers
         self.st_avg = nn.GlobalAvgPool3D()
@@ -93,8 +142,9 @@ class I3D_ResNetV1(HybridBlock):
         return self.head(x)
 
 
-def _i3d(depth, nclass, pretrained=False, pretrained_base=True, ctx=None, root=None, num_segments=1, num_crop=1, dropout_ratio=0.5, **kwargs):
-    return I3D_ResNetV1(nclass, depth, num_segments=num_segments, num_crop=num_crop, dropout_ratio=dropout_ratio)
+def _i3d(depth, nclass, pretrained=False, pretrained_base=True, ctx=None, root=None, num_segments=1, num_crop=1, dropout_ratio=0.5,
+         nonlocal_freq=None, **kwargs):
+    return I3D_ResNetV1(nclass, depth, num_segments=num_segments, num_crop=num_crop, dropout_ratio=dropout_ratio, nonlocal_freq=nonlocal_freq)
 
 
 def i3d_resnet50_v1_kinetics400(nclass=400, **kwargs):
@@ -115,3 +165,19 @@ def i3d_resnet50_v1_hmdb51(nclass=51, **kwargs):
 
 def i3d_resnet50_v1_ucf101(nclass=101, **kwargs):
     return _i3d(50, nclass, dropout_ratio=0.8, **kwargs)
+
+
+def i3d_nl5_resnet50_v1_kinetics400(nclass=400, **kwargs):
+    return _i3d(50, nclass, nonlocal_freq=_NONLOCAL["nl5_50"], **kwargs)
+
+
+def i3d_nl10_resnet50_v1_kinetics400(nclass=400, **kwargs):
+    return _i3d(50, nclass, nonlocal_freq=_NONLOCAL["nl10_50"], **kwargs)
+
+
+def i3d_nl5_resnet101_v1_kinetics400(nclass=400, **kwargs):
+    return _i3d(101, nclass, nonlocal_freq=_NONLOCAL["nl5_101"], **kwargs)
+
+
+def i3d_nl10_resnet101_v1_kinetics400(nclass=400, **kwargs):
+    return _i3d(101, nclass, nonlocal_freq=_NONLOCAL["nl10_101"], **kwargs)

@@ -348,12 +348,34 @@ function broadcastAxis(args: BoundArgs): LayerOutcome {
   return out(r);
 }
 
-/** `broadcast_like` / `reshape_like` (whole shapes): the second operand's shape. */
+/** `broadcast_like` (whole shapes): the second operand's shape. */
 function likeRhs(args: BoundArgs): LayerOutcome {
   const [l, r] = [closed(args.get('lhs')), closed(args.get('rhs'))];
   if (!l || !r) return unknown();
   if (args.get('lhs_axes') !== null || args.get('rhs_axes') !== null) return unknown();
   return out(r);
+}
+
+/**
+ * `reshape_like(lhs, rhs, lhs_begin, lhs_end, rhs_begin, rhs_end)`: lhs's axes [lhs_begin, lhs_end)
+ * replaced by rhs's axes [rhs_begin, rhs_end) (`ReshapeLikeShapeCompute`,
+ * src/operator/tensor/elemwise_unary_op_basic.cc); None is the start or the end. A size that
+ * does not match stays unknown (MXNet's message is not reproduced).
+ */
+function reshapeLike(args: BoundArgs): LayerOutcome {
+  const [l, r] = [closed(args.get('lhs')), closed(args.get('rhs'))];
+  if (!l || !r) return unknown();
+  const bound = (name: string, n: number, dflt: number): number | null => {
+    const v = args.get(name);
+    if (v === null || v === undefined) return dflt;
+    const i = intArg(v);
+    return i === null ? null : i < 0 ? i + n : i;
+  };
+  const [lb, le, rb, re] = [bound('lhs_begin', l.length, 0), bound('lhs_end', l.length, l.length), bound('rhs_begin', r.length, 0), bound('rhs_end', r.length, r.length)];
+  if (lb === null || le === null || rb === null || re === null || lb < 0 || lb > le || le > l.length || rb < 0 || rb > re || re > r.length) return unknown();
+  const [from, to] = [l.slice(lb, le), r.slice(rb, re)];
+  if (from.every(isKnown) && to.every(isKnown) && product(from) !== product(to)) return unknown();
+  return out([...l.slice(0, lb), ...to, ...l.slice(le)]);
 }
 
 /** `where(condition, x, y)`: x's shape. */
@@ -592,7 +614,8 @@ export const SHAPE_OPS: OpSpec[] = [
   { names: ['stack'], params: p(['*', 'data'], ['axis', 0], ['num_args', null]), apply: stack },
   { names: ['broadcast_to'], params: p('data', 'shape'), apply: broadcastTo },
   { names: ['broadcast_axis', 'broadcast_axes'], params: p('data', 'axis', 'size'), apply: broadcastAxis },
-  { names: ['broadcast_like', 'reshape_like'], params: p('lhs', 'rhs', ['lhs_axes', null], ['rhs_axes', null]), apply: likeRhs },
+  { names: ['broadcast_like'], params: p('lhs', 'rhs', ['lhs_axes', null], ['rhs_axes', null]), apply: likeRhs },
+  { names: ['reshape_like'], params: p('lhs', 'rhs', ['lhs_begin', null], ['lhs_end', null], ['rhs_begin', null], ['rhs_end', null]), apply: reshapeLike },
   { names: ['where'], params: p('condition', 'x', 'y'), apply: where },
   { names: ['depth_to_space'], params: p('data', 'block_size'), apply: blockMove(true) },
   { names: ['space_to_depth'], params: p('data', 'block_size'), apply: blockMove(false) },
