@@ -186,6 +186,22 @@ function seResnet(name: string): number {
   return GLUON_RESNET[name.replace('se_', '')] + gates;
 }
 
+/**
+ * GluonCV DarkNet-53 (YOLOv3 paper, table 1): cells of an unbiased k x k convolution and a batch
+ * norm; the 3x3 stem to 32, per stage a 3x3 stride-2 cell to c and blocks of a 1x1 cell to c/2 and
+ * a 3x3 cell back to c; a Dense head on 1024 features.
+ */
+function darknet53(classes: number): number {
+  const cell = (k: number, cin: number, cout: number) => convNoBias(k * k, cin, cout) + bn(cout);
+  let total = cell(3, 3, 32);
+  let cin = 32;
+  [[1, 64], [2, 128], [8, 256], [8, 512], [4, 1024]].forEach(([blocks, c]) => {
+    total += cell(3, cin, c) + blocks * (cell(1, c, c / 2) + cell(3, c / 2, c));
+    cin = c;
+  });
+  return total + dense(1024, classes);
+}
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -224,6 +240,7 @@ const CASES: [string, number, string, string][] = [
   ['slowfast_16x8_resnet101_50_50_kinetics400', slowfast(R101, 5, 400, 6), '(1, 3, 80, 224, 224)', '(1, 400)'],
   ['r2plus1d_resnet18_kinetics400', R2PLUS1D_18, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['r2plus1d_resnet34_kinetics400', R2PLUS1D_34, '(2, 3, 16, 112, 112)', '(2, 400)'],
+  ['darknet53', darknet53(1000), '(2, 3, 256, 256)', '(2, 1000)'],
   ...Object.entries(GLUON_RESNET).map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 224, 224)', '(2, 1000)']),
   ...Object.keys(GLUON_RESNET).map((name): [string, number, string, string] => [`se_${name}`, seResnet(`se_${name}`), '(2, 3, 224, 224)', '(2, 1000)']),
 ];

@@ -12,6 +12,7 @@ from .resnext import *
 from .slowfast import *
 from .resnetv1b import *
 from .resnet import *
+from .darknet import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -50,6 +51,7 @@ _MODELS = {
     "se_resnet101_v1": se_resnet101_v1, "se_resnet152_v1": se_resnet152_v1, "se_resnet18_v2": se_resnet18_v2,
     "se_resnet34_v2": se_resnet34_v2, "se_resnet50_v2": se_resnet50_v2, "se_resnet101_v2": se_resnet101_v2,
     "se_resnet152_v2": se_resnet152_v2,
+    "darknet53": darknet53,
 }
 
 
