@@ -202,6 +202,38 @@ function darknet53(classes: number): number {
   return total + dense(1024, classes);
 }
 
+/**
+ * GluonCV ResNeSt (radix 2, cardinality 1, deep stem of width `stem`, avg_down shortcuts): per
+ * block an unbiased 1x1 to the width p, the split-attention 3x3 (a convolution to 2p in 2 groups
+ * with a batch norm; biased 1x1 convolutions p -> max(p / 2, 32), with a batch norm, -> 2p) and an
+ * unbiased 1x1 to 4p; a Dense head on 2048 features.
+ */
+function resnest(blocks: number[], stem: number, classes: number): number {
+  const cell = (k: number, cin: number, cout: number, groups = 1) => (k * k * cin * cout) / groups + bn(cout);
+  let total = cell(3, 3, stem) + cell(3, stem, stem) + cell(3, stem, 2 * stem);
+  let inplanes = 2 * stem;
+  blocks.forEach((n, i) => {
+    const p = 64 * 2 ** i;
+    const inter = Math.max(p / 2, 32);
+    for (let b = 0; b < n; b++) {
+      const cin = b ? 4 * p : inplanes;
+      total += cell(1, cin, p) + cell(3, p, 2 * p, 2) + conv(1, p, inter) + bn(inter) + conv(1, inter, 2 * p) + cell(1, p, 4 * p);
+      if (b === 0) total += cell(1, inplanes, 4 * p);
+    }
+    inplanes = 4 * p;
+  });
+  return total + dense(2048, classes);
+}
+const RESNEST: Record<string, [number[], number]> = {
+  resnest14: [[1, 1, 1, 1], 32], resnest26: [[2, 2, 2, 2], 32], resnest50: [[3, 4, 6, 3], 32],
+  resnest101: [[3, 4, 23, 3], 64], resnest200: [[3, 24, 36, 3], 64], resnest269: [[3, 30, 48, 8], 64],
+};
+/**
+ * The sizes timm publishes for the same networks (`resnest14d` ... `resnest200e` on its model
+ * hub, which count the batch norms' running statistics as Gluon does), in millions.
+ */
+const RESNEST_PUBLISHED_M: Record<string, number> = { resnest14: 10.6, resnest26: 17.1, resnest50: 27.5, resnest101: 48.4, resnest200: 70.4 };
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -241,6 +273,7 @@ const CASES: [string, number, string, string][] = [
   ['r2plus1d_resnet18_kinetics400', R2PLUS1D_18, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['r2plus1d_resnet34_kinetics400', R2PLUS1D_34, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['darknet53', darknet53(1000), '(2, 3, 256, 256)', '(2, 1000)'],
+  ...Object.entries(RESNEST).map(([name, [blocks, stem]]): [string, number, string, string] => [name, resnest(blocks, stem, 1000), '(1, 3, 224, 224)', '(1, 1000)']),
   ...Object.entries(GLUON_RESNET).map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 224, 224)', '(2, 1000)']),
   ...Object.keys(GLUON_RESNET).map((name): [string, number, string, string] => [`se_${name}`, seResnet(`se_${name}`), '(2, 3, 224, 224)', '(2, 1000)']),
 ];
@@ -253,6 +286,15 @@ describe('gluoncv.model_zoo stubs: the ResNetV1b formula', () => {
       [resnetV1b(18, null, 1000), resnetV1b(50, null, 1000), resnetV1b(101, 32, 1000), resnetV1b(152, 64, 1000), resnetV1b(50, null, 400)],
       [11_699_112, 25_610_152, 44_673_864, 60_468_392, 24_380_752],
     );
+  });
+});
+
+describe('gluoncv.model_zoo stubs: the ResNeSt formula', () => {
+  it('rounds to the sizes timm publishes', () => {
+    for (const [name, millions] of Object.entries(RESNEST_PUBLISHED_M)) {
+      const [blocks, stem] = RESNEST[name];
+      assert.equal(Math.round(resnest(blocks, stem, 1000) / 1e5) / 10, millions, name);
+    }
   });
 });
 

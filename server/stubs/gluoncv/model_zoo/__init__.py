@@ -13,6 +13,7 @@ from .slowfast import *
 from .resnetv1b import *
 from .resnet import *
 from .darknet import *
+from .resnest import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -52,6 +53,8 @@ _MODELS = {
     "se_resnet34_v2": se_resnet34_v2, "se_resnet50_v2": se_resnet50_v2, "se_resnet101_v2": se_resnet101_v2,
     "se_resnet152_v2": se_resnet152_v2,
     "darknet53": darknet53,
+    "resnest14": resnest14, "resnest26": resnest26, "resnest50": resnest50, "resnest101": resnest101,
+    "resnest200": resnest200, "resnest269": resnest269,
 }
 
 
