@@ -234,6 +234,26 @@ const RESNEST: Record<string, [number[], number]> = {
  */
 const RESNEST_PUBLISHED_M: Record<string, number> = { resnest14: 10.6, resnest26: 17.1, resnest50: 27.5, resnest101: 48.4, resnest200: 70.4 };
 
+/**
+ * GluonCV's aligned Xception-65/71: a separable unit is a depthwise 3x3 on c_in with a batch norm,
+ * an unbiased pointwise c_in -> c_out and a batch norm; a block of `reps` units (growing first, or
+ * last for the exit block), one more unit when it strides or ends its flow, and a 1x1 projection
+ * with a batch norm when its width or stride changes. `entry` lists the blocks after the first
+ * (64 -> 128, stride 2): [c_in, c_out, stride].
+ */
+function xception(entry: number[][], classes: number): number {
+  const unit = (cin: number, cout: number) => 9 * cin + bn(cin) + cin * cout + bn(cout);
+  const block = (cin: number, cout: number, reps: number, stride: number, growFirst: boolean, isLast: boolean) => {
+    let total = cout !== cin || stride !== 1 ? convNoBias(1, cin, cout) + bn(cout) : 0;
+    total += growFirst ? unit(cin, cout) + (reps - 1) * unit(cout, cout) : (reps - 1) * unit(cin, cin) + unit(cin, cout);
+    return total + (stride !== 1 || isLast ? unit(cout, cout) : 0);
+  };
+  let total = convNoBias(9, 3, 32) + bn(32) + convNoBias(9, 32, 64) + bn(64) + block(64, 128, 2, 2, true, false);
+  entry.forEach(([cin, cout, stride], i) => { total += block(cin, cout, 2, stride, true, i === entry.length - 1); });
+  total += 16 * block(728, 728, 3, 1, true, false) + block(728, 1024, 2, 2, false, true);
+  return total + unit(1024, 1536) + unit(1536, 1536) + unit(1536, 2048) + dense(2048, classes);
+}
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -273,6 +293,8 @@ const CASES: [string, number, string, string][] = [
   ['r2plus1d_resnet18_kinetics400', R2PLUS1D_18, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['r2plus1d_resnet34_kinetics400', R2PLUS1D_34, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['darknet53', darknet53(1000), '(2, 3, 256, 256)', '(2, 1000)'],
+  ['xception', xception([[128, 256, 2], [256, 728, 2]], 1000), '(1, 3, 299, 299)', '(1, 1000)'],
+  ['xception71', xception([[128, 256, 1], [256, 256, 2], [256, 728, 2], [728, 728, 2]], 1000), '(1, 3, 299, 299)', '(1, 1000)'],
   ...Object.entries(RESNEST).map(([name, [blocks, stem]]): [string, number, string, string] => [name, resnest(blocks, stem, 1000), '(1, 3, 224, 224)', '(1, 1000)']),
   ...Object.entries(GLUON_RESNET).map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 224, 224)', '(2, 1000)']),
   ...Object.keys(GLUON_RESNET).map((name): [string, number, string, string] => [`se_${name}`, seResnet(`se_${name}`), '(2, 3, 224, 224)', '(2, 1000)']),

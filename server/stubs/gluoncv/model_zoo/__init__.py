@@ -14,6 +14,7 @@ from .resnetv1b import *
 from .resnet import *
 from .darknet import *
 from .resnest import *
+from .xception import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -55,6 +56,7 @@ _MODELS = {
     "darknet53": darknet53,
     "resnest14": resnest14, "resnest26": resnest26, "resnest50": resnest50, "resnest101": resnest101,
     "resnest200": resnest200, "resnest269": resnest269,
+    "xception": get_xcetption, "xception71": get_xcetption_71,
 }
 
 
