@@ -254,6 +254,27 @@ function xception(entry: number[][], classes: number): number {
   return total + unit(1024, 1536) + unit(1536, 1536) + unit(1536, 2048) + dense(2048, classes);
 }
 
+/**
+ * GluonCV P3D: ResNet-50/101's bottlenecks (unbiased convolutions, batch norms, 1x1 projections
+ * on each stage's first block) whose 3x3 is 1x3x3 in the first three stages, where each block
+ * also has a 3x1x1 temporal convolution on its width p with a batch norm; a Dense head on 2048.
+ */
+function p3d(blocks: number[], classes: number): number {
+  let total = convNoBias(49, 3, 64) + bn(64);
+  let inplanes = 64;
+  blocks.forEach((n, i) => {
+    const p = 64 * 2 ** i;
+    const temporal = i < 3 ? convNoBias(3, p, p) + bn(p) : 0;
+    for (let b = 0; b < n; b++) {
+      const cin = b ? 4 * p : inplanes;
+      total += convNoBias(1, cin, p) + bn(p) + convNoBias(9, p, p) + bn(p) + temporal + convNoBias(1, p, 4 * p) + bn(4 * p);
+    }
+    total += convNoBias(1, inplanes, 4 * p) + bn(4 * p);
+    inplanes = 4 * p;
+  });
+  return total + dense(2048, classes);
+}
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -290,6 +311,8 @@ const CASES: [string, number, string, string][] = [
   ['slowfast_8x8_resnet101_kinetics400', slowfast(R101, 5, 400), '(1, 3, 40, 224, 224)', '(1, 400)'],
   ['slowfast_16x8_resnet101_kinetics400', slowfast(R101, 5, 400), '(1, 3, 80, 224, 224)', '(1, 400)'],
   ['slowfast_16x8_resnet101_50_50_kinetics400', slowfast(R101, 5, 400, 6), '(1, 3, 80, 224, 224)', '(1, 400)'],
+  ['p3d_resnet50_kinetics400', p3d(R50, 400), '(2, 3, 16, 224, 224)', '(2, 400)'],
+  ['p3d_resnet101_kinetics400', p3d(R101, 400), '(1, 3, 16, 224, 224)', '(1, 400)'],
   ['r2plus1d_resnet18_kinetics400', R2PLUS1D_18, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['r2plus1d_resnet34_kinetics400', R2PLUS1D_34, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['darknet53', darknet53(1000), '(2, 3, 256, 256)', '(2, 1000)'],

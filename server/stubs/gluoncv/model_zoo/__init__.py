@@ -15,6 +15,7 @@ from .resnet import *
 from .darknet import *
 from .resnest import *
 from .xception import *
+from .p3d import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -57,6 +58,7 @@ _MODELS = {
     "resnest14": resnest14, "resnest26": resnest26, "resnest50": resnest50, "resnest101": resnest101,
     "resnest200": resnest200, "resnest269": resnest269,
     "xception": get_xcetption, "xception71": get_xcetption_71,
+    "p3d_resnet50_kinetics400": p3d_resnet50_kinetics400, "p3d_resnet101_kinetics400": p3d_resnet101_kinetics400,
 }
 
 
