@@ -275,6 +275,15 @@ function p3d(blocks: number[], classes: number): number {
   return total + dense(2048, classes);
 }
 
+/**
+ * GluonCV's googlenet (Inception v1 with batch norm) has torchvision's GoogLeNet layers: real
+ * torch's `googlenet(aux_logits=False)` has 6,624,904 parameters and 14,560 running statistics,
+ * less its 1024 -> 1000 fc, 5,614,464 (computed in the oracle environment). Its I3D inflation
+ * multiplies each k x k convolution weight by k: 12,301,824 in the same computation.
+ */
+const GOOGLENET_FEATURES = 5_614_464;
+const GOOGLENET_INFLATED = 12_301_824;
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -313,6 +322,11 @@ const CASES: [string, number, string, string][] = [
   ['slowfast_16x8_resnet101_50_50_kinetics400', slowfast(R101, 5, 400, 6), '(1, 3, 80, 224, 224)', '(1, 400)'],
   ['p3d_resnet50_kinetics400', p3d(R50, 400), '(2, 3, 16, 224, 224)', '(2, 400)'],
   ['p3d_resnet101_kinetics400', p3d(R101, 400), '(1, 3, 16, 224, 224)', '(1, 400)'],
+  ['inceptionv1_kinetics400', GOOGLENET_FEATURES + dense(1024, 400), '(2, 3, 224, 224)', '(2, 400)'],
+  ['inceptionv1_ucf101', GOOGLENET_FEATURES + dense(1024, 101), '(2, 3, 224, 224)', '(2, 101)'],
+  ['inceptionv1_hmdb51', GOOGLENET_FEATURES + dense(1024, 51), '(2, 3, 224, 224)', '(2, 51)'],
+  ['inceptionv1_sthsthv2', GOOGLENET_FEATURES + dense(1024, 174), '(2, 3, 224, 224)', '(2, 174)'],
+  ['i3d_inceptionv1_kinetics400', GOOGLENET_INFLATED + dense(1024, 400), '(2, 3, 32, 224, 224)', '(2, 400)'],
   ['r2plus1d_resnet18_kinetics400', R2PLUS1D_18, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['r2plus1d_resnet34_kinetics400', R2PLUS1D_34, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['darknet53', darknet53(1000), '(2, 3, 256, 256)', '(2, 1000)'],

@@ -16,6 +16,7 @@ from .darknet import *
 from .resnest import *
 from .xception import *
 from .p3d import *
+from .inception_v1 import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -59,6 +60,8 @@ _MODELS = {
     "resnest200": resnest200, "resnest269": resnest269,
     "xception": get_xcetption, "xception71": get_xcetption_71,
     "p3d_resnet50_kinetics400": p3d_resnet50_kinetics400, "p3d_resnet101_kinetics400": p3d_resnet101_kinetics400,
+    "inceptionv1_kinetics400": inceptionv1_kinetics400, "inceptionv1_ucf101": inceptionv1_ucf101, "inceptionv1_hmdb51": inceptionv1_hmdb51,
+    "inceptionv1_sthsthv2": inceptionv1_sthsthv2, "i3d_inceptionv1_kinetics400": i3d_inceptionv1_kinetics400,
 }
 
 
