@@ -283,6 +283,14 @@ function p3d(blocks: number[], classes: number): number {
  */
 const GOOGLENET_FEATURES = 5_614_464;
 const GOOGLENET_INFLATED = 12_301_824;
+/**
+ * GluonCV's inception_v3 features are the Gluon model zoo's: its published `inceptionv3` count,
+ * 23,869,000, less the 2048 -> 1000 Dense (real torch's `inception_v3(aux_logits=False)` plus running
+ * statistics less its fc gives the same 21,820,000). Inflated to I3D (each kh x kw weight times
+ * max(kh, kw)), real torch's layers give 72,177,952.
+ */
+const INCEPTION_V3_FEATURES = 23_869_000 - dense(2048, 1000);
+const INCEPTION_V3_INFLATED = 72_177_952;
 
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
@@ -327,6 +335,11 @@ const CASES: [string, number, string, string][] = [
   ['inceptionv1_hmdb51', GOOGLENET_FEATURES + dense(1024, 51), '(2, 3, 224, 224)', '(2, 51)'],
   ['inceptionv1_sthsthv2', GOOGLENET_FEATURES + dense(1024, 174), '(2, 3, 224, 224)', '(2, 174)'],
   ['i3d_inceptionv1_kinetics400', GOOGLENET_INFLATED + dense(1024, 400), '(2, 3, 32, 224, 224)', '(2, 400)'],
+  ['inceptionv3_kinetics400', INCEPTION_V3_FEATURES + dense(2048, 400), '(2, 3, 299, 299)', '(2, 400)'],
+  ['inceptionv3_ucf101', INCEPTION_V3_FEATURES + dense(2048, 101), '(2, 3, 299, 299)', '(2, 101)'],
+  ['inceptionv3_hmdb51', INCEPTION_V3_FEATURES + dense(2048, 51), '(2, 3, 299, 299)', '(2, 51)'],
+  ['inceptionv3_sthsthv2', INCEPTION_V3_FEATURES + dense(2048, 174), '(2, 3, 299, 299)', '(2, 174)'],
+  ['i3d_inceptionv3_kinetics400', INCEPTION_V3_INFLATED + dense(2048, 400), '(1, 3, 32, 299, 299)', '(1, 400)'],
   ['r2plus1d_resnet18_kinetics400', R2PLUS1D_18, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['r2plus1d_resnet34_kinetics400', R2PLUS1D_34, '(2, 3, 16, 112, 112)', '(2, 400)'],
   ['darknet53', darknet53(1000), '(2, 3, 256, 256)', '(2, 1000)'],

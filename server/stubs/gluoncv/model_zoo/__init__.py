@@ -16,7 +16,7 @@ from .darknet import *
 from .resnest import *
 from .xception import *
 from .p3d import *
-from .inception_v1 import *
+from .inception_action import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -62,6 +62,8 @@ _MODELS = {
     "p3d_resnet50_kinetics400": p3d_resnet50_kinetics400, "p3d_resnet101_kinetics400": p3d_resnet101_kinetics400,
     "inceptionv1_kinetics400": inceptionv1_kinetics400, "inceptionv1_ucf101": inceptionv1_ucf101, "inceptionv1_hmdb51": inceptionv1_hmdb51,
     "inceptionv1_sthsthv2": inceptionv1_sthsthv2, "i3d_inceptionv1_kinetics400": i3d_inceptionv1_kinetics400,
+    "inceptionv3_kinetics400": inceptionv3_kinetics400, "inceptionv3_ucf101": inceptionv3_ucf101, "inceptionv3_hmdb51": inceptionv3_hmdb51,
+    "inceptionv3_sthsthv2": inceptionv3_sthsthv2, "i3d_inceptionv3_kinetics400": i3d_inceptionv3_kinetics400,
 }
 
 
