@@ -7,8 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { formatShape } from '../../server/src/engine/index';
-import { analyzeWithStub } from '../helpers/stubs';
+import { analyzeWithStub, STUBS } from '../helpers/stubs';
 
 const conv = (kernel: number, cin: number, cout: number) => kernel * cin * cout + cout;
 const dense = (cin: number, cout: number) => cin * cout + cout;
@@ -349,6 +351,23 @@ const CASES: [string, number, string, string][] = [
   ...Object.entries(GLUON_RESNET).map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 224, 224)', '(2, 1000)']),
   ...Object.keys(GLUON_RESNET).map((name): [string, number, string, string] => [`se_${name}`, seResnet(`se_${name}`), '(2, 3, 224, 224)', '(2, 1000)']),
 ];
+
+describe('gluoncv.model_zoo stubs: one program', () => {
+  // These tests analyse the package's modules as one program (test/helpers/stubs.ts), where a
+  // top-level name defined in two modules would silently replace the other's.
+  it('no two modules define the same top-level name', () => {
+    const dir = path.join(STUBS, 'gluoncv', 'model_zoo');
+    const seen = new Map<string, string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.py') && f !== '__init__.py')) {
+      for (const m of readFileSync(path.join(dir, file), 'utf8').matchAll(/^(?:def|class) (\w+)|^(\w+) =/gm)) {
+        const name = m[1] ?? m[2];
+        if (name === '__all__') continue;
+        assert.equal(seen.get(name) ?? file, file, `${name} is defined in ${seen.get(name)} and ${file}`);
+        seen.set(name, file);
+      }
+    }
+  });
+});
 
 describe('gluoncv.model_zoo stubs: the ResNetV1b formula', () => {
   // The sums real torch gives for the same layers (torchvision's ResNets, with the deep stem

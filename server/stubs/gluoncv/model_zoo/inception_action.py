@@ -262,41 +262,41 @@ def I3D_InceptionV3(nclass=1000, num_segments=1, num_crop=1, dropout_ratio=0.5, 
     return InceptionI3D(_v3_features(3), 2048, nclass, num_segments, num_crop, dropout_ratio)
 
 
-def _tsn(build, nclass, dropout_ratio, pretrained=False, pretrained_base=True, num_segments=1, num_crop=1, partial_bn=True, ctx=None, root=None,
+def _inception_tsn(build, nclass, dropout_ratio, pretrained=False, pretrained_base=True, num_segments=1, num_crop=1, partial_bn=True, ctx=None, root=None,
          **kwargs):
     return build(nclass, dropout_ratio=dropout_ratio, num_segments=num_segments, num_crop=num_crop)
 
 
 def inceptionv1_ucf101(nclass=101, **kwargs):
-    return _tsn(ActionRecInceptionV1, nclass, 0.8, **kwargs)
+    return _inception_tsn(ActionRecInceptionV1, nclass, 0.8, **kwargs)
 
 
 def inceptionv1_hmdb51(nclass=51, **kwargs):
-    return _tsn(ActionRecInceptionV1, nclass, 0.8, **kwargs)
+    return _inception_tsn(ActionRecInceptionV1, nclass, 0.8, **kwargs)
 
 
 def inceptionv1_kinetics400(nclass=400, **kwargs):
-    return _tsn(ActionRecInceptionV1, nclass, 0.5, **kwargs)
+    return _inception_tsn(ActionRecInceptionV1, nclass, 0.5, **kwargs)
 
 
 def inceptionv1_sthsthv2(nclass=174, **kwargs):
-    return _tsn(ActionRecInceptionV1, nclass, 0.5, **kwargs)
+    return _inception_tsn(ActionRecInceptionV1, nclass, 0.5, **kwargs)
 
 
 def inceptionv3_ucf101(nclass=101, **kwargs):
-    return _tsn(ActionRecInceptionV3, nclass, 0.8, **kwargs)
+    return _inception_tsn(ActionRecInceptionV3, nclass, 0.8, **kwargs)
 
 
 def inceptionv3_hmdb51(nclass=51, **kwargs):
-    return _tsn(ActionRecInceptionV3, nclass, 0.8, **kwargs)
+    return _inception_tsn(ActionRecInceptionV3, nclass, 0.8, **kwargs)
 
 
 def inceptionv3_kinetics400(nclass=400, **kwargs):
-    return _tsn(ActionRecInceptionV3, nclass, 0.5, **kwargs)
+    return _inception_tsn(ActionRecInceptionV3, nclass, 0.5, **kwargs)
 
 
 def inceptionv3_sthsthv2(nclass=174, **kwargs):
-    return _tsn(ActionRecInceptionV3, nclass, 0.5, **kwargs)
+    return _inception_tsn(ActionRecInceptionV3, nclass, 0.5, **kwargs)
 
 
 def i3d_inceptionv1_kinetics400(nclass=400, pretrained=False, pretrained_base=True, ctx=None, root=None, num_segments=1, num_crop=1, partial_bn=False, **kwargs):
