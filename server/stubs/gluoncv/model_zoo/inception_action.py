@@ -56,12 +56,11 @@ def _v1_cell(dims, in_channels, channels, kernel_size=1, strides=1, padding=0):
 class InceptionMixed(HybridBlock):
     """Branches on the same input concatenated on axis 1 (GluonCV's HybridConcatenate(axis=1))."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, branches, **kwargs):
         super(InceptionMixed, self).__init__()
         self.branches = nn.HybridSequential(prefix="")
-
-    def add(self, branch):
-        self.branches.add(branch)
+        for branch in branches:
+            self.branches.add(branch)
 
     def hybrid_forward(self, F, x):
         return F.concat(*[b(x) for b in self.branches], dim=1)
@@ -69,18 +68,17 @@ class InceptionMixed(HybridBlock):
 
 def _v1_mixed(dims, name):
     in_channels, c1, (r3, c3), (r5, c5), pool_features = _INCEPTION_V1[name]
-    out = InceptionMixed()
-    out.add(_v1_cell(dims, in_channels, c1))
+    branches = [_v1_cell(dims, in_channels, c1)]
     for reduce, channels in ((r3, c3), (r5, c5)):
         branch = nn.HybridSequential(prefix="")
         branch.add(_v1_cell(dims, in_channels, reduce))
         branch.add(_v1_cell(dims, reduce, channels, kernel_size=3, padding=1))
-        out.add(branch)
+        branches.append(branch)
     pool = nn.HybridSequential(prefix="")
     pool.add((nn.MaxPool3D if dims == 3 else nn.MaxPool2D)(pool_size=3, strides=1, padding=1))
     pool.add(_v1_cell(dims, in_channels, pool_features))
-    out.add(pool)
-    return out
+    branches.append(pool)
+    return InceptionMixed(branches)
 
 
 def _v1_features(dims):
@@ -130,10 +128,7 @@ def _v3_branch(dims, pool, *convs):
 
 
 def _v3_mixed(dims, *branches):
-    out = InceptionMixed()
-    for b in branches:
-        out.add(b)
-    return out
+    return InceptionMixed(branches)
 
 
 def _v3_a(dims, cin, pool_features):
