@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatShape } from '../../server/src/engine/index';
 import { analyzeWithStub, STUBS } from '../helpers/stubs';
+import { TORCH_COUNTS } from './gluoncv-torch-counts';
 
 const conv = (kernel: number, cin: number, cout: number) => kernel * cin * cout + cout;
 const dense = (cin: number, cout: number) => cin * cout + cout;
@@ -104,8 +105,8 @@ const NL10_101 = [[], every(4, () => true), every(23, (i) => i % 4 === 2), []];
  * R(2+1)D, so these are real torch's counts (`r2plus1d_18(num_classes=400)` and the same
  * VideoResNet with 3-4-6-3 blocks) plus the batch norms' running statistics that Gluon counts.
  */
-const R2PLUS1D_18 = 31_530_675;
-const R2PLUS1D_34 = 61_881_139;
+const R2PLUS1D_18 = TORCH_COUNTS.r2plus1d_18;
+const R2PLUS1D_34 = TORCH_COUNTS.r2plus1d_34;
 
 /**
  * GluonCV SlowFast ResNet-50/101 (`blocks` 3-4-6-3 or 3-4-23-3; `fusionKernel` 5, or 7 for the
@@ -163,8 +164,9 @@ const MOBILENET_V3_SMALL = [[3, 16, 16, 1], [3, 72, 24, 0], [3, 88, 24, 0], [5, 
  * biased 1x1 convolutions 4c -> c/4 -> 4c (c = 64, 128, 256, 512 by stage).
  */
 const RESNEXT: Record<string, number> = {
-  resnext50_32x4d: 25_097_128, resnext101_32x4d: 44_315_560, resnext101_64x4d: 83_658_152,
-  se_resnext50_32x4d: 27_628_120, se_resnext101_32x4d: 49_093_272, se_resnext101_64x4d: 88_435_864,
+  resnext50_32x4d: TORCH_COUNTS.resnext50_32x4d, resnext101_32x4d: TORCH_COUNTS.resnext101_32x4d,
+  resnext101_64x4d: TORCH_COUNTS.resnext101_64x4d, se_resnext50_32x4d: TORCH_COUNTS.se_resnext50_32x4d,
+  se_resnext101_32x4d: TORCH_COUNTS.se_resnext101_32x4d, se_resnext101_64x4d: TORCH_COUNTS.se_resnext101_64x4d,
 };
 
 /**
@@ -278,21 +280,15 @@ function p3d(blocks: number[], classes: number): number {
 }
 
 /**
- * GluonCV's googlenet (Inception v1 with batch norm) has torchvision's GoogLeNet layers: real
- * torch's `googlenet(aux_logits=False)` has 6,624,904 parameters and 14,560 running statistics,
- * less its 1024 -> 1000 fc, 5,614,464 (computed in the oracle environment). Its I3D inflation
- * multiplies each k x k convolution weight by k: 12,301,824 in the same computation.
+ * GluonCV's googlenet (Inception v1 with batch norm) has torchvision's GoogLeNet layers, and its
+ * inception_v3 the Gluon model zoo's (torchvision's, without the auxiliary head): real torch's
+ * counts without the fc, plus running statistics, and their I3D inflations (gluoncv-torch-counts.ts).
+ * Inception v3's also equals MXNet's published `inceptionv3` count, 23,869,000, less its Dense.
  */
-const GOOGLENET_FEATURES = 5_614_464;
-const GOOGLENET_INFLATED = 12_301_824;
-/**
- * GluonCV's inception_v3 features are the Gluon model zoo's: its published `inceptionv3` count,
- * 23,869,000, less the 2048 -> 1000 Dense (real torch's `inception_v3(aux_logits=False)` plus running
- * statistics less its fc gives the same 21,820,000). Inflated to I3D (each kh x kw weight times
- * max(kh, kw)), real torch's layers give 72,177,952.
- */
+const GOOGLENET_FEATURES = TORCH_COUNTS.googlenet_features;
+const GOOGLENET_INFLATED = TORCH_COUNTS.googlenet_inflated;
 const INCEPTION_V3_FEATURES = 23_869_000 - dense(2048, 1000);
-const INCEPTION_V3_INFLATED = 72_177_952;
+const INCEPTION_V3_INFLATED = TORCH_COUNTS.inception_v3_inflated;
 
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
@@ -378,6 +374,10 @@ describe('gluoncv.model_zoo stubs: the ResNetV1b formula', () => {
       [11_699_112, 25_610_152, 44_673_864, 60_468_392, 24_380_752],
     );
   });
+});
+
+describe('gluoncv.model_zoo stubs: Inception v3', () => {
+  it("MXNet's published count and real torch's layers agree", () => assert.equal(INCEPTION_V3_FEATURES, TORCH_COUNTS.inception_v3_features));
 });
 
 describe('gluoncv.model_zoo stubs: the ResNeSt formula', () => {
