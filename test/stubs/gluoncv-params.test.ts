@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatShape } from '../../server/src/engine/index';
+import { REPO_ROOT } from '../helpers/paths';
 import { analyzeWithStub, STUBS } from '../helpers/stubs';
 import { TORCH_COUNTS } from './gluoncv-torch-counts';
 
@@ -306,6 +307,13 @@ const CASES: [string, number, string, string][] = [
   ['resnet101_v1d', resnetV1b(101, 32, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
   ['resnet152_v1d', resnetV1b(152, 32, 1000), '(2, 3, 160, 160)', '(2, 1000)'],
   ['resnet50_v1e', resnetV1b(50, 64, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['resnet50_v1d', resnetV1b(50, 32, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnet101_v1c', resnetV1b(101, 32, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnet152_v1c', resnetV1b(152, 32, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnet50_v1s', resnetV1b(50, 64, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnet101_v1e', resnetV1b(101, 64, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnet152_v1e', resnetV1b(152, 64, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnet152_v1s', resnetV1b(152, 64, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
   ['resnet101_v1s', resnetV1b(101, 64, 1000), '(2, 3, 224, 224)', '(2, 1000)'],
   ['resnet50_v1b_kinetics400', resnetV1b(50, null, 400), '(2, 3, 224, 224)', '(2, 400)'],
   ['resnet18_v1b_kinetics400', resnetV1b(18, null, 400), '(2, 3, 224, 224)', '(2, 400)'],
@@ -385,6 +393,19 @@ describe('gluoncv.model_zoo stubs: the ResNeSt formula', () => {
     for (const [name, millions] of Object.entries(RESNEST_PUBLISHED_M)) {
       const [blocks, stem] = RESNEST[name];
       assert.equal(Math.round(resnest(blocks, stem, 1000) / 1e5) / 10, millions, name);
+    }
+  });
+});
+
+describe('gluoncv.model_zoo stubs: the table in docs/library-models.md', () => {
+  it('lists only counts this test checks', () => {
+    const doc = readFileSync(path.join(REPO_ROOT, 'docs', 'library-models.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('\n## GluonCV'), doc.indexOf('\n## Speed'));
+    const expected = new Map(CASES.map(([name, params]) => [name, params]));
+    const rows = [...section.matchAll(/^\| (`[^|]+`) \| ([\d,]+) \|/gm)];
+    assert.ok(rows.length > 80, `${rows.length} rows`);
+    for (const [, names, count] of rows) {
+      for (const [, name] of names.matchAll(/`([^`]+)`/g)) assert.equal(expected.get(name), Number(count.replace(/,/g, '')), name);
     }
   });
 });
