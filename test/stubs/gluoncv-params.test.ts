@@ -397,6 +397,19 @@ describe('gluoncv.model_zoo stubs: the ResNeSt formula', () => {
   });
 });
 
+describe('gluoncv.model_zoo stubs: one error per call', () => {
+  // Python stops at the first error raised inside the library call; later layers never run.
+  for (const [name, input, message] of [
+    ['slowfast_16x8_resnet101_kinetics400', '(1, 3, 40, 224, 224)', 'Check failed: e <= len (64 vs. 40) : slicing with end[2]=64 exceeds limit of input dimension[2]=40'],
+    ['i3d_inceptionv3_kinetics400', '(1, 3, 16, 64, 64)', 'Check failed: dilated_ksize_y <= AddPad(dshape[3], param_.pad[1]) (3 vs. 2) : kernel size exceed input'],
+  ]) {
+    it(`${name} on ${input}`, async () => {
+      const { result } = await analyzeWithStub('gluoncv.model_zoo', `import mxnet as mx\nnet = get_model('${name}')\nout = net(mx.nd.zeros(${input}))\n`);
+      assert.deepEqual(result.diagnostics.map((d) => d.message), [message]);
+    });
+  }
+});
+
 describe('gluoncv.model_zoo stubs: the table in docs/library-models.md', () => {
   it('lists only counts this test checks', () => {
     const doc = readFileSync(path.join(REPO_ROOT, 'docs', 'library-models.md'), 'utf8');

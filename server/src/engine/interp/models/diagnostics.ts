@@ -28,6 +28,8 @@ export class Diagnostics {
     if (shown !== range && this.ctx.host.stubUncertain()) return;
     run.issues++;
     if (run.dry || !shown) return;
+    // The first error raised inside a library call ends that call in Python: one per call site and run.
+    if (shown !== range && run.diagnostics.some((d) => d.range.start === shown.start && d.range.end === shown.end)) return;
     const rule = ruleByName(issue.rule);
     const defaults = dedupe([...(run.input?.defaults ?? []), ...defaultsOf(...inputs, ...(layer ? layer.args.raw.values() : []))]);
     const explanation = [
