@@ -35,7 +35,54 @@ export const KERAS_RNN: Source[] = [
     '    layers.Dense(3),',
     '])',
   ), [2, 7]],
+  // Keras 2's default GRU: the reset gate before the recurrent matmul. PyTorch gets an explicit cell; Gluon a stub.
+  ['GRU(reset_after=False), every step', sequential('shape=(6, 3)', 'layers.GRU(4, reset_after=False, return_sequences=True)', 'layers.Dense(2)'), [2, 6, 3], 'stub'],
+  ['GRU(reset_after=False), last step, after an LSTM', sequential('shape=(5, 4)', 'layers.LSTM(3, return_sequences=True)', 'layers.GRU(5, reset_after=False)'), [2, 5, 4], 'stub'],
+  ['GRU(reset_after=False) going backwards', sequential('shape=(6, 3)', 'layers.GRU(4, reset_after=False, go_backwards=True, return_sequences=True)'), [2, 6, 3], 'stub'],
+  // go_backwards=True returns the steps in reversed order: the port flips the input and keeps that order.
+  ['LSTM go_backwards, every step', sequential('shape=(7, 3)', 'layers.LSTM(5, go_backwards=True, return_sequences=True)', 'layers.Dense(2)'), [2, 7, 3]],
+  ['SimpleRNN go_backwards, last step', sequential('shape=(6, 2)', 'layers.SimpleRNN(4, go_backwards=True)'), [2, 6, 2]],
+  ['stacked GRUs, the first going backwards', sequential('shape=(6, 3)', 'layers.GRU(4, go_backwards=True, return_sequences=True)', 'layers.GRU(3)'), [2, 6, 3]],
+  // merge_mode=None returns [forward, backward]: a symmetric merge of the two is merge_mode 'sum', 'mul' or 'ave'.
+  ['Bidirectional(merge_mode=None) joined by Add', keras(
+    'inputs = keras.Input(shape=(6, 4))',
+    "forward, backward = layers.Bidirectional(layers.LSTM(5, return_sequences=True), merge_mode=None)(inputs)",
+    'outputs = layers.Dense(2)(layers.Add()([forward, backward]))',
+    'model = keras.Model(inputs, outputs)',
+  ), [2, 6, 4]],
+  ['Bidirectional(merge_mode=None), last step, joined by Average', keras(
+    'inputs = keras.Input(shape=(7, 3))',
+    "forward, backward = layers.Bidirectional(layers.GRU(4), merge_mode=None)(inputs)",
+    'outputs = layers.Average()([forward, backward])',
+    'model = keras.Model(inputs, outputs)',
+  ), [2, 7, 3]],
+  ['Bidirectional(merge_mode=None) joined by Multiply', keras(
+    'inputs = keras.Input(shape=(5, 2))',
+    "forward, backward = layers.Bidirectional(layers.SimpleRNN(3, return_sequences=True), merge_mode=None)(inputs)",
+    'outputs = layers.Multiply()([forward, backward])',
+    'model = keras.Model(inputs, outputs)',
+  ), [2, 5, 2]],
 ];
+
+const TIME_MAJOR_EMBEDDING = `import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(20, 6)
+        self.rnn = nn.RNN(6, 5)
+        self.out = nn.Linear(5, 4)
+
+    def forward(self, x):
+        x = self.emb(x)
+        x, _ = self.rnn(x)
+        return torch.softmax(self.out(x), dim=-1)
+
+model = Net()
+model(torch.randint(0, 20, (7, 3)))
+`;
 
 export const TORCH_RNN: Source[] = [
   ['two-layer LSTM', torchModel(['self.rnn = nn.LSTM(5, 6, num_layers=2, batch_first=True)', 'self.out = nn.Linear(6, 3)'], ['x, _ = self.rnn(x)', 'return self.out(x)'], '2, 7, 5'), [2, 7, 5]],
@@ -44,6 +91,13 @@ export const TORCH_RNN: Source[] = [
   // Gluon's recurrent layers always have biases: its port is a marked stub.
   ['two-layer RNN without bias', torchModel(['self.rnn = nn.RNN(4, 5, num_layers=2, batch_first=True, bias=False)', 'self.out = nn.Linear(5, 2)'], ['x, _ = self.rnn(x)', 'return self.out(x)'], '2, 6, 4'), [2, 6, 4], 'stub'],
   ['two-layer bidirectional GRU', torchModel(['self.rnn = nn.GRU(3, 4, num_layers=2, batch_first=True, bidirectional=True)'], ['x, _ = self.rnn(x)', 'return x'], '2, 8, 3'), [2, 8, 3]],
+  // Time-major sources (batch_first=False, PyTorch's default) read (time, batch, features): the Keras port reads the data transposed.
+  ['time-major LSTM', torchModel(['self.rnn = nn.LSTM(5, 6)', 'self.out = nn.Linear(6, 3)'], ['x, _ = self.rnn(x)', 'return self.out(x)'], '7, 2, 5'), [7, 2, 5]],
+  ['time-major two-layer bidirectional GRU', torchModel(['self.rnn = nn.GRU(3, 4, num_layers=2, bidirectional=True)'], ['x, _ = self.rnn(x)', 'return x'], '6, 2, 3'), [6, 2, 3]],
+  ['time-major embedding, RNN, softmax', TIME_MAJOR_EMBEDDING, [7, 3]],
+  // A flip of the time axis read by a recurrent layer is Keras' go_backwards=True.
+  ['flip, then LSTM', torchModel(['self.rnn = nn.LSTM(4, 5, batch_first=True)', 'self.out = nn.Linear(5, 3)'], ['x = torch.flip(x, dims=[1])', 'x, _ = self.rnn(x)', 'return self.out(x)'], '2, 6, 4'), [2, 6, 4]],
+  ['time-major: flip, then GRU', torchModel(['self.rnn = nn.GRU(4, 5)', 'self.out = nn.Linear(5, 2)'], ['x = x.flip(0)', 'x, _ = self.rnn(x)', 'return self.out(x)'], '6, 2, 4'), [6, 2, 4]],
 ];
 
 export const KERAS_POOL: Source[] = [

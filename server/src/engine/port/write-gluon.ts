@@ -1,7 +1,7 @@
 /** Writes a port graph as a Gluon 1.x `HybridBlock` with `hybrid_forward(self, F, x)`. */
 import { shapeText, type PortNode, type PortOp } from './ir';
-import { anyPad, asymmetric, className, demoBatch, excludesPad, origin, pyTuple, targetShape, type Plan } from './plan';
-import { catalogueNotes, channelsFirstNote, excludePadNote, flattenNote, flattenReorder, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, sourceName, stubLines, writerVars, type Written } from './write-common';
+import { anyPad, asymmetric, batchAxis, className, demoBatch, excludesPad, origin, pyTuple, targetShape, type Plan } from './plan';
+import { catalogueNotes, channelsFirstNote, excludePadNote, flattenNote, flattenReorder, layoutConversion, reverseExpr, rnnInputLines, rnnNote, rnnOutputLines, softmaxNote, timeMajorNote, sourceName, stubLines, writerVars, type Written } from './write-common';
 import { asymmetricWhy, mergeExpr, padWords, targetAxis } from './write-torch';
 
 const GLUON_ACT: Record<string, string> = {
@@ -47,13 +47,13 @@ export function writeGluon(plan: Plan, withWeights: string | null): Written {
     ...(init.length ? [] : ['            pass']),
     '',
     '    def hybrid_forward(self, F, x):',
-    ...channelsFirstNote(plan, 'Gluon', 'nd').map((l) => `        # ${l}`),
+    ...[...channelsFirstNote(plan, 'Gluon', 'nd'), ...timeMajorNote(plan)].map((l) => `        # ${l}`),
     ...body.map((l) => `        ${l}`),
     `        return ${v.of(g.output)}`,
     ...stubMethods(plan),
   ];
   if (withWeights) lines.push(...withWeights.split('\n'));
-  const shape = targetShape(plan, 0)!.map((d, i) => (i === 0 ? demoBatch(g) : d));
+  const shape = targetShape(plan, 0)!.map((d, i) => (i === batchAxis(plan) ? demoBatch(g) : d));
   lines.push('', '', 'if __name__ == "__main__":', `    net = ${cls}()`, '    net.initialize()', '    net.hybridize()');
   if (withWeights) lines.push('    # load_weights(net, "weights-file")  # the source framework\'s saved weights');
   lines.push(`    x = ${demoInput(plan, shape as number[])}`, '    y = net(x)', '    print("output shape:", y.shape)',
@@ -127,7 +127,7 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
       const args = [String(op.units)];
       if (op.layers > 1) args.push(`num_layers=${op.layers}`);
       if (op.cell === 'rnn') args.push("activation='tanh'");
-      args.push("layout='NTC'");
+      args.push(plan.timeMajor ? "layout='TNC'" : "layout='NTC'");
       if (op.bidirectional) args.push('bidirectional=True');
       if (op.dropout > 0) args.push(`dropout=${op.dropout}`);
       args.push(`input_size=${op.inFeatures}`);
@@ -159,7 +159,7 @@ function differences(plan: Plan, n: PortNode): string[] {
     case 'act':
       return op.fn === 'softmax' ? softmaxNote('gluon.loss.SoftmaxCrossEntropyLoss') : [];
     case 'rnn':
-      return [...rnnNote(op, 'Gluon', "layout='NTC'"), 'Gluon returns every step (no return_sequences switch).'];
+      return [...rnnNote(op, 'Gluon', plan), 'Gluon returns every step (no return_sequences switch).'];
     default:
       return catalogueNotes(plan, n, 'Gluon');
   }
@@ -207,7 +207,9 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
     case 'crop':
       return chainLines(x, out, op.before.map((b, i) => (b || op.after[i] ? `F.slice_axis(X, axis=${i + 2}, begin=${b}, end=${op.after[i] ? -op.after[i] : 'None'})` : null)));
     case 'rnn':
-      return [`${out} = self.${attr}(${x})`, ...rnnOutputLines(op, out, 'gluon')];
+      return [...rnnInputLines(plan, op, x, 'gluon'), `${out} = self.${attr}(${x})`, ...rnnOutputLines(op, out, 'gluon')];
+    case 'reverse':
+      return [`${out} = ${reverseExpr(plan, x, 'gluon')}`];
     case 'gpool':
       return [`${out} = F.${op.mode === 'max' ? 'max' : 'mean'}(${x}, axis=${pyTuple(Array.from({ length: op.rank }, (_, i) => i + 2))})`];
     case 'flatten': {
