@@ -87,6 +87,9 @@ def torch_to_keras(case, tmp):
     xk = x if case.get("intHigh") or not case.get("channelsFirstInput") else to_channels_last(x)
     if case.get("timeMajor"):
         xk = np.swapaxes(x, 0, 1)
+    declared = tuple(net.inputs[0].shape[1:])
+    if len(declared) != xk.ndim - 1 or any(d is not None and d != n for d, n in zip(declared, xk.shape[1:])):
+        raise ValueError(f"the port declares its input (None, {declared}), the data it is fed is {xk.shape}")
     if case["weights"]:
         path = os.path.join(tmp, f"m{case['id']}.pt")
         torch.save(src.state_dict(), path)

@@ -81,6 +81,14 @@ export function timeFirst<T>(dims: readonly T[]): T[] {
   return dims.length >= 2 ? [dims[1], dims[0], ...dims.slice(2)] : [...dims];
 }
 
+/**
+ * The layers the explicit reset-before GRU cell applies before its last one, as helpers (-1) of
+ * `Written.applied`: the input projection, then two recurrent layers per step, the last one the node's.
+ */
+export function resetBeforeHelpers(plan: Plan, n: PortNode): number[] {
+  return new Array(2 * Number(plan.graph.nodes[n.inputs[0]].shape![1])).fill(-1);
+}
+
 /** Where the batch axis is in the target's tensors. */
 export function batchAxis(plan: Plan): number {
   return plan.timeMajor ? 1 : 0;
@@ -225,9 +233,6 @@ export function withTargetLimits(g: PortGraph, to: PortFramework): PortGraph {
     }
     if (to === 'gluon' && op.kind === 'rnn' && !op.bias) return { ...n, op: { kind: 'stub', reason: 'Gluon recurrent layers always have biases' } };
     if (to === 'keras' && op.kind === 'reverse') return { ...n, op: { kind: 'stub', reason: 'Keras has no layer that flips the time axis; go_backwards=True does it only for a one-direction recurrent layer reading the flip directly' } };
-    if (to === 'gluon' && op.kind === 'rnn' && op.resetBefore) {
-      return { ...n, op: { kind: 'stub', reason: "GRU(reset_after=False) applies the reset gate before the recurrent matmul; Gluon's GRU (like reset_after=True) after it, and the explicit cell is written for PyTorch only so far" } };
-    }
     // The explicit reset-before cell is a loop over the steps: shapelint checks it unrolled.
     if (op.kind === 'rnn' && op.resetBefore && typeof g.nodes[n.inputs[0]]?.shape?.[1] !== 'number') {
       return { ...n, op: { kind: 'stub', reason: "GRU(reset_after=False) ports as an explicit loop over the steps, which needs a known sequence length; PyTorch's and Gluon's GRU apply the reset gate after the recurrent matmul (like reset_after=True)" } };

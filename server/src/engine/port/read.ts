@@ -171,7 +171,7 @@ function foldReversedInputs(nodes: PortNode[]): PortNode[] {
     const users = out.filter((u) => u.inputs.includes(r.id));
     const u = users[0];
     if (users.length !== 1 || u.op.kind !== 'rnn' || u.op.bidirectional || u.op.goBackwards || u.inputs.length !== 1) continue;
-    out[u.id] = { ...u, op: { ...u.op, goBackwards: true, notes: [...u.op.notes, `the source flips the time axis before this layer (${r.name}(), line ${r.line})`] } };
+    out[u.id] = { ...u, op: { ...u.op, goBackwards: true, notes: [...u.op.notes, `The source flips the time axis before this layer (${r.name}(), line ${r.line})`] } };
     out = removeNode(out, r.id, r.inputs[0]);
   }
   return out;

@@ -104,12 +104,12 @@ export function softmaxNote(loss: string): string[] {
 
 export function rnnNote(op: RnnOp, target: string, plan: Plan): string[] {
   const gates = op.cell === 'lstm' ? 'gates i, f, g(c), o in the same order as Keras'
-    : op.resetBefore ? "written out below as GRUResetBefore, in Keras' gate order z, r, h"
+    : op.resetBefore ? "the explicit GRUResetBefore cell above, in Keras' gate order z, r, h"
     : op.cell === 'gru' ? "gates r, z, n (Keras: z, r, h), cuDNN-style like Keras' reset_after=True"
     : 'a tanh cell';
   const layers = op.layers * (op.bidirectional ? 2 : 1);
   const bias = op.cell === 'gru' || !op.bias ? '' : `; two biases (input and hidden) where Keras has one: +${(op.cell === 'lstm' ? 4 : 1) * op.units * layers} parameters, same function with the hidden bias 0`;
-  const layout = plan.timeMajor ? `${target === 'Gluon' ? "layout='TNC'" : 'batch_first=False'} (time, batch, features), time-major like the source`
+  const layout = op.resetBefore ? '(batch, time, features)' : plan.timeMajor ? `${target === 'Gluon' ? "layout='TNC'" : 'batch_first=False'} (time, batch, features), time-major like the source`
     : `${target === 'Gluon' ? "layout='NTC'" : 'batch_first=True'} (batch, time, features)`;
   const lines = [`${target} ${op.cell.toUpperCase()}: ${layout}; ${gates}${bias}.`];
   if (op.resetBefore) {
@@ -119,7 +119,8 @@ export function rnnNote(op: RnnOp, target: string, plan: Plan): string[] {
       "reset_after=True) after it, tanh(W_h x + b_ih + r * (U_h h + b_hh)): not the same function, so the cell is explicit code.",
     );
   }
-  if (op.goBackwards) {
+  // A flip in a PyTorch or Gluon source carries its own note (read.ts); Keras' go_backwards is explained here.
+  if (op.goBackwards && plan.graph.source === 'keras') {
     lines.push('go_backwards=True: Keras reads the steps last to first and returns them in that (reversed)',
       `order${op.returnSequences ? '' : '; the last output is the state after step 0'}: flipping the time axis before the layer does the same.`);
   }

@@ -1,6 +1,6 @@
 /** Writes a port graph as a PyTorch `nn.Module` with `__init__` and `forward`. */
 import { shapeText, type MergeFn, type PortNode, type PortOp } from './ir';
-import { anyPad, asymmetric, batchAxis, className, demoBatch, excludesPad, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
+import { anyPad, asymmetric, batchAxis, className, demoBatch, resetBeforeHelpers, excludesPad, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
 import { catalogueNotes, channelsFirstNote, excludePadNote, flattenNote, flattenReorder, layoutConversion, reverseExpr, rnnInputLines, rnnNote, rnnOutputLines, softmaxNote, timeMajorNote, sourceName, stubLines, writerVars, type Written } from './write-common';
 
 const TORCH_ACT: Record<string, string> = {
@@ -30,7 +30,7 @@ export function writeTorch(plan: Plan, withWeights: string | null): Written {
     const op = n.op;
     const module = torchModule(op, n, plan);
     // The explicit reset-before GRU applies its input projection once and two recurrent layers per step (checked unrolled).
-    if (module && op.kind === 'rnn' && op.resetBefore) applied.push(...new Array(2 * Number(plan.graph.nodes[n.inputs[0]].shape![1])).fill(-1));
+    if (module && op.kind === 'rnn' && op.resetBefore) applied.push(...resetBeforeHelpers(plan, n));
     if (module) applied.push(n.id);
     if (module) init.push(`self.${attr} = ${module}`);
     for (const c of opComments(plan, n)) body.push(`# ${c}`);
