@@ -196,6 +196,7 @@ test('recurrent cases that stay marked stubs say why', async () => {
     ), 'torch', /merge_mode=None returns \[forward, backward\] apart/],
     ['go_backwards inside Bidirectional', sequential('shape=(5, 3)', 'layers.Bidirectional(layers.LSTM(4, go_backwards=True))'), 'torch', /go_backwards=True inside a Bidirectional/],
     ['a flip before a bidirectional layer, to Keras', torchModel(['self.rnn = nn.GRU(3, 4, batch_first=True, bidirectional=True)'], ['x = x.flip(1)', 'x, _ = self.rnn(x)', 'return x'], '2, 5, 3'), 'keras', /Keras has no layer that flips the time axis/],
+    ['an unbatched (time, features) input', torchModel(['self.rnn = nn.LSTM(4, 5)'], ['x, _ = self.rnn(x)', 'return x'], '6, 4'), 'keras', /an unbatched \(time, features\) input/],
     ['a convolution in a time-major model', torchModel(['self.rnn = nn.LSTM(4, 6)', 'self.conv = nn.Conv1d(2, 3, 1)'], ['x, _ = self.rnn(x)', 'return self.conv(x)'], '5, 2, 4'), 'keras', /in a time-major model .* only layers on the last axis/],
   ];
   const parser = await loadParser('wasm');

@@ -139,6 +139,7 @@ export function timeFlip(v: LayerView): ReadResult {
 function recurrent(v: LayerView, cell: 'lstm' | 'gru' | 'rnn'): ReadResult {
   const a = v.args;
   if (typeof a.input_size !== 'number' || typeof a.hidden_size !== 'number' || typeof a.num_layers !== 'number' || typeof a.dropout !== 'number') return [stub('its sizes are unknown')];
+  if (v.inputs[0]?.length !== 3) return [stub('an unbatched (time, features) input: the port reads batches')];
   // read.ts made the whole graph time-major when any recurrent layer is; one batch-first layer among them reads other axes.
   if ((a.batch_first === true) === (v.timeMajor === true)) return [stub('a model mixing batch_first=True and batch_first=False recurrent layers is not ported')];
   if (cell === 'rnn' && a.nonlinearity !== 'tanh') return [stub("nonlinearity='relu' has no Keras SimpleRNN default; set activation='relu' by hand")];

@@ -105,7 +105,8 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
 
 /** A PyTorch recurrent layer without batch_first=True, or a Gluon one in layout 'TNC' (the default): (time, batch, features). */
 function timeMajorRecurrent(app: LayerApplication, source: PortFramework): boolean {
-  if (app.type.includes('.') || !/^(LSTM|GRU|RNN)$/.test(app.type) || source === 'keras') return false;
+  // A rank-2 input is PyTorch's unbatched (time, features): no batch axis to swap.
+  if (app.type.includes('.') || !/^(LSTM|GRU|RNN)$/.test(app.type) || source === 'keras' || app.inputShapes[0]?.dims.length !== 3) return false;
   return source === 'torch' ? app.args?.batch_first !== true : app.args?.layout === 'TNC';
 }
 
