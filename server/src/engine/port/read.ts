@@ -154,7 +154,7 @@ function foldSplitDirections(nodes: PortNode[]): PortNode[] {
       out[i] = { ...n, op: stub('merge_mode=None returns [forward, backward] apart; the port joins them only when one Add, Multiply or Average reads both (another use could read either one)') };
       continue;
     }
-    out[i] = { ...n, op: { ...n.op, merge, notes: [...n.op.notes, `merge_mode=None and ${user.type} '${user.name}' (line ${user.line}) on [forward, backward]: merge_mode='${merge}'`] }, shape: user.shape };
+    out[i] = { ...n, op: { ...n.op, merge, notes: [...n.op.notes, `merge_mode=None returns [forward, backward] apart, and ${user.type} '${user.name}' (line ${user.line}) joins them: the same as merge_mode='${merge}'`] }, shape: user.shape };
     out = removeNode(out, user.id, n.id);
   }
   return out;
