@@ -59,6 +59,8 @@ export async function oracleFailures(sources: Source[], direction: 'keras->torch
     id, direction, source: c.source, port: c.port.code, className: 'Net', weights: true, inputShape: c.input, intHigh: intInput(c),
     channelsFirstInput: direction === 'keras->torch' ? c.port.layouts!.input === 'cf' : c.port.graph!.inputLayout === 'cf' && c.input.length >= 3,
     channelsFirstOutput: direction === 'keras->torch' ? c.port.layouts!.output === 'cf' : sourceChannelsFirstOutput(c.port),
+    // A time-major source's Keras port reads the data with time and batch swapped (its comment says so).
+    timeMajor: direction === 'torch->keras' && c.port.graph!.timeMajor === true,
   })));
   outcomes.forEach((o, i) => {
     const why = verdict(o, runnable[i].port, direction);

@@ -1,12 +1,14 @@
 """Oracle for `shapelint port`: runs source models and their ports in the real frameworks.
 
 Reads a JSON list of cases on stdin: {id, direction: "keras->torch" | "torch->keras" | "run", source, port,
-weights: bool}. Each source defines `model` (Keras) or a model object `model` (PyTorch); each
+weights: bool, timeMajor: bool}. Each source defines `model` (Keras) or a model object `model` (PyTorch); each
 port defines `load_weights` when `weights` is set and a builder (the port's class `Net` for
 PyTorch, `build_model()` for Keras). Prints {results: [{id, sourceShape, portShape,
 sourceParams, portParams, maxDiff, error}]}: output shapes and parameter counts of both, and with
 weights the largest absolute difference of their outputs on the same random input. "run" runs
 only the port (a source MXNet cannot run here) and reports its printed shape and parameters.
+With timeMajor (a PyTorch source that reads (time, batch, ...)), the Keras port, batch-major
+only, reads the data with those axes swapped and its output is swapped back.
 """
 import contextlib
 import io
@@ -75,18 +77,26 @@ def torch_to_keras(case, tmp):
     port_env = {"__name__": "port"}
     exec(compile(case["port"], "port.py", "exec"), port_env)
     net = port_env["build_model"]()
-    shape = [2] + list(case["inputShape"][1:])
+    # A time-major source reads (time, batch, ...): its given shape is used as is.
+    shape = list(case["inputShape"]) if case.get("timeMajor") else [2] + list(case["inputShape"][1:])
     x = make_input(shape, case.get("intHigh"))
     with torch.no_grad():
         y_src = src(torch.from_numpy(x)).numpy()
     out = {"sourceParams": int(sum(p.numel() for p in src.parameters())), "portParams": int(net.count_params()),
            "portTrainable": int(sum(np.prod(w.shape) for w in net.trainable_weights))}
     xk = x if case.get("intHigh") or not case.get("channelsFirstInput") else to_channels_last(x)
+    if case.get("timeMajor"):
+        xk = np.swapaxes(x, 0, 1)
+    declared = tuple(net.inputs[0].shape[1:])
+    if len(declared) != xk.ndim - 1 or any(d is not None and d != n for d, n in zip(declared, xk.shape[1:])):
+        raise ValueError(f"the port declares its input (None, {declared}), the data it is fed is {xk.shape}")
     if case["weights"]:
         path = os.path.join(tmp, f"m{case['id']}.pt")
         torch.save(src.state_dict(), path)
         port_env["load_weights"](net, path)
     y_port = np.asarray(net(xk, training=False))
+    if case.get("timeMajor"):
+        y_port = np.swapaxes(y_port, 0, 1)  # back to (time, batch, ...), as the port's comment says
     out["sourceShape"] = list(y_src.shape)
     out["portShape"] = list(y_port.shape)
     if case["weights"]:

@@ -67,12 +67,18 @@ export type PortOp =
   | { kind: 'merge'; fn: MergeFn }
   /** Normalisation over channel groups (contiguous, like PyTorch and Keras), one scale and offset per channel when `affine`. */
   | { kind: 'groupnorm'; groups: number; channels: number; eps: number; affine: boolean }
+  /** The time axis of (batch, time, features) reversed (torch.flip, F.reverse); folded into a recurrent layer after it as go_backwards. */
+  | { kind: 'reverse' }
   /** A transpose between channels-first and channels-last: the same data in the neutral (channels-last) graph. */
   | { kind: 'relayout' }
   | { kind: 'stub'; reason: string };
 
-/** How a bidirectional layer joins its two directions (Keras' merge_mode; PyTorch and Gluon concatenate). */
-export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
+/**
+ * How a bidirectional layer joins its two directions (Keras' merge_mode; PyTorch and Gluon
+ * concatenate). 'none': Keras' merge_mode=None, the two apart, until `foldSplitDirections`
+ * (read.ts) joins them with the merge that reads both.
+ */
+export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | 'none';
 
 /**
  * A recurrent layer: `layers` stacked layers (PyTorch's and Gluon's num_layers; Keras writes one
@@ -92,11 +98,15 @@ export interface RnnOp {
   dropout: number;
   /** What the source does that the port states in a comment but needs no code for (stateful, return_state, per-step dropout). */
   notes: string[];
+  /** Keras' go_backwards=True: the layer reads the time axis reversed and returns its steps in that order (= flip the input). */
+  goBackwards: boolean;
+  /** Keras' GRU(reset_after=False): the reset gate scales the state before the recurrent matmul (one bias). */
+  resetBefore: boolean;
 }
 
 export function rnnOp(cell: RnnOp['cell'], units: number, inFeatures: number, more: Partial<RnnOp> = {}): RnnOp {
   return {
-    kind: 'rnn', cell, units, inFeatures, returnSequences: true, bias: true, layers: 1, bidirectional: false, merge: 'concat', dropout: 0, notes: [],
+    kind: 'rnn', cell, units, inFeatures, returnSequences: true, bias: true, layers: 1, bidirectional: false, merge: 'concat', dropout: 0, notes: [], goBackwards: false, resetBefore: false,
     ...more,
   };
 }
@@ -139,6 +149,12 @@ export interface PortGraph {
   inputLayout: Layout;
   /** The layout of the source's output (a feature map of a channels-first source is channels-first). */
   outputLayout?: Layout;
+  /**
+   * The source feeds (time, batch, ...) data to time-major recurrent layers (PyTorch's
+   * batch_first=False, Gluon's layout='TNC'): the graph's shapes are still batch first; PyTorch
+   * and Gluon ports stay time-major, a Keras port (batch-major only) takes the data transposed.
+   */
+  timeMajor?: boolean;
   /** The source is an MXNet symbol graph (read as Gluon: same layouts and parameters, BatchNorm's moving statistics aside). */
   symbolic?: boolean;
 }
@@ -205,6 +221,8 @@ export interface LayerView {
   uses: number;
   /** The source text of the call that applies the layer (call keywords such as masks are not in `args`). */
   callText: string;
+  /** The graph is time-major (`PortGraph.timeMajor`): shapes here are already batch first. */
+  timeMajor?: boolean;
 }
 
 /** Whether the layer's call passes something the port would drop (a mask, a causal flag). */

@@ -30,6 +30,8 @@ export interface Plan {
   /** Every node has one input, the node before it, and is used once. */
   chain: boolean;
   consumers: number[][];
+  /** The target keeps the source's time-major layout (PyTorch and Gluon ports of a time-major graph): tensors are (time, batch, ...). */
+  timeMajor: boolean;
 }
 
 /** Lays out a graph for a target: `channelsFirst` for PyTorch and Gluon, false for Keras. */
@@ -54,7 +56,8 @@ export function makePlan(g: PortGraph, channelsFirst: boolean): Plan {
     layout.push(outRank < 3 ? 'cl' : producesChannelsFirst(n.op) && channelsFirst ? 'cf' : n.op.kind === 'flatten' ? 'cl' : inLayout);
   }
   const chain = g.nodes.every((n, i) => i === 0 || (n.inputs.length === 1 && n.inputs[0] === i - 1)) && consumers.every((c) => c.length <= 1);
-  return { graph: g, layout, inputLayout, attr: attributeNames(g.nodes), chain, consumers };
+  // Keras is batch-major only: its port of a time-major source takes the data transposed.
+  return { graph: g, layout, inputLayout, attr: attributeNames(g.nodes), chain, consumers, timeMajor: g.timeMajor === true && channelsFirst };
 }
 
 function producesChannelsFirst(op: PortOp): boolean {
@@ -69,7 +72,26 @@ export function rankOf(n: PortNode): number {
 export function targetShape(plan: Plan, id: number): Dim[] | null {
   const s = plan.graph.nodes[id].shape;
   if (!s) return null;
+  if (plan.timeMajor) return timeFirst(s);
   return plan.layout[id] === 'cf' ? toChannelsFirst(s) : [...s];
+}
+
+/** (batch, time, ...) as (time, batch, ...), and back. */
+export function timeFirst<T>(dims: readonly T[]): T[] {
+  return dims.length >= 2 ? [dims[1], dims[0], ...dims.slice(2)] : [...dims];
+}
+
+/**
+ * The layers the explicit reset-before GRU cell applies before its last one, as helpers (-1) of
+ * `Written.applied`: the input projection, then two recurrent layers per step, the last one the node's.
+ */
+export function resetBeforeHelpers(plan: Plan, n: PortNode): number[] {
+  return new Array(2 * Number(plan.graph.nodes[n.inputs[0]].shape![1])).fill(-1);
+}
+
+/** Where the batch axis is in the target's tensors. */
+export function batchAxis(plan: Plan): number {
+  return plan.timeMajor ? 1 : 0;
 }
 
 /** Python identifiers from the source's layer names, unique, for nodes that hold a layer. */
@@ -121,7 +143,8 @@ export function paramsIn(op: PortOp, fw: PortFramework): number {
       const h = op.units;
       // Keras' LSTM and SimpleRNN have one bias per gate, PyTorch and Gluon two (input and hidden);
       // Keras' GRU (reset_after=True) also has two.
-      const biases = !op.bias ? 0 : fw === 'keras' && op.cell !== 'gru' ? 1 : 2;
+      // Keras' GRU(reset_after=False) has one, and so has the explicit cell that ports it.
+      const biases = !op.bias ? 0 : op.resetBefore || (fw === 'keras' && op.cell !== 'gru') ? 1 : 2;
       let total = 0;
       for (let l = 0; l < op.layers; l++) {
         const inputs = l === 0 ? op.inFeatures : rnnWidth(op);
@@ -209,6 +232,11 @@ export function withTargetLimits(g: PortGraph, to: PortFramework): PortGraph {
       return { ...n, op: { kind: 'stub', reason: "an average that leaves padding out (count_include_pad=False) pads in Keras only as 'same'" } };
     }
     if (to === 'gluon' && op.kind === 'rnn' && !op.bias) return { ...n, op: { kind: 'stub', reason: 'Gluon recurrent layers always have biases' } };
+    if (to === 'keras' && op.kind === 'reverse') return { ...n, op: { kind: 'stub', reason: 'Keras has no layer that flips the time axis; go_backwards=True does it only for a one-direction recurrent layer reading the flip directly' } };
+    // The explicit reset-before cell is a loop over the steps: shapelint checks it unrolled.
+    if (op.kind === 'rnn' && op.resetBefore && typeof g.nodes[n.inputs[0]]?.shape?.[1] !== 'number') {
+      return { ...n, op: { kind: 'stub', reason: "GRU(reset_after=False) ports as an explicit loop over the steps, which needs a known sequence length; PyTorch's and Gluon's GRU apply the reset gate after the recurrent matmul (like reset_after=True)" } };
+    }
     const limit = catalogueLimit(op, to);
     return limit ? { ...n, op: { kind: 'stub', reason: limit } } : n;
   });

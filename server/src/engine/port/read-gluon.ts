@@ -5,14 +5,14 @@
  */
 import type { PlainArg } from '../types';
 import { intsOf, neutralAxis, rnnOp, spatialDropout, type PortOp, stub, type LayerView, type ReadResult } from './ir';
-import { ACTIVATION_NAMES, functionalActivation, upsample } from './read-torch';
+import { ACTIVATION_NAMES, functionalActivation, timeFlip, upsample } from './read-torch';
 
 export function readGluonLayer(v: LayerView): ReadResult {
   if (v.app.type.includes('.')) return readGluonOp(v);
   const t = v.app.type;
   const a = v.args;
   const rank = Number(/([123])D$/.exec(t)?.[1] ?? 0);
-  if (a.layout !== undefined && a.layout !== null && !/^NC/.test(String(a.layout)) && a.layout !== 'NTC') return [stub(`layout=${JSON.stringify(a.layout)} has no translation yet`)];
+  if (a.layout !== undefined && a.layout !== null && !/^NC/.test(String(a.layout)) && a.layout !== 'NTC' && a.layout !== 'TNC') return [stub(`layout=${JSON.stringify(a.layout)} has no translation yet`)];
   if (/^Conv[123]D$/.test(t)) return conv(v, rank);
   if (/^Conv[123]DTranspose$/.test(t)) return convTranspose(v, Number(/([123])D/.exec(t)![1]));
   if (t === 'LayerNorm') return layerNorm(v);
@@ -110,7 +110,9 @@ function recurrent(v: LayerView, cell: 'lstm' | 'gru' | 'rnn'): ReadResult {
   const input = v.inputs[0];
   const inF = input?.[input.length - 1];
   if (typeof a.hidden_size !== 'number' || typeof inF !== 'number' || typeof a.num_layers !== 'number' || typeof a.dropout !== 'number') return [stub('its sizes are unknown')];
-  if (a.layout !== 'NTC') return [stub("layout='TNC' (time-major) recurrent layers are not ported yet")];
+  if (a.projection_size !== null && a.projection_size !== undefined) return [stub("projection_size: Keras' LSTM has no projection, and PyTorch's proj_size is not read back from Gluon yet")];
+  // read.ts made the whole graph time-major when any recurrent layer is 'TNC'.
+  if ((a.layout === 'TNC') !== (v.timeMajor === true)) return [stub("a model mixing layout='TNC' and 'NTC' recurrent layers is not ported")];
   if (cell === 'rnn' && a.activation !== 'tanh') return [stub("Gluon's RNN defaults to activation='relu'; only tanh ports to the other frameworks' defaults")];
   return [rnnOp(cell, a.hidden_size, inF, { layers: a.num_layers, bidirectional: a.bidirectional === true, dropout: a.num_layers > 1 ? a.dropout : 0 })];
 }
@@ -143,6 +145,8 @@ function readGluonOp(v: LayerView): ReadResult {
       return v.inputs.length === 2 ? [{ kind: 'merge', fn: 'sub' }] : [stub('a subtraction of a scalar')];
     case 'UpSampling':
       return a.sample_type === 'nearest' && v.inputs.length === 1 ? upsample(v, { mode: 'nearest' }) : [stub('bilinear or multi-input UpSampling has no translation yet')];
+    case 'reverse': case 'flip':
+      return timeFlip(v);
     case 'repeat':
       // Repeating a feature map along one spatial axis is nearest upsampling of that axis.
       return typeof a.axis === 'number' && a.axis >= 2 && v.layout === 'cf' && (v.inputs[0]?.length ?? 0) >= 3 ? upsample(v, { mode: 'nearest' }) : [stub('F.repeat along another axis than a spatial one')];

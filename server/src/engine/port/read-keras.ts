@@ -192,22 +192,23 @@ function recurrent(v: LayerView, cell: RnnOp['cell'], a: Record<string, PlainArg
   const input = v.inputs[0];
   const inF = input?.[input.length - 1];
   if (typeof a.units !== 'number' || !isNum(inF) || input?.length !== 3) return [stub('its units or input features are unknown')];
-  if (a.go_backwards) return [stub('go_backwards=True has no translation yet')];
+  // Keras' Bidirectional runs its backward copy with go_backwards flipped and reverses that copy's output again: not the plain flip.
+  if (a.go_backwards && more.bidirectional) return [stub('go_backwards=True inside a Bidirectional wrapper has no translation yet')];
   // The call's initial_state (or mask) is no layer input the port sees: dropping it would start from zeros.
   if (callMentions(v, /\b(initial_state|mask|constants)\s*=\s*(?!None\b)/)) return [stub('an initial_state= or mask= in the call has no translation yet')];
   // The states come out as extra outputs; a port can stand in only when nothing reads them.
   if (a.return_state && (v.uses !== 1 || more.bidirectional)) return [stub('return_state=True with the states used: pass them on by hand')];
   if (a.activation !== 'tanh' || (cell !== 'rnn' && a.recurrent_activation !== 'sigmoid')) return [stub('PyTorch and Gluon recurrent layers use tanh and sigmoid only')];
-  if (cell === 'gru' && a.reset_after === false) {
-    return [stub("GRU(reset_after=False) applies the reset gate before the recurrent matmul; PyTorch's and Gluon's GRU (like reset_after=True) after it")];
-  }
+  const resetBefore = cell === 'gru' && a.reset_after === false;
+  if (resetBefore && more.bidirectional) return [stub("GRU(reset_after=False) in a Bidirectional wrapper: the port's explicit reset-before cell runs one direction only")];
   const notes: string[] = [];
   if (a.stateful) notes.push("stateful=True: Keras carries each batch's final state into the next call until reset_states(); this port starts every call from zeros; to carry it, pass the state returned by the last call");
   if (a.return_state) notes.push('return_state=True: only the output is used, so the states are dropped');
   if ((typeof a.dropout === 'number' && a.dropout > 0) || (typeof a.recurrent_dropout === 'number' && a.recurrent_dropout > 0)) {
     notes.push('dropout=/recurrent_dropout= mask each step in training only; the target has no such argument, inference is the same');
   }
-  return [rnnOp(cell, a.units, inF, { returnSequences: a.return_sequences === true, bias: a.use_bias !== false, notes, ...more })];
+  if (resetBefore && a.use_bias === false) return [stub('GRU(reset_after=False, use_bias=False) has no translation yet')];
+  return [rnnOp(cell, a.units, inF, { returnSequences: a.return_sequences === true, bias: a.use_bias !== false, notes, goBackwards: a.go_backwards === true, resetBefore, ...more })];
 }
 
 /** Bidirectional(LSTM(...)): the wrapped layer's arguments arrive as `layer.units` and so on. */
@@ -216,12 +217,11 @@ function bidirectional(v: LayerView): ReadResult {
   if (!inner) return [stub('a Bidirectional wrapper around an unknown layer')];
   if (v.args.backward_layer !== null) return [stub('a separate backward_layer has no translation')];
   const merge = v.args.merge_mode;
-  if (merge !== 'concat' && merge !== 'sum' && merge !== 'mul' && merge !== 'ave') {
-    return [stub(`merge_mode=${JSON.stringify(merge)} returns the two directions apart (PyTorch and Gluon concatenate them)`)];
-  }
+  if (merge !== 'concat' && merge !== 'sum' && merge !== 'mul' && merge !== 'ave' && merge !== null) return [stub(`merge_mode=${JSON.stringify(merge)} has no translation`)];
   const a: Record<string, PlainArg> = {};
   for (const [k, x] of Object.entries(v.args)) if (k.startsWith('layer.')) a[k.slice(6)] = x;
-  return recurrent(v, inner, a, { bidirectional: true, merge });
+  // merge_mode=None returns [forward, backward]; read.ts joins them with the merge that reads both.
+  return recurrent(v, inner, a, { bidirectional: true, merge: merge ?? 'none' });
 }
 
 function concat(v: LayerView): ReadResult {

@@ -110,12 +110,40 @@ function instanceNorm(v: LayerView, rank: number): ReadResult {
   return [{ kind: 'groupnorm', groups: a.num_features, channels: a.num_features, eps: a.eps, affine: a.affine === true }];
 }
 
+/**
+ * Why proj_size stays a stub: Keras' LSTM has no projection (its port would be a custom cell), and
+ * Gluon's rnn.LSTM(projection_size=) runs only on GPU: MXNet's CPU operator raises "hidden layer
+ * projection is only supported for GPU with CuDNN later than 7.1.1".
+ */
+const PROJ_SIZE = "proj_size (an LSTM with a projected state, h = W_hr (o * tanh(c))): Keras' LSTM has no projection, and Gluon's rnn.LSTM(projection_size=) runs only on GPU (MXNet's CPU operator raises 'hidden layer projection is only supported for GPU with CuDNN later than 7.1.1')";
+
+/**
+ * The one axis a flip reverses: MXNet's `axis`, PyTorch's `x.flip(1)` / `torch.flip(x, [1])`
+ * (recorded as the rest of the call's arguments), or `dims=[1]` read from the call's text.
+ */
+export function flipAxis(args: Record<string, PlainArg>, callText: string): PlainArg | undefined {
+  const dims = /\bdims\s*=\s*[[(]?\s*(-?\d+)\s*,?\s*[\])]?\s*\)\s*$/.exec(callText);
+  const given = args.axis ?? args.dims ?? (Array.isArray(args.rest) && args.rest.length ? args.rest : dims ? Number(dims[1]) : undefined);
+  const one = Array.isArray(given) && given.length === 1 ? given[0] : given;
+  return Array.isArray(one) && one.length === 1 ? one[0] : one;
+}
+
+/** A flip of the time axis of a (batch, time, features) tensor (axis 0 of a time-major model's (time, batch, features)). */
+export function timeFlip(v: LayerView): ReadResult {
+  const axis = flipAxis(v.args, v.callText);
+  const rank = v.inputs[0]?.length ?? 0;
+  const time = v.timeMajor ? 0 : 1;
+  return rank === 3 && (axis === time || axis === time - rank) ? [{ kind: 'reverse' }] : [stub('a flip of another axis than the time axis of a sequence')];
+}
+
 function recurrent(v: LayerView, cell: 'lstm' | 'gru' | 'rnn'): ReadResult {
   const a = v.args;
   if (typeof a.input_size !== 'number' || typeof a.hidden_size !== 'number' || typeof a.num_layers !== 'number' || typeof a.dropout !== 'number') return [stub('its sizes are unknown')];
-  if (a.batch_first !== true) return [stub('batch_first=False (time-major) recurrent layers are not ported yet')];
+  if (v.inputs[0]?.length !== 3) return [stub('an unbatched (time, features) input: the port reads batches')];
+  // read.ts made the whole graph time-major when any recurrent layer is; one batch-first layer among them reads other axes.
+  if ((a.batch_first === true) === (v.timeMajor === true)) return [stub('a model mixing batch_first=True and batch_first=False recurrent layers is not ported')];
   if (cell === 'rnn' && a.nonlinearity !== 'tanh') return [stub("nonlinearity='relu' has no Keras SimpleRNN default; set activation='relu' by hand")];
-  if (a.proj_size) return [stub('proj_size (a projected LSTM) has no translation')];
+  if (a.proj_size) return [stub(PROJ_SIZE)];
   return [rnnOp(cell, a.hidden_size, a.input_size, { bias: a.bias !== false, layers: a.num_layers, bidirectional: a.bidirectional === true, dropout: a.num_layers > 1 ? a.dropout : 0 })];
 }
 
@@ -168,6 +196,8 @@ function readTorchOp(v: LayerView): ReadResult {
       return v.inputs.length === 2 && (a.alpha ?? 1) === 1 ? [{ kind: 'merge', fn: 'sub' }] : [stub('sub with a scalar or alpha')];
     case 'dropout':
       return [stub('F.dropout depends on its training flag; use nn.Dropout')];
+    case 'flip':
+      return timeFlip(v);
     case 'interpolate': case 'upsample':
       return upsample(v, a);
     case 'adaptive_avg_pool1d': case 'adaptive_avg_pool2d': case 'adaptive_avg_pool3d': case 'adaptive_max_pool1d': case 'adaptive_max_pool2d': case 'adaptive_max_pool3d':

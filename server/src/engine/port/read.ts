@@ -4,10 +4,10 @@
  * a reader cannot translate exactly, becomes a stub node that keeps its shapes.
  */
 import type { Dim, LayerApplication, ModelSummary } from '../types';
-import { shapeText, stub, toChannelsLast, type LayerView, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp, type ReadResult } from './ir';
+import { shapeText, stub, toChannelsLast, type LayerView, type RnnOp, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp, type ReadResult } from './ir';
 import { kerasActivation, readKerasLayer } from './read-keras';
 import { paramsIn } from './plan';
-import { readTorchLayer } from './read-torch';
+import { flipAxis, readTorchLayer } from './read-torch';
 import { readGluonLayer } from './read-gluon';
 import { mxsymLayout, readMxsymLayer } from './read-mxsym';
 
@@ -44,7 +44,8 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
   const reader = symbolic ? MXSYM_READER : READERS[source];
   // The input's layout: the first layer that has one decides (an activation or dropout before it has none).
   const inputLayout = m.layers.map((l) => reader.layout(l)).find((l) => l !== null) ?? 'cl';
-  const inputDims = canonical(input.dims, inputLayout);
+  const timeMajor = !symbolic && m.layers.some((l) => timeMajorRecurrent(l, source));
+  const inputDims = canonical(input.dims, inputLayout, timeMajor);
   const layouts: Layout[] = [inputLayout];
   const nodes: PortNode[] = [{ id: 0, op: { kind: 'input', dtype: 'float' }, inputs: [], shape: inputDims, params: 0, name: 'input', type: 'Input', line: lineOf(m.range.start) }];
   const lastNodeOfApp: number[] = [];
@@ -58,17 +59,19 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
     const view: LayerView = {
       app,
       args: app.args ?? {},
-      inputs: app.inputShapes.map((s) => (s && !s.open ? canonical(s.dims, layout) : null)),
-      output: app.outputShape && !app.outputShape.open ? canonical(app.outputShape.dims, outLayout) : null,
+      inputs: app.inputShapes.map((s) => (s && !s.open ? canonical(s.dims, layout, timeMajor) : null)),
+      output: app.outputShape && !app.outputShape.open ? canonical(app.outputShape.dims, outLayout, timeMajor) : null,
       layout,
       uses: uses[appIndex],
       callText: textOf(app.appliedAt.start, app.appliedAt.end),
+      ...(timeMajor ? { timeMajor } : {}),
     };
     let ops: PortOp[];
     const unseen = producers.some((p, k) => p !== null && !sameAfterBatch(nodes[p].shape, view.inputs[k]));
     if (unseen) ops = [stub(`an operation shapelint port cannot see changes the shape before ${app.name} (from ${shapeText(nodes[producers[0] ?? 0].shape)})`)];
     else if (app.reused && app.params !== 0) ops = [stub(`the layer ${app.name} is applied a second time (shared weights)`)];
     else if (producers.some((p) => p === null) || producers.length === 0) ops = [stub('its input could not be traced in the model')];
+    else if (timeMajor && !lastAxisOnly(app, view)) ops = [stub('in a time-major model (batch_first=False, layout=\'TNC\') only layers on the last axis (dense, embedding, recurrent, activations, dropout, layer norm, merges) port')];
     else ops = switched ? [{ kind: 'relayout' }] : unevenMerge(reader.read(view), view, producers.map((p) => layouts[p ?? 0]));
     // A layer that cannot be translated still shows its `activation=` (for comparisons).
     if (ops.length === 1 && ops[0].kind === 'stub' && typeof view.args.activation === 'string') ops.push(...kerasActivation(view.args.activation).filter((o) => o.kind === 'act'));
@@ -92,10 +95,87 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
   const lost = lostOutput(m);
   if (lost) return lost;
   markIntegerInputs(nodes);
+  const folded = foldReversedInputs(foldSplitDirections(nodes));
   return {
-    source, modelName: m.name, nodes, output: nodes.length - 1,
-    totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout, outputLayout: layouts[nodes.length - 1], ...(symbolic ? { symbolic } : {}),
+    source, modelName: m.name, nodes: folded, output: folded.length - 1,
+    totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout, outputLayout: layouts[nodes.length - 1],
+    ...(timeMajor ? { timeMajor } : {}), ...(symbolic ? { symbolic } : {}),
   };
+}
+
+/** A PyTorch recurrent layer without batch_first=True, or a Gluon one in layout 'TNC' (the default): (time, batch, features). */
+function timeMajorRecurrent(app: LayerApplication, source: PortFramework): boolean {
+  // A rank-2 input is PyTorch's unbatched (time, features): no batch axis to swap.
+  if (app.type.includes('.') || !/^(LSTM|GRU|RNN)$/.test(app.type) || source === 'keras' || app.inputShapes[0]?.dims.length !== 3) return false;
+  return source === 'torch' ? app.args?.batch_first !== true : app.args?.layout === 'TNC';
+}
+
+const LAST_AXIS_LAYERS = /^(Linear|Dense|Embedding|Dropout|LayerNorm|Identity|LSTM|GRU|RNN|ReLU|Sigmoid|Tanh|GELU|ELU|SELU|SiLU|Swish|LeakyReLU|Softplus|Softsign|ReLU6|Activation)$/;
+const LAST_AXIS_OPS = /^(relu|sigmoid|tanh|gelu|elu|selu|silu|softplus|softsign|relu6|leaky_relu|Activation|add|mul|sub|multiply|subtract|elemwise_(add|mul|sub)|flip|reverse|softmax|log_softmax|cat|concat)$/;
+
+/**
+ * In a time-major model the neutral graph swaps the time and batch axes; that is only the same
+ * model when no layer reads those axes apart: layers on the last axis (a Gluon Dense that does
+ * not flatten), softmax and concatenation over it, element-wise merges, a flip of the time axis.
+ */
+function lastAxisOnly(app: LayerApplication, v: LayerView): boolean {
+  const a = v.args;
+  const rank = v.inputs[0]?.length ?? 0;
+  if (!app.type.includes('.')) return LAST_AXIS_LAYERS.test(app.type) && !(app.type === 'Dense' && a.flatten !== false && rank > 2) && !(app.type === 'Dropout' && Array.isArray(a.axes) && a.axes.length > 0);
+  if (!LAST_AXIS_OPS.test(app.name)) return false;
+  if (/^(flip|reverse)$/.test(app.name)) return rank === 3 && flipAxis(a, v.callText) === 0;
+  const axis = a.dim ?? a.axis;
+  if (/^(softmax|log_softmax|cat|concat)$/.test(app.name)) return axis === -1 || axis === rank - 1;
+  return true;
+}
+
+/** Removes node `id` (the nodes that read it read `to` instead, `to` < `id`) and renumbers. */
+function removeNode(nodes: PortNode[], id: number, to: number): PortNode[] {
+  const renumber = (i: number) => (i === id ? to : i > id ? i - 1 : i);
+  return nodes.filter((n) => n.id !== id).map((n) => ({ ...n, id: renumber(n.id), inputs: n.inputs.map(renumber) }));
+}
+
+const DIRECTION_MERGES: Partial<Record<string, RnnOp['merge']>> = { add: 'sum', mul: 'mul', avg: 'ave' };
+
+/**
+ * Keras' Bidirectional(merge_mode=None) returns [forward, backward]. The engine records both as
+ * outputs of one layer, without which is which, so the port joins them only when one symmetric
+ * merge reads both (Add, Multiply, Average: the merge modes 'sum', 'mul', 'ave'); else a stub.
+ */
+function foldSplitDirections(nodes: PortNode[]): PortNode[] {
+  let out = nodes;
+  for (let i = 0; i < out.length; i++) {
+    const n = out[i];
+    if (n.op.kind !== 'rnn' || n.op.merge !== 'none') continue;
+    const users = out.filter((u) => u.inputs.includes(n.id));
+    const user = users.length === 1 && users[0].inputs.length === 2 && users[0].inputs.every((x) => x === n.id) ? users[0] : null;
+    const merge = user ? DIRECTION_MERGES[user.op.kind === 'merge' ? user.op.fn : user.op.kind] : undefined;
+    if (!user || !merge) {
+      out[i] = { ...n, op: stub('merge_mode=None returns [forward, backward] apart; the port joins them only when one Add, Multiply or Average reads both (another use could read either one)') };
+      continue;
+    }
+    out[i] = { ...n, op: { ...n.op, merge, notes: [...n.op.notes, `merge_mode=None returns [forward, backward] apart, and ${user.type} '${user.name}' (line ${user.line}) joins them: the same as merge_mode='${merge}'`] }, shape: user.shape };
+    out = removeNode(out, user.id, n.id);
+  }
+  return out;
+}
+
+/**
+ * A flip of the time axis read only by a one-direction recurrent layer is Keras' go_backwards=True
+ * (the layer reads the steps last to first and returns them in that order, checked in Keras).
+ */
+function foldReversedInputs(nodes: PortNode[]): PortNode[] {
+  let out = nodes;
+  for (let i = out.length - 1; i >= 0; i--) {
+    const r = out[i];
+    if (r.op.kind !== 'reverse') continue;
+    const users = out.filter((u) => u.inputs.includes(r.id));
+    const u = users[0];
+    if (users.length !== 1 || u.op.kind !== 'rnn' || u.op.bidirectional || u.op.goBackwards || u.inputs.length !== 1) continue;
+    out[u.id] = { ...u, op: { ...u.op, goBackwards: true, notes: [...u.op.notes, `The source flips the time axis before this layer (${r.name}(), line ${r.line})`] } };
+    out = removeNode(out, r.id, r.inputs[0]);
+  }
+  return out;
 }
 
 /**
@@ -176,8 +256,9 @@ function sameAfterBatch(a: Dim[] | null, b: Dim[] | null): boolean {
   return a.length === b.length && a.every((d, i) => i === 0 || d === null || b[i] === null || d === b[i]);
 }
 
-/** Canonical (channels-last) dims of a shape in `layout`. */
-function canonical(dims: Dim[], layout: Layout): Dim[] {
+/** Canonical (channels-last, batch-first) dims of a shape in `layout`; a time-major model's (time, batch, ...) swapped. */
+function canonical(dims: Dim[], layout: Layout, timeMajor = false): Dim[] {
+  if (timeMajor && dims.length >= 2) return [dims[1], dims[0], ...dims.slice(2)];
   return layout === 'cf' ? toChannelsLast(dims) : [...dims];
 }
 

@@ -8,7 +8,7 @@ import { analyzeText } from '../index';
 import type { PythonParser } from '../syntax/tree';
 import type { Dim, LayerApplication, ModelSummary } from '../types';
 import { rnnWidth, shapeText, type PortFramework } from './ir';
-import { paramsIn, targetShape, totalIn, type Plan } from './plan';
+import { batchAxis, paramsIn, targetShape, timeFirst, totalIn, type Plan } from './plan';
 import type { Written } from './write-common';
 
 export interface PortCheck {
@@ -42,7 +42,7 @@ export function verifyPort(parser: PythonParser, plan: Plan, target: PortFramewo
   const y = [...r.tensors].reverse().find((t) => t.name === 'y' && !t.use);
   check.outputShape = y ? y.shape.dims : null;
   const want = targetShape(plan, plan.graph.output);
-  if (!hasStub && !sameDims(check.outputShape, want)) problems.push(`the port's output is ${shapeText(check.outputShape)}, the source's ${shapeText(want)}`);
+  if (!hasStub && !sameDims(check.outputShape, want, batchAxis(plan))) problems.push(`the port's output is ${shapeText(check.outputShape)}, the source's ${shapeText(want)}`);
   checkSourceCounts(plan, problems);
   return check;
 }
@@ -58,12 +58,14 @@ function compareLayers(plan: Plan, target: PortFramework, written: Written, mode
   let helperParams: number | null = 0;
   for (let i = 0; i < Math.min(apps.length, expected.length); i++) {
     const app = apps[i];
+    // A layer applied again (the explicit GRU cell's recurrent layers, once per step) shares its weights.
+    const own = app.reused ? 0 : app.params;
     if (expected[i] < 0) {
-      helperParams = helperParams === null || app.params === null ? null : helperParams + app.params;
+      helperParams = helperParams === null || own === null ? null : helperParams + own;
       continue;
     }
     const n = plan.graph.nodes[expected[i]];
-    const params = helperParams === null || app.params === null ? null : helperParams + app.params;
+    const params = helperParams === null || own === null ? null : helperParams + own;
     helperParams = 0;
     // After a stub (whose output the engine cannot know) a layer may be unknown too; that is the stub's doing.
     if (n.op.kind === 'stub' || (hasStub && (params === null || !app.outputShape || app.outputShape.open))) continue;
@@ -71,17 +73,23 @@ function compareLayers(plan: Plan, target: PortFramework, written: Written, mode
     if (params !== want) problems.push(`${n.type} '${n.name}': ${params ?? '?'} parameters in the port, expected ${want}`);
     const got = app.outputShape && !app.outputShape.open ? app.outputShape.dims : null;
     const shape = moduleShape(plan, n.id, target);
-    if (!sameDims(got, shape)) problems.push(`${n.type} '${n.name}': shape ${shapeText(got)} in the port, ${shapeText(shape)} expected`);
+    if (!sameDims(got, shape, batchAxis(plan))) problems.push(`${n.type} '${n.name}': shape ${shapeText(got)} in the port, ${shapeText(shape)} expected`);
     check.layersCompared++;
   }
 }
 
-/** The output a node's layer object gives: a PyTorch or Gluon recurrent module returns every step of both directions (forward code then picks and merges). */
+/**
+ * The output a node's layer object gives: a PyTorch or Gluon recurrent module returns every step
+ * of both directions (forward code then picks and merges); the explicit reset-before GRU's last
+ * layer is its recurrent matmul of the last step, (batch, units).
+ */
 function moduleShape(plan: Plan, id: number, target: PortFramework): Dim[] | null {
   const n = plan.graph.nodes[id];
   const input = plan.graph.nodes[n.inputs[0]]?.shape;
   if (n.op.kind !== 'rnn' || target === 'keras') return targetShape(plan, id);
-  return input && input.length === 3 ? [input[0], input[1], rnnWidth(n.op)] : null;
+  if (n.op.resetBefore) return input ? [input[0], n.op.units] : null;
+  const all = input && input.length === 3 ? [input[0], input[1], rnnWidth(n.op)] : null;
+  return all && plan.timeMajor ? timeFirst(all) : all;
 }
 
 /** The graph's own arithmetic must give the source's counts: a misread argument shows here. */
@@ -96,8 +104,8 @@ function checkSourceCounts(plan: Plan, problems: string[]): void {
   }
 }
 
-/** Equal dims after the batch (the batch is a symbol in the source, a number in the demo). */
-export function sameDims(a: readonly Dim[] | null, b: readonly Dim[] | null): boolean {
+/** Equal dims but the batch (a symbol in the source, a number in the demo; axis 1 of time-major tensors). */
+export function sameDims(a: readonly Dim[] | null, b: readonly Dim[] | null, batch = 0): boolean {
   if (!a || !b || a.length !== b.length) return false;
-  return a.every((d, i) => i === 0 || d === b[i]);
+  return a.every((d, i) => i === batch || d === b[i]);
 }

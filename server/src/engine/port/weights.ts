@@ -277,6 +277,7 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
       values = [`${arrays}[0].T`, ...(op.bias ? [`${arrays}[1]`] : [])];
       break;
     case 'rnn': {
+      if (op.resetBefore) return resetBeforeGru(n, attr, arrays, to);
       const comment = op.cell === 'gru' ? `gates (z, r, h) → (r, z, n), transposed` : 'kernels transposed';
       // PyTorch names a layer's parameters weight_ih_l0(_reverse), Gluon l0_i2h_weight / r0_...
       const [name, kinds] = to === 'torch'
@@ -305,6 +306,22 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
     return [...comment, ...values.map((v, i) => `_copy(model.${attr}.${names[i]}, ${v})`)];
   }
   return [...comment, ...values.map((v, i) => `_set(net.${attr}, ${JSON.stringify(names[i])}, ${v})`)];
+}
+
+/** Keras' GRU(reset_after=False) into the port's explicit GRUResetBefore cell: Keras' gate order kept, one bias. */
+function resetBeforeGru(n: PortNode, attr: string, arrays: string, to: PortFramework): string[] {
+  const set = (layer: string, kind: 'weight' | 'bias', value: string) =>
+    to === 'torch' ? `_copy(model.${attr}.${layer}.${kind}, ${value})` : `_set(net.${attr}, "${layer}_${kind}", ${value})`;
+  return [
+    `# ${n.type} '${n.name}' (reset_after=False): gates stay in Keras' order z, r, h; kernels transposed,`,
+    '# the recurrent kernel split into its z, r columns and its h columns (the matmul after the reset).',
+    `kernel, recurrent, b_in, _ = ${arrays}[0][0]`,
+    'units = recurrent.shape[0]',
+    set('kernel', 'weight', 'kernel.T'),
+    set('kernel', 'bias', 'b_in'),
+    set('recurrent_zr', 'weight', 'recurrent[:, :2 * units].T'),
+    set('recurrent_h', 'weight', 'recurrent[:, 2 * units:].T'),
+  ];
 }
 
 function targetNames(kind: string, to: PortFramework, statsOnly: boolean): string[] {

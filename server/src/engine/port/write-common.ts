@@ -102,17 +102,57 @@ export function softmaxNote(loss: string): string[] {
   return [`The source applies softmax in the model. To train with ${loss}, which`, 'takes logits and applies log-softmax itself, return the line before this one.'];
 }
 
-export function rnnNote(op: RnnOp, target: string, layoutWords: string): string[] {
+export function rnnNote(op: RnnOp, target: string, plan: Plan): string[] {
   const gates = op.cell === 'lstm' ? 'gates i, f, g(c), o in the same order as Keras'
+    : op.resetBefore ? "the explicit GRUResetBefore cell above, in Keras' gate order z, r, h"
     : op.cell === 'gru' ? "gates r, z, n (Keras: z, r, h), cuDNN-style like Keras' reset_after=True"
     : 'a tanh cell';
   const layers = op.layers * (op.bidirectional ? 2 : 1);
   const bias = op.cell === 'gru' || !op.bias ? '' : `; two biases (input and hidden) where Keras has one: +${(op.cell === 'lstm' ? 4 : 1) * op.units * layers} parameters, same function with the hidden bias 0`;
-  const lines = [`${target} ${op.cell.toUpperCase()}: ${layoutWords} (batch, time, features); ${gates}${bias}.`];
+  const layout = op.resetBefore ? '(batch, time, features)' : plan.timeMajor ? `${target === 'Gluon' ? "layout='TNC'" : 'batch_first=False'} (time, batch, features), time-major like the source`
+    : `${target === 'Gluon' ? "layout='NTC'" : 'batch_first=True'} (batch, time, features)`;
+  const lines = [`${target} ${op.cell.toUpperCase()}: ${layout}; ${gates}${bias}.`];
+  if (op.resetBefore) {
+    lines.push(
+      "GRU(reset_after=False) (Keras 2's default) scales the state by the reset gate before the",
+      'recurrent matmul, candidate = tanh(W_h x + b_h + U_h (r * h)); PyTorch\'s and Gluon\'s GRU (like',
+      "reset_after=True) after it, tanh(W_h x + b_ih + r * (U_h h + b_hh)): not the same function, so the cell is explicit code.",
+    );
+  }
+  // A flip in a PyTorch or Gluon source carries its own note (read.ts); Keras' go_backwards is explained here.
+  if (op.goBackwards && plan.graph.source === 'keras') {
+    lines.push('go_backwards=True: Keras reads the steps last to first and returns them in that (reversed)',
+      `order${op.returnSequences ? '' : '; the last output is the state after step 0'}: flipping the time axis before the layer does the same.`);
+  }
   if (op.layers > 1) lines.push(`num_layers=${op.layers}: Keras writes this as ${op.layers} stacked layers, each returning every step.`);
   if (op.bidirectional) lines.push(`bidirectional: the output holds the forward ${op.units} features, then the backward ${op.units}.`);
   if (op.dropout > 0) lines.push(`dropout=${op.dropout} between stacked layers, in training only.`);
   return [...lines, ...op.notes.map((n) => `${n}.`)];
+}
+
+/** go_backwards: the time axis flipped before a PyTorch or Gluon recurrent module (axis 0 in a time-major port). */
+export function rnnInputLines(plan: Plan, op: RnnOp, x: string, fw: 'torch' | 'gluon'): string[] {
+  if (!op.goBackwards) return [];
+  return [`${x} = ${reverseExpr(plan, x, fw)}`];
+}
+
+/** The time axis of a sequence reversed. */
+export function reverseExpr(plan: Plan, x: string, fw: 'torch' | 'gluon'): string {
+  const time = plan.timeMajor ? 0 : 1;
+  return fw === 'torch' ? `torch.flip(${x}, dims=[${time}])` : `F.reverse(${x}, axis=${time})`;
+}
+
+/** The note at the top of the port of a time-major source: PyTorch and Gluon stay time-major; Keras is batch-major, the data is transposed once. */
+export function timeMajorNote(plan: Plan): string[] {
+  const s = plan.graph.nodes[0].shape;
+  if (!plan.graph.timeMajor || !s) return [];
+  if (plan.timeMajor) return [`x: ${shapeText(targetShape(plan, 0))}, (time, batch, ...): time-major like the source.`];
+  const swap = s.length === 2 ? 'x.T' : `x.transpose(1, 0${s.slice(2).map((_, i) => `, ${i + 2}`).join('')})`;
+  return [
+    `The source is time-major: it reads ${shapeText([s[1], s[0], ...s.slice(2)])} (time, batch, ...). Keras' recurrent`,
+    `layers are batch-major only (Keras 3 has no time_major): this model reads ${shapeText(s)},`,
+    `so transpose the data once, ${swap}, and its output back the same way.`,
+  ];
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Writes a port graph as a Gluon 1.x `HybridBlock` with `hybrid_forward(self, F, x)`. */
 import { shapeText, type PortNode, type PortOp } from './ir';
-import { anyPad, asymmetric, className, demoBatch, excludesPad, origin, pyTuple, targetShape, type Plan } from './plan';
-import { catalogueNotes, channelsFirstNote, excludePadNote, flattenNote, flattenReorder, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, sourceName, stubLines, writerVars, type Written } from './write-common';
+import { anyPad, asymmetric, batchAxis, className, demoBatch, resetBeforeHelpers, excludesPad, origin, pyTuple, targetShape, type Plan } from './plan';
+import { catalogueNotes, channelsFirstNote, excludePadNote, flattenNote, flattenReorder, layoutConversion, reverseExpr, rnnInputLines, rnnNote, rnnOutputLines, softmaxNote, timeMajorNote, sourceName, stubLines, writerVars, type Written } from './write-common';
 import { asymmetricWhy, mergeExpr, padWords, targetAxis } from './write-torch';
 
 const GLUON_ACT: Record<string, string> = {
@@ -27,18 +27,20 @@ export function writeGluon(plan: Plan, withWeights: string | null): Written {
       return name;
     });
     const module = gluonBlock(n.op, plan, n);
+    if (module && n.op.kind === 'rnn' && n.op.resetBefore) applied.push(...resetBeforeHelpers(plan, n));
     if (module) applied.push(n.id);
     if (module) init.push(`self.${plan.attr[n.id]} = ${module}`);
     for (const c of comments(plan, n)) body.push(`# ${c}`);
     body.push(...forwardLines(plan, n, ins, v.def(n.id)));
   }
-  const usesRnn = g.nodes.some((n) => n.op.kind === 'rnn');
+  const usesRnn = g.nodes.some((n) => n.op.kind === 'rnn' && !n.op.resetBefore);
   const lines: string[] = [
     `"""${g.modelName} (${sourceName(g)}), ported to Gluon (MXNet 1.x) by shapelint port."""`,
     'from mxnet import gluon, nd',
     `from mxnet.gluon import nn${usesRnn ? ', rnn' : ''}`,
     '',
     '',
+    ...(g.nodes.some((n) => n.op.kind === 'rnn' && n.op.resetBefore) ? GRU_RESET_BEFORE : []),
     `class ${cls}(gluon.HybridBlock):`,
     '    def __init__(self, **kwargs):',
     `        super(${cls}, self).__init__(**kwargs)`,
@@ -47,13 +49,13 @@ export function writeGluon(plan: Plan, withWeights: string | null): Written {
     ...(init.length ? [] : ['            pass']),
     '',
     '    def hybrid_forward(self, F, x):',
-    ...channelsFirstNote(plan, 'Gluon', 'nd').map((l) => `        # ${l}`),
+    ...[...channelsFirstNote(plan, 'Gluon', 'nd'), ...timeMajorNote(plan)].map((l) => `        # ${l}`),
     ...body.map((l) => `        ${l}`),
     `        return ${v.of(g.output)}`,
     ...stubMethods(plan),
   ];
   if (withWeights) lines.push(...withWeights.split('\n'));
-  const shape = targetShape(plan, 0)!.map((d, i) => (i === 0 ? demoBatch(g) : d));
+  const shape = targetShape(plan, 0)!.map((d, i) => (i === batchAxis(plan) ? demoBatch(g) : d));
   lines.push('', '', 'if __name__ == "__main__":', `    net = ${cls}()`, '    net.initialize()', '    net.hybridize()');
   if (withWeights) lines.push('    # load_weights(net, "weights-file")  # the source framework\'s saved weights');
   lines.push(`    x = ${demoInput(plan, shape as number[])}`, '    y = net(x)', '    print("output shape:", y.shape)',
@@ -70,6 +72,49 @@ function demoInput(plan: Plan, dims: number[]): string {
 function gluonSize(xs: number[]): string {
   return pyTuple(xs);
 }
+
+/**
+ * Keras' GRU(reset_after=False) as an explicit Gluon block: rnn.GRU applies the reset gate after
+ * the recurrent matmul, this cell before it. `steps` is the sequence length (a hybridized block
+ * traces the loop once; shapelint checks it unrolled).
+ */
+const GRU_RESET_BEFORE = [
+  'class GRUResetBefore(gluon.HybridBlock):',
+  '    """Keras\' GRU(reset_after=False), which rnn.GRU cannot compute.',
+  '',
+  '    The reset gate scales the state before the recurrent matmul:',
+  '    candidate = tanh(W_h x + b_h + U_h (r * h)); rnn.GRU computes',
+  '    tanh(W_h x + b_i2h + r * (U_h h + b_h2h)). Gates in Keras\' order z, r, h,',
+  '    one bias (in `kernel`); reads and returns (batch, time, ...) over `steps` steps.',
+  '    """',
+  '',
+  '    def __init__(self, hidden_size, input_size, steps, **kwargs):',
+  '        super(GRUResetBefore, self).__init__(**kwargs)',
+  '        self.hidden_size = hidden_size',
+  '        self.steps = steps',
+  '        with self.name_scope():',
+  "            self.kernel = nn.Dense(3 * hidden_size, flatten=False, in_units=input_size, prefix='kernel_')",
+  "            self.recurrent_zr = nn.Dense(2 * hidden_size, use_bias=False, in_units=hidden_size, prefix='recurrent_zr_')",
+  "            self.recurrent_h = nn.Dense(hidden_size, use_bias=False, in_units=hidden_size, prefix='recurrent_h_')",
+  '',
+  '    def hybrid_forward(self, F, x):',
+  '        projected = self.kernel(x)',
+  '        first = F.squeeze(F.slice_axis(projected, axis=1, begin=0, end=1), axis=1)',
+  '        h = F.zeros_like(F.slice_axis(first, axis=-1, begin=0, end=self.hidden_size))',
+  '        steps = []',
+  '        for t in range(self.steps):',
+  '            step = F.squeeze(F.slice_axis(projected, axis=1, begin=t, end=t + 1), axis=1)',
+  '            x_z, x_r, x_h = F.split(step, num_outputs=3, axis=-1)',
+  '            h_z, h_r = F.split(self.recurrent_zr(h), num_outputs=2, axis=-1)',
+  '            z = F.sigmoid(x_z + h_z)',
+  '            r = F.sigmoid(x_r + h_r)',
+  '            candidate = F.tanh(x_h + self.recurrent_h(r * h))',
+  '            h = z * h + (1 - z) * candidate',
+  '            steps.append(h)',
+  '        return F.stack(*steps, axis=1)',
+  '',
+  '',
+];
 
 function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
   switch (op.kind) {
@@ -124,10 +169,11 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
     case 'embedding':
       return `nn.Embedding(${op.inputDim}, ${op.outputDim})`;
     case 'rnn': {
+      if (op.resetBefore) return `GRUResetBefore(${op.units}, ${op.inFeatures}, ${plan.graph.nodes[n.inputs[0]].shape![1]})`;
       const args = [String(op.units)];
       if (op.layers > 1) args.push(`num_layers=${op.layers}`);
       if (op.cell === 'rnn') args.push("activation='tanh'");
-      args.push("layout='NTC'");
+      args.push(plan.timeMajor ? "layout='TNC'" : "layout='NTC'");
       if (op.bidirectional) args.push('bidirectional=True');
       if (op.dropout > 0) args.push(`dropout=${op.dropout}`);
       args.push(`input_size=${op.inFeatures}`);
@@ -159,7 +205,7 @@ function differences(plan: Plan, n: PortNode): string[] {
     case 'act':
       return op.fn === 'softmax' ? softmaxNote('gluon.loss.SoftmaxCrossEntropyLoss') : [];
     case 'rnn':
-      return [...rnnNote(op, 'Gluon', "layout='NTC'"), 'Gluon returns every step (no return_sequences switch).'];
+      return [...rnnNote(op, 'Gluon', plan), 'Gluon returns every step (no return_sequences switch).'];
     default:
       return catalogueNotes(plan, n, 'Gluon');
   }
@@ -207,7 +253,9 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
     case 'crop':
       return chainLines(x, out, op.before.map((b, i) => (b || op.after[i] ? `F.slice_axis(X, axis=${i + 2}, begin=${b}, end=${op.after[i] ? -op.after[i] : 'None'})` : null)));
     case 'rnn':
-      return [`${out} = self.${attr}(${x})`, ...rnnOutputLines(op, out, 'gluon')];
+      return [...rnnInputLines(plan, op, x, 'gluon'), `${out} = self.${attr}(${x})`, ...rnnOutputLines(op, out, 'gluon')];
+    case 'reverse':
+      return [`${out} = ${reverseExpr(plan, x, 'gluon')}`];
     case 'gpool':
       return [`${out} = F.${op.mode === 'max' ? 'max' : 'mean'}(${x}, axis=${pyTuple(Array.from({ length: op.rank }, (_, i) => i + 2))})`];
     case 'flatten': {

@@ -1,7 +1,7 @@
 /** Writes a port graph as Keras: a Sequential model for a plain chain, the functional API for a graph. */
 import { shapeText, type MergeFn, type PortNode, type PortOp, type RnnOp } from './ir';
 import { anyPad, asymmetric, demoBatch, excludesPad, isDepthwise, KERAS_ACT_NAME, kerasFused, kerasTransposePadding, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
-import { catalogueNotes, flattenNote, flattenReorder, softmaxNote, sourceName, type Written } from './write-common';
+import { catalogueNotes, flattenNote, flattenReorder, softmaxNote, sourceName, timeMajorNote, type Written } from './write-common';
 
 export function writeKeras(plan: Plan, withWeights: string | null): Written {
   const g = plan.graph;
@@ -23,7 +23,7 @@ export function writeKeras(plan: Plan, withWeights: string | null): Written {
   ];
   for (const n of stubs) lines.push(...stubClass(plan, n));
   lines.push('', '', 'def build_model():');
-  for (const c of channelsLastNote(plan)) lines.push(`    # ${c}`);
+  for (const c of [...channelsLastNote(plan), ...timeMajorNote(plan)]) lines.push(`    # ${c}`);
   if (plan.chain) {
     lines.push('    model = keras.Sequential(', `        [`, `            ${inputLine},`);
     for (const it of items) {
@@ -223,7 +223,9 @@ function kerasRecurrent(op: RnnOp, attr: string): string[] {
   const out: string[] = [];
   for (let l = 0; l < op.layers; l++) {
     const seq = l < op.layers - 1 || op.returnSequences;
-    const inner = `layers.${cls}(${op.units}${seq ? ', return_sequences=True' : ''}${op.bias ? '' : ', use_bias=False'}`;
+    // Only the first stacked layer reads the flipped input; the next ones read its (reversed) steps in order.
+    const backwards = l === 0 && op.goBackwards ? ', go_backwards=True' : '';
+    const inner = `layers.${cls}(${op.units}${seq ? ', return_sequences=True' : ''}${op.bias ? '' : ', use_bias=False'}${op.resetBefore ? ', reset_after=False' : ''}${backwards}`;
     const name = `, name='${kerasRnnName(op, attr, l)}'`;
     out.push(op.bidirectional ? `layers.Bidirectional(${inner})${op.merge === 'concat' ? '' : `, merge_mode='${op.merge}'`}${name})` : `${inner}${name})`);
     if (l < op.layers - 1 && op.dropout > 0) out.push(`layers.Dropout(${op.dropout})`);
@@ -250,6 +252,7 @@ function differences(plan: Plan, n: PortNode): string[] {
     case 'rnn': {
       const lines = op.cell === 'gru' || !op.bias ? [] : [`Keras ${op.cell.toUpperCase()} has one bias per gate where the source has two: load_weights sums them.`];
       if (op.layers > 1) lines.push(`The source's num_layers=${op.layers}: one Keras layer each${op.dropout > 0 ? `, with its dropout=${op.dropout} between them` : ''}.`);
+      if (op.goBackwards) lines.push('go_backwards=True reads the steps last to first and returns them in that order, like the flip before the source\'s layer.');
       return [...lines, ...op.notes.map((x) => `${x}.`)];
     }
     case 'stub':

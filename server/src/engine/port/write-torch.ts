@@ -1,7 +1,7 @@
 /** Writes a port graph as a PyTorch `nn.Module` with `__init__` and `forward`. */
 import { shapeText, type MergeFn, type PortNode, type PortOp } from './ir';
-import { anyPad, asymmetric, className, demoBatch, excludesPad, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
-import { catalogueNotes, channelsFirstNote, excludePadNote, flattenNote, flattenReorder, layoutConversion, rnnNote, rnnOutputLines, softmaxNote, sourceName, stubLines, writerVars, type Written } from './write-common';
+import { anyPad, asymmetric, batchAxis, className, demoBatch, resetBeforeHelpers, excludesPad, origin, pySize, pyTuple, targetShape, type Plan } from './plan';
+import { catalogueNotes, channelsFirstNote, excludePadNote, flattenNote, flattenReorder, layoutConversion, reverseExpr, rnnInputLines, rnnNote, rnnOutputLines, softmaxNote, timeMajorNote, sourceName, stubLines, writerVars, type Written } from './write-common';
 
 const TORCH_ACT: Record<string, string> = {
   relu: 'torch.relu(X)', sigmoid: 'torch.sigmoid(X)', tanh: 'torch.tanh(X)', elu: 'F.elu(X)', selu: 'F.selu(X)',
@@ -28,7 +28,9 @@ export function writeTorch(plan: Plan, withWeights: string | null): Written {
     const out = v.def(n.id);
     const x = ins[0];
     const op = n.op;
-    const module = torchModule(op, n);
+    const module = torchModule(op, n, plan);
+    // The explicit reset-before GRU applies its input projection once and two recurrent layers per step (checked unrolled).
+    if (module && op.kind === 'rnn' && op.resetBefore) applied.push(...resetBeforeHelpers(plan, n));
     if (module) applied.push(n.id);
     if (module) init.push(`self.${attr} = ${module}`);
     for (const c of opComments(plan, n)) body.push(`# ${c}`);
@@ -42,6 +44,7 @@ export function writeTorch(plan: Plan, withWeights: string | null): Written {
     'from torch import nn',
     '',
     '',
+    ...(g.nodes.some((n) => n.op.kind === 'rnn' && n.op.resetBefore) ? GRU_RESET_BEFORE : []),
     `class ${cls}(nn.Module):`,
     `    def __init__(self):`,
     `        super().__init__()`,
@@ -49,7 +52,7 @@ export function writeTorch(plan: Plan, withWeights: string | null): Written {
     ...(init.length ? [] : ['        pass']),
     '',
     `    def forward(self, x):`,
-    ...channelsFirstNote(plan, 'PyTorch', 'x.permute').map((l) => `        # ${l}`),
+    ...[...channelsFirstNote(plan, 'PyTorch', 'x.permute'), ...timeMajorNote(plan)].map((l) => `        # ${l}`),
     ...body.map((l) => `        ${l}`),
     `        return ${v.of(g.output)}`,
     ...stubMethods(plan),
@@ -63,7 +66,7 @@ export function writeTorch(plan: Plan, withWeights: string | null): Written {
 }
 
 function demoInput(plan: Plan, shape: (number | string | null)[]): string {
-  const dims = shape.map((d, i) => (i === 0 ? demoBatch(plan.graph) : d));
+  const dims = shape.map((d, i) => (i === batchAxis(plan) ? demoBatch(plan.graph) : d));
   const input = plan.graph.nodes[0].op;
   if (input.kind === 'input' && input.dtype === 'int') {
     const emb = plan.graph.nodes.find((n) => n.inputs.includes(0) && n.op.kind === 'embedding')?.op;
@@ -73,7 +76,45 @@ function demoInput(plan: Plan, shape: (number | string | null)[]): string {
   return `torch.randn(${dims.join(', ')})`;
 }
 
-function torchModule(op: PortOp, n: PortNode): string | null {
+/**
+ * Keras' GRU(reset_after=False) as explicit PyTorch code: nn.GRU applies the reset gate after the
+ * recurrent matmul, this cell before it (Keras' formula, checked against Keras in the port oracle).
+ */
+const GRU_RESET_BEFORE = [
+  'class GRUResetBefore(nn.Module):',
+  '    """Keras\' GRU(reset_after=False), which nn.GRU cannot compute.',
+  '',
+  '    The reset gate scales the state before the recurrent matmul:',
+  '    candidate = tanh(W_h x + b_h + U_h (r * h)); nn.GRU computes',
+  '    tanh(W_h x + b_ih + r * (U_h h + b_hh)). Gates in Keras\' order z, r, h,',
+  '    one bias (in `kernel`); returns every step, (batch, time, hidden).',
+  '    """',
+  '',
+  '    def __init__(self, input_size, hidden_size):',
+  '        super().__init__()',
+  '        self.hidden_size = hidden_size',
+  '        self.kernel = nn.Linear(input_size, 3 * hidden_size)',
+  '        self.recurrent_zr = nn.Linear(hidden_size, 2 * hidden_size, bias=False)',
+  '        self.recurrent_h = nn.Linear(hidden_size, hidden_size, bias=False)',
+  '',
+  '    def forward(self, x):',
+  '        h = torch.zeros(x.shape[0], self.hidden_size, dtype=x.dtype, device=x.device)',
+  '        projected = self.kernel(x)',
+  '        steps = []',
+  '        for t in range(x.shape[1]):',
+  '            x_z, x_r, x_h = projected[:, t].chunk(3, dim=-1)',
+  '            h_z, h_r = self.recurrent_zr(h).chunk(2, dim=-1)',
+  '            z = torch.sigmoid(x_z + h_z)',
+  '            r = torch.sigmoid(x_r + h_r)',
+  '            candidate = torch.tanh(x_h + self.recurrent_h(r * h))',
+  '            h = z * h + (1 - z) * candidate',
+  '            steps.append(h)',
+  '        return torch.stack(steps, dim=1)',
+  '',
+  '',
+];
+
+function torchModule(op: PortOp, n: PortNode, plan: Plan): string | null {
   switch (op.kind) {
     case 'conv': {
       const args = [String(op.inChannels), String(op.filters), `kernel_size=${pySize(op.kernel)}`];
@@ -129,9 +170,11 @@ function torchModule(op: PortOp, n: PortNode): string | null {
     case 'embedding':
       return `nn.Embedding(${op.inputDim}, ${op.outputDim})`;
     case 'rnn': {
+      if (op.resetBefore) return `GRUResetBefore(${op.inFeatures}, ${op.units})`;
       const args = [String(op.inFeatures), String(op.units)];
       if (op.layers > 1) args.push(`num_layers=${op.layers}`);
-      args.push('batch_first=True');
+      // A time-major port keeps PyTorch's default batch_first=False, like its source.
+      if (!plan.timeMajor) args.push('batch_first=True');
       if (op.bidirectional) args.push('bidirectional=True');
       if (op.dropout > 0) args.push(`dropout=${op.dropout}`);
       if (!op.bias) args.push('bias=False');
@@ -169,7 +212,7 @@ function differences(plan: Plan, n: PortNode): string[] {
     case 'act':
       return op.fn === 'softmax' ? softmaxNote('nn.CrossEntropyLoss') : [];
     case 'rnn':
-      return rnnNote(op, 'PyTorch', 'batch_first=True');
+      return rnnNote(op, 'PyTorch', plan);
     case 'dropout':
       return ['Dropout is active in model.train() and off in model.eval(), like Keras at fit/predict.', ...catalogueNotes(plan, n, 'PyTorch')];
     default:
@@ -208,7 +251,9 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
       // Negative widths make F.pad crop (a slice would do the same, but shapelint reads F.pad back).
       return [`${out} = F.pad(${x}, ${pyTuple(torchPadArgs(op.before.map((b) => -b), op.after.map((a) => -a)))})`];
     case 'rnn':
-      return [`${out}, _ = self.${attr}(${x})`, ...rnnOutputLines(op, out, 'torch')];
+      return [...rnnInputLines(plan, op, x, 'torch'), `${out}${op.resetBefore ? '' : ', _'} = self.${attr}(${x})`, ...rnnOutputLines(op, out, 'torch')];
+    case 'reverse':
+      return [`${out} = ${reverseExpr(plan, x, 'torch')}`];
     case 'gpool': {
       const dims = pyTuple(Array.from({ length: op.rank }, (_, i) => i + 2));
       return [`${out} = ${x}.${op.mode === 'max' ? 'amax' : 'mean'}(dim=${dims})`];
