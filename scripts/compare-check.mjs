@@ -6,7 +6,7 @@
 // Usage: node scripts/compare-check.mjs OTHER_CHECKOUT [--no-corpus]   (both built: npm run build)
 // The time budget is raised so that the machine's load cannot cut an analysis short in one run only.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,8 +46,13 @@ function check(root, cwd, args) {
 let differ = 0;
 try {
   for (const dir of dirs) {
-    // Each folder as a whole, and each file of the examples alone (the one-file path).
+    // Each folder as a whole; the examples also file by file and as a few files named on the
+    // command line (the paths that lint in the CLI's own process).
     const runs = [['.']];
+    if (dir.endsWith('examples')) {
+      const files = readdirSync(dir).filter((f) => f.endsWith('.py'));
+      runs.push(files, ...files.map((f) => [f]));
+    }
     for (const args of runs) {
       const a = check(here, dir, args);
       const b = check(other, dir, args);
