@@ -23,10 +23,10 @@ const compiled = builtAt('out/server/src/cli/main.js') > builtAt('dist/cli.bundl
 const from = (bundled, outFile) => require(path.join(root, compiled ? outFile : bundled));
 
 // `check` lints in a child process: start it first, so that it boots while the CLI loads
-// (one small file is linted in this process instead: host/worker-pool.ts).
+// (a few small files are linted in this process instead: host/worker-pool.ts).
 if (process.argv[2] === 'check') {
   const lintProcess = from('dist/lint-process.js', 'out/server/src/host/lint-process.js');
-  if (!lintProcess.expectsOneSmallFile(process.argv.slice(3), process.cwd())) lintProcess.prestartLintProcess();
+  if (!lintProcess.expectsInProcessRun(process.argv.slice(3), process.cwd())) lintProcess.prestartLintProcess();
 }
 const { runCli, processIo } = from('dist/cli.js', 'out/server/src/cli/main.js');
 

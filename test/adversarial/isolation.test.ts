@@ -68,7 +68,8 @@ describe('crash isolation in the CLI', () => {
   for (const kind of ['abort', 'oom'] as const) {
     it(`a file that makes the analysis ${kind === 'abort' ? 'abort' : 'run out of memory'} is an error for that file; the others keep their results`, async () => {
       const root = files({ 'model.py': BROKEN_MODEL, 'crash.py': `x = 1  # ${MARKER}\n`, 'plain.py': 'y = [1, 2, 3]\n' });
-      const run = await check(root, ['model.py', 'crash.py', 'plain.py'], { SHAPELINT_TEST_FAULT: `${kind}:${MARKER}` });
+      // `--threads`: a run of a few small files is otherwise linted in the CLI's own process.
+      const run = await check(root, ['--threads', '1', 'model.py', 'crash.py', 'plain.py'], { SHAPELINT_TEST_FAULT: `${kind}:${MARKER}` });
       assert.equal(run.signal, null, run.stderr);
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stdout, new RegExp(EXPECTED_FINDING));
@@ -86,6 +87,23 @@ describe('crash isolation in the CLI', () => {
       assert.match(run.stdout, new RegExp(EXPECTED_FINDING));
       assert.equal(run.stderr.match(/internal error while checking [ab]_crash\.py/g)?.length, 2, run.stderr);
     }
+  });
+
+  it('a run of a few small files is linted in the CLI\'s own process (no lint process: the test fault never fires)', async () => {
+    const root = files({ 'model.py': BROKEN_MODEL, 'crash.py': `x = 1  # ${MARKER}\n`, 'plain.py': 'y = [1, 2, 3]\n' });
+    const run = await check(root, ['model.py', 'crash.py', 'plain.py'], { SHAPELINT_TEST_FAULT: `abort:${MARKER}` });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, new RegExp(EXPECTED_FINDING));
+    assert.equal(run.stderr, '');
+  });
+
+  it('a run of more files than the in-process limit is isolated without --threads', async () => {
+    const many = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`plain${i}.py`, `y = ${i}\n`]));
+    const root = files({ ...many, 'model.py': BROKEN_MODEL, 'crash.py': `x = 1  # ${MARKER}\n` });
+    const run = await check(root, ['.'], { SHAPELINT_TEST_FAULT: `abort:${MARKER}` });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stdout, new RegExp(EXPECTED_FINDING));
+    assert.match(run.stderr, /error: internal error while checking crash\.py: /);
   });
 
   it('a run that fails before linting does not wait for the analysis process it started', async () => {

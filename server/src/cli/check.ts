@@ -16,7 +16,7 @@ import type { LintJob, LintJobResult } from '../host/lint-job';
 import { readSource } from '../host/source-file';
 import { notebookWithProgram, type CellMap, type Notebook } from '../engine/index';
 import { LintPool } from '../host/worker-pool';
-import { expectsOneSmallFile } from '../host/lint-process';
+import { expectsInProcessRun } from '../host/lint-process';
 import { importsAny, isProjectRoot, moduleFinder, projectRoot, projectSpecFor, type ProjectSpec } from '../host/project';
 import { projectReports } from './project-report';
 import { addNoqa } from './add-noqa';
@@ -74,9 +74,9 @@ export interface CheckItem {
 
 export async function runCheck(o: CheckOptions, io: CliIo): Promise<number> {
   // Files are linted in isolated processes; start one now so its start-up overlaps discovery
-  // (unless the run most likely checks one small file, which is linted in this process).
+  // (unless the run most likely checks a few small files, which are linted in this process).
   const pool = new LintPool({ threads: o.threads });
-  if (!o.addNoqa && !expectsOneSmallFile(o.paths, io.cwd)) pool.warm();
+  if (!o.addNoqa && !expectsInProcessRun(o.paths, io.cwd)) pool.warm();
   const resolver = new ConfigResolver({ cwd: io.cwd, configFile: o.configFile, overrides: o.overrides, isolated: o.isolated, home: io.env.HOME, warn: cliWarn(io) });
   const found = o.stdinFilename !== undefined ? await stdinItems(o.stdinFilename, resolver, io, o) : filesItems(resolver, io, o);
   const { items } = found;

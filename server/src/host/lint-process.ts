@@ -22,18 +22,24 @@ export function lintProcess(): IsolatedProcess {
   return new IsolatedProcess({ script: path.join(__dirname, 'lint-worker.js'), v8Flags: ['--liftoff-only'] });
 }
 
-/** The largest text `check` analyses in its own process when it is the run's only file (worker-pool.ts). */
-export const IN_PROCESS_MAX_CHARS = 64 * 1024;
+/**
+ * `check` analyses a run of at most this many files, of at most `IN_PROCESS_MAX_CHARS` in all,
+ * in its own process (worker-pool.ts): pre-commit hands over a few changed files.
+ */
+export const IN_PROCESS_MAX_FILES = 8;
+export const IN_PROCESS_MAX_CHARS = 256 * 1024;
 
 /**
- * Whether a `check` of these arguments will most likely lint one small file in its own process,
- * so that starting a lint process early would only compete with it for the CPU: exactly one
- * argument names an existing file of at most `IN_PROCESS_MAX_CHARS` bytes and none a folder.
- * A guess from the command line only (option values are looked at too); the pool decides on
- * the real jobs and starts a process when one is needed.
+ * Whether a `check` of these arguments will most likely lint its files in its own process, so
+ * that starting a lint process early would only compete with it for the CPU: the arguments name
+ * at most `IN_PROCESS_MAX_FILES` existing files of at most `IN_PROCESS_MAX_CHARS` bytes in all and
+ * no folder, and, for more than one file, no `--threads`. A guess from the command line only
+ * (option values are looked at too); the pool decides on the real jobs and starts a process when
+ * one is needed.
  */
-export function expectsOneSmallFile(args: string[], cwd: string): boolean {
+export function expectsInProcessRun(args: string[], cwd: string): boolean {
   let files = 0;
+  let bytes = 0;
   for (const arg of args) {
     if (arg.startsWith('-')) continue;
     let size: number;
@@ -45,9 +51,11 @@ export function expectsOneSmallFile(args: string[], cwd: string): boolean {
     } catch {
       continue;
     }
-    if (size > IN_PROCESS_MAX_CHARS || ++files > 1) return false;
+    bytes += size;
+    if (bytes > IN_PROCESS_MAX_CHARS || ++files > IN_PROCESS_MAX_FILES) return false;
   }
-  return files === 1;
+  const threads = args.some((a) => a === '--threads' || a.startsWith('--threads='));
+  return files === 1 || (files > 1 && !threads);
 }
 
 /** Starts a lint process now, for the next `takePrestartedLintProcess()` of this process. */

@@ -19,7 +19,7 @@ type Trivia = Pick<Module, 'comments' | 'syntaxErrors'>;
 
 export function convertModule(root: SyntaxNode, meter: Meter, cache?: ConversionCache, text?: string): Module {
   if (cache) return cache.convert(root, meter, text);
-  const trivia = collectTrivia(root);
+  const trivia = collectTrivia(root, text);
   const names = new Names();
   return {
     ...trivia,
@@ -102,7 +102,7 @@ export class ConversionCache {
       const end = child.endIndex;
       const key = text === undefined ? child.text : text.slice(start, end);
       const hit = previous.get(key) ?? next.get(key);
-      const part: CachedPart = hit ? shiftPart(hit, start) : { start, trivia: collectTrivia(child), body: null };
+      const part: CachedPart = hit ? shiftPart(hit, start) : { start, trivia: collectTrivia(child, text), body: null };
       next.set(key, part);
       out.comments.push(...part.trivia.comments);
       out.syntaxErrors.push(...part.trivia.syntaxErrors);
@@ -153,9 +153,10 @@ function shift(v: unknown, d: number): unknown {
 /**
  * Comments (for suppressions and directives) and syntax errors of a subtree. Errors are
  * found by descending only into subtrees that contain one; comments, which can sit at any
- * depth, in one call where the backend offers it.
+ * depth, from the `#` signs of the text when the caller has it, else in one call where the
+ * backend offers it.
  */
-function collectTrivia(root: SyntaxNode): Trivia {
+function collectTrivia(root: SyntaxNode, text?: string): Trivia {
   const syntaxErrors: Trivia['syntaxErrors'] = [];
   const stack: SyntaxNode[] = [root];
   while (stack.length) {
@@ -168,7 +169,7 @@ function collectTrivia(root: SyntaxNode): Trivia {
       if (c) stack.push(c);
     }
   }
-  const nodes = root.type === 'comment' ? [root] : root.descendantsOfType ? root.descendantsOfType('comment') : commentNodes(root);
+  const nodes = root.type === 'comment' ? [root] : text !== undefined && root.descendantForIndex ? commentsAtHashes(root, text) : root.descendantsOfType ? root.descendantsOfType('comment') : commentNodes(root);
   const comments = nodes.filter((c): c is SyntaxNode => c !== null).map((c) => ({ range: rangeOf(c), text: c.text }));
   comments.sort((a, b) => a.range.start - b.range.start);
   syntaxErrors.sort((a, b) => a.range.start - b.range.start);
@@ -738,6 +739,24 @@ class Converter {
         return { k: 'unknown', r };
     }
   }
+}
+
+/**
+ * The comments of `root`, found from the `#` signs of its text: every comment starts with one,
+ * and the smallest node at a `#` is that comment, or a string or error holding the sign. A few
+ * lookups per comment instead of a walk over every node of the tree (about 5% of a check).
+ */
+function commentsAtHashes(root: SyntaxNode, text: string): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const end = root.endIndex;
+  let at = text.indexOf('#', root.startIndex);
+  while (at >= 0 && at < end) {
+    const n = root.descendantForIndex!(at, at + 1);
+    const comment = n && n.startIndex === at && n.type === 'comment' ? n : null;
+    if (comment) out.push(comment);
+    at = text.indexOf('#', comment ? comment.endIndex : at + 1);
+  }
+  return out;
 }
 
 function commentNodes(root: SyntaxNode): SyntaxNode[] {

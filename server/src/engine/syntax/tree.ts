@@ -20,6 +20,8 @@ export interface SyntaxNode {
   readonly children?: (SyntaxNode | null)[];
   /** Every descendant of a type in one call (much faster than walking node by node). */
   descendantsOfType?(type: string): (SyntaxNode | null)[];
+  /** The smallest descendant spanning `start`..`end`. */
+  descendantForIndex?(start: number, end?: number): SyntaxNode | null;
 }
 
 

@@ -56,7 +56,7 @@ export class LayerObjects {
     if (explicit && explicit.t === 'str') return explicit.v;
     const cls = def.names[0].split('.').pop() ?? qname;
     if (def.framework === 'torch') return cls;
-    const base = def.framework === 'gluon' ? gluonPrefix(cls) : snakeCase(cls);
+    const base = namePrefix(def.framework, cls);
     const n = this.nameCounters.get(base) ?? 0;
     this.nameCounters.set(base, n + 1);
     if (def.framework === 'gluon') return `${base}${n}`;
@@ -91,6 +91,16 @@ export class LayerObjects {
 }
 
 /** Keras' default layer name prefix: `keras.src.utils.naming.to_snake_case` (Conv2DTranspose → conv2d_transpose). */
+/** The prefix Keras (snake case) or Gluon gives a layer class's automatic names; kept per process (every layer built asks). */
+const prefixes = new Map<string, string>();
+
+function namePrefix(framework: string, cls: string): string {
+  const key = `${framework}:${cls}`;
+  let prefix = prefixes.get(key);
+  if (prefix === undefined) prefixes.set(key, (prefix = framework === 'gluon' ? gluonPrefix(cls) : snakeCase(cls)));
+  return prefix;
+}
+
 function snakeCase(cls: string): string {
   const aliases: Record<string, string> = { Convolution1D: 'Conv1D', Convolution2D: 'Conv2D', Convolution3D: 'Conv3D' };
   const c = aliases[cls] ?? cls;
