@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { AnalysisCache, analyzeTree, ConversionCache, LineIndex, type EngineResult, type ParsedTree, type PythonParser } from '../engine/index';
+import { AnalysisCache, analyzeTree, ConversionCache, LineIndex, type EngineResult, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
 import { serveRequests, testFault } from '../host/isolated-child';
 import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
@@ -126,10 +126,15 @@ function forget(uri: string): void {
 
 /** A provider whose modules open in the editor read as the editor has them. */
 function withOverlays(base: ReturnType<typeof fileModuleProvider>, overlays: Record<string, string>): ReturnType<typeof fileModuleProvider> {
+  // One source per open module, so its content hash is computed once (every kept block run checks it).
+  const open = new Map<string, ModuleSource>();
   const find: typeof base.find = (name) => {
     const found = base.find(name);
-    const open = found && !found.stub ? overlays[found.path] : undefined;
-    return open === undefined ? found : withHash({ path: found!.path, text: open, isPackage: found!.isPackage, stub: found!.stub });
+    const text = found && !found.stub ? overlays[found.path] : undefined;
+    if (text === undefined) return found;
+    let source = open.get(found!.path);
+    if (!source) open.set(found!.path, (source = withHash({ path: found!.path, text, isPackage: found!.isPackage, stub: found!.stub })));
+    return source;
   };
   return { ...base, find, textOf: (file) => overlays[file] ?? base.textOf(file) };
 }
