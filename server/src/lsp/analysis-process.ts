@@ -35,7 +35,8 @@ export type AnalysisRequest =
       id?: number;
     }
   /** Several documents in one request (an edited module's dependents), sharing `overlays` and the module evaluations. */
-  | { kind: 'lintMany'; items: { uri: string; text: string; settings: LintSettings; project?: ProjectSpec }[]; overlays?: Record<string, string> }
+  /** `id`: cancels the request as for `lint`; the items not finished then reply `cancelled`. */
+  | { kind: 'lintMany'; items: { uri: string; text: string; settings: LintSettings; project?: ProjectSpec }[]; overlays?: Record<string, string>; id?: number }
   | { kind: 'syntaxTree'; uri: string; text: string }
   /** `shapelint/port`: the model translated to another framework (the engine's `port`). */
   | { kind: 'port'; uri: string; text: string; settings: LintSettings; model?: string; to: PortFramework; project?: ProjectSpec; overlays?: Record<string, string> }
@@ -152,22 +153,26 @@ serveRequests(async (message) => {
   if (request.kind === 'lintMany') {
     // One provider per set of import roots: the batch resolves and reads each module once.
     const providers = new Map<string, ReturnType<typeof fileModuleProvider>>();
-    return { replies: request.items.map((item) => lint(p, { kind: 'lint', ...item, overlays: request.overlays }, providers)) } satisfies LintManyReply;
+    // One cancel check for the batch: once cancelled, the items left are not started.
+    const cancelled = cancelCheck(request.id);
+    const replies = request.items.map((item): LintReply => (cancelled() ? { cancelled: true } : lint(p, { kind: 'lint', ...item, overlays: request.overlays }, providers, cancelled)));
+    return { replies } satisfies LintManyReply;
   }
   if (request.kind === 'syntaxTree') return { tree: treeFingerprint(tracked(request.uri).treeFor(p, request.text).rootNode) };
   return lint(p, request);
 });
 
-function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' }>, providers?: Map<string, ReturnType<typeof fileModuleProvider>>): LintReply {
+/** `batch`: the batch's cancel check (a batch item's result that turns stale is dropped by the server anyway, so it is not read again at the end). */
+function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' }>, providers?: Map<string, ReturnType<typeof fileModuleProvider>>, batch?: (now?: boolean) => boolean): LintReply {
   const doc = tracked(request.uri);
   testFault(request.text);
   try {
     const tree = doc.treeFor(p, request.text);
     const { modules, project } = projectOptions(p, request, providers);
-    const cancelled = cancelCheck(request.id);
+    const cancelled = batch ?? cancelCheck(request.id);
     const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache, analysisCache: doc.analysisCache, cancelled };
     const analysed = analyzeTree(tree, request.text, options);
-    if (cancelled(true)) return { cancelled: true } satisfies LintReply;
+    if (cancelled(!batch)) return { cancelled: true } satisfies LintReply;
     const file = request.uri.startsWith('file:') ? fileURLToPath(request.uri) : undefined;
     const engine = withPortOf(p, analysed, request.text, engineOptions(request.settings), { file, textOf: (f) => request.overlays?.[f] });
     const importHashes: Record<string, string> = {};

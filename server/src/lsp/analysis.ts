@@ -60,6 +60,8 @@ interface Waiter {
 
 export class Analyzer {
   private readonly completed = new Map<string, Analysis>();
+  /** The project modules each open document's last analysis read (kept when a module's edit invalidates the analysis). */
+  private readonly lastImports = new Map<string, string[]>();
   /** Analyses of files that are not open (importers of open modules), by URI. */
   private readonly background = new Map<string, Analysis>();
   private readonly waiting = new Map<string, Waiter[]>();
@@ -70,8 +72,11 @@ export class Analyzer {
   private readonly cancelFile = path.join(tmpdir(), `shapelint-cancel-${process.pid}-${randomBytes(6).toString('hex')}`);
   private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js'), args: [this.cancelFile] });
   private requests = 0;
-  /** The lint request the analysis process is working on. */
-  private inFlight: { uri: string; version: number; id: number } | null = null;
+  /**
+   * The lint request the analysis process is working on: its documents, with the version sent and
+   * the project modules each read when last analysed (an edit of one makes the request stale).
+   */
+  private inFlight: { id: number; items: { uri: string; version: number; imports: string[] }[] } | null = null;
   /** Background analyses waiting until no open document waits (`analyseClosed`). */
   private readonly idle: (() => void)[] = [];
   /** Requests to the analysis process, one at a time. */
@@ -154,9 +159,18 @@ export class Analyzer {
     this.completed.delete(uri);
   }
 
+  /**
+   * An open module was edited: a request in flight for documents that import it is stale, so it
+   * stops (its waiters are served by the next run, on the latest text).
+   */
+  moduleEdited(file: string): void {
+    if (this.inFlight?.items.some((i) => i.imports.includes(file))) this.cancelInFlight();
+  }
+
   /** The document closed: drop its results; an analysis of it still running is stopped. */
   forget(uri: string): void {
     this.completed.delete(uri);
+    this.lastImports.delete(uri);
     this.facts.delete(uri);
     this.settings.forget(uri);
     this.settle(uri, () => true, null);
@@ -235,7 +249,11 @@ export class Analyzer {
    * stale, so it stops (its waiters are served by the next run, on the latest text).
    */
   private cancelStale(uri: string, version: number): void {
-    if (this.inFlight?.uri !== uri || this.inFlight.version >= version) return;
+    if (this.inFlight?.items.some((i) => i.uri === uri && i.version < version)) this.cancelInFlight();
+  }
+
+  private cancelInFlight(): void {
+    if (!this.inFlight) return;
     try {
       writeFileSync(this.cancelFile, String(this.inFlight.id));
     } catch (e) {
@@ -246,9 +264,21 @@ export class Analyzer {
   /**
    * Starts the next request: every document waiting (up to `MAX_BATCH`, in the order they were
    * asked for) goes in one request, so an edited module's dependents cost one round trip and
-   * share the module's evaluation in the analysis process.
+   * share the module's evaluation in the analysis process. It starts after the current turn of the
+   * event loop: an edited module and its dependents, scheduled by timers due at once, go together.
    */
   private pump(): void {
+    if (this.running.length || this.pumping) return;
+    this.pumping = true;
+    setImmediate(() => {
+      this.pumping = false;
+      this.startBatch();
+    });
+  }
+
+  private pumping = false;
+
+  private startBatch(): void {
     if (this.running.length) return;
     const batch = [...this.waiting.keys()].slice(0, MAX_BATCH);
     if (!batch.length) {
@@ -285,6 +315,7 @@ export class Analyzer {
       // A module it imports was edited meanwhile: the result is stale; its waiters wait for the next run.
       if (analysis.imports.some((file) => now.get(file) !== sent.get(file))) return;
       this.completed.set(doc.uri, analysis);
+      this.lastImports.set(doc.uri, analysis.imports);
       this.onAnalysed(analysis);
       this.settle(doc.uri, (w) => w.version <= analysis.version && w.generation <= analysis.generation, analysis);
     });
@@ -316,7 +347,7 @@ export class Analyzer {
     try {
       const id = ++this.requests;
       const request: AnalysisRequest = { kind: 'lint', ...job.request, overlays: this.openTexts(doc.uri), id };
-      this.inFlight = { uri: doc.uri, version: doc.version, id };
+      this.inFlight = { id, items: [this.inFlightItem(doc)] };
       try {
         const first = this.withFacts(doc.uri, await this.call<LintReply>({ ...request, have: this.facts.get(doc.uri)?.seq }, DEFAULT_FILE_TIMEOUT_MS));
         // The reply built on a reply this server no longer holds (cannot happen in order; be safe): ask for all of it.
@@ -343,12 +374,16 @@ export class Analyzer {
     const prepared = jobs.map(({ doc, settings }) => this.lintJob(doc, settings, generation));
     const items = prepared.flatMap((j) => ('request' in j ? [j.request] : []));
     let replies: LintReply[];
+    const id = ++this.requests;
     try {
       const overlays = this.openTexts('');
-      replies = items.length ? (await this.call<LintManyReply>({ kind: 'lintMany', items, overlays }, DEFAULT_FILE_TIMEOUT_MS * items.length)).replies : [];
+      this.inFlight = { id, items: jobs.map(({ doc }) => this.inFlightItem(doc)) };
+      replies = items.length ? (await this.call<LintManyReply>({ kind: 'lintMany', items, overlays, id }, DEFAULT_FILE_TIMEOUT_MS * items.length)).replies : [];
     } catch (e) {
       if (!(e instanceof IsolatedCrash)) throw e;
       return Promise.all(jobs.map(({ doc, settings }) => this.compute(doc, settings, generation)));
+    } finally {
+      if (this.inFlight?.id === id) this.inFlight = null;
     }
     let next = 0;
     return prepared.map((j, i) => {
@@ -357,6 +392,11 @@ export class Analyzer {
       // Batch items ask for no delta, so their facts come whole; held for the document's next reply.
       return this.fromReply(jobs[i].doc, j.base, this.withFacts(jobs[i].doc.uri, reply) ?? reply);
     });
+  }
+
+  /** A document sent for analysis, with the modules its last analysis read (invalidated or not). */
+  private inFlightItem(doc: OpenDocument): { uri: string; version: number; imports: string[] } {
+    return { uri: doc.uri, version: doc.version, imports: this.lastImports.get(doc.uri) ?? [] };
   }
 
   /** The request that lints a document, or its analysis when it is not analysed (not Python, excluded). */

@@ -252,6 +252,7 @@ class ShapelintServer {
   private dependentsChanged(uri: string): void {
     const file = workspaceRoot(uri);
     if (!file || !this.analyzer) return;
+    this.analyzer.moduleEdited(file);
     const dependents = this.analyzer.dependentsOf(file).filter((d) => d !== uri);
     const closed: string[] = [];
     for (const d of dependents) {
