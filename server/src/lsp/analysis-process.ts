@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { AnalysisCache, analyzeTree, ConversionCache, LineIndex, type EngineResult, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
 import { serveRequests, testFault } from '../host/isolated-child';
+import { recordingLookups, type Lookups } from '../host/lint-job';
 import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
 import { loadParser } from '../host/parser';
 import { withPortOf } from '../host/port-of';
@@ -33,10 +34,12 @@ export type AnalysisRequest =
       have?: number;
       /** Writing this number into the cancel file (the process's argument) cancels the request. */
       id?: number;
+      /** Reply with every module name looked up, the file found and its hash (for the result cache). */
+      record?: boolean;
     }
   /** Several documents in one request (an edited module's dependents), sharing `overlays` and the module evaluations. */
   /** `id`: cancels the request as for `lint`; the items not finished then reply `cancelled`. */
-  | { kind: 'lintMany'; items: { uri: string; text: string; settings: LintSettings; project?: ProjectSpec }[]; overlays?: Record<string, string>; id?: number }
+  | { kind: 'lintMany'; items: { uri: string; text: string; settings: LintSettings; project?: ProjectSpec; record?: boolean }[]; overlays?: Record<string, string>; id?: number }
   | { kind: 'syntaxTree'; uri: string; text: string }
   /** `shapelint/port`: the model translated to another framework (the engine's `port`). */
   | { kind: 'port'; uri: string; text: string; settings: LintSettings; model?: string; to: PortFramework; project?: ProjectSpec; overlays?: Record<string, string> }
@@ -48,7 +51,7 @@ export type AnalysisRequest =
  * `base` (`lint.engine.models` and `tensors` are then empty).
  */
 export type LintReply =
-  | { lint: LintResult; importHashes?: Record<string, string>; facts?: { seq: number; base?: number; delta?: FactsDelta } }
+  | { lint: LintResult; importHashes?: Record<string, string>; facts?: { seq: number; base?: number; delta?: FactsDelta }; lookups?: Lookups }
   | { error: string }
   /** A newer edit made the request stale before it finished. */
   | { cancelled: true };
@@ -169,6 +172,8 @@ function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' 
   try {
     const tree = doc.treeFor(p, request.text);
     const { modules, project } = projectOptions(p, request, providers);
+    const lookups: Lookups | undefined = request.record && project.modules ? {} : undefined;
+    if (lookups && project.modules) project.modules = recordingLookups(project.modules, lookups);
     const cancelled = batch ?? cancelCheck(request.id);
     const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache, analysisCache: doc.analysisCache, cancelled };
     const analysed = analyzeTree(tree, request.text, options);
@@ -178,7 +183,7 @@ function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' 
     const importHashes: Record<string, string> = {};
     for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = contentHash(modules?.textOf(m.path) ?? '');
     const lint = lintEngineResult(engine, request.text, request.settings, modules?.textOf);
-    return { ...withFactsDelta(doc, request.have, lint, analysed), importHashes } satisfies LintReply;
+    return { ...withFactsDelta(doc, request.have, lint, analysed), importHashes, ...(lookups ? { lookups } : {}) } satisfies LintReply;
   } catch (e) {
     // The engine never throws; this guards parsing and the pipeline. Start afresh next time.
     forget(request.uri);

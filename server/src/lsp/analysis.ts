@@ -16,7 +16,10 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { LineIndex, type CellSpan, type Diagnostic, type ModelSummary, type TensorFact } from '../engine/index';
-import { MAX_MODULE_BYTES } from '../host/project';
+import { cacheScope, contentHash, resolverOf, type ResultCache, type Resolve } from '../host/cache';
+import type { LintJobResult } from '../host/lint-job';
+import { hasPortOf } from '../host/port-of';
+import { MAX_MODULE_BYTES, moduleFinder, type ProjectSpec } from '../host/project';
 import { readSmallFile } from '../host/safe-read';
 import { IsolatedCrash, IsolatedProcess } from '../host/isolated-process';
 import type { LintResult, LintSettings } from '../host/lint';
@@ -48,6 +51,8 @@ export interface Analysis {
   /** The content hash of each project module the analysis read, by path. */
   importHashes: Record<string, string>;
 }
+
+type LintRequestItem = Extract<AnalysisRequest, { kind: 'lintMany' }>['items'][number];
 
 /** Most documents analysed in one request (their results are published together). */
 const MAX_BATCH = 64;
@@ -147,6 +152,77 @@ export class Analyzer {
       this.background.set(analysis.uri, analysis);
       this.onAnalysed(analysis);
     }
+  }
+
+  /**
+   * Closed files' analyses for their workspace diagnostics: from the result cache the CLI shares
+   * (host/cache.ts) when it holds the file's result and every module that result looked up still
+   * resolves to the same content (open documents' texts win over disk), else analysed in the
+   * analysis process (after the open documents), and written to the cache. Not kept as
+   * background analyses: an edit of a module they import does not analyse them again.
+   */
+  async workspaceAnalyses(files: string[], cache: ResultCache | null): Promise<{ analyses: Analysis[]; fromCache: number }> {
+    while (this.running.length || this.waiting.size) await new Promise<void>((resolve) => this.idle.push(resolve));
+    const generation = this.configGeneration;
+    const resolvers = new Map<string, Resolve>();
+    const analyses: Analysis[] = [];
+    const misses: { doc: OpenDocument; base: Omit<Analysis, 'lint' | 'diagnostics'>; request: LintRequestItem; key?: string }[] = [];
+    for (const file of files) {
+      const uri = pathToFileURL(file).href;
+      const read = this.docs.get(uri) ? null : readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
+      if (read?.kind !== 'text') continue;
+      const doc = new OpenDocument(uri, 'python', 0, read.text);
+      const job = this.lintJob(doc, await this.settings.get(uri), generation);
+      if (!('request' in job)) continue;
+      const { settings, project } = job.request;
+      const key = cache && project && !hasPortOf(doc.text) ? cache.key(doc.text, settings, cacheScope(doc.text, project)) : undefined;
+      const hit = key && project ? cache!.get(key, doc.text, this.resolverFor(project, resolvers)) : null;
+      if (hit) analyses.push(this.fromCached(doc, job.base, hit));
+      else misses.push({ doc, base: job.base, request: { ...job.request, record: true }, key });
+    }
+    const fromCache = analyses.length;
+    for (let i = 0; i < misses.length; i += MAX_BATCH) {
+      const chunk = misses.slice(i, i + MAX_BATCH);
+      let replies: LintReply[];
+      try {
+        replies = (await this.call<LintManyReply>({ kind: 'lintMany', items: chunk.map((m) => m.request), overlays: this.openTexts('') }, DEFAULT_FILE_TIMEOUT_MS * chunk.length)).replies;
+      } catch (e) {
+        if (!(e instanceof IsolatedCrash)) throw e;
+        this.log(`shapelint: workspace diagnostics failed: ${e.message}`);
+        continue;
+      }
+      chunk.forEach((m, j) => {
+        const reply = replies[j];
+        const analysis = this.fromReply(m.doc, m.base, reply);
+        if (analysis) analyses.push(analysis);
+        if (cache && m.key && 'lint' in reply && !reply.lint.engine.internalError) cache.set(m.key, cacheEntry(reply));
+      });
+    }
+    return { analyses, fromCache };
+  }
+
+  /** How a project's module names resolve now for the cache's check: open documents' texts win over disk. */
+  private resolverFor(project: ProjectSpec, resolvers: Map<string, Resolve>): Resolve {
+    const key = project.roots.join('\0');
+    let resolve = resolvers.get(key);
+    if (!resolve) {
+      const find = moduleFinder(project);
+      const onDisk = resolverOf(find);
+      resolve = (name) => {
+        const found = onDisk(name);
+        const open = found && this.docs.get(pathToFileURL(found.path).href);
+        return open ? { path: found.path, hash: contentHash(open.text) } : found;
+      };
+      resolvers.set(key, resolve);
+    }
+    return resolve;
+  }
+
+  /** A cached result as the analysis of a closed file (its diagnostics and imports; no facts). */
+  private fromCached(doc: OpenDocument, base: Omit<Analysis, 'lint' | 'diagnostics'>, hit: LintJobResult): Analysis {
+    const { own, foreign } = this.placed(doc, hit.diagnostics);
+    const importHashes = Object.fromEntries((hit.imports ?? []).filter((m) => !m.stub).map((m) => [m.path, m.hash]));
+    return { ...base, lint: null, diagnostics: own, foreign, imports: Object.keys(importHashes), importHashes };
   }
 
   /** The file was opened: its background analysis gives way to the document's own. */
@@ -420,17 +496,27 @@ export class Analyzer {
     if (found.engine.internalError) this.log(`shapelint: internal error on ${doc.uri}: ${found.engine.internalError}`);
     // Code actions and hovers work on this document's own diagnostics; the others belong to their files.
     const lint = { ...found, diagnostics: found.diagnostics.filter((d) => d.file === undefined) };
+    const { own, foreign } = this.placed(doc, found.diagnostics);
+    const importHashes = reply.importHashes ?? {};
+    return { ...base, lint, imports: Object.keys(importHashes), importHashes, foreign, diagnostics: own };
+  }
+
+  /** Engine diagnostics in LSP terms: the document's own, and those located in other files by URI. */
+  private placed(doc: OpenDocument, diagnostics: Diagnostic[]): { own: LspDiagnostic[]; foreign: Map<string, LspDiagnostic[]> } {
     const place = new Placer(doc, (uri) => this.docs.get(uri));
+    const own: LspDiagnostic[] = [];
     const foreign = new Map<string, LspDiagnostic[]>();
-    for (const d of found.diagnostics) {
-      if (d.file === undefined) continue;
+    for (const d of diagnostics) {
       const converted = place.diagnostic(d);
       if (!converted) continue;
+      if (d.file === undefined) {
+        own.push(converted);
+        continue;
+      }
       const uri = pathToFileURL(d.file).href;
       foreign.set(uri, [...(foreign.get(uri) ?? []), converted]);
     }
-    const importHashes = reply.importHashes ?? {};
-    return { ...base, lint, imports: Object.keys(importHashes), importHashes, foreign, diagnostics: lint.diagnostics.map((d) => place.diagnostic(d)!).filter((d) => d) };
+    return { own, foreign };
   }
 
   /** The reply with its models and tensor facts whole (null when its delta builds on a reply not held). */
@@ -511,6 +597,15 @@ class Placer {
   }
 }
 
+/** A lint reply as a cache entry (what `shapelint check` caches: diagnostics, syntax errors, imports and lookups). */
+function cacheEntry(reply: Extract<LintReply, { lint: unknown }>): LintJobResult {
+  const { engine } = reply.lint;
+  const hashes = reply.importHashes ?? {};
+  const lookups = reply.lookups ?? {};
+  const imports = (engine.imports ?? []).map((m) => ({ ...m, hash: hashes[m.path] ?? lookups[m.name]?.[1] ?? '' }));
+  return { id: 0, diagnostics: reply.lint.diagnostics, syntaxErrors: engine.syntaxErrors, truncated: engine.truncated, applied: [], ...(imports.length ? { imports } : {}), lookups };
+}
+
 /** Shown on the first line of a document whose analysis process died or timed out. */
 function analysisFailed(reason: string): LspDiagnostic {
   return {
@@ -542,10 +637,12 @@ function kerasVersionSettings(s: ServerSettings, p: ProjectSettings): Pick<LintS
 
 /** Editor settings win over project files when set, as Ruff's `editorFirst` does. */
 export function lintSettings(s: ServerSettings, p: ProjectSettings): LintSettings {
+  const inputShapes = { ...p.inputShapes, ...s.inputShapes };
   const out: LintSettings = {
     select: s.select.length > 0 ? s.select : p.select,
     ignore: [...(p.ignore ?? []), ...s.ignore],
-    inputShapes: { ...p.inputShapes, ...s.inputShapes },
+    // Left out when empty, as the CLI does: both key the shared result cache by the settings.
+    ...(Object.keys(inputShapes).length ? { inputShapes } : {}),
     kerasBackend: p.kerasBackend,
     ...kerasVersionSettings(s, p),
     budgets: p.budgets,
