@@ -181,7 +181,7 @@ function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' 
     const file = request.uri.startsWith('file:') ? fileURLToPath(request.uri) : undefined;
     const engine = withPortOf(p, analysed, request.text, engineOptions(request.settings), { file, textOf: (f) => request.overlays?.[f] });
     const importHashes: Record<string, string> = {};
-    for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = contentHash(modules?.textOf(m.path) ?? '');
+    for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = hashOfModule(m.path, modules?.textOf(m.path) ?? '');
     const lint = lintEngineResult(engine, request.text, request.settings, modules?.textOf);
     return { ...withFactsDelta(doc, request.have, lint, analysed), importHashes, ...(lookups ? { lookups } : {}) } satisfies LintReply;
   } catch (e) {
@@ -190,6 +190,20 @@ function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' 
     return { error: e instanceof Error ? e.stack ?? e.message : String(e) };
   }
 }
+
+/** The last content hash of each imported module's text, by path: an edited module's 50 dependents hash it once. */
+const moduleHashes = new Map<string, { text: string; hash: string }>();
+
+function hashOfModule(file: string, text: string): string {
+  const known = moduleHashes.get(file);
+  if (known?.text === text) return known.hash;
+  if (moduleHashes.size >= MAX_KEPT_HASHES) moduleHashes.clear();
+  const hash = contentHash(text);
+  moduleHashes.set(file, { text, hash });
+  return hash;
+}
+
+const MAX_KEPT_HASHES = 1024;
 
 /** The file the server writes a request's id into to cancel it (the process's argument). */
 const cancelFile = process.argv[2] as string | undefined;
