@@ -140,4 +140,21 @@ describe('the cache and new modules', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+  it('a cached result is not used once a module it loads, directly or through another module, has another content', async () => {
+    const utils = 'import torch.nn as nn\n\nfrom pkg.sizes import N\n\n\ndef make():\n    return nn.Linear(N, 5)\n';
+    const root = project({ 'pyproject.toml': '', 'pkg/__init__.py': '', 'pkg/sizes.py': 'N = 4\n', 'pkg/utils.py': utils, 'main.py': MAIN });
+    const env = { XDG_CACHE_HOME: path.join(root, '.cache-home') };
+    const check = async () => (await cli(['check', '--output-format', 'concise', 'main.py'], root, env)).stdout;
+    try {
+      assert.doesNotMatch(await check(), /SL003/);
+      assert.doesNotMatch(await check(), /SL003/, 'a warm run, from the cache');
+      // main.py and pkg/utils.py are unchanged; pkg/sizes.py, which only pkg/utils.py imports, changes.
+      writeFileSync(path.join(root, 'pkg', 'sizes.py'), 'N = 6\n');
+      assert.match(await check(), /SL003/);
+      writeFileSync(path.join(root, 'pkg', 'sizes.py'), 'N = 4\n');
+      assert.doesNotMatch(await check(), /SL003/, 'and back');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -46,6 +46,9 @@ export interface ClientOptions {
   /** Answer to `workspace/configuration` for section `shapelint`; omitted means the client lacks it. */
   settings?: (scopeUri: string | undefined) => unknown;
   rootUri?: string | null;
+  initializationOptions?: unknown;
+  /** Variables added to the server's environment. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class TestClient {
@@ -81,13 +84,14 @@ export class TestClient {
 
   /** Spawns the server and completes the initialize handshake. */
   static async start(options: ClientOptions): Promise<{ client: TestClient; init: InitializeResult }> {
-    const proc = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new TestClient(proc, connection, options);
     const initialize = connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: options.rootUri === undefined ? pathToFileURL(REPO_ROOT).href : options.rootUri,
       capabilities: client.capabilities(),
+      initializationOptions: options.initializationOptions,
     }) as Promise<InitializeResult>;
     // A server that dies while starting must fail the test, not leave it waiting.
     const died = client.exited.then((code) => {

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import type { FixMode } from '../engine/apply-fixes';
-import { buildId, ResultCache, userCacheDir } from '../host/cache';
+import { buildId, cacheScope, resolverOf, ResultCache, userCacheDir, type Resolve } from '../host/cache';
 import { hasPortOf } from '../host/port-of';
 import { ConfigResolver, display, lintSettingsFor, type LoadedConfig } from '../host/config';
 import type { ConfigValues } from '../host/config-schema';
@@ -232,15 +232,6 @@ function importerItems(items: CheckItem[], resolver: ConfigResolver, io: CliIo, 
   return importers;
 }
 
-/**
- * What of a file's place in its project its result can depend on: the import roots, and its own
- * module name only when it has a relative import (so equal files in one folder share an entry).
- */
-function cacheScope(item: CheckItem): object {
-  const relative = /^[ \t]*from[ \t]+\./m.test(item.text);
-  return { roots: item.project.roots, ...(relative ? { moduleName: item.project.moduleName, isPackage: item.project.isPackage } : {}) };
-}
-
 /** A warning line on stderr, each message once per run. */
 export function cliWarn(io: CliIo): (message: string) => void {
   const said = new Set<string>();
@@ -277,10 +268,10 @@ async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptio
   const results: LintJobResult[] = new Array(items.length);
   const jobs: LintJob[] = [];
   const keys: string[] = [];
-  const resolvers = new Map<string, (name: string) => string | null>();
+  const resolvers = new Map<string, Resolve>();
   items.forEach((item, id) => {
     // A `port-of` directive makes the result depend on another file, which the cache does not track.
-    const key = hasPortOf(item.text) ? undefined : cache?.key(item.text, item.settings, cacheScope(item));
+    const key = hasPortOf(item.text) ? undefined : cache?.key(item.text, item.settings, cacheScope(item.text, item.project));
     const hit = key ? cache!.get(key, item.text, resolverFor(item.project, resolvers)) : null;
     if (hit) results[id] = { ...hit, id };
     else {
@@ -297,13 +288,10 @@ async function lintItems(items: CheckItem[], mode: FixMode | null, o: CheckOptio
 }
 
 /** How a project's module names resolve now (one finder per set of import roots, for the cache's check). */
-function resolverFor(project: ProjectSpec, resolvers: Map<string, (name: string) => string | null>): (name: string) => string | null {
+function resolverFor(project: ProjectSpec, resolvers: Map<string, Resolve>): Resolve {
   const key = project.roots.join('\0');
   let resolve = resolvers.get(key);
-  if (!resolve) {
-    const find = moduleFinder(project);
-    resolvers.set(key, (resolve = (name) => find(name)?.path ?? null));
-  }
+  if (!resolve) resolvers.set(key, (resolve = resolverOf(moduleFinder(project))));
   return resolve;
 }
 

@@ -21,7 +21,10 @@ import { planBlocks, sameNames, unitNames, type BlockPlan, type UnitNames } from
 import { interpretModule, type InterpretResult, type RunCarry } from './interp/interpreter';
 import { LineIndex, shiftRange } from './positions';
 import type { LazyStatement, Module } from './syntax/ast';
-import type { AnalyzeOptions, Diagnostic, KerasVersion, ModelSummary, TensorFact, TextRange } from './types';
+import type { Mark } from './interp/placement';
+import { sameResolution } from './interp/program';
+import type { Lookup } from './interp/shared-modules';
+import type { AnalyzeOptions, Diagnostic, ElsewhereFacts, KerasVersion, ModelSummary, TensorFact, TextRange } from './types';
 import { mergeReadings, Probe, versionsOf, type VersionGroup } from './versions';
 
 /**
@@ -75,8 +78,10 @@ export class AnalysisCache {
     this.lastRan = 0;
   }
 
-  get(key: string): BlockRun | undefined {
-    const hit = this.runs.get(key) ?? this.next.get(key);
+  /** The run kept under `key`, when `valid` (its imports still resolve alike). */
+  get(key: string, valid: (run: BlockRun) => boolean = () => true): BlockRun | undefined {
+    const found = this.runs.get(key) ?? this.next.get(key);
+    const hit = found && valid(found) ? found : undefined;
     if (hit) {
       this.next.set(key, hit);
       this.lastReused++;
@@ -126,6 +131,12 @@ interface BlockRun {
   steps: number;
   /** Steps run after the block's body (RunCarry.endSteps). */
   endSteps: number;
+  /** A block that imports project modules or stubs: the marks of the facts it placed in them, by file. */
+  elsewhereMarks?: Map<string, Mark[]>;
+  /** Module lookups the run depends on, its imports' included (valid while each resolves alike: the same file, the same content). */
+  lookups?: Lookup[];
+  /** Lookups of prelude imports whose names the block never reads: valid while each finds the same file. */
+  paths?: Lookup[];
 }
 
 /** A block run placed in the current text. */
@@ -211,6 +222,8 @@ interface RunContext {
 /** Every block's run under one Keras reading, in order, or null to fall back. */
 function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
   const { plan, units, text } = ctx;
+  // Only imports: one run lists the modules they load.
+  if (!plan.blocks.length && ctx.options.modules) return null;
   const out: PlacedRun[] = [];
   const prelude = preludeTexts(ctx);
   let names = new Map<string, number>();
@@ -222,7 +235,7 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
     // The prelude's text, and how many of its imports come before the block and inside it.
     const head = [ctx.optionsKey, group.semantics, [...names], ctx.lines(spanStart), prelude.id, prelude.before[first], prelude.before[last + 1]];
     const key = `${JSON.stringify(head)}${text.slice(spanStart, spanEnd)}`;
-    let run = ctx.cache.get(key);
+    let run = ctx.cache.get(key, (r) => stillResolves(ctx.options.modules, r));
     if (!run && ctx.options.cancelled?.()) return null;
     if (!run) {
       run = runBlock(ctx, group, first, last, names) ?? undefined;
@@ -253,13 +266,60 @@ function preludeTexts(ctx: RunContext): { id: number; before: number[] } {
 }
 
 function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: number, names: Map<string, number>): BlockRun | null {
-  const body = ctx.parts.filter((_, i) => ctx.plan.prelude[i] || (i >= first && i <= last));
+  const indices = ctx.parts.flatMap((_, i) => (ctx.plan.prelude[i] || (i >= first && i <= last) ? [i] : []));
+  const body = indices.map((i) => ctx.parts[i]);
   const carry: RunCarry = { layerNames: new Map(names) };
   const probe = new Probe(group.semantics, ctx.candidates);
   const meter = new Meter(ctx.options);
   const result = interpretModule({ ...ctx.module, body }, ctx.text, { ...ctx.options, kerasProbe: probe }, meter, carry);
-  if (result.truncated || result.imports?.length || result.elsewhere?.length || !carry.marks || !carry.bodyEnd) return null;
-  return { spanStart: 0, result, marks: carry.marks, bodyEnd: carry.bodyEnd, end: carry.layerNames, asked: probe.asked, steps: meter.used, endSteps: carry.endSteps ?? 0 };
+  if (result.truncated || !carry.marks || !carry.bodyEnd) return null;
+  const run: BlockRun = { spanStart: 0, result, marks: carry.marks, bodyEnd: carry.bodyEnd, end: carry.layerNames, asked: probe.asked, steps: meter.used, endSteps: carry.endSteps ?? 0 };
+  const deps = carry.dependencies;
+  if (!deps) return run;
+  // Project modules and stubs: only evaluations shared between analyses have no effects another block would repeat.
+  if (!deps.allShared || carry.entryRefs) return null;
+  return { ...run, elsewhereMarks: carry.elsewhereMarks, ...blockDependencies(ctx, indices, first, last, deps.segments) };
+}
+
+/**
+ * The module lookups a block's run depends on (`segments`: before the body, one per statement
+ * of `indices`, the end phase). All of them for the first block. For the others, the prelude
+ * imports whose names the block never reads are checked only for the files they find: every
+ * module loaded was a shared evaluation, which has no effect but its names, and the first
+ * block, which runs again when one changes, falls back to a whole run should it no longer be
+ * one. An unread import of the same top-level package as one the block uses counts as read
+ * (importing `pkg.sub` sets the attribute `sub` of `pkg`).
+ */
+function blockDependencies(ctx: RunContext, indices: number[], first: number, last: number, segments: Lookup[][]): { lookups: Lookup[]; paths: Lookup[] } {
+  const all = (segs: Lookup[][]) => [...new Map(segs.flat().map((l) => [`${l.name}\0${l.path}\0${l.identity}`, l])).values()];
+  if (first === ctx.plan.blocks[0]?.[0]) return { lookups: all(segments), paths: [] };
+  const reads = new Set<string>();
+  const tops = new Set<string>();
+  const topOf = (u: UnitNames) => [...u.imports.map((m) => m.split('.')[0]), ...(u.relativeImport ? ['.'] : [])];
+  for (let i = first; i <= last; i++) {
+    const n = ctx.units[i].names;
+    if (ctx.plan.prelude[i]) continue;
+    for (const r of [...n.reads, ...n.late]) reads.add(r);
+    for (const t of topOf(n)) tops.add(t);
+  }
+  const used = indices.map((u) => !ctx.plan.prelude[u] || [...ctx.units[u].names.binds].some((b) => reads.has(b)));
+  indices.forEach((u, k) => used[k] && topOf(ctx.units[u].names).forEach((t) => tops.add(t)));
+  for (let grew = true; grew; ) {
+    grew = false;
+    indices.forEach((u, k) => {
+      if (used[k] || !topOf(ctx.units[u].names).some((t) => tops.has(t))) return;
+      used[k] = grew = true;
+      topOf(ctx.units[u].names).forEach((t) => tops.add(t));
+    });
+  }
+  const segment = (k: number) => segments[k + 1] ?? [];
+  const lookups = all([segments[0], ...indices.flatMap((_, k) => (used[k] ? [segment(k)] : [])), segments.slice(indices.length + 1).flat()]);
+  return { lookups, paths: all(indices.flatMap((_, k) => (used[k] ? [] : [segment(k)]))) };
+}
+
+/** Whether a kept run's imports resolve as they did when it ran. */
+function stillResolves(provider: AnalyzeOptions['modules'], run: BlockRun): boolean {
+  return (run.lookups ?? []).every((l) => sameResolution(provider, l)) && (run.paths ?? []).every((l) => sameResolution(provider, l, false));
 }
 
 function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
@@ -268,11 +328,13 @@ function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
 
 /** The result of one whole run, from its blocks' runs. */
 function assemble(runs: PlacedRun[], origins?: { models: Origin[]; tensors: Origin[] }): InterpretResult {
-  const diagnostics = runs.flatMap((r) => r.result.diagnostics.map((d) => moveDiagnostic(d, r.delta)));
+  const all = runs.flatMap((r) => r.result.diagnostics.map((d) => moveDiagnostic(d, r.delta)));
   // The order Diagnostics.all() gives one run (ties are within one block, already in order).
-  diagnostics.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
+  const diagnostics = all.filter((d) => d.file === undefined).sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
+  diagnostics.push(...foreignDiagnostics(all));
   const models: ModelSummary[] = [];
   const tensors: TensorFact[] = [];
+  const elsewhere = new Map<string, ElsewhereFacts>();
   const phases = runs[0]?.marks.length ?? 0;
   for (let p = 0; p < phases; p++) {
     for (const r of runs) {
@@ -286,18 +348,56 @@ function assemble(runs: PlacedRun[], origins?: { models: Origin[]; tensors: Orig
         tensors.push(moveTensor(r.result.tensors[i], r.delta));
         origins?.tensors.push({ run: r.source, index: i, delta: r.delta });
       }
+      for (const facts of r.result.elsewhere ?? []) addElsewhere(elsewhere, facts, p, r.elsewhereMarks?.get(facts.file));
     }
   }
-  return { diagnostics, models, tensors, truncated: false };
+  const result: InterpretResult = { diagnostics, models, tensors, truncated: false };
+  const imports = new Map(runs.flatMap((r) => r.result.imports ?? []).map((m) => [m.name, m]));
+  if (imports.size || elsewhere.size) {
+    result.imports = [...imports.values()];
+    result.elsewhere = [...elsewhere.values()];
+  }
+  return result;
+}
+
+/**
+ * Diagnostics located in imported modules (their ranges are their files', never moved): once
+ * each however many blocks reached them, as one run reports them, grouped by file and in source
+ * order there.
+ */
+function foreignDiagnostics(all: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of all) {
+    if (d.file === undefined) continue;
+    const key = `${d.file}|${d.rule}|${d.range.start}|${d.range.end}|${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+  }
+  return [...byFile.values()].flatMap((ds) => ds.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code)));
+}
+
+/** A block run's facts in another file, phase `p` of them (ranges are that file's: never moved). */
+function addElsewhere(into: Map<string, ElsewhereFacts>, facts: ElsewhereFacts, p: number, marks: Mark[] | undefined): void {
+  let out = into.get(facts.file);
+  if (!out) into.set(facts.file, (out = { file: facts.file, tensors: [], models: [], comments: facts.comments }));
+  if (!out.comments.length) out.comments = facts.comments;
+  if (!marks) return;
+  const from = p === 0 ? { models: 0, tensors: 0 } : marks[p - 1];
+  out.models.push(...facts.models.slice(from.models, marks[p].models));
+  out.tensors.push(...facts.tensors.slice(from.tensors, marks[p].tensors));
 }
 
 function moveDiagnostic(d: Diagnostic, delta: number): Diagnostic {
   if (delta === 0) return d;
+  // A diagnostic in another file keeps its place and fixes; its related places in the analysed file move.
+  const own = d.file === undefined;
   return {
     ...d,
-    range: shiftRange(d.range, delta),
-    related: d.related.map((r) => ({ ...r, range: shiftRange(r.range, delta) })),
-    fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, range: shiftRange(e.range, delta) })) })),
+    range: own ? shiftRange(d.range, delta) : d.range,
+    related: d.related.map((r) => (r.file === undefined ? { ...r, range: shiftRange(r.range, delta) } : r)),
+    fixes: own ? d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, range: shiftRange(e.range, delta) })) })) : d.fixes,
   };
 }
 
@@ -311,7 +411,7 @@ export function moveModel(m: ModelSummary, delta: number): ModelSummary {
     ...m,
     range: shiftRange(m.range, delta),
     inputSource: m.inputSource && shiftRange(m.inputSource, delta),
-    layers: m.layers.map((l) => ({ ...l, definedAt: shiftRange(l.definedAt, delta), appliedAt: shiftRange(l.appliedAt, delta) })),
+    layers: m.layers.map((l) => (l.file !== undefined ? l : { ...l, definedAt: shiftRange(l.definedAt, delta), appliedAt: shiftRange(l.appliedAt, delta) })),
   };
 }
 
@@ -339,12 +439,15 @@ function lineCounter(text: string): (offset: number) => number {
 
 /** Whether every place the run reports lies in the block's span (else it cannot move with it). */
 function within(r: InterpretResult, start: number, end: number): boolean {
+  // Places in other files (`file` set) stay where they are.
   const ranges: TextRange[] = [
-    ...r.diagnostics.flatMap((d) => [d.range, ...d.related.map((x) => x.range), ...d.fixes.flatMap((f) => f.edits.map((e) => e.range))]),
-    ...r.models.flatMap((m) => [m.range, ...(m.inputSource ? [m.inputSource] : []), ...m.layers.flatMap((l) => [l.definedAt, l.appliedAt])]),
+    ...r.diagnostics.flatMap((d) => [
+      ...(d.file === undefined ? [d.range, ...d.fixes.flatMap((f) => f.edits.map((e) => e.range))] : []),
+      ...d.related.flatMap((x) => (x.file === undefined ? [x.range] : [])),
+    ]),
+    ...r.models.flatMap((m) => [m.range, ...(m.inputSource ? [m.inputSource] : []), ...m.layers.flatMap((l) => (l.file === undefined ? [l.definedAt, l.appliedAt] : []))]),
     ...r.tensors.map((t) => t.range),
   ];
-  if (r.diagnostics.some((d) => d.file !== undefined || d.related.some((x) => x.file !== undefined))) return false;
   return ranges.every((x) => x.start >= start && x.end <= end);
 }
 
@@ -358,7 +461,7 @@ function optionsKey(options: AnalyzeOptions, groups: VersionGroup[], units: Unit
   const plain = Object.entries(options).filter(([k]) => !NOT_OPTIONS.has(k));
   const found: string[] = [];
   if (options.modules) {
-    if (units.some((u) => u.names.relativeImport)) return null;
+    // Relative imports too are followed through each block run's lookups (BlockRun.lookups).
     for (const n of new Set(units.flatMap((u) => u.names.imports))) if (options.modules.find(n)) found.push(n);
   }
   return JSON.stringify([plain.sort(([a], [b]) => a.localeCompare(b)), groups, found]);

@@ -1,6 +1,11 @@
 /**
- * The result cache. A result is keyed by the file's text, its settings and the shapelint
- * build, so a hit is exactly what a fresh run would report.
+ * The result cache, shared by `shapelint check` and the language server (closed files'
+ * diagnostics at startup). A result is keyed by the file's text, its settings, its place in
+ * its project and the shapelint build; it is used only while every module name its analysis
+ * looked up still resolves to the same file with the same content hash, or still to none
+ * (`lookups`: the project modules and stubs it loaded, transitively through what they loaded,
+ * and every miss), so a hit is exactly what a fresh run would report, whichever of the two
+ * hosts made it.
  *
  * Trust model (see docs/ci.md): nothing in the checked repository is trusted. The cache lives
  * in the user's cache folder (`$XDG_CACHE_HOME/shapelint`, else `~/.cache/shapelint`), never in
@@ -14,14 +19,15 @@
  */
 import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
+import type { ModuleSource } from '../engine/index';
 import type { LintSettings } from './lint';
 import type { LintJobResult } from './lint-job';
-import { MAX_MODULE_BYTES, moduleHash } from './project';
+import { moduleHash } from './project';
 import { readSmallFile } from './safe-read';
 import { crypto } from './lazy-builtins';
 
 const FORMAT = 'shapelint-cache';
-const VERSION = 2;
+const VERSION = 3;
 /** Far above any real result; a bigger entry is not read. */
 const MAX_ENTRY_BYTES = 64 << 20;
 
@@ -44,19 +50,17 @@ export class ResultCache {
     this.dir = path.join(this.root, buildId.slice(0, 16));
   }
 
-  /** The key of a file's result: its text, settings and place in its project (what it imports is checked on `get`). */
+  /** The key of a file's result: its text, settings and place in its project (`cacheScope`; what it imports is checked on `get`). */
   key(text: string, settings: LintSettings, project?: unknown): string {
     return crypto().createHash('sha256').update(this.buildId).update('\0').update(stableJson(settings)).update('\0').update(stableJson(project ?? null)).update('\0').update(text).digest('hex');
   }
 
   /**
-   * The cached result for `key`, checked against `text`; null on any doubt. A result that read
-   * other modules (imports, stubs) is valid only while each of them still has the content hash
-   * it had, and while every module name it asked for still resolves (`resolve`) to the file it
-   * found then, or still to none: the key is the file's text, the entry carries the hashes of what
-   * it imports and its resolutions.
+   * The cached result for `key`, checked against `text`; null on any doubt. A result that looked
+   * modules up is valid only while every name still resolves (`resolve`: the file and its content
+   * hash now, as the host sees it) to the file and content it found then, or still to none.
    */
-  get(key: string, text: string, resolve?: (name: string) => string | null): LintJobResult | null {
+  get(key: string, text: string, resolve?: Resolve): LintJobResult | null {
     if (!this.ready(false)) return null;
     const read = readSmallFile(path.join(this.dir, `${key}.json`), { maxBytes: MAX_ENTRY_BYTES, timeoutMs: 5000, noFollow: true });
     if (read.kind !== 'text') return null;
@@ -66,7 +70,7 @@ export class ResultCache {
       if (typeof envelope.result !== 'string' || typeof envelope.mac !== 'string') return null;
       if (!sameMac(envelope.mac, this.mac(key, envelope.result))) return null;
       const result = validResult(JSON.parse(envelope.result), text.length);
-      return result && importsUnchanged(result) && resolutionUnchanged(result, resolve) ? result : null;
+      return result && lookupsUnchanged(result, resolve) ? result : null;
     } catch {
       return null;
     }
@@ -156,21 +160,38 @@ export function validResult(v: unknown, textLength: number): LintJobResult | nul
   return { ...(rest as unknown as LintJobResult), id: 0, applied: [] };
 }
 
-/** Whether every module a cached result read still has the content it had (size-limited reads). */
-function importsUnchanged(result: LintJobResult): boolean {
-  return (result.imports ?? []).every((m) => {
-    if (typeof m?.path !== 'string' || typeof m.hash !== 'string') return false;
-    const read = readSmallFile(m.path, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
-    return read.kind === 'text' && contentHash(read.text) === m.hash;
+/** How a module name resolves now: the file and its content hash, or null for none. */
+export type Resolve = (name: string) => { path: string; hash: string } | null;
+
+/** `find`'s resolutions as the cache checks them (the content hash computed once per module found). */
+export function resolverOf(find: (name: string) => ModuleSource | undefined): Resolve {
+  return (name) => {
+    const found = find(name);
+    return found ? { path: found.path, hash: found.hash ?? contentHash(found.text) } : null;
+  };
+}
+
+/** Whether every module name the cached analysis looked up still resolves to the same file with the same content (or still to none). */
+function lookupsUnchanged(result: LintJobResult, resolve?: Resolve): boolean {
+  const lookups: unknown = result.lookups;
+  if (lookups === undefined) return result.imports === undefined;
+  if (!isObject(lookups) || !resolve) return false;
+  return Object.entries(lookups).every(([name, found]) => {
+    if (found === null) return resolve(name) === null;
+    if (!Array.isArray(found) || found.length !== 2 || typeof found[0] !== 'string' || typeof found[1] !== 'string') return false;
+    const now = resolve(name);
+    return now !== null && now.path === found[0] && now.hash === found[1];
   });
 }
 
-/** Whether every module name the cached analysis asked for still resolves to the same file (or still to none). */
-function resolutionUnchanged(result: LintJobResult, resolve?: (name: string) => string | null): boolean {
-  const resolved: unknown = result.resolved;
-  if (resolved === undefined) return true;
-  if (!isObject(resolved) || !resolve) return false;
-  return Object.entries(resolved).every(([name, file]) => (typeof file === 'string' || file === null) && resolve(name) === file);
+/**
+ * What of a file's place in its project its result can depend on (part of the cache key): the
+ * import roots, and its own module name only when it has a relative import (so equal files in one
+ * folder share an entry).
+ */
+export function cacheScope(text: string, project: { roots: string[]; moduleName: string; isPackage: boolean }): object {
+  const relative = /^[ \t]*from[ \t]+\./m.test(text);
+  return { roots: project.roots, ...(relative ? { moduleName: project.moduleName, isPackage: project.isPackage } : {}) };
 }
 
 /** The content hash of a source text (what shared module evaluations are keyed by). */

@@ -37,17 +37,18 @@ export interface LintJobResult {
   /** The project modules and stubs the analysis read, with their text's hash (cache validation, import graph). */
   imports?: (ImportedModule & { hash: string })[];
   /**
-   * Every module name the analysis asked for and the file it resolved to (null: none, a framework
-   * or unknown library): a cached result is used only while each still resolves alike, so a new
-   * module that shadows an import is noticed.
+   * Every module name the analysis looked up, with the file it resolved to and that file's content
+   * hash (null: none, a framework or unknown library): a cached result is used only while each
+   * still resolves alike (cache.ts), so an edited module, or a new one that shadows an import, is
+   * noticed.
    */
-  resolved?: Record<string, string | null>;
+  lookups?: Lookups;
 }
 
 export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
   try {
-    const resolved: Record<string, string | null> = {};
-    const provider = job.project ? recordingResolution(fileModuleProvider(job.project, parser), resolved) : undefined;
+    const lookups: Lookups = {};
+    const provider = job.project ? recordingLookups(fileModuleProvider(job.project, parser), lookups) : undefined;
     const settings: LintSettings = provider && job.project
       ? { ...job.settings, modules: provider, moduleName: job.project.moduleName, isPackage: job.project.isPackage }
       : job.settings;
@@ -58,7 +59,7 @@ export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
     const engine = withPortOf(parser, analyzeText(parser, job.text, engineOptions(settings)), job.text, engineOptions(settings), { file: job.file });
     const out = summarise(job.id, lintEngineResult(engine, job.text, settings, provider?.textOf));
     if (out.imports && provider) out.imports = out.imports.map((m) => ({ ...m, hash: contentHash(provider.textOf(m.path) ?? '') }));
-    if (provider) out.resolved = resolved;
+    if (provider) out.lookups = lookups;
     return out;
   } catch (e) {
     // The engine never throws; this guards the pipeline around it.
@@ -66,13 +67,16 @@ export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
   }
 }
 
-/** The provider, writing down every name asked for and the file it resolved to. */
-function recordingResolution<P extends ModuleProvider>(provider: P, resolved: Record<string, string | null>): P {
+/** Module names looked up: the file found and its content hash, or null. */
+export type Lookups = Record<string, [string, string] | null>;
+
+/** The provider, writing down every name asked for, the file it resolved to and that file's content hash. */
+export function recordingLookups<P extends ModuleProvider>(provider: P, lookups: Lookups): P {
   return {
     ...provider,
     find: (name: string) => {
       const found = provider.find(name);
-      resolved[name] = found?.path ?? null;
+      lookups[name] = found ? [found.path, found.hash ?? contentHash(found.text)] : null;
       return found;
     },
   };

@@ -8,9 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { AnalysisCache, analyzeTree, ConversionCache, LineIndex, type EngineResult, type ParsedTree, type PythonParser } from '../engine/index';
+import { AnalysisCache, analyzeTree, ConversionCache, LineIndex, type EngineResult, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
 import { serveRequests, testFault } from '../host/isolated-child';
+import { recordingLookups, type Lookups } from '../host/lint-job';
 import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
 import { loadParser } from '../host/parser';
 import { withPortOf } from '../host/port-of';
@@ -33,9 +34,12 @@ export type AnalysisRequest =
       have?: number;
       /** Writing this number into the cancel file (the process's argument) cancels the request. */
       id?: number;
+      /** Reply with every module name looked up, the file found and its hash (for the result cache). */
+      record?: boolean;
     }
   /** Several documents in one request (an edited module's dependents), sharing `overlays` and the module evaluations. */
-  | { kind: 'lintMany'; items: { uri: string; text: string; settings: LintSettings; project?: ProjectSpec }[]; overlays?: Record<string, string> }
+  /** `id`: cancels the request as for `lint`; the items not finished then reply `cancelled`. */
+  | { kind: 'lintMany'; items: { uri: string; text: string; settings: LintSettings; project?: ProjectSpec; record?: boolean }[]; overlays?: Record<string, string>; id?: number }
   | { kind: 'syntaxTree'; uri: string; text: string }
   /** `shapelint/port`: the model translated to another framework (the engine's `port`). */
   | { kind: 'port'; uri: string; text: string; settings: LintSettings; model?: string; to: PortFramework; project?: ProjectSpec; overlays?: Record<string, string> }
@@ -47,7 +51,7 @@ export type AnalysisRequest =
  * `base` (`lint.engine.models` and `tensors` are then empty).
  */
 export type LintReply =
-  | { lint: LintResult; importHashes?: Record<string, string>; facts?: { seq: number; base?: number; delta?: FactsDelta } }
+  | { lint: LintResult; importHashes?: Record<string, string>; facts?: { seq: number; base?: number; delta?: FactsDelta }; lookups?: Lookups }
   | { error: string }
   /** A newer edit made the request stale before it finished. */
   | { cancelled: true };
@@ -126,10 +130,15 @@ function forget(uri: string): void {
 
 /** A provider whose modules open in the editor read as the editor has them. */
 function withOverlays(base: ReturnType<typeof fileModuleProvider>, overlays: Record<string, string>): ReturnType<typeof fileModuleProvider> {
+  // One source per open module, so its content hash is computed once (every kept block run checks it).
+  const open = new Map<string, ModuleSource>();
   const find: typeof base.find = (name) => {
     const found = base.find(name);
-    const open = found && !found.stub ? overlays[found.path] : undefined;
-    return open === undefined ? found : withHash({ path: found!.path, text: open, isPackage: found!.isPackage, stub: found!.stub });
+    const text = found && !found.stub ? overlays[found.path] : undefined;
+    if (text === undefined) return found;
+    let source = open.get(found!.path);
+    if (!source) open.set(found!.path, (source = withHash({ path: found!.path, text, isPackage: found!.isPackage, stub: found!.stub })));
+    return source;
   };
   return { ...base, find, textOf: (file) => overlays[file] ?? base.textOf(file) };
 }
@@ -147,34 +156,54 @@ serveRequests(async (message) => {
   if (request.kind === 'lintMany') {
     // One provider per set of import roots: the batch resolves and reads each module once.
     const providers = new Map<string, ReturnType<typeof fileModuleProvider>>();
-    return { replies: request.items.map((item) => lint(p, { kind: 'lint', ...item, overlays: request.overlays }, providers)) } satisfies LintManyReply;
+    // One cancel check for the batch: once cancelled, the items left are not started.
+    const cancelled = cancelCheck(request.id);
+    const replies = request.items.map((item): LintReply => (cancelled() ? { cancelled: true } : lint(p, { kind: 'lint', ...item, overlays: request.overlays }, providers, cancelled)));
+    return { replies } satisfies LintManyReply;
   }
   if (request.kind === 'syntaxTree') return { tree: treeFingerprint(tracked(request.uri).treeFor(p, request.text).rootNode) };
   return lint(p, request);
 });
 
-function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' }>, providers?: Map<string, ReturnType<typeof fileModuleProvider>>): LintReply {
+/** `batch`: the batch's cancel check (a batch item's result that turns stale is dropped by the server anyway, so it is not read again at the end). */
+function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' }>, providers?: Map<string, ReturnType<typeof fileModuleProvider>>, batch?: (now?: boolean) => boolean): LintReply {
   const doc = tracked(request.uri);
   testFault(request.text);
   try {
     const tree = doc.treeFor(p, request.text);
     const { modules, project } = projectOptions(p, request, providers);
-    const cancelled = cancelCheck(request.id);
+    const lookups: Lookups | undefined = request.record && project.modules ? {} : undefined;
+    if (lookups && project.modules) project.modules = recordingLookups(project.modules, lookups);
+    const cancelled = batch ?? cancelCheck(request.id);
     const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache, analysisCache: doc.analysisCache, cancelled };
     const analysed = analyzeTree(tree, request.text, options);
-    if (cancelled(true)) return { cancelled: true } satisfies LintReply;
+    if (cancelled(!batch)) return { cancelled: true } satisfies LintReply;
     const file = request.uri.startsWith('file:') ? fileURLToPath(request.uri) : undefined;
     const engine = withPortOf(p, analysed, request.text, engineOptions(request.settings), { file, textOf: (f) => request.overlays?.[f] });
     const importHashes: Record<string, string> = {};
-    for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = contentHash(modules?.textOf(m.path) ?? '');
+    for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = hashOfModule(m.path, modules?.textOf(m.path) ?? '');
     const lint = lintEngineResult(engine, request.text, request.settings, modules?.textOf);
-    return { ...withFactsDelta(doc, request.have, lint, analysed), importHashes } satisfies LintReply;
+    return { ...withFactsDelta(doc, request.have, lint, analysed), importHashes, ...(lookups ? { lookups } : {}) } satisfies LintReply;
   } catch (e) {
     // The engine never throws; this guards parsing and the pipeline. Start afresh next time.
     forget(request.uri);
     return { error: e instanceof Error ? e.stack ?? e.message : String(e) };
   }
 }
+
+/** The last content hash of each imported module's text, by path: an edited module's 50 dependents hash it once. */
+const moduleHashes = new Map<string, { text: string; hash: string }>();
+
+function hashOfModule(file: string, text: string): string {
+  const known = moduleHashes.get(file);
+  if (known?.text === text) return known.hash;
+  if (moduleHashes.size >= MAX_KEPT_HASHES) moduleHashes.clear();
+  const hash = contentHash(text);
+  moduleHashes.set(file, { text, hash });
+  return hash;
+}
+
+const MAX_KEPT_HASHES = 1024;
 
 /** The file the server writes a request's id into to cancel it (the process's argument). */
 const cancelFile = process.argv[2] as string | undefined;

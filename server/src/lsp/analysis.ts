@@ -16,7 +16,10 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { LineIndex, type CellSpan, type Diagnostic, type ModelSummary, type TensorFact } from '../engine/index';
-import { MAX_MODULE_BYTES } from '../host/project';
+import { cacheScope, contentHash, resolverOf, type ResultCache, type Resolve } from '../host/cache';
+import type { LintJobResult } from '../host/lint-job';
+import { hasPortOf } from '../host/port-of';
+import { MAX_MODULE_BYTES, moduleFinder, type ProjectSpec } from '../host/project';
 import { readSmallFile } from '../host/safe-read';
 import { IsolatedCrash, IsolatedProcess } from '../host/isolated-process';
 import type { LintResult, LintSettings } from '../host/lint';
@@ -49,6 +52,8 @@ export interface Analysis {
   importHashes: Record<string, string>;
 }
 
+type LintRequestItem = Extract<AnalysisRequest, { kind: 'lintMany' }>['items'][number];
+
 /** Most documents analysed in one request (their results are published together). */
 const MAX_BATCH = 64;
 
@@ -60,6 +65,8 @@ interface Waiter {
 
 export class Analyzer {
   private readonly completed = new Map<string, Analysis>();
+  /** The project modules each open document's last analysis read (kept when a module's edit invalidates the analysis). */
+  private readonly lastImports = new Map<string, string[]>();
   /** Analyses of files that are not open (importers of open modules), by URI. */
   private readonly background = new Map<string, Analysis>();
   private readonly waiting = new Map<string, Waiter[]>();
@@ -70,8 +77,11 @@ export class Analyzer {
   private readonly cancelFile = path.join(tmpdir(), `shapelint-cancel-${process.pid}-${randomBytes(6).toString('hex')}`);
   private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js'), args: [this.cancelFile] });
   private requests = 0;
-  /** The lint request the analysis process is working on. */
-  private inFlight: { uri: string; version: number; id: number } | null = null;
+  /**
+   * The lint request the analysis process is working on: its documents, with the version sent and
+   * the project modules each read when last analysed (an edit of one makes the request stale).
+   */
+  private inFlight: { id: number; items: { uri: string; version: number; imports: string[] }[] } | null = null;
   /** Background analyses waiting until no open document waits (`analyseClosed`). */
   private readonly idle: (() => void)[] = [];
   /** Requests to the analysis process, one at a time. */
@@ -144,6 +154,77 @@ export class Analyzer {
     }
   }
 
+  /**
+   * Closed files' analyses for their workspace diagnostics: from the result cache the CLI shares
+   * (host/cache.ts) when it holds the file's result and every module that result looked up still
+   * resolves to the same content (open documents' texts win over disk), else analysed in the
+   * analysis process (after the open documents), and written to the cache. Not kept as
+   * background analyses: an edit of a module they import does not analyse them again.
+   */
+  async workspaceAnalyses(files: string[], cache: ResultCache | null): Promise<{ analyses: Analysis[]; fromCache: number }> {
+    while (this.running.length || this.waiting.size) await new Promise<void>((resolve) => this.idle.push(resolve));
+    const generation = this.configGeneration;
+    const resolvers = new Map<string, Resolve>();
+    const analyses: Analysis[] = [];
+    const misses: { doc: OpenDocument; base: Omit<Analysis, 'lint' | 'diagnostics'>; request: LintRequestItem; key?: string }[] = [];
+    for (const file of files) {
+      const uri = pathToFileURL(file).href;
+      const read = this.docs.get(uri) ? null : readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
+      if (read?.kind !== 'text') continue;
+      const doc = new OpenDocument(uri, 'python', 0, read.text);
+      const job = this.lintJob(doc, await this.settings.get(uri), generation);
+      if (!('request' in job)) continue;
+      const { settings, project } = job.request;
+      const key = cache && project && !hasPortOf(doc.text) ? cache.key(doc.text, settings, cacheScope(doc.text, project)) : undefined;
+      const hit = key && project ? cache!.get(key, doc.text, this.resolverFor(project, resolvers)) : null;
+      if (hit) analyses.push(this.fromCached(doc, job.base, hit));
+      else misses.push({ doc, base: job.base, request: { ...job.request, record: true }, key });
+    }
+    const fromCache = analyses.length;
+    for (let i = 0; i < misses.length; i += MAX_BATCH) {
+      const chunk = misses.slice(i, i + MAX_BATCH);
+      let replies: LintReply[];
+      try {
+        replies = (await this.call<LintManyReply>({ kind: 'lintMany', items: chunk.map((m) => m.request), overlays: this.openTexts('') }, DEFAULT_FILE_TIMEOUT_MS * chunk.length)).replies;
+      } catch (e) {
+        if (!(e instanceof IsolatedCrash)) throw e;
+        this.log(`shapelint: workspace diagnostics failed: ${e.message}`);
+        continue;
+      }
+      chunk.forEach((m, j) => {
+        const reply = replies[j];
+        const analysis = this.fromReply(m.doc, m.base, reply);
+        if (analysis) analyses.push(analysis);
+        if (cache && m.key && 'lint' in reply && !reply.lint.engine.internalError) cache.set(m.key, cacheEntry(reply));
+      });
+    }
+    return { analyses, fromCache };
+  }
+
+  /** How a project's module names resolve now for the cache's check: open documents' texts win over disk. */
+  private resolverFor(project: ProjectSpec, resolvers: Map<string, Resolve>): Resolve {
+    const key = project.roots.join('\0');
+    let resolve = resolvers.get(key);
+    if (!resolve) {
+      const find = moduleFinder(project);
+      const onDisk = resolverOf(find);
+      resolve = (name) => {
+        const found = onDisk(name);
+        const open = found && this.docs.get(pathToFileURL(found.path).href);
+        return open ? { path: found.path, hash: contentHash(open.text) } : found;
+      };
+      resolvers.set(key, resolve);
+    }
+    return resolve;
+  }
+
+  /** A cached result as the analysis of a closed file (its diagnostics and imports; no facts). */
+  private fromCached(doc: OpenDocument, base: Omit<Analysis, 'lint' | 'diagnostics'>, hit: LintJobResult): Analysis {
+    const { own, foreign } = this.placed(doc, hit.diagnostics);
+    const importHashes = Object.fromEntries((hit.imports ?? []).filter((m) => !m.stub).map((m) => [m.path, m.hash]));
+    return { ...base, lint: null, diagnostics: own, foreign, imports: Object.keys(importHashes), importHashes };
+  }
+
   /** The file was opened: its background analysis gives way to the document's own. */
   dropBackground(uri: string): void {
     this.background.delete(uri);
@@ -154,9 +235,18 @@ export class Analyzer {
     this.completed.delete(uri);
   }
 
+  /**
+   * An open module was edited: a request in flight for documents that import it is stale, so it
+   * stops (its waiters are served by the next run, on the latest text).
+   */
+  moduleEdited(file: string): void {
+    if (this.inFlight?.items.some((i) => i.imports.includes(file))) this.cancelInFlight();
+  }
+
   /** The document closed: drop its results; an analysis of it still running is stopped. */
   forget(uri: string): void {
     this.completed.delete(uri);
+    this.lastImports.delete(uri);
     this.facts.delete(uri);
     this.settings.forget(uri);
     this.settle(uri, () => true, null);
@@ -235,7 +325,11 @@ export class Analyzer {
    * stale, so it stops (its waiters are served by the next run, on the latest text).
    */
   private cancelStale(uri: string, version: number): void {
-    if (this.inFlight?.uri !== uri || this.inFlight.version >= version) return;
+    if (this.inFlight?.items.some((i) => i.uri === uri && i.version < version)) this.cancelInFlight();
+  }
+
+  private cancelInFlight(): void {
+    if (!this.inFlight) return;
     try {
       writeFileSync(this.cancelFile, String(this.inFlight.id));
     } catch (e) {
@@ -246,9 +340,21 @@ export class Analyzer {
   /**
    * Starts the next request: every document waiting (up to `MAX_BATCH`, in the order they were
    * asked for) goes in one request, so an edited module's dependents cost one round trip and
-   * share the module's evaluation in the analysis process.
+   * share the module's evaluation in the analysis process. It starts after the current turn of the
+   * event loop: an edited module and its dependents, scheduled by timers due at once, go together.
    */
   private pump(): void {
+    if (this.running.length || this.pumping) return;
+    this.pumping = true;
+    setImmediate(() => {
+      this.pumping = false;
+      this.startBatch();
+    });
+  }
+
+  private pumping = false;
+
+  private startBatch(): void {
     if (this.running.length) return;
     const batch = [...this.waiting.keys()].slice(0, MAX_BATCH);
     if (!batch.length) {
@@ -285,6 +391,7 @@ export class Analyzer {
       // A module it imports was edited meanwhile: the result is stale; its waiters wait for the next run.
       if (analysis.imports.some((file) => now.get(file) !== sent.get(file))) return;
       this.completed.set(doc.uri, analysis);
+      this.lastImports.set(doc.uri, analysis.imports);
       this.onAnalysed(analysis);
       this.settle(doc.uri, (w) => w.version <= analysis.version && w.generation <= analysis.generation, analysis);
     });
@@ -316,7 +423,7 @@ export class Analyzer {
     try {
       const id = ++this.requests;
       const request: AnalysisRequest = { kind: 'lint', ...job.request, overlays: this.openTexts(doc.uri), id };
-      this.inFlight = { uri: doc.uri, version: doc.version, id };
+      this.inFlight = { id, items: [this.inFlightItem(doc)] };
       try {
         const first = this.withFacts(doc.uri, await this.call<LintReply>({ ...request, have: this.facts.get(doc.uri)?.seq }, DEFAULT_FILE_TIMEOUT_MS));
         // The reply built on a reply this server no longer holds (cannot happen in order; be safe): ask for all of it.
@@ -343,12 +450,16 @@ export class Analyzer {
     const prepared = jobs.map(({ doc, settings }) => this.lintJob(doc, settings, generation));
     const items = prepared.flatMap((j) => ('request' in j ? [j.request] : []));
     let replies: LintReply[];
+    const id = ++this.requests;
     try {
       const overlays = this.openTexts('');
-      replies = items.length ? (await this.call<LintManyReply>({ kind: 'lintMany', items, overlays }, DEFAULT_FILE_TIMEOUT_MS * items.length)).replies : [];
+      this.inFlight = { id, items: jobs.map(({ doc }) => this.inFlightItem(doc)) };
+      replies = items.length ? (await this.call<LintManyReply>({ kind: 'lintMany', items, overlays, id }, DEFAULT_FILE_TIMEOUT_MS * items.length)).replies : [];
     } catch (e) {
       if (!(e instanceof IsolatedCrash)) throw e;
       return Promise.all(jobs.map(({ doc, settings }) => this.compute(doc, settings, generation)));
+    } finally {
+      if (this.inFlight?.id === id) this.inFlight = null;
     }
     let next = 0;
     return prepared.map((j, i) => {
@@ -357,6 +468,11 @@ export class Analyzer {
       // Batch items ask for no delta, so their facts come whole; held for the document's next reply.
       return this.fromReply(jobs[i].doc, j.base, this.withFacts(jobs[i].doc.uri, reply) ?? reply);
     });
+  }
+
+  /** A document sent for analysis, with the modules its last analysis read (invalidated or not). */
+  private inFlightItem(doc: OpenDocument): { uri: string; version: number; imports: string[] } {
+    return { uri: doc.uri, version: doc.version, imports: this.lastImports.get(doc.uri) ?? [] };
   }
 
   /** The request that lints a document, or its analysis when it is not analysed (not Python, excluded). */
@@ -380,17 +496,27 @@ export class Analyzer {
     if (found.engine.internalError) this.log(`shapelint: internal error on ${doc.uri}: ${found.engine.internalError}`);
     // Code actions and hovers work on this document's own diagnostics; the others belong to their files.
     const lint = { ...found, diagnostics: found.diagnostics.filter((d) => d.file === undefined) };
+    const { own, foreign } = this.placed(doc, found.diagnostics);
+    const importHashes = reply.importHashes ?? {};
+    return { ...base, lint, imports: Object.keys(importHashes), importHashes, foreign, diagnostics: own };
+  }
+
+  /** Engine diagnostics in LSP terms: the document's own, and those located in other files by URI. */
+  private placed(doc: OpenDocument, diagnostics: Diagnostic[]): { own: LspDiagnostic[]; foreign: Map<string, LspDiagnostic[]> } {
     const place = new Placer(doc, (uri) => this.docs.get(uri));
+    const own: LspDiagnostic[] = [];
     const foreign = new Map<string, LspDiagnostic[]>();
-    for (const d of found.diagnostics) {
-      if (d.file === undefined) continue;
+    for (const d of diagnostics) {
       const converted = place.diagnostic(d);
       if (!converted) continue;
+      if (d.file === undefined) {
+        own.push(converted);
+        continue;
+      }
       const uri = pathToFileURL(d.file).href;
       foreign.set(uri, [...(foreign.get(uri) ?? []), converted]);
     }
-    const importHashes = reply.importHashes ?? {};
-    return { ...base, lint, imports: Object.keys(importHashes), importHashes, foreign, diagnostics: lint.diagnostics.map((d) => place.diagnostic(d)!).filter((d) => d) };
+    return { own, foreign };
   }
 
   /** The reply with its models and tensor facts whole (null when its delta builds on a reply not held). */
@@ -471,6 +597,15 @@ class Placer {
   }
 }
 
+/** A lint reply as a cache entry (what `shapelint check` caches: diagnostics, syntax errors, imports and lookups). */
+function cacheEntry(reply: Extract<LintReply, { lint: unknown }>): LintJobResult {
+  const { engine } = reply.lint;
+  const hashes = reply.importHashes ?? {};
+  const lookups = reply.lookups ?? {};
+  const imports = (engine.imports ?? []).map((m) => ({ ...m, hash: hashes[m.path] ?? lookups[m.name]?.[1] ?? '' }));
+  return { id: 0, diagnostics: reply.lint.diagnostics, syntaxErrors: engine.syntaxErrors, truncated: engine.truncated, applied: [], ...(imports.length ? { imports } : {}), lookups };
+}
+
 /** Shown on the first line of a document whose analysis process died or timed out. */
 function analysisFailed(reason: string): LspDiagnostic {
   return {
@@ -502,10 +637,12 @@ function kerasVersionSettings(s: ServerSettings, p: ProjectSettings): Pick<LintS
 
 /** Editor settings win over project files when set, as Ruff's `editorFirst` does. */
 export function lintSettings(s: ServerSettings, p: ProjectSettings): LintSettings {
+  const inputShapes = { ...p.inputShapes, ...s.inputShapes };
   const out: LintSettings = {
     select: s.select.length > 0 ? s.select : p.select,
     ignore: [...(p.ignore ?? []), ...s.ignore],
-    inputShapes: { ...p.inputShapes, ...s.inputShapes },
+    // Left out when empty, as the CLI does: both key the shared result cache by the settings.
+    ...(Object.keys(inputShapes).length ? { inputShapes } : {}),
     kerasBackend: p.kerasBackend,
     ...kerasVersionSettings(s, p),
     budgets: p.budgets,

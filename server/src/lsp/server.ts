@@ -18,12 +18,15 @@ import {
   type ClientCapabilities,
   type CodeAction,
   type CodeActionParams,
+  type Diagnostic as LspDiagnostic,
   type Connection,
   type DocumentDiagnosticReport,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildId, ResultCache, userCacheDir } from '../host/cache';
 import { importsAny } from '../host/project';
 import { CrossFileDiagnostics, withProjectFacts } from './cross-file';
 import { WorkspaceIndex } from './workspace-index';
@@ -89,6 +92,8 @@ class ShapelintServer {
   private readonly staleHints = new Set<string>();
   /** Diagnostics that one document's analysis found in other files (the modules it imports). */
   private readonly cross = new CrossFileDiagnostics();
+  /** The `workspaceDiagnostics` initialization option (see `workspaceDiagnostics`). */
+  private workspacePass = false;
   private readonly index = new WorkspaceIndex(
     () => this.root,
     (m) => this.connection.console.error(m),
@@ -106,16 +111,23 @@ class ShapelintServer {
     c.onInitialize(async (params) => {
       this.capabilities = params.capabilities;
       this.root = workspaceRoot(params.workspaceFolders?.[0]?.uri ?? params.rootUri) ?? this.root;
-      this.pushedSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+      const init = params.initializationOptions as { settings?: unknown; workspaceDiagnostics?: unknown } | undefined;
+      this.pushedSettings = init?.settings;
+      this.workspacePass = init?.workspaceDiagnostics === true;
       this.analyzer = new Analyzer(this.docs, this.settings, this.project, (m) => c.console.error(m), (a) => this.analysed(a), (uri) => this.notebooks.cellSpans(uri));
       this.analyzer.warm();
       return this.initializeResult();
     });
-    c.onInitialized(() => this.registerDynamicCapabilities());
+    c.onInitialized(() => {
+      this.registerDynamicCapabilities();
+      if (this.workspacePass) void this.workspaceDiagnostics();
+    });
     c.onDidOpenTextDocument(({ textDocument: d }) => {
       this.analyzer?.forget(d.uri);
       this.analyzer?.dropBackground(d.uri);
       this.docs.open(d.uri, d.languageId, d.version, d.text);
+      // Its own analysis replaces what the workspace pass found in it while it was closed.
+      this.crossChanged(this.cross.forget(closedSource(d.uri)));
       this.documentChanged(d.uri);
       // After this turn: the open's own analysis goes first.
       setTimeout(() => this.analyseImporters(d.uri), 0);
@@ -252,6 +264,7 @@ class ShapelintServer {
   private dependentsChanged(uri: string): void {
     const file = workspaceRoot(uri);
     if (!file || !this.analyzer) return;
+    this.analyzer.moduleEdited(file);
     const dependents = this.analyzer.dependentsOf(file).filter((d) => d !== uri);
     const closed: string[] = [];
     for (const d of dependents) {
@@ -320,6 +333,33 @@ class ShapelintServer {
       else this.scheduler.schedule(t);
     }
     if (refresh) this.refreshPulled();
+  }
+
+  /**
+   * The `workspaceDiagnostics` initialization option: every closed Python file of the workspace
+   * index gets its diagnostics pushed (and those it finds in the modules it imports), from the
+   * result cache `shapelint check` shares when the file and every module its result looked up are
+   * unchanged, else analysed after the open documents (and cached). Logged with its time.
+   */
+  private async workspaceDiagnostics(): Promise<void> {
+    if (!this.analyzer) return;
+    const t0 = performance.now();
+    const open = new Set(this.docs.all().flatMap((d) => workspaceRoot(d.uri) ?? []));
+    const files = this.index.list().filter((f) => f.endsWith('.py') && !open.has(f));
+    const cache = serverCache();
+    let analysed = 0;
+    let fromCache = 0;
+    for (let i = 0; i < files.length; i += WORKSPACE_CHUNK) {
+      const done = await this.analyzer.workspaceAnalyses(files.slice(i, i + WORKSPACE_CHUNK), cache);
+      analysed += done.analyses.length;
+      fromCache += done.fromCache;
+      for (const a of done.analyses) {
+        if (this.docs.get(a.uri)) continue;
+        const found = new Map<string, LspDiagnostic[]>([[a.uri, a.diagnostics] as const, ...a.foreign].filter(([, ds]) => ds.length));
+        this.crossChanged(this.cross.update(closedSource(a.uri), found));
+      }
+    }
+    this.connection.console.info(`shapelint: workspace diagnostics of ${analysed} closed files (${fromCache} from the cache) in ${Math.round(performance.now() - t0)} ms`);
   }
 
   /** An analysis plus the shapes that open dependents' runs gave this document's layers. */
@@ -468,3 +508,22 @@ function cancelled(): ResponseError<{ retriggerRequest: boolean }> {
   return new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
 }
 
+/** Closed files analysed by the workspace pass at a time (read, looked up in the cache, analysed when missing). */
+const WORKSPACE_CHUNK = 64;
+
+/** What the workspace pass found in a closed file and the modules it imports, recorded under a source of its own. */
+function closedSource(uri: string): string {
+  return `closed:${uri}`;
+}
+
+/**
+ * The result cache `shapelint check` uses (the user's cache folder, never the project's),
+ * keyed by the same build: the compiled engine and host, or this bundle when it holds them.
+ */
+function serverCache(): ResultCache | null {
+  const dir = userCacheDir(process.env);
+  if (!dir) return null;
+  const engine = path.join(__dirname, '..', 'engine');
+  const code = existsSync(engine) ? [engine, path.join(__dirname, '..', 'host'), path.join(__dirname, 'lint-worker.bundle.js')] : [__filename];
+  return new ResultCache(dir, buildId(shapelintVersion(), code));
+}

@@ -71,6 +71,16 @@ export interface RunCarry {
   marks?: { models: number; tensors: number }[];
   /** Set by the run: the steps spent after the body (instantiating unused classes, probing models). */
   endSteps?: number;
+  /**
+   * Set by a run that follows imports: the marks of the facts placed in other files, by file
+   * (`marks` then count the analysed file's facts), and what the result depends on besides the
+   * entry's text (`Program.dependencies`: its segments are the lookups before the body, of each
+   * top-level statement, and of the end phase).
+   */
+  elsewhereMarks?: Map<string, { models: number; tensors: number }[]>;
+  /** Set with `elsewhereMarks`: a fact placed in another file names a place in the analysed file. */
+  entryRefs?: boolean;
+  dependencies?: ReturnType<Program['dependencies']>;
 }
 
 const MAX_CALL_DEPTH = 40;
@@ -222,6 +232,8 @@ export class Interpreter implements InterpreterHost {
     this.meter.allow(BODY_SHARE);
     try {
       for (const part of this.module.body) {
+        // The lookups of each top-level statement apart (RunCarry.dependencies).
+        if (this.carry) this.program.newSegment();
         topStart = part.start;
         for (const s of part.convert()) {
           topStart = s.r.start;
@@ -235,6 +247,7 @@ export class Interpreter implements InterpreterHost {
     }
     this.meter.allow(1);
     const carry = this.carry;
+    if (carry) this.program.newSegment();
     const mark = () => carry?.marks?.push({ models: this.models.summaries().length, tensors: this.tensors.length });
     const bodySteps = this.meter.used;
     if (carry) {
@@ -258,7 +271,15 @@ export class Interpreter implements InterpreterHost {
       diagnostics.push(budgetDiagnostic(stop.budget.budget, at, this.text, this.meter.limits));
     }
     const result = { diagnostics, models: this.models.summaries(), tensors: this.tensors, truncated: stop !== null };
-    return this.program.multiFile ? placeResults(this.program, result) : result;
+    if (!this.program.multiFile) return result;
+    const { placedMarks, ...placed } = placeResults(this.program, result, carry?.marks);
+    if (carry && placedMarks) {
+      carry.marks = placedMarks.entry;
+      carry.elsewhereMarks = placedMarks.elsewhere;
+      carry.entryRefs = placedMarks.entryRefs;
+      carry.dependencies = this.program.dependencies();
+    }
+    return placed;
   }
 
   /** A top-level statement; a raise of stub code that no frame catches ends only this statement. */

@@ -10,7 +10,22 @@ import type { Diagnostic, ElsewhereFacts, Fix, LayerApplication, ModelSummary, R
 import type { InterpretResult } from './interpreter';
 import type { LoadedModule, Program } from './program';
 
-export function placeResults(program: Program, result: InterpretResult): InterpretResult {
+/** Counts of summaries and tensor facts at a phase boundary of a run (incremental.ts orders results by them). */
+export interface Mark {
+  models: number;
+  tensors: number;
+}
+
+/** A run's phase marks carried through placement: for the analysed file's facts and for each other file's. */
+export interface PlacedMarks {
+  entry: Mark[];
+  elsewhere: Map<string, Mark[]>;
+  /** A fact placed in another file names a place in the analysed file (it cannot move with a block of it). */
+  entryRefs: boolean;
+}
+
+/** `marks` (counts before placement): also says where each phase boundary falls after it. */
+export function placeResults(program: Program, result: InterpretResult, marks?: Mark[]): InterpretResult & { placedMarks?: PlacedMarks } {
   const place = (r: TextRange) => placeRange(program, r);
   const diagnostics = result.diagnostics.flatMap((d) => placeDiagnostic(program, d));
   const elsewhere = new Map<string, ElsewhereFacts>();
@@ -24,17 +39,18 @@ export function placeResults(program: Program, result: InterpretResult): Interpr
     bucket(m.source.path).comments = m.comments.map((c) => ({ ...c, range: { start: c.range.start - m.base, end: c.range.end - m.base } }));
   }
   const tensors: TensorFact[] = [];
-  for (const t of result.tensors) {
+  const placeTensor = (t: TensorFact) => {
     const p = place(t.range);
-    if (!p) continue;
+    if (!p) return;
     const fact = { ...t, range: p.range };
     if (p.file === undefined) tensors.push(fact);
     else bucket(p.file).tensors.push(fact);
-  }
+  };
   const models: ModelSummary[] = [];
-  for (const m of result.models) {
+  let entryRefs = false;
+  const placeModel = (m: ModelSummary) => {
     const p = place(m.range);
-    if (!p) continue;
+    if (!p) return;
     const summary: ModelSummary = {
       ...m,
       range: p.range,
@@ -44,13 +60,36 @@ export function placeResults(program: Program, result: InterpretResult): Interpr
     };
     if (p.file === undefined) models.push(summary);
     else bucket(p.file).models.push(summary);
+    // A layer without a file in another file's summary may be the analysed file's (placeLayer).
+    if (p.file !== undefined && !m.library && m.layers.some((l) => program.inEntry(l.appliedAt))) entryRefs = true;
     // A model created in one file from a class in another: that file's hovers see its layers too.
     for (const file of new Set(summary.layers.flatMap((l) => (l.file !== undefined ? [l.file] : [])))) {
       const layers = summary.layers.filter((l) => l.file === file).map(({ file: _file, ...l }) => l);
       bucket(file).models.push({ ...summary, range: layers[0].definedAt, inputSource: null, layers });
     }
+  };
+  const counts = (kind: 'models' | 'tensors') => () => new Map([['', kind === 'models' ? models.length : tensors.length], ...[...elsewhere].map(([f, b]) => [f, b[kind].length] as const)]);
+  const tensorsAt = placeEach(result.tensors, placeTensor, marks?.map((m) => m.tensors), counts('tensors'));
+  const modelsAt = placeEach(result.models, placeModel, marks?.map((m) => m.models), counts('models'));
+  const placed = { ...result, diagnostics, tensors, models, imports: program.imports(), elsewhere: [...elsewhere.values()] };
+  if (!marks) return placed;
+  const markOf = (k: number, file: string) => ({ models: modelsAt[k].get(file) ?? 0, tensors: tensorsAt[k].get(file) ?? 0 });
+  const placedMarks: PlacedMarks = {
+    entry: marks.map((_, k) => markOf(k, '')),
+    elsewhere: new Map([...elsewhere.keys()].map((f) => [f, marks.map((_, k) => markOf(k, f))])),
+    entryRefs,
+  };
+  return { ...placed, placedMarks };
+}
+
+/** Places each item in order; with `stops` (ascending counts of items), the counts `count` gives when each stop is reached. */
+function placeEach<T>(items: T[], place: (item: T) => void, stops: number[] | undefined, count: () => Map<string, number>): Map<string, number>[] {
+  const at: Map<string, number>[] = [];
+  for (let i = 0; i <= items.length; i++) {
+    while (stops && at.length < stops.length && stops[at.length] <= i) at.push(count());
+    if (i < items.length) place(items[i]);
   }
-  return { ...result, diagnostics, tensors, models, imports: program.imports(), elsewhere: [...elsewhere.values()] };
+  return at;
 }
 
 interface Placed {

@@ -70,6 +70,13 @@ export class Program {
   private readonly trees: ParsedTree[] = [];
   /** Modules being evaluated that may become shared (innermost last). */
   private readonly recordings: Recording[] = [];
+  /**
+   * Every lookup this analysis depended on, in segments (`newSegment`: the interpreter starts
+   * one per top-level statement): its own lookups, names it found already loaded, and the
+   * lookups of each shared evaluation it took (transitively). A result is valid for as long as
+   * each resolves alike (incremental.ts).
+   */
+  private readonly segments: Map<string, Lookup>[] = [new Map()];
 
   constructor(
     entryText: string,
@@ -109,6 +116,7 @@ export class Program {
     const cached = this.byName.get(name);
     if (cached !== undefined) {
       this.noteCached(name, cached);
+      this.logCached(name, cached);
       return cached;
     }
     if (!this.provider || this.modules.length >= MAX_MODULES || !/^[A-Za-z_][\w.]*$/.test(name)) {
@@ -118,6 +126,7 @@ export class Program {
     const source = this.provider.find(name) ?? null;
     const lookup: Lookup = { name, path: source?.path ?? null, identity: source ? identityOf(source) : null };
     for (const r of this.recordings) r.lookups.push(lookup);
+    this.log([lookup]);
     if (!source) {
       this.byName.set(name, null);
       return null;
@@ -170,10 +179,13 @@ export class Program {
     const cached = this.byName.get(name);
     if (cached !== undefined) {
       this.noteCached(name, cached);
+      this.logCached(name, cached);
       return cached !== null;
     }
     const source = this.provider?.find(name);
-    for (const r of this.recordings) r.lookups.push({ name, path: source?.path ?? null, identity: source ? identityOf(source) : null });
+    const lookup: Lookup = { name, path: source?.path ?? null, identity: source ? identityOf(source) : null };
+    for (const r of this.recordings) r.lookups.push(lookup);
+    this.log([lookup]);
     return !!source;
   }
 
@@ -192,6 +204,7 @@ export class Program {
     }
     this.meter.charge(e.steps);
     runner.reused(e.effects);
+    this.log(e.lookups);
     for (const r of this.recordings) {
       r.lookups.push(...e.lookups);
       r.modules.push(...e.modules);
@@ -203,8 +216,7 @@ export class Program {
     const cached = this.byName.get(l.name);
     if (cached === null) return l.path === null;
     if (cached !== undefined) return l.mod ? cached === l.mod : (cached.source?.path ?? null) === l.path;
-    const now = this.provider!.find(l.name);
-    return now ? now.path === l.path && identityOf(now) === l.identity : l.path === null;
+    return sameResolution(this.provider, l);
   }
 
   /** A module already loaded is named again: evaluations under way now depend on it. */
@@ -272,6 +284,40 @@ export class Program {
     return m.lines.lineOf(offset - m.base);
   }
 
+  /**
+   * What this analysis's result depends on besides the entry's text and the options: every
+   * module lookup it made (path and content, or a miss), once each; and whether every module it
+   * loaded was a shared evaluation (a module run afresh may have effects a partial run of the
+   * entry would repeat: layer names, facts).
+   */
+  dependencies(): { segments: Lookup[][]; allShared: boolean } {
+    return { segments: this.segments.map((s) => [...s.values()]), allShared: this.loaded.every((m) => m.shared !== undefined) };
+  }
+
+  /** Lookups from here on go in a new segment of `dependencies()`. */
+  newSegment(): void {
+    this.segments.push(new Map());
+  }
+
+  private log(lookups: Lookup[]): void {
+    const segment = this.segments[this.segments.length - 1];
+    for (const { name, path, identity } of lookups) {
+      const key = `${name}\0${path}\0${identity}`;
+      // Without the module itself: a kept result must not hold its scope.
+      if (!segment.has(key)) segment.set(key, { name, path, identity });
+    }
+  }
+
+  /** A name found already loaded: what reads it depends on that module (and on what it imported). */
+  private logCached(name: string, cached: LoadedModule | null): void {
+    if (cached === null) return this.log([{ name, path: null, identity: null }]);
+    if (!cached.source) return;
+    const segment = this.segments[this.segments.length - 1];
+    const before = segment.size;
+    this.log([{ name, path: cached.source.path, identity: identityOf(cached.source) }]);
+    if (segment.size > before && cached.shared) this.log(cached.shared.lookups);
+  }
+
   imports(): ImportedModule[] {
     return this.loaded.map((m) => ({ name: m.name, path: m.source!.path, stub: m.source!.stub }));
   }
@@ -280,6 +326,12 @@ export class Program {
     for (const t of this.trees) t.dispose();
     this.trees.length = 0;
   }
+}
+
+/** Whether `provider` resolves `lookup`'s name as it did: the same file (with the same content when `content`), or still nothing. */
+export function sameResolution(provider: ModuleProvider | undefined, lookup: Lookup, content = true): boolean {
+  const now = provider?.find(lookup.name);
+  return now ? now.path === lookup.path && (!content || identityOf(now) === lookup.identity) : lookup.path === null;
 }
 
 /** The lookups once each (a module imported twice is looked up twice). */
