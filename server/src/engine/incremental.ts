@@ -149,7 +149,7 @@ export function interpretIncrementally(module: Module, text: string, options: An
   if (options.onTargetCheck || options.stubCodeEnd !== undefined) return null;
   const parts = [...module.body];
   cache.begin();
-  const units: Unit[] = parts.map((p) => ({ start: p.start, end: p.end, names: cache.namesOf(text.slice(p.start, p.end), p) }));
+  const units: Unit[] = parts.map((p) => ({ start: p.start, end: p.end, names: cache.namesOf(p.text ?? text.slice(p.start, p.end), p) }));
   const optionsText = optionsKey(options, groups, units);
   if (optionsText === null) return null;
   const key = cache.idOf(optionsText);

@@ -60,7 +60,7 @@ export function analyzeText(parser: PythonParser, text: string, options: Analyze
 function analyzeWithin(meter: Meter, tree: ParsedTree, text: string, options: TreeOptions): EngineResult {
   let module: Module;
   try {
-    module = convertModule(tree.rootNode, meter, options.conversionCache, tree.cutAt === undefined ? text : undefined);
+    module = convertModule(tree.rootNode, meter, options.conversionCache, tree.cutAt === undefined ? text : undefined, tree);
   } catch (e) {
     return { ...emptyResult(), internalError: describe(e) };
   }

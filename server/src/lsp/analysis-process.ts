@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { AnalysisCache, analyzeTree, ConversionCache, LineIndex, type EngineResult, type ParsedTree, type PythonParser } from '../engine/index';
+import { AnalysisCache, analyzeTree, ConversionCache, type EngineResult, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
 import { serveRequests, testFault } from '../host/isolated-child';
 import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from '../host/lint';
@@ -16,7 +16,7 @@ import { loadParser } from '../host/parser';
 import { withPortOf } from '../host/port-of';
 import { portText, type PortFramework, type PortResult } from '../engine/port/index';
 import { fileModuleProvider, withHash, type ProjectSpec } from '../host/project';
-import { changedRegion } from './text-delta';
+import { treeEditBetween } from './text-delta';
 import { encodeDelta, type FactsDelta, type SentFacts } from './result-delta';
 import { treeFingerprint } from './requests';
 
@@ -71,7 +71,7 @@ class TrackedDocument {
   /** The tree of `text`, re-parsed incrementally from the previous one. */
   treeFor(parser: PythonParser, text: string): ParsedTree {
     if (this.tree && text === this.text) return this.tree;
-    if (this.tree) this.tree.edit(treeEdit(this.text, text));
+    if (this.tree) this.tree.edit(treeEditBetween(this.text, text));
     const next = parser.parse(text, this.tree ?? undefined);
     this.tree?.dispose();
     this.tree = next;
@@ -83,25 +83,6 @@ class TrackedDocument {
     this.tree?.dispose();
     this.tree = null;
   }
-}
-
-function treeEdit(before: string, after: string) {
-  const region = changedRegion(before, after);
-  const oldLines = new LineIndex(before);
-  const newLines = new LineIndex(after);
-  // Tree-sitter points for string input count columns in UTF-16 units, like LSP.
-  const point = (lines: LineIndex, offset: number) => {
-    const p = lines.toLsp(offset);
-    return { row: p.line, column: p.character };
-  };
-  return {
-    startIndex: region.start,
-    oldEndIndex: region.oldEnd,
-    newEndIndex: region.newEnd,
-    startPosition: point(oldLines, region.start),
-    oldEndPosition: point(oldLines, region.oldEnd),
-    newEndPosition: point(newLines, region.newEnd),
-  };
 }
 
 const documents = new Map<string, TrackedDocument>();
