@@ -15,7 +15,7 @@ import { interpretIncrementally, type AnalysisCache } from './incremental';
 export * from './types';
 export { RULES, findRule, ruleByName, ruleUrl } from './rules/index';
 export type { Rule, RuleDoc, RuleName } from './rules/index';
-export { CellMap, LineIndex, type CellPosition, type CellSpan, type CliPosition } from './positions';
+export { CellMap, LineIndex, lspPositionAt, type CellPosition, type CellSpan, type CliPosition } from './positions';
 export { cellsProgram, notebookWithProgram, readNotebook, type Notebook, type NotebookWrite } from './notebook';
 export type { PythonParser, ParsedTree, TreeEdit, ParseOptions } from './syntax/tree';
 export { formatShape } from './shapes';

@@ -48,7 +48,7 @@ const SHAPELINT = /#\s*shapelint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?/gi;
 const FOREIGN_CODE = /^[A-Za-z]+[0-9]+$/;
 
 /** Whether a comment may hold a directive (most comments do not: they are skipped at once). */
-const MAY_DIRECT = /noqa|shapelint/i;
+const MAY_DIRECT = /#\s*(?:noqa|shapelint:)/i;
 
 /** Finds every suppression directive in the file's comments. */
 export function parseSuppressions(comments: readonly { range: TextRange; text: string }[], textOfFile: string): Suppression[] {

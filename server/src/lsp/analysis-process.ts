@@ -73,7 +73,9 @@ class TrackedDocument {
     if (this.tree && text === this.text) return this.tree;
     if (this.tree) this.tree.edit(treeEditBetween(this.text, text));
     const next = parser.parse(text, this.tree ?? undefined);
-    this.tree?.dispose();
+    // Freeing a large tree takes a while: after the reply is sent.
+    const old = this.tree;
+    if (old) setImmediate(() => old.dispose());
     this.tree = next;
     this.text = text;
     return next;
@@ -149,7 +151,8 @@ function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' 
     const importHashes: Record<string, string> = {};
     for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = contentHash(modules?.textOf(m.path) ?? '');
     const lint = lintEngineResult(engine, request.text, request.settings, modules?.textOf);
-    return { ...withFactsDelta(doc, request.have, lint, analysed), importHashes } satisfies LintReply;
+    const reply = withFactsDelta(doc, request.have, lint, analysed);
+    return { ...reply, lint: forServer(reply.lint), importHashes } satisfies LintReply;
   } catch (e) {
     // The engine never throws; this guards parsing and the pipeline. Start afresh next time.
     forget(request.uri);
@@ -193,6 +196,18 @@ function withFactsDelta(doc: TrackedDocument, have: number | undefined, lint: Li
   const delta = { models: encodeDelta(lint.engine.models, origins.models, previous.models), tensors: encodeDelta(lint.engine.tensors, origins.tensors, previous.tensors) };
   return { lint: { ...lint, engine: { ...lint.engine, models: [], tensors: [] } }, facts: { seq, base: have, delta } };
 }
+
+/**
+ * The lint result without what the server never reads, which was half of a reply for a large
+ * file: the engine's own diagnostics (the lint's are the ones shown) and every comment but
+ * those a hover explains (`# noqa` ones, lsp/hover.ts).
+ */
+function forServer(lint: LintResult): LintResult {
+  const comments = lint.engine.comments.filter((c) => NOQA.test(c.text));
+  return { ...lint, engine: { ...lint.engine, diagnostics: [], comments } };
+}
+
+const NOQA = /noqa/i;
 
 /** The engine's view of the document's project: its modules, open documents' texts winning. */
 function projectOptions(p: PythonParser, request: { project?: ProjectSpec; overlays?: Record<string, string> }, providers?: Map<string, ReturnType<typeof fileModuleProvider>>) {

@@ -4,7 +4,7 @@
  * offsets between a document and the text of an older analysis, so that hovers can be served
  * from the last completed analysis while a newer one runs.
  */
-import { LineIndex, type TreeEdit } from '../engine/index';
+import { lspPositionAt, type TreeEdit } from '../engine/index';
 
 export interface ChangedRegion {
   /** Offsets before `start` are the same in both texts. */
@@ -26,20 +26,18 @@ export function changedRegion(before: string, after: string): ChangedRegion {
 /** The tree-sitter edit that turns `before` into `after` (one edit spanning the changed region). */
 export function treeEditBetween(before: string, after: string): TreeEdit {
   const region = changedRegion(before, after);
-  const oldLines = new LineIndex(before);
-  const newLines = new LineIndex(after);
   // Tree-sitter points for string input count columns in UTF-16 units, like LSP.
-  const point = (lines: LineIndex, offset: number) => {
-    const p = lines.toLsp(offset);
+  const point = (text: string, offset: number) => {
+    const p = lspPositionAt(text, offset);
     return { row: p.line, column: p.character };
   };
   return {
     startIndex: region.start,
     oldEndIndex: region.oldEnd,
     newEndIndex: region.newEnd,
-    startPosition: point(oldLines, region.start),
-    oldEndPosition: point(oldLines, region.oldEnd),
-    newEndPosition: point(newLines, region.newEnd),
+    startPosition: point(before, region.start),
+    oldEndPosition: point(before, region.oldEnd),
+    newEndPosition: point(after, region.newEnd),
   };
 }
 
