@@ -226,7 +226,7 @@ async function serverSection(): Promise<void> {
   const analysis = stats(zooEdits.analysis);
   console.log(
     `  in one process: incremental analysis + lint median ${analysis.median.toFixed(1)} ms (p95 ${analysis.p95.toFixed(1)} ms); ` +
-      `blocks reused per edit ${median(zooEdits.reused)}, run ${median(zooEdits.ran)}`,
+      `blocks reused per edit ${median(zooEdits.reused)}, run ${median(zooEdits.ran)}; top-level statements read from the tree ${median(zooEdits.read)}`,
   );
   const documents = Array.from({ length: quick ? 50 : 500 }, (_, i) => generatedModelFile(150, 2_000 + i));
   const edits = quick ? 1_000 : 10_000;

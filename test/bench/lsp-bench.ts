@@ -35,15 +35,16 @@ function editAt(text: string, i: number): { offset: number; insert: boolean } {
 /**
  * The same edits in this process: the incremental re-parse, and with `analyse` the analysis
  * process's work on it (engine with its per-document caches, then the lint pipeline), with how
- * many blocks each analysis reused and ran (engine/incremental.ts).
+ * many blocks each analysis reused and ran (engine/incremental.ts) and how many top-level
+ * statements it read from the tree (engine/syntax/convert.ts).
  */
-export async function editTimes(text: string, runs: number, analyse = true): Promise<{ parse: number[]; analysis: number[]; reused: number[]; ran: number[] }> {
+export async function editTimes(text: string, runs: number, analyse = true): Promise<{ parse: number[]; analysis: number[]; reused: number[]; ran: number[]; read: number[] }> {
   const parser = await loadParser('wasm');
   const caches = { conversionCache: new ConversionCache(), analysisCache: new AnalysisCache() };
   let current = text;
   let tree = parser.parse(current);
   if (analyse) lintEngineResult(analyzeTree(tree, current, { ...engineOptions({}), ...caches }), current);
-  const out = { parse: [] as number[], analysis: [] as number[], reused: [] as number[], ran: [] as number[] };
+  const out = { parse: [] as number[], analysis: [] as number[], reused: [] as number[], ran: [] as number[], read: [] as number[] };
   for (let i = 0; i < runs; i++) {
     const { offset, insert } = editAt(text, i);
     const next = insert ? current.slice(0, offset) + '1' + current.slice(offset) : current.slice(0, offset) + current.slice(offset + 1);
@@ -68,6 +69,7 @@ export async function editTimes(text: string, runs: number, analyse = true): Pro
     out.analysis.push(performance.now() - t1);
     out.reused.push(caches.analysisCache.lastReused);
     out.ran.push(caches.analysisCache.lastRan);
+    out.read.push(caches.conversionCache.lastRead);
   }
   tree.dispose();
   parser.dispose();

@@ -42,7 +42,7 @@ export interface Origin {
 export class AnalysisCache {
   /** The origins of the last result's summaries and tensor facts; null when it was not assembled from blocks. */
   lastOrigins: { models: Origin[]; tensors: Origin[] } | null = null;
-  private runs = new Map<string, BlockRun>();
+  private runs = new RunMap();
   /** Runs reused and made by the last analysis (for tests and the benchmark). */
   lastReused = 0;
   lastRan = 0;
@@ -65,32 +65,32 @@ export class AnalysisCache {
   }
 
   /** Replaced by the runs one analysis used: runs of text no longer there are dropped. */
-  private next = new Map<string, BlockRun>();
+  private next = new RunMap();
   /** The names of each top-level statement, by its text (so unchanged statements are not converted). */
   private names = new Map<string, UnitNames>();
   private nextNames = new Map<string, UnitNames>();
 
   begin(): void {
     this.lastOrigins = null;
-    this.next = new Map();
+    this.next = new RunMap();
     this.nextNames = new Map();
     this.lastReused = 0;
     this.lastRan = 0;
   }
 
-  /** The run kept under `key`, when `valid` (its imports still resolve alike). */
-  get(key: string, valid: (run: BlockRun) => boolean = () => true): BlockRun | undefined {
-    const found = this.runs.get(key) ?? this.next.get(key);
+  /** The run kept for `span` under `head`, when `valid` (its imports still resolve alike). */
+  get(span: string, head: string, valid: (run: BlockRun) => boolean = () => true): BlockRun | undefined {
+    const found = this.runs.get(span, head) ?? this.next.get(span, head);
     const hit = found && valid(found) ? found : undefined;
     if (hit) {
-      this.next.set(key, hit);
+      this.next.set(span, head, hit);
       this.lastReused++;
     }
     return hit;
   }
 
-  set(key: string, run: BlockRun): void {
-    this.next.set(key, run);
+  set(span: string, head: string, run: BlockRun): void {
+    this.next.set(span, head, run);
     this.lastRan++;
   }
 
@@ -118,6 +118,28 @@ export class AnalysisCache {
   }
 }
 
+/**
+ * Block runs by the text of their span, then by the rest of their key: the long text is hashed
+ * on its own, never copied into one long key at every analysis.
+ */
+class RunMap {
+  private readonly bySpan = new Map<string, Map<string, BlockRun>>();
+
+  get(span: string, head: string): BlockRun | undefined {
+    return this.bySpan.get(span)?.get(head);
+  }
+
+  set(span: string, head: string, run: BlockRun): void {
+    let heads = this.bySpan.get(span);
+    if (!heads) this.bySpan.set(span, (heads = new Map()));
+    heads.set(head, run);
+  }
+
+  clear(): void {
+    this.bySpan.clear();
+  }
+}
+
 interface BlockRun {
   /** Where the block's span started in the text it ran on. */
   spanStart: number;
@@ -126,6 +148,8 @@ interface BlockRun {
   marks: { models: number; tensors: number }[];
   /** Layer-name counters after the block's body, and after its end phase. */
   bodyEnd: Map<string, number>;
+  /** `bodyEnd` as text: the next block's key (made once per run). */
+  bodyEndKey: string;
   end: Map<string, number>;
   asked: boolean;
   steps: number;
@@ -160,7 +184,7 @@ export function interpretIncrementally(module: Module, text: string, options: An
   if (options.onTargetCheck || options.stubCodeEnd !== undefined) return null;
   const parts = [...module.body];
   cache.begin();
-  const units: Unit[] = parts.map((p) => ({ start: p.start, end: p.end, names: cache.namesOf(text.slice(p.start, p.end), p) }));
+  const units: Unit[] = parts.map((p) => ({ start: p.start, end: p.end, names: cache.namesOf(p.text ?? text.slice(p.start, p.end), p) }));
   const optionsText = optionsKey(options, groups, units);
   if (optionsText === null) return null;
   const key = cache.idOf(optionsText);
@@ -227,21 +251,22 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
   const out: PlacedRun[] = [];
   const prelude = preludeTexts(ctx);
   let names = new Map<string, number>();
+  let namesKey = JSON.stringify([]);
   let steps = 0;
   const limit = new Meter(ctx.options).limits.steps * STEP_SHARE;
   for (const [b, [first, last]] of plan.blocks.entries()) {
     const spanStart = first > 0 ? units[first - 1].end : 0;
     const spanEnd = last + 1 < units.length ? units[last + 1].start : text.length;
     // The prelude's text, and how many of its imports come before the block and inside it.
-    const head = [ctx.optionsKey, group.semantics, [...names], ctx.lines(spanStart), prelude.id, prelude.before[first], prelude.before[last + 1]];
-    const key = `${JSON.stringify(head)}${text.slice(spanStart, spanEnd)}`;
-    let run = ctx.cache.get(key, (r) => stillResolves(ctx.options.modules, r));
+    const head = `${JSON.stringify([ctx.optionsKey, group.semantics, ctx.lines(spanStart), prelude.id, prelude.before[first], prelude.before[last + 1]])}${namesKey}`;
+    const span = text.slice(spanStart, spanEnd);
+    let run = ctx.cache.get(span, head, (r) => stillResolves(ctx.options.modules, r));
     if (!run && ctx.options.cancelled?.()) return null;
     if (!run) {
       run = runBlock(ctx, group, first, last, names) ?? undefined;
       if (!run || !within(run.result, spanStart, spanEnd)) return null;
       run.spanStart = spanStart;
-      ctx.cache.set(key, run);
+      ctx.cache.set(span, head, run);
     }
     // A model probed at the end that names layers would take later blocks' names in one run.
     if (b < plan.blocks.length - 1 && !sameCounts(run.bodyEnd, run.end)) return null;
@@ -249,6 +274,7 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
     if (steps > limit) return null;
     out.push({ ...run, delta: spanStart - run.spanStart, source: run });
     names = run.bodyEnd;
+    namesKey = run.bodyEndKey;
   }
   return out;
 }
@@ -273,7 +299,7 @@ function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: num
   const meter = new Meter(ctx.options);
   const result = interpretModule({ ...ctx.module, body }, ctx.text, { ...ctx.options, kerasProbe: probe }, meter, carry);
   if (result.truncated || !carry.marks || !carry.bodyEnd) return null;
-  const run: BlockRun = { spanStart: 0, result, marks: carry.marks, bodyEnd: carry.bodyEnd, end: carry.layerNames, asked: probe.asked, steps: meter.used, endSteps: carry.endSteps ?? 0 };
+  const run: BlockRun = { spanStart: 0, result, marks: carry.marks, bodyEnd: carry.bodyEnd, bodyEndKey: JSON.stringify([...carry.bodyEnd]), end: carry.layerNames, asked: probe.asked, steps: meter.used, endSteps: carry.endSteps ?? 0 };
   const deps = carry.dependencies;
   if (!deps) return run;
   // Project modules and stubs: only evaluations shared between analyses have no effects another block would repeat.

@@ -15,7 +15,7 @@ import { interpretIncrementally, type AnalysisCache } from './incremental';
 export * from './types';
 export { RULES, findRule, ruleByName, ruleUrl } from './rules/index';
 export type { Rule, RuleDoc, RuleName } from './rules/index';
-export { CellMap, LineIndex, type CellPosition, type CellSpan, type CliPosition } from './positions';
+export { CellMap, LineIndex, lspPositionAt, type CellPosition, type CellSpan, type CliPosition } from './positions';
 export { cellsProgram, notebookWithProgram, readNotebook, type Notebook, type NotebookWrite } from './notebook';
 export type { PythonParser, ParsedTree, TreeEdit, ParseOptions } from './syntax/tree';
 export { formatShape } from './shapes';
@@ -60,7 +60,7 @@ export function analyzeText(parser: PythonParser, text: string, options: Analyze
 function analyzeWithin(meter: Meter, tree: ParsedTree, text: string, options: TreeOptions): EngineResult {
   let module: Module;
   try {
-    module = convertModule(tree.rootNode, meter, options.conversionCache, tree.cutAt === undefined ? text : undefined);
+    module = convertModule(tree.rootNode, meter, options.conversionCache, tree.cutAt === undefined ? text : undefined, tree);
   } catch (e) {
     return { ...emptyResult(), internalError: describe(e) };
   }

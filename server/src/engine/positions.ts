@@ -122,6 +122,22 @@ export class LineIndex {
   }
 }
 
+/**
+ * `new LineIndex(text).toLsp(offset)` for one offset, without indexing every line (the
+ * language server places each edit of a large document this way).
+ */
+export function lspPositionAt(text: string, offset: number): LspPosition {
+  if (text.includes('\r')) return new LineIndex(text).toLsp(offset);
+  const at = Math.max(0, Math.min(offset, text.length));
+  let line = 0;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, character: at - start };
+}
+
 /** Appends to `starts` the start of every line that begins after a line break in text[from, to). */
 function scanLineStarts(text: string, from: number, to: number, starts: number[]): number[] {
   for (let i = from; i < to; i++) {

@@ -47,15 +47,20 @@ const SHAPELINT = /#\s*shapelint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?/gi;
 /** A code of another tool (`E501`, `PLR2004`): letters then digits. */
 const FOREIGN_CODE = /^[A-Za-z]+[0-9]+$/;
 
+/** Whether a comment may hold a directive (most comments do not: they are skipped at once). */
+const MAY_DIRECT = /#\s*(?:noqa|shapelint:)/i;
+
 /** Finds every suppression directive in the file's comments. */
-export function parseSuppressions(comments: readonly { range: TextRange; text: string }[], text: string): Suppression[] {
-  const index = new LineIndex(text);
+export function parseSuppressions(comments: readonly { range: TextRange; text: string }[], textOfFile: string): Suppression[] {
+  // Lines are counted only when a directive is found (the server lints a large file at every edit).
+  let index: LineIndex | null = null;
   const out: Suppression[] = [];
   for (const raw of comments) {
+    if (!MAY_DIRECT.test(raw.text)) continue;
     // A comment token can end with the CR of a CRLF line break: that belongs to the line.
     const text = raw.text.replace(/\r+$/, '');
     const c = { text, range: { start: raw.range.start, end: raw.range.start + text.length } };
-    const line = index.lineOf(c.range.start);
+    const line = (index ??= new LineIndex(textOfFile)).lineOf(c.range.start);
     for (const m of c.text.matchAll(NOQA)) {
       const found = noqaAt(c.text, m.index! + m[0].length);
       if (!found) continue;
@@ -115,6 +120,7 @@ export function applySuppressions(
   text: string,
   options: ApplyOptions = {},
 ): SuppressionOutcome {
+  if (suppressions.length === 0) return { kept: [...diagnostics], suppressed: [], unused: [] };
   const index = new LineIndex(text);
   const used = suppressions.map(() => new Set<string>());
   const kept: Diagnostic[] = [];

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { AnalysisCache, analyzeTree, ConversionCache, LineIndex, type EngineResult, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
+import { AnalysisCache, analyzeTree, ConversionCache, type EngineResult, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
 import { serveRequests, testFault } from '../host/isolated-child';
 import { recordingLookups, type Lookups } from '../host/lint-job';
@@ -17,7 +17,7 @@ import { loadParser } from '../host/parser';
 import { withPortOf } from '../host/port-of';
 import { portText, type PortFramework, type PortResult } from '../engine/port/index';
 import { fileModuleProvider, withHash, type ProjectSpec } from '../host/project';
-import { changedRegion } from './text-delta';
+import { treeEditBetween } from './text-delta';
 import { encodeDelta, type FactsDelta, type SentFacts } from './result-delta';
 import { treeFingerprint } from './requests';
 
@@ -75,9 +75,11 @@ class TrackedDocument {
   /** The tree of `text`, re-parsed incrementally from the previous one. */
   treeFor(parser: PythonParser, text: string): ParsedTree {
     if (this.tree && text === this.text) return this.tree;
-    if (this.tree) this.tree.edit(treeEdit(this.text, text));
+    if (this.tree) this.tree.edit(treeEditBetween(this.text, text));
     const next = parser.parse(text, this.tree ?? undefined);
-    this.tree?.dispose();
+    // Freeing a large tree takes a while: after the reply is sent.
+    const old = this.tree;
+    if (old) setImmediate(() => old.dispose());
     this.tree = next;
     this.text = text;
     return next;
@@ -87,25 +89,6 @@ class TrackedDocument {
     this.tree?.dispose();
     this.tree = null;
   }
-}
-
-function treeEdit(before: string, after: string) {
-  const region = changedRegion(before, after);
-  const oldLines = new LineIndex(before);
-  const newLines = new LineIndex(after);
-  // Tree-sitter points for string input count columns in UTF-16 units, like LSP.
-  const point = (lines: LineIndex, offset: number) => {
-    const p = lines.toLsp(offset);
-    return { row: p.line, column: p.character };
-  };
-  return {
-    startIndex: region.start,
-    oldEndIndex: region.oldEnd,
-    newEndIndex: region.newEnd,
-    startPosition: point(oldLines, region.start),
-    oldEndPosition: point(oldLines, region.oldEnd),
-    newEndPosition: point(newLines, region.newEnd),
-  };
 }
 
 const documents = new Map<string, TrackedDocument>();
@@ -183,7 +166,8 @@ function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' 
     const importHashes: Record<string, string> = {};
     for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = hashOfModule(m.path, modules?.textOf(m.path) ?? '');
     const lint = lintEngineResult(engine, request.text, request.settings, modules?.textOf);
-    return { ...withFactsDelta(doc, request.have, lint, analysed), importHashes, ...(lookups ? { lookups } : {}) } satisfies LintReply;
+    const reply = withFactsDelta(doc, request.have, lint, analysed);
+    return { ...reply, lint: forServer(reply.lint), importHashes, ...(lookups ? { lookups } : {}) } satisfies LintReply;
   } catch (e) {
     // The engine never throws; this guards parsing and the pipeline. Start afresh next time.
     forget(request.uri);
@@ -241,6 +225,18 @@ function withFactsDelta(doc: TrackedDocument, have: number | undefined, lint: Li
   const delta = { models: encodeDelta(lint.engine.models, origins.models, previous.models), tensors: encodeDelta(lint.engine.tensors, origins.tensors, previous.tensors) };
   return { lint: { ...lint, engine: { ...lint.engine, models: [], tensors: [] } }, facts: { seq, base: have, delta } };
 }
+
+/**
+ * The lint result without what the server never reads, which was half of a reply for a large
+ * file: the engine's own diagnostics (the lint's are the ones shown) and every comment but
+ * those a hover explains (`# noqa` ones, lsp/hover.ts).
+ */
+function forServer(lint: LintResult): LintResult {
+  const comments = lint.engine.comments.filter((c) => NOQA.test(c.text));
+  return { ...lint, engine: { ...lint.engine, diagnostics: [], comments } };
+}
+
+const NOQA = /noqa/i;
 
 /** The engine's view of the document's project: its modules, open documents' texts winning. */
 function projectOptions(p: PythonParser, request: { project?: ProjectSpec; overlays?: Record<string, string> }, providers?: Map<string, ReturnType<typeof fileModuleProvider>>) {

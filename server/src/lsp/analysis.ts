@@ -28,6 +28,7 @@ import type { AnalysisRequest, LintManyReply, LintReply } from './analysis-proce
 import type { PortFramework, PortResult } from '../engine/port/index';
 import { SOURCE, toDiagnostic } from './convert';
 import { decodeFacts } from './result-delta';
+import { StringPool } from './string-pool';
 import { kerasVersionsOf } from '../host/keras-pins';
 import { OpenDocument, type DocumentStore } from './documents';
 import type { ProjectConfig, ProjectSettings } from './project-config';
@@ -76,6 +77,8 @@ export class Analyzer {
   /** Writing a lint request's id here cancels it (the analysis process polls the file while it runs). */
   private readonly cancelFile = path.join(tmpdir(), `shapelint-cancel-${process.pid}-${randomBytes(6).toString('hex')}`);
   private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js'), args: [this.cancelFile] });
+  /** One copy of each string of the replies kept (see string-pool.ts). */
+  private readonly strings = new StringPool();
   private requests = 0;
   /**
    * The lint request the analysis process is working on: its documents, with the version sent and
@@ -522,6 +525,8 @@ export class Analyzer {
   /** The reply with its models and tensor facts whole (null when its delta builds on a reply not held). */
   private withFacts(uri: string, reply: LintReply): LintReply | null {
     if ('cancelled' in reply) return reply;
+    // The server keeps replies: one copy of each of their strings, made once the diagnostics are out.
+    setImmediate(() => this.strings.intern(reply));
     if (!('lint' in reply) || !reply.facts) {
       this.facts.delete(uri);
       return reply;

@@ -4,6 +4,7 @@
  * offsets between a document and the text of an older analysis, so that hovers can be served
  * from the last completed analysis while a newer one runs.
  */
+import { lspPositionAt, type TreeEdit } from '../engine/index';
 
 export interface ChangedRegion {
   /** Offsets before `start` are the same in both texts. */
@@ -20,6 +21,24 @@ export function changedRegion(before: string, after: string): ChangedRegion {
   let suffix = 0;
   while (suffix < shorter - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
   return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
+}
+
+/** The tree-sitter edit that turns `before` into `after` (one edit spanning the changed region). */
+export function treeEditBetween(before: string, after: string): TreeEdit {
+  const region = changedRegion(before, after);
+  // Tree-sitter points for string input count columns in UTF-16 units, like LSP.
+  const point = (text: string, offset: number) => {
+    const p = lspPositionAt(text, offset);
+    return { row: p.line, column: p.character };
+  };
+  return {
+    startIndex: region.start,
+    oldEndIndex: region.oldEnd,
+    newEndIndex: region.newEnd,
+    startPosition: point(before, region.start),
+    oldEndPosition: point(before, region.oldEnd),
+    newEndPosition: point(after, region.newEnd),
+  };
 }
 
 /** Maps offsets between an old and a new text; offsets inside the changed region have no counterpart. */

@@ -91,6 +91,8 @@ export type Stmt =
 export interface LazyStatement {
   readonly start: number;
   readonly end: number;
+  /** Its text, when the converter has it (the same string while the statement is unchanged: a cheap cache key). */
+  readonly text?: string;
   convert(): Stmt[];
 }
 

@@ -4,7 +4,7 @@
  * engine never touches the file system.
  */
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
-import { cutPoint, type ParsedTree, type PythonParser, type SyntaxNode, type TreeEdit } from './tree';
+import { cutPoint, type ParsedTree, type PythonParser, type SyntaxNode, type TreeChanges, type TreeEdit } from './tree';
 
 let initialised: Promise<void> | null = null;
 
@@ -27,7 +27,7 @@ export async function createWasmParser(
       // The callback's result cancels the parse (its declared type says void).
       const progressCallback = stop ? ((state: { currentOffset: number }) => ((reached = state.currentOffset), stop())) as unknown as () => void : undefined;
       const tree = parser.parse(text, old, progressCallback ? { progressCallback } : undefined);
-      if (tree) return new WasmTree(tree);
+      if (tree) return new WasmTree(tree, undefined, previous ? changesFrom(previous as WasmTree) : undefined);
       if (!stop) throw new Error('web-tree-sitter returned no tree');
       // Stopped: parse a prefix instead, from scratch.
       parser.reset();
@@ -42,18 +42,32 @@ export async function createWasmParser(
   };
 }
 
+let trees = 0;
+
 class WasmTree implements ParsedTree {
+  readonly id = ++trees;
+  /** The edits made to this tree since it was parsed. */
+  readonly edits: TreeEdit[] = [];
   constructor(
     readonly tree: Tree,
     readonly cutAt?: number,
+    readonly changes?: TreeChanges,
   ) {}
   get rootNode(): SyntaxNode {
     return this.tree.rootNode as unknown as SyntaxNode;
   }
   edit(edit: TreeEdit): void {
     this.tree.edit(new Edit(edit));
+    this.edits.push(edit);
   }
   dispose(): void {
     this.tree.delete();
   }
+}
+
+/** What changed from `old` (edited once, whole) to the tree parsed from it; undefined when that cannot be said. */
+function changesFrom(old: WasmTree): TreeChanges | undefined {
+  if (old.edits.length !== 1 || old.cutAt !== undefined) return undefined;
+  const [e] = old.edits;
+  return { from: old.id, start: e.startIndex, oldEnd: e.oldEndIndex, newEnd: e.newEndIndex };
 }

@@ -11,14 +11,14 @@
 import type { Meter } from '../budget';
 import type { TextRange } from '../types';
 import type { Arg, ClassDef, Expr, FunctionDef, LazyStatement, Module, Param, Stmt, StrPart } from './ast';
-import type { SyntaxNode } from './tree';
+import type { ParsedTree, SyntaxNode } from './tree';
 
 const MAX_DEPTH = 400;
 
 type Trivia = Pick<Module, 'comments' | 'syntaxErrors'>;
 
-export function convertModule(root: SyntaxNode, meter: Meter, cache?: ConversionCache, text?: string): Module {
-  if (cache) return cache.convert(root, meter, text);
+export function convertModule(root: SyntaxNode, meter: Meter, cache?: ConversionCache, text?: string, tree?: TreeIdentity): Module {
+  if (cache) return cache.convert(root, meter, text, tree);
   const trivia = collectTrivia(root, text);
   const names = new Names();
   return {
@@ -82,36 +82,127 @@ function topLevel(root: SyntaxNode, wrap: (child: SyntaxNode, index: number) => 
  * Reuses the conversion of top-level statements whose text did not change since the last
  * analysis of the same document (the language server re-analyses on every edit; most of a
  * large file is untouched). A reused part is shifted to its new offset.
+ *
+ * When the tree was re-parsed from the last tree converted after one edit (`TreeChanges`), only
+ * the top-level statements around the edit are read from the tree: reading every statement
+ * through the parser's wrappers cost more than the rest of an incremental analysis. The
+ * statements before and after are the last ones (moved by the edit). That holds when the tree
+ * has the last statement before the edit, and a statement starting where the first one after
+ * it now starts, both with the same extent and type: the text before the edit is unchanged and
+ * parsed from the start, and the text from a top-level statement on parses the same from the
+ * module's state whatever came before. Otherwise every statement is read.
  */
 export class ConversionCache {
   private parts = new Map<string, CachedPart>();
+  /** The top-level children of the last tree converted (with its text). */
+  private last: { tree: number; children: Child[] } | null = null;
+  /** How many children the last conversion read from the tree (for tests and the benchmark). */
+  lastRead = 0;
 
   /** `text`, the tree's text when the caller has it, spares reading each statement's text out of the tree. */
-  convert(root: SyntaxNode, meter: Meter, text?: string): Module {
+  convert(root: SyntaxNode, meter: Meter, text?: string, tree?: TreeIdentity): Module {
     const previous = this.parts;
     const next = new Map<string, CachedPart>();
     this.parts = next;
+    const last = this.last;
+    this.last = null;
+    const read = (last && text !== undefined && tree?.id !== undefined && movedChildren(root, text, tree, last, previous, next)) || readChildren(root, text, previous, next);
+    if (text !== undefined && tree?.id !== undefined) this.last = { tree: tree.id, children: read.children };
+    this.lastRead = read.read;
     const body: LazyStatement[] = [];
     const out: Module = { body, comments: [], syntaxErrors: [] };
     const names = new Names();
-    // Every child is read here anyway: all at once (one call into the parser) when the backend can.
-    const children = root.children ?? Array.from({ length: root.childCount }, (_, i) => root.child(i));
-    for (const child of children) {
-      if (!child) continue;
-      const start = child.startIndex;
-      const end = child.endIndex;
-      const key = text === undefined ? child.text : text.slice(start, end);
-      const hit = previous.get(key) ?? next.get(key);
-      const part: CachedPart = hit ? shiftPart(hit, start) : { start, trivia: collectTrivia(child, text), body: null };
-      next.set(key, part);
-      out.comments.push(...part.trivia.comments);
-      out.syntaxErrors.push(...part.trivia.syntaxErrors);
-      if (child.isNamed && child.type !== 'comment') body.push({ start, end, convert: () => (part.body ??= convertPart(part, child, meter, names)) });
-    }
+    read.children.forEach((c, i) => {
+      const { part } = c;
+      next.set(c.key, part);
+      for (const x of part.trivia.comments) out.comments.push(x);
+      for (const x of part.trivia.syntaxErrors) out.syntaxErrors.push(x);
+      if (c.statement) body.push({ start: c.start, end: c.end, text: c.key, convert: () => (part.body ??= convertPart(part, () => read.node(i), meter, names)) });
+    });
     // The module node itself may be missing pieces (e.g. an unterminated block at the end).
     if (root.isMissing) out.syntaxErrors.push({ range: rangeOf(root), message: `expected '${root.type}'` });
     return out;
   }
+}
+
+/** The parts of a tree `ConversionCache` needs to know it was re-parsed from the last one. */
+export type TreeIdentity = Pick<ParsedTree, 'id' | 'changes'>;
+
+/** A top-level child of the module: where it is, its text (the cache key) and its conversion. */
+interface Child {
+  start: number;
+  end: number;
+  type: string;
+  /** A statement (not a comment or punctuation). */
+  statement: boolean;
+  key: string;
+  part: CachedPart;
+}
+
+/** A module's children, and the tree node of child `i` (read when its statement must be converted). */
+interface ReadChildren {
+  children: Child[];
+  /** How many were read from the tree. */
+  read: number;
+  node(i: number): SyntaxNode | null;
+}
+
+function childOf(node: SyntaxNode, text: string | undefined, previous: Map<string, CachedPart>, next: Map<string, CachedPart>): Child {
+  const start = node.startIndex;
+  const end = node.endIndex;
+  const key = text === undefined ? node.text : text.slice(start, end);
+  const hit = previous.get(key) ?? next.get(key);
+  const part: CachedPart = hit ? shiftPart(hit, start) : { start, trivia: collectTrivia(node, text), body: null };
+  // Later children with the same text find it here.
+  next.set(key, part);
+  const type = node.type;
+  return { start, end, type, statement: node.isNamed && type !== 'comment', key, part };
+}
+
+/** Every child read from the tree. */
+function readChildren(root: SyntaxNode, text: string | undefined, previous: Map<string, CachedPart>, next: Map<string, CachedPart>): ReadChildren {
+  // All at once (one call into the parser) when the backend can.
+  const nodes = (root.children ?? Array.from({ length: root.childCount }, (_, i) => root.child(i))).filter((n): n is SyntaxNode => n !== null);
+  return { children: nodes.map((n) => childOf(n, text, previous, next)), read: nodes.length, node: (i) => nodes[i] };
+}
+
+/**
+ * The children of a tree re-parsed from the last one (`last`) after one edit: those from the
+ * last one ending before the edit to the first one starting after it read from the tree, the
+ * others the last ones (moved when after the edit). Null when the tree is not the last one's
+ * successor or its statements at both ends differ from the last ones (then every child is read).
+ */
+function movedChildren(root: SyntaxNode, text: string, tree: TreeIdentity, last: { tree: number; children: Child[] }, previous: Map<string, CachedPart>, next: Map<string, CachedPart>): ReadChildren | null {
+  const old = last.children;
+  if (tree.id === last.tree) return { children: old, read: 0, node: (i) => root.child(i) };
+  const c = tree.changes;
+  if (!c || c.from !== last.tree) return null;
+  const delta = c.newEnd - c.oldEnd;
+  // Old children [0, a) end before the edit; [b, ...) start after it.
+  let a = 0;
+  while (a < old.length && old[a].end < c.start) a++;
+  let b = a;
+  while (b < old.length && old[b].start <= c.oldEnd) b++;
+  if (a > 0 && !sameNode(root.child(a - 1), old[a - 1], 0)) return null;
+  const window: SyntaxNode[] = [];
+  const stopAt = b < old.length ? old[b].start + delta : Infinity;
+  for (let n = root.child(a); n && n.startIndex < stopAt; n = n.nextSibling) window.push(n);
+  const suffixAt = a + window.length;
+  if (b < old.length && !sameNode(root.child(suffixAt), old[b], delta)) return null;
+  if (root.childCount !== suffixAt + old.length - b) return null;
+  const children = old.slice(0, a);
+  for (const n of window) children.push(childOf(n, text, previous, next));
+  for (let j = b; j < old.length; j++) children.push(movedChild(old[j], delta));
+  return { children, read: window.length, node: (i) => (i >= a && i < suffixAt ? window[i - a] : root.child(i)) };
+}
+
+/** Whether `node` is the last tree's child `child`, moved by `delta`. */
+function sameNode(node: SyntaxNode | null, child: Child, delta: number): boolean {
+  return node !== null && node.startIndex === child.start + delta && node.endIndex === child.end + delta && node.type === child.type;
+}
+
+function movedChild(c: Child, delta: number): Child {
+  return delta === 0 ? c : { ...c, start: c.start + delta, end: c.end + delta, part: shiftPart(c.part, c.start + delta) };
 }
 
 interface CachedPart {
@@ -127,11 +218,22 @@ function shiftPart(p: CachedPart, start: number): CachedPart {
   const d = start - p.start;
   if (d === 0) return p;
   const moved = p.body ? { body: p.body, delta: d } : p.moved && { body: p.moved.body, delta: p.moved.delta + d };
-  return { start, trivia: shift(p.trivia, d) as Trivia, body: null, moved };
+  return { start, trivia: shiftTrivia(p.trivia, d), body: null, moved };
 }
 
-function convertPart(part: CachedPart, child: SyntaxNode, meter: Meter, names: Names): Stmt[] {
-  return part.moved ? (shift(part.moved.body, part.moved.delta) as Stmt[]) : convertTopLevel(child, meter, names);
+/** `shift` for trivia (a part's comments and syntax errors are moved at every edit before them). */
+function shiftTrivia(t: Trivia, d: number): Trivia {
+  if (!t.comments.length && !t.syntaxErrors.length) return t;
+  return {
+    comments: t.comments.map((c) => ({ range: { start: c.range.start + d, end: c.range.end + d }, text: c.text })),
+    syntaxErrors: t.syntaxErrors.map((e) => ({ range: { start: e.range.start + d, end: e.range.end + d }, message: e.message })),
+  };
+}
+
+function convertPart(part: CachedPart, child: () => SyntaxNode | null, meter: Meter, names: Names): Stmt[] {
+  if (part.moved) return shift(part.moved.body, part.moved.delta) as Stmt[];
+  const node = child();
+  return node ? convertTopLevel(node, meter, names) : [];
 }
 
 function convertTopLevel(child: SyntaxNode, meter: Meter, names: Names): Stmt[] {

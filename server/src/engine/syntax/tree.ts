@@ -13,6 +13,7 @@ export interface SyntaxNode {
   readonly childCount: number;
   readonly namedChildCount: number;
   child(index: number): SyntaxNode | null;
+  readonly nextSibling: SyntaxNode | null;
   namedChild(index: number): SyntaxNode | null;
   childForFieldName(name: string): SyntaxNode | null;
   fieldNameForChild?(index: number): string | null;
@@ -47,10 +48,26 @@ export interface ParsedTree {
    * which ends at the start of a line.
    */
   readonly cutAt?: number;
+  /** Tells apart the trees a parser made (`TreeChanges.from`). */
+  readonly id?: number;
+  /** Set when this tree was parsed from an earlier one edited once (see `TreeChanges`). */
+  readonly changes?: TreeChanges;
   /** Records a text edit so the next `parse(text, tree)` can reuse unchanged subtrees. */
   edit(edit: TreeEdit): void;
   /** Frees the tree (WASM trees are not garbage-collected). */
   dispose(): void;
+}
+
+/**
+ * How a tree differs from the tree `from` it was re-parsed from: the one edit made to that tree.
+ * `ConversionCache` reads from the tree only the top-level statements around it (and checks
+ * the statements at both ends of what it read are the old ones, moved).
+ */
+export interface TreeChanges {
+  from: number;
+  start: number;
+  oldEnd: number;
+  newEnd: number;
 }
 
 export interface ParseOptions {
