@@ -166,6 +166,8 @@ export class Containers {
       return;
     }
     if (obj.container === 'torch.Sequential') for (const it of args.positional) this.addToContainer(obj, it);
+    // `nn.Sequential(*layers)` with a list the analysis cannot see: children it does not know.
+    if (args.opaque) obj.items.push(UNKNOWN_V);
   }
 
   /** `ModuleDict` entries: registered children, reachable as `d["key"]` and `d.key`. */
