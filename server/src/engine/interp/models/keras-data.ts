@@ -24,6 +24,7 @@ import { tensorVal, UNKNOWN_V, type ObjectValue, type TensorVal, type Value } fr
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { kerasBatches } from './data-objects';
+import { semanticsOf } from '../../layers/keras/versions';
 
 /** Methods that feed the model an array. */
 export const KERAS_DATA_METHODS = ['predict', 'predict_on_batch', 'fit', 'evaluate', 'train_on_batch', 'test_on_batch', 'fit_generator', 'evaluate_generator', 'predict_generator'] as const;
@@ -144,4 +145,31 @@ export function kerasDataArray(ctx: ModelContext, obj: ObjectValue, method: stri
   }
   const range = site.args.find((a) => !a.star && (!a.name || a.name === 'x'))?.value.r ?? null;
   return ctx.runs.callModelFromOutside(obj, { positional: [fed], keywords: new Map(), opaque: false }, range);
+}
+
+/**
+ * A Keras functional model called on a tensor (a `keras.applications` backbone on the user's
+ * `Input`): Keras 3 checks the tensor against the model's input spec, every known axis but the
+ * batch, and raises `Input 0 … is incompatible with the layer`; tf.keras 2 only warns and runs
+ * the graph again on the new size, so there the output is unknown. Undefined when the sizes fit
+ * (or are not known): the model's built outputs stand.
+ */
+export function kerasFunctionalCall(ctx: ModelContext, obj: ObjectValue, args: EvaluatedArgs, site: CallSite): Value | undefined {
+  const declared = obj.container === 'keras.Functional' ? declaredInput(obj) : null;
+  const x = args.positional[0] ?? args.keywords.get('inputs');
+  if (!declared || declared.open || x?.t !== 'tensor' || !x.shape || x.shape.open) return undefined;
+  const given = adjustedInputRank(declared, x.shape, ctx.host.options.kerasProbe) ?? x.shape;
+  const differing = given.dims.length !== declared.dims.length ? [-1] : declared.dims.flatMap((d, i) => (i > 0 && typeof d === 'number' && typeof given.dims[i] === 'number' && d !== given.dims[i] ? [i] : []));
+  if (differing.length === 0) return undefined;
+  if (semanticsOf(ctx.host.options.kerasProbe) === 'keras3') {
+    const issue = rankIssue(obj, declared, given);
+    const channelsOnly = differing.length === 1 && differing[0] === declared.dims.length - 1;
+    const rule = differing[0] === -1 ? 'rank-mismatch' : channelsOnly ? 'channel-mismatch' : 'invalid-argument';
+    const explanation = [
+      `The model was built for inputs ${pyDims(declared)} and checks every axis but the batch when it is called on another tensor.`,
+      'Build the library model with the input shape it is given (`input_shape=`), or resize the input to the one it was built for.',
+    ];
+    ctx.diagnostics.report(ctx.runs.currentRun(), differing[0] === -1 ? issue : { ...issue, rule, explanation }, null, site.r, x.hist, 'keras', [x]);
+  }
+  return tensorVal(null, 'keras', x.hist, x.origin);
 }

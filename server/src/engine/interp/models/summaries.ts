@@ -6,6 +6,7 @@ import type { AppRecord, Run } from './runs';
 import { showsShape, tensorsIn } from './support';
 import { product } from '../../shapes';
 import { libraryBlocks } from './library-blocks';
+import { backboneBlocks, isLibraryObject } from './backbone-blocks';
 
 export class Summaries {
   private readonly summariesOut: ModelSummary[] = [];
@@ -33,12 +34,25 @@ export class Summaries {
       const rec = apps.get(id)!;
       return { ...rec.app, inputsFrom: rec.inputIds.map((p) => (p === null ? -1 : position.get(p) ?? null)) };
     });
-    // A model whose every layer a library stub built is shown collapsed by the stub's blocks.
-    const library = run.apps.length > 0 && run.apps.every((id) => apps.get(id)!.stubPath !== undefined);
+    // A model a library stub built (even with a user's new head) is shown collapsed by the
+    // stub's blocks; a user's model holding one (a backbone) shows it as one block.
+    const records = run.apps.map((id) => apps.get(id)!);
+    const library = run.apps.length > 0 && (records.every((r) => r.stubPath !== undefined) || isLibraryObject(this.ctx, obj));
     if (library) {
-      const blocks = libraryBlocks(obj, run.apps.map((id) => apps.get(id)!));
+      const blocks = libraryBlocks(obj, records);
       layers.forEach((l, i) => {
         if (blocks[i] !== undefined) l.block = blocks[i];
+      });
+    }
+    const backbones = library || records.every((r) => r.stubPath === undefined) ? [] : backboneBlocks(this.ctx, obj, records);
+    if (backbones.length) {
+      layers.forEach((l, i) => {
+        const b = backbones[i];
+        if (!b) return;
+        l.block = b.block;
+        // The stub's own positions are never shown: its layers sit at the user's call that built them.
+        const at = records[i].builtAt;
+        if (at) l.appliedAt = l.definedAt = at;
       });
     }
     const seen = new Set<number>();
@@ -74,6 +88,7 @@ export class Summaries {
       layers,
       layerInputs: layerInputs(run.apps, (id) => apps.get(id)!),
       ...(library ? { library } : {}),
+      ...(backbones.some((b) => b) ? { backbones: [...new Set(backbones.filter((b) => b !== undefined))] } : {}),
       ...(run.output !== undefined ? { output: { from: run.output?.hist ? position.get(run.output.hist.id) ?? null : null, shape: run.output?.shape ?? null } } : {}),
       totalParams: total,
       trainableParams: trainable,

@@ -1,0 +1,81 @@
+/**
+ * A library model used inside a user's model (a backbone: `self.backbone = resnet18()`, a Keras
+ * application called on the user's input, a zoo model's `features`): its layers become one block
+ * of the user's summary, named by where the user's model holds it (`backbone`) and labelled with
+ * the library constructor the user called (`resnet18`). A user layer put into the library model
+ * (`self.backbone.fc = nn.Identity()`) belongs to its block too.
+ */
+import type { BackboneSummary, TextRange } from '../../types';
+import type { ObjectValue, Value } from '../values';
+import type { ModelContext } from './context';
+import { layerIdsUnder } from './library-blocks';
+import type { AppRecord } from './runs';
+
+
+/** Whether a model object was built by a library stub: its class is the stub's, or every layer under it is. */
+export function isLibraryObject(ctx: ModelContext, obj: ObjectValue): boolean {
+  if (obj.cls) return ctx.host.userSite(obj.cls.def.nameRange) !== obj.cls.def.nameRange;
+  const ids = new Set(layerIdsUnder(obj, new Set()));
+  if (ids.size === 0) return false;
+  return stubLayers(obj).size === ids.size;
+}
+
+/**
+ * Per application of a user model's run, the backbone it belongs to (undefined: a layer of the
+ * user's own); the same backbone object for every layer of one block.
+ */
+export function backboneBlocks(ctx: ModelContext, obj: ObjectValue, records: AppRecord[]): (BackboneSummary | undefined)[] {
+  const owned = ownedByLibraryChildren(ctx, obj);
+  const made = new Map<string, BackboneSummary>();
+  const backbone = (block: string, at: TextRange, model: ObjectValue | undefined): BackboneSummary => {
+    let b = made.get(block);
+    const call = model && ctx.runs.lastCall.get(model.id);
+    if (!b) made.set(block, (b = { block, library: libraryName(ctx, at), inputShape: call?.input ?? null, outputShape: call?.output ?? null }));
+    return b;
+  };
+  return records.map((r) => {
+    const owner = owned.get(r.layerId);
+    if (owner) return backbone(owner.path, owner.child.range, owner.child);
+    // A layer no registered child holds (a Keras application applied in a functional graph or a
+    // Sequential): grouped by the user's call that built it.
+    if (!r.builtAt) return undefined;
+    const model = ctx.containers.objectAt(r.builtAt);
+    return backbone(model?.varName ?? libraryName(ctx, r.builtAt), r.builtAt, model);
+  });
+}
+
+/** Layer id → the path of the library-built child (at any depth of user-built ones) that holds it, and where it was built. */
+function ownedByLibraryChildren(ctx: ModelContext, obj: ObjectValue, prefix = '', visited = new Set<number>([obj.id])): Map<number, { path: string; child: ObjectValue }> {
+  const owned = new Map<number, { path: string; child: ObjectValue }>();
+  const children: [string, Value][] = [...obj.attrOrder.map((k): [string, Value] => [k, obj.attrs.get(k)!]), ...obj.items.map((v, i): [string, Value] => [String(i), v])];
+  for (const [name, child] of children) {
+    if (child?.t !== 'object' || visited.has(child.id)) continue;
+    visited.add(child.id);
+    const path = `${prefix}${name}`;
+    if (isLibraryObject(ctx, child)) {
+      for (const id of layerIdsUnder(child, new Set())) if (!owned.has(id)) owned.set(id, { path, child });
+    } else {
+      for (const [id, o] of ownedByLibraryChildren(ctx, child, `${path}.`, visited)) if (!owned.has(id)) owned.set(id, o);
+    }
+  }
+  return owned;
+}
+
+function stubLayers(obj: ObjectValue, visited = new Set<number>()): Set<number> {
+  const out = new Set<number>();
+  if (visited.has(obj.id)) return out;
+  visited.add(obj.id);
+  for (const v of [...obj.attrs.values(), ...obj.items]) {
+    if (v.t === 'layer' && v.stubPath !== undefined) out.add(v.id);
+    else if (v.t === 'object') for (const id of stubLayers(v, visited)) out.add(id);
+  }
+  return out;
+}
+
+/** The constructor named by the user's call (`torchvision.models.resnet18(weights=None)` → `resnet18`); `get_model`'s model name. */
+function libraryName(ctx: ModelContext, at: TextRange): string {
+  const m = /^\s*([\w.]+)\s*\(\s*(?:name\s*=\s*)?(?:['"]([\w.-]+)['"])?/.exec(ctx.host.sourceText(at.start, at.end));
+  if (!m) return 'library model';
+  const callee = m[1].split('.').pop()!;
+  return callee === 'get_model' && m[2] ? m[2] : callee;
+}
