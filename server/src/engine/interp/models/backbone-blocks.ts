@@ -33,14 +33,17 @@ export function backboneBlocks(ctx: ModelContext, obj: ObjectValue, records: App
     if (!b) made.set(block, (b = { block, library: libraryName(ctx, at), inputShape: call?.input ?? null, outputShape: call?.output ?? null }));
     return b;
   };
+  let previous: BackboneSummary | undefined;
   return records.map((r) => {
     const owner = owned.get(r.layerId);
-    if (owner) return backbone(owner.path, owner.child.range, owner.child);
+    if (owner) return (previous = backbone(owner.path, owner.child.range, owner.child));
+    // An op recorded inside the stub's forward (`shapelint port` records them) belongs to the block it runs in.
+    if (r.layerId < 0) return (previous = r.builtAt ? previous : undefined);
     // A layer no registered child holds (a Keras application applied in a functional graph or a
     // Sequential): grouped by the user's call that built it.
-    if (!r.builtAt) return undefined;
+    if (!r.builtAt) return (previous = undefined);
     const model = ctx.containers.objectAt(r.builtAt);
-    return backbone(model?.varName ?? libraryName(ctx, r.builtAt), r.builtAt, model);
+    return (previous = backbone(model?.varName ?? libraryName(ctx, r.builtAt), r.builtAt, model));
   });
 }
 

@@ -307,7 +307,9 @@ export class Runs {
       inputShapes: inputs.map((t) => t.shape), outputShape, axisNames: null, layout: null, layoutSource: null,
       params: 0, trainableParams: 0, trace: [], reused: false, args,
     };
-    this.apps.set(appId, { app, layerId: -appId, inputHist: hist, inputIds: inputs.map((t) => t.hist?.id ?? null) });
+    // An op inside a library stub's forward is shown, like the stub's layers, at the user's call.
+    const user = this.ctx.host.userSite(range);
+    this.apps.set(appId, { app, layerId: -appId, inputHist: hist, inputIds: inputs.map((t) => t.hist?.id ?? null), ...(user && user !== range ? { builtAt: user } : {}) });
     run.apps.push(appId);
     return extendLineage(hist, appId);
   }

@@ -1,5 +1,5 @@
 /** Model summaries: one per model, with every layer application of its run and the parameter totals. */
-import type { ModelSummary } from '../../types';
+import type { ModelSummary, TextRange } from '../../types';
 import type { Lineage, ObjectValue, TensorVal, Value } from '../values';
 import type { ModelContext } from './context';
 import type { AppRecord, Run } from './runs';
@@ -50,9 +50,12 @@ export class Summaries {
         const b = backbones[i];
         if (!b) return;
         l.block = b.block;
-        // The stub's own positions are never shown: its layers sit at the user's call that built them.
+        // The stub's own positions are never shown: its layers sit at the user's call that built
+        // them, a user's layer it applies (`backbone.fc = nn.Identity()`) where the user made it.
+        const user = (r: TextRange) => this.ctx.host.userSite(r) === r;
         const at = records[i].builtAt;
-        if (at) l.appliedAt = l.definedAt = at;
+        if (!user(l.definedAt)) l.definedAt = at ?? l.appliedAt;
+        if (!user(l.appliedAt)) l.appliedAt = at ?? l.definedAt;
       });
     }
     const seen = new Set<number>();
