@@ -13,10 +13,10 @@ import { shapeText, toChannelsFirst, toChannelsLast, type PortFramework } from '
 import { pyTuple } from './plan';
 import type { PortResult } from './index';
 
-interface Family { torch?: string; keras?: string; gluon?: string; differs: string }
+export interface Family { torch?: string; keras?: string; gluon?: string; differs: string }
 
 const RESNET = "Keras' ResNet convolutions have biases, Keras and Gluon count BatchNorm's moving statistics, and Keras' and Gluon's v1 blocks stride in the first 1x1 convolution, torchvision's (v1.5) in the 3x3";
-const FAMILIES: Family[] = [
+export const FAMILIES: Family[] = [
   { torch: 'resnet18', gluon: 'resnet18_v1', differs: RESNET },
   { torch: 'resnet34', gluon: 'resnet34_v1', differs: RESNET },
   { torch: 'resnet50', keras: 'ResNet50', gluon: 'resnet50_v1', differs: RESNET },
@@ -34,7 +34,7 @@ const FAMILIES: Family[] = [
   { torch: 'inception_v3', keras: 'InceptionV3', differs: "torchvision's has an auxiliary classifier (used in training only)" },
 ];
 
-const LIBRARY: Record<PortFramework, string> = { torch: 'torchvision.models', keras: 'keras.applications', gluon: 'the Gluon model zoo' };
+export const LIBRARY: Record<PortFramework, string> = { torch: 'torchvision.models', keras: 'keras.applications', gluon: 'the Gluon model zoo' };
 
 /** The constructor a library model was built with (`models.resnet50(weights=None)` → resnet50) and its class count. */
 function constructorOf(text: string, m: ModelSummary): { name: string; classes: number | null; headless: boolean } | null {
