@@ -40,7 +40,11 @@ export function portBackboneModel(parser: PythonParser, text: string, m: ModelSu
   const family = FAMILIES.find((f) => f[source] === b.library);
   const cut = family ? cutOf(source, family, m.layers.slice(0, end + 1), b, parser, options) : null;
   const targetName = family?.[to];
-  const expr = family && cut && targetName ? backboneExpr(to, targetName, cut, channelsLastDims(input.dims, source)) : null;
+  const inputCl = channelsLastDims(input.dims, source);
+  let expr = family && cut && targetName ? backboneExpr(to, targetName, cut, inputCl) : null;
+  // A feature map the head pools globally right away: a library whose feature extractor ends in
+  // that pooling (the Gluon zoo's) gives the head a 1x1 map, which its own pooling passes on.
+  if (!expr && cut === 'spatial' && targetName && globalAveragePool(m.layers[end + 1])) expr = backboneExpr(to, targetName, 'pooledkeep', inputCl);
   const headResult = portHead(parser, m, end, b, text, req, portGraph);
   if (typeof headResult === 'string') return { ...base, problems: [headResult] };
   const reason = !family
@@ -56,7 +60,8 @@ export function portBackboneModel(parser: PythonParser, text: string, m: ModelSu
   if (!expr) problems.push(`not ported: ${reason}; a marked stub that must give ${shapeText(targetDims(output.dims, source, to))} stands in its place`);
   const notes: string[] = [];
   const r = analyzeText(parser, code.replace('if __name__ == "__main__":', 'if True:'), options);
-  const ported = r.models.find((x) => x.framework === to && x.name !== 'base');
+  // The whole model holds the backbone and the head (each is summarised on its own too).
+  const ported = r.models.filter((x) => x.framework === to).reduce<ModelSummary | undefined>((a, x) => (!a || (x.totalParams ?? -1) > (a.totalParams ?? -1) ? x : a), undefined);
   const y = [...r.tensors].reverse().find((t) => t.name === 'y' && !t.use);
   if (expr) {
     for (const d of r.diagnostics) if (d.severity !== 'info') problems.push(`the port raises ${d.code} ${d.rule}: ${d.message.split('\n')[0]}`);
@@ -74,6 +79,12 @@ export function portBackboneModel(parser: PythonParser, text: string, m: ModelSu
     ...base, code, problems, notes, stubs: headResult.stubs + (expr ? 0 : 1),
     check: { problems, layersCompared: headResult.check?.layersCompared ?? 0, sourceTotal: m.totalParams, targetTotal: expr ? ported?.totalParams ?? null : null, outputShape: y ? y.shape.dims : null },
   };
+}
+
+function globalAveragePool(l: LayerApplication | undefined): boolean {
+  if (!l) return false;
+  const out = l.outputShape?.dims ?? [];
+  return /^(GlobalAveragePooling2D|GlobalAvgPool2D)$/.test(l.type) || (/^(AdaptiveAvgPool2d|adaptive_avg_pool2d)$/.test(l.type.includes('.') ? l.name : l.type) && out.length === 4 && out[2] === 1 && out[3] === 1);
 }
 
 function lastIndexOf(layers: LayerApplication[], block: string): number {
@@ -212,7 +223,8 @@ const COMMENT = (target: string, library: string, differs: string): string[] => 
 
 /** The whole program: the ported head, the backbone, the model that chains them and the demo. */
 function assemble(to: PortFramework, head: PortResult, b: BackboneSummary, expr: Expr | null, differs: string, target: string, demo: number[], cut: Cut | null, out: Dim[], source: PortFramework, stubReason: string | null): string {
-  const headCode = withImport((head.code ?? '').split('\nif __name__ == "__main__":')[0].replace(/^"""[^\n]*"""\n/, '').trimEnd(), LIBRARY_IMPORT[to]);
+  // The head's note on transposing the data belongs to the model's input, not to the head's.
+  const headCode = withImport((head.code ?? '').split('\nif __name__ == "__main__":')[0].replace(/^"""[^\n]*"""\n/, '').replace(/\n *# The source reads channels[^\n]*\n *# transpose the data once[^\n]*/, '').trimEnd(), LIBRARY_IMPORT[to]);
   const docstring = `"""${b.block} (${LIBRARY[source]} ${b.library}) and its head, ported to ${LIBRARY[to]} by shapelint port."""`;
   const outDims = targetDims(out, source, to);
   // A feature map handed to a head that reads the other layout: one transpose between them.
