@@ -10,22 +10,18 @@
  * runs the PyTorch and Keras fixtures); the Gluon totals are the documented per-layer sums.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyzeText, formatShape, summaryRows, type EngineResult, type PythonParser } from '../../server/src/engine/index';
 import { LineIndex } from '../../server/src/engine/positions';
 import { loadParser } from '../../server/src/host/parser';
 import { fileModuleProvider, projectSpecFor } from '../../server/src/host/project';
+import { backboneFixtures, BACKBONES } from '../helpers/backbones';
 import { parseExpectations } from '../helpers/expectations';
 import { cli, REPO } from './helpers';
 
-export const BACKBONES = path.join(REPO, 'test', 'fixtures', 'backbones');
 const BACKBONE = /#\s*backbone:\s*(\S+)\s+(\S+)\s+(\([^)]*\))\s*->\s*(\([^)]*\))\s+(\d+)/;
-
-export function backboneFixtures(): string[] {
-  return ['torch', 'keras', 'gluon'].flatMap((fw) => readdirSync(path.join(BACKBONES, fw)).filter((f) => f.endsWith('.py')).map((f) => path.join(BACKBONES, fw, f)));
-}
 
 let parser: PythonParser;
 before(async () => {

@@ -60,8 +60,9 @@ export function portBackboneModel(parser: PythonParser, text: string, m: ModelSu
   if (!expr) problems.push(`not ported: ${reason}; a marked stub that must give ${shapeText(targetDims(output.dims, source, to))} stands in its place`);
   const notes: string[] = [];
   const r = analyzeText(parser, code.replace('if __name__ == "__main__":', 'if True:'), options);
-  // The whole model holds the backbone and the head (each is summarised on its own too).
-  const ported = r.models.filter((x) => x.framework === to).reduce<ModelSummary | undefined>((a, x) => (!a || (x.totalParams ?? -1) > (a.totalParams ?? -1) ? x : a), undefined);
+  // The whole model holds the backbone and the head (each is summarised on its own too, and the
+  // library model a cut was taken from is probed as a library model).
+  const ported = r.models.filter((x) => x.framework === to && !x.library).reduce<ModelSummary | undefined>((a, x) => (!a || (x.totalParams ?? -1) > (a.totalParams ?? -1) ? x : a), undefined);
   const y = [...r.tensors].reverse().find((t) => t.name === 'y' && !t.use);
   if (expr) {
     for (const d of r.diagnostics) if (d.severity !== 'info') problems.push(`the port raises ${d.code} ${d.rule}: ${d.message.split('\n')[0]}`);

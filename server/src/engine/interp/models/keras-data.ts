@@ -18,7 +18,7 @@
 import { adjustedInputRank } from '../../layers/keras/index';
 import type { LayerIssue } from '../../layers/types';
 import { BATCH, ranked } from '../../shapes';
-import type { LayerApplication, Shape } from '../../types';
+import type { Dim, LayerApplication, Shape } from '../../types';
 import type { EvaluatedArgs } from '../bind';
 import { tensorVal, UNKNOWN_V, type ObjectValue, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
@@ -149,27 +149,31 @@ export function kerasDataArray(ctx: ModelContext, obj: ObjectValue, method: stri
 
 /**
  * A Keras functional model called on a tensor (a `keras.applications` backbone on the user's
- * `Input`): Keras 3 checks the tensor against the model's input spec, every known axis but the
- * batch, and raises `Input 0 … is incompatible with the layer`; tf.keras 2 only warns and runs
- * the graph again on the new size, so there the output is unknown. Undefined when the sizes fit
- * (or are not known): the model's built outputs stand.
+ * `Input`): Keras 3 checks the tensor against the model's input spec and raises `Input 0 … is
+ * incompatible with the layer`; tf.keras 2 only warns and runs the graph again on the new size,
+ * so there the output is unknown. The spec allows a last axis of size 1 to be squeezed (on either
+ * side) and compares the axes the two shapes both have, as Keras 3 does: a grayscale `(96, 96, 1)`
+ * input passes the call (it fails later, on data). Undefined when the sizes fit (or are not
+ * known): the model's built outputs stand.
  */
 export function kerasFunctionalCall(ctx: ModelContext, obj: ObjectValue, args: EvaluatedArgs, site: CallSite): Value | undefined {
   const declared = obj.container === 'keras.Functional' ? declaredInput(obj) : null;
   const x = args.positional[0] ?? args.keywords.get('inputs');
   if (!declared || declared.open || x?.t !== 'tensor' || !x.shape || x.shape.open) return undefined;
-  const given = adjustedInputRank(declared, x.shape, ctx.host.options.kerasProbe) ?? x.shape;
-  const differing = given.dims.length !== declared.dims.length ? [-1] : declared.dims.flatMap((d, i) => (i > 0 && typeof d === 'number' && typeof given.dims[i] === 'number' && d !== given.dims[i] ? [i] : []));
+  const squeezed = (dims: Dim[]) => (dims.length > 0 && dims[dims.length - 1] === 1 ? dims.slice(0, -1) : dims);
+  const [want, got] = [squeezed(declared.dims), squeezed(x.shape.dims)];
+  const differing = want.flatMap((d, i) => (i > 0 && i < got.length && typeof d === 'number' && typeof got[i] === 'number' && d !== got[i] ? [i] : []));
   if (differing.length === 0) return undefined;
+  const given = ranked(got);
   if (semanticsOf(ctx.host.options.kerasProbe) === 'keras3') {
     const issue = rankIssue(obj, declared, given);
     const channelsOnly = differing.length === 1 && differing[0] === declared.dims.length - 1;
-    const rule = differing[0] === -1 ? 'rank-mismatch' : channelsOnly ? 'channel-mismatch' : 'invalid-argument';
+    const rule = channelsOnly ? 'channel-mismatch' : 'invalid-argument';
     const explanation = [
       `The model was built for inputs ${pyDims(declared)} and checks every axis but the batch when it is called on another tensor.`,
       'Build the library model with the input shape it is given (`input_shape=`), or resize the input to the one it was built for.',
     ];
-    ctx.diagnostics.report(ctx.runs.currentRun(), differing[0] === -1 ? issue : { ...issue, rule, explanation }, null, site.r, x.hist, 'keras', [x]);
+    ctx.diagnostics.report(ctx.runs.currentRun(), { ...issue, rule, explanation }, null, site.r, x.hist, 'keras', [x]);
   }
   return tensorVal(null, 'keras', x.hist, x.origin);
 }
