@@ -11,10 +11,10 @@ export function inlayHints(analysis: Analysis, range: Range): InlayHint[] {
     if (model.library) continue; // its layers are the stub's, placed at the user's call
     model.layers.forEach((layer, i) => {
       if (layer.file !== undefined) return; // applied in another file
-      // A backbone's layers all sit at the call that built it: one label, what it returned.
+      // A backbone's layers sit at the call that built it: one label there, what it returned.
       const backbone = layer.block === undefined ? undefined : model.backbones?.find((b) => b.block === layer.block);
-      if (backbone && model.layers[i + 1]?.block === layer.block) return;
-      const shape = backbone?.outputShape ?? layer.outputShape;
+      if (backbone && model.layers[i - 1]?.block === layer.block) return;
+      const shape = backbone ? backbone.outputShape : layer.outputShape;
       const line = analysis.lines.lineOf(layer.appliedAt.end);
       // An unknown shape (after an error, or with no input) is noise, not information.
       if (line < range.start.line || line > range.end.line || !shape) return;
