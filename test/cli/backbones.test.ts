@@ -4,7 +4,7 @@
  * torchvision, keras.applications and the Gluon model zoo resolved to the stubs. Inline
  * expectations (test/helpers/expectations.ts): `# error:` lines must match the diagnostics
  * (a file without any must be clean), `# shape:` a tensor on that line, `# params:` the total of
- * the model assigned there (or built there). A `# backbone: BLOCK LIBRARY (in) -> (out) PARAMS`
+ * the model assigned there (or built there), and its trainable ones after `trainable:`. A `# backbone: BLOCK LIBRARY (in) -> (out) PARAMS`
  * line is the block row the model holding that backbone shows in `summary` (text and JSON).
  * The totals and the verdicts are the real frameworks' (test/oracle/backbones-oracle.test.ts
  * runs the PyTorch and Keras fixtures); the Gluon totals are the documented per-layer sums.
@@ -21,6 +21,8 @@ import { backboneFixtures, BACKBONES } from '../helpers/backbones';
 import { parseExpectations } from '../helpers/expectations';
 import { cli, REPO } from './helpers';
 
+/** `# params: N trainable: T`: the model's trainable parameters too (a frozen Keras base counts as non-trainable). */
+const TRAINABLE = /#\s*params:.*\btrainable:\s*(\d+)/;
 const BACKBONE = /#\s*backbone:\s*(\S+)\s+(\S+)\s+(\([^)]*\))\s*->\s*(\([^)]*\))\s+(\d+)/;
 
 let parser: PythonParser;
@@ -58,6 +60,8 @@ describe('library models as backbones', () => {
         const model = result.models.find((m) => m.name === variable) ?? result.models.find((m) => lineOf(m.range.start) === p.line);
         assert.ok(model, `no model for line ${p.line}: ${result.models.map((m) => m.name).join(', ')}`);
         assert.equal(model.totalParams, p.count, `total params of ${model.name}`);
+        const trainable = TRAINABLE.exec(source[p.line - 1]);
+        if (trainable) assert.equal(model.trainableParams, Number(trainable[1]), `trainable params of ${model.name}`);
       }
       source.forEach((l, i) => {
         const b = BACKBONE.exec(l);

@@ -13,7 +13,7 @@ import { parseExpectations } from '../helpers/expectations';
 import { backboneFixtures, BACKBONES } from '../helpers/backbones';
 import { KERAS_PYTHON, kerasVenvMissing, REPO_ROOT } from './keras-oracle-run';
 
-interface Outcome { file: string; raised: boolean; error?: string; trace?: string; params: Record<string, number> }
+interface Outcome { file: string; raised: boolean; error?: string; trace?: string; params: Record<string, number>; trainable?: Record<string, number> }
 
 test('backbone fixtures run (or raise) in real PyTorch and Keras with the parameter counts shapelint gives', { skip: kerasVenvMissing() ?? false, timeout: 600_000 }, () => {
   const files = backboneFixtures().filter((f) => !f.includes(`${path.sep}gluon${path.sep}`));
@@ -42,12 +42,17 @@ test('backbone fixtures run (or raise) in real PyTorch and Keras with the parame
 });
 
 function judge(file: string, variables: string[], exp: ReturnType<typeof parseExpectations>, o: Outcome): void {
+  const lines = readFileSync(file, 'utf8').split('\n');
   {
     const name = path.relative(BACKBONES, file);
     const errors = exp.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length === 0) {
       assert.equal(o.raised, false, `${name} raised in the framework: ${o.error}\n${o.trace}`);
-      variables.forEach((v, k) => assert.equal(o.params[v], exp.params[k].count, `${name}: ${v}`));
+      variables.forEach((v, k) => {
+        assert.equal(o.params[v], exp.params[k].count, `${name}: ${v}`);
+        const trainable = /#\s*params:.*\btrainable:\s*(\d+)/.exec(lines[exp.params[k].line - 1]);
+        if (trainable) assert.equal(o.trainable?.[v], Number(trainable[1]), `${name}: trainable parameters of ${v}`);
+      });
       return;
     }
     assert.equal(o.raised, true, `${name} ran in the framework, shapelint reports an error`);

@@ -34,6 +34,8 @@ def main():
             scope = runpy.run_path(case["file"], run_name="__main__")
             for name in case["variables"]:
                 out["params"][name] = count(scope[name])
+                if hasattr(scope[name], "trainable_weights"):
+                    out.setdefault("trainable", {})[name] = int(sum(w.numpy().size for w in scope[name].trainable_weights))
         except Exception as e:  # noqa: BLE001 - the fixture's own error is the result
             out["raised"] = True
             out["error"] = f"{type(e).__name__}: {e}"

@@ -39,6 +39,8 @@ const PORTED: [string, PortFramework, RegExp, number][] = [
   ['keras/functional_head.py', 'gluon', /self\.backbone = vision\.mobilenet_v2_1_0\(\)\.features\n/, 2_271_946],
   ['keras/sequential_head.py', 'torch', /models\.mobilenet_v2\(weights=None\)\.features/, 2_236_682],
   ['keras/flatten_head.py', 'torch', /models\.mobilenet_v2\(weights=None\)\.features/, 2_339_082],
+  ['torch/children_slice_in_model.py', 'keras', /keras\.Sequential\(\[backbone, layers\.Reshape\(\(1, 1, 2048\)\)\]\)/, 23_608_202],
+  ['torch/children_slice_in_model.py', 'gluon', /self\.backbone = vision\.resnet50_v1\(\)\.features\n/, 23_600_522],
   ['gluon/features_head.py', 'torch', /\*list\(models\.resnet18\(weights=None\)\.children\(\)\)\[:-2\],\s*nn\.AdaptiveAvgPool2d\(1\)/, 11_181_642],
 ];
 

@@ -11,7 +11,7 @@
 import { analyzeText } from '../index';
 import type { PythonParser } from '../syntax/tree';
 import type { AnalyzeOptions, BackboneSummary, Dim, LayerApplication, ModelSummary } from '../types';
-import { shapeText, toChannelsFirst, toChannelsLast, type PortFramework } from './ir';
+import { shapeText, toChannelsFirst, toChannelsLast, type Layout, type PortFramework } from './ir';
 import { FAMILIES, LIBRARY, type Family } from './library';
 import { pyTuple } from './plan';
 import { LineIndex } from '../positions';
@@ -41,10 +41,11 @@ export function portBackboneModel(parser: PythonParser, text: string, m: ModelSu
   const cut = family ? cutOf(source, family, m.layers.slice(0, end + 1), b, parser, options) : null;
   const targetName = family?.[to];
   const inputCl = channelsLastDims(input.dims, source);
-  let expr = family && cut && targetName ? backboneExpr(to, targetName, cut, inputCl) : null;
+  const outChannels = channelsLastDims(output.dims, source).at(-1) ?? null;
+  let expr = family && cut && targetName ? backboneExpr(to, targetName, cut, inputCl, outChannels) : null;
   // A feature map the head pools globally right away: a library whose feature extractor ends in
   // that pooling (the Gluon zoo's) gives the head a 1x1 map, which its own pooling passes on.
-  if (!expr && cut === 'spatial' && targetName && globalAveragePool(m.layers[end + 1])) expr = backboneExpr(to, targetName, 'pooledkeep', inputCl);
+  if (!expr && cut === 'spatial' && targetName && globalAveragePool(m.layers[end + 1])) expr = backboneExpr(to, targetName, 'pooledkeep', inputCl, outChannels);
   const headResult = portHead(parser, m, end, b, text, req, portGraph);
   if (typeof headResult === 'string') return { ...base, problems: [headResult] };
   const reason = !family
@@ -109,7 +110,7 @@ function cutOf(source: PortFramework, family: Family, layers: LayerApplication[]
   const candidates: Cut[] = out.length === 2 ? ['pooled'] : out.length === 4 ? ['spatial', 'pooledkeep'] : [];
   const dims = channelsLastDims(b.inputShape!.dims, source);
   for (const cut of candidates) {
-    const expr = backboneExpr(source, family[source]!, cut, dims);
+    const expr = backboneExpr(source, family[source]!, cut, dims, channelsLastDims(out, source).at(-1) ?? null);
     if (!expr) continue;
     const program = `${expr.imports.join('\n')}\n\n${expr.build.join('\n')}\n${callCode(source, 'backbone', toSource(dims, source))}\n`;
     const r = analyzeText(parser, program, { ...options, recordOps: true });
@@ -145,7 +146,7 @@ interface Expr {
 }
 
 /** The canonical expression of a cut in one library (null: that library has no such cut of this family). */
-function backboneExpr(fw: PortFramework, name: string, cut: Cut, inputCl: Dim[]): Expr | null {
+function backboneExpr(fw: PortFramework, name: string, cut: Cut, inputCl: Dim[], channels: Dim = null): Expr | null {
   if (fw === 'torch') {
     const parts = /^resnet/.test(name)
       ? [`*list(models.${name}(weights=None).children())[:-2]`]
@@ -163,7 +164,11 @@ function backboneExpr(fw: PortFramework, name: string, cut: Cut, inputCl: Dim[])
     if (size.some((d) => typeof d !== 'number')) return null;
     const pooling = cut === 'spatial' ? '' : ', pooling="avg"';
     const build = [`backbone = keras.applications.${name}(include_top=False, weights=None, input_shape=${pyTuple(size as number[])}${pooling})`];
-    if (cut === 'pooledkeep') return null;
+    // Pooled with the 1x1 axes kept (a cut that ends in PyTorch's adaptive pooling): a reshape after.
+    if (cut === 'pooledkeep') {
+      if (typeof channels !== 'number') return null;
+      build.push(`backbone = keras.Sequential([backbone, layers.Reshape((1, 1, ${channels}))])`);
+    }
     return { imports: ['import keras', 'import numpy as np', 'from keras import layers'], build, layout: 'cl' };
   }
   // The Gluon zoo's ResNet and MobileNetV2 `features` end in a global average pooling (1x1 axes kept).
@@ -229,9 +234,8 @@ function assemble(to: PortFramework, head: PortResult, b: BackboneSummary, expr:
   const docstring = `"""${b.block} (${LIBRARY[source]} ${b.library}) and its head, ported to ${LIBRARY[to]} by shapelint port."""`;
   const outDims = targetDims(out, source, to);
   // A feature map handed to a head that reads the other layout: one transpose between them.
-  const headLayout = head.layouts?.input ?? 'cl';
-  const backboneLayout = expr?.layout ?? (to === 'keras' ? 'cl' : 'cf');
-  const relayout = out.length > 2 && headLayout !== backboneLayout;
+  const relayout = relayoutTo(head, outDims);
+  const [toLast, toFirst] = [relayout === 'cl', relayout === 'cf'];
   const comment = COMMENT(target, LIBRARY[to], differs);
   const stubMessage = `NOT PORTED: ${stubReason}; it must give ${shapeText(outDims)}`;
   if (to === 'torch') {
@@ -241,7 +245,8 @@ function assemble(to: PortFramework, head: PortResult, b: BackboneSummary, expr:
       'class Net(nn.Module):', '    def __init__(self):', '        super().__init__()',
       ...(expr ? comment.map((c) => `        ${c}`) : []), `        self.backbone = ${build}`, '        self.head = Head()', '',
       '    def forward(self, x):', '        x = self.backbone(x)',
-      ...(relayout ? ['        # The backbone gives channels first; the head reads channels last.', '        x = x.permute(0, 2, 3, 1)'] : []),
+      ...(toLast ? ['        # The backbone gives channels first; the head reads channels last.', '        x = x.permute(0, 2, 3, 1)'] : []),
+      ...(toFirst ? ['        # The backbone gives channels last; the head reads channels first.', '        x = x.permute(0, 3, 1, 2)'] : []),
       '        return self.head(x)', '', '',
       'if __name__ == "__main__":', '    model = Net()', `    x = torch.randn(${demo.join(', ')})`, '    model.eval()', '    with torch.no_grad():', '        y = model(x)',
       '    print("output shape:", tuple(y.shape))', '    print("parameters:", sum(p.numel() for p in model.parameters()))', ''].join('\n');
@@ -251,7 +256,8 @@ function assemble(to: PortFramework, head: PortResult, b: BackboneSummary, expr:
     const build = expr ? [...comment, ...expr.build] : [`def backbone(x):  # ${stubMessage.split(';')[0]}`, `    raise NotImplementedError(${JSON.stringify(stubMessage)})`];
     return [docstring, headCode.replace('def build_model():', 'def build_head():'), '', '',
       'def build_model():', ...build.map((l) => `    ${l}`), `    inputs = keras.Input(shape=${pyTuple(size)})`, '    x = backbone(inputs)',
-      ...(relayout ? ['    # The backbone gives channels last; the head reads channels first.', '    x = layers.Permute((3, 1, 2))(x)'] : []),
+      ...(toFirst ? ['    # The backbone gives channels last; the head reads channels first.', '    x = layers.Permute((3, 1, 2))(x)'] : []),
+      ...(toLast ? ['    # The backbone gives channels first; the head reads channels last.', '    x = layers.Permute((2, 3, 1))(x)'] : []),
       '    outputs = build_head()(x)', '    return keras.Model(inputs, outputs)', '', '',
       'if __name__ == "__main__":', '    model = build_model()', `    x = np.random.rand(${demo.join(', ')}).astype("float32")`, '    y = model(x)',
       '    print("output shape:", tuple(y.shape))', '    print("parameters:", model.count_params())', ''].join('\n');
@@ -262,10 +268,25 @@ function assemble(to: PortFramework, head: PortResult, b: BackboneSummary, expr:
     'class Net(gluon.HybridBlock):', '    def __init__(self, **kwargs):', '        super(Net, self).__init__(**kwargs)', '        with self.name_scope():',
     ...build.map((l) => `            ${l.replace(/^backbone/, 'self.backbone')}`), '            self.head = Head()', '',
     '    def hybrid_forward(self, F, x):', '        x = self.backbone(x)',
-    ...(relayout ? ['        # The backbone gives channels first; the head reads channels last.', '        x = F.transpose(x, axes=(0, 2, 3, 1))'] : []),
+    ...(toLast ? ['        # The backbone gives channels first; the head reads channels last.', '        x = F.transpose(x, axes=(0, 2, 3, 1))'] : []),
+    ...(toFirst ? ['        # The backbone gives channels last; the head reads channels first.', '        x = F.transpose(x, axes=(0, 3, 1, 2))'] : []),
     '        return self.head(x)', '', '',
     'if __name__ == "__main__":', '    net = Net()', '    net.initialize()', `    x = nd.random.uniform(shape=${pyTuple(demo)})`, '    y = net(x)',
     '    print("output shape:", y.shape)', '    print("parameters:", sum(p.data().size for p in net.collect_params().values()))', ''].join('\n');
+}
+
+/**
+ * The transpose between the backbone's output (`gives`, in the target's layout) and the input the
+ * ported head reads (its graph's input in the layout the port keeps it): null when none is needed.
+ */
+function relayoutTo(head: PortResult, gives: Dim[]): Layout | null {
+  const input = head.graph?.nodes[0]?.shape;
+  if (!input || gives.length < 3) return null;
+  const wants = head.layouts?.input === 'cf' ? toChannelsFirst(input) : input;
+  if (sameAfterBatch(wants, gives)) return null;
+  if (sameAfterBatch(wants, toChannelsLast(gives))) return 'cl';
+  if (sameAfterBatch(wants, toChannelsFirst(gives))) return 'cf';
+  return null;
 }
 
 const LIBRARY_IMPORT: Record<PortFramework, string> = { torch: 'from torchvision import models', keras: '', gluon: 'from mxnet.gluon.model_zoo import vision' };

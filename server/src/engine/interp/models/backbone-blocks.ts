@@ -12,6 +12,21 @@ import { layerIdsUnder } from './library-blocks';
 import type { AppRecord } from './runs';
 
 
+/** The library model object of each backbone (for its Keras `trainable` flag). */
+const models = new WeakMap<BackboneSummary, ObjectValue>();
+
+/**
+ * Whether a Keras backbone was frozen (`base.trainable = False`): Keras then counts all its
+ * weights as non-trainable. Null when the flag's value is unknown (set under a condition).
+ */
+export function frozenBackbone(b: BackboneSummary): boolean | null {
+  const model = models.get(b);
+  if (model?.framework !== 'keras') return false;
+  const flag = model.attrs.get('trainable');
+  if (!flag) return false;
+  return flag.t === 'bool' ? !flag.v : flag.t === 'unknown' ? null : false;
+}
+
 /** Whether a model object was built by a library stub: its class is the stub's, or every layer under it is. */
 export function isLibraryObject(ctx: ModelContext, obj: ObjectValue): boolean {
   if (obj.cls) return ctx.host.userSite(obj.cls.def.nameRange) !== obj.cls.def.nameRange;
@@ -31,6 +46,7 @@ export function backboneBlocks(ctx: ModelContext, obj: ObjectValue, records: App
     let b = made.get(block);
     const call = model && ctx.runs.lastCall.get(model.id);
     if (!b) made.set(block, (b = { block, library: libraryName(ctx, at), inputShape: call?.input ?? null, outputShape: call?.output ?? null }));
+    if (model) models.set(b, model);
     return b;
   };
   let previous: BackboneSummary | undefined;
@@ -75,10 +91,17 @@ function stubLayers(obj: ObjectValue, visited = new Set<number>()): Set<number> 
   return out;
 }
 
-/** The constructor named by the user's call (`torchvision.models.resnet18(weights=None)` → `resnet18`); `get_model`'s model name. */
+/**
+ * The constructor named by the user's call (`torchvision.models.resnet18(weights=None)` →
+ * `resnet18`); `get_model`'s model name; in a container of a library model's children
+ * (`nn.Sequential(*list(models.resnet50().children())[:-1])`), that library model's.
+ */
 function libraryName(ctx: ModelContext, at: TextRange): string {
-  const m = /^\s*([\w.]+)\s*\(\s*(?:name\s*=\s*)?(?:['"]([\w.-]+)['"])?/.exec(ctx.host.sourceText(at.start, at.end));
-  if (!m) return 'library model';
-  const callee = m[1].split('.').pop()!;
-  return callee === 'get_model' && m[2] ? m[2] : callee;
+  const calls = [...ctx.host.sourceText(at.start, at.end).matchAll(/([\w.]+)\s*\(\s*(?:name\s*=\s*)?(?:['"]([\w.-]+)['"])?/g)];
+  const named = calls.map((m) => ({ callee: m[1].split('.').pop()!, arg: m[2] })).filter((c) => !WRAPPERS.has(c.callee));
+  if (named.length === 0) return calls.length ? calls[0][1].split('.').pop()! : 'library model';
+  return named[0].callee === 'get_model' && named[0].arg ? named[0].arg : named[0].callee;
 }
+
+/** Calls around a library model's call that do not name it. */
+const WRAPPERS = new Set(['Sequential', 'HybridSequential', 'list', 'tuple', 'children', 'named_children']);

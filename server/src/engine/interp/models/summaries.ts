@@ -6,7 +6,7 @@ import type { AppRecord, Run } from './runs';
 import { showsShape, tensorsIn } from './support';
 import { product } from '../../shapes';
 import { libraryBlocks } from './library-blocks';
-import { backboneBlocks, isLibraryObject } from './backbone-blocks';
+import { backboneBlocks, frozenBackbone, isLibraryObject } from './backbone-blocks';
 
 export class Summaries {
   private readonly summariesOut: ModelSummary[] = [];
@@ -61,13 +61,16 @@ export class Summaries {
     const seen = new Set<number>();
     let total: number | null = 0;
     let trainable: number | null = 0;
-    for (const id of run.apps) {
+    run.apps.forEach((id, i) => {
       const rec = apps.get(id)!;
-      if (seen.has(rec.layerId)) continue;
+      if (seen.has(rec.layerId)) return;
       seen.add(rec.layerId);
       total = rec.app.params === null || total === null ? null : total + rec.app.params;
-      trainable = rec.app.trainableParams === null || trainable === null ? null : trainable + rec.app.trainableParams;
-    }
+      // A Keras base set `trainable = False` freezes every weight in it (unknown: unknown).
+      const frozen = backbones[i] ? frozenBackbone(backbones[i]!) : false;
+      const counted = frozen === null ? null : frozen ? 0 : rec.app.trainableParams;
+      trainable = counted === null || trainable === null ? null : trainable + counted;
+    });
     // PyTorch counts every registered parameter, used in forward or not: a registered layer this
     // run never applied makes the total unknown rather than short. So does a Keras functional
     // graph whose outputs the engine cannot trace back (an op it does not model cut the lineage),
