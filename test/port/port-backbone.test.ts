@@ -87,3 +87,11 @@ describe('porting a model on a library backbone', () => {
     assert.deepEqual(outcomes.map((o) => [o.error, o.portShape, o.portParams]), ports.map((p) => [undefined, p.check!.outputShape!.map((d) => (typeof d === 'number' ? d : 2)), p.check!.targetTotal]));
   });
 });
+
+describe('porting a cut library model on its own', () => {
+  it('is refused with the way to port it (the model holding it)', () => {
+    const r = port('torch/children_slice.py', 'keras');
+    assert.equal(r.code, undefined);
+    assert.match(r.problems[0], /not ported: features is a cut of a library model's children on its own/);
+  });
+});

@@ -53,6 +53,10 @@ export function portLibraryModel(parser: PythonParser, text: string, m: ModelSum
   const family = ctor && FAMILIES.find((f) => f[source] === ctor.name);
   const input = m.inputShapes[0];
   const base = { source, modelName: m.name, stubs: 0 };
+  // `nn.Sequential(*list(models.resnet50().children())[:-1])` on its own: a cut, not the family's model.
+  if (ctor && /^(Sequential|HybridSequential)$/.test(ctor.name)) {
+    return { ...base, problems: [`not ported: ${m.name} is a cut of a library model's children on its own; port the model that holds it with its head (its backbone then ports as the target library's cut), or the library model itself`] };
+  }
   if (!ctor || !family || !input || input.open) return { ...base, problems: [`the library model ${ctor?.name ?? m.name} is not in the port's table of library equivalents`] };
   const target = family[to];
   if (!target) {
