@@ -51,3 +51,27 @@ test('hover on a keras.applications model variable shows its stages collapsed', 
     await client.stop();
   }
 });
+
+test('a backbone inside a user model: hovering its call shows its block row and the model; one inlay hint, its output', async () => {
+  const file = path.join(REPO_ROOT, 'test', 'fixtures', 'backbones', 'torch', 'identity_head.py');
+  const uri = pathToFileURL(file).href;
+  const text = readFileSync(file, 'utf8');
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}) });
+  try {
+    await client.open(uri, text);
+    const call = text.indexOf('torchvision.models.resnet18(');
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionAt(text, call + 22) })) as Hover | null;
+    const shown = JSON.stringify(hover?.contents ?? '');
+    assert.match(shown, /\*\*backbone\*\*: `resnet18`, a library model inside `net`/, shown);
+    assert.match(shown, /`\(2, 3, 224, 224\)` → `\(2, 512\)`, 11,176,512 parameters, 60 layers/);
+    assert.match(shown, /\| backbone \| resnet18 \(60 layers\) \| `\(2, 3, 224, 224\)` → `\(2, 512\)` \| \| 11,176,512 \|/);
+    assert.match(shown, /\| head \| Linear \| `\(2, 10\)`/);
+    assert.match(shown, /Total params: 11,181,642/);
+    const range = { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } };
+    const hints = (await client.connection.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range })) as InlayHint[];
+    const line = positionAt(text, call).line;
+    assert.deepEqual(hints.filter((h) => h.position.line === line).map((h) => h.label), ['→ (2, 512)']);
+  } finally {
+    await client.stop();
+  }
+});

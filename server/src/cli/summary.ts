@@ -119,7 +119,16 @@ export function renderModel(m: ModelSummary, expand = false): string {
 }
 
 function blockRow(r: SummaryRow): string[] {
-  return [`${r.name} (block, ${r.layers.length} layer${r.layers.length === 1 ? '' : 's'})`, shapeCell(r.outputShape), count(r.params)];
+  const layers = `${r.layers.length} layer${r.layers.length === 1 ? '' : 's'}`;
+  // A library backbone: its constructor, and the shape it was given as well as the one it returned.
+  if (r.backbone) return [`${r.name} (${r.backbone.library}, ${layers})`, `${shapeCell(r.backbone.inputShape)} -> ${shapeCell(r.outputShape)}`, count(r.params)];
+  return [`${r.name} (block, ${layers})`, shapeCell(r.outputShape), count(r.params)];
+}
+
+function blockJson(r: SummaryRow): object {
+  const shape = (s: LayerApplication['outputShape']) => (s ? formatShape(s) : null);
+  const backbone = r.backbone ? { library: r.backbone.library, inputShape: shape(r.backbone.inputShape) } : {};
+  return { name: r.name, ...backbone, outputShape: shape(r.outputShape), params: r.params, layers: r.layers };
 }
 
 function shapeCell(s: LayerApplication['outputShape']): string {
@@ -150,7 +159,7 @@ function modelJson(m: ModelSummary): object {
       ...(l.block !== undefined ? { block: l.block } : {}),
     })),
     // A library model's layers collapsed by the stub's blocks (rows of one layer stay layers).
-    ...(m.library ? { blocks: summaryRows(m).filter((r) => r.block).map((r) => ({ name: r.name, outputShape: r.outputShape ? formatShape(r.outputShape) : null, params: r.params, layers: r.layers })) } : {}),
+    ...(m.library || m.backbones ? { blocks: summaryRows(m).filter((r) => r.block).map(blockJson) } : {}),
     totalParams: m.totalParams,
     trainableParams: m.trainableParams,
     nonTrainableParams: m.nonTrainableParams,

@@ -47,7 +47,8 @@ export function modelGraph(model: ModelSummary, text: string | null, diagnostics
   const inputShape = model.inputShapes.map(formatShape).join(', ') || '?';
   const modelLine = text === null ? -1 : lines.lineOf(model.range.start);
   const nodes: GraphNode[] = [{ id: 'input', title: 'input', args: '', params: '', kind: 'input', line: text === null ? -1 : lines.lineOf(model.inputSource?.start ?? model.range.start) }];
-  if (model.library) return libraryGraph(model, nodes, modelLine);
+  // A user's model holding a library backbone draws the backbone as one node, at the call that built it.
+  if (model.library || model.backbones) return libraryGraph(model, nodes, (i) => (text === null || model.layers[i].file !== undefined ? -1 : model.library ? modelLine : lines.lineOf(model.layers[i].appliedAt.start)));
   const edges: GraphEdge[] = [];
   const consumed = new Set<number>();
   model.layers.forEach((layer, i) => {
@@ -84,7 +85,7 @@ export function modelGraph(model: ModelSummary, text: string | null, diagnostics
  * an edge joins two nodes where a layer of one feeds a layer of the other. Every node is at the
  * user's call that built the model; the stub's own code is never shown.
  */
-function libraryGraph(model: ModelSummary, nodes: GraphNode[], modelLine: number): ModelGraph {
+function libraryGraph(model: ModelSummary, nodes: GraphNode[], lineOf: (layer: number) => number): ModelGraph {
   const rows = summaryRows(model);
   const rowOf = new Map(rows.flatMap((r, k) => r.layers.map((i): [number, number] => [i, k])));
   const edges: GraphEdge[] = [];
@@ -96,19 +97,19 @@ function libraryGraph(model: ModelSummary, nodes: GraphNode[], modelLine: number
     edges.push({ from, to, label });
   };
   rows.forEach((r, k) => {
-    const title = r.block ? `${r.name} (${r.layers.length} layers)` : `${r.name} (${r.type})`;
-    nodes.push({ id: `n${k}`, title, args: '', params: r.params === null ? '?' : r.params.toLocaleString('en-US'), kind: 'layer', line: modelLine });
+    const title = r.block ? `${r.name} (${r.backbone ? `${r.backbone.library}, ` : ''}${r.layers.length} layers)` : `${r.name} (${r.type})`;
+    nodes.push({ id: `n${k}`, title, args: '', params: r.params === null ? '?' : r.params.toLocaleString('en-US'), kind: 'layer', line: lineOf(r.layers[0]) });
     for (const i of r.layers) {
       for (const from of model.layerInputs[i] ?? [-1]) {
         const source = from < 0 ? -1 : rowOf.get(from)!;
         if (source === k) continue;
         if (source >= 0) fed.add(source);
-        edge(source < 0 ? 'input' : `n${source}`, `n${k}`, from < 0 ? model.inputShapes.map(formatShape).join(', ') || '?' : formatShape(model.layers[from].outputShape));
+        edge(source < 0 ? 'input' : `n${source}`, `n${k}`, from < 0 ? model.inputShapes.map(formatShape).join(', ') || '?' : formatShape(rows[source].backbone ? rows[source].outputShape : model.layers[from].outputShape));
       }
     }
   });
   const sinks = rows.map((_, k) => k).filter((k) => !fed.has(k));
-  if (sinks.length) nodes.push({ id: 'output', title: 'output', args: '', params: '', kind: 'output', line: modelLine });
+  if (sinks.length) nodes.push({ id: 'output', title: 'output', args: '', params: '', kind: 'output', line: nodes[nodes.length - 1].line });
   for (const k of sinks) edge(`n${k}`, 'output', formatShape(rows[k].outputShape));
   return { name: model.name, framework: model.framework, nodes, edges };
 }

@@ -1,9 +1,11 @@
 /**
  * A model summary's rows collapsed by block: each run of consecutive layers of one block (a
  * library model's `layer1`) becomes one row with the block's last output shape and summed
- * parameters; a layer with no block is its own row. Shared by `summary` and the hover.
+ * parameters; a layer with no block is its own row. A library model used as a backbone inside
+ * a user's model is one such block, labelled with its library constructor and the shapes it
+ * was called with and returned. Shared by `summary`, the hover and the drawings.
  */
-import type { LayerApplication, ModelSummary, Shape } from './types';
+import type { BackboneSummary, LayerApplication, ModelSummary, Shape } from './types';
 
 export interface SummaryRow {
   name: string;
@@ -16,6 +18,8 @@ export interface SummaryRow {
   layers: number[];
   /** A block row (rather than one layer). */
   block: boolean;
+  /** A backbone's block row: the library model it is. */
+  backbone?: BackboneSummary;
 }
 
 export function summaryRows(model: ModelSummary): SummaryRow[] {
@@ -31,6 +35,13 @@ export function summaryRows(model: ModelSummary): SummaryRow[] {
     const block = l.block !== undefined;
     rows.push({ name: l.block ?? l.name, type: block ? 'block' : l.type, outputShape: l.outputShape, params: layerParams(l), layers: [i], block });
   });
+  for (const row of rows) {
+    const backbone = row.block ? model.backbones?.find((b) => b.block === row.name) : undefined;
+    if (!backbone) continue;
+    row.backbone = backbone;
+    // What the library model returned (after its own flatten, say), not its last layer's output.
+    if (backbone.outputShape) row.outputShape = backbone.outputShape;
+  }
   return rows;
 }
 

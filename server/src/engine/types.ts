@@ -123,6 +123,17 @@ export interface LayerApplication {
   block?: string;
 }
 
+/** A library model used inside a user's model (a backbone): one block row of the user's summary. */
+export interface BackboneSummary {
+  /** The `block` of its layers: where the user's model holds it (`backbone`, `features`) or its variable. */
+  block: string;
+  /** The library constructor the user called (`resnet18`, `MobileNetV2`). */
+  library: string;
+  /** What the library model was called with and returned in this run, when known. */
+  inputShape: Shape | null;
+  outputShape: Shape | null;
+}
+
 /** A plain argument value (JSON-safe). */
 export type PlainArg = number | string | boolean | null | PlainArg[];
 
@@ -145,6 +156,8 @@ export interface ModelSummary {
    * user's call that built it (the stub's own are never shown), and they carry their `block`.
    */
   library?: boolean;
+  /** Library models used as backbones inside this (user's) model, one block each. */
+  backbones?: BackboneSummary[];
   /**
    * Only when ops are recorded (`shapelint port`): what the model returned, as the index in
    * `layers` of the application that made it (null when not traceable), and its shape.

@@ -3,10 +3,10 @@
  * rule's documentation on a `# noqa: SLxxx` code.
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import { findRule, ruleUrl, type LayerApplication, type TextRange } from '../engine/index';
+import { findRule, ruleUrl, type BackboneSummary, type LayerApplication, type ModelSummary, type TextRange } from '../engine/index';
 import type { Analysis } from './analysis';
 import { toRange } from './convert';
-import { errorMarkdown, layerMarkdown, modelSummaryMarkdown, ruleMarkdown, tensorMarkdown } from './markdown';
+import { backboneMarkdown, errorMarkdown, layerMarkdown, modelSummaryMarkdown, ruleMarkdown, tensorMarkdown } from './markdown';
 
 export function hover(analysis: Analysis, position: Position): Hover | null {
   const lint = analysis.lint;
@@ -53,6 +53,7 @@ function layerHover(analysis: Analysis, offset: number): Hover | null {
     if (model.library) continue; // its layers all sit at the call that built it: the model's hover shows them
     for (const layer of model.layers) {
       if (layer.file !== undefined) continue; // applied in another file
+      if (backboneOf(model, layer)) continue; // likewise a backbone's: its block is shown
       for (const range of [layer.appliedAt, layer.definedAt]) {
         if (contains(range, offset) && (!best || width(range) < width(best.range))) best = { layer, range };
       }
@@ -68,11 +69,18 @@ function layerHover(analysis: Analysis, offset: number): Hover | null {
 function libraryModelHover(analysis: Analysis, offset: number): Hover | null {
   const word = wordAt(analysis.text, offset);
   for (const model of analysis.lint!.engine.models) {
+    // A backbone's layers sit at the call that built it: there, its block row and the user's model.
+    const layer = model.layers.find((l) => l.file === undefined && backboneOf(model, l) && contains(l.appliedAt, offset));
+    if (layer) return markdown(backboneMarkdown(model, backboneOf(model, layer)!), analysis, layer.appliedAt);
     if (!model.library) continue;
     if (contains(model.range, offset)) return markdown(modelSummaryMarkdown(model), analysis, model.range);
     if (word && word.text === model.name) return markdown(modelSummaryMarkdown(model), analysis, word.range);
   }
   return null;
+}
+
+function backboneOf(model: ModelSummary, layer: LayerApplication): BackboneSummary | undefined {
+  return layer.block === undefined ? undefined : model.backbones?.find((b) => b.block === layer.block);
 }
 
 /** The Python identifier under the cursor, if any. */

@@ -9,16 +9,20 @@ export function inlayHints(analysis: Analysis, range: Range): InlayHint[] {
   const labelsByLine = new Map<number, string[]>();
   for (const model of analysis.lint.engine.models) {
     if (model.library) continue; // its layers are the stub's, placed at the user's call
-    for (const layer of model.layers) {
-      if (layer.file !== undefined) continue; // applied in another file
+    model.layers.forEach((layer, i) => {
+      if (layer.file !== undefined) return; // applied in another file
+      // A backbone's layers sit at the call that built it: one label there, what it returned.
+      const backbone = layer.block === undefined ? undefined : model.backbones?.find((b) => b.block === layer.block);
+      if (backbone && model.layers[i - 1]?.block === layer.block) return;
+      const shape = backbone ? backbone.outputShape : layer.outputShape;
       const line = analysis.lines.lineOf(layer.appliedAt.end);
       // An unknown shape (after an error, or with no input) is noise, not information.
-      if (line < range.start.line || line > range.end.line || !layer.outputShape) continue;
+      if (line < range.start.line || line > range.end.line || !shape) return;
       const labels = labelsByLine.get(line) ?? [];
-      const label = inlayLabel(layer.outputShape);
+      const label = inlayLabel(shape);
       if (labels[labels.length - 1] !== label) labels.push(label);
       labelsByLine.set(line, labels);
-    }
+    });
   }
   // Tensor assignments in forward/call bodies (`x = x.view(x.size(0), -1)`) get their shape too,
   // where no layer already labels the line.

@@ -1,5 +1,5 @@
 /** Markdown for hovers and the model summary: what the engine inferred, in words users read. */
-import { formatShape, summaryRows, type Diagnostic, type LayerApplication, type ModelSummary, type RuleDoc, type Shape, type TensorFact } from '../engine/index';
+import { formatShape, summaryRows, type BackboneSummary, type Diagnostic, type LayerApplication, type ModelSummary, type RuleDoc, type Shape, type TensorFact } from '../engine/index';
 import { headline, isTraceLine } from './convert';
 
 export function layerMarkdown(layer: LayerApplication): string {
@@ -88,7 +88,8 @@ export function modelSummaryMarkdown(model: ModelSummary): string {
   for (const row of summaryRows(model)) {
     if (row.block) {
       const n = row.layers.length;
-      out.push(`| ${cell(row.name)} | block (${n} layer${n === 1 ? '' : 's'}) | \`${formatShape(row.outputShape)}\` | | ${row.params === null ? '?' : formatCount(row.params)} |`);
+      const shape = row.backbone ? `\`${formatShape(row.backbone.inputShape)}\` → \`${formatShape(row.outputShape)}\`` : `\`${formatShape(row.outputShape)}\``;
+      out.push(`| ${cell(row.name)} | ${row.backbone ? cell(row.backbone.library) : 'block'} (${n} layer${n === 1 ? '' : 's'}) | ${shape} | | ${row.params === null ? '?' : formatCount(row.params)} |`);
       continue;
     }
     const l = model.layers[row.layers[0]];
@@ -99,6 +100,21 @@ export function modelSummaryMarkdown(model: ModelSummary): string {
   out.push(`Trainable params: ${countOrUnknown(model.trainableParams)}  `);
   out.push(`Non-trainable params: ${countOrUnknown(model.nonTrainableParams)}`);
   return out.join('\n');
+}
+
+/** A library model used as a backbone: its block row's facts, then the summary of the user's model holding it. */
+export function backboneMarkdown(model: ModelSummary, backbone: BackboneSummary): string {
+  const row = summaryRows(model).find((r) => r.backbone === backbone);
+  const params = row?.params === null || row === undefined ? 'unknown' : formatCount(row.params);
+  return [
+    `**${backbone.block}**: \`${backbone.library}\`, a library model inside \`${model.name}\``,
+    '',
+    `\`${formatShape(backbone.inputShape)}\` → \`${formatShape(row?.outputShape ?? null)}\`, ${params} parameters, ${row?.layers.length ?? 0} layers`,
+    '',
+    '---',
+    '',
+    modelSummaryMarkdown(model),
+  ].join('\n');
 }
 
 export function inlayLabel(shape: Shape | null): string {

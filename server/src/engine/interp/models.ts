@@ -33,6 +33,7 @@ import { factoryDtype, withDtype } from './models/dtypes';
 import type { CallSite, InterpreterHost, ModelLayer } from './models/interfaces';
 import { declaredInput, inputFromCall, inputFromModelCall, isInputSourceCall } from './models/input-sources';
 import { LayerObjects } from './models/layer-objects';
+import { kerasFunctionalCall } from './models/keras-data';
 import { callMethod } from './models/methods';
 import { Runs } from './models/runs';
 import { checkSinkCall, checkSinkLayerCall, isSinkCall } from './models/sinks';
@@ -149,7 +150,7 @@ export class ModelEngine implements ModelLayer {
       checkSinkLayerCall(this.ctx, callee, args, site);
       return this.ctx.runs.applyLayer(callee, args, site.r);
     }
-    return dataCall(this.ctx, callee, args, site.r) ?? inputFromModelCall(this.ctx, callee, args, site);
+    return dataCall(this.ctx, callee, args, site.r) ?? kerasFunctionalCall(this.ctx, callee, args, site) ?? inputFromModelCall(this.ctx, callee, args, site);
   }
 
   callMethod(m: Extract<Value, { t: 'method' }>, args: EvaluatedArgs, site: CallSite): Value {

@@ -113,6 +113,8 @@ export interface LayerValue {
   declaredInput: Shape | null;
   /** Built in a library stub: the stub calls it was built under (they group a library model's layers into blocks). */
   stubPath?: string[];
+  /** Built in a library stub: the user's call that built it (`resnet18()`), where a backbone's layers are shown. */
+  builtAt?: TextRange;
 }
 
 export interface TensorVal {

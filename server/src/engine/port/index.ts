@@ -18,6 +18,7 @@ import { writeTorch } from './write-torch';
 import { weightLoader } from './weights';
 import { pep8Lines } from './pep8';
 import { portLibraryModel } from './library';
+import { portBackboneModel } from './backbone';
 
 export type { PortFramework } from './ir';
 
@@ -67,6 +68,8 @@ function portUnsafe(parser: PythonParser, text: string, options: AnalyzeOptions,
   // the analysis that records functional ops does not list them, so the plain one tells).
   const library = picked.library || picked.layers.length === 0 ? analyzeText(parser, text, options).models.find((m) => m.name === picked.name && m.library) : undefined;
   if (library) return portLibraryModel(parser, text, library, options, req.to, req.withWeights === true);
+  // A user's model on a library backbone: the target library's backbone and the ported head.
+  if (picked.backbones?.length) return portBackboneModel(parser, text, picked, options, req, portGraph);
   const index = new LineIndex(text);
   const graph = readModel(picked, (offset) => index.lineOf(offset) + 1, (start, end) => text.slice(start, end));
   if (typeof graph === 'string') return { problems: [graph], stubs: 0, modelName: picked.name };
@@ -97,7 +100,10 @@ export function portGraph(parser: PythonParser, graph: PortGraph, req: PortReque
 }
 
 function pickModel(models: ModelSummary[], name: string | undefined): ModelSummary | string {
-  const usable = models;
+  // A model some code ran on a known input before one only probed (the library model whose
+  // `features` a user's model took is probed too).
+  const ran = models.filter((m) => m.inputShapes.length > 0 && m.inputShapes.every((s) => s && !s.open));
+  const usable = ran.length ? ran : models;
   if (name) {
     const found = models.find((m) => m.name === name);
     return found ?? `no model named ${name} (found: ${models.map((m) => m.name).join(', ') || 'none'})`;

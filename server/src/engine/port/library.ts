@@ -13,10 +13,10 @@ import { shapeText, toChannelsFirst, toChannelsLast, type PortFramework } from '
 import { pyTuple } from './plan';
 import type { PortResult } from './index';
 
-interface Family { torch?: string; keras?: string; gluon?: string; differs: string }
+export interface Family { torch?: string; keras?: string; gluon?: string; differs: string }
 
 const RESNET = "Keras' ResNet convolutions have biases, Keras and Gluon count BatchNorm's moving statistics, and Keras' and Gluon's v1 blocks stride in the first 1x1 convolution, torchvision's (v1.5) in the 3x3";
-const FAMILIES: Family[] = [
+export const FAMILIES: Family[] = [
   { torch: 'resnet18', gluon: 'resnet18_v1', differs: RESNET },
   { torch: 'resnet34', gluon: 'resnet34_v1', differs: RESNET },
   { torch: 'resnet50', keras: 'ResNet50', gluon: 'resnet50_v1', differs: RESNET },
@@ -34,12 +34,14 @@ const FAMILIES: Family[] = [
   { torch: 'inception_v3', keras: 'InceptionV3', differs: "torchvision's has an auxiliary classifier (used in training only)" },
 ];
 
-const LIBRARY: Record<PortFramework, string> = { torch: 'torchvision.models', keras: 'keras.applications', gluon: 'the Gluon model zoo' };
+export const LIBRARY: Record<PortFramework, string> = { torch: 'torchvision.models', keras: 'keras.applications', gluon: 'the Gluon model zoo' };
 
 /** The constructor a library model was built with (`models.resnet50(weights=None)` → resnet50) and its class count. */
 function constructorOf(text: string, m: ModelSummary): { name: string; classes: number | null; headless: boolean } | null {
   const call = text.slice(m.range.start, m.range.end);
-  const name = /([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(call)?.[1];
+  const callee = /([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?:name\s*=\s*)?(?:['"]([\w.]+)['"])?/.exec(call);
+  // `vision.get_model('resnet18_v1')` names its model in a string.
+  const name = callee?.[1] === 'get_model' && callee[2] ? callee[2].toLowerCase() : callee?.[1];
   if (!name) return null;
   const classes = /\b(?:num_classes|classes)\s*=\s*(\d+)/.exec(call);
   return { name, classes: classes ? Number(classes[1]) : null, headless: /\binclude_top\s*=\s*False/.test(call) };
@@ -51,6 +53,10 @@ export function portLibraryModel(parser: PythonParser, text: string, m: ModelSum
   const family = ctor && FAMILIES.find((f) => f[source] === ctor.name);
   const input = m.inputShapes[0];
   const base = { source, modelName: m.name, stubs: 0 };
+  // `nn.Sequential(*list(models.resnet50().children())[:-1])` on its own: a cut, not the family's model.
+  if (ctor && /^(Sequential|HybridSequential)$/.test(ctor.name)) {
+    return { ...base, problems: [`not ported: ${m.name} is a cut of a library model's children on its own; port the model that holds it with its head (its backbone then ports as the target library's cut), or the library model itself`] };
+  }
   if (!ctor || !family || !input || input.open) return { ...base, problems: [`the library model ${ctor?.name ?? m.name} is not in the port's table of library equivalents`] };
   const target = family[to];
   if (!target) {
@@ -60,7 +66,7 @@ export function portLibraryModel(parser: PythonParser, text: string, m: ModelSum
   if (withWeights) return { ...base, problems: [`--with-weights: the libraries' weights differ in architecture; load ${LIBRARY[to]}'s own pretrained ${target} instead`] };
   const inputDims = source === 'keras' ? toChannelsFirst(input.dims) : input.dims;
   const demo = to === 'keras' ? toChannelsLast(inputDims) : inputDims;
-  const classes = ctor.classes ?? 1000;
+  const classes = ctor.classes ?? newHeadClasses(parser, m, source, ctor.name, options) ?? 1000;
   const code = libraryCode(m, source, ctor.name, to, target, family.differs, classes, demo);
   const notes: string[] = [];
   const problems: string[] = [];
@@ -80,6 +86,28 @@ export function portLibraryModel(parser: PythonParser, text: string, m: ModelSum
     ...base, code, problems, notes,
     check: { problems, layersCompared: 0, sourceTotal: m.totalParams, targetTotal: ported?.totalParams ?? null, outputShape },
   };
+}
+
+/**
+ * The class count of a head the user put in place of the library's (`model.fc =
+ * nn.Linear(model.fc.in_features, 2)`, Gluon's `net.output = nn.Dense(2)`) when that model is
+ * exactly the constructor with that class count: the engine analyses the constructor with it
+ * and the parameter counts and outputs must agree. Null for any other head (hidden layers).
+ */
+function newHeadClasses(parser: PythonParser, m: ModelSummary, source: PortFramework, name: string, options: AnalyzeOptions): number | null {
+  const out = m.output?.shape ?? m.layers[m.layers.length - 1]?.outputShape;
+  const input = m.inputShapes[0];
+  const n = out && !out.open && out.dims.length === 2 ? out.dims[1] : null;
+  if (typeof n !== 'number' || n === 1000 || !input || input.open) return null;
+  const dims = input.dims.map((d, i) => (typeof d === 'number' ? d : i === 0 ? 2 : 1));
+  const program =
+    source === 'torch' ? `import torch\nfrom torchvision import models\nmodel = models.${name}(weights=None, num_classes=${n})\ny = model(torch.randn(${dims.join(', ')}))\n`
+    : source === 'gluon' ? `from mxnet import nd\nfrom mxnet.gluon.model_zoo import vision\nmodel = vision.${name}(classes=${n})\nmodel.initialize()\ny = model(nd.random.uniform(shape=${pyTuple(dims)}))\n`
+    : null;
+  if (!program) return null;
+  const r = analyzeText(parser, program, options);
+  const built = r.models.find((x) => x.library && x.inputShapes.every((s) => s && !s.open));
+  return built && built.totalParams !== null && built.totalParams === m.totalParams ? n : null;
 }
 
 function sameAfterBatch(a: Dim[], b: Dim[]): boolean {

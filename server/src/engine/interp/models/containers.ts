@@ -166,6 +166,8 @@ export class Containers {
       return;
     }
     if (obj.container === 'torch.Sequential') for (const it of args.positional) this.addToContainer(obj, it);
+    // `nn.Sequential(*layers)` with a list the analysis cannot see: children it does not know.
+    if (args.opaque) obj.items.push(UNKNOWN_V);
   }
 
   /** `ModuleDict` entries: registered children, reachable as `d["key"]` and `d.key`. */
@@ -182,6 +184,11 @@ export class Containers {
     if (item.t === 'layer' || item.t === 'object') this.adoptChild(item, name ?? String(index));
     if (obj.container === 'keras.Sequential' && index === 0 && item.t === 'layer' && item.declaredInput) {
       obj.kerasInput = { shape: item.declaredInput, range: item.range };
+    }
+    // A functional model first (a keras.applications base): Keras builds the Sequential on its input.
+    const functionalInput = item.t === 'object' && item.functional?.inputs;
+    if (obj.container === 'keras.Sequential' && index === 0 && functionalInput && functionalInput.t === 'tensor' && functionalInput.shape) {
+      obj.kerasInput = { shape: functionalInput.shape, range: item.range };
     }
   }
 
@@ -298,6 +305,11 @@ export class Containers {
       const obj = this.instantiate(cls, { positional: [], keywords: new Map(), opaque: false }, site) as ObjectValue;
       obj.varName = cls.def.name;
     }
+  }
+
+  /** The model object made at `range` (a library model built by the user's call there), if any. */
+  objectAt(range: TextRange): ObjectValue | undefined {
+    return this.objects.find((o) => o.range.start === range.start && o.range.end === range.end);
   }
 
   /** How many model objects were made so far (in order of making). */

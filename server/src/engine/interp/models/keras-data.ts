@@ -18,12 +18,13 @@
 import { adjustedInputRank } from '../../layers/keras/index';
 import type { LayerIssue } from '../../layers/types';
 import { BATCH, ranked } from '../../shapes';
-import type { LayerApplication, Shape } from '../../types';
+import type { Dim, LayerApplication, Shape } from '../../types';
 import type { EvaluatedArgs } from '../bind';
 import { tensorVal, UNKNOWN_V, type ObjectValue, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { kerasBatches } from './data-objects';
+import { semanticsOf } from '../../layers/keras/versions';
 
 /** Methods that feed the model an array. */
 export const KERAS_DATA_METHODS = ['predict', 'predict_on_batch', 'fit', 'evaluate', 'train_on_batch', 'test_on_batch', 'fit_generator', 'evaluate_generator', 'predict_generator'] as const;
@@ -144,4 +145,35 @@ export function kerasDataArray(ctx: ModelContext, obj: ObjectValue, method: stri
   }
   const range = site.args.find((a) => !a.star && (!a.name || a.name === 'x'))?.value.r ?? null;
   return ctx.runs.callModelFromOutside(obj, { positional: [fed], keywords: new Map(), opaque: false }, range);
+}
+
+/**
+ * A Keras functional model called on a tensor (a `keras.applications` backbone on the user's
+ * `Input`): Keras 3 checks the tensor against the model's input spec and raises `Input 0 … is
+ * incompatible with the layer`; tf.keras 2 only warns and runs the graph again on the new size,
+ * so there the output is unknown. The spec allows a last axis of size 1 to be squeezed (on either
+ * side) and compares the axes the two shapes both have, as Keras 3 does: a grayscale `(96, 96, 1)`
+ * input passes the call (it fails later, on data). Undefined when the sizes fit (or are not
+ * known): the model's built outputs stand.
+ */
+export function kerasFunctionalCall(ctx: ModelContext, obj: ObjectValue, args: EvaluatedArgs, site: CallSite): Value | undefined {
+  const declared = obj.container === 'keras.Functional' ? declaredInput(obj) : null;
+  const x = args.positional[0] ?? args.keywords.get('inputs');
+  if (!declared || declared.open || x?.t !== 'tensor' || !x.shape || x.shape.open) return undefined;
+  const squeezed = (dims: Dim[]) => (dims.length > 0 && dims[dims.length - 1] === 1 ? dims.slice(0, -1) : dims);
+  const [want, got] = [squeezed(declared.dims), squeezed(x.shape.dims)];
+  const differing = want.flatMap((d, i) => (i > 0 && i < got.length && typeof d === 'number' && typeof got[i] === 'number' && d !== got[i] ? [i] : []));
+  if (differing.length === 0) return undefined;
+  const given = ranked(got);
+  if (semanticsOf(ctx.host.options.kerasProbe) === 'keras3') {
+    const issue = rankIssue(obj, declared, given);
+    const channelsOnly = differing.length === 1 && differing[0] === declared.dims.length - 1;
+    const rule = channelsOnly ? 'channel-mismatch' : 'invalid-argument';
+    const explanation = [
+      `The model was built for inputs ${pyDims(declared)} and checks every axis but the batch when it is called on another tensor.`,
+      'Build the library model with the input shape it is given (`input_shape=`), or resize the input to the one it was built for.',
+    ];
+    ctx.diagnostics.report(ctx.runs.currentRun(), { ...issue, rule, explanation }, null, site.r, x.hist, 'keras', [x]);
+  }
+  return tensorVal(null, 'keras', x.hist, x.origin);
 }

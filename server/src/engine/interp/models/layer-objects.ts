@@ -43,7 +43,11 @@ export class LayerObjects {
       declaredInput: def.framework === 'keras' ? inputFromLayerArgs(bound, qname, this.ctx.host.options.kerasProbe) : null,
     };
     // The layer's own constructor call is no block of the model: only the calls around it are.
-    if (this.ctx.host.userSite(site.r) !== site.r) layer.stubPath = this.ctx.host.stubPath(site.r);
+    const userSite = this.ctx.host.userSite(site.r);
+    if (userSite !== site.r) {
+      layer.stubPath = this.ctx.host.stubPath(site.r);
+      if (userSite) layer.builtAt = userSite;
+    }
     if (def.construct) {
       const runs = this.ctx.runs;
       const issue = safely(() => def.construct!(bound, runs.env(this.nameOf(layer), runs.currentRun())), null);

@@ -36,7 +36,7 @@ function topLevelOwners(obj: ObjectValue, prefix = '', visited = new Set<number>
   return owners;
 }
 
-function layerIdsUnder(obj: ObjectValue, visited: Set<number>): number[] {
+export function layerIdsUnder(obj: ObjectValue, visited: Set<number>): number[] {
   if (visited.has(obj.id)) return [];
   visited.add(obj.id);
   return [...obj.attrs.values(), ...obj.items].flatMap((v) => (v.t === 'layer' ? [v.id] : v.t === 'object' ? layerIdsUnder(v, visited) : []));

@@ -29,6 +29,7 @@ function objectMethod(ctx: ModelContext, obj: ObjectValue, name: string, args: E
   checkSinkMethod(ctx, obj, name, args, site, learned);
   if (learned !== undefined) return learned;
   if (setTrainingMode(obj, name, args, ctx.host.uncertainDepth)) return obj;
+  if ((name === 'children' || name === 'named_children') && obj.framework === 'torch') return torchChildren(obj, name === 'named_children');
   if (name === 'hybridize') {
     obj.hybridized = true;
     return UNKNOWN_V;
@@ -47,4 +48,20 @@ function listMethod(ctx: ModelContext, list: { t: 'tuple' | 'list'; items: Value
     grow(() => list.items.splice(a.v, 0, b));
   } else if (name === 'pop') return list.items.pop() ?? UNKNOWN_V;
   return UNKNOWN_V;
+}
+
+/**
+ * `module.children()` / `named_children()`: the registered submodules in registration order
+ * (`nn.Sequential(*list(resnet.children())[:-1])` cuts a backbone's head). Unknown when a child
+ * may be missing: an attribute of unknown value, or a container with items and attributes both.
+ */
+function torchChildren(obj: ObjectValue, named: boolean): Value {
+  const attrs = obj.attrOrder.map((k): [string, Value] => [k, obj.attrs.get(k) ?? UNKNOWN_V]);
+  const items = obj.items.map((v, i): [string, Value] => [String(i), v]);
+  const modules = (entries: [string, Value][]) => entries.filter(([, v]) => v.t === 'layer' || v.t === 'object');
+  if (modules(attrs).length > 0 && items.length > 0) return UNKNOWN_V;
+  const entries = items.length > 0 ? items : attrs;
+  if (entries.some(([, v]) => v.t === 'unknown')) return UNKNOWN_V;
+  const children = modules(entries).map(([k, v]): Value => (named ? { t: 'tuple', items: [{ t: 'str', v: k }, v] } : v));
+  return { t: 'list', items: children };
 }

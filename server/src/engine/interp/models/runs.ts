@@ -9,7 +9,7 @@ import type { LayerDef, LayerEnv, LayerOutcome, TensorLib, ArgValue, BoundArgs }
 import { isTensor, UNKNOWN } from '../../layers/types';
 import type { Diagnostic, Dim, Framework, LayerApplication, PlainArg, Shape, TextRange } from '../../types';
 import { bindArgs, layerCallInputs, toArgValue, type Bound, type EvaluatedArgs } from '../bind';
-import { extendLineage, num, tensorVal, UNKNOWN_V, type FuncValue, type LayerValue, type Lineage, type ObjectValue, type TensorVal, type Value } from '../values';
+import { extendLineage, lineageIds, num, tensorVal, UNKNOWN_V, type FuncValue, type LayerValue, type Lineage, type ObjectValue, type TensorVal, type Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { checkLayout } from './layout';
@@ -28,6 +28,8 @@ export interface AppRecord {
   inputIds: (number | null)[];
   /** The layer's `stubPath` (built in a library stub). */
   stubPath?: string[];
+  /** The layer's `builtAt` (the user's call into the stub that built it). */
+  builtAt?: TextRange;
 }
 
 export interface Run {
@@ -57,6 +59,8 @@ export class Runs {
   /** Outside any run: layer constructors and ops at module level report here. */
   readonly ambient: Run;
   private readonly stack: Run[] = [];
+  /** Model id → the shapes of its last call (a backbone's block row shows them). */
+  readonly lastCall = new Map<number, { input: Shape | null; output: Shape | null }>();
 
   constructor(private readonly ctx: ModelContext) {
     this.ambient = this.newRun(null, false);
@@ -123,6 +127,13 @@ export class Runs {
   }
 
   runObject(obj: ObjectValue, args: EvaluatedArgs): Value {
+    const out = this.runObjectBody(obj, args);
+    const input = args.positional[0];
+    if (!this.currentRun().dry) this.lastCall.set(obj.id, { input: input?.t === 'tensor' ? input.shape : null, output: out.t === 'tensor' ? out.shape : null });
+    return out;
+  }
+
+  private runObjectBody(obj: ObjectValue, args: EvaluatedArgs): Value {
     if (obj.symbol) return evalSymbol(this.ctx, obj, args.positional[0] ?? UNKNOWN_V);
     if (obj.container && obj.container !== 'torch.ModuleList' && obj.container !== 'torch.ModuleDict' && obj.container !== 'keras.Functional') {
       if (obj.cls) {
@@ -136,10 +147,24 @@ export class Runs {
       for (const item of obj.items) x = this.applyItem(item, x);
       return x;
     }
-    if (obj.container === 'keras.Functional') return obj.functional?.outputs ?? UNKNOWN_V;
+    if (obj.container === 'keras.Functional') {
+      // Applied as a layer of an enclosing model (a Sequential's base): its layers are that run's too.
+      if (obj.functional && this.stack.length > 0) this.includeGraph(obj.functional.outputs);
+      return obj.functional?.outputs ?? UNKNOWN_V;
+    }
     const fwd = this.forwardMethod(obj);
     if (!fwd) return UNKNOWN_V;
     return this.callForward(obj, fwd, args);
+  }
+
+  /** Adds the layer applications a functional model's outputs came from to the current run, in order. */
+  private includeGraph(outputs: Value): void {
+    const run = this.currentRun();
+    const present = new Set(run.apps);
+    const ids = new Set<number>();
+    for (const o of tensorsIn(outputs)) for (const id of lineageIds(o.hist)) if (!present.has(id) && this.apps.has(id)) ids.add(id);
+    run.apps.push(...[...ids].sort((a, b) => a - b));
+    for (const id of ids) run.layersSeen.add(this.apps.get(id)!.layerId);
   }
 
   private callForward(obj: ObjectValue, fwd: { fn: FuncValue; withF: boolean }, args: EvaluatedArgs): Value {
@@ -223,7 +248,7 @@ export class Runs {
       reused,
       args: plainArgs(layer.def, layer.args),
     };
-    this.apps.set(appId, { app, layerId: layer.id, inputHist, inputIds: inputTensors.map((t) => t.hist?.id ?? null), stubPath: layer.stubPath });
+    this.apps.set(appId, { app, layerId: layer.id, inputHist, inputIds: inputTensors.map((t) => t.hist?.id ?? null), stubPath: layer.stubPath, builtAt: layer.builtAt });
     run.apps.push(appId);
     if (outcome.issue) {
       this.ctx.diagnostics.report(run, outcome.issue, layer, site ?? layer.range, inputHist, layer.def.framework, inputTensors);
@@ -282,7 +307,9 @@ export class Runs {
       inputShapes: inputs.map((t) => t.shape), outputShape, axisNames: null, layout: null, layoutSource: null,
       params: 0, trainableParams: 0, trace: [], reused: false, args,
     };
-    this.apps.set(appId, { app, layerId: -appId, inputHist: hist, inputIds: inputs.map((t) => t.hist?.id ?? null) });
+    // An op inside a library stub's forward is shown, like the stub's layers, at the user's call.
+    const user = this.ctx.host.userSite(range);
+    this.apps.set(appId, { app, layerId: -appId, inputHist: hist, inputIds: inputs.map((t) => t.hist?.id ?? null), ...(user && user !== range ? { builtAt: user } : {}) });
     run.apps.push(appId);
     return extendLineage(hist, appId);
   }

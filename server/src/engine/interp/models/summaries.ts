@@ -1,11 +1,12 @@
 /** Model summaries: one per model, with every layer application of its run and the parameter totals. */
-import type { ModelSummary } from '../../types';
+import type { ModelSummary, TextRange } from '../../types';
 import type { Lineage, ObjectValue, TensorVal, Value } from '../values';
 import type { ModelContext } from './context';
 import type { AppRecord, Run } from './runs';
 import { showsShape, tensorsIn } from './support';
 import { product } from '../../shapes';
 import { libraryBlocks } from './library-blocks';
+import { backboneBlocks, frozenBackbone, isLibraryObject } from './backbone-blocks';
 
 export class Summaries {
   private readonly summariesOut: ModelSummary[] = [];
@@ -33,24 +34,43 @@ export class Summaries {
       const rec = apps.get(id)!;
       return { ...rec.app, inputsFrom: rec.inputIds.map((p) => (p === null ? -1 : position.get(p) ?? null)) };
     });
-    // A model whose every layer a library stub built is shown collapsed by the stub's blocks.
-    const library = run.apps.length > 0 && run.apps.every((id) => apps.get(id)!.stubPath !== undefined);
+    // A model a library stub built (even with a user's new head) is shown collapsed by the
+    // stub's blocks; a user's model holding one (a backbone) shows it as one block.
+    const records = run.apps.map((id) => apps.get(id)!);
+    const library = run.apps.length > 0 && (records.every((r) => r.stubPath !== undefined) || isLibraryObject(this.ctx, obj));
     if (library) {
-      const blocks = libraryBlocks(obj, run.apps.map((id) => apps.get(id)!));
+      const blocks = libraryBlocks(obj, records);
       layers.forEach((l, i) => {
         if (blocks[i] !== undefined) l.block = blocks[i];
+      });
+    }
+    const backbones = library || records.every((r) => r.stubPath === undefined) ? [] : backboneBlocks(this.ctx, obj, records);
+    if (backbones.length) {
+      layers.forEach((l, i) => {
+        const b = backbones[i];
+        if (!b) return;
+        l.block = b.block;
+        // The stub's own positions are never shown: its layers sit at the user's call that built
+        // them, a user's layer it applies (`backbone.fc = nn.Identity()`) where the user made it.
+        const user = (r: TextRange) => this.ctx.host.userSite(r) === r;
+        const at = records[i].builtAt;
+        if (!user(l.definedAt)) l.definedAt = at ?? l.appliedAt;
+        if (!user(l.appliedAt)) l.appliedAt = at ?? l.definedAt;
       });
     }
     const seen = new Set<number>();
     let total: number | null = 0;
     let trainable: number | null = 0;
-    for (const id of run.apps) {
+    run.apps.forEach((id, i) => {
       const rec = apps.get(id)!;
-      if (seen.has(rec.layerId)) continue;
+      if (seen.has(rec.layerId)) return;
       seen.add(rec.layerId);
       total = rec.app.params === null || total === null ? null : total + rec.app.params;
-      trainable = rec.app.trainableParams === null || trainable === null ? null : trainable + rec.app.trainableParams;
-    }
+      // A Keras base set `trainable = False` freezes every weight in it (unknown: unknown).
+      const frozen = backbones[i] ? frozenBackbone(backbones[i]!) : false;
+      const counted = frozen === null ? null : frozen ? 0 : rec.app.trainableParams;
+      trainable = counted === null || trainable === null ? null : trainable + counted;
+    });
     // PyTorch counts every registered parameter, used in forward or not: a registered layer this
     // run never applied makes the total unknown rather than short. So does a Keras functional
     // graph whose outputs the engine cannot trace back (an op it does not model cut the lineage),
@@ -74,6 +94,7 @@ export class Summaries {
       layers,
       layerInputs: layerInputs(run.apps, (id) => apps.get(id)!),
       ...(library ? { library } : {}),
+      ...(backbones.some((b) => b) ? { backbones: [...new Set(backbones.filter((b) => b !== undefined))] } : {}),
       ...(run.output !== undefined ? { output: { from: run.output?.hist ? position.get(run.output.hist.id) ?? null : null, shape: run.output?.shape ?? null } } : {}),
       totalParams: total,
       trainableParams: trainable,
