@@ -58,12 +58,12 @@ export const TORCH_MERGES: Source[] = [
 
 /** InstanceNorm has no Keras 3 layer: GroupNormalization with one channel per group is the same computation. */
 export const TORCH_INSTANCE_NORMS: Source[] = [
-  // Gluon's InstanceNorm is not written yet (its center/scale defaults and parameter count differ): one stub each.
+  // To Gluon each is an nn.InstanceNorm (checked by the engine in oracleFailures).
   ['InstanceNorm2d, affine', torchModel(['self.conv = nn.Conv2d(3, 4, 3)', 'self.norm = nn.InstanceNorm2d(4, affine=True)', 'self.out = nn.Conv2d(4, 2, 1)'], [
     'return self.out(torch.relu(self.norm(self.conv(x))))',
-  ], '2, 3, 8, 7'), [2, 3, 8, 7], 'stub'],
-  ['InstanceNorm2d without affine', torchModel(['self.conv = nn.Conv2d(3, 4, 3)', 'self.norm = nn.InstanceNorm2d(4)'], ['return self.norm(self.conv(x))'], '2, 3, 6, 6'), [2, 3, 6, 6], 'stub'],
-  ['InstanceNorm1d, affine, eps 1e-3', torchModel(['self.conv = nn.Conv1d(2, 3, 3)', 'self.norm = nn.InstanceNorm1d(3, eps=1e-3, affine=True)'], ['return self.norm(self.conv(x))'], '2, 2, 9'), [2, 2, 9], 'stub'],
+  ], '2, 3, 8, 7'), [2, 3, 8, 7]],
+  ['InstanceNorm2d without affine', torchModel(['self.conv = nn.Conv2d(3, 4, 3)', 'self.norm = nn.InstanceNorm2d(4)'], ['return self.norm(self.conv(x))'], '2, 3, 6, 6'), [2, 3, 6, 6]],
+  ['InstanceNorm1d, affine, eps 1e-3', torchModel(['self.conv = nn.Conv1d(2, 3, 3)', 'self.norm = nn.InstanceNorm1d(3, eps=1e-3, affine=True)'], ['return self.norm(self.conv(x))'], '2, 2, 9'), [2, 2, 9]],
 ];
 
 let parser: PythonParser;

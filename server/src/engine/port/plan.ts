@@ -105,6 +105,9 @@ export function paramsIn(op: PortOp, fw: PortFramework): number {
     case 'layernorm':
       return op.affine ? 2 * op.size : 0;
     case 'groupnorm':
+      // Gluon always has gamma and beta (fixed at 1 and 0 without center/scale): InstanceNorm one per
+      // channel, MXNet 1.x's GroupNorm one per group (groups = channels for an instance norm).
+      if (fw === 'gluon') return 2 * op.groups;
       return op.affine ? 2 * op.channels : 0;
     case 'mha':
       // Query, key, value and output projections, each embed x embed (+ embed biases).
@@ -209,7 +212,7 @@ export function withTargetLimits(g: PortGraph, to: PortFramework): PortGraph {
       return { ...n, op: { kind: 'stub', reason: "an average that leaves padding out (count_include_pad=False) pads in Keras only as 'same'" } };
     }
     if (to === 'gluon' && op.kind === 'rnn' && !op.bias) return { ...n, op: { kind: 'stub', reason: 'Gluon recurrent layers always have biases' } };
-    const limit = catalogueLimit(op, to);
+    const limit = to === 'gluon' && op.kind === 'groupnorm' ? gluonGroupNormLimit(op, rankOf(n)) : catalogueLimit(op, to);
     return limit ? { ...n, op: { kind: 'stub', reason: limit } } : n;
   });
   return splitTransposeCrops({ ...g, nodes }, to);
@@ -217,12 +220,22 @@ export function withTargetLimits(g: PortGraph, to: PortFramework): PortGraph {
 
 /** Why the target has no layer for an op of the wider catalogue, or null. */
 function catalogueLimit(op: PortOp, to: PortFramework): string | null {
-  if (to === 'gluon' && op.kind === 'groupnorm') return "MXNet 1.x's GroupNorm learns one scale and offset per group, not per channel";
   if (to === 'gluon' && op.kind === 'mha') return 'Gluon (MXNet 1.x) has no multi-head attention block; write one from nn.Dense projections and F.batch_dot';
   if (to === 'gluon' && op.kind === 'upsample' && op.mode === 'bilinear') {
     return "bilinear upsampling: MXNet's F.contrib.BilinearResize2D(align_corners=False) is the candidate, but it cannot be checked against the source here";
   }
   if (to === 'keras' && op.kind === 'upsample' && op.mode === 'bilinear' && op.rank !== 2) return 'Keras interpolates bilinearly in UpSampling2D only';
+  return null;
+}
+
+/**
+ * Gluon writes one channel per group as InstanceNorm (gamma and beta per channel) and other
+ * groups as GroupNorm, whose MXNet 1.x gamma and beta are per group: exact only without a
+ * learned per-channel scale and offset. Both need spatial axes (MXNet's ops reject (N, C)).
+ */
+function gluonGroupNormLimit(op: Extract<PortOp, { kind: 'groupnorm' }>, rank: number): string | null {
+  if (rank < 3) return "MXNet's InstanceNorm and GroupNorm need spatial axes after (N, C)";
+  if (op.groups !== op.channels && op.affine) return "MXNet 1.x's GroupNorm learns one scale and offset per group, not per channel (MXNet 2.0's per channel)";
   return null;
 }
 

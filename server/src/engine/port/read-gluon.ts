@@ -17,6 +17,7 @@ export function readGluonLayer(v: LayerView): ReadResult {
   if (/^Conv[123]DTranspose$/.test(t)) return convTranspose(v, Number(/([123])D/.exec(t)![1]));
   if (t === 'LayerNorm') return layerNorm(v);
   if (t === 'PReLU') return prelu(v);
+  if (t === 'InstanceNorm' || t === 'GroupNorm') return groupNorm(v, t === 'InstanceNorm');
   if (t === 'Dense') return dense(v);
   if (/^(Max|Avg)Pool[123]D$/.test(t)) return pool(v, rank, t.startsWith('Max') ? 'max' : 'avg');
   if (/^Global(Max|Avg)Pool[123]D$/.test(t)) {
@@ -139,6 +140,8 @@ function readGluonOp(v: LayerView): ReadResult {
       return v.inputs.length === 2 ? [{ kind: 'add' }] : [stub('an addition of a scalar')];
     case 'mul': case 'elemwise_mul': case 'broadcast_mul':
       return v.inputs.length === 2 ? [{ kind: 'merge', fn: 'mul' }] : [stub('a product with a scalar')];
+    case 'maximum': case 'minimum': case 'broadcast_maximum': case 'broadcast_minimum':
+      return v.inputs.length === 2 ? [{ kind: 'merge', fn: name.endsWith('maximum') ? 'max' : 'min' }] : [stub(`${name} with a scalar`)];
     case 'sub': case 'elemwise_sub': case 'broadcast_sub': case 'broadcast_minus':
       return v.inputs.length === 2 ? [{ kind: 'merge', fn: 'sub' }] : [stub('a subtraction of a scalar')];
     case 'UpSampling':
@@ -174,6 +177,24 @@ function layerNorm(v: LayerView): ReadResult {
   if (!input || typeof size !== 'number' || (a.axis !== -1 && a.axis !== input.length - 1) || typeof a.epsilon !== 'number') return [stub('LayerNorm over another axis than the last')];
   if (a.center !== a.scale) return [stub('LayerNorm with only one of center/scale')];
   return [{ kind: 'layernorm', size, eps: a.epsilon, affine: a.center !== false }];
+}
+
+/**
+ * InstanceNorm (statistics per sample and channel) is group normalisation with one channel per
+ * group; GroupNorm (MXNet 1.6+) groups consecutive channels like PyTorch and Keras, but in MXNet
+ * 1.x its gamma and beta are one per group (load_weights repeats them over the group's channels).
+ * Gluon always applies gamma and beta; without center and scale they stay 1 and 0 (their
+ * initialisers' values), which is an op without affine only when the initialisers are the defaults.
+ */
+function groupNorm(v: LayerView, instance: boolean): ReadResult {
+  const a = v.args;
+  const input = v.inputs[0];
+  const ch = input?.[input.length - 1];
+  const groups = instance ? ch : a.num_groups;
+  if (!input || input.length < 3 || typeof ch !== 'number' || typeof groups !== 'number' || typeof a.epsilon !== 'number') return [stub('its sizes are unknown, or the input has no spatial axes')];
+  if (instance && a.axis !== 1) return [stub('InstanceNorm over another axis than the channels (axis=1)')];
+  const fixed = a.center === false && a.scale === false && a.gamma_initializer === 'ones' && a.beta_initializer === 'zeros';
+  return [{ kind: 'groupnorm', groups, channels: ch, eps: a.epsilon, affine: !fixed }];
 }
 
 /** Gluon's PReLU: `in_channels` slopes along axis 1 (the channels of NCHW data). */

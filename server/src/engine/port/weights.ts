@@ -170,9 +170,18 @@ function readNode(g: PortGraph, n: PortNode): string[] {
       return [`# ${n.type} '${n.name}': (in, out, *kernel) → Keras (*kernel, out, in).`,
         `w[${key}] = [${p('weight')}.transpose(${axes([...seq(2, r + 2), 1, 0])})${op.bias ? `, ${p('bias')}` : ''}]`];
     }
-    case 'layernorm': case 'groupnorm': {
+    case 'layernorm': {
       const names = g.source === 'torch' ? ['weight', 'bias'] : ['gamma', 'beta'];
       return op.affine ? [`w[${key}] = [${names.map(p).join(', ')}]`] : [];
+    }
+    case 'groupnorm': {
+      if (!op.affine) return [];
+      if (g.source === 'torch') return [`w[${key}] = [${p('weight')}, ${p('bias')}]`];
+      // MXNet 1.x's GroupNorm has one gamma and beta per group: each applies to the group's channels.
+      const per = op.channels / op.groups;
+      if (per === 1) return [`w[${key}] = [${p('gamma')}, ${p('beta')}]`];
+      return [`# ${n.type} '${n.name}': gamma and beta per group → per channel (each repeated ${per} times).`,
+        `w[${key}] = [np.repeat(${p('gamma')}, ${per}), np.repeat(${p('beta')}, ${per})]`];
     }
     case 'prelu':
       return [`w[${key}] = [${p(g.source === 'torch' ? 'weight' : 'alpha')}]`];
@@ -249,6 +258,8 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
   const attr = plan.attr[n.id];
   const op = n.op;
   const arrays = `w[${key}]`;
+  // Without a learned scale and offset there is nothing to load (Gluon's fixed gamma and beta keep 1 and 0).
+  if (op.kind === 'groupnorm' && !op.affine) return [];
   if (to === 'keras') {
     if (isDepthwise(op)) return [`# ${n.type} '${n.name}': grouped kernel (*kernel, 1, in * multiplier) → depthwise (*kernel, in, multiplier).`, `_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(${arrays}[0].shape[:-2] + (${op.kind === 'conv' ? op.inChannels : 1}, -1)), *${arrays}[1:]])`];
     if (op.kind === 'prelu') return [`_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(model.get_layer(${JSON.stringify(attr)}).weights[0].shape)])`];

@@ -182,7 +182,10 @@ export function catalogueNotes(plan: Plan, n: PortNode, target: 'PyTorch' | 'Glu
     case 'dropout':
       return op.spatial ? [`${from}: spatial dropout, whole channels dropped in training (one mask per channel); the identity at inference.`] : [];
     case 'groupnorm':
-      return [`${from}: ${op.groups === op.channels ? 'one channel per group, which is instance normalisation (statistics per sample and channel)' : `${op.groups} groups of consecutive channels in every framework`}; epsilon ${op.eps} kept from the source (defaults: Keras 1e-3, PyTorch 1e-5).`];
+      return [
+        `${from}: ${op.groups === op.channels ? 'one channel per group, which is instance normalisation (statistics per sample and channel)' : `${op.groups} groups of consecutive channels in every framework`}; epsilon ${op.eps} kept from the source (defaults: Keras 1e-3, PyTorch and Gluon 1e-5).`,
+        ...groupNormGluonNote(op, target, plan.graph.source === 'gluon'),
+      ];
     case 'layernorm':
       return [`${from}: epsilon ${op.eps} kept from the source (defaults: Keras 1e-3, PyTorch and Gluon 1e-5); normalises the last axis${(n.shape?.length ?? 0) >= 3 ? ', the channels' : ''}.`];
     case 'mha':
@@ -200,6 +203,19 @@ export function catalogueNotes(plan: Plan, n: PortNode, target: 'PyTorch' | 'Glu
     default:
       return [];
   }
+}
+
+/** What differs in Gluon's gamma and beta, ported to or from Gluon. */
+function groupNormGluonNote(op: Extract<PortOp, { kind: 'groupnorm' }>, target: string, fromGluon: boolean): string[] {
+  const instance = op.groups === op.channels;
+  if (target === 'Gluon') {
+    if (!op.affine) return ['Gluon always has gamma and beta; center=False, scale=False keep them at 1 and 0 (not trained), so they count as parameters here.'];
+    return instance ? ["Gluon's InstanceNorm defaults to scale=False (gamma fixed at 1); scale=True learns it like the source."] : [];
+  }
+  if (!fromGluon) return [];
+  if (!op.affine) return [`Gluon's center=False, scale=False keep gamma and beta at 1 and 0 (${2 * op.groups} fixed parameters); ${target}'s layer has none.`];
+  if (instance) return ["Gluon's InstanceNorm (default scale=False) keeps gamma fixed at 1 and learns beta; here both are learned, and load_weights copies both."];
+  return [`MXNet 1.x's GroupNorm (MXNet 1.6+) has one gamma and beta per group, ${target} one per channel: ${2 * op.groups} parameters become ${2 * op.channels}, load_weights repeats each group's over its channels.`];
 }
 
 function cropWords(before: number[], after: number[]): string {

@@ -113,6 +113,12 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
       return `nn.LayerNorm(axis=-1, epsilon=${op.eps}${op.affine ? '' : ', center=False, scale=False'}, in_channels=${op.size})`;
     case 'prelu':
       return `nn.PReLU(in_channels=${op.channels})`;
+    case 'groupnorm': {
+      // Without a learned scale and offset, Gluon's gamma and beta stay at 1 and 0 (grad_req 'null').
+      const fixed = op.affine ? '' : ', center=False, scale=False';
+      if (op.groups === op.channels) return `nn.InstanceNorm(axis=1, epsilon=${op.eps}${op.affine ? ', scale=True' : fixed}, in_channels=${op.channels})`;
+      return `nn.GroupNorm(num_groups=${op.groups}, epsilon=${op.eps}${fixed})`;
+    }
     case 'dropout':
       return op.spatial ? `nn.Dropout(${op.rate}, axes=${pyTuple(Array.from({ length: op.spatial }, (_, i) => i + 2))})` : `nn.Dropout(${op.rate})`;
     case 'bn': {
@@ -199,7 +205,7 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
       }
       return [...pre, `${out} = self.${attr}(${x})`];
     }
-    case 'dense': case 'dropout': case 'bn': case 'embedding': case 'convT': case 'layernorm': case 'prelu':
+    case 'dense': case 'dropout': case 'bn': case 'embedding': case 'convT': case 'layernorm': case 'prelu': case 'groupnorm':
       return [`${out} = self.${attr}(${x})`];
     case 'upsample':
       // Nearest upsampling by whole factors: each spatial axis (2, 3, ... in NCHW) repeated.

@@ -107,8 +107,12 @@ function torchModule(op: PortOp, n: PortNode): string | null {
     }
     case 'prelu':
       return `nn.PReLU(${op.channels === 1 ? '' : op.channels})`;
-    case 'groupnorm':
+    case 'groupnorm': {
+      // One channel per group on a feature map is instance normalisation, PyTorch's InstanceNorm*d (no running statistics).
+      const rank = (n.shape?.length ?? 0) - 2;
+      if (op.groups === op.channels && rank >= 1 && rank <= 3) return `nn.InstanceNorm${rank}d(${op.channels}, eps=${op.eps}${op.affine ? ', affine=True' : ''})`;
       return `nn.GroupNorm(${op.groups}, ${op.channels}, eps=${op.eps}${op.affine ? '' : ', affine=False'})`;
+    }
     case 'pool': {
       const args = [`kernel_size=${pySize(op.kernel)}`];
       if (op.strides.some((s, i) => s !== op.kernel[i])) args.push(`stride=${pySize(op.strides)}`);
