@@ -15,6 +15,7 @@ import { kerasVenvMissing, REPO_ROOT } from '../oracle/keras-oracle-run';
 import { runPortOracle, sourceChannelsFirstOutput, TOLERANCE, verdict } from './port-oracle-run';
 import { generateKerasModels, generateTorchModels, type GeneratedModel } from './generate-models';
 import { generateKerasCatalogueModels, generateTorchCatalogueModels } from './generate-catalogue';
+import { generateKerasLeftoverModels, generateTorchLeftoverModels } from './generate-leftovers';
 
 const COUNT = 220;
 
@@ -88,6 +89,24 @@ test(`${CATALOGUE_COUNT} generated PyTorch models of the wider catalogue (ConvTr
   parser.dispose();
   failures.push(...compare('torch->keras', ported));
   assert.equal(failures.length, 0, `${failures.length} of ${CATALOGUE_COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
+});
+
+const LEFTOVER_COUNT = 60;
+
+test(`${LEFTOVER_COUNT} generated Keras models with GroupNormalization (one channel per group: instance normalisation; affine or not) ported to PyTorch agree with Keras, and their Gluon ports check`, { skip, timeout: 900_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const { ported, failures } = portAll(generateKerasLeftoverModels(LEFTOVER_COUNT, 5), 'torch', parser, GLUON_GAPS);
+  parser.dispose();
+  failures.push(...compare('keras->torch', ported));
+  assert.equal(failures.length, 0, `${failures.length} of ${LEFTOVER_COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
+});
+
+test(`${LEFTOVER_COUNT} generated PyTorch models with InstanceNorm2d, GroupNorm, x.unsqueeze(1).repeat/expand, slices and int indices in the forward ported to Keras agree with PyTorch, and their Gluon ports check`, { skip, timeout: 900_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const { ported, failures } = portAll(generateTorchLeftoverModels(LEFTOVER_COUNT, 6), 'keras', parser, GLUON_GAPS);
+  parser.dispose();
+  failures.push(...compare('torch->keras', ported));
+  assert.equal(failures.length, 0, `${failures.length} of ${LEFTOVER_COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
 });
 
 test('the founding Keras model ported to PyTorch runs in real PyTorch: output (2, 2), 605,954 parameters, and with the Keras weights the same outputs', { skip, timeout: 300_000 }, async () => {

@@ -63,6 +63,11 @@ export type PortOp =
   | { kind: 'add' }
   /** Keras' RepeatVector: (batch, features) to (batch, times, features). */
   | { kind: 'repeat'; times: number }
+  /**
+   * Positions begin..end-1 (0 <= begin < end <= size) of one axis (channels-last, counting the
+   * batch, never the batch itself); `index`: one position, whose axis is dropped (x[:, 0]).
+   */
+  | { kind: 'slice'; axis: number; begin: number; end: number; index?: boolean }
   /** Element-wise merges of same-shaped tensors besides the sum. */
   | { kind: 'merge'; fn: MergeFn }
   /** Normalisation over channel groups (contiguous, like PyTorch and Keras), one scale and offset per channel when `affine`. */

@@ -236,6 +236,11 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
       return [`${out} = ${ins.join(' + ')}`];
     case 'repeat':
       return [`${out} = F.repeat(F.expand_dims(${x}, axis=1), repeats=${op.times}, axis=1)`];
+    case 'slice': {
+      const axis = targetAxis(plan, n, op.axis, rank);
+      const sliced = `F.slice_axis(${x}, axis=${axis}, begin=${op.begin}, end=${op.end})`;
+      return [`${out} = ${op.index ? `F.squeeze(${sliced}, axis=${axis})` : sliced}`];
+    }
     case 'merge':
       return [`${out} = ${mergeExpr(op.fn, ins, 'F.maximum', 'F.minimum')}`];
     case 'relayout':

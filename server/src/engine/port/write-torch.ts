@@ -240,6 +240,8 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
       return [`${out} = ${ins.join(' + ')}`];
     case 'repeat':
       return [`${out} = ${x}.unsqueeze(1).repeat(1, ${op.times}, 1)`];
+    case 'slice':
+      return [`${out} = ${x}[${sliceIndex(plan, n, op)}]`];
     case 'merge':
       return [`${out} = ${mergeExpr(op.fn, ins, 'torch.maximum', 'torch.minimum')}`];
     case 'relayout':
@@ -250,6 +252,14 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
     default:
       return [`${out} = ${x}`];
   }
+}
+
+/** The index of a slice node in the target's layout: `:, :, 1:5` (an int for an index, the end left out at the axis' end). */
+export function sliceIndex(plan: Plan, n: PortNode, op: Extract<PortOp, { kind: 'slice' }>): string {
+  const input = plan.graph.nodes[n.inputs[0]].shape ?? [];
+  const axis = targetAxis(plan, n, op.axis, input.length);
+  const pick = op.index ? String(op.begin) : `${op.begin || ''}:${op.end === input[op.axis] ? '' : op.end}`;
+  return [...new Array(axis).fill(':'), pick].join(', ');
 }
 
 /** An element-wise merge of the inputs (`max`/`min`: the framework's pairwise function, folded). */
@@ -274,8 +284,7 @@ export function torchPadArgs(before: number[], after: number[]): number[] {
 }
 
 /** A channels-last axis in the target's layout of the node's inputs. */
-export function targetAxis(plan: Plan, n: PortNode, axis: number): number {
-  const rank = n.shape?.length ?? 0;
+export function targetAxis(plan: Plan, n: PortNode, axis: number, rank = n.shape?.length ?? 0): number {
   if (plan.inputLayout[n.id] !== 'cf' || rank < 3) return axis;
   return axis === rank - 1 ? 1 : axis === 0 ? 0 : axis + 1;
 }
