@@ -18,7 +18,17 @@ function divisor(g: Gen, n: number): number {
 // ------------------------------------------------------------------------------------ Keras
 
 function kerasNormBlock(g: Gen, state: { hw: number[]; ch: number }): string[] {
-  const kind = g.pick(['instance', 'group', 'conv'] as const);
+  const kind = g.pick(['instance', 'group', 'conv', 'dilatedT'] as const);
+  if (kind === 'dilatedT') {
+    // Keras takes dilation_rate > 1 in a transposed convolution only with strides 1.
+    const k = g.int(2, 3);
+    const d = [g.int(1, 3), g.int(1, 2)];
+    const same = g.chance(0.5);
+    const f = g.pick([2, 4]);
+    state.hw = state.hw.map((n, i) => (same ? n : n + d[i] * (k - 1)));
+    state.ch = f;
+    return [`layers.Conv2DTranspose(${f}, ${k}, dilation_rate=(${d.join(', ')})${same ? ", padding='same'" : ''})`];
+  }
   if (kind === 'conv') {
     const f = g.pick([2, 4, 6]);
     state.ch = f;
@@ -62,8 +72,19 @@ function torchImage(g: Gen, p: TorchParts): number[] {
   let hw = [g.int(5, 8), g.int(5, 8)];
   const input = [ch, ...hw];
   for (let i = g.int(2, 4); i > 0; i--) {
-    const kind = g.pick(['instance', 'group', 'conv', 'slice'] as const);
-    if (kind === 'conv') {
+    const kind = g.pick(['instance', 'group', 'conv', 'slice', 'convT'] as const);
+    if (kind === 'convT') {
+      // Dilated with stride 1 (Keras has no stride with dilation), or strided without dilation.
+      const k = g.int(2, 3);
+      const dilated = g.chance(0.5);
+      const d = dilated ? [g.int(2, 3), g.int(1, 2)] : [1, 1];
+      const s = dilated ? 1 : 2;
+      const pad = g.int(0, 1);
+      const f = g.pick([2, 4]);
+      hw = hw.map((n, i) => (n - 1) * s - 2 * pad + d[i] * (k - 1) + 1);
+      layer(p, `nn.ConvTranspose2d(${ch}, ${f}, ${k}${s > 1 ? `, stride=${s}` : ''}${pad ? `, padding=${pad}` : ''}${dilated ? `, dilation=(${d.join(', ')})` : ''})`);
+      ch = f;
+    } else if (kind === 'conv') {
       const f = g.pick([2, 4, 6]);
       layer(p, `nn.Conv2d(${ch}, ${f}, 3, padding=1)`);
       p.forward.push('x = torch.tanh(x)');

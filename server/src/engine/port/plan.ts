@@ -4,7 +4,7 @@
  * each framework (they differ for BatchNorm's running statistics and recurrent biases).
  */
 import type { Dim } from '../types';
-import { rnnWidth, samePadding, toChannelsFirst, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
+import { effectiveKernel, rnnWidth, samePadding, toChannelsFirst, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
 
 /** The layout a node needs its input in, in a channels-first target. */
 export function neededLayout(op: PortOp, inputRank: number): Layout | 'any' {
@@ -99,7 +99,7 @@ export function paramsIn(op: PortOp, fw: PortFramework): number {
     case 'conv':
       return op.filters * (op.inChannels / op.groups) * op.kernel.reduce((a, b) => a * b, 1) + (op.bias ? op.filters : 0);
     case 'convT':
-      return op.filters * op.inChannels * op.kernel.reduce((a, b) => a * b, 1) + (op.bias ? op.filters : 0);
+      return (op.filters / op.groups) * op.inChannels * op.kernel.reduce((a, b) => a * b, 1) + (op.bias ? op.filters : 0);
     case 'dense':
       return op.units * op.inFeatures + (op.bias ? op.units : 0);
     case 'layernorm':
@@ -221,10 +221,13 @@ export function withTargetLimits(g: PortGraph, to: PortFramework): PortGraph {
 /** Why the target has no layer for an op of the wider catalogue, or null. */
 function catalogueLimit(op: PortOp, to: PortFramework): string | null {
   if (to === 'gluon' && op.kind === 'mha') return 'Gluon (MXNet 1.x) has no multi-head attention block; write one from nn.Dense projections and F.batch_dot';
-  if (to === 'gluon' && op.kind === 'upsample' && op.mode === 'bilinear') {
-    return "bilinear upsampling: MXNet's F.contrib.BilinearResize2D(align_corners=False) is the candidate, but it cannot be checked against the source here";
-  }
+  if (to === 'gluon' && op.kind === 'upsample' && op.mode === 'bilinear' && op.rank !== 2) return "MXNet's BilinearResize2D resizes 2-D feature maps only";
+  if (to === 'keras' && op.kind === 'upsample' && op.alignCorners) return "Keras' bilinear UpSampling2D samples at half-pixel centres; align_corners=True maps corner pixels onto corner pixels";
   if (to === 'keras' && op.kind === 'upsample' && op.mode === 'bilinear' && op.rank !== 2) return 'Keras interpolates bilinearly in UpSampling2D only';
+  if (to === 'keras' && op.kind === 'convT' && op.groups > 1) return "Keras' transposed convolutions have no groups; split the channels into one Conv*DTranspose per group and concatenate them";
+  if (to === 'keras' && op.kind === 'convT' && op.dilation.some((d) => d > 1) && op.strides.some((s) => s > 1)) {
+    return 'Keras rejects strides > 1 together with dilation_rate > 1 in a transposed convolution';
+  }
   return null;
 }
 
@@ -303,7 +306,7 @@ export function kerasTransposePadding(g: PortGraph, n: PortNode, op: Extract<Por
   const same = op.kernel.every((k, i) => {
     const size = dims[i];
     if (typeof size !== 'number') return false;
-    const total = (size - 1) * op.strides[i] + k - size * op.strides[i];
+    const total = (size - 1) * op.strides[i] + effectiveKernel(k, op.dilation[i]) - size * op.strides[i];
     const b = Math.floor(Math.max(total, 0) / 2);
     return op.cropBefore[i] === b && op.cropAfter[i] === total - b;
   });

@@ -5,7 +5,7 @@
  */
 import type { PlainArg } from '../types';
 import { intsOf, neutralAxis, rnnOp, spatialDropout, type PortOp, stub, type LayerView, type ReadResult } from './ir';
-import { ACTIVATION_NAMES, functionalActivation, upsample } from './read-torch';
+import { ACTIVATION_NAMES, functionalActivation, indexOps, repeatVector, squeezeOp, unsqueezeOp, upsample } from './read-torch';
 
 export function readGluonLayer(v: LayerView): ReadResult {
   if (v.app.type.includes('.')) return readGluonOp(v);
@@ -145,13 +145,46 @@ function readGluonOp(v: LayerView): ReadResult {
     case 'sub': case 'elemwise_sub': case 'broadcast_sub': case 'broadcast_minus':
       return v.inputs.length === 2 ? [{ kind: 'merge', fn: 'sub' }] : [stub('a subtraction of a scalar')];
     case 'UpSampling':
-      return a.sample_type === 'nearest' && v.inputs.length === 1 ? upsample(v, { mode: 'nearest' }) : [stub('bilinear or multi-input UpSampling has no translation yet')];
+      if (a.sample_type === 'bilinear') return [stub("F.UpSampling(sample_type='bilinear') is a transposed convolution with a learned (bilinear-initialised) kernel, not a resize: its borders differ; F.contrib.BilinearResize2D ports")];
+      return v.inputs.length === 1 ? upsample(v, { mode: 'nearest' }) : [stub('multi-input UpSampling has no translation yet')];
+    case 'BilinearResize2D':
+      // MXNet 1.6+'s align_corners (default True); False samples at half-pixel centres like TensorFlow (src/operator/contrib/bilinear_resize-inl.h).
+      return (a.mode ?? 'size') === 'size' && v.inputs.length === 1 ? upsample(v, { mode: 'bilinear', align_corners: a.align_corners !== false }) : [stub(`BilinearResize2D mode=${JSON.stringify(a.mode)} has no translation`)];
     case 'repeat':
-      // Repeating a feature map along one spatial axis is nearest upsampling of that axis.
-      return typeof a.axis === 'number' && a.axis >= 2 && v.layout === 'cf' && (v.inputs[0]?.length ?? 0) >= 3 ? upsample(v, { mode: 'nearest' }) : [stub('F.repeat along another axis than a spatial one')];
+      return gluonRepeat(v);
+    case 'expand_dims':
+      return unsqueezeOp(v, a.axis);
+    case 'getitem':
+      return indexOps(v);
+    case 'slice_axis':
+      return sliceAxis(v);
+    case 'squeeze':
+      return squeezeOp(v, a.axis);
     default:
       return [stub(`F.${name}() is not in the port catalogue`)];
   }
+}
+
+/**
+ * F.repeat along one spatial axis of a feature map is nearest upsampling of that axis; along
+ * axis 1 of a (batch, 1, features) tensor (after F.expand_dims(x, axis=1)) it is RepeatVector.
+ */
+function gluonRepeat(v: LayerView): ReadResult {
+  const { axis, repeats } = v.args;
+  const input = v.inputs[0];
+  if (typeof axis === 'number' && axis >= 2 && v.layout === 'cf' && (input?.length ?? 0) >= 3) return upsample(v, { mode: 'nearest' });
+  if (axis === 1 && typeof repeats === 'number' && input?.length === 3 && input[1] === 1 && typeof input[2] === 'number' && v.layout === 'cl') return repeatVector(input[2], repeats);
+  return [stub('F.repeat along another axis than a spatial one, or than axis 1 of a (batch, 1, features) tensor')];
+}
+
+/** F.slice_axis(x, axis, begin, end): the index x[:, ..., begin:end] on that axis. */
+function sliceAxis(v: LayerView): ReadResult {
+  const { axis, begin, end } = v.args;
+  const rank = v.app.inputShapes[0]?.dims.length ?? 0;
+  if (typeof axis !== 'number' || typeof begin !== 'number' || (end !== null && typeof end !== 'number') || !rank) return [stub('F.slice_axis with unknown bounds')];
+  const d = axis < 0 ? axis + rank : axis;
+  const index = [...new Array(d).fill([null, null, null]), [begin, end, null]];
+  return indexOps({ ...v, args: { index } });
 }
 
 function convTranspose(v: LayerView, rank: number): ReadResult {
@@ -162,9 +195,10 @@ function convTranspose(v: LayerView, rank: number): ReadResult {
   const extra = intsOf(a.output_padding, rank);
   const inCh = inChannels(v);
   if (typeof a.channels !== 'number' || !kernel || !strides || !pad || !extra || inCh === null) return [stub('its arguments or input channels are unknown')];
-  if (a.groups !== 1 || !(intsOf(a.dilation, rank) ?? [0]).every((d) => d === 1)) return [stub('grouped or dilated transposed convolutions have no translation yet')];
+  const dilation = intsOf(a.dilation, rank);
+  if (typeof a.groups !== 'number' || !dilation) return [stub('its groups or dilation are unknown')];
   const op: PortOp = {
-    kind: 'convT', rank, filters: a.channels, inChannels: inCh, kernel, strides,
+    kind: 'convT', rank, filters: a.channels, inChannels: inCh, kernel, strides, dilation, groups: a.groups,
     cropBefore: pad, cropAfter: pad.map((p, i) => p - extra[i]), bias: a.use_bias !== false,
   };
   return [op, ...activation(a.activation)];

@@ -172,6 +172,8 @@ function readTorchOp(v: LayerView): ReadResult {
       return upsample(v, a);
     case 'getitem':
       return indexOps(v);
+    case 'squeeze':
+      return squeezeOp(v, a.dim);
     case 'unsqueeze':
       return unsqueezeOp(v, a.dim);
     case 'repeat': case 'expand':
@@ -228,11 +230,10 @@ function convTranspose(v: LayerView, rank: number): ReadResult {
   const pad = intsOf(a.padding, rank);
   const extra = intsOf(a.output_padding, rank);
   if (typeof a.out_channels !== 'number' || typeof a.in_channels !== 'number' || !kernel || !strides || !pad || !extra) return [stub('its arguments are unknown')];
-  if (a.groups !== 1 || !(intsOf(a.dilation, rank) ?? [0]).every((d) => d === 1) || a.padding_mode !== 'zeros') {
-    return [stub('grouped or dilated transposed convolutions have no translation yet')];
-  }
+  const dilation = intsOf(a.dilation, rank);
+  if (typeof a.groups !== 'number' || !dilation || a.padding_mode !== 'zeros') return [stub("its groups or dilation are unknown, or padding_mode is not 'zeros'")];
   return [{
-    kind: 'convT', rank, filters: a.out_channels, inChannels: a.in_channels, kernel, strides,
+    kind: 'convT', rank, filters: a.out_channels, inChannels: a.in_channels, kernel, strides, dilation, groups: a.groups,
     cropBefore: pad, cropAfter: pad.map((p, i) => p - extra[i]), bias: a.bias !== false,
   }];
 }
@@ -242,7 +243,7 @@ export function upsample(v: LayerView, a: Record<string, PlainArg>): ReadResult 
   const scale = wholeScale(v);
   const mode = a.mode === 'nearest-exact' ? 'nearest' : a.mode;
   if (!scale) return [stub('upsampling by a factor that is not a whole number on every axis')];
-  if (mode === 'bilinear' && scale.length === 2 && a.align_corners !== true && a.antialias !== true) return [{ kind: 'upsample', rank: 2, scale, mode: 'bilinear' }];
+  if (mode === 'bilinear' && scale.length === 2 && a.antialias !== true) return [{ kind: 'upsample', rank: 2, scale, mode: 'bilinear', ...(a.align_corners === true ? { alignCorners: true } : {}) }];
   if (mode === 'nearest') return [{ kind: 'upsample', rank: scale.length, scale, mode: 'nearest' }];
   return [stub(`mode=${JSON.stringify(a.mode)}${a.align_corners === true ? ' with align_corners=True' : ''} has no translation`)];
 }
@@ -304,8 +305,16 @@ function adaptivePool(v: LayerView, rank: number, mode: 'max' | 'avg'): ReadResu
   return [{ kind: 'pool', rank, mode, kernel, strides: kernel, padBefore: zeros, padAfter: zeros }];
 }
 
+/** `x.squeeze(axis)` (PyTorch's dim, MXNet's axis) of an axis of size 1 is the index x[:, ..., 0] on it. */
+export function squeezeOp(v: LayerView, axis: PlainArg | undefined): ReadResult {
+  const dims = v.app.inputShapes[0]?.dims ?? [];
+  const d = typeof axis === 'number' && axis < 0 ? axis + dims.length : axis;
+  if (typeof d !== 'number' || dims[d] !== 1) return [stub('a squeeze of other than one axis of size 1')];
+  return indexOps({ ...v, args: { index: [...new Array(d).fill([null, null, null]), 0] } });
+}
+
 /** `x.unsqueeze(1)` of a (batch, features) tensor: a reshape to (batch, 1, features), the first half of the repeat idiom. */
-function unsqueezeOp(v: LayerView, dim: PlainArg | undefined): ReadResult {
+export function unsqueezeOp(v: LayerView, dim: PlainArg | undefined): ReadResult {
   const input = v.inputs[0];
   const f = input?.[1];
   if (input?.length !== 2 || (dim !== 1 && dim !== -2) || !isNum(f)) return [stub('unsqueeze other than a new axis 1 of a (batch, features) tensor')];
@@ -323,7 +332,12 @@ function repeatOp(v: LayerView, sizes: PlainArg | undefined, keep: number): Read
   const ok = Array.isArray(sizes) && sizes.length === 3 && input?.length === 3 && input[1] === 1 && out?.length === 3 && isNum(out[1]) && isNum(input[2])
     && [0, 2].every((i) => sizes[i] === keep || (keep === -1 && sizes[i] === input[i]));
   if (!ok || !input || !out) return [stub(`${v.app.name} other than n copies along axis 1 of a (batch, 1, features) tensor`)];
-  return [{ kind: 'reshape', target: [input[2] as number] }, { kind: 'repeat', times: out[1] as number }];
+  return repeatVector(input[2] as number, out[1] as number);
+}
+
+/** n copies along axis 1 of a (batch, 1, features) tensor: its (batch, features) reshape, then RepeatVector(n). */
+export function repeatVector(features: number, times: number): ReadResult {
+  return [{ kind: 'reshape', target: [features] }, { kind: 'repeat', times }];
 }
 
 type Pick = { axis: number; begin: number; end: number; index: boolean };

@@ -27,7 +27,7 @@ const MXSYM_READER: Reader = { read: readMxsymLayer, layout: mxsymLayout };
 
 /** PyTorch and Gluon: convolutions, pooling and normalisation are channels-first; dense, recurrent and embedding layers work on the last axis. */
 function channelsFirstLayer(app: LayerApplication): Layout | null {
-  if (app.type.includes('.')) return /^(max_pool|avg_pool|Pooling|Convolution|BatchNorm|interpolate|upsample|UpSampling|adaptive_)/.test(app.name) ? 'cf' : null;
+  if (app.type.includes('.')) return /^(max_pool|avg_pool|Pooling|Convolution|BatchNorm|interpolate|upsample|UpSampling|BilinearResize2D|adaptive_)/.test(app.name) ? 'cf' : null;
   // Upsampling reads (N, C, spatial...); PReLU's slopes run along axis 1 unless there is one for all.
   if (app.type === 'Upsample' || (app.type === 'PReLU' && (app.args?.num_parameters ?? app.args?.in_channels) !== 1)) return 'cf';
   if (/^(Conv|MaxPool|AvgPool|Avg|Max|Adaptive|GlobalAvg|GlobalMax|BatchNorm|ZeroPad|ConstantPad|ReflectionPad|InstanceNorm|GroupNorm)/.test(app.type)) return 'cf';

@@ -167,15 +167,19 @@ export function catalogueNotes(plan: Plan, n: PortNode, target: 'PyTorch' | 'Glu
       const how = target === 'Keras'
         ? "Keras' 'same' crops like TensorFlow, 'valid' crops nothing and output_padding extends the end"
         : `${target}'s padding crops both ends and output_padding gives some back at the end`;
+      const dilated = op.dilation.some((d) => d !== 1);
+      const span = dilated ? `dilation * (kernel - 1) + 1 with dilation ${pyTuple(op.dilation)}` : 'kernel';
       return [
-        `${from}: a transposed convolution's full output ((in - 1) * stride + kernel) is cropped ${cropWords(op.cropBefore, op.cropAfter)} here; ${how}.`,
-        'Kernels: Keras (*kernel, out, in), PyTorch and Gluon (in, out, *kernel); load_weights moves the axes.',
+        `${from}: a transposed convolution's full output ((in - 1) * stride + ${span}) is cropped ${cropWords(op.cropBefore, op.cropAfter)} here; ${how}.`,
+        op.groups > 1
+          ? `groups=${op.groups}: each group of ${op.inChannels / op.groups} input channels makes ${op.filters / op.groups} outputs; PyTorch and Gluon kernels are (in, out / groups, *kernel), copied as they are.`
+          : 'Kernels: Keras (*kernel, out, in), PyTorch and Gluon (in, out, *kernel); load_weights moves the axes.',
       ];
     }
     case 'crop':
       return /Transpose/i.test(n.type) ? [`The rest of ${from}'s crop, which the ${target} layer cannot do itself.`] : [];
     case 'upsample':
-      if (op.mode === 'bilinear') return [`${from}: bilinear with half-pixel centres (TensorFlow's resize, PyTorch's align_corners=False).`];
+      if (op.mode === 'bilinear') return bilinearNote(from, op.alignCorners === true, target);
       return target === 'Gluon'
         ? ['Gluon 1.x has no upsampling block: F.repeat along each spatial axis is nearest upsampling by a whole factor (F.UpSampling does it only for one factor on every axis).']
         : [`${from}: nearest upsampling by ${pyTuple(op.scale)}: every pixel repeated.`];
@@ -203,6 +207,14 @@ export function catalogueNotes(plan: Plan, n: PortNode, target: 'PyTorch' | 'Glu
     default:
       return [];
   }
+}
+
+function bilinearNote(from: string, corners: boolean, target: string): string[] {
+  const how = corners
+    ? `${from}: bilinear with align_corners=True (corner pixels onto corner pixels: source = output index * (in - 1) / (out - 1)).`
+    : `${from}: bilinear with half-pixel centres (TensorFlow's resize, PyTorch's align_corners=False).`;
+  if (target !== 'Gluon') return [how];
+  return [how, "MXNet 1.6+'s BilinearResize2D: scale_height and scale_width together, and align_corners given (its default is True)."];
 }
 
 /** What differs in Gluon's gamma and beta, ported to or from Gluon. */

@@ -105,6 +105,8 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
       if (op.cropBefore.some((b) => b !== 0)) args.push(`padding=${gluonSize(op.cropBefore)}`);
       const extra = op.cropBefore.map((b, i) => b - op.cropAfter[i]);
       if (extra.some((e) => e !== 0)) args.push(`output_padding=${gluonSize(extra)}`);
+      if (op.dilation.some((d) => d !== 1)) args.push(`dilation=${gluonSize(op.dilation)}`);
+      if (op.groups !== 1) args.push(`groups=${op.groups}`);
       if (!op.bias) args.push('use_bias=False');
       args.push(`in_channels=${op.inChannels}`);
       return `nn.Conv${op.rank}DTranspose(${args.join(', ')})`;
@@ -208,6 +210,7 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
     case 'dense': case 'dropout': case 'bn': case 'embedding': case 'convT': case 'layernorm': case 'prelu': case 'groupnorm':
       return [`${out} = self.${attr}(${x})`];
     case 'upsample':
+      if (op.mode === 'bilinear') return [`${out} = F.contrib.BilinearResize2D(${x}, scale_height=${op.scale[0]}, scale_width=${op.scale[1]}, align_corners=${op.alignCorners ? 'True' : 'False'})`];
       // Nearest upsampling by whole factors: each spatial axis (2, 3, ... in NCHW) repeated.
       return chainLines(x, out, op.scale.map((s, i) => (s === 1 ? null : `F.repeat(X, repeats=${s}, axis=${i + 2})`)));
     case 'crop':

@@ -140,6 +140,7 @@ function transposeLayer(plan: Plan, n: PortNode, op: Extract<PortOp, { kind: 'co
   if (kerasTransposePadding(plan.graph, n, op) === 'same') args.push("padding='same'");
   // 'valid' without output_padding extends a kernel smaller than the stride to in * stride: say what is meant.
   else if (op.cropAfter.some((a, i) => a !== 0 || op.kernel[i] < op.strides[i])) args.push(`output_padding=${pySize(op.cropAfter.map((a) => -a))}`);
+  if (op.dilation.some((d) => d !== 1)) args.push(`dilation_rate=${pySize(op.dilation)}`);
   if (!op.bias) args.push('use_bias=False');
   return `layers.Conv${op.rank}DTranspose(${args.join(', ')}${activationArg(plan, n)}${nameArg(plan, n)})`;
 }

@@ -92,11 +92,13 @@ function torchModule(op: PortOp, n: PortNode): string | null {
       if (op.cropBefore.some((b) => b !== 0)) args.push(`padding=${pySize(op.cropBefore)}`);
       const extra = op.cropBefore.map((b, i) => b - op.cropAfter[i]);
       if (extra.some((e) => e !== 0)) args.push(`output_padding=${pySize(extra)}`);
+      if (op.groups !== 1) args.push(`groups=${op.groups}`);
       if (!op.bias) args.push('bias=False');
+      if (op.dilation.some((d) => d !== 1)) args.push(`dilation=${pySize(op.dilation)}`);
       return `nn.ConvTranspose${op.rank}d(${args.join(', ')})`;
     }
     case 'upsample':
-      return `nn.Upsample(scale_factor=${op.scale.every((s) => s === op.scale[0]) ? op.scale[0] : pyTuple(op.scale)}, mode='${op.mode}')`;
+      return `nn.Upsample(scale_factor=${op.scale.every((s) => s === op.scale[0]) ? op.scale[0] : pyTuple(op.scale)}, mode='${op.mode}'${op.alignCorners ? ', align_corners=True' : ''})`;
     case 'layernorm':
       return `nn.LayerNorm(${op.size}, eps=${op.eps}${op.affine ? '' : ', elementwise_affine=False'})`;
     case 'mha': {
