@@ -93,7 +93,7 @@ test(`${CATALOGUE_COUNT} generated PyTorch models of the wider catalogue (ConvTr
 
 const LEFTOVER_COUNT = 60;
 
-test(`${LEFTOVER_COUNT} generated Keras models with GroupNormalization (one channel per group: instance normalisation; affine or not) ported to PyTorch agree with Keras, and their Gluon ports check`, { skip, timeout: 900_000 }, async () => {
+test(`${LEFTOVER_COUNT} generated Keras models with GroupNormalization (one channel per group: instance normalisation; affine or not) and dilated Conv2DTranspose ported to PyTorch agree with Keras, and their Gluon ports check`, { skip, timeout: 900_000 }, async () => {
   const parser = await loadParser('wasm');
   const { ported, failures } = portAll(generateKerasLeftoverModels(LEFTOVER_COUNT, 5), 'torch', parser, GLUON_GAPS);
   parser.dispose();
@@ -101,7 +101,7 @@ test(`${LEFTOVER_COUNT} generated Keras models with GroupNormalization (one chan
   assert.equal(failures.length, 0, `${failures.length} of ${LEFTOVER_COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
 });
 
-test(`${LEFTOVER_COUNT} generated PyTorch models with InstanceNorm2d, GroupNorm, x.unsqueeze(1).repeat/expand, slices and int indices in the forward ported to Keras agree with PyTorch, and their Gluon ports check`, { skip, timeout: 900_000 }, async () => {
+test(`${LEFTOVER_COUNT} generated PyTorch models with InstanceNorm2d, GroupNorm, dilated or strided ConvTranspose2d, x.unsqueeze(1).repeat/expand, slices and int indices in the forward ported to Keras agree with PyTorch, and their Gluon ports check`, { skip, timeout: 900_000 }, async () => {
   const parser = await loadParser('wasm');
   const { ported, failures } = portAll(generateTorchLeftoverModels(LEFTOVER_COUNT, 6), 'keras', parser, GLUON_GAPS);
   parser.dispose();
