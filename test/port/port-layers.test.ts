@@ -78,7 +78,7 @@ test('Gluon GroupNorm, InstanceNorm and BilinearResize2D port to PyTorch and Ker
   assert.match(keras.code, /layers\.UpSampling2D\(\(2, 3\), interpolation='bilinear'\)/);
 });
 
-test('to Gluon: instance norm is nn.InstanceNorm(scale=True), a non-affine group norm nn.GroupNorm(center=False, scale=False), bilinear upsampling BilinearResize2D(align_corners=False); an affine group norm is a stub', () => {
+test('to Gluon: instance norm is nn.InstanceNorm(scale=True), a non-affine group norm nn.GroupNorm(center=False, scale=False), bilinear upsampling BilinearResize2D(align_corners=False); an affine group norm adds a 1x1 convolution per channel', () => {
   const source = torchModel([
     'self.conv = nn.Conv2d(3, 4, 3)',
     'self.inorm = nn.InstanceNorm2d(4, affine=True)',
@@ -96,8 +96,12 @@ test('to Gluon: instance norm is nn.InstanceNorm(scale=True), a non-affine group
   assert.match(gluon.code, /_set\(net\.inorm, "gamma", w\["inorm"\]\[0\]\)/);
   // align_corners=True has no Keras form; an affine group norm no Gluon 1.x one.
   assert.match(port(source, 'keras').problems.join('\n'), /not ported: Upsample 'corners' .*align_corners=True maps corner pixels onto corner pixels/);
-  const affine = port(torchModel(['self.gn = nn.GroupNorm(2, 4)'], ['return self.gn(x)'], '2, 4, 5, 5'), 'gluon');
-  assert.match(affine.problems.join('\n'), /not ported: GroupNorm 'gn' .*MXNet 1\.x's GroupNorm learns one scale and offset per group/);
+  const affine = port(torchModel(['self.gn = nn.GroupNorm(2, 4)'], ['return self.gn(x)'], '2, 4, 5, 5'), 'gluon', true);
+  assert.deepEqual(affine.problems, []);
+  assert.match(affine.flat, /self\.gn = nn\.GroupNorm\(num_groups=2, epsilon=0\.00001, center=False, scale=False\)/);
+  assert.match(affine.flat, /self\.gn_affine = nn\.Conv2D\(channels=4, kernel_size=\(1, 1\), groups=4, in_channels=4\)/);
+  assert.match(affine.code, /w\["gn\/affine"\] = \[raw\["gn\.weight"\]\.reshape\(1, 1, 1, -1\), raw\["gn\.bias"\]\]/);
+  assert.match(affine.text, /MXNet 1\.x's GroupNorm has them per group, so it normalises without them/);
 });
 
 test("F.UpSampling(sample_type='bilinear') is a learned transposed convolution, not a resize: a marked stub", () => {

@@ -215,7 +215,7 @@ export function withTargetLimits(g: PortGraph, to: PortFramework): PortGraph {
     const limit = to === 'gluon' && op.kind === 'groupnorm' ? gluonGroupNormLimit(op, rankOf(n)) : catalogueLimit(op, to);
     return limit ? { ...n, op: { kind: 'stub', reason: limit } } : n;
   });
-  return splitTransposeCrops({ ...g, nodes }, to);
+  return splitTransposeCrops(to === 'gluon' ? splitGroupNormAffine({ ...g, nodes }) : { ...g, nodes }, to);
 }
 
 /** Why the target has no layer for an op of the wider catalogue, or null. */
@@ -237,9 +237,37 @@ function catalogueLimit(op: PortOp, to: PortFramework): string | null {
  * learned per-channel scale and offset. Both need spatial axes (MXNet's ops reject (N, C)).
  */
 function gluonGroupNormLimit(op: Extract<PortOp, { kind: 'groupnorm' }>, rank: number): string | null {
-  if (rank < 3) return "MXNet's InstanceNorm and GroupNorm need spatial axes after (N, C)";
-  if (op.groups !== op.channels && op.affine) return "MXNet 1.x's GroupNorm learns one scale and offset per group, not per channel (MXNet 2.0's per channel)";
+  if (rank < 3 || rank > 5) return "MXNet's InstanceNorm and GroupNorm need 1 to 3 spatial axes after (N, C)";
   return null;
+}
+
+/**
+ * MXNet 1.x's GroupNorm has its gamma and beta per group: a group norm with a scale and offset per
+ * channel becomes GroupNorm(center=False, scale=False) and then that scale and offset as a 1x1
+ * convolution with one group per channel (weight = gamma, bias = beta), the same function.
+ */
+function splitGroupNormAffine(g: PortGraph): PortGraph {
+  const nodes: PortNode[] = [];
+  const newId: number[] = [];
+  for (const n of g.nodes) {
+    const op = n.op;
+    const inputs = n.inputs.map((i) => newId[i]);
+    if (op.kind !== 'groupnorm' || !op.affine || op.groups === op.channels) {
+      newId.push(nodes.length);
+      nodes.push({ ...n, id: nodes.length, inputs });
+      continue;
+    }
+    const rank = rankOf(n) - 2;
+    const ones = new Array(rank).fill(1);
+    const zeros = new Array(rank).fill(0);
+    nodes.push({ ...n, id: nodes.length, inputs, op: { ...op, affine: false }, params: 0 });
+    nodes.push({
+      ...n, id: nodes.length, inputs: [nodes.length - 1], part: 'affine',
+      op: { kind: 'conv', rank, filters: op.channels, inChannels: op.channels, kernel: ones, strides: ones, dilation: ones, padBefore: zeros, padAfter: zeros, bias: true, groups: op.channels },
+    });
+    newId.push(nodes.length - 1);
+  }
+  return { ...g, nodes, output: newId[g.output] };
 }
 
 /**

@@ -146,6 +146,7 @@ function readNode(g: PortGraph, n: PortNode): string[] {
       return [`w[${key}] = [${raw}[0].reshape(${raw}[0].shape[:-2] + (1, -1))${rest}]`];
     }
     if (n.part === 'pointwise') return [`w[${key}] = ${raw}[1:]`];
+    if (n.part === 'affine') return affineKernel(n, `${raw}[0]`, `${raw}[1]`);
     if (op.kind === 'prelu') return [`w[${key}] = [${raw}[0].reshape(-1)]`];
     if (op.kind === 'rnn') {
       return [`w[${key}] = [_from_keras_rnn(${raw}, ${op.bidirectional ? 2 : 1})]`];
@@ -153,6 +154,7 @@ function readNode(g: PortGraph, n: PortNode): string[] {
     return [`w[${key}] = raw[${key}]`];
   }
   const p = (s: string) => `raw[${JSON.stringify(`${n.name}.${s}`)}]`;
+  if (n.part === 'affine') return affineKernel(n, p('weight'), p('bias'));
   switch (op.kind) {
     case 'conv': {
       const r = op.rank;
@@ -195,6 +197,13 @@ function readNode(g: PortGraph, n: PortNode): string[] {
     default:
       return [];
   }
+}
+
+/** A group norm's per-channel gamma and beta as the kernel (*1, 1, channels) and bias of a 1x1 convolution with a group per channel. */
+function affineKernel(n: PortNode, gamma: string, beta: string): string[] {
+  const ones = new Array(Math.max(1, (n.shape?.length ?? 4) - 2)).fill(1).join(', ');
+  return [`# ${n.type} '${n.name}': gamma and beta per channel → a 1x1 convolution with a group per channel (weight = gamma, bias = beta).`,
+    `w[${keyOf(n)}] = [${gamma}.reshape(${ones}, 1, -1), ${beta}]`];
 }
 
 /** PyTorch's joined in_proj_weight (3E, E) and out_proj (E, E) as Keras' per-head query/key/value/output kernels. */

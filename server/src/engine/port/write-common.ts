@@ -202,6 +202,7 @@ export function catalogueNotes(plan: Plan, n: PortNode, target: 'PyTorch' | 'Glu
     case 'prelu':
       return [`${from}: ${op.channels === 1 ? 'one slope shared by all channels' : 'one slope per channel'}; ${firstOnly === 'Keras' ? 'alpha_initializer keeps PyTorch and Gluon\'s starting slope 0.25 (Keras starts at 0)' : 'PyTorch and Gluon start the slopes at 0.25, Keras at 0'}.`];
     case 'conv':
+      if (n.part === 'affine') return [`${from}'s scale and offset per channel: MXNet 1.x's GroupNorm has them per group, so it normalises without them (center=False, scale=False) and this 1x1 convolution with a group per channel (weight = gamma, bias = beta) applies them.`];
       if (n.part === 'depthwise') return [`${from} is a depthwise convolution (one group per input channel, no bias), then a 1x1 pointwise one.`];
       return target === 'Keras' && isDepthwise(op) ? [`${from}: groups = in_channels, a depthwise convolution (depth_multiplier ${op.filters / op.inChannels}).`] : [];
     default:
