@@ -58,12 +58,12 @@ export const TORCH_MERGES: Source[] = [
 
 /** InstanceNorm has no Keras 3 layer: GroupNormalization with one channel per group is the same computation. */
 export const TORCH_INSTANCE_NORMS: Source[] = [
-  // Gluon's InstanceNorm is not written yet (its center/scale defaults and parameter count differ): one stub each.
+  // To Gluon each is an nn.InstanceNorm (checked by the engine in oracleFailures).
   ['InstanceNorm2d, affine', torchModel(['self.conv = nn.Conv2d(3, 4, 3)', 'self.norm = nn.InstanceNorm2d(4, affine=True)', 'self.out = nn.Conv2d(4, 2, 1)'], [
     'return self.out(torch.relu(self.norm(self.conv(x))))',
-  ], '2, 3, 8, 7'), [2, 3, 8, 7], 'stub'],
-  ['InstanceNorm2d without affine', torchModel(['self.conv = nn.Conv2d(3, 4, 3)', 'self.norm = nn.InstanceNorm2d(4)'], ['return self.norm(self.conv(x))'], '2, 3, 6, 6'), [2, 3, 6, 6], 'stub'],
-  ['InstanceNorm1d, affine, eps 1e-3', torchModel(['self.conv = nn.Conv1d(2, 3, 3)', 'self.norm = nn.InstanceNorm1d(3, eps=1e-3, affine=True)'], ['return self.norm(self.conv(x))'], '2, 2, 9'), [2, 2, 9], 'stub'],
+  ], '2, 3, 8, 7'), [2, 3, 8, 7]],
+  ['InstanceNorm2d without affine', torchModel(['self.conv = nn.Conv2d(3, 4, 3)', 'self.norm = nn.InstanceNorm2d(4)'], ['return self.norm(self.conv(x))'], '2, 3, 6, 6'), [2, 3, 6, 6]],
+  ['InstanceNorm1d, affine, eps 1e-3', torchModel(['self.conv = nn.Conv1d(2, 3, 3)', 'self.norm = nn.InstanceNorm1d(3, eps=1e-3, affine=True)'], ['return self.norm(self.conv(x))'], '2, 2, 9'), [2, 2, 9]],
 ];
 
 let parser: PythonParser;
@@ -127,13 +127,13 @@ test('a scalar or broadcasting operand is a marked stub, not dropped', () => {
   assert.match(broadcast.problems[0], /broadcast/);
 });
 
-test('a forward that returns something other than its last layer\'s result is refused', () => {
+test('a forward that returns something other than its last layer\'s result is refused; a slice of it is the last op and ports', () => {
   const earlier = keras(torchModel(['self.a = nn.Linear(4, 3)', 'self.b = nn.Linear(3, 2)'], ['y = self.a(x)', 'z = self.b(y)', 'return y'], '2, 4'));
   assert.equal(earlier.code, undefined);
   assert.match(earlier.problems.join('\n'), /returns the result of a, not of the last layer b/);
   const sliced = keras(torchModel(['self.a = nn.Linear(4, 3)'], ['return self.a(x)[:, :2]'], '2, 4'));
-  assert.equal(sliced.code, undefined);
-  assert.match(sliced.problems.join('\n'), /returns the result of a reshaped or sliced/);
+  assert.deepEqual(sliced.problems, []);
+  assert.match(sliced.code!, /= x\d+\[:, :2\]/);
 });
 
 const skip = kerasVenvMissing() ?? false;
@@ -193,12 +193,13 @@ export const KERAS_REPEAT: Source[] = [
   ['RepeatVector before an LSTM', sequential('shape=(5,)', 'layers.Dense(4)', 'layers.RepeatVector(3)', 'layers.LSTM(2, return_sequences=True)'), [2, 5]],
 ];
 
-test("Keras' RepeatVector ports as x.unsqueeze(1).repeat(1, n, 1) and Gluon's F.repeat(F.expand_dims(...)); the PyTorch idiom read back is still a stub", () => {
+test("Keras' RepeatVector ports as x.unsqueeze(1).repeat(1, n, 1) and Gluon's F.repeat(F.expand_dims(...)); the PyTorch idiom reads back as RepeatVector", () => {
   const source = KERAS_REPEAT[0][1];
   assert.match(portText(parser, source, {}, { to: 'torch' }).code!, /= x\d*\.unsqueeze\(1\)\.repeat\(1, 3, 1\)/);
   assert.match(portText(parser, source, {}, { to: 'gluon' }).code!, /F\.repeat\(F\.expand_dims\(x\d*, axis=1\), repeats=3, axis=1\)/);
   const back = keras(torchModel(['self.fc = nn.Linear(5, 4)', 'self.out = nn.Linear(4, 2)'], ['return self.out(self.fc(x).unsqueeze(1).repeat(1, 3, 1))'], '2, 5'));
-  assert.equal(back.stubs, 2);
+  assert.deepEqual(back.problems, []);
+  assert.match(back.code!, /layers\.RepeatVector\(3\),\n\s+layers\.Dense\(2, name='out'\)/);
 });
 
 test(`${KERAS_REPEAT.length} Keras model with RepeatVector ported to PyTorch computes the same outputs`, { skip, timeout: 300_000 }, async () => {

@@ -15,6 +15,7 @@ import { kerasVenvMissing, REPO_ROOT } from '../oracle/keras-oracle-run';
 import { runPortOracle, sourceChannelsFirstOutput, TOLERANCE, verdict } from './port-oracle-run';
 import { generateKerasModels, generateTorchModels, type GeneratedModel } from './generate-models';
 import { generateKerasCatalogueModels, generateTorchCatalogueModels } from './generate-catalogue';
+import { generateKerasLeftoverModels, generateTorchLeftoverModels } from './generate-leftovers';
 
 const COUNT = 220;
 
@@ -71,8 +72,8 @@ test(`${COUNT} generated PyTorch models ported to Keras run in real Keras with t
 });
 
 const CATALOGUE_COUNT = 120;
-/** Gluon 1.x has no multi-head attention block nor per-channel GroupNorm, and its bilinear resize cannot be checked here: those become marked stubs. */
-const GLUON_GAPS = /^not ported: .*(no multi-head attention block|bilinear upsampling|GroupNorm learns one scale)/;
+/** Gluon 1.x has no multi-head attention block: a marked stub (bilinear upsampling ports as BilinearResize2D, an affine group norm with a 1x1 convolution). */
+const GLUON_GAPS = /^not ported: .*no multi-head attention block/;
 
 test(`${CATALOGUE_COUNT} generated Keras models of the wider catalogue (transposed, depthwise and separable convolutions, upsampling, cropping, LayerNormalization, GroupNormalization, PReLU, MultiHeadAttention, merges) ported to PyTorch agree with Keras`, { skip, timeout: 900_000 }, async () => {
   const parser = await loadParser('wasm');
@@ -88,6 +89,24 @@ test(`${CATALOGUE_COUNT} generated PyTorch models of the wider catalogue (ConvTr
   parser.dispose();
   failures.push(...compare('torch->keras', ported));
   assert.equal(failures.length, 0, `${failures.length} of ${CATALOGUE_COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
+});
+
+const LEFTOVER_COUNT = 60;
+
+test(`${LEFTOVER_COUNT} generated Keras models with GroupNormalization (one channel per group: instance normalisation; affine or not) and dilated Conv2DTranspose ported to PyTorch agree with Keras, and their Gluon ports check`, { skip, timeout: 900_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const { ported, failures } = portAll(generateKerasLeftoverModels(LEFTOVER_COUNT, 5), 'torch', parser, GLUON_GAPS);
+  parser.dispose();
+  failures.push(...compare('keras->torch', ported));
+  assert.equal(failures.length, 0, `${failures.length} of ${LEFTOVER_COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
+});
+
+test(`${LEFTOVER_COUNT} generated PyTorch models with InstanceNorm2d, GroupNorm, dilated or strided ConvTranspose2d, x.unsqueeze(1).repeat/expand, slices and int indices in the forward ported to Keras agree with PyTorch, and their Gluon ports check`, { skip, timeout: 900_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const { ported, failures } = portAll(generateTorchLeftoverModels(LEFTOVER_COUNT, 6), 'keras', parser, GLUON_GAPS);
+  parser.dispose();
+  failures.push(...compare('torch->keras', ported));
+  assert.equal(failures.length, 0, `${failures.length} of ${LEFTOVER_COUNT} failed:\n${failures.slice(0, 3).join('\n\n')}`);
 });
 
 test('the founding Keras model ported to PyTorch runs in real PyTorch: output (2, 2), 605,954 parameters, and with the Keras weights the same outputs', { skip, timeout: 300_000 }, async () => {

@@ -43,13 +43,16 @@ export type PortOp =
   /** `axis`: positive, counting the batch, in the channels-last shape. */
   | { kind: 'concat'; axis: number }
   /**
-   * A transposed convolution: the full output ((in - 1) * stride + kernel) cropped by
+   * A transposed convolution: the full output ((in - 1) * stride + dilation * (kernel - 1) + 1) cropped by
    * `cropBefore` at the start and `cropAfter` at the end of each spatial axis (a negative
    * `cropAfter` extends the output with positions only the bias reaches, like output_padding).
    */
-  | { kind: 'convT'; rank: number; filters: number; inChannels: number; kernel: number[]; strides: number[]; cropBefore: number[]; cropAfter: number[]; bias: boolean }
-  /** Integer upsampling of the spatial axes. */
-  | { kind: 'upsample'; rank: number; scale: number[]; mode: 'nearest' | 'bilinear' }
+  | { kind: 'convT'; rank: number; filters: number; inChannels: number; kernel: number[]; strides: number[]; dilation: number[]; groups: number; cropBefore: number[]; cropAfter: number[]; bias: boolean }
+  /**
+   * Integer upsampling of the spatial axes. Bilinear samples at half-pixel centres (TensorFlow,
+   * PyTorch's align_corners=False), or with `alignCorners` maps corner pixels onto corner pixels.
+   */
+  | { kind: 'upsample'; rank: number; scale: number[]; mode: 'nearest' | 'bilinear'; alignCorners?: boolean }
   /** Normalisation over the last (channels-last) axis of size `size`; `affine`: a learned scale and offset. */
   | { kind: 'layernorm'; size: number; eps: number; affine: boolean }
   | { kind: 'crop'; rank: number; before: number[]; after: number[] }
@@ -63,6 +66,11 @@ export type PortOp =
   | { kind: 'add' }
   /** Keras' RepeatVector: (batch, features) to (batch, times, features). */
   | { kind: 'repeat'; times: number }
+  /**
+   * Positions begin..end-1 (0 <= begin < end <= size) of one axis (channels-last, counting the
+   * batch, never the batch itself); `index`: one position, whose axis is dropped (x[:, 0]).
+   */
+  | { kind: 'slice'; axis: number; begin: number; end: number; index?: boolean }
   /** Element-wise merges of same-shaped tensors besides the sum. */
   | { kind: 'merge'; fn: MergeFn }
   /** Normalisation over channel groups (contiguous, like PyTorch and Keras), one scale and offset per channel when `affine`. */
@@ -201,6 +209,11 @@ export function intsOf(v: unknown, n: number): number[] | null {
   if (typeof v === 'number' && Number.isInteger(v)) return new Array(n).fill(v);
   if (Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isInteger(x))) return v as number[];
   return null;
+}
+
+/** The span a dilated kernel covers: dilation * (kernel - 1) + 1. */
+export function effectiveKernel(kernel: number, dilation: number): number {
+  return dilation * (kernel - 1) + 1;
 }
 
 export function isNum(d: Dim | undefined): d is number {

@@ -4,7 +4,7 @@
  * each framework (they differ for BatchNorm's running statistics and recurrent biases).
  */
 import type { Dim } from '../types';
-import { rnnWidth, samePadding, toChannelsFirst, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
+import { effectiveKernel, rnnWidth, samePadding, toChannelsFirst, type Layout, type PortFramework, type PortGraph, type PortNode, type PortOp } from './ir';
 
 /** The layout a node needs its input in, in a channels-first target. */
 export function neededLayout(op: PortOp, inputRank: number): Layout | 'any' {
@@ -121,12 +121,15 @@ export function paramsIn(op: PortOp, fw: PortFramework): number {
     case 'conv':
       return op.filters * (op.inChannels / op.groups) * op.kernel.reduce((a, b) => a * b, 1) + (op.bias ? op.filters : 0);
     case 'convT':
-      return op.filters * op.inChannels * op.kernel.reduce((a, b) => a * b, 1) + (op.bias ? op.filters : 0);
+      return (op.filters / op.groups) * op.inChannels * op.kernel.reduce((a, b) => a * b, 1) + (op.bias ? op.filters : 0);
     case 'dense':
       return op.units * op.inFeatures + (op.bias ? op.units : 0);
     case 'layernorm':
       return op.affine ? 2 * op.size : 0;
     case 'groupnorm':
+      // Gluon always has gamma and beta (fixed at 1 and 0 without center/scale): InstanceNorm one per
+      // channel, MXNet 1.x's GroupNorm one per group (groups = channels for an instance norm).
+      if (fw === 'gluon') return 2 * op.groups;
       return op.affine ? 2 * op.channels : 0;
     case 'mha':
       // Query, key, value and output projections, each embed x embed (+ embed biases).
@@ -237,21 +240,62 @@ export function withTargetLimits(g: PortGraph, to: PortFramework): PortGraph {
     if (op.kind === 'rnn' && op.resetBefore && typeof g.nodes[n.inputs[0]]?.shape?.[1] !== 'number') {
       return { ...n, op: { kind: 'stub', reason: "GRU(reset_after=False) ports as an explicit loop over the steps, which needs a known sequence length; PyTorch's and Gluon's GRU apply the reset gate after the recurrent matmul (like reset_after=True)" } };
     }
-    const limit = catalogueLimit(op, to);
+    const limit = to === 'gluon' && op.kind === 'groupnorm' ? gluonGroupNormLimit(op, rankOf(n)) : catalogueLimit(op, to);
     return limit ? { ...n, op: { kind: 'stub', reason: limit } } : n;
   });
-  return splitTransposeCrops({ ...g, nodes }, to);
+  return splitTransposeCrops(to === 'gluon' ? splitGroupNormAffine({ ...g, nodes }) : { ...g, nodes }, to);
 }
 
 /** Why the target has no layer for an op of the wider catalogue, or null. */
 function catalogueLimit(op: PortOp, to: PortFramework): string | null {
-  if (to === 'gluon' && op.kind === 'groupnorm') return "MXNet 1.x's GroupNorm learns one scale and offset per group, not per channel";
   if (to === 'gluon' && op.kind === 'mha') return 'Gluon (MXNet 1.x) has no multi-head attention block; write one from nn.Dense projections and F.batch_dot';
-  if (to === 'gluon' && op.kind === 'upsample' && op.mode === 'bilinear') {
-    return "bilinear upsampling: MXNet's F.contrib.BilinearResize2D(align_corners=False) is the candidate, but it cannot be checked against the source here";
-  }
+  if (to === 'gluon' && op.kind === 'upsample' && op.mode === 'bilinear' && op.rank !== 2) return "MXNet's BilinearResize2D resizes 2-D feature maps only";
+  if (to === 'keras' && op.kind === 'upsample' && op.alignCorners) return "Keras' bilinear UpSampling2D samples at half-pixel centres; align_corners=True maps corner pixels onto corner pixels";
   if (to === 'keras' && op.kind === 'upsample' && op.mode === 'bilinear' && op.rank !== 2) return 'Keras interpolates bilinearly in UpSampling2D only';
+  if (to === 'keras' && op.kind === 'convT' && op.groups > 1) return "Keras' transposed convolutions have no groups; split the channels into one Conv*DTranspose per group and concatenate them";
+  if (to === 'keras' && op.kind === 'convT' && op.dilation.some((d) => d > 1) && op.strides.some((s) => s > 1)) {
+    return 'Keras rejects strides > 1 together with dilation_rate > 1 in a transposed convolution';
+  }
   return null;
+}
+
+/**
+ * Gluon writes one channel per group as InstanceNorm (gamma and beta per channel) and other
+ * groups as GroupNorm, whose MXNet 1.x gamma and beta are per group: exact only without a
+ * learned per-channel scale and offset. Both need spatial axes (MXNet's ops reject (N, C)).
+ */
+function gluonGroupNormLimit(op: Extract<PortOp, { kind: 'groupnorm' }>, rank: number): string | null {
+  if (rank < 3 || rank > 5) return "MXNet's InstanceNorm and GroupNorm need 1 to 3 spatial axes after (N, C)";
+  return null;
+}
+
+/**
+ * MXNet 1.x's GroupNorm has its gamma and beta per group: a group norm with a scale and offset per
+ * channel becomes GroupNorm(center=False, scale=False) and then that scale and offset as a 1x1
+ * convolution with one group per channel (weight = gamma, bias = beta), the same function.
+ */
+function splitGroupNormAffine(g: PortGraph): PortGraph {
+  const nodes: PortNode[] = [];
+  const newId: number[] = [];
+  for (const n of g.nodes) {
+    const op = n.op;
+    const inputs = n.inputs.map((i) => newId[i]);
+    if (op.kind !== 'groupnorm' || !op.affine || op.groups === op.channels) {
+      newId.push(nodes.length);
+      nodes.push({ ...n, id: nodes.length, inputs });
+      continue;
+    }
+    const rank = rankOf(n) - 2;
+    const ones = new Array(rank).fill(1);
+    const zeros = new Array(rank).fill(0);
+    nodes.push({ ...n, id: nodes.length, inputs, op: { ...op, affine: false }, params: 0 });
+    nodes.push({
+      ...n, id: nodes.length, inputs: [nodes.length - 1], part: 'affine',
+      op: { kind: 'conv', rank, filters: op.channels, inChannels: op.channels, kernel: ones, strides: ones, dilation: ones, padBefore: zeros, padAfter: zeros, bias: true, groups: op.channels },
+    });
+    newId.push(nodes.length - 1);
+  }
+  return { ...g, nodes, output: newId[g.output] };
 }
 
 /**
@@ -318,7 +362,7 @@ export function kerasTransposePadding(g: PortGraph, n: PortNode, op: Extract<Por
   const same = op.kernel.every((k, i) => {
     const size = dims[i];
     if (typeof size !== 'number') return false;
-    const total = (size - 1) * op.strides[i] + k - size * op.strides[i];
+    const total = (size - 1) * op.strides[i] + effectiveKernel(k, op.dilation[i]) - size * op.strides[i];
     const b = Math.floor(Math.max(total, 0) / 2);
     return op.cropBefore[i] === b && op.cropAfter[i] === total - b;
   });

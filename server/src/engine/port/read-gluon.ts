@@ -5,7 +5,7 @@
  */
 import type { PlainArg } from '../types';
 import { intsOf, neutralAxis, rnnOp, spatialDropout, type PortOp, stub, type LayerView, type ReadResult } from './ir';
-import { ACTIVATION_NAMES, functionalActivation, timeFlip, upsample } from './read-torch';
+import { ACTIVATION_NAMES, functionalActivation, indexOps, repeatVector, squeezeOp, timeFlip, unsqueezeOp, upsample } from './read-torch';
 
 export function readGluonLayer(v: LayerView): ReadResult {
   if (v.app.type.includes('.')) return readGluonOp(v);
@@ -17,6 +17,7 @@ export function readGluonLayer(v: LayerView): ReadResult {
   if (/^Conv[123]DTranspose$/.test(t)) return convTranspose(v, Number(/([123])D/.exec(t)![1]));
   if (t === 'LayerNorm') return layerNorm(v);
   if (t === 'PReLU') return prelu(v);
+  if (t === 'InstanceNorm' || t === 'GroupNorm') return groupNorm(v, t === 'InstanceNorm');
   if (t === 'Dense') return dense(v);
   if (/^(Max|Avg)Pool[123]D$/.test(t)) return pool(v, rank, t.startsWith('Max') ? 'max' : 'avg');
   if (/^Global(Max|Avg)Pool[123]D$/.test(t)) {
@@ -141,18 +142,53 @@ function readGluonOp(v: LayerView): ReadResult {
       return v.inputs.length === 2 ? [{ kind: 'add' }] : [stub('an addition of a scalar')];
     case 'mul': case 'elemwise_mul': case 'broadcast_mul':
       return v.inputs.length === 2 ? [{ kind: 'merge', fn: 'mul' }] : [stub('a product with a scalar')];
+    case 'maximum': case 'minimum': case 'broadcast_maximum': case 'broadcast_minimum':
+      return v.inputs.length === 2 ? [{ kind: 'merge', fn: name.endsWith('maximum') ? 'max' : 'min' }] : [stub(`${name} with a scalar`)];
     case 'sub': case 'elemwise_sub': case 'broadcast_sub': case 'broadcast_minus':
       return v.inputs.length === 2 ? [{ kind: 'merge', fn: 'sub' }] : [stub('a subtraction of a scalar')];
     case 'UpSampling':
-      return a.sample_type === 'nearest' && v.inputs.length === 1 ? upsample(v, { mode: 'nearest' }) : [stub('bilinear or multi-input UpSampling has no translation yet')];
+      if (a.sample_type === 'bilinear') return [stub("F.UpSampling(sample_type='bilinear') is a transposed convolution with a learned (bilinear-initialised) kernel, not a resize: its borders differ; F.contrib.BilinearResize2D ports")];
+      return v.inputs.length === 1 ? upsample(v, { mode: 'nearest' }) : [stub('multi-input UpSampling has no translation yet')];
+    case 'BilinearResize2D':
+      // MXNet 1.6+'s align_corners (default True); False samples at half-pixel centres like TensorFlow (src/operator/contrib/bilinear_resize-inl.h).
+      return (a.mode ?? 'size') === 'size' && v.inputs.length === 1 ? upsample(v, { mode: 'bilinear', align_corners: a.align_corners !== false }) : [stub(`BilinearResize2D mode=${JSON.stringify(a.mode)} has no translation`)];
     case 'reverse': case 'flip':
       return timeFlip(v);
     case 'repeat':
-      // Repeating a feature map along one spatial axis is nearest upsampling of that axis.
-      return typeof a.axis === 'number' && a.axis >= 2 && v.layout === 'cf' && (v.inputs[0]?.length ?? 0) >= 3 ? upsample(v, { mode: 'nearest' }) : [stub('F.repeat along another axis than a spatial one')];
+      return gluonRepeat(v);
+    case 'expand_dims':
+      return unsqueezeOp(v, a.axis);
+    case 'getitem':
+      return indexOps(v);
+    case 'slice_axis':
+      return sliceAxis(v);
+    case 'squeeze':
+      return squeezeOp(v, a.axis);
     default:
       return [stub(`F.${name}() is not in the port catalogue`)];
   }
+}
+
+/**
+ * F.repeat along one spatial axis of a feature map is nearest upsampling of that axis; along
+ * axis 1 of a (batch, 1, features) tensor (after F.expand_dims(x, axis=1)) it is RepeatVector.
+ */
+function gluonRepeat(v: LayerView): ReadResult {
+  const { axis, repeats } = v.args;
+  const input = v.inputs[0];
+  if (typeof axis === 'number' && axis >= 2 && v.layout === 'cf' && (input?.length ?? 0) >= 3) return upsample(v, { mode: 'nearest' });
+  if (axis === 1 && typeof repeats === 'number' && input?.length === 3 && input[1] === 1 && typeof input[2] === 'number' && v.layout === 'cl') return repeatVector(input[2], repeats);
+  return [stub('F.repeat along another axis than a spatial one, or than axis 1 of a (batch, 1, features) tensor')];
+}
+
+/** F.slice_axis(x, axis, begin, end): the index x[:, ..., begin:end] on that axis. */
+function sliceAxis(v: LayerView): ReadResult {
+  const { axis, begin, end } = v.args;
+  const rank = v.app.inputShapes[0]?.dims.length ?? 0;
+  if (typeof axis !== 'number' || typeof begin !== 'number' || (end !== null && typeof end !== 'number') || !rank) return [stub('F.slice_axis with unknown bounds')];
+  const d = axis < 0 ? axis + rank : axis;
+  const index = [...new Array(d).fill([null, null, null]), [begin, end, null]];
+  return indexOps({ ...v, args: { index } });
 }
 
 function convTranspose(v: LayerView, rank: number): ReadResult {
@@ -163,9 +199,10 @@ function convTranspose(v: LayerView, rank: number): ReadResult {
   const extra = intsOf(a.output_padding, rank);
   const inCh = inChannels(v);
   if (typeof a.channels !== 'number' || !kernel || !strides || !pad || !extra || inCh === null) return [stub('its arguments or input channels are unknown')];
-  if (a.groups !== 1 || !(intsOf(a.dilation, rank) ?? [0]).every((d) => d === 1)) return [stub('grouped or dilated transposed convolutions have no translation yet')];
+  const dilation = intsOf(a.dilation, rank);
+  if (typeof a.groups !== 'number' || !dilation) return [stub('its groups or dilation are unknown')];
   const op: PortOp = {
-    kind: 'convT', rank, filters: a.channels, inChannels: inCh, kernel, strides,
+    kind: 'convT', rank, filters: a.channels, inChannels: inCh, kernel, strides, dilation, groups: a.groups,
     cropBefore: pad, cropAfter: pad.map((p, i) => p - extra[i]), bias: a.use_bias !== false,
   };
   return [op, ...activation(a.activation)];
@@ -178,6 +215,24 @@ function layerNorm(v: LayerView): ReadResult {
   if (!input || typeof size !== 'number' || (a.axis !== -1 && a.axis !== input.length - 1) || typeof a.epsilon !== 'number') return [stub('LayerNorm over another axis than the last')];
   if (a.center !== a.scale) return [stub('LayerNorm with only one of center/scale')];
   return [{ kind: 'layernorm', size, eps: a.epsilon, affine: a.center !== false }];
+}
+
+/**
+ * InstanceNorm (statistics per sample and channel) is group normalisation with one channel per
+ * group; GroupNorm (MXNet 1.6+) groups consecutive channels like PyTorch and Keras, but in MXNet
+ * 1.x its gamma and beta are one per group (load_weights repeats them over the group's channels).
+ * Gluon always applies gamma and beta; without center and scale they stay 1 and 0 (their
+ * initialisers' values), which is an op without affine only when the initialisers are the defaults.
+ */
+function groupNorm(v: LayerView, instance: boolean): ReadResult {
+  const a = v.args;
+  const input = v.inputs[0];
+  const ch = input?.[input.length - 1];
+  const groups = instance ? ch : a.num_groups;
+  if (!input || input.length < 3 || typeof ch !== 'number' || typeof groups !== 'number' || typeof a.epsilon !== 'number') return [stub('its sizes are unknown, or the input has no spatial axes')];
+  if (instance && a.axis !== 1) return [stub('InstanceNorm over another axis than the channels (axis=1)')];
+  const fixed = a.center === false && a.scale === false && a.gamma_initializer === 'ones' && a.beta_initializer === 'zeros';
+  return [{ kind: 'groupnorm', groups, channels: ch, eps: a.epsilon, affine: !fixed }];
 }
 
 /** Gluon's PReLU: `in_channels` slopes along axis 1 (the channels of NCHW data). */

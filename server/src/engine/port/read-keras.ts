@@ -1,6 +1,6 @@
 /** Reads Keras layers (Keras 1 to 3, tf.keras) into port ops. */
 import type { Dim, PlainArg } from '../types';
-import { callMentions, intsOf, isNum, neutralAxis, rnnOp, samePadding, type ActivationName, type MergeFn, type PortOp, type RnnOp, spatialDropout, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, effectiveKernel, intsOf, isNum, neutralAxis, rnnOp, samePadding, type ActivationName, type MergeFn, type PortOp, type RnnOp, spatialDropout, stub, type LayerView, type ReadResult } from './ir';
 
 const ACTIVATIONS: Record<string, ActivationName | 'linear'> = {
   relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu', selu: 'selu',
@@ -240,13 +240,14 @@ function convTranspose(v: LayerView, rank: number): ReadResult {
   const out = v.output;
   const inCh = input?.[input.length - 1];
   if (typeof a.filters !== 'number' || !kernel || !strides || !isNum(inCh) || !input || !out) return [stub('its arguments or input channels are unknown')];
-  if (!(intsOf(a.dilation_rate, rank) ?? [0]).every((d) => d === 1)) return [stub('a dilated transposed convolution has no translation yet')];
-  const crops = transposeCrops(input.slice(1, -1), out.slice(1, -1), kernel, strides, a.padding === 'same');
+  const dilation = intsOf(a.dilation_rate, rank);
+  if (!dilation) return [stub('its dilation_rate is unknown')];
+  const crops = transposeCrops(input.slice(1, -1), out.slice(1, -1), kernel.map((k, i) => effectiveKernel(k, dilation[i])), strides, a.padding === 'same');
   if (!crops) return [stub('its sizes are unknown')];
-  return [{ kind: 'convT', rank, filters: a.filters, inChannels: inCh, kernel, strides, cropBefore: crops[0], cropAfter: crops[1], bias: a.use_bias !== false }, ...kerasActivation(a.activation)];
+  return [{ kind: 'convT', rank, filters: a.filters, inChannels: inCh, kernel, strides, dilation, groups: 1, cropBefore: crops[0], cropAfter: crops[1], bias: a.use_bias !== false }, ...kerasActivation(a.activation)];
 }
 
-/** What TensorFlow crops from a transposed convolution's full output: 'valid' nothing at the start, 'same' half the excess (the odd one after). */
+/** What TensorFlow crops from a transposed convolution's full output (kernels: the span a dilated one covers): 'valid' nothing at the start, 'same' half the excess (the odd one after). */
 function transposeCrops(inSizes: Dim[], outSizes: Dim[], kernel: number[], strides: number[], same: boolean): [number[], number[]] | null {
   const before: number[] = [];
   const after: number[] = [];

@@ -4,7 +4,7 @@
  * channels-first; `read.ts` has already moved them to the neutral channels-last form.
  */
 import type { PlainArg } from '../types';
-import { callMentions, intsOf, isNum, neutralAxis, rnnOp, samePadding, spatialDropout, type ActivationName, type MergeFn, stub, type LayerView, type ReadResult } from './ir';
+import { callMentions, intsOf, isNum, neutralAxis, toChannelsLast, rnnOp, samePadding, spatialDropout, type ActivationName, type MergeFn, stub, type LayerView, type ReadResult } from './ir';
 
 /** Activations by the name a module class or a function has (lower-cased), shared with Gluon. */
 export const ACTIVATION_NAMES: Record<string, ActivationName> = {
@@ -200,6 +200,14 @@ function readTorchOp(v: LayerView): ReadResult {
       return timeFlip(v);
     case 'interpolate': case 'upsample':
       return upsample(v, a);
+    case 'getitem':
+      return indexOps(v);
+    case 'squeeze':
+      return squeezeOp(v, a.dim);
+    case 'unsqueeze':
+      return unsqueezeOp(v, a.dim);
+    case 'repeat': case 'expand':
+      return repeatOp(v, a.sizes, name === 'expand' ? -1 : 1);
     case 'adaptive_avg_pool1d': case 'adaptive_avg_pool2d': case 'adaptive_avg_pool3d': case 'adaptive_max_pool1d': case 'adaptive_max_pool2d': case 'adaptive_max_pool3d':
       return adaptivePool(v, Number(name.slice(-2, -1)), name.includes('max') ? 'max' : 'avg');
     default:
@@ -252,11 +260,10 @@ function convTranspose(v: LayerView, rank: number): ReadResult {
   const pad = intsOf(a.padding, rank);
   const extra = intsOf(a.output_padding, rank);
   if (typeof a.out_channels !== 'number' || typeof a.in_channels !== 'number' || !kernel || !strides || !pad || !extra) return [stub('its arguments are unknown')];
-  if (a.groups !== 1 || !(intsOf(a.dilation, rank) ?? [0]).every((d) => d === 1) || a.padding_mode !== 'zeros') {
-    return [stub('grouped or dilated transposed convolutions have no translation yet')];
-  }
+  const dilation = intsOf(a.dilation, rank);
+  if (typeof a.groups !== 'number' || !dilation || a.padding_mode !== 'zeros') return [stub("its groups or dilation are unknown, or padding_mode is not 'zeros'")];
   return [{
-    kind: 'convT', rank, filters: a.out_channels, inChannels: a.in_channels, kernel, strides,
+    kind: 'convT', rank, filters: a.out_channels, inChannels: a.in_channels, kernel, strides, dilation, groups: a.groups,
     cropBefore: pad, cropAfter: pad.map((p, i) => p - extra[i]), bias: a.bias !== false,
   }];
 }
@@ -266,7 +273,7 @@ export function upsample(v: LayerView, a: Record<string, PlainArg>): ReadResult 
   const scale = wholeScale(v);
   const mode = a.mode === 'nearest-exact' ? 'nearest' : a.mode;
   if (!scale) return [stub('upsampling by a factor that is not a whole number on every axis')];
-  if (mode === 'bilinear' && scale.length === 2 && a.align_corners !== true && a.antialias !== true) return [{ kind: 'upsample', rank: 2, scale, mode: 'bilinear' }];
+  if (mode === 'bilinear' && scale.length === 2 && a.antialias !== true) return [{ kind: 'upsample', rank: 2, scale, mode: 'bilinear', ...(a.align_corners === true ? { alignCorners: true } : {}) }];
   if (mode === 'nearest') return [{ kind: 'upsample', rank: scale.length, scale, mode: 'nearest' }];
   return [stub(`mode=${JSON.stringify(a.mode)}${a.align_corners === true ? ' with align_corners=True' : ''} has no translation`)];
 }
@@ -326,4 +333,99 @@ function adaptivePool(v: LayerView, rank: number, mode: 'max' | 'avg'): ReadResu
   if (kernel.some((k) => k === 0)) return [stub('adaptive pooling to a size that does not divide the input has uneven windows')];
   const zeros = kernel.map(() => 0);
   return [{ kind: 'pool', rank, mode, kernel, strides: kernel, padBefore: zeros, padAfter: zeros }];
+}
+
+/** `x.squeeze(axis)` (PyTorch's dim, MXNet's axis) of an axis of size 1 is the index x[:, ..., 0] on it. */
+export function squeezeOp(v: LayerView, axis: PlainArg | undefined): ReadResult {
+  const dims = v.app.inputShapes[0]?.dims ?? [];
+  const d = typeof axis === 'number' && axis < 0 ? axis + dims.length : axis;
+  if (typeof d !== 'number' || dims[d] !== 1) return [stub('a squeeze of other than one axis of size 1')];
+  return indexOps({ ...v, args: { index: [...new Array(d).fill([null, null, null]), 0] } });
+}
+
+/** `x.unsqueeze(1)` of a (batch, features) tensor: a reshape to (batch, 1, features), the first half of the repeat idiom. */
+export function unsqueezeOp(v: LayerView, dim: PlainArg | undefined): ReadResult {
+  const input = v.inputs[0];
+  const f = input?.[1];
+  if (input?.length !== 2 || (dim !== 1 && dim !== -2) || !isNum(f)) return [stub('unsqueeze other than a new axis 1 of a (batch, features) tensor')];
+  return [{ kind: 'reshape', target: [1, f] }];
+}
+
+/**
+ * `x.repeat(1, n, 1)` (or `x.expand(-1, n, -1)`, whose -1 keeps a size) of a (batch, 1, features)
+ * tensor: n copies along axis 1, Keras' RepeatVector(n) of the (batch, features) tensor. After
+ * `unsqueeze(1)` the two reshapes cancel (read.ts folds them), leaving RepeatVector alone.
+ */
+function repeatOp(v: LayerView, sizes: PlainArg | undefined, keep: number): ReadResult {
+  const input = v.inputs[0];
+  const out = v.output;
+  const ok = Array.isArray(sizes) && sizes.length === 3 && input?.length === 3 && input[1] === 1 && out?.length === 3 && isNum(out[1]) && isNum(input[2])
+    && [0, 2].every((i) => sizes[i] === keep || (keep === -1 && sizes[i] === input[i]));
+  if (!ok || !input || !out) return [stub(`${v.app.name} other than n copies along axis 1 of a (batch, 1, features) tensor`)];
+  return repeatVector(input[2] as number, out[1] as number);
+}
+
+/** n copies along axis 1 of a (batch, 1, features) tensor: its (batch, features) reshape, then RepeatVector(n). */
+export function repeatVector(features: number, times: number): ReadResult {
+  return [{ kind: 'reshape', target: [features] }, { kind: 'repeat', times }];
+}
+
+type Pick = { axis: number; begin: number; end: number; index: boolean };
+
+/** The axes an index `x[...]` of constant ints and slices picks from (source axes, normalised bounds), or why it is not ported. */
+function indexPicks(index: PlainArg | undefined, dims: (number | string | null)[]): Pick[] | string {
+  if (!Array.isArray(index)) return 'an index of other than constant ints and slices';
+  if (index.includes('None')) return 'an index that adds an axis (None)';
+  const consumed = index.filter((p) => p !== '...').length;
+  const picks: Pick[] = [];
+  let axis = 0;
+  for (const p of index) {
+    if (p === '...') {
+      axis += dims.length - consumed;
+      continue;
+    }
+    const size = dims[axis];
+    if (!isNum(size)) return 'an index of an axis of unknown size';
+    if (typeof p === 'number') {
+      const i = p < 0 ? p + size : p;
+      if (i < 0 || i >= size) return 'an index out of range';
+      picks.push({ axis, begin: i, end: i + 1, index: true });
+    } else if (Array.isArray(p) && p.length === 3) {
+      const [lo, hi, step] = p;
+      if (step !== null && step !== 1) return 'a slice with a step';
+      const clamp = (x: PlainArg, dflt: number) => (typeof x !== 'number' ? dflt : x < 0 ? Math.max(0, x + size) : Math.min(x, size));
+      const [begin, end] = [clamp(lo, 0), clamp(hi, size)];
+      if (end <= begin) return 'an empty slice';
+      if (begin > 0 || end < size) picks.push({ axis, begin, end, index: false });
+    } else return 'an index of other than constant ints and slices';
+    axis++;
+  }
+  return picks;
+}
+
+/**
+ * `x[...]` in a forward (recorded as getitem): on a channels-first feature map, slices of the
+ * spatial axes are a crop (Cropping*D, F.pad, F.slice_axis); other slices and int indices are
+ * slice ops on the neutral axes, the highest first so dropping an axis leaves the others in place.
+ */
+export function indexOps(v: LayerView): ReadResult {
+  const dims = v.app.inputShapes[0]?.dims;
+  if (!dims || v.app.inputShapes[0]?.open) return [stub('an index of a tensor of unknown rank')];
+  const picks = indexPicks(v.args.index, dims);
+  if (typeof picks === 'string') return [stub(picks)];
+  const rank = dims.length;
+  if (picks.some((p) => p.axis === 0)) return [stub('an index of the batch axis')];
+  const neutral = picks.map((p) => ({ ...p, axis: neutralAxis(p.axis, rank, v.layout) }));
+  const featureMap = v.layout === 'cf' && rank >= 3;
+  if (featureMap && neutral.some((p) => p.index && p.axis === rank - 1)) return [stub('an index that drops the channel axis of a feature map')];
+  if (featureMap && neutral.every((p) => !p.index && p.axis < rank - 1) && neutral.length) {
+    const before = Array.from({ length: rank - 2 }, () => 0);
+    const after = [...before];
+    for (const p of neutral) {
+      before[p.axis - 1] = p.begin;
+      after[p.axis - 1] = (toChannelsLast(dims)[p.axis] as number) - p.end;
+    }
+    return [{ kind: 'crop', rank: rank - 2, before, after }];
+  }
+  return neutral.sort((x, y) => y.axis - x.axis).map((p) => ({ kind: 'slice', axis: p.axis, begin: p.begin, end: p.end, ...(p.index ? { index: true } : {}) }));
 }

@@ -27,7 +27,7 @@ const MXSYM_READER: Reader = { read: readMxsymLayer, layout: mxsymLayout };
 
 /** PyTorch and Gluon: convolutions, pooling and normalisation are channels-first; dense, recurrent and embedding layers work on the last axis. */
 function channelsFirstLayer(app: LayerApplication): Layout | null {
-  if (app.type.includes('.')) return /^(max_pool|avg_pool|Pooling|Convolution|BatchNorm|interpolate|upsample|UpSampling|adaptive_)/.test(app.name) ? 'cf' : null;
+  if (app.type.includes('.')) return /^(max_pool|avg_pool|Pooling|Convolution|BatchNorm|interpolate|upsample|UpSampling|BilinearResize2D|adaptive_)/.test(app.name) ? 'cf' : null;
   // Upsampling reads (N, C, spatial...); PReLU's slopes run along axis 1 unless there is one for all.
   if (app.type === 'Upsample' || (app.type === 'PReLU' && (app.args?.num_parameters ?? app.args?.in_channels) !== 1)) return 'cf';
   if (/^(Conv|MaxPool|AvgPool|Avg|Max|Adaptive|GlobalAvg|GlobalMax|BatchNorm|ZeroPad|ConstantPad|ReflectionPad|InstanceNorm|GroupNorm)/.test(app.type)) return 'cf';
@@ -94,8 +94,9 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
   }
   const lost = lostOutput(m);
   if (lost) return lost;
-  markIntegerInputs(nodes);
-  const folded = foldReversedInputs(foldSplitDirections(nodes));
+  const reshaped = foldReshapes(nodes);
+  markIntegerInputs(reshaped);
+  const folded = foldReversedInputs(foldSplitDirections(reshaped));
   return {
     source, modelName: m.name, nodes: folded, output: folded.length - 1,
     totalParams: m.totalParams, trainableParams: m.trainableParams, inputLayout, outputLayout: layouts[nodes.length - 1],
@@ -210,7 +211,9 @@ function relayout(app: LayerApplication, layout: Layout): Layout | null {
   if (!app.type.includes('.') || !/^(permute|transpose)$/.test(app.name)) return null;
   const rank = app.inputShapes[0]?.dims.length ?? 0;
   const a = app.args ?? {};
-  const axes = Array.isArray(a.axes) ? a.axes : Array.isArray(a.dims) ? a.dims : null;
+  // PyTorch's transpose(1, 2) of a 3-D tensor moves its channels between first and last too.
+  const swap = [a.dim0, a.dim1].map((d) => (typeof d === 'number' && d < 0 ? d + rank : d)).sort().join();
+  const axes = Array.isArray(a.axes) ? a.axes : Array.isArray(a.dims) ? a.dims : rank === 3 && swap === '1,2' ? [0, 2, 1] : null;
   if (rank < 3 || !axes || axes.length !== rank) return null;
   const toLast = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
   const toFirst = [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)];
@@ -248,6 +251,8 @@ function innerShape(op: PortOp, v: LayerView, input: Dim[] | null): Dim[] | null
   if (op.kind === 'conv' && v.output) return [...v.output.slice(0, -1), op.filters];
   if (op.kind === 'gpool' && input) return [input[0], input[input.length - 1]];
   if (op.kind === 'flatten' && input) return [input[0], input.slice(1).reduce<Dim>((p, d) => (typeof p === 'number' && typeof d === 'number' ? p * d : null), 1)];
+  if (op.kind === 'reshape' && input) return [input[0], ...op.target];
+  if (op.kind === 'slice' && input) return op.index ? input.filter((_, i) => i !== op.axis) : input.map((d, i) => (i === op.axis ? op.end - op.begin : d));
   return v.output;
 }
 
@@ -260,6 +265,38 @@ function sameAfterBatch(a: Dim[] | null, b: Dim[] | null): boolean {
 function canonical(dims: Dim[], layout: Layout, timeMajor = false): Dim[] {
   if (timeMajor && dims.length >= 2) return [dims[1], dims[0], ...dims.slice(2)];
   return layout === 'cf' ? toChannelsLast(dims) : [...dims];
+}
+
+/**
+ * Reshapes in a row compose (the neutral graph is channels-last throughout): a reshape read only
+ * by another reshape goes, and a reshape to the shape it already has goes, so `x.unsqueeze(1)`
+ * and the first half of the `repeat(1, n, 1)` after it cancel. Ids are renumbered.
+ */
+function foldReshapes(nodes: PortNode[]): PortNode[] {
+  const readers = nodes.map((n) => nodes.filter((m) => m.inputs.includes(n.id)));
+  const source = nodes.map((n) => n.id);
+  const gone = new Set<number>();
+  const isReshape = (n: PortNode) => n.op.kind === 'reshape';
+  for (const n of nodes) {
+    if (!isReshape(n) || n.inputs.length !== 1) continue;
+    const from = source[n.inputs[0]];
+    if (readers[n.id].length > 0 && readers[n.id].every(isReshape)) gone.add(n.id);
+    else if (sameKnownShape(nodes[from].shape, n.shape) && n.id !== nodes.length - 1) gone.add(n.id);
+    if (gone.has(n.id)) source[n.id] = from;
+  }
+  if (gone.size === 0) return nodes;
+  const newId: number[] = [];
+  const kept: PortNode[] = [];
+  for (const n of nodes) {
+    if (gone.has(n.id)) continue;
+    newId[n.id] = kept.length;
+    kept.push({ ...n, id: kept.length, inputs: n.inputs.map((i) => newId[source[i]]) });
+  }
+  return kept;
+}
+
+function sameKnownShape(a: Dim[] | null, b: Dim[] | null): boolean {
+  return !!a && !!b && a.length === b.length && a.every((d, i) => i === 0 || (d !== null && d === b[i]));
 }
 
 /** An input read first by an embedding holds token ids. */

@@ -146,6 +146,7 @@ function readNode(g: PortGraph, n: PortNode): string[] {
       return [`w[${key}] = [${raw}[0].reshape(${raw}[0].shape[:-2] + (1, -1))${rest}]`];
     }
     if (n.part === 'pointwise') return [`w[${key}] = ${raw}[1:]`];
+    if (n.part === 'affine') return affineKernel(n, `${raw}[0]`, `${raw}[1]`);
     if (op.kind === 'prelu') return [`w[${key}] = [${raw}[0].reshape(-1)]`];
     if (op.kind === 'rnn') {
       return [`w[${key}] = [_from_keras_rnn(${raw}, ${op.bidirectional ? 2 : 1})]`];
@@ -153,6 +154,7 @@ function readNode(g: PortGraph, n: PortNode): string[] {
     return [`w[${key}] = raw[${key}]`];
   }
   const p = (s: string) => `raw[${JSON.stringify(`${n.name}.${s}`)}]`;
+  if (n.part === 'affine') return affineKernel(n, p('weight'), p('bias'));
   switch (op.kind) {
     case 'conv': {
       const r = op.rank;
@@ -170,9 +172,18 @@ function readNode(g: PortGraph, n: PortNode): string[] {
       return [`# ${n.type} '${n.name}': (in, out, *kernel) → Keras (*kernel, out, in).`,
         `w[${key}] = [${p('weight')}.transpose(${axes([...seq(2, r + 2), 1, 0])})${op.bias ? `, ${p('bias')}` : ''}]`];
     }
-    case 'layernorm': case 'groupnorm': {
+    case 'layernorm': {
       const names = g.source === 'torch' ? ['weight', 'bias'] : ['gamma', 'beta'];
       return op.affine ? [`w[${key}] = [${names.map(p).join(', ')}]`] : [];
+    }
+    case 'groupnorm': {
+      if (!op.affine) return [];
+      if (g.source === 'torch') return [`w[${key}] = [${p('weight')}, ${p('bias')}]`];
+      // MXNet 1.x's GroupNorm has one gamma and beta per group: each applies to the group's channels.
+      const per = op.channels / op.groups;
+      if (per === 1) return [`w[${key}] = [${p('gamma')}, ${p('beta')}]`];
+      return [`# ${n.type} '${n.name}': gamma and beta per group → per channel (each repeated ${per} times).`,
+        `w[${key}] = [np.repeat(${p('gamma')}, ${per}), np.repeat(${p('beta')}, ${per})]`];
     }
     case 'prelu':
       return [`w[${key}] = [${p(g.source === 'torch' ? 'weight' : 'alpha')}]`];
@@ -186,6 +197,13 @@ function readNode(g: PortGraph, n: PortNode): string[] {
     default:
       return [];
   }
+}
+
+/** A group norm's per-channel gamma and beta as the kernel (*1, 1, channels) and bias of a 1x1 convolution with a group per channel. */
+function affineKernel(n: PortNode, gamma: string, beta: string): string[] {
+  const ones = new Array(Math.max(1, (n.shape?.length ?? 4) - 2)).fill(1).join(', ');
+  return [`# ${n.type} '${n.name}': gamma and beta per channel → a 1x1 convolution with a group per channel (weight = gamma, bias = beta).`,
+    `w[${keyOf(n)}] = [${gamma}.reshape(${ones}, 1, -1), ${beta}]`];
 }
 
 /** PyTorch's joined in_proj_weight (3E, E) and out_proj (E, E) as Keras' per-head query/key/value/output kernels. */
@@ -249,6 +267,8 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
   const attr = plan.attr[n.id];
   const op = n.op;
   const arrays = `w[${key}]`;
+  // Without a learned scale and offset there is nothing to load (Gluon's fixed gamma and beta keep 1 and 0).
+  if (op.kind === 'groupnorm' && !op.affine) return [];
   if (to === 'keras') {
     if (isDepthwise(op)) return [`# ${n.type} '${n.name}': grouped kernel (*kernel, 1, in * multiplier) → depthwise (*kernel, in, multiplier).`, `_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(${arrays}[0].shape[:-2] + (${op.kind === 'conv' ? op.inChannels : 1}, -1)), *${arrays}[1:]])`];
     if (op.kind === 'prelu') return [`_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(model.get_layer(${JSON.stringify(attr)}).weights[0].shape)])`];

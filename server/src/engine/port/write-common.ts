@@ -207,22 +207,29 @@ export function catalogueNotes(plan: Plan, n: PortNode, target: 'PyTorch' | 'Glu
       const how = target === 'Keras'
         ? "Keras' 'same' crops like TensorFlow, 'valid' crops nothing and output_padding extends the end"
         : `${target}'s padding crops both ends and output_padding gives some back at the end`;
+      const dilated = op.dilation.some((d) => d !== 1);
+      const span = dilated ? `dilation * (kernel - 1) + 1 with dilation ${pyTuple(op.dilation)}` : 'kernel';
       return [
-        `${from}: a transposed convolution's full output ((in - 1) * stride + kernel) is cropped ${cropWords(op.cropBefore, op.cropAfter)} here; ${how}.`,
-        'Kernels: Keras (*kernel, out, in), PyTorch and Gluon (in, out, *kernel); load_weights moves the axes.',
+        `${from}: a transposed convolution's full output ((in - 1) * stride + ${span}) is cropped ${cropWords(op.cropBefore, op.cropAfter)} here; ${how}.`,
+        op.groups > 1
+          ? `groups=${op.groups}: each group of ${op.inChannels / op.groups} input channels makes ${op.filters / op.groups} outputs; PyTorch and Gluon kernels are (in, out / groups, *kernel), copied as they are.`
+          : 'Kernels: Keras (*kernel, out, in), PyTorch and Gluon (in, out, *kernel); load_weights moves the axes.',
       ];
     }
     case 'crop':
       return /Transpose/i.test(n.type) ? [`The rest of ${from}'s crop, which the ${target} layer cannot do itself.`] : [];
     case 'upsample':
-      if (op.mode === 'bilinear') return [`${from}: bilinear with half-pixel centres (TensorFlow's resize, PyTorch's align_corners=False).`];
+      if (op.mode === 'bilinear') return bilinearNote(from, op.alignCorners === true, target);
       return target === 'Gluon'
         ? ['Gluon 1.x has no upsampling block: F.repeat along each spatial axis is nearest upsampling by a whole factor (F.UpSampling does it only for one factor on every axis).']
         : [`${from}: nearest upsampling by ${pyTuple(op.scale)}: every pixel repeated.`];
     case 'dropout':
       return op.spatial ? [`${from}: spatial dropout, whole channels dropped in training (one mask per channel); the identity at inference.`] : [];
     case 'groupnorm':
-      return [`${from}: ${op.groups === op.channels ? 'one channel per group, which is instance normalisation (statistics per sample and channel)' : `${op.groups} groups of consecutive channels in every framework`}; epsilon ${op.eps} kept from the source (defaults: Keras 1e-3, PyTorch 1e-5).`];
+      return [
+        `${from}: ${op.groups === op.channels ? 'one channel per group, which is instance normalisation (statistics per sample and channel)' : `${op.groups} groups of consecutive channels in every framework`}; epsilon ${op.eps} kept from the source (defaults: Keras 1e-3, PyTorch and Gluon 1e-5).`,
+        ...groupNormGluonNote(op, target, plan.graph.source === 'gluon'),
+      ];
     case 'layernorm':
       return [`${from}: epsilon ${op.eps} kept from the source (defaults: Keras 1e-3, PyTorch and Gluon 1e-5); normalises the last axis${(n.shape?.length ?? 0) >= 3 ? ', the channels' : ''}.`];
     case 'mha':
@@ -235,11 +242,33 @@ export function catalogueNotes(plan: Plan, n: PortNode, target: 'PyTorch' | 'Glu
     case 'prelu':
       return [`${from}: ${op.channels === 1 ? 'one slope shared by all channels' : 'one slope per channel'}; ${firstOnly === 'Keras' ? 'alpha_initializer keeps PyTorch and Gluon\'s starting slope 0.25 (Keras starts at 0)' : 'PyTorch and Gluon start the slopes at 0.25, Keras at 0'}.`];
     case 'conv':
+      if (n.part === 'affine') return [`${from}'s scale and offset per channel: MXNet 1.x's GroupNorm has them per group, so it normalises without them (center=False, scale=False) and this 1x1 convolution with a group per channel (weight = gamma, bias = beta) applies them.`];
       if (n.part === 'depthwise') return [`${from} is a depthwise convolution (one group per input channel, no bias), then a 1x1 pointwise one.`];
       return target === 'Keras' && isDepthwise(op) ? [`${from}: groups = in_channels, a depthwise convolution (depth_multiplier ${op.filters / op.inChannels}).`] : [];
     default:
       return [];
   }
+}
+
+function bilinearNote(from: string, corners: boolean, target: string): string[] {
+  const how = corners
+    ? `${from}: bilinear with align_corners=True (corner pixels onto corner pixels: source = output index * (in - 1) / (out - 1)).`
+    : `${from}: bilinear with half-pixel centres (TensorFlow's resize, PyTorch's align_corners=False).`;
+  if (target !== 'Gluon') return [how];
+  return [how, "MXNet 1.6+'s BilinearResize2D: scale_height and scale_width together, and align_corners given (its default is True)."];
+}
+
+/** What differs in Gluon's gamma and beta, ported to or from Gluon. */
+function groupNormGluonNote(op: Extract<PortOp, { kind: 'groupnorm' }>, target: string, fromGluon: boolean): string[] {
+  const instance = op.groups === op.channels;
+  if (target === 'Gluon') {
+    if (!op.affine) return ['Gluon always has gamma and beta; center=False, scale=False keep them at 1 and 0 (not trained), so they count as parameters here.'];
+    return instance ? ["Gluon's InstanceNorm defaults to scale=False (gamma fixed at 1); scale=True learns it like the source."] : [];
+  }
+  if (!fromGluon) return [];
+  if (!op.affine) return [`Gluon's center=False, scale=False keep gamma and beta at 1 and 0 (${2 * op.groups} fixed parameters); ${target}'s layer has none.`];
+  if (instance) return ["Gluon's InstanceNorm (default scale=False) keeps gamma fixed at 1 and learns beta; here both are learned, and load_weights copies both."];
+  return [`MXNet 1.x's GroupNorm (MXNet 1.6+) has one gamma and beta per group, ${target} one per channel: ${2 * op.groups} parameters become ${2 * op.channels}, load_weights repeats each group's over its channels.`];
 }
 
 function cropWords(before: number[], after: number[]): string {

@@ -150,6 +150,8 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
       if (op.cropBefore.some((b) => b !== 0)) args.push(`padding=${gluonSize(op.cropBefore)}`);
       const extra = op.cropBefore.map((b, i) => b - op.cropAfter[i]);
       if (extra.some((e) => e !== 0)) args.push(`output_padding=${gluonSize(extra)}`);
+      if (op.dilation.some((d) => d !== 1)) args.push(`dilation=${gluonSize(op.dilation)}`);
+      if (op.groups !== 1) args.push(`groups=${op.groups}`);
       if (!op.bias) args.push('use_bias=False');
       args.push(`in_channels=${op.inChannels}`);
       return `nn.Conv${op.rank}DTranspose(${args.join(', ')})`;
@@ -158,6 +160,12 @@ function gluonBlock(op: PortOp, plan: Plan, n: PortNode): string | null {
       return `nn.LayerNorm(axis=-1, epsilon=${op.eps}${op.affine ? '' : ', center=False, scale=False'}, in_channels=${op.size})`;
     case 'prelu':
       return `nn.PReLU(in_channels=${op.channels})`;
+    case 'groupnorm': {
+      // Without a learned scale and offset, Gluon's gamma and beta stay at 1 and 0 (grad_req 'null').
+      const fixed = op.affine ? '' : ', center=False, scale=False';
+      if (op.groups === op.channels) return `nn.InstanceNorm(axis=1, epsilon=${op.eps}${op.affine ? ', scale=True' : fixed}, in_channels=${op.channels})`;
+      return `nn.GroupNorm(num_groups=${op.groups}, epsilon=${op.eps}${fixed})`;
+    }
     case 'dropout':
       return op.spatial ? `nn.Dropout(${op.rate}, axes=${pyTuple(Array.from({ length: op.spatial }, (_, i) => i + 2))})` : `nn.Dropout(${op.rate})`;
     case 'bn': {
@@ -245,9 +253,10 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
       }
       return [...pre, `${out} = self.${attr}(${x})`];
     }
-    case 'dense': case 'dropout': case 'bn': case 'embedding': case 'convT': case 'layernorm': case 'prelu':
+    case 'dense': case 'dropout': case 'bn': case 'embedding': case 'convT': case 'layernorm': case 'prelu': case 'groupnorm':
       return [`${out} = self.${attr}(${x})`];
     case 'upsample':
+      if (op.mode === 'bilinear') return [`${out} = F.contrib.BilinearResize2D(${x}, scale_height=${op.scale[0]}, scale_width=${op.scale[1]}, align_corners=${op.alignCorners ? 'True' : 'False'})`];
       // Nearest upsampling by whole factors: each spatial axis (2, 3, ... in NCHW) repeated.
       return chainLines(x, out, op.scale.map((s, i) => (s === 1 ? null : `F.repeat(X, repeats=${s}, axis=${i + 2})`)));
     case 'crop':
@@ -278,6 +287,11 @@ function forwardLines(plan: Plan, n: PortNode, ins: string[], out: string): stri
       return [`${out} = ${ins.join(' + ')}`];
     case 'repeat':
       return [`${out} = F.repeat(F.expand_dims(${x}, axis=1), repeats=${op.times}, axis=1)`];
+    case 'slice': {
+      const axis = targetAxis(plan, n, op.axis, rank);
+      const sliced = `F.slice_axis(${x}, axis=${axis}, begin=${op.begin}, end=${op.end})`;
+      return [`${out} = ${op.index ? `F.squeeze(${sliced}, axis=${axis})` : sliced}`];
+    }
     case 'merge':
       return [`${out} = ${mergeExpr(op.fn, ins, 'F.maximum', 'F.minimum')}`];
     case 'relayout':

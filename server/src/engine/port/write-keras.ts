@@ -2,6 +2,7 @@
 import { shapeText, type MergeFn, type PortNode, type PortOp, type RnnOp } from './ir';
 import { anyPad, asymmetric, demoBatch, excludesPad, isDepthwise, KERAS_ACT_NAME, kerasFused, kerasTransposePadding, origin, pySize, pyTuple, targetShape, tfSame, type Plan } from './plan';
 import { catalogueNotes, flattenNote, flattenReorder, softmaxNote, sourceName, timeMajorNote, type Written } from './write-common';
+import { sliceIndex } from './write-torch';
 
 export function writeKeras(plan: Plan, withWeights: string | null): Written {
   const g = plan.graph;
@@ -14,7 +15,9 @@ export function writeKeras(plan: Plan, withWeights: string | null): Written {
     items.push({ node: n, code: kerasLayers(plan, n), comments: kerasComments(plan, n) });
   }
   const stubs = g.nodes.filter((n) => n.op.kind === 'stub');
-  const applied = items.flatMap((it) => it.code.map((_, k) => (k === it.code.length - 1 ? it.node.id : -1)));
+  // An expression (`=X[:, 1:3]`, Keras 3's GetItem on a functional tensor) is no layer: it needs the functional API.
+  const applied = items.flatMap((it) => it.code.flatMap((l, k) => (isExpression(l) ? [] : [k === it.code.length - 1 ? it.node.id : -1])));
+  const sequential = plan.chain && !items.some((it) => it.code.some(isExpression));
   const lines: string[] = [
     `"""${g.modelName} (${sourceName(g)}), ported to Keras by shapelint port."""`,
     'import keras',
@@ -24,7 +27,7 @@ export function writeKeras(plan: Plan, withWeights: string | null): Written {
   for (const n of stubs) lines.push(...stubClass(plan, n));
   lines.push('', '', 'def build_model():');
   for (const c of [...channelsLastNote(plan), ...timeMajorNote(plan)]) lines.push(`    # ${c}`);
-  if (plan.chain) {
+  if (sequential) {
     lines.push('    model = keras.Sequential(', `        [`, `            ${inputLine},`);
     for (const it of items) {
       for (const c of it.comments) lines.push(`            # ${c}`);
@@ -41,7 +44,7 @@ export function writeKeras(plan: Plan, withWeights: string | null): Written {
       let cur = arg;
       it.code.forEach((l, k) => {
         const out = `x${it.node.id}${k < it.code.length - 1 ? `_${k}` : ''}`;
-        lines.push(`    ${out} = ${l}(${cur})`);
+        lines.push(`    ${out} = ${isExpression(l) ? l.slice(1).replace('X', cur) : `${l}(${cur})`}`);
         cur = out;
       });
       names.set(it.node.id, cur);
@@ -59,6 +62,28 @@ export function writeKeras(plan: Plan, withWeights: string | null): Written {
   if (withWeights) lines.push('    # load_weights(model, "weights-file")  # the source framework\'s saved weights');
   lines.push(`    x = ${demo}`, '    y = model(x)', '    print("output shape:", tuple(y.shape))', '    print("parameters:", model.count_params())', '');
   return { code: lines.join('\n'), className: 'build_model', applied };
+}
+
+function isExpression(code: string): boolean {
+  return code.startsWith('=');
+}
+
+/**
+ * A slice: a Cropping layer for a spatial axis of a feature map, else Keras 3's indexing of a
+ * functional tensor (a GetItem operation, no Lambda), channels last like the neutral graph.
+ */
+function sliceCode(plan: Plan, n: PortNode, op: Extract<PortOp, { kind: 'slice' }>): string {
+  const input = plan.graph.nodes[n.inputs[0]].shape ?? [];
+  const rank = input.length;
+  const size = input[op.axis];
+  if (!op.index && rank >= 3 && rank <= 5 && op.axis >= 1 && op.axis <= rank - 2 && typeof size === 'number') {
+    const before = new Array(rank - 2).fill(0);
+    const after = [...before];
+    before[op.axis - 1] = op.begin;
+    after[op.axis - 1] = size - op.end;
+    return `layers.Cropping${rank - 2}D(${pairsArg(rank - 2, before, after)})`;
+  }
+  return `=X[${sliceIndex(plan, n, op)}]`;
 }
 
 const KERAS_MERGE_LAYER: Record<MergeFn, string> = { mul: 'Multiply', sub: 'Subtract', avg: 'Average', max: 'Maximum', min: 'Minimum' };
@@ -115,6 +140,7 @@ function transposeLayer(plan: Plan, n: PortNode, op: Extract<PortOp, { kind: 'co
   if (kerasTransposePadding(plan.graph, n, op) === 'same') args.push("padding='same'");
   // 'valid' without output_padding extends a kernel smaller than the stride to in * stride: say what is meant.
   else if (op.cropAfter.some((a, i) => a !== 0 || op.kernel[i] < op.strides[i])) args.push(`output_padding=${pySize(op.cropAfter.map((a) => -a))}`);
+  if (op.dilation.some((d) => d !== 1)) args.push(`dilation_rate=${pySize(op.dilation)}`);
   if (!op.bias) args.push('use_bias=False');
   return `layers.Conv${op.rank}DTranspose(${args.join(', ')}${activationArg(plan, n)}${nameArg(plan, n)})`;
 }
@@ -205,6 +231,8 @@ function kerasLayers(plan: Plan, n: PortNode): string[] {
       return ['layers.Add()'];
     case 'repeat':
       return [`layers.RepeatVector(${op.times})`];
+    case 'slice':
+      return [sliceCode(plan, n, op)];
     case 'stub':
       return [`NotPorted_${plan.attr[n.id]}()`];
     default:

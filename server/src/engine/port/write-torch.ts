@@ -133,11 +133,13 @@ function torchModule(op: PortOp, n: PortNode, plan: Plan): string | null {
       if (op.cropBefore.some((b) => b !== 0)) args.push(`padding=${pySize(op.cropBefore)}`);
       const extra = op.cropBefore.map((b, i) => b - op.cropAfter[i]);
       if (extra.some((e) => e !== 0)) args.push(`output_padding=${pySize(extra)}`);
+      if (op.groups !== 1) args.push(`groups=${op.groups}`);
       if (!op.bias) args.push('bias=False');
+      if (op.dilation.some((d) => d !== 1)) args.push(`dilation=${pySize(op.dilation)}`);
       return `nn.ConvTranspose${op.rank}d(${args.join(', ')})`;
     }
     case 'upsample':
-      return `nn.Upsample(scale_factor=${op.scale.every((s) => s === op.scale[0]) ? op.scale[0] : pyTuple(op.scale)}, mode='${op.mode}')`;
+      return `nn.Upsample(scale_factor=${op.scale.every((s) => s === op.scale[0]) ? op.scale[0] : pyTuple(op.scale)}, mode='${op.mode}'${op.alignCorners ? ', align_corners=True' : ''})`;
     case 'layernorm':
       return `nn.LayerNorm(${op.size}, eps=${op.eps}${op.affine ? '' : ', elementwise_affine=False'})`;
     case 'mha': {
@@ -148,8 +150,12 @@ function torchModule(op: PortOp, n: PortNode, plan: Plan): string | null {
     }
     case 'prelu':
       return `nn.PReLU(${op.channels === 1 ? '' : op.channels})`;
-    case 'groupnorm':
+    case 'groupnorm': {
+      // One channel per group on a feature map is instance normalisation, PyTorch's InstanceNorm*d (no running statistics).
+      const rank = (n.shape?.length ?? 0) - 2;
+      if (op.groups === op.channels && rank >= 1 && rank <= 3) return `nn.InstanceNorm${rank}d(${op.channels}, eps=${op.eps}${op.affine ? ', affine=True' : ''})`;
       return `nn.GroupNorm(${op.groups}, ${op.channels}, eps=${op.eps}${op.affine ? '' : ', affine=False'})`;
+    }
     case 'pool': {
       const args = [`kernel_size=${pySize(op.kernel)}`];
       if (op.strides.some((s, i) => s !== op.kernel[i])) args.push(`stride=${pySize(op.strides)}`);
@@ -281,6 +287,8 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
       return [`${out} = ${ins.join(' + ')}`];
     case 'repeat':
       return [`${out} = ${x}.unsqueeze(1).repeat(1, ${op.times}, 1)`];
+    case 'slice':
+      return [`${out} = ${x}[${sliceIndex(plan, n, op)}]`];
     case 'merge':
       return [`${out} = ${mergeExpr(op.fn, ins, 'torch.maximum', 'torch.minimum')}`];
     case 'relayout':
@@ -291,6 +299,14 @@ function forwardLines(plan: Plan, n: PortNode, op: PortOp, attr: string, x: stri
     default:
       return [`${out} = ${x}`];
   }
+}
+
+/** The index of a slice node in the target's layout: `:, :, 1:5` (an int for an index, the end left out at the axis' end). */
+export function sliceIndex(plan: Plan, n: PortNode, op: Extract<PortOp, { kind: 'slice' }>): string {
+  const input = plan.graph.nodes[n.inputs[0]].shape ?? [];
+  const axis = targetAxis(plan, n, op.axis, input.length);
+  const pick = op.index ? String(op.begin) : `${op.begin || ''}:${op.end === input[op.axis] ? '' : op.end}`;
+  return [...new Array(axis).fill(':'), pick].join(', ');
 }
 
 /** An element-wise merge of the inputs (`max`/`min`: the framework's pairwise function, folded). */
@@ -315,8 +331,7 @@ export function torchPadArgs(before: number[], after: number[]): number[] {
 }
 
 /** A channels-last axis in the target's layout of the node's inputs. */
-export function targetAxis(plan: Plan, n: PortNode, axis: number): number {
-  const rank = n.shape?.length ?? 0;
+export function targetAxis(plan: Plan, n: PortNode, axis: number, rank = n.shape?.length ?? 0): number {
   if (plan.inputLayout[n.id] !== 'cf' || rank < 3) return axis;
   return axis === rank - 1 ? 1 : axis === 0 ? 0 : axis + 1;
 }

@@ -292,11 +292,11 @@ export class Runs {
    * (`add`, `mul`...) of `lib`, so a port sees a residual sum instead of dropping it; null when
    * ops are not recorded (only `shapelint port` records them).
    */
-  recordOperator(name: string, lib: TensorLib, range: TextRange, inputs: TensorVal[], outputShape: Shape | null): Lineage | null {
+  recordOperator(name: string, lib: TensorLib, range: TextRange, inputs: TensorVal[], outputShape: Shape | null, args: Record<string, PlainArg> = {}): Lineage | null {
     if (!this.ctx.host.options.recordOps || this.outside()) return null;
     const framework = lib === 'mxnet' ? 'gluon' : lib === 'torch' ? 'torch' : null;
     if (!framework) return null;
-    return this.recordApp(name, `${lib}.operator.${name}`, framework, range, inputs, mergeHist(inputs), outputShape, {});
+    return this.recordApp(name, `${lib}.operator.${name}`, framework, range, inputs, mergeHist(inputs), outputShape, args);
   }
 
   private recordApp(name: string, type: string, framework: Framework, range: TextRange, inputs: TensorVal[], hist: Lineage | null, outputShape: Shape | null, args: Record<string, PlainArg>): Lineage {

@@ -6,7 +6,7 @@ import { findLayer } from '../../layers/index';
 import type { LayerIssue, TensorLib } from '../../layers/types';
 import { broadcastShapes, formatShape, ranked } from '../../shapes';
 import type { Expr } from '../../syntax/ast';
-import type { Dim, Shape, TextRange } from '../../types';
+import type { Dim, PlainArg, Shape, TextRange } from '../../types';
 import type { EvaluatedArgs } from '../bind';
 import type { Scope } from '../scope';
 import { NONE_V, num, scalarOperand, tensorVal, UNKNOWN_V, type TensorVal, type Value } from '../values';
@@ -22,9 +22,11 @@ export function shapeTuple(ctx: ModelContext, t: TensorVal): Value {
   return { t: 'tuple', items: t.shape.dims.map((d) => (d === 'None' ? NONE_V : ctx.host.dim(d))) };
 }
 
-export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scope: Scope, _range: TextRange): Value {
+export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scope: Scope, range: TextRange): Value {
   if (!t.shape || t.shape.open) return tensorVal(null, t.lib, t.hist, t.origin);
   const dims: Dim[] = [];
+  // The index as plain data for `shapelint port` (null once a part is not a known constant).
+  let index: PlainArg[] | null = [];
   let axis = 0;
   const isEllipsis = (p: Expr) => p.k === 'name' && p.id === 'Ellipsis';
   // `np.newaxis` is None: a new axis of 1.
@@ -35,6 +37,7 @@ export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scop
   for (const p of parts) {
     if (isNewAxis(p)) {
       dims.push(1);
+      index?.push('None');
       continue;
     }
     if (isEllipsis(p)) {
@@ -42,6 +45,7 @@ export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scop
       if (span < 0) return tensorVal(null, t.lib, t.hist, t.origin);
       dims.push(...t.shape.dims.slice(axis, axis + span));
       axis += span;
+      index?.push('...');
       continue;
     }
     // More indices than axes raises IndexError in every framework: nothing is known after it.
@@ -50,18 +54,29 @@ export function indexTensor(ctx: ModelContext, t: TensorVal, parts: Expr[], scop
       const d = t.shape.dims[axis++];
       const full = !p.lower && !p.upper && !p.step;
       dims.push(full ? d : slicedSize(ctx, d, p, scope));
+      const bounds = [p.lower, p.upper, p.step].map((e) => (e ? constantInt(ctx, e, scope) : null));
+      index = index && bounds.every((b) => b !== undefined) ? [...index, bounds as PlainArg[]] : null;
       continue;
     }
     if (p.k === 'unknown') return tensorVal(null, t.lib, t.hist, t.origin);
     const v = ctx.host.eval(p, scope);
     if (v.t === 'num') {
       axis++;
+      index = index && Number.isInteger(v.v) ? [...index, v.v] : null;
       continue;
     }
     return tensorVal(null, t.lib, t.hist, t.origin);
   }
   dims.push(...t.shape.dims.slice(axis));
-  return withDtype(tensorVal(ranked(dims), t.lib, t.hist, t.origin), t.dtype);
+  const shape = ranked(dims);
+  const hist = ctx.runs.recordOperator('getitem', t.lib, range, [t], shape, index ? { index } : {}) ?? t.hist;
+  return withDtype(tensorVal(shape, t.lib, hist, t.origin), t.dtype);
+}
+
+/** An index bound the code shows as an int constant; undefined when it does not. */
+function constantInt(ctx: ModelContext, e: Expr, scope: Scope): number | undefined {
+  const v = ctx.host.eval(e, scope);
+  return v.t === 'num' && Number.isInteger(v.v) ? v.v : undefined;
 }
 
 /** The size of `d[lower:upper:step]` when the code shows every part (Python's `slice.indices`). */

@@ -369,6 +369,9 @@ const OPS: OpSpec[] = [
     apply: broadcast,
   },
   { names: ['elemwise_add', 'elemwise_sub', 'elemwise_mul', 'elemwise_div'], params: p('lhs', 'rhs'), apply: elemwise },
+  // The Python-level maximum(lhs, rhs) / minimum of ndarray.py and symbol.py: two arrays go to
+  // broadcast_maximum/minimum; a scalar operand (another op) leaves the shape unknown here.
+  { names: ['maximum', 'minimum'], params: p('lhs', 'rhs'), apply: broadcast },
   { names: ['add_n', 'ElementWiseSum'], params: p(['*', 'args']), apply: addN },
   { names: ['mean', 'sum', 'max', 'min', 'prod', 'sum_axis', 'max_axis', 'min_axis'], params: p('data', ['axis', null], ['keepdims', false], ['exclude', false]), apply: reduce },
   { names: ['SliceChannel', 'split'], params: p('data', 'num_outputs', ['axis', 1], ['squeeze_axis', false]), apply: split },
