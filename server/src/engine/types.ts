@@ -121,6 +121,11 @@ export interface LayerApplication {
    * `layer1`, a Keras application's stage), absent for a layer of the model's own top level.
    */
   block?: string;
+  /**
+   * Only when ops are recorded (`shapelint port`), for a PyTorch or Gluon model object: the
+   * layer's module path in the model (`features.3`, `block1.conv`), which names its saved parameters.
+   */
+  path?: string;
 }
 
 /** A plain argument value (JSON-safe). */

@@ -124,6 +124,8 @@ export interface PortNode {
   type: string;
   /** 1-based source line of the layer. */
   line: number;
+  /** The layer's module path in a PyTorch or Gluon source (`features.3`), which prefixes its saved parameters' names; absent: its name. */
+  path?: string;
   /** Which part of a source layer read as several weighted nodes (a separable convolution's 'depthwise' and 'pointwise'). */
   part?: string;
 }

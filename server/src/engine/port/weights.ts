@@ -131,7 +131,8 @@ function seq(a: number, b: number): number[] {
 
 /** The key of a node's arrays in `w`: the layer's name, and the part of a layer read as two weighted nodes. */
 function keyOf(n: PortNode): string {
-  return JSON.stringify(n.part ? `${n.name}/${n.part}` : n.name);
+  const name = n.path ?? n.name;
+  return JSON.stringify(n.part ? `${name}/${n.part}` : name);
 }
 
 /** `w[name] = [...]` in the neutral (Keras) layouts, from the raw source arrays. */
@@ -152,11 +153,11 @@ function readNode(g: PortGraph, n: PortNode): string[] {
     }
     return [`w[${key}] = raw[${key}]`];
   }
-  const p = (s: string) => `raw[${JSON.stringify(`${n.name}.${s}`)}]`;
+  const p = savedParam(n);
   switch (op.kind) {
     case 'conv': {
       const r = op.rank;
-      return [`# ${n.type} '${n.name}': (out, in, *kernel) → Keras (*kernel, in, out).`,
+      return [`# ${n.type} '${n.path ?? n.name}': (out, in, *kernel) → Keras (*kernel, in, out).`,
         `w[${key}] = [${p('weight')}.transpose(${axes([...seq(2, r + 2), 1, 0])})${op.bias ? `, ${p('bias')}` : ''}]`];
     }
     case 'dense':
@@ -167,7 +168,7 @@ function readNode(g: PortGraph, n: PortNode): string[] {
     }
     case 'convT': {
       const r = op.rank;
-      return [`# ${n.type} '${n.name}': (in, out, *kernel) → Keras (*kernel, out, in).`,
+      return [`# ${n.type} '${n.path ?? n.name}': (in, out, *kernel) → Keras (*kernel, out, in).`,
         `w[${key}] = [${p('weight')}.transpose(${axes([...seq(2, r + 2), 1, 0])})${op.bias ? `, ${p('bias')}` : ''}]`];
     }
     case 'layernorm': case 'groupnorm': {
@@ -182,19 +183,24 @@ function readNode(g: PortGraph, n: PortNode): string[] {
       return [`w[${key}] = [${p('weight')}]`];
     case 'rnn':
       // Per stacked layer, per direction: [kernel, recurrent kernel, input bias, recurrent bias].
-      return [`w[${key}] = _read_rnn(raw, ${JSON.stringify(n.name)}, ${op.layers}, ${op.bidirectional ? 2 : 1}, gru=${op.cell === 'gru' ? 'True' : 'False'})`];
+      return [`w[${key}] = _read_rnn(raw, ${JSON.stringify(n.path ?? n.name)}, ${op.layers}, ${op.bidirectional ? 2 : 1}, gru=${op.cell === 'gru' ? 'True' : 'False'})`];
     default:
       return [];
   }
 }
 
+/** A saved PyTorch or Gluon parameter of the node's layer, named by the layer's module path (`shortcut.0.weight`). */
+function savedParam(n: PortNode): (name: string) => string {
+  return (name) => `raw[${JSON.stringify(`${n.path ?? n.name}.${name}`)}]`;
+}
+
 /** PyTorch's joined in_proj_weight (3E, E) and out_proj (E, E) as Keras' per-head query/key/value/output kernels. */
 function attentionToNeutral(n: PortNode, op: Extract<PortNode['op'], { kind: 'mha' }>, key: string): string[] {
-  const p = (s: string) => `raw[${JSON.stringify(`${n.name}.${s}`)}]`;
+  const p = savedParam(n);
   const [e, h, d] = [op.embed, op.heads, op.embed / op.heads];
   const projections = op.bias ? `zip(np.split(${p('in_proj_weight')}, 3), np.split(${p('in_proj_bias')}, 3))` : `np.split(${p('in_proj_weight')}, 3)`;
   return [
-    `# ${n.type} '${n.name}': in_proj_weight rows are query, key, value (out, in); Keras kernels are (in, heads, head size).`,
+    `# ${n.type} '${n.path ?? n.name}': in_proj_weight rows are query, key, value (out, in); Keras kernels are (in, heads, head size).`,
     `w[${key}] = []`,
     `for ${op.bias ? 'kernel, bias' : 'kernel'} in ${projections}:`,
     `${INDENT}w[${key}] += [kernel.T.reshape(${e}, ${h}, ${d})${op.bias ? `, bias.reshape(${h}, ${d})` : ''}]`,
@@ -208,7 +214,7 @@ function attentionFromNeutral(n: PortNode, op: Extract<PortNode['op'], { kind: '
   const step = op.bias ? 2 : 1;
   const kernels = [0, step, 2 * step].join(', ');
   return [
-    `# ${n.type} '${n.name}': Keras kernels (in, heads, head size) → in_proj_weight rows query, key, value (out, in).`,
+    `# ${n.type} '${n.path ?? n.name}': Keras kernels (in, heads, head size) → in_proj_weight rows query, key, value (out, in).`,
     `arrays = w[${keyOf(n)}]`,
     `_copy(model.${attr}.in_proj_weight, np.concatenate([arrays[i].reshape(${e}, ${e}).T for i in (${kernels})]))`,
     ...(op.bias ? [`_copy(model.${attr}.in_proj_bias, np.concatenate([arrays[i].reshape(-1) for i in (1, 3, 5)]))`] : []),
@@ -231,7 +237,7 @@ function reorderFlatten(plan: Plan, n: PortNode): string[] {
   const spatial = before.slice(1, -1) as number[];
   const c = before[before.length - 1] as number;
   const r = spatial.length;
-  const key = JSON.stringify(n.name);
+  const key = keyOf(n);
   const [dims, perm] = have === 'cl'
     ? [[...spatial, c], [r, ...seq(0, r), r + 1]]
     : [[c, ...spatial], [...seq(1, r + 1), 0, r + 1]];
@@ -250,14 +256,14 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
   const op = n.op;
   const arrays = `w[${key}]`;
   if (to === 'keras') {
-    if (isDepthwise(op)) return [`# ${n.type} '${n.name}': grouped kernel (*kernel, 1, in * multiplier) → depthwise (*kernel, in, multiplier).`, `_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(${arrays}[0].shape[:-2] + (${op.kind === 'conv' ? op.inChannels : 1}, -1)), *${arrays}[1:]])`];
+    if (isDepthwise(op)) return [`# ${n.type} '${n.path ?? n.name}': grouped kernel (*kernel, 1, in * multiplier) → depthwise (*kernel, in, multiplier).`, `_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(${arrays}[0].shape[:-2] + (${op.kind === 'conv' ? op.inChannels : 1}, -1)), *${arrays}[1:]])`];
     if (op.kind === 'prelu') return [`_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(model.get_layer(${JSON.stringify(attr)}).weights[0].shape)])`];
     if (op.kind === 'rnn') {
       const both = op.bidirectional ? "; the forward layer's weights, then the backward one's" : '';
       const how = op.cell === 'gru' ? 'input and recurrent biases stacked (reset_after=True)' : 'Keras has one bias: the sum of the input and recurrent biases';
       const names = Array.from({ length: op.layers }, (_, l) => kerasRnnName(op, attr, l));
       return [
-        `# ${n.type} '${n.name}': ${how}${both}.`,
+        `# ${n.type} '${n.path ?? n.name}': ${how}${both}.`,
         `for name, layer in zip([${names.map((x) => JSON.stringify(x)).join(', ')}], ${arrays}):`,
         `${INDENT}_assign(model, name, _keras_rnn(layer, gru=${op.cell === 'gru' ? 'True' : 'False'}, bias=${op.bias ? 'True' : 'False'}))`,
       ];
@@ -286,7 +292,7 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
       const values = ['kernel.T', 'recurrent.T', ...(op.bias ? ['b_in', 'b_rec'] : [])];
       const arraysOf = op.cell === 'gru' ? '[_swap_first_gates(a) for a in arrays]' : 'arrays';
       return [
-        `# ${n.type} '${n.name}': ${comment}.`,
+        `# ${n.type} '${n.path ?? n.name}': ${comment}.`,
         `for k, layer in enumerate(${arrays}):`,
         `${INDENT}for d, arrays in enumerate(layer):`,
         `${INDENT}${INDENT}kernel, recurrent, b_in, b_rec = ${arraysOf}`,
@@ -298,9 +304,9 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
     default:
       values = names.map((_, i) => `${arrays}[${i}]`);
   }
-  const comment = op.kind === 'conv' ? [`# ${n.type} '${n.name}': Keras kernel (*kernel, in, out) → (out, in, *kernel).`]
-    : op.kind === 'convT' ? [`# ${n.type} '${n.name}': Keras kernel (*kernel, out, in) → (in, out, *kernel).`]
-    : op.kind === 'dense' ? [`# ${n.type} '${n.name}': (in, out) → (out, in).`] : [];
+  const comment = op.kind === 'conv' ? [`# ${n.type} '${n.path ?? n.name}': Keras kernel (*kernel, in, out) → (out, in, *kernel).`]
+    : op.kind === 'convT' ? [`# ${n.type} '${n.path ?? n.name}': Keras kernel (*kernel, out, in) → (in, out, *kernel).`]
+    : op.kind === 'dense' ? [`# ${n.type} '${n.path ?? n.name}': (in, out) → (out, in).`] : [];
   if (to === 'torch') {
     return [...comment, ...values.map((v, i) => `_copy(model.${attr}.${names[i]}, ${v})`)];
   }

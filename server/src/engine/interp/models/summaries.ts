@@ -6,6 +6,7 @@ import type { AppRecord, Run } from './runs';
 import { showsShape, tensorsIn } from './support';
 import { product } from '../../shapes';
 import { libraryBlocks } from './library-blocks';
+import { layerPaths } from './layer-paths';
 
 export class Summaries {
   private readonly summariesOut: ModelSummary[] = [];
@@ -39,6 +40,14 @@ export class Summaries {
       const blocks = libraryBlocks(obj, run.apps.map((id) => apps.get(id)!));
       layers.forEach((l, i) => {
         if (blocks[i] !== undefined) l.block = blocks[i];
+      });
+    }
+    // `shapelint port --with-weights` names a PyTorch or Gluon layer's saved parameters by its module path.
+    if (this.ctx.host.options.recordOps && (obj.framework === 'torch' || obj.framework === 'gluon')) {
+      const paths = layerPaths(obj);
+      layers.forEach((l, i) => {
+        const path = paths.get(apps.get(run.apps[i])!.layerId);
+        if (path !== undefined) l.path = path;
       });
     }
     const seen = new Set<number>();
