@@ -12,11 +12,15 @@ import { isDepthwise, paramsIn, type Plan } from './plan';
 
 const INDENT = '    ';
 
-const TORCH_COPY = [
-  'def _copy(param, array):',
-  `${INDENT}param.data.copy_(torch.from_numpy(array.copy()))`,
-  '',
-  '',
+/**
+ * A PyTorch port's weights are gathered under their state_dict keys (module path and parameter or
+ * buffer name: `fc.weight`, `bn.running_mean`, `attention.out_proj.bias`) and loaded with
+ * strict=True: a key the port has and the loader missed, or the reverse, fails loudly.
+ */
+const TORCH_LOAD_STATE = [
+  '# Every parameter and buffer of the port, by its state_dict key: strict',
+  '# loading fails on a missing or unexpected one.',
+  'model.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()}, strict=True)',
 ];
 
 /** Gluon names parameters with the block's prefix: find one by its own name. */
@@ -67,8 +71,9 @@ export function weightLoader(plan: Plan, to: PortFramework): string {
   const rnns = weighted.some((n) => n.op.kind === 'rnn');
   const body: string[] = [...readSource(g, weighted), 'w = {}  # layer name -> arrays in the neutral (Keras) layouts'];
   for (const n of weighted) body.push(...readNode(g, n));
-  body.push('');
+  body.push('', ...(to === 'torch' ? ['state = {}  # state_dict key -> array'] : []));
   for (const n of weighted) body.push(...reorderFlatten(plan, n), ...writeNode(plan, n, to));
+  if (to === 'torch') body.push(...TORCH_LOAD_STATE);
   const arg = to === 'gluon' ? 'net' : 'model';
   const from = g.source === 'keras' ? "a saved Keras model (.keras or .h5)" : g.source === 'torch' ? 'a saved PyTorch state_dict (torch.save(model.state_dict(), path))' : 'saved Gluon parameters (.params, net.save_parameters)';
   return [
@@ -85,7 +90,7 @@ export function weightLoader(plan: Plan, to: PortFramework): string {
     `${INDENT}return np.concatenate([r, z, h], axis=-1)`,
     '',
     '',
-    ...(to === 'gluon' ? GLUON_PARAM : to === 'torch' ? TORCH_COPY : KERAS_ASSIGN),
+    ...(to === 'gluon' ? GLUON_PARAM : to === 'torch' ? [] : KERAS_ASSIGN),
     `def load_weights(${arg}, path):`,
     `${INDENT}"""Copies the weights at path into this port, converted.`,
     '',
@@ -93,7 +98,7 @@ export function weightLoader(plan: Plan, to: PortFramework): string {
     `${INDENT}"""`,
     `${INDENT}import numpy as np`,
     ...(to === 'gluon' || g.source === 'gluon' ? [`${INDENT}import mxnet as mx`] : []),
-    ...(to !== 'torch' && g.source === 'torch' ? [`${INDENT}import torch`] : []),
+    ...(to === 'torch' || g.source === 'torch' ? [`${INDENT}import torch`] : []),
     '',
     ...body.map((l) => (l ? `${INDENT}${l}` : '')),
   ].join('\n');
@@ -109,7 +114,14 @@ function readSource(g: PortGraph, weighted: PortNode[]): string[] {
       'names = [',
       ...[...new Set(weighted.map((n) => n.name))].map((name) => `${INDENT}${JSON.stringify(name)},`),
       ']',
-      'layers = [la for la in saved.layers if la.get_weights()]',
+      '',
+      'def flat(layer):',
+      "    # A nested model (a Sequential block inside the model) holds its layers' weights: read them one by one.",
+      '    if isinstance(layer, keras.Model):',
+      '        return [la for sub in layer.layers for la in flat(sub)]',
+      '    return [layer]',
+      '',
+      'layers = [la for la in flat(saved) if la.get_weights()]',
       'raw = {}',
       'for name, layer in zip(names, layers):',
       `${INDENT}raw[name] = [np.asarray(a) for a in layer.get_weights()]`,
@@ -216,10 +228,10 @@ function attentionFromNeutral(n: PortNode, op: Extract<PortNode['op'], { kind: '
   return [
     `# ${n.type} '${n.path ?? n.name}': Keras kernels (in, heads, head size) → in_proj_weight rows query, key, value (out, in).`,
     `arrays = w[${keyOf(n)}]`,
-    `_copy(model.${attr}.in_proj_weight, np.concatenate([arrays[i].reshape(${e}, ${e}).T for i in (${kernels})]))`,
-    ...(op.bias ? [`_copy(model.${attr}.in_proj_bias, np.concatenate([arrays[i].reshape(-1) for i in (1, 3, 5)]))`] : []),
-    `_copy(model.${attr}.out_proj.weight, arrays[${3 * step}].reshape(${e}, ${e}).T)`,
-    ...(op.bias ? [`_copy(model.${attr}.out_proj.bias, arrays[7])`] : []),
+    `state[${torchKey(attr, 'in_proj_weight')}] = np.concatenate([arrays[i].reshape(${e}, ${e}).T for i in (${kernels})])`,
+    ...(op.bias ? [`state[${torchKey(attr, 'in_proj_bias')}] = np.concatenate([arrays[i].reshape(-1) for i in (1, 3, 5)])`] : []),
+    `state[${torchKey(attr, 'out_proj.weight')}] = arrays[${3 * step}].reshape(${e}, ${e}).T`,
+    ...(op.bias ? [`state[${torchKey(attr, 'out_proj.bias')}] = arrays[7]`] : []),
   ];
 }
 
@@ -288,7 +300,7 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
       const [name, kinds] = to === 'torch'
         ? [`f"{kind}_l{k}{'_reverse' if d else ''}"`, ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']]
         : [`f"{'r' if d else 'l'}{k}_{kind}"`, ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias']];
-      const set = to === 'torch' ? `_copy(getattr(model.${attr}, ${name}), value)` : `_set(net.${attr}, ${name}, value)`;
+      const set = to === 'torch' ? `state[f"${attr}.{${name}}"] = value` : `_set(net.${attr}, ${name}, value)`;
       const values = ['kernel.T', 'recurrent.T', ...(op.bias ? ['b_in', 'b_rec'] : [])];
       const arraysOf = op.cell === 'gru' ? '[_swap_first_gates(a) for a in arrays]' : 'arrays';
       return [
@@ -308,9 +320,16 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
     : op.kind === 'convT' ? [`# ${n.type} '${n.path ?? n.name}': Keras kernel (*kernel, out, in) → (in, out, *kernel).`]
     : op.kind === 'dense' ? [`# ${n.type} '${n.path ?? n.name}': (in, out) → (out, in).`] : [];
   if (to === 'torch') {
-    return [...comment, ...values.map((v, i) => `_copy(model.${attr}.${names[i]}, ${v})`)];
+    // Keras and Gluon keep no count of training batches; PyTorch's BatchNorm saves one (read only when momentum=None).
+    const counted = op.kind === 'bn' ? [`state[${torchKey(attr, 'num_batches_tracked')}] = np.array(0)`] : [];
+    return [...comment, ...values.map((v, i) => `state[${torchKey(attr, names[i])}] = ${v}`), ...counted];
   }
   return [...comment, ...values.map((v, i) => `_set(net.${attr}, ${JSON.stringify(names[i])}, ${v})`)];
+}
+
+/** A PyTorch port's state_dict key: the module's attribute, then the parameter's path below it. */
+function torchKey(attr: string, name: string): string {
+  return JSON.stringify(`${attr}.${name}`);
 }
 
 function targetNames(kind: string, to: PortFramework, statsOnly: boolean): string[] {
