@@ -39,10 +39,33 @@ def make_input(shape, int_high):
     return np.random.rand(*shape).astype("float32")
 
 
+def randomise_keras_stats(model):
+    """Random scales, offsets and moving statistics for every BatchNormalization (nested ones too)."""
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            randomise_keras_stats(layer)
+        elif isinstance(layer, keras.layers.BatchNormalization):
+            layer.set_weights([np.random.uniform(0.5, 1.5, w.shape).astype("float32") for w in layer.get_weights()])
+
+
+def randomise_torch_stats(model):
+    """Random scales, offsets and running statistics for every BatchNorm (at any depth)."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+                m.running_mean.uniform_(-1, 1)
+                m.running_var.uniform_(0.5, 1.5)
+                if m.affine:
+                    m.weight.uniform_(0.5, 1.5)
+                    m.bias.uniform_(-1, 1)
+
+
 def keras_to_torch(case, tmp):
     env = {}
     exec(compile(case["source"], "source.py", "exec"), env)
     src = env["model"]
+    if case.get("randomStats"):
+        randomise_keras_stats(src)
     port_env = {"__name__": "port"}
     exec(compile(case["port"], "port.py", "exec"), port_env)
     net = port_env[case["className"]]()
@@ -72,6 +95,8 @@ def torch_to_keras(case, tmp):
     exec(compile(case["source"], "source.py", "exec"), env)
     src = env["model"]
     src.eval()
+    if case.get("randomStats"):
+        randomise_torch_stats(src)
     port_env = {"__name__": "port"}
     exec(compile(case["port"], "port.py", "exec"), port_env)
     net = port_env["build_model"]()
