@@ -123,7 +123,8 @@ export interface LayerApplication {
   block?: string;
   /**
    * Only when ops are recorded (`shapelint port`), for a PyTorch or Gluon model object: the
-   * layer's module path in the model (`features.3`, `block1.conv`), which names its saved parameters.
+   * layer's module path in the model (`features.3`, `block1.conv`), which names its saved parameters;
+   * for an MXNet symbol op, the `name=` it was given (`conv1` → `conv1_weight`).
    */
   path?: string;
 }

@@ -23,6 +23,67 @@ const TORCH_LOAD_STATE = [
   'model.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()}, strict=True)',
 ];
 
+/**
+ * MXNet's NDArray list file (`mx.nd.save`, `mx.model.save_checkpoint`), read with numpy so that
+ * MXNet need not be installed. The layout is NDArray::Save's (src/ndarray/ndarray.cc): a uint64
+ * magic 0x112 and a reserved uint64; the arrays as a uint64 count, then each array's magic
+ * (V2 0xF993FAC9, V3 0xF993FACA with NumPy shapes; V1 0xF993FAC8 and the older form that starts
+ * with the rank lack the storage type), int32 storage type (0: dense), shape (int32 rank, int64
+ * dims), context (int32 device type and id), int32 type flag, then the data; the names as a
+ * uint64 count and each a uint64 length and its bytes.
+ */
+const MX_PARAMS_READER = [
+  'def _read_mx_params(path):',
+  `${INDENT}import struct`,
+  '',
+  `${INDENT}import numpy as np`,
+  '',
+  `${INDENT}dtypes = {0: "<f4", 1: "<f8", 2: "<f2", 3: "u1", 4: "<i4", 5: "i1", 6: "<i8"}`,
+  `${INDENT}with open(path, "rb") as f:`,
+  `${INDENT}${INDENT}data = f.read()`,
+  `${INDENT}pos = 0`,
+  '',
+  `${INDENT}def take(fmt):`,
+  `${INDENT}${INDENT}nonlocal pos`,
+  `${INDENT}${INDENT}values = struct.unpack_from(fmt, data, pos)`,
+  `${INDENT}${INDENT}pos += struct.calcsize(fmt)`,
+  `${INDENT}${INDENT}return values`,
+  '',
+  `${INDENT}magic, _ = take("<QQ")`,
+  `${INDENT}if magic != 0x112:`,
+  `${INDENT}${INDENT}raise ValueError(f"{path}: not an MXNet NDArray file")`,
+  `${INDENT}arrays = []`,
+  `${INDENT}for _ in range(take("<Q")[0]):`,
+  `${INDENT}${INDENT}magic, = take("<I")`,
+  `${INDENT}${INDENT}if magic in (0xF993FAC9, 0xF993FACA):`,
+  `${INDENT}${INDENT}${INDENT}if take("<i")[0] != 0:`,
+  `${INDENT}${INDENT}${INDENT}${INDENT}raise ValueError(f"{path}: a sparse array, which this loader does not read")`,
+  `${INDENT}${INDENT}${INDENT}ndim, = take("<i")`,
+  `${INDENT}${INDENT}${INDENT}shape = take(f"<{max(ndim, 0)}q")`,
+  `${INDENT}${INDENT}elif magic == 0xF993FAC8:`,
+  `${INDENT}${INDENT}${INDENT}ndim, = take("<I")`,
+  `${INDENT}${INDENT}${INDENT}shape = take(f"<{ndim}q")`,
+  `${INDENT}${INDENT}else:  # the oldest form: the rank, then uint32 dims`,
+  `${INDENT}${INDENT}${INDENT}ndim = magic`,
+  `${INDENT}${INDENT}${INDENT}shape = take(f"<{ndim}I")`,
+  `${INDENT}${INDENT}if ndim == -1 or (ndim == 0 and magic != 0xF993FACA):`,
+  `${INDENT}${INDENT}${INDENT}arrays.append(None)  # an empty NDArray: nothing follows`,
+  `${INDENT}${INDENT}${INDENT}continue`,
+  `${INDENT}${INDENT}take("<ii")  # the device it was saved from`,
+  `${INDENT}${INDENT}dtype = np.dtype(dtypes[take("<i")[0]])`,
+  `${INDENT}${INDENT}count = int(np.prod(shape))`,
+  `${INDENT}${INDENT}arrays.append(np.frombuffer(data, dtype, count, pos).reshape(shape).astype("float32"))`,
+  `${INDENT}${INDENT}pos += count * dtype.itemsize`,
+  `${INDENT}names = []`,
+  `${INDENT}for _ in range(take("<Q")[0]):`,
+  `${INDENT}${INDENT}length, = take("<Q")`,
+  `${INDENT}${INDENT}names.append(data[pos:pos + length].decode())`,
+  `${INDENT}${INDENT}pos += length`,
+  `${INDENT}return dict(zip(names, arrays))`,
+  '',
+  '',
+];
+
 /** Gluon names parameters with the block's prefix: find one by its own name. */
 const GLUON_PARAM = [
   'def _set(block, name, array):',
@@ -65,9 +126,12 @@ const KERAS_ASSIGN = [
   '',
 ];
 
+/** The ops whose layers hold weights. */
+const WEIGHTED: string[] = ['conv', 'dense', 'bn', 'embedding', 'rnn', 'convT', 'layernorm', 'mha', 'prelu', 'groupnorm'];
+
 export function weightLoader(plan: Plan, to: PortFramework): string {
   const g = plan.graph;
-  const weighted = g.nodes.filter((n) => ['conv', 'dense', 'bn', 'embedding', 'rnn', 'convT', 'layernorm', 'mha', 'prelu', 'groupnorm'].includes(n.op.kind) && paramsIn(n.op, g.source) > 0);
+  const weighted = g.nodes.filter((n) => WEIGHTED.includes(n.op.kind) && paramsIn(n.op, g.source) > 0);
   const rnns = weighted.some((n) => n.op.kind === 'rnn');
   const body: string[] = [...readSource(g, weighted), 'w = {}  # layer name -> arrays in the neutral (Keras) layouts'];
   for (const n of weighted) body.push(...readNode(g, n));
@@ -75,7 +139,8 @@ export function weightLoader(plan: Plan, to: PortFramework): string {
   for (const n of weighted) body.push(...reorderFlatten(plan, n), ...writeNode(plan, n, to));
   if (to === 'torch') body.push(...TORCH_LOAD_STATE);
   const arg = to === 'gluon' ? 'net' : 'model';
-  const from = g.source === 'keras' ? "a saved Keras model (.keras or .h5)" : g.source === 'torch' ? 'a saved PyTorch state_dict (torch.save(model.state_dict(), path))' : 'saved Gluon parameters (.params, net.save_parameters)';
+  const from = g.source === 'keras' ? "a saved Keras model (.keras or .h5)" : g.source === 'torch' ? 'a saved PyTorch state_dict (torch.save(model.state_dict(), path))'
+    : g.symbolic ? 'an MXNet checkpoint (the .params of mx.model.save_checkpoint: arg: and aux: names), read without MXNet' : 'saved Gluon parameters (.params, net.save_parameters)';
   return [
     '',
     '',
@@ -90,6 +155,7 @@ export function weightLoader(plan: Plan, to: PortFramework): string {
     `${INDENT}return np.concatenate([r, z, h], axis=-1)`,
     '',
     '',
+    ...(g.symbolic ? MX_PARAMS_READER : []),
     ...(to === 'gluon' ? GLUON_PARAM : to === 'torch' ? [] : KERAS_ASSIGN),
     `def load_weights(${arg}, path):`,
     `${INDENT}"""Copies the weights at path into this port, converted.`,
@@ -97,7 +163,7 @@ export function weightLoader(plan: Plan, to: PortFramework): string {
     `${INDENT}path: ${from}.`,
     `${INDENT}"""`,
     `${INDENT}import numpy as np`,
-    ...(to === 'gluon' || g.source === 'gluon' ? [`${INDENT}import mxnet as mx`] : []),
+    ...(to === 'gluon' || (g.source === 'gluon' && !g.symbolic) ? [`${INDENT}import mxnet as mx`] : []),
     ...(to === 'torch' || g.source === 'torch' ? [`${INDENT}import torch`] : []),
     '',
     ...body.map((l) => (l ? `${INDENT}${l}` : '')),
@@ -130,7 +196,22 @@ function readSource(g: PortGraph, weighted: PortNode[]): string[] {
   if (g.source === 'torch') {
     return ['raw = {k: v.detach().cpu().numpy() for k, v in torch.load(path, map_location="cpu").items()}'];
   }
+  if (g.symbolic) {
+    return [
+      '# A checkpoint names arguments arg:conv1_weight and auxiliary states',
+      '# (BatchNorm\'s moving statistics) aux:bn1_moving_mean.',
+      'raw = {k.split(":", 1)[-1]: v for k, v in _read_mx_params(path).items()}',
+    ];
+  }
   return ['raw = {k: v.asnumpy() for k, v in mx.nd.load(path).items()}'];
+}
+
+/** Why the source's saved weights cannot be named, or null: an MXNet symbol op without `name=` has an automatic name numbered per process. */
+export function weightsRefusal(g: PortGraph): string | null {
+  if (!g.symbolic) return null;
+  const unnamed = [...new Set(g.nodes.filter((n) => WEIGHTED.includes(n.op.kind) && !n.path).map((n) => `${n.type} (line ${n.line})`))];
+  if (unnamed.length === 0) return null;
+  return `--with-weights: ${unnamed.join(', ')} ${unnamed.length > 1 ? 'have' : 'has'} no name= the code shows; MXNet names unnamed ops per process (convolution0, ...), so their saved arguments cannot be found: give each weighted op a name=`;
 }
 
 function axes(xs: number[]): string {
@@ -165,7 +246,7 @@ function readNode(g: PortGraph, n: PortNode): string[] {
     }
     return [`w[${key}] = raw[${key}]`];
   }
-  const p = savedParam(n);
+  const p = savedParam(g, n);
   switch (op.kind) {
     case 'conv': {
       const r = op.rank;
@@ -175,8 +256,11 @@ function readNode(g: PortGraph, n: PortNode): string[] {
     case 'dense':
       return [`w[${key}] = [${p('weight')}.T${op.bias ? `, ${p('bias')}` : ''}]`];
     case 'bn': {
-      const names = g.source === 'torch' ? ['weight', 'bias', 'running_mean', 'running_var'] : ['gamma', 'beta', 'running_mean', 'running_var'];
-      return [`w[${key}] = [${(op.affine ? names : names.slice(2)).map(p).join(', ')}]`];
+      const names = g.source === 'torch' ? ['weight', 'bias', 'running_mean', 'running_var'] : g.symbolic ? ['gamma', 'beta', 'moving_mean', 'moving_var'] : ['gamma', 'beta', 'running_mean', 'running_var'];
+      const arrays = (op.affine ? names : names.slice(2)).map(p);
+      // fix_gamma=True: MXNet computes with a scale of 1, whatever gamma the checkpoint holds.
+      if (op.fixedScale) arrays[0] = `np.ones_like(${arrays[0]})`;
+      return [...(op.fixedScale ? [`# ${n.type} '${n.path}': fix_gamma=True, the scale is 1.`] : []), `w[${key}] = [${arrays.join(', ')}]`];
     }
     case 'convT': {
       const r = op.rank;
@@ -201,14 +285,14 @@ function readNode(g: PortGraph, n: PortNode): string[] {
   }
 }
 
-/** A saved PyTorch or Gluon parameter of the node's layer, named by the layer's module path (`shortcut.0.weight`). */
-function savedParam(n: PortNode): (name: string) => string {
-  return (name) => `raw[${JSON.stringify(`${n.path ?? n.name}.${name}`)}]`;
+/** A saved parameter of the node's layer: PyTorch and Gluon name it by the layer's module path (`shortcut.0.weight`), an MXNet checkpoint by the op's name (`conv1_weight`). */
+function savedParam(g: Pick<PortGraph, 'source' | 'symbolic'>, n: PortNode): (name: string) => string {
+  return (name) => `raw[${JSON.stringify(`${n.path ?? n.name}${g.symbolic ? '_' : '.'}${name}`)}]`;
 }
 
 /** PyTorch's joined in_proj_weight (3E, E) and out_proj (E, E) as Keras' per-head query/key/value/output kernels. */
 function attentionToNeutral(n: PortNode, op: Extract<PortNode['op'], { kind: 'mha' }>, key: string): string[] {
-  const p = savedParam(n);
+  const p = savedParam({ source: 'torch' }, n);
   const [e, h, d] = [op.embed, op.heads, op.embed / op.heads];
   const projections = op.bias ? `zip(np.split(${p('in_proj_weight')}, 3), np.split(${p('in_proj_bias')}, 3))` : `np.split(${p('in_proj_weight')}, 3)`;
   return [
@@ -300,7 +384,7 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
       const [name, kinds] = to === 'torch'
         ? [`f"{kind}_l{k}{'_reverse' if d else ''}"`, ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']]
         : [`f"{'r' if d else 'l'}{k}_{kind}"`, ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias']];
-      const set = to === 'torch' ? `state[f"${attr}.{${name}}"] = value` : `_set(net.${attr}, ${name}, value)`;
+      const set = to === 'torch' ? `state[${JSON.stringify(`${attr}.`)} + ${name}] = value` : `_set(net.${attr}, ${name}, value)`;
       const values = ['kernel.T', 'recurrent.T', ...(op.bias ? ['b_in', 'b_rec'] : [])];
       const arraysOf = op.cell === 'gru' ? '[_swap_first_gates(a) for a in arrays]' : 'arrays';
       return [

@@ -4,7 +4,7 @@
  * attribute names and container indices from the model down to the layer, joined by dots. A layer
  * registered twice keeps its first path, as both frameworks save a shared module once.
  */
-import type { ObjectValue, Value } from '../values';
+import type { ObjectValue, TensorVal, Value } from '../values';
 
 /** Layer id → its dotted path under `obj`. */
 export function layerPaths(obj: ObjectValue): Map<number, string> {
@@ -21,4 +21,23 @@ export function layerPaths(obj: ObjectValue): Map<number, string> {
   };
   walk(obj, '');
   return paths;
+}
+
+/**
+ * Op id → the `name=` an MXNet symbol op was given, which prefixes its saved arguments
+ * (`conv1_weight`, `bn1_moving_mean`). An op without one has MXNet's automatic name, numbered
+ * per process (`convolution0`): not listed.
+ */
+export function symbolOpNames(symbol: TensorVal): Map<number, string> {
+  const names = new Map<number, string>();
+  const seen = new Set<number>();
+  const visit = (v: Value): void => {
+    if (v.t === 'tuple' || v.t === 'list') v.items.forEach(visit);
+    if (v.t !== 'tensor' || !v.sym || seen.has(v.sym.id)) return;
+    seen.add(v.sym.id);
+    if (v.sym.kind === 'op' && v.sym.name !== null) names.set(v.sym.id, v.sym.name);
+    for (const a of [...(v.sym.args?.positional ?? []), ...(v.sym.args?.keywords.values() ?? [])]) visit(a);
+  };
+  visit(symbol);
+  return names;
 }

@@ -6,7 +6,7 @@ import type { AppRecord, Run } from './runs';
 import { showsShape, tensorsIn } from './support';
 import { product } from '../../shapes';
 import { libraryBlocks } from './library-blocks';
-import { layerPaths } from './layer-paths';
+import { layerPaths, symbolOpNames } from './layer-paths';
 
 export class Summaries {
   private readonly summariesOut: ModelSummary[] = [];
@@ -42,9 +42,9 @@ export class Summaries {
         if (blocks[i] !== undefined) l.block = blocks[i];
       });
     }
-    // `shapelint port --with-weights` names a PyTorch or Gluon layer's saved parameters by its module path.
-    if (this.ctx.host.options.recordOps && (obj.framework === 'torch' || obj.framework === 'gluon')) {
-      const paths = layerPaths(obj);
+    // `shapelint port --with-weights` names a PyTorch or Gluon layer's saved parameters by its module path, an MXNet symbol op's by its name.
+    if (this.ctx.host.options.recordOps && (obj.framework === 'torch' || obj.framework === 'gluon' || obj.symbol)) {
+      const paths = obj.symbol ? symbolOpNames(obj.symbol) : layerPaths(obj);
       layers.forEach((l, i) => {
         const path = paths.get(apps.get(run.apps[i])!.layerId);
         if (path !== undefined) l.path = path;
