@@ -6,7 +6,8 @@ port defines `load_weights` when `weights` is set and a builder (the port's clas
 PyTorch, `build_model()` for Keras). Prints {results: [{id, sourceShape, portShape,
 sourceParams, portParams, maxDiff, error}]}: output shapes and parameter counts of both, and with
 weights the largest absolute difference of their outputs on the same random input. "run" runs
-only the port (a source MXNet cannot run here) and reports its printed shape and parameters.
+only the port (a source MXNet cannot run here) and reports its printed shape and parameters;
+"library" ports a library model with its weights (`library_weights`).
 """
 import contextlib
 import io
@@ -123,10 +124,7 @@ def torch_to_keras(case, tmp):
 def run_port(case, tmp):
     """Runs the port as a script: its __main__ block prints the output shape and the parameter count."""
     if "torchvision" in case["port"]:
-        # The oracle's torchvision wheel registers compiled ops this torch build lacks; the model
-        # definitions are plain Python and need none of them.
-        import torch.library
-        torch.library.register_fake = lambda *a, **k: (lambda f: f)
+        allow_torchvision()
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(case["port"], "port.py", "exec"), {"__name__": "__main__"})
@@ -136,7 +134,48 @@ def run_port(case, tmp):
     return {"portShape": [int(d) for d in shape.group(1).split(",") if d.strip()], "portParams": int(params.group(1))}
 
 
-RUNS = {"keras->torch": keras_to_torch, "torch->keras": torch_to_keras, "run": run_port}
+def allow_torchvision():
+    """The oracle's torchvision wheel registers compiled ops this torch build lacks; the model
+    definitions are plain Python and need none of them."""
+    import torch.library
+    torch.library.register_fake = lambda *a, **k: (lambda f: f)
+
+
+def library_weights(case, tmp):
+    """A library model (torchvision or keras.applications) and its port to the other library, the
+    source's saved weights loaded by the port's load_weights: both outputs on one image."""
+    allow_torchvision()
+    env = {"__name__": "source"}
+    exec(compile(case["source"], "source.py", "exec"), env)
+    src = env["model"]
+    port_env = {"__name__": "port"}
+    exec(compile(case["port"], "port.py", "exec"), port_env)
+    net = port_env["build_model"]()
+    x = np.random.rand(*case["inputShape"]).astype("float32")  # channels first
+    if isinstance(src, torch.nn.Module):
+        src.eval()
+        path = os.path.join(tmp, "library.pt")
+        torch.save(src.state_dict(), path)
+        port_env["load_weights"](net, path)
+        with torch.no_grad():
+            y_src = src(torch.from_numpy(x)).numpy()
+        y_port = np.asarray(net(to_channels_last(x), training=False))
+        params = (sum(p.numel() for p in src.parameters()), net.count_params())
+    else:
+        path = os.path.join(tmp, "library.keras")
+        src.save(path)
+        port_env["load_weights"](net, path)
+        net.eval()
+        y_src = np.asarray(src(to_channels_last(x), training=False))
+        with torch.no_grad():
+            y_port = net(torch.from_numpy(x)).numpy()
+        params = (src.count_params(), sum(p.numel() for p in net.parameters()))
+    os.remove(path)
+    return {"sourceShape": list(y_src.shape), "portShape": list(y_port.shape), "sourceParams": int(params[0]), "portParams": int(params[1]),
+            "maxDiff": float(np.max(np.abs(y_port - y_src))), "sourceScale": float(np.max(np.abs(y_src)))}
+
+
+RUNS = {"keras->torch": keras_to_torch, "torch->keras": torch_to_keras, "run": run_port, "library": library_weights}
 
 
 def main():

@@ -13,7 +13,11 @@ import { shapeText, toChannelsFirst, toChannelsLast, type PortFramework } from '
 import { pyTuple } from './plan';
 import type { PortResult } from './index';
 
-interface Family { torch?: string; keras?: string; gluon?: string; differs: string }
+/**
+ * `vggBlocks`: a VGG whose keras.applications and torchvision networks are the same layers (the
+ * convolutions per block, then three dense layers), so `--with-weights` maps them one to one.
+ */
+interface Family { torch?: string; keras?: string; gluon?: string; differs: string; vggBlocks?: number[] }
 
 const RESNET = "Keras' ResNet convolutions have biases, Keras and Gluon count BatchNorm's moving statistics, and Keras' and Gluon's v1 blocks stride in the first 1x1 convolution, torchvision's (v1.5) in the 3x3";
 const FAMILIES: Family[] = [
@@ -22,8 +26,8 @@ const FAMILIES: Family[] = [
   { torch: 'resnet50', keras: 'ResNet50', gluon: 'resnet50_v1', differs: RESNET },
   { torch: 'resnet101', keras: 'ResNet101', gluon: 'resnet101_v1', differs: RESNET },
   { torch: 'resnet152', keras: 'ResNet152', gluon: 'resnet152_v1', differs: RESNET },
-  { torch: 'vgg16', keras: 'VGG16', gluon: 'vgg16', differs: 'the same layers; torchvision and Gluon add dropout in the classifier' },
-  { torch: 'vgg19', keras: 'VGG19', gluon: 'vgg19', differs: 'the same layers; torchvision and Gluon add dropout in the classifier' },
+  { torch: 'vgg16', keras: 'VGG16', gluon: 'vgg16', differs: 'the same layers; torchvision and Gluon add dropout in the classifier', vggBlocks: [2, 2, 3, 3, 3] },
+  { torch: 'vgg19', keras: 'VGG19', gluon: 'vgg19', differs: 'the same layers; torchvision and Gluon add dropout in the classifier', vggBlocks: [2, 2, 4, 4, 4] },
   { torch: 'mobilenet_v2', keras: 'MobileNetV2', gluon: 'mobilenet_v2_1_0', differs: 'the same blocks; the libraries differ in BatchNorm epsilon and padding' },
   { torch: 'densenet121', keras: 'DenseNet121', gluon: 'densenet121', differs: 'the same blocks; Keras counts BatchNorm moving statistics' },
   { torch: 'densenet169', keras: 'DenseNet169', gluon: 'densenet169', differs: 'the same blocks; Keras counts BatchNorm moving statistics' },
@@ -37,12 +41,12 @@ const FAMILIES: Family[] = [
 const LIBRARY: Record<PortFramework, string> = { torch: 'torchvision.models', keras: 'keras.applications', gluon: 'the Gluon model zoo' };
 
 /** The constructor a library model was built with (`models.resnet50(weights=None)` → resnet50) and its class count. */
-function constructorOf(text: string, m: ModelSummary): { name: string; classes: number | null; headless: boolean } | null {
+function constructorOf(text: string, m: ModelSummary): { name: string; classes: number | null; headless: boolean; logits: boolean } | null {
   const call = text.slice(m.range.start, m.range.end);
   const name = /([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(call)?.[1];
   if (!name) return null;
   const classes = /\b(?:num_classes|classes)\s*=\s*(\d+)/.exec(call);
-  return { name, classes: classes ? Number(classes[1]) : null, headless: /\binclude_top\s*=\s*False/.test(call) };
+  return { name, classes: classes ? Number(classes[1]) : null, headless: /\binclude_top\s*=\s*False/.test(call), logits: /\bclassifier_activation\s*=\s*None\b/.test(call) };
 }
 
 export function portLibraryModel(parser: PythonParser, text: string, m: ModelSummary, options: AnalyzeOptions, to: PortFramework, withWeights: boolean): PortResult {
@@ -57,11 +61,13 @@ export function portLibraryModel(parser: PythonParser, text: string, m: ModelSum
     return { ...base, stubs: 1, problems: [`not ported: ${LIBRARY[source]} ${ctor.name} has no equivalent in ${LIBRARY[to]}; write it by hand or pick another architecture`] };
   }
   if (ctor.headless) return { ...base, problems: ['include_top=False (a feature extractor) is not ported yet: the libraries cut their networks at different layers'] };
-  if (withWeights) return { ...base, problems: [`--with-weights: the libraries' weights differ in architecture; load ${LIBRARY[to]}'s own pretrained ${target} instead`] };
   const inputDims = source === 'keras' ? toChannelsFirst(input.dims) : input.dims;
+  const refusal = withWeights ? libraryWeightsRefusal(family, source, to, ctor.name, target, inputDims) : null;
+  if (refusal) return { ...base, problems: [`--with-weights: ${refusal}`] };
   const demo = to === 'keras' ? toChannelsLast(inputDims) : inputDims;
   const classes = ctor.classes ?? 1000;
-  const code = libraryCode(m, source, ctor.name, to, target, family.differs, classes, demo);
+  const loader = withWeights && family.vggBlocks ? vggWeightLoader(family.vggBlocks, source, ctor.name, target) : [];
+  const code = libraryCode(m, source, ctor.name, to, target, family.differs, classes, demo, !ctor.logits, loader);
   const notes: string[] = [];
   const problems: string[] = [];
   // The demo block runs for sure here: as an unknown branch it would lose the Gluon zoo's deferred shapes.
@@ -90,7 +96,80 @@ function fmt(n: number | null): string {
   return n === null ? '?' : n.toLocaleString('en-US');
 }
 
-function libraryCode(m: ModelSummary, source: PortFramework, from: string, to: PortFramework, target: string, differs: string, classes: number, demo: Dim[]): string {
+/** Why a library model's weights cannot be converted for the target, or null. */
+function libraryWeightsRefusal(family: Family, source: PortFramework, to: PortFramework, from: string, target: string, inputDims: Dim[]): string | null {
+  const pair = `${LIBRARY[source]} ${from} and ${LIBRARY[to]} ${target}`;
+  if (!family.vggBlocks) return `${pair} are different networks (${family.differs}): their weights do not map one to one; load the pretrained ${target} of ${LIBRARY[to]} instead`;
+  if (source === 'gluon' || to === 'gluon') return `the weight conversion of ${pair} is not written (only keras.applications and torchvision VGGs, checked in both frameworks); load the pretrained ${target} of ${LIBRARY[to]} instead`;
+  if (inputDims[2] !== 224 || inputDims[3] !== 224) return `Keras' VGG classifier reads the (H/32, W/32, 512) feature map and torchvision's pools it to 7x7 first: the two have the same weights at 224x224 only, and this model reads ${shapeText(inputDims)}`;
+  return null;
+}
+
+/** keras.applications layer name → torchvision module path, in order: each convolution (and its ReLU) and each block's pooling are one module of `features`. */
+function vggPairs(blocks: number[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  let index = 0;
+  blocks.forEach((convs, b) => {
+    for (let c = 0; c < convs; c++, index += 2) pairs.push([`block${b + 1}_conv${c + 1}`, `features.${index}`]);
+    index += 1;
+  });
+  return [...pairs, ['fc1', 'classifier.0'], ['fc2', 'classifier.3'], ['predictions', 'classifier.6']];
+}
+
+/**
+ * `load_weights` for a VGG ported between keras.applications and torchvision: the same layers
+ * one to one, kernels HWIO ↔ OIHW, dense kernels transposed, and fc1's rows reordered between
+ * Keras' (7, 7, 512) flatten and torchvision's (512, 7, 7).
+ */
+function vggWeightLoader(blocks: number[], source: PortFramework, from: string, target: string): string[] {
+  const pairs = vggPairs(blocks).map(([k, t]) => `    (${JSON.stringify(k)}, ${JSON.stringify(t)}),`);
+  const table = ['# keras.applications layer, torchvision module: the same layers one to one.', 'LAYERS = [', ...pairs, ']', '', ''];
+  if (source === 'keras') {
+    return [...table,
+      'def load_weights(model, path):',
+      `    """Copies a saved keras.applications ${from} (.keras or .h5) into this ${target}, converted."""`,
+      '    import keras',
+      '    import numpy as np',
+      '',
+      '    saved = keras.models.load_model(path, compile=False)',
+      '    state = {}',
+      '    for keras_name, module in LAYERS:',
+      '        kernel, bias = saved.get_layer(keras_name).get_weights()',
+      '        if kernel.ndim == 4:  # Conv2D (kh, kw, in, out) -> (out, in, kh, kw)',
+      '            kernel = kernel.transpose(3, 2, 0, 1)',
+      '        else:',
+      '            if keras_name == "fc1":',
+      "                # Flatten order: Keras' rows are (7, 7, 512) features, torchvision's (512, 7, 7).",
+      '                kernel = kernel.reshape(7, 7, 512, -1).transpose(2, 0, 1, 3).reshape(kernel.shape)',
+      '            kernel = kernel.T  # Dense (in, out) -> Linear (out, in)',
+      '        state[f"{module}.weight"] = torch.from_numpy(np.ascontiguousarray(kernel))',
+      '        state[f"{module}.bias"] = torch.from_numpy(bias)',
+      '    # Strict: every parameter of the port is named, none is left over.',
+      '    model.load_state_dict(state, strict=True)',
+      '', ''];
+  }
+  return [...table,
+    'def load_weights(model, path):',
+    `    """Copies a saved torchvision ${from} state_dict into this keras.applications ${target}, converted."""`,
+    '    import torch',
+    '',
+    '    state = {k: v.numpy() for k, v in torch.load(path, map_location="cpu").items()}',
+    '    for keras_name, module in LAYERS:',
+    '        kernel, bias = state.pop(f"{module}.weight"), state.pop(f"{module}.bias")',
+    '        if kernel.ndim == 4:  # Conv2d (out, in, kh, kw) -> (kh, kw, in, out)',
+    '            kernel = kernel.transpose(2, 3, 1, 0)',
+    '        else:',
+    '            kernel = kernel.T  # Linear (out, in) -> Dense (in, out)',
+    '            if keras_name == "fc1":',
+    "                # Flatten order: torchvision's rows are (512, 7, 7) features, Keras' (7, 7, 512).",
+    '                kernel = kernel.reshape(512, 7, 7, -1).transpose(1, 2, 0, 3).reshape(kernel.shape)',
+    '        model.get_layer(keras_name).set_weights([kernel, bias])',
+    '    if state:',
+    '        raise ValueError(f"weights this port does not read: {sorted(state)}")',
+    '', ''];
+}
+
+function libraryCode(m: ModelSummary, source: PortFramework, from: string, to: PortFramework, target: string, differs: string, classes: number, demo: Dim[], probabilities: boolean, loader: string[]): string {
   const dims = demo.map((d, i) => (i === 0 ? (typeof d === 'number' ? d : 2) : d));
   const head = [
     `"""${m.name} (${LIBRARY[source]} ${from}), ported to ${LIBRARY[to]} ${target} by shapelint port.`,
@@ -98,13 +177,14 @@ function libraryCode(m: ModelSummary, source: PortFramework, from: string, to: P
     `The same family of network, built by another library: ${differs}.`,
     '"""',
   ];
-  // Keras applications end in softmax by default; torchvision and the Gluon zoo return logits.
-  const probabilities = source === 'keras';
+  // Keras applications end in softmax unless classifier_activation=None; torchvision and the Gluon zoo return logits.
+  probabilities = probabilities && source === 'keras';
+  const load = loader.length ? ['    # load_weights(model, "weights-file")  # the source\'s saved weights'] : [];
   if (to === 'torch') {
     return [...head, 'import torch', 'from torchvision import models', '', '',
       'def build_model():',
       `    return models.${target}(weights=None, num_classes=${classes})`,
-      '', '', 'if __name__ == "__main__":', '    model = build_model()', `    x = torch.randn(${dims.join(', ')})`, '    model.eval()',
+      '', '', ...loader, 'if __name__ == "__main__":', '    model = build_model()', ...load, `    x = torch.randn(${dims.join(', ')})`, '    model.eval()',
       '    with torch.no_grad():',
       ...(probabilities ? ['        # The Keras model ends in softmax (classifier_activation); torchvision returns logits.', '        y = torch.softmax(model(x), dim=1)'] : ['        y = model(x)']),
       '    print("output shape:", tuple(y.shape))',
@@ -117,7 +197,7 @@ function libraryCode(m: ModelSummary, source: PortFramework, from: string, to: P
     return [...head, 'import keras', 'import numpy as np', '', '', 'def build_model():',
       ...(probabilities ? [] : [`    # The source returns logits: no softmax at the end.`]),
       `    return keras.applications.${target}(weights=None, classes=${classes}${shapeArg}${act})`,
-      '', '', 'if __name__ == "__main__":', '    model = build_model()', `    x = np.random.rand(${dims.join(', ')}).astype("float32")`,
+      '', '', ...loader, 'if __name__ == "__main__":', '    model = build_model()', ...load, `    x = np.random.rand(${dims.join(', ')}).astype("float32")`,
       '    y = model(x)', '    print("output shape:", tuple(y.shape))', '    print("parameters:", model.count_params())', ''].join('\n');
   }
   return [...head, 'from mxnet import nd', 'from mxnet.gluon.model_zoo import vision', '', '', 'def build_model():',
