@@ -96,15 +96,27 @@ test('--with-weights: VGG16/VGG19 map layer by layer between keras.applications 
   assert.match(small.problems[0], /the same weights at 224x224 only, and this model reads \(\?, 3, 64, 64\)|the same weights at 224x224 only/);
 });
 
-// One VGG16 at 224 px each way: heavy (138M parameters, saved and loaded), so a single image.
-test('VGG16 ported with --with-weights between torchvision and keras.applications computes the same logits in both frameworks', { skip: kerasVenvMissing() ?? false, timeout: 600_000 }, () => {
-  const ports = [port(TORCH_VGG16, 'keras', true), port(KERAS_VGG16, 'torch', true)];
+const TORCH_DENSENET = 'import torch\nfrom torchvision import models\n\nmodel = models.densenet121(weights=None, num_classes=10)\nmodel(torch.randn(1, 3, 96, 96))\n';
+const KERAS_DENSENET = 'import keras\n\nmodel = keras.applications.DenseNet121(weights=None, input_shape=(96, 96, 3), classes=10, classifier_activation=None)\n';
+
+// VGG16 at 224 px each way is heavy (138M parameters, saved and loaded): one image, one Python process with the DenseNets.
+test('VGG16 (224 px) and DenseNet121 (96 px) ported with --with-weights between torchvision and keras.applications compute the same logits in both frameworks', { skip: kerasVenvMissing() ?? false, timeout: 900_000 }, () => {
+  const sources: [string, PortFramework, number[], [number, number]][] = [
+    [TORCH_VGG16, 'keras', [1, 3, 224, 224], [138_357_544, 138_357_544]],
+    [KERAS_VGG16, 'torch', [1, 3, 224, 224], [138_357_544, 138_357_544]],
+    // Keras also counts BatchNorm's moving statistics: 7,047,754 against torchvision's 6,964,106.
+    [TORCH_DENSENET, 'keras', [1, 3, 96, 96], [6_964_106, 7_047_754]],
+    [KERAS_DENSENET, 'torch', [1, 3, 96, 96], [7_047_754, 6_964_106]],
+  ];
+  const ports = sources.map(([source, to]) => port(source, to, true));
   for (const p of ports) assert.deepEqual(p.problems, []);
-  const outcomes = runPortOracle([TORCH_VGG16, KERAS_VGG16].map((source, id) => ({ id, direction: 'library', source, port: ports[id].code, inputShape: [1, 3, 224, 224] })));
-  for (const o of outcomes) {
-    assert.equal(o.error, undefined, o.trace);
-    assert.deepEqual([o.sourceShape, o.portShape, o.sourceParams, o.portParams], [[1, 1000], [1, 1000], 138_357_544, 138_357_544]);
-    assert.ok((o as { sourceScale?: number }).sourceScale! > 1e-3, 'the logits are not all near zero');
-    assert.ok(o.maxDiff !== null && o.maxDiff !== undefined && o.maxDiff <= TOLERANCE, `outputs differ by ${o.maxDiff}`);
+  const outcomes = runPortOracle(sources.map(([source, , inputShape], id) => ({ id, direction: 'library', source, port: ports[id].code, inputShape })));
+  for (const [i, o] of outcomes.entries()) {
+    const label = `${ports[i].source} ${sources[i][0].includes('vgg') || sources[i][0].includes('VGG') ? 'VGG16' : 'DenseNet121'} → ${sources[i][1]}`;
+    assert.equal(o.error, undefined, `${label}: ${o.trace}`);
+    const classes = sources[i][2][2] === 224 ? 1000 : 10;
+    assert.deepEqual([o.sourceShape, o.portShape, o.sourceParams, o.portParams], [[1, classes], [1, classes], ...sources[i][3]], label);
+    assert.ok((o as { sourceScale?: number }).sourceScale! > 1e-3, `${label}: the logits are not all near zero`);
+    assert.ok(o.maxDiff !== null && o.maxDiff !== undefined && o.maxDiff <= TOLERANCE, `${label}: outputs differ by ${o.maxDiff}`);
   }
 });

@@ -143,7 +143,8 @@ def allow_torchvision():
 
 def library_weights(case, tmp):
     """A library model (torchvision or keras.applications) and its port to the other library, the
-    source's saved weights loaded by the port's load_weights: both outputs on one image."""
+    source's saved weights (BatchNorm statistics randomised) loaded by the port's load_weights:
+    both outputs on one image."""
     allow_torchvision()
     env = {"__name__": "source"}
     exec(compile(case["source"], "source.py", "exec"), env)
@@ -154,6 +155,7 @@ def library_weights(case, tmp):
     x = np.random.rand(*case["inputShape"]).astype("float32")  # channels first
     if isinstance(src, torch.nn.Module):
         src.eval()
+        randomise_torch_stats(src)
         path = os.path.join(tmp, "library.pt")
         torch.save(src.state_dict(), path)
         port_env["load_weights"](net, path)
@@ -162,6 +164,7 @@ def library_weights(case, tmp):
         y_port = np.asarray(net(to_channels_last(x), training=False))
         params = (sum(p.numel() for p in src.parameters()), net.count_params())
     else:
+        randomise_keras_stats(src)
         path = os.path.join(tmp, "library.keras")
         src.save(path)
         port_env["load_weights"](net, path)

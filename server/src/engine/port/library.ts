@@ -4,7 +4,8 @@
  * the "same" network differently (Keras' ResNet convolutions have biases and its v1 blocks stride
  * in the first 1x1 convolution, torchvision's v1.5 blocks in the 3x3), so the parameter counts
  * differ and the port says so instead of failing the count check. A family the target library
- * does not have becomes a marked stub.
+ * does not have becomes a marked stub. Where keras.applications and torchvision build the same
+ * layers (VGG, DenseNet), `--with-weights` maps them one to one; any other pair is refused.
  */
 import { analyzeText } from '../index';
 import type { PythonParser } from '../syntax/tree';
@@ -14,10 +15,11 @@ import { pyTuple } from './plan';
 import type { PortResult } from './index';
 
 /**
- * `vggBlocks`: a VGG whose keras.applications and torchvision networks are the same layers (the
- * convolutions per block, then three dense layers), so `--with-weights` maps them one to one.
+ * `weights`: keras.applications and torchvision build the same layers, so `--with-weights` maps
+ * them one to one: a VGG's convolutions per block (then three dense layers), a DenseNet's layers
+ * per dense block.
  */
-interface Family { torch?: string; keras?: string; gluon?: string; differs: string; vggBlocks?: number[] }
+interface Family { torch?: string; keras?: string; gluon?: string; differs: string; weights?: { kind: 'vgg' | 'densenet'; blocks: number[] } }
 
 const RESNET = "Keras' ResNet convolutions have biases, Keras and Gluon count BatchNorm's moving statistics, and Keras' and Gluon's v1 blocks stride in the first 1x1 convolution, torchvision's (v1.5) in the 3x3";
 const FAMILIES: Family[] = [
@@ -26,12 +28,12 @@ const FAMILIES: Family[] = [
   { torch: 'resnet50', keras: 'ResNet50', gluon: 'resnet50_v1', differs: RESNET },
   { torch: 'resnet101', keras: 'ResNet101', gluon: 'resnet101_v1', differs: RESNET },
   { torch: 'resnet152', keras: 'ResNet152', gluon: 'resnet152_v1', differs: RESNET },
-  { torch: 'vgg16', keras: 'VGG16', gluon: 'vgg16', differs: 'the same layers; torchvision and Gluon add dropout in the classifier', vggBlocks: [2, 2, 3, 3, 3] },
-  { torch: 'vgg19', keras: 'VGG19', gluon: 'vgg19', differs: 'the same layers; torchvision and Gluon add dropout in the classifier', vggBlocks: [2, 2, 4, 4, 4] },
+  { torch: 'vgg16', keras: 'VGG16', gluon: 'vgg16', differs: 'the same layers; torchvision and Gluon add dropout in the classifier', weights: { kind: 'vgg', blocks: [2, 2, 3, 3, 3] } },
+  { torch: 'vgg19', keras: 'VGG19', gluon: 'vgg19', differs: 'the same layers; torchvision and Gluon add dropout in the classifier', weights: { kind: 'vgg', blocks: [2, 2, 4, 4, 4] } },
   { torch: 'mobilenet_v2', keras: 'MobileNetV2', gluon: 'mobilenet_v2_1_0', differs: 'the same blocks; the libraries differ in BatchNorm epsilon and padding' },
-  { torch: 'densenet121', keras: 'DenseNet121', gluon: 'densenet121', differs: 'the same blocks; Keras counts BatchNorm moving statistics' },
-  { torch: 'densenet169', keras: 'DenseNet169', gluon: 'densenet169', differs: 'the same blocks; Keras counts BatchNorm moving statistics' },
-  { torch: 'densenet201', keras: 'DenseNet201', gluon: 'densenet201', differs: 'the same blocks; Keras counts BatchNorm moving statistics' },
+  { torch: 'densenet121', keras: 'DenseNet121', gluon: 'densenet121', differs: 'the same blocks; Keras counts BatchNorm moving statistics', weights: { kind: 'densenet', blocks: [6, 12, 24, 16] } },
+  { torch: 'densenet169', keras: 'DenseNet169', gluon: 'densenet169', differs: 'the same blocks; Keras counts BatchNorm moving statistics', weights: { kind: 'densenet', blocks: [6, 12, 32, 32] } },
+  { torch: 'densenet201', keras: 'DenseNet201', gluon: 'densenet201', differs: 'the same blocks; Keras counts BatchNorm moving statistics', weights: { kind: 'densenet', blocks: [6, 12, 48, 32] } },
   { torch: 'alexnet', gluon: 'alexnet', differs: 'torchvision pools adaptively to 6x6 before the classifier' },
   { torch: 'squeezenet1_0', gluon: 'squeezenet1_0', differs: 'the same fire modules' },
   { torch: 'squeezenet1_1', gluon: 'squeezenet1_1', differs: 'the same fire modules' },
@@ -66,7 +68,7 @@ export function portLibraryModel(parser: PythonParser, text: string, m: ModelSum
   if (refusal) return { ...base, problems: [`--with-weights: ${refusal}`] };
   const demo = to === 'keras' ? toChannelsLast(inputDims) : inputDims;
   const classes = ctor.classes ?? 1000;
-  const loader = withWeights && family.vggBlocks ? vggWeightLoader(family.vggBlocks, source, ctor.name, target) : [];
+  const loader = withWeights && family.weights ? libraryWeightLoader(family.weights, source, ctor.name, target) : [];
   const code = libraryCode(m, source, ctor.name, to, target, family.differs, classes, demo, !ctor.logits, loader);
   const notes: string[] = [];
   const problems: string[] = [];
@@ -99,31 +101,55 @@ function fmt(n: number | null): string {
 /** Why a library model's weights cannot be converted for the target, or null. */
 function libraryWeightsRefusal(family: Family, source: PortFramework, to: PortFramework, from: string, target: string, inputDims: Dim[]): string | null {
   const pair = `${LIBRARY[source]} ${from} and ${LIBRARY[to]} ${target}`;
-  if (!family.vggBlocks) return `${pair} are different networks (${family.differs}): their weights do not map one to one; load the pretrained ${target} of ${LIBRARY[to]} instead`;
-  if (source === 'gluon' || to === 'gluon') return `the weight conversion of ${pair} is not written (only keras.applications and torchvision VGGs, checked in both frameworks); load the pretrained ${target} of ${LIBRARY[to]} instead`;
-  if (inputDims[2] !== 224 || inputDims[3] !== 224) return `Keras' VGG classifier reads the (H/32, W/32, 512) feature map and torchvision's pools it to 7x7 first: the two have the same weights at 224x224 only, and this model reads ${shapeText(inputDims)}`;
+  if (!family.weights) return `${pair} are different networks (${family.differs}): their weights do not map one to one; load the pretrained ${target} of ${LIBRARY[to]} instead`;
+  if (source === 'gluon' || to === 'gluon') return `the weight conversion of ${pair} is not written (only between keras.applications and torchvision, checked in both frameworks); load the pretrained ${target} of ${LIBRARY[to]} instead`;
+  if (family.weights.kind === 'vgg' && (inputDims[2] !== 224 || inputDims[3] !== 224)) return `Keras' VGG classifier reads the (H/32, W/32, 512) feature map and torchvision's pools it to 7x7 first: the two have the same weights at 224x224 only, and this model reads ${shapeText(inputDims)}`;
   return null;
 }
 
 /** keras.applications layer name → torchvision module path, in order: each convolution (and its ReLU) and each block's pooling are one module of `features`. */
-function vggPairs(blocks: number[]): [string, string][] {
+function vggLayers(blocks: number[]): string[] {
   const pairs: [string, string][] = [];
   let index = 0;
   blocks.forEach((convs, b) => {
     for (let c = 0; c < convs; c++, index += 2) pairs.push([`block${b + 1}_conv${c + 1}`, `features.${index}`]);
     index += 1;
   });
-  return [...pairs, ['fc1', 'classifier.0'], ['fc2', 'classifier.3'], ['predictions', 'classifier.6']];
+  pairs.push(['fc1', 'classifier.0'], ['fc2', 'classifier.3'], ['predictions', 'classifier.6']);
+  return ['# keras.applications layer, torchvision module: the same layers one to one.', 'LAYERS = [', ...pairs.map(([k, t]) => `    (${JSON.stringify(k)}, ${JSON.stringify(t)}),`), ']', '', ''];
+}
+
+/** The same table for a DenseNet, built from its dense blocks' layer counts (Keras: conv2_block1_1_conv; torchvision: features.denseblock1.denselayer1.conv1). */
+function denseNetLayers(blocks: number[]): string[] {
+  return [
+    'def _layers(blocks):',
+    '    """keras.applications layer, torchvision module: the same layers one to one."""',
+    '    pairs = [("conv1_conv", "features.conv0"), ("conv1_bn", "features.norm0")]',
+    '    for b, count in enumerate(blocks, start=1):',
+    '        for i in range(1, count + 1):',
+    '            k, t = f"conv{b + 1}_block{i}", f"features.denseblock{b}.denselayer{i}"',
+    '            pairs += [(f"{k}_0_bn", f"{t}.norm1"), (f"{k}_1_conv", f"{t}.conv1")]',
+    '            pairs += [(f"{k}_1_bn", f"{t}.norm2"), (f"{k}_2_conv", f"{t}.conv2")]',
+    '        if b < len(blocks):',
+    '            t = f"features.transition{b}"',
+    '            pairs += [(f"pool{b + 1}_bn", f"{t}.norm"), (f"pool{b + 1}_conv", f"{t}.conv")]',
+    '    return pairs + [("bn", "features.norm5"), ("predictions", "classifier")]',
+    '',
+    '',
+    `LAYERS = _layers(${pyTuple(blocks)})`,
+    '', ''];
 }
 
 /**
- * `load_weights` for a VGG ported between keras.applications and torchvision: the same layers
- * one to one, kernels HWIO ↔ OIHW, dense kernels transposed, and fc1's rows reordered between
- * Keras' (7, 7, 512) flatten and torchvision's (512, 7, 7).
+ * `load_weights` for a library model whose two libraries build the same layers: one to one by
+ * `LAYERS`, kernels HWIO ↔ OIHW, dense kernels transposed, BatchNorm's scale, offset and moving
+ * statistics, and (VGG) fc1's rows reordered between Keras' (7, 7, 512) flatten and
+ * torchvision's (512, 7, 7).
  */
-function vggWeightLoader(blocks: number[], source: PortFramework, from: string, target: string): string[] {
-  const pairs = vggPairs(blocks).map(([k, t]) => `    (${JSON.stringify(k)}, ${JSON.stringify(t)}),`);
-  const table = ['# keras.applications layer, torchvision module: the same layers one to one.', 'LAYERS = [', ...pairs, ']', '', ''];
+function libraryWeightLoader(weights: NonNullable<Family['weights']>, source: PortFramework, from: string, target: string): string[] {
+  const vgg = weights.kind === 'vgg';
+  const table = vgg ? vggLayers(weights.blocks) : denseNetLayers(weights.blocks);
+  const bn = ['weight', 'bias', 'running_mean', 'running_var'].map((x) => JSON.stringify(x)).join(', ');
   if (source === 'keras') {
     return [...table,
       'def load_weights(model, path):',
@@ -134,17 +160,22 @@ function vggWeightLoader(blocks: number[], source: PortFramework, from: string, 
       '    saved = keras.models.load_model(path, compile=False)',
       '    state = {}',
       '    for keras_name, module in LAYERS:',
-      '        kernel, bias = saved.get_layer(keras_name).get_weights()',
-      '        if kernel.ndim == 4:  # Conv2D (kh, kw, in, out) -> (out, in, kh, kw)',
-      '            kernel = kernel.transpose(3, 2, 0, 1)',
-      '        else:',
-      '            if keras_name == "fc1":',
-      "                # Flatten order: Keras' rows are (7, 7, 512) features, torchvision's (512, 7, 7).",
-      '                kernel = kernel.reshape(7, 7, 512, -1).transpose(2, 0, 1, 3).reshape(kernel.shape)',
-      '            kernel = kernel.T  # Dense (in, out) -> Linear (out, in)',
-      '        state[f"{module}.weight"] = torch.from_numpy(np.ascontiguousarray(kernel))',
-      '        state[f"{module}.bias"] = torch.from_numpy(bias)',
-      '    # Strict: every parameter of the port is named, none is left over.',
+      '        arrays = saved.get_layer(keras_name).get_weights()',
+      '        if arrays[0].ndim == 4:  # Conv2D (kh, kw, in, out) -> (out, in, kh, kw)',
+      '            names, arrays = ["weight", "bias"], [arrays[0].transpose(3, 2, 0, 1), *arrays[1:]]',
+      '        elif arrays[0].ndim == 2:',
+      '            kernel = arrays[0]',
+      ...(vgg ? [
+        '            if keras_name == "fc1":',
+        "                # Flatten order: Keras' rows are (7, 7, 512) features, torchvision's (512, 7, 7).",
+        '                kernel = kernel.reshape(7, 7, 512, -1).transpose(2, 0, 1, 3).reshape(kernel.shape)'] : []),
+      '            names, arrays = ["weight", "bias"], [kernel.T, *arrays[1:]]  # Dense (in, out) -> Linear (out, in)',
+      '        else:  # BatchNormalization: gamma, beta, moving mean and variance',
+      `            names = [${bn}]`,
+      '            state[f"{module}.num_batches_tracked"] = torch.tensor(0)',
+      '        for name, array in zip(names, arrays):',
+      '            state[f"{module}.{name}"] = torch.from_numpy(np.ascontiguousarray(array))',
+      '    # Strict: every parameter and buffer of the port is named, none is left over.',
       '    model.load_state_dict(state, strict=True)',
       '', ''];
   }
@@ -155,15 +186,22 @@ function vggWeightLoader(blocks: number[], source: PortFramework, from: string, 
     '',
     '    state = {k: v.numpy() for k, v in torch.load(path, map_location="cpu").items()}',
     '    for keras_name, module in LAYERS:',
-    '        kernel, bias = state.pop(f"{module}.weight"), state.pop(f"{module}.bias")',
-    '        if kernel.ndim == 4:  # Conv2d (out, in, kh, kw) -> (kh, kw, in, out)',
-    '            kernel = kernel.transpose(2, 3, 1, 0)',
+    '        if f"{module}.running_mean" in state:  # BatchNorm: scale, offset, running statistics',
+    `            arrays = [state.pop(f"{module}.{name}") for name in (${bn})]`,
+    '            state.pop(f"{module}.num_batches_tracked", None)',
     '        else:',
-    '            kernel = kernel.T  # Linear (out, in) -> Dense (in, out)',
-    '            if keras_name == "fc1":',
-    "                # Flatten order: torchvision's rows are (512, 7, 7) features, Keras' (7, 7, 512).",
-    '                kernel = kernel.reshape(512, 7, 7, -1).transpose(1, 2, 0, 3).reshape(kernel.shape)',
-    '        model.get_layer(keras_name).set_weights([kernel, bias])',
+    '            kernel = state.pop(f"{module}.weight")',
+    '            bias = [state.pop(f"{module}.bias")] if f"{module}.bias" in state else []',
+    '            if kernel.ndim == 4:  # Conv2d (out, in, kh, kw) -> (kh, kw, in, out)',
+    '                kernel = kernel.transpose(2, 3, 1, 0)',
+    '            else:',
+    '                kernel = kernel.T  # Linear (out, in) -> Dense (in, out)',
+    ...(vgg ? [
+      '                if keras_name == "fc1":',
+      "                    # Flatten order: torchvision's rows are (512, 7, 7) features, Keras' (7, 7, 512).",
+      '                    kernel = kernel.reshape(512, 7, 7, -1).transpose(1, 2, 0, 3).reshape(kernel.shape)'] : []),
+      '            arrays = [kernel, *bias]',
+    '        model.get_layer(keras_name).set_weights(arrays)',
     '    if state:',
     '        raise ValueError(f"weights this port does not read: {sorted(state)}")',
     '', ''];
