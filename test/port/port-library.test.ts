@@ -100,7 +100,7 @@ const TORCH_DENSENET = 'import torch\nfrom torchvision import models\n\nmodel = 
 const KERAS_DENSENET = 'import keras\n\nmodel = keras.applications.DenseNet121(weights=None, input_shape=(96, 96, 3), classes=10, classifier_activation=None)\n';
 
 // VGG16 at 224 px each way is heavy (138M parameters, saved and loaded): one image, one Python process with the DenseNets.
-test('VGG16 (224 px) and DenseNet121 (96 px) ported with --with-weights between torchvision and keras.applications compute the same logits in both frameworks', { skip: kerasVenvMissing() ?? false, timeout: 900_000 }, () => {
+test('VGG16 (224 px) and DenseNet121 (96 px) ported with --with-weights between torchvision and keras.applications compute the same logits in both frameworks', { skip: kerasVenvMissing() ?? false, timeout: 900_000 }, (t) => {
   const sources: [string, PortFramework, number[], [number, number]][] = [
     [TORCH_VGG16, 'keras', [1, 3, 224, 224], [138_357_544, 138_357_544]],
     [KERAS_VGG16, 'torch', [1, 3, 224, 224], [138_357_544, 138_357_544]],
@@ -118,5 +118,6 @@ test('VGG16 (224 px) and DenseNet121 (96 px) ported with --with-weights between 
     assert.deepEqual([o.sourceShape, o.portShape, o.sourceParams, o.portParams], [[1, classes], [1, classes], ...sources[i][3]], label);
     assert.ok((o as { sourceScale?: number }).sourceScale! > 1e-3, `${label}: the logits are not all near zero`);
     assert.ok(o.maxDiff !== null && o.maxDiff !== undefined && o.maxDiff <= TOLERANCE, `${label}: outputs differ by ${o.maxDiff}`);
+    t.diagnostic(`${label}: largest difference ${o.maxDiff}, largest logit ${(o as { sourceScale?: number }).sourceScale}`);
   }
 });
