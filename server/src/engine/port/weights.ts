@@ -188,6 +188,8 @@ function readSource(g: PortGraph, weighted: PortNode[]): string[] {
       '    return [layer]',
       '',
       'layers = [la for la in flat(saved) if la.get_weights()]',
+      'if len(layers) != len(names):',
+      '    raise ValueError(f"{path} has {len(layers)} layers with weights, this port {len(names)}")',
       'raw = {}',
       'for name, layer in zip(names, layers):',
       `${INDENT}raw[name] = [np.asarray(a) for a in layer.get_weights()]`,
