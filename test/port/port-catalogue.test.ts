@@ -58,7 +58,7 @@ test('a Keras model of the wider catalogue ports to PyTorch completely, every di
   assert.match(text, /Kernels: Keras \(\*kernel, out, in\), PyTorch and Gluon \(in, out, \*kernel\)/);
   // load_weights: the depthwise kernel regrouped, attention projections joined.
   assert.match(code, /\.reshape\(raw\["depthwise_conv2d"\]\[0\]\.shape\[:-2\] \+ \(1, -1\)\)/);
-  assert.match(code, /model\.multi_head_attention\.in_proj_weight/);
+  assert.match(code, /state\["multi_head_attention\.in_proj_weight"\]/);
 });
 
 test('the PyTorch port lines up with its Keras source layer by layer, and ports back to Keras completely', () => {

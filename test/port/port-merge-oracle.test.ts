@@ -32,11 +32,8 @@ const basicBlock = (init: string[], shortcut: string) => torchModel(init, [
   'return self.fc(torch.flatten(self.pool(out), 1))',
 ], '2, 3, 9, 9');
 
-/** The shortcut as named layers: the weight loader does not yet name a nested Sequential's layers by their path. */
-const FLAT_SHORTCUT = BASIC_BLOCK_INIT.map((l) => (l.startsWith('self.shortcut') ? 'self.sc_conv = nn.Conv2d(3, 6, 1, stride=2, bias=False)\n        self.sc_bn = nn.BatchNorm2d(6)' : l));
-
 export const TORCH_MERGES: Source[] = [
-  ['ResNet basic block with a downsampling shortcut', basicBlock(FLAT_SHORTCUT, 'self.sc_bn(self.sc_conv(x))'), [2, 3, 9, 9]],
+  ['ResNet basic block with a downsampling shortcut', basicBlock(BASIC_BLOCK_INIT, 'self.shortcut(x)'), [2, 3, 9, 9]],
   ['identity residual with +=, ending in the sum', torchModel(['self.conv = nn.Conv2d(4, 4, 3, padding=1)', 'self.bn = nn.BatchNorm2d(4)'], [
     'identity = x',
     'out = self.bn(self.conv(x))',

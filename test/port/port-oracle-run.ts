@@ -6,9 +6,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import type { PortResult } from '../../server/src/engine/port/index';
+import { portText, type PortResult } from '../../server/src/engine/port/index';
 import { totalIn } from '../../server/src/engine/port/plan';
+import type { PythonParser } from '../../server/src/engine/syntax/tree';
 import { KERAS_PYTHON, REPO_ROOT } from '../oracle/keras-oracle-run';
+import type { GeneratedModel } from './generate-models';
 
 export const TOLERANCE = 1e-4;
 
@@ -58,4 +60,43 @@ export function verdict(o: OracleOutcome, port: PortResult, direction: string): 
   if (o.sourceParams !== totalIn(graph, graph.source)) return `the real source has ${o.sourceParams} parameters, shapelint read ${totalIn(graph, graph.source)}`;
   if (o.maxDiff === null || o.maxDiff === undefined || !(o.maxDiff <= TOLERANCE)) return `outputs differ by ${o.maxDiff}`;
   return null;
+}
+
+export interface Ported { model: GeneratedModel; port: PortResult }
+
+/** Ports each model with weights (and to Gluon, which the engine checks). `gluonGaps`: the stubs a Gluon port may have (layers Gluon 1.x has no block for); any other problem fails. */
+export function portAll(models: GeneratedModel[], to: 'torch' | 'keras', parser: PythonParser, gluonGaps?: RegExp): { ported: Ported[]; failures: string[] } {
+  const ported: Ported[] = [];
+  const failures: string[] = [];
+  for (const model of models) {
+    const port = portText(parser, model.source, {}, { to, withWeights: true });
+    if (port.problems.length || !port.code) failures.push(`#${model.id}: ${port.problems.join('; ')}\n${model.source}`);
+    else ported.push({ model, port });
+    const gluon = portText(parser, model.source, {}, { to: 'gluon' });
+    const unexpected = gluon.problems.filter((p) => !gluonGaps?.test(p));
+    if (unexpected.length) failures.push(`#${model.id} to Gluon: ${gluon.problems.join('; ')}\n${model.source}\n${gluon.code}`);
+  }
+  return { ported, failures };
+}
+
+/**
+ * Runs sources and ports in the oracle and lists the failures. `randomStats`: the source's
+ * normalisation layers get random scales, offsets and running statistics before they are saved
+ * (a fresh layer's 1s and 0s would hide a statistic loaded into the wrong place).
+ */
+export function compare(direction: 'keras->torch' | 'torch->keras', ported: Ported[], randomStats = false): string[] {
+  const cases = ported.map(({ model, port }) => ({
+    id: model.id, direction, source: model.source, port: port.code, className: 'Net', weights: true,
+    inputShape: model.inputShape, intHigh: model.intHigh, randomStats,
+    channelsFirstInput: direction === 'keras->torch' ? port.layouts!.input === 'cf' : port.graph!.inputLayout === 'cf' && model.inputShape.length >= 3,
+    channelsFirstOutput: direction === 'keras->torch' ? port.layouts!.output === 'cf' : sourceChannelsFirstOutput(port),
+  }));
+  const results = runPortOracle(cases);
+  const failures: string[] = [];
+  for (const [i, o] of results.entries()) {
+    const { model, port } = ported[i];
+    const why = verdict(o, port, direction);
+    if (why) failures.push(`#${model.id}: ${why}\n${model.source}\n--- port ---\n${port.code}`);
+  }
+  return failures;
 }

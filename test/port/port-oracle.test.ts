@@ -9,49 +9,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { portText, type PortResult } from '../../server/src/engine/port/index';
+import { portText } from '../../server/src/engine/port/index';
 import { loadParser } from '../../server/src/host/parser';
 import { kerasVenvMissing, REPO_ROOT } from '../oracle/keras-oracle-run';
-import { runPortOracle, sourceChannelsFirstOutput, TOLERANCE, verdict } from './port-oracle-run';
-import { generateKerasModels, generateTorchModels, type GeneratedModel } from './generate-models';
+import { compare, portAll, runPortOracle, TOLERANCE } from './port-oracle-run';
+import { generateKerasModels, generateTorchModels } from './generate-models';
 import { generateKerasCatalogueModels, generateTorchCatalogueModels } from './generate-catalogue';
 import { generateKerasLeftoverModels, generateTorchLeftoverModels } from './generate-leftovers';
 
 const COUNT = 220;
-
-interface Ported { model: GeneratedModel; port: PortResult }
-
-/** `gluonGaps`: the stubs a Gluon port may have (layers Gluon 1.x has no block for); any other problem fails. */
-function portAll(models: GeneratedModel[], to: 'torch' | 'keras', parser: Awaited<ReturnType<typeof loadParser>>, gluonGaps?: RegExp): { ported: Ported[]; failures: string[] } {
-  const ported: Ported[] = [];
-  const failures: string[] = [];
-  for (const model of models) {
-    const port = portText(parser, model.source, {}, { to, withWeights: true });
-    if (port.problems.length || !port.code) failures.push(`#${model.id}: ${port.problems.join('; ')}\n${model.source}`);
-    else ported.push({ model, port });
-    const gluon = portText(parser, model.source, {}, { to: 'gluon' });
-    const unexpected = gluon.problems.filter((p) => !gluonGaps?.test(p));
-    if (unexpected.length) failures.push(`#${model.id} to Gluon: ${gluon.problems.join('; ')}\n${model.source}\n${gluon.code}`);
-  }
-  return { ported, failures };
-}
-
-function compare(direction: 'keras->torch' | 'torch->keras', ported: Ported[]): string[] {
-  const cases = ported.map(({ model, port }) => ({
-    id: model.id, direction, source: model.source, port: port.code, className: 'Net', weights: true,
-    inputShape: model.inputShape, intHigh: model.intHigh,
-    channelsFirstInput: direction === 'keras->torch' ? port.layouts!.input === 'cf' : port.graph!.inputLayout === 'cf' && model.inputShape.length >= 3,
-    channelsFirstOutput: direction === 'keras->torch' ? port.layouts!.output === 'cf' : sourceChannelsFirstOutput(port),
-  }));
-  const results = runPortOracle(cases);
-  const failures: string[] = [];
-  for (const [i, o] of results.entries()) {
-    const { model, port } = ported[i];
-    const why = verdict(o, port, direction);
-    if (why) failures.push(`#${model.id}: ${why}\n${model.source}\n--- port ---\n${port.code}`);
-  }
-  return failures;
-}
 
 const skip = kerasVenvMissing() ?? false;
 

@@ -45,12 +45,12 @@ test('MXNet symbol graphs port to Gluon, PyTorch and Keras with no problem and t
   }
 });
 
-test('a symbol op outside the catalogue becomes a marked stub, and --with-weights says the checkpoint is not read', () => {
+test('a symbol op outside the catalogue becomes a marked stub, and --with-weights refuses ops with automatic names', () => {
   const port = portText(parser, source('mxsym/unknown_op.py'), {}, { model: 'mod', to: 'torch' });
   assert.match(port.problems[0], /^not ported: Custom 'custom' \(line 7\): mx\.sym\.Custom is not in the port catalogue/);
   assert.match(port.code!, /# NOT PORTED: Custom 'custom'/);
   const weights = portText(parser, source('corpus/mxsym_lenet.py'), {}, { model: 'lenet_model', to: 'torch', withWeights: true });
-  assert.match(weights.problems[0], /--with-weights: loading an MXNet symbol checkpoint/);
+  assert.match(weights.problems[0], /^--with-weights: Convolution \(line 20\), Convolution \(line 23\), FullyConnected \(line 27\), FullyConnected \(line 29\) have no name=/);
 });
 
 test("'full' max pooling (rounded-up windows) becomes -inf padding after: TensorFlow's 'same' in Keras", () => {

@@ -6,7 +6,8 @@ port defines `load_weights` when `weights` is set and a builder (the port's clas
 PyTorch, `build_model()` for Keras). Prints {results: [{id, sourceShape, portShape,
 sourceParams, portParams, maxDiff, error}]}: output shapes and parameter counts of both, and with
 weights the largest absolute difference of their outputs on the same random input. "run" runs
-only the port (a source MXNet cannot run here) and reports its printed shape and parameters.
+only the port (a source MXNet cannot run here) and reports its printed shape and parameters;
+"library" ports a library model with its weights (`library_weights`).
 With timeMajor (a PyTorch source that reads (time, batch, ...)), the Keras port, batch-major
 only, reads the data with those axes swapped and its output is swapped back.
 """
@@ -41,10 +42,33 @@ def make_input(shape, int_high):
     return np.random.rand(*shape).astype("float32")
 
 
+def randomise_keras_stats(model):
+    """Random scales, offsets and moving statistics for every BatchNormalization (nested ones too)."""
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            randomise_keras_stats(layer)
+        elif isinstance(layer, keras.layers.BatchNormalization):
+            layer.set_weights([np.random.uniform(0.5, 1.5, w.shape).astype("float32") for w in layer.get_weights()])
+
+
+def randomise_torch_stats(model):
+    """Random scales, offsets and running statistics for every BatchNorm (at any depth)."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+                m.running_mean.uniform_(-1, 1)
+                m.running_var.uniform_(0.5, 1.5)
+                if m.affine:
+                    m.weight.uniform_(0.5, 1.5)
+                    m.bias.uniform_(-1, 1)
+
+
 def keras_to_torch(case, tmp):
     env = {}
     exec(compile(case["source"], "source.py", "exec"), env)
     src = env["model"]
+    if case.get("randomStats"):
+        randomise_keras_stats(src)
     port_env = {"__name__": "port"}
     exec(compile(case["port"], "port.py", "exec"), port_env)
     net = port_env[case["className"]]()
@@ -74,6 +98,8 @@ def torch_to_keras(case, tmp):
     exec(compile(case["source"], "source.py", "exec"), env)
     src = env["model"]
     src.eval()
+    if case.get("randomStats"):
+        randomise_torch_stats(src)
     port_env = {"__name__": "port"}
     exec(compile(case["port"], "port.py", "exec"), port_env)
     net = port_env["build_model"]()
@@ -108,10 +134,7 @@ def torch_to_keras(case, tmp):
 def run_port(case, tmp):
     """Runs the port as a script: its __main__ block prints the output shape and the parameter count."""
     if "torchvision" in case["port"]:
-        # The oracle's torchvision wheel registers compiled ops this torch build lacks; the model
-        # definitions are plain Python and need none of them.
-        import torch.library
-        torch.library.register_fake = lambda *a, **k: (lambda f: f)
+        allow_torchvision()
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(case["port"], "port.py", "exec"), {"__name__": "__main__"})
@@ -121,7 +144,51 @@ def run_port(case, tmp):
     return {"portShape": [int(d) for d in shape.group(1).split(",") if d.strip()], "portParams": int(params.group(1))}
 
 
-RUNS = {"keras->torch": keras_to_torch, "torch->keras": torch_to_keras, "run": run_port}
+def allow_torchvision():
+    """The oracle's torchvision wheel registers compiled ops this torch build lacks; the model
+    definitions are plain Python and need none of them."""
+    import torch.library
+    torch.library.register_fake = lambda *a, **k: (lambda f: f)
+
+
+def library_weights(case, tmp):
+    """A library model (torchvision or keras.applications) and its port to the other library, the
+    source's saved weights (BatchNorm statistics randomised) loaded by the port's load_weights:
+    both outputs on one image."""
+    allow_torchvision()
+    env = {"__name__": "source"}
+    exec(compile(case["source"], "source.py", "exec"), env)
+    src = env["model"]
+    port_env = {"__name__": "port"}
+    exec(compile(case["port"], "port.py", "exec"), port_env)
+    net = port_env["build_model"]()
+    x = np.random.rand(*case["inputShape"]).astype("float32")  # channels first
+    if isinstance(src, torch.nn.Module):
+        src.eval()
+        randomise_torch_stats(src)
+        path = os.path.join(tmp, "library.pt")
+        torch.save(src.state_dict(), path)
+        port_env["load_weights"](net, path)
+        with torch.no_grad():
+            y_src = src(torch.from_numpy(x)).numpy()
+        y_port = np.asarray(net(to_channels_last(x), training=False))
+        params = (sum(p.numel() for p in src.parameters()), net.count_params())
+    else:
+        randomise_keras_stats(src)
+        path = os.path.join(tmp, "library.keras")
+        src.save(path)
+        port_env["load_weights"](net, path)
+        net.eval()
+        y_src = np.asarray(src(to_channels_last(x), training=False))
+        with torch.no_grad():
+            y_port = net(torch.from_numpy(x)).numpy()
+        params = (src.count_params(), sum(p.numel() for p in net.parameters()))
+    os.remove(path)
+    return {"sourceShape": list(y_src.shape), "portShape": list(y_port.shape), "sourceParams": int(params[0]), "portParams": int(params[1]),
+            "maxDiff": float(np.max(np.abs(y_port - y_src))), "sourceScale": float(np.max(np.abs(y_src)))}
+
+
+RUNS = {"keras->torch": keras_to_torch, "torch->keras": torch_to_keras, "run": run_port, "library": library_weights}
 
 
 def main():

@@ -121,6 +121,12 @@ export interface LayerApplication {
    * `layer1`, a Keras application's stage), absent for a layer of the model's own top level.
    */
   block?: string;
+  /**
+   * Only when ops are recorded (`shapelint port`), for a PyTorch or Gluon model object: the
+   * layer's module path in the model (`features.3`, `block1.conv`), which names its saved parameters;
+   * for an MXNet symbol op, the `name=` it was given (`conv1` → `conv1_weight`).
+   */
+  path?: string;
 }
 
 /** A library model used inside a user's model (a backbone): one block row of the user's summary. */

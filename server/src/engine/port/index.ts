@@ -15,7 +15,7 @@ import { verifyPort, type PortCheck } from './verify';
 import { writeGluon } from './write-gluon';
 import { writeKeras } from './write-keras';
 import { writeTorch } from './write-torch';
-import { weightLoader } from './weights';
+import { weightLoader, weightsRefusal } from './weights';
 import { pep8Lines } from './pep8';
 import { portLibraryModel } from './library';
 import { portBackboneModel } from './backbone';
@@ -73,9 +73,8 @@ function portUnsafe(parser: PythonParser, text: string, options: AnalyzeOptions,
   const index = new LineIndex(text);
   const graph = readModel(picked, (offset) => index.lineOf(offset) + 1, (start, end) => text.slice(start, end));
   if (typeof graph === 'string') return { problems: [graph], stubs: 0, modelName: picked.name };
-  if (graph.symbolic && req.withWeights) {
-    return { problems: ['--with-weights: loading an MXNet symbol checkpoint (arg:/aux: names) is not supported yet; port without it'], stubs: 0, modelName: picked.name };
-  }
+  const refusal = req.withWeights ? weightsRefusal(graph) : null;
+  if (refusal) return { problems: [refusal], stubs: 0, modelName: picked.name };
   return portGraph(parser, graph, req);
 }
 

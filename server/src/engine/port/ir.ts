@@ -31,7 +31,8 @@ export type PortOp =
   /** `spatial`: the rank of a feature map whose whole channels are dropped (SpatialDropout2D, Dropout2d); the same identity at inference. */
   | { kind: 'dropout'; rate: number; spatial?: number }
   /** `momentum` in Keras' and Gluon's convention: the share of the running statistic kept per step. */
-  | { kind: 'bn'; channels: number; eps: number; momentum: number; affine: boolean }
+  /** `fixedScale`: an MXNet symbol BatchNorm with fix_gamma=True, whose saved gamma is ignored (the scale is 1). */
+  | { kind: 'bn'; channels: number; eps: number; momentum: number; affine: boolean; fixedScale?: boolean }
   | { kind: 'act'; fn: ActivationName; alpha?: number }
   | { kind: 'zeropad'; rank: number; before: number[]; after: number[] }
   /** Target shape without the batch, channels-last. */
@@ -142,6 +143,8 @@ export interface PortNode {
   type: string;
   /** 1-based source line of the layer. */
   line: number;
+  /** The layer's module path in a PyTorch or Gluon source (`features.3`), which prefixes its saved parameters' names; absent: its name. */
+  path?: string;
   /** Which part of a source layer read as several weighted nodes (a separable convolution's 'depthwise' and 'pointwise'). */
   part?: string;
 }

@@ -136,5 +136,6 @@ function batchNorm(v: LayerView): ReadResult {
   if (a.axis !== 1 || ch === null || typeof a.momentum !== 'number' || typeof a.eps !== 'number') return [stub('BatchNorm over another axis than the channels, or unknown sizes')];
   if (a.use_global_stats === true) return [stub('use_global_stats=True normalises with the running statistics in training too')];
   // fix_gamma=True (the symbol API's default) keeps gamma at 1: the same function while the target's scale stays 1.
-  return [{ kind: 'bn', channels: ch, eps: a.eps, momentum: a.momentum, affine: true }];
+  if (typeof a.fix_gamma !== 'boolean') return [stub('fix_gamma is unknown')];
+  return [{ kind: 'bn', channels: ch, eps: a.eps, momentum: a.momentum, affine: true, ...(a.fix_gamma ? { fixedScale: true } : {}) }];
 }

@@ -84,7 +84,7 @@ export function readModel(m: ModelSummary, lineOf: (offset: number) => number, t
       const id = nodes.length;
       nodes.push({
         id, op, inputs, shape: k < ops.length - 1 ? innerShape(op, view, nodes[inputs[0]]?.shape ?? view.inputs[0] ?? null) : view.output, params: counts[k],
-        name: app.name, type: app.type, line: lineOf(app.definedAt.start), ...(parts[k] ? { part: parts[k] } : {}),
+        name: app.name, type: app.type, line: lineOf(app.definedAt.start), ...(parts[k] ? { part: parts[k] } : {}), ...(app.path ? { path: app.path } : {}),
       });
       layouts.push(outLayout);
       inputs = [id];

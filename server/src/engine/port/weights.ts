@@ -12,9 +12,74 @@ import { isDepthwise, paramsIn, type Plan } from './plan';
 
 const INDENT = '    ';
 
-const TORCH_COPY = [
-  'def _copy(param, array):',
-  `${INDENT}param.data.copy_(torch.from_numpy(array.copy()))`,
+/**
+ * A PyTorch port's weights are gathered under their state_dict keys (module path and parameter or
+ * buffer name: `fc.weight`, `bn.running_mean`, `attention.out_proj.bias`) and loaded with
+ * strict=True: a key the port has and the loader missed, or the reverse, fails loudly.
+ */
+const TORCH_LOAD_STATE = [
+  '# Every parameter and buffer of the port, by its state_dict key: strict',
+  '# loading fails on a missing or unexpected one.',
+  'model.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()}, strict=True)',
+];
+
+/**
+ * MXNet's NDArray list file (`mx.nd.save`, `mx.model.save_checkpoint`), read with numpy so that
+ * MXNet need not be installed. The layout is NDArray::Save's (src/ndarray/ndarray.cc): a uint64
+ * magic 0x112 and a reserved uint64; the arrays as a uint64 count, then each array's magic
+ * (V2 0xF993FAC9, V3 0xF993FACA with NumPy shapes; V1 0xF993FAC8 and the older form that starts
+ * with the rank lack the storage type), int32 storage type (0: dense), shape (int32 rank, int64
+ * dims), context (int32 device type and id), int32 type flag, then the data; the names as a
+ * uint64 count and each a uint64 length and its bytes.
+ */
+const MX_PARAMS_READER = [
+  'def _read_mx_params(path):',
+  `${INDENT}import struct`,
+  '',
+  `${INDENT}import numpy as np`,
+  '',
+  `${INDENT}dtypes = {0: "<f4", 1: "<f8", 2: "<f2", 3: "u1", 4: "<i4", 5: "i1", 6: "<i8"}`,
+  `${INDENT}with open(path, "rb") as f:`,
+  `${INDENT}${INDENT}data = f.read()`,
+  `${INDENT}pos = 0`,
+  '',
+  `${INDENT}def take(fmt):`,
+  `${INDENT}${INDENT}nonlocal pos`,
+  `${INDENT}${INDENT}values = struct.unpack_from(fmt, data, pos)`,
+  `${INDENT}${INDENT}pos += struct.calcsize(fmt)`,
+  `${INDENT}${INDENT}return values`,
+  '',
+  `${INDENT}magic, _ = take("<QQ")`,
+  `${INDENT}if magic != 0x112:`,
+  `${INDENT}${INDENT}raise ValueError(f"{path}: not an MXNet NDArray file")`,
+  `${INDENT}arrays = []`,
+  `${INDENT}for _ in range(take("<Q")[0]):`,
+  `${INDENT}${INDENT}magic, = take("<I")`,
+  `${INDENT}${INDENT}if magic in (0xF993FAC9, 0xF993FACA):`,
+  `${INDENT}${INDENT}${INDENT}if take("<i")[0] != 0:`,
+  `${INDENT}${INDENT}${INDENT}${INDENT}raise ValueError(f"{path}: a sparse array, which this loader does not read")`,
+  `${INDENT}${INDENT}${INDENT}ndim, = take("<i")`,
+  `${INDENT}${INDENT}${INDENT}shape = take(f"<{max(ndim, 0)}q")`,
+  `${INDENT}${INDENT}elif magic == 0xF993FAC8:`,
+  `${INDENT}${INDENT}${INDENT}ndim, = take("<I")`,
+  `${INDENT}${INDENT}${INDENT}shape = take(f"<{ndim}q")`,
+  `${INDENT}${INDENT}else:  # the oldest form: the rank, then uint32 dims`,
+  `${INDENT}${INDENT}${INDENT}ndim = magic`,
+  `${INDENT}${INDENT}${INDENT}shape = take(f"<{ndim}I")`,
+  `${INDENT}${INDENT}if ndim == -1 or (ndim == 0 and magic != 0xF993FACA):`,
+  `${INDENT}${INDENT}${INDENT}arrays.append(None)  # an empty NDArray: nothing follows`,
+  `${INDENT}${INDENT}${INDENT}continue`,
+  `${INDENT}${INDENT}take("<ii")  # the device it was saved from`,
+  `${INDENT}${INDENT}dtype = np.dtype(dtypes[take("<i")[0]])`,
+  `${INDENT}${INDENT}count = int(np.prod(shape))`,
+  `${INDENT}${INDENT}arrays.append(np.frombuffer(data, dtype, count, pos).reshape(shape).astype("float32"))`,
+  `${INDENT}${INDENT}pos += count * dtype.itemsize`,
+  `${INDENT}names = []`,
+  `${INDENT}for _ in range(take("<Q")[0]):`,
+  `${INDENT}${INDENT}length, = take("<Q")`,
+  `${INDENT}${INDENT}names.append(data[pos:pos + length].decode())`,
+  `${INDENT}${INDENT}pos += length`,
+  `${INDENT}return dict(zip(names, arrays))`,
   '',
   '',
 ];
@@ -61,16 +126,21 @@ const KERAS_ASSIGN = [
   '',
 ];
 
+/** The ops whose layers hold weights. */
+const WEIGHTED: string[] = ['conv', 'dense', 'bn', 'embedding', 'rnn', 'convT', 'layernorm', 'mha', 'prelu', 'groupnorm'];
+
 export function weightLoader(plan: Plan, to: PortFramework): string {
   const g = plan.graph;
-  const weighted = g.nodes.filter((n) => ['conv', 'dense', 'bn', 'embedding', 'rnn', 'convT', 'layernorm', 'mha', 'prelu', 'groupnorm'].includes(n.op.kind) && paramsIn(n.op, g.source) > 0);
+  const weighted = g.nodes.filter((n) => WEIGHTED.includes(n.op.kind) && paramsIn(n.op, g.source) > 0);
   const rnns = weighted.some((n) => n.op.kind === 'rnn');
   const body: string[] = [...readSource(g, weighted), 'w = {}  # layer name -> arrays in the neutral (Keras) layouts'];
   for (const n of weighted) body.push(...readNode(g, n));
-  body.push('');
+  body.push('', ...(to === 'torch' ? ['state = {}  # state_dict key -> array'] : []));
   for (const n of weighted) body.push(...reorderFlatten(plan, n), ...writeNode(plan, n, to));
+  if (to === 'torch') body.push(...TORCH_LOAD_STATE);
   const arg = to === 'gluon' ? 'net' : 'model';
-  const from = g.source === 'keras' ? "a saved Keras model (.keras or .h5)" : g.source === 'torch' ? 'a saved PyTorch state_dict (torch.save(model.state_dict(), path))' : 'saved Gluon parameters (.params, net.save_parameters)';
+  const from = g.source === 'keras' ? "a saved Keras model (.keras or .h5)" : g.source === 'torch' ? 'a saved PyTorch state_dict (torch.save(model.state_dict(), path))'
+    : g.symbolic ? 'an MXNet checkpoint (the .params of mx.model.save_checkpoint: arg: and aux: names), read without MXNet' : 'saved Gluon parameters (.params, net.save_parameters)';
   return [
     '',
     '',
@@ -85,15 +155,16 @@ export function weightLoader(plan: Plan, to: PortFramework): string {
     `${INDENT}return np.concatenate([r, z, h], axis=-1)`,
     '',
     '',
-    ...(to === 'gluon' ? GLUON_PARAM : to === 'torch' ? TORCH_COPY : KERAS_ASSIGN),
+    ...(g.symbolic ? MX_PARAMS_READER : []),
+    ...(to === 'gluon' ? GLUON_PARAM : to === 'torch' ? [] : KERAS_ASSIGN),
     `def load_weights(${arg}, path):`,
     `${INDENT}"""Copies the weights at path into this port, converted.`,
     '',
     `${INDENT}path: ${from}.`,
     `${INDENT}"""`,
     `${INDENT}import numpy as np`,
-    ...(to === 'gluon' || g.source === 'gluon' ? [`${INDENT}import mxnet as mx`] : []),
-    ...(to !== 'torch' && g.source === 'torch' ? [`${INDENT}import torch`] : []),
+    ...(to === 'gluon' || (g.source === 'gluon' && !g.symbolic) ? [`${INDENT}import mxnet as mx`] : []),
+    ...(to === 'torch' || g.source === 'torch' ? [`${INDENT}import torch`] : []),
     '',
     ...body.map((l) => (l ? `${INDENT}${l}` : '')),
   ].join('\n');
@@ -109,7 +180,16 @@ function readSource(g: PortGraph, weighted: PortNode[]): string[] {
       'names = [',
       ...[...new Set(weighted.map((n) => n.name))].map((name) => `${INDENT}${JSON.stringify(name)},`),
       ']',
-      'layers = [la for la in saved.layers if la.get_weights()]',
+      '',
+      'def flat(layer):',
+      "    # A nested model (a Sequential block inside the model) holds its layers' weights: read them one by one.",
+      '    if isinstance(layer, keras.Model):',
+      '        return [la for sub in layer.layers for la in flat(sub)]',
+      '    return [layer]',
+      '',
+      'layers = [la for la in flat(saved) if la.get_weights()]',
+      'if len(layers) != len(names):',
+      '    raise ValueError(f"{path} has {len(layers)} layers with weights, this port {len(names)}")',
       'raw = {}',
       'for name, layer in zip(names, layers):',
       `${INDENT}raw[name] = [np.asarray(a) for a in layer.get_weights()]`,
@@ -118,7 +198,22 @@ function readSource(g: PortGraph, weighted: PortNode[]): string[] {
   if (g.source === 'torch') {
     return ['raw = {k: v.detach().cpu().numpy() for k, v in torch.load(path, map_location="cpu").items()}'];
   }
+  if (g.symbolic) {
+    return [
+      '# A checkpoint names arguments arg:conv1_weight and auxiliary states',
+      '# (BatchNorm\'s moving statistics) aux:bn1_moving_mean.',
+      'raw = {k.split(":", 1)[-1]: v for k, v in _read_mx_params(path).items()}',
+    ];
+  }
   return ['raw = {k: v.asnumpy() for k, v in mx.nd.load(path).items()}'];
+}
+
+/** Why the source's saved weights cannot be named, or null: an MXNet symbol op without `name=` has an automatic name numbered per process. */
+export function weightsRefusal(g: PortGraph): string | null {
+  if (!g.symbolic) return null;
+  const unnamed = [...new Set(g.nodes.filter((n) => WEIGHTED.includes(n.op.kind) && !n.path).map((n) => `${n.type} (line ${n.line})`))];
+  if (unnamed.length === 0) return null;
+  return `--with-weights: ${unnamed.join(', ')} ${unnamed.length > 1 ? 'have' : 'has'} no name= the code shows; MXNet names unnamed ops per process (convolution0, ...), so their saved arguments cannot be found: give each weighted op a name=`;
 }
 
 function axes(xs: number[]): string {
@@ -131,7 +226,8 @@ function seq(a: number, b: number): number[] {
 
 /** The key of a node's arrays in `w`: the layer's name, and the part of a layer read as two weighted nodes. */
 function keyOf(n: PortNode): string {
-  return JSON.stringify(n.part ? `${n.name}/${n.part}` : n.name);
+  const name = n.path ?? n.name;
+  return JSON.stringify(n.part ? `${name}/${n.part}` : name);
 }
 
 /** `w[name] = [...]` in the neutral (Keras) layouts, from the raw source arrays. */
@@ -153,23 +249,26 @@ function readNode(g: PortGraph, n: PortNode): string[] {
     }
     return [`w[${key}] = raw[${key}]`];
   }
-  const p = (s: string) => `raw[${JSON.stringify(`${n.name}.${s}`)}]`;
+  const p = savedParam(g, n);
   if (n.part === 'affine') return affineKernel(n, p('weight'), p('bias'));
   switch (op.kind) {
     case 'conv': {
       const r = op.rank;
-      return [`# ${n.type} '${n.name}': (out, in, *kernel) → Keras (*kernel, in, out).`,
+      return [`# ${n.type} '${n.path ?? n.name}': (out, in, *kernel) → Keras (*kernel, in, out).`,
         `w[${key}] = [${p('weight')}.transpose(${axes([...seq(2, r + 2), 1, 0])})${op.bias ? `, ${p('bias')}` : ''}]`];
     }
     case 'dense':
       return [`w[${key}] = [${p('weight')}.T${op.bias ? `, ${p('bias')}` : ''}]`];
     case 'bn': {
-      const names = g.source === 'torch' ? ['weight', 'bias', 'running_mean', 'running_var'] : ['gamma', 'beta', 'running_mean', 'running_var'];
-      return [`w[${key}] = [${(op.affine ? names : names.slice(2)).map(p).join(', ')}]`];
+      const names = g.source === 'torch' ? ['weight', 'bias', 'running_mean', 'running_var'] : g.symbolic ? ['gamma', 'beta', 'moving_mean', 'moving_var'] : ['gamma', 'beta', 'running_mean', 'running_var'];
+      const arrays = (op.affine ? names : names.slice(2)).map(p);
+      // fix_gamma=True: MXNet computes with a scale of 1, whatever gamma the checkpoint holds.
+      if (op.fixedScale) arrays[0] = `np.ones_like(${arrays[0]})`;
+      return [...(op.fixedScale ? [`# ${n.type} '${n.path}': fix_gamma=True, the scale is 1.`] : []), `w[${key}] = [${arrays.join(', ')}]`];
     }
     case 'convT': {
       const r = op.rank;
-      return [`# ${n.type} '${n.name}': (in, out, *kernel) → Keras (*kernel, out, in).`,
+      return [`# ${n.type} '${n.path ?? n.name}': (in, out, *kernel) → Keras (*kernel, out, in).`,
         `w[${key}] = [${p('weight')}.transpose(${axes([...seq(2, r + 2), 1, 0])})${op.bias ? `, ${p('bias')}` : ''}]`];
     }
     case 'layernorm': {
@@ -193,7 +292,7 @@ function readNode(g: PortGraph, n: PortNode): string[] {
       return [`w[${key}] = [${p('weight')}]`];
     case 'rnn':
       // Per stacked layer, per direction: [kernel, recurrent kernel, input bias, recurrent bias].
-      return [`w[${key}] = _read_rnn(raw, ${JSON.stringify(n.name)}, ${op.layers}, ${op.bidirectional ? 2 : 1}, gru=${op.cell === 'gru' ? 'True' : 'False'})`];
+      return [`w[${key}] = _read_rnn(raw, ${JSON.stringify(n.path ?? n.name)}, ${op.layers}, ${op.bidirectional ? 2 : 1}, gru=${op.cell === 'gru' ? 'True' : 'False'})`];
     default:
       return [];
   }
@@ -206,13 +305,18 @@ function affineKernel(n: PortNode, gamma: string, beta: string): string[] {
     `w[${keyOf(n)}] = [${gamma}.reshape(${ones}, 1, -1), ${beta}]`];
 }
 
+/** A saved parameter of the node's layer: PyTorch and Gluon name it by the layer's module path (`shortcut.0.weight`), an MXNet checkpoint by the op's name (`conv1_weight`). */
+function savedParam(g: Pick<PortGraph, 'source' | 'symbolic'>, n: PortNode): (name: string) => string {
+  return (name) => `raw[${JSON.stringify(`${n.path ?? n.name}${g.symbolic ? '_' : '.'}${name}`)}]`;
+}
+
 /** PyTorch's joined in_proj_weight (3E, E) and out_proj (E, E) as Keras' per-head query/key/value/output kernels. */
 function attentionToNeutral(n: PortNode, op: Extract<PortNode['op'], { kind: 'mha' }>, key: string): string[] {
-  const p = (s: string) => `raw[${JSON.stringify(`${n.name}.${s}`)}]`;
+  const p = savedParam({ source: 'torch' }, n);
   const [e, h, d] = [op.embed, op.heads, op.embed / op.heads];
   const projections = op.bias ? `zip(np.split(${p('in_proj_weight')}, 3), np.split(${p('in_proj_bias')}, 3))` : `np.split(${p('in_proj_weight')}, 3)`;
   return [
-    `# ${n.type} '${n.name}': in_proj_weight rows are query, key, value (out, in); Keras kernels are (in, heads, head size).`,
+    `# ${n.type} '${n.path ?? n.name}': in_proj_weight rows are query, key, value (out, in); Keras kernels are (in, heads, head size).`,
     `w[${key}] = []`,
     `for ${op.bias ? 'kernel, bias' : 'kernel'} in ${projections}:`,
     `${INDENT}w[${key}] += [kernel.T.reshape(${e}, ${h}, ${d})${op.bias ? `, bias.reshape(${h}, ${d})` : ''}]`,
@@ -226,12 +330,12 @@ function attentionFromNeutral(n: PortNode, op: Extract<PortNode['op'], { kind: '
   const step = op.bias ? 2 : 1;
   const kernels = [0, step, 2 * step].join(', ');
   return [
-    `# ${n.type} '${n.name}': Keras kernels (in, heads, head size) → in_proj_weight rows query, key, value (out, in).`,
+    `# ${n.type} '${n.path ?? n.name}': Keras kernels (in, heads, head size) → in_proj_weight rows query, key, value (out, in).`,
     `arrays = w[${keyOf(n)}]`,
-    `_copy(model.${attr}.in_proj_weight, np.concatenate([arrays[i].reshape(${e}, ${e}).T for i in (${kernels})]))`,
-    ...(op.bias ? [`_copy(model.${attr}.in_proj_bias, np.concatenate([arrays[i].reshape(-1) for i in (1, 3, 5)]))`] : []),
-    `_copy(model.${attr}.out_proj.weight, arrays[${3 * step}].reshape(${e}, ${e}).T)`,
-    ...(op.bias ? [`_copy(model.${attr}.out_proj.bias, arrays[7])`] : []),
+    `state[${torchKey(attr, 'in_proj_weight')}] = np.concatenate([arrays[i].reshape(${e}, ${e}).T for i in (${kernels})])`,
+    ...(op.bias ? [`state[${torchKey(attr, 'in_proj_bias')}] = np.concatenate([arrays[i].reshape(-1) for i in (1, 3, 5)])`] : []),
+    `state[${torchKey(attr, 'out_proj.weight')}] = arrays[${3 * step}].reshape(${e}, ${e}).T`,
+    ...(op.bias ? [`state[${torchKey(attr, 'out_proj.bias')}] = arrays[7]`] : []),
   ];
 }
 
@@ -249,7 +353,7 @@ function reorderFlatten(plan: Plan, n: PortNode): string[] {
   const spatial = before.slice(1, -1) as number[];
   const c = before[before.length - 1] as number;
   const r = spatial.length;
-  const key = JSON.stringify(n.name);
+  const key = keyOf(n);
   const [dims, perm] = have === 'cl'
     ? [[...spatial, c], [r, ...seq(0, r), r + 1]]
     : [[c, ...spatial], [...seq(1, r + 1), 0, r + 1]];
@@ -270,14 +374,14 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
   // Without a learned scale and offset there is nothing to load (Gluon's fixed gamma and beta keep 1 and 0).
   if (op.kind === 'groupnorm' && !op.affine) return [];
   if (to === 'keras') {
-    if (isDepthwise(op)) return [`# ${n.type} '${n.name}': grouped kernel (*kernel, 1, in * multiplier) → depthwise (*kernel, in, multiplier).`, `_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(${arrays}[0].shape[:-2] + (${op.kind === 'conv' ? op.inChannels : 1}, -1)), *${arrays}[1:]])`];
+    if (isDepthwise(op)) return [`# ${n.type} '${n.path ?? n.name}': grouped kernel (*kernel, 1, in * multiplier) → depthwise (*kernel, in, multiplier).`, `_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(${arrays}[0].shape[:-2] + (${op.kind === 'conv' ? op.inChannels : 1}, -1)), *${arrays}[1:]])`];
     if (op.kind === 'prelu') return [`_assign(model, ${JSON.stringify(attr)}, [${arrays}[0].reshape(model.get_layer(${JSON.stringify(attr)}).weights[0].shape)])`];
     if (op.kind === 'rnn') {
       const both = op.bidirectional ? "; the forward layer's weights, then the backward one's" : '';
       const how = op.cell === 'gru' ? 'input and recurrent biases stacked (reset_after=True)' : 'Keras has one bias: the sum of the input and recurrent biases';
       const names = Array.from({ length: op.layers }, (_, l) => kerasRnnName(op, attr, l));
       return [
-        `# ${n.type} '${n.name}': ${how}${both}.`,
+        `# ${n.type} '${n.path ?? n.name}': ${how}${both}.`,
         `for name, layer in zip([${names.map((x) => JSON.stringify(x)).join(', ')}], ${arrays}):`,
         `${INDENT}_assign(model, name, _keras_rnn(layer, gru=${op.cell === 'gru' ? 'True' : 'False'}, bias=${op.bias ? 'True' : 'False'}))`,
       ];
@@ -303,11 +407,11 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
       const [name, kinds] = to === 'torch'
         ? [`f"{kind}_l{k}{'_reverse' if d else ''}"`, ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']]
         : [`f"{'r' if d else 'l'}{k}_{kind}"`, ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias']];
-      const set = to === 'torch' ? `_copy(getattr(model.${attr}, ${name}), value)` : `_set(net.${attr}, ${name}, value)`;
+      const set = to === 'torch' ? `state[${JSON.stringify(`${attr}.`)} + ${name}] = value` : `_set(net.${attr}, ${name}, value)`;
       const values = ['kernel.T', 'recurrent.T', ...(op.bias ? ['b_in', 'b_rec'] : [])];
       const arraysOf = op.cell === 'gru' ? '[_swap_first_gates(a) for a in arrays]' : 'arrays';
       return [
-        `# ${n.type} '${n.name}': ${comment}.`,
+        `# ${n.type} '${n.path ?? n.name}': ${comment}.`,
         `for k, layer in enumerate(${arrays}):`,
         `${INDENT}for d, arrays in enumerate(layer):`,
         `${INDENT}${INDENT}kernel, recurrent, b_in, b_rec = ${arraysOf}`,
@@ -319,11 +423,13 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
     default:
       values = names.map((_, i) => `${arrays}[${i}]`);
   }
-  const comment = op.kind === 'conv' ? [`# ${n.type} '${n.name}': Keras kernel (*kernel, in, out) → (out, in, *kernel).`]
-    : op.kind === 'convT' ? [`# ${n.type} '${n.name}': Keras kernel (*kernel, out, in) → (in, out, *kernel).`]
-    : op.kind === 'dense' ? [`# ${n.type} '${n.name}': (in, out) → (out, in).`] : [];
+  const comment = op.kind === 'conv' ? [`# ${n.type} '${n.path ?? n.name}': Keras kernel (*kernel, in, out) → (out, in, *kernel).`]
+    : op.kind === 'convT' ? [`# ${n.type} '${n.path ?? n.name}': Keras kernel (*kernel, out, in) → (in, out, *kernel).`]
+    : op.kind === 'dense' ? [`# ${n.type} '${n.path ?? n.name}': (in, out) → (out, in).`] : [];
   if (to === 'torch') {
-    return [...comment, ...values.map((v, i) => `_copy(model.${attr}.${names[i]}, ${v})`)];
+    // Keras and Gluon keep no count of training batches; PyTorch's BatchNorm saves one (read only when momentum=None).
+    const counted = op.kind === 'bn' ? [`state[${torchKey(attr, 'num_batches_tracked')}] = np.array(0)`] : [];
+    return [...comment, ...values.map((v, i) => `state[${torchKey(attr, names[i])}] = ${v}`), ...counted];
   }
   return [...comment, ...values.map((v, i) => `_set(net.${attr}, ${JSON.stringify(names[i])}, ${v})`)];
 }
@@ -331,7 +437,7 @@ function writeNode(plan: Plan, n: PortNode, to: PortFramework): string[] {
 /** Keras' GRU(reset_after=False) into the port's explicit GRUResetBefore cell: Keras' gate order kept, one bias. */
 function resetBeforeGru(n: PortNode, attr: string, arrays: string, to: PortFramework): string[] {
   const set = (layer: string, kind: 'weight' | 'bias', value: string) =>
-    to === 'torch' ? `_copy(model.${attr}.${layer}.${kind}, ${value})` : `_set(net.${attr}, "${layer}_${kind}", ${value})`;
+    to === 'torch' ? `state[${torchKey(attr, `${layer}.${kind}`)}] = ${value}` : `_set(net.${attr}, "${layer}_${kind}", ${value})`;
   return [
     `# ${n.type} '${n.name}' (reset_after=False): gates stay in Keras' order z, r, h; kernels transposed,`,
     '# the recurrent kernel split into its z, r columns and its h columns (the matmul after the reset).',
@@ -342,6 +448,11 @@ function resetBeforeGru(n: PortNode, attr: string, arrays: string, to: PortFrame
     set('recurrent_zr', 'weight', 'recurrent[:, :2 * units].T'),
     set('recurrent_h', 'weight', 'recurrent[:, 2 * units:].T'),
   ];
+}
+
+/** A PyTorch port's state_dict key: the module's attribute, then the parameter's path below it. */
+function torchKey(attr: string, name: string): string {
+  return JSON.stringify(`${attr}.${name}`);
 }
 
 function targetNames(kind: string, to: PortFramework, statsOnly: boolean): string[] {

@@ -7,6 +7,7 @@ import { showsShape, tensorsIn } from './support';
 import { product } from '../../shapes';
 import { libraryBlocks } from './library-blocks';
 import { backboneBlocks, frozenBackbone, isLibraryObject } from './backbone-blocks';
+import { layerPaths, symbolOpNames } from './layer-paths';
 
 export class Summaries {
   private readonly summariesOut: ModelSummary[] = [];
@@ -56,6 +57,14 @@ export class Summaries {
         const at = records[i].builtAt;
         if (!user(l.definedAt)) l.definedAt = at ?? l.appliedAt;
         if (!user(l.appliedAt)) l.appliedAt = at ?? l.definedAt;
+      });
+    }
+    // `shapelint port --with-weights` names a PyTorch or Gluon layer's saved parameters by its module path, an MXNet symbol op's by its name.
+    if (this.ctx.host.options.recordOps && (obj.framework === 'torch' || obj.framework === 'gluon' || obj.symbol)) {
+      const paths = obj.symbol ? symbolOpNames(obj.symbol) : layerPaths(obj);
+      layers.forEach((l, i) => {
+        const path = paths.get(apps.get(run.apps[i])!.layerId);
+        if (path !== undefined) l.path = path;
       });
     }
     const seen = new Set<number>();
