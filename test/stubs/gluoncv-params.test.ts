@@ -12,6 +12,9 @@ import * as path from 'node:path';
 import { formatShape } from '../../server/src/engine/index';
 import { REPO_ROOT } from '../helpers/paths';
 import { analyzeWithStub, STUBS } from '../helpers/stubs';
+import { parser } from '../helpers/engine';
+import { fileModuleProvider } from '../../server/src/host/project';
+import { GLUON_MODEL_ZOO } from './gluon-zoo-counts';
 import { TORCH_COUNTS } from './gluoncv-torch-counts';
 
 const conv = (kernel: number, cin: number, cout: number) => kernel * cin * cout + cout;
@@ -291,6 +294,30 @@ const GOOGLENET_INFLATED = TORCH_COUNTS.googlenet_inflated;
 const INCEPTION_V3_FEATURES = 23_869_000 - dense(2048, 1000);
 const INCEPTION_V3_INFLATED = TORCH_COUNTS.inception_v3_inflated;
 
+/**
+ * GluonCV's CIFAR ResNets (depth 6n + 2): V1 has a 3x3 stem to 16 with a batch norm and blocks of
+ * two unbiased 3x3 convolutions, each with a batch norm, and a 1x1 projection with a batch norm
+ * where the width changes (16 -> 32 -> 64); V2 a batch norm on the 3 input channels, a stem without
+ * one, blocks with a batch norm before each convolution, unnormalised projections and a final
+ * batch norm. A Dense head on 64 features. (ResNet-20 V1 without running statistics has the
+ * 272,474 trainable parameters commonly cited for it.)
+ */
+function cifarResnet(version: 1 | 2, depth: number, classes: number): number {
+  const n = (depth - 2) / 6;
+  let total = version === 1 ? convNoBias(9, 3, 16) + bn(16) : bn(3) + convNoBias(9, 3, 16);
+  let cin = 16;
+  for (const c of [16, 32, 64]) {
+    for (let i = 0; i < n; i++) {
+      const from = i ? c : cin;
+      const project = from !== c ? convNoBias(1, from, c) + (version === 1 ? bn(c) : 0) : 0;
+      total += convNoBias(9, from, c) + convNoBias(9, c, c) + (version === 1 ? 2 * bn(c) : bn(from) + bn(c)) + project;
+    }
+    cin = c;
+  }
+  return total + (version === 2 ? bn(64) : 0) + dense(64, classes);
+}
+const CIFAR_RESNET: [string, number][] = ([1, 2] as const).flatMap((v) => [20, 56, 110].map((d): [string, number] => [`cifar_resnet${d}_v${v}`, cifarResnet(v, d, 10)]));
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -354,7 +381,15 @@ const CASES: [string, number, string, string][] = [
   ...Object.entries(RESNEST).map(([name, [blocks, stem]]): [string, number, string, string] => [name, resnest(blocks, stem, 1000), '(1, 3, 224, 224)', '(1, 1000)']),
   ...Object.entries(GLUON_RESNET).map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 224, 224)', '(2, 1000)']),
   ...Object.keys(GLUON_RESNET).map((name): [string, number, string, string] => [`se_${name}`, seResnet(`se_${name}`), '(2, 3, 224, 224)', '(2, 1000)']),
+  ...CIFAR_RESNET.map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 32, 32)', '(2, 10)']),
+  // GluonCV's copies of the Gluon model zoo (built by its stubs): MXNet's published counts.
+  ...GLUON_MODEL_ZOO.filter(([name]) => !name.startsWith('resnet')).map(([name, n, size = 224]): [string, number, string, string] => [name, n, `(2, 3, ${size}, ${size})`, '(2, 1000)']),
 ];
+
+/** The stubs folder as the project resolver sees it: GluonCV's get_model imports the Gluon model zoo's stubs. */
+async function stubModules() {
+  return fileModuleProvider({ roots: [], moduleName: '', isPackage: false }, await parser(), STUBS);
+}
 
 describe('gluoncv.model_zoo stubs: one program', () => {
   // These tests analyse the package's modules as one program (test/helpers/stubs.ts), where a
@@ -427,7 +462,7 @@ describe('gluoncv.model_zoo stubs: parameters by formula', () => {
   for (const [name, params, input, output] of CASES) {
     it(`${name}: ${params.toLocaleString('en')} parameters`, async () => {
       const snippet = `import mxnet as mx\nnet = get_model('${name}')\nout = net(mx.nd.zeros(${input}))\n`;
-      const { program, result } = await analyzeWithStub('gluoncv.model_zoo', snippet);
+      const { program, result } = await analyzeWithStub('gluoncv.model_zoo', snippet, { modules: await stubModules() });
       assert.equal(result.internalError, undefined, result.internalError);
       assert.deepEqual(result.diagnostics.map((d) => d.message), []);
       assert.equal(result.models.find((m) => m.name === 'net')?.totalParams, params);
