@@ -1,6 +1,6 @@
 """Shape stubs of gluoncv.model_zoo: get_model for the families stubbed so far (ResNetV1b
 classification models and their TSN action-recognition heads; C3D, VGG16 TSN; the CIFAR
-ResNets). GluonCV's own copies of the Gluon model zoo's AlexNet, DenseNet, Inception v3,
+ResNets, Wide ResNets and ResNeXts). GluonCV's own copies of the Gluon model zoo's AlexNet, DenseNet, Inception v3,
 MobileNet (V1, V2), SqueezeNet and VGG build the same layers as MXNet's, so those names are
 built by the Gluon model zoo stubs.
 
@@ -21,6 +21,8 @@ from .xception import *
 from .p3d import *
 from .inception_action import *
 from .cifarresnet import *
+from .cifarwideresnet import *
+from .cifarresnext import *
 from mxnet.gluon.model_zoo import vision as _gluon_vision
 
 _MODELS = {
@@ -71,6 +73,8 @@ _MODELS = {
     "inceptionv3_sthsthv2": inceptionv3_sthsthv2, "i3d_inceptionv3_kinetics400": i3d_inceptionv3_kinetics400,
     "cifar_resnet20_v1": cifar_resnet20_v1, "cifar_resnet56_v1": cifar_resnet56_v1, "cifar_resnet110_v1": cifar_resnet110_v1,
     "cifar_resnet20_v2": cifar_resnet20_v2, "cifar_resnet56_v2": cifar_resnet56_v2, "cifar_resnet110_v2": cifar_resnet110_v2,
+    "cifar_wideresnet16_10": cifar_wideresnet16_10, "cifar_wideresnet28_10": cifar_wideresnet28_10, "cifar_wideresnet40_8": cifar_wideresnet40_8,
+    "cifar_resnext29_32x4d": cifar_resnext29_32x4d, "cifar_resnext29_16x64d": cifar_resnext29_16x64d,
 }
 
 # GluonCV's alexnet.py, densenet.py, inception.py, mobilenet.py, squeezenet.py and vgg.py define
