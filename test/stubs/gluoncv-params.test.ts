@@ -12,6 +12,9 @@ import * as path from 'node:path';
 import { formatShape } from '../../server/src/engine/index';
 import { REPO_ROOT } from '../helpers/paths';
 import { analyzeWithStub, STUBS } from '../helpers/stubs';
+import { parser } from '../helpers/engine';
+import { fileModuleProvider } from '../../server/src/host/project';
+import { GLUON_MODEL_ZOO } from './gluon-zoo-counts';
 import { TORCH_COUNTS } from './gluoncv-torch-counts';
 
 const conv = (kernel: number, cin: number, cout: number) => kernel * cin * cout + cout;
@@ -291,6 +294,78 @@ const GOOGLENET_INFLATED = TORCH_COUNTS.googlenet_inflated;
 const INCEPTION_V3_FEATURES = 23_869_000 - dense(2048, 1000);
 const INCEPTION_V3_INFLATED = TORCH_COUNTS.inception_v3_inflated;
 
+/**
+ * GluonCV's CIFAR ResNets (depth 6n + 2): V1 has a 3x3 stem to 16 with a batch norm and blocks of
+ * two unbiased 3x3 convolutions, each with a batch norm, and a 1x1 projection with a batch norm
+ * where the width changes (16 -> 32 -> 64); V2 a batch norm on the 3 input channels, a stem without
+ * one, blocks with a batch norm before each convolution, unnormalised projections and a final
+ * batch norm. A Dense head on 64 features. (ResNet-20 V1 without running statistics has the
+ * 272,474 trainable parameters commonly cited for it.)
+ */
+function cifarResnet(version: 1 | 2, depth: number, classes: number): number {
+  const n = (depth - 2) / 6;
+  let total = version === 1 ? convNoBias(9, 3, 16) + bn(16) : bn(3) + convNoBias(9, 3, 16);
+  let cin = 16;
+  for (const c of [16, 32, 64]) {
+    for (let i = 0; i < n; i++) {
+      const from = i ? c : cin;
+      const project = from !== c ? convNoBias(1, from, c) + (version === 1 ? bn(c) : 0) : 0;
+      total += convNoBias(9, from, c) + convNoBias(9, c, c) + (version === 1 ? 2 * bn(c) : bn(from) + bn(c)) + project;
+    }
+    cin = c;
+  }
+  return total + (version === 2 ? bn(64) : 0) + dense(64, classes);
+}
+const CIFAR_RESNET: [string, number][] = ([1, 2] as const).flatMap((v) => [20, 56, 110].map((d): [string, number] => [`cifar_resnet${d}_v${v}`, cifarResnet(v, d, 10)]));
+
+/**
+ * GluonCV's CIFAR Wide ResNets (depth 6n + 4, width k): a batch norm on the 3 input channels, the
+ * stem to 16 with a batch norm, pre-activation blocks (a batch norm before each unbiased 3x3
+ * convolution, an unnormalised 1x1 projection where the width changes: 16 -> 16k -> 32k -> 64k),
+ * a final batch norm and a Dense head on 64k features.
+ */
+function cifarWideResnet(depth: number, k: number, classes: number): number {
+  const n = (depth - 4) / 6;
+  let total = bn(3) + convNoBias(9, 3, 16) + bn(16);
+  let cin = 16;
+  for (const c of [16 * k, 32 * k, 64 * k]) {
+    for (let i = 0; i < n; i++) {
+      const from = i ? c : cin;
+      total += bn(from) + convNoBias(9, from, c) + bn(c) + convNoBias(9, c, c) + (from !== c ? convNoBias(1, from, c) : 0);
+    }
+    cin = c;
+  }
+  return total + bn(cin) + dense(cin, classes);
+}
+
+/**
+ * GluonCV's CIFAR ResNeXt-29 (cardinality g, bottleneck width w): the stem to 64 with a batch norm;
+ * per stage (c = 64, 128, 256) three bottlenecks of a 1x1 to g * floor(c * w / 64) = gw channels,
+ * a grouped 3x3 (9 * gw / g * gw weights) and a 1x1 to 4c, each unbiased with a batch norm, the
+ * first with a 1x1 projection and a batch norm; a Dense head on 1024 features.
+ */
+function cifarResnext29(g: number, w: number, classes: number): number {
+  let total = convNoBias(9, 3, 64) + bn(64);
+  let cin = 64;
+  for (const c of [64, 128, 256]) {
+    const gw = g * Math.floor((c * w) / 64);
+    for (let i = 0; i < 3; i++) {
+      const from = i ? 4 * c : cin;
+      total += convNoBias(1, from, gw) + bn(gw) + (9 * gw * gw) / g + bn(gw) + convNoBias(1, gw, 4 * c) + bn(4 * c);
+      if (i === 0) total += convNoBias(1, from, 4 * c) + bn(4 * c);
+    }
+    cin = 4 * c;
+  }
+  return total + dense(1024, classes);
+}
+const CIFAR_WIDE: [string, number][] = [
+  ['cifar_wideresnet16_10', cifarWideResnet(16, 10, 10)], ['cifar_wideresnet28_10', cifarWideResnet(28, 10, 10)],
+  ['cifar_wideresnet40_8', cifarWideResnet(40, 8, 10)], ['cifar_resnext29_32x4d', cifarResnext29(32, 4, 10)],
+  ['cifar_resnext29_16x64d', cifarResnext29(16, 64, 10)],
+];
+/** The sizes the Wide ResNet and ResNeXt papers publish (millions, without batch norms). */
+const CIFAR_PUBLISHED_M: Record<string, number> = { cifar_wideresnet16_10: 17.1, cifar_wideresnet28_10: 36.5, cifar_wideresnet40_8: 35.7, cifar_resnext29_16x64d: 68.1 };
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -354,7 +429,15 @@ const CASES: [string, number, string, string][] = [
   ...Object.entries(RESNEST).map(([name, [blocks, stem]]): [string, number, string, string] => [name, resnest(blocks, stem, 1000), '(1, 3, 224, 224)', '(1, 1000)']),
   ...Object.entries(GLUON_RESNET).map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 224, 224)', '(2, 1000)']),
   ...Object.keys(GLUON_RESNET).map((name): [string, number, string, string] => [`se_${name}`, seResnet(`se_${name}`), '(2, 3, 224, 224)', '(2, 1000)']),
+  ...[...CIFAR_RESNET, ...CIFAR_WIDE].map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 32, 32)', '(2, 10)']),
+  // GluonCV's copies of the Gluon model zoo (built by its stubs): MXNet's published counts.
+  ...GLUON_MODEL_ZOO.filter(([name]) => !name.startsWith('resnet')).map(([name, n, size = 224]): [string, number, string, string] => [name, n, `(2, 3, ${size}, ${size})`, '(2, 1000)']),
 ];
+
+/** The stubs folder as the project resolver sees it: GluonCV's get_model imports the Gluon model zoo's stubs. */
+async function stubModules() {
+  return fileModuleProvider({ roots: [], moduleName: '', isPackage: false }, await parser(), STUBS);
+}
 
 describe('gluoncv.model_zoo stubs: one program', () => {
   // These tests analyse the package's modules as one program (test/helpers/stubs.ts), where a
@@ -387,6 +470,28 @@ describe('gluoncv.model_zoo stubs: the ResNetV1b formula', () => {
 describe('gluoncv.model_zoo stubs: Inception v3', () => {
   it("MXNet's published count and real torch's layers agree", () => assert.equal(INCEPTION_V3_FEATURES, TORCH_COUNTS.inception_v3_features));
 });
+
+describe('gluoncv.model_zoo stubs: the CIFAR Wide ResNet and ResNeXt formulas', () => {
+  it('round to the sizes their papers publish', () => {
+    for (const [name, millions] of Object.entries(CIFAR_PUBLISHED_M)) {
+      const channels = name.includes('resnext') ? batchNormChannelsResnext29(name) : batchNormChannelsWide(name);
+      const count = CIFAR_WIDE.find(([n]) => n === name)![1] - bn(channels);
+      assert.equal(Math.round(count / 1e5) / 10, millions, name);
+    }
+  });
+});
+
+/** The batch-norm channels of the CIFAR nets: the papers' sizes count convolutions and the classifier only. */
+function batchNormChannelsWide(name: string): number {
+  const [, depth, k] = /(\d+)_(\d+)/.exec(name)!.map(Number);
+  const n = (depth - 4) / 6;
+  const widths = [16 * k, 32 * k, 64 * k];
+  return 3 + 16 + widths.reduce((t, c, s) => t + (s ? widths[s - 1] : 16) + c + (2 * n - 1) * c, 0) + widths[2];
+}
+function batchNormChannelsResnext29(name: string): number {
+  const [, g, w] = /(\d+)x(\d+)d/.exec(name)!.map(Number);
+  return 64 + [64, 128, 256].reduce((t, c) => t + 3 * (2 * g * Math.floor((c * w) / 64) + 4 * c) + 4 * c, 0);
+}
 
 describe('gluoncv.model_zoo stubs: the ResNeSt formula', () => {
   it('rounds to the sizes timm publishes', () => {
@@ -427,7 +532,7 @@ describe('gluoncv.model_zoo stubs: parameters by formula', () => {
   for (const [name, params, input, output] of CASES) {
     it(`${name}: ${params.toLocaleString('en')} parameters`, async () => {
       const snippet = `import mxnet as mx\nnet = get_model('${name}')\nout = net(mx.nd.zeros(${input}))\n`;
-      const { program, result } = await analyzeWithStub('gluoncv.model_zoo', snippet);
+      const { program, result } = await analyzeWithStub('gluoncv.model_zoo', snippet, { modules: await stubModules() });
       assert.equal(result.internalError, undefined, result.internalError);
       assert.deepEqual(result.diagnostics.map((d) => d.message), []);
       assert.equal(result.models.find((m) => m.name === 'net')?.totalParams, params);

@@ -1,5 +1,8 @@
 """Shape stubs of gluoncv.model_zoo: get_model for the families stubbed so far (ResNetV1b
-classification models and their TSN action-recognition heads; C3D, VGG16 TSN).
+classification models and their TSN action-recognition heads; C3D, VGG16 TSN; the CIFAR
+ResNets, Wide ResNets and ResNeXts). GluonCV's own copies of the Gluon model zoo's AlexNet, DenseNet, Inception v3,
+MobileNet (V1, V2), SqueezeNet and VGG build the same layers as MXNet's, so those names are
+built by the Gluon model zoo stubs.
 
 A name without a stub gives an unknown model (GluonCV's own error for an unknown name lists
 several hundred models, which a stub does not reproduce), never an error.
@@ -17,6 +20,10 @@ from .resnest import *
 from .xception import *
 from .p3d import *
 from .inception_action import *
+from .cifarresnet import *
+from .cifarwideresnet import *
+from .cifarresnext import *
+from mxnet.gluon.model_zoo import vision as _gluon_vision
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -64,7 +71,21 @@ _MODELS = {
     "inceptionv1_sthsthv2": inceptionv1_sthsthv2, "i3d_inceptionv1_kinetics400": i3d_inceptionv1_kinetics400,
     "inceptionv3_kinetics400": inceptionv3_kinetics400, "inceptionv3_ucf101": inceptionv3_ucf101, "inceptionv3_hmdb51": inceptionv3_hmdb51,
     "inceptionv3_sthsthv2": inceptionv3_sthsthv2, "i3d_inceptionv3_kinetics400": i3d_inceptionv3_kinetics400,
+    "cifar_resnet20_v1": cifar_resnet20_v1, "cifar_resnet56_v1": cifar_resnet56_v1, "cifar_resnet110_v1": cifar_resnet110_v1,
+    "cifar_resnet20_v2": cifar_resnet20_v2, "cifar_resnet56_v2": cifar_resnet56_v2, "cifar_resnet110_v2": cifar_resnet110_v2,
+    "cifar_wideresnet16_10": cifar_wideresnet16_10, "cifar_wideresnet28_10": cifar_wideresnet28_10, "cifar_wideresnet40_8": cifar_wideresnet40_8,
+    "cifar_resnext29_32x4d": cifar_resnext29_32x4d, "cifar_resnext29_16x64d": cifar_resnext29_16x64d,
 }
+
+# GluonCV's alexnet.py, densenet.py, inception.py, mobilenet.py, squeezenet.py and vgg.py define
+# the Gluon model zoo's architectures under the same names.
+_GLUON_ZOO_NAMES = (
+    "alexnet", "densenet121", "densenet161", "densenet169", "densenet201", "inceptionv3",
+    "mobilenet1.0", "mobilenet0.75", "mobilenet0.5", "mobilenet0.25",
+    "mobilenetv2_1.0", "mobilenetv2_0.75", "mobilenetv2_0.5", "mobilenetv2_0.25",
+    "squeezenet1.0", "squeezenet1.1",
+    "vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn", "vgg19_bn",
+)
 
 
 def get_model(name, **kwargs):
@@ -72,4 +93,6 @@ def get_model(name, **kwargs):
     name = name.lower()
     if name in _MODELS:
         return _MODELS[name](**kwargs)
+    if name in _GLUON_ZOO_NAMES:
+        return _gluon_vision.get_model(name, **kwargs)
     return None
