@@ -67,7 +67,7 @@ test('Gluon GroupNorm, InstanceNorm and BilinearResize2D port to PyTorch and Ker
   assert.match(torch.code, /nn\.InstanceNorm2d\(6, eps=0\.00001\)\n/);
   assert.match(torch.code, /torch\.maximum\(/);
   assert.match(torch.flat, /nn\.Upsample\(scale_factor=\(2, 3\), mode='bilinear'\)/);
-  assert.match(torch.code, /np\.repeat\(raw\["groupnorm0\.gamma"\], 2\)/);
+  assert.match(torch.code, /np\.repeat\(raw\["gn\.gamma"\], 2\)/);
   assert.match(torch.text, /MXNet 1\.x's GroupNorm \(MXNet 1\.6\+\) has one gamma and beta per group, PyTorch one per channel: 6 parameters become 12/);
   assert.match(torch.text, /Gluon's InstanceNorm \(default scale=False\) keeps gamma fixed at 1 and learns beta/);
   assert.match(torch.text, /center=False, scale=False keep gamma and beta at 1 and 0 \(12 fixed parameters\)/);
