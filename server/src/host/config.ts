@@ -175,11 +175,19 @@ export class ConfigResolver {
   }
 }
 
+/** Per config, whether a folder is excluded: the files of one folder share their parents' verdict. */
+const excludedFolders = new WeakMap<LoadedConfig, Map<string, boolean>>();
+
 /** Whether `abs` (a file or folder) is excluded by the config governing it. */
 export function isExcluded(config: LoadedConfig, abs: string): boolean {
   const defaults: AnchoredGlob[] = DEFAULT_EXCLUDES.map((glob) => ({ glob, base: config.root }));
   const globs = [...(config.values.exclude ?? defaults), ...(config.values.extendExclude ?? [])];
-  return globs.some((g) => globMatches(g, abs));
+  let folders = excludedFolders.get(config);
+  if (!folders) excludedFolders.set(config, (folders = new Map()));
+  const dir = path.dirname(abs);
+  let folder = folders.get(dir);
+  if (folder === undefined) folders.set(dir, (folder = globs.some((g) => globMatches(g, dir))));
+  return folder || globs.some((g) => globMatches(g, abs, false));
 }
 
 /** The lint settings for one file, except the Keras data format (see keras-config.ts). */
