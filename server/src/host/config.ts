@@ -187,7 +187,13 @@ export function isExcluded(config: LoadedConfig, abs: string): boolean {
   const dir = path.dirname(abs);
   let folder = folders.get(dir);
   if (folder === undefined) folders.set(dir, (folder = globs.some((g) => globMatches(g, dir))));
-  return folder || globs.some((g) => globMatches(g, abs, false));
+  if (folder) return true;
+  // The globs share one or two bases: `abs` is made relative to each base once.
+  const rels = new Map<string, string | null>();
+  return globs.some((g) => {
+    if (!rels.has(g.base)) rels.set(g.base, relativeTo(g.base, abs));
+    return globMatches(g, abs, false, rels.get(g.base)!);
+  });
 }
 
 /** The lint settings for one file, except the Keras data format (see keras-config.ts). */

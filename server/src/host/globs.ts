@@ -25,9 +25,11 @@ export function relativeTo(base: string, abs: string): string | null {
   return rel.split(path.sep).join('/');
 }
 
-/** Whether the file or folder `abs` (or, `withParents`, any of its parent folders below the base) matches. */
-export function globMatches(g: AnchoredGlob, abs: string, withParents = true): boolean {
-  const rel = relativeTo(g.base, abs);
+/**
+ * Whether the file or folder `abs` (or, `withParents`, any of its parent folders below the base)
+ * matches; `rel` is `abs` relative to the glob's base, for callers that match many globs of one base.
+ */
+export function globMatches(g: AnchoredGlob, abs: string, withParents = true, rel = relativeTo(g.base, abs)): boolean {
   if (rel === null || rel === '') return false;
   const glob = g.glob.replace(/^\.\//, '').replace(/\/$/, '');
   const m = matcher(glob);
