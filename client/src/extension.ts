@@ -58,6 +58,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('shapelint.portModel', (uri?: string, model?: string, to?: PortTarget) => portModel(uri, model, to)),
     // Trusting the workspace unlocks `shapelint.path`: restart to honour it.
     vscode.workspace.onDidGrantWorkspaceTrust(() => restart(context)),
+    // The diagnostic mode is an initialization option: the server reads it once, at its start.
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('shapelint.diagnosticMode') && void restart(context)),
   );
   await client.start();
 }
@@ -85,8 +87,18 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     synchronize: {
       fileEvents: vscode.workspace.createFileSystemWatcher('**/{pyproject.toml,shapelint.toml,.shapelint.toml,keras.json}'),
     },
+    initializationOptions: initializationOptions(),
   };
   return new LanguageClient('shapelint', 'shapelint', serverOptions(context), clientOptions);
+}
+
+/**
+ * `shapelint.diagnosticMode` (named and defaulted like Pyright's `python.analysis.diagnosticMode`):
+ * `workspace` asks the server to push the diagnostics of every closed file of the workspace at start.
+ */
+function initializationOptions(): { workspaceDiagnostics: boolean } {
+  const mode = vscode.workspace.getConfiguration('shapelint').get<string>('diagnosticMode', 'openFilesOnly');
+  return { workspaceDiagnostics: mode === 'workspace' };
 }
 
 /**

@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { DEFAULT_SETTINGS, parseSettings } from '../../server/src/lsp/settings';
 import { REPO_ROOT } from './harness';
 
-/** Settings only the extension reads (how to start the server), never sent to it. */
-const CLIENT_ONLY = ['shapelint.path', 'shapelint.trace.server'];
+/** Settings only the extension reads (how to start the server), never sent to it as settings. */
+const CLIENT_ONLY = ['shapelint.path', 'shapelint.trace.server', 'shapelint.diagnosticMode'];
 
 interface Manifest {
   main: string;
@@ -54,6 +54,15 @@ test('the server accepts every enum value the manifest offers, and the manifest 
     at[parts.at(-1)!] = p.default;
   }
   assert.deepEqual(parseSettings(nested), DEFAULT_SETTINGS);
+});
+
+test('diagnosticMode: Pyright\'s values, open files by default, sent as the workspaceDiagnostics initialization option', () => {
+  const mode = manifest.contributes.configuration.properties['shapelint.diagnosticMode'];
+  assert.deepEqual(mode.enum, ['openFilesOnly', 'workspace']);
+  assert.equal(mode.default, 'openFilesOnly');
+  const extension = readFileSync(path.join(REPO_ROOT, 'client', 'src', 'extension.ts'), 'utf8');
+  assert.match(extension, /workspaceDiagnostics: mode === 'workspace'/);
+  assert.match(extension, /affectsConfiguration\('shapelint\.diagnosticMode'\) && void restart/, 'a change restarts the server, which reads it only at start');
 });
 
 test('activation, entry point, commands and restricted mode', () => {

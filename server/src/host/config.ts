@@ -175,11 +175,25 @@ export class ConfigResolver {
   }
 }
 
+/** Per config, whether a folder is excluded: the files of one folder share their parents' verdict. */
+const excludedFolders = new WeakMap<LoadedConfig, Map<string, boolean>>();
+
 /** Whether `abs` (a file or folder) is excluded by the config governing it. */
 export function isExcluded(config: LoadedConfig, abs: string): boolean {
   const defaults: AnchoredGlob[] = DEFAULT_EXCLUDES.map((glob) => ({ glob, base: config.root }));
   const globs = [...(config.values.exclude ?? defaults), ...(config.values.extendExclude ?? [])];
-  return globs.some((g) => globMatches(g, abs));
+  let folders = excludedFolders.get(config);
+  if (!folders) excludedFolders.set(config, (folders = new Map()));
+  const dir = path.dirname(abs);
+  let folder = folders.get(dir);
+  if (folder === undefined) folders.set(dir, (folder = globs.some((g) => globMatches(g, dir))));
+  if (folder) return true;
+  // The globs share one or two bases: `abs` is made relative to each base once.
+  const rels = new Map<string, string | null>();
+  return globs.some((g) => {
+    if (!rels.has(g.base)) rels.set(g.base, relativeTo(g.base, abs));
+    return globMatches(g, abs, false, rels.get(g.base)!);
+  });
 }
 
 /** The lint settings for one file, except the Keras data format (see keras-config.ts). */

@@ -25,14 +25,16 @@ export function relativeTo(base: string, abs: string): string | null {
   return rel.split(path.sep).join('/');
 }
 
-/** Whether the file or folder `abs` (or any of its parent folders below the base) matches. */
-export function globMatches(g: AnchoredGlob, abs: string): boolean {
-  const rel = relativeTo(g.base, abs);
+/**
+ * Whether the file or folder `abs` (or, `withParents`, any of its parent folders below the base)
+ * matches; `rel` is `abs` relative to the glob's base, for callers that match many globs of one base.
+ */
+export function globMatches(g: AnchoredGlob, abs: string, withParents = true, rel = relativeTo(g.base, abs)): boolean {
   if (rel === null || rel === '') return false;
   const glob = g.glob.replace(/^\.\//, '').replace(/\/$/, '');
   const m = matcher(glob);
   const parts = rel.split('/');
-  for (let i = 1; i <= parts.length; i++) {
+  for (let i = withParents ? 1 : parts.length; i <= parts.length; i++) {
     if (m(parts.slice(0, i).join('/'))) return true;
     if (!glob.includes('/') && m(parts[i - 1])) return true;
   }

@@ -29,6 +29,8 @@ export interface ReadLimits {
 export const SMALL_FILE_LIMITS: ReadLimits = { maxBytes: 1 << 20, timeoutMs: 2000 };
 
 const CHUNK = 64 * 1024;
+/** The buffer for the read that should find the end of the file (sized by fstat). */
+const TAIL_CHUNK = 512;
 
 export function readSmallFile(file: string, limits: ReadLimits = SMALL_FILE_LIMITS): SmallRead {
   const opened = openNonBlocking(file, limits.noFollow ?? false);
@@ -38,7 +40,7 @@ export function readSmallFile(file: string, limits: ReadLimits = SMALL_FILE_LIMI
     if (st.isDirectory()) return { kind: 'missing' };
     if (!st.isFile()) return { kind: 'skipped', reason: `not a regular file (${fileKind(st)})` };
     if (st.size > limits.maxBytes) return tooLarge(limits);
-    const bytes = readBounded(opened, limits);
+    const bytes = readBounded(opened, limits, st.size);
     return typeof bytes === 'string' ? { kind: 'skipped', reason: bytes } : { kind: 'text', text: bytes.toString('utf8') };
   } catch (e) {
     return { kind: 'error', reason: describeFsError(e) };
@@ -62,13 +64,18 @@ export function openNonBlocking(file: string, noFollow: boolean): number | Exclu
   }
 }
 
-/** Reads at most `maxBytes` (the file may grow after fstat) before the deadline; a reason when not. */
-function readBounded(fd: number, limits: ReadLimits): Buffer | string {
+/**
+ * Reads at most `maxBytes` (the file may grow after fstat) before the deadline; a reason when not.
+ * Buffers are sized by the expected size: a 64 KiB zeroed buffer per read of a small file made
+ * reading hundreds of files (a workspace's sources and cache entries) mostly allocation and GC.
+ */
+function readBounded(fd: number, limits: ReadLimits, expected: number): Buffer | string {
   const deadline = Date.now() + limits.timeoutMs;
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
-    const buf = Buffer.alloc(Math.min(CHUNK, limits.maxBytes + 1 - total));
+    // Only the `n` bytes read are kept: the buffer need not be zeroed.
+    const buf = Buffer.allocUnsafe(Math.min(CHUNK, limits.maxBytes + 1 - total, Math.max(expected + 1 - total, TAIL_CHUNK)));
     const n = readSync(fd, buf, 0, buf.length, null);
     if (n === 0) break;
     chunks.push(buf.subarray(0, n));

@@ -64,6 +64,15 @@ interface Waiter {
   resolve: (a: Analysis | null) => void;
 }
 
+/**
+ * What the chunks of one workspace pass share: the workspace folder's settings (one
+ * `workspace/configuration` request, not one per closed file) and module lookups by project.
+ */
+export interface WorkspacePass {
+  settings: ServerSettings;
+  resolvers: Map<string, Resolve>;
+}
+
 export class Analyzer {
   private readonly completed = new Map<string, Analysis>();
   /** The project modules each open document's last analysis read (kept when a module's edit invalidates the analysis). */
@@ -164,10 +173,9 @@ export class Analyzer {
    * analysis process (after the open documents), and written to the cache. Not kept as
    * background analyses: an edit of a module they import does not analyse them again.
    */
-  async workspaceAnalyses(files: string[], cache: ResultCache | null): Promise<{ analyses: Analysis[]; fromCache: number }> {
+  async workspaceAnalyses(files: string[], cache: ResultCache | null, pass: WorkspacePass): Promise<{ analyses: Analysis[]; fromCache: number }> {
     while (this.running.length || this.waiting.size) await new Promise<void>((resolve) => this.idle.push(resolve));
     const generation = this.configGeneration;
-    const resolvers = new Map<string, Resolve>();
     const analyses: Analysis[] = [];
     const misses: { doc: OpenDocument; base: Omit<Analysis, 'lint' | 'diagnostics'>; request: LintRequestItem; key?: string }[] = [];
     for (const file of files) {
@@ -175,11 +183,11 @@ export class Analyzer {
       const read = this.docs.get(uri) ? null : readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
       if (read?.kind !== 'text') continue;
       const doc = new OpenDocument(uri, 'python', 0, read.text);
-      const job = this.lintJob(doc, await this.settings.get(uri), generation);
+      const job = this.lintJob(doc, pass.settings, generation);
       if (!('request' in job)) continue;
       const { settings, project } = job.request;
       const key = cache && project && !hasPortOf(doc.text) ? cache.key(doc.text, settings, cacheScope(doc.text, project)) : undefined;
-      const hit = key && project ? cache!.get(key, doc.text, this.resolverFor(project, resolvers)) : null;
+      const hit = key && project ? cache!.get(key, doc.text, this.resolverFor(project, pass.resolvers)) : null;
       if (hit) analyses.push(this.fromCached(doc, job.base, hit));
       else misses.push({ doc, base: job.base, request: { ...job.request, record: true }, key });
     }
@@ -204,17 +212,24 @@ export class Analyzer {
     return { analyses, fromCache };
   }
 
-  /** How a project's module names resolve now for the cache's check: open documents' texts win over disk. */
+  /**
+   * How a project's module names resolve now for the cache's check: open documents' texts win
+   * over disk. A name is looked up on disk (read and hashed) once per workspace pass.
+   */
   private resolverFor(project: ProjectSpec, resolvers: Map<string, Resolve>): Resolve {
     const key = project.roots.join('\0');
     let resolve = resolvers.get(key);
     if (!resolve) {
-      const find = moduleFinder(project);
-      const onDisk = resolverOf(find);
+      const find = resolverOf(moduleFinder(project));
+      const onDisk = new Map<string, { found: ReturnType<Resolve>; uri?: string }>();
       resolve = (name) => {
-        const found = onDisk(name);
-        const open = found && this.docs.get(pathToFileURL(found.path).href);
-        return open ? { path: found.path, hash: contentHash(open.text) } : found;
+        let seen = onDisk.get(name);
+        if (!seen) {
+          const found = find(name);
+          onDisk.set(name, (seen = { found, uri: found ? pathToFileURL(found.path).href : undefined }));
+        }
+        const open = seen.uri && this.docs.get(seen.uri);
+        return open ? { path: seen.found!.path, hash: contentHash(open.text) } : seen.found;
       };
       resolvers.set(key, resolve);
     }

@@ -32,7 +32,7 @@ import { CrossFileDiagnostics, withProjectFacts } from './cross-file';
 import { WorkspaceIndex } from './workspace-index';
 import { shapelintVersion } from '../host/version';
 import type { ModelSummary } from '../engine/index';
-import { Analyzer, type Analysis } from './analysis';
+import { Analyzer, type Analysis, type WorkspacePass } from './analysis';
 import { codeActions, FIX_ALL_KIND, PORT_KIND } from './code-actions';
 import { DocumentStore, type OpenDocument } from './documents';
 import { ProjectConfig, WATCHED_CONFIG_GLOBS } from './project-config';
@@ -347,10 +347,11 @@ class ShapelintServer {
     const open = new Set(this.docs.all().flatMap((d) => workspaceRoot(d.uri) ?? []));
     const files = this.index.list().filter((f) => f.endsWith('.py') && !open.has(f));
     const cache = serverCache();
+    const pass: WorkspacePass = { settings: await this.settings.get(pathToFileURL(this.root).href), resolvers: new Map() };
     let analysed = 0;
     let fromCache = 0;
     for (let i = 0; i < files.length; i += WORKSPACE_CHUNK) {
-      const done = await this.analyzer.workspaceAnalyses(files.slice(i, i + WORKSPACE_CHUNK), cache);
+      const done = await this.analyzer.workspaceAnalyses(files.slice(i, i + WORKSPACE_CHUNK), cache, pass);
       analysed += done.analyses.length;
       fromCache += done.fromCache;
       for (const a of done.analyses) {
