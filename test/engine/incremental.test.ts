@@ -151,6 +151,38 @@ describe('incremental analysis equals a fresh one', () => {
     }
   });
 
+  it('lines inserted and deleted above models with errors and fixes: results move, only the edited block and blocks showing lines re-run', { timeout: 600_000 }, async () => {
+    const parser = await loadParser('wasm');
+    try {
+      const zoo = modelZooFile(2_000);
+      const session = new Session(parser);
+      const first = assertSame(parser, session, zoo, 'the first analysis');
+      assert.ok(first.diagnostics.some((d) => d.fixes.length > 0 && d.related.length > 0), 'some diagnostic has fixes and related places');
+      const blocks = session.cache.lastRan;
+      // The blocks whose results show lines of the file (messages saying `(line 12)`) re-run when a line moves them.
+      const showingLines = session.cache.showingLines();
+      assert.ok(showingLines < blocks / 4, `${showingLines} of ${blocks} blocks show lines`);
+      const lineStarts = [...zoo.matchAll(/\n/g)].map((m) => m.index + 1);
+      for (const at of [0, 1, 2, 3, 10, 40, 200].map((k) => Math.floor((lineStarts.length * k) / 1000))) {
+        const start = lineStarts[at];
+        for (const [name, text] of [
+          ['a blank line inserted', zoo.slice(0, start) + '\n' + zoo.slice(start)],
+          ['two comment lines inserted', zoo.slice(0, start) + '# a\n# b\n' + zoo.slice(start)],
+          ['a blank line deleted', zoo.slice(0, start) + zoo.slice(start).replace(/\n\n/, '\n')],
+          // Offsets move, lines do not: every block but the edited one is reused, fixes and all.
+          ['spaces on a blank line', zoo.slice(0, start) + zoo.slice(start).replace(/\n\n/, '\n   \n')],
+        ] as const) {
+          assertSame(parser, session, text, `${name} at line ${at}`);
+          const limit = name === 'spaces on a blank line' ? 1 : 1 + showingLines;
+          assert.ok(session.cache.lastRan <= limit, `${name} at line ${at}: ${session.cache.lastRan} of ${blocks} blocks re-ran`);
+          assertSame(parser, session, zoo, `back to the zoo after ${name} at line ${at}`);
+        }
+      }
+    } finally {
+      parser.dispose();
+    }
+  });
+
   it('edits of code several models share', async () => {
     const parser = await loadParser('wasm');
     try {
