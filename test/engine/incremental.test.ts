@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { AnalysisCache, analyzeText, analyzeTree, ConversionCache, type EngineResult, type ParsedTree, type PythonParser } from '../../server/src/engine/index';
 import { loadParser } from '../../server/src/host/parser';
 import { treeEditBetween } from '../../server/src/lsp/text-delta';
+import { CandidateMemo, candidateVersions } from '../../server/src/engine/versions';
 import { modelZooFile, rng } from '../helpers/corpus';
 
 class Session {
@@ -181,6 +182,28 @@ describe('incremental analysis equals a fresh one', () => {
     } finally {
       parser.dispose();
     }
+  });
+
+  it('the Keras version hints kept from the last text equal the hints of the edited text', () => {
+    const lines = [
+      'from keras import ops', 'import keras', 'from tensorflow import keras', 'import tensorflow_addons as tfa', 'from keras.layers.core import Dense',
+      'x = tf.keras.layers.Dense(3)', 'y = Convolution2D(8, 3, 3, border_mode="same")', 'z = Dense(4, W_regularizer=None)', 'w = keras.ops.zeros((1,))',
+      '# from keras import ops', 'v = Deconvolution2D(2, 3)', 'q = tensorflow.keras.Input((3,))', 'from x keras import y',
+    ];
+    const r = rng(0x7e5);
+    const memo = new CandidateMemo();
+    let text = lines.join('\n');
+    for (let i = 0; i < 3000; i++) {
+      const at = Math.floor(r() * text.length);
+      const kind = r();
+      // Mostly letters typed or deleted inside words; now and then a line of hints swapped in or out.
+      if (kind < 0.45) text = text.slice(0, at) + 'aksoprtfx_23 .('[Math.floor(r() * 15)] + text.slice(at);
+      else if (kind < 0.9) text = text.slice(0, at) + text.slice(at + 1);
+      else text = lines.filter(() => r() < 0.5).join('\n');
+      assert.deepEqual(memo.of(text, undefined), candidateVersions(text, undefined), JSON.stringify(text));
+    }
+    const reused = memo.reused;
+    assert.ok(reused > 500, `${reused} of 3000 edits kept the last hints`);
   });
 
   it('edits of code several models share', async () => {

@@ -27,7 +27,7 @@ import type { Mark } from './interp/placement';
 import { sameResolution } from './interp/program';
 import type { Lookup } from './interp/shared-modules';
 import type { AnalyzeOptions, Diagnostic, ElsewhereFacts, KerasVersion, ModelSummary, TensorFact, TextRange } from './types';
-import { mergeReadings, Probe, versionsOf, type VersionGroup } from './versions';
+import { CandidateMemo, mergeReadings, Probe, versionsOf, type VersionGroup } from './versions';
 
 /**
  * Where a summary or tensor fact of an assembled result came from: item `index` of a block run
@@ -48,6 +48,8 @@ export class AnalysisCache {
   /** Runs reused and made by the last analysis (for tests and the benchmark). */
   lastReused = 0;
   lastRan = 0;
+  /** The Keras version hints of the last text (analyzeWithin asks them before the blocks). */
+  readonly versions = new CandidateMemo();
 
   /** Short ids for the long parts of keys that every block shares (options, the prelude's text). */
   private readonly ids = new Map<string, number>();
