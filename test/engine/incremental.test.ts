@@ -192,14 +192,16 @@ describe('incremental analysis equals a fresh one', () => {
     ];
     const r = rng(0x7e5);
     const memo = new CandidateMemo();
-    let text = lines.join('\n');
+    // Long enough that the memo compares the texts chunk by chunk.
+    const filler = 'n = 1\n'.repeat(900);
+    let text = filler + lines.join('\n') + filler;
     for (let i = 0; i < 3000; i++) {
       const at = Math.floor(r() * text.length);
       const kind = r();
       // Mostly letters typed or deleted inside words; now and then a line of hints swapped in or out.
       if (kind < 0.45) text = text.slice(0, at) + 'aksoprtfx_23 .('[Math.floor(r() * 15)] + text.slice(at);
       else if (kind < 0.9) text = text.slice(0, at) + text.slice(at + 1);
-      else text = lines.filter(() => r() < 0.5).join('\n');
+      else text = filler + lines.filter(() => r() < 0.5).join('\n') + filler;
       assert.deepEqual(memo.of(text, undefined), candidateVersions(text, undefined), JSON.stringify(text));
     }
     const reused = memo.reused;
