@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { AnalysisCache, analyzeText, analyzeTree, ConversionCache, type EngineResult, type ParsedTree, type PythonParser } from '../../server/src/engine/index';
 import { loadParser } from '../../server/src/host/parser';
 import { treeEditBetween } from '../../server/src/lsp/text-delta';
+import { CandidateMemo, candidateVersions } from '../../server/src/engine/versions';
 import { modelZooFile, rng } from '../helpers/corpus';
 
 class Session {
@@ -149,6 +150,62 @@ describe('incremental analysis equals a fresh one', () => {
     } finally {
       parser.dispose();
     }
+  });
+
+  it('lines inserted and deleted above models with errors and fixes: results move, only the edited block and blocks showing lines re-run', { timeout: 600_000 }, async () => {
+    const parser = await loadParser('wasm');
+    try {
+      const zoo = modelZooFile(2_000);
+      const session = new Session(parser);
+      const first = assertSame(parser, session, zoo, 'the first analysis');
+      assert.ok(first.diagnostics.some((d) => d.fixes.length > 0 && d.related.length > 0), 'some diagnostic has fixes and related places');
+      const blocks = session.cache.lastRan;
+      // The blocks whose results show lines of the file (messages saying `(line 12)`) re-run when a line moves them.
+      const showingLines = session.cache.showingLines();
+      assert.ok(showingLines < blocks / 4, `${showingLines} of ${blocks} blocks show lines`);
+      const lineStarts = [...zoo.matchAll(/\n/g)].map((m) => m.index + 1);
+      for (const at of [0, 1, 2, 3, 10, 40, 200].map((k) => Math.floor((lineStarts.length * k) / 1000))) {
+        const start = lineStarts[at];
+        for (const [name, text] of [
+          ['a blank line inserted', zoo.slice(0, start) + '\n' + zoo.slice(start)],
+          ['two comment lines inserted', zoo.slice(0, start) + '# a\n# b\n' + zoo.slice(start)],
+          ['a blank line deleted', zoo.slice(0, start) + zoo.slice(start).replace(/\n\n/, '\n')],
+          // Offsets move, lines do not: every block but the edited one is reused, fixes and all.
+          ['spaces on a blank line', zoo.slice(0, start) + zoo.slice(start).replace(/\n\n/, '\n   \n')],
+        ] as const) {
+          assertSame(parser, session, text, `${name} at line ${at}`);
+          const limit = name === 'spaces on a blank line' ? 1 : 1 + showingLines;
+          assert.ok(session.cache.lastRan <= limit, `${name} at line ${at}: ${session.cache.lastRan} of ${blocks} blocks re-ran`);
+          assertSame(parser, session, zoo, `back to the zoo after ${name} at line ${at}`);
+        }
+      }
+    } finally {
+      parser.dispose();
+    }
+  });
+
+  it('the Keras version hints kept from the last text equal the hints of the edited text', () => {
+    const lines = [
+      'from keras import ops', 'import keras', 'from tensorflow import keras', 'import tensorflow_addons as tfa', 'from keras.layers.core import Dense',
+      'x = tf.keras.layers.Dense(3)', 'y = Convolution2D(8, 3, 3, border_mode="same")', 'z = Dense(4, W_regularizer=None)', 'w = keras.ops.zeros((1,))',
+      '# from keras import ops', 'v = Deconvolution2D(2, 3)', 'q = tensorflow.keras.Input((3,))', 'from x keras import y',
+    ];
+    const r = rng(0x7e5);
+    const memo = new CandidateMemo();
+    // Long enough that the memo compares the texts chunk by chunk.
+    const filler = 'n = 1\n'.repeat(900);
+    let text = filler + lines.join('\n') + filler;
+    for (let i = 0; i < 3000; i++) {
+      const at = Math.floor(r() * text.length);
+      const kind = r();
+      // Mostly letters typed or deleted inside words; now and then a line of hints swapped in or out.
+      if (kind < 0.45) text = text.slice(0, at) + 'aksoprtfx_23 .('[Math.floor(r() * 15)] + text.slice(at);
+      else if (kind < 0.9) text = text.slice(0, at) + text.slice(at + 1);
+      else text = filler + lines.filter(() => r() < 0.5).join('\n') + filler;
+      assert.deepEqual(memo.of(text, undefined), candidateVersions(text, undefined), JSON.stringify(text));
+    }
+    const reused = memo.reused;
+    assert.ok(reused > 500, `${reused} of 3000 edits kept the last hints`);
   });
 
   it('edits of code several models share', async () => {

@@ -3,8 +3,10 @@
  * into blocks that run apart (blocks.ts), and each block's run is kept, keyed by everything it
  * reads, so an edit inside one model re-runs only that model's block. A block's key:
  *  - the text of its span (from the end of the statement before it to the start of the one
- *    after it, so comments and directives around it count) and the line it starts on (messages
- *    name lines);
+ *    after it, so comments and directives around it count); and, only for a run whose result
+ *    shows lines of the file (messages saying `(line 12)`), the line it starts on. Ranges are
+ *    offsets, so a reused run moves by offsets alone: a line typed above a block that shows no
+ *    lines does not run it again;
  *  - the text of every prelude import, and where it stands against the block;
  *  - the layer-name counters the blocks before it left (Keras `dense_1`), and the options and
  *    Keras reading.
@@ -25,7 +27,7 @@ import type { Mark } from './interp/placement';
 import { sameResolution } from './interp/program';
 import type { Lookup } from './interp/shared-modules';
 import type { AnalyzeOptions, Diagnostic, ElsewhereFacts, KerasVersion, ModelSummary, TensorFact, TextRange } from './types';
-import { mergeReadings, Probe, versionsOf, type VersionGroup } from './versions';
+import { CandidateMemo, mergeReadings, Probe, versionsOf, type VersionGroup } from './versions';
 
 /**
  * Where a summary or tensor fact of an assembled result came from: item `index` of a block run
@@ -46,6 +48,8 @@ export class AnalysisCache {
   /** Runs reused and made by the last analysis (for tests and the benchmark). */
   lastReused = 0;
   lastRan = 0;
+  /** The Keras version hints of the last text (analyzeWithin asks them before the blocks). */
+  readonly versions = new CandidateMemo();
 
   /** Short ids for the long parts of keys that every block shares (options, the prelude's text). */
   private readonly ids = new Map<string, number>();
@@ -78,20 +82,36 @@ export class AnalysisCache {
     this.lastRan = 0;
   }
 
-  /** The run kept for `span` under `head`, when `valid` (its imports still resolve alike). */
-  get(span: string, head: string, valid: (run: BlockRun) => boolean = () => true): BlockRun | undefined {
-    const found = this.runs.get(span, head) ?? this.next.get(span, head);
+  /**
+   * The run kept for `span` under `head`, when `valid` (its imports still resolve alike). A run
+   * that shows lines is kept under `head` and the line (`line()`) too, and is found only there.
+   */
+  get(span: string, head: string, line: () => number, valid: (run: BlockRun) => boolean = () => true): BlockRun | undefined {
+    const find = (h: string) => this.runs.get(span, h) ?? this.next.get(span, h);
+    let found = find(head);
+    // A run of the same span and head at another line shows lines too: it differs only in them.
+    if (found?.showsLines) found = find(lineHead(head, line()));
     const hit = found && valid(found) ? found : undefined;
     if (hit) {
-      this.next.set(span, head, hit);
+      this.keep(span, head, line, hit);
       this.lastReused++;
     }
     return hit;
   }
 
-  set(span: string, head: string, run: BlockRun): void {
-    this.next.set(span, head, run);
+  set(span: string, head: string, line: () => number, run: BlockRun): void {
+    this.keep(span, head, line, run);
     this.lastRan++;
+  }
+
+  private keep(span: string, head: string, line: () => number, run: BlockRun): void {
+    this.next.set(span, head, run);
+    if (run.showsLines) this.next.set(span, lineHead(head, line()), run);
+  }
+
+  /** How many runs the last analysis kept show lines (for tests). */
+  showingLines(): number {
+    return this.next.count((r) => r.showsLines);
   }
 
   commit(): void {
@@ -138,11 +158,23 @@ class RunMap {
   clear(): void {
     this.bySpan.clear();
   }
+
+  /** Distinct runs that satisfy `test`. */
+  count(test: (run: BlockRun) => boolean): number {
+    return new Set([...this.bySpan.values()].flatMap((heads) => [...heads.values()].filter(test))).size;
+  }
+}
+
+/** The key of a run that shows lines: its head and the line its span starts on. */
+function lineHead(head: string, line: number): string {
+  return `${head}@${line}`;
 }
 
 interface BlockRun {
   /** Where the block's span started in the text it ran on. */
   spanStart: number;
+  /** Whether its result shows lines of the file (RunCarry.showsLines): then it is reused only at the same line. */
+  showsLines: boolean;
   result: InterpretResult;
   /** Summaries and tensor facts at each phase boundary (RunCarry.marks). */
   marks: { models: number; tensors: number }[];
@@ -258,15 +290,16 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
     const spanStart = first > 0 ? units[first - 1].end : 0;
     const spanEnd = last + 1 < units.length ? units[last + 1].start : text.length;
     // The prelude's text, and how many of its imports come before the block and inside it.
-    const head = `${JSON.stringify([ctx.optionsKey, group.semantics, ctx.lines(spanStart), prelude.id, prelude.before[first], prelude.before[last + 1]])}${namesKey}`;
+    const head = `${JSON.stringify([ctx.optionsKey, group.semantics, prelude.id, prelude.before[first], prelude.before[last + 1]])}${namesKey}`;
     const span = text.slice(spanStart, spanEnd);
-    let run = ctx.cache.get(span, head, (r) => stillResolves(ctx.options.modules, r));
+    const line = () => ctx.lines(spanStart);
+    let run = ctx.cache.get(span, head, line, (r) => stillResolves(ctx.options.modules, r));
     if (!run && ctx.options.cancelled?.()) return null;
     if (!run) {
       run = runBlock(ctx, group, first, last, names) ?? undefined;
       if (!run || !within(run.result, spanStart, spanEnd)) return null;
       run.spanStart = spanStart;
-      ctx.cache.set(span, head, run);
+      ctx.cache.set(span, head, line, run);
     }
     // A model probed at the end that names layers would take later blocks' names in one run.
     if (b < plan.blocks.length - 1 && !sameCounts(run.bodyEnd, run.end)) return null;
@@ -299,7 +332,7 @@ function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: num
   const meter = new Meter(ctx.options);
   const result = interpretModule({ ...ctx.module, body }, ctx.text, { ...ctx.options, kerasProbe: probe }, meter, carry);
   if (result.truncated || !carry.marks || !carry.bodyEnd) return null;
-  const run: BlockRun = { spanStart: 0, result, marks: carry.marks, bodyEnd: carry.bodyEnd, bodyEndKey: JSON.stringify([...carry.bodyEnd]), end: carry.layerNames, asked: probe.asked, steps: meter.used, endSteps: carry.endSteps ?? 0 };
+  const run: BlockRun = { spanStart: 0, showsLines: carry.showsLines ?? true, result, marks: carry.marks, bodyEnd: carry.bodyEnd, bodyEndKey: JSON.stringify([...carry.bodyEnd]), end: carry.layerNames, asked: probe.asked, steps: meter.used, endSteps: carry.endSteps ?? 0 };
   const deps = carry.dependencies;
   if (!deps) return run;
   // Project modules and stubs: only evaluations shared between analyses have no effects another block would repeat.

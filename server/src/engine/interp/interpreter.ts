@@ -81,6 +81,8 @@ export interface RunCarry {
   /** Set with `elsewhereMarks`: a fact placed in another file names a place in the analysed file. */
   entryRefs?: boolean;
   dependencies?: ReturnType<Program['dependencies']>;
+  /** Set by the run: whether its result shows lines of the analysed file (messages saying `line 12`). */
+  showsLines?: boolean;
 }
 
 const MAX_CALL_DEPTH = 40;
@@ -187,6 +189,10 @@ export class Interpreter implements InterpreterHost {
     return this.program.lineOf(offset);
   }
 
+  lineKey(offset: number): number {
+    return this.program.lineKey(offset);
+  }
+
   lineLabel(offset: number, from: number): string {
     const m = this.program.moduleAt(offset);
     // A notebook's cells are the analysed file's; an imported module is a plain file.
@@ -271,6 +277,7 @@ export class Interpreter implements InterpreterHost {
       diagnostics.push(budgetDiagnostic(stop.budget.budget, at, this.text, this.meter.limits));
     }
     const result = { diagnostics, models: this.models.summaries(), tensors: this.tensors, truncated: stop !== null };
+    if (carry) carry.showsLines = this.program.entryLinesShown;
     if (!this.program.multiFile) return result;
     const { placedMarks, ...placed } = placeResults(this.program, result, carry?.marks);
     if (carry && placedMarks) {

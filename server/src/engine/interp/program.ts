@@ -277,8 +277,21 @@ export class Program {
     return !!this.moduleAt(r.start).source?.stub;
   }
 
-  /** The line of `offset` within its own module (0-based). */
+  /** Whether a line of the entry was asked for something shown (the result then depends on where its code stands). */
+  entryLinesShown = false;
+
+  /** The line of `offset` within its own module (0-based), to show. */
   lineOf(offset: number): number {
+    if (this.moduleAt(offset) === this.entry) this.entryLinesShown = true;
+    return this.lineKey(offset);
+  }
+
+  /**
+   * The line of `offset` within its own module, only to compare with the lines of places near
+   * it (a directive on a model's line): never shown, so it does not tie the result to where
+   * the code stands in the file.
+   */
+  lineKey(offset: number): number {
     const m = this.moduleAt(offset);
     m.lines ??= new LineIndex(m.source ? m.source.text : this.pieces[0]);
     return m.lines.lineOf(offset - m.base);

@@ -424,7 +424,7 @@ function directives(ctx: ModelContext): Map<number, Shape> {
     found = new Map();
     for (const c of ctx.host.module.comments) {
       const shape = parseInputDirective(c.text);
-      if (shape) found.set(ctx.lines.lineOf(c.range.start), shape);
+      if (shape) found.set(ctx.lines.lineKey(c.range.start), shape);
     }
     directiveCache.set(ctx, found);
   }
@@ -435,7 +435,7 @@ function directives(ctx: ModelContext): Map<number, Shape> {
 function fromDirective(ctx: ModelContext, obj: ObjectValue): TensorVal | null {
   const entryLines = directives(ctx);
   // The directives are the analysed file's comments: a place in an imported module has none.
-  const byLine = { get: (at: number) => (ctx.host.inEntry({ start: at, end: at }) ? entryLines.get(ctx.lines.lineOf(at)) : undefined) };
+  const byLine = { get: (at: number) => (ctx.host.inEntry({ start: at, end: at }) ? entryLines.get(ctx.lines.lineKey(at)) : undefined) };
   const direct = byLine.get(obj.range.start);
   if (direct) return tensorVal(direct, libOf(obj.framework!), null, obj.range);
   if (!obj.cls) return null;
