@@ -58,7 +58,11 @@ export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
     }
     const engine = withPortOf(parser, analyzeText(parser, job.text, engineOptions(settings)), job.text, engineOptions(settings), { file: job.file });
     const out = summarise(job.id, lintEngineResult(engine, job.text, settings, provider?.textOf));
-    if (out.imports && provider) out.imports = out.imports.map((m) => ({ ...m, hash: contentHash(provider.textOf(m.path) ?? '') }));
+    if (out.imports && provider) {
+      // Every module found was hashed when its lookup was recorded: reuse that hash.
+      const hashes = new Map(Object.values(lookups).filter((l) => l !== null));
+      out.imports = out.imports.map((m) => ({ ...m, hash: hashes.get(m.path) ?? contentHash(provider.textOf(m.path) ?? '') }));
+    }
     if (provider) out.lookups = lookups;
     return out;
   } catch (e) {
