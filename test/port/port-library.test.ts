@@ -54,6 +54,18 @@ test("Keras' ResNet50 ports to torchvision's resnet50 and the Gluon zoo's resnet
   assert.deepEqual(gluon.check?.outputShape, [2, 1000]);
 });
 
+test('a port names only the differences between its own two libraries', () => {
+  // torchvision → Gluon: no Keras biases; Gluon counts BatchNorm statistics and strides in the 1x1.
+  const gluon = port(TORCH_RESNET18, 'gluon');
+  assert.deepEqual(gluon.problems, []);
+  const gluonText = `${gluon.code}\n${gluon.notes!.join('\n')}`;
+  assert.doesNotMatch(gluonText, /Keras/);
+  assert.match(gluonText, /Gluon counts BatchNorm's moving statistics, Gluon's v1 blocks stride in the first 1x1 convolution, torchvision's \(v1\.5\) in the 3x3/);
+  // Keras → Gluon: both count the statistics and stride alike; only Keras' biases differ.
+  const keras = port(KERAS_RESNET, 'gluon');
+  assert.match(keras.code!, /built by another library: Keras' ResNet convolutions have biases\./);
+});
+
 test("torchvision's resnet50 ports to Keras' ResNet50 without the softmax head; resnet18 has no Keras equivalent", () => {
   const keras = port(TORCH_RESNET, 'keras');
   assert.deepEqual(keras.problems, []);

@@ -12,7 +12,7 @@ import { analyzeText } from '../index';
 import type { PythonParser } from '../syntax/tree';
 import type { AnalyzeOptions, BackboneSummary, Dim, LayerApplication, ModelSummary } from '../types';
 import { shapeText, toChannelsFirst, toChannelsLast, type Layout, type PortFramework } from './ir';
-import { FAMILIES, LIBRARY, type Family } from './library';
+import { differencesBetween, FAMILIES, LIBRARY, type Family } from './library';
 import { pyTuple } from './plan';
 import { LineIndex } from '../positions';
 import { pep8Lines } from './pep8';
@@ -56,7 +56,7 @@ export function portBackboneModel(parser: PythonParser, text: string, m: ModelSu
         ? `${LIBRARY[source]} ${b.library} has no equivalent in ${LIBRARY[to]}`
         : `${LIBRARY[to]} ${targetName} has no ${cut === 'spatial' ? 'feature-map' : 'pooled'} cut like the source's`;
   const demo = demoDims(m.inputShapes[0]?.dims ?? input.dims, source, to);
-  const code = pep8Lines(assemble(to, headResult, b, expr, family?.differs ?? '', targetName ?? b.library, demo, cut, output.dims, source, expr ? null : reason));
+  const code = pep8Lines(assemble(to, headResult, b, expr, family ? differencesBetween(family, source, to) : '', targetName ?? b.library, demo, cut, output.dims, source, expr ? null : reason));
   const problems = [...headResult.problems];
   if (!expr) problems.push(`not ported: ${reason}; a marked stub that must give ${shapeText(targetDims(output.dims, source, to))} stands in its place`);
   const notes: string[] = [];
@@ -74,7 +74,7 @@ export function portBackboneModel(parser: PythonParser, text: string, m: ModelSu
     const headTotal = headResult.check?.targetTotal ?? null;
     const portBackbone = ported?.totalParams != null && headTotal !== null ? ported.totalParams - headTotal : null;
     if (portBackbone !== sourceBackbone) {
-      notes.push(`parameter counts differ between the libraries: the backbone ${LIBRARY[source]} ${b.library} has ${fmt(sourceBackbone)}, ${LIBRARY[to]} ${targetName} ${fmt(portBackbone)} (${family!.differs}); the head has ${fmt(headTotal)} in both`);
+      notes.push(`parameter counts differ between the libraries: the backbone ${LIBRARY[source]} ${b.library} has ${fmt(sourceBackbone)}, ${LIBRARY[to]} ${targetName} ${fmt(portBackbone)} (${differencesBetween(family!, source, to)}); the head has ${fmt(headTotal)} in both`);
     }
   }
   return {

@@ -19,25 +19,53 @@ import type { PortResult } from './index';
  * them one to one: a VGG's convolutions per block (then three dense layers), a DenseNet's layers
  * per dense block.
  */
-export interface Family { torch?: string; keras?: string; gluon?: string; differs: string; weights?: { kind: 'vgg' | 'densenet'; blocks: number[] } }
+export interface Family { torch?: string; keras?: string; gluon?: string; differs: Difference[]; weights?: { kind: 'vgg' | 'densenet'; blocks: number[] } }
 
-const RESNET = "Keras' ResNet convolutions have biases, Keras and Gluon count BatchNorm's moving statistics, and Keras' and Gluon's v1 blocks stride in the first 1x1 convolution, torchvision's (v1.5) in the 3x3";
+/**
+ * One way the libraries' versions of a family differ. `odd` names the libraries on one side of
+ * the difference: it matters to a port only when exactly one of its two libraries is odd (Keras
+ * and Gluon both count BatchNorm's moving statistics, so a Keras → Gluon port does not mention
+ * it), and the text then names that library. Without `odd`, it holds for every pair.
+ */
+export interface Difference { text: string | ((oddLibrary: string) => string); odd?: PortFramework[] }
+
+const SHORT_NAME: Record<PortFramework, string> = { torch: 'torchvision', keras: 'Keras', gluon: 'Gluon' };
+
+/** The differences that matter between `a` and `b`, as one clause list for a note or a comment. */
+export function differencesBetween(family: Family, a: PortFramework, b: PortFramework): string {
+  const clauses = family.differs.flatMap((d) => {
+    if (!d.odd) return [typeof d.text === 'string' ? d.text : d.text('')];
+    if (d.odd.includes(a) === d.odd.includes(b)) return [];
+    const odd = SHORT_NAME[d.odd.includes(a) ? a : b];
+    return [typeof d.text === 'string' ? d.text : d.text(odd)];
+  });
+  return clauses.join(', ') || 'the same layers';
+}
+
+const BN_STATISTICS: Difference = { text: (lib) => `${lib} counts BatchNorm's moving statistics`, odd: ['keras', 'gluon'] };
+const RESNET: Difference[] = [
+  { text: "Keras' ResNet convolutions have biases", odd: ['keras'] },
+  BN_STATISTICS,
+  { text: (lib) => `${lib}'s v1 blocks stride in the first 1x1 convolution, torchvision's (v1.5) in the 3x3`, odd: ['keras', 'gluon'] },
+];
+const VGG: Difference[] = [{ text: 'the same layers' }, { text: (lib) => `${lib} adds dropout in the classifier`, odd: ['torch', 'gluon'] }];
+const DENSENET: Difference[] = [{ text: 'the same blocks' }, BN_STATISTICS];
 export const FAMILIES: Family[] = [
   { torch: 'resnet18', gluon: 'resnet18_v1', differs: RESNET },
   { torch: 'resnet34', gluon: 'resnet34_v1', differs: RESNET },
   { torch: 'resnet50', keras: 'ResNet50', gluon: 'resnet50_v1', differs: RESNET },
   { torch: 'resnet101', keras: 'ResNet101', gluon: 'resnet101_v1', differs: RESNET },
   { torch: 'resnet152', keras: 'ResNet152', gluon: 'resnet152_v1', differs: RESNET },
-  { torch: 'vgg16', keras: 'VGG16', gluon: 'vgg16', differs: 'the same layers; torchvision and Gluon add dropout in the classifier', weights: { kind: 'vgg', blocks: [2, 2, 3, 3, 3] } },
-  { torch: 'vgg19', keras: 'VGG19', gluon: 'vgg19', differs: 'the same layers; torchvision and Gluon add dropout in the classifier', weights: { kind: 'vgg', blocks: [2, 2, 4, 4, 4] } },
-  { torch: 'mobilenet_v2', keras: 'MobileNetV2', gluon: 'mobilenet_v2_1_0', differs: 'the same blocks; the libraries differ in BatchNorm epsilon and padding' },
-  { torch: 'densenet121', keras: 'DenseNet121', gluon: 'densenet121', differs: 'the same blocks; Keras counts BatchNorm moving statistics', weights: { kind: 'densenet', blocks: [6, 12, 24, 16] } },
-  { torch: 'densenet169', keras: 'DenseNet169', gluon: 'densenet169', differs: 'the same blocks; Keras counts BatchNorm moving statistics', weights: { kind: 'densenet', blocks: [6, 12, 32, 32] } },
-  { torch: 'densenet201', keras: 'DenseNet201', gluon: 'densenet201', differs: 'the same blocks; Keras counts BatchNorm moving statistics', weights: { kind: 'densenet', blocks: [6, 12, 48, 32] } },
-  { torch: 'alexnet', gluon: 'alexnet', differs: 'torchvision pools adaptively to 6x6 before the classifier' },
-  { torch: 'squeezenet1_0', gluon: 'squeezenet1_0', differs: 'the same fire modules' },
-  { torch: 'squeezenet1_1', gluon: 'squeezenet1_1', differs: 'the same fire modules' },
-  { torch: 'inception_v3', keras: 'InceptionV3', differs: "torchvision's has an auxiliary classifier (used in training only)" },
+  { torch: 'vgg16', keras: 'VGG16', gluon: 'vgg16', differs: VGG, weights: { kind: 'vgg', blocks: [2, 2, 3, 3, 3] } },
+  { torch: 'vgg19', keras: 'VGG19', gluon: 'vgg19', differs: VGG, weights: { kind: 'vgg', blocks: [2, 2, 4, 4, 4] } },
+  { torch: 'mobilenet_v2', keras: 'MobileNetV2', gluon: 'mobilenet_v2_1_0', differs: [{ text: 'the same blocks' }, { text: 'the libraries differ in BatchNorm epsilon and padding' }] },
+  { torch: 'densenet121', keras: 'DenseNet121', gluon: 'densenet121', differs: DENSENET, weights: { kind: 'densenet', blocks: [6, 12, 24, 16] } },
+  { torch: 'densenet169', keras: 'DenseNet169', gluon: 'densenet169', differs: DENSENET, weights: { kind: 'densenet', blocks: [6, 12, 32, 32] } },
+  { torch: 'densenet201', keras: 'DenseNet201', gluon: 'densenet201', differs: DENSENET, weights: { kind: 'densenet', blocks: [6, 12, 48, 32] } },
+  { torch: 'alexnet', gluon: 'alexnet', differs: [{ text: 'torchvision pools adaptively to 6x6 before the classifier' }] },
+  { torch: 'squeezenet1_0', gluon: 'squeezenet1_0', differs: [{ text: 'the same fire modules' }] },
+  { torch: 'squeezenet1_1', gluon: 'squeezenet1_1', differs: [{ text: 'the same fire modules' }] },
+  { torch: 'inception_v3', keras: 'InceptionV3', differs: [{ text: "torchvision's has an auxiliary classifier (used in training only)" }] },
 ];
 
 export const LIBRARY: Record<PortFramework, string> = { torch: 'torchvision.models', keras: 'keras.applications', gluon: 'the Gluon model zoo' };
@@ -75,7 +103,7 @@ export function portLibraryModel(parser: PythonParser, text: string, m: ModelSum
   const demo = to === 'keras' ? toChannelsLast(inputDims) : inputDims;
   const classes = ctor.classes ?? newHeadClasses(parser, m, source, ctor.name, options) ?? 1000;
   const loader = withWeights && family.weights ? libraryWeightLoader(family.weights, source, ctor.name, target) : [];
-  const code = libraryCode(m, source, ctor.name, to, target, family.differs, classes, demo, !ctor.logits, loader);
+  const code = libraryCode(m, source, ctor.name, to, target, differencesBetween(family, source, to), classes, demo, !ctor.logits, loader);
   const notes: string[] = [];
   const problems: string[] = [];
   // The demo block runs for sure here: as an unknown branch it would lose the Gluon zoo's deferred shapes.
@@ -88,7 +116,7 @@ export function portLibraryModel(parser: PythonParser, text: string, m: ModelSum
   const want = m.layers.length ? m.layers[m.layers.length - 1].outputShape?.dims ?? null : null;
   if (want && outputShape && !sameAfterBatch(outputShape, want)) problems.push(`the port's output is ${shapeText(outputShape)}, the source's ${shapeText(want)}`);
   if (ported && ported.totalParams !== m.totalParams) {
-    notes.push(`parameter counts differ between the libraries: ${LIBRARY[source]} ${ctor.name} has ${fmt(m.totalParams)}, ${LIBRARY[to]} ${target} ${fmt(ported.totalParams)} (${family.differs})`);
+    notes.push(`parameter counts differ between the libraries: ${LIBRARY[source]} ${ctor.name} has ${fmt(m.totalParams)}, ${LIBRARY[to]} ${target} ${fmt(ported.totalParams)} (${differencesBetween(family, source, to)})`);
   }
   return {
     ...base, code, problems, notes,
@@ -129,7 +157,7 @@ function fmt(n: number | null): string {
 /** Why a library model's weights cannot be converted for the target, or null. */
 function libraryWeightsRefusal(family: Family, source: PortFramework, to: PortFramework, from: string, target: string, inputDims: Dim[]): string | null {
   const pair = `${LIBRARY[source]} ${from} and ${LIBRARY[to]} ${target}`;
-  if (!family.weights) return `${pair} are different networks (${family.differs}): their weights do not map one to one; load the pretrained ${target} of ${LIBRARY[to]} instead`;
+  if (!family.weights) return `${pair} are different networks (${differencesBetween(family, source, to)}): their weights do not map one to one; load the pretrained ${target} of ${LIBRARY[to]} instead`;
   if (source === 'gluon' || to === 'gluon') return `the weight conversion of ${pair} is not written (only between keras.applications and torchvision, checked in both frameworks); load the pretrained ${target} of ${LIBRARY[to]} instead`;
   if (family.weights.kind === 'vgg' && (inputDims[2] !== 224 || inputDims[3] !== 224)) return `Keras' VGG classifier reads the (H/32, W/32, 512) feature map and torchvision's pools it to 7x7 first: the two have the same weights at 224x224 only, and this model reads ${shapeText(inputDims)}`;
   return null;
