@@ -96,3 +96,13 @@ def get_model(name, **kwargs):
     if name in _GLUON_ZOO_NAMES:
         return _gluon_vision.get_model(name, **kwargs)
     return None
+
+
+# Pruned ResNets (gcvprune): GluonCV's resnetv1b_pruned.py names.
+from .resnetv1b_pruned import *
+
+_MODELS.update({
+    "resnet18_v1b_0.89": resnet18_v1b_89, "resnet50_v1d_0.86": resnet50_v1d_86, "resnet50_v1d_0.48": resnet50_v1d_48,
+    "resnet50_v1d_0.37": resnet50_v1d_37, "resnet50_v1d_0.11": resnet50_v1d_11, "resnet101_v1d_0.76": resnet101_v1d_76,
+    "resnet101_v1d_0.73": resnet101_v1d_73,
+})
