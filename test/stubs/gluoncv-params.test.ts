@@ -592,8 +592,25 @@ describe('gluoncv.model_zoo stubs: pruned ResNets', () => {
   }
 });
 
+/**
+ * GluonCV's slow-only I3D (i3d_slow.py): the I3D ResNet-101 formula with 3x1x1 first convolutions
+ * in every block of the last two stages only, and a 1x7x7 stem instead of 5x7x7.
+ */
+const i3dSlow101 = (classes: number) =>
+  i3dResnet([[0, 0, 0], [0, 0, 0, 0], every(23, () => true), [1, 1, 1]], classes) - convNoBias(5 * 49, 3, 64) + convNoBias(49, 3, 64);
+
 const GCVPRUNE_CASES: [string, number, string, string][] = [
   ...Object.entries(PRUNED_SHAPES).map(([name, shapes]): [string, number, string, string] => [name, prunedResnet(shapes), '(2, 3, 224, 224)', '(2, 1000)']),
+  ['i3d_resnet50_v1_custom', i3dResnet(INFLATE_50, 400), '(2, 3, 32, 224, 224)', '(2, 400)'],
+  ['slowfast_4x16_resnet50_custom', slowfast(R50, 5, 400), '(2, 3, 36, 224, 224)', '(2, 400)'],
+  ['slowfast_4x16_resnet101_kinetics400', slowfast(R101, 5, 400), '(1, 3, 36, 224, 224)', '(1, 400)'],
+  ['resnet50_v1b_custom', resnetV1b(50, null, 400), '(2, 3, 224, 224)', '(2, 400)'],
+  ['resnet18_v1b_custom', resnetV1b(18, null, 400), '(2, 3, 224, 224)', '(2, 400)'],
+  ['resnet50_v1b_ucf101', resnetV1b(50, null, 101), '(2, 3, 224, 224)', '(2, 101)'],
+  ['r2plus1d_resnet50_kinetics400', TORCH_COUNTS.r2plus1d_50, '(2, 3, 16, 112, 112)', '(2, 400)'],
+  ['r2plus1d_resnet101_kinetics400', TORCH_COUNTS.r2plus1d_101, '(1, 3, 16, 112, 112)', '(1, 400)'],
+  ['r2plus1d_resnet152_kinetics400', TORCH_COUNTS.r2plus1d_152, '(1, 3, 16, 112, 112)', '(1, 400)'],
+  ['i3d_slow_resnet101_f16s4_kinetics700', i3dSlow101(700), '(1, 3, 16, 224, 224)', '(1, 700)'],
 ];
 CASES.push(...GCVPRUNE_CASES);
 
