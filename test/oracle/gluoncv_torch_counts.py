@@ -5,6 +5,7 @@ here adds the running statistics to torch's parameters. Prints one JSON object:
   googlenet_features / inception_v3_features: the network without its fc (aux heads off);
   *_inflated: the same with each k_h x k_w convolution weight inflated to max(k_h, k_w) x k_h x k_w (I3D);
   r2plus1d_18 / r2plus1d_34: torchvision's video R(2+1)D with 400 classes (34: 3-4-6-3 blocks);
+  r2plus1d_50 / 101 / 152: the same on bottlenecks (3-4-6-3, 3-4-23-3, 3-8-36-3 blocks);
   resnext*/se_resnext*: torchvision's ResNeXt with 1000 classes (SE adds two biased 1x1 convolutions 4c -> c/4 -> 4c per block).
 """
 import json
@@ -64,6 +65,9 @@ counts = {
     "r2plus1d_18": gluon_count(video.r2plus1d_18(num_classes=400)),
     "r2plus1d_34": gluon_count(r21d_34),
 }
+for depth, layers in (("50", [3, 4, 6, 3]), ("101", [3, 4, 23, 3]), ("152", [3, 8, 36, 3])):
+    counts["r2plus1d_" + depth] = gluon_count(video.VideoResNet(block=video.resnet.Bottleneck, conv_makers=[video.resnet.Conv2Plus1D] * 4,
+                                                                layers=layers, stem=video.resnet.R2Plus1dStem, num_classes=400))
 for name, model in resnexts.items():
     counts[name] = gluon_count(model)
     counts["se_" + name] = gluon_count(model) + se_gates(model)

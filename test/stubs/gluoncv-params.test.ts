@@ -16,6 +16,7 @@ import { parser } from '../helpers/engine';
 import { fileModuleProvider } from '../../server/src/host/project';
 import { GLUON_MODEL_ZOO } from './gluon-zoo-counts';
 import { TORCH_COUNTS } from './gluoncv-torch-counts';
+import { PRUNED_SHAPES, type PrunedShapes } from './gluoncv-pruned-shapes';
 
 const conv = (kernel: number, cin: number, cout: number) => kernel * cin * cout + cout;
 const dense = (cin: number, cout: number) => cin * cout + cout;
@@ -528,16 +529,91 @@ describe('gluoncv.model_zoo stubs: the table in docs/library-models.md', () => {
   });
 });
 
+/** Builds `name` through get_model, runs it on zeros of `input`: no diagnostic, `params` parameters, `output` out. */
+function itCountsByFormula([name, params, input, output]: [string, number, string, string]) {
+  it(`${name}: ${params.toLocaleString('en')} parameters`, async () => {
+    const snippet = `import mxnet as mx\nnet = get_model('${name}')\nout = net(mx.nd.zeros(${input}))\n`;
+    const { program, result } = await analyzeWithStub('gluoncv.model_zoo', snippet, { modules: await stubModules() });
+    assert.equal(result.internalError, undefined, result.internalError);
+    assert.deepEqual(result.diagnostics.map((d) => d.message), []);
+    assert.equal(result.models.find((m) => m.name === 'net')?.totalParams, params);
+    const out = result.tensors.find((t) => t.name === 'out' && t.range.start >= program.snippetStart);
+    assert.equal(out && formatShape(out.shape), output);
+  });
+}
+
 describe('gluoncv.model_zoo stubs: parameters by formula', () => {
-  for (const [name, params, input, output] of CASES) {
-    it(`${name}: ${params.toLocaleString('en')} parameters`, async () => {
-      const snippet = `import mxnet as mx\nnet = get_model('${name}')\nout = net(mx.nd.zeros(${input}))\n`;
-      const { program, result } = await analyzeWithStub('gluoncv.model_zoo', snippet, { modules: await stubModules() });
-      assert.equal(result.internalError, undefined, result.internalError);
-      assert.deepEqual(result.diagnostics.map((d) => d.message), []);
-      assert.equal(result.models.find((m) => m.name === 'net')?.totalParams, params);
-      const out = result.tensors.find((t) => t.name === 'out' && t.range.start >= program.snippetStart);
-      assert.equal(out && formatShape(out.shape), output);
+  for (const c of CASES) itCountsByFormula(c);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Pruned ResNets and the remaining action-recognition names (gcvprune).
+
+/**
+ * A pruned ResNet's parameters from its JSON weight shapes (gluoncv-pruned-shapes.ts): each
+ * unbiased k x k convolution out * in * k * k with a batch norm on its output, and the Dense
+ * head. Also asserts that every convolution takes the channels the previous one gives (the
+ * residual sums need each block to end at the stage's width), which catches a mistyped shape.
+ */
+function prunedResnet(shapes: PrunedShapes): number {
+  const bottleneck = shapes.stem.length === 3;
+  const kernels = bottleneck ? [1, 3, 1] : [3, 3];
+  const cell = ([out, cin]: [number, number], k: number) => convNoBias(k * k, cin, out) + bn(out);
+  let total = shapes.stem.reduce((t, s) => t + cell(s, bottleneck ? 3 : 7), 0);
+  let width = shapes.stem[shapes.stem.length - 1][0];
+  shapes.stages.forEach(([down, ...convs], stage) => {
+    const out = convs[kernels.length - 1][0];
+    if (down) {
+      assert.deepEqual(down, [out, width], `stage ${stage + 1} projection`);
+      total += cell(down, 1);
+    } else assert.equal(out, width, `stage ${stage + 1} keeps its width without a projection`);
+    convs.forEach((shape, i) => {
+      const position = i % kernels.length;
+      const input = position > 0 ? convs[i - 1][0] : i === 0 ? width : out;
+      assert.equal(shape[1], input, `stage ${stage + 1} convolution ${i} input`);
+      if (position === kernels.length - 1) assert.equal(shape[0], out, `stage ${stage + 1} block ${Math.floor(i / kernels.length)} output`);
+      total += cell(shape, kernels[position]);
+    });
+    width = out;
+  });
+  assert.equal(shapes.dense[1], width, 'Dense in_units');
+  return total + dense(shapes.dense[1], shapes.dense[0]);
+}
+
+describe('gluoncv.model_zoo stubs: pruned ResNets', () => {
+  // GluonCV names each pruned model by the share of its unpruned network's parameters it keeps
+  // (truncated to two decimals): an independent check of the transcribed JSON shapes.
+  const unpruned: Record<string, number> = { resnet18_v1b: resnetV1b(18, null, 1000), resnet50_v1d: resnetV1b(50, 32, 1000), resnet101_v1d: resnetV1b(101, 32, 1000) };
+  for (const [name, shapes] of Object.entries(PRUNED_SHAPES)) {
+    it(`${name} keeps ${name.split('_').pop()} of ${name.replace(/_0\.\d+$/, '')}'s parameters`, () => {
+      const share = prunedResnet(shapes) / unpruned[name.replace(/_0\.\d+$/, '')];
+      assert.equal(Math.floor(share * 100) / 100, Number(name.split('_').pop()));
     });
   }
+});
+
+/**
+ * GluonCV's slow-only I3D (i3d_slow.py): the I3D ResNet-101 formula with 3x1x1 first convolutions
+ * in every block of the last two stages only, and a 1x7x7 stem instead of 5x7x7.
+ */
+const i3dSlow101 = (classes: number) =>
+  i3dResnet([[0, 0, 0], [0, 0, 0, 0], every(23, () => true), [1, 1, 1]], classes) - convNoBias(5 * 49, 3, 64) + convNoBias(49, 3, 64);
+
+const GCVPRUNE_CASES: [string, number, string, string][] = [
+  ...Object.entries(PRUNED_SHAPES).map(([name, shapes]): [string, number, string, string] => [name, prunedResnet(shapes), '(2, 3, 224, 224)', '(2, 1000)']),
+  ['i3d_resnet50_v1_custom', i3dResnet(INFLATE_50, 400), '(2, 3, 32, 224, 224)', '(2, 400)'],
+  ['slowfast_4x16_resnet50_custom', slowfast(R50, 5, 400), '(2, 3, 36, 224, 224)', '(2, 400)'],
+  ['slowfast_4x16_resnet101_kinetics400', slowfast(R101, 5, 400), '(1, 3, 36, 224, 224)', '(1, 400)'],
+  ['resnet50_v1b_custom', resnetV1b(50, null, 400), '(2, 3, 224, 224)', '(2, 400)'],
+  ['resnet18_v1b_custom', resnetV1b(18, null, 400), '(2, 3, 224, 224)', '(2, 400)'],
+  ['resnet50_v1b_ucf101', resnetV1b(50, null, 101), '(2, 3, 224, 224)', '(2, 101)'],
+  ['r2plus1d_resnet50_kinetics400', TORCH_COUNTS.r2plus1d_50, '(2, 3, 16, 112, 112)', '(2, 400)'],
+  ['r2plus1d_resnet101_kinetics400', TORCH_COUNTS.r2plus1d_101, '(1, 3, 16, 112, 112)', '(1, 400)'],
+  ['r2plus1d_resnet152_kinetics400', TORCH_COUNTS.r2plus1d_152, '(1, 3, 16, 112, 112)', '(1, 400)'],
+  ['i3d_slow_resnet101_f16s4_kinetics700', i3dSlow101(700), '(1, 3, 16, 224, 224)', '(1, 700)'],
+];
+CASES.push(...GCVPRUNE_CASES);
+
+describe('gluoncv.model_zoo stubs: parameters by formula (gcvprune)', () => {
+  for (const c of GCVPRUNE_CASES) itCountsByFormula(c);
 });

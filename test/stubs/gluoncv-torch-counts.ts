@@ -23,4 +23,8 @@ export const TORCH_COUNTS = {
   se_resnext50_32x4d: 27_628_120,
   se_resnext101_32x4d: 49_093_272,
   se_resnext101_64x4d: 88_435_864,
+  /** torchvision's video R(2+1)D on bottlenecks (3-4-6-3, 3-4-23-3, 3-8-36-3 blocks) with 400 classes. */
+  r2plus1d_50: 54_023_375,
+  r2plus1d_101: 100_063_455,
+  r2plus1d_152: 137_987_791,
 };

@@ -96,3 +96,23 @@ def get_model(name, **kwargs):
     if name in _GLUON_ZOO_NAMES:
         return _gluon_vision.get_model(name, **kwargs)
     return None
+
+
+# Pruned ResNets (gcvprune): GluonCV's resnetv1b_pruned.py names.
+from .resnetv1b_pruned import *
+
+_MODELS.update({
+    "resnet18_v1b_0.89": resnet18_v1b_89, "resnet50_v1d_0.86": resnet50_v1d_86, "resnet50_v1d_0.48": resnet50_v1d_48,
+    "resnet50_v1d_0.37": resnet50_v1d_37, "resnet50_v1d_0.11": resnet50_v1d_11, "resnet101_v1d_0.76": resnet101_v1d_76,
+    "resnet101_v1d_0.73": resnet101_v1d_73,
+})
+
+# Remaining action-recognition names (gcvprune): the fine-tuning `_custom` models, TSN on UCF101,
+# R(2+1)D on bottlenecks, SlowFast 4x16 on ResNet-101 and the slow-only I3D of i3d_slow.py.
+_MODELS.update({
+    "i3d_resnet50_v1_custom": i3d_resnet50_v1_custom, "slowfast_4x16_resnet50_custom": slowfast_4x16_resnet50_custom,
+    "resnet50_v1b_custom": resnet50_v1b_custom, "resnet18_v1b_custom": resnet18_v1b_custom, "resnet50_v1b_ucf101": resnet50_v1b_ucf101,
+    "r2plus1d_resnet50_kinetics400": r2plus1d_resnet50_kinetics400, "r2plus1d_resnet101_kinetics400": r2plus1d_resnet101_kinetics400,
+    "r2plus1d_resnet152_kinetics400": r2plus1d_resnet152_kinetics400, "slowfast_4x16_resnet101_kinetics400": slowfast_4x16_resnet101_kinetics400,
+    "i3d_slow_resnet101_f16s4_kinetics700": i3d_slow_resnet101_f16s4_kinetics700,
+})

@@ -19,12 +19,20 @@ the blocks GluonCV's `nonlocal_freq` marks in the second and third stages (5 or 
 attention of every position over the pooled ones by two batch_dots, the result reshaped back to
 (N, C/2, T, H, W), a biased 1x1x1 convolution back to C and a batch norm, added to the block's
 output. The pools need H and W of at least 2 there, which any input that passes the stem gives.
+
+`i3d_resnet50_v1_custom` is the Kinetics I3D ResNet-50 with `nclass` outputs (dropout 0.8) that
+GluonCV's fine-tuning tutorial builds. `i3d_slow_resnet101_f16s4_kinetics700`
+(`gluoncv/model_zoo/action_recognition/i3d_slow.py`: the slow pathway of SlowFast alone) is
+ResNet-101 with a 1x7x7 stem and a 1x3x3 max pool that keep every frame, no 2x1x1 pool, 3x1x1
+first convolutions only in the last two stages: any clip length. `feat_ext=True` returns the
+averaged features before the dropout and the head.
 """
 from mxnet.gluon import HybridBlock, nn
 
 __all__ = ["I3D_ResNetV1", "i3d_resnet50_v1_kinetics400", "i3d_resnet101_v1_kinetics400", "i3d_resnet50_v1_sthsthv2",
            "i3d_resnet50_v1_hmdb51", "i3d_resnet50_v1_ucf101", "i3d_nl5_resnet50_v1_kinetics400", "i3d_nl10_resnet50_v1_kinetics400",
-           "i3d_nl5_resnet101_v1_kinetics400", "i3d_nl10_resnet101_v1_kinetics400"]
+           "i3d_nl5_resnet101_v1_kinetics400", "i3d_nl10_resnet101_v1_kinetics400", "i3d_resnet50_v1_custom",
+           "i3d_slow_resnet101_f16s4_kinetics700"]
 
 _INFLATE = {
     50: ((1, 1, 1), (1, 0, 1, 0), (1, 0, 1, 0, 1, 0), (0, 1, 0)),
@@ -98,20 +106,25 @@ class Bottleneck3D(HybridBlock):
 
 
 class I3D_ResNetV1(HybridBlock):
-    def __init__(self, nclass, depth, num_segments=1, num_crop=1, dropout_ratio=0.5, inflate_freq=None, nonlocal_freq=None, **kwargs):
+    # `slow_only`: GluonCV's i3d_slow.py network, whose stem and pool keep every frame (no 2x1x1 pool either).
+    def __init__(self, nclass, depth, num_segments=1, num_crop=1, dropout_ratio=0.5, inflate_freq=None, nonlocal_freq=None,
+                 feat_ext=False, slow_only=False, **kwargs):
         super(I3D_ResNetV1, self).__init__()
         self.num_segments = num_segments
         self.num_crop = num_crop
+        self.feat_ext = feat_ext
         self.feat_dim = 2048
         stage_blocks = {50: (3, 4, 6, 3), 101: (3, 4, 23, 3)}[depth]
         if inflate_freq is None:
             inflate_freq = _INFLATE[depth]
         self.first_stage = nn.HybridSequential(prefix="")
-        self.first_stage.add(nn.Conv3D(in_channels=3, channels=64, kernel_size=(5, 7, 7), strides=(2, 2, 2), padding=(2, 3, 3), use_bias=False))
+        kernel_t, stride_t = (1, 1) if slow_only else (5, 2)
+        self.first_stage.add(nn.Conv3D(in_channels=3, channels=64, kernel_size=(kernel_t, 7, 7), strides=(stride_t, 2, 2),
+                                       padding=((kernel_t - 1) // 2, 3, 3), use_bias=False))
         self.first_stage.add(nn.BatchNorm(in_channels=64))
         self.first_stage.add(nn.Activation("relu"))
-        self.first_stage.add(nn.MaxPool3D(pool_size=(1, 3, 3), strides=(2, 2, 2), padding=(0, 1, 1)))
-        self.pool2 = nn.MaxPool3D(pool_size=(2, 1, 1), strides=(2, 1, 1), padding=(0, 0, 0))
+        self.first_stage.add(nn.MaxPool3D(pool_size=(1, 3, 3), strides=(stride_t, 2, 2), padding=(0, 1, 1)))
+        self.pool2 = None if slow_only else nn.MaxPool3D(pool_size=(2, 1, 1), strides=(2, 1, 1), padding=(0, 0, 0))
         layers = []
         inplanes = 64
         for i, num_blocks in enumerate(stage_blocks):
@@ -134,17 +147,22 @@ class I3D_ResNetV1(HybridBlock):
         self.head.add(nn.Dense(in_units=self.feat_dim, units=nclass))
 
     def hybrid_forward(self, F, x):
-        x = self.pool2(self.layer1(self.first_stage(x)))
+        x = self.layer1(self.first_stage(x))
+        if self.pool2 is not None:
+            x = self.pool2(x)
         x = self.layer4(self.layer3(self.layer2(x)))
         x = F.squeeze(self.st_avg(x), axis=(2, 3, 4))
         x = F.reshape(x, shape=(-1, self.num_segments * self.num_crop, self.feat_dim))
         x = F.mean(x, axis=1)
+        if self.feat_ext:
+            return x
         return self.head(x)
 
 
 def _i3d(depth, nclass, pretrained=False, pretrained_base=True, ctx=None, root=None, num_segments=1, num_crop=1, dropout_ratio=0.5,
-         nonlocal_freq=None, **kwargs):
-    return I3D_ResNetV1(nclass, depth, num_segments=num_segments, num_crop=num_crop, dropout_ratio=dropout_ratio, nonlocal_freq=nonlocal_freq)
+         nonlocal_freq=None, feat_ext=False, **kwargs):
+    return I3D_ResNetV1(nclass, depth, num_segments=num_segments, num_crop=num_crop, dropout_ratio=dropout_ratio, nonlocal_freq=nonlocal_freq,
+                        feat_ext=feat_ext)
 
 
 def i3d_resnet50_v1_kinetics400(nclass=400, **kwargs):
@@ -181,3 +199,15 @@ def i3d_nl5_resnet101_v1_kinetics400(nclass=400, **kwargs):
 
 def i3d_nl10_resnet101_v1_kinetics400(nclass=400, **kwargs):
     return _i3d(101, nclass, nonlocal_freq=_NONLOCAL["nl10_101"], **kwargs)
+
+
+def i3d_resnet50_v1_custom(nclass=400, **kwargs):
+    """GluonCV's I3D ResNet-50 for fine-tuning on one's own classes (the Kinetics weights loaded, the head new)."""
+    return _i3d(50, nclass, dropout_ratio=0.8, **kwargs)
+
+
+def i3d_slow_resnet101_f16s4_kinetics700(nclass=700, pretrained=False, pretrained_base=True, ctx=None, root=None, num_segments=1, num_crop=1,
+                                         feat_ext=False, **kwargs):
+    """The slow-only pathway (GluonCV's i3d_slow.py): 1x1x1 first convolutions in the first two stages, 3x1x1 in the last two."""
+    inflate = ((0, 0, 0), (0, 0, 0, 0), (1,) * 23, (1, 1, 1))
+    return I3D_ResNetV1(nclass, 101, num_segments=num_segments, num_crop=num_crop, inflate_freq=inflate, feat_ext=feat_ext, slow_only=True)

@@ -1,4 +1,4 @@
-"""Shape stub: gluoncv.model_zoo R(2+1)D action recognition (`r2plus1d_resnet18_kinetics400`, resnet34).
+"""Shape stub: gluoncv.model_zoo R(2+1)D action recognition (`r2plus1d_resnet18_kinetics400`, resnet34, 50, 101, 152).
 
 Architecture from Tran et al., "A Closer Look at Spatiotemporal Convolutions for Action
 Recognition" (2018), as GluonCV builds it (`gluoncv/model_zoo/action_recognition/r2plus1d.py`,
@@ -7,13 +7,17 @@ convolution factorised into a 1x3x3 spatial convolution to
 (in * out * 27) // (in * 9 + 3 * out) channels, batch norm, ReLU and a 3x1x1 temporal one
 (the stride on both); a stem of a 1x7x7/(1, 2, 2) convolution to 45 channels and a 3x1x1 one to
 64; basic residual blocks of 64, 128, 256 and 512 channels (stride 2 in time and space from the
-second stage, 1x1x1 projections); a global spatio-temporal average pool, the segments averaged
-after a reshape to (-1, num_segments * num_crop, 512) and a Dense head of fixed `in_units`.
+second stage, 1x1x1 projections), or for ResNet-50/101/152 bottlenecks (a 1x1x1 convolution to
+p = 64 ... 512, the factorised 3x3x3 whose middle width counts the block's input channels, a
+1x1x1 to 4p); a global spatio-temporal average pool, the segments averaged after a reshape to
+(-1, num_segments * num_crop, 512 or 2048) and a Dense head of fixed `in_units`. The strided
+temporal convolutions are padded, so any clip length passes.
 A 4-D image batch fails in the first Conv3D.
 """
 from mxnet.gluon import HybridBlock, nn
 
-__all__ = ["R2Plus1D", "r2plus1d_resnet18_kinetics400", "r2plus1d_resnet34_kinetics400"]
+__all__ = ["R2Plus1D", "r2plus1d_resnet18_kinetics400", "r2plus1d_resnet34_kinetics400", "r2plus1d_resnet50_kinetics400",
+           "r2plus1d_resnet101_kinetics400", "r2plus1d_resnet152_kinetics400"]
 
 
 class Conv2Plus1D(HybridBlock):
@@ -46,6 +50,29 @@ class BasicBlock(HybridBlock):
     def hybrid_forward(self, F, x):
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
+        identity = x if self.downsample is None else self.downsample(x)
+        return F.Activation(out + identity, act_type="relu")
+
+
+class BottleneckR2Plus1D(HybridBlock):
+    expansion = 4
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None, **kwargs):
+        super(BottleneckR2Plus1D, self).__init__()
+        self.downsample = downsample
+        midplanes = (inplanes * planes * 3 * 3 * 3) // (inplanes * 3 * 3 + 3 * planes)
+        self.conv1 = nn.Conv3D(in_channels=inplanes, channels=planes, kernel_size=1, use_bias=False)
+        self.bn1 = nn.BatchNorm(in_channels=planes)
+        self.relu = nn.Activation("relu")
+        self.conv2 = Conv2Plus1D(planes, planes, midplanes, stride)
+        self.bn2 = nn.BatchNorm(in_channels=planes)
+        self.conv3 = nn.Conv3D(in_channels=planes, channels=planes * 4, kernel_size=1, use_bias=False)
+        self.bn3 = nn.BatchNorm(in_channels=planes * 4)
+
+    def hybrid_forward(self, F, x):
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
         identity = x if self.downsample is None else self.downsample(x)
         return F.Activation(out + identity, act_type="relu")
 
@@ -97,8 +124,9 @@ class R2Plus1D(HybridBlock):
         return self.fc(self.dropout(x))
 
 
-def _r2plus1d(layers, nclass, pretrained=False, pretrained_base=True, ctx=None, root=None, num_segments=1, num_crop=1, feat_ext=False, **kwargs):
-    return R2Plus1D(nclass, BasicBlock, layers, num_segments=num_segments, num_crop=num_crop, feat_ext=feat_ext)
+def _r2plus1d(layers, nclass, pretrained=False, pretrained_base=True, ctx=None, root=None, num_segments=1, num_crop=1, feat_ext=False,
+              block=BasicBlock, **kwargs):
+    return R2Plus1D(nclass, block, layers, num_segments=num_segments, num_crop=num_crop, feat_ext=feat_ext)
 
 
 def r2plus1d_resnet18_kinetics400(nclass=400, **kwargs):
@@ -107,3 +135,16 @@ def r2plus1d_resnet18_kinetics400(nclass=400, **kwargs):
 
 def r2plus1d_resnet34_kinetics400(nclass=400, **kwargs):
     return _r2plus1d([3, 4, 6, 3], nclass, **kwargs)
+
+
+
+def r2plus1d_resnet50_kinetics400(nclass=400, **kwargs):
+    return _r2plus1d([3, 4, 6, 3], nclass, block=BottleneckR2Plus1D, **kwargs)
+
+
+def r2plus1d_resnet101_kinetics400(nclass=400, **kwargs):
+    return _r2plus1d([3, 4, 23, 3], nclass, block=BottleneckR2Plus1D, **kwargs)
+
+
+def r2plus1d_resnet152_kinetics400(nclass=400, **kwargs):
+    return _r2plus1d([3, 8, 36, 3], nclass, block=BottleneckR2Plus1D, **kwargs)

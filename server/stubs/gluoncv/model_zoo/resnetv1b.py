@@ -15,7 +15,8 @@ The TSN action-recognition models (`resnet50_v1b_kinetics400` ...,
 `gluoncv/model_zoo/action_recognition/actionrec_resnetv1b.py`; Wang et al., "Temporal Segment
 Networks", 2016) run this 2-D network on frames (N * num_segments, 3, H, W) (a 5-D clip fails
 in the first Conv2D), average the segments after a reshape to (-1, num_segments * num_crop,
-feature size) and classify with a Dense of fixed `in_units`.
+feature size) and classify with a Dense of fixed `in_units`. `resnet50_v1b_custom` and
+`resnet18_v1b_custom` are GluonCV's fine-tuning versions (`nclass` outputs, 400 by default).
 """
 from mxnet.gluon import HybridBlock, nn
 
@@ -26,6 +27,7 @@ __all__ = [
     "ActionRecResNetV1b", "resnet18_v1b_kinetics400", "resnet34_v1b_kinetics400", "resnet50_v1b_kinetics400",
     "resnet101_v1b_kinetics400", "resnet152_v1b_kinetics400", "resnet18_v1b_sthsthv2", "resnet34_v1b_sthsthv2",
     "resnet50_v1b_sthsthv2", "resnet101_v1b_sthsthv2", "resnet152_v1b_sthsthv2", "resnet50_v1b_hmdb51",
+    "resnet50_v1b_ucf101", "resnet50_v1b_custom", "resnet18_v1b_custom",
 ]
 
 _LAYERS = {18: [2, 2, 2, 2], 34: [3, 4, 6, 3], 50: [3, 4, 6, 3], 101: [3, 4, 23, 3], 152: [3, 8, 36, 3]}
@@ -275,3 +277,16 @@ def resnet152_v1b_sthsthv2(nclass=174, **kwargs):
 
 def resnet50_v1b_hmdb51(nclass=51, **kwargs):
     return _tsn(50, nclass, dropout_ratio=0.9, **kwargs)
+
+
+
+def resnet50_v1b_ucf101(nclass=101, **kwargs):
+    return _tsn(50, nclass, dropout_ratio=0.9, **kwargs)
+
+
+def resnet50_v1b_custom(nclass=400, **kwargs):
+    return _tsn(50, nclass, **kwargs)
+
+
+def resnet18_v1b_custom(nclass=400, **kwargs):
+    return _tsn(18, nclass, **kwargs)

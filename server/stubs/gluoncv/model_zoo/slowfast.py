@@ -16,11 +16,14 @@ kernels of 5, alpha 4, and 32 + 8 (8x8) or 64 + 16 (16x8) frames; `_50_50` keeps
 convolutions only in the first 6 blocks of each pathway's fourth stage (GluonCV's
 `num_block_temp_kernel_fast/slow`), as ResNet-50 has it. A clip must hold the frames both pathways slice out,
 and its fast frames must shrink by alpha to the slow frame count for the concatenations.
+`slowfast_4x16_resnet50_custom` (GluonCV's fine-tuning model: `nclass` outputs) is the 4x16
+ResNet-50, and `slowfast_4x16_resnet101_kinetics400` the 4x16 layout (alpha 8, 32 + 4 frames) on ResNet-101.
 """
 from mxnet.gluon import HybridBlock, nn
 
 __all__ = ["SlowFast", "slowfast_4x16_resnet50_kinetics400", "slowfast_8x8_resnet50_kinetics400", "slowfast_8x8_resnet101_kinetics400",
-           "slowfast_16x8_resnet101_kinetics400", "slowfast_16x8_resnet101_50_50_kinetics400"]
+           "slowfast_16x8_resnet101_kinetics400", "slowfast_16x8_resnet101_50_50_kinetics400", "slowfast_4x16_resnet50_custom",
+           "slowfast_4x16_resnet101_kinetics400"]
 
 
 class Bottleneck(HybridBlock):
@@ -146,8 +149,8 @@ def slowfast_8x8_resnet50_kinetics400(nclass=400, pretrained=False, pretrained_b
                     slow_frames=8, fast_frames=32)
 
 
-def _slowfast_r101(nclass, slow_frames, fast_frames, temporal_blocks=None, num_segments=1, num_crop=1, feat_ext=False):
-    return SlowFast(nclass, [3, 4, 23, 3], num_segments=num_segments, num_crop=num_crop, feat_ext=feat_ext, alpha=4, fusion_kernel_size=5,
+def _slowfast_r101(nclass, slow_frames, fast_frames, temporal_blocks=None, num_segments=1, num_crop=1, feat_ext=False, alpha=4):
+    return SlowFast(nclass, [3, 4, 23, 3], num_segments=num_segments, num_crop=num_crop, feat_ext=feat_ext, alpha=alpha, fusion_kernel_size=5,
                     slow_frames=slow_frames, fast_frames=fast_frames, temporal_blocks=temporal_blocks)
 
 
@@ -161,3 +164,11 @@ def slowfast_16x8_resnet101_kinetics400(nclass=400, pretrained=False, pretrained
 
 def slowfast_16x8_resnet101_50_50_kinetics400(nclass=400, pretrained=False, pretrained_base=True, num_segments=1, num_crop=1, feat_ext=False, ctx=None, root=None, **kwargs):
     return _slowfast_r101(nclass, 16, 64, temporal_blocks=6, num_segments=num_segments, num_crop=num_crop, feat_ext=feat_ext)
+
+
+def slowfast_4x16_resnet50_custom(nclass=400, **kwargs):
+    return slowfast_4x16_resnet50_kinetics400(nclass=nclass, **kwargs)
+
+
+def slowfast_4x16_resnet101_kinetics400(nclass=400, pretrained=False, pretrained_base=True, num_segments=1, num_crop=1, feat_ext=False, ctx=None, root=None, **kwargs):
+    return _slowfast_r101(nclass, 4, 32, num_segments=num_segments, num_crop=num_crop, feat_ext=feat_ext, alpha=8)
