@@ -96,3 +96,15 @@ def get_model(name, **kwargs):
     if name in _GLUON_ZOO_NAMES:
         return _gluon_vision.get_model(name, **kwargs)
     return None
+
+
+# HRNet classifiers and DLA-34 (hrnet.py, dla.py).
+from .hrnet import *
+from .dla import *
+
+_MODELS.update({
+    "hrnet_w18_small_v1_c": hrnet_w18_small_v1_c, "hrnet_w18_small_v2_c": hrnet_w18_small_v2_c, "hrnet_w18_c": hrnet_w18_c,
+    "hrnet_w30_c": hrnet_w30_c, "hrnet_w32_c": hrnet_w32_c, "hrnet_w40_c": hrnet_w40_c, "hrnet_w44_c": hrnet_w44_c,
+    "hrnet_w48_c": hrnet_w48_c, "hrnet_w64_c": hrnet_w64_c,
+    "dla34": dla34,
+})
