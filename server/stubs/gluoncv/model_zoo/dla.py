@@ -16,7 +16,8 @@ Architecture from Yu et al., "Deep Layer Aggregation" (CVPR 2018), as GluonCV bu
 Shapes: a padded stride-2 convolution gives ceil(h / 2) rows, the 2x2 max pool floor(h / 2), so
 each of levels 2-5 needs an even map and the input must be divisible by 32 (or one less: 223
 halves to 112 in level 1): 224 and 256 pass; 200 fails in level 4's first block (a 13x13 map
-plus a 12x12 residual, `broadcast_add`, as in MXNet); below 31 px level 5's pool finds a 1x1 map.
+plus a 12x12 residual: NDArray `+` is `broadcast_add`, as in MXNet); 16 px leaves level 5's 2x2
+pool a 1x1 map.
 With `use_feature=True` the network returns the six levels' maps.
 """
 from mxnet.gluon import HybridBlock, nn

@@ -44,9 +44,17 @@ def _hr_conv_bn(channels, kernel, stride, in_channels=0, relu=True, use_bias=Fal
     return unit
 
 
-class HRBasicBlock(HybridBlock):
-    """Two 3x3 convolutions with a residual connection (a 1x1 projection when `downsample`)."""
-    expansion = 1
+class HRResidual(HybridBlock):
+    """A residual block: ReLU(body(x) + x), the input projected by a 1x1 convolution when `downsample` is set."""
+
+    def hybrid_forward(self, F, x):
+        out = self.body(x)
+        residual = x if self.downsample is None else self.downsample(x)
+        return F.Activation(out + residual, act_type="relu")
+
+
+class HRBasicBlock(HRResidual):
+    """Two 3x3 convolutions."""
 
     def __init__(self, channels, stride, downsample=False, in_channels=0, **kwargs):
         super(HRBasicBlock, self).__init__()
@@ -55,14 +63,9 @@ class HRBasicBlock(HybridBlock):
         self.body.add(nn.Conv2D(channels, 3, 1, 1, use_bias=False, in_channels=channels), nn.BatchNorm())
         self.downsample = _hr_conv_bn(channels, 1, stride, in_channels, relu=False) if downsample else None
 
-    def hybrid_forward(self, F, x):
-        residual = x if self.downsample is None else self.downsample(x)
-        return F.Activation(self.body(x) + residual, act_type="relu")
 
-
-class HRBottleneck(HybridBlock):
+class HRBottleneck(HRResidual):
     """1x1 to a quarter of `channels`, 3x3 (strided), 1x1 to `channels`; all unbiased, as HRNet's own."""
-    expansion = 4
 
     def __init__(self, channels, stride, downsample=False, in_channels=0, **kwargs):
         super(HRBottleneck, self).__init__()
@@ -72,10 +75,6 @@ class HRBottleneck(HybridBlock):
         self.body.add(nn.Conv2D(width, 3, stride, 1, use_bias=False, in_channels=width), nn.BatchNorm(), nn.Activation("relu"))
         self.body.add(nn.Conv2D(channels, 1, use_bias=False), nn.BatchNorm())
         self.downsample = _hr_conv_bn(channels, 1, stride, in_channels, relu=False) if downsample else None
-
-    def hybrid_forward(self, F, x):
-        residual = x if self.downsample is None else self.downsample(x)
-        return F.Activation(self.body(x) + residual, act_type="relu")
 
 
 def _hr_blocks(block, count, channels, in_channels):
