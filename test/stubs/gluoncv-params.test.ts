@@ -17,6 +17,8 @@ import { fileModuleProvider } from '../../server/src/host/project';
 import { GLUON_MODEL_ZOO } from './gluon-zoo-counts';
 import { TORCH_COUNTS } from './gluoncv-torch-counts';
 import { PRUNED_SHAPES, type PrunedShapes } from './gluoncv-pruned-shapes';
+// HRNet and DLA-34.
+import { DLA34_PUBLISHED, dla34, HRNET_DLA_CASES, HRNET_PUBLISHED, HRNET_SPECS, hrnet } from './gluoncv-hrnet-dla-counts';
 
 const conv = (kernel: number, cin: number, cout: number) => kernel * cin * cout + cout;
 const dense = (cin: number, cout: number) => cin * cout + cout;
@@ -432,7 +434,8 @@ const CASES: [string, number, string, string][] = [
   ...Object.keys(GLUON_RESNET).map((name): [string, number, string, string] => [`se_${name}`, seResnet(`se_${name}`), '(2, 3, 224, 224)', '(2, 1000)']),
   ...[...CIFAR_RESNET, ...CIFAR_WIDE].map(([name, n]): [string, number, string, string] => [name, n, '(2, 3, 32, 32)', '(2, 10)']),
   // GluonCV's copies of the Gluon model zoo (built by its stubs): MXNet's published counts.
-  ...GLUON_MODEL_ZOO.filter(([name]) => !name.startsWith('resnet')).map(([name, n, size = 224]): [string, number, string, string] => [name, n, `(2, 3, ${size}, ${size})`, '(2, 1000)']),
+  ...GLUON_MODEL_ZOO.filter(([name]) => !name.startsWith('resnet')).map(([name, n, size = 224]): [string, number, string, string] => [name, n, `(2, 3, ${size}, ${size})`, '(2, 1000)']),  // HRNet classifiers and DLA-34 (gluoncv-hrnet-dla-counts.ts).
+  ...HRNET_DLA_CASES,
 ];
 
 /** The stubs folder as the project resolver sees it: GluonCV's get_model imports the Gluon model zoo's stubs. */
@@ -616,4 +619,15 @@ CASES.push(...GCVPRUNE_CASES);
 
 describe('gluoncv.model_zoo stubs: parameters by formula (gcvprune)', () => {
   for (const c of GCVPRUNE_CASES) itCountsByFormula(c);
+});
+
+// HRNet classifiers and DLA-34.
+describe('gluoncv.model_zoo stubs: the HRNet and DLA-34 formulas', () => {
+  it('equal, without running statistics, the published HRNet counts', () => {
+    for (const [name, count] of Object.entries(HRNET_PUBLISHED)) assert.equal(hrnet(HRNET_SPECS[name], 1000, 2), count, name);
+  });
+  it("equal the published DLA-34 count with the original classifier in place of GluonCV's", () => {
+    // GluonCV's Dense reads all six levels' pooled features (1008); the original a 1x1 convolution on 512.
+    assert.equal(dla34(1000, 2) - (1008 * 1000 + 1000) + (512 * 1000 + 1000), DLA34_PUBLISHED);
+  });
 });

@@ -116,3 +116,14 @@ _MODELS.update({
     "r2plus1d_resnet152_kinetics400": r2plus1d_resnet152_kinetics400, "slowfast_4x16_resnet101_kinetics400": slowfast_4x16_resnet101_kinetics400,
     "i3d_slow_resnet101_f16s4_kinetics700": i3d_slow_resnet101_f16s4_kinetics700,
 })
+
+# HRNet classifiers and DLA-34 (hrnet.py, dla.py).
+from .hrnet import *
+from .dla import *
+
+_MODELS.update({
+    "hrnet_w18_small_v1_c": hrnet_w18_small_v1_c, "hrnet_w18_small_v2_c": hrnet_w18_small_v2_c, "hrnet_w18_c": hrnet_w18_c,
+    "hrnet_w30_c": hrnet_w30_c, "hrnet_w32_c": hrnet_w32_c, "hrnet_w40_c": hrnet_w40_c, "hrnet_w44_c": hrnet_w44_c,
+    "hrnet_w48_c": hrnet_w48_c, "hrnet_w64_c": hrnet_w64_c,
+    "dla34": dla34,
+})

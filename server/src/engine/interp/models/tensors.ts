@@ -1,8 +1,9 @@
 /**
  * Tensors as values: `.shape`, indexing, elementwise operators (broadcasting, with PyTorch's
- * error), tensor methods that are catalogue ops (`x.view(...)`, `x.reshape(...)`).
+ * error and, for MXNet NDArrays, broadcast_add's), tensor methods that are catalogue ops (`x.view(...)`, `x.reshape(...)`).
  */
 import { findLayer } from '../../layers/index';
+import { broadcastDims } from '../../layers/mxnet/ops';
 import type { LayerIssue, TensorLib } from '../../layers/types';
 import { broadcastShapes, formatShape, ranked } from '../../shapes';
 import type { Expr } from '../../syntax/ast';
@@ -104,8 +105,7 @@ export function tensorBinary(ctx: ModelContext, op: string, a: Value, b: Value, 
   const hist = mergeHist([ta, tb].filter((x): x is TensorVal => !!x));
   if (op === '@' && ta?.lib === 'torch' && tb?.lib === 'torch') {
     // `a @ b` is `torch.matmul(a, b)`: same shapes, same errors.
-    const site: CallSite = { k: 'call', func: { k: 'unknown', r: range }, args: [], argsRange: range, r: range };
-    return ctx.runs.applyOp(findLayer('torch.matmul')!, { positional: [ta, tb], keywords: new Map(), opaque: false }, site, null);
+    return ctx.runs.applyOp(findLayer('torch.matmul')!, { positional: [ta, tb], keywords: new Map(), opaque: false }, operatorSite(range), null);
   }
   if (op === '@') return tensorVal(null, base.lib, hist, base.origin);
   if (!ta || !tb) {
@@ -120,8 +120,28 @@ export function tensorBinary(ctx: ModelContext, op: string, a: Value, b: Value, 
       return tensorVal(null, base.lib, hist, origin);
     }
   }
+  const ndarrayOp = ndarrayBroadcastError(ctx, op, ta, tb);
+  if (ndarrayOp) return ctx.runs.applyOp(ndarrayOp, { positional: [ta, tb], keywords: new Map(), opaque: false }, operatorSite(range), null);
   const shape = broadcastShapes(ta.shape, tb.shape);
   return tensorVal(shape, base.lib, recordOperator(ctx, op, [ta, tb], shape, range) ?? hist, origin);
+}
+
+/** NDArray operators are MXNet's broadcast ops (`python/mxnet/ndarray/ndarray.py`: `__add__` is `broadcast_add`). */
+const NDARRAY_OPS: Record<string, string> = { '+': 'broadcast_add', '-': 'broadcast_sub', '*': 'broadcast_mul', '/': 'broadcast_div' };
+
+/**
+ * The broadcast op whose error two NDArrays of known, unbroadcastable shapes raise; undefined
+ * otherwise. Symbols (the symbol API, or a hybridized block's operands) are left unchecked: their
+ * `+` is the element-wise `_Plus`, which fails only when the graph's shapes are inferred.
+ */
+function ndarrayBroadcastError(ctx: ModelContext, op: string, a: TensorVal, b: TensorVal) {
+  if (a.lib !== 'mxnet' || b.lib !== 'mxnet' || !NDARRAY_OPS[op] || a.sym || b.sym || ctx.runs.currentRun().hybridized) return undefined;
+  if (!a.shape || !b.shape || a.shape.open || b.shape.open) return undefined;
+  return broadcastDims(a.shape.dims, b.shape.dims) === 'error' ? findLayer(`mxnet.ndarray.${NDARRAY_OPS[op]}`) : undefined;
+}
+
+function operatorSite(range: TextRange): CallSite {
+  return { k: 'call', func: { k: 'unknown', r: range }, args: [], argsRange: range, r: range };
 }
 
 /** Operators by the op name a port reads them as (a residual `x + y` is `add`). */
