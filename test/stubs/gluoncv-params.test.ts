@@ -16,6 +16,8 @@ import { parser } from '../helpers/engine';
 import { fileModuleProvider } from '../../server/src/host/project';
 import { GLUON_MODEL_ZOO } from './gluon-zoo-counts';
 import { TORCH_COUNTS } from './gluoncv-torch-counts';
+// Residual Attention Networks (issue 9).
+import { ATTENTION_CASES } from './gluoncv-attention-counts';
 
 const conv = (kernel: number, cin: number, cout: number) => kernel * cin * cout + cout;
 const dense = (cin: number, cout: number) => cin * cout + cout;
@@ -541,3 +543,6 @@ describe('gluoncv.model_zoo stubs: parameters by formula', () => {
     });
   }
 });
+
+// Residual Attention Networks (issue 9): checked in gluoncv-attention.test.ts; listed here for the docs table test, which reads CASES when it runs.
+CASES.push(...ATTENTION_CASES);

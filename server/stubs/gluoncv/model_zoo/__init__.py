@@ -24,6 +24,8 @@ from .cifarresnet import *
 from .cifarwideresnet import *
 from .cifarresnext import *
 from mxnet.gluon.model_zoo import vision as _gluon_vision
+# Residual Attention Networks (issue 9).
+from .residual_attentionnet import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -76,6 +78,15 @@ _MODELS = {
     "cifar_wideresnet16_10": cifar_wideresnet16_10, "cifar_wideresnet28_10": cifar_wideresnet28_10, "cifar_wideresnet40_8": cifar_wideresnet40_8,
     "cifar_resnext29_32x4d": cifar_resnext29_32x4d, "cifar_resnext29_16x64d": cifar_resnext29_16x64d,
 }
+
+# Residual Attention Networks (issue 9).
+_MODELS.update({
+    "residualattentionnet56": residualattentionnet56, "residualattentionnet92": residualattentionnet92,
+    "residualattentionnet128": residualattentionnet128, "residualattentionnet164": residualattentionnet164,
+    "residualattentionnet200": residualattentionnet200, "residualattentionnet236": residualattentionnet236,
+    "residualattentionnet452": residualattentionnet452, "cifar_residualattentionnet56": cifar_residualattentionnet56,
+    "cifar_residualattentionnet92": cifar_residualattentionnet92, "cifar_residualattentionnet452": cifar_residualattentionnet452,
+})
 
 # GluonCV's alexnet.py, densenet.py, inception.py, mobilenet.py, squeezenet.py and vgg.py define
 # the Gluon model zoo's architectures under the same names.
