@@ -146,8 +146,9 @@ class AttentionModule(HybridBlock):
 
 
 class _AttentionNet(HybridBlock):
-    """The shared body: the stem (stem_channels wide), a unit to widths[0], then per stage m_i modules (sizes[i]) and a unit to
-    the next width (strided after the pooling stages), two more units, and the pooled 1x1 classifier."""
+    """The shared body: the stem (stem_channels wide); per stage i < 3 a unit to widths[i] (stride strides[i]) and
+    m[i] attention modules whose mask branches resize to sizes[i]; a unit to widths[3] (strides[3]) and two more;
+    a batch norm, ReLU, the fixed pool x pool average pool and the 1x1 classifier, flattened."""
 
     def __init__(self, stem, stem_channels, widths, strides, sizes, scale, m, pool, classes, norm_layer, norm_kwargs):
         super(_AttentionNet, self).__init__()
