@@ -79,15 +79,6 @@ _MODELS = {
     "cifar_resnext29_32x4d": cifar_resnext29_32x4d, "cifar_resnext29_16x64d": cifar_resnext29_16x64d,
 }
 
-# Residual Attention Networks (issue 9).
-_MODELS.update({
-    "residualattentionnet56": residualattentionnet56, "residualattentionnet92": residualattentionnet92,
-    "residualattentionnet128": residualattentionnet128, "residualattentionnet164": residualattentionnet164,
-    "residualattentionnet200": residualattentionnet200, "residualattentionnet236": residualattentionnet236,
-    "residualattentionnet452": residualattentionnet452, "cifar_residualattentionnet56": cifar_residualattentionnet56,
-    "cifar_residualattentionnet92": cifar_residualattentionnet92, "cifar_residualattentionnet452": cifar_residualattentionnet452,
-})
-
 # GluonCV's alexnet.py, densenet.py, inception.py, mobilenet.py, squeezenet.py and vgg.py define
 # the Gluon model zoo's architectures under the same names.
 _GLUON_ZOO_NAMES = (
@@ -107,3 +98,13 @@ def get_model(name, **kwargs):
     if name in _GLUON_ZOO_NAMES:
         return _gluon_vision.get_model(name, **kwargs)
     return None
+
+
+# Residual Attention Networks (issue 9).
+_MODELS.update({
+    "residualattentionnet56": residualattentionnet56, "residualattentionnet92": residualattentionnet92,
+    "residualattentionnet128": residualattentionnet128, "residualattentionnet164": residualattentionnet164,
+    "residualattentionnet200": residualattentionnet200, "residualattentionnet236": residualattentionnet236,
+    "residualattentionnet452": residualattentionnet452, "cifar_residualattentionnet56": cifar_residualattentionnet56,
+    "cifar_residualattentionnet92": cifar_residualattentionnet92, "cifar_residualattentionnet452": cifar_residualattentionnet452,
+})
