@@ -42,7 +42,7 @@ __all__ = ["ResidualAttentionModel", "cifar_ResidualAttentionModel", "residualat
            "residualattentionnet452", "cifar_residualattentionnet56", "cifar_residualattentionnet92", "cifar_residualattentionnet452"]
 
 
-def _norm(norm_layer, norm_kwargs):
+def _attention_norm(norm_layer, norm_kwargs):
     return norm_layer(**({} if norm_kwargs is None else norm_kwargs))
 
 
@@ -52,11 +52,11 @@ class AttentionBottleneck(HybridBlock):
     def __init__(self, channels, in_channels=None, stride=1, norm_layer=nn.BatchNorm, norm_kwargs=None):
         super(AttentionBottleneck, self).__init__()
         self.project = stride != 1 or (in_channels or channels) != channels
-        self.bn1 = _norm(norm_layer, norm_kwargs)
+        self.bn1 = _attention_norm(norm_layer, norm_kwargs)
         self.conv1 = nn.Conv2D(channels // 4, 1, 1, use_bias=False)
-        self.bn2 = _norm(norm_layer, norm_kwargs)
+        self.bn2 = _attention_norm(norm_layer, norm_kwargs)
         self.conv2 = nn.Conv2D(channels // 4, 3, stride, padding=1, use_bias=False)
-        self.bn3 = _norm(norm_layer, norm_kwargs)
+        self.bn3 = _attention_norm(norm_layer, norm_kwargs)
         self.conv3 = nn.Conv2D(channels, 1, 1, use_bias=False)
         if self.project:
             self.conv4 = nn.Conv2D(channels, 1, stride, use_bias=False)
@@ -70,7 +70,7 @@ class AttentionBottleneck(HybridBlock):
         return out + residual
 
 
-def _units(count, channels, norm_layer, norm_kwargs):
+def _attention_units(count, channels, norm_layer, norm_kwargs):
     units = nn.HybridSequential(prefix="")
     for _ in range(count):
         units.add(AttentionBottleneck(channels, norm_layer=norm_layer, norm_kwargs=norm_kwargs))
@@ -97,11 +97,11 @@ class AttentionMaskLevel(HybridBlock):
         super(AttentionMaskLevel, self).__init__()
         self.deepest = len(sizes) == 1
         self.pool = nn.MaxPool2D(pool_size=3, strides=2, padding=1)
-        self.down = _units(2 * r if self.deepest else r, channels, norm_layer, norm_kwargs)
+        self.down = _attention_units(2 * r if self.deepest else r, channels, norm_layer, norm_kwargs)
         if not self.deepest:
             self.skip = AttentionBottleneck(channels, norm_layer=norm_layer, norm_kwargs=norm_kwargs)
             self.inner = AttentionMaskLevel(channels, sizes[1:], r, norm_layer, norm_kwargs)
-            self.up = _units(r, channels, norm_layer, norm_kwargs)
+            self.up = _attention_units(r, channels, norm_layer, norm_kwargs)
         self.resize = AttentionResize(sizes[0])
 
     def hybrid_forward(self, F, x):
@@ -119,18 +119,18 @@ class AttentionModule(HybridBlock):
     def __init__(self, channels, sizes, scale=(1, 2, 1), norm_layer=nn.BatchNorm, norm_kwargs=None):
         super(AttentionModule, self).__init__()
         p, t, r = scale
-        self.first = _units(p, channels, norm_layer, norm_kwargs)
-        self.trunk = _units(t, channels, norm_layer, norm_kwargs)
+        self.first = _attention_units(p, channels, norm_layer, norm_kwargs)
+        self.trunk = _attention_units(t, channels, norm_layer, norm_kwargs)
         self.pooled = len(sizes) > 0
         if self.pooled:
             self.branch = AttentionMaskLevel(channels, sizes, r, norm_layer, norm_kwargs)
         else:
-            self.branch = _units(2 * r, channels, norm_layer, norm_kwargs)
+            self.branch = _attention_units(2 * r, channels, norm_layer, norm_kwargs)
         self.mask = nn.HybridSequential(prefix="")
-        self.mask.add(_norm(norm_layer, norm_kwargs))
+        self.mask.add(_attention_norm(norm_layer, norm_kwargs))
         self.mask.add(nn.Activation("relu"))
         self.mask.add(nn.Conv2D(channels, kernel_size=1, use_bias=False))
-        self.mask.add(_norm(norm_layer, norm_kwargs))
+        self.mask.add(_attention_norm(norm_layer, norm_kwargs))
         self.mask.add(nn.Activation("relu"))
         self.mask.add(nn.Conv2D(channels, kernel_size=1, use_bias=False))
         self.mask.add(nn.Activation("sigmoid"))
@@ -165,7 +165,7 @@ class _AttentionNet(HybridBlock):
         self.features.add(AttentionBottleneck(widths[3], in_channels=in_channels, stride=strides[3], norm_layer=norm_layer, norm_kwargs=norm_kwargs))
         self.features.add(AttentionBottleneck(widths[3], norm_layer=norm_layer, norm_kwargs=norm_kwargs))
         self.features.add(AttentionBottleneck(widths[3], norm_layer=norm_layer, norm_kwargs=norm_kwargs))
-        self.features.add(_norm(norm_layer, norm_kwargs))
+        self.features.add(_attention_norm(norm_layer, norm_kwargs))
         self.features.add(nn.Activation("relu"))
         self.features.add(nn.AvgPool2D(pool_size=pool, strides=1))
         self.fc = nn.Conv2D(classes, kernel_size=1)
@@ -176,7 +176,7 @@ class _AttentionNet(HybridBlock):
 
 class ResidualAttentionModel(_AttentionNet):
     def __init__(self, scale, m, classes=1000, norm_layer=nn.BatchNorm, norm_kwargs=None, **kwargs):
-        stem = [nn.Conv2D(64, kernel_size=7, strides=2, padding=3, use_bias=False), _norm(norm_layer, norm_kwargs),
+        stem = [nn.Conv2D(64, kernel_size=7, strides=2, padding=3, use_bias=False), _attention_norm(norm_layer, norm_kwargs),
                 nn.Activation("relu"), nn.MaxPool2D(pool_size=3, strides=2, padding=1)]
         super(ResidualAttentionModel, self).__init__(stem, 64, (256, 512, 1024, 2048), (1, 2, 2, 2), ((56, 28, 14), (28, 14), (14,)),
                                                      scale, m, 7, classes, norm_layer, norm_kwargs)
@@ -184,7 +184,7 @@ class ResidualAttentionModel(_AttentionNet):
 
 class cifar_ResidualAttentionModel(_AttentionNet):
     def __init__(self, scale, m, classes=10, norm_layer=nn.BatchNorm, norm_kwargs=None, **kwargs):
-        stem = [nn.Conv2D(32, kernel_size=3, strides=1, padding=1, use_bias=False), _norm(norm_layer, norm_kwargs), nn.Activation("relu")]
+        stem = [nn.Conv2D(32, kernel_size=3, strides=1, padding=1, use_bias=False), _attention_norm(norm_layer, norm_kwargs), nn.Activation("relu")]
         super(cifar_ResidualAttentionModel, self).__init__(stem, 32, (128, 256, 512, 1024), (1, 2, 2, 1), ((32, 16), (16,), ()),
                                                            scale, m, 8, classes, norm_layer, norm_kwargs)
 
