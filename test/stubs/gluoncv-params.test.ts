@@ -19,6 +19,8 @@ import { TORCH_COUNTS } from './gluoncv-torch-counts';
 import { PRUNED_SHAPES, type PrunedShapes } from './gluoncv-pruned-shapes';
 // HRNet and DLA-34.
 import { DLA34_PUBLISHED, dla34, HRNET_DLA_CASES, HRNET_PUBLISHED, HRNET_SPECS, hrnet } from './gluoncv-hrnet-dla-counts';
+// Residual Attention Networks (issue 9).
+import { ATTENTION_CASES } from './gluoncv-attention-counts';
 
 const conv = (kernel: number, cin: number, cout: number) => kernel * cin * cout + cout;
 const dense = (cin: number, cout: number) => cin * cout + cout;
@@ -631,3 +633,5 @@ describe('gluoncv.model_zoo stubs: the HRNet and DLA-34 formulas', () => {
     assert.equal(dla34(1000, 2) - (1008 * 1000 + 1000) + (512 * 1000 + 1000), DLA34_PUBLISHED);
   });
 });
+// Residual Attention Networks (issue 9): checked in gluoncv-attention.test.ts; listed here for the docs table test, which reads CASES when it runs.
+CASES.push(...ATTENTION_CASES);

@@ -726,6 +726,8 @@ export class Interpreter implements InterpreterHost {
     this.callDepth++;
     this.pendingReturns.push([]);
     const scope = new Scope(fn.closure, 'function');
+    // Python's implicit `__class__` of a method: where a zero-argument `super()` starts.
+    if (fn.owner) scope.set('__class__', fn.owner);
     try {
       this.bindParams(fn, args, scope);
       try {
@@ -958,7 +960,7 @@ export class Interpreter implements InterpreterHost {
         return found ? found.value : UNKNOWN_V;
       }
       case 'super': {
-        const cls = obj.obj.cls;
+        const cls = obj.after ?? obj.obj.cls;
         if (cls) {
           for (const b of cls.bases) {
             if (b.t === 'class') {
@@ -1120,7 +1122,10 @@ export class Interpreter implements InterpreterHost {
       const name = path.slice('builtins.'.length);
       if (name === 'super') {
         const self = scope.lookup('self');
-        return self && self.t === 'object' ? { t: 'super', obj: self } : UNKNOWN_V;
+        // `super(Base, self)` in a base class's __init__ run for a subclass continues after Base, not after the subclass.
+        const named = args.positional[0] ?? scope.lookup('__class__');
+        const after = named?.t === 'class' ? { after: named } : {};
+        return self && self.t === 'object' ? { t: 'super', obj: self, ...after } : UNKNOWN_V;
       }
       if (name === 'dict') return callDict(args, this.uncertainDepth);
       const data = this.models.dataBuiltin(name, args.positional, site.r);

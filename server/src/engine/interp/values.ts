@@ -28,7 +28,8 @@ export type Value =
   | LayerValue
   | TensorVal
   | { t: 'method'; self: Value; name: string; range: TextRange }
-  | { t: 'super'; obj: ObjectValue };
+  /** `super()`: attributes are looked up on the bases of `after` (super's class argument or the method's own class; absent: `obj`'s class). */
+  | { t: 'super'; obj: ObjectValue; after?: ClassValue };
 
 export interface FuncValue {
   t: 'func';

@@ -24,6 +24,8 @@ from .cifarresnet import *
 from .cifarwideresnet import *
 from .cifarresnext import *
 from mxnet.gluon.model_zoo import vision as _gluon_vision
+# Residual Attention Networks (issue 9).
+from .residual_attentionnet import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -126,4 +128,13 @@ _MODELS.update({
     "hrnet_w30_c": hrnet_w30_c, "hrnet_w32_c": hrnet_w32_c, "hrnet_w40_c": hrnet_w40_c, "hrnet_w44_c": hrnet_w44_c,
     "hrnet_w48_c": hrnet_w48_c, "hrnet_w64_c": hrnet_w64_c,
     "dla34": dla34,
+})
+
+# Residual Attention Networks (issue 9).
+_MODELS.update({
+    "residualattentionnet56": residualattentionnet56, "residualattentionnet92": residualattentionnet92,
+    "residualattentionnet128": residualattentionnet128, "residualattentionnet164": residualattentionnet164,
+    "residualattentionnet200": residualattentionnet200, "residualattentionnet236": residualattentionnet236,
+    "residualattentionnet452": residualattentionnet452, "cifar_residualattentionnet56": cifar_residualattentionnet56,
+    "cifar_residualattentionnet92": cifar_residualattentionnet92, "cifar_residualattentionnet452": cifar_residualattentionnet452,
 })

@@ -555,6 +555,9 @@ function correlation(args: BoundArgs): LayerOutcome {
 /** `contrib.BilinearResize2D(data, height, width, scale_height, scale_width)`: (N, C, h, w) (src/operator/contrib/bilinear_resize-inl.h). */
 function bilinearResize(args: BoundArgs): LayerOutcome {
   const d = closed(args.get('data'));
+  // `BilinearResize2D(x, 14, 14)` binds 14 to `like` where the operator has that input (MXNet since 2019), which rejects it; older versions took it as the height.
+  const like = args.get('like');
+  if (like !== null && like !== undefined) return unknown();
   if (!d || d.length !== 4 || (args.get('mode') ?? 'size') !== 'size') return unknown();
   const sh = args.get('scale_height');
   const sw = args.get('scale_width');
