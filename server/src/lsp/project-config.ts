@@ -32,7 +32,8 @@ export class ProjectConfig {
     private readonly log: (message: string) => void,
   ) {}
 
-  forDocument(uri: string): ProjectSettings {
+  /** `byFolder`: import roots already found by folder in this batch or pass (see `projectSpecFor`). */
+  forDocument(uri: string, byFolder?: Map<string, string[]>): ProjectSettings {
     const file = fileOf(uri);
     if (!file) return {};
     const dir = path.dirname(file);
@@ -41,7 +42,7 @@ export class ProjectConfig {
     let settings: ProjectSettings = {};
     try {
       const config = this.resolver.forDir(dir);
-      settings = { ...lintSettingsFor(config, file), excluded: isExcluded(config, file), project: projectSpecFor(file, config.values.src) };
+      settings = { ...lintSettingsFor(config, file), excluded: isExcluded(config, file), project: projectSpecFor(file, config.values.src, byFolder) };
       const configured = config.values.kerasDataFormat
         ? { format: config.values.kerasDataFormat, source: config.file ?? 'shapelint config' }
         : undefined;
