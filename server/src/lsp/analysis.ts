@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { LineIndex, type CellSpan, type Diagnostic, type ModelSummary, type TensorFact } from '../engine/index';
 import { cacheScope, contentHash, resolverOf, type ResultCache, type Resolve } from '../host/cache';
@@ -29,7 +29,7 @@ import { SOURCE, toDiagnostic } from './convert';
 import { decodeFacts } from './result-delta';
 import { StringPool } from './string-pool';
 import { kerasVersionsOf } from '../host/keras-pins';
-import { OpenDocument, type DocumentStore } from './documents';
+import { localPath, OpenDocument, type DocumentStore } from './documents';
 import type { ProjectConfig, ProjectSettings } from './project-config';
 import type { ServerSettings, SettingsCache } from './settings';
 
@@ -571,12 +571,8 @@ export class Analyzer {
   private openTexts(except: string): Record<string, string> {
     const out: Record<string, string> = {};
     for (const d of this.docs.all()) {
-      if (d.uri === except || !d.uri.startsWith('file:')) continue;
-      try {
-        out[fileURLToPath(d.uri)] = d.text;
-      } catch {
-        /* not a local file */
-      }
+      const file = d.uri === except ? null : localPath(d.uri);
+      if (file) out[file] = d.text;
     }
     return out;
   }
@@ -647,14 +643,6 @@ function analysisFailed(reason: string): LspDiagnostic {
     code: 'analysis-failed',
     message: `shapelint could not analyse this file: ${reason}. Its shape errors are not shown; the next edit tries again.`,
   };
-}
-
-function localPath(uri: string): string | null {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : null;
-  } catch {
-    return null;
-  }
 }
 
 function describe(e: unknown): string {

@@ -7,7 +7,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigResolver, isExcluded, lintSettingsFor } from '../host/config';
+import { ConfigResolver, isExcluded, lintSettingsFor, type LoadedConfig } from '../host/config';
 import { KerasConfigFinder } from '../host/keras-config';
 import { KerasPinFinder } from '../host/keras-pins';
 import type { LintSettings } from '../host/lint';
@@ -26,6 +26,11 @@ export class ProjectConfig {
   private resolver: ConfigResolver | null = null;
   private keras: KerasConfigFinder | null = null;
   private pins: KerasPinFinder | null = null;
+  /**
+   * Whether a file is excluded, per loaded config (it depends on nothing else; configs are kept per
+   * folder until `clear`): an edited module's 50 dependents matched every exclude glob at each edit.
+   */
+  private excluded = new WeakMap<LoadedConfig, Map<string, boolean>>();
 
   constructor(
     private readonly cwd: () => string,
@@ -42,7 +47,7 @@ export class ProjectConfig {
     let settings: ProjectSettings = {};
     try {
       const config = this.resolver.forDir(dir);
-      settings = { ...lintSettingsFor(config, file), excluded: isExcluded(config, file), project: projectSpecFor(file, config.values.src, byFolder) };
+      settings = { ...lintSettingsFor(config, file), excluded: this.isExcluded(config, file), project: projectSpecFor(file, config.values.src, byFolder) };
       const configured = config.values.kerasDataFormat
         ? { format: config.values.kerasDataFormat, source: config.file ?? 'shapelint config' }
         : undefined;
@@ -59,6 +64,14 @@ export class ProjectConfig {
       this.log(`shapelint: ${e instanceof Error ? e.message : String(e)}`);
     }
     return settings;
+  }
+
+  private isExcluded(config: LoadedConfig, file: string): boolean {
+    let files = this.excluded.get(config);
+    if (!files) this.excluded.set(config, (files = new Map()));
+    let excluded = files.get(file);
+    if (excluded === undefined) files.set(file, (excluded = isExcluded(config, file)));
+    return excluded;
   }
 
   clear(): void {

@@ -25,7 +25,7 @@ import {
 } from 'vscode-languageserver/node';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { buildId, ResultCache, userCacheDir } from '../host/cache';
 import { importsAny } from '../host/project';
 import { CrossFileDiagnostics, withProjectFacts } from './cross-file';
@@ -34,7 +34,7 @@ import { shapelintVersion } from '../host/version';
 import type { ModelSummary } from '../engine/index';
 import { Analyzer, workspacePass, type Analysis } from './analysis';
 import { codeActions, FIX_ALL_KIND, PORT_KIND } from './code-actions';
-import { DocumentStore, type OpenDocument } from './documents';
+import { DocumentStore, localPath as workspaceRoot, type OpenDocument } from './documents';
 import { ProjectConfig, WATCHED_CONFIG_GLOBS } from './project-config';
 import { NOTEBOOK_SYNC, Notebooks } from './notebooks';
 import { graphResult, ModelGraphRequest, ModelSummaryRequest, summaryResult, SyntaxTreeRequest, PortRequest, type ModelSummaryParams } from './requests';
@@ -522,14 +522,6 @@ function moduleWord(file: string): string {
   const base = path.basename(file);
   if (/^__init__\.pyi?$/.test(base)) return path.basename(path.dirname(file));
   return base.replace(/\.pyi?$/, '');
-}
-
-function workspaceRoot(uri: string | null | undefined): string | null {
-  try {
-    return uri?.startsWith('file:') ? fileURLToPath(uri) : null;
-  } catch {
-    return null;
-  }
 }
 
 function cancelled(): ResponseError<{ retriggerRequest: boolean }> {
