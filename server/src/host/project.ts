@@ -86,6 +86,15 @@ function importRoots(abs: string, src?: string[]): string[] {
 
 /** The folder of library-model stubs shipped with shapelint (beside `out/` or the bundle in `dist/`). */
 export function stubsDir(): string | null {
+  // It ships with shapelint and does not move while it runs: found once per process (each
+  // analysis request of the server's analysis process asked the file system again).
+  if (stubsFolder === undefined) stubsFolder = findStubsDir();
+  return stubsFolder;
+}
+
+let stubsFolder: string | null | undefined;
+
+function findStubsDir(): string | null {
   for (const candidate of [
     path.join(__dirname, '..', '..', '..', '..', 'server', 'stubs'), // out/server/src/host
     path.join(__dirname, '..', 'server', 'stubs'), // dist/
