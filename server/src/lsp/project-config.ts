@@ -6,12 +6,12 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigResolver, isExcluded, lintSettingsFor, type LoadedConfig } from '../host/config';
 import { KerasConfigFinder } from '../host/keras-config';
 import { KerasPinFinder } from '../host/keras-pins';
 import type { LintSettings } from '../host/lint';
 import { projectSpecFor, type ProjectSpec } from '../host/project';
+import { localPath } from './documents';
 
 export const WATCHED_CONFIG_GLOBS = ['**/pyproject.toml', '**/shapelint.toml', '**/.shapelint.toml', '**/keras.json', '**/requirements*.txt', '**/setup.cfg'];
 
@@ -39,7 +39,7 @@ export class ProjectConfig {
 
   /** `byFolder`: import roots already found by folder in this batch or pass (see `projectSpecFor`). */
   forDocument(uri: string, byFolder?: Map<string, string[]>): ProjectSettings {
-    const file = fileOf(uri);
+    const file = localPath(uri);
     if (!file) return {};
     const dir = path.dirname(file);
     this.resolver ??= new ConfigResolver({ cwd: this.cwd(), home: os.homedir(), warn: (m) => this.log(`shapelint: ${m}`) });
@@ -78,13 +78,5 @@ export class ProjectConfig {
     this.resolver = null;
     this.keras = null;
     this.pins = null;
-  }
-}
-
-function fileOf(uri: string): string | null {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : null;
-  } catch {
-    return null;
   }
 }
