@@ -8,7 +8,7 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeText } from '../../server/src/engine/index';
-import { fileModuleProvider, projectRoot, projectSpecFor, stubsDir } from '../../server/src/host/project';
+import { fileModuleProvider, moduleFinder, passReads, projectRoot, projectSpecFor, stubsDir } from '../../server/src/host/project';
 import { parser } from '../helpers/engine';
 import { FIXTURES } from '../helpers/paths';
 import { projectsRemovedAfter } from './helpers';
@@ -81,5 +81,35 @@ describe('the file-system module provider', () => {
     const dir = stubsDir();
     // The folder ships in the package once stubs exist; until then there is none to find.
     if (dir) assert.equal(path.basename(dir), 'stubs');
+  });
+});
+
+describe('one pass over many files (the server\'s workspace pass, a batch of dependents)', () => {
+  it('import roots found once per folder give every file the spec it has on its own', () => {
+    const root = tmp({ 'pyproject.toml': '', 'src/pkg/__init__.py': '', 'src/pkg/a.py': '', 'src/pkg/b.py': '', 'src/pkg/sub/__init__.py': '', 'scripts/run.py': '', 'scripts/other.py': '' });
+    const files = ['src/pkg/a.py', 'src/pkg/b.py', 'src/pkg/__init__.py', 'src/pkg/sub/__init__.py', 'scripts/run.py', 'scripts/other.py'].map((f) => path.join(root, f));
+    const byFolder = new Map<string, string[]>();
+    for (const f of files) assert.deepEqual(projectSpecFor(f, undefined, byFolder), projectSpecFor(f), f);
+    for (const f of files) assert.deepEqual(projectSpecFor(f, [path.join(root, 'src')], byFolder), projectSpecFor(f, [path.join(root, 'src')]), `${f} with src`);
+    // One entry per folder and src setting: the file system was asked once per folder.
+    assert.equal(byFolder.size, 6);
+  });
+
+  it('a pass reads each file once, whichever reader asks first, and keeps texts up to its bound', () => {
+    const root = tmp({ 'pyproject.toml': '', 'models.py': 'WIDTH = 8\n', 'big.py': 'X = 1\n' });
+    const models = path.join(root, 'models.py');
+    const read = passReads();
+    assert.equal(read(models), 'WIDTH = 8\n');
+    // Changed on disk during the pass: the pass keeps the text it read (the next pass sees the change).
+    writeFileSync(models, 'WIDTH = 16\n');
+    const find = moduleFinder(projectSpecFor(models), null, undefined, read);
+    assert.equal(find('models')?.text, 'WIDTH = 8\n', 'the module lookup shares the read');
+    assert.equal(moduleFinder(projectSpecFor(models), null)?.('models')?.text, 'WIDTH = 16\n', 'outside the pass, read afresh');
+    assert.equal(read(path.join(root, 'missing.py')), undefined);
+    const bounded = passReads(3);
+    const big = path.join(root, 'big.py');
+    assert.equal(bounded(big), 'X = 1\n');
+    writeFileSync(big, 'X = 2\n');
+    assert.equal(bounded(big), 'X = 2\n', 'past the bound a text is not kept');
   });
 });

@@ -67,13 +67,17 @@ async function fresh(file: string, text: string, blocksPath: string, blocks: str
 
 const pushedKeys = (ds: Diagnostic[]): Key[] => ds.map((d) => keyOf(d.code, d.range.start.line, d.range.start.character, d.message)).sort();
 
-/** The last push for `uri` after `from`, once it equals `expected` or satisfies it (else the last one seen at the deadline). */
-async function settled(client: TestClient, from: number, uri: string, expected: Key[] | ((keys: Key[]) => boolean), timeoutMs = 20_000): Promise<Key[] | null> {
+/**
+ * What the client shows for `uri` (its last push), once it equals `expected` or satisfies it (else
+ * the last one seen at the deadline). A push replaces the last one, so the server does not push a
+ * dependent again when its diagnostics did not change.
+ */
+async function settled(client: TestClient, uri: string, expected: Key[] | ((keys: Key[]) => boolean), timeoutMs = 20_000): Promise<Key[] | null> {
   const ok = typeof expected === 'function' ? expected : (keys: Key[]) => JSON.stringify(keys) === JSON.stringify(expected);
   const deadline = Date.now() + timeoutMs;
   let last: Key[] | null = null;
   while (Date.now() < deadline) {
-    const pushes = client.notifications.slice(from).filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { uri: string }).uri === uri);
+    const pushes = client.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { uri: string }).uri === uri);
     if (pushes.length) last = pushedKeys((pushes[pushes.length - 1].params as { diagnostics: Diagnostic[] }).diagnostics);
     if (last && ok(last)) return last;
     await new Promise((r) => setTimeout(r, 20));
@@ -101,7 +105,6 @@ test('after random edits of an imported module, every open dependent settles on 
     let current = BLOCKS;
     let flagged = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const from = client.notifications.length;
       // One to three edits back to back: a number of the module replaced by another.
       const burst = 1 + Math.floor(next() * 3);
       for (let e = 0; e < burst; e++) {
@@ -115,7 +118,7 @@ test('after random edits of an imported module, every open dependent settles on 
       for (const s of scripts) {
         const expected = await fresh(s.file, s.text, blocksPath, current);
         flagged += expected.length ? 1 : 0;
-        const got = await settled(client, from, s.uri, expected);
+        const got = await settled(client, s.uri, expected);
         assert.deepEqual(got, expected, `round ${round}, ${path.basename(s.file)}, module:\n${current}`);
       }
     }
@@ -145,21 +148,66 @@ test('a dependent that crashes the analysis process costs only itself when the d
     const blocksUri = pathToFileURL(blocksPath).href;
     await client.open(blocksUri, BLOCKS);
     for (let i = 0; i < texts.length; i++) await client.open(uris[i], texts[i]);
-    const from = client.notifications.length;
     // The net's output becomes 2 wide: the scripts' Linear(4, …) now fails.
     const at = BLOCKS.indexOf('Linear(16, 4)') + 11;
     await client.change(blocksUri, [{ range: { start: positionAt(BLOCKS, at), end: positionAt(BLOCKS, at + 1) }, text: '2' }]);
     const expected = await fresh(path.join(root, 's0.py'), texts[0], blocksPath, BLOCKS.slice(0, at) + '2' + BLOCKS.slice(at + 1));
     assert.ok(expected.some((k) => k.startsWith('SL003')));
-    assert.deepEqual(await settled(client, from, uris[0], expected), expected);
+    assert.deepEqual(await settled(client, uris[0], expected), expected);
     const flagged = (code: string) => (keys: Key[]) => keys.some((k) => k.startsWith(code));
-    assert.ok(flagged('SL003')((await settled(client, from, uris[1], flagged('SL003'))) ?? []), 'the other healthy dependent');
-    const culprit = await settled(client, from, uris[2], flagged('analysis-failed'));
+    assert.ok(flagged('SL003')((await settled(client, uris[1], flagged('SL003'))) ?? []), 'the other healthy dependent');
+    const culprit = await settled(client, uris[2], flagged('analysis-failed'));
     assert.ok(culprit && flagged('analysis-failed')(culprit), JSON.stringify(culprit));
   } finally {
     await client.stop();
     rmSync(root, { recursive: true, force: true });
     if (saved === undefined) delete process.env.SHAPELINT_TEST_FAULT;
     else process.env.SHAPELINT_TEST_FAULT = saved;
+  }
+});
+
+test('an edit of a module pushes again only the dependents whose diagnostics changed', async () => {
+  const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'shapelint-lsp-edits-')));
+  writeFileSync(path.join(root, 'pyproject.toml'), '');
+  const blocksPath = path.join(root, 'blocks.py');
+  writeFileSync(blocksPath, BLOCKS);
+  const texts = {
+    // Uses head(): a wider head makes its 4-wide input fail.
+    usesHead: 'import torch\n\nfrom blocks import head\n\nz = head()(torch.randn(3, 4))\n',
+    // Uses make() only: the edit of head() reads the same module, but changes nothing here.
+    usesMake: 'import torch\nimport torch.nn as nn\n\nfrom blocks import make\n\ny = nn.Linear(4, 2)(make()(torch.randn(3, 8)))\n',
+  };
+  const uris = Object.fromEntries(
+    Object.entries(texts).map(([name, text]) => {
+      writeFileSync(path.join(root, `${name}.py`), text);
+      return [name, pathToFileURL(path.join(root, `${name}.py`)).href];
+    }),
+  );
+  const { client } = await TestClient.start({ pull: false, settings: () => ({}), rootUri: pathToFileURL(root).href });
+  const pushesOf = (uri: string, from: number) => client.notifications.slice(from).filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { uri: string }).uri === uri);
+  const flagged = (keys: Key[]) => keys.some((k) => k.startsWith('SL003'));
+  try {
+    const blocksUri = pathToFileURL(blocksPath).href;
+    await client.open(blocksUri, BLOCKS);
+    await client.open(uris.usesHead, texts.usesHead);
+    await client.open(uris.usesMake, texts.usesMake);
+    assert.deepEqual(await settled(client, uris.usesHead, []), []);
+    assert.deepEqual(await settled(client, uris.usesMake, []), []);
+    let from = client.notifications.length;
+    const wider = BLOCKS.replace('nn.Linear(4, 2)', 'nn.Linear(16, 2)');
+    const at = BLOCKS.indexOf('nn.Linear(4, 2)') + 10;
+    await client.change(blocksUri, [{ range: { start: positionAt(BLOCKS, at), end: positionAt(BLOCKS, at + 1) }, text: '16' }]);
+    assert.ok(flagged((await settled(client, uris.usesHead, flagged)) ?? []), 'the dependent that uses head()');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(pushesOf(uris.usesMake, from).length, 0, 'the dependent whose diagnostics did not change is not pushed again');
+    // It is still re-analysed on the module's edits: make() now gives 5 features, which its Linear(4, 2) refuses.
+    from = client.notifications.length;
+    const out = wider.indexOf('nn.Linear(16, 4)') + 14;
+    await client.change(blocksUri, [{ range: { start: positionAt(wider, out), end: positionAt(wider, out + 1) }, text: '5' }]);
+    assert.ok(flagged((await settled(client, uris.usesMake, flagged)) ?? []), 'the dependent that uses make()');
+    assert.ok(pushesOf(uris.usesMake, from).length > 0);
+  } finally {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
   }
 });

@@ -51,25 +51,50 @@ export function isProjectRoot(dir: string): boolean {
   return ROOT_MARKERS.some((m) => existsSync(path.join(dir, m)));
 }
 
-/** The import roots and module name of `file`; `src` is the configured `src` setting (absolute folders). */
-export function projectSpecFor(file: string, src?: string[]): ProjectSpec {
+/**
+ * The import roots and module name of `file`; `src` is the configured `src` setting (absolute folders).
+ * `byFolder`: the roots found for each folder during one batch or pass (they depend only on the
+ * folder and `src`), so 50 dependents in one folder look at the file system once, not 50 times.
+ */
+export function projectSpecFor(file: string, src?: string[], byFolder?: Map<string, string[]>): ProjectSpec {
   const abs = path.resolve(file);
+  const dir = path.dirname(abs);
+  const folderKey = `${dir}\0${src?.join('\0') ?? ''}`;
+  let roots = byFolder?.get(folderKey);
+  if (!roots) {
+    roots = importRoots(abs, src);
+    byFolder?.set(folderKey, roots);
+  }
+  // The most specific root that holds the file names it.
+  const holder = roots.filter((r) => abs.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
+  if (!holder) return { roots: [...roots], moduleName: '', isPackage: false };
+  const parts = path.relative(holder, abs).replace(/\.pyi?$/, '').split(path.sep);
+  const isPackage = parts[parts.length - 1] === '__init__';
+  if (isPackage) parts.pop();
+  return { roots: [...roots], moduleName: parts.every((p) => IDENTIFIER.test(p)) ? parts.join('.') : '', isPackage };
+}
+
+/** The folders absolute imports of `file` resolve from (see the module comment). */
+function importRoots(abs: string, src?: string[]): string[] {
   const root = projectRoot(abs);
   const configured = src && src.length ? src : [root, path.join(root, 'src')];
   const roots = configured.filter((r) => isDir(r));
   const dir = path.dirname(abs);
   if (!existsSync(path.join(dir, '__init__.py')) && !roots.includes(dir)) roots.unshift(dir);
-  // The most specific root that holds the file names it.
-  const holder = roots.filter((r) => abs.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
-  if (!holder) return { roots, moduleName: '', isPackage: false };
-  const parts = path.relative(holder, abs).replace(/\.pyi?$/, '').split(path.sep);
-  const isPackage = parts[parts.length - 1] === '__init__';
-  if (isPackage) parts.pop();
-  return { roots, moduleName: parts.every((p) => IDENTIFIER.test(p)) ? parts.join('.') : '', isPackage };
+  return roots;
 }
 
 /** The folder of library-model stubs shipped with shapelint (beside `out/` or the bundle in `dist/`). */
 export function stubsDir(): string | null {
+  // It ships with shapelint and does not move while it runs: found once per process (each
+  // analysis request of the server's analysis process asked the file system again).
+  if (stubsFolder === undefined) stubsFolder = findStubsDir();
+  return stubsFolder;
+}
+
+let stubsFolder: string | null | undefined;
+
+function findStubsDir(): string | null {
   for (const candidate of [
     path.join(__dirname, '..', '..', '..', '..', 'server', 'stubs'), // out/server/src/host
     path.join(__dirname, '..', 'server', 'stubs'), // dist/
@@ -100,13 +125,16 @@ export function moduleHash(text: string): string {
   return crypto().createHash('sha256').update(text).digest('hex');
 }
 
-/** How `spec`'s project resolves dotted names (cached: one lookup per name); `onFound` sees each module read. */
-export function moduleFinder(spec: ProjectSpec, stubs: string | null = stubsDir(), onFound?: (found: ModuleSource) => void): (name: string) => ModuleSource | undefined {
+/**
+ * How `spec`'s project resolves dotted names (cached: one lookup per name); `onFound` sees each
+ * module read; `read` reads a project file (a pass over many files shares one: `passReads`).
+ */
+export function moduleFinder(spec: ProjectSpec, stubs: string | null = stubsDir(), onFound?: (found: ModuleSource) => void, read: ReadText = readText): (name: string) => ModuleSource | undefined {
   const cache = new Map<string, ModuleSource | undefined>();
   const realRoots = spec.roots.map(realOrNull);
   const find = (name: string): ModuleSource | undefined => {
     if (cache.has(name)) return cache.get(name);
-    const found = findInProject(name, spec.roots, realRoots, find) ?? (stubs ? findStub(name, stubs) : undefined);
+    const found = findInProject(name, spec.roots, realRoots, find, read) ?? (stubs ? findStub(name, stubs) : undefined);
     cache.set(name, found);
     if (found) onFound?.(found);
     return found;
@@ -149,7 +177,7 @@ function keptTree(parser: PythonParser, source: ModuleSource, generation: number
  * package (a regular package's own folder, or every root's portion of a namespace package),
  * as Python's import system searches a package's `__path__`.
  */
-function findInProject(name: string, roots: string[], realRoots: (string | null)[], find: (name: string) => ModuleSource | undefined): ModuleSource | undefined {
+function findInProject(name: string, roots: string[], realRoots: (string | null)[], find: (name: string) => ModuleSource | undefined, read: ReadText): ModuleSource | undefined {
   const parts = name.split('.');
   if (!parts.every((p) => IDENTIFIER.test(p))) return undefined;
   let dirs = roots.map((r, i) => ({ dir: r, realRoot: realRoots[i] }));
@@ -164,7 +192,7 @@ function findInProject(name: string, roots: string[], realRoots: (string | null)
   for (const { dir, realRoot } of dirs) {
     if (!realRoot) continue;
     const base = path.join(dir, last);
-    const regular = readModule(path.join(base, '__init__.py'), realRoot, true) ?? readModule(`${base}.py`, realRoot, false);
+    const regular = readModule(path.join(base, '__init__.py'), realRoot, true, read) ?? readModule(`${base}.py`, realRoot, false, read);
     if (regular) return regular;
     if (!namespace && !NO_NAMESPACE.has(parts[0]) && isDir(base) && inside(realOrNull(base), realRoot)) {
       namespace = { path: base, text: '', isPackage: true, stub: false };
@@ -195,11 +223,43 @@ function findStub(name: string, stubs: string): ModuleSource | undefined {
 }
 
 /** A module file's source, if it is a regular file under the size limit whose real path stays in `realRoot`. */
-function readModule(file: string, realRoot: string | null, isPackage: boolean): ModuleSource | undefined {
+function readModule(file: string, realRoot: string | null, isPackage: boolean, read: ReadText = readText): ModuleSource | undefined {
   if (realRoot !== null && !inside(realOrNull(file), realRoot)) return undefined;
+  const text = read(file);
+  if (text === undefined) return undefined;
+  return withHash({ path: file, text, isPackage, stub: false });
+}
+
+/** Reads a project file's text (undefined when it is missing, refused or over the module size limit). */
+export type ReadText = (file: string) => string | undefined;
+
+/** A project file read from disk, as every module is (through `safe-read.ts`, with the module size limit). */
+export const readText: ReadText = (file) => {
   const read = readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
-  if (read.kind !== 'text') return undefined;
-  return withHash({ path: file, text: read.text, isPackage, stub: false });
+  return read.kind === 'text' ? read.text : undefined;
+};
+
+/** Texts a pass keeps for its later readers, at most this many characters in all (later reads are not kept). */
+const PASS_KEPT_CHARS = 16_000_000;
+
+/**
+ * One read of each file for a pass over many files (the server's workspace pass: the closed
+ * files it lists, the modules their cached results looked up, the files their diagnostics are
+ * in): a model module that is both a closed file and the import of 50 others is read once, not
+ * once per reader. The pass drops it at its end, so an edit on disk is seen by the next pass.
+ */
+export function passReads(keptChars = PASS_KEPT_CHARS): ReadText {
+  const texts = new Map<string, string | undefined>();
+  let kept = 0;
+  return (file) => {
+    if (texts.has(file)) return texts.get(file);
+    const text = readText(file);
+    if (kept + (text?.length ?? 0) <= keptChars) {
+      texts.set(file, text);
+      kept += text?.length ?? 0;
+    }
+    return text;
+  };
 }
 
 /** The source with its content hash, computed on first use (resolving a name alone never needs it). */

@@ -71,6 +71,8 @@ class TrackedDocument {
   readonly analysisCache = new AnalysisCache();
   /** The last reply sent for this document, when its facts came from blocks. */
   sent: SentFacts | null = null;
+  /** The document's path, from its URI once (a module's 50 dependents converted theirs at every edit). */
+  file?: string;
 
   /** The tree of `text`, re-parsed incrementally from the previous one. */
   treeFor(parser: PythonParser, text: string): ParsedTree {
@@ -161,7 +163,7 @@ function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' 
     const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache, analysisCache: doc.analysisCache, cancelled };
     const analysed = analyzeTree(tree, request.text, options);
     if (cancelled(!batch)) return { cancelled: true } satisfies LintReply;
-    const file = request.uri.startsWith('file:') ? fileURLToPath(request.uri) : undefined;
+    const file = request.uri.startsWith('file:') ? (doc.file ??= fileURLToPath(request.uri)) : undefined;
     const engine = withPortOf(p, analysed, request.text, engineOptions(request.settings), { file, textOf: (f) => request.overlays?.[f] });
     const importHashes: Record<string, string> = {};
     for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = hashOfModule(m.path, modules?.textOf(m.path) ?? '');

@@ -13,14 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { LineIndex, type CellSpan, type Diagnostic, type ModelSummary, type TensorFact } from '../engine/index';
 import { cacheScope, contentHash, resolverOf, type ResultCache, type Resolve } from '../host/cache';
 import type { LintJobResult } from '../host/lint-job';
 import { hasPortOf } from '../host/port-of';
-import { MAX_MODULE_BYTES, moduleFinder, type ProjectSpec } from '../host/project';
-import { readSmallFile } from '../host/safe-read';
+import { moduleFinder, passReads, readText, type ProjectSpec, type ReadText } from '../host/project';
 import { IsolatedCrash, IsolatedProcess } from '../host/isolated-process';
 import type { LintResult, LintSettings } from '../host/lint';
 import { DEFAULT_FILE_TIMEOUT_MS } from '../host/worker-pool';
@@ -30,7 +29,7 @@ import { SOURCE, toDiagnostic } from './convert';
 import { decodeFacts } from './result-delta';
 import { StringPool } from './string-pool';
 import { kerasVersionsOf } from '../host/keras-pins';
-import { OpenDocument, type DocumentStore } from './documents';
+import { localPath, OpenDocument, type DocumentStore } from './documents';
 import type { ProjectConfig, ProjectSettings } from './project-config';
 import type { ServerSettings, SettingsCache } from './settings';
 
@@ -66,11 +65,18 @@ interface Waiter {
 
 /**
  * What the chunks of one workspace pass share: the workspace folder's settings (one
- * `workspace/configuration` request, not one per closed file) and module lookups by project.
+ * `workspace/configuration` request, not one per closed file), module lookups by project, one
+ * read of each file (a closed module is also the import of others) and import roots by folder.
  */
 export interface WorkspacePass {
   settings: ServerSettings;
   resolvers: Map<string, Resolve>;
+  reads: ReadText;
+  folders: Map<string, string[]>;
+}
+
+export function workspacePass(settings: ServerSettings): WorkspacePass {
+  return { settings, resolvers: new Map(), reads: passReads(), folders: new Map() };
 }
 
 export class Analyzer {
@@ -148,8 +154,8 @@ export class Analyzer {
     const docs = files.flatMap((file) => {
       const uri = pathToFileURL(file).href;
       if (this.docs.get(uri)) return [];
-      const read = readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
-      return read.kind === 'text' ? [new OpenDocument(uri, 'python', 0, read.text)] : [];
+      const text = readText(file);
+      return text !== undefined ? [new OpenDocument(uri, 'python', 0, text)] : [];
     });
     if (!docs.length) return;
     // Open documents first: closed importers wait until no open document waits for an analysis.
@@ -180,15 +186,15 @@ export class Analyzer {
     const misses: { doc: OpenDocument; base: Omit<Analysis, 'lint' | 'diagnostics'>; request: LintRequestItem; key?: string }[] = [];
     for (const file of files) {
       const uri = pathToFileURL(file).href;
-      const read = this.docs.get(uri) ? null : readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
-      if (read?.kind !== 'text') continue;
-      const doc = new OpenDocument(uri, 'python', 0, read.text);
-      const job = this.lintJob(doc, pass.settings, generation);
+      const text = this.docs.get(uri) ? undefined : pass.reads(file);
+      if (text === undefined) continue;
+      const doc = new OpenDocument(uri, 'python', 0, text);
+      const job = this.lintJob(doc, pass.settings, generation, pass.folders);
       if (!('request' in job)) continue;
       const { settings, project } = job.request;
       const key = cache && project && !hasPortOf(doc.text) ? cache.key(doc.text, settings, cacheScope(doc.text, project)) : undefined;
-      const hit = key && project ? cache!.get(key, doc.text, this.resolverFor(project, pass.resolvers)) : null;
-      if (hit) analyses.push(this.fromCached(doc, job.base, hit));
+      const hit = key && project ? cache!.get(key, doc.text, this.resolverFor(project, pass)) : null;
+      if (hit) analyses.push(this.fromCached(doc, job.base, hit, pass.reads));
       else misses.push({ doc, base: job.base, request: { ...job.request, record: true }, key });
     }
     const fromCache = analyses.length;
@@ -204,7 +210,7 @@ export class Analyzer {
       }
       chunk.forEach((m, j) => {
         const reply = replies[j];
-        const analysis = this.fromReply(m.doc, m.base, reply);
+        const analysis = this.fromReply(m.doc, m.base, reply, pass.reads);
         if (analysis) analyses.push(analysis);
         if (cache && m.key && 'lint' in reply && !reply.lint.engine.internalError) cache.set(m.key, cacheEntry(reply));
       });
@@ -214,13 +220,14 @@ export class Analyzer {
 
   /**
    * How a project's module names resolve now for the cache's check: open documents' texts win
-   * over disk. A name is looked up on disk (read and hashed) once per workspace pass.
+   * over disk. A name is looked up on disk (hashed) once per workspace pass, and a file read once
+   * whether the pass meets it as a closed file or as a module.
    */
-  private resolverFor(project: ProjectSpec, resolvers: Map<string, Resolve>): Resolve {
+  private resolverFor(project: ProjectSpec, pass: WorkspacePass): Resolve {
     const key = project.roots.join('\0');
-    let resolve = resolvers.get(key);
+    let resolve = pass.resolvers.get(key);
     if (!resolve) {
-      const find = resolverOf(moduleFinder(project));
+      const find = resolverOf(moduleFinder(project, undefined, undefined, pass.reads));
       const onDisk = new Map<string, { found: ReturnType<Resolve>; uri?: string }>();
       resolve = (name) => {
         let seen = onDisk.get(name);
@@ -231,14 +238,14 @@ export class Analyzer {
         const open = seen.uri && this.docs.get(seen.uri);
         return open ? { path: seen.found!.path, hash: contentHash(open.text) } : seen.found;
       };
-      resolvers.set(key, resolve);
+      pass.resolvers.set(key, resolve);
     }
     return resolve;
   }
 
   /** A cached result as the analysis of a closed file (its diagnostics and imports; no facts). */
-  private fromCached(doc: OpenDocument, base: Omit<Analysis, 'lint' | 'diagnostics'>, hit: LintJobResult): Analysis {
-    const { own, foreign } = this.placed(doc, hit.diagnostics);
+  private fromCached(doc: OpenDocument, base: Omit<Analysis, 'lint' | 'diagnostics'>, hit: LintJobResult, read: ReadText): Analysis {
+    const { own, foreign } = this.placed(doc, hit.diagnostics, read);
     const importHashes = Object.fromEntries((hit.imports ?? []).filter((m) => !m.stub).map((m) => [m.path, m.hash]));
     return { ...base, lint: null, diagnostics: own, foreign, imports: Object.keys(importHashes), importHashes };
   }
@@ -465,7 +472,8 @@ export class Analyzer {
    * the culprit gets the failure.
    */
   private async computeMany(jobs: { doc: OpenDocument; settings: ServerSettings }[], generation: number): Promise<(Analysis | null)[]> {
-    const prepared = jobs.map(({ doc, settings }) => this.lintJob(doc, settings, generation));
+    const folders = new Map<string, string[]>();
+    const prepared = jobs.map(({ doc, settings }) => this.lintJob(doc, settings, generation, folders));
     const items = prepared.flatMap((j) => ('request' in j ? [j.request] : []));
     let replies: LintReply[];
     const id = ++this.requests;
@@ -493,17 +501,20 @@ export class Analyzer {
     return { uri: doc.uri, version: doc.version, imports: this.lastImports.get(doc.uri) ?? [] };
   }
 
-  /** The request that lints a document, or its analysis when it is not analysed (not Python, excluded). */
-  private lintJob(doc: OpenDocument, settings: ServerSettings, generation: number): Analysis | { base: Omit<Analysis, 'lint' | 'diagnostics'>; request: Omit<Extract<AnalysisRequest, { kind: 'lint' }>, 'kind' | 'overlays'> } {
+  /**
+   * The request that lints a document, or its analysis when it is not analysed (not Python, excluded).
+   * `folders`: import roots by folder, shared by the documents of one batch or pass.
+   */
+  private lintJob(doc: OpenDocument, settings: ServerSettings, generation: number, folders?: Map<string, string[]>): Analysis | { base: Omit<Analysis, 'lint' | 'diagnostics'>; request: Omit<Extract<AnalysisRequest, { kind: 'lint' }>, 'kind' | 'overlays'> } {
     const cells = this.cellsOf(doc.uri);
     const base = { uri: doc.uri, version: doc.version, generation, text: doc.text, lines: doc.lines, settings, imports: [], foreign: new Map(), importHashes: {} };
-    const project = doc.analysable ? this.project.forDocument(doc.uri) : null;
+    const project = doc.analysable ? this.project.forDocument(doc.uri, folders) : null;
     if (!project || project.excluded) return { ...base, lint: null, diagnostics: [] };
     const settingsNow = { ...lintSettings(settings, project), ...(cells ? { cells } : {}) };
     return { base, request: { uri: doc.uri, text: doc.text, settings: settingsNow, project: project.project } };
   }
 
-  private fromReply(doc: OpenDocument, base: Omit<Analysis, 'lint' | 'diagnostics'>, reply: LintReply): Analysis | null {
+  private fromReply(doc: OpenDocument, base: Omit<Analysis, 'lint' | 'diagnostics'>, reply: LintReply, read: ReadText = readText): Analysis | null {
     if ('cancelled' in reply) return null;
     if ('error' in reply) {
       // Never let one document's failure take the server down; report it in the log.
@@ -514,14 +525,14 @@ export class Analyzer {
     if (found.engine.internalError) this.log(`shapelint: internal error on ${doc.uri}: ${found.engine.internalError}`);
     // Code actions and hovers work on this document's own diagnostics; the others belong to their files.
     const lint = { ...found, diagnostics: found.diagnostics.filter((d) => d.file === undefined) };
-    const { own, foreign } = this.placed(doc, found.diagnostics);
+    const { own, foreign } = this.placed(doc, found.diagnostics, read);
     const importHashes = reply.importHashes ?? {};
     return { ...base, lint, imports: Object.keys(importHashes), importHashes, foreign, diagnostics: own };
   }
 
   /** Engine diagnostics in LSP terms: the document's own, and those located in other files by URI. */
-  private placed(doc: OpenDocument, diagnostics: Diagnostic[]): { own: LspDiagnostic[]; foreign: Map<string, LspDiagnostic[]> } {
-    const place = new Placer(doc, (uri) => this.docs.get(uri));
+  private placed(doc: OpenDocument, diagnostics: Diagnostic[], read: ReadText): { own: LspDiagnostic[]; foreign: Map<string, LspDiagnostic[]> } {
+    const place = new Placer(doc, (uri) => this.docs.get(uri), read);
     const own: LspDiagnostic[] = [];
     const foreign = new Map<string, LspDiagnostic[]>();
     for (const d of diagnostics) {
@@ -560,12 +571,8 @@ export class Analyzer {
   private openTexts(except: string): Record<string, string> {
     const out: Record<string, string> = {};
     for (const d of this.docs.all()) {
-      if (d.uri === except || !d.uri.startsWith('file:')) continue;
-      try {
-        out[fileURLToPath(d.uri)] = d.text;
-      } catch {
-        /* not a local file */
-      }
+      const file = d.uri === except ? null : localPath(d.uri);
+      if (file) out[file] = d.text;
     }
     return out;
   }
@@ -587,6 +594,7 @@ class Placer {
   constructor(
     private readonly doc: OpenDocument,
     private readonly openDoc: (uri: string) => OpenDocument | undefined,
+    private readonly read: ReadText,
   ) {}
 
   diagnostic(d: Diagnostic): LspDiagnostic | null {
@@ -609,8 +617,8 @@ class Placer {
     let l = this.lines.get(uri);
     if (l === undefined) {
       const open = this.openDoc(uri);
-      const read = open ? null : readSmallFile(file, { maxBytes: MAX_MODULE_BYTES, timeoutMs: 2000 });
-      l = open ? open.lines : read?.kind === 'text' ? new LineIndex(read.text) : null;
+      const text = open ? undefined : this.read(file);
+      l = open ? open.lines : text !== undefined ? new LineIndex(text) : null;
       this.lines.set(uri, l);
     }
     return l;
@@ -635,14 +643,6 @@ function analysisFailed(reason: string): LspDiagnostic {
     code: 'analysis-failed',
     message: `shapelint could not analyse this file: ${reason}. Its shape errors are not shown; the next edit tries again.`,
   };
-}
-
-function localPath(uri: string): string | null {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : null;
-  } catch {
-    return null;
-  }
 }
 
 function describe(e: unknown): string {

@@ -2,6 +2,7 @@
  * Open documents: text, version and line index, kept in step with the client's edits. Syntax
  * trees live in the analysis process (analysis-process.ts), which is handed each text whole.
  */
+import { fileURLToPath } from 'node:url';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { LineIndex } from '../engine/index';
 
@@ -108,4 +109,28 @@ export class DocumentStore {
   disposeAll(): void {
     this.docs.clear();
   }
+}
+
+/** URIs converted to paths, kept up to this many (then started again). */
+const MAX_KNOWN_PATHS = 10_000;
+const knownPaths = new Map<string, string | null>();
+
+/**
+ * The local path of a `file:` URI (null for another scheme or a malformed URI), converted once
+ * per URI: an edit of a module imported by 50 open documents asked for each of their paths
+ * several times (which documents read it, the open texts sent, their versions before and after).
+ */
+export function localPath(uri: string | null | undefined): string | null {
+  if (!uri?.startsWith('file:')) return null;
+  let known = knownPaths.get(uri);
+  if (known === undefined) {
+    try {
+      known = fileURLToPath(uri);
+    } catch {
+      known = null;
+    }
+    if (knownPaths.size >= MAX_KNOWN_PATHS) knownPaths.clear();
+    knownPaths.set(uri, known);
+  }
+  return known;
 }

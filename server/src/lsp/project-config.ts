@@ -6,12 +6,12 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ConfigResolver, isExcluded, lintSettingsFor } from '../host/config';
+import { ConfigResolver, isExcluded, lintSettingsFor, type LoadedConfig } from '../host/config';
 import { KerasConfigFinder } from '../host/keras-config';
 import { KerasPinFinder } from '../host/keras-pins';
 import type { LintSettings } from '../host/lint';
 import { projectSpecFor, type ProjectSpec } from '../host/project';
+import { localPath } from './documents';
 
 export const WATCHED_CONFIG_GLOBS = ['**/pyproject.toml', '**/shapelint.toml', '**/.shapelint.toml', '**/keras.json', '**/requirements*.txt', '**/setup.cfg'];
 
@@ -26,14 +26,20 @@ export class ProjectConfig {
   private resolver: ConfigResolver | null = null;
   private keras: KerasConfigFinder | null = null;
   private pins: KerasPinFinder | null = null;
+  /**
+   * Whether a file is excluded, per loaded config (it depends on nothing else; configs are kept per
+   * folder until `clear`): an edited module's 50 dependents matched every exclude glob at each edit.
+   */
+  private excluded = new WeakMap<LoadedConfig, Map<string, boolean>>();
 
   constructor(
     private readonly cwd: () => string,
     private readonly log: (message: string) => void,
   ) {}
 
-  forDocument(uri: string): ProjectSettings {
-    const file = fileOf(uri);
+  /** `byFolder`: import roots already found by folder in this batch or pass (see `projectSpecFor`). */
+  forDocument(uri: string, byFolder?: Map<string, string[]>): ProjectSettings {
+    const file = localPath(uri);
     if (!file) return {};
     const dir = path.dirname(file);
     this.resolver ??= new ConfigResolver({ cwd: this.cwd(), home: os.homedir(), warn: (m) => this.log(`shapelint: ${m}`) });
@@ -41,7 +47,7 @@ export class ProjectConfig {
     let settings: ProjectSettings = {};
     try {
       const config = this.resolver.forDir(dir);
-      settings = { ...lintSettingsFor(config, file), excluded: isExcluded(config, file), project: projectSpecFor(file, config.values.src) };
+      settings = { ...lintSettingsFor(config, file), excluded: this.isExcluded(config, file), project: projectSpecFor(file, config.values.src, byFolder) };
       const configured = config.values.kerasDataFormat
         ? { format: config.values.kerasDataFormat, source: config.file ?? 'shapelint config' }
         : undefined;
@@ -60,17 +66,17 @@ export class ProjectConfig {
     return settings;
   }
 
+  private isExcluded(config: LoadedConfig, file: string): boolean {
+    let files = this.excluded.get(config);
+    if (!files) this.excluded.set(config, (files = new Map()));
+    let excluded = files.get(file);
+    if (excluded === undefined) files.set(file, (excluded = isExcluded(config, file)));
+    return excluded;
+  }
+
   clear(): void {
     this.resolver = null;
     this.keras = null;
     this.pins = null;
-  }
-}
-
-function fileOf(uri: string): string | null {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : null;
-  } catch {
-    return null;
   }
 }

@@ -25,16 +25,16 @@ import {
 } from 'vscode-languageserver/node';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { buildId, ResultCache, userCacheDir } from '../host/cache';
 import { importsAny } from '../host/project';
 import { CrossFileDiagnostics, withProjectFacts } from './cross-file';
 import { WorkspaceIndex } from './workspace-index';
 import { shapelintVersion } from '../host/version';
 import type { ModelSummary } from '../engine/index';
-import { Analyzer, type Analysis, type WorkspacePass } from './analysis';
+import { Analyzer, workspacePass, type Analysis } from './analysis';
 import { codeActions, FIX_ALL_KIND, PORT_KIND } from './code-actions';
-import { DocumentStore, type OpenDocument } from './documents';
+import { DocumentStore, localPath as workspaceRoot, type OpenDocument } from './documents';
 import { ProjectConfig, WATCHED_CONFIG_GLOBS } from './project-config';
 import { NOTEBOOK_SYNC, Notebooks } from './notebooks';
 import { graphResult, ModelGraphRequest, ModelSummaryRequest, summaryResult, SyntaxTreeRequest, PortRequest, type ModelSummaryParams } from './requests';
@@ -100,6 +100,12 @@ class ShapelintServer {
   );
   /** Modules whose unopened importers were analysed in the background (once per configuration). */
   private readonly indexed = new Set<string>();
+  /**
+   * What `publish` last pushed for each open document. A push replaces the client's diagnostics of
+   * the document (LSP: no merging on the client), so the same diagnostics for the same version are
+   * not pushed again: an edited module's dependents whose results did not change cost nothing.
+   */
+  private readonly published = new Map<string, { version: number; diagnostics: LspDiagnostic[] }>();
 
   constructor(private readonly connection: Connection) {
     this.settings = new SettingsCache((uri) => this.fetchSettings(uri));
@@ -125,6 +131,7 @@ class ShapelintServer {
     c.onDidOpenTextDocument(({ textDocument: d }) => {
       this.analyzer?.forget(d.uri);
       this.analyzer?.dropBackground(d.uri);
+      this.published.delete(d.uri);
       this.docs.open(d.uri, d.languageId, d.version, d.text);
       // Its own analysis replaces what the workspace pass found in it while it was closed.
       this.crossChanged(this.cross.forget(closedSource(d.uri)));
@@ -347,7 +354,7 @@ class ShapelintServer {
     const open = new Set(this.docs.all().flatMap((d) => workspaceRoot(d.uri) ?? []));
     const files = this.index.list().filter((f) => f.endsWith('.py') && !open.has(f));
     const cache = serverCache();
-    const pass: WorkspacePass = { settings: await this.settings.get(pathToFileURL(this.root).href), resolvers: new Map() };
+    const pass = workspacePass(await this.settings.get(pathToFileURL(this.root).href));
     let analysed = 0;
     let fromCache = 0;
     for (let i = 0; i < files.length; i += WORKSPACE_CHUNK) {
@@ -371,6 +378,7 @@ class ShapelintServer {
 
   private closed(uri: string): void {
     this.docs.close(uri);
+    this.published.delete(uri);
     this.staleHints.delete(uri);
     this.analyzer?.forget(uri);
     this.scheduler.cancel(uri);
@@ -395,7 +403,13 @@ class ShapelintServer {
     const a = await this.analyzer?.analyse(uri);
     const doc = this.docs.get(uri);
     if (!a || !doc || doc.version !== a.version) return;
-    if (!this.notebooks.isNotebook(uri)) return void (await this.connection.sendDiagnostics({ uri, version: a.version, diagnostics: this.cross.for(uri, a.diagnostics) }));
+    if (!this.notebooks.isNotebook(uri)) {
+      const diagnostics = this.cross.for(uri, a.diagnostics);
+      const last = this.published.get(uri);
+      if (last?.version === a.version && sameDiagnostics(last.diagnostics, diagnostics)) return;
+      this.published.set(uri, { version: a.version, diagnostics });
+      return void (await this.connection.sendDiagnostics({ uri, version: a.version, diagnostics }));
+    }
     for (const cell of this.notebooks.codeCells(uri)) {
       await this.connection.sendDiagnostics({ uri: cell, diagnostics: this.notebooks.cellDiagnostics(uri, cell, a.diagnostics) });
     }
@@ -487,6 +501,19 @@ function untilCancelled<T>(work: Promise<T> | T, token: CancellationToken): Prom
   });
 }
 
+/** Whether two lists of diagnostics are equal, value for value (they are plain JSON data). */
+function sameDiagnostics(a: LspDiagnostic[], b: LspDiagnostic[]): boolean {
+  return a.length === b.length && sameJson(a, b);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
 /** File operations on Python files and on folders (packages) change how imports resolve. */
 const MODULE_OPERATIONS = { filters: [{ pattern: { glob: '**/*.{py,pyi}' } }, { pattern: { glob: '**/*', matches: FileOperationPatternKind.folder } }] };
 
@@ -495,14 +522,6 @@ function moduleWord(file: string): string {
   const base = path.basename(file);
   if (/^__init__\.pyi?$/.test(base)) return path.basename(path.dirname(file));
   return base.replace(/\.pyi?$/, '');
-}
-
-function workspaceRoot(uri: string | null | undefined): string | null {
-  try {
-    return uri?.startsWith('file:') ? fileURLToPath(uri) : null;
-  } catch {
-    return null;
-  }
 }
 
 function cancelled(): ResponseError<{ retriggerRequest: boolean }> {

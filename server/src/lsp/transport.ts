@@ -5,7 +5,8 @@
  * the server stays alive but deaf; exiting lets the client notice and restart it.
  */
 import { format } from 'node:util';
-import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, StreamMessageReader, type Connection } from 'vscode-languageserver/node';
+import { CoalescingMessageWriter } from './message-writer';
 
 /** Exit code after a framing error (any non-zero code makes clients restart the server). */
 export const FRAMING_ERROR_EXIT = 3;
@@ -19,7 +20,7 @@ export function connectionFromCommandLine(argv = process.argv): Connection | nul
     process.stderr.write(`shapelint: LSP framing error on stdin, exiting so the client restarts the server: ${e.message.split('\n')[0]}\n`);
     process.exit(FRAMING_ERROR_EXIT);
   });
-  const connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
+  const connection = createConnection(ProposedFeatures.all, reader, new CoalescingMessageWriter(process.stdout));
   // The server registers its own shutdown handler (there is one slot): note the request around it.
   let shutdown = false;
   const register = connection.onShutdown.bind(connection);
