@@ -948,15 +948,13 @@ export class Interpreter implements InterpreterHost {
         if (a) return a;
         if (obj.cls) {
           const found = this.findClassAttr(obj.cls, name);
-          if (found) {
-            if (found.value.t === 'func') return { ...found.value, self: obj, owner: found.owner };
-            return found.value;
-          }
+          if (found) return found.value.t === 'func' ? bindMethod(found.value, obj, obj.cls, found.owner) : found.value;
         }
         return { t: 'method', self: obj, name, range };
       }
       case 'class': {
         const found = this.findClassAttr(obj, name);
+        if (found?.value.t === 'func' && decoratedWith(found.value, 'classmethod')) return { ...found.value, self: obj, owner: found.owner };
         return found ? found.value : UNKNOWN_V;
       }
       case 'super': {
@@ -965,7 +963,7 @@ export class Interpreter implements InterpreterHost {
           for (const b of cls.bases) {
             if (b.t === 'class') {
               const found = this.findClassAttr(b, name);
-              if (found && found.value.t === 'func') return { ...found.value, self: obj.obj, owner: found.owner };
+              if (found && found.value.t === 'func') return bindMethod(found.value, obj.obj, cls, found.owner);
             }
           }
         }
@@ -1229,4 +1227,19 @@ const SOME_STR: Value = { t: 'unknown', str: true };
 
 function isStr(v: Value): boolean {
   return v.t === 'str' || (v.t === 'unknown' && v.str === true);
+}
+
+/** Whether a function definition carries `@name` (or `@builtins.name`). */
+function decoratedWith(fn: FuncValue, name: string): boolean {
+  return fn.def.decorators.some((d) => (d.k === 'name' && d.id === name) || (d.k === 'attr' && d.name === name));
+}
+
+/**
+ * A function found on an instance's class, bound as Python binds it: a plain function to the
+ * instance, a `@classmethod` to the class, a `@staticmethod` to nothing (its first parameter is
+ * an ordinary argument).
+ */
+function bindMethod(fn: FuncValue, instance: Value, cls: ClassValue, owner: ClassValue): FuncValue {
+  if (decoratedWith(fn, 'staticmethod')) return fn;
+  return { ...fn, self: decoratedWith(fn, 'classmethod') ? cls : instance, owner };
 }
