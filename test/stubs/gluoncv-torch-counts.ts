@@ -23,4 +23,7 @@ export const TORCH_COUNTS = {
   se_resnext50_32x4d: 27_628_120,
   se_resnext101_32x4d: 49_093_272,
   se_resnext101_64x4d: 88_435_864,
+  // ShuffleNet (V1 g=3, V2 1x)
+  /** torchvision's ShuffleNet V2 1x (1000 classes): GluonCV's shufflenet_v2 has its layers. */
+  shufflenet_v2_x1_0: 2_294_784,
 };
