@@ -6,7 +6,8 @@ here adds the running statistics to torch's parameters. Prints one JSON object:
   *_inflated: the same with each k_h x k_w convolution weight inflated to max(k_h, k_w) x k_h x k_w (I3D);
   r2plus1d_18 / r2plus1d_34: torchvision's video R(2+1)D with 400 classes (34: 3-4-6-3 blocks);
   r2plus1d_50 / 101 / 152: the same on bottlenecks (3-4-6-3, 3-4-23-3, 3-8-36-3 blocks);
-  resnext*/se_resnext*: torchvision's ResNeXt with 1000 classes (SE adds two biased 1x1 convolutions 4c -> c/4 -> 4c per block).
+  resnext*/se_resnext*: torchvision's ResNeXt with 1000 classes (SE adds two biased 1x1 convolutions 4c -> c/4 -> 4c per block);
+  shufflenet_v2_x1_0: torchvision's ShuffleNet V2 1x with 1000 classes (GluonCV's shufflenet_v2 layers).
 """
 import json
 
@@ -71,4 +72,6 @@ for depth, layers in (("50", [3, 4, 6, 3]), ("101", [3, 4, 23, 3]), ("152", [3, 
 for name, model in resnexts.items():
     counts[name] = gluon_count(model)
     counts["se_" + name] = gluon_count(model) + se_gates(model)
+# ShuffleNet (V1 g=3, V2 1x)
+counts["shufflenet_v2_x1_0"] = gluon_count(torchvision.models.shufflenet_v2_x1_0())
 print(json.dumps(counts))

@@ -371,6 +371,46 @@ const CIFAR_WIDE: [string, number][] = [
 /** The sizes the Wide ResNet and ResNeXt papers publish (millions, without batch norms). */
 const CIFAR_PUBLISHED_M: Record<string, number> = { cifar_wideresnet16_10: 17.1, cifar_wideresnet28_10: 36.5, cifar_wideresnet40_8: 35.7, cifar_resnext29_16x64d: 68.1 };
 
+// ShuffleNet (V1 g=3, V2 1x)
+/**
+ * GluonCV's ShuffleNet V1 (g = 3): a biased 3x3 stem to 24 without a batch norm; per unit a 1x1
+ * to m = b / 4 (in 3 groups, except the very first unit), a depthwise 3x3 and a 1x1 in 3 groups
+ * to the branch width b, each biased with a batch norm, where b is the unit's width (240, 480,
+ * 960) or, in a stage's first unit, that width less its input's (the average-pooled input is
+ * concatenated); 4, 8, 4 units; a Dense head on 960 features.
+ */
+function shufflenetV1(classes: number): number {
+  const biased = (k: number, cin: number, cout: number, groups: number) => (k * cin * cout) / groups + cout + bn(cout);
+  const unit = (cin: number, b: number, groupedFirst: boolean) => {
+    const m = Math.floor(b / 4);
+    return biased(1, cin, m, groupedFirst ? 3 : 1) + biased(9, m, m, m) + biased(1, m, b, 3);
+  };
+  const widths = [24, 240, 480, 960];
+  let total = conv(9, 3, 24);
+  [3, 7, 3].forEach((repeats, s) => {
+    total += unit(widths[s], widths[s + 1] - widths[s], s > 0) + repeats * unit(widths[s + 1], widths[s + 1], true);
+  });
+  return total + dense(960, classes);
+}
+/**
+ * GluonCV's ShuffleNet V2 (1x): unbiased convolutions, each with a batch norm; the 3x3 stem to 24;
+ * per stage (h = 58, 116, 232, half the width) a strided unit (a depthwise 3x3 on its input c and a
+ * 1x1 c -> h; a 1x1 c -> h, a depthwise 3x3 and a 1x1 h -> h) and 3, 7, 3 units of a 1x1 h -> h, a
+ * depthwise 3x3 and a 1x1 h -> h on half the channels; a 1x1 to 1024 and a Dense head.
+ */
+function shufflenetV2(classes: number): number {
+  const cell = (k: number, cin: number, cout: number, groups = 1) => (k * k * cin * cout) / groups + bn(cout);
+  const branch = (cin: number, h: number) => cell(1, cin, h) + cell(3, h, h, h) + cell(1, h, h);
+  let total = cell(3, 3, 24);
+  let cin = 24;
+  [[116, 3], [232, 7], [464, 3]].forEach(([width, repeats]) => {
+    const h = width / 2;
+    total += cell(3, cin, cin, cin) + cell(1, cin, h) + branch(cin, h) + repeats * branch(h, h);
+    cin = width;
+  });
+  return total + cell(1, cin, 1024) + dense(1024, classes);
+}
+
 /** [get_model name, expected parameters, input, output shape]. */
 const CASES: [string, number, string, string][] = [
   ['c3d_kinetics400', c3d(400), '(2, 3, 16, 112, 112)', '(2, 400)'],
@@ -438,6 +478,10 @@ const CASES: [string, number, string, string][] = [
   // GluonCV's copies of the Gluon model zoo (built by its stubs): MXNet's published counts.
   ...GLUON_MODEL_ZOO.filter(([name]) => !name.startsWith('resnet')).map(([name, n, size = 224]): [string, number, string, string] => [name, n, `(2, 3, ${size}, ${size})`, '(2, 1000)']),  // HRNet classifiers and DLA-34 (gluoncv-hrnet-dla-counts.ts).
   ...HRNET_DLA_CASES,
+  ...GLUON_MODEL_ZOO.filter(([name]) => !name.startsWith('resnet')).map(([name, n, size = 224]): [string, number, string, string] => [name, n, `(2, 3, ${size}, ${size})`, '(2, 1000)']),
+  // ShuffleNet (V1 g=3, V2 1x)
+  ['shufflenet_v1', shufflenetV1(1000), '(2, 3, 224, 224)', '(2, 1000)'],
+  ['shufflenet_v2', shufflenetV2(1000), '(2, 3, 224, 224)', '(2, 1000)'],
 ];
 
 /** The stubs folder as the project resolver sees it: GluonCV's get_model imports the Gluon model zoo's stubs. */
@@ -635,3 +679,13 @@ describe('gluoncv.model_zoo stubs: the HRNet and DLA-34 formulas', () => {
 });
 // Residual Attention Networks (issue 9): checked in gluoncv-attention.test.ts; listed here for the docs table test, which reads CASES when it runs.
 CASES.push(...ATTENTION_CASES);
+// ShuffleNet (V1 g=3, V2 1x)
+describe('gluoncv.model_zoo stubs: the ShuffleNet formulas', () => {
+  it("V2 equals real torch's torchvision shufflenet_v2_x1_0 (the same layers) with running statistics", () => {
+    assert.equal(shufflenetV2(1000), TORCH_COUNTS.shufflenet_v2_x1_0);
+  });
+  it("V2 less its running statistics is torchvision's published 2,278,604", () => {
+    const batchNormChannels = 24 + [[24, 116, 3], [116, 232, 7], [232, 464, 3]].reduce((t, [cin, w, r]) => t + cin + w / 2 + 3 * (w / 2) * (r + 1), 0) + 1024;
+    assert.equal(shufflenetV2(1000) - 2 * batchNormChannels, 2_278_604);
+  });
+});

@@ -27,4 +27,7 @@ export const TORCH_COUNTS = {
   r2plus1d_50: 54_023_375,
   r2plus1d_101: 100_063_455,
   r2plus1d_152: 137_987_791,
+  // ShuffleNet (V1 g=3, V2 1x)
+  /** torchvision's ShuffleNet V2 1x (1000 classes): GluonCV's shufflenet_v2 has its layers. */
+  shufflenet_v2_x1_0: 2_294_784,
 };

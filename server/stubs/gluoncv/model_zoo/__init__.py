@@ -26,6 +26,8 @@ from .cifarresnext import *
 from mxnet.gluon.model_zoo import vision as _gluon_vision
 # Residual Attention Networks (issue 9).
 from .residual_attentionnet import *
+# ShuffleNet (V1 g=3, V2 1x)
+from .shufflenet import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -78,6 +80,8 @@ _MODELS = {
     "cifar_wideresnet16_10": cifar_wideresnet16_10, "cifar_wideresnet28_10": cifar_wideresnet28_10, "cifar_wideresnet40_8": cifar_wideresnet40_8,
     "cifar_resnext29_32x4d": cifar_resnext29_32x4d, "cifar_resnext29_16x64d": cifar_resnext29_16x64d,
 }
+# ShuffleNet (V1 g=3, V2 1x)
+_MODELS.update({"shufflenet_v1": shufflenet_v1, "shufflenet_v2": shufflenet_v2})
 
 # GluonCV's alexnet.py, densenet.py, inception.py, mobilenet.py, squeezenet.py and vgg.py define
 # the Gluon model zoo's architectures under the same names.

@@ -57,6 +57,9 @@ function expandSpecial(params: number[], src: Dim[]): { tmp: Dim[]; inferIdx: nu
       tmp.push(src[s++]);
     } else if (v === -1) {
       if (inferIdx >= 0) return null; // "One and only one dim can be inferred"
+      // MXNet stores the inferred size at the -1's index in the spec, not in the output: after a
+      // -2 or -4 the two differ and its result is not the one intended (or out of bounds).
+      if (i !== tmp.length) return null;
       inferIdx = tmp.length;
       tmp.push(1);
       s++;
