@@ -16,6 +16,7 @@ import { parser } from '../helpers/engine';
 import { fileModuleProvider } from '../../server/src/host/project';
 import { GLUON_MODEL_ZOO } from './gluon-zoo-counts';
 import { TORCH_COUNTS } from './gluoncv-torch-counts';
+import { NAS_COUNTS } from './gluoncv-nas-counts';
 
 const conv = (kernel: number, cin: number, cout: number) => kernel * cin * cout + cout;
 const dense = (cin: number, cout: number) => cin * cout + cout;
@@ -537,6 +538,48 @@ describe('gluoncv.model_zoo stubs: parameters by formula', () => {
       assert.deepEqual(result.diagnostics.map((d) => d.message), []);
       assert.equal(result.models.find((m) => m.name === 'net')?.totalParams, params);
       const out = result.tensors.find((t) => t.name === 'out' && t.range.start >= program.snippetStart);
+      assert.equal(out && formatShape(out.shape), output);
+    });
+  }
+});
+
+// ---- NASNet, SENet-154, ResNeXt 101e, GoogLeNet and GroupNorm ResNets (gcvnas) ----
+
+/**
+ * GluonCV NASNet-A: real Keras's NASNet of the same configuration (gluoncv-nas-counts.ts; GluonCV's
+ * cells, stem and head are Keras's, batch norms counting 4 per channel in both) plus, with
+ * `use_aux` (the default), the auxiliary head on the second stack's 12F channels (F = P // 24):
+ * an unbiased 1x1 to F // 3 and a 5x5 to 2F, each with a batch norm, and a Dense to the classes.
+ */
+const nasnetAux = (filters: number, classes: number) =>
+  convNoBias(1, 12 * filters, Math.floor(filters / 3)) + bn(Math.floor(filters / 3)) + convNoBias(25, Math.floor(filters / 3), 2 * filters) + bn(2 * filters) + dense(2 * filters, classes);
+const NASNET: [string, number][] = [['nasnet_4_1056', 1056], ['nasnet_5_1538', 1538], ['nasnet_7_1920', 1920], ['nasnet_6_4032', 4032]].map(
+  ([name, p]): [string, number] => [name as string, NAS_COUNTS[name as keyof typeof NAS_COUNTS] + nasnetAux(Math.floor((p as number) / 24), 1000)],
+);
+
+const NAS_CASES: [string, number, string, string][] = [
+  ...NASNET.map(([name, n]): [string, number, string, string] => [name, n, name === 'nasnet_6_4032' ? '(1, 3, 331, 331)' : '(1, 3, 224, 224)', '(1, 1000)']),
+];
+// The docs table test reads CASES when it runs, after this block.
+CASES.push(...NAS_CASES);
+
+describe('gluoncv.model_zoo stubs (gcvnas): published sizes', () => {
+  it("Keras's NASNet counts are the published NASNet-A Large 88.9M and Mobile 5.3M", () => {
+    assert.equal(Math.round(NAS_COUNTS.nasnet_6_4032 / 1e5) / 10, 88.9);
+    assert.equal(Math.round(NAS_COUNTS.nasnet_mobile / 1e5) / 10, 5.3);
+  });
+});
+
+describe('gluoncv.model_zoo stubs (gcvnas): parameters by formula', () => {
+  for (const [name, params, input, output] of NAS_CASES) {
+    it(`${name}: ${params.toLocaleString('en')} parameters`, async () => {
+      // NASNet returns (output, aux_output) by default; the first is the classifier's.
+      const snippet = `import mxnet as mx\nnet = get_model('${name}')\nout = net(mx.nd.zeros(${input}))\nif isinstance(out, tuple):\n    out = out[0]\n`;
+      const { program, result } = await analyzeWithStub('gluoncv.model_zoo', snippet, { modules: await stubModules() });
+      assert.equal(result.internalError, undefined, result.internalError);
+      assert.deepEqual(result.diagnostics.map((d) => d.message), []);
+      assert.equal(result.models.find((m) => m.name === 'net')?.totalParams, params);
+      const out = result.tensors.filter((t) => t.name === 'out' && t.range.start >= program.snippetStart).pop();
       assert.equal(out && formatShape(out.shape), output);
     });
   }

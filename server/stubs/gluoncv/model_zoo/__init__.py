@@ -24,6 +24,8 @@ from .cifarresnet import *
 from .cifarwideresnet import *
 from .cifarresnext import *
 from mxnet.gluon.model_zoo import vision as _gluon_vision
+# NASNet, SENet-154, ResNeXt 101e, GoogLeNet and GroupNorm ResNets (gcvnas).
+from .nasnet import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -76,6 +78,12 @@ _MODELS = {
     "cifar_wideresnet16_10": cifar_wideresnet16_10, "cifar_wideresnet28_10": cifar_wideresnet28_10, "cifar_wideresnet40_8": cifar_wideresnet40_8,
     "cifar_resnext29_32x4d": cifar_resnext29_32x4d, "cifar_resnext29_16x64d": cifar_resnext29_16x64d,
 }
+
+# NASNet, SENet-154, ResNeXt 101e, GoogLeNet and GroupNorm ResNets (gcvnas).
+_MODELS.update({
+    "nasnet_4_1056": nasnet_4_1056, "nasnet_5_1538": nasnet_5_1538, "nasnet_7_1920": nasnet_7_1920,
+    "nasnet_6_4032": nasnet_6_4032,
+})
 
 # GluonCV's alexnet.py, densenet.py, inception.py, mobilenet.py, squeezenet.py and vgg.py define
 # the Gluon model zoo's architectures under the same names.

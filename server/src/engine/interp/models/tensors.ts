@@ -3,6 +3,7 @@
  * error), tensor methods that are catalogue ops (`x.view(...)`, `x.reshape(...)`).
  */
 import { findLayer } from '../../layers/index';
+import { checkMsg, mxShape } from '../../layers/mxnet/mxcore';
 import type { LayerIssue, TensorLib } from '../../layers/types';
 import { broadcastShapes, formatShape, ranked } from '../../shapes';
 import type { Expr } from '../../syntax/ast';
@@ -113,10 +114,10 @@ export function tensorBinary(ctx: ModelContext, op: string, a: Value, b: Value, 
     return tensorVal(shape, base.lib, recordOperator(ctx, op, [base], shape, range) ?? hist, base.origin);
   }
   const origin = ta.origin ?? tb.origin;
-  if (ta.lib === 'torch' && tb.lib === 'torch') {
-    const issue = torchBroadcastIssue(ta.shape, tb.shape, op);
+  if (ta.lib === tb.lib && (ta.lib === 'torch' || ta.lib === 'mxnet')) {
+    const issue = ta.lib === 'torch' ? torchBroadcastIssue(ta.shape, tb.shape, op) : mxnetBroadcastIssue(ta.shape, tb.shape, op);
     if (issue) {
-      ctx.diagnostics.report(ctx.runs.currentRun(), issue, null, range, hist, 'torch', [ta, tb]);
+      ctx.diagnostics.report(ctx.runs.currentRun(), issue, null, range, hist, ta.lib === 'torch' ? 'torch' : 'gluon', [ta, tb]);
       return tensorVal(null, base.lib, hist, origin);
     }
   }
@@ -177,6 +178,21 @@ export function prod(v: Value | undefined): Value {
   return num(p);
 }
 
+
+/**
+ * MXNet's NDArray operators are its broadcast_* ops (`NDArray.__add__` calls `broadcast_add`), whose
+ * shape check (`BinaryBroadcastShapeCompact`) raises on the first pair of sizes from the right that
+ * differ with neither being 1. Silent when an unknown size comes before the clash.
+ */
+function mxnetBroadcastIssue(a: Shape | null, b: Shape | null, op: string): LayerIssue | null {
+  const clash = torchBroadcastIssue(a, b, op);
+  if (!clash || !a || !b) return null;
+  return {
+    rule: 'merge-mismatch',
+    message: checkMsg('l == 1 || r == 1', `operands could not be broadcast together with shapes ${mxShape(a.dims)} ${mxShape(b.dims)}`),
+    explanation: clash.explanation,
+  };
+}
 
 /**
  * PyTorch's elementwise broadcasting error (`TensorIterator`'s `infer_size`): dims are
