@@ -12,4 +12,14 @@ export const NAS_COUNTS = {
   nasnet_6_4032: 88_949_818,
   /** Keras' NASNetMobile (32-filter stem): the published 5.3M. */
   nasnet_mobile: 5_326_716,
+  /**
+   * torchvision's ResNeXt-101 64x4d with the deep stem swapped in (first stage on 128 channels) plus
+   * running statistics.
+   */
+  resnext101e_64x4d: 83_794_600,
+  /** torchvision's GoogLeNet with both auxiliary heads, 1000 classes, plus running statistics. */
+  googlenet_aux: 13_019_960,
+  /** torchvision's ResNet-50/101 with GroupNorm(32, c) for every batch norm (no running statistics). */
+  resnet50_v1b_gn: 25_557_032,
+  resnet101_v1b_gn: 44_549_160,
 };

@@ -557,7 +557,39 @@ const NASNET: [string, number][] = [['nasnet_4_1056', 1056], ['nasnet_5_1538', 1
   ([name, p]): [string, number] => [name as string, NAS_COUNTS[name as keyof typeof NAS_COUNTS] + nasnetAux(Math.floor((p as number) / 24), 1000)],
 );
 
+/**
+ * GluonCV SENet-154 (`avgDown` for senet_154e): the stem's three unbiased 3x3 convolutions (3 -> 64,
+ * 64 -> 64, 64 -> 128, each with a batch norm); per block at width c (64, 128, 256, 512; 3, 8, 36
+ * and 3 blocks) a 1x1 to 2c, a 3x3 in 64 groups to 4c and a 1x1 to 4c, each unbiased with a batch
+ * norm, and the gate's biased 1x1 convolutions 4c -> c / 4 -> 4c; each stage's first block projects
+ * with a batch norm: a 1x1 in the first stage, a 3x3 after (a 1x1 behind the average pool for
+ * senet_154e); a Dense head on 2048 features.
+ */
+function senet154(avgDown: boolean, classes: number): number {
+  let total = convNoBias(9, 3, 64) + bn(64) + convNoBias(9, 64, 64) + bn(64) + convNoBias(9, 64, 128) + bn(128);
+  let cin = 128;
+  [3, 8, 36, 3].forEach((n, i) => {
+    const c = 64 * 2 ** i;
+    for (let b = 0; b < n; b++) {
+      const from = b ? 4 * c : cin;
+      total += convNoBias(1, from, 2 * c) + bn(2 * c) + (9 * 2 * c * 4 * c) / 64 + bn(4 * c) + convNoBias(1, 4 * c, 4 * c) + bn(4 * c);
+      total += conv(1, 4 * c, c / 4) + conv(1, c / 4, 4 * c);
+    }
+    total += convNoBias(i === 0 || avgDown ? 1 : 9, cin, 4 * c) + bn(4 * c);
+    cin = 4 * c;
+  });
+  return total + dense(2048, classes);
+}
+/** The batch-norm channels of SENet-154, whose running statistics the published size leaves out. */
+const SENET154_BN_CHANNELS = 64 + 64 + 128 + [3, 8, 36, 3].reduce((t, n, i) => t + n * 10 * 64 * 2 ** i + 4 * 64 * 2 ** i, 0);
+
 const NAS_CASES: [string, number, string, string][] = [
+  ['senet_154', senet154(false, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
+  ['senet_154e', senet154(true, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnext101e_64x4d', NAS_COUNTS.resnext101e_64x4d, '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnext101b_64x4d', NAS_COUNTS.resnext101e_64x4d, '(1, 3, 224, 224)', '(1, 1000)'],
+  // SE adds the same gates as to resnext101_64x4d: the blocks are the same.
+  ['se_resnext101e_64x4d', NAS_COUNTS.resnext101e_64x4d + TORCH_COUNTS.se_resnext101_64x4d - TORCH_COUNTS.resnext101_64x4d, '(1, 3, 224, 224)', '(1, 1000)'],
   ...NASNET.map(([name, n]): [string, number, string, string] => [name, n, name === 'nasnet_6_4032' ? '(1, 3, 331, 331)' : '(1, 3, 224, 224)', '(1, 1000)']),
 ];
 // The docs table test reads CASES when it runs, after this block.
@@ -568,18 +600,22 @@ describe('gluoncv.model_zoo stubs (gcvnas): published sizes', () => {
     assert.equal(Math.round(NAS_COUNTS.nasnet_6_4032 / 1e5) / 10, 88.9);
     assert.equal(Math.round(NAS_COUNTS.nasnet_mobile / 1e5) / 10, 5.3);
   });
+  it("SENet-154 less its running statistics is the 115.09M timm publishes for GluonCV's senet_154 weights", () => {
+    assert.equal(Math.round((senet154(false, 1000) - 2 * SENET154_BN_CHANNELS) / 1e4), 11509);
+  });
 });
 
 describe('gluoncv.model_zoo stubs (gcvnas): parameters by formula', () => {
   for (const [name, params, input, output] of NAS_CASES) {
     it(`${name}: ${params.toLocaleString('en')} parameters`, async () => {
       // NASNet returns (output, aux_output) by default; the first is the classifier's.
-      const snippet = `import mxnet as mx\nnet = get_model('${name}')\nout = net(mx.nd.zeros(${input}))\nif isinstance(out, tuple):\n    out = out[0]\n`;
+      const target = name.startsWith('nasnet') ? 'out, aux' : 'out';
+      const snippet = `import mxnet as mx\nnet = get_model('${name}')\n${target} = net(mx.nd.zeros(${input}))\n`;
       const { program, result } = await analyzeWithStub('gluoncv.model_zoo', snippet, { modules: await stubModules() });
       assert.equal(result.internalError, undefined, result.internalError);
       assert.deepEqual(result.diagnostics.map((d) => d.message), []);
       assert.equal(result.models.find((m) => m.name === 'net')?.totalParams, params);
-      const out = result.tensors.filter((t) => t.name === 'out' && t.range.start >= program.snippetStart).pop();
+      const out = result.tensors.find((t) => t.name === 'out' && t.range.start >= program.snippetStart);
       assert.equal(out && formatShape(out.shape), output);
     });
   }

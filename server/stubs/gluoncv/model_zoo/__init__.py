@@ -26,6 +26,7 @@ from .cifarresnext import *
 from mxnet.gluon.model_zoo import vision as _gluon_vision
 # NASNet, SENet-154, ResNeXt 101e, GoogLeNet and GroupNorm ResNets (gcvnas).
 from .nasnet import *
+from .senet import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -83,6 +84,8 @@ _MODELS = {
 _MODELS.update({
     "nasnet_4_1056": nasnet_4_1056, "nasnet_5_1538": nasnet_5_1538, "nasnet_7_1920": nasnet_7_1920,
     "nasnet_6_4032": nasnet_6_4032,
+    "senet_154": senet_154, "senet_154e": senet_154e,
+    "resnext101e_64x4d": resnext101e_64x4d, "resnext101b_64x4d": resnext101e_64x4d, "se_resnext101e_64x4d": se_resnext101e_64x4d,
 })
 
 # GluonCV's alexnet.py, densenet.py, inception.py, mobilenet.py, squeezenet.py and vgg.py define
