@@ -33,7 +33,7 @@ def _nas_bn():
     return nn.BatchNorm(momentum=0.1, epsilon=0.001)
 
 
-def _separable(in_channels, channels, kernel, stride, padding):
+def _nas_separable(in_channels, channels, kernel, stride, padding):
     """A depthwise k x k convolution and a pointwise 1x1, both unbiased."""
     out = nn.HybridSequential(prefix="")
     out.add(nn.Conv2D(in_channels, kernel_size=kernel, strides=stride, padding=padding, groups=in_channels, use_bias=False))
@@ -41,7 +41,7 @@ def _separable(in_channels, channels, kernel, stride, padding):
     return out
 
 
-def _relu_conv_bn(channels):
+def _nas_adapt(channels):
     """ReLU, an unbiased 1x1 convolution and batch norm: how a cell adapts its inputs."""
     out = nn.HybridSequential(prefix="")
     out.add(nn.Activation("relu"))
@@ -50,11 +50,11 @@ def _relu_conv_bn(channels):
     return out
 
 
-def _branch(in_channels, channels, kernel, stride, mid_channels=None, shifted=False):
+def _nas_branch(in_channels, channels, kernel, stride, mid_channels=None, shifted=False):
     """ReLU, separable conv (to `mid_channels`, default in_channels), BN, ReLU, separable conv at stride 1,
     BN. `shifted`: the first reduction cell's branch, whose first convolution pads and crops."""
     mid = in_channels if mid_channels is None else mid_channels
-    first = _separable(in_channels, mid, kernel, stride, kernel // 2)
+    first = _nas_separable(in_channels, mid, kernel, stride, kernel // 2)
     out = nn.HybridSequential(prefix="")
     if shifted:
         out.add(ShiftedReduction(first, relu_first=True))
@@ -63,7 +63,7 @@ def _branch(in_channels, channels, kernel, stride, mid_channels=None, shifted=Fa
         out.add(first)
     out.add(_nas_bn())
     out.add(nn.Activation("relu"))
-    out.add(_separable(mid, channels, kernel, 1, kernel // 2))
+    out.add(_nas_separable(mid, channels, kernel, 1, kernel // 2))
     out.add(_nas_bn())
     return out
 
@@ -114,14 +114,14 @@ class ReductionCell(HybridBlock):
     def __init__(self, left_in, channels, shifted=False, **kwargs):
         super(ReductionCell, self).__init__()
         if shifted:
-            branch = lambda k, s: _branch(channels, channels, k, s, shifted=True)
+            branch = lambda k, s: _nas_branch(channels, channels, k, s, shifted=True)
             max_pool = lambda: ShiftedReduction(nn.MaxPool2D(3, strides=2, padding=1))
             avg_pool = lambda: ShiftedReduction(nn.AvgPool2D(3, strides=2, padding=1, count_include_pad=False))
         else:
-            branch = lambda k, s: _branch(channels, channels, k, s)
+            branch = lambda k, s: _nas_branch(channels, channels, k, s)
             max_pool = lambda: nn.MaxPool2D(3, strides=2, padding=1)
             avg_pool = lambda: nn.AvgPool2D(3, strides=2, padding=1, count_include_pad=False)
-        left_branch = lambda k: branch(k, 2) if left_in == channels else _branch(left_in, channels, k, 2, mid_channels=channels)
+        left_branch = lambda k: branch(k, 2) if left_in == channels else _nas_branch(left_in, channels, k, 2, mid_channels=channels)
         self.comb_iter_0_left = branch(5, 2)
         self.comb_iter_0_right = left_branch(7)
         self.comb_iter_1_left = max_pool()
@@ -147,7 +147,7 @@ class CellStem0(ReductionCell):
 
     def __init__(self, stem_filters, num_filters, **kwargs):
         super(CellStem0, self).__init__(stem_filters, num_filters)
-        self.conv_1x1 = _relu_conv_bn(num_filters)
+        self.conv_1x1 = _nas_adapt(num_filters)
 
     def hybrid_forward(self, F, x):
         return self.combine(F, self.conv_1x1(x), x)
@@ -158,7 +158,7 @@ class CellStem1(ReductionCell):
 
     def __init__(self, num_filters, **kwargs):
         super(CellStem1, self).__init__(num_filters, num_filters)
-        self.conv_1x1 = _relu_conv_bn(num_filters)
+        self.conv_1x1 = _nas_adapt(num_filters)
         self.prev = FactorizedReduction(num_filters // 2)
 
     def hybrid_forward(self, F, x_conv0, x_stem_0):
@@ -170,8 +170,8 @@ class BodyReductionCell(ReductionCell):
 
     def __init__(self, channels, shifted, **kwargs):
         super(BodyReductionCell, self).__init__(channels, channels, shifted)
-        self.conv_prev_1x1 = _relu_conv_bn(channels)
-        self.conv_1x1 = _relu_conv_bn(channels)
+        self.conv_prev_1x1 = _nas_adapt(channels)
+        self.conv_1x1 = _nas_adapt(channels)
 
     def hybrid_forward(self, F, x, x_prev):
         return self.combine(F, self.conv_1x1(x), self.conv_prev_1x1(x_prev)), x
@@ -185,16 +185,16 @@ class NormalCell(HybridBlock):
 
     def __init__(self, channels, reduce_prev=False, **kwargs):
         super(NormalCell, self).__init__()
-        self.conv_prev_1x1 = FactorizedReduction(channels // 2) if reduce_prev else _relu_conv_bn(channels)
-        self.conv_1x1 = _relu_conv_bn(channels)
-        self.comb_iter_0_left = _branch(channels, channels, 5, 1)
-        self.comb_iter_0_right = _branch(channels, channels, 3, 1)
-        self.comb_iter_1_left = _branch(channels, channels, 5, 1)
-        self.comb_iter_1_right = _branch(channels, channels, 3, 1)
+        self.conv_prev_1x1 = FactorizedReduction(channels // 2) if reduce_prev else _nas_adapt(channels)
+        self.conv_1x1 = _nas_adapt(channels)
+        self.comb_iter_0_left = _nas_branch(channels, channels, 5, 1)
+        self.comb_iter_0_right = _nas_branch(channels, channels, 3, 1)
+        self.comb_iter_1_left = _nas_branch(channels, channels, 5, 1)
+        self.comb_iter_1_right = _nas_branch(channels, channels, 3, 1)
         self.comb_iter_2_left = nn.AvgPool2D(3, strides=1, padding=1, count_include_pad=False)
         self.comb_iter_3_left = nn.AvgPool2D(3, strides=1, padding=1, count_include_pad=False)
         self.comb_iter_3_right = nn.AvgPool2D(3, strides=1, padding=1, count_include_pad=False)
-        self.comb_iter_4_left = _branch(channels, channels, 3, 1)
+        self.comb_iter_4_left = _nas_branch(channels, channels, 3, 1)
 
     def hybrid_forward(self, F, x, x_prev):
         left = self.conv_prev_1x1(x_prev)
@@ -207,7 +207,7 @@ class NormalCell(HybridBlock):
         return F.concat(left, x0, x1, x2, x3, x4, dim=1), x
 
 
-def _stack(repeat, filters):
+def _nas_stack(repeat, filters):
     """A stack of `repeat` normal cells `filters` wide, the first one reducing the previous cell's map."""
     cells = nn.HybridSequential(prefix="")
     cells.add(NormalCell(filters, reduce_prev=True))
@@ -227,9 +227,9 @@ class NASNetALarge(HybridBlock):
         self.conv0.add(_nas_bn())
         self.cell_stem_0 = CellStem0(stem_filters, filters // (filters_multiplier ** 2))
         self.cell_stem_1 = CellStem1(filters // filters_multiplier)
-        self.norm_1 = _stack(repeat, filters)
+        self.norm_1 = _nas_stack(repeat, filters)
         self.reduction_cell_0 = BodyReductionCell(2 * filters, shifted=True)
-        self.norm_2 = _stack(repeat, 2 * filters)
+        self.norm_2 = _nas_stack(repeat, 2 * filters)
         self.out_aux = None
         if use_aux:
             self.out_aux = nn.HybridSequential(prefix="")
@@ -241,7 +241,7 @@ class NASNetALarge(HybridBlock):
             self.out_aux.add(nn.Activation("relu"))
             self.out_aux.add(nn.Dense(classes))
         self.reduction_cell_1 = BodyReductionCell(4 * filters, shifted=False)
-        self.norm_3 = _stack(repeat, 4 * filters)
+        self.norm_3 = _nas_stack(repeat, 4 * filters)
         self.out = nn.HybridSequential(prefix="")
         self.out.add(nn.Activation("relu"))
         self.out.add(nn.GlobalAvgPool2D())
