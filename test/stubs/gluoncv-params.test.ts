@@ -590,10 +590,21 @@ const NAS_CASES: [string, number, string, string][] = [
   ['resnext101b_64x4d', NAS_COUNTS.resnext101e_64x4d, '(1, 3, 224, 224)', '(1, 1000)'],
   // SE adds the same gates as to resnext101_64x4d: the blocks are the same.
   ['se_resnext101e_64x4d', NAS_COUNTS.resnext101e_64x4d + TORCH_COUNTS.se_resnext101_64x4d - TORCH_COUNTS.resnext101_64x4d, '(1, 3, 224, 224)', '(1, 1000)'],
+  // GluonCV's googlenet: torchvision's GoogLeNet layers (gluoncv-torch-counts.ts, gluoncv-nas-counts.ts).
+  ['googlenet', GOOGLENET_FEATURES + dense(1024, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
   ...NASNET.map(([name, n]): [string, number, string, string] => [name, n, name === 'nasnet_6_4032' ? '(1, 3, 331, 331)' : '(1, 3, 224, 224)', '(1, 1000)']),
 ];
 // The docs table test reads CASES when it runs, after this block.
 CASES.push(...NAS_CASES);
+
+describe('gluoncv.model_zoo stubs (gcvnas): GoogLeNet with its auxiliary heads', () => {
+  it("equals real torch's GoogLeNet with aux_logits=True (the same heads) plus running statistics", async () => {
+    const snippet = `import mxnet as mx\nnet = get_model('googlenet', aux_logits=True)\nout, aux2, aux1 = net(mx.nd.zeros((1, 3, 224, 224)))\n`;
+    const { result } = await analyzeWithStub('gluoncv.model_zoo', snippet, { modules: await stubModules() });
+    assert.deepEqual(result.diagnostics.map((d) => d.message), []);
+    assert.equal(result.models.find((m) => m.name === 'net')?.totalParams, NAS_COUNTS.googlenet_aux);
+  });
+});
 
 describe('gluoncv.model_zoo stubs (gcvnas): published sizes', () => {
   it("Keras's NASNet counts are the published NASNet-A Large 88.9M and Mobile 5.3M", () => {

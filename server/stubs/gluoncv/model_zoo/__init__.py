@@ -27,6 +27,7 @@ from mxnet.gluon.model_zoo import vision as _gluon_vision
 # NASNet, SENet-154, ResNeXt 101e, GoogLeNet and GroupNorm ResNets (gcvnas).
 from .nasnet import *
 from .senet import *
+from .googlenet import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -86,6 +87,7 @@ _MODELS.update({
     "nasnet_6_4032": nasnet_6_4032,
     "senet_154": senet_154, "senet_154e": senet_154e,
     "resnext101e_64x4d": resnext101e_64x4d, "resnext101b_64x4d": resnext101e_64x4d, "se_resnext101e_64x4d": se_resnext101e_64x4d,
+    "googlenet": googlenet,
 })
 
 # GluonCV's alexnet.py, densenet.py, inception.py, mobilenet.py, squeezenet.py and vgg.py define
