@@ -590,6 +590,8 @@ const NAS_CASES: [string, number, string, string][] = [
   ['resnext101b_64x4d', NAS_COUNTS.resnext101e_64x4d, '(1, 3, 224, 224)', '(1, 1000)'],
   // SE adds the same gates as to resnext101_64x4d: the blocks are the same.
   ['se_resnext101e_64x4d', NAS_COUNTS.resnext101e_64x4d + TORCH_COUNTS.se_resnext101_64x4d - TORCH_COUNTS.resnext101_64x4d, '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnet50_v1b_gn', NAS_COUNTS.resnet50_v1b_gn, '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnet101_v1b_gn', NAS_COUNTS.resnet101_v1b_gn, '(1, 3, 224, 224)', '(1, 1000)'],
   // GluonCV's googlenet: torchvision's GoogLeNet layers (gluoncv-torch-counts.ts, gluoncv-nas-counts.ts).
   ['googlenet', GOOGLENET_FEATURES + dense(1024, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
   ...NASNET.map(([name, n]): [string, number, string, string] => [name, n, name === 'nasnet_6_4032' ? '(1, 3, 331, 331)' : '(1, 3, 224, 224)', '(1, 1000)']),
@@ -603,6 +605,18 @@ describe('gluoncv.model_zoo stubs (gcvnas): GoogLeNet with its auxiliary heads',
     const { result } = await analyzeWithStub('gluoncv.model_zoo', snippet, { modules: await stubModules() });
     assert.deepEqual(result.diagnostics.map((d) => d.message), []);
     assert.equal(result.models.find((m) => m.name === 'net')?.totalParams, NAS_COUNTS.googlenet_aux);
+  });
+});
+
+/** The batch norms of a bottleneck ResNetV1b (stem, three per block, one per projection), by channels. */
+function bottleneckNormChannels(blocks: number[]): number {
+  return 64 + blocks.reduce((t, n, i) => t + n * 6 * 64 * 2 ** i + 4 * 64 * 2 ** i, 0);
+}
+
+describe('gluoncv.model_zoo stubs (gcvnas): GroupNorm ResNets', () => {
+  it("the ResNetV1b formula with 2 parameters per normalised channel (GroupNorm's gamma and beta) equals real torch", () => {
+    assert.equal(resnetV1b(50, null, 1000) - 2 * bottleneckNormChannels([3, 4, 6, 3]), NAS_COUNTS.resnet50_v1b_gn);
+    assert.equal(resnetV1b(101, null, 1000) - 2 * bottleneckNormChannels([3, 4, 23, 3]), NAS_COUNTS.resnet101_v1b_gn);
   });
 });
 

@@ -88,6 +88,7 @@ _MODELS.update({
     "senet_154": senet_154, "senet_154e": senet_154e,
     "resnext101e_64x4d": resnext101e_64x4d, "resnext101b_64x4d": resnext101e_64x4d, "se_resnext101e_64x4d": se_resnext101e_64x4d,
     "googlenet": googlenet,
+    "resnet50_v1b_gn": resnet50_v1b_gn, "resnet101_v1b_gn": resnet101_v1b_gn,
 })
 
 # GluonCV's alexnet.py, densenet.py, inception.py, mobilenet.py, squeezenet.py and vgg.py define
