@@ -21,6 +21,7 @@ import { PRUNED_SHAPES, type PrunedShapes } from './gluoncv-pruned-shapes';
 import { DLA34_PUBLISHED, dla34, HRNET_DLA_CASES, HRNET_PUBLISHED, HRNET_SPECS, hrnet } from './gluoncv-hrnet-dla-counts';
 // Residual Attention Networks (issue 9).
 import { ATTENTION_CASES } from './gluoncv-attention-counts';
+import { NAS_COUNTS } from './gluoncv-nas-counts';
 
 const conv = (kernel: number, cin: number, cout: number) => kernel * cin * cout + cout;
 const dense = (cin: number, cout: number) => cin * cout + cout;
@@ -688,4 +689,106 @@ describe('gluoncv.model_zoo stubs: the ShuffleNet formulas', () => {
     const batchNormChannels = 24 + [[24, 116, 3], [116, 232, 7], [232, 464, 3]].reduce((t, [cin, w, r]) => t + cin + w / 2 + 3 * (w / 2) * (r + 1), 0) + 1024;
     assert.equal(shufflenetV2(1000) - 2 * batchNormChannels, 2_278_604);
   });
+});
+// ---- NASNet, SENet-154, ResNeXt 101e, GoogLeNet and GroupNorm ResNets (gcvnas) ----
+
+/**
+ * GluonCV NASNet-A: real Keras's NASNet of the same configuration (gluoncv-nas-counts.ts; GluonCV's
+ * cells, stem and head are Keras's, batch norms counting 4 per channel in both) plus, with
+ * `use_aux` (the default), the auxiliary head on the second stack's 12F channels (F = P // 24):
+ * an unbiased 1x1 to F // 3 and a 5x5 to 2F, each with a batch norm, and a Dense to the classes.
+ */
+const nasnetAux = (filters: number, classes: number) =>
+  convNoBias(1, 12 * filters, Math.floor(filters / 3)) + bn(Math.floor(filters / 3)) + convNoBias(25, Math.floor(filters / 3), 2 * filters) + bn(2 * filters) + dense(2 * filters, classes);
+const NASNET: [string, number][] = [['nasnet_4_1056', 1056], ['nasnet_5_1538', 1538], ['nasnet_7_1920', 1920], ['nasnet_6_4032', 4032]].map(
+  ([name, p]): [string, number] => [name as string, NAS_COUNTS[name as keyof typeof NAS_COUNTS] + nasnetAux(Math.floor((p as number) / 24), 1000)],
+);
+
+/**
+ * GluonCV SENet-154 (`avgDown` for senet_154e): the stem's three unbiased 3x3 convolutions (3 -> 64,
+ * 64 -> 64, 64 -> 128, each with a batch norm); per block at width c (64, 128, 256, 512; 3, 8, 36
+ * and 3 blocks) a 1x1 to 2c, a 3x3 in 64 groups to 4c and a 1x1 to 4c, each unbiased with a batch
+ * norm, and the gate's biased 1x1 convolutions 4c -> c / 4 -> 4c; each stage's first block projects
+ * with a batch norm: a 1x1 in the first stage, a 3x3 after (a 1x1 behind the average pool for
+ * senet_154e); a Dense head on 2048 features.
+ */
+function senet154(avgDown: boolean, classes: number): number {
+  let total = convNoBias(9, 3, 64) + bn(64) + convNoBias(9, 64, 64) + bn(64) + convNoBias(9, 64, 128) + bn(128);
+  let cin = 128;
+  [3, 8, 36, 3].forEach((n, i) => {
+    const c = 64 * 2 ** i;
+    for (let b = 0; b < n; b++) {
+      const from = b ? 4 * c : cin;
+      total += convNoBias(1, from, 2 * c) + bn(2 * c) + (9 * 2 * c * 4 * c) / 64 + bn(4 * c) + convNoBias(1, 4 * c, 4 * c) + bn(4 * c);
+      total += conv(1, 4 * c, c / 4) + conv(1, c / 4, 4 * c);
+    }
+    total += convNoBias(i === 0 || avgDown ? 1 : 9, cin, 4 * c) + bn(4 * c);
+    cin = 4 * c;
+  });
+  return total + dense(2048, classes);
+}
+/** The batch-norm channels of SENet-154, whose running statistics the published size leaves out. */
+const SENET154_BN_CHANNELS = 64 + 64 + 128 + [3, 8, 36, 3].reduce((t, n, i) => t + n * 10 * 64 * 2 ** i + 4 * 64 * 2 ** i, 0);
+
+const NAS_CASES: [string, number, string, string][] = [
+  ['senet_154', senet154(false, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
+  ['senet_154e', senet154(true, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnext101e_64x4d', NAS_COUNTS.resnext101e_64x4d, '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnext101b_64x4d', NAS_COUNTS.resnext101e_64x4d, '(1, 3, 224, 224)', '(1, 1000)'],
+  // SE adds the same gates as to resnext101_64x4d: the blocks are the same.
+  ['se_resnext101e_64x4d', NAS_COUNTS.resnext101e_64x4d + TORCH_COUNTS.se_resnext101_64x4d - TORCH_COUNTS.resnext101_64x4d, '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnet50_v1b_gn', NAS_COUNTS.resnet50_v1b_gn, '(1, 3, 224, 224)', '(1, 1000)'],
+  ['resnet101_v1b_gn', NAS_COUNTS.resnet101_v1b_gn, '(1, 3, 224, 224)', '(1, 1000)'],
+  // GluonCV's googlenet: torchvision's GoogLeNet layers (gluoncv-torch-counts.ts, gluoncv-nas-counts.ts).
+  ['googlenet', GOOGLENET_FEATURES + dense(1024, 1000), '(1, 3, 224, 224)', '(1, 1000)'],
+  ...NASNET.map(([name, n]): [string, number, string, string] => [name, n, name === 'nasnet_6_4032' ? '(1, 3, 331, 331)' : '(1, 3, 224, 224)', '(1, 1000)']),
+];
+// The docs table test reads CASES when it runs, after this block.
+CASES.push(...NAS_CASES);
+
+describe('gluoncv.model_zoo stubs (gcvnas): GoogLeNet with its auxiliary heads', () => {
+  it("equals real torch's GoogLeNet with aux_logits=True (the same heads) plus running statistics", async () => {
+    const snippet = `import mxnet as mx\nnet = get_model('googlenet', aux_logits=True)\nout, aux2, aux1 = net(mx.nd.zeros((1, 3, 224, 224)))\n`;
+    const { result } = await analyzeWithStub('gluoncv.model_zoo', snippet, { modules: await stubModules() });
+    assert.deepEqual(result.diagnostics.map((d) => d.message), []);
+    assert.equal(result.models.find((m) => m.name === 'net')?.totalParams, NAS_COUNTS.googlenet_aux);
+  });
+});
+
+/** The batch norms of a bottleneck ResNetV1b (stem, three per block, one per projection), by channels. */
+function bottleneckNormChannels(blocks: number[]): number {
+  return 64 + blocks.reduce((t, n, i) => t + n * 6 * 64 * 2 ** i + 4 * 64 * 2 ** i, 0);
+}
+
+describe('gluoncv.model_zoo stubs (gcvnas): GroupNorm ResNets', () => {
+  it("the ResNetV1b formula with 2 parameters per normalised channel (GroupNorm's gamma and beta) equals real torch", () => {
+    assert.equal(resnetV1b(50, null, 1000) - 2 * bottleneckNormChannels([3, 4, 6, 3]), NAS_COUNTS.resnet50_v1b_gn);
+    assert.equal(resnetV1b(101, null, 1000) - 2 * bottleneckNormChannels([3, 4, 23, 3]), NAS_COUNTS.resnet101_v1b_gn);
+  });
+});
+
+describe('gluoncv.model_zoo stubs (gcvnas): published sizes', () => {
+  it("Keras's NASNet counts are the published NASNet-A Large 88.9M and Mobile 5.3M", () => {
+    assert.equal(Math.round(NAS_COUNTS.nasnet_6_4032 / 1e5) / 10, 88.9);
+    assert.equal(Math.round(NAS_COUNTS.nasnet_mobile / 1e5) / 10, 5.3);
+  });
+  it("SENet-154 less its running statistics is the 115.09M timm publishes for GluonCV's senet_154 weights", () => {
+    assert.equal(Math.round((senet154(false, 1000) - 2 * SENET154_BN_CHANNELS) / 1e4), 11509);
+  });
+});
+
+describe('gluoncv.model_zoo stubs (gcvnas): parameters by formula', () => {
+  for (const [name, params, input, output] of NAS_CASES) {
+    it(`${name}: ${params.toLocaleString('en')} parameters`, async () => {
+      // NASNet returns (output, aux_output) by default; the first is the classifier's.
+      const target = name.startsWith('nasnet') ? 'out, aux' : 'out';
+      const snippet = `import mxnet as mx\nnet = get_model('${name}')\n${target} = net(mx.nd.zeros(${input}))\n`;
+      const { program, result } = await analyzeWithStub('gluoncv.model_zoo', snippet, { modules: await stubModules() });
+      assert.equal(result.internalError, undefined, result.internalError);
+      assert.deepEqual(result.diagnostics.map((d) => d.message), []);
+      assert.equal(result.models.find((m) => m.name === 'net')?.totalParams, params);
+      const out = result.tensors.find((t) => t.name === 'out' && t.range.start >= program.snippetStart);
+      assert.equal(out && formatShape(out.shape), output);
+    });
+  }
 });

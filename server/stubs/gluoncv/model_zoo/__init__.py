@@ -28,6 +28,10 @@ from mxnet.gluon.model_zoo import vision as _gluon_vision
 from .residual_attentionnet import *
 # ShuffleNet (V1 g=3, V2 1x)
 from .shufflenet import *
+# NASNet, SENet-154, ResNeXt 101e, GoogLeNet and GroupNorm ResNets (gcvnas).
+from .nasnet import *
+from .senet import *
+from .googlenet import *
 
 _MODELS = {
     "c3d_kinetics400": c3d_kinetics400,
@@ -82,6 +86,16 @@ _MODELS = {
 }
 # ShuffleNet (V1 g=3, V2 1x)
 _MODELS.update({"shufflenet_v1": shufflenet_v1, "shufflenet_v2": shufflenet_v2})
+
+# NASNet, SENet-154, ResNeXt 101e, GoogLeNet and GroupNorm ResNets (gcvnas).
+_MODELS.update({
+    "nasnet_4_1056": nasnet_4_1056, "nasnet_5_1538": nasnet_5_1538, "nasnet_7_1920": nasnet_7_1920,
+    "nasnet_6_4032": nasnet_6_4032,
+    "senet_154": senet_154, "senet_154e": senet_154e,
+    "resnext101e_64x4d": resnext101e_64x4d, "resnext101b_64x4d": resnext101e_64x4d, "se_resnext101e_64x4d": se_resnext101e_64x4d,
+    "googlenet": googlenet,
+    "resnet50_v1b_gn": resnet50_v1b_gn, "resnet101_v1b_gn": resnet101_v1b_gn,
+})
 
 # GluonCV's alexnet.py, densenet.py, inception.py, mobilenet.py, squeezenet.py and vgg.py define
 # the Gluon model zoo's architectures under the same names.

@@ -9,7 +9,9 @@ v1d adds an average pool before the 1x1 projection of each downsampling shortcut
 with a 64-wide stem (64, 64, 128) and v1s v1c with that stem. Unbiased convolutions each
 followed by batch norm, a global average pool (any input size of at least 32 px) and a Dense
 head with `in_units` fixed at 512 * expansion. With `pretrained=True` the loaded weights fix
-the input channels at 3.
+the input channels at 3. `resnet50_v1b_gn` and `resnet101_v1b_gn` (Wu and He, "Group
+Normalization", 2018) put GluonCV's GroupNorm (32 groups, a gamma and a beta per channel) in
+place of every batch norm.
 
 The TSN action-recognition models (`resnet50_v1b_kinetics400` ...,
 `gluoncv/model_zoo/action_recognition/actionrec_resnetv1b.py`; Wang et al., "Temporal Segment
@@ -28,20 +30,40 @@ __all__ = [
     "resnet101_v1b_kinetics400", "resnet152_v1b_kinetics400", "resnet18_v1b_sthsthv2", "resnet34_v1b_sthsthv2",
     "resnet50_v1b_sthsthv2", "resnet101_v1b_sthsthv2", "resnet152_v1b_sthsthv2", "resnet50_v1b_hmdb51",
     "resnet50_v1b_ucf101", "resnet50_v1b_custom", "resnet18_v1b_custom",
+    "GluonCVGroupNorm", "resnet50_v1b_gn", "resnet101_v1b_gn",
 ]
 
 _LAYERS = {18: [2, 2, 2, 2], 34: [3, 4, 6, 3], 50: [3, 4, 6, 3], 101: [3, 4, 23, 3], 152: [3, 8, 36, 3]}
 
 
+class GluonCVGroupNorm(HybridBlock):
+    """GluonCV's own GroupNorm (`gluoncv.nn.GroupNorm`, `ngroups` groups): unlike MXNet 1.x's
+    nn.GroupNorm (one gamma and beta per group) it has a gamma and a beta per channel. The same
+    shape and parameters as a layer norm over the channel axis, which stands in for it here."""
+
+    def __init__(self, ngroups=32, in_channels=0, axis=1, epsilon=1e-5, **kwargs):
+        super(GluonCVGroupNorm, self).__init__()
+        assert in_channels % ngroups == 0, "Channel number should be divisible by groups."
+        self.norm = nn.LayerNorm(axis=axis, epsilon=epsilon, in_channels=in_channels)
+
+    def hybrid_forward(self, F, x):
+        return self.norm(x)
+
+
+def _norm(norm_layer, channels):
+    """The block's normalisation: a batch norm, or `norm_layer(in_channels=channels)` (GroupNorm)."""
+    return nn.BatchNorm() if norm_layer is None else norm_layer(in_channels=channels)
+
+
 class BasicBlockV1b(HybridBlock):
     expansion = 1
 
-    def __init__(self, planes, strides=1, downsample=None, **kwargs):
+    def __init__(self, planes, strides=1, downsample=None, norm_layer=None, **kwargs):
         super(BasicBlockV1b, self).__init__()
         self.conv1 = nn.Conv2D(channels=planes, kernel_size=3, strides=strides, padding=1, use_bias=False)
-        self.bn1 = nn.BatchNorm()
+        self.bn1 = _norm(norm_layer, planes)
         self.conv2 = nn.Conv2D(channels=planes, kernel_size=3, strides=1, padding=1, use_bias=False)
-        self.bn2 = nn.BatchNorm()
+        self.bn2 = _norm(norm_layer, planes)
         self.relu = nn.Activation("relu")
         self.downsample = downsample
 
@@ -55,14 +77,14 @@ class BasicBlockV1b(HybridBlock):
 class BottleneckV1b(HybridBlock):
     expansion = 4
 
-    def __init__(self, planes, strides=1, downsample=None, **kwargs):
+    def __init__(self, planes, strides=1, downsample=None, norm_layer=None, **kwargs):
         super(BottleneckV1b, self).__init__()
         self.conv1 = nn.Conv2D(channels=planes, kernel_size=1, use_bias=False)
-        self.bn1 = nn.BatchNorm()
+        self.bn1 = _norm(norm_layer, planes)
         self.conv2 = nn.Conv2D(channels=planes, kernel_size=3, strides=strides, padding=1, use_bias=False)
-        self.bn2 = nn.BatchNorm()
+        self.bn2 = _norm(norm_layer, planes)
         self.conv3 = nn.Conv2D(channels=planes * 4, kernel_size=1, use_bias=False)
-        self.bn3 = nn.BatchNorm()
+        self.bn3 = _norm(norm_layer, planes * 4)
         self.relu = nn.Activation("relu")
         self.downsample = downsample
 
@@ -77,8 +99,9 @@ class BottleneckV1b(HybridBlock):
 class ResNetV1b(HybridBlock):
     # `pretrained_in_channels` stands for the loaded weights, which fix the input channels at 3 (0: inferred).
     def __init__(self, block, layers, classes=1000, deep_stem=False, stem_width=32, avg_down=False, final_drop=0.0,
-                 pretrained_in_channels=0, **kwargs):
+                 pretrained_in_channels=0, norm_layer=None, **kwargs):
         super(ResNetV1b, self).__init__()
+        self.norm_layer = norm_layer
         self.inplanes = stem_width * 2 if deep_stem else 64
         if not deep_stem:
             self.conv1 = nn.Conv2D(channels=64, kernel_size=7, strides=2, padding=3, use_bias=False, in_channels=pretrained_in_channels)
@@ -91,7 +114,7 @@ class ResNetV1b(HybridBlock):
             self.conv1.add(nn.BatchNorm())
             self.conv1.add(nn.Activation("relu"))
             self.conv1.add(nn.Conv2D(channels=stem_width * 2, kernel_size=3, strides=1, padding=1, use_bias=False))
-        self.bn1 = nn.BatchNorm()
+        self.bn1 = _norm(norm_layer, self.inplanes)
         self.relu = nn.Activation("relu")
         self.maxpool = nn.MaxPool2D(pool_size=3, strides=2, padding=1)
         self.layer1 = self._make_layer(block, 64, layers[0], 1, avg_down)
@@ -114,12 +137,12 @@ class ResNetV1b(HybridBlock):
                 downsample.add(nn.Conv2D(channels=planes * block.expansion, kernel_size=1, strides=1, use_bias=False))
             else:
                 downsample.add(nn.Conv2D(channels=planes * block.expansion, kernel_size=1, strides=strides, use_bias=False))
-            downsample.add(nn.BatchNorm())
+            downsample.add(_norm(self.norm_layer, planes * block.expansion))
         layers = nn.HybridSequential(prefix="")
-        layers.add(block(planes, strides, downsample))
+        layers.add(block(planes, strides, downsample, self.norm_layer))
         self.inplanes = planes * block.expansion
         for _ in range(1, blocks):
-            layers.add(block(planes))
+            layers.add(block(planes, norm_layer=self.norm_layer))
         return layers
 
     def features(self, x):
@@ -161,6 +184,14 @@ def resnet101_v1b(**kwargs):
 
 def resnet152_v1b(**kwargs):
     return _resnet_v1b(152, **kwargs)
+
+
+def resnet50_v1b_gn(**kwargs):
+    return _resnet_v1b(50, norm_layer=GluonCVGroupNorm, **kwargs)
+
+
+def resnet101_v1b_gn(**kwargs):
+    return _resnet_v1b(101, norm_layer=GluonCVGroupNorm, **kwargs)
 
 
 def resnet50_v1c(**kwargs):
