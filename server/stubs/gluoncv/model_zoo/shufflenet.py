@@ -28,7 +28,7 @@ from mxnet.gluon import HybridBlock, nn
 __all__ = ["ShuffleNetV1", "ShuffleNetV2", "get_shufflenet_v1", "get_shufflenet_v2", "shufflenet_v1", "shufflenet_v2"]
 
 
-def _conv_bn(channels, kernel=1, padding=0, stride=1, groups=1, relu=True, use_bias=True):
+def _shuffle_conv_bn(channels, kernel=1, padding=0, stride=1, groups=1, relu=True, use_bias=True):
     cell = nn.HybridSequential(prefix="")
     cell.add(nn.Conv2D(channels, kernel_size=kernel, strides=stride, padding=padding, groups=groups, use_bias=use_bias))
     cell.add(nn.BatchNorm(epsilon=1e-5, momentum=0.9))
@@ -53,10 +53,10 @@ class _ShuffleUnitV1(HybridBlock):
         branch = out_channels - in_channels if downsample else out_channels
         mid = branch // 4
         self.compress = nn.HybridSequential(prefix="")
-        self.compress.add(_conv_bn(mid, groups=groups if grouped_first else 1))
+        self.compress.add(_shuffle_conv_bn(mid, groups=groups if grouped_first else 1))
         self.expand = nn.HybridSequential(prefix="")
-        self.expand.add(_conv_bn(mid, kernel=3, padding=1, stride=2 if downsample else 1, groups=mid, relu=False))
-        self.expand.add(_conv_bn(branch, groups=groups, relu=False))
+        self.expand.add(_shuffle_conv_bn(mid, kernel=3, padding=1, stride=2 if downsample else 1, groups=mid, relu=False))
+        self.expand.add(_shuffle_conv_bn(branch, groups=groups, relu=False))
 
     def hybrid_forward(self, F, x):
         out = self.compress(x)
@@ -98,12 +98,12 @@ class _ShuffleUnitV2(HybridBlock):
         stride = 1 if split else 2
         if not split:
             self.branch1 = nn.HybridSequential(prefix="")
-            self.branch1.add(_conv_bn(in_channels, kernel=3, padding=1, stride=2, groups=in_channels, relu=False, use_bias=False))
-            self.branch1.add(_conv_bn(half, use_bias=False))
+            self.branch1.add(_shuffle_conv_bn(in_channels, kernel=3, padding=1, stride=2, groups=in_channels, relu=False, use_bias=False))
+            self.branch1.add(_shuffle_conv_bn(half, use_bias=False))
         self.branch2 = nn.HybridSequential(prefix="")
-        self.branch2.add(_conv_bn(half, use_bias=False))
-        self.branch2.add(_conv_bn(half, kernel=3, padding=1, stride=stride, groups=half, relu=False, use_bias=False))
-        self.branch2.add(_conv_bn(half, use_bias=False))
+        self.branch2.add(_shuffle_conv_bn(half, use_bias=False))
+        self.branch2.add(_shuffle_conv_bn(half, kernel=3, padding=1, stride=stride, groups=half, relu=False, use_bias=False))
+        self.branch2.add(_shuffle_conv_bn(half, use_bias=False))
 
     def hybrid_forward(self, F, x):
         if self.split:
@@ -120,7 +120,7 @@ class ShuffleNetV2(HybridBlock):
     def __init__(self, classes=1000, norm_layer=None, norm_kwargs=None, **kwargs):
         super(ShuffleNetV2, self).__init__()
         self.features = nn.HybridSequential(prefix="")
-        self.features.add(_conv_bn(24, kernel=3, stride=2, padding=1, use_bias=False))
+        self.features.add(_shuffle_conv_bn(24, kernel=3, stride=2, padding=1, use_bias=False))
         self.features.add(nn.MaxPool2D(pool_size=3, strides=2, padding=1))
         widths = [24, 116, 232, 464]
         for stage, repeats in enumerate([3, 7, 3]):
@@ -129,7 +129,7 @@ class ShuffleNetV2(HybridBlock):
             for _ in range(repeats):
                 body.add(_ShuffleUnitV2(widths[stage + 1], widths[stage + 1], True))
             self.features.add(body)
-        self.features.add(_conv_bn(1024, use_bias=False))
+        self.features.add(_shuffle_conv_bn(1024, use_bias=False))
         self.features.add(nn.GlobalAvgPool2D())
         self.output = nn.Dense(classes)
 
