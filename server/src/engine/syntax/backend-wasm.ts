@@ -8,7 +8,11 @@ import { CopiedNode, type CopySource } from './copied-node';
 import { cutPoint, type ParsedTree, type PythonParser, type ReadNode, type SyntaxNode, type TreeChanges, type TreeEdit } from './tree';
 
 let initialised: Promise<void> | null = null;
-/** The options object given to `Parser.init`: Emscripten fills it in as the module, exports included. */
+/**
+ * The options object given to `Parser.init`: Emscripten fills it in as the module, exports
+ * included. Nothing else may call `Parser.init` (a second call would start another module, whose
+ * trees these exports do not know).
+ */
 const moduleObject: Partial<CursorExports> & { locateFile?: (name: string) => string } = {};
 /** The module's tree-cursor exports, when this version of web-tree-sitter has them all. */
 let cursorExports: CursorExports | null = null;
@@ -71,7 +75,8 @@ class WasmTree implements ParsedTree {
   }
   copySubtree(node: SyntaxNode): ReadNode | null {
     if (!cursorExports || node.endIndex - node.startIndex > MAX_COPY_CHARS) return null;
-    return copyWithCursor(cursorExports, this.tree, { text: this.text, fields: this.tree.language.fields }, node as unknown as WasmNode);
+    const grammar = grammarTables(this.tree.language);
+    return copyWithCursor(cursorExports, this.tree, grammar, { text: this.text, fields: this.tree.language.fields, fieldIds: grammar.fieldIds }, node as unknown as WasmNode);
   }
   edit(edit: TreeEdit): void {
     this.tree.edit(new Edit(edit));
@@ -135,20 +140,30 @@ function checkedCursorExports(m: Partial<CursorExports>): CursorExports | null {
   return ok ? (m as CursorExports) : null;
 }
 
-const namedByLanguage = new WeakMap<Language, boolean[]>();
+/** What a copy looks up by type and field, once per language. */
+interface GrammarTables {
+  /**
+   * Whether a node of each type id is named (a node's own type id is its alias when it has one,
+   * and tree-sitter answers `isNamed` from that type's metadata). An id beyond the table is the
+   * error symbol (65535), whose nodes are named.
+   */
+  named: boolean[];
+  fieldIds: Map<string, number>;
+}
 
-/**
- * Whether a node of each type id is named (a node's own type id is its alias when it has one,
- * and tree-sitter answers `isNamed` from that type's metadata). An id beyond the table is the
- * error symbol (65535), whose nodes are named.
- */
-function namedTypes(language: Language): boolean[] {
-  let named = namedByLanguage.get(language);
-  if (!named) {
-    named = language.types.map((_, id) => language.nodeTypeIsNamed(id));
-    namedByLanguage.set(language, named);
+const tablesByLanguage = new WeakMap<Language, GrammarTables>();
+
+function grammarTables(language: Language): GrammarTables {
+  let tables = tablesByLanguage.get(language);
+  if (!tables) {
+    const fieldIds = new Map<string, number>();
+    language.fields.forEach((name, id) => {
+      if (name !== null && id > 0 && !fieldIds.has(name)) fieldIds.set(name, id);
+    });
+    tables = { named: language.types.map((_, id) => language.nodeTypeIsNamed(id)), fieldIds };
+    tablesByLanguage.set(language, tables);
   }
-  return named;
+  return tables;
 }
 
 /** A web-tree-sitter node as the transfer buffer holds it: id, start (index, row, column) and its tree's context. */
@@ -160,7 +175,7 @@ interface WasmNode {
 }
 
 /** Copies the subtree of `node` in one preorder walk of a cursor kept in the transfer buffer. */
-function copyWithCursor(m: CursorExports, tree: Tree, source: CopySource, node: WasmNode): CopiedNode {
+function copyWithCursor(m: CursorExports, tree: Tree, grammar: GrammarTables, source: CopySource, node: WasmNode): CopiedNode {
   const t = (tree as unknown as { 0: number })[0];
   const at = m._ts_init() >> 2;
   const heap = m.HEAP32;
@@ -171,7 +186,7 @@ function copyWithCursor(m: CursorExports, tree: Tree, source: CopySource, node: 
   heap[at + 4] = node[0];
   m._ts_tree_cursor_new_wasm(t);
   const types = tree.language.types;
-  const named = namedTypes(tree.language);
+  const named = grammar.named;
   const read = () => {
     const type = m._ts_tree_cursor_current_node_type_id_wasm(t);
     return new CopiedNode(source, types[type] || 'ERROR', m._ts_tree_cursor_start_index_wasm(t), m._ts_tree_cursor_end_index_wasm(t), named[type] ?? true, m._ts_tree_cursor_current_field_id_wasm(t));

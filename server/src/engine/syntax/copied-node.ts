@@ -9,6 +9,8 @@ export interface CopySource {
   readonly text: string;
   /** Field names by id (id 0 is no field), as the parser's language lists them. */
   readonly fields: readonly (string | null)[];
+  /** Field ids by name. */
+  readonly fieldIds: ReadonlyMap<string, number>;
 }
 
 /** The children of every leaf (most nodes are leaves: one shared array instead of one each). */
@@ -55,8 +57,8 @@ export class CopiedNode implements ReadNode {
   }
 
   childForFieldName(name: string): CopiedNode | null {
-    const id = this.source.fields.indexOf(name);
-    if (id <= 0) return null;
+    const id = this.source.fieldIds.get(name);
+    if (id === undefined) return null;
     for (const c of this.children) if (c.field === id) return c;
     return null;
   }
