@@ -22,8 +22,11 @@ export const DEFAULT_FILE_TIMEOUT_MS = 60_000;
 
 /**
  * Below this many jobs one process does all the work: each process loads the grammar
- * (~0.3 s), which costs more than parallelism saves (measured on 2 cores: 400 files ran
- * 0.7x as fast on two, 2000 files 1.1x). An explicit `--threads` is always honoured.
+ * (~0.3 s) and warms up its own code and caches, which costs more than parallelism saves
+ * (measured on 2 cores: 400 files ran 0.7x as fast on two, 2000 files 1.1x; measured again
+ * after conversion copied subtrees, the bench's 630 files on the 2 shared cores at a load
+ * average of 17-21: 72-81 s wall on two against 68-69 s on one, 20.7-21.1 s CPU against 17.4-18.0 s).
+ * An explicit `--threads` is always honoured.
  */
 const MIN_JOBS_FOR_PARALLEL = 1000;
 

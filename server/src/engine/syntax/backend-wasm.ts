@@ -4,16 +4,30 @@
  * engine never touches the file system.
  */
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
-import { cutPoint, type ParsedTree, type PythonParser, type SyntaxNode, type TreeChanges, type TreeEdit } from './tree';
+import { CopiedNode, type CopySource } from './copied-node';
+import { cutPoint, type ParsedTree, type PythonParser, type ReadNode, type SyntaxNode, type TreeChanges, type TreeEdit } from './tree';
 
 let initialised: Promise<void> | null = null;
+/**
+ * The options object given to `Parser.init`: Emscripten fills it in as the module, exports
+ * included. Nothing else may call `Parser.init` (a second call would start another module, whose
+ * trees these exports do not know).
+ */
+const moduleObject: Partial<CursorExports> & { locateFile?: (name: string) => string } = {};
+/** The module's tree-cursor exports, when this version of web-tree-sitter has them all. */
+let cursorExports: CursorExports | null = null;
 
 /** `locateFile` lets bundles point at their copy of `web-tree-sitter.wasm`. */
 export async function createWasmParser(
   grammarWasm: Uint8Array,
   locateFile?: (name: string) => string,
 ): Promise<PythonParser> {
-  initialised ??= Parser.init(locateFile ? { locateFile } : undefined);
+  if (!initialised) {
+    if (locateFile) moduleObject.locateFile = locateFile;
+    initialised = Parser.init(moduleObject).then(() => {
+      cursorExports = checkedCursorExports(moduleObject);
+    });
+  }
   await initialised;
   const language = await Language.load(grammarWasm);
   const parser = new Parser();
@@ -27,14 +41,15 @@ export async function createWasmParser(
       // The callback's result cancels the parse (its declared type says void).
       const progressCallback = stop ? ((state: { currentOffset: number }) => ((reached = state.currentOffset), stop())) as unknown as () => void : undefined;
       const tree = parser.parse(text, old, progressCallback ? { progressCallback } : undefined);
-      if (tree) return new WasmTree(tree, undefined, previous ? changesFrom(previous as WasmTree) : undefined);
+      if (tree) return new WasmTree(tree, text, undefined, previous ? changesFrom(previous as WasmTree) : undefined);
       if (!stop) throw new Error('web-tree-sitter returned no tree');
       // Stopped: parse a prefix instead, from scratch.
       parser.reset();
       const cutAt = cutPoint(text, reached);
-      const prefix = parser.parse(text.slice(0, cutAt));
+      const parsed = text.slice(0, cutAt);
+      const prefix = parser.parse(parsed);
       if (!prefix) throw new Error('web-tree-sitter returned no tree');
-      return new WasmTree(prefix, cutAt);
+      return new WasmTree(prefix, parsed, cutAt);
     },
     dispose() {
       parser.delete();
@@ -50,11 +65,18 @@ class WasmTree implements ParsedTree {
   readonly edits: TreeEdit[] = [];
   constructor(
     readonly tree: Tree,
+    /** The text parsed. */
+    private readonly text: string,
     readonly cutAt?: number,
     readonly changes?: TreeChanges,
   ) {}
   get rootNode(): SyntaxNode {
     return this.tree.rootNode as unknown as SyntaxNode;
+  }
+  copySubtree(node: SyntaxNode): ReadNode | null {
+    if (!cursorExports || node.endIndex - node.startIndex > MAX_COPY_CHARS) return null;
+    const grammar = grammarTables(this.tree.language);
+    return copyWithCursor(cursorExports, this.tree, grammar, { text: this.text, fields: this.tree.language.fields, fieldIds: grammar.fieldIds }, node as unknown as WasmNode);
   }
   edit(edit: TreeEdit): void {
     this.tree.edit(new Edit(edit));
@@ -70,4 +92,123 @@ function changesFrom(old: WasmTree): TreeChanges | undefined {
   if (old.edits.length !== 1 || old.cutAt !== undefined) return undefined;
   const [e] = old.edits;
   return { from: old.id, start: e.startIndex, oldEnd: e.oldEndIndex, newEnd: e.newEndIndex };
+}
+
+/**
+ * Subtrees larger than this are read through the parser's node wrappers: a copy is made whole,
+ * while the conversion it is for is charged to the budget node by node.
+ */
+const MAX_COPY_CHARS = 256 * 1024;
+
+/**
+ * The exports of web-tree-sitter's WebAssembly module behind its `TreeCursor`. Each works on the
+ * cursor kept in the module's transfer buffer (moves write it back there), so a walk that calls
+ * nothing else in between needs none of the wrapper's copying of the cursor in and out of
+ * WebAssembly memory per call, nor a node object per node. The wrapper (web-tree-sitter 0.27,
+ * pinned) calls them the same way; `checkedCursorExports` makes sure they are there.
+ */
+interface CursorExports {
+  HEAP32: Int32Array;
+  /** The transfer buffer's address (it also writes the library's version into the buffer). */
+  _ts_init(): number;
+  _ts_tree_cursor_new_wasm(tree: number): void;
+  _ts_tree_cursor_delete_wasm(tree: number): void;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+}
+
+const CURSOR_FUNCTIONS = [
+  '_ts_init',
+  '_ts_tree_cursor_new_wasm',
+  '_ts_tree_cursor_delete_wasm',
+  '_ts_tree_cursor_goto_first_child_wasm',
+  '_ts_tree_cursor_goto_next_sibling_wasm',
+  '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_current_node_type_id_wasm',
+  '_ts_tree_cursor_current_field_id_wasm',
+  '_ts_tree_cursor_start_index_wasm',
+  '_ts_tree_cursor_end_index_wasm',
+] as const;
+
+function checkedCursorExports(m: Partial<CursorExports>): CursorExports | null {
+  const ok = m.HEAP32 instanceof Int32Array && CURSOR_FUNCTIONS.every((f) => typeof m[f] === 'function');
+  return ok ? (m as CursorExports) : null;
+}
+
+/** What a copy looks up by type and field, once per language. */
+interface GrammarTables {
+  /**
+   * Whether a node of each type id is named (a node's own type id is its alias when it has one,
+   * and tree-sitter answers `isNamed` from that type's metadata). An id beyond the table is the
+   * error symbol (65535), whose nodes are named.
+   */
+  named: boolean[];
+  fieldIds: Map<string, number>;
+}
+
+const tablesByLanguage = new WeakMap<Language, GrammarTables>();
+
+function grammarTables(language: Language): GrammarTables {
+  let tables = tablesByLanguage.get(language);
+  if (!tables) {
+    const fieldIds = new Map<string, number>();
+    language.fields.forEach((name, id) => {
+      if (name !== null && id > 0 && !fieldIds.has(name)) fieldIds.set(name, id);
+    });
+    tables = { named: language.types.map((_, id) => language.nodeTypeIsNamed(id)), fieldIds };
+    tablesByLanguage.set(language, tables);
+  }
+  return tables;
+}
+
+/** A web-tree-sitter node as the transfer buffer holds it: id, start (index, row, column) and its tree's context. */
+interface WasmNode {
+  id: number;
+  startIndex: number;
+  startPosition: { row: number; column: number };
+  0: number;
+}
+
+/** Copies the subtree of `node` in one preorder walk of a cursor kept in the transfer buffer. */
+function copyWithCursor(m: CursorExports, tree: Tree, grammar: GrammarTables, source: CopySource, node: WasmNode): CopiedNode {
+  const t = (tree as unknown as { 0: number })[0];
+  const at = m._ts_init() >> 2;
+  const heap = m.HEAP32;
+  heap[at] = node.id;
+  heap[at + 1] = node.startIndex;
+  heap[at + 2] = node.startPosition.row;
+  heap[at + 3] = node.startPosition.column;
+  heap[at + 4] = node[0];
+  m._ts_tree_cursor_new_wasm(t);
+  const types = tree.language.types;
+  const named = grammar.named;
+  const read = () => {
+    const type = m._ts_tree_cursor_current_node_type_id_wasm(t);
+    return new CopiedNode(source, types[type] || 'ERROR', m._ts_tree_cursor_start_index_wasm(t), m._ts_tree_cursor_end_index_wasm(t), named[type] ?? true, m._ts_tree_cursor_current_field_id_wasm(t));
+  };
+  try {
+    const root = read();
+    const parents: CopiedNode[] = [];
+    let current = root;
+    for (;;) {
+      if (m._ts_tree_cursor_goto_first_child_wasm(t)) parents.push(current);
+      else {
+        while (!m._ts_tree_cursor_goto_next_sibling_wasm(t)) {
+          // Back at the subtree's root: the cursor never leaves it.
+          if (parents.length === 0) return root;
+          m._ts_tree_cursor_goto_parent_wasm(t);
+          parents.pop();
+        }
+      }
+      current = read();
+      parents[parents.length - 1].add(current);
+    }
+  } finally {
+    m._ts_tree_cursor_delete_wasm(t);
+  }
 }

@@ -11,7 +11,7 @@
 import type { Meter } from '../budget';
 import type { TextRange } from '../types';
 import type { Arg, ClassDef, Expr, FunctionDef, LazyStatement, Module, Param, Stmt, StrPart } from './ast';
-import type { ParsedTree, SyntaxNode } from './tree';
+import type { ParsedTree, ReadNode, SyntaxNode } from './tree';
 
 const MAX_DEPTH = 400;
 
@@ -25,7 +25,7 @@ export function convertModule(root: SyntaxNode, meter: Meter, cache?: Conversion
     ...trivia,
     body: topLevel(root, (child) => {
       let body: Stmt[] | null = null;
-      return { start: child.startIndex, end: child.endIndex, convert: () => (body ??= convertTopLevel(child, meter, names)) };
+      return { start: child.startIndex, end: child.endIndex, convert: () => (body ??= convertTopLevel(child, meter, names, tree)) };
     }),
   };
 }
@@ -35,8 +35,8 @@ export function convertModule(root: SyntaxNode, meter: Meter, cache?: Conversion
  * module of a multi-file analysis): every range is shifted by `base`, so offsets stay unique
  * across the modules of one analysis.
  */
-export function convertModuleAt(root: SyntaxNode, meter: Meter, base: number, cache?: ConversionCache): Module {
-  const m = convertModule(root, meter, cache);
+export function convertModuleAt(root: SyntaxNode, meter: Meter, base: number, cache?: ConversionCache, tree?: TreeIdentity): Module {
+  const m = convertModule(root, meter, cache, undefined, tree);
   if (base === 0) return m;
   const trivia = shift({ comments: m.comments, syntaxErrors: m.syntaxErrors }, base) as Trivia;
   const body: LazyStatement[] = [];
@@ -117,7 +117,7 @@ export class ConversionCache {
       next.set(c.key, part);
       for (const x of part.trivia.comments) out.comments.push(x);
       for (const x of part.trivia.syntaxErrors) out.syntaxErrors.push(x);
-      if (c.statement) body.push({ start: c.start, end: c.end, text: c.key, convert: () => (part.body ??= convertPart(part, () => read.node(i), meter, names)) });
+      if (c.statement) body.push({ start: c.start, end: c.end, text: c.key, convert: () => (part.body ??= convertPart(part, () => read.node(i), meter, names, tree)) });
     });
     // The module node itself may be missing pieces (e.g. an unterminated block at the end).
     if (root.isMissing) out.syntaxErrors.push({ range: rangeOf(root), message: `expected '${root.type}'` });
@@ -126,7 +126,7 @@ export class ConversionCache {
 }
 
 /** The parts of a tree `ConversionCache` needs to know it was re-parsed from the last one. */
-export type TreeIdentity = Pick<ParsedTree, 'id' | 'changes'>;
+export type TreeIdentity = Pick<ParsedTree, 'id' | 'changes' | 'copySubtree'>;
 
 /** A top-level child of the module: where it is, its text (the cache key) and its conversion. */
 interface Child {
@@ -230,15 +230,17 @@ function shiftTrivia(t: Trivia, d: number): Trivia {
   };
 }
 
-function convertPart(part: CachedPart, child: () => SyntaxNode | null, meter: Meter, names: Names): Stmt[] {
+function convertPart(part: CachedPart, child: () => SyntaxNode | null, meter: Meter, names: Names, tree: TreeIdentity | undefined): Stmt[] {
   if (part.moved) return shift(part.moved.body, part.moved.delta) as Stmt[];
   const node = child();
-  return node ? convertTopLevel(node, meter, names) : [];
+  return node ? convertTopLevel(node, meter, names, tree) : [];
 }
 
-function convertTopLevel(child: SyntaxNode, meter: Meter, names: Names): Stmt[] {
+/** One top-level statement, read from a copy of its subtree where the tree offers one. */
+function convertTopLevel(child: SyntaxNode, meter: Meter, names: Names, tree: TreeIdentity | undefined): Stmt[] {
   const c = new Converter(meter, names);
-  return child.type === 'ERROR' ? c.block(child, 1) : c.stmt(child, 1) ?? [];
+  const node = tree?.copySubtree?.(child) ?? child;
+  return node.type === 'ERROR' ? c.block(node, 1) : c.stmt(node, 1) ?? [];
 }
 
 function shift(v: unknown, d: number): unknown {
@@ -278,12 +280,12 @@ function collectTrivia(root: SyntaxNode, text?: string): Trivia {
   return { comments, syntaxErrors };
 }
 
-function rangeOf(n: SyntaxNode): TextRange {
+function rangeOf(n: ReadNode): TextRange {
   return { start: n.startIndex, end: n.endIndex };
 }
 
-function namedChildren(n: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
+function namedChildren(n: ReadNode): ReadNode[] {
+  const out: ReadNode[] = [];
   for (let i = 0; i < n.namedChildCount; i++) {
     const c = n.namedChild(i);
     if (c) out.push(c);
@@ -291,8 +293,8 @@ function namedChildren(n: SyntaxNode): SyntaxNode[] {
   return out;
 }
 
-function children(n: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
+function children(n: ReadNode): ReadNode[] {
+  const out: ReadNode[] = [];
   for (let i = 0; i < n.childCount; i++) {
     const c = n.child(i);
     if (c) out.push(c);
@@ -301,7 +303,7 @@ function children(n: SyntaxNode): SyntaxNode[] {
 }
 
 /** Children that carry meaning (skips comments, which tree-sitter puts anywhere). */
-function meaningful(n: SyntaxNode): SyntaxNode[] {
+function meaningful(n: ReadNode): ReadNode[] {
   return namedChildren(n).filter((c) => c.type !== 'comment');
 }
 
@@ -312,7 +314,7 @@ function meaningful(n: SyntaxNode): SyntaxNode[] {
 class Names {
   private readonly seen = new Map<string, string>();
 
-  of(n: SyntaxNode | null | undefined): string {
+  of(n: ReadNode | null | undefined): string {
     if (!n) return '';
     const text = n.text;
     const known = this.seen.get(text);
@@ -328,7 +330,7 @@ class Converter {
     private readonly names: Names,
   ) {}
 
-  block(n: SyntaxNode | null, depth: number): Stmt[] {
+  block(n: ReadNode | null, depth: number): Stmt[] {
     if (!n) return [];
     const out: Stmt[] = [];
     for (const c of meaningful(n)) {
@@ -343,7 +345,7 @@ class Converter {
     return out;
   }
 
-  stmt(n: SyntaxNode, depth: number): Stmt[] | null {
+  stmt(n: ReadNode, depth: number): Stmt[] | null {
     this.meter.charge();
     const r = rangeOf(n);
     if (depth > MAX_DEPTH) return [{ k: 'other', r }];
@@ -490,7 +492,7 @@ class Converter {
   }
 
   /** One string literal, or several written next to each other (Python joins them). */
-  private stringLiteral(pieces: SyntaxNode[], r: TextRange, depth: number): Expr {
+  private stringLiteral(pieces: ReadNode[], r: TextRange, depth: number): Expr {
     const values = pieces.map(stringValue);
     if (values.every((v) => v !== null)) return { k: 'str', value: values.join(''), r };
     const parts: StrPart[] = [];
@@ -506,7 +508,7 @@ class Converter {
    * The pieces of an f-string whose interpolations are plain `{expr}` or `{expr!r}`; null for
    * anything else (format specs, `!s`/`!a`, `=`, escapes), which leaves the string unknown.
    */
-  private fStringParts(n: SyntaxNode, depth: number): StrPart[] | null {
+  private fStringParts(n: ReadNode, depth: number): StrPart[] | null {
     const kids = children(n);
     const start = kids.find((c) => c.type === 'string_start')?.text ?? '';
     if (!/[fF]/.test(start) || /[bB]/.test(start)) return null;
@@ -526,7 +528,7 @@ class Converter {
     return parts;
   }
 
-  ifStmt(n: SyntaxNode, depth: number): Stmt {
+  ifStmt(n: ReadNode, depth: number): Stmt {
     const r = rangeOf(n);
     const test = this.expr(n.childForFieldName('condition'), depth);
     const body = this.block(n.childForFieldName('consequence'), depth);
@@ -551,9 +553,9 @@ class Converter {
     return { k: 'if', test, body, orelse, r };
   }
 
-  assignment(n: SyntaxNode, depth: number): Stmt {
+  assignment(n: ReadNode, depth: number): Stmt {
     const targets: Expr[] = [];
-    let cur: SyntaxNode | null = n;
+    let cur: ReadNode | null = n;
     let annotation: Expr | null = null;
     // `a = b = value` nests as assignment(left=a, right=assignment(left=b, right=value)).
     while (cur && cur.type === 'assignment') {
@@ -567,7 +569,7 @@ class Converter {
     return { k: 'assign', targets, value: this.expr(cur, depth), annotation, r: rangeOf(n) };
   }
 
-  funcDef(n: SyntaxNode, decorators: Expr[], depth: number): FunctionDef {
+  funcDef(n: ReadNode, decorators: Expr[], depth: number): FunctionDef {
     const nameNode = n.childForFieldName('name');
     const body = n.childForFieldName('body');
     const headerEnd = body ? body.startIndex : n.endIndex;
@@ -584,7 +586,7 @@ class Converter {
   }
 
   /** `lambda x, y: body` as a function whose body returns the expression. */
-  lambdaDef(n: SyntaxNode, depth: number): FunctionDef {
+  lambdaDef(n: ReadNode, depth: number): FunctionDef {
     const body = n.childForFieldName('body');
     const r = rangeOf(n);
     return {
@@ -599,7 +601,7 @@ class Converter {
     };
   }
 
-  private params(paramsNode: SyntaxNode | null, depth: number): Param[] {
+  private params(paramsNode: ReadNode | null, depth: number): Param[] {
     const params: Param[] = [];
     if (paramsNode) {
       for (const p of meaningful(paramsNode)) {
@@ -640,7 +642,7 @@ class Converter {
     return params;
   }
 
-  classDef(n: SyntaxNode, depth: number): ClassDef {
+  classDef(n: ReadNode, depth: number): ClassDef {
     const nameNode = n.childForFieldName('name');
     const sup = n.childForFieldName('superclasses');
     return {
@@ -653,7 +655,7 @@ class Converter {
     };
   }
 
-  args(n: SyntaxNode, depth: number): Arg[] {
+  args(n: ReadNode, depth: number): Arg[] {
     const out: Arg[] = [];
     for (const c of meaningful(n)) {
       const r = rangeOf(c);
@@ -670,7 +672,7 @@ class Converter {
     return out;
   }
 
-  expr(n: SyntaxNode | null, depth: number): Expr {
+  expr(n: ReadNode | null, depth: number): Expr {
     if (!n) return { k: 'unknown', r: { start: 0, end: 0 } };
     this.meter.charge();
     const r = rangeOf(n);
@@ -891,7 +893,7 @@ function parseIntLiteral(text: string): number | null {
 }
 
 /** The value of a plain string literal; null for f-strings or escapes we do not decode. */
-function stringValue(n: SyntaxNode): string | null {
+function stringValue(n: ReadNode): string | null {
   const kids = children(n);
   const start = kids.find((c) => c.type === 'string_start')?.text ?? '';
   if (/[fFbB]/.test(start)) return null;

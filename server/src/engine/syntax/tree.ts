@@ -2,7 +2,25 @@
  * The engine's view of a tree-sitter tree, as web-tree-sitter exposes it (`backend-wasm.ts`):
  * `startIndex`/`endIndex` count UTF-16 code units when given a JavaScript string.
  */
-export interface SyntaxNode {
+/**
+ * What converting a statement reads of its nodes: a `SyntaxNode`, or the plain copy of its
+ * subtree `ParsedTree.copySubtree` makes.
+ */
+export interface ReadNode {
+  readonly type: string;
+  readonly text: string;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly isNamed: boolean;
+  readonly childCount: number;
+  readonly namedChildCount: number;
+  child(index: number): ReadNode | null;
+  namedChild(index: number): ReadNode | null;
+  childForFieldName(name: string): ReadNode | null;
+  fieldNameForChild?(index: number): string | null;
+}
+
+export interface SyntaxNode extends ReadNode {
   readonly type: string;
   readonly text: string;
   readonly startIndex: number;
@@ -52,6 +70,13 @@ export interface ParsedTree {
   readonly id?: number;
   /** Set when this tree was parsed from an earlier one edited once (see `TreeChanges`). */
   readonly changes?: TreeChanges;
+  /**
+   * The subtree of `node` (a node of this tree) copied out of the parser in one walk, so that
+   * reading it costs no call into the parser; null when the backend cannot or the subtree is too
+   * large to copy at once. Each node access on a `SyntaxNode` crosses into WebAssembly and
+   * allocates a wrapper, which made converting statements a fifth of a check.
+   */
+  copySubtree?(node: SyntaxNode): ReadNode | null;
   /** Records a text edit so the next `parse(text, tree)` can reuse unchanged subtrees. */
   edit(edit: TreeEdit): void;
   /** Frees the tree (WASM trees are not garbage-collected). */

@@ -1,0 +1,74 @@
+/**
+ * A node of a subtree copied out of the parser (`ParsedTree.copySubtree`): plain JavaScript
+ * data, read without calls into WebAssembly. It answers as the parser's node would.
+ */
+import type { ReadNode } from './tree';
+
+/** What the nodes of one copy share: the text the tree was parsed from and the grammar's field names. */
+export interface CopySource {
+  readonly text: string;
+  /** Field names by id (id 0 is no field), as the parser's language lists them. */
+  readonly fields: readonly (string | null)[];
+  /** Field ids by name. */
+  readonly fieldIds: ReadonlyMap<string, number>;
+}
+
+/** The children of every leaf (most nodes are leaves: one shared array instead of one each). */
+const NO_CHILDREN: readonly CopiedNode[] = Object.freeze([]);
+
+export class CopiedNode implements ReadNode {
+  children: readonly CopiedNode[] = NO_CHILDREN;
+  private named: readonly CopiedNode[] | null = null;
+
+  constructor(
+    private readonly source: CopySource,
+    readonly type: string,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    readonly isNamed: boolean,
+    /** The field this node is in its parent (0: none). */
+    readonly field: number,
+  ) {}
+
+  /** Adds the next child (while copying). */
+  add(child: CopiedNode): void {
+    if (this.children === NO_CHILDREN) this.children = [child];
+    else (this.children as CopiedNode[]).push(child);
+  }
+
+  get text(): string {
+    return this.source.text.slice(this.startIndex, this.endIndex);
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren().length;
+  }
+
+  child(index: number): CopiedNode | null {
+    return this.children[index] ?? null;
+  }
+
+  namedChild(index: number): CopiedNode | null {
+    return this.namedChildren()[index] ?? null;
+  }
+
+  childForFieldName(name: string): CopiedNode | null {
+    const id = this.source.fieldIds.get(name);
+    if (id === undefined) return null;
+    for (const c of this.children) if (c.field === id) return c;
+    return null;
+  }
+
+  fieldNameForChild(index: number): string | null {
+    const c = this.children[index];
+    return c && c.field > 0 ? this.source.fields[c.field] ?? null : null;
+  }
+
+  private namedChildren(): readonly CopiedNode[] {
+    return (this.named ??= this.children.filter((c) => c.isNamed));
+  }
+}
