@@ -1,12 +1,14 @@
 /**
  * The tree edit the analysis process derives from two texts (lsp/text-delta.ts): its points
  * must be the LSP positions `LineIndex` gives (tree-sitter counts UTF-16 columns, like LSP),
- * whatever the line ends, since a wrong point would make the re-parsed tree drift.
+ * whatever the line ends, since a wrong point would make the re-parsed tree drift. And the
+ * texts the server sends it as edits (lsp/text-sync.ts) must rebuild exactly.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LineIndex } from '../../server/src/engine/positions';
-import { treeEditBetween } from '../../server/src/lsp/text-delta';
+import { changedRegion, treeEditBetween } from '../../server/src/lsp/text-delta';
+import { TextSender, TextStore, type TextRef } from '../../server/src/lsp/text-sync';
 import { rng } from '../helpers/corpus';
 
 function randomText(r: () => number, length: number): string {
@@ -35,5 +37,40 @@ describe('treeEditBetween', () => {
       assert.deepEqual(edit.newEndPosition, point(after, edit.newEndIndex), what);
       assert.equal(before.slice(0, edit.startIndex) + after.slice(edit.startIndex, edit.newEndIndex) + before.slice(edit.oldEndIndex), after, what);
     }
+  });
+});
+
+describe('texts sent as edits (text-sync.ts)', () => {
+  it('the process rebuilds every text the server sends, and the region is the changed one', () => {
+    const r = rng(0x5e7d);
+    const sender = new TextSender();
+    const store = new TextStore();
+    let text = randomText(r, 200);
+    assert.deepEqual(store.resolve('k', sender.ref('k', text)), { text });
+    for (let i = 0; i < 500; i++) {
+      const at = Math.floor(r() * (text.length + 1));
+      const cut = Math.min(text.length, at + Math.floor(r() * 4));
+      const before = text;
+      text = text.slice(0, at) + randomText(r, Math.floor(r() * 4)) + text.slice(cut);
+      const got = store.resolve('k', sender.ref('k', text));
+      assert.equal(got?.text, text);
+      assert.deepEqual(got?.edit?.region, changedRegion(before, text));
+    }
+  });
+
+  it('an edit of a text the process does not hold is refused, and whole texts start again', () => {
+    const sender = new TextSender();
+    const fresh = new TextStore();
+    sender.ref('k', 'x = 1\n');
+    const edit = sender.ref('k', 'x = 12\n');
+    assert.equal(fresh.resolve('k', edit), undefined, 'a restarted process');
+    const store = new TextStore();
+    store.resolve('k', { seq: 1, text: 'x = 1\n' });
+    assert.equal(store.resolve('k', { ...edit, base: 99 } as TextRef), undefined, 'another base');
+    assert.equal(store.resolve('k', { ...edit, length: 3 } as TextRef), undefined, 'a length that does not add up');
+    sender.reset();
+    assert.deepEqual(fresh.resolve('k', sender.ref('k', 'x = 123\n')), { text: 'x = 123\n' });
+    sender.drop('k');
+    assert.ok('text' in sender.ref('k', 'y'), 'a dropped key is sent whole');
   });
 });

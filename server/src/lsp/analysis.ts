@@ -24,11 +24,12 @@ import { readSmallFile } from '../host/safe-read';
 import { IsolatedCrash, IsolatedProcess } from '../host/isolated-process';
 import type { LintResult, LintSettings } from '../host/lint';
 import { DEFAULT_FILE_TIMEOUT_MS } from '../host/worker-pool';
-import type { AnalysisRequest, LintManyReply, LintReply } from './analysis-process';
+import type { AnalysisRequest, LintManyReply, LintReply, ResendReply, WireRequest } from './analysis-process';
 import type { PortFramework, PortResult } from '../engine/port/index';
 import { SOURCE, toDiagnostic } from './convert';
 import { decodeFacts } from './result-delta';
 import { StringPool } from './string-pool';
+import { documentKey, overlayKey, TextSender } from './text-sync';
 import { kerasVersionsOf } from '../host/keras-pins';
 import { OpenDocument, type DocumentStore } from './documents';
 import type { ProjectConfig, ProjectSettings } from './project-config';
@@ -88,6 +89,8 @@ export class Analyzer {
   private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js'), args: [this.cancelFile] });
   /** One copy of each string of the replies kept (see string-pool.ts). */
   private readonly strings = new StringPool();
+  /** The texts of open documents and modules the analysis process holds: requests send edits of them. */
+  private readonly texts = new TextSender();
   private requests = 0;
   /**
    * The lint request the analysis process is working on: its documents, with the version sent and
@@ -267,6 +270,10 @@ export class Analyzer {
     this.lastImports.delete(uri);
     this.facts.delete(uri);
     this.settings.forget(uri);
+    // The process drops them on `forget` (or dies with them below).
+    this.texts.drop(documentKey(uri));
+    const file = localPath(uri);
+    if (file) this.texts.drop(overlayKey(file));
     this.settle(uri, () => true, null);
     // A batch goes on for its other documents; the closed one's result is dropped.
     if (this.running.length === 1 && this.running[0] === uri) this.worker.terminate(`${uri} was closed`);
@@ -540,8 +547,9 @@ export class Analyzer {
   /** The reply with its models and tensor facts whole (null when its delta builds on a reply not held). */
   private withFacts(uri: string, reply: LintReply): LintReply | null {
     if ('cancelled' in reply) return reply;
-    // The server keeps replies: one copy of each of their strings, made once the diagnostics are out.
-    setImmediate(() => this.strings.intern(reply));
+    // The server keeps replies: one copy of each of their strings, made once the diagnostics are out
+    // (the LSP connection writes on the next immediate, so this waits for the next turn's timers).
+    setTimeout(() => this.strings.intern(reply), 0);
     if (!('lint' in reply) || !reply.facts) {
       this.facts.delete(uri);
       return reply;
@@ -570,10 +578,32 @@ export class Analyzer {
     return out;
   }
 
+  /**
+   * Sends `request` when the ones before it are answered. Its texts are made edits of the last
+   * texts sent now, in the order requests will reach the process; should the process not hold
+   * one (it restarted), every text is sent again whole.
+   */
   private call<T>(request: AnalysisRequest, timeoutMs?: number): Promise<T> {
-    const result = this.queue.then(() => this.worker.request<T>(request, timeoutMs));
+    const wire = this.wire(request);
+    const result = this.queue.then(async () => {
+      const reply = await this.worker.request<T | ResendReply>(wire, timeoutMs);
+      if (!isResend(reply)) return reply;
+      this.texts.reset();
+      const again = await this.worker.request<T | ResendReply>(this.wire(request), timeoutMs);
+      if (isResend(again)) throw new Error('the analysis process lost texts sent whole');
+      return again;
+    });
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** Lint texts of open documents and modules as edits of those the process holds (text-sync.ts); closed files' whole. */
+  private wire(request: AnalysisRequest): WireRequest {
+    if (request.kind !== 'lint' && request.kind !== 'lintMany') return request;
+    const overlays = request.overlays && Object.fromEntries(Object.entries(request.overlays).map(([file, text]) => [file, this.texts.ref(overlayKey(file), text)]));
+    const text = (uri: string, t: string) => (this.docs.get(uri)?.text === t ? this.texts.ref(documentKey(uri), t) : t);
+    if (request.kind === 'lint') return { ...request, text: text(request.uri, request.text), overlays };
+    return { ...request, items: request.items.map((i) => ({ ...i, text: text(i.uri, i.text) })), overlays };
   }
 }
 
@@ -635,6 +665,10 @@ function analysisFailed(reason: string): LspDiagnostic {
     code: 'analysis-failed',
     message: `shapelint could not analyse this file: ${reason}. Its shape errors are not shown; the next edit tries again.`,
   };
+}
+
+function isResend(reply: unknown): reply is ResendReply {
+  return (reply as Partial<ResendReply> | null)?.resend === true;
 }
 
 function localPath(uri: string): string | null {

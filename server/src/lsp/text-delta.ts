@@ -23,9 +23,8 @@ export function changedRegion(before: string, after: string): ChangedRegion {
   return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
 }
 
-/** The tree-sitter edit that turns `before` into `after` (one edit spanning the changed region). */
-export function treeEditBetween(before: string, after: string): TreeEdit {
-  const region = changedRegion(before, after);
+/** The tree-sitter edit that turns `before` into `after` (one edit spanning the changed region, when known). */
+export function treeEditBetween(before: string, after: string, region = changedRegion(before, after)): TreeEdit {
   // Tree-sitter points for string input count columns in UTF-16 units, like LSP.
   const point = (text: string, offset: number) => {
     const p = lspPositionAt(text, offset);
