@@ -18,14 +18,19 @@ function randomText(r: () => number, length: number): string {
   return s;
 }
 
+/** `text` with a random span of fewer than `span` characters replaced by fewer than `span` random ones. */
+function randomEdit(r: () => number, text: string, span: number): string {
+  const at = Math.floor(r() * (text.length + 1));
+  const cut = Math.min(text.length, at + Math.floor(r() * span));
+  return text.slice(0, at) + randomText(r, Math.floor(r() * span)) + text.slice(cut);
+}
+
 describe('treeEditBetween', () => {
   it('gives the points LineIndex gives, for any line ends', () => {
     const r = rng(0x7e1);
     for (let i = 0; i < 500; i++) {
       const before = randomText(r, 1 + Math.floor(r() * 60));
-      const at = Math.floor(r() * (before.length + 1));
-      const cut = Math.min(before.length, at + Math.floor(r() * 4));
-      const after = before.slice(0, at) + randomText(r, Math.floor(r() * 4)) + before.slice(cut);
+      const after = randomEdit(r, before, 4);
       const edit = treeEditBetween(before, after);
       const point = (text: string, offset: number) => {
         const p = new LineIndex(text).toLsp(offset);
@@ -40,6 +45,21 @@ describe('treeEditBetween', () => {
   });
 });
 
+describe('changedRegion', () => {
+  it('is the longest common prefix and suffix, in long texts too (compared in chunks)', () => {
+    const r = rng(0xc4a);
+    for (let i = 0; i < 200; i++) {
+      const before = randomText(r, 1 + Math.floor(r() * 12_000));
+      const after = r() < 0.1 ? before : randomEdit(r, before, 3_000);
+      let start = 0;
+      while (start < Math.min(before.length, after.length) && before[start] === after[start]) start++;
+      let suffix = 0;
+      while (suffix < Math.min(before.length, after.length) - start && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++;
+      assert.deepEqual(changedRegion(before, after), { start, oldEnd: before.length - suffix, newEnd: after.length - suffix });
+    }
+  });
+});
+
 describe('texts sent as edits (text-sync.ts)', () => {
   it('the process rebuilds every text the server sends, and the region is the changed one', () => {
     const r = rng(0x5e7d);
@@ -48,10 +68,8 @@ describe('texts sent as edits (text-sync.ts)', () => {
     let text = randomText(r, 200);
     assert.deepEqual(store.resolve('k', sender.ref('k', text)), { text });
     for (let i = 0; i < 500; i++) {
-      const at = Math.floor(r() * (text.length + 1));
-      const cut = Math.min(text.length, at + Math.floor(r() * 4));
       const before = text;
-      text = text.slice(0, at) + randomText(r, Math.floor(r() * 4)) + text.slice(cut);
+      text = randomEdit(r, text, 4);
       const got = store.resolve('k', sender.ref('k', text));
       assert.equal(got?.text, text);
       assert.deepEqual(got?.edit?.region, changedRegion(before, text));

@@ -7,7 +7,7 @@
  * with the text it last saw (one edit spanning the changed region), so the tree can never drift
  * from the text.
  */
-import { readFileSync } from 'node:fs';
+import { openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AnalysisCache, analyzeTree, ConversionCache, type EngineResult, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
@@ -279,12 +279,21 @@ function cancelCheck(id: number | undefined): (now?: boolean) => boolean {
     if (!now && performance.now() - lastRead < CANCEL_POLL_MS) return false;
     lastRead = performance.now();
     try {
-      cancelled = readFileSync(cancelFile, 'utf8') === String(id);
+      cancelled = readCancelFile(cancelFile) === String(id);
     } catch {
       /* no file: nothing cancelled yet */
     }
     return cancelled;
   };
+}
+
+/** The cancel file, kept open once it exists (the server creates it before starting us): one read, not an open and a close. */
+let cancelFd: number | undefined;
+const cancelBuffer = Buffer.alloc(32);
+
+function readCancelFile(file: string): string {
+  cancelFd ??= openSync(file, 'r');
+  return cancelBuffer.toString('utf8', 0, readSync(cancelFd, cancelBuffer, 0, cancelBuffer.length, 0));
 }
 
 let replies = Date.now();

@@ -102,7 +102,7 @@ export class Analyzer {
   /** Requests to the analysis process, one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Per document, the last reply's models and tensor facts, which the next reply may build on (result-delta.ts). */
-  private readonly facts = new Map<string, { seq: number; models: ModelSummary[]; tensors: TensorFact[] }>();
+  private readonly facts = new Map<string, { seq: number; facts: () => Facts }>();
 
   constructor(
     private readonly docs: DocumentStore,
@@ -117,6 +117,12 @@ export class Analyzer {
 
   /** Starts the analysis process (it loads the grammar meanwhile). */
   warm(): void {
+    // Made before the process starts, which keeps it open (analysis-process.ts `readCancelFile`).
+    try {
+      writeFileSync(this.cancelFile, '');
+    } catch (e) {
+      this.log(`shapelint: could not create the cancel file: ${describe(e)}`);
+    }
     this.worker.warm();
   }
 
@@ -559,9 +565,21 @@ export class Analyzer {
     this.facts.delete(uri);
     if (delta && held?.seq !== base) return null;
     const engine = reply.lint.engine;
-    const facts = delta ? decodeFacts(delta, held!) : { models: engine.models, tensors: engine.tensors };
-    this.facts.set(uri, { seq, ...facts });
-    return { ...reply, lint: { ...reply.lint, engine: { ...engine, ...facts } } };
+    if (!delta) {
+      const whole = { models: engine.models, tensors: engine.tensors };
+      this.facts.set(uri, { seq, facts: () => whole });
+      return reply;
+    }
+    // Decoded when first read (hovers, hints) or after the diagnostics are out, whichever comes
+    // first: moving every fact of a large file is not on the way from an edit to its diagnostics.
+    const facts = once(() => decodeFacts(delta, held!.facts()));
+    setTimeout(facts, 0);
+    this.facts.set(uri, { seq, facts });
+    const decoded = Object.defineProperties({ ...engine }, {
+      models: { get: () => facts().models, enumerable: true },
+      tensors: { get: () => facts().tensors, enumerable: true },
+    });
+    return { ...reply, lint: { ...reply.lint, engine: decoded } };
   }
 
   /** The texts of the other open documents by path, for the modules the analysis imports. */
@@ -664,6 +682,21 @@ function analysisFailed(reason: string): LspDiagnostic {
     source: SOURCE,
     code: 'analysis-failed',
     message: `shapelint could not analyse this file: ${reason}. Its shape errors are not shown; the next edit tries again.`,
+  };
+}
+
+type Facts = { models: ModelSummary[]; tensors: TensorFact[] };
+
+/** `make()` on the first call, kept; `make` is let go then (a decoded reply must not hold the chain before it). */
+function once<T>(make: () => T): () => T {
+  let pending: (() => T) | undefined = make;
+  let value: T;
+  return () => {
+    if (pending) {
+      value = pending();
+      pending = undefined;
+    }
+    return value;
   };
 }
 

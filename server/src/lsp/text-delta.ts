@@ -6,6 +6,8 @@
  */
 import { lspPositionAt, type TreeEdit } from '../engine/index';
 
+const CHUNK = 2048;
+
 export interface ChangedRegion {
   /** Offsets before `start` are the same in both texts. */
   start: number;
@@ -16,9 +18,14 @@ export interface ChangedRegion {
 
 export function changedRegion(before: string, after: string): ChangedRegion {
   const shorter = Math.min(before.length, after.length);
+  // Chunks compared natively first: a loop over every character of an edited document's text
+  // (pieces joined, until V8 flattens them) cost 0.7 ms for the 83 KB of the 2,000-line zoo.
   let start = 0;
+  while (start + CHUNK <= shorter && before.slice(start, start + CHUNK) === after.slice(start, start + CHUNK)) start += CHUNK;
   while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let suffix = 0;
+  const sameEnd = (n: number) => before.slice(before.length - n, before.length - suffix) === after.slice(after.length - n, after.length - suffix);
+  while (suffix + CHUNK <= shorter - start && sameEnd(suffix + CHUNK)) suffix += CHUNK;
   while (suffix < shorter - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
   return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
 }
