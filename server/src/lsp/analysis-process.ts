@@ -2,11 +2,12 @@
  * Entry of the language server's analysis process (started by `analysis-service.ts`): it keeps
  * a syntax tree per document and runs the shared lint pipeline, off the server's main thread
  * and in its own heap, so a document that crashes or hangs the engine cannot take the server
- * down. Each request carries the document's whole text; the tree is updated incrementally
- * from the difference with the text it last saw (one edit spanning the changed region), so
- * the tree can never drift from the text.
+ * down. A request carries an open document's text (and the open modules' texts) as an edit of
+ * the last text it sent (text-sync.ts); the tree is updated incrementally from the difference
+ * with the text it last saw (one edit spanning the changed region), so the tree can never drift
+ * from the text.
  */
-import { readFileSync } from 'node:fs';
+import { openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AnalysisCache, analyzeTree, ConversionCache, type EngineResult, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
@@ -17,7 +18,8 @@ import { loadParser } from '../host/parser';
 import { withPortOf } from '../host/port-of';
 import { portText, type PortFramework, type PortResult } from '../engine/port/index';
 import { fileModuleProvider, withHash, type ProjectSpec } from '../host/project';
-import { treeEditBetween } from './text-delta';
+import { treeEditBetween, type ChangedRegion } from './text-delta';
+import { documentKey, overlayKey, TextStore, type TextRef } from './text-sync';
 import { encodeDelta, type FactsDelta, type SentFacts } from './result-delta';
 import { treeFingerprint } from './requests';
 
@@ -36,14 +38,31 @@ export type AnalysisRequest =
       id?: number;
       /** Reply with every module name looked up, the file found and its hash (for the result cache). */
       record?: boolean;
+      /** How the process's text store made `text` (set in the process, never sent). */
+      edit?: TextEdit;
     }
   /** Several documents in one request (an edited module's dependents), sharing `overlays` and the module evaluations. */
   /** `id`: cancels the request as for `lint`; the items not finished then reply `cancelled`. */
-  | { kind: 'lintMany'; items: { uri: string; text: string; settings: LintSettings; project?: ProjectSpec; record?: boolean }[]; overlays?: Record<string, string>; id?: number }
+  | { kind: 'lintMany'; items: { uri: string; text: string; settings: LintSettings; project?: ProjectSpec; record?: boolean; edit?: TextEdit }[]; overlays?: Record<string, string>; id?: number }
   | { kind: 'syntaxTree'; uri: string; text: string }
   /** `shapelint/port`: the model translated to another framework (the engine's `port`). */
   | { kind: 'port'; uri: string; text: string; settings: LintSettings; model?: string; to: PortFramework; project?: ProjectSpec; overlays?: Record<string, string> }
   | { kind: 'forget'; uri: string };
+
+type LintRequest = Extract<AnalysisRequest, { kind: 'lint' }>;
+type LintManyRequest = Extract<AnalysisRequest, { kind: 'lintMany' }>;
+/** Texts as they travel: an open document's as an edit of the last one sent (text-sync.ts), a closed file's whole. */
+type WireText = TextRef | string;
+type WireOverlays = Record<string, WireText>;
+
+/** A request as the server sends it (see `AnalysisRequest`): lint texts and overlays as `TextRef`s. */
+export type WireRequest =
+  | (Omit<LintRequest, 'text' | 'overlays'> & { text: WireText; overlays?: WireOverlays })
+  | (Omit<LintManyRequest, 'items' | 'overlays'> & { items: (Omit<LintManyRequest['items'][number], 'text'> & { text: WireText })[]; overlays?: WireOverlays })
+  | Exclude<AnalysisRequest, LintRequest | LintManyRequest>;
+
+/** The process does not hold a text a request builds on: the server sends them all whole. */
+export type ResendReply = { resend: true };
 
 /**
  * `importHashes`: the content hash of each project module the analysis read, by path. `facts`:
@@ -65,6 +84,8 @@ const MAX_TREES = 64;
 
 class TrackedDocument {
   private text = '';
+  /** The number of `text` in the text store (undefined when it came whole, outside the store). */
+  private seq: number | undefined;
   private tree: ParsedTree | null = null;
   readonly conversionCache = new ConversionCache();
   /** Block runs of the last analysis: an edit inside one model re-runs only its block (engine/incremental.ts). */
@@ -74,10 +95,13 @@ class TrackedDocument {
   /** The document's path, from its URI once (a module's 50 dependents converted theirs at every edit). */
   file?: string;
 
-  /** The tree of `text`, re-parsed incrementally from the previous one. */
-  treeFor(parser: PythonParser, text: string): ParsedTree {
+  /** The tree of `text`, re-parsed incrementally from the previous one (`edit`: how the text store made it). */
+  treeFor(parser: PythonParser, text: string, edit?: TextEdit): ParsedTree {
+    // The region the server sent is the changed region between the two texts when this tree is of the text it edited.
+    const region = edit?.base !== undefined && edit.base === this.seq ? edit.region : undefined;
+    this.seq = edit?.seq;
     if (this.tree && text === this.text) return this.tree;
-    if (this.tree) this.tree.edit(treeEditBetween(this.text, text));
+    if (this.tree) this.tree.edit(treeEditBetween(this.text, text, region));
     const next = parser.parse(text, this.tree ?? undefined);
     // Freeing a large tree takes a while: after the reply is sent.
     const old = this.tree;
@@ -113,6 +137,56 @@ function forget(uri: string): void {
   documents.delete(uri);
 }
 
+/** How a lint text was made: its number in the store, and the edit of text `base` it was. */
+interface TextEdit {
+  seq: number;
+  base?: number;
+  region?: ChangedRegion;
+}
+
+/** The last text of each open document and module the server sent (text-sync.ts). */
+const texts = new TextStore();
+
+/** The request with its texts whole; null when one builds on a text the store does not hold. */
+function resolveTexts(request: WireRequest): AnalysisRequest | null {
+  if (request.kind === 'forget') {
+    texts.drop(documentKey(request.uri));
+    const file = localPath(request.uri);
+    if (file) texts.drop(overlayKey(file));
+    return request;
+  }
+  if (request.kind !== 'lint' && request.kind !== 'lintMany') return request;
+  const overlays = request.overlays && resolveOverlays(request.overlays);
+  if (overlays === null) return null;
+  if (request.kind === 'lint') {
+    const text = resolveText(documentKey(request.uri), request.text);
+    return text ? { ...request, text: text.text, edit: text.edit, overlays } : null;
+  }
+  const items: LintManyRequest['items'] = [];
+  for (const item of request.items) {
+    const text = resolveText(documentKey(item.uri), item.text);
+    if (!text) return null;
+    items.push({ ...item, text: text.text, edit: text.edit });
+  }
+  return { ...request, items, overlays };
+}
+
+function resolveText(key: string, text: WireText): { text: string; edit?: TextEdit } | undefined {
+  if (typeof text === 'string') return { text };
+  const found = texts.resolve(key, text);
+  return found && { text: found.text, edit: { seq: text.seq, ...found.edit } };
+}
+
+function resolveOverlays(overlays: WireOverlays): Record<string, string> | null {
+  const out: Record<string, string> = {};
+  for (const [file, text] of Object.entries(overlays)) {
+    const found = resolveText(overlayKey(file), text);
+    if (!found) return null;
+    out[file] = found.text;
+  }
+  return out;
+}
+
 /** A provider whose modules open in the editor read as the editor has them. */
 function withOverlays(base: ReturnType<typeof fileModuleProvider>, overlays: Record<string, string>): ReturnType<typeof fileModuleProvider> {
   // One source per open module, so its content hash is computed once (every kept block run checks it).
@@ -131,7 +205,9 @@ function withOverlays(base: ReturnType<typeof fileModuleProvider>, overlays: Rec
 const parser = loadParser('wasm');
 
 serveRequests(async (message) => {
-  const request = message as AnalysisRequest;
+  // Texts first, before any wait: the store must follow the server's requests in order.
+  const request = resolveTexts(message as WireRequest);
+  if (!request) return { resend: true } satisfies ResendReply;
   if (request.kind === 'forget') {
     forget(request.uri);
     return {};
@@ -155,7 +231,7 @@ function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' 
   const doc = tracked(request.uri);
   testFault(request.text);
   try {
-    const tree = doc.treeFor(p, request.text);
+    const tree = doc.treeFor(p, request.text, request.edit);
     const { modules, project } = projectOptions(p, request, providers);
     const lookups: Lookups | undefined = request.record && project.modules ? {} : undefined;
     if (lookups && project.modules) project.modules = recordingLookups(project.modules, lookups);
@@ -205,12 +281,21 @@ function cancelCheck(id: number | undefined): (now?: boolean) => boolean {
     if (!now && performance.now() - lastRead < CANCEL_POLL_MS) return false;
     lastRead = performance.now();
     try {
-      cancelled = readFileSync(cancelFile, 'utf8') === String(id);
+      cancelled = readCancelFile(cancelFile) === String(id);
     } catch {
       /* no file: nothing cancelled yet */
     }
     return cancelled;
   };
+}
+
+/** The cancel file, kept open once it exists (the server creates it before starting us): one read, not an open and a close. */
+let cancelFd: number | undefined;
+const cancelBuffer = Buffer.alloc(32);
+
+function readCancelFile(file: string): string {
+  cancelFd ??= openSync(file, 'r');
+  return cancelBuffer.toString('utf8', 0, readSync(cancelFd, cancelBuffer, 0, cancelBuffer.length, 0));
 }
 
 let replies = Date.now();
@@ -263,4 +348,12 @@ function port(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'port' 
   const result = portText(p, request.text, { ...engineOptions(request.settings), ...project }, { model: request.model, to: request.to });
   // The graph and check are the engine's working data; the client needs the code and the verdict.
   return { port: { ...result, graph: undefined } };
+}
+
+function localPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -23,11 +23,12 @@ import { moduleFinder, passReads, readText, type ProjectSpec, type ReadText } fr
 import { IsolatedCrash, IsolatedProcess } from '../host/isolated-process';
 import type { LintResult, LintSettings } from '../host/lint';
 import { DEFAULT_FILE_TIMEOUT_MS } from '../host/worker-pool';
-import type { AnalysisRequest, LintManyReply, LintReply } from './analysis-process';
+import type { AnalysisRequest, LintManyReply, LintReply, ResendReply, WireRequest } from './analysis-process';
 import type { PortFramework, PortResult } from '../engine/port/index';
 import { SOURCE, toDiagnostic } from './convert';
 import { decodeFacts } from './result-delta';
 import { StringPool } from './string-pool';
+import { documentKey, overlayKey, TextSender } from './text-sync';
 import { kerasVersionsOf } from '../host/keras-pins';
 import { localPath, OpenDocument, type DocumentStore } from './documents';
 import type { ProjectConfig, ProjectSettings } from './project-config';
@@ -94,6 +95,8 @@ export class Analyzer {
   private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js'), args: [this.cancelFile] });
   /** One copy of each string of the replies kept (see string-pool.ts). */
   private readonly strings = new StringPool();
+  /** The texts of open documents and modules the analysis process holds: requests send edits of them. */
+  private readonly texts = new TextSender();
   private requests = 0;
   /**
    * The lint request the analysis process is working on: its documents, with the version sent and
@@ -105,7 +108,7 @@ export class Analyzer {
   /** Requests to the analysis process, one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Per document, the last reply's models and tensor facts, which the next reply may build on (result-delta.ts). */
-  private readonly facts = new Map<string, { seq: number; models: ModelSummary[]; tensors: TensorFact[] }>();
+  private readonly facts = new Map<string, { seq: number; facts: () => Facts }>();
 
   constructor(
     private readonly docs: DocumentStore,
@@ -120,6 +123,12 @@ export class Analyzer {
 
   /** Starts the analysis process (it loads the grammar meanwhile). */
   warm(): void {
+    // Made before the process starts, which keeps it open (analysis-process.ts `readCancelFile`).
+    try {
+      writeFileSync(this.cancelFile, '');
+    } catch (e) {
+      this.log(`shapelint: could not create the cancel file: ${describe(e)}`);
+    }
     this.worker.warm();
   }
 
@@ -274,6 +283,10 @@ export class Analyzer {
     this.lastImports.delete(uri);
     this.facts.delete(uri);
     this.settings.forget(uri);
+    // The process drops them on `forget` (or dies with them below).
+    this.texts.drop(documentKey(uri));
+    const file = localPath(uri);
+    if (file) this.texts.drop(overlayKey(file));
     this.settle(uri, () => true, null);
     // A batch goes on for its other documents; the closed one's result is dropped.
     if (this.running.length === 1 && this.running[0] === uri) this.worker.terminate(`${uri} was closed`);
@@ -551,8 +564,9 @@ export class Analyzer {
   /** The reply with its models and tensor facts whole (null when its delta builds on a reply not held). */
   private withFacts(uri: string, reply: LintReply): LintReply | null {
     if ('cancelled' in reply) return reply;
-    // The server keeps replies: one copy of each of their strings, made once the diagnostics are out.
-    setImmediate(() => this.strings.intern(reply));
+    // The server keeps replies: one copy of each of their strings, made once the diagnostics are out
+    // (the LSP connection writes on the next immediate, so this waits for the next turn's timers).
+    setTimeout(() => this.strings.intern(reply), 0);
     if (!('lint' in reply) || !reply.facts) {
       this.facts.delete(uri);
       return reply;
@@ -562,9 +576,21 @@ export class Analyzer {
     this.facts.delete(uri);
     if (delta && held?.seq !== base) return null;
     const engine = reply.lint.engine;
-    const facts = delta ? decodeFacts(delta, held!) : { models: engine.models, tensors: engine.tensors };
-    this.facts.set(uri, { seq, ...facts });
-    return { ...reply, lint: { ...reply.lint, engine: { ...engine, ...facts } } };
+    if (!delta) {
+      const whole = { models: engine.models, tensors: engine.tensors };
+      this.facts.set(uri, { seq, facts: () => whole });
+      return reply;
+    }
+    // Decoded when first read (hovers, hints) or after the diagnostics are out, whichever comes
+    // first: moving every fact of a large file is not on the way from an edit to its diagnostics.
+    const facts = once(() => decodeFacts(delta, held!.facts()));
+    setTimeout(facts, 0);
+    this.facts.set(uri, { seq, facts });
+    const decoded = Object.defineProperties({ ...engine }, {
+      models: { get: () => facts().models, enumerable: true },
+      tensors: { get: () => facts().tensors, enumerable: true },
+    });
+    return { ...reply, lint: { ...reply.lint, engine: decoded } };
   }
 
   /** The texts of the other open documents by path, for the modules the analysis imports. */
@@ -577,10 +603,32 @@ export class Analyzer {
     return out;
   }
 
+  /**
+   * Sends `request` when the ones before it are answered. Its texts are made edits of the last
+   * texts sent now, in the order requests will reach the process; should the process not hold
+   * one (it restarted), every text is sent again whole.
+   */
   private call<T>(request: AnalysisRequest, timeoutMs?: number): Promise<T> {
-    const result = this.queue.then(() => this.worker.request<T>(request, timeoutMs));
+    const wire = this.wire(request);
+    const result = this.queue.then(async () => {
+      const reply = await this.worker.request<T | ResendReply>(wire, timeoutMs);
+      if (!isResend(reply)) return reply;
+      this.texts.reset();
+      const again = await this.worker.request<T | ResendReply>(this.wire(request), timeoutMs);
+      if (isResend(again)) throw new Error('the analysis process lost texts sent whole');
+      return again;
+    });
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** Lint texts of open documents and modules as edits of those the process holds (text-sync.ts); closed files' whole. */
+  private wire(request: AnalysisRequest): WireRequest {
+    if (request.kind !== 'lint' && request.kind !== 'lintMany') return request;
+    const overlays = request.overlays && Object.fromEntries(Object.entries(request.overlays).map(([file, text]) => [file, this.texts.ref(overlayKey(file), text)]));
+    const text = (uri: string, t: string) => (this.docs.get(uri)?.text === t ? this.texts.ref(documentKey(uri), t) : t);
+    if (request.kind === 'lint') return { ...request, text: text(request.uri, request.text), overlays };
+    return { ...request, items: request.items.map((i) => ({ ...i, text: text(i.uri, i.text) })), overlays };
   }
 }
 
@@ -643,6 +691,25 @@ function analysisFailed(reason: string): LspDiagnostic {
     code: 'analysis-failed',
     message: `shapelint could not analyse this file: ${reason}. Its shape errors are not shown; the next edit tries again.`,
   };
+}
+
+type Facts = { models: ModelSummary[]; tensors: TensorFact[] };
+
+/** `make()` on the first call, kept; `make` is let go then (a decoded reply must not hold the chain before it). */
+function once<T>(make: () => T): () => T {
+  let pending: (() => T) | undefined = make;
+  let value: T;
+  return () => {
+    if (pending) {
+      value = pending();
+      pending = undefined;
+    }
+    return value;
+  };
+}
+
+function isResend(reply: unknown): reply is ResendReply {
+  return (reply as Partial<ResendReply> | null)?.resend === true;
 }
 
 function describe(e: unknown): string {

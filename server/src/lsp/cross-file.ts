@@ -31,10 +31,12 @@ export class CrossFileDiagnostics {
   /** `own` plus what other documents found in `target`, each diagnostic once. */
   for(target: string, own: LspDiagnostic[]): LspDiagnostic[] {
     const out = [...own];
-    const seen = new Set(own.map(key));
+    let seen: Set<string> | undefined;
     for (const [source, found] of this.bySource) {
-      if (source === target) continue;
-      for (const d of found.get(target) ?? []) {
+      if (source === target || !found.get(target)?.length) continue;
+      // Keyed only when another document found something here (the keys cost more than the rest).
+      seen ??= new Set(own.map(key));
+      for (const d of found.get(target)!) {
         const k = key(d);
         if (seen.has(k)) continue;
         seen.add(k);

@@ -5,7 +5,7 @@
  */
 export class BurstScheduler {
   private readonly lastRun = new Map<string, number>();
-  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Map<string, { cancel: () => void }>();
 
   constructor(
     private readonly intervalMs: number,
@@ -17,22 +17,29 @@ export class BurstScheduler {
     if (this.pending.has(uri)) return;
     const since = Date.now() - (this.lastRun.get(uri) ?? 0);
     const delay = Math.max(0, this.intervalMs - since);
-    const timer = setTimeout(() => {
+    const fire = () => {
       this.pending.delete(uri);
       this.lastRun.set(uri, Date.now());
       this.run(uri);
-    }, delay);
-    this.pending.set(uri, timer);
+    };
+    // After a quiet period, the next turn: a zero timeout would wait a millisecond at least.
+    if (delay === 0) {
+      const immediate = setImmediate(fire);
+      this.pending.set(uri, { cancel: () => clearImmediate(immediate) });
+    } else {
+      const timer = setTimeout(fire, delay);
+      this.pending.set(uri, { cancel: () => clearTimeout(timer) });
+    }
   }
 
   cancel(uri: string): void {
-    clearTimeout(this.pending.get(uri));
+    this.pending.get(uri)?.cancel();
     this.pending.delete(uri);
     this.lastRun.delete(uri);
   }
 
   dispose(): void {
-    for (const t of this.pending.values()) clearTimeout(t);
+    for (const p of this.pending.values()) p.cancel();
     this.pending.clear();
   }
 }

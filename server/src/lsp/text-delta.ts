@@ -6,6 +6,8 @@
  */
 import { lspPositionAt, type TreeEdit } from '../engine/index';
 
+const CHUNK = 2048;
+
 export interface ChangedRegion {
   /** Offsets before `start` are the same in both texts. */
   start: number;
@@ -16,16 +18,20 @@ export interface ChangedRegion {
 
 export function changedRegion(before: string, after: string): ChangedRegion {
   const shorter = Math.min(before.length, after.length);
+  // Chunks compared natively first: a loop over every character of an edited document's text
+  // (pieces joined, until V8 flattens them) cost 0.7 ms for the 83 KB of the 2,000-line zoo.
   let start = 0;
+  while (start + CHUNK <= shorter && before.slice(start, start + CHUNK) === after.slice(start, start + CHUNK)) start += CHUNK;
   while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let suffix = 0;
+  const sameEnd = (n: number) => before.slice(before.length - n, before.length - suffix) === after.slice(after.length - n, after.length - suffix);
+  while (suffix + CHUNK <= shorter - start && sameEnd(suffix + CHUNK)) suffix += CHUNK;
   while (suffix < shorter - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
   return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
 }
 
-/** The tree-sitter edit that turns `before` into `after` (one edit spanning the changed region). */
-export function treeEditBetween(before: string, after: string): TreeEdit {
-  const region = changedRegion(before, after);
+/** The tree-sitter edit that turns `before` into `after` (one edit spanning the changed region, when known). */
+export function treeEditBetween(before: string, after: string, region = changedRegion(before, after)): TreeEdit {
   // Tree-sitter points for string input count columns in UTF-16 units, like LSP.
   const point = (text: string, offset: number) => {
     const p = lspPositionAt(text, offset);
