@@ -2,7 +2,8 @@
  * The facts delta the analysis process sends (lsp/result-delta.ts): decoded against the last
  * reply the server holds (as JSON carried it), it gives exactly the reply's summaries and tensor
  * facts, after edits that re-run blocks and lines that move them; and the items of a block that
- * ran again but did not change travel as copies, not whole.
+ * ran again but did not change travel as copies, not whole, and a summary that changed as a
+ * patch whose unchanged layers are copies.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -45,6 +46,7 @@ describe('facts delta', () => {
       let held = JSON.parse(JSON.stringify({ models: result.models, tensors: result.tensors }));
       let copied = 0;
       let rerun = 0;
+      let patched = 0;
       for (let i = 0; i < 60; i++) {
         text = edited(text, r);
         result = analyse(parser, text, options);
@@ -59,10 +61,12 @@ describe('facts delta', () => {
         const fresh = [...origins.models, ...origins.tensors].filter((o) => !before.has(o.run)).length;
         const whole = [...delta.models, ...delta.tensors].reduce((n: number, op: { items?: unknown[] }) => n + (op.items?.length ?? 0), 0);
         rerun += fresh;
+        patched += delta.models.filter((op: object) => 'patch' in op).length;
         copied += fresh - whole;
         sent = { seq: i + 1, ...origins };
       }
       assert.ok(rerun > 100 && copied > rerun / 2, `${copied} of ${rerun} items of blocks that ran again were sent as copies`);
+      assert.ok(patched >= 10, `${patched} summaries sent as patches`);
     } finally {
       parser.dispose();
     }

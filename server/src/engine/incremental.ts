@@ -27,7 +27,7 @@ import type { LazyStatement, Module } from './syntax/ast';
 import type { Mark } from './interp/placement';
 import { sameResolution } from './interp/program';
 import type { Lookup } from './interp/shared-modules';
-import type { AnalyzeOptions, Diagnostic, ElsewhereFacts, KerasVersion, ModelSummary, TensorFact, TextRange } from './types';
+import type { AnalyzeOptions, Diagnostic, ElsewhereFacts, KerasVersion, LayerApplication, ModelSummary, TensorFact, TextRange } from './types';
 import { CandidateMemo, mergeReadings, Probe, versionsOf, type VersionGroup } from './versions';
 
 /**
@@ -518,8 +518,13 @@ export function moveModel(m: ModelSummary, delta: number): ModelSummary {
     ...m,
     range: shiftRange(m.range, delta),
     inputSource: m.inputSource && shiftRange(m.inputSource, delta),
-    layers: m.layers.map((l) => (l.file !== undefined ? l : { ...l, definedAt: shiftRange(l.definedAt, delta), appliedAt: shiftRange(l.appliedAt, delta) })),
+    layers: m.layers.map((l) => moveLayer(l, delta)),
   };
+}
+
+/** A layer application of a summary moved with it (one placed in another file stays). */
+export function moveLayer(l: LayerApplication, delta: number): LayerApplication {
+  return l.file !== undefined || delta === 0 ? l : { ...l, definedAt: shiftRange(l.definedAt, delta), appliedAt: shiftRange(l.appliedAt, delta) };
 }
 
 /**

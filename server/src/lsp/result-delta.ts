@@ -5,15 +5,27 @@
  * come from a block run the last reply also used are copied from it, moved by the offsets the
  * block moved (engine/incremental.ts `Origin`). An item of a block that ran again is copied too
  * when the last reply had the same item at another place (most of a block's tensor facts and
- * summaries do not change with an edit inside it); only the rest travel.
+ * summaries do not change with an edit inside it), and a summary that changed is sent as its own
+ * fields with its layers a delta against the last reply's summary of the same name (the edited
+ * model's layers before the edit, or all of them moved when a line was typed inside it); only
+ * the rest travel.
  */
-import { moveModel, moveTensor, type ModelSummary, type Origin, type TensorFact } from '../engine/index';
+import { moveLayer, moveModel, moveTensor, type LayerApplication, type ModelSummary, type Origin, type TensorFact } from '../engine/index';
 
-/** Copy `count` items from index `from` of the last reply, moved by `shift` offsets; or new items. */
-export type DeltaOp<T> = { from: number; count: number; shift: number } | { items: T[] };
+/**
+ * Copy `count` items from index `from` of the last reply, moved by `shift` offsets; or new items;
+ * or an item made from item `from` of the last reply and `patch`.
+ */
+export type DeltaOp<T, P = never> = { from: number; count: number; shift: number } | { items: T[] } | { from: number; patch: P };
+
+/** A summary's own fields, and its layers as a delta against those of the last reply's summary. */
+export interface ModelPatch {
+  model: Omit<ModelSummary, 'layers'>;
+  layers: DeltaOp<LayerApplication>[];
+}
 
 export interface FactsDelta {
-  models: DeltaOp<ModelSummary>[];
+  models: DeltaOp<ModelSummary, ModelPatch>[];
   tensors: DeltaOp<TensorFact>[];
 }
 
@@ -44,18 +56,23 @@ export function encodeDelta<T extends Movable>(items: T[], next: Origin<T>[], pr
   next.forEach((o, k) => {
     const kept = at.get(o.run)?.get(o.index);
     const from = kept ?? same(o);
-    const last = ops[ops.length - 1];
-    if (from === undefined) {
-      if (last && 'items' in last) last.items.push(items[k]);
-      else ops.push({ items: [items[k]] });
-      return;
-    }
+    if (from === undefined) return pushWhole(ops, items[k]);
     // The same item of a kept run moved as its run did; another item by where the two stand.
-    const shift = kept !== undefined ? o.delta - previous[from].delta : placeOf(o) - placeOf(previous[from]);
-    if (last && 'from' in last && last.from + last.count === from && last.shift === shift) last.count++;
-    else ops.push({ from, count: 1, shift });
+    pushCopy(ops, from, kept !== undefined ? o.delta - previous[from].delta : placeOf(o) - placeOf(previous[from]));
   });
   return ops;
+}
+
+function pushWhole<T, P>(ops: DeltaOp<T, P>[], item: T): void {
+  const last = ops[ops.length - 1];
+  if (last && 'items' in last) last.items.push(item);
+  else ops.push({ items: [item] });
+}
+
+function pushCopy<T, P>(ops: DeltaOp<T, P>[], from: number, shift: number): void {
+  const last = ops[ops.length - 1];
+  if (last && 'count' in last && last.from + last.count === from && last.shift === shift) last.count++;
+  else ops.push({ from, count: 1, shift });
 }
 
 /** Where an item of a reply starts. */
@@ -117,18 +134,83 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 /** A reply's models and tensor facts as a delta against the last reply the server holds. */
 export function encodeFacts(facts: { models: ModelSummary[]; tensors: TensorFact[] }, next: Omit<SentFacts, 'seq'>, previous: SentFacts): FactsDelta {
-  return { models: encodeDelta(facts.models, next.models, previous.models, moveModel), tensors: encodeDelta(facts.tensors, next.tensors, previous.tensors, moveTensor) };
+  const models = encodeDelta(facts.models, next.models, previous.models, moveModel);
+  return { models: patchModels(models, next.models, previous.models), tensors: encodeDelta(facts.tensors, next.tensors, previous.tensors, moveTensor) };
 }
 
-export function decodeDelta<T>(ops: DeltaOp<T>[], previous: T[], move: (item: T, delta: number) => T): T[] {
+/**
+ * Summaries sent whole, as patches of a summary of the same name the last reply had from a run
+ * this reply no longer uses (and did not copy), when some of its layers can be copied.
+ */
+function patchModels(ops: DeltaOp<ModelSummary>[], next: Origin<ModelSummary>[], previous: Origin<ModelSummary>[]): DeltaOp<ModelSummary, ModelPatch>[] {
+  if (ops.every((op) => !('items' in op))) return ops;
+  const kept = new Set(next.map((o) => o.run));
+  const copied = new Set(ops.flatMap((op) => ('count' in op ? Array.from({ length: op.count }, (_, i) => op.from + i) : [])));
+  const byName = new Map<string, number[]>();
+  previous.forEach((p, i) => {
+    if (kept.has(p.run) || copied.has(i)) return;
+    const named = byName.get(p.item.name);
+    if (named) named.push(i);
+    else byName.set(p.item.name, [i]);
+  });
+  const out: DeltaOp<ModelSummary, ModelPatch>[] = [];
+  for (const op of ops) {
+    if (!('items' in op)) {
+      out.push(op);
+      continue;
+    }
+    for (const m of op.items) {
+      const from = byName.get(m.name)?.[0];
+      const layers = from === undefined ? null : layersDelta(m.layers, previous[from]);
+      if (from === undefined || !layers) {
+        pushWhole(out, m);
+        continue;
+      }
+      byName.get(m.name)!.shift();
+      const { layers: _, ...model } = m;
+      out.push({ from, patch: { model, layers } });
+    }
+  }
+  return out;
+}
+
+/** `layers` as a delta against the layers of the last reply's summary `previous`, or null when none can be copied. */
+function layersDelta(layers: LayerApplication[], previous: Origin<ModelSummary>): DeltaOp<LayerApplication>[] | null {
+  const held = previous.item.layers;
+  const ops: DeltaOp<LayerApplication>[] = [];
+  let copies = 0;
+  let at = 0;
+  for (const l of layers) {
+    // Layers keep their order: the next one of the last summary first, then the few after it.
+    let from = -1;
+    let shift = 0;
+    for (let j = at; j < Math.min(held.length, at + TRIES) && from < 0; j++) {
+      const before = moveLayer(held[j], previous.delta);
+      shift = l.appliedAt.start - before.appliedAt.start;
+      if (sameJson(moveLayer(before, shift), l)) from = j;
+    }
+    if (from < 0) {
+      pushWhole(ops, l);
+      continue;
+    }
+    copies++;
+    at = from + 1;
+    pushCopy(ops, from, shift);
+  }
+  return copies ? ops : null;
+}
+
+export function decodeDelta<T, P = never>(ops: DeltaOp<T, P>[], previous: T[], move: (item: T, delta: number) => T, patch?: (item: T, p: P) => T): T[] {
   const out: T[] = [];
   for (const op of ops) {
     if ('items' in op) out.push(...op.items);
+    else if ('patch' in op) out.push(patch!(previous[op.from], op.patch));
     else for (let i = op.from; i < op.from + op.count; i++) out.push(move(previous[i], op.shift));
   }
   return out;
 }
 
 export function decodeFacts(delta: FactsDelta, previous: { models: ModelSummary[]; tensors: TensorFact[] }): { models: ModelSummary[]; tensors: TensorFact[] } {
-  return { models: decodeDelta(delta.models, previous.models, moveModel), tensors: decodeDelta(delta.tensors, previous.tensors, moveTensor) };
+  const patched = (m: ModelSummary, p: ModelPatch): ModelSummary => ({ ...p.model, layers: decodeDelta(p.layers, m.layers, moveLayer) });
+  return { models: decodeDelta(delta.models, previous.models, moveModel, patched), tensors: decodeDelta(delta.tensors, previous.tensors, moveTensor) };
 }
