@@ -23,7 +23,7 @@ import { defaultThreads } from '../../server/src/host/worker-pool';
 import { loadParser } from '../../server/src/host/parser';
 import { generatedModelFile, modelZooFile, pythonFiles } from '../helpers/corpus';
 import { EXAMPLES, REPO_ROOT } from '../helpers/paths';
-import { editTimes, memoryAfterEdits, serverTimes, stats } from './lsp-bench';
+import { editTimes, lineAt30, memoryAfterEdits, serverTimes, stats } from './lsp-bench';
 import { projectBenchmarks } from './project-bench';
 import { measureReach, printReach } from './reach';
 
@@ -228,6 +228,9 @@ async function serverSection(): Promise<void> {
     `  in one process: incremental analysis + lint median ${analysis.median.toFixed(1)} ms (p95 ${analysis.p95.toFixed(1)} ms); ` +
       `blocks reused per edit ${median(zooEdits.reused)}, run ${median(zooEdits.ran)}; top-level statements read from the tree ${median(zooEdits.read)}`,
   );
+  // Blocks below a new line move; those whose messages name lines are reused too.
+  const moved = await editTimes(zoo, runs, true, lineAt30);
+  console.log(`  a blank line inserted at line 30 and deleted: analysis + lint median ${stats(moved.analysis).median.toFixed(1)} ms; blocks run per edit ${median(moved.ran)} of ${median(moved.ran) + median(moved.reused)}`);
   const documents = Array.from({ length: quick ? 50 : 500 }, (_, i) => generatedModelFile(150, 2_000 + i));
   const edits = quick ? 1_000 : 10_000;
   const mem = await memoryAfterEdits(edits, documents);

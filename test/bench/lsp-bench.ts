@@ -25,11 +25,23 @@ export function stats(xs: number[]): { median: number; p95: number } {
   return { median: s[Math.floor(s.length / 2)], p95: s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] };
 }
 
+/** An edit of the benchmark: `char` typed at `offset`, or deleted from there. */
+export interface BenchEdit {
+  offset: number;
+  insert: boolean;
+  char: string;
+}
+
 /** The edit: type a digit in the middle of the file, then delete it, alternately. */
-function editAt(text: string, i: number): { offset: number; insert: boolean } {
+function editAt(text: string, i: number): BenchEdit {
   const at = text.indexOf('Dense(10', Math.floor(text.length / 2));
   // A file without a Dense(10 past its middle (the model zoo): a kernel size instead.
-  return { offset: at >= 0 ? at + 6 : text.indexOf('kernel_size=3', Math.floor(text.length / 2)) + 12, insert: i % 2 === 0 };
+  return { offset: at >= 0 ? at + 6 : text.indexOf('kernel_size=3', Math.floor(text.length / 2)) + 12, insert: i % 2 === 0, char: '1' };
+}
+
+/** A blank line inserted at line 30, then deleted, alternately: every block below it moves. */
+export function lineAt30(text: string, i: number): BenchEdit {
+  return { offset: text.split('\n', 29).join('\n').length + 1, insert: i % 2 === 0, char: '\n' };
 }
 
 /**
@@ -38,7 +50,7 @@ function editAt(text: string, i: number): { offset: number; insert: boolean } {
  * many blocks each analysis reused and ran (engine/incremental.ts) and how many top-level
  * statements it read from the tree (engine/syntax/convert.ts).
  */
-export async function editTimes(text: string, runs: number, analyse = true): Promise<{ parse: number[]; analysis: number[]; reused: number[]; ran: number[]; read: number[] }> {
+export async function editTimes(text: string, runs: number, analyse = true, edit = editAt): Promise<{ parse: number[]; analysis: number[]; reused: number[]; ran: number[]; read: number[] }> {
   const parser = await loadParser('wasm');
   const caches = { conversionCache: new ConversionCache(), analysisCache: new AnalysisCache() };
   let current = text;
@@ -46,16 +58,18 @@ export async function editTimes(text: string, runs: number, analyse = true): Pro
   if (analyse) lintEngineResult(analyzeTree(tree, current, { ...engineOptions({}), ...caches }), current);
   const out = { parse: [] as number[], analysis: [] as number[], reused: [] as number[], ran: [] as number[], read: [] as number[] };
   for (let i = 0; i < runs; i++) {
-    const { offset, insert } = editAt(text, i);
-    const next = insert ? current.slice(0, offset) + '1' + current.slice(offset) : current.slice(0, offset) + current.slice(offset + 1);
+    const { offset, insert, char } = edit(text, i);
+    const next = insert ? current.slice(0, offset) + char + current.slice(offset) : current.slice(0, offset) + current.slice(offset + 1);
     const p = positionAt(current, offset);
+    const after = char === '\n' ? { row: p.line + 1, column: 0 } : { row: p.line, column: p.character + 1 };
+    const at = { row: p.line, column: p.character };
     tree.edit({
       startIndex: offset,
       oldEndIndex: insert ? offset : offset + 1,
       newEndIndex: insert ? offset + 1 : offset,
-      startPosition: { row: p.line, column: p.character },
-      oldEndPosition: { row: p.line, column: p.character + (insert ? 0 : 1) },
-      newEndPosition: { row: p.line, column: p.character + (insert ? 1 : 0) },
+      startPosition: at,
+      oldEndPosition: insert ? at : after,
+      newEndPosition: insert ? after : at,
     });
     const t0 = performance.now();
     const fresh = parser.parse(next, tree);

@@ -101,6 +101,11 @@ export function generatedModelFile(lines: number, seed = 1): string {
 export function modelZooFile(lines: number): string {
   const read = (dir: string) => pythonFiles(dir).sort().map((f) => readFileSync(f, 'utf8'));
   const pool = [...read(EXAMPLES), ...read(path.join(FIXTURES, 'engine', 'bugs')), ...read(path.join(FIXTURES, 'engine', 'corpus'))];
+  return joinUntil(pool, lines);
+}
+
+/** The texts of `pool` in turn, joined until they make `lines` lines. */
+function joinUntil(pool: string[], lines: number): string {
   const parts: string[] = [];
   for (let n = 0, i = 0; n < lines; i++) {
     const text = pool[i % pool.length];
@@ -108,4 +113,15 @@ export function modelZooFile(lines: number): string {
     n += text.split('\n').length;
   }
   return parts.join('\n');
+}
+
+/**
+ * A file of about `lines` lines made of the engine fixtures that expect errors (`# error:`):
+ * many models with errors, whose messages name lines (`Conv2D (line 111): ...`). Without star
+ * imports and budgets run out, which make the incremental analysis fall back to one whole run.
+ */
+export function errorZooFile(lines: number): string {
+  const dirs = ['bugs', 'torch', 'keras', 'gluon', 'mxsym', 'data', 'rules', 'forms', 'values'];
+  const pool = dirs.flatMap((d) => pythonFiles(path.join(FIXTURES, 'engine', d)).sort().map((f) => readFileSync(f, 'utf8')).filter((t) => t.includes('# error:') && !/import \*|\[analysis-incomplete\]/.test(t)));
+  return joinUntil(pool, lines);
 }

@@ -16,7 +16,7 @@ import { toDiagnostic } from '../../server/src/lsp/convert';
 import { inlayHints } from '../../server/src/lsp/inlay-hints';
 import { treeFingerprint } from '../../server/src/lsp/requests';
 import { exampleText, positionAt, TestClient } from './harness';
-import { modelZooFile, rng } from '../helpers/corpus';
+import { errorZooFile, modelZooFile, rng } from '../helpers/corpus';
 
 const EXAMPLE_FILES = ['gluon_naive_port.py', 'gluon_fixed_create_model.py', 'gluon_hybridblock_yournet.py', 'keras_original.py'];
 const TOTAL_EDITS = 10_400;
@@ -54,11 +54,30 @@ function randomEdit(text: string, original: string, r: () => number): Edit {
   return { start, end, text: original.slice(from, from + Math.floor(r() * 80)) };
 }
 
+/**
+ * Lines inserted or deleted at the start of a random line (blank, comment or code lines, so
+ * models with errors below move), now and then a character typed: messages that name lines must
+ * name the moved ones.
+ */
+function lineEdit(text: string, original: string, r: () => number): Edit {
+  if (text.length > original.length * 2) return { start: 0, end: text.length, text: original };
+  const starts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)];
+  const start = starts[Math.floor(r() * starts.length)];
+  const next = text.indexOf('\n', start);
+  const end = next === -1 ? text.length : next + 1;
+  const kind = r();
+  if (kind < 0.3) return { start, end: start, text: '\n' };
+  if (kind < 0.45) return { start, end: start, text: '# moved\n\n' };
+  if (kind < 0.75) return { start, end, text: '' };
+  if (kind < 0.9) return { start: end, end, text: text.slice(start, end) };
+  return randomEdit(text, original, r);
+}
+
 function apply(text: string, e: Edit): string {
   return text.slice(0, e.start) + e.text + text.slice(e.end);
 }
 
-async function runSequence(client: TestClient, parser: PythonParser, file: string, edits: number, seed: number, original = exampleText(file)): Promise<void> {
+async function runSequence(client: TestClient, parser: PythonParser, file: string, edits: number, seed: number, original = exampleText(file), edit = randomEdit, batch = BATCH): Promise<void> {
   const uri = `untitled:${file}`;
   let text = original;
   await client.open(uri, text);
@@ -68,12 +87,12 @@ async function runSequence(client: TestClient, parser: PythonParser, file: strin
     const changes = [];
     const perMessage = r() < 0.5 ? 1 : 1 + Math.floor(r() * 4);
     for (let i = 0; i < perMessage && done < edits; i++, done++) {
-      const e = randomEdit(text, original, r);
+      const e = edit(text, original, r);
       changes.push({ range: { start: positionAt(text, e.start), end: positionAt(text, e.end) }, text: e.text });
       text = apply(text, e);
     }
     await client.change(uri, changes);
-    if (done % BATCH < perMessage || done === edits) await compare(client, parser, uri, text, done);
+    if (done % batch < perMessage || done === edits) await compare(client, parser, uri, text, done);
   }
   await client.close(uri);
 }
@@ -126,6 +145,25 @@ test(`${ZOO_EDITS} random edits on a model zoo with many models and errors equal
     assert.ok(start.engine.models.length >= 10, `${start.engine.models.length} models`);
     assert.ok(start.diagnostics.filter((d) => d.severity === 'error').length >= 3, `${start.diagnostics.length} diagnostics`);
     await runSequence(client, parser, 'zoo.py', ZOO_EDITS, 0x200, zoo);
+    assert.deepEqual(client.unexpected([]), []);
+  } finally {
+    parser.dispose();
+    assert.equal(await client.stop(), 0);
+  }
+});
+
+const LINE_EDITS = 600;
+
+test(`${LINE_EDITS} lines inserted and deleted across a file of models with errors equal a fresh analysis`, { timeout: 900_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}) });
+  try {
+    const zoo = errorZooFile(800);
+    const start = lintText(parser, zoo, {});
+    // Errors whose messages name lines (`Conv2D (line 111): ...`) in many models.
+    const named = start.diagnostics.filter((d) => d.severity === 'error' && /line \d/.test([d.message, ...d.explanation].join('\n')));
+    assert.ok(named.length >= 30, `${named.length} errors name lines`);
+    await runSequence(client, parser, 'errors.py', LINE_EDITS, 0x11e, zoo, lineEdit, 6);
     assert.deepEqual(client.unexpected([]), []);
   } finally {
     parser.dispose();

@@ -4,9 +4,10 @@
  * reads, so an edit inside one model re-runs only that model's block. A block's key:
  *  - the text of its span (from the end of the statement before it to the start of the one
  *    after it, so comments and directives around it count); and, only for a run whose result
- *    shows lines of the file (messages saying `(line 12)`), the line it starts on. Ranges are
- *    offsets, so a reused run moves by offsets alone: a line typed above a block that shows no
- *    lines does not run it again;
+ *    shows lines outside its span as numbers, the line it starts on. Ranges are offsets, so a
+ *    reused run moves by offsets alone; lines inside the span that messages show (`Conv2D
+ *    (line 12)`) are written relative to the span's first line and named where the block stands
+ *    now (`renderLines`): a line typed above a block does not run it again, errors or not;
  *  - the text of every prelude import, and where it stands against the block;
  *  - the layer-name counters the blocks before it left (Keras `dense_1`), and the options and
  *    Keras reading.
@@ -21,29 +22,32 @@
 import { Meter } from './budget';
 import { planBlocks, sameNames, unitNames, type BlockPlan, type UnitNames } from './blocks';
 import { interpretModule, type InterpretResult, type RunCarry } from './interp/interpreter';
-import { LineIndex, shiftRange } from './positions';
+import { LineIndex, PLACEHOLDER_OPEN, renderLines, shiftRange } from './positions';
 import type { LazyStatement, Module } from './syntax/ast';
 import type { Mark } from './interp/placement';
 import { sameResolution } from './interp/program';
 import type { Lookup } from './interp/shared-modules';
-import type { AnalyzeOptions, Diagnostic, ElsewhereFacts, KerasVersion, ModelSummary, TensorFact, TextRange } from './types';
+import type { AnalyzeOptions, Diagnostic, ElsewhereFacts, KerasVersion, LayerApplication, ModelSummary, TensorFact, TextRange } from './types';
 import { CandidateMemo, mergeReadings, Probe, versionsOf, type VersionGroup } from './versions';
 
 /**
- * Where a summary or tensor fact of an assembled result came from: item `index` of a block run
- * (the same object while the run is reused), moved by `delta`. A host that sends results
- * elsewhere can send only what changed (lsp/result-delta.ts).
+ * Where a summary or tensor fact of an assembled result came from: `item`, item `index` of a
+ * block run (the same object while the run is reused), moved by `delta`. A host that sends
+ * results elsewhere can send only what changed (lsp/result-delta.ts).
  */
-export interface Origin {
+export interface Origin<T = unknown> {
   run: object;
   index: number;
   delta: number;
+  item: T;
 }
+
+type Origins = { models: Origin<ModelSummary>[]; tensors: Origin<TensorFact>[] };
 
 /** The runs of one document's blocks, from its last analysis. */
 export class AnalysisCache {
   /** The origins of the last result's summaries and tensor facts; null when it was not assembled from blocks. */
-  lastOrigins: { models: Origin[]; tensors: Origin[] } | null = null;
+  lastOrigins: Origins | null = null;
   private runs = new RunMap();
   /** Runs reused and made by the last analysis (for tests and the benchmark). */
   lastReused = 0;
@@ -109,9 +113,9 @@ export class AnalysisCache {
     if (run.showsLines) this.next.set(span, lineHead(head, line()), run);
   }
 
-  /** How many runs the last analysis kept show lines (for tests). */
-  showingLines(): number {
-    return this.next.count((r) => r.showsLines);
+  /** How many runs the last analysis kept show lines as numbers, and how many relative to their block (for tests). */
+  showingLines(): { numbers: number; relative: number } {
+    return { numbers: this.next.count((r) => r.showsLines), relative: this.next.count((r) => r.relative) };
   }
 
   commit(): void {
@@ -173,8 +177,12 @@ function lineHead(head: string, line: number): string {
 interface BlockRun {
   /** Where the block's span started in the text it ran on. */
   spanStart: number;
-  /** Whether its result shows lines of the file (RunCarry.showsLines): then it is reused only at the same line. */
+  /** Whether its result shows lines of the file as numbers (RunCarry.showsLines): then it is reused only at the same line. */
   showsLines: boolean;
+  /** Whether its diagnostics show lines of its span relative to the span's first line (RunCarry.placeholders). */
+  relative: boolean;
+  /** Its diagnostics with those lines named, for the line its span last started on. */
+  rendered?: { line: number; diagnostics: Diagnostic[] };
   result: InterpretResult;
   /** Summaries and tensor facts at each phase boundary (RunCarry.marks). */
   marks: { models: number; tensors: number }[];
@@ -229,7 +237,7 @@ export function interpretIncrementally(module: Module, text: string, options: An
   for (const endLinks of [false, true]) {
     const plan = cache.planOf(units.map((u) => u.names), endLinks);
     if (!plan) return null;
-    ctx = { module, parts, units, plan, text, options, cache, lines, optionsKey: key, candidates: versionsOf(groups) };
+    ctx = { module, parts, units, plan, text, options, cache, lines, optionsKey: key, candidates: versionsOf(groups), placeholders: !text.includes(PLACEHOLDER_OPEN) };
     first = runReading(ctx, groups[0]);
     if (!first || !unsure(first)) break;
     unsure = () => false;
@@ -245,7 +253,7 @@ export function interpretIncrementally(module: Module, text: string, options: An
     }
     result = mergeReadings(readings.map((r) => assemble(r)), groups, options.kerasVersionSource);
   } else {
-    const origins = { models: [] as Origin[], tensors: [] as Origin[] };
+    const origins: Origins = { models: [], tensors: [] };
     result = assemble(first, origins);
     cache.lastOrigins = origins;
   }
@@ -273,6 +281,8 @@ interface RunContext {
   optionsKey: number;
   /** Every Keras version the code may run under (the loss checks judge each at once). */
   candidates: readonly KerasVersion[];
+  /** Whether runs may show lines as placeholders: the text holds none of their characters. */
+  placeholders: boolean;
 }
 
 /** Every block's run under one Keras reading, in order, or null to fall back. */
@@ -296,7 +306,7 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
     let run = ctx.cache.get(span, head, line, (r) => stillResolves(ctx.options.modules, r));
     if (!run && ctx.options.cancelled?.()) return null;
     if (!run) {
-      run = runBlock(ctx, group, first, last, names) ?? undefined;
+      run = runBlock(ctx, group, first, last, names, { start: spanStart, end: spanEnd }) ?? undefined;
       if (!run || !within(run.result, spanStart, spanEnd)) return null;
       run.spanStart = spanStart;
       ctx.cache.set(span, head, line, run);
@@ -305,7 +315,8 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
     if (b < plan.blocks.length - 1 && !sameCounts(run.bodyEnd, run.end)) return null;
     steps += run.steps;
     if (steps > limit) return null;
-    out.push({ ...run, delta: spanStart - run.spanStart, source: run });
+    const result = run.relative ? { ...run.result, diagnostics: renderedDiagnostics(run, line(), ctx.options) } : run.result;
+    out.push({ ...run, result, delta: spanStart - run.spanStart, source: run });
     names = run.bodyEnd;
     namesKey = run.bodyEndKey;
   }
@@ -324,15 +335,16 @@ function preludeTexts(ctx: RunContext): { id: number; before: number[] } {
   return { id: ctx.cache.idOf(JSON.stringify(texts)), before };
 }
 
-function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: number, names: Map<string, number>): BlockRun | null {
+function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: number, names: Map<string, number>, span: TextRange): BlockRun | null {
   const indices = ctx.parts.flatMap((_, i) => (ctx.plan.prelude[i] || (i >= first && i <= last) ? [i] : []));
   const body = indices.map((i) => ctx.parts[i]);
-  const carry: RunCarry = { layerNames: new Map(names) };
+  const carry: RunCarry = { layerNames: new Map(names), ...(ctx.placeholders ? { span } : {}) };
   const probe = new Probe(group.semantics, ctx.candidates);
   const meter = new Meter(ctx.options);
-  const result = interpretModule({ ...ctx.module, body }, ctx.text, { ...ctx.options, kerasProbe: probe }, meter, carry);
-  if (result.truncated || !carry.marks || !carry.bodyEnd) return null;
-  const run: BlockRun = { spanStart: 0, showsLines: carry.showsLines ?? true, result, marks: carry.marks, bodyEnd: carry.bodyEnd, bodyEndKey: JSON.stringify([...carry.bodyEnd]), end: carry.layerNames, asked: probe.asked, steps: meter.used, endSteps: carry.endSteps ?? 0 };
+  const ran = interpretModule({ ...ctx.module, body }, ctx.text, { ...ctx.options, kerasProbe: probe }, meter, carry);
+  if (ran.truncated || !carry.marks || !carry.bodyEnd || carry.placeholders === 'unsure') return null;
+  const { result, relative, showsLines } = placeholdersKept(ran, carry, () => ctx.lines(span.start), ctx.options);
+  const run: BlockRun = { spanStart: 0, showsLines, relative, result, marks: carry.marks, bodyEnd: carry.bodyEnd, bodyEndKey: JSON.stringify([...carry.bodyEnd]), end: carry.layerNames, asked: probe.asked, steps: meter.used, endSteps: carry.endSteps ?? 0 };
   const deps = carry.dependencies;
   if (!deps) return run;
   // Project modules and stubs: only evaluations shared between analyses have no effects another block would repeat.
@@ -376,6 +388,42 @@ function blockDependencies(ctx: RunContext, indices: number[], first: number, la
   return { lookups, paths: all(indices.flatMap((_, k) => (used[k] ? [] : [segment(k)]))) };
 }
 
+/**
+ * A run's result with its line placeholders: kept in its diagnostics (named at each placing,
+ * `renderedDiagnostics`); should one have reached a summary or tensor fact (which move by
+ * offsets only), every one is named now and the run is kept at its line.
+ */
+function placeholdersKept(result: InterpretResult, carry: RunCarry, line: () => number, options: AnalyzeOptions): { result: InterpretResult; relative: boolean; showsLines: boolean } {
+  const showsLines = carry.showsLines ?? true;
+  if (!carry.placeholders) return { result, relative: false, showsLines };
+  const { diagnostics, ...facts } = result;
+  if (!JSON.stringify(facts).includes(PLACEHOLDER_OPEN)) return { result, relative: true, showsLines };
+  const first = line();
+  return { result: withLinesNamed(result, (s) => renderLines(s, first, options.cells)), relative: false, showsLines: true };
+}
+
+/** A relative run's diagnostics with its lines named for its span starting on `line` (kept for the next placing at that line). */
+function renderedDiagnostics(run: BlockRun, line: number, options: AnalyzeOptions): Diagnostic[] {
+  if (run.rendered?.line !== line) run.rendered = { line, diagnostics: withLinesNamed(run.result.diagnostics, (s) => renderLines(s, line, options.cells)) };
+  return run.rendered.diagnostics;
+}
+
+/** `value` (plain data: objects, arrays, strings, numbers) with `name` applied to every string; what does not change is shared. */
+function withLinesNamed<T>(value: T, name: (s: string) => string): T {
+  if (typeof value === 'string') return name(value) as T;
+  if (Array.isArray(value)) {
+    const out = value.map((v) => withLinesNamed(v, name));
+    return (out.every((v, i) => v === value[i]) ? value : out) as T;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  let out: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(value)) {
+    const named = withLinesNamed(v, name);
+    if (named !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = named;
+  }
+  return (out ?? value) as T;
+}
+
 /** Whether a kept run's imports resolve as they did when it ran. */
 function stillResolves(provider: AnalyzeOptions['modules'], run: BlockRun): boolean {
   return (run.lookups ?? []).every((l) => sameResolution(provider, l)) && (run.paths ?? []).every((l) => sameResolution(provider, l, false));
@@ -386,7 +434,7 @@ function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
 }
 
 /** The result of one whole run, from its blocks' runs. */
-function assemble(runs: PlacedRun[], origins?: { models: Origin[]; tensors: Origin[] }): InterpretResult {
+function assemble(runs: PlacedRun[], origins?: Origins): InterpretResult {
   const all = runs.flatMap((r) => r.result.diagnostics.map((d) => moveDiagnostic(d, r.delta)));
   // The order Diagnostics.all() gives one run (ties are within one block, already in order).
   const diagnostics = all.filter((d) => d.file === undefined).sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
@@ -401,11 +449,11 @@ function assemble(runs: PlacedRun[], origins?: { models: Origin[]; tensors: Orig
       const to = r.marks[p];
       for (let i = from.models; i < to.models; i++) {
         models.push(moveModel(r.result.models[i], r.delta));
-        origins?.models.push({ run: r.source, index: i, delta: r.delta });
+        origins?.models.push({ run: r.source, index: i, delta: r.delta, item: r.result.models[i] });
       }
       for (let i = from.tensors; i < to.tensors; i++) {
         tensors.push(moveTensor(r.result.tensors[i], r.delta));
-        origins?.tensors.push({ run: r.source, index: i, delta: r.delta });
+        origins?.tensors.push({ run: r.source, index: i, delta: r.delta, item: r.result.tensors[i] });
       }
       for (const facts of r.result.elsewhere ?? []) addElsewhere(elsewhere, facts, p, r.elsewhereMarks?.get(facts.file));
     }
@@ -470,8 +518,13 @@ export function moveModel(m: ModelSummary, delta: number): ModelSummary {
     ...m,
     range: shiftRange(m.range, delta),
     inputSource: m.inputSource && shiftRange(m.inputSource, delta),
-    layers: m.layers.map((l) => (l.file !== undefined ? l : { ...l, definedAt: shiftRange(l.definedAt, delta), appliedAt: shiftRange(l.appliedAt, delta) })),
+    layers: m.layers.map((l) => moveLayer(l, delta)),
   };
+}
+
+/** A layer application of a summary moved with it (one placed in another file stays). */
+export function moveLayer(l: LayerApplication, delta: number): LayerApplication {
+  return l.file !== undefined || delta === 0 ? l : { ...l, definedAt: shiftRange(l.definedAt, delta), appliedAt: shiftRange(l.appliedAt, delta) };
 }
 
 /**

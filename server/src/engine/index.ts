@@ -22,7 +22,7 @@ export { formatShape } from './shapes';
 export { summaryRows, type SummaryRow } from './summary-blocks';
 export { ConversionCache } from './syntax/convert';
 export { SharedModules } from './interp/shared-modules';
-export { AnalysisCache, moveModel, moveTensor, type Origin } from './incremental';
+export { AnalysisCache, moveLayer, moveModel, moveTensor, type Origin } from './incremental';
 export { DEFAULT_BUDGETS } from './budget';
 
 export interface EngineResult extends AnalysisResult {

@@ -246,3 +246,23 @@ export function lineNumberName(line: number, cells?: readonly CellSpan[]): strin
 export function shiftRange(r: TextRange, delta: number): TextRange {
   return delta === 0 ? r : { start: r.start + delta, end: r.end + delta };
 }
+
+/**
+ * A shown line written relative to a block's first line (engine/incremental.ts): a block run
+ * reused after lines were inserted above it renders it where the block stands now
+ * (`renderLines`), so its messages read as a fresh analysis's. Private-use characters, which the
+ * run only uses when the analysed text holds none.
+ */
+export function linePlaceholder(relative: number, inCells: boolean): string {
+  return `${PLACEHOLDER_OPEN}${relative}${inCells ? 'c' : ''}${PLACEHOLDER_CLOSE}`;
+}
+
+export const PLACEHOLDER_OPEN = '\uE000';
+const PLACEHOLDER_CLOSE = '\uE001';
+const PLACEHOLDER = /\uE000(\d+)(c?)\uE001/g;
+
+/** `text` with its line placeholders named as `lineNumberName` names 0-based line `first` + each. */
+export function renderLines(text: string, first: number, cells?: readonly CellSpan[]): string {
+  if (!text.includes(PLACEHOLDER_OPEN)) return text;
+  return text.replace(PLACEHOLDER, (_, relative: string, inCells: string) => lineNumberName(first + Number(relative), inCells ? cells : undefined));
+}

@@ -20,7 +20,7 @@ import { portText, type PortFramework, type PortResult } from '../engine/port/in
 import { fileModuleProvider, withHash, type ProjectSpec } from '../host/project';
 import { treeEditBetween, type ChangedRegion } from './text-delta';
 import { documentKey, overlayKey, TextStore, type TextRef } from './text-sync';
-import { encodeDelta, type FactsDelta, type SentFacts } from './result-delta';
+import { encodeFacts, type FactsDelta, type SentFacts } from './result-delta';
 import { treeFingerprint } from './requests';
 
 export type AnalysisRequest =
@@ -309,7 +309,7 @@ function withFactsDelta(doc: TrackedDocument, have: number | undefined, lint: Li
   const seq = ++replies;
   doc.sent = { seq, ...origins };
   if (!previous || previous.seq !== have) return { lint, facts: { seq } };
-  const delta = { models: encodeDelta(lint.engine.models, origins.models, previous.models), tensors: encodeDelta(lint.engine.tensors, origins.tensors, previous.tensors) };
+  const delta = encodeFacts(lint.engine, origins, previous);
   return { lint: { ...lint, engine: { ...lint.engine, models: [], tensors: [] } }, facts: { seq, base: have, delta } };
 }
 

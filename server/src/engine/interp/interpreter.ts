@@ -29,7 +29,6 @@ import { forgetInPlace, loopWrites, WIDEN_AFTER, type LoopWrites } from './widen
 import { Imports, moduleScope } from './imports';
 import { placeResults } from './placement';
 import { Program, type LoadedModule } from './program';
-import { lineNumberName } from '../positions';
 import {
   dimValue,
   NONE_V,
@@ -81,8 +80,18 @@ export interface RunCarry {
   /** Set with `elsewhereMarks`: a fact placed in another file names a place in the analysed file. */
   entryRefs?: boolean;
   dependencies?: ReturnType<Program['dependencies']>;
-  /** Set by the run: whether its result shows lines of the analysed file (messages saying `line 12`). */
+  /** Set by the run: whether its result shows lines of the analysed file as numbers (messages saying `line 12`). */
   showsLines?: boolean;
+  /**
+   * The block's span, when the run may show the lines inside it as placeholders relative to its
+   * first line (`Program.relativeLines`; the analysed text holds no placeholder character).
+   */
+  span?: { start: number; end: number };
+  /**
+   * Set by the run: whether it wrote line placeholders (`positions.ts` `renderLines` names them);
+   * `unsure` when a module it loaded holds the placeholder character, so its text might pass for one.
+   */
+  placeholders?: boolean | 'unsure';
 }
 
 const MAX_CALL_DEPTH = 40;
@@ -153,6 +162,7 @@ export class Interpreter implements InterpreterHost {
     const entry: LoadedModule = { name: options.moduleName ?? '', source: null, isPackage: !!options.isPackage, base: 0, end: text.length, scope: this.global, running: true };
     this.global.module = entry;
     this.program = new Program(text, entry, options.modules, meter, options.modules?.shared ? optionsKey(options) : '');
+    if (carry?.span) this.program.relativeLines = { ...carry.span, line: this.program.lineKey(carry.span.start) };
     this.imports = new Imports(this.program, {
       run: (mod, ast) => this.runModuleBody(mod, ast),
       reused: (effects) => {
@@ -185,8 +195,8 @@ export class Interpreter implements InterpreterHost {
     return this.program.sourceText(start, end);
   }
 
-  lineOf(offset: number): number {
-    return this.program.lineOf(offset);
+  lineName(offset: number): string {
+    return this.program.lineName(offset);
   }
 
   lineKey(offset: number): number {
@@ -196,7 +206,7 @@ export class Interpreter implements InterpreterHost {
   lineLabel(offset: number, from: number): string {
     const m = this.program.moduleAt(offset);
     // A notebook's cells are the analysed file's; an imported module is a plain file.
-    const line = lineNumberName(this.program.lineOf(offset), m === this.program.entry ? this.options.cells : undefined);
+    const line = this.program.lineName(offset, m === this.program.entry ? this.options.cells : undefined);
     if (m === this.program.moduleAt(from)) return line;
     return m.name ? `${line} of module ${m.name}` : `${line} of the analysed file`;
   }
@@ -277,7 +287,11 @@ export class Interpreter implements InterpreterHost {
       diagnostics.push(budgetDiagnostic(stop.budget.budget, at, this.text, this.meter.limits));
     }
     const result = { diagnostics, models: this.models.summaries(), tensors: this.tensors, truncated: stop !== null };
-    if (carry) carry.showsLines = this.program.entryLinesShown;
+    if (carry) {
+      carry.showsLines = this.program.entryLinesShown;
+      // A module's text quoted in a message could pass for a placeholder.
+      carry.placeholders = !this.program.placeholders ? false : this.program.quotesPlaceholders() ? 'unsure' : true;
+    }
     if (!this.program.multiFile) return result;
     const { placedMarks, ...placed } = placeResults(this.program, result, carry?.marks);
     if (carry && placedMarks) {

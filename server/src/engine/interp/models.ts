@@ -46,7 +46,7 @@ const OTHER_KNOWN = new Set(['keras.Model', 'collections.OrderedDict']);
 /** The state the model layer's modules share; each part only keeps `this` for later calls. */
 class SharedContext implements ModelContext {
   private idCounter = 1;
-  readonly lines: { lineOf(offset: number): number; lineKey(offset: number): number };
+  readonly lines: { lineName(offset: number): string; lineKey(offset: number): number };
   readonly runs: Runs;
   readonly containers: Containers;
   readonly layers: LayerObjects;
@@ -57,7 +57,7 @@ class SharedContext implements ModelContext {
     readonly host: InterpreterHost,
     layerNames?: Map<string, number>,
   ) {
-    this.lines = { lineOf: (offset) => host.lineOf(offset), lineKey: (offset) => host.lineKey(offset) };
+    this.lines = { lineName: (offset) => host.lineName(offset), lineKey: (offset) => host.lineKey(offset) };
     this.runs = new Runs(this);
     this.containers = new Containers(this);
     this.layers = new LayerObjects(this, layerNames);

@@ -13,7 +13,7 @@
  */
 import type { Meter } from '../budget';
 import type { Module } from '../syntax/ast';
-import { LineIndex } from '../positions';
+import { LineIndex, lineNumberName, linePlaceholder, PLACEHOLDER_OPEN, type CellSpan } from '../positions';
 import { convertModuleAt } from '../syntax/convert';
 import type { ParsedTree } from '../syntax/tree';
 import type { ImportedModule, ModuleProvider, ModuleSource, TextRange } from '../types';
@@ -277,13 +277,37 @@ export class Program {
     return !!this.moduleAt(r.start).source?.stub;
   }
 
-  /** Whether a line of the entry was asked for something shown (the result then depends on where its code stands). */
+  /** Whether a line of the entry was shown as a number (the result then depends on where its code stands). */
   entryLinesShown = false;
 
-  /** The line of `offset` within its own module (0-based), to show. */
-  lineOf(offset: number): number {
-    if (this.moduleAt(offset) === this.entry) this.entryLinesShown = true;
-    return this.lineKey(offset);
+  /**
+   * Set for a block run (engine/incremental.ts): its span of the entry. A line shown inside it is
+   * written as a placeholder relative to the line the span starts on, which the assembly renders
+   * where the block stands now: the run stays valid when lines above it move.
+   */
+  relativeLines: { start: number; end: number; line: number } | null = null;
+  /** Whether a line placeholder was written. */
+  placeholders = false;
+
+  /** How a shown line of `offset` reads, within its own module: `line 12`, or `cell 2, line 3` with `cells`. */
+  lineName(offset: number, cells?: readonly CellSpan[]): string {
+    const line = this.lineKey(offset);
+    if (this.moduleAt(offset) !== this.entry) return lineNumberName(line, cells);
+    const span = this.relativeLines;
+    if (span && offset >= span.start && offset <= span.end) {
+      this.placeholders = true;
+      return linePlaceholder(line - span.line, !!cells?.length);
+    }
+    this.entryLinesShown = true;
+    return lineNumberName(line, cells);
+  }
+
+  /**
+   * Whether a module this run loaded holds a placeholder's character: a message quoting its text
+   * could then be taken for a placeholder (the entry's text is checked before the run).
+   */
+  quotesPlaceholders(): boolean {
+    return this.modules.some((m) => m.source !== null && holdsPlaceholder(m.source));
   }
 
   /**
@@ -359,4 +383,12 @@ function uniqueLookups(lookups: Lookup[]): Lookup[] {
     out.push(l);
   }
   return out;
+}
+
+const placeholderIn = new WeakMap<ModuleSource, boolean>();
+
+function holdsPlaceholder(source: ModuleSource): boolean {
+  let found = placeholderIn.get(source);
+  if (found === undefined) placeholderIn.set(source, (found = source.text.includes(PLACEHOLDER_OPEN)));
+  return found;
 }

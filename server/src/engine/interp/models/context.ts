@@ -14,7 +14,7 @@ import type { Summaries } from './summaries';
 export interface ModelContext {
   readonly host: InterpreterHost;
   /** Lines of program offsets, each within its own file: to show, or only to compare (InterpreterHost.lineKey). */
-  readonly lines: { lineOf(offset: number): number; lineKey(offset: number): number };
+  readonly lines: { lineName(offset: number): string; lineKey(offset: number): number };
   /** Ids for objects, layers, applications and symbol nodes (one sequence, so ids never collide). */
   nextId(): number;
   readonly runs: Runs;

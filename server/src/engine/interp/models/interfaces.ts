@@ -41,8 +41,8 @@ export interface InterpreterHost {
   stubUncertain(): boolean;
   /** Whether `r` is in the analysed file itself (not a module it imports). */
   inEntry(r: TextRange): boolean;
-  /** The 0-based line of a program offset within its own file. */
-  lineOf(offset: number): number;
+  /** `line N` of a program offset within its own file, as shown. */
+  lineName(offset: number): string;
   /** The line of a program offset, only to compare with lines of places near it (never shown). */
   lineKey(offset: number): number;
   /** `line N` of a program offset, naming its module when it is not in the same file as `from`. */

@@ -438,7 +438,7 @@ function noteCheck(ctx: ModelContext, site: CallSite, checked: boolean): void {
 function report(ctx: ModelContext, verdict: LossVerdict, site: CallSite, output: TensorVal, target: TensorVal, framework: Framework, where: FixPlaces): void {
   noteCheck(ctx, site, verdict.outcome !== 'unknown');
   if (verdict.outcome !== 'raise' && verdict.outcome !== 'warn') return;
-  const line = (t: TensorVal) => (t.origin ? ` (line ${ctx.lines.lineOf(t.origin.start) + 1})` : '');
+  const line = (t: TensorVal) => (t.origin ? ` (${ctx.lines.lineName(t.origin.start)})` : '');
   const explanation = [
     `output ${formatShape(output.shape)}; target ${formatShape(target.shape)}${target.dtype ? ` ${target.dtype}` : ''}${line(target)}`,
     ...verdict.explanation,
