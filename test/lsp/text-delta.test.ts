@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LineIndex } from '../../server/src/engine/positions';
-import { changedRegion, treeEditBetween } from '../../server/src/lsp/text-delta';
+import { changedRegion } from '../../server/src/engine/text-region';
+import { treeEditBetween } from '../../server/src/lsp/text-delta';
 import { TextSender, TextStore, type TextRef } from '../../server/src/lsp/text-sync';
 import { rng } from '../helpers/corpus';
 

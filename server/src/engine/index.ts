@@ -24,6 +24,7 @@ export { ConversionCache } from './syntax/convert';
 export { SharedModules } from './interp/shared-modules';
 export { AnalysisCache, moveLayer, moveModel, moveTensor, type Origin } from './incremental';
 export { DEFAULT_BUDGETS } from './budget';
+export { changedRegion, type ChangedRegion } from './text-region';
 
 export interface EngineResult extends AnalysisResult {
   /** Set when analysis failed internally; diagnostics found before the failure are kept. */

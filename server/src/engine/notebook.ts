@@ -11,6 +11,7 @@
  */
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { CellMap, LineIndex, type CellSpan } from './positions';
+import { changedRegion } from './text-region';
 
 export interface Notebook {
   /** The notebook's JSON text, as read. */
@@ -251,14 +252,6 @@ function replaceLine(source: string, line: number, programLine: string): string 
   const old = lines[line] ?? '';
   lines[line] = body + old.slice(old.replace(/(\r\n|\n|\r)$/, '').length);
   return lines.join('');
-}
-
-function changedRegion(a: string, b: string): { start: number; oldEnd: number } {
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let suffix = 0;
-  while (suffix < a.length - start && suffix < b.length - start && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
-  return { start, oldEnd: a.length - suffix };
 }
 
 /** Replaces the JSON source values of the changed cells, from the end so offsets stay valid. */

@@ -9,6 +9,7 @@
  */
 import type { Diagnostic, KerasSemantics, KerasVersion, KerasVersionProbe, ModelSummary } from './types';
 import { KERAS_VERSIONS } from './types';
+import { changedRegion } from './text-region';
 
 const SEMANTICS: Record<KerasVersion, KerasSemantics> = {
   keras1: 'legacy',
@@ -84,7 +85,6 @@ const HINT_WORDS = new Set([
 ]);
 
 const WORD_CHAR = /[A-Za-z0-9_]/;
-const CHUNK = 2048;
 
 /**
  * `candidateVersions` of the last text, reused when an edit changed only letters, digits or
@@ -112,15 +112,8 @@ export class CandidateMemo {
 
 /** Whether `b` differs from `a` only inside one word, not a hint word in either (see HINT_WORDS). */
 function sameHints(a: string, b: string): boolean {
-  const shorter = Math.min(a.length, b.length);
-  // Chunks compared natively first: a loop over every character cost most of what the memo saves.
-  let start = 0;
-  while (start + CHUNK <= shorter && a.slice(start, start + CHUNK) === b.slice(start, start + CHUNK)) start += CHUNK;
-  while (start < shorter && a.charCodeAt(start) === b.charCodeAt(start)) start++;
-  let end = 0;
-  const same = (n: number) => a.slice(a.length - n, a.length - end) === b.slice(b.length - n, b.length - end);
-  while (end + CHUNK <= shorter - start && same(end + CHUNK)) end += CHUNK;
-  while (end < shorter - start && a.charCodeAt(a.length - 1 - end) === b.charCodeAt(b.length - 1 - end)) end++;
+  const { start, oldEnd } = changedRegion(a, b);
+  const end = a.length - oldEnd;
   const wordAround = (t: string): string | null => {
     const changedEnd = t.length - end;
     for (let i = start; i < changedEnd; i++) if (!WORD_CHAR.test(t[i])) return null;

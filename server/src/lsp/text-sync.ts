@@ -6,7 +6,7 @@
  * A process that does not hold the text a request builds on (it restarted after a crash, or
  * the document was forgotten) answers `resend`, and the server sends every text whole.
  */
-import { changedRegion, type ChangedRegion } from './text-delta';
+import { changedRegion, type ChangedRegion } from '../engine/index';
 
 /** A whole text, or the edit turning text number `base` into text number `seq`. */
 export type TextRef =
@@ -24,8 +24,7 @@ export class TextSender {
     const seq = ++this.seq;
     this.sent.set(key, { seq, text });
     if (!last) return { seq, text };
-    // Same string: the identity check is immediate (an unchanged open module).
-    const r = last.text === text ? { start: text.length, oldEnd: text.length, newEnd: text.length } : changedRegion(last.text, text);
+    const r = changedRegion(last.text, text);
     return { seq, base: last.seq, start: r.start, oldEnd: r.oldEnd, insert: text.slice(r.start, r.newEnd), length: text.length };
   }
 
