@@ -8,8 +8,7 @@
  * from the text.
  */
 import { openSync, readSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { AnalysisCache, analyzeTree, ConversionCache, type EngineResult, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
+import { AnalysisCache, analyzeTree, ConversionCache, type ChangedRegion, type EngineResult, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
 import { serveRequests, testFault } from '../host/isolated-child';
 import { recordingLookups, type Lookups } from '../host/lint-job';
@@ -18,7 +17,8 @@ import { loadParser } from '../host/parser';
 import { withPortOf } from '../host/port-of';
 import { portText, type PortFramework, type PortResult } from '../engine/port/index';
 import { fileModuleProvider, withHash, type ProjectSpec } from '../host/project';
-import { treeEditBetween, type ChangedRegion } from './text-delta';
+import { localPath } from './documents';
+import { treeEditBetween } from './text-delta';
 import { documentKey, overlayKey, TextStore, type TextRef } from './text-sync';
 import { encodeFacts, type FactsDelta, type SentFacts } from './result-delta';
 import { treeFingerprint } from './requests';
@@ -92,8 +92,6 @@ class TrackedDocument {
   readonly analysisCache = new AnalysisCache();
   /** The last reply sent for this document, when its facts came from blocks. */
   sent: SentFacts | null = null;
-  /** The document's path, from its URI once (a module's 50 dependents converted theirs at every edit). */
-  file?: string;
 
   /** The tree of `text`, re-parsed incrementally from the previous one (`edit`: how the text store made it). */
   treeFor(parser: PythonParser, text: string, edit?: TextEdit): ParsedTree {
@@ -239,7 +237,8 @@ function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' 
     const options = { ...engineOptions(request.settings), ...project, conversionCache: doc.conversionCache, analysisCache: doc.analysisCache, cancelled };
     const analysed = analyzeTree(tree, request.text, options);
     if (cancelled(!batch)) return { cancelled: true } satisfies LintReply;
-    const file = request.uri.startsWith('file:') ? (doc.file ??= fileURLToPath(request.uri)) : undefined;
+    // Converted once per URI (documents.ts): a module's 50 dependents converted theirs at every edit.
+    const file = localPath(request.uri) ?? undefined;
     const engine = withPortOf(p, analysed, request.text, engineOptions(request.settings), { file, textOf: (f) => request.overlays?.[f] });
     const importHashes: Record<string, string> = {};
     for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = hashOfModule(m.path, modules?.textOf(m.path) ?? '');
@@ -348,12 +347,4 @@ function port(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'port' 
   const result = portText(p, request.text, { ...engineOptions(request.settings), ...project }, { model: request.model, to: request.to });
   // The graph and check are the engine's working data; the client needs the code and the verdict.
   return { port: { ...result, graph: undefined } };
-}
-
-function localPath(uri: string): string | undefined {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-  } catch {
-    return undefined;
-  }
 }
