@@ -977,7 +977,8 @@ export class Interpreter implements InterpreterHost {
           for (const b of cls.bases) {
             if (b.t === 'class') {
               const found = this.findClassAttr(b, name);
-              if (found && found.value.t === 'func') return bindMethod(found.value, obj.obj, cls, found.owner);
+              // A classmethod reached through super() is still bound to the instance's own class.
+              if (found && found.value.t === 'func') return bindMethod(found.value, obj.obj, obj.obj.cls ?? cls, found.owner);
             }
           }
         }
