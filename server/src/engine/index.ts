@@ -21,6 +21,7 @@ export type { PythonParser, ParsedTree, TreeEdit, ParseOptions } from './syntax/
 export { formatShape } from './shapes';
 export { summaryRows, type SummaryRow } from './summary-blocks';
 export { ConversionCache } from './syntax/convert';
+export { DocumentTree } from './syntax/pieces';
 export { SharedModules } from './interp/shared-modules';
 export { AnalysisCache, moveLayer, moveModel, moveTensor, type Origin } from './incremental';
 export { DEFAULT_BUDGETS } from './budget';

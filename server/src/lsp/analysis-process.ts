@@ -8,7 +8,7 @@
  * from the text.
  */
 import { openSync, readSync } from 'node:fs';
-import { AnalysisCache, analyzeTree, ConversionCache, type ChangedRegion, type EngineResult, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
+import { AnalysisCache, analyzeTree, ConversionCache, DocumentTree, type ChangedRegion, type EngineResult, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
 import { contentHash } from '../host/cache';
 import { serveRequests, testFault } from '../host/isolated-child';
 import { recordingLookups, type Lookups } from '../host/lint-job';
@@ -87,6 +87,8 @@ class TrackedDocument {
   /** The number of `text` in the text store (undefined when it came whole, outside the store). */
   private seq: number | undefined;
   private tree: ParsedTree | null = null;
+  /** Re-parses only the top-level statements an edit touches, when that gives the whole parse's tree (engine/syntax/pieces.ts). */
+  private pieces: DocumentTree | null = null;
   readonly conversionCache = new ConversionCache();
   /** Block runs of the last analysis: an edit inside one model re-runs only its block (engine/incremental.ts). */
   readonly analysisCache = new AnalysisCache();
@@ -99,18 +101,18 @@ class TrackedDocument {
     const region = edit?.base !== undefined && edit.base === this.seq ? edit.region : undefined;
     this.seq = edit?.seq;
     if (this.tree && text === this.text) return this.tree;
-    if (this.tree) this.tree.edit(treeEditBetween(this.text, text, region));
-    const next = parser.parse(text, this.tree ?? undefined);
-    // Freeing a large tree takes a while: after the reply is sent.
-    const old = this.tree;
-    if (old) setImmediate(() => old.dispose());
-    this.tree = next;
+    this.pieces ??= new DocumentTree(parser);
+    const pieces = this.pieces;
+    this.tree = pieces.parse(text, this.tree ? treeEditBetween(this.text, text, region) : undefined);
     this.text = text;
-    return next;
+    // Freeing a large tree takes a while: after the reply is sent.
+    setImmediate(() => pieces.freeRetired());
+    return this.tree;
   }
 
   dispose(): void {
-    this.tree?.dispose();
+    this.pieces?.dispose();
+    this.pieces = null;
     this.tree = null;
   }
 }

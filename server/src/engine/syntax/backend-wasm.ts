@@ -5,7 +5,7 @@
  */
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
 import { CopiedNode, type CopySource } from './copied-node';
-import { cutPoint, type ParsedTree, type PythonParser, type ReadNode, type SyntaxNode, type TreeChanges, type TreeEdit } from './tree';
+import { cutPoint, newTreeId, type LineRange, type ParsedTree, type PythonParser, type ReadNode, type SyntaxNode, type TreeChanges, type TreeEdit } from './tree';
 
 let initialised: Promise<void> | null = null;
 /**
@@ -35,6 +35,7 @@ export async function createWasmParser(
   return {
     backend: 'wasm',
     parse(text, previous, options) {
+      if (options?.lines) return parseLines(parser, text, options.lines);
       const old = previous ? (previous as WasmTree).tree : null;
       let reached = 0;
       const stop = options?.shouldStop;
@@ -57,16 +58,22 @@ export async function createWasmParser(
   };
 }
 
-let trees = 0;
+/** `text.slice(range.start, range.end)` parsed alone, its nodes placed at their offsets in `text`. */
+function parseLines(parser: Parser, text: string, range: LineRange): WasmTree {
+  const includedRanges = [{ startIndex: range.start, endIndex: range.end, startPosition: { row: range.startRow, column: 0 }, endPosition: { row: range.endRow, column: 0 } }];
+  const tree = parser.parse(text, null, { includedRanges });
+  if (!tree) throw new Error('web-tree-sitter returned no tree');
+  return new WasmTree(tree, text);
+}
 
 class WasmTree implements ParsedTree {
-  readonly id = ++trees;
+  readonly id = newTreeId();
   /** The edits made to this tree since it was parsed. */
   readonly edits: TreeEdit[] = [];
   constructor(
     readonly tree: Tree,
-    /** The text parsed. */
-    private readonly text: string,
+    /** The text parsed (or, once edited with its text, the text after the edits). */
+    private text: string,
     readonly cutAt?: number,
     readonly changes?: TreeChanges,
   ) {}
@@ -78,9 +85,13 @@ class WasmTree implements ParsedTree {
     const grammar = grammarTables(this.tree.language);
     return copyWithCursor(cursorExports, this.tree, grammar, { text: this.text, fields: this.tree.language.fields, fieldIds: grammar.fieldIds }, node as unknown as WasmNode);
   }
-  edit(edit: TreeEdit): void {
+  edit(edit: TreeEdit, text?: string): void {
     this.tree.edit(new Edit(edit));
     this.edits.push(edit);
+    if (text === undefined) return;
+    this.text = text;
+    // What a node's `text` reads (web-tree-sitter keeps the parsed text's callback on the tree).
+    (this.tree as unknown as { textCallback: (index: number) => string }).textCallback = (index) => text.slice(index);
   }
   dispose(): void {
     this.tree.delete();

@@ -77,8 +77,12 @@ export interface ParsedTree {
    * allocates a wrapper, which made converting statements a fifth of a check.
    */
   copySubtree?(node: SyntaxNode): ReadNode | null;
-  /** Records a text edit so the next `parse(text, tree)` can reuse unchanged subtrees. */
-  edit(edit: TreeEdit): void;
+  /**
+   * Records a text edit so the next `parse(text, tree)` can reuse unchanged subtrees. `text`,
+   * the text after the edit, is given when the tree's nodes are still read after it (the
+   * pieces of `DocumentTree`): nodes outside the edit then keep their text, shifted.
+   */
+  edit(edit: TreeEdit, text?: string): void;
   /** Frees the tree (WASM trees are not garbage-collected). */
   dispose(): void;
 }
@@ -98,6 +102,25 @@ export interface TreeChanges {
 export interface ParseOptions {
   /** Polled while parsing; returning true stops, and only a prefix of the text is parsed. */
   shouldStop?: () => boolean;
+  /**
+   * Parses only `text.slice(start, end)`, as if it were a whole file, but with its nodes at
+   * their offsets in `text`. Both ends are line starts; `startRow`/`endRow` are their lines.
+   */
+  lines?: LineRange;
+}
+
+export interface LineRange {
+  start: number;
+  end: number;
+  startRow: number;
+  endRow: number;
+}
+
+let trees = 0;
+
+/** A new `ParsedTree.id` (one sequence for every kind of tree). */
+export function newTreeId(): number {
+  return ++trees;
 }
 
 export interface PythonParser {
