@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { AnalysisCache, analyzeTree, ConversionCache } from '../../server/src/engine/index';
+import { AnalysisCache, analyzeTree, ConversionCache, DocumentTree } from '../../server/src/engine/index';
 import { engineOptions, lintEngineResult } from '../../server/src/host/lint';
 import { loadParser } from '../../server/src/host/parser';
 import { generatedModelFile } from '../helpers/corpus';
@@ -48,32 +48,41 @@ export function lineAt30(text: string, i: number): BenchEdit {
  * The same edits in this process: the incremental re-parse, and with `analyse` the analysis
  * process's work on it (engine with its per-document caches, then the lint pipeline), with how
  * many blocks each analysis reused and ran (engine/incremental.ts) and how many top-level
- * statements it read from the tree (engine/syntax/convert.ts).
+ * statements it read from the tree (engine/syntax/convert.ts). `pieces`: the analysis process's
+ * parse of the same edits, which re-parses only the top-level statements an edit touches
+ * (engine/syntax/pieces.ts).
  */
-export async function editTimes(text: string, runs: number, analyse = true, edit = editAt): Promise<{ parse: number[]; analysis: number[]; reused: number[]; ran: number[]; read: number[] }> {
+export async function editTimes(text: string, runs: number, analyse = true, edit = editAt): Promise<{ parse: number[]; pieces: number[]; analysis: number[]; reused: number[]; ran: number[]; read: number[] }> {
   const parser = await loadParser('wasm');
   const caches = { conversionCache: new ConversionCache(), analysisCache: new AnalysisCache() };
   let current = text;
   let tree = parser.parse(current);
+  const document = new DocumentTree(parser);
+  document.parse(current);
   if (analyse) lintEngineResult(analyzeTree(tree, current, { ...engineOptions({}), ...caches }), current);
-  const out = { parse: [] as number[], analysis: [] as number[], reused: [] as number[], ran: [] as number[], read: [] as number[] };
+  const out = { parse: [] as number[], pieces: [] as number[], analysis: [] as number[], reused: [] as number[], ran: [] as number[], read: [] as number[] };
   for (let i = 0; i < runs; i++) {
     const { offset, insert, char } = edit(text, i);
     const next = insert ? current.slice(0, offset) + char + current.slice(offset) : current.slice(0, offset) + current.slice(offset + 1);
     const p = positionAt(current, offset);
     const after = char === '\n' ? { row: p.line + 1, column: 0 } : { row: p.line, column: p.character + 1 };
     const at = { row: p.line, column: p.character };
-    tree.edit({
+    const treeEdit = {
       startIndex: offset,
       oldEndIndex: insert ? offset : offset + 1,
       newEndIndex: insert ? offset + 1 : offset,
       startPosition: at,
       oldEndPosition: insert ? at : after,
       newEndPosition: insert ? after : at,
-    });
+    };
+    tree.edit(treeEdit);
     const t0 = performance.now();
     const fresh = parser.parse(next, tree);
     out.parse.push(performance.now() - t0);
+    const t2 = performance.now();
+    document.parse(next, treeEdit);
+    out.pieces.push(performance.now() - t2);
+    document.freeRetired();
     tree.dispose();
     tree = fresh;
     current = next;
@@ -86,6 +95,7 @@ export async function editTimes(text: string, runs: number, analyse = true, edit
     out.read.push(caches.conversionCache.lastRead);
   }
   tree.dispose();
+  document.dispose();
   parser.dispose();
   return out;
 }

@@ -73,6 +73,15 @@ function lineEdit(text: string, original: string, r: () => number): Edit {
   return randomEdit(text, original, r);
 }
 
+/**
+ * Random and line edits that go back to the original text half of the time: texts without
+ * syntax errors, which the analysis process re-parses statement by statement (engine/syntax/pieces.ts).
+ */
+function returning(text: string, original: string, r: () => number): Edit {
+  if (text !== original && r() < 0.5) return { start: 0, end: text.length, text: original };
+  return r() < 0.5 ? randomEdit(text, original, r) : lineEdit(text, original, r);
+}
+
 function apply(text: string, e: Edit): string {
   return text.slice(0, e.start) + e.text + text.slice(e.end);
 }
@@ -145,6 +154,20 @@ test(`${ZOO_EDITS} random edits on a model zoo with many models and errors equal
     assert.ok(start.engine.models.length >= 10, `${start.engine.models.length} models`);
     assert.ok(start.diagnostics.filter((d) => d.severity === 'error').length >= 3, `${start.diagnostics.length} diagnostics`);
     await runSequence(client, parser, 'zoo.py', ZOO_EDITS, 0x200, zoo);
+    assert.deepEqual(client.unexpected([]), []);
+  } finally {
+    parser.dispose();
+    assert.equal(await client.stop(), 0);
+  }
+});
+
+const RETURNING_EDITS = 400;
+
+test(`${RETURNING_EDITS} edits that return to a text without syntax errors (parsed in pieces) equal a fresh analysis`, { timeout: 900_000 }, async () => {
+  const parser = await loadParser('wasm');
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}) });
+  try {
+    await runSequence(client, parser, 'clean-zoo.py', RETURNING_EDITS, 0x9a7, modelZooFile(600), returning, 4);
     assert.deepEqual(client.unexpected([]), []);
   } finally {
     parser.dispose();

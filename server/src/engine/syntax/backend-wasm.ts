@@ -68,8 +68,9 @@ function parseLines(parser: Parser, text: string, range: LineRange): WasmTree {
 
 class WasmTree implements ParsedTree {
   readonly id = newTreeId();
-  /** The edits made to this tree since it was parsed. */
-  readonly edits: TreeEdit[] = [];
+  /** How many edits were made to this tree since it was parsed, and the first one. */
+  edits = 0;
+  firstEdit: TreeEdit | undefined;
   constructor(
     readonly tree: Tree,
     /** The text parsed (or, once edited with its text, the text after the edits). */
@@ -87,7 +88,7 @@ class WasmTree implements ParsedTree {
   }
   edit(edit: TreeEdit, text?: string): void {
     this.tree.edit(new Edit(edit));
-    this.edits.push(edit);
+    if (this.edits++ === 0) this.firstEdit = edit;
     if (text === undefined) return;
     this.text = text;
     // What a node's `text` reads (web-tree-sitter keeps the parsed text's callback on the tree).
@@ -100,8 +101,8 @@ class WasmTree implements ParsedTree {
 
 /** What changed from `old` (edited once, whole) to the tree parsed from it; undefined when that cannot be said. */
 function changesFrom(old: WasmTree): TreeChanges | undefined {
-  if (old.edits.length !== 1 || old.cutAt !== undefined) return undefined;
-  const [e] = old.edits;
+  const e = old.firstEdit;
+  if (old.edits !== 1 || !e || old.cutAt !== undefined) return undefined;
   return { from: old.id, start: e.startIndex, oldEnd: e.oldEndIndex, newEnd: e.newEndIndex };
 }
 
