@@ -62,6 +62,26 @@ while False:
     break
 net = Net()
 out = net(torch.zeros(1, 3, 32, 32))
+match out:
+    case [a, *rest]:
+        pass
+    case _:
+        pass
+async def g():
+    async with lock as l: await l
+@a.b(1)
+
+# comment between decorator and def
+@c
+class D: pass
+if x: pass
+else: pass
+print "python 2"
+w = f"{x!r:>{width}}" + rb'\\x00'
+\f
+z = [1,
+  2,
+	3]  ;  q = (lambda: (yield))
 `;
 
 const SNIPPETS = ['(', ')', '[', ']', '"""', "'''", '"', "'", ':', '\n', '\n\n', '    ', '#', '# note\n', '    # note\n', 'else:\n    pass\n', 'elif x:\n    pass\n',
@@ -163,7 +183,7 @@ function runEdits(parser: PythonParser, base: string, steps: number, seed: numbe
   return { pieces, parses: steps };
 }
 
-test('random edits: the pieced tree equals a fresh parse', { timeout: 600_000 }, async () => {
+test('random edits: the pieced tree equals a fresh parse', { timeout: 600_000 }, async (t) => {
   const parser = await loadParser('wasm');
   try {
     const texts = [DELICATE, modelZooFile(300), DELICATE.replace(/\n/g, '\r\n')];
@@ -181,6 +201,7 @@ test('random edits: the pieced tree equals a fresh parse', { timeout: 600_000 },
       pieces += run.pieces;
       parses += run.parses;
     }
+    t.diagnostic(`${pieces} of ${parses} parses were pieces`);
     // Not a vacuous pass: a good share of the edits were parsed as pieces.
     assert.ok(pieces > parses * 0.2, `${pieces} of ${parses} parses were pieces`);
   } finally {
