@@ -23,6 +23,7 @@ import { Meter } from './budget';
 import { planBlocks, sameNames, unitNames, type BlockPlan, type UnitNames } from './blocks';
 import { interpretModule, type InterpretResult, type RunCarry } from './interp/interpreter';
 import { LineIndex, PLACEHOLDER_OPEN, renderLines, shiftRange } from './positions';
+import { changedRegion, type ChangedRegion } from './text-region';
 import type { LazyStatement, Module } from './syntax/ast';
 import type { Mark } from './interp/placement';
 import { sameResolution } from './interp/program';
@@ -54,6 +55,8 @@ export class AnalysisCache {
   lastRan = 0;
   /** The Keras version hints of the last text (analyzeWithin asks them before the blocks). */
   readonly versions = new CandidateMemo();
+  /** The text analysed, against the last one. */
+  readonly text = new TextState();
 
   /** Short ids for the long parts of keys that every block shares (options, the prelude's text). */
   private readonly ids = new Map<string, number>();
@@ -66,6 +69,7 @@ export class AnalysisCache {
         this.ids.clear();
         this.runs.clear();
         this.next.clear();
+        this.lastPrelude = null;
       }
       this.ids.set(s, (id = this.ids.size + 1));
     }
@@ -78,7 +82,20 @@ export class AnalysisCache {
   private names = new Map<string, UnitNames>();
   private nextNames = new Map<string, UnitNames>();
 
-  begin(): void {
+  /** The prelude's texts (the same strings while its statements are unchanged) and their id. */
+  private lastPrelude: { texts: string[]; id: number } | null = null;
+
+  /** The id of the prelude's imports: the last one while each is the same text (compared before anything is hashed). */
+  preludeId(texts: string[]): number {
+    const last = this.lastPrelude;
+    if (last && last.texts.length === texts.length && texts.every((t, i) => t === last.texts[i])) return last.id;
+    const id = this.idOf(JSON.stringify(texts));
+    this.lastPrelude = { texts, id };
+    return id;
+  }
+
+  begin(text: string): void {
+    this.text.update(text);
     this.lastOrigins = null;
     this.next = new RunMap();
     this.nextNames = new Map();
@@ -190,7 +207,8 @@ interface BlockRun {
   bodyEnd: Map<string, number>;
   /** `bodyEnd` as text: the next block's key (made once per run). */
   bodyEndKey: string;
-  end: Map<string, number>;
+  /** Whether the counters after its end phase are `bodyEnd` (its models probed at the end named no layers). */
+  endNamesSame: boolean;
   asked: boolean;
   steps: number;
   /** Steps run after the block's body (RunCarry.endSteps). */
@@ -223,12 +241,16 @@ const STEP_SHARE = 0.5;
 export function interpretIncrementally(module: Module, text: string, options: AnalyzeOptions, groups: VersionGroup[], cache: AnalysisCache): InterpretResult | null {
   if (options.onTargetCheck || options.stubCodeEnd !== undefined) return null;
   const parts = [...module.body];
-  cache.begin();
-  const units: Unit[] = parts.map((p) => ({ start: p.start, end: p.end, names: cache.namesOf(p.text ?? text.slice(p.start, p.end), p) }));
+  cache.begin(text);
+  const units: Unit[] = parts.map((p) => {
+    const own = p.text ?? text.slice(p.start, p.end);
+    return { start: p.start, end: p.end, text: own, names: cache.namesOf(own, p) };
+  });
   const optionsText = optionsKey(options, groups, units);
   if (optionsText === null) return null;
   const key = cache.idOf(optionsText);
-  const lines = lineCounter(text);
+  const lineIndex = cache.text.lines;
+  const lines = (offset: number) => lineIndex.lineOf(offset);
   // First the fine plan; the coarse one when code that ran after a block's body could see a later block's bindings.
   let first: PlacedRun[] | null = null;
   let ctx: RunContext | null = null;
@@ -237,7 +259,7 @@ export function interpretIncrementally(module: Module, text: string, options: An
   for (const endLinks of [false, true]) {
     const plan = cache.planOf(units.map((u) => u.names), endLinks);
     if (!plan) return null;
-    ctx = { module, parts, units, plan, text, options, cache, lines, optionsKey: key, candidates: versionsOf(groups), placeholders: !text.includes(PLACEHOLDER_OPEN) };
+    ctx = { module, parts, units, plan, text, options, cache, lines, optionsKey: key, candidates: versionsOf(groups), placeholders: cache.text.placeholderFree };
     first = runReading(ctx, groups[0]);
     if (!first || !unsure(first)) break;
     unsure = () => false;
@@ -261,10 +283,11 @@ export function interpretIncrementally(module: Module, text: string, options: An
   return result;
 }
 
-/** A top-level statement: where it is and its names. */
+/** A top-level statement: where it is, its text and its names. */
 interface Unit {
   start: number;
   end: number;
+  text: string;
   names: UnitNames;
 }
 
@@ -276,7 +299,7 @@ interface RunContext {
   text: string;
   options: AnalyzeOptions;
   cache: AnalysisCache;
-  /** The line of an offset, asked in increasing order. */
+  /** The line of an offset. */
   lines: (offset: number) => number;
   optionsKey: number;
   /** Every Keras version the code may run under (the loss checks judge each at once). */
@@ -301,7 +324,7 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
     const spanEnd = last + 1 < units.length ? units[last + 1].start : text.length;
     // The prelude's text, and how many of its imports come before the block and inside it.
     const head = `${JSON.stringify([ctx.optionsKey, group.semantics, prelude.id, prelude.before[first], prelude.before[last + 1]])}${namesKey}`;
-    const span = text.slice(spanStart, spanEnd);
+    const span = ctx.cache.text.span(spanStart, spanEnd);
     const line = () => ctx.lines(spanStart);
     let run = ctx.cache.get(span, head, line, (r) => stillResolves(ctx.options.modules, r));
     if (!run && ctx.options.cancelled?.()) return null;
@@ -312,7 +335,7 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
       ctx.cache.set(span, head, line, run);
     }
     // A model probed at the end that names layers would take later blocks' names in one run.
-    if (b < plan.blocks.length - 1 && !sameCounts(run.bodyEnd, run.end)) return null;
+    if (b < plan.blocks.length - 1 && !run.endNamesSame) return null;
     steps += run.steps;
     if (steps > limit) return null;
     const result = run.relative ? { ...run.result, diagnostics: renderedDiagnostics(run, line(), ctx.options) } : run.result;
@@ -323,28 +346,40 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
   return out;
 }
 
-/** The prelude's imports as one text, and for each unit index how many prelude units come before it. */
+/** The id of the prelude's imports' texts, and for each unit index how many prelude units come before it. */
 function preludeTexts(ctx: RunContext): { id: number; before: number[] } {
   const texts: string[] = [];
   const before: number[] = [];
   ctx.units.forEach((u, i) => {
     before.push(texts.length);
-    if (ctx.plan.prelude[i]) texts.push(ctx.text.slice(u.start, u.end));
+    if (ctx.plan.prelude[i]) texts.push(u.text);
   });
   before.push(texts.length);
-  return { id: ctx.cache.idOf(JSON.stringify(texts)), before };
+  return { id: ctx.cache.preludeId(texts), before };
 }
 
 function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: number, names: Map<string, number>, span: TextRange): BlockRun | null {
   const indices = ctx.parts.flatMap((_, i) => (ctx.plan.prelude[i] || (i >= first && i <= last) ? [i] : []));
   const body = indices.map((i) => ctx.parts[i]);
-  const carry: RunCarry = { layerNames: new Map(names), ...(ctx.placeholders ? { span } : {}) };
+  const carry: RunCarry = { layerNames: new Map(names), lines: ctx.cache.text.lines, ...(ctx.placeholders ? { span } : {}) };
   const probe = new Probe(group.semantics, ctx.candidates);
   const meter = new Meter(ctx.options);
   const ran = interpretModule({ ...ctx.module, body }, ctx.text, { ...ctx.options, kerasProbe: probe }, meter, carry);
   if (ran.truncated || !carry.marks || !carry.bodyEnd || carry.placeholders === 'unsure') return null;
   const { result, relative, showsLines } = placeholdersKept(ran, carry, () => ctx.lines(span.start), ctx.options);
-  const run: BlockRun = { spanStart: 0, showsLines, relative, result, marks: carry.marks, bodyEnd: carry.bodyEnd, bodyEndKey: JSON.stringify([...carry.bodyEnd]), end: carry.layerNames, asked: probe.asked, steps: meter.used, endSteps: carry.endSteps ?? 0 };
+  const run: BlockRun = {
+    spanStart: 0,
+    showsLines,
+    relative,
+    result,
+    marks: carry.marks,
+    bodyEnd: carry.bodyEnd,
+    bodyEndKey: JSON.stringify([...carry.bodyEnd]),
+    endNamesSame: sameCounts(carry.bodyEnd, carry.layerNames),
+    asked: probe.asked,
+    steps: meter.used,
+    endSteps: carry.endSteps ?? 0,
+  };
   const deps = carry.dependencies;
   if (!deps) return run;
   // Project modules and stubs: only evaluations shared between analyses have no effects another block would repeat.
@@ -527,28 +562,6 @@ export function moveLayer(l: LayerApplication, delta: number): LayerApplication 
   return l.file !== undefined || delta === 0 ? l : { ...l, definedAt: shiftRange(l.definedAt, delta), appliedAt: shiftRange(l.appliedAt, delta) };
 }
 
-/**
- * The line of each offset asked, in increasing order, counting line ends the way LineIndex does
- * (the interpreter's line numbers); scanning only for `\n` when the text has no `\r`.
- */
-function lineCounter(text: string): (offset: number) => number {
-  if (text.includes('\r')) {
-    const index = new LineIndex(text);
-    return (offset) => index.toLsp(offset).line;
-  }
-  let at = 0;
-  let line = 0;
-  return (offset) => {
-    if (offset < at) {
-      at = 0;
-      line = 0;
-    }
-    for (let i = text.indexOf('\n', at); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-    at = offset;
-    return line;
-  };
-}
-
 /** Whether every place the run reports lies in the block's span (else it cannot move with it). */
 function within(r: InterpretResult, start: number, end: number): boolean {
   // Places in other files (`file` set) stay where they are.
@@ -577,4 +590,43 @@ function optionsKey(options: AnalyzeOptions, groups: VersionGroup[], units: Unit
     for (const n of new Set(units.flatMap((u) => u.names.imports))) if (options.modules.find(n)) found.push(n);
   }
   return JSON.stringify([plain.sort(([a], [b]) => a.localeCompare(b)), groups, found]);
+}
+
+/**
+ * The analysed text against the last one (one changed region between them): its lines, indexed
+ * again only around the region, and the texts of block spans outside the region, the same
+ * string objects as last time. A Map hashes a string object once: a fresh slice of every block's
+ * span cost a read of the whole document per edit.
+ */
+class TextState {
+  private current = '';
+  lines = new LineIndex('');
+  /** Whether the text holds no line placeholder's character. */
+  placeholderFree = true;
+  private region: ChangedRegion = { start: 0, oldEnd: 0, newEnd: 0 };
+  /** The span texts asked for the last text and this one, by where they start. */
+  private spans = new Map<number, string>();
+  private nextSpans = new Map<number, string>();
+
+  update(text: string): void {
+    const r = changedRegion(this.current, text);
+    const inserted = text.slice(r.start, r.newEnd);
+    this.lines = this.lines.edited(r.start, r.oldEnd, inserted, text);
+    this.placeholderFree = this.placeholderFree ? !inserted.includes(PLACEHOLDER_OPEN) : !text.includes(PLACEHOLDER_OPEN);
+    this.region = r;
+    this.current = text;
+    this.spans = this.nextSpans;
+    this.nextSpans = new Map();
+  }
+
+  /** text[start, end): the last text's string when the span lies before or after the changed region. */
+  span(start: number, end: number): string {
+    const r = this.region;
+    const was = end <= r.start ? start : start >= r.newEnd ? start - (r.newEnd - r.oldEnd) : -1;
+    let s = was >= 0 ? this.spans.get(was) : undefined;
+    // A copy, not a slice: a slice would keep this whole version of the document alive as long as the span is unchanged.
+    if (s === undefined || s.length !== end - start) s = ` ${this.current.slice(start, end)}`.slice(1);
+    this.nextSpans.set(start, s);
+    return s;
+  }
 }
