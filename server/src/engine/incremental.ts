@@ -22,8 +22,7 @@
 import { Meter } from './budget';
 import { planBlocks, sameNames, unitNames, type BlockPlan, type UnitNames } from './blocks';
 import { interpretModule, type InterpretResult, type RunCarry } from './interp/interpreter';
-import { LineIndex, PLACEHOLDER_OPEN, renderLines, shiftRange } from './positions';
-import { changedRegion, type ChangedRegion } from './text-region';
+import { EditedLines, LineIndex, PLACEHOLDER_OPEN, renderLines, shiftRange } from './positions';
 import type { LazyStatement, Module } from './syntax/ast';
 import type { Mark } from './interp/placement';
 import { sameResolution } from './interp/program';
@@ -78,9 +77,12 @@ export class AnalysisCache {
 
   /** Replaced by the runs one analysis used: runs of text no longer there are dropped. */
   private next = new RunMap();
-  /** The names of each top-level statement, by its text (so unchanged statements are not converted). */
+  /**
+   * The names of each top-level statement, by its text (so unchanged statements are not
+   * converted): of the last text's, and of older ones until there are too many (`namesOf`).
+   */
   private names = new Map<string, UnitNames>();
-  private nextNames = new Map<string, UnitNames>();
+  private lastNames: { texts: string[]; names: UnitNames[] } = { texts: [], names: [] };
 
   /** The prelude's texts (the same strings while its statements are unchanged) and their id. */
   private lastPrelude: { texts: string[]; id: number } | null = null;
@@ -98,36 +100,36 @@ export class AnalysisCache {
     this.text.update(text);
     this.lastOrigins = null;
     this.next = new RunMap();
-    this.nextNames = new Map();
     this.lastReused = 0;
     this.lastRan = 0;
   }
 
   /**
-   * The run kept for `span` under `head`, when `valid` (its imports still resolve alike). A run
-   * that shows lines is kept under `head` and the line (`line()`) too, and is found only there.
+   * The run kept for `span` under `head` after the layer-name counters `names`, when `valid`
+   * (its imports still resolve alike). A run that shows lines is kept under `head` and the line
+   * (`line()`) too, and is found only there.
    */
-  get(span: string, head: string, line: () => number, valid: (run: BlockRun) => boolean = () => true): BlockRun | undefined {
-    const find = (h: string) => this.runs.get(span, h) ?? this.next.get(span, h);
+  get(span: string, names: string, head: string, line: () => number, valid: (run: BlockRun) => boolean = () => true): BlockRun | undefined {
+    const find = (h: string) => this.runs.get(span, names, h) ?? this.next.get(span, names, h);
     let found = find(head);
     // A run of the same span and head at another line shows lines too: it differs only in them.
     if (found?.showsLines) found = find(lineHead(head, line()));
     const hit = found && valid(found) ? found : undefined;
     if (hit) {
-      this.keep(span, head, line, hit);
+      this.keep(span, names, head, line, hit);
       this.lastReused++;
     }
     return hit;
   }
 
-  set(span: string, head: string, line: () => number, run: BlockRun): void {
-    this.keep(span, head, line, run);
+  set(span: string, names: string, head: string, line: () => number, run: BlockRun): void {
+    this.keep(span, names, head, line, run);
     this.lastRan++;
   }
 
-  private keep(span: string, head: string, line: () => number, run: BlockRun): void {
-    this.next.set(span, head, run);
-    if (run.showsLines) this.next.set(span, lineHead(head, line()), run);
+  private keep(span: string, names: string, head: string, line: () => number, run: BlockRun): void {
+    this.next.set(span, names, head, run);
+    if (run.showsLines) this.next.set(span, names, lineHead(head, line()), run);
   }
 
   /** How many runs the last analysis kept show lines as numbers, and how many relative to their block (for tests). */
@@ -137,7 +139,6 @@ export class AnalysisCache {
 
   commit(): void {
     this.runs = this.next;
-    this.names = this.nextNames;
   }
 
   /** The last plan made with and without end links, and the names it was made from. */
@@ -152,27 +153,39 @@ export class AnalysisCache {
     return plan;
   }
 
-  namesOf(text: string, part: LazyStatement): UnitNames {
-    const found = this.names.get(text) ?? this.nextNames.get(text) ?? unitNames(part.convert());
-    this.nextNames.set(text, found);
-    return found;
+  /** The names of each of `parts` (whose texts are `texts`); past twice their number kept (plus some), only theirs are kept. */
+  namesOf(parts: LazyStatement[], texts: string[]): UnitNames[] {
+    const last = this.lastNames;
+    const out = parts.map((p, i) => {
+      // The same statement at the same index: no hashing (an edit changes one statement or two).
+      if (texts[i] === last.texts[i]) return last.names[i];
+      let found = this.names.get(texts[i]);
+      if (!found) this.names.set(texts[i], (found = unitNames(p.convert())));
+      return found;
+    });
+    if (this.names.size > 2 * parts.length + PRUNE_SLACK) this.names = new Map(texts.map((t, i) => [t, out[i]]));
+    this.lastNames = { texts, names: out };
+    return out;
   }
 }
 
 /**
- * Block runs by the text of their span, then by the rest of their key: the long text is hashed
- * on its own, never copied into one long key at every analysis.
+ * Block runs by the text of their span, then the layer-name counters before them (the last
+ * block's `bodyEndKey`), then the rest of their key: the long texts are kept string objects
+ * (hashed once), never copied into one long key at every analysis.
  */
 class RunMap {
-  private readonly bySpan = new Map<string, Map<string, BlockRun>>();
+  private readonly bySpan = new Map<string, Map<string, Map<string, BlockRun>>>();
 
-  get(span: string, head: string): BlockRun | undefined {
-    return this.bySpan.get(span)?.get(head);
+  get(span: string, names: string, head: string): BlockRun | undefined {
+    return this.bySpan.get(span)?.get(names)?.get(head);
   }
 
-  set(span: string, head: string, run: BlockRun): void {
-    let heads = this.bySpan.get(span);
-    if (!heads) this.bySpan.set(span, (heads = new Map()));
+  set(span: string, names: string, head: string, run: BlockRun): void {
+    let byNames = this.bySpan.get(span);
+    if (!byNames) this.bySpan.set(span, (byNames = new Map()));
+    let heads = byNames.get(names);
+    if (!heads) byNames.set(names, (heads = new Map()));
     heads.set(head, run);
   }
 
@@ -182,7 +195,7 @@ class RunMap {
 
   /** Distinct runs that satisfy `test`. */
   count(test: (run: BlockRun) => boolean): number {
-    return new Set([...this.bySpan.values()].flatMap((heads) => [...heads.values()].filter(test))).size;
+    return new Set([...this.bySpan.values()].flatMap((byNames) => [...byNames.values()].flatMap((heads) => [...heads.values()].filter(test)))).size;
   }
 }
 
@@ -200,6 +213,8 @@ interface BlockRun {
   relative: boolean;
   /** Its diagnostics with those lines named, for the line its span last started on. */
   rendered?: { line: number; diagnostics: Diagnostic[] };
+  /** Its last placings (most recent first). */
+  placements?: Placement[];
   result: InterpretResult;
   /** Summaries and tensor facts at each phase boundary (RunCarry.marks). */
   marks: { models: number; tensors: number }[];
@@ -221,12 +236,30 @@ interface BlockRun {
   paths?: Lookup[];
 }
 
-/** A block run placed in the current text. */
-interface PlacedRun extends BlockRun {
+/** A block run placed in the current text: moved by `delta`, its diagnostics with lines named where it stands. */
+interface PlacedRun {
+  run: BlockRun;
   delta: number;
-  /** The cached run itself (its identity says a later result reuses it). */
-  source: BlockRun;
+  diagnostics: Diagnostic[];
 }
+
+/**
+ * A run's summaries and tensor facts moved by `delta`, with their origins: kept for the next
+ * placing at the same offset (a block below an edit typed and undone, or a line added and
+ * removed above it, is not copied again).
+ */
+interface Placement {
+  delta: number;
+  models: ModelSummary[];
+  tensors: TensorFact[];
+  origins: Origins;
+}
+
+/** Placements kept per run. */
+const KEPT_PLACEMENTS = 2;
+
+/** Names of statement texts no longer in the document kept before pruning, beyond twice the document's statements. */
+const PRUNE_SLACK = 256;
 
 /** Distinct options and prelude texts kept per document (each edit of an import makes one; bounded memory). */
 const MAX_IDS = 64;
@@ -242,10 +275,9 @@ export function interpretIncrementally(module: Module, text: string, options: An
   if (options.onTargetCheck || options.stubCodeEnd !== undefined) return null;
   const parts = [...module.body];
   cache.begin(text);
-  const units: Unit[] = parts.map((p) => {
-    const own = p.text ?? text.slice(p.start, p.end);
-    return { start: p.start, end: p.end, text: own, names: cache.namesOf(own, p) };
-  });
+  const texts = parts.map((p) => p.text ?? text.slice(p.start, p.end));
+  const names = cache.namesOf(parts, texts);
+  const units: Unit[] = parts.map((p, i) => ({ start: p.start, end: p.end, text: texts[i], names: names[i] }));
   const optionsText = optionsKey(options, groups, units);
   if (optionsText === null) return null;
   const key = cache.idOf(optionsText);
@@ -255,7 +287,7 @@ export function interpretIncrementally(module: Module, text: string, options: An
   let first: PlacedRun[] | null = null;
   let ctx: RunContext | null = null;
   // With the fine plan, whether a block ran code after its body that could see a later block's bindings.
-  let unsure = (runs: PlacedRun[]) => runs.some((r, b) => r.endSteps > 0 && ctx!.plan.laterBound[b]);
+  let unsure = (runs: PlacedRun[]) => runs.some((r, b) => r.run.endSteps > 0 && ctx!.plan.laterBound[b]);
   for (const endLinks of [false, true]) {
     const plan = cache.planOf(units.map((u) => u.names), endLinks);
     if (!plan) return null;
@@ -266,7 +298,7 @@ export function interpretIncrementally(module: Module, text: string, options: An
   }
   if (!first || !ctx) return null;
   let result: InterpretResult;
-  if (groups.length > 1 && first.some((r) => r.asked)) {
+  if (groups.length > 1 && first.some((r) => r.run.asked)) {
     const readings = [first];
     for (const g of groups.slice(1)) {
       const runs = runReading(ctx, g);
@@ -319,27 +351,27 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
   let namesKey = JSON.stringify([]);
   let steps = 0;
   const limit = new Meter(ctx.options).limits.steps * STEP_SHARE;
+  const groupKey = JSON.stringify([ctx.optionsKey, group.semantics, prelude.id]);
   for (const [b, [first, last]] of plan.blocks.entries()) {
     const spanStart = first > 0 ? units[first - 1].end : 0;
     const spanEnd = last + 1 < units.length ? units[last + 1].start : text.length;
     // The prelude's text, and how many of its imports come before the block and inside it.
-    const head = `${JSON.stringify([ctx.optionsKey, group.semantics, prelude.id, prelude.before[first], prelude.before[last + 1]])}${namesKey}`;
+    const head = `${groupKey}${prelude.before[first]},${prelude.before[last + 1]}`;
     const span = ctx.cache.text.span(spanStart, spanEnd);
     const line = () => ctx.lines(spanStart);
-    let run = ctx.cache.get(span, head, line, (r) => stillResolves(ctx.options.modules, r));
+    let run = ctx.cache.get(span, namesKey, head, line, (r) => stillResolves(ctx.options.modules, r));
     if (!run && ctx.options.cancelled?.()) return null;
     if (!run) {
       run = runBlock(ctx, group, first, last, names, { start: spanStart, end: spanEnd }) ?? undefined;
       if (!run || !within(run.result, spanStart, spanEnd)) return null;
       run.spanStart = spanStart;
-      ctx.cache.set(span, head, line, run);
+      ctx.cache.set(span, namesKey, head, line, run);
     }
     // A model probed at the end that names layers would take later blocks' names in one run.
     if (b < plan.blocks.length - 1 && !run.endNamesSame) return null;
     steps += run.steps;
     if (steps > limit) return null;
-    const result = run.relative ? { ...run.result, diagnostics: renderedDiagnostics(run, line(), ctx.options) } : run.result;
-    out.push({ ...run, result, delta: spanStart - run.spanStart, source: run });
+    out.push({ run, delta: spanStart - run.spanStart, diagnostics: run.relative ? renderedDiagnostics(run, line(), ctx.options) : run.result.diagnostics });
     names = run.bodyEnd;
     namesKey = run.bodyEndKey;
   }
@@ -468,38 +500,58 @@ function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
   return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }
 
-/** The result of one whole run, from its blocks' runs. */
+/** The result of one whole run, from its blocks' runs (with `origins`, where each summary and tensor fact came from). */
 function assemble(runs: PlacedRun[], origins?: Origins): InterpretResult {
-  const all = runs.flatMap((r) => r.result.diagnostics.map((d) => moveDiagnostic(d, r.delta)));
+  const all = runs.flatMap((r) => (r.delta === 0 ? r.diagnostics : r.diagnostics.map((d) => moveDiagnostic(d, r.delta))));
   // The order Diagnostics.all() gives one run (ties are within one block, already in order).
   const diagnostics = all.filter((d) => d.file === undefined).sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
   diagnostics.push(...foreignDiagnostics(all));
   const models: ModelSummary[] = [];
   const tensors: TensorFact[] = [];
   const elsewhere = new Map<string, ElsewhereFacts>();
-  const phases = runs[0]?.marks.length ?? 0;
+  const placed = runs.map((r) => placementOf(r.run, r.delta));
+  const phases = runs[0]?.run.marks.length ?? 0;
   for (let p = 0; p < phases; p++) {
-    for (const r of runs) {
-      const from = p === 0 ? { models: 0, tensors: 0 } : r.marks[p - 1];
-      const to = r.marks[p];
+    runs.forEach(({ run }, k) => {
+      const from = p === 0 ? { models: 0, tensors: 0 } : run.marks[p - 1];
+      const to = run.marks[p];
+      const at = placed[k];
       for (let i = from.models; i < to.models; i++) {
-        models.push(moveModel(r.result.models[i], r.delta));
-        origins?.models.push({ run: r.source, index: i, delta: r.delta, item: r.result.models[i] });
+        models.push(at.models[i]);
+        origins?.models.push(at.origins.models[i]);
       }
       for (let i = from.tensors; i < to.tensors; i++) {
-        tensors.push(moveTensor(r.result.tensors[i], r.delta));
-        origins?.tensors.push({ run: r.source, index: i, delta: r.delta, item: r.result.tensors[i] });
+        tensors.push(at.tensors[i]);
+        origins?.tensors.push(at.origins.tensors[i]);
       }
-      for (const facts of r.result.elsewhere ?? []) addElsewhere(elsewhere, facts, p, r.elsewhereMarks?.get(facts.file));
-    }
+      for (const facts of run.result.elsewhere ?? []) addElsewhere(elsewhere, facts, p, run.elsewhereMarks?.get(facts.file));
+    });
   }
   const result: InterpretResult = { diagnostics, models, tensors, truncated: false };
-  const imports = new Map(runs.flatMap((r) => r.result.imports ?? []).map((m) => [m.name, m]));
+  const imports = new Map(runs.flatMap((r) => r.run.result.imports ?? []).map((m) => [m.name, m]));
   if (imports.size || elsewhere.size) {
     result.imports = [...imports.values()];
     result.elsewhere = [...elsewhere.values()];
   }
   return result;
+}
+
+/** A run's summaries and tensor facts moved by `delta`, and their origins: a kept placing when one was at the same offset. */
+function placementOf(run: BlockRun, delta: number): Placement {
+  const kept = run.placements?.find((p) => p.delta === delta);
+  if (kept) return kept;
+  const { models, tensors } = run.result;
+  const placement: Placement = {
+    delta,
+    models: delta === 0 ? models : models.map((m) => moveModel(m, delta)),
+    tensors: delta === 0 ? tensors : tensors.map((t) => moveTensor(t, delta)),
+    origins: {
+      models: models.map((item, index) => ({ run, index, delta, item })),
+      tensors: tensors.map((item, index) => ({ run, index, delta, item })),
+    },
+  };
+  run.placements = [placement, ...(run.placements ?? [])].slice(0, KEPT_PLACEMENTS);
+  return placement;
 }
 
 /**
@@ -600,20 +652,18 @@ function optionsKey(options: AnalyzeOptions, groups: VersionGroup[], units: Unit
  */
 class TextState {
   private current = '';
+  private readonly edited = new EditedLines();
   lines = new LineIndex('');
   /** Whether the text holds no line placeholder's character. */
   placeholderFree = true;
-  private region: ChangedRegion = { start: 0, oldEnd: 0, newEnd: 0 };
   /** The span texts asked for the last text and this one, by where they start. */
   private spans = new Map<number, string>();
   private nextSpans = new Map<number, string>();
 
   update(text: string): void {
-    const r = changedRegion(this.current, text);
-    const inserted = text.slice(r.start, r.newEnd);
-    this.lines = this.lines.edited(r.start, r.oldEnd, inserted, text);
-    this.placeholderFree = this.placeholderFree ? !inserted.includes(PLACEHOLDER_OPEN) : !text.includes(PLACEHOLDER_OPEN);
-    this.region = r;
+    this.lines = this.edited.of(text);
+    const r = this.edited.region;
+    this.placeholderFree = this.placeholderFree ? !text.slice(r.start, r.newEnd).includes(PLACEHOLDER_OPEN) : !text.includes(PLACEHOLDER_OPEN);
     this.current = text;
     this.spans = this.nextSpans;
     this.nextSpans = new Map();
@@ -621,7 +671,7 @@ class TextState {
 
   /** text[start, end): the last text's string when the span lies before or after the changed region. */
   span(start: number, end: number): string {
-    const r = this.region;
+    const r = this.edited.region;
     const was = end <= r.start ? start : start >= r.newEnd ? start - (r.newEnd - r.oldEnd) : -1;
     let s = was >= 0 ? this.spans.get(was) : undefined;
     // A copy, not a slice: a slice would keep this whole version of the document alive as long as the span is unchanged.
