@@ -23,6 +23,7 @@ import { Meter } from './budget';
 import { planBlocks, sameNames, unitNames, type BlockPlan, type UnitNames } from './blocks';
 import { interpretModule, type InterpretResult, type RunCarry } from './interp/interpreter';
 import { EditedLines, LineIndex, PLACEHOLDER_OPEN, renderLines, shiftRange } from './positions';
+import type { ChangedRegion } from './text-region';
 import type { LazyStatement, Module } from './syntax/ast';
 import type { Mark } from './interp/placement';
 import { sameResolution } from './interp/program';
@@ -52,8 +53,8 @@ export class AnalysisCache {
   /** Runs reused and made by the last analysis (for tests and the benchmark). */
   lastReused = 0;
   lastRan = 0;
-  /** The Keras version hints of the last text (analyzeWithin asks them before the blocks). */
-  readonly versions = new CandidateMemo();
+  /** The Keras version hints of the last text (`candidates`). */
+  private readonly versions = new CandidateMemo();
   /** The text analysed, against the last one. */
   readonly text = new TextState();
 
@@ -94,6 +95,15 @@ export class AnalysisCache {
     const id = this.idOf(JSON.stringify(texts));
     this.lastPrelude = { texts, id };
     return id;
+  }
+
+  /**
+   * The Keras versions `text` may run under, kept from the last text when its hints are the same
+   * (analyzeWithin asks before the blocks run): the text's change is found once for both.
+   */
+  candidates(text: string, allowed: readonly KerasVersion[] | undefined): KerasVersion[] {
+    this.text.update(text);
+    return this.versions.of(text, allowed, this.text.change);
   }
 
   begin(text: string): void {
@@ -660,8 +670,13 @@ class TextState {
   private spans = new Map<number, string>();
   private nextSpans = new Map<number, string>();
 
+  /** The text before this one, and the region changed since (`update` with the same text again changes neither). */
+  change: { from: string; region: ChangedRegion } = { from: '', region: { start: 0, oldEnd: 0, newEnd: 0 } };
+
   update(text: string): void {
+    if (text === this.current) return;
     this.lines = this.edited.of(text);
+    this.change = { from: this.current, region: this.edited.region };
     const r = this.edited.region;
     this.placeholderFree = this.placeholderFree ? !text.slice(r.start, r.newEnd).includes(PLACEHOLDER_OPEN) : !text.includes(PLACEHOLDER_OPEN);
     this.current = text;
