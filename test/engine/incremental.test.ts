@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AnalysisCache, analyzeText, analyzeTree, ConversionCache, type EngineResult, type ParsedTree, type PythonParser } from '../../server/src/engine/index';
+import { lintEngineResult } from '../../server/src/host/lint';
 import { loadParser } from '../../server/src/host/parser';
 import { treeEditBetween } from '../../server/src/lsp/text-delta';
 import { CandidateMemo, candidateVersions } from '../../server/src/engine/versions';
@@ -213,6 +214,80 @@ describe('incremental analysis equals a fresh one', () => {
         if (trivia && session.cache.lastRan <= 1 && session.cache.lastReused > 0) moved++;
       }
       assert.ok(moved >= 80, `${moved} blank or comment line edits re-ran at most one block`);
+    } finally {
+      parser.dispose();
+    }
+  });
+
+  it('suppression comments added and removed, blocks moved, edits typed and undone: the lint of each incremental analysis equals a fresh lint', { timeout: 600_000 }, async () => {
+    const parser = await loadParser('wasm');
+    try {
+      const zoo = errorZooFile(600);
+      const session = new Session(parser, true);
+      const r = rng(0x5a9);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+      let text = zoo;
+      // Without a clock, as the session analyses: no time budget on a loaded machine.
+      const freshLint = (t: string) => lintEngineResult(analyzeText(parser, t), t);
+      let last = freshLint(text);
+      let undo: string | null = null;
+      const counts = { suppressed: 0, unused: 0, moved: 0, undone: 0 };
+      for (let i = 0; i < 160; i++) {
+        const lineEnd = (o: number) => (text.indexOf('\n', o) === -1 ? text.length : text.indexOf('\n', o));
+        const kind = r();
+        if (undo !== null) {
+          // The edit before, undone: blocks below return to where they were.
+          text = undo;
+          undo = null;
+          counts.undone++;
+        } else if (kind < 0.35 && last.diagnostics.length) {
+          // A directive on a reported line: `# noqa`, with codes, or `# shapelint: ignore[...]`.
+          const d = pick(last.diagnostics);
+          const end = lineEnd(d.range.start);
+          const directive = pick([`  # noqa`, `  # noqa: ${d.code}`, `  # shapelint: ignore[${d.rule}]`, `  # noqa: SL999 E501`, `  # shapelint: ignore`]);
+          text = text.slice(0, end) + directive + text.slice(end);
+        } else if (kind < 0.5) {
+          // A directive removed (or one for the whole file added or removed).
+          const found = [...text.matchAll(/ {2}# (noqa|shapelint: ignore)[^\n]*/g)];
+          if (found.length) {
+            const m = pick(found);
+            text = text.slice(0, m.index) + text.slice(m.index + m[0].length);
+          } else text = text.includes('# shapelint: ignore-file') ? text.replace(/# shapelint: ignore-file[^\n]*\n/, '') : `# shapelint: ignore-file[${pick(last.diagnostics)?.rule ?? 'shape-mismatch'}]\n${text}`;
+        } else if (kind < 0.7) {
+          // A top-level definition cut and pasted before another one.
+          const tops = [...text.matchAll(/^(class|def) /gm)].map((m) => m.index);
+          if (tops.length > 2) {
+            const k = Math.floor(r() * (tops.length - 1));
+            const [from, to] = [tops[k], tops[k + 1]];
+            const piece = text.slice(from, to);
+            const rest = text.slice(0, from) + text.slice(to);
+            const at = pick([0, ...[...rest.matchAll(/^(class|def) /gm)].map((m) => m.index)]);
+            text = rest.slice(0, at) + piece + rest.slice(at);
+            counts.moved++;
+          }
+        } else {
+          // A character typed, a blank line inserted or a line deleted, undone by the next edit.
+          const at = Math.floor(r() * text.length);
+          const start = text.lastIndexOf('\n', at) + 1;
+          undo = text;
+          if (kind < 0.8) text = text.slice(0, at) + pick(['1', ' ', 'x', '#', '(']) + text.slice(at);
+          else if (kind < 0.9) text = text.slice(0, start) + '\n' + text.slice(start);
+          else text = text.slice(0, start) + text.slice(lineEnd(at) + 1);
+        }
+        const incremental = session.analyse(text);
+        const fresh = freshLint(text);
+        const lint = lintEngineResult(incremental, text);
+        const what = `after ${i + 1} edits`;
+        assert.deepEqual({ ...lint, engine: undefined }, { ...fresh, engine: undefined }, what);
+        const trivia = (x: EngineResult) => ({ ...facts(x), comments: x.comments, syntaxErrors: x.syntaxErrors });
+        assert.deepEqual(trivia(incremental), trivia(fresh.engine), what);
+        counts.suppressed += fresh.suppressed.length ? 1 : 0;
+        counts.unused += fresh.diagnostics.some((d) => d.rule === 'unused-suppression') ? 1 : 0;
+        last = fresh;
+      }
+      // The point: suppressions that hide errors and suppressions left unused, blocks moved, edits undone.
+      assert.ok(counts.suppressed >= 20 && counts.unused >= 10 && counts.moved >= 10 && counts.undone >= 10, JSON.stringify(counts));
+      session.dispose();
     } finally {
       parser.dispose();
     }

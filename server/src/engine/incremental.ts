@@ -22,7 +22,8 @@
 import { Meter } from './budget';
 import { planBlocks, sameNames, unitNames, type BlockPlan, type UnitNames } from './blocks';
 import { interpretModule, type InterpretResult, type RunCarry } from './interp/interpreter';
-import { LineIndex, PLACEHOLDER_OPEN, renderLines, shiftRange } from './positions';
+import { EditedLines, LineIndex, PLACEHOLDER_OPEN, renderLines, shiftRange } from './positions';
+import type { ChangedRegion } from './text-region';
 import type { LazyStatement, Module } from './syntax/ast';
 import type { Mark } from './interp/placement';
 import { sameResolution } from './interp/program';
@@ -52,8 +53,10 @@ export class AnalysisCache {
   /** Runs reused and made by the last analysis (for tests and the benchmark). */
   lastReused = 0;
   lastRan = 0;
-  /** The Keras version hints of the last text (analyzeWithin asks them before the blocks). */
-  readonly versions = new CandidateMemo();
+  /** The Keras version hints of the last text (`candidates`). */
+  private readonly versions = new CandidateMemo();
+  /** The text analysed, against the last one. */
+  readonly text = new TextState();
 
   /** Short ids for the long parts of keys that every block shares (options, the prelude's text). */
   private readonly ids = new Map<string, number>();
@@ -66,6 +69,7 @@ export class AnalysisCache {
         this.ids.clear();
         this.runs.clear();
         this.next.clear();
+        this.lastPrelude = null;
       }
       this.ids.set(s, (id = this.ids.size + 1));
     }
@@ -74,43 +78,68 @@ export class AnalysisCache {
 
   /** Replaced by the runs one analysis used: runs of text no longer there are dropped. */
   private next = new RunMap();
-  /** The names of each top-level statement, by its text (so unchanged statements are not converted). */
+  /**
+   * The names of each top-level statement, by its text (so unchanged statements are not
+   * converted): of the last text's, and of older ones until there are too many (`namesOf`).
+   */
   private names = new Map<string, UnitNames>();
-  private nextNames = new Map<string, UnitNames>();
+  private lastNames: { texts: string[]; names: UnitNames[] } = { texts: [], names: [] };
 
-  begin(): void {
+  /** The prelude's texts (the same strings while its statements are unchanged) and their id. */
+  private lastPrelude: { texts: string[]; id: number } | null = null;
+
+  /** The id of the prelude's imports: the last one while each is the same text (compared before anything is hashed). */
+  preludeId(texts: string[]): number {
+    const last = this.lastPrelude;
+    if (last && last.texts.length === texts.length && texts.every((t, i) => t === last.texts[i])) return last.id;
+    const id = this.idOf(JSON.stringify(texts));
+    this.lastPrelude = { texts, id };
+    return id;
+  }
+
+  /**
+   * The Keras versions `text` may run under, kept from the last text when its hints are the same
+   * (analyzeWithin asks before the blocks run): the text's change is found once for both.
+   */
+  candidates(text: string, allowed: readonly KerasVersion[] | undefined): KerasVersion[] {
+    this.text.update(text);
+    return this.versions.of(text, allowed, this.text.change);
+  }
+
+  begin(text: string): void {
+    this.text.update(text);
     this.lastOrigins = null;
     this.next = new RunMap();
-    this.nextNames = new Map();
     this.lastReused = 0;
     this.lastRan = 0;
   }
 
   /**
-   * The run kept for `span` under `head`, when `valid` (its imports still resolve alike). A run
-   * that shows lines is kept under `head` and the line (`line()`) too, and is found only there.
+   * The run kept for `span` under `head` after the layer-name counters `names`, when `valid`
+   * (its imports still resolve alike). A run that shows lines is kept under `head` and the line
+   * (`line()`) too, and is found only there.
    */
-  get(span: string, head: string, line: () => number, valid: (run: BlockRun) => boolean = () => true): BlockRun | undefined {
-    const find = (h: string) => this.runs.get(span, h) ?? this.next.get(span, h);
+  get(span: string, names: string, head: string, line: () => number, valid: (run: BlockRun) => boolean = () => true): BlockRun | undefined {
+    const find = (h: string) => this.runs.get(span, names, h) ?? this.next.get(span, names, h);
     let found = find(head);
     // A run of the same span and head at another line shows lines too: it differs only in them.
     if (found?.showsLines) found = find(lineHead(head, line()));
     const hit = found && valid(found) ? found : undefined;
     if (hit) {
-      this.keep(span, head, line, hit);
+      this.keep(span, names, head, line, hit);
       this.lastReused++;
     }
     return hit;
   }
 
-  set(span: string, head: string, line: () => number, run: BlockRun): void {
-    this.keep(span, head, line, run);
+  set(span: string, names: string, head: string, line: () => number, run: BlockRun): void {
+    this.keep(span, names, head, line, run);
     this.lastRan++;
   }
 
-  private keep(span: string, head: string, line: () => number, run: BlockRun): void {
-    this.next.set(span, head, run);
-    if (run.showsLines) this.next.set(span, lineHead(head, line()), run);
+  private keep(span: string, names: string, head: string, line: () => number, run: BlockRun): void {
+    this.next.set(span, names, head, run);
+    if (run.showsLines) this.next.set(span, names, lineHead(head, line()), run);
   }
 
   /** How many runs the last analysis kept show lines as numbers, and how many relative to their block (for tests). */
@@ -120,7 +149,6 @@ export class AnalysisCache {
 
   commit(): void {
     this.runs = this.next;
-    this.names = this.nextNames;
   }
 
   /** The last plan made with and without end links, and the names it was made from. */
@@ -135,27 +163,39 @@ export class AnalysisCache {
     return plan;
   }
 
-  namesOf(text: string, part: LazyStatement): UnitNames {
-    const found = this.names.get(text) ?? this.nextNames.get(text) ?? unitNames(part.convert());
-    this.nextNames.set(text, found);
-    return found;
+  /** The names of each of `parts` (whose texts are `texts`); past twice their number kept (plus some), only theirs are kept. */
+  namesOf(parts: LazyStatement[], texts: string[]): UnitNames[] {
+    const last = this.lastNames;
+    const out = parts.map((p, i) => {
+      // The same statement at the same index: no hashing (an edit changes one statement or two).
+      if (texts[i] === last.texts[i]) return last.names[i];
+      let found = this.names.get(texts[i]);
+      if (!found) this.names.set(texts[i], (found = unitNames(p.convert())));
+      return found;
+    });
+    if (this.names.size > 2 * parts.length + PRUNE_SLACK) this.names = new Map(texts.map((t, i) => [t, out[i]]));
+    this.lastNames = { texts, names: out };
+    return out;
   }
 }
 
 /**
- * Block runs by the text of their span, then by the rest of their key: the long text is hashed
- * on its own, never copied into one long key at every analysis.
+ * Block runs by the text of their span, then the layer-name counters before them (the last
+ * block's `bodyEndKey`), then the rest of their key: the long texts are kept string objects
+ * (hashed once), never copied into one long key at every analysis.
  */
 class RunMap {
-  private readonly bySpan = new Map<string, Map<string, BlockRun>>();
+  private readonly bySpan = new Map<string, Map<string, Map<string, BlockRun>>>();
 
-  get(span: string, head: string): BlockRun | undefined {
-    return this.bySpan.get(span)?.get(head);
+  get(span: string, names: string, head: string): BlockRun | undefined {
+    return this.bySpan.get(span)?.get(names)?.get(head);
   }
 
-  set(span: string, head: string, run: BlockRun): void {
-    let heads = this.bySpan.get(span);
-    if (!heads) this.bySpan.set(span, (heads = new Map()));
+  set(span: string, names: string, head: string, run: BlockRun): void {
+    let byNames = this.bySpan.get(span);
+    if (!byNames) this.bySpan.set(span, (byNames = new Map()));
+    let heads = byNames.get(names);
+    if (!heads) byNames.set(names, (heads = new Map()));
     heads.set(head, run);
   }
 
@@ -165,7 +205,7 @@ class RunMap {
 
   /** Distinct runs that satisfy `test`. */
   count(test: (run: BlockRun) => boolean): number {
-    return new Set([...this.bySpan.values()].flatMap((heads) => [...heads.values()].filter(test))).size;
+    return new Set([...this.bySpan.values()].flatMap((byNames) => [...byNames.values()].flatMap((heads) => [...heads.values()].filter(test)))).size;
   }
 }
 
@@ -183,6 +223,8 @@ interface BlockRun {
   relative: boolean;
   /** Its diagnostics with those lines named, for the line its span last started on. */
   rendered?: { line: number; diagnostics: Diagnostic[] };
+  /** Its last placings (most recent first). */
+  placements?: Placement[];
   result: InterpretResult;
   /** Summaries and tensor facts at each phase boundary (RunCarry.marks). */
   marks: { models: number; tensors: number }[];
@@ -190,7 +232,8 @@ interface BlockRun {
   bodyEnd: Map<string, number>;
   /** `bodyEnd` as text: the next block's key (made once per run). */
   bodyEndKey: string;
-  end: Map<string, number>;
+  /** Whether the counters after its end phase are `bodyEnd` (its models probed at the end named no layers). */
+  endNamesSame: boolean;
   asked: boolean;
   steps: number;
   /** Steps run after the block's body (RunCarry.endSteps). */
@@ -203,12 +246,30 @@ interface BlockRun {
   paths?: Lookup[];
 }
 
-/** A block run placed in the current text. */
-interface PlacedRun extends BlockRun {
+/** A block run placed in the current text: moved by `delta`, its diagnostics with lines named where it stands. */
+interface PlacedRun {
+  run: BlockRun;
   delta: number;
-  /** The cached run itself (its identity says a later result reuses it). */
-  source: BlockRun;
+  diagnostics: Diagnostic[];
 }
+
+/**
+ * A run's summaries and tensor facts moved by `delta`, with their origins: kept for the next
+ * placing at the same offset (a block below an edit typed and undone, or a line added and
+ * removed above it, is not copied again).
+ */
+interface Placement {
+  delta: number;
+  models: ModelSummary[];
+  tensors: TensorFact[];
+  origins: Origins;
+}
+
+/** Placements kept per run. */
+const KEPT_PLACEMENTS = 2;
+
+/** Names of statement texts no longer in the document kept before pruning, beyond twice the document's statements. */
+const PRUNE_SLACK = 256;
 
 /** Distinct options and prelude texts kept per document (each edit of an import makes one; bounded memory). */
 const MAX_IDS = 64;
@@ -223,28 +284,31 @@ const STEP_SHARE = 0.5;
 export function interpretIncrementally(module: Module, text: string, options: AnalyzeOptions, groups: VersionGroup[], cache: AnalysisCache): InterpretResult | null {
   if (options.onTargetCheck || options.stubCodeEnd !== undefined) return null;
   const parts = [...module.body];
-  cache.begin();
-  const units: Unit[] = parts.map((p) => ({ start: p.start, end: p.end, names: cache.namesOf(p.text ?? text.slice(p.start, p.end), p) }));
+  cache.begin(text);
+  const texts = parts.map((p) => p.text ?? text.slice(p.start, p.end));
+  const names = cache.namesOf(parts, texts);
+  const units: Unit[] = parts.map((p, i) => ({ start: p.start, end: p.end, text: texts[i], names: names[i] }));
   const optionsText = optionsKey(options, groups, units);
   if (optionsText === null) return null;
   const key = cache.idOf(optionsText);
-  const lines = lineCounter(text);
+  const lineIndex = cache.text.lines;
+  const lines = (offset: number) => lineIndex.lineOf(offset);
   // First the fine plan; the coarse one when code that ran after a block's body could see a later block's bindings.
   let first: PlacedRun[] | null = null;
   let ctx: RunContext | null = null;
   // With the fine plan, whether a block ran code after its body that could see a later block's bindings.
-  let unsure = (runs: PlacedRun[]) => runs.some((r, b) => r.endSteps > 0 && ctx!.plan.laterBound[b]);
+  let unsure = (runs: PlacedRun[]) => runs.some((r, b) => r.run.endSteps > 0 && ctx!.plan.laterBound[b]);
   for (const endLinks of [false, true]) {
     const plan = cache.planOf(units.map((u) => u.names), endLinks);
     if (!plan) return null;
-    ctx = { module, parts, units, plan, text, options, cache, lines, optionsKey: key, candidates: versionsOf(groups), placeholders: !text.includes(PLACEHOLDER_OPEN) };
+    ctx = { module, parts, units, plan, text, options, cache, lines, optionsKey: key, candidates: versionsOf(groups), placeholders: cache.text.placeholderFree };
     first = runReading(ctx, groups[0]);
     if (!first || !unsure(first)) break;
     unsure = () => false;
   }
   if (!first || !ctx) return null;
   let result: InterpretResult;
-  if (groups.length > 1 && first.some((r) => r.asked)) {
+  if (groups.length > 1 && first.some((r) => r.run.asked)) {
     const readings = [first];
     for (const g of groups.slice(1)) {
       const runs = runReading(ctx, g);
@@ -261,10 +325,11 @@ export function interpretIncrementally(module: Module, text: string, options: An
   return result;
 }
 
-/** A top-level statement: where it is and its names. */
+/** A top-level statement: where it is, its text and its names. */
 interface Unit {
   start: number;
   end: number;
+  text: string;
   names: UnitNames;
 }
 
@@ -276,7 +341,7 @@ interface RunContext {
   text: string;
   options: AnalyzeOptions;
   cache: AnalysisCache;
-  /** The line of an offset, asked in increasing order. */
+  /** The line of an offset. */
   lines: (offset: number) => number;
   optionsKey: number;
   /** Every Keras version the code may run under (the loss checks judge each at once). */
@@ -296,55 +361,67 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
   let namesKey = JSON.stringify([]);
   let steps = 0;
   const limit = new Meter(ctx.options).limits.steps * STEP_SHARE;
+  const groupKey = JSON.stringify([ctx.optionsKey, group.semantics, prelude.id]);
   for (const [b, [first, last]] of plan.blocks.entries()) {
     const spanStart = first > 0 ? units[first - 1].end : 0;
     const spanEnd = last + 1 < units.length ? units[last + 1].start : text.length;
     // The prelude's text, and how many of its imports come before the block and inside it.
-    const head = `${JSON.stringify([ctx.optionsKey, group.semantics, prelude.id, prelude.before[first], prelude.before[last + 1]])}${namesKey}`;
-    const span = text.slice(spanStart, spanEnd);
+    const head = `${groupKey}${prelude.before[first]},${prelude.before[last + 1]}`;
+    const span = ctx.cache.text.span(spanStart, spanEnd);
     const line = () => ctx.lines(spanStart);
-    let run = ctx.cache.get(span, head, line, (r) => stillResolves(ctx.options.modules, r));
+    let run = ctx.cache.get(span, namesKey, head, line, (r) => stillResolves(ctx.options.modules, r));
     if (!run && ctx.options.cancelled?.()) return null;
     if (!run) {
       run = runBlock(ctx, group, first, last, names, { start: spanStart, end: spanEnd }) ?? undefined;
       if (!run || !within(run.result, spanStart, spanEnd)) return null;
       run.spanStart = spanStart;
-      ctx.cache.set(span, head, line, run);
+      ctx.cache.set(span, namesKey, head, line, run);
     }
     // A model probed at the end that names layers would take later blocks' names in one run.
-    if (b < plan.blocks.length - 1 && !sameCounts(run.bodyEnd, run.end)) return null;
+    if (b < plan.blocks.length - 1 && !run.endNamesSame) return null;
     steps += run.steps;
     if (steps > limit) return null;
-    const result = run.relative ? { ...run.result, diagnostics: renderedDiagnostics(run, line(), ctx.options) } : run.result;
-    out.push({ ...run, result, delta: spanStart - run.spanStart, source: run });
+    out.push({ run, delta: spanStart - run.spanStart, diagnostics: run.relative ? renderedDiagnostics(run, line(), ctx.options) : run.result.diagnostics });
     names = run.bodyEnd;
     namesKey = run.bodyEndKey;
   }
   return out;
 }
 
-/** The prelude's imports as one text, and for each unit index how many prelude units come before it. */
+/** The id of the prelude's imports' texts, and for each unit index how many prelude units come before it. */
 function preludeTexts(ctx: RunContext): { id: number; before: number[] } {
   const texts: string[] = [];
   const before: number[] = [];
   ctx.units.forEach((u, i) => {
     before.push(texts.length);
-    if (ctx.plan.prelude[i]) texts.push(ctx.text.slice(u.start, u.end));
+    if (ctx.plan.prelude[i]) texts.push(u.text);
   });
   before.push(texts.length);
-  return { id: ctx.cache.idOf(JSON.stringify(texts)), before };
+  return { id: ctx.cache.preludeId(texts), before };
 }
 
 function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: number, names: Map<string, number>, span: TextRange): BlockRun | null {
   const indices = ctx.parts.flatMap((_, i) => (ctx.plan.prelude[i] || (i >= first && i <= last) ? [i] : []));
   const body = indices.map((i) => ctx.parts[i]);
-  const carry: RunCarry = { layerNames: new Map(names), ...(ctx.placeholders ? { span } : {}) };
+  const carry: RunCarry = { layerNames: new Map(names), lines: ctx.cache.text.lines, ...(ctx.placeholders ? { span } : {}) };
   const probe = new Probe(group.semantics, ctx.candidates);
   const meter = new Meter(ctx.options);
   const ran = interpretModule({ ...ctx.module, body }, ctx.text, { ...ctx.options, kerasProbe: probe }, meter, carry);
   if (ran.truncated || !carry.marks || !carry.bodyEnd || carry.placeholders === 'unsure') return null;
   const { result, relative, showsLines } = placeholdersKept(ran, carry, () => ctx.lines(span.start), ctx.options);
-  const run: BlockRun = { spanStart: 0, showsLines, relative, result, marks: carry.marks, bodyEnd: carry.bodyEnd, bodyEndKey: JSON.stringify([...carry.bodyEnd]), end: carry.layerNames, asked: probe.asked, steps: meter.used, endSteps: carry.endSteps ?? 0 };
+  const run: BlockRun = {
+    spanStart: 0,
+    showsLines,
+    relative,
+    result,
+    marks: carry.marks,
+    bodyEnd: carry.bodyEnd,
+    bodyEndKey: JSON.stringify([...carry.bodyEnd]),
+    endNamesSame: sameCounts(carry.bodyEnd, carry.layerNames),
+    asked: probe.asked,
+    steps: meter.used,
+    endSteps: carry.endSteps ?? 0,
+  };
   const deps = carry.dependencies;
   if (!deps) return run;
   // Project modules and stubs: only evaluations shared between analyses have no effects another block would repeat.
@@ -433,38 +510,58 @@ function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
   return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }
 
-/** The result of one whole run, from its blocks' runs. */
+/** The result of one whole run, from its blocks' runs (with `origins`, where each summary and tensor fact came from). */
 function assemble(runs: PlacedRun[], origins?: Origins): InterpretResult {
-  const all = runs.flatMap((r) => r.result.diagnostics.map((d) => moveDiagnostic(d, r.delta)));
+  const all = runs.flatMap((r) => (r.delta === 0 ? r.diagnostics : r.diagnostics.map((d) => moveDiagnostic(d, r.delta))));
   // The order Diagnostics.all() gives one run (ties are within one block, already in order).
   const diagnostics = all.filter((d) => d.file === undefined).sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
   diagnostics.push(...foreignDiagnostics(all));
   const models: ModelSummary[] = [];
   const tensors: TensorFact[] = [];
   const elsewhere = new Map<string, ElsewhereFacts>();
-  const phases = runs[0]?.marks.length ?? 0;
+  const placed = runs.map((r) => placementOf(r.run, r.delta));
+  const phases = runs[0]?.run.marks.length ?? 0;
   for (let p = 0; p < phases; p++) {
-    for (const r of runs) {
-      const from = p === 0 ? { models: 0, tensors: 0 } : r.marks[p - 1];
-      const to = r.marks[p];
+    runs.forEach(({ run }, k) => {
+      const from = p === 0 ? { models: 0, tensors: 0 } : run.marks[p - 1];
+      const to = run.marks[p];
+      const at = placed[k];
       for (let i = from.models; i < to.models; i++) {
-        models.push(moveModel(r.result.models[i], r.delta));
-        origins?.models.push({ run: r.source, index: i, delta: r.delta, item: r.result.models[i] });
+        models.push(at.models[i]);
+        origins?.models.push(at.origins.models[i]);
       }
       for (let i = from.tensors; i < to.tensors; i++) {
-        tensors.push(moveTensor(r.result.tensors[i], r.delta));
-        origins?.tensors.push({ run: r.source, index: i, delta: r.delta, item: r.result.tensors[i] });
+        tensors.push(at.tensors[i]);
+        origins?.tensors.push(at.origins.tensors[i]);
       }
-      for (const facts of r.result.elsewhere ?? []) addElsewhere(elsewhere, facts, p, r.elsewhereMarks?.get(facts.file));
-    }
+      for (const facts of run.result.elsewhere ?? []) addElsewhere(elsewhere, facts, p, run.elsewhereMarks?.get(facts.file));
+    });
   }
   const result: InterpretResult = { diagnostics, models, tensors, truncated: false };
-  const imports = new Map(runs.flatMap((r) => r.result.imports ?? []).map((m) => [m.name, m]));
+  const imports = new Map(runs.flatMap((r) => r.run.result.imports ?? []).map((m) => [m.name, m]));
   if (imports.size || elsewhere.size) {
     result.imports = [...imports.values()];
     result.elsewhere = [...elsewhere.values()];
   }
   return result;
+}
+
+/** A run's summaries and tensor facts moved by `delta`, and their origins: a kept placing when one was at the same offset. */
+function placementOf(run: BlockRun, delta: number): Placement {
+  const kept = run.placements?.find((p) => p.delta === delta);
+  if (kept) return kept;
+  const { models, tensors } = run.result;
+  const placement: Placement = {
+    delta,
+    models: delta === 0 ? models : models.map((m) => moveModel(m, delta)),
+    tensors: delta === 0 ? tensors : tensors.map((t) => moveTensor(t, delta)),
+    origins: {
+      models: models.map((item, index) => ({ run, index, delta, item })),
+      tensors: tensors.map((item, index) => ({ run, index, delta, item })),
+    },
+  };
+  run.placements = [placement, ...(run.placements ?? [])].slice(0, KEPT_PLACEMENTS);
+  return placement;
 }
 
 /**
@@ -527,28 +624,6 @@ export function moveLayer(l: LayerApplication, delta: number): LayerApplication 
   return l.file !== undefined || delta === 0 ? l : { ...l, definedAt: shiftRange(l.definedAt, delta), appliedAt: shiftRange(l.appliedAt, delta) };
 }
 
-/**
- * The line of each offset asked, in increasing order, counting line ends the way LineIndex does
- * (the interpreter's line numbers); scanning only for `\n` when the text has no `\r`.
- */
-function lineCounter(text: string): (offset: number) => number {
-  if (text.includes('\r')) {
-    const index = new LineIndex(text);
-    return (offset) => index.toLsp(offset).line;
-  }
-  let at = 0;
-  let line = 0;
-  return (offset) => {
-    if (offset < at) {
-      at = 0;
-      line = 0;
-    }
-    for (let i = text.indexOf('\n', at); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-    at = offset;
-    return line;
-  };
-}
-
 /** Whether every place the run reports lies in the block's span (else it cannot move with it). */
 function within(r: InterpretResult, start: number, end: number): boolean {
   // Places in other files (`file` set) stay where they are.
@@ -577,4 +652,46 @@ function optionsKey(options: AnalyzeOptions, groups: VersionGroup[], units: Unit
     for (const n of new Set(units.flatMap((u) => u.names.imports))) if (options.modules.find(n)) found.push(n);
   }
   return JSON.stringify([plain.sort(([a], [b]) => a.localeCompare(b)), groups, found]);
+}
+
+/**
+ * The analysed text against the last one (one changed region between them): its lines, indexed
+ * again only around the region, and the texts of block spans outside the region, the same
+ * string objects as last time. A Map hashes a string object once: a fresh slice of every block's
+ * span cost a read of the whole document per edit.
+ */
+class TextState {
+  private current = '';
+  private readonly edited = new EditedLines();
+  lines = new LineIndex('');
+  /** Whether the text holds no line placeholder's character. */
+  placeholderFree = true;
+  /** The span texts asked for the last text and this one, by where they start. */
+  private spans = new Map<number, string>();
+  private nextSpans = new Map<number, string>();
+
+  /** The text before this one, and the region changed since (`update` with the same text again changes neither). */
+  change: { from: string; region: ChangedRegion } = { from: '', region: { start: 0, oldEnd: 0, newEnd: 0 } };
+
+  update(text: string): void {
+    if (text === this.current) return;
+    this.lines = this.edited.of(text);
+    this.change = { from: this.current, region: this.edited.region };
+    const r = this.edited.region;
+    this.placeholderFree = this.placeholderFree ? !text.slice(r.start, r.newEnd).includes(PLACEHOLDER_OPEN) : !text.includes(PLACEHOLDER_OPEN);
+    this.current = text;
+    this.spans = this.nextSpans;
+    this.nextSpans = new Map();
+  }
+
+  /** text[start, end): the last text's string when the span lies before or after the changed region. */
+  span(start: number, end: number): string {
+    const r = this.edited.region;
+    const was = end <= r.start ? start : start >= r.newEnd ? start - (r.newEnd - r.oldEnd) : -1;
+    let s = was >= 0 ? this.spans.get(was) : undefined;
+    // A copy, not a slice: a slice would keep this whole version of the document alive as long as the span is unchanged.
+    if (s === undefined || s.length !== end - start) s = ` ${this.current.slice(start, end)}`.slice(1);
+    this.nextSpans.set(start, s);
+    return s;
+  }
 }

@@ -72,7 +72,7 @@ function analyzeWithin(meter: Meter, tree: ParsedTree, text: string, options: Tr
     syntaxErrors: tree.cutAt === undefined ? module.syntaxErrors : module.syntaxErrors.filter((p) => p.range.end < lastStatementStart(tree)),
   };
   try {
-    const candidates = options.analysisCache ? options.analysisCache.versions.of(text, options.kerasVersions) : candidateVersions(text, options.kerasVersions);
+    const candidates = options.analysisCache ? options.analysisCache.candidates(text, options.kerasVersions) : candidateVersions(text, options.kerasVersions);
     const groups = versionGroups(candidates);
     // The first reading shares the parse's meter; each further Keras reading gets a budget of its own.
     let readings = 0;

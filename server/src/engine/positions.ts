@@ -1,3 +1,4 @@
+import { changedRegion, type ChangedRegion } from './text-region';
 import type { TextRange } from './types';
 
 /**
@@ -136,6 +137,24 @@ export function lspPositionAt(text: string, offset: number): LspPosition {
     start = i + 1;
   }
   return { line, character: at - start };
+}
+
+/**
+ * The line index of a text that changes a little at a time (a document being edited): each
+ * new text's lines are indexed again only around the region changed since the last text.
+ */
+export class EditedLines {
+  private text = '';
+  private index = new LineIndex('');
+  /** The region the last `of` found changed. */
+  region: ChangedRegion = { start: 0, oldEnd: 0, newEnd: 0 };
+
+  of(text: string): LineIndex {
+    const r = (this.region = changedRegion(this.text, text));
+    if (r.start !== r.oldEnd || r.start !== r.newEnd) this.index = this.index.edited(r.start, r.oldEnd, text.slice(r.start, r.newEnd), text);
+    this.text = text;
+    return this.index;
+  }
 }
 
 /** Appends to `starts` the start of every line that begins after a line break in text[from, to). */

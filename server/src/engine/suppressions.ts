@@ -13,7 +13,7 @@
  * another linter. `# noqa:` with no code after it (`# noqa: ,,,`) suppresses nothing (Ruff
  * warns about it as missing codes): it is never taken for a bare `# noqa`.
  */
-import { LineIndex } from './positions';
+import { EditedLines, type LineIndex } from './positions';
 import { findRule, ruleByName } from './rules/index';
 import type { Diagnostic, TextEdit, TextRange } from './types';
 
@@ -50,6 +50,16 @@ const FOREIGN_CODE = /^[A-Za-z]+[0-9]+$/;
 /** Whether a comment may hold a directive (most comments do not: they are skipped at once). */
 const MAY_DIRECT = /#\s*(?:noqa|shapelint:)/i;
 
+/**
+ * The lines of the last text read here: the server lints each version of a document being
+ * edited, which differs from the last only around the edit.
+ */
+const lastLines = new EditedLines();
+
+function linesOf(text: string): LineIndex {
+  return lastLines.of(text);
+}
+
 /** Finds every suppression directive in the file's comments. */
 export function parseSuppressions(comments: readonly { range: TextRange; text: string }[], textOfFile: string): Suppression[] {
   // Lines are counted only when a directive is found (the server lints a large file at every edit).
@@ -60,7 +70,7 @@ export function parseSuppressions(comments: readonly { range: TextRange; text: s
     // A comment token can end with the CR of a CRLF line break: that belongs to the line.
     const text = raw.text.replace(/\r+$/, '');
     const c = { text, range: { start: raw.range.start, end: raw.range.start + text.length } };
-    const line = (index ??= new LineIndex(textOfFile)).lineOf(c.range.start);
+    const line = (index ??= linesOf(textOfFile)).lineOf(c.range.start);
     for (const m of c.text.matchAll(NOQA)) {
       const found = noqaAt(c.text, m.index! + m[0].length);
       if (!found) continue;
@@ -121,7 +131,7 @@ export function applySuppressions(
   options: ApplyOptions = {},
 ): SuppressionOutcome {
   if (suppressions.length === 0) return { kept: [...diagnostics], suppressed: [], unused: [] };
-  const index = new LineIndex(text);
+  const index = linesOf(text);
   const used = suppressions.map(() => new Set<string>());
   const kept: Diagnostic[] = [];
   const suppressed: Diagnostic[] = [];
@@ -193,7 +203,7 @@ function deleteDirective(s: Suppression, text: string): TextEdit {
   const end = commentOnlyDirective ? s.comment.end : s.range.end;
   let start = s.range.start;
   while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
-  const index = new LineIndex(text);
+  const index = linesOf(text);
   const line = index.lineOf(s.range.start);
   if (start === index.lineStart(line) && end === index.lineEnd(line)) {
     const next = line + 1 < index.lineCount ? index.lineStart(line + 1) : end;
@@ -213,7 +223,7 @@ function deleteDirective(s: Suppression, text: string): TextEdit {
  * into an existing `# noqa: ...` directive on that line.
  */
 export function noqaEdit(text: string, line: number, codes: readonly string[], existing: readonly Suppression[]): TextEdit | null {
-  const index = new LineIndex(text);
+  const index = linesOf(text);
   const current = existing.find((s) => s.scope === 'line' && s.style === 'noqa' && s.line === line);
   if (current) {
     if (current.codes === null) return null;

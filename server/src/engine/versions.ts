@@ -9,7 +9,7 @@
  */
 import type { Diagnostic, KerasSemantics, KerasVersion, KerasVersionProbe, ModelSummary } from './types';
 import { KERAS_VERSIONS } from './types';
-import { changedRegion } from './text-region';
+import { changedRegion, type ChangedRegion } from './text-region';
 
 const SEMANTICS: Record<KerasVersion, KerasSemantics> = {
   keras1: 'legacy',
@@ -96,10 +96,11 @@ export class CandidateMemo {
   /** How many answers were the last one (for tests). */
   reused = 0;
 
-  of(text: string, allowed: readonly KerasVersion[] | undefined): KerasVersion[] {
+  /** `change`: the region changed from text `from` to this one, when the caller knows it (used when `from` is the last text asked). */
+  of(text: string, allowed: readonly KerasVersion[] | undefined, change?: { from: string; region: ChangedRegion }): KerasVersion[] {
     const allowedKey = JSON.stringify(allowed ?? null);
     const last = this.last;
-    if (last && last.allowed === allowedKey && (last.text === text || sameHints(last.text, text))) {
+    if (last && last.allowed === allowedKey && (last.text === text || sameHints(last.text, text, change?.from === last.text ? change.region : undefined))) {
       last.text = text;
       this.reused++;
       return [...last.versions];
@@ -111,8 +112,8 @@ export class CandidateMemo {
 }
 
 /** Whether `b` differs from `a` only inside one word, not a hint word in either (see HINT_WORDS). */
-function sameHints(a: string, b: string): boolean {
-  const { start, oldEnd } = changedRegion(a, b);
+function sameHints(a: string, b: string, region = changedRegion(a, b)): boolean {
+  const { start, oldEnd } = region;
   const end = a.length - oldEnd;
   const wordAround = (t: string): string | null => {
     const changedEnd = t.length - end;

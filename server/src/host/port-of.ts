@@ -27,7 +27,8 @@ export function hasPortOf(text: string): boolean {
 
 /** The engine's result with one `port-divergence` warning per divergence of each marked model. */
 export function withPortOf(parser: PythonParser, engine: EngineResult, text: string, options: AnalyzeOptions, ctx: PortOfContext): EngineResult {
-  if (!ctx.file || !hasPortOf(text)) return engine;
+  // The comments, not the text: the language server asks at every edit of a large document.
+  if (!ctx.file || !engine.comments.some((c) => hasPortOf(c.text))) return engine;
   const lines = new LineIndex(text);
   const found: Diagnostic[] = [];
   for (const comment of engine.comments) {

@@ -12,6 +12,7 @@ import { BudgetExceeded, budgetDiagnostic, type Meter } from '../budget';
 import { findLayer } from '../layers/index';
 import { TABLE_ARRAY_ATTRIBUTES } from '../layers/numpy/loads';
 import type { Arg, ClassDef, Expr, Module, Stmt, StrPart } from '../syntax/ast';
+import type { LineIndex } from '../positions';
 import type { AnalysisResult, AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
 import type { EvaluatedArgs } from './bind';
 import { BUILTIN_NAMES, callBuiltin, callMath, callStrMethod, STR_METHODS } from './builtins';
@@ -61,6 +62,8 @@ export interface InterpretResult {
 export interface RunCarry {
   /** Layer-name counters (Keras `dense_1`, Gluon `dense0`) at the start; the run updates them. */
   layerNames: Map<string, number>;
+  /** The lines of the analysed text, when the caller keeps them across edits (a block run would index every line again). */
+  lines?: LineIndex;
   /** Set by the run: the counters when the module body ended (before the models were probed). */
   bodyEnd?: Map<string, number>;
   /**
@@ -159,7 +162,7 @@ export class Interpreter implements InterpreterHost {
     readonly meter: Meter,
     private readonly carry?: RunCarry,
   ) {
-    const entry: LoadedModule = { name: options.moduleName ?? '', source: null, isPackage: !!options.isPackage, base: 0, end: text.length, scope: this.global, running: true };
+    const entry: LoadedModule = { name: options.moduleName ?? '', source: null, isPackage: !!options.isPackage, base: 0, end: text.length, scope: this.global, running: true, lines: carry?.lines };
     this.global.module = entry;
     this.program = new Program(text, entry, options.modules, meter, options.modules?.shared ? optionsKey(options) : '');
     if (carry?.span) this.program.relativeLines = { ...carry.span, line: this.program.lineKey(carry.span.start) };

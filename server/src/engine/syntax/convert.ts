@@ -93,6 +93,7 @@ function topLevel(root: SyntaxNode, wrap: (child: SyntaxNode, index: number) => 
  * module's state whatever came before. Otherwise every statement is read.
  */
 export class ConversionCache {
+  /** Conversions by statement text: of the last tree's children, and of older ones until there are too many (`prune`). */
   private parts = new Map<string, CachedPart>();
   /** The top-level children of the last tree converted (with its text). */
   private last: { tree: number; children: Child[] } | null = null;
@@ -101,29 +102,40 @@ export class ConversionCache {
 
   /** `text`, the tree's text when the caller has it, spares reading each statement's text out of the tree. */
   convert(root: SyntaxNode, meter: Meter, text?: string, tree?: TreeIdentity): Module {
-    const previous = this.parts;
-    const next = new Map<string, CachedPart>();
-    this.parts = next;
+    const parts = this.parts;
     const last = this.last;
     this.last = null;
-    const read = (last && text !== undefined && tree?.id !== undefined && movedChildren(root, text, tree, last, previous, next)) || readChildren(root, text, previous, next);
+    const read = (last && text !== undefined && tree?.id !== undefined && movedChildren(root, text, tree, last, parts)) || readChildren(root, text, parts);
+    this.prune(read.children);
     if (text !== undefined && tree?.id !== undefined) this.last = { tree: tree.id, children: read.children };
     this.lastRead = read.read;
     const body: LazyStatement[] = [];
     const out: Module = { body, comments: [], syntaxErrors: [] };
     const names = new Names();
-    read.children.forEach((c, i) => {
+    // Plain loops: this runs over every child of the module at each edit.
+    const { children } = read;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i];
       const { part } = c;
-      next.set(c.key, part);
-      for (const x of part.trivia.comments) out.comments.push(x);
-      for (const x of part.trivia.syntaxErrors) out.syntaxErrors.push(x);
+      const { comments, syntaxErrors } = part.trivia;
+      for (let k = 0; k < comments.length; k++) out.comments.push(comments[k]);
+      for (let k = 0; k < syntaxErrors.length; k++) out.syntaxErrors.push(syntaxErrors[k]);
       if (c.statement) body.push({ start: c.start, end: c.end, text: c.key, convert: () => (part.body ??= convertPart(part, () => read.node(i), meter, names, tree)) });
-    });
+    }
     // The module node itself may be missing pieces (e.g. an unterminated block at the end).
     if (root.isMissing) out.syntaxErrors.push({ range: rangeOf(root), message: `expected '${root.type}'` });
     return out;
   }
+
+  /** Past twice the texts of `children` (plus some), only theirs are kept: texts no longer there are dropped now and then, not rebuilt at every edit. */
+  private prune(children: Child[]): void {
+    if (this.parts.size <= 2 * children.length + PRUNE_SLACK) return;
+    this.parts = new Map(children.map((c) => [c.key, c.part]));
+  }
 }
+
+/** Conversions of texts no longer in the document kept before pruning, beyond twice the document's statements. */
+const PRUNE_SLACK = 256;
 
 /** The parts of a tree `ConversionCache` needs to know it was re-parsed from the last one. */
 export type TreeIdentity = Pick<ParsedTree, 'id' | 'changes' | 'copySubtree'>;
@@ -137,6 +149,11 @@ interface Child {
   statement: boolean;
   key: string;
   part: CachedPart;
+  /**
+   * The child this one was last moved from or to (`movedChild`): an edit typed and undone, or a
+   * line added and removed above, finds the child it had at that place instead of a copy.
+   */
+  moved?: Child;
 }
 
 /** A module's children, and the tree node of child `i` (read when its statement must be converted). */
@@ -147,23 +164,23 @@ interface ReadChildren {
   node(i: number): SyntaxNode | null;
 }
 
-function childOf(node: SyntaxNode, text: string | undefined, previous: Map<string, CachedPart>, next: Map<string, CachedPart>): Child {
+function childOf(node: SyntaxNode, text: string | undefined, parts: Map<string, CachedPart>): Child {
   const start = node.startIndex;
   const end = node.endIndex;
   const key = text === undefined ? node.text : text.slice(start, end);
-  const hit = previous.get(key) ?? next.get(key);
+  const hit = parts.get(key);
   const part: CachedPart = hit ? shiftPart(hit, start) : { start, trivia: collectTrivia(node, text), body: null };
   // Later children with the same text find it here.
-  next.set(key, part);
+  parts.set(key, part);
   const type = node.type;
   return { start, end, type, statement: node.isNamed && type !== 'comment', key, part };
 }
 
 /** Every child read from the tree. */
-function readChildren(root: SyntaxNode, text: string | undefined, previous: Map<string, CachedPart>, next: Map<string, CachedPart>): ReadChildren {
+function readChildren(root: SyntaxNode, text: string | undefined, parts: Map<string, CachedPart>): ReadChildren {
   // All at once (one call into the parser) when the backend can.
   const nodes = (root.children ?? Array.from({ length: root.childCount }, (_, i) => root.child(i))).filter((n): n is SyntaxNode => n !== null);
-  return { children: nodes.map((n) => childOf(n, text, previous, next)), read: nodes.length, node: (i) => nodes[i] };
+  return { children: nodes.map((n) => childOf(n, text, parts)), read: nodes.length, node: (i) => nodes[i] };
 }
 
 /**
@@ -172,7 +189,7 @@ function readChildren(root: SyntaxNode, text: string | undefined, previous: Map<
  * others the last ones (moved when after the edit). Null when the tree is not the last one's
  * successor or its statements at both ends differ from the last ones (then every child is read).
  */
-function movedChildren(root: SyntaxNode, text: string, tree: TreeIdentity, last: { tree: number; children: Child[] }, previous: Map<string, CachedPart>, next: Map<string, CachedPart>): ReadChildren | null {
+function movedChildren(root: SyntaxNode, text: string, tree: TreeIdentity, last: { tree: number; children: Child[] }, parts: Map<string, CachedPart>): ReadChildren | null {
   const old = last.children;
   if (tree.id === last.tree) return { children: old, read: 0, node: (i) => root.child(i) };
   const c = tree.changes;
@@ -191,7 +208,7 @@ function movedChildren(root: SyntaxNode, text: string, tree: TreeIdentity, last:
   if (b < old.length && !sameNode(root.child(suffixAt), old[b], delta)) return null;
   if (root.childCount !== suffixAt + old.length - b) return null;
   const children = old.slice(0, a);
-  for (const n of window) children.push(childOf(n, text, previous, next));
+  for (const n of window) children.push(childOf(n, text, parts));
   for (let j = b; j < old.length; j++) children.push(movedChild(old[j], delta));
   return { children, read: window.length, node: (i) => (i >= a && i < suffixAt ? window[i - a] : root.child(i)) };
 }
@@ -202,7 +219,15 @@ function sameNode(node: SyntaxNode | null, child: Child, delta: number): boolean
 }
 
 function movedChild(c: Child, delta: number): Child {
-  return delta === 0 ? c : { ...c, start: c.start + delta, end: c.end + delta, part: shiftPart(c.part, c.start + delta) };
+  if (delta === 0) return c;
+  if (c.moved?.start === c.start + delta) {
+    // Back where it was: the same text at the same place.
+    c.moved.moved = c;
+    return c.moved;
+  }
+  const out: Child = { start: c.start + delta, end: c.end + delta, type: c.type, statement: c.statement, key: c.key, part: shiftPart(c.part, c.start + delta), moved: c };
+  c.moved = out;
+  return out;
 }
 
 interface CachedPart {
