@@ -78,8 +78,8 @@ copyFileSync(runtime, path.join(dist, 'web-tree-sitter.wasm'));
 produceCodeCaches();
 /**
  * Writes V8 code caches for the CLI and lint-process bundles by running checks, so the
- * functions a check compiles are cached too: two files first (linted in a lint process, which
- * writes its cache), then one (linted in the CLI's own process, host/worker-pool.ts), whose
+ * functions a check compiles are cached too: two files first (linted in a lint process with
+ * `--threads 1`, which writes its cache), then one (linted in the CLI's own process, host/worker-pool.ts), whose
  * cache of the CLI bundle is the one kept. Best effort: without a cache they still run.
  */
 function produceCodeCaches() {
@@ -87,7 +87,8 @@ function produceCodeCaches() {
   try {
     writeFileSync(path.join(scratch, 'model.py'), SAMPLE);
     writeFileSync(path.join(scratch, 'other.py'), SAMPLE);
-    for (const files of [['model.py', 'other.py'], ['model.py']]) {
+    // `--threads 1`: two files alone are linted in the CLI's own process (host/worker-pool.ts).
+    for (const files of [['--threads', '1', 'model.py', 'other.py'], ['model.py']]) {
       const r = spawnSync(process.execPath, [path.join(root, 'bin/shapelint.js'), 'check', '--no-cache', '--isolated', ...files], {
         cwd: scratch,
         env: { ...process.env, SHAPELINT_CODE_CACHE: 'produce' },

@@ -89,6 +89,22 @@ describe('crash isolation in the CLI', () => {
     }
   });
 
+  it('with the next job already queued in the lint process, a crash is the running job\'s and the queued job runs in the restarted process', async () => {
+    const saved = process.env.SHAPELINT_TEST_FAULT;
+    process.env.SHAPELINT_TEST_FAULT = `abort:${MARKER}`;
+    try {
+      const texts = [BROKEN_MODEL, `# ${MARKER}\n`, `# ${MARKER}\n`, BROKEN_MODEL, `# ${MARKER}\n`, BROKEN_MODEL];
+      const results = await runJobs(texts.map((text, id) => ({ id, text, settings: {}, fix: null })), { threads: 1 });
+      assert.deepEqual(
+        results.map((r) => (r.internalError ? 'crash' : r.diagnostics.map((d) => d.code).join())),
+        ['SL003', 'crash', 'crash', 'SL003', 'crash', 'SL003'],
+      );
+    } finally {
+      if (saved === undefined) delete process.env.SHAPELINT_TEST_FAULT;
+      else process.env.SHAPELINT_TEST_FAULT = saved;
+    }
+  });
+
   it('a run of a few small files is linted in the CLI\'s own process (no lint process: the test fault never fires)', async () => {
     const root = files({ 'model.py': BROKEN_MODEL, 'crash.py': `x = 1  # ${MARKER}\n`, 'plain.py': 'y = [1, 2, 3]\n' });
     const run = await check(root, ['model.py', 'crash.py', 'plain.py'], { SHAPELINT_TEST_FAULT: `abort:${MARKER}` });

@@ -1,11 +1,15 @@
 /**
- * The child side of `IsolatedProcess`: answers each request message with one reply.
+ * The child side of `IsolatedProcess`: answers each request message with one reply, in order.
  * Also home of the test-only fault trigger (see `testFault`).
  */
 
 export function serveRequests(handle: (message: unknown) => unknown): void {
+  // Strictly one after another, in the order sent, even when `handle` awaits (the lint process
+  // loads its parser on its first request): the parent may queue the next request while this one
+  // runs (worker-pool.ts) and takes a crash for the one its reply is due from.
+  let previous: Promise<unknown> = Promise.resolve();
   process.on('message', (m) => {
-    void Promise.resolve(handle(m)).then((reply) => process.send!(reply as object));
+    previous = previous.then(() => handle(m)).then((reply) => process.send!(reply as object));
   });
   // The parent went away (it exited or killed us): nothing is left to answer.
   process.on('disconnect', () => process.exit(0));

@@ -6,7 +6,14 @@
  * inside a worker with `resourceLimits` (measured with a list-doubling loop).
  *
  * The child is started on first use and again after a crash; a crash or timeout rejects the
- * pending request with an `IsolatedCrash` saying what happened.
+ * request the child was running with an `IsolatedCrash` saying what happened.
+ *
+ * With `pipeline` > 1 the parent may queue further requests in the child while it runs one, so
+ * the child never waits a round trip for its next request (the CLI's lint processes: 630 files
+ * each waited for the parent to read the last reply and send the next job). The child answers
+ * in order (`serveRequests`), so the oldest request is the running one: the time limit counts
+ * from its predecessor's reply, and a crash is that request's; the queued ones never started and
+ * are sent again to the restarted child.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -46,9 +53,13 @@ export interface IsolatedProcessOptions {
   heapLimitMb?: number;
   /** Further V8 flags for the child. */
   v8Flags?: string[];
+  /** Most requests sent to the child at once (1: one at a time). */
+  pipeline?: number;
 }
 
 interface Pending {
+  message: unknown;
+  timeoutMs?: number;
   resolve: (value: unknown) => void;
   reject: (e: Error) => void;
   timer?: NodeJS.Timeout;
@@ -59,7 +70,8 @@ interface Pending {
 
 export class IsolatedProcess {
   private child: ChildProcess | null = null;
-  private pending: Pending | null = null;
+  /** Requests sent to the child, oldest (the running one) first. */
+  private readonly pending: Pending[] = [];
   /** The end of the child's stderr, where V8 says why it died. */
   private stderrTail = '';
 
@@ -70,38 +82,52 @@ export class IsolatedProcess {
     this.ensureChild();
   }
 
-  /** Sends one request; rejects with `IsolatedCrash` if the child dies or exceeds `timeoutMs`. */
+  /**
+   * Sends one request; rejects with `IsolatedCrash` if the child dies or exceeds `timeoutMs`
+   * while running it (counted from when it starts: the reply to the request before it).
+   */
   request<T>(message: unknown, timeoutMs?: number): Promise<T> {
-    if (this.pending) return Promise.reject(new Error('IsolatedProcess: one request at a time'));
-    const child = this.ensureChild();
+    const most = this.options.pipeline ?? 1;
+    if (this.pending.length >= most) return Promise.reject(new Error(most === 1 ? 'IsolatedProcess: one request at a time' : `IsolatedProcess: at most ${most} requests at a time`));
     return new Promise<T>((resolve, reject) => {
-      const pending: Pending = { resolve: resolve as (v: unknown) => void, reject };
-      if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
-        pending.timer = setTimeout(() => {
-          pending.timedOutAfterMs = timeoutMs;
-          child.kill('SIGKILL');
-        }, timeoutMs);
-      }
-      pending.memoryPoll = setInterval(() => {
-        if ((residentMb(child.pid) ?? 0) <= MEMORY_LIMIT_MB) return;
-        pending.overMemory = true;
-        child.kill('SIGKILL');
-      }, MEMORY_POLL_MS);
-      this.pending = pending;
-      // While a request is pending, the child keeps the parent alive (until its 'exit').
-      child.ref();
-      child.channel?.ref();
-      child.send(message as object);
+      const pending: Pending = { message, timeoutMs, resolve: resolve as (v: unknown) => void, reject };
+      this.pending.push(pending);
+      this.send(pending);
     });
   }
 
-  /** Ends the child (a pending request is rejected as cancelled). */
+  /** Ends the child (pending requests are rejected as cancelled). */
   terminate(reason = 'cancelled'): void {
     const child = this.child;
     if (!child) return;
     this.detach(child);
     child.kill('SIGKILL');
-    this.settle((p) => p.reject(new IsolatedCrash(reason)));
+    while (this.pending.length) this.settle((p) => p.reject(new IsolatedCrash(reason)));
+  }
+
+  private send(pending: Pending): void {
+    const child = this.ensureChild();
+    if (pending === this.pending[0]) this.watch(pending, child);
+    // While a request is pending, the child keeps the parent alive (until its 'exit').
+    child.ref();
+    child.channel?.ref();
+    child.send(pending.message as object);
+  }
+
+  /** The time and memory limits of the request the child runs now. */
+  private watch(pending: Pending, child: ChildProcess): void {
+    const timeoutMs = pending.timeoutMs;
+    if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
+      pending.timer = setTimeout(() => {
+        pending.timedOutAfterMs = timeoutMs;
+        child.kill('SIGKILL');
+      }, timeoutMs);
+    }
+    pending.memoryPoll = setInterval(() => {
+      if ((residentMb(child.pid) ?? 0) <= MEMORY_LIMIT_MB) return;
+      pending.overMemory = true;
+      child.kill('SIGKILL');
+    }, MEMORY_POLL_MS);
   }
 
   private ensureChild(): ChildProcess {
@@ -117,11 +143,17 @@ export class IsolatedProcess {
     child.stderr!.on('data', (b: Buffer) => {
       this.stderrTail = (this.stderrTail + b.toString()).slice(-4000);
     });
-    child.on('message', (m) => this.settle((p) => p.resolve(m)));
+    child.on('message', (m) => {
+      this.settle((p) => p.resolve(m));
+      if (this.pending.length) this.watch(this.pending[0], child);
+    });
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
       this.detach(child);
-      this.settle((p) => p.reject(new IsolatedCrash(this.describeExit(p, code, signal, heap), this.stderrTail)));
+      const stderr = this.stderrTail;
+      this.settle((p) => p.reject(new IsolatedCrash(this.describeExit(p, code, signal, heap, stderr), stderr)));
+      // The queued requests never started: a new child runs them.
+      for (const p of this.pending) this.send(p);
     });
     child.on('error', () => {
       /* 'exit' follows and reports it */
@@ -138,21 +170,23 @@ export class IsolatedProcess {
     child.removeAllListeners('message');
   }
 
+  /** Settles the oldest request (the one the child ran). */
   private settle(action: (p: Pending) => void): void {
-    const p = this.pending;
+    const p = this.pending.shift();
     if (!p) return;
-    this.pending = null;
     clearTimeout(p.timer);
     clearInterval(p.memoryPoll);
-    this.child?.unref();
-    this.child?.channel?.unref();
+    if (!this.pending.length) {
+      this.child?.unref();
+      this.child?.channel?.unref();
+    }
     action(p);
   }
 
-  private describeExit(p: Pending, code: number | null, signal: NodeJS.Signals | null, heapMb: number): string {
+  private describeExit(p: Pending, code: number | null, signal: NodeJS.Signals | null, heapMb: number, stderr: string): string {
     if (p.timedOutAfterMs !== undefined) return `analysis stopped: it ran longer than ${p.timedOutAfterMs / 1000} s`;
     if (p.overMemory) return `analysis ran out of memory (limit ${MEMORY_LIMIT_MB} MB) and was stopped`;
-    if (/out of memory|invalid size error|invalid array length/i.test(this.stderrTail)) {
+    if (/out of memory|invalid size error|invalid array length/i.test(stderr)) {
       return `analysis ran out of memory (limit ${heapMb} MB) and was stopped`;
     }
     return `analysis process crashed (${signal ?? `exit code ${code}`})`;

@@ -21,6 +21,8 @@ export interface LintJob {
   project?: ProjectSpec;
   /** The file's path, for its `port-of` directives (relative to its folder). */
   file?: string;
+  /** The run gives this job's lint process much text to parse: its grammar may be optimised (lint-worker.ts). */
+  bulk?: boolean;
 }
 
 export interface LintJobResult {

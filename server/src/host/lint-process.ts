@@ -14,13 +14,26 @@ const PRESTARTED = Symbol.for('shapelint.prestartedLintProcess');
 type Registry = Record<symbol, IsolatedProcess | undefined>;
 
 /**
- * `--liftoff-only`: V8's optimising tier-up of the grammar's WebAssembly costs more than it
- * saves in a lint process (the first small file took 250-330 ms to lint with it, 40-100 ms
- * without; bulk parse time unchanged within noise).
+ * A lint process, with two requests in flight (the next job waits in the child, worker-pool.ts).
+ *
+ * - WebAssembly tier: V8's optimising tier-up of the grammar costs a run of a few files more than
+ *   it saves (the first 9 files parsed in 180-320 ms with it, 40-80 ms on the baseline tier
+ *   alone, `--liftoff-only`) and saves a big run ~30% of its parse time (the bench's 630 files,
+ *   8.4 MB: 4.5-5.7 s against 5.9-8.0 s on a loaded machine; 2.0 against 2.8 s idle). The pool
+ *   knows the run's size only after the process started (bin/shapelint.js starts it first), so
+ *   the process starts with both tiers and its first job decides (`LintJob.bulk`, lint-worker.ts).
+ * - `--initial-old-space-size`: the live heap between jobs is small (~12 MB), so V8 kept the old
+ *   generation's limit near 26 MB and ran a full mark-compact every 2-3 files (39 over the bench's
+ *   630 files, against 6 with 128 MB to start with; the lint process's CPU time 16.6 -> 15.4 s
+ *   median of 3 on a loaded machine, peak RSS 161 -> 229 MB, well under `MEMORY_LIMIT_MB`).
+ *   A bigger young generation (`--max-semi-space-size=32`) saved a further 0.3 s for 20 MB more: not kept.
  */
 export function lintProcess(): IsolatedProcess {
-  return new IsolatedProcess({ script: path.join(__dirname, 'lint-worker.js'), v8Flags: ['--liftoff-only'] });
+  return new IsolatedProcess({ script: path.join(__dirname, 'lint-worker.js'), v8Flags: ['--initial-old-space-size=128'], pipeline: 2 });
 }
+
+/** A lint process parses at least this much text of a run (on average) to optimise its grammar (see `lintProcess`). */
+export const BULK_CHARS_PER_PROCESS = 2_000_000;
 
 /**
  * `check` analyses a run of at most this many files, of at most `IN_PROCESS_MAX_CHARS` in all,
