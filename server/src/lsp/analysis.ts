@@ -100,7 +100,12 @@ export class Analyzer {
   private configGeneration = 0;
   /** Writing a lint request's id here cancels it (the analysis process polls the file while it runs). */
   private readonly cancelFile = path.join(tmpdir(), `shapelint-cancel-${process.pid}-${randomBytes(6).toString('hex')}`);
-  private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js'), args: [this.cancelFile] });
+  /**
+   * A larger young generation: an edit's analysis allocates a few MB that die with it, and with V8's
+   * default the process scavenged them several times per edit (measured: 7% less CPU per edit of
+   * the 2,000-line zoo with 32 MB; 64 MB gained nothing more).
+   */
+  private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js'), args: [this.cancelFile], v8Flags: ['--max-semi-space-size=32'] });
   /** One copy of each string of the replies kept (see string-pool.ts). */
   private readonly strings = new StringPool();
   /** The texts of open documents and modules the analysis process holds: requests send edits of them. */
