@@ -128,8 +128,8 @@ export class Analyzer {
   /** Per open document, the newest analysis whose facts were fetched (`recent` answers from it while the process is busy). */
   private readonly lastFetched = new Map<string, Analysis>();
   private readonly prefetches = new Map<string, ReturnType<typeof setTimeout>>();
-  /** Analyses whose strings are pooled once `INTERN_DELAY_MS` passed. */
-  private interns: Analysis[] = [];
+  /** Replies whose strings are pooled once `INTERN_DELAY_MS` passed, if their analyses are still kept. */
+  private interns: { analysis: Analysis; reply: LintReply }[] = [];
 
   constructor(
     private readonly docs: DocumentStore,
@@ -563,7 +563,7 @@ export class Analyzer {
     const importHashes = reply.importHashes ?? {};
     const analysis = { ...base, lint, imports: Object.keys(importHashes), importHashes, foreign, diagnostics: own };
     this.unfetched.set(analysis, reply.facts);
-    this.internLater(analysis);
+    this.internLater(analysis, reply);
     return analysis;
   }
 
@@ -645,11 +645,12 @@ export class Analyzer {
    * The server keeps analyses: one copy of each of their strings (JSON and structured clones make a
    * new string for every value), made a while after they arrive, when most were replaced by then.
    */
-  private internLater(a: Analysis): void {
-    if (this.interns.push(a) > 1) return;
+  private internLater(analysis: Analysis, reply: LintReply): void {
+    // The reply, not the analysis: the analysis shares its objects, and facts fetched since were pooled then.
+    if (this.interns.push({ analysis, reply }) > 1) return;
     setTimeout(() => {
       const kept = new Set([...this.completed.values(), ...this.background.values()]);
-      for (const x of this.interns) if (kept.has(x)) this.strings.intern(x.lint);
+      for (const x of this.interns) if (kept.has(x.analysis)) this.strings.intern(x.reply);
       this.interns = [];
     }, INTERN_DELAY_MS).unref();
   }
