@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
-import { exampleText, exampleUri, TestClient } from './harness';
+import { exampleText, exampleUri, positionAt, TestClient } from './harness';
 
 const FRAME = (body: string) => `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 
@@ -94,6 +94,27 @@ test('closing a document frees it; a closed push-mode document gets its diagnost
     assert.ok(cleared, 'an empty publish after close');
     const last = client.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics').at(-1)!;
     assert.deepEqual((last.params as { diagnostics: unknown[] }).diagnostics, []);
+  } finally {
+    assert.equal(await client.stop(), 0);
+  }
+});
+
+test('a hover after the analysis process restarted shows the shapes: the analysis whose facts died with it runs again', { timeout: 60_000 }, async () => {
+  const ABORT = 'TEST-ABORT-HERE';
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}), env: { SHAPELINT_TEST_FAULT: `abort:${ABORT}` } });
+  try {
+    const uri = exampleUri('gluon_fixed_create_model.py');
+    const text = exampleText('gluon_fixed_create_model.py');
+    await client.open(uri, text);
+    await client.pullDiagnostics(uri);
+    // Its models and tensor facts stay in the analysis process until asked for; this document kills that process.
+    await client.open('untitled:abort.py', `# ${ABORT}\n`);
+    const failed = await client.pullDiagnostics('untitled:abort.py');
+    assert.deepEqual(failed.map((d) => d.code), ['analysis-failed']);
+    const use = text.indexOf('net(data)') + 'net('.length;
+    const h = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionAt(text, use + 1) })) as { contents: { value: string } } | null;
+    assert.ok(h, 'hover on `data` in net(data)');
+    assert.match(h.contents.value, /\(16, 3, 80, 120\)/);
   } finally {
     assert.equal(await client.stop(), 0);
   }

@@ -5,10 +5,13 @@
  * down. A request carries an open document's text (and the open modules' texts) as an edit of
  * the last text it sent (text-sync.ts); the tree is updated incrementally from the difference
  * with the text it last saw (one edit spanning the changed region), so the tree can never drift
- * from the text.
+ * from the text. A lint reply carries diagnostics; the document's model summaries and tensor facts
+ * (most of a reply's size, and the delta encoding's time) stay here until the server asks for them
+ * with a `facts` request (hovers, inlay hints, summaries), so the way from an edit to its
+ * diagnostics does not carry them.
  */
 import { openSync, readSync } from 'node:fs';
-import { AnalysisCache, analyzeTree, ConversionCache, DocumentTree, type ChangedRegion, type EngineResult, type ModuleSource, type ParsedTree, type PythonParser } from '../engine/index';
+import { AnalysisCache, analyzeTree, ConversionCache, DocumentTree, type ChangedRegion, type EngineResult, type ModelSummary, type ModuleSource, type ParsedTree, type PythonParser, type TensorFact } from '../engine/index';
 import { contentHash } from '../host/cache';
 import { serveRequests, testFault } from '../host/isolated-child';
 import { recordingLookups, type Lookups } from '../host/lint-job';
@@ -32,8 +35,6 @@ export type AnalysisRequest =
       /** The file's place in its project; `overlays` are open documents' texts by path (unsaved edits win over disk). */
       project?: ProjectSpec;
       overlays?: Record<string, string>;
-      /** The `facts.seq` of the last reply for this document the server holds (see result-delta.ts). */
-      have?: number;
       /** Writing this number into the cancel file (the process's argument) cancels the request. */
       id?: number;
       /** Reply with every module name looked up, the file found and its hash (for the result cache). */
@@ -47,6 +48,8 @@ export type AnalysisRequest =
   | { kind: 'syntaxTree'; uri: string; text: string }
   /** `shapelint/port`: the model translated to another framework (the engine's `port`). */
   | { kind: 'port'; uri: string; text: string; settings: LintSettings; model?: string; to: PortFramework; project?: ProjectSpec; overlays?: Record<string, string> }
+  /** The models and tensor facts of lint reply `seq`, as a delta against reply `have` when the server holds its facts (result-delta.ts). */
+  | { kind: 'facts'; uri: string; seq: number; have?: number }
   | { kind: 'forget'; uri: string };
 
 type LintRequest = Extract<AnalysisRequest, { kind: 'lint' }>;
@@ -66,15 +69,18 @@ export type ResendReply = { resend: true };
 
 /**
  * `importHashes`: the content hash of each project module the analysis read, by path. `facts`:
- * the reply's number, and with `delta` its models and tensor facts as a delta against reply
- * `base` (`lint.engine.models` and `tensors` are then empty).
+ * the number a `facts` request asks this reply's models and tensor facts by (`lint.engine.models`
+ * and `tensors` are empty).
  */
 export type LintReply =
-  | { lint: LintResult; importHashes?: Record<string, string>; facts?: { seq: number; base?: number; delta?: FactsDelta }; lookups?: Lookups }
+  | { lint: LintResult; importHashes?: Record<string, string>; facts: number; lookups?: Lookups }
   | { error: string }
   /** A newer edit made the request stale before it finished. */
   | { cancelled: true };
 export type LintManyReply = { replies: LintReply[] };
+
+/** The facts of reply `seq`: whole, or a delta against the facts of reply `base`; stale when the document was analysed again (or the process restarted) since. */
+export type FactsReply = { seq: number; base: number; delta: FactsDelta } | { seq: number; models: ModelSummary[]; tensors: TensorFact[] } | { stale: true };
 
 /**
  * Trees of at most this many documents are kept (least recently used are dropped): enough for a
@@ -92,8 +98,10 @@ class TrackedDocument {
   readonly conversionCache = new ConversionCache();
   /** Block runs of the last analysis: an edit inside one model re-runs only its block (engine/incremental.ts). */
   readonly analysisCache = new AnalysisCache();
-  /** The last reply sent for this document, when its facts came from blocks. */
-  sent: SentFacts | null = null;
+  /** The models and tensor facts of the last lint reply (sent when asked for), with their origins when they came from blocks. */
+  latest: { seq: number; models: ModelSummary[]; tensors: TensorFact[]; origins: Omit<SentFacts, 'seq'> | null } | null = null;
+  /** The facts the server holds: the last ones sent, when they came from blocks (deltas build on them). */
+  held: SentFacts | null = null;
 
   /** The tree of `text`, re-parsed incrementally from the previous one (`edit`: how the text store made it). */
   treeFor(parser: PythonParser, text: string, edit?: TextEdit): ParsedTree {
@@ -222,6 +230,7 @@ serveRequests(async (message) => {
     const replies = request.items.map((item): LintReply => (cancelled() ? { cancelled: true } : lint(p, { kind: 'lint', ...item, overlays: request.overlays }, providers, cancelled)));
     return { replies } satisfies LintManyReply;
   }
+  if (request.kind === 'facts') return factsOf(request);
   if (request.kind === 'syntaxTree') return { tree: treeFingerprint(tracked(request.uri).treeFor(p, request.text).rootNode) };
   return lint(p, request);
 });
@@ -245,8 +254,7 @@ function lint(p: PythonParser, request: Extract<AnalysisRequest, { kind: 'lint' 
     const importHashes: Record<string, string> = {};
     for (const m of engine.imports ?? []) if (!m.stub) importHashes[m.path] = hashOfModule(m.path, modules?.textOf(m.path) ?? '');
     const lint = lintEngineResult(engine, request.text, request.settings, modules?.textOf);
-    const reply = withFactsDelta(doc, request.have, lint, analysed);
-    return { ...reply, lint: forServer(reply.lint), importHashes, ...(lookups ? { lookups } : {}) } satisfies LintReply;
+    return { lint: forServer(lint), facts: keepFacts(doc, lint, analysed), importHashes, ...(lookups ? { lookups } : {}) } satisfies LintReply;
   } catch (e) {
     // The engine never throws; this guards parsing and the pipeline. Start afresh next time.
     forget(request.uri);
@@ -299,29 +307,38 @@ function readCancelFile(file: string): string {
   return cancelBuffer.toString('utf8', 0, readSync(cancelFd, cancelBuffer, 0, cancelBuffer.length, 0));
 }
 
+/** Reply numbers: started from the clock, so a restarted process never reuses one the server holds. */
 let replies = Date.now();
 
-/** The reply, its models and tensor facts sent as a delta when the server holds the last reply. */
-function withFactsDelta(doc: TrackedDocument, have: number | undefined, lint: LintResult, analysed: EngineResult): Pick<Extract<LintReply, { lint: unknown }>, 'lint' | 'facts'> {
-  const origins = doc.analysisCache.lastOrigins;
-  const previous = doc.sent;
-  doc.sent = null;
-  if (!origins || lint.engine.models !== analysed.models || lint.engine.tensors !== analysed.tensors) return { lint };
+/** Keeps the lint's models and tensor facts for a `facts` request; the number it asks them by. */
+function keepFacts(doc: TrackedDocument, lint: LintResult, analysed: EngineResult): number {
   const seq = ++replies;
-  doc.sent = { seq, ...origins };
-  if (!previous || previous.seq !== have) return { lint, facts: { seq } };
-  const delta = encodeFacts(lint.engine, origins, previous);
-  return { lint: { ...lint, engine: { ...lint.engine, models: [], tensors: [] } }, facts: { seq, base: have, delta } };
+  // Origins describe the engine's items; the pipeline may have replaced them (then they go whole).
+  const fromBlocks = lint.engine.models === analysed.models && lint.engine.tensors === analysed.tensors;
+  doc.latest = { seq, models: lint.engine.models, tensors: lint.engine.tensors, origins: fromBlocks ? doc.analysisCache.lastOrigins : null };
+  return seq;
+}
+
+/** The facts of reply `seq`, as a delta against the ones the server holds when it holds those of reply `have`. */
+function factsOf(request: Extract<AnalysisRequest, { kind: 'facts' }>): FactsReply {
+  const doc = documents.get(request.uri);
+  const latest = doc?.latest;
+  if (!doc || latest?.seq !== request.seq) return { stale: true };
+  const held = doc.held;
+  doc.held = latest.origins && { seq: latest.seq, ...latest.origins };
+  if (!latest.origins || !held || held.seq !== request.have) return { seq: latest.seq, models: latest.models, tensors: latest.tensors };
+  return { seq: latest.seq, base: held.seq, delta: encodeFacts(latest, latest.origins, held) };
 }
 
 /**
  * The lint result without what the server never reads, which was half of a reply for a large
  * file: the engine's own diagnostics (the lint's are the ones shown) and every comment but
- * those a hover explains (`# noqa` ones, lsp/hover.ts).
+ * those a hover explains (`# noqa` ones, lsp/hover.ts); and without the models and tensor facts,
+ * which a `facts` request fetches.
  */
 function forServer(lint: LintResult): LintResult {
   const comments = lint.engine.comments.filter((c) => NOQA.test(c.text));
-  return { ...lint, engine: { ...lint.engine, diagnostics: [], comments } };
+  return { ...lint, engine: { ...lint.engine, diagnostics: [], comments, models: [], tensors: [] } };
 }
 
 const NOQA = /noqa/i;
