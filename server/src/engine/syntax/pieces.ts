@@ -17,11 +17,12 @@
  *  - it parses alone without ERROR or MISSING nodes: it does not continue the statement before
  *    it (`else:`, `except:`, ... alone are errors) and leaves no bracket, string or block
  *    header open;
- *  - the text after it starts in column 0 with one of the last tree's top-level children, and no
- *    backslash continues the piece's last line into it: the parser leaves the piece in the
- *    state it enters it, and the rest parses as before (`ConversionCache` relies on the same).
- * Otherwise, and when pieces grow many, the whole text is re-parsed by tree-sitter's
- * incremental re-parse from a tree of the whole text that every edit is recorded in.
+ *  - the text after it starts in column 0 with one of the last tree's top-level statements (not
+ *    a comment: the dedent before a comment is decided by the line after it), and no backslash
+ *    continues the piece's last line into it: the parser leaves the piece in the state it
+ *    enters it, and the rest parses as before (`ConversionCache` relies on the same).
+ * Otherwise, when pieces grow many, and for a long piece, the whole text is re-parsed by
+ * tree-sitter's incremental re-parse from a tree of the whole text that every edit is recorded in.
  * test/engine/document-tree.test.ts compares the result with fresh parses on random edits.
  */
 import { newTreeId, type ParsedTree, type PythonParser, type ReadNode, type SyntaxNode, type TreeChanges, type TreeEdit } from './tree';
