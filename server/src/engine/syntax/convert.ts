@@ -195,11 +195,9 @@ function movedChildren(root: SyntaxNode, text: string, tree: TreeIdentity, last:
   const c = tree.changes;
   if (!c || c.from !== last.tree) return null;
   const delta = c.newEnd - c.oldEnd;
-  // Old children [0, a) end before the edit; [b, ...) start after it.
-  let a = 0;
-  while (a < old.length && old[a].end < c.start) a++;
-  let b = a;
-  while (b < old.length && old[b].start <= c.oldEnd) b++;
+  // Old children [0, a) end before the edit; [b, ...) start after it (found by bisection: children are in order and disjoint).
+  const a = firstIndex(old, 0, (x) => x.end >= c.start);
+  const b = firstIndex(old, a, (x) => x.start > c.oldEnd);
   if (a > 0 && !sameNode(root.child(a - 1), old[a - 1], 0)) return null;
   const window: SyntaxNode[] = [];
   const stopAt = b < old.length ? old[b].start + delta : Infinity;
@@ -211,6 +209,18 @@ function movedChildren(root: SyntaxNode, text: string, tree: TreeIdentity, last:
   for (const n of window) children.push(childOf(n, text, parts));
   for (let j = b; j < old.length; j++) children.push(movedChild(old[j], delta));
   return { children, read: window.length, node: (i) => (i >= a && i < suffixAt ? window[i - a] : root.child(i)) };
+}
+
+/** The first index from `from` on whose child passes `test`, which holds for every child after one that passes (else `children.length`). */
+function firstIndex(children: Child[], from: number, test: (c: Child) => boolean): number {
+  let lo = from;
+  let hi = children.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (test(children[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** Whether `node` is the last tree's child `child`, moved by `delta`. */
