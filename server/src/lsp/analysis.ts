@@ -318,6 +318,8 @@ export class Analyzer {
   }
 
   dispose(): void {
+    for (const timer of this.prefetches.values()) clearTimeout(timer);
+    this.prefetches.clear();
     this.worker.terminate('the server is shutting down');
     rmSync(this.cancelFile, { force: true });
   }
@@ -630,12 +632,18 @@ export class Analyzer {
     }
   }
 
-  /** An open document's analysis that was not replaced for `FACTS_PREFETCH_MS` gets its facts, so a hover answers at once. */
+  /**
+   * An open document's analysis that was not replaced for `FACTS_PREFETCH_MS` gets its facts, so a
+   * hover answers at once; one document at a time, when the process has nothing else to do (an
+   * edited module's 50 dependents must not queue 50 requests before the next edit's analysis).
+   */
   private prefetchFacts(a: Analysis): void {
     clearTimeout(this.prefetches.get(a.uri));
     const timer = setTimeout(() => {
       this.prefetches.delete(a.uri);
-      if (this.completed.get(a.uri) === a && !this.waiting.has(a.uri)) void this.fetchFacts(a);
+      if (this.completed.get(a.uri) !== a || this.waiting.has(a.uri)) return;
+      if (this.calls > 0 || this.waiting.size) this.prefetchFacts(a);
+      else void this.fetchFacts(a);
     }, FACTS_PREFETCH_MS);
     timer.unref();
     this.prefetches.set(a.uri, timer);
@@ -672,6 +680,7 @@ export class Analyzer {
    */
   private call<T>(request: AnalysisRequest, timeoutMs?: number): Promise<T> {
     const wire = this.wire(request);
+    this.calls++;
     const result = this.queue.then(async () => {
       const reply = await this.worker.request<T | ResendReply>(wire, timeoutMs);
       if (!isResend(reply)) return reply;
@@ -681,8 +690,12 @@ export class Analyzer {
       return again;
     });
     this.queue = result.catch(() => undefined);
+    void this.queue.then(() => this.calls--);
     return result;
   }
+
+  /** Requests sent to the analysis process and not answered yet. */
+  private calls = 0;
 
   /** Lint texts of open documents and modules as edits of those the process holds (text-sync.ts); closed files' whole. */
   private wire(request: AnalysisRequest): WireRequest {
