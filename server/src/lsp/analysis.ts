@@ -360,11 +360,11 @@ export class Analyzer {
     const fresh = await within(this.analyse(uri), usable ? waitMs : firstWaitMs);
     const a = fresh ?? (this.docs.get(uri) ? this.completed.get(uri) ?? null : null);
     if (!a) return null;
-    // Its facts come from the analysis process: while an analysis runs there, the last analysis whose facts are here answers.
-    const fetched = this.fetchFacts(a);
+    // Its facts come from the analysis process: while that works on another request, the last analysis whose facts are here answers.
     const last = this.lastFetched.get(uri);
-    if (this.unfetched.has(a) && this.running.length && last?.generation === this.configGeneration) return last;
-    return (await fetched) ? a : this.current(uri);
+    const others = this.calls - (this.fetching.has(a) ? 1 : 0);
+    if (this.unfetched.has(a) && others > 0 && last?.generation === this.configGeneration) return last;
+    return (await this.fetchFacts(a)) ? a : this.current(uri);
   }
 
   /** The document's model `model` (else its last) ported to `to`, analysed in the analysis process. */
@@ -682,19 +682,22 @@ export class Analyzer {
     const wire = this.wire(request);
     this.calls++;
     const result = this.queue.then(async () => {
-      const reply = await this.worker.request<T | ResendReply>(wire, timeoutMs);
-      if (!isResend(reply)) return reply;
-      this.texts.reset();
-      const again = await this.worker.request<T | ResendReply>(this.wire(request), timeoutMs);
-      if (isResend(again)) throw new Error('the analysis process lost texts sent whole');
-      return again;
+      try {
+        const reply = await this.worker.request<T | ResendReply>(wire, timeoutMs);
+        if (!isResend(reply)) return reply;
+        this.texts.reset();
+        const again = await this.worker.request<T | ResendReply>(this.wire(request), timeoutMs);
+        if (isResend(again)) throw new Error('the analysis process lost texts sent whole');
+        return again;
+      } finally {
+        this.calls--;
+      }
     });
     this.queue = result.catch(() => undefined);
-    void this.queue.then(() => this.calls--);
     return result;
   }
 
-  /** Requests sent to the analysis process and not answered yet. */
+  /** Requests to the analysis process not answered yet (queued or sent). */
   private calls = 0;
 
   /** Lint texts of open documents and modules as edits of those the process holds (text-sync.ts); closed files' whole. */
