@@ -190,6 +190,7 @@ export class Analyzer {
     if (!docs.length) return;
     // Open documents first: closed importers wait until no open document waits for an analysis.
     while (this.running.length || this.waiting.size) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.fetchOpenFacts();
     const generation = this.configGeneration;
     const jobs = await Promise.all(docs.map(async (doc) => ({ doc, settings: await this.settings.get(doc.uri) })));
     // Several go in one request, as an open module's dependents do.
@@ -230,6 +231,7 @@ export class Analyzer {
     const fromCache = analyses.length;
     for (let i = 0; i < misses.length; i += MAX_BATCH) {
       const chunk = misses.slice(i, i + MAX_BATCH);
+      await this.fetchOpenFacts();
       let replies: LintReply[];
       try {
         replies = (await this.call<LintManyReply>({ kind: 'lintMany', items: chunk.map((m) => m.request), overlays: this.openTexts('') }, DEFAULT_FILE_TIMEOUT_MS * chunk.length)).replies;
@@ -630,6 +632,11 @@ export class Analyzer {
       if (!(e instanceof IsolatedCrash)) throw e;
       return { stale: true };
     }
+  }
+
+  /** Open documents' facts, before background work: a hover would wait for all of it (`recent` has nothing older to answer from). */
+  private async fetchOpenFacts(): Promise<void> {
+    for (const a of [...this.completed.values()]) if (this.unfetched.has(a)) await this.fetchFacts(a);
   }
 
   /**
