@@ -190,6 +190,7 @@ export class Analyzer {
     if (!docs.length) return;
     // Open documents first: closed importers wait until no open document waits for an analysis.
     while (this.running.length || this.waiting.size) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.fetchOpenFacts();
     const generation = this.configGeneration;
     const jobs = await Promise.all(docs.map(async (doc) => ({ doc, settings: await this.settings.get(doc.uri) })));
     // Several go in one request, as an open module's dependents do.
@@ -230,6 +231,7 @@ export class Analyzer {
     const fromCache = analyses.length;
     for (let i = 0; i < misses.length; i += MAX_BATCH) {
       const chunk = misses.slice(i, i + MAX_BATCH);
+      await this.fetchOpenFacts();
       let replies: LintReply[];
       try {
         replies = (await this.call<LintManyReply>({ kind: 'lintMany', items: chunk.map((m) => m.request), overlays: this.openTexts('') }, DEFAULT_FILE_TIMEOUT_MS * chunk.length)).replies;
@@ -318,6 +320,8 @@ export class Analyzer {
   }
 
   dispose(): void {
+    for (const timer of this.prefetches.values()) clearTimeout(timer);
+    this.prefetches.clear();
     this.worker.terminate('the server is shutting down');
     rmSync(this.cancelFile, { force: true });
   }
@@ -358,11 +362,11 @@ export class Analyzer {
     const fresh = await within(this.analyse(uri), usable ? waitMs : firstWaitMs);
     const a = fresh ?? (this.docs.get(uri) ? this.completed.get(uri) ?? null : null);
     if (!a) return null;
-    // Its facts come from the analysis process: while an analysis runs there, the last analysis whose facts are here answers.
-    const fetched = this.fetchFacts(a);
+    // Its facts come from the analysis process: while that works on another request, the last analysis whose facts are here answers.
     const last = this.lastFetched.get(uri);
-    if (this.unfetched.has(a) && this.running.length && last?.generation === this.configGeneration) return last;
-    return (await fetched) ? a : this.current(uri);
+    const others = this.calls - (this.fetching.has(a) ? 1 : 0);
+    if (this.unfetched.has(a) && others > 0 && last?.generation === this.configGeneration) return last;
+    return (await this.fetchFacts(a)) ? a : this.current(uri);
   }
 
   /** The document's model `model` (else its last) ported to `to`, analysed in the analysis process. */
@@ -630,12 +634,23 @@ export class Analyzer {
     }
   }
 
-  /** An open document's analysis that was not replaced for `FACTS_PREFETCH_MS` gets its facts, so a hover answers at once. */
+  /** Open documents' facts, before background work: a hover would wait for all of it (`recent` has nothing older to answer from). */
+  private async fetchOpenFacts(): Promise<void> {
+    for (const a of [...this.completed.values()]) if (this.unfetched.has(a)) await this.fetchFacts(a);
+  }
+
+  /**
+   * An open document's analysis that was not replaced for `FACTS_PREFETCH_MS` gets its facts, so a
+   * hover answers at once; one document at a time, when the process has nothing else to do (an
+   * edited module's 50 dependents must not queue 50 requests before the next edit's analysis).
+   */
   private prefetchFacts(a: Analysis): void {
     clearTimeout(this.prefetches.get(a.uri));
     const timer = setTimeout(() => {
       this.prefetches.delete(a.uri);
-      if (this.completed.get(a.uri) === a && !this.waiting.has(a.uri)) void this.fetchFacts(a);
+      if (this.completed.get(a.uri) !== a || this.waiting.has(a.uri)) return;
+      if (this.calls > 0 || this.waiting.size) this.prefetchFacts(a);
+      else void this.fetchFacts(a);
     }, FACTS_PREFETCH_MS);
     timer.unref();
     this.prefetches.set(a.uri, timer);
@@ -672,17 +687,25 @@ export class Analyzer {
    */
   private call<T>(request: AnalysisRequest, timeoutMs?: number): Promise<T> {
     const wire = this.wire(request);
+    this.calls++;
     const result = this.queue.then(async () => {
-      const reply = await this.worker.request<T | ResendReply>(wire, timeoutMs);
-      if (!isResend(reply)) return reply;
-      this.texts.reset();
-      const again = await this.worker.request<T | ResendReply>(this.wire(request), timeoutMs);
-      if (isResend(again)) throw new Error('the analysis process lost texts sent whole');
-      return again;
+      try {
+        const reply = await this.worker.request<T | ResendReply>(wire, timeoutMs);
+        if (!isResend(reply)) return reply;
+        this.texts.reset();
+        const again = await this.worker.request<T | ResendReply>(this.wire(request), timeoutMs);
+        if (isResend(again)) throw new Error('the analysis process lost texts sent whole');
+        return again;
+      } finally {
+        this.calls--;
+      }
     });
     this.queue = result.catch(() => undefined);
     return result;
   }
+
+  /** Requests to the analysis process not answered yet (queued or sent). */
+  private calls = 0;
 
   /** Lint texts of open documents and modules as edits of those the process holds (text-sync.ts); closed files' whole. */
   private wire(request: AnalysisRequest): WireRequest {
