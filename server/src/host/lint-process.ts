@@ -19,7 +19,7 @@ type Registry = Record<symbol, IsolatedProcess | undefined>;
  * - WebAssembly tier: V8's optimising tier-up of the grammar costs a run of a few files more than
  *   it saves (the first 9 files parsed in 180-320 ms with it, 40-80 ms on the baseline tier
  *   alone, `--liftoff-only`) and saves a big run ~30% of its parse time (the bench's 630 files,
- *   8.4 MB: 4.5-5.7 s against 5.9-8.0 s on a loaded machine; 2.0 against 2.8 s idle). The pool
+ *   8.4 MB: 4.5-6.2 s against 5.9-8.0 s in one process at a load average of 11-13; 2.0 against 2.8 s idle). The pool
  *   knows the run's size only after the process started (bin/shapelint.js starts it first), so
  *   the process starts with both tiers and its first job decides (`LintJob.bulk`, lint-worker.ts).
  * - `--initial-old-space-size`: the live heap between jobs is small (~12 MB), so V8 kept the old
@@ -32,7 +32,11 @@ export function lintProcess(): IsolatedProcess {
   return new IsolatedProcess({ script: path.join(__dirname, 'lint-worker.js'), v8Flags: ['--initial-old-space-size=128'], pipeline: 2 });
 }
 
-/** A lint process parses at least this much text of a run (on average) to optimise its grammar (see `lintProcess`). */
+/**
+ * A lint process parses at least this much text of a run (on average) to optimise its grammar
+ * (see `lintProcess`): the tier-up costs its first files ~0.2 s and saves ~0.1 s per MB parsed
+ * (0.8 s of 2.8 s for 8.4 MB), so it pays from about 2 MB.
+ */
 export const BULK_CHARS_PER_PROCESS = 2_000_000;
 
 /**
