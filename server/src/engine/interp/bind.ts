@@ -68,7 +68,7 @@ export function bindArgs(params: ParamSpec[], args: EvaluatedArgs): Bound {
     }
   }
   const extra: string[] = [];
-  const known = new Set(params.map((p) => p.name));
+  const known = paramNames(params);
   for (const [k, v] of args.keywords) {
     if (!known.has(k)) {
       extra.push(k);
@@ -86,6 +86,15 @@ export function bindArgs(params: ParamSpec[], args: EvaluatedArgs): Bound {
     else if (p.default !== undefined) values.set(p.name, p.default);
   }
   return new Bound(values, given, extra, raw, args.positional.length);
+}
+
+/** The names of a def's parameters, once per parameter list (the catalogue's lists are fixed). */
+const namesOf = new WeakMap<ParamSpec[], Set<string>>();
+
+function paramNames(params: ParamSpec[]): Set<string> {
+  let names = namesOf.get(params);
+  if (!names) namesOf.set(params, (names = new Set(params.map((p) => p.name))));
+  return names;
 }
 
 export function toArgValue(v: Value): ArgValue {

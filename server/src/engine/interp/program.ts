@@ -336,10 +336,18 @@ export class Program {
     this.segments.push(new Map());
   }
 
+  /**
+   * A number per module identity (the content hash, or the text itself when the host gave none):
+   * a key holding the text would be hashed whole at every lookup.
+   */
+  private readonly identities = new Map<string, number>();
+
   private log(lookups: Lookup[]): void {
     const segment = this.segments[this.segments.length - 1];
     for (const { name, path, identity } of lookups) {
-      const key = `${name}\0${path}\0${identity}`;
+      let id = identity === null ? -1 : this.identities.get(identity);
+      if (id === undefined) this.identities.set(identity!, (id = this.identities.size));
+      const key = `${name}\0${path}\0${id}`;
       // Without the module itself: a kept result must not hold its scope.
       if (!segment.has(key)) segment.set(key, { name, path, identity });
     }

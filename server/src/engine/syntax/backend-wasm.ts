@@ -4,7 +4,7 @@
  * engine never touches the file system.
  */
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
-import { CopiedNode, type CopySource } from './copied-node';
+import { CopiedNode, keptInCopy, type CopySource } from './copied-node';
 import { cutPoint, newTreeId, type LineRange, type ParsedTree, type PythonParser, type ReadNode, type SyntaxNode, type TreeChanges, type TreeEdit } from './tree';
 
 let initialised: Promise<void> | null = null;
@@ -186,7 +186,11 @@ interface WasmNode {
   0: number;
 }
 
-/** Copies the subtree of `node` in one preorder walk of a cursor kept in the transfer buffer. */
+/**
+ * Copies the subtree of `node` in one preorder walk of a cursor kept in the transfer buffer,
+ * without the tokens the conversion never reads (`keptInCopy`): most leaves are punctuation
+ * and keywords, and their copies were a third of what the copy allocated.
+ */
 function copyWithCursor(m: CursorExports, tree: Tree, grammar: GrammarTables, source: CopySource, node: WasmNode): CopiedNode {
   const t = (tree as unknown as { 0: number })[0];
   const at = m._ts_init() >> 2;
@@ -199,26 +203,48 @@ function copyWithCursor(m: CursorExports, tree: Tree, grammar: GrammarTables, so
   m._ts_tree_cursor_new_wasm(t);
   const types = tree.language.types;
   const named = grammar.named;
-  const read = () => {
-    const type = m._ts_tree_cursor_current_node_type_id_wasm(t);
-    return new CopiedNode(source, types[type] || 'ERROR', m._ts_tree_cursor_start_index_wasm(t), m._ts_tree_cursor_end_index_wasm(t), named[type] ?? true, m._ts_tree_cursor_current_field_id_wasm(t));
-  };
+  const read = (type: number, isNamed: boolean, field: number) =>
+    new CopiedNode(source, types[type] || 'ERROR', m._ts_tree_cursor_start_index_wasm(t), m._ts_tree_cursor_end_index_wasm(t), isNamed, field);
   try {
-    const root = read();
+    const rootType = m._ts_tree_cursor_current_node_type_id_wasm(t);
+    const root = read(rootType, named[rootType] ?? true, m._ts_tree_cursor_current_field_id_wasm(t));
+    // The nodes whose children are being copied, and where each one's children start in
+    // `copied`: a node's children become one array of their exact size when it is done (pushing
+    // onto an array one by one left most of each array's room unused).
     const parents: CopiedNode[] = [];
-    let current = root;
+    const starts: number[] = [];
+    const copied: CopiedNode[] = [];
+    // Null after a token left out (a leaf: there is nothing below it to copy).
+    let current: CopiedNode | null = root;
     for (;;) {
-      if (m._ts_tree_cursor_goto_first_child_wasm(t)) parents.push(current);
-      else {
+      if (current && m._ts_tree_cursor_goto_first_child_wasm(t)) {
+        parents.push(current);
+        starts.push(copied.length);
+      } else {
         while (!m._ts_tree_cursor_goto_next_sibling_wasm(t)) {
           // Back at the subtree's root: the cursor never leaves it.
           if (parents.length === 0) return root;
           m._ts_tree_cursor_goto_parent_wasm(t);
-          parents.pop();
+          const done = parents.pop()!;
+          const start = starts.pop()!;
+          if (copied.length > start) done.children = copied.slice(start);
+          copied.length = start;
         }
       }
-      current = read();
-      parents[parents.length - 1].add(current);
+      const parent = parents[parents.length - 1];
+      const type = m._ts_tree_cursor_current_node_type_id_wasm(t);
+      const isNamed = named[type] ?? true;
+      const field = m._ts_tree_cursor_current_field_id_wasm(t);
+      if (!keptInCopy(isNamed, field, parent.type)) {
+        if (!m._ts_tree_cursor_goto_first_child_wasm(t)) {
+          current = null;
+          continue;
+        }
+        // Not a leaf after all: copied, with what is below it.
+        m._ts_tree_cursor_goto_parent_wasm(t);
+      }
+      current = read(type, isNamed, field);
+      copied.push(current);
     }
   } finally {
     m._ts_tree_cursor_delete_wasm(t);

@@ -11,6 +11,7 @@
 import type { Meter } from '../budget';
 import type { TextRange } from '../types';
 import type { Arg, ClassDef, Expr, FunctionDef, LazyStatement, Module, Param, Stmt, StrPart } from './ast';
+import { CopiedNode } from './copied-node';
 import type { ParsedTree, ReadNode, SyntaxNode } from './tree';
 
 const MAX_DEPTH = 400;
@@ -352,7 +353,8 @@ function namedChildren(n: ReadNode): ReadNode[] {
   return out;
 }
 
-function children(n: ReadNode): ReadNode[] {
+function children(n: ReadNode): readonly ReadNode[] {
+  if (n instanceof CopiedNode) return n.children;
   const out: ReadNode[] = [];
   for (let i = 0; i < n.childCount; i++) {
     const c = n.child(i);
@@ -362,7 +364,8 @@ function children(n: ReadNode): ReadNode[] {
 }
 
 /** Children that carry meaning (skips comments, which tree-sitter puts anywhere). */
-function meaningful(n: ReadNode): ReadNode[] {
+function meaningful(n: ReadNode): readonly ReadNode[] {
+  if (n instanceof CopiedNode) return n.meaningfulChildren();
   return namedChildren(n).filter((c) => c.type !== 'comment');
 }
 
@@ -551,7 +554,7 @@ class Converter {
   }
 
   /** One string literal, or several written next to each other (Python joins them). */
-  private stringLiteral(pieces: ReadNode[], r: TextRange, depth: number): Expr {
+  private stringLiteral(pieces: readonly ReadNode[], r: TextRange, depth: number): Expr {
     const values = pieces.map(stringValue);
     if (values.every((v) => v !== null)) return { k: 'str', value: values.join(''), r };
     const parts: StrPart[] = [];
@@ -940,13 +943,19 @@ function commentNodes(root: SyntaxNode): SyntaxNode[] {
   return out;
 }
 
+const DECIMAL = /^[0-9]+$/;
+
 function parseIntLiteral(text: string): number | null {
+  if (DECIMAL.test(text)) {
+    const v = Number(text);
+    return Number.isSafeInteger(v) ? v : null;
+  }
   const t = text.replace(/_/g, '').toLowerCase();
   let v: number;
   if (t.startsWith('0x')) v = parseInt(t.slice(2), 16);
   else if (t.startsWith('0o')) v = parseInt(t.slice(2), 8);
   else if (t.startsWith('0b')) v = parseInt(t.slice(2), 2);
-  else if (/^[0-9]+$/.test(t)) v = Number(t);
+  else if (DECIMAL.test(t)) v = Number(t);
   else return null;
   return Number.isSafeInteger(v) ? v : null;
 }

@@ -1,6 +1,7 @@
 /**
  * A node of a subtree copied out of the parser (`ParsedTree.copySubtree`): plain JavaScript
- * data, read without calls into WebAssembly. It answers as the parser's node would.
+ * data, read without calls into WebAssembly. It answers as the parser's node would, except that
+ * the tokens the conversion never reads are left out (`keptInCopy`).
  */
 import type { ReadNode } from './tree';
 
@@ -13,12 +14,25 @@ export interface CopySource {
   readonly fieldIds: ReadonlyMap<string, number>;
 }
 
+/** The nodes whose unnamed children outside a field the conversion reads (comparison operators, a slice's colons). */
+const TOKENS_READ_UNDER = new Set(['comparison_operator', 'slice']);
+
+/**
+ * Whether a copy keeps a node: every named node and every node in a field (an operator), and
+ * the unnamed ones only under `TOKENS_READ_UNDER`. The conversion (`convert.ts`) reads nothing
+ * else of punctuation and keywords: it reaches children through fields and named children.
+ */
+export function keptInCopy(isNamed: boolean, field: number, parentType: string): boolean {
+  return isNamed || field > 0 || TOKENS_READ_UNDER.has(parentType);
+}
+
 /** The children of every leaf (most nodes are leaves: one shared array instead of one each). */
 const NO_CHILDREN: readonly CopiedNode[] = Object.freeze([]);
 
 export class CopiedNode implements ReadNode {
+  /** Set by the copy once every child is copied. */
   children: readonly CopiedNode[] = NO_CHILDREN;
-  private named: readonly CopiedNode[] | null = null;
+  private meaningful: readonly CopiedNode[] | null = null;
 
   constructor(
     private readonly source: CopySource,
@@ -29,12 +43,6 @@ export class CopiedNode implements ReadNode {
     /** The field this node is in its parent (0: none). */
     readonly field: number,
   ) {}
-
-  /** Adds the next child (while copying). */
-  add(child: CopiedNode): void {
-    if (this.children === NO_CHILDREN) this.children = [child];
-    else (this.children as CopiedNode[]).push(child);
-  }
 
   get text(): string {
     return this.source.text.slice(this.startIndex, this.endIndex);
@@ -68,7 +76,12 @@ export class CopiedNode implements ReadNode {
     return c && c.field > 0 ? this.source.fields[c.field] ?? null : null;
   }
 
+  /** The named children that are not comments (what the conversion reads of most nodes), kept: the conversion asks several times. */
+  meaningfulChildren(): readonly CopiedNode[] {
+    return (this.meaningful ??= this.children.filter((c) => c.isNamed && c.type !== 'comment'));
+  }
+
   private namedChildren(): readonly CopiedNode[] {
-    return (this.named ??= this.children.filter((c) => c.isNamed));
+    return this.children.filter((c) => c.isNamed);
   }
 }

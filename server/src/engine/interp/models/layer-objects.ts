@@ -9,7 +9,7 @@ import type { LayerValue, Value } from '../values';
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { inputFromLayerArgs } from './input-sources';
-import { safely } from './support';
+import { defClassName, safely } from './support';
 
 export class LayerObjects {
   /** Per base name; the incremental cache passes the counters earlier statements left. */
@@ -58,7 +58,7 @@ export class LayerObjects {
 
   displayName(def: LayerDef, qname: string, explicit: Value | undefined): string {
     if (explicit && explicit.t === 'str') return explicit.v;
-    const cls = def.names[0].split('.').pop() ?? qname;
+    const cls = defClassName(def);
     if (def.framework === 'torch') return cls;
     const base = namePrefix(def.framework, cls);
     const n = this.nameCounters.get(base) ?? 0;

@@ -13,7 +13,7 @@ import { extendLineage, lineageIds, num, tensorVal, UNKNOWN_V, type FuncValue, t
 import type { ModelContext } from './context';
 import type { CallSite } from './interfaces';
 import { checkLayout } from './layout';
-import { libOf, mergeHist, safely, showsShape, tensorsIn } from './support';
+import { defClassName, libOf, mergeHist, safely, showsShape, tensorsIn } from './support';
 import { attachSymbol, evalSymbol } from './symbols';
 import { defaultsOf } from './data-objects';
 import { adjustedInputRank } from '../../layers/keras/index';
@@ -214,8 +214,9 @@ export class Runs {
     const inputs = args.positional;
     const inputTensors = inputs.flatMap(tensorsIn);
     const state = run.state.get(layer.id);
+    const name = this.ctx.layers.nameOf(layer);
     const outcome = safely<LayerOutcome>(
-      () => layer.def.apply(layer.args, layerCallInputs(layer.def.callParams, args), this.env(this.ctx.layers.nameOf(layer), run), state),
+      () => layer.def.apply(layer.args, layerCallInputs(layer.def.callParams, args), this.env(name, run), state),
       { output: UNKNOWN },
     );
     if (outcome.state) run.state.set(layer.id, outcome.state);
@@ -232,8 +233,8 @@ export class Runs {
     // A tied parameter is counted once by the framework: which layer holds it is not ours to guess.
     const tied = this.ctx.layers.parametersReplaced(layer);
     const app: LayerApplication = {
-      name: this.ctx.layers.nameOf(layer),
-      type: layer.def.names[0].split('.').pop() ?? layer.qname,
+      name,
+      type: defClassName(layer.def),
       framework: layer.def.framework,
       definedAt: layer.range,
       appliedAt: site ?? layer.range,
@@ -263,7 +264,7 @@ export class Runs {
     const bound = bindArgs(def.params, args);
     const inputs = args.positional;
     const inputTensors = [...(receiver ? [receiver] : []), ...inputs.slice(receiver ? 1 : 0).flatMap(tensorsIn), ...[...args.keywords.values()].flatMap(tensorsIn)];
-    const opName = def.names[0].split('.').pop() ?? '';
+    const opName = defClassName(def);
     const outcome = safely<LayerOutcome>(() => def.apply(bound, inputs.map(toArgValue), this.env(opName, this.currentRun()), undefined), { output: UNKNOWN });
     const hist = mergeHist(inputTensors);
     const factory = inputTensors.length === 0;

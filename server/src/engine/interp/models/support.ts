@@ -1,5 +1,5 @@
 /** Small helpers shared by the model layer's modules. */
-import type { TensorLib } from '../../layers/types';
+import type { LayerDef, TensorLib } from '../../layers/types';
 import { ranked } from '../../shapes';
 import type { Dim, Framework, Shape } from '../../types';
 import { BudgetExceeded } from '../../budget';
@@ -46,6 +46,15 @@ export function showsShape(input: TensorVal | null): boolean {
 
 export function mergeHist(ts: TensorVal[]): Lineage | null {
   return joinLineage(ts.map((t) => t.hist));
+}
+
+const classNames = new WeakMap<LayerDef, string>();
+
+/** A def's class or function name (`Conv2d` of `torch.nn.Conv2d`), once per def: every layer made and applied asks. */
+export function defClassName(def: LayerDef): string {
+  let name = classNames.get(def);
+  if (name === undefined) classNames.set(def, (name = def.names[0].split('.').pop()!));
+  return name;
 }
 
 export function pairsOf(items: Value[]): [Value, Value][] {
