@@ -202,7 +202,9 @@ function movedChildren(root: SyntaxNode, text: string, tree: TreeIdentity, last:
   if (a > 0 && !sameNode(root.child(a - 1), old[a - 1], 0)) return null;
   const window: SyntaxNode[] = [];
   const stopAt = b < old.length ? old[b].start + delta : Infinity;
-  for (let n = root.child(a); n && n.startIndex < stopAt; n = n.nextSibling) window.push(n);
+  // By index, not `nextSibling`: a DocumentTree's root (pieces.ts) joins children of several
+  // trees, and a sibling link never leaves the tree it was parsed in.
+  for (let i = a, n = root.child(i); n && n.startIndex < stopAt; n = root.child(++i)) window.push(n);
   const suffixAt = a + window.length;
   if (b < old.length && !sameNode(root.child(suffixAt), old[b], delta)) return null;
   if (root.childCount !== suffixAt + old.length - b) return null;
