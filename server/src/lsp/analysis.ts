@@ -438,6 +438,7 @@ export class Analyzer {
   }
 
   private async runBatch(uris: string[]): Promise<void> {
+    await this.fetchFirstFacts(uris);
     const generation = this.configGeneration;
     const jobs: { doc: OpenDocument; settings: ServerSettings }[] = [];
     for (const uri of uris) {
@@ -631,6 +632,20 @@ export class Analyzer {
     } catch (e) {
       if (!(e instanceof IsolatedCrash)) throw e;
       return { stale: true };
+    }
+  }
+
+  /**
+   * A document edited again before any of its analyses' facts were fetched (within
+   * `FACTS_PREFETCH_MS` of opening it) gets its last analysis's facts before the next analysis
+   * starts: while that one runs, `recent` would have nothing to answer a hover from, and the
+   * fetch would wait behind it.
+   */
+  private async fetchFirstFacts(uris: string[]): Promise<void> {
+    for (const uri of uris) {
+      const a = this.completed.get(uri);
+      const held = this.lastFetched.get(uri);
+      if (a && this.unfetched.has(a) && a.generation === this.configGeneration && held?.generation !== this.configGeneration) await this.fetchFacts(a);
     }
   }
 
