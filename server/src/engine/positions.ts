@@ -1,3 +1,4 @@
+import { lastIndexAtMost } from './bisect';
 import { changedRegion, type ChangedRegion } from './text-region';
 import type { TextRange } from './types';
 
@@ -211,14 +212,7 @@ export class CellMap {
 
   /** The cell holding 0-based program line `line` (the last cell for a line past the end). */
   spanOf(line: number): CellSpan {
-    let lo = 0;
-    let hi = this.spans.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.spans[mid].firstLine <= line) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.spans[lo] ?? { cell: 1, firstLine: 0, lineCount: 0, fileLines: [], ipython: {} };
+    return this.spans[lastIndexAtMost(this.spans.length, (i) => this.spans[i].firstLine, line)] ?? { cell: 1, firstLine: 0, lineCount: 0, fileLines: [], ipython: {} };
   }
 
   toCell(index: LineIndex, offset: number): CellPosition {

@@ -11,6 +11,7 @@
  * resolves the same way. A module imported while it is still running (an import cycle) is handed
  * out as it is so far, as Python hands out a partially initialised module.
  */
+import { lastIndexAtMost } from '../bisect';
 import type { Meter } from '../budget';
 import type { Module } from '../syntax/ast';
 import { LineIndex, lineNumberName, linePlaceholder, PLACEHOLDER_OPEN, type CellSpan } from '../positions';
@@ -259,14 +260,7 @@ export class Program {
 
   /** The module holding `offset` (the entry for offsets in no imported module). */
   moduleAt(offset: number): LoadedModule {
-    let lo = 0;
-    let hi = this.modules.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.modules[mid].base <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.modules[lo];
+    return this.modules[lastIndexAtMost(this.modules.length, (i) => this.modules[i].base, offset)];
   }
 
   inEntry(r: TextRange): boolean {

@@ -8,6 +8,7 @@
  * charged to the meter. So a budget that runs out also stops the conversion, and the AST of
  * a huge file never exists all at once.
  */
+import { firstIndexWhere } from '../bisect';
 import type { Meter } from '../budget';
 import type { TextRange } from '../types';
 import type { Arg, ClassDef, Expr, FunctionDef, LazyStatement, Module, Param, Stmt, StrPart } from './ast';
@@ -216,14 +217,7 @@ function movedChildren(root: SyntaxNode, text: string, tree: TreeIdentity, last:
 
 /** The first index from `from` on whose child passes `test`, which holds for every child after one that passes (else `children.length`). */
 function firstIndex(children: Child[], from: number, test: (c: Child) => boolean): number {
-  let lo = from;
-  let hi = children.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (test(children[mid])) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+  return firstIndexWhere(from, children.length, (i) => test(children[i]));
 }
 
 /** Whether `node` is the last tree's child `child`, moved by `delta`. */

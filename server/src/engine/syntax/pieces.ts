@@ -25,6 +25,7 @@
  * tree-sitter's incremental re-parse from a tree of the whole text that every edit is recorded in.
  * test/engine/document-tree.test.ts compares the result with fresh parses on random edits.
  */
+import { firstIndexWhere, lastIndexAtMost } from '../bisect';
 import { newTreeId, type ParsedTree, type PythonParser, type ReadNode, type SyntaxNode, type TreeChanges, type TreeEdit } from './tree';
 
 /**
@@ -217,14 +218,7 @@ class Tops {
 
   /** The first index whose child satisfies `test` (which holds from some index on), or `count`. */
   firstWhere(test: (t: Top) => boolean): number {
-    let lo = 0;
-    let hi = this.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (test(this.at(mid))) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+    return firstIndexWhere(0, this.count, (i) => test(this.at(i)));
   }
 
   /** Runs of children [0, i). */
@@ -250,14 +244,8 @@ class Tops {
   /** The run holding child `i` and its index in the run. */
   locate(i: number): [Run, number] {
     // The last run starting at or before `i` (an empty run starts where the next one does).
-    let lo = 0;
-    let hi = this.runs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.firsts[mid] <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    return [this.runs[lo], i - this.firsts[lo]];
+    const r = lastIndexAtMost(this.runs.length, (j) => this.firsts[j], i);
+    return [this.runs[r], i - this.firsts[r]];
   }
 }
 
