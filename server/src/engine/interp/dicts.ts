@@ -145,3 +145,10 @@ export function dictMethod(d: DictValue, name: string, args: EvaluatedArgs, dept
       return undefined;
   }
 }
+
+/** A copy of a shared module's list or dict (`scope.ts`) keeps what was recorded of the original. */
+export function keepMarks(original: object, copy: object): void {
+  const depth = madeAtDepth.get(original);
+  if (depth !== undefined) madeAtDepth.set(copy, depth);
+  if (uncertainLength.has(original)) uncertainLength.add(copy);
+}

@@ -102,7 +102,7 @@ export class Imports {
   }
 
   private importStar(mod: LoadedModule, scope: Scope): void {
-    const all = mod.scope.lookup('__all__');
+    const all = mod.scope.peek('__all__');
     if (all && (all.t === 'list' || all.t === 'tuple')) {
       for (const item of all.items) {
         if (item.t === 'str') scope.set(item.v, this.attribute(mod, item.v) ?? UNKNOWN_V);

@@ -18,8 +18,8 @@ import { LineIndex, lineNumberName, linePlaceholder, PLACEHOLDER_OPEN, type Cell
 import { convertModuleAt } from '../syntax/convert';
 import type { ParsedTree } from '../syntax/tree';
 import type { ImportedModule, ModuleProvider, ModuleSource, TextRange } from '../types';
-import { Scope } from './scope';
-import { identityOf, immutableScope, type BodyEffects, type Lookup, type SharedEvaluation } from './shared-modules';
+import { containerReads, Scope } from './scope';
+import { identityOf, shareableScopes, type BodyEffects, type Lookup, type SharedEvaluation } from './shared-modules';
 
 /** Most modules one analysis loads; past it, imports are unknown (a bounded analysis). */
 const MAX_MODULES = 1000;
@@ -57,6 +57,11 @@ interface Recording {
   modules: LoadedModule[];
   /** False once it depends on something no other analysis would see alike (a partial or unshared module). */
   ok: boolean;
+  /**
+   * `containerReads()` when it started: an evaluation that read a shared list or dict (the
+   * running analysis's copy, which it may have changed) is not shared.
+   */
+  containerReads: number;
 }
 
 export class Program {
@@ -148,7 +153,7 @@ export class Program {
     mod.scope.module = mod;
     this.insert(mod);
     this.byName.set(name, mod);
-    const recording: Recording | null = shareable ? { mod, lookups: [], modules: [], ok: true } : null;
+    const recording: Recording | null = shareable ? { mod, lookups: [], modules: [], ok: true, containerReads: containerReads() } : null;
     if (recording) this.recordings.push(recording);
     let effects: BodyEffects;
     // A tree the host keeps is shared between analyses; one parsed here is disposed at the end.
@@ -163,13 +168,14 @@ export class Program {
       mod.running = false;
       if (recording) this.recordings.pop();
     }
-    if (recording && kept && recording.ok && effects.pure && immutableScope(mod)) {
+    const scopes = recording && effects.pure ? shareableScopes(mod) : null;
+    if (recording && kept && recording.ok && scopes && containerReads() === recording.containerReads) {
       const modules = [...new Set([...recording.modules, mod])];
-      store!.put(key!, { mod, lookups: uniqueLookups(recording.lookups), modules, steps: this.meter.used - stepsBefore, effects });
+      store!.put(key!, { mod, lookups: uniqueLookups(recording.lookups), modules, steps: this.meter.used - stepsBefore, effects }, scopes);
       lookup.mod = mod;
       for (const r of this.recordings) r.modules.push(mod);
     } else {
-      if (recording && (!effects.pure || !immutableScope(mod))) store!.markImpure(key!);
+      if (recording && !scopes) store!.markImpure(key!);
       this.spoilRecordings(0);
     }
     return mod;

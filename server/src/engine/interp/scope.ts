@@ -1,23 +1,39 @@
 /** Lexical scopes: module globals, function locals and class bodies. */
+import { keepMarks } from './dicts';
 import type { LoadedModule } from './program';
 import type { Value } from './values';
 
 /**
- * Writes of the running analysis to shared (frozen) module scopes, by scope: a module evaluated
- * once and shared by many analyses (`shared-modules.ts`) is copied on write, so one analysis's
- * binding (a submodule bound into its package) is never seen by another.
+ * What the running analysis keeps apart from the scopes shared between analyses (frozen: a
+ * module evaluated once and shared, `shared-modules.ts`, and the scopes its functions close over):
+ * its writes to them, by scope, so one analysis's binding (a submodule bound into its package)
+ * is never seen by another; and its own copies of the lists and dicts they hold, made on first
+ * read (by original, so two names for one list still name one copy), so what one analysis does
+ * to `_MODELS` or `__all__` (`append`, item assignment, `del`) no other analysis sees.
  */
-let overlay: WeakMap<Scope, Map<string, Value>> | null = null;
+interface Overlay {
+  writes: WeakMap<Scope, Map<string, Value>>;
+  copies: Map<Value, Value>;
+  /** Reads of a shared list or dict so far (`Program`: an evaluation that made one is not shared). */
+  containerReads: number;
+}
 
-/** Runs `f` with an overlay of its own for writes to frozen scopes (one per analysis). */
+let overlay: Overlay | null = null;
+
+/** Runs `f` with an overlay of its own for frozen scopes (one per analysis). */
 export function withScopeOverlay<T>(f: () => T): T {
   const saved = overlay;
-  overlay = new WeakMap();
+  overlay = { writes: new WeakMap(), copies: new Map(), containerReads: 0 };
   try {
     return f();
   } finally {
     overlay = saved;
   }
+}
+
+/** How many times the running analysis has read a list or dict of a shared scope. */
+export function containerReads(): number {
+  return overlay?.containerReads ?? 0;
 }
 
 export class Scope {
@@ -26,8 +42,10 @@ export class Scope {
   module?: LoadedModule;
   /** On a module's global scope: framework modules imported with `from X import *`. */
   starModules?: Set<string>;
-  /** A shared module's scope: never written again; writes go to the running analysis's overlay. */
-  private frozen = false;
+  /** A shared scope: never written again; writes go to the running analysis's overlay. */
+  private isFrozen = false;
+  /** A frozen scope's names whose values hold lists or dicts: each analysis reads its own copy. */
+  private mutable: Set<string> | null = null;
 
   constructor(
     readonly parent: Scope | null,
@@ -35,7 +53,7 @@ export class Scope {
   ) {}
 
   lookup(name: string): Value | undefined {
-    const v = (this.frozen ? overlay?.get(this)?.get(name) : undefined) ?? this.vars.get(name);
+    const v = this.isFrozen ? this.sharedValue(name) : this.vars.get(name);
     if (v !== undefined) return v;
     // Class bodies are not visible from the methods defined inside them (Python's rule).
     let p = this.parent;
@@ -43,35 +61,70 @@ export class Scope {
     return p?.lookup(name);
   }
 
+  /**
+   * `name`'s value in this scope alone, for a read that neither keeps nor changes it (a star
+   * import's `__all__`): a shared list this analysis has not read yet is as it was made, so it is
+   * not copied (nor counted as read).
+   */
+  peek(name: string): Value | undefined {
+    if (!this.isFrozen) return this.vars.get(name);
+    const v = this.vars.get(name);
+    const untouched = overlay && v !== undefined && this.mutable?.has(name) && !overlay.writes.get(this)?.has(name) && !overlay.copies.has(v);
+    return untouched ? v : this.sharedValue(name);
+  }
+
+  /** A frozen scope's value of `name` as the running analysis sees it: its write, else its copy of a list or dict, else the shared value. */
+  private sharedValue(name: string): Value | undefined {
+    const written = overlay?.writes.get(this)?.get(name);
+    if (written !== undefined) return written;
+    const v = this.vars.get(name);
+    if (v === undefined || !overlay || !this.mutable?.has(name)) return v;
+    overlay.containerReads++;
+    return copyContainers(v, overlay.copies);
+  }
+
   set(name: string, v: Value): void {
-    if (!this.frozen) return void this.vars.set(name, v);
+    if (!this.isFrozen) return void this.vars.set(name, v);
     if (!overlay) return;
-    let own = overlay.get(this);
-    if (!own) overlay.set(this, (own = new Map()));
+    let own = overlay.writes.get(this);
+    if (!own) overlay.writes.set(this, (own = new Map()));
     own.set(name, v);
   }
 
-  /** Makes the scope shared: from now on each analysis writes to its own overlay. */
+  get frozen(): boolean {
+    return this.isFrozen;
+  }
+
+  /** Makes the scope shared: from now on each analysis writes to its own overlay and reads its own copies of lists and dicts. */
   freeze(): void {
-    this.frozen = true;
+    if (this.isFrozen) return;
+    this.isFrozen = true;
+    for (const [k, v] of this.vars) if (holdsContainer(v)) (this.mutable ??= new Set()).add(k);
   }
 
   get size(): number {
-    return this.current().size;
+    const own = this.isFrozen ? overlay?.writes.get(this) : undefined;
+    if (!own) return this.vars.size;
+    let added = 0;
+    for (const k of own.keys()) if (!this.vars.has(k)) added++;
+    return this.vars.size + added;
   }
 
   has(name: string): boolean {
-    return this.current().has(name);
+    return this.vars.has(name) || (this.isFrozen && !!overlay?.writes.get(this)?.has(name));
   }
 
   entries(): IterableIterator<[string, Value]> {
     return this.current().entries();
   }
 
-  /** The variables as the running analysis sees them (a frozen scope's merged with its overlay). */
+  /** The variables as the running analysis sees them (a frozen scope's merged with its overlay, lists and dicts copied). */
   private current(): Map<string, Value> {
-    const own = this.frozen ? overlay?.get(this) : undefined;
-    return own ? new Map([...this.vars, ...own]) : this.vars;
+    if (!this.isFrozen || !overlay || (!this.mutable && !overlay.writes.has(this))) return this.vars;
+    const out = new Map<string, Value>();
+    for (const k of this.vars.keys()) out.set(k, this.sharedValue(k)!);
+    for (const [k, v] of overlay.writes.get(this) ?? []) out.set(k, v);
+    return out;
   }
 
   /** A copy for exploring one branch of an `if` whose test is unknown. */
@@ -85,11 +138,40 @@ export class Scope {
 
   /** Adopts the variables of a forked scope. */
   replaceWith(other: Scope): void {
-    if (this.frozen) {
+    if (this.isFrozen) {
       for (const [k, v] of other.entries()) this.set(k, v);
       return;
     }
     this.vars.clear();
     for (const [k, v] of other.vars) this.vars.set(k, v);
   }
+}
+
+/** Whether a value holds a list or dict (itself, or in a tuple): what an analysis may change in place. */
+function holdsContainer(v: Value): boolean {
+  return v.t === 'list' || v.t === 'dict' || (v.t === 'tuple' && v.items.some(holdsContainer));
+}
+
+/**
+ * The running analysis's copy of a shared value's lists and dicts (and the tuples holding them),
+ * made once per original (`copies`), so aliases and cycles are kept; anything else is shared as
+ * it is (functions and classes read their module's values through its frozen scope again).
+ */
+function copyContainers(v: Value, copies: Map<Value, Value>): Value {
+  if (v.t !== 'list' && v.t !== 'dict' && v.t !== 'tuple') return v;
+  const done = copies.get(v);
+  if (done) return done;
+  if (v.t === 'tuple' && !holdsContainer(v)) return v;
+  if (v.t === 'dict') {
+    const copy = { ...v, entries: [] as [Value, Value][] };
+    copies.set(v, copy);
+    keepMarks(v, copy);
+    for (const [k, x] of v.entries) copy.entries.push([copyContainers(k, copies), copyContainers(x, copies)]);
+    return copy;
+  }
+  const copy = { ...v, items: [] as Value[] };
+  copies.set(v, copy);
+  keepMarks(v, copy);
+  for (const x of v.items) copy.items.push(copyContainers(x, copies));
+  return copy;
 }

@@ -4,19 +4,24 @@
  * once, not 50 times.
  *
  * A module's evaluation is reusable when it is a pure function of its text, the modules it
- * imports and the options: its body made no model values (layers, objects, tensors), called no
- * function, and left only values nothing mutates in place in its scope (numbers, strings,
- * tuples of them, functions, classes, other shared modules). Its key is its path, its text (the
+ * imports and the options: its body made no model values (layers, objects, tensors), read no
+ * list or dict of another shared module (the running analysis's copy, which it may have
+ * changed), and left in its scope only values no analysis changes in place where another could
+ * see it (`shareableScopes`): numbers, strings, tuples, functions, classes, other shared modules,
+ * and lists and dicts read through a scope. Its key is its path, its text (the
  * host's content hash when given) and the options; every name lookup its evaluation made (its
  * imports', transitively, misses included) is recorded with what it found, and a reuse checks
  * each against the analysis's own resolution, so a new module that now shadows an import is
  * never answered with the old evaluation. A shared module's offsets are fixed (it lives in a
- * region of offsets of its own, far above any analysed text), its scope is frozen (writes go to
- * the running analysis's overlay, `scope.ts`), and a reuse charges the steps the evaluation
- * took, so budgets behave as in a fresh analysis.
+ * region of offsets of its own, far above any analysed text); its scope and the scopes its
+ * functions close over are frozen: writes go to the running analysis's overlay and each list or
+ * dict read from them is the analysis's own copy (`scope.ts`), so `_MODELS['x'] = f` or
+ * `__all__.append(...)` in one file is never seen by another. A reuse charges the steps the
+ * evaluation took, so budgets behave as in a fresh analysis.
  */
 import type { AnalyzeOptions, ModuleSource } from '../types';
 import type { LoadedModule } from './program';
+import type { Scope } from './scope';
 import type { Value } from './values';
 
 /** Shared modules live at offsets from here on (far above any text one analysis holds). */
@@ -93,8 +98,9 @@ export class SharedModules {
     return base;
   }
 
-  put(key: string, evaluation: SharedEvaluation): void {
-    evaluation.mod.scope.freeze();
+  /** Shares an evaluation; `scopes` (`shareableScopes`) are frozen. */
+  put(key: string, evaluation: SharedEvaluation, scopes: Scope[]): void {
+    for (const s of scopes) s.freeze();
     evaluation.mod.shared = evaluation;
     this.byKey.delete(key);
     this.byKey.set(key, evaluation);
@@ -114,36 +120,70 @@ export function identityOf(source: ModuleSource): string {
   return source.hash ?? source.text;
 }
 
-/** Whether every value of a module's scope is one no analysis mutates in place. */
-export function immutableScope(mod: LoadedModule): boolean {
-  const seen = new Set<Value>();
-  for (const [, v] of mod.scope.entries()) if (!immutable(v, mod, seen, 0)) return false;
-  return true;
+/**
+ * The scopes to freeze for sharing a module's evaluation (its own and those its functions and
+ * classes close over: the locals of a factory call), or null when a value could be changed in
+ * place by one analysis and seen by another. Lists and dicts are shared only where every read
+ * goes through a frozen scope, which gives each analysis its own copy (`scope.ts`): as a
+ * variable's value or inside one. A class attribute is read without a scope, so a class holding
+ * one is not shared; nor are objects, layers, tensors or bound methods.
+ */
+export function shareableScopes(mod: LoadedModule): Scope[] | null {
+  const walk = new ShareWalk(mod);
+  return walk.scope(mod.scope) ? [...walk.scopes] : null;
 }
 
-function immutable(v: Value, self: LoadedModule, seen: Set<Value>, depth: number): boolean {
-  if (seen.has(v)) return true;
-  if (depth > MAX_VALUE_DEPTH) return false;
-  seen.add(v);
-  switch (v.t) {
-    case 'unknown':
-    case 'num':
-    case 'str':
-    case 'bool':
-    case 'none':
-    case 'range':
-    case 'ext':
-      return true;
-    case 'tuple':
-      return v.items.every((x) => immutable(x, self, seen, depth + 1));
-    case 'module':
-      return !v.mod || v.mod === self || v.mod.shared !== undefined;
-    case 'func':
-      return v.self === undefined;
-    case 'class':
-      return v.bases.every((b) => immutable(b, self, seen, depth + 1)) && [...v.attrs.values()].every((x) => immutable(x, self, seen, depth + 1));
-    default:
-      return false;
+class ShareWalk {
+  readonly scopes = new Set<Scope>();
+  /** Values looked at: true when only as read through a scope (the laxer case, where lists are copied). */
+  private readonly seen = new Map<Value, boolean>();
+
+  constructor(private readonly self: LoadedModule) {}
+
+  /**
+   * A scope and those around it, up to its module's: another module's must be a shared one's
+   * (this module's may be a fork, a branch whose test was unknown, where a function was defined).
+   */
+  scope(from: Scope): boolean {
+    for (let s: Scope | null = from; s; s = s.parent) {
+      if (this.scopes.has(s) || s.frozen) return true;
+      if (s.kind === 'module' && s.module !== this.self) return s.module?.shared !== undefined;
+      this.scopes.add(s);
+      // A class body's names are read only as the class's attributes.
+      for (const [, v] of s.entries()) if (!this.value(v, s.kind !== 'class', 0)) return false;
+    }
+    return true;
+  }
+
+  value(v: Value, viaScope: boolean, depth: number): boolean {
+    const before = this.seen.get(v);
+    if (before === false || (before === true && viaScope)) return true;
+    if (depth > MAX_VALUE_DEPTH) return false;
+    this.seen.set(v, viaScope);
+    switch (v.t) {
+      case 'unknown':
+      case 'num':
+      case 'str':
+      case 'bool':
+      case 'none':
+      case 'range':
+      case 'ext':
+        return true;
+      case 'tuple':
+        return v.items.every((x) => this.value(x, viaScope, depth + 1));
+      case 'list':
+        return viaScope && v.items.every((x) => this.value(x, true, depth + 1));
+      case 'dict':
+        return viaScope && v.entries.every(([k, x]) => this.value(k, true, depth + 1) && this.value(x, true, depth + 1));
+      case 'module':
+        return !v.mod || v.mod === this.self || v.mod.shared !== undefined;
+      case 'func':
+        return v.self === undefined && this.scope(v.closure);
+      case 'class':
+        return v.bases.every((b) => this.value(b, false, depth + 1)) && [...v.attrs.values()].every((x) => this.value(x, false, depth + 1)) && this.scope(v.closure);
+      default:
+        return false;
+    }
   }
 }
 
