@@ -17,7 +17,7 @@ import type { AnalysisResult, AnalyzeOptions, Diagnostic, ModelSummary, TensorFa
 import type { EvaluatedArgs } from './bind';
 import { BUILTIN_NAMES, callBuiltin, callMath, callStrMethod, STR_METHODS } from './builtins';
 import { callDict, lengthUnknown, madeAt, newDict, setDictItem } from './dicts';
-import { canonicalName } from './names';
+import { canonicalMember, canonicalName } from './names';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
 import type { InterpreterHost, ModelLayer } from './models/interfaces';
@@ -461,7 +461,7 @@ export class Interpreter implements InterpreterHost {
   }
 
   private importedName(module: string, name: string): Value {
-    const path = canonicalName(`${module}.${name}`);
+    const path = canonicalMember(module, name);
     if (findLayer(path) || this.models.isKnownClass(path)) return { t: 'ext', path };
     // `from mxnet import gluon, nd`: submodules.
     return /^[a-z_0-9]+$/.test(name) ? { t: 'module', path } : { t: 'ext', path };
@@ -942,7 +942,7 @@ export class Interpreter implements InterpreterHost {
     if (v) return v;
     if (BUILTIN_NAMES.has(id) || id === 'super' || id === 'print' || id === 'isinstance') return { t: 'ext', path: `builtins.${id}` };
     for (const m of moduleScope(scope).starModules ?? []) {
-      const path = canonicalName(`${m}.${id}`);
+      const path = canonicalMember(m, id);
       if (findLayer(path) || this.models.isKnownClass(path)) return { t: 'ext', path };
     }
     return UNKNOWN_V;
@@ -954,12 +954,12 @@ export class Interpreter implements InterpreterHost {
         if (obj.mod) return this.imports.attribute(obj.mod, name) ?? UNKNOWN_V;
         const stub = this.imports.frameworkAttribute(obj.path, name);
         if (stub) return stub;
-        const path = canonicalName(`${obj.path}.${name}`);
+        const path = canonicalMember(obj.path, name);
         if (findLayer(path) || this.models.isKnownClass(path)) return { t: 'ext', path };
         return /^[a-z_0-9]+$/.test(name) && !findLayer(path) ? { t: 'module', path } : { t: 'ext', path };
       }
       case 'ext':
-        return { t: 'ext', path: canonicalName(`${obj.path}.${name}`) };
+        return { t: 'ext', path: canonicalMember(obj.path, name) };
       case 'object': {
         const a = obj.attrs.get(name) ?? (name === 'training' ? trainingAttribute(obj) : undefined);
         if (a) return a;
