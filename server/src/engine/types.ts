@@ -112,7 +112,7 @@ export interface LayerApplication {
   reused: boolean;
   /** The module file the ranges are in, when not the summary's own file (`ModuleSource.path`). */
   file?: string;
-  /** The layer's arguments, defaults applied, as plain values; one the code does not show is absent (for `shapelint port`). */
+  /** The layer's arguments, defaults applied, as plain values; one the code does not show is absent (for `shapelint port`: only with `recordOps`). */
   args?: Record<string, PlainArg>;
   /** Per input tensor: the index in the run's layers of the application that made it, -1 for the model's input, null when not traceable. */
   inputsFrom?: (number | null)[];

@@ -13,12 +13,16 @@ export interface EvaluatedArgs {
 
 export class Bound implements BoundArgs {
   constructor(
+    /** The values given, by parameter name (a variadic parameter's always): defaults are read from `params`. */
     private readonly values: Map<string, ArgValue>,
     private readonly given: Set<string>,
     readonly extraKeywords: string[],
     /** Raw interpreter values, for callers that need more than ArgValues. */
     readonly raw: Map<string, Value>,
     readonly positionalCount = 0,
+    private readonly params: ParamSpec[] = [],
+    /** `*args`/`**kwargs` of unknown content were passed: a parameter not given is unknown, not its default. */
+    private readonly opaque = false,
   ) {}
 
   extra(name: string): ArgValue | undefined {
@@ -27,7 +31,13 @@ export class Bound implements BoundArgs {
   }
 
   get(name: string): ArgValue | undefined {
-    return this.values.get(name);
+    const v = this.values.get(name);
+    if (v !== undefined) return v;
+    // Not given: the default, looked up when asked (most of a layer's many parameters are
+    // never given and never read; a map of them all per construction was 4% of what a check allocated).
+    const p = specsOf(this.params).get(name);
+    if (!p) return undefined;
+    return this.opaque ? UNKNOWN : p.default;
   }
 
   explicit(name: string): boolean {
@@ -42,7 +52,7 @@ export class Bound implements BoundArgs {
       values.set(k, v);
       given.add(k);
     }
-    return new Bound(values, given, this.extraKeywords, this.raw, this.positionalCount);
+    return new Bound(values, given, this.extraKeywords, this.raw, this.positionalCount, this.params, this.opaque);
   }
 }
 
@@ -68,7 +78,7 @@ export function bindArgs(params: ParamSpec[], args: EvaluatedArgs): Bound {
     }
   }
   const extra: string[] = [];
-  const known = paramNames(params);
+  const known = specsOf(params);
   for (const [k, v] of args.keywords) {
     if (!known.has(k)) {
       extra.push(k);
@@ -79,22 +89,20 @@ export function bindArgs(params: ParamSpec[], args: EvaluatedArgs): Bound {
     raw.set(k, v);
     given.add(k);
   }
-  for (const p of params) {
-    if (values.has(p.name)) continue;
-    // With opaque *args/**kwargs we cannot know what was passed: unknown, not the default.
-    if (args.opaque) values.set(p.name, UNKNOWN);
-    else if (p.default !== undefined) values.set(p.name, p.default);
-  }
-  return new Bound(values, given, extra, raw, args.positional.length);
+  return new Bound(values, given, extra, raw, args.positional.length, params, args.opaque);
 }
 
-/** The names of a def's parameters, once per parameter list (the catalogue's lists are fixed). */
-const namesOf = new WeakMap<ParamSpec[], Set<string>>();
+/** The parameters of a def by name (the first of a name), once per parameter list (the catalogue's lists are fixed). */
+const specsByList = new WeakMap<ParamSpec[], Map<string, ParamSpec>>();
 
-function paramNames(params: ParamSpec[]): Set<string> {
-  let names = namesOf.get(params);
-  if (!names) namesOf.set(params, (names = new Set(params.map((p) => p.name))));
-  return names;
+function specsOf(params: ParamSpec[]): Map<string, ParamSpec> {
+  let specs = specsByList.get(params);
+  if (!specs) {
+    specs = new Map();
+    for (const p of params) if (!specs.has(p.name)) specs.set(p.name, p);
+    specsByList.set(params, specs);
+  }
+  return specs;
 }
 
 export function toArgValue(v: Value): ArgValue {

@@ -9,7 +9,7 @@
  * does (via `Program`).
  */
 import type { Stmt } from '../syntax/ast';
-import { canonicalName } from './names';
+import { canonicalMember, canonicalName } from './names';
 import type { LoadedModule, ModuleRunner, Program } from './program';
 import type { Scope } from './scope';
 import { UNKNOWN_V, type Value } from './values';
@@ -95,7 +95,7 @@ export class Imports {
     const canonical = canonicalName(path);
     const owner = this.program.has(canonical) ? this.load(canonical) : null;
     if (owner) return this.attribute(owner, name);
-    const full = canonicalName(`${path}.${name}`);
+    const full = canonicalMember(path, name);
     if (!/^[a-z_0-9]+$/.test(name) || !this.program.has(full)) return null;
     const sub = this.load(full);
     return sub ? moduleValue(sub) : null;

@@ -17,7 +17,7 @@ import type { AnalysisResult, AnalyzeOptions, Diagnostic, ModelSummary, TensorFa
 import type { EvaluatedArgs } from './bind';
 import { BUILTIN_NAMES, callBuiltin, callMath, callStrMethod, STR_METHODS } from './builtins';
 import { callDict, lengthUnknown, madeAt, newDict, setDictItem } from './dicts';
-import { canonicalName } from './names';
+import { canonicalMember, canonicalName } from './names';
 import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
 import type { InterpreterHost, ModelLayer } from './models/interfaces';
@@ -461,7 +461,7 @@ export class Interpreter implements InterpreterHost {
   }
 
   private importedName(module: string, name: string): Value {
-    const path = canonicalName(`${module}.${name}`);
+    const path = canonicalMember(module, name);
     if (findLayer(path) || this.models.isKnownClass(path)) return { t: 'ext', path };
     // `from mxnet import gluon, nd`: submodules.
     return /^[a-z_0-9]+$/.test(name) ? { t: 'module', path } : { t: 'ext', path };
@@ -942,7 +942,7 @@ export class Interpreter implements InterpreterHost {
     if (v) return v;
     if (BUILTIN_NAMES.has(id) || id === 'super' || id === 'print' || id === 'isinstance') return { t: 'ext', path: `builtins.${id}` };
     for (const m of moduleScope(scope).starModules ?? []) {
-      const path = canonicalName(`${m}.${id}`);
+      const path = canonicalMember(m, id);
       if (findLayer(path) || this.models.isKnownClass(path)) return { t: 'ext', path };
     }
     return UNKNOWN_V;
@@ -954,12 +954,12 @@ export class Interpreter implements InterpreterHost {
         if (obj.mod) return this.imports.attribute(obj.mod, name) ?? UNKNOWN_V;
         const stub = this.imports.frameworkAttribute(obj.path, name);
         if (stub) return stub;
-        const path = canonicalName(`${obj.path}.${name}`);
+        const path = canonicalMember(obj.path, name);
         if (findLayer(path) || this.models.isKnownClass(path)) return { t: 'ext', path };
         return /^[a-z_0-9]+$/.test(name) && !findLayer(path) ? { t: 'module', path } : { t: 'ext', path };
       }
       case 'ext':
-        return { t: 'ext', path: canonicalName(`${obj.path}.${name}`) };
+        return { t: 'ext', path: canonicalMember(obj.path, name) };
       case 'object': {
         const a = obj.attrs.get(name) ?? (name === 'training' ? trainingAttribute(obj) : undefined);
         if (a) return a;
@@ -1051,7 +1051,8 @@ export class Interpreter implements InterpreterHost {
 
   evalArgs(args: Arg[], scope: Scope): EvaluatedArgs {
     const positional: Value[] = [];
-    const keywords = new Map<string, Value>();
+    // Most calls pass no keyword: they share one empty map (nothing writes to a call's keywords after this).
+    const keywords = passesKeywords(args) ? new Map<string, Value>() : NO_KEYWORDS;
     let opaque = false;
     let unknownStar = false;
     for (const a of args) {
@@ -1165,11 +1166,17 @@ export class Interpreter implements InterpreterHost {
    * list cost 100 million steps there, uncharged.
    */
   private boundedArgs(args: EvaluatedArgs): EvaluatedArgs {
-    const all = [...args.positional, ...args.keywords.values()];
-    if (all.every((v) => this.fitsDeeply(v))) return args;
+    if (this.allFitDeeply(args)) return args;
     const keywords = new Map<string, Value>();
     for (const [k, v] of args.keywords) keywords.set(k, this.fitForModels(v));
     return { positional: args.positional.map((v) => this.fitForModels(v)), keywords, opaque: args.opaque };
+  }
+
+  /** `fitsDeeply` of each argument in turn, positional then keywords, up to the first that does not fit. */
+  private allFitDeeply(args: EvaluatedArgs): boolean {
+    for (const v of args.positional) if (!this.fitsDeeply(v)) return false;
+    for (const v of args.keywords.values()) if (!this.fitsDeeply(v)) return false;
+    return true;
   }
 
   private fitForModels(v: Value): Value {
@@ -1230,6 +1237,14 @@ function sliceValue(obj: Value & { t: 'tuple' | 'list' | 'str' }, lo: Value, hi:
 }
 
 export type { ObjectValue };
+
+/** The keywords of every call that passes none (never written to). */
+const NO_KEYWORDS: Map<string, Value> = new Map();
+
+function passesKeywords(args: Arg[]): boolean {
+  for (const a of args) if (a.name || a.star === '**') return true;
+  return false;
+}
 
 /** Size attributes a torch.nn module keeps exactly as its constructor got them (`model.fc.in_features`). */
 const TORCH_SIZE_ATTRIBUTES = new Set(['in_features', 'out_features', 'in_channels', 'out_channels', 'num_features', 'embed_dim', 'num_heads', 'groups', 'input_size', 'hidden_size', 'num_layers', 'num_embeddings', 'embedding_dim']);

@@ -55,6 +55,27 @@ export function canonicalName(path: string): string {
   return hit;
 }
 
+const memberCache = new Map<string, Map<string, string>>();
+
+/**
+ * The canonical name of `name` in `path` (`canonicalName` of the dotted join), memoised by the
+ * two parts: attribute reads of modules (`nn.Conv2d`) are among the interpreter's most frequent
+ * steps, and this way a read builds no joined string.
+ */
+export function canonicalMember(path: string, name: string): string {
+  let members = memberCache.get(path);
+  if (members === undefined) {
+    members = new Map();
+    if (memberCache.size < 10_000) memberCache.set(path, members);
+  }
+  let hit = members.get(name);
+  if (hit === undefined) {
+    hit = canonicalName(`${path}.${name}`);
+    if (members.size < 10_000) members.set(name, hit);
+  }
+  return hit;
+}
+
 function computeCanonical(path: string): string {
   let p = path;
   if (p === 'mxnet.nd') return 'mxnet.ndarray';

@@ -42,7 +42,7 @@ export function placeResults(program: Program, result: InterpretResult, marks?: 
   const placeTensor = (t: TensorFact) => {
     const p = place(t.range);
     if (!p) return;
-    const fact = { ...t, range: p.range };
+    const fact = p.range === t.range ? t : { ...t, range: p.range };
     if (p.file === undefined) tensors.push(fact);
     else bucket(p.file).tensors.push(fact);
   };
@@ -56,7 +56,7 @@ export function placeResults(program: Program, result: InterpretResult, marks?: 
       range: p.range,
       inputSource: m.inputSource && samePlace(place(m.inputSource), p.file),
       // A library model's layers are in the stub: they are shown at the user's call that built it.
-      layers: m.library ? m.layers.map((l) => ({ ...l, appliedAt: p.range, definedAt: p.range })) : m.layers.flatMap((l) => placeLayer(program, l, p.file)),
+      layers: m.library ? m.layers.map((l) => ({ ...l, appliedAt: p.range, definedAt: p.range })) : placeLayers(program, m.layers, p.file),
     };
     if (p.file === undefined) models.push(summary);
     else bucket(p.file).models.push(summary);
@@ -98,11 +98,14 @@ interface Placed {
   file: string | undefined;
 }
 
+/** `r` in its module's file; `r` itself when that changes nothing (the analysed file's ranges, mostly), so callers can keep what holds it. */
 function placeRange(program: Program, r: TextRange): Placed | null {
   const m: LoadedModule = program.moduleAt(r.start);
   if (m.source?.stub) return null;
+  const file = m.source?.path;
+  if (m.base === 0 && r.start <= r.end && r.end <= m.end) return { range: r, file };
   const end = Math.min(r.end, m.end);
-  return { range: { start: r.start - m.base, end: Math.max(r.start, end) - m.base }, file: m.source?.path };
+  return { range: { start: r.start - m.base, end: Math.max(r.start, end) - m.base }, file };
 }
 
 function samePlace(p: Placed | null, file: string | undefined): TextRange | null {
@@ -128,12 +131,24 @@ function placeDiagnostic(program: Program, d: Diagnostic): Diagnostic[] {
   return [placed];
 }
 
-function placeLayer(program: Program, l: LayerApplication, summaryFile: string | undefined): LayerApplication[] {
+function placeLayers(program: Program, layers: LayerApplication[], summaryFile: string | undefined): LayerApplication[] {
+  const out: LayerApplication[] = [];
+  for (const l of layers) {
+    const placed = placeLayer(program, l, summaryFile);
+    if (placed) out.push(placed);
+  }
+  return out;
+}
+
+/** `l` in its file; `l` itself when placing changes nothing (most layers of a file without imports). */
+function placeLayer(program: Program, l: LayerApplication, summaryFile: string | undefined): LayerApplication | null {
   const applied = placeRange(program, l.appliedAt);
-  if (!applied) return [];
+  if (!applied) return null;
   const defined = placeRange(program, l.definedAt);
   const definedAt = defined && defined.file === applied.file ? defined.range : applied.range;
+  const file = applied.file !== summaryFile && applied.file !== undefined ? applied.file : undefined;
+  if (applied.range === l.appliedAt && definedAt === l.definedAt && file === undefined && l.file === undefined) return l;
   const out: LayerApplication = { ...l, appliedAt: applied.range, definedAt };
-  if (applied.file !== summaryFile && applied.file !== undefined) out.file = applied.file;
-  return [out];
+  if (file !== undefined) out.file = file;
+  return out;
 }

@@ -15,14 +15,21 @@ export const ALL_LAYERS: readonly LayerDef[] = [...torchLayers, ...kerasLayers, 
 const byName = new Map<string, LayerDef>();
 for (const def of ALL_LAYERS) for (const n of def.names) byName.set(n, def);
 
+/** Names `findLayer` found no def for (most names read are no layer: `torch.randn`, `np.zeros`). */
+const noLayer = new Set<string>();
+
 /** The catalogued def, else (Keras) a def that keeps an unknown layer in the model. */
 export function findLayer(qualifiedName: string): LayerDef | undefined {
-  return (
-    byName.get(qualifiedName) ??
+  const def = byName.get(qualifiedName);
+  if (def !== undefined) return def;
+  // The fallbacks below answer from the name alone: a name found no layer once never is one.
+  if (noLayer.has(qualifiedName)) return undefined;
+  const found =
     unknownTorchModule(qualifiedName) ??
     kerasFallbackLayer(qualifiedName) ??
     unknownGluonBlock(qualifiedName) ??
     unknownMxnetOp(qualifiedName) ??
-    lossClass(qualifiedName)
-  );
+    lossClass(qualifiedName);
+  if (found === undefined && noLayer.size < 50_000) noLayer.add(qualifiedName);
+  return found;
 }

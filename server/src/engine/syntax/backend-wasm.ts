@@ -213,13 +213,16 @@ function copyWithCursor(m: CursorExports, tree: Tree, grammar: GrammarTables, so
     // onto an array one by one left most of each array's room unused).
     const parents: CopiedNode[] = [];
     const starts: number[] = [];
+    // A stack of copies up to `top` (entries above it are stale): setting an array's length to
+    // shrink it is a runtime call, and it ran once per node with children.
     const copied: CopiedNode[] = [];
+    let top = 0;
     // Null after a token left out (a leaf: there is nothing below it to copy).
     let current: CopiedNode | null = root;
     for (;;) {
       if (current && m._ts_tree_cursor_goto_first_child_wasm(t)) {
         parents.push(current);
-        starts.push(copied.length);
+        starts.push(top);
       } else {
         while (!m._ts_tree_cursor_goto_next_sibling_wasm(t)) {
           // Back at the subtree's root: the cursor never leaves it.
@@ -227,8 +230,8 @@ function copyWithCursor(m: CursorExports, tree: Tree, grammar: GrammarTables, so
           m._ts_tree_cursor_goto_parent_wasm(t);
           const done = parents.pop()!;
           const start = starts.pop()!;
-          if (copied.length > start) done.children = copied.slice(start);
-          copied.length = start;
+          if (top > start) done.children = copied.slice(start, top);
+          top = start;
         }
       }
       const parent = parents[parents.length - 1];
@@ -244,7 +247,7 @@ function copyWithCursor(m: CursorExports, tree: Tree, grammar: GrammarTables, so
         m._ts_tree_cursor_goto_parent_wasm(t);
       }
       current = read(type, isNamed, field);
-      copied.push(current);
+      copied[top++] = current;
     }
   } finally {
     m._ts_tree_cursor_delete_wasm(t);

@@ -26,8 +26,18 @@ export function keptInCopy(isNamed: boolean, field: number, parentType: string):
   return isNamed || field > 0 || TOKENS_READ_UNDER.has(parentType);
 }
 
+function isMeaningful(c: CopiedNode): boolean {
+  return c.isNamed && c.type !== 'comment';
+}
+
+function allMeaningful(children: readonly CopiedNode[]): boolean {
+  for (const c of children) if (!isMeaningful(c)) return false;
+  return true;
+}
+
 /** The children of every leaf (most nodes are leaves: one shared array instead of one each). */
-const NO_CHILDREN: readonly CopiedNode[] = Object.freeze([]);
+// Not frozen: a frozen array has a map of its own, and loops over children (most of the conversion) would see two kinds of array.
+const NO_CHILDREN: readonly CopiedNode[] = [];
 
 export class CopiedNode implements ReadNode {
   /** Set by the copy once every child is copied. */
@@ -76,9 +86,13 @@ export class CopiedNode implements ReadNode {
     return c && c.field > 0 ? this.source.fields[c.field] ?? null : null;
   }
 
-  /** The named children that are not comments (what the conversion reads of most nodes), kept: the conversion asks several times. */
+  /**
+   * The named children that are not comments (what the conversion reads of most nodes), kept: the
+   * conversion asks several times. Most often that is every child (the copy leaves out most
+   * tokens): then the children themselves, not a copy of them.
+   */
   meaningfulChildren(): readonly CopiedNode[] {
-    return (this.meaningful ??= this.children.filter((c) => c.isNamed && c.type !== 'comment'));
+    return (this.meaningful ??= allMeaningful(this.children) ? this.children : this.children.filter(isMeaningful));
   }
 
   private namedChildren(): readonly CopiedNode[] {

@@ -247,8 +247,9 @@ export class Runs {
       trainableParams: tied ? null : outcome.trainableParams === undefined ? (outcome.params === undefined ? 0 : outcome.params) : outcome.trainableParams,
       trace: outcome.trace ?? [],
       reused,
-      args: plainArgs(layer.def, layer.args),
     };
+    // Only `shapelint port` reads a layer's arguments (it analyses with `recordOps`).
+    if (this.ctx.host.options.recordOps) app.args = plainArgs(layer.def, layer.args);
     this.apps.set(appId, { app, layerId: layer.id, inputHist, inputIds: inputTensors.map((t) => t.hist?.id ?? null), stubPath: layer.stubPath, builtAt: layer.builtAt });
     run.apps.push(appId);
     if (outcome.issue) {

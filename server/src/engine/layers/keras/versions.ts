@@ -67,8 +67,10 @@ export function semanticsOf(probe: KerasVersionProbe | undefined): KerasSemantic
   return probe ? probe.semantics() : 'keras3';
 }
 
+/** The class name of a def's first name (`Conv2D`): several checks ask at every Keras layer call, so no split array. */
 function className(def: LayerDef): string {
-  return def.names[0].split('.').pop() ?? def.names[0];
+  const name = def.names[0];
+  return name.slice(name.lastIndexOf('.') + 1);
 }
 
 function legacyKeywords(args: BoundArgs): string[] {
