@@ -128,3 +128,27 @@ async function waitFor(predicate: () => boolean, ms = 5_000): Promise<boolean> {
   }
   return predicate();
 }
+
+test('pull mode: an edit of a document pulled since its last change is analysed before its pull arrives; one edited unseen waits for its pull', { timeout: 60_000 }, async () => {
+  // The analysis process dies on the marker and the server logs which document it was analysing:
+  // the log shows which edits started an analysis of their own, without any pull.
+  const ABORT = 'TEST-ABORT-EAGER';
+  const { client } = await TestClient.start({ pull: true, settings: () => ({}), env: { SHAPELINT_TEST_FAULT: `abort:${ABORT}` } });
+  const failures = (name: string) =>
+    client.notifications.filter((n) => n.method === 'window/logMessage' && (n.params as { message: string }).message.includes(`analysis of untitled:${name} failed`));
+  try {
+    await client.open('untitled:shown.py', 'x = 1\n');
+    await client.pullDiagnostics('untitled:shown.py');
+    await client.open('untitled:unseen.py', 'y = 2\n');
+    const marker = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: `# ${ABORT}\n` };
+    // The unseen document's edit comes first: had it started an analysis, that one would crash (and be logged) first.
+    await client.change('untitled:unseen.py', [marker]);
+    await client.change('untitled:shown.py', [marker]);
+    assert.ok(await waitFor(() => failures('shown.py').length > 0), 'the shown document was analysed without a pull');
+    assert.equal(failures('unseen.py').length, 0, 'the unseen document waits for its pull');
+    // Pulled now, the unseen document is analysed (and fails like the other).
+    assert.deepEqual((await client.pullDiagnostics('untitled:unseen.py')).map((d) => d.code), ['analysis-failed']);
+  } finally {
+    assert.equal(await client.stop(), 0);
+  }
+});

@@ -106,6 +106,8 @@ class ShapelintServer {
    * not pushed again: an edited module's dependents whose results did not change cost nothing.
    */
   private readonly published = new Map<string, { version: number; diagnostics: LspDiagnostic[] }>();
+  /** Documents (not notebooks) the client pulled diagnostics for since their last change. */
+  private readonly pulledSinceChange = new Set<string>();
 
   constructor(private readonly connection: Connection) {
     this.settings = new SettingsCache((uri) => this.fetchSettings(uri));
@@ -145,6 +147,10 @@ class ShapelintServer {
       const rejected = doc.applyChanges(contentChanges, textDocument.version ?? doc.version + 1);
       if (rejected) c.console.error(`shapelint: ${doc.uri}: ${rejected}`);
       else this.documentChanged(doc.uri);
+      // A document the client pulled since its last change (one it shows) is pulled again after this
+      // one: its analysis starts now, not when the pull arrives (a message and a wake-up later).
+      // Documents edited unseen (a rename across files) wait for their pull as before.
+      if (!rejected && this.pulledSinceChange.delete(doc.uri)) void this.analyzer?.analyse(doc.uri);
     });
     c.onDidCloseTextDocument(({ textDocument }) => this.closed(textDocument.uri));
     c.notebooks.synchronization.onDidOpenNotebookDocument((p) => {
@@ -379,6 +385,7 @@ class ShapelintServer {
   private closed(uri: string): void {
     this.docs.close(uri);
     this.published.delete(uri);
+    this.pulledSinceChange.delete(uri);
     this.staleHints.delete(uri);
     this.analyzer?.forget(uri);
     this.scheduler.cancel(uri);
@@ -421,6 +428,7 @@ class ShapelintServer {
       const a = await untilCancelled(this.analyzer?.analyse(notebook) ?? null, token);
       return { kind: DocumentDiagnosticReportKind.Full, items: a ? this.notebooks.cellDiagnostics(notebook, uri, a.diagnostics) : [] };
     }
+    if (this.docs.get(uri)) this.pulledSinceChange.add(uri);
     const a = await untilCancelled(this.analyzer?.analyse(uri) ?? null, token);
     if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     let id = this.resultIds.get(a);
