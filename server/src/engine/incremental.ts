@@ -401,7 +401,10 @@ function preludeTexts(ctx: RunContext): { id: number; before: number[] } {
 }
 
 function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: number, names: Map<string, number>, span: TextRange): BlockRun | null {
-  const indices = ctx.parts.flatMap((_, i) => (ctx.plan.prelude[i] || (i >= first && i <= last) ? [i] : []));
+  // A plain loop: this runs over every top-level statement at each edit.
+  const indices: number[] = [];
+  const { prelude } = ctx.plan;
+  for (let i = 0; i < prelude.length; i++) if (prelude[i] || (i >= first && i <= last)) indices.push(i);
   const body = indices.map((i) => ctx.parts[i]);
   const carry: RunCarry = { layerNames: new Map(names), lines: ctx.cache.text.lines, ...(ctx.placeholders ? { span } : {}) };
   const probe = new Probe(group.semantics, ctx.candidates);
@@ -626,16 +629,14 @@ export function moveLayer(l: LayerApplication, delta: number): LayerApplication 
 
 /** Whether every place the run reports lies in the block's span (else it cannot move with it). */
 function within(r: InterpretResult, start: number, end: number): boolean {
+  const inside = (x: TextRange) => x.start >= start && x.end <= end;
   // Places in other files (`file` set) stay where they are.
-  const ranges: TextRange[] = [
-    ...r.diagnostics.flatMap((d) => [
-      ...(d.file === undefined ? [d.range, ...d.fixes.flatMap((f) => f.edits.map((e) => e.range))] : []),
-      ...d.related.flatMap((x) => (x.file === undefined ? [x.range] : [])),
-    ]),
-    ...r.models.flatMap((m) => [m.range, ...(m.inputSource ? [m.inputSource] : []), ...m.layers.flatMap((l) => (l.file === undefined ? [l.definedAt, l.appliedAt] : []))]),
-    ...r.tensors.map((t) => t.range),
-  ];
-  return ranges.every((x) => x.start >= start && x.end <= end);
+  const diagnosticInside = (d: Diagnostic) =>
+    (d.file !== undefined || (inside(d.range) && d.fixes.every((f) => f.edits.every((e) => inside(e.range))))) &&
+    d.related.every((x) => x.file !== undefined || inside(x.range));
+  const modelInside = (m: ModelSummary) =>
+    inside(m.range) && (!m.inputSource || inside(m.inputSource)) && m.layers.every((l) => l.file !== undefined || (inside(l.definedAt) && inside(l.appliedAt)));
+  return r.diagnostics.every(diagnosticInside) && r.models.every(modelInside) && r.tensors.every((t) => inside(t.range));
 }
 
 const NOT_OPTIONS = new Set(['clock', 'cancelled', 'modules', 'kerasProbe', 'conversionCache', 'analysisCache', 'onTargetCheck']);
