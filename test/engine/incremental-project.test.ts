@@ -163,6 +163,29 @@ describe('incremental analysis across project files equals a fresh one', () => {
     assert.deepEqual(ran({ other: 'X = 1\n' }), { ran: 0, reused: 5 });
   });
 
+  it('a project module that appears under a prelude import (shadowing the framework) runs every block again', async () => {
+    const p = await parser();
+    const session = new Session(p);
+    session.analyse(MAIN, PROJECT);
+    const files = { ...PROJECT, torch: 'import numpy\n\n\ndef randn(*shape):\n    return None\n' };
+    assert.deepEqual(facts(session.analyse(MAIN, files)), facts(fresh(p, MAIN, files)));
+    assert.equal(session.cache.lastReused, 0);
+    assert.deepEqual(facts(session.analyse(MAIN, PROJECT)), facts(fresh(p, MAIN, PROJECT)));
+  });
+
+  it('the blocks before one that loads a module with effects are kept across its whole runs', async () => {
+    const p = await parser();
+    const session = new Session(p);
+    const files = { ...PROJECT, effects: 'import torch.nn as nn\nnet = nn.Linear(2, 3)\n' };
+    const late = (n: number) => `${MAIN}\ndef late():\n    from effects import net\n    return net\n\n\nq = late()(torch.randn(${n}, 2))\n`;
+    for (const n of [4, 5, 6]) {
+      const main = late(n);
+      assert.deepEqual(facts(session.analyse(main, files)), facts(fresh(p, main, files)));
+    }
+    // The last block cannot run alone (one whole run decides); the five before it were run once.
+    assert.deepEqual({ ran: session.cache.lastRan, reused: session.cache.lastReused }, { ran: 0, reused: 5 });
+  });
+
   it('a module that now has effects (it makes a model) gives the whole run', async () => {
     const p = await parser();
     const session = new Session(p);

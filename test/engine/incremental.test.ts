@@ -298,6 +298,8 @@ describe('incremental analysis equals a fresh one', () => {
       'from keras import ops', 'import keras', 'from tensorflow import keras', 'import tensorflow_addons as tfa', 'from keras.layers.core import Dense',
       'x = tf.keras.layers.Dense(3)', 'y = Convolution2D(8, 3, 3, border_mode="same")', 'z = Dense(4, W_regularizer=None)', 'w = keras.ops.zeros((1,))',
       '# from keras import ops', 'v = Deconvolution2D(2, 3)', 'q = tensorflow.keras.Input((3,))', 'from x keras import y',
+      // Hints whose whitespace may be newlines (a blank line typed inside them keeps them or not).
+      'from tensorflow import (layers,', '    keras)', 'u = Dense(4,', '    nb_epoch=3)', 'import', 'keras', 'from', 'keras import ops',
     ];
     const r = rng(0x7e5);
     const memo = new CandidateMemo();
@@ -308,8 +310,13 @@ describe('incremental analysis equals a fresh one', () => {
       const at = Math.floor(r() * text.length);
       const kind = r();
       // Mostly letters typed or deleted inside words; now and then a line of hints swapped in or out.
-      if (kind < 0.45) text = text.slice(0, at) + 'aksoprtfx_23 .('[Math.floor(r() * 15)] + text.slice(at);
-      else if (kind < 0.9) text = text.slice(0, at) + text.slice(at + 1);
+      // A blank line typed or removed at a line start (the hints are kept), or a newline anywhere.
+      const lineStart = text.indexOf('\n', at) + 1;
+      if (kind < 0.4) text = text.slice(0, at) + 'aksoprtfx_23 .('[Math.floor(r() * 15)] + text.slice(at);
+      else if (kind < 0.75) text = text.slice(0, at) + text.slice(at + 1);
+      else if (kind < 0.8) text = text.slice(0, at) + '\n' + text.slice(at);
+      else if (kind < 0.85) text = text.slice(0, lineStart) + '\n'.repeat(1 + Math.floor(r() * 2)) + text.slice(lineStart);
+      else if (kind < 0.9) text = text[lineStart] === '\n' ? text.slice(0, lineStart) + text.slice(lineStart + 1) : text;
       else text = filler + lines.filter(() => r() < 0.5).join('\n') + filler;
       assert.deepEqual(memo.of(text, undefined), candidateVersions(text, undefined), JSON.stringify(text));
     }

@@ -106,7 +106,28 @@ export class AnalysisCache {
     return this.versions.of(text, allowed, this.text.change);
   }
 
+  /** The number of the analysis under way (a lookup is checked once in each: `Check.at`). */
+  analysis = 0;
+  /** One check per lookup and kind, by both (dropped past MAX_CHECKS: runs keep theirs, only sharing is lost). */
+  private checks = new Map<string, Check>();
+
+  /** The checks of `segments`' lookups, once each. */
+  checksOf(segments: Lookup[][], content: boolean): Check[] {
+    if (this.checks.size > MAX_CHECKS) this.checks.clear();
+    const out = new Set<Check>();
+    for (const segment of segments) {
+      for (const l of segment) {
+        const key = `${content ? 1 : 0}\0${l.name}\0${l.path}\0${l.identity}`;
+        let check = this.checks.get(key);
+        if (!check) this.checks.set(key, (check = { lookup: l, content, at: -1, ok: false }));
+        out.add(check);
+      }
+    }
+    return [...out];
+  }
+
   begin(text: string): void {
+    this.analysis++;
     this.text.update(text);
     this.lastOrigins = null;
     this.next = new RunMap();
@@ -174,9 +195,14 @@ export class AnalysisCache {
       return found;
     });
     if (this.names.size > 2 * parts.length + PRUNE_SLACK) this.names = new Map(texts.map((t, i) => [t, out[i]]));
+    const sameImports = out.length === last.names.length && out.every((n, i) => n === last.names[i] || sameList(n.imports, last.names[i].imports));
+    if (!sameImports) this.importNames = [...new Set(out.flatMap((n) => n.imports))];
     this.lastNames = { texts, names: out };
     return out;
   }
+
+  /** The modules the last names import, once each (the same list while no statement's imports change). */
+  importNames: string[] = [];
 }
 
 /**
@@ -241,9 +267,22 @@ interface BlockRun {
   /** A block that imports project modules or stubs: the marks of the facts it placed in them, by file. */
   elsewhereMarks?: Map<string, Mark[]>;
   /** Module lookups the run depends on, its imports' included (valid while each resolves alike: the same file, the same content). */
-  lookups?: Lookup[];
+  lookups?: Check[];
   /** Lookups of prelude imports whose names the block never reads: valid while each finds the same file. */
-  paths?: Lookup[];
+  paths?: Check[];
+}
+
+/**
+ * A module lookup a kept run depends on, one object per lookup and kind of check however many
+ * runs depend on it (most blocks share the prelude's): checked once per analysis (`at`).
+ */
+interface Check {
+  lookup: Lookup;
+  /** Whether the content counts, or only the file found. */
+  content: boolean;
+  /** The analysis it was last checked in, and the answer. */
+  at: number;
+  ok: boolean;
 }
 
 /** A block run placed in the current text: moved by `delta`, its diagnostics with lines named where it stands. */
@@ -271,6 +310,9 @@ const KEPT_PLACEMENTS = 2;
 /** Names of statement texts no longer in the document kept before pruning, beyond twice the document's statements. */
 const PRUNE_SLACK = 256;
 
+/** Distinct module lookups kept for sharing between runs (a project's modules, and more). */
+const MAX_CHECKS = 10_000;
+
 /** Distinct options and prelude texts kept per document (each edit of an import makes one; bounded memory). */
 const MAX_IDS = 64;
 
@@ -283,12 +325,20 @@ const STEP_SHARE = 0.5;
  */
 export function interpretIncrementally(module: Module, text: string, options: AnalyzeOptions, groups: VersionGroup[], cache: AnalysisCache): InterpretResult | null {
   if (options.onTargetCheck || options.stubCodeEnd !== undefined) return null;
-  const parts = [...module.body];
   cache.begin(text);
+  const result = fromBlocks(module, text, options, groups, cache);
+  // Kept even when one whole run decides: the runs made before a block that cannot run alone
+  // (one loading a module that is no shared evaluation) are not made again at the next edit.
+  cache.commit();
+  return result;
+}
+
+function fromBlocks(module: Module, text: string, options: AnalyzeOptions, groups: VersionGroup[], cache: AnalysisCache): InterpretResult | null {
+  const parts = [...module.body];
   const texts = parts.map((p) => p.text ?? text.slice(p.start, p.end));
   const names = cache.namesOf(parts, texts);
   const units: Unit[] = parts.map((p, i) => ({ start: p.start, end: p.end, text: texts[i], names: names[i] }));
-  const optionsText = optionsKey(options, groups, units);
+  const optionsText = optionsKey(options, groups, cache.importNames);
   if (optionsText === null) return null;
   const key = cache.idOf(optionsText);
   const lineIndex = cache.text.lines;
@@ -321,7 +371,6 @@ export function interpretIncrementally(module: Module, text: string, options: An
     result = assemble(first, origins);
     cache.lastOrigins = origins;
   }
-  cache.commit();
   return result;
 }
 
@@ -369,7 +418,7 @@ function runReading(ctx: RunContext, group: VersionGroup): PlacedRun[] | null {
     const head = `${groupKey}${prelude.before[first]},${prelude.before[last + 1]}`;
     const span = ctx.cache.text.span(spanStart, spanEnd);
     const line = () => ctx.lines(spanStart);
-    let run = ctx.cache.get(span, namesKey, head, line, (r) => stillResolves(ctx.options.modules, r));
+    let run = ctx.cache.get(span, namesKey, head, line, (r) => stillResolves(ctx.options.modules, r, ctx.cache.analysis));
     if (!run && ctx.options.cancelled?.()) return null;
     if (!run) {
       run = runBlock(ctx, group, first, last, names, { start: spanStart, end: spanEnd }) ?? undefined;
@@ -401,7 +450,10 @@ function preludeTexts(ctx: RunContext): { id: number; before: number[] } {
 }
 
 function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: number, names: Map<string, number>, span: TextRange): BlockRun | null {
-  const indices = ctx.parts.flatMap((_, i) => (ctx.plan.prelude[i] || (i >= first && i <= last) ? [i] : []));
+  // A plain loop: this runs over every top-level statement at each edit.
+  const indices: number[] = [];
+  const { prelude } = ctx.plan;
+  for (let i = 0; i < prelude.length; i++) if (prelude[i] || (i >= first && i <= last)) indices.push(i);
   const body = indices.map((i) => ctx.parts[i]);
   const carry: RunCarry = { layerNames: new Map(names), lines: ctx.cache.text.lines, ...(ctx.placeholders ? { span } : {}) };
   const probe = new Probe(group.semantics, ctx.candidates);
@@ -438,8 +490,8 @@ function runBlock(ctx: RunContext, group: VersionGroup, first: number, last: num
  * one. An unread import of the same top-level package as one the block uses counts as read
  * (importing `pkg.sub` sets the attribute `sub` of `pkg`).
  */
-function blockDependencies(ctx: RunContext, indices: number[], first: number, last: number, segments: Lookup[][]): { lookups: Lookup[]; paths: Lookup[] } {
-  const all = (segs: Lookup[][]) => [...new Map(segs.flat().map((l) => [`${l.name}\0${l.path}\0${l.identity}`, l])).values()];
+function blockDependencies(ctx: RunContext, indices: number[], first: number, last: number, segments: Lookup[][]): { lookups: Check[]; paths: Check[] } {
+  const all = (segs: Lookup[][], content = true) => ctx.cache.checksOf(segs, content);
   if (first === ctx.plan.blocks[0]?.[0]) return { lookups: all(segments), paths: [] };
   const reads = new Set<string>();
   const tops = new Set<string>();
@@ -451,18 +503,22 @@ function blockDependencies(ctx: RunContext, indices: number[], first: number, la
     for (const t of topOf(n)) tops.add(t);
   }
   const used = indices.map((u) => !ctx.plan.prelude[u] || [...ctx.units[u].names.binds].some((b) => reads.has(b)));
-  indices.forEach((u, k) => used[k] && topOf(ctx.units[u].names).forEach((t) => tops.add(t)));
+  const topsOf = indices.map((u) => topOf(ctx.units[u].names));
+  topsOf.forEach((ts, k) => used[k] && ts.forEach((t) => tops.add(t)));
   for (let grew = true; grew; ) {
     grew = false;
-    indices.forEach((u, k) => {
-      if (used[k] || !topOf(ctx.units[u].names).some((t) => tops.has(t))) return;
+    topsOf.forEach((ts, k) => {
+      if (used[k] || !ts.some((t) => tops.has(t))) return;
       used[k] = grew = true;
-      topOf(ctx.units[u].names).forEach((t) => tops.add(t));
+      ts.forEach((t) => tops.add(t));
     });
   }
   const segment = (k: number) => segments[k + 1] ?? [];
-  const lookups = all([segments[0], ...indices.flatMap((_, k) => (used[k] ? [segment(k)] : [])), segments.slice(indices.length + 1).flat()]);
-  return { lookups, paths: all(indices.flatMap((_, k) => (used[k] ? [] : [segment(k)]))) };
+  const read: Lookup[][] = [segments[0]];
+  const unread: Lookup[][] = [];
+  indices.forEach((_, k) => (used[k] ? read : unread).push(segment(k)));
+  read.push(...segments.slice(indices.length + 1));
+  return { lookups: all(read), paths: all(unread, false) };
 }
 
 /**
@@ -502,8 +558,19 @@ function withLinesNamed<T>(value: T, name: (s: string) => string): T {
 }
 
 /** Whether a kept run's imports resolve as they did when it ran. */
-function stillResolves(provider: AnalyzeOptions['modules'], run: BlockRun): boolean {
-  return (run.lookups ?? []).every((l) => sameResolution(provider, l)) && (run.paths ?? []).every((l) => sameResolution(provider, l, false));
+function stillResolves(provider: AnalyzeOptions['modules'], run: BlockRun, analysis: number): boolean {
+  const holds = (c: Check) => {
+    if (c.at !== analysis) {
+      c.at = analysis;
+      c.ok = sameResolution(provider, c.lookup, c.content);
+    }
+    return c.ok;
+  };
+  return (run.lookups ?? []).every(holds) && (run.paths ?? []).every(holds);
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
@@ -626,16 +693,14 @@ export function moveLayer(l: LayerApplication, delta: number): LayerApplication 
 
 /** Whether every place the run reports lies in the block's span (else it cannot move with it). */
 function within(r: InterpretResult, start: number, end: number): boolean {
+  const inside = (x: TextRange) => x.start >= start && x.end <= end;
   // Places in other files (`file` set) stay where they are.
-  const ranges: TextRange[] = [
-    ...r.diagnostics.flatMap((d) => [
-      ...(d.file === undefined ? [d.range, ...d.fixes.flatMap((f) => f.edits.map((e) => e.range))] : []),
-      ...d.related.flatMap((x) => (x.file === undefined ? [x.range] : [])),
-    ]),
-    ...r.models.flatMap((m) => [m.range, ...(m.inputSource ? [m.inputSource] : []), ...m.layers.flatMap((l) => (l.file === undefined ? [l.definedAt, l.appliedAt] : []))]),
-    ...r.tensors.map((t) => t.range),
-  ];
-  return ranges.every((x) => x.start >= start && x.end <= end);
+  const diagnosticInside = (d: Diagnostic) =>
+    (d.file !== undefined || (inside(d.range) && d.fixes.every((f) => f.edits.every((e) => inside(e.range))))) &&
+    d.related.every((x) => x.file !== undefined || inside(x.range));
+  const modelInside = (m: ModelSummary) =>
+    inside(m.range) && (!m.inputSource || inside(m.inputSource)) && m.layers.every((l) => l.file !== undefined || (inside(l.definedAt) && inside(l.appliedAt)));
+  return r.diagnostics.every(diagnosticInside) && r.models.every(modelInside) && r.tensors.every((t) => inside(t.range));
 }
 
 const NOT_OPTIONS = new Set(['clock', 'cancelled', 'modules', 'kerasProbe', 'conversionCache', 'analysisCache', 'onTargetCheck']);
@@ -644,12 +709,12 @@ const NOT_OPTIONS = new Set(['clock', 'cancelled', 'modules', 'kerasProbe', 'con
  * The options a block's run depends on, as text (functions and caches left out), and which
  * imported names the host resolves to a module now (a module that appears later changes runs).
  */
-function optionsKey(options: AnalyzeOptions, groups: VersionGroup[], units: Unit[]): string | null {
+function optionsKey(options: AnalyzeOptions, groups: VersionGroup[], importNames: string[]): string | null {
   const plain = Object.entries(options).filter(([k]) => !NOT_OPTIONS.has(k));
   const found: string[] = [];
   if (options.modules) {
     // Relative imports too are followed through each block run's lookups (BlockRun.lookups).
-    for (const n of new Set(units.flatMap((u) => u.names.imports))) if (options.modules.find(n)) found.push(n);
+    for (const n of importNames) if (options.modules.find(n)) found.push(n);
   }
   return JSON.stringify([plain.sort(([a], [b]) => a.localeCompare(b)), groups, found]);
 }

@@ -111,9 +111,13 @@ export class CandidateMemo {
   }
 }
 
-/** Whether `b` differs from `a` only inside one word, not a hint word in either (see HINT_WORDS). */
+/**
+ * Whether `b` differs from `a` only inside one word, not a hint word in either (see HINT_WORDS),
+ * or by blank lines added or removed at a line start (`newlinesOnly`).
+ */
 function sameHints(a: string, b: string, region = changedRegion(a, b)): boolean {
   const { start, oldEnd } = region;
+  if (newlinesOnly(a, b, region)) return true;
   const end = a.length - oldEnd;
   const wordAround = (t: string): string | null => {
     const changedEnd = t.length - end;
@@ -129,6 +133,23 @@ function sameHints(a: string, b: string, region = changedRegion(a, b)): boolean 
   // An empty word would let its neighbours meet (`from x keras` becoming `from  keras`).
   return !!before && !!after && !HINT_WORDS.has(before) && !HINT_WORDS.has(after);
 }
+
+/**
+ * Whether the change is newlines inserted or deleted right after a newline (or at the start):
+ * blank lines typed or removed. Every hint's match then keeps matching and none appears: the
+ * hints read newlines only as whitespace (`\s`), never inside a `[^\n]*` run (the newline
+ * before the change ends any), never before a `\b` (`keras\n`), and every line start stays one.
+ */
+function newlinesOnly(a: string, b: string, { start, oldEnd, newEnd }: ChangedRegion): boolean {
+  if (start > 0 && a.charCodeAt(start - 1) !== NEWLINE) return false;
+  const [longer, from, to] = newEnd > oldEnd ? [b, oldEnd, newEnd] : [a, newEnd, oldEnd];
+  // One side holds nothing of the region: a pure insertion or deletion.
+  if (from !== start) return false;
+  for (let i = start; i < to; i++) if (longer.charCodeAt(i) !== NEWLINE) return false;
+  return true;
+}
+
+const NEWLINE = 10;
 
 export interface VersionGroup {
   semantics: KerasSemantics;

@@ -37,8 +37,10 @@ export class Imports {
 
   /** `import a.b.c` / `import a.b.c as d`. Returns false for names left to the framework catalogue. */
   execImport(s: ImportStmt, scope: Scope): void {
+    // One file without modules to find: nothing to load (every block of an edited document runs its imports).
+    const none = !this.program.multiFile && !this.program.entry.name;
     for (const n of s.names) {
-      const chain = this.loadChain(n.module);
+      const chain = none ? [] : this.loadChain(n.module);
       if (n.alias) {
         const last = chain[chain.length - 1];
         scope.set(n.alias, last ? moduleValue(last) : { t: 'module', path: canonicalName(n.module) });

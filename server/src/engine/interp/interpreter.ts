@@ -117,6 +117,14 @@ const EXCEPTION_NAME = /^[A-Z][A-Za-z]*(Error|Exception)$/;
 /** Values that belong to a model: a loop that computes one is never widened. */
 const MODEL_VALUES = new Set<Value['t']>(['tensor', 'layer', 'object', 'class', 'super']);
 
+/**
+ * `importedName`'s answers by module and name: the prelude imports every block of an edited
+ * document runs (engine/incremental.ts) ask the same ones at each edit. Bounded: cleared past
+ * that many modules.
+ */
+const IMPORTED_NAMES = new Map<string, Map<string, { t: 'ext' | 'module'; path: string }>>();
+const MAX_IMPORTED_MODULES = 2_000;
+
 class ReturnSignal {
   constructor(readonly value: Value) {}
 }
@@ -460,7 +468,19 @@ export class Interpreter implements InterpreterHost {
     if (verdict.unwind) throw new RaiseSignal();
   }
 
+  /** `from module import name` of a framework: the same for every analysis (a fresh copy each time, as values are not shared). */
   private importedName(module: string, name: string): Value {
+    let byName = IMPORTED_NAMES.get(module);
+    if (!byName) {
+      if (IMPORTED_NAMES.size > MAX_IMPORTED_MODULES) IMPORTED_NAMES.clear();
+      IMPORTED_NAMES.set(module, (byName = new Map()));
+    }
+    let found = byName.get(name);
+    if (!found) byName.set(name, (found = this.frameworkName(module, name)));
+    return { ...found };
+  }
+
+  private frameworkName(module: string, name: string): { t: 'ext' | 'module'; path: string } {
     const path = canonicalMember(module, name);
     if (findLayer(path) || this.models.isKnownClass(path)) return { t: 'ext', path };
     // `from mxnet import gluon, nd`: submodules.
