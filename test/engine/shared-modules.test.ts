@@ -211,3 +211,26 @@ test("an importer's changes to a shared module's lists and dicts are its own: ev
   for (const m of ['zoo', 'classy']) await analyse(`import ${m}\n`, files, alone);
   assert.equal(alone.size, 1);
 });
+
+/**
+ * A package re-exporting its submodules (`from .a import *`), whose submodules import their
+ * siblings (`from .a import make`), as the Keras applications and GluonCV model zoo stubs do: the
+ * submodules pass through the package while it is still running and read none of its names, so
+ * all of them are shared. A submodule that reads the running package's names (`from . import
+ * SIZE`, or `import pkg.a`, which binds `pkg`) sees it half-made, and neither is shared.
+ */
+test('a package whose submodules import their siblings is shared; one whose submodule reads the half-made package is not', async () => {
+  const use = (name: string) => `import torch\nfrom ${name} import make2\nmake2()(torch.randn(2, 4))\n`;
+  const cases: { files: Record<string, string>; shared: number; errors: number }[] = [
+    { files: { 'pkg/__init__': 'from .a import *\nfrom .b import *\n', 'pkg.a': MAKE, 'pkg.b': 'from .a import make\n\n\ndef make2():\n    return make()\n' }, shared: 3, errors: 0 },
+    { files: { 'pkg/__init__': 'SIZE = 6\nfrom .b import *\n', 'pkg.b': 'from . import SIZE\nimport torch.nn as nn\n\n\ndef make2():\n    return nn.Linear(SIZE, 5)\n' }, shared: 0, errors: 1 },
+    { files: { 'pkg/__init__': 'from .a import *\nfrom .b import *\n', 'pkg.a': MAKE, 'pkg.b': 'import pkg.a\n\n\ndef make2():\n    return pkg.a.make()\n' }, shared: 1, errors: 0 },
+  ];
+  for (const c of cases) {
+    const fresh = canonical(await analyse(use('pkg'), c.files));
+    assert.equal((fresh as { diagnostics: unknown[] }).diagnostics.length, c.errors, JSON.stringify(fresh));
+    const shared = new SharedModules();
+    for (let round = 0; round < 2; round++) assert.deepEqual(canonical(await analyse(use('pkg'), c.files, shared)), fresh);
+    assert.equal(shared.size, c.shared, Object.keys(c.files).join(' '));
+  }
+});

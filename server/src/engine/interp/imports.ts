@@ -40,7 +40,8 @@ export class Imports {
     // One file without modules to find: nothing to load (every block of an edited document runs its imports).
     const none = !this.program.multiFile && !this.program.entry.name;
     for (const n of s.names) {
-      const chain = none ? [] : this.loadChain(n.module);
+      // `import a.b.c` binds `a`, through which the code reaches `a.b`; `import a.b.c as d` binds only `a.b.c`.
+      const chain = none ? [] : this.loadChain(n.module, !!n.alias);
       if (n.alias) {
         const last = chain[chain.length - 1];
         scope.set(n.alias, last ? moduleValue(last) : { t: 'module', path: canonicalName(n.module) });
@@ -115,12 +116,15 @@ export class Imports {
     for (const [k, v] of mod.scope.entries()) if (!k.startsWith('_')) scope.set(k, v);
   }
 
-  /** Loads `a`, `a.b`, `a.b.c` in turn (a package runs before its submodules), binding each child in its parent. */
-  private loadChain(dotted: string): (LoadedModule | null)[] {
+  /**
+   * Loads `a`, `a.b`, `a.b.c` in turn (a package runs before its submodules), binding each child in
+   * its parent. `onlyLast`: the code importing sees only the last module, not the packages passed.
+   */
+  private loadChain(dotted: string, onlyLast: boolean): (LoadedModule | null)[] {
     const parts = dotted.split('.');
     const chain: (LoadedModule | null)[] = [];
     for (let i = 1; i <= parts.length; i++) {
-      const mod = this.load(parts.slice(0, i).join('.'));
+      const mod = this.program.load(parts.slice(0, i).join('.'), this.runner, onlyLast && i < parts.length);
       const parent = chain[i - 2];
       if (mod && parent) parent.scope.set(parts[i - 1], moduleValue(mod));
       chain.push(mod);
@@ -129,7 +133,7 @@ export class Imports {
   }
 
   private loadDotted(dotted: string): LoadedModule | null {
-    const chain = this.loadChain(dotted);
+    const chain = this.loadChain(dotted, true);
     return chain[chain.length - 1];
   }
 

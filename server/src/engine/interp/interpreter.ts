@@ -172,7 +172,8 @@ export class Interpreter implements InterpreterHost {
   ) {
     const entry: LoadedModule = { name: options.moduleName ?? '', source: null, isPackage: !!options.isPackage, base: 0, end: text.length, scope: this.global, running: true, lines: carry?.lines };
     this.global.module = entry;
-    this.program = new Program(text, entry, options.modules, meter, options.modules?.shared ? optionsKey(options) : '');
+    // Only a block run (`carry`) reads the lookups back: the CLI and whole-file analyses skip recording them.
+    this.program = new Program(text, entry, options.modules, meter, options.modules?.shared ? optionsKey(options) : '', carry !== undefined);
     if (carry?.span) this.program.relativeLines = { ...carry.span, line: this.program.lineKey(carry.span.start) };
     this.imports = new Imports(this.program, {
       run: (mod, ast) => this.runModuleBody(mod, ast),

@@ -91,6 +91,8 @@ export class Program {
     private readonly meter: Meter,
     /** The options a shared evaluation must have been made with (`optionsKey`). */
     private readonly optionsKey = '',
+    /** Whether `dependencies()` will be asked for (only a block run of the editor's incremental analysis reads them). */
+    private readonly keepsDependencies = true,
   ) {
     this.pieces = [entryText];
     this.contiguousEnd = entryText.length;
@@ -116,12 +118,14 @@ export class Program {
 
   /**
    * The module a dotted name resolves to, loaded (its body run by `runner`) on first use, or null
-   * when the host knows no such project module or stub.
+   * when the host knows no such project module or stub. `passThrough`: the importing code will not
+   * see this module's names, only a submodule's (see `notePassedThrough`).
    */
-  load(name: string, runner: ModuleRunner): LoadedModule | null {
+  load(name: string, runner: ModuleRunner, passThrough = false): LoadedModule | null {
     const cached = this.byName.get(name);
     if (cached !== undefined) {
-      this.noteCached(name, cached);
+      if (passThrough && cached?.source) this.notePassedThrough(name, cached.source);
+      else this.noteCached(name, cached);
       this.logCached(name, cached);
       return cached;
     }
@@ -243,6 +247,18 @@ export class Program {
     this.spoilRecordings(owner + 1);
   }
 
+  /**
+   * A package loaded already is passed through on the way to its submodule (`from a.b.c import x`
+   * with `a.b` loaded): the code importing sees none of the package's names, so a package still
+   * running (the submodule is one of its own imports) does not keep that code from being shared.
+   * It depends only on the package's file being the same.
+   */
+  private notePassedThrough(name: string, source: ModuleSource): void {
+    if (!this.recordings.length) return;
+    const lookup: Lookup = { name, path: source.path, identity: identityOf(source) };
+    for (const r of this.recordings) r.lookups.push(lookup);
+  }
+
   /** Evaluations under way from `from` on (innermost last) can no longer be shared. */
   private spoilRecordings(from: number): void {
     for (let i = from; i < this.recordings.length; i++) this.recordings[i].ok = false;
@@ -328,6 +344,7 @@ export class Program {
    * entry would repeat: layer names, facts).
    */
   dependencies(): { segments: Lookup[][]; allShared: boolean } {
+    if (!this.keepsDependencies) throw new Error('Program: dependencies were not kept');
     return { segments: this.segments.map((s) => [...s.values()]), allShared: this.loaded.every((m) => m.shared !== undefined) };
   }
 
@@ -343,6 +360,7 @@ export class Program {
   private readonly identities = new Map<string, number>();
 
   private log(lookups: Lookup[]): void {
+    if (!this.keepsDependencies) return;
     const segment = this.segments[this.segments.length - 1];
     for (const { name, path, identity } of lookups) {
       let id = identity === null ? -1 : this.identities.get(identity);
@@ -355,6 +373,7 @@ export class Program {
 
   /** A name found already loaded: what reads it depends on that module (and on what it imported). */
   private logCached(name: string, cached: LoadedModule | null): void {
+    if (!this.keepsDependencies) return;
     if (cached === null) return this.log([{ name, path: null, identity: null }]);
     if (!cached.source) return;
     const segment = this.segments[this.segments.length - 1];
