@@ -3,7 +3,8 @@
 // exit code) over the examples, the test fixtures (engine, projects, notebooks, reach scripts, ...)
 // and a generated tree like the CLI benchmark's, once with this checkout and once with another
 // built checkout. A speed change must not change one byte of it.
-// Usage: node scripts/compare-check.mjs OTHER_CHECKOUT [--no-corpus]   (both built: npm run build)
+// Usage: node scripts/compare-check.mjs OTHER_CHECKOUT [--no-corpus] [--threads N]   (both built: npm run build)
+// `--threads 1` compares the one-process path (a whole folder otherwise lints in worker processes).
 // The time budget is raised so that the machine's load cannot cut an analysis short in one run only.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -14,9 +15,11 @@ import { fileURLToPath } from 'node:url';
 const here = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const other = path.resolve(process.argv[2] ?? '');
 if (!process.argv[2]) {
-  console.error('usage: node scripts/compare-check.mjs OTHER_CHECKOUT [--no-corpus]');
+  console.error('usage: node scripts/compare-check.mjs OTHER_CHECKOUT [--no-corpus] [--threads N]');
   process.exit(2);
 }
+const threadsAt = process.argv.indexOf('--threads');
+const threads = threadsAt > 0 ? ['--threads', process.argv[threadsAt + 1] ?? ''] : [];
 const fixtures = path.join(here, 'test', 'fixtures');
 const dirs = [path.join(here, 'examples'), ...['engine', 'projects', 'notebooks', 'reach', 'cli', 'stubs', 'library-summary', 'editors'].map((d) => path.join(fixtures, d))];
 let corpus = null;
@@ -39,7 +42,7 @@ for (let i = 0; i < 120; i++) add('pkg' + (i % 12) + '/m' + i + '.py', generated
 }
 
 function check(root, cwd, args) {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'shapelint.js'), 'check', '--no-cache', '--output-format', 'json', '--config', 'time-budget = 1000', ...args], { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'shapelint.js'), 'check', '--no-cache', '--output-format', 'json', '--config', 'time-budget = 1000', ...threads, ...args], { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -218,9 +218,14 @@ async function serverSection(): Promise<void> {
   const runs = quick ? 20 : 60;
   const zooEdits = await editTimes(zoo, runs);
   const parse = stats(zooEdits.parse);
-  const server = stats((await serverTimes(zoo, runs)).times);
+  // An editor's server lives for the session: the goal is judged after 30 edits that warm up its JIT, which are reported apart.
+  const warmUp = 30;
+  const timed = await serverTimes(zoo, runs, warmUp);
+  const server = stats(timed.times);
+  const first = stats(timed.warmUpTimes);
   console.log(`\n## Server: an edit inside one model of a ${zoo.split('\n').length}-line model zoo\n`);
-  report('edit → fresh diagnostics, median', `${server.median.toFixed(1)} ms (p95 ${server.p95.toFixed(1)} ms)`, '<= 5 ms', server.median <= 5);
+  report(`edit → fresh diagnostics, median of ${runs} edits after ${warmUp} warm-up edits`, `${server.median.toFixed(1)} ms (p95 ${server.p95.toFixed(1)} ms)`, '<= 5 ms', server.median <= 5);
+  console.log(`        the ${warmUp} warm-up edits of a fresh server: median ${first.median.toFixed(1)} ms (p95 ${first.p95.toFixed(1)} ms)`);
   report('edit → fresh diagnostics / incremental re-parse, median', `${(server.median / parse.median).toFixed(1)}x (re-parse ${parse.median.toFixed(2)} ms, p95 ${parse.p95.toFixed(2)} ms)`, '<= 3x', server.median / parse.median <= 3);
   const pieces = stats(zooEdits.pieces);
   console.log(`  the analysis process's parse of the edit (top-level statements touched, parsed alone): median ${pieces.median.toFixed(2)} ms (p95 ${pieces.p95.toFixed(2)} ms); tree-sitter's incremental re-parse ${parse.median.toFixed(2)} ms`);
