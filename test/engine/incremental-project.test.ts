@@ -194,4 +194,17 @@ describe('incremental analysis across project files equals a fresh one', () => {
     assert.deepEqual(facts(session.analyse(MAIN, files)), facts(fresh(p, MAIN, files)));
     assert.deepEqual(facts(session.analyse(MAIN, PROJECT)), facts(fresh(p, MAIN, PROJECT)));
   });
+  it('a package whose submodules import their siblings (the model zoo stubs) is shared, so an edit re-runs one block', async () => {
+    const p = await parser();
+    const session = new Session(p);
+    const files = {
+      'zoo/__init__': 'from .a import *\nfrom .b import *\n',
+      'zoo.a': 'import torch.nn as nn\n\n\ndef make(n):\n    return nn.Linear(n, 3)\n',
+      'zoo.b': 'from .a import make\n\n\ndef make2():\n    return make(4)\n',
+    };
+    const main = (n: number) => `import torch\nimport torch.nn as nn\nfrom zoo import make2\n\nx = nn.Linear(5, 6)(torch.randn(3, ${n}))\n\nm = make2()(torch.randn(2, 4))\n`;
+    for (const n of [5, 7, 5]) assert.deepEqual(facts(session.analyse(main(n), files)), facts(fresh(p, main(n), files)));
+    assert.equal(session.cache.lastRan, 1, `ran ${session.cache.lastRan}, reused ${session.cache.lastReused}`);
+    assert.ok(session.cache.lastReused >= 1);
+  });
 });
