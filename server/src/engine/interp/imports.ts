@@ -124,7 +124,7 @@ export class Imports {
     const parts = dotted.split('.');
     const chain: (LoadedModule | null)[] = [];
     for (let i = 1; i <= parts.length; i++) {
-      const mod = this.program.load(parts.slice(0, i).join('.'), this.runner, onlyLast && i < parts.length);
+      const mod = this.load(parts.slice(0, i).join('.'), onlyLast && i < parts.length);
       const parent = chain[i - 2];
       if (mod && parent) parent.scope.set(parts[i - 1], moduleValue(mod));
       chain.push(mod);
@@ -137,8 +137,8 @@ export class Imports {
     return chain[chain.length - 1];
   }
 
-  private load(name: string): LoadedModule | null {
-    return this.program.load(name, this.runner);
+  private load(name: string, passThrough = false): LoadedModule | null {
+    return this.program.load(name, this.runner, passThrough);
   }
 
   /** The absolute name of `from ..x import` in the module owning `scope`, or null. */
