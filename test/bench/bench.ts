@@ -16,7 +16,7 @@
  * `npm run bench -- --quick`: smaller sizes; `--only cli,pre-commit`: some sections (see `wanted`).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { analyzeText, type PythonParser } from '../../server/src/engine/index';
@@ -24,6 +24,7 @@ import { defaultThreads } from '../../server/src/host/worker-pool';
 import { loadParser } from '../../server/src/host/parser';
 import { generatedModelFile, modelZooFile, pythonFiles } from '../helpers/corpus';
 import { EXAMPLES, REPO_ROOT } from '../helpers/paths';
+import { KERAS_PYTHON, kerasVenvMissing } from '../oracle/keras-oracle-run';
 import { editTimes, lineAt30, memoryAfterEdits, serverTimes, stats } from './lsp-bench';
 import { projectBenchmarks } from './project-bench';
 import { measureReach, printReach } from './reach';
@@ -117,6 +118,9 @@ function writeCorpus(root: string): string[] {
   return files;
 }
 
+/** How many times each whole-tree `check` is timed (the median is reported). */
+const CLI_REPEATS = quick ? 1 : 3;
+
 /** `cacheHome`: with the result cache, kept under that folder (the default run is without it). */
 function checkSeconds(root: string, threads: string[], cacheHome?: string): number {
   const t0 = performance.now();
@@ -135,7 +139,7 @@ async function cliSection(parser: PythonParser): Promise<void> {
     // A later run over the unchanged tree (pre-commit, CI with its cache kept): results come from the cache.
     const cacheHome = path.join(root, '.bench-cache');
     checkSeconds(root, [], cacheHome);
-    const cached = median(Array.from({ length: quick ? 1 : 3 }, () => checkSeconds(root, [], cacheHome)));
+    const cached = median(Array.from({ length: CLI_REPEATS }, () => checkSeconds(root, [], cacheHome)));
     console.log(`        a later check of the unchanged tree, results from the cache: ${(cached / b).toFixed(2)}x (${cached.toFixed(2)} s)`);
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -149,11 +153,10 @@ async function cliSection(parser: PythonParser): Promise<void> {
  */
 function checkAgainstParse(parser: PythonParser, root: string, files: string[], title: string): number {
   const bytes = files.reduce((n, f) => n + readFileSync(f).length, 0);
-  const repeats = quick ? 1 : 3;
   const bare: number[] = [];
   const one: number[] = [];
   const pool: number[] = [];
-  for (let r = 0; r < repeats; r++) {
+  for (let r = 0; r < CLI_REPEATS; r++) {
     bare.push(time(() => files.forEach((f) => parser.parse(readFileSync(f, 'utf8')).dispose())) / 1000);
     one.push(checkSeconds(root, ['--threads', '1']));
     pool.push(checkSeconds(root, ['--threads', String(defaultThreads())]));
@@ -172,13 +175,13 @@ function checkAgainstParse(parser: PythonParser, root: string, files: string[], 
  * temporary tree and checked as a project. Skipped without the venv.
  */
 async function realCodeSection(parser: PythonParser): Promise<void> {
-  const venv = process.env.ORACLE_VENV ?? path.join(REPO_ROOT, '.oracle-venv');
-  const lib = path.join(venv, 'lib');
-  const site = existsSync(lib) ? readdirSync(lib).map((d) => path.join(lib, d, 'site-packages')).find((d) => existsSync(d)) : undefined;
-  if (!site) {
-    console.log('\n## CLI on real public code: skipped (no oracle venv; `npm run test:setup` makes it)');
+  const missing = kerasVenvMissing();
+  if (missing) {
+    console.log(`\n## CLI on real public code: skipped (${missing})`);
     return;
   }
+  // Where the venv's Python installs packages (as setup-venv.sh asks it).
+  const site = spawnSync(KERAS_PYTHON, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).stdout.trim();
   const trees: [string, string[]][] = [
     ['Keras 3 sources', ['keras/src', 'keras/__init__.py']],
     ['torchvision sources', ['torchvision']],
