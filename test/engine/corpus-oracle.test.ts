@@ -14,7 +14,6 @@
  * Without one the oracle part fails under CI and is skipped elsewhere.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -22,6 +21,7 @@ import { formatShape, type Dim, type EngineResult, type Shape } from '../../serv
 import { analyze, lineOf } from '../helpers/engine';
 import { parseExpectations } from '../helpers/expectations';
 import { FIXTURES, REPO_ROOT } from '../helpers/paths';
+import { runOracle as runCached } from '../oracle/oracle-cache';
 
 /**
  * Corpus files shapelint currently gets wrong (file → one-line reason). The test asserts they
@@ -76,7 +76,7 @@ interface OracleFile {
 
 function runOracle(python: string, paths: string[]): Map<string, OracleFile> {
   const script = path.join(REPO_ROOT, 'test', 'engine', 'corpus_oracle.py');
-  const r = spawnSync(python, [script, ...paths], {
+  const r = runCached(python, [script, ...paths], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     timeout: 300_000,

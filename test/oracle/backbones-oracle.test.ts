@@ -5,13 +5,13 @@
  * Gluon's fixtures are checked by the engine alone (MXNet does not install here).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseExpectations } from '../helpers/expectations';
 import { backboneFixtures, BACKBONES } from '../helpers/backbones';
 import { KERAS_PYTHON, kerasVenvMissing, REPO_ROOT } from './keras-oracle-run';
+import { runOracle } from './oracle-cache';
 
 interface Outcome { file: string; raised: boolean; error?: string; trace?: string; params: Record<string, number>; trainable?: Record<string, number> }
 
@@ -24,7 +24,7 @@ test('backbone fixtures run (or raise) in real PyTorch and Keras with the parame
     const variables = exp.params.map((p) => /^\s*(\w+)\s*=/.exec(lines[p.line - 1])![1]);
     return { file, variables, exp };
   });
-  const res = spawnSync(KERAS_PYTHON, [path.join(REPO_ROOT, 'test', 'oracle', 'backbones_oracle.py')], {
+  const res = runOracle(KERAS_PYTHON, [path.join(REPO_ROOT, 'test', 'oracle', 'backbones_oracle.py')], {
     input: JSON.stringify(cases.map(({ file, variables }) => ({ file, variables }))), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 600_000,
     env: { ...process.env, KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '3' },
   });

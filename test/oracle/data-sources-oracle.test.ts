@@ -9,7 +9,6 @@
  * shapelint in the library's words or not at all, and working pipelines get no error. Nothing is downloaded.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -19,6 +18,7 @@ import { loadParser } from '../../server/src/host/parser';
 import type { Dim } from '../../server/src/engine/types';
 import { REPO_ROOT } from '../helpers/paths';
 import { oraclePython } from './torch-oracle-run';
+import { runOracle } from './oracle-cache';
 
 interface Case {
   id: string;
@@ -163,7 +163,7 @@ describe('data sources oracle', { skip: !python && !process.env.CI ? missing : f
       const file = path.join(dir, 'cases.json');
       writeFileSync(file, JSON.stringify(all.map((c) => ({ id: c.id, source: c.source + c.pythonTail, probes: c.probes }))));
       const script = path.join(REPO_ROOT, 'test', 'oracle', 'data_sources_oracle.py');
-      const run = spawnSync(python!, [script, file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 540_000 });
+      const run = runOracle(python!, [script, file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 540_000 });
       assert.equal(run.status, 0, run.stderr.slice(-2000));
       results = JSON.parse(run.stdout);
     } finally {

@@ -5,11 +5,11 @@
  * tests expect. Skipped without the oracle venv, except under CI.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ATTENTION_CASES, ATTENTION_RUN_SIZES } from '../stubs/gluoncv-attention-counts';
 import { oraclePython, REPO_ROOT } from './torch-oracle-run';
+import { runOracle } from './oracle-cache';
 
 const python = oraclePython();
 const missing = 'oracle venv not found: run test/oracle/setup-venv.sh (or set ORACLE_PYTHON)';
@@ -17,7 +17,7 @@ const missing = 'oracle venv not found: run test/oracle/setup-venv.sh (or set OR
 describe('gluoncv Residual Attention Networks in real torch', { skip: !python && !process.env.CI ? missing : false }, () => {
   it('count the formulas and run at the same sizes', { timeout: 300_000 }, () => {
     assert.ok(python, missing);
-    const r = spawnSync(python, [path.join(REPO_ROOT, 'test', 'oracle', 'gluoncv_attention_oracle.py')], { encoding: 'utf8', timeout: 280_000 });
+    const r = runOracle(python, [path.join(REPO_ROOT, 'test', 'oracle', 'gluoncv_attention_oracle.py')], { encoding: 'utf8', timeout: 280_000 });
     assert.equal(r.status, 0, r.stderr.slice(-2000));
     const got = JSON.parse(r.stdout) as { counts: Record<string, number>; runs: Record<string, number[]> };
     assert.deepEqual(got.counts, Object.fromEntries(ATTENTION_CASES.map(([name, params]) => [name, params])));

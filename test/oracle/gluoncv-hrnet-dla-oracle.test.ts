@@ -6,13 +6,13 @@
  * the same operand shapes). Skipped without the oracle venv, except under CI.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { formatShape } from '../../server/src/engine/index';
 import { analyzeWithStub } from '../helpers/stubs';
 import { dla34, HRNET_SPECS, hrnet } from '../stubs/gluoncv-hrnet-dla-counts';
 import { oraclePython, REPO_ROOT } from './torch-oracle-run';
+import { runOracle } from './oracle-cache';
 
 const python = oraclePython();
 const missing = 'oracle venv not found: run test/oracle/setup-venv.sh (or set ORACLE_PYTHON)';
@@ -25,7 +25,7 @@ interface TorchReport {
 }
 
 function torchReport(): TorchReport {
-  const r = spawnSync(python!, [path.join(REPO_ROOT, 'test', 'oracle', 'gluoncv_hrnet_dla_torch.py')], { encoding: 'utf8', timeout: 280_000 });
+  const r = runOracle(python!, [path.join(REPO_ROOT, 'test', 'oracle', 'gluoncv_hrnet_dla_torch.py')], { encoding: 'utf8', timeout: 280_000 });
   assert.equal(r.status, 0, r.stderr.slice(-2000));
   return JSON.parse(r.stdout) as TorchReport;
 }

@@ -4,11 +4,11 @@
  * test/oracle/gluoncv_nas_counts.py. Skipped without the oracle venv, except under CI.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { NAS_COUNTS } from '../stubs/gluoncv-nas-counts';
 import { oraclePython, REPO_ROOT } from './torch-oracle-run';
+import { runOracle } from './oracle-cache';
 
 const python = oraclePython();
 const missing = 'oracle venv not found: run test/oracle/setup-venv.sh (or set ORACLE_PYTHON)';
@@ -16,7 +16,7 @@ const missing = 'oracle venv not found: run test/oracle/setup-venv.sh (or set OR
 describe('gluoncv NASNet / GoogLeNet / GroupNorm stubs: real-framework counts', { skip: !python && !process.env.CI ? missing : false }, () => {
   it('equal real Keras and PyTorch', { timeout: 300_000 }, () => {
     assert.ok(python, missing);
-    const r = spawnSync(python, [path.join(REPO_ROOT, 'test', 'oracle', 'gluoncv_nas_counts.py')], { encoding: 'utf8', timeout: 280_000 });
+    const r = runOracle(python, [path.join(REPO_ROOT, 'test', 'oracle', 'gluoncv_nas_counts.py')], { encoding: 'utf8', timeout: 280_000 });
     assert.equal(r.status, 0, r.stderr.slice(-2000));
     assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), NAS_COUNTS);
   });

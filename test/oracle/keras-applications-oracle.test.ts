@@ -6,12 +6,12 @@
  * the same parameter count and output shape, at default, custom and too-small input sizes.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { formatShape } from '../../server/src/engine/index';
 import { analyzeWithStub } from '../helpers/stubs';
+import { runOracle } from './oracle-cache';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const venv = process.env.ORACLE_VENV ?? path.join(repoRoot, '.oracle-venv');
@@ -75,7 +75,7 @@ test('keras.applications stubs agree with real Keras 3', { timeout: 900_000 }, a
     t.skip(msg);
     return;
   }
-  const res = spawnSync(python, [path.join(repoRoot, 'test', 'oracle', 'keras_applications_oracle.py')], {
+  const res = runOracle(python, [path.join(repoRoot, 'test', 'oracle', 'keras_applications_oracle.py')], {
     input: JSON.stringify(CASES.map(([, call]) => call)), encoding: 'utf8', timeout: 880_000, env: { ...process.env, KERAS_BACKEND: 'tensorflow' },
   });
   assert.equal(res.status, 0, res.stderr?.slice(-2000));

@@ -4,13 +4,13 @@
  * resolves to a def, and (with the oracle venv) the committed list is what the installed Keras has.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { findLayer } from '../../server/src/engine/layers/index';
 import { count, DOC_PATH, readLayerList, renderKerasCoverage, REPO_ROOT } from './keras-coverage';
 import { KERAS_PYTHON, kerasVenvMissing } from './keras-oracle-run';
+import { runOracle } from './oracle-cache';
 
 test('docs/coverage-keras.md is generated from test/oracle/keras-layers.json', () => {
   const want = renderKerasCoverage(readLayerList());
@@ -39,7 +39,7 @@ test('the committed layer list matches the installed Keras', (t) => {
     return;
   }
   const script = path.join(REPO_ROOT, 'test', 'oracle', 'keras_layers_list.py');
-  const r = spawnSync(KERAS_PYTHON, [script], { encoding: 'utf8', timeout: 120_000 });
+  const r = runOracle(KERAS_PYTHON, [script], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, r.stderr.slice(-2000));
   assert.deepEqual(JSON.parse(r.stdout), readLayerList(),
     `regenerate: python test/oracle/keras_layers_list.py > test/oracle/keras-layers.json, then node out/test/oracle/keras-coverage.js`);

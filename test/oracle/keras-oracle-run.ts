@@ -3,9 +3,9 @@
  * a batch of `{ id, source }` cases, each source defining `model`.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { runOracle } from './oracle-cache';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const venv = process.env.ORACLE_VENV ?? path.join(REPO_ROOT, '.oracle-venv');
@@ -31,7 +31,7 @@ export interface OracleResult {
 
 export function runKerasOracle(cases: { id: number | string; source: string }[]): OracleResult[] {
   const script = path.join(REPO_ROOT, 'test', 'oracle', 'keras_oracle.py');
-  const res = spawnSync(KERAS_PYTHON, [script], {
+  const res = runOracle(KERAS_PYTHON, [script], {
     input: JSON.stringify(cases),
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

@@ -5,12 +5,12 @@
  * not, shapelint is silent and `out` has the same shape.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { analyzeText, formatShape } from '../../server/src/engine/index';
 import { loadParser } from '../../server/src/host/parser';
+import { runOracle } from './oracle-cache';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const venv = process.env.ORACLE_VENV ?? path.join(repoRoot, '.oracle-venv');
@@ -49,7 +49,7 @@ test('keras versions oracle: the Keras 3 reading agrees with real Keras 3', { ti
     return;
   }
   const sources = SNIPPETS.map((s) => HEAD + s);
-  const res = spawnSync(python, [path.join(repoRoot, 'test', 'oracle', 'keras_versions_oracle.py')], {
+  const res = runOracle(python, [path.join(repoRoot, 'test', 'oracle', 'keras_versions_oracle.py')], {
     input: JSON.stringify(sources), encoding: 'utf8', timeout: 100_000, env: { ...process.env, KERAS_BACKEND: 'tensorflow' },
   });
   assert.equal(res.status, 0, res.stderr?.slice(-2000));

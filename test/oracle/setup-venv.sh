@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Creates the oracle virtual environment (.oracle-venv/ at the repo root) with the real
-# frameworks the oracle tests compare against. Idempotent: a venv that already imports
-# everything is left alone.
+# Creates the oracle virtual environment with the real frameworks the oracle tests compare
+# against, and links .oracle-venv/ at the repo root to it. The venv lives in the user's cache,
+# one per Python version and package list (as pre-commit keeps its environments), so a fresh
+# clone on the same machine finds it made. An .oracle-venv/ folder of an earlier setup, or
+# $ORACLE_VENV, is used as it is. Idempotent: a venv that already imports everything is left
+# alone; a lock keeps two clones' setups from installing into one venv at once.
 #
 # The machine's pip configuration supplies the package sources. `--retries 0` makes an
 # unreachable default index fail at once instead of retrying for minutes, so pip falls
@@ -9,8 +12,22 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-venv="${ORACLE_VENV:-$repo_root/.oracle-venv}"
 python="${PYTHON:-python3}"
+packages=('torch==2.13.0+cpu' 'torchvision==0.28.0' keras tensorflow-cpu numpy)
+link="$repo_root/.oracle-venv"
+if [ -n "${ORACLE_VENV:-}" ]; then
+  venv="$ORACLE_VENV"
+elif [ -d "$link" ] && [ ! -L "$link" ]; then
+  venv="$link"
+else
+  cache="${SHAPELINT_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/shapelint-test}"
+  key="$({ "$python" --version; printf '%s\n' "${packages[@]}"; } | sha256sum | cut -c1-12)"
+  venv="$cache/oracle-venv-$key"
+  mkdir -p "$cache"
+  ln -sfn "$venv" "$link"
+  exec 9>"$venv.lock"
+  flock 9
+fi
 
 # torchvision's compiled ops need not match the CPU torch build: the oracle only builds models
 # (pure Python), so registering its fake ops is skipped before the import.
@@ -28,6 +45,17 @@ onednn_on() {
   printf '%s\n' "import os; os.environ['TF_ENABLE_ONEDNN_OPTS'] = '1'" > "$purelib/shapelint-oracle-env.pth"
 }
 
+# The venv's package list, which the oracle answer cache (test/oracle/oracle-cache.ts) counts in
+# its keys: answers kept from other framework versions are never read.
+record_versions() {
+  {
+    "$venv/bin/python" --version
+    cat "$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/shapelint-oracle-env.pth"
+    "$venv/bin/python" -m pip freeze --disable-pip-version-check
+  } > "$venv/shapelint-versions.txt.tmp"
+  mv "$venv/shapelint-versions.txt.tmp" "$venv/shapelint-versions.txt"
+}
+
 ready() {
   [ -x "$venv/bin/python" ] &&
     "$venv/bin/python" -c 'import os; assert os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "1"' 2>/dev/null &&
@@ -37,6 +65,7 @@ ready() {
 
 [ -x "$venv/bin/python" ] && onednn_on
 if ready; then
+  [ -s "$venv/shapelint-versions.txt" ] || record_versions
   echo "oracle venv ready: $venv"
   exit 0
 fi
@@ -44,8 +73,9 @@ fi
 start=$(date +%s)
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --retries 0 --timeout 5 --disable-pip-version-check \
-  'torch==2.13.0+cpu' 'torchvision==0.28.0' keras tensorflow-cpu numpy
+  "${packages[@]}"
 onednn_on
+record_versions
 
 if ! ready; then
   echo "oracle venv at $venv does not import torch/torchvision/keras/tensorflow after install" >&2

@@ -4,12 +4,12 @@
  * must also equal what the installed torch exports (run torch_api.py to refresh it).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { API_JSON, COVERAGE_MD, coverageMarkdown, readApi, REPO, shapeChangingPercent, torchCoverage, torchSection } from './torch-coverage';
 import { oraclePython } from './torch-oracle-run';
+import { runOracle } from './oracle-cache';
 
 const REGENERATE = 'regenerate with: npx tsc -p tsconfig.json && node out/test/oracle/torch-coverage.js';
 
@@ -31,7 +31,7 @@ describe('torch coverage', () => {
   const python = oraclePython();
   it('the committed list is what the installed torch exports', { skip: !python && !process.env.CI ? 'oracle venv not found' : false }, () => {
     assert.ok(python, 'oracle venv not found: run test/oracle/setup-venv.sh');
-    const r = spawnSync(python, [path.join(REPO, 'test', 'oracle', 'torch_api.py')], { encoding: 'utf8', timeout: 120_000 });
+    const r = runOracle(python, [path.join(REPO, 'test', 'oracle', 'torch_api.py')], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), JSON.parse(readFileSync(API_JSON, 'utf8')), `refresh: python test/oracle/torch_api.py > test/oracle/torch-api.json, then ${REGENERATE}`);
   });

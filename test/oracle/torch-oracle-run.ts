@@ -2,11 +2,11 @@
  * Runs the PyTorch oracle (test/oracle/torch_oracle.py) in the oracle venv, once per batch of
  * cases, and compares its results with shapelint's end-to-end analysis of the same sources.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { EngineResult } from '../../server/src/engine/index';
+import { runOracle } from './oracle-cache';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -23,29 +23,25 @@ export interface OracleResult {
   error: { type: string; message: string; phase: 'construct' | 'forward'; layer: number | null } | null;
 }
 
-/** Runs the oracle once for all cases; results are cached in test-artifacts/ by content hash. */
+/** Runs the oracle once for all cases (answers kept per machine, oracle-cache.ts). */
 export function runTorchOracle(python: string, cases: { id: string; source: string }[]): OracleResult[] {
   return runOracleScript<OracleResult>(python, 'torch_oracle.py', 'torch', cases);
 }
 
 /**
  * Runs one oracle script of test/oracle on all cases in one Python process (the script reads the
- * cases' JSON file and prints `{results: [...]}`); results are cached in test-artifacts/ by the
- * hash of the cases and the script.
+ * cases' JSON file, left in test-artifacts/oracle/ to run again by hand, and prints
+ * `{results: [...]}`); answers are kept per machine (oracle-cache.ts).
  */
 export function runOracleScript<R>(python: string, scriptName: string, prefix: string, cases: unknown[]): R[] {
   const input = JSON.stringify(cases);
   const script = path.join(REPO_ROOT, 'test', 'oracle', scriptName);
-  const key = createHash('sha256').update(input).update(readFileSync(script)).digest('hex').slice(0, 16);
   const dir = path.join(REPO_ROOT, 'test-artifacts', 'oracle');
-  const cache = path.join(dir, `${prefix}-${key}.json`);
-  if (existsSync(cache)) return JSON.parse(readFileSync(cache, 'utf8')).results;
   mkdirSync(dir, { recursive: true });
-  const casesFile = path.join(dir, `${prefix}-cases-${key}.json`);
+  const casesFile = path.join(dir, `${prefix}-cases-${createHash('sha256').update(input).digest('hex').slice(0, 16)}.json`);
   writeFileSync(casesFile, input);
-  const r = spawnSync(python, [script, casesFile], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
+  const r = runOracle(python, [script, casesFile], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
   if (r.status !== 0) throw new Error(`${scriptName} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  writeFileSync(cache, r.stdout);
   return JSON.parse(r.stdout).results;
 }
 

@@ -8,15 +8,15 @@
  * Skipped without the oracle venv (or without torchvision in it), except under CI.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { formatShape } from '../../server/src/engine/index';
 import { analyze, lineOf } from '../helpers/engine';
 import { analyzeStub, stubProgram, stubText, TORCHVISION_STUBS, torchvisionRows, usage, type StubRow } from '../stubs/torchvision-table';
 import { oraclePython, REPO_ROOT } from './torch-oracle-run';
+import { runOracle } from './oracle-cache';
 
 /** Input sizes (height = width, 3 channels unless `[c, s]`) run for these constructors. */
 const FORWARD: Record<string, (number | [number, number])[]> = {
@@ -96,24 +96,20 @@ function realCall(row: StubRow): string {
 /** The import shim: torchvision's compiled ops need not match the venv's CPU torch build (model definitions are pure Python). */
 const IMPORT_TORCHVISION = 'import torch.library; torch.library.register_fake = lambda *a, **k: (lambda f: f); import torchvision';
 const python = oraclePython();
-const hasTorchvision = !!python && spawnSync(python, ['-c', IMPORT_TORCHVISION], { encoding: 'utf8' }).status === 0;
+const hasTorchvision = !!python && runOracle(python, ['-c', IMPORT_TORCHVISION], { encoding: 'utf8' }).status === 0;
 const missing = 'oracle venv with torchvision not found: run test/oracle/setup-venv.sh (or set ORACLE_PYTHON)';
 
-function runOracle(cases: OracleCase[]): OracleRecord[] {
+function runTorchvisionOracle(cases: OracleCase[]): OracleRecord[] {
   const script = path.join(REPO_ROOT, 'test', 'oracle', 'torchvision_oracle.py');
   const input = JSON.stringify({ stubs: TORCHVISION_STUBS, cases });
-  const hash = createHash('sha256').update(input).update(readFileSync(script));
-  for (const f of new Set(cases.map((c) => c.file))) hash.update(stubText(f));
-  const key = hash.digest('hex').slice(0, 16);
+  // The script reads the stubs it builds from the folder named in the input: their texts count too.
+  const stubs = [...new Set(cases.map((c) => c.file))].map(stubText);
   const dir = path.join(REPO_ROOT, 'test-artifacts', 'oracle');
-  const cache = path.join(dir, `torchvision-${key}.json`);
-  if (existsSync(cache)) return JSON.parse(readFileSync(cache, 'utf8')).results;
   mkdirSync(dir, { recursive: true });
-  const casesFile = path.join(dir, `torchvision-cases-${key}.json`);
+  const casesFile = path.join(dir, `torchvision-cases-${createHash('sha256').update(input).digest('hex').slice(0, 16)}.json`);
   writeFileSync(casesFile, input);
-  const r = spawnSync(python!, [script, casesFile], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 1_500_000 });
+  const r = runOracle(python!, [script, casesFile], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 1_500_000, reads: stubs });
   if (r.status !== 0) throw new Error(`torchvision oracle failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  writeFileSync(cache, r.stdout);
   return JSON.parse(r.stdout).results;
 }
 
@@ -126,7 +122,7 @@ describe('torchvision oracle', { skip: !hasTorchvision && !process.env.CI ? miss
     assert.ok(hasTorchvision, missing);
     const rows = torchvisionRows();
     const cases = rows.map((row) => ({ id: row.call, file: row.file, call: row.call, real: realCall(row), inputs: inputsOf(row) }));
-    const results = runOracle(cases);
+    const results = runTorchvisionOracle(cases);
     const bad: string[] = [];
     let runs = 0;
     let raised = 0;
@@ -162,7 +158,7 @@ describe('torchvision oracle: train/eval mode', { skip: !hasTorchvision && !proc
   it('the engine follows model.eval() as torchvision does (output kind, auxiliary-head errors)', { timeout: 600_000 }, async () => {
     assert.ok(hasTorchvision, missing);
     const cases = MODE_CASES.flatMap((m) => [false, true].map((ev) => ({ id: `${m.call} ${m.size} ${ev ? 'eval' : 'train'}`, file: m.file, call: m.call, real: m.call, inputs: [[3, m.size, m.size]] as [number, number, number][], eval: ev })));
-    const results = runOracle(cases);
+    const results = runTorchvisionOracle(cases);
     const bad: string[] = [];
     for (const [i, c] of cases.entries()) {
       const real = results[i].real_runs![0];

@@ -7,7 +7,6 @@
  * port-oracle.test.ts (generated models) and the oracle tests at the end of this file.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import type { PythonParser } from '../../server/src/engine/index';
 import { portText, type PortFramework } from '../../server/src/engine/port/index';
@@ -231,9 +230,10 @@ for trial in range(40):
     worst["keras"] = max(worst["keras"], float(np.abs(np.moveaxis(k, -1, 1) - mx_bilinear(x, ih * sh, iw * sw, False)).max()))
 json.dump(worst, sys.stdout)
 `;
+import { runOracle } from '../oracle/oracle-cache';
 
 test("MXNet's BilinearResize2D (align_corners=False and True, transcribed) computes PyTorch's bilinear Upsample, and with align_corners=False Keras' bilinear UpSampling2D", { skip, timeout: 300_000 }, () => {
-  const res = spawnSync(KERAS_PYTHON, ['-c', MXNET_BILINEAR], { encoding: 'utf8', env: { ...process.env, KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '3' }, timeout: 300_000 });
+  const res = runOracle(KERAS_PYTHON, ['-c', MXNET_BILINEAR], { encoding: 'utf8', env: { ...process.env, KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '3' }, timeout: 300_000 });
   assert.equal(res.status, 0, res.stderr?.slice(-2000));
   const worst = JSON.parse(res.stdout) as Record<string, number>;
   for (const [against, diff] of Object.entries(worst)) assert.ok(diff <= 1e-5, `${against}: ${diff}`);

@@ -4,13 +4,13 @@
  * expects it in the target, and with the source's weights loaded its outputs.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { portText, type PortResult } from '../../server/src/engine/port/index';
 import { totalIn } from '../../server/src/engine/port/plan';
 import type { PythonParser } from '../../server/src/engine/syntax/tree';
 import { KERAS_PYTHON, REPO_ROOT } from '../oracle/keras-oracle-run';
 import type { GeneratedModel } from './generate-models';
+import { runOracle } from '../oracle/oracle-cache';
 
 export const TOLERANCE = 1e-4;
 
@@ -27,7 +27,7 @@ export interface OracleOutcome {
 
 export function runPortOracle(cases: object[]): OracleOutcome[] {
   const script = path.join(REPO_ROOT, 'test', 'port', 'port_oracle.py');
-  const res = spawnSync(KERAS_PYTHON, [script], {
+  const res = runOracle(KERAS_PYTHON, [script], {
     input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 600_000,
     env: { ...process.env, KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '3' },
   });

@@ -7,7 +7,6 @@
  * Keras ports load the file with their load_weights (no MXNet needed) and must agree within 1e-4.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { PythonParser } from '../../server/src/engine/index';
@@ -15,6 +14,7 @@ import { portText } from '../../server/src/engine/port/index';
 import { loadParser } from '../../server/src/host/parser';
 import { KERAS_PYTHON, kerasVenvMissing, REPO_ROOT } from '../oracle/keras-oracle-run';
 import { TOLERANCE } from './port-oracle-run';
+import { runOracle } from '../oracle/oracle-cache';
 
 const symbolModel = (input: number[], ...lines: string[]) => ['import mxnet as mx', '', "data = mx.sym.Variable('data')", ...lines,
   'mod = mx.mod.Module(symbol=out, context=mx.cpu())', `mod.bind(data_shapes=[('data', (${input.join(', ')}))])`, ''].join('\n');
@@ -106,7 +106,7 @@ test(`${CASES.length} symbol graphs ported to PyTorch and Keras with a checkpoin
     }));
     return { id, ops: c.ops, input: c.input, ports, className: /^class (\w+)\(nn\.Module\)/m.exec(ports.torch)![1] };
   });
-  const res = spawnSync(KERAS_PYTHON, [path.join(REPO_ROOT, 'test', 'port', 'mxsym_params_oracle.py')], {
+  const res = runOracle(KERAS_PYTHON, [path.join(REPO_ROOT, 'test', 'port', 'mxsym_params_oracle.py')], {
     input: JSON.stringify({ cases }), encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 300_000,
     env: { ...process.env, KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '3' },
   });

@@ -1,0 +1,126 @@
+/**
+ * Runs an oracle script in the real frameworks, remembering its answer per machine.
+ *
+ * An oracle script is a function of what it is given: its own Python (and the oracles' other
+ * Python files, which it may import), its arguments and the files they name, its stdin, the
+ * environment variables that steer the frameworks, and the frameworks installed in the venv
+ * (the package list setup-venv.sh writes beside it). Its stdout is kept under the hash of all of
+ * these in the user's cache, as pytest's cache and Bazel's action cache keep results. A later run
+ * on the same inputs, in this clone or a fresh clone, reads the frameworks' answer instead of
+ * starting TensorFlow or PyTorch again. shapelint's side of every comparison still runs each time.
+ * Any change to a case, to a port shapelint generates, or to an oracle script changes the key,
+ * and the frameworks run again.
+ *
+ * Nothing is kept when the venv has no package list (an interpreter from `ORACLE_PYTHON`, say),
+ * or when `SHAPELINT_ORACLE_CACHE=0`, which runs every oracle afresh.
+ */
+import { spawnSync, type SpawnSyncOptionsWithStringEncoding, type SpawnSyncReturns } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** The folders whose Python files any oracle script may import. */
+const ORACLE_SOURCES = ['test/oracle', 'test/port', 'test/engine'].map((d) => path.join(REPO_ROOT, d));
+/** Written by setup-venv.sh: the venv's `pip freeze`. */
+export const VERSIONS_FILE = 'shapelint-versions.txt';
+/** Environment variables that change what the frameworks compute or print. */
+const STEERING_ENV = /^(KERAS_|TF_|TORCH|CUDA_|OMP_|MKL_|PYTHONHASHSEED$)/;
+/** Kept answers: past this many, the least recently used half goes. */
+const MAX_ENTRIES = 4000;
+
+export function oracleCacheDir(): string {
+  const base = process.env.SHAPELINT_TEST_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'shapelint-test');
+  return path.join(base, 'oracle-answers');
+}
+
+/**
+ * `spawnSync(python, args, options)`, answered from the cache when the same inputs ran before.
+ * `reads`: further texts the script depends on that are neither an argument nor stdin.
+ */
+export function runOracle(python: string, args: string[], options: SpawnSyncOptionsWithStringEncoding & { reads?: string[] }): SpawnSyncReturns<string> {
+  const { reads = [], ...spawnOptions } = options;
+  const key = cacheKey(python, args, spawnOptions, reads);
+  const file = key && path.join(oracleCacheDir(), `${key}.json`);
+  if (file && existsSync(file)) {
+    const kept = readKept(file);
+    if (kept) return kept;
+  }
+  const run = spawnSync(python, args, spawnOptions);
+  if (file && run.status === 0 && !run.error) keep(file, run);
+  return run;
+}
+
+function cacheKey(python: string, args: string[], options: SpawnSyncOptionsWithStringEncoding, reads: string[]): string | null {
+  if (process.env.SHAPELINT_ORACLE_CACHE === '0') return null;
+  const versions = path.join(path.dirname(path.dirname(python)), VERSIONS_FILE);
+  if (!existsSync(versions)) return null;
+  const hash = createHash('sha256');
+  const part = (label: string, data: string | Buffer) => hash.update(`${label}\0${data.length}\0`).update(data);
+  part('versions', readFileSync(versions));
+  for (const dir of ORACLE_SOURCES) for (const f of pythonFilesIn(dir)) part(path.relative(REPO_ROOT, f), readFileSync(f));
+  for (const arg of args) {
+    // A file argument counts by its name and content, and so do the Python files beside it (it
+    // may import them); where the clone lies does not count.
+    if (isFile(arg)) {
+      part('file', path.basename(arg));
+      part('content', readFileSync(arg));
+      for (const f of pythonFilesIn(path.dirname(arg))) part(path.basename(f), readFileSync(f));
+    } else part('arg', withoutRepoRoot(arg));
+  }
+  part('stdin', typeof options.input === 'string' ? withoutRepoRoot(options.input) : '');
+  const env = options.env ?? process.env;
+  for (const name of Object.keys(env).filter((n) => STEERING_ENV.test(n)).sort()) part(name, env[name] ?? '');
+  for (const text of reads) part('reads', text);
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** Paths into this clone (a stubs folder named in a case, say) as the same paths into any clone. */
+function withoutRepoRoot(text: string): string {
+  return text.split(REPO_ROOT).join('<repo>');
+}
+
+function pythonFilesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.py')).sort().map((f) => path.join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function readKept(file: string): SpawnSyncReturns<string> | null {
+  try {
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { stdout: string; stderr: string };
+    const now = new Date();
+    utimesSync(file, now, now);
+    return { pid: 0, output: [null, kept.stdout, kept.stderr], stdout: kept.stdout, stderr: kept.stderr, status: 0, signal: null };
+  } catch {
+    return null; // unreadable or half-written by another run: run the oracle
+  }
+}
+
+function keep(file: string, run: SpawnSyncReturns<string>): void {
+  const dir = path.dirname(file);
+  mkdirSync(dir, { recursive: true });
+  // Written aside and renamed, so a concurrent run never reads half an answer.
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ stdout: run.stdout, stderr: run.stderr }));
+  renameSync(tmp, file);
+  prune(dir);
+}
+
+function prune(dir: string): void {
+  const names = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  if (names.length <= MAX_ENTRIES) return;
+  const byAge = names.map((f) => ({ f, used: statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => a.used - b.used);
+  for (const { f } of byAge.slice(0, names.length / 2)) rmSync(path.join(dir, f), { force: true });
+}
