@@ -63,21 +63,18 @@ export class LintPool {
     const count = Math.min(wanted, jobs.length);
     const results: LintJobResult[] = new Array(jobs.length);
     const bulk = jobs.reduce((n, j) => n + j.text.length, 0) / count >= BULK_CHARS_PER_PROCESS;
-    let next = 0;
+    const shares = contiguousShares(jobs.length, count);
     let done = 0;
     // Each process has two jobs in flight (lint-process.ts): its next job waits in it, not in
     // this process, while it lints one.
-    const feed = async (p: IsolatedProcess): Promise<void> => {
-      // In the given order: handing out the largest files first (the 20 model zoos, last in path
-      // order) cost two lint processes 21.9-23.6 s CPU against 17.5-19.5 s over the bench's files (two runs each, load average 8).
-      while (next < jobs.length) {
-        const index = next++;
+    const feed = async (p: IsolatedProcess, own: Share): Promise<void> => {
+      for (let index = takeJob(own, shares); index !== undefined; index = takeJob(own, shares)) {
         results[index] = await runIsolated(p, { ...jobs[index], bulk }, this.options.timeoutMs ?? DEFAULT_FILE_TIMEOUT_MS);
         onDone(++done, jobs.length);
       }
     };
     try {
-      await Promise.all(Array.from({ length: count }, (_, i) => this.process(i)).flatMap((p) => [feed(p), feed(p)]));
+      await Promise.all(shares.flatMap((own, i) => [feed(this.process(i), own), feed(this.process(i), own)]));
     } finally {
       this.close();
     }
@@ -93,6 +90,33 @@ export class LintPool {
     while (this.processes.length <= i) this.processes.push((this.processes.length === 0 && takePrestartedLintProcess()) || lintProcess());
     return this.processes[i];
   }
+}
+
+/** A process's run of jobs: the indices from `next` to before `end`. */
+export interface Share {
+  next: number;
+  end: number;
+}
+
+/**
+ * The jobs cut into `count` runs of consecutive files, one per process. Files come in path order,
+ * so a process gets whole packages: the project modules a file imports are evaluated once in each
+ * process that imports them, and files handed out alternately made both processes evaluate the
+ * modules of every package. Measured on Keras 3's sources (771 files, 2 cores, `--threads 2`):
+ * 14.9-15.7 s CPU in all against 12.7-13.5 s with shares (one process: 11.7-12.0 s), 6.7-8.1 s
+ * wall against 5.5-7.2 s. Within a share, files go in the given order: handing out the largest
+ * files first (the 20 model zoos, last in path order) cost two lint processes 21.9-23.6 s CPU
+ * against 17.5-19.5 s over the bench's files (two runs each, load average 8).
+ */
+export function contiguousShares(jobs: number, count: number): Share[] {
+  return Array.from({ length: count }, (_, i) => ({ next: Math.floor((jobs * i) / count), end: Math.floor((jobs * (i + 1)) / count) }));
+}
+
+/** The next job of `own` in order; once it is done, the last job of the share with most left (undefined: none left). */
+export function takeJob(own: Share, shares: Share[]): number | undefined {
+  if (own.next < own.end) return own.next++;
+  const richest = shares.reduce((a, b) => (b.end - b.next > a.end - a.next ? b : a));
+  return richest.next < richest.end ? --richest.end : undefined;
 }
 
 /**
