@@ -62,10 +62,11 @@ function cacheKey(python: string, args: string[], options: SpawnSyncOptionsWithS
   for (const dir of ORACLE_SOURCES) for (const f of pythonFilesIn(dir)) part(path.relative(REPO_ROOT, f), readFileSync(f));
   for (const arg of args) {
     // A file argument counts by its name and content, and so do the Python files beside it (it
-    // may import them); where the clone lies does not count.
+    // may import them); where the clone lies does not count, in the name or in the content (a
+    // cases file names the stubs folder).
     if (isFile(arg)) {
       part('file', path.basename(arg));
-      part('content', readFileSync(arg));
+      part('content', withoutRepoRoot(readFileSync(arg, 'utf8')));
       for (const f of pythonFilesIn(path.dirname(arg))) part(path.basename(f), readFileSync(f));
     } else part('arg', withoutRepoRoot(arg));
   }
