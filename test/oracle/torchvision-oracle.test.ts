@@ -106,7 +106,8 @@ function runTorchvisionOracle(cases: OracleCase[]): OracleRecord[] {
   const stubs = [...new Set(cases.map((c) => c.file))].map(stubText);
   const dir = path.join(REPO_ROOT, 'test-artifacts', 'oracle');
   mkdirSync(dir, { recursive: true });
-  const casesFile = path.join(dir, `torchvision-cases-${createHash('sha256').update(input).digest('hex').slice(0, 16)}.json`);
+  // Named by the cases alone: the input names the stubs folder, which differs between clones (the answer cache counts the name).
+  const casesFile = path.join(dir, `torchvision-cases-${createHash('sha256').update(JSON.stringify(cases)).digest('hex').slice(0, 16)}.json`);
   writeFileSync(casesFile, input);
   const r = runOracle(python!, [script, casesFile], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 1_500_000, reads: stubs });
   if (r.status !== 0) throw new Error(`torchvision oracle failed (${r.status}): ${r.stderr.slice(-2000)}`);
