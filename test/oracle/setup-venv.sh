@@ -39,10 +39,11 @@ import_torchvision='import torch.library; torch.library.register_fake = lambda *
 # "Enabling oneDNN operations for x86 CPUs"; measured: off on an AVX2 machine without AVX-512).
 # A .pth line runs at every start of the venv's python, so every oracle run has it on, on any
 # machine, and computes alike.
+onednn_pth() {
+  echo "$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/shapelint-oracle-env.pth"
+}
 onednn_on() {
-  local purelib
-  purelib="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-  printf '%s\n' "import os; os.environ['TF_ENABLE_ONEDNN_OPTS'] = '1'" > "$purelib/shapelint-oracle-env.pth"
+  printf '%s\n' "import os; os.environ['TF_ENABLE_ONEDNN_OPTS'] = '1'" > "$(onednn_pth)"
 }
 
 # The venv's package list, which the oracle answer cache (test/oracle/oracle-cache.ts) counts in
@@ -50,7 +51,7 @@ onednn_on() {
 record_versions() {
   {
     "$venv/bin/python" --version
-    cat "$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/shapelint-oracle-env.pth"
+    cat "$(onednn_pth)"
     "$venv/bin/python" -m pip freeze --disable-pip-version-check
   } > "$venv/shapelint-versions.txt.tmp"
   mv "$venv/shapelint-versions.txt.tmp" "$venv/shapelint-versions.txt"
