@@ -78,7 +78,7 @@ function cacheKey(python: string, args: string[], options: SpawnSyncOptionsWithS
 }
 
 /** Paths into this clone (a stubs folder named in a case, say) as the same paths into any clone. */
-function withoutRepoRoot(text: string): string {
+export function withoutRepoRoot(text: string): string {
   return text.split(REPO_ROOT).join('<repo>');
 }
 

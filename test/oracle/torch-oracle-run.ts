@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { EngineResult } from '../../server/src/engine/index';
-import { runOracle } from './oracle-cache';
+import { runOracle, withoutRepoRoot } from './oracle-cache';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -29,18 +29,20 @@ export function runTorchOracle(python: string, cases: { id: string; source: stri
 }
 
 /**
- * Runs one oracle script of test/oracle on all cases in one Python process (the script reads the
- * cases' JSON file, left in test-artifacts/oracle/ to run again by hand, and prints
- * `{results: [...]}`); answers are kept per machine (oracle-cache.ts).
+ * Runs one oracle script of test/oracle on `input` in one Python process (the script reads the
+ * input's JSON file, left in test-artifacts/oracle/ to run again by hand, and prints
+ * `{results: [...]}`); answers are kept per machine (oracle-cache.ts). `reads`: texts the script
+ * reads from files the input names.
  */
-export function runOracleScript<R>(python: string, scriptName: string, prefix: string, cases: unknown[]): R[] {
-  const input = JSON.stringify(cases);
+export function runOracleScript<R>(python: string, scriptName: string, prefix: string, input: unknown, options: { timeoutMs?: number; maxBuffer?: number; reads?: string[] } = {}): R[] {
+  const json = JSON.stringify(input);
   const script = path.join(REPO_ROOT, 'test', 'oracle', scriptName);
   const dir = path.join(REPO_ROOT, 'test-artifacts', 'oracle');
   mkdirSync(dir, { recursive: true });
-  const casesFile = path.join(dir, `${prefix}-cases-${createHash('sha256').update(input).digest('hex').slice(0, 16)}.json`);
-  writeFileSync(casesFile, input);
-  const r = runOracle(python, [script, casesFile], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
+  // Named without the clone's path (an input may name a folder of it): the answer cache counts the name.
+  const casesFile = path.join(dir, `${prefix}-cases-${createHash('sha256').update(withoutRepoRoot(json)).digest('hex').slice(0, 16)}.json`);
+  writeFileSync(casesFile, json);
+  const r = runOracle(python, [script, casesFile], { encoding: 'utf8', maxBuffer: options.maxBuffer ?? 256 * 1024 * 1024, timeout: options.timeoutMs ?? 300_000, reads: options.reads });
   if (r.status !== 0) throw new Error(`${scriptName} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout).results;
 }

@@ -8,14 +8,11 @@
  * Skipped without the oracle venv (or without torchvision in it), except under CI.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { formatShape } from '../../server/src/engine/index';
 import { analyze, lineOf } from '../helpers/engine';
 import { analyzeStub, stubProgram, stubText, TORCHVISION_STUBS, torchvisionRows, usage, type StubRow } from '../stubs/torchvision-table';
-import { oraclePython, REPO_ROOT } from './torch-oracle-run';
+import { oraclePython, runOracleScript } from './torch-oracle-run';
 import { runOracle } from './oracle-cache';
 
 /** Input sizes (height = width, 3 channels unless `[c, s]`) run for these constructors. */
@@ -100,18 +97,9 @@ const hasTorchvision = !!python && runOracle(python, ['-c', IMPORT_TORCHVISION],
 const missing = 'oracle venv with torchvision not found: run test/oracle/setup-venv.sh (or set ORACLE_PYTHON)';
 
 function runTorchvisionOracle(cases: OracleCase[]): OracleRecord[] {
-  const script = path.join(REPO_ROOT, 'test', 'oracle', 'torchvision_oracle.py');
-  const input = JSON.stringify({ stubs: TORCHVISION_STUBS, cases });
   // The script reads the stubs it builds from the folder named in the input: their texts count too.
-  const stubs = [...new Set(cases.map((c) => c.file))].map(stubText);
-  const dir = path.join(REPO_ROOT, 'test-artifacts', 'oracle');
-  mkdirSync(dir, { recursive: true });
-  // Named by the cases alone: the input names the stubs folder, which differs between clones (the answer cache counts the name).
-  const casesFile = path.join(dir, `torchvision-cases-${createHash('sha256').update(JSON.stringify(cases)).digest('hex').slice(0, 16)}.json`);
-  writeFileSync(casesFile, input);
-  const r = runOracle(python!, [script, casesFile], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 1_500_000, reads: stubs });
-  if (r.status !== 0) throw new Error(`torchvision oracle failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  return JSON.parse(r.stdout).results;
+  const reads = [...new Set(cases.map((c) => c.file))].map(stubText);
+  return runOracleScript<OracleRecord>(python!, 'torchvision_oracle.py', 'torchvision', { stubs: TORCHVISION_STUBS, cases }, { timeoutMs: 1_500_000, maxBuffer: 64 * 1024 * 1024, reads });
 }
 
 const shapeText = (s: number[]) => `(${s.join(', ')})`;
