@@ -37,13 +37,17 @@ import_torchvision='import torch.library; torch.library.register_fake = lambda *
 # (Conv2DBackpropInput: "Current CPU implementations do not yet support dilation rates larger
 # than 1"), and TensorFlow turns oneDNN on by default only on some CPUs (TensorFlow RFC 400,
 # "Enabling oneDNN operations for x86 CPUs"; measured: off on an AVX2 machine without AVX-512).
-# A .pth line runs at every start of the venv's python, so every oracle run has it on, on any
-# machine, and computes alike.
+# oneDNN's own kernels are capped at AVX: its brgemm 1x1 convolution (AVX2 and up) sizes its
+# blocks by the CPU's cache sizes, and on a virtual machine that reports none it divides by zero
+# (measured: SIGFPE in brg_blocking_t::est_eff_1x1 for a 512 -> 2048 1x1 convolution, TensorFlow's
+# oneDNN 3.7.3, on a VM without cache topology; TensorFlow issue 57749 is the same crash on
+# AVX-512). Capped, every machine runs the same kernels: the oracle computes alike everywhere.
+# A .pth line runs at every start of the venv's python, so every oracle run has both settings.
 onednn_pth() {
   echo "$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/shapelint-oracle-env.pth"
 }
 onednn_on() {
-  printf '%s\n' "import os; os.environ['TF_ENABLE_ONEDNN_OPTS'] = '1'" > "$(onednn_pth)"
+  printf '%s\n' "import os; os.environ['TF_ENABLE_ONEDNN_OPTS'] = '1'; os.environ.setdefault('ONEDNN_MAX_CPU_ISA', 'AVX')" > "$(onednn_pth)"
 }
 
 # The venv's package list, which the oracle answer cache (test/oracle/oracle-cache.ts) counts in
@@ -58,15 +62,18 @@ record_versions() {
 }
 
 ready() {
+  # One interpreter for every check: each start imports the frameworks (about 6 s).
   [ -x "$venv/bin/python" ] &&
-    "$venv/bin/python" -c 'import os; assert os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "1"' 2>/dev/null &&
-    "$venv/bin/python" -c 'import torch, keras, tensorflow, numpy; assert torch.__version__.startswith("2.13.0")' 2>/dev/null &&
-    "$venv/bin/python" -c "$import_torchvision" 2>/dev/null
+    "$venv/bin/python" -c "import os; assert os.environ.get('TF_ENABLE_ONEDNN_OPTS') == '1' and 'ONEDNN_MAX_CPU_ISA' in os.environ
+import torch, keras, tensorflow, numpy; assert torch.__version__.startswith('2.13.0')
+$import_torchvision" 2>/dev/null
 }
 
 [ -x "$venv/bin/python" ] && onednn_on
 if ready; then
-  [ -s "$venv/shapelint-versions.txt" ] || record_versions
+  # Recorded again each time: the .pth line just written counts in it (a venv made before the
+  # line changed must not keep answers computed without it).
+  record_versions
   echo "oracle venv ready: $venv"
   exit 0
 fi
