@@ -14,12 +14,13 @@ describe('oracle answer cache', () => {
   let python: string;
   let runs: string;
   let script: string;
-  const saved = { cache: process.env.SHAPELINT_TEST_CACHE, off: process.env.SHAPELINT_ORACLE_CACHE };
+  const saved = { cache: process.env.SHAPELINT_TEST_CACHE, off: process.env.SHAPELINT_ORACLE_CACHE, host: process.env.SHAPELINT_ORACLE_HOST };
 
   before(() => {
     root = mkdtempSync(path.join(tmpdir(), 'shapelint-oracle-cache-'));
     process.env.SHAPELINT_TEST_CACHE = path.join(root, 'cache');
     delete process.env.SHAPELINT_ORACLE_CACHE;
+    process.env.SHAPELINT_ORACLE_HOST = '0'; // the stand-in is a shell script: no warm host (oracle-host.test.ts)
     mkdirSync(path.join(root, 'venv', 'bin'), { recursive: true });
     runs = path.join(root, 'runs');
     python = path.join(root, 'venv', 'bin', 'python');
@@ -36,6 +37,8 @@ describe('oracle answer cache', () => {
     process.env.SHAPELINT_TEST_CACHE = saved.cache;
     if (saved.cache === undefined) delete process.env.SHAPELINT_TEST_CACHE;
     if (saved.off !== undefined) process.env.SHAPELINT_ORACLE_CACHE = saved.off;
+    if (saved.host === undefined) delete process.env.SHAPELINT_ORACLE_HOST;
+    else process.env.SHAPELINT_ORACLE_HOST = saved.host;
   });
 
   const count = () => readFileSync(runs, 'utf8').split('\n').filter(Boolean).length;

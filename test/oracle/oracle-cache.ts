@@ -13,10 +13,14 @@
  *
  * Nothing is kept when the venv has no package list (an interpreter from `ORACLE_PYTHON`, say),
  * or when `SHAPELINT_ORACLE_CACHE=0`, which runs every oracle afresh.
+ *
+ * A script that does run, runs in a fork of a warm Python that has imported the frameworks once
+ * (test/oracle/oracle_host.py): the imports cost about 6 s of a core per run, over forty times in
+ * a cold test run. `SHAPELINT_ORACLE_HOST=0` starts a fresh Python for every run instead.
  */
 import { spawnSync, type SpawnSyncOptionsWithStringEncoding, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 
@@ -26,13 +30,16 @@ const ORACLE_SOURCES = ['test/oracle', 'test/port', 'test/engine'].map((d) => pa
 /** Written by setup-venv.sh: the venv's `pip freeze`. */
 export const VERSIONS_FILE = 'shapelint-versions.txt';
 /** Environment variables that change what the frameworks compute or print. */
-const STEERING_ENV = /^(KERAS_|TF_|TORCH|CUDA_|OMP_|MKL_|PYTHONHASHSEED$)/;
+const STEERING_ENV = /^(KERAS_|TF_|TORCH|CUDA_|OMP_|MKL_|ONEDNN_|DNNL_|PYTHONHASHSEED$)/;
 /** Kept answers: past this many, the least recently used half goes. */
 const MAX_ENTRIES = 4000;
 
+function testCacheDir(): string {
+  return process.env.SHAPELINT_TEST_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'shapelint-test');
+}
+
 export function oracleCacheDir(): string {
-  const base = process.env.SHAPELINT_TEST_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'shapelint-test');
-  return path.join(base, 'oracle-answers');
+  return path.join(testCacheDir(), 'oracle-answers');
 }
 
 /**
@@ -47,9 +54,36 @@ export function runOracle(python: string, args: string[], options: SpawnSyncOpti
     const kept = readKept(file);
     if (kept) return kept;
   }
-  const run = spawnSync(python, args, spawnOptions);
+  const run = spawnSync(...throughHost(python, args, spawnOptions), spawnOptions);
   if (file && run.status === 0 && !run.error) keep(file, run);
   return run;
+}
+
+const HOST_SCRIPT = path.join(REPO_ROOT, 'test', 'oracle', 'oracle_host.py');
+/** Longest socket path Linux takes (sun_path is 108 bytes with its NUL), with room to spare. */
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * The command that runs `python script args`: through the warm host of test/oracle/oracle_host.py
+ * (one per venv, host script and steering environment, since the host imports the frameworks
+ * under that environment once), or as it is where no host applies: a `-c` or `-m` run, an
+ * interpreter without the package list, `SHAPELINT_ORACLE_HOST=0`, or a cache folder so deep
+ * that a socket path would not fit.
+ */
+function throughHost(python: string, args: string[], options: SpawnSyncOptionsWithStringEncoding): [string, string[]] {
+  const as = (): [string, string[]] => [python, args];
+  const versions = path.join(path.dirname(path.dirname(python)), VERSIONS_FILE);
+  if (process.env.SHAPELINT_ORACLE_HOST === '0' || !args[0]?.endsWith('.py') || !isFile(args[0]) || !existsSync(versions)) return as();
+  const env = options.env ?? process.env;
+  const hash = createHash('sha256').update(python).update('\0').update(readFileSync(versions)).update('\0').update(readFileSync(HOST_SCRIPT));
+  for (const name of Object.keys(env).filter((n) => STEERING_ENV.test(n)).sort()) hash.update(`\0${name}=${env[name] ?? ''}`);
+  const dir = path.join(testCacheDir(), 'oracle-hosts');
+  const socket = path.join(dir, `${hash.digest('hex').slice(0, 16)}.sock`);
+  if (socket.length > MAX_SOCKET_PATH) return as();
+  // Only its owner may reach a host: it runs whatever script it is sent.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  return [python, ['-S', HOST_SCRIPT, 'run', socket, socket.replace(/\.sock$/, '.lock'), '--', ...args]];
 }
 
 function cacheKey(python: string, args: string[], options: SpawnSyncOptionsWithStringEncoding, reads: string[]): string | null {
