@@ -97,12 +97,45 @@ function newestMtime(p: string): number {
 
 /** Builds `shapelint.vsix` unless it is newer than everything that goes into it. */
 function ensureVsix(): void {
+  if (vsixIsFresh()) return;
+  // The editor tests run two files at a time: one packages, the other waits for it (two
+  // packagings at once write the same dist/ and fail).
+  withLock(`${VSIX}.lock`, () => {
+    if (vsixIsFresh()) return;
+    const r = spawnSync('npm', ['run', 'package'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 180_000 });
+    assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}\n${r.stderr}`);
+    assert.ok(existsSync(VSIX), 'npm run package made shapelint.vsix');
+  });
+}
+
+function vsixIsFresh(): boolean {
   const inputs = ['client/src', 'client/README.md', 'client/media', 'server/src', 'scripts/bundle.mjs', 'package.json', 'grammars', '.vscodeignore', 'LICENSE'];
   const newest = Math.max(...inputs.map((p) => path.join(REPO_ROOT, p)).filter(existsSync).map(newestMtime));
-  if (existsSync(VSIX) && statSync(VSIX).mtimeMs > newest) return;
-  const r = spawnSync('npm', ['run', 'package'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 180_000 });
-  assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}\n${r.stderr}`);
-  assert.ok(existsSync(VSIX), 'npm run package made shapelint.vsix');
+  return existsSync(VSIX) && statSync(VSIX).mtimeMs > newest;
+}
+
+/** Runs `fn` holding a lock between processes: a folder made atomically, taken over when older than a packaging can take. */
+function withLock(dir: string, fn: () => void): void {
+  const STALE_MS = 300_000;
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      try {
+        if (Date.now() - statSync(dir).mtimeMs > STALE_MS) rmSync(dir, { recursive: true, force: true });
+      } catch {
+        /* released meanwhile */
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** User settings written before the page loads: no Welcome page, no chat, no telemetry, no git. */
