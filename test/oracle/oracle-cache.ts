@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
+import { ownPrivateDir } from '../../server/src/host/cache';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 /** The folders whose Python files any oracle script may import. */
@@ -72,23 +73,33 @@ const MAX_SOCKET_PATH = 100;
  */
 function throughHost(python: string, args: string[], options: SpawnSyncOptionsWithStringEncoding): [string, string[]] {
   const as = (): [string, string[]] => [python, args];
-  const versions = path.join(path.dirname(path.dirname(python)), VERSIONS_FILE);
+  const versions = versionsFile(python);
   if (process.env.SHAPELINT_ORACLE_HOST === '0' || !args[0]?.endsWith('.py') || !isFile(args[0]) || !existsSync(versions)) return as();
-  const env = options.env ?? process.env;
   const hash = createHash('sha256').update(python).update('\0').update(readFileSync(versions)).update('\0').update(readFileSync(HOST_SCRIPT));
-  for (const name of Object.keys(env).filter((n) => STEERING_ENV.test(n)).sort()) hash.update(`\0${name}=${env[name] ?? ''}`);
+  for (const [name, value] of steeringEnv(options.env ?? process.env)) hash.update(`\0${name}=${value}`);
   const dir = path.join(testCacheDir(), 'oracle-hosts');
   const socket = path.join(dir, `${hash.digest('hex').slice(0, 16)}.sock`);
   if (socket.length > MAX_SOCKET_PATH) return as();
-  // Only its owner may reach a host: it runs whatever script it is sent.
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Only its owner may reach a host, which runs whatever script it is sent: a real folder of this
+  // user's (as the lint cache checks its own), closed to everyone else.
+  if (!ownPrivateDir(dir, true, true)) return as();
   chmodSync(dir, 0o700);
   return [python, ['-S', HOST_SCRIPT, 'run', socket, socket.replace(/\.sock$/, '.lock'), '--', ...args]];
 }
 
+/** The package list setup-venv.sh writes beside the venv's `bin/`. */
+function versionsFile(python: string): string {
+  return path.join(path.dirname(path.dirname(python)), VERSIONS_FILE);
+}
+
+/** The steering variables of `env` and their values, by name. */
+function steeringEnv(env: NodeJS.ProcessEnv): [string, string][] {
+  return Object.keys(env).filter((n) => STEERING_ENV.test(n)).sort().map((n) => [n, env[n] ?? '']);
+}
+
 function cacheKey(python: string, args: string[], options: SpawnSyncOptionsWithStringEncoding, reads: string[]): string | null {
   if (process.env.SHAPELINT_ORACLE_CACHE === '0') return null;
-  const versions = path.join(path.dirname(path.dirname(python)), VERSIONS_FILE);
+  const versions = versionsFile(python);
   if (!existsSync(versions)) return null;
   const hash = createHash('sha256');
   const part = (label: string, data: string | Buffer) => hash.update(`${label}\0${data.length}\0`).update(data);
@@ -105,8 +116,7 @@ function cacheKey(python: string, args: string[], options: SpawnSyncOptionsWithS
     } else part('arg', withoutRepoRoot(arg));
   }
   part('stdin', typeof options.input === 'string' ? withoutRepoRoot(options.input) : '');
-  const env = options.env ?? process.env;
-  for (const name of Object.keys(env).filter((n) => STEERING_ENV.test(n)).sort()) part(name, env[name] ?? '');
+  for (const [name, value] of steeringEnv(options.env ?? process.env)) part(name, value);
   for (const text of reads) part('reads', text);
   return hash.digest('hex').slice(0, 32);
 }

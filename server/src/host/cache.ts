@@ -114,7 +114,7 @@ export class ResultCache {
  * Whether `dir` is a real folder (not a symlink) owned by this user that nobody else can write,
  * creating it (mode 0700) when asked. `parents`: create missing parent folders too.
  */
-function ownPrivateDir(dir: string, create: boolean, parents: boolean): boolean {
+export function ownPrivateDir(dir: string, create: boolean, parents: boolean): boolean {
   if (create) {
     try {
       if (parents) mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 });
