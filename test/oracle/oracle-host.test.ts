@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setEnv } from '../helpers/env';
 import { runOracle, VERSIONS_FILE } from './oracle-cache';
 
 const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -38,13 +39,12 @@ describe('oracle host', { skip }, () => {
   let python: string;
   let script: string;
   let cwd: string;
-  const saved = { cache: process.env.SHAPELINT_TEST_CACHE, off: process.env.SHAPELINT_ORACLE_CACHE, host: process.env.SHAPELINT_ORACLE_HOST };
+  let restoreEnv: () => void;
 
   before(() => {
     root = mkdtempSync(path.join(tmpdir(), 'shapelint-oracle-host-'));
-    process.env.SHAPELINT_TEST_CACHE = path.join(root, 'cache');
-    process.env.SHAPELINT_ORACLE_CACHE = '0'; // every call runs
-    delete process.env.SHAPELINT_ORACLE_HOST;
+    // Every call runs (no kept answers), through the host.
+    restoreEnv = setEnv({ SHAPELINT_TEST_CACHE: path.join(root, 'cache'), SHAPELINT_ORACLE_CACHE: '0', SHAPELINT_ORACLE_HOST: undefined });
     mkdirSync(path.join(root, 'venv', 'bin'), { recursive: true });
     python = path.join(root, 'venv', 'bin', 'python');
     symlinkSync(SYSTEM_PYTHON, python);
@@ -58,9 +58,7 @@ describe('oracle host', { skip }, () => {
   after(() => {
     stopHosts(root);
     rmSync(root, { recursive: true, force: true });
-    restore('SHAPELINT_TEST_CACHE', saved.cache);
-    restore('SHAPELINT_ORACLE_CACHE', saved.off);
-    restore('SHAPELINT_ORACLE_HOST', saved.host);
+    restoreEnv();
   });
 
   const options = (input: string) => ({ encoding: 'utf8' as const, input, cwd, env: { ...process.env, ORACLE_TEST: 'yes' } });
@@ -109,9 +107,4 @@ function stopHosts(root: string): void {
       /* gone meanwhile */
     }
   }
-}
-
-function restore(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
 }
