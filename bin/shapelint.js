@@ -22,11 +22,13 @@ const builtAt = (file) => {
 const compiled = builtAt('out/server/src/cli/main.js') > builtAt('dist/cli.bundle.js');
 const from = (bundled, outFile) => require(path.join(root, compiled ? outFile : bundled));
 
-// `check` lints in a child process: start it first, so that it boots while the CLI loads
-// (a few small files are linted in this process instead: host/worker-pool.ts).
+// `check` lints in a child process: start it first, so that it boots while the CLI loads.
+// A few small files are linted in this process instead (host/worker-pool.ts): start compiling
+// the parser's WebAssembly then, which V8 does off the main thread while the CLI loads.
 if (process.argv[2] === 'check') {
   const lintProcess = from('dist/lint-process.js', 'out/server/src/host/lint-process.js');
-  if (!lintProcess.expectsInProcessRun(process.argv.slice(3), process.cwd())) lintProcess.prestartLintProcess();
+  if (lintProcess.expectsInProcessRun(process.argv.slice(3), process.cwd())) lintProcess.precompileParserWasm();
+  else lintProcess.prestartLintProcess();
 }
 const { runCli, processIo } = from('dist/cli.js', 'out/server/src/cli/main.js');
 

@@ -6,7 +6,7 @@
 // `--cli-only` skips the extension (whose vscode-languageclient is a dev dependency).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -37,6 +37,24 @@ class Net(nn.Module):
 y = Net()(torch.randn(8, 3, 30, 30))
 `;
 
+/**
+ * commander loads node:child_process when its module loads, for the executable subcommands
+ * shapelint does not have; a one-file check starts no process, and loading it cost ~5 ms of a
+ * ~0.25 s cold start. This loads it on commander's first spawn instead (the only use). A
+ * commander whose line reads otherwise is bundled as it is.
+ */
+const lazyCommanderSpawn = {
+  name: 'lazy-commander-spawn',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const eager = "const childProcess = require('node:child_process');";
+      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      const text = readFileSync(args.path, 'utf8');
+      return { contents: text.includes(eager) ? text.replace(eager, lazy) : text, loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -46,6 +64,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode'],
+  plugins: [lazyCommanderSpawn],
   // Its ESM build finds its .wasm through import.meta.url, which a CommonJS bundle lacks;
   // the CommonJS build uses __dirname, i.e. dist/.
   // jsonc-parser's CommonJS build is UMD with computed requires esbuild cannot follow: use its ESM build.
@@ -69,6 +88,7 @@ await Promise.all([
 // The CLI and its lint processes start through the code-cache loader (start-up time).
 copyFileSync(path.join(root, 'scripts/code-cache-loader.js'), path.join(dist, 'code-cache-loader.js'));
 for (const name of ['cli', 'lint-worker']) {
+  asLoadedScript(path.join(dist, `${name}.bundle.js`));
   const stub = `'use strict';\nmodule.exports = require('./code-cache-loader.js')(require('node:path').join(__dirname, '${name}.bundle.js'));\n`;
   writeFileSync(path.join(dist, `${name}.js`), stub);
 }
@@ -76,6 +96,20 @@ for (const name of ['cli', 'lint-worker']) {
 const runtime = path.join(path.dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm');
 copyFileSync(runtime, path.join(dist, 'web-tree-sitter.wasm'));
 produceCodeCaches();
+
+/**
+ * Rewrites a bundle as the code-cache loader reads it best (scripts/code-cache-loader.js says
+ * why): wrapped in the function CommonJS gives a module (on its first line, so line numbers stay),
+ * and ASCII, each other character as its `\uXXXX` escape, which means the same in a string, a
+ * template, a regular expression and a comment (esbuild escapes them everywhere but in comments).
+ */
+function asLoadedScript(file) {
+  const text = readFileSync(file, 'utf8');
+  const escape = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  const ascii = text.replace(/[^\x00-\x7f]/g, escape);
+  writeFileSync(file, `(function (exports, require, module, __filename, __dirname) {${ascii}\n});`);
+}
+
 /**
  * Writes V8 code caches for the CLI and lint-process bundles by running checks, so the
  * functions a check compiles are cached too: two files first (linted in a lint process with

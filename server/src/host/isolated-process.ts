@@ -15,8 +15,9 @@
  * from its predecessor's reply, and a crash is that request's; the queued ones never started and
  * are sent again to the restarted child.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { childProcess } from './lazy-builtins';
 
 /** V8 heap limit of a child (checked by V8 at each garbage collection). */
 export const HEAP_LIMIT_MB = 768;
@@ -133,7 +134,7 @@ export class IsolatedProcess {
   private ensureChild(): ChildProcess {
     if (this.child) return this.child;
     const heap = this.options.heapLimitMb ?? HEAP_LIMIT_MB;
-    const child = fork(this.options.script, this.options.args ?? [], {
+    const child = childProcess().fork(this.options.script, this.options.args ?? [], {
       execArgv: [`--max-old-space-size=${heap}`, ...(this.options.v8Flags ?? [])],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',

@@ -10,6 +10,9 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { IsolatedProcess } from './isolated-process';
 
+// For a check that lints in this process, bin/shapelint.js starts compiling the parser instead.
+export { precompileParserWasm } from './parser-wasm';
+
 const PRESTARTED = Symbol.for('shapelint.prestartedLintProcess');
 type Registry = Record<symbol, IsolatedProcess | undefined>;
 

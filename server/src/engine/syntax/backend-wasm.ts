@@ -1,7 +1,7 @@
 /**
  * web-tree-sitter backend: what the VS Code extension and language server ship, since native
- * modules break inside VS Code's Electron. The grammar bytes are passed in by the host so the
- * engine never touches the file system.
+ * modules break inside VS Code's Electron. The host passes in the compiled WebAssembly modules
+ * (host/parser-wasm.ts) so the engine never touches the file system.
  */
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
 import { CopiedNode, keptInCopy, type CopySource } from './copied-node';
@@ -13,23 +13,30 @@ let initialised: Promise<void> | null = null;
  * included. Nothing else may call `Parser.init` (a second call would start another module, whose
  * trees these exports do not know).
  */
-const moduleObject: Partial<CursorExports> & { locateFile?: (name: string) => string } = {};
+const moduleObject: Partial<CursorExports> & { instantiateWasm?: InstantiateWasm } = {};
 /** The module's tree-cursor exports, when this version of web-tree-sitter has them all. */
 let cursorExports: CursorExports | null = null;
 
-/** `locateFile` lets bundles point at their copy of `web-tree-sitter.wasm`. */
-export async function createWasmParser(
-  grammarWasm: Uint8Array,
-  locateFile?: (name: string) => string,
-): Promise<PythonParser> {
+/** Emscripten's hook for a module object that instantiates the runtime itself. */
+type InstantiateWasm = (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => object;
+
+/**
+ * A parser from the compiled grammar and web-tree-sitter's compiled runtime (`web-tree-sitter.wasm`;
+ * used by the first call only). The host compiles both, so the engine reads no files.
+ */
+export async function createWasmParser(grammar: WebAssembly.Module, runtime: WebAssembly.Module): Promise<PythonParser> {
   if (!initialised) {
-    if (locateFile) moduleObject.locateFile = locateFile;
+    // Instantiated at once, so an error rejects `Parser.init` instead of leaving it waiting.
+    moduleObject.instantiateWasm = (imports, receive) => {
+      receive(new WebAssembly.Instance(runtime, imports), runtime);
+      return {};
+    };
     initialised = Parser.init(moduleObject).then(() => {
       cursorExports = checkedCursorExports(moduleObject);
     });
   }
   await initialised;
-  const language = await Language.load(grammarWasm);
+  const language = Language.loadSync(grammar);
   const parser = new Parser();
   parser.setLanguage(language);
   return {
