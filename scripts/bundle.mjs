@@ -41,7 +41,7 @@ y = Net()(torch.randn(8, 3, 30, 30))
  * commander loads node:child_process when its module loads, for the executable subcommands
  * shapelint does not have; a one-file check starts no process, and loading it cost ~5 ms of a
  * ~0.25 s cold start. This loads it on commander's first spawn instead (the only use). A
- * commander whose line reads otherwise is bundled as it is.
+ * commander whose line reads otherwise is bundled as it is, with a warning.
  */
 const lazyCommanderSpawn = {
   name: 'lazy-commander-spawn',
@@ -50,7 +50,8 @@ const lazyCommanderSpawn = {
       const eager = "const childProcess = require('node:child_process');";
       const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
       const text = readFileSync(args.path, 'utf8');
-      return { contents: text.includes(eager) ? text.replace(eager, lazy) : text, loader: 'js' };
+      if (text.includes(eager)) return { contents: text.replace(eager, lazy), loader: 'js' };
+      return { contents: text, loader: 'js', warnings: [{ text: 'commander loads node:child_process in another way now: it is bundled as it is (start-up ~5 ms slower)' }] };
     });
   },
 };
