@@ -101,11 +101,15 @@ export class Analyzer {
   /** Writing a lint request's id here cancels it (the analysis process polls the file while it runs). */
   private readonly cancelFile = path.join(tmpdir(), `shapelint-cancel-${process.pid}-${randomBytes(6).toString('hex')}`);
   /**
-   * A larger young generation: an edit's analysis allocates a few MB that die with it, and with V8's
-   * default the process scavenged them several times per edit (measured: 7% less CPU per edit of
-   * the 2,000-line zoo with 32 MB; 64 MB gained nothing more).
+   * V8's default young generation. A 32 MB one (`--max-semi-space-size=32`) took 7% less CPU per
+   * edit of the 2,000-line zoo on an earlier machine, where an edit's few MB of garbage were
+   * scavenged several times per edit with the default. On a virtual machine where the first touch
+   * of a page costs ~16 us, it cost more than it saved: V8 grows and shrinks the larger young
+   * generation, and each regrowth touches fresh pages (the zoo edit: 80-90 page faults per edit in
+   * this process against 30-45, 0.71-0.77 against 0.59-0.68 CPU ticks of 10 ms per edit, and the
+   * edit's round trip 0.6 ms shorter on average over 7 interleaved pairs of runs).
    */
-  private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js'), args: [this.cancelFile], v8Flags: ['--max-semi-space-size=32'] });
+  private readonly worker = new IsolatedProcess({ script: path.join(__dirname, 'analysis-process.js'), args: [this.cancelFile] });
   /** One copy of each string of the replies kept (see string-pool.ts). */
   private readonly strings = new StringPool();
   /** The texts of open documents and modules the analysis process holds: requests send edits of them. */
