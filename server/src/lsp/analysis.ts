@@ -165,9 +165,17 @@ export class Analyzer {
     this.project.clear();
   }
 
-  /** Documents (open, or analysed in the background) whose last analysis read `file`. */
+  /**
+   * Documents (open, or analysed in the background) whose last analysis read `file`. Open ones
+   * are found by the imports of their last completed analysis (`lastImports`), not by the
+   * analyses held now: an analysis dropped in between (invalidated by an edit of a module, or
+   * its facts gone stale in the analysis process) leaves the document importing what it did, and
+   * a dependent found only through held analyses then missed the module's next edit.
+   */
   dependentsOf(file: string): string[] {
-    return this.analyses().filter((a) => a.imports.includes(file)).map((a) => a.uri);
+    const open = [...this.lastImports].filter(([uri, imports]) => imports.includes(file) && this.docs.get(uri)).map(([uri]) => uri);
+    const closed = [...this.background.values()].filter((a) => a.imports.includes(file)).map((a) => a.uri);
+    return [...new Set([...open, ...closed])];
   }
 
   /** Completed analyses of open documents and of files analysed in the background. */
