@@ -167,9 +167,9 @@ test('a dependent that crashes the analysis process costs only itself when the d
 });
 
 /**
- * For a failure message: the last diagnostics pushed, and what the server logged. This test
- * failed once in a clean-clone run and passed in every one of ~50 runs after (loaded or not):
- * if it fails again, the message should say more than that the push never came.
+ * For a failure message: the last diagnostics pushed, and what the server logged. The case below
+ * failed intermittently on a loaded machine until `Analyzer.dependentsOf` kept documents whose
+ * analysis was dropped (stale facts); a failure should say more than that the push never came.
  */
 function whatHappened(client: TestClient, last: Key[] | null): string {
   const logs = client.notifications.filter((n) => n.method === 'window/logMessage').map((n) => (n.params as { message: string }).message);
