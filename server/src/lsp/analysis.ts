@@ -204,7 +204,12 @@ export class Analyzer {
     while (this.running.length || this.waiting.size) await new Promise<void>((resolve) => this.idle.push(resolve));
     await this.fetchOpenFacts();
     const generation = this.configGeneration;
-    const jobs = await Promise.all(docs.map(async (doc) => ({ doc, settings: await this.settings.get(doc.uri) })));
+    const settled = await Promise.all(docs.map(async (doc) => ({ doc, settings: await this.settings.get(doc.uri) })));
+    // Files opened while this waited are the editor's now: analysed from disk under the same URI,
+    // they would replace the open document's state in the analysis process (its facts went stale,
+    // which dropped its analysis; measured on the project-edit test under load).
+    const jobs = settled.filter((j) => !this.docs.get(j.doc.uri));
+    if (!jobs.length) return;
     // Several go in one request, as an open module's dependents do.
     const analyses = jobs.length === 1 ? [await this.compute(jobs[0].doc, jobs[0].settings, generation)] : await this.computeMany(jobs, generation);
     for (const analysis of analyses) {
