@@ -108,7 +108,7 @@ function asLoadedScript(file) {
   const text = readFileSync(file, 'utf8');
   const escape = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   const ascii = text.replace(/[^\x00-\x7f]/g, escape);
-  writeFileSync(file, `(function (exports, require, module, __filename, __dirname) {${ascii}\n});`);
+  writeFileSync(file, `${require('./code-cache-loader.js').WRAPPED}${ascii}\n});`);
 }
 
 /**

@@ -20,7 +20,11 @@ const { isAscii } = require('node:buffer');
 /** The bundles' first characters: the build writes each as the function CommonJS wraps a module in. */
 const WRAPPED = '(function (exports, require, module, __filename, __dirname) {';
 
-module.exports = function loadBundle(file) {
+module.exports = loadBundle;
+/** scripts/bundle.mjs writes the bundles with it. */
+module.exports.WRAPPED = WRAPPED;
+
+function loadBundle(file) {
   const filename = path.resolve(file);
   const bytes = fs.readFileSync(filename);
   const source = scriptText(bytes);
@@ -38,7 +42,7 @@ module.exports = function loadBundle(file) {
   wrapper.call(mod.exports, mod.exports, req, mod, filename, path.dirname(filename));
   mod.loaded = true;
   return mod.exports;
-};
+}
 
 /*
  * Start-up on some virtual machines is bound by first touches of fresh memory (~16 us a page

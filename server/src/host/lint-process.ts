@@ -3,18 +3,18 @@
  * early start: bin/shapelint.js starts one before loading the CLI, so the child boots while
  * the parent loads (both are Node start-ups, the bulk of a one-file check). This module is
  * bundled on its own (dist/lint-process.js) and imports nothing heavier than
- * `isolated-process.ts`; the CLI's pool adopts the process through a global symbol, since the
- * two bundles do not share module instances.
+ * `isolated-process.ts`; the CLI's pool adopts the process through a handover (handover.ts),
+ * since the two bundles do not share module instances.
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
+import { handover } from './handover';
 import { IsolatedProcess } from './isolated-process';
 
 // For a check that lints in this process, bin/shapelint.js starts compiling the parser instead.
 export { precompileParserWasm } from './parser-wasm';
 
-const PRESTARTED = Symbol.for('shapelint.prestartedLintProcess');
-type Registry = Record<symbol, IsolatedProcess | undefined>;
+const prestarted = handover<IsolatedProcess>('prestartedLintProcess');
 
 /**
  * A lint process, with two requests in flight (the next job waits in the child, worker-pool.ts).
@@ -82,13 +82,10 @@ export function expectsInProcessRun(args: string[], cwd: string): boolean {
 export function prestartLintProcess(): void {
   const p = lintProcess();
   p.warm();
-  (globalThis as unknown as Registry)[PRESTARTED] = p;
+  prestarted.leave(p);
 }
 
 /** The process `prestartLintProcess` started, once; undefined when none was. */
 export function takePrestartedLintProcess(): IsolatedProcess | undefined {
-  const registry = globalThis as unknown as Registry;
-  const p = registry[PRESTARTED];
-  registry[PRESTARTED] = undefined;
-  return p;
+  return prestarted.take();
 }

@@ -7,17 +7,17 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { handover } from './handover';
 
 export interface ParserWasm {
   runtime: Promise<WebAssembly.Module>;
   grammar: Promise<WebAssembly.Module>;
 }
 
-const PRECOMPILED = Symbol.for('shapelint.precompiledParserWasm');
-type Registry = Record<symbol, ParserWasm | undefined>;
+const precompiled = handover<ParserWasm>('precompiledParserWasm');
 
 /** Finds `grammars/tree-sitter-python.wasm` from the compiled file or a bundle beside it. */
-export function grammarPath(): string {
+function grammarPath(): string {
   const found = firstFile([
     path.join(__dirname, '..', '..', '..', '..', 'grammars', 'tree-sitter-python.wasm'), // out/server/src/host
     path.join(__dirname, '..', 'grammars', 'tree-sitter-python.wasm'), // bundled dist/
@@ -28,7 +28,7 @@ export function grammarPath(): string {
 }
 
 /** web-tree-sitter's own module: beside a bundle (scripts/bundle.mjs copies it), else in its package. */
-export function runtimePath(): string {
+function runtimePath(): string {
   const beside = firstFile([path.join(__dirname, 'web-tree-sitter.wasm')]);
   if (beside) return beside;
   return path.join(path.dirname(require.resolve(RUNTIME_PACKAGE)), 'web-tree-sitter.wasm');
@@ -53,7 +53,7 @@ export function precompileParserWasm(): void {
     // as an unhandled rejection; the taker still sees it.
     wasm.runtime.catch(() => undefined);
     wasm.grammar.catch(() => undefined);
-    (globalThis as unknown as Registry)[PRECOMPILED] = wasm;
+    precompiled.leave(wasm);
   } catch {
     /* loadParser finds and reports it */
   }
@@ -61,10 +61,7 @@ export function precompileParserWasm(): void {
 
 /** The modules `precompileParserWasm` started, once; undefined when none were. */
 export function takePrecompiledParserWasm(): ParserWasm | undefined {
-  const registry = globalThis as unknown as Registry;
-  const wasm = registry[PRECOMPILED];
-  registry[PRECOMPILED] = undefined;
-  return wasm;
+  return precompiled.take();
 }
 
 function compile(file: string): Promise<WebAssembly.Module> {
