@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { globMatches } from '../../server/src/host/globs';
 import { cli, NAIVE_PORT, projectsRemovedAfter, REPO } from './helpers';
 
 const naive = readFileSync(NAIVE_PORT, 'utf8');
@@ -64,6 +65,38 @@ describe('config: selection', () => {
     const root = tmp({ 'ci.toml': 'ignore = ["ALL"]\n', 'sub/shapelint.toml': 'select = ["ALL"]\n', 'sub/a.py': naive });
     assert.deepEqual(await codes(root, ['--config', 'ci.toml']), []);
   });
+});
+
+describe('config: exclude patterns (Ruff-style: a name matches any component, a path matches from its base)', () => {
+  // Literal patterns take a string comparison, the others picomatch: both must read the same.
+  // `alone`: the entry alone, as discovery asks once its folders were asked about.
+  const cases: [glob: string, rel: string, expected: boolean, alone?: 'alone'][] = [
+    ['build', 'build', true],
+    ['build', 'src/build/x.py', true],
+    ['build', 'src/builder/x.py', false],
+    ['build', 'Build/x.py', false],
+    ['a.b', 'a.b/x.py', true],
+    ['a.b', 'axb/x.py', false],
+    ['./gen/', 'gen/x.py', true],
+    ['gen/old', 'gen/old/x.py', true],
+    ['gen/old', 'src/gen/old/x.py', false],
+    ['gen/*.py', 'gen/x.py', true],
+    ['gen/*.py', 'gen/sub/x.py', false],
+    ['*_pb2.py', 'api/m_pb2.py', true],
+    ['.venv', 'a/.venv/lib/x.py', true],
+    ['x$y', 'x$y/a.py', true],
+    ['x$y', 'xy/a.py', false],
+    ['build', 'src/build', true, 'alone'],
+    ['build', 'build/x.py', false, 'alone'],
+    ['*_pb2.py', 'api/m_pb2.py', true, 'alone'],
+    ['gen/old', 'gen/old', true, 'alone'],
+    ['gen/old', 'src/gen/old', false, 'alone'],
+  ];
+  for (const [glob, rel, expected, alone] of cases) {
+    it(`${glob} ${expected ? 'matches' : 'does not match'} ${rel}${alone ? ', the entry alone' : ''}`, () => {
+      assert.equal(globMatches({ glob, base: '/p' }, `/p/${rel}`, !alone), expected);
+    });
+  }
 });
 
 describe('config: errors (exit 2, message names file, key and expected value)', () => {

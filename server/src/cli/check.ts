@@ -17,7 +17,7 @@ import { readSource } from '../host/source-file';
 import { notebookWithProgram, type CellMap, type Notebook } from '../engine/index';
 import { LintPool } from '../host/worker-pool';
 import { expectsInProcessRun } from '../host/lint-process';
-import { importsAny, isProjectRoot, moduleFinder, projectRoot, projectSpecFor, type ProjectSpec } from '../host/project';
+import { importsAny, isProjectRoot, moduleFinder, folderProjectRoot, projectSpecFor, type ProjectSpec } from '../host/project';
 import { projectReports } from './project-report';
 import { addNoqa } from './add-noqa';
 import { render, isHumanFormat, type OutputFormat } from './formats/index';
@@ -172,6 +172,9 @@ export function readItems(files: string[], resolver: ConfigResolver, io: CliIo, 
   const { keras, pins } = finders(io);
   const items: CheckItem[] = [];
   let readFailed = false;
+  // Import roots depend only on the folder: looked up once per folder, not per file (the walks
+  // up for project markers were 0.1 s of a 771-file check before any file was linted).
+  const rootsByFolder = new Map<string, string[]>();
   for (const abs of files) {
     const shown = display(abs, io.cwd);
     const named = printable(shown);
@@ -195,7 +198,7 @@ export function readItems(files: string[], resolver: ConfigResolver, io: CliIo, 
     }
     const config = resolver.forDir(path.dirname(abs));
     const settings = { ...settingsFor(config, abs, { keras, pins }, io, o), ...(read.notebook ? { cells: [...read.notebook.cells.spans] } : {}) };
-    const project = projectSpecFor(abs, config.values.src);
+    const project = projectSpecFor(abs, config.values.src, rootsByFolder);
     items.push({ abs, display: shown, text: read.program, bom: src.bom, lossy: src.lossy, settings, project, ...(read.notebook ? { notebook: read.notebook } : {}) });
   }
   return { items, readFailed };
@@ -211,7 +214,9 @@ function importerItems(items: CheckItem[], resolver: ConfigResolver, io: CliIo, 
   const checked = new Set(items.map((i) => i.abs));
   // Only real projects (a marker found above the file): a loose file in a big folder (a home
   // folder, Downloads) must not make the run walk everything beside it.
-  const roots = [...new Set(items.map((i) => projectRoot(i.abs)))].filter(isProjectRoot);
+  // Per folder: the walk up for markers is the same for every file in it.
+  const folders = new Set(items.map((i) => path.dirname(i.abs)));
+  const roots = [...new Set([...folders].map(folderProjectRoot))].filter(isProjectRoot);
   if (roots.length === 0) return [];
   const found = discoverFiles(roots, { cwd: io.cwd, resolver, forceExclude: true, respectGitignore: o.respectGitignore });
   const candidates = found.files.filter((f) => !checked.has(f));

@@ -4,12 +4,12 @@
  * however many entries reach it, and its related places name their own files. A module that was
  * not among the checked files still gets its findings: they come from a checked file's code.
  */
-import { LineIndex, type CellMap, type Diagnostic } from '../engine/index';
+import type { CellMap, Diagnostic } from '../engine/index';
 import { display } from '../host/config';
 import type { LintJobResult } from '../host/lint-job';
 import { readSource } from '../host/source-file';
 import type { CheckItem } from './check';
-import { fileReport, type FileReport, type SourceRef } from './report';
+import { fileReport, sourceRef, type FileReport, type SourceRef } from './report';
 
 interface Collected {
   display: string;
@@ -64,7 +64,7 @@ export function projectReports(
   const sources = new Map<string, SourceRef>();
   for (const [abs, c] of files) {
     const cellsHere = cellsOf.get(abs);
-    sources.set(abs, { path: abs, display: c.display, text: c.text, index: new LineIndex(c.text), ...(cellsHere ? { cells: cellsHere } : {}) });
+    sources.set(abs, sourceRef(abs, c.display, c.text, cellsHere));
   }
   const imported = [...files.keys()].filter((abs) => !checked.has(abs) && files.get(abs)!.diagnostics.length > 0);
   const reports = [...items.map((item) => item.abs), ...imported].map((abs) => {

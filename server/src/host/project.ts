@@ -39,7 +39,11 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z_0-9]*$/;
 
 /** The project root of a file: the nearest folder above it with a project marker, else its folder. */
 export function projectRoot(file: string): string {
-  const start = path.dirname(path.resolve(file));
+  return folderProjectRoot(path.dirname(path.resolve(file)));
+}
+
+/** The project root of the files in folder `start` (absolute). */
+export function folderProjectRoot(start: string): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
     if (isProjectRoot(dir)) return dir;
     if (path.dirname(dir) === dir) return start;
