@@ -8,7 +8,8 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeText } from '../../server/src/engine/index';
-import { fileModuleProvider, moduleFinder, passReads, projectRoot, projectSpecFor, stubsDir } from '../../server/src/host/project';
+import { runJob, type LintJob } from '../../server/src/host/lint-job';
+import { fileModuleProvider, moduleFinder, passReads, projectRoot, projectSpecFor, RunLookups, stubsDir } from '../../server/src/host/project';
 import { parser } from '../helpers/engine';
 import { FIXTURES } from '../helpers/paths';
 import { projectsRemovedAfter } from './helpers';
@@ -111,5 +112,40 @@ describe('one pass over many files (the server\'s workspace pass, a batch of dep
     assert.equal(bounded(big), 'X = 1\n');
     writeFileSync(big, 'X = 2\n');
     assert.equal(bounded(big), 'X = 2\n', 'past the bound a text is not kept');
+  });
+
+  it("a run's files share each module lookup, per import roots and within its bound", () => {
+    const root = tmp({ 'pyproject.toml': '', 'models.py': 'WIDTH = 8\n', 'scripts/run.py': '' });
+    const models = path.join(root, 'models.py');
+    const run = new RunLookups('r');
+    const first = moduleFinder(projectSpecFor(path.join(root, 'a.py')), null, undefined, undefined, run)('models');
+    writeFileSync(models, 'WIDTH = 16\n');
+    const again = moduleFinder(projectSpecFor(path.join(root, 'b.py')), null, undefined, undefined, run)('models');
+    assert.equal(again, first, 'the same roots: the module found, read and hashed once in the run');
+    // A script in scripts/ sees its own folder first: other roots, so its own lookup.
+    assert.equal(moduleFinder(projectSpecFor(path.join(root, 'scripts/run.py')), null, undefined, undefined, run)('models')?.text, 'WIDTH = 16\n');
+    const bounded = new RunLookups('s', 3);
+    moduleFinder(projectSpecFor(path.join(root, 'a.py')), null, undefined, undefined, bounded)('models');
+    writeFileSync(models, 'WIDTH = 32\n');
+    assert.equal(moduleFinder(projectSpecFor(path.join(root, 'b.py')), null, undefined, undefined, bounded)('models')?.text, 'WIDTH = 32\n', 'past the bound a lookup is not kept');
+  });
+
+  it("a lint process shares lookups among one run's jobs, not across runs nor in fix runs", async () => {
+    const root = tmp({ 'pyproject.toml': '', 'models.py': 'WIDTH = 8\n' });
+    const models = path.join(root, 'models.py');
+    const script = 'import torch\nimport torch.nn as nn\nfrom models import WIDTH\n\nout = nn.Linear(WIDTH, 4)(torch.randn(2, 8))\n';
+    const job = (id: number, run: string, fix: LintJob['fix'] = null): LintJob => {
+      const file = path.join(root, `s${id}.py`);
+      return { id, text: script, settings: {}, fix, project: projectSpecFor(file), file, run };
+    };
+    const p = await parser();
+    const findings = (j: LintJob) => runJob(p, j).diagnostics.map((d) => d.code);
+    assert.deepEqual(findings(job(1, 'one')), []);
+    writeFileSync(models, 'WIDTH = 16\n');
+    assert.deepEqual(findings(job(2, 'one')), [], 'the run sees the module as it first read it');
+    assert.equal(findings(job(3, 'two')).length, 1, 'the next run reads it again: (2x8) against (16x4)');
+    writeFileSync(models, 'WIDTH = 8\n');
+    // Read from the first lookup, WIDTH would still be 16 and the fix would rewrite the layer.
+    assert.equal(runJob(p, job(4, 'two', 'safe')).fixedText, script, 'a fix run reads afresh: nothing to fix');
   });
 });

@@ -9,7 +9,7 @@ import { fixText, type AppliedFix } from './fix-loop';
 import { analyzeText } from '../engine/index';
 import { engineOptions, lintEngineResult, type LintResult, type LintSettings } from './lint';
 import { withPortOf } from './port-of';
-import { fileModuleProvider, type ProjectSpec } from './project';
+import { fileModuleProvider, RunLookups, stubsDir, type ProjectSpec } from './project';
 
 export interface LintJob {
   id: number;
@@ -23,6 +23,8 @@ export interface LintJob {
   file?: string;
   /** The run gives this job's lint process much text to parse: its grammar may be optimised (lint-worker.ts). */
   bulk?: boolean;
+  /** The run this job is part of: the run's jobs share their module lookups (`RunLookups`), except fix runs. */
+  run?: string;
 }
 
 export interface LintJobResult {
@@ -50,7 +52,7 @@ export interface LintJobResult {
 export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
   try {
     const lookups: Lookups = {};
-    const provider = job.project ? recordingLookups(fileModuleProvider(job.project, parser), lookups) : undefined;
+    const provider = job.project ? recordingLookups(fileModuleProvider(job.project, parser, stubsDir(), lookupsOfRun(job)), lookups) : undefined;
     const settings: LintSettings = provider && job.project
       ? { ...job.settings, modules: provider, moduleName: job.project.moduleName, isPackage: job.project.isPackage }
       : job.settings;
@@ -71,6 +73,19 @@ export function runJob(parser: PythonParser, job: LintJob): LintJobResult {
     // The engine never throws; this guards the pipeline around it.
     return failedJob(job.id, String((e as Error)?.stack ?? e));
   }
+}
+
+/** The module lookups of the run the last job came from (a process serves one run at a time). */
+let lastRun: RunLookups | undefined;
+
+/**
+ * The shared lookups of `job`'s run. Not for fixes: a fix run writes files as it goes, so each of
+ * its files reads the project afresh, as before.
+ */
+function lookupsOfRun(job: LintJob): RunLookups | undefined {
+  if (job.run === undefined || job.fix !== null) return undefined;
+  if (lastRun?.id !== job.run) lastRun = new RunLookups(job.run);
+  return lastRun;
 }
 
 /** Module names looked up: the file found and its content hash, or null. */

@@ -30,6 +30,9 @@ export const DEFAULT_FILE_TIMEOUT_MS = 60_000;
  */
 const MIN_JOBS_FOR_PARALLEL = 1000;
 
+/** Runs started in this process, for each run's id (`LintJob.run`). */
+let runs = 0;
+
 export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
 }
@@ -50,11 +53,12 @@ export class LintPool {
 
   /** `onDone` is told after each file (a progress line). */
   async run(jobs: LintJob[], onDone: (done: number, total: number) => void = () => undefined): Promise<LintJobResult[]> {
+    const run = `${process.pid}.${++runs}`;
     if (inProcess(jobs, this.options.threads)) {
       this.close();
       const p = await inProcessParser();
       return jobs.map((job, i) => {
-        const result = runJob(p, job);
+        const result = runJob(p, { ...job, run });
         onDone(i + 1, jobs.length);
         return result;
       });
@@ -69,7 +73,7 @@ export class LintPool {
     // this process, while it lints one.
     const feed = async (p: IsolatedProcess, own: Share): Promise<void> => {
       for (let index = takeJob(own, shares); index !== undefined; index = takeJob(own, shares)) {
-        results[index] = await runIsolated(p, { ...jobs[index], bulk }, this.options.timeoutMs ?? DEFAULT_FILE_TIMEOUT_MS);
+        results[index] = await runIsolated(p, { ...jobs[index], bulk, run }, this.options.timeoutMs ?? DEFAULT_FILE_TIMEOUT_MS);
         onDone(++done, jobs.length);
       }
     };
