@@ -161,21 +161,11 @@ export function moduleFinder(
  * Holds at most `maxChars` of module text; later lookups are not kept.
  */
 export class RunLookups {
-  private readonly found = new Map<string, ModuleSource | undefined>();
-  private chars = 0;
-
-  constructor(readonly id: string, private readonly maxChars = PASS_KEPT_CHARS) {}
-
   /** The lookup under `key` made earlier in this run, else `look()`'s answer (kept while within the limit). */
-  lookUp(key: string, look: () => ModuleSource | undefined): ModuleSource | undefined {
-    if (this.found.has(key)) return this.found.get(key);
-    const source = look();
-    const size = source?.text.length ?? 0;
-    if (this.chars + size <= this.maxChars) {
-      this.found.set(key, source);
-      this.chars += size;
-    }
-    return source;
+  readonly lookUp: (key: string, look: () => ModuleSource | undefined) => ModuleSource | undefined;
+
+  constructor(readonly id: string, maxChars = PASS_KEPT_CHARS) {
+    this.lookUp = keptWithin(maxChars, (source) => source?.text.length ?? 0);
   }
 }
 
@@ -286,16 +276,27 @@ const PASS_KEPT_CHARS = 16_000_000;
  * once per reader. The pass drops it at its end, so an edit on disk is seen by the next pass.
  */
 export function passReads(keptChars = PASS_KEPT_CHARS): ReadText {
-  const texts = new Map<string, string | undefined>();
-  let kept = 0;
-  return (file) => {
-    if (texts.has(file)) return texts.get(file);
-    const text = readText(file);
-    if (kept + (text?.length ?? 0) <= keptChars) {
-      texts.set(file, text);
-      kept += text?.length ?? 0;
+  const read = keptWithin<string | undefined>(keptChars, (text) => text?.length ?? 0);
+  return (file) => read(file, () => readText(file));
+}
+
+/**
+ * Answers by key, each computed once while the kept answers' texts total at most `maxChars`
+ * characters (`sizeOf`); past that, an answer is computed again at every ask. What a pass or
+ * a run keeps of the files it reads.
+ */
+function keptWithin<V>(maxChars: number, sizeOf: (value: V) => number): (key: string, compute: () => V) => V {
+  const kept = new Map<string, V>();
+  let chars = 0;
+  return (key, compute) => {
+    if (kept.has(key)) return kept.get(key) as V;
+    const value = compute();
+    const size = sizeOf(value);
+    if (chars + size <= maxChars) {
+      kept.set(key, value);
+      chars += size;
     }
-    return text;
+    return value;
   };
 }
 
