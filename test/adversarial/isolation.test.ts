@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { projectsRemovedAfter, REPO } from '../cli/helpers';
 import { runJobs } from '../../server/src/host/worker-pool';
+import { setEnv } from '../helpers/env';
 
 const SHAPELINT = path.join(REPO, 'bin', 'shapelint.js');
 const MARKER = 'TEST-FAULT-HERE';
@@ -90,8 +91,7 @@ describe('crash isolation in the CLI', () => {
   });
 
   it('with the next job already queued in the lint process, a crash is the running job\'s and the queued job runs in the restarted process', async () => {
-    const saved = process.env.SHAPELINT_TEST_FAULT;
-    process.env.SHAPELINT_TEST_FAULT = `abort:${MARKER}`;
+    const restoreEnv = setEnv({ SHAPELINT_TEST_FAULT: `abort:${MARKER}` });
     try {
       const texts = [BROKEN_MODEL, `# ${MARKER}\n`, `# ${MARKER}\n`, BROKEN_MODEL, `# ${MARKER}\n`, BROKEN_MODEL];
       const results = await runJobs(texts.map((text, id) => ({ id, text, settings: {}, fix: null })), { threads: 1 });
@@ -100,8 +100,7 @@ describe('crash isolation in the CLI', () => {
         ['SL003', 'crash', 'crash', 'SL003', 'crash', 'SL003'],
       );
     } finally {
-      if (saved === undefined) delete process.env.SHAPELINT_TEST_FAULT;
-      else process.env.SHAPELINT_TEST_FAULT = saved;
+      restoreEnv();
     }
   });
 
@@ -152,8 +151,7 @@ describe('crash isolation in the CLI', () => {
 
 describe('the wall-clock limit per file', () => {
   it('a hung analysis is stopped and reported; the next file is still linted', async () => {
-    const saved = process.env.SHAPELINT_TEST_FAULT;
-    process.env.SHAPELINT_TEST_FAULT = `hang:${MARKER}`;
+    const restoreEnv = setEnv({ SHAPELINT_TEST_FAULT: `hang:${MARKER}` });
     try {
       const started = Date.now();
       const results = await runJobs(
@@ -168,8 +166,7 @@ describe('the wall-clock limit per file', () => {
       assert.equal(results[1].internalError, undefined);
       assert.ok(Date.now() - started < 30_000);
     } finally {
-      if (saved === undefined) delete process.env.SHAPELINT_TEST_FAULT;
-      else process.env.SHAPELINT_TEST_FAULT = saved;
+      restoreEnv();
     }
   });
 });

@@ -15,6 +15,7 @@ import { loadParser } from '../../server/src/host/parser';
 import { treeFingerprint } from '../../server/src/lsp/requests';
 import { FRAMING_ERROR_EXIT } from '../../server/src/lsp/transport';
 import { rng } from '../helpers/corpus';
+import { setEnv } from '../helpers/env';
 import { positionAt, TestClient, withTimeout } from '../lsp/harness';
 
 const HANG = 'TEST-HANG-HERE';
@@ -109,14 +110,12 @@ describe('the line index kept across edits', () => {
 });
 
 describe('analysis failures and slow analyses', () => {
-  let saved: string | undefined;
+  // Each case sets the fault it needs; the variable is put back as it was after them.
+  let restoreEnv: () => void;
   before(() => {
-    saved = process.env.SHAPELINT_TEST_FAULT;
+    restoreEnv = setEnv({ SHAPELINT_TEST_FAULT: process.env.SHAPELINT_TEST_FAULT });
   });
-  after(() => {
-    if (saved === undefined) delete process.env.SHAPELINT_TEST_FAULT;
-    else process.env.SHAPELINT_TEST_FAULT = saved;
-  });
+  after(() => restoreEnv());
 
   it('a document that crashes the analysis gets a diagnostic saying so; other documents are still analysed', async () => {
     process.env.SHAPELINT_TEST_FAULT = `abort:${ABORT}`;

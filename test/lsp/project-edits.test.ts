@@ -17,6 +17,7 @@ import { toDiagnostic } from '../../server/src/lsp/convert';
 import { fileModuleProvider, projectSpecFor } from '../../server/src/host/project';
 import { rng } from '../helpers/corpus';
 import { parser } from '../helpers/engine';
+import { setEnv } from '../helpers/env';
 import { positionAt, TestClient } from './harness';
 
 const BLOCKS = `import torch.nn as nn
@@ -131,8 +132,7 @@ test('after random edits of an imported module, every open dependent settles on 
 
 test('a dependent that crashes the analysis process costs only itself when the dependents are analysed together', async () => {
   const ABORT = 'TEST-ABORT-HERE';
-  const saved = process.env.SHAPELINT_TEST_FAULT;
-  process.env.SHAPELINT_TEST_FAULT = `abort:${ABORT}`;
+  const restoreEnv = setEnv({ SHAPELINT_TEST_FAULT: `abort:${ABORT}` });
   const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'shapelint-lsp-edits-')));
   writeFileSync(path.join(root, 'pyproject.toml'), '');
   const blocksPath = path.join(root, 'blocks.py');
@@ -161,8 +161,7 @@ test('a dependent that crashes the analysis process costs only itself when the d
   } finally {
     await client.stop();
     rmSync(root, { recursive: true, force: true });
-    if (saved === undefined) delete process.env.SHAPELINT_TEST_FAULT;
-    else process.env.SHAPELINT_TEST_FAULT = saved;
+    restoreEnv();
   }
 });
 
