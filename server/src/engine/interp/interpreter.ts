@@ -12,6 +12,7 @@ import { BudgetExceeded, budgetDiagnostic, type Meter } from '../budget';
 import { findLayer } from '../layers/index';
 import { TABLE_ARRAY_ATTRIBUTES } from '../layers/numpy/loads';
 import type { Arg, ClassDef, Expr, Module, Stmt, StrPart } from '../syntax/ast';
+import { chargingConversionsTo } from '../syntax/convert';
 import type { LineIndex } from '../positions';
 import type { AnalysisResult, AnalyzeOptions, Diagnostic, ModelSummary, TensorFact, TextRange } from '../types';
 import type { EvaluatedArgs } from './bind';
@@ -134,7 +135,7 @@ class ContinueSignal {}
 export function interpretModule(module: Module, text: string, options: AnalyzeOptions, meter: Meter, carry?: RunCarry): InterpretResult {
   const interp = new Interpreter(module, text, options, meter, carry);
   try {
-    return withScopeOverlay(() => interp.run());
+    return chargingConversionsTo(meter, () => withScopeOverlay(() => interp.run()));
   } finally {
     interp.program.dispose();
   }
