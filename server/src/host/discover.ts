@@ -3,7 +3,7 @@
  * `*.pyi` and `*.ipynb`), minus what `exclude` and `.gitignore` rule out. Problems with the paths
  * themselves are collected, not thrown, so one bad argument does not hide the others.
  */
-import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { isExcluded, type ConfigResolver } from './config';
@@ -72,7 +72,7 @@ function add(abs: string, out: Discovery, seen: Set<string>): void {
 function walk(dir: string, o: DiscoverOptions, out: Discovery, seen: Set<string>, layers: GitignoreLayer[], visiting: Set<string>): void {
   let real: string;
   try {
-    real = realpathSync(dir);
+    real = realpathSync.native(dir);
   } catch {
     return;
   }
@@ -82,28 +82,37 @@ function walk(dir: string, o: DiscoverOptions, out: Discovery, seen: Set<string>
   }
   visiting.add(real);
   const here = o.respectGitignore === false ? layers : [...layers, ...readGitignore(dir, o, out)];
-  let entries: string[];
+  let entries: Dirent[];
   try {
-    entries = readdirSync(dir).sort();
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (e) {
     out.warnings.push(`cannot read folder \`${path.relative(o.cwd, dir)}\`: ${(e as NodeJS.ErrnoException).code}`);
     visiting.delete(real);
     return;
   }
   const config = o.resolver.forDir(dir);
-  for (const name of entries) {
-    const abs = path.join(dir, name);
-    let st: Stats;
-    try {
-      st = statSync(abs);
-    } catch {
-      continue; // dangling symlink
-    }
+  for (const entry of entries) {
+    const abs = path.join(dir, entry.name);
+    const st = kindOf(entry, abs);
+    if (!st) continue; // dangling symlink
     if (isExcluded(config, abs) || gitignored(here, abs, st.isDirectory())) continue;
     if (st.isDirectory()) walk(abs, o, out, seen, here, visiting);
-    else if (st.isFile() && PYTHON.test(name)) add(abs, out, seen);
+    else if (st.isFile() && PYTHON.test(entry.name)) add(abs, out, seen);
   }
   visiting.delete(real);
+}
+
+/**
+ * What an entry is, following a symbolic link (null: a dangling one). The folder listing says it
+ * for every other entry: one `stat` per entry was a third of walking a 600-file repository.
+ */
+function kindOf(entry: Dirent, abs: string): Pick<Stats, 'isDirectory' | 'isFile'> | null {
+  if (!entry.isSymbolicLink() && (entry.isDirectory() || entry.isFile())) return entry;
+  try {
+    return statSync(abs);
+  } catch {
+    return null;
+  }
 }
 
 /** A folder's `.gitignore`; one that is not a small regular file is skipped with a warning. */
