@@ -78,6 +78,27 @@ describe('checking part of a project', () => {
     assert.ok(found[0].related.some((r) => r.filename === path.join(root, 'train.py')));
   });
 
+  it('an importer that reaches the module only through packages is found, a round per package', async () => {
+    // lenet.py <- nets/__init__.py (`from .lenet`) <- app/__init__.py (`from nets import`) <- run.py (`import app`).
+    const lenet = 'import torch.nn as nn\n\n\nclass LeNet(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(400, 10)\n\n    def forward(self, x):\n        return self.fc(x.flatten(1))\n';
+    const root = project({
+      'pyproject.toml': '',
+      'nets/__init__.py': 'from .lenet import LeNet\n',
+      'nets/lenet.py': lenet,
+      'app/__init__.py': 'from nets import LeNet\n',
+      'run.py': 'import torch\n\nimport app\n\nmodel = app.LeNet()\nmodel(torch.randn(2, 3, 8, 8))\n',
+      // Names `nets`'s first part only as a word of another import: not an importer, and clean either way.
+      'other.py': 'from torchvision.models import resnet18\n',
+    });
+    try {
+      const found = await checkJson(root, ['nets/lenet.py']);
+      assert.deepEqual(found.map((d) => [path.relative(root, d.filename), d.location.row]), [['nets/lenet.py', 10]]);
+      assert.ok(found[0].related.some((r) => r.filename === path.join(root, 'run.py')), JSON.stringify(found[0].related));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('an unchecked importer reports nothing in its own files', async () => {
     const found = await checkJson(path.join(PROJECTS, 'cycle'), ['layers_factory.py']);
     assert.deepEqual(found, []);
