@@ -99,6 +99,29 @@ describe('checking part of a project', () => {
     }
   });
 
+  it('past 32 importers the run analyses the direct ones first and says so', async () => {
+    const lenet = 'import torch.nn as nn\n\n\nclass LeNet(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(400, 10)\n\n    def forward(self, x):\n        return self.fc(x.flatten(1))\n';
+    const files: Record<string, string> = { 'pyproject.toml': '', 'lenet.py': lenet, 'pkg/__init__.py': 'from lenet import LeNet\n' };
+    // 32 direct importers whose names sort first, then the one feeding a wrong input (the 33rd,
+    // past the limit), then pkg/__init__.py (a direct importer too).
+    for (let i = 0; i < 32; i++) files[`a${String(i).padStart(2, '0')}.py`] = 'from lenet import LeNet\n';
+    files['b_train.py'] = 'import torch\n\nfrom lenet import LeNet\n\nLeNet()(torch.randn(2, 3, 8, 8))\n';
+    const root = project(files);
+    try {
+      const r = await cli(['check', '--no-cache', '--output-format', 'json', 'lenet.py'], root);
+      assert.deepEqual(JSON.parse(r.stdout), []);
+      assert.match(r.stderr, /^note: more than 32 files of the project import the checked files; the first 32 \(direct importers first\)/m);
+      // With two importers fewer in front, 32 in all: every one is analysed, the feeding one's error reported.
+      rmSync(path.join(root, 'a00.py'));
+      rmSync(path.join(root, 'a01.py'));
+      const again = await cli(['check', '--no-cache', '--output-format', 'json', 'lenet.py'], root);
+      assert.deepEqual((JSON.parse(again.stdout) as JsonDiagnostic[]).map((d) => [path.relative(root, d.filename), d.location.row]), [['lenet.py', 10]]);
+      assert.doesNotMatch(again.stderr, /note: more than/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('an unchecked importer reports nothing in its own files', async () => {
     const found = await checkJson(path.join(PROJECTS, 'cycle'), ['layers_factory.py']);
     assert.deepEqual(found, []);

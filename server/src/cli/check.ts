@@ -240,13 +240,26 @@ function importerItems(items: CheckItem[], resolver: ConfigResolver, io: CliIo, 
   for (let round = 0; round < 8 && wanted.length && pending.length; round++) {
     const names = new Set(wanted.map((n) => n.slice(n.lastIndexOf('.') + 1)));
     const hits = pending.filter((c) => [...names].some((n) => c.words.has(n)));
-    const { items: read } = readItems(hits.map((h) => h.abs), resolver, quiet, { fix: false, diff: false, addNoqa: false, overrides: o.overrides });
+    const room = MAX_IMPORTERS - importers.length;
+    const { items: read } = readItems(hits.slice(0, room).map((h) => h.abs), resolver, quiet, { fix: false, diff: false, addNoqa: false, overrides: o.overrides });
     importers.push(...read);
+    if (hits.length > room) {
+      if (!o.quiet && !o.silent) io.stderr(`note: more than ${MAX_IMPORTERS} files of the project import the checked files; the first ${MAX_IMPORTERS} (direct importers first) were analysed for the errors they cause in them. \`shapelint check\` on the whole project analyses every file.\n`);
+      break;
+    }
     pending = pending.filter((c) => !hits.includes(c));
     wanted = read.map((h) => h.project.moduleName).filter((n) => n);
   }
   return importers;
 }
+
+/**
+ * Most importers analysed for one run. In a package whose `__init__` imports its modules, one
+ * module's importers are most of the package, and each analysis follows the whole package: checking
+ * one module of Keras 3's sources (a project) analysed 740 importers in 125 s. A pre-commit run on a
+ * few files stays short; errors only the importers past this would find are missed, never guessed.
+ */
+const MAX_IMPORTERS = 32;
 
 /** The words of a file's import lines as `readItems` would read its text (a notebook's code cells); null when it cannot be read. */
 function importWordsOf(abs: string): Set<string> | null {
