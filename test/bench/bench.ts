@@ -172,7 +172,10 @@ function checkAgainstParse(parser: PythonParser, root: string, files: string[], 
  * The CLI goals on real public code rather than a generated tree: the Python sources of Keras 3
  * (`keras/src`, 770 files) and of torchvision (model definitions, transforms, datasets) as
  * installed in the oracle venv (`npm run test:setup`), each copied alone (`.py` files only) to a
- * temporary tree and checked as a project. Skipped without the venv.
+ * temporary tree without a project marker, so each file is checked with its own folder as import
+ * root (its imports of the package itself are not followed). Then torchvision once more with a
+ * `pyproject.toml` at its root, as a project whose imports are followed: each file's analysis runs
+ * the package modules it imports (Keras the same way takes minutes: left out). Skipped without the venv.
  */
 async function realCodeSection(parser: PythonParser): Promise<void> {
   const missing = kerasVenvMissing();
@@ -193,6 +196,10 @@ async function realCodeSection(parser: PythonParser): Promise<void> {
       const pythonOnly = (from: string) => !from.includes('__pycache__') && (statSync(from).isDirectory() || from.endsWith('.py'));
       for (const p of parts) cpSync(path.join(site, p), path.join(root, p), { recursive: true, filter: pythonOnly });
       checkAgainstParse(parser, root, pythonFiles(root), `CLI on real public code, ${title}`);
+      if (title.startsWith('torchvision')) {
+        writeFileSync(path.join(root, 'pyproject.toml'), '');
+        checkAgainstParse(parser, root, pythonFiles(root), `CLI on real public code, ${title} as a project (imports followed)`);
+      }
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
