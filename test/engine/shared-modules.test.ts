@@ -125,8 +125,8 @@ test('a module whose body makes model values is not shared; one whose scope hold
 
 /**
  * A module whose scope holds lists, dicts and tuples of them, a registry its function writes, a
- * closure over a factory's local list, and a class whose attribute is a list (never shared: a
- * class attribute is read without a scope).
+ * closure over a factory's local list, and a class whose attribute is a list (read through
+ * `findClassAttr`, which gives each analysis its own copy).
  */
 const ZOO = `import torch.nn as nn
 
@@ -189,6 +189,8 @@ const MUTATORS: { name: string; code: string; errors: number }[] = [
   { name: 'a module that mutates at import', code: 'import mutator\nimport zoo\nzoo.first()(x)\n', errors: 1 },
   { name: 'a class attribute list', code: 'import classy\nclassy.Sizes.ITEMS[0] = 6\nclassy.make()(x)\n', errors: 1 },
   { name: 'reads only, class', code: 'import classy\nclassy.make()(x)\n', errors: 0 },
+  { name: 'a class attribute list through an instance', code: 'import classy\nclassy.Sizes().ITEMS[0] = 6\nclassy.make()(x)\n', errors: 1 },
+  { name: 'a class attribute list through a subclass', code: 'import classy\n\n\nclass Big(classy.Sizes):\n    pass\n\n\nBig.ITEMS[0] = 6\nclassy.make()(x)\n', errors: 1 },
 ];
 
 test("an importer's changes to a shared module's lists and dicts are its own: every order gives the fresh results", async () => {
@@ -206,10 +208,10 @@ test("an importer's changes to a shared module's lists and dicts are its own: ev
     for (const e of [...order, ...order]) assert.deepEqual(canonical(await analyse(e.text, files, shared)), fresh.get(e.name), e.name);
     assert.ok(shared.size >= 1 && shared.reuses > entries.length, `shared ${shared.size}, reused ${shared.reuses}`);
   }
-  // The modules holding lists and dicts are shared; the one whose class attribute is a list is not.
+  // The modules holding lists and dicts are shared, in their scopes and in a class's attributes.
   const alone = new SharedModules();
   for (const m of ['zoo', 'classy']) await analyse(`import ${m}\n`, files, alone);
-  assert.equal(alone.size, 1);
+  assert.equal(alone.size, 2);
 });
 
 /**

@@ -23,7 +23,7 @@ import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
 import type { InterpreterHost, ModelLayer } from './models/interfaces';
 import { pyRepr, pyStr } from './python-str';
-import { Scope, withScopeOverlay } from './scope';
+import { Scope, sharedAttributeValue, withScopeOverlay } from './scope';
 import { optionsKey, type BodyEffects } from './shared-modules';
 import { RaiseSignal, StubRaises } from './stub-raises';
 import { trainingAttribute } from './train-mode';
@@ -751,7 +751,8 @@ export class Interpreter implements InterpreterHost {
       seen.add(c);
       this.tick();
       const v = c.attrs.get(name);
-      if (v) return { value: v, owner: c };
+      // A class of a shared module (its scope frozen with the module's) gives this analysis its own lists and dicts.
+      if (v) return { value: c.closure.frozen ? sharedAttributeValue(v) : v, owner: c };
       for (let i = c.bases.length - 1; i >= 0; i--) {
         const b = c.bases[i];
         if (b.t === 'class') stack.push(b);

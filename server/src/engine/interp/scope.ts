@@ -31,6 +31,17 @@ export function withScopeOverlay<T>(f: () => T): T {
   }
 }
 
+/**
+ * A value read from a shared class's attributes (its class body is frozen with its module): the
+ * running analysis's own copy of the lists and dicts it holds, as a frozen scope gives
+ * (`sharedValue`), so `Dataset.resources.append(...)` in one analysis is never seen by another.
+ */
+export function sharedAttributeValue(v: Value): Value {
+  if (!overlay || !holdsContainer(v)) return v;
+  overlay.containerReads++;
+  return copyContainers(v, overlay.copies);
+}
+
 /** How many times the running analysis has read a list or dict of a shared scope. */
 export function containerReads(): number {
   return overlay?.containerReads ?? 0;

@@ -125,8 +125,9 @@ export function identityOf(source: ModuleSource): string {
  * classes close over: the locals of a factory call), or null when a value could be changed in
  * place by one analysis and seen by another. Lists and dicts are shared only where every read
  * goes through a frozen scope, which gives each analysis its own copy (`scope.ts`): as a
- * variable's value or inside one. A class attribute is read without a scope, so a class holding
- * one is not shared; nor are objects, layers, tensors or bound methods.
+ * variable's value or inside one, or as an attribute of a class closing over a frozen scope
+ * (`findClassAttr` copies them the same way; the engine never assigns a class attribute after the
+ * class body). Objects, layers, tensors and bound methods are not shared.
  */
 export function shareableScopes(mod: LoadedModule): Scope[] | null {
   const walk = new ShareWalk(mod);
@@ -180,7 +181,8 @@ class ShareWalk {
       case 'func':
         return v.self === undefined && this.scope(v.closure);
       case 'class':
-        return v.bases.every((b) => this.value(b, false, depth + 1)) && [...v.attrs.values()].every((x) => this.value(x, false, depth + 1)) && this.scope(v.closure);
+        // Its attributes are read through `findClassAttr`, which copies lists and dicts as a scope does.
+        return v.bases.every((b) => this.value(b, false, depth + 1)) && [...v.attrs.values()].every((x) => this.value(x, true, depth + 1)) && this.scope(v.closure);
       default:
         return false;
     }
