@@ -167,7 +167,7 @@ def factory():
 build, grow = factory()
 `;
 
-const CLASSY = 'import torch.nn as nn\n\n\nclass Sizes:\n    ITEMS = [4]\n\n\ndef make():\n    return nn.Linear(Sizes.ITEMS[0], 5)\n';
+const CLASSY = 'import torch.nn as nn\n\n\nclass Sizes:\n    ITEMS = [4]\n\n    def first(self):\n        return self.ITEMS[0]\n\n\ndef make():\n    return nn.Linear(Sizes.ITEMS[0], 5)\n';
 
 /** Importers of `zoo`, each changing its containers one way (the expected number of errors of a fresh analysis). */
 const MUTATORS: { name: string; code: string; errors: number }[] = [
@@ -190,6 +190,7 @@ const MUTATORS: { name: string; code: string; errors: number }[] = [
   { name: 'a class attribute list', code: 'import classy\nclassy.Sizes.ITEMS[0] = 6\nclassy.make()(x)\n', errors: 1 },
   { name: 'reads only, class', code: 'import classy\nclassy.make()(x)\n', errors: 0 },
   { name: 'a class attribute list through an instance', code: 'import classy\nclassy.Sizes().ITEMS[0] = 6\nclassy.make()(x)\n', errors: 1 },
+  { name: 'a class attribute list read by a method', code: 'import classy\nimport torch.nn as nn\nclassy.Sizes.ITEMS[0] = 6\nnn.Linear(classy.Sizes().first(), 5)(x)\n', errors: 1 },
   { name: 'a class attribute list through a subclass', code: 'import classy\n\n\nclass Big(classy.Sizes):\n    pass\n\n\nBig.ITEMS[0] = 6\nclassy.make()(x)\n', errors: 1 },
 ];
 

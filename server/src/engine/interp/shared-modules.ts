@@ -150,8 +150,9 @@ class ShareWalk {
       if (this.scopes.has(s) || s.frozen) return true;
       if (s.kind === 'module' && s.module !== this.self) return s.module?.shared !== undefined;
       this.scopes.add(s);
-      // A class body's names are read only as the class's attributes.
-      for (const [, v] of s.entries()) if (!this.value(v, s.kind !== 'class', 0)) return false;
+      // A class body's names are read only as the class's attributes, which `findClassAttr`
+      // copies as a frozen scope does: read through a scope either way.
+      for (const [, v] of s.entries()) if (!this.value(v, true, 0)) return false;
     }
     return true;
   }
