@@ -23,7 +23,7 @@ import { binaryOp, compareOp, unaryOp } from './operators';
 import { ModelEngine } from './models';
 import type { InterpreterHost, ModelLayer } from './models/interfaces';
 import { pyRepr, pyStr } from './python-str';
-import { Scope, sharedAttributeValue, withScopeOverlay } from './scope';
+import { ownCopy, Scope, withScopeOverlay } from './scope';
 import { optionsKey, type BodyEffects } from './shared-modules';
 import { RaiseSignal, StubRaises } from './stub-raises';
 import { trainingAttribute } from './train-mode';
@@ -752,7 +752,7 @@ export class Interpreter implements InterpreterHost {
       this.tick();
       const v = c.attrs.get(name);
       // A class of a shared module (its scope frozen with the module's) gives this analysis its own lists and dicts.
-      if (v) return { value: c.closure.frozen ? sharedAttributeValue(v) : v, owner: c };
+      if (v) return { value: c.closure.frozen ? ownCopy(v) : v, owner: c };
       for (let i = c.bases.length - 1; i >= 0; i--) {
         const b = c.bases[i];
         if (b.t === 'class') stack.push(b);

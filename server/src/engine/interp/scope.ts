@@ -32,11 +32,12 @@ export function withScopeOverlay<T>(f: () => T): T {
 }
 
 /**
- * A value read from a shared class's attributes (its class body is frozen with its module): the
- * running analysis's own copy of the lists and dicts it holds, as a frozen scope gives
- * (`sharedValue`), so `Dataset.resources.append(...)` in one analysis is never seen by another.
+ * A shared value as the running analysis reads it: its own copy of the lists and dicts it holds,
+ * counted as a read of a shared container. What a frozen scope's variable (`sharedValue`) and a
+ * shared class's attribute (`findClassAttr`) give, so `Dataset.resources.append(...)` in one
+ * analysis is never seen by another.
  */
-export function sharedAttributeValue(v: Value): Value {
+export function ownCopy(v: Value): Value {
   if (!overlay || !holdsContainer(v)) return v;
   overlay.containerReads++;
   return copyContainers(v, overlay.copies);
@@ -89,9 +90,7 @@ export class Scope {
     const written = overlay?.writes.get(this)?.get(name);
     if (written !== undefined) return written;
     const v = this.vars.get(name);
-    if (v === undefined || !overlay || !this.mutable?.has(name)) return v;
-    overlay.containerReads++;
-    return copyContainers(v, overlay.copies);
+    return v !== undefined && this.mutable?.has(name) ? ownCopy(v) : v;
   }
 
   set(name: string, v: Value): void {
