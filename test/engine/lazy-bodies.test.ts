@@ -19,7 +19,7 @@ const TEXT = 'import torch\n\ndef build(n):\n    a = n + 1\n    b = [a, a]\n    
 function converted(parser: PythonParser, base = 0): { def: FunctionDef; header: Meter; dispose: () => void } {
   const tree = parser.parse(TEXT);
   const header = new Meter({});
-  const module = base === 0 ? convertModule(tree.rootNode, header, undefined, TEXT, tree) : convertModuleAt(tree.rootNode, header, base, undefined, tree);
+  const module = base === 0 ? convertModule(tree.rootNode, header, undefined, TEXT, tree) : convertModuleAt(tree.rootNode, header, base, undefined, TEXT, tree);
   const stmts: Stmt[] = [...module.body].flatMap((s) => s.convert());
   const def = stmts.find((s): s is FunctionDef => s.k === 'def');
   assert.ok(def, 'the def is converted');

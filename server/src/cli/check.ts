@@ -238,8 +238,8 @@ function importerItems(items: CheckItem[], resolver: ConfigResolver, io: CliIo, 
   // `c`) is found a round later, as an importer of that `__init__`. Every part of the name would
   // also take each file importing `a` (in a package, nearly all).
   for (let round = 0; round < 8 && wanted.length && pending.length; round++) {
-    const names = new Set(wanted.map((n) => n.slice(n.lastIndexOf('.') + 1)));
-    const hits = pending.filter((c) => [...names].some((n) => c.words.has(n)));
+    const names = [...new Set(wanted.map((n) => n.slice(n.lastIndexOf('.') + 1)))];
+    const hits = pending.filter((c) => names.some((n) => c.words.has(n)));
     const room = MAX_IMPORTERS - importers.length;
     const { items: read } = readItems(hits.slice(0, room).map((h) => h.abs), resolver, quiet, { fix: false, diff: false, addNoqa: false, overrides: o.overrides });
     importers.push(...read);

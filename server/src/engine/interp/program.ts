@@ -165,7 +165,7 @@ export class Program {
     const tree = kept?.tree ?? this.provider.parser.parse(source.text);
     if (!kept) this.trees.push(tree);
     try {
-      const ast = convertModuleAt(tree.rootNode, this.meter, base, kept?.conversions, tree, source.text);
+      const ast = convertModuleAt(tree.rootNode, this.meter, base, kept?.conversions, source.text, tree);
       mod.comments = ast.comments;
       effects = runner.run(mod, ast);
     } finally {

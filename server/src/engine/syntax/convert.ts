@@ -38,7 +38,7 @@ export function convertModule(root: SyntaxNode, meter: Meter, cache?: Conversion
  * module of a multi-file analysis): every range is shifted by `base`, so offsets stay unique
  * across the modules of one analysis.
  */
-export function convertModuleAt(root: SyntaxNode, meter: Meter, base: number, cache?: ConversionCache, tree?: TreeIdentity, text?: string): Module {
+export function convertModuleAt(root: SyntaxNode, meter: Meter, base: number, cache?: ConversionCache, text?: string, tree?: TreeIdentity): Module {
   const m = convertModule(root, meter, cache, text, tree);
   if (base === 0) return m;
   const trivia = shift({ comments: m.comments, syntaxErrors: m.syntaxErrors }, base) as Trivia;
